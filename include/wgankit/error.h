@@ -1,0 +1,37 @@
+/* error.h — one error convention for the whole library.
+ *
+ * Every fallible function returns an int status (WK_OK == 0, a negative WK_E* code otherwise)
+ * or, for graph-building ops that return a node, NULL. The human-readable message, with its
+ * context (op name, shapes, file name, field), goes to one thread-local slot read by
+ * wk_last_error(). The library never calls exit() or abort(). */
+#ifndef WGANKIT_ERROR_H
+#define WGANKIT_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    WK_OK = 0,
+    WK_EINVAL = -1,       /* bad argument: shape mismatch, out-of-range value, absurd flag */
+    WK_ENOMEM = -2,       /* allocation failed */
+    WK_EIO = -3,          /* file could not be opened, read or written */
+    WK_EFORMAT = -4,      /* malformed or truncated file contents */
+    WK_ENUMERIC = -5,     /* NaN or Inf where a finite number is required */
+    WK_EUNSUPPORTED = -6  /* valid request this build cannot serve (e.g. device) */
+};
+
+/* Record a message (printf-style) in the error slot and return `code`, so a caller can
+ * write `return wk_errorf(WK_EINVAL, "matmul: %s vs %s", a, b);`. */
+int wk_errorf(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prefix the current message with more context ("loading x.npy: " + old message). */
+int wk_error_context(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *wk_last_error(void);
+int wk_last_error_code(void);
+void wk_clear_error(void);
+const char *wk_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

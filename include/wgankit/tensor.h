@@ -1,0 +1,95 @@
+/* tensor.h — float32 n-d tensors, the memory they live in, and the compute backend.
+ *
+ * A wk_tensor is a plain descriptor: a data pointer, a shape (row-major, contiguous) and a
+ * device tag. It does not own its memory; the memory comes either from the heap (through the
+ * counting allocator below: wk_tensor_alloc / wk_tensor_free) or from an arena (wk_arena),
+ * which a training step rewinds instead of freeing, so that after the first step a step
+ * allocates nothing from the system heap.
+ *
+ * Every kernel that touches tensor data goes through the backend table of the tensor's
+ * device (wk_backend_for). Only WK_DEVICE_CPU exists today; a CUDA backend plugs in by
+ * providing the same table. */
+#ifndef WGANKIT_TENSOR_H
+#define WGANKIT_TENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WK_MAX_DIMS 6
+
+typedef enum { WK_DEVICE_CPU = 0, WK_DEVICE_CUDA = 1 } wk_device;
+
+typedef struct wk_tensor {
+    float *data;
+    int ndim;
+    int64_t shape[WK_MAX_DIMS];
+    int64_t numel;
+    wk_device device;
+} wk_tensor;
+
+/* ---- shapes ---------------------------------------------------------------------------- */
+/* Fill t's shape from `ndim` dims (data untouched). Returns WK_EINVAL for ndim > WK_MAX_DIMS
+ * or a negative dim. */
+int wk_tensor_set_shape(wk_tensor *t, int ndim, const int64_t *shape);
+int wk_shape_equal(const wk_tensor *a, const wk_tensor *b);
+/* "[256, 2]" into buf; returns buf (for error messages). */
+const char *wk_shape_str(const wk_tensor *t, char *buf, size_t n);
+
+/* ---- heap memory (counting allocator) ----------------------------------------------------- */
+/* All library heap memory goes through these, so tests can count allocations (the
+ * "no allocation per step" check) and a future device can swap them. */
+void *wk_malloc(size_t n);
+void *wk_calloc(size_t count, size_t n);
+void *wk_realloc(void *p, size_t n);
+void wk_free(void *p);
+/* Number of wk_malloc/wk_calloc/wk_realloc calls so far (process-wide). */
+uint64_t wk_alloc_count(void);
+
+/* Allocate a zeroed CPU tensor of the given shape on the heap. */
+int wk_tensor_alloc(wk_tensor *t, int ndim, const int64_t *shape);
+void wk_tensor_free(wk_tensor *t);
+int wk_tensor_copy(wk_tensor *dst, const wk_tensor *src); /* same numel required */
+/* WK_ENUMERIC naming `what` and the first bad index if any element is NaN/Inf. */
+int wk_tensor_check_finite(const wk_tensor *t, const char *what);
+
+/* ---- arena ---------------------------------------------------------------------------------- */
+/* A list of large blocks handed out by bumping a pointer. wk_arena_reset keeps the blocks, so
+ * a loop that allocates the same amount each iteration touches the heap only the first time. */
+typedef struct wk_arena_block wk_arena_block;
+typedef struct wk_arena {
+    wk_arena_block *head, *cur;
+    size_t block_size;
+    size_t used_total, peak;
+} wk_arena;
+
+void wk_arena_init(wk_arena *a, size_t block_size);
+void wk_arena_destroy(wk_arena *a);
+void wk_arena_reset(wk_arena *a);
+/* 64-byte aligned, NOT zeroed. NULL (with error set) on failure. */
+void *wk_arena_alloc(wk_arena *a, size_t n);
+void *wk_arena_zalloc(wk_arena *a, size_t n);
+int wk_arena_tensor(wk_arena *a, wk_tensor *t, int ndim, const int64_t *shape, int zero);
+
+/* ---- backend ------------------------------------------------------------------------------ */
+/* C = alpha * op(A) * op(B) + beta * C, row-major, as cblas_sgemm. */
+typedef struct wk_backend {
+    const char *name;
+    void (*sgemm)(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+                  int lda, const float *b, int ldb, float beta, float *c, int ldc);
+} wk_backend;
+
+const wk_backend *wk_backend_for(wk_device d);
+
+/* ---- threads ---------------------------------------------------------------------------- */
+/* n <= 0 means all cores. Sets both OpenBLAS and OpenMP thread counts. */
+void wk_set_threads(int n);
+int wk_get_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
