@@ -1,0 +1,74 @@
+/* graph_internal.h — what the autodiff engine (graph.c) and the op files (ops_*.c) share:
+ * the node layout, the op table entry, and helpers to create nodes and reach gradient
+ * buffers. Not part of the public API. */
+#ifndef WK_GRAPH_INTERNAL_H
+#define WK_GRAPH_INTERNAL_H
+
+#include "wgankit/autodiff.h"
+#include "wgankit/error.h"
+
+#define WK_MAX_INPUTS 4
+
+/* One entry per op kind.
+ *   backward: the fast path. Reads node->grad (dL/d output), accumulates dL/d input into
+ *             wk__gin(g, node, i) for every input that requires a gradient.
+ *   vjp:      the differentiable path (create_graph). Given the gradient node `gout`, builds
+ *             dL/d input out of ops and stores it in dx[i] (NULL = no contribution). */
+typedef struct wk_opdef {
+    const char *name;
+    void (*backward)(wk_graph *g, wk_var *node);
+    void (*vjp)(wk_graph *g, wk_var *node, wk_var *gout, wk_var **dx);
+} wk_opdef;
+
+struct wk_var {
+    wk_tensor value;
+    const wk_opdef *op; /* NULL for a leaf */
+    wk_var *in[WK_MAX_INPUTS];
+    int n_in;
+    int requires_grad;
+    int index;          /* position on the tape */
+    wk_param *param;    /* set for wk_param_var leaves */
+    int iattr[8];       /* op attributes (axis, stride, kind, ...) */
+    float fattr[4];
+    int64_t lattr[WK_MAX_DIMS];
+    void *saved;        /* op-specific arena memory (e.g. GroupSort's permutation) */
+    /* backward state, valid while grad_epoch == graph epoch */
+    float *grad;
+    unsigned grad_epoch;
+    wk_var *gvar;
+    unsigned gvar_epoch;
+    wk_tensor grad_view;
+};
+
+struct wk_graph {
+    wk_arena arena;
+    wk_var **nodes;
+    int n_nodes, cap;
+    int status;
+    int check_numerics;
+    int accumulate_params; /* wk_backward: parameter leaves accumulate into wk_param.grad */
+    unsigned epoch;
+};
+
+/* A new node for `op` with the given inputs and an (uninitialised) output of `shape`.
+ * requires_grad is the OR of the inputs'. NULL (status set) on allocation failure. */
+wk_var *wk__node(wk_graph *g, const wk_opdef *op, wk_var *const *in, int n_in, int ndim,
+                 const int64_t *shape);
+/* Record an op failure: message in the error slot, sticky graph status; returns NULL. */
+wk_var *wk__fail(wk_graph *g, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* For ops handed a NULL input (an earlier op failed): keep the first message, return NULL. */
+wk_var *wk__null_input(wk_graph *g, const char *op);
+/* Gradient buffer of input i of `node` (zeroed on first use in this pass), or NULL when
+ * that input needs no gradient. */
+float *wk__gin(wk_graph *g, wk_var *node, int i);
+/* Arena memory for op-saved data. */
+void *wk__alloc(wk_graph *g, size_t bytes);
+/* Shape string of a node for messages. */
+const char *wk__shape(const wk_var *v, char *buf, size_t n);
+/* Build a node's output shape description quickly. */
+#define WK_SHAPE(v) wk__shape((v), (char[96]){0}, 96)
+
+/* Element-wise loops go parallel above this many elements. */
+#define WK_PAR_MIN 32768
+
+#endif

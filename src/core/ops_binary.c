@@ -1,0 +1,107 @@
+/* ops_binary.c — add, sub, mul, div with NumPy broadcasting: forward, fast backward (which
+ * reduces the gradient back to each input's shape), and the differentiable vjp. */
+#include "core/broadcast.h"
+#include "core/graph_internal.h"
+
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
+
+static const char *names[] = {"add", "sub", "mul", "div"};
+
+static inline float apply(int kind, float a, float b) {
+    switch (kind) {
+    case OP_ADD: return a + b;
+    case OP_SUB: return a - b;
+    case OP_MUL: return a * b;
+    default: return a / b;
+    }
+}
+
+static void forward(int kind, const wk_bcast *bc, const float *a, const float *b, float *y) {
+    int64_t n = bc->numel;
+    if (bc->simple && bc->div_a == 1 && bc->mod_a == n && bc->div_b == 1 && bc->mod_b == n) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+        for (int64_t i = 0; i < n; i++) y[i] = apply(kind, a[i], b[i]);
+        return;
+    }
+#pragma omp parallel for if (n > WK_PAR_MIN)
+    for (int64_t i = 0; i < n; i++) {
+        int64_t oa, ob;
+        wk_bcast_offsets(bc, i, &oa, &ob);
+        y[i] = apply(kind, a[oa], b[ob]);
+    }
+}
+
+/* dL/da and dL/db for one output element, given gout, a, b and y. */
+static inline float grad_a(int kind, float go, float b) {
+    return kind == OP_MUL ? go * b : kind == OP_DIV ? go / b : go;
+}
+static inline float grad_b(int kind, float go, float a, float b, float y) {
+    (void)a;
+    return kind == OP_ADD ? go : kind == OP_SUB ? -go : kind == OP_MUL ? go * a : -go * y / b;
+}
+
+static void backward(wk_graph *g, wk_var *v) {
+    int kind = v->iattr[0];
+    wk_bcast bc;
+    wk_bcast_init(&bc, &v->in[0]->value, &v->in[1]->value);
+    const float *a = v->in[0]->value.data, *b = v->in[1]->value.data, *y = v->value.data,
+                *go = v->grad;
+    float *ga = wk__gin(g, v, 0), *gb = wk__gin(g, v, 1);
+    int64_t n = bc.numel;
+    int full = bc.simple && bc.div_a == 1 && bc.mod_a == n && bc.div_b == 1 && bc.mod_b == n;
+    if (full) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+        for (int64_t i = 0; i < n; i++) {
+            if (ga) ga[i] += grad_a(kind, go[i], b[i]);
+            if (gb) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
+        }
+        return;
+    }
+    /* Broadcast: several outputs feed one input element, so accumulate serially. */
+    for (int64_t i = 0; i < n; i++) {
+        int64_t oa, ob;
+        wk_bcast_offsets(&bc, i, &oa, &ob);
+        if (ga) ga[oa] += grad_a(kind, go[i], b[ob]);
+        if (gb) gb[ob] += grad_b(kind, go[i], a[oa], b[ob], y[i]);
+    }
+}
+
+static void vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
+    wk_var *a = v->in[0], *b = v->in[1];
+    wk_var *da = NULL, *db = NULL;
+    switch (v->iattr[0]) {
+    case OP_ADD: da = go; db = go; break;
+    case OP_SUB: da = go; db = wk_neg(g, go); break;
+    case OP_MUL:
+        if (a->requires_grad) da = wk_mul(g, go, b);
+        if (b->requires_grad) db = wk_mul(g, go, a);
+        break;
+    default: /* y = a / b: da = go / b, db = -go * y / b */
+        if (a->requires_grad) da = wk_div(g, go, b);
+        if (b->requires_grad) db = wk_neg(g, wk_div(g, wk_mul(g, go, v), b));
+    }
+    if (a->requires_grad && da) dx[0] = wk_sum_to(g, da, a->value.ndim, a->value.shape);
+    if (b->requires_grad && db) dx[1] = wk_sum_to(g, db, b->value.ndim, b->value.shape);
+}
+
+static const wk_opdef binary_ops[4] = {
+    {"add", backward, vjp}, {"sub", backward, vjp}, {"mul", backward, vjp}, {"div", backward, vjp}};
+
+static wk_var *binary(wk_graph *g, int kind, wk_var *a, wk_var *b) {
+    if (!a || !b) return wk__null_input(g, names[kind]);
+    wk_bcast bc;
+    if (wk_bcast_init(&bc, &a->value, &b->value))
+        return wk__fail(g, WK_EINVAL, "%s: shapes %s and %s do not broadcast", names[kind],
+                        WK_SHAPE(a), WK_SHAPE(b));
+    wk_var *in[2] = {a, b};
+    wk_var *v = wk__node(g, &binary_ops[kind], in, 2, bc.ndim, bc.shape);
+    if (!v) return NULL;
+    v->iattr[0] = kind;
+    forward(kind, &bc, a->value.data, b->value.data, v->value.data);
+    return v;
+}
+
+wk_var *wk_add(wk_graph *g, wk_var *a, wk_var *b) { return binary(g, OP_ADD, a, b); }
+wk_var *wk_sub(wk_graph *g, wk_var *a, wk_var *b) { return binary(g, OP_SUB, a, b); }
+wk_var *wk_mul(wk_graph *g, wk_var *a, wk_var *b) { return binary(g, OP_MUL, a, b); }
+wk_var *wk_div(wk_graph *g, wk_var *a, wk_var *b) { return binary(g, OP_DIV, a, b); }

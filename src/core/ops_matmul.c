@@ -1,0 +1,72 @@
+/* ops_matmul.c — 2-D matrix product through the backend's sgemm, and Linear (x wᵀ + b).
+ *
+ * C = op(A)·op(B). Its gradients are matrix products again, so the vjp is four cases of
+ * wk_matmul with the right transposes, and the fast backward is two sgemm calls with
+ * beta = 1 that accumulate straight into the input gradients. */
+#include "core/graph_internal.h"
+
+static void dims(const wk_var *v, int trans, int64_t *rows, int64_t *cols) {
+    *rows = v->value.shape[trans ? 1 : 0];
+    *cols = v->value.shape[trans ? 0 : 1];
+}
+
+static void backward(wk_graph *g, wk_var *v) {
+    const wk_backend *be = wk_backend_for(v->value.device);
+    wk_var *a = v->in[0], *b = v->in[1];
+    int ta = v->iattr[0], tb = v->iattr[1];
+    int m = (int)v->value.shape[0], n = (int)v->value.shape[1];
+    int k = (int)(ta ? a->value.shape[0] : a->value.shape[1]);
+    int lda = (int)a->value.shape[1], ldb = (int)b->value.shape[1];
+    float *ga = wk__gin(g, v, 0), *gb = wk__gin(g, v, 1);
+    const float *gc = v->grad;
+    /* dA: if !ta, dA[m,k] = gC·op(B)ᵀ; if ta, dA[k,m] = op(B)·gCᵀ */
+    if (ga) {
+        if (!ta) be->sgemm(0, !tb, m, k, n, 1.0f, gc, n, b->value.data, ldb, 1.0f, ga, lda);
+        else be->sgemm(tb, 1, k, m, n, 1.0f, b->value.data, ldb, gc, n, 1.0f, ga, lda);
+    }
+    /* dB: if !tb, dB[k,n] = op(A)ᵀ·gC; if tb, dB[n,k] = gCᵀ·op(A) */
+    if (gb) {
+        if (!tb) be->sgemm(!ta, 0, k, n, m, 1.0f, a->value.data, lda, gc, n, 1.0f, gb, ldb);
+        else be->sgemm(1, ta, n, k, m, 1.0f, gc, n, a->value.data, lda, 1.0f, gb, ldb);
+    }
+}
+
+static void vjp(wk_graph *g, wk_var *v, wk_var *gc, wk_var **dx) {
+    wk_var *a = v->in[0], *b = v->in[1];
+    int ta = v->iattr[0], tb = v->iattr[1];
+    if (a->requires_grad) dx[0] = ta ? wk_matmul(g, b, gc, tb, 1) : wk_matmul(g, gc, b, 0, !tb);
+    if (b->requires_grad) dx[1] = tb ? wk_matmul(g, gc, a, 1, ta) : wk_matmul(g, a, gc, !ta, 0);
+}
+
+static const wk_opdef matmul_op = {"matmul", backward, vjp};
+
+wk_var *wk_matmul(wk_graph *g, wk_var *a, wk_var *b, int trans_a, int trans_b) {
+    if (!a || !b) return wk__null_input(g, "matmul");
+    if (a->value.ndim != 2 || b->value.ndim != 2)
+        return wk__fail(g, WK_EINVAL, "matmul: need 2-D operands, got %s and %s", WK_SHAPE(a), WK_SHAPE(b));
+    int64_t m, ka, kb, n;
+    dims(a, trans_a, &m, &ka);
+    dims(b, trans_b, &kb, &n);
+    if (ka != kb)
+        return wk__fail(g, WK_EINVAL, "matmul: inner dimensions differ: %s%s x %s%s", WK_SHAPE(a),
+                        trans_a ? "ᵀ" : "", WK_SHAPE(b), trans_b ? "ᵀ" : "");
+    wk_var *in[2] = {a, b};
+    wk_var *v = wk__node(g, &matmul_op, in, 2, 2, (int64_t[]){m, n});
+    if (!v) return NULL;
+    v->iattr[0] = trans_a;
+    v->iattr[1] = trans_b;
+    const wk_backend *be = wk_backend_for(a->value.device);
+    if (m && n) {
+        if (ka) be->sgemm(trans_a, trans_b, (int)m, (int)n, (int)ka, 1.0f, a->value.data,
+                          (int)a->value.shape[1], b->value.data, (int)b->value.shape[1], 0.0f,
+                          v->value.data, (int)n);
+        else
+            for (int64_t i = 0; i < m * n; i++) v->value.data[i] = 0;
+    }
+    return v;
+}
+
+wk_var *wk_linear(wk_graph *g, wk_var *x, wk_var *w, wk_var *b) {
+    wk_var *y = wk_matmul(g, x, w, 0, 1);
+    return b ? wk_add(g, y, b) : y;
+}
