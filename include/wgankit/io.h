@@ -23,6 +23,11 @@ int wk_read_array(const char *path, wk_tensor *out);
 /* Same, then flattened to 2-D [rows, prod(other dims)] (a 1-D array becomes [n, 1]). */
 int wk_read_points(const char *path, wk_tensor *out);
 
+/* The individual readers wk_read_array dispatches to (same contract). */
+int wk_read_npy(const char *path, wk_tensor *out);
+int wk_read_csv(const char *path, wk_tensor *out);
+int wk_read_idx(const char *path, wk_tensor *out);
+
 /* Write float32 NPY (atomically). */
 int wk_write_npy(const char *path, const wk_tensor *t);
 

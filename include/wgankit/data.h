@@ -1,0 +1,97 @@
+/* data.h — seeded synthetic target distributions for GAN experiments, each knowing its true
+ * modes (centres + sigma) so that mode-coverage metrics (metrics.h) can score samples.
+ *
+ * Targets and their parameters (every field of wk_target_spec; defaults in brackets):
+ *   ring            k Gaussians on a circle, centres radius*(cos 2 pi i/k, sin 2 pi i/k), std
+ *                   sigma, every coordinate multiplied by scale — the WGAN-GP toy
+ *                   (Gulrajani et al. 2017, gan_toy.py: "8gaussians", dataset /= 1.414).
+ *                   [k=8 radius=2 sigma=0.02 scale=1/1.414]
+ *   grid            25 Gaussians at (i, j), i, j in {-4,-2,0,2,4}, std sigma, times scale
+ *                   (the 25-Gaussian grid of VEEGAN/PacGAN; gan_toy.py uses /2.828).
+ *                   [sigma=0.05 scale=1/2.828]
+ *   swissroll       scikit-learn make_swiss_roll projected on (x, z): t = 1.5 pi (1 + 2u),
+ *                   (t cos t, t sin t) + noise * N(0, I), times scale (gan_toy.py: noise 0.25,
+ *                   /7.5). No modes. [noise=0.25 scale=1/7.5]
+ *   gmm             k Gaussians in R^dim, means uniform in [-spread, spread]^dim drawn from
+ *                   mode_seed (independent of the sampling seed), or read from means=FILE
+ *                   (CSV: one mean per row; JSON: [[...], ...] or {"means": [[...]],
+ *                   "sigma": s or [..], "weights": [..]}). [k=8 dim=2 sigma=0.05 spread=4
+ *                   mode_seed=1]
+ *   gaussian        N(mean * 1, sigma^2 I) in R^dim. No modes (a 3-sigma ball holds almost
+ *                   none of a high-dimensional Gaussian). [dim=2 mean=0 sigma=1]
+ *   uniform-sphere  uniform on the unit sphere S^(dim-1) in R^dim (normalised Gaussian),
+ *                   times scale. No modes. [dim=3 scale=1]
+ *   mixture1d       k Gaussians on the line at spacing*(i - (k-1)/2), std sigma, or means
+ *                   from means=FILE as for gmm. [k=3 spacing=2 sigma=0.1]
+ *
+ * Mixtures pick each sample's component uniformly unless a spec file gives weights. */
+#ifndef WGANKIT_DATA_H
+#define WGANKIT_DATA_H
+
+#include <stdint.h>
+
+#include "wgankit/rng.h"
+#include "wgankit/tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    WK_TARGET_RING,
+    WK_TARGET_GRID,
+    WK_TARGET_SWISSROLL,
+    WK_TARGET_GMM,
+    WK_TARGET_GAUSSIAN,
+    WK_TARGET_UNIFORM_SPHERE,
+    WK_TARGET_MIXTURE1D,
+    WK_TARGET_COUNT
+} wk_target_kind;
+
+typedef struct wk_target_spec {
+    wk_target_kind kind;
+    int dim;            /* gmm, gaussian, uniform-sphere */
+    int k;              /* ring, gmm, mixture1d: number of modes */
+    double radius;      /* ring */
+    double sigma;       /* std of every mode (ring, grid, gmm, mixture1d) or of gaussian */
+    double scale;       /* ring, grid, swissroll, uniform-sphere: applied to the whole sample */
+    double noise;       /* swissroll */
+    double mean;        /* gaussian: every coordinate of the mean */
+    double spread;      /* gmm: random means in [-spread, spread]^dim */
+    double spacing;     /* mixture1d */
+    uint64_t mode_seed; /* gmm: seed of the random means */
+    char means_file[512]; /* gmm, mixture1d: optional CSV/JSON file of means */
+} wk_target_spec;
+
+/* A target ready to sample: dimension and its modes (n_modes == 0 for swissroll, gaussian,
+ * uniform-sphere). Centres and sigmas are in the final (scaled) coordinates. */
+typedef struct wk_target {
+    wk_target_spec spec;
+    int dim;
+    int n_modes;
+    double *centres; /* [n_modes * dim] */
+    double *sigmas;  /* [n_modes] */
+    double *weights; /* [n_modes], summing to 1 */
+} wk_target;
+
+/* Defaults for `kind` (see the table above). */
+void wk_target_spec_default(wk_target_spec *spec, wk_target_kind kind);
+/* "ring" -> WK_TARGET_RING; WK_EINVAL listing the valid names otherwise. */
+int wk_target_kind_from_name(const char *name, wk_target_kind *out);
+const char *wk_target_kind_name(wk_target_kind kind);
+/* Defaults for `name`, then each "key=value" of opts applied in order. An unknown key, a key
+ * the target does not use, or a bad value gives WK_EINVAL naming it. */
+int wk_target_spec_parse(wk_target_spec *spec, const char *name, const char *const *opts, int n_opts);
+/* One line per target listing its keys and defaults (for --help); returns a static string. */
+const char *wk_target_help(void);
+
+/* Build the target (computes the modes, reads means_file). Free with wk_target_free. */
+int wk_target_init(wk_target *t, const wk_target_spec *spec);
+void wk_target_free(wk_target *t);
+/* Fill out->data with out->shape[0] samples; `out` must be a CPU tensor [n, t->dim]. */
+int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

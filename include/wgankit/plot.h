@@ -1,0 +1,80 @@
+/* plot.h — pictures of a run: PNG images (sample grids, 2-D scatter plots with a critic
+ * field) and hand-written SVG line charts. All files are written atomically.
+ *
+ * Images are 8-bit, row-major, 1 (gray) or 3 (RGB) channels. Drawing works on RGB images. */
+#ifndef WGANKIT_PLOT_H
+#define WGANKIT_PLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wgankit/strbuf.h"
+#include "wgankit/tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wk_image {
+    int width, height, channels;
+    uint8_t *pixels; /* [height][width][channels] */
+} wk_image;
+
+/* Zeroed image; free with wk_image_free. */
+int wk_image_alloc(wk_image *img, int width, int height, int channels);
+void wk_image_free(wk_image *img);
+/* Write an 8-bit gray or RGB PNG through libpng. */
+int wk_png_write(const char *path, const wk_image *img);
+
+/* ---- sample grids ----------------------------------------------------------------------- */
+/* Tile samples [N, C, H, W] (C = 1 or 3, values in [-1, 1]; NaN shows black) into one image:
+ * `cols` per row (<= 0: ceil(sqrt(N))), 2-px black padding around and between tiles (as
+ * torchvision's make_grid), each tile enlarged `scale` times (nearest neighbour, >= 1). */
+int wk_image_grid(const wk_tensor *samples, int cols, int scale, wk_image *out);
+int wk_png_write_grid(const char *path, const wk_tensor *samples, int cols, int scale);
+
+/* ---- 2-D scatter --------------------------------------------------------------------------- */
+/* Real points (orange) against generated points (green), as in the WGAN-GP toy figures. All
+ * point arrays are [n, 2] row-major. Optional: a scalar field sampled on an nx x ny grid over
+ * the extent (field[j * nx + i] at x = xmin + i (xmax-xmin)/(nx-1), y = ymin + j (...)),
+ * drawn as a blue-white-red diverging colour map with iso-lines (marching squares); markers
+ * (black crosses) at mode centres. */
+typedef struct wk_scatter_spec {
+    const float *real;
+    int64_t n_real;
+    const float *fake;
+    int64_t n_fake;
+    const double *centres; /* [n_centres, 2] */
+    int n_centres;
+    double xmin, xmax, ymin, ymax; /* extent; xmin >= xmax: automatic (all points, 10% margin, square) */
+    const float *field; /* requires a fixed extent */
+    int field_nx, field_ny;
+    int n_contours; /* iso-lines over the field's range; 0: none; default in wk_scatter_default: 10 */
+    int width, height; /* pixels; default 512 x 512 */
+} wk_scatter_spec;
+
+void wk_scatter_default(wk_scatter_spec *s);
+int wk_scatter_render(const wk_scatter_spec *s, wk_image *out);
+int wk_scatter_png(const char *path, const wk_scatter_spec *s);
+
+/* ---- SVG line charts ----------------------------------------------------------------------- */
+typedef struct wk_series {
+    const char *name;
+    const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line */
+    size_t n;
+} wk_series;
+
+typedef struct wk_chart_spec {
+    const char *title, *x_label, *y_label; /* NULL: none */
+    int log_y;
+    int width, height; /* default 640 x 360 when 0 */
+} wk_chart_spec;
+
+/* Append one self-contained <svg> element (axes, ticks, labels, legend) to `out`. */
+int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
+int wk_svg_write_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

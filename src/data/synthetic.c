@@ -1,0 +1,402 @@
+/* synthetic.c — the seeded synthetic targets of data.h: parameters, modes and sampling.
+ *
+ * One table (fields[]) describes every parameter: its key, type, range, which targets use it
+ * and its documentation; parsing, validation and --help text are all driven by it. */
+#include "wgankit/data.h"
+#include "wgankit/error.h"
+#include "wgankit/json.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PI 3.14159265358979323846
+
+static const char *const kind_names[WK_TARGET_COUNT] = {"ring", "grid", "swissroll", "gmm",
+                                                         "gaussian", "uniform-sphere", "mixture1d"};
+
+#define BIT(k) (1u << (k))
+typedef struct {
+    const char *key;
+    char type; /* 'i' int, 'd' double, 'u' uint64, 's' string */
+    size_t offset;
+    unsigned targets;
+    double lo, hi;
+} field;
+
+static const field fields[] = {
+    {"k", 'i', offsetof(wk_target_spec, k), BIT(WK_TARGET_RING) | BIT(WK_TARGET_GMM) | BIT(WK_TARGET_MIXTURE1D), 1, 100000},
+    {"dim", 'i', offsetof(wk_target_spec, dim), BIT(WK_TARGET_GMM) | BIT(WK_TARGET_GAUSSIAN) | BIT(WK_TARGET_UNIFORM_SPHERE), 1, 1000000},
+    {"radius", 'd', offsetof(wk_target_spec, radius), BIT(WK_TARGET_RING), 0, 1e6},
+    {"sigma", 'd', offsetof(wk_target_spec, sigma),
+     BIT(WK_TARGET_RING) | BIT(WK_TARGET_GRID) | BIT(WK_TARGET_GMM) | BIT(WK_TARGET_GAUSSIAN) | BIT(WK_TARGET_MIXTURE1D), 0, 1e6},
+    {"scale", 'd', offsetof(wk_target_spec, scale),
+     BIT(WK_TARGET_RING) | BIT(WK_TARGET_GRID) | BIT(WK_TARGET_SWISSROLL) | BIT(WK_TARGET_UNIFORM_SPHERE), 1e-12, 1e6},
+    {"noise", 'd', offsetof(wk_target_spec, noise), BIT(WK_TARGET_SWISSROLL), 0, 1e6},
+    {"mean", 'd', offsetof(wk_target_spec, mean), BIT(WK_TARGET_GAUSSIAN), -1e6, 1e6},
+    {"spread", 'd', offsetof(wk_target_spec, spread), BIT(WK_TARGET_GMM), 0, 1e6},
+    {"spacing", 'd', offsetof(wk_target_spec, spacing), BIT(WK_TARGET_MIXTURE1D), 0, 1e6},
+    {"mode_seed", 'u', offsetof(wk_target_spec, mode_seed), BIT(WK_TARGET_GMM), 0, 0},
+    {"means", 's', offsetof(wk_target_spec, means_file), BIT(WK_TARGET_GMM) | BIT(WK_TARGET_MIXTURE1D), 0, 0},
+};
+#define N_FIELDS (sizeof fields / sizeof fields[0])
+
+const char *wk_target_kind_name(wk_target_kind kind) {
+    return (unsigned)kind < WK_TARGET_COUNT ? kind_names[kind] : "?";
+}
+
+int wk_target_kind_from_name(const char *name, wk_target_kind *out) {
+    for (int k = 0; k < WK_TARGET_COUNT; k++)
+        if (!strcmp(name, kind_names[k])) {
+            *out = (wk_target_kind)k;
+            return WK_OK;
+        }
+    return wk_errorf(WK_EINVAL, "unknown target '%s' (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d)", name);
+}
+
+void wk_target_spec_default(wk_target_spec *s, wk_target_kind kind) {
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->dim = 2;
+    s->scale = 1;
+    switch (kind) {
+    case WK_TARGET_RING: s->k = 8; s->radius = 2; s->sigma = 0.02; s->scale = 1 / 1.414; break;
+    case WK_TARGET_GRID: s->k = 25; s->sigma = 0.05; s->scale = 1 / 2.828; break;
+    case WK_TARGET_SWISSROLL: s->noise = 0.25; s->scale = 1 / 7.5; break;
+    case WK_TARGET_GMM: s->k = 8; s->sigma = 0.05; s->spread = 4; s->mode_seed = 1; break;
+    case WK_TARGET_GAUSSIAN: s->sigma = 1; break;
+    case WK_TARGET_UNIFORM_SPHERE: s->dim = 3; break;
+    case WK_TARGET_MIXTURE1D: s->dim = 1; s->k = 3; s->spacing = 2; s->sigma = 0.1; break;
+    default: break;
+    }
+}
+
+/* Print field f's value in spec s into buf. */
+static void format_field(const field *f, const wk_target_spec *s, char *buf, size_t n) {
+    const char *p = (const char *)s + f->offset;
+    switch (f->type) {
+    case 'i': snprintf(buf, n, "%d", *(const int *)p); break;
+    case 'd': snprintf(buf, n, "%.6g", *(const double *)p); break;
+    case 'u': snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+    default: snprintf(buf, n, "%s", *p ? p : "FILE"); break;
+    }
+}
+
+const char *wk_target_help(void) {
+    static char text[2048];
+    size_t off = 0;
+    for (int k = 0; k < WK_TARGET_COUNT; k++) {
+        wk_target_spec s;
+        wk_target_spec_default(&s, (wk_target_kind)k);
+        off += (size_t)snprintf(text + off, sizeof text - off, "  %-15s", kind_names[k]);
+        for (size_t i = 0; i < N_FIELDS && off < sizeof text; i++) {
+            if (!(fields[i].targets & BIT(k))) continue;
+            char v[64];
+            format_field(&fields[i], &s, v, sizeof v);
+            off += (size_t)snprintf(text + off, sizeof text - off, " %s=%s", fields[i].key, v);
+        }
+        if (off < sizeof text) off += (size_t)snprintf(text + off, sizeof text - off, "\n");
+    }
+    return text;
+}
+
+static int set_field(wk_target_spec *s, const field *f, const char *key, const char *val) {
+    char *p = (char *)s + f->offset, *end;
+    const char *kind = kind_names[s->kind];
+    errno = 0;
+    if (f->type == 's') {
+        if (strlen(val) >= sizeof s->means_file) return wk_errorf(WK_EINVAL, "%s: %s: path too long", kind, key);
+        strcpy(p, val);
+        return WK_OK;
+    }
+    if (f->type == 'u') {
+        unsigned long long v = strtoull(val, &end, 10);
+        if (errno || end == val || *end || val[0] == '-') return wk_errorf(WK_EINVAL, "%s: %s='%s' is not a non-negative integer", kind, key, val);
+        *(uint64_t *)p = v;
+        return WK_OK;
+    }
+    double v = strtod(val, &end);
+    if (errno || end == val || *end || !isfinite(v) || v < f->lo || v > f->hi || (f->type == 'i' && v != floor(v)))
+        return wk_errorf(WK_EINVAL, "%s: %s='%s' is not %s in [%g, %g]", kind, key, val, f->type == 'i' ? "an integer" : "a number",
+                         f->lo, f->hi);
+    if (f->type == 'i') *(int *)p = (int)v;
+    else *(double *)p = v;
+    return WK_OK;
+}
+
+int wk_target_spec_parse(wk_target_spec *s, const char *name, const char *const *opts, int n_opts) {
+    wk_target_kind kind = WK_TARGET_RING;
+    int rc = wk_target_kind_from_name(name, &kind);
+    if (rc != WK_OK) return rc;
+    wk_target_spec_default(s, kind);
+    for (int i = 0; i < n_opts; i++) {
+        const char *eq = strchr(opts[i], '=');
+        if (!eq || eq == opts[i]) return wk_errorf(WK_EINVAL, "%s: option '%s' is not key=value", name, opts[i]);
+        size_t klen = (size_t)(eq - opts[i]);
+        const field *f = NULL;
+        for (size_t j = 0; j < N_FIELDS; j++)
+            if (strlen(fields[j].key) == klen && !strncmp(fields[j].key, opts[i], klen) && (fields[j].targets & BIT(kind))) f = &fields[j];
+        if (!f) {
+            char valid[256] = "";
+            for (size_t j = 0; j < N_FIELDS; j++)
+                if (fields[j].targets & BIT(kind)) {
+                    strncat(valid, " ", sizeof valid - strlen(valid) - 1);
+                    strncat(valid, fields[j].key, sizeof valid - strlen(valid) - 1);
+                }
+            return wk_errorf(WK_EINVAL, "%s: unknown option '%.*s' (valid:%s)", name, (int)klen, opts[i], valid[0] ? valid : " none");
+        }
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)klen, opts[i]);
+        if ((rc = set_field(s, f, key, eq + 1)) != WK_OK) return rc;
+    }
+    return WK_OK;
+}
+
+/* ---- modes ---- */
+
+void wk_target_free(wk_target *t) {
+    wk_free(t->centres);
+    wk_free(t->sigmas);
+    wk_free(t->weights);
+    memset(t, 0, sizeof *t);
+}
+
+static int alloc_modes(wk_target *t, int n_modes, int dim) {
+    t->n_modes = n_modes;
+    t->dim = dim;
+    t->centres = wk_calloc((size_t)n_modes * (size_t)dim, sizeof(double));
+    t->sigmas = wk_calloc((size_t)n_modes, sizeof(double));
+    t->weights = wk_calloc((size_t)n_modes, sizeof(double));
+    if (!t->centres || !t->sigmas || !t->weights) return wk_errorf(WK_ENOMEM, "target: out of memory for %d modes", n_modes);
+    for (int m = 0; m < n_modes; m++) t->weights[m] = 1.0 / n_modes;
+    return WK_OK;
+}
+
+/* Means from CSV (one row per mean, comma/space separated, '#' comments) into a growing
+ * array; *rows and *cols report the table's shape. */
+static int read_means_csv(const char *path, double **out, int *rows, int *cols) {
+    FILE *f = fopen(path, "r");
+    if (!f) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char line[4096];
+    int r = 0, c0 = -1, lineno = 0, rc = WK_OK;
+    size_t cap = 0, n = 0;
+    double *v = NULL;
+    while (rc == WK_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line;
+        while (isspace((unsigned char)*p)) p++;
+        if (!*p || *p == '#') continue;
+        int c = 0;
+        while (*p && *p != '#') {
+            char *end;
+            double x = strtod(p, &end);
+            if (end == p || !isfinite(x)) {
+                rc = wk_errorf(WK_EFORMAT, "%s:%d: column %d is not a finite number", path, lineno, c + 1);
+                break;
+            }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                double *nv = wk_realloc(v, cap * sizeof *v);
+                if (!nv) { rc = wk_errorf(WK_ENOMEM, "%s: out of memory", path); break; }
+                v = nv;
+            }
+            v[n++] = x;
+            c++;
+            p = end;
+            while (isspace((unsigned char)*p) || *p == ',') p++;
+        }
+        if (rc == WK_OK && c0 >= 0 && c != c0) rc = wk_errorf(WK_EFORMAT, "%s:%d: %d columns, earlier rows have %d", path, lineno, c, c0);
+        c0 = c;
+        r++;
+    }
+    fclose(f);
+    if (rc == WK_OK && r == 0) rc = wk_errorf(WK_EFORMAT, "%s: no means found", path);
+    if (rc != WK_OK) {
+        wk_free(v);
+        return rc;
+    }
+    *out = v;
+    *rows = r;
+    *cols = c0;
+    return WK_OK;
+}
+
+/* A JSON number array `a` of exactly n entries into dst; error names file and field. */
+static int json_numbers(const char *path, const char *what, const wk_json *a, int n, double *dst) {
+    if (!a || a->type != WK_JSON_ARRAY || (int)a->count != n)
+        return wk_errorf(WK_EFORMAT, "%s: \"%s\" must be an array of %d numbers", path, what, n);
+    for (int i = 0; i < n; i++) {
+        if (a->items[i]->type != WK_JSON_NUMBER) return wk_errorf(WK_EFORMAT, "%s: \"%s\"[%d] is not a number", path, what, i);
+        dst[i] = a->items[i]->number;
+    }
+    return WK_OK;
+}
+
+/* JSON: [[..], ..] or {"means": [[..], ..], "sigma": s | [..], "weights": [..]}. */
+static int read_means_json(wk_target *t, const char *path, int want_dim) {
+    wk_json *root;
+    int rc = wk_json_parse_file(path, &root);
+    if (rc != WK_OK) return rc;
+    const wk_json *means = root->type == WK_JSON_OBJECT ? wk_json_get(root, "means") : root;
+    if (!means || means->type != WK_JSON_ARRAY || means->count == 0) {
+        wk_json_free(root);
+        return wk_errorf(WK_EFORMAT, "%s: expected a non-empty array of means (or an object with \"means\")", path);
+    }
+    const wk_json *m0 = means->items[0];
+    int dim = m0->type == WK_JSON_ARRAY ? (int)m0->count : 1;
+    if (want_dim > 0 && dim != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d coordinates, this target needs %d", path, dim, want_dim);
+    if (rc == WK_OK) rc = alloc_modes(t, (int)means->count, dim);
+    for (int m = 0; m < t->n_modes && rc == WK_OK; m++) {
+        const wk_json *row = means->items[m];
+        char what[32];
+        snprintf(what, sizeof what, "means[%d]", m);
+        if (row->type == WK_JSON_NUMBER && dim == 1) t->centres[m] = row->number;
+        else rc = json_numbers(path, what, row, dim, t->centres + (size_t)m * dim);
+    }
+    const wk_json *sig = wk_json_get(root, "sigma"), *w = wk_json_get(root, "weights");
+    for (int m = 0; m < t->n_modes; m++) t->sigmas[m] = t->spec.sigma;
+    if (rc == WK_OK && sig) {
+        if (sig->type == WK_JSON_NUMBER) for (int m = 0; m < t->n_modes; m++) t->sigmas[m] = sig->number;
+        else rc = json_numbers(path, "sigma", sig, t->n_modes, t->sigmas);
+        for (int m = 0; m < t->n_modes && rc == WK_OK; m++)
+            if (!(t->sigmas[m] >= 0)) rc = wk_errorf(WK_EFORMAT, "%s: sigma[%d] is negative", path, m);
+    }
+    if (rc == WK_OK && w) {
+        double sum = 0;
+        rc = json_numbers(path, "weights", w, t->n_modes, t->weights);
+        for (int m = 0; m < t->n_modes && rc == WK_OK; m++) {
+            if (!(t->weights[m] >= 0)) rc = wk_errorf(WK_EFORMAT, "%s: weights[%d] is negative", path, m);
+            sum += t->weights[m];
+        }
+        if (rc == WK_OK && !(sum > 0)) rc = wk_errorf(WK_EFORMAT, "%s: weights sum to zero", path);
+        for (int m = 0; m < t->n_modes && rc == WK_OK; m++) t->weights[m] /= sum;
+    }
+    wk_json_free(root);
+    return rc;
+}
+
+static int load_means(wk_target *t, int want_dim) {
+    const char *path = t->spec.means_file;
+    size_t n = strlen(path);
+    if (n > 5 && !strcmp(path + n - 5, ".json")) return read_means_json(t, path, want_dim);
+    double *v;
+    int rows, cols;
+    int rc = read_means_csv(path, &v, &rows, &cols);
+    if (rc != WK_OK) return rc;
+    if (want_dim > 0 && cols != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d columns, this target needs %d", path, cols, want_dim);
+    if (rc == WK_OK) rc = alloc_modes(t, rows, cols);
+    if (rc == WK_OK) {
+        memcpy(t->centres, v, (size_t)rows * (size_t)cols * sizeof *v);
+        for (int m = 0; m < rows; m++) t->sigmas[m] = t->spec.sigma;
+    }
+    wk_free(v);
+    return rc;
+}
+
+int wk_target_init(wk_target *t, const wk_target_spec *spec) {
+    memset(t, 0, sizeof *t);
+    t->spec = *spec;
+    const wk_target_spec *s = spec;
+    int rc = WK_OK;
+    switch (s->kind) {
+    case WK_TARGET_RING:
+        if ((rc = alloc_modes(t, s->k, 2)) != WK_OK) break;
+        for (int m = 0; m < s->k; m++) {
+            t->centres[2 * m] = s->scale * s->radius * cos(2 * PI * m / s->k);
+            t->centres[2 * m + 1] = s->scale * s->radius * sin(2 * PI * m / s->k);
+            t->sigmas[m] = s->scale * s->sigma;
+        }
+        break;
+    case WK_TARGET_GRID:
+        if ((rc = alloc_modes(t, 25, 2)) != WK_OK) break;
+        for (int m = 0; m < 25; m++) {
+            t->centres[2 * m] = s->scale * 2 * (m / 5 - 2);
+            t->centres[2 * m + 1] = s->scale * 2 * (m % 5 - 2);
+            t->sigmas[m] = s->scale * s->sigma;
+        }
+        break;
+    case WK_TARGET_GMM:
+    case WK_TARGET_MIXTURE1D: {
+        int one_d = s->kind == WK_TARGET_MIXTURE1D;
+        if (s->means_file[0]) {
+            rc = load_means(t, one_d ? 1 : 0);
+            break;
+        }
+        if ((rc = alloc_modes(t, s->k, one_d ? 1 : s->dim)) != WK_OK) break;
+        wk_rng mode_rng; /* means come from their own seed so that -seed only changes samples */
+        wk_rng_seed(&mode_rng, s->mode_seed);
+        for (int m = 0; m < s->k; m++) {
+            t->sigmas[m] = s->sigma;
+            if (one_d) t->centres[m] = s->spacing * (m - (s->k - 1) / 2.0);
+            else
+                for (int d = 0; d < s->dim; d++)
+                    t->centres[(size_t)m * s->dim + d] = s->spread * (2 * wk_rng_uniform_d(&mode_rng) - 1);
+        }
+        break;
+    }
+    case WK_TARGET_SWISSROLL: t->dim = 2; break;
+    case WK_TARGET_GAUSSIAN:
+    case WK_TARGET_UNIFORM_SPHERE: t->dim = s->dim; break;
+    default: rc = wk_errorf(WK_EINVAL, "target: unknown kind %d", (int)s->kind);
+    }
+    if (rc != WK_OK) wk_target_free(t);
+    return rc;
+}
+
+/* Index of the mixture component for a uniform draw u in [0, 1). */
+static int pick_mode(const wk_target *t, double u) {
+    double c = 0;
+    for (int m = 0; m < t->n_modes - 1; m++) {
+        c += t->weights[m];
+        if (u < c) return m;
+    }
+    return t->n_modes - 1;
+}
+
+int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out) {
+    const wk_target_spec *s = &t->spec;
+    if (out->ndim != 2 || out->shape[1] != t->dim || out->device != WK_DEVICE_CPU) {
+        char b[64];
+        return wk_errorf(WK_EINVAL, "%s sample: output tensor %s is not [n, %d]", kind_names[s->kind], wk_shape_str(out, b, sizeof b), t->dim);
+    }
+    int64_t n = out->shape[0];
+    int dim = t->dim;
+    for (int64_t i = 0; i < n; i++) {
+        float *x = out->data + i * dim;
+        switch (s->kind) {
+        case WK_TARGET_SWISSROLL: { /* sklearn.datasets.make_swiss_roll, columns (x, z) */
+            double tt = 1.5 * PI * (1 + 2 * wk_rng_uniform_d(rng));
+            x[0] = (float)(s->scale * (tt * cos(tt) + s->noise * wk_rng_normal_d(rng)));
+            x[1] = (float)(s->scale * (tt * sin(tt) + s->noise * wk_rng_normal_d(rng)));
+            break;
+        }
+        case WK_TARGET_GAUSSIAN:
+            for (int d = 0; d < dim; d++) x[d] = (float)(s->mean + s->sigma * wk_rng_normal_d(rng));
+            break;
+        case WK_TARGET_UNIFORM_SPHERE: { /* a normalised Gaussian is uniform on the sphere */
+            double r2;
+            do {
+                r2 = 0;
+                for (int d = 0; d < dim; d++) {
+                    double z = wk_rng_normal_d(rng);
+                    x[d] = (float)z;
+                    r2 += z * z;
+                }
+            } while (r2 < 1e-20);
+            double f = s->scale / sqrt(r2);
+            for (int d = 0; d < dim; d++) x[d] = (float)(x[d] * f);
+            break;
+        }
+        default: { /* mixtures: ring, grid, gmm, mixture1d */
+            int m = pick_mode(t, wk_rng_uniform_d(rng));
+            for (int d = 0; d < dim; d++)
+                x[d] = (float)(t->centres[(size_t)m * dim + d] + t->sigmas[m] * wk_rng_normal_d(rng));
+        }
+        }
+    }
+    return WK_OK;
+}

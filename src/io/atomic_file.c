@@ -1,0 +1,99 @@
+/* atomic_file.c — temp file + fsync + rename, so a crash never leaves a half-written file
+ * (see atomic_file.h). */
+#include "wgankit/atomic_file.h"
+#include "wgankit/error.h"
+#include "wgankit/tensor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *dup_str(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = wk_malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+static void release(wk_atomic_file *af) {
+    wk_free(af->path);
+    wk_free(af->tmp_path);
+    af->path = af->tmp_path = NULL;
+    af->fp = NULL;
+}
+
+int wk_atomic_open(wk_atomic_file *af, const char *path) {
+    memset(af, 0, sizeof *af);
+    if (!path || !*path) return wk_errorf(WK_EINVAL, "write: empty file name");
+    size_t n = strlen(path);
+    if (path[n - 1] == '/') return wk_errorf(WK_EINVAL, "write %s: is a directory name", path);
+    af->path = dup_str(path);
+    af->tmp_path = wk_malloc(n + 16);
+    if (!af->path || !af->tmp_path) {
+        release(af);
+        return wk_errorf(WK_ENOMEM, "write %s: out of memory", path);
+    }
+    /* "<path>.tmp.XXXXXX": same directory as the target, so rename() cannot cross devices. */
+    snprintf(af->tmp_path, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(af->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        release(af);
+        return wk_errorf(WK_EIO, "write %s: cannot create temporary file: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644); /* mkstemp creates 0600; outputs are meant to be shared */
+    af->fp = fdopen(fd, "wb");
+    if (!af->fp) {
+        int e = errno;
+        close(fd);
+        unlink(af->tmp_path);
+        release(af);
+        return wk_errorf(WK_EIO, "write %s: %s", path, strerror(e));
+    }
+    return WK_OK;
+}
+
+void wk_atomic_abort(wk_atomic_file *af) {
+    if (af->fp) fclose(af->fp);
+    if (af->tmp_path) unlink(af->tmp_path);
+    release(af);
+}
+
+/* fsync the directory holding `path` so the rename itself survives a crash. Best effort:
+ * some filesystems refuse to open directories for sync, which is not a write failure. */
+static void sync_parent_dir(const char *path) {
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int wk_atomic_commit(wk_atomic_file *af) {
+    if (!af->fp) return wk_errorf(WK_EINVAL, "write: atomic file not open");
+    int bad = ferror(af->fp) || fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0;
+    int e = errno;
+    bad |= fclose(af->fp) != 0;
+    af->fp = NULL;
+    if (bad) {
+        int rc = wk_errorf(WK_EIO, "write %s: %s", af->path, strerror(e ? e : EIO));
+        wk_atomic_abort(af);
+        return rc;
+    }
+    if (rename(af->tmp_path, af->path) != 0) {
+        int rc = wk_errorf(WK_EIO, "write %s: rename failed: %s", af->path, strerror(errno));
+        wk_atomic_abort(af);
+        return rc;
+    }
+    sync_parent_dir(af->path);
+    release(af);
+    return WK_OK;
+}

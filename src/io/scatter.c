@@ -1,0 +1,217 @@
+/* scatter.c — 2-D scatter PNGs of real vs generated points over an optional scalar field
+ * (the critic's values) with iso-lines, as the figures of the WGAN-GP toy experiments
+ * (Gulrajani et al. 2017, gan_toy.py: orange real points, green generated, critic contours). */
+#include "wgankit/error.h"
+#include "wgankit/plot.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct { uint8_t r, g, b; } rgb;
+
+static const rgb REAL_COLOUR = {255, 127, 14}, FAKE_COLOUR = {44, 160, 44}, CONTOUR_COLOUR = {60, 60, 60},
+                 AXIS_COLOUR = {200, 200, 200}, MARK_COLOUR = {0, 0, 0};
+
+void wk_scatter_default(wk_scatter_spec *s) {
+    memset(s, 0, sizeof *s);
+    s->n_contours = 10;
+    s->width = s->height = 512;
+}
+
+typedef struct {
+    wk_image *img;
+    double xmin, xmax, ymin, ymax;
+} canvas;
+
+static double px_x(const canvas *c, double x) { return (x - c->xmin) / (c->xmax - c->xmin) * (c->img->width - 1); }
+static double px_y(const canvas *c, double y) { return (c->ymax - y) / (c->ymax - c->ymin) * (c->img->height - 1); }
+
+/* Blend `col` into pixel (x, y) with opacity a in [0, 1]; off-canvas pixels are ignored. */
+static void blend(wk_image *img, int x, int y, rgb col, double a) {
+    if (x < 0 || y < 0 || x >= img->width || y >= img->height) return;
+    uint8_t *p = img->pixels + ((size_t)y * img->width + x) * 3;
+    p[0] = (uint8_t)lrint(p[0] + a * (col.r - p[0]));
+    p[1] = (uint8_t)lrint(p[1] + a * (col.g - p[1]));
+    p[2] = (uint8_t)lrint(p[2] + a * (col.b - p[2]));
+}
+
+static void line(wk_image *img, double x0, double y0, double x1, double y1, rgb col, double a) {
+    int steps = (int)ceil(fmax(fabs(x1 - x0), fabs(y1 - y0)));
+    if (steps > 100000) return; /* absurd segment: outside any sane extent */
+    for (int i = 0; i <= steps; i++) {
+        double t = steps ? (double)i / steps : 0;
+        blend(img, (int)lrint(x0 + t * (x1 - x0)), (int)lrint(y0 + t * (y1 - y0)), col, a);
+    }
+}
+
+static void disc(wk_image *img, double cx, double cy, double r, rgb col, double a) {
+    for (int y = (int)floor(cy - r); y <= (int)ceil(cy + r); y++)
+        for (int x = (int)floor(cx - r); x <= (int)ceil(cx + r); x++)
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) blend(img, x, y, col, a);
+}
+
+/* Extent covering every point and centre, 10% margin, equal scale on both axes. */
+static void auto_extent(const wk_scatter_spec *s, double e[4]) {
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    const float *sets[2] = {s->real, s->fake};
+    int64_t counts[2] = {s->n_real, s->n_fake};
+    for (int k = 0; k < 2; k++)
+        for (int64_t i = 0; sets[k] && i < counts[k]; i++)
+            for (int d = 0; d < 2; d++)
+                if (isfinite(sets[k][2 * i + d])) {
+                    lo[d] = fmin(lo[d], sets[k][2 * i + d]);
+                    hi[d] = fmax(hi[d], sets[k][2 * i + d]);
+                }
+    for (int i = 0; s->centres && i < s->n_centres; i++)
+        for (int d = 0; d < 2; d++) {
+            lo[d] = fmin(lo[d], s->centres[2 * i + d]);
+            hi[d] = fmax(hi[d], s->centres[2 * i + d]);
+        }
+    double half = 0;
+    for (int d = 0; d < 2; d++) {
+        if (!(lo[d] <= hi[d])) lo[d] = hi[d] = 0;
+        half = fmax(half, (hi[d] - lo[d]) / 2);
+    }
+    half = half > 0 ? half * 1.1 : 1;
+    for (int d = 0; d < 2; d++) {
+        double mid = (lo[d] + hi[d]) / 2;
+        e[2 * d] = mid - half;
+        e[2 * d + 1] = mid + half;
+    }
+}
+
+/* Blue-white-red ("coolwarm" end colours, Moreland 2009), lightened so points stay visible. */
+static rgb diverging(double t) {
+    static const rgb cold = {59, 76, 192}, warm = {180, 4, 38};
+    rgb end = t < 0 ? cold : warm;
+    double a = fmin(fabs(t), 1) * 0.6;
+    return (rgb){(uint8_t)lrint(255 + a * (end.r - 255)), (uint8_t)lrint(255 + a * (end.g - 255)),
+                 (uint8_t)lrint(255 + a * (end.b - 255))};
+}
+
+static void field_range(const wk_scatter_spec *s, double *lo, double *hi) {
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (int i = 0; i < s->field_nx * s->field_ny; i++)
+        if (isfinite(s->field[i])) {
+            *lo = fmin(*lo, s->field[i]);
+            *hi = fmax(*hi, s->field[i]);
+        }
+}
+
+static void draw_field(canvas *c, const wk_scatter_spec *s, double lo, double hi) {
+    int nx = s->field_nx, ny = s->field_ny;
+    double mid = (lo + hi) / 2, half = hi > lo ? (hi - lo) / 2 : 1;
+    for (int py = 0; py < c->img->height; py++)
+        for (int px = 0; px < c->img->width; px++) { /* bilinear interpolation of the grid */
+            double fx = (double)px / (c->img->width - 1) * (nx - 1), fy = (1 - (double)py / (c->img->height - 1)) * (ny - 1);
+            int i = (int)fmin(floor(fx), nx - 2), j = (int)fmin(floor(fy), ny - 2);
+            double u = fx - i, v = fy - j;
+            const float *f = s->field;
+            double val = (1 - u) * (1 - v) * f[j * nx + i] + u * (1 - v) * f[j * nx + i + 1] + (1 - u) * v * f[(j + 1) * nx + i] +
+                         u * v * f[(j + 1) * nx + i + 1];
+            rgb col = isfinite(val) ? diverging((val - mid) / half) : (rgb){255, 255, 255};
+            blend(c->img, px, py, col, 1);
+        }
+}
+
+/* Marching squares (Lorensen & Cline's 2-D case): per grid cell, the level crosses the edges
+ * whose end values lie on opposite sides; a saddle (4 crossings) is split by the cell centre. */
+static void draw_contours(canvas *c, const wk_scatter_spec *s, double lo, double hi) {
+    int nx = s->field_nx, ny = s->field_ny;
+    double gx = (c->xmax - c->xmin) / (nx - 1), gy = (c->ymax - c->ymin) / (ny - 1);
+    for (int k = 1; k <= s->n_contours; k++) {
+        double level = lo + (hi - lo) * k / (s->n_contours + 1);
+        for (int j = 0; j + 1 < ny; j++)
+            for (int i = 0; i + 1 < nx; i++) {
+                /* corners: 0 (i,j), 1 (i+1,j), 2 (i+1,j+1), 3 (i,j+1); edge e joins corners e, e+1 */
+                double v[4] = {s->field[j * nx + i], s->field[j * nx + i + 1], s->field[(j + 1) * nx + i + 1], s->field[(j + 1) * nx + i]};
+                static const int cx[4] = {0, 1, 1, 0}, cy[4] = {0, 0, 1, 1};
+                double ex[4], ey[4];
+                int crosses[4], nc = 0;
+                if (!isfinite(v[0] + v[1] + v[2] + v[3])) continue;
+                for (int e = 0; e < 4; e++) {
+                    int a = e, b = (e + 1) % 4;
+                    crosses[e] = (v[a] < level) != (v[b] < level);
+                    if (!crosses[e]) continue;
+                    double t = (level - v[a]) / (v[b] - v[a]);
+                    ex[e] = c->xmin + (i + cx[a] + t * (cx[b] - cx[a])) * gx;
+                    ey[e] = c->ymin + (j + cy[a] + t * (cy[b] - cy[a])) * gy;
+                    nc++;
+                }
+                int pairs[2][2], np = 0;
+                if (nc == 2) {
+                    int first = -1;
+                    for (int e = 0; e < 4; e++)
+                        if (crosses[e]) {
+                            if (first < 0) first = e;
+                            else { pairs[0][0] = first; pairs[0][1] = e; np = 1; }
+                        }
+                } else if (nc == 4) {
+                    double centre = (v[0] + v[1] + v[2] + v[3]) / 4;
+                    int corner0_cut = (centre < level) != (v[0] < level); /* corners 0 and 2 isolated */
+                    np = 2;
+                    if (corner0_cut) { pairs[0][0] = 3; pairs[0][1] = 0; pairs[1][0] = 1; pairs[1][1] = 2; }
+                    else { pairs[0][0] = 0; pairs[0][1] = 1; pairs[1][0] = 2; pairs[1][1] = 3; }
+                }
+                for (int p = 0; p < np; p++)
+                    line(c->img, px_x(c, ex[pairs[p][0]]), px_y(c, ey[pairs[p][0]]), px_x(c, ex[pairs[p][1]]),
+                         px_y(c, ey[pairs[p][1]]), CONTOUR_COLOUR, 0.6);
+            }
+    }
+}
+
+int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
+    memset(out, 0, sizeof *out);
+    if (s->field && (s->field_nx < 2 || s->field_ny < 2))
+        return wk_errorf(WK_EINVAL, "scatter: field grid %d x %d (needs at least 2 x 2)", s->field_nx, s->field_ny);
+    if (s->n_contours < 0 || s->n_contours > 100) return wk_errorf(WK_EINVAL, "scatter: %d contours (0..100)", s->n_contours);
+    int fixed = s->xmin < s->xmax && s->ymin < s->ymax;
+    if (s->field && !fixed) return wk_errorf(WK_EINVAL, "scatter: a field needs the fixed extent it was sampled on");
+    canvas c = {out, s->xmin, s->xmax, s->ymin, s->ymax};
+    if (!fixed) {
+        double e[4];
+        auto_extent(s, e);
+        c.xmin = e[0]; c.xmax = e[1]; c.ymin = e[2]; c.ymax = e[3];
+    }
+    int rc = wk_image_alloc(out, s->width ? s->width : 512, s->height ? s->height : 512, 3);
+    if (rc != WK_OK) return rc;
+    memset(out->pixels, 255, (size_t)out->width * out->height * 3);
+    if (s->field) {
+        double lo, hi;
+        field_range(s, &lo, &hi);
+        if (lo <= hi) {
+            draw_field(&c, s, lo, hi);
+            if (hi > lo) draw_contours(&c, s, lo, hi);
+        }
+    }
+    /* axes through the origin, then a frame */
+    line(out, px_x(&c, 0), 0, px_x(&c, 0), out->height - 1, AXIS_COLOUR, 1);
+    line(out, 0, px_y(&c, 0), out->width - 1, px_y(&c, 0), AXIS_COLOUR, 1);
+    double W = out->width - 1, H = out->height - 1;
+    line(out, 0, 0, W, 0, CONTOUR_COLOUR, 1); line(out, 0, H, W, H, CONTOUR_COLOUR, 1);
+    line(out, 0, 0, 0, H, CONTOUR_COLOUR, 1); line(out, W, 0, W, H, CONTOUR_COLOUR, 1);
+    for (int64_t i = 0; s->real && i < s->n_real; i++)
+        if (isfinite(s->real[2 * i]) && isfinite(s->real[2 * i + 1]))
+            disc(out, px_x(&c, s->real[2 * i]), px_y(&c, s->real[2 * i + 1]), 2.2, REAL_COLOUR, 0.5);
+    for (int64_t i = 0; s->fake && i < s->n_fake; i++)
+        if (isfinite(s->fake[2 * i]) && isfinite(s->fake[2 * i + 1]))
+            disc(out, px_x(&c, s->fake[2 * i]), px_y(&c, s->fake[2 * i + 1]), 2.2, FAKE_COLOUR, 0.5);
+    for (int i = 0; s->centres && i < s->n_centres; i++) { /* a 2-px thick 'x' */
+        double x = px_x(&c, s->centres[2 * i]), y = px_y(&c, s->centres[2 * i + 1]);
+        for (int o = 0; o < 2; o++) {
+            line(out, x - 5 + o, y - 5, x + 5 + o, y + 5, MARK_COLOUR, 0.9);
+            line(out, x - 5 + o, y + 5, x + 5 + o, y - 5, MARK_COLOUR, 0.9);
+        }
+    }
+    return WK_OK;
+}
+
+int wk_scatter_png(const char *path, const wk_scatter_spec *s) {
+    wk_image img;
+    int rc = wk_scatter_render(s, &img);
+    if (rc != WK_OK) return wk_error_context(rc, "%s", path);
+    rc = wk_png_write(path, &img);
+    wk_image_free(&img);
+    return rc;
+}

@@ -1,0 +1,120 @@
+/* test_json.c — the JSON parser accepts what RFC 8259 allows (escapes, surrogate pairs,
+ * numbers), rejects what it forbids with line:column messages, and the writer's output
+ * parses back to the same values (floats and doubles round-trip exactly). */
+#include "check.h"
+#include "wgankit/error.h"
+#include "wgankit/json.h"
+
+#include <string.h>
+
+static wk_json *parse(const char *s) {
+    wk_json *v = NULL;
+    int rc = wk_json_parse(s, strlen(s), "t.json", &v);
+    return rc == WK_OK ? v : NULL;
+}
+
+/* Parsing must fail and the message must contain `want`. */
+static void expect_error(const char *text, const char *want) {
+    wk_json *v = NULL;
+    int rc = wk_json_parse(text, strlen(text), "t.json", &v);
+    CHECK(rc == WK_EFORMAT && !v, "'%s' should be rejected (rc %d)", text, rc);
+    CHECK(strstr(wk_last_error(), want) != NULL, "'%s': message '%s' lacks '%s'", text, wk_last_error(), want);
+}
+
+int main(void) {
+    wk_json *v = parse("{\"a\": [1, -2.5e3, 0.125, true, false, null], \"s\": \"x\\\"y\\\\z\\n\\u00e9\\ud83d\\ude00\","
+                       " \"nested\": {\"k\": {}} , \"e\": []}");
+    REQUIRE(v, "valid document: %s", wk_last_error());
+    CHECK(v->type == WK_JSON_OBJECT && v->count == 4, "object with 4 keys");
+    const wk_json *a = wk_json_get(v, "a");
+    CHECK(a && a->type == WK_JSON_ARRAY && a->count == 6, "array of 6");
+    CHECK(wk_json_at(a, 0)->number == 1 && wk_json_at(a, 1)->number == -2500 && wk_json_at(a, 2)->number == 0.125, "numbers");
+    CHECK(wk_json_at(a, 3)->boolean == 1 && wk_json_at(a, 4)->type == WK_JSON_BOOL && !wk_json_at(a, 4)->boolean, "booleans");
+    CHECK(wk_json_at(a, 5)->type == WK_JSON_NULL, "null");
+    CHECK(wk_json_at(a, 6) == NULL, "out-of-range index gives NULL");
+    const wk_json *s = wk_json_get(v, "s");
+    CHECK(s && !strcmp(s->string, "x\"y\\z\n\xC3\xA9\xF0\x9F\x98\x80"), "escapes and surrogate pair decode to UTF-8");
+    CHECK(wk_json_get(wk_json_get(v, "nested"), "k")->type == WK_JSON_OBJECT, "nested object");
+    CHECK(wk_json_get(v, "missing") == NULL && wk_json_get(a, "a") == NULL, "missing key / wrong type give NULL");
+    CHECK(wk_json_get(v, "a")->line == 1 && wk_json_get(v, "a")->column == 7, "value position recorded");
+
+    int64_t i64;
+    CHECK(wk_json_as_int64(wk_json_at(a, 1), &i64) == WK_OK && i64 == -2500, "integer value");
+    CHECK(wk_json_as_int64(wk_json_at(a, 2), &i64) == WK_EFORMAT, "0.125 is not an integer");
+
+    /* serialize and reparse gives the same text */
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_json_write(&sb, v);
+    wk_json *v2 = parse(sb.data);
+    REQUIRE(v2, "reparse of '%s': %s", sb.data, wk_last_error());
+    wk_strbuf sb2;
+    wk_sb_init(&sb2);
+    wk_json_write(&sb2, v2);
+    CHECK(!strcmp(sb.data, sb2.data), "write/parse/write is stable:\n%s\n%s", sb.data, sb2.data);
+    wk_json_free(v2);
+    wk_json_free(v);
+
+    /* errors with line:column */
+    expect_error("{\"a\": 1,\n  \"b\": }", "t.json:2:8:");
+    expect_error("[1, 2,]", "value expected");
+    expect_error("{\"a\":1,}", "object key");
+    expect_error("{\"a\":1 \"b\":2}", "',' or '}' expected");
+    expect_error("[1 2]", "',' or ']' expected");
+    expect_error("{\"a\":1, \"a\":2}", "duplicate key \"a\"");
+    expect_error("\"abc", "unterminated string");
+    expect_error("\"a\\qb\"", "unknown escape");
+    expect_error("\"\\ud83d\"", "high surrogate");
+    expect_error("\"\\ude00\"", "lone low surrogate");
+    expect_error("\"\\u12g4\"", "bad hex digit");
+    expect_error("\"tab\there\"", "control character");
+    expect_error("\"\xC3\x28\"", "invalid UTF-8");
+    expect_error("01", "unexpected text");
+    expect_error("1.", "digit expected after '.'");
+    expect_error("1e", "digit expected in exponent");
+    expect_error("-", "invalid number");
+    expect_error("NaN", "value expected");
+    expect_error("1e999", "out of range");
+    expect_error("tru", "unexpected character");
+    expect_error("", "end of input");
+    expect_error("[1] x", "unexpected text after");
+    expect_error("[", "end of input");
+    char deep[200];
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    wk_json *dv = NULL;
+    CHECK(wk_json_parse(deep, 200, "deep", &dv) == WK_EFORMAT && strstr(wk_last_error(), "nesting too deep"),
+          "depth limit: %s", wk_last_error());
+
+    /* writer: escaping, keys with automatic commas, round-tripping numbers */
+    wk_sb_clear(&sb);
+    wk_sb_putc(&sb, '{');
+    wk_json_key(&sb, "q\"\\\n\x01");
+    wk_json_string(&sb, "v");
+    wk_json_key(&sb, "f");
+    wk_json_float(&sb, 0.1f);
+    wk_json_key(&sb, "d");
+    wk_json_double(&sb, 0.1);
+    wk_json_key(&sb, "third");
+    wk_json_double(&sb, 1.0 / 3.0);
+    wk_json_key(&sb, "nan");
+    wk_json_double(&sb, NAN);
+    wk_json_key(&sb, "i");
+    wk_json_int(&sb, -9007199254740992LL);
+    wk_json_key(&sb, "arr");
+    wk_sb_putc(&sb, '[');
+    for (int k = 0; k < 3; k++) { wk_json_sep(&sb); wk_json_int(&sb, k); }
+    wk_sb_puts(&sb, "]}");
+    CHECK(!strcmp(sb.data, "{\"q\\\"\\\\\\n\\u0001\":\"v\",\"f\":0.100000001,\"d\":0.1,\"third\":0.3333333333333333,"
+                           "\"nan\":null,\"i\":-9007199254740992,\"arr\":[0,1,2]}"),
+          "writer output: %s", sb.data);
+    v = parse(sb.data);
+    REQUIRE(v, "writer output parses: %s", wk_last_error());
+    CHECK((float)wk_json_get(v, "f")->number == 0.1f, "float round trip");
+    CHECK(wk_json_get(v, "third")->number == 1.0 / 3.0, "double round trip");
+    CHECK(!strcmp(v->keys[0], "q\"\\\n\x01"), "key round trip");
+    wk_json_free(v);
+    wk_sb_free(&sb);
+    wk_sb_free(&sb2);
+    return check_summary("test_json");
+}

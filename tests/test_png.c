@@ -1,0 +1,124 @@
+/* test_png.c — PNG sample grids read back with libpng (size, padding, pixel values, upscaling),
+ * the scatter renderer (point colours where points are, field colours, bad input), and the
+ * SVG line chart's structure. */
+#include "check.h"
+#include "wgankit/error.h"
+#include "wgankit/plot.h"
+
+#include <png.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Read a PNG into an 8-bit buffer via libpng's simplified API. */
+static uint8_t *read_png(const char *path, int *w, int *h, int *channels) {
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&img, path)) return NULL;
+    *channels = (img.format & PNG_FORMAT_FLAG_COLOR) ? 3 : 1;
+    img.format = *channels == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    uint8_t *buf = malloc(PNG_IMAGE_SIZE(img));
+    if (!buf || !png_image_finish_read(&img, NULL, buf, 0, NULL)) {
+        free(buf);
+        return NULL;
+    }
+    *w = (int)img.width;
+    *h = (int)img.height;
+    return buf;
+}
+
+int main(void) {
+    char dir[64] = "/tmp/wk_png_XXXXXX", path[128];
+    REQUIRE(mkdtemp(dir), "mkdtemp");
+
+    /* 5 gray 3x2 samples, 3 columns, scale 2: 2 rows; width 2 + 3*(4+2) = 20, height 2 + 2*(6+2) = 18 */
+    wk_tensor x;
+    int64_t shape[4] = {5, 1, 3, 2};
+    REQUIRE(wk_tensor_alloc(&x, 4, shape) == WK_OK, "alloc");
+    for (int64_t i = 0; i < x.numel; i++) x.data[i] = -1 + 2.0f * (float)(i % 6) / 5;
+    x.data[6] = 5;    /* clipped to white */
+    x.data[7] = NAN;  /* black */
+    snprintf(path, sizeof path, "%s/grid.png", dir);
+    REQUIRE(wk_png_write_grid(path, &x, 3, 2) == WK_OK, "grid: %s", wk_last_error());
+    int w, h, c;
+    uint8_t *p = read_png(path, &w, &h, &c);
+    REQUIRE(p, "libpng reads the grid back");
+    CHECK(w == 20 && h == 18 && c == 1, "grid size %dx%dx%d", w, h, c);
+    CHECK(p[0] == 0 && p[1 * w + 1] == 0, "padding is black");
+    CHECK(p[2 * w + 2] == 0 && p[2 * w + 3] == 0 && p[3 * w + 2] == 0, "sample 0 pixel (0,0) = -1 -> 0, upscaled 2x");
+    CHECK(p[2 * w + 4] == 51 && p[3 * w + 5] == 51, "sample 0 pixel (0,1) = -0.6 -> 51");
+    CHECK(p[6 * w + 4] == 255, "sample 0 pixel (2,1) = 1 -> 255 (got %d)", p[6 * w + 4]);
+    CHECK(p[2 * w + 8] == 255 && p[2 * w + 10] == 0, "sample 1: clipped 5 -> 255, NaN -> 0");
+    CHECK(p[10 * w + 14] == 0 && p[17 * w + 19] == 0, "empty 6th slot stays black");
+    CHECK(p[10 * w + 8] == 0 && p[10 * w + 10] == 51, "sample 4 in row 2, column 1");
+    free(p);
+    wk_tensor_free(&x);
+
+    /* colour: 2 samples, red channel +1, others -1 */
+    int64_t cs[4] = {2, 3, 4, 4};
+    REQUIRE(wk_tensor_alloc(&x, 4, cs) == WK_OK, "alloc");
+    for (int64_t i = 0; i < x.numel; i++) x.data[i] = (i % 48) < 16 ? 1 : -1;
+    REQUIRE(wk_png_write_grid(path, &x, 0, 1) == WK_OK, "rgb grid: %s", wk_last_error());
+    p = read_png(path, &w, &h, &c);
+    REQUIRE(p, "read rgb grid");
+    CHECK(c == 3 && w == 2 + 2 * 6 && h == 2 + 6, "rgb grid %dx%dx%d (2 columns by default)", w, h, c);
+    CHECK(p[(3 * w + 3) * 3] == 255 && p[(3 * w + 3) * 3 + 1] == 0 && p[(3 * w + 3) * 3 + 2] == 0, "red pixel");
+    free(p);
+    int64_t bad[4] = {2, 2, 4, 4};
+    wk_tensor_set_shape(&x, 4, bad);
+    CHECK(wk_png_write_grid(path, &x, 0, 1) == WK_EINVAL && strstr(wk_last_error(), "[2, 2, 4, 4]"), "C=2 rejected: %s", wk_last_error());
+    wk_tensor_free(&x);
+    CHECK(wk_png_write_grid("/nonexistent/g.png", &x, 0, 1) != WK_OK, "no data / bad path fails");
+
+    /* scatter: points land where they should, in their colours, over the field's colours */
+    float real[2] = {-0.5f, 0.5f}, fake[2] = {0.5f, -0.5f};
+    float field[4] = {-1, 1, -1, 1}; /* increases with x */
+    wk_scatter_spec s;
+    wk_scatter_default(&s);
+    s.real = real; s.n_real = 1; s.fake = fake; s.n_fake = 1;
+    s.xmin = -1; s.xmax = 1; s.ymin = -1; s.ymax = 1;
+    s.field = field; s.field_nx = 2; s.field_ny = 2;
+    s.width = s.height = 101;
+    wk_image img;
+    REQUIRE(wk_scatter_render(&s, &img) == WK_OK, "scatter: %s", wk_last_error());
+    const uint8_t *r = img.pixels + (25 * 101 + 25) * 3, *g = img.pixels + (75 * 101 + 75) * 3;
+    CHECK(r[0] > 200 && r[1] > 100 && r[1] < 200 && r[2] < 150, "real point orange-ish: %d %d %d", r[0], r[1], r[2]);
+    CHECK(g[1] > g[0] && g[1] > g[2], "fake point green-ish: %d %d %d", g[0], g[1], g[2]);
+    const uint8_t *left = img.pixels + (60 * 101 + 3) * 3, *right = img.pixels + (60 * 101 + 97) * 3;
+    CHECK(left[2] > left[0] && right[0] > right[2], "field: blue at low values, red at high (%d,%d / %d,%d)", left[0], left[2], right[0], right[2]);
+    const uint8_t *contour = img.pixels + (40 * 101 + 27) * 3; /* level 3 of 10 runs at x = -1 + 6/11 */
+    CHECK(contour[0] < 200 && contour[1] < 200, "iso-line through the field's middle: %d %d %d", contour[0], contour[1], contour[2]);
+    wk_image_free(&img);
+    s.xmin = s.xmax = 0;
+    CHECK(wk_scatter_render(&s, &img) == WK_EINVAL && strstr(wk_last_error(), "fixed extent"), "field needs an extent");
+    s.field = NULL;
+    REQUIRE(wk_scatter_render(&s, &img) == WK_OK, "auto extent: %s", wk_last_error());
+    wk_image_free(&img);
+    snprintf(path, sizeof path, "%s/scatter.png", dir);
+    CHECK(wk_scatter_png(path, &s) == WK_OK && (p = read_png(path, &w, &h, &c)) && w == 101 && c == 3, "scatter PNG written");
+    free(p);
+
+    /* SVG chart */
+    double xs[4] = {0, 100, 200, 300}, y1[4] = {1, 0.1, 0.01, 0.001}, y2[4] = {2, NAN, 0.5, 0.2};
+    wk_series ser[2] = {{"loss <d>", xs, y1, 4}, {"loss_g", xs, y2, 4}};
+    wk_chart_spec spec = {"Losses & more", "step", "loss", 1, 0, 0};
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    REQUIRE(wk_svg_line_chart(&sb, &spec, ser, 2) == WK_OK, "svg: %s", wk_last_error());
+    CHECK(strstr(sb.data, "<svg xmlns=\"http://www.w3.org/2000/svg\"") == sb.data, "starts with an svg element");
+    CHECK(strstr(sb.data, "Losses &amp; more") && strstr(sb.data, "loss &lt;d&gt;"), "text escaped");
+    CHECK(strstr(sb.data, ">1e-3</text>") && strstr(sb.data, ">1e0</text>"), "log ticks are powers of ten");
+    CHECK(strstr(sb.data, "M") && strstr(sb.data, "L") && strstr(sb.data, "\"/>\n</svg>") == NULL, "paths present");
+    int moves = 0;
+    const char *second = strstr(sb.data, "stroke=\"#ff7f0e\" stroke-width=\"1.6\"");
+    REQUIRE(second, "second series path");
+    for (const char *q = strstr(second, "d=\""); *q != '/'; q++) moves += *q == 'M';
+    CHECK(moves == 2, "NaN lifts the pen: %d moves", moves);
+    snprintf(path, sizeof path, "%s/chart.svg", dir);
+    CHECK(wk_svg_write_line_chart(path, &spec, ser, 2) == WK_OK, "svg file");
+    wk_sb_free(&sb);
+
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    CHECK(system(path) == 0, "cleanup");
+    return check_summary("test_png");
+}
