@@ -69,7 +69,7 @@ int main(void) {
         wk_model_init_normal(&D, &r, 0.02f);
         wk_graph_reset(g);
         wk_var *z = wk_input_empty(g, 2, (int64_t[]){5, 16}, 0);
-        wk_tensor *zt = (wk_tensor *)wk_value(z);
+        wk_tensor *zt = &(wk_tensor){.data = wk_input_data(z), .numel = 80};
         wk_rng_fill_normal(&r, zt->data, zt->numel, 0, 1);
         wk_var *x = wk_model_forward(&G, g, z, 1);
         REQUIRE(x, "G forward: %s", wk_last_error());

@@ -69,8 +69,11 @@ int wk_requires_grad(const wk_var *v);
 wk_var *wk_param_var(wk_graph *g, wk_param *p);
 /* A copy of t in the graph's arena; requires_grad makes it differentiable (wk_grad / wk_grad_of). */
 wk_var *wk_input(wk_graph *g, const wk_tensor *t, int requires_grad);
-/* An uninitialised input whose data the caller fills through wk_value(v)->data. */
+/* An uninitialised input whose data the caller fills through wk_input_data(v). */
 wk_var *wk_input_empty(wk_graph *g, int ndim, const int64_t *shape, int requires_grad);
+/* Writable data of a leaf made by wk_input / wk_input_empty / wk_constant (NULL for op nodes,
+ * whose values the tape owns). */
+float *wk_input_data(wk_var *v);
 wk_var *wk_constant(wk_graph *g, int ndim, const int64_t *shape, float value);
 /* Same value, cut from the tape (no gradient flows through). */
 wk_var *wk_detach(wk_graph *g, wk_var *x);

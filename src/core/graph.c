@@ -134,6 +134,8 @@ wk_var *wk_input_empty(wk_graph *g, int ndim, const int64_t *shape, int requires
     return v;
 }
 
+float *wk_input_data(wk_var *v) { return v && !v->op && !v->param ? v->value.data : NULL; }
+
 wk_var *wk_input(wk_graph *g, const wk_tensor *t, int requires_grad) {
     wk_var *v = wk_input_empty(g, t->ndim, t->shape, requires_grad);
     if (v) memcpy(v->value.data, t->data, (size_t)t->numel * sizeof(float));
