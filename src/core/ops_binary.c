@@ -17,17 +17,22 @@ static inline float apply(int kind, float a, float b) {
 }
 
 static void forward(int kind, const wk_bcast *bc, const float *a, const float *b, float *y) {
-    int64_t n = bc->numel;
-    if (bc->simple && bc->div_a == 1 && bc->mod_a == n && bc->div_b == 1 && bc->mod_b == n) {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = apply(kind, a[i], b[i]);
-        return;
-    }
+    int64_t n = bc->numel, inner = wk_bcast_inner(bc), rows = inner ? n / inner : 0;
+    int64_t sa = wk_bcast_inner_stride_a(bc), sb = wk_bcast_inner_stride_b(bc);
 #pragma omp parallel for if (n > WK_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
-        wk_bcast_offsets(bc, i, &oa, &ob);
-        y[i] = apply(kind, a[oa], b[ob]);
+        wk_bcast_offsets(bc, r * inner, &oa, &ob);
+        const float *ar = a + oa, *br = b + ob;
+        float *yr = y + r * inner;
+        if (sa && sb)
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[j], br[j]);
+        else if (sa)
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[j], br[0]);
+        else if (sb)
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[0], br[j]);
+        else
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[0], br[0]);
     }
 }
 
@@ -57,12 +62,18 @@ static void backward(wk_graph *g, wk_var *v) {
         }
         return;
     }
-    /* Broadcast: several outputs feed one input element, so accumulate serially. */
-    for (int64_t i = 0; i < n; i++) {
+    /* Broadcast: several outputs feed one input element, so accumulate serially, row by row. */
+    int64_t inner = wk_bcast_inner(&bc), rows = inner ? n / inner : 0;
+    int64_t sa = wk_bcast_inner_stride_a(&bc), sb = wk_bcast_inner_stride_b(&bc);
+    for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
-        wk_bcast_offsets(&bc, i, &oa, &ob);
-        if (ga) ga[oa] += grad_a(kind, go[i], b[ob]);
-        if (gb) gb[ob] += grad_b(kind, go[i], a[oa], b[ob], y[i]);
+        wk_bcast_offsets(&bc, r * inner, &oa, &ob);
+        const float *gor = go + r * inner, *yr = y + r * inner;
+        for (int64_t j = 0; j < inner; j++) {
+            int64_t ia = oa + j * sa, ib = ob + j * sb;
+            if (ga) ga[ia] += grad_a(kind, gor[j], b[ib]);
+            if (gb) gb[ib] += grad_b(kind, gor[j], a[ia], b[ib], yr[j]);
+        }
     }
 }
 
