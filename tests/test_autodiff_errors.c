@@ -49,8 +49,8 @@ int main(void) {
     float xs[3] = {1, 0, 2};
     wk_graph_reset(g);
     a = wk_input(g, &(wk_tensor){.data = xs, .ndim = 1, .shape = {3}, .numel = 3}, 1);
-    y = wk_sum(g, wk_sqrt(g, wk_sqrt(g, a)), WK_ALL_AXES, 0); /* d/dx at 0 is inf */
-    rc = wk_backward(g, y);
+    wk_var *y = wk_sum(g, wk_sqrt(g, wk_sqrt(g, a)), WK_ALL_AXES, 0); /* d/dx at 0 is inf */
+    int rc = wk_backward(g, y);
     CHECK(rc == WK_ENUMERIC, "Inf gradient detected, rc %d", rc);
     CHECK(strstr(wk_last_error(), "sqrt") && strstr(wk_last_error(), "Inf"), "names the op: %s", wk_last_error());
 
