@@ -32,15 +32,8 @@ static void load_params(wk_model *m, const char *dir, const char *const *names, 
     for (int i = 0; i < m->n_params; i++) {
         char name[128];
         snprintf(name, sizeof name, "%s%s", names[i], suffix);
-        wk_tensor t;
-        char path[512];
-        snprintf(path, sizeof path, "tests/fixtures/%s/%s.npy", dir, name);
-        if (wk_read_array(path, &t) != WK_OK) { /* no suffixed variant: use the plain one */
-            fx_into(dir, names[i], &m->params[i]->value);
-            continue;
-        }
-        wk_tensor_copy(&m->params[i]->value, &t);
-        wk_tensor_free(&t);
+        /* a sub-case without its own copy of a parameter uses the plain one */
+        fx_load_into(dir, fx_exists(dir, name) ? name : names[i], &m->params[i]->value);
     }
 }
 
@@ -49,7 +42,7 @@ static void check_param_grads(wk_model *m, const char *dir, const char *prefix, 
     for (int i = 0; i < m->n_params; i++) {
         char name[128];
         snprintf(name, sizeof name, "%s%s%s", prefix, names[i], suffix);
-        fx_check(dir, name, m->params[i]->grad.data, m->params[i]->grad.numel, tol);
+        fx_compare(dir, name, m->params[i]->grad.data, m->params[i]->grad.numel, tol);
     }
 }
 
@@ -92,11 +85,11 @@ static void case_gp(wk_graph *g, const char *dir, wk_activation act, int k, cons
         wk_var *gp, *loss, *gx, *dx;
         gp_loss(g, &D, dir, one_sided, &gp, &loss, &gx, &dx);
         snprintf(name, sizeof name, "d_xhat%s", suffix);
-        fx_check(dir, name, val(dx)->data, val(dx)->numel, TOL);
+        fx_compare(dir, name, val(dx)->data, val(dx)->numel, TOL);
         snprintf(name, sizeof name, "g%s", suffix);
-        fx_check(dir, name, val(gx)->data, val(gx)->numel, TOL);
+        fx_compare(dir, name, val(gx)->data, val(gx)->numel, TOL);
         snprintf(name, sizeof name, one_sided ? "gp_one_sided%s" : "gp%s", suffix);
-        fx_check(dir, name, val(gp)->data, 1, TOL);
+        fx_compare(dir, name, val(gp)->data, 1, TOL);
         REQUIRE(wk_backward(g, gp) == WK_OK, "backward gp: %s", wk_last_error());
         snprintf(name, sizeof name, "%sl1_weight%s", one_sided ? "gradgp_one_sided_" : "gradgp_", suffix);
         if (fx_exists(dir, name)) /* groupsort_mlp has the two-sided gradients only */
@@ -104,7 +97,7 @@ static void case_gp(wk_graph *g, const char *dir, wk_activation act, int k, cons
         if (!one_sided) {
             wk_model_zero_grad(&D);
             snprintf(name, sizeof name, "loss%s", suffix);
-            fx_check(dir, name, val(loss)->data, 1, TOL);
+            fx_compare(dir, name, val(loss)->data, 1, TOL);
             REQUIRE(wk_backward(g, loss) == WK_OK, "backward loss: %s", wk_last_error());
             check_param_grads(&D, dir, "gradloss_", mlp_names, suffix, TOL);
         }
@@ -113,7 +106,7 @@ static void case_gp(wk_graph *g, const char *dir, wk_activation act, int k, cons
 }
 
 static void case_groupsort_vjp(wk_graph *g, int k, const char *suffix) {
-    const char *dir = "core/groupsort_mlp";
+    const char *dir = "groupsort_mlp";
     wk_model D;
     wk_model_init(&D);
     wk_mlp_spec s = {.in = 2, .out = 1, .depth = 2, .width = 64, .act = WK_ACT_GROUPSORT, .act_param = (float)k, .bias = 1};
@@ -125,10 +118,10 @@ static void case_groupsort_vjp(wk_graph *g, int k, const char *suffix) {
     wk_var *out = wk_model_forward(&D, g, x, 1);
     char name[64];
     snprintf(name, sizeof name, "out%s", suffix);
-    fx_check(dir, name, val(out)->data, val(out)->numel, TOL);
+    fx_compare(dir, name, val(out)->data, val(out)->numel, TOL);
     REQUIRE(wk_backward(g, wk_sum(g, wk_mul(g, out, r), WK_ALL_AXES, 0)) == WK_OK, "backward: %s", wk_last_error());
     snprintf(name, sizeof name, "gradvjp_x%s", suffix);
-    fx_check(dir, name, wk_grad_of(x)->data, wk_grad_of(x)->numel, TOL);
+    fx_compare(dir, name, wk_grad_of(x)->data, wk_grad_of(x)->numel, TOL);
     check_param_grads(&D, dir, "gradvjp_", mlp_names, suffix, TOL);
     wk_model_free(&D);
 }
@@ -146,7 +139,7 @@ static double max_grad(const wk_model *m) {
 }
 
 static void case_dcgan(wk_graph *g) {
-    const char *dir = "core/dcgan28";
+    const char *dir = "dcgan28";
     static const char *gn[] = {"g_fc_weight", "g_fc_bias", "g_bn0_weight", "g_bn0_bias", "g_dc1_weight",
                                "g_dc1_bias", "g_bn1_weight", "g_bn1_bias", "g_dc2_weight", "g_dc2_bias"};
     static const char *dn[] = {"d_c1_weight", "d_c1_bias", "d_c2_weight", "d_c2_bias",
@@ -165,13 +158,13 @@ static void case_dcgan(wk_graph *g) {
     wk_var *d_real = wk_model_forward(&D, g, xr, 1);
     wk_var *d_fake = wk_model_forward(&D, g, fake, 1);
     REQUIRE(d_fake, "dcgan forward: %s", wk_last_error());
-    fx_check(dir, "g_z", val(fake)->data, val(fake)->numel, TOL_CONV);
-    fx_check(dir, "d_real", val(d_real)->data, 4, TOL_CONV);
-    fx_check(dir, "d_fake", val(d_fake)->data, 4, TOL_CONV);
+    fx_compare(dir, "g_z", val(fake)->data, val(fake)->numel, TOL_CONV);
+    fx_compare(dir, "d_real", val(d_real)->data, 4, TOL_CONV);
+    fx_compare(dir, "d_fake", val(d_fake)->data, 4, TOL_CONV);
     wk_var *loss_d = wk_sub(g, wk_mean(g, d_fake, WK_ALL_AXES, 0), wk_mean(g, d_real, WK_ALL_AXES, 0));
     wk_var *loss_g = wk_neg(g, wk_mean(g, d_fake, WK_ALL_AXES, 0));
-    fx_check(dir, "loss_d", val(loss_d)->data, 1, TOL_CONV);
-    fx_check(dir, "loss_g", val(loss_g)->data, 1, TOL_CONV);
+    fx_compare(dir, "loss_d", val(loss_d)->data, 1, TOL_CONV);
+    fx_compare(dir, "loss_g", val(loss_g)->data, 1, TOL_CONV);
     wk_model_zero_grad(&D);
     REQUIRE(wk_backward(g, loss_d) == WK_OK, "backward loss_d: %s", wk_last_error());
     /* Biases that feed a training-mode batch norm have a true gradient of 0 (the reference is
@@ -183,7 +176,7 @@ static void case_dcgan(wk_graph *g) {
             double mx = max_abs(&D.params[i]->grad), ref = max_grad(&D);
             CHECK(mx <= TOL_CONV * ref, "%s should be ~0: max %g vs largest gradient %g", name, mx, ref);
         } else {
-            fx_check(dir, name, D.params[i]->grad.data, D.params[i]->grad.numel, TOL_CONV);
+            fx_compare(dir, name, D.params[i]->grad.data, D.params[i]->grad.numel, TOL_CONV);
         }
     }
     wk_model_zero_grad(&G);
@@ -195,16 +188,16 @@ static void case_dcgan(wk_graph *g) {
             double mx = max_abs(&G.params[i]->grad), ref = max_grad(&G);
             CHECK(mx <= TOL_CONV * ref, "%s should be ~0: max %g vs largest gradient %g", name, mx, ref);
         } else {
-            fx_check(dir, name, G.params[i]->grad.data, G.params[i]->grad.numel, TOL_CONV);
+            fx_compare(dir, name, G.params[i]->grad.data, G.params[i]->grad.numel, TOL_CONV);
         }
     }
     /* running statistics: G layers 1 and 5, D layer 4 are the batch norms */
-    fx_check(dir, "g_bn0_running_mean", G.layers[1].running_mean.data, G.layers[1].running_mean.numel, TOL);
-    fx_check(dir, "g_bn0_running_var", G.layers[1].running_var.data, G.layers[1].running_var.numel, TOL);
-    fx_check(dir, "g_bn1_running_mean", G.layers[5].running_mean.data, 16, TOL);
-    fx_check(dir, "g_bn1_running_var", G.layers[5].running_var.data, 16, TOL);
-    fx_check(dir, "d_bn2_running_mean", D.layers[3].running_mean.data, 32, TOL_CONV);
-    fx_check(dir, "d_bn2_running_var", D.layers[3].running_var.data, 32, TOL_CONV);
+    fx_compare(dir, "g_bn0_running_mean", G.layers[1].running_mean.data, G.layers[1].running_mean.numel, TOL);
+    fx_compare(dir, "g_bn0_running_var", G.layers[1].running_var.data, G.layers[1].running_var.numel, TOL);
+    fx_compare(dir, "g_bn1_running_mean", G.layers[5].running_mean.data, 16, TOL);
+    fx_compare(dir, "g_bn1_running_var", G.layers[5].running_var.data, 16, TOL);
+    fx_compare(dir, "d_bn2_running_mean", D.layers[3].running_mean.data, 32, TOL_CONV);
+    fx_compare(dir, "d_bn2_running_var", D.layers[3].running_var.data, 32, TOL_CONV);
     wk_model_free(&G);
     wk_model_free(&D);
 }
@@ -214,18 +207,18 @@ static void vjp_check(wk_graph *g, const char *pfx, const char *cfg, wk_var *out
                       int n, double tol) {
     char name[96];
     snprintf(name, sizeof name, "%s_out%s", pfx, cfg);
-    fx_check("core/ops", name, val(out)->data, val(out)->numel, tol);
+    fx_compare("ops", name, val(out)->data, val(out)->numel, tol);
     snprintf(name, sizeof name, "%s_r%s", pfx, cfg);
-    wk_var *r = load_var(g, "core/ops", name, 0);
+    wk_var *r = load_var(g, "ops", name, 0);
     REQUIRE(wk_backward(g, wk_sum(g, wk_mul(g, out, r), WK_ALL_AXES, 0)) == WK_OK, "%s backward: %s", pfx, wk_last_error());
     for (int i = 0; i < n; i++) {
         snprintf(name, sizeof name, "%s_%s%s", pfx, gnames[i], cfg);
-        fx_check("core/ops", name, wk_grad_of(ins[i])->data, wk_grad_of(ins[i])->numel, tol);
+        fx_compare("ops", name, wk_grad_of(ins[i])->data, wk_grad_of(ins[i])->numel, tol);
     }
 }
 
 static void case_ops(wk_graph *g) {
-    const char *dir = "core/ops";
+    const char *dir = "ops";
     const char *gxwb[] = {"gx", "gw", "gb"};
     int conv_cfg[4][2] = {{1, 0}, {1, 1}, {2, 1}, {2, 0}};
     for (int i = 0; i < 4; i++) {
@@ -262,8 +255,8 @@ static void case_ops(wk_graph *g) {
                 char n1[48], n2[48];
                 snprintf(n1, sizeof n1, "%s_rm_new", pfx);
                 snprintf(n2, sizeof n2, "%s_rv_new", pfx);
-                fx_check(dir, n1, rm.data, rm.numel, TOL);
-                fx_check(dir, n2, rv.data, rv.numel, TOL);
+                fx_compare(dir, n1, rm.data, rm.numel, TOL);
+                fx_compare(dir, n2, rv.data, rv.numel, TOL);
             }
             wk_tensor_free(&rm);
             wk_tensor_free(&rv);
@@ -288,9 +281,9 @@ static void case_ops(wk_graph *g) {
         int64_t labels[16];
         for (int64_t i = 0; i < lab.numel; i++) labels[i] = (int64_t)lab.data[i];
         wk_var *ce = wk_cross_entropy(g, x, labels);
-        fx_check(dir, "ce_loss", val(ce)->data, 1, TOL);
+        fx_compare(dir, "ce_loss", val(ce)->data, 1, TOL);
         REQUIRE(wk_backward(g, ce) == WK_OK, "ce backward");
-        fx_check(dir, "ce_gx", wk_grad_of(x)->data, wk_grad_of(x)->numel, TOL);
+        fx_compare(dir, "ce_gx", wk_grad_of(x)->data, wk_grad_of(x)->numel, TOL);
         wk_tensor_free(&lab);
     }
     const char *pw[] = {"tanh", "sigmoid", "softplus", "leaky_relu"};
@@ -304,12 +297,12 @@ static void case_ops(wk_graph *g) {
 
 /* ---- optimizers ---- */
 static void case_optim(const char *cfgname, wk_optim_config cfg, const char *s0, const char *s1, const char *s2) {
-    const char *dir = "core/optim";
+    const char *dir = "optim";
     wk_param a, b;
     wk_param_init(&a, "a", 2, (int64_t[]){3, 4});
     wk_param_init(&b, "b", 1, (int64_t[]){5});
-    fx_into(dir, "a0", &a.value);
-    fx_into(dir, "b0", &b.value);
+    fx_load_into(dir, "a0", &a.value);
+    fx_load_into(dir, "b0", &b.value);
     wk_tensor ga = fx_load(dir, "grad_a"), gb = fx_load(dir, "grad_b");
     char name[96];
     snprintf(name, sizeof name, "%s_a", cfgname);
@@ -336,9 +329,9 @@ static void case_optim(const char *cfgname, wk_optim_config cfg, const char *s0,
             if (wk_optim_state_name(&o, j) && !strcmp(wk_optim_state_name(&o, j), st[k])) slot = j;
         REQUIRE(slot >= 0, "state %s", st[k]);
         snprintf(name, sizeof name, "%s_%s_a", cfgname, st[k]);
-        fx_check(dir, name, wk_optim_state_tensor(&o, slot, 0)->data, 12, TOL);
+        fx_compare(dir, name, wk_optim_state_tensor(&o, slot, 0)->data, 12, TOL);
         snprintf(name, sizeof name, "%s_%s_b", cfgname, st[k]);
-        fx_check(dir, name, wk_optim_state_tensor(&o, slot, 1)->data, 5, TOL);
+        fx_compare(dir, name, wk_optim_state_tensor(&o, slot, 1)->data, 5, TOL);
     }
     wk_optim_free(&o);
     wk_param_free(&a);
@@ -349,10 +342,10 @@ static void case_optim(const char *cfgname, wk_optim_config cfg, const char *s0,
 int main(void) {
     wk_set_threads(2);
     wk_graph *g = wk_graph_new();
-    case_gp(g, "core/gp_relu_critic", WK_ACT_RELU, 0, "");
-    case_gp(g, "core/gp_relu_critic", WK_ACT_RELU, 0, "_scaled");
-    case_gp(g, "core/groupsort_mlp", WK_ACT_GROUPSORT, 2, "");
-    case_gp(g, "core/groupsort_mlp", WK_ACT_GROUPSORT, 4, "_k4");
+    case_gp(g, "gp_relu_critic", WK_ACT_RELU, 0, "");
+    case_gp(g, "gp_relu_critic", WK_ACT_RELU, 0, "_scaled");
+    case_gp(g, "groupsort_mlp", WK_ACT_GROUPSORT, 2, "");
+    case_gp(g, "groupsort_mlp", WK_ACT_GROUPSORT, 4, "_k4");
     case_groupsort_vjp(g, 2, "");
     case_groupsort_vjp(g, 4, "_k4");
     case_dcgan(g);
