@@ -25,9 +25,14 @@ static void forward(int kind, const wk_bcast *bc, const float *a, const float *b
         wk_bcast_offsets(bc, r * inner, &oa, &ob);
         const float *ar = a + oa, *br = b + ob;
         float *yr = y + r * inner;
-        if (sa && sb)
-            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[j], br[j]);
-        else if (sa)
+        if (sa && sb) {
+            switch (kind) { /* dispatch outside the loop so it vectorises */
+            case OP_ADD: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] + br[j]; break;
+            case OP_SUB: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] - br[j]; break;
+            case OP_MUL: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] * br[j]; break;
+            default: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] / br[j];
+            }
+        } else if (sa)
             for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[j], br[0]);
         else if (sb)
             for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[0], br[j]);
@@ -55,10 +60,19 @@ static void backward(wk_graph *g, wk_var *v) {
     int64_t n = bc.numel;
     int full = bc.simple && bc.div_a == 1 && bc.mod_a == n && bc.div_b == 1 && bc.mod_b == n;
     if (full) {
+        if (ga && kind == OP_MUL) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) {
-            if (ga) ga[i] += grad_a(kind, go[i], b[i]);
-            if (gb) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
+            for (int64_t i = 0; i < n; i++) ga[i] += go[i] * b[i];
+        } else if (ga) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+            for (int64_t i = 0; i < n; i++) ga[i] += grad_a(kind, go[i], b[i]);
+        }
+        if (gb && kind == OP_MUL) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+            for (int64_t i = 0; i < n; i++) gb[i] += go[i] * a[i];
+        } else if (gb) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+            for (int64_t i = 0; i < n; i++) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
         }
         return;
     }
