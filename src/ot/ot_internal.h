@@ -64,11 +64,11 @@ void ot_simplex_free(ot_simplex *s);
 /* Add arc i -> j with the given cost unless present; returns 1 if added, 0 if present, <0 on
  * allocation failure. */
 int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
-/* Start from the north-west-corner solution in the given orders of a and b nodes (a feasible
- * spanning tree; made strongly feasible by rooting it at the staircase's last node). Masses
- * are supply[n] and demand[m] with equal sums. */
-int ot_simplex_start_northwest(ot_simplex *s, const double *supply, const double *demand, const int64_t *order_a,
-                               const int64_t *order_b, const ot_costs *costs);
+/* Start from LEMON's artificial star (see network_simplex.c); cmax bounds the arc costs.
+ * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
+int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
+/* Total flow left on artificial arcs (zero at a feasible optimum). */
+double ot_simplex_artificial_flow(const ot_simplex *s);
 /* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol. */
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots);
 /* LEMON-sign potentials: reduced cost of i->j is c + pi[i] - pi[n + j]. */

@@ -1,9 +1,10 @@
 /* w1_exact.c — exact discrete optimal transport (wk_w1_exact).
  *
  * Network simplex (network_simplex.c) on a sparse arc set that grows by column generation:
- *  1. start from the north-west-corner staircase of both clouds sorted along their
- *     widest coordinate (optimal already in 1-D), plus every point's k nearest neighbours on
- *     the other side (optimal transport moves mass mostly between near points);
+ *  1. take as arcs every point's k nearest neighbours on the other side (optimal transport
+ *     moves mass mostly between near points) plus the north-west-corner staircase of both
+ *     clouds sorted along their widest coordinate (a feasible plan, optimal in 1-D), and start
+ *     from LEMON's artificial star basis;
  *  2. solve on those arcs; then price every pair (i, j) against the potentials, computing costs
  *     on the fly in row blocks (or from a bounded float cache for high-d clouds), and add the
  *     most violated arcs of each row; repeat until no pair has negative reduced cost.
@@ -183,6 +184,29 @@ typedef struct exact_state {
     double *cand_c, *col_v, *row_max;
 } exact_state;
 
+/* The north-west-corner staircase of both clouds sorted along one coordinate: a feasible plan
+ * (optimal in 1-D) whose n + m - 1 arcs guarantee the sparse problem is feasible. */
+static int add_northwest_arcs(exact_state *st) {
+    const int64_t n = st->A.n, m = st->B.n;
+    double total = 0;
+    for (int64_t i = 0; i < n; i++) total += st->supply[i];
+    const double tie = 1e-14 * total;
+    int64_t ia = 0, ib = 0;
+    double ra = st->supply[st->order_a[0]], rb = st->demand[st->order_b[0]];
+    for (;;) {
+        int32_t i = (int32_t)st->order_a[ia], j = (int32_t)st->order_b[ib];
+        if (ot_simplex_add_arc(st->s, i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
+        if (ia == n - 1 && ib == m - 1) return WK_OK;
+        if ((ra - rb <= tie && ia < n - 1) || ib == m - 1) {
+            rb = rb > ra ? rb - ra : 0;
+            ra = st->supply[st->order_a[++ia]];
+        } else {
+            ra = ra > rb ? ra - rb : 0;
+            rb = st->demand[st->order_b[++ib]];
+        }
+    }
+}
+
 static void exact_state_free(exact_state *st) {
     ot_simplex_free(st->s);
     ot_costs_free(&st->costs);
@@ -323,10 +347,10 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
     int coord = widest_coordinate(&st.A, &st.B);
     if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
         goto done;
-    if ((rc = ot_simplex_start_northwest(st.s, st.supply, st.demand, st.order_a, st.order_b, &st.costs)) != 0)
-        goto done;
     double cmax = 0;
     if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
+    if ((rc = add_northwest_arcs(&st)) != 0) goto done;
+    if ((rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c};
@@ -348,6 +372,12 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
                 added += r;
             }
         if (added == 0) break;
+    }
+    double total = 0;
+    for (int64_t i = 0; i < n; i++) total += st.supply[i];
+    if (ot_simplex_artificial_flow(st.s) > 1e-9 * total) {
+        rc = wk_errorf(WK_EINVAL, "wk_w1_exact: internal error: no feasible plan found");
+        goto done;
     }
     res->iterations = ot_simplex_pivots(st.s);
     res->arcs = ot_simplex_arc_count(st.s);
