@@ -37,7 +37,7 @@ typedef struct wk_ot_options {
     int want_duals;         /* fill res->u, res->v (exact solver) */
     int threads;            /* 0 = keep the current OpenMP setting */
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
-    int knn;                /* initial candidate neighbours per point (0 = 8) */
+    int knn;                /* initial candidate neighbours per point (0 = 16) */
     int64_t max_pivots;     /* 0 = unlimited */
     uint64_t seed;          /* sliced directions */
 } wk_ot_options;

@@ -320,7 +320,7 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
     }
-    const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 8;
+    const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 16;
     const int kp = 4; /* arcs added per row and pricing round */
     double scale = 1;
     st.supply = wk_malloc((size_t)n * sizeof(double));
