@@ -184,6 +184,39 @@ typedef struct exact_state {
     double *cand_c, *col_v, *row_max;
 } exact_state;
 
+/* Candidates: k nearest neighbours, and for low-d clouds whose means differ also the k nearest
+ * after translating b onto a's mean — when one cloud is a shifted copy of the other, optimal
+ * transport moves points by about that shift, far beyond their plain nearest neighbours. */
+static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cmax);
+
+static int add_initial_arcs(exact_state *st, int k, double *cmax) {
+    int rc = add_knn_arcs(st, &st->costs, k, cmax);
+    if (rc || st->costs.use_gemm || st->costs.kind == WK_COST_MINKOWSKI) return rc;
+    const int d = st->A.dim;
+    double shift2 = 0, delta[64];
+    if (d > 64) return WK_OK;
+    for (int c = 0; c < d; c++) {
+        double ma = 0, mb = 0;
+        for (int64_t i = 0; i < st->A.n; i++) ma += st->A.w[i] * st->A.x[i * d + c];
+        for (int64_t j = 0; j < st->B.n; j++) mb += st->B.w[j] * st->B.x[j * d + c];
+        delta[c] = mb - ma;
+        shift2 += delta[c] * delta[c];
+    }
+    if (shift2 == 0) return WK_OK;
+    ot_cloud moved = st->B;
+    moved.x = wk_malloc((size_t)(st->B.n * d) * sizeof(float));
+    if (!moved.x) return WK_ENOMEM;
+    for (int64_t j = 0; j < st->B.n; j++)
+        for (int c = 0; c < d; c++) moved.x[j * d + c] = (float)(st->B.x[j * d + c] - delta[c]);
+    ot_costs shifted;
+    double unused;
+    rc = ot_costs_init(&shifted, &st->A, &moved, NULL, 0);
+    if (!rc) rc = add_knn_arcs(st, &shifted, k, &unused);
+    ot_costs_free(&shifted);
+    wk_free(moved.x);
+    return rc;
+}
+
 /* The north-west-corner staircase of both clouds sorted along one coordinate: a feasible plan
  * (optimal in 1-D) whose n + m - 1 arcs guarantee the sparse problem is feasible. */
 static int add_northwest_arcs(exact_state *st) {
@@ -217,12 +250,19 @@ static void exact_state_free(exact_state *st) {
     ot_cloud_free(&st->B);
 }
 
-static int add_initial_arcs(exact_state *st, int k, double *cmax) {
+/* Add every point's k nearest neighbours on the other side, the distances being those of the
+ * engine `scan` (the real costs, or those after aligning the clouds' means); arcs get their
+ * exact real costs. *cmax: largest scanned cost. */
+static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cmax) {
     const int64_t n = st->A.n, m = st->B.n;
     const int T = omp_get_max_threads();
     if (k > m) k = (int)m;
     int kc = k > (int)n ? (int)n : k;
-    knn_ctx c = {&st->costs, k, NULL, NULL, NULL, NULL};
+    knn_ctx c = {scan, k, NULL, NULL, NULL, NULL};
+    wk_free(st->row_j);
+    wk_free(st->col_v);
+    wk_free(st->col_i);
+    wk_free(st->row_max);
     st->row_j = c.row_j = wk_malloc((size_t)(n * k) * sizeof(int32_t));
     st->col_v = c.col_v = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(double));
     st->col_i = c.col_i = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(int32_t));
@@ -232,7 +272,7 @@ static int add_initial_arcs(exact_state *st, int k, double *cmax) {
         c.col_v[t] = INFINITY;
         c.col_i[t] = -1;
     }
-    int rc = scan_rows(&st->costs, knn_row, &c);
+    int rc = scan_rows(scan, knn_row, &c);
     if (rc) return rc;
     *cmax = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -321,7 +361,7 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
     }
     const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 16;
-    const int kp = 4; /* arcs added per row and pricing round */
+    const int kp = opt.knn > 0 ? k : 16; /* arcs added per row and pricing round */
     double scale = 1;
     st.supply = wk_malloc((size_t)n * sizeof(double));
     st.demand = wk_malloc((size_t)m * sizeof(double));
