@@ -21,6 +21,7 @@
 #include "wgankit/nn.h"
 #include "wgankit/optim.h"
 #include "wgankit/lipschitz.h"
+#include "wgankit/ot.h"
 #include "wgankit/io.h"
 #include "wgankit/json.h"
 #include "wgankit/safetensors.h"
