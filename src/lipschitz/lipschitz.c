@@ -167,8 +167,10 @@ int wk_lipschitz_attach(wk_lipschitz *L, const wk_lipschitz_config *cfg, wk_mode
         wk_lipschitz_free(L);
         return rc;
     }
-    /* start inside the constraint set */
-    if (!(cfg->method == WK_LIP_BJORCK && cfg->bjorck_reparam) && (rc = project(L, cfg->bjorck_iters))) {
+    /* start inside the constraint set; arbitrary initial weights can be badly conditioned
+     * (a square uniform matrix has σ_min ≪ σ_max, which Björck lifts by only 1.5× per
+     * iteration), so this first projection gets the final iteration budget */
+    if (!(cfg->method == WK_LIP_BJORCK && cfg->bjorck_reparam) && (rc = project(L, cfg->bjorck_final_iters))) {
         wk_lipschitz_free(L);
         return rc;
     }
