@@ -3,6 +3,7 @@
  * wk_graph_reset rewinds. Counted through the library's allocator hook (wk_alloc_count),
  * on a WGAN-GP critic step (three forward passes, double backprop, Adam) for a ReLU and a
  * GroupSort critic, and on a DCGAN generator+critic step with batch norm and convolutions.
+ * The same for every Lipschitz method (projections, spectral-norm power steps, penalties).
  * Also: the same seed gives bit-identical weights (two runs with 2 threads). */
 #include "check.h"
 #include "wgankit/lipschitz.h"
@@ -13,20 +14,23 @@
 
 static float alpha[64];
 
-static int critic_step(wk_graph *g, wk_model *D, wk_optimizer *o, wk_rng *r, int batch, int dim) {
+/* One critic step; with L, the Lipschitz method's penalty and projection, else WGAN-GP. */
+static int critic_step(wk_graph *g, wk_model *D, wk_optimizer *o, wk_rng *r, int batch, int dim, wk_lipschitz *L) {
     wk_graph_reset(g);
     wk_var *real = wk_input_empty(g, 2, (int64_t[]){batch, dim}, 0), *fake = wk_input_empty(g, 2, (int64_t[]){batch, dim}, 0);
     if (!real || !fake) return WK_ENOMEM;
     wk_rng_fill_normal(r, wk_input_data(real), batch * dim, 0, 1);
     wk_rng_fill_normal(r, wk_input_data(fake), batch * dim, 1, 1);
     wk_rng_fill_uniform(r, alpha, batch, 0, 1);
+    wk_var *pen = L ? wk_lipschitz_penalty(L, g, real, fake, r) : wk_gradient_penalty(g, D, real, fake, alpha, 0.1f, 0);
     wk_var *loss = wk_add(g, wk_sub(g, wk_mean(g, wk_model_forward(D, g, fake, 1), WK_ALL_AXES, 0),
                                     wk_mean(g, wk_model_forward(D, g, real, 1), WK_ALL_AXES, 0)),
-                          wk_gradient_penalty(g, D, real, fake, alpha, 0.1f, 0));
+                          pen);
     if (!loss) return wk_graph_status(g);
     wk_optim_zero_grad(o);
     int rc = wk_backward(g, loss);
-    return rc ? rc : wk_optim_step(o);
+    if (rc || (rc = wk_optim_step(o))) return rc;
+    return L ? wk_lipschitz_after_step(L) : WK_OK;
 }
 
 /* A critic, its optimizer, graph and generator: what a training loop holds. */
@@ -35,6 +39,7 @@ typedef struct {
     wk_optimizer o;
     wk_graph *g;
     wk_rng r;
+    wk_lipschitz *L; /* NULL: WGAN-GP */
 } critic_run;
 
 static void run_init(critic_run *cr, wk_activation act, uint64_t seed) {
@@ -46,11 +51,12 @@ static void run_init(critic_run *cr, wk_activation act, uint64_t seed) {
     wk_optim_config c = wk_optim_defaults(WK_OPT_ADAM, 1e-3f);
     REQUIRE(wk_optim_init(&cr->o, &c, cr->D.params, cr->D.n_params) == WK_OK, "adam");
     cr->g = wk_graph_new();
+    cr->L = NULL;
 }
 
 static void run_steps(critic_run *cr, int steps) {
     for (int i = 0; i < steps; i++)
-        REQUIRE(critic_step(cr->g, &cr->D, &cr->o, &cr->r, 64, 2) == WK_OK, "step: %s", wk_last_error());
+        REQUIRE(critic_step(cr->g, &cr->D, &cr->o, &cr->r, 64, 2, cr->L) == WK_OK, "step: %s", wk_last_error());
 }
 
 static void run_free(critic_run *cr) {
@@ -92,6 +98,24 @@ static void check_critic(wk_activation act) {
     run_free(&cr);
 }
 
+/* Every Lipschitz method keeps its per-step work off the heap too. */
+static void check_lipschitz(wk_lip_method m, int reparam) {
+    critic_run cr;
+    run_init(&cr, m == WK_LIP_BJORCK || m == WK_LIP_BIAU ? WK_ACT_GROUPSORT : WK_ACT_RELU, 6);
+    wk_lipschitz L;
+    wk_lipschitz_config c = wk_lipschitz_defaults(m);
+    c.bjorck_reparam = reparam;
+    REQUIRE(wk_lipschitz_attach(&L, &c, &cr.D, &cr.r) == WK_OK, "attach: %s", wk_last_error());
+    cr.L = &L;
+    run_steps(&cr, 1);
+    uint64_t before = wk_alloc_count();
+    run_steps(&cr, 10);
+    CHECK(wk_alloc_count() == before, "%s%s: %llu heap allocations in 10 steps after the first", wk_lip_method_name(m),
+          reparam ? " (reparametrised)" : "", (unsigned long long)(wk_alloc_count() - before));
+    wk_lipschitz_free(&L);
+    run_free(&cr);
+}
+
 static int dcgan_step(wk_graph *g, wk_model *G, wk_model *D, wk_optimizer *og, wk_optimizer *od, wk_rng *r) {
     wk_graph_reset(g);
     wk_var *z = wk_input_empty(g, 2, (int64_t[]){8, 8}, 0), *x = wk_input_empty(g, 4, (int64_t[]){8, 1, 28, 28}, 0);
@@ -114,6 +138,8 @@ int main(void) {
     check_critic(WK_ACT_RELU);
     check_critic(WK_ACT_GROUPSORT);
     check_deterministic();
+    for (int m = WK_LIP_NONE; m <= WK_LIP_GP; m++) check_lipschitz((wk_lip_method)m, 0);
+    check_lipschitz(WK_LIP_BJORCK, 1);
 
     wk_rng r;
     wk_rng_seed(&r, 9);
