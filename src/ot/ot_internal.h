@@ -78,4 +78,22 @@ int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
 
+
+/* ---- sparse assignment (n = m, uniform weights; assignment.c) ---- */
+typedef struct ot_assign ot_assign;
+ot_assign *ot_assign_new(int64_t n);
+void ot_assign_free(ot_assign *s);
+/* Queue arc i -> j (duplicates are dropped at the next solve); 1, or <0 on allocation failure. */
+int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost);
+/* Solve on the arcs so far: the first call runs the ε-scaling auction (cmax bounds the costs)
+ * then the exact Hungarian finish; later calls only re-augment rows that new arcs touched.
+ * WK_EUNSUPPORTED: the auction's bid budget ran out (caller falls back to the simplex). */
+int ot_assign_solve(ot_assign *s, double cmax);
+const int32_t *ot_assign_matching(const ot_assign *s); /* row -> column */
+/* Duals: u_i + v_j <= c_ij on every arc, equality on the matching. */
+const double *ot_assign_u(const ot_assign *s);
+const double *ot_assign_v(const ot_assign *s);
+int64_t ot_assign_arc_count(const ot_assign *s);
+int64_t ot_assign_work(const ot_assign *s); /* bids + augmenting searches */
+
 #endif

@@ -177,12 +177,18 @@ static int widest_coordinate(const ot_cloud *a, const ot_cloud *b) {
 typedef struct exact_state {
     ot_cloud A, B;
     ot_costs costs;
-    ot_simplex *s;
+    ot_simplex *s;   /* the general solver ... */
+    ot_assign *as;   /* ... or the assignment solver (n = m, uniform) */
     double *supply, *demand;
     int64_t *order_a, *order_b;
     int32_t *cand_j, *col_i, *row_j;
     double *cand_c, *col_v, *row_max;
 } exact_state;
+
+/* Add arc i -> j to whichever solver runs; 1 added, 0 present, <0 out of memory. */
+static int add_arc(exact_state *st, int32_t i, int32_t j, double cost) {
+    return st->as ? ot_assign_add_arc(st->as, i, j, cost) : ot_simplex_add_arc(st->s, i, j, cost);
+}
 
 /* Candidates: k nearest neighbours, and for low-d clouds whose means differ also the k nearest
  * after translating b onto a's mean — when one cloud is a shifted copy of the other, optimal
@@ -228,7 +234,7 @@ static int add_northwest_arcs(exact_state *st) {
     double ra = st->supply[st->order_a[0]], rb = st->demand[st->order_b[0]];
     for (;;) {
         int32_t i = (int32_t)st->order_a[ia], j = (int32_t)st->order_b[ib];
-        if (ot_simplex_add_arc(st->s, i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
+        if (add_arc(st, i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
         if (ia == n - 1 && ib == m - 1) return WK_OK;
         if ((ra - rb <= tie && ia < n - 1) || ib == m - 1) {
             rb = rb > ra ? rb - ra : 0;
@@ -242,6 +248,7 @@ static int add_northwest_arcs(exact_state *st) {
 
 static void exact_state_free(exact_state *st) {
     ot_simplex_free(st->s);
+    ot_assign_free(st->as);
     ot_costs_free(&st->costs);
     void *ptrs[] = {st->supply, st->demand, st->order_a, st->order_b, st->cand_j,
                     st->col_i,  st->row_j,  st->cand_c,  st->col_v,   st->row_max};
@@ -279,7 +286,7 @@ static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cm
         if (c.row_max[i] > *cmax) *cmax = c.row_max[i];
         for (int t = 0; t < k; t++) {
             int32_t j = c.row_j[i * k + t];
-            if (j >= 0 && ot_simplex_add_arc(st->s, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
+            if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
         }
     }
     /* merge the per-thread column lists */
@@ -296,20 +303,46 @@ static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cm
                 if (c.col_i[o] >= 0) topk_insert(vals, idx, kc, c.col_v[o], c.col_i[o]);
             }
         for (int t = 0; t < kc; t++)
-            if (idx[t] >= 0 && ot_simplex_add_arc(st->s, idx[t], (int32_t)j, ot_pair_cost(&st->costs, idx[t], j)) < 0)
+            if (idx[t] >= 0 && add_arc(st, idx[t], (int32_t)j, ot_pair_cost(&st->costs, idx[t], j)) < 0)
                 return WK_ENOMEM;
     }
     return WK_OK;
 }
 
-static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, wk_ot_result *res) {
+/* The solver's primal (i, j, flow, cost) entries, written when the arrays are non-NULL;
+ * returns their count. The assignment's flows are 1 per matched row. */
+static int64_t solution_entries(const exact_state *st, int32_t *ii, int32_t *jj, double *fl, double *co) {
+    if (!st->as) return ot_simplex_flows(st->s, ii, jj, fl, co);
+    const int32_t *match = ot_assign_matching(st->as);
+    if (ii)
+        for (int64_t i = 0; i < st->A.n; i++) {
+            ii[i] = (int32_t)i;
+            jj[i] = match[i];
+            fl[i] = 1;
+            co[i] = ot_pair_cost(&st->costs, i, match[i]);
+        }
+    return st->A.n;
+}
+
+/* LEMON-sign potentials (reduced cost c + pi_i - pi_{n+j}) of whichever solver ran; the
+ * assignment's are written into buf [n + m]. */
+static const double *solution_potentials(const exact_state *st, double *buf) {
+    if (!st->as) return ot_simplex_potentials(st->s);
+    const double *u = ot_assign_u(st->as), *v = ot_assign_v(st->as);
+    for (int64_t i = 0; i < st->A.n; i++) buf[i] = -u[i];
+    for (int64_t j = 0; j < st->B.n; j++) buf[st->A.n + j] = v[j];
+    return buf;
+}
+
+static int fill_result(exact_state *st, double scale, const double *pi, const wk_ot_options *opt,
+                       wk_ot_result *res) {
     const int64_t n = st->A.n, m = st->B.n;
-    int64_t cnt = ot_simplex_flows(st->s, NULL, NULL, NULL, NULL);
+    int64_t cnt = solution_entries(st, NULL, NULL, NULL, NULL);
     int32_t *ii = wk_malloc((size_t)cnt * sizeof(int32_t)), *jj = wk_malloc((size_t)cnt * sizeof(int32_t));
     double *fl = wk_malloc((size_t)cnt * sizeof(double)), *co = wk_malloc((size_t)cnt * sizeof(double));
     int rc = ii && jj && fl && co ? WK_OK : WK_ENOMEM;
     if (!rc) {
-        ot_simplex_flows(st->s, ii, jj, fl, co);
+        solution_entries(st, ii, jj, fl, co);
         double v = 0;
         for (int64_t t = 0; t < cnt; t++) v += fl[t] * co[t];
         res->value = v * scale;
@@ -331,8 +364,9 @@ static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, 
     wk_free(fl);
     wk_free(co);
     if (rc || !opt->want_duals) return rc;
-    /* u_i = -pi_i, v_j = pi_j; points dropped for zero mass get the tightest feasible u/v */
-    const double *pi = ot_simplex_potentials(st->s);
+    /* u_i = -pi_i, v_j = pi_j (u_i + v_j <= c_ij; for the assignment these are its own duals:
+     * with masses 1/n, sum u/n + sum v/n = cost/n = value); points dropped for zero mass get
+     * no dual (NaN) */
     res->u = wk_malloc((size_t)st->A.n_orig * sizeof(double));
     res->v = wk_malloc((size_t)st->B.n_orig * sizeof(double));
     if (!res->u || !res->v) return WK_ENOMEM;
@@ -343,14 +377,14 @@ static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, 
     return WK_OK;
 }
 
-int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
-                const wk_ot_options *opt_in, wk_ot_result *res) {
-    if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
-    memset(res, 0, sizeof *res);
-    wk_ot_options opt;
-    if (opt_in) opt = *opt_in;
-    else wk_ot_options_default(&opt);
-    if (opt.threads > 0) wk_set_threads(opt.threads);
+/* Which solver: the assignment one for n = m uniform clouds of low dimension, where the
+ * simplex's degenerate pivots dominate; in high dimension the all-pairs cost pass dominates
+ * either way and the simplex path (with its float cost cache) is kept. */
+enum { ASSIGN_MAX_DIM = 16 };
+
+static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign) {
+    wk_ot_options opt = *opt_in;
     exact_state st;
     memset(&st, 0, sizeof st);
     int rc = ot_prepare(&st.A, &st.B, a, wa, b, wb, &opt);
@@ -359,6 +393,15 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
     if (n == 0 || m == 0) {
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
+    }
+    const int square_uniform = st.A.uniform && st.B.uniform && n == m;
+    if (use_assign < 0)
+        use_assign = opt.exact_solver == WK_EXACT_ASSIGNMENT ||
+                     (opt.exact_solver == WK_EXACT_AUTO && square_uniform && st.A.dim <= ASSIGN_MAX_DIM);
+    if (use_assign && !square_uniform) {
+        exact_state_free(&st);
+        return wk_errorf(WK_EINVAL, "wk_w1_exact: the assignment solver needs uniform weights and n = m (n %lld, m %lld)",
+                         (long long)n, (long long)m);
     }
     const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 16;
     const int kp = opt.knn > 0 ? k : 16; /* arcs added per row and pricing round */
@@ -369,8 +412,11 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
     st.order_b = wk_malloc((size_t)m * sizeof(int64_t));
     st.cand_j = wk_malloc((size_t)(n * kp) * sizeof(int32_t));
     st.cand_c = wk_malloc((size_t)(n * kp) * sizeof(double));
-    st.s = ot_simplex_new(n, m, (n + m) * (2 * k + 2));
-    if (!st.supply || !st.demand || !st.order_a || !st.order_b || !st.cand_j || !st.cand_c || !st.s) {
+    double *pibuf = use_assign ? wk_malloc((size_t)(n + m) * sizeof(double)) : NULL;
+    if (use_assign) st.as = ot_assign_new(n);
+    else st.s = ot_simplex_new(n, m, (n + m) * (2 * k + 2));
+    if (!st.supply || !st.demand || !st.order_a || !st.order_b || !st.cand_j || !st.cand_c ||
+        !(use_assign ? st.as && pibuf : st.s != NULL)) {
         rc = WK_ENOMEM;
         goto done;
     }
@@ -383,20 +429,23 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
         memcpy(st.supply, st.A.w, (size_t)n * sizeof(double));
         memcpy(st.demand, st.B.w, (size_t)m * sizeof(double));
     }
+    if (use_assign) scale = 1.0 / (double)n; /* unit flows on a matching */
     if ((rc = ot_costs_init(&st.costs, &st.A, &st.B, &opt, 1)) != 0) goto done;
     int coord = widest_coordinate(&st.A, &st.B);
     if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
         goto done;
     double cmax = 0;
     if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
+    /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = add_northwest_arcs(&st)) != 0) goto done;
-    if ((rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
+    if (!use_assign && (rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c};
     for (;;) {
-        if ((rc = ot_simplex_solve(st.s, tol, opt.max_pivots)) != 0) goto done;
-        pc.pi = ot_simplex_potentials(st.s);
+        rc = use_assign ? ot_assign_solve(st.as, cmax) : ot_simplex_solve(st.s, tol, opt.max_pivots);
+        if (rc) goto done;
+        pc.pi = solution_potentials(&st, pibuf);
         if ((rc = scan_rows(&st.costs, price_row, &pc)) != 0) goto done;
         res->rounds++;
         int64_t added = 0;
@@ -404,7 +453,7 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
             for (int t = 0; t < kp; t++) {
                 int32_t j = st.cand_j[i * kp + t];
                 if (j < 0) break;
-                int r = ot_simplex_add_arc(st.s, (int32_t)i, j, st.cand_c[i * kp + t]);
+                int r = add_arc(&st, (int32_t)i, j, st.cand_c[i * kp + t]);
                 if (r < 0) {
                     rc = WK_ENOMEM;
                     goto done;
@@ -413,20 +462,44 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
             }
         if (added == 0) break;
     }
-    double total = 0;
-    for (int64_t i = 0; i < n; i++) total += st.supply[i];
-    if (ot_simplex_artificial_flow(st.s) > 1e-9 * total) {
-        rc = wk_errorf(WK_EINVAL, "wk_w1_exact: internal error: no feasible plan found");
-        goto done;
+    if (use_assign) {
+        res->iterations = ot_assign_work(st.as);
+        res->arcs = ot_assign_arc_count(st.as);
+    } else {
+        double total = 0;
+        for (int64_t i = 0; i < n; i++) total += st.supply[i];
+        if (ot_simplex_artificial_flow(st.s) > 1e-9 * total) {
+            rc = wk_errorf(WK_EINVAL, "wk_w1_exact: internal error: no feasible plan found");
+            goto done;
+        }
+        res->iterations = ot_simplex_pivots(st.s);
+        res->arcs = ot_simplex_arc_count(st.s);
     }
-    res->iterations = ot_simplex_pivots(st.s);
-    res->arcs = ot_simplex_arc_count(st.s);
-    rc = fill_result(&st, scale, &opt, res);
+    rc = fill_result(&st, scale, solution_potentials(&st, pibuf), &opt, res);
 done:
     if (rc) {
         wk_ot_result_free(res);
         if (rc == WK_ENOMEM) wk_error_context(rc, "wk_w1_exact (n = %lld, m = %lld)", (long long)n, (long long)m);
     }
+    wk_free(pibuf);
     exact_state_free(&st);
+    return rc;
+}
+
+int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                const wk_ot_options *opt_in, wk_ot_result *res) {
+    if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
+    memset(res, 0, sizeof *res);
+    wk_ot_options opt;
+    if (opt_in) opt = *opt_in;
+    else wk_ot_options_default(&opt);
+    if (opt.threads > 0) wk_set_threads(opt.threads);
+    int rc = run_exact(a, wa, b, wb, &opt, res, -1);
+    if (rc == WK_EUNSUPPORTED && opt.exact_solver == WK_EXACT_AUTO) {
+        /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
+        wk_clear_error();
+        memset(res, 0, sizeof *res);
+        rc = run_exact(a, wa, b, wb, &opt, res, 0);
+    }
     return rc;
 }
