@@ -79,6 +79,11 @@ int64_t ot_simplex_arc_count(const ot_simplex *s);
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
 
 
+/* k nearest neighbours (Euclidean, all coordinates; d <= 64) in P[np, d] of each query
+ * Q[nq, d] + offset (NULL = none), through a bucket grid: idx[nq * k], -1 where np < k. */
+int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, const double *offset, int k,
+                int32_t *idx);
+
 /* ---- sparse assignment (n = m, uniform weights; assignment.c) ---- */
 typedef struct ot_assign ot_assign;
 ot_assign *ot_assign_new(int64_t n);

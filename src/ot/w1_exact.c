@@ -15,6 +15,7 @@
  * With uniform weights the masses are scaled to integers (m per a-point, n per b-point), so
  * the simplex flows are exact and the n = m case is the assignment problem. */
 #include <math.h>
+#include <stdio.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,12 +196,10 @@ static int add_arc(exact_state *st, int32_t i, int32_t j, double cost) {
  * transport moves points by about that shift, far beyond their plain nearest neighbours. */
 static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cmax);
 
-static int add_initial_arcs(exact_state *st, int k, double *cmax) {
-    int rc = add_knn_arcs(st, &st->costs, k, cmax);
-    if (rc || st->costs.use_gemm || st->costs.kind == WK_COST_MINKOWSKI) return rc;
+/* delta = mean(b) - mean(a) (weighted); returns |delta|^2. */
+static double mean_shift(const exact_state *st, double *delta) {
     const int d = st->A.dim;
-    double shift2 = 0, delta[64];
-    if (d > 64) return WK_OK;
+    double shift2 = 0;
     for (int c = 0; c < d; c++) {
         double ma = 0, mb = 0;
         for (int64_t i = 0; i < st->A.n; i++) ma += st->A.w[i] * st->A.x[i * d + c];
@@ -208,17 +207,68 @@ static int add_initial_arcs(exact_state *st, int k, double *cmax) {
         delta[c] = mb - ma;
         shift2 += delta[c] * delta[c];
     }
-    if (shift2 == 0) return WK_OK;
+    return shift2;
+}
+
+/* Low-dimensional Euclidean-type costs: the same candidates from grid searches (knn_grid.c),
+ * O((n + m) k) instead of n×m scans; cmax is then a bound (the joint bounding box's diagonal). */
+enum { GRID_MAX_DIM = 4 };
+
+static int add_grid_arcs(exact_state *st, int k, const double *delta, double *cmax) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const int d = st->A.dim;
+    double diag = 0;
+    for (int c = 0; c < d; c++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int64_t i = 0; i < n; i++) lo = fmin(lo, st->A.x[i * d + c]), hi = fmax(hi, st->A.x[i * d + c]);
+        for (int64_t j = 0; j < m; j++) lo = fmin(lo, st->B.x[j * d + c]), hi = fmax(hi, st->B.x[j * d + c]);
+        diag += (hi - lo) * (hi - lo);
+    }
+    *cmax = st->costs.kind == WK_COST_SQEUCLIDEAN ? diag : sqrt(diag);
+    const int kr = k < m ? k : (int)m, kc = k < n ? k : (int)n;
+    int32_t *idx = wk_malloc((size_t)((n > m ? n : m) * k) * sizeof(int32_t));
+    double neg[64];
+    if (!idx) return WK_ENOMEM;
+    for (int c = 0; c < d && delta; c++) neg[c] = -delta[c];
+    int rc = WK_OK;
+    for (int pass = 0; pass < (delta ? 2 : 1) && !rc; pass++) {
+        /* rows: each a's nearest b (after moving a by +delta on the second pass) */
+        rc = ot_knn_grid(st->B.x, m, st->A.x, n, d, pass ? delta : NULL, kr, idx);
+        for (int64_t i = 0; i < n && !rc; i++)
+            for (int t = 0; t < kr; t++) {
+                int32_t j = idx[i * kr + t];
+                if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+            }
+        /* columns: each b's nearest a (b moved by -delta) */
+        if (!rc) rc = ot_knn_grid(st->A.x, n, st->B.x, m, d, pass ? neg : NULL, kc, idx);
+        for (int64_t j = 0; j < m && !rc; j++)
+            for (int t = 0; t < kc; t++) {
+                int32_t i = idx[j * kc + t];
+                if (i >= 0 && add_arc(st, i, (int32_t)j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+            }
+    }
+    wk_free(idx);
+    return rc;
+}
+
+static int add_initial_arcs(exact_state *st, int k, double *cmax) {
+    const int d = st->A.dim;
+    const int euclid = !st->costs.use_gemm && st->costs.kind != WK_COST_MINKOWSKI;
+    double delta[64];
+    const int shifted = euclid && d <= 64 && mean_shift(st, delta) > 0;
+    if (euclid && d <= GRID_MAX_DIM) return add_grid_arcs(st, k, shifted ? delta : NULL, cmax);
+    int rc = add_knn_arcs(st, &st->costs, k, cmax);
+    if (rc || !shifted) return rc;
     ot_cloud moved = st->B;
     moved.x = wk_malloc((size_t)(st->B.n * d) * sizeof(float));
     if (!moved.x) return WK_ENOMEM;
     for (int64_t j = 0; j < st->B.n; j++)
         for (int c = 0; c < d; c++) moved.x[j * d + c] = (float)(st->B.x[j * d + c] - delta[c]);
-    ot_costs shifted;
+    ot_costs shifted_costs;
     double unused;
-    rc = ot_costs_init(&shifted, &st->A, &moved, NULL, 0);
-    if (!rc) rc = add_knn_arcs(st, &shifted, k, &unused);
-    ot_costs_free(&shifted);
+    rc = ot_costs_init(&shifted_costs, &st->A, &moved, NULL, 0);
+    if (!rc) rc = add_knn_arcs(st, &shifted_costs, k, &unused);
+    ot_costs_free(&shifted_costs);
     wk_free(moved.x);
     return rc;
 }
@@ -435,7 +485,9 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
     if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
         goto done;
     double cmax = 0;
+    double T00 = omp_get_wtime();
     if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
+    if (getenv("WKDBG")) fprintf(stderr, "initial arcs %.3f\n", omp_get_wtime() - T00);
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = add_northwest_arcs(&st)) != 0) goto done;
     if (!use_assign && (rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
@@ -443,10 +495,13 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c};
     for (;;) {
+        double T0 = omp_get_wtime();
         rc = use_assign ? ot_assign_solve(st.as, cmax) : ot_simplex_solve(st.s, tol, opt.max_pivots);
         if (rc) goto done;
+        double T1 = omp_get_wtime();
         pc.pi = solution_potentials(&st, pibuf);
         if ((rc = scan_rows(&st.costs, price_row, &pc)) != 0) goto done;
+        if (getenv("WKDBG")) fprintf(stderr, "solve %.3f price %.3f\n", T1 - T0, omp_get_wtime() - T1);
         res->rounds++;
         int64_t added = 0;
         for (int64_t i = 0; i < n; i++)
