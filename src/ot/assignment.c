@@ -23,6 +23,7 @@
  * sorted-order pairing) and has a bid budget; on exhaustion it reports WK_EUNSUPPORTED and the
  * caller falls back to the network simplex. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,8 @@ struct ot_assign {
     int32_t *col_of; /* [n] row -> column, -1 free */
     double *u, *v;
     int solved;
-    int64_t bids, searches;
+    double max_drop; /* largest u_i decrease forced by the arcs merged last */
+    int64_t bids, searches, scanned;
     /* Dijkstra scratch (columns) */
     double *dist;
     int32_t *pred, *heap, *hpos, *touched;
@@ -156,6 +158,7 @@ static int64_t merge_pending(ot_assign *s) {
         }
         added += (w - nrp[i]) - old;
         if (s->solved && umin < s->u[i]) {
+            if (s->u[i] - umin > s->max_drop) s->max_drop = s->u[i] - umin;
             s->u[i] = umin;
             int32_t j = s->col_of[i];
             if (j >= 0) {
@@ -194,14 +197,14 @@ static int64_t merge_pending(ot_assign *s) {
 
 /* ---- ε-scaling forward auction (maximising -c_ij - p_j; here written as minimising
  * c_ij + p_j). Returns WK_OK, or WK_EUNSUPPORTED when the bid budget runs out. ---- */
-static int auction(ot_assign *s, double cmax) {
+static int auction(ot_assign *s, double cmax, double eps0) {
     const int64_t n = s->n;
-    double *p = s->v; /* prices; v = -p afterwards */
+    double *p = s->v; /* prices p = -v (a warm start keeps the current duals) */
     int32_t *queue = s->heap; /* scratch: a ring of free rows */
-    for (int64_t k = 0; k < n; k++) p[k] = 0;
+    for (int64_t k = 0; k < n; k++) p[k] = -p[k];
     const double eps_final = 1e-9 * cmax, theta = 6;
-    const int64_t budget = 2000 * n + 1000000;
-    for (double eps = cmax / 8; ; eps /= theta) {
+    const int64_t budget = s->bids + 2000 * n + 1000000;
+    for (double eps = eps0; ; eps /= theta) {
         if (eps < eps_final) eps = eps_final;
         /* keep the matches that still satisfy ε-complementary slackness */
         int64_t qh = 0, qn = 0;
@@ -327,6 +330,7 @@ static int augment(ot_assign *s, int32_t r0) {
         int32_t j = heap_pop(s, &hsize);
         s->final[j] = 1;
         nfinal++;
+        s->scanned++;
         if (s->row_of[j] < 0) {
             sink = j;
             D = s->dist[j];
@@ -369,11 +373,22 @@ static int augment(ot_assign *s, int32_t r0) {
 
 int ot_assign_solve(ot_assign *s, double cmax) {
     const int64_t n = s->n;
+    s->max_drop = 0;
     int64_t added = merge_pending(s);
     if (added < 0) return (int)added;
+    if (cmax <= 0) cmax = 1;
+    int64_t nfree0 = 0;
+    for (int64_t i = 0; i < n; i++) nfree0 += s->col_of[i] < 0;
+    /* Many rows released by new arcs: their duals moved by up to max_drop, far more than the
+     * last auction's ε, and Dijkstra searches would be long; a few auction phases from the
+     * current prices, starting at that scale, repair them locally first. */
+    if (getenv("WKDBG")) fprintf(stderr, "nfree0 %lld maxdrop %g\n", (long long)nfree0, s->max_drop);
+    if (s->solved && nfree0 > n / 2) s->solved = 0;
     if (!s->solved) {
-        int rc = auction(s, cmax > 0 ? cmax : 1);
+        double eps0 = s->max_drop > 0 ? s->max_drop / 4 : cmax / 8;
+        int rc = auction(s, cmax, eps0);
         if (rc) return rc;
+        if (getenv("WKDBG")) fprintf(stderr, "auction bids %lld\n", (long long)s->bids);
         /* prices -> duals: u_i = min_j (c_ij - v_j); keep only tight matches */
         for (int64_t i = 0; i < n; i++) {
             double best = INFINITY;
@@ -397,11 +412,14 @@ int ot_assign_solve(ot_assign *s, double cmax) {
         }
         s->solved = 1;
     }
+    int64_t nf = 0, sr0 = s->searches;
     for (int64_t i = 0; i < n; i++) {
         if (s->col_of[i] >= 0) continue;
+        nf++;
         int rc = augment(s, (int32_t)i);
         if (rc) return rc;
     }
+    if (getenv("WKDBG")) fprintf(stderr, "added %lld free %lld searches %lld scanned %lld\n", (long long)added, (long long)nf, (long long)(s->searches - sr0), (long long)s->scanned);
     return WK_OK;
 }
 

@@ -91,18 +91,6 @@ static int grid_build(grid *G, const float *P, int64_t np, int d) {
     return WK_OK;
 }
 
-static inline void topk_push(double *vals, int32_t *idx, int k, double v, int32_t j) {
-    if (!(v < vals[k - 1])) return;
-    int p = k - 1;
-    while (p > 0 && vals[p - 1] > v) {
-        vals[p] = vals[p - 1];
-        idx[p] = idx[p - 1];
-        p--;
-    }
-    vals[p] = v;
-    idx[p] = j;
-}
-
 int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, const double *offset, int k,
                 int32_t *idx) {
     if (k < 1 || k > 64 || d > 64) return wk_errorf(WK_EINVAL, "ot_knn_grid: k = %d, d = %d", k, d);
@@ -140,7 +128,7 @@ int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, c
                                 double z = q[u] - (double)y_[u];
                                 s += z * z;
                             }
-                            topk_push(vals, out, k, s, p);
+                            ot_topk_insert(vals, out, k, s, p);
                         }
                     }
                     if (R == 0) break;

@@ -79,6 +79,24 @@ int64_t ot_simplex_arc_count(const ot_simplex *s);
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
 
 
+/* Insert (v, j) into the ascending top-k list vals/idx (only if smaller than its last). */
+static inline void ot_topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {
+    if (!(v < vals[k - 1])) return;
+    int p = k - 1;
+    while (p > 0 && vals[p - 1] > v) {
+        vals[p] = vals[p - 1];
+        idx[p] = idx[p - 1];
+        p--;
+    }
+    vals[p] = v;
+    idx[p] = j;
+}
+
+/* Pricing pass for the direct low-d Euclidean / squared-Euclidean engine (price_cells.c): for
+ * each row the (at most k) most negative reduced costs c_ij + pi_i - pi[n + j] < -tol, into
+ * cand_j[i * k ..] (-1 pads) with their exact costs in cand_c. */
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32_t *cand_j, double *cand_c);
+
 /* k nearest neighbours (Euclidean, all coordinates; d <= 64) in P[np, d] of each query
  * Q[nq, d] + offset (NULL = none), through a bucket grid: idx[nq * k], -1 where np < k. */
 int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, const double *offset, int k,

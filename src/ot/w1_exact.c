@@ -39,19 +39,6 @@ static int scan_rows(const ot_costs *e, row_visit_fn fn, void *ctx) {
     return WK_OK;
 }
 
-/* Insert (v, j) into the ascending list of length k (only if smaller than its last). */
-static inline void topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {
-    if (!(v < vals[k - 1])) return;
-    int p = k - 1;
-    while (p > 0 && vals[p - 1] > v) {
-        vals[p] = vals[p - 1];
-        idx[p] = idx[p - 1];
-        p--;
-    }
-    vals[p] = v;
-    idx[p] = j;
-}
-
 typedef struct knn_ctx {
     const ot_costs *e;
     int k;
@@ -77,8 +64,8 @@ static void knn_row(void *vctx, int64_t i, const double *row, int tid) {
     for (int64_t j = 0; j < m; j++) {
         double v = row[j];
         if (v > mx) mx = v;
-        topk_insert(vals, rj, k, v, (int32_t)j);
-        topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
+        ot_topk_insert(vals, rj, k, v, (int32_t)j);
+        ot_topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
     }
     c->row_max[i] = mx;
 }
@@ -110,19 +97,25 @@ static void price_row(void *vctx, int64_t i, const double *row, int tid) {
         double v = row[j] + pi_i - pib[j];
         if (v >= -tol && !approx) continue;
         if (!approx) {
-            topk_insert(vals, cj, k, v, (int32_t)j);
+            ot_topk_insert(vals, cj, k, v, (int32_t)j);
             continue;
         }
         double margin = ot_cost_margin(e, row[j]);
         if (v < -tol - margin) {
-            topk_insert(vals, cj, k, v, (int32_t)j);
+            ot_topk_insert(vals, cj, k, v, (int32_t)j);
         } else if (v < -tol + margin && cj[k - 1] < 0) {
             /* ambiguous under the approximation: decide with the exact cost */
             double ve = ot_pair_cost(e, i, j) + pi_i - pib[j];
-            if (ve < -tol) topk_insert(vals, cj, k, ve, (int32_t)j);
+            if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
         }
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
+}
+
+static int price_all(price_ctx *c) {
+    if (!c->e->use_gemm && c->e->kind != WK_COST_MINKOWSKI && c->e->dim <= 64)
+        return ot_price_cells(c->e, c->pi, c->tol, c->k, c->cand_j, c->cand_c);
+    return scan_rows(c->e, price_row, c);
 }
 
 /* ---- sorting along one coordinate (the start tree's order) ---- */
@@ -350,7 +343,7 @@ static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cm
         for (int th = 0; th < T; th++)
             for (int t = 0; t < k; t++) {
                 int64_t o = ((int64_t)th * m + j) * k + t;
-                if (c.col_i[o] >= 0) topk_insert(vals, idx, kc, c.col_v[o], c.col_i[o]);
+                if (c.col_i[o] >= 0) ot_topk_insert(vals, idx, kc, c.col_v[o], c.col_i[o]);
             }
         for (int t = 0; t < kc; t++)
             if (idx[t] >= 0 && add_arc(st, idx[t], (int32_t)j, ot_pair_cost(&st->costs, idx[t], j)) < 0)
@@ -500,7 +493,7 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
         if (rc) goto done;
         double T1 = omp_get_wtime();
         pc.pi = solution_potentials(&st, pibuf);
-        if ((rc = scan_rows(&st.costs, price_row, &pc)) != 0) goto done;
+        if ((rc = price_all(&pc)) != 0) goto done;
         if (getenv("WKDBG")) fprintf(stderr, "solve %.3f price %.3f\n", T1 - T0, omp_get_wtime() - T1);
         res->rounds++;
         int64_t added = 0;
