@@ -23,7 +23,6 @@
  * sorted-order pairing) and has a bid budget; on exhaustion it reports WK_EUNSUPPORTED and the
  * caller falls back to the network simplex. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +46,7 @@ struct ot_assign {
     double *u, *v;
     int solved;
     double max_drop; /* largest u_i decrease forced by the arcs merged last */
-    int64_t bids, searches, scanned;
+    int64_t bids, searches;
     /* Dijkstra scratch (columns) */
     double *dist;
     int32_t *pred, *heap, *hpos, *touched;
@@ -302,7 +301,7 @@ static int32_t heap_pop(ot_assign *s, int32_t *size) {
  * c_ij - u_i - v_j >= 0, then the dual update that keeps every arc feasible and the tree tight,
  * and the augmentation (see the derivation in any JV/Hungarian text). */
 static int augment(ot_assign *s, int32_t r0) {
-    int32_t hsize = 0, ntouch = 0, nfinal = 0, sink = -1;
+    int32_t hsize = 0, ntouch = 0, sink = -1;
     double D = 0;
     int32_t row = r0;
     double drow = 0;
@@ -329,8 +328,6 @@ static int augment(ot_assign *s, int32_t r0) {
         if (hsize == 0) break;
         int32_t j = heap_pop(s, &hsize);
         s->final[j] = 1;
-        nfinal++;
-        s->scanned++;
         if (s->row_of[j] < 0) {
             sink = j;
             D = s->dist[j];
@@ -361,7 +358,6 @@ static int augment(ot_assign *s, int32_t r0) {
             j = next;
         }
     }
-    (void)nfinal;
     for (int32_t k = 0; k < ntouch; k++) {
         int32_t j = s->touched[k];
         s->dist[j] = INFINITY;
@@ -370,6 +366,8 @@ static int augment(ot_assign *s, int32_t r0) {
     }
     return rc;
 }
+
+int64_t ot_assign_commit(ot_assign *s) { return merge_pending(s); }
 
 int ot_assign_solve(ot_assign *s, double cmax) {
     const int64_t n = s->n;
@@ -382,13 +380,11 @@ int ot_assign_solve(ot_assign *s, double cmax) {
     /* Many rows released by new arcs: their duals moved by up to max_drop, far more than the
      * last auction's ε, and Dijkstra searches would be long; a few auction phases from the
      * current prices, starting at that scale, repair them locally first. */
-    if (getenv("WKDBG")) fprintf(stderr, "nfree0 %lld maxdrop %g\n", (long long)nfree0, s->max_drop);
     if (s->solved && nfree0 > n / 2) s->solved = 0;
     if (!s->solved) {
         double eps0 = s->max_drop > 0 ? s->max_drop / 4 : cmax / 8;
         int rc = auction(s, cmax, eps0);
         if (rc) return rc;
-        if (getenv("WKDBG")) fprintf(stderr, "auction bids %lld\n", (long long)s->bids);
         /* prices -> duals: u_i = min_j (c_ij - v_j); keep only tight matches */
         for (int64_t i = 0; i < n; i++) {
             double best = INFINITY;
@@ -412,14 +408,11 @@ int ot_assign_solve(ot_assign *s, double cmax) {
         }
         s->solved = 1;
     }
-    int64_t nf = 0, sr0 = s->searches;
     for (int64_t i = 0; i < n; i++) {
         if (s->col_of[i] >= 0) continue;
-        nf++;
         int rc = augment(s, (int32_t)i);
         if (rc) return rc;
     }
-    if (getenv("WKDBG")) fprintf(stderr, "added %lld free %lld searches %lld scanned %lld\n", (long long)added, (long long)nf, (long long)(s->searches - sr0), (long long)s->scanned);
     return WK_OK;
 }
 

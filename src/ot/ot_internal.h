@@ -108,6 +108,8 @@ ot_assign *ot_assign_new(int64_t n);
 void ot_assign_free(ot_assign *s);
 /* Queue arc i -> j (duplicates are dropped at the next solve); 1, or <0 on allocation failure. */
 int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost);
+/* Merge the queued arcs now; returns how many were new (<0 on allocation failure). */
+int64_t ot_assign_commit(ot_assign *s);
 /* Solve on the arcs so far: the first call runs the ε-scaling auction (cmax bounds the costs)
  * then the exact Hungarian finish; later calls only re-augment rows that new arcs touched.
  * WK_EUNSUPPORTED: the auction's bid budget ran out (caller falls back to the simplex). */

@@ -15,7 +15,6 @@
  * With uniform weights the masses are scaled to integers (m per a-point, n per b-point), so
  * the simplex flows are exact and the n = m case is the assignment problem. */
 #include <math.h>
-#include <stdio.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -478,9 +477,7 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
     if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
         goto done;
     double cmax = 0;
-    double T00 = omp_get_wtime();
     if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
-    if (getenv("WKDBG")) fprintf(stderr, "initial arcs %.3f\n", omp_get_wtime() - T00);
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = add_northwest_arcs(&st)) != 0) goto done;
     if (!use_assign && (rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
@@ -488,13 +485,10 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c};
     for (;;) {
-        double T0 = omp_get_wtime();
         rc = use_assign ? ot_assign_solve(st.as, cmax) : ot_simplex_solve(st.s, tol, opt.max_pivots);
         if (rc) goto done;
-        double T1 = omp_get_wtime();
         pc.pi = solution_potentials(&st, pibuf);
         if ((rc = price_all(&pc)) != 0) goto done;
-        if (getenv("WKDBG")) fprintf(stderr, "solve %.3f price %.3f\n", T1 - T0, omp_get_wtime() - T1);
         res->rounds++;
         int64_t added = 0;
         for (int64_t i = 0; i < n; i++)
@@ -508,6 +502,12 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
                 }
                 added += r;
             }
+        /* the assignment queues arcs: count only those it did not hold (a pair re-proposed by
+         * rounding must not loop forever) */
+        if (use_assign && (added = ot_assign_commit(st.as)) < 0) {
+            rc = (int)added;
+            goto done;
+        }
         if (added == 0) break;
     }
     if (use_assign) {
