@@ -147,10 +147,11 @@ static int64_t merge_pending(ot_assign *s) {
         qsort(tmp + b, (size_t)(e - b), sizeof *tmp, cmp_col);
         nrp[i] = w;
         double umin = INFINITY;
+        const int gained = e - b > old; /* only rows given arcs can need a lower u_i */
         for (int64_t t = b; t < e; t++) {
             if (t > b && tmp[t].j == tmp[t - 1].j) continue;
             tmp[w++] = tmp[t];
-            if (s->solved) {
+            if (s->solved && gained) {
                 double r = tmp[t].c - s->v[tmp[t].j];
                 if (r < umin) umin = r;
             }

@@ -511,6 +511,8 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
         if (added == 0) break;
     }
     if (use_assign) {
+        /* a merge may have released a row even when no arc was new: match it again */
+        if ((rc = ot_assign_solve(st.as, cmax)) != 0) goto done;
         res->iterations = ot_assign_work(st.as);
         res->arcs = ot_assign_arc_count(st.as);
     } else {
