@@ -113,11 +113,6 @@ typedef struct col_cost {
     double c;
 } col_cost;
 
-static int cmp_col(const void *x, const void *y) {
-    const col_cost *a = x, *b = y;
-    return (a->j > b->j) - (a->j < b->j);
-}
-
 /* Merge the pending arcs into the CSR (dropping duplicates); returns the number of new arcs.
  * Rows that gain an arc with negative reduced cost get u_i lowered to stay dual feasible and
  * lose their (now non-tight) matched column, so the next solve re-augments just them. */
@@ -144,7 +139,16 @@ static int64_t merge_pending(ot_assign *s) {
     int64_t w = 0, added = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t b = nrp[i], e = nrp[i + 1], old = s->rp[i + 1] - s->rp[i];
-        qsort(tmp + b, (size_t)(e - b), sizeof *tmp, cmp_col);
+        /* the old arcs are sorted already: insertion sort is linear in them */
+        for (int64_t t = b + 1; t < e; t++) {
+            col_cost x = tmp[t];
+            int64_t q = t;
+            while (q > b && tmp[q - 1].j > x.j) {
+                tmp[q] = tmp[q - 1];
+                q--;
+            }
+            tmp[q] = x;
+        }
         nrp[i] = w;
         double umin = INFINITY;
         const int gained = e - b > old; /* only rows given arcs can need a lower u_i */
