@@ -97,7 +97,7 @@ int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, c
     grid G;
     int rc = grid_build(&G, P, np, d);
     if (rc) return rc;
-#pragma omp parallel for schedule(dynamic, 64)
+#pragma omp parallel for schedule(dynamic, 64) if (nq >= 8192)
     for (int64_t i = 0; i < nq; i++) {
         double q[64], vals[64], qg[2] = {0, 0};
         const int dd = d < 64 ? d : 64;

@@ -89,7 +89,8 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32
             }
         }
     }
-#pragma omp parallel for schedule(dynamic, 16)
+/* small passes stay serial: on shared cores a parallel region costs more than they do */
+#pragma omp parallel for schedule(dynamic, 16) if (n * ncell >= (1 << 20))
     for (int64_t i = 0; i < n; i++) {
         double x[64], vals[64], sq[CELL];
         for (int q = 0; q < d; q++) x[q] = e->a[i * d + q];

@@ -13,7 +13,11 @@
  * is the "shielding"/column-generation idea of Schmitzer (2016) and of Gottschlich & Schuhmacher
  * (2014) with the plain simplex of LEMON/POT as the inner solver.
  * With uniform weights the masses are scaled to integers (m per a-point, n per b-point), so
- * the simplex flows are exact and the n = m case is the assignment problem. */
+ * the simplex flows are exact and the n = m case is the assignment problem: there (and low
+ * dimension) the inner solver is the auction + Hungarian assignment solver of assignment.c
+ * instead, many times faster on shifted 2-D clouds, with the same pricing loop and certificate.
+ * For low-dimensional Euclidean costs the candidates come from grid searches (knn_grid.c) and
+ * the pricing pass skips far cells (price_cells.c). */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
