@@ -2,7 +2,8 @@
  * clouds, b shifted by 0.5) and writes each pair of clouds as float32 NPY so the peer script
  * (bench/peers/pot_w1.py) times POT on identical data.
  *
- *   bench_w1 [--out DIR] [--cases n:d,n:d,...]      default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
+ *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--solver auto|simplex|assignment]
+ *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
  * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +40,19 @@ static int save_npy(const char *path, const wk_tensor *t) {
 }
 
 int main(int argc, char **argv) {
+    wk_ot_options opt;
+    wk_ot_options_default(&opt);
     const char *out = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = argv[++i];
+        else if (!strcmp(argv[i], "--knn") && i + 1 < argc) opt.knn = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
+            const char *v = argv[++i];
+            opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
+        }
         else {
-            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...]\n");
+            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment]\n");
             return 2;
         }
     }
@@ -84,7 +92,7 @@ int main(int argc, char **argv) {
         }
         wk_ot_result res;
         double t0 = now_s();
-        int rc = wk_w1_exact(&a, NULL, &b, NULL, NULL, &res);
+        int rc = wk_w1_exact(&a, NULL, &b, NULL, &opt, &res);
         double dt = now_s() - t0;
         if (rc) {
             fprintf(stderr, "bench_w1: n %lld d %lld: %s\n", n, d, wk_last_error());
