@@ -1,0 +1,185 @@
+/* cmd_w1.c — `wgankit w1 A B`: Wasserstein distance between two point clouds read from
+ * NPY / CSV / IDX(.gz) files, by the exact solver (default), 1-D quantiles, sliced projections
+ * or Sinkhorn. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "wgankit/error.h"
+#include "wgankit/io.h"
+#include "wgankit/ot.h"
+
+static void w1_usage(FILE *f) {
+    fprintf(f,
+            "usage: wgankit w1 A B [flags]\n"
+            "  A, B                point clouds: .npy (float32/float64/uint8/int), .csv/.txt, IDX (.gz);\n"
+            "                      rows are points, other dimensions are flattened\n"
+            "  --method M          exact (default) | 1d | sliced | sinkhorn\n"
+            "  --cost C            euclidean (default, W1) | sqeuclidean (W2^2)\n"
+            "  --eps E             Sinkhorn regularisation, relative to the largest cost (default 0.01)\n"
+            "  --projections K     sliced directions (default 200)\n"
+            "  --seed S            sliced directions' seed (default 1)\n"
+            "  --weights-a F       weights of A (one per point, >= 0, summing to 1); default uniform\n"
+            "  --weights-b F       weights of B\n"
+            "  --threads N         threads (default: all)\n"
+            "  --json              print {method, n, m, d, value, ..., seconds} as JSON\n");
+}
+
+/* Read a weights file (any array format) into a double array of exactly `n` entries. */
+static int read_weights(const char *path, int64_t n, double **out) {
+    wk_tensor t;
+    int rc = wk_read_array(path, &t);
+    if (rc) return rc;
+    if (t.numel != n) {
+        wk_tensor_free(&t);
+        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, (long long)t.numel, (long long)n);
+    }
+    double *w = wk_malloc((size_t)(n ? n : 1) * sizeof(double)), sum = 0;
+    if (!w) {
+        wk_tensor_free(&t);
+        return WK_ENOMEM;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        w[i] = t.data[i];
+        if (w[i] < 0) {
+            wk_free(w);
+            wk_tensor_free(&t);
+            return wk_errorf(WK_EINVAL, "%s: weight %lld is negative (%g)", path, (long long)i, (double)t.data[i]);
+        }
+        sum += w[i];
+    }
+    wk_tensor_free(&t);
+    /* stored as float32: accept a sum within float rounding of 1, then renormalise exactly */
+    if (!(fabs(sum - 1) <= 1e-4)) {
+        wk_free(w);
+        return wk_errorf(WK_EINVAL, "%s: weights sum to %.9g, not 1", path, sum);
+    }
+    for (int64_t i = 0; i < n; i++) w[i] /= sum;
+    *out = w;
+    return WK_OK;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int wk_cmd_w1(int argc, char **argv) {
+    const char *files[2] = {NULL, NULL}, *wfile[2] = {NULL, NULL}, *method = "exact", *cost = "euclidean";
+    double eps = 0.01;
+    long long projections = 200, seed = 1, threads = 0;
+    int json = 0, nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            w1_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--method") || !strcmp(a, "--cost") || !strcmp(a, "--weights-a") ||
+                   !strcmp(a, "--weights-b") || !strcmp(a, "--eps") || !strcmp(a, "--projections") ||
+                   !strcmp(a, "--seed") || !strcmp(a, "--threads")) {
+            if (!(v = cli_value("w1", argc, argv, &i))) return 2;
+            if (!strcmp(a, "--method")) method = v;
+            else if (!strcmp(a, "--cost")) cost = v;
+            else if (!strcmp(a, "--weights-a")) wfile[0] = v;
+            else if (!strcmp(a, "--weights-b")) wfile[1] = v;
+            else if (!strcmp(a, "--eps") && !cli_parse_double("w1", a, v, 1e-9, 1e3, &eps)) return 2;
+            else if (!strcmp(a, "--projections") && !cli_parse_int("w1", a, v, 1, 1000000, &projections)) return 2;
+            else if (!strcmp(a, "--seed") && !cli_parse_int("w1", a, v, 0, INT64_MAX, &seed)) return 2;
+            else if (!strcmp(a, "--threads") && !cli_parse_int("w1", a, v, 0, 1024, &threads)) return 2;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "wgankit w1: unknown flag '%s'\n", a);
+            w1_usage(stderr);
+            return 2;
+        } else if (nfiles < 2) {
+            files[nfiles++] = a;
+        } else {
+            fprintf(stderr, "wgankit w1: unexpected argument '%s' (two point-cloud files expected)\n", a);
+            return 2;
+        }
+    }
+    if (nfiles != 2) {
+        fprintf(stderr, "wgankit w1: two point-cloud files expected\n");
+        w1_usage(stderr);
+        return 2;
+    }
+    int is_exact = !strcmp(method, "exact"), is_1d = !strcmp(method, "1d"), is_sliced = !strcmp(method, "sliced"),
+        is_sink = !strcmp(method, "sinkhorn");
+    if (!is_exact && !is_1d && !is_sliced && !is_sink) {
+        fprintf(stderr, "wgankit w1: --method: '%s' is not exact, 1d, sliced or sinkhorn\n", method);
+        return 2;
+    }
+    wk_ot_options opt;
+    wk_ot_options_default(&opt);
+    if (!strcmp(cost, "sqeuclidean")) opt.cost = WK_COST_SQEUCLIDEAN;
+    else if (strcmp(cost, "euclidean")) {
+        fprintf(stderr, "wgankit w1: --cost: '%s' is not euclidean or sqeuclidean\n", cost);
+        return 2;
+    }
+    opt.seed = (uint64_t)seed;
+    if (threads > 0) wk_set_threads((int)threads);
+
+    wk_tensor pts[2] = {{0}, {0}};
+    double *w[2] = {NULL, NULL};
+    int rc = WK_OK, code = 0;
+    for (int s = 0; s < 2 && !rc; s++) {
+        rc = wk_read_points(files[s], &pts[s]);
+        if (!rc && pts[s].shape[0] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no points", files[s]);
+        if (!rc && wfile[s]) rc = read_weights(wfile[s], pts[s].shape[0], &w[s]);
+    }
+    if (!rc && pts[0].shape[1] != pts[1].shape[1])
+        rc = wk_errorf(WK_EINVAL, "%s has dimension %lld but %s has dimension %lld", files[0],
+                       (long long)pts[0].shape[1], files[1], (long long)pts[1].shape[1]);
+    if (!rc && is_1d && pts[0].shape[1] != 1)
+        rc = wk_errorf(WK_EINVAL, "--method 1d needs 1-D points; %s has dimension %lld", files[0],
+                       (long long)pts[0].shape[1]);
+    if (rc) {
+        fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
+        code = rc == WK_ENOMEM ? 1 : 2;
+        goto done;
+    }
+    wk_ot_result res;
+    memset(&res, 0, sizeof res);
+    double t0 = now_s();
+    if (is_exact) {
+        rc = wk_w1_exact(&pts[0], w[0], &pts[1], w[1], &opt, &res);
+    } else if (is_1d) {
+        rc = wk_wp_1d(pts[0].data, w[0], pts[0].shape[0], pts[1].data, w[1], pts[1].shape[0],
+                      opt.cost == WK_COST_SQEUCLIDEAN ? 2 : 1, &res.value);
+    } else if (is_sliced) {
+        rc = wk_w1_sliced(&pts[0], w[0], &pts[1], w[1], (int)projections, &opt, &res);
+    } else {
+        wk_sinkhorn_options so = {eps, 1e-9, 10000, 1};
+        so.eps = -eps; /* negative: relative to the largest cost */
+        rc = wk_sinkhorn(&pts[0], w[0], &pts[1], w[1], &so, &opt, &res);
+    }
+    double dt = now_s() - t0;
+    if (rc) {
+        fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
+        code = rc == WK_EINVAL || rc == WK_ENUMERIC || rc == WK_EFORMAT ? 2 : 1;
+        goto done;
+    }
+    if (json) {
+        printf("{\"method\": \"%s\", \"cost\": \"%s\", \"n\": %lld, \"m\": %lld, \"d\": %lld, \"value\": %.17g", method,
+               cost, (long long)pts[0].shape[0], (long long)pts[1].shape[0], (long long)pts[0].shape[1], res.value);
+        if (is_exact) printf(", \"pivots\": %lld, \"rounds\": %d, \"arcs\": %lld", (long long)res.iterations, res.rounds,
+                             (long long)res.arcs);
+        if (is_sliced) printf(", \"projections\": %lld, \"std_error\": %.6g", projections, res.std_error);
+        if (is_sink) printf(", \"eps\": %g, \"regularised\": %.17g, \"iterations\": %lld", eps, res.reg_value,
+                            (long long)res.iterations);
+        printf(", \"seconds\": %.6f}\n", dt);
+    } else {
+        printf("%.12g\n", res.value);
+    }
+    wk_ot_result_free(&res);
+done:
+    for (int s = 0; s < 2; s++) {
+        wk_tensor_free(&pts[s]);
+        wk_free(w[s]);
+    }
+    return code;
+}

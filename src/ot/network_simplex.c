@@ -1,0 +1,384 @@
+/* network_simplex.c — primal network simplex for the transportation problem on a sparse,
+ * growing arc set (arcs a_i -> b_j, no capacities).
+ *
+ * The algorithm is the one of LEMON's NetworkSimplex (Kovács, "Minimum-cost flow algorithms:
+ * an experimental evaluation", 2015) that POT's ot.emd wraps: block-search pivot rule, a
+ * spanning-tree basis stored as parent/pred/thread lists, and Cunningham's leaving-arc rule
+ * ("last blocking arc met from the join node in cycle direction") which keeps the tree strongly
+ * feasible and so prevents cycling under degeneracy. Two differences:
+ *  - no artificial root arcs or big-M costs: the start is a north-west-corner staircase, which
+ *    is a feasible spanning tree, strongly feasible when rooted at its last b node;
+ *  - arcs can be added between solves (column generation, see w1_exact.c); a new arc enters
+ *    as a non-basic arc at zero flow, so the current basis stays feasible and warm.
+ * The subtree moved by a pivot is re-threaded by a small DFS over its nodes (depth instead of
+ * LEMON's succ_num/last_succ bookkeeping); the cost is O(size of the moved subtree), as in LEMON. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ot/ot_internal.h"
+#include "wgankit/error.h"
+
+enum { DIR_DOWN = -1, DIR_UP = 1 };
+
+struct ot_simplex {
+    int64_t n, m, nodes;
+    /* arcs */
+    int64_t narcs, cap;
+    int32_t *src, *dst; /* dst is a node index (n + j) */
+    double *cost, *flow;
+    uint8_t *in_tree;
+    /* membership hash of (i, j) */
+    int64_t *hkeys;
+    int64_t hcap;
+    /* tree */
+    int32_t *parent, *pred, *thread, *rev_thread, *depth;
+    int8_t *pred_dir;
+    double *pi;
+    int32_t root;
+    /* scratch for re-threading */
+    int32_t *sub, *first_child, *next_sibling, *stack, *path;
+    int64_t next_arc, pivots;
+};
+
+static uint64_t hash64(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
+    ot_simplex *s = wk_calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->n = n;
+    s->m = m;
+    s->nodes = n + m;
+    s->cap = arc_hint > 16 ? arc_hint : 16;
+    s->src = wk_malloc((size_t)s->cap * sizeof(int32_t));
+    s->dst = wk_malloc((size_t)s->cap * sizeof(int32_t));
+    s->cost = wk_malloc((size_t)s->cap * sizeof(double));
+    s->flow = wk_malloc((size_t)s->cap * sizeof(double));
+    s->in_tree = wk_malloc((size_t)s->cap);
+    s->hcap = 64;
+    while (s->hcap < 2 * s->cap) s->hcap *= 2;
+    s->hkeys = wk_malloc((size_t)s->hcap * sizeof(int64_t));
+    size_t nb = (size_t)s->nodes * sizeof(int32_t);
+    s->parent = wk_malloc(nb);
+    s->pred = wk_malloc(nb);
+    s->thread = wk_malloc(nb);
+    s->rev_thread = wk_malloc(nb);
+    s->depth = wk_malloc(nb);
+    s->pred_dir = wk_malloc((size_t)s->nodes);
+    s->pi = wk_malloc((size_t)s->nodes * sizeof(double));
+    s->sub = wk_malloc(nb);
+    s->first_child = wk_malloc(nb);
+    s->next_sibling = wk_malloc(nb);
+    s->stack = wk_malloc(nb);
+    s->path = wk_malloc(nb);
+    if (!s->src || !s->dst || !s->cost || !s->flow || !s->in_tree || !s->hkeys || !s->parent || !s->pred ||
+        !s->thread || !s->rev_thread || !s->depth || !s->pred_dir || !s->pi || !s->sub || !s->first_child ||
+        !s->next_sibling || !s->stack || !s->path) {
+        ot_simplex_free(s);
+        return NULL;
+    }
+    memset(s->hkeys, 0xff, (size_t)s->hcap * sizeof(int64_t));
+    return s;
+}
+
+void ot_simplex_free(ot_simplex *s) {
+    if (!s) return;
+    void *ptrs[] = {s->src, s->dst, s->cost, s->flow, s->in_tree, s->hkeys, s->parent, s->pred, s->thread,
+                    s->rev_thread, s->depth, s->pred_dir, s->pi, s->sub, s->first_child, s->next_sibling,
+                    s->stack, s->path};
+    for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
+    wk_free(s);
+}
+
+static int hash_insert(int64_t *keys, int64_t hcap, int64_t key) {
+    uint64_t h = hash64((uint64_t)key) & (uint64_t)(hcap - 1);
+    while (keys[h] != -1) {
+        if (keys[h] == key) return 0;
+        h = (h + 1) & (uint64_t)(hcap - 1);
+    }
+    keys[h] = key;
+    return 1;
+}
+
+static int grow(ot_simplex *s) {
+    int64_t cap = s->cap * 2;
+    int32_t *src = wk_realloc(s->src, (size_t)cap * sizeof(int32_t));
+    if (!src) return WK_ENOMEM;
+    s->src = src;
+    int32_t *dst = wk_realloc(s->dst, (size_t)cap * sizeof(int32_t));
+    if (!dst) return WK_ENOMEM;
+    s->dst = dst;
+    double *cost = wk_realloc(s->cost, (size_t)cap * sizeof(double));
+    if (!cost) return WK_ENOMEM;
+    s->cost = cost;
+    double *flow = wk_realloc(s->flow, (size_t)cap * sizeof(double));
+    if (!flow) return WK_ENOMEM;
+    s->flow = flow;
+    uint8_t *it = wk_realloc(s->in_tree, (size_t)cap);
+    if (!it) return WK_ENOMEM;
+    s->in_tree = it;
+    s->cap = cap;
+    int64_t hcap = s->hcap;
+    while (hcap < 2 * cap) hcap *= 2;
+    if (hcap != s->hcap) {
+        int64_t *keys = wk_malloc((size_t)hcap * sizeof(int64_t));
+        if (!keys) return WK_ENOMEM;
+        memset(keys, 0xff, (size_t)hcap * sizeof(int64_t));
+        for (int64_t k = 0; k < s->hcap; k++)
+            if (s->hkeys[k] != -1) hash_insert(keys, hcap, s->hkeys[k]);
+        wk_free(s->hkeys);
+        s->hkeys = keys;
+        s->hcap = hcap;
+    }
+    return WK_OK;
+}
+
+int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost) {
+    if (s->narcs == s->cap && grow(s)) return WK_ENOMEM;
+    if (!hash_insert(s->hkeys, s->hcap, (int64_t)i * s->m + j)) return 0;
+    int64_t e = s->narcs++;
+    s->src[e] = i;
+    s->dst[e] = (int32_t)(s->n + j);
+    s->cost[e] = cost;
+    s->flow[e] = 0;
+    s->in_tree[e] = 0;
+    return 1;
+}
+
+int ot_simplex_start_northwest(ot_simplex *s, const double *supply, const double *demand, const int64_t *order_a,
+                               const int64_t *order_b, const ot_costs *costs) {
+    const int64_t n = s->n, m = s->m;
+    if (s->narcs != 0) return wk_errorf(WK_EINVAL, "ot simplex: the start tree must be built before other arcs");
+    double total = 0;
+    for (int64_t i = 0; i < n; i++) total += supply[i];
+    const double tie = 1e-14 * total;
+    /* The staircase: n + m - 1 arcs forming a spanning tree (a caterpillar). When both masses
+     * run out together, advance on the a side: the zero-flow arc (a_{i+1}, b_j) then links the
+     * finished part (a_0..a_i, b_0..b_j) to the rest, and with the root at the last node it
+     * points from parent to child, i.e. away from the root: the tree is strongly feasible. */
+    int64_t ia = 0, ib = 0;
+    double ra = supply[order_a[0]], rb = demand[order_b[0]];
+    for (;;) {
+        int32_t i = (int32_t)order_a[ia], j = (int32_t)order_b[ib];
+        int added = ot_simplex_add_arc(s, i, j, ot_pair_cost(costs, i, j));
+        if (added <= 0) return added < 0 ? WK_ENOMEM : wk_errorf(WK_EINVAL, "ot simplex: repeated start arc");
+        int64_t e = s->narcs - 1;
+        s->flow[e] = ra < rb ? ra : rb;
+        s->in_tree[e] = 1;
+        if (ia == n - 1 && ib == m - 1) break;
+        if ((ra - rb <= tie && ia < n - 1) || ib == m - 1) {
+            rb = rb > ra ? rb - ra : 0;
+            ra = supply[order_a[++ia]];
+        } else {
+            ra = ra > rb ? ra - rb : 0;
+            rb = demand[order_b[++ib]];
+        }
+    }
+    const int64_t N = s->nodes, E = s->narcs;
+    int32_t *off = wk_calloc((size_t)N + 1, sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * E) * sizeof(int32_t));
+    if (!off || !adj) {
+        wk_free(off);
+        wk_free(adj);
+        return WK_ENOMEM;
+    }
+    for (int64_t e = 0; e < E; e++) {
+        off[s->src[e] + 1]++;
+        off[s->dst[e] + 1]++;
+    }
+    for (int64_t u = 0; u < N; u++) off[u + 1] += off[u];
+    int32_t *fill = s->first_child; /* scratch */
+    for (int64_t u = 0; u < N; u++) fill[u] = off[u];
+    for (int64_t e = 0; e < E; e++) {
+        adj[fill[s->src[e]]++] = (int32_t)e;
+        adj[fill[s->dst[e]]++] = (int32_t)e;
+    }
+    /* Root: b_{m-1}, on the last arc, so in the later part of every zero-flow split.
+     * Iterative DFS from the root gives parent, pred, depth, potentials and the preorder thread. */
+    s->root = (int32_t)(n + order_b[m - 1]);
+    s->parent[s->root] = -1;
+    s->pred[s->root] = -1;
+    s->pred_dir[s->root] = 0;
+    s->depth[s->root] = 0;
+    s->pi[s->root] = 0;
+    int32_t sp = 0, prev = -1, count = 0;
+    s->stack[sp++] = s->root;
+    while (sp) {
+        int32_t u = s->stack[--sp];
+        count++;
+        if (prev >= 0) {
+            s->thread[prev] = u;
+            s->rev_thread[u] = prev;
+        }
+        prev = u;
+        for (int32_t k = off[u]; k < off[u + 1]; k++) {
+            int32_t e = adj[k], v = s->src[e] == u ? s->dst[e] : s->src[e];
+            if (e == s->pred[u]) continue;
+            s->parent[v] = u;
+            s->pred[v] = e;
+            s->pred_dir[v] = s->src[e] == v ? DIR_UP : DIR_DOWN;
+            s->depth[v] = s->depth[u] + 1;
+            /* tree arcs have zero reduced cost c + pi[src] - pi[dst] */
+            s->pi[v] = s->pi[u] - s->pred_dir[v] * s->cost[e];
+            s->stack[sp++] = v;
+        }
+    }
+    s->thread[prev] = s->root;
+    s->rev_thread[s->root] = prev;
+    wk_free(off);
+    wk_free(adj);
+    if (count != N) return wk_errorf(WK_EINVAL, "ot simplex: start tree is not spanning (%d of %lld nodes)", count, (long long)N);
+    s->next_arc = 0;
+    return WK_OK;
+}
+
+/* Block search (LEMON's default pivot rule): scan arcs cyclically in blocks of about
+ * sqrt(#arcs) and take the most negative reduced cost of the first block that has one. */
+static int64_t find_entering(ot_simplex *s, double tol) {
+    const int64_t na = s->narcs;
+    int64_t block = (int64_t)sqrt((double)na);
+    if (block < 10) block = 10;
+    double best = -tol;
+    int64_t best_e = -1, cnt = block, e = s->next_arc;
+    const double *pi = s->pi;
+    for (int64_t scanned = 0; scanned < na; scanned++) {
+        if (!s->in_tree[e]) {
+            double rc = s->cost[e] + pi[s->src[e]] - pi[s->dst[e]];
+            if (rc < best) {
+                best = rc;
+                best_e = e;
+            }
+        }
+        if (++e == na) e = 0;
+        if (--cnt == 0) {
+            if (best_e >= 0) break;
+            cnt = block;
+        }
+    }
+    s->next_arc = e;
+    return best_e;
+}
+
+/* Move the subtree hanging from u_out so that it hangs from v_in through arc `in` at u_in:
+ * reverse the parent chain u_in .. u_out, re-thread the subtree in preorder after v_in and
+ * shift its potentials so the new tree arc has zero reduced cost. */
+static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int32_t in) {
+    /* 1. the subtree of u_out in thread order, and unlink it from the thread */
+    int32_t cnt = 0, x = u_out, du = s->depth[u_out];
+    do {
+        s->sub[cnt++] = x;
+        x = s->thread[x];
+    } while (s->depth[x] > du);
+    int32_t before = s->rev_thread[u_out];
+    s->thread[before] = x;
+    s->rev_thread[x] = before;
+    /* 2. reverse the stem u_in -> ... -> u_out */
+    int32_t plen = 0;
+    for (x = u_in; x != u_out; x = s->parent[x]) s->path[plen++] = x;
+    s->path[plen++] = u_out;
+    for (int32_t k = plen - 1; k >= 1; k--) {
+        int32_t w = s->path[k], below = s->path[k - 1];
+        s->parent[w] = below;
+        s->pred[w] = s->pred[below];
+        s->pred_dir[w] = (int8_t)-s->pred_dir[below];
+    }
+    s->parent[u_in] = v_in;
+    s->pred[u_in] = in;
+    s->pred_dir[u_in] = s->src[in] == u_in ? DIR_UP : DIR_DOWN;
+    /* 3. children lists inside the subtree, then an iterative preorder DFS from u_in */
+    for (int32_t k = 0; k < cnt; k++) s->first_child[s->sub[k]] = -1;
+    for (int32_t k = cnt - 1; k >= 0; k--) {
+        int32_t w = s->sub[k];
+        if (w == u_in) continue;
+        s->next_sibling[w] = s->first_child[s->parent[w]];
+        s->first_child[s->parent[w]] = w;
+    }
+    double sigma = s->pi[v_in] - s->pred_dir[u_in] * s->cost[in] - s->pi[u_in];
+    int32_t after = s->thread[v_in], prev = v_in, sp = 0;
+    s->stack[sp++] = u_in;
+    while (sp) {
+        int32_t w = s->stack[--sp];
+        s->depth[w] = s->depth[s->parent[w]] + 1;
+        s->pi[w] += sigma;
+        s->thread[prev] = w;
+        s->rev_thread[w] = prev;
+        prev = w;
+        /* push children in reverse so the first child comes out first (any order is a preorder) */
+        for (int32_t c = s->first_child[w]; c != -1; c = s->next_sibling[c]) s->stack[sp++] = c;
+    }
+    s->thread[prev] = after;
+    s->rev_thread[after] = prev;
+}
+
+int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
+    for (;;) {
+        if (max_pivots > 0 && s->pivots >= max_pivots)
+            return wk_errorf(WK_EUNSUPPORTED, "ot simplex: no optimum after %lld pivots (raise max_pivots)",
+                             (long long)s->pivots);
+        int64_t in = find_entering(s, tol);
+        if (in < 0) return WK_OK;
+        s->pivots++;
+        int32_t first = s->src[in], second = s->dst[in];
+        /* join node: climb from the deeper end */
+        int32_t u = first, v = second;
+        while (u != v) {
+            if (s->depth[u] >= s->depth[v]) u = s->parent[u];
+            else v = s->parent[v];
+        }
+        int32_t join = u;
+        /* Flow goes first -> second on the entering arc, up from second to join, down from join
+         * to first. Blocking arcs: on first's side those pointing up, on second's side those
+         * pointing down. Ties: the last one met walking the cycle from join in flow direction
+         * (strict < on first's side, <= on second's side), Cunningham's rule. */
+        double delta = INFINITY;
+        int32_t u_out = -1, side = 0;
+        for (u = first; u != join; u = s->parent[u])
+            if (s->pred_dir[u] == DIR_UP && s->flow[s->pred[u]] < delta) {
+                delta = s->flow[s->pred[u]];
+                u_out = u;
+                side = 1;
+            }
+        for (u = second; u != join; u = s->parent[u])
+            if (s->pred_dir[u] == DIR_DOWN && s->flow[s->pred[u]] <= delta) {
+                delta = s->flow[s->pred[u]];
+                u_out = u;
+                side = 2;
+            }
+        if (u_out < 0) return wk_errorf(WK_EINVAL, "ot simplex: unbounded cycle (negative costs?)");
+        if (delta > 0) {
+            s->flow[in] += delta;
+            for (u = first; u != join; u = s->parent[u]) s->flow[s->pred[u]] -= s->pred_dir[u] * delta;
+            for (u = second; u != join; u = s->parent[u]) s->flow[s->pred[u]] += s->pred_dir[u] * delta;
+        }
+        int32_t out = s->pred[u_out];
+        s->flow[out] = 0;
+        s->in_tree[out] = 0;
+        s->in_tree[in] = 1;
+        int32_t u_in = side == 1 ? first : second, v_in = side == 1 ? second : first;
+        rehang(s, u_in, v_in, u_out, (int32_t)in);
+    }
+}
+
+const double *ot_simplex_potentials(const ot_simplex *s) { return s->pi; }
+int64_t ot_simplex_pivots(const ot_simplex *s) { return s->pivots; }
+int64_t ot_simplex_arc_count(const ot_simplex *s) { return s->narcs; }
+
+int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost) {
+    int64_t k = 0;
+    for (int64_t e = 0; e < s->narcs; e++)
+        if (s->in_tree[e] && s->flow[e] > 0) {
+            if (ii) ii[k] = s->src[e];
+            if (jj) jj[k] = (int32_t)(s->dst[e] - s->n);
+            if (flow) flow[k] = s->flow[e];
+            if (cost) cost[k] = s->cost[e];
+            k++;
+        }
+    return k;
+}

@@ -1,0 +1,256 @@
+/* ot_common.c — input validation and the ground-cost engine shared by every OT solver
+ * (see ot_internal.h). Costs are evaluated in double from the float coordinates; for
+ * high-dimensional Euclidean clouds the all-pairs scans use the BLAS identity
+ * |x-y|^2 = |x|^2 + |y|^2 - 2 x.y with an explicit error bound, and any pair that matters is
+ * recomputed exactly by ot_pair_cost. */
+#include <cblas.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "ot/ot_internal.h"
+#include "wgankit/error.h"
+
+void wk_ot_options_default(wk_ot_options *o) {
+    memset(o, 0, sizeof *o);
+    o->cost = WK_COST_EUCLIDEAN;
+    o->p = 2;
+    o->seed = 1;
+}
+
+void wk_ot_result_free(wk_ot_result *r) {
+    if (!r) return;
+    wk_free(r->plan);
+    wk_free(r->u);
+    wk_free(r->v);
+    r->plan = NULL;
+    r->u = r->v = NULL;
+    r->plan_len = 0;
+}
+
+void ot_cloud_free(ot_cloud *c) {
+    wk_free(c->x);
+    wk_free(c->w);
+    wk_free(c->orig);
+    memset(c, 0, sizeof *c);
+}
+
+int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what) {
+    memset(c, 0, sizeof *c);
+    if (!t || !t->data) return wk_errorf(WK_EINVAL, "ot: point cloud %s is missing", what);
+    if (t->ndim != 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s must be 2-D [n, d], has %d dimensions", what, t->ndim);
+    int64_t n = t->shape[0], d = t->shape[1];
+    if (n < 1) return wk_errorf(WK_EINVAL, "ot: point cloud %s is empty", what);
+    if (d < 1 || d > (1 << 24)) return wk_errorf(WK_EINVAL, "ot: point cloud %s has dimension %lld", what, (long long)d);
+    if (n > INT32_MAX / 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s has too many points", what);
+    for (int64_t k = 0; k < n * d; k++)
+        if (!isfinite(t->data[k]))
+            return wk_errorf(WK_ENUMERIC, "ot: point cloud %s: row %lld is %s", what, (long long)(k / d),
+                             isnan(t->data[k]) ? "NaN" : "Inf");
+    double sum = 0;
+    if (w) {
+        for (int64_t i = 0; i < n; i++) {
+            if (!isfinite(w[i]) || w[i] < 0)
+                return wk_errorf(WK_EINVAL, "ot: weights of %s: entry %lld is %g (must be finite and >= 0)", what,
+                                 (long long)i, w[i]);
+            sum += w[i];
+        }
+        if (!(fabs(sum - 1) <= 1e-5))
+            return wk_errorf(WK_EINVAL, "ot: weights of %s sum to %.9g, not 1", what, sum);
+    }
+    int64_t kept = 0;
+    for (int64_t i = 0; i < n; i++) kept += !w || w[i] > 0;
+    c->n = kept;
+    c->n_orig = n;
+    c->dim = (int)d;
+    c->uniform = w == NULL;
+    c->x = wk_malloc((size_t)(kept * d) * sizeof(float));
+    c->w = wk_malloc((size_t)kept * sizeof(double));
+    c->orig = wk_malloc((size_t)kept * sizeof(int64_t));
+    if (!c->x || !c->w || !c->orig) {
+        ot_cloud_free(c);
+        return WK_ENOMEM;
+    }
+    for (int64_t i = 0, k = 0; i < n; i++) {
+        if (w && !(w[i] > 0)) continue;
+        memcpy(c->x + k * d, t->data + i * d, (size_t)d * sizeof(float));
+        c->w[k] = w ? w[i] / sum : 1.0 / (double)n;
+        c->orig[k] = i;
+        k++;
+    }
+    return WK_OK;
+}
+
+int ot_prepare(ot_cloud *a, ot_cloud *b, const wk_tensor *ta, const double *wa, const wk_tensor *tb,
+               const double *wb, const wk_ot_options *opt) {
+    if (opt && opt->cost == WK_COST_MINKOWSKI && !(opt->p >= 1 && isfinite(opt->p)))
+        return wk_errorf(WK_EINVAL, "ot: Minkowski exponent p = %g must be >= 1", opt->p);
+    if (opt && (opt->cost < WK_COST_EUCLIDEAN || opt->cost > WK_COST_MINKOWSKI))
+        return wk_errorf(WK_EINVAL, "ot: unknown cost %d", (int)opt->cost);
+    if (ta && tb && ta->ndim == 2 && tb->ndim == 2 && ta->shape[1] != tb->shape[1])
+        return wk_errorf(WK_EINVAL, "ot: dimension mismatch: a has %lld columns, b has %lld", (long long)ta->shape[1],
+                         (long long)tb->shape[1]);
+    int rc = ot_cloud_init(a, ta, wa, "a");
+    if (rc) return rc;
+    if ((rc = ot_cloud_init(b, tb, wb, "b")) != 0) ot_cloud_free(a);
+    return rc;
+}
+
+/* ---- costs ---- */
+
+double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
+    const float *x = e->a + i * e->dim, *y = e->b + j * e->dim;
+    double s = 0;
+    if (e->kind == WK_COST_MINKOWSKI) {
+        for (int k = 0; k < e->dim; k++) s += pow(fabs((double)x[k] - (double)y[k]), e->p);
+        return pow(s, 1.0 / e->p);
+    }
+    for (int k = 0; k < e->dim; k++) {
+        double t = (double)x[k] - (double)y[k];
+        s += t * t;
+    }
+    return e->kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
+}
+
+/* Rows computed directly (exact): the inner loop runs over j on b transposed, so it vectorises. */
+static void cost_rows_direct(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
+    const int64_t m = e->m;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = i0; i < i1; i++) {
+        double *row = buf + (i - i0) * m;
+        const float *x = e->a + i * e->dim;
+        if (e->kind == WK_COST_MINKOWSKI) {
+            for (int64_t j = 0; j < m; j++) row[j] = ot_pair_cost(e, i, j);
+            continue;
+        }
+        for (int64_t j = 0; j < m; j++) row[j] = 0;
+        for (int k = 0; k < e->dim; k++) {
+            const double xk = x[k], *bk = e->bt + (int64_t)k * m;
+            for (int64_t j = 0; j < m; j++) {
+                double t = xk - bk[j];
+                row[j] += t * t;
+            }
+        }
+        if (e->kind == WK_COST_EUCLIDEAN)
+            for (int64_t j = 0; j < m; j++) row[j] = sqrt(row[j]);
+    }
+}
+
+static void cost_rows_gemm(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
+    const int64_t m = e->m, r = i1 - i0;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)m, e->dim, -2.0, e->ad + i0 * e->dim, e->dim,
+                e->bd, e->dim, 0.0, buf, (int)m);
+#pragma omp parallel for schedule(static)
+    for (int64_t i = i0; i < i1; i++) {
+        double *row = buf + (i - i0) * m, ni = e->na[i];
+        for (int64_t j = 0; j < m; j++) {
+            double s = row[j] + ni + e->nb[j];
+            s = s > 0 ? s : 0;
+            row[j] = e->kind == WK_COST_EUCLIDEAN ? sqrt(s) : s;
+        }
+    }
+}
+
+void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
+    if (e->cache) {
+        const int64_t m = e->m;
+#pragma omp parallel for schedule(static)
+        for (int64_t i = i0; i < i1; i++)
+            for (int64_t j = 0; j < m; j++) buf[(i - i0) * m + j] = e->cache[i * m + j];
+    } else if (e->use_gemm) {
+        cost_rows_gemm(e, i0, i1, buf);
+    } else {
+        cost_rows_direct(e, i0, i1, buf);
+    }
+}
+
+double ot_cost_margin(const ot_costs *e, double c) {
+    if (!e->use_gemm) return 0;
+    /* |sqrt(s) - sqrt(t)| <= sqrt(|s - t|): the gemm error on a squared distance is at most
+     * gamma_sq; the float cache adds a relative rounding. */
+    double g = e->kind == WK_COST_EUCLIDEAN ? sqrt(e->gamma_sq) : e->gamma_sq;
+    return g + c * e->cache_rel;
+}
+
+int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int allow_cache) {
+    memset(e, 0, sizeof *e);
+    e->n = a->n;
+    e->m = b->n;
+    e->dim = a->dim;
+    e->kind = opt ? opt->cost : WK_COST_EUCLIDEAN;
+    e->p = opt ? opt->p : 2;
+    e->a = a->x;
+    e->b = b->x;
+    const int64_t n = e->n, m = e->m, d = e->dim;
+    /* rows per block: about 4 M doubles of buffer */
+    e->block_rows = (4 << 20) / (m > 0 ? m : 1);
+    if (e->block_rows < 1) e->block_rows = 1;
+    if (e->block_rows > n) e->block_rows = n;
+    e->use_gemm = e->kind != WK_COST_MINKOWSKI && d >= 16 && n * m > 4096;
+    if (!e->use_gemm) {
+        if (e->kind == WK_COST_MINKOWSKI) return WK_OK;
+        e->bt = wk_malloc((size_t)(d * m) * sizeof(double));
+        if (!e->bt) return WK_ENOMEM;
+        for (int64_t j = 0; j < m; j++)
+            for (int64_t k = 0; k < d; k++) e->bt[k * m + j] = b->x[j * d + k];
+        return WK_OK;
+    }
+    e->ad = wk_malloc((size_t)(n * d) * sizeof(double));
+    e->bd = wk_malloc((size_t)(m * d) * sizeof(double));
+    e->na = wk_malloc((size_t)n * sizeof(double));
+    e->nb = wk_malloc((size_t)m * sizeof(double));
+    if (!e->ad || !e->bd || !e->na || !e->nb) {
+        ot_costs_free(e);
+        return WK_ENOMEM;
+    }
+    double maxn = 0, maxm = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double s = 0;
+        for (int64_t k = 0; k < d; k++) {
+            e->ad[i * d + k] = a->x[i * d + k];
+            s += e->ad[i * d + k] * e->ad[i * d + k];
+        }
+        e->na[i] = s;
+        if (s > maxn) maxn = s;
+    }
+    for (int64_t j = 0; j < m; j++) {
+        double s = 0;
+        for (int64_t k = 0; k < d; k++) {
+            e->bd[j * d + k] = b->x[j * d + k];
+            s += e->bd[j * d + k] * e->bd[j * d + k];
+        }
+        e->nb[j] = s;
+        if (s > maxm) maxm = s;
+    }
+    /* Higham's bound for a length-d dot product, plus the two norms and the final sum. */
+    e->gamma_sq = (double)(d + 4) * DBL_EPSILON * (maxn + maxm);
+    size_t budget = opt && opt->max_cache_bytes ? opt->max_cache_bytes : (size_t)1 << 30;
+    if (allow_cache && (uint64_t)n * (uint64_t)m * sizeof(float) <= budget) {
+        float *cache = wk_malloc((size_t)(n * m) * sizeof(float));
+        double *buf = cache ? wk_malloc((size_t)(e->block_rows * m) * sizeof(double)) : NULL;
+        if (buf) {
+            for (int64_t i0 = 0; i0 < n; i0 += e->block_rows) {
+                int64_t i1 = i0 + e->block_rows < n ? i0 + e->block_rows : n;
+                cost_rows_gemm(e, i0, i1, buf);
+                for (int64_t k = 0; k < (i1 - i0) * m; k++) cache[i0 * m + k] = (float)buf[k];
+            }
+            e->cache = cache;
+            e->cache_rel = FLT_EPSILON; /* round-to-nearest float: relative error <= eps/2 */
+        } else {
+            wk_free(cache); /* no room: fall back to recomputing blocks */
+            wk_clear_error();
+        }
+        wk_free(buf);
+    }
+    return WK_OK;
+}
+
+void ot_costs_free(ot_costs *e) {
+    wk_free(e->bt);
+    wk_free(e->ad);
+    wk_free(e->bd);
+    wk_free(e->na);
+    wk_free(e->nb);
+    wk_free(e->cache);
+    memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,81 @@
+/* ot_internal.h — what the OT files share: validated inputs (weights normalised, zero-weight
+ * points dropped), the ground-cost engine (exact pair costs, and row blocks of approximate
+ * costs with an error margin for the all-pairs scans), and the sparse network simplex. */
+#ifndef WK_OT_INTERNAL_H
+#define WK_OT_INTERNAL_H
+
+#include <stdint.h>
+
+#include "wgankit/ot.h"
+
+/* One side of the problem after validation: the points with positive mass, their masses
+ * (normalised to sum 1) and where they came from. */
+typedef struct ot_cloud {
+    int64_t n;       /* points kept */
+    int64_t n_orig;  /* points given */
+    int dim;
+    float *x;        /* [n, dim] owned copy of the kept points */
+    double *w;       /* [n] masses summing to 1 */
+    int64_t *orig;   /* [n] index in the input */
+    int uniform;     /* weights were NULL (all 1/n) */
+} ot_cloud;
+
+/* Validate a [n, d] tensor and its weights (finite, non-negative, sum 1 within 1e-5) and keep
+ * the points with positive mass. `what` names the side in messages ("a", "b"). */
+int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what);
+void ot_cloud_free(ot_cloud *c);
+/* Both sides at once, also checking the dimensions agree and the cost options make sense. */
+int ot_prepare(ot_cloud *a, ot_cloud *b, const wk_tensor *ta, const double *wa, const wk_tensor *tb,
+               const double *wb, const wk_ot_options *opt);
+
+/* wk_wp_1d on double samples (the sliced solver's projections). */
+int ot_wp_1d_d(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m, double p,
+               double *out);
+
+/* ---- ground costs ---- */
+typedef struct ot_costs {
+    int64_t n, m;
+    int dim;
+    wk_ot_cost kind;
+    double p;
+    const float *a, *b;
+    double *bt;        /* direct path: b transposed [dim][m] in double (vectorises over j) */
+    int use_gemm;      /* high-d euclidean: -2 a.b + |a|^2 + |b|^2 through dgemm */
+    double *ad, *bd, *na, *nb;
+    double gamma_sq;   /* bound on the gemm error of a squared distance */
+    float *cache;      /* optional [n, m] approximate costs (float) */
+    double cache_rel;  /* relative error of the cache's float rounding */
+    int64_t block_rows;
+} ot_costs;
+
+int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int allow_cache);
+void ot_costs_free(ot_costs *e);
+/* Exact cost of one pair, in double from the float coordinates. */
+double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j);
+/* Approximate costs of rows [i0, i1) against every column into buf[(i - i0) * m + j]. */
+void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf);
+/* Bound on |approx - exact| for an approximate cost c (0 on the exact paths). */
+double ot_cost_margin(const ot_costs *e, double c);
+
+/* ---- sparse network simplex (transportation problem, arcs a_i -> b_j, uncapacitated) ---- */
+typedef struct ot_simplex ot_simplex;
+ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint);
+void ot_simplex_free(ot_simplex *s);
+/* Add arc i -> j with the given cost unless present; returns 1 if added, 0 if present, <0 on
+ * allocation failure. */
+int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
+/* Start from the north-west-corner solution in the given orders of a and b nodes (a feasible
+ * spanning tree; made strongly feasible by rooting it at the staircase's last node). Masses
+ * are supply[n] and demand[m] with equal sums. */
+int ot_simplex_start_northwest(ot_simplex *s, const double *supply, const double *demand, const int64_t *order_a,
+                               const int64_t *order_b, const ot_costs *costs);
+/* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol. */
+int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots);
+/* LEMON-sign potentials: reduced cost of i->j is c + pi[i] - pi[n + j]. */
+const double *ot_simplex_potentials(const ot_simplex *s);
+int64_t ot_simplex_pivots(const ot_simplex *s);
+int64_t ot_simplex_arc_count(const ot_simplex *s);
+/* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
+int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
+
+#endif

@@ -1,0 +1,362 @@
+/* w1_exact.c — exact discrete optimal transport (wk_w1_exact).
+ *
+ * Network simplex (network_simplex.c) on a sparse arc set that grows by column generation:
+ *  1. start from the north-west-corner staircase of both clouds sorted along their
+ *     widest coordinate (optimal already in 1-D), plus every point's k nearest neighbours on
+ *     the other side (optimal transport moves mass mostly between near points);
+ *  2. solve on those arcs; then price every pair (i, j) against the potentials, computing costs
+ *     on the fly in row blocks (or from a bounded float cache for high-d clouds), and add the
+ *     most violated arcs of each row; repeat until no pair has negative reduced cost.
+ * The last pricing pass is a certificate: the potentials are dual feasible for the full n×m
+ * problem, so the value is the exact optimum (LP duality), while memory stays O(arcs) — this
+ * is the "shielding"/column-generation idea of Schmitzer (2016) and of Gottschlich & Schuhmacher
+ * (2014) with the plain simplex of LEMON/POT as the inner solver.
+ * With uniform weights the masses are scaled to integers (m per a-point, n per b-point), so
+ * the simplex flows are exact and the n = m case is the assignment problem. */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ot/ot_internal.h"
+#include "wgankit/error.h"
+
+/* ---- all-pairs scans ---- */
+typedef void (*row_visit_fn)(void *ctx, int64_t i, const double *row, int tid);
+
+static int scan_rows(const ot_costs *e, row_visit_fn fn, void *ctx) {
+    double *buf = wk_malloc((size_t)(e->block_rows * e->m) * sizeof(double));
+    if (!buf) return WK_ENOMEM;
+    for (int64_t i0 = 0; i0 < e->n; i0 += e->block_rows) {
+        int64_t i1 = i0 + e->block_rows < e->n ? i0 + e->block_rows : e->n;
+        ot_cost_rows(e, i0, i1, buf);
+#pragma omp parallel for schedule(dynamic, 4)
+        for (int64_t i = i0; i < i1; i++) fn(ctx, i, buf + (i - i0) * e->m, omp_get_thread_num());
+    }
+    wk_free(buf);
+    return WK_OK;
+}
+
+/* Insert (v, j) into the ascending list of length k (only if smaller than its last). */
+static inline void topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {
+    if (!(v < vals[k - 1])) return;
+    int p = k - 1;
+    while (p > 0 && vals[p - 1] > v) {
+        vals[p] = vals[p - 1];
+        idx[p] = idx[p - 1];
+        p--;
+    }
+    vals[p] = v;
+    idx[p] = j;
+}
+
+typedef struct knn_ctx {
+    const ot_costs *e;
+    int k;
+    int32_t *row_j;           /* [n * k] nearest b of each a */
+    double *col_v;            /* [threads * m * k] per-thread nearest a of each b */
+    int32_t *col_i;
+    double *row_max;          /* [n] largest cost per row (for the tolerance scale) */
+} knn_ctx;
+
+static void knn_row(void *vctx, int64_t i, const double *row, int tid) {
+    knn_ctx *c = vctx;
+    const int k = c->k;
+    const int64_t m = c->e->m;
+    double vals[64];
+    int32_t *rj = c->row_j + i * k;
+    for (int t = 0; t < k; t++) {
+        vals[t] = INFINITY;
+        rj[t] = -1;
+    }
+    double *cv = c->col_v + (int64_t)tid * m * k;
+    int32_t *ci = c->col_i + (int64_t)tid * m * k;
+    double mx = 0;
+    for (int64_t j = 0; j < m; j++) {
+        double v = row[j];
+        if (v > mx) mx = v;
+        topk_insert(vals, rj, k, v, (int32_t)j);
+        topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
+    }
+    c->row_max[i] = mx;
+}
+
+typedef struct price_ctx {
+    const ot_costs *e;
+    const double *pi;
+    double tol;
+    int k;
+    int32_t *cand_j;  /* [n * k], -1 = none */
+    double *cand_c;   /* exact costs */
+} price_ctx;
+
+static void price_row(void *vctx, int64_t i, const double *row, int tid) {
+    (void)tid;
+    price_ctx *c = vctx;
+    const ot_costs *e = c->e;
+    const int k = c->k;
+    const int64_t m = e->m, n = e->n;
+    const double pi_i = c->pi[i], *pib = c->pi + n, tol = c->tol;
+    double vals[64];
+    int32_t *cj = c->cand_j + i * k;
+    for (int t = 0; t < k; t++) {
+        vals[t] = INFINITY;
+        cj[t] = -1;
+    }
+    const int approx = e->use_gemm;
+    for (int64_t j = 0; j < m; j++) {
+        double v = row[j] + pi_i - pib[j];
+        if (v >= -tol && !approx) continue;
+        if (!approx) {
+            topk_insert(vals, cj, k, v, (int32_t)j);
+            continue;
+        }
+        double margin = ot_cost_margin(e, row[j]);
+        if (v < -tol - margin) {
+            topk_insert(vals, cj, k, v, (int32_t)j);
+        } else if (v < -tol + margin && cj[k - 1] < 0) {
+            /* ambiguous under the approximation: decide with the exact cost */
+            double ve = ot_pair_cost(e, i, j) + pi_i - pib[j];
+            if (ve < -tol) topk_insert(vals, cj, k, ve, (int32_t)j);
+        }
+    }
+    for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
+}
+
+/* ---- sorting along one coordinate (the start tree's order) ---- */
+typedef struct keyed {
+    double key;
+    int64_t idx;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y) {
+    const keyed *a = x, *b = y;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int sorted_order(const ot_cloud *c, int coord, int64_t *order) {
+    keyed *k = wk_malloc((size_t)c->n * sizeof *k);
+    if (!k) return WK_ENOMEM;
+    for (int64_t i = 0; i < c->n; i++) {
+        k[i].key = c->x[i * c->dim + coord];
+        k[i].idx = i;
+    }
+    qsort(k, (size_t)c->n, sizeof *k, cmp_keyed);
+    for (int64_t i = 0; i < c->n; i++) order[i] = k[i].idx;
+    wk_free(k);
+    return WK_OK;
+}
+
+static int widest_coordinate(const ot_cloud *a, const ot_cloud *b) {
+    int best = 0;
+    double best_var = -1;
+    for (int k = 0; k < a->dim; k++) {
+        double s = 0, s2 = 0;
+        for (int64_t i = 0; i < a->n; i++) {
+            double x = a->x[i * a->dim + k];
+            s += x;
+            s2 += x * x;
+        }
+        for (int64_t j = 0; j < b->n; j++) {
+            double x = b->x[j * b->dim + k];
+            s += x;
+            s2 += x * x;
+        }
+        double N = (double)(a->n + b->n), var = s2 / N - (s / N) * (s / N);
+        if (var > best_var) {
+            best_var = var;
+            best = k;
+        }
+    }
+    return best;
+}
+
+/* ---- the solver ---- */
+typedef struct exact_state {
+    ot_cloud A, B;
+    ot_costs costs;
+    ot_simplex *s;
+    double *supply, *demand;
+    int64_t *order_a, *order_b;
+    int32_t *cand_j, *col_i, *row_j;
+    double *cand_c, *col_v, *row_max;
+} exact_state;
+
+static void exact_state_free(exact_state *st) {
+    ot_simplex_free(st->s);
+    ot_costs_free(&st->costs);
+    void *ptrs[] = {st->supply, st->demand, st->order_a, st->order_b, st->cand_j,
+                    st->col_i,  st->row_j,  st->cand_c,  st->col_v,   st->row_max};
+    for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
+    ot_cloud_free(&st->A);
+    ot_cloud_free(&st->B);
+}
+
+static int add_initial_arcs(exact_state *st, int k, double *cmax) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const int T = omp_get_max_threads();
+    if (k > m) k = (int)m;
+    int kc = k > (int)n ? (int)n : k;
+    knn_ctx c = {&st->costs, k, NULL, NULL, NULL, NULL};
+    st->row_j = c.row_j = wk_malloc((size_t)(n * k) * sizeof(int32_t));
+    st->col_v = c.col_v = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(double));
+    st->col_i = c.col_i = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(int32_t));
+    st->row_max = c.row_max = wk_malloc((size_t)n * sizeof(double));
+    if (!c.row_j || !c.col_v || !c.col_i || !c.row_max) return WK_ENOMEM;
+    for (int64_t t = 0; t < (int64_t)T * m * k; t++) {
+        c.col_v[t] = INFINITY;
+        c.col_i[t] = -1;
+    }
+    int rc = scan_rows(&st->costs, knn_row, &c);
+    if (rc) return rc;
+    *cmax = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (c.row_max[i] > *cmax) *cmax = c.row_max[i];
+        for (int t = 0; t < k; t++) {
+            int32_t j = c.row_j[i * k + t];
+            if (j >= 0 && ot_simplex_add_arc(st->s, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
+        }
+    }
+    /* merge the per-thread column lists */
+    double vals[64];
+    int32_t idx[64];
+    for (int64_t j = 0; j < m; j++) {
+        for (int t = 0; t < kc; t++) {
+            vals[t] = INFINITY;
+            idx[t] = -1;
+        }
+        for (int th = 0; th < T; th++)
+            for (int t = 0; t < k; t++) {
+                int64_t o = ((int64_t)th * m + j) * k + t;
+                if (c.col_i[o] >= 0) topk_insert(vals, idx, kc, c.col_v[o], c.col_i[o]);
+            }
+        for (int t = 0; t < kc; t++)
+            if (idx[t] >= 0 && ot_simplex_add_arc(st->s, idx[t], (int32_t)j, ot_pair_cost(&st->costs, idx[t], j)) < 0)
+                return WK_ENOMEM;
+    }
+    return WK_OK;
+}
+
+static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, wk_ot_result *res) {
+    const int64_t n = st->A.n, m = st->B.n;
+    int64_t cnt = ot_simplex_flows(st->s, NULL, NULL, NULL, NULL);
+    int32_t *ii = wk_malloc((size_t)cnt * sizeof(int32_t)), *jj = wk_malloc((size_t)cnt * sizeof(int32_t));
+    double *fl = wk_malloc((size_t)cnt * sizeof(double)), *co = wk_malloc((size_t)cnt * sizeof(double));
+    int rc = ii && jj && fl && co ? WK_OK : WK_ENOMEM;
+    if (!rc) {
+        ot_simplex_flows(st->s, ii, jj, fl, co);
+        double v = 0;
+        for (int64_t t = 0; t < cnt; t++) v += fl[t] * co[t];
+        res->value = v * scale;
+        if (opt->want_plan) {
+            res->plan = wk_malloc((size_t)cnt * sizeof *res->plan);
+            if (!res->plan) rc = WK_ENOMEM;
+            else {
+                for (int64_t t = 0; t < cnt; t++) {
+                    res->plan[t].i = (int32_t)st->A.orig[ii[t]];
+                    res->plan[t].j = (int32_t)st->B.orig[jj[t]];
+                    res->plan[t].mass = fl[t] * scale;
+                }
+                res->plan_len = cnt;
+            }
+        }
+    }
+    wk_free(ii);
+    wk_free(jj);
+    wk_free(fl);
+    wk_free(co);
+    if (rc || !opt->want_duals) return rc;
+    /* u_i = -pi_i, v_j = pi_j; points dropped for zero mass get the tightest feasible u/v */
+    const double *pi = ot_simplex_potentials(st->s);
+    res->u = wk_malloc((size_t)st->A.n_orig * sizeof(double));
+    res->v = wk_malloc((size_t)st->B.n_orig * sizeof(double));
+    if (!res->u || !res->v) return WK_ENOMEM;
+    for (int64_t i = 0; i < st->A.n_orig; i++) res->u[i] = NAN;
+    for (int64_t j = 0; j < st->B.n_orig; j++) res->v[j] = NAN;
+    for (int64_t i = 0; i < n; i++) res->u[st->A.orig[i]] = -pi[i];
+    for (int64_t j = 0; j < m; j++) res->v[st->B.orig[j]] = pi[n + j];
+    return WK_OK;
+}
+
+int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                const wk_ot_options *opt_in, wk_ot_result *res) {
+    if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
+    memset(res, 0, sizeof *res);
+    wk_ot_options opt;
+    if (opt_in) opt = *opt_in;
+    else wk_ot_options_default(&opt);
+    if (opt.threads > 0) wk_set_threads(opt.threads);
+    exact_state st;
+    memset(&st, 0, sizeof st);
+    int rc = ot_prepare(&st.A, &st.B, a, wa, b, wb, &opt);
+    if (rc) return rc;
+    const int64_t n = st.A.n, m = st.B.n;
+    if (n == 0 || m == 0) {
+        exact_state_free(&st);
+        return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
+    }
+    const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 8;
+    const int kp = 4; /* arcs added per row and pricing round */
+    double scale = 1;
+    st.supply = wk_malloc((size_t)n * sizeof(double));
+    st.demand = wk_malloc((size_t)m * sizeof(double));
+    st.order_a = wk_malloc((size_t)n * sizeof(int64_t));
+    st.order_b = wk_malloc((size_t)m * sizeof(int64_t));
+    st.cand_j = wk_malloc((size_t)(n * kp) * sizeof(int32_t));
+    st.cand_c = wk_malloc((size_t)(n * kp) * sizeof(double));
+    st.s = ot_simplex_new(n, m, (n + m) * (2 * k + 2));
+    if (!st.supply || !st.demand || !st.order_a || !st.order_b || !st.cand_j || !st.cand_c || !st.s) {
+        rc = WK_ENOMEM;
+        goto done;
+    }
+    if (st.A.uniform && st.B.uniform) {
+        /* integer masses: exact flows, and the assignment problem when n = m */
+        for (int64_t i = 0; i < n; i++) st.supply[i] = (double)m;
+        for (int64_t j = 0; j < m; j++) st.demand[j] = (double)n;
+        scale = 1.0 / ((double)n * (double)m);
+    } else {
+        memcpy(st.supply, st.A.w, (size_t)n * sizeof(double));
+        memcpy(st.demand, st.B.w, (size_t)m * sizeof(double));
+    }
+    if ((rc = ot_costs_init(&st.costs, &st.A, &st.B, &opt, 1)) != 0) goto done;
+    int coord = widest_coordinate(&st.A, &st.B);
+    if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
+        goto done;
+    if ((rc = ot_simplex_start_northwest(st.s, st.supply, st.demand, st.order_a, st.order_b, &st.costs)) != 0)
+        goto done;
+    double cmax = 0;
+    if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
+    /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
+    const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
+    price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c};
+    for (;;) {
+        if ((rc = ot_simplex_solve(st.s, tol, opt.max_pivots)) != 0) goto done;
+        pc.pi = ot_simplex_potentials(st.s);
+        if ((rc = scan_rows(&st.costs, price_row, &pc)) != 0) goto done;
+        res->rounds++;
+        int64_t added = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int t = 0; t < kp; t++) {
+                int32_t j = st.cand_j[i * kp + t];
+                if (j < 0) break;
+                int r = ot_simplex_add_arc(st.s, (int32_t)i, j, st.cand_c[i * kp + t]);
+                if (r < 0) {
+                    rc = WK_ENOMEM;
+                    goto done;
+                }
+                added += r;
+            }
+        if (added == 0) break;
+    }
+    res->iterations = ot_simplex_pivots(st.s);
+    res->arcs = ot_simplex_arc_count(st.s);
+    rc = fill_result(&st, scale, &opt, res);
+done:
+    if (rc) {
+        wk_ot_result_free(res);
+        if (rc == WK_ENOMEM) wk_error_context(rc, "wk_w1_exact (n = %lld, m = %lld)", (long long)n, (long long)m);
+    }
+    exact_state_free(&st);
+    return rc;
+}
