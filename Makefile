@@ -14,7 +14,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@$(BUILD)/wgankit demo
+	@$(BUILD)/wgankit train | tail -n 1
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long
