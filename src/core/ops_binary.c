@@ -16,11 +16,24 @@ static inline float apply(int kind, float a, float b) {
     }
 }
 
+/* a is the full output shape and b repeats along rows (a bias vector). */
+static int bias_rows(const wk_bcast *bc) {
+    return bc->simple && bc->div_a == 1 && bc->mod_a == bc->numel && bc->div_b == 1 && bc->mod_b > 0 &&
+           bc->numel % bc->mod_b == 0;
+}
+
 static void forward(int kind, const wk_bcast *bc, const float *a, const float *b, float *y) {
     int64_t n = bc->numel;
     if (bc->simple && bc->div_a == 1 && bc->mod_a == n && bc->div_b == 1 && bc->mod_b == n) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
         for (int64_t i = 0; i < n; i++) y[i] = apply(kind, a[i], b[i]);
+        return;
+    }
+    if (bias_rows(bc)) { /* [M, C] op [C] (Linear's bias): no index arithmetic per element */
+        int64_t c = bc->mod_b, m = n / c;
+        for (int64_t r = 0; r < m; r++)
+#pragma omp simd
+            for (int64_t j = 0; j < c; j++) y[r * c + j] = apply(kind, a[r * c + j], b[j]);
         return;
     }
 #pragma omp parallel for if (n > WK_PAR_MIN)
@@ -54,6 +67,21 @@ static void backward(wk_graph *g, wk_var *v) {
         for (int64_t i = 0; i < n; i++) {
             if (ga) ga[i] += grad_a(kind, go[i], b[i]);
             if (gb) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
+        }
+        return;
+    }
+    if (bias_rows(&bc)) {
+        int64_t c = bc.mod_b, m = n / c;
+        for (int64_t r = 0; r < m; r++) {
+            const float *gr = go + r * c, *ar = a + r * c, *yr = y + r * c;
+            if (ga) {
+                float *gar = ga + r * c;
+#pragma omp simd
+                for (int64_t j = 0; j < c; j++) gar[j] += grad_a(kind, gr[j], b[j]);
+            }
+            if (gb)
+#pragma omp simd
+                for (int64_t j = 0; j < c; j++) gb[j] += grad_b(kind, gr[j], ar[j], b[j], yr[j]);
         }
         return;
     }

@@ -57,6 +57,7 @@ int wk_bjorck_project(wk_tensor *w, int iters, float beta) {
     }
     float *a = scratch, *tmp = scratch + (size_t)n * n;
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
+    double prev = INFINITY;
     for (int it = 0; it < iters; it++) {
         /* A = WᵀW (tall) or WWᵀ (wide) */
         if (tall) be->sgemm(1, 0, n, n, r, 1, w->data, c, w->data, c, 0, a, n);
@@ -70,7 +71,9 @@ int wk_bjorck_project(wk_tensor *w, int iters, float beta) {
             }
             gersh = fmax(gersh, s);
         }
-        if (resid < 1e-6) break;
+        /* converged to float precision, or no longer improving (warm start: usually 1-2 iterations) */
+        if (resid < 1e-6 * n || resid > 0.5 * prev) break;
+        prev = resid;
         if (it == 0 && gersh > 1) { /* √‖A‖∞ ≥ σ_max: scale so that the iteration converges */
             float s = (float)(1 / sqrt(gersh));
             for (int64_t i = 0; i < w->numel; i++) w->data[i] *= s;
