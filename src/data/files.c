@@ -226,7 +226,8 @@ int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
     memset(ds, 0, sizeof *ds);
     int rc = is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
     if (rc) wk_dataset_free(ds);
-    return rc;
+    /* NaN/Inf in a data file is bad input like any other malformed content */
+    return rc == WK_ENUMERIC ? WK_EFORMAT : rc;
 }
 
 void wk_dataset_free(wk_dataset *ds) {

@@ -218,7 +218,8 @@ int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
     while (t->step < cfg.steps) {
         if ((rc = wk_trainer_step(t))) {
             if (tty) fputc('\n', log);
-            wk_error_context(rc, "training stopped; the last good checkpoint is %s", ckpt);
+            if (access(ckpt, R_OK)) wk_error_context(rc, "training stopped before the first checkpoint");
+            else wk_error_context(rc, "training stopped; the last good checkpoint is %s", ckpt);
             goto out;
         }
         double el = now() - t0, it_s = (double)(t->step - step0) / el;
