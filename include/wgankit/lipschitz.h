@@ -57,6 +57,9 @@ typedef struct wk_lipschitz_config {
     int gp_one_sided;        /* max(0, ‖g‖−1)² instead of (‖g‖−1)² */
     /* Biau constraints */
     float bias_bound;        /* |c| ≤ bias_bound (default 1e3: effectively unbounded) */
+    /* Björck projection mode: stop before bjorck_iters once max|WᵀW − I| ≤ bjorck_tol or the
+     * residual stops shrinking at float rounding (default 1e-6); 0 runs exactly bjorck_iters. */
+    float bjorck_tol;
 } wk_lipschitz_config;
 
 wk_lipschitz_config wk_lipschitz_defaults(wk_lip_method method);
@@ -66,6 +69,13 @@ typedef struct wk_lipschitz {
     wk_model *critic;
     wk_tensor *sn_u;   /* spectral norm: persistent left singular vector estimate per layer */
     int n_layers;
+    /* added: */
+    wk_tensor *sn_v;   /* spectral norm: the matching right singular vector per layer */
+    int64_t *sn_step;  /* spectral norm: the step at which each layer's u was last advanced */
+    int64_t step;      /* critic steps seen by wk_lipschitz_after_step */
+    float *work;       /* Björck scratch, reused by every projection (no allocation per step) */
+    size_t work_len;   /* floats in work */
+    int last_bjorck_iters; /* iterations the last projection of the last layer took */
 } wk_lipschitz;
 
 int wk_lipschitz_attach(wk_lipschitz *L, const wk_lipschitz_config *cfg, wk_model *critic, wk_rng *rng);
@@ -77,8 +87,18 @@ int wk_lipschitz_after_step(wk_lipschitz *L);
 int wk_lipschitz_finalize(wk_lipschitz *L);
 
 /* ---- building blocks ---- */
-/* In-place Björck orthonormalisation of a 2-D weight (rows if wide, columns if tall). */
+/* In-place Björck orthonormalisation of a 2-D weight (rows if wide, columns if tall): exactly
+ * `iters` iterations after scaling by the Gershgorin bound √‖WᵀW‖∞ ≥ σ_max (never looser than
+ * √(‖W‖₁‖W‖∞), and free: that Gram matrix is the first iteration's). */
 int wk_bjorck_project(wk_tensor *w, int iters, float beta);
+/* Same with early stopping: at most max_iters iterations, stopping once max|WᵀW − I| ≤ tol or
+ * the residual stops shrinking (float floor). work: NULL, or wk_bjorck_work_len(w) floats of
+ * scratch. iters_done / residual (the final max|WᵀW − I|) may be NULL. */
+int wk_bjorck_project_tol(wk_tensor *w, int max_iters, float beta, float tol, float *work, int *iters_done,
+                          double *residual);
+size_t wk_bjorck_work_len(const wk_tensor *w);
+/* max|WᵀW − I| (tall) / max|WWᵀ − I| (wide), in double: the orthonormality residual. */
+double wk_orthonormality_error(const wk_tensor *w);
 /* The same as a differentiable op chain (gradients flow through the scaling and iterations). */
 wk_var *wk_bjorck(wk_graph *g, wk_var *w, int iters, float beta);
 /* λ·mean(φ(‖∇ₓD(x̂)‖ − 1)) with x̂ = α·real + (1−α)·fake, α[i] per row (φ = square, or the
@@ -88,6 +108,14 @@ wk_var *wk_gradient_penalty(wk_graph *g, wk_model *critic, wk_var *real, wk_var 
 /* Largest singular value of a 2-D matrix (a conv weight is read as [out, in·k·k]) by power
  * iteration from `u` (updated in place when given). */
 double wk_spectral_norm(const wk_tensor *w, wk_tensor *u, int iters);
+/* Power iteration (double precision) from a fixed start until σ changes by < rtol relatively
+ * or max_iters; for reports and tests. */
+double wk_spectral_norm_converged(const wk_tensor *w, int max_iters, double rtol);
+/* Biau et al. projections (used by WK_LIP_BIAU), in place on a [out, in] weight:
+ * every row scaled into the Euclidean unit ball (‖V₁‖₂,∞ ≤ 1), or every row projected onto
+ * the ℓ1 unit ball (‖V‖∞ ≤ 1, Duchi et al. 2008). */
+int wk_project_rows_l2(wk_tensor *w, float radius);
+int wk_project_rows_l1(wk_tensor *w, float radius);
 
 /* ---- how Lipschitz is a critic? ---- */
 typedef struct wk_lipschitz_report {
@@ -96,6 +124,9 @@ typedef struct wk_lipschitz_report {
     double grad_mean;
     double pair_max;   /* lower bound: max |D(x)−D(y)|/‖x−y‖ over sampled pairs of the points */
     int64_t n_points, n_pairs;
+    /* added: a strict upper bound, product of per-layer Gershgorin bounds √‖WᵀW‖∞ ≥ σ_max
+     * (Linear layers; conv layers contribute their power-iteration norm) */
+    double certified_gershgorin;
 } wk_lipschitz_report;
 
 int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64_t n_pairs, wk_rng *rng,

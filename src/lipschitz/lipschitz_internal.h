@@ -1,0 +1,20 @@
+/* lipschitz_internal.h — what the files of the Lipschitz module share; not public API. */
+#ifndef WK_LIPSCHITZ_INTERNAL_H
+#define WK_LIPSCHITZ_INTERNAL_H
+
+#include "wgankit/lipschitz.h"
+
+/* spectral.c: `iters` power steps on w from the persistent u (rows floats, updated in place),
+ * writing v (numel/rows floats); returns the σ estimate uᵀWv. */
+double wk__spectral_advance(const wk_tensor *w, float *u, float *v, int iters);
+
+/* constraints.c: Biau et al.'s projection of every Linear layer; clipping of every parameter. */
+int wk__project_biau(wk_model *m, float bias_bound);
+int wk__clip_params(wk_model *m, float c);
+
+/* Is this layer one whose weight the Lipschitz methods act on? */
+static inline int wk__is_weighted(const wk_layer *l) {
+    return l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D;
+}
+
+#endif

@@ -1,0 +1,207 @@
+/* report.c — how Lipschitz is a critic, from above and from below.
+ *
+ * Upper ("certified"): Lip(f_q ∘ … ∘ f_1) ≤ Π Lip(f_i). Affine layers contribute the operator
+ * 2-norm of their effective weight (after any reparametrisation hook: Björck, W/σ), activations
+ * their Lipschitz constants (ReLU, GroupSort, tanh, softplus 1; leaky ReLU max(1, |slope|);
+ * sigmoid ¼), eval-mode batch norm max|γ|/√(var+ε). Linear norms come from converged power
+ * iteration; `certified_gershgorin` replaces them by the strict bound √‖WᵀW‖∞ ≥ σ_max.
+ * Convolutions are measured as the operator they are (not their reshaped kernel): power
+ * iteration on x ↦ conv(x) at the spatial size the layer sees, its adjoint from autodiff.
+ * Layer norm is not globally Lipschitz: the bound is then +∞.
+ *
+ * Lower ("measured"): max ‖∇ₓD(x)‖ over the given points (D is differentiable almost
+ * everywhere, and Lip(D) = sup ‖∇D‖), and max |D(x)−D(y)|/‖x−y‖ over random pairs of them. */
+#include "lipschitz/lipschitz_internal.h"
+#include "wgankit/error.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CHUNK 4096
+
+/* The weight the forward pass actually uses (hook applied), copied into `out` (heap). */
+static int effective_weight(wk_model *m, int i, wk_graph *g, wk_tensor *out) {
+    wk_graph_reset(g);
+    wk_var *w = wk_param_var(g, m->layers[i].weight);
+    if (m->weight_fn) w = m->weight_fn(g, m, i, w, m->weight_ctx);
+    if (!w) return wk_graph_status(g) ? wk_graph_status(g) : WK_EINVAL;
+    const wk_tensor *v = wk_value(w);
+    int rc = wk_tensor_alloc(out, v->ndim, v->shape);
+    return rc ? rc : wk_tensor_copy(out, v);
+}
+
+static double gershgorin(const wk_tensor *w) {
+    int64_t r = w->shape[0], c = w->numel / r;
+    /* λ_max(WᵀW) ≤ max_j Σ_k |(WᵀW)_jk|, on the smaller Gram matrix */
+    int tall = r >= c;
+    int64_t n = tall ? c : r, len = tall ? r : c;
+    double best = 0;
+    for (int64_t j = 0; j < n; j++) {
+        double row = 0;
+        for (int64_t k = 0; k < n; k++) {
+            double s = 0;
+            for (int64_t t = 0; t < len; t++)
+                s += tall ? (double)w->data[t * c + j] * w->data[t * c + k] : (double)w->data[j * c + t] * w->data[k * c + t];
+            row += fabs(s);
+        }
+        best = fmax(best, row);
+    }
+    return sqrt(best);
+}
+
+/* Operator norm of the (bias-free) convolution with weight w on inputs of shape in_shape
+ * ([C, H, W]), by power iteration x ← Aᵀ A x / ‖·‖. */
+static double conv_norm(const wk_layer *l, const wk_tensor *w, const int64_t *in_shape, wk_graph *g, wk_rng *rng) {
+    int64_t shape[4] = {1, in_shape[0], in_shape[1], in_shape[2]}, n = in_shape[0] * in_shape[1] * in_shape[2];
+    float *x = wk_malloc((size_t)n * sizeof *x);
+    if (!x) return NAN;
+    wk_rng_fill_normal(rng, x, n, 0, 1);
+    double sigma = NAN, prev = 0;
+    for (int k = 0; k < 200; k++) {
+        wk_graph_reset(g);
+        wk_var *xv = wk_input(g, &(wk_tensor){.data = x, .ndim = 4, .shape = {shape[0], shape[1], shape[2], shape[3]},
+                                               .numel = n}, 1);
+        wk_var *wv = wk_input(g, w, 0);
+        wk_var *y = l->kind == WK_LAYER_CONV2D ? wk_conv2d(g, xv, wv, NULL, l->stride, l->pad)
+                                                : wk_conv_transpose2d(g, xv, wv, NULL, l->stride, l->pad, l->out_pad);
+        wk_var *gx;
+        if (!y || wk_grad(g, wk_mul_scalar(g, wk_sum(g, wk_square(g, y), WK_ALL_AXES, 0), 0.5f), &xv, 1, &gx, 0)) break;
+        double xx = 0, yy = 0, gg = 0;
+        for (int64_t i = 0; i < n; i++) xx += (double)x[i] * x[i];
+        for (int64_t i = 0; i < wk_value(y)->numel; i++) yy += (double)wk_value(y)->data[i] * wk_value(y)->data[i];
+        sigma = sqrt(yy / xx);
+        const float *gd = wk_value(gx)->data;
+        for (int64_t i = 0; i < n; i++) gg += (double)gd[i] * gd[i];
+        if (!(gg > 0)) break;
+        for (int64_t i = 0; i < n; i++) x[i] = (float)(gd[i] / sqrt(gg));
+        if (k > 0 && fabs(sigma - prev) <= 1e-7 * sigma) break;
+        prev = sigma;
+    }
+    wk_free(x);
+    return sigma;
+}
+
+static double act_lipschitz(const wk_layer *l) {
+    switch (l->act) {
+    case WK_ACT_LEAKY_RELU: return fmax(1.0, fabs(l->act_param));
+    case WK_ACT_SIGMOID: return 0.25;
+    default: return 1.0; /* none, ReLU, GroupSort (a permutation), tanh, softplus */
+    }
+}
+
+/* Upper bounds; `shape` tracks the per-sample input shape through the layers (for convs). */
+static int certify(wk_model *m, const wk_tensor *points, wk_graph *g, wk_rng *rng, double *pw, double *gersh) {
+    int64_t shape[WK_MAX_DIMS];
+    int nd = points->ndim - 1;
+    memcpy(shape, points->shape + 1, (size_t)nd * sizeof *shape);
+    double p = 1, q = 1;
+    for (int i = 0; i < m->n_layers; i++) {
+        const wk_layer *l = &m->layers[i];
+        if (wk__is_weighted(l)) {
+            wk_tensor w = {0};
+            int rc = effective_weight(m, i, g, &w);
+            if (rc) return wk_error_context(rc, "lipschitz report: layer %d", i);
+            double s, sg;
+            if (l->kind == WK_LAYER_LINEAR) {
+                s = wk_spectral_norm_converged(&w, 2000, 1e-9);
+                sg = gershgorin(&w);
+                shape[0] = l->out;
+                nd = 1;
+            } else {
+                if (nd != 3) {
+                    wk_tensor_free(&w);
+                    return wk_errorf(WK_EINVAL, "lipschitz report: layer %d is a convolution but its input is not [C, H, W]", i);
+                }
+                s = sg = conv_norm(l, &w, shape, g, rng);
+                int64_t h = shape[1];
+                h = l->kind == WK_LAYER_CONV2D ? (h + 2 * l->pad - l->k) / l->stride + 1
+                                               : (h - 1) * l->stride - 2 * l->pad + l->k + l->out_pad;
+                shape[0] = l->out;
+                shape[1] = shape[2] = h;
+            }
+            wk_tensor_free(&w);
+            p *= s;
+            q *= sg;
+        } else if (l->kind == WK_LAYER_ACT) {
+            p *= act_lipschitz(l);
+            q *= act_lipschitz(l);
+        } else if (l->kind == WK_LAYER_BATCHNORM) {
+            double mx = 0;
+            for (int64_t c = 0; c < l->in; c++)
+                mx = fmax(mx, fabs(l->weight->value.data[c]) / sqrt(l->running_var.data[c] + l->eps));
+            p *= mx;
+            q *= mx;
+        } else if (l->kind == WK_LAYER_LAYERNORM) {
+            p = q = INFINITY;
+        } else if (l->kind == WK_LAYER_RESHAPE) {
+            nd = l->ndim;
+            memcpy(shape, l->shape, (size_t)nd * sizeof *shape);
+        }
+    }
+    *pw = p;
+    *gersh = q;
+    return WK_OK;
+}
+
+/* D on rows [start, start+n) of the points; with grads != NULL also ‖∇ₓD‖ per row. */
+static int eval_chunk(wk_model *m, wk_graph *g, const wk_tensor *points, int64_t start, int64_t n, float *d,
+                      double *gnorm) {
+    int64_t per = points->numel / points->shape[0], shape[WK_MAX_DIMS];
+    memcpy(shape, points->shape, sizeof shape);
+    shape[0] = n;
+    wk_graph_reset(g);
+    wk_var *x = wk_input(g, &(wk_tensor){.data = points->data + start * per, .ndim = points->ndim,
+                                          .shape = {shape[0], shape[1], shape[2], shape[3], shape[4], shape[5]},
+                                          .numel = n * per}, 1);
+    wk_var *y = wk_model_forward(m, g, x, 0), *gx;
+    if (!y) return wk_graph_status(g);
+    if (wk_value(y)->numel != n) return wk_errorf(WK_EINVAL, "lipschitz report: the critic must output one value per point");
+    for (int64_t i = 0; i < n; i++) d[i] = wk_value(y)->data[i];
+    int rc = wk_grad(g, wk_sum(g, y, WK_ALL_AXES, 0), &x, 1, &gx, 0);
+    if (rc) return rc;
+    for (int64_t i = 0; i < n; i++) {
+        double s = 0;
+        const float *r = wk_value(gx)->data + i * per;
+        for (int64_t j = 0; j < per; j++) s += (double)r[j] * r[j];
+        gnorm[i] = sqrt(s);
+    }
+    return WK_OK;
+}
+
+int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64_t n_pairs, wk_rng *rng,
+                                wk_lipschitz_report *out) {
+    memset(out, 0, sizeof *out);
+    if (!critic || !points || !rng || points->ndim < 2 || points->shape[0] < 1 || n_pairs < 0)
+        return wk_errorf(WK_EINVAL, "lipschitz report: need a critic and points [N, ...] with N >= 1");
+    int64_t n = points->shape[0], per = points->numel / n;
+    wk_graph *g = wk_graph_new();
+    float *d = wk_malloc((size_t)n * sizeof *d);
+    double *gn = wk_malloc((size_t)(n < CHUNK ? n : CHUNK) * sizeof *gn);
+    int rc = g && d && gn ? WK_OK : wk_errorf(WK_ENOMEM, "lipschitz report: out of memory");
+    if (!rc) rc = certify(critic, points, g, rng, &out->certified, &out->certified_gershgorin);
+    double sum = 0;
+    for (int64_t s = 0; !rc && s < n; s += CHUNK) {
+        int64_t k = n - s < CHUNK ? n - s : CHUNK;
+        rc = eval_chunk(critic, g, points, s, k, d + s, gn);
+        for (int64_t i = 0; !rc && i < k; i++) {
+            out->grad_max = fmax(out->grad_max, gn[i]);
+            sum += gn[i];
+        }
+    }
+    out->grad_mean = sum / (double)n;
+    out->n_points = n;
+    for (int64_t p = 0; !rc && n > 1 && p < n_pairs; p++) {
+        int64_t i = (int64_t)wk_rng_below(rng, (uint64_t)n), j = (int64_t)wk_rng_below(rng, (uint64_t)n);
+        double dist = 0;
+        for (int64_t t = 0; t < per; t++) {
+            double e = (double)points->data[i * per + t] - points->data[j * per + t];
+            dist += e * e;
+        }
+        if (dist > 0) out->pair_max = fmax(out->pair_max, fabs((double)d[i] - d[j]) / sqrt(dist));
+        out->n_pairs++;
+    }
+    wk_free(d);
+    wk_free(gn);
+    wk_graph_free(g);
+    return rc;
+}
