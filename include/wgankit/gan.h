@@ -77,7 +77,7 @@ typedef struct wk_gan_config {
     double init_std;
     /* Lipschitz knobs (lipschitz.h) */
     int bjorck_iters, bjorck_final_iters, bjorck_reparam;
-    double bjorck_beta;
+    double bjorck_beta, bjorck_tol;
     int sn_iters;
     double clip;
     double gp_lambda;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -58,6 +59,13 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i) {
 }
 
 int main(int argc, char **argv) {
+    /* libgomp reads its wait policy once, at load time: re-exec with passive waiting unless the
+     * user chose one, so idle OpenMP workers do not spin on the cores OpenBLAS's sgemm needs
+     * (on 2 shared cores the default spinning halves training speed; see bench/README-lipschitz.md). */
+    if (!getenv("OMP_WAIT_POLICY")) {
+        setenv("OMP_WAIT_POLICY", "passive", 1);
+        execv("/proc/self/exe", argv);
+    }
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

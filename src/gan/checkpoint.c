@@ -4,7 +4,8 @@
  *   critic.*, generator_ema.*                            (same layout)
  *   opt_g.<param>.<slot>, opt_d.<param>.<slot>           optimizer moments
  *   lipschitz.sn_u.<layer>                               spectral-norm vectors
- *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos)
+ *   lipschitz.sn_v.<layer>, lipschitz.sn_step           (I64)
+ *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos, lipschitz step)
  *   state.rng (I64 [3, 4]: batch, latent, lipschitz streams), state.perm (I64 epoch order)
  * Metadata: "format", "step", "wgankit.config" (every setting, JSON) and "wgankit.generator" /
  * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone. */
@@ -134,7 +135,7 @@ static int collect(wk_trainer *t, walk *w, int64_t *counters, int64_t *rng) {
     memset(w, 0, sizeof *w);
     wk_sb_init(&w->names);
     counters[0] = t->step, counters[1] = t->critic_steps, counters[2] = t->opt_g.step, counters[3] = t->opt_d.step;
-    counters[4] = t->perm_pos;
+    counters[4] = t->perm_pos, counters[5] = t->lip.step;
     const wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
     for (int i = 0; i < 3; i++) memcpy(rng + 4 * i, r[i]->s, sizeof r[i]->s);
     int rc = add_model(w, "generator", &t->gen);
@@ -147,8 +148,13 @@ static int collect(wk_trainer *t, walk *w, int64_t *counters, int64_t *rng) {
         if (t->lip.sn_u[i].data) {
             snprintf(name, sizeof name, "lipschitz.sn_u.%d", i);
             rc = add_f32(w, name, &t->lip.sn_u[i]);
+            if (!rc && t->lip.sn_v && t->lip.sn_v[i].data) {
+                snprintf(name, sizeof name, "lipschitz.sn_v.%d", i);
+                rc = add_f32(w, name, &t->lip.sn_v[i]);
+            }
         }
-    if (!rc) rc = add(w, "state.counters", WK_ST_I64, 1, (int64_t[]){5}, counters);
+    if (!rc && t->lip.sn_step) rc = add(w, "lipschitz.sn_step", WK_ST_I64, 1, (int64_t[]){t->lip.n_layers}, t->lip.sn_step);
+    if (!rc) rc = add(w, "state.counters", WK_ST_I64, 1, (int64_t[]){6}, counters);
     if (!rc) rc = add(w, "state.rng", WK_ST_I64, 2, (int64_t[]){3, 4}, rng);
     if (!rc && t->perm) rc = add(w, "state.perm", WK_ST_I64, 1, t->ds.train.shape, t->perm);
     if (!rc) rc = wk_sb_status(&w->names);
@@ -164,7 +170,7 @@ static void walk_free(walk *w) {
 
 int wk_trainer_save(wk_trainer *t, const char *path) {
     walk w;
-    int64_t counters[5], rng[12];
+    int64_t counters[6], rng[12];
     int rc = collect(t, &w, counters, rng);
     wk_strbuf cfg, gen, crit;
     wk_sb_init(&cfg), wk_sb_init(&gen), wk_sb_init(&crit);
@@ -188,7 +194,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     const char *fmt = wk_safetensors_meta(f, "format");
     if (!fmt || strcmp(fmt, FORMAT)) return wk_errorf(WK_EFORMAT, "%s: not a wgankit checkpoint (format '%s')", f->path, fmt ? fmt : "");
     walk w;
-    int64_t counters[5], rng[12];
+    int64_t counters[6], rng[12];
     int rc = collect(t, &w, counters, rng);
     /* Validate everything first, then copy: a bad file leaves the trainer untouched. */
     for (size_t i = 0; !rc && i < w.n; i++) {
@@ -204,7 +210,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     }
     if (!rc) {
         t->step = counters[0], t->critic_steps = counters[1], t->opt_g.step = counters[2], t->opt_d.step = counters[3];
-        t->perm_pos = counters[4];
+        t->perm_pos = counters[4], t->lip.step = counters[5];
         wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
         if (t->perm && (t->perm_pos < 0 || t->perm_pos > t->ds.train.shape[0]))

@@ -48,6 +48,7 @@ static const setting table[] = {
     {{"bjorck_iters", WK_SET_INT, NULL, 0, 1000, "Björck iterations per projection / forward pass"}, F(bjorck_iters)},
     {{"bjorck_final_iters", WK_SET_INT, NULL, 0, 10000, "Björck iterations of the final projection"}, F(bjorck_final_iters)},
     {{"bjorck_reparam", WK_SET_BOOL, NULL, 0, 1, "Björck inside the forward pass (authors' code) instead of projecting after each step"}, F(bjorck_reparam)},
+    {{"bjorck_tol", WK_SET_FLOAT, NULL, 0, 1, "Björck projection: stop early once max|W^T W - I| <= tol (0 = always bjorck_iters)"}, F(bjorck_tol)},
     {{"bjorck_beta", WK_SET_FLOAT, NULL, 0, 1, "Björck step beta"}, F(bjorck_beta)},
     {{"sn_iters", WK_SET_INT, NULL, 1, 100, "spectral norm power iterations per step"}, F(sn_iters)},
     {{"clip", WK_SET_FLOAT, NULL, 0, 1e6, "weight clipping bound c"}, F(clip)},
@@ -107,6 +108,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->bjorck_final_iters = l.bjorck_final_iters;
     c->bjorck_beta = l.bjorck_beta;
     c->bjorck_reparam = 0;
+    c->bjorck_tol = l.bjorck_tol;
     c->sn_iters = 1;
     c->clip = 0.01;
     c->gp_lambda = 0.1; /* WGAN-GP toy value; use 10 for images */

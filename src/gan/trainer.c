@@ -144,6 +144,7 @@ int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
     lc.bjorck_final_iters = cfg->bjorck_final_iters;
     lc.bjorck_beta = (float)cfg->bjorck_beta;
     lc.bjorck_reparam = cfg->bjorck_reparam;
+    lc.bjorck_tol = (float)cfg->bjorck_tol;
     lc.sn_iters = cfg->sn_iters;
     lc.clip = (float)cfg->clip;
     lc.gp_lambda = (float)cfg->gp_lambda;
