@@ -4,7 +4,7 @@
 # held-out points, each under 60 s. Prints one line per seed for the report.
 set -u
 CLI=${1:?usage: long_demo_seeds.sh path/to/wgankit}
-T=${WK_LONG_DIR:-$(mktemp -d)}
+T=${WK_LONG_DIR:-$(mktemp -d)}; mkdir -p "$T"
 fail=0
 for seed in 0 1 2; do
     start=$(date +%s.%N)

@@ -87,7 +87,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     strcpy(c->scale, "auto");
     strcpy(c->gen, "mlp");
     c->gen_depth = 3;
-    c->gen_width = 128;
+    c->gen_width = 64;
     c->latent_dim = 2;
     strcpy(c->latent, "normal");
     strcpy(c->gen_act, "relu");
@@ -96,7 +96,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     strcpy(c->critic, "bjorck");
     strcpy(c->critic_net, "mlp");
     c->critic_depth = 3;
-    c->critic_width = 128;
+    c->critic_width = 64;
     strcpy(c->critic_act, "auto");
     c->groupsort_k = 2;
     strcpy(c->critic_norm, "none");
@@ -119,7 +119,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->steps = 3000;
     strcpy(c->opt_g, "adam");
     strcpy(c->opt_d, "adam");
-    c->lr_g = c->lr_d = 1e-4;
+    c->lr_g = c->lr_d = 3e-4; /* with width 64: the demo reaches the acceptance figures in 3,000 steps */
     c->beta1 = 0.5;
     c->beta2 = 0.9;
     c->eps = 1e-8;
