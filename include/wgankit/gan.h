@@ -90,6 +90,7 @@ typedef struct wk_gan_config {
     int64_t steps;          /* generator steps */
     char opt_g[16], opt_d[16]; /* adam | rmsprop | sgd */
     double lr_g, lr_d, beta1, beta2, eps, momentum;
+    char lr_decay[16];      /* none | linear (to 0 at `steps`) */
     double ema;             /* EMA decay of the generator weights; 0 = off */
     /* run */
     uint64_t seed;
@@ -105,7 +106,8 @@ typedef struct wk_gan_config {
 } wk_gan_config;
 
 /* The defaults are the demo: ring of 8, GroupSort critic (Björck projection), ReLU generator,
- * MLPs 2→64→64→64, Adam 3e-4 β = (0.5, 0.9), batch 256, 5 critic steps, 3,000 generator steps. */
+ * MLPs 2→64→64→64, Adam 2e-4 β = (0.5, 0.9), batch 256, 5 critic steps, 4,000 generator steps,
+ * generator EMA 0.99. */
 void wk_gan_config_default(wk_gan_config *c);
 
 /* ---- the settings table -------------------------------------------------------------- */

@@ -298,6 +298,11 @@ static int generator_step(wk_trainer *t) {
 int wk_trainer_step(wk_trainer *t) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "trainer: no data attached");
     int rc;
+    if (!strcmp(t->cfg.lr_decay, "linear")) { /* a function of the step alone, so resuming keeps it */
+        double f = t->cfg.steps > 0 ? 1.0 - (double)t->step / (double)t->cfg.steps : 1.0;
+        t->opt_g.cfg.lr = (float)(t->cfg.lr_g * f);
+        t->opt_d.cfg.lr = (float)(t->cfg.lr_d * f);
+    }
     for (int k = 0; k < t->cfg.n_critic; k++)
         if ((rc = critic_step(t))) return rc;
     if ((rc = generator_step(t))) return rc;
