@@ -41,6 +41,7 @@ int wk_cmd_train(int argc, char **argv) {
         fprintf(stderr, "wgankit train: --config: %s\n", wk_last_error());
         return 2;
     }
+    if (!resume) cfg.sample_shape[0] = 0; /* resolved from this run's data (a config.json may hold another's) */
     /* pass 2: flags */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--config") || !strcmp(argv[i], "--resume")) {
