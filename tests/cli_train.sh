@@ -49,6 +49,16 @@ same_state "$T/full/checkpoint.safetensors" "$T/killed/checkpoint.safetensors" &
     | grep -q certified && [ -s "$T/d.npy" ] && [ -s "$T/g.npy" ] && ok "critic" || bad "critic"
 "$CLI" eval --checkpoint "$T/a/checkpoint.safetensors" --eval-n 200 | grep -q '"w1"' && ok "eval" || bad "eval"
 
+# 4b. other data sources: 1-D mixture, CSV points, CIFAR-10 binary records (MLP on 3x32x32)
+"$CLI" train $SMALL --steps 3 --eval-every 0 --data "mixture1d:k=3" --out "$T/m1" > /dev/null 2>&1 && ok "1-D mixture" || bad "1-D mixture"
+python3 -c "
+import random; random.seed(1)
+open('$T/p.csv','w').write('x,y\n' + ''.join(f'{random.gauss(0,1)},{random.gauss(0,1)}\n' for _ in range(300)))
+open('$T/c.bin','wb').write(b''.join(bytes([i % 10]) + bytes(random.randrange(256) for _ in range(3072)) for i in range(40)))"
+"$CLI" train $SMALL --steps 3 --eval-every 0 --data "$T/p.csv" --out "$T/csv" > /dev/null 2>&1 && ok "CSV data" || bad "CSV data"
+"$CLI" train $SMALL --steps 3 --eval-every 0 --batch 8 --holdout 10 --eval-n 10 --data "$T/c.bin" --out "$T/cifar" > /dev/null 2>&1 \
+    && grep -q '"sample_shape":"3x32x32"' "$T/cifar/config.json" && ok "CIFAR-10 records" || bad "CIFAR-10 records"
+
 # 5. bad input: exit 2 with a message, nothing lost
 expect2() { # description, command...
     local what=$1; shift
