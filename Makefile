@@ -14,7 +14,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@$(BUILD)/wgankit demo
+	@$(BUILD)/wgankit train   # its last line is the path of report.html
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long

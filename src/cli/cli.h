@@ -4,6 +4,9 @@
 #define WK_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
+
+#include "wgankit/gan.h"
 
 #define X(name, fn, help) int fn(int argc, char **argv);
 #include "cli/commands.def"
@@ -14,5 +17,13 @@ int cli_parse_int(const char *cmd, const char *flag, const char *s, long long lo
 int cli_parse_double(const char *cmd, const char *flag, const char *s, double lo, double hi, double *out);
 /* Returns the value following a flag (argv[++*i]) or prints "missing value" and returns NULL. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
+
+/* gan_flags.c: argv[*i] is a settings flag? 1 = applied (consumed its value), 0 = not a
+ * setting, -1 = bad value (message printed). */
+int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *cfg);
+/* Every setting flag with its help and default. */
+void cli_gan_help(FILE *f);
+/* Library status -> exit code: bad input (invalid, malformed, unreadable/unwritable) 2, else 1. */
+int cli_exit_code(int rc);
 
 #endif

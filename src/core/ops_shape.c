@@ -288,6 +288,18 @@ static void perm_apply(const wk_var *v, const float *in, float *out, int scatter
     const int32_t *src = v->saved;
     int64_t N = v->value.shape[0], F = v->value.shape[1], S = v->value.numel / (N * F);
     int64_t n = v->value.numel;
+    if (S == 1) { /* [N, F] (MLP activations): no index division per element */
+        for (int64_t row = 0; row < N; row++) {
+            const int32_t *sr = src + row * F;
+            const float *ir = in + row * F;
+            float *orow = out + row * F;
+            if (scatter && add) for (int64_t f = 0; f < F; f++) orow[sr[f]] += ir[f];
+            else if (scatter) for (int64_t f = 0; f < F; f++) orow[sr[f]] = ir[f];
+            else if (add) for (int64_t f = 0; f < F; f++) orow[f] += ir[sr[f]];
+            else for (int64_t f = 0; f < F; f++) orow[f] = ir[sr[f]];
+        }
+        return;
+    }
 #pragma omp parallel for if (n > WK_PAR_MIN)
     for (int64_t i = 0; i < n; i++) {
         int64_t s = i % S, row = i / (F * S);
@@ -338,6 +350,17 @@ wk_var *wk_groupsort(wk_graph *g, wk_var *x, int k) {
     int64_t N = x->value.shape[0], F = x->value.shape[1], S = N * F > 0 ? x->value.numel / (N * F) : 1;
     const float *xd = x->value.data;
     int64_t groups = N * (F / k) * S;
+    if (k == 2 && S == 1) { /* MaxMin on [N, F]: the common Lipschitz-critic case */
+        for (int64_t row = 0; row < N; row++)
+            for (int32_t f0 = 0; f0 < F; f0 += 2) {
+                int64_t i = row * F + f0;
+                int sw = xd[i] > xd[i + 1];
+                src[i] = f0 + sw;
+                src[i + 1] = f0 + !sw;
+            }
+        perm_apply(v, xd, v->value.data, 0, 0);
+        return v;
+    }
 #pragma omp parallel for if (groups * k > WK_PAR_MIN)
     for (int64_t gi = 0; gi < groups; gi++) {
         int64_t s = gi % S, t = gi / S, grp = t % (F / k), row = t / (F / k);

@@ -1,0 +1,222 @@
+/* gan.h — training Wasserstein GANs (and the classic GAN losses) end to end.
+ *
+ * Three pieces, each a plain C object a Python binding can wrap:
+ *
+ *   wk_gan_config  every knob of a run as a named setting. One table of settings
+ *                  (wk_gan_setting_*) drives CLI flags, --help, config.json, config files and
+ *                  the checkpoint metadata, so a setting is spelled the same everywhere
+ *                  (flag --gen-depth = key "gen_depth").
+ *   wk_dataset     training points/images plus a held-out split, scaled to [-1, 1] and
+ *                  flattened for MLPs; synthetic targets keep their true modes for coverage.
+ *   wk_trainer     generator, critic, optional EMA generator, two optimizers, the Lipschitz
+ *                  constraint and every RNG. wk_trainer_step does one generator step (n_critic
+ *                  critic steps first, as Arjovsky et al. 2017, Alg. 1); after the first step a
+ *                  step allocates nothing from the heap (one wk_graph per network, reset each
+ *                  step). Same seed + build + threads => bit-identical weights, also across a
+ *                  checkpoint/resume, because the checkpoint holds the whole training state.
+ *
+ * Checkpoints are safetensors files whose metadata carries the resolved config
+ * ("wgankit.config") and a layer list per network ("wgankit.generator", "wgankit.critic"), so
+ * the networks can be rebuilt from the file alone (tests/reference/torch_sample_check.py). */
+#ifndef WGANKIT_GAN_H
+#define WGANKIT_GAN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wgankit/data.h"
+#include "wgankit/json.h"
+#include "wgankit/lipschitz.h"
+#include "wgankit/metrics.h"
+#include "wgankit/nn.h"
+#include "wgankit/optim.h"
+#include "wgankit/strbuf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Losses. D's output is a score (WGAN, hinge) or a logit (minimax, non-saturating):
+ *   wgan     L_D = E D(fake) - E D(real)                  L_G = -E D(fake)     (Arjovsky et al. 2017)
+ *   minimax  L_D = E softplus(-D(real)) + E softplus(D(fake))  L_G = -E softplus(D(fake)) (Goodfellow 2014)
+ *   ns       same L_D                                      L_G = E softplus(-D(fake))   (non-saturating)
+ *   hinge    L_D = E relu(1 - D(real)) + E relu(1 + D(fake))  L_G = -E D(fake)  (Lim & Ye 2017; Miyato 2018) */
+typedef enum { WK_LOSS_WGAN = 0, WK_LOSS_MINIMAX, WK_LOSS_NS, WK_LOSS_HINGE } wk_loss_kind;
+typedef enum { WK_NET_MLP = 0, WK_NET_DCGAN } wk_net_kind;
+typedef enum { WK_LATENT_NORMAL = 0, WK_LATENT_UNIFORM } wk_latent_law; /* uniform: U[-1, 1] */
+typedef enum { WK_SCALE_AUTO = 0, WK_SCALE_NONE, WK_SCALE_U8, WK_SCALE_MINMAX } wk_scale_kind;
+
+#define WK_GAN_STR 512
+
+typedef struct wk_gan_config {
+    /* data */
+    char data[WK_GAN_STR];  /* synthetic "NAME[:key=value,...]" (data.h) or a file path */
+    int64_t data_n;         /* synthetic: fixed training sample size; 0 = fresh draws every batch */
+    int64_t holdout;        /* held-out real points (taken from files; drawn for synthetic) */
+    char scale[16];         /* auto | none | u8 | minmax (to [-1, 1]) */
+    /* generator */
+    char gen[16];           /* mlp | dcgan */
+    int gen_depth;          /* hidden layers (Biau et al.'s p = gen_depth + 1) */
+    int64_t gen_width;
+    int64_t latent_dim;
+    char latent[16];        /* normal | uniform */
+    char gen_act[16];       /* relu | leaky_relu | tanh */
+    char gen_out[16];       /* auto (tanh for images, none for points) | none | tanh */
+    int gen_bn;             /* dcgan generator batch norm */
+    /* critic */
+    char critic[16];        /* Lipschitz method: bjorck | biau | spectral | clip | gp | none */
+    char critic_net[16];    /* mlp | dcgan */
+    int critic_depth;
+    int64_t critic_width;
+    char critic_act[16];    /* auto (groupsort for bjorck/biau, else relu) | groupsort | relu | leaky_relu */
+    int groupsort_k;        /* group size (2 = MaxMin) */
+    double critic_clamp;    /* > 0: clamp the critic's output (the authors' code uses 100) */
+    char critic_norm[16];   /* dcgan critic: none | batch | layer */
+    int64_t dcgan_width;
+    char init[16];          /* default (PyTorch) | normal (DCGAN N(0, init_std)) */
+    double init_std;
+    /* Lipschitz knobs (lipschitz.h) */
+    int bjorck_iters, bjorck_final_iters, bjorck_reparam;
+    double bjorck_beta, bjorck_tol;
+    int sn_iters;
+    double clip;
+    double gp_lambda;
+    int gp_one_sided;
+    double bias_bound;
+    /* losses and optimisation */
+    char loss[16];          /* wgan | minimax | ns | hinge */
+    int64_t batch;
+    int n_critic;
+    int64_t steps;          /* generator steps */
+    char opt_g[16], opt_d[16]; /* adam | rmsprop | sgd */
+    double lr_g, lr_d, beta1, beta2, eps, momentum;
+    char lr_decay[16];      /* none | linear (to 0 at `steps`) */
+    double ema;             /* EMA decay of the generator weights; 0 = off */
+    /* run */
+    uint64_t seed;
+    int threads;            /* 0 = all cores */
+    char out[WK_GAN_STR];   /* run directory */
+    int64_t eval_every;     /* generator steps between evaluations; 0 = only at the end */
+    int64_t eval_n;         /* generated samples for W1 / coverage (held-out side: min(holdout, eval_n)) */
+    int64_t checkpoint_every; /* 0 = only at the end */
+    int64_t lip_pairs;      /* pairs for the Lipschitz report's pair-ratio bound */
+    int progress;           /* -1 auto (TTY), 0 off, 1 on */
+    /* resolved from the data (written into config.json and checkpoints) */
+    char sample_shape[64];  /* "2" or "1x28x28": one sample's shape */
+} wk_gan_config;
+
+/* The defaults are the demo: ring of 8, GroupSort critic (Björck projection), ReLU generator,
+ * MLPs 2→64→64→64, Adam 2e-4 β = (0.5, 0.9), batch 256, 5 critic steps, 4,000 generator steps,
+ * generator EMA 0.99. */
+void wk_gan_config_default(wk_gan_config *c);
+
+/* ---- the settings table -------------------------------------------------------------- */
+typedef enum { WK_SET_INT, WK_SET_FLOAT, WK_SET_STRING, WK_SET_BOOL } wk_setting_type;
+typedef struct wk_gan_setting {
+    const char *name;     /* JSON key; the CLI flag is "--" + name with '_' -> '-' */
+    wk_setting_type type;
+    const char *choices;  /* "a|b|c" for a closed set of strings, NULL otherwise */
+    double lo, hi;        /* numeric range */
+    const char *help;
+} wk_gan_setting;
+
+int wk_gan_setting_count(void);
+const wk_gan_setting *wk_gan_setting_at(int i);
+/* By JSON key or flag spelling ("gen_depth", "gen-depth"); NULL when unknown. */
+const wk_gan_setting *wk_gan_setting_find(const char *name);
+/* Set one setting from text; WK_EINVAL naming the setting and the accepted values. */
+int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value);
+/* The current value as text (for --help defaults and metadata). */
+void wk_gan_config_get(const wk_gan_config *c, const char *name, char *buf, size_t n);
+/* Append a JSON object with every setting. */
+void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb);
+/* Apply every member of a JSON object (a config file or checkpoint metadata); unknown keys
+ * are an error naming them (a typo must not silently be ignored). */
+int wk_gan_config_apply_json(wk_gan_config *c, const wk_json *obj, const char *source);
+int wk_gan_config_load_file(wk_gan_config *c, const char *path);
+/* Cross-setting checks (e.g. batch norm critic with a gradient penalty). */
+int wk_gan_config_validate(const wk_gan_config *c);
+/* "  --gen-depth N   hidden layers ... (default 3)" lines for --help. */
+void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
+
+/* ---- data ---------------------------------------------------------------------------- */
+typedef struct wk_dataset {
+    wk_tensor train;     /* [N, ...sample shape]; empty when synthetic with fresh draws */
+    wk_tensor holdout;   /* [M, ...sample shape] */
+    int ndim;            /* sample shape without the batch axis */
+    int64_t shape[WK_MAX_DIMS];
+    int64_t dim;         /* product of shape */
+    int is_image;        /* [C, H, W] with C = 1 or 3 */
+    int synthetic;
+    wk_target target;    /* synthetic only */
+    double scale_mul, scale_add; /* file data: x_scaled = x * mul + add (to undo for output) */
+} wk_dataset;
+
+/* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;
+ * labels to *labels when non-NULL (free with wk_free). */
+int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
+/* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),
+ * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
+ * empty files and image sizes the networks do not support, with messages naming the file. */
+int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
+void wk_dataset_free(wk_dataset *ds);
+
+/* ---- trainer ------------------------------------------------------------------------- */
+typedef struct wk_trainer wk_trainer;
+
+/* One evaluation (NaN where not applicable). */
+typedef struct wk_gan_metrics {
+    int64_t step;
+    double w1;            /* exact W1 between eval_n generated and held-out real points */
+    double d_d;           /* critic estimate E_real D - E_fake D on the same points */
+    double loss_d, loss_g;
+    double grad_norm_d, grad_norm_g; /* parameter-gradient norms of the last step */
+    double lip_grad_max, lip_grad_mean, lip_certified, lip_pair_max;
+    double modes, hq_pct; /* known mixtures: modes covered, % high-quality samples */
+    double n_modes;
+    double seconds;       /* wall time of training so far */
+    double it_per_s;
+} wk_gan_metrics;
+
+/* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be
+ * NULL for sample/critic use) must match cfg->sample_shape when that is set. */
+int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out);
+void wk_trainer_free(wk_trainer *t);
+const wk_gan_config *wk_trainer_config(const wk_trainer *t);
+int64_t wk_trainer_step_count(const wk_trainer *t);
+/* One generator step (n_critic critic steps first). WK_ENUMERIC naming the step when a loss or
+ * gradient becomes NaN/Inf; the weights are then those of before the failing update. */
+int wk_trainer_step(wk_trainer *t);
+/* Metrics on the held-out split (needs a dataset). */
+int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m);
+void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb);
+
+/* Checkpoint the whole training state atomically / restore it (same config required). */
+int wk_trainer_save(wk_trainer *t, const char *path);
+int wk_trainer_load_state(wk_trainer *t, const char *path);
+/* The resolved config stored in a checkpoint's metadata. */
+int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg);
+/* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored. */
+int wk_trainer_load(const char *path, wk_trainer **out);
+
+/* Generate: z [n, latent_dim] (NULL: draw n codes from the latent law with `seed`) ->
+ * out [n, ...sample shape] (allocated). Uses the EMA generator when there is one and use_ema. */
+int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out);
+/* Critic values d [n] (allocated) and optionally ∇ₓD [n, ...] (allocated) at points x. */
+int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad);
+int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r);
+wk_model *wk_trainer_generator(wk_trainer *t);
+wk_model *wk_trainer_critic_model(wk_trainer *t);
+wk_dataset *wk_trainer_dataset(wk_trainer *t);
+
+/* ---- a whole run (what `wgankit train` does) ------------------------------------------ */
+/* Train cfg->steps generator steps into cfg->out: config.json, metrics.jsonl/.csv,
+ * checkpoint.safetensors (every checkpoint_every steps and at the end), pictures, curves and
+ * report.html. resume != 0: continue from cfg->out/checkpoint.safetensors. Progress goes to
+ * `log` (a single updating line on a TTY). */
+int wk_gan_run(const wk_gan_config *cfg, int resume, FILE *log);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,238 @@
+/* files.c — the training data of a run: a synthetic target (data.h) or real data from files
+ * (IDX/.gz, CIFAR-10 binary batches, NPY, CSV), shuffled with the run's seed, split into a
+ * training part and a held-out part (for W1 against unseen real points, as Biau et al.
+ * evaluate), and scaled to [-1, 1] (the range of a tanh generator). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wgankit/error.h"
+#include "wgankit/gan.h"
+#include "wgankit/io.h"
+
+#define CIFAR_RECORD 3073
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return wk_errorf(WK_EIO, "%s: cannot open", path);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (size <= 0 || size % CIFAR_RECORD) {
+        fclose(f);
+        return wk_errorf(WK_EFORMAT, "%s: %ld bytes is not a whole number of CIFAR-10 records (3,073 bytes each)", path, size);
+    }
+    int64_t n = size / CIFAR_RECORD;
+    uint8_t *buf = wk_malloc((size_t)size);
+    int rc = buf ? WK_OK : WK_ENOMEM;
+    if (rc == WK_OK && fread(buf, 1, (size_t)size, f) != (size_t)size) rc = wk_errorf(WK_EIO, "%s: read failed", path);
+    fclose(f);
+    if (rc == WK_OK) rc = wk_tensor_alloc(out, 4, (int64_t[]){n, 3, 32, 32});
+    if (rc == WK_OK && labels && !(*labels = wk_malloc((size_t)n))) rc = WK_ENOMEM;
+    if (rc == WK_OK)
+        for (int64_t i = 0; i < n; i++) {
+            if (buf[i * CIFAR_RECORD] > 9) {
+                wk_tensor_free(out);
+                rc = wk_errorf(WK_EFORMAT, "%s: record %lld has label %d (CIFAR-10 labels are 0..9)", path, (long long)i,
+                               buf[i * CIFAR_RECORD]);
+                break;
+            }
+            if (labels) (*labels)[i] = buf[i * CIFAR_RECORD];
+            for (int j = 0; j < 3072; j++) out->data[i * 3072 + j] = buf[i * CIFAR_RECORD + 1 + j];
+        }
+    wk_free(buf);
+    return rc;
+}
+
+/* One file as [N, sample...]: images become [N, C, H, W]. */
+static int read_one(const char *path, wk_tensor *t) {
+    int rc = ends_with(path, ".bin") ? wk_read_cifar10(path, t, NULL) : wk_read_array(path, t);
+    if (rc) return rc;
+    if (t->ndim == 1) return wk_tensor_set_shape(t, 2, (int64_t[]){t->shape[0], 1});
+    if (t->ndim == 3) return wk_tensor_set_shape(t, 4, (int64_t[]){t->shape[0], 1, t->shape[1], t->shape[2]});
+    if (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3 && (t->shape[3] == 1 || t->shape[3] == 3)) {
+        /* NHWC (as numpy image arrays usually are) -> NCHW */
+        wk_tensor c;
+        int64_t n = t->shape[0], h = t->shape[1], w = t->shape[2], ch = t->shape[3];
+        if ((rc = wk_tensor_alloc(&c, 4, (int64_t[]){n, ch, h, w}))) return rc;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t y = 0; y < h; y++)
+                for (int64_t x = 0; x < w; x++)
+                    for (int64_t k = 0; k < ch; k++)
+                        c.data[((i * ch + k) * h + y) * w + x] = t->data[((i * h + y) * w + x) * ch + k];
+        wk_tensor_free(t);
+        *t = c;
+        return WK_OK;
+    }
+    if (t->ndim > 4 || (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3))
+        return wk_errorf(WK_EFORMAT, "%s: cannot use an array of %d dimensions (want [N, D] points or [N, C, H, W] images)", path,
+                         t->ndim);
+    return WK_OK;
+}
+
+/* Concatenate comma-separated files with equal sample shapes. */
+static int read_files(const char *list, wk_tensor *out) {
+    char paths[WK_GAN_STR];
+    snprintf(paths, sizeof paths, "%s", list);
+    wk_tensor all = {0};
+    int rc = WK_OK;
+    for (char *save = NULL, *p = strtok_r(paths, ",", &save); p && rc == WK_OK; p = strtok_r(NULL, ",", &save)) {
+        wk_tensor t;
+        if ((rc = read_one(p, &t))) break;
+        if (t.shape[0] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no samples", p);
+        else if (!all.data) {
+            all = t;
+            continue;
+        } else if (t.ndim != all.ndim || memcmp(t.shape + 1, all.shape + 1, (size_t)(t.ndim - 1) * sizeof(int64_t))) {
+            char a[64], b[64];
+            rc = wk_errorf(WK_EFORMAT, "%s: samples shaped %s do not match the previous files' %s", p, wk_shape_str(&t, a, 64),
+                           wk_shape_str(&all, b, 64));
+        } else {
+            wk_tensor c;
+            int64_t shape[WK_MAX_DIMS];
+            memcpy(shape, all.shape, sizeof shape);
+            shape[0] += t.shape[0];
+            if ((rc = wk_tensor_alloc(&c, all.ndim, shape)) == WK_OK) {
+                memcpy(c.data, all.data, (size_t)all.numel * sizeof(float));
+                memcpy(c.data + all.numel, t.data, (size_t)t.numel * sizeof(float));
+                wk_tensor_free(&all);
+                all = c;
+            }
+        }
+        wk_tensor_free(&t);
+    }
+    if (rc) wk_tensor_free(&all);
+    else *out = all;
+    return rc;
+}
+
+/* A synthetic spec "NAME[:k=v,...]"; returns 0 when NAME is not a target (then it is a file). */
+static int is_synthetic(const char *data) {
+    char name[64];
+    size_t n = strcspn(data, ":");
+    if (n >= sizeof name) return 0;
+    memcpy(name, data, n);
+    name[n] = 0;
+    wk_target_kind k;
+    int rc = wk_target_kind_from_name(name, &k) == WK_OK;
+    wk_clear_error();
+    return rc;
+}
+
+static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
+    char buf[WK_GAN_STR], *opts[32];
+    int n_opts = 0;
+    snprintf(buf, sizeof buf, "%s", cfg->data);
+    char *colon = strchr(buf, ':');
+    if (colon) {
+        *colon = 0;
+        for (char *save = NULL, *p = strtok_r(colon + 1, ",", &save); p && n_opts < 32; p = strtok_r(NULL, ",", &save))
+            opts[n_opts++] = p;
+    }
+    wk_target_spec spec;
+    int rc = wk_target_spec_parse(&spec, buf, (const char *const *)opts, n_opts);
+    if (rc == WK_OK) rc = wk_target_init(&ds->target, &spec);
+    if (rc) return wk_error_context(WK_EINVAL, "--data %s", cfg->data);
+    ds->synthetic = 1;
+    ds->ndim = 1;
+    ds->shape[0] = ds->dim = ds->target.dim;
+    /* Independent streams so that changing holdout or data_n does not change the other. */
+    wk_rng rng;
+    wk_rng_seed(&rng, cfg->seed ^ 0x5eed0da7a5eedULL);
+    wk_rng r_hold = wk_rng_split(&rng), r_train = wk_rng_split(&rng);
+    if ((rc = wk_tensor_alloc(&ds->holdout, 2, (int64_t[]){cfg->holdout, ds->dim}))) return rc;
+    if ((rc = wk_target_sample(&ds->target, &r_hold, &ds->holdout))) return rc;
+    if (cfg->data_n > 0) {
+        if ((rc = wk_tensor_alloc(&ds->train, 2, (int64_t[]){cfg->data_n, ds->dim}))) return rc;
+        if ((rc = wk_target_sample(&ds->target, &r_train, &ds->train))) return rc;
+    }
+    return WK_OK;
+}
+
+static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) {
+    float lo = INFINITY, hi = -INFINITY;
+    int integral = 1;
+    for (int64_t i = 0; i < all->numel; i++) {
+        float v = all->data[i];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        if (v != floorf(v)) integral = 0;
+    }
+    const char *s = cfg->scale;
+    if (!strcmp(s, "auto")) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? "u8" : "none";
+    ds->scale_mul = 1, ds->scale_add = 0;
+    if (!strcmp(s, "u8")) ds->scale_mul = 1.0 / 127.5, ds->scale_add = -1;
+    else if (!strcmp(s, "minmax") && hi > lo) ds->scale_mul = 2.0 / ((double)hi - lo), ds->scale_add = -1 - lo * ds->scale_mul;
+    for (int64_t i = 0; i < all->numel; i++) all->data[i] = (float)(all->data[i] * ds->scale_mul + ds->scale_add);
+    return WK_OK;
+}
+
+static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
+    wk_tensor all;
+    int rc = read_files(cfg->data, &all);
+    if (rc) return rc;
+    int64_t n = all.shape[0], row = all.numel / n;
+    if (n < 2) {
+        wk_tensor_free(&all);
+        return wk_errorf(WK_EFORMAT, "%s: need at least 2 samples, got %lld", cfg->data, (long long)n);
+    }
+    ds->ndim = all.ndim - 1;
+    memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
+    ds->dim = row;
+    ds->is_image = ds->ndim == 3;
+    if (ds->is_image && (!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan")) &&
+        !((ds->shape[1] == 28 || ds->shape[1] == 32) && ds->shape[1] == ds->shape[2])) {
+        wk_tensor_free(&all);
+        return wk_errorf(WK_EFORMAT, "%s: images are %lldx%lld; the DCGAN networks take 28x28 or 32x32 (use --gen mlp --critic-net mlp)",
+                         cfg->data, (long long)ds->shape[1], (long long)ds->shape[2]);
+    }
+    if (!ds->is_image && (!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan"))) {
+        wk_tensor_free(&all);
+        return wk_errorf(WK_EFORMAT, "%s: DCGAN networks need images ([N, H, W] or [N, C, H, W]), not points", cfg->data);
+    }
+    scale_data(cfg, ds, &all);
+    /* Shuffle once with the seed, then the first `holdout` samples are held out. */
+    int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;
+    int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
+    if (!perm) {
+        wk_tensor_free(&all);
+        return WK_ENOMEM;
+    }
+    wk_rng rng;
+    wk_rng_seed(&rng, cfg->seed ^ 0xda7a5b117ULL);
+    wk_rng_permutation(&rng, perm, n);
+    int64_t sh[WK_MAX_DIMS];
+    memcpy(sh, all.shape, sizeof sh);
+    sh[0] = n_hold;
+    rc = wk_tensor_alloc(&ds->holdout, all.ndim, sh);
+    sh[0] = n - n_hold;
+    if (rc == WK_OK) rc = wk_tensor_alloc(&ds->train, all.ndim, sh);
+    for (int64_t i = 0; rc == WK_OK && i < n; i++) {
+        float *dst = i < n_hold ? ds->holdout.data + i * row : ds->train.data + (i - n_hold) * row;
+        memcpy(dst, all.data + perm[i] * row, (size_t)row * sizeof(float));
+    }
+    wk_free(perm);
+    wk_tensor_free(&all);
+    return rc;
+}
+
+int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
+    memset(ds, 0, sizeof *ds);
+    int rc = is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
+    if (rc) wk_dataset_free(ds);
+    /* NaN/Inf in a data file is bad input like any other malformed content */
+    return rc == WK_ENUMERIC ? WK_EFORMAT : rc;
+}
+
+void wk_dataset_free(wk_dataset *ds) {
+    wk_tensor_free(&ds->train);
+    wk_tensor_free(&ds->holdout);
+    if (ds->synthetic) wk_target_free(&ds->target);
+    memset(ds, 0, sizeof *ds);
+}

@@ -1,0 +1,275 @@
+/* config.c — the one table of training settings. It drives CLI flags, --help, config.json,
+ * config files and checkpoint metadata, so that a knob is spelled the same everywhere and every
+ * recipe knob of the papers (/work/shared/papers) is a named setting: e.g. the authors' GroupSort
+ * recipe of Biau et al. is reachable as --bjorck-reparam 1 --bjorck-iters 3 --beta2 0.5
+ * --critic-clamp 100 --latent uniform --latent-dim 1. */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wgankit/error.h"
+#include "wgankit/gan.h"
+#include "wgankit/json.h"
+
+typedef struct {
+    wk_gan_setting pub;
+    size_t off, size;
+} setting;
+
+#define F(field) offsetof(wk_gan_config, field), sizeof(((wk_gan_config *)0)->field)
+#define BIG 9007199254740991.0
+
+static const setting table[] = {
+    {{"data", WK_SET_STRING, NULL, 0, 0, "synthetic target NAME[:key=value,...] (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d) or data file(s): IDX(.gz), CIFAR-10 .bin, NPY, CSV; comma-separated files are concatenated"}, F(data)},
+    {{"data_n", WK_SET_INT, NULL, 0, BIG, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
+    {{"holdout", WK_SET_INT, NULL, 1, BIG, "held-out real points for evaluation"}, F(holdout)},
+    {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1] (auto: u8 for byte images, else none)"}, F(scale)},
+    {{"gen", WK_SET_STRING, "mlp|dcgan", 0, 0, "generator architecture"}, F(gen)},
+    {{"gen_depth", WK_SET_INT, NULL, 0, 64, "generator hidden layers (Biau et al.'s p = depth + 1)"}, F(gen_depth)},
+    {{"gen_width", WK_SET_INT, NULL, 1, 1 << 20, "generator hidden width"}, F(gen_width)},
+    {{"latent_dim", WK_SET_INT, NULL, 1, 1 << 20, "latent dimension d"}, F(latent_dim)},
+    {{"latent", WK_SET_STRING, "normal|uniform", 0, 0, "latent law: N(0, I) or U[-1, 1]^d"}, F(latent)},
+    {{"gen_act", WK_SET_STRING, "relu|leaky_relu|tanh", 0, 0, "generator hidden activation"}, F(gen_act)},
+    {{"gen_out", WK_SET_STRING, "auto|none|tanh", 0, 0, "generator output activation (auto: tanh for images)"}, F(gen_out)},
+    {{"gen_bn", WK_SET_BOOL, NULL, 0, 1, "batch norm in the DCGAN generator"}, F(gen_bn)},
+    {{"critic", WK_SET_STRING, "bjorck|biau|spectral|clip|gp|none", 0, 0, "critic class (Lipschitz method)"}, F(critic)},
+    {{"critic_net", WK_SET_STRING, "mlp|dcgan", 0, 0, "critic architecture"}, F(critic_net)},
+    {{"critic_depth", WK_SET_INT, NULL, 0, 64, "critic hidden layers (Biau et al.'s q = depth + 1)"}, F(critic_depth)},
+    {{"critic_width", WK_SET_INT, NULL, 1, 1 << 20, "critic hidden width"}, F(critic_width)},
+    {{"critic_act", WK_SET_STRING, "auto|groupsort|relu|leaky_relu", 0, 0, "critic activation (auto: groupsort for bjorck/biau, else relu)"}, F(critic_act)},
+    {{"groupsort_k", WK_SET_INT, NULL, 2, 1 << 16, "GroupSort group size (2 = MaxMin)"}, F(groupsort_k)},
+    {{"critic_clamp", WK_SET_FLOAT, NULL, 0, 1e30, "clamp critic outputs to [-c, c] (0 = off; the authors use 100)"}, F(critic_clamp)},
+    {{"critic_norm", WK_SET_STRING, "none|batch|layer", 0, 0, "normalisation in the DCGAN critic"}, F(critic_norm)},
+    {{"dcgan_width", WK_SET_INT, NULL, 1, 4096, "DCGAN base channel count"}, F(dcgan_width)},
+    {{"init", WK_SET_STRING, "default|normal", 0, 0, "weight init: PyTorch default or N(0, init_std) (DCGAN)"}, F(init)},
+    {{"init_std", WK_SET_FLOAT, NULL, 0, 10, "std of the normal init"}, F(init_std)},
+    {{"bjorck_iters", WK_SET_INT, NULL, 0, 1000, "Björck iterations per projection / forward pass"}, F(bjorck_iters)},
+    {{"bjorck_final_iters", WK_SET_INT, NULL, 0, 10000, "Björck iterations of the final projection"}, F(bjorck_final_iters)},
+    {{"bjorck_reparam", WK_SET_BOOL, NULL, 0, 1, "Björck inside the forward pass (authors' code) instead of projecting after each step"}, F(bjorck_reparam)},
+    {{"bjorck_tol", WK_SET_FLOAT, NULL, 0, 1, "Björck projection: stop early once max|W^T W - I| <= tol (0 = always bjorck_iters)"}, F(bjorck_tol)},
+    {{"bjorck_beta", WK_SET_FLOAT, NULL, 0, 1, "Björck step beta"}, F(bjorck_beta)},
+    {{"sn_iters", WK_SET_INT, NULL, 1, 100, "spectral norm power iterations per step"}, F(sn_iters)},
+    {{"clip", WK_SET_FLOAT, NULL, 0, 1e6, "weight clipping bound c"}, F(clip)},
+    {{"gp_lambda", WK_SET_FLOAT, NULL, 0, 1e6, "gradient penalty weight lambda"}, F(gp_lambda)},
+    {{"gp_one_sided", WK_SET_BOOL, NULL, 0, 1, "one-sided penalty max(0, |g|-1)^2 (Petzka et al. 2018)"}, F(gp_one_sided)},
+    {{"bias_bound", WK_SET_FLOAT, NULL, 0, 1e30, "Biau constraints: |bias| bound"}, F(bias_bound)},
+    {{"loss", WK_SET_STRING, "wgan|minimax|ns|hinge", 0, 0, "loss"}, F(loss)},
+    {{"batch", WK_SET_INT, NULL, 1, 1 << 20, "batch size"}, F(batch)},
+    {{"n_critic", WK_SET_INT, NULL, 1, 1000, "critic steps per generator step"}, F(n_critic)},
+    {{"steps", WK_SET_INT, NULL, 0, BIG, "generator steps"}, F(steps)},
+    {{"opt_g", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "generator optimizer"}, F(opt_g)},
+    {{"opt_d", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "critic optimizer"}, F(opt_d)},
+    {{"lr_g", WK_SET_FLOAT, NULL, 0, 10, "generator learning rate"}, F(lr_g)},
+    {{"lr_d", WK_SET_FLOAT, NULL, 0, 10, "critic learning rate"}, F(lr_d)},
+    {{"lr_decay", WK_SET_STRING, "none|linear", 0, 0, "learning-rate schedule: constant, or linear to 0 at the last step (WGAN-GP's CIFAR code)"}, F(lr_decay)},
+    {{"beta1", WK_SET_FLOAT, NULL, 0, 1, "Adam beta1 (both optimizers)"}, F(beta1)},
+    {{"beta2", WK_SET_FLOAT, NULL, 0, 1, "Adam beta2 (both; the authors' GroupSort code uses 0.5)"}, F(beta2)},
+    {{"eps", WK_SET_FLOAT, NULL, 0, 1, "optimizer epsilon"}, F(eps)},
+    {{"momentum", WK_SET_FLOAT, NULL, 0, 1, "SGD/RMSProp momentum"}, F(momentum)},
+    {{"ema", WK_SET_FLOAT, NULL, 0, 0.999999, "EMA decay of generator weights (0 = off)"}, F(ema)},
+    {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
+    {{"threads", WK_SET_INT, NULL, 0, 1024, "compute threads (0 = all cores)"}, F(threads)},
+    {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
+    {{"eval_every", WK_SET_INT, NULL, 0, BIG, "generator steps between evaluations (0 = at the end only)"}, F(eval_every)},
+    {{"eval_n", WK_SET_INT, NULL, 2, BIG, "generated samples per evaluation"}, F(eval_n)},
+    {{"checkpoint_every", WK_SET_INT, NULL, 0, BIG, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
+    {{"lip_pairs", WK_SET_INT, NULL, 0, BIG, "point pairs for the Lipschitz report"}, F(lip_pairs)},
+    {{"progress", WK_SET_INT, NULL, -1, 1, "progress line: -1 auto (TTY), 0 plain lines, 1 updating line"}, F(progress)},
+    {{"sample_shape", WK_SET_STRING, NULL, 0, 0, "one sample's shape, resolved from the data (e.g. 2 or 1x28x28)"}, F(sample_shape)},
+};
+#define N_SETTINGS ((int)(sizeof table / sizeof table[0]))
+
+void wk_gan_config_default(wk_gan_config *c) {
+    memset(c, 0, sizeof *c);
+    strcpy(c->data, "ring");
+    c->holdout = 2000;
+    strcpy(c->scale, "auto");
+    strcpy(c->gen, "mlp");
+    c->gen_depth = 3;
+    c->gen_width = 64;
+    c->latent_dim = 2;
+    strcpy(c->latent, "normal");
+    strcpy(c->gen_act, "relu");
+    strcpy(c->gen_out, "auto");
+    c->gen_bn = 1;
+    strcpy(c->critic, "bjorck");
+    strcpy(c->critic_net, "mlp");
+    c->critic_depth = 3;
+    c->critic_width = 64;
+    strcpy(c->critic_act, "auto");
+    c->groupsort_k = 2;
+    strcpy(c->critic_norm, "none");
+    c->dcgan_width = 64;
+    strcpy(c->init, "default");
+    c->init_std = 0.02;
+    wk_lipschitz_config l = wk_lipschitz_defaults(WK_LIP_BJORCK);
+    c->bjorck_iters = l.bjorck_iters;
+    c->bjorck_final_iters = l.bjorck_final_iters;
+    c->bjorck_beta = l.bjorck_beta;
+    c->bjorck_reparam = 0;
+    c->bjorck_tol = l.bjorck_tol;
+    c->sn_iters = 1;
+    c->clip = 0.01;
+    c->gp_lambda = 0.1; /* WGAN-GP toy value; use 10 for images */
+    c->bias_bound = 1e3;
+    strcpy(c->loss, "wgan");
+    c->batch = 256;
+    c->n_critic = 5;
+    c->steps = 4000;
+    strcpy(c->opt_g, "adam");
+    strcpy(c->opt_d, "adam");
+    c->lr_g = c->lr_d = 2e-4; /* with width 64 and 4,000 steps: the demo's acceptance figures in < 60 s */
+    strcpy(c->lr_decay, "none");
+    c->beta1 = 0.5;
+    c->beta2 = 0.9;
+    c->eps = 1e-8;
+    c->ema = 0.99; /* evaluate/sample an EMA of the generator (Yazici et al. 2019): steadier end points */
+    c->seed = 0;
+    c->threads = 2;
+    strcpy(c->out, "runs/demo");
+    c->eval_every = 1000;
+    c->eval_n = 2000;
+    c->checkpoint_every = 1000;
+    c->lip_pairs = 2000;
+    c->progress = -1;
+}
+
+int wk_gan_setting_count(void) { return N_SETTINGS; }
+const wk_gan_setting *wk_gan_setting_at(int i) { return i >= 0 && i < N_SETTINGS ? &table[i].pub : NULL; }
+
+static const setting *find(const char *name) {
+    for (int i = 0; i < N_SETTINGS; i++) {
+        const char *a = table[i].pub.name, *b = name;
+        while (*a && (*a == *b || (*a == '_' && *b == '-'))) a++, b++;
+        if (!*a && !*b) return &table[i];
+    }
+    return NULL;
+}
+
+const wk_gan_setting *wk_gan_setting_find(const char *name) {
+    const setting *s = find(name);
+    return s ? &s->pub : NULL;
+}
+
+static int in_choices(const char *choices, const char *v) {
+    size_t n = strlen(v);
+    for (const char *p = choices; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && !strncmp(p, v, n)) return 1;
+        p = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value) {
+    const setting *s = find(name);
+    if (!s) return wk_errorf(WK_EINVAL, "unknown setting '%s'", name);
+    char *p = (char *)c + s->off, *end;
+    errno = 0;
+    switch (s->pub.type) {
+    case WK_SET_STRING:
+        if (s->pub.choices && !in_choices(s->pub.choices, value))
+            return wk_errorf(WK_EINVAL, "%s: '%s' is not one of %s", s->pub.name, value, s->pub.choices);
+        if (strlen(value) >= s->size) return wk_errorf(WK_EINVAL, "%s: value too long (max %zu)", s->pub.name, s->size - 1);
+        strcpy(p, value);
+        return WK_OK;
+    case WK_SET_FLOAT: {
+        double v = strtod(value, &end);
+        if (errno || end == value || *end || !isfinite(v) || v < s->pub.lo || v > s->pub.hi)
+            return wk_errorf(WK_EINVAL, "%s: '%s' is not a number in [%g, %g]", s->pub.name, value, s->pub.lo, s->pub.hi);
+        *(double *)p = v;
+        return WK_OK;
+    }
+    case WK_SET_INT:
+    case WK_SET_BOOL: {
+        long long v = strtoll(value, &end, 10);
+        if (s->pub.type == WK_SET_BOOL && (!strcmp(value, "true") || !strcmp(value, "false")))
+            v = value[0] == 't', end = (char *)value + strlen(value);
+        if (errno || end == value || *end || v < s->pub.lo || v > s->pub.hi)
+            return wk_errorf(WK_EINVAL, "%s: '%s' is not an integer in [%.0f, %.0f]", s->pub.name, value, s->pub.lo,
+                             s->pub.hi);
+        if (s->size == sizeof(int)) *(int *)p = (int)v;
+        else *(int64_t *)p = v;
+        return WK_OK;
+    }
+    }
+    return WK_EINVAL;
+}
+
+void wk_gan_config_get(const wk_gan_config *c, const char *name, char *buf, size_t n) {
+    const setting *s = find(name);
+    buf[0] = 0;
+    if (!s) return;
+    const char *p = (const char *)c + s->off;
+    switch (s->pub.type) {
+    case WK_SET_STRING: snprintf(buf, n, "%s", p); break;
+    case WK_SET_FLOAT: snprintf(buf, n, "%.17g", *(const double *)p); break;
+    default: snprintf(buf, n, "%lld", s->size == sizeof(int) ? (long long)*(const int *)p : (long long)*(const int64_t *)p);
+    }
+}
+
+void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb) {
+    wk_sb_putc(sb, '{');
+    for (int i = 0; i < N_SETTINGS; i++) {
+        const setting *s = &table[i];
+        const char *p = (const char *)c + s->off;
+        wk_json_key(sb, s->pub.name);
+        switch (s->pub.type) {
+        case WK_SET_STRING: wk_json_string(sb, p); break;
+        case WK_SET_FLOAT: wk_json_double(sb, *(const double *)p); break;
+        default: wk_json_int(sb, s->size == sizeof(int) ? *(const int *)p : *(const int64_t *)p);
+        }
+    }
+    wk_sb_putc(sb, '}');
+}
+
+int wk_gan_config_apply_json(wk_gan_config *c, const wk_json *obj, const char *source) {
+    if (!obj || obj->type != WK_JSON_OBJECT) return wk_errorf(WK_EFORMAT, "%s: expected a JSON object of settings", source);
+    for (size_t i = 0; i < obj->count; i++) {
+        const wk_json *v = obj->items[i];
+        char buf[WK_GAN_STR];
+        if (v->type == WK_JSON_STRING) snprintf(buf, sizeof buf, "%s", v->string);
+        else if (v->type == WK_JSON_NUMBER) snprintf(buf, sizeof buf, "%.17g", v->number);
+        else if (v->type == WK_JSON_BOOL) snprintf(buf, sizeof buf, "%d", v->boolean);
+        else return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s' must be a string, number or boolean", source, v->line, obj->keys[i]);
+        int rc = wk_gan_config_set(c, obj->keys[i], buf);
+        if (rc) return wk_error_context(WK_EINVAL, "%s:%d", source, v->line);
+    }
+    return WK_OK;
+}
+
+int wk_gan_config_load_file(wk_gan_config *c, const char *path) {
+    wk_json *root;
+    int rc = wk_json_parse_file(path, &root);
+    if (rc) return rc;
+    rc = wk_gan_config_apply_json(c, root, path);
+    wk_json_free(root);
+    return rc;
+}
+
+int wk_gan_config_validate(const wk_gan_config *c) {
+    if (!strcmp(c->critic, "gp") && !strcmp(c->critic_norm, "batch"))
+        return wk_errorf(WK_EINVAL, "critic_norm batch is invalid with a gradient penalty (Gulrajani et al. 2017): use layer or none");
+    if (!strcmp(c->critic_act, "groupsort") || (!strcmp(c->critic_act, "auto") && (!strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau"))))
+        if (!strcmp(c->critic_net, "mlp") && c->critic_depth > 0 && c->critic_width % c->groupsort_k)
+            return wk_errorf(WK_EINVAL, "critic_width %lld is not a multiple of groupsort_k %d", (long long)c->critic_width,
+                             c->groupsort_k);
+    if (!c->out[0]) return wk_errorf(WK_EINVAL, "out: the run directory must not be empty");
+    return WK_OK;
+}
+
+void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb) {
+    for (int i = 0; i < N_SETTINGS; i++) {
+        const wk_gan_setting *s = &table[i].pub;
+        char flag[64], def[WK_GAN_STR];
+        snprintf(flag, sizeof flag, "--%s", s->name);
+        for (char *q = flag; *q; q++)
+            if (*q == '_') *q = '-';
+        wk_gan_config_get(defaults, s->name, def, sizeof def);
+        const char *arg = s->choices ? s->choices : s->type == WK_SET_STRING ? "S" : s->type == WK_SET_FLOAT ? "X" : s->type == WK_SET_BOOL ? "0|1" : "N";
+        wk_sb_printf(sb, "  %-22s %-12s %s (default %s)\n", flag, arg, s->help, def[0] ? def : "\"\"");
+    }
+}

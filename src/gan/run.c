@@ -1,0 +1,257 @@
+/* run.c — a whole training run into a run directory, what `wgankit train` does: config.json,
+ * metrics.jsonl + metrics.csv (rewritten atomically from the in-memory history at every
+ * evaluation, so they never hold a half-written line), checkpoint.safetensors, samples.png
+ * (2-D: real vs generated over the critic's contour lines, as the WGAN-GP toy figures; images:
+ * a sample grid), curves.svg and report.html. A resumed run restores the checkpoint and keeps
+ * the history up to its step, so it ends bit-identical to an uninterrupted run. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trainer_internal.h"
+#include "wgankit/error.h"
+#include "wgankit/io.h"
+#include "wgankit/json.h"
+#include "wgankit/plot.h"
+#include "wgankit/report.h"
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int mkdirs(const char *dir) {
+    char buf[WK_GAN_STR];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = 0;
+            if (mkdir(buf, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create run directory %s: %s", buf, strerror(errno));
+            *p = c;
+            if (!c) break;
+        }
+    }
+    if (access(dir, W_OK)) return wk_errorf(WK_EIO, "run directory %s is not writable: %s", dir, strerror(errno));
+    return WK_OK;
+}
+
+typedef struct {
+    wk_gan_metrics *m;
+    size_t n, cap;
+} history;
+
+static int history_push(history *h, const wk_gan_metrics *m) {
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 32;
+        wk_gan_metrics *p = wk_realloc(h->m, cap * sizeof *p);
+        if (!p) return WK_ENOMEM;
+        h->m = p, h->cap = cap;
+    }
+    h->m[h->n++] = *m;
+    return WK_OK;
+}
+
+static double num(const wk_json *o, const char *k) {
+    const wk_json *v = wk_json_get(o, k);
+    return v && v->type == WK_JSON_NUMBER ? v->number : NAN;
+}
+
+/* Keep the evaluations up to `step` from a previous metrics.jsonl (resume). */
+static void history_load(history *h, const char *path, int64_t step) {
+    FILE *f = fopen(path, "r");
+    char line[8192];
+    while (f && fgets(line, sizeof line, f)) {
+        wk_json *o;
+        if (wk_json_parse(line, strlen(line), path, &o)) continue;
+        wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
+                            num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
+                            num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
+                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s")};
+        if (m.step <= step) history_push(h, &m);
+        wk_json_free(o);
+    }
+    if (f) fclose(f);
+    wk_clear_error();
+}
+
+static int write_history(const history *h, const char *dir) {
+    wk_strbuf js, csv;
+    wk_sb_init(&js), wk_sb_init(&csv);
+    wk_sb_puts(&csv, "step,w1,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
+    for (size_t i = 0; i < h->n; i++) {
+        const wk_gan_metrics *m = &h->m[i];
+        wk_gan_metrics_to_json(m, &js);
+        wk_sb_putc(&js, '\n');
+        double v[] = {m->w1, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
+                      m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s};
+        wk_sb_printf(&csv, "%lld", (long long)m->step);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) isnan(v[k]) ? wk_sb_puts(&csv, ",") : wk_sb_printf(&csv, ",%.9g", v[k]);
+        wk_sb_putc(&csv, '\n');
+    }
+    char path[WK_GAN_STR + 32];
+    int rc = wk_sb_status(&js) ? wk_sb_status(&js) : wk_sb_status(&csv);
+    snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
+    if (!rc) rc = wk_write_file_atomic(path, js.data ? js.data : "", js.len);
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
+    if (!rc) rc = wk_write_file_atomic(path, csv.data, csv.len);
+    wk_sb_free(&js), wk_sb_free(&csv);
+    return rc;
+}
+
+static int write_curves(const history *h, const char *dir) {
+    double *x = wk_malloc((h->n + 1) * 3 * sizeof(double));
+    if (!x) return WK_ENOMEM;
+    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1;
+    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d;
+    wk_series s[] = {{"W1 (exact, held-out)", x, w1, h->n}, {"d_D (critic estimate)", x, dd, h->n}};
+    wk_chart_spec spec = {"Distance to the data", "generator step", "distance", 0, 0, 0};
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/curves.svg", dir);
+    int rc = wk_svg_write_line_chart(path, &spec, s, 2);
+    wk_free(x);
+    return rc;
+}
+
+/* samples.png: a scatter with the critic's field for 2-D data, a grid for images. */
+static int write_pictures(wk_trainer *t, const char *dir) {
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/samples.png", dir);
+    wk_tensor fake;
+    int rc;
+    if (t->is_image) {
+        if ((rc = wk_trainer_sample(t, NULL, 64, t->cfg.seed ^ 0x9a1dULL, 1, &fake))) return rc;
+        rc = wk_png_write_grid(path, &fake, 8, 2);
+        wk_tensor_free(&fake);
+        return rc;
+    }
+    if (t->dim != 2) return WK_OK;
+    int64_t n = t->ds.holdout.shape[0] < 1000 ? t->ds.holdout.shape[0] : 1000;
+    if ((rc = wk_trainer_sample(t, NULL, n, t->cfg.seed ^ 0x9a1dULL, 1, &fake))) return rc;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = 0; i < 2 * n; i++) {
+        double a = t->ds.holdout.data[i], b = fake.data[i];
+        if (isfinite(b)) lo = fmin(lo, fmin(a, b)), hi = fmax(hi, fmax(a, b));
+        else lo = fmin(lo, a), hi = fmax(hi, a);
+    }
+    double pad = 0.1 * (hi - lo) + 1e-3;
+    lo -= pad, hi += pad;
+    enum { G = 96 };
+    wk_tensor grid, d;
+    rc = wk_tensor_alloc(&grid, 2, (int64_t[]){G * G, 2});
+    for (int j = 0; !rc && j < G; j++)
+        for (int i = 0; i < G; i++) {
+            grid.data[2 * (j * G + i)] = (float)(lo + (hi - lo) * i / (G - 1));
+            grid.data[2 * (j * G + i) + 1] = (float)(lo + (hi - lo) * j / (G - 1));
+        }
+    if (!rc) rc = wk_trainer_critic(t, &grid, &d, NULL);
+    if (!rc) {
+        wk_scatter_spec s;
+        wk_scatter_default(&s);
+        s.real = t->ds.holdout.data, s.n_real = n, s.fake = fake.data, s.n_fake = n;
+        s.centres = t->ds.synthetic ? t->ds.target.centres : NULL;
+        s.n_centres = t->ds.synthetic ? t->ds.target.n_modes : 0;
+        s.xmin = s.ymin = lo, s.xmax = s.ymax = hi;
+        s.field = d.data, s.field_nx = s.field_ny = G;
+        rc = wk_scatter_png(path, &s);
+        wk_tensor_free(&d);
+    }
+    wk_tensor_free(&grid);
+    wk_tensor_free(&fake);
+    return rc;
+}
+
+static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const wk_gan_metrics *last) {
+    double eta = it_s > 0 ? (double)(t->cfg.steps - t->step) / it_s : 0;
+    char w[64] = "", dd[64] = "";
+    if (last) {
+        snprintf(w, sizeof w, "  W1 %.4f", last->w1);
+        snprintf(dd, sizeof dd, "  d_D %.4f", last->d_d);
+    }
+    if (tty) fprintf(log, "\r\033[Kstep %lld/%lld  %.1f it/s  ETA %.0fs%s%s", (long long)t->step, (long long)t->cfg.steps, it_s, eta, w, dd);
+    else {
+        fprintf(log, "step %lld/%lld  %.1f it/s  ETA %.0fs%s%s", (long long)t->step, (long long)t->cfg.steps, it_s, eta, w, dd);
+        if (last && !isnan(last->modes)) fprintf(log, "  modes %.0f/%.0f  hq %.1f%%", last->modes, last->n_modes, last->hq_pct);
+        fputc('\n', log);
+    }
+    fflush(log);
+}
+
+int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
+    wk_gan_config cfg = *cfg_in;
+    const char *dir = cfg.out;
+    char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
+    snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", dir);
+    int rc = wk_gan_config_validate(&cfg);
+    if (rc) return rc;
+    if (resume && access(ckpt, R_OK)) return wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
+    wk_set_threads(cfg.threads);
+    wk_dataset ds;
+    wk_trainer *t = NULL;
+    if ((rc = wk_dataset_load(&cfg, &ds))) return rc;
+    if ((rc = wk_trainer_new(&cfg, &ds, &t))) {
+        wk_dataset_free(&ds);
+        return rc;
+    }
+    if ((rc = mkdirs(dir)) || (resume && (rc = wk_trainer_load_state(t, ckpt)))) goto done;
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_gan_config_to_json(&t->cfg, &sb);
+    wk_sb_putc(&sb, '\n');
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    rc = wk_sb_status(&sb) ? wk_sb_status(&sb) : wk_write_file_atomic(path, sb.data, sb.len);
+    wk_sb_free(&sb);
+    if (rc) goto done;
+    history h = {0};
+    snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
+    if (resume) history_load(&h, path, t->step);
+    int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));
+    double t0 = now(), last_print = 0, prev_seconds = h.n ? h.m[h.n - 1].seconds : 0;
+    int64_t step0 = t->step;
+    wk_gan_metrics last, *lastp = NULL;
+    if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
+    while (t->step < cfg.steps) {
+        if ((rc = wk_trainer_step(t))) {
+            if (tty) fputc('\n', log);
+            if (access(ckpt, R_OK)) wk_error_context(rc, "training stopped before the first checkpoint");
+            else wk_error_context(rc, "training stopped; the last good checkpoint is %s", ckpt);
+            goto out;
+        }
+        double el = now() - t0, it_s = (double)(t->step - step0) / el;
+        int at_end = t->step == cfg.steps;
+        if ((cfg.eval_every && t->step % cfg.eval_every == 0) || at_end) {
+            if ((rc = wk_trainer_evaluate(t, &last))) goto out;
+            last.seconds = prev_seconds + el;
+            last.it_per_s = it_s;
+            lastp = &last;
+            if ((rc = history_push(&h, &last)) || (rc = write_history(&h, dir))) goto out;
+            if (!tty) progress(log, 0, t, it_s, lastp);
+        }
+        if ((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end)
+            if ((rc = wk_trainer_save(t, ckpt))) goto out;
+        if (tty && (el - last_print > 0.2 || at_end)) {
+            progress(log, 1, t, it_s, lastp);
+            last_print = el;
+        }
+    }
+    if (tty) fputc('\n', log);
+    if (t->step == step0 && !h.n) { /* nothing to do (steps 0): still leave a checkpoint */
+        if ((rc = wk_trainer_save(t, ckpt))) goto out;
+    }
+    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir)))) goto out;
+    rc = wk_report_build(dir, path, sizeof path);
+    if (!rc && lastp)
+        fprintf(log, "done: %lld steps in %.1fs  W1 %.4f  d_D %.4f", (long long)t->step, lastp->seconds, lastp->w1, lastp->d_d);
+    if (!rc && lastp && !isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
+    if (!rc && lastp) fputc('\n', log);
+out:
+    wk_free(h.m);
+done:
+    wk_trainer_free(t);
+    return rc;
+}

@@ -1,0 +1,416 @@
+/* trainer.c — building a GAN from a config and training it: n_critic critic steps, then one
+ * generator step (Arjovsky et al. 2017, Algorithm 1; Gulrajani et al. 2017, Algorithm 1).
+ * Every step rebuilds the tape on the network's own graph after wk_graph_reset, so after the
+ * first step nothing is allocated from the heap; every random draw comes from one of the
+ * trainer's named streams, so runs are reproducible and a checkpoint captures them. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trainer_internal.h"
+#include "wgankit/error.h"
+
+static int pick(const char *v, const char *const *names, int n) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v, names[i])) return i;
+    return 0; /* values are validated by the settings table */
+}
+#define PICK(v, ...) pick(v, (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
+
+/* "1x28x28" -> shape */
+static int parse_shape(const char *s, int *ndim, int64_t *shape) {
+    *ndim = 0;
+    for (const char *p = s; *p;) {
+        char *end;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || v < 1 || *ndim == WK_MAX_DIMS - 1) return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        shape[(*ndim)++] = v;
+        p = *end == 'x' ? end + 1 : end;
+        if (*end && *end != 'x') return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+    }
+    return *ndim ? WK_OK : wk_errorf(WK_EINVAL, "sample_shape is empty and no data was given");
+}
+
+static void format_shape(char *buf, size_t n, int ndim, const int64_t *shape) {
+    size_t off = 0;
+    buf[0] = 0;
+    for (int i = 0; i < ndim && off < n; i++) off += (size_t)snprintf(buf + off, n - off, i ? "x%lld" : "%lld", (long long)shape[i]);
+}
+
+static int build_generator(wk_trainer *t, wk_model *m) {
+    const wk_gan_config *c = &t->cfg;
+    int rc;
+    wk_model_init(m);
+    if (!strcmp(c->gen, "dcgan")) {
+        wk_dcgan_spec s = {(int)t->shape[1], (int)t->shape[0], c->latent_dim, c->dcgan_width, c->gen_bn, 0};
+        return wk_build_dcgan_generator(m, &s);
+    }
+    wk_mlp_spec s = {c->latent_dim, t->dim, c->gen_depth, c->gen_width, WK_ACT_RELU, 0.2f, WK_ACT_NONE, 1};
+    s.act = (wk_activation)PICK(c->gen_act, "relu", "leaky_relu", "tanh") + WK_ACT_RELU;
+    if (!strcmp(c->gen_out, "tanh") || (!strcmp(c->gen_out, "auto") && t->is_image)) s.out_act = WK_ACT_TANH;
+    if ((rc = wk_build_mlp(m, &s))) return rc;
+    return t->ndim > 1 ? wk_model_add_reshape(m, t->ndim, t->shape) : WK_OK;
+}
+
+static int build_critic(wk_trainer *t) {
+    const wk_gan_config *c = &t->cfg;
+    wk_model *m = &t->critic;
+    int rc;
+    wk_model_init(m);
+    m->output_clamp = (float)c->critic_clamp;
+    if (!strcmp(c->critic_net, "dcgan")) {
+        wk_dcgan_spec s = {(int)t->shape[1], (int)t->shape[0], c->latent_dim, c->dcgan_width, 0,
+                           PICK(c->critic_norm, "none", "batch", "layer")};
+        return wk_build_dcgan_critic(m, &s);
+    }
+    if (t->ndim > 1 && (rc = wk_model_add_reshape(m, 1, &t->dim))) return rc; /* flatten images */
+    const char *act = c->critic_act;
+    if (!strcmp(act, "auto")) act = !strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau") ? "groupsort" : "relu";
+    wk_mlp_spec s = {t->dim, 1, c->critic_depth, c->critic_width, WK_ACT_RELU, 0, WK_ACT_NONE, 1};
+    if (!strcmp(act, "groupsort")) s.act = WK_ACT_GROUPSORT, s.act_param = (float)c->groupsort_k;
+    if (!strcmp(act, "leaky_relu")) s.act = WK_ACT_LEAKY_RELU, s.act_param = 0.2f;
+    return wk_build_mlp(m, &s);
+}
+
+static wk_optim_config optim_config(const wk_gan_config *c, const char *kind, double lr) {
+    wk_optim_kind k = (wk_optim_kind)PICK(kind, "sgd", "adam", "rmsprop");
+    wk_optim_config o = wk_optim_defaults(k, (float)lr);
+    o.beta1 = (float)c->beta1;
+    o.beta2 = (float)c->beta2;
+    o.eps = (float)c->eps;
+    o.momentum = (float)c->momentum;
+    return o;
+}
+
+int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
+    *out = NULL;
+    int rc = wk_gan_config_validate(cfg);
+    if (rc) return rc;
+    wk_trainer *t = wk_calloc(1, sizeof *t);
+    if (!t) return WK_ENOMEM;
+    t->cfg = *cfg;
+    if (ds) {
+        t->ds = *ds;
+        memset(ds, 0, sizeof *ds);
+        t->has_data = 1;
+        char have[64];
+        format_shape(have, sizeof have, t->ds.ndim, t->ds.shape);
+        if (cfg->sample_shape[0] && strcmp(cfg->sample_shape, have)) {
+            rc = wk_errorf(WK_EINVAL, "data samples are shaped %s but the networks take %s", have, cfg->sample_shape);
+            goto fail;
+        }
+        strcpy(t->cfg.sample_shape, have);
+    }
+    if ((rc = parse_shape(t->cfg.sample_shape, &t->ndim, t->shape))) goto fail;
+    t->dim = 1;
+    for (int i = 0; i < t->ndim; i++) t->dim *= t->shape[i];
+    t->is_image = t->ndim == 3;
+    if ((!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan")) &&
+        !(t->is_image && (t->shape[1] == 28 || t->shape[1] == 32) && t->shape[1] == t->shape[2] && (t->shape[0] == 1 || t->shape[0] == 3))) {
+        rc = wk_errorf(WK_EINVAL, "DCGAN networks take 28x28 or 32x32 images with 1 or 3 channels, not samples shaped %s",
+                       t->cfg.sample_shape);
+        goto fail;
+    }
+    t->loss = (wk_loss_kind)PICK(cfg->loss, "wgan", "minimax", "ns", "hinge");
+    t->latent = (wk_latent_law)PICK(cfg->latent, "normal", "uniform");
+    /* Streams: one master seed, split in a fixed order. */
+    wk_rng master, r_init, r_attach;
+    wk_rng_seed(&master, cfg->seed);
+    r_init = wk_rng_split(&master);
+    r_attach = wk_rng_split(&master);
+    t->r_batch = wk_rng_split(&master);
+    t->r_latent = wk_rng_split(&master);
+    t->r_lip = wk_rng_split(&master);
+    if ((rc = build_generator(t, &t->gen)) || (rc = build_critic(t))) goto fail;
+    if (!strcmp(cfg->init, "normal")) {
+        wk_model_init_normal(&t->gen, &r_init, (float)cfg->init_std);
+        wk_model_init_normal(&t->critic, &r_init, (float)cfg->init_std);
+    } else {
+        wk_model_init_default(&t->gen, &r_init);
+        wk_model_init_default(&t->critic, &r_init);
+    }
+    if (cfg->ema > 0) {
+        if ((rc = build_generator(t, &t->ema)) || (rc = wk_model_copy_weights(&t->ema, &t->gen))) goto fail;
+        t->has_ema = 1;
+    }
+    wk_optim_config og = optim_config(cfg, cfg->opt_g, cfg->lr_g), od = optim_config(cfg, cfg->opt_d, cfg->lr_d);
+    if ((rc = wk_optim_init(&t->opt_g, &og, t->gen.params, t->gen.n_params)) ||
+        (rc = wk_optim_init(&t->opt_d, &od, t->critic.params, t->critic.n_params)))
+        goto fail;
+    wk_lip_method method;
+    if ((rc = wk_lip_method_parse(cfg->critic, &method))) goto fail;
+    wk_lipschitz_config lc = wk_lipschitz_defaults(method);
+    lc.bjorck_iters = cfg->bjorck_iters;
+    lc.bjorck_final_iters = cfg->bjorck_final_iters;
+    lc.bjorck_beta = (float)cfg->bjorck_beta;
+    lc.bjorck_reparam = cfg->bjorck_reparam;
+    lc.bjorck_tol = (float)cfg->bjorck_tol;
+    lc.sn_iters = cfg->sn_iters;
+    lc.clip = (float)cfg->clip;
+    lc.gp_lambda = (float)cfg->gp_lambda;
+    lc.gp_one_sided = cfg->gp_one_sided;
+    lc.bias_bound = (float)cfg->bias_bound;
+    if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
+    t->g_gen = wk_graph_new();
+    t->g_critic = wk_graph_new();
+    if (!t->g_gen || !t->g_critic) {
+        rc = WK_ENOMEM;
+        goto fail;
+    }
+    if (t->has_data && t->ds.train.data) {
+        int64_t n = t->ds.train.shape[0];
+        if (!(t->perm = wk_malloc((size_t)n * sizeof *t->perm))) {
+            rc = WK_ENOMEM;
+            goto fail;
+        }
+        wk_rng_permutation(&t->r_batch, t->perm, n);
+    }
+    *out = t;
+    return WK_OK;
+fail:
+    wk_trainer_free(t);
+    return rc;
+}
+
+void wk_trainer_free(wk_trainer *t) {
+    if (!t) return;
+    wk_lipschitz_free(&t->lip);
+    wk_optim_free(&t->opt_g);
+    wk_optim_free(&t->opt_d);
+    wk_model_free(&t->gen);
+    wk_model_free(&t->critic);
+    if (t->has_ema) wk_model_free(&t->ema);
+    wk_graph_free(t->g_gen);
+    wk_graph_free(t->g_critic);
+    wk_graph_free(t->g_eval);
+    wk_free(t->perm);
+    if (t->has_data) wk_dataset_free(&t->ds);
+    wk_free(t);
+}
+
+const wk_gan_config *wk_trainer_config(const wk_trainer *t) { return &t->cfg; }
+int64_t wk_trainer_step_count(const wk_trainer *t) { return t->step; }
+wk_model *wk_trainer_generator(wk_trainer *t) { return &t->gen; }
+wk_model *wk_trainer_critic_model(wk_trainer *t) { return &t->critic; }
+wk_dataset *wk_trainer_dataset(wk_trainer *t) { return t->has_data ? &t->ds : NULL; }
+
+void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n) {
+    if (t->latent == WK_LATENT_UNIFORM) wk_rng_fill_uniform(r, z, n, -1, 1);
+    else wk_rng_fill_normal(r, z, n, 0, 1);
+}
+
+/* A real batch: fresh draws from a synthetic target, or the next rows of the epoch order. */
+static int fill_real(wk_trainer *t, float *x, int64_t b) {
+    if (!t->ds.train.data) {
+        wk_tensor view = {x, 2, {b, t->dim}, b * t->dim, WK_DEVICE_CPU};
+        return wk_target_sample(&t->ds.target, &t->r_batch, &view);
+    }
+    int64_t n = t->ds.train.shape[0];
+    for (int64_t i = 0; i < b; i++) {
+        if (t->perm_pos == n) { /* new epoch, new order */
+            wk_rng_permutation(&t->r_batch, t->perm, n);
+            t->perm_pos = 0;
+        }
+        memcpy(x + i * t->dim, t->ds.train.data + t->perm[t->perm_pos++] * t->dim, (size_t)t->dim * sizeof(float));
+    }
+    return WK_OK;
+}
+
+static wk_var *batch_input(wk_trainer *t, wk_graph *g, int64_t b) {
+    int64_t shape[WK_MAX_DIMS];
+    shape[0] = b;
+    memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
+    return wk_input_empty(g, t->ndim + 1, shape, 0);
+}
+
+static wk_var *latent_input(wk_trainer *t, wk_graph *g, int64_t b) {
+    wk_var *z = wk_input_empty(g, 2, (int64_t[]){b, t->cfg.latent_dim}, 0);
+    if (z) wk__fill_latent(t, &t->r_latent, wk_input_data(z), b * t->cfg.latent_dim);
+    return z;
+}
+
+static double grad_norm(const wk_model *m) {
+    double s = 0;
+    for (int i = 0; i < m->n_params; i++) {
+        const wk_tensor *gr = &m->params[i]->grad;
+        for (int64_t j = 0; j < gr->numel; j++) s += (double)gr->data[j] * gr->data[j];
+    }
+    return sqrt(s);
+}
+
+static int diverged(wk_trainer *t, const char *what, double v) {
+    return wk_errorf(WK_ENUMERIC, "step %lld: %s is %g (NaN/Inf): training diverged", (long long)t->step + 1, what, v);
+}
+
+static int critic_step(wk_trainer *t) {
+    wk_graph *g = t->g_critic;
+    int64_t b = t->cfg.batch;
+    int rc;
+    wk_graph_reset(g);
+    wk_var *real = batch_input(t, g, b), *z = latent_input(t, g, b);
+    if (!real || !z) return wk_graph_status(g);
+    if ((rc = fill_real(t, wk_input_data(real), b))) return rc;
+    wk_var *fake = wk_detach(g, wk_model_forward(&t->gen, g, z, 1));
+    wk_var *loss = wk__loss_critic(g, t->loss, wk_model_forward(&t->critic, g, real, 1),
+                                   wk_model_forward(&t->critic, g, fake, 1));
+    wk_var *pen = wk_lipschitz_penalty(&t->lip, g, real, fake, &t->r_lip);
+    wk_var *total = wk_add(g, loss, pen);
+    if (!total) return wk_graph_status(g);
+    t->loss_d = wk_value(total)->data[0];
+    if (!isfinite(t->loss_d)) return diverged(t, "the critic loss", t->loss_d);
+    wk_model_zero_grad(&t->critic);
+    if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
+    t->grad_norm_d = grad_norm(&t->critic);
+    if ((rc = wk_optim_step(&t->opt_d))) return wk_error_context(rc, "step %lld: critic update", (long long)t->step + 1);
+    t->critic_steps++;
+    return wk_lipschitz_after_step(&t->lip);
+}
+
+static int generator_step(wk_trainer *t) {
+    wk_graph *g = t->g_gen;
+    int rc;
+    wk_graph_reset(g);
+    wk_var *z = latent_input(t, g, t->cfg.batch);
+    wk_var *loss = wk__loss_generator(g, t->loss, wk_model_forward(&t->critic, g, wk_model_forward(&t->gen, g, z, 1), 1));
+    if (!loss) return wk_graph_status(g);
+    t->loss_g = wk_value(loss)->data[0];
+    if (!isfinite(t->loss_g)) return diverged(t, "the generator loss", t->loss_g);
+    wk_model_zero_grad(&t->gen);
+    if ((rc = wk_backward(g, loss))) return wk_error_context(rc, "step %lld: generator backward", (long long)t->step + 1);
+    t->grad_norm_g = grad_norm(&t->gen);
+    if ((rc = wk_optim_step(&t->opt_g))) return wk_error_context(rc, "step %lld: generator update", (long long)t->step + 1);
+    if (t->has_ema) { /* θ_ema ← d θ_ema + (1 − d) θ (Yazıcı et al. 2019) */
+        float d = (float)t->cfg.ema;
+        for (int i = 0; i < t->gen.n_params; i++) {
+            float *e = t->ema.params[i]->value.data;
+            const float *p = t->gen.params[i]->value.data;
+            for (int64_t j = 0; j < t->gen.params[i]->value.numel; j++) e[j] = d * e[j] + (1 - d) * p[j];
+        }
+        for (int i = 0; i < t->gen.n_layers; i++)
+            if (t->gen.layers[i].kind == WK_LAYER_BATCHNORM) {
+                wk_tensor_copy(&t->ema.layers[i].running_mean, &t->gen.layers[i].running_mean);
+                wk_tensor_copy(&t->ema.layers[i].running_var, &t->gen.layers[i].running_var);
+            }
+    }
+    return WK_OK;
+}
+
+int wk_trainer_step(wk_trainer *t) {
+    if (!t->has_data) return wk_errorf(WK_EINVAL, "trainer: no data attached");
+    int rc;
+    if (!strcmp(t->cfg.lr_decay, "linear")) { /* a function of the step alone, so resuming keeps it */
+        double f = t->cfg.steps > 0 ? 1.0 - (double)t->step / (double)t->cfg.steps : 1.0;
+        t->opt_g.cfg.lr = (float)(t->cfg.lr_g * f);
+        t->opt_d.cfg.lr = (float)(t->cfg.lr_d * f);
+    }
+    for (int k = 0; k < t->cfg.n_critic; k++)
+        if ((rc = critic_step(t))) return rc;
+    if ((rc = generator_step(t))) return rc;
+    t->step++;
+    return WK_OK;
+}
+
+/* ---- inference ------------------------------------------------------------------------- */
+#define CHUNK 1000
+
+static wk_graph *eval_graph(wk_trainer *t) {
+    if (!t->g_eval) t->g_eval = wk_graph_new();
+    else wk_graph_reset(t->g_eval);
+    return t->g_eval;
+}
+
+int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
+    int64_t L = t->cfg.latent_dim;
+    if (z) {
+        if (z->ndim != 2 || z->shape[1] != L)
+            return wk_errorf(WK_EINVAL, "latent codes must be [n, %lld] (latent_dim), got %s", (long long)L,
+                             wk_shape_str(z, (char[64]){0}, 64));
+        n = z->shape[0];
+    }
+    int64_t shape[WK_MAX_DIMS];
+    shape[0] = n;
+    memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
+    int rc = wk_tensor_alloc(out, t->ndim + 1, shape);
+    if (rc) return rc;
+    wk_rng r;
+    wk_rng_seed(&r, seed);
+    wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
+    for (int64_t s = 0; s < n; s += CHUNK) {
+        int64_t b = n - s < CHUNK ? n - s : CHUNK;
+        wk_graph *g = eval_graph(t);
+        if (!g) return WK_ENOMEM;
+        wk_var *zv = wk_input_empty(g, 2, (int64_t[]){b, L}, 0);
+        if (!zv) return wk_graph_status(g);
+        if (z) memcpy(wk_input_data(zv), z->data + s * L, (size_t)(b * L) * sizeof(float));
+        else wk__fill_latent(t, &r, wk_input_data(zv), b * L);
+        wk_var *x = wk_model_forward(gen, g, zv, 0);
+        if (!x) {
+            wk_tensor_free(out);
+            return wk_graph_status(g);
+        }
+        memcpy(out->data + s * t->dim, wk_value(x)->data, (size_t)(b * t->dim) * sizeof(float));
+    }
+    return WK_OK;
+}
+
+static int check_points(const wk_trainer *t, const wk_tensor *x) {
+    if (x->ndim < 1 || x->shape[0] < 1 || x->numel != x->shape[0] * t->dim)
+        return wk_errorf(WK_EINVAL, "critic input %s does not hold samples of shape %s", wk_shape_str(x, (char[64]){0}, 64),
+                         t->cfg.sample_shape);
+    return WK_OK;
+}
+
+/* x: rows of t->dim floats; d[n]; grad (optional) rows of ∇ₓD. */
+static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad) {
+    int64_t shape[WK_MAX_DIMS];
+    memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
+    for (int64_t s = 0; s < n; s += CHUNK) {
+        int64_t b = n - s < CHUNK ? n - s : CHUNK;
+        wk_graph *g = eval_graph(t);
+        if (!g) return WK_ENOMEM;
+        shape[0] = b;
+        wk_var *xv = wk_input_empty(g, t->ndim + 1, shape, grad != NULL), *gx = NULL;
+        if (!xv) return wk_graph_status(g);
+        memcpy(wk_input_data(xv), x + s * t->dim, (size_t)(b * t->dim) * sizeof(float));
+        wk_var *dv = wk_model_forward(&t->critic, g, xv, 0);
+        if (!dv) return wk_graph_status(g);
+        memcpy(d + s, wk_value(dv)->data, (size_t)b * sizeof(float));
+        if (grad) {
+            int rc = wk_grad(g, wk_sum(g, dv, WK_ALL_AXES, 0), &xv, 1, &gx, 0);
+            if (rc) return rc;
+            memcpy(grad + s * t->dim, wk_value(gx)->data, (size_t)(b * t->dim) * sizeof(float));
+        }
+    }
+    return WK_OK;
+}
+
+int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d) { return critic_eval(t, x, n, d, NULL); }
+
+int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad) {
+    int rc = check_points(t, x);
+    if (rc) return rc;
+    int64_t n = x->shape[0];
+    if ((rc = wk_tensor_alloc(d, 1, (int64_t[]){n}))) return rc;
+    if (grad && (rc = wk_tensor_alloc(grad, x->ndim, x->shape))) {
+        wk_tensor_free(d);
+        return rc;
+    }
+    if ((rc = critic_eval(t, x->data, n, d->data, grad ? grad->data : NULL))) {
+        wk_tensor_free(d);
+        if (grad) wk_tensor_free(grad);
+    }
+    return rc;
+}
+
+int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r) {
+    int rc = check_points(t, x);
+    if (rc) return rc;
+    wk_tensor view = *x;
+    int64_t shape[WK_MAX_DIMS];
+    shape[0] = x->shape[0];
+    memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
+    wk_tensor_set_shape(&view, t->ndim + 1, shape);
+    wk_rng rng;
+    wk_rng_seed(&rng, t->cfg.seed ^ 0x11b5c417ULL);
+    return wk_lipschitz_report_compute(&t->critic, &view, t->cfg.lip_pairs, &rng, r);
+}
