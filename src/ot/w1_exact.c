@@ -6,16 +6,18 @@
  *     clouds sorted along their widest coordinate (a feasible plan, optimal in 1-D), and start
  *     from LEMON's artificial star basis;
  *  2. solve on those arcs; then price every pair (i, j) against the potentials, computing costs
- *     on the fly in row blocks (or from a bounded float cache for high-d clouds), and add the
- *     most violated arcs of each row; repeat until no pair has negative reduced cost.
+ *     on the fly in row blocks (for high-d clouds: single-precision sgemm costs, cached as
+ *     floats when they fit, with a certified error margin — only pairs within the margin are
+ *     recomputed in double), and add the most violated arcs of each row; repeat until no pair
+ *     has negative reduced cost.
  * The last pricing pass is a certificate: the potentials are dual feasible for the full n×m
  * problem, so the value is the exact optimum (LP duality), while memory stays O(arcs) — this
  * is the "shielding"/column-generation idea of Schmitzer (2016) and of Gottschlich & Schuhmacher
  * (2014) with the plain simplex of LEMON/POT as the inner solver.
  * With uniform weights the masses are scaled to integers (m per a-point, n per b-point), so
- * the simplex flows are exact and the n = m case is the assignment problem: there (and low
- * dimension) the inner solver is the auction + Hungarian assignment solver of assignment.c
- * instead, many times faster on shifted 2-D clouds, with the same pricing loop and certificate.
+ * the simplex flows are exact and the n = m case is the assignment problem: there the inner
+ * solver is the auction + Hungarian assignment solver of assignment.c instead, many times
+ * faster on shifted 2-D clouds, with the same pricing loop and certificate.
  * For low-dimensional Euclidean costs the candidates come from grid searches (knn_grid.c) and
  * the pricing pass skips far cells (price_cells.c). */
 #include <math.h>
@@ -243,7 +245,7 @@ static int add_arc(exact_state *st, int32_t i, int32_t j, double cost) {
     return st->as ? ot_assign_add_arc(st->as, i, j, cost) : ot_simplex_add_arc(st->s, i, j, cost);
 }
 
-/* Candidates: k nearest neighbours, and for low-d clouds whose means differ also the k nearest
+/* Candidates: k nearest neighbours, and for clouds whose means differ also the k nearest
  * after translating b onto a's mean — when one cloud is a shifted copy of the other, optimal
  * transport moves points by about that shift, far beyond their plain nearest neighbours. */
 static int add_knn_arcs(exact_state *st, const double *sa, const double *sb, int k, double *cmax);
@@ -493,11 +495,9 @@ static int fill_result(exact_state *st, double scale, const double *pi, const wk
     return WK_OK;
 }
 
-/* Which solver: the assignment one for n = m uniform clouds of low dimension, where the
- * simplex's degenerate pivots dominate; in high dimension the all-pairs cost pass dominates
- * either way and the simplex path (with its float cost cache) is kept. */
-enum { ASSIGN_MAX_DIM = 16 };
-
+/* Which solver: the assignment one for n = m uniform clouds, where the simplex's degenerate
+ * pivots dominate in low dimension; in high dimension, once the cost pass is single precision,
+ * it also wins (10,000 x 784: 6.5 s against 8.3 s for the simplex). */
 static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
                      const wk_ot_options *opt_in, wk_ot_result *res, int use_assign) {
     wk_ot_options opt = *opt_in;
@@ -513,7 +513,7 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
     if (use_assign < 0)
         use_assign = opt.exact_solver == WK_EXACT_ASSIGNMENT ||
-                     (opt.exact_solver == WK_EXACT_AUTO && square_uniform && st.A.dim <= ASSIGN_MAX_DIM);
+                     (opt.exact_solver == WK_EXACT_AUTO && square_uniform);
     if (use_assign && !square_uniform) {
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: the assignment solver needs uniform weights and n = m (n %lld, m %lld)",
