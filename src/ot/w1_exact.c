@@ -66,6 +66,8 @@ typedef struct knn_ctx {
     int32_t *row_j;           /* [n * k] nearest b of each a */
     double *col_v;            /* [threads * m * k] per-thread nearest a of each b */
     int32_t *col_i;
+    double *col_thr;          /* [threads * m] each column list's largest value: a contiguous
+                               * test, so the scan does not stride through the lists */
     double *row_max;          /* [n] largest cost per row (for the tolerance scale) */
     double *row_min;          /* [n] smallest cost per row (for the pricing margin) */
 } knn_ctx;
@@ -82,6 +84,7 @@ static void knn_row(void *vctx, int64_t i, const double *row, const float *frow,
     }
     double *cv = c->col_v + (int64_t)tid * m * k;
     int32_t *ci = c->col_i + (int64_t)tid * m * k;
+    double *thr = c->col_thr + (int64_t)tid * m;
     const int sq = c->e->kind == WK_COST_SQEUCLIDEAN;
     double mx = 0, mn = INFINITY;
     for (int64_t j = 0; j < m; j++) {
@@ -90,7 +93,10 @@ static void knn_row(void *vctx, int64_t i, const double *row, const float *frow,
         if (v < mn) mn = v;
         if (c->sa) v = (sq ? v : v * v) + c->sa[i] - c->sb[j];
         ot_topk_insert(vals, rj, k, v, (int32_t)j);
-        ot_topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
+        if (v < thr[j]) {
+            ot_topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
+            thr[j] = cv[j * k + k - 1];
+        }
     }
     c->row_max[i] = mx;
     c->row_min[i] = mn;
@@ -236,7 +242,7 @@ typedef struct exact_state {
     double *supply, *demand;
     int64_t *order_a, *order_b;
     int32_t *cand_j, *col_i, *row_j;
-    double *cand_c, *col_v, *row_max, *row_min;
+    double *cand_c, *col_v, *col_thr, *row_max, *row_min;
     double cmin;     /* smallest scanned cost (add_knn_arcs) */
 } exact_state;
 
@@ -364,8 +370,8 @@ static void exact_state_free(exact_state *st) {
     ot_simplex_free(st->s);
     ot_assign_free(st->as);
     ot_costs_free(&st->costs);
-    void *ptrs[] = {st->supply, st->demand, st->order_a, st->order_b, st->cand_j, st->col_i,
-                    st->row_j,  st->cand_c, st->col_v,   st->row_max, st->row_min};
+    void *ptrs[] = {st->supply, st->demand,  st->order_a, st->order_b, st->cand_j, st->col_i,
+                    st->row_j,  st->cand_c,  st->col_v,   st->col_thr, st->row_max, st->row_min};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     ot_cloud_free(&st->A);
     ot_cloud_free(&st->B);
@@ -379,18 +385,21 @@ static int add_knn_arcs(exact_state *st, const double *sa, const double *sb, int
     const int T = omp_get_max_threads();
     if (k > m) k = (int)m;
     int kc = k > (int)n ? (int)n : k;
-    knn_ctx c = {&st->costs, k, sa, sb, NULL, NULL, NULL, NULL, NULL};
+    knn_ctx c = {&st->costs, k, sa, sb, NULL, NULL, NULL, NULL, NULL, NULL};
     wk_free(st->row_j);
     wk_free(st->col_v);
     wk_free(st->col_i);
+    wk_free(st->col_thr);
     wk_free(st->row_max);
     wk_free(st->row_min);
     st->row_j = c.row_j = wk_malloc((size_t)(n * k) * sizeof(int32_t));
     st->col_v = c.col_v = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(double));
     st->col_i = c.col_i = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(int32_t));
+    st->col_thr = c.col_thr = wk_malloc((size_t)((int64_t)T * m) * sizeof(double));
     st->row_max = c.row_max = wk_malloc((size_t)n * sizeof(double));
     st->row_min = c.row_min = wk_malloc((size_t)n * sizeof(double));
-    if (!c.row_j || !c.col_v || !c.col_i || !c.row_max || !c.row_min) return WK_ENOMEM;
+    if (!c.row_j || !c.col_v || !c.col_i || !c.col_thr || !c.row_max || !c.row_min) return WK_ENOMEM;
+    for (int64_t t = 0; t < (int64_t)T * m; t++) c.col_thr[t] = INFINITY;
     for (int64_t t = 0; t < (int64_t)T * m * k; t++) {
         c.col_v[t] = INFINITY;
         c.col_i[t] = -1;
