@@ -6,6 +6,10 @@
  *  - the plan is a permutation with mass 1/n, and the duals certify optimality over all pairs;
  *  - the fixture cases with n = m uniform (incl. 784-D through the gemm pricing path) forced
  *    through the assignment solver equal linear_sum_assignment / ot.emd2;
+ *  - high-d clouds (the single-precision sgemm engine with its certified margin): 64-D and
+ *    784-D, a large common offset (norms >> distances: a wide margin, many pairs recomputed
+ *    exactly), and without the float cache (sgemm blocks per scan): both solvers agree and the
+ *    duals certify optimality over all pairs in double;
  *  - forcing the assignment solver on non-uniform or n != m problems is an error. */
 #include <math.h>
 #include <string.h>
@@ -22,9 +26,12 @@ static double cost_of(const wk_tensor *a, int64_t i, const wk_tensor *b, int64_t
     return kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
 }
 
+static size_t cache_bytes; /* 0: the default budget */
+
 static double solve(const wk_tensor *a, const wk_tensor *b, wk_exact_solver how, wk_ot_cost kind, wk_ot_result *r) {
     wk_ot_options o;
     wk_ot_options_default(&o);
+    o.max_cache_bytes = cache_bytes;
     o.cost = kind;
     o.exact_solver = how;
     o.want_plan = o.want_duals = 1;
@@ -85,7 +92,7 @@ static void test_against_simplex(void) {
         const char *what;
         int64_t n, d;
         float shift;
-        int kind; /* 0 normal, 1 integer grid (ties), 2 duplicates */
+        int kind; /* 0 normal, 1 integer grid (ties), 2 duplicates, 3 identical, 4 offset by 40 */
         wk_ot_cost cost;
     } cases[] = {
         {"n = 1", 1, 2, 0.5f, 0, WK_COST_EUCLIDEAN},
@@ -98,6 +105,11 @@ static void test_against_simplex(void) {
         {"squared euclidean", 300, 2, 0.5f, 0, WK_COST_SQEUCLIDEAN},
         {"3-D", 300, 3, 0.5f, 0, WK_COST_EUCLIDEAN},
         {"1-D", 200, 1, 0.5f, 0, WK_COST_EUCLIDEAN},
+        {"64-D (sgemm engine)", 200, 64, 0.5f, 0, WK_COST_EUCLIDEAN},
+        {"784-D (sgemm engine)", 150, 784, 0.3f, 0, WK_COST_EUCLIDEAN},
+        {"784-D squared euclidean", 120, 784, 0.3f, 0, WK_COST_SQEUCLIDEAN},
+        {"100-D offset by 40 (wide margin)", 200, 100, 0.2f, 4, WK_COST_EUCLIDEAN},
+        {"32-D duplicated points", 160, 32, 0.3f, 2, WK_COST_EUCLIDEAN},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         wk_tensor a, b;
@@ -115,6 +127,11 @@ static void test_against_simplex(void) {
                 b.data[t] = b.data[t % (nd / 4)];
             }
         if (cases[c].kind == 3) memcpy(b.data, a.data, (size_t)nd * sizeof(float));
+        if (cases[c].kind == 4)
+            for (int64_t t = 0; t < nd; t++) {
+                a.data[t] += 40;
+                b.data[t] += 40;
+            }
         compare(cases[c].what, &a, &b, cases[c].cost);
         wk_tensor_free(&a);
         wk_tensor_free(&b);
@@ -172,6 +189,9 @@ static void test_bad_requests(void) {
 
 int main(void) {
     test_against_simplex();
+    cache_bytes = 1; /* no float cache: every scan recomputes sgemm blocks */
+    test_against_simplex();
+    cache_bytes = 0;
     test_fixtures();
     test_bad_requests();
     return check_summary("test_ot_assignment");

@@ -32,7 +32,7 @@ typedef enum {
 } wk_ot_cost;
 
 /* Which exact solver wk_w1_exact uses. AUTO: the assignment solver when both clouds have
- * uniform weights, n = m and the dimension is low (there it is many times faster), the network
+ * uniform weights and n = m (there it is faster, many times so in low dimension), the network
  * simplex otherwise. ASSIGNMENT requires uniform weights and n = m. */
 typedef enum {
     WK_EXACT_AUTO = 0,

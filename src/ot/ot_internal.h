@@ -40,20 +40,26 @@ typedef struct ot_costs {
     double p;
     const float *a, *b;
     double *bt;        /* direct path: b transposed [dim][m] in double (vectorises over j) */
-    int use_gemm;      /* high-d euclidean: -2 a.b + |a|^2 + |b|^2 through dgemm */
-    double *ad, *bd, *na, *nb;
+    int use_gemm;      /* high-d euclidean: -2 a.b + |a|^2 + |b|^2 through BLAS (enum below) */
+    double *ad, *bd;   /* double copies for dgemm */
+    double *na, *nb;   /* squared norms */
     double gamma_sq;   /* bound on the gemm error of a squared distance */
-    float *cache;      /* optional [n, m] approximate costs (float) */
-    double cache_rel;  /* relative error of the cache's float rounding */
+    float *cache;      /* optional [n, m] approximate costs (float; single precision only) */
+    double cache_rel;  /* relative error of the stored costs' rounding */
     int64_t block_rows;
 } ot_costs;
 
-int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int allow_cache);
+enum { OT_GEMM_DOUBLE = 1, OT_GEMM_SINGLE = 2 };
+/* certified: the caller applies ot_cost_margin to every approximate cost, so high-d costs may
+ * come from sgemm and a float cache (within opt->max_cache_bytes); otherwise dgemm. */
+int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int certified);
 void ot_costs_free(ot_costs *e);
 /* Exact cost of one pair, in double from the float coordinates. */
 double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j);
 /* Approximate costs of rows [i0, i1) against every column into buf[(i - i0) * m + j]. */
 void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf);
+/* Single-precision engine (use_gemm == OT_GEMM_SINGLE): rows [i0, i1) as floats. */
+void ot_cost_rows_f(const ot_costs *e, int64_t i0, int64_t i1, float *buf);
 /* Bound on |approx - exact| for an approximate cost c (0 on the exact paths). */
 double ot_cost_margin(const ot_costs *e, double c);
 
