@@ -79,13 +79,6 @@ static void compare(const char *what, const wk_tensor *a, const wk_tensor *b, wk
     wk_ot_result_free(&rs);
 }
 
-static void cloud(wk_tensor *t, int64_t n, int64_t d, uint64_t seed, float shift) {
-    int64_t shape[2] = {n, d};
-    REQUIRE(wk_tensor_alloc(t, 2, shape) == WK_OK, "alloc");
-    wk_rng r;
-    wk_rng_seed(&r, seed);
-    wk_rng_fill_normal(&r, t->data, n * d, shift, 1);
-}
 
 static void test_against_simplex(void) {
     static const struct {
@@ -113,8 +106,8 @@ static void test_against_simplex(void) {
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         wk_tensor a, b;
-        cloud(&a, cases[c].n, cases[c].d, 10 + c, 0);
-        cloud(&b, cases[c].n, cases[c].d, 100 + c, cases[c].shift);
+        ot_cloud(&a, cases[c].n, cases[c].d, 10 + c, 0);
+        ot_cloud(&b, cases[c].n, cases[c].d, 100 + c, cases[c].shift);
         const int64_t nd = a.numel;
         if (cases[c].kind == 1)
             for (int64_t t = 0; t < nd; t++) {
@@ -138,42 +131,32 @@ static void test_against_simplex(void) {
     }
 }
 
+static void fixture_case(const ot_case *c, void *ctx) {
+    if (isnan(c->lsa) || c->n > 1000) return; /* n = m uniform; the 2,000 case runs in test_ot_exact */
+    wk_tensor a, b;
+    ot_load_points(c->fa, &a);
+    ot_load_points(c->fb, &b);
+    wk_ot_result r;
+    char what[96];
+    snprintf(what, sizeof what, "fixture %d (n %lld d %lld) assignment vs linear_sum_assignment", c->id, c->n, c->d);
+    CHECK_CLOSE(solve(&a, &b, WK_EXACT_ASSIGNMENT, WK_COST_EUCLIDEAN, &r), c->lsa, 1e-6, 1e-12, what);
+    CHECK_CLOSE(r.value, c->emd2, 1e-6, 1e-12, "and vs ot.emd2");
+    wk_ot_result_free(&r);
+    wk_tensor_free(&a);
+    wk_tensor_free(&b);
+    (*(int *)ctx)++;
+}
+
 static void test_fixtures(void) {
-    FILE *f = fopen(OT_FIXTURES "cases.csv", "r");
-    REQUIRE(f, "cannot open " OT_FIXTURES "cases.csv");
-    char line[1024];
-    REQUIRE(fgets(line, sizeof line, f), "empty cases.csv");
     int used = 0;
-    while (fgets(line, sizeof line, f)) {
-        int id;
-        long long n, m, d;
-        char fa[64], fb[64], fwa[64], fwb[64], se[64], sl[64];
-        if (sscanf(line, "%d,%lld,%lld,%lld,%63[^,],%63[^,],%63[^,],%63[^,],%63[^,],%63s", &id, &n, &m, &d, fa, fb, fwa,
-                   fwb, se, sl) != 10)
-            continue;
-        double lsa = strtod(sl, NULL);
-        if (isnan(lsa) || n > 1000) continue; /* n = m uniform; the 2,000 case runs in test_ot_exact */
-        wk_tensor a, b;
-        ot_load_points(fa, &a);
-        ot_load_points(fb, &b);
-        wk_ot_result r;
-        char what[96];
-        snprintf(what, sizeof what, "fixture %d (n %lld d %lld) assignment vs linear_sum_assignment", id, n, d);
-        CHECK_CLOSE(solve(&a, &b, WK_EXACT_ASSIGNMENT, WK_COST_EUCLIDEAN, &r), lsa, 1e-6, 1e-12, what);
-        CHECK_CLOSE(r.value, strtod(se, NULL), 1e-6, 1e-12, "and vs ot.emd2");
-        wk_ot_result_free(&r);
-        wk_tensor_free(&a);
-        wk_tensor_free(&b);
-        used++;
-    }
-    fclose(f);
+    ot_for_each_case(fixture_case, &used);
     CHECK(used == 8, "8 square uniform fixture cases, used %d", used);
 }
 
 static void test_bad_requests(void) {
     wk_tensor a, b;
-    cloud(&a, 20, 2, 1, 0);
-    cloud(&b, 30, 2, 2, 0);
+    ot_cloud(&a, 20, 2, 1, 0);
+    ot_cloud(&b, 30, 2, 2, 0);
     wk_ot_options o;
     wk_ot_options_default(&o);
     o.exact_solver = WK_EXACT_ASSIGNMENT;

@@ -78,23 +78,13 @@ static void check_case(int id, int64_t n, int64_t m, const char *fa, const char 
     wk_tensor_free(&b);
 }
 
+static void run_case(const ot_case *c, void *ctx) {
+    (void)ctx;
+    check_case(c->id, c->n, c->m, c->fa, c->fb, c->fwa, c->fwb, c->emd2, c->lsa);
+}
+
 int main(void) {
-    FILE *f = fopen(OT_FIXTURES "cases.csv", "r");
-    REQUIRE(f, "cannot open " OT_FIXTURES "cases.csv (run from the repository root)");
-    char line[1024];
-    REQUIRE(fgets(line, sizeof line, f), "empty cases.csv");
-    int cases = 0;
-    while (fgets(line, sizeof line, f)) {
-        int id;
-        long long n, m, d;
-        char fa[64], fb[64], fwa[64], fwb[64], se[64], sl[64];
-        if (sscanf(line, "%d,%lld,%lld,%lld,%63[^,],%63[^,],%63[^,],%63[^,],%63[^,],%63s", &id, &n, &m, &d, fa, fb, fwa,
-                   fwb, se, sl) != 10)
-            continue;
-        check_case(id, n, m, fa, fb, fwa, fwb, strtod(se, NULL), strtod(sl, NULL));
-        cases++;
-    }
-    fclose(f);
+    int cases = ot_for_each_case(run_case, NULL);
     CHECK(cases == 20, "20 fixture cases, read %d", cases);
     return check_summary("test_ot_exact");
 }

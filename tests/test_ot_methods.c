@@ -11,13 +11,6 @@
 #include "ot_test_util.h"
 #include "wgankit/rng.h"
 
-static void make_cloud(wk_tensor *t, int64_t n, int64_t d, uint64_t seed, float shift) {
-    int64_t shape[2] = {n, d};
-    REQUIRE(wk_tensor_alloc(t, 2, shape) == WK_OK, "alloc");
-    wk_rng r;
-    wk_rng_seed(&r, seed);
-    wk_rng_fill_normal(&r, t->data, n * d, shift, 1);
-}
 
 static double exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb, wk_ot_cost cost) {
     wk_ot_options o;
@@ -31,8 +24,8 @@ static double exact(const wk_tensor *a, const double *wa, const wk_tensor *b, co
 
 static void test_1d(void) {
     wk_tensor a, b;
-    make_cloud(&a, 300, 1, 1, 0);
-    make_cloud(&b, 170, 1, 2, 0.3f);
+    ot_cloud(&a, 300, 1, 1, 0);
+    ot_cloud(&b, 170, 1, 2, 0.3f);
     for (int64_t i = 0; i < 50; i++) a.data[i] = roundf(a.data[i]); /* ties */
     double *wa = malloc(300 * sizeof(double)), *wb = malloc(170 * sizeof(double)), s = 0, t = 0;
     wk_rng r;
@@ -56,8 +49,8 @@ static void test_1d(void) {
 
 static void test_sinkhorn(void) {
     wk_tensor a, b;
-    make_cloud(&a, 60, 2, 4, 0);
-    make_cloud(&b, 50, 2, 5, 1);
+    ot_cloud(&a, 60, 2, 4, 0);
+    ot_cloud(&b, 50, 2, 5, 1);
     double w = exact(&a, NULL, &b, NULL, WK_COST_EUCLIDEAN), prev = INFINITY;
     const double eps[] = {1.0, 0.3, 0.1, 0.03, 0.01, 0.003};
     for (size_t k = 0; k < sizeof eps / sizeof eps[0]; k++) {
@@ -110,11 +103,11 @@ static void test_sliced(void) {
 
 static void test_degenerate(void) {
     wk_tensor a, b, one;
-    make_cloud(&a, 40, 3, 6, 0);
-    make_cloud(&b, 40, 3, 6, 0); /* identical */
+    ot_cloud(&a, 40, 3, 6, 0);
+    ot_cloud(&b, 40, 3, 6, 0); /* identical */
     CHECK_CLOSE(exact(&a, NULL, &b, NULL, WK_COST_EUCLIDEAN), 0, 0, 1e-12, "identical clouds: W1 = 0");
     /* n = 1: W1 is the mean distance to the single point */
-    make_cloud(&one, 1, 3, 7, 2);
+    ot_cloud(&one, 1, 3, 7, 2);
     double mean = 0;
     for (int i = 0; i < 40; i++) {
         double s = 0;
@@ -144,9 +137,9 @@ static void test_degenerate(void) {
 
 static void test_bad_input(void) {
     wk_tensor a, b, c;
-    make_cloud(&a, 10, 2, 8, 0);
-    make_cloud(&b, 12, 3, 9, 0);
-    make_cloud(&c, 12, 2, 10, 0);
+    ot_cloud(&a, 10, 2, 8, 0);
+    ot_cloud(&b, 12, 3, 9, 0);
+    ot_cloud(&c, 12, 2, 10, 0);
     wk_ot_result r;
     CHECK(wk_w1_exact(&a, NULL, &b, NULL, NULL, &r) == WK_EINVAL && strstr(wk_last_error(), "dimension"),
           "dimension mismatch: %s", wk_last_error());
