@@ -42,4 +42,23 @@ static inline double fx_compare(const char *kase, const char *name, const float 
     return worst;
 }
 
+static inline int fx_exists(const char *kase, const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "tests/fixtures/core/%s/%s.npy", kase, name);
+    FILE *f = fopen(path, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+/* Max |got − want| / max|want| over a reference tensor already in memory. */
+static inline double fx_rel_err(const float *got, const wk_tensor *want) {
+    double num = 0, den = 0;
+    for (int64_t i = 0; i < want->numel; i++) {
+        double d = fabs((double)got[i] - want->data[i]);
+        num = isnan(d) ? INFINITY : fmax(num, d);
+        den = fmax(den, fabs(want->data[i]));
+    }
+    return den > 0 ? num / den : num;
+}
+
 #endif

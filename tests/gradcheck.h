@@ -81,6 +81,25 @@ static void gc_compare(const char *name, const char *what, int i, const wk_tenso
     if (!bad) CHECK(1, "ok");
 }
 
+/* Central differences of the scalar `eval` w.r.t. every element of input i, compared with
+ * the analytic gradient `an`. */
+typedef double (*gc_eval_fn)(wk_graph *g, gc_fn f, void *ctx, int n, wk_tensor *in);
+static void gc_finite_diff(const char *name, const char *what, gc_eval_fn eval, wk_graph *g, gc_fn f, void *ctx, int n,
+                           wk_tensor *in, int i, const wk_tensor *an, const gc_opts *o) {
+    double *fd = malloc(sizeof(double) * (size_t)in[i].numel);
+    for (int64_t j = 0; j < in[i].numel; j++) {
+        float keep = in[i].data[j];
+        in[i].data[j] = keep + (float)o->h;
+        double up = eval(g, f, ctx, n, in);
+        in[i].data[j] = keep - (float)o->h;
+        double down = eval(g, f, ctx, n, in);
+        in[i].data[j] = keep;
+        fd[j] = (up - down) / (2 * o->h);
+    }
+    gc_compare(name, what, i, an, fd, o);
+    free(fd);
+}
+
 static void gradcheck(const char *name, gc_fn f, void *ctx, int n, wk_tensor *in, const gc_opts *o) {
     wk_graph *g = wk_graph_new();
     wk_rng rng;
@@ -111,20 +130,7 @@ static void gradcheck(const char *name, gc_fn f, void *ctx, int n, wk_tensor *in
             same &= fabsf(fast[i].data[j] - wk_value(dxc[i])->data[j]) <= 1e-5f * (1 + fabsf(fast[i].data[j]));
         CHECK(same, "%s: recorded backward differs from fast backward for input %d", name, i);
     }
-    for (int i = 0; i < n; i++) {
-        double *fd = malloc(sizeof(double) * (size_t)in[i].numel);
-        for (int64_t j = 0; j < in[i].numel; j++) {
-            float keep = in[i].data[j];
-            in[i].data[j] = keep + (float)o->h;
-            double lp = gc_eval_L(g, f, ctx, n, in);
-            in[i].data[j] = keep - (float)o->h;
-            double lm = gc_eval_L(g, f, ctx, n, in);
-            in[i].data[j] = keep;
-            fd[j] = (lp - lm) / (2 * o->h);
-        }
-        gc_compare(name, "first order", i, &fast[i], fd, o);
-        free(fd);
-    }
+    for (int i = 0; i < n; i++) gc_finite_diff(name, "first order", gc_eval_L, g, f, ctx, n, in, i, &fast[i], o);
 
     /* 3: second order */
     if (o->second) {
@@ -138,20 +144,7 @@ static void gradcheck(const char *name, gc_fn f, void *ctx, int n, wk_tensor *in
         wk_var *ddx[GC_MAX_IN];
         REQUIRE(wk_grad(g, S, vars, n, ddx, 0) == WK_OK, "%s: second-order grad: %s", name, wk_last_error());
         for (int i = 0; i < n; i++) wk_tensor_copy(&fast[i], wk_value(ddx[i]));
-        for (int i = 0; i < n; i++) {
-            double *fd = malloc(sizeof(double) * (size_t)in[i].numel);
-            for (int64_t j = 0; j < in[i].numel; j++) {
-                float keep = in[i].data[j];
-                in[i].data[j] = keep + (float)o->h;
-                double sp = gc_eval_S(g, f, ctx, n, in);
-                in[i].data[j] = keep - (float)o->h;
-                double sm = gc_eval_S(g, f, ctx, n, in);
-                in[i].data[j] = keep;
-                fd[j] = (sp - sm) / (2 * o->h);
-            }
-            gc_compare(name, "second order", i, &fast[i], fd, o);
-            free(fd);
-        }
+        for (int i = 0; i < n; i++) gc_finite_diff(name, "second order", gc_eval_S, g, f, ctx, n, in, i, &fast[i], o);
     }
     for (int i = 0; i < n; i++) {
         wk_tensor_free(&fast[i]);

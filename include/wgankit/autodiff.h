@@ -25,6 +25,7 @@
 #ifndef WGANKIT_AUTODIFF_H
 #define WGANKIT_AUTODIFF_H
 
+#include "wgankit/error.h"
 #include "wgankit/tensor.h"
 
 #ifdef __cplusplus

@@ -73,7 +73,7 @@ typedef struct wk_lipschitz {
     wk_tensor *sn_v;   /* spectral norm: the matching right singular vector per layer */
     int64_t *sn_step;  /* spectral norm: the step at which each layer's u was last advanced */
     int64_t step;      /* critic steps seen by wk_lipschitz_after_step */
-    float *work;       /* Björck scratch, reused by every projection (no allocation per step) */
+    float *work;       /* scratch sized at attach for every per-step projection / power step (no allocation per step) */
     size_t work_len;   /* floats in work */
     int last_bjorck_iters; /* iterations the last projection of the last layer took */
 } wk_lipschitz;

@@ -2,9 +2,10 @@
  * measure how far generated samples are from the target (Biau et al. evaluate WGANs with the
  * true W1 between samples; Arora et al. explain why its empirical value must be read with care).
  *
- *  - wk_w1_exact: exact discrete OT (network simplex on a growing sparse arc set, priced
- *    against every pair so the answer is exactly optimal; costs are computed on the fly or from
- *    a bounded cache, never a required n×m matrix);
+ *  - wk_w1_exact: exact discrete OT (network simplex, or for n = m uniform clouds an
+ *    auction + Hungarian assignment solver, on a growing sparse arc set, priced against every
+ *    pair so the answer is exactly optimal; costs are computed on the fly or from a bounded
+ *    cache, never a required n×m matrix);
  *  - wk_wp_1d: exact W_p in one dimension through quantile functions (sorting), any weights;
  *  - wk_w1_sliced: sliced W1 over seeded random directions;
  *  - wk_sinkhorn: entropic OT, log-domain with ε-scaling.
@@ -30,6 +31,15 @@ typedef enum {
     WK_COST_MINKOWSKI      /* ||x - y||_p, p = opt.p >= 1 */
 } wk_ot_cost;
 
+/* Which exact solver wk_w1_exact uses. AUTO: the assignment solver when both clouds have
+ * uniform weights, n = m and the dimension is low (there it is many times faster), the network
+ * simplex otherwise. ASSIGNMENT requires uniform weights and n = m. */
+typedef enum {
+    WK_EXACT_AUTO = 0,
+    WK_EXACT_SIMPLEX,
+    WK_EXACT_ASSIGNMENT
+} wk_exact_solver;
+
 typedef struct wk_ot_options {
     wk_ot_cost cost;
     double p;               /* Minkowski exponent (WK_COST_MINKOWSKI) */
@@ -37,9 +47,10 @@ typedef struct wk_ot_options {
     int want_duals;         /* fill res->u, res->v (exact solver) */
     int threads;            /* 0 = keep the current OpenMP setting */
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
-    int knn;                /* initial candidate neighbours per point (0 = 8) */
+    int knn;                /* initial candidate neighbours per point (0 = 16) */
     int64_t max_pivots;     /* 0 = unlimited */
     uint64_t seed;          /* sliced directions */
+    wk_exact_solver exact_solver; /* wk_w1_exact's method (0 = AUTO) */
 } wk_ot_options;
 
 typedef struct wk_ot_triplet {
@@ -51,7 +62,7 @@ typedef struct wk_ot_result {
     double value;         /* the transport cost (W1 for euclidean; W2^2 for sqeuclidean) */
     double reg_value;     /* Sinkhorn: regularised objective <P,C> + eps*KL(P|a⊗b) */
     double std_error;     /* sliced: Monte-Carlo standard error of value */
-    int64_t iterations;   /* simplex pivots / Sinkhorn iterations */
+    int64_t iterations;   /* simplex pivots / auction bids + augmenting paths / Sinkhorn iterations */
     int rounds;           /* exact: pricing rounds over all pairs */
     int64_t arcs;         /* exact: arcs the simplex ever held */
     wk_ot_triplet *plan;  /* want_plan: nonzero entries */

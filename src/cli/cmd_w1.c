@@ -33,8 +33,9 @@ static int read_weights(const char *path, int64_t n, double **out) {
     int rc = wk_read_array(path, &t);
     if (rc) return rc;
     if (t.numel != n) {
+        long long got = (long long)t.numel;
         wk_tensor_free(&t);
-        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, (long long)t.numel, (long long)n);
+        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, got, (long long)n);
     }
     double *w = wk_malloc((size_t)(n ? n : 1) * sizeof(double)), sum = 0;
     if (!w) {
@@ -44,9 +45,10 @@ static int read_weights(const char *path, int64_t n, double **out) {
     for (int64_t i = 0; i < n; i++) {
         w[i] = t.data[i];
         if (w[i] < 0) {
+            double bad = w[i];
             wk_free(w);
             wk_tensor_free(&t);
-            return wk_errorf(WK_EINVAL, "%s: weight %lld is negative (%g)", path, (long long)i, (double)t.data[i]);
+            return wk_errorf(WK_EINVAL, "%s: weight %lld is negative (%g)", path, (long long)i, bad);
         }
         sum += w[i];
     }

@@ -38,4 +38,10 @@ static inline void wk_bcast_offsets(const wk_bcast *bc, int64_t i, int64_t *oa, 
     *ob = b;
 }
 
+/* Row view: the output as [rows, inner] with inner = its last axis. Along a row each input
+ * moves by 0 or 1, so loops compute offsets once per row and run a plain inner loop. */
+static inline int64_t wk_bcast_inner(const wk_bcast *bc) { return bc->ndim ? bc->shape[bc->ndim - 1] : 1; }
+static inline int64_t wk_bcast_inner_stride_a(const wk_bcast *bc) { return bc->ndim ? bc->stride_a[bc->ndim - 1] : 0; }
+static inline int64_t wk_bcast_inner_stride_b(const wk_bcast *bc) { return bc->ndim ? bc->stride_b[bc->ndim - 1] : 0; }
+
 #endif

@@ -16,31 +16,28 @@ static inline float apply(int kind, float a, float b) {
     }
 }
 
-/* a is the full output shape and b repeats along rows (a bias vector). */
-static int bias_rows(const wk_bcast *bc) {
-    return bc->simple && bc->div_a == 1 && bc->mod_a == bc->numel && bc->div_b == 1 && bc->mod_b > 0 &&
-           bc->numel % bc->mod_b == 0;
-}
-
 static void forward(int kind, const wk_bcast *bc, const float *a, const float *b, float *y) {
-    int64_t n = bc->numel;
-    if (bc->simple && bc->div_a == 1 && bc->mod_a == n && bc->div_b == 1 && bc->mod_b == n) {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = apply(kind, a[i], b[i]);
-        return;
-    }
-    if (bias_rows(bc)) { /* [M, C] op [C] (Linear's bias): no index arithmetic per element */
-        int64_t c = bc->mod_b, m = n / c;
-        for (int64_t r = 0; r < m; r++)
-#pragma omp simd
-            for (int64_t j = 0; j < c; j++) y[r * c + j] = apply(kind, a[r * c + j], b[j]);
-        return;
-    }
+    int64_t n = bc->numel, inner = wk_bcast_inner(bc), rows = inner ? n / inner : 0;
+    int64_t sa = wk_bcast_inner_stride_a(bc), sb = wk_bcast_inner_stride_b(bc);
 #pragma omp parallel for if (n > WK_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
-        wk_bcast_offsets(bc, i, &oa, &ob);
-        y[i] = apply(kind, a[oa], b[ob]);
+        wk_bcast_offsets(bc, r * inner, &oa, &ob);
+        const float *ar = a + oa, *br = b + ob;
+        float *yr = y + r * inner;
+        if (sa && sb) {
+            switch (kind) { /* dispatch outside the loop so it vectorises */
+            case OP_ADD: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] + br[j]; break;
+            case OP_SUB: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] - br[j]; break;
+            case OP_MUL: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] * br[j]; break;
+            default: for (int64_t j = 0; j < inner; j++) yr[j] = ar[j] / br[j];
+            }
+        } else if (sa)
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[j], br[0]);
+        else if (sb)
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[0], br[j]);
+        else
+            for (int64_t j = 0; j < inner; j++) yr[j] = apply(kind, ar[0], br[0]);
     }
 }
 
@@ -63,34 +60,34 @@ static void backward(wk_graph *g, wk_var *v) {
     int64_t n = bc.numel;
     int full = bc.simple && bc.div_a == 1 && bc.mod_a == n && bc.div_b == 1 && bc.mod_b == n;
     if (full) {
+        if (ga && kind == OP_MUL) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) {
-            if (ga) ga[i] += grad_a(kind, go[i], b[i]);
-            if (gb) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
+            for (int64_t i = 0; i < n; i++) ga[i] += go[i] * b[i];
+        } else if (ga) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+            for (int64_t i = 0; i < n; i++) ga[i] += grad_a(kind, go[i], b[i]);
+        }
+        if (gb && kind == OP_MUL) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+            for (int64_t i = 0; i < n; i++) gb[i] += go[i] * a[i];
+        } else if (gb) {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+            for (int64_t i = 0; i < n; i++) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
         }
         return;
     }
-    if (bias_rows(&bc)) {
-        int64_t c = bc.mod_b, m = n / c;
-        for (int64_t r = 0; r < m; r++) {
-            const float *gr = go + r * c, *ar = a + r * c, *yr = y + r * c;
-            if (ga) {
-                float *gar = ga + r * c;
-#pragma omp simd
-                for (int64_t j = 0; j < c; j++) gar[j] += grad_a(kind, gr[j], b[j]);
-            }
-            if (gb)
-#pragma omp simd
-                for (int64_t j = 0; j < c; j++) gb[j] += grad_b(kind, gr[j], ar[j], b[j], yr[j]);
-        }
-        return;
-    }
-    /* Broadcast: several outputs feed one input element, so accumulate serially. */
-    for (int64_t i = 0; i < n; i++) {
+    /* Broadcast: several outputs feed one input element, so accumulate serially, row by row. */
+    int64_t inner = wk_bcast_inner(&bc), rows = inner ? n / inner : 0;
+    int64_t sa = wk_bcast_inner_stride_a(&bc), sb = wk_bcast_inner_stride_b(&bc);
+    for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
-        wk_bcast_offsets(&bc, i, &oa, &ob);
-        if (ga) ga[oa] += grad_a(kind, go[i], b[ob]);
-        if (gb) gb[ob] += grad_b(kind, go[i], a[oa], b[ob], y[i]);
+        wk_bcast_offsets(&bc, r * inner, &oa, &ob);
+        const float *gor = go + r * inner, *yr = y + r * inner;
+        for (int64_t j = 0; j < inner; j++) {
+            int64_t ia = oa + j * sa, ib = ob + j * sb;
+            if (ga) ga[ia] += grad_a(kind, gor[j], b[ib]);
+            if (gb) gb[ib] += grad_b(kind, gor[j], a[ia], b[ib], yr[j]);
+        }
     }
 }
 

@@ -66,7 +66,50 @@ wk_var *wk_matmul(wk_graph *g, wk_var *a, wk_var *b, int trans_a, int trans_b) {
     return v;
 }
 
+/* ---- Linear, fused: y = x wᵀ + b in one sgemm (rows of y start as b, beta = 1) ----
+ * The fast backward is two sgemm calls plus column sums for the bias; the vjp reuses
+ * matmul and sum_to, so second order needs nothing new. in = {x, w[, b]}. */
+static void linear_backward(wk_graph *g, wk_var *v) {
+    const wk_backend *be = wk_backend_for(v->value.device);
+    wk_var *x = v->in[0], *w = v->in[1];
+    int n = (int)x->value.shape[0], in = (int)x->value.shape[1], out = (int)w->value.shape[0];
+    const float *gy = v->grad;
+    float *gx = wk__gin(g, v, 0), *gw = wk__gin(g, v, 1), *gb = v->n_in > 2 ? wk__gin(g, v, 2) : NULL;
+    if (gx) be->sgemm(0, 0, n, in, out, 1.0f, gy, out, w->value.data, in, 1.0f, gx, in);
+    if (gw) be->sgemm(1, 0, out, in, n, 1.0f, gy, out, x->value.data, in, 1.0f, gw, in);
+    if (gb)
+        for (int i = 0; i < n; i++) {
+            const float *row = gy + (int64_t)i * out;
+#pragma omp simd
+            for (int j = 0; j < out; j++) gb[j] += row[j];
+        }
+}
+
+static void linear_vjp(wk_graph *g, wk_var *v, wk_var *gy, wk_var **dx) {
+    wk_var *x = v->in[0], *w = v->in[1];
+    if (x->requires_grad) dx[0] = wk_matmul(g, gy, w, 0, 0);
+    if (w->requires_grad) dx[1] = wk_matmul(g, gy, x, 1, 0);
+    if (v->n_in > 2 && v->in[2]->requires_grad) dx[2] = wk_sum_to(g, gy, 1, v->in[2]->value.shape);
+}
+
+static const wk_opdef linear_op = {"linear", linear_backward, linear_vjp};
+
 wk_var *wk_linear(wk_graph *g, wk_var *x, wk_var *w, wk_var *b) {
-    wk_var *y = wk_matmul(g, x, w, 0, 1);
-    return b ? wk_add(g, y, b) : y;
+    if (!x || !w) return wk__null_input(g, "linear");
+    const wk_tensor *xv = &x->value, *wv = &w->value;
+    if (xv->ndim != 2 || wv->ndim != 2 || xv->shape[1] != wv->shape[1] ||
+        (b && (b->value.ndim != 1 || b->value.shape[0] != wv->shape[0])))
+        return wk__fail(g, WK_EINVAL, "linear: input %s, weight %s, bias %s do not fit (want [N, in], [out, in], [out])",
+                        WK_SHAPE(x), WK_SHAPE(w), b ? WK_SHAPE(b) : "none");
+    int64_t n = xv->shape[0], in = xv->shape[1], out = wv->shape[0];
+    wk_var *ins[3] = {x, w, b};
+    wk_var *v = wk__node(g, &linear_op, ins, b ? 3 : 2, 2, (int64_t[]){n, out});
+    if (!v) return NULL;
+    float *y = v->value.data;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < out; j++) y[i * out + j] = b ? b->value.data[j] : 0.0f;
+    if (n && out && in)
+        wk_backend_for(xv->device)->sgemm(0, 1, (int)n, (int)out, (int)in, 1.0f, xv->data, (int)in, wv->data,
+                                          (int)in, 1.0f, y, (int)out);
+    return v;
 }

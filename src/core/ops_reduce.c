@@ -5,24 +5,24 @@
 
 #include <string.h>
 
-/* out[offset of i in `small`] += in[i] for every element i of `big`. */
+/* out[offset of i in `small`] += in[i] for every element i of `big` (row by row). */
 static void reduce_into(const wk_tensor *big, const wk_tensor *small, const float *in, float *out) {
     wk_bcast bc;
     wk_bcast_init(&bc, big, small);
-    int64_t n = bc.numel;
-    if (bc.simple && bc.div_b == 1) { /* small indexes the innermost run: rows of a matrix */
-        int64_t m = bc.mod_b;
-        for (int64_t r = 0; r < n / m; r++) {
-            const float *row = in + r * m;
-#pragma omp simd
-            for (int64_t j = 0; j < m; j++) out[j] += row[j];
-        }
-        return;
-    }
-    for (int64_t i = 0; i < n; i++) {
+    int64_t inner = wk_bcast_inner(&bc), rows = inner ? bc.numel / inner : 0, sb = wk_bcast_inner_stride_b(&bc);
+    for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
-        wk_bcast_offsets(&bc, i, &oa, &ob);
-        out[ob] += in[i];
+        wk_bcast_offsets(&bc, r * inner, &oa, &ob);
+        const float *row = in + r * inner;
+        float *o = out + ob;
+        if (sb) {
+#pragma omp simd
+            for (int64_t j = 0; j < inner; j++) o[j] += row[j];
+        } else {
+            float acc = 0;
+            for (int64_t j = 0; j < inner; j++) acc += row[j];
+            o[0] += acc;
+        }
     }
 }
 
@@ -30,12 +30,14 @@ static void reduce_into(const wk_tensor *big, const wk_tensor *small, const floa
 static void expand_into(const wk_tensor *big, const wk_tensor *small, const float *in, float *out) {
     wk_bcast bc;
     wk_bcast_init(&bc, big, small);
-    int64_t n = bc.numel;
-#pragma omp parallel for if (n > WK_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) {
+    int64_t inner = wk_bcast_inner(&bc), rows = inner ? bc.numel / inner : 0, sb = wk_bcast_inner_stride_b(&bc);
+#pragma omp parallel for if (bc.numel > WK_PAR_MIN)
+    for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
-        wk_bcast_offsets(&bc, i, &oa, &ob);
-        out[i] += in[ob];
+        wk_bcast_offsets(&bc, r * inner, &oa, &ob);
+        float *o = out + r * inner;
+        const float *src = in + ob;
+        for (int64_t j = 0; j < inner; j++) o[j] += src[j * sb];
     }
 }
 

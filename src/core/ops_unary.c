@@ -60,14 +60,51 @@ static inline float df(int k, float x, float y, const float *p) {
     }
 }
 
+/* The kind is fixed for a whole tensor: dispatch once, outside the loop, so that each loop
+ * body is a single expression the compiler can vectorise. */
+#define CASE_LOOP(K, BODY)                                              \
+    case K: {                                                           \
+        _Pragma("omp parallel for simd if (n > WK_PAR_MIN)")             \
+        for (int64_t i = 0; i < n; i++) BODY;                           \
+        break;                                                          \
+    }
+
+static void apply_forward(int k, const float *restrict x, float *restrict y, int64_t n, const float *p) {
+    const float p0 = p[0], p1 = p[1];
+    switch (k) {
+        CASE_LOOP(U_SQUARE, y[i] = x[i] * x[i])
+        CASE_LOOP(U_RELU, y[i] = x[i] > 0 ? x[i] : 0.0f)
+        CASE_LOOP(U_LEAKY, y[i] = x[i] > 0 ? x[i] : p0 * x[i])
+        CASE_LOOP(U_AFFINE, y[i] = p0 * x[i] + p1)
+        CASE_LOOP(U_RELU_MASK, y[i] = x[i] > 0 ? 1.0f : 0.0f)
+        CASE_LOOP(U_LEAKY_MASK, y[i] = x[i] > 0 ? 1.0f : p0)
+        CASE_LOOP(U_CLAMP, y[i] = fminf(fmaxf(x[i], p0), p1))
+    default:
+        for (int64_t i = 0; i < n; i++) y[i] = f(k, x[i], p);
+    }
+}
+
+static void apply_backward(int k, const float *restrict x, const float *restrict y, const float *restrict go,
+                           float *restrict gx, int64_t n, const float *p) {
+    const float p0 = p[0];
+    switch (k) {
+        CASE_LOOP(U_SQUARE, gx[i] += go[i] * 2.0f * x[i])
+        CASE_LOOP(U_RELU, gx[i] += x[i] > 0 ? go[i] : 0.0f)
+        CASE_LOOP(U_LEAKY, gx[i] += x[i] > 0 ? go[i] : p0 * go[i])
+        CASE_LOOP(U_AFFINE, gx[i] += p0 * go[i])
+        CASE_LOOP(U_TANH, gx[i] += go[i] * (1.0f - y[i] * y[i]))
+        CASE_LOOP(U_SIGMOID, gx[i] += go[i] * y[i] * (1.0f - y[i]))
+        CASE_LOOP(U_EXP, gx[i] += go[i] * y[i])
+    default:
+        for (int64_t i = 0; i < n; i++) gx[i] += go[i] * df(k, x[i], y[i], p);
+    }
+}
+#undef CASE_LOOP
+
 static void backward(wk_graph *g, wk_var *v) {
     float *gx = wk__gin(g, v, 0);
     if (!gx) return;
-    int k = v->iattr[0];
-    const float *x = v->in[0]->value.data, *y = v->value.data, *go = v->grad, *p = v->fattr;
-    int64_t n = v->value.numel;
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) gx[i] += go[i] * df(k, x[i], y[i], p);
+    apply_backward(v->iattr[0], v->in[0]->value.data, v->value.data, v->grad, gx, v->value.numel, v->fattr);
 }
 
 static wk_var *unary(wk_graph *g, int k, wk_var *x, float p0, float p1);
@@ -110,12 +147,7 @@ static wk_var *unary(wk_graph *g, int k, wk_var *x, float p0, float p1) {
     v->fattr[0] = p0;
     v->fattr[1] = p1;
     if (k >= U_RELU_MASK) v->requires_grad = 0;
-    const float *xd = x->value.data;
-    float *y = v->value.data;
-    int64_t n = v->value.numel;
-    const float *p = v->fattr;
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) y[i] = f(k, xd[i], p);
+    apply_forward(k, x->value.data, v->value.data, v->value.numel, v->fattr);
     return v;
 }
 

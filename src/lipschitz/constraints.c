@@ -55,11 +55,15 @@ static void project_l1(float *x, int64_t n, float z, float *u) {
     }
 }
 
-int wk_project_rows_l1(wk_tensor *w, float radius) {
+static void project_rows_l1(wk_tensor *w, float radius, float *work) {
     int64_t rows = w->shape[0], cols = w->numel / rows;
-    float *u = wk_malloc((size_t)cols * sizeof *u);
+    for (int64_t i = 0; i < rows; i++) project_l1(w->data + i * cols, cols, radius, work);
+}
+
+int wk_project_rows_l1(wk_tensor *w, float radius) {
+    float *u = wk_malloc((size_t)(w->numel / w->shape[0]) * sizeof *u);
     if (!u) return wk_errorf(WK_ENOMEM, "l1 projection: out of memory");
-    for (int64_t i = 0; i < rows; i++) project_l1(w->data + i * cols, cols, radius, u);
+    project_rows_l1(w, radius, u);
     wk_free(u);
     return WK_OK;
 }
@@ -68,12 +72,13 @@ static void clip(wk_tensor *t, float c) {
     for (int64_t i = 0; i < t->numel; i++) t->data[i] = fminf(c, fmaxf(-c, t->data[i]));
 }
 
-int wk__project_biau(wk_model *m, float bias_bound) {
+int wk__project_biau(wk_model *m, float bias_bound, float *work) {
     int first = 1, rc = WK_OK;
     for (int i = 0; i < m->n_layers; i++) {
         wk_layer *l = &m->layers[i];
         if (l->kind != WK_LAYER_LINEAR) continue;
-        rc = first ? wk_project_rows_l2(&l->weight->value, 1.0f) : wk_project_rows_l1(&l->weight->value, 1.0f);
+        if (first) rc = wk_project_rows_l2(&l->weight->value, 1.0f);
+        else project_rows_l1(&l->weight->value, 1.0f, work);
         if (rc) return rc;
         first = 0;
         if (l->bias) clip(&l->bias->value, bias_bound);

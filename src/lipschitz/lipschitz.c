@@ -74,7 +74,7 @@ static wk_var *spectral_weight(wk_graph *g, wk_model *m, int layer, wk_var *w, v
     wk_layer *l = &m->layers[layer];
     wk_tensor *u = &L->sn_u[layer], *v = &L->sn_v[layer];
     if (L->sn_step[layer] != L->step) { /* once per critic step, at the step's first forward pass */
-        wk__spectral_advance(&l->weight->value, u->data, v->data, L->cfg.sn_iters);
+        wk__spectral_advance(&l->weight->value, u->data, v->data, L->cfg.sn_iters, (double *)L->work);
         L->sn_step[layer] = L->step;
     }
     int64_t rows = u->numel, cols = v->numel;
@@ -110,7 +110,7 @@ static int project_bjorck(wk_lipschitz *L, int iters) {
 static int project(wk_lipschitz *L, int bjorck_iters) {
     switch (L->cfg.method) {
     case WK_LIP_BJORCK: return project_bjorck(L, bjorck_iters);
-    case WK_LIP_BIAU: return wk__project_biau(L->critic, L->cfg.bias_bound);
+    case WK_LIP_BIAU: return wk__project_biau(L->critic, L->cfg.bias_bound, L->work);
     case WK_LIP_CLIP: return wk__clip_params(L->critic, L->cfg.clip);
     default: return WK_OK;
     }
@@ -150,14 +150,20 @@ int wk_lipschitz_attach(wk_lipschitz *L, const wk_lipschitz_config *cfg, wk_mode
     if (cfg->method == WK_LIP_BJORCK || cfg->method == WK_LIP_BIAU) {
         if ((rc = linear_only(critic, wk_lip_method_name(cfg->method)))) return rc;
     }
+    /* One scratch area, sized once here, serves every per-step projection or power step:
+     * Björck's products, the ℓ1 projection's sort buffer, the power iteration's (u, v). */
+    for (int i = 0; i < critic->n_layers; i++) {
+        const wk_layer *l = &critic->layers[i];
+        if (!wk__is_weighted(l)) continue;
+        const wk_tensor *w = &l->weight->value;
+        size_t need = cfg->method == WK_LIP_BJORCK ? wk_bjorck_work_len(w)
+                      : cfg->method == WK_LIP_SPECTRAL ? 2 * (size_t)(w->shape[0] + w->numel / w->shape[0])
+                                                        : (size_t)(w->numel / w->shape[0]);
+        if (need > L->work_len) L->work_len = need;
+    }
+    L->work = wk_malloc((L->work_len ? L->work_len : 1) * sizeof(float));
+    if (!L->work) return wk_errorf(WK_ENOMEM, "lipschitz: out of memory for scratch");
     if (cfg->method == WK_LIP_BJORCK) {
-        for (int i = 0; i < critic->n_layers; i++)
-            if (critic->layers[i].kind == WK_LAYER_LINEAR) {
-                size_t n = wk_bjorck_work_len(&critic->layers[i].weight->value);
-                if (n > L->work_len) L->work_len = n;
-            }
-        L->work = wk_malloc(L->work_len * sizeof(float));
-        if (!L->work) return wk_errorf(WK_ENOMEM, "lipschitz: out of memory for Björck scratch");
         if (cfg->bjorck_reparam) {
             critic->weight_fn = bjorck_weight;
             critic->weight_ctx = L;
@@ -215,7 +221,8 @@ int wk_lipschitz_finalize(wk_lipschitz *L) {
     if (L->cfg.method == WK_LIP_SPECTRAL) { /* converge every σ estimate */
         for (int i = 0; i < L->n_layers; i++)
             if (wk__is_weighted(&L->critic->layers[i]))
-                wk__spectral_advance(&L->critic->layers[i].weight->value, L->sn_u[i].data, L->sn_v[i].data, 100);
+                wk__spectral_advance(&L->critic->layers[i].weight->value, L->sn_u[i].data, L->sn_v[i].data, 100,
+                                     (double *)L->work);
         return WK_OK;
     }
     /* Björck: the more precise final projection, in both modes (in reparametrisation mode the

@@ -46,14 +46,15 @@ static void start_vector(double *u, int64_t n) {
 }
 
 /* Power iteration on w from u (NULL: the fixed start). iters fixed when rtol == 0, else
- * until σ changes by less than rtol. If vout is given it receives v (cols floats). */
-static double power_iterate(const wk_tensor *w, float *u_io, float *v_out, int iters, double rtol) {
+ * until σ changes by less than rtol. If vout is given it receives v (cols floats).
+ * scratch: NULL, or rows + cols doubles (a training step passes its own: no allocation). */
+static double power_iterate(const wk_tensor *w, float *u_io, float *v_out, int iters, double rtol, double *scratch) {
     if (!w || w->ndim < 1 || w->numel == 0) {
         wk_errorf(WK_EINVAL, "spectral norm: empty weight");
         return NAN;
     }
     int64_t rows = w->shape[0], cols = w->numel / rows;
-    double *u = wk_malloc((size_t)(rows + cols) * sizeof(double)), *v = u + rows;
+    double *u = scratch ? scratch : wk_malloc((size_t)(rows + cols) * sizeof(double)), *v = u + rows;
     if (!u) {
         wk_errorf(WK_ENOMEM, "spectral norm: out of memory");
         return NAN;
@@ -75,7 +76,7 @@ static double power_iterate(const wk_tensor *w, float *u_io, float *v_out, int i
         for (int64_t i = 0; i < rows; i++) u_io[i] = (float)u[i];
     if (v_out)
         for (int64_t j = 0; j < cols; j++) v_out[j] = (float)v[j];
-    wk_free(u);
+    if (!scratch) wk_free(u);
     return sigma;
 }
 
@@ -85,14 +86,14 @@ double wk_spectral_norm(const wk_tensor *w, wk_tensor *u, int iters) {
                   w ? (long long)w->shape[0] : 0LL);
         return NAN;
     }
-    return power_iterate(w, u ? u->data : NULL, NULL, iters, 0);
+    return power_iterate(w, u ? u->data : NULL, NULL, iters, 0, NULL);
 }
 
 double wk_spectral_norm_converged(const wk_tensor *w, int max_iters, double rtol) {
-    return power_iterate(w, NULL, NULL, max_iters, rtol);
+    return power_iterate(w, NULL, NULL, max_iters, rtol, NULL);
 }
 
 /* For the spectral-normalisation reparametrisation (lipschitz.c): advance (u, v) in place. */
-double wk__spectral_advance(const wk_tensor *w, float *u, float *v, int iters) {
-    return power_iterate(w, u, v, iters, 0);
+double wk__spectral_advance(const wk_tensor *w, float *u, float *v, int iters, double *scratch) {
+    return power_iterate(w, u, v, iters, 0, scratch);
 }

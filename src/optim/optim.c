@@ -90,15 +90,17 @@ static void sgd(const wk_optim_config *c, int first, float *p, const float *g, f
     }
 }
 
-static void adam(const wk_optim_config *c, int64_t step, float *p, const float *g, float *m, float *v, int64_t n) {
+static void adam(const wk_optim_config *c, int64_t step, float *restrict p, const float *restrict g, float *restrict m,
+                 float *restrict v, int64_t n) {
     double bc1 = 1 - pow(c->beta1, (double)step), bc2 = 1 - pow(c->beta2, (double)step);
-    float step_size = (float)(c->lr / bc1), bc2_sqrt = (float)sqrt(bc2);
+    const float step_size = (float)(c->lr / bc1), bc2_sqrt = (float)sqrt(bc2);
+    const float wd = c->weight_decay, b1 = c->beta1, b2 = c->beta2, eps = c->eps;
 #pragma omp parallel for simd if (n > 65536)
     for (int64_t i = 0; i < n; i++) {
-        float d = g[i] + c->weight_decay * p[i];
-        m[i] = m[i] * c->beta1 + (1 - c->beta1) * d;
-        v[i] = v[i] * c->beta2 + (1 - c->beta2) * d * d;
-        float denom = sqrtf(v[i]) / bc2_sqrt + c->eps;
+        float d = g[i] + wd * p[i];
+        m[i] = m[i] * b1 + (1 - b1) * d;
+        v[i] = v[i] * b2 + (1 - b2) * d * d;
+        float denom = sqrtf(v[i]) / bc2_sqrt + eps;
         p[i] -= step_size * m[i] / denom;
     }
 }

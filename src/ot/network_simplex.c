@@ -2,19 +2,15 @@
  * growing arc set (arcs a_i -> b_j, no capacities).
  *
  * The algorithm is the one of LEMON's NetworkSimplex (Kovács, "Minimum-cost flow algorithms:
- * an experimental evaluation", 2015) that POT's ot.emd wraps: block-search pivot rule, a
- * spanning-tree basis stored as parent/pred/thread lists, and Cunningham's leaving-arc rule
- * ("last blocking arc met from the join node in cycle direction") which keeps the tree strongly
- * feasible and so prevents cycling under degeneracy. Two differences:
- *  - no artificial root arcs or big-M costs: the start is a north-west-corner staircase, which
- *    is a feasible spanning tree, strongly feasible when rooted at its last b node;
- *  - arcs can be added between solves (column generation, see w1_exact.c); a new arc enters
- *    as a non-basic arc at zero flow, so the current basis stays feasible and warm.
+ * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial-root start with big-M
+ * costs, block-search pivot rule, a spanning-tree basis stored as parent/pred/thread lists, and
+ * Cunningham's leaving-arc rule ("last blocking arc met from the join node in cycle direction")
+ * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be
+ * added between solves (column generation, see w1_exact.c): a new arc enters as a non-basic arc
+ * at zero flow, so the current basis stays feasible and warm.
  * The subtree moved by a pivot is re-threaded by a small DFS over its nodes (depth instead of
  * LEMON's succ_num/last_succ bookkeeping); the cost is O(size of the moved subtree), as in LEMON. */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ot/ot_internal.h"
@@ -40,6 +36,7 @@ struct ot_simplex {
     /* scratch for re-threading */
     int32_t *sub, *first_child, *next_sibling, *stack, *path;
     int64_t next_arc, pivots;
+    int64_t art_begin; /* the artificial arcs are [art_begin, art_begin + nodes) */
 };
 
 static uint64_t hash64(uint64_t x) {
@@ -57,6 +54,7 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->n = n;
     s->m = m;
     s->nodes = n + m;
+    s->art_begin = -1;
     s->cap = arc_hint > 16 ? arc_hint : 16;
     s->src = wk_malloc((size_t)s->cap * sizeof(int32_t));
     s->dst = wk_malloc((size_t)s->cap * sizeof(int32_t));
@@ -66,14 +64,14 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->hcap = 64;
     while (s->hcap < 2 * s->cap) s->hcap *= 2;
     s->hkeys = wk_malloc((size_t)s->hcap * sizeof(int64_t));
-    size_t nb = (size_t)s->nodes * sizeof(int32_t);
+    size_t nb = (size_t)(s->nodes + 1) * sizeof(int32_t);
     s->parent = wk_malloc(nb);
     s->pred = wk_malloc(nb);
     s->thread = wk_malloc(nb);
     s->rev_thread = wk_malloc(nb);
     s->depth = wk_malloc(nb);
-    s->pred_dir = wk_malloc((size_t)s->nodes);
-    s->pi = wk_malloc((size_t)s->nodes * sizeof(double));
+    s->pred_dir = wk_malloc((size_t)s->nodes + 1);
+    s->pi = wk_malloc((size_t)(s->nodes + 1) * sizeof(double));
     s->sub = wk_malloc(nb);
     s->first_child = wk_malloc(nb);
     s->next_sibling = wk_malloc(nb);
@@ -153,90 +151,51 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost) {
     return 1;
 }
 
-int ot_simplex_start_northwest(ot_simplex *s, const double *supply, const double *demand, const int64_t *order_a,
-                               const int64_t *order_b, const ot_costs *costs) {
-    const int64_t n = s->n, m = s->m;
-    if (s->narcs != 0) return wk_errorf(WK_EINVAL, "ot simplex: the start tree must be built before other arcs");
-    double total = 0;
-    for (int64_t i = 0; i < n; i++) total += supply[i];
-    const double tie = 1e-14 * total;
-    /* The staircase: n + m - 1 arcs forming a spanning tree (a caterpillar). When both masses
-     * run out together, advance on the a side: the zero-flow arc (a_{i+1}, b_j) then links the
-     * finished part (a_0..a_i, b_0..b_j) to the rest, and with the root at the last node it
-     * points from parent to child, i.e. away from the root: the tree is strongly feasible. */
-    int64_t ia = 0, ib = 0;
-    double ra = supply[order_a[0]], rb = demand[order_b[0]];
-    for (;;) {
-        int32_t i = (int32_t)order_a[ia], j = (int32_t)order_b[ib];
-        int added = ot_simplex_add_arc(s, i, j, ot_pair_cost(costs, i, j));
-        if (added <= 0) return added < 0 ? WK_ENOMEM : wk_errorf(WK_EINVAL, "ot simplex: repeated start arc");
-        int64_t e = s->narcs - 1;
-        s->flow[e] = ra < rb ? ra : rb;
+int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax) {
+    const int64_t n = s->n, m = s->m, N = s->nodes;
+    /* LEMON's start: every node hangs from an artificial root through an artificial arc
+     * carrying its whole mass; a -> root costs 0, root -> b costs ART = (cmax + 1) * #nodes, more
+     * than any path of real arcs, so the simplex drives the artificial flow to zero whenever the
+     * real arcs admit a feasible plan (the caller includes the north-west-corner arcs, so they
+     * do). The star is strongly feasible (all its arcs carry positive flow) and shallow. */
+    const double art = (cmax + 1) * (double)(N + 1);
+    s->root = (int32_t)N;
+    s->parent[N] = -1;
+    s->pred[N] = -1;
+    s->pred_dir[N] = 0;
+    s->depth[N] = 0;
+    s->pi[N] = 0;
+    s->art_begin = s->narcs;
+    int32_t prev = (int32_t)N;
+    for (int64_t u = 0; u < N; u++) {
+        if (s->narcs == s->cap && grow(s)) return WK_ENOMEM;
+        int64_t e = s->narcs++;
+        int is_a = u < n;
+        s->src[e] = is_a ? (int32_t)u : (int32_t)N;
+        s->dst[e] = is_a ? (int32_t)N : (int32_t)u;
+        s->cost[e] = is_a ? 0 : art;
+        s->flow[e] = is_a ? supply[u] : demand[u - n];
         s->in_tree[e] = 1;
-        if (ia == n - 1 && ib == m - 1) break;
-        if ((ra - rb <= tie && ia < n - 1) || ib == m - 1) {
-            rb = rb > ra ? rb - ra : 0;
-            ra = supply[order_a[++ia]];
-        } else {
-            ra = ra > rb ? ra - rb : 0;
-            rb = demand[order_b[++ib]];
-        }
+        s->parent[u] = (int32_t)N;
+        s->pred[u] = (int32_t)e;
+        s->pred_dir[u] = is_a ? DIR_UP : DIR_DOWN;
+        s->depth[u] = 1;
+        s->pi[u] = is_a ? 0 : art;
+        s->thread[prev] = (int32_t)u;
+        s->rev_thread[u] = prev;
+        prev = (int32_t)u;
     }
-    const int64_t N = s->nodes, E = s->narcs;
-    int32_t *off = wk_calloc((size_t)N + 1, sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * E) * sizeof(int32_t));
-    if (!off || !adj) {
-        wk_free(off);
-        wk_free(adj);
-        return WK_ENOMEM;
-    }
-    for (int64_t e = 0; e < E; e++) {
-        off[s->src[e] + 1]++;
-        off[s->dst[e] + 1]++;
-    }
-    for (int64_t u = 0; u < N; u++) off[u + 1] += off[u];
-    int32_t *fill = s->first_child; /* scratch */
-    for (int64_t u = 0; u < N; u++) fill[u] = off[u];
-    for (int64_t e = 0; e < E; e++) {
-        adj[fill[s->src[e]]++] = (int32_t)e;
-        adj[fill[s->dst[e]]++] = (int32_t)e;
-    }
-    /* Root: b_{m-1}, on the last arc, so in the later part of every zero-flow split.
-     * Iterative DFS from the root gives parent, pred, depth, potentials and the preorder thread. */
-    s->root = (int32_t)(n + order_b[m - 1]);
-    s->parent[s->root] = -1;
-    s->pred[s->root] = -1;
-    s->pred_dir[s->root] = 0;
-    s->depth[s->root] = 0;
-    s->pi[s->root] = 0;
-    int32_t sp = 0, prev = -1, count = 0;
-    s->stack[sp++] = s->root;
-    while (sp) {
-        int32_t u = s->stack[--sp];
-        count++;
-        if (prev >= 0) {
-            s->thread[prev] = u;
-            s->rev_thread[u] = prev;
-        }
-        prev = u;
-        for (int32_t k = off[u]; k < off[u + 1]; k++) {
-            int32_t e = adj[k], v = s->src[e] == u ? s->dst[e] : s->src[e];
-            if (e == s->pred[u]) continue;
-            s->parent[v] = u;
-            s->pred[v] = e;
-            s->pred_dir[v] = s->src[e] == v ? DIR_UP : DIR_DOWN;
-            s->depth[v] = s->depth[u] + 1;
-            /* tree arcs have zero reduced cost c + pi[src] - pi[dst] */
-            s->pi[v] = s->pi[u] - s->pred_dir[v] * s->cost[e];
-            s->stack[sp++] = v;
-        }
-    }
-    s->thread[prev] = s->root;
-    s->rev_thread[s->root] = prev;
-    wk_free(off);
-    wk_free(adj);
-    if (count != N) return wk_errorf(WK_EINVAL, "ot simplex: start tree is not spanning (%d of %lld nodes)", count, (long long)N);
+    (void)m;
+    s->thread[prev] = (int32_t)N;
+    s->rev_thread[N] = prev;
     s->next_arc = 0;
     return WK_OK;
+}
+
+double ot_simplex_artificial_flow(const ot_simplex *s) {
+    double f = 0;
+    for (int64_t e = s->art_begin; e < s->art_begin + s->nodes; e++) f += s->flow[e];
+    return f;
 }
 
 /* Block search (LEMON's default pivot rule): scan arcs cyclically in blocks of about
@@ -249,7 +208,7 @@ static int64_t find_entering(ot_simplex *s, double tol) {
     int64_t best_e = -1, cnt = block, e = s->next_arc;
     const double *pi = s->pi;
     for (int64_t scanned = 0; scanned < na; scanned++) {
-        if (!s->in_tree[e]) {
+        if (!s->in_tree[e] && (e < s->art_begin || e >= s->art_begin + s->nodes)) {
             double rc = s->cost[e] + pi[s->src[e]] - pi[s->dst[e]];
             if (rc < best) {
                 best = rc;
@@ -373,7 +332,7 @@ int64_t ot_simplex_arc_count(const ot_simplex *s) { return s->narcs; }
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost) {
     int64_t k = 0;
     for (int64_t e = 0; e < s->narcs; e++)
-        if (s->in_tree[e] && s->flow[e] > 0) {
+        if (s->in_tree[e] && s->flow[e] > 0 && s->src[e] != s->nodes && s->dst[e] != s->nodes) {
             if (ii) ii[k] = s->src[e];
             if (jj) jj[k] = (int32_t)(s->dst[e] - s->n);
             if (flow) flow[k] = s->flow[e];

@@ -64,11 +64,11 @@ void ot_simplex_free(ot_simplex *s);
 /* Add arc i -> j with the given cost unless present; returns 1 if added, 0 if present, <0 on
  * allocation failure. */
 int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
-/* Start from the north-west-corner solution in the given orders of a and b nodes (a feasible
- * spanning tree; made strongly feasible by rooting it at the staircase's last node). Masses
- * are supply[n] and demand[m] with equal sums. */
-int ot_simplex_start_northwest(ot_simplex *s, const double *supply, const double *demand, const int64_t *order_a,
-                               const int64_t *order_b, const ot_costs *costs);
+/* Start from LEMON's artificial star (see network_simplex.c); cmax bounds the arc costs.
+ * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
+int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
+/* Total flow left on artificial arcs (zero at a feasible optimum). */
+double ot_simplex_artificial_flow(const ot_simplex *s);
 /* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol. */
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots);
 /* LEMON-sign potentials: reduced cost of i->j is c + pi[i] - pi[n + j]. */
@@ -77,5 +77,48 @@ int64_t ot_simplex_pivots(const ot_simplex *s);
 int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
+
+
+/* Insert (v, j) into the ascending top-k list vals/idx (only if smaller than its last). */
+static inline void ot_topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {
+    if (!(v < vals[k - 1])) return;
+    int p = k - 1;
+    while (p > 0 && vals[p - 1] > v) {
+        vals[p] = vals[p - 1];
+        idx[p] = idx[p - 1];
+        p--;
+    }
+    vals[p] = v;
+    idx[p] = j;
+}
+
+/* Pricing pass for the direct low-d Euclidean / squared-Euclidean engine (price_cells.c): for
+ * each row the (at most k) most negative reduced costs c_ij + pi_i - pi[n + j] < -tol, into
+ * cand_j[i * k ..] (-1 pads) with their exact costs in cand_c. */
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32_t *cand_j, double *cand_c);
+
+/* k nearest neighbours (Euclidean, all coordinates; d <= 64) in P[np, d] of each query
+ * Q[nq, d] + offset (NULL = none), through a bucket grid: idx[nq * k], -1 where np < k. */
+int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, const double *offset, int k,
+                int32_t *idx);
+
+/* ---- sparse assignment (n = m, uniform weights; assignment.c) ---- */
+typedef struct ot_assign ot_assign;
+ot_assign *ot_assign_new(int64_t n);
+void ot_assign_free(ot_assign *s);
+/* Queue arc i -> j (duplicates are dropped at the next solve); 1, or <0 on allocation failure. */
+int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost);
+/* Merge the queued arcs now; returns how many were new (<0 on allocation failure). */
+int64_t ot_assign_commit(ot_assign *s);
+/* Solve on the arcs so far: the first call runs the ε-scaling auction (cmax bounds the costs)
+ * then the exact Hungarian finish; later calls only re-augment rows that new arcs touched.
+ * WK_EUNSUPPORTED: the auction's bid budget ran out (caller falls back to the simplex). */
+int ot_assign_solve(ot_assign *s, double cmax);
+const int32_t *ot_assign_matching(const ot_assign *s); /* row -> column */
+/* Duals: u_i + v_j <= c_ij on every arc, equality on the matching. */
+const double *ot_assign_u(const ot_assign *s);
+const double *ot_assign_v(const ot_assign *s);
+int64_t ot_assign_arc_count(const ot_assign *s);
+int64_t ot_assign_work(const ot_assign *s); /* bids + augmenting searches */
 
 #endif

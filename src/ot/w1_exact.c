@@ -1,9 +1,10 @@
 /* w1_exact.c — exact discrete optimal transport (wk_w1_exact).
  *
  * Network simplex (network_simplex.c) on a sparse arc set that grows by column generation:
- *  1. start from the north-west-corner staircase of both clouds sorted along their
- *     widest coordinate (optimal already in 1-D), plus every point's k nearest neighbours on
- *     the other side (optimal transport moves mass mostly between near points);
+ *  1. take as arcs every point's k nearest neighbours on the other side (optimal transport
+ *     moves mass mostly between near points) plus the north-west-corner staircase of both
+ *     clouds sorted along their widest coordinate (a feasible plan, optimal in 1-D), and start
+ *     from LEMON's artificial star basis;
  *  2. solve on those arcs; then price every pair (i, j) against the potentials, computing costs
  *     on the fly in row blocks (or from a bounded float cache for high-d clouds), and add the
  *     most violated arcs of each row; repeat until no pair has negative reduced cost.
@@ -12,7 +13,11 @@
  * is the "shielding"/column-generation idea of Schmitzer (2016) and of Gottschlich & Schuhmacher
  * (2014) with the plain simplex of LEMON/POT as the inner solver.
  * With uniform weights the masses are scaled to integers (m per a-point, n per b-point), so
- * the simplex flows are exact and the n = m case is the assignment problem. */
+ * the simplex flows are exact and the n = m case is the assignment problem: there (and low
+ * dimension) the inner solver is the auction + Hungarian assignment solver of assignment.c
+ * instead, many times faster on shifted 2-D clouds, with the same pricing loop and certificate.
+ * For low-dimensional Euclidean costs the candidates come from grid searches (knn_grid.c) and
+ * the pricing pass skips far cells (price_cells.c). */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -35,19 +40,6 @@ static int scan_rows(const ot_costs *e, row_visit_fn fn, void *ctx) {
     }
     wk_free(buf);
     return WK_OK;
-}
-
-/* Insert (v, j) into the ascending list of length k (only if smaller than its last). */
-static inline void topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {
-    if (!(v < vals[k - 1])) return;
-    int p = k - 1;
-    while (p > 0 && vals[p - 1] > v) {
-        vals[p] = vals[p - 1];
-        idx[p] = idx[p - 1];
-        p--;
-    }
-    vals[p] = v;
-    idx[p] = j;
 }
 
 typedef struct knn_ctx {
@@ -75,8 +67,8 @@ static void knn_row(void *vctx, int64_t i, const double *row, int tid) {
     for (int64_t j = 0; j < m; j++) {
         double v = row[j];
         if (v > mx) mx = v;
-        topk_insert(vals, rj, k, v, (int32_t)j);
-        topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
+        ot_topk_insert(vals, rj, k, v, (int32_t)j);
+        ot_topk_insert(cv + j * k, ci + j * k, k, v, (int32_t)i);
     }
     c->row_max[i] = mx;
 }
@@ -108,19 +100,25 @@ static void price_row(void *vctx, int64_t i, const double *row, int tid) {
         double v = row[j] + pi_i - pib[j];
         if (v >= -tol && !approx) continue;
         if (!approx) {
-            topk_insert(vals, cj, k, v, (int32_t)j);
+            ot_topk_insert(vals, cj, k, v, (int32_t)j);
             continue;
         }
         double margin = ot_cost_margin(e, row[j]);
         if (v < -tol - margin) {
-            topk_insert(vals, cj, k, v, (int32_t)j);
+            ot_topk_insert(vals, cj, k, v, (int32_t)j);
         } else if (v < -tol + margin && cj[k - 1] < 0) {
             /* ambiguous under the approximation: decide with the exact cost */
             double ve = ot_pair_cost(e, i, j) + pi_i - pib[j];
-            if (ve < -tol) topk_insert(vals, cj, k, ve, (int32_t)j);
+            if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
         }
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
+}
+
+static int price_all(price_ctx *c) {
+    if (!c->e->use_gemm && c->e->kind != WK_COST_MINKOWSKI && c->e->dim <= 64)
+        return ot_price_cells(c->e, c->pi, c->tol, c->k, c->cand_j, c->cand_c);
+    return scan_rows(c->e, price_row, c);
 }
 
 /* ---- sorting along one coordinate (the start tree's order) ---- */
@@ -176,15 +174,127 @@ static int widest_coordinate(const ot_cloud *a, const ot_cloud *b) {
 typedef struct exact_state {
     ot_cloud A, B;
     ot_costs costs;
-    ot_simplex *s;
+    ot_simplex *s;   /* the general solver ... */
+    ot_assign *as;   /* ... or the assignment solver (n = m, uniform) */
     double *supply, *demand;
     int64_t *order_a, *order_b;
     int32_t *cand_j, *col_i, *row_j;
     double *cand_c, *col_v, *row_max;
 } exact_state;
 
+/* Add arc i -> j to whichever solver runs; 1 added, 0 present, <0 out of memory. */
+static int add_arc(exact_state *st, int32_t i, int32_t j, double cost) {
+    return st->as ? ot_assign_add_arc(st->as, i, j, cost) : ot_simplex_add_arc(st->s, i, j, cost);
+}
+
+/* Candidates: k nearest neighbours, and for low-d clouds whose means differ also the k nearest
+ * after translating b onto a's mean — when one cloud is a shifted copy of the other, optimal
+ * transport moves points by about that shift, far beyond their plain nearest neighbours. */
+static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cmax);
+
+/* delta = mean(b) - mean(a) (weighted); returns |delta|^2. */
+static double mean_shift(const exact_state *st, double *delta) {
+    const int d = st->A.dim;
+    double shift2 = 0;
+    for (int c = 0; c < d; c++) {
+        double ma = 0, mb = 0;
+        for (int64_t i = 0; i < st->A.n; i++) ma += st->A.w[i] * st->A.x[i * d + c];
+        for (int64_t j = 0; j < st->B.n; j++) mb += st->B.w[j] * st->B.x[j * d + c];
+        delta[c] = mb - ma;
+        shift2 += delta[c] * delta[c];
+    }
+    return shift2;
+}
+
+/* Low-dimensional Euclidean-type costs: the same candidates from grid searches (knn_grid.c),
+ * O((n + m) k) instead of n×m scans; cmax is then a bound (the joint bounding box's diagonal). */
+enum { GRID_MAX_DIM = 4 };
+
+static int add_grid_arcs(exact_state *st, int k, const double *delta, double *cmax) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const int d = st->A.dim;
+    double diag = 0;
+    for (int c = 0; c < d; c++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int64_t i = 0; i < n; i++) lo = fmin(lo, st->A.x[i * d + c]), hi = fmax(hi, st->A.x[i * d + c]);
+        for (int64_t j = 0; j < m; j++) lo = fmin(lo, st->B.x[j * d + c]), hi = fmax(hi, st->B.x[j * d + c]);
+        diag += (hi - lo) * (hi - lo);
+    }
+    *cmax = st->costs.kind == WK_COST_SQEUCLIDEAN ? diag : sqrt(diag);
+    const int kr = k < m ? k : (int)m, kc = k < n ? k : (int)n;
+    int32_t *idx = wk_malloc((size_t)((n > m ? n : m) * k) * sizeof(int32_t));
+    double neg[64];
+    if (!idx) return WK_ENOMEM;
+    for (int c = 0; c < d && delta; c++) neg[c] = -delta[c];
+    int rc = WK_OK;
+    for (int pass = 0; pass < (delta ? 2 : 1) && !rc; pass++) {
+        /* rows: each a's nearest b (after moving a by +delta on the second pass) */
+        rc = ot_knn_grid(st->B.x, m, st->A.x, n, d, pass ? delta : NULL, kr, idx);
+        for (int64_t i = 0; i < n && !rc; i++)
+            for (int t = 0; t < kr; t++) {
+                int32_t j = idx[i * kr + t];
+                if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+            }
+        /* columns: each b's nearest a (b moved by -delta) */
+        if (!rc) rc = ot_knn_grid(st->A.x, n, st->B.x, m, d, pass ? neg : NULL, kc, idx);
+        for (int64_t j = 0; j < m && !rc; j++)
+            for (int t = 0; t < kc; t++) {
+                int32_t i = idx[j * kc + t];
+                if (i >= 0 && add_arc(st, i, (int32_t)j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+            }
+    }
+    wk_free(idx);
+    return rc;
+}
+
+static int add_initial_arcs(exact_state *st, int k, double *cmax) {
+    const int d = st->A.dim;
+    const int euclid = !st->costs.use_gemm && st->costs.kind != WK_COST_MINKOWSKI;
+    double delta[64];
+    const int shifted = euclid && d <= 64 && mean_shift(st, delta) > 0;
+    if (euclid && d <= GRID_MAX_DIM) return add_grid_arcs(st, k, shifted ? delta : NULL, cmax);
+    int rc = add_knn_arcs(st, &st->costs, k, cmax);
+    if (rc || !shifted) return rc;
+    ot_cloud moved = st->B;
+    moved.x = wk_malloc((size_t)(st->B.n * d) * sizeof(float));
+    if (!moved.x) return WK_ENOMEM;
+    for (int64_t j = 0; j < st->B.n; j++)
+        for (int c = 0; c < d; c++) moved.x[j * d + c] = (float)(st->B.x[j * d + c] - delta[c]);
+    ot_costs shifted_costs;
+    double unused;
+    rc = ot_costs_init(&shifted_costs, &st->A, &moved, NULL, 0);
+    if (!rc) rc = add_knn_arcs(st, &shifted_costs, k, &unused);
+    ot_costs_free(&shifted_costs);
+    wk_free(moved.x);
+    return rc;
+}
+
+/* The north-west-corner staircase of both clouds sorted along one coordinate: a feasible plan
+ * (optimal in 1-D) whose n + m - 1 arcs guarantee the sparse problem is feasible. */
+static int add_northwest_arcs(exact_state *st) {
+    const int64_t n = st->A.n, m = st->B.n;
+    double total = 0;
+    for (int64_t i = 0; i < n; i++) total += st->supply[i];
+    const double tie = 1e-14 * total;
+    int64_t ia = 0, ib = 0;
+    double ra = st->supply[st->order_a[0]], rb = st->demand[st->order_b[0]];
+    for (;;) {
+        int32_t i = (int32_t)st->order_a[ia], j = (int32_t)st->order_b[ib];
+        if (add_arc(st, i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
+        if (ia == n - 1 && ib == m - 1) return WK_OK;
+        if ((ra - rb <= tie && ia < n - 1) || ib == m - 1) {
+            rb = rb > ra ? rb - ra : 0;
+            ra = st->supply[st->order_a[++ia]];
+        } else {
+            ra = ra > rb ? ra - rb : 0;
+            rb = st->demand[st->order_b[++ib]];
+        }
+    }
+}
+
 static void exact_state_free(exact_state *st) {
     ot_simplex_free(st->s);
+    ot_assign_free(st->as);
     ot_costs_free(&st->costs);
     void *ptrs[] = {st->supply, st->demand, st->order_a, st->order_b, st->cand_j,
                     st->col_i,  st->row_j,  st->cand_c,  st->col_v,   st->row_max};
@@ -193,12 +303,19 @@ static void exact_state_free(exact_state *st) {
     ot_cloud_free(&st->B);
 }
 
-static int add_initial_arcs(exact_state *st, int k, double *cmax) {
+/* Add every point's k nearest neighbours on the other side, the distances being those of the
+ * engine `scan` (the real costs, or those after aligning the clouds' means); arcs get their
+ * exact real costs. *cmax: largest scanned cost. */
+static int add_knn_arcs(exact_state *st, const ot_costs *scan, int k, double *cmax) {
     const int64_t n = st->A.n, m = st->B.n;
     const int T = omp_get_max_threads();
     if (k > m) k = (int)m;
     int kc = k > (int)n ? (int)n : k;
-    knn_ctx c = {&st->costs, k, NULL, NULL, NULL, NULL};
+    knn_ctx c = {scan, k, NULL, NULL, NULL, NULL};
+    wk_free(st->row_j);
+    wk_free(st->col_v);
+    wk_free(st->col_i);
+    wk_free(st->row_max);
     st->row_j = c.row_j = wk_malloc((size_t)(n * k) * sizeof(int32_t));
     st->col_v = c.col_v = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(double));
     st->col_i = c.col_i = wk_malloc((size_t)((int64_t)T * m * k) * sizeof(int32_t));
@@ -208,14 +325,14 @@ static int add_initial_arcs(exact_state *st, int k, double *cmax) {
         c.col_v[t] = INFINITY;
         c.col_i[t] = -1;
     }
-    int rc = scan_rows(&st->costs, knn_row, &c);
+    int rc = scan_rows(scan, knn_row, &c);
     if (rc) return rc;
     *cmax = 0;
     for (int64_t i = 0; i < n; i++) {
         if (c.row_max[i] > *cmax) *cmax = c.row_max[i];
         for (int t = 0; t < k; t++) {
             int32_t j = c.row_j[i * k + t];
-            if (j >= 0 && ot_simplex_add_arc(st->s, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
+            if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
         }
     }
     /* merge the per-thread column lists */
@@ -229,23 +346,49 @@ static int add_initial_arcs(exact_state *st, int k, double *cmax) {
         for (int th = 0; th < T; th++)
             for (int t = 0; t < k; t++) {
                 int64_t o = ((int64_t)th * m + j) * k + t;
-                if (c.col_i[o] >= 0) topk_insert(vals, idx, kc, c.col_v[o], c.col_i[o]);
+                if (c.col_i[o] >= 0) ot_topk_insert(vals, idx, kc, c.col_v[o], c.col_i[o]);
             }
         for (int t = 0; t < kc; t++)
-            if (idx[t] >= 0 && ot_simplex_add_arc(st->s, idx[t], (int32_t)j, ot_pair_cost(&st->costs, idx[t], j)) < 0)
+            if (idx[t] >= 0 && add_arc(st, idx[t], (int32_t)j, ot_pair_cost(&st->costs, idx[t], j)) < 0)
                 return WK_ENOMEM;
     }
     return WK_OK;
 }
 
-static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, wk_ot_result *res) {
+/* The solver's primal (i, j, flow, cost) entries, written when the arrays are non-NULL;
+ * returns their count. The assignment's flows are 1 per matched row. */
+static int64_t solution_entries(const exact_state *st, int32_t *ii, int32_t *jj, double *fl, double *co) {
+    if (!st->as) return ot_simplex_flows(st->s, ii, jj, fl, co);
+    const int32_t *match = ot_assign_matching(st->as);
+    if (ii)
+        for (int64_t i = 0; i < st->A.n; i++) {
+            ii[i] = (int32_t)i;
+            jj[i] = match[i];
+            fl[i] = 1;
+            co[i] = ot_pair_cost(&st->costs, i, match[i]);
+        }
+    return st->A.n;
+}
+
+/* LEMON-sign potentials (reduced cost c + pi_i - pi_{n+j}) of whichever solver ran; the
+ * assignment's are written into buf [n + m]. */
+static const double *solution_potentials(const exact_state *st, double *buf) {
+    if (!st->as) return ot_simplex_potentials(st->s);
+    const double *u = ot_assign_u(st->as), *v = ot_assign_v(st->as);
+    for (int64_t i = 0; i < st->A.n; i++) buf[i] = -u[i];
+    for (int64_t j = 0; j < st->B.n; j++) buf[st->A.n + j] = v[j];
+    return buf;
+}
+
+static int fill_result(exact_state *st, double scale, const double *pi, const wk_ot_options *opt,
+                       wk_ot_result *res) {
     const int64_t n = st->A.n, m = st->B.n;
-    int64_t cnt = ot_simplex_flows(st->s, NULL, NULL, NULL, NULL);
+    int64_t cnt = solution_entries(st, NULL, NULL, NULL, NULL);
     int32_t *ii = wk_malloc((size_t)cnt * sizeof(int32_t)), *jj = wk_malloc((size_t)cnt * sizeof(int32_t));
     double *fl = wk_malloc((size_t)cnt * sizeof(double)), *co = wk_malloc((size_t)cnt * sizeof(double));
     int rc = ii && jj && fl && co ? WK_OK : WK_ENOMEM;
     if (!rc) {
-        ot_simplex_flows(st->s, ii, jj, fl, co);
+        solution_entries(st, ii, jj, fl, co);
         double v = 0;
         for (int64_t t = 0; t < cnt; t++) v += fl[t] * co[t];
         res->value = v * scale;
@@ -267,8 +410,9 @@ static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, 
     wk_free(fl);
     wk_free(co);
     if (rc || !opt->want_duals) return rc;
-    /* u_i = -pi_i, v_j = pi_j; points dropped for zero mass get the tightest feasible u/v */
-    const double *pi = ot_simplex_potentials(st->s);
+    /* u_i = -pi_i, v_j = pi_j (u_i + v_j <= c_ij; for the assignment these are its own duals:
+     * with masses 1/n, sum u/n + sum v/n = cost/n = value); points dropped for zero mass get
+     * no dual (NaN) */
     res->u = wk_malloc((size_t)st->A.n_orig * sizeof(double));
     res->v = wk_malloc((size_t)st->B.n_orig * sizeof(double));
     if (!res->u || !res->v) return WK_ENOMEM;
@@ -279,14 +423,14 @@ static int fill_result(exact_state *st, double scale, const wk_ot_options *opt, 
     return WK_OK;
 }
 
-int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
-                const wk_ot_options *opt_in, wk_ot_result *res) {
-    if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
-    memset(res, 0, sizeof *res);
-    wk_ot_options opt;
-    if (opt_in) opt = *opt_in;
-    else wk_ot_options_default(&opt);
-    if (opt.threads > 0) wk_set_threads(opt.threads);
+/* Which solver: the assignment one for n = m uniform clouds of low dimension, where the
+ * simplex's degenerate pivots dominate; in high dimension the all-pairs cost pass dominates
+ * either way and the simplex path (with its float cost cache) is kept. */
+enum { ASSIGN_MAX_DIM = 16 };
+
+static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign) {
+    wk_ot_options opt = *opt_in;
     exact_state st;
     memset(&st, 0, sizeof st);
     int rc = ot_prepare(&st.A, &st.B, a, wa, b, wb, &opt);
@@ -296,8 +440,17 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
     }
-    const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 8;
-    const int kp = 4; /* arcs added per row and pricing round */
+    const int square_uniform = st.A.uniform && st.B.uniform && n == m;
+    if (use_assign < 0)
+        use_assign = opt.exact_solver == WK_EXACT_ASSIGNMENT ||
+                     (opt.exact_solver == WK_EXACT_AUTO && square_uniform && st.A.dim <= ASSIGN_MAX_DIM);
+    if (use_assign && !square_uniform) {
+        exact_state_free(&st);
+        return wk_errorf(WK_EINVAL, "wk_w1_exact: the assignment solver needs uniform weights and n = m (n %lld, m %lld)",
+                         (long long)n, (long long)m);
+    }
+    const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 16;
+    const int kp = opt.knn > 0 ? k : 16; /* arcs added per row and pricing round */
     double scale = 1;
     st.supply = wk_malloc((size_t)n * sizeof(double));
     st.demand = wk_malloc((size_t)m * sizeof(double));
@@ -305,8 +458,11 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
     st.order_b = wk_malloc((size_t)m * sizeof(int64_t));
     st.cand_j = wk_malloc((size_t)(n * kp) * sizeof(int32_t));
     st.cand_c = wk_malloc((size_t)(n * kp) * sizeof(double));
-    st.s = ot_simplex_new(n, m, (n + m) * (2 * k + 2));
-    if (!st.supply || !st.demand || !st.order_a || !st.order_b || !st.cand_j || !st.cand_c || !st.s) {
+    double *pibuf = use_assign ? wk_malloc((size_t)(n + m) * sizeof(double)) : NULL;
+    if (use_assign) st.as = ot_assign_new(n);
+    else st.s = ot_simplex_new(n, m, (n + m) * (2 * k + 2));
+    if (!st.supply || !st.demand || !st.order_a || !st.order_b || !st.cand_j || !st.cand_c ||
+        !(use_assign ? st.as && pibuf : st.s != NULL)) {
         rc = WK_ENOMEM;
         goto done;
     }
@@ -319,44 +475,85 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
         memcpy(st.supply, st.A.w, (size_t)n * sizeof(double));
         memcpy(st.demand, st.B.w, (size_t)m * sizeof(double));
     }
+    if (use_assign) scale = 1.0 / (double)n; /* unit flows on a matching */
     if ((rc = ot_costs_init(&st.costs, &st.A, &st.B, &opt, 1)) != 0) goto done;
     int coord = widest_coordinate(&st.A, &st.B);
     if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
         goto done;
-    if ((rc = ot_simplex_start_northwest(st.s, st.supply, st.demand, st.order_a, st.order_b, &st.costs)) != 0)
-        goto done;
     double cmax = 0;
     if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
+    /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
+    if ((rc = add_northwest_arcs(&st)) != 0) goto done;
+    if (!use_assign && (rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c};
     for (;;) {
-        if ((rc = ot_simplex_solve(st.s, tol, opt.max_pivots)) != 0) goto done;
-        pc.pi = ot_simplex_potentials(st.s);
-        if ((rc = scan_rows(&st.costs, price_row, &pc)) != 0) goto done;
+        rc = use_assign ? ot_assign_solve(st.as, cmax) : ot_simplex_solve(st.s, tol, opt.max_pivots);
+        if (rc) goto done;
+        pc.pi = solution_potentials(&st, pibuf);
+        if ((rc = price_all(&pc)) != 0) goto done;
         res->rounds++;
         int64_t added = 0;
         for (int64_t i = 0; i < n; i++)
             for (int t = 0; t < kp; t++) {
                 int32_t j = st.cand_j[i * kp + t];
                 if (j < 0) break;
-                int r = ot_simplex_add_arc(st.s, (int32_t)i, j, st.cand_c[i * kp + t]);
+                int r = add_arc(&st, (int32_t)i, j, st.cand_c[i * kp + t]);
                 if (r < 0) {
                     rc = WK_ENOMEM;
                     goto done;
                 }
                 added += r;
             }
+        /* the assignment queues arcs: count only those it did not hold (a pair re-proposed by
+         * rounding must not loop forever) */
+        if (use_assign && (added = ot_assign_commit(st.as)) < 0) {
+            rc = (int)added;
+            goto done;
+        }
         if (added == 0) break;
     }
-    res->iterations = ot_simplex_pivots(st.s);
-    res->arcs = ot_simplex_arc_count(st.s);
-    rc = fill_result(&st, scale, &opt, res);
+    if (use_assign) {
+        /* a merge may have released a row even when no arc was new: match it again */
+        if ((rc = ot_assign_solve(st.as, cmax)) != 0) goto done;
+        res->iterations = ot_assign_work(st.as);
+        res->arcs = ot_assign_arc_count(st.as);
+    } else {
+        double total = 0;
+        for (int64_t i = 0; i < n; i++) total += st.supply[i];
+        if (ot_simplex_artificial_flow(st.s) > 1e-9 * total) {
+            rc = wk_errorf(WK_EINVAL, "wk_w1_exact: internal error: no feasible plan found");
+            goto done;
+        }
+        res->iterations = ot_simplex_pivots(st.s);
+        res->arcs = ot_simplex_arc_count(st.s);
+    }
+    rc = fill_result(&st, scale, solution_potentials(&st, pibuf), &opt, res);
 done:
     if (rc) {
         wk_ot_result_free(res);
         if (rc == WK_ENOMEM) wk_error_context(rc, "wk_w1_exact (n = %lld, m = %lld)", (long long)n, (long long)m);
     }
+    wk_free(pibuf);
     exact_state_free(&st);
+    return rc;
+}
+
+int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                const wk_ot_options *opt_in, wk_ot_result *res) {
+    if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
+    memset(res, 0, sizeof *res);
+    wk_ot_options opt;
+    if (opt_in) opt = *opt_in;
+    else wk_ot_options_default(&opt);
+    if (opt.threads > 0) wk_set_threads(opt.threads);
+    int rc = run_exact(a, wa, b, wb, &opt, res, -1);
+    if (rc == WK_EUNSUPPORTED && opt.exact_solver == WK_EXACT_AUTO) {
+        /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
+        wk_clear_error();
+        memset(res, 0, sizeof *res);
+        rc = run_exact(a, wa, b, wb, &opt, res, 0);
+    }
     return rc;
 }

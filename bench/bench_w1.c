@@ -1,0 +1,116 @@
+/* bench_w1.c — times wk_w1_exact on the issue's sizes (uniform weights, standard normal
+ * clouds, b shifted by 0.5) and writes each pair of clouds as float32 NPY so the peer script
+ * (bench/peers/pot_w1.py) times POT on identical data.
+ *
+ *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--solver auto|simplex|assignment]
+ *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
+ * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "wgankit/error.h"
+#include "wgankit/ot.h"
+#include "wgankit/rng.h"
+#include "wgankit/tensor.h"
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* float32 [n, d] NPY v1 (a local writer: the library's writer belongs to the io module). */
+static int save_npy(const char *path, const wk_tensor *t) {
+    char dict[128];
+    int len = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%lld, %lld), }",
+                       (long long)t->shape[0], (long long)t->shape[1]);
+    int total = 10 + len + 1, pad = (64 - total % 64) % 64, hl = len + pad + 1;
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 255), (unsigned char)(hl >> 8)};
+    fwrite(pre, 1, 10, f);
+    fwrite(dict, 1, (size_t)len, f);
+    for (int i = 0; i < pad; i++) fputc(' ', f);
+    fputc('\n', f);
+    fwrite(t->data, sizeof(float), (size_t)t->numel, f);
+    return fclose(f);
+}
+
+int main(int argc, char **argv) {
+    wk_ot_options opt;
+    wk_ot_options_default(&opt);
+    const char *out = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = argv[++i];
+        else if (!strcmp(argv[i], "--knn") && i + 1 < argc) opt.knn = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
+            const char *v = argv[++i];
+            opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
+        }
+        else {
+            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment]\n");
+            return 2;
+        }
+    }
+    FILE *csv = NULL;
+    if (out) {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/results.csv", out);
+        csv = fopen(p, "w");
+        if (!csv) {
+            fprintf(stderr, "bench_w1: cannot write %s\n", p);
+            return 1;
+        }
+        fprintf(csv, "n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs\n");
+    }
+    printf("%8s %5s %16s %9s %9s %9s %6s\n", "n", "d", "W1", "seconds", "peak_MiB", "pivots", "rounds");
+    char *list = strdup(cases);
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+        long long n, d;
+        if (sscanf(tok, "%lld:%lld", &n, &d) != 2 || n < 1 || d < 1) {
+            fprintf(stderr, "bench_w1: bad case '%s' (n:d)\n", tok);
+            return 2;
+        }
+        wk_tensor a, b;
+        int64_t shape[2] = {n, d};
+        wk_tensor_alloc(&a, 2, shape);
+        wk_tensor_alloc(&b, 2, shape);
+        wk_rng r;
+        wk_rng_seed(&r, (uint64_t)(n * 1000 + d));
+        wk_rng_fill_normal(&r, a.data, a.numel, 0, 1);
+        wk_rng_fill_normal(&r, b.data, b.numel, 0.5f, 1);
+        if (out) {
+            char p[1024];
+            snprintf(p, sizeof p, "%s/a_%lld_%lld.npy", out, n, d);
+            save_npy(p, &a);
+            snprintf(p, sizeof p, "%s/b_%lld_%lld.npy", out, n, d);
+            save_npy(p, &b);
+        }
+        wk_ot_result res;
+        double t0 = now_s();
+        int rc = wk_w1_exact(&a, NULL, &b, NULL, &opt, &res);
+        double dt = now_s() - t0;
+        if (rc) {
+            fprintf(stderr, "bench_w1: n %lld d %lld: %s\n", n, d, wk_last_error());
+            return 1;
+        }
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        double peak = (double)ru.ru_maxrss / 1024.0;
+        printf("%8lld %5lld %16.10f %9.3f %9.1f %9lld %6d\n", n, d, res.value, dt, peak, (long long)res.iterations,
+               res.rounds);
+        fflush(stdout);
+        if (csv) fprintf(csv, "%lld,%lld,%.17g,%.6f,%.1f,%lld,%d,%lld\n", n, d, res.value, dt, peak,
+                         (long long)res.iterations, res.rounds, (long long)res.arcs);
+        wk_ot_result_free(&res);
+        wk_tensor_free(&a);
+        wk_tensor_free(&b);
+    }
+    free(list);
+    if (csv) fclose(csv);
+    return 0;
+}

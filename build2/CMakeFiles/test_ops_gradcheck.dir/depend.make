@@ -1,0 +1,2 @@
+# Empty dependencies file for test_ops_gradcheck.
+# This may be replaced when dependencies are built.

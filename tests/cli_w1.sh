@@ -1,0 +1,62 @@
+#!/bin/bash
+# cli_w1.sh — `wgankit w1` end to end: value on a fixture equals POT's, every method runs,
+# --json fields, and bad input (missing/truncated/empty files, NaN, dimension mismatch, bad
+# weights, unknown flags) exits 2 with a message naming the file and the problem.
+set -u
+CLI=$1
+FX=tests/fixtures/ot
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() { # description, then a command that must succeed
+    local what=$1; shift
+    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi
+}
+expect_exit2() { # description, needle, command...
+    local what=$1 needle=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
+    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
+}
+close() { /usr/bin/env awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= r * (b < 0 ? -b : b) + 1e-12) }'; }
+
+want=$(awk -F, '$1 == 8 { print $9 }' $FX/cases.csv)
+got=$("$CLI" w1 $FX/c08_a.npy $FX/c08_b.npy --weights-a $FX/c08_wa.npy --weights-b $FX/c08_wb.npy)
+check "exact value = ot.emd2 ($got vs $want)" close "$got" "$want" 1e-6
+json=$("$CLI" w1 $FX/c07_a.npy $FX/c07_b.npy --json)
+check "--json has method, sizes, value, time" bash -c "echo '$json' | grep -q '\"method\": \"exact\", \"cost\": \"euclidean\", \"n\": 300, \"m\": 300, \"d\": 2' && echo '$json' | grep -q seconds"
+for m in 1d sliced sinkhorn; do
+    src=$FX/c05_a.npy; dst=$FX/c05_b.npy
+    out=$("$CLI" w1 $src $dst --method $m --projections 50 --eps 0.05 --json 2>&1)
+    check "--method $m runs" bash -c "echo '$out' | grep -q '\"method\": \"$m\"'"
+done
+exact1=$("$CLI" w1 $FX/c05_a.npy $FX/c05_b.npy)
+oned=$("$CLI" w1 $FX/c05_a.npy $FX/c05_b.npy --method 1d)
+check "1d = exact in 1-D" close "$oned" "$exact1" 1e-9
+# CSV input and the same value
+printf 'x,y\n0,0\n1,0\n' >"$T/a.csv"
+printf '0 1\n1 1\n' >"$T/b.csv"
+got=$("$CLI" w1 "$T/a.csv" "$T/b.csv")
+check "csv input ($got)" close "$got" 1 1e-12
+check "--help" bash -c "'$CLI' w1 --help | grep -q -- --projections"
+
+printf 'x,y\n0,0,1\n' >"$T/bad3.csv"
+expect_exit2 "dimension mismatch" "dimension" "$CLI" w1 "$T/a.csv" "$T/bad3.csv"
+printf '0,0\nnan,1\n' >"$T/nan.csv"
+expect_exit2 "NaN names file and line" "nan.csv: line 2" "$CLI" w1 "$T/a.csv" "$T/nan.csv"
+: >"$T/empty.npy"
+expect_exit2 "empty file" "empty.npy: file is empty" "$CLI" w1 "$T/empty.npy" "$T/a.csv"
+head -c 30 $FX/c07_a.npy >"$T/trunc.npy"
+expect_exit2 "truncated NPY header" "trunc.npy: NPY header is truncated" "$CLI" w1 "$T/trunc.npy" "$T/a.csv"
+expect_exit2 "missing file" "nothere.npy: cannot open" "$CLI" w1 "$T/nothere.npy" "$T/a.csv"
+printf '0.5\n-0.5\n' >"$T/wneg.csv"
+expect_exit2 "negative weight" "wneg.csv: weight 1 is negative" "$CLI" w1 "$T/a.csv" "$T/b.csv" --weights-a "$T/wneg.csv"
+printf '0.5\n0.7\n' >"$T/wsum.csv"
+expect_exit2 "weights not normalised" "wsum.csv: weights sum to" "$CLI" w1 "$T/a.csv" "$T/b.csv" --weights-b "$T/wsum.csv"
+printf '0.5\n0.2\n0.3\n' >"$T/wlen.csv"
+expect_exit2 "weights count" "wlen.csv: 3 weights for 2 points" "$CLI" w1 "$T/a.csv" "$T/b.csv" --weights-b "$T/wlen.csv"
+expect_exit2 "unknown method" "--method" "$CLI" w1 "$T/a.csv" "$T/b.csv" --method magic
+expect_exit2 "unknown flag" "unknown flag" "$CLI" w1 "$T/a.csv" "$T/b.csv" --frobnicate
+expect_exit2 "one file" "two point-cloud files" "$CLI" w1 "$T/a.csv"
+exit $fail

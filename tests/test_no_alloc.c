@@ -1,0 +1,172 @@
+/* test_no_alloc.c — after the first training step, a step allocates nothing from the heap:
+ * every node, gradient buffer and scratch area comes from the graph's arena, which
+ * wk_graph_reset rewinds. Counted through the library's allocator hook (wk_alloc_count),
+ * on a WGAN-GP critic step (three forward passes, double backprop, Adam) for a ReLU and a
+ * GroupSort critic, and on a DCGAN generator+critic step with batch norm and convolutions.
+ * The same for every Lipschitz method (projections, spectral-norm power steps, penalties).
+ * Also: the same seed gives bit-identical weights (two runs with 2 threads). */
+#include "check.h"
+#include "wgankit/lipschitz.h"
+#include "wgankit/nn.h"
+#include "wgankit/optim.h"
+
+#include <string.h>
+
+static float alpha[64];
+
+/* One critic step; with L, the Lipschitz method's penalty and projection, else WGAN-GP. */
+static int critic_step(wk_graph *g, wk_model *D, wk_optimizer *o, wk_rng *r, int batch, int dim, wk_lipschitz *L) {
+    wk_graph_reset(g);
+    wk_var *real = wk_input_empty(g, 2, (int64_t[]){batch, dim}, 0), *fake = wk_input_empty(g, 2, (int64_t[]){batch, dim}, 0);
+    if (!real || !fake) return WK_ENOMEM;
+    wk_rng_fill_normal(r, wk_input_data(real), batch * dim, 0, 1);
+    wk_rng_fill_normal(r, wk_input_data(fake), batch * dim, 1, 1);
+    wk_rng_fill_uniform(r, alpha, batch, 0, 1);
+    wk_var *pen = L ? wk_lipschitz_penalty(L, g, real, fake, r) : wk_gradient_penalty(g, D, real, fake, alpha, 0.1f, 0);
+    wk_var *loss = wk_add(g, wk_sub(g, wk_mean(g, wk_model_forward(D, g, fake, 1), WK_ALL_AXES, 0),
+                                    wk_mean(g, wk_model_forward(D, g, real, 1), WK_ALL_AXES, 0)),
+                          pen);
+    if (!loss) return wk_graph_status(g);
+    wk_optim_zero_grad(o);
+    int rc = wk_backward(g, loss);
+    if (rc || (rc = wk_optim_step(o))) return rc;
+    return L ? wk_lipschitz_after_step(L) : WK_OK;
+}
+
+/* A critic, its optimizer, graph and generator: what a training loop holds. */
+typedef struct {
+    wk_model D;
+    wk_optimizer o;
+    wk_graph *g;
+    wk_rng r;
+    wk_lipschitz *L; /* NULL: WGAN-GP */
+} critic_run;
+
+static void run_init(critic_run *cr, wk_activation act, uint64_t seed) {
+    wk_rng_seed(&cr->r, seed);
+    wk_model_init(&cr->D);
+    wk_mlp_spec s = {.in = 2, .out = 1, .depth = 3, .width = 64, .act = act, .act_param = 2, .bias = 1};
+    REQUIRE(wk_build_mlp(&cr->D, &s) == WK_OK, "mlp");
+    wk_model_init_default(&cr->D, &cr->r);
+    wk_optim_config c = wk_optim_defaults(WK_OPT_ADAM, 1e-3f);
+    REQUIRE(wk_optim_init(&cr->o, &c, cr->D.params, cr->D.n_params) == WK_OK, "adam");
+    cr->g = wk_graph_new();
+    cr->L = NULL;
+}
+
+static void run_steps(critic_run *cr, int steps) {
+    for (int i = 0; i < steps; i++)
+        REQUIRE(critic_step(cr->g, &cr->D, &cr->o, &cr->r, 64, 2, cr->L) == WK_OK, "step: %s", wk_last_error());
+}
+
+static void run_free(critic_run *cr) {
+    wk_graph_free(cr->g);
+    wk_optim_free(&cr->o);
+    wk_model_free(&cr->D);
+}
+
+static int same_weights(const wk_model *a, const wk_model *b) {
+    for (int i = 0; i < a->n_params; i++)
+        if (memcmp(a->params[i]->value.data, b->params[i]->value.data, (size_t)a->params[i]->value.numel * sizeof(float)))
+            return 0;
+    return 1;
+}
+
+static void check_deterministic(void) {
+    critic_run a, b, c;
+    run_init(&a, WK_ACT_RELU, 77);
+    run_init(&b, WK_ACT_RELU, 77);
+    run_init(&c, WK_ACT_RELU, 78);
+    run_steps(&a, 10);
+    run_steps(&b, 10);
+    run_steps(&c, 10);
+    CHECK(same_weights(&a.D, &b.D), "same seed, same weights bit for bit");
+    CHECK(!same_weights(&a.D, &c.D), "another seed gives other weights");
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+}
+
+static void check_critic(wk_activation act) {
+    critic_run cr;
+    run_init(&cr, act, 5);
+    run_steps(&cr, 1);
+    uint64_t before = wk_alloc_count();
+    run_steps(&cr, 20);
+    CHECK(wk_alloc_count() == before, "%s critic: %llu heap allocations in 20 steps after the first",
+          wk_activation_name(act), (unsigned long long)(wk_alloc_count() - before));
+    run_free(&cr);
+}
+
+/* Every Lipschitz method keeps its per-step work off the heap too. */
+static void check_lipschitz(wk_lip_method m, int reparam) {
+    critic_run cr;
+    run_init(&cr, m == WK_LIP_BJORCK || m == WK_LIP_BIAU ? WK_ACT_GROUPSORT : WK_ACT_RELU, 6);
+    wk_lipschitz L;
+    wk_lipschitz_config c = wk_lipschitz_defaults(m);
+    c.bjorck_reparam = reparam;
+    REQUIRE(wk_lipschitz_attach(&L, &c, &cr.D, &cr.r) == WK_OK, "attach: %s", wk_last_error());
+    cr.L = &L;
+    run_steps(&cr, 1);
+    uint64_t before = wk_alloc_count();
+    run_steps(&cr, 10);
+    CHECK(wk_alloc_count() == before, "%s%s: %llu heap allocations in 10 steps after the first", wk_lip_method_name(m),
+          reparam ? " (reparametrised)" : "", (unsigned long long)(wk_alloc_count() - before));
+    wk_lipschitz_free(&L);
+    run_free(&cr);
+}
+
+static int dcgan_step(wk_graph *g, wk_model *G, wk_model *D, wk_optimizer *og, wk_optimizer *od, wk_rng *r) {
+    wk_graph_reset(g);
+    wk_var *z = wk_input_empty(g, 2, (int64_t[]){8, 8}, 0), *x = wk_input_empty(g, 4, (int64_t[]){8, 1, 28, 28}, 0);
+    wk_rng_fill_normal(r, wk_input_data(z), 64, 0, 1);
+    wk_rng_fill_uniform(r, wk_input_data(x), 8 * 28 * 28, -1, 1);
+    wk_var *fake = wk_model_forward(G, g, z, 1);
+    wk_var *d_fake = wk_mean(g, wk_model_forward(D, g, fake, 1), WK_ALL_AXES, 0);
+    wk_var *loss_d = wk_sub(g, d_fake, wk_mean(g, wk_model_forward(D, g, x, 1), WK_ALL_AXES, 0));
+    if (!loss_d) return wk_graph_status(g);
+    wk_optim_zero_grad(od);
+    int rc = wk_backward(g, loss_d);
+    if (rc || (rc = wk_optim_step(od))) return rc;
+    wk_optim_zero_grad(og);
+    rc = wk_backward(g, wk_neg(g, d_fake));
+    return rc ? rc : wk_optim_step(og);
+}
+
+int main(void) {
+    wk_set_threads(2);
+    check_critic(WK_ACT_RELU);
+    check_critic(WK_ACT_GROUPSORT);
+    check_deterministic();
+    for (int m = WK_LIP_NONE; m <= WK_LIP_GP; m++) check_lipschitz((wk_lip_method)m, 0);
+    check_lipschitz(WK_LIP_BJORCK, 1);
+
+    wk_rng r;
+    wk_rng_seed(&r, 9);
+    wk_dcgan_spec s = {.image_size = 28, .channels = 1, .latent_dim = 8, .width = 4, .batch_norm = 1, .critic_norm = 1};
+    wk_model G, D;
+    wk_model_init(&G);
+    wk_model_init(&D);
+    REQUIRE(wk_build_dcgan_generator(&G, &s) == WK_OK && wk_build_dcgan_critic(&D, &s) == WK_OK, "dcgan");
+    wk_model_init_normal(&G, &r, 0.02f);
+    wk_model_init_normal(&D, &r, 0.02f);
+    wk_optimizer og, od;
+    wk_optim_config c = wk_optim_defaults(WK_OPT_ADAM, 2e-4f);
+    REQUIRE(wk_optim_init(&og, &c, G.params, G.n_params) == WK_OK && wk_optim_init(&od, &c, D.params, D.n_params) == WK_OK, "adam");
+    wk_graph *g = wk_graph_new();
+    REQUIRE(dcgan_step(g, &G, &D, &og, &od, &r) == WK_OK, "first dcgan step: %s", wk_last_error());
+    uint64_t before = wk_alloc_count();
+    for (int i = 0; i < 5; i++) REQUIRE(dcgan_step(g, &G, &D, &og, &od, &r) == WK_OK, "dcgan step: %s", wk_last_error());
+    CHECK(wk_alloc_count() == before, "dcgan: %llu heap allocations in 5 steps after the first",
+          (unsigned long long)(wk_alloc_count() - before));
+    /* and the counter does count: a new graph allocates */
+    wk_graph *g2 = wk_graph_new();
+    CHECK(wk_alloc_count() > before, "allocator hook counts allocations");
+    wk_graph_free(g2);
+    wk_graph_free(g);
+    wk_optim_free(&og);
+    wk_optim_free(&od);
+    wk_model_free(&G);
+    wk_model_free(&D);
+    return check_summary("test_no_alloc");
+}

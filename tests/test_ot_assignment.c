@@ -1,0 +1,178 @@
+/* test_ot_assignment.c — the assignment path of wk_w1_exact (n = m, uniform weights; auction +
+ * Hungarian finish, assignment.c) against the network-simplex path and scipy's
+ * linear_sum_assignment:
+ *  - random, shifted, integer-grid (many ties) and duplicated 2-D clouds, n = 1 and n = 2, the
+ *    squared-Euclidean cost and a 3-D case: both solvers forced, values equal to 1e-9;
+ *  - the plan is a permutation with mass 1/n, and the duals certify optimality over all pairs;
+ *  - the fixture cases with n = m uniform (incl. 784-D through the gemm pricing path) forced
+ *    through the assignment solver equal linear_sum_assignment / ot.emd2;
+ *  - forcing the assignment solver on non-uniform or n != m problems is an error. */
+#include <math.h>
+#include <string.h>
+
+#include "ot_test_util.h"
+#include "wgankit/rng.h"
+
+static double cost_of(const wk_tensor *a, int64_t i, const wk_tensor *b, int64_t j, wk_ot_cost kind) {
+    double s = 0;
+    for (int64_t k = 0; k < a->shape[1]; k++) {
+        double t = (double)a->data[i * a->shape[1] + k] - (double)b->data[j * b->shape[1] + k];
+        s += t * t;
+    }
+    return kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
+}
+
+static double solve(const wk_tensor *a, const wk_tensor *b, wk_exact_solver how, wk_ot_cost kind, wk_ot_result *r) {
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.cost = kind;
+    o.exact_solver = how;
+    o.want_plan = o.want_duals = 1;
+    int rc = wk_w1_exact(a, NULL, b, NULL, &o, r);
+    CHECK(rc == WK_OK, "solver %d: %s", (int)how, wk_last_error());
+    return rc ? NAN : r->value;
+}
+
+/* permutation plan with mass 1/n, plan cost = value, duals feasible on all pairs and tight */
+static void check_assignment(const char *what, const wk_tensor *a, const wk_tensor *b, wk_ot_cost kind,
+                             const wk_ot_result *r) {
+    const int64_t n = a->shape[0];
+    CHECK(r->plan_len == n, "%s: plan has %lld entries, want %lld", what, (long long)r->plan_len, (long long)n);
+    char *seen_i = calloc((size_t)n, 1), *seen_j = calloc((size_t)n, 1);
+    double pv = 0, dual = 0, worst = 0, cmax = 0;
+    int perm = 1;
+    for (int64_t t = 0; t < r->plan_len; t++) {
+        const wk_ot_triplet *p = &r->plan[t];
+        perm &= !seen_i[p->i] && !seen_j[p->j] && fabs(p->mass - 1.0 / (double)n) < 1e-15;
+        seen_i[p->i] = seen_j[p->j] = 1;
+        pv += p->mass * cost_of(a, p->i, b, p->j, kind);
+    }
+    CHECK(perm, "%s: plan is a permutation with mass 1/n", what);
+    CHECK_CLOSE(pv, r->value, 1e-12, 1e-14, "plan cost = value");
+    for (int64_t i = 0; i < n; i++) dual += (r->u[i] + r->v[i]) / (double)n;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double c = cost_of(a, i, b, j, kind);
+            cmax = c > cmax ? c : cmax;
+            double viol = r->u[i] + r->v[j] - c;
+            worst = viol > worst ? viol : worst;
+        }
+    CHECK(worst <= 1e-9 * (cmax > 1 ? cmax : 1), "%s: duals infeasible by %g", what, worst);
+    CHECK_CLOSE(dual, r->value, 1e-9, 1e-12, "strong duality");
+    free(seen_i);
+    free(seen_j);
+}
+
+static void compare(const char *what, const wk_tensor *a, const wk_tensor *b, wk_ot_cost kind) {
+    wk_ot_result ra, rs;
+    double va = solve(a, b, WK_EXACT_ASSIGNMENT, kind, &ra), vs = solve(a, b, WK_EXACT_SIMPLEX, kind, &rs);
+    CHECK_CLOSE(va, vs, 1e-9, 1e-14, what);
+    if (!isnan(va)) check_assignment(what, a, b, kind, &ra);
+    wk_ot_result_free(&ra);
+    wk_ot_result_free(&rs);
+}
+
+static void cloud(wk_tensor *t, int64_t n, int64_t d, uint64_t seed, float shift) {
+    int64_t shape[2] = {n, d};
+    REQUIRE(wk_tensor_alloc(t, 2, shape) == WK_OK, "alloc");
+    wk_rng r;
+    wk_rng_seed(&r, seed);
+    wk_rng_fill_normal(&r, t->data, n * d, shift, 1);
+}
+
+static void test_against_simplex(void) {
+    static const struct {
+        const char *what;
+        int64_t n, d;
+        float shift;
+        int kind; /* 0 normal, 1 integer grid (ties), 2 duplicates */
+        wk_ot_cost cost;
+    } cases[] = {
+        {"n = 1", 1, 2, 0.5f, 0, WK_COST_EUCLIDEAN},
+        {"n = 2", 2, 2, 0.5f, 0, WK_COST_EUCLIDEAN},
+        {"shifted 2-D", 400, 2, 0.5f, 0, WK_COST_EUCLIDEAN},
+        {"same law 2-D", 300, 2, 0.0f, 0, WK_COST_EUCLIDEAN},
+        {"integer grid (ties)", 200, 2, 0.0f, 1, WK_COST_EUCLIDEAN},
+        {"duplicated points", 240, 2, 0.3f, 2, WK_COST_EUCLIDEAN},
+        {"identical clouds", 150, 2, 0.0f, 3, WK_COST_EUCLIDEAN},
+        {"squared euclidean", 300, 2, 0.5f, 0, WK_COST_SQEUCLIDEAN},
+        {"3-D", 300, 3, 0.5f, 0, WK_COST_EUCLIDEAN},
+        {"1-D", 200, 1, 0.5f, 0, WK_COST_EUCLIDEAN},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        wk_tensor a, b;
+        cloud(&a, cases[c].n, cases[c].d, 10 + c, 0);
+        cloud(&b, cases[c].n, cases[c].d, 100 + c, cases[c].shift);
+        const int64_t nd = a.numel;
+        if (cases[c].kind == 1)
+            for (int64_t t = 0; t < nd; t++) {
+                a.data[t] = roundf(a.data[t] * 1.5f);
+                b.data[t] = roundf(b.data[t] * 1.5f);
+            }
+        if (cases[c].kind == 2) /* every point four times */
+            for (int64_t t = 0; t < nd; t++) {
+                a.data[t] = a.data[t % (nd / 4)];
+                b.data[t] = b.data[t % (nd / 4)];
+            }
+        if (cases[c].kind == 3) memcpy(b.data, a.data, (size_t)nd * sizeof(float));
+        compare(cases[c].what, &a, &b, cases[c].cost);
+        wk_tensor_free(&a);
+        wk_tensor_free(&b);
+    }
+}
+
+static void test_fixtures(void) {
+    FILE *f = fopen(OT_FIXTURES "cases.csv", "r");
+    REQUIRE(f, "cannot open " OT_FIXTURES "cases.csv");
+    char line[1024];
+    REQUIRE(fgets(line, sizeof line, f), "empty cases.csv");
+    int used = 0;
+    while (fgets(line, sizeof line, f)) {
+        int id;
+        long long n, m, d;
+        char fa[64], fb[64], fwa[64], fwb[64], se[64], sl[64];
+        if (sscanf(line, "%d,%lld,%lld,%lld,%63[^,],%63[^,],%63[^,],%63[^,],%63[^,],%63s", &id, &n, &m, &d, fa, fb, fwa,
+                   fwb, se, sl) != 10)
+            continue;
+        double lsa = strtod(sl, NULL);
+        if (isnan(lsa) || n > 1000) continue; /* n = m uniform; the 2,000 case runs in test_ot_exact */
+        wk_tensor a, b;
+        ot_load_points(fa, &a);
+        ot_load_points(fb, &b);
+        wk_ot_result r;
+        char what[96];
+        snprintf(what, sizeof what, "fixture %d (n %lld d %lld) assignment vs linear_sum_assignment", id, n, d);
+        CHECK_CLOSE(solve(&a, &b, WK_EXACT_ASSIGNMENT, WK_COST_EUCLIDEAN, &r), lsa, 1e-6, 1e-12, what);
+        CHECK_CLOSE(r.value, strtod(se, NULL), 1e-6, 1e-12, "and vs ot.emd2");
+        wk_ot_result_free(&r);
+        wk_tensor_free(&a);
+        wk_tensor_free(&b);
+        used++;
+    }
+    fclose(f);
+    CHECK(used == 8, "8 square uniform fixture cases, used %d", used);
+}
+
+static void test_bad_requests(void) {
+    wk_tensor a, b;
+    cloud(&a, 20, 2, 1, 0);
+    cloud(&b, 30, 2, 2, 0);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.exact_solver = WK_EXACT_ASSIGNMENT;
+    wk_ot_result r;
+    CHECK(wk_w1_exact(&a, NULL, &b, NULL, &o, &r) == WK_EINVAL, "assignment with n != m is refused");
+    double w[20];
+    for (int i = 0; i < 20; i++) w[i] = (i + 1) / 210.0;
+    CHECK(wk_w1_exact(&a, w, &a, NULL, &o, &r) == WK_EINVAL, "assignment with weights is refused");
+    CHECK(strstr(wk_last_error(), "uniform") != NULL, "message names the requirement: %s", wk_last_error());
+    wk_tensor_free(&a);
+    wk_tensor_free(&b);
+}
+
+int main(void) {
+    test_against_simplex();
+    test_fixtures();
+    test_bad_requests();
+    return check_summary("test_ot_assignment");
+}
