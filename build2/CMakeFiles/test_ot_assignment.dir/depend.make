@@ -1,2 +1,0 @@
-# Empty dependencies file for test_ot_assignment.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for wgankit.
-# This may be replaced when dependencies are built.
