@@ -2,12 +2,12 @@
 # bench_train_toy.sh — `wgankit train` with the settings of bench/peers/torch_wgan_toy.py
 # (2->512->512->512 MLPs, batch 256, 5 critic steps, evaluation off) for a fixed number of
 # generator steps; prints one JSON line per critic class with generator iterations/s and peak RSS.
-# usage: bench_train_toy.sh path/to/wgankit [steps] [threads]
+# usage: bench_train_toy.sh path/to/wgankit [steps] [threads] [modes]
 set -u
-CLI=${1:?usage: bench_train_toy.sh path/to/wgankit [steps] [threads]}
-STEPS=${2:-30}; THREADS=${3:-2}
+CLI=${1:?usage: bench_train_toy.sh path/to/wgankit [steps] [threads] [modes]}
+STEPS=${2:-30}; THREADS=${3:-2}; MODES=${4:-gp clip groupsort groupsort-fixed15}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-for mode in gp clip groupsort groupsort-fixed15; do
+for mode in $MODES; do
     case $mode in
         gp) flags="--critic gp --gp-lambda 0.1 --critic-act relu";;
         clip) flags="--critic clip --clip 0.01 --critic-act relu --opt-d rmsprop --opt-g rmsprop --lr-d 5e-5 --lr-g 5e-5";;

@@ -8,8 +8,8 @@ D=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 OUT=${WK_LONG_DIR:-runs}/fashion-mnist
 start=$(date +%s)
 timeout 660 "$CLI" train --data "$D" --critic gp --gp-lambda 10 --latent-dim 64 --gen-depth 3 --gen-width 256 \
-    --critic-depth 3 --critic-width 256 --batch 64 --n-critic 5 --steps 2000 --lr-g 2e-4 --lr-d 2e-4 --beta1 0.5 \
-    --beta2 0.9 --ema 0 --eval-every 250 --eval-n 1000 --holdout 1000 --checkpoint-every 250 --out "$OUT" --progress 0 || exit 1
+    --critic-depth 3 --critic-width 256 --batch 64 --n-critic 5 --steps 3000 --lr-g 2e-4 --lr-d 2e-4 --beta1 0.5 \
+    --beta2 0.9 --ema 0 --eval-every 500 --eval-n 1000 --holdout 1000 --checkpoint-every 500 --out "$OUT" --progress 0 || exit 1
 echo "wall $(( $(date +%s) - start )) s"
 python3 -c "
 import json

@@ -54,10 +54,9 @@ int main(void) {
     wk_json_free(root);
     wk_sb_free(&sb);
 
-    /* no heap allocation per step after the first, for each critic class (biau and spectral are
-     * left out until src/lipschitz/ keeps its l1-projection and power-iteration buffers) */
-    const char *methods[] = {"none", "bjorck", "clip", "gp"};
-    for (int k = 0; k < 4; k++) {
+    /* no heap allocation per step after the first, for each critic class */
+    const char *methods[] = {"none", "bjorck", "clip", "gp", "biau", "spectral"};
+    for (int k = 0; k < 6; k++) {
         wk_gan_config cfg = small(methods[k]);
         wk_trainer *t = make(&cfg);
         CHECK(wk_trainer_step(t) == WK_OK && wk_trainer_step(t) == WK_OK, "%s: steps: %s", methods[k], wk_last_error());
