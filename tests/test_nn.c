@@ -123,6 +123,31 @@ int main(void) {
         wk_model_free(&m);
         wk_tensor_free(&img);
     }
+    /* a frozen model passes gradients to its input, none to its parameters */
+    {
+        wk_model m;
+        wk_model_init(&m);
+        wk_mlp_spec s = {.in = 2, .out = 1, .depth = 2, .width = 8, .act = WK_ACT_RELU, .bias = 1};
+        REQUIRE(wk_build_mlp(&m, &s) == WK_OK, "mlp");
+        wk_model_init_default(&m, &r);
+        wk_tensor x = gc_rand(&r, 2, (int64_t[]){4, 2}, -2, 2);
+        float gx[2][8];
+        for (int frozen = 0; frozen < 2; frozen++) {
+            wk_model_zero_grad(&m);
+            m.frozen = frozen;
+            wk_graph_reset(g);
+            wk_var *in = wk_input(g, &x, 1);
+            REQUIRE(wk_backward(g, wk_sum(g, wk_model_forward(&m, g, in, 1), WK_ALL_AXES, 0)) == WK_OK, "backward");
+            memcpy(gx[frozen], wk_grad_of(in)->data, sizeof gx[0]);
+            double pg = 0;
+            for (int i = 0; i < m.n_params; i++)
+                for (int64_t j = 0; j < m.params[i]->grad.numel; j++) pg += fabs(m.params[i]->grad.data[j]);
+            CHECK(frozen ? pg == 0 : pg > 0, "frozen=%d: parameter gradient mass %g", frozen, pg);
+        }
+        CHECK(!memcmp(gx[0], gx[1], sizeof gx[0]), "same input gradient frozen or not");
+        wk_model_free(&m);
+        wk_tensor_free(&x);
+    }
     /* bad specs */
     {
         wk_model m;

@@ -68,6 +68,8 @@ int wk_requires_grad(const wk_var *v);
 
 /* Leaves. wk_param_var aliases p->value (no copy); wk_backward accumulates into p->grad. */
 wk_var *wk_param_var(wk_graph *g, wk_param *p);
+/* The parameter's value as a constant (aliased, no gradient): a frozen network. */
+wk_var *wk_param_const(wk_graph *g, wk_param *p);
 /* A copy of t in the graph's arena; requires_grad makes it differentiable (wk_grad / wk_grad_of). */
 wk_var *wk_input(wk_graph *g, const wk_tensor *t, int requires_grad);
 /* An uninitialised input whose data the caller fills through wk_input_data(v). */

@@ -70,6 +70,8 @@ typedef struct wk_model {
     wk_weight_fn weight_fn;
     void *weight_ctx;
     float output_clamp; /* > 0: clamp outputs to [-c, c] (the authors' critic uses 100) */
+    int frozen;         /* forward uses the parameters as constants: no gradient for them (the
+                           critic during a generator step) */
 } wk_model;
 
 void wk_model_init(wk_model *m);

@@ -128,6 +128,12 @@ wk_var *wk_param_var(wk_graph *g, wk_param *p) {
     return v;
 }
 
+wk_var *wk_param_const(wk_graph *g, wk_param *p) {
+    wk_var *v = push_node(g);
+    if (v) v->value = p->value;
+    return v;
+}
+
 wk_var *wk_input_empty(wk_graph *g, int ndim, const int64_t *shape, int requires_grad) {
     wk_var *v = wk__node(g, NULL, NULL, 0, ndim, shape);
     if (v) v->requires_grad = requires_grad;
@@ -261,16 +267,25 @@ int wk_grad(wk_graph *g, wk_var *y, wk_var **xs, int n, wk_var **dxs, int create
      * ordinary nodes that a later wk_backward can differentiate again. */
     g->epoch++;
     if (g->epoch == 0) g->epoch = 1;
+    /* Mark the nodes that depend on a requested input (one pass in tape order): only their
+     * vector-Jacobian products are needed. */
+    for (int i = 0; i < n; i++) xs[i]->want_epoch = g->epoch;
+    for (int i = 0; i <= y->index; i++) {
+        wk_var *v = g->nodes[i];
+        for (int j = 0; j < v->n_in && v->want_epoch != g->epoch; j++)
+            if (v->in[j]->want_epoch == g->epoch) v->want_epoch = g->epoch;
+    }
     y->gvar = wk_constant(g, y->value.ndim, y->value.shape, 1.0f);
     y->gvar_epoch = g->epoch;
     for (int i = y->index; i >= 0; i--) {
         wk_var *v = g->nodes[i];
-        if (!v->op || v->gvar_epoch != g->epoch || !v->gvar || !v->requires_grad) continue;
+        if (!v->op || v->gvar_epoch != g->epoch || !v->gvar || !v->requires_grad || v->want_epoch != g->epoch)
+            continue;
         wk_var *dx[WK_MAX_INPUTS] = {0};
         v->op->vjp(g, v, v->gvar, dx);
         if (g->status) return g->status;
         for (int j = 0; j < v->n_in; j++)
-            if (dx[j] && v->in[j]->requires_grad) add_gvar(g, v->in[j], dx[j]);
+            if (dx[j] && wk__wants(g, v, j)) add_gvar(g, v->in[j], dx[j]);
         if (g->status) return g->status;
     }
     for (int i = 0; i < n; i++) {

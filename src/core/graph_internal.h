@@ -37,6 +37,7 @@ struct wk_var {
     unsigned grad_epoch;
     wk_var *gvar;
     unsigned gvar_epoch;
+    unsigned want_epoch; /* recorded pass: this node depends on one of the requested inputs */
     wk_tensor grad_view;
 };
 
@@ -61,6 +62,12 @@ wk_var *wk__null_input(wk_graph *g, const char *op);
 /* Gradient buffer of input i of `node` (zeroed on first use in this pass), or NULL when
  * that input needs no gradient. */
 float *wk__gin(wk_graph *g, wk_var *node, int i);
+/* In a recorded (create_graph) pass: does input i of `node` lead to one of the inputs the
+ * gradient was asked for? vjps build products only for those, so wk_grad(y, {x̂}) does not
+ * record the weight-gradient products that nothing will use. */
+static inline int wk__wants(const wk_graph *g, const wk_var *node, int i) {
+    return node->in[i]->requires_grad && node->in[i]->want_epoch == g->epoch;
+}
 /* Arena memory for op-saved data. */
 void *wk__alloc(wk_graph *g, size_t bytes);
 /* Shape string of a node for messages. */

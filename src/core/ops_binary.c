@@ -98,15 +98,15 @@ static void vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     case OP_ADD: da = go; db = go; break;
     case OP_SUB: da = go; db = wk_neg(g, go); break;
     case OP_MUL:
-        if (a->requires_grad) da = wk_mul(g, go, b);
-        if (b->requires_grad) db = wk_mul(g, go, a);
+        if (wk__wants(g, v, 0)) da = wk_mul(g, go, b);
+        if (wk__wants(g, v, 1)) db = wk_mul(g, go, a);
         break;
     default: /* y = a / b: da = go / b, db = -go * y / b */
-        if (a->requires_grad) da = wk_div(g, go, b);
-        if (b->requires_grad) db = wk_neg(g, wk_div(g, wk_mul(g, go, v), b));
+        if (wk__wants(g, v, 0)) da = wk_div(g, go, b);
+        if (wk__wants(g, v, 1)) db = wk_neg(g, wk_div(g, wk_mul(g, go, v), b));
     }
-    if (a->requires_grad && da) dx[0] = wk_sum_to(g, da, a->value.ndim, a->value.shape);
-    if (b->requires_grad && db) dx[1] = wk_sum_to(g, db, b->value.ndim, b->value.shape);
+    if (wk__wants(g, v, 0) && da) dx[0] = wk_sum_to(g, da, a->value.ndim, a->value.shape);
+    if (wk__wants(g, v, 1) && db) dx[1] = wk_sum_to(g, db, b->value.ndim, b->value.shape);
 }
 
 static const wk_opdef binary_ops[4] = {

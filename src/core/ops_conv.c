@@ -137,8 +137,8 @@ static void conv_backward(wk_graph *g, wk_var *v) {
 }
 static void conv_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
-    if (v->in[0]->requires_grad) dx[0] = convT_node(g, go, v->in[1], &gm);
-    if (v->in[1]->requires_grad) dx[1] = convW_node(g, v->in[0], go, &gm);
+    if (wk__wants(g, v, 0)) dx[0] = convT_node(g, go, v->in[1], &gm);
+    if (wk__wants(g, v, 1)) dx[1] = convW_node(g, v->in[0], go, &gm);
 }
 /* convT: in = {u, w}, u shaped like conv's output */
 static void convT_backward(wk_graph *g, wk_var *v) {
@@ -149,8 +149,8 @@ static void convT_backward(wk_graph *g, wk_var *v) {
 }
 static void convT_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
-    if (v->in[0]->requires_grad) dx[0] = conv_node(g, go, v->in[1], &gm);
-    if (v->in[1]->requires_grad) dx[1] = convW_node(g, go, v->in[0], &gm);
+    if (wk__wants(g, v, 0)) dx[0] = conv_node(g, go, v->in[1], &gm);
+    if (wk__wants(g, v, 1)) dx[1] = convW_node(g, go, v->in[0], &gm);
 }
 /* convW: in = {x, gy}, output shaped like w */
 static void convW_backward(wk_graph *g, wk_var *v) {
@@ -161,8 +161,8 @@ static void convW_backward(wk_graph *g, wk_var *v) {
 }
 static void convW_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
-    if (v->in[0]->requires_grad) dx[0] = convT_node(g, v->in[1], go, &gm);
-    if (v->in[1]->requires_grad) dx[1] = conv_node(g, v->in[0], go, &gm);
+    if (wk__wants(g, v, 0)) dx[0] = convT_node(g, v->in[1], go, &gm);
+    if (wk__wants(g, v, 1)) dx[1] = conv_node(g, v->in[0], go, &gm);
 }
 
 static const wk_opdef conv_op = {"conv2d", conv_backward, conv_vjp};

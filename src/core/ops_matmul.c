@@ -34,8 +34,8 @@ static void backward(wk_graph *g, wk_var *v) {
 static void vjp(wk_graph *g, wk_var *v, wk_var *gc, wk_var **dx) {
     wk_var *a = v->in[0], *b = v->in[1];
     int ta = v->iattr[0], tb = v->iattr[1];
-    if (a->requires_grad) dx[0] = ta ? wk_matmul(g, b, gc, tb, 1) : wk_matmul(g, gc, b, 0, !tb);
-    if (b->requires_grad) dx[1] = tb ? wk_matmul(g, gc, a, 1, ta) : wk_matmul(g, a, gc, !ta, 0);
+    if (wk__wants(g, v, 0)) dx[0] = ta ? wk_matmul(g, b, gc, tb, 1) : wk_matmul(g, gc, b, 0, !tb);
+    if (wk__wants(g, v, 1)) dx[1] = tb ? wk_matmul(g, gc, a, 1, ta) : wk_matmul(g, a, gc, !ta, 0);
 }
 
 static const wk_opdef matmul_op = {"matmul", backward, vjp};
@@ -87,9 +87,9 @@ static void linear_backward(wk_graph *g, wk_var *v) {
 
 static void linear_vjp(wk_graph *g, wk_var *v, wk_var *gy, wk_var **dx) {
     wk_var *x = v->in[0], *w = v->in[1];
-    if (x->requires_grad) dx[0] = wk_matmul(g, gy, w, 0, 0);
-    if (w->requires_grad) dx[1] = wk_matmul(g, gy, x, 1, 0);
-    if (v->n_in > 2 && v->in[2]->requires_grad) dx[2] = wk_sum_to(g, gy, 1, v->in[2]->value.shape);
+    if (wk__wants(g, v, 0)) dx[0] = wk_matmul(g, gy, w, 0, 0);
+    if (wk__wants(g, v, 1)) dx[1] = wk_matmul(g, gy, x, 1, 0);
+    if (v->n_in > 2 && wk__wants(g, v, 2)) dx[2] = wk_sum_to(g, gy, 1, v->in[2]->value.shape);
 }
 
 static const wk_opdef linear_op = {"linear", linear_backward, linear_vjp};

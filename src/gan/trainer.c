@@ -271,7 +271,10 @@ static int generator_step(wk_trainer *t) {
     int rc;
     wk_graph_reset(g);
     wk_var *z = latent_input(t, g, t->cfg.batch);
+    /* The critic is fixed during this step: freeze it so its weight gradients are not computed. */
+    t->critic.frozen = 1;
     wk_var *loss = wk__loss_generator(g, t->loss, wk_model_forward(&t->critic, g, wk_model_forward(&t->gen, g, z, 1), 1));
+    t->critic.frozen = 0;
     if (!loss) return wk_graph_status(g);
     t->loss_g = wk_value(loss)->data[0];
     if (!isfinite(t->loss_g)) return diverged(t, "the generator loss", t->loss_g);

@@ -215,8 +215,9 @@ static wk_var *activation(wk_graph *g, wk_var *x, wk_activation a, float p) {
 wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training) {
     for (int i = 0; i < m->n_layers && x; i++) {
         wk_layer *l = &m->layers[i];
-        wk_var *w = l->weight ? wk_param_var(g, l->weight) : NULL;
-        wk_var *b = l->bias ? wk_param_var(g, l->bias) : NULL;
+        wk_var *(*leaf)(wk_graph *, wk_param *) = m->frozen ? wk_param_const : wk_param_var;
+        wk_var *w = l->weight ? leaf(g, l->weight) : NULL;
+        wk_var *b = l->bias ? leaf(g, l->bias) : NULL;
         int weighted = l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D;
         if (weighted && m->weight_fn) w = m->weight_fn(g, m, i, w, m->weight_ctx);
         switch (l->kind) {
