@@ -15,6 +15,7 @@ struct wk_trainer {
     int is_image;
     wk_model gen, critic, ema;
     int has_ema;
+    int critic_has_bn; /* batch norm in the critic: real and fake must stay separate batches */
     wk_optimizer opt_g, opt_d;
     wk_lipschitz lip;
     wk_loss_kind loss;

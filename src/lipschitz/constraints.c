@@ -69,7 +69,9 @@ int wk_project_rows_l1(wk_tensor *w, float radius) {
 }
 
 static void clip(wk_tensor *t, float c) {
-    for (int64_t i = 0; i < t->numel; i++) t->data[i] = fminf(c, fmaxf(-c, t->data[i]));
+    float *x = t->data;
+    /* comparisons rather than fminf/fmaxf: those stay libm calls without -ffast-math */
+    for (int64_t i = 0; i < t->numel; i++) x[i] = x[i] > c ? c : x[i] < -c ? -c : x[i];
 }
 
 int wk__project_biau(wk_model *m, float bias_bound, float *work) {

@@ -105,22 +105,37 @@ static void adam(const wk_optim_config *c, int64_t step, float *restrict p, cons
     }
 }
 
-static void rmsprop(const wk_optim_config *c, float *p, const float *g, float *sq, float *buf, float *gavg, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        float d = g[i] + c->weight_decay * p[i];
-        sq[i] = sq[i] * c->alpha + (1 - c->alpha) * d * d;
-        float avg;
-        if (c->centered) {
-            gavg[i] = gavg[i] * c->alpha + (1 - c->alpha) * d;
-            avg = sqrtf(sq[i] - gavg[i] * gavg[i]) + c->eps;
-        } else {
-            avg = sqrtf(sq[i]) + c->eps;
+static void rmsprop(const wk_optim_config *c, float *restrict p, const float *restrict g, float *restrict sq,
+                    float *restrict buf, float *restrict gavg, int64_t n) {
+    const float wd = c->weight_decay, alpha = c->alpha, eps = c->eps, lr = c->lr, mom = c->momentum;
+    /* one loop per variant, decided outside, so each vectorises */
+    if (c->centered) {
+        for (int64_t i = 0; i < n; i++) {
+            float d = g[i] + wd * p[i];
+            sq[i] = sq[i] * alpha + (1 - alpha) * d * d;
+            gavg[i] = gavg[i] * alpha + (1 - alpha) * d;
+            float avg = sqrtf(sq[i] - gavg[i] * gavg[i]) + eps;
+            if (mom > 0) {
+                buf[i] = buf[i] * mom + d / avg;
+                p[i] -= lr * buf[i];
+            } else {
+                p[i] -= lr * d / avg;
+            }
         }
-        if (c->momentum > 0) {
-            buf[i] = buf[i] * c->momentum + d / avg;
-            p[i] -= c->lr * buf[i];
-        } else {
-            p[i] -= c->lr * d / avg;
+    } else if (mom > 0) {
+#pragma omp simd
+        for (int64_t i = 0; i < n; i++) {
+            float d = g[i] + wd * p[i];
+            sq[i] = sq[i] * alpha + (1 - alpha) * d * d;
+            buf[i] = buf[i] * mom + d / (sqrtf(sq[i]) + eps);
+            p[i] -= lr * buf[i];
+        }
+    } else {
+#pragma omp simd
+        for (int64_t i = 0; i < n; i++) {
+            float d = g[i] + wd * p[i];
+            sq[i] = sq[i] * alpha + (1 - alpha) * d * d;
+            p[i] -= lr * d / (sqrtf(sq[i]) + eps);
         }
     }
 }
