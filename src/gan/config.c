@@ -81,6 +81,14 @@ static const setting table[] = {
 };
 #define N_SETTINGS ((int)(sizeof table / sizeof table[0]))
 
+/* A float default (the Lipschitz module's settings are float) as the decimal it stands for,
+ * so config.json and --help show 1e-06 rather than 9.9999999747524271e-07. */
+static double float_decimal(float f) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.7g", f);
+    return strtod(buf, NULL);
+}
+
 void wk_gan_config_default(wk_gan_config *c) {
     memset(c, 0, sizeof *c);
     strcpy(c->data, "ring");
@@ -107,9 +115,9 @@ void wk_gan_config_default(wk_gan_config *c) {
     wk_lipschitz_config l = wk_lipschitz_defaults(WK_LIP_BJORCK);
     c->bjorck_iters = l.bjorck_iters;
     c->bjorck_final_iters = l.bjorck_final_iters;
-    c->bjorck_beta = l.bjorck_beta;
+    c->bjorck_beta = float_decimal(l.bjorck_beta);
     c->bjorck_reparam = 0;
-    c->bjorck_tol = l.bjorck_tol;
+    c->bjorck_tol = float_decimal(l.bjorck_tol);
     c->sn_iters = 1;
     c->clip = 0.01;
     c->gp_lambda = 0.1; /* WGAN-GP toy value; use 10 for images */
@@ -206,7 +214,14 @@ void wk_gan_config_get(const wk_gan_config *c, const char *name, char *buf, size
     const char *p = (const char *)c + s->off;
     switch (s->pub.type) {
     case WK_SET_STRING: snprintf(buf, n, "%s", p); break;
-    case WK_SET_FLOAT: snprintf(buf, n, "%.17g", *(const double *)p); break;
+    case WK_SET_FLOAT: { /* the shortest form that reads back to the same double */
+        double v = *(const double *)p;
+        for (int digits = 6; digits <= 17; digits++) {
+            snprintf(buf, n, "%.*g", digits, v);
+            if (strtod(buf, NULL) == v) break;
+        }
+        break;
+    }
     default: snprintf(buf, n, "%lld", s->size == sizeof(int) ? (long long)*(const int *)p : (long long)*(const int64_t *)p);
     }
 }
