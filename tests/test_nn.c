@@ -18,6 +18,14 @@ static void check_model(const char *name, wk_model *m, wk_tensor *x) {
     gradcheck(name, f_model, NULL, 1, x, &o);
 }
 
+/* 2→8→8→1 MLP with the given activation (GroupSort: MaxMin), PyTorch's initialisation. */
+static void small_mlp(wk_model *m, wk_activation act, wk_rng *r) {
+    wk_model_init(m);
+    wk_mlp_spec s = {.in = 2, .out = 1, .depth = 2, .width = 8, .act = act, .act_param = 2, .bias = 1};
+    REQUIRE(wk_build_mlp(m, &s) == WK_OK, "mlp: %s", wk_last_error());
+    wk_model_init_default(m, r);
+}
+
 int main(void) {
     wk_set_threads(1);
     wk_rng r;
@@ -94,18 +102,11 @@ int main(void) {
     /* gradients through whole models, first and second order */
     {
         wk_model m;
-        wk_model_init(&m);
-        wk_mlp_spec s = {.in = 2, .out = 1, .depth = 2, .width = 8, .act = WK_ACT_RELU, .bias = 1};
-        REQUIRE(wk_build_mlp(&m, &s) == WK_OK, "mlp");
-        wk_model_init_default(&m, &r);
+        small_mlp(&m, WK_ACT_RELU, &r);
         wk_tensor x = gc_rand(&r, 2, (int64_t[]){4, 2}, -2, 2);
         check_model("relu mlp", &m, &x);
         wk_model_free(&m);
-        wk_model_init(&m);
-        s.act = WK_ACT_GROUPSORT;
-        s.act_param = 2;
-        REQUIRE(wk_build_mlp(&m, &s) == WK_OK, "groupsort mlp");
-        wk_model_init_default(&m, &r);
+        small_mlp(&m, WK_ACT_GROUPSORT, &r);
         check_model("groupsort mlp", &m, &x);
         CHECK(!strcmp(wk_model_describe(&m, buf, sizeof buf), "linear(2,8) groupsort linear(8,8) groupsort linear(8,1) (105 parameters)"),
               "describe: %s", buf);
@@ -126,10 +127,7 @@ int main(void) {
     /* a frozen model passes gradients to its input, none to its parameters */
     {
         wk_model m;
-        wk_model_init(&m);
-        wk_mlp_spec s = {.in = 2, .out = 1, .depth = 2, .width = 8, .act = WK_ACT_RELU, .bias = 1};
-        REQUIRE(wk_build_mlp(&m, &s) == WK_OK, "mlp");
-        wk_model_init_default(&m, &r);
+        small_mlp(&m, WK_ACT_RELU, &r);
         wk_tensor x = gc_rand(&r, 2, (int64_t[]){4, 2}, -2, 2);
         float gx[2][8];
         for (int frozen = 0; frozen < 2; frozen++) {

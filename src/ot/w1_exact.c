@@ -112,6 +112,20 @@ typedef struct price_ctx {
     double cmin, cmax; /* range of the approximate costs (the float engine's prefilter) */
 } price_ctx;
 
+/* Offer pair (i, j) to row i's k most violated arcs, given its approximate cost c (within
+ * ot_cost_margin of the exact one) and the dual offset pi_i − pi_j: clear violations go in,
+ * pairs whose sign the margin leaves ambiguous are decided with the exact cost. */
+static inline void offer_approx(const ot_costs *e, int64_t i, int64_t j, double c, double dual, double tol,
+                                double *vals, int32_t *cj, int k) {
+    double v = c + dual, margin = ot_cost_margin(e, c);
+    if (v < -tol - margin) {
+        ot_topk_insert(vals, cj, k, v, (int32_t)j);
+    } else if (v < -tol + margin && cj[k - 1] < 0) {
+        double ve = ot_pair_cost(e, i, j) + dual;
+        if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
+    }
+}
+
 /* Float rows with an error margin: a vectorisable prefilter against the largest margin over
  * the cost range, then per pair: violated beyond the margin, or undecided within it and
  * recomputed exactly (a handful per row), or satisfied. */
@@ -130,13 +144,7 @@ static void price_row_single(price_ctx *c, int64_t i, const float *frow) {
     }
     for (int64_t j = 0; j < m; j++) {
         if ((double)frow[j] - pib[j] >= thr) continue;
-        double v = (double)frow[j] + pi_i - pib[j], margin = ot_cost_margin(e, frow[j]);
-        if (v < -tol - margin) {
-            ot_topk_insert(vals, cj, k, v, (int32_t)j);
-        } else if (v < -tol + margin && cj[k - 1] < 0) {
-            double ve = ot_pair_cost(e, i, j) + pi_i - pib[j];
-            if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
-        }
+        offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, vals, cj, k);
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
 }
@@ -166,14 +174,7 @@ static void price_row(void *vctx, int64_t i, const double *row, const float *fro
             ot_topk_insert(vals, cj, k, v, (int32_t)j);
             continue;
         }
-        double margin = ot_cost_margin(e, row[j]);
-        if (v < -tol - margin) {
-            ot_topk_insert(vals, cj, k, v, (int32_t)j);
-        } else if (v < -tol + margin && cj[k - 1] < 0) {
-            /* ambiguous under the approximation: decide with the exact cost */
-            double ve = ot_pair_cost(e, i, j) + pi_i - pib[j];
-            if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
-        }
+        offer_approx(e, i, j, row[j], pi_i - pib[j], tol, vals, cj, k);
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
 }
