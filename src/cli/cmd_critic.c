@@ -1,6 +1,8 @@
-/* cmd_critic.c — `wgankit critic --checkpoint C --input x.npy [-o d.npy] [--grad g.npy]
+/* cmd_critic.c — `wgankit critic --checkpoint C [--input x.npy] [-o d.npy] [--grad g.npy]
  * [--lipschitz]`: the trained critic's values D(x), its input gradients ∇ₓD (for gradient-field
- * plots) and the Lipschitz report (certified upper bound, gradient and pair lower bounds). */
+ * plots) and the Lipschitz report (certified upper bound, gradient and pair lower bounds).
+ * The report alone needs no input: it is then measured on samples of the checkpoint's own
+ * generator, where the critic is used during training. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,15 +10,18 @@
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
+#define LIP_SAMPLES 2000
+
 int wk_cmd_critic(int argc, char **argv) {
     const char *ckpt = NULL, *in = NULL, *out = NULL, *gout = NULL;
     int lip = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: wgankit critic --checkpoint C --input X.npy [-o D.npy] [--grad G.npy] [--lipschitz]\n\n"
+            printf("usage: wgankit critic --checkpoint C [--input X.npy] [-o D.npy] [--grad G.npy] [--lipschitz]\n\n"
                    "Critic values D(x) [N] at the points of X.npy, their gradients with respect to x, and with\n"
-                   "--lipschitz a JSON report of how Lipschitz the critic is on those points.\n");
+                   "--lipschitz a JSON report of how Lipschitz the critic is on those points (without --input:\n"
+                   "on %d samples of the checkpoint's generator).\n", LIP_SAMPLES);
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("critic", argc, argv, &i))) return 2; }
@@ -29,14 +34,14 @@ int wk_cmd_critic(int argc, char **argv) {
             return 2;
         }
     }
-    if (!ckpt || !in || (!out && !gout && !lip)) {
-        fprintf(stderr, "wgankit critic: need --checkpoint, --input and at least one of -o, --grad, --lipschitz\n");
+    if (!ckpt || (!out && !gout && !lip) || (!in && (out || gout))) {
+        fprintf(stderr, "wgankit critic: need --checkpoint and at least one of -o, --grad (both with --input), --lipschitz\n");
         return 2;
     }
     wk_trainer *t = NULL;
     wk_tensor x = {0}, d = {0}, g = {0};
     int rc = wk_trainer_load(ckpt, &t);
-    if (!rc) rc = wk_read_array(in, &x);
+    if (!rc) rc = in ? wk_read_array(in, &x) : wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
     if (!rc && (out || gout)) rc = wk_trainer_critic(t, &x, &d, gout ? &g : NULL);
     if (!rc && out) rc = wk_write_npy(out, &d);
     if (!rc && gout) rc = wk_write_npy(gout, &g);
