@@ -3,8 +3,7 @@
  * (sticky graph status), non-scalar backward, NaN/Inf appearing in a backward pass, bad
  * optimizer settings and non-finite gradients (weights left untouched). */
 #include "check.h"
-#include "wgankit/autodiff.h"
-#include "wgankit/optim.h"
+#include "wgankit/wgankit.h" /* the umbrella header: this test also checks it compiles */
 
 #include <math.h>
 #include <string.h>

@@ -10,7 +10,8 @@
  *                clipping, gradient penalty) and Lipschitz reports
  *   ot.h         exact, 1-D, sliced and Sinkhorn optimal transport
  *   io.h, json.h, safetensors.h, plot.h, report.h   files, checkpoints, pictures, reports
- *   data.h, metrics.h                               datasets and sample-quality metrics */
+ *   data.h, metrics.h                               datasets and sample-quality metrics
+ *   gan.h        the trainer: settings, training steps, evaluation, checkpoints */
 #ifndef WGANKIT_H
 #define WGANKIT_H
 
@@ -29,5 +30,6 @@
 #include "wgankit/report.h"
 #include "wgankit/data.h"
 #include "wgankit/metrics.h"
+#include "wgankit/gan.h"
 
 #endif
