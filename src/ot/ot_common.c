@@ -234,6 +234,23 @@ static void advise_huge_pages(void *p, size_t bytes) {
 #endif
 }
 
+/* Squared norms of the n rows of x [n, d] into norms (double; products of floats are exact),
+ * copying the rows to double into xd when it is given; returns the largest norm. */
+static double row_norms(const float *x, int64_t n, int64_t d, double *xd, double *norms) {
+    double mx = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double s = 0;
+        for (int64_t k = 0; k < d; k++) {
+            double v = x[i * d + k];
+            if (xd) xd[i * d + k] = v;
+            s += v * v;
+        }
+        norms[i] = s;
+        if (s > mx) mx = s;
+    }
+    return mx;
+}
+
 int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int certified) {
     memset(e, 0, sizeof *e);
     e->n = a->n;
@@ -274,27 +291,8 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     }
     /* squared norms in double: each product of floats is exact, the sums' error is covered
      * by the (d + 4) eps term below */
-    double maxn = 0, maxm = 0;
-    for (int64_t i = 0; i < n; i++) {
-        double s = 0;
-        for (int64_t k = 0; k < d; k++) {
-            double x = a->x[i * d + k];
-            if (!single) e->ad[i * d + k] = x;
-            s += x * x;
-        }
-        e->na[i] = s;
-        if (s > maxn) maxn = s;
-    }
-    for (int64_t j = 0; j < m; j++) {
-        double s = 0;
-        for (int64_t k = 0; k < d; k++) {
-            double x = b->x[j * d + k];
-            if (!single) e->bd[j * d + k] = x;
-            s += x * x;
-        }
-        e->nb[j] = s;
-        if (s > maxm) maxm = s;
-    }
+    double maxn = row_norms(a->x, n, d, single ? NULL : e->ad, e->na);
+    double maxm = row_norms(b->x, m, d, single ? NULL : e->bd, e->nb);
     /* Higham (Accuracy and Stability, Thm 3.4 / eq. 3.5): a length-d dot product in any
      * summation order (blocked, FMA) errs by at most gamma_d sum |x_k y_k| <= gamma_d |x||y|,
      * gamma_d = d u / (1 - d u); the factor -2 is exact. Plus the double norms and sums. */
