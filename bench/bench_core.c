@@ -7,7 +7,6 @@
  * GFLOP/s counts only the matrix products (2·m·n·k each). Prints one JSON line.
  *
  * usage: bench_core [--threads N] [--iters N] */
-#include "bench_util.h"
 #include "wgankit/autodiff.h"
 #include "wgankit/nn.h"
 
@@ -23,7 +22,7 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    bench_prefer_passive_wait(argv);
+    wk_prefer_passive_wait(argv);
     int threads = 2, iters = 200;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);

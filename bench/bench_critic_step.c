@@ -5,7 +5,6 @@
  * Prints one JSON line with critic_steps_per_s (median of --repeats timed blocks).
  *
  * usage: bench_critic_step [--threads N] [--iters N] [--repeats N] [--act relu|groupsort] */
-#include "bench_util.h"
 #include "wgankit/lipschitz.h"
 #include "wgankit/optim.h"
 
@@ -26,7 +25,7 @@ static int cmp(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-    bench_prefer_passive_wait(argv);
+    wk_prefer_passive_wait(argv);
     int threads = 2, iters = 50, repeats = 3;
     wk_activation act = WK_ACT_RELU;
     for (int i = 1; i + 1 < argc; i += 2) {

@@ -12,7 +12,6 @@
  *               2→512→512→512→2, 8 Gaussians on a ring, 5 critic steps + 1 generator step
  *
  * Usage: bench_lipschitz [threads=2] [steps=30] [toy_iters=10]. One JSON line per figure. */
-#include "bench_util.h"
 #include "wgankit/error.h"
 #include "wgankit/lipschitz.h"
 #include "wgankit/optim.h"
@@ -124,7 +123,7 @@ int main(int argc, char **argv) {
     /* libgomp reads its wait policy once, at load time: re-exec with passive waiting unless the
      * caller chose one, so idle OpenMP workers do not spin on the cores OpenBLAS needs (on a
      * 2-core machine the default spinning halves the sgemm rate). */
-    bench_prefer_passive_wait(argv);
+    wk_prefer_passive_wait(argv);
     int threads = argc > 1 ? atoi(argv[1]) : 2, steps = argc > 2 ? atoi(argv[2]) : 30, toy = argc > 3 ? atoi(argv[3]) : 10;
     wk_set_threads(threads);
 

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "wgankit/tensor.h"
 
 typedef struct {
     const char *name;
@@ -58,18 +58,8 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i) {
     return argv[++*i];
 }
 
-/* OpenMP threads that spin while they wait take the other core away from OpenBLAS on a
- * busy 2-core machine: measured here, a WGAN-GP critic step with 2 threads ran at 3.3 steps/s
- * with spinning and 17.4 with passive waiting while other jobs ran. libgomp reads
- * OMP_WAIT_POLICY when it loads, so set it and re-execute once; a value the user set wins. */
-static void prefer_passive_wait(char **argv) {
-    if (getenv("OMP_WAIT_POLICY")) return;
-    setenv("OMP_WAIT_POLICY", "passive", 1);
-    execv("/proc/self/exe", argv); /* returns only on failure: then run with the default */
-}
-
 int main(int argc, char **argv) {
-    prefer_passive_wait(argv);
+    wk_prefer_passive_wait(argv); /* see tensor.h: passive OpenMP waiting unless the user chose */
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- shapes ---- */
 int wk_tensor_set_shape(wk_tensor *t, int ndim, const int64_t *shape) {
@@ -200,3 +201,9 @@ void wk_set_threads(int n) {
 }
 
 int wk_get_threads(void) { return n_threads ? n_threads : omp_get_max_threads(); }
+
+void wk_prefer_passive_wait(char **argv) {
+    if (getenv("OMP_WAIT_POLICY")) return;
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    execv("/proc/self/exe", argv); /* returns only on failure: then run with the default */
+}
