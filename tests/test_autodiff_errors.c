@@ -72,6 +72,28 @@ int main(void) {
     CHECK(p.value.data[0] == 1 && p.value.data[1] == 2 && o.step == 0, "weights untouched");
     wk_optim_free(&o);
     wk_param_free(&p);
+
+    /* The step's one pass gives the gradient norm and finds a bad element past the first scan
+     * block; huge finite gradients (whose squares overflow float) are still accepted. */
+    wk_param big;
+    wk_param_init(&big, "big.weight", 1, (int64_t[]){10000});
+    double want = 0;
+    for (int i = 0; i < 10000; i++) {
+        big.grad.data[i] = (float)((i % 7) - 3) * 0.5f;
+        want += (double)big.grad.data[i] * big.grad.data[i];
+    }
+    wk_param *pb[1] = {&big};
+    REQUIRE(wk_optim_init(&o, &c, pb, 1) == WK_OK, "init");
+    CHECK(wk_optim_step(&o) == WK_OK && fabs(o.grad_norm - sqrt(want)) < 1e-9 * sqrt(want), "grad norm %.9g vs %.9g",
+          o.grad_norm, sqrt(want));
+    big.grad.data[9000] = INFINITY;
+    CHECK(wk_first_nonfinite(big.grad.data, 10000) == 9000, "first non-finite at 9000");
+    CHECK(wk_optim_step(&o) == WK_ENUMERIC && strstr(wk_last_error(), "big.weight") && strstr(wk_last_error(), "9000"),
+          "Inf named with its index: %s", wk_last_error());
+    big.grad.data[9000] = 3e38f;
+    CHECK(wk_optim_step(&o) == WK_OK && o.grad_norm > 3e38, "huge finite gradient accepted, norm %g", o.grad_norm);
+    wk_optim_free(&o);
+    wk_param_free(&big);
     wk_graph_free(g);
     return check_summary("test_autodiff_errors");
 }

@@ -45,6 +45,7 @@ typedef struct wk_optimizer {
      * grad_avg; SGD momentum_buffer */
     wk_tensor *state[3];
     int64_t step;
+    double grad_norm; /* 2-norm of all gradients at the last wk_optim_step (after grad_reduce) */
     wk_grad_reduce_fn grad_reduce;
     void *grad_reduce_ctx;
 } wk_optimizer;
@@ -52,7 +53,7 @@ typedef struct wk_optimizer {
 int wk_optim_init(wk_optimizer *o, const wk_optim_config *cfg, wk_param **params, int n_params);
 void wk_optim_free(wk_optimizer *o);
 /* One update from the accumulated gradients. WK_ENUMERIC (naming the parameter) without
- * touching any weight if a gradient is NaN/Inf. */
+ * touching any weight if a gradient is NaN/Inf. Sets o->grad_norm in the same pass. */
 int wk_optim_step(wk_optimizer *o);
 void wk_optim_zero_grad(wk_optimizer *o);
 /* State tensor `which` (0..2) of parameter i, or NULL if this kind has none. For checkpoints. */

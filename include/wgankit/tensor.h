@@ -55,6 +55,8 @@ void wk_tensor_free(wk_tensor *t);
 int wk_tensor_copy(wk_tensor *dst, const wk_tensor *src); /* same numel required */
 /* WK_ENUMERIC naming `what` and the first bad index if any element is NaN/Inf. */
 int wk_tensor_check_finite(const wk_tensor *t, const char *what);
+/* Index of the first NaN/Inf among x[0..n), or -1 (a vectorised scan: cheap enough for every step). */
+int64_t wk_first_nonfinite(const float *x, int64_t n);
 
 /* ---- arena ---------------------------------------------------------------------------------- */
 /* A list of large blocks handed out by bumping a pointer. wk_arena_reset keeps the blocks, so

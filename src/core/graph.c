@@ -209,15 +209,13 @@ static int run_fast_backward(wk_graph *g, wk_var *y) {
         wk_var *v = g->nodes[i];
         if (!v->op || v->grad_epoch != g->epoch || !v->requires_grad) continue;
         if (g->check_numerics) {
-            for (int64_t k = 0; k < v->value.numel; k++)
-                if (!isfinite(v->grad[k])) {
-                    g->status = WK_ENUMERIC;
-                    return wk_errorf(WK_ENUMERIC,
-                                     "backward: gradient of the output of op '%s' (shape %s) is %s "
-                                     "at element %lld",
-                                     v->op->name, WK_SHAPE(v), isnan(v->grad[k]) ? "NaN" : "Inf",
-                                     (long long)k);
-                }
+            int64_t k = wk_first_nonfinite(v->grad, v->value.numel);
+            if (k >= 0) {
+                g->status = WK_ENUMERIC;
+                return wk_errorf(WK_ENUMERIC,
+                                 "backward: gradient of the output of op '%s' (shape %s) is %s at element %lld",
+                                 v->op->name, WK_SHAPE(v), isnan(v->grad[k]) ? "NaN" : "Inf", (long long)k);
+            }
         }
         v->op->backward(g, v);
         if (g->status) return g->status;

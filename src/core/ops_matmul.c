@@ -5,6 +5,8 @@
  * beta = 1 that accumulate straight into the input gradients. */
 #include "core/graph_internal.h"
 
+#include <string.h>
+
 static void dims(const wk_var *v, int trans, int64_t *rows, int64_t *cols) {
     *rows = v->value.shape[trans ? 1 : 0];
     *cols = v->value.shape[trans ? 0 : 1];
@@ -106,8 +108,10 @@ wk_var *wk_linear(wk_graph *g, wk_var *x, wk_var *w, wk_var *b) {
     wk_var *v = wk__node(g, &linear_op, ins, b ? 3 : 2, 2, (int64_t[]){n, out});
     if (!v) return NULL;
     float *y = v->value.data;
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < out; j++) y[i * out + j] = b ? b->value.data[j] : 0.0f;
+    for (int64_t i = 0; i < n; i++) {
+        if (b) memcpy(y + i * out, b->value.data, sizeof(float) * (size_t)out);
+        else memset(y + i * out, 0, sizeof(float) * (size_t)out);
+    }
     if (n && out && in)
         wk_backend_for(xv->device)->sgemm(0, 1, (int)n, (int)out, (int)in, 1.0f, xv->data, (int)in, wv->data,
                                           (int)in, 1.0f, y, (int)out);

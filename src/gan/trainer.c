@@ -230,15 +230,6 @@ static wk_var *latent_input(wk_trainer *t, wk_graph *g, int64_t b) {
     return z;
 }
 
-static double grad_norm(const wk_model *m) {
-    double s = 0;
-    for (int i = 0; i < m->n_params; i++) {
-        const wk_tensor *gr = &m->params[i]->grad;
-        for (int64_t j = 0; j < gr->numel; j++) s += (double)gr->data[j] * gr->data[j];
-    }
-    return sqrt(s);
-}
-
 static int diverged(wk_trainer *t, const char *what, double v) {
     return wk_errorf(WK_ENUMERIC, "step %lld: %s is %g (NaN/Inf): training diverged", (long long)t->step + 1, what, v);
 }
@@ -269,8 +260,8 @@ static int critic_step(wk_trainer *t) {
     if (!isfinite(t->loss_d)) return diverged(t, "the critic loss", t->loss_d);
     wk_model_zero_grad(&t->critic);
     if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
-    t->grad_norm_d = grad_norm(&t->critic);
     if ((rc = wk_optim_step(&t->opt_d))) return wk_error_context(rc, "step %lld: critic update", (long long)t->step + 1);
+    t->grad_norm_d = t->opt_d.grad_norm;
     t->critic_steps++;
     return wk_lipschitz_after_step(&t->lip);
 }
@@ -289,8 +280,8 @@ static int generator_step(wk_trainer *t) {
     if (!isfinite(t->loss_g)) return diverged(t, "the generator loss", t->loss_g);
     wk_model_zero_grad(&t->gen);
     if ((rc = wk_backward(g, loss))) return wk_error_context(rc, "step %lld: generator backward", (long long)t->step + 1);
-    t->grad_norm_g = grad_norm(&t->gen);
     if ((rc = wk_optim_step(&t->opt_g))) return wk_error_context(rc, "step %lld: generator update", (long long)t->step + 1);
+    t->grad_norm_g = t->opt_g.grad_norm;
     if (t->has_ema) { /* θ_ema ← d θ_ema + (1 − d) θ (Yazıcı et al. 2019) */
         float d = (float)t->cfg.ema;
         for (int i = 0; i < t->gen.n_params; i++) {

@@ -131,7 +131,7 @@ static void rmsprop(const wk_optim_config *c, float *restrict p, const float *re
             p[i] -= lr * buf[i];
         }
     } else {
-#pragma omp simd
+#pragma omp parallel for simd if (n > 65536)
         for (int64_t i = 0; i < n; i++) {
             float d = g[i] + wd * p[i];
             sq[i] = sq[i] * alpha + (1 - alpha) * d * d;
@@ -142,10 +142,23 @@ static void rmsprop(const wk_optim_config *c, float *restrict p, const float *re
 
 int wk_optim_step(wk_optimizer *o) {
     if (o->grad_reduce) o->grad_reduce(o->params, o->n_params, o->grad_reduce_ctx);
+    /* One vectorised pass gives the norm and the finiteness check: a sum of squares taken in
+     * double cannot overflow from finite floats, so it is finite exactly when every gradient is. */
+    double total = 0;
     for (int i = 0; i < o->n_params; i++) {
-        int rc = wk_tensor_check_finite(&o->params[i]->grad, o->params[i]->name);
-        if (rc) return wk_error_context(rc, "%s step %lld: gradient of", wk_optim_name(o->cfg.kind), (long long)o->step + 1);
+        const wk_tensor *gr = &o->params[i]->grad;
+        const float *g = gr->data;
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (int64_t j = 0; j < gr->numel; j++) s += (double)g[j] * g[j];
+        if (!isfinite(s)) {
+            int rc = wk_tensor_check_finite(gr, o->params[i]->name);
+            if (!rc) rc = wk_errorf(WK_ENUMERIC, "%s: gradient norm overflows", o->params[i]->name);
+            return wk_error_context(rc, "%s step %lld: gradient of", wk_optim_name(o->cfg.kind), (long long)o->step + 1);
+        }
+        total += s;
     }
+    o->grad_norm = sqrt(total);
     o->step++;
     for (int i = 0; i < o->n_params; i++) {
         wk_param *p = o->params[i];
