@@ -77,11 +77,20 @@ void *wk_arena_zalloc(wk_arena *a, size_t n);
 int wk_arena_tensor(wk_arena *a, wk_tensor *t, int ndim, const int64_t *shape, int zero);
 
 /* ---- backend ------------------------------------------------------------------------------ */
-/* C = alpha * op(A) * op(B) + beta * C, row-major, as cblas_sgemm. */
+/* Dense products, row-major, as CBLAS. The symmetric pair serves Gram matrices (Björck):
+ * ssyrk does half the work of the equivalent sgemm. */
 typedef struct wk_backend {
     const char *name;
+    /* C = alpha * op(A) * op(B) + beta * C */
     void (*sgemm)(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
                   int lda, const float *b, int ldb, float beta, float *c, int ldc);
+    /* upper triangle of the n×n C = alpha * op(A) op(A)ᵀ + beta * C, op(A) n×k
+     * (trans = 1: C = alpha AᵀA + beta C, A k×n); the strict lower triangle is not touched */
+    void (*ssyrk)(int trans, int n, int k, float alpha, const float *a, int lda, float beta, float *c, int ldc);
+    /* C [m×n] = alpha * S B + beta * C (left = 1, S m×m) or alpha * B S + beta * C (left = 0, S n×n),
+     * S symmetric, read from its upper triangle only */
+    void (*ssymm)(int left, int m, int n, float alpha, const float *s, int lds, const float *b, int ldb, float beta,
+                  float *c, int ldc);
 } wk_backend;
 
 const wk_backend *wk_backend_for(wk_device d);

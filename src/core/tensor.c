@@ -200,7 +200,16 @@ static void cpu_sgemm(int ta, int tb, int m, int n, int k, float alpha, const fl
                 k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-static const wk_backend cpu_backend = {"cpu", cpu_sgemm};
+static void cpu_ssyrk(int trans, int n, int k, float alpha, const float *a, int lda, float beta, float *c, int ldc) {
+    cblas_ssyrk(CblasRowMajor, CblasUpper, trans ? CblasTrans : CblasNoTrans, n, k, alpha, a, lda, beta, c, ldc);
+}
+
+static void cpu_ssymm(int left, int m, int n, float alpha, const float *s, int lds, const float *b, int ldb,
+                      float beta, float *c, int ldc) {
+    cblas_ssymm(CblasRowMajor, left ? CblasLeft : CblasRight, CblasUpper, m, n, alpha, s, lds, b, ldb, beta, c, ldc);
+}
+
+static const wk_backend cpu_backend = {"cpu", cpu_sgemm, cpu_ssyrk, cpu_ssymm};
 
 const wk_backend *wk_backend_for(wk_device d) {
     return d == WK_DEVICE_CPU ? &cpu_backend : NULL;

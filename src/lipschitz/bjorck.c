@@ -39,40 +39,51 @@ size_t wk_bjorck_work_len(const wk_tensor *w) {
     int r = 0, c = 0;
     if (as_matrix(w, &r, &c)) return 0;
     size_t n = r < c ? (size_t)r : (size_t)c;
-    return (size_t)r * (size_t)c + n * n;
+    return (size_t)r * (size_t)c + n * n + n; /* next iterate, Gram matrix, its row sums */
 }
 
-/* a = WᵀW [c,c] when tall, WWᵀ [r,r] when wide. */
+/* Upper triangle of a = WᵀW [c,c] when tall, WWᵀ [r,r] when wide (ssyrk: half an sgemm). */
 static void gram(const float *w, int r, int c, float *a) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
-    if (r >= c) be->sgemm(1, 0, c, c, r, 1.0f, w, c, w, c, 0.0f, a, c);
-    else be->sgemm(0, 1, r, r, c, 1.0f, w, c, w, c, 0.0f, a, r);
+    if (r >= c) be->ssyrk(1, c, r, 1.0f, w, c, 0.0f, a, c);
+    else be->ssyrk(0, r, c, 1.0f, w, c, 0.0f, a, r);
 }
 
-/* out = (1+β)W − βW·A (tall) or (1+β)W − βA·W (wide). */
+/* out = (1+β)W − βW·A (tall) or (1+β)W − βA·W (wide), A read from its upper triangle. */
 static void bjorck_step(const float *w, const float *a, int r, int c, float beta, float *out) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     size_t n = (size_t)r * (size_t)c;
     for (size_t i = 0; i < n; i++) out[i] = (1.0f + beta) * w[i];
-    if (r >= c) be->sgemm(0, 0, r, c, c, -beta, w, c, a, c, 1.0f, out, c);
-    else be->sgemm(0, 0, r, c, r, -beta, a, r, w, c, 1.0f, out, c);
+    if (r >= c) be->ssymm(0, r, c, -beta, a, c, w, c, 1.0f, out, c);
+    else be->ssymm(1, r, c, -beta, a, r, w, c, 1.0f, out, c);
 }
 
-/* max|A − I| and the Gershgorin bound max_i Σ_j |A_ij| of an n×n Gram matrix. */
-static void gram_stats(const float *a, int n, double *resid, double *gersh) {
-    double e = 0, g = 0;
+/* max|A − I| and the Gershgorin bound max_i Σ_j |A_ij| of a symmetric n×n Gram matrix given
+ * by its upper triangle; `rows` is scratch for n row sums. Branch-free inner loops so they
+ * vectorise; a NaN anywhere makes both results NaN. */
+static void gram_stats(const float *a, int n, float *rows, double *resid, double *gersh) {
+    float e = 0;
+    int bad = 0;
+    for (int i = 0; i < n; i++) rows[i] = 0;
     for (int i = 0; i < n; i++) {
-        double row = 0;
-        for (int j = 0; j < n; j++) {
-            double v = a[(size_t)i * n + j];
-            row += fabs(v);
-            double d = fabs(v - (i == j));
-            if (!(d <= e)) e = d; /* not fmax: a NaN must propagate */
+        const float *ai = a + (size_t)i * n;
+        float s = fabsf(ai[i]);
+        e = fmaxf(e, fabsf(ai[i] - 1.0f));
+        bad |= ai[i] != ai[i];
+#pragma omp simd reduction(+ : s) reduction(max : e) reduction(| : bad)
+        for (int j = i + 1; j < n; j++) {
+            float v = fabsf(ai[j]);
+            s += v;
+            rows[j] += v; /* the lower triangle's entry (j, i) */
+            e = fmaxf(e, v);
+            bad |= ai[j] != ai[j];
         }
-        if (!(row <= g)) g = row;
+        rows[i] += s;
     }
-    *resid = e;
-    *gersh = g;
+    float g = 0;
+    for (int i = 0; i < n; i++) g = fmaxf(g, rows[i]);
+    *resid = bad ? NAN : e;
+    *gersh = bad ? NAN : g;
 }
 
 int wk_bjorck_project_tol(wk_tensor *w, int max_iters, float beta, float tol, float *work, int *iters_done,
@@ -87,13 +98,13 @@ int wk_bjorck_project_tol(wk_tensor *w, int max_iters, float beta, float tol, fl
         if (!own) return wk_errorf(WK_ENOMEM, "bjorck: out of memory for a %dx%d weight", r, c);
     }
     int n = r < c ? r : c;
-    float *x = w->data, *y = work, *a = work + (size_t)r * c;
+    float *x = w->data, *y = work, *a = work + (size_t)r * c, *rows = a + (size_t)n * n;
     size_t numel = (size_t)r * (size_t)c;
 
     /* Scale by the Gershgorin bound on the Gram matrix: σ_max(W)² = λ_max(WᵀW) ≤ ‖WᵀW‖∞. */
     gram(x, r, c, a);
     double resid, gersh;
-    gram_stats(a, n, &resid, &gersh);
+    gram_stats(a, n, rows, &resid, &gersh);
     if (!isfinite(gersh) || gersh <= 0) {
         wk_free(own);
         return wk_errorf(isfinite(gersh) ? WK_EINVAL : WK_ENUMERIC,
@@ -102,7 +113,7 @@ int wk_bjorck_project_tol(wk_tensor *w, int max_iters, float beta, float tol, fl
     float inv = (float)(1.0 / sqrt(gersh)), inv2 = (float)(1.0 / gersh);
     for (size_t i = 0; i < numel; i++) x[i] *= inv;
     for (size_t i = 0; i < (size_t)n * n; i++) a[i] *= inv2;
-    gram_stats(a, n, &resid, &gersh);
+    if (tol > 0) gram_stats(a, n, rows, &resid, &gersh);
 
     int k = 0;
     double prev = INFINITY;
@@ -115,15 +126,13 @@ int wk_bjorck_project_tol(wk_tensor *w, int max_iters, float beta, float tol, fl
         x = y;
         y = t;
         prev = resid;
-        if (tol > 0 || k + 1 < max_iters) {
-            gram(x, r, c, a);
-            gram_stats(a, n, &resid, &gersh);
-        }
+        if (tol > 0 || k + 1 < max_iters) gram(x, r, c, a);
+        if (tol > 0) gram_stats(a, n, rows, &resid, &gersh); /* a fixed count needs no residuals */
     }
     if (x != w->data) memcpy(w->data, x, numel * sizeof(float));
     wk_free(own);
     if (iters_done) *iters_done = k;
-    if (residual) *residual = tol > 0 || k == 0 ? resid : wk_orthonormality_error(w);
+    if (residual) *residual = tol > 0 ? resid : wk_orthonormality_error(w);
     return wk_tensor_check_finite(w, "bjorck result");
 }
 
