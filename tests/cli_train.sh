@@ -13,6 +13,8 @@ SMALL="--gen-width 32 --critic-width 32 --batch 64 --n-critic 2 --eval-n 200 --h
 # Tensor bytes of a safetensors file (the data after the header: weights, optimizer, RNG state).
 data_of() { python3 -c "import struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; sys.stdout.buffer.write(b[8+n:])" "$1"; }
 same_state() { cmp -s <(data_of "$1") <(data_of "$2"); }
+# The value of a top-level key in a one-line JSON object (numbers only; empty when absent).
+field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<< "$1"; }
 
 # 1. a short run leaves every output
 "$CLI" train $SMALL --steps 40 --eval-every 20 --out "$T/a" > "$T/a.log" 2>&1 || bad "train exited $?"
@@ -49,7 +51,15 @@ same_state "$T/full/checkpoint.safetensors" "$T/killed/checkpoint.safetensors" &
     | grep -q certified && [ -s "$T/d.npy" ] && [ -s "$T/g.npy" ] && ok "critic" || bad "critic"
 "$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --lipschitz | grep -q '"n_points": 2000' \
     && ok "critic --lipschitz on generated samples" || bad "critic --lipschitz without --input"
-"$CLI" eval --checkpoint "$T/a/checkpoint.safetensors" --eval-n 200 | grep -q '"w1"' && ok "eval" || bad "eval"
+# eval draws from the same fixed evaluation stream as training: its W1 and d_D at the last
+# checkpoint are the run's last logged ones, and it omits what only a training step has
+ev=$("$CLI" eval --checkpoint "$T/a/checkpoint.safetensors" --eval-n 200)
+last=$(tail -1 "$T/a/metrics.jsonl")
+for key in w1 d_D; do
+    [ -n "$(field "$ev" $key)" ] && [ "$(field "$ev" $key)" = "$(field "$last" $key)" ] \
+        && ok "eval $key equals the run's last logged $key" || bad "eval $key: $ev vs $last"
+done
+case $ev in *loss_d*|*speed_it_s*) bad "eval prints training-only fields: $ev";; *) ok "eval omits training-only fields";; esac
 
 # 4b. other data sources: 1-D mixture, CSV points, CIFAR-10 binary records (MLP on 3x32x32)
 "$CLI" train $SMALL --steps 3 --eval-every 0 --data "mixture1d:k=3" --out "$T/m1" > /dev/null 2>&1 && ok "1-D mixture" || bad "1-D mixture"

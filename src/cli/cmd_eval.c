@@ -2,6 +2,7 @@
  * metrics (exact W1, d_D, Lipschitz report, mode coverage) on demand, as one JSON line. The
  * data and evaluation settings default to the run's own (from the checkpoint) and may be
  * overridden with the same flags as `wgankit train`. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,8 @@ int wk_cmd_eval(int argc, char **argv) {
     if (!rc) rc = wk_trainer_load_state(t, ckpt);
     if (!rc) rc = wk_trainer_evaluate(t, &m);
     if (!rc) {
+        /* losses, gradient norms and speed describe a training step, not a checkpoint: omitted */
+        m.loss_d = m.loss_g = m.grad_norm_d = m.grad_norm_g = m.seconds = m.it_per_s = NAN;
         wk_strbuf sb;
         wk_sb_init(&sb);
         wk_gan_metrics_to_json(&m, &sb);
