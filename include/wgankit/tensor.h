@@ -104,6 +104,10 @@ void wk_set_threads(int n);
  * 40 GFLOP/s spinning and 119 waiting passively. Returns only if it did not re-execute. */
 void wk_prefer_passive_wait(char **argv);
 int wk_get_threads(void);
+/* Products with m·n·k below this run on one thread (default 16e6; 0 = always all threads). On
+ * small networks the wake-up of OpenBLAS's workers costs more than it saves: the 2→128³→2 demo
+ * trained 35% faster single-threaded, the 512-wide toy loops 1.6× slower. */
+void wk_set_blas_parallel_min(double mnk);
 
 #ifdef __cplusplus
 }

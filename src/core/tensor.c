@@ -194,19 +194,40 @@ int wk_arena_tensor(wk_arena *a, wk_tensor *t, int ndim, const int64_t *shape, i
 }
 
 /* ---- CPU backend ---- */
+extern void openblas_set_num_threads(int);
+static int n_threads;
+static double par_min = 16e6; /* see wk_set_blas_parallel_min */
+
+/* Small products run on one thread (see wk_set_blas_parallel_min): returns whether it switched. */
+static int blas_serial_begin(double mnk) {
+    if (n_threads <= 1 || mnk >= par_min) return 0;
+    openblas_set_num_threads(1);
+    return 1;
+}
+
+static void blas_serial_end(int switched) {
+    if (switched) openblas_set_num_threads(n_threads);
+}
+
 static void cpu_sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda,
                       const float *b, int ldb, float beta, float *c, int ldc) {
+    int serial = blas_serial_begin((double)m * n * k);
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
                 k, alpha, a, lda, b, ldb, beta, c, ldc);
+    blas_serial_end(serial);
 }
 
 static void cpu_ssyrk(int trans, int n, int k, float alpha, const float *a, int lda, float beta, float *c, int ldc) {
+    int serial = blas_serial_begin((double)n * n * k / 2);
     cblas_ssyrk(CblasRowMajor, CblasUpper, trans ? CblasTrans : CblasNoTrans, n, k, alpha, a, lda, beta, c, ldc);
+    blas_serial_end(serial);
 }
 
 static void cpu_ssymm(int left, int m, int n, float alpha, const float *s, int lds, const float *b, int ldb,
                       float beta, float *c, int ldc) {
+    int serial = blas_serial_begin((double)m * n * (left ? m : n));
     cblas_ssymm(CblasRowMajor, left ? CblasLeft : CblasRight, CblasUpper, m, n, alpha, s, lds, b, ldb, beta, c, ldc);
+    blas_serial_end(serial);
 }
 
 static const wk_backend cpu_backend = {"cpu", cpu_sgemm, cpu_ssyrk, cpu_ssymm};
@@ -216,8 +237,7 @@ const wk_backend *wk_backend_for(wk_device d) {
 }
 
 /* ---- threads ---- */
-extern void openblas_set_num_threads(int);
-static int n_threads;
+void wk_set_blas_parallel_min(double mnk) { par_min = mnk; }
 
 void wk_set_threads(int n) {
     if (n <= 0) n = omp_get_num_procs();
