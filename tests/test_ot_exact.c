@@ -1,5 +1,5 @@
 /* test_ot_exact.c — wk_w1_exact against POT's ot.emd2 and scipy's linear_sum_assignment on the
- * 20 fixture cases of tests/reference/make_ot_fixtures.py (n, m in 1..2000, d in 1..784,
+ * 22 fixture cases of tests/reference/make_ot_fixtures.py (n, m in 1..2000, d in 1..784,
  * uniform / random / zero weights, ties, duplicates): value to 1e-6 relative, the plan's
  * marginals, and the duals as an optimality certificate (u_i + v_j <= c_ij for all pairs,
  * sum a u + sum b v = value). Also the squared-Euclidean and Minkowski costs on a small case. */
@@ -85,6 +85,6 @@ static void run_case(const ot_case *c, void *ctx) {
 
 int main(void) {
     int cases = ot_for_each_case(run_case, NULL);
-    CHECK(cases == 20, "20 fixture cases, read %d", cases);
+    CHECK(cases == 22, "22 fixture cases, read %d", cases);
     return check_summary("test_ot_exact");
 }

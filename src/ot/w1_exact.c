@@ -312,6 +312,57 @@ static int add_grid_arcs(exact_state *st, int k, const double *delta, double *cm
     return rc;
 }
 
+/* A copy of cloud c standardised per coordinate ((x − mean) / std); fills sd with the stds. */
+static float *standardised(const ot_cloud *c, double *sd) {
+    const int d = c->dim;
+    float *z = wk_malloc((size_t)(c->n * d) * sizeof(float));
+    if (!z) return NULL;
+    for (int u = 0; u < d; u++) {
+        double mu = 0, var = 0;
+        for (int64_t i = 0; i < c->n; i++) mu += c->w[i] * c->x[i * d + u];
+        for (int64_t i = 0; i < c->n; i++) var += c->w[i] * (c->x[i * d + u] - mu) * (c->x[i * d + u] - mu);
+        sd[u] = sqrt(var);
+        double inv = sd[u] > 0 ? 1 / sd[u] : 1;
+        for (int64_t i = 0; i < c->n; i++) z[i * d + u] = (float)((c->x[i * d + u] - mu) * inv);
+    }
+    return z;
+}
+
+/* Clouds of very different spread (an untrained generator's tight blob against the data):
+ * every real point's nearest fakes are the same few on the blob's near side, while the optimal
+ * matching sends each real point to the fake in the same relative position. The k nearest
+ * neighbours between the two clouds standardised per coordinate are those candidates; without
+ * them column generation needed 18 rounds and 11% of all pairs on a 2,000-point ring. */
+static int add_scaled_grid_arcs(exact_state *st, int k) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const int d = st->A.dim;
+    double sda[GRID_MAX_DIM], sdb[GRID_MAX_DIM];
+    float *za = standardised(&st->A, sda), *zb = standardised(&st->B, sdb);
+    int32_t *idx = wk_malloc((size_t)((n > m ? n : m) * k) * sizeof(int32_t));
+    int rc = za && zb && idx ? WK_OK : WK_ENOMEM, differ = 0;
+    for (int u = 0; u < d && !rc; u++)
+        differ |= sda[u] > 2 * sdb[u] || sdb[u] > 2 * sda[u];
+    if (!rc && differ) {
+        const int kr = k < m ? k : (int)m, kc = k < n ? k : (int)n;
+        rc = ot_knn_grid(zb, m, za, n, d, NULL, kr, idx);
+        for (int64_t i = 0; i < n && !rc; i++)
+            for (int t = 0; t < kr; t++) {
+                int32_t j = idx[i * kr + t];
+                if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+            }
+        if (!rc) rc = ot_knn_grid(za, n, zb, m, d, NULL, kc, idx);
+        for (int64_t j = 0; j < m && !rc; j++)
+            for (int t = 0; t < kc; t++) {
+                int32_t i = idx[j * kc + t];
+                if (i >= 0 && add_arc(st, i, (int32_t)j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+            }
+    }
+    wk_free(za);
+    wk_free(zb);
+    wk_free(idx);
+    return rc;
+}
+
 static int add_initial_arcs(exact_state *st, int k, double *cmax) {
     const int64_t n = st->A.n, m = st->B.n;
     const int d = st->A.dim;
@@ -322,6 +373,7 @@ static int add_initial_arcs(exact_state *st, int k, double *cmax) {
     int rc;
     if (euclid && d <= GRID_MAX_DIM && !st->costs.use_gemm) {
         rc = add_grid_arcs(st, k, shifted ? delta : NULL, cmax);
+        if (!rc) rc = add_scaled_grid_arcs(st, k);
     } else if (!(rc = add_knn_arcs(st, NULL, NULL, k, cmax)) && shifted) {
         /* the mean-aligned neighbours, from the same cost rows (no second engine or gemm) */
         double *sa = wk_malloc((size_t)n * sizeof(double)), *sb = wk_malloc((size_t)m * sizeof(double)), unused;
@@ -530,14 +582,18 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
                          (long long)n, (long long)m);
     }
     const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 16;
-    const int kp = opt.knn > 0 ? k : 16; /* arcs added per row and pricing round */
+    /* arcs added per row and pricing round: 16, doubled from the third round on (up to 64) —
+     * near-degenerate problems (a collapsed generator against the data) need many arcs per row,
+     * and fewer rounds then mean fewer re-solves (2,000-point ring: 14 rounds -> 7, 2x faster) */
+    const int kp_max = opt.knn > 0 ? k : 64;
+    int kp = opt.knn > 0 ? k : 16;
     double scale = 1;
     st.supply = wk_malloc((size_t)n * sizeof(double));
     st.demand = wk_malloc((size_t)m * sizeof(double));
     st.order_a = wk_malloc((size_t)n * sizeof(int64_t));
     st.order_b = wk_malloc((size_t)m * sizeof(int64_t));
-    st.cand_j = wk_malloc((size_t)(n * kp) * sizeof(int32_t));
-    st.cand_c = wk_malloc((size_t)(n * kp) * sizeof(double));
+    st.cand_j = wk_malloc((size_t)(n * kp_max) * sizeof(int32_t));
+    st.cand_c = wk_malloc((size_t)(n * kp_max) * sizeof(double));
     double *pibuf = use_assign ? wk_malloc((size_t)(n + m) * sizeof(double)) : NULL;
     if (use_assign) st.as = ot_assign_new(n);
     else st.s = ot_simplex_new(n, m, (n + m) * (2 * k + 2));
@@ -572,6 +628,7 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
         rc = use_assign ? ot_assign_solve(st.as, cmax) : ot_simplex_solve(st.s, tol, opt.max_pivots);
         if (rc) goto done;
         pc.pi = solution_potentials(&st, pibuf);
+        if (res->rounds >= 2 && kp < kp_max) pc.k = kp = 2 * kp < kp_max ? 2 * kp : kp_max;
         if ((rc = price_all(&pc)) != 0) goto done;
         res->rounds++;
         int64_t added = 0;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""make_ot_fixtures.py — regenerate tests/fixtures/ot/: 20 random exact-OT cases checked
+"""make_ot_fixtures.py — regenerate tests/fixtures/ot/: 22 random exact-OT cases checked
 against POT's ot.emd2 (network simplex) and, for equal-size uniform cases, scipy's
 linear_sum_assignment; plus the sliced / 1-D reference values.
 
@@ -38,10 +38,17 @@ CASES = [
     (300, 250, 784, "random", "pixels"),
     (64, 64, 784, "uniform", "normal"),
     (150, 100, 128, "uniform", "zeros"),   # zero weights in a, uniform b handled as weights
+    (1500, 1500, 2, "uniform", "blob"),    # ring vs a tight blob (an untrained generator):
+    (1200, 900, 2, "random", "blob"),      # near-degenerate, the scale-aligned candidates
 ]
 
 
 def points(n, d, kind, shift):
+    if kind == "blob":  # a: 8 Gaussians on a ring (the demo's data); b: one blob of spread 0.02
+        if shift == 0:
+            ang = 2 * np.pi * rng.integers(0, 8, size=n) / 8
+            return (1.414 * np.stack([np.cos(ang), np.sin(ang)], 1) + 0.02 * rng.normal(size=(n, d))).astype(np.float32)
+        return (0.02 * rng.normal(size=(n, d)) + [0.02, -0.08]).astype(np.float32)
     if kind == "ties":
         return rng.integers(0, 4, size=(n, d)).astype(np.float32)
     if kind == "duplicates":
