@@ -275,6 +275,31 @@ static double mean_shift(const exact_state *st, double *delta) {
  * O((n + m) k) instead of n×m scans; cmax is then a bound (the joint bounding box's diagonal). */
 enum { GRID_MAX_DIM = 4 };
 
+/* Arcs from each a-point to its k nearest b-points and from each b-point to its k nearest
+ * a-points, measured between the point sets xa and xb (the clouds, or transformed copies;
+ * xa moved by +delta when delta is given). idx: scratch of max(n, m)·k. */
+static int add_grid_knn_pairs(exact_state *st, const float *xa, const float *xb, const double *delta, int k,
+                              int32_t *idx) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const int d = st->A.dim;
+    const int kr = k < m ? k : (int)m, kc = k < n ? k : (int)n;
+    double neg[GRID_MAX_DIM];
+    for (int c = 0; c < d && delta; c++) neg[c] = -delta[c];
+    int rc = ot_knn_grid(xb, m, xa, n, d, delta, kr, idx);
+    for (int64_t i = 0; i < n && !rc; i++)
+        for (int t = 0; t < kr; t++) {
+            int32_t j = idx[i * kr + t];
+            if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+        }
+    if (!rc) rc = ot_knn_grid(xa, n, xb, m, d, delta ? neg : NULL, kc, idx);
+    for (int64_t j = 0; j < m && !rc; j++)
+        for (int t = 0; t < kc; t++) {
+            int32_t i = idx[j * kc + t];
+            if (i >= 0 && add_arc(st, i, (int32_t)j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
+        }
+    return rc;
+}
+
 static int add_grid_arcs(exact_state *st, int k, const double *delta, double *cmax) {
     const int64_t n = st->A.n, m = st->B.n;
     const int d = st->A.dim;
@@ -286,28 +311,11 @@ static int add_grid_arcs(exact_state *st, int k, const double *delta, double *cm
         diag += (hi - lo) * (hi - lo);
     }
     *cmax = st->costs.kind == WK_COST_SQEUCLIDEAN ? diag : sqrt(diag);
-    const int kr = k < m ? k : (int)m, kc = k < n ? k : (int)n;
     int32_t *idx = wk_malloc((size_t)((n > m ? n : m) * k) * sizeof(int32_t));
-    double neg[64];
     if (!idx) return WK_ENOMEM;
-    for (int c = 0; c < d && delta; c++) neg[c] = -delta[c];
-    int rc = WK_OK;
-    for (int pass = 0; pass < (delta ? 2 : 1) && !rc; pass++) {
-        /* rows: each a's nearest b (after moving a by +delta on the second pass) */
-        rc = ot_knn_grid(st->B.x, m, st->A.x, n, d, pass ? delta : NULL, kr, idx);
-        for (int64_t i = 0; i < n && !rc; i++)
-            for (int t = 0; t < kr; t++) {
-                int32_t j = idx[i * kr + t];
-                if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
-            }
-        /* columns: each b's nearest a (b moved by -delta) */
-        if (!rc) rc = ot_knn_grid(st->A.x, n, st->B.x, m, d, pass ? neg : NULL, kc, idx);
-        for (int64_t j = 0; j < m && !rc; j++)
-            for (int t = 0; t < kc; t++) {
-                int32_t i = idx[j * kc + t];
-                if (i >= 0 && add_arc(st, i, (int32_t)j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
-            }
-    }
+    /* plain neighbours, then (clouds with different means) a moved by +delta */
+    int rc = add_grid_knn_pairs(st, st->A.x, st->B.x, NULL, k, idx);
+    if (!rc && delta) rc = add_grid_knn_pairs(st, st->A.x, st->B.x, delta, k, idx);
     wk_free(idx);
     return rc;
 }
@@ -342,21 +350,7 @@ static int add_scaled_grid_arcs(exact_state *st, int k) {
     int rc = za && zb && idx ? WK_OK : WK_ENOMEM, differ = 0;
     for (int u = 0; u < d && !rc; u++)
         differ |= sda[u] > 2 * sdb[u] || sdb[u] > 2 * sda[u];
-    if (!rc && differ) {
-        const int kr = k < m ? k : (int)m, kc = k < n ? k : (int)n;
-        rc = ot_knn_grid(zb, m, za, n, d, NULL, kr, idx);
-        for (int64_t i = 0; i < n && !rc; i++)
-            for (int t = 0; t < kr; t++) {
-                int32_t j = idx[i * kr + t];
-                if (j >= 0 && add_arc(st, (int32_t)i, j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
-            }
-        if (!rc) rc = ot_knn_grid(za, n, zb, m, d, NULL, kc, idx);
-        for (int64_t j = 0; j < m && !rc; j++)
-            for (int t = 0; t < kc; t++) {
-                int32_t i = idx[j * kc + t];
-                if (i >= 0 && add_arc(st, i, (int32_t)j, ot_pair_cost(&st->costs, i, j)) < 0) rc = WK_ENOMEM;
-            }
-    }
+    if (!rc && differ) rc = add_grid_knn_pairs(st, za, zb, NULL, k, idx);
     wk_free(za);
     wk_free(zb);
     wk_free(idx);
