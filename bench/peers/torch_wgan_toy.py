@@ -24,6 +24,13 @@ clip/projection) + 1 generator step (G forward, D forward, backward, optimizer s
 frozen with requires_grad_(False) during the generator step). critic_steps_per_s = 5 * gen_iters_per_s,
 i.e. it includes the generator step's share of the time.
 
+  --mode dcgan      DCGAN pair at 28x28x1 (wgankit's builders, base width 64): generator Linear(64, 128*7*7)
+                    + BatchNorm1d + ReLU, ConvTranspose(128->64, 4, 2, 1) + BatchNorm2d + ReLU,
+                    ConvTranspose(64->1, 4, 2, 1) + tanh; critic Conv(1->64, 4, 2, 1) + LeakyReLU(0.2),
+                    Conv(64->128, 4, 2, 1) + LeakyReLU(0.2), Linear(128*7*7, 1); WGAN-GP lambda 10,
+                    Adam(2e-4, (0.5, 0.9)), batch 64, latent 64, 5 critic steps. Real images are uniform
+                    noise in [-1, 1] (the speed does not depend on them; wgankit reads Fashion-MNIST).
+
 --critic-step-only times only the WGAN-GP critic step (D(real), D(fake), D(interpolates) as three separate
 forward passes, double backprop through the penalty, Adam step) for the 2-512-512-512-1 ReLU critic at
 batch 256, with real/fake batches pre-sampled (no generator cost).
@@ -83,10 +90,32 @@ def sample_real(n):
 
 
 def gradient_penalty(D, real, fake):
-    alpha = torch.rand(real.shape[0], 1)
+    alpha = torch.rand(real.shape[0], *([1] * (real.dim() - 1)))
     xhat = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
     g = torch.autograd.grad(D(xhat).sum(), xhat, create_graph=True)[0]
-    return ((g.norm(2, dim=1) - 1) ** 2).mean()
+    return ((g.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
+
+
+class Reshape(nn.Module):
+    def __init__(self, *shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.view(x.shape[0], *self.shape)
+
+
+def dcgan28(w=64, latent=64):
+    G = nn.Sequential(nn.Linear(latent, 2 * w * 7 * 7), nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(), Reshape(2 * w, 7, 7),
+                      nn.ConvTranspose2d(2 * w, w, 4, 2, 1), nn.BatchNorm2d(w), nn.ReLU(),
+                      nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh())
+    D = nn.Sequential(nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2),
+                      nn.Flatten(), nn.Linear(2 * w * 7 * 7, 1))
+    return G, D
+
+
+# per mode: batch, latent dimension, gradient-penalty weight (0 = none)
+SETTINGS = {"gp": (BATCH, 2, 0.1), "clip": (BATCH, 2, 0), "groupsort": (BATCH, 2, 0), "dcgan": (64, 64, 10.0)}
 
 
 def peak_rss_mb():
@@ -94,6 +123,10 @@ def peak_rss_mb():
 
 
 def build(mode):
+    if mode == "dcgan":
+        G, D = dcgan28()
+        return (G, D, torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.9)),
+                torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.9)))
     G = mlp(2, 2, nn.ReLU)
     D = mlp(2, 1, (lambda: GroupSort(2)) if mode == "groupsort" else nn.ReLU)
     if mode == "clip":
@@ -109,16 +142,17 @@ def build(mode):
     return G, D, optD, optG
 
 
-def gen_iteration(mode, G, D, optD, optG, lam=0.1):
+def gen_iteration(mode, G, D, optD, optG):
+    batch, latent, lam = SETTINGS[mode]
     for p in D.parameters():
         p.requires_grad_(True)
     for _ in range(N_CRITIC):
-        real = sample_real(BATCH)
+        real = sample_real(batch) if mode != "dcgan" else torch.rand(batch, 1, 28, 28) * 2 - 1
         with torch.no_grad():
-            fake = G(torch.randn(BATCH, 2))
+            fake = G(torch.randn(batch, latent))
         optD.zero_grad(set_to_none=True)
         loss = D(fake).mean() - D(real).mean()
-        if mode == "gp":
+        if lam > 0:
             loss = loss + lam * gradient_penalty(D, real, fake)
         loss.backward()
         optD.step()
@@ -133,7 +167,7 @@ def gen_iteration(mode, G, D, optD, optG, lam=0.1):
     for p in D.parameters():
         p.requires_grad_(False)
     optG.zero_grad(set_to_none=True)
-    lossG = -D(G(torch.randn(BATCH, 2))).mean()
+    lossG = -D(G(torch.randn(batch, latent))).mean()
     lossG.backward()
     optG.step()
     return float(loss), float(lossG)
@@ -141,7 +175,7 @@ def gen_iteration(mode, G, D, optD, optG, lam=0.1):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mode", choices=["gp", "clip", "groupsort"], default="gp")
+    ap.add_argument("--mode", choices=sorted(SETTINGS), default="gp")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--iters", type=int, default=None,
                     help="timed generator iterations (default 20), or timed critic steps with --critic-step-only (default 100)")
@@ -197,7 +231,7 @@ def main():
     print(json.dumps({"mode": a.mode, "gen_iters_per_s": round(r, 3),
                       "critic_steps_per_s": round(N_CRITIC * r, 3), "threads": a.threads,
                       "peak_rss_mb": round(peak_rss_mb(), 1), "iters": iters,
-                      "repeats": [round(x, 3) for x in rates], "batch": BATCH, "torch": torch.__version__}))
+                      "repeats": [round(x, 3) for x in rates], "batch": SETTINGS[a.mode][0], "torch": torch.__version__}))
     return 0
 
 
