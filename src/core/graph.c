@@ -32,6 +32,7 @@ wk_graph *wk_graph_new(void) {
     wk_graph *g = wk_calloc(1, sizeof *g);
     if (!g) return NULL;
     wk_arena_init(&g->arena, (size_t)32 << 20);
+    wk_arena_init(&g->scratch, (size_t)4 << 20);
     g->check_numerics = 1;
     return g;
 }
@@ -39,6 +40,7 @@ wk_graph *wk_graph_new(void) {
 void wk_graph_free(wk_graph *g) {
     if (!g) return;
     wk_arena_destroy(&g->arena);
+    wk_arena_destroy(&g->scratch);
     wk_free(g->nodes);
     wk_free(g);
 }
@@ -77,6 +79,14 @@ void *wk__alloc(wk_graph *g, size_t bytes) {
     if (!p && !g->status) g->status = WK_ENOMEM;
     return p;
 }
+
+float *wk__scratch(wk_graph *g, int64_t n) {
+    float *p = wk_arena_alloc(&g->scratch, (size_t)(n > 0 ? n : 1) * sizeof(float));
+    if (!p && !g->status) g->status = WK_ENOMEM;
+    return p;
+}
+
+void wk__scratch_done(wk_graph *g) { wk_arena_reset(&g->scratch); }
 
 const char *wk__shape(const wk_var *v, char *buf, size_t n) { return wk_shape_str(&v->value, buf, n); }
 

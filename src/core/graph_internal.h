@@ -43,6 +43,7 @@ struct wk_var {
 
 struct wk_graph {
     wk_arena arena;
+    wk_arena scratch; /* an op's temporaries (im2col buffers): reused by the next op */
     wk_var **nodes;
     int n_nodes, cap;
     int status;
@@ -59,6 +60,11 @@ wk_var *wk__node(wk_graph *g, const wk_opdef *op, wk_var *const *in, int n_in, i
 wk_var *wk__fail(wk_graph *g, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* For ops handed a NULL input (an earlier op failed): keep the first message, return NULL. */
 wk_var *wk__null_input(wk_graph *g, const char *op);
+/* Temporary buffer of n floats for the op being computed; valid until the next wk__scratch_done
+ * (call it before the op returns). Keeps the graph's memory at one op's temporaries instead of
+ * the sum over all ops. NULL (status set) on allocation failure. */
+float *wk__scratch(wk_graph *g, int64_t n);
+void wk__scratch_done(wk_graph *g);
 /* Gradient buffer of input i of `node` (zeroed on first use in this pass), or NULL when
  * that input needs no gradient. */
 float *wk__gin(wk_graph *g, wk_var *node, int i);

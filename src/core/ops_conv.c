@@ -75,40 +75,44 @@ static void nol_to_onl(const geom *gm, const float *a, float *b, int back, int a
         }
 }
 
-static float *scratch(wk_graph *g, int64_t n) { return wk__alloc(g, (size_t)(n ? n : 1) * sizeof(float)); }
-
 /* y (+)= conv(x; w), y [N, O, Ho, Wo] */
 static void conv_fwd(wk_graph *g, const geom *gm, const float *x, const float *w, float *y, int add) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, K = gm->C * gm->k * gm->k;
-    float *col = scratch(g, K * NL), *tmp = scratch(g, gm->O * NL);
-    if (!col || !tmp) return;
-    im2col(gm, x, col);
-    be->sgemm(0, 0, (int)gm->O, (int)NL, (int)K, 1.0f, w, (int)K, col, (int)NL, 0.0f, tmp, (int)NL);
-    nol_to_onl(gm, tmp, y, 1, add);
+    float *col = wk__scratch(g, K * NL), *tmp = wk__scratch(g, gm->O * NL);
+    if (col && tmp) {
+        im2col(gm, x, col);
+        be->sgemm(0, 0, (int)gm->O, (int)NL, (int)K, 1.0f, w, (int)K, col, (int)NL, 0.0f, tmp, (int)NL);
+        nol_to_onl(gm, tmp, y, 1, add);
+    }
+    wk__scratch_done(g);
 }
 
 /* x += convT(gy; w) = col2im(wᵀ · gy) */
 static void conv_bwd_data(wk_graph *g, const geom *gm, const float *gy, const float *w, float *x) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, K = gm->C * gm->k * gm->k;
-    float *col = scratch(g, K * NL), *gyp = scratch(g, gm->O * NL);
-    if (!col || !gyp) return;
-    nol_to_onl(gm, gy, gyp, 0, 0);
-    be->sgemm(1, 0, (int)K, (int)NL, (int)gm->O, 1.0f, w, (int)K, gyp, (int)NL, 0.0f, col, (int)NL);
-    col2im_add(gm, col, x);
+    float *col = wk__scratch(g, K * NL), *gyp = wk__scratch(g, gm->O * NL);
+    if (col && gyp) {
+        nol_to_onl(gm, gy, gyp, 0, 0);
+        be->sgemm(1, 0, (int)K, (int)NL, (int)gm->O, 1.0f, w, (int)K, gyp, (int)NL, 0.0f, col, (int)NL);
+        col2im_add(gm, col, x);
+    }
+    wk__scratch_done(g);
 }
 
 /* gw (+)= gy · im2col(x)ᵀ, gw [O, C, k, k] */
 static void conv_bwd_weight(wk_graph *g, const geom *gm, const float *x, const float *gy, float *gw, int add) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, K = gm->C * gm->k * gm->k;
-    float *col = scratch(g, K * NL), *gyp = scratch(g, gm->O * NL);
-    if (!col || !gyp) return;
-    im2col(gm, x, col);
-    nol_to_onl(gm, gy, gyp, 0, 0);
-    be->sgemm(0, 1, (int)gm->O, (int)K, (int)NL, 1.0f, gyp, (int)NL, col, (int)NL, add ? 1.0f : 0.0f,
-              gw, (int)K);
+    float *col = wk__scratch(g, K * NL), *gyp = wk__scratch(g, gm->O * NL);
+    if (col && gyp) {
+        im2col(gm, x, col);
+        nol_to_onl(gm, gy, gyp, 0, 0);
+        be->sgemm(0, 1, (int)gm->O, (int)K, (int)NL, 1.0f, gyp, (int)NL, col, (int)NL, add ? 1.0f : 0.0f,
+                  gw, (int)K);
+    }
+    wk__scratch_done(g);
 }
 
 /* Geometry saved on a node: iattr = {N, C, H, W, O, k, s, p}; Ho, Wo derived. */

@@ -207,18 +207,42 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     wk_rng rng;
     wk_rng_seed(&rng, cfg->seed ^ 0xda7a5b117ULL);
     wk_rng_permutation(&rng, perm, n);
+    /* Rows are permuted in place (all[i] <- all[perm[(i + n_hold) mod n]], cycle by cycle) so that
+     * the training rows come first and the held-out ones last: peak memory is one copy of the
+     * data, not two (60,000 Fashion-MNIST images are 188 MB as floats). */
+    uint8_t *done = wk_calloc((size_t)n, 1);
+    float *tmp = wk_malloc((size_t)row * sizeof(float));
     int64_t sh[WK_MAX_DIMS];
     memcpy(sh, all.shape, sizeof sh);
     sh[0] = n_hold;
-    rc = wk_tensor_alloc(&ds->holdout, all.ndim, sh);
-    sh[0] = n - n_hold;
-    if (rc == WK_OK) rc = wk_tensor_alloc(&ds->train, all.ndim, sh);
-    for (int64_t i = 0; rc == WK_OK && i < n; i++) {
-        float *dst = i < n_hold ? ds->holdout.data + i * row : ds->train.data + (i - n_hold) * row;
-        memcpy(dst, all.data + perm[i] * row, (size_t)row * sizeof(float));
+    rc = done && tmp ? wk_tensor_alloc(&ds->holdout, all.ndim, sh) : WK_ENOMEM;
+    for (int64_t s0 = 0; rc == WK_OK && s0 < n; s0++) {
+        if (done[s0]) continue;
+        memcpy(tmp, all.data + s0 * row, (size_t)row * sizeof(float));
+        for (int64_t j = s0;;) {
+            int64_t k = perm[(j + n_hold) % n];
+            done[j] = 1;
+            if (k == s0) {
+                memcpy(all.data + j * row, tmp, (size_t)row * sizeof(float));
+                break;
+            }
+            memcpy(all.data + j * row, all.data + k * row, (size_t)row * sizeof(float));
+            j = k;
+        }
     }
+    wk_free(done);
+    wk_free(tmp);
     wk_free(perm);
-    wk_tensor_free(&all);
+    if (rc == WK_OK) {
+        memcpy(ds->holdout.data, all.data + (n - n_hold) * row, (size_t)(n_hold * row) * sizeof(float));
+        ds->train = all;
+        float *shrunk = wk_realloc(all.data, (size_t)((n - n_hold) * row) * sizeof(float));
+        if (shrunk) ds->train.data = shrunk; /* else keep the larger block */
+        sh[0] = n - n_hold;
+        rc = wk_tensor_set_shape(&ds->train, all.ndim, sh);
+    } else {
+        wk_tensor_free(&all);
+    }
     return rc;
 }
 
