@@ -50,6 +50,45 @@ static inline float grad_b(int kind, float go, float a, float b, float y) {
     return kind == OP_ADD ? go : kind == OP_SUB ? -go : kind == OP_MUL ? go * a : -go * y / b;
 }
 
+/* g[j·sg] += d y_j / d (input `which`) · go_j over one broadcast row of `len` outputs, a and b
+ * read with strides sa, sb; sg = 0 means every output feeds g[0]. The kind is switched on
+ * outside the loops so that each loop vectorises. */
+static void accumulate_grad(int kind, int which, const float *go, const float *a, int64_t sa, const float *b,
+                            int64_t sb, const float *y, float *gacc, int64_t sg, int64_t len) {
+    if (sg == 0) {
+        float s = 0;
+        if (kind == OP_ADD || (kind == OP_SUB && which == 0)) {
+#pragma omp simd reduction(+ : s)
+            for (int64_t j = 0; j < len; j++) s += go[j];
+        } else if (kind == OP_SUB) {
+#pragma omp simd reduction(+ : s)
+            for (int64_t j = 0; j < len; j++) s -= go[j];
+        } else if (kind == OP_MUL) {
+            const float *o = which ? a : b;
+            int64_t so = which ? sa : sb;
+#pragma omp simd reduction(+ : s)
+            for (int64_t j = 0; j < len; j++) s += go[j] * o[j * so];
+        } else {
+            for (int64_t j = 0; j < len; j++)
+                s += which ? grad_b(kind, go[j], a[j * sa], b[j * sb], y[j]) : grad_a(kind, go[j], b[j * sb]);
+        }
+        gacc[0] += s;
+        return;
+    }
+    if (kind == OP_ADD || (kind == OP_SUB && which == 0)) {
+        for (int64_t j = 0; j < len; j++) gacc[j * sg] += go[j];
+    } else if (kind == OP_SUB) {
+        for (int64_t j = 0; j < len; j++) gacc[j * sg] -= go[j];
+    } else if (kind == OP_MUL) {
+        const float *o = which ? a : b;
+        int64_t so = which ? sa : sb;
+        for (int64_t j = 0; j < len; j++) gacc[j * sg] += go[j] * o[j * so];
+    } else {
+        for (int64_t j = 0; j < len; j++)
+            gacc[j * sg] += which ? grad_b(kind, go[j], a[j * sa], b[j * sb], y[j]) : grad_a(kind, go[j], b[j * sb]);
+    }
+}
+
 static void backward(wk_graph *g, wk_var *v) {
     int kind = v->iattr[0];
     wk_bcast bc;
@@ -76,18 +115,17 @@ static void backward(wk_graph *g, wk_var *v) {
         }
         return;
     }
-    /* Broadcast: several outputs feed one input element, so accumulate serially, row by row. */
+    /* Broadcast: several outputs feed one input element, so accumulate serially, row by row.
+     * Within a row an input is either walked (stride 1) or repeated (stride 0, e.g. a conv
+     * bias over H·W): the repeated one takes the row's sum once. */
     int64_t inner = wk_bcast_inner(&bc), rows = inner ? n / inner : 0;
     int64_t sa = wk_bcast_inner_stride_a(&bc), sb = wk_bcast_inner_stride_b(&bc);
     for (int64_t r = 0; r < rows; r++) {
         int64_t oa, ob;
         wk_bcast_offsets(&bc, r * inner, &oa, &ob);
         const float *gor = go + r * inner, *yr = y + r * inner;
-        for (int64_t j = 0; j < inner; j++) {
-            int64_t ia = oa + j * sa, ib = ob + j * sb;
-            if (ga) ga[ia] += grad_a(kind, gor[j], b[ib]);
-            if (gb) gb[ib] += grad_b(kind, gor[j], a[ia], b[ib], yr[j]);
-        }
+        if (ga) accumulate_grad(kind, 0, gor, a + oa, sa, b + ob, sb, yr, ga + oa, sa, inner);
+        if (gb) accumulate_grad(kind, 1, gor, a + oa, sa, b + ob, sb, yr, gb + ob, sb, inner);
     }
 }
 

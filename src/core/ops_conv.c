@@ -15,12 +15,25 @@ typedef struct {
     int64_t N, C, H, W, O, k, s, p, Ho, Wo;
 } geom;
 
-/* col[(c*k + i)*k + j][n*L + oh*Wo + ow] = x[n, c, oh*s - p + i, ow*s - p + j] (0 outside). */
+/* The output columns ow whose input column ow·s − p + j lies inside [0, W): [*lo, *hi). */
+static void valid_cols(const geom *gm, int64_t j, int64_t *lo, int64_t *hi) {
+    int64_t off = j - gm->p; /* input column = ow·s + off */
+    *lo = off >= 0 ? 0 : (-off + gm->s - 1) / gm->s;
+    *hi = gm->W - off <= 0 ? 0 : (gm->W - off + gm->s - 1) / gm->s;
+    if (*hi > gm->Wo) *hi = gm->Wo;
+    if (*lo > *hi) *lo = *hi;
+}
+
+/* col[(c*k + i)*k + j][n*L + oh*Wo + ow] = x[n, c, oh*s - p + i, ow*s - p + j] (0 outside).
+ * The valid column range is computed once per kernel column, so the inner loop is a plain
+ * strided copy. */
 static void im2col(const geom *gm, const float *x, float *col) {
     int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, rows = gm->C * gm->k * gm->k;
 #pragma omp parallel for if (rows * NL > WK_PAR_MIN)
     for (int64_t r = 0; r < rows; r++) {
-        int64_t c = r / (gm->k * gm->k), i = (r / gm->k) % gm->k, j = r % gm->k;
+        int64_t c = r / (gm->k * gm->k), i = (r / gm->k) % gm->k, j = r % gm->k, lo, hi;
+        valid_cols(gm, j, &lo, &hi);
+        const int64_t s = gm->s, off = j - gm->p;
         float *dst = col + r * NL;
         for (int64_t n = 0; n < gm->N; n++)
             for (int64_t oh = 0; oh < gm->Ho; oh++) {
@@ -30,11 +43,10 @@ static void im2col(const geom *gm, const float *x, float *col) {
                     memset(d, 0, (size_t)gm->Wo * sizeof(float));
                     continue;
                 }
-                const float *src = x + ((n * gm->C + c) * gm->H + h) * gm->W;
-                for (int64_t ow = 0; ow < gm->Wo; ow++) {
-                    int64_t w = ow * gm->s - gm->p + j;
-                    d[ow] = (w >= 0 && w < gm->W) ? src[w] : 0.0f;
-                }
+                const float *src = x + ((n * gm->C + c) * gm->H + h) * gm->W + off;
+                for (int64_t ow = 0; ow < lo; ow++) d[ow] = 0.0f;
+                for (int64_t ow = lo; ow < hi; ow++) d[ow] = src[ow * s];
+                for (int64_t ow = hi; ow < gm->Wo; ow++) d[ow] = 0.0f;
             }
     }
 }
@@ -46,17 +58,17 @@ static void col2im_add(const geom *gm, const float *col, float *x) {
     for (int64_t c = 0; c < gm->C; c++)
         for (int64_t i = 0; i < gm->k; i++)
             for (int64_t j = 0; j < gm->k; j++) {
+                int64_t lo, hi;
+                valid_cols(gm, j, &lo, &hi);
+                const int64_t s = gm->s, off = j - gm->p;
                 const float *src = col + ((c * gm->k + i) * gm->k + j) * NL;
                 for (int64_t n = 0; n < gm->N; n++)
                     for (int64_t oh = 0; oh < gm->Ho; oh++) {
                         int64_t h = oh * gm->s - gm->p + i;
                         if (h < 0 || h >= gm->H) continue;
-                        float *dst = x + ((n * gm->C + c) * gm->H + h) * gm->W;
-                        const float *s = src + n * L + oh * gm->Wo;
-                        for (int64_t ow = 0; ow < gm->Wo; ow++) {
-                            int64_t w = ow * gm->s - gm->p + j;
-                            if (w >= 0 && w < gm->W) dst[w] += s[ow];
-                        }
+                        float *dst = x + ((n * gm->C + c) * gm->H + h) * gm->W + off;
+                        const float *sr = src + n * L + oh * gm->Wo;
+                        for (int64_t ow = lo; ow < hi; ow++) dst[ow * s] += sr[ow];
                     }
             }
 }
