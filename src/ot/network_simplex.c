@@ -33,8 +33,9 @@ struct ot_simplex {
     int8_t *pred_dir;
     double *pi;
     int32_t root;
-    /* scratch for re-threading */
-    int32_t *sub, *first_child, *next_sibling, *stack, *path;
+    /* scratch for re-threading: the moved subtree in old and new thread order, each node's
+     * index in `sub`, the stem and each stem node's [start, end) range in `sub` */
+    int32_t *sub, *order, *pos, *path, *start, *end;
     int64_t next_arc, pivots;
     int64_t art_begin; /* the artificial arcs are [art_begin, art_begin + nodes) */
 };
@@ -73,13 +74,14 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->pred_dir = wk_malloc((size_t)s->nodes + 1);
     s->pi = wk_malloc((size_t)(s->nodes + 1) * sizeof(double));
     s->sub = wk_malloc(nb);
-    s->first_child = wk_malloc(nb);
-    s->next_sibling = wk_malloc(nb);
-    s->stack = wk_malloc(nb);
+    s->order = wk_malloc(nb);
+    s->pos = wk_malloc(nb);
     s->path = wk_malloc(nb);
+    s->start = wk_malloc(nb);
+    s->end = wk_malloc(nb);
     if (!s->src || !s->dst || !s->cost || !s->flow || !s->in_tree || !s->hkeys || !s->parent || !s->pred ||
-        !s->thread || !s->rev_thread || !s->depth || !s->pred_dir || !s->pi || !s->sub || !s->first_child ||
-        !s->next_sibling || !s->stack || !s->path) {
+        !s->thread || !s->rev_thread || !s->depth || !s->pred_dir || !s->pi || !s->sub || !s->order ||
+        !s->pos || !s->path || !s->start || !s->end) {
         ot_simplex_free(s);
         return NULL;
     }
@@ -90,8 +92,8 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
 void ot_simplex_free(ot_simplex *s) {
     if (!s) return;
     void *ptrs[] = {s->src, s->dst, s->cost, s->flow, s->in_tree, s->hkeys, s->parent, s->pred, s->thread,
-                    s->rev_thread, s->depth, s->pred_dir, s->pi, s->sub, s->first_child, s->next_sibling,
-                    s->stack, s->path};
+                    s->rev_thread, s->depth, s->pred_dir, s->pi, s->sub, s->order, s->pos, s->path, s->start,
+                    s->end};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     wk_free(s);
 }
@@ -226,22 +228,50 @@ static int64_t find_entering(ot_simplex *s, double tol) {
 }
 
 /* Move the subtree hanging from u_out so that it hangs from v_in through arc `in` at u_in:
- * reverse the parent chain u_in .. u_out, re-thread the subtree in preorder after v_in and
- * shift its potentials so the new tree arc has zero reduced cost. */
+ * reverse the parent chain (the stem) u_in .. u_out, re-thread the subtree in preorder after
+ * v_in and shift its potentials so the new tree arc has zero reduced cost.
+ * Every subtree is a contiguous block of the thread, and the stem nodes' blocks are nested, so
+ * the new preorder is made of index ranges of the old one: first u_in's block, then each next
+ * stem node's block minus the previous one. Depths shift by one constant per block. So the
+ * cost is a few linear passes over the moved nodes (no child lists, no DFS). */
 static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int32_t in) {
     /* 1. the subtree of u_out in thread order, and unlink it from the thread */
     int32_t cnt = 0, x = u_out, du = s->depth[u_out];
     do {
+        s->pos[x] = cnt;
         s->sub[cnt++] = x;
         x = s->thread[x];
     } while (s->depth[x] > du);
     int32_t before = s->rev_thread[u_out];
     s->thread[before] = x;
     s->rev_thread[x] = before;
-    /* 2. reverse the stem u_in -> ... -> u_out */
+    /* 2. the stem u_in -> ... -> u_out and each stem node's block [start, end) in sub */
     int32_t plen = 0;
     for (x = u_in; x != u_out; x = s->parent[x]) s->path[plen++] = x;
     s->path[plen++] = u_out;
+    for (int32_t k = 0, e = 0; k < plen; k++) {
+        int32_t w = s->path[k], dw = s->depth[w];
+        s->start[k] = s->pos[w];
+        if (e <= s->start[k]) e = s->start[k] + 1;
+        while (e < cnt && s->depth[s->sub[e]] > dw) e++;
+        s->end[k] = e;
+    }
+    /* 3. the new preorder, with new depths and shifted potentials */
+    double sigma = s->pi[v_in] - (s->src[in] == u_in ? DIR_UP : DIR_DOWN) * s->cost[in] - s->pi[u_in];
+    int32_t n_out = 0, base = s->depth[v_in] + 1;
+    for (int32_t k = 0; k < plen; k++) {
+        const int32_t shift = base + k - s->depth[s->path[k]];
+        /* block k minus block k-1: [start_k, start_{k-1}) and [end_{k-1}, end_k) */
+        int32_t a0 = s->start[k], a1 = k ? s->start[k - 1] : s->end[k], b0 = k ? s->end[k - 1] : 0, b1 = k ? s->end[k] : 0;
+        for (int32_t i = a0; i < a1; i++) s->order[n_out++] = s->sub[i];
+        for (int32_t i = b0; i < b1; i++) s->order[n_out++] = s->sub[i];
+        for (int32_t i = n_out - (a1 - a0) - (b1 - b0); i < n_out; i++) {
+            int32_t w = s->order[i];
+            s->depth[w] += shift;
+            s->pi[w] += sigma;
+        }
+    }
+    /* 4. reverse the stem's parent pointers */
     for (int32_t k = plen - 1; k >= 1; k--) {
         int32_t w = s->path[k], below = s->path[k - 1];
         s->parent[w] = below;
@@ -251,26 +281,13 @@ static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int
     s->parent[u_in] = v_in;
     s->pred[u_in] = in;
     s->pred_dir[u_in] = s->src[in] == u_in ? DIR_UP : DIR_DOWN;
-    /* 3. children lists inside the subtree, then an iterative preorder DFS from u_in */
-    for (int32_t k = 0; k < cnt; k++) s->first_child[s->sub[k]] = -1;
-    for (int32_t k = cnt - 1; k >= 0; k--) {
-        int32_t w = s->sub[k];
-        if (w == u_in) continue;
-        s->next_sibling[w] = s->first_child[s->parent[w]];
-        s->first_child[s->parent[w]] = w;
-    }
-    double sigma = s->pi[v_in] - s->pred_dir[u_in] * s->cost[in] - s->pi[u_in];
-    int32_t after = s->thread[v_in], prev = v_in, sp = 0;
-    s->stack[sp++] = u_in;
-    while (sp) {
-        int32_t w = s->stack[--sp];
-        s->depth[w] = s->depth[s->parent[w]] + 1;
-        s->pi[w] += sigma;
+    /* 5. splice the new order into the thread after v_in */
+    int32_t after = s->thread[v_in], prev = v_in;
+    for (int32_t i = 0; i < n_out; i++) {
+        int32_t w = s->order[i];
         s->thread[prev] = w;
         s->rev_thread[w] = prev;
         prev = w;
-        /* push children in reverse so the first child comes out first (any order is a preorder) */
-        for (int32_t c = s->first_child[w]; c != -1; c = s->next_sibling[c]) s->stack[sp++] = c;
     }
     s->thread[prev] = after;
     s->rev_thread[after] = prev;
