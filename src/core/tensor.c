@@ -4,6 +4,7 @@
 #include "wgankit/error.h"
 
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #include <omp.h>
 #include <stdatomic.h>
@@ -92,15 +93,15 @@ int wk_tensor_copy(wk_tensor *dst, const wk_tensor *src) {
 }
 
 int64_t wk_first_nonfinite(const float *x, int64_t n) {
-    /* Blocks scanned branch-free on the exponent bits (all ones = NaN or Inf), so the loop
-     * vectorises; only a block that has a bad element is searched again for its index. */
+    /* Blocks scanned branch-free (|x| <= FLT_MAX is false exactly for NaN and ±Inf), so the
+     * loop vectorises; only a block that has a bad element is searched again for its index. */
     enum { BLOCK = 4096 };
     for (int64_t at = 0; at < n; at += BLOCK) {
         int64_t len = n - at < BLOCK ? n - at : BLOCK;
-        const uint32_t *u = (const uint32_t *)(const void *)(x + at);
-        uint32_t bad = 0;
+        const float *xb = x + at;
+        int bad = 0;
 #pragma omp simd reduction(| : bad)
-        for (int64_t i = 0; i < len; i++) bad |= (u[i] & 0x7f800000u) == 0x7f800000u;
+        for (int64_t i = 0; i < len; i++) bad |= !(fabsf(xb[i]) <= FLT_MAX);
         if (bad)
             for (int64_t i = 0; i < len; i++)
                 if (!isfinite(x[at + i])) return at + i;
