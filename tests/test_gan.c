@@ -1,11 +1,16 @@
 /* test_gan.c — the trainer API: settings round trip, a step allocates nothing from the heap
  * after the first (per Lipschitz method), same seed => same weights, save/load restores the
- * exact state, every loss trains without error. */
+ * exact state, every loss trains without error, file data splits into held-out and training rows
+ * (each row once, by the seed). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
+#include "wgankit/io.h"
 
 static wk_gan_config small(const char *critic) {
     wk_gan_config c;
@@ -93,6 +98,48 @@ int main(void) {
         for (int i = 0; i < 3 && !rc; i++) rc = wk_trainer_step(t);
         CHECK(rc == WK_OK, "loss %s: %s", losses[k], wk_last_error());
         wk_trainer_free(t);
+    }
+    /* file data: the held-out rows and the training rows are the file's rows, each exactly once;
+     * the split follows the seed (rows tagged by their index, shuffled in place by the loader) */
+    {
+        enum { N = 1001, H = 137 };
+        char path[] = "/tmp/wk_test_gan_split_XXXXXX.npy";
+        int fd = mkstemps(path, 4);
+        REQUIRE(fd >= 0, "temporary file");
+        close(fd);
+        wk_tensor rowsx;
+        REQUIRE(wk_tensor_alloc(&rowsx, 2, (int64_t[]){N, 2}) == WK_OK, "alloc");
+        for (int i = 0; i < N; i++) rowsx.data[2 * i] = (float)i, rowsx.data[2 * i + 1] = (float)-i;
+        REQUIRE(wk_write_npy(path, &rowsx) == WK_OK, "write: %s", wk_last_error());
+        wk_tensor_free(&rowsx);
+        int64_t first_train[2] = {-1, -1};
+        for (int run = 0; run < 3; run++) {
+            wk_gan_config fc = small("gp");
+            snprintf(fc.data, sizeof fc.data, "%s", path);
+            fc.holdout = H;
+            fc.seed = run == 2 ? 7 : 0;
+            wk_dataset ds;
+            REQUIRE(wk_dataset_load(&fc, &ds) == WK_OK, "load %s: %s", path, wk_last_error());
+            CHECK(ds.holdout.shape[0] == H && ds.train.shape[0] == N - H, "split sizes %lld + %lld",
+                  (long long)ds.holdout.shape[0], (long long)ds.train.shape[0]);
+            static int seen[N];
+            memset(seen, 0, sizeof seen);
+            int ok = 1;
+            const wk_tensor *part[2] = {&ds.holdout, &ds.train};
+            for (int k = 0; k < 2; k++)
+                for (int64_t r = 0; r < part[k]->shape[0]; r++) {
+                    int i = (int)part[k]->data[2 * r];
+                    ok &= i >= 0 && i < N && part[k]->data[2 * r + 1] == (float)-i && !seen[i];
+                    if (i >= 0 && i < N) seen[i] = 1;
+                }
+            CHECK(ok, "run %d: every row once, rows intact", run);
+            if (run < 2) first_train[run] = (int64_t)ds.train.data[0];
+            else CHECK(memcmp(&first_train[0], &first_train[1], sizeof first_train[0]) == 0 && ds.train.data[0] != first_train[0],
+                       "same seed, same split (%lld, %lld); another seed, another (%g)", (long long)first_train[0],
+                       (long long)first_train[1], ds.train.data[0]);
+            wk_dataset_free(&ds);
+        }
+        remove(path);
     }
     return check_summary("test_gan");
 }
