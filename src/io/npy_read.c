@@ -58,9 +58,9 @@ static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_
             return WK_OK;
         }
     if (d[0] == '>')
-        return wk_errorf(WK_EUNSUPPORTED, "%s: NPY descr '%s' is big-endian (only little-endian is supported)",
+        return wk_errorf(WK_EFORMAT, "%s: NPY descr '%s' is big-endian (only little-endian is supported)",
                          path, d);
-    return wk_errorf(WK_EUNSUPPORTED, "%s: NPY descr '%s' is not supported (float32, float64, uint8, bool, int32, int64)",
+    return wk_errorf(WK_EFORMAT, "%s: NPY descr '%s' is not supported (float32, float64, uint8, bool, int32, int64)",
                      path, d);
 }
 
@@ -112,7 +112,7 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
         hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
         hstart = 12;
     } else {
-        return wk_errorf(WK_EUNSUPPORTED, "%s: NPY version %u.%u is not supported (1.0, 2.0, 3.0)", path, major,
+        return wk_errorf(WK_EFORMAT, "%s: NPY version %u.%u is not supported (1.0, 2.0, 3.0)", path, major,
                          buf[7]);
     }
     if (hlen > len - hstart) {
@@ -136,7 +136,7 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
     } else if (!fo || (strncmp(fo, "False", 5) && strncmp(fo, "True", 4)))
         rc = wk_errorf(WK_EFORMAT, "%s: NPY header has no 'fortran_order' field", path);
     else if (!strncmp(fo, "True", 4))
-        rc = wk_errorf(WK_EUNSUPPORTED, "%s: NPY array is in Fortran order (only C order is supported)", path);
+        rc = wk_errorf(WK_EFORMAT, "%s: NPY array is in Fortran order (only C order is supported)", path);
     else
         rc = npy_parse_shape(path, npy_field(hdr, "shape"), &h->ndim, h->shape);
     wk_free(hdr);
