@@ -87,6 +87,13 @@ expect 2 "$tmp" "a directory" -- "$cli" w1 "$tmp" "$tmp/01.csv"
 
 # Out of memory caused by the input: 2 GB of float32 (a sparse file) and 100,000 CIFAR records
 # (1.2 GB as floats) under a 1 GB address-space limit: exit 2 naming the file, not exit 1.
+# (A sanitizer build cannot start under an address-space limit: then this part is skipped.)
+if ! (bash -c 'ulimit -v 1000000; exec "$@"' - "$cli" w1 "$tmp/01.csv" "$tmp/01.csv") >/dev/null 2>&1; then
+    echo "cli_readers: skipping the out-of-memory checks (this binary does not run under ulimit -v)"
+    [ $fails = 0 ] && echo "cli_readers: all passed" || echo "cli_readers: $fails failed"
+    [ $fails = 0 ]
+    exit
+fi
 npy "$tmp/huge.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (500000000, 1), }" "" 2000000000
 expect 2 huge.npy "2 GB npy: w1" -- bash -c "ulimit -v 1000000; exec \"\$@\"" - "$cli" w1 "$tmp/huge.npy" "$tmp/01.csv"
 expect_msg "too large"
