@@ -196,6 +196,27 @@ static void test_npy_issue18(void) {
     gzclose(g);
     CHECK(fails_with(pg, WK_EFORMAT, "longer than its shape"), "npy.gz with trailing bytes");
     wk_free(raw);
+    /* a header longer than the first read (4096 bytes): numpy pads with spaces */
+    {
+        const char *dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+        size_t dl = strlen(dict), hl = 6000 - 10;
+        unsigned char *img = calloc(6000 + 8, 1);
+        REQUIRE(img, "calloc");
+        memcpy(img, "\x93NUMPY\x01\x00", 8);
+        img[8] = hl & 255, img[9] = (unsigned char)(hl >> 8);
+        memcpy(img + 10, dict, dl);
+        memset(img + 10 + dl, ' ', hl - dl - 1);
+        img[6000 - 1] = '\n';
+        float two[2] = {1.5f, -2};
+        memcpy(img + 6000, two, 8);
+        write_bytes(p, img, 6008);
+        rc = wk_read_array(p, &t);
+        CHECK(rc == WK_OK && t.numel == 2 && t.data[1] == -2, "6000-byte NPY header: %s", wk_last_error());
+        if (!rc) wk_tensor_free(&t);
+        write_bytes(p, img, 6000 + 4);
+        CHECK(fails_with(p, WK_EFORMAT, "truncated: shape needs 8 bytes, file has 4"), "long header, short data");
+        free(img);
+    }
     /* unsupported variants are bad input (exit 2), like malformed ones */
     write_npy(p, "{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", &one, 4);
     CHECK(fails_with(p, WK_EFORMAT, "big-endian"), "big-endian is WK_EFORMAT");
@@ -282,6 +303,23 @@ static void test_read_file_limit(void) {
     write_bytes(pg, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff", 13);
     CHECK(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_EFORMAT && strstr(wk_last_error(), "bad.gz"),
           "corrupt gzip: %s", wk_last_error());
+    /* a gzip stream cut short: its first half reads as "truncated", not as a short file */
+    unsigned char big[4096], packed[8192];
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (unsigned char)(i * 7 + i / 13);
+    uLongf plen = sizeof packed;
+    z_stream z = {0};
+    REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + 15, 9, Z_DEFAULT_STRATEGY) == Z_OK, "deflateInit2");
+    z.next_in = big, z.avail_in = sizeof big, z.next_out = packed, z.avail_out = sizeof packed;
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END, "deflate");
+    plen = z.total_out;
+    deflateEnd(&z);
+    write_bytes(pg, packed, plen / 2);
+    CHECK(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_EFORMAT && strstr(wk_last_error(), "truncated"),
+          "cut gzip: %s", wk_last_error());
+    write_bytes(pg, packed, plen);
+    REQUIRE(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_OK, "%s", wk_last_error());
+    CHECK(n == sizeof big && !memcmp(b, big, n), "whole gzip reads back (%zu bytes)", n);
+    wk_free(b);
 }
 
 /* crash 4: a >4-D array leaked in read_one. The heap in use (glibc's count; ASan/LSan see it

@@ -19,10 +19,15 @@ int wk_io_too_large(const char *path, const char *what, uint64_t bytes) {
                      what, (unsigned long long)bytes);
 }
 
-static int gz_fail(const char *path, gzFile gz) {
+/* After gzread returned `got` <= 0: the error, or WK_OK at a clean end. zlib reports a gzip
+ * stream cut short as a plain end of file with Z_BUF_ERROR; it must not read as a shorter
+ * file (a .csv.gz would lose rows silently). */
+static int gz_end(const char *path, gzFile gz, int got) {
     int zerr;
     const char *msg = gzerror(gz, &zerr);
+    if (got == 0 && zerr == Z_OK) return WK_OK;
     if (zerr == Z_ERRNO) return wk_errorf(WK_EIO, "%s: read error: %s", path, strerror(errno));
+    if (zerr == Z_BUF_ERROR) return wk_errorf(WK_EFORMAT, "%s: gzip stream is truncated (%s)", path, msg);
     return wk_errorf(WK_EFORMAT, "%s: gzip stream is corrupt or truncated (%s)", path, msg);
 }
 
@@ -58,8 +63,10 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
             if (cap == most) break;
             unsigned char probe; /* at the expected end: is there more before growing? */
             int got = gzread(gz, &probe, 1);
-            if (got < 0) rc = gz_fail(path, gz);
-            if (got <= 0) break;
+            if (got <= 0) {
+                rc = gz_end(path, gz, got);
+                break;
+            }
             uint64_t ncap = cap < (1u << 15) ? 1u << 16 : cap * 2;
             if (ncap > most) ncap = most;
             unsigned char *nb = wk_realloc(b, (size_t)ncap + 1);
@@ -74,8 +81,10 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
         }
         uint64_t want = cap - n > (1u << 30) ? (1u << 30) : cap - n;
         int got = gzread(gz, b + n, (unsigned)want);
-        if (got < 0) rc = gz_fail(path, gz);
-        if (got <= 0) break;
+        if (got <= 0) {
+            rc = gz_end(path, gz, got);
+            break;
+        }
         n += (size_t)got;
     }
     gzclose(gz);
