@@ -279,6 +279,13 @@ static void test_idx_gz_issue18(void) {
     CHECK(fails_with(pp, WK_EFORMAT, "need 2 data bytes but the file has 3 (trailing bytes)"), "plain trailing");
     write_bytes(pp, "\0\0\x0E\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 16);
     CHECK(fails_with(pp, WK_EFORMAT, "shape dimension"), "idx (2^32-1)^3 f64");
+    /* found by fuzzing: huge dimensions before a zero one (an empty array whose shape product
+     * overflowed in wk_tensor_set_shape) */
+    write_bytes(pp, "\0\0\x08\x04\0\0\x08\x01\xc8\xc8\0\0\x08\x01\x83\0\0\0\0\0", 20);
+    CHECK(fails_with(pp, WK_EFORMAT, "shape dimension 1 (3368550400)"), "idx (2049, 3368550400, 134316800, 0)");
+    wk_tensor e;
+    CHECK(wk_tensor_set_shape(&e, 3, (int64_t[]){1LL << 32, 1LL << 32, 1LL << 32}) == WK_EINVAL,
+          "wk_tensor_set_shape refuses a product past int64");
 }
 
 static void test_read_file_limit(void) {

@@ -105,9 +105,12 @@ int wk_io_shape_numel(const char *path, int ndim, const int64_t *shape, uint64_t
             return wk_errorf(WK_EFORMAT, "%s: shape dimension %d (%lld) is negative", path, i, (long long)shape[i]);
         zero |= shape[i] == 0;
     }
+    /* The nonzero dimensions are bounded even when a zero makes the array empty, so that no
+     * prefix product (wk_tensor_set_shape multiplies in order) can overflow either. */
     uint64_t n = 1;
-    for (int i = 0; i < ndim && !zero; i++) {
+    for (int i = 0; i < ndim; i++) {
         uint64_t d = (uint64_t)shape[i];
+        if (d == 0) continue;
         if (n > max / d)
             return wk_errorf(WK_EFORMAT, "%s: shape dimension %d (%lld) makes more than %llu elements", path, i,
                              (long long)shape[i], (unsigned long long)max);
