@@ -365,6 +365,19 @@ static void test_files_leak(void) {
     CHECK(wk_read_cifar10(pc, &t, &labels) == WK_EFORMAT && strstr(wk_last_error(), "record 1 has label 10") &&
               labels == NULL,
           "cifar bad label: %s", wk_last_error());
+    /* a gzipped batch reads through the same whole-file reader */
+    const char *pcg = tmp_path("data_batch.bin.gz");
+    rec[3073] = 9;
+    gzFile g = gzopen(pcg, "wb");
+    gzwrite(g, rec, sizeof rec);
+    gzclose(g);
+    snprintf(cfg.data, sizeof cfg.data, "%s", pcg);
+    cfg.holdout = 1;
+    rc = wk_dataset_load(&cfg, &ds);
+    CHECK(rc == WK_OK && ds.train.numel + ds.holdout.numel == 2 * 3072 && ds.is_image, "cifar .bin.gz: %s",
+          wk_last_error());
+    if (!rc) wk_dataset_free(&ds);
+    rec[3073] = 10;
     write_bytes(pc, rec, 3073 + 5);
     CHECK(wk_read_cifar10(pc, &t, NULL) == WK_EFORMAT && strstr(wk_last_error(), "3078 bytes"), "cifar partial: %s",
           wk_last_error());
