@@ -15,10 +15,14 @@ extern "C" {
 #endif
 
 /* Read a numeric array into a freshly heap-allocated float32 tensor (free with
- * wk_tensor_free). The format comes from the extension: .npy (float32, float64, uint8,
- * int32, int64), .csv/.txt (comma or whitespace separated, one row per line, an optional
- * non-numeric header line), .idx / *-ubyte and .gz variants (IDX, gzip through zlib).
- * NaN/Inf in the data is reported as WK_ENUMERIC naming the file and row. */
+ * wk_tensor_free). The format comes from the extension, a trailing .gz looked through: .npy
+ * (float32, float64, uint8, bool, int32, int64), .csv/.txt/.tsv (comma, semicolon or blank
+ * separated, one row per line, LF/CR/CRLF endings, an optional header line of non-numbers),
+ * .idx / *-ubyte (IDX); an unknown name is recognised by its first bytes. Any of them may be
+ * gzip-compressed. Errors name the file: WK_EIO (cannot open/read), WK_EFORMAT (malformed or
+ * unsupported contents, sizes that do not match the file), WK_ENUMERIC (NaN/Inf, naming the
+ * row), WK_EINVAL (contents too large for memory: bad input, not a machine failure). Nothing
+ * is allocated on a size the file merely claims. */
 int wk_read_array(const char *path, wk_tensor *out);
 /* Same, then flattened to 2-D [rows, prod(other dims)] (a 1-D array becomes [n, 1]). */
 int wk_read_points(const char *path, wk_tensor *out);

@@ -20,6 +20,9 @@ int wk_tensor_set_shape(wk_tensor *t, int ndim, const int64_t *shape) {
     int64_t n = 1;
     for (int i = 0; i < ndim; i++) {
         if (shape[i] < 0) return wk_errorf(WK_EINVAL, "tensor: negative dimension %lld", (long long)shape[i]);
+        if (shape[i] > 0 && n > INT64_MAX / shape[i])
+            return wk_errorf(WK_EINVAL, "tensor: dimension %d (%lld) makes more elements than int64 holds", i,
+                             (long long)shape[i]);
         t->shape[i] = shape[i];
         n *= shape[i];
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/read_util.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
@@ -19,30 +20,32 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return wk_errorf(WK_EIO, "%s: cannot open", path);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (size <= 0 || size % CIFAR_RECORD) {
-        fclose(f);
-        return wk_errorf(WK_EFORMAT, "%s: %ld bytes is not a whole number of CIFAR-10 records (3,073 bytes each)", path, size);
+    memset(out, 0, sizeof *out);
+    if (labels) *labels = NULL;
+    unsigned char *buf;
+    size_t size;
+    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &size);
+    if (rc) return rc;
+    if (size == 0 || size % CIFAR_RECORD) {
+        wk_free(buf);
+        return wk_errorf(WK_EFORMAT, "%s: %zu bytes is not a whole number of CIFAR-10 records (3,073 bytes each)", path,
+                         size);
     }
-    int64_t n = size / CIFAR_RECORD;
-    uint8_t *buf = wk_malloc((size_t)size);
-    int rc = buf ? WK_OK : WK_ENOMEM;
-    if (rc == WK_OK && fread(buf, 1, (size_t)size, f) != (size_t)size) rc = wk_errorf(WK_EIO, "%s: read failed", path);
-    fclose(f);
-    if (rc == WK_OK) rc = wk_tensor_alloc(out, 4, (int64_t[]){n, 3, 32, 32});
-    if (rc == WK_OK && labels && !(*labels = wk_malloc((size_t)n))) rc = WK_ENOMEM;
+    int64_t n = (int64_t)(size / CIFAR_RECORD);
+    for (int64_t i = 0; i < n; i++)
+        if (buf[i * CIFAR_RECORD] > 9) {
+            rc = wk_errorf(WK_EFORMAT, "%s: record %lld has label %d (CIFAR-10 labels are 0..9)", path, (long long)i,
+                           buf[i * CIFAR_RECORD]);
+            wk_free(buf);
+            return rc;
+        }
+    rc = wk_io_alloc_tensor(path, out, 4, (int64_t[]){n, 3, 32, 32});
+    if (rc == WK_OK && labels && !(*labels = wk_malloc((size_t)n))) {
+        wk_tensor_free(out);
+        rc = wk_io_too_large(path, "the labels", (uint64_t)n);
+    }
     if (rc == WK_OK)
         for (int64_t i = 0; i < n; i++) {
-            if (buf[i * CIFAR_RECORD] > 9) {
-                wk_tensor_free(out);
-                rc = wk_errorf(WK_EFORMAT, "%s: record %lld has label %d (CIFAR-10 labels are 0..9)", path, (long long)i,
-                               buf[i * CIFAR_RECORD]);
-                break;
-            }
             if (labels) (*labels)[i] = buf[i * CIFAR_RECORD];
             for (int j = 0; j < 3072; j++) out->data[i * 3072 + j] = buf[i * CIFAR_RECORD + 1 + j];
         }
@@ -50,17 +53,16 @@ int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
     return rc;
 }
 
-/* One file as [N, sample...]: images become [N, C, H, W]. */
-static int read_one(const char *path, wk_tensor *t) {
-    int rc = ends_with(path, ".bin") ? wk_read_cifar10(path, t, NULL) : wk_read_array(path, t);
-    if (rc) return rc;
+/* The array of one file as [N, sample...]: images become [N, C, H, W]. */
+static int shape_sample(const char *path, wk_tensor *t) {
+    int rc;
     if (t->ndim == 1) return wk_tensor_set_shape(t, 2, (int64_t[]){t->shape[0], 1});
     if (t->ndim == 3) return wk_tensor_set_shape(t, 4, (int64_t[]){t->shape[0], 1, t->shape[1], t->shape[2]});
     if (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3 && (t->shape[3] == 1 || t->shape[3] == 3)) {
         /* NHWC (as numpy image arrays usually are) -> NCHW */
         wk_tensor c;
         int64_t n = t->shape[0], h = t->shape[1], w = t->shape[2], ch = t->shape[3];
-        if ((rc = wk_tensor_alloc(&c, 4, (int64_t[]){n, ch, h, w}))) return rc;
+        if ((rc = wk_io_alloc_tensor(path, &c, 4, (int64_t[]){n, ch, h, w}))) return rc;
         for (int64_t i = 0; i < n; i++)
             for (int64_t y = 0; y < h; y++)
                 for (int64_t x = 0; x < w; x++)
@@ -74,6 +76,15 @@ static int read_one(const char *path, wk_tensor *t) {
         return wk_errorf(WK_EFORMAT, "%s: cannot use an array of %d dimensions (want [N, D] points or [N, C, H, W] images)", path,
                          t->ndim);
     return WK_OK;
+}
+
+/* One file as [N, sample...]. On failure nothing stays allocated. */
+static int read_one(const char *path, wk_tensor *t) {
+    int rc = ends_with(path, ".bin") || ends_with(path, ".bin.gz") ? wk_read_cifar10(path, t, NULL)
+                                                                    : wk_read_array(path, t);
+    if (rc) return rc;
+    if ((rc = shape_sample(path, t)) != WK_OK) wk_tensor_free(t);
+    return rc;
 }
 
 /* Concatenate comma-separated files with equal sample shapes. */
@@ -98,7 +109,7 @@ static int read_files(const char *list, wk_tensor *out) {
             int64_t shape[WK_MAX_DIMS];
             memcpy(shape, all.shape, sizeof shape);
             shape[0] += t.shape[0];
-            if ((rc = wk_tensor_alloc(&c, all.ndim, shape)) == WK_OK) {
+            if ((rc = wk_io_alloc_tensor(p, &c, all.ndim, shape)) == WK_OK) {
                 memcpy(c.data, all.data, (size_t)all.numel * sizeof(float));
                 memcpy(c.data + all.numel, t.data, (size_t)t.numel * sizeof(float));
                 wk_tensor_free(&all);
@@ -202,7 +213,7 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
     if (!perm) {
         wk_tensor_free(&all);
-        return WK_ENOMEM;
+        return wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n * sizeof *perm);
     }
     wk_rng rng;
     wk_rng_seed(&rng, cfg->seed ^ 0xda7a5b117ULL);
@@ -215,7 +226,8 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     int64_t sh[WK_MAX_DIMS];
     memcpy(sh, all.shape, sizeof sh);
     sh[0] = n_hold;
-    rc = done && tmp ? wk_tensor_alloc(&ds->holdout, all.ndim, sh) : WK_ENOMEM;
+    rc = done && tmp ? wk_io_alloc_tensor(cfg->data, &ds->holdout, all.ndim, sh)
+                     : wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n + (uint64_t)row * sizeof(float));
     for (int64_t s0 = 0; rc == WK_OK && s0 < n; s0++) {
         if (done[s0]) continue;
         memcpy(tmp, all.data + s0 * row, (size_t)row * sizeof(float));

@@ -3,11 +3,13 @@
  * One table (fields[]) describes every parameter: its key, type, range, which targets use it
  * and its documentation; parsing, validation and --help text are all driven by it. */
 #include "wgankit/data.h"
+#include "io/read_util.h"
 #include "wgankit/error.h"
 #include "wgankit/json.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -176,52 +178,23 @@ static int alloc_modes(wk_target *t, int n_modes, int dim) {
     return WK_OK;
 }
 
-/* Means from CSV (one row per mean, comma/space separated, '#' comments) into a growing
- * array; *rows and *cols report the table's shape. */
+/* Means from CSV (one row per mean), by the array readers' CSV rules (io/read_util.h: line
+ * endings, header, comments, blank lines), in double precision; *rows and *cols report the
+ * table's shape. */
 static int read_means_csv(const char *path, double **out, int *rows, int *cols) {
-    FILE *f = fopen(path, "r");
-    if (!f) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char line[4096];
-    int r = 0, c0 = -1, lineno = 0, rc = WK_OK;
-    size_t cap = 0, n = 0;
-    double *v = NULL;
-    while (rc == WK_OK && fgets(line, sizeof line, f)) {
-        lineno++;
-        char *p = line;
-        while (isspace((unsigned char)*p)) p++;
-        if (!*p || *p == '#') continue;
-        int c = 0;
-        while (*p && *p != '#') {
-            char *end;
-            double x = strtod(p, &end);
-            if (end == p || !isfinite(x)) {
-                rc = wk_errorf(WK_EFORMAT, "%s:%d: column %d is not a finite number", path, lineno, c + 1);
-                break;
-            }
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                double *nv = wk_realloc(v, cap * sizeof *v);
-                if (!nv) { rc = wk_errorf(WK_ENOMEM, "%s: out of memory", path); break; }
-                v = nv;
-            }
-            v[n++] = x;
-            c++;
-            p = end;
-            while (isspace((unsigned char)*p) || *p == ',') p++;
-        }
-        if (rc == WK_OK && c0 >= 0 && c != c0) rc = wk_errorf(WK_EFORMAT, "%s:%d: %d columns, earlier rows have %d", path, lineno, c, c0);
-        c0 = c;
-        r++;
+    unsigned char *buf;
+    size_t len;
+    int64_t r, c;
+    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &len);
+    if (rc == WK_OK) rc = wk_io_parse_csv(path, (const char *)buf, len, 0, out, &r, &c);
+    wk_free(buf);
+    if (rc == WK_OK && (r > INT_MAX || c > INT_MAX)) {
+        wk_free(*out);
+        rc = wk_errorf(WK_EFORMAT, "%s: %lld means of %lld columns is too many", path, (long long)r, (long long)c);
     }
-    fclose(f);
-    if (rc == WK_OK && r == 0) rc = wk_errorf(WK_EFORMAT, "%s: no means found", path);
-    if (rc != WK_OK) {
-        wk_free(v);
-        return rc;
-    }
-    *out = v;
-    *rows = r;
-    *cols = c0;
+    if (rc != WK_OK) return rc;
+    *rows = (int)r;
+    *cols = (int)c;
     return WK_OK;
 }
 

@@ -1,7 +1,21 @@
-/* csv_read.c — reader for delimited text: one row per line, fields separated by commas
- * and/or whitespace, '#' comment lines and blank lines skipped, an optional non-numeric header
- * as the first line. Every row must have the same number of fields (a ragged row is reported
- * by its line number); NaN/Inf is reported as WK_ENUMERIC by line. Result: [rows, cols]. */
+/* csv_read.c — reader for delimited numeric text: one row per line, fields split by Debian's
+ * libcsv (commas, or semicolons when the first line has one; "quoted" fields; spaces around
+ * fields), and each field further split on blanks, so whitespace-separated files read too.
+ *
+ * The rules, each a fault once (issue 18):
+ * - Lines end at LF, CR or CRLF; we split lines ourselves and hand libcsv one line at a time,
+ *   so no number can borrow characters from the next line and every message names the line.
+ * - A leading UTF-8 byte-order mark is skipped.
+ * - Blank lines (spaces, tabs, \v, \f only) and lines starting with '#' are skipped.
+ * - The first remaining line is a header only when none of its fields is a number; a line
+ *   mixing numbers and non-numbers is an error naming the line, never silently dropped.
+ * - An empty field (",,", a trailing comma) is an error: collapsing it would shift columns.
+ * - Every row has the same number of fields (a ragged row is reported by its line number);
+ *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line.
+ * Memory: the value array grows with the numbers actually parsed (at most one per 2 bytes of
+ * the file); failing to grow it is a too-large input (read_util.h). Result: [rows, cols]. */
+#include <csv.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,105 +24,155 @@
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
-static int csv_is_sep(char c) { return c == ',' || c == ' ' || c == '\t' || c == ';' || c == '\r'; }
+static int blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
+static int blank_or_eol(char c) { return blank(c) || c == '\r' || c == '\n'; }
+static int csv_space(unsigned char c) { return blank((char)c); }
 
-/* Parse one line [p, end) into vals (may be NULL to only count). Returns the number of fields,
- * or -1 if a field is not a number (then *bad points at it). */
-static long csv_parse_line(const char *p, const char *end, double *vals, const char **bad) {
-    long n = 0;
-    while (p < end) {
-        while (p < end && csv_is_sep(*p)) p++;
-        if (p >= end) break;
+typedef struct {
+    const char *path;
+    int f32;              /* values must also be finite as float32 */
+    long line_no;
+    double *vals;         /* all values so far, row-major */
+    size_t n, cap;
+    int64_t fields;       /* numbers and non-numbers on the current line */
+    int64_t n_text;       /* non-numbers on the current line */
+    int64_t empty_at;     /* 1-based index of the first empty field, 0 if none */
+    int64_t field_no;     /* libcsv fields on the current line */
+    char bad[24];         /* the first non-number on the line, for the message */
+    int rc;
+} csv_state;
+
+static void csv_push(csv_state *s, double v) {
+    if (s->rc) return;
+    if (s->n == s->cap) {
+        size_t ncap = s->cap ? 2 * s->cap : 1024;
+        double *nv = wk_realloc(s->vals, ncap * sizeof *nv);
+        if (!nv) {
+            s->rc = wk_io_too_large(s->path, "the values", (uint64_t)ncap * sizeof *nv);
+            return;
+        }
+        s->vals = nv;
+        s->cap = ncap;
+    }
+    s->vals[s->n++] = v;
+}
+
+/* libcsv's field callback: split the field on blanks and classify each token. */
+static void csv_field(void *data, size_t len, void *ctx) {
+    csv_state *s = ctx;
+    const char *f = data, *end = f ? f + len : NULL;
+    s->field_no++;
+    if (!f || len == 0) {
+        if (!s->empty_at) s->empty_at = s->field_no;
+        return;
+    }
+    int any = 0;
+    for (const char *p = f; p < end;) {
+        while (p < end && blank_or_eol(*p)) p++;
+        if (p == end) break;
+        const char *q = p;
+        while (q < end && !blank_or_eol(*q)) q++;
+        any = 1;
+        s->fields++;
+        /* strtod stops at the blank, the field's NUL (CSV_APPEND_NULL) or an embedded NUL */
         char *e;
         double v = strtod(p, &e);
-        if (e == p || (e < end && !csv_is_sep(*e))) {
-            *bad = p;
-            return -1;
+        if (e == q) {
+            csv_push(s, v);
+        } else if (s->n_text++ == 0) {
+            int w = (int)(q - p) < (int)sizeof s->bad - 1 ? (int)(q - p) : (int)sizeof s->bad - 1;
+            memcpy(s->bad, p, (size_t)w);
+            s->bad[w] = 0;
         }
-        if (vals) vals[n] = v;
-        n++;
-        p = e;
+        p = q;
     }
-    return n;
+    if (!any && !s->empty_at) s->empty_at = s->field_no; /* a quoted field of blanks */
+}
+
+int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, double **vals, int64_t *rows_out,
+                    int64_t *cols_out) {
+    *vals = NULL;
+    *rows_out = *cols_out = 0;
+    csv_state s = {.path = path, .f32 = f32};
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+        return wk_errorf(WK_ENOMEM, "%s: cannot start the CSV parser", path);
+    csv_set_space_func(&p, csv_space);
+    csv_set_realloc_func(&p, wk_realloc);
+    csv_set_free_func(&p, wk_free);
+    const char *stop = text + len, *l = text;
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) l += 3; /* UTF-8 byte-order mark */
+    int64_t rows = 0, cols = -1;
+    int first = 1;
+    while (l < stop && !s.rc) {
+        const char *e = l;
+        while (e < stop && *e != '\n' && *e != '\r') e++;
+        const char *next = e < stop && *e == '\r' && e + 1 < stop && e[1] == '\n' ? e + 2 : e + 1;
+        s.line_no++;
+        const char *q = l;
+        while (q < e && blank(*q)) q++;
+        if (q == e || *q == '#') {
+            l = next;
+            continue;
+        }
+        if (first && memchr(q, ';', (size_t)(e - q))) csv_set_delim(&p, ';');
+        size_t line_start = s.n;
+        s.fields = s.n_text = s.empty_at = s.field_no = 0;
+        if (csv_parse(&p, q, (size_t)(e - q), csv_field, NULL, &s) != (size_t)(e - q) ||
+            csv_fini(&p, csv_field, NULL, &s) != 0) {
+            if (!s.rc) s.rc = wk_io_too_large(path, "a CSV field", (uint64_t)(e - q));
+            break;
+        }
+        if (s.rc) break;
+        int64_t nums = s.fields - s.n_text;
+        if (first && nums == 0) {
+            first = 0; /* the header: no field of it is a number */
+        } else if (s.n_text) {
+            s.rc = wk_errorf(WK_EFORMAT, "%s: line %ld: '%s' is not a number%s", path, s.line_no, s.bad,
+                             first ? " (a header line must have no numeric field)" : "");
+        } else if (s.empty_at) {
+            s.rc = wk_errorf(WK_EFORMAT, "%s: line %ld: field %lld is empty", path, s.line_no, (long long)s.empty_at);
+        } else if (cols >= 0 && nums != cols) {
+            s.rc = wk_errorf(WK_EFORMAT, "%s: line %ld has %lld fields, earlier rows have %lld (ragged rows)", path,
+                             s.line_no, (long long)nums, (long long)cols);
+        } else {
+            for (size_t i = line_start; i < s.n; i++)
+                if (!isfinite(s.vals[i]) || (s.f32 && fabs(s.vals[i]) > FLT_MAX)) {
+                    s.rc = wk_errorf(WK_ENUMERIC, "%s: line %ld (row %lld, column %lld) is %s", path, s.line_no,
+                                     (long long)rows, (long long)(i - line_start), isnan(s.vals[i]) ? "NaN" : "Inf");
+                    break;
+                }
+            cols = nums;
+            rows++;
+            first = 0;
+        }
+        l = next;
+    }
+    csv_free(&p);
+    if (!s.rc && rows == 0) s.rc = wk_errorf(WK_EFORMAT, "%s: no numeric rows (empty file?)", path);
+    if (s.rc) {
+        wk_free(s.vals);
+        return s.rc;
+    }
+    *vals = s.vals;
+    *rows_out = rows;
+    *cols_out = cols;
+    return WK_OK;
 }
 
 int wk_read_csv(const char *path, wk_tensor *out) {
     memset(out, 0, sizeof *out);
     unsigned char *buf;
     size_t len;
-    int rc = wk_io_slurp(path, &buf, &len);
+    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &len);
     if (rc) return rc;
-    const char *text = (const char *)buf, *stop = text + len;
-    /* Pass 1: count rows and columns, check the shape is rectangular. */
-    long cols = -1, rows = 0, line_no = 0;
-    int header_seen = 0;
-    for (const char *p = text; p < stop && !rc;) {
-        const char *e = memchr(p, '\n', (size_t)(stop - p));
-        if (!e) e = stop;
-        line_no++;
-        const char *q = p;
-        while (q < e && csv_is_sep(*q)) q++;
-        if (q < e && *q != '#') {
-            const char *bad = NULL;
-            long n = csv_parse_line(q, e, NULL, &bad);
-            if (n < 0) {
-                if (rows == 0 && !header_seen) {
-                    header_seen = 1; /* the optional header line */
-                } else {
-                    int w = 0;
-                    while (bad + w < e && !csv_is_sep(bad[w]) && w < 20) w++;
-                    rc = wk_errorf(WK_EFORMAT, "%s: line %ld: '%.*s' is not a number", path, line_no, w, bad);
-                }
-            } else if (cols < 0) {
-                cols = n;
-                rows = 1;
-            } else if (n != cols) {
-                rc = wk_errorf(WK_EFORMAT, "%s: line %ld has %ld fields, earlier rows have %ld (ragged rows)", path,
-                               line_no, n, cols);
-            } else {
-                rows++;
-            }
-        }
-        p = e + 1;
-    }
-    if (!rc && rows == 0) rc = wk_errorf(WK_EFORMAT, "%s: no numeric rows (empty file?)", path);
-    if (rc) goto done;
-    int64_t shape[2] = {rows, cols};
-    if ((rc = wk_io_alloc_tensor(path, out, 2, shape)) != 0) goto done;
-    double *vals = wk_malloc((size_t)cols * sizeof *vals);
-    if (!vals) {
-        rc = WK_ENOMEM;
-        wk_tensor_free(out);
-        goto done;
-    }
-    /* Pass 2: convert, checking finiteness per line so the message names the line. */
-    long r = 0;
-    line_no = 0;
-    header_seen = 0;
-    for (const char *p = text; p < stop && r < rows;) {
-        const char *e = memchr(p, '\n', (size_t)(stop - p));
-        if (!e) e = stop;
-        line_no++;
-        const char *q = p, *bad = NULL;
-        while (q < e && csv_is_sep(*q)) q++;
-        if (q < e && *q != '#' && csv_parse_line(q, e, vals, &bad) >= 0) {
-            for (long c = 0; c < cols; c++) {
-                float v = (float)vals[c];
-                if (!isfinite(v)) {
-                    rc = wk_errorf(WK_ENUMERIC, "%s: line %ld (row %ld, column %ld) is %s", path, line_no, r, c,
-                                   isnan(v) ? "NaN" : "Inf");
-                    break;
-                }
-                out->data[r * cols + c] = v;
-            }
-            if (rc) break;
-            r++;
-        }
-        p = e + 1;
-    }
-    wk_free(vals);
-    if (rc) wk_tensor_free(out);
-done:
+    double *vals;
+    int64_t shape[2];
+    rc = wk_io_parse_csv(path, (const char *)buf, len, 1, &vals, &shape[0], &shape[1]);
     wk_free(buf);
+    if (rc) return rc;
+    if ((rc = wk_io_alloc_tensor(path, out, 2, shape)) == WK_OK)
+        for (int64_t i = 0; i < shape[0] * shape[1]; i++) out->data[i] = (float)vals[i];
+    wk_free(vals);
     return rc;
 }

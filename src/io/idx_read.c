@@ -1,10 +1,8 @@
 /* idx_read.c — reader for the IDX format of LeCun's MNIST files (and Fashion-MNIST), plain or
- * gzip-compressed (zlib's gzread reads both transparently). Layout: 2 zero bytes, a type byte
- * (0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64), a dimension count, one
+ * gzip-compressed (read by wk_io_read_file, never past the size the header promises).
+ * Layout: 2 zero bytes, a type byte (0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64), a dimension count, one
  * big-endian u32 per dimension, then big-endian row-major data whose size must match exactly. */
-#include <errno.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "io/read_util.h"
 #include "wgankit/error.h"
@@ -16,51 +14,14 @@ static uint64_t idx_be(const unsigned char *p, int n) {
     return v;
 }
 
-/* Read the whole (decompressed) stream. */
-static int idx_slurp(const char *path, unsigned char **buf, size_t *len) {
-    *buf = NULL;
-    *len = 0;
-    gzFile f = gzopen(path, "rb");
-    if (!f) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
-    size_t cap = 1 << 20, n = 0;
-    unsigned char *b = wk_malloc(cap);
-    int rc = b ? WK_OK : WK_ENOMEM;
-    while (!rc) {
-        if (n == cap) {
-            unsigned char *nb = wk_realloc(b, cap * 2);
-            if (!nb) {
-                rc = WK_ENOMEM;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-        unsigned want = (unsigned)((cap - n) > (1u << 30) ? (1u << 30) : (cap - n));
-        int got = gzread(f, b + n, want);
-        if (got < 0) {
-            int zerr;
-            const char *msg = gzerror(f, &zerr);
-            rc = wk_errorf(WK_EFORMAT, "%s: gzip stream is corrupt or truncated (%s)", path, msg);
-            break;
-        }
-        if (got == 0) break;
-        n += (size_t)got;
-    }
-    gzclose(f);
-    if (rc) {
-        wk_free(b);
-        return rc;
-    }
-    *buf = b;
-    *len = n;
-    return WK_OK;
-}
-
 int wk_read_idx(const char *path, wk_tensor *out) {
     memset(out, 0, sizeof *out);
+    /* First the header (64 bytes hold any header with up to WK_MAX_DIMS dimensions), then no
+     * more than one byte past what it promises: a .gz is never inflated past its promise. */
+    uint64_t lim = 64;
     unsigned char *buf;
     size_t len;
-    int rc = idx_slurp(path, &buf, &len);
+    int rc = wk_io_read_file(path, lim, &buf, &len);
     if (rc) return rc;
     if (len == 0) {
         rc = wk_errorf(WK_EFORMAT, "%s: file is empty (expected an IDX header)", path);
@@ -91,19 +52,18 @@ int wk_read_idx(const char *path, wk_tensor *out) {
         goto done;
     }
     int64_t shape[WK_MAX_DIMS];
-    uint64_t numel = 1;
-    for (int i = 0; i < ndim; i++) {
-        shape[i] = (int64_t)idx_be(buf + 4 + 4 * i, 4);
-        numel *= (uint64_t)shape[i];
-        if (numel > ((uint64_t)1 << 40)) {
-            rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions multiply out to an absurd size", path);
-            goto done;
-        }
+    for (int i = 0; i < ndim; i++) shape[i] = (int64_t)idx_be(buf + 4 + 4 * i, 4);
+    uint64_t numel;
+    if ((rc = wk_io_shape_numel(path, ndim, shape, ((uint64_t)1 << 40) / (uint64_t)item, &numel)) != 0) goto done;
+    uint64_t total = hdr + numel * (uint64_t)item;
+    if (len > lim && len <= total) { /* cut by the limit: read up to one byte past the promise */
+        wk_free(buf);
+        if ((rc = wk_io_read_file(path, lim = total, &buf, &len)) != 0) return rc;
     }
-    if (numel * (uint64_t)item != len - hdr) {
-        rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %zu (%s)", path,
-                       (unsigned long long)(numel * item), len - hdr,
-                       numel * (uint64_t)item > len - hdr ? "truncated" : "trailing bytes");
+    if (len != total) {
+        rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%zu (%s)", path,
+                       (unsigned long long)(total - hdr), len > lim ? "more than " : "", len - hdr - (len > lim),
+                       len < total ? "truncated" : "trailing bytes");
         goto done;
     }
     if ((rc = wk_io_alloc_tensor(path, out, ndim, shape)) != 0) goto done;

@@ -1,6 +1,7 @@
 /* json.c — strict recursive-descent JSON parser into a DOM, and the writing helpers
  * (see json.h). Grammar: RFC 8259. */
 #include "wgankit/json.h"
+#include "io/read_util.h"
 #include "wgankit/error.h"
 #include "wgankit/tensor.h"
 
@@ -341,18 +342,11 @@ int wk_json_parse(const char *text, size_t len, const char *source, wk_json **ou
 
 int wk_json_parse_file(const char *path, wk_json **out) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
-    wk_strbuf sb;
-    wk_sb_init(&sb);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) wk_sb_append(&sb, buf, n);
-    int err = ferror(f);
-    fclose(f);
-    int rc = err ? wk_errorf(WK_EIO, "%s: read error", path) : wk_sb_status(&sb);
-    if (rc == WK_OK) rc = wk_json_parse(sb.data ? sb.data : "", sb.len, path, out);
-    wk_sb_free(&sb);
+    unsigned char *buf;
+    size_t len;
+    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &len);
+    if (rc == WK_OK) rc = wk_json_parse((const char *)buf, len, path, out);
+    wk_free(buf);
     return rc;
 }
 

@@ -2,7 +2,9 @@
  * specification in numpy/lib/format.py: magic "\x93NUMPY", major/minor bytes, a little-endian
  * header length (u16 in 1.0, u32 in 2.0/3.0), a Python-literal dict with 'descr',
  * 'fortran_order' and 'shape', then the raw C-order data. Little-endian float32/float64,
- * uint8, int32 and int64 are converted to float32; everything else is rejected by name. */
+ * uint8, bool (0/1, any nonzero byte being True as in numpy), int32 and int64 are converted to
+ * float32; everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
+ * Sizes from the header are checked against the bytes really there before any allocation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,7 @@
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
-typedef enum { NPY_F4, NPY_F8, NPY_U1, NPY_I4, NPY_I8 } npy_dtype;
+typedef enum { NPY_F4, NPY_F8, NPY_U1, NPY_B1, NPY_I4, NPY_I8 } npy_dtype;
 
 /* Find the value text following 'key': in the header dict, or NULL. */
 static const char *npy_field(const char *hdr, const char *key) {
@@ -48,7 +50,7 @@ static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_
         npy_dtype dt;
         size_t item;
     } known[] = {{"<f4", NPY_F4, 4}, {"<f8", NPY_F8, 8}, {"|u1", NPY_U1, 1}, {"<u1", NPY_U1, 1},
-                 {"|b1", NPY_U1, 1}, {"<i4", NPY_I4, 4}, {"<i8", NPY_I8, 8}};
+                 {"|b1", NPY_B1, 1}, {"<i4", NPY_I4, 4}, {"<i8", NPY_I8, 8}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (!strcmp(d, known[i].name)) {
             *dt = known[i].dt;
@@ -56,9 +58,9 @@ static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_
             return WK_OK;
         }
     if (d[0] == '>')
-        return wk_errorf(WK_EUNSUPPORTED, "%s: NPY descr '%s' is big-endian (only little-endian is supported)",
+        return wk_errorf(WK_EFORMAT, "%s: NPY descr '%s' is big-endian (only little-endian is supported)",
                          path, d);
-    return wk_errorf(WK_EUNSUPPORTED, "%s: NPY descr '%s' is not supported (float32, float64, uint8, int32, int64)",
+    return wk_errorf(WK_EFORMAT, "%s: NPY descr '%s' is not supported (float32, float64, uint8, bool, int32, int64)",
                      path, d);
 }
 
@@ -81,84 +83,111 @@ static int npy_parse_shape(const char *path, const char *v, int *ndim, int64_t *
     }
 }
 
-int wk_read_npy(const char *path, wk_tensor *out) {
-    memset(out, 0, sizeof *out);
-    unsigned char *buf;
-    size_t len;
-    int rc = wk_io_slurp(path, &buf, &len);
-    if (rc) return rc;
-    if (len == 0) {
-        rc = wk_errorf(WK_EFORMAT, "%s: file is empty (expected an NPY header)", path);
-        goto done;
-    }
-    if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) {
-        rc = wk_errorf(WK_EFORMAT, "%s: bad NPY magic (not an .npy file, or truncated)", path);
-        goto done;
-    }
+/* The header fields of an .npy file. */
+typedef struct {
+    npy_dtype dt;
+    size_t item;
+    int ndim;
+    int64_t shape[WK_MAX_DIMS];
+    size_t data_off;  /* where the data starts */
+    uint64_t data_len; /* bytes the shape promises, checked not to overflow */
+} npy_info;
+
+/* Parse the preamble and the header dict from buf[0, len). When the header runs past `len`
+ * and the file was cut at `len` only by the read limit (`more`), *need says how many bytes to
+ * read; otherwise a short header is an error. */
+static int npy_parse_header(const char *path, const unsigned char *buf, size_t len, int more, npy_info *h,
+                            size_t *need) {
+    *need = 0;
+    if (len == 0) return wk_errorf(WK_EFORMAT, "%s: file is empty (expected an NPY header)", path);
+    if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
+        return wk_errorf(WK_EFORMAT, "%s: bad NPY magic (not an .npy file, or truncated)", path);
     unsigned major = buf[6];
     size_t hlen, hstart;
     if (major == 1) {
         hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
         hstart = 10;
     } else if (major == 2 || major == 3) {
-        if (len < 12) {
-            rc = wk_errorf(WK_EFORMAT, "%s: NPY header is truncated", path);
-            goto done;
-        }
+        if (len < 12) return wk_errorf(WK_EFORMAT, "%s: NPY header is truncated", path);
         hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
         hstart = 12;
     } else {
-        rc = wk_errorf(WK_EUNSUPPORTED, "%s: NPY version %u.%u is not supported (1.0, 2.0, 3.0)", path, major, buf[7]);
-        goto done;
+        return wk_errorf(WK_EFORMAT, "%s: NPY version %u.%u is not supported (1.0, 2.0, 3.0)", path, major,
+                         buf[7]);
     }
     if (hlen > len - hstart) {
-        rc = wk_errorf(WK_EFORMAT, "%s: NPY header is truncated (header length %zu, only %zu bytes follow)", path,
-                       hlen, len - hstart);
-        goto done;
+        if (more) {
+            *need = hstart + hlen;
+            return WK_OK;
+        }
+        return wk_errorf(WK_EFORMAT, "%s: NPY header is truncated (header length %zu, only %zu bytes follow)", path,
+                         hlen, len - hstart);
     }
     /* The header is ASCII (latin-1/utf-8 in v3); copy it to a NUL-terminated string. */
     char *hdr = wk_malloc(hlen + 1);
-    if (!hdr) {
-        rc = WK_ENOMEM;
-        goto done;
-    }
+    if (!hdr) return wk_io_too_large(path, "the NPY header", hlen + 1);
     memcpy(hdr, buf + hstart, hlen);
     hdr[hlen] = 0;
-    npy_dtype dt = NPY_F4;
-    size_t item = 4;
-    int ndim = 0;
-    int64_t shape[WK_MAX_DIMS];
+    int rc;
     const char *fo = npy_field(hdr, "fortran_order");
     if (!strchr(hdr, '{') || !strchr(hdr, '}'))
         rc = wk_errorf(WK_EFORMAT, "%s: NPY header is not a dict (truncated?)", path);
-    else if ((rc = npy_parse_descr(path, npy_field(hdr, "descr"), &dt, &item)) != 0) {
+    else if ((rc = npy_parse_descr(path, npy_field(hdr, "descr"), &h->dt, &h->item)) != 0) {
     } else if (!fo || (strncmp(fo, "False", 5) && strncmp(fo, "True", 4)))
         rc = wk_errorf(WK_EFORMAT, "%s: NPY header has no 'fortran_order' field", path);
     else if (!strncmp(fo, "True", 4))
-        rc = wk_errorf(WK_EUNSUPPORTED, "%s: NPY array is in Fortran order (only C order is supported)", path);
+        rc = wk_errorf(WK_EFORMAT, "%s: NPY array is in Fortran order (only C order is supported)", path);
     else
-        rc = npy_parse_shape(path, npy_field(hdr, "shape"), &ndim, shape);
+        rc = npy_parse_shape(path, npy_field(hdr, "shape"), &h->ndim, h->shape);
     wk_free(hdr);
-    if (rc) goto done;
+    if (rc) return rc;
+    /* The element count is checked against what the bytes can hold before any multiply
+     * could overflow and before anything is allocated on it. */
+    uint64_t numel;
+    if ((rc = wk_io_shape_numel(path, h->ndim, h->shape, UINT64_MAX / 16 / h->item, &numel)) != 0) return rc;
+    h->data_off = hstart + hlen;
+    h->data_len = numel * h->item;
+    return WK_OK;
+}
 
-    size_t data_off = hstart + hlen, have = len - data_off;
-    int64_t numel = 1;
-    for (int i = 0; i < ndim; i++) numel *= shape[i];
-    if ((rc = wk_io_alloc_tensor(path, out, ndim, shape)) != 0) goto done;
-    if ((uint64_t)numel * item != have) {
-        rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %zu", path,
-                       (uint64_t)numel * item > have ? "truncated" : "longer than its shape", (unsigned long long)numel * item,
-                       have);
-        wk_tensor_free(out);
+int wk_read_npy(const char *path, wk_tensor *out) {
+    memset(out, 0, sizeof *out);
+    /* Read the header first (plain or gzip), then no more than the shape promises: a header
+     * claiming 10^12 elements over 4 bytes allocates nothing, and a .npy.gz is never
+     * decompressed past its promise. */
+    uint64_t lim = 4096; /* the header of numpy's files fits: one small read in the usual case */
+    unsigned char *buf;
+    size_t len, need;
+    npy_info h;
+    int rc = wk_io_read_file(path, lim, &buf, &len);
+    if (rc) return rc;
+    rc = npy_parse_header(path, buf, len, len > lim, &h, &need);
+    if (rc == WK_OK && need) { /* a longer header */
+        wk_free(buf);
+        if ((rc = wk_io_read_file(path, lim = need, &buf, &len)) != 0) return rc;
+        rc = npy_parse_header(path, buf, len, 0, &h, &need);
+    }
+    if (rc) goto done;
+    uint64_t total = h.data_off + h.data_len;
+    if (len > lim && len <= total) { /* cut by the limit: read up to one byte past the promise */
+        wk_free(buf);
+        if ((rc = wk_io_read_file(path, lim = total, &buf, &len)) != 0) return rc;
+    }
+    if (len != total) {
+        rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%zu", path,
+                       len < total ? "truncated" : "longer than its shape", (unsigned long long)h.data_len,
+                       len > lim ? "more than " : "", len - h.data_off - (len > lim));
         goto done;
     }
-    const unsigned char *d = buf + data_off;
-    for (int64_t i = 0; i < numel; i++) {
+    if ((rc = wk_io_alloc_tensor(path, out, h.ndim, h.shape)) != 0) goto done;
+    const unsigned char *d = buf + h.data_off;
+    for (int64_t i = 0; i < out->numel; i++) {
         float v;
-        switch (dt) {
+        switch (h.dt) {
         case NPY_F4: memcpy(&v, d + 4 * i, 4); break;
         case NPY_F8: { double x; memcpy(&x, d + 8 * i, 8); v = (float)x; break; }
         case NPY_U1: v = d[i]; break;
+        case NPY_B1: v = d[i] != 0; break; /* numpy: any nonzero byte is True */
         case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = (float)x; break; }
         default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (float)x; break; }
         }

@@ -1,44 +1,96 @@
-/* read_util.c — helpers shared by the array readers (see read_util.h). */
+/* read_util.c — the whole-file reader and the helpers shared by the readers (see read_util.h).
+ * Plain files are read through zlib's gzread too (it passes non-gzip bytes through unchanged),
+ * so there is one read path for compressed and plain input. */
 #include "io/read_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "wgankit/error.h"
 
-int wk_io_slurp(const char *path, unsigned char **buf, size_t *len) {
+int wk_io_too_large(const char *path, const char *what, uint64_t bytes) {
+    return wk_errorf(WK_EINVAL, "%s: out of memory for %s (%llu bytes): the input is too large for this machine", path,
+                     what, (unsigned long long)bytes);
+}
+
+/* After gzread returned `got` <= 0: the error, or WK_OK at a clean end. zlib reports a gzip
+ * stream cut short as a plain end of file with Z_BUF_ERROR; it must not read as a shorter
+ * file (a .csv.gz would lose rows silently). */
+static int gz_end(const char *path, gzFile gz, int got) {
+    int zerr;
+    const char *msg = gzerror(gz, &zerr);
+    if (got == 0 && zerr == Z_OK) return WK_OK;
+    if (zerr == Z_ERRNO) return wk_errorf(WK_EIO, "%s: read error: %s", path, strerror(errno));
+    if (zerr == Z_BUF_ERROR) return wk_errorf(WK_EFORMAT, "%s: gzip stream is truncated (%s)", path, msg);
+    return wk_errorf(WK_EFORMAT, "%s: gzip stream is corrupt or truncated (%s)", path, msg);
+}
+
+int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len) {
     *buf = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = wk_malloc(cap + 1);
-    if (!b) {
-        fclose(f);
-        return WK_ENOMEM;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    int st_rc = fstat(fd, &st);
+    if (st_rc != 0 || S_ISDIR(st.st_mode)) {
+        int e = st_rc != 0 ? errno : EISDIR;
+        close(fd);
+        return wk_errorf(WK_EIO, "%s: cannot read: %s", path, strerror(e));
     }
-    for (;;) {
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        return wk_errorf(WK_EIO, "%s: cannot read: out of memory for the gzip reader", path);
+    }
+    gzbuffer(gz, 1u << 17);
+    /* The most bytes to hold: one past the limit tells the caller "longer than promised". */
+    uint64_t most = limit >= (uint64_t)SIZE_MAX - 1 ? (uint64_t)SIZE_MAX - 1 : limit + 1;
+    /* A plain regular file's length is its content's length: one exact allocation. Otherwise
+     * (gzip, pipes) the buffer grows with what has really been decompressed. */
+    uint64_t cap = gzdirect(gz) && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 1u << 16;
+    if (cap > most) cap = most;
+    size_t n = 0;
+    unsigned char *b = wk_malloc((size_t)cap + 1);
+    int rc = b ? WK_OK : wk_io_too_large(path, "its contents", cap);
+    while (rc == WK_OK) {
         if (n == cap) {
-            unsigned char *nb = wk_realloc(b, cap * 2 + 1);
+            if (cap == most) break;
+            unsigned char probe; /* at the expected end: is there more before growing? */
+            int got = gzread(gz, &probe, 1);
+            if (got <= 0) {
+                rc = gz_end(path, gz, got);
+                break;
+            }
+            uint64_t ncap = cap < (1u << 15) ? 1u << 16 : cap * 2;
+            if (ncap > most) ncap = most;
+            unsigned char *nb = wk_realloc(b, (size_t)ncap + 1);
             if (!nb) {
-                wk_free(b);
-                fclose(f);
-                return WK_ENOMEM;
+                rc = wk_io_too_large(path, "its contents", ncap);
+                break;
             }
             b = nb;
-            cap *= 2;
+            cap = ncap;
+            b[n++] = probe;
+            continue;
         }
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
+        uint64_t want = cap - n > (1u << 30) ? (1u << 30) : cap - n;
+        int got = gzread(gz, b + n, (unsigned)want);
+        if (got <= 0) {
+            rc = gz_end(path, gz, got);
+            break;
+        }
+        n += (size_t)got;
     }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
+    gzclose(gz);
+    if (rc) {
         wk_free(b);
-        return wk_errorf(WK_EIO, "%s: read error", path);
+        return rc;
     }
     b[n] = 0;
     *buf = b;
@@ -46,17 +98,37 @@ int wk_io_slurp(const char *path, unsigned char **buf, size_t *len) {
     return WK_OK;
 }
 
+int wk_io_shape_numel(const char *path, int ndim, const int64_t *shape, uint64_t max, uint64_t *numel) {
+    int zero = 0;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 0)
+            return wk_errorf(WK_EFORMAT, "%s: shape dimension %d (%lld) is negative", path, i, (long long)shape[i]);
+        zero |= shape[i] == 0;
+    }
+    /* The nonzero dimensions are bounded even when a zero makes the array empty, so that no
+     * prefix product (wk_tensor_set_shape multiplies in order) can overflow either. */
+    uint64_t n = 1;
+    for (int i = 0; i < ndim; i++) {
+        uint64_t d = (uint64_t)shape[i];
+        if (d == 0) continue;
+        if (n > max / d)
+            return wk_errorf(WK_EFORMAT, "%s: shape dimension %d (%lld) makes more than %llu elements", path, i,
+                             (long long)shape[i], (unsigned long long)max);
+        n *= d;
+    }
+    *numel = zero ? 0 : n;
+    return WK_OK;
+}
+
 int wk_io_alloc_tensor(const char *path, wk_tensor *out, int ndim, const int64_t *shape) {
+    memset(out, 0, sizeof *out);
     if (ndim > WK_MAX_DIMS)
         return wk_errorf(WK_EFORMAT, "%s: %d dimensions (wgankit supports at most %d)", path, ndim, WK_MAX_DIMS);
-    int64_t n = 1;
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] < 0 || (shape[i] > 0 && n > ((int64_t)1 << 40) / shape[i]))
-            return wk_errorf(WK_EFORMAT, "%s: shape dimension %d (%lld) is out of range", path, i,
-                             (long long)shape[i]);
-        n *= shape[i];
-    }
-    int rc = wk_tensor_alloc(out, ndim, shape);
+    uint64_t n;
+    int rc = wk_io_shape_numel(path, ndim, shape, (uint64_t)1 << 40, &n);
+    if (rc) return rc;
+    rc = wk_tensor_alloc(out, ndim, shape);
+    if (rc == WK_ENOMEM) return wk_io_too_large(path, "the array", n * sizeof(float));
     if (rc) return wk_error_context(rc, "%s", path);
     return WK_OK;
 }

@@ -1,5 +1,11 @@
-/* read_util.h — helpers shared by the array readers (npy_read.c, csv_read.c, idx_read.c):
- * slurping a file, allocating the result tensor, and the NaN/Inf check that names the row. */
+/* read_util.h — the one whole-file reader of the library and the helpers shared by the array
+ * readers (npy_read.c, csv_read.c, idx_read.c, the CIFAR reader, safetensors and JSON files).
+ *
+ * Invariants: nothing is allocated on a size the input merely claims. wk_io_read_file sizes its
+ * buffer from the bytes really there (the file length, or what gzip has delivered so far) and
+ * stops one byte past the caller's limit; a failed allocation for the input's own contents is a
+ * bad-input error (WK_EINVAL, CLI exit 2) naming the file, not WK_ENOMEM (exit 1), because a
+ * smaller input would have fitted. */
 #ifndef WK_IO_READ_UTIL_H
 #define WK_IO_READ_UTIL_H
 
@@ -8,13 +14,38 @@
 
 #include "wgankit/tensor.h"
 
-/* Read the whole file into a wk_malloc'ed buffer (NUL-terminated, *len excludes the NUL). */
-int wk_io_slurp(const char *path, unsigned char **buf, size_t *len);
-/* Allocate `out` with the given shape, refusing absurd element counts with a message naming
- * the file. */
+#define WK_IO_NO_LIMIT UINT64_MAX
+
+/* Read the whole contents of `path` into a wk_malloc'ed buffer, NUL-terminated (*len excludes
+ * the NUL). A gzip file is decompressed on the way (zlib), so every whole-file reader takes a
+ * `.gz` as well. At most `limit` + 1 bytes are read: *len == limit + 1 tells the caller that the
+ * contents are longer than `limit`, without the rest being read or decompressed. Errors:
+ * WK_EIO (cannot open / read, a directory), WK_EFORMAT (corrupt gzip), WK_EINVAL (too large for
+ * memory), each naming the file. */
+int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len);
+
+/* WK_EINVAL "PATH: out of memory for WHAT (N bytes): the input is too large for this machine",
+ * for allocations whose size the input's real contents set. */
+int wk_io_too_large(const char *path, const char *what, uint64_t bytes);
+
+/* Allocate `out` with the given shape. The caller has already checked the shape against the
+ * bytes in the file; this refuses absurd element counts and turns a failed allocation into
+ * wk_io_too_large. */
 int wk_io_alloc_tensor(const char *path, wk_tensor *out, int ndim, const int64_t *shape);
+
+/* The element count of `shape` in *numel, or WK_EFORMAT naming the file and the dimension when
+ * a dimension is negative or the product exceeds `max` (checked before each multiply, so it
+ * never overflows). */
+int wk_io_shape_numel(const char *path, int ndim, const int64_t *shape, uint64_t max, uint64_t *numel);
+
 /* WK_ENUMERIC naming the file and the (0-based) row of the first NaN/Inf, rows being the
  * first dimension. */
 int wk_io_check_finite_rows(const char *path, const wk_tensor *t);
+
+/* Parse delimited numeric text (the rules of wk_read_csv, see csv_read.c) into a wk_malloc'ed
+ * row-major double array [*rows, *cols]; errors name `path` and the line. `f32`: a value that
+ * overflows float32 is WK_ENUMERIC too (for readers that store float32). */
+int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, double **vals, int64_t *rows,
+                    int64_t *cols);
 
 #endif

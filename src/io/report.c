@@ -1,6 +1,7 @@
 /* report.c — build RUN_DIR/report.html from config.json, metrics.jsonl and *.png (see
  * report.h). The page is self-contained: inline SVG charts, PNGs as data URIs, no scripts. */
 #include "wgankit/report.h"
+#include "io/read_util.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/json.h"
@@ -204,23 +205,21 @@ static int emit_images(wk_strbuf *out, const char *dir) {
     if (n) qsort(list, n, sizeof *list, by_time_then_name);
     for (size_t i = 0; i < n && rc == WK_OK; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, list[i].name);
-        FILE *f = fopen(path, "rb");
-        if (!f) continue; /* vanished since listing */
-        wk_strbuf bytes;
-        wk_sb_init(&bytes);
-        char buf[65536];
-        size_t got;
-        while ((got = fread(buf, 1, sizeof buf, f)) > 0) wk_sb_append(&bytes, buf, got);
-        fclose(f);
+        unsigned char *png;
+        size_t png_len;
+        if ((rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &png, &png_len)) == WK_EIO) {
+            rc = WK_OK; /* vanished since listing */
+            continue;
+        }
+        if (rc) break;
         wk_sb_puts(out, "<figure><img alt=\"");
         wk_sb_append_xml(out, list[i].name);
         wk_sb_puts(out, "\" src=\"data:image/png;base64,");
-        wk_sb_append_base64(out, bytes.data ? bytes.data : "", bytes.len);
+        wk_sb_append_base64(out, png, png_len);
         wk_sb_puts(out, "\"><figcaption>");
         wk_sb_append_xml(out, list[i].name);
         wk_sb_puts(out, "</figcaption></figure>\n");
-        rc = wk_sb_status(&bytes);
-        wk_sb_free(&bytes);
+        wk_free(png);
     }
     wk_free(list);
     return rc;

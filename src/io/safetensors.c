@@ -1,6 +1,7 @@
 /* safetensors.c — write and validate-then-read the safetensors checkpoint layout
  * (see safetensors.h; format spec: github.com/huggingface/safetensors, README "Format"). */
 #include "wgankit/safetensors.h"
+#include "io/read_util.h"
 #include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/json.h"
@@ -131,30 +132,6 @@ void wk_safetensors_free(wk_safetensors *f) {
     memset(f, 0, sizeof *f);
 }
 
-static int read_whole_file(const char *path, void **buf, size_t *size) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
-        return wk_errorf(WK_EIO, "%s: not a regular file", path);
-    }
-    *size = (size_t)st.st_size;
-    *buf = wk_malloc(*size ? *size : 1);
-    if (!*buf) {
-        fclose(fp);
-        return wk_errorf(WK_ENOMEM, "%s: out of memory for %zu bytes", path, *size);
-    }
-    size_t got = fread(*buf, 1, *size, fp);
-    fclose(fp);
-    if (got != *size) {
-        wk_free(*buf);
-        *buf = NULL;
-        return wk_errorf(WK_EIO, "%s: read %zu of %zu bytes", path, got, *size);
-    }
-    return WK_OK;
-}
-
 /* Parse one tensor entry of the header into `t` (shape, dtype, offsets). */
 static int parse_entry(const char *path, const char *name, const wk_json *e, wk_st_tensor *t, int64_t off[2]) {
     if (e->type != WK_JSON_OBJECT) return wk_errorf(WK_EFORMAT, "%s: tensor '%s': entry is not an object", path, name);
@@ -267,7 +244,9 @@ int wk_safetensors_load(const char *path, wk_safetensors *out) {
     size_t n = strlen(path) + 1;
     if (!(out->path = wk_malloc(n))) return wk_errorf(WK_ENOMEM, "%s: out of memory", path);
     memcpy(out->path, path, n);
-    int rc = read_whole_file(path, &out->buffer, &out->size);
+    unsigned char *buf = NULL;
+    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &out->size);
+    out->buffer = buf;
     if (rc == WK_OK) rc = validate_and_index(out);
     if (rc != WK_OK) wk_safetensors_free(out);
     return rc;

@@ -1,0 +1,106 @@
+#!/bin/bash
+# cli_readers.sh — the data-file faults of issue 18 through the CLI (`w1` and `train --data`):
+# each bad input exits 2 with a message naming the file (never 139, never 1), and each input
+# that reads gives the right W1. Out of memory caused by the input (a 2 GB array under a 1 GB
+# address-space limit) is exit 2 naming the file too. $1: the CLI binary.
+set -u
+cli="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+# expect CODE FILE DESCRIPTION -- command...: exit CODE, and for 2 a message naming FILE
+expect() {
+    local want=$1 file=$2 what=$3
+    shift 4
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    if [ "$got" != "$want" ]; then bad "$what: exit $got, want $want ($(head -c 200 "$tmp/err"))"; return; fi
+    if [ "$want" = 2 ] && ! grep -qF -- "$file" "$tmp/err"; then bad "$what: message does not name $file: $(cat "$tmp/err")"; fi
+}
+expect_msg() { grep -qF -- "$1" "$tmp/err" || bad "stderr lacks '$1': $(head -c 300 "$tmp/err")"; }
+# w1_is A B VALUE N: `w1 --json` exits 0 with that value and n
+w1_is() {
+    local out
+    out=$("$cli" w1 "$1" "$2" --json 2>&1) || { bad "w1 $1 $2: exit $?: $out"; return; }
+    python3 -c "import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if abs(r['value']-float(sys.argv[2]))<1e-6 and r['n']==int(sys.argv[3]) else 1)" \
+        "$out" "$3" "$4" || bad "w1 $1 $2: want value $3 with n $4, got $out"
+}
+TRAIN="--steps 1 --eval-every 0 --batch 8 --holdout 2 --eval-n 2 --threads 1 --progress 0"
+
+# CSV: a typo'd first line, the heap-overflow inputs (8 bytes; 100,000 fields then 'x')
+printf '1,2x\n3,4\n5,6\n' >"$tmp/typo.csv"
+expect 2 typo.csv "typo first line" -- "$cli" w1 "$tmp/typo.csv" "$tmp/typo.csv"; expect_msg "line 1: '2x' is not a number"
+printf '1 2 x\n3\n' >"$tmp/eight.csv"
+expect 2 eight.csv "8-byte overflow input" -- "$cli" w1 "$tmp/eight.csv" "$tmp/eight.csv"
+python3 -c "open('$tmp/wide.csv','w').write('1 ' * 100000 + 'x\n1\n2\n')"
+expect 2 wide.csv "100,000 ones then x: w1" -- "$cli" w1 "$tmp/wide.csv" "$tmp/wide.csv"; expect_msg "line 1: 'x' is not a number"
+expect 2 wide.csv "100,000 ones then x: train" -- "$cli" train $TRAIN --data "$tmp/wide.csv" --out "$tmp/r1"
+# BOM before a numeric first row: 2 points, W1 0 against the same without BOM (was n 1, 0.5)
+printf '\xef\xbb\xbf1\n2\n' >"$tmp/bom.csv"; printf '1\n2\n' >"$tmp/plain.csv"
+w1_is "$tmp/bom.csv" "$tmp/plain.csv" 0 2
+# CR-only endings: 3 points of 2-D; against the same points moved up by 1, W1 = 1
+printf '0,0\r1,0\r0,3\r' >"$tmp/cr.csv"; printf '0,1\n1,1\n0,4\n' >"$tmp/up.csv"
+w1_is "$tmp/cr.csv" "$tmp/up.csv" 1 3
+# a \v or \f line is blank: {1, 3} against {1, 3} is 0 with 2 points (was 3 points, 1/3)
+printf '1\n\v\n3\n' >"$tmp/vt.csv"; printf '1\n\f\n3\n' >"$tmp/ff.csv"; printf '1\n3\n' >"$tmp/13.csv"
+w1_is "$tmp/vt.csv" "$tmp/13.csv" 0 2
+w1_is "$tmp/ff.csv" "$tmp/13.csv" 0 2
+
+# NPY: bool (0, 7) is (0, 1): W1 to {0, 1} is 0 (was 3)
+npy() { # npy FILE DICT DATA_HEX [EXTRA_SPARSE_BYTES]
+    python3 -c "
+import sys
+h=sys.argv[2].encode(); pad=64-(10+len(h)+1)%64; h=h+b' '*pad+b'\n'
+f=open(sys.argv[1],'wb'); f.write(b'\x93NUMPY\x01\x00'+len(h).to_bytes(2,'little')+h+bytes.fromhex(sys.argv[3]))
+if len(sys.argv)>4: f.truncate(f.tell()+int(sys.argv[4]))" "$@"
+}
+npy "$tmp/b1.npy" "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 1), }" 0007
+printf '0\n1\n' >"$tmp/01.csv"
+w1_is "$tmp/b1.npy" "$tmp/01.csv" 0 2
+npy "$tmp/ovf.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }" 0000803f
+expect 2 ovf.npy "shape (2^32)^3" -- "$cli" w1 "$tmp/ovf.npy" "$tmp/01.csv"; expect_msg "shape dimension"
+npy "$tmp/claim.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }" 0000803f
+expect 2 claim.npy "(10^12,) over 4 bytes: w1" -- "$cli" w1 "$tmp/claim.npy" "$tmp/01.csv"; expect_msg "truncated"
+expect 2 claim.npy "(10^12,) over 4 bytes: train" -- "$cli" train $TRAIN --data "$tmp/claim.npy" --out "$tmp/r2"
+npy "$tmp/be.npy" "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 1), }" 3f8000003f800000
+expect 2 be.npy "big-endian NPY is bad input for train too" -- "$cli" train $TRAIN --data "$tmp/be.npy" --out "$tmp/r3"
+# 5-D arrays are refused (and no longer leak)
+npy "$tmp/five.npy" "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 1, 1, 1), }" 0102
+expect 2 five.npy "5-D data" -- "$cli" train $TRAIN --data "$tmp/five.npy" --out "$tmp/r4"; expect_msg "5 dimensions"
+
+# IDX .gz: a ~4 MB file whose header claims 4 bytes, then 4.2 GB of zeros and a corrupt end:
+# "trailing bytes" at once, without inflating the rest
+python3 - "$tmp/claim-idx1-ubyte.gz" <<'PY'
+import gzip, sys, zlib
+member = gzip.compress(bytes(1 << 20), 9)
+bad = bytearray(member); bad[-8] ^= 0xff
+with open(sys.argv[1], 'wb') as f:
+    f.write(gzip.compress(bytes([0, 0, 8, 1, 0, 0, 0, 4, 1, 2, 3, 4])))
+    for _ in range(4200): f.write(member)
+    f.write(bad)
+PY
+expect 2 claim-idx1-ubyte.gz "4 MB .gz claiming 4 bytes" -- "$cli" w1 "$tmp/claim-idx1-ubyte.gz" "$tmp/01.csv"; expect_msg "trailing bytes"
+
+# not a file
+expect 2 "$tmp" "a directory" -- "$cli" w1 "$tmp" "$tmp/01.csv"
+
+# Out of memory caused by the input: 2 GB of float32 (a sparse file) and 100,000 CIFAR records
+# (1.2 GB as floats) under a 1 GB address-space limit: exit 2 naming the file, not exit 1.
+# (A sanitizer build cannot start under an address-space limit: then this part is skipped.)
+if ! (bash -c 'ulimit -v 1000000; exec "$@"' - "$cli" w1 "$tmp/01.csv" "$tmp/01.csv") >/dev/null 2>&1; then
+    echo "cli_readers: skipping the out-of-memory checks (this binary does not run under ulimit -v)"
+    [ $fails = 0 ] && echo "cli_readers: all passed" || echo "cli_readers: $fails failed"
+    [ $fails = 0 ]
+    exit
+fi
+npy "$tmp/huge.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (500000000, 1), }" "" 2000000000
+expect 2 huge.npy "2 GB npy: w1" -- bash -c "ulimit -v 1000000; exec \"\$@\"" - "$cli" w1 "$tmp/huge.npy" "$tmp/01.csv"
+expect_msg "too large"
+expect 2 huge.npy "2 GB npy: train" -- bash -c "ulimit -v 1000000; exec \"\$@\"" - "$cli" train $TRAIN --data "$tmp/huge.npy" --out "$tmp/r5"
+truncate -s $((3073 * 100000)) "$tmp/many.bin"
+expect 2 many.bin "100,000 CIFAR records: train" -- bash -c "ulimit -v 1000000; exec \"\$@\"" - "$cli" train $TRAIN --data "$tmp/many.bin" --out "$tmp/r6"
+expect_msg "too large"
+
+[ $fails = 0 ] && echo "cli_readers: all passed" || echo "cli_readers: $fails failed"
+[ $fails = 0 ]
