@@ -39,6 +39,7 @@ int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
         for (int64_t i = 0; i < n; i++) {
             if (buf[i * CIFAR_RECORD] > 9) {
                 wk_tensor_free(out);
+                if (labels) wk_free(*labels), *labels = NULL;
                 rc = wk_errorf(WK_EFORMAT, "%s: record %lld has label %d (CIFAR-10 labels are 0..9)", path, (long long)i,
                                buf[i * CIFAR_RECORD]);
                 break;
