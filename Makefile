@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 
-.PHONY: all deps build demo test check-long bench fixtures clean
+.PHONY: all deps build demo test check-long check-sanitize fuzz bench fixtures clean
 
 all: build
 
@@ -22,6 +22,20 @@ test: build
 check-long: build
 	@cd $(BUILD) && ctest --output-on-failure -L long
 
+# The whole suite (make test's tests) under ASan + UBSan + LSan, in its own build directory.
+check-sanitize: deps
+	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Release -DWK_SANITIZE=ON >/dev/null
+	@cmake --build build-sanitize -j $(JOBS)
+	@cd build-sanitize && ctest --output-on-failure -j $(JOBS) -LE long
+
+# Build the libFuzzer harnesses with clang-14 in build-fuzz/ and run each FUZZ_SECONDS (fuzz/run-all).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps fuzz
+	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-14 -DWK_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@fuzz/run-all build-fuzz $(FUZZ_SECONDS)
+
 bench: build
 	@bench/run-all $(BUILD)
 
@@ -31,4 +45,4 @@ fixtures:
 	@/usr/bin/python3 tests/reference/make_ot_fixtures.py
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-sanitize build-fuzz
