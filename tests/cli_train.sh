@@ -126,8 +126,10 @@ cmp -s "$T/a.config" "$T/a/config.json" && cmp -s "$T/a.ckpt" "$T/a/checkpoint.s
 # while it runs its directory is locked against any other run
 "$CLI" train $SMALL --steps 100000 --checkpoint-every 0 --eval-every 0 --gen-width 48 --force --out "$T/a" > /dev/null 2>&1 &
 pid=$!
-for _ in $(seq 1 200); do flock -n "$T/a/.wgankit.lock" true 2>/dev/null || break; sleep 0.05; done
-sleep 0.5
+locked=0 # wait (a loaded machine may take seconds) until the forced run holds the lock
+for _ in $(seq 1 1200); do flock -n "$T/a/.wgankit.lock" true 2>/dev/null || { locked=1; break; }; sleep 0.05; done
+[ $locked = 1 ] || bad "the forced run never took the directory's lock"
+sleep 0.3
 expect2 "second run into a locked directory" "$CLI" train --resume "$T/a" --steps 50
 grep -q "in use" "$T/err" || bad "lock message: $(cat "$T/err")"
 cmp -s "$T/a.config" "$T/a/config.json" && cmp -s "$T/a.ckpt" "$T/a/checkpoint.safetensors" \
@@ -208,11 +210,14 @@ corrupt() { # description, expected text, tensor|cfg, name, index|value[, value]
     rm -rf "$T/cc"; cp -r "$T/csv" "$T/cc"
     if [ "$1" = cfg ]; then set_cfg "$T/cc/checkpoint.safetensors" "$2" "$3"; else poke "$T/cc/checkpoint.safetensors" "$@"; fi
 }
-corrupt "perm[0] = 1e8" "" state.perm 0 100000000
-expect2 "perm[0] = 1e8 (was a segfault in fill_real)" "$CLI" train --resume "$T/cc" --steps 6
-grep -q "state.perm\[0\] = 100000000" "$T/err" || bad "perm message: $(cat "$T/err")"
-corrupt "perm[0] = perm[1]" "" state.perm 0 "$(peek "$T/csv/checkpoint.safetensors" state.perm 1)"
-expect2 "perm[0] = perm[1] (silently read the wrong rows)" "$CLI" train --resume "$T/cc" --steps 6
+# the next row the resumed run reads is perm[perm_pos] (100 training rows, read 384 times so far)
+pos=$(peek "$T/csv/checkpoint.safetensors" state.counters 4)
+[ "$pos" -ge 0 ] && [ "$pos" -lt 99 ] || bad "perm_pos $pos: the run's data position is not inside an epoch"
+corrupt "perm[pos] = 1e8" "" state.perm "$pos" 100000000
+expect2 "perm[perm_pos] = 1e8 (was a segfault in fill_real)" "$CLI" train --resume "$T/cc" --steps 6
+grep -q "state.perm\[$pos\] = 100000000" "$T/err" || bad "perm message: $(cat "$T/err")"
+corrupt "perm[pos] = perm[pos + 1]" "" state.perm "$pos" "$(peek "$T/csv/checkpoint.safetensors" state.perm $((pos + 1)))"
+expect2 "perm[perm_pos] = perm[perm_pos + 1] (silently read the wrong rows)" "$CLI" train --resume "$T/cc" --steps 6
 grep -q "repeats a row" "$T/err" || bad "repeat message: $(cat "$T/err")"
 corrupt "" "" state.perm 5 -1
 expect2 "perm[5] = -1" "$CLI" eval --checkpoint "$T/cc/checkpoint.safetensors" --data "$T/p.csv"
