@@ -241,6 +241,9 @@ grep -q "'critic.0.weight' holds nan at element 3" "$T/err" || bad "NaN message:
 expect2 "NaN critic weight (critic)" "$CLI" critic --checkpoint "$T/cc/checkpoint.safetensors" --input "$T/x.npy" -o "$T/q.npy"
 expect2 "NaN critic weight (train --resume)" "$CLI" train --resume "$T/cc" --steps 6
 grep -q "last good" "$T/err" && bad "a NaN checkpoint called the last good one: $(cat "$T/err")"
+corrupt "" "" opt_d.0.weight.exp_avg_sq 2 -1
+expect2 "negative Adam second moment (NaN updates on resume)" "$CLI" train --resume "$T/cc" --steps 6
+grep -q "'opt_d.0.weight.exp_avg_sq' holds -1 at element 2" "$T/err" || bad "negative moment: $(cat "$T/err")"
 corrupt "" "" generator.2.bias 0 inf
 expect2 "Inf generator bias (sample)" "$CLI" sample --checkpoint "$T/cc/checkpoint.safetensors" -o "$T/q.npy"
 "$CLI" train $SMALL --steps 2 --eval-every 0 --critic spectral --out "$T/sn" > /dev/null 2>&1 || bad "spectral run"

@@ -203,6 +203,30 @@ static int check_finite(const walk *w, const char *path, int saving, int64_t ste
     return WK_OK;
 }
 
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Variances and squared-gradient averages are square roots' arguments (batch norm, Adam,
+ * RMSProp): a negative one would turn every output or update into NaN. */
+static int check_nonnegative(const walk *w, const char *path) {
+    for (size_t i = 0; i < w->n; i++) {
+        const wk_st_tensor *e = &w->t[i];
+        if (e->dtype != WK_ST_F32 || !(ends_with(e->name, ".running_var") || ends_with(e->name, ".exp_avg_sq") ||
+                                       ends_with(e->name, ".square_avg")))
+            continue;
+        int64_t n = 1;
+        for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
+        for (int64_t k = 0; k < n; k++) {
+            float v;
+            memcpy(&v, (const char *)e->data + 4 * k, 4);
+            if (v < 0) return wk_errorf(WK_EFORMAT, "%s: tensor '%s' holds %g at element %lld: a variance cannot be negative", path, e->name, v, (long long)k);
+        }
+    }
+    return WK_OK;
+}
+
 int wk_trainer_save(wk_trainer *t, const char *path) {
     walk w;
     int64_t counters[6], rng[12];
@@ -301,6 +325,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
             for (size_t i = 0; i < w.n; i++) fw.t[fw.n++] = *wk_safetensors_find(f, w.t[i].name);
     }
     if (!rc) rc = check_finite(&fw, f->path, 0, 0);
+    if (!rc) rc = check_nonnegative(&fw, f->path);
     if (!rc) rc = check_integers(t, f);
     wk_free(fw.t);
     for (size_t i = 0; !rc && i < w.n; i++) {
