@@ -136,6 +136,16 @@ cmp -s "$T/a.config" "$T/a/config.json" && cmp -s "$T/a.ckpt" "$T/a/checkpoint.s
     && ok "forced run leaves config.json and checkpoint alone before its first checkpoint" || bad "forced run rewrote the old run early"
 kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
 "$CLI" train --resume "$T/a" --steps 40 > /dev/null 2>&1 && ok "old run still resumable after a killed forced run" || bad "old run lost"
+# four runs with different settings started together into one fresh directory: one trains,
+# the others exit 2, and config.json is the checkpoint's own (issue 18: they all exited 0 and mixed)
+for w in 16 24 32 40; do "$CLI" train $SMALL --steps 20 --eval-every 0 --gen-width $w --out "$T/four" > /dev/null 2>&1 & done
+codes=""; for j in $(jobs -p); do wait "$j"; codes="$codes $?"; done
+ckcfg=$($PY -c "
+import json,struct,sys
+b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]
+print(json.loads(json.loads(b[8:8+n])['__metadata__']['wgankit.config'])['gen_width'])" "$T/four/checkpoint.safetensors")
+[ "$(tr ' ' '\n' <<< "$codes" | sort | tr -d '\n')" = 0222 ] && grep -q "\"gen_width\":$ckcfg," "$T/four/config.json" \
+    && ok "four runs into one directory: one trains (gen_width $ckcfg), three exit 2" || bad "four runs: exit codes$codes, checkpoint gen_width $ckcfg"
 # stale temporaries of a killed checkpoint write go on start and on resume
 : > "$T/a/checkpoint.safetensors.tmp.AbC123"; mkdir -p "$T/a/checkpoints"; : > "$T/a/checkpoints/step-000009.safetensors.tmp.x1Y2z3"
 "$CLI" train --resume "$T/a" --steps 50 > "$T/r.log" 2>&1 || bad "resume with stale temporaries"

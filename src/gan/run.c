@@ -313,7 +313,9 @@ int wk_gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                                     "(from the new run's first checkpoint on), or choose another --out", dir, held, dir);
     }
     int own = resume || !held; /* are the directory's files this run's? */
-    wk_set_threads(cfg.threads);
+    /* 0 = every core, but at most the 64 threads OpenBLAS is built for (the bound of --threads) */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    wk_set_threads(cfg.threads ? cfg.threads : cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
