@@ -277,9 +277,9 @@ static int write_config(const wk_trainer *t, const char *dir) {
 static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own) {
     char path[WK_GAN_STR + 64];
     int rc;
-    if (!*own) prune_kept(dir, 0);
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
     if ((rc = wk_trainer_save(t, path))) return rc;
+    if (!*own) prune_kept(dir, 0); /* only once this run's checkpoint has replaced the old run's */
     if (t->cfg.keep_checkpoints) {
         snprintf(path, sizeof path, "%s/checkpoints", dir);
         if (mkdir(path, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
