@@ -8,7 +8,12 @@
  *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos, lipschitz step)
  *   state.rng (I64 [3, 4]: batch, latent, lipschitz streams), state.perm (I64 epoch order)
  * Metadata: "format", "step", "wgankit.config" (every setting, JSON) and "wgankit.generator" /
- * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone. */
+ * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone.
+ * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
+ * they claim is checked against the file's size; before anything is copied into a trainer,
+ * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
+ * (counters, data order, RNG states, spectral-norm steps) is checked, so a bad file is refused
+ * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
 #include <stdio.h>
 #include <string.h>
 
