@@ -2,6 +2,7 @@
  * after the first (per Lipschitz method), same seed => same weights, save/load restores the
  * exact state, every loss trains without error, file data splits into held-out and training rows
  * (each row once, by the seed). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,20 @@ int main(void) {
     CHECK(wk_trainer_evaluate(a, &m) == WK_OK && m.w1 > 0 && m.n_modes == 8, "evaluate: %s", wk_last_error());
     wk_trainer *l = NULL;
     CHECK(wk_trainer_load("/tmp/wk_test_gan.safetensors", &l) == WK_OK, "load from the file alone: %s", wk_last_error());
+    /* a diverged state (one NaN weight) is never saved: the last good file stays, the tensor is named */
+    FILE *fp = fopen("/tmp/wk_test_gan.safetensors", "rb");
+    static unsigned char before_nan[1 << 20], after_nan[1 << 20];
+    size_t nb = fp ? fread(before_nan, 1, sizeof before_nan, fp) : 0;
+    if (fp) fclose(fp);
+    wk_model *crit = wk_trainer_critic_model(a);
+    crit->params[0]->value.data[1] = NAN;
+    int rc_nan = wk_trainer_save(a, "/tmp/wk_test_gan.safetensors");
+    CHECK(rc_nan == WK_ENUMERIC && strstr(wk_last_error(), crit->params[0]->name) && strstr(wk_last_error(), "not written"),
+          "save of a NaN weight refused naming it: %s", wk_last_error());
+    fp = fopen("/tmp/wk_test_gan.safetensors", "rb");
+    size_t na = fp ? fread(after_nan, 1, sizeof after_nan, fp) : 0;
+    if (fp) fclose(fp);
+    CHECK(nb > 0 && na == nb && !memcmp(before_nan, after_nan, nb), "the last good checkpoint is untouched");
     wk_trainer_free(l), wk_trainer_free(a), wk_trainer_free(b), wk_trainer_free(r);
     remove("/tmp/wk_test_gan.safetensors");
 

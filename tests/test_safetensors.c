@@ -68,7 +68,8 @@ int main(void) {
     CHECK((8 + hs) % 8 == 0, "data starts 8-byte aligned (header %llu)", (unsigned long long)hs);
     CHECK(got == 8 + hs + 24 + 8 + 3, "file size %zu = 8 + header + 35 data bytes", got);
     CHECK(raw[8] == '{', "header is a JSON object");
-    CHECK(!memcmp(raw + 8 + hs, w, 24), "first tensor's bytes follow the header");
+    CHECK(!memcmp(raw + 8 + hs, step, 8) && !memcmp(raw + 8 + hs + 8, w, 24),
+          "the I64 tensor (largest alignment) follows the header, then the F32 one");
 
     wk_safetensors f;
     REQUIRE(wk_safetensors_load(path, &f) == WK_OK, "load: %s", wk_last_error());
@@ -100,6 +101,36 @@ int main(void) {
     CHECK(wk_safetensors_write(path, &reserved, 1, NULL, 0) == WK_EINVAL, "reserved name rejected");
     CHECK(wk_safetensors_load(path, &f) == WK_OK, "failed writes left the old file intact");
     wk_safetensors_free(&f);
+
+    /* every tensor aligned to its dtype: an odd count of F32 values before I64 data put the I64
+     * tensors at offsets = 4 (mod 8), which torch.frombuffer(...).view(torch.int64) refuses */
+    {
+        float odd[3] = {1, 2, 3}, one[1] = {4};
+        int64_t c[2] = {-5, 1LL << 40}, r[3] = {7, 8, 9};
+        uint8_t u[5] = {1, 2, 3, 4, 5};
+        wk_st_tensor mix[5] = {{.name = "w", .dtype = WK_ST_F32, .ndim = 1, .shape = {3}, .data = odd},
+                               {.name = "u", .dtype = WK_ST_U8, .ndim = 1, .shape = {5}, .data = u},
+                               {.name = "state.counters", .dtype = WK_ST_I64, .ndim = 1, .shape = {2}, .data = c},
+                               {.name = "b", .dtype = WK_ST_F32, .ndim = 1, .shape = {1}, .data = one},
+                               {.name = "state.rng", .dtype = WK_ST_I64, .ndim = 1, .shape = {3}, .data = r}};
+        REQUIRE(wk_safetensors_write(path, mix, 5, NULL, 0) == WK_OK, "write mixed: %s", wk_last_error());
+        REQUIRE(wk_safetensors_load(path, &f) == WK_OK, "load mixed: %s", wk_last_error());
+        uint64_t hsz;
+        memcpy(&hsz, f.buffer, 8);
+        const char *data0 = (const char *)f.buffer + 8 + hsz;
+        for (int i = 0; i < 5; i++) {
+            const wk_st_tensor *e = wk_safetensors_find(&f, mix[i].name);
+            REQUIRE(e, "tensor %s present", mix[i].name);
+            size_t off = (size_t)((const char *)e->data - data0), item = e->dtype == WK_ST_I64 ? 8 : e->dtype == WK_ST_F32 ? 4 : 1;
+            CHECK(off % item == 0, "tensor %s (%s) at data offset %zu, a multiple of %zu", mix[i].name,
+                  wk_st_dtype_name(e->dtype), off, item);
+            CHECK(e->nbytes == item * (size_t)mix[i].shape[0] && !memcmp(e->data, mix[i].data, e->nbytes), "tensor %s restored",
+                  mix[i].name);
+        }
+        const wk_st_tensor *e = wk_safetensors_find(&f, "state.counters");
+        CHECK(e && e->data == data0, "the first I64 tensor comes first (offset %td)", e ? (const char *)e->data - data0 : -1);
+        wk_safetensors_free(&f);
+    }
 
     /* corrupted and truncated files */
     const char *ok = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";

@@ -1,11 +1,15 @@
 /* test_write.c — the atomic writer (content, no temporary left behind, bad directory reported)
  * and the float32 NPY writer, checked byte by byte and, when available, with numpy.load. */
 #include "check.h"
+#include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static size_t read_all(const char *path, unsigned char *buf, size_t cap) {
@@ -63,6 +67,44 @@ int main(void) {
                  path, path1);
         CHECK(system(cmd) == 0, "numpy.load reads the files");
     }
+    /* A full disk reports the system's reason, not "short write": the file-size limit gives
+     * the same failing write (EFBIG) without a small filesystem (cli_train.sh fills a tmpfs). */
+    {
+        static char big[1 << 20];
+        struct rlimit old, lim;
+        getrlimit(RLIMIT_FSIZE, &old);
+        lim = old;
+        lim.rlim_cur = 4096;
+        signal(SIGXFSZ, SIG_IGN);
+        REQUIRE(setrlimit(RLIMIT_FSIZE, &lim) == 0, "setrlimit");
+        snprintf(path, sizeof path, "%s/big.bin", dir);
+        int rc = wk_write_file_atomic(path, big, sizeof big);
+        CHECK(rc == WK_EIO && strstr(wk_last_error(), strerror(EFBIG)) && strstr(wk_last_error(), "big.bin"),
+              "write past the limit names the file and the reason: %s", wk_last_error());
+        wk_tensor bt;
+        int64_t bn = sizeof big / sizeof(float);
+        wk_tensor_set_shape(&bt, 1, &bn);
+        bt.data = (float *)big;
+        bt.device = WK_DEVICE_CPU;
+        snprintf(path, sizeof path, "%s/big.npy", dir);
+        rc = wk_write_npy(path, &bt);
+        CHECK(rc == WK_EIO && strstr(wk_last_error(), strerror(EFBIG)), "npy past the limit: %s", wk_last_error());
+        setrlimit(RLIMIT_FSIZE, &old);
+        CHECK(access(path, F_OK) != 0, "no partial file under the final name");
+    }
+
+    /* stale temporaries of killed writers are removed; other names are left alone */
+    const char *names[] = {"c.safetensors.tmp.Ab9xYz", "m.jsonl.tmp.000000", "keep.tmp.abc", "keep.tmp.abcdef.x", "keep.tmp.ab-def"};
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        CHECK(wk_write_file_atomic(path, "x", 1) == WK_OK, "write %s", names[i]);
+    }
+    CHECK(wk_atomic_remove_stale(dir) == 2, "two stale temporaries removed");
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        CHECK((access(path, F_OK) == 0) == (i >= 2), "%s %s", names[i], i >= 2 ? "kept" : "removed");
+    }
+
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     CHECK(system(path) == 0, "cleanup");
     return check_summary("test_write");

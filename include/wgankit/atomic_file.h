@@ -7,8 +7,11 @@
  *
  *     wk_atomic_file af;
  *     if ((rc = wk_atomic_open(&af, path)) != WK_OK) return rc;
- *     ... fwrite(..., af.fp) ...
+ *     ... fwrite(..., af.fp) ...  or  if ((rc = wk_atomic_write(&af, p, n))) return rc;
  *     return wk_atomic_commit(&af);      // or wk_atomic_abort(&af) on error
+ *
+ * A process killed between open and commit leaves "<path>.tmp.XXXXXX" behind; whoever owns
+ * the directory (a run directory under its lock) removes them with wk_atomic_remove_stale.
  */
 #ifndef WGANKIT_ATOMIC_FILE_H
 #define WGANKIT_ATOMIC_FILE_H
@@ -26,11 +29,17 @@ typedef struct wk_atomic_file {
 } wk_atomic_file;
 
 int wk_atomic_open(wk_atomic_file *af, const char *path);
+/* fwrite n bytes; on failure the message names the file and the system's reason (e.g. "No
+ * space left on device"), the temporary file is removed (af released) and WK_EIO returned. */
+int wk_atomic_write(wk_atomic_file *af, const void *data, size_t n);
 /* Flush, fsync, rename over the target. Releases `af` in every case; on failure the temporary
  * file is removed and the target is untouched. */
 int wk_atomic_commit(wk_atomic_file *af);
 /* Drop the temporary file; the target is untouched. */
 void wk_atomic_abort(wk_atomic_file *af);
+/* Remove the temporary files ("*.tmp.XXXXXX") that killed writers left in `dir`; only for a
+ * directory no other process writes to (e.g. a locked run directory). Returns how many. */
+int wk_atomic_remove_stale(const char *dir);
 
 #ifdef __cplusplus
 }

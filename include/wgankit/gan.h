@@ -99,6 +99,7 @@ typedef struct wk_gan_config {
     int64_t eval_every;     /* generator steps between evaluations; 0 = only at the end */
     int64_t eval_n;         /* generated samples for W1 / coverage (held-out side: min(holdout, eval_n)) */
     int64_t checkpoint_every; /* 0 = only at the end */
+    int64_t keep_checkpoints; /* also keep checkpoints/step-XXXXXX.safetensors: the N newest; -1 = all; 0 = none */
     int64_t lip_pairs;      /* pairs for the Lipschitz report's pair-ratio bound */
     int progress;           /* -1 auto (TTY), 0 off, 1 on */
     /* resolved from the data (written into config.json and checkpoints) */
@@ -210,11 +211,19 @@ wk_model *wk_trainer_critic_model(wk_trainer *t);
 wk_dataset *wk_trainer_dataset(wk_trainer *t);
 
 /* ---- a whole run (what `wgankit train` does) ------------------------------------------ */
+/* How wk_gan_run treats cfg->out when it already holds a run. */
+enum {
+    WK_RUN_NEW = 0,    /* refuse (WK_EINVAL) a directory that holds a run */
+    WK_RUN_RESUME = 1, /* continue from cfg->out/checkpoint.safetensors */
+    WK_RUN_FORCE = 2   /* replace it, but only from this run's first checkpoint on */
+};
 /* Train cfg->steps generator steps into cfg->out: config.json, metrics.jsonl/.csv,
- * checkpoint.safetensors (every checkpoint_every steps and at the end), pictures, curves and
- * report.html. resume != 0: continue from cfg->out/checkpoint.safetensors. Progress goes to
- * `log` (a single updating line on a TTY). */
-int wk_gan_run(const wk_gan_config *cfg, int resume, FILE *log);
+ * checkpoint.safetensors (every checkpoint_every steps and at the end; config.json is
+ * rewritten right after each), checkpoints/step-XXXXXX.safetensors (keep_checkpoints),
+ * pictures, curves and report.html. The directory is locked (flock on .wgankit.lock) for the
+ * whole run: a second run into it is refused (WK_EINVAL), and temporary files that killed
+ * writers left are removed. Progress goes to `log` (a single updating line on a TTY). */
+int wk_gan_run(const wk_gan_config *cfg, int mode, FILE *log);
 
 #ifdef __cplusplus
 }

@@ -44,8 +44,9 @@ typedef struct wk_st_meta {
 /* A float32 wk_tensor as a wk_st_tensor entry for writing. */
 wk_st_tensor wk_st_from_tensor(const char *name, const wk_tensor *t);
 
-/* Write tensors (in the given order) and the metadata map. Names must be non-empty, unique
- * and not "__metadata__". */
+/* Write tensors and the metadata map. The data is stored by item size, largest first (the
+ * given order within one dtype size), so every tensor is aligned to its dtype in the file.
+ * Names must be non-empty, unique and not "__metadata__". */
 int wk_safetensors_write(const char *path, const wk_st_tensor *tensors, size_t n_tensors,
                          const wk_st_meta *meta, size_t n_meta);
 

@@ -32,7 +32,7 @@ int wk_cmd_report(int argc, char **argv) {
     int rc = wk_report_build(dir, path, sizeof path);
     if (rc != WK_OK) {
         fprintf(stderr, "wgankit report: %s\n", wk_last_error());
-        return strstr(wk_last_error(), "does not exist") ? 2 : 1;
+        return cli_exit_code(rc); /* a missing or read-only RUN_DIR is bad input (2), not a failure of the run */
     }
     printf("%s\n", path);
     return 0;

@@ -21,7 +21,8 @@ int wk_cmd_sample(int argc, char **argv) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: wgankit sample --checkpoint C [-n N] -o OUT.npy|OUT.png [--latent Z.npy] [--seed S] [--ema 0|1]\n\n"
-                   "Generate N samples (default 64) from checkpoint C. .npy: float32 [N, ...]; .png: a sample grid (images)\n"
+                   "Generate N samples (1 to 100000000, default 64) from checkpoint C (any checkpoint of a run, e.g.\n"
+                   "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images)\n"
                    "or a scatter (2-D points). --latent maps the given codes [N, latent_dim] instead of drawing them.\n"
                    "--ema 0 uses the raw generator when the run kept an EMA copy.\n");
             return 0;

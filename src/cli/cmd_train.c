@@ -1,17 +1,23 @@
-/* cmd_train.c — `wgankit train [--config FILE] [--resume RUN_DIR] [--SETTING VALUE ...]`:
+/* cmd_train.c — `wgankit train [--config FILE] [--resume RUN_DIR | --force] [--SETTING VALUE ...]`:
  * a thin layer over wk_gan_run. Settings come from the defaults (the ring-of-8 demo), then
- * RUN_DIR/config.json when resuming, then --config, then flags, later ones winning. */
+ * the settings stored in RUN_DIR/checkpoint.safetensors when resuming (the checkpoint, not
+ * config.json, is what the state belongs to), then --config, then flags, later ones winning. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "wgankit/error.h"
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: wgankit train [--config FILE.json] [--resume RUN_DIR] [--SETTING VALUE ...]\n\n"
+    fprintf(f, "usage: wgankit train [--config FILE.json] [--resume RUN_DIR | --force] [--SETTING VALUE ...]\n\n"
                "Train a GAN into the run directory (--out): config.json, metrics.jsonl/.csv, checkpoint.safetensors,\n"
                "samples.png, curves.svg and report.html. Without flags: the demo (ring of 8, GroupSort critic).\n"
-               "--resume RUN_DIR continues RUN_DIR from its checkpoint (flags such as --steps override).\n\n"
+               "--resume RUN_DIR continues RUN_DIR from its checkpoint (flags such as --steps override).\n"
+               "An --out that already holds a run is refused (exit 2) unless --resume continues it or --force\n"
+               "replaces it; a forced run leaves the old one untouched until its own first checkpoint. One run at a\n"
+               "time per directory (a lock); temporary files of an interrupted write are removed on start.\n\n"
                "settings (also the keys of --config files and config.json):\n");
     cli_gan_help(f);
 }
@@ -20,6 +26,7 @@ int wk_cmd_train(int argc, char **argv) {
     wk_gan_config cfg;
     wk_gan_config_default(&cfg);
     const char *config = NULL, *resume = NULL;
+    int force = 0;
     /* pass 1: where settings come from */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -28,13 +35,24 @@ int wk_cmd_train(int argc, char **argv) {
         }
         if (!strcmp(argv[i], "--config") && !(config = cli_value("train", argc, argv, &i))) return 2;
         if (!strcmp(argv[i], "--resume") && !(resume = cli_value("train", argc, argv, &i))) return 2;
+        if (!strcmp(argv[i], "--force")) force = 1;
+    }
+    if (resume && force) {
+        fprintf(stderr, "wgankit train: --resume continues a run and --force replaces one: give one of them\n");
+        return 2;
     }
     char path[4096];
     if (resume) {
-        snprintf(path, sizeof path, "%s/config.json", resume);
-        if (wk_gan_config_load_file(&cfg, path)) {
-            fprintf(stderr, "wgankit train: --resume %s: %s\n", resume, wk_last_error());
+        struct stat st;
+        snprintf(path, sizeof path, "%s/checkpoint.safetensors", resume);
+        if (stat(path, &st) && errno == ENOENT) {
+            fprintf(stderr, "wgankit train: --resume %s: no checkpoint.safetensors there (nothing to resume)\n", resume);
             return 2;
+        }
+        int rc = wk_gan_config_from_checkpoint(path, &cfg);
+        if (rc) {
+            fprintf(stderr, "wgankit train: --resume %s: %s\n", resume, wk_last_error());
+            return cli_exit_code(rc);
         }
     }
     if (config && wk_gan_config_load_file(&cfg, config)) {
@@ -48,6 +66,7 @@ int wk_cmd_train(int argc, char **argv) {
             i++;
             continue;
         }
+        if (!strcmp(argv[i], "--force")) continue;
         int r = cli_gan_flag("train", argc, argv, &i, &cfg);
         if (r < 0) return 2;
         if (r == 0) {
@@ -56,7 +75,7 @@ int wk_cmd_train(int argc, char **argv) {
         }
     }
     if (resume) snprintf(cfg.out, sizeof cfg.out, "%s", resume);
-    int rc = wk_gan_run(&cfg, resume != NULL, stdout);
+    int rc = wk_gan_run(&cfg, resume ? WK_RUN_RESUME : force ? WK_RUN_FORCE : WK_RUN_NEW, stdout);
     if (rc) {
         fprintf(stderr, "wgankit train: %s\n", wk_last_error());
         return cli_exit_code(rc);

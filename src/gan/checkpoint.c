@@ -8,7 +8,12 @@
  *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos, lipschitz step)
  *   state.rng (I64 [3, 4]: batch, latent, lipschitz streams), state.perm (I64 epoch order)
  * Metadata: "format", "step", "wgankit.config" (every setting, JSON) and "wgankit.generator" /
- * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone. */
+ * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone.
+ * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
+ * they claim is checked against the file's size; before anything is copied into a trainer,
+ * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
+ * (counters, data order, RNG states, spectral-norm steps) is checked, so a bad file is refused
+ * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
 #include <stdio.h>
 #include <string.h>
 
@@ -168,10 +173,70 @@ static void walk_free(walk *w) {
     wk_sb_free(&w->names);
 }
 
+/* The first NaN/Inf among n floats at p (any alignment: p may point into a file buffer), or -1. */
+static int64_t first_nonfinite_at(const void *p, int64_t n, float *value) {
+    float buf[1024];
+    for (int64_t s = 0; s < n; s += 1024) {
+        int64_t b = n - s < 1024 ? n - s : 1024;
+        memcpy(buf, (const char *)p + 4 * s, (size_t)b * sizeof(float));
+        int64_t k = wk_first_nonfinite(buf, b);
+        if (k >= 0) {
+            *value = buf[k];
+            return s + k;
+        }
+    }
+    return -1;
+}
+
+/* A weight, moment or statistic that is NaN/Inf: the run had diverged when the state was
+ * taken, so the tensor is named and the state refused, saving or loading. */
+static int check_finite(const walk *w, const char *path, int saving, int64_t step) {
+    for (size_t i = 0; i < w->n; i++) {
+        const wk_st_tensor *e = &w->t[i];
+        if (e->dtype != WK_ST_F32) continue;
+        int64_t n = 1;
+        for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
+        float v;
+        int64_t k = first_nonfinite_at(e->data, n, &v);
+        if (k < 0) continue;
+        if (saving)
+            return wk_errorf(WK_ENUMERIC, "step %lld: tensor '%s' holds %g at element %lld (training diverged): %s not written",
+                             (long long)step, e->name, v, (long long)k, path);
+        return wk_errorf(WK_EFORMAT, "%s: tensor '%s' holds %g at element %lld: not a usable checkpoint (saved from a diverged run?)",
+                         path, e->name, v, (long long)k);
+    }
+    return WK_OK;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Variances and squared-gradient averages are square roots' arguments (batch norm, Adam,
+ * RMSProp): a negative one would turn every output or update into NaN. */
+static int check_nonnegative(const walk *w, const char *path) {
+    for (size_t i = 0; i < w->n; i++) {
+        const wk_st_tensor *e = &w->t[i];
+        if (e->dtype != WK_ST_F32 || !(ends_with(e->name, ".running_var") || ends_with(e->name, ".exp_avg_sq") ||
+                                       ends_with(e->name, ".square_avg")))
+            continue;
+        int64_t n = 1;
+        for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
+        for (int64_t k = 0; k < n; k++) {
+            float v;
+            memcpy(&v, (const char *)e->data + 4 * k, 4);
+            if (v < 0) return wk_errorf(WK_EFORMAT, "%s: tensor '%s' holds %g at element %lld: a variance cannot be negative", path, e->name, v, (long long)k);
+        }
+    }
+    return WK_OK;
+}
+
 int wk_trainer_save(wk_trainer *t, const char *path) {
     walk w;
     int64_t counters[6], rng[12];
     int rc = collect(t, &w, counters, rng);
+    if (!rc) rc = check_finite(&w, path, 1, t->step);
     wk_strbuf cfg, gen, crit;
     wk_sb_init(&cfg), wk_sb_init(&gen), wk_sb_init(&crit);
     wk_gan_config_to_json(&t->cfg, &cfg);
@@ -190,10 +255,65 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     return rc;
 }
 
+static int64_t i64_at(const wk_st_tensor *e, size_t i) {
+    int64_t v;
+    memcpy(&v, (const char *)e->data + 8 * i, 8);
+    return v;
+}
+
+/* Counters beyond 2^53 cannot come from a run (the step setting stops there) and would
+ * overflow arithmetic on them. */
+#define MAX_COUNT 9007199254740991LL
+
+/* Every integer of the state is untrusted: counters in range and consistent with each other
+ * (each optimizer and the Lipschitz constraint step exactly once per generator / critic
+ * step), the data position inside the epoch, the epoch order a permutation of the training
+ * rows (it indexes them), RNG states that xoshiro256** can leave (not all zero). */
+static int check_integers(const wk_trainer *t, const wk_safetensors *f) {
+    const char *p = f->path;
+    const wk_st_tensor *ce = wk_safetensors_find(f, "state.counters"), *re = wk_safetensors_find(f, "state.rng");
+    static const char *const cname[6] = {"step", "critic_steps", "opt_g step", "opt_d step", "perm_pos", "lipschitz step"};
+    int64_t c[6];
+    for (int i = 0; i < 6; i++)
+        if ((c[i] = i64_at(ce, (size_t)i)) < 0 || c[i] > MAX_COUNT)
+            return wk_errorf(WK_EFORMAT, "%s: state.counters: %s = %lld is outside [0, 2^53)", p, cname[i], (long long)c[i]);
+    if (c[2] != c[0] || c[3] != c[1] || c[5] != c[1])
+        return wk_errorf(WK_EFORMAT, "%s: state.counters disagree (step %lld, opt_g step %lld; critic_steps %lld, opt_d step %lld, "
+                         "lipschitz step %lld)", p, (long long)c[0], (long long)c[2], (long long)c[1], (long long)c[3], (long long)c[5]);
+    const char *meta_step = wk_safetensors_meta(f, "step");
+    char want[32];
+    snprintf(want, sizeof want, "%lld", (long long)c[0]);
+    if (meta_step && strcmp(meta_step, want))
+        return wk_errorf(WK_EFORMAT, "%s: metadata step '%.30s' disagrees with state.counters step %lld", p, meta_step, (long long)c[0]);
+    for (int s = 0; s < 3; s++)
+        if (!(i64_at(re, 4 * (size_t)s) | i64_at(re, 4 * (size_t)s + 1) | i64_at(re, 4 * (size_t)s + 2) | i64_at(re, 4 * (size_t)s + 3)))
+            return wk_errorf(WK_EFORMAT, "%s: state.rng: stream %d is all zero (not a state xoshiro256** can reach)", p, s);
+    const wk_st_tensor *se = wk_safetensors_find(f, "lipschitz.sn_step");
+    for (size_t i = 0; se && i < (size_t)se->shape[0]; i++) {
+        int64_t v = i64_at(se, i);
+        if (v < -1 || v > c[5])
+            return wk_errorf(WK_EFORMAT, "%s: lipschitz.sn_step[%zu] = %lld is outside [-1, %lld]", p, i, (long long)v, (long long)c[5]);
+    }
+    if (!t->perm) return WK_OK;
+    int64_t n = t->ds.train.shape[0];
+    if (c[4] > n) return wk_errorf(WK_EFORMAT, "%s: state.counters: perm_pos %lld is beyond the %lld training rows", p, (long long)c[4], (long long)n);
+    const wk_st_tensor *pe = wk_safetensors_find(f, "state.perm");
+    unsigned char *seen = wk_calloc((size_t)n ? (size_t)n : 1, 1);
+    if (!seen) return WK_ENOMEM;
+    int rc = WK_OK;
+    for (int64_t i = 0; i < n && !rc; i++) {
+        int64_t v = i64_at(pe, (size_t)i);
+        if (v < 0 || v >= n) rc = wk_errorf(WK_EFORMAT, "%s: state.perm[%lld] = %lld is not a row of the %lld training rows", p, (long long)i, (long long)v, (long long)n);
+        else if (seen[v]++) rc = wk_errorf(WK_EFORMAT, "%s: state.perm[%lld] = %lld repeats a row (not a permutation)", p, (long long)i, (long long)v);
+    }
+    wk_free(seen);
+    return rc;
+}
+
 int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     const char *fmt = wk_safetensors_meta(f, "format");
     if (!fmt || strcmp(fmt, FORMAT)) return wk_errorf(WK_EFORMAT, "%s: not a wgankit checkpoint (format '%s')", f->path, fmt ? fmt : "");
-    walk w;
+    walk w, fw = {0};
     int64_t counters[6], rng[12];
     int rc = collect(t, &w, counters, rng);
     /* Validate everything first, then copy: a bad file leaves the trainer untouched. */
@@ -204,6 +324,15 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
                  memcmp(e->shape, w.t[i].shape, (size_t)e->ndim * sizeof(int64_t)))
             rc = wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration", f->path, w.t[i].name);
     }
+    if (!rc) { /* the file's tensors, in the walk's order, for the value checks */
+        fw.t = wk_malloc((w.n ? w.n : 1) * sizeof *fw.t);
+        if (!(rc = fw.t ? WK_OK : WK_ENOMEM))
+            for (size_t i = 0; i < w.n; i++) fw.t[fw.n++] = *wk_safetensors_find(f, w.t[i].name);
+    }
+    if (!rc) rc = check_finite(&fw, f->path, 0, 0);
+    if (!rc) rc = check_nonnegative(&fw, f->path);
+    if (!rc) rc = check_integers(t, f);
+    wk_free(fw.t);
     for (size_t i = 0; !rc && i < w.n; i++) {
         const wk_st_tensor *e = wk_safetensors_find(f, w.t[i].name);
         memcpy((void *)w.t[i].data, e->data, e->nbytes);
@@ -213,10 +342,30 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
         t->perm_pos = counters[4], t->lip.step = counters[5];
         wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
-        if (t->perm && (t->perm_pos < 0 || t->perm_pos > t->ds.train.shape[0]))
-            rc = wk_errorf(WK_EFORMAT, "%s: corrupt data position", f->path);
     }
     walk_free(&w);
+    return rc;
+}
+
+/* Load a checkpoint and the settings in its metadata, and check what those settings claim
+ * against the file before anything is built from them: networks whose weights alone would
+ * not fit in the file are refused here, not allocated. */
+static int checkpoint_open(const char *path, wk_safetensors *f, wk_gan_config *cfg) {
+    int rc = wk_safetensors_load(path, f);
+    if (rc) return rc;
+    const char *js = wk_safetensors_meta(f, "wgankit.config");
+    wk_json *root = NULL;
+    wk_gan_config_default(cfg);
+    if (!js) rc = wk_errorf(WK_EFORMAT, "%s: no wgankit.config in the metadata (not a wgankit checkpoint)", path);
+    if (!rc) rc = wk_json_parse(js, strlen(js), path, &root);
+    if (!rc) rc = wk_gan_config_apply_json(cfg, root, path);
+    wk_json_free(root);
+    double floats = 0;
+    if (!rc && (rc = wk__config_weight_floor(cfg, &floats))) rc = wk_error_context(WK_EFORMAT, "%s: wgankit.config", path);
+    if (!rc && floats * 4 > (double)f->size)
+        rc = wk_errorf(WK_EFORMAT, "%s: wgankit.config describes networks of at least %.3g weights, more than its %zu bytes hold",
+                       path, floats, f->size);
+    if (rc) wk_safetensors_free(f);
     return rc;
 }
 
@@ -231,27 +380,22 @@ int wk_trainer_load_state(wk_trainer *t, const char *path) {
 
 int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg) {
     wk_safetensors f;
-    int rc = wk_safetensors_load(path, &f);
-    if (rc) return rc;
-    const char *js = wk_safetensors_meta(&f, "wgankit.config");
-    wk_json *root = NULL;
-    wk_gan_config_default(cfg);
-    if (!js) rc = wk_errorf(WK_EFORMAT, "%s: no wgankit.config in the metadata (not a wgankit checkpoint)", path);
-    if (!rc) rc = wk_json_parse(js, strlen(js), path, &root);
-    if (!rc) rc = wk_gan_config_apply_json(cfg, root, path);
-    wk_json_free(root);
-    wk_safetensors_free(&f);
+    int rc = checkpoint_open(path, &f, cfg);
+    if (!rc) wk_safetensors_free(&f);
     return rc;
 }
 
 int wk_trainer_load(const char *path, wk_trainer **out) {
     wk_gan_config cfg;
+    wk_safetensors f;
     *out = NULL;
-    int rc = wk_gan_config_from_checkpoint(path, &cfg);
-    if (!rc) rc = wk_trainer_new(&cfg, NULL, out);
-    if (!rc && (rc = wk_trainer_load_state(*out, path))) {
+    int rc = checkpoint_open(path, &f, &cfg);
+    if (rc) return rc;
+    if ((rc = wk_trainer_new(&cfg, NULL, out))) rc = wk_error_context(rc, "%s: wgankit.config", path);
+    if (!rc && (rc = wk__load_state(*out, &f))) {
         wk_trainer_free(*out);
         *out = NULL;
     }
+    wk_safetensors_free(&f);
     return rc;
 }

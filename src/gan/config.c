@@ -23,13 +23,13 @@ typedef struct {
 
 static const setting table[] = {
     {{"data", WK_SET_STRING, NULL, 0, 0, "synthetic target NAME[:key=value,...] (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d) or data file(s): IDX(.gz), CIFAR-10 .bin, NPY, CSV; comma-separated files are concatenated"}, F(data)},
-    {{"data_n", WK_SET_INT, NULL, 0, BIG, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
-    {{"holdout", WK_SET_INT, NULL, 1, BIG, "held-out real points for evaluation"}, F(holdout)},
+    {{"data_n", WK_SET_INT, NULL, 0, 1e8, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
+    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation"}, F(holdout)},
     {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1] (auto: u8 for byte images, else none)"}, F(scale)},
     {{"gen", WK_SET_STRING, "mlp|dcgan", 0, 0, "generator architecture"}, F(gen)},
     {{"gen_depth", WK_SET_INT, NULL, 0, 64, "generator hidden layers (Biau et al.'s p = depth + 1)"}, F(gen_depth)},
-    {{"gen_width", WK_SET_INT, NULL, 1, 1 << 20, "generator hidden width"}, F(gen_width)},
-    {{"latent_dim", WK_SET_INT, NULL, 1, 1 << 20, "latent dimension d"}, F(latent_dim)},
+    {{"gen_width", WK_SET_INT, NULL, 1, 16384, "generator hidden width"}, F(gen_width)},
+    {{"latent_dim", WK_SET_INT, NULL, 1, 65536, "latent dimension d"}, F(latent_dim)},
     {{"latent", WK_SET_STRING, "normal|uniform", 0, 0, "latent law: N(0, I) or U[-1, 1]^d"}, F(latent)},
     {{"gen_act", WK_SET_STRING, "relu|leaky_relu|tanh", 0, 0, "generator hidden activation"}, F(gen_act)},
     {{"gen_out", WK_SET_STRING, "auto|none|tanh", 0, 0, "generator output activation (auto: tanh for images)"}, F(gen_out)},
@@ -37,7 +37,7 @@ static const setting table[] = {
     {{"critic", WK_SET_STRING, "bjorck|biau|spectral|clip|gp|none", 0, 0, "critic class (Lipschitz method)"}, F(critic)},
     {{"critic_net", WK_SET_STRING, "mlp|dcgan", 0, 0, "critic architecture"}, F(critic_net)},
     {{"critic_depth", WK_SET_INT, NULL, 0, 64, "critic hidden layers (Biau et al.'s q = depth + 1)"}, F(critic_depth)},
-    {{"critic_width", WK_SET_INT, NULL, 1, 1 << 20, "critic hidden width"}, F(critic_width)},
+    {{"critic_width", WK_SET_INT, NULL, 1, 16384, "critic hidden width"}, F(critic_width)},
     {{"critic_act", WK_SET_STRING, "auto|groupsort|relu|leaky_relu", 0, 0, "critic activation (auto: groupsort for bjorck/biau, else relu)"}, F(critic_act)},
     {{"groupsort_k", WK_SET_INT, NULL, 2, 1 << 16, "GroupSort group size (2 = MaxMin)"}, F(groupsort_k)},
     {{"critic_clamp", WK_SET_FLOAT, NULL, 0, 1e30, "clamp critic outputs to [-c, c] (0 = off; the authors use 100)"}, F(critic_clamp)},
@@ -56,9 +56,9 @@ static const setting table[] = {
     {{"gp_one_sided", WK_SET_BOOL, NULL, 0, 1, "one-sided penalty max(0, |g|-1)^2 (Petzka et al. 2018)"}, F(gp_one_sided)},
     {{"bias_bound", WK_SET_FLOAT, NULL, 0, 1e30, "Biau constraints: |bias| bound"}, F(bias_bound)},
     {{"loss", WK_SET_STRING, "wgan|minimax|ns|hinge", 0, 0, "loss"}, F(loss)},
-    {{"batch", WK_SET_INT, NULL, 1, 1 << 20, "batch size"}, F(batch)},
+    {{"batch", WK_SET_INT, NULL, 1, 65536, "batch size"}, F(batch)},
     {{"n_critic", WK_SET_INT, NULL, 1, 1000, "critic steps per generator step"}, F(n_critic)},
-    {{"steps", WK_SET_INT, NULL, 0, BIG, "generator steps"}, F(steps)},
+    {{"steps", WK_SET_INT, NULL, 0, 1e9, "generator steps"}, F(steps)},
     {{"opt_g", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "generator optimizer"}, F(opt_g)},
     {{"opt_d", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "critic optimizer"}, F(opt_d)},
     {{"lr_g", WK_SET_FLOAT, NULL, 0, 10, "generator learning rate"}, F(lr_g)},
@@ -70,12 +70,13 @@ static const setting table[] = {
     {{"momentum", WK_SET_FLOAT, NULL, 0, 1, "SGD/RMSProp momentum"}, F(momentum)},
     {{"ema", WK_SET_FLOAT, NULL, 0, 0.999999, "EMA decay of generator weights (0 = off)"}, F(ema)},
     {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
-    {{"threads", WK_SET_INT, NULL, 0, 1024, "compute threads (0 = all cores)"}, F(threads)},
+    {{"threads", WK_SET_INT, NULL, 0, 64, "compute threads (0 = all cores; at most 64, OpenBLAS's own limit: more hangs it)"}, F(threads)},
     {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
-    {{"eval_every", WK_SET_INT, NULL, 0, BIG, "generator steps between evaluations (0 = at the end only)"}, F(eval_every)},
-    {{"eval_n", WK_SET_INT, NULL, 2, BIG, "generated samples per evaluation"}, F(eval_n)},
-    {{"checkpoint_every", WK_SET_INT, NULL, 0, BIG, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
-    {{"lip_pairs", WK_SET_INT, NULL, 0, BIG, "point pairs for the Lipschitz report"}, F(lip_pairs)},
+    {{"eval_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between evaluations (0 = at the end only)"}, F(eval_every)},
+    {{"eval_n", WK_SET_INT, NULL, 2, 200000, "generated samples per evaluation"}, F(eval_n)},
+    {{"checkpoint_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
+    {{"keep_checkpoints", WK_SET_INT, "N|all", -1, 1e6, "also keep each checkpoint as checkpoints/step-XXXXXX.safetensors: the N newest (all or -1 = every one, 0 = none)"}, F(keep_checkpoints)},
+    {{"lip_pairs", WK_SET_INT, NULL, 0, 1e7, "point pairs for the Lipschitz report"}, F(lip_pairs)},
     {{"progress", WK_SET_INT, NULL, -1, 1, "progress line: -1 auto (TTY), 0 plain lines, 1 updating line"}, F(progress)},
     {{"sample_shape", WK_SET_STRING, NULL, 0, 0, "one sample's shape, resolved from the data (e.g. 2 or 1x28x28)"}, F(sample_shape)},
 };
@@ -141,6 +142,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->eval_n = 2000;
     c->checkpoint_every = 1000;
     c->lip_pairs = 2000;
+    c->keep_checkpoints = 0;
     c->progress = -1;
 }
 
@@ -193,6 +195,7 @@ int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value) {
     }
     case WK_SET_INT:
     case WK_SET_BOOL: {
+        if (s->pub.choices && !strcmp(value, "all")) value = "-1"; /* N|all: -1 stands for all */
         long long v = strtoll(value, &end, 10);
         if (s->pub.type == WK_SET_BOOL && (!strcmp(value, "true") || !strcmp(value, "false")))
             v = value[0] == 't', end = (char *)value + strlen(value);
@@ -285,6 +288,8 @@ void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb) {
             if (*q == '_') *q = '-';
         wk_gan_config_get(defaults, s->name, def, sizeof def);
         const char *arg = s->choices ? s->choices : s->type == WK_SET_STRING ? "S" : s->type == WK_SET_FLOAT ? "X" : s->type == WK_SET_BOOL ? "0|1" : "N";
-        wk_sb_printf(sb, "  %-22s %-12s %s (default %s)\n", flag, arg, s->help, def[0] ? def : "\"\"");
+        if (s->type == WK_SET_INT) /* every count shows its range: values outside it are refused */
+            wk_sb_printf(sb, "  %-22s %-12s %s (%.0f to %.0f, default %s)\n", flag, arg, s->help, s->lo, s->hi, def);
+        else wk_sb_printf(sb, "  %-22s %-12s %s (default %s)\n", flag, arg, s->help, def[0] ? def : "\"\"");
     }
 }

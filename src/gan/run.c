@@ -1,18 +1,27 @@
 /* run.c — a whole training run into a run directory, what `wgankit train` does: config.json,
  * metrics.jsonl + metrics.csv (rewritten atomically from the in-memory history at every
- * evaluation, so they never hold a half-written line), checkpoint.safetensors, samples.png
- * (2-D: real vs generated over the critic's contour lines, as the WGAN-GP toy figures; images:
- * a sample grid), curves.svg and report.html. A resumed run restores the checkpoint and keeps
- * the history up to its step, so it ends bit-identical to an uninterrupted run. */
+ * evaluation, so they never hold a half-written line), checkpoint.safetensors (and the kept
+ * checkpoints/step-XXXXXX.safetensors), samples.png (2-D: real vs generated over the critic's
+ * contour lines, as the WGAN-GP toy figures; images: a sample grid), curves.svg and
+ * report.html. A resumed run restores the checkpoint and keeps the history up to its step, so
+ * it ends bit-identical to an uninterrupted run.
+ * Invariants: one process per run directory (flock); a directory holding a run is never
+ * overwritten without --force, and then only from the new run's first checkpoint on;
+ * config.json is rewritten right after each checkpoint (the checkpoint's own metadata holds the
+ * same settings, and is what --resume reads). */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "trainer_internal.h"
+#include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/json.h"
@@ -182,32 +191,141 @@ static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const
     fflush(log);
 }
 
-int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
-    wk_gan_config cfg = *cfg_in;
-    const char *dir = cfg.out;
-    char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
-    snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", dir);
-    int rc = wk_gan_config_validate(&cfg);
-    if (rc) return rc;
-    if (resume && access(ckpt, R_OK)) return wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
-    wk_set_threads(cfg.threads);
-    wk_dataset ds;
-    wk_trainer *t = NULL;
-    if ((rc = wk_dataset_load(&cfg, &ds))) return rc;
-    if ((rc = wk_trainer_new(&cfg, &ds, &t))) {
-        wk_dataset_free(&ds);
-        return rc;
+/* ---- the run directory: lock, leftovers, previous runs, kept checkpoints ----------------- */
+
+/* An exclusive flock on DIR/.wgankit.lock for the life of the process (released by the kernel
+ * when it exits, however it exits): two runs can never write into one directory. The file is
+ * never deleted, since deleting a lock file lets two processes lock two different files. */
+static int lock_dir(const char *dir, int *fd) {
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/.wgankit.lock", dir);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0) return wk_errorf(WK_EIO, "run directory %s: cannot create its lock file: %s", dir, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB)) {
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        if (e == EWOULDBLOCK)
+            return wk_errorf(WK_EINVAL, "run directory %s is in use by another wgankit train (it holds %s): "
+                                        "wait for it, or choose another --out", dir, path);
+        return wk_errorf(WK_EIO, "run directory %s: cannot lock %s: %s", dir, path, strerror(e));
     }
-    if ((rc = mkdirs(dir)) || (resume && (rc = wk_trainer_load_state(t, ckpt)))) goto done;
+    return WK_OK;
+}
+
+/* The files that make a directory a run (what train writes first). */
+static const char *held_run(const char *dir) {
+    static const char *const files[] = {"checkpoint.safetensors", "config.json", "metrics.jsonl"};
+    char path[WK_GAN_STR + 32];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (!access(path, F_OK)) return files[i];
+    }
+    return NULL;
+}
+
+static int by_step(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Remove kept checkpoints (checkpoints/step-XXXXXX.safetensors) so that at most `keep` of
+ * the newest remain (keep 0: all go, as when a forced run replaces an old one). */
+static void prune_kept(const char *dir, int64_t keep) {
+    char path[WK_GAN_STR + 64];
+    snprintf(path, sizeof path, "%s/checkpoints", dir);
+    DIR *d = opendir(path);
+    if (!d) return;
+    int64_t *steps = NULL;
+    size_t n = 0, cap = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        long long st;
+        char tail[32];
+        if (sscanf(e->d_name, "step-%lld%31s", &st, tail) != 2 || strcmp(tail, ".safetensors")) continue;
+        if (n == cap) {
+            int64_t *p = wk_realloc(steps, (cap = cap ? 2 * cap : 64) * sizeof *p);
+            if (!p) break;
+            steps = p;
+        }
+        steps[n++] = st;
+    }
+    closedir(d);
+    if (steps) qsort(steps, n, sizeof *steps, by_step);
+    for (size_t i = 0; i + (size_t)keep < n; i++) {
+        snprintf(path, sizeof path, "%s/checkpoints/step-%06lld.safetensors", dir, (long long)steps[i]);
+        unlink(path);
+    }
+    wk_free(steps);
+}
+
+static int write_config(const wk_trainer *t, const char *dir) {
+    char path[WK_GAN_STR + 32];
     wk_strbuf sb;
     wk_sb_init(&sb);
     wk_gan_config_to_json(&t->cfg, &sb);
     wk_sb_putc(&sb, '\n');
     snprintf(path, sizeof path, "%s/config.json", dir);
-    rc = wk_sb_status(&sb) ? wk_sb_status(&sb) : wk_write_file_atomic(path, sb.data, sb.len);
+    int rc = wk_sb_status(&sb) ? wk_sb_status(&sb) : wk_write_file_atomic(path, sb.data, sb.len);
     wk_sb_free(&sb);
-    if (rc) goto done;
+    return rc;
+}
+
+/* A checkpoint and what goes with it: the kept copy, then config.json and the metrics, so
+ * the files of the directory describe the run of its checkpoint. `*own` says the directory's
+ * files are this run's; until then (a forced run over an old one) nothing of the old run has
+ * been touched, and its kept checkpoints go now. */
+static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own) {
+    char path[WK_GAN_STR + 64];
+    int rc;
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
+    if ((rc = wk_trainer_save(t, path))) return rc;
+    if (!*own) prune_kept(dir, 0); /* only once this run's checkpoint has replaced the old run's */
+    if (t->cfg.keep_checkpoints) {
+        snprintf(path, sizeof path, "%s/checkpoints", dir);
+        if (mkdir(path, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
+        snprintf(path, sizeof path, "%s/checkpoints/step-%06lld.safetensors", dir, (long long)t->step);
+        if ((rc = wk_trainer_save(t, path))) return rc;
+        if (t->cfg.keep_checkpoints > 0) prune_kept(dir, t->cfg.keep_checkpoints);
+    }
+    *own = 1;
+    if ((rc = write_config(t, dir))) return rc;
+    return write_history(h, dir);
+}
+
+int wk_gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
+    wk_gan_config cfg = *cfg_in;
+    const char *dir = cfg.out;
+    char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
+    snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", dir);
+    int rc = wk_gan_config_validate(&cfg), lock = -1, resume = mode == WK_RUN_RESUME;
+    if (rc) return rc;
+    struct stat st;
+    if (resume && stat(ckpt, &st) && errno == ENOENT) return wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
+    if ((rc = mkdirs(dir)) || (rc = lock_dir(dir, &lock))) return rc;
+    /* Under the lock nobody else writes here: temporaries are leftovers of killed writers. */
+    snprintf(path, sizeof path, "%s/checkpoints", dir);
+    int stale = wk_atomic_remove_stale(dir) + wk_atomic_remove_stale(path);
+    if (stale) fprintf(log, "removed %d temporary file%s left by an interrupted write\n", stale, stale > 1 ? "s" : "");
+    const char *held = held_run(dir);
+    if (held && mode == WK_RUN_NEW) {
+        close(lock);
+        return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "
+                                    "(from the new run's first checkpoint on), or choose another --out", dir, held, dir);
+    }
+    int own = resume || !held; /* are the directory's files this run's? */
+    /* 0 = every core, but at most the 64 threads OpenBLAS is built for (the bound of --threads) */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    wk_set_threads(cfg.threads ? cfg.threads : cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
+    wk_dataset ds;
+    wk_trainer *t = NULL;
     history h = {0};
+    if ((rc = wk_dataset_load(&cfg, &ds))) goto done;
+    if ((rc = wk_trainer_new(&cfg, &ds, &t))) {
+        wk_dataset_free(&ds);
+        goto done;
+    }
+    if (resume && (rc = wk_trainer_load_state(t, ckpt))) goto done;
+    if (own && (rc = write_config(t, dir))) goto done;
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     if (resume) history_load(&h, path, t->step);
     int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));
@@ -218,40 +336,47 @@ int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
     while (t->step < cfg.steps) {
         if ((rc = wk_trainer_step(t))) {
             if (tty) fputc('\n', log);
-            if (access(ckpt, R_OK)) wk_error_context(rc, "training stopped before the first checkpoint");
-            else wk_error_context(rc, "training stopped; the last good checkpoint is %s", ckpt);
-            goto out;
+            break;
         }
         double el = now() - t0, it_s = (double)(t->step - step0) / el;
         int at_end = t->step == cfg.steps;
         if ((cfg.eval_every && t->step % cfg.eval_every == 0) || at_end) {
-            if ((rc = wk_trainer_evaluate(t, &last))) goto out;
+            if ((rc = wk_trainer_evaluate(t, &last))) goto done;
             last.seconds = prev_seconds + el;
             last.it_per_s = it_s;
             lastp = &last;
-            if ((rc = history_push(&h, &last)) || (rc = write_history(&h, dir))) goto out;
+            if ((rc = history_push(&h, &last)) || (own && (rc = write_history(&h, dir)))) goto done;
             if (!tty) progress(log, 0, t, it_s, lastp);
         }
-        if ((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end)
-            if ((rc = wk_trainer_save(t, ckpt))) goto out;
+        if (((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end) && (rc = checkpoint(t, dir, &h, &own))) break;
         if (tty && (el - last_print > 0.2 || at_end)) {
             progress(log, 1, t, it_s, lastp);
             last_print = el;
         }
     }
-    if (tty) fputc('\n', log);
-    if (t->step == step0 && !h.n) { /* nothing to do (steps 0): still leave a checkpoint */
-        if ((rc = wk_trainer_save(t, ckpt))) goto out;
+    if (rc) { /* a step or a checkpoint failed (divergence: NaN/Inf) */
+        if (own && !access(ckpt, F_OK)) wk_error_context(rc, "training stopped; the last good checkpoint is %s", ckpt);
+        else wk_error_context(rc, "training stopped before the first checkpoint%s", own ? "" : " (the run already in the directory is untouched)");
+        goto done;
     }
-    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir)))) goto out;
+    if (tty) fputc('\n', log);
+    if (t->step == step0 && !resume) { /* nothing to do (steps 0): still leave a checkpoint */
+        if ((rc = checkpoint(t, dir, &h, &own))) goto done;
+    }
+    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir)))) goto done;
     rc = wk_report_build(dir, path, sizeof path);
-    if (!rc && lastp)
-        fprintf(log, "done: %lld steps in %.1fs  W1 %.4f  d_D %.4f", (long long)t->step, lastp->seconds, lastp->w1, lastp->d_d);
-    if (!rc && lastp && !isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
-    if (!rc && lastp) fputc('\n', log);
-out:
-    wk_free(h.m);
+    if (!rc && lastp) {
+        /* a resumed run: this part's steps and time, then the run's total (issue 11) */
+        if (step0 > 0)
+            fprintf(log, "done: %lld steps, %lld of them in this part in %.1fs (total training time %.1fs)  W1 %.4f  d_D %.4f",
+                    (long long)t->step, (long long)(t->step - step0), lastp->seconds - prev_seconds, lastp->seconds, lastp->w1, lastp->d_d);
+        else fprintf(log, "done: %lld steps in %.1fs  W1 %.4f  d_D %.4f", (long long)t->step, lastp->seconds, lastp->w1, lastp->d_d);
+        if (!isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
+        fputc('\n', log);
+    }
 done:
+    wk_free(h.m);
     wk_trainer_free(t);
+    if (lock >= 0) close(lock);
     return rc;
 }

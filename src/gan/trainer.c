@@ -3,6 +3,7 @@
  * Every step rebuilds the tape on the network's own graph after wk_graph_reset, so after the
  * first step nothing is allocated from the heap; every random draw comes from one of the
  * trainer's named streams, so runs are reproducible and a checkpoint captures them. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,43 @@ static int pick(const char *v, const char *const *names, int n) {
 }
 #define PICK(v, ...) pick(v, (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
 
-/* "1x28x28" -> shape */
+/* "1x28x28" -> shape. The string may come from a checkpoint's metadata: every dimension and
+ * their product are bounded before anything is multiplied or allocated. */
+#define MAX_SAMPLE_VALUES (1LL << 30)
 static int parse_shape(const char *s, int *ndim, int64_t *shape) {
     *ndim = 0;
+    long long numel = 1;
     for (const char *p = s; *p;) {
         char *end;
+        errno = 0;
         long long v = strtoll(p, &end, 10);
-        if (end == p || v < 1 || *ndim == WK_MAX_DIMS - 1) return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        if (end == p || errno || v < 1 || *ndim == WK_MAX_DIMS - 1) return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        if (v > MAX_SAMPLE_VALUES / numel)
+            return wk_errorf(WK_EINVAL, "sample_shape '%s': one sample of more than 2^30 values is not supported", s);
+        numel *= v;
         shape[(*ndim)++] = v;
         p = *end == 'x' ? end + 1 : end;
         if (*end && *end != 'x') return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
     }
     return *ndim ? WK_OK : wk_errorf(WK_EINVAL, "sample_shape is empty and no data was given");
+}
+
+int wk__config_weight_floor(const wk_gan_config *c, double *floats) {
+    int ndim;
+    int64_t shape[WK_MAX_DIMS];
+    int rc = parse_shape(c->sample_shape, &ndim, shape);
+    if (rc) return rc;
+    double dim = 1, gw = (double)c->gen_width, cw = (double)c->critic_width, dw = (double)c->dcgan_width;
+    for (int i = 0; i < ndim; i++) dim *= (double)shape[i];
+    /* weight matrices only (no biases, no norm layers): a lower bound, so it can only under-claim */
+    double g = !strcmp(c->gen, "dcgan") ? dw * dw
+               : c->gen_depth ? (double)c->latent_dim * gw + (double)(c->gen_depth - 1) * gw * gw + gw * dim
+                              : (double)c->latent_dim * dim;
+    double d = !strcmp(c->critic_net, "dcgan") ? dw * dw
+               : c->critic_depth ? dim * cw + (double)(c->critic_depth - 1) * cw * cw + cw
+                                 : dim;
+    *floats = g + d;
+    return WK_OK;
 }
 
 static void format_shape(char *buf, size_t n, int ndim, const int64_t *shape) {

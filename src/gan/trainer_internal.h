@@ -35,6 +35,9 @@ wk_var *wk__loss_generator(wk_graph *g, wk_loss_kind k, wk_var *d_fake);
 void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n);
 /* Forward n rows of x (sample shape) through the critic in chunks into d[n]. */
 int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d);
+/* A lower bound on the weights (floats) of the two networks cfg describes, with its
+ * sample_shape checked: lets a checkpoint's claims be checked against its size first. */
+int wk__config_weight_floor(const wk_gan_config *c, double *floats);
 /* checkpoint.c: a network's layer list as JSON (for rebuilding it elsewhere) */
 void wk__model_to_json(const wk_model *m, wk_strbuf *sb);
 int wk__load_state(wk_trainer *t, const wk_safetensors *f);

@@ -4,6 +4,8 @@
 #include "wgankit/error.h"
 #include "wgankit/tensor.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -62,6 +64,30 @@ void wk_atomic_abort(wk_atomic_file *af) {
     release(af);
 }
 
+/* "<name>.tmp.XXXXXX" as wk_atomic_open makes it (mkstemp's six letters or digits). */
+static int is_temp_name(const char *name) {
+    size_t n = strlen(name);
+    if (n < 12 || memcmp(name + n - 11, ".tmp.", 5)) return 0;
+    for (size_t i = n - 6; i < n; i++)
+        if (!isalnum((unsigned char)name[i])) return 0;
+    return 1;
+}
+
+int wk_atomic_remove_stale(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int removed = 0;
+    char path[4096];
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!is_temp_name(e->d_name)) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (!lstat(path, &st) && S_ISREG(st.st_mode) && !unlink(path)) removed++;
+    }
+    closedir(d);
+    return removed;
+}
+
 /* fsync the directory holding `path` so the rename itself survives a crash. Best effort:
  * some filesystems refuse to open directories for sync, which is not a write failure. */
 static void sync_parent_dir(const char *path) {
@@ -77,11 +103,21 @@ static void sync_parent_dir(const char *path) {
     }
 }
 
+int wk_atomic_write(wk_atomic_file *af, const void *data, size_t n) {
+    errno = 0;
+    if (!n || fwrite(data, 1, n, af->fp) == n) return WK_OK;
+    /* the system's reason (ENOSPC: "No space left on device", EFBIG, EIO), not "short write" */
+    int rc = wk_errorf(WK_EIO, "write %s: %s", af->path, strerror(errno ? errno : EIO));
+    wk_atomic_abort(af);
+    return rc;
+}
+
 int wk_atomic_commit(wk_atomic_file *af) {
     if (!af->fp) return wk_errorf(WK_EINVAL, "write: atomic file not open");
+    errno = 0;
     int bad = ferror(af->fp) || fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0;
     int e = errno;
-    bad |= fclose(af->fp) != 0;
+    if (fclose(af->fp) != 0 && !bad) bad = 1, e = errno; /* delayed write errors (NFS, quota) surface here */
     af->fp = NULL;
     if (bad) {
         int rc = wk_errorf(WK_EIO, "write %s: %s", af->path, strerror(e ? e : EIO));

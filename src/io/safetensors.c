@@ -51,9 +51,27 @@ static int64_t byte_size(int ndim, const int64_t *shape, size_t itemsize) {
     return n;
 }
 
+/* The order tensors are stored in: by item size, largest first, and in the caller's order
+ * within one size. Since the data starts 8-byte aligned, every tensor then starts at a
+ * multiple of its own item size (I64 at 8, F32 at 4), as readers that map the file in place
+ * require (torch.frombuffer(...).view(torch.int64); the reference writer sorts by alignment
+ * too). Returns a malloc'ed permutation of [0, n). */
+static size_t *storage_order(const wk_st_tensor *tensors, size_t n) {
+    size_t *order = wk_malloc((n ? n : 1) * sizeof *order), k = 0;
+    if (!order) return NULL;
+    for (size_t size = 8; size >= 1; size /= 2)
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned)tensors[i].dtype < N_DTYPES && dtypes[tensors[i].dtype].size == size) order[k++] = i;
+    for (size_t i = 0; i < n; i++) /* bad dtypes last: the checks below reject them */
+        if ((unsigned)tensors[i].dtype >= N_DTYPES) order[k++] = i;
+    return order;
+}
+
 int wk_safetensors_write(const char *path, const wk_st_tensor *tensors, size_t n_tensors,
                          const wk_st_meta *meta, size_t n_meta) {
     int64_t offset = 0;
+    size_t *order = storage_order(tensors, n_tensors);
+    if (!order) return wk_errorf(WK_ENOMEM, "%s: out of memory", path);
     wk_strbuf h;
     wk_sb_init(&h);
     wk_sb_append(&h, "\0\0\0\0\0\0\0\0", 8); /* size patched below */
@@ -68,14 +86,16 @@ int wk_safetensors_write(const char *path, const wk_st_tensor *tensors, size_t n
         wk_sb_putc(&h, '}');
     }
     int rc = WK_OK;
-    for (size_t i = 0; i < n_tensors && rc == WK_OK; i++) {
+    for (size_t k = 0; k < n_tensors && rc == WK_OK; k++) {
+        size_t i = order[k];
         const wk_st_tensor *t = &tensors[i];
         if (!t->name || !*t->name || !strcmp(t->name, ST_METADATA_KEY)) {
             rc = wk_errorf(WK_EINVAL, "%s: tensor %zu has an invalid name '%s'", path, i, t->name ? t->name : "(null)");
             break;
         }
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(tensors[j].name, t->name)) rc = wk_errorf(WK_EINVAL, "%s: tensor name '%s' used twice", path, t->name);
+        for (size_t j = 0; j < n_tensors; j++)
+            if (j != i && tensors[j].name && !strcmp(tensors[j].name, t->name))
+                rc = wk_errorf(WK_EINVAL, "%s: tensor name '%s' used twice", path, t->name);
         if ((unsigned)t->dtype >= N_DTYPES || t->ndim < 0 || t->ndim > WK_MAX_DIMS)
             rc = wk_errorf(WK_EINVAL, "%s: tensor '%s': bad dtype or rank", path, t->name);
         int64_t nb = rc == WK_OK ? byte_size(t->ndim, t->shape, dtypes[t->dtype].size) : -1;
@@ -98,6 +118,7 @@ int wk_safetensors_write(const char *path, const wk_st_tensor *tensors, size_t n
     if (rc == WK_OK) rc = wk_sb_status(&h);
     if (rc != WK_OK) {
         wk_sb_free(&h);
+        wk_free(order);
         return rc;
     }
     uint64_t n = h.len - 8;
@@ -105,19 +126,15 @@ int wk_safetensors_write(const char *path, const wk_st_tensor *tensors, size_t n
 
     wk_atomic_file af;
     if ((rc = wk_atomic_open(&af, path)) == WK_OK) {
-        int ok = fwrite(h.data, 1, h.len, af.fp) == h.len;
-        for (size_t i = 0; ok && i < n_tensors; i++) {
-            size_t nb = (size_t)byte_size(tensors[i].ndim, tensors[i].shape, dtypes[tensors[i].dtype].size);
-            ok = !nb || fwrite(tensors[i].data, 1, nb, af.fp) == nb;
+        rc = wk_atomic_write(&af, h.data, h.len);
+        for (size_t k = 0; rc == WK_OK && k < n_tensors; k++) {
+            const wk_st_tensor *t = &tensors[order[k]];
+            rc = wk_atomic_write(&af, t->data, (size_t)byte_size(t->ndim, t->shape, dtypes[t->dtype].size));
         }
-        if (ok) {
-            rc = wk_atomic_commit(&af);
-        } else {
-            rc = wk_errorf(WK_EIO, "%s: short write", path);
-            wk_atomic_abort(&af);
-        }
+        if (rc == WK_OK) rc = wk_atomic_commit(&af);
     }
     wk_sb_free(&h);
+    wk_free(order);
     return rc;
 }
 

@@ -18,11 +18,7 @@ int wk_write_file_atomic(const char *path, const void *data, size_t len) {
     wk_atomic_file af;
     int rc = wk_atomic_open(&af, path);
     if (rc != WK_OK) return rc;
-    if (len && fwrite(data, 1, len, af.fp) != len) {
-        rc = wk_errorf(WK_EIO, "write %s: short write", path);
-        wk_atomic_abort(&af);
-        return rc;
-    }
+    if ((rc = wk_atomic_write(&af, data, len)) != WK_OK) return rc;
     return wk_atomic_commit(&af);
 }
 
@@ -50,13 +46,8 @@ int wk_write_npy(const char *path, const wk_tensor *t) {
     wk_atomic_file af;
     if ((rc = wk_atomic_open(&af, path)) == WK_OK) {
         size_t nbytes = (size_t)t->numel * sizeof(float);
-        if (fwrite(h.data, 1, h.len, af.fp) != h.len ||
-            (nbytes && fwrite(t->data, 1, nbytes, af.fp) != nbytes)) {
-            rc = wk_errorf(WK_EIO, "write %s: short write", path);
-            wk_atomic_abort(&af);
-        } else {
+        if ((rc = wk_atomic_write(&af, h.data, h.len)) == WK_OK && (rc = wk_atomic_write(&af, t->data, nbytes)) == WK_OK)
             rc = wk_atomic_commit(&af);
-        }
     }
     wk_sb_free(&h);
     return rc;
