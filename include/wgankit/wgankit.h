@@ -31,5 +31,8 @@
 #include "wgankit/data.h"
 #include "wgankit/metrics.h"
 #include "wgankit/gan.h"
+#include "wgankit/critic.h"
+#include "wgankit/source.h"
+#include "wgankit/nnd.h"
 
 #endif
