@@ -34,5 +34,6 @@
 #include "wgankit/critic.h"
 #include "wgankit/source.h"
 #include "wgankit/nnd.h"
+#include "wgankit/generalization.h"
 
 #endif
