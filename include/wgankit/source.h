@@ -43,6 +43,10 @@ typedef struct wk_source {
  * message naming the spec. Close with wk_source_close. */
 int wk_source_open(wk_source *s, const char *spec);
 void wk_source_close(wk_source *s);
+/* The training data of a run (cfg->data) scaled exactly as training scaled it (file data to the
+ * generator's [-1, 1] units), every row: the real-data counterpart of a gen: source. */
+struct wk_gan_config;
+int wk_source_open_run_data(wk_source *s, const struct wk_gan_config *run);
 const char *wk_source_kind_name(wk_source_kind k);
 /* 1 for targets and generators (unlimited fresh draws), 0 for files. */
 int wk_source_is_population(const wk_source *s);

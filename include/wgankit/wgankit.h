@@ -35,5 +35,6 @@
 #include "wgankit/source.h"
 #include "wgankit/nnd.h"
 #include "wgankit/generalization.h"
+#include "wgankit/birthday.h"
 
 #endif

@@ -35,11 +35,15 @@ static int open_generator(wk_source *s, const char *where) {
     return WK_OK;
 }
 
-static int open_dataset(wk_source *s) {
+/* cfg->data through wk_dataset_load with cfg's scaling, every row kept (no held-out split) */
+static int open_dataset(wk_source *s, const wk_gan_config *run) {
     wk_gan_config cfg;
-    wk_gan_config_default(&cfg);
-    snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
-    strcpy(cfg.scale, "none");
+    if (run) cfg = *run;
+    else {
+        wk_gan_config_default(&cfg);
+        snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
+        strcpy(cfg.scale, "none");
+    }
     cfg.holdout = 0;
     cfg.data_n = 0;
     wk_dataset ds;
@@ -65,7 +69,20 @@ int wk_source_open(wk_source *s, const char *spec) {
     if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, or gen:RUN_DIR)");
     if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
     strcpy(s->spec, spec);
-    int rc = !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s);
+    int rc = !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL);
+    if (rc) {
+        wk_source_close(s);
+        return rc;
+    }
+    s->dim = 1;
+    for (int i = 0; i < s->ndim; i++) s->dim *= s->shape[i];
+    return WK_OK;
+}
+
+int wk_source_open_run_data(wk_source *s, const wk_gan_config *run) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->spec, sizeof s->spec, "%s", run->data);
+    int rc = open_dataset(s, run);
     if (rc) {
         wk_source_close(s);
         return rc;
