@@ -5,17 +5,7 @@
 # JSON keys, the written files, and bad input exiting 2 with a message naming the argument.
 set -u
 CLI=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
-expect_exit2() {
-    local what=$1 needle=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
-    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
-}
+source "$(dirname "$0")/lib_cli.sh"
 for NS in 400:24 2500:59 10000:118; do
     N=${NS%%:*}; S=${NS##*:}
     "$CLI" draw gaussian:dim=8 -n "$N" --seed "$N" -o "$T/distinct.npy" >/dev/null

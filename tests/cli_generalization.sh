@@ -4,17 +4,7 @@
 # unparsable source) exiting 2 with a message naming the argument.
 set -u
 CLI=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
-expect_exit2() {
-    local what=$1 needle=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
-    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
-}
+source "$(dirname "$0")/lib_cli.sh"
 "$CLI" generalization ring --sizes 40,160 --repeats 2 --distances w1,sliced,nnd --steps 30 --critic-depth 1 \
     --critic-width 16 --out "$T/g" --json >"$T/log" 2>&1
 check "generalization exits 0" test $? -eq 0

@@ -5,17 +5,7 @@
 # with a message naming the argument.
 set -u
 CLI=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
-expect_exit2() { # description, needle, command...
-    local what=$1 needle=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
-    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
-}
+source "$(dirname "$0")/lib_cli.sh"
 for i in $(seq 0 39); do echo "$((i % 7)),$((i % 5))"; done >"$T/a.csv"
 
 check "draw from a file" "$CLI" draw "$T/a.csv" -n 40 -o "$T/d.npy"

@@ -64,12 +64,8 @@ static int open_dataset(wk_source *s, const wk_gan_config *run) {
     return WK_OK;
 }
 
-int wk_source_open(wk_source *s, const char *spec) {
-    memset(s, 0, sizeof *s);
-    if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, or gen:RUN_DIR)");
-    if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
-    strcpy(s->spec, spec);
-    int rc = !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL);
+/* after an open: close on failure, else the flat dimension */
+static int finish_open(wk_source *s, int rc) {
     if (rc) {
         wk_source_close(s);
         return rc;
@@ -79,17 +75,18 @@ int wk_source_open(wk_source *s, const char *spec) {
     return WK_OK;
 }
 
+int wk_source_open(wk_source *s, const char *spec) {
+    memset(s, 0, sizeof *s);
+    if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, or gen:RUN_DIR)");
+    if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
+    strcpy(s->spec, spec);
+    return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL));
+}
+
 int wk_source_open_run_data(wk_source *s, const wk_gan_config *run) {
     memset(s, 0, sizeof *s);
     snprintf(s->spec, sizeof s->spec, "%s", run->data);
-    int rc = open_dataset(s, run);
-    if (rc) {
-        wk_source_close(s);
-        return rc;
-    }
-    s->dim = 1;
-    for (int i = 0; i < s->ndim; i++) s->dim *= s->shape[i];
-    return WK_OK;
+    return finish_open(s, open_dataset(s, run));
 }
 
 void wk_source_close(wk_source *s) {

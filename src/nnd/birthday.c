@@ -4,14 +4,13 @@
  * distances at the same S), and the support estimate N ≈ S(S−1)/(2 ln(1/(1−q))) with the Wilson
  * interval of q carried through the same monotone map. Pictures and tables for a person to
  * judge the pairs. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "gan/trainer_internal.h"
+#include "nnd/nnd_internal.h"
 #include "wgankit/birthday.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
@@ -171,23 +170,17 @@ void wk_birthday_result_free(wk_birthday_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-static void json_num(wk_strbuf *sb, const char *key, double v) {
-    wk_json_key(sb, key);
-    if (isfinite(v)) wk_json_double(sb, v);
-    else wk_sb_puts(sb, "null");
-}
-
 void wk_birthday_result_to_json(const wk_birthday_result *r, wk_strbuf *sb) {
     wk_sb_putc(sb, '{');
-    json_num(sb, "support_estimate", r->support_estimate);
-    json_num(sb, "ci_low", r->ci_low);
-    json_num(sb, "ci_high", r->ci_high);
-    json_num(sb, "duplicate_fraction", r->duplicate_fraction);
+    wk__json_num(sb, "support_estimate", r->support_estimate);
+    wk__json_num(sb, "ci_low", r->ci_low);
+    wk__json_num(sb, "ci_high", r->ci_high);
+    wk__json_num(sb, "duplicate_fraction", r->duplicate_fraction);
     wk_json_key(sb, "batch");
     wk_json_int(sb, r->batch);
     wk_json_key(sb, "trials");
     wk_json_int(sb, r->trials);
-    json_num(sb, "threshold", r->threshold);
+    wk__json_num(sb, "threshold", r->threshold);
     wk_json_key(sb, "duplicates");
     wk_json_int(sb, r->duplicates);
     wk_json_key(sb, "threshold_from");
@@ -196,15 +189,6 @@ void wk_birthday_result_to_json(const wk_birthday_result *r, wk_strbuf *sb) {
 }
 
 /* ---- pictures -------------------------------------------------------------------------------- */
-
-static int write_text(const char *dir, const char *name, wk_strbuf *sb) {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int rc = wk_sb_status(sb);
-    if (!rc) rc = wk_write_file_atomic(path, sb->data ? sb->data : "", sb->len);
-    wk_sb_clear(sb);
-    return rc;
-}
 
 /* Image pairs side by side: tiles 2k, 2k+1 are pair k, four pairs per row; values mapped from
  * the batch's [min, max] to [-1, 1]. */
@@ -247,9 +231,9 @@ static int pairs_scatter(const wk_birthday_result *r, const char *path) {
 
 int wk_birthday_write(const wk_birthday_config *c, const wk_birthday_result *r, const char *dir) {
     (void)c;
-    if (mkdir(dir, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "--out %s: cannot create the directory", dir);
     char path[1200];
-    int rc = WK_OK;
+    int rc = wk__make_dir(dir);
+    if (rc) return rc;
     const wk_tensor *x = &r->first;
     snprintf(path, sizeof path, "%s/pairs.png", dir);
     if (x->ndim == 4 && (x->shape[1] == 1 || x->shape[1] == 3)) rc = pairs_images(r, path);
@@ -259,17 +243,17 @@ int wk_birthday_write(const wk_birthday_config *c, const wk_birthday_result *r, 
     wk_sb_puts(&sb, "rank,i,j,distance\n");
     for (int k = 0; k < r->n_pairs; k++)
         wk_sb_printf(&sb, "%d,%lld,%lld,%.17g\n", k + 1, (long long)r->pairs[k].i, (long long)r->pairs[k].j, r->pairs[k].dist);
-    if (!rc) rc = write_text(dir, "pairs.csv", &sb);
+    if (!rc) rc = wk__write_sb(dir, "pairs.csv", &sb);
     wk_sb_puts(&sb, r->ref_closest ? "trial,closest,reference_closest\n" : "trial,closest\n");
     for (int t = 0; t < r->trials; t++) {
         wk_sb_printf(&sb, "%d,%.17g", t, r->closest[t]);
         if (r->ref_closest) wk_sb_printf(&sb, ",%.17g", r->ref_closest[t]);
         wk_sb_putc(&sb, '\n');
     }
-    if (!rc) rc = write_text(dir, "closest.csv", &sb);
+    if (!rc) rc = wk__write_sb(dir, "closest.csv", &sb);
     wk_birthday_result_to_json(r, &sb);
     wk_sb_putc(&sb, '\n');
-    if (!rc) rc = write_text(dir, "birthday.json", &sb);
+    if (!rc) rc = wk__write_sb(dir, "birthday.json", &sb);
     wk_sb_free(&sb);
     /* empirical CDFs of the closest-pair distance (and of the reference's), threshold as a vertical line */
     int K = r->trials;

@@ -7,8 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "nnd/nnd_internal.h"
 #include "wgankit/error.h"
 #include "wgankit/generalization.h"
 #include "wgankit/io.h"
@@ -200,20 +200,6 @@ int wk_generalization_run(const wk_generalization_config *c, wk_source *src, wk_
 
 /* ---- output ---------------------------------------------------------------------------------- */
 
-static void json_num(wk_strbuf *sb, double v) {
-    if (isfinite(v)) wk_json_double(sb, v);
-    else wk_sb_puts(sb, "null");
-}
-
-static int write_sb(const char *dir, const char *name, wk_strbuf *sb) {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int rc = wk_sb_status(sb);
-    if (!rc) rc = wk_write_file_atomic(path, sb->data ? sb->data : "", sb->len);
-    wk_sb_clear(sb);
-    return rc;
-}
-
 static int measured(const wk_generalization_result *r, int d) {
     for (int i = 0; i < r->n_sizes; i++)
         if (isfinite(r->mean[i][d])) return 1;
@@ -223,7 +209,8 @@ static int measured(const wk_generalization_result *r, int d) {
 int wk_generalization_write(const wk_generalization_config *c, const wk_generalization_result *r, const char *source_spec,
                             const char *dir) {
     (void)c;
-    if (mkdir(dir, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "--out %s: cannot create the directory", dir);
+    int rc = wk__make_dir(dir);
+    if (rc) return rc;
     wk_strbuf sb;
     wk_sb_init(&sb);
     /* table.csv */
@@ -233,7 +220,7 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
             if (isfinite(r->mean[i][d]))
                 wk_sb_printf(&sb, "%lld,%s,%.17g,%.17g,%d\n", (long long)r->sizes[i], dist_names[d], r->mean[i][d], r->se[i][d],
                              r->repeats);
-    int rc = write_sb(dir, "table.csv", &sb);
+    rc = wk__write_sb(dir, "table.csv", &sb);
     /* table.json */
     wk_sb_putc(&sb, '{');
     wk_json_key(&sb, "source");
@@ -251,22 +238,17 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
                 wk_json_int(&sb, r->sizes[i]);
                 wk_json_key(&sb, "distance");
                 wk_json_string(&sb, dist_names[d]);
-                wk_json_key(&sb, "mean");
-                json_num(&sb, r->mean[i][d]);
-                wk_json_key(&sb, "se");
-                json_num(&sb, r->se[i][d]);
+                wk__json_num(&sb, "mean", r->mean[i][d]);
+                wk__json_num(&sb, "se", r->se[i][d]);
                 wk_sb_putc(&sb, '}');
             }
     wk_sb_puts(&sb, "]");
     wk_json_key(&sb, "slopes");
     wk_sb_putc(&sb, '{');
     for (int d = 0; d < WK_DIST_COUNT; d++)
-        if (measured(r, d)) {
-            wk_json_key(&sb, dist_names[d]);
-            json_num(&sb, r->slope[d]);
-        }
+        if (measured(r, d)) wk__json_num(&sb, dist_names[d], r->slope[d]);
     wk_sb_puts(&sb, "}}\n");
-    if (!rc) rc = write_sb(dir, "table.json", &sb);
+    if (!rc) rc = wk__write_sb(dir, "table.json", &sb);
     /* the log-log plot: each measured distance, its fitted slope in the legend (non-positive
      * means, e.g. a held-out d_NN at 0 within noise, cannot be drawn on a log axis) */
     double x[WK_DIST_COUNT][WK_GEN_MAX_SIZES], y[WK_DIST_COUNT][WK_GEN_MAX_SIZES];
@@ -313,7 +295,7 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
         if (measured(r, d)) wk_sb_printf(&sb, "<td>%.3f</td>", r->slope[d]);
     wk_sb_puts(&sb, "</tr></table>\n<p>Files: <a href=\"table.csv\">table.csv</a>, <a href=\"table.json\">table.json</a>, "
                     "<a href=\"loglog.png\">loglog.png</a>, <a href=\"loglog.svg\">loglog.svg</a>.</p></body></html>\n");
-    if (!rc) rc = write_sb(dir, "index.html", &sb);
+    if (!rc) rc = wk__write_sb(dir, "index.html", &sb);
     wk_sb_free(&sb);
     return rc;
 }

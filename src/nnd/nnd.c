@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gan/trainer_internal.h"
+#include "nnd/nnd_internal.h"
 #include "wgankit/critic.h"
 #include "wgankit/error.h"
 #include "wgankit/nnd.h"
@@ -292,25 +293,19 @@ int wk_nnd_estimate(const wk_nnd_config *c, wk_source *a, wk_source *b, wk_nnd_r
     return rc;
 }
 
-static void json_num(wk_strbuf *sb, const char *key, double v) {
-    wk_json_key(sb, key);
-    if (isfinite(v)) wk_json_double(sb, v);
-    else wk_sb_puts(sb, "null");
-}
-
 void wk_nnd_result_to_json(const wk_nnd_config *c, const wk_nnd_result *r, wk_strbuf *sb) {
     wk_sb_putc(sb, '{');
-    json_num(sb, "nnd_train", r->nnd_train);
-    json_num(sb, "nnd_heldout", r->nnd_heldout);
-    json_num(sb, "se", r->se);
-    json_num(sb, "se_train", r->se_train);
+    wk__json_num(sb, "nnd_train", r->nnd_train);
+    wk__json_num(sb, "nnd_heldout", r->nnd_heldout);
+    wk__json_num(sb, "se", r->se);
+    wk__json_num(sb, "se_train", r->se_train);
     wk_json_key(sb, "repeats");
     wk_json_int(sb, r->repeats);
     wk_json_key(sb, "m");
     wk_json_int(sb, r->m);
     wk_json_key(sb, "m_b");
     wk_json_int(sb, r->m_b);
-    json_num(sb, "steps", r->steps_mean);
+    wk__json_num(sb, "steps", r->steps_mean);
     wk_json_key(sb, "stopped");
     wk_json_string(sb, r->stopped_patience == r->repeats ? "patience" : r->stopped_steps == r->repeats ? "steps" : "mixed");
     wk_json_key(sb, "stopped_patience");
@@ -318,8 +313,8 @@ void wk_nnd_result_to_json(const wk_nnd_config *c, const wk_nnd_result *r, wk_st
     wk_json_key(sb, "phi");
     wk_json_string(sb, wk_nnd_phi_name(c->phi));
     if (c->w1) {
-        json_num(sb, "w1", r->w1);
-        json_num(sb, "se_w1", r->se_w1);
+        wk__json_num(sb, "w1", r->w1);
+        wk__json_num(sb, "se_w1", r->se_w1);
     }
     wk_json_key(sb, "critic");
     wk_sb_putc(sb, '{');
