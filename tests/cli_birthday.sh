@@ -30,6 +30,10 @@ expect_exit2 "batch larger than a file" "distinct.npy" "$CLI" birthday "$T/disti
 expect_exit2 "no threshold for a file" "\-\-threshold" "$CLI" birthday "$T/distinct.npy" --batch 20
 expect_exit2 "bad --space" "\-\-space" "$CLI" birthday ring --batch 20 --threshold 0.1 --space pixels
 expect_exit2 "missing critic run" "\-\-space" "$CLI" birthday ring --batch 20 --threshold 0.1 --space "critic:$T/none"
+"$CLI" train --gen-width 16 --critic-width 16 --batch 32 --n-critic 1 --steps 3 --eval-n 50 --holdout 50 --threads 1 \
+    --progress 0 --out "$T/run" >/dev/null 2>&1
+check "critic space of a run" "$CLI" birthday "gen:$T/run" --batch 30 --trials 5 --space "critic:$T/run" --out "$T/c"
+expect_exit2 "critic checkpoint of another shape" "\-\-space" "$CLI" birthday gaussian:dim=3 --batch 20 --threshold 0.1 --space "critic:$T/run"
 expect_exit2 "--quantile 1.5" "\-\-quantile" "$CLI" birthday ring --batch 20 --quantile 1.5 --reference ring
 expect_exit2 "reference of another dimension" "different dimension" "$CLI" birthday ring --batch 20 --reference gaussian:dim=3
 expect_exit2 "unparsable source" "ring:k=x" "$CLI" birthday ring:k=x --batch 20 --threshold 0.1

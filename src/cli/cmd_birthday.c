@@ -109,6 +109,14 @@ int wk_cmd_birthday(int argc, char **argv) {
         else snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
         what = "--space";
         if ((rc = wk_trainer_load(path, &critic))) wk_error_context(rc, "--space %s", space);
+        else { /* the critic must take SOURCE's samples: a checkpoint of another shape is bad input */
+            char have[64] = "";
+            for (int k = 0, o = 0; k < s.ndim && o < 60; k++)
+                o += snprintf(have + o, sizeof have - o, k ? "x%lld" : "%lld", (long long)s.shape[k]);
+            if (strcmp(have, wk_trainer_config(critic)->sample_shape))
+                rc = wk_errorf(WK_EINVAL, "the critic of %s takes samples shaped %s but SOURCE '%s' draws %s", space + 7,
+                               wk_trainer_config(critic)->sample_shape, spec, have);
+        }
     }
     if (!rc) what = "", rc = wk_birthday_run(&c, &s, have_ref ? &ref : NULL, critic ? wk_critic_features : NULL, critic, &r);
     if (!rc) rc = wk_birthday_write(&c, &r, out);
