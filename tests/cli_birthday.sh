@@ -24,6 +24,7 @@ done
 for f in pairs.csv closest.csv closest.png closest.svg birthday.json; do check "writes $f" test -s "$T/b10000/$f"; done
 "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out "$T/ring" >/dev/null
 check "2-D source: pairs.png scatter" test -s "$T/ring/pairs.png"
+check "2-D source: pairs_zoom.png panels" test -s "$T/ring/pairs_zoom.png"
 check "reference threshold" "$CLI" birthday gaussian:dim=2,sigma=0.5 --reference ring --batch 40 --trials 20 --out "$T/ref"
 expect_exit2 "--batch 1" "\-\-batch" "$CLI" birthday ring --batch 1 --threshold 0.1
 expect_exit2 "batch larger than a file" "distinct.npy" "$CLI" birthday "$T/distinct.npy" --batch 20000 --threshold 0.1

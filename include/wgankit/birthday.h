@@ -65,7 +65,8 @@ typedef struct wk_birthday_result {
 int wk_birthday_run(const wk_birthday_config *c, wk_source *src, wk_source *reference, wk_embed_fn embed, void *embed_ctx,
                     wk_birthday_result *out);
 void wk_birthday_result_free(wk_birthday_result *r);
-/* dir/pairs.png (image pairs side by side, or a 2-D scatter with a segment per pair; none for
+/* dir/pairs.png (image pairs side by side; or for 2-D points the batch with each pair circled, plus
+ * pairs_zoom.png, one zoomed panel per pair; none for
  * other shapes), pairs.csv, closest.csv, closest.png/.svg (the distribution of the closest-pair
  * distance as an empirical CDF, threshold marked), birthday.json. */
 int wk_birthday_write(const wk_birthday_config *c, const wk_birthday_result *r, const char *dir);
