@@ -26,6 +26,11 @@ void wk_image_free(wk_image *img);
 /* Write an 8-bit gray or RGB PNG through libpng. */
 int wk_png_write(const char *path, const wk_image *img);
 
+/* Drawing on an RGB image in pixel coordinates (off-canvas parts clipped), blended with
+ * opacity alpha in [0, 1]: a one-pixel line and a filled disc. */
+void wk_image_line(wk_image *img, double x0, double y0, double x1, double y1, const uint8_t colour[3], double alpha);
+void wk_image_disc(wk_image *img, double cx, double cy, double r, const uint8_t colour[3], double alpha);
+
 /* ---- sample grids ----------------------------------------------------------------------- */
 /* Tile samples [N, C, H, W] (C = 1 or 3, values in [-1, 1]; NaN shows black) into one image:
  * `cols` per row (<= 0: ceil(sqrt(N))), 2-px black padding around and between tiles (as
@@ -51,6 +56,8 @@ typedef struct wk_scatter_spec {
     int field_nx, field_ny;
     int n_contours; /* iso-lines over the field's range; 0: none; default in wk_scatter_default: 10 */
     int width, height; /* pixels; default 512 x 512 */
+    const float *segments; /* [n_segments, 4]: (x0, y0, x1, y1) drawn as black lines (closest pairs) */
+    int64_t n_segments;
 } wk_scatter_spec;
 
 void wk_scatter_default(wk_scatter_spec *s);
@@ -73,6 +80,10 @@ typedef struct wk_chart_spec {
 /* Append one self-contained <svg> element (axes, ticks, labels, legend) to `out`. */
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 int wk_svg_write_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
+
+/* The same chart as a PNG (the palette of the SVG, markers at the data points, grid lines and
+ * tick labels in a built-in digit font; titles and legend text only in the SVG). */
+int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 
 #ifdef __cplusplus
 }

@@ -31,5 +31,10 @@
 #include "wgankit/data.h"
 #include "wgankit/metrics.h"
 #include "wgankit/gan.h"
+#include "wgankit/critic.h"
+#include "wgankit/source.h"
+#include "wgankit/nnd.h"
+#include "wgankit/generalization.h"
+#include "wgankit/birthday.h"
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "wgankit/gan.h"
+#include "wgankit/nnd.h"
 
 #define X(name, fn, help) int fn(int argc, char **argv);
 #include "cli/commands.def"
@@ -25,5 +26,10 @@ int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *
 void cli_gan_help(FILE *f);
 /* Library status -> exit code: bad input (invalid, malformed, unreadable/unwritable) 2, else 1. */
 int cli_exit_code(int rc);
+
+/* nnd_flags.c: a critic-class setting or d_NN fitting flag (--phi, --steps, --check-every,
+ * --patience)? 1 = applied, 0 = not one, -1 = bad value (message printed). */
+int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *c);
+void cli_nnd_help(FILE *f);
 
 #endif

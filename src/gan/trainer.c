@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "trainer_internal.h"
+#include "wgankit/critic.h"
 #include "wgankit/error.h"
 
 static int pick(const char *v, const char *const *names, int n) {
@@ -78,36 +79,6 @@ static int build_generator(wk_trainer *t, wk_model *m) {
     return t->ndim > 1 ? wk_model_add_reshape(m, t->ndim, t->shape) : WK_OK;
 }
 
-static int build_critic(wk_trainer *t) {
-    const wk_gan_config *c = &t->cfg;
-    wk_model *m = &t->critic;
-    int rc;
-    wk_model_init(m);
-    m->output_clamp = (float)c->critic_clamp;
-    if (!strcmp(c->critic_net, "dcgan")) {
-        wk_dcgan_spec s = {(int)t->shape[1], (int)t->shape[0], c->latent_dim, c->dcgan_width, 0,
-                           PICK(c->critic_norm, "none", "batch", "layer")};
-        return wk_build_dcgan_critic(m, &s);
-    }
-    if (t->ndim > 1 && (rc = wk_model_add_reshape(m, 1, &t->dim))) return rc; /* flatten images */
-    const char *act = c->critic_act;
-    if (!strcmp(act, "auto")) act = !strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau") ? "groupsort" : "relu";
-    wk_mlp_spec s = {t->dim, 1, c->critic_depth, c->critic_width, WK_ACT_RELU, 0, WK_ACT_NONE, 1};
-    if (!strcmp(act, "groupsort")) s.act = WK_ACT_GROUPSORT, s.act_param = (float)c->groupsort_k;
-    if (!strcmp(act, "leaky_relu")) s.act = WK_ACT_LEAKY_RELU, s.act_param = 0.2f;
-    return wk_build_mlp(m, &s);
-}
-
-static wk_optim_config optim_config(const wk_gan_config *c, const char *kind, double lr) {
-    wk_optim_kind k = (wk_optim_kind)PICK(kind, "sgd", "adam", "rmsprop");
-    wk_optim_config o = wk_optim_defaults(k, (float)lr);
-    o.beta1 = (float)c->beta1;
-    o.beta2 = (float)c->beta2;
-    o.eps = (float)c->eps;
-    o.momentum = (float)c->momentum;
-    return o;
-}
-
 int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
     *out = NULL;
     int rc = wk_gan_config_validate(cfg);
@@ -147,36 +118,20 @@ int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
     t->r_batch = wk_rng_split(&master);
     t->r_latent = wk_rng_split(&master);
     t->r_lip = wk_rng_split(&master);
-    if ((rc = build_generator(t, &t->gen)) || (rc = build_critic(t))) goto fail;
+    if ((rc = build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->cfg, t->ndim, t->shape, &t->critic))) goto fail;
     for (int i = 0; i < t->critic.n_layers; i++) t->critic_has_bn |= t->critic.layers[i].kind == WK_LAYER_BATCHNORM;
-    if (!strcmp(cfg->init, "normal")) {
-        wk_model_init_normal(&t->gen, &r_init, (float)cfg->init_std);
-        wk_model_init_normal(&t->critic, &r_init, (float)cfg->init_std);
-    } else {
-        wk_model_init_default(&t->gen, &r_init);
-        wk_model_init_default(&t->critic, &r_init);
-    }
+    wk_gan_model_init(cfg, &t->gen, &r_init);
+    wk_gan_model_init(cfg, &t->critic, &r_init);
     if (cfg->ema > 0) {
         if ((rc = build_generator(t, &t->ema)) || (rc = wk_model_copy_weights(&t->ema, &t->gen))) goto fail;
         t->has_ema = 1;
     }
-    wk_optim_config og = optim_config(cfg, cfg->opt_g, cfg->lr_g), od = optim_config(cfg, cfg->opt_d, cfg->lr_d);
+    wk_optim_config og = wk_gan_optim_config(cfg, cfg->opt_g, cfg->lr_g), od = wk_gan_optim_config(cfg, cfg->opt_d, cfg->lr_d);
     if ((rc = wk_optim_init(&t->opt_g, &og, t->gen.params, t->gen.n_params)) ||
         (rc = wk_optim_init(&t->opt_d, &od, t->critic.params, t->critic.n_params)))
         goto fail;
-    wk_lip_method method;
-    if ((rc = wk_lip_method_parse(cfg->critic, &method))) goto fail;
-    wk_lipschitz_config lc = wk_lipschitz_defaults(method);
-    lc.bjorck_iters = cfg->bjorck_iters;
-    lc.bjorck_final_iters = cfg->bjorck_final_iters;
-    lc.bjorck_beta = (float)cfg->bjorck_beta;
-    lc.bjorck_reparam = cfg->bjorck_reparam;
-    lc.bjorck_tol = (float)cfg->bjorck_tol;
-    lc.sn_iters = cfg->sn_iters;
-    lc.clip = (float)cfg->clip;
-    lc.gp_lambda = (float)cfg->gp_lambda;
-    lc.gp_one_sided = cfg->gp_one_sided;
-    lc.bias_bound = (float)cfg->bias_bound;
+    wk_lipschitz_config lc;
+    if ((rc = wk_gan_lipschitz_config(cfg, &lc))) goto fail;
     if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
     t->g_gen = wk_graph_new();
     t->g_critic = wk_graph_new();

@@ -50,6 +50,14 @@ static void disc(wk_image *img, double cx, double cy, double r, rgb col, double 
             if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) blend(img, x, y, col, a);
 }
 
+void wk_image_line(wk_image *img, double x0, double y0, double x1, double y1, const uint8_t colour[3], double alpha) {
+    if (img->channels == 3) line(img, x0, y0, x1, y1, (rgb){colour[0], colour[1], colour[2]}, alpha);
+}
+
+void wk_image_disc(wk_image *img, double cx, double cy, double r, const uint8_t colour[3], double alpha) {
+    if (img->channels == 3) disc(img, cx, cy, r, (rgb){colour[0], colour[1], colour[2]}, alpha);
+}
+
 /* Extent covering every point and centre, 10% margin, equal scale on both axes. */
 static void auto_extent(const wk_scatter_spec *s, double e[4]) {
     double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
@@ -197,6 +205,11 @@ int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
     for (int64_t i = 0; s->fake && i < s->n_fake; i++)
         if (isfinite(s->fake[2 * i]) && isfinite(s->fake[2 * i + 1]))
             disc(out, px_x(&c, s->fake[2 * i]), px_y(&c, s->fake[2 * i + 1]), 2.2, FAKE_COLOUR, 0.5);
+    for (int64_t i = 0; s->segments && i < s->n_segments; i++) {
+        const float *q = s->segments + 4 * i;
+        if (isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
+            line(out, px_x(&c, q[0]), px_y(&c, q[1]), px_x(&c, q[2]), px_y(&c, q[3]), MARK_COLOUR, 0.9);
+    }
     for (int i = 0; s->centres && i < s->n_centres; i++) { /* a 2-px thick 'x' */
         double x = px_x(&c, s->centres[2 * i]), y = px_y(&c, s->centres[2 * i + 1]);
         for (int o = 0; o < 2; o++) {

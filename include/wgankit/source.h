@@ -1,0 +1,67 @@
+/* source.h — one syntax for "where samples come from", shared by nnd, generalization, birthday
+ * (and later train/eval/w1 and the Python binding):
+ *
+ *   FILE[,FILE...]          a data file as --data reads it (NPY, CSV, IDX/.gz, CIFAR-10 .bin),
+ *                           values as stored (no scaling): a FINITE sample of N rows;
+ *   NAME[:key=value,...]    a synthetic target of data.h (ring, grid, gaussian:dim=64,sigma=0.125,
+ *                           ...): a POPULATION, drawn from without limit;
+ *   gen:RUN_DIR             fresh draws from a trained generator (RUN_DIR/checkpoint.safetensors,
+ *   gen:PATH.safetensors    EMA weights when the run kept them): a population. Draws are in the
+ *                           generator's own units (the [-1, 1] scaling of the run's data).
+ *
+ * Arora et al. (2017, §3) separate the empirical distribution of a finite training sample from
+ * the distribution it came from; a wk_source says which one it is (wk_source_is_population). */
+#ifndef WGANKIT_SOURCE_H
+#define WGANKIT_SOURCE_H
+
+#include <stdint.h>
+
+#include "wgankit/data.h"
+#include "wgankit/rng.h"
+#include "wgankit/tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { WK_SOURCE_FILE = 0, WK_SOURCE_TARGET, WK_SOURCE_GENERATOR } wk_source_kind;
+
+struct wk_trainer;
+
+typedef struct wk_source {
+    wk_source_kind kind;
+    char spec[512];
+    int ndim;                    /* one sample's shape (without the batch axis) */
+    int64_t shape[WK_MAX_DIMS];
+    int64_t dim;                 /* product of shape */
+    wk_tensor rows;              /* FILE: every row [N, ...shape] */
+    wk_target target;            /* TARGET */
+    struct wk_trainer *gen;      /* GENERATOR */
+} wk_source;
+
+/* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each
+ * message naming the spec. Close with wk_source_close. */
+int wk_source_open(wk_source *s, const char *spec);
+void wk_source_close(wk_source *s);
+/* The training data of a run (cfg->data) scaled exactly as training scaled it (file data to the
+ * generator's [-1, 1] units), every row: the real-data counterpart of a gen: source. */
+struct wk_gan_config;
+int wk_source_open_run_data(wk_source *s, const struct wk_gan_config *run);
+const char *wk_source_kind_name(wk_source_kind k);
+/* 1 for targets and generators (unlimited fresh draws), 0 for files. */
+int wk_source_is_population(const wk_source *s);
+/* Rows of a file; -1 for a population. */
+int64_t wk_source_size(const wk_source *s);
+/* out [n, ...shape] (allocated): n fresh draws from a population, or n distinct rows of a file
+ * chosen uniformly without replacement (WK_EINVAL naming the file when n > N). Every random
+ * choice comes from rng. */
+int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out);
+/* The same with replacement from a file (bootstrap draws; a population as wk_source_draw). */
+int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out);
+/* Both sources draw samples of the same shape; WK_EINVAL naming both otherwise. */
+int wk_source_check_compatible(const wk_source *a, const wk_source *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,163 @@
+/* source.c — the source parser and sampler of source.h. Files and synthetic targets are loaded
+ * through wk_dataset_load (so a source file reads exactly as --data does, NaN/Inf and empty
+ * files refused alike) with no scaling and no held-out split; generators through
+ * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source. */
+#include <stdio.h>
+#include <string.h>
+
+#include "wgankit/error.h"
+#include "wgankit/gan.h"
+#include "wgankit/source.h"
+
+const char *wk_source_kind_name(wk_source_kind k) {
+    return k == WK_SOURCE_FILE ? "file" : k == WK_SOURCE_TARGET ? "target" : "generator";
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int open_generator(wk_source *s, const char *where) {
+    char path[1100];
+    if (!*where) return wk_errorf(WK_EINVAL, "source '%s': gen: needs a run directory or a .safetensors checkpoint", s->spec);
+    if (ends_with(where, ".safetensors")) snprintf(path, sizeof path, "%s", where);
+    else snprintf(path, sizeof path, "%s/checkpoint.safetensors", where);
+    int rc = wk_trainer_load(path, &s->gen);
+    if (rc) return wk_error_context(rc, "source '%s'", s->spec);
+    wk_tensor one;
+    /* the sample shape is whatever the generator emits: ask it for one draw */
+    if ((rc = wk_trainer_sample(s->gen, NULL, 1, 0, 1, &one))) return wk_error_context(rc, "source '%s'", s->spec);
+    s->ndim = one.ndim - 1;
+    memcpy(s->shape, one.shape + 1, (size_t)s->ndim * sizeof(int64_t));
+    wk_tensor_free(&one);
+    s->kind = WK_SOURCE_GENERATOR;
+    return WK_OK;
+}
+
+/* cfg->data through wk_dataset_load with cfg's scaling, every row kept (no held-out split) */
+static int open_dataset(wk_source *s, const wk_gan_config *run) {
+    wk_gan_config cfg;
+    if (run) cfg = *run;
+    else {
+        wk_gan_config_default(&cfg);
+        snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
+        strcpy(cfg.scale, "none");
+    }
+    cfg.holdout = 0;
+    cfg.data_n = 0;
+    wk_dataset ds;
+    int rc = wk_dataset_load(&cfg, &ds);
+    if (rc) return wk_error_context(rc, "source '%s'", s->spec);
+    s->ndim = ds.ndim;
+    memcpy(s->shape, ds.shape, sizeof s->shape);
+    if (ds.synthetic) {
+        s->kind = WK_SOURCE_TARGET;
+        s->target = ds.target; /* taken over: the dataset's copy is not freed below */
+        ds.synthetic = 0;
+    } else {
+        s->kind = WK_SOURCE_FILE;
+        s->rows = ds.train; /* holdout 0: every row */
+        memset(&ds.train, 0, sizeof ds.train);
+    }
+    wk_dataset_free(&ds);
+    return WK_OK;
+}
+
+/* after an open: close on failure, else the flat dimension */
+static int finish_open(wk_source *s, int rc) {
+    if (rc) {
+        wk_source_close(s);
+        return rc;
+    }
+    s->dim = 1;
+    for (int i = 0; i < s->ndim; i++) s->dim *= s->shape[i];
+    return WK_OK;
+}
+
+int wk_source_open(wk_source *s, const char *spec) {
+    memset(s, 0, sizeof *s);
+    if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, or gen:RUN_DIR)");
+    if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
+    strcpy(s->spec, spec);
+    return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL));
+}
+
+int wk_source_open_run_data(wk_source *s, const wk_gan_config *run) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->spec, sizeof s->spec, "%s", run->data);
+    return finish_open(s, open_dataset(s, run));
+}
+
+void wk_source_close(wk_source *s) {
+    if (!s) return;
+    wk_tensor_free(&s->rows);
+    if (s->kind == WK_SOURCE_TARGET) wk_target_free(&s->target);
+    if (s->gen) wk_trainer_free(s->gen);
+    memset(s, 0, sizeof *s);
+}
+
+int wk_source_is_population(const wk_source *s) { return s->kind != WK_SOURCE_FILE; }
+
+int64_t wk_source_size(const wk_source *s) { return s->kind == WK_SOURCE_FILE ? s->rows.shape[0] : -1; }
+
+static int alloc_draw(const wk_source *s, int64_t n, wk_tensor *out) {
+    int64_t shape[WK_MAX_DIMS];
+    shape[0] = n;
+    memcpy(shape + 1, s->shape, (size_t)s->ndim * sizeof(int64_t));
+    return wk_tensor_alloc(out, s->ndim + 1, shape);
+}
+
+static int draw_population(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) {
+    if (s->kind == WK_SOURCE_GENERATOR) return wk_trainer_sample(s->gen, NULL, n, wk_rng_u64(rng), 1, out);
+    int rc = wk_tensor_alloc(out, 2, (int64_t[]){n, s->dim});
+    if (rc == WK_OK && (rc = wk_target_sample(&s->target, rng, out))) wk_tensor_free(out);
+    return rc;
+}
+
+int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) {
+    memset(out, 0, sizeof *out);
+    if (n < 1) return wk_errorf(WK_EINVAL, "source '%s': %lld draws requested (need >= 1)", s->spec, (long long)n);
+    if (s->kind != WK_SOURCE_FILE) return draw_population(s, n, rng, out);
+    int64_t N = s->rows.shape[0];
+    if (n > N)
+        return wk_errorf(WK_EINVAL, "source '%s': %lld distinct rows requested but the file has %lld", s->spec, (long long)n,
+                         (long long)N);
+    int rc = alloc_draw(s, n, out);
+    int64_t *idx = rc ? NULL : wk_malloc((size_t)N * sizeof *idx);
+    if (!idx) {
+        wk_tensor_free(out);
+        return rc ? rc : WK_ENOMEM;
+    }
+    /* partial Fisher–Yates: the first n entries are a uniform n-subset in uniform order */
+    for (int64_t i = 0; i < N; i++) idx[i] = i;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t j = i + (int64_t)wk_rng_below(rng, (uint64_t)(N - i)), t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        memcpy(out->data + i * s->dim, s->rows.data + idx[i] * s->dim, (size_t)s->dim * sizeof(float));
+    }
+    wk_free(idx);
+    return WK_OK;
+}
+
+int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) {
+    memset(out, 0, sizeof *out);
+    if (n < 1) return wk_errorf(WK_EINVAL, "source '%s': %lld draws requested (need >= 1)", s->spec, (long long)n);
+    if (s->kind != WK_SOURCE_FILE) return draw_population(s, n, rng, out);
+    int rc = alloc_draw(s, n, out);
+    if (rc) return rc;
+    for (int64_t i = 0; i < n; i++)
+        memcpy(out->data + i * s->dim, s->rows.data + (int64_t)wk_rng_below(rng, (uint64_t)s->rows.shape[0]) * s->dim,
+               (size_t)s->dim * sizeof(float));
+    return WK_OK;
+}
+
+int wk_source_check_compatible(const wk_source *a, const wk_source *b) {
+    if (a->ndim == b->ndim && !memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof(int64_t))) return WK_OK;
+    char sa[64] = "", sb[64] = "";
+    for (int i = 0, o = 0; i < a->ndim && o < 60; i++) o += snprintf(sa + o, 64 - o, i ? "x%lld" : "%lld", (long long)a->shape[i]);
+    for (int i = 0, o = 0; i < b->ndim && o < 60; i++) o += snprintf(sb + o, 64 - o, i ? "x%lld" : "%lld", (long long)b->shape[i]);
+    return wk_errorf(WK_EINVAL, "sources of different dimension: '%s' draws samples shaped %s but '%s' draws %s", a->spec, sa,
+                     b->spec, sb);
+}

@@ -1,0 +1,62 @@
+/* critic_class.c — building a critic class from the settings table (critic.h): the network,
+ * its weights' initialisation, its optimizer and its Lipschitz method. String settings were
+ * validated by the settings table, so an unknown string here falls back to the first choice. */
+#include <string.h>
+
+#include "wgankit/critic.h"
+#include "wgankit/error.h"
+
+int wk_gan_critic_build(const wk_gan_config *c, int ndim, const int64_t *shape, wk_model *m) {
+    int rc;
+    int64_t dim = 1;
+    for (int i = 0; i < ndim; i++) dim *= shape[i];
+    wk_model_init(m);
+    m->output_clamp = (float)c->critic_clamp;
+    if (!strcmp(c->critic_net, "dcgan")) {
+        int norm = !strcmp(c->critic_norm, "batch") ? 1 : !strcmp(c->critic_norm, "layer") ? 2 : 0;
+        wk_dcgan_spec s = {(int)shape[1], (int)shape[0], c->latent_dim, c->dcgan_width, 0, norm};
+        return wk_build_dcgan_critic(m, &s);
+    }
+    if (ndim > 1 && (rc = wk_model_add_reshape(m, 1, &dim))) return rc; /* flatten images */
+    const char *act = c->critic_act;
+    if (!strcmp(act, "auto")) act = !strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau") ? "groupsort" : "relu";
+    wk_mlp_spec s = {dim, 1, c->critic_depth, c->critic_width, WK_ACT_RELU, 0, WK_ACT_NONE, 1};
+    if (!strcmp(act, "groupsort")) s.act = WK_ACT_GROUPSORT, s.act_param = (float)c->groupsort_k;
+    if (!strcmp(act, "leaky_relu")) s.act = WK_ACT_LEAKY_RELU, s.act_param = 0.2f;
+    return wk_build_mlp(m, &s);
+}
+
+void wk_gan_model_init(const wk_gan_config *c, wk_model *m, wk_rng *rng) {
+    if (!strcmp(c->init, "normal")) wk_model_init_normal(m, rng, (float)c->init_std);
+    else wk_model_init_default(m, rng);
+}
+
+wk_optim_config wk_gan_optim_config(const wk_gan_config *c, const char *kind, double lr) {
+    wk_optim_kind k = WK_OPT_SGD;
+    if (wk_optim_parse(kind, &k)) wk_clear_error();
+    wk_optim_config o = wk_optim_defaults(k, (float)lr);
+    o.beta1 = (float)c->beta1;
+    o.beta2 = (float)c->beta2;
+    o.eps = (float)c->eps;
+    o.momentum = (float)c->momentum;
+    return o;
+}
+
+int wk_gan_lipschitz_config(const wk_gan_config *c, wk_lipschitz_config *out) {
+    wk_lip_method method;
+    int rc = wk_lip_method_parse(c->critic, &method);
+    if (rc) return rc;
+    wk_lipschitz_config lc = wk_lipschitz_defaults(method);
+    lc.bjorck_iters = c->bjorck_iters;
+    lc.bjorck_final_iters = c->bjorck_final_iters;
+    lc.bjorck_beta = (float)c->bjorck_beta;
+    lc.bjorck_reparam = c->bjorck_reparam;
+    lc.bjorck_tol = (float)c->bjorck_tol;
+    lc.sn_iters = c->sn_iters;
+    lc.clip = (float)c->clip;
+    lc.gp_lambda = (float)c->gp_lambda;
+    lc.gp_one_sided = c->gp_one_sided;
+    lc.bias_bound = (float)c->bias_bound;
+    *out = lc;
+    return WK_OK;
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# cli_birthday.sh — `wgankit birthday` end to end, issue 12 acceptance 4 on files: a sample drawn with
+# replacement from N distinct points (N = 400, 2500, 10000), batches of S ~ sqrt(2 N ln 2) (q ~ 1/2),
+# 200 batches: the support estimate is within a factor 2 of N and N is inside the interval. Also the
+# JSON keys, the written files, and bad input exiting 2 with a message naming the argument.
+set -u
+CLI=$1
+source "$(dirname "$0")/lib_cli.sh"
+for NS in 400:24 2500:59 10000:118; do
+    N=${NS%%:*}; S=${NS##*:}
+    "$CLI" draw gaussian:dim=8 -n "$N" --seed "$N" -o "$T/distinct.npy" >/dev/null
+    "$CLI" draw "$T/distinct.npy" --replace -n $((5 * N)) --seed 7 -o "$T/sample.npy" >/dev/null
+    json=$("$CLI" birthday "$T/sample.npy" --batch "$S" --trials 200 --threshold 1e-9 --out "$T/b$N" --json | head -1)
+    echo "N=$N: $json"
+    est=$(sed 's/.*"support_estimate":\([^,]*\),.*/\1/' <<<"$json")
+    lo=$(sed 's/.*"ci_low":\([^,]*\),.*/\1/' <<<"$json")
+    hi=$(sed 's/.*"ci_high":\([^,]*\),.*/\1/' <<<"$json")
+    check "N=$N: estimate $est within a factor 2" awk -v e="$est" -v n="$N" 'BEGIN { exit !(e >= n / 2 && e <= 2 * n) }'
+    check "N=$N: interval [$lo, $hi] holds N" awk -v l="$lo" -v h="$hi" -v n="$N" 'BEGIN { exit !(l <= n && n <= h) }'
+done
+for k in support_estimate ci_low ci_high duplicate_fraction batch trials threshold; do
+    check "--json has \"$k\"" grep -q "\"$k\":" <<<"$json"
+done
+for f in pairs.csv closest.csv closest.png closest.svg birthday.json; do check "writes $f" test -s "$T/b10000/$f"; done
+"$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out "$T/ring" >/dev/null
+check "2-D source: pairs.png scatter" test -s "$T/ring/pairs.png"
+check "2-D source: pairs_zoom.png panels" test -s "$T/ring/pairs_zoom.png"
+check "reference threshold" "$CLI" birthday gaussian:dim=2,sigma=0.5 --reference ring --batch 40 --trials 20 --out "$T/ref"
+expect_exit2 "--batch 1" "\-\-batch" "$CLI" birthday ring --batch 1 --threshold 0.1
+expect_exit2 "batch larger than a file" "distinct.npy" "$CLI" birthday "$T/distinct.npy" --batch 20000 --threshold 0.1
+expect_exit2 "no threshold for a file" "\-\-threshold" "$CLI" birthday "$T/distinct.npy" --batch 20
+expect_exit2 "bad --space" "\-\-space" "$CLI" birthday ring --batch 20 --threshold 0.1 --space pixels
+expect_exit2 "missing critic run" "\-\-space" "$CLI" birthday ring --batch 20 --threshold 0.1 --space "critic:$T/none"
+"$CLI" train --gen-width 16 --critic-width 16 --batch 32 --n-critic 1 --steps 3 --eval-n 50 --holdout 50 --threads 1 \
+    --progress 0 --out "$T/run" >/dev/null 2>&1
+check "critic space of a run" "$CLI" birthday "gen:$T/run" --batch 30 --trials 5 --space "critic:$T/run" --out "$T/c"
+expect_exit2 "critic checkpoint of another shape" "\-\-space" "$CLI" birthday gaussian:dim=3 --batch 20 --threshold 0.1 --space "critic:$T/run"
+expect_exit2 "--quantile 1.5" "\-\-quantile" "$CLI" birthday ring --batch 20 --quantile 1.5 --reference ring
+expect_exit2 "reference of another dimension" "different dimension" "$CLI" birthday ring --batch 20 --reference gaussian:dim=3
+expect_exit2 "unparsable source" "ring:k=x" "$CLI" birthday ring:k=x --batch 20 --threshold 0.1
+exit $fail

@@ -1,0 +1,14 @@
+# lib_cli.sh — helpers the CLI shell tests source (not a test itself): a temporary directory $T
+# removed on exit, check (a command that must succeed) and expect_exit2 (a command that must
+# exit 2 with a message containing a needle). Sets fail=1 on any failure.
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
+expect_exit2() { # description, needle, command...
+    local what=$1 needle=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
+    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
+}
