@@ -45,7 +45,7 @@ typedef struct wk_ot_options {
     double p;               /* Minkowski exponent (WK_COST_MINKOWSKI) */
     int want_plan;          /* fill res->plan with the nonzero (i, j, mass) triplets */
     int want_duals;         /* fill res->u, res->v (exact solver) */
-    int threads;            /* 0 = keep the current OpenMP setting */
+    int threads;            /* this call's threads (wk_w1_exact); 0 = the caller's context (tensor.h) */
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
     int knn;                /* initial candidate neighbours per point (0 = 16) */
     int64_t max_pivots;     /* 0 = unlimited */

@@ -182,7 +182,7 @@ static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const
     fflush(log);
 }
 
-int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
+static int gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
     wk_gan_config cfg = *cfg_in;
     const char *dir = cfg.out;
     char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
@@ -190,7 +190,6 @@ int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
     int rc = wk_gan_config_validate(&cfg);
     if (rc) return rc;
     if (resume && access(ckpt, R_OK)) return wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
-    wk_set_threads(cfg.threads);
     wk_dataset ds;
     wk_trainer *t = NULL;
     if ((rc = wk_dataset_load(&cfg, &ds))) return rc;
@@ -254,4 +253,9 @@ out:
 done:
     wk_trainer_free(t);
     return rc;
+}
+
+int wk_gan_run(const wk_gan_config *cfg, int resume, FILE *log) {
+    struct { wk_exec exec; } run = {wk_exec_make(cfg->threads)}; /* data loading and pictures too */
+    WK_TRAINER_CALL(&run, gan_run(cfg, resume, log));
 }
