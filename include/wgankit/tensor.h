@@ -92,6 +92,9 @@ int wk_arena_tensor(wk_arena *a, wk_tensor *t, int ndim, const int64_t *shape, i
 typedef struct wk_exec {
     int threads;         /* >= 1 */
     double blas_par_min; /* products with m·n·k below this run on one thread (see wk_exec_make) */
+    /* non-NULL: long calls (a trainer step, hence a whole run) stop with WK_EINTR once it is
+     * non-zero; a context entered without one inherits the caller's (Ctrl-C from Python) */
+    const volatile int *cancel;
 } wk_exec;
 
 /* threads <= 0: all cores. blas_par_min defaults to 16e6: on small networks waking the workers
@@ -108,6 +111,8 @@ void wk_exec_enter(const wk_exec *x, wk_exec_saved *saved);
 void wk_exec_leave(const wk_exec_saved *saved);
 /* The calling thread's context: the innermost entered one, else all cores' OpenMP setting. */
 const wk_exec *wk_exec_current(void);
+/* Whether the calling thread's context asks to stop (see wk_exec.cancel). */
+int wk_exec_cancelled(void);
 
 /* ---- backend ------------------------------------------------------------------------------ */
 /* Dense products, row-major, as CBLAS, each run with the threads of the context `x` passed with

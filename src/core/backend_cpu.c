@@ -33,7 +33,7 @@ static _Thread_local wk_exec tl_exec, tl_default;
 static _Thread_local int tl_has;
 
 wk_exec wk_exec_make(int threads) {
-    wk_exec x = {threads > 0 ? threads : omp_get_num_procs(), BLAS_PAR_MIN_DEFAULT};
+    wk_exec x = {threads > 0 ? threads : omp_get_num_procs(), BLAS_PAR_MIN_DEFAULT, NULL};
     return x;
 }
 
@@ -42,7 +42,9 @@ void wk_exec_enter(const wk_exec *x, wk_exec_saved *saved) {
     saved->exec = tl_exec;
     saved->had = tl_has;
     saved->omp_threads = omp_get_max_threads();
+    const volatile int *cancel = x->cancel ? x->cancel : tl_has ? tl_exec.cancel : NULL;
     tl_exec = *x;
+    tl_exec.cancel = cancel;
     if (tl_exec.threads < 1) tl_exec.threads = 1;
     tl_has = 1;
     omp_set_num_threads(tl_exec.threads);
@@ -58,8 +60,11 @@ const wk_exec *wk_exec_current(void) {
     if (tl_has) return &tl_exec;
     tl_default.threads = omp_get_max_threads();
     tl_default.blas_par_min = BLAS_PAR_MIN_DEFAULT;
+    tl_default.cancel = NULL;
     return &tl_default;
 }
+
+int wk_exec_cancelled(void) { return tl_has && tl_exec.cancel && *tl_exec.cancel; }
 
 /* Threads for a product of `work` multiply-adds under x (1 below its parallel minimum). */
 static int team_size(const wk_exec *x, double work) {

@@ -319,7 +319,12 @@ static int trainer_step(wk_trainer *t) {
     return WK_OK;
 }
 
-int wk_trainer_step(wk_trainer *t) { WK_TRAINER_CALL(t, trainer_step(t)); }
+static int trainer_step_unless_cancelled(wk_trainer *t) {
+    if (wk_exec_cancelled()) return wk_errorf(WK_EINTR, "interrupted before step %lld", (long long)t->step + 1);
+    return trainer_step(t);
+}
+
+int wk_trainer_step(wk_trainer *t) { WK_TRAINER_CALL(t, trainer_step_unless_cancelled(t)); }
 
 /* ---- inference ------------------------------------------------------------------------- */
 #define CHUNK 1000
