@@ -128,3 +128,30 @@ def test_ctrl_c_interrupts_training(tmp_path):
     assert p.returncode == 0, se
     assert "interrupted:" in so and "interrupted before step" in so, so
     assert se == ""  # nothing printed from C
+
+
+def test_data_equals_cli(tmp_path):
+    out = tmp_path / "g.npy"
+    subprocess.run([cli(), "data", "gmm", "-n", "500", "--seed", "9", "--opt", "k=5", "--opt", "dim=3", "-o", str(out)],
+                   check=True, capture_output=True)
+    mine = wgankit.data("gmm", 500, 9, k=5, dim=3)
+    assert mine.dtype == np.float32 and mine.shape == (500, 3)
+    assert mine.tobytes() == np.load(out).tobytes()
+
+
+def test_checkpoint_from_eight_threads(run):
+    """One Checkpoint used by 8 threads at once: each call gives what it gives alone."""
+    ck = run.checkpoint
+    seq = [(ck.sample(100, seed=s).tobytes(), ck.critic(ck.sample(20, seed=s)).tobytes()) for s in range(16)]
+    got = [None] * 16
+
+    def worker(t):
+        for s in range(t, 16, 8):
+            got[s] = (ck.sample(100, seed=s).tobytes(), ck.critic(ck.sample(20, seed=s)).tobytes())
+
+    th = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join()
+    assert got == seq
