@@ -6,8 +6,9 @@
  * Invariants:
  *  - Every array argument is checked here, with its Python name in the message: real numeric
  *    dtype (no object, complex, string), shape, no NaN/Inf, weights >= 0 summing to 1. Any order
- *    or strides: arrays are copied to C-contiguous float64 (float32 for point coordinates, the
- *    type the library's point-cloud API takes) only when they are not already so.
+ *    or strides: arrays are copied to C-contiguous float64 only when they are not already so.
+ *    Point coordinates: float64 through the library's *_f64 forms when this build has them
+ *    (WK_HAVE_OT_F64, detected by CMake), else rounded once to float32, its point type.
  *  - Library failures raise ValueError (bad input), OSError (files), MemoryError, KeyboardInterrupt
  *    (WK_EINTR) or RuntimeError, with wk_last_error()'s text; the C side never prints.
  *  - Each call runs under its own thread context (wk_exec), so calls from several Python threads
@@ -109,10 +110,29 @@ static int check_finite(PyArrayObject *a, const char *name) {
     return -1;
 }
 
-/* A point cloud [n, d] (a 1-D array is n points in 1-D) as float32, finite, n, d >= 1. The
- * library computes in double from float32 coordinates; float64 input is rounded once, here
- * (checked finite in float64 first, so values beyond float32's range are reported as such). */
-static PyArrayObject *points(PyObject *obj, const char *name) {
+/* Whether the library takes float64 point coordinates (wk_w1_exact_f64 and friends, detected by
+ * CMake): then float64 (and integer) input is passed through unrounded, float32 input stays
+ * float32; otherwise every cloud is rounded once to float32, the library's point type. */
+#ifdef WK_HAVE_OT_F64
+#define POINTS_F64 1
+#else
+#define POINTS_F64 0
+#endif
+
+/* The point type to hand the library for this input: NPY_DOUBLE (float64 API) or NPY_FLOAT. */
+static int point_type(PyObject *obj) {
+    if (!POINTS_F64) return NPY_FLOAT;
+    if (PyArray_Check(obj)) {
+        int k = PyArray_TYPE((PyArrayObject *)obj);
+        if (k == NPY_FLOAT || k == NPY_HALF) return NPY_FLOAT;
+    }
+    return NPY_DOUBLE;
+}
+
+/* A point cloud [n, d] (a 1-D array is n points in 1-D) as `type` (NPY_FLOAT or NPY_DOUBLE),
+ * finite, n, d >= 1. Checked in float64 first, so values beyond float32's range are reported as
+ * such rather than becoming Inf. */
+static PyArrayObject *points(PyObject *obj, const char *name, int type) {
     PyArrayObject *d = as_real(obj, name, NPY_DOUBLE);
     if (!d) return NULL;
     if (PyArray_NDIM(d) != 1 && PyArray_NDIM(d) != 2) {
@@ -124,6 +144,7 @@ static PyArrayObject *points(PyObject *obj, const char *name) {
         goto fail;
     }
     if (check_finite(d, name)) goto fail;
+    if (type == NPY_DOUBLE) return d;
     const double *x = PyArray_DATA(d);
     for (npy_intp i = 0; i < PyArray_SIZE(d); i++)
         if (fabs(x[i]) > FLT_MAX) {
@@ -143,7 +164,7 @@ static void cloud_tensor(PyArrayObject *p, wk_tensor *t) {
     int64_t shape[2] = {PyArray_DIM(p, 0), PyArray_NDIM(p) == 2 ? PyArray_DIM(p, 1) : 1};
     memset(t, 0, sizeof *t);
     wk_tensor_set_shape(t, 2, shape);
-    t->data = PyArray_DATA(p);
+    t->data = PyArray_TYPE(p) == NPY_FLOAT ? PyArray_DATA(p) : NULL; /* float64: through the *_f64 forms */
 }
 
 /* Optional weights for n points (`of` names them in messages): None -> NULL (uniform); else 1-D
@@ -230,14 +251,20 @@ done:
 /* ---- point-cloud OT ------------------------------------------------------------------------- */
 typedef struct clouds {
     PyArrayObject *X, *Y, *a, *b;
-    wk_tensor tx, ty;
+    wk_tensor tx, ty; /* shapes (and the data when float32) */
+    int f64;          /* X and Y are float64 (the library's *_f64 forms) */
 } clouds;
+
+#define CLOUD_W(c, w) ((c)->w ? (const double *)PyArray_DATA((c)->w) : NULL)
 
 static void clouds_free(clouds *c) { Py_XDECREF(c->X), Py_XDECREF(c->Y), Py_XDECREF(c->a), Py_XDECREF(c->b); }
 
 static int clouds_get(clouds *c, PyObject *oX, PyObject *oY, PyObject *oa, PyObject *ob) {
     memset(c, 0, sizeof *c);
-    if (!(c->X = points(oX, "X")) || !(c->Y = points(oY, "Y"))) return -1;
+    /* one type for both clouds: float64 when either asks for it and the library takes it */
+    int type = point_type(oX) == NPY_DOUBLE || point_type(oY) == NPY_DOUBLE ? NPY_DOUBLE : NPY_FLOAT;
+    c->f64 = type == NPY_DOUBLE;
+    if (!(c->X = points(oX, "X", type)) || !(c->Y = points(oY, "Y", type))) return -1;
     cloud_tensor(c->X, &c->tx);
     cloud_tensor(c->Y, &c->ty);
     if (c->tx.shape[1] != c->ty.shape[1]) {
@@ -276,7 +303,13 @@ static PyObject *py_w1(PyObject *self, PyObject *args) {
     wk_ot_result r;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = wk_w1_exact(&c.tx, c.a ? PyArray_DATA(c.a) : NULL, &c.ty, c.b ? PyArray_DATA(c.b) : NULL, &o, &r);
+#ifdef WK_HAVE_OT_F64
+    if (c.f64)
+        rc = wk_w1_exact_f64(PyArray_DATA(c.X), c.tx.shape[0], CLOUD_W(&c, a), PyArray_DATA(c.Y), c.ty.shape[0],
+                             CLOUD_W(&c, b), c.tx.shape[1], &o, &r);
+    else
+#endif
+        rc = wk_w1_exact(&c.tx, CLOUD_W(&c, a), &c.ty, CLOUD_W(&c, b), &o, &r);
     Py_END_ALLOW_THREADS
     if (rc) {
         raise_wk(rc);
@@ -331,7 +364,13 @@ static PyObject *py_sliced(PyObject *self, PyObject *args) {
     wk_exec x = wk_exec_make(threads);
     wk_exec_saved s;
     wk_exec_enter(&x, &s);
-    rc = wk_w1_sliced(&c.tx, c.a ? PyArray_DATA(c.a) : NULL, &c.ty, c.b ? PyArray_DATA(c.b) : NULL, proj, &o, &r);
+#ifdef WK_HAVE_OT_F64
+    if (c.f64)
+        rc = wk_w1_sliced_f64(PyArray_DATA(c.X), c.tx.shape[0], CLOUD_W(&c, a), PyArray_DATA(c.Y), c.ty.shape[0],
+                              CLOUD_W(&c, b), c.tx.shape[1], proj, &o, &r);
+    else
+#endif
+        rc = wk_w1_sliced(&c.tx, CLOUD_W(&c, a), &c.ty, CLOUD_W(&c, b), proj, &o, &r);
     wk_exec_leave(&s);
     Py_END_ALLOW_THREADS
     if (rc) raise_wk(rc);
@@ -353,7 +392,9 @@ static PyObject *py_w1d(PyObject *self, PyObject *args) {
     clouds c;
     PyObject *ret = NULL;
     memset(&c, 0, sizeof c);
-    if (!(c.X = points(ou, "u_values")) || !(c.Y = points(ov, "v_values"))) goto done;
+    int type = point_type(ou) == NPY_DOUBLE || point_type(ov) == NPY_DOUBLE ? NPY_DOUBLE : NPY_FLOAT;
+    c.f64 = type == NPY_DOUBLE;
+    if (!(c.X = points(ou, "u_values", type)) || !(c.Y = points(ov, "v_values", type))) goto done;
     if ((PyArray_NDIM(c.X) == 2 && PyArray_DIM(c.X, 1) != 1) || (PyArray_NDIM(c.Y) == 2 && PyArray_DIM(c.Y, 1) != 1)) {
         PyErr_SetString(PyExc_ValueError, PyArray_NDIM(c.X) == 2 && PyArray_DIM(c.X, 1) != 1
                                               ? "u_values: must be 1-D values (or shape [n, 1])"
@@ -370,8 +411,12 @@ static PyObject *py_w1d(PyObject *self, PyObject *args) {
     double v = 0;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = wk_wp_1d(PyArray_DATA(c.X), c.a ? PyArray_DATA(c.a) : NULL, n, PyArray_DATA(c.Y), c.b ? PyArray_DATA(c.b) : NULL,
-                  m, p, &v);
+#ifdef WK_HAVE_OT_F64
+    if (c.f64)
+        rc = wk_wp_1d_f64(PyArray_DATA(c.X), CLOUD_W(&c, a), n, PyArray_DATA(c.Y), CLOUD_W(&c, b), m, p, &v);
+    else
+#endif
+        rc = wk_wp_1d(PyArray_DATA(c.X), CLOUD_W(&c, a), n, PyArray_DATA(c.Y), CLOUD_W(&c, b), m, p, &v);
     Py_END_ALLOW_THREADS
     ret = rc ? raise_wk(rc) : PyFloat_FromDouble(v);
 done:
@@ -590,7 +635,7 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     wk_tensor z, out;
     memset(&z, 0, sizeof z);
     if (olat != Py_None) {
-        if (!(lat = (PyArrayObject *)points(olat, "latent"))) return NULL;
+        if (!(lat = points(olat, "latent", NPY_FLOAT))) return NULL;
         cloud_tensor(lat, &z);
     } else if (n < 1 || n > ((long long)1 << 32)) {
         return PyErr_Format(PyExc_ValueError, "n: must be >= 1, got %lld", n);
@@ -715,6 +760,7 @@ PyMODINIT_FUNC PyInit__wgankit(void) {
         PyModule_AddIntConstant(m, "COST_EUCLIDEAN", WK_COST_EUCLIDEAN);
         PyModule_AddIntConstant(m, "COST_SQEUCLIDEAN", WK_COST_SQEUCLIDEAN);
         PyModule_AddIntConstant(m, "COST_MINKOWSKI", WK_COST_MINKOWSKI);
+        PyModule_AddIntConstant(m, "POINTS_F64", POINTS_F64); /* float64 coordinates reach the library */
     }
     return m;
 }
