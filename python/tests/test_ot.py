@@ -101,6 +101,15 @@ def test_w1_plan_and_duals():
     assert np.all(u[:, None] + w[None, :] <= C + 1e-9)
 
 
+def test_float64_coordinates():
+    """Float64 clouds far from the origin: exact only when the library takes float64 points."""
+    if not wgankit._c.POINTS_F64:
+        pytest.skip("this build's library takes float32 points only")
+    X, Y = np.array([[1e7 + 0.1], [1e7 + 0.3]]), np.array([[1e7 + 0.2], [1e7 + 0.7]])
+    for v in (wgankit.w1(X, Y), wgankit.wasserstein_1d(X[:, 0], Y[:, 0])):
+        assert abs(v - 0.25) < 1e-8  # |0.1 - 0.2| and |0.3 - 0.7| over 2; float32 rounding gives 0.5
+
+
 def test_sqeuclidean():
     rng = np.random.default_rng(4)
     X, Y = rng.normal(size=(60, 3)).astype(np.float32), rng.normal(size=(50, 3)).astype(np.float32)
