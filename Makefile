@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 
-.PHONY: all deps build demo test check-long check-sanitize fuzz bench fixtures clean
+.PHONY: all deps build python demo test check-long check-sanitize fuzz bench fixtures clean
 
 all: build
 
@@ -12,6 +12,11 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The Python extension, in place: python/wgankit/_wgankit*.so (use with PYTHONPATH=python, or
+# install the package: see README "Python").
+python: build
+	@cmake --build $(BUILD) -j $(JOBS) --target python
 
 demo: build
 	@$(BUILD)/wgankit train   # its last line is the path of report.html

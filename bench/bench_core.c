@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--iters")) iters = atoi(argv[i + 1]);
     }
-    wk_set_threads(threads);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(threads); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     const int B = 256, W = 512;
     const int dims[5] = {2, W, W, W, 1};
     wk_rng rng;
@@ -81,11 +81,11 @@ int main(int argc, char **argv) {
         double t0 = now();
         for (int it = 0; it < iters; it++) {
             for (int l = 0; l < 4; l++)
-                be->sgemm(0, 1, B, dims[l + 1], dims[l], 1, act[l], dims[l], w[l], dims[l], 0, act[l + 1], dims[l + 1]);
+                be->sgemm(wk_exec_current(), 0, 1, B, dims[l + 1], dims[l], 1, act[l], dims[l], w[l], dims[l], 0, act[l + 1], dims[l + 1]);
             for (int l = 3; l >= 0; l--) {
-                be->sgemm(1, 0, dims[l + 1], dims[l], B, 1, gact[l + 1], dims[l + 1], act[l], dims[l], 1, gw[l], dims[l]);
+                be->sgemm(wk_exec_current(), 1, 0, dims[l + 1], dims[l], B, 1, gact[l + 1], dims[l + 1], act[l], dims[l], 1, gw[l], dims[l]);
                 if (l > 0)
-                    be->sgemm(0, 0, B, dims[l], dims[l + 1], 1, gact[l + 1], dims[l + 1], w[l], dims[l], 0, gact[l], dims[l]);
+                    be->sgemm(wk_exec_current(), 0, 0, B, dims[l], dims[l + 1], 1, gact[l + 1], dims[l + 1], w[l], dims[l], 0, gact[l], dims[l]);
             }
         }
         double t = (now() - t0) / iters;

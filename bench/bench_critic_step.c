@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--act") && wk_activation_parse(argv[i + 1], &act)) return 2;
     }
     if (iters < 1 || repeats < 1 || repeats > 20) return 2;
-    wk_set_threads(threads);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(threads); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     const int B = 256;
     wk_rng rng;
     wk_rng_seed(&rng, 1);

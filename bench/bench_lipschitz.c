@@ -125,7 +125,7 @@ int main(int argc, char **argv) {
      * 2-core machine the default spinning halves the sgemm rate). */
     wk_prefer_passive_wait(argv);
     int threads = argc > 1 ? atoi(argv[1]) : 2, steps = argc > 2 ? atoi(argv[2]) : 30, toy = argc > 3 ? atoi(argv[3]) : 10;
-    wk_set_threads(threads);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(threads); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
 
     /* Björck on one 512×512 matrix, 15 iterations */
     {

@@ -27,7 +27,7 @@ static wk_var *f_bjorck(wk_graph *g, wk_var **x, void *c) {
 }
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     wk_rng r;
     wk_rng_seed(&r, 11);
 
@@ -107,10 +107,10 @@ int main(void) {
         const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
         int finite = 1;
         for (int k = 0; k < 15; k++) {
-            be->sgemm(1, 0, 32, 32, 64, 1.0f, x, 32, x, 32, 0.0f, a, 32);
+            be->sgemm(wk_exec_current(), 1, 0, 32, 32, 64, 1.0f, x, 32, x, 32, 0.0f, a, 32);
             float *y = malloc(sizeof(float) * w.numel);
             for (int64_t i = 0; i < w.numel; i++) y[i] = 1.5f * x[i];
-            be->sgemm(0, 0, 64, 32, 32, -0.5f, x, 32, a, 32, 1.0f, y, 32);
+            be->sgemm(wk_exec_current(), 0, 0, 64, 32, 32, -0.5f, x, 32, a, 32, 1.0f, y, 32);
             free(x);
             x = y;
         }

@@ -56,7 +56,7 @@ static void check_case(wk_model *m, const char *kase, const char *quantity, cons
 }
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     /* ReLU critic, default and scaled weights */
     for (int scaled = 0; scaled < 2; scaled++) {
         wk_model m;

@@ -50,7 +50,7 @@ static int max_abs_ok(const wk_model *D, float c) {
 }
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     wk_rng r;
     wk_rng_seed(&r, 7);
     wk_tensor_alloc(&pts, 2, (int64_t[]){NPTS, 2});

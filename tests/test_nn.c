@@ -27,7 +27,7 @@ static void small_mlp(wk_model *m, wk_activation act, wk_rng *r) {
 }
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     wk_rng r;
     wk_rng_seed(&r, 3);
     char buf[512];

@@ -134,7 +134,7 @@ static int dcgan_step(wk_graph *g, wk_model *G, wk_model *D, wk_optimizer *og, w
 }
 
 int main(void) {
-    wk_set_threads(2);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(2); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     check_critic(WK_ACT_RELU);
     check_critic(WK_ACT_GROUPSORT);
     check_deterministic();

@@ -103,7 +103,7 @@ static wk_var *f_xent(wk_graph *g, wk_var **x, void *c) {
 }
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     wk_rng r;
     wk_rng_seed(&r, 7);
     gc_opts o = {.h = 2e-3, .rtol = 2e-2, .atol = 4e-3, .second = 1};

@@ -12,7 +12,7 @@
 #define SIGMA_WIDE 65.41987189392248
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     wk_rng r;
     wk_rng_seed(&r, 21);
 

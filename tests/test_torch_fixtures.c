@@ -337,7 +337,7 @@ static void case_optim(const char *cfgname, wk_optim_config cfg, const char *s0,
 }
 
 int main(void) {
-    wk_set_threads(2);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(2); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     wk_graph *g = wk_graph_new();
     case_gp(g, "gp_relu_critic", WK_ACT_RELU, 0, "");
     case_gp(g, "gp_relu_critic", WK_ACT_RELU, 0, "_scaled");

@@ -32,7 +32,7 @@ static double estimate(int dim, ct_sampler P, ct_sampler Q, int reparam, uint64_
 }
 
 int main(void) {
-    wk_set_threads(1);
+    { /* this program's thread context (tensor.h) */ wk_exec x_ = wk_exec_make(1); wk_exec_saved s_; wk_exec_enter(&x_, &s_); }
     double a = estimate(1, p1, q1, 0, 1), b = estimate(1, p1, q1, 1, 2), c = estimate(2, p2, q2, 0, 3);
     printf("W1 estimates: 1-D projection %.4f, 1-D reparametrisation %.4f (true 2); 2-D %.4f (true 3)\n", a, b, c);
     CHECK(fabs(a - 2) <= 0.03 * 2, "1-D W1 (projection) %.4f, want 2 within 3%%", a);

@@ -18,7 +18,8 @@ enum {
     WK_EIO = -3,          /* file could not be opened, read or written */
     WK_EFORMAT = -4,      /* malformed or truncated file contents */
     WK_ENUMERIC = -5,     /* NaN or Inf where a finite number is required */
-    WK_EUNSUPPORTED = -6  /* valid request this build cannot serve (e.g. device) */
+    WK_EUNSUPPORTED = -6, /* valid request this build cannot serve (e.g. device) */
+    WK_EINTR = -9         /* stopped on request (the caller's wk_exec.cancel flag, e.g. Ctrl-C) */
 };
 
 /* Record a message (printf-style) in the error slot and return `code`, so a caller can

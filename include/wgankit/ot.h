@@ -45,7 +45,7 @@ typedef struct wk_ot_options {
     double p;               /* Minkowski exponent (WK_COST_MINKOWSKI) */
     int want_plan;          /* fill res->plan with the nonzero (i, j, mass) triplets */
     int want_duals;         /* fill res->u, res->v (exact solver) */
-    int threads;            /* 0 = keep the current OpenMP setting */
+    int threads;            /* this call's threads (wk_w1_exact); 0 = the caller's context (tensor.h) */
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
     int knn;                /* initial candidate neighbours per point (0 = 16) */
     int64_t max_pivots;     /* 0 = unlimited */
@@ -99,6 +99,17 @@ typedef struct wk_sinkhorn_options {
 
 int wk_sinkhorn(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
                 const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res);
+
+/* Exact OT for a dense cost matrix M [n, m] (row-major), with POT's ot.emd2 meaning: masses
+ * wa[n], wb[m] finite, >= 0, with equal totals (NULL = uniform, total 1); *value = sum P_ij M_ij
+ * for an optimal plan P (so it scales with the total mass). Network simplex on all n·m pairs:
+ * for point clouds use wk_w1_exact, which never forms the matrix. Messages name "a", "b", "M". */
+int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value);
+/* Entropic OT for a dense cost matrix, POT's ot.sinkhorn2 meaning: *value = <P, M> for the
+ * plan of min <P, M> - reg H(P) with marginals wa, wb (as wk_emd_dense), solved in the log
+ * domain until the marginal L1 error is below tol or after max_iter iterations. */
+int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double reg,
+                      int max_iter, double tol, double *value);
 
 #ifdef __cplusplus
 }

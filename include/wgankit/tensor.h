@@ -76,38 +76,72 @@ void *wk_arena_alloc(wk_arena *a, size_t n);
 void *wk_arena_zalloc(wk_arena *a, size_t n);
 int wk_arena_tensor(wk_arena *a, wk_tensor *t, int ndim, const int64_t *shape, int zero);
 
+/* ---- execution contexts (threads) ---------------------------------------------------------
+ * How many threads a computation may use is state of the call, never of the process (as in
+ * ggml, where the thread count travels with each compute call): the caller owns a wk_exec
+ * (a trainer holds one made from its config, an OT call makes one from wk_ot_options.threads)
+ * and the backend functions take it with every product. So two trainers, or a trainer and an
+ * OT solve, in two threads of one process do not disturb each other.
+ *
+ * wk_exec_enter installs a context for the calling thread until the matching wk_exec_leave: it
+ * sets that thread's OpenMP team size (an OpenMP per-thread setting, restored on leave) for the
+ * element-wise loops, and wk_exec_current() hands it to code below that has no context of its
+ * own (an op computing a product, the Björck projection). Nothing process-wide changes: OpenBLAS
+ * itself runs single-threaded (its 0.3.21 thread count is a process global), and products large
+ * enough to be worth it are split over the context's threads here (backend_cpu.c). */
+typedef struct wk_exec {
+    int threads;         /* >= 1 */
+    double blas_par_min; /* products with m·n·k below this run on one thread (see wk_exec_make) */
+    /* non-NULL: long calls (a trainer step, hence a whole run) stop with WK_EINTR once it is
+     * non-zero; a context entered without one inherits the caller's (Ctrl-C from Python) */
+    const volatile int *cancel;
+} wk_exec;
+
+/* threads <= 0: all cores. blas_par_min defaults to 16e6: on small networks waking the workers
+ * costs more than it saves (the 2→128³→2 demo trained 35% faster single-threaded, the 512-wide
+ * toy loops 1.6× slower). */
+wk_exec wk_exec_make(int threads);
+/* Install x for the calling thread; *saved receives what wk_exec_leave restores. */
+typedef struct wk_exec_saved {
+    wk_exec exec;
+    int had;         /* a context was installed before */
+    int omp_threads; /* the thread's OpenMP team size before */
+} wk_exec_saved;
+void wk_exec_enter(const wk_exec *x, wk_exec_saved *saved);
+void wk_exec_leave(const wk_exec_saved *saved);
+/* The calling thread's context: the innermost entered one, else all cores' OpenMP setting. */
+const wk_exec *wk_exec_current(void);
+/* Whether the calling thread's context asks to stop (see wk_exec.cancel). */
+int wk_exec_cancelled(void);
+
 /* ---- backend ------------------------------------------------------------------------------ */
-/* Dense products, row-major, as CBLAS. The symmetric pair serves Gram matrices (Björck):
- * ssyrk does half the work of the equivalent sgemm. */
+/* Dense products, row-major, as CBLAS, each run with the threads of the context `x` passed with
+ * the call. The symmetric pair serves Gram matrices (Björck): ssyrk does half the work of the
+ * equivalent sgemm. dgemm serves the OT cost engine's double-precision rows. */
 typedef struct wk_backend {
     const char *name;
     /* C = alpha * op(A) * op(B) + beta * C */
-    void (*sgemm)(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+    void (*sgemm)(const wk_exec *x, int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
                   int lda, const float *b, int ldb, float beta, float *c, int ldc);
+    void (*dgemm)(const wk_exec *x, int trans_a, int trans_b, int m, int n, int k, double alpha, const double *a,
+                  int lda, const double *b, int ldb, double beta, double *c, int ldc);
     /* upper triangle of the n×n C = alpha * op(A) op(A)ᵀ + beta * C, op(A) n×k
      * (trans = 1: C = alpha AᵀA + beta C, A k×n); the strict lower triangle is not touched */
-    void (*ssyrk)(int trans, int n, int k, float alpha, const float *a, int lda, float beta, float *c, int ldc);
+    void (*ssyrk)(const wk_exec *x, int trans, int n, int k, float alpha, const float *a, int lda, float beta,
+                  float *c, int ldc);
     /* C [m×n] = alpha * S B + beta * C (left = 1, S m×m) or alpha * B S + beta * C (left = 0, S n×n),
      * S symmetric, read from its upper triangle only */
-    void (*ssymm)(int left, int m, int n, float alpha, const float *s, int lds, const float *b, int ldb, float beta,
-                  float *c, int ldc);
+    void (*ssymm)(const wk_exec *x, int left, int m, int n, float alpha, const float *s, int lds, const float *b,
+                  int ldb, float beta, float *c, int ldc);
 } wk_backend;
 
 const wk_backend *wk_backend_for(wk_device d);
 
-/* ---- threads ---------------------------------------------------------------------------- */
-/* n <= 0 means all cores. Sets both OpenBLAS and OpenMP thread counts. */
-void wk_set_threads(int n);
 /* For programs, first thing in main(): unless OMP_WAIT_POLICY is set, set it to "passive" and
  * re-execute the program (libgomp reads it once, at load). Idle OpenMP workers that spin take
- * the cores OpenBLAS's sgemm needs: on 2 cores the toy critic's forward+backward ran at
+ * the cores the products need: on 2 cores the toy critic's forward+backward ran at
  * 40 GFLOP/s spinning and 119 waiting passively. Returns only if it did not re-execute. */
 void wk_prefer_passive_wait(char **argv);
-int wk_get_threads(void);
-/* Products with m·n·k below this run on one thread (default 16e6; 0 = always all threads). On
- * small networks the wake-up of OpenBLAS's workers costs more than it saves: the 2→128³→2 demo
- * trained 35% faster single-threaded, the 512-wide toy loops 1.6× slower. */
-void wk_set_blas_parallel_min(double mnk);
 
 #ifdef __cplusplus
 }

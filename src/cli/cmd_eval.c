@@ -41,7 +41,6 @@ int wk_cmd_eval(int argc, char **argv) {
             return 2;
         }
     }
-    wk_set_threads(cfg.threads);
     wk_dataset ds;
     wk_trainer *t = NULL;
     wk_gan_metrics m;

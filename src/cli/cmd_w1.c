@@ -123,7 +123,11 @@ int wk_cmd_w1(int argc, char **argv) {
         return 2;
     }
     opt.seed = (uint64_t)seed;
-    if (threads > 0) wk_set_threads((int)threads);
+    /* every method runs under this call's thread context (0 = all cores) */
+    opt.threads = (int)threads;
+    wk_exec exec = wk_exec_make((int)threads);
+    wk_exec_saved exec_saved;
+    wk_exec_enter(&exec, &exec_saved);
 
     wk_tensor pts[2] = {{0}, {0}};
     double *w[2] = {NULL, NULL};
@@ -183,5 +187,6 @@ done:
         wk_tensor_free(&pts[s]);
         wk_free(w[s]);
     }
+    wk_exec_leave(&exec_saved);
     return code;
 }

@@ -94,7 +94,7 @@ static void conv_fwd(wk_graph *g, const geom *gm, const float *x, const float *w
     float *col = wk__scratch(g, K * NL), *tmp = wk__scratch(g, gm->O * NL);
     if (col && tmp) {
         im2col(gm, x, col);
-        be->sgemm(0, 0, (int)gm->O, (int)NL, (int)K, 1.0f, w, (int)K, col, (int)NL, 0.0f, tmp, (int)NL);
+        be->sgemm(wk_exec_current(), 0, 0, (int)gm->O, (int)NL, (int)K, 1.0f, w, (int)K, col, (int)NL, 0.0f, tmp, (int)NL);
         nol_to_onl(gm, tmp, y, 1, add);
     }
     wk__scratch_done(g);
@@ -107,7 +107,7 @@ static void conv_bwd_data(wk_graph *g, const geom *gm, const float *gy, const fl
     float *col = wk__scratch(g, K * NL), *gyp = wk__scratch(g, gm->O * NL);
     if (col && gyp) {
         nol_to_onl(gm, gy, gyp, 0, 0);
-        be->sgemm(1, 0, (int)K, (int)NL, (int)gm->O, 1.0f, w, (int)K, gyp, (int)NL, 0.0f, col, (int)NL);
+        be->sgemm(wk_exec_current(), 1, 0, (int)K, (int)NL, (int)gm->O, 1.0f, w, (int)K, gyp, (int)NL, 0.0f, col, (int)NL);
         col2im_add(gm, col, x);
     }
     wk__scratch_done(g);
@@ -121,7 +121,7 @@ static void conv_bwd_weight(wk_graph *g, const geom *gm, const float *x, const f
     if (col && gyp) {
         im2col(gm, x, col);
         nol_to_onl(gm, gy, gyp, 0, 0);
-        be->sgemm(0, 1, (int)gm->O, (int)K, (int)NL, 1.0f, gyp, (int)NL, col, (int)NL, add ? 1.0f : 0.0f,
+        be->sgemm(wk_exec_current(), 0, 1, (int)gm->O, (int)K, (int)NL, 1.0f, gyp, (int)NL, col, (int)NL, add ? 1.0f : 0.0f,
                   gw, (int)K);
     }
     wk__scratch_done(g);

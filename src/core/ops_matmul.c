@@ -23,13 +23,13 @@ static void backward(wk_graph *g, wk_var *v) {
     const float *gc = v->grad;
     /* dA: if !ta, dA[m,k] = gC·op(B)ᵀ; if ta, dA[k,m] = op(B)·gCᵀ */
     if (ga) {
-        if (!ta) be->sgemm(0, !tb, m, k, n, 1.0f, gc, n, b->value.data, ldb, 1.0f, ga, lda);
-        else be->sgemm(tb, 1, k, m, n, 1.0f, b->value.data, ldb, gc, n, 1.0f, ga, lda);
+        if (!ta) be->sgemm(wk_exec_current(), 0, !tb, m, k, n, 1.0f, gc, n, b->value.data, ldb, 1.0f, ga, lda);
+        else be->sgemm(wk_exec_current(), tb, 1, k, m, n, 1.0f, b->value.data, ldb, gc, n, 1.0f, ga, lda);
     }
     /* dB: if !tb, dB[k,n] = op(A)ᵀ·gC; if tb, dB[n,k] = gCᵀ·op(A) */
     if (gb) {
-        if (!tb) be->sgemm(!ta, 0, k, n, m, 1.0f, a->value.data, lda, gc, n, 1.0f, gb, ldb);
-        else be->sgemm(1, ta, n, k, m, 1.0f, gc, n, a->value.data, lda, 1.0f, gb, ldb);
+        if (!tb) be->sgemm(wk_exec_current(), !ta, 0, k, n, m, 1.0f, a->value.data, lda, gc, n, 1.0f, gb, ldb);
+        else be->sgemm(wk_exec_current(), 1, ta, n, k, m, 1.0f, gc, n, a->value.data, lda, 1.0f, gb, ldb);
     }
 }
 
@@ -59,7 +59,7 @@ wk_var *wk_matmul(wk_graph *g, wk_var *a, wk_var *b, int trans_a, int trans_b) {
     v->iattr[1] = trans_b;
     const wk_backend *be = wk_backend_for(a->value.device);
     if (m && n) {
-        if (ka) be->sgemm(trans_a, trans_b, (int)m, (int)n, (int)ka, 1.0f, a->value.data,
+        if (ka) be->sgemm(wk_exec_current(), trans_a, trans_b, (int)m, (int)n, (int)ka, 1.0f, a->value.data,
                           (int)a->value.shape[1], b->value.data, (int)b->value.shape[1], 0.0f,
                           v->value.data, (int)n);
         else
@@ -77,8 +77,8 @@ static void linear_backward(wk_graph *g, wk_var *v) {
     int n = (int)x->value.shape[0], in = (int)x->value.shape[1], out = (int)w->value.shape[0];
     const float *gy = v->grad;
     float *gx = wk__gin(g, v, 0), *gw = wk__gin(g, v, 1), *gb = v->n_in > 2 ? wk__gin(g, v, 2) : NULL;
-    if (gx) be->sgemm(0, 0, n, in, out, 1.0f, gy, out, w->value.data, in, 1.0f, gx, in);
-    if (gw) be->sgemm(1, 0, out, in, n, 1.0f, gy, out, x->value.data, in, 1.0f, gw, in);
+    if (gx) be->sgemm(wk_exec_current(), 0, 0, n, in, out, 1.0f, gy, out, w->value.data, in, 1.0f, gx, in);
+    if (gw) be->sgemm(wk_exec_current(), 1, 0, out, in, n, 1.0f, gy, out, x->value.data, in, 1.0f, gw, in);
     if (gb)
         for (int i = 0; i < n; i++) {
             const float *row = gy + (int64_t)i * out;
@@ -113,7 +113,7 @@ wk_var *wk_linear(wk_graph *g, wk_var *x, wk_var *w, wk_var *b) {
         else memset(y + i * out, 0, sizeof(float) * (size_t)out);
     }
     if (n && out && in)
-        wk_backend_for(xv->device)->sgemm(0, 1, (int)n, (int)out, (int)in, 1.0f, xv->data, (int)in, wv->data,
+        wk_backend_for(xv->device)->sgemm(wk_exec_current(), 0, 1, (int)n, (int)out, (int)in, 1.0f, xv->data, (int)in, wv->data,
                                           (int)in, 1.0f, y, (int)out);
     return v;
 }

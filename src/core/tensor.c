@@ -1,17 +1,14 @@
-/* tensor.c — tensor descriptors, the counting heap allocator, arenas, threads and the CPU
- * backend table (see tensor.h). */
+/* tensor.c — tensor descriptors, the counting heap allocator and arenas (see tensor.h); the
+ * CPU backend and the per-call thread contexts are in backend_cpu.c. */
 #include "wgankit/tensor.h"
 #include "wgankit/error.h"
 
-#include <cblas.h>
 #include <float.h>
 #include <math.h>
-#include <omp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- shapes ---- */
 int wk_tensor_set_shape(wk_tensor *t, int ndim, const int64_t *shape) {
@@ -195,65 +192,4 @@ int wk_arena_tensor(wk_arena *a, wk_tensor *t, int ndim, const int64_t *shape, i
     size_t bytes = (size_t)t->numel * sizeof(float);
     t->data = zero ? wk_arena_zalloc(a, bytes) : wk_arena_alloc(a, bytes);
     return t->data ? WK_OK : WK_ENOMEM;
-}
-
-/* ---- CPU backend ---- */
-extern void openblas_set_num_threads(int);
-static int n_threads;
-static double par_min = 16e6; /* see wk_set_blas_parallel_min */
-
-/* Small products run on one thread (see wk_set_blas_parallel_min): returns whether it switched. */
-static int blas_serial_begin(double mnk) {
-    if (n_threads <= 1 || mnk >= par_min) return 0;
-    openblas_set_num_threads(1);
-    return 1;
-}
-
-static void blas_serial_end(int switched) {
-    if (switched) openblas_set_num_threads(n_threads);
-}
-
-static void cpu_sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda,
-                      const float *b, int ldb, float beta, float *c, int ldc) {
-    int serial = blas_serial_begin((double)m * n * k);
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
-                k, alpha, a, lda, b, ldb, beta, c, ldc);
-    blas_serial_end(serial);
-}
-
-static void cpu_ssyrk(int trans, int n, int k, float alpha, const float *a, int lda, float beta, float *c, int ldc) {
-    int serial = blas_serial_begin((double)n * n * k / 2);
-    cblas_ssyrk(CblasRowMajor, CblasUpper, trans ? CblasTrans : CblasNoTrans, n, k, alpha, a, lda, beta, c, ldc);
-    blas_serial_end(serial);
-}
-
-static void cpu_ssymm(int left, int m, int n, float alpha, const float *s, int lds, const float *b, int ldb,
-                      float beta, float *c, int ldc) {
-    int serial = blas_serial_begin((double)m * n * (left ? m : n));
-    cblas_ssymm(CblasRowMajor, left ? CblasLeft : CblasRight, CblasUpper, m, n, alpha, s, lds, b, ldb, beta, c, ldc);
-    blas_serial_end(serial);
-}
-
-static const wk_backend cpu_backend = {"cpu", cpu_sgemm, cpu_ssyrk, cpu_ssymm};
-
-const wk_backend *wk_backend_for(wk_device d) {
-    return d == WK_DEVICE_CPU ? &cpu_backend : NULL;
-}
-
-/* ---- threads ---- */
-void wk_set_blas_parallel_min(double mnk) { par_min = mnk; }
-
-void wk_set_threads(int n) {
-    if (n <= 0) n = omp_get_num_procs();
-    n_threads = n;
-    omp_set_num_threads(n);
-    openblas_set_num_threads(n);
-}
-
-int wk_get_threads(void) { return n_threads ? n_threads : omp_get_max_threads(); }
-
-void wk_prefer_passive_wait(char **argv) {
-    if (getenv("OMP_WAIT_POLICY")) return;
-    setenv("OMP_WAIT_POLICY", "passive", 1);
-    execv("/proc/self/exe", argv); /* returns only on failure: then run with the default */
 }

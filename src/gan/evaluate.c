@@ -11,7 +11,7 @@
 #include "wgankit/json.h"
 #include "wgankit/ot.h"
 
-int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
+static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "evaluate: no data attached");
     const wk_gan_config *c = &t->cfg;
     memset(m, 0, sizeof *m);
@@ -75,6 +75,8 @@ int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     wk_tensor_free(&fake);
     return rc;
 }
+
+int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) { WK_TRAINER_CALL(t, trainer_evaluate(t, m)); }
 
 void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
     wk_sb_putc(sb, '{');

@@ -292,7 +292,7 @@ static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own
     return write_history(h, dir);
 }
 
-int wk_gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
+static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_gan_config cfg = *cfg_in;
     const char *dir = cfg.out;
     char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
@@ -313,9 +313,6 @@ int wk_gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                                     "(from the new run's first checkpoint on), or choose another --out", dir, held, dir);
     }
     int own = resume || !held; /* are the directory's files this run's? */
-    /* 0 = every core, but at most the 64 threads OpenBLAS is built for (the bound of --threads) */
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    wk_set_threads(cfg.threads ? cfg.threads : cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
@@ -379,4 +376,9 @@ done:
     wk_trainer_free(t);
     if (lock >= 0) close(lock);
     return rc;
+}
+
+int wk_gan_run(const wk_gan_config *cfg, int mode, FILE *log) {
+    struct { wk_exec exec; } run = {wk_exec_make(cfg->threads)}; /* data loading and pictures too */
+    WK_TRAINER_CALL(&run, gan_run(cfg, mode, log));
 }

@@ -79,13 +79,14 @@ static int build_generator(wk_trainer *t, wk_model *m) {
     return t->ndim > 1 ? wk_model_add_reshape(m, t->ndim, t->shape) : WK_OK;
 }
 
-int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
+static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
     *out = NULL;
     int rc = wk_gan_config_validate(cfg);
     if (rc) return rc;
     wk_trainer *t = wk_calloc(1, sizeof *t);
     if (!t) return WK_ENOMEM;
     t->cfg = *cfg;
+    t->exec = wk_exec_make(cfg->threads);
     if (ds) {
         t->ds = *ds;
         memset(ds, 0, sizeof *ds);
@@ -152,6 +153,11 @@ int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
 fail:
     wk_trainer_free(t);
     return rc;
+}
+
+int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
+    struct { wk_exec exec; } ctx = {wk_exec_make(cfg->threads)}; /* the trainer does not exist yet */
+    WK_TRAINER_CALL(&ctx, trainer_new(cfg, ds, out));
 }
 
 void wk_trainer_free(wk_trainer *t) {
@@ -279,7 +285,7 @@ static int generator_step(wk_trainer *t) {
     return WK_OK;
 }
 
-int wk_trainer_step(wk_trainer *t) {
+static int trainer_step(wk_trainer *t) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "trainer: no data attached");
     int rc;
     if (!strcmp(t->cfg.lr_decay, "linear")) { /* a function of the step alone, so resuming keeps it */
@@ -294,6 +300,13 @@ int wk_trainer_step(wk_trainer *t) {
     return WK_OK;
 }
 
+static int trainer_step_unless_cancelled(wk_trainer *t) {
+    if (wk_exec_cancelled()) return wk_errorf(WK_EINTR, "interrupted before step %lld", (long long)t->step + 1);
+    return trainer_step(t);
+}
+
+int wk_trainer_step(wk_trainer *t) { WK_TRAINER_CALL(t, trainer_step_unless_cancelled(t)); }
+
 /* ---- inference ------------------------------------------------------------------------- */
 #define CHUNK 1000
 
@@ -303,7 +316,7 @@ static wk_graph *eval_graph(wk_trainer *t) {
     return t->g_eval;
 }
 
-int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
+static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
     int64_t L = t->cfg.latent_dim;
     if (z) {
         if (z->ndim != 2 || z->shape[1] != L)
@@ -335,6 +348,10 @@ int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t see
         memcpy(out->data + s * t->dim, wk_value(x)->data, (size_t)(b * t->dim) * sizeof(float));
     }
     return WK_OK;
+}
+
+int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
+    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, out));
 }
 
 static int check_points(const wk_trainer *t, const wk_tensor *x) {
@@ -370,7 +387,7 @@ static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float
 
 int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d) { return critic_eval(t, x, n, d, NULL); }
 
-int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad) {
+static int trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad) {
     int rc = check_points(t, x);
     if (rc) return rc;
     int64_t n = x->shape[0];
@@ -386,7 +403,11 @@ int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor
     return rc;
 }
 
-int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r) {
+int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad) {
+    WK_TRAINER_CALL(t, trainer_critic(t, x, d, grad));
+}
+
+static int trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r) {
     int rc = check_points(t, x);
     if (rc) return rc;
     wk_tensor view = *x;
@@ -397,4 +418,8 @@ int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_
     wk_rng rng;
     wk_rng_seed(&rng, t->cfg.seed ^ 0x11b5c417ULL);
     return wk_lipschitz_report_compute(&t->critic, &view, t->cfg.lip_pairs, &rng, r);
+}
+
+int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r) {
+    WK_TRAINER_CALL(t, trainer_lipschitz_report(t, x, r));
 }

@@ -21,12 +21,24 @@ struct wk_trainer {
     wk_loss_kind loss;
     wk_latent_law latent;
     wk_graph *g_gen, *g_critic, *g_eval; /* one graph per network, reset every step */
+    wk_exec exec; /* this trainer's threads (cfg.threads): every public call runs under it */
     /* training streams; a checkpoint stores all of them */
     wk_rng r_batch, r_latent, r_lip;
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
 };
+
+/* Every public trainer call runs its body under the trainer's own thread context, so two
+ * trainers in two threads of one process keep their own thread counts (tensor.h). */
+#define WK_TRAINER_CALL(t, body_call)                                                                   \
+    do {                                                                                                \
+        wk_exec_saved wk__saved;                                                                        \
+        wk_exec_enter(&(t)->exec, &wk__saved);                                                          \
+        int wk__rc = (body_call);                                                                       \
+        wk_exec_leave(&wk__saved);                                                                      \
+        return wk__rc;                                                                                  \
+    } while (0)
 
 /* losses.c */
 wk_var *wk__loss_critic(wk_graph *g, wk_loss_kind k, wk_var *d_real, wk_var *d_fake);

@@ -45,8 +45,8 @@ size_t wk_bjorck_work_len(const wk_tensor *w) {
 /* Upper triangle of a = WᵀW [c,c] when tall, WWᵀ [r,r] when wide (ssyrk: half an sgemm). */
 static void gram(const float *w, int r, int c, float *a) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
-    if (r >= c) be->ssyrk(1, c, r, 1.0f, w, c, 0.0f, a, c);
-    else be->ssyrk(0, r, c, 1.0f, w, c, 0.0f, a, r);
+    if (r >= c) be->ssyrk(wk_exec_current(), 1, c, r, 1.0f, w, c, 0.0f, a, c);
+    else be->ssyrk(wk_exec_current(), 0, r, c, 1.0f, w, c, 0.0f, a, r);
 }
 
 /* out = (1+β)W − βW·A (tall) or (1+β)W − βA·W (wide), A read from its upper triangle. */
@@ -54,8 +54,8 @@ static void bjorck_step(const float *w, const float *a, int r, int c, float beta
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     size_t n = (size_t)r * (size_t)c;
     for (size_t i = 0; i < n; i++) out[i] = (1.0f + beta) * w[i];
-    if (r >= c) be->ssymm(0, r, c, -beta, a, c, w, c, 1.0f, out, c);
-    else be->ssymm(1, r, c, -beta, a, r, w, c, 1.0f, out, c);
+    if (r >= c) be->ssymm(wk_exec_current(), 0, r, c, -beta, a, c, w, c, 1.0f, out, c);
+    else be->ssymm(wk_exec_current(), 1, r, c, -beta, a, r, w, c, 1.0f, out, c);
 }
 
 /* max|A − I| and the Gershgorin bound max_i Σ_j |A_ij| of a symmetric n×n Gram matrix given

@@ -115,8 +115,8 @@ static int held_w1(const wk_tensor *a, const wk_tensor *b, double *out) {
     return rc;
 }
 
-int wk_nnd_fit_halves(const wk_nnd_config *c, const wk_tensor *a_train, const wk_tensor *b_train, const wk_tensor *a_held,
-                      const wk_tensor *b_held, uint64_t seed, wk_nnd_fit *out) {
+static int nnd_fit_halves(const wk_nnd_config *c, const wk_tensor *a_train, const wk_tensor *b_train,
+                          const wk_tensor *a_held, const wk_tensor *b_held, uint64_t seed, wk_nnd_fit *out) {
     memset(out, 0, sizeof *out);
     out->w1 = NAN;
     int rc = wk_nnd_config_validate(c);
@@ -124,7 +124,6 @@ int wk_nnd_fit_halves(const wk_nnd_config *c, const wk_tensor *a_train, const wk
     if (!same_shape(a_train, b_train) || !same_shape(a_train, a_held) || !same_shape(a_train, b_held))
         return wk_errorf(WK_EINVAL, "nnd: the four halves must be non-empty with one sample shape");
     const wk_gan_config *cc = &c->critic;
-    if (cc->threads > 0) wk_set_threads(cc->threads);
     wk_rng master, r_init, r_attach, r_batch, r_lip;
     wk_rng_seed(&master, seed);
     r_init = wk_rng_split(&master);
@@ -200,6 +199,17 @@ done:
     wk_lipschitz_free(&L);
     wk_model_free(&D);
     wk_graph_free(g);
+    return rc;
+}
+
+/* The fit runs under the critic settings' own thread count (a context of this call, tensor.h). */
+int wk_nnd_fit_halves(const wk_nnd_config *c, const wk_tensor *a_train, const wk_tensor *b_train, const wk_tensor *a_held,
+                      const wk_tensor *b_held, uint64_t seed, wk_nnd_fit *out) {
+    wk_exec x = wk_exec_make(c->critic.threads);
+    wk_exec_saved saved;
+    wk_exec_enter(&x, &saved);
+    int rc = nnd_fit_halves(c, a_train, b_train, a_held, b_held, seed, out);
+    wk_exec_leave(&saved);
     return rc;
 }
 

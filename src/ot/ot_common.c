@@ -4,7 +4,6 @@
  * |x-y|^2 = |x|^2 + |y|^2 - 2 x.y with an explicit (Higham) error bound — in single
  * precision (sgemm, float cache) for the exact solver, whose pricing recomputes in double
  * (ot_pair_cost) only the pairs that the bound leaves undecided. */
-#include <cblas.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -153,7 +152,7 @@ static void cost_rows_direct(const ot_costs *e, int64_t i0, int64_t i1, double *
 
 static void cost_rows_gemm(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
     const int64_t m = e->m, r = i1 - i0;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)m, e->dim, -2.0, e->ad + i0 * e->dim, e->dim,
+    wk_backend_for(WK_DEVICE_CPU)->dgemm(wk_exec_current(), 0, 1, (int)r, (int)m, e->dim, -2.0, e->ad + i0 * e->dim, e->dim,
                 e->bd, e->dim, 0.0, buf, (int)m);
 #pragma omp parallel for schedule(static)
     for (int64_t i = i0; i < i1; i++) {
@@ -171,7 +170,7 @@ static void cost_rows_gemm(const ot_costs *e, int64_t i0, int64_t i1, double *bu
  * ot_cost_margin bounds the whole error, so callers stay exact. */
 void ot_cost_rows_f(const ot_costs *e, int64_t i0, int64_t i1, float *buf) {
     const int64_t m = e->m, r = i1 - i0;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)m, e->dim, -2.0f, e->a + i0 * e->dim, e->dim,
+    wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)r, (int)m, e->dim, -2.0f, e->a + i0 * e->dim, e->dim,
                 e->b, e->dim, 0.0f, buf, (int)m);
 #pragma omp parallel for schedule(static)
     for (int64_t i = i0; i < i1; i++) {
@@ -191,7 +190,7 @@ void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
          * (double j covers floats 2j, 2j + 1 >= j, already read) */
         const int64_t m = e->m;
         float *fb = (float *)buf;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)m, e->dim, -2.0f,
+        wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)(i1 - i0), (int)m, e->dim, -2.0f,
                     e->a + i0 * e->dim, e->dim, e->b, e->dim, 0.0f, fb, (int)(2 * m));
 #pragma omp parallel for schedule(static)
         for (int64_t i = i0; i < i1; i++) {

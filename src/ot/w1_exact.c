@@ -678,7 +678,10 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
     wk_ot_options opt;
     if (opt_in) opt = *opt_in;
     else wk_ot_options_default(&opt);
-    if (opt.threads > 0) wk_set_threads(opt.threads);
+    /* opt.threads is this call's thread count (the caller's context when 0), never the process's */
+    wk_exec x = opt.threads > 0 ? wk_exec_make(opt.threads) : *wk_exec_current();
+    wk_exec_saved saved;
+    wk_exec_enter(&x, &saved);
     int rc = run_exact(a, wa, b, wb, &opt, res, -1);
     if (rc == WK_EUNSUPPORTED && opt.exact_solver == WK_EXACT_AUTO) {
         /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
@@ -686,5 +689,6 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
         memset(res, 0, sizeof *res);
         rc = run_exact(a, wa, b, wb, &opt, res, 0);
     }
+    wk_exec_leave(&saved);
     return rc;
 }

@@ -1,0 +1,766 @@
+/* _wgankit.c — the CPython extension under the `wgankit` package: numpy arrays in, numpy arrays
+ * out, over the C library (include/wgankit/). The Python layer (wgankit/__init__.py) holds the
+ * signatures, defaults and docstrings; this file converts and validates arguments, releases the
+ * GIL around every computation, and turns library statuses into exceptions.
+ *
+ * Invariants:
+ *  - Every array argument is checked here, with its Python name in the message: real numeric
+ *    dtype (no object, complex, string), shape, no NaN/Inf, weights >= 0 summing to 1. Any order
+ *    or strides: arrays are copied to C-contiguous float64 only when they are not already so.
+ *    Point coordinates: float64 through the library's *_f64 forms when this build has them
+ *    (WK_HAVE_OT_F64, detected by CMake), else rounded once to float32, its point type.
+ *  - Library failures raise ValueError (bad input), OSError (files), MemoryError, KeyboardInterrupt
+ *    (WK_EINTR) or RuntimeError, with wk_last_error()'s text; the C side never prints.
+ *  - Each call runs under its own thread context (wk_exec), so calls from several Python threads
+ *    run at once without disturbing each other; a Checkpoint serialises its own calls (one
+ *    trainer holds one scratch graph).
+ *  - Training installs a SIGINT handler only while it runs on the main thread: Ctrl-C sets the
+ *    cancel flag of the call's context, the run stops between steps, and KeyboardInterrupt is
+ *    raised once the old handler is back. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wgankit/error.h"
+#include "wgankit/gan.h"
+#include "wgankit/ot.h"
+
+/* ---- errors --------------------------------------------------------------------------------- */
+static PyObject *raise_wk(int rc) {
+    const char *msg = wk_last_error();
+    if (!msg || !*msg) msg = wk_strerror(rc);
+    PyObject *type = PyExc_RuntimeError;
+    switch (rc) {
+    case WK_EINVAL:
+    case WK_ENUMERIC:
+    case WK_EFORMAT: type = PyExc_ValueError; break;
+    case WK_EIO: type = PyExc_OSError; break;
+    case WK_ENOMEM: type = PyExc_MemoryError; break;
+    case WK_EINTR: type = PyExc_KeyboardInterrupt; break;
+    default: break;
+    }
+    PyErr_SetString(type, msg);
+    return NULL;
+}
+
+/* A number as text for messages (%.17g: the exact double). */
+typedef struct numtext {
+    char s[32];
+} numtext;
+static numtext num(double v) {
+    numtext t;
+    snprintf(t.s, sizeof t.s, "%.17g", v);
+    return t;
+}
+
+/* ---- arrays --------------------------------------------------------------------------------- */
+/* obj as a C-contiguous array of `type` (NPY_DOUBLE or NPY_FLOAT), after checking it holds real
+ * numbers; shape and finiteness are the caller's checks (see below). New reference or NULL. */
+static PyArrayObject *as_real(PyObject *obj, const char *name, int type) {
+    PyArrayObject *raw = (PyArrayObject *)PyArray_FROM_O(obj);
+    if (!raw) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyErr_Format(PyExc_ValueError, "%s: not an array of numbers (%S)", name, v ? v : Py_None);
+        Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
+        return NULL;
+    }
+    int k = PyArray_TYPE(raw);
+    if (!(PyTypeNum_ISINTEGER(k) || PyTypeNum_ISFLOAT(k) || PyTypeNum_ISBOOL(k))) {
+        PyErr_Format(PyExc_ValueError, "%s: dtype %S is not supported (real numbers only)", name,
+                     (PyObject *)PyArray_DESCR(raw));
+        Py_DECREF(raw);
+        return NULL;
+    }
+    PyArrayObject *a = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)raw, type, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    Py_DECREF(raw);
+    return a;
+}
+
+/* First non-finite entry of a double or float array, or -1. */
+static npy_intp first_bad(PyArrayObject *a) {
+    npy_intp n = PyArray_SIZE(a);
+    if (PyArray_TYPE(a) == NPY_DOUBLE) {
+        const double *x = PyArray_DATA(a);
+        for (npy_intp i = 0; i < n; i++)
+            if (!isfinite(x[i])) return i;
+    } else {
+        const float *x = PyArray_DATA(a);
+        for (npy_intp i = 0; i < n; i++)
+            if (!isfinite(x[i])) return i;
+    }
+    return -1;
+}
+
+static int check_finite(PyArrayObject *a, const char *name) {
+    npy_intp k = first_bad(a);
+    if (k < 0) return 0;
+    double v = PyArray_TYPE(a) == NPY_DOUBLE ? ((double *)PyArray_DATA(a))[k] : ((float *)PyArray_DATA(a))[k];
+    PyErr_Format(PyExc_ValueError, "%s: entry %zd (flat index) is %s; every value must be finite", name, (Py_ssize_t)k,
+                 isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+    return -1;
+}
+
+/* Whether the library takes float64 point coordinates (wk_w1_exact_f64 and friends, detected by
+ * CMake): then float64 (and integer) input is passed through unrounded, float32 input stays
+ * float32; otherwise every cloud is rounded once to float32, the library's point type. */
+#ifdef WK_HAVE_OT_F64
+#define POINTS_F64 1
+#else
+#define POINTS_F64 0
+#endif
+
+/* The point type to hand the library for this input: NPY_DOUBLE (float64 API) or NPY_FLOAT. */
+static int point_type(PyObject *obj) {
+    if (!POINTS_F64) return NPY_FLOAT;
+    if (PyArray_Check(obj)) {
+        int k = PyArray_TYPE((PyArrayObject *)obj);
+        if (k == NPY_FLOAT || k == NPY_HALF) return NPY_FLOAT;
+    }
+    return NPY_DOUBLE;
+}
+
+/* A point cloud [n, d] (a 1-D array is n points in 1-D) as `type` (NPY_FLOAT or NPY_DOUBLE),
+ * finite, n, d >= 1. Checked in float64 first, so values beyond float32's range are reported as
+ * such rather than becoming Inf. */
+static PyArrayObject *points(PyObject *obj, const char *name, int type) {
+    PyArrayObject *d = as_real(obj, name, NPY_DOUBLE);
+    if (!d) return NULL;
+    if (PyArray_NDIM(d) != 1 && PyArray_NDIM(d) != 2) {
+        PyErr_Format(PyExc_ValueError, "%s: must be a 2-D array [n, d] of points, got %d dimensions", name, PyArray_NDIM(d));
+        goto fail;
+    }
+    if (PyArray_SIZE(d) == 0) {
+        PyErr_Format(PyExc_ValueError, "%s: has no points (0-size array)", name);
+        goto fail;
+    }
+    if (check_finite(d, name)) goto fail;
+    if (type == NPY_DOUBLE) return d;
+    const double *x = PyArray_DATA(d);
+    for (npy_intp i = 0; i < PyArray_SIZE(d); i++)
+        if (fabs(x[i]) > FLT_MAX) {
+            PyErr_Format(PyExc_ValueError, "%s: entry %zd (flat index) is %s, beyond float32's range (the library's "
+                         "coordinates are float32)", name, (Py_ssize_t)i, num(x[i]).s);
+            goto fail;
+        }
+    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)d, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    Py_DECREF(d);
+    return f;
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+static void cloud_tensor(PyArrayObject *p, wk_tensor *t) {
+    int64_t shape[2] = {PyArray_DIM(p, 0), PyArray_NDIM(p) == 2 ? PyArray_DIM(p, 1) : 1};
+    memset(t, 0, sizeof *t);
+    wk_tensor_set_shape(t, 2, shape);
+    t->data = PyArray_TYPE(p) == NPY_FLOAT ? PyArray_DATA(p) : NULL; /* float64: through the *_f64 forms */
+}
+
+/* Optional weights for n points (`of` names them in messages): None -> NULL (uniform); else 1-D
+ * float64 of length n, finite, >= 0, positive total (check_unit_sum or the library checks the
+ * total). An empty array also means uniform when empty_uniform (POT's emd2). */
+static int weights(PyObject *obj, const char *name, npy_intp n, int empty_uniform, const char *of, PyArrayObject **out) {
+    *out = NULL;
+    if (obj == NULL || obj == Py_None) return 0;
+    PyArrayObject *w = as_real(obj, name, NPY_DOUBLE);
+    if (!w) return -1;
+    if (PyArray_NDIM(w) != 1) {
+        PyErr_Format(PyExc_ValueError, "%s: weights must be 1-D, got %d dimensions", name, PyArray_NDIM(w));
+        goto fail;
+    }
+    if (PyArray_SIZE(w) == 0 && empty_uniform) {
+        Py_DECREF(w);
+        return 0;
+    }
+    if (PyArray_DIM(w, 0) != n) {
+        PyErr_Format(PyExc_ValueError, "%s: has %zd weights but there are %zd %s", name, (Py_ssize_t)PyArray_DIM(w, 0),
+                     (Py_ssize_t)n, of);
+        goto fail;
+    }
+    if (check_finite(w, name)) goto fail;
+    const double *x = PyArray_DATA(w);
+    double s = 0;
+    for (npy_intp i = 0; i < n; i++) {
+        if (x[i] < 0) {
+            PyErr_Format(PyExc_ValueError, "%s: weight %zd is negative (%s)", name, (Py_ssize_t)i, num(x[i]).s);
+            goto fail;
+        }
+        s += x[i];
+    }
+    if (!(s > 0)) {
+        PyErr_Format(PyExc_ValueError, "%s: the weights sum to 0", name);
+        goto fail;
+    }
+    *out = w;
+    return 0;
+fail:
+    Py_DECREF(w);
+    return -1;
+}
+
+static int check_unit_sum(PyArrayObject *w, const char *name) {
+    if (!w) return 0;
+    const double *x = PyArray_DATA(w);
+    double s = 0;
+    for (npy_intp i = 0; i < PyArray_SIZE(w); i++) s += x[i];
+    if (fabs(s - 1) <= 1e-6) return 0;
+    PyErr_Format(PyExc_ValueError, "%s: the weights sum to %s, not 1 (normalise them)", name, num(s).s);
+    return -1;
+}
+
+/* ---- emd2 ----------------------------------------------------------------------------------- */
+static PyObject *py_emd2(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oa, *ob, *oM;
+    if (!PyArg_ParseTuple(args, "OOO", &oa, &ob, &oM)) return NULL;
+    PyArrayObject *M = as_real(oM, "M", NPY_DOUBLE), *a = NULL, *b = NULL;
+    PyObject *ret = NULL;
+    if (!M) return NULL;
+    if (PyArray_NDIM(M) != 2) {
+        PyErr_Format(PyExc_ValueError, "M: must be a 2-D cost matrix [n, m], got %d dimensions", PyArray_NDIM(M));
+        goto done;
+    }
+    npy_intp n = PyArray_DIM(M, 0), m = PyArray_DIM(M, 1);
+    if (n == 0 || m == 0) {
+        PyErr_Format(PyExc_ValueError, "M: is empty (shape (%zd, %zd))", (Py_ssize_t)n, (Py_ssize_t)m);
+        goto done;
+    }
+    if (weights(oa, "a", n, 1, "rows in M", &a) || weights(ob, "b", m, 1, "columns in M", &b) || check_finite(M, "M")) goto done;
+    double value = 0;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = wk_emd_dense(a ? PyArray_DATA(a) : NULL, n, b ? PyArray_DATA(b) : NULL, m, PyArray_DATA(M), &value);
+    Py_END_ALLOW_THREADS
+    ret = rc ? raise_wk(rc) : PyFloat_FromDouble(value);
+done:
+    Py_XDECREF(M), Py_XDECREF(a), Py_XDECREF(b);
+    return ret;
+}
+
+/* ---- point-cloud OT ------------------------------------------------------------------------- */
+typedef struct clouds {
+    PyArrayObject *X, *Y, *a, *b;
+    wk_tensor tx, ty; /* shapes (and the data when float32) */
+    int f64;          /* X and Y are float64 (the library's *_f64 forms) */
+} clouds;
+
+#define CLOUD_W(c, w) ((c)->w ? (const double *)PyArray_DATA((c)->w) : NULL)
+
+static void clouds_free(clouds *c) { Py_XDECREF(c->X), Py_XDECREF(c->Y), Py_XDECREF(c->a), Py_XDECREF(c->b); }
+
+static int clouds_get(clouds *c, PyObject *oX, PyObject *oY, PyObject *oa, PyObject *ob) {
+    memset(c, 0, sizeof *c);
+    /* one type for both clouds: float64 when either asks for it and the library takes it */
+    int type = point_type(oX) == NPY_DOUBLE || point_type(oY) == NPY_DOUBLE ? NPY_DOUBLE : NPY_FLOAT;
+    c->f64 = type == NPY_DOUBLE;
+    if (!(c->X = points(oX, "X", type)) || !(c->Y = points(oY, "Y", type))) return -1;
+    cloud_tensor(c->X, &c->tx);
+    cloud_tensor(c->Y, &c->ty);
+    if (c->tx.shape[1] != c->ty.shape[1]) {
+        PyErr_Format(PyExc_ValueError, "Y: points have dimension %lld but X's have %lld", (long long)c->ty.shape[1],
+                     (long long)c->tx.shape[1]);
+        return -1;
+    }
+    if (weights(oa, "a", c->tx.shape[0], 0, "points in X", &c->a) || weights(ob, "b", c->ty.shape[0], 0, "points in Y", &c->b)) return -1;
+    if (check_unit_sum(c->a, "a") || check_unit_sum(c->b, "b")) return -1;
+    return 0;
+}
+
+static PyObject *darray(const double *x, npy_intp n) {
+    PyObject *o = PyArray_SimpleNew(1, &n, NPY_DOUBLE);
+    if (o && n) memcpy(PyArray_DATA((PyArrayObject *)o), x, (size_t)n * sizeof(double));
+    return o;
+}
+
+/* _w1(X, Y, a, b, cost, p, want_plan, want_duals, threads) -> (value, plan or None, duals or None) */
+static PyObject *py_w1(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oX, *oY, *oa, *ob;
+    int cost, plan, duals, threads;
+    double p;
+    if (!PyArg_ParseTuple(args, "OOOOidppi", &oX, &oY, &oa, &ob, &cost, &p, &plan, &duals, &threads)) return NULL;
+    clouds c;
+    PyObject *ret = NULL;
+    if (clouds_get(&c, oX, oY, oa, ob)) goto done;
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.cost = (wk_ot_cost)cost;
+    o.p = p;
+    o.want_plan = plan;
+    o.want_duals = duals;
+    o.threads = threads;
+    wk_ot_result r;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+#ifdef WK_HAVE_OT_F64
+    if (c.f64)
+        rc = wk_w1_exact_f64(PyArray_DATA(c.X), c.tx.shape[0], CLOUD_W(&c, a), PyArray_DATA(c.Y), c.ty.shape[0],
+                             CLOUD_W(&c, b), c.tx.shape[1], &o, &r);
+    else
+#endif
+        rc = wk_w1_exact(&c.tx, CLOUD_W(&c, a), &c.ty, CLOUD_W(&c, b), &o, &r);
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        raise_wk(rc);
+        goto done;
+    }
+    PyObject *po = Py_None, *du = Py_None;
+    Py_INCREF(Py_None), Py_INCREF(Py_None);
+    if (plan) {
+        npy_intp k = r.plan_len;
+        PyObject *ii = PyArray_SimpleNew(1, &k, NPY_INT64), *jj = PyArray_SimpleNew(1, &k, NPY_INT64),
+                 *mm = PyArray_SimpleNew(1, &k, NPY_DOUBLE);
+        if (ii && jj && mm)
+            for (npy_intp t = 0; t < k; t++) {
+                ((int64_t *)PyArray_DATA((PyArrayObject *)ii))[t] = r.plan[t].i;
+                ((int64_t *)PyArray_DATA((PyArrayObject *)jj))[t] = r.plan[t].j;
+                ((double *)PyArray_DATA((PyArrayObject *)mm))[t] = r.plan[t].mass;
+            }
+        Py_DECREF(po);
+        po = ii && jj && mm ? Py_BuildValue("(NNN)", ii, jj, mm) : NULL;
+    }
+    if (duals && po) {
+        Py_DECREF(du);
+        du = Py_BuildValue("(NN)", darray(r.u, c.tx.shape[0]), darray(r.v, c.ty.shape[0]));
+    }
+    if (po && du) ret = Py_BuildValue("(dNN)", r.value, po, du);
+    else {
+        Py_XDECREF(po);
+        Py_XDECREF(du);
+    }
+    wk_ot_result_free(&r);
+done:
+    clouds_free(&c);
+    return ret;
+}
+
+/* _sliced(X, Y, a, b, projections, seed, threads) -> (value, std_error) */
+static PyObject *py_sliced(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oX, *oY, *oa, *ob;
+    int proj, threads;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "OOOOiKi", &oX, &oY, &oa, &ob, &proj, &seed, &threads)) return NULL;
+    clouds c;
+    PyObject *ret = NULL;
+    if (clouds_get(&c, oX, oY, oa, ob)) goto done;
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.seed = seed;
+    wk_ot_result r;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    wk_exec x = wk_exec_make(threads);
+    wk_exec_saved s;
+    wk_exec_enter(&x, &s);
+#ifdef WK_HAVE_OT_F64
+    if (c.f64)
+        rc = wk_w1_sliced_f64(PyArray_DATA(c.X), c.tx.shape[0], CLOUD_W(&c, a), PyArray_DATA(c.Y), c.ty.shape[0],
+                              CLOUD_W(&c, b), c.tx.shape[1], proj, &o, &r);
+    else
+#endif
+        rc = wk_w1_sliced(&c.tx, CLOUD_W(&c, a), &c.ty, CLOUD_W(&c, b), proj, &o, &r);
+    wk_exec_leave(&s);
+    Py_END_ALLOW_THREADS
+    if (rc) raise_wk(rc);
+    else {
+        ret = Py_BuildValue("(dd)", r.value, r.std_error);
+        wk_ot_result_free(&r);
+    }
+done:
+    clouds_free(&c);
+    return ret;
+}
+
+/* _wasserstein_1d(u, v, uw, vw, p) -> W_p^p */
+static PyObject *py_w1d(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *ou, *ov, *ouw, *ovw;
+    double p;
+    if (!PyArg_ParseTuple(args, "OOOOd", &ou, &ov, &ouw, &ovw, &p)) return NULL;
+    clouds c;
+    PyObject *ret = NULL;
+    memset(&c, 0, sizeof c);
+    int type = point_type(ou) == NPY_DOUBLE || point_type(ov) == NPY_DOUBLE ? NPY_DOUBLE : NPY_FLOAT;
+    c.f64 = type == NPY_DOUBLE;
+    if (!(c.X = points(ou, "u_values", type)) || !(c.Y = points(ov, "v_values", type))) goto done;
+    if ((PyArray_NDIM(c.X) == 2 && PyArray_DIM(c.X, 1) != 1) || (PyArray_NDIM(c.Y) == 2 && PyArray_DIM(c.Y, 1) != 1)) {
+        PyErr_SetString(PyExc_ValueError, PyArray_NDIM(c.X) == 2 && PyArray_DIM(c.X, 1) != 1
+                                              ? "u_values: must be 1-D values (or shape [n, 1])"
+                                              : "v_values: must be 1-D values (or shape [m, 1])");
+        goto done;
+    }
+    npy_intp n = PyArray_DIM(c.X, 0), m = PyArray_DIM(c.Y, 0);
+    if (weights(ouw, "u_weights", n, 0, "u_values", &c.a) || weights(ovw, "v_weights", m, 0, "v_values", &c.b)) goto done;
+    if (check_unit_sum(c.a, "u_weights") || check_unit_sum(c.b, "v_weights")) goto done;
+    if (!(p >= 1) || !isfinite(p)) {
+        PyErr_Format(PyExc_ValueError, "p: must be finite and >= 1, got %s", num(p).s);
+        goto done;
+    }
+    double v = 0;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+#ifdef WK_HAVE_OT_F64
+    if (c.f64)
+        rc = wk_wp_1d_f64(PyArray_DATA(c.X), CLOUD_W(&c, a), n, PyArray_DATA(c.Y), CLOUD_W(&c, b), m, p, &v);
+    else
+#endif
+        rc = wk_wp_1d(PyArray_DATA(c.X), CLOUD_W(&c, a), n, PyArray_DATA(c.Y), CLOUD_W(&c, b), m, p, &v);
+    Py_END_ALLOW_THREADS
+    ret = rc ? raise_wk(rc) : PyFloat_FromDouble(v);
+done:
+    clouds_free(&c);
+    return ret;
+}
+
+/* _sinkhorn2(a, b, M, reg, max_iter, tol) -> <P, M> */
+static PyObject *py_sinkhorn2(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oa, *ob, *oM;
+    double reg, tol;
+    int max_iter;
+    if (!PyArg_ParseTuple(args, "OOOdid", &oa, &ob, &oM, &reg, &max_iter, &tol)) return NULL;
+    PyArrayObject *M = as_real(oM, "M", NPY_DOUBLE), *a = NULL, *b = NULL;
+    PyObject *ret = NULL;
+    if (!M) return NULL;
+    if (PyArray_NDIM(M) != 2 || PyArray_SIZE(M) == 0) {
+        PyErr_Format(PyExc_ValueError, "M: must be a non-empty 2-D cost matrix [n, m]");
+        goto done;
+    }
+    npy_intp n = PyArray_DIM(M, 0), m = PyArray_DIM(M, 1);
+    if (weights(oa, "a", n, 1, "rows in M", &a) || weights(ob, "b", m, 1, "columns in M", &b) || check_finite(M, "M")) goto done;
+    if (!(reg > 0) || !isfinite(reg)) {
+        PyErr_Format(PyExc_ValueError, "reg: must be finite and > 0, got %s", num(reg).s);
+        goto done;
+    }
+    double value = 0;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = wk_sinkhorn_dense(a ? PyArray_DATA(a) : NULL, n, b ? PyArray_DATA(b) : NULL, m, PyArray_DATA(M), reg,
+                           max_iter, tol, &value);
+    Py_END_ALLOW_THREADS
+    ret = rc ? raise_wk(rc) : PyFloat_FromDouble(value);
+done:
+    Py_XDECREF(M), Py_XDECREF(a), Py_XDECREF(b);
+    return ret;
+}
+
+/* ---- synthetic data ------------------------------------------------------------------------- */
+/* _data(name, n, seed, opts: list of "key=value") -> float32 [n, dim] */
+static PyObject *py_data(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name;
+    long long n;
+    unsigned long long seed;
+    PyObject *olist;
+    if (!PyArg_ParseTuple(args, "sLKO!", &name, &n, &seed, &PyList_Type, &olist)) return NULL;
+    if (n < 1 || n > ((long long)1 << 40)) return PyErr_Format(PyExc_ValueError, "n: must be >= 1, got %lld", n);
+    Py_ssize_t k = PyList_GET_SIZE(olist);
+    const char **opts = calloc((size_t)k + 1, sizeof *opts);
+    if (!opts) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < k; i++)
+        if (!(opts[i] = PyUnicode_AsUTF8(PyList_GET_ITEM(olist, i)))) {
+            free(opts);
+            return NULL;
+        }
+    wk_target_spec spec;
+    wk_target target;
+    int rc = wk_target_spec_parse(&spec, name, opts, (int)k);
+    free(opts);
+    if (!rc) rc = wk_target_init(&target, &spec);
+    if (rc) return raise_wk(rc == WK_ENOMEM ? rc : WK_EINVAL);
+    npy_intp shape[2] = {(npy_intp)n, target.dim};
+    PyObject *out = PyArray_SimpleNew(2, shape, NPY_FLOAT);
+    if (out) {
+        wk_tensor x;
+        memset(&x, 0, sizeof x);
+        wk_tensor_set_shape(&x, 2, (int64_t[]){n, target.dim});
+        x.data = PyArray_DATA((PyArrayObject *)out);
+        wk_rng rng;
+        wk_rng_seed(&rng, (uint64_t)seed);
+        Py_BEGIN_ALLOW_THREADS
+        rc = wk_target_sample(&target, &rng, &x);
+        Py_END_ALLOW_THREADS
+        if (rc) {
+            Py_CLEAR(out);
+            raise_wk(rc);
+        }
+    }
+    wk_target_free(&target);
+    return out;
+}
+
+/* ---- training ------------------------------------------------------------------------------- */
+static volatile int g_cancel; /* Ctrl-C during a training call on the main thread */
+static void on_sigint(int sig) {
+    (void)sig;
+    g_cancel = 1;
+}
+
+/* _train(settings: list of (name, text), main_thread) -> log text; the run directory is `out`. */
+static PyObject *py_train(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *list;
+    int main_thread;
+    if (!PyArg_ParseTuple(args, "O!p", &PyList_Type, &list, &main_thread)) return NULL;
+    wk_gan_config cfg;
+    wk_gan_config_default(&cfg);
+    cfg.progress = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        const char *k, *v;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &k, &v)) return NULL;
+        if (!wk_gan_setting_find(k))
+            return PyErr_Format(PyExc_ValueError, "%s: not a train setting (see wgankit.train_settings())", k);
+        int rc = wk_gan_config_set(&cfg, k, v);
+        if (rc) return raise_wk(rc);
+    }
+    char *logbuf = NULL;
+    size_t loglen = 0;
+    FILE *log = open_memstream(&logbuf, &loglen);
+    if (!log) return PyErr_NoMemory();
+    volatile int local_cancel = 0;
+    struct sigaction old, sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    if (main_thread) {
+        g_cancel = 0;
+        sigaction(SIGINT, &sa, &old);
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    wk_exec x = wk_exec_make(cfg.threads);
+    x.cancel = main_thread ? &g_cancel : &local_cancel;
+    wk_exec_saved s;
+    wk_exec_enter(&x, &s);
+    rc = wk_gan_run(&cfg, 0, log);
+    wk_exec_leave(&s);
+    Py_END_ALLOW_THREADS
+    if (main_thread) sigaction(SIGINT, &old, NULL);
+    fclose(log);
+    PyObject *text = PyUnicode_DecodeUTF8(logbuf ? logbuf : "", (Py_ssize_t)loglen, "replace");
+    free(logbuf);
+    if (rc) {
+        Py_XDECREF(text);
+        return raise_wk(rc);
+    }
+    return text;
+}
+
+/* ---- checkpoints ---------------------------------------------------------------------------- */
+typedef struct ckpt {
+    wk_trainer *t;
+    pthread_mutex_t mu;
+} ckpt;
+
+static void ckpt_destroy(PyObject *cap) {
+    ckpt *c = PyCapsule_GetPointer(cap, "wgankit.checkpoint");
+    if (!c) return;
+    wk_trainer_free(c->t);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static ckpt *ckpt_of(PyObject *cap) { return PyCapsule_GetPointer(cap, "wgankit.checkpoint"); }
+
+static PyObject *py_ckpt_load(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *opath;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &opath)) return NULL;
+    const char *path = PyBytes_AS_STRING(opath);
+    ckpt *c = calloc(1, sizeof *c);
+    if (!c) {
+        Py_DECREF(opath);
+        return PyErr_NoMemory();
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = wk_trainer_load(path, &c->t);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(opath);
+    if (rc) {
+        free(c);
+        return raise_wk(rc);
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    return PyCapsule_New(c, "wgankit.checkpoint", ckpt_destroy);
+}
+
+static PyObject *py_ckpt_config(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *cap;
+    if (!PyArg_ParseTuple(args, "O", &cap)) return NULL;
+    ckpt *c = ckpt_of(cap);
+    if (!c) return NULL;
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_gan_config_to_json(wk_trainer_config(c->t), &sb);
+    PyObject *s = wk_sb_status(&sb) ? PyErr_NoMemory() : PyUnicode_FromStringAndSize(sb.data, (Py_ssize_t)sb.len);
+    wk_sb_free(&sb);
+    if (!s) return NULL;
+    return Py_BuildValue("(Nl)", s, (long)wk_trainer_step_count(c->t));
+}
+
+static PyObject *tensor_to_array(wk_tensor *t) {
+    npy_intp shape[WK_MAX_DIMS];
+    for (int i = 0; i < t->ndim; i++) shape[i] = t->shape[i];
+    PyObject *o = PyArray_SimpleNew(t->ndim, shape, NPY_FLOAT);
+    if (o) memcpy(PyArray_DATA((PyArrayObject *)o), t->data, (size_t)t->numel * sizeof(float));
+    wk_tensor_free(t);
+    return o;
+}
+
+/* _ckpt_sample(cap, n, seed, latent or None, ema) -> float32 [n, ...] */
+static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *cap, *olat;
+    long long n;
+    unsigned long long seed;
+    int ema;
+    if (!PyArg_ParseTuple(args, "OLKOp", &cap, &n, &seed, &olat, &ema)) return NULL;
+    ckpt *c = ckpt_of(cap);
+    if (!c) return NULL;
+    PyArrayObject *lat = NULL;
+    wk_tensor z, out;
+    memset(&z, 0, sizeof z);
+    if (olat != Py_None) {
+        if (!(lat = points(olat, "latent", NPY_FLOAT))) return NULL;
+        cloud_tensor(lat, &z);
+    } else if (n < 1 || n > ((long long)1 << 32)) {
+        return PyErr_Format(PyExc_ValueError, "n: must be >= 1, got %lld", n);
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&c->mu);
+    rc = wk_trainer_sample(c->t, lat ? &z : NULL, n, seed, ema, &out);
+    pthread_mutex_unlock(&c->mu);
+    Py_END_ALLOW_THREADS
+    Py_XDECREF(lat);
+    return rc ? raise_wk(rc) : tensor_to_array(&out);
+}
+
+/* _ckpt_critic(cap, x float32 [n, ...] C-contiguous (checked by the Python layer), grad) */
+static PyObject *py_ckpt_critic(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *cap, *ox;
+    int grad;
+    if (!PyArg_ParseTuple(args, "OOp", &cap, &ox, &grad)) return NULL;
+    ckpt *c = ckpt_of(cap);
+    if (!c) return NULL;
+    PyArrayObject *d = as_real(ox, "x", NPY_DOUBLE);
+    if (!d) return NULL;
+    if (PyArray_SIZE(d) == 0 || PyArray_NDIM(d) < 1 || PyArray_NDIM(d) > WK_MAX_DIMS || check_finite(d, "x")) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "x: must be a non-empty array of samples [n, ...]");
+        Py_DECREF(d);
+        return NULL;
+    }
+    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)d, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    Py_DECREF(d);
+    if (!f) return NULL;
+    wk_tensor x, dv, gv;
+    memset(&x, 0, sizeof x);
+    int64_t shape[WK_MAX_DIMS];
+    for (int i = 0; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
+    wk_tensor_set_shape(&x, PyArray_NDIM(f), shape);
+    x.data = PyArray_DATA(f);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&c->mu);
+    rc = wk_trainer_critic(c->t, &x, &dv, grad ? &gv : NULL);
+    pthread_mutex_unlock(&c->mu);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(f);
+    if (rc) return raise_wk(rc);
+    PyObject *vals = tensor_to_array(&dv);
+    if (!grad) return vals;
+    return Py_BuildValue("(NN)", vals, tensor_to_array(&gv));
+}
+
+/* _ckpt_lipschitz(cap, x) -> dict of the Lipschitz report on the points x */
+static PyObject *py_ckpt_lipschitz(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *cap, *ox;
+    if (!PyArg_ParseTuple(args, "OO", &cap, &ox)) return NULL;
+    ckpt *c = ckpt_of(cap);
+    if (!c) return NULL;
+    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF(ox, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    if (!f) return NULL;
+    wk_tensor x;
+    memset(&x, 0, sizeof x);
+    int64_t shape[WK_MAX_DIMS];
+    for (int i = 0; i < PyArray_NDIM(f) && i < WK_MAX_DIMS; i++) shape[i] = PyArray_DIM(f, i);
+    wk_tensor_set_shape(&x, PyArray_NDIM(f), shape);
+    x.data = PyArray_DATA(f);
+    wk_lipschitz_report r;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&c->mu);
+    rc = wk_trainer_lipschitz_report(c->t, &x, &r);
+    pthread_mutex_unlock(&c->mu);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(f);
+    if (rc) return raise_wk(rc);
+    return Py_BuildValue("{sdsdsdsdsdsLsL}", "certified", r.certified, "certified_gershgorin", r.certified_gershgorin,
+                         "grad_max", r.grad_max, "grad_mean", r.grad_mean, "pair_max", r.pair_max, "n_points",
+                         (long long)r.n_points, "n_pairs", (long long)r.n_pairs);
+}
+
+static PyObject *py_settings(PyObject *self, PyObject *noargs) {
+    (void)self, (void)noargs;
+    wk_gan_config c;
+    wk_gan_config_default(&c);
+    PyObject *out = PyList_New(0);
+    static const char *types[] = {"int", "float", "str", "bool"};
+    for (int i = 0; out && i < wk_gan_setting_count(); i++) {
+        const wk_gan_setting *s = wk_gan_setting_at(i);
+        char buf[WK_GAN_STR + 8];
+        wk_gan_config_get(&c, s->name, buf, sizeof buf);
+        PyObject *t = Py_BuildValue("(ssszs)", s->name, types[s->type], buf, s->choices, s->help);
+        if (!t || PyList_Append(out, t)) Py_CLEAR(out);
+        Py_XDECREF(t);
+    }
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"emd2", py_emd2, METH_VARARGS, "emd2(a, b, M) -> float (see wgankit.emd2)"},
+    {"w1", py_w1, METH_VARARGS, "w1(X, Y, a, b, cost, p, plan, duals, threads) -> (value, plan, duals)"},
+    {"sliced", py_sliced, METH_VARARGS, "sliced(X, Y, a, b, projections, seed, threads) -> (value, std_error)"},
+    {"wasserstein_1d", py_w1d, METH_VARARGS, "wasserstein_1d(u, v, uw, vw, p) -> W_p^p"},
+    {"sinkhorn2", py_sinkhorn2, METH_VARARGS, "sinkhorn2(a, b, M, reg, max_iter, tol) -> <P, M>"},
+    {"data", py_data, METH_VARARGS, "data(name, n, seed, opts) -> float32 [n, dim]"},
+    {"train", py_train, METH_VARARGS, "train(settings, main_thread) -> log text"},
+    {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},
+    {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step)"},
+    {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema) -> float32 array"},
+    {"ckpt_critic", py_ckpt_critic, METH_VARARGS, "ckpt_critic(handle, x, grad) -> values [, grad]"},
+    {"ckpt_lipschitz", py_ckpt_lipschitz, METH_VARARGS, "ckpt_lipschitz(handle, x) -> dict"},
+    {"settings", py_settings, METH_NOARGS, "settings() -> [(name, type, default, choices, help)]"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef moddef = {PyModuleDef_HEAD_INIT, "_wgankit",
+                                    "C core of the wgankit package (use the wgankit module).", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__wgankit(void) {
+    import_array();
+    PyObject *m = PyModule_Create(&moddef);
+    if (m) {
+        PyModule_AddIntConstant(m, "COST_EUCLIDEAN", WK_COST_EUCLIDEAN);
+        PyModule_AddIntConstant(m, "COST_SQEUCLIDEAN", WK_COST_SQEUCLIDEAN);
+        PyModule_AddIntConstant(m, "COST_MINKOWSKI", WK_COST_MINKOWSKI);
+        PyModule_AddIntConstant(m, "POINTS_F64", POINTS_F64); /* float64 coordinates reach the library */
+    }
+    return m;
+}

@@ -1,0 +1,249 @@
+"""wgankit — exact Wasserstein distances and Wasserstein GAN training from Python.
+
+A thin layer over the C library (the ``_wgankit`` extension): numpy arrays in, numpy arrays out.
+
+Conventions shared by every function:
+
+* Arrays may be float32 or float64 (integers and booleans are converted), in any memory order or
+  strides, or nested lists. Object, complex and string dtypes raise ``ValueError``.
+* Distances are returned as Python floats (float64). Point coordinates are handed to the library
+  as float32 (its point-cloud type; costs are then computed in float64); cost matrices and
+  weights stay float64.
+* Bad input (NaN or Inf, mismatched dimensions, negative or unnormalised weights, an ``M`` whose
+  shape disagrees with ``a``/``b``, 0-size arrays) raises ``ValueError`` naming the argument.
+  Files raise ``OSError``; other library failures ``RuntimeError``. The C side never prints.
+* Every call releases the GIL while it computes and runs under its own thread count, so calls
+  from several Python threads run at once with correct results.
+"""
+import json
+import os
+import threading
+
+import numpy as np
+
+from . import _wgankit as _c
+
+__version__ = "0.1.0"
+
+__all__ = ["emd2", "w1", "wasserstein_1d", "sliced_w1", "sinkhorn2", "train", "Run", "Checkpoint", "data",
+           "train_settings", "__version__"]
+
+_COSTS = {"euclidean": _c.COST_EUCLIDEAN, "sqeuclidean": _c.COST_SQEUCLIDEAN, "minkowski": _c.COST_MINKOWSKI}
+
+
+def emd2(a, b, M):
+    """Exact optimal-transport cost for a dense cost matrix: POT's ``ot.emd2(a, b, M)``.
+
+    Parameters
+    ----------
+    a : array (n,) — masses of the rows, finite and >= 0. An empty array (or list) means uniform 1/n.
+    b : array (m,) — masses of the columns, same total as ``a`` (within 1e-6 relative), or empty.
+    M : array (n, m) — ground costs, finite (any sign), in the units of the returned cost.
+
+    Returns
+    -------
+    float — ``sum(P * M)`` for an optimal plan P with marginals a and b (it scales with the total
+    mass, as POT's does).
+
+    Raises ``ValueError`` naming ``a``, ``b`` or ``M`` for bad input. Solved by the network
+    simplex (the same algorithm as POT's, Bonneel et al. 2011) on all n·m pairs; for point clouds
+    use :func:`w1`, which never forms the matrix.
+    """
+    return _c.emd2(a, b, M)
+
+
+def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals=False, p=2.0, threads=0):
+    """Exact Wasserstein-1 distance between two weighted point clouds, without an n×m matrix.
+
+    Equals ``ot.emd2(a, b, ot.dist(X, Y, "euclidean"))`` (POT) for ``metric="euclidean"``.
+
+    Parameters
+    ----------
+    X : array (n, d) — points (a 1-D array is n points on the line); coordinates in any unit.
+    Y : array (m, d) — points, same d.
+    a, b : arrays (n,), (m,) or None — masses, finite, >= 0, summing to 1 (within 1e-6); None = uniform.
+    metric : "euclidean" (W1, cost ||x - y||), "sqeuclidean" (W2², cost ||x - y||²) or
+        "minkowski" (cost ||x - y||_p, with ``p`` >= 1).
+    return_plan : also return the optimal plan as ``(i, j, mass)`` arrays (int64, int64, float64)
+        of its nonzero entries (indices into X and Y).
+    return_duals : also return dual potentials ``(u, v)`` (float64 (n,), (m,)) with
+        u_i + v_j <= c_ij and value = a·u + b·v (NaN for points of zero mass).
+    threads : threads for this call (0 = all cores).
+
+    Returns
+    -------
+    float, or a tuple ``(value, plan)``, ``(value, duals)`` or ``(value, plan, duals)``.
+
+    The solver (network simplex or, for n = m uniform, auction + Hungarian, priced against every
+    pair so the result is exactly optimal) is the library's ``wk_w1_exact``. Coordinates are
+    rounded to float32 before the costs are computed in float64.
+    """
+    if metric not in _COSTS:
+        raise ValueError("metric: %r is not one of %s" % (metric, ", ".join(sorted(_COSTS))))
+    value, plan, duals = _c.w1(X, Y, a, b, _COSTS[metric], float(p), bool(return_plan), bool(return_duals),
+                               int(threads))
+    out = (value,) + ((plan,) if return_plan else ()) + ((duals,) if return_duals else ())
+    return out[0] if len(out) == 1 else out
+
+
+def wasserstein_1d(u_values, v_values, u_weights=None, v_weights=None, p=1):
+    """Exact 1-D optimal transport cost with ground cost |x - y|^p, i.e. W_p^p (W1 for p = 1).
+
+    Same meaning as POT's ``ot.wasserstein_1d`` (which also returns the p-th power).
+
+    u_values : array (n,) ; v_values : array (m,) — values on the line (shape (n, 1) accepted).
+    u_weights, v_weights : arrays or None — masses, >= 0, summing to 1; None = uniform.
+    p : float >= 1.
+
+    Computed exactly by merging the two quantile functions (sorting): O((n + m) log(n + m)).
+    """
+    return _c.wasserstein_1d(u_values, v_values, u_weights, v_weights, float(p))
+
+
+def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False, threads=0):
+    """Sliced Wasserstein-1: the mean over ``n_projections`` random unit directions (seeded) of
+    the exact 1-D W1 between the projected clouds (Rabin et al. 2011; Bonneel et al. 2015).
+
+    X : (n, d), Y : (m, d) arrays; a, b : masses summing to 1 or None (uniform).
+    Returns a float, or ``(value, std_error)`` with the Monte-Carlo standard error when
+    ``return_std``. Same seed, same directions.
+    """
+    if int(n_projections) < 1:
+        raise ValueError("n_projections: must be >= 1, got %r" % (n_projections,))
+    if int(seed) < 0:
+        raise ValueError("seed: must be >= 0, got %r" % (seed,))
+    value, err = _c.sliced(X, Y, a, b, int(n_projections), int(seed), int(threads))
+    return (value, err) if return_std else value
+
+
+def sinkhorn2(a, b, M, reg, numItermax=1000, stopThr=1e-9):
+    """Entropic optimal transport cost: POT's ``ot.sinkhorn2(a, b, M, reg)``.
+
+    a : (n,), b : (m,) masses (empty = uniform), M : (n, m) costs, reg > 0 in the units of M.
+    Returns ``sum(P * M)`` for the entropic plan P = diag(e^{f/reg}) e^{-M/reg} diag(e^{g/reg})
+    (Cuturi 2013), iterated in the log domain (stable for small reg) until the marginal L1 error is
+    below ``stopThr`` or after ``numItermax`` iterations.
+    """
+    return _c.sinkhorn2(a, b, M, float(reg), int(numItermax), float(stopThr))
+
+
+def data(name, n, seed=0, dtype=np.float32, **opts):
+    """Draw ``n`` points from a synthetic target: ``ring``, ``grid``, ``swissroll``, ``gmm``,
+    ``gaussian``, ``uniform-sphere`` or ``mixture1d`` (the same generator as ``wgankit data``;
+    keyword options as its ``key=value`` options, e.g. ``data("ring", 1000, 1, k=8, sigma=0.02)``).
+
+    Returns an array (n, dim) of ``dtype`` (float32 by default; the library draws in float32).
+    Raises ValueError for an unknown target or option.
+    """
+    pts = _c.data(str(name), int(n), int(seed), ["%s=%s" % (k, _text(v)) for k, v in opts.items()])
+    return pts.astype(dtype, copy=False)
+
+
+def train_settings():
+    """Every train setting: a list of dicts with name, type, default (as text), choices, help —
+    the keys of ``config.json`` and the keywords of :func:`train`."""
+    return [dict(name=n, type=t, default=d, choices=c, help=h) for n, t, d, c, h in _c.settings()]
+
+
+def _text(v):
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+class Run:
+    """The result of :func:`train`: ``out`` (run directory), ``metrics`` (list of dicts, one per
+    evaluation, from metrics.jsonl), ``checkpoint`` (a :class:`Checkpoint` of the final state),
+    ``log`` (the progress text the CLI would have printed)."""
+
+    def __init__(self, out, log=""):
+        self.out = os.fspath(out)
+        self.log = log
+        self.metrics = []
+        path = os.path.join(self.out, "metrics.jsonl")
+        if os.path.exists(path):
+            with open(path) as f:
+                self.metrics = [json.loads(line) for line in f if line.strip()]
+        self._checkpoint = None
+
+    @property
+    def checkpoint(self):
+        if self._checkpoint is None:
+            self._checkpoint = Checkpoint(os.path.join(self.out, "checkpoint.safetensors"))
+        return self._checkpoint
+
+    def __repr__(self):
+        return "Run(%r, %d evaluations)" % (self.out, len(self.metrics))
+
+
+def train(out, **settings):
+    """Train a (Wasserstein) GAN into the run directory ``out``, as ``wgankit train --out OUT``.
+
+    Any train setting is a keyword, spelled as in config.json (see :func:`train_settings`), e.g.
+    ``train(out="runs/a", data="ring", steps=2000, critic="bjorck", seed=1)``. Same settings, seed
+    and threads give bit-identical weights to the CLI's.
+
+    Returns a :class:`Run`. Ctrl-C stops training between two steps and raises
+    KeyboardInterrupt (the run directory keeps its last checkpoint). Bad settings raise
+    ValueError naming the setting; unreadable data OSError; a diverging run RuntimeError.
+    """
+    items = [("out", os.fspath(out))] + [(k, _text(v)) for k, v in settings.items()]
+    log = _c.train(items, threading.current_thread() is threading.main_thread())
+    return Run(out, log)
+
+
+class Checkpoint:
+    """A trained GAN loaded from a checkpoint file (``checkpoint.safetensors``).
+
+    ``config`` is the resolved training config (dict); ``step`` the generator steps done.
+    Methods may be called from several threads; calls on one Checkpoint run one at a time.
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self._h = _c.ckpt_load(self.path)
+        cfg, self.step = _c.ckpt_config(self._h)
+        self.config = json.loads(cfg)
+        shape = self.config.get("sample_shape", "")
+        self.sample_shape = tuple(int(s) for s in shape.split("x")) if shape else ()
+        self.latent_dim = int(self.config["latent_dim"])
+
+    def sample(self, n=64, seed=None, latent=None, ema=True, dtype=np.float32):
+        """Generate ``n`` samples: an array (n, *sample_shape) of ``dtype``, in the data's scaled
+        units ([-1, 1] for images). ``seed`` (default 0) draws the latent codes as
+        ``wgankit sample --seed`` does, so the result equals the CLI's bit for bit; or give
+        ``latent`` codes (n, latent_dim). ``ema`` uses the EMA generator when the run kept one."""
+        if latent is not None:
+            lat = np.asarray(latent)
+            if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
+                raise ValueError("latent: must have shape (n, %d), got %r" % (self.latent_dim, lat.shape))
+        s = 0 if seed is None else int(seed)
+        if s < 0:
+            raise ValueError("seed: must be >= 0, got %r" % (seed,))
+        return _c.ckpt_sample(self._h, int(n), s, latent, bool(ema)).astype(dtype, copy=False)
+
+    def critic(self, x, grad=False):
+        """Critic values D(x) as a float64 array (n,) for samples x (n, *sample_shape) (or
+        (n, dim)); with ``grad`` also ∇ₓD(x) (float64, the shape of x)."""
+        x = np.asarray(x) if not isinstance(x, np.ndarray) else x
+        r = _c.ckpt_critic(self._h, x, bool(grad))
+        if grad:
+            return r[0].astype(np.float64), r[1].astype(np.float64).reshape(np.shape(x))
+        return r.astype(np.float64)
+
+    def lipschitz(self, x=None, n=1000, seed=0):
+        """The critic's Lipschitz report (Biau et al. 2021, §4): certified upper bounds (product of
+        layer norms; Gershgorin) and measured lower bounds (max/mean ‖∇ₓD‖, max pair ratio) on the
+        points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict."""
+        if x is None:
+            x = self.sample(n, seed)
+        else:
+            x = np.ascontiguousarray(x, dtype=np.float32)
+            if x.size == 0 or not np.all(np.isfinite(x)):
+                raise ValueError("x: must be non-empty and finite")
+        return _c.ckpt_lipschitz(self._h, x)
+
+    def __repr__(self):
+        return "Checkpoint(%r, step %d)" % (self.path, self.step)
