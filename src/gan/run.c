@@ -7,8 +7,8 @@
  * it ends bit-identical to an uninterrupted run.
  * Invariants: one process per run directory (flock); a directory holding a run is never
  * overwritten without --force, and then only from the new run's first checkpoint on;
- * config.json is rewritten right after each checkpoint (the checkpoint's own metadata holds the
- * same settings, and is what --resume reads). */
+ * config.json is written only right after each checkpoint, so it describes the checkpoint
+ * beside it (whose own metadata holds the same settings, and is what --resume reads). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -325,7 +325,6 @@ int wk_gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         goto done;
     }
     if (resume && (rc = wk_trainer_load_state(t, ckpt))) goto done;
-    if (own && (rc = write_config(t, dir))) goto done;
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     if (resume) history_load(&h, path, t->step);
     int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));
