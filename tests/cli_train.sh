@@ -251,6 +251,12 @@ grep -q "sample_shape '4294967296x4294967296x4294967296'" "$T/err" || bad "sampl
 corrupt "" "" cfg gen_width 16384
 expect2 "gen_width the file cannot hold (no allocation of what it claims)" "$CLI" critic --checkpoint "$T/cc/checkpoint.safetensors" --lipschitz
 grep -q "more than its [0-9]* bytes hold" "$T/err" || bad "claim message: $(cat "$T/err")"
+rm -rf "$T/cc"; cp -r "$T/csv" "$T/cc"; $PY -c "
+import json,struct,sys
+p=sys.argv[1]; b=open(p,'rb').read(); n=struct.unpack('<Q',b[:8])[0]; h=json.loads(b[8:8+n])
+h['__metadata__']['train_seconds']='-1e300'; hb=json.dumps(h).encode(); hb+=b' '*(-len(hb)%8)
+open(p,'wb').write(struct.pack('<Q',len(hb))+hb+b[8+n:])" "$T/cc/checkpoint.safetensors"
+expect2 "train_seconds -1e300 in the metadata" "$CLI" train --resume "$T/cc" --steps 6
 corrupt "" "" critic.0.weight 3 nan
 expect2 "NaN critic weight (sample)" "$CLI" sample --checkpoint "$T/cc/checkpoint.safetensors" -o "$T/q.npy"
 grep -q "'critic.0.weight' holds nan at element 3" "$T/err" || bad "NaN message: $(cat "$T/err")"
