@@ -148,12 +148,18 @@ print(json.loads(json.loads(b[8:8+n])['__metadata__']['wgankit.config'])['gen_wi
     && ok "four runs into one directory: one trains (gen_width $ckcfg), three exit 2" || bad "four runs: exit codes$codes, checkpoint gen_width $ckcfg"
 # stale temporaries of a killed checkpoint write go on start and on resume
 : > "$T/a/checkpoint.safetensors.tmp.AbC123"; mkdir -p "$T/a/checkpoints"; : > "$T/a/checkpoints/step-000009.safetensors.tmp.x1Y2z3"
+before=$($PY -c "
+import json,struct,sys
+b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; print(json.loads(b[8:8+n])['__metadata__']['train_seconds'])" "$T/a/checkpoint.safetensors")
 "$CLI" train --resume "$T/a" --steps 50 > "$T/r.log" 2>&1 || bad "resume with stale temporaries"
 [ -z "$(find "$T/a" -name '*.tmp.*')" ] && grep -q "removed 2 temporary files" "$T/r.log" && ok "stale temporaries removed on resume" \
     || bad "stale temporaries survive: $(find "$T/a" -name '*.tmp.*')"
 # a resumed run reports this part's time and the total, not the total as this part's
 grep -q "done: 50 steps, 10 of them in this part in [0-9.]*s (total training time [0-9.]*s)" "$T/r.log" \
     && ok "resumed run reports its part and the total" || bad "resume timing line: $(grep done "$T/r.log")"
+total=$(sed -n 's/.*(total training time \([0-9.]*\)s).*/\1/p' "$T/r.log")
+awk -v a="$before" -v b="$total" 'BEGIN { exit !(a > 0 && b + 0.05 >= a) }' \
+    && ok "the total ($total s) includes the earlier parts' $before s stored in the checkpoint" || bad "total $total s < earlier parts $before s"
 "$CLI" train $SMALL --steps 20 --checkpoint-every 10 --eval-every 10 --gen-width 48 --force --out "$T/a" > /dev/null 2>&1 \
     && grep -q '"gen_width":48' "$T/a/config.json" && [ ! -e "$T/a/checkpoints/step-000009.safetensors" ] \
     && [ "$(wc -l < "$T/a/metrics.jsonl")" = 2 ] && ok "--force replaces the run at its first checkpoint" || bad "--force"
@@ -245,6 +251,12 @@ grep -q "sample_shape '4294967296x4294967296x4294967296'" "$T/err" || bad "sampl
 corrupt "" "" cfg gen_width 16384
 expect2 "gen_width the file cannot hold (no allocation of what it claims)" "$CLI" critic --checkpoint "$T/cc/checkpoint.safetensors" --lipschitz
 grep -q "more than its [0-9]* bytes hold" "$T/err" || bad "claim message: $(cat "$T/err")"
+rm -rf "$T/cc"; cp -r "$T/csv" "$T/cc"; $PY -c "
+import json,struct,sys
+p=sys.argv[1]; b=open(p,'rb').read(); n=struct.unpack('<Q',b[:8])[0]; h=json.loads(b[8:8+n])
+h['__metadata__']['train_seconds']='-1e300'; hb=json.dumps(h).encode(); hb+=b' '*(-len(hb)%8)
+open(p,'wb').write(struct.pack('<Q',len(hb))+hb+b[8+n:])" "$T/cc/checkpoint.safetensors"
+expect2 "train_seconds -1e300 in the metadata" "$CLI" train --resume "$T/cc" --steps 6
 corrupt "" "" critic.0.weight 3 nan
 expect2 "NaN critic weight (sample)" "$CLI" sample --checkpoint "$T/cc/checkpoint.safetensors" -o "$T/q.npy"
 grep -q "'critic.0.weight' holds nan at element 3" "$T/err" || bad "NaN message: $(cat "$T/err")"

@@ -7,7 +7,8 @@
  *   lipschitz.sn_v.<layer>, lipschitz.sn_step           (I64)
  *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos, lipschitz step)
  *   state.rng (I64 [3, 4]: batch, latent, lipschitz streams), state.perm (I64 epoch order)
- * Metadata: "format", "step", "wgankit.config" (every setting, JSON) and "wgankit.generator" /
+ * Metadata: "format", "step", "train_seconds" (wall time over every part of the run),
+ * "wgankit.config" (every setting, JSON) and "wgankit.generator" /
  * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone.
  * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
  * they claim is checked against the file's size; before anything is copied into a trainer,
@@ -15,6 +16,7 @@
  * (counters, data order, RNG states, spectral-norm steps) is checked, so a bad file is refused
  * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trainer_internal.h"
@@ -242,11 +244,12 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     wk_gan_config_to_json(&t->cfg, &cfg);
     wk__model_to_json(&t->gen, &gen);
     wk__model_to_json(&t->critic, &crit);
-    char step[32];
+    char step[32], seconds[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
+    snprintf(seconds, sizeof seconds, "%.3f", t->seconds);
     if (!rc) rc = wk_sb_status(&cfg) ? wk_sb_status(&cfg) : wk_sb_status(&gen) ? wk_sb_status(&gen) : wk_sb_status(&crit);
     if (!rc) {
-        wk_st_meta meta[] = {{"format", FORMAT}, {"step", step}, {"wgankit.config", cfg.data},
+        wk_st_meta meta[] = {{"format", FORMAT}, {"step", step}, {"train_seconds", seconds}, {"wgankit.config", cfg.data},
                              {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data}};
         rc = wk_safetensors_write(path, w.t, w.n, meta, sizeof meta / sizeof meta[0]);
     }
@@ -332,6 +335,14 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     if (!rc) rc = check_finite(&fw, f->path, 0, 0);
     if (!rc) rc = check_nonnegative(&fw, f->path);
     if (!rc) rc = check_integers(t, f);
+    double seconds = 0; /* absent in older checkpoints: then unknown, counted as 0 */
+    const char *sec = wk_safetensors_meta(f, "train_seconds");
+    if (!rc && sec) {
+        char *end;
+        seconds = strtod(sec, &end);
+        if (end == sec || *end || !(seconds >= 0 && seconds < 1e12))
+            rc = wk_errorf(WK_EFORMAT, "%s: metadata train_seconds '%.30s' is not a time in seconds", f->path, sec);
+    }
     wk_free(fw.t);
     for (size_t i = 0; !rc && i < w.n; i++) {
         const wk_st_tensor *e = wk_safetensors_find(f, w.t[i].name);
@@ -342,6 +353,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
         t->perm_pos = counters[4], t->lip.step = counters[5];
         wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
+        t->seconds = seconds;
     }
     walk_free(&w);
     return rc;

@@ -7,8 +7,8 @@
  * it ends bit-identical to an uninterrupted run.
  * Invariants: one process per run directory (flock); a directory holding a run is never
  * overwritten without --force, and then only from the new run's first checkpoint on;
- * config.json is rewritten right after each checkpoint (the checkpoint's own metadata holds the
- * same settings, and is what --resume reads). */
+ * config.json is written only right after each checkpoint, so it describes the checkpoint
+ * beside it (whose own metadata holds the same settings, and is what --resume reads). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -322,11 +322,11 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         goto done;
     }
     if (resume && (rc = wk_trainer_load_state(t, ckpt))) goto done;
-    if (own && (rc = write_config(t, dir))) goto done;
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     if (resume) history_load(&h, path, t->step);
     int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));
-    double t0 = now(), last_print = 0, prev_seconds = h.n ? h.m[h.n - 1].seconds : 0;
+    /* a resumed run's earlier parts: their time is in the checkpoint (older ones: the last evaluation) */
+    double t0 = now(), last_print = 0, prev_seconds = t->seconds > 0 ? t->seconds : h.n ? h.m[h.n - 1].seconds : 0;
     int64_t step0 = t->step;
     wk_gan_metrics last, *lastp = NULL;
     if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
@@ -345,6 +345,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
             if ((rc = history_push(&h, &last)) || (own && (rc = write_history(&h, dir)))) goto done;
             if (!tty) progress(log, 0, t, it_s, lastp);
         }
+        t->seconds = prev_seconds + el;
         if (((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end) && (rc = checkpoint(t, dir, &h, &own))) break;
         if (tty && (el - last_print > 0.2 || at_end)) {
             progress(log, 1, t, it_s, lastp);

@@ -27,6 +27,7 @@ struct wk_trainer {
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
+    double seconds; /* wall time spent training up to `step`, over every resumed part (run.c keeps it) */
 };
 
 /* Every public trainer call runs its body under the trainer's own thread context, so two
