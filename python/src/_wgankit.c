@@ -328,7 +328,14 @@ static PyObject *py_w1(PyObject *self, PyObject *args) {
                 ((double *)PyArray_DATA((PyArrayObject *)mm))[t] = r.plan[t].mass;
             }
         Py_DECREF(po);
-        po = ii && jj && mm ? Py_BuildValue("(NNN)", ii, jj, mm) : NULL;
+        if (ii && jj && mm) {
+            po = Py_BuildValue("(NNN)", ii, jj, mm);
+        } else {
+            Py_XDECREF(ii);
+            Py_XDECREF(jj);
+            Py_XDECREF(mm);
+            po = NULL;
+        }
     }
     if (duals && po) {
         Py_DECREF(du);
