@@ -34,7 +34,7 @@ for m in (100, 1000, 10000):
     say(abs(h["mean"]) <= 3 * h["se"], f"{name}: held-out d_NN at m={m} is {h['mean']:.4g} within 3 SE ({h['se']:.3g}) of 0")
 s = t["slopes"]["nnd_train"]
 say(-0.65 <= s <= -0.35, f"{name}: training-half d_NN slope {s:.3f} in [-0.65, -0.35]")
-print(f"{name}: W1 slope {t['slopes']['w1']:.3f}")
+print(f"{name}: W1 slope {t['slopes']['w1']:.3f}, held-out d_NN slope {t['slopes'].get('nnd_heldout')} (null: 0 within 2 SE at all but one m)")
 sys.exit(0 if ok else 1)
 PYEOF
 done

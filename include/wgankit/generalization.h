@@ -42,7 +42,9 @@ typedef struct wk_generalization_result {
     int n_sizes;
     int64_t sizes[WK_GEN_MAX_SIZES];
     double mean[WK_GEN_MAX_SIZES][WK_DIST_COUNT], se[WK_GEN_MAX_SIZES][WK_DIST_COUNT]; /* NaN when not measured */
-    double slope[WK_DIST_COUNT], intercept[WK_DIST_COUNT]; /* log10 mean = intercept + slope log10 m */
+    /* log10 mean = intercept + slope log10 m, fitted over the means clear of 0 (mean > 2 se);
+     * NaN when fewer than 2 are (a held-out d_NN at 0 within noise has no rate to fit) */
+    double slope[WK_DIST_COUNT], intercept[WK_DIST_COUNT];
     int repeats;
 } wk_generalization_result;
 

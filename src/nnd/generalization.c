@@ -192,7 +192,14 @@ int wk_generalization_run(const wk_generalization_config *c, wk_source *src, wk_
     if (rc) return rc;
     for (int d = 0; d < WK_DIST_COUNT; d++) {
         double x[WK_GEN_MAX_SIZES], y[WK_GEN_MAX_SIZES];
-        for (int i = 0; i < c->n_sizes; i++) x[i] = (double)c->sizes[i], y[i] = out->mean[i][d];
+        /* A mean within 2 standard errors of 0 (a held-out d_NN, whose population value is 0)
+         * is noise around 0: its logarithm says nothing about a rate, so it stays out of the fit,
+         * and with fewer than 2 means clear of 0 there is no slope to report (NaN, JSON null). */
+        for (int i = 0; i < c->n_sizes; i++) {
+            double m = out->mean[i][d], se = out->se[i][d];
+            x[i] = (double)c->sizes[i];
+            y[i] = m > 2 * (isfinite(se) ? se : 0) ? m : NAN;
+        }
         wk_loglog_fit(x, y, c->n_sizes, &out->slope[d], &out->intercept[d]);
     }
     return WK_OK;
@@ -261,7 +268,8 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
             x[d][i] = log10((double)r->sizes[i]);
             y[d][i] = r->mean[i][d];
         }
-        snprintf(names[ns], 64, "%s (slope %.2f)", dist_names[d], r->slope[d]);
+        if (isfinite(r->slope[d])) snprintf(names[ns], 64, "%s (slope %.2f)", dist_names[d], r->slope[d]);
+        else snprintf(names[ns], 64, "%s (0 within 2 se)", dist_names[d]);
         series[ns] = (wk_series){names[ns], x[d], y[d], (size_t)r->n_sizes};
         ns++;
     }
@@ -292,7 +300,8 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
     }
     wk_sb_puts(&sb, "<tr><th>log-log slope</th>");
     for (int d = 0; d < WK_DIST_COUNT; d++)
-        if (measured(r, d)) wk_sb_printf(&sb, "<td>%.3f</td>", r->slope[d]);
+        if (measured(r, d) && isfinite(r->slope[d])) wk_sb_printf(&sb, "<td>%.3f</td>", r->slope[d]);
+        else if (measured(r, d)) wk_sb_puts(&sb, "<td>— (0 within 2 se)</td>");
     wk_sb_puts(&sb, "</tr></table>\n<p>Files: <a href=\"table.csv\">table.csv</a>, <a href=\"table.json\">table.json</a>, "
                     "<a href=\"loglog.png\">loglog.png</a>, <a href=\"loglog.svg\">loglog.svg</a>.</p></body></html>\n");
     if (!rc) rc = wk__write_sb(dir, "index.html", &sb);
