@@ -168,7 +168,10 @@ typedef struct wk_trainer wk_trainer;
 typedef struct wk_gan_metrics {
     int64_t step;
     double w1;            /* exact W1 between eval_n generated and held-out real points */
-    double d_d;           /* critic estimate E_real D - E_fake D on the same points */
+    double d_d;           /* the co-trained critic's gap E_real D - E_fake D on the same points. Not a
+                           * supremum over the critic class (Biau et al.'s d_D): the current critic
+                           * only, so it can be below W1 and even negative (a critic that lost track
+                           * of a moving generator). Read it against w1, not as a distance. */
     double loss_d, loss_g;
     double grad_norm_d, grad_norm_g; /* parameter-gradient norms of the last step */
     double lip_grad_max, lip_grad_mean, lip_certified, lip_pair_max;
@@ -176,6 +179,12 @@ typedef struct wk_gan_metrics {
     double n_modes;
     double seconds;       /* wall time of training so far */
     double it_per_s;
+    /* The real-vs-real floor: exact W1 between the evaluation's held-out real points and another
+     * real sample of w1_floor_n points (synthetic: fresh target draws, n = eval_n; files: further
+     * held-out rows, or the held-out split's two halves when it is too small). A perfect
+     * generator scores about this (W1 between finite samples is biased upwards, Arora et al.
+     * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
+    double w1_floor, w1_floor_n;
 } wk_gan_metrics;
 
 /* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be

@@ -72,7 +72,7 @@ static void history_load(history *h, const char *path, int64_t step) {
         wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
                             num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
                             num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
-                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s")};
+                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n")};
         if (m.step <= step) history_push(h, &m);
         wk_json_free(o);
     }
@@ -83,12 +83,12 @@ static void history_load(history *h, const char *path, int64_t step) {
 static int write_history(const history *h, const char *dir) {
     wk_strbuf js, csv;
     wk_sb_init(&js), wk_sb_init(&csv);
-    wk_sb_puts(&csv, "step,w1,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
+    wk_sb_puts(&csv, "step,w1,w1_floor,w1_floor_n,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
     for (size_t i = 0; i < h->n; i++) {
         const wk_gan_metrics *m = &h->m[i];
         wk_gan_metrics_to_json(m, &js);
         wk_sb_putc(&js, '\n');
-        double v[] = {m->w1, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
+        double v[] = {m->w1, m->w1_floor, m->w1_floor_n, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
                       m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s};
         wk_sb_printf(&csv, "%lld", (long long)m->step);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) isnan(v[k]) ? wk_sb_puts(&csv, ",") : wk_sb_printf(&csv, ",%.9g", v[k]);
@@ -170,7 +170,7 @@ static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const
     double eta = it_s > 0 ? (double)(t->cfg.steps - t->step) / it_s : 0;
     char w[64] = "", dd[64] = "";
     if (last) {
-        snprintf(w, sizeof w, "  W1 %.4f", last->w1);
+        snprintf(w, sizeof w, "  W1 %.4f (floor %.4f)", last->w1, last->w1_floor);
         snprintf(dd, sizeof dd, "  d_D %.4f", last->d_d);
     }
     if (tty) fprintf(log, "\r\033[Kstep %lld/%lld  %.1f it/s  ETA %.0fs%s%s", (long long)t->step, (long long)t->cfg.steps, it_s, eta, w, dd);
@@ -215,6 +215,12 @@ int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
     int64_t step0 = t->step;
     wk_gan_metrics last, *lastp = NULL;
     if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
+    if (cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
+        if ((rc = wk_trainer_evaluate(t, &last))) goto out;
+        last.seconds = 0, last.it_per_s = last.loss_d = last.loss_g = last.grad_norm_d = last.grad_norm_g = NAN;
+        if ((rc = history_push(&h, &last)) || (rc = write_history(&h, dir))) goto out;
+        if (!tty) progress(log, 0, t, 0, &last);
+    }
     while (t->step < cfg.steps) {
         if ((rc = wk_trainer_step(t))) {
             if (tty) fputc('\n', log);
@@ -240,13 +246,14 @@ int wk_gan_run(const wk_gan_config *cfg_in, int resume, FILE *log) {
         }
     }
     if (tty) fputc('\n', log);
-    if (t->step == step0 && !h.n) { /* nothing to do (steps 0): still leave a checkpoint */
+    if (t->step == step0 && access(ckpt, R_OK)) { /* nothing to do (steps 0): still leave a checkpoint */
         if ((rc = wk_trainer_save(t, ckpt))) goto out;
     }
     if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir)))) goto out;
     rc = wk_report_build(dir, path, sizeof path);
     if (!rc && lastp)
-        fprintf(log, "done: %lld steps in %.1fs  W1 %.4f  d_D %.4f", (long long)t->step, lastp->seconds, lastp->w1, lastp->d_d);
+        fprintf(log, "done: %lld steps in %.1fs  W1 %.4f (real-vs-real floor %.4f at n = %.0f)  d_D %.4f", (long long)t->step,
+                lastp->seconds, lastp->w1, lastp->w1_floor, lastp->w1_floor_n, lastp->d_d);
     if (!rc && lastp && !isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
     if (!rc && lastp) fputc('\n', log);
 out:

@@ -26,6 +26,7 @@ struct wk_trainer {
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
+    double floor; int64_t floor_n; /* evaluate.c: the real-vs-real W1 floor, once (floor_n 0: not yet) */
 };
 
 /* losses.c */
