@@ -20,6 +20,7 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long
 
 check-long: build
+	@scripts/install-deps --long
 	@cd $(BUILD) && ctest --output-on-failure -L long
 
 bench: build

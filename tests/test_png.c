@@ -100,23 +100,44 @@ int main(void) {
 
     /* SVG chart */
     double xs[4] = {0, 100, 200, 300}, y1[4] = {1, 0.1, 0.01, 0.001}, y2[4] = {2, NAN, 0.5, 0.2};
-    wk_series ser[2] = {{"loss <d>", xs, y1, 4}, {"loss_g", xs, y2, 4}};
-    wk_chart_spec spec = {"Losses & more", "step", "loss", 1, 0, 0};
+    wk_series ser[2] = {{.name = "loss <d>", .x = xs, .y = y1, .n = 4}, {.name = "loss_g", .x = xs, .y = y2, .n = 4}};
+    wk_chart_spec spec = {.title = "Losses & more", .x_label = "step", .y_label = "loss", .log_y = 1};
     wk_strbuf sb;
     wk_sb_init(&sb);
     REQUIRE(wk_svg_line_chart(&sb, &spec, ser, 2) == WK_OK, "svg: %s", wk_last_error());
     CHECK(strstr(sb.data, "<svg xmlns=\"http://www.w3.org/2000/svg\"") == sb.data, "starts with an svg element");
     CHECK(strstr(sb.data, "Losses &amp; more") && strstr(sb.data, "loss &lt;d&gt;"), "text escaped");
     CHECK(strstr(sb.data, ">1e-3</text>") && strstr(sb.data, ">1e0</text>"), "log ticks are powers of ten");
-    CHECK(strstr(sb.data, "M") && strstr(sb.data, "L") && strstr(sb.data, "\"/>\n</svg>") == NULL, "paths present");
+    CHECK(strstr(sb.data, "<path") && strstr(sb.data, " L"), "paths present");
     int moves = 0;
-    const char *second = strstr(sb.data, "stroke=\"#ff7f0e\" stroke-width=\"1.6\"");
+    const char *second = strstr(sb.data, "stroke=\"#d62728\" stroke-width=\"1.8\"");
     REQUIRE(second, "second series path");
     for (const char *q = strstr(second, "d=\""); *q != '/'; q++) moves += *q == 'M';
     CHECK(moves == 2, "NaN lifts the pen: %d moves", moves);
     snprintf(path, sizeof path, "%s/chart.svg", dir);
     CHECK(wk_svg_write_line_chart(path, &spec, ser, 2) == WK_OK, "svg file");
     wk_sb_free(&sb);
+
+    /* issue 11, finding 2: an integer metric (modes 5 -> 6) gets whole-number ticks, not 5.5;
+     * a run with a single evaluation still draws its point; a floor band is drawn */
+    {
+        double st[2] = {0, 1000}, modes[2] = {5, 6}, one_x = 0, one_y = 0.3, lo = 0, hi = 0.06;
+        wk_series ms = {.name = "modes covered", .x = st, .y = modes, .n = 2};
+        wk_chart_spec is = {.title = "Modes covered", .x_label = "step", .integer_x = 1, .integer_y = 1};
+        wk_strbuf c;
+        wk_sb_init(&c);
+        REQUIRE(wk_svg_line_chart(&c, &is, &ms, 1) == WK_OK, "svg: %s", wk_last_error());
+        CHECK(!strstr(c.data, ">5.5<") && !strstr(c.data, ">6.5<") && strstr(c.data, ">5</text>") && strstr(c.data, ">6</text>"),
+              "integer axis: whole-number ticks only");
+        wk_sb_clear(&c);
+        wk_series one[2] = {{.name = "W1", .x = &one_x, .y = &one_y, .n = 1},
+                            {.name = "floor", .x = &one_x, .n = 1, .band_lo = &lo, .band_hi = &hi}};
+        REQUIRE(wk_svg_line_chart(&c, &is, one, 2) == WK_OK, "svg: %s", wk_last_error());
+        CHECK(strstr(c.data, "<circle class=\"mark\"") != NULL, "a single evaluation is drawn as a marker");
+        CHECK(strstr(c.data, "class=\"band\"") != NULL && strstr(c.data, "data-marks=\"1\""), "floor band drawn, one mark counted");
+        CHECK(!strstr(c.data, ">-0.5<") && !strstr(c.data, ">0.5<"), "integer step axis around a single point");
+        wk_sb_free(&c);
+    }
 
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     CHECK(system(path) == 0, "cleanup");

@@ -60,17 +60,24 @@ int wk_scatter_png(const char *path, const wk_scatter_spec *s);
 /* ---- SVG line charts ----------------------------------------------------------------------- */
 typedef struct wk_series {
     const char *name;
-    const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line */
+    const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line; y NULL: band only */
     size_t n;
+    const double *band_lo, *band_hi; /* optional: a shaded band [lo, hi] at each x, drawn under every line */
 } wk_series;
 
 typedef struct wk_chart_spec {
     const char *title, *x_label, *y_label; /* NULL: none */
     int log_y;
     int width, height; /* default 640 x 360 when 0 */
+    int integer_x, integer_y; /* integer-valued axis (steps, counts): ticks on whole numbers only */
+    int points_only;   /* a scatter: markers, no lines */
+    int diagonal;      /* draw the line y = x (dashed) */
 } wk_chart_spec;
 
-/* Append one self-contained <svg> element (axes, ticks, labels, legend) to `out`. */
+/* Append one self-contained <svg class="wk-chart" data-marks="N"> element (axes, ticks,
+ * labels, legend at the right sized to the names) to `out`; N counts the drawn data points.
+ * Points are marked with dots where a line cannot show them: a series of at most 40 points,
+ * or an isolated point (both neighbours unusable), so a single evaluation is still visible. */
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 int wk_svg_write_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 

@@ -104,16 +104,20 @@ static int write_history(const history *h, const char *dir) {
     return rc;
 }
 
+/* curves.svg: the report's overlay chart (W1 with its floor as a band, d_D) on its own. */
 static int write_curves(const history *h, const char *dir) {
-    double *x = wk_malloc((h->n + 1) * 3 * sizeof(double));
+    double *x = wk_malloc((h->n + 1) * 4 * sizeof(double));
     if (!x) return WK_ENOMEM;
-    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1;
-    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d;
-    wk_series s[] = {{"W1 (exact, held-out)", x, w1, h->n}, {"d_D (critic estimate)", x, dd, h->n}};
-    wk_chart_spec spec = {"Distance to the data", "generator step", "distance", 0, 0, 0};
+    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1, *fl = dd + h->n + 1;
+    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d, fl[i] = h->m[i].w1_floor;
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    int rc = wk_report_distance_chart(&sb, x, w1, fl, dd, h->n, 0);
     char path[WK_GAN_STR + 32];
     snprintf(path, sizeof path, "%s/curves.svg", dir);
-    int rc = wk_svg_write_line_chart(path, &spec, s, 2);
+    if (rc == WK_OK) rc = wk_write_file_atomic(path, sb.data, sb.len);
+    wk_sb_free(&sb);
     wk_free(x);
     return rc;
 }
@@ -128,7 +132,12 @@ static int write_pictures(wk_trainer *t, const char *dir) {
         if ((rc = wk_trainer_sample(t, NULL, 64, t->cfg.seed ^ 0x9a1dULL, 1, &fake))) return rc;
         rc = wk_png_write_grid(path, &fake, 8, 2);
         wk_tensor_free(&fake);
-        return rc;
+        if (rc) return rc;
+        wk_tensor real = t->ds.holdout; /* real.png: held-out images, same grid, for the report's side by side */
+        int64_t n = real.shape[0] < 64 ? real.shape[0] : 64;
+        real.shape[0] = n, real.numel = n * t->dim;
+        snprintf(path, sizeof path, "%s/real.png", dir);
+        return wk_png_write_grid(path, &real, 8, 2);
     }
     if (t->dim != 2) return WK_OK;
     int64_t n = t->ds.holdout.shape[0] < 1000 ? t->ds.holdout.shape[0] : 1000;
