@@ -79,6 +79,7 @@ int main(void) {
     s.xmin = -1; s.xmax = 1; s.ymin = -1; s.ymax = 1;
     s.field = field; s.field_nx = 2; s.field_ny = 2;
     s.width = s.height = 101;
+    s.decorate = 0; /* the plot area alone: pixel positions are data positions */
     wk_image img;
     REQUIRE(wk_scatter_render(&s, &img) == WK_OK, "scatter: %s", wk_last_error());
     const uint8_t *r = img.pixels + (25 * 101 + 25) * 3, *g = img.pixels + (75 * 101 + 75) * 3;
@@ -94,6 +95,43 @@ int main(void) {
     s.field = NULL;
     REQUIRE(wk_scatter_render(&s, &img) == WK_OK, "auto extent: %s", wk_last_error());
     wk_image_free(&img);
+    /* issue 11, finding 5: the default picture has margins, axes with tick labels, a legend and a
+     * colour bar; a real point sitting on a mode centre is drawn above its marker */
+    {
+        double centre[2] = {-0.5, 0.5};
+        wk_scatter_spec d;
+        wk_scatter_default(&d);
+        d.real = real, d.n_real = 1, d.fake = fake, d.n_fake = 1, d.centres = centre, d.n_centres = 1;
+        d.xmin = d.ymin = -1, d.xmax = d.ymax = 1;
+        d.field = field, d.field_nx = d.field_ny = 2;
+        d.width = d.height = 201;
+        wk_image im;
+        REQUIRE(wk_scatter_render(&d, &im) == WK_OK, "decorated scatter: %s", wk_last_error());
+        CHECK(im.width > 201 + 100 && im.height > 201 + 40, "margins for axes, legend and colour bar: %d x %d", im.width, im.height);
+        /* the plot area starts at (64 + 8, 30 + 8); the real point at (-0.5, 0.5) is at 1/4 of it */
+        const uint8_t *pt = im.pixels + ((size_t)(38 + 50) * im.width + 72 + 50) * 3;
+        CHECK(pt[0] > 120 && pt[0] > 1.5 * pt[1] && pt[2] < 60, "real point (orange) above the mode marker (black): %d %d %d", pt[0], pt[1], pt[2]);
+        int dark_left = 0, dark_top = 0, bar_blue = 0, bar_red = 0;
+        for (int y = 38; y < 38 + 201; y++)
+            for (int x = 0; x < 50; x++) dark_left += im.pixels[((size_t)y * im.width + x) * 3] < 100;
+        for (int y = 0; y < 26; y++)
+            for (int x = 72; x < 300; x++) dark_top += im.pixels[((size_t)y * im.width + x) * 3] < 100;
+        for (int x = 72 + 201 + 8 + 16; x < 72 + 201 + 8 + 30; x++) {
+            const uint8_t *b = im.pixels + ((size_t)(38 + 190) * im.width + x) * 3, *t = im.pixels + ((size_t)(38 + 10) * im.width + x) * 3;
+            bar_blue += b[2] > b[0] + 30, bar_red += t[0] > t[2] + 30;
+        }
+        CHECK(dark_left > 30, "y tick labels drawn (%d dark pixels)", dark_left);
+        CHECK(dark_top > 60, "legend drawn (%d dark pixels)", dark_top);
+        CHECK(bar_blue > 5 && bar_red > 5, "colour bar: blue at the low end, red at the high end (%d, %d)", bar_blue, bar_red);
+        /* margin: a point on the extent's corner keeps 8 px from the frame */
+        float corner[2] = {1, 1};
+        d.real = corner, d.n_real = 1, d.fake = NULL, d.n_fake = 0, d.field = NULL, d.centres = NULL;
+        wk_image_free(&im);
+        REQUIRE(wk_scatter_render(&d, &im) == WK_OK, "scatter: %s", wk_last_error());
+        const uint8_t *frame_px = im.pixels + ((size_t)(38 - 9) * im.width + 72 + 200 + 9) * 3, *in = im.pixels + ((size_t)(38 - 4) * im.width + 72 + 200 + 4) * 3;
+        CHECK(frame_px[0] == 60 && in[0] == 255 && in[1] == 255, "points do not touch the frame (%d, %d)", frame_px[0], in[0]);
+        wk_image_free(&im);
+    }
     snprintf(path, sizeof path, "%s/scatter.png", dir);
     CHECK(wk_scatter_png(path, &s) == WK_OK && (p = read_png(path, &w, &h, &c)) && w == 101 && c == 3, "scatter PNG written");
     free(p);

@@ -77,6 +77,7 @@ typedef struct wk_gan_config {
     double init_std;
     /* Lipschitz knobs (lipschitz.h) */
     int bjorck_iters, bjorck_final_iters, bjorck_reparam;
+    int export_orthonormal; /* -1 auto (projection: on), 0, 1: orthonormalised critic weights in the last checkpoint */
     double bjorck_beta, bjorck_tol;
     int sn_iters;
     double clip;

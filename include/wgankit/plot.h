@@ -38,7 +38,11 @@ int wk_png_write_grid(const char *path, const wk_tensor *samples, int cols, int 
  * point arrays are [n, 2] row-major. Optional: a scalar field sampled on an nx x ny grid over
  * the extent (field[j * nx + i] at x = xmin + i (xmax-xmin)/(nx-1), y = ymin + j (...)),
  * drawn as a blue-white-red diverging colour map with iso-lines (marching squares); markers
- * (black crosses) at mode centres. */
+ * (black crosses) at mode centres, drawn under the points so that no real point is hidden.
+ * Decorated (the default): the plot area of width x height pixels sits inside a frame with an
+ * 8-px margin (points never touch it), axes with ticks and labels in data units, a legend of
+ * what is drawn above the frame and, with a field, a colour bar with its values and iso-levels
+ * at the right; the picture is larger than width x height by those margins. */
 typedef struct wk_scatter_spec {
     const float *real;
     int64_t n_real;
@@ -50,12 +54,18 @@ typedef struct wk_scatter_spec {
     const float *field; /* requires a fixed extent */
     int field_nx, field_ny;
     int n_contours; /* iso-lines over the field's range; 0: none; default in wk_scatter_default: 10 */
-    int width, height; /* pixels; default 512 x 512 */
+    int width, height; /* pixels of the plot area; default 512 x 512 */
+    int decorate;      /* axes, ticks, legend, colour bar and margins (default 1); 0: the plot area alone */
+    const char *field_label; /* the colour bar's title; default "critic D(x)" */
 } wk_scatter_spec;
 
 void wk_scatter_default(wk_scatter_spec *s);
 int wk_scatter_render(const wk_scatter_spec *s, wk_image *out);
 int wk_scatter_png(const char *path, const wk_scatter_spec *s);
+
+/* A 1, 2 or 5 times 10^k tick step giving about `target` intervals over [lo, hi] (at least 1
+ * when `integer`); shared by the SVG charts and the scatter's axes. */
+double wk_plot_nice_step(double lo, double hi, int target, int integer);
 
 /* ---- SVG line charts ----------------------------------------------------------------------- */
 typedef struct wk_series {

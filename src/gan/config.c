@@ -49,6 +49,7 @@ static const setting table[] = {
     {{"bjorck_final_iters", WK_SET_INT, NULL, 0, 10000, "Björck iterations of the final projection"}, F(bjorck_final_iters)},
     {{"bjorck_reparam", WK_SET_BOOL, NULL, 0, 1, "Björck inside the forward pass (authors' code) instead of projecting after each step"}, F(bjorck_reparam)},
     {{"bjorck_tol", WK_SET_FLOAT, NULL, 0, 1, "Björck projection: stop early once max|W^T W - I| <= tol (0 = always bjorck_iters)"}, F(bjorck_tol)},
+    {{"export_orthonormal", WK_SET_INT, NULL, -1, 1, "Björck critics: at the last step also store the forward-pass weights orthonormalised with bjorck_final_iters (critic_orthonormal.*), so a plain forward pass from the file is 1-Lipschitz; -1 = on for projection, off for --bjorck-reparam 1"}, F(export_orthonormal)},
     {{"bjorck_beta", WK_SET_FLOAT, NULL, 0, 1, "Björck step beta"}, F(bjorck_beta)},
     {{"sn_iters", WK_SET_INT, NULL, 1, 100, "spectral norm power iterations per step"}, F(sn_iters)},
     {{"clip", WK_SET_FLOAT, NULL, 0, 1e6, "weight clipping bound c"}, F(clip)},
@@ -117,6 +118,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->bjorck_final_iters = l.bjorck_final_iters;
     c->bjorck_beta = float_decimal(l.bjorck_beta);
     c->bjorck_reparam = 0;
+    c->export_orthonormal = -1;
     c->bjorck_tol = float_decimal(l.bjorck_tol);
     c->sn_iters = 1;
     c->clip = 0.01;
@@ -273,6 +275,8 @@ int wk_gan_config_validate(const wk_gan_config *c) {
             return wk_errorf(WK_EINVAL, "critic_width %lld is not a multiple of groupsort_k %d", (long long)c->critic_width,
                              c->groupsort_k);
     if (!c->out[0]) return wk_errorf(WK_EINVAL, "out: the run directory must not be empty");
+    if (c->export_orthonormal == 1 && strcmp(c->critic, "bjorck"))
+        return wk_errorf(WK_EINVAL, "export_orthonormal 1 needs --critic bjorck (critic is %s)", c->critic);
     return WK_OK;
 }
 

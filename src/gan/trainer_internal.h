@@ -36,8 +36,19 @@ wk_var *wk__loss_generator(wk_graph *g, wk_loss_kind k, wk_var *d_fake);
 void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n);
 /* Forward n rows of x (sample shape) through the critic in chunks into d[n]. */
 int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d);
-/* checkpoint.c: a network's layer list as JSON (for rebuilding it elsewhere) */
-void wk__model_to_json(const wk_model *m, wk_strbuf *sb);
+/* layer_meta.c: a network's layer list as JSON, stating every forward-pass transformation of
+ * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone */
+void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb);
+/* layer_meta.c: the orthonormalised critic weights stored at the end of training
+ * (export_orthonormal): n tensors named names[i], and their plain layer list */
+typedef struct {
+    int n;
+    char names[160][128]; /* critic_depth <= 64: at most 65 linear layers, weight and bias each */
+    wk_tensor tensors[160];
+    wk_strbuf layers;
+} wk__export;
+int wk__export_orthonormal(wk_trainer *t, wk__export *ex);
+void wk__export_free(wk__export *ex);
 int wk__load_state(wk_trainer *t, const wk_safetensors *f);
 
 #endif

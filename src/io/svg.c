@@ -14,7 +14,7 @@ static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"
 
 /* A 1, 2 or 5 times 10^k step giving about `target` intervals over [lo, hi]; at least 1 on an
  * integer axis (no 1.5 modes, no step 0.5). */
-static double nice_step(double lo, double hi, int target, int integer) {
+double wk_plot_nice_step(double lo, double hi, int target, int integer) {
     double raw = (hi - lo) / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
     double s = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
     return integer && s < 1 ? 1 : s;
@@ -56,8 +56,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     if (!(xlo <= xhi)) { xlo = 0; xhi = 1; ylo = 0; yhi = 1; } /* no data: empty axes */
     if (xhi == xlo) { xlo -= spec->integer_x ? 1 : 0.5; xhi += spec->integer_x ? 1 : 0.5; }
     if (yhi == ylo) { ylo -= spec->log_y ? 1 : 0.5 + fabs(ylo) * 0.1; yhi += spec->log_y ? 1 : 0.5 + fabs(yhi) * 0.1; }
-    double xs = nice_step(xlo, xhi, 6, spec->integer_x),
-           ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5, spec->integer_y);
+    double xs = wk_plot_nice_step(xlo, xhi, 6, spec->integer_x),
+           ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : wk_plot_nice_step(ylo, yhi, 5, spec->integer_y);
     if (spec->log_y) { ylo = floor(ylo); yhi = ceil(yhi); }
     else { ylo = floor(ylo / ys) * ys; yhi = ceil(yhi / ys) * ys; }
     if (spec->diagonal) xlo = fmin(xlo, ylo), xhi = fmax(xhi, yhi), ylo = xlo, yhi = xhi, xs = ys = fmax(xs, ys);
