@@ -218,17 +218,18 @@ static int emit_first_screen(wk_strbuf *out, const metric_table *t) {
     if (isfinite(d))
         wk_sb_printf(out, "<tr><th>d_D, the critic's gap E<sub>real</sub>D &minus; E<sub>fake</sub>D</th><td><b>%.4f</b> &nbsp; "
                           "(the co-trained critic, not a supremum over critics: it can be below W1, and negative)</td></tr>\n", d);
-    if (w1 && dd) { /* does d_D track W1? Pearson correlation over the evaluations with both */
+    if (w1 && dd) { /* does d_D track W1? Pearson correlation over the evaluations with both, after
+                      * step 0 (an untrained critic's gap says nothing about the distance) */
         double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
         size_t k = 0;
         for (size_t i = 0; i < w1->n; i++) {
             double a = w1->y[i], b = value_at(dd, w1->x[i]);
-            if (!isfinite(a) || !isfinite(b)) continue;
+            if (!isfinite(a) || !isfinite(b) || w1->x[i] == 0) continue;
             sx += a, sy += b, sxx += a * a, syy += b * b, sxy += a * b, k++;
         }
         double vx = sxx - sx * sx / (double)k, vy = syy - sy * sy / (double)k;
         if (k >= 3 && vx > 0 && vy > 0)
-            wk_sb_printf(out, "<tr><th>does d_D track W1?</th><td>correlation %.3f over %zu evaluations</td></tr>\n",
+            wk_sb_printf(out, "<tr><th>does d_D track W1?</th><td>correlation %.3f over the %zu evaluations after step 0</td></tr>\n",
                          (sxy - sx * sy / (double)k) / sqrt(vx * vy), k);
     }
     double mo = value_at(modes, step), nmo = value_at(nm, step), h = value_at(hq, step), ti = value_at(ts, step), spd = value_at(sp, step);
@@ -254,10 +255,12 @@ static int emit_first_screen(wk_strbuf *out, const metric_table *t) {
         wk_sb_puts(out, "<div class=\"chart\" id=\"chart-distance\">\n");
         rc = wk_report_distance_chart(out, base->x, w1 ? wv : NULL, finite_count(fl) ? fv : NULL, dd ? dv : NULL, n, 640);
         wk_sb_puts(out, "</div>\n");
+        size_t first = 0; /* the scatter leaves out step 0 (untrained critic) when later evaluations exist */
+        while (first < n && base->x[first] == 0 && n - first > 1) first++;
         if (rc == WK_OK && w1 && dd && finite_count(w1) && finite_count(dd)) {
-            wk_series pts = {.name = "one evaluation", .x = wv, .y = dv, .n = n};
-            wk_chart_spec spec = {.title = "d_D against W1, one point per evaluation", .x_label = "W1 generated vs held-out",
-                                  .y_label = "critic's gap d_D", .width = 470, .height = 380, .points_only = 1, .diagonal = 1};
+            wk_series pts = {.name = "evaluation", .x = wv + first, .y = dv + first, .n = n - first};
+            wk_chart_spec spec = {.title = first ? "d_D against W1 (after step 0)" : "d_D against W1", .x_label = "W1 generated vs held-out",
+                                  .y_label = "critic's gap d_D", .width = 480, .height = 380, .points_only = 1, .diagonal = 1};
             rc = chart_div(out, "chart-scatter", &spec, &pts, 1);
         }
         wk_free(buf);
