@@ -107,7 +107,7 @@ typedef struct wk_gan_config {
 } wk_gan_config;
 
 /* The defaults are the demo: ring of 8, GroupSort critic (Björck projection), ReLU generator,
- * generator 2→128→128→128→2, critic 2→64→64→64→1, Adam 2e-4 β = (0.5, 0.9), batch 256, 5 critic steps, 4,000 generator steps,
+ * generator 2→128→128→128→2, critic 2→64→64→64→1, Adam 2e-4 β = (0.5, 0.9), batch 512, 5 critic steps, 4,000 generator steps,
  * generator EMA 0.99. */
 void wk_gan_config_default(wk_gan_config *c);
 
