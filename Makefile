@@ -25,6 +25,7 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long
 
 check-long: build
+	@scripts/install-deps --long
 	@cd $(BUILD) && ctest --output-on-failure -L long
 
 # The whole suite (make test's tests) under ASan + UBSan + LSan, in its own build directory.

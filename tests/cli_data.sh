@@ -56,7 +56,7 @@ printf '{"step": 0, "loss_d": 1.5, "loss_g": -0.5, "w_estimate": 2}\n{"step": 10
 cp "$tmp/grid.png" "$tmp/run/samples_000100.png"
 expect 0 "full report" -- "$cli" report "$tmp/run"
 r="$tmp/run/report.html"
-for want in "model.hidden" "<svg" ">loss</text>" ">loss_g</text>" ">w</text>" "data:image/png;base64,iVBOR" "1 of 3 lines"; do
+for want in "model.hidden" "<svg" ">Losses</text>" "generator loss (loss_g)</text>" ">w_estimate</text>" "data:image/png;base64,iVBOR" "1 of 3 lines"; do
     grep -q -- "$want" "$r" || { echo "FAIL: report lacks '$want'"; fails=$((fails + 1)); }
 done
 

@@ -24,7 +24,7 @@ field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<< "$1"; }
 for f in config.json metrics.jsonl metrics.csv checkpoint.safetensors samples.png curves.svg report.html; do
     [ -s "$T/a/$f" ] || bad "missing $f"
 done
-[ "$(wc -l < "$T/a/metrics.jsonl")" = 2 ] && ok "two evaluations logged" || bad "metrics.jsonl lines"
+[ "$(wc -l < "$T/a/metrics.jsonl")" = 3 ] && ok "three evaluations logged (steps 0, 20, 40)" || bad "metrics.jsonl lines"
 grep -q '"w1"' "$T/a/metrics.jsonl" && grep -q '"modes"' "$T/a/metrics.jsonl" || bad "metrics lack w1/modes"
 tail -n 1 "$T/a.log" | grep -q "report.html" && ok "prints the report path" || bad "report path"
 

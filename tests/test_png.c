@@ -79,6 +79,7 @@ int main(void) {
     s.xmin = -1; s.xmax = 1; s.ymin = -1; s.ymax = 1;
     s.field = field; s.field_nx = 2; s.field_ny = 2;
     s.width = s.height = 101;
+    s.decorate = 0; /* the plot area alone: pixel positions are data positions */
     wk_image img;
     REQUIRE(wk_scatter_render(&s, &img) == WK_OK, "scatter: %s", wk_last_error());
     const uint8_t *r = img.pixels + (25 * 101 + 25) * 3, *g = img.pixels + (75 * 101 + 75) * 3;
@@ -94,29 +95,87 @@ int main(void) {
     s.field = NULL;
     REQUIRE(wk_scatter_render(&s, &img) == WK_OK, "auto extent: %s", wk_last_error());
     wk_image_free(&img);
+    /* issue 11, finding 5: the default picture has margins, axes with tick labels, a legend and a
+     * colour bar; a real point sitting on a mode centre is drawn above its marker */
+    {
+        double centre[2] = {-0.5, 0.5};
+        wk_scatter_spec d;
+        wk_scatter_default(&d);
+        d.real = real, d.n_real = 1, d.fake = fake, d.n_fake = 1, d.centres = centre, d.n_centres = 1;
+        d.xmin = d.ymin = -1, d.xmax = d.ymax = 1;
+        d.field = field, d.field_nx = d.field_ny = 2;
+        d.width = d.height = 201;
+        wk_image im;
+        REQUIRE(wk_scatter_render(&d, &im) == WK_OK, "decorated scatter: %s", wk_last_error());
+        CHECK(im.width > 201 + 100 && im.height > 201 + 40, "margins for axes, legend and colour bar: %d x %d", im.width, im.height);
+        /* the plot area starts at (64 + 8, 30 + 8); the real point at (-0.5, 0.5) is at 1/4 of it */
+        const uint8_t *pt = im.pixels + ((size_t)(38 + 50) * im.width + 72 + 50) * 3;
+        CHECK(pt[0] > 120 && pt[0] > 1.5 * pt[1] && pt[2] < 60, "real point (orange) above the mode marker (black): %d %d %d", pt[0], pt[1], pt[2]);
+        int dark_left = 0, dark_top = 0, bar_blue = 0, bar_red = 0;
+        for (int y = 38; y < 38 + 201; y++)
+            for (int x = 0; x < 50; x++) dark_left += im.pixels[((size_t)y * im.width + x) * 3] < 100;
+        for (int y = 0; y < 26; y++)
+            for (int x = 72; x < 300; x++) dark_top += im.pixels[((size_t)y * im.width + x) * 3] < 100;
+        for (int x = 72 + 201 + 8 + 16; x < 72 + 201 + 8 + 30; x++) {
+            const uint8_t *b = im.pixels + ((size_t)(38 + 190) * im.width + x) * 3, *t = im.pixels + ((size_t)(38 + 10) * im.width + x) * 3;
+            bar_blue += b[2] > b[0] + 30, bar_red += t[0] > t[2] + 30;
+        }
+        CHECK(dark_left > 30, "y tick labels drawn (%d dark pixels)", dark_left);
+        CHECK(dark_top > 60, "legend drawn (%d dark pixels)", dark_top);
+        CHECK(bar_blue > 5 && bar_red > 5, "colour bar: blue at the low end, red at the high end (%d, %d)", bar_blue, bar_red);
+        /* margin: a point on the extent's corner keeps 8 px from the frame */
+        float corner[2] = {1, 1};
+        d.real = corner, d.n_real = 1, d.fake = NULL, d.n_fake = 0, d.field = NULL, d.centres = NULL;
+        wk_image_free(&im);
+        REQUIRE(wk_scatter_render(&d, &im) == WK_OK, "scatter: %s", wk_last_error());
+        const uint8_t *frame_px = im.pixels + ((size_t)(38 - 9) * im.width + 72 + 200 + 9) * 3, *in = im.pixels + ((size_t)(38 - 4) * im.width + 72 + 200 + 4) * 3;
+        CHECK(frame_px[0] == 60 && in[0] == 255 && in[1] == 255, "points do not touch the frame (%d, %d)", frame_px[0], in[0]);
+        wk_image_free(&im);
+    }
     snprintf(path, sizeof path, "%s/scatter.png", dir);
     CHECK(wk_scatter_png(path, &s) == WK_OK && (p = read_png(path, &w, &h, &c)) && w == 101 && c == 3, "scatter PNG written");
     free(p);
 
     /* SVG chart */
     double xs[4] = {0, 100, 200, 300}, y1[4] = {1, 0.1, 0.01, 0.001}, y2[4] = {2, NAN, 0.5, 0.2};
-    wk_series ser[2] = {{"loss <d>", xs, y1, 4}, {"loss_g", xs, y2, 4}};
-    wk_chart_spec spec = {"Losses & more", "step", "loss", 1, 0, 0};
+    wk_series ser[2] = {{.name = "loss <d>", .x = xs, .y = y1, .n = 4}, {.name = "loss_g", .x = xs, .y = y2, .n = 4}};
+    wk_chart_spec spec = {.title = "Losses & more", .x_label = "step", .y_label = "loss", .log_y = 1};
     wk_strbuf sb;
     wk_sb_init(&sb);
     REQUIRE(wk_svg_line_chart(&sb, &spec, ser, 2) == WK_OK, "svg: %s", wk_last_error());
     CHECK(strstr(sb.data, "<svg xmlns=\"http://www.w3.org/2000/svg\"") == sb.data, "starts with an svg element");
     CHECK(strstr(sb.data, "Losses &amp; more") && strstr(sb.data, "loss &lt;d&gt;"), "text escaped");
     CHECK(strstr(sb.data, ">1e-3</text>") && strstr(sb.data, ">1e0</text>"), "log ticks are powers of ten");
-    CHECK(strstr(sb.data, "M") && strstr(sb.data, "L") && strstr(sb.data, "\"/>\n</svg>") == NULL, "paths present");
+    CHECK(strstr(sb.data, "<path") && strstr(sb.data, " L"), "paths present");
     int moves = 0;
-    const char *second = strstr(sb.data, "stroke=\"#ff7f0e\" stroke-width=\"1.6\"");
+    const char *second = strstr(sb.data, "stroke=\"#d62728\" stroke-width=\"1.8\"");
     REQUIRE(second, "second series path");
     for (const char *q = strstr(second, "d=\""); *q != '/'; q++) moves += *q == 'M';
     CHECK(moves == 2, "NaN lifts the pen: %d moves", moves);
     snprintf(path, sizeof path, "%s/chart.svg", dir);
     CHECK(wk_svg_write_line_chart(path, &spec, ser, 2) == WK_OK, "svg file");
     wk_sb_free(&sb);
+
+    /* issue 11, finding 2: an integer metric (modes 5 -> 6) gets whole-number ticks, not 5.5;
+     * a run with a single evaluation still draws its point; a floor band is drawn */
+    {
+        double st[2] = {0, 1000}, modes[2] = {5, 6}, one_x = 0, one_y = 0.3, lo = 0, hi = 0.06;
+        wk_series ms = {.name = "modes covered", .x = st, .y = modes, .n = 2};
+        wk_chart_spec is = {.title = "Modes covered", .x_label = "step", .integer_x = 1, .integer_y = 1};
+        wk_strbuf c;
+        wk_sb_init(&c);
+        REQUIRE(wk_svg_line_chart(&c, &is, &ms, 1) == WK_OK, "svg: %s", wk_last_error());
+        CHECK(!strstr(c.data, ">5.5<") && !strstr(c.data, ">6.5<") && strstr(c.data, ">5</text>") && strstr(c.data, ">6</text>"),
+              "integer axis: whole-number ticks only");
+        wk_sb_clear(&c);
+        wk_series one[2] = {{.name = "W1", .x = &one_x, .y = &one_y, .n = 1},
+                            {.name = "floor", .x = &one_x, .n = 1, .band_lo = &lo, .band_hi = &hi}};
+        REQUIRE(wk_svg_line_chart(&c, &is, one, 2) == WK_OK, "svg: %s", wk_last_error());
+        CHECK(strstr(c.data, "<circle class=\"mark\"") != NULL, "a single evaluation is drawn as a marker");
+        CHECK(strstr(c.data, "class=\"band\"") != NULL && strstr(c.data, "data-marks=\"1\""), "floor band drawn, one mark counted");
+        CHECK(!strstr(c.data, ">-0.5<") && !strstr(c.data, ">0.5<"), "integer step axis around a single point");
+        wk_sb_free(&c);
+    }
 
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     CHECK(system(path) == 0, "cleanup");

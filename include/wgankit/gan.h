@@ -77,6 +77,7 @@ typedef struct wk_gan_config {
     double init_std;
     /* Lipschitz knobs (lipschitz.h) */
     int bjorck_iters, bjorck_final_iters, bjorck_reparam;
+    int export_orthonormal; /* -1 auto (projection: on), 0, 1: orthonormalised critic weights in the last checkpoint */
     double bjorck_beta, bjorck_tol;
     int sn_iters;
     double clip;
@@ -107,7 +108,7 @@ typedef struct wk_gan_config {
 } wk_gan_config;
 
 /* The defaults are the demo: ring of 8, GroupSort critic (Björck projection), ReLU generator,
- * MLPs 2→64→64→64, Adam 2e-4 β = (0.5, 0.9), batch 256, 5 critic steps, 4,000 generator steps,
+ * generator 2→128→128→128→2, critic 2→64→64→64→1, Adam 2e-4 β = (0.5, 0.9), batch 512, 5 critic steps, 4,000 generator steps,
  * generator EMA 0.99. */
 void wk_gan_config_default(wk_gan_config *c);
 
@@ -169,7 +170,10 @@ typedef struct wk_trainer wk_trainer;
 typedef struct wk_gan_metrics {
     int64_t step;
     double w1;            /* exact W1 between eval_n generated and held-out real points */
-    double d_d;           /* critic estimate E_real D - E_fake D on the same points */
+    double d_d;           /* the co-trained critic's gap E_real D - E_fake D on the same points. Not a
+                           * supremum over the critic class (Biau et al.'s d_D): the current critic
+                           * only, so it can be below W1 and even negative (a critic that lost track
+                           * of a moving generator). Read it against w1, not as a distance. */
     double loss_d, loss_g;
     double grad_norm_d, grad_norm_g; /* parameter-gradient norms of the last step */
     double lip_grad_max, lip_grad_mean, lip_certified, lip_pair_max;
@@ -177,6 +181,12 @@ typedef struct wk_gan_metrics {
     double n_modes;
     double seconds;       /* wall time of training so far */
     double it_per_s;
+    /* The real-vs-real floor: exact W1 between the evaluation's held-out real points and another
+     * real sample of w1_floor_n points (synthetic: fresh target draws, n = eval_n; files: further
+     * held-out rows, or the held-out split's two halves when it is too small). A perfect
+     * generator scores about this (W1 between finite samples is biased upwards, Arora et al.
+     * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
+    double w1_floor, w1_floor_n;
 } wk_gan_metrics;
 
 /* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be

@@ -43,7 +43,11 @@ int wk_png_write_grid(const char *path, const wk_tensor *samples, int cols, int 
  * point arrays are [n, 2] row-major. Optional: a scalar field sampled on an nx x ny grid over
  * the extent (field[j * nx + i] at x = xmin + i (xmax-xmin)/(nx-1), y = ymin + j (...)),
  * drawn as a blue-white-red diverging colour map with iso-lines (marching squares); markers
- * (black crosses) at mode centres. */
+ * (black crosses) at mode centres, drawn under the points so that no real point is hidden.
+ * Decorated (the default): the plot area of width x height pixels sits inside a frame with an
+ * 8-px margin (points never touch it), axes with ticks and labels in data units, a legend of
+ * what is drawn above the frame and, with a field, a colour bar with its values and iso-levels
+ * at the right; the picture is larger than width x height by those margins. */
 typedef struct wk_scatter_spec {
     const float *real;
     int64_t n_real;
@@ -55,7 +59,9 @@ typedef struct wk_scatter_spec {
     const float *field; /* requires a fixed extent */
     int field_nx, field_ny;
     int n_contours; /* iso-lines over the field's range; 0: none; default in wk_scatter_default: 10 */
-    int width, height; /* pixels; default 512 x 512 */
+    int width, height; /* pixels of the plot area; default 512 x 512 */
+    int decorate;      /* axes, ticks, legend, colour bar and margins (default 1); 0: the plot area alone */
+    const char *field_label; /* the colour bar's title; default "critic D(x)" */
     const float *segments; /* [n_segments, 4]: (x0, y0, x1, y1) drawn as black lines (closest pairs) */
     int64_t n_segments;
 } wk_scatter_spec;
@@ -64,20 +70,31 @@ void wk_scatter_default(wk_scatter_spec *s);
 int wk_scatter_render(const wk_scatter_spec *s, wk_image *out);
 int wk_scatter_png(const char *path, const wk_scatter_spec *s);
 
+/* A 1, 2 or 5 times 10^k tick step giving about `target` intervals over [lo, hi] (at least 1
+ * when `integer`); shared by the SVG charts and the scatter's axes. */
+double wk_plot_nice_step(double lo, double hi, int target, int integer);
+
 /* ---- SVG line charts ----------------------------------------------------------------------- */
 typedef struct wk_series {
     const char *name;
-    const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line */
+    const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line; y NULL: band only */
     size_t n;
+    const double *band_lo, *band_hi; /* optional: a shaded band [lo, hi] at each x, drawn under every line */
 } wk_series;
 
 typedef struct wk_chart_spec {
     const char *title, *x_label, *y_label; /* NULL: none */
     int log_y;
     int width, height; /* default 640 x 360 when 0 */
+    int integer_x, integer_y; /* integer-valued axis (steps, counts): ticks on whole numbers only */
+    int points_only;   /* a scatter: markers, no lines */
+    int diagonal;      /* draw the line y = x (dashed) */
 } wk_chart_spec;
 
-/* Append one self-contained <svg> element (axes, ticks, labels, legend) to `out`. */
+/* Append one self-contained <svg class="wk-chart" data-marks="N"> element (axes, ticks,
+ * labels, legend at the right sized to the names) to `out`; N counts the drawn data points.
+ * Points are marked with dots where a line cannot show them: a series of at most 40 points,
+ * or an isolated point (both neighbours unusable), so a single evaluation is still visible. */
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 int wk_svg_write_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 

@@ -1,19 +1,29 @@
-/* report.h — one self-contained HTML page summarising a run directory.
+/* report.h — one self-contained HTML page summarising a run directory, built so that its first
+ * screen answers "is it learning, and does d_D track W1?".
  *
- * RUN_DIR/report.html gets: a table of RUN_DIR/config.json (nested keys flattened as a.b.c),
- * one inline SVG chart per metric group from RUN_DIR/metrics.jsonl, and every .png file of RUN_DIR
- * embedded as a base64 data URI, oldest first (by modification time, then name).
+ * RUN_DIR/report.html, top to bottom:
+ *   - a headline table: the last W1 with its real-vs-real floor (w1_floor, w1_floor_n) and the
+ *     excess over it, W1 at the first evaluation (step 0), the critic's gap d_D (named as the
+ *     co-trained critic's, which can be negative), the correlation of d_D with W1, modes, time;
+ *   - one chart of W1 with the floor as a shaded band and d_D overlaid, and a scatter of d_D
+ *     against W1 over the evaluations with the diagonal d_D = W1;
+ *   - the pictures: samples.png (generated, with real points for 2-D data) next to real.png
+ *     (real images), then any other PNG of RUN_DIR, oldest first;
+ *   - one chart per remaining metric group, with full names; integer metrics on integer axes;
+ *     groups without a finite value are not drawn; a lone point gets a marker;
+ *   - the settings of RUN_DIR/config.json (nested keys flattened as a.b.c), last and folded.
  *
  * metrics.jsonl holds one JSON object per line, each with a numeric "step"; every other
- * numeric member is a metric. Metrics are grouped by the part of their name before the first
- * '/' or '_' ("loss_d" and "loss_g" share the chart "loss"); a group whose values are all
- * positive and span more than three decades gets a log y axis. Lines that are not such
- * objects (e.g. a half-written last line) are skipped and counted on the page.
- * Any subset of these files may be present. */
+ * numeric member is a metric. Unknown metrics are grouped by the part of their name before the
+ * first '/' or '_'; a group whose values are all positive and span more than three decades
+ * gets a log y axis. Lines that are not such objects (e.g. a half-written last line) are
+ * skipped and counted on the page. Any subset of these files may be present. */
 #ifndef WGANKIT_REPORT_H
 #define WGANKIT_REPORT_H
 
 #include <stddef.h>
+
+#include "wgankit/strbuf.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +32,12 @@ extern "C" {
 /* Build RUN_DIR/report.html (atomically); its path goes to out_path when out_path != NULL.
  * WK_EIO naming the directory when it does not exist. */
 int wk_report_build(const char *run_dir, char *out_path, size_t out_path_size);
+
+/* The overlay chart of the first screen (also written alone as curves.svg): W1 and d_D against
+ * the step, the floor as a band from 0 to w1_floor. Any of w1, floor, d_d may be NULL; NaN
+ * entries are gaps. width 0: 640. */
+int wk_report_distance_chart(wk_strbuf *out, const double *steps, const double *w1, const double *floor, const double *d_d,
+                             size_t n, int width);
 
 #ifdef __cplusplus
 }

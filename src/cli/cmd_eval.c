@@ -1,7 +1,9 @@
-/* cmd_eval.c — `wgankit eval --checkpoint C [--data ...] [--SETTING VALUE ...]`: the training
- * metrics (exact W1, d_D, Lipschitz report, mode coverage) on demand, as one JSON line. The
- * data and evaluation settings default to the run's own (from the checkpoint) and may be
- * overridden with the same flags as `wgankit train`. */
+/* cmd_eval.c — `wgankit eval --checkpoint C [--generator ema|raw] [--data ...]`: the training
+ * metrics (exact W1 and its real-vs-real floor, the critic's gap d_D, Lipschitz report, mode
+ * coverage) on demand, as one JSON line. The data and evaluation settings default to the run's
+ * own (from the checkpoint) and may be overridden with train's flags for them; every other
+ * training setting describes the networks and is refused, so that no flag means one thing in
+ * train and another here (train's --ema is a decay; which generator to evaluate is --generator). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,13 +15,23 @@ int wk_cmd_eval(int argc, char **argv) {
     const char *ckpt = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: wgankit eval --checkpoint C [--data D] [--eval-n N] [--holdout N] [--seed S]\n\n"
-                   "Evaluate checkpoint C against held-out real data (default: the run's own data) and print the\n"
-                   "metrics as JSON. Any training setting flag is accepted (see wgankit train --help).\n");
+            printf("usage: wgankit eval --checkpoint C [--generator ema|raw] [--data D] [--eval-n N] [--holdout N]\n"
+                   "                    [--scale S] [--data-n N] [--seed S] [--threads N] [--lip-pairs N]\n\n"
+                   "Evaluate checkpoint C against held-out real data (default: the run's own data and settings) and\n"
+                   "print the metrics as one JSON line:\n"
+                   "  w1          exact W1 between eval_n generated and the held-out real points\n"
+                   "  w1_floor    exact W1 between those real points and w1_floor_n other real points: what a\n"
+                   "              perfect generator scores at this sample size (read W1 against it)\n"
+                   "  d_D         the checkpoint's critic's gap E_real D - E_fake D on the same points: the\n"
+                   "              co-trained critic, not a supremum over critics, so it can be negative\n"
+                   "  lip_*, modes, n_modes, hq_pct   Lipschitz report; mode coverage of known mixtures\n\n"
+                   "--generator ema (default when the run kept an EMA) or raw: which generator to evaluate.\n"
+                   "The other flags are train's flags of the same name; network settings come from the checkpoint.\n");
             return 0;
         }
         if (!strcmp(argv[i], "--checkpoint") && !(ckpt = cli_value("eval", argc, argv, &i))) return 2;
     }
+    const char *which = NULL;
     if (!ckpt) {
         fprintf(stderr, "wgankit eval: --checkpoint is required\n");
         return 2;
@@ -29,10 +41,32 @@ int wk_cmd_eval(int argc, char **argv) {
         fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
         return 2;
     }
+    static const char *const eval_settings[] = {"data", "data-n", "holdout", "scale", "seed", "threads", "eval-n", "lip-pairs"};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--checkpoint")) {
             i++;
             continue;
+        }
+        if (!strcmp(argv[i], "--generator")) {
+            if (!(which = cli_value("eval", argc, argv, &i))) return 2;
+            if (strcmp(which, "ema") && strcmp(which, "raw")) {
+                fprintf(stderr, "wgankit eval: --generator: '%s' is not ema or raw\n", which);
+                return 2;
+            }
+            continue;
+        }
+        if (!strncmp(argv[i], "--", 2) && wk_gan_setting_find(argv[i] + 2)) {
+            int allowed = 0;
+            for (size_t k = 0; k < sizeof eval_settings / sizeof *eval_settings; k++) {
+                const char *a = eval_settings[k], *b = argv[i] + 2; /* data-n == data_n */
+                while (*a && (*a == *b || (*a == '-' && *b == '_'))) a++, b++;
+                allowed |= !*a && !*b;
+            }
+            if (!allowed) {
+                fprintf(stderr, "wgankit eval: %s is a training setting (the network comes from the checkpoint)%s\n", argv[i],
+                        !strcmp(argv[i] + 2, "ema") ? "; to choose the generator use --generator ema|raw" : "");
+                return 2;
+            }
         }
         int r = cli_gan_flag("eval", argc, argv, &i, &cfg);
         if (r < 0) return 2;
@@ -41,6 +75,11 @@ int wk_cmd_eval(int argc, char **argv) {
             return 2;
         }
     }
+    if (which && !strcmp(which, "ema") && !(cfg.ema > 0)) {
+        fprintf(stderr, "wgankit eval: --generator ema: %s was trained without an EMA generator (--ema 0)\n", ckpt);
+        return 2;
+    }
+    if (which && !strcmp(which, "raw")) cfg.ema = 0; /* no EMA copy: evaluation and sampling use the raw weights */
     wk_dataset ds;
     wk_trainer *t = NULL;
     wk_gan_metrics m;

@@ -1,6 +1,8 @@
 /* cmd_sample.c — `wgankit sample --checkpoint C -n N -o out.npy|out.png [--latent z.npy]`:
  * generate from a checkpoint. With --latent the given codes are mapped (so results can be
- * compared with another implementation: tests/reference/torch_sample_check.py). */
+ * compared with another implementation: tests/reference/torch_sample_check.py). Which generator
+ * is --generator ema|raw (train's --ema is a decay, so sample does not take --ema); image grids
+ * take --grid-rows. */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,15 +18,17 @@ static int ends_with(const char *s, const char *suffix) {
 
 int wk_cmd_sample(int argc, char **argv) {
     const char *ckpt = NULL, *out = NULL, *latent = NULL, *v;
-    long long n = 64, seed = 0, ema = 1;
+    long long n = 64, seed = 0, ema = 1, rows = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: wgankit sample --checkpoint C [-n N] -o OUT.npy|OUT.png [--latent Z.npy] [--seed S] [--ema 0|1]\n\n"
+            printf("usage: wgankit sample --checkpoint C [-n N] -o OUT.npy|OUT.png [--latent Z.npy] [--seed S]\n"
+                   "                      [--generator ema|raw] [--grid-rows R]\n\n"
                    "Generate N samples (1 to 100000000, default 64) from checkpoint C (any checkpoint of a run, e.g.\n"
-                   "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images)\n"
-                   "or a scatter (2-D points). --latent maps the given codes [N, latent_dim] instead of drawing them.\n"
-                   "--ema 0 uses the raw generator when the run kept an EMA copy.\n");
+                   "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images,\n"
+                   "R rows; default about square) or a scatter with axes (2-D points). --latent maps the given codes\n"
+                   "[N, latent_dim] instead of drawing them. --generator raw uses the raw generator when the run kept an\n"
+                   "EMA copy (default ema).\n");
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("sample", argc, argv, &i))) return 2; }
@@ -32,7 +36,19 @@ int wk_cmd_sample(int argc, char **argv) {
         else if (!strcmp(a, "--latent")) { if (!(latent = cli_value("sample", argc, argv, &i))) return 2; }
         else if (!strcmp(a, "-n")) { if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 1, 100000000, &n)) return 2; }
         else if (!strcmp(a, "--seed")) { if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 0, 9007199254740991LL, &seed)) return 2; }
-        else if (!strcmp(a, "--ema")) { if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 0, 1, &ema)) return 2; }
+        else if (!strcmp(a, "--generator")) {
+            if (!(v = cli_value("sample", argc, argv, &i))) return 2;
+            if (strcmp(v, "ema") && strcmp(v, "raw")) {
+                fprintf(stderr, "wgankit sample: --generator: '%s' is not ema or raw\n", v);
+                return 2;
+            }
+            ema = !strcmp(v, "ema");
+        } else if (!strcmp(a, "--ema")) {
+            fprintf(stderr, "wgankit sample: --ema is train's EMA decay; to choose the generator use --generator ema|raw\n");
+            return 2;
+        } else if (!strcmp(a, "--grid-rows")) {
+            if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 1, 100000, &rows)) return 2;
+        }
         else {
             fprintf(stderr, "wgankit sample: unknown flag '%s' (see wgankit sample --help)\n", a);
             return 2;
@@ -56,7 +72,7 @@ int wk_cmd_sample(int argc, char **argv) {
     if (latent && (rc = wk_read_points(latent, &z))) goto fail;
     if ((rc = wk_trainer_sample(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, &x))) goto fail;
     if (ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
-    else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, 0, 2);
+    else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
     else if (x.ndim == 2 && x.shape[1] == 2) {
         wk_scatter_spec s;
         wk_scatter_default(&s);

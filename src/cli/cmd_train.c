@@ -18,6 +18,13 @@ static void usage(FILE *f) {
                "An --out that already holds a run is refused (exit 2) unless --resume continues it or --force\n"
                "replaces it; a forced run leaves the old one untouched until its own first checkpoint. One run at a\n"
                "time per directory (a lock); temporary files of an interrupted write are removed on start.\n\n"
+               "metrics (every --eval-every steps, from step 0 on, into metrics.jsonl and the report):\n"
+               "  w1          exact W1 between eval_n generated and held-out real points\n"
+               "  w1_floor    exact W1 between those real points and w1_floor_n other real points, once per run:\n"
+               "              what a perfect generator scores at this sample size; read W1 against it\n"
+               "  d_D         the co-trained critic's gap E_real D - E_fake D on the same points. It is the\n"
+               "              current critic, not a supremum over the critic class: it can be below W1 and it can be negative\n"
+               "  modes, hq_pct   known mixtures: modes covered, %% high-quality samples (VEEGAN protocol)\n\n"
                "settings (also the keys of --config files and config.json):\n");
     cli_gan_help(f);
 }

@@ -8,8 +8,10 @@
  *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos, lipschitz step)
  *   state.rng (I64 [3, 4]: batch, latent, lipschitz streams), state.perm (I64 epoch order)
  * Metadata: "format", "step", "train_seconds" (wall time over every part of the run),
- * "wgankit.config" (every setting, JSON) and "wgankit.generator" /
- * "wgankit.critic" (layer lists) so the networks can be rebuilt from the file alone.
+ * "wgankit.config" (every setting, JSON) and "wgankit.generator" / "wgankit.critic" (layer lists
+ * stating every forward-pass transformation, layer_meta.c) so the networks can be rebuilt from the
+ * file alone. With export_orthonormal, the checkpoint at the last step also holds
+ * critic_orthonormal.* and "wgankit.critic_orthonormal" (layer_meta.c).
  * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
  * they claim is checked against the file's size; before anything is copied into a trainer,
  * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
@@ -24,54 +26,6 @@
 #include "wgankit/json.h"
 
 #define FORMAT "wgankit-checkpoint-1"
-
-void wk__model_to_json(const wk_model *m, wk_strbuf *sb) {
-    wk_sb_putc(sb, '[');
-    for (int i = 0; i < m->n_layers; i++) {
-        const wk_layer *l = &m->layers[i];
-        wk_json_sep(sb);
-        wk_sb_putc(sb, '{');
-        wk_json_key(sb, "type");
-        switch (l->kind) {
-        case WK_LAYER_LINEAR:
-        case WK_LAYER_CONV2D:
-        case WK_LAYER_CONVT2D:
-            wk_json_string(sb, l->kind == WK_LAYER_LINEAR ? "linear" : l->kind == WK_LAYER_CONV2D ? "conv2d" : "conv_transpose2d");
-            wk_json_key(sb, "in"), wk_json_int(sb, l->in);
-            wk_json_key(sb, "out"), wk_json_int(sb, l->out);
-            wk_json_key(sb, "bias"), wk_sb_puts(sb, l->bias ? "true" : "false");
-            if (l->kind != WK_LAYER_LINEAR) {
-                wk_json_key(sb, "kernel"), wk_json_int(sb, l->k);
-                wk_json_key(sb, "stride"), wk_json_int(sb, l->stride);
-                wk_json_key(sb, "padding"), wk_json_int(sb, l->pad);
-                wk_json_key(sb, "output_padding"), wk_json_int(sb, l->out_pad);
-            }
-            break;
-        case WK_LAYER_BATCHNORM:
-            wk_json_string(sb, "batchnorm");
-            wk_json_key(sb, "channels"), wk_json_int(sb, l->in);
-            wk_json_key(sb, "eps"), wk_json_float(sb, l->eps);
-            wk_json_key(sb, "momentum"), wk_json_float(sb, l->momentum);
-            break;
-        case WK_LAYER_LAYERNORM:
-        case WK_LAYER_RESHAPE:
-            wk_json_string(sb, l->kind == WK_LAYER_RESHAPE ? "reshape" : "layernorm");
-            wk_json_key(sb, "shape");
-            wk_sb_putc(sb, '[');
-            for (int d = 0; d < l->ndim; d++) wk_json_sep(sb), wk_json_int(sb, l->shape[d]);
-            wk_sb_putc(sb, ']');
-            if (l->kind == WK_LAYER_LAYERNORM) wk_json_key(sb, "eps"), wk_json_float(sb, l->eps);
-            break;
-        case WK_LAYER_ACT:
-            wk_json_string(sb, wk_activation_name(l->act));
-            if (l->act == WK_ACT_LEAKY_RELU) wk_json_key(sb, "slope"), wk_json_float(sb, l->act_param);
-            if (l->act == WK_ACT_GROUPSORT) wk_json_key(sb, "group"), wk_json_int(sb, (int64_t)l->act_param);
-            break;
-        }
-        wk_sb_putc(sb, '}');
-    }
-    wk_sb_putc(sb, ']');
-}
 
 /* Every tensor of the state, in a fixed order; names point into `names`. The same walk serves
  * saving and loading, so the two can never disagree. */
@@ -242,17 +196,24 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     wk_strbuf cfg, gen, crit;
     wk_sb_init(&cfg), wk_sb_init(&gen), wk_sb_init(&crit);
     wk_gan_config_to_json(&t->cfg, &cfg);
-    wk__model_to_json(&t->gen, &gen);
-    wk__model_to_json(&t->critic, &crit);
+    wk__model_to_json(&t->gen, NULL, &gen);
+    wk__model_to_json(&t->critic, &t->lip, &crit);
     char step[32], seconds[32];
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     snprintf(seconds, sizeof seconds, "%.3f", t->seconds);
     if (!rc) rc = wk_sb_status(&cfg) ? wk_sb_status(&cfg) : wk_sb_status(&gen) ? wk_sb_status(&gen) : wk_sb_status(&crit);
+    wk__export ex = {0};
+    if (!rc) rc = wk__export_orthonormal(t, &ex);
+    for (int i = 0; !rc && i < ex.n; i++) rc = add_f32(&w, ex.names[i], &ex.tensors[i]);
+    if (!rc && ex.n) rc = wk_sb_status(&w.names); /* the names may have moved: point at them again */
+    for (size_t i = 0; !rc && ex.n && i < w.n; i++) w.t[i].name = w.names.data + w.name_off[i];
     if (!rc) {
         wk_st_meta meta[] = {{"format", FORMAT}, {"step", step}, {"train_seconds", seconds}, {"wgankit.config", cfg.data},
-                             {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data}};
-        rc = wk_safetensors_write(path, w.t, w.n, meta, sizeof meta / sizeof meta[0]);
+                             {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
+                             {"wgankit.critic_orthonormal", ex.layers.data}};
+        rc = wk_safetensors_write(path, w.t, w.n, meta, sizeof meta / sizeof meta[0] - !ex.n);
     }
+    wk__export_free(&ex);
     wk_sb_free(&cfg), wk_sb_free(&gen), wk_sb_free(&crit);
     walk_free(&w);
     return rc;

@@ -1,8 +1,12 @@
 /* evaluate.c — what a run logs: d_Lip = exact W1 between generated and held-out real samples
- * (Biau et al. 2021 compare it with the critic's estimate d_D = E_real D − E_fake D), losses,
- * gradient norms, the critic's Lipschitz report, and for known mixtures the VEEGAN/PacGAN mode
- * coverage. Evaluation draws from its own fixed stream (same latent codes at every evaluation)
- * and never touches the training streams, so evaluating does not change the training. */
+ * (Biau et al. 2021 compare it with the critic's estimate d_D = E_real D − E_fake D), the
+ * real-vs-real floor of that W1 at the same sample sizes, losses, gradient norms, the critic's
+ * Lipschitz report, and for known mixtures the VEEGAN/PacGAN mode coverage. Evaluation draws
+ * from its own fixed streams (same latent codes at every evaluation) and never touches the
+ * training streams, so evaluating does not change the training.
+ *
+ * d_D here is the co-trained critic's current gap, not the supremum over the critic class that
+ * defines Biau et al.'s d_D: it is a lower bound of that supremum and can be negative. */
 #include <math.h>
 #include <string.h>
 
@@ -11,6 +15,51 @@
 #include "wgankit/json.h"
 #include "wgankit/ot.h"
 
+/* Exact W1 between point clouds a [na, dim] and b [nb, dim] (1-D: the sorted-quantile formula). */
+static int w1_between(const wk_trainer *t, const float *a, int64_t na, const float *b, int64_t nb, double *out) {
+    wk_ot_options o;
+    wk_ot_result res = {0};
+    wk_ot_options_default(&o);
+    o.seed = t->cfg.seed;
+    wk_tensor ta = {(float *)a, 2, {na, t->dim}, na * t->dim, WK_DEVICE_CPU};
+    wk_tensor tb = {(float *)b, 2, {nb, t->dim}, nb * t->dim, WK_DEVICE_CPU};
+    int rc = t->dim == 1 ? wk_wp_1d(a, NULL, na, b, NULL, nb, 1, &res.value) : wk_w1_exact(&ta, NULL, &tb, NULL, &o, &res);
+    *out = res.value;
+    wk_ot_result_free(&res);
+    return rc;
+}
+
+/* The real-vs-real floor (gan.h, wk_gan_metrics.w1_floor), once per trainer: W1 between the
+ * n_real held-out points the evaluation uses and n_fake other real points. Synthetic targets
+ * draw those fresh from their own stream; files take the held-out rows after the evaluation's
+ * (the held-out split only, never training rows), or, when the split is too small for that,
+ * compare its two halves (then w1_floor_n is the half's size, not eval_n). */
+static int real_floor(wk_trainer *t, int64_t n_real, int64_t n_fake) {
+    if (t->floor_n > 0) return WK_OK;
+    const wk_tensor *h = &t->ds.holdout;
+    int64_t m = h->shape[0];
+    int rc;
+    if (t->ds.synthetic) {
+        wk_tensor other;
+        wk_rng r;
+        wk_rng_seed(&r, t->cfg.seed ^ 0xf1003f1003ULL);
+        if ((rc = wk_tensor_alloc(&other, 2, (int64_t[]){n_fake, t->dim}))) return rc;
+        if (!(rc = wk_target_sample(&t->ds.target, &r, &other))) rc = w1_between(t, other.data, n_fake, h->data, n_real, &t->floor);
+        wk_tensor_free(&other);
+        t->floor_n = n_fake;
+    } else if (m >= n_real + n_fake) {
+        rc = w1_between(t, h->data + n_real * t->dim, n_fake, h->data, n_real, &t->floor);
+        t->floor_n = n_fake;
+    } else {
+        int64_t half = m / 2;
+        if (half < 1) return wk_errorf(WK_EINVAL, "evaluate: %lld held-out rows cannot give a real-vs-real floor", (long long)m);
+        rc = w1_between(t, h->data + half * t->dim, half, h->data, half, &t->floor);
+        t->floor_n = half;
+    }
+    if (rc) t->floor_n = 0;
+    return rc ? wk_error_context(rc, "real-vs-real W1 floor") : WK_OK;
+}
+
 static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "evaluate: no data attached");
     const wk_gan_config *c = &t->cfg;
@@ -18,7 +67,7 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     m->step = t->step;
     m->loss_d = t->loss_d, m->loss_g = t->loss_g;
     m->grad_norm_d = t->grad_norm_d, m->grad_norm_g = t->grad_norm_g;
-    m->modes = m->hq_pct = m->n_modes = NAN;
+    m->modes = m->hq_pct = m->n_modes = m->w1_floor = m->w1_floor_n = NAN;
     int64_t n_real = t->ds.holdout.shape[0] < c->eval_n ? t->ds.holdout.shape[0] : c->eval_n, n_fake = c->eval_n;
     wk_tensor fake, real = t->ds.holdout;
     real.shape[0] = n_real;
@@ -41,16 +90,8 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     wk_tensor a = fake, b = real;
     wk_tensor_set_shape(&a, 2, (int64_t[]){n_fake, t->dim});
     wk_tensor_set_shape(&b, 2, (int64_t[]){n_real, t->dim});
-    if (rc == WK_OK) {
-        wk_ot_options o;
-        wk_ot_result res = {0};
-        wk_ot_options_default(&o);
-        o.seed = c->seed;
-        rc = t->dim == 1 ? wk_wp_1d(a.data, NULL, n_fake, b.data, NULL, n_real, 1, &res.value)
-                         : wk_w1_exact(&a, NULL, &b, NULL, &o, &res);
-        m->w1 = res.value;
-        wk_ot_result_free(&res);
-    }
+    if (rc == WK_OK) rc = w1_between(t, a.data, n_fake, b.data, n_real, &m->w1);
+    if (rc == WK_OK && (rc = real_floor(t, n_real, n_fake)) == WK_OK) m->w1_floor = t->floor, m->w1_floor_n = (double)t->floor_n;
     if (rc == WK_OK && t->ds.synthetic && t->ds.target.n_modes > 0) {
         wk_mode_coverage cov;
         if ((rc = wk_mode_coverage_compute(&t->ds.target, &a, 0, &cov)) == WK_OK) {
@@ -85,7 +126,7 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
     const struct {
         const char *k;
         double v;
-    } f[] = {{"w1", m->w1}, {"d_D", m->d_d}, {"loss_d", m->loss_d}, {"loss_g", m->loss_g},
+    } f[] = {{"w1", m->w1}, {"w1_floor", m->w1_floor}, {"w1_floor_n", m->w1_floor_n}, {"d_D", m->d_d}, {"loss_d", m->loss_d}, {"loss_g", m->loss_g},
              {"gradnorm_d", m->grad_norm_d}, {"gradnorm_g", m->grad_norm_g}, {"lip_grad_max", m->lip_grad_max},
              {"lip_grad_mean", m->lip_grad_mean}, {"lip_certified", m->lip_certified}, {"lip_pair_max", m->lip_pair_max},
              {"modes", m->modes}, {"n_modes", m->n_modes}, {"hq_pct", m->hq_pct}, {"time_s", m->seconds},

@@ -81,7 +81,7 @@ static void history_load(history *h, const char *path, int64_t step) {
         wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
                             num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
                             num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
-                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s")};
+                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n")};
         if (m.step <= step) history_push(h, &m);
         wk_json_free(o);
     }
@@ -92,12 +92,12 @@ static void history_load(history *h, const char *path, int64_t step) {
 static int write_history(const history *h, const char *dir) {
     wk_strbuf js, csv;
     wk_sb_init(&js), wk_sb_init(&csv);
-    wk_sb_puts(&csv, "step,w1,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
+    wk_sb_puts(&csv, "step,w1,w1_floor,w1_floor_n,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
     for (size_t i = 0; i < h->n; i++) {
         const wk_gan_metrics *m = &h->m[i];
         wk_gan_metrics_to_json(m, &js);
         wk_sb_putc(&js, '\n');
-        double v[] = {m->w1, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
+        double v[] = {m->w1, m->w1_floor, m->w1_floor_n, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
                       m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s};
         wk_sb_printf(&csv, "%lld", (long long)m->step);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) isnan(v[k]) ? wk_sb_puts(&csv, ",") : wk_sb_printf(&csv, ",%.9g", v[k]);
@@ -113,16 +113,20 @@ static int write_history(const history *h, const char *dir) {
     return rc;
 }
 
+/* curves.svg: the report's overlay chart (W1 with its floor as a band, d_D) on its own. */
 static int write_curves(const history *h, const char *dir) {
-    double *x = wk_malloc((h->n + 1) * 3 * sizeof(double));
+    double *x = wk_malloc((h->n + 1) * 4 * sizeof(double));
     if (!x) return WK_ENOMEM;
-    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1;
-    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d;
-    wk_series s[] = {{"W1 (exact, held-out)", x, w1, h->n}, {"d_D (critic estimate)", x, dd, h->n}};
-    wk_chart_spec spec = {"Distance to the data", "generator step", "distance", 0, 0, 0};
+    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1, *fl = dd + h->n + 1;
+    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d, fl[i] = h->m[i].w1_floor;
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    int rc = wk_report_distance_chart(&sb, x, w1, fl, dd, h->n, 0);
     char path[WK_GAN_STR + 32];
     snprintf(path, sizeof path, "%s/curves.svg", dir);
-    int rc = wk_svg_write_line_chart(path, &spec, s, 2);
+    if (rc == WK_OK) rc = wk_write_file_atomic(path, sb.data, sb.len);
+    wk_sb_free(&sb);
     wk_free(x);
     return rc;
 }
@@ -137,7 +141,12 @@ static int write_pictures(wk_trainer *t, const char *dir) {
         if ((rc = wk_trainer_sample(t, NULL, 64, t->cfg.seed ^ 0x9a1dULL, 1, &fake))) return rc;
         rc = wk_png_write_grid(path, &fake, 8, 2);
         wk_tensor_free(&fake);
-        return rc;
+        if (rc) return rc;
+        wk_tensor real = t->ds.holdout; /* real.png: held-out images, same grid, for the report's side by side */
+        int64_t n = real.shape[0] < 64 ? real.shape[0] : 64;
+        real.shape[0] = n, real.numel = n * t->dim;
+        snprintf(path, sizeof path, "%s/real.png", dir);
+        return wk_png_write_grid(path, &real, 8, 2);
     }
     if (t->dim != 2) return WK_OK;
     int64_t n = t->ds.holdout.shape[0] < 1000 ? t->ds.holdout.shape[0] : 1000;
@@ -179,7 +188,7 @@ static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const
     double eta = it_s > 0 ? (double)(t->cfg.steps - t->step) / it_s : 0;
     char w[64] = "", dd[64] = "";
     if (last) {
-        snprintf(w, sizeof w, "  W1 %.4f", last->w1);
+        snprintf(w, sizeof w, "  W1 %.4f (floor %.4f)", last->w1, last->w1_floor);
         snprintf(dd, sizeof dd, "  d_D %.4f", last->d_d);
     }
     if (tty) fprintf(log, "\r\033[Kstep %lld/%lld  %.1f it/s  ETA %.0fs%s%s", (long long)t->step, (long long)t->cfg.steps, it_s, eta, w, dd);
@@ -330,6 +339,12 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     int64_t step0 = t->step;
     wk_gan_metrics last, *lastp = NULL;
     if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
+    if (cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
+        if ((rc = wk_trainer_evaluate(t, &last))) goto out;
+        last.seconds = 0, last.it_per_s = last.loss_d = last.loss_g = last.grad_norm_d = last.grad_norm_g = NAN;
+        if ((rc = history_push(&h, &last)) || (rc = write_history(&h, dir))) goto out;
+        if (!tty) progress(log, 0, t, 0, &last);
+    }
     while (t->step < cfg.steps) {
         if ((rc = wk_trainer_step(t))) {
             if (tty) fputc('\n', log);
@@ -366,9 +381,11 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     if (!rc && lastp) {
         /* a resumed run: this part's steps and time, then the run's total (issue 11) */
         if (step0 > 0)
-            fprintf(log, "done: %lld steps, %lld of them in this part in %.1fs (total training time %.1fs)  W1 %.4f  d_D %.4f",
-                    (long long)t->step, (long long)(t->step - step0), lastp->seconds - prev_seconds, lastp->seconds, lastp->w1, lastp->d_d);
-        else fprintf(log, "done: %lld steps in %.1fs  W1 %.4f  d_D %.4f", (long long)t->step, lastp->seconds, lastp->w1, lastp->d_d);
+            fprintf(log, "done: %lld steps, %lld of them in this part in %.1fs (total training time %.1fs)", (long long)t->step,
+                    (long long)(t->step - step0), lastp->seconds - prev_seconds, lastp->seconds);
+        else fprintf(log, "done: %lld steps in %.1fs", (long long)t->step, lastp->seconds);
+        fprintf(log, "  W1 %.4f (real-vs-real floor %.4f at n = %.0f)  d_D %.4f", lastp->w1, lastp->w1_floor, lastp->w1_floor_n,
+                lastp->d_d);
         if (!isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
         fputc('\n', log);
     }

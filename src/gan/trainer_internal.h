@@ -28,6 +28,7 @@ struct wk_trainer {
     int64_t *perm, perm_pos; /* epoch order over ds.train */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
     double seconds; /* wall time spent training up to `step`, over every resumed part (run.c keeps it) */
+    double floor; int64_t floor_n; /* evaluate.c: the real-vs-real W1 floor, once (floor_n 0: not yet) */
 };
 
 /* Every public trainer call runs its body under the trainer's own thread context, so two
@@ -51,8 +52,19 @@ int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d);
 /* A lower bound on the weights (floats) of the two networks cfg describes, with its
  * sample_shape checked: lets a checkpoint's claims be checked against its size first. */
 int wk__config_weight_floor(const wk_gan_config *c, double *floats);
-/* checkpoint.c: a network's layer list as JSON (for rebuilding it elsewhere) */
-void wk__model_to_json(const wk_model *m, wk_strbuf *sb);
+/* layer_meta.c: a network's layer list as JSON, stating every forward-pass transformation of
+ * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone */
+void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb);
+/* layer_meta.c: the orthonormalised critic weights stored at the end of training
+ * (export_orthonormal): n tensors named names[i], and their plain layer list */
+typedef struct {
+    int n;
+    char names[160][128]; /* critic_depth <= 64: at most 65 linear layers, weight and bias each */
+    wk_tensor tensors[160];
+    wk_strbuf layers;
+} wk__export;
+int wk__export_orthonormal(wk_trainer *t, wk__export *ex);
+void wk__export_free(wk__export *ex);
 int wk__load_state(wk_trainer *t, const wk_safetensors *f);
 
 #endif

@@ -1,10 +1,13 @@
 /* scatter.c — 2-D scatter PNGs of real vs generated points over an optional scalar field
  * (the critic's values) with iso-lines, as the figures of the WGAN-GP toy experiments
- * (Gulrajani et al. 2017, gan_toy.py: orange real points, green generated, critic contours). */
+ * (Gulrajani et al. 2017, gan_toy.py: orange real points, green generated, critic contours),
+ * with what a reader needs to read them: axes with ticks, a legend, a colour bar, margins. */
+#include "io/font5x7.h"
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct { uint8_t r, g, b; } rgb;
@@ -16,15 +19,19 @@ void wk_scatter_default(wk_scatter_spec *s) {
     memset(s, 0, sizeof *s);
     s->n_contours = 10;
     s->width = s->height = 512;
+    s->decorate = 1;
+    s->field_label = "critic D(x)";
 }
 
+/* The data extent maps onto the plot area [ox, ox + pw - 1] x [oy, oy + ph - 1] of the image. */
 typedef struct {
     wk_image *img;
     double xmin, xmax, ymin, ymax;
+    int ox, oy, pw, ph;
 } canvas;
 
-static double px_x(const canvas *c, double x) { return (x - c->xmin) / (c->xmax - c->xmin) * (c->img->width - 1); }
-static double px_y(const canvas *c, double y) { return (c->ymax - y) / (c->ymax - c->ymin) * (c->img->height - 1); }
+static double px_x(const canvas *c, double x) { return c->ox + (x - c->xmin) / (c->xmax - c->xmin) * (c->pw - 1); }
+static double px_y(const canvas *c, double y) { return c->oy + (c->ymax - y) / (c->ymax - c->ymin) * (c->ph - 1); }
 
 /* Blend `col` into pixel (x, y) with opacity a in [0, 1]; off-canvas pixels are ignored. */
 static void blend(wk_image *img, int x, int y, rgb col, double a) {
@@ -107,12 +114,14 @@ static void field_range(const wk_scatter_spec *s, double *lo, double *hi) {
         }
 }
 
-static void draw_field(canvas *c, const wk_scatter_spec *s, double lo, double hi) {
+/* The field over the plot area and `pad` pixels around it (edge values held), bilinear. */
+static void draw_field(canvas *c, const wk_scatter_spec *s, double lo, double hi, int pad) {
     int nx = s->field_nx, ny = s->field_ny;
     double mid = (lo + hi) / 2, half = hi > lo ? (hi - lo) / 2 : 1;
-    for (int py = 0; py < c->img->height; py++)
-        for (int px = 0; px < c->img->width; px++) { /* bilinear interpolation of the grid */
-            double fx = (double)px / (c->img->width - 1) * (nx - 1), fy = (1 - (double)py / (c->img->height - 1)) * (ny - 1);
+    for (int py = c->oy - pad; py < c->oy + c->ph + pad; py++)
+        for (int px = c->ox - pad; px < c->ox + c->pw + pad; px++) { /* bilinear interpolation of the grid */
+            double fx = fmin(fmax((double)(px - c->ox) / (c->pw - 1), 0), 1) * (nx - 1),
+                   fy = (1 - fmin(fmax((double)(py - c->oy) / (c->ph - 1), 0), 1)) * (ny - 1);
             int i = (int)fmin(floor(fx), nx - 2), j = (int)fmin(floor(fy), ny - 2);
             double u = fx - i, v = fy - j;
             const float *f = s->field;
@@ -121,6 +130,22 @@ static void draw_field(canvas *c, const wk_scatter_spec *s, double lo, double hi
             rgb col = isfinite(val) ? diverging((val - mid) / half) : (rgb){255, 255, 255};
             blend(c->img, px, py, col, 1);
         }
+}
+
+/* ---- labels: the 5x7 font at an integer scale ---- */
+static int text_width(const char *t, int scale) { return (int)strlen(t) * 6 * scale - scale; }
+
+static void draw_text(wk_image *img, int x, int y, const char *t, int scale, rgb col) {
+    for (; *t; t++, x += 6 * scale)
+        for (int r = 0; r < 7; r++)
+            for (int q = 0; q < 5; q++)
+                if (wk__glyph_pixel(*t, r, q))
+                    for (int a = 0; a < scale; a++)
+                        for (int b = 0; b < scale; b++) blend(img, x + q * scale + b, y + r * scale + a, col, 1);
+}
+
+static void tick_label(char *buf, size_t n, double v, double step) {
+    snprintf(buf, n, "%.6g", fabs(v) < step * 1e-9 ? 0.0 : v);
 }
 
 /* Marching squares (Lorensen & Cline's 2-D case): per grid cell, the level crosses the edges
@@ -169,6 +194,75 @@ static void draw_contours(canvas *c, const wk_scatter_spec *s, double lo, double
     }
 }
 
+enum { PAD = 8, ML = 64, MT = 30, MB = 34, FONT = 2 };
+
+static void draw_axes(canvas *c, double step_x, double step_y) {
+    static const rgb ink = {40, 40, 40};
+    char buf[32];
+    int bottom = c->oy + c->ph - 1 + PAD + 1, left = c->ox - PAD - 1;
+    for (double v = ceil(c->xmin / step_x - 1e-9) * step_x; v <= c->xmax + step_x * 1e-9; v += step_x) {
+        double x = px_x(c, v);
+        line(c->img, x, bottom, x, bottom + 5, ink, 1);
+        tick_label(buf, sizeof buf, v, step_x);
+        draw_text(c->img, (int)lrint(x) - text_width(buf, FONT) / 2, bottom + 9, buf, FONT, ink);
+    }
+    for (double v = ceil(c->ymin / step_y - 1e-9) * step_y; v <= c->ymax + step_y * 1e-9; v += step_y) {
+        double y = px_y(c, v);
+        line(c->img, left - 5, y, left, y, ink, 1);
+        tick_label(buf, sizeof buf, v, step_y);
+        draw_text(c->img, left - 9 - text_width(buf, FONT), (int)lrint(y) - 7, buf, FONT, ink);
+    }
+}
+
+/* Legend above the frame: what each mark is. */
+static void draw_legend(canvas *c, const wk_scatter_spec *s) {
+    static const rgb ink = {40, 40, 40};
+    int x = c->ox - PAD, y = 8;
+    const struct { int on; rgb col; int cross; const char *text; } items[] = {
+        {s->real && s->n_real > 0, REAL_COLOUR, 0, "real"},
+        {s->fake && s->n_fake > 0, FAKE_COLOUR, 0, "generated"},
+        {s->centres && s->n_centres > 0, MARK_COLOUR, 1, "mode centre"},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+        if (!items[i].on) continue;
+        if (items[i].cross)
+            for (int o = 0; o < 2; o++) {
+                line(c->img, x + 1 + o, y + 2, x + 11 + o, y + 12, MARK_COLOUR, 0.9);
+                line(c->img, x + 1 + o, y + 12, x + 11 + o, y + 2, MARK_COLOUR, 0.9);
+            }
+        else disc(c->img, x + 6, y + 7, 5, items[i].col, 1);
+        draw_text(c->img, x + 18, y, items[i].text, FONT, ink);
+        x += 18 + text_width(items[i].text, FONT) + 22;
+    }
+}
+
+/* Colour bar right of the frame: the field's colours from lo (bottom) to hi (top), the
+ * iso-levels as ticks, the values at both ends and the middle. */
+static void draw_colour_bar(canvas *c, const wk_scatter_spec *s, double lo, double hi) {
+    static const rgb ink = {40, 40, 40};
+    int x0 = c->ox + c->pw + PAD + 16, top = c->oy - PAD, bottom = c->oy + c->ph - 1 + PAD;
+    double mid = (lo + hi) / 2, half = hi > lo ? (hi - lo) / 2 : 1;
+    for (int y = top; y <= bottom; y++) {
+        double v = hi - (hi - lo) * (y - top) / (double)(bottom - top);
+        line(c->img, x0, y, x0 + 13, y, diverging((v - mid) / half), 1);
+    }
+    line(c->img, x0 - 1, top - 1, x0 + 14, top - 1, ink, 1), line(c->img, x0 - 1, bottom + 1, x0 + 14, bottom + 1, ink, 1);
+    line(c->img, x0 - 1, top - 1, x0 - 1, bottom + 1, ink, 1), line(c->img, x0 + 14, top - 1, x0 + 14, bottom + 1, ink, 1);
+    for (int k = 1; hi > lo && k <= s->n_contours; k++) {
+        double y = top + (bottom - top) * (1 - (double)k / (s->n_contours + 1));
+        line(c->img, x0, y, x0 + 4, y, CONTOUR_COLOUR, 1);
+    }
+    char buf[32];
+    double vals[3] = {hi, mid, lo};
+    int ys[3] = {top, (top + bottom) / 2 - 7, bottom - 14};
+    for (int k = 0; k < 3; k++) {
+        snprintf(buf, sizeof buf, "%.3g", vals[k]);
+        draw_text(c->img, x0 + 20, ys[k], buf, FONT, ink);
+    }
+    const char *label = s->field_label ? s->field_label : "";
+    draw_text(c->img, c->img->width - 4 - text_width(label, FONT), 8, label, FONT, ink);
+}
+
 int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
     memset(out, 0, sizeof *out);
     if (s->field && (s->field_nx < 2 || s->field_ny < 2))
@@ -176,46 +270,68 @@ int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
     if (s->n_contours < 0 || s->n_contours > 100) return wk_errorf(WK_EINVAL, "scatter: %d contours (0..100)", s->n_contours);
     int fixed = s->xmin < s->xmax && s->ymin < s->ymax;
     if (s->field && !fixed) return wk_errorf(WK_EINVAL, "scatter: a field needs the fixed extent it was sampled on");
-    canvas c = {out, s->xmin, s->xmax, s->ymin, s->ymax};
+    int pw = s->width ? s->width : 512, ph = s->height ? s->height : 512;
+    if (pw < 2 || ph < 2 || pw > 16384 || ph > 16384) return wk_errorf(WK_EINVAL, "scatter: plot area %d x %d", pw, ph);
+    const char *label = s->field_label ? s->field_label : "";
+    int mr = !s->decorate ? 0 : s->field ? 16 + 14 + 8 + text_width("-0.000e-00", FONT) : 16;
+    if (s->decorate && s->field && mr < text_width(label, FONT) - PAD) mr = text_width(label, FONT) - PAD;
+    int ox = s->decorate ? ML + PAD : 0, oy = s->decorate ? MT + PAD : 0;
+    canvas c = {out, s->xmin, s->xmax, s->ymin, s->ymax, ox, oy, pw, ph};
     if (!fixed) {
         double e[4];
         auto_extent(s, e);
         c.xmin = e[0]; c.xmax = e[1]; c.ymin = e[2]; c.ymax = e[3];
     }
-    int rc = wk_image_alloc(out, s->width ? s->width : 512, s->height ? s->height : 512, 3);
+    int rc = s->decorate ? wk_image_alloc(out, ox + pw + PAD + mr, oy + ph + PAD + MB, 3) : wk_image_alloc(out, pw, ph, 3);
     if (rc != WK_OK) return rc;
+    c.img = out;
     memset(out->pixels, 255, (size_t)out->width * out->height * 3);
+    double lo = 0, hi = 0;
+    int have_field = 0;
     if (s->field) {
-        double lo, hi;
         field_range(s, &lo, &hi);
         if (lo <= hi) {
-            draw_field(&c, s, lo, hi);
+            have_field = 1;
+            draw_field(&c, s, lo, hi, s->decorate ? PAD : 0);
             if (hi > lo) draw_contours(&c, s, lo, hi);
         }
     }
-    /* axes through the origin, then a frame */
-    line(out, px_x(&c, 0), 0, px_x(&c, 0), out->height - 1, AXIS_COLOUR, 1);
-    line(out, 0, px_y(&c, 0), out->width - 1, px_y(&c, 0), AXIS_COLOUR, 1);
-    double W = out->width - 1, H = out->height - 1;
-    line(out, 0, 0, W, 0, CONTOUR_COLOUR, 1); line(out, 0, H, W, H, CONTOUR_COLOUR, 1);
-    line(out, 0, 0, 0, H, CONTOUR_COLOUR, 1); line(out, W, 0, W, H, CONTOUR_COLOUR, 1);
-    for (int64_t i = 0; s->real && i < s->n_real; i++)
-        if (isfinite(s->real[2 * i]) && isfinite(s->real[2 * i + 1]))
-            disc(out, px_x(&c, s->real[2 * i]), px_y(&c, s->real[2 * i + 1]), 2.2, REAL_COLOUR, 0.5);
-    for (int64_t i = 0; s->fake && i < s->n_fake; i++)
-        if (isfinite(s->fake[2 * i]) && isfinite(s->fake[2 * i + 1]))
-            disc(out, px_x(&c, s->fake[2 * i]), px_y(&c, s->fake[2 * i + 1]), 2.2, FAKE_COLOUR, 0.5);
-    for (int64_t i = 0; s->segments && i < s->n_segments; i++) {
-        const float *q = s->segments + 4 * i;
-        if (isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
-            line(out, px_x(&c, q[0]), px_y(&c, q[1]), px_x(&c, q[2]), px_y(&c, q[3]), MARK_COLOUR, 0.9);
-    }
+    /* axes through the origin (inside the plot area), then a frame */
+    int x0 = c.ox - (s->decorate ? PAD + 1 : 0), y0 = c.oy - (s->decorate ? PAD + 1 : 0);
+    int x1 = c.ox + pw - 1 + (s->decorate ? PAD + 1 : 0), y1 = c.oy + ph - 1 + (s->decorate ? PAD + 1 : 0);
+    if (c.xmin < 0 && c.xmax > 0) line(out, px_x(&c, 0), y0, px_x(&c, 0), y1, AXIS_COLOUR, 1);
+    if (c.ymin < 0 && c.ymax > 0) line(out, x0, px_y(&c, 0), x1, px_y(&c, 0), AXIS_COLOUR, 1);
+    line(out, x0, y0, x1, y0, CONTOUR_COLOUR, 1); line(out, x0, y1, x1, y1, CONTOUR_COLOUR, 1);
+    line(out, x0, y0, x0, y1, CONTOUR_COLOUR, 1); line(out, x1, y0, x1, y1, CONTOUR_COLOUR, 1);
+    /* mode markers first: the points go above them, so no real point is hidden */
     for (int i = 0; s->centres && i < s->n_centres; i++) { /* a 2-px thick 'x' */
         double x = px_x(&c, s->centres[2 * i]), y = px_y(&c, s->centres[2 * i + 1]);
         for (int o = 0; o < 2; o++) {
             line(out, x - 5 + o, y - 5, x + 5 + o, y + 5, MARK_COLOUR, 0.9);
             line(out, x - 5 + o, y + 5, x + 5 + o, y - 5, MARK_COLOUR, 0.9);
         }
+    }
+    for (int64_t i = 0; s->fake && i < s->n_fake; i++)
+        if (isfinite(s->fake[2 * i]) && isfinite(s->fake[2 * i + 1]))
+            disc(out, px_x(&c, s->fake[2 * i]), px_y(&c, s->fake[2 * i + 1]), 2.2, FAKE_COLOUR, 0.5);
+    for (int64_t i = 0; s->real && i < s->n_real; i++)
+        if (isfinite(s->real[2 * i]) && isfinite(s->real[2 * i + 1]))
+            disc(out, px_x(&c, s->real[2 * i]), px_y(&c, s->real[2 * i + 1]), 2.2, REAL_COLOUR, 0.6);
+    for (int64_t i = 0; s->segments && i < s->n_segments; i++) { /* closest pairs (birthday test) */
+        const float *q = s->segments + 4 * i;
+        if (isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
+            line(out, px_x(&c, q[0]), px_y(&c, q[1]), px_x(&c, q[2]), px_y(&c, q[3]), MARK_COLOUR, 0.9);
+    }
+    if (s->decorate) {
+        /* points past the extent do not spill into the margins: repaint them */
+        for (int y = 0; y < out->height; y++)
+            for (int x = 0; x < out->width; x++)
+                if (x < x0 || x > x1 || y < y0 || y > y1) memset(out->pixels + ((size_t)y * out->width + x) * 3, 255, 3);
+        line(out, x0, y0, x1, y0, CONTOUR_COLOUR, 1); line(out, x0, y1, x1, y1, CONTOUR_COLOUR, 1);
+        line(out, x0, y0, x0, y1, CONTOUR_COLOUR, 1); line(out, x1, y0, x1, y1, CONTOUR_COLOUR, 1);
+        draw_axes(&c, wk_plot_nice_step(c.xmin, c.xmax, 5, 0), wk_plot_nice_step(c.ymin, c.ymax, 5, 0));
+        draw_legend(&c, s);
+        if (have_field) draw_colour_bar(&c, s, lo, hi);
     }
     return WK_OK;
 }

@@ -1,5 +1,7 @@
-/* svg.c — hand-written SVG line charts: axes with "nice" ticks (1-2-5 steps, or powers of ten
- * on a log axis), tick labels, axis titles, legend; one path per series (see plot.h). */
+/* svg.c — hand-written SVG line charts and scatters: axes with "nice" ticks (1-2-5 steps, whole
+ * numbers on integer axes, or powers of ten on a log axis), tick labels, axis titles, a legend
+ * sized to the series names, optional shaded bands (e.g. a floor) and a y = x diagonal; one
+ * path per series, dots where a line cannot show the points (see plot.h). */
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/plot.h"
@@ -7,60 +9,81 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-/* A 1, 2 or 5 times 10^k step giving about `target` intervals over [lo, hi]. */
-static double nice_step(double lo, double hi, int target) {
+/* A 1, 2 or 5 times 10^k step giving about `target` intervals over [lo, hi]; at least 1 on an
+ * integer axis (no 1.5 modes, no step 0.5). */
+double wk_plot_nice_step(double lo, double hi, int target, int integer) {
     double raw = (hi - lo) / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
-    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    double s = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    return integer && s < 1 ? 1 : s;
 }
 
 static int usable(const wk_chart_spec *spec, double x, double y) {
     return isfinite(x) && isfinite(y) && (!spec->log_y || y > 0);
 }
 
+static double ty(const wk_chart_spec *spec, double y) { return spec->log_y ? log10(y) : y; }
+
+static void extend(double *lo, double *hi, double v) {
+    *lo = fmin(*lo, v);
+    *hi = fmax(*hi, v);
+}
+
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
+    size_t longest = 0;
+    for (size_t s = 0; s < n_series; s++)
+        if (series[s].name && strlen(series[s].name) > longest) longest = strlen(series[s].name);
     const double W = spec->width ? spec->width : 640, H = spec->height ? spec->height : 360;
-    const double left = 70, right = 150, top = spec->title ? 34 : 14, bottom = 46;
+    const double left = 70, right = n_series ? 50 + 6.4 * (double)longest : 20, top = spec->title ? 34 : 14, bottom = 46;
     const double pw = W - left - right, ph = H - top - bottom;
-    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "svg chart: %g x %g is too small", W, H);
+    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "svg chart: %g x %g is too small for its legend", W, H);
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     for (size_t s = 0; s < n_series; s++)
         for (size_t i = 0; i < series[s].n; i++) {
-            double x = series[s].x[i], y = series[s].y[i];
-            if (!usable(spec, x, y)) continue;
-            if (spec->log_y) y = log10(y);
-            xlo = fmin(xlo, x); xhi = fmax(xhi, x); ylo = fmin(ylo, y); yhi = fmax(yhi, y);
+            double x = series[s].x[i];
+            if (series[s].y && usable(spec, x, series[s].y[i])) extend(&xlo, &xhi, x), extend(&ylo, &yhi, ty(spec, series[s].y[i]));
+            for (int b = 0; b < 2; b++) {
+                const double *band = b ? series[s].band_hi : series[s].band_lo;
+                if (band && usable(spec, x, band[i])) extend(&xlo, &xhi, x), extend(&ylo, &yhi, ty(spec, band[i]));
+            }
         }
+    if (spec->diagonal && xlo <= xhi) { /* a square data range so that y = x is the 45° line */
+        double lo = fmin(xlo, ylo), hi = fmax(xhi, yhi);
+        xlo = ylo = lo, xhi = yhi = hi;
+    }
     if (!(xlo <= xhi)) { xlo = 0; xhi = 1; ylo = 0; yhi = 1; } /* no data: empty axes */
-    if (xhi == xlo) { xlo -= 0.5; xhi += 0.5; }
+    if (xhi == xlo) { xlo -= spec->integer_x ? 1 : 0.5; xhi += spec->integer_x ? 1 : 0.5; }
     if (yhi == ylo) { ylo -= spec->log_y ? 1 : 0.5 + fabs(ylo) * 0.1; yhi += spec->log_y ? 1 : 0.5 + fabs(yhi) * 0.1; }
-    double xs = nice_step(xlo, xhi, 6), ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5);
+    double xs = wk_plot_nice_step(xlo, xhi, 6, spec->integer_x),
+           ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : wk_plot_nice_step(ylo, yhi, 5, spec->integer_y);
     if (spec->log_y) { ylo = floor(ylo); yhi = ceil(yhi); }
     else { ylo = floor(ylo / ys) * ys; yhi = ceil(yhi / ys) * ys; }
+    if (spec->diagonal) xlo = fmin(xlo, ylo), xhi = fmax(xhi, yhi), ylo = xlo, yhi = xhi, xs = ys = fmax(xs, ys);
 #define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
 #define SY(y) (top + ph - ((y) - ylo) / (yhi - ylo) * ph)
-    wk_sb_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" "
-                      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", W, H, W, H);
+    size_t marks = 0;
+    for (size_t s = 0; s < n_series; s++)
+        for (size_t i = 0; series[s].y && i < series[s].n; i++) marks += usable(spec, series[s].x[i], series[s].y[i]);
+    wk_sb_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"wk-chart\" data-marks=\"%zu\" width=\"%g\" height=\"%g\" "
+                      "viewBox=\"0 0 %g %g\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+                 marks, W, H, W, H);
     if (spec->title) {
-        wk_sb_printf(out, "<text x=\"%g\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">", left + pw / 2);
+        wk_sb_printf(out, "<text x=\"%g\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">", left + pw / 2);
         wk_sb_append_xml(out, spec->title);
         wk_sb_puts(out, "</text>\n");
     }
     /* grid lines and tick labels */
+    double x0 = ceil(xlo / xs - 1e-9) * xs;
     wk_sb_puts(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
-    for (int k = 0; k < 50 && ceil(xlo / xs) * xs + k * xs <= xhi + xs * 1e-9; k++) {
-        double x = ceil(xlo / xs) * xs + k * xs;
-        wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\"/>\n", SX(x), top, SX(x), top + ph);
-    }
-    for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++) {
-        double y = ylo + k * ys;
-        wk_sb_printf(out, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\"/>\n", left, SY(y), left + pw, SY(y));
-    }
+    for (int k = 0; k < 50 && x0 + k * xs <= xhi + xs * 1e-9; k++)
+        wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\"/>\n", SX(x0 + k * xs), top, SX(x0 + k * xs), top + ph);
+    for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++)
+        wk_sb_printf(out, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\"/>\n", left, SY(ylo + k * ys), left + pw, SY(ylo + k * ys));
     wk_sb_puts(out, "</g>\n<g fill=\"#333\">\n");
-    for (int k = 0; k < 50 && ceil(xlo / xs) * xs + k * xs <= xhi + xs * 1e-9; k++) {
-        double x = ceil(xlo / xs) * xs + k * xs;
+    for (int k = 0; k < 50 && x0 + k * xs <= xhi + xs * 1e-9; k++) {
+        double x = x0 + k * xs;
         wk_sb_printf(out, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%.6g</text>\n", SX(x), top + ph + 16, fabs(x) < xs * 1e-9 ? 0 : x);
     }
     for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++) {
@@ -69,7 +92,6 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         else wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%.6g</text>\n", left - 6, SY(y) + 4, fabs(y) < ys * 1e-9 ? 0 : y);
     }
     wk_sb_puts(out, "</g>\n");
-    wk_sb_printf(out, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#333\"/>\n", left, top, pw, ph);
     if (spec->x_label) {
         wk_sb_printf(out, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", left + pw / 2, H - 8);
         wk_sb_append_xml(out, spec->x_label);
@@ -80,26 +102,66 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         wk_sb_append_xml(out, spec->y_label);
         wk_sb_puts(out, spec->log_y ? " (log)</text>\n" : "</text>\n");
     }
+    wk_sb_printf(out, "<clipPath id=\"wkclip\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/></clipPath>\n", left, top, pw, ph);
+    if (spec->diagonal)
+        wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#888\" stroke-dasharray=\"5 4\"/>\n", SX(xlo),
+                     SY(xlo), SX(xhi), SY(xhi));
+    /* bands first (under every line): one polygon per run of usable points */
+    for (size_t s = 0; s < n_series; s++) {
+        const wk_series *se = &series[s];
+        if (!se->band_lo || !se->band_hi) continue;
+        const char *colour = palette[s % (sizeof palette / sizeof palette[0])];
+        for (size_t i = 0; i < se->n;) {
+            size_t j = i;
+            while (j < se->n && usable(spec, se->x[j], se->band_lo[j]) && usable(spec, se->x[j], se->band_hi[j])) j++;
+            if (j > i) {
+                /* a single evaluation still shows its band: widen it to the plot's width */
+                double xa = j - i == 1 ? xlo : se->x[i], xb = j - i == 1 ? xhi : se->x[j - 1];
+                wk_sb_printf(out, "<polygon class=\"band\" clip-path=\"url(#wkclip)\" fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
+                for (size_t k = i; k < j; k++)
+                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? (k == i ? SX(xa) : SX(xb)) : SX(se->x[k]), SY(ty(spec, se->band_hi[k])));
+                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SX(xb), SY(ty(spec, se->band_hi[i])));
+                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SX(xb), SY(ty(spec, se->band_lo[i])));
+                for (size_t k = j; k-- > i;)
+                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? SX(xa) : SX(se->x[k]), SY(ty(spec, se->band_lo[k])));
+                wk_sb_puts(out, "\"/>\n");
+            }
+            i = j > i ? j : i + 1;
+        }
+    }
     /* one path per series; an unusable point lifts the pen */
     for (size_t s = 0; s < n_series; s++) {
+        const wk_series *se = &series[s];
         const char *colour = palette[s % (sizeof palette / sizeof palette[0])];
-        wk_sb_printf(out, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" stroke-linejoin=\"round\" d=\"", colour);
-        int pen_down = 0;
-        for (size_t i = 0; i < series[s].n; i++) {
-            double x = series[s].x[i], y = series[s].y[i];
-            if (!usable(spec, x, y)) { pen_down = 0; continue; }
-            if (spec->log_y) y = log10(y);
-            wk_sb_printf(out, "%c%.2f %.2f ", pen_down ? 'L' : 'M', SX(x), SY(y));
-            pen_down = 1;
+        if (se->y && !spec->points_only) {
+            wk_sb_printf(out, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\" stroke-linejoin=\"round\" d=\"", colour);
+            int pen_down = 0;
+            for (size_t i = 0; i < se->n; i++) {
+                if (!usable(spec, se->x[i], se->y[i])) { pen_down = 0; continue; }
+                wk_sb_printf(out, "%c%.2f %.2f ", pen_down ? 'L' : 'M', SX(se->x[i]), SY(ty(spec, se->y[i])));
+                pen_down = 1;
+            }
+            wk_sb_puts(out, "\"/>\n");
         }
-        wk_sb_puts(out, "\"/>\n");
+        size_t n_use = 0;
+        for (size_t i = 0; se->y && i < se->n; i++) n_use += usable(spec, se->x[i], se->y[i]);
+        for (size_t i = 0; se->y && i < se->n; i++) {
+            if (!usable(spec, se->x[i], se->y[i])) continue;
+            int isolated = (i == 0 || !usable(spec, se->x[i - 1], se->y[i - 1])) && (i + 1 == se->n || !usable(spec, se->x[i + 1], se->y[i + 1]));
+            if (spec->points_only || n_use <= 40 || isolated)
+                wk_sb_printf(out, "<circle class=\"mark\" cx=\"%.2f\" cy=\"%.2f\" r=\"%g\" fill=\"%s\"/>\n", SX(se->x[i]),
+                             SY(ty(spec, se->y[i])), spec->points_only ? 4.0 : 3.0, colour);
+        }
         double ly = top + 8 + 18 * (double)s;
-        wk_sb_printf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"3\"/>", left + pw + 12, ly,
-                     left + pw + 32, ly, colour);
+        if (se->y && spec->points_only) wk_sb_printf(out, "<circle cx=\"%g\" cy=\"%g\" r=\"4\" fill=\"%s\"/>", left + pw + 22, ly, colour);
+        else if (se->y) wk_sb_printf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"3\"/>", left + pw + 12, ly,
+                                     left + pw + 32, ly, colour);
+        else wk_sb_printf(out, "<rect x=\"%g\" y=\"%g\" width=\"20\" height=\"10\" fill=\"%s\" fill-opacity=\"0.3\"/>", left + pw + 12, ly - 5, colour);
         wk_sb_printf(out, "<text x=\"%g\" y=\"%g\">", left + pw + 38, ly + 4);
-        wk_sb_append_xml(out, series[s].name ? series[s].name : "");
+        wk_sb_append_xml(out, se->name ? se->name : "");
         wk_sb_puts(out, "</text>\n");
     }
+    wk_sb_printf(out, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#333\"/>\n", left, top, pw, ph);
 #undef SX
 #undef SY
     wk_sb_puts(out, "</svg>\n");

@@ -225,7 +225,9 @@ int wk_lipschitz_finalize(wk_lipschitz *L) {
                                      (double *)L->work);
         return WK_OK;
     }
-    /* Björck: the more precise final projection, in both modes (in reparametrisation mode the
-     * raw weights become orthonormal too, so an exported critic is 1-Lipschitz as stored). */
+    /* Björck: the more precise final projection of the stored weights, in both modes. The
+     * trainer does not call this (it would change the training state, and a resumed run must
+     * stay bit-identical): it exports the forward-pass weights projected with the same
+     * bjorck_final_iters into separate tensors instead (src/gan/layer_meta.c). */
     return project(L, L->cfg.bjorck_final_iters);
 }

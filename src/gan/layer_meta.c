@@ -1,0 +1,184 @@
+/* layer_meta.c — checkpoints that explain themselves (issue 11): the layer lists stored in a
+ * checkpoint's metadata ("wgankit.generator", "wgankit.critic") state every transformation the
+ * forward pass applies, so that tests/reference/load_checkpoint.py rebuilds each network in numpy
+ * from the file alone:
+ *   linear     "weight"/"bias": tensor names; "forward_weight": the ops turning the stored weight
+ *              into the one the forward pass multiplies by, in order —
+ *                {"op":"divide_by_norm_bound"}  W / sqrt(max column |W| sum · max row |W| sum)
+ *                {"op":"bjorck","iters":k,"beta":b}  k times W <- (1+b)W - b W(WᵀW) (rows >= cols)
+ *                                                   or (1+b)W - b (WWᵀ)W (wide), in float32
+ *                {"op":"spectral_norm", ...}         W / (uᵀ W v), (u, v) from the named tensors,
+ *                                                   first advanced by "power_iterations" steps
+ *              and "constraint": what keeps the stored weights in the critic class between
+ *              steps (projection, clipping, Biau's set, penalty), which the forward pass does not do;
+ *   groupsort  "group": k, "order": "ascending", "groups": consecutive features [k j, k j + k);
+ *   clamp      a last entry {"type":"clamp","min":-c,"max":c} when the critic's output is clamped.
+ * It also computes the export of orthonormalised critic weights (export_orthonormal): the
+ * forward-pass weights projected with bjorck_final_iters Björck iterations down to bjorck_tol,
+ * stored as critic_orthonormal.<i>.weight/.bias with a plain layer list, so a plain forward
+ * pass from the file is a 1-Lipschitz critic (the trained one, for projection mode). */
+#include <stdio.h>
+#include <string.h>
+
+#include "trainer_internal.h"
+#include "wgankit/error.h"
+#include "wgankit/json.h"
+
+static void forward_weight_json(const wk_lipschitz *lip, int layer, wk_strbuf *sb) {
+    const wk_lipschitz_config *c = &lip->cfg;
+    wk_json_key(sb, "forward_weight");
+    wk_sb_putc(sb, '[');
+    if (c->method == WK_LIP_BJORCK && c->bjorck_reparam) {
+        wk_sb_puts(sb, "{\"op\":\"divide_by_norm_bound\",\"bound\":\"sqrt(max_col_abs_sum * max_row_abs_sum)\"},");
+        wk_sb_printf(sb, "{\"op\":\"bjorck\",\"iters\":%d,\"beta\":", c->bjorck_iters);
+        wk_json_float(sb, c->bjorck_beta);
+        wk_sb_puts(sb, ",\"update\":\"(1+beta) W - beta W (W^T W) if rows >= cols else (1+beta) W - beta (W W^T) W\"}");
+    } else if (c->method == WK_LIP_SPECTRAL) {
+        /* the first forward pass of a critic step advances (u, v); one after loading does too
+         * unless the step's pass already happened (sn_step == step) */
+        int advance = lip->sn_step && lip->sn_step[layer] != lip->step ? c->sn_iters : 0;
+        wk_sb_printf(sb, "{\"op\":\"spectral_norm\",\"u\":\"lipschitz.sn_u.%d\",\"v\":\"lipschitz.sn_v.%d\",\"power_iterations\":%d,"
+                         "\"power_step\":\"v = W^T u / |W^T u|, u = W v / |W v|\",\"sigma\":\"u^T W v\",\"weight\":\"W / sigma\"}",
+                     layer, layer, advance);
+    }
+    wk_sb_putc(sb, ']');
+    wk_json_key(sb, "constraint");
+    switch (c->method) {
+    case WK_LIP_BJORCK:
+        if (c->bjorck_reparam) wk_json_string(sb, "none between steps (Björck is in the forward pass, gradients flow through it)");
+        else {
+            char b[200];
+            snprintf(b, sizeof b, "stored weights are Björck-projected after each critic step (up to %d iterations, beta %g, tol %g)",
+                     c->bjorck_iters, c->bjorck_beta, c->bjorck_tol);
+            wk_json_string(sb, b);
+        }
+        break;
+    case WK_LIP_BIAU: wk_json_string(sb, "stored weights are projected onto Biau et al.'s parameter set after each critic step"); break;
+    case WK_LIP_CLIP: {
+        char b[96];
+        snprintf(b, sizeof b, "stored weights are clipped to [-%g, %g] after each critic step", c->clip, c->clip);
+        wk_json_string(sb, b);
+        break;
+    }
+    case WK_LIP_GP: wk_json_string(sb, "gradient penalty during training only"); break;
+    case WK_LIP_SPECTRAL: wk_json_string(sb, "none between steps (W / sigma is in the forward pass)"); break;
+    default: wk_json_string(sb, "none");
+    }
+}
+
+void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb) {
+    wk_sb_putc(sb, '[');
+    for (int i = 0; i < m->n_layers; i++) {
+        const wk_layer *l = &m->layers[i];
+        wk_json_sep(sb);
+        wk_sb_putc(sb, '{');
+        wk_json_key(sb, "type");
+        switch (l->kind) {
+        case WK_LAYER_LINEAR:
+        case WK_LAYER_CONV2D:
+        case WK_LAYER_CONVT2D:
+            wk_json_string(sb, l->kind == WK_LAYER_LINEAR ? "linear" : l->kind == WK_LAYER_CONV2D ? "conv2d" : "conv_transpose2d");
+            wk_json_key(sb, "in"), wk_json_int(sb, l->in);
+            wk_json_key(sb, "out"), wk_json_int(sb, l->out);
+            wk_json_key(sb, "bias"), wk_sb_puts(sb, l->bias ? "true" : "false");
+            if (l->kind != WK_LAYER_LINEAR) {
+                wk_json_key(sb, "kernel"), wk_json_int(sb, l->k);
+                wk_json_key(sb, "stride"), wk_json_int(sb, l->stride);
+                wk_json_key(sb, "padding"), wk_json_int(sb, l->pad);
+                wk_json_key(sb, "output_padding"), wk_json_int(sb, l->out_pad);
+            }
+            wk_json_key(sb, "weight"), wk_json_string(sb, l->weight->name);
+            if (l->bias) wk_json_key(sb, "bias_tensor"), wk_json_string(sb, l->bias->name);
+            if (lip) forward_weight_json(lip, i, sb);
+            break;
+        case WK_LAYER_BATCHNORM:
+            wk_json_string(sb, "batchnorm");
+            wk_json_key(sb, "channels"), wk_json_int(sb, l->in);
+            wk_json_key(sb, "eps"), wk_json_float(sb, l->eps);
+            wk_json_key(sb, "momentum"), wk_json_float(sb, l->momentum);
+            break;
+        case WK_LAYER_LAYERNORM:
+        case WK_LAYER_RESHAPE:
+            wk_json_string(sb, l->kind == WK_LAYER_RESHAPE ? "reshape" : "layernorm");
+            wk_json_key(sb, "shape");
+            wk_sb_putc(sb, '[');
+            for (int d = 0; d < l->ndim; d++) wk_json_sep(sb), wk_json_int(sb, l->shape[d]);
+            wk_sb_putc(sb, ']');
+            if (l->kind == WK_LAYER_LAYERNORM) wk_json_key(sb, "eps"), wk_json_float(sb, l->eps);
+            break;
+        case WK_LAYER_ACT:
+            wk_json_string(sb, wk_activation_name(l->act));
+            if (l->act == WK_ACT_LEAKY_RELU) wk_json_key(sb, "slope"), wk_json_float(sb, l->act_param);
+            if (l->act == WK_ACT_GROUPSORT) {
+                wk_json_key(sb, "group"), wk_json_int(sb, (int64_t)l->act_param);
+                wk_json_key(sb, "order"), wk_json_string(sb, "ascending");
+                wk_json_key(sb, "groups"), wk_json_string(sb, "consecutive features [k*j, k*j+k) along axis 1");
+            }
+            break;
+        }
+        wk_sb_putc(sb, '}');
+    }
+    if (m->output_clamp > 0) {
+        wk_json_sep(sb);
+        wk_sb_puts(sb, "{\"type\":\"clamp\",\"min\":");
+        wk_json_float(sb, -m->output_clamp);
+        wk_sb_puts(sb, ",\"max\":");
+        wk_json_float(sb, m->output_clamp);
+        wk_sb_putc(sb, '}');
+    }
+    wk_sb_putc(sb, ']');
+}
+
+void wk__export_free(wk__export *ex) {
+    for (int i = 0; i < ex->n; i++) wk_tensor_free(&ex->tensors[i]);
+    wk_sb_free(&ex->layers);
+    memset(ex, 0, sizeof *ex);
+}
+
+/* export_orthonormal: -1 = on for Björck projection (where it is the trained critic up to the
+ * projection tolerance), 0 = off, 1 = on (Björck critics only: config validation). */
+static int export_on(const wk_trainer *t) {
+    const wk_gan_config *c = &t->cfg;
+    if (strcmp(c->critic, "bjorck") || t->step != c->steps) return 0; /* at the end of training only */
+    return c->export_orthonormal > 0 || (c->export_orthonormal < 0 && !c->bjorck_reparam);
+}
+
+int wk__export_orthonormal(wk_trainer *t, wk__export *ex) {
+    memset(ex, 0, sizeof *ex);
+    wk_sb_init(&ex->layers);
+    if (!export_on(t)) return WK_OK;
+    wk_model *m = &t->critic;
+    int rc = WK_OK;
+    float *work = NULL;
+    for (int i = 0; i < m->n_layers && !rc; i++) {
+        wk_layer *l = &m->layers[i];
+        if (l->kind != WK_LAYER_LINEAR) continue;
+        if (ex->n + 2 > (int)(sizeof ex->names / sizeof ex->names[0])) return wk_errorf(WK_EINVAL, "export: too many layers");
+        wk_tensor *w = &ex->tensors[ex->n];
+        snprintf(ex->names[ex->n++], sizeof ex->names[0], "critic_orthonormal.%s", l->weight->name);
+        if ((rc = wk_tensor_alloc(w, l->weight->value.ndim, l->weight->value.shape))) break;
+        if (m->weight_fn) { /* the forward pass's weight (reparametrisation): evaluate its op chain */
+            wk_graph *g = wk_graph_new();
+            wk_var *v = g ? m->weight_fn(g, m, i, wk_param_const(g, l->weight), m->weight_ctx) : NULL;
+            if (v) wk_tensor_copy(w, wk_value(v));
+            else rc = g ? wk_graph_status(g) : WK_ENOMEM;
+            wk_graph_free(g);
+        } else wk_tensor_copy(w, &l->weight->value);
+        wk_free(work); /* scratch sized for this layer */
+        if (!rc && !(work = wk_malloc(wk_bjorck_work_len(w) * sizeof(float)))) rc = WK_ENOMEM;
+        if (!rc) rc = wk_bjorck_project_tol(w, t->cfg.bjorck_final_iters, (float)t->cfg.bjorck_beta, (float)t->cfg.bjorck_tol, work, NULL, NULL);
+        if (!rc && l->bias) {
+            snprintf(ex->names[ex->n], sizeof ex->names[0], "critic_orthonormal.%s", l->bias->name);
+            if (!(rc = wk_tensor_alloc(&ex->tensors[ex->n], l->bias->value.ndim, l->bias->value.shape)))
+                wk_tensor_copy(&ex->tensors[ex->n++], &l->bias->value);
+        }
+    }
+    wk_free(work);
+    if (!rc) wk__model_to_json(m, NULL, &ex->layers); /* plain: no transformation, same layers and clamp */
+    if (!rc) rc = wk_sb_status(&ex->layers);
+    if (rc) {
+        wk__export_free(ex);
+        return wk_error_context(rc, "exporting orthonormalised critic weights");
+    }
+    return WK_OK;
+}
