@@ -340,9 +340,10 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_gan_metrics last, *lastp = NULL;
     if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
     if (cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
-        if ((rc = wk_trainer_evaluate(t, &last))) goto out;
+        if ((rc = wk_trainer_evaluate(t, &last))) goto done;
         last.seconds = 0, last.it_per_s = last.loss_d = last.loss_g = last.grad_norm_d = last.grad_norm_g = NAN;
-        if ((rc = history_push(&h, &last)) || (rc = write_history(&h, dir))) goto out;
+        /* a forced run leaves the old run's metrics alone until its own first checkpoint */
+        if ((rc = history_push(&h, &last)) || (own && (rc = write_history(&h, dir)))) goto done;
         if (!tty) progress(log, 0, t, 0, &last);
     }
     while (t->step < cfg.steps) {

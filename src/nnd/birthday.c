@@ -305,16 +305,17 @@ int wk_birthday_write(const wk_birthday_config *c, const wk_birthday_result *r, 
     for (int t = 0; t < K; t++) ys[t] = (t + 1.0) / K;
     wk_series series[3];
     size_t ns = 0;
-    series[ns++] = (wk_series){"closest pair (batches)", xs, ys, (size_t)K};
+    series[ns++] = (wk_series){.name = "closest pair (batches)", .x = xs, .y = ys, .n = (size_t)K};
     if (r->ref_closest) {
         memcpy(rx, r->ref_closest, (size_t)K * sizeof *rx);
         qsort(rx, (size_t)K, sizeof *rx, cmp_double);
         for (int t = 0; t < K; t++) ry[t] = (t + 1.0) / K;
-        series[ns++] = (wk_series){"reference data", rx, ry, (size_t)K};
+        series[ns++] = (wk_series){.name = "reference data", .x = rx, .y = ry, .n = (size_t)K};
     }
     tx[0] = tx[1] = r->threshold;
-    series[ns++] = (wk_series){"threshold", tx, ty, 2};
-    wk_chart_spec chart = {"closest-pair distance per batch (empirical CDF)", "distance", "fraction of batches", 0, 640, 360};
+    series[ns++] = (wk_series){.name = "threshold", .x = tx, .y = ty, .n = 2};
+    wk_chart_spec chart = {.title = "closest-pair distance per batch (empirical CDF)", .x_label = "distance",
+                           .y_label = "fraction of batches", .width = 640, .height = 360};
     snprintf(path, sizeof path, "%s/closest.svg", dir);
     if (!rc) rc = wk_svg_write_line_chart(path, &chart, series, ns);
     snprintf(path, sizeof path, "%s/closest.png", dir);

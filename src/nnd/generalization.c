@@ -270,11 +270,11 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
         }
         if (isfinite(r->slope[d])) snprintf(names[ns], 64, "%s (slope %.2f)", dist_names[d], r->slope[d]);
         else snprintf(names[ns], 64, "%s (0 within 2 se)", dist_names[d]);
-        series[ns] = (wk_series){names[ns], x[d], y[d], (size_t)r->n_sizes};
+        series[ns] = (wk_series){.name = names[ns], .x = x[d], .y = y[d], .n = (size_t)r->n_sizes};
         ns++;
     }
-    wk_chart_spec chart = {"distance between two samples of one source", "log10 m (points per sample)", "mean distance", 1, 720,
-                           400};
+    wk_chart_spec chart = {.title = "distance between two samples of one source", .x_label = "log10 m (points per sample)",
+                           .y_label = "mean distance", .log_y = 1, .width = 720, .height = 400};
     char path[1200];
     snprintf(path, sizeof path, "%s/loglog.svg", dir);
     if (!rc) rc = wk_svg_write_line_chart(path, &chart, series, ns);
