@@ -162,7 +162,7 @@ awk -v a="$before" -v b="$total" 'BEGIN { exit !(a > 0 && b + 0.05 >= a) }' \
     && ok "the total ($total s) includes the earlier parts' $before s stored in the checkpoint" || bad "total $total s < earlier parts $before s"
 "$CLI" train $SMALL --steps 20 --checkpoint-every 10 --eval-every 10 --gen-width 48 --force --out "$T/a" > /dev/null 2>&1 \
     && grep -q '"gen_width":48' "$T/a/config.json" && [ ! -e "$T/a/checkpoints/step-000009.safetensors" ] \
-    && [ "$(wc -l < "$T/a/metrics.jsonl")" = 2 ] && ok "--force replaces the run at its first checkpoint" || bad "--force"
+    && [ "$(wc -l < "$T/a/metrics.jsonl")" = 3 ] && ok "--force replaces the run at its first checkpoint" || bad "--force"
 # --keep-checkpoints N|all: the checkpoints along a run, each usable by sample, critic and eval
 "$CLI" train $SMALL --steps 40 --checkpoint-every 10 --eval-every 10 --keep-checkpoints 2 --out "$T/k" > /dev/null 2>&1 || bad "keep 2"
 [ "$(ls "$T/k/checkpoints")" = "$(printf 'step-000030.safetensors\nstep-000040.safetensors')" ] && ok "--keep-checkpoints 2 keeps the two newest" \
@@ -170,8 +170,9 @@ awk -v a="$before" -v b="$total" 'BEGIN { exit !(a > 0 && b + 0.05 >= a) }' \
 "$CLI" train $SMALL --steps 30 --checkpoint-every 10 --eval-every 10 --keep-checkpoints all --out "$T/k2" > /dev/null 2>&1 || bad "keep all"
 [ "$(ls "$T/k2/checkpoints" | wc -l)" = 3 ] && ok "--keep-checkpoints all keeps every checkpoint" || bad "kept: $(ls "$T/k2/checkpoints")"
 k10="$T/k2/checkpoints/step-000010.safetensors"
+# metrics.jsonl: line 1 is the step-0 evaluation, line 2 step 10
 ev=$("$CLI" eval --checkpoint "$k10" --eval-n 200)
-[ "$(field "$ev" step)" = 10 ] && [ "$(field "$ev" w1)" = "$(field "$(sed -n 1p "$T/k2/metrics.jsonl")" w1)" ] \
+[ "$(field "$ev" step)" = 10 ] && [ "$(field "$ev" w1)" = "$(field "$(sed -n 2p "$T/k2/metrics.jsonl")" w1)" ] \
     && "$CLI" sample --checkpoint "$k10" -n 5 -o "$T/k10.npy" > /dev/null && "$CLI" critic --checkpoint "$k10" --input "$T/x.npy" -o "$T/k10d.npy" > /dev/null \
     && ok "eval, sample and critic read a kept checkpoint (eval W1 at step 10 = the logged one)" || bad "kept checkpoint: $ev"
 expect2 "--keep-checkpoints of a word" "$CLI" train --keep-checkpoints some

@@ -25,7 +25,7 @@ def run(tmp_path_factory):
 
 
 def test_run_metrics(run):
-    assert [m["step"] for m in run.metrics] == [10, 20]
+    assert [m["step"] for m in run.metrics] == [0, 10, 20]  # from step 0 on
     assert all(np.isfinite(m["w1"]) for m in run.metrics)
     assert "done: 20 steps" in run.log
     assert run.checkpoint.step == 20 and run.checkpoint.config["seed"] == 5
