@@ -29,6 +29,7 @@ bench: build
 fixtures:
 	@/usr/bin/python3 tests/reference/make_fixtures.py
 	@/usr/bin/python3 tests/reference/make_ot_fixtures.py
+	@/usr/bin/python3 tests/reference/make_metric_fixtures.py
 
 clean:
 	rm -rf $(BUILD)
