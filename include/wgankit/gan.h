@@ -155,6 +155,9 @@ typedef struct wk_dataset {
 /* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;
  * labels to *labels when non-NULL (free with wk_free). */
 int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
+/* One data file (IDX/.gz, CIFAR-10 .bin, NPY, CSV) as [N, D] points or [N, C, H, W] images
+ * ([N, H, W] gains C = 1, NHWC becomes NCHW); values as stored (no scaling). */
+int wk_read_samples(const char *path, wk_tensor *out);
 /* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files and image sizes the networks do not support, with messages naming the file. */

@@ -109,6 +109,41 @@ typedef struct wk_prdc_result {
 } wk_prdc_result;
 int wk_prdc(const wk_tensor *real, const wk_tensor *fake, int pr_k, int dc_k, wk_prdc_result *out);
 
+/* ---- a set of metrics on two sample sets (the CLI's `metrics`, `eval --metrics`, training) --- */
+enum {
+    WK_METRIC_FD = 1 << 0,
+    WK_METRIC_KID = 1 << 1,
+    WK_METRIC_IS = 1 << 2,
+    WK_METRIC_PR = 1 << 3,
+    WK_METRIC_DC = 1 << 4,
+    WK_METRIC_ALL = 31
+};
+/* "fd,kid,is,pr,dc" (any subset, any order; "all") -> mask. WK_EINVAL naming a bad item. */
+int wk_metric_set_parse(const char *list, unsigned *mask);
+/* "fd,kid,..." for a mask, into buf. */
+const char *wk_metric_set_str(unsigned mask, char *buf, size_t n);
+
+typedef struct wk_metric_values {
+    unsigned mask;          /* what was computed */
+    char features[160];     /* "NAME@HASH" of the feature network, or "none" (raw coordinates) */
+    int64_t n_real, n_fake;
+    wk_fd_result fd;
+    wk_kid_result kid;
+    double is, is_std;
+    wk_prdc_result prdc;
+} wk_metric_values;
+
+/* Compute the metrics of `mask` on features (real [n_r, d], fake [n_f, d]) and, for IS, the
+ * fake class probabilities (may be NULL when IS is not asked). kid may be NULL (defaults).
+ * out->features is copied from `features_id`. */
+int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_tensor *fake_probs, unsigned mask,
+                       const wk_kid_options *kid, const char *features_id, wk_metric_values *out);
+/* Members "fd", "fd_mean", "fd_trace", "kid", "kid_std", "is", "is_std", "precision", "recall",
+ * "density", "coverage" (those computed), then "features", "n_real", "n_fake"; no braces, so a
+ * caller can add them to an object of its own (wk_json_key inserts the commas). */
+struct wk_strbuf;
+void wk_metric_values_json(const wk_metric_values *v, struct wk_strbuf *sb);
+
 #ifdef __cplusplus
 }
 #endif

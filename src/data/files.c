@@ -50,8 +50,8 @@ int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
     return rc;
 }
 
-/* One file as [N, sample...]: images become [N, C, H, W]. */
-static int read_one(const char *path, wk_tensor *t) {
+/* One file as [N, sample...]: images become [N, C, H, W] (gan.h). */
+int wk_read_samples(const char *path, wk_tensor *t) {
     int rc = ends_with(path, ".bin") ? wk_read_cifar10(path, t, NULL) : wk_read_array(path, t);
     if (rc) return rc;
     if (t->ndim == 1) return wk_tensor_set_shape(t, 2, (int64_t[]){t->shape[0], 1});
@@ -84,7 +84,7 @@ static int read_files(const char *list, wk_tensor *out) {
     int rc = WK_OK;
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p && rc == WK_OK; p = strtok_r(NULL, ",", &save)) {
         wk_tensor t;
-        if ((rc = read_one(p, &t))) break;
+        if ((rc = wk_read_samples(p, &t))) break;
         if (t.shape[0] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no samples", p);
         else if (!all.data) {
             all = t;
