@@ -99,6 +99,9 @@ typedef struct wk_gan_config {
     int64_t eval_every;     /* generator steps between evaluations; 0 = only at the end */
     int64_t eval_n;         /* generated samples for W1 / coverage (held-out side: min(holdout, eval_n)) */
     int64_t checkpoint_every; /* 0 = only at the end */
+    char eval_metrics[64];  /* image metrics per evaluation: auto | none | fd,kid,is,pr,dc (metrics.h) */
+    char eval_features[WK_GAN_STR]; /* their feature network ("" = the shipped Fashion-MNIST one) */
+    char eval_real[WK_GAN_STR];     /* their real images ("" = the held-out split) */
     int64_t lip_pairs;      /* pairs for the Lipschitz report's pair-ratio bound */
     int progress;           /* -1 auto (TTY), 0 off, 1 on */
     /* resolved from the data (written into config.json and checkpoints) */
@@ -179,6 +182,7 @@ typedef struct wk_gan_metrics {
     double n_modes;
     double seconds;       /* wall time of training so far */
     double it_per_s;
+    wk_metric_values image; /* FD, KID, IS, PR, DC of image data (image.mask == 0: not computed) */
 } wk_gan_metrics;
 
 /* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be

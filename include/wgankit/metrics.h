@@ -56,7 +56,7 @@ typedef struct wk_fd_result {
     int64_t n_real, n_fake;
     int rank_real, rank_fake; /* numerical ranks of the covariances */
     int regularised;          /* 1: a covariance was singular (see warning) */
-    char warning[320];        /* empty unless regularised */
+    char warning[448];        /* empty unless regularised */
 } wk_fd_result;
 
 /* Needs n >= 2 on each side (a covariance). A singular covariance (rank < d, always so when
@@ -143,6 +143,9 @@ int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_te
  * caller can add them to an object of its own (wk_json_key inserts the commas). */
 struct wk_strbuf;
 void wk_metric_values_json(const wk_metric_values *v, struct wk_strbuf *sb);
+/* The members back from a parsed object (a metrics.jsonl line); mask = the metrics found. */
+struct wk_json;
+void wk_metric_values_from_json(const struct wk_json *o, wk_metric_values *v);
 
 #ifdef __cplusplus
 }

@@ -13,9 +13,13 @@ int wk_cmd_eval(int argc, char **argv) {
     const char *ckpt = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: wgankit eval --checkpoint C [--data D] [--eval-n N] [--holdout N] [--seed S]\n\n"
+            printf("usage: wgankit eval --checkpoint C [--data D] [--eval-n N] [--holdout N] [--seed S]\n"
+                   "                    [--metrics fd,kid,is,pr,dc] [--features NET] [--real FILE] [-n N]\n\n"
                    "Evaluate checkpoint C against held-out real data (default: the run's own data) and print the\n"
-                   "metrics as JSON. Any training setting flag is accepted (see wgankit train --help).\n");
+                   "metrics as JSON. Any training setting flag is accepted (see wgankit train --help). For images,\n"
+                   "--metrics (= --eval-metrics) adds FD, KID, IS, precision/recall, density/coverage on the features\n"
+                   "of NET (= --eval-features, default the shipped Fashion-MNIST network) against FILE (= --eval-real,\n"
+                   "default the held-out images); -n is --eval-n.\n");
             return 0;
         }
         if (!strcmp(argv[i], "--checkpoint") && !(ckpt = cli_value("eval", argc, argv, &i))) return 2;
@@ -32,6 +36,21 @@ int wk_cmd_eval(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--checkpoint")) {
             i++;
+            continue;
+        }
+        /* short spellings of the image-metric settings */
+        const char *alias = !strcmp(argv[i], "--metrics")    ? "eval_metrics"
+                            : !strcmp(argv[i], "--features") ? "eval_features"
+                            : !strcmp(argv[i], "--real")     ? "eval_real"
+                            : !strcmp(argv[i], "-n")         ? "eval_n"
+                                                             : NULL;
+        if (alias) {
+            const char *v = cli_value("eval", argc, argv, &i);
+            if (!v) return 2;
+            if (wk_gan_config_set(&cfg, alias, v)) {
+                fprintf(stderr, "wgankit eval: %s: %s\n", argv[i - 1], wk_last_error());
+                return 2;
+            }
             continue;
         }
         int r = cli_gan_flag("eval", argc, argv, &i, &cfg);

@@ -51,6 +51,7 @@ int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
         m->w1 = res.value;
         wk_ot_result_free(&res);
     }
+    if (rc == WK_OK) rc = wk__image_metrics(t, &fake, &real, m);
     if (rc == WK_OK && t->ds.synthetic && t->ds.target.n_modes > 0) {
         wk_mode_coverage cov;
         if ((rc = wk_mode_coverage_compute(&t->ds.target, &a, 0, &cov)) == WK_OK) {
@@ -93,5 +94,6 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
             wk_json_key(sb, f[i].k);
             wk_json_double(sb, f[i].v);
         }
+    if (m->image.mask) wk_metric_values_json(&m->image, sb);
     wk_sb_putc(sb, '}');
 }

@@ -106,11 +106,13 @@ int wk_fd(const wk_tensor *real, const wk_tensor *fake, wk_fd_result *out) {
     out->fd = mean_term + trace_term;
     if (out->rank_real < d || out->rank_fake < d) {
         out->regularised = 1;
+        int few = out->n_real <= d || out->n_fake <= d;
         snprintf(out->warning, sizeof out->warning,
                  "FD: singular covariance (real rank %d, fake rank %d, of %d dimensions; n_real %lld, n_fake %lld): "
-                 "eigenvalues below 0 clipped to 0 (nearest PSD matrix) so FD is finite, but the Gaussian fit is "
-                 "degenerate; use more samples than dimensions",
-                 out->rank_real, out->rank_fake, d, (long long)out->n_real, (long long)out->n_fake);
+                 "eigenvalues below 0 clipped to 0 (nearest PSD matrix), FD is finite; %s",
+                 out->rank_real, out->rank_fake, d, (long long)out->n_real, (long long)out->n_fake,
+                 few ? "with n <= d the Gaussian fit is degenerate, use more samples than dimensions"
+                     : "some features are constant or linearly dependent (e.g. ReLU units that never fire)");
     }
     if (!isfinite(out->fd)) rc = wk_errorf(WK_ENUMERIC, "FD: the result overflowed (features too large for double moments)");
 done:

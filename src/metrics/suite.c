@@ -60,26 +60,53 @@ int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_te
     return rc;
 }
 
+/* The JSON members and where each lives in wk_metric_values (one table for writing and reading). */
+typedef struct {
+    unsigned bit;
+    const char *key;
+    double *val;
+} member;
+
+#define N_MEMBERS 11
+static int members(wk_metric_values *v, member f[N_MEMBERS]) {
+    member t[] = {{WK_METRIC_FD, "fd", &v->fd.fd},
+                  {WK_METRIC_FD, "fd_mean", &v->fd.mean_term},
+                  {WK_METRIC_FD, "fd_trace", &v->fd.trace_term},
+                  {WK_METRIC_KID, "kid", &v->kid.kid},
+                  {WK_METRIC_KID, "kid_std", &v->kid.std},
+                  {WK_METRIC_IS, "is", &v->is},
+                  {WK_METRIC_IS, "is_std", &v->is_std},
+                  {WK_METRIC_PR, "precision", &v->prdc.precision},
+                  {WK_METRIC_PR, "recall", &v->prdc.recall},
+                  {WK_METRIC_DC, "density", &v->prdc.density},
+                  {WK_METRIC_DC, "coverage", &v->prdc.coverage}};
+    _Static_assert(sizeof t / sizeof t[0] == N_MEMBERS, "member table size");
+    memcpy(f, t, sizeof t);
+    return (int)(sizeof t / sizeof t[0]);
+}
+
+void wk_metric_values_from_json(const wk_json *o, wk_metric_values *v) {
+    memset(v, 0, sizeof *v);
+    member f[N_MEMBERS];
+    int n = members(v, f);
+    for (int i = 0; i < n; i++) {
+        const wk_json *x = wk_json_get(o, f[i].key);
+        if (x && x->type == WK_JSON_NUMBER) *f[i].val = x->number, v->mask |= f[i].bit;
+    }
+    const wk_json *s = wk_json_get(o, "features");
+    if (s && s->type == WK_JSON_STRING) snprintf(v->features, sizeof v->features, "%s", s->string);
+    const wk_json *a = wk_json_get(o, "n_real"), *b = wk_json_get(o, "n_fake");
+    if (a && a->type == WK_JSON_NUMBER) v->n_real = (int64_t)a->number;
+    if (b && b->type == WK_JSON_NUMBER) v->n_fake = (int64_t)b->number;
+}
+
 void wk_metric_values_json(const wk_metric_values *v, wk_strbuf *sb) {
-    struct {
-        unsigned bit;
-        const char *key;
-        double val;
-    } f[] = {{WK_METRIC_FD, "fd", v->fd.fd},
-             {WK_METRIC_FD, "fd_mean", v->fd.mean_term},
-             {WK_METRIC_FD, "fd_trace", v->fd.trace_term},
-             {WK_METRIC_KID, "kid", v->kid.kid},
-             {WK_METRIC_KID, "kid_std", v->kid.std},
-             {WK_METRIC_IS, "is", v->is},
-             {WK_METRIC_IS, "is_std", v->is_std},
-             {WK_METRIC_PR, "precision", v->prdc.precision},
-             {WK_METRIC_PR, "recall", v->prdc.recall},
-             {WK_METRIC_DC, "density", v->prdc.density},
-             {WK_METRIC_DC, "coverage", v->prdc.coverage}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+    member f[N_MEMBERS];
+    int n = members((wk_metric_values *)v, f);
+    for (int i = 0; i < n; i++)
         if (v->mask & f[i].bit) {
             wk_json_key(sb, f[i].key);
-            wk_json_double(sb, f[i].val);
+            wk_json_double(sb, *f[i].val);
         }
     wk_json_key(sb, "features");
     wk_json_string(sb, v->features);
