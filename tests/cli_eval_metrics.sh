@@ -55,8 +55,14 @@ import json, sys
 d = json.loads(sys.argv[1])
 sys.exit(0 if 'fd' in d and 'precision' in d and 'kid' not in d and 'is' not in d and d['n_fake'] == 150 and d['n_real'] == 800 else 1)" "$out"
 expect_exit2 "eval: unknown metric" "metric 'fid' unknown" "$CLI" eval --checkpoint "$T/run/checkpoint.safetensors" --metrics fid
-expect_exit2 "training on points with image metrics" "image metrics need image data" \
-    "$CLI" train --data "$T/pts.npy" --steps 2 --eval-metrics fd --out "$T/pts" --progress 0
+expect_exit2 "IS on point data refused" "IS needs a classifier" \
+    "$CLI" train --data "$T/pts.npy" --steps 2 --eval-metrics fd,is --out "$T/pts" --progress 0
+"$CLI" train --data ring --steps 20 --eval-every 0 --eval-n 300 --holdout 300 --threads 2 --eval-metrics pr,dc,fd \
+    --out "$T/ring" --progress 0 >/dev/null 2>"$T/err" || { echo "FAIL: ring train ($(cat "$T/err"))"; fail=1; }
+check "2-D target: PR, DC and FD on raw coordinates next to mode coverage" $PY -c "
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][-1]
+sys.exit(0 if r['features'] == 'none' and 0 <= r['precision'] <= 1 and 0 <= r['coverage'] <= 1 and 'fd' in r and 'modes' in r and 'kid' not in r else 1)" "$T/ring/metrics.jsonl"
 expect_exit2 "a feature network for other images" "takes images \[1, 28, 28\]" \
     "$CLI" eval --checkpoint "$T/run/checkpoint.safetensors" --metrics fd --features "$T/net.safetensors" --real "$T/pts.npy"
 exit $fail

@@ -1,6 +1,7 @@
 /* image_metrics.c — FD, KID, IS, precision/recall and density/coverage of generated images at
  * every evaluation (cfg.eval_metrics), on the features of a wgankit classifier (classifier.h)
- * against the held-out real images or cfg.eval_real. "auto" turns them on for 28x28 grey images
+ * against the held-out real images or cfg.eval_real. For point data (2-D targets ...) an explicit
+ * list computes FD, KID, PR and DC on the raw coordinates, next to the mode coverage. "auto" turns them on for 28x28 grey images
  * when the shipped Fashion-MNIST network is there, and drops a metric whose minimum sample count
  * eval_n does not reach; an explicit list fails loudly instead. The values carry the network's
  * id and both n (metrics.h), so curves from different networks are never mixed unknowingly. */
@@ -19,9 +20,17 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         if (!t->is_image || t->ndim != 3 || t->shape[0] != 1 || t->shape[1] != 28 || t->shape[2] != 28) return WK_OK;
     } else if (wk_metric_set_parse(c->eval_metrics, &mask)) {
         return wk_error_context(WK_EINVAL, "--eval-metrics");
-    } else if (!t->is_image) {
-        return wk_errorf(WK_EINVAL, "--eval-metrics %s: image metrics need image data ([N, C, H, W]); --data %s is points",
-                         c->eval_metrics, c->data);
+    } else if (!t->is_image) { /* points (2-D targets ...): the raw coordinates are the features */
+        if (mask & WK_METRIC_IS)
+            return wk_errorf(WK_EINVAL, "--eval-metrics %s: IS needs a classifier's probabilities; --data %s is points (use fd,kid,pr,dc)",
+                             c->eval_metrics, c->data);
+        wk_tensor a = *fake, b = *real;
+        wk_tensor_set_shape(&a, 2, (int64_t[]){fake->shape[0], t->dim});
+        wk_tensor_set_shape(&b, 2, (int64_t[]){real->shape[0], t->dim});
+        int64_t n = a.shape[0] < b.shape[0] ? a.shape[0] : b.shape[0];
+        wk_kid_options ko = {.subset_size = n < WK_KID_SUBSET_SIZE ? n : WK_KID_SUBSET_SIZE, .seed = c->seed};
+        int rc = wk_metrics_compute(&b, &a, NULL, mask, &ko, "none", &m->image);
+        return rc ? wk_error_context(rc, "--eval-metrics %s", c->eval_metrics) : WK_OK;
     }
     const char *path = c->eval_features[0] ? c->eval_features : wk_classifier_default_path();
     wk_classifier net;
