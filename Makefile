@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 
-.PHONY: all deps build python demo test check-long check-sanitize fuzz bench fixtures clean
+.PHONY: all deps build python demo test check-long check-sanitize fuzz bench fixtures models clean
 
 all: build
 
@@ -49,6 +49,16 @@ bench: build
 fixtures:
 	@/usr/bin/python3 tests/reference/make_fixtures.py
 	@/usr/bin/python3 tests/reference/make_ot_fixtures.py
+	@/usr/bin/python3 tests/reference/make_metric_fixtures.py
+
+# The shipped feature network of the image metrics (FD, KID, IS, PR, DC), trained on
+# Fashion-MNIST. Bit-for-bit reproducible on the same build and thread count (--threads 2).
+FMNIST ?= /usr/share/datasets/fashion-mnist
+models: build
+	@mkdir -p models
+	$(BUILD)/wgankit classifier train --data $(FMNIST)/train-images-idx3-ubyte.gz --labels $(FMNIST)/train-labels-idx1-ubyte.gz \
+	  --test-data $(FMNIST)/t10k-images-idx3-ubyte.gz --test-labels $(FMNIST)/t10k-labels-idx1-ubyte.gz \
+	  --epochs 8 --batch 128 --lr 0.001 --seed 1 --threads 2 --name fashion-mnist-lenet --out models/fashion-mnist-lenet.safetensors
 
 clean:
 	rm -rf $(BUILD) build-sanitize build-fuzz

@@ -101,6 +101,9 @@ typedef struct wk_gan_config {
     int64_t eval_n;         /* generated samples for W1 / coverage (held-out side: min(holdout, eval_n)) */
     int64_t checkpoint_every; /* 0 = only at the end */
     int64_t keep_checkpoints; /* also keep checkpoints/step-XXXXXX.safetensors: the N newest; -1 = all; 0 = none */
+    char eval_metrics[64];  /* image metrics per evaluation: auto | none | fd,kid,is,pr,dc (metrics.h) */
+    char eval_features[WK_GAN_STR]; /* their feature network ("" = the shipped Fashion-MNIST one) */
+    char eval_real[WK_GAN_STR];     /* their real images ("" = the held-out split) */
     int64_t lip_pairs;      /* pairs for the Lipschitz report's pair-ratio bound */
     int progress;           /* -1 auto (TTY), 0 off, 1 on */
     /* resolved from the data (written into config.json and checkpoints) */
@@ -157,6 +160,9 @@ typedef struct wk_dataset {
 /* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;
  * labels to *labels when non-NULL (free with wk_free). */
 int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
+/* One data file (IDX/.gz, CIFAR-10 .bin, NPY, CSV) as [N, D] points or [N, C, H, W] images
+ * ([N, H, W] gains C = 1, NHWC becomes NCHW); values as stored (no scaling). */
+int wk_read_samples(const char *path, wk_tensor *out);
 /* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files and image sizes the networks do not support, with messages naming the file. */
@@ -187,6 +193,7 @@ typedef struct wk_gan_metrics {
      * generator scores about this (W1 between finite samples is biased upwards, Arora et al.
      * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
     double w1_floor, w1_floor_n;
+    wk_metric_values image; /* FD, KID, IS, PR, DC of image data (image.mask == 0: not computed) */
 } wk_gan_metrics;
 
 /* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be

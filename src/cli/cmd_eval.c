@@ -16,7 +16,8 @@ int wk_cmd_eval(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: wgankit eval --checkpoint C [--generator ema|raw] [--data D] [--eval-n N] [--holdout N]\n"
-                   "                    [--scale S] [--data-n N] [--seed S] [--threads N] [--lip-pairs N]\n\n"
+                   "                    [--scale S] [--data-n N] [--seed S] [--threads N] [--lip-pairs N]\n"
+                   "                    [--metrics fd,kid,is,pr,dc] [--features NET] [--real FILE] [-n N]\n\n"
                    "Evaluate checkpoint C against held-out real data (default: the run's own data and settings) and\n"
                    "print the metrics as one JSON line:\n"
                    "  w1          exact W1 between eval_n generated and the held-out real points\n"
@@ -26,6 +27,9 @@ int wk_cmd_eval(int argc, char **argv) {
                    "              co-trained critic, not a supremum over critics, so it can be negative\n"
                    "  lip_*, modes, n_modes, hq_pct   Lipschitz report; mode coverage of known mixtures\n\n"
                    "--generator ema (default when the run kept an EMA) or raw: which generator to evaluate.\n"
+                   "For images, --metrics (= --eval-metrics) adds FD, KID, IS, precision/recall, density/coverage on the\n"
+                   "features of NET (= --eval-features, default the shipped Fashion-MNIST network) against FILE\n"
+                   "(= --eval-real, default the held-out images); -n is --eval-n.\n"
                    "The other flags are train's flags of the same name; network settings come from the checkpoint.\n");
             return 0;
         }
@@ -41,7 +45,8 @@ int wk_cmd_eval(int argc, char **argv) {
         fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
         return 2;
     }
-    static const char *const eval_settings[] = {"data", "data-n", "holdout", "scale", "seed", "threads", "eval-n", "lip-pairs"};
+    static const char *const eval_settings[] = {"data", "data-n", "holdout", "scale", "seed", "threads", "eval-n", "lip-pairs",
+                                                 "eval-metrics", "eval-features", "eval-real"};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--checkpoint")) {
             i++;
@@ -51,6 +56,21 @@ int wk_cmd_eval(int argc, char **argv) {
             if (!(which = cli_value("eval", argc, argv, &i))) return 2;
             if (strcmp(which, "ema") && strcmp(which, "raw")) {
                 fprintf(stderr, "wgankit eval: --generator: '%s' is not ema or raw\n", which);
+                return 2;
+            }
+            continue;
+        }
+        /* short spellings of the image-metric settings */
+        const char *alias = !strcmp(argv[i], "--metrics")    ? "eval_metrics"
+                            : !strcmp(argv[i], "--features") ? "eval_features"
+                            : !strcmp(argv[i], "--real")     ? "eval_real"
+                            : !strcmp(argv[i], "-n")         ? "eval_n"
+                                                             : NULL;
+        if (alias) {
+            const char *v = cli_value("eval", argc, argv, &i);
+            if (!v) return 2;
+            if (wk_gan_config_set(&cfg, alias, v)) {
+                fprintf(stderr, "wgankit eval: %s: %s\n", argv[i - 1], wk_last_error());
                 return 2;
             }
             continue;

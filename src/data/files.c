@@ -78,8 +78,8 @@ static int shape_sample(const char *path, wk_tensor *t) {
     return WK_OK;
 }
 
-/* One file as [N, sample...]. On failure nothing stays allocated. */
-static int read_one(const char *path, wk_tensor *t) {
+/* One file as [N, sample...] (gan.h). On failure nothing stays allocated. */
+int wk_read_samples(const char *path, wk_tensor *t) {
     int rc = ends_with(path, ".bin") || ends_with(path, ".bin.gz") ? wk_read_cifar10(path, t, NULL)
                                                                     : wk_read_array(path, t);
     if (rc) return rc;
@@ -95,7 +95,7 @@ static int read_files(const char *list, wk_tensor *out) {
     int rc = WK_OK;
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p && rc == WK_OK; p = strtok_r(NULL, ",", &save)) {
         wk_tensor t;
-        if ((rc = read_one(p, &t))) break;
+        if ((rc = wk_read_samples(p, &t))) break;
         if (t.shape[0] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no samples", p);
         else if (!all.data) {
             all = t;

@@ -75,6 +75,9 @@ static const setting table[] = {
     {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
     {{"eval_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between evaluations (0 = at the end only)"}, F(eval_every)},
     {{"eval_n", WK_SET_INT, NULL, 2, 200000, "generated samples per evaluation"}, F(eval_n)},
+    {{"eval_metrics", WK_SET_STRING, NULL, 0, 0, "image metrics at every evaluation: fd,kid,is,pr,dc, all, none, or auto (all for 28x28 grey images with the shipped Fashion-MNIST network)"}, F(eval_metrics)},
+    {{"eval_features", WK_SET_STRING, NULL, 0, 0, "feature network of the image metrics (empty: models/fashion-mnist-lenet.safetensors)"}, F(eval_features)},
+    {{"eval_real", WK_SET_STRING, NULL, 0, 0, "real images the image metrics compare with (empty: the held-out split)"}, F(eval_real)},
     {{"checkpoint_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
     {{"keep_checkpoints", WK_SET_INT, "N|all", -1, 1e6, "also keep each checkpoint as checkpoints/step-XXXXXX.safetensors: the N newest (all or -1 = every one, 0 = none)"}, F(keep_checkpoints)},
     {{"lip_pairs", WK_SET_INT, NULL, 0, 1e7, "point pairs for the Lipschitz report"}, F(lip_pairs)},
@@ -143,6 +146,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->eval_every = 1000;
     c->eval_n = 2000;
     c->checkpoint_every = 1000;
+    strcpy(c->eval_metrics, "auto");
     c->lip_pairs = 2000;
     c->keep_checkpoints = 0;
     c->progress = -1;
@@ -271,6 +275,10 @@ int wk_gan_config_load_file(wk_gan_config *c, const char *path) {
 }
 
 int wk_gan_config_validate(const wk_gan_config *c) {
+    unsigned metrics;
+    if (strcmp(c->eval_metrics, "auto") && strcmp(c->eval_metrics, "none") && c->eval_metrics[0] &&
+        wk_metric_set_parse(c->eval_metrics, &metrics))
+        return wk_error_context(WK_EINVAL, "eval_metrics");
     if (!strcmp(c->critic, "gp") && !strcmp(c->critic_norm, "batch"))
         return wk_errorf(WK_EINVAL, "critic_norm batch is invalid with a gradient penalty (Gulrajani et al. 2017): use layer or none");
     if (!strcmp(c->critic_act, "groupsort") || (!strcmp(c->critic_act, "auto") && (!strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau"))))

@@ -92,6 +92,7 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     wk_tensor_set_shape(&b, 2, (int64_t[]){n_real, t->dim});
     if (rc == WK_OK) rc = w1_between(t, a.data, n_fake, b.data, n_real, &m->w1);
     if (rc == WK_OK && (rc = real_floor(t, n_real, n_fake)) == WK_OK) m->w1_floor = t->floor, m->w1_floor_n = (double)t->floor_n;
+    if (rc == WK_OK) rc = wk__image_metrics(t, &fake, &real, m);
     if (rc == WK_OK && t->ds.synthetic && t->ds.target.n_modes > 0) {
         wk_mode_coverage cov;
         if ((rc = wk_mode_coverage_compute(&t->ds.target, &a, 0, &cov)) == WK_OK) {
@@ -136,5 +137,6 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
             wk_json_key(sb, f[i].k);
             wk_json_double(sb, f[i].v);
         }
+    if (m->image.mask) wk_metric_values_json(&m->image, sb);
     wk_sb_putc(sb, '}');
 }

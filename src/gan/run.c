@@ -81,7 +81,8 @@ static void history_load(history *h, const char *path, int64_t step) {
         wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
                             num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
                             num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
-                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n")};
+                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n"), {0}};
+        wk_metric_values_from_json(o, &m.image);
         if (m.step <= step) history_push(h, &m);
         wk_json_free(o);
     }

@@ -48,6 +48,8 @@ wk_var *wk__loss_generator(wk_graph *g, wk_loss_kind k, wk_var *d_fake);
 /* trainer.c */
 void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n);
 /* Forward n rows of x (sample shape) through the critic in chunks into d[n]. */
+/* image_metrics.c: cfg.eval_metrics of the generated images `fake` into m->image */
+int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *real, wk_gan_metrics *m);
 int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d);
 /* A lower bound on the weights (floats) of the two networks cfg describes, with its
  * sample_shape checked: lets a checkpoint's claims be checked against its size first. */

@@ -1,0 +1,62 @@
+/* image_metrics.c — FD, KID, IS, precision/recall and density/coverage of generated images at
+ * every evaluation (cfg.eval_metrics), on the features of a wgankit classifier (classifier.h)
+ * against the held-out real images or cfg.eval_real. For point data (2-D targets ...) an explicit
+ * list computes FD, KID, PR and DC on the raw coordinates, next to the mode coverage. "auto" turns them on for 28x28 grey images
+ * when the shipped Fashion-MNIST network is there, and drops a metric whose minimum sample count
+ * eval_n does not reach; an explicit list fails loudly instead. The values carry the network's
+ * id and both n (metrics.h), so curves from different networks are never mixed unknowingly. */
+#include <string.h>
+
+#include "trainer_internal.h"
+#include "wgankit/classifier.h"
+#include "wgankit/error.h"
+
+int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *real, wk_gan_metrics *m) {
+    const wk_gan_config *c = &t->cfg;
+    int autom = !strcmp(c->eval_metrics, "auto");
+    unsigned mask = WK_METRIC_ALL;
+    if (!c->eval_metrics[0] || !strcmp(c->eval_metrics, "none")) return WK_OK;
+    if (autom) {
+        if (!t->is_image || t->ndim != 3 || t->shape[0] != 1 || t->shape[1] != 28 || t->shape[2] != 28) return WK_OK;
+    } else if (wk_metric_set_parse(c->eval_metrics, &mask)) {
+        return wk_error_context(WK_EINVAL, "--eval-metrics");
+    } else if (!t->is_image) { /* points (2-D targets ...): the raw coordinates are the features */
+        if (mask & WK_METRIC_IS)
+            return wk_errorf(WK_EINVAL, "--eval-metrics %s: IS needs a classifier's probabilities; --data %s is points (use fd,kid,pr,dc)",
+                             c->eval_metrics, c->data);
+        wk_tensor a = *fake, b = *real;
+        wk_tensor_set_shape(&a, 2, (int64_t[]){fake->shape[0], t->dim});
+        wk_tensor_set_shape(&b, 2, (int64_t[]){real->shape[0], t->dim});
+        int64_t n = a.shape[0] < b.shape[0] ? a.shape[0] : b.shape[0];
+        wk_kid_options ko = {.subset_size = n < WK_KID_SUBSET_SIZE ? n : WK_KID_SUBSET_SIZE, .seed = c->seed};
+        int rc = wk_metrics_compute(&b, &a, NULL, mask, &ko, "none", &m->image);
+        return rc ? wk_error_context(rc, "--eval-metrics %s", c->eval_metrics) : WK_OK;
+    }
+    const char *path = c->eval_features[0] ? c->eval_features : wk_classifier_default_path();
+    wk_classifier net;
+    int rc = wk_classifier_load(path, &net);
+    if (rc && autom && !c->eval_features[0]) { /* no shipped network in this build: nothing to do */
+        wk_clear_error();
+        return WK_OK;
+    }
+    if (rc) return wk_error_context(rc, "--eval-features");
+    wk_tensor own = {0}, fr = {0}, ff = {0}, probs = {0};
+    if (c->eval_real[0] && !(rc = wk_read_samples(c->eval_real, &own))) real = &own;
+    int64_t n = real->shape[0] < fake->shape[0] ? real->shape[0] : fake->shape[0];
+    if (autom) { /* what eval_n allows */
+        if (fake->shape[0] < WK_IS_SPLITS) mask &= ~(unsigned)WK_METRIC_IS;
+        if (n <= WK_DC_K) mask &= ~(unsigned)(WK_METRIC_PR | WK_METRIC_DC);
+        if (n < 2) mask &= ~(unsigned)(WK_METRIC_FD | WK_METRIC_KID);
+    }
+    if (!rc) rc = wk_classifier_embed(&net, real, WK_PIXELS_AUTO, c->eval_real[0] ? c->eval_real : "held-out images", &fr, NULL);
+    if (!rc) rc = wk_classifier_embed(&net, fake, WK_PIXELS_AUTO, "generated images", &ff, mask & WK_METRIC_IS ? &probs : NULL);
+    if (!rc && mask) {
+        char id[200];
+        wk_kid_options ko = {.subset_size = n < WK_KID_SUBSET_SIZE ? n : WK_KID_SUBSET_SIZE, .seed = c->seed};
+        rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, wk_classifier_id(&net, id, sizeof id), &m->image);
+    }
+    if (rc) wk_error_context(rc, "image metrics (--eval-metrics %s)", c->eval_metrics);
+    wk_tensor_free(&own), wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
+    wk_classifier_free(&net);
+    return rc;
+}

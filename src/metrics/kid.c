@@ -1,0 +1,109 @@
+/* kid.c — kernel inception distance (Bińkowski et al. 2018, sec. 3 and their reference
+ * polynomial_mmd_averages): the unbiased MMD^2 estimate with the cubic polynomial kernel
+ * k(x, y) = (x.y / d + 1)^3,
+ *   MMD^2 = sum_{i != j} k(x_i, x_j) / (m (m - 1)) + sum_{i != j} k(y_i, y_j) / (m (m - 1))
+ *           - 2 sum_{i, j} k(x_i, y_j) / m^2,
+ * averaged over subsets of m rows per side (without replacement inside a subset), with the
+ * standard deviation over subsets (numpy's std, ddof 0). Gram matrices by dsyrk/dgemm in double:
+ * KID is a small difference of large kernel means, so float products would cancel badly. */
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "metrics/metrics_internal.h"
+#include "wgankit/error.h"
+#include "wgankit/metrics.h"
+#include "wgankit/rng.h"
+
+static inline double cube_kernel(double dot, double inv_d) {
+    double v = dot * inv_d + 1.0;
+    return v * v * v;
+}
+
+/* The MMD^2 of rows ir / if_ with scratch xr, xf [m, d] and g [m, m]. */
+static double mmd2(const wk_tensor *real, const int64_t *ir, const wk_tensor *fake, const int64_t *if_, int64_t m,
+                   double *xr, double *xf, double *g) {
+    int64_t d = real->shape[1];
+    double inv_d = 1.0 / (double)d;
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t k = 0; k < d; k++) {
+            xr[i * d + k] = real->data[ir[i] * d + k];
+            xf[i * d + k] = fake->data[if_[i] * d + k];
+        }
+    double s_rr = 0, s_ff = 0, s_rf = 0;
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)m, (int)d, 1.0, xr, (int)d, 0.0, g, (int)m);
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = i + 1; j < m; j++) s_rr += cube_kernel(g[i * m + j], inv_d);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)m, (int)d, 1.0, xf, (int)d, 0.0, g, (int)m);
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = i + 1; j < m; j++) s_ff += cube_kernel(g[i * m + j], inv_d);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)m, (int)d, 1.0, xr, (int)d, xf, (int)d, 0.0, g,
+                (int)m);
+    for (int64_t i = 0; i < m * m; i++) s_rf += cube_kernel(g[i], inv_d);
+    double mm = (double)m;
+    /* the off-diagonal sums above cover i < j; the estimator sums i != j */
+    return 2 * (s_rr + s_ff) / (mm * (mm - 1)) - 2 * s_rf / (mm * mm);
+}
+
+static int scratch(int64_t m, int64_t d, double **xr, double **xf, double **g) {
+    *xr = wk_malloc((size_t)(m * d) * sizeof(double));
+    *xf = wk_malloc((size_t)(m * d) * sizeof(double));
+    *g = wk_malloc((size_t)(m * m) * sizeof(double));
+    if (*xr && *xf && *g) return WK_OK;
+    return wk_errorf(WK_ENOMEM, "KID: out of memory for subsets of %lld x %lld", (long long)m, (long long)d);
+}
+
+int wk_kid_mmd2(const wk_tensor *real, const int64_t *ir, const wk_tensor *fake, const int64_t *if_, int64_t m,
+                double *out) {
+    int64_t d = 0;
+    int rc = mt_check_features("KID", "real", real, m, "the subset size", &d);
+    if (!rc) rc = mt_check_features("KID", "fake", fake, m, "the subset size", &d);
+    if (!rc && m < 2) rc = wk_errorf(WK_EINVAL, "KID: the subset size must be at least 2 (unbiased estimate), got %lld", (long long)m);
+    for (int64_t i = 0; !rc && i < m; i++)
+        if (ir[i] < 0 || ir[i] >= real->shape[0] || if_[i] < 0 || if_[i] >= fake->shape[0])
+            rc = wk_errorf(WK_EINVAL, "KID: subset index %lld out of range", (long long)i);
+    if (rc) return rc;
+    double *xr, *xf, *g;
+    if (!(rc = scratch(m, d, &xr, &xf, &g))) *out = mmd2(real, ir, fake, if_, m, xr, xf, g);
+    wk_free(xr), wk_free(xf), wk_free(g);
+    return rc;
+}
+
+int wk_kid(const wk_tensor *real, const wk_tensor *fake, const wk_kid_options *opt, wk_kid_result *out) {
+    memset(out, 0, sizeof *out);
+    int n_sub = opt && opt->n_subsets > 0 ? opt->n_subsets : WK_KID_SUBSETS;
+    int64_t m = opt && opt->subset_size > 0 ? opt->subset_size : WK_KID_SUBSET_SIZE;
+    if (m < 2) return wk_errorf(WK_EINVAL, "KID: the subset size must be at least 2 (unbiased estimate), got %lld", (long long)m);
+    int64_t d = 0;
+    char why[96];
+    snprintf(why, sizeof why, "the KID subset size %lld", (long long)m);
+    int rc = mt_check_features("KID", "real", real, m, why, &d);
+    if (!rc) rc = mt_check_features("KID", "fake", fake, m, why, &d);
+    if (rc) return rc;
+    int64_t nr = real->shape[0], nf = fake->shape[0];
+    int64_t *pr = wk_malloc((size_t)nr * sizeof(int64_t)), *pf = wk_malloc((size_t)nf * sizeof(int64_t));
+    double *vals = wk_malloc((size_t)n_sub * sizeof(double)), *xr = NULL, *xf = NULL, *g = NULL;
+    rc = pr && pf && vals ? scratch(m, d, &xr, &xf, &g) : wk_errorf(WK_ENOMEM, "KID: out of memory");
+    wk_rng rng;
+    wk_rng_seed(&rng, opt ? opt->seed : 0);
+    double sum = 0;
+    for (int s = 0; !rc && s < n_sub; s++) {
+        /* a uniformly random m-subset: the first m entries of a fresh permutation */
+        wk_rng_permutation(&rng, pr, nr);
+        wk_rng_permutation(&rng, pf, nf);
+        vals[s] = mmd2(real, pr, fake, pf, m, xr, xf, g);
+        sum += vals[s];
+    }
+    if (!rc) {
+        double mean = sum / n_sub, var = 0;
+        for (int s = 0; s < n_sub; s++) var += (vals[s] - mean) * (vals[s] - mean);
+        out->kid = mean;
+        out->std = sqrt(var / n_sub);
+        out->n_subsets = n_sub;
+        out->subset_size = m;
+        if (!isfinite(mean)) rc = wk_errorf(WK_ENUMERIC, "KID: the kernel overflowed (features too large for (x.y/d + 1)^3)");
+    }
+    wk_free(pr), wk_free(pf), wk_free(vals), wk_free(xr), wk_free(xf), wk_free(g);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* suite.c — a chosen set of the feature-space metrics on two sample sets, and its JSON members:
+ * what `wgankit metrics`, `wgankit eval --metrics` and training evaluations share. Every value
+ * travels with the feature network's id and both n, so values from different networks or
+ * sample sizes are never silently compared (FD and KID are biased in n). */
+#include <stdio.h>
+#include <string.h>
+
+#include "wgankit/error.h"
+#include "wgankit/json.h"
+#include "wgankit/metrics.h"
+#include "wgankit/strbuf.h"
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} names[] = {{"fd", WK_METRIC_FD}, {"kid", WK_METRIC_KID}, {"is", WK_METRIC_IS}, {"pr", WK_METRIC_PR}, {"dc", WK_METRIC_DC}};
+
+int wk_metric_set_parse(const char *list, unsigned *mask) {
+    *mask = 0;
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        unsigned bit = 0;
+        if (n == 3 && !strncmp(p, "all", 3)) bit = WK_METRIC_ALL;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strlen(names[i].name) == n && !strncmp(p, names[i].name, n)) bit = names[i].bit;
+        if (!bit) return wk_errorf(WK_EINVAL, "metric '%.*s' unknown (want fd, kid, is, pr, dc or all)", (int)n, p);
+        *mask |= bit;
+        p += n;
+        if (*p == ',') p++;
+    }
+    if (!*mask) return wk_errorf(WK_EINVAL, "no metric named (want fd, kid, is, pr, dc or all)");
+    return WK_OK;
+}
+
+const char *wk_metric_set_str(unsigned mask, char *buf, size_t n) {
+    size_t len = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (mask & names[i].bit) len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? "," : "", names[i].name);
+    return buf;
+}
+
+int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_tensor *fake_probs, unsigned mask,
+                       const wk_kid_options *kid, const char *features_id, wk_metric_values *out) {
+    memset(out, 0, sizeof *out);
+    snprintf(out->features, sizeof out->features, "%s", features_id ? features_id : "none");
+    out->n_real = real ? real->shape[0] : 0;
+    out->n_fake = fake ? fake->shape[0] : 0;
+    int rc = WK_OK;
+    if (mask & WK_METRIC_FD) rc = wk_fd(real, fake, &out->fd);
+    if (!rc && (mask & WK_METRIC_KID)) rc = wk_kid(real, fake, kid, &out->kid);
+    if (!rc && (mask & WK_METRIC_IS)) {
+        if (!fake_probs) rc = wk_errorf(WK_EINVAL, "IS needs class probabilities (a feature network's softmax)");
+        else rc = wk_inception_score(fake_probs, WK_IS_SPLITS, &out->is, &out->is_std);
+    }
+    if (!rc && (mask & (WK_METRIC_PR | WK_METRIC_DC)))
+        rc = wk_prdc(real, fake, mask & WK_METRIC_PR ? WK_PR_K : 0, mask & WK_METRIC_DC ? WK_DC_K : 0, &out->prdc);
+    if (!rc) out->mask = mask;
+    return rc;
+}
+
+/* The JSON members and where each lives in wk_metric_values (one table for writing and reading). */
+typedef struct {
+    unsigned bit;
+    const char *key;
+    double *val;
+} member;
+
+#define N_MEMBERS 11
+static int members(wk_metric_values *v, member f[N_MEMBERS]) {
+    member t[] = {{WK_METRIC_FD, "fd", &v->fd.fd},
+                  {WK_METRIC_FD, "fd_mean", &v->fd.mean_term},
+                  {WK_METRIC_FD, "fd_trace", &v->fd.trace_term},
+                  {WK_METRIC_KID, "kid", &v->kid.kid},
+                  {WK_METRIC_KID, "kid_std", &v->kid.std},
+                  {WK_METRIC_IS, "is", &v->is},
+                  {WK_METRIC_IS, "is_std", &v->is_std},
+                  {WK_METRIC_PR, "precision", &v->prdc.precision},
+                  {WK_METRIC_PR, "recall", &v->prdc.recall},
+                  {WK_METRIC_DC, "density", &v->prdc.density},
+                  {WK_METRIC_DC, "coverage", &v->prdc.coverage}};
+    _Static_assert(sizeof t / sizeof t[0] == N_MEMBERS, "member table size");
+    memcpy(f, t, sizeof t);
+    return (int)(sizeof t / sizeof t[0]);
+}
+
+void wk_metric_values_from_json(const wk_json *o, wk_metric_values *v) {
+    memset(v, 0, sizeof *v);
+    member f[N_MEMBERS];
+    int n = members(v, f);
+    for (int i = 0; i < n; i++) {
+        const wk_json *x = wk_json_get(o, f[i].key);
+        if (x && x->type == WK_JSON_NUMBER) *f[i].val = x->number, v->mask |= f[i].bit;
+    }
+    const wk_json *s = wk_json_get(o, "features");
+    if (s && s->type == WK_JSON_STRING) snprintf(v->features, sizeof v->features, "%s", s->string);
+    const wk_json *a = wk_json_get(o, "n_real"), *b = wk_json_get(o, "n_fake");
+    if (a && a->type == WK_JSON_NUMBER) v->n_real = (int64_t)a->number;
+    if (b && b->type == WK_JSON_NUMBER) v->n_fake = (int64_t)b->number;
+}
+
+void wk_metric_values_json(const wk_metric_values *v, wk_strbuf *sb) {
+    member f[N_MEMBERS];
+    int n = members((wk_metric_values *)v, f);
+    for (int i = 0; i < n; i++)
+        if (v->mask & f[i].bit) {
+            wk_json_key(sb, f[i].key);
+            wk_json_double(sb, *f[i].val);
+        }
+    wk_json_key(sb, "features");
+    wk_json_string(sb, v->features);
+    wk_json_key(sb, "n_real");
+    wk_json_int(sb, v->n_real);
+    wk_json_key(sb, "n_fake");
+    wk_json_int(sb, v->n_fake);
+}

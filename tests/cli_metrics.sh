@@ -1,0 +1,107 @@
+#!/bin/bash
+# cli_metrics.sh — `wgankit metrics` and `wgankit classifier` end to end: --json keys and values
+# equal the numpy/scipy fixtures (tests/fixtures/metrics), raw-coordinate features, saved
+# features, the singular-covariance warning, and bad input exiting 2 with the reason: too few
+# samples for KID / k-NN (minimum stated), a labels file of the wrong length, a feature network
+# whose input shape differs from the images (both shapes named). A tiny classifier trained twice
+# gives the same bytes (what `make models` relies on).
+set -u
+CLI=$1
+FX=tests/fixtures/metrics
+PY=/usr/bin/python3  # Debian python with numpy
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() { # description, then a command that must succeed
+    local what=$1; shift
+    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi
+}
+expect_exit2() { # description, needle, command...
+    local what=$1 needle=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
+    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
+}
+close() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= r * (b < 0 ? -b : b) + 1e-12) }'; }
+jget() { $PY -c "import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print(v)" "$1" "$2"; }
+
+# values through the CLI equal the references (KID over whole sets: subset = n, one value)
+json=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --features none --json --kid-subset-size 350 --kid-subsets 3)
+check "--json has the issue's keys" $PY -c "
+import json,sys; d=json.loads(sys.argv[1])
+need={'fd','kid','kid_std','precision','recall','density','coverage','features','n_real','n_fake'}
+sys.exit(0 if need <= set(d) and d['features']=='none' and d['n_real']==400 and d['n_fake']==350 else 1)" "$json"
+for key in fd:5 precision:12 recall:13 density:14 coverage:15; do
+    k=${key%:*}; col=${key#*:}
+    want=$(awk -F, -v c="$col" '$1 == "relu64" { print $c }' $FX/cases.csv)
+    check "$k = reference ($(jget "$json" $k) vs $want)" close "$(jget "$json" $k)" "$want" 1e-4
+done
+json=$("$CLI" metrics --real $FX/is_sharp.npy --fake $FX/is_sharp.npy --features none --metrics is --json)
+want=$(awk -F, '$1 == "sharp" { print $5 }' $FX/is_cases.csv)
+check "IS of stored probabilities = reference" close "$(jget "$json" is)" "$want" 1e-4
+# identical sets: FD 0, precision = recall = coverage = 1
+json=$("$CLI" metrics --real $FX/identical_real.npy --fake $FX/identical_fake.npy --features none --metrics fd,pr,dc --json)
+check "identical sets: FD 0" close "$(jget "$json" fd)" 0 0
+check "identical sets: precision, recall, coverage 1" $PY -c "
+import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['precision']==d['recall']==d['coverage']==1 else 1)" "$json"
+# n < d: finite FD and the regularisation warning
+"$CLI" metrics --real $FX/n_lt_d_real.npy --fake $FX/n_lt_d_fake.npy --features none --metrics fd --json >"$T/o" 2>"$T/e"
+check "n < d: exit 0, finite FD" $PY -c "import json,math,sys; sys.exit(0 if math.isfinite(json.load(open(sys.argv[1]))['fd']) else 1)" "$T/o"
+check "n < d: warning names the clipping" grep -q "singular covariance.*clipped" "$T/e"
+# saved features
+"$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --features none --metrics fd --save-features "$T/f.npy" >/dev/null
+check "--save-features writes both sides" $PY -c "
+import numpy as np,sys; r=np.load(sys.argv[1]+'/f.real.npy'); f=np.load(sys.argv[1]+'/f.fake.npy')
+sys.exit(0 if r.shape==(300,16) and f.shape==(250,16) else 1)" "$T"
+
+# too few samples: exit 2 with the minimum
+expect_exit2 "KID subset larger than n" "at least 1000 samples" "$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --features none --metrics kid
+$PY -c "import numpy as np; np.save('$T/three.npy', np.arange(12, dtype=np.float32).reshape(3, 4))"
+expect_exit2 "k-NN with n <= k" "at least 4 samples" "$CLI" metrics --real "$T/three.npy" --fake $FX/basic_fake.npy --features none --metrics pr
+expect_exit2 "unknown metric" "metric 'fid' unknown" "$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --metrics fid
+expect_exit2 "missing file" "nothing.npy" "$CLI" metrics --real "$T/nothing.npy" --fake $FX/basic_fake.npy
+
+# classifier: small image sets from the Fashion-MNIST test file (or random ones without it)
+$PY - "$T" <<'PY'
+import gzip, os, sys, numpy as np
+t = sys.argv[1]
+src = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
+if os.path.exists(src):
+    with gzip.open(src) as f:
+        x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)[:600]
+    with gzip.open(src.replace("images-idx3", "labels-idx1")) as f:
+        y = np.frombuffer(f.read(), np.uint8, offset=8)[:600]
+else:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 600).astype(np.uint8)
+    x = (rng.integers(0, 60, (600, 28, 28)) + y[:, None, None] * 20).astype(np.uint8)
+np.save(t + "/img.npy", x[:500]); np.save(t + "/lab.npy", y[:500].astype(np.int64))
+np.save(t + "/timg.npy", x[500:]); np.save(t + "/tlab.npy", y[500:].astype(np.int64))
+np.save(t + "/lab_short.npy", y[:499].astype(np.int64))
+np.save(t + "/cifar_like.npy", np.zeros((50, 3, 32, 32), np.uint8))
+np.save(t + "/fake_pm1.npy", (x[500:].reshape(100, 784) / 127.5 - 1).astype(np.float32))
+PY
+expect_exit2 "labels length mismatch refused" "499 labels but" "$CLI" classifier train --data "$T/img.npy" --labels "$T/lab_short.npy" --out "$T/n.safetensors"
+"$CLI" classifier train --data "$T/img.npy" --labels "$T/lab.npy" --test-data "$T/timg.npy" --test-labels "$T/tlab.npy" \
+    --epochs 1 --batch 50 --threads 2 --out "$T/a.safetensors" >"$T/o" 2>&1
+check "classifier train writes a network" test -s "$T/a.safetensors"
+cp "$T/a.safetensors" "$T/first.safetensors"
+"$CLI" classifier train --data "$T/img.npy" --labels "$T/lab.npy" --test-data "$T/timg.npy" --test-labels "$T/tlab.npy" \
+    --epochs 1 --batch 50 --threads 2 --out "$T/a.safetensors" >/dev/null 2>&1
+check "same command, same bytes" cmp -s "$T/a.safetensors" "$T/first.safetensors"
+check "metadata: command and test accuracy" $PY -c "
+import json,struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; m=json.loads(b[8:8+n])['__metadata__']
+sys.exit(0 if 'classifier train' in m['training_command'] and 0 <= float(m['test_accuracy']) <= 1 else 1)" "$T/a.safetensors"
+acc=$("$CLI" classifier eval --net "$T/a.safetensors" --data "$T/timg.npy" --labels "$T/tlab.npy")
+check "classifier eval prints the accuracy" bash -c "echo '$acc' | grep -q '\"accuracy\"'"
+expect_exit2 "feature network input shape mismatch names both shapes" "takes images \[1, 28, 28\], got samples \[3, 32, 32\]" \
+    "$CLI" metrics --real "$T/cifar_like.npy" --fake "$T/cifar_like.npy" --features "$T/a.safetensors"
+# images (uint8 IDX-like NPY against [-1, 1] floats) through the network: every value names it
+out=$("$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features "$T/a.safetensors" --kid-subset-size 100 --kid-subsets 5)
+hash=$($PY -c "import sys; print(open(sys.argv[1]).read().split('hash ')[1].split(',')[0])" "$T/o")
+check "every value printed with the network's name, hash and n ($hash)" bash -c \
+    "[ \$(echo '$out' | grep -c 'features lenet-1x28x28-10@$hash, n_real 500, n_fake 100') -eq 7 ]"
+expect_exit2 "a non-network file as --features" "not a wgankit feature network\|safetensors\|header" \
+    "$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features $FX/basic_real.npy
+exit $fail
