@@ -116,7 +116,10 @@ int wk_cmd_classifier(int argc, char **argv) {
         fprintf(stderr, "wgankit classifier train: --test-data and --test-labels go together\n");
         return 2;
     }
-    wk_set_threads((int)threads);
+    /* this command's threads: a context for the rest of the process (the CLI runs one command) */
+    wk_exec exec = wk_exec_make((int)threads);
+    wk_exec_saved exec_saved;
+    wk_exec_enter(&exec, &exec_saved);
     wk_tensor x = {0}, tx = {0};
     int64_t *l = NULL, *tl = NULL;
     int classes = 0, tclasses = 0;
@@ -147,7 +150,7 @@ int wk_cmd_classifier(int argc, char **argv) {
             }
             snprintf(accs, sizeof accs, "%.4f", acc);
             snprintf(secs, sizeof secs, "%.1f", (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
-            snprintf(thr, sizeof thr, "%d", wk_get_threads());
+            snprintf(thr, sizeof thr, "%d", wk_exec_current()->threads);
             snprintf(ntrain, sizeof ntrain, "%lld", (long long)x.shape[0]);
             wk_st_meta meta[] = {{"training_command", cmd}, {"test_accuracy", tdata ? accs : "not measured"},
                                  {"threads", thr}, {"train_images", ntrain},

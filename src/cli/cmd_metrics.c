@@ -85,7 +85,10 @@ int wk_cmd_metrics(int argc, char **argv) {
         fprintf(stderr, "wgankit metrics: --metrics: %s\n", wk_last_error());
         return 2;
     }
-    wk_set_threads((int)threads);
+    /* this command's threads: a context for the rest of the process (the CLI runs one command) */
+    wk_exec exec = wk_exec_make((int)threads);
+    wk_exec_saved exec_saved;
+    wk_exec_enter(&exec, &exec_saved);
     wk_tensor real = {0}, fake = {0}, fr = {0}, ff = {0}, probs = {0};
     wk_classifier net = {0};
     int have_net = 0, rc = wk_read_samples(real_p, &real);
