@@ -101,6 +101,7 @@ typedef struct wk_gan_config {
     int64_t checkpoint_every; /* 0 = only at the end */
     int64_t keep_checkpoints; /* also keep checkpoints/step-XXXXXX.safetensors: the N newest; -1 = all; 0 = none */
     int64_t lip_pairs;      /* pairs for the Lipschitz report's pair-ratio bound */
+    int track_generalization; /* also W1 and d_D against the training sample vs the held-out sample (needs a finite one) */
     int progress;           /* -1 auto (TTY), 0 off, 1 on */
     /* resolved from the data (written into config.json and checkpoints) */
     char sample_shape[64];  /* "2" or "1x28x28": one sample's shape */
@@ -177,6 +178,11 @@ typedef struct wk_gan_metrics {
     double n_modes;
     double seconds;       /* wall time of training so far */
     double it_per_s;
+    /* track_generalization (Arora et al. 2017, §3): the same generated points against n training
+     * and n held-out points, n = min(training rows, held-out rows, eval_n), so both sides have
+     * one sample size and the gap (heldout − train) has mean 0 unless the generator fits its
+     * training sample better than the distribution. NaN when not tracked. */
+    double w1_train, w1_heldout, d_d_train, d_d_heldout;
 } wk_gan_metrics;
 
 /* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be

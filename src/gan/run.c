@@ -81,7 +81,8 @@ static void history_load(history *h, const char *path, int64_t step) {
         wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
                             num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
                             num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
-                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s")};
+                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_train"),
+                            num(o, "w1_heldout"), num(o, "d_D_train"), num(o, "d_D_heldout")};
         if (m.step <= step) history_push(h, &m);
         wk_json_free(o);
     }
@@ -92,13 +93,14 @@ static void history_load(history *h, const char *path, int64_t step) {
 static int write_history(const history *h, const char *dir) {
     wk_strbuf js, csv;
     wk_sb_init(&js), wk_sb_init(&csv);
-    wk_sb_puts(&csv, "step,w1,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
+    wk_sb_puts(&csv, "step,w1,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s,w1_train,w1_heldout,d_D_train,d_D_heldout\n");
     for (size_t i = 0; i < h->n; i++) {
         const wk_gan_metrics *m = &h->m[i];
         wk_gan_metrics_to_json(m, &js);
         wk_sb_putc(&js, '\n');
         double v[] = {m->w1, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
-                      m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s};
+                      m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s,
+                      m->w1_train, m->w1_heldout, m->d_d_train, m->d_d_heldout};
         wk_sb_printf(&csv, "%lld", (long long)m->step);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) isnan(v[k]) ? wk_sb_puts(&csv, ",") : wk_sb_printf(&csv, ",%.9g", v[k]);
         wk_sb_putc(&csv, '\n');
@@ -113,16 +115,24 @@ static int write_history(const history *h, const char *dir) {
     return rc;
 }
 
-static int write_curves(const history *h, const char *dir) {
-    double *x = wk_malloc((h->n + 1) * 3 * sizeof(double));
+static int write_curves(const history *h, const char *dir, int track_generalization) {
+    double *x = wk_malloc((h->n + 1) * 7 * sizeof(double));
     if (!x) return WK_ENOMEM;
-    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1;
-    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d;
-    wk_series s[] = {{"W1 (exact, held-out)", x, w1, h->n}, {"d_D (critic estimate)", x, dd, h->n}};
+    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1, *w1t = dd + h->n + 1, *w1h = w1t + h->n + 1, *ddt = w1h + h->n + 1,
+           *ddh = ddt + h->n + 1;
+    for (size_t i = 0; i < h->n; i++) {
+        const wk_gan_metrics *m = &h->m[i];
+        x[i] = (double)m->step, w1[i] = m->w1, dd[i] = m->d_d;
+        w1t[i] = m->w1_train, w1h[i] = m->w1_heldout, ddt[i] = m->d_d_train, ddh[i] = m->d_d_heldout;
+    }
+    /* with track_generalization: the training-sample vs held-out-sample gap (Arora et al. 2017, §3) */
+    wk_series s[] = {{"W1 (exact, held-out)", x, w1, h->n},        {"d_D (critic estimate)", x, dd, h->n},
+                     {"W1 vs training sample", x, w1t, h->n},      {"W1 vs held-out sample (same n)", x, w1h, h->n},
+                     {"d_D vs training sample", x, ddt, h->n},     {"d_D vs held-out sample (same n)", x, ddh, h->n}};
     wk_chart_spec spec = {"Distance to the data", "generator step", "distance", 0, 0, 0};
     char path[WK_GAN_STR + 32];
     snprintf(path, sizeof path, "%s/curves.svg", dir);
-    int rc = wk_svg_write_line_chart(path, &spec, s, 2);
+    int rc = wk_svg_write_line_chart(path, &spec, s, track_generalization ? 6 : 2);
     wk_free(x);
     return rc;
 }
@@ -361,7 +371,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     if (t->step == step0 && !resume) { /* nothing to do (steps 0): still leave a checkpoint */
         if ((rc = checkpoint(t, dir, &h, &own))) goto done;
     }
-    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir)))) goto done;
+    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir, cfg.track_generalization)))) goto done;
     rc = wk_report_build(dir, path, sizeof path);
     if (!rc && lastp) {
         /* a resumed run: this part's steps and time, then the run's total (issue 11) */
