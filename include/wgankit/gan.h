@@ -162,6 +162,9 @@ int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
  * empty files and image sizes the networks do not support, with messages naming the file. */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
 void wk_dataset_free(wk_dataset *ds);
+/* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
+ * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */
+void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;
