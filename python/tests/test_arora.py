@@ -136,3 +136,16 @@ def test_missing_file_is_os_error():
     with pytest.raises((OSError, ValueError)) as e:
         wgankit.nnd("/nonexistent/x.npy", "ring")
     assert "A" in str(e.value)
+
+
+def test_generator_source_equals_cli(tmp_path):
+    """gen:RUN_DIR as a source; birthday's default threshold then comes from the run's data."""
+    out = tmp_path / "r"
+    wgankit.train(out=str(out), seed=2, steps=20, eval_every=20, gen_width=16, critic_width=16, batch=64, holdout=100,
+                  eval_n=100, threads=1)
+    ref = run_json(["birthday", "gen:r", "--batch", "30", "--trials", "8", "--json", "--out", "b"], tmp_path)
+    py = wgankit.birthday("gen:" + str(out), 30, trials=8)
+    assert py.pop("threshold_from") == ref.pop("threshold_from") == "reference"
+    same(py, ref)
+    ref = run_json(["nnd", "gen:r", "ring", "-m", "100", "--json"] + FAST_FLAGS, tmp_path)
+    same(wgankit.nnd("gen:" + str(out), "ring", m=100, **FAST), ref)

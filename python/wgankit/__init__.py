@@ -250,7 +250,7 @@ class Checkpoint:
 
 
 # ---- Arora et al. (2017) toolset: sources, d_NN, generalization, birthday ------------------------
-_SOURCE_DOC = """A *source* is a spec string, as the CLI reads it: a data file (NPY, CSV, IDX/.gz, CIFAR-10
+_SOURCE_DOC = """    A *source* is a spec string, as the CLI reads it: a data file (NPY, CSV, IDX/.gz, CIFAR-10
     .bin; a finite sample of its rows, values as stored), a synthetic target (``"ring"``,
     ``"gaussian:dim=64,sigma=0.125"``, ...; a population) or ``"gen:RUN_DIR"`` /
     ``"gen:PATH.safetensors"`` (fresh draws from a trained generator; a population). It may also
@@ -292,7 +292,7 @@ def nnd(A, B, **settings):
     dict with the keys of ``wgankit nnd --json``: ``nnd_train`` (on the training halves, biased
     upwards), ``nnd_heldout`` (the honest estimate), ``se`` / ``se_train`` (standard errors of
     the means over repeats, NaN for one repeat), ``repeats``, ``m``, ``m_b``, ``steps`` (mean
-    critic steps), ``stopped``, ``phi``, ``critic`` (class settings and ``params``) and with
+    critic steps), ``stopped`` (``"patience"``, ``"steps"`` or ``"mixed"``), ``stopped_patience``, ``phi``, ``critic`` (class settings and ``params``) and with
     ``w1`` the keys ``w1`` and ``se_w1``. Distances are in the units of the samples (float64).
     The same settings and seed give the CLI's values exactly.
 
@@ -300,7 +300,7 @@ def nnd(A, B, **settings):
     different shapes, m larger than a file, an unknown or out-of-range setting), ``OSError``
     for an unreadable file.
 
-    """ + _SOURCE_DOC
+    """
     r = json.loads(_c.nnd(_source(A), _source(B), _settings(settings)))
     for k in ("se", "se_train", "se_w1"):
         if k in r and r[k] is None:
@@ -334,7 +334,7 @@ def generalization(source, sizes, repeats=3, distances=("w1", "nnd"), projection
 
     Raises ``ValueError`` naming ``sizes``, ``distances``, ``source`` or the setting.
 
-    """ + _SOURCE_DOC
+    """
     if isinstance(sizes, (int, np.integer)) or isinstance(sizes, (str, bytes)):
         raise ValueError("sizes: must be a sequence of increasing integers, got %r" % (sizes,))
     sizes = list(sizes)
@@ -379,12 +379,13 @@ def birthday(source, batch, trials=100, threshold=None, reference=None, quantile
     -------
     dict with the keys of ``wgankit birthday --json``: ``support_estimate``, ``ci_low``,
     ``ci_high`` (``inf`` where the CLI writes null: no duplicate seen), ``duplicate_fraction``,
-    ``batch``, ``trials``, ``threshold``, ``duplicates``.
+    ``batch``, ``trials``, ``threshold``, ``duplicates`` and ``threshold_from`` (``"given"`` or
+    ``"reference"``).
 
     Raises ``ValueError`` naming the argument (``batch`` < 2, ``trials`` < 1, a negative or
     non-finite ``threshold``, no threshold and no reference, a bad source or array).
 
-    """ + _SOURCE_DOC
+    """
     def integer(v, name, lo, hi):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
             raise ValueError("%s: must be an integer in [%d, %d], got %r" % (name, lo, hi, v))
@@ -408,3 +409,9 @@ def birthday(source, batch, trials=100, threshold=None, reference=None, quantile
         if r.get(k) is None:
             r[k] = float("inf")
     return r
+
+
+for _f in (nnd, generalization, birthday):  # the shared paragraph on sources (none under python -OO)
+    if _f.__doc__:
+        _f.__doc__ = _f.__doc__.rstrip(" ") + _SOURCE_DOC + "\n"
+del _f
