@@ -149,3 +149,15 @@ def test_generator_source_equals_cli(tmp_path):
     same(py, ref)
     ref = run_json(["nnd", "gen:r", "ring", "-m", "100", "--json"] + FAST_FLAGS, tmp_path)
     same(wgankit.nnd("gen:" + str(out), "ring", m=100, **FAST), ref)
+
+
+def test_train_track_generalization(tmp_path):
+    """train(track_generalization=True): the training/held-out keys in Run.metrics; refused
+    without a finite training sample (ValueError naming the setting)."""
+    run = wgankit.train(out=str(tmp_path / "t"), data="ring", data_n=1, holdout=50, steps=10, eval_every=10, eval_n=100,
+                        gen_width=16, critic_width=16, batch=32, threads=1, track_generalization=True)
+    m = run.metrics[-1]
+    for k in ("w1_train", "w1_heldout", "d_D_train", "d_D_heldout"):
+        assert math.isfinite(m[k]), k
+    with pytest.raises(ValueError, match="track-generalization"):
+        wgankit.train(out=str(tmp_path / "u"), data="ring", steps=5, track_generalization=True)
