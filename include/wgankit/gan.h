@@ -105,6 +105,7 @@ typedef struct wk_gan_config {
     char eval_features[WK_GAN_STR]; /* their feature network ("" = the shipped Fashion-MNIST one) */
     char eval_real[WK_GAN_STR];     /* their real images ("" = the held-out split) */
     int64_t lip_pairs;      /* pairs for the Lipschitz report's pair-ratio bound */
+    int track_generalization; /* also W1 and d_D against the training sample vs the held-out sample (needs a finite one) */
     int progress;           /* -1 auto (TTY), 0 off, 1 on */
     /* resolved from the data (written into config.json and checkpoints) */
     char sample_shape[64];  /* "2" or "1x28x28": one sample's shape */
@@ -168,6 +169,9 @@ int wk_read_samples(const char *path, wk_tensor *out);
  * empty files and image sizes the networks do not support, with messages naming the file. */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
 void wk_dataset_free(wk_dataset *ds);
+/* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
+ * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */
+void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;
@@ -194,6 +198,11 @@ typedef struct wk_gan_metrics {
      * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
     double w1_floor, w1_floor_n;
     wk_metric_values image; /* FD, KID, IS, PR, DC of image data (image.mask == 0: not computed) */
+    /* track_generalization (Arora et al. 2017, §3): the same generated points against n training
+     * and n held-out points, n = min(training rows, held-out rows, eval_n), so both sides have
+     * one sample size and the gap (heldout − train) has mean 0 unless the generator fits its
+     * training sample better than the distribution. NaN when not tracked. */
+    double w1_train, w1_heldout, d_d_train, d_d_heldout;
 } wk_gan_metrics;
 
 /* Build networks, optimizers and constraint from cfg. `ds` (taken over by the trainer, may be

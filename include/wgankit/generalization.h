@@ -12,6 +12,7 @@
 
 #include "wgankit/nnd.h"
 #include "wgankit/source.h"
+#include "wgankit/strbuf.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,6 +53,9 @@ typedef struct wk_generalization_result {
 int wk_generalization_run(const wk_generalization_config *c, wk_source *src, wk_generalization_result *out, FILE *log);
 /* Least-squares slope of log10 y on log10 x over the points with x, y > 0 (NaN below 2). */
 void wk_loglog_fit(const double *x, const double *y, int n, double *slope, double *intercept);
+/* {"source", "repeats", "rows": [{"m", "distance", "mean", "se"}, ...], "slopes": {distance: slope}}
+ * (table.json; the Python binding's table). */
+void wk_generalization_result_to_json(const wk_generalization_result *r, const char *source_spec, wk_strbuf *sb);
 /* dir/table.csv, dir/table.json, dir/loglog.png, dir/loglog.svg, dir/index.html (atomic). */
 int wk_generalization_write(const wk_generalization_config *c, const wk_generalization_result *r, const char *source_spec,
                             const char *dir);

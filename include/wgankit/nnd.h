@@ -44,6 +44,12 @@ typedef struct wk_nnd_config {
  * defaults for the critic (GroupSort + Björck, depth 3, width 64, Adam 2e-4, batch 256). */
 void wk_nnd_config_default(wk_nnd_config *c);
 int wk_nnd_config_validate(const wk_nnd_config *c);
+/* Settings by name (nnd_settings.c): the critic-class settings of train ("critic_depth", ...;
+ * wk_nnd_critic_setting_at lists them, NULL past the end) and phi, m, repeats, steps,
+ * check_every, patience, w1. WK_EINVAL naming the setting for an unknown name or a bad value. */
+int wk_nnd_config_set(wk_nnd_config *c, const char *name, const char *value);
+int wk_nnd_is_critic_setting(const char *name);
+const char *wk_nnd_critic_setting_at(int i);
 const char *wk_nnd_phi_name(wk_nnd_phi phi);
 int wk_nnd_phi_parse(const char *s, wk_nnd_phi *out);
 const char *wk_nnd_stop_name(wk_nnd_stop s);

@@ -43,6 +43,9 @@ typedef struct wk_source {
  * message naming the spec. Close with wk_source_close. */
 int wk_source_open(wk_source *s, const char *spec);
 void wk_source_close(wk_source *s);
+/* A finite sample (kind FILE) over a copy of rows [n >= 1, ...sample shape], named `name` in
+ * messages: in-memory data (the Python binding's arrays) as a source. NaN/Inf refused. */
+int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows);
 /* The training data of a run (cfg->data) scaled exactly as training scaled it (file data to the
  * generator's [-1, 1] units), every row: the real-data counterpart of a gen: source. */
 struct wk_gan_config;

@@ -30,9 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wgankit/birthday.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
+#include "wgankit/generalization.h"
+#include "wgankit/nnd.h"
 #include "wgankit/ot.h"
+#include "wgankit/source.h"
 
 /* ---- errors --------------------------------------------------------------------------------- */
 static PyObject *raise_wk(int rc) {
@@ -740,6 +744,176 @@ static PyObject *py_settings(PyObject *self, PyObject *noargs) {
     return out;
 }
 
+/* ---- sources: nnd, generalization, birthday (Arora et al. 2017; Arora & Zhang 2018) ---------- */
+/* The library's error, prefixed with the Python argument it came from. */
+static PyObject *raise_wk_arg(int rc, const char *name) {
+    const char *msg = wk_last_error();
+    char buf[1200];
+    snprintf(buf, sizeof buf, "%s: %s", name, msg && *msg ? msg : wk_strerror(rc));
+    wk_errorf(rc, "%s", buf);
+    return raise_wk(rc);
+}
+
+/* obj: a source spec (str: file, synthetic target, gen:RUN_DIR) or points [n, d] (a 1-D array:
+ * n points in 1-D; float32 as is, other real dtypes rounded once to float32, the library's sample
+ * type), opened into *s. -1 with an exception naming `name`. */
+static int source_get(PyObject *obj, const char *name, wk_source *s) {
+    memset(s, 0, sizeof *s);
+    int rc;
+    if (PyUnicode_Check(obj)) {
+        const char *spec = PyUnicode_AsUTF8(obj);
+        if (!spec) return -1;
+        Py_BEGIN_ALLOW_THREADS
+        rc = wk_source_open(s, spec);
+        Py_END_ALLOW_THREADS
+        if (rc) return raise_wk_arg(rc, name), -1;
+        return 0;
+    }
+    PyArrayObject *p = points(obj, name, NPY_FLOAT);
+    if (!p) return -1;
+    wk_tensor t;
+    cloud_tensor(p, &t);
+    rc = wk_source_from_rows(s, name, &t);
+    Py_DECREF(p);
+    return rc ? (raise_wk_arg(rc, name), -1) : 0;
+}
+
+/* A list of (name, text) settings applied with wk_nnd_config_set. */
+static int nnd_settings(wk_nnd_config *c, PyObject *list) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        const char *k, *v;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "ss", &k, &v)) return -1;
+        int rc = wk_nnd_config_set(c, k, v);
+        if (rc) return raise_wk(rc), -1;
+    }
+    return 0;
+}
+
+static PyObject *sb_to_str(wk_strbuf *sb) {
+    PyObject *s = wk_sb_status(sb) ? PyErr_NoMemory() : PyUnicode_FromStringAndSize(sb->data ? sb->data : "", (Py_ssize_t)sb->len);
+    wk_sb_free(sb);
+    return s;
+}
+
+/* _nnd(A, B, settings: list of (name, text)) -> JSON text of `wgankit nnd --json` */
+static PyObject *py_nnd(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *oa, *ob, *list;
+    if (!PyArg_ParseTuple(args, "OOO!", &oa, &ob, &PyList_Type, &list)) return NULL;
+    wk_nnd_config c;
+    wk_nnd_config_default(&c);
+    if (nnd_settings(&c, list)) return NULL;
+    wk_source s[2];
+    if (source_get(oa, "A", &s[0])) return NULL;
+    if (source_get(ob, "B", &s[1])) {
+        wk_source_close(&s[0]);
+        return NULL;
+    }
+    wk_nnd_result r;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = wk_nnd_estimate(&c, &s[0], &s[1], &r);
+    Py_END_ALLOW_THREADS
+    wk_source_close(&s[0]);
+    wk_source_close(&s[1]);
+    if (rc) return raise_wk(rc);
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_nnd_result_to_json(&c, &r, &sb);
+    return sb_to_str(&sb);
+}
+
+/* _generalization(source, sizes "100,300", repeats, distances "w1,nnd", projections, settings)
+ * -> JSON text of table.json */
+static PyObject *py_generalization(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *osrc, *list;
+    const char *sizes, *dists;
+    int repeats, projections;
+    if (!PyArg_ParseTuple(args, "OsisiO!", &osrc, &sizes, &repeats, &dists, &projections, &PyList_Type, &list)) return NULL;
+    wk_generalization_config c;
+    wk_generalization_config_default(&c);
+    int rc = wk_generalization_parse_sizes(&c, sizes);
+    if (rc) return raise_wk_arg(rc, "sizes");
+    if ((rc = wk_generalization_parse_distances(&c, dists))) return raise_wk_arg(rc, "distances");
+    c.repeats = repeats;
+    c.projections = projections;
+    if (nnd_settings(&c.nnd, list)) return NULL;
+    wk_source s;
+    if (source_get(osrc, "source", &s)) return NULL;
+    wk_generalization_result r;
+    Py_BEGIN_ALLOW_THREADS
+    rc = wk_generalization_run(&c, &s, &r, NULL);
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        wk_source_close(&s);
+        return raise_wk(rc);
+    }
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_generalization_result_to_json(&r, s.spec, &sb);
+    wk_source_close(&s);
+    return sb_to_str(&sb);
+}
+
+/* _birthday(source, batch, trials, threshold (< 0: from the reference), reference or None,
+ * quantile, confidence, seed) -> JSON text of `wgankit birthday --json` */
+static PyObject *py_birthday(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *osrc, *oref;
+    long long batch;
+    int trials;
+    double threshold, quantile, confidence;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "OLidOddK", &osrc, &batch, &trials, &threshold, &oref, &quantile, &confidence, &seed))
+        return NULL;
+    wk_birthday_config c;
+    wk_birthday_config_default(&c);
+    c.batch = batch, c.trials = trials, c.threshold = threshold, c.quantile = quantile, c.confidence = confidence, c.seed = seed;
+    wk_source s, ref;
+    memset(&ref, 0, sizeof ref);
+    if (source_get(osrc, "source", &s)) return NULL;
+    int have_ref = 0, rc = WK_OK;
+    if (threshold < 0) {
+        if (oref != Py_None) {
+            if (source_get(oref, "reference", &ref)) {
+                wk_source_close(&s);
+                return NULL;
+            }
+        } else if (s.kind == WK_SOURCE_GENERATOR) {
+            Py_BEGIN_ALLOW_THREADS
+            rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen));
+            Py_END_ALLOW_THREADS
+            if (rc) {
+                wk_source_close(&s);
+                return raise_wk_arg(rc, "reference (the run's training data)");
+            }
+        } else {
+            wk_source_close(&s);
+            return PyErr_Format(PyExc_ValueError, "threshold: none given, and source is not gen:RUN_DIR "
+                                                  "(give threshold or reference)");
+        }
+        have_ref = 1;
+    }
+    wk_birthday_result r;
+    memset(&r, 0, sizeof r);
+    Py_BEGIN_ALLOW_THREADS
+    rc = wk_birthday_run(&c, &s, have_ref ? &ref : NULL, NULL, NULL, &r);
+    Py_END_ALLOW_THREADS
+    PyObject *ret = NULL;
+    if (rc) raise_wk(rc);
+    else {
+        wk_strbuf sb;
+        wk_sb_init(&sb);
+        wk_birthday_result_to_json(&r, &sb);
+        ret = sb_to_str(&sb);
+    }
+    wk_birthday_result_free(&r);
+    if (have_ref) wk_source_close(&ref);
+    wk_source_close(&s);
+    return ret;
+}
+
 static PyMethodDef methods[] = {
     {"emd2", py_emd2, METH_VARARGS, "emd2(a, b, M) -> float (see wgankit.emd2)"},
     {"w1", py_w1, METH_VARARGS, "w1(X, Y, a, b, cost, p, plan, duals, threads) -> (value, plan, duals)"},
@@ -753,6 +927,11 @@ static PyMethodDef methods[] = {
     {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema) -> float32 array"},
     {"ckpt_critic", py_ckpt_critic, METH_VARARGS, "ckpt_critic(handle, x, grad) -> values [, grad]"},
     {"ckpt_lipschitz", py_ckpt_lipschitz, METH_VARARGS, "ckpt_lipschitz(handle, x) -> dict"},
+    {"nnd", py_nnd, METH_VARARGS, "nnd(A, B, settings) -> JSON text (see wgankit.nnd)"},
+    {"generalization", py_generalization, METH_VARARGS,
+     "generalization(source, sizes, repeats, distances, projections, settings) -> JSON text"},
+    {"birthday", py_birthday, METH_VARARGS,
+     "birthday(source, batch, trials, threshold, reference, quantile, confidence, seed) -> JSON text"},
     {"settings", py_settings, METH_NOARGS, "settings() -> [(name, type, default, choices, help)]"},
     {NULL, NULL, 0, NULL}};
 

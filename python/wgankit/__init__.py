@@ -26,7 +26,7 @@ from . import _wgankit as _c
 __version__ = "0.1.0"
 
 __all__ = ["emd2", "w1", "wasserstein_1d", "sliced_w1", "sinkhorn2", "train", "Run", "Checkpoint", "data",
-           "train_settings", "__version__"]
+           "train_settings", "nnd", "generalization", "birthday", "__version__"]
 
 _COSTS = {"euclidean": _c.COST_EUCLIDEAN, "sqeuclidean": _c.COST_SQEUCLIDEAN, "minkowski": _c.COST_MINKOWSKI}
 
@@ -247,3 +247,171 @@ class Checkpoint:
 
     def __repr__(self):
         return "Checkpoint(%r, step %d)" % (self.path, self.step)
+
+
+# ---- Arora et al. (2017) toolset: sources, d_NN, generalization, birthday ------------------------
+_SOURCE_DOC = """    A *source* is a spec string, as the CLI reads it: a data file (NPY, CSV, IDX/.gz, CIFAR-10
+    .bin; a finite sample of its rows, values as stored), a synthetic target (``"ring"``,
+    ``"gaussian:dim=64,sigma=0.125"``, ...; a population) or ``"gen:RUN_DIR"`` /
+    ``"gen:PATH.safetensors"`` (fresh draws from a trained generator; a population). It may also
+    be an array of points (n, d) (a 1-D array: n points in 1-D), float32 or float64 or integer,
+    finite: a finite sample, rounded once to float32 (the library's sample type), so a float32
+    array gives exactly what the CLI gives on the same array saved as .npy."""
+
+
+def _source(x):
+    return os.fspath(x) if isinstance(x, (str, os.PathLike)) else x
+
+
+def _settings(settings, skip=()):
+    for k in skip:
+        if k in settings:
+            raise ValueError("%s: not a setting of this function" % k)
+    return [(k, _text(v)) for k, v in settings.items() if v is not None]
+
+
+def nnd(A, B, **settings):
+    """The neural net distance d_{F,φ}(A, B) (Arora, Ge, Liang, Ma & Zhang, ICML 2017, §3), as
+    ``wgankit nnd A B --json``: a fresh critic of the class F is trained on a training half of
+    each sample and the objective E_A φ(D) + E_B φ(1 − D) − 2φ(1/2) is read on both halves.
+
+    Parameters
+    ----------
+    A, B : sources (see below) with samples of one shape.
+    **settings : the critic class and its optimizer, spelled as ``train``'s settings
+        (``critic``, ``critic_depth``, ``critic_width``, ``groupsort_k``, ``lr_d``, ``batch``,
+        ``seed`` (default 1), ``threads``, ...), and the fitting knobs: ``m`` (points per side;
+        default every row of a file, 10,000 from a population), ``repeats`` (default 1),
+        ``phi`` (``"identity"``: the IPM / WGAN form, Biau et al.'s d_D; ``"log"``: the GAN
+        form with a sigmoid critic), ``steps`` (default 2000), ``check_every`` (100),
+        ``patience`` (5; 0 = never stop early), ``w1`` (True: also the exact W1 between the same
+        held-out halves).
+
+    Returns
+    -------
+    dict with the keys of ``wgankit nnd --json``: ``nnd_train`` (on the training halves, biased
+    upwards), ``nnd_heldout`` (the honest estimate), ``se`` / ``se_train`` (standard errors of
+    the means over repeats, NaN for one repeat), ``repeats``, ``m``, ``m_b``, ``steps`` (mean
+    critic steps), ``stopped`` (``"patience"``, ``"steps"`` or ``"mixed"``), ``stopped_patience``, ``phi``, ``critic`` (class settings and ``params``) and with
+    ``w1`` the keys ``w1`` and ``se_w1``. Distances are in the units of the samples (float64).
+    The same settings and seed give the CLI's values exactly.
+
+    Raises ``ValueError`` naming the argument or setting (bad array, unknown source, samples of
+    different shapes, m larger than a file, an unknown or out-of-range setting), ``OSError``
+    for an unreadable file.
+
+    """
+    r = json.loads(_c.nnd(_source(A), _source(B), _settings(settings)))
+    for k in ("se", "se_train", "se_w1"):
+        if k in r and r[k] is None:
+            r[k] = float("nan")
+    return r
+
+
+def generalization(source, sizes, repeats=3, distances=("w1", "nnd"), projections=200, **settings):
+    """How fast the distance between two samples of ONE distribution goes to 0 as the sample
+    size m grows (Arora et al. 2017, §3 and their Example), as ``wgankit generalization SOURCE
+    --json``: for each m, ``repeats`` pairs of independent samples of size m (fresh draws from a
+    population; disjoint subsamples of a file) and the distance between the two samples of each
+    pair, whose population value is 0. W1 between samples of N(0, I/64) stays near 1, the neural
+    net distance falls like m^{-1/2}.
+
+    Parameters
+    ----------
+    source : a source (see below).
+    sizes : strictly increasing integers >= 2 (d_NN: >= 4), at most 32 of them.
+    repeats : pairs per size (>= 1; >= 2 gives standard errors).
+    distances : names among ``"w1"`` (exact W1), ``"sliced"`` (sliced W1 with ``projections``
+        directions) and ``"nnd"`` (d_NN, reported as ``nnd_train`` and ``nnd_heldout``); a list
+        or a comma-separated string.
+    **settings : the d_NN critic class and fitting settings of :func:`nnd` (not ``m``,
+        ``repeats``, ``w1``); ``seed`` seeds every draw.
+
+    Returns
+    -------
+    list of dicts ``{"m", "distance", "mean", "se"}``, one per size and measured distance (the
+    ``rows`` of the CLI's table.json), distances as float64 in the units of the samples.
+
+    Raises ``ValueError`` naming ``sizes``, ``distances``, ``source`` or the setting.
+
+    """
+    if isinstance(sizes, (int, np.integer)) or isinstance(sizes, (str, bytes)):
+        raise ValueError("sizes: must be a sequence of increasing integers, got %r" % (sizes,))
+    sizes = list(sizes)
+    if not sizes or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in sizes):
+        raise ValueError("sizes: must be a non-empty sequence of integers, got %r" % (sizes,))
+    if isinstance(distances, str):
+        distances = distances.split(",")
+    distances = list(distances)
+    if not distances or any(not isinstance(d, str) for d in distances):
+        raise ValueError("distances: must name some of w1, sliced, nnd, got %r" % (distances,))
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or not 1 <= repeats <= 1000000:
+        raise ValueError("repeats: must be an integer in [1, 1000000], got %r" % (repeats,))
+    if isinstance(projections, bool) or not isinstance(projections, (int, np.integer)) or not 1 <= projections <= 1000000:
+        raise ValueError("projections: must be an integer in [1, 1000000], got %r" % (projections,))
+    t = json.loads(_c.generalization(_source(source), ",".join(str(int(v)) for v in sizes), int(repeats),
+                                     ",".join(distances), int(projections),
+                                     _settings(settings, skip=("m", "repeats", "w1"))))
+    for row in t["rows"]:
+        if row.get("se") is None:
+            row["se"] = float("nan")
+    return t["rows"]
+
+
+def birthday(source, batch, trials=100, threshold=None, reference=None, quantile=0.05, confidence=0.95, seed=1):
+    """The birthday-paradox test of a distribution's support size (Arora & Zhang 2018), as
+    ``wgankit birthday SOURCE --batch S --json``: ``trials`` batches of ``batch`` samples, the
+    exact closest pair of each; if a fraction q of batches holds a pair at distance <=
+    ``threshold``, the support is about S(S−1) / (2 ln(1/(1−q))), with a Wilson interval of q at
+    ``confidence`` carried through.
+
+    Parameters
+    ----------
+    source : a source (see below); a file or array gives distinct rows per batch.
+    batch : S >= 2 samples per batch.
+    trials : K >= 1 batches.
+    threshold : duplicate distance (>= 0, Euclidean, in the units of the samples); None: the
+        ``quantile`` of the closest-pair distances of ``reference`` (a source) at the same S, or
+        for a ``gen:`` source of its run's training data.
+    seed : integer >= 0.
+
+    Returns
+    -------
+    dict with the keys of ``wgankit birthday --json``: ``support_estimate``, ``ci_low``,
+    ``ci_high`` (``inf`` where the CLI writes null: no duplicate seen), ``duplicate_fraction``,
+    ``batch``, ``trials``, ``threshold``, ``duplicates`` and ``threshold_from`` (``"given"`` or
+    ``"reference"``).
+
+    Raises ``ValueError`` naming the argument (``batch`` < 2, ``trials`` < 1, a negative or
+    non-finite ``threshold``, no threshold and no reference, a bad source or array).
+
+    """
+    def integer(v, name, lo, hi):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+            raise ValueError("%s: must be an integer in [%d, %d], got %r" % (name, lo, hi, v))
+        return int(v)
+    batch = integer(batch, "batch", 2, 10000000)
+    trials = integer(trials, "trials", 1, 10000000)
+    seed = integer(seed, "seed", 0, 2 ** 63 - 1)
+    if threshold is None:
+        thr = -1.0
+    else:
+        thr = float(threshold)
+        if not (np.isfinite(thr) and thr >= 0):
+            raise ValueError("threshold: must be finite and >= 0, got %r" % (threshold,))
+    for name, v in (("quantile", quantile), ("confidence", confidence)):
+        if not 0 < float(v) < 1:
+            raise ValueError("%s: must be in (0, 1), got %r" % (name, v))
+    r = json.loads(_c.birthday(_source(source), batch, trials, thr,
+                               None if reference is None else _source(reference), float(quantile),
+                               float(confidence), seed))
+    for k in ("support_estimate", "ci_low", "ci_high"):
+        if r.get(k) is None:
+            r[k] = float("inf")
+    return r
+
+
+for _f in (nnd, generalization, birthday):  # the shared paragraph on sources (none under python -OO)
+    if _f.__doc__:
+        _f.__doc__ = _f.__doc__.rstrip(" ") + _SOURCE_DOC + "\n"
+del _f

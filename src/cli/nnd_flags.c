@@ -7,12 +7,6 @@
 #include "cli/cli.h"
 #include "wgankit/error.h"
 
-static const char *const critic_settings[] = {
-    "critic", "critic_net", "critic_depth", "critic_width", "critic_act", "groupsort_k", "critic_clamp", "critic_norm",
-    "dcgan_width", "init", "init_std", "bjorck_iters", "bjorck_final_iters", "bjorck_beta", "bjorck_reparam", "bjorck_tol",
-    "sn_iters", "clip", "gp_lambda", "gp_one_sided", "bias_bound", "batch", "opt_d", "lr_d", "beta1", "beta2", "eps",
-    "momentum", "seed", "threads"};
-
 int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *c) {
     const char *a = argv[*i], *v;
     long long n;
@@ -33,19 +27,15 @@ int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *
         return 1;
     }
     if (strncmp(a, "--", 2)) return 0;
-    for (size_t k = 0; k < sizeof critic_settings / sizeof *critic_settings; k++) {
-        const wk_gan_setting *s = wk_gan_setting_find(a + 2);
-        if (s && !strcmp(s->name, critic_settings[k])) return cli_gan_flag(cmd, argc, argv, i, &c->critic);
-    }
-    return 0;
+    return wk_nnd_is_critic_setting(a + 2) ? cli_gan_flag(cmd, argc, argv, i, &c->critic) : 0;
 }
 
 void cli_nnd_help(FILE *f) {
     fprintf(f, "critic class (the flags of `wgankit train`, same defaults):\n");
     wk_gan_config d;
     wk_gan_config_default(&d);
-    for (size_t k = 0; k < sizeof critic_settings / sizeof *critic_settings; k++) {
-        const wk_gan_setting *s = wk_gan_setting_find(critic_settings[k]);
+    for (int k = 0; wk_nnd_critic_setting_at(k); k++) {
+        const wk_gan_setting *s = wk_gan_setting_find(wk_nnd_critic_setting_at(k));
         char flag[64], def[64];
         snprintf(flag, sizeof flag, "--%s", s->name);
         for (char *p = flag; *p; p++) *p = *p == '_' ? '-' : *p;

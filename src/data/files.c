@@ -184,6 +184,12 @@ static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) 
     return WK_OK;
 }
 
+void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
+    wk_rng rng;
+    wk_rng_seed(&rng, seed ^ 0xda7a5b117ULL);
+    wk_rng_permutation(&rng, perm, n);
+}
+
 static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     wk_tensor all;
     int rc = read_files(cfg->data, &all);
@@ -215,9 +221,7 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
         wk_tensor_free(&all);
         return wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n * sizeof *perm);
     }
-    wk_rng rng;
-    wk_rng_seed(&rng, cfg->seed ^ 0xda7a5b117ULL);
-    wk_rng_permutation(&rng, perm, n);
+    wk_dataset_file_order(cfg->seed, n, perm);
     /* Rows are permuted in place (all[i] <- all[perm[(i + n_hold) mod n]], cycle by cycle) so that
      * the training rows come first and the held-out ones last: peak memory is one copy of the
      * data, not two (60,000 Fashion-MNIST images are 188 MB as floats). */

@@ -89,6 +89,30 @@ int wk_source_open_run_data(wk_source *s, const wk_gan_config *run) {
     return finish_open(s, open_dataset(s, run));
 }
 
+int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->spec, sizeof s->spec, "%s", name);
+    if (rows->ndim < 2 || rows->shape[0] < 1)
+        return wk_errorf(WK_EINVAL, "source '%s': rows must be shaped [n >= 1, ...], got %d dimensions", name, rows->ndim);
+    s->kind = WK_SOURCE_FILE;
+    s->ndim = rows->ndim - 1;
+    for (int i = 1; i < rows->ndim; i++) s->shape[i - 1] = rows->shape[i];
+    /* the row order a file of the same rows gets (open_dataset, default seed), so that an array
+     * and the array saved as a file are the same source and give the same draws */
+    int64_t n = rows->shape[0], dim = rows->numel / n;
+    int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
+    int rc = perm ? wk_tensor_alloc(&s->rows, rows->ndim, rows->shape) : WK_ENOMEM;
+    if (!rc) {
+        wk_gan_config def;
+        wk_gan_config_default(&def);
+        wk_dataset_file_order(def.seed, n, perm);
+        for (int64_t i = 0; i < n; i++) memcpy(s->rows.data + i * dim, rows->data + perm[i] * dim, (size_t)dim * sizeof(float));
+    }
+    wk_free(perm);
+    if (!rc) rc = wk_tensor_check_finite(&s->rows, name);
+    return finish_open(s, rc);
+}
+
 void wk_source_close(wk_source *s) {
     if (!s) return;
     wk_tensor_free(&s->rows);

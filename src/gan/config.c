@@ -81,6 +81,7 @@ static const setting table[] = {
     {{"checkpoint_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
     {{"keep_checkpoints", WK_SET_INT, "N|all", -1, 1e6, "also keep each checkpoint as checkpoints/step-XXXXXX.safetensors: the N newest (all or -1 = every one, 0 = none)"}, F(keep_checkpoints)},
     {{"lip_pairs", WK_SET_INT, NULL, 0, 1e7, "point pairs for the Lipschitz report"}, F(lip_pairs)},
+    {{"track_generalization", WK_SET_BOOL, NULL, 0, 1, "also log W1 and d_D against the training sample and the held-out sample at each evaluation (needs a data file or data_n > 0)"}, F(track_generalization)},
     {{"progress", WK_SET_INT, NULL, -1, 1, "progress line: -1 auto (TTY), 0 plain lines, 1 updating line"}, F(progress)},
     {{"sample_shape", WK_SET_STRING, NULL, 0, 0, "one sample's shape, resolved from the data (e.g. 2 or 1x28x28)"}, F(sample_shape)},
 };

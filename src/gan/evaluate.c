@@ -15,18 +15,40 @@
 #include "wgankit/json.h"
 #include "wgankit/ot.h"
 
-/* Exact W1 between point clouds a [na, dim] and b [nb, dim] (1-D: the sorted-quantile formula). */
-static int w1_between(const wk_trainer *t, const float *a, int64_t na, const float *b, int64_t nb, double *out) {
+/* d_D = E_real D − E_fake D over n_real real and n_fake generated points [n, ...]. */
+static int critic_gap(wk_trainer *t, const float *real, int64_t n_real, const float *fake, int64_t n_fake, double *out) {
+    float *d = wk_malloc((size_t)(n_real + n_fake) * sizeof(float));
+    int rc = d ? WK_OK : WK_ENOMEM;
+    if (rc == WK_OK) rc = wk__critic_values(t, real, n_real, d);
+    if (rc == WK_OK) rc = wk__critic_values(t, fake, n_fake, d + n_real);
+    if (rc == WK_OK) {
+        double er = 0, ef = 0;
+        for (int64_t i = 0; i < n_real; i++) er += d[i];
+        for (int64_t i = 0; i < n_fake; i++) ef += d[n_real + i];
+        *out = er / (double)n_real - ef / (double)n_fake;
+    }
+    wk_free(d);
+    return rc;
+}
+
+/* Exact W1 between flat [n, dim] point sets (uniform weights). */
+static int exact_w1(const wk_trainer *t, const wk_tensor *a, const wk_tensor *b, double *out) {
     wk_ot_options o;
     wk_ot_result res = {0};
     wk_ot_options_default(&o);
     o.seed = t->cfg.seed;
-    wk_tensor ta = {(float *)a, 2, {na, t->dim}, na * t->dim, WK_DEVICE_CPU};
-    wk_tensor tb = {(float *)b, 2, {nb, t->dim}, nb * t->dim, WK_DEVICE_CPU};
-    int rc = t->dim == 1 ? wk_wp_1d(a, NULL, na, b, NULL, nb, 1, &res.value) : wk_w1_exact(&ta, NULL, &tb, NULL, &o, &res);
+    int rc = t->dim == 1 ? wk_wp_1d(a->data, NULL, a->shape[0], b->data, NULL, b->shape[0], 1, &res.value)
+                         : wk_w1_exact(a, NULL, b, NULL, &o, &res);
     *out = res.value;
     wk_ot_result_free(&res);
     return rc;
+}
+
+/* Exact W1 between raw point sets a [na, dim] and b [nb, dim] (the real-vs-real floor's rows). */
+static int w1_between(const wk_trainer *t, const float *a, int64_t na, const float *b, int64_t nb, double *out) {
+    wk_tensor ta = {(float *)a, 2, {na, t->dim}, na * t->dim, WK_DEVICE_CPU};
+    wk_tensor tb = {(float *)b, 2, {nb, t->dim}, nb * t->dim, WK_DEVICE_CPU};
+    return exact_w1(t, &ta, &tb, out);
 }
 
 /* The real-vs-real floor (gan.h, wk_gan_metrics.w1_floor), once per trainer: W1 between the
@@ -60,6 +82,39 @@ static int real_floor(wk_trainer *t, int64_t n_real, int64_t n_fake) {
     return rc ? wk_error_context(rc, "real-vs-real W1 floor") : WK_OK;
 }
 
+/* The first n rows of x [N, ...] as a flat [n, dim] view. */
+static wk_tensor head_rows(const wk_tensor *x, int64_t n, int64_t dim) {
+    wk_tensor v = *x;
+    wk_tensor_set_shape(&v, 2, (int64_t[]){n, dim});
+    return v;
+}
+
+/* track_generalization: the generated points `fake` [n_fake, dim] against the first n rows of
+ * the training sample and of the held-out sample (both shuffled at load), n the smallest of the
+ * two sizes and eval_n, so W1's small-sample bias is the same on both sides (Arora et al. 2017,
+ * §3: a distance can be small to the training sample and large to the distribution). */
+static int generalization_gap(wk_trainer *t, const wk_tensor *fake, int64_t n_eval_real, wk_gan_metrics *m) {
+    int64_t n = t->ds.train.shape[0] < t->ds.holdout.shape[0] ? t->ds.train.shape[0] : t->ds.holdout.shape[0];
+    if (n > t->cfg.eval_n) n = t->cfg.eval_n;
+    wk_tensor tr = head_rows(&t->ds.train, n, t->dim), ho = head_rows(&t->ds.holdout, n, t->dim);
+    int rc = critic_gap(t, tr.data, n, fake->data, fake->shape[0], &m->d_d_train);
+    if (rc == WK_OK) rc = exact_w1(t, fake, &tr, &m->w1_train);
+    if (n == n_eval_real) m->w1_heldout = m->w1, m->d_d_heldout = m->d_d; /* the same points: already measured */
+    else {
+        if (rc == WK_OK) rc = critic_gap(t, ho.data, n, fake->data, fake->shape[0], &m->d_d_heldout);
+        if (rc == WK_OK) rc = exact_w1(t, fake, &ho, &m->w1_heldout);
+    }
+    return rc;
+}
+
+/* A finite training sample to compare with: a file, or a synthetic target with data_n > 0. */
+int wk__track_generalization_check(const wk_gan_config *c, const wk_dataset *ds) {
+    if (c->track_generalization && (!ds->train.data || ds->train.shape[0] < 1))
+        return wk_errorf(WK_EINVAL, "--track-generalization (track_generalization) needs a finite training sample: a data file, "
+                                    "or --data-n N with a synthetic target (--data %s draws fresh points every batch)", c->data);
+    return WK_OK;
+}
+
 static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "evaluate: no data attached");
     const wk_gan_config *c = &t->cfg;
@@ -68,30 +123,22 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     m->loss_d = t->loss_d, m->loss_g = t->loss_g;
     m->grad_norm_d = t->grad_norm_d, m->grad_norm_g = t->grad_norm_g;
     m->modes = m->hq_pct = m->n_modes = m->w1_floor = m->w1_floor_n = NAN;
+    m->w1_train = m->w1_heldout = m->d_d_train = m->d_d_heldout = NAN;
     int64_t n_real = t->ds.holdout.shape[0] < c->eval_n ? t->ds.holdout.shape[0] : c->eval_n, n_fake = c->eval_n;
     wk_tensor fake, real = t->ds.holdout;
     real.shape[0] = n_real;
     real.numel = n_real * t->dim;
     int rc = wk_trainer_sample(t, NULL, n_fake, c->seed ^ 0xe7a1e7a1ULL, 1, &fake);
     if (rc) return rc;
-    float *d = wk_malloc((size_t)(n_real + n_fake) * sizeof(float));
-    if (!d) rc = WK_ENOMEM;
-    if (rc == WK_OK) rc = wk__critic_values(t, real.data, n_real, d);
-    if (rc == WK_OK) rc = wk__critic_values(t, fake.data, n_fake, d + n_real);
-    if (rc == WK_OK) {
-        double er = 0, ef = 0;
-        for (int64_t i = 0; i < n_real; i++) er += d[i];
-        for (int64_t i = 0; i < n_fake; i++) ef += d[n_real + i];
-        m->d_d = er / (double)n_real - ef / (double)n_fake;
-    }
-    wk_free(d);
+    rc = critic_gap(t, real.data, n_real, fake.data, n_fake, &m->d_d);
     if (rc == WK_OK) rc = wk_tensor_check_finite(&fake, "generated samples");
     /* flat [n, dim] views for OT and coverage */
     wk_tensor a = fake, b = real;
     wk_tensor_set_shape(&a, 2, (int64_t[]){n_fake, t->dim});
     wk_tensor_set_shape(&b, 2, (int64_t[]){n_real, t->dim});
-    if (rc == WK_OK) rc = w1_between(t, a.data, n_fake, b.data, n_real, &m->w1);
+    if (rc == WK_OK) rc = exact_w1(t, &a, &b, &m->w1);
     if (rc == WK_OK && (rc = real_floor(t, n_real, n_fake)) == WK_OK) m->w1_floor = t->floor, m->w1_floor_n = (double)t->floor_n;
+    if (rc == WK_OK && c->track_generalization && t->ds.train.data) rc = generalization_gap(t, &a, n_real, m);
     if (rc == WK_OK) rc = wk__image_metrics(t, &fake, &real, m);
     if (rc == WK_OK && t->ds.synthetic && t->ds.target.n_modes > 0) {
         wk_mode_coverage cov;
@@ -131,7 +178,8 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
              {"gradnorm_d", m->grad_norm_d}, {"gradnorm_g", m->grad_norm_g}, {"lip_grad_max", m->lip_grad_max},
              {"lip_grad_mean", m->lip_grad_mean}, {"lip_certified", m->lip_certified}, {"lip_pair_max", m->lip_pair_max},
              {"modes", m->modes}, {"n_modes", m->n_modes}, {"hq_pct", m->hq_pct}, {"time_s", m->seconds},
-             {"speed_it_s", m->it_per_s}};
+             {"speed_it_s", m->it_per_s}, {"w1_train", m->w1_train}, {"w1_heldout", m->w1_heldout},
+             {"d_D_train", m->d_d_train}, {"d_D_heldout", m->d_d_heldout}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!isnan(f[i].v)) {
             wk_json_key(sb, f[i].k);

@@ -81,7 +81,8 @@ static void history_load(history *h, const char *path, int64_t step) {
         wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
                             num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
                             num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
-                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n"), {0}};
+                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n"), {0},
+                            num(o, "w1_train"), num(o, "w1_heldout"), num(o, "d_D_train"), num(o, "d_D_heldout")};
         wk_metric_values_from_json(o, &m.image);
         if (m.step <= step) history_push(h, &m);
         wk_json_free(o);
@@ -93,13 +94,14 @@ static void history_load(history *h, const char *path, int64_t step) {
 static int write_history(const history *h, const char *dir) {
     wk_strbuf js, csv;
     wk_sb_init(&js), wk_sb_init(&csv);
-    wk_sb_puts(&csv, "step,w1,w1_floor,w1_floor_n,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s\n");
+    wk_sb_puts(&csv, "step,w1,w1_floor,w1_floor_n,d_D,loss_d,loss_g,gradnorm_d,gradnorm_g,lip_grad_max,lip_grad_mean,lip_certified,lip_pair_max,modes,n_modes,hq_pct,time_s,speed_it_s,w1_train,w1_heldout,d_D_train,d_D_heldout\n");
     for (size_t i = 0; i < h->n; i++) {
         const wk_gan_metrics *m = &h->m[i];
         wk_gan_metrics_to_json(m, &js);
         wk_sb_putc(&js, '\n');
         double v[] = {m->w1, m->w1_floor, m->w1_floor_n, m->d_d, m->loss_d, m->loss_g, m->grad_norm_d, m->grad_norm_g, m->lip_grad_max, m->lip_grad_mean,
-                      m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s};
+                      m->lip_certified, m->lip_pair_max, m->modes, m->n_modes, m->hq_pct, m->seconds, m->it_per_s,
+                      m->w1_train, m->w1_heldout, m->d_d_train, m->d_d_heldout};
         wk_sb_printf(&csv, "%lld", (long long)m->step);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) isnan(v[k]) ? wk_sb_puts(&csv, ",") : wk_sb_printf(&csv, ",%.9g", v[k]);
         wk_sb_putc(&csv, '\n');

@@ -82,6 +82,7 @@ static int build_generator(wk_trainer *t, wk_model *m) {
 static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
     *out = NULL;
     int rc = wk_gan_config_validate(cfg);
+    if (!rc && ds) rc = wk__track_generalization_check(cfg, ds);
     if (rc) return rc;
     wk_trainer *t = wk_calloc(1, sizeof *t);
     if (!t) return WK_ENOMEM;

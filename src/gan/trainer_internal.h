@@ -45,6 +45,8 @@ struct wk_trainer {
 /* losses.c */
 wk_var *wk__loss_critic(wk_graph *g, wk_loss_kind k, wk_var *d_real, wk_var *d_fake);
 wk_var *wk__loss_generator(wk_graph *g, wk_loss_kind k, wk_var *d_fake);
+/* evaluate.c: WK_EINVAL naming --track-generalization when it is on without a finite training sample. */
+int wk__track_generalization_check(const wk_gan_config *c, const wk_dataset *ds);
 /* trainer.c */
 void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n);
 /* Forward n rows of x (sample shape) through the critic in chunks into d[n]. */

@@ -213,6 +213,35 @@ static int measured(const wk_generalization_result *r, int d) {
     return 0;
 }
 
+void wk_generalization_result_to_json(const wk_generalization_result *r, const char *source_spec, wk_strbuf *sb) {
+    wk_sb_putc(sb, '{');
+    wk_json_key(sb, "source");
+    wk_json_string(sb, source_spec);
+    wk_json_key(sb, "repeats");
+    wk_json_int(sb, r->repeats);
+    wk_json_key(sb, "rows");
+    wk_sb_putc(sb, '[');
+    for (int i = 0; i < r->n_sizes; i++)
+        for (int d = 0; d < WK_DIST_COUNT; d++)
+            if (isfinite(r->mean[i][d])) {
+                wk_json_sep(sb);
+                wk_sb_putc(sb, '{');
+                wk_json_key(sb, "m");
+                wk_json_int(sb, r->sizes[i]);
+                wk_json_key(sb, "distance");
+                wk_json_string(sb, dist_names[d]);
+                wk__json_num(sb, "mean", r->mean[i][d]);
+                wk__json_num(sb, "se", r->se[i][d]);
+                wk_sb_putc(sb, '}');
+            }
+    wk_sb_puts(sb, "]");
+    wk_json_key(sb, "slopes");
+    wk_sb_putc(sb, '{');
+    for (int d = 0; d < WK_DIST_COUNT; d++)
+        if (measured(r, d)) wk__json_num(sb, dist_names[d], r->slope[d]);
+    wk_sb_puts(sb, "}}");
+}
+
 int wk_generalization_write(const wk_generalization_config *c, const wk_generalization_result *r, const char *source_spec,
                             const char *dir) {
     (void)c;
@@ -229,32 +258,8 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
                              r->repeats);
     rc = wk__write_sb(dir, "table.csv", &sb);
     /* table.json */
-    wk_sb_putc(&sb, '{');
-    wk_json_key(&sb, "source");
-    wk_json_string(&sb, source_spec);
-    wk_json_key(&sb, "repeats");
-    wk_json_int(&sb, r->repeats);
-    wk_json_key(&sb, "rows");
-    wk_sb_putc(&sb, '[');
-    for (int i = 0; i < r->n_sizes; i++)
-        for (int d = 0; d < WK_DIST_COUNT; d++)
-            if (isfinite(r->mean[i][d])) {
-                wk_json_sep(&sb);
-                wk_sb_putc(&sb, '{');
-                wk_json_key(&sb, "m");
-                wk_json_int(&sb, r->sizes[i]);
-                wk_json_key(&sb, "distance");
-                wk_json_string(&sb, dist_names[d]);
-                wk__json_num(&sb, "mean", r->mean[i][d]);
-                wk__json_num(&sb, "se", r->se[i][d]);
-                wk_sb_putc(&sb, '}');
-            }
-    wk_sb_puts(&sb, "]");
-    wk_json_key(&sb, "slopes");
-    wk_sb_putc(&sb, '{');
-    for (int d = 0; d < WK_DIST_COUNT; d++)
-        if (measured(r, d)) wk__json_num(&sb, dist_names[d], r->slope[d]);
-    wk_sb_puts(&sb, "}}\n");
+    wk_generalization_result_to_json(r, source_spec, &sb);
+    wk_sb_putc(&sb, '\n');
     if (!rc) rc = wk__write_sb(dir, "table.json", &sb);
     /* the log-log plot: each measured distance, its fitted slope in the legend (non-positive
      * means, e.g. a held-out d_NN at 0 within noise, cannot be drawn on a log axis) */
