@@ -1,7 +1,7 @@
 #!/bin/bash
 # cli_track_generalization.sh — `wgankit train --track-generalization 1` (issue 12, item 2):
 # W1 and d_D of the generator against the training sample and the held-out sample at every
-# evaluation, in metrics.jsonl, metrics.csv and curves.svg; the values are the exact W1 of
+# evaluation, in metrics.jsonl, metrics.csv and generalization.svg; the values are the exact W1 of
 # `wgankit w1` on the same generated points; an overfit run (one training point) shows the gap
 # (Arora et al. 2017, §3); without a finite training sample the flag is refused with exit 2.
 set -u
@@ -22,13 +22,13 @@ last() { $PY -c "import json,sys; print(repr(json.loads(open(sys.argv[1]).read()
 for i in $(seq 40); do echo "0.25,-0.5"; done > "$T/p.csv"
 "$CLI" train $SMALL --data "$T/p.csv" --holdout 10 --steps 20 --eval-every 10 --eval-n 300 --seed 5 \
     --track-generalization 1 --out "$T/p" > "$T/p.log" 2>&1 || bad "train on a file exited $? ($(tail -n 1 "$T/p.log"))"
-[ "$(wc -l < "$T/p/metrics.jsonl")" = 2 ] || bad "two evaluations expected in metrics.jsonl"
+[ "$(wc -l < "$T/p/metrics.jsonl")" = 3 ] || bad "three evaluations (steps 0, 10, 20) expected in metrics.jsonl"
 for k in $KEYS; do
-    [ "$(grep -c "\"$k\"" "$T/p/metrics.jsonl")" = 2 ] || bad "metrics.jsonl lacks $k at an evaluation"
+    [ "$(grep -c "\"$k\"" "$T/p/metrics.jsonl")" = 3 ] || bad "metrics.jsonl lacks $k at an evaluation"
     head -n 1 "$T/p/metrics.csv" | tr ',' '\n' | grep -qx "$k" || bad "metrics.csv lacks column $k"
 done
-grep -q "W1 vs training sample" "$T/p/curves.svg" && grep -q "d_D vs held-out sample" "$T/p/curves.svg" \
-    && ok "keys in metrics.jsonl, metrics.csv and curves.svg" || bad "curves.svg lacks the training/held-out series"
+grep -q "W1 vs training sample" "$T/p/generalization.svg" && grep -q "d_D vs held-out sample" "$T/p/generalization.svg" \
+    && ok "keys in metrics.jsonl, metrics.csv and generalization.svg" || bad "generalization.svg lacks the training/held-out series"
 grep -q "w1_train" "$T/p/report.html" && ok "report charts the new keys" || bad "report.html lacks w1_train"
 "$CLI" sample --checkpoint "$T/p/checkpoint.safetensors" -n 300 --seed $((5 ^ 0xe7a1e7a1)) -o "$T/fake.npy" > /dev/null \
     || bad "sample exited $?"

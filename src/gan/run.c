@@ -116,12 +116,19 @@ static int write_history(const history *h, const char *dir) {
     return rc;
 }
 
-/* curves.svg: the report's overlay chart (W1 with its floor as a band, d_D) on its own. */
-static int write_curves(const history *h, const char *dir) {
-    double *x = wk_malloc((h->n + 1) * 4 * sizeof(double));
+/* curves.svg: the report's overlay chart (W1 with its floor as a band, d_D) on its own; with
+ * track_generalization also generalization.svg: the training-sample vs held-out-sample gap
+ * (Arora et al. 2017, §3). */
+static int write_curves(const history *h, const char *dir, int track_generalization) {
+    size_t k = h->n + 1;
+    double *x = wk_malloc(k * 8 * sizeof(double));
     if (!x) return WK_ENOMEM;
-    double *w1 = x + h->n + 1, *dd = w1 + h->n + 1, *fl = dd + h->n + 1;
-    for (size_t i = 0; i < h->n; i++) x[i] = (double)h->m[i].step, w1[i] = h->m[i].w1, dd[i] = h->m[i].d_d, fl[i] = h->m[i].w1_floor;
+    double *w1 = x + k, *dd = w1 + k, *fl = dd + k, *w1t = fl + k, *w1h = w1t + k, *ddt = w1h + k, *ddh = ddt + k;
+    for (size_t i = 0; i < h->n; i++) {
+        const wk_gan_metrics *m = &h->m[i];
+        x[i] = (double)m->step, w1[i] = m->w1, dd[i] = m->d_d, fl[i] = m->w1_floor;
+        w1t[i] = m->w1_train, w1h[i] = m->w1_heldout, ddt[i] = m->d_d_train, ddh[i] = m->d_d_heldout;
+    }
     wk_strbuf sb;
     wk_sb_init(&sb);
     wk_sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -130,6 +137,16 @@ static int write_curves(const history *h, const char *dir) {
     snprintf(path, sizeof path, "%s/curves.svg", dir);
     if (rc == WK_OK) rc = wk_write_file_atomic(path, sb.data, sb.len);
     wk_sb_free(&sb);
+    if (rc == WK_OK && track_generalization) {
+        wk_series s[] = {{.name = "W1 vs training sample", .x = x, .y = w1t, .n = h->n},
+                         {.name = "W1 vs held-out sample (same n)", .x = x, .y = w1h, .n = h->n},
+                         {.name = "d_D vs training sample", .x = x, .y = ddt, .n = h->n},
+                         {.name = "d_D vs held-out sample (same n)", .x = x, .y = ddh, .n = h->n}};
+        wk_chart_spec spec = {.title = "Does it generalize? Training sample against held-out sample",
+                              .x_label = "generator step", .y_label = "distance", .integer_x = 1};
+        snprintf(path, sizeof path, "%s/generalization.svg", dir);
+        rc = wk_svg_write_line_chart(path, &spec, s, sizeof s / sizeof *s);
+    }
     wk_free(x);
     return rc;
 }
@@ -380,7 +397,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     if (t->step == step0 && !resume) { /* nothing to do (steps 0): still leave a checkpoint */
         if ((rc = checkpoint(t, dir, &h, &own))) goto done;
     }
-    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir)))) goto done;
+    if ((rc = write_pictures(t, dir)) || (h.n && (rc = write_curves(&h, dir, cfg.track_generalization)))) goto done;
     rc = wk_report_build(dir, path, sizeof path);
     if (!rc && lastp) {
         /* a resumed run: this part's steps and time, then the run's total (issue 11) */
