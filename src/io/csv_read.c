@@ -32,7 +32,9 @@ static long csv_parse_line(const char *p, const char *end, double *vals, const c
     return n;
 }
 
-int wk_read_csv(const char *path, wk_tensor *out) {
+int wk_read_csv(const char *path, wk_tensor *out) { return wk_io_read_csv(path, out, NULL); }
+
+int wk_io_read_csv(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
     unsigned char *buf;
     size_t len;
@@ -74,11 +76,12 @@ int wk_read_csv(const char *path, wk_tensor *out) {
     if (!rc && rows == 0) rc = wk_errorf(WK_EFORMAT, "%s: no numeric rows (empty file?)", path);
     if (rc) goto done;
     int64_t shape[2] = {rows, cols};
-    if ((rc = wk_io_alloc_tensor(path, out, 2, shape)) != 0) goto done;
+    if ((rc = wk_io_alloc_out(path, out, f64, 2, shape)) != 0) goto done;
+    double *d64 = f64 ? *f64 : NULL;
     double *vals = wk_malloc((size_t)cols * sizeof *vals);
     if (!vals) {
         rc = WK_ENOMEM;
-        wk_tensor_free(out);
+        wk_io_free_out(out, f64);
         goto done;
     }
     /* Pass 2: convert, checking finiteness per line so the message names the line. */
@@ -93,13 +96,14 @@ int wk_read_csv(const char *path, wk_tensor *out) {
         while (q < e && csv_is_sep(*q)) q++;
         if (q < e && *q != '#' && csv_parse_line(q, e, vals, &bad) >= 0) {
             for (long c = 0; c < cols; c++) {
-                float v = (float)vals[c];
+                /* finite in the precision kept: 1e300 is a number in float64, Inf in float32 */
+                double v = d64 ? vals[c] : (double)(float)vals[c];
                 if (!isfinite(v)) {
                     rc = wk_errorf(WK_ENUMERIC, "%s: line %ld (row %ld, column %ld) is %s", path, line_no, r, c,
                                    isnan(v) ? "NaN" : "Inf");
                     break;
                 }
-                out->data[r * cols + c] = v;
+                wk_io_put(out, d64, r * cols + c, v);
             }
             if (rc) break;
             r++;
@@ -107,7 +111,7 @@ int wk_read_csv(const char *path, wk_tensor *out) {
         p = e + 1;
     }
     wk_free(vals);
-    if (rc) wk_tensor_free(out);
+    if (rc) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

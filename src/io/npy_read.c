@@ -81,7 +81,9 @@ static int npy_parse_shape(const char *path, const char *v, int *ndim, int64_t *
     }
 }
 
-int wk_read_npy(const char *path, wk_tensor *out) {
+int wk_read_npy(const char *path, wk_tensor *out) { return wk_io_read_npy(path, out, NULL); }
+
+int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
     unsigned char *buf;
     size_t len;
@@ -144,27 +146,28 @@ int wk_read_npy(const char *path, wk_tensor *out) {
     size_t data_off = hstart + hlen, have = len - data_off;
     int64_t numel = 1;
     for (int i = 0; i < ndim; i++) numel *= shape[i];
-    if ((rc = wk_io_alloc_tensor(path, out, ndim, shape)) != 0) goto done;
+    if ((rc = wk_io_alloc_out(path, out, f64, ndim, shape)) != 0) goto done;
+    double *d64 = f64 ? *f64 : NULL;
     if ((uint64_t)numel * item != have) {
         rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %zu", path,
                        (uint64_t)numel * item > have ? "truncated" : "longer than its shape", (unsigned long long)numel * item,
                        have);
-        wk_tensor_free(out);
+        wk_io_free_out(out, f64);
         goto done;
     }
     const unsigned char *d = buf + data_off;
     for (int64_t i = 0; i < numel; i++) {
-        float v;
+        double v;
         switch (dt) {
-        case NPY_F4: memcpy(&v, d + 4 * i, 4); break;
-        case NPY_F8: { double x; memcpy(&x, d + 8 * i, 8); v = (float)x; break; }
+        case NPY_F4: { float x; memcpy(&x, d + 4 * i, 4); v = x; break; }
+        case NPY_F8: memcpy(&v, d + 8 * i, 8); break;
         case NPY_U1: v = d[i]; break;
-        case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = (float)x; break; }
-        default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (float)x; break; }
+        case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = x; break; }
+        default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (double)x; break; }
         }
-        out->data[i] = v;
+        wk_io_put(out, d64, i, v);
     }
-    if ((rc = wk_io_check_finite_rows(path, out)) != 0) wk_tensor_free(out);
+    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;
