@@ -18,7 +18,9 @@ enum {
     WK_EIO = -3,          /* file could not be opened, read or written */
     WK_EFORMAT = -4,      /* malformed or truncated file contents */
     WK_ENUMERIC = -5,     /* NaN or Inf where a finite number is required */
-    WK_EUNSUPPORTED = -6  /* valid request this build cannot serve (e.g. device) */
+    WK_EUNSUPPORTED = -6, /* valid request this build cannot serve (e.g. device) */
+    WK_ELIMIT = -7,       /* a work limit the caller set ran out (e.g. max_pivots) */
+    WK_EINTERNAL = -8     /* the library broke its own invariant (a bug, not the input) */
 };
 
 /* Record a message (printf-style) in the error slot and return `code`, so a caller can

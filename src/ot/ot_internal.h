@@ -90,7 +90,11 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
 /* Total flow left on artificial arcs (zero at a feasible optimum). */
 double ot_simplex_artificial_flow(const ot_simplex *s);
-/* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol. */
+/* WK_EINTERNAL (a bug: the caller guarantees feasible arcs) when more than rel x the total
+ * supply still flows on artificial arcs. */
+int ot_simplex_check_feasible(const ot_simplex *s, double rel);
+/* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol;
+ * WK_ELIMIT when max_pivots (> 0) pivots did not reach it. */
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots);
 /* LEMON-sign potentials: reduced cost of i->j is c + pi[i] - pi[n + j]. */
 const double *ot_simplex_potentials(const ot_simplex *s);
@@ -134,7 +138,9 @@ int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost);
 int64_t ot_assign_commit(ot_assign *s);
 /* Solve on the arcs so far: the first call runs the ε-scaling auction (cmax bounds the costs)
  * then the exact Hungarian finish; later calls only re-augment rows that new arcs touched.
- * WK_EUNSUPPORTED: the auction's bid budget ran out (caller falls back to the simplex). */
+ * OT_AUCTION_BUDGET: the auction's bid budget ran out (the caller falls back to the simplex;
+ * an internal code, never returned to users). */
+enum { OT_AUCTION_BUDGET = 2 };
 int ot_assign_solve(ot_assign *s, double cmax);
 const int32_t *ot_assign_matching(const ot_assign *s); /* row -> column */
 /* Duals: u_i + v_j <= c_ij on every arc, equality on the matching. */

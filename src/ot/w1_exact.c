@@ -716,12 +716,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         res->iterations = ot_assign_work(st.as);
         res->arcs = ot_assign_arc_count(st.as);
     } else {
-        double total = 0;
-        for (int64_t i = 0; i < n; i++) total += st.supply[i];
-        if (ot_simplex_artificial_flow(st.s) > 1e-9 * total) {
-            rc = wk_errorf(WK_EINVAL, "wk_w1_exact: internal error: no feasible plan found");
-            goto done;
-        }
+        if ((rc = ot_simplex_check_feasible(st.s, 1e-9)) != 0) goto done;
         res->iterations = ot_simplex_pivots(st.s);
         res->arcs = ot_simplex_arc_count(st.s);
     }
@@ -764,12 +759,15 @@ static int exact_entry(const ot_input *a, const double *wa, const ot_input *b, c
     int capped = 1, rc;
     for (;;) {
         rc = run_exact(a, wa, b, wb, &opt, res, -1, capped);
-        if (rc == WK_EUNSUPPORTED && opt.exact_solver == WK_EXACT_AUTO) {
+        if (rc == OT_AUCTION_BUDGET && opt.exact_solver == WK_EXACT_AUTO) {
             /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
             wk_clear_error();
             memset(res, 0, sizeof *res);
             rc = run_exact(a, wa, b, wb, &opt, res, 0, capped);
         }
+        if (rc == OT_AUCTION_BUDGET) /* the assignment solver was asked for by name */
+            return wk_error_context(WK_EUNSUPPORTED, "wk_w1_exact: the assignment solver cannot serve this problem "
+                                                     "(use the simplex)");
         if (rc != RETRY_UNCAPPED) return rc;
         memset(res, 0, sizeof *res);
         capped = 0;
