@@ -34,6 +34,7 @@ void wk_ot_result_free(wk_ot_result *r) {
 
 void ot_cloud_free(ot_cloud *c) {
     wk_free(c->x);
+    wk_free(c->xf);
     wk_free(c->w);
     wk_free(c->orig);
     memset(c, 0, sizeof *c);
@@ -65,7 +66,8 @@ int ot_cloud_init(ot_cloud *c, const ot_input *in, const double *w, const char *
     if (n < 1) return wk_errorf(WK_EINVAL, "ot: point cloud %s is empty", what);
     if (d < 1 || d > (1 << 24)) return wk_errorf(WK_EINVAL, "ot: point cloud %s has dimension %lld", what, (long long)d);
     if (n > INT32_MAX / 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s has too many points", what);
-    for (int64_t k = 0; k < n * d; k++) {
+    const int64_t bad = in->d ? -1 : wk_first_nonfinite(in->f, n * d);
+    for (int64_t k = in->d ? 0 : (bad < 0 ? n * d : bad); k < n * d; k++) {
         double v = input_at(in, k);
         if (!isfinite(v))
             return wk_errorf(WK_ENUMERIC, "ot: point cloud %s: row %lld is %s", what, (long long)(k / d),
@@ -91,13 +93,17 @@ int ot_cloud_init(ot_cloud *c, const ot_input *in, const double *w, const char *
     c->x = wk_malloc((size_t)(kept * d) * sizeof(double));
     c->w = wk_malloc((size_t)kept * sizeof(double));
     c->orig = wk_malloc((size_t)kept * sizeof(int64_t));
-    if (!c->x || !c->w || !c->orig) {
+    if (in->f && d >= 16) c->xf = wk_malloc((size_t)(kept * d) * sizeof(float));
+    if (!c->x || !c->w || !c->orig || (in->f && d >= 16 && !c->xf)) {
         ot_cloud_free(c);
         return WK_ENOMEM;
     }
     for (int64_t i = 0, k = 0; i < n; i++) {
         if (w && !(w[i] > 0)) continue;
-        for (int64_t q = 0; q < d; q++) c->x[k * d + q] = input_at(in, i * d + q);
+        if (in->d) memcpy(c->x + k * d, in->d + i * d, (size_t)d * sizeof(double));
+        else
+            for (int64_t q = 0; q < d; q++) c->x[k * d + q] = in->f[i * d + q];
+        if (c->xf) memcpy(c->xf + k * d, in->f + i * d, (size_t)d * sizeof(float));
         c->w[k] = w ? w[i] / sum : 1.0 / (double)n;
         c->orig[k] = i;
         k++;
@@ -122,31 +128,40 @@ int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, c
 
 /* ---- costs ---- */
 
+/* The squared distance of two rows, four partial sums: independent chains pipeline (the high-d
+ * pricing recomputes many pairs), and the double result is as accurate as a single chain. */
+#define SQ_DIST(T)                                                                                  \
+    static double sq_dist_##T(const T *x, const T *y, int dim) {                                    \
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;                                                      \
+        int k = 0;                                                                                  \
+        for (; k + 4 <= dim; k += 4) {                                                              \
+            double t0 = (double)x[k] - (double)y[k], t1 = (double)x[k + 1] - (double)y[k + 1];      \
+            double t2 = (double)x[k + 2] - (double)y[k + 2], t3 = (double)x[k + 3] - (double)y[k + 3]; \
+            s0 += t0 * t0;                                                                          \
+            s1 += t1 * t1;                                                                          \
+            s2 += t2 * t2;                                                                          \
+            s3 += t3 * t3;                                                                          \
+        }                                                                                           \
+        for (; k < dim; k++) {                                                                      \
+            double t = (double)x[k] - (double)y[k];                                                 \
+            s0 += t * t;                                                                            \
+        }                                                                                           \
+        return (s0 + s1) + (s2 + s3);                                                               \
+    }
+SQ_DIST(float)
+SQ_DIST(double)
+
 double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
     const double *x = e->a + i * e->dim, *y = e->b + j * e->dim;
-    if (e->kind == WK_COST_MINKOWSKI) {
-        double s = 0;
-        for (int k = 0; k < e->dim; k++) s += pow(fabs((double)x[k] - (double)y[k]), e->p);
-        return pow(s, 1.0 / e->p);
+    if (e->kind != WK_COST_MINKOWSKI) {
+        /* float32 input: the same values read as floats (exact), half the bytes */
+        const double s = e->a32 ? sq_dist_float(e->a32 + i * e->dim, e->b32 + j * e->dim, e->dim)
+                                : sq_dist_double(x, y, e->dim);
+        return e->kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
     }
-    /* four partial sums: independent chains pipeline (the high-d pricing recomputes many
-     * pairs), and the double result is as accurate as a single chain */
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int k = 0;
-    for (; k + 4 <= e->dim; k += 4) {
-        double t0 = (double)x[k] - (double)y[k], t1 = (double)x[k + 1] - (double)y[k + 1];
-        double t2 = (double)x[k + 2] - (double)y[k + 2], t3 = (double)x[k + 3] - (double)y[k + 3];
-        s0 += t0 * t0;
-        s1 += t1 * t1;
-        s2 += t2 * t2;
-        s3 += t3 * t3;
-    }
-    for (; k < e->dim; k++) {
-        double t = (double)x[k] - (double)y[k];
-        s0 += t * t;
-    }
-    double s = (s0 + s1) + (s2 + s3);
-    return e->kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
+    double s = 0;
+    for (int k = 0; k < e->dim; k++) s += pow(fabs(x[k] - y[k]), e->p);
+    return pow(s, 1.0 / e->p);
 }
 
 /* Rows computed directly (exact): the inner loop runs over j on b transposed, so it vectorises. */
@@ -301,6 +316,10 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     e->p = opt ? opt->p : 2;
     e->a = a->x;
     e->b = b->x;
+    if (a->xf && b->xf) {
+        e->a32 = a->xf;
+        e->b32 = b->xf;
+    }
     const int64_t n = e->n, m = e->m, d = e->dim;
     /* rows per block: about 4 M doubles of buffer */
     e->block_rows = (4 << 20) / (m > 0 ? m : 1);
@@ -338,12 +357,24 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     /* Both clouds minus one centre (the middle of their joint bounding box): distances are
      * unchanged, and the gemm identity's error, which scales with the norms, then scales with
      * the spread instead of the coordinates' size; the float copies keep their precision too. */
-    for (int64_t k = 0; k < d; k++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (int64_t i = 0; i < n; i++) lo = fmin(lo, a->x[i * d + k]), hi = fmax(hi, a->x[i * d + k]);
-        for (int64_t j = 0; j < m; j++) lo = fmin(lo, b->x[j * d + k]), hi = fmax(hi, b->x[j * d + k]);
-        centre[k] = lo / 2 + hi / 2;
+    double *hi = wk_malloc((size_t)d * sizeof(double));
+    if (!hi) {
+        wk_free(centre);
+        ot_costs_free(e);
+        return WK_ENOMEM;
     }
+    for (int64_t k = 0; k < d; k++) centre[k] = INFINITY, hi[k] = -INFINITY;
+    for (int s = 0; s < 2; s++) { /* row by row: the rows are contiguous */
+        const ot_cloud *c = s ? b : a;
+        for (int64_t i = 0; i < c->n; i++)
+            for (int64_t k = 0; k < d; k++) {
+                const double v = c->x[i * d + k];
+                centre[k] = v < centre[k] ? v : centre[k];
+                hi[k] = v > hi[k] ? v : hi[k];
+            }
+    }
+    for (int64_t k = 0; k < d; k++) centre[k] = centre[k] / 2 + hi[k] / 2;
+    wk_free(hi);
     const double ra = centred_copy(a, centre, e->ad, e->af), rb = centred_copy(b, centre, e->bd, e->bf);
     wk_free(centre);
     /* each centred coordinate is off by at most u64 |v| (the subtraction) and, for the float

@@ -29,6 +29,8 @@ typedef struct ot_cloud {
     int64_t n_orig;  /* points given */
     int dim;
     double *x;       /* [n, dim] owned copy of the kept points */
+    float *xf;       /* the same in float when the input was float32 (exactly the same values):
+                      * half the bandwidth for the high-d pair costs; NULL for float64 input */
     double *w;       /* [n] masses summing to 1 */
     int64_t *orig;   /* [n] index in the input */
     int uniform;     /* weights were NULL (all 1/n) */
@@ -50,6 +52,7 @@ typedef struct ot_costs {
     wk_ot_cost kind;
     double p;
     const double *a, *b; /* the clouds' points (exact costs come from these) */
+    const float *a32, *b32; /* the same values as floats when both inputs were float32, else NULL */
     double *bt;        /* direct path: b transposed [dim][m] (vectorises over j) */
     int use_gemm;      /* high-d euclidean: -2 a.b + |a|^2 + |b|^2 through BLAS (enum below) */
     double *ad, *bd;   /* dgemm engine: the points minus a common centre (the identity's
@@ -103,6 +106,10 @@ int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
 
+
+/* min(c, cap) for the capped costs of w1_exact.c, as one minsd (libm's fmin is a call: 7% of a
+ * 2-D solve when it sat in the pricing loop); costs are never NaN. */
+static inline double ot_capped(double c, double cap) { return c < cap ? c : cap; }
 
 /* Insert (v, j) into the ascending top-k list vals/idx (only if smaller than its last). */
 static inline void ot_topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {

@@ -124,7 +124,7 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
             }
             for (int t = 0; t < len; t++) {
                 /* the potentials' difference first (see price_row in w1_exact.c) */
-                double v = fmin(euclid ? sqrt(sq[t]) : sq[t], cap) + (pi_i - bp[t0 + t]);
+                double v = ot_capped(euclid ? sqrt(sq[t]) : sq[t], cap) + (pi_i - bp[t0 + t]);
                 if (v < -tol) ot_topk_insert(vals, cj, k, v, perm[t0 + t]);
             }
         }

@@ -120,11 +120,11 @@ typedef struct price_ctx {
 static inline void offer_approx(const ot_costs *e, int64_t i, int64_t j, double c, double dual, double tol,
                                 double cap, double *vals, int32_t *cj, int k) {
     /* min(., cap) moves a cost by no more than the cost moved: the margin still holds */
-    double margin = ot_cost_margin(e, c), v = fmin(c, cap) + dual;
+    double margin = ot_cost_margin(e, c), v = ot_capped(c, cap) + dual;
     if (v < -tol - margin) {
         ot_topk_insert(vals, cj, k, v, (int32_t)j);
     } else if (v < -tol + margin && cj[k - 1] < 0) {
-        double ve = fmin(ot_pair_cost(e, i, j), cap) + dual;
+        double ve = ot_capped(ot_pair_cost(e, i, j), cap) + dual;
         if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
     }
 }
@@ -145,9 +145,16 @@ static void price_row_single(price_ctx *c, int64_t i, const float *frow) {
         vals[t] = INFINITY;
         cj[t] = -1;
     }
-    for (int64_t j = 0; j < m; j++) {
-        if (fmin((double)frow[j], cap) - pib[j] >= thr) continue;
-        offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, cap, vals, cj, k);
+    if (cap > c->cmax + worst) { /* no cost reaches the cap: the plain prefilter */
+        for (int64_t j = 0; j < m; j++) {
+            if ((double)frow[j] - pib[j] >= thr) continue;
+            offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, cap, vals, cj, k);
+        }
+    } else {
+        for (int64_t j = 0; j < m; j++) {
+            if (ot_capped((double)frow[j], cap) - pib[j] >= thr) continue;
+            offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, cap, vals, cj, k);
+        }
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
 }
@@ -173,7 +180,7 @@ static void price_row(void *vctx, int64_t i, const double *row, const float *fro
     for (int64_t j = 0; j < m; j++) {
         /* the potentials' difference first: rounds to within u of |c| near the decision (the
          * certificate's bound, run_exact), whatever the potentials' size */
-        double v = fmin(row[j], cap) + (pi_i - pib[j]);
+        double v = ot_capped(row[j], cap) + (pi_i - pib[j]);
         if (v >= -tol && !approx) continue;
         if (!approx) {
             ot_topk_insert(vals, cj, k, v, (int32_t)j);
@@ -216,22 +223,33 @@ static int sorted_order(const ot_cloud *c, int coord, int64_t *order) {
 }
 
 static int widest_coordinate(const ot_cloud *a, const ot_cloud *b) {
-    int best = 0;
-    double best_var = -1;
+    const int d = a->dim;
     const double N = (double)(a->n + b->n);
-    for (int k = 0; k < a->dim; k++) {
-        /* two passes: coordinates far larger than their spread must not cancel */
-        double s = 0, s2 = 0;
-        for (int64_t i = 0; i < a->n; i++) s += a->x[i * a->dim + k];
-        for (int64_t j = 0; j < b->n; j++) s += b->x[j * b->dim + k];
-        const double mu = s / N;
-        for (int64_t i = 0; i < a->n; i++) s2 += (a->x[i * a->dim + k] - mu) * (a->x[i * a->dim + k] - mu);
-        for (int64_t j = 0; j < b->n; j++) s2 += (b->x[j * b->dim + k] - mu) * (b->x[j * b->dim + k] - mu);
-        if (s2 > best_var) {
-            best_var = s2;
-            best = k;
-        }
+    /* two passes (coordinates far larger than their spread must not cancel), row by row */
+    double *mu = wk_calloc((size_t)d, sizeof(double)), *s2 = wk_calloc((size_t)d, sizeof(double));
+    if (!mu || !s2) {
+        wk_free(mu);
+        wk_free(s2);
+        wk_clear_error();
+        return 0; /* only an ordering heuristic */
     }
+    for (int pass = 0; pass < 2; pass++)
+        for (int s = 0; s < 2; s++) {
+            const ot_cloud *c = s ? b : a;
+            for (int64_t i = 0; i < c->n; i++)
+                for (int k = 0; k < d; k++) {
+                    const double v = c->x[i * d + k];
+                    if (pass == 0) mu[k] += v;
+                    else s2[k] += (v - mu[k]) * (v - mu[k]);
+                }
+            if (pass == 0 && s == 1)
+                for (int k = 0; k < d; k++) mu[k] /= N;
+        }
+    int best = 0;
+    for (int k = 1; k < d; k++)
+        if (s2[k] > s2[best]) best = k;
+    wk_free(mu);
+    wk_free(s2);
     return best;
 }
 
@@ -251,7 +269,7 @@ typedef struct exact_state {
 
 /* Add arc i -> j, its cost capped, to whichever solver runs; 1 added, 0 present, <0 out of memory. */
 static int add_arc(exact_state *st, int32_t i, int32_t j, double cost) {
-    cost = fmin(cost, st->cap);
+    cost = ot_capped(cost, st->cap);
     return st->as ? ot_assign_add_arc(st->as, i, j, cost) : ot_simplex_add_arc(st->s, i, j, cost);
 }
 
