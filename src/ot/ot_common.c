@@ -58,7 +58,12 @@ ot_input ot_input_f64(const double *x, int64_t n, int64_t d) {
 
 static double input_at(const ot_input *in, int64_t k) { return in->d ? in->d[k] : (double)in->f[k]; }
 
-int ot_cloud_init(ot_cloud *c, const ot_input *in, const double *w, const char *what) {
+int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what) {
+    const ot_input in = ot_input_tensor(t);
+    return ot_cloud_init_input(c, &in, w, what);
+}
+
+int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const char *what) {
     memset(c, 0, sizeof *c);
     if (!in || (!in->f && !in->d)) return wk_errorf(WK_EINVAL, "ot: point cloud %s is missing", what);
     if (in->ndim != 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s must be 2-D [n, d], has %d dimensions", what, in->ndim);
@@ -120,9 +125,9 @@ int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, c
     if (ia && ib && ia->ndim == 2 && ib->ndim == 2 && ia->dim != ib->dim)
         return wk_errorf(WK_EINVAL, "ot: dimension mismatch: a has %lld columns, b has %lld", (long long)ia->dim,
                          (long long)ib->dim);
-    int rc = ot_cloud_init(a, ia, wa, "a");
+    int rc = ot_cloud_init_input(a, ia, wa, "a");
     if (rc) return rc;
-    if ((rc = ot_cloud_init(b, ib, wb, "b")) != 0) ot_cloud_free(a);
+    if ((rc = ot_cloud_init_input(b, ib, wb, "b")) != 0) ot_cloud_free(a);
     return rc;
 }
 

@@ -38,7 +38,9 @@ typedef struct ot_cloud {
 
 /* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within 1e-5) and keep
  * the points with positive mass. `what` names the side in messages ("a", "b"). */
-int ot_cloud_init(ot_cloud *c, const ot_input *in, const double *w, const char *what);
+int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const char *what);
+/* The same for a float32 [n, d] tensor (other modules' entry: nnd's closest pairs). */
+int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what);
 void ot_cloud_free(ot_cloud *c);
 /* Both sides at once, also checking the dimensions agree and the cost options make sense. */
 int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, const ot_input *ib, const double *wb,
