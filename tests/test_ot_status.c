@@ -8,7 +8,8 @@
  *  - float64 coordinates too large for double-precision squared distances (1e300, issue 18's
  *    huge-coordinate kind) are refused as bad input (WK_EINVAL) by every point-cloud solver,
  *    where the exact solver used to fail with an internal "no feasible plan" (Inf costs);
- *    large coordinates within the range (1e100) still give the right value, and the 1-D
+ *    large coordinates within the range (1e100) still give the right value, under the
+ *    Minkowski cost too (its |t|^p overflowed for p = 3, 10), and the 1-D
  *    solver gives W1 for 1e300 apart (finite) and refuses only an overflowing W2^2. */
 #include <math.h>
 #include <string.h>
@@ -89,6 +90,19 @@ static void test_huge_coordinates(void) {
         int rc = wk_w1_exact_f64(a, 2, NULL, b, 2, NULL, 2, &o, &res);
         CHECK(rc == WK_OK && fabs(res.value - 2) <= 1e-9, "1e100 outliers, solver %d: rc %d (%s), value %.17g, want 2", s,
               rc, rc ? wk_last_error() : "", rc ? 0 : res.value);
+        if (!rc) wk_ot_result_free(&res);
+    }
+    /* the Minkowski cost with p = 3, 10 on the same points: |t|^p of 1e100 used to overflow to
+     * Inf ("cannot certify", costs up to inf); the identity matching costs (1 + 3) / 2 again */
+    for (int p = 3; p <= 10; p += 7) {
+        wk_ot_options o;
+        wk_ot_options_default(&o);
+        o.cost = WK_COST_MINKOWSKI;
+        o.p = p;
+        wk_ot_result res;
+        int rc = wk_w1_exact_f64(a, 2, NULL, b, 2, NULL, 2, &o, &res);
+        CHECK(rc == WK_OK && fabs(res.value - 2) <= 1e-9, "Minkowski p = %d, 1e100 outliers: rc %d (%s), value %.17g, "
+              "want 2", p, rc, rc ? wk_last_error() : "", rc ? 0 : res.value);
         if (!rc) wk_ot_result_free(&res);
     }
     a[2] = b[2] = 1e300;

@@ -168,9 +168,14 @@ double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
                                 : sq_dist_double(x, y, e->dim);
         return e->kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
     }
+    /* in units of the largest |x_k - y_k| (as hypot): |t|^p of coordinates within
+     * WK_OT_COORD_MAX (1e120, p = 3) overflowed to Inf and the solver could not certify */
+    double big = 0;
+    for (int k = 0; k < e->dim; k++) big = fmax(big, fabs(x[k] - y[k]));
+    if (big == 0) return 0;
     double s = 0;
-    for (int k = 0; k < e->dim; k++) s += pow(fabs(x[k] - y[k]), e->p);
-    return pow(s, 1.0 / e->p);
+    for (int k = 0; k < e->dim; k++) s += pow(fabs(x[k] - y[k]) / big, e->p);
+    return big * pow(s, 1.0 / e->p);
 }
 
 /* Rows computed directly (exact): the inner loop runs over j on b transposed, so it vectorises. */
