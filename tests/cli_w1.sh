@@ -58,5 +58,34 @@ printf '0.5\n0.2\n0.3\n' >"$T/wlen.csv"
 expect_exit2 "weights count" "wlen.csv: 3 weights for 2 points" "$CLI" w1 "$T/a.csv" "$T/b.csv" --weights-b "$T/wlen.csv"
 expect_exit2 "unknown method" "--method" "$CLI" w1 "$T/a.csv" "$T/b.csv" --method magic
 expect_exit2 "unknown flag" "unknown flag" "$CLI" w1 "$T/a.csv" "$T/b.csv" --frobnicate
+# issue 18: float64/int64 data is not rounded to float32 on its way to OT (every method), and
+# every method honours --cost sqeuclidean; values from tests/reference/make_ot_precision_fixtures.py
+PX=tests/fixtures/ot_precision
+ref() { awk -F, -v n="$1" '$1 == n { print $5 }' $PX/refs.csv; }
+for m in exact 1d sliced; do
+    for c in offset_npy:offset_a.npy:offset_b.npy offset_csv:offset_a.csv:offset_b.csv; do
+        IFS=: read -r name fa fb <<<"$c"
+        got=$("$CLI" w1 $PX/$fa $PX/$fb --method $m)
+        check "$name --method $m = $(ref $name) ($got; float32 gives 0)" close "$got" "$(ref $name)" 1e-9
+    done
+    got=$("$CLI" w1 $PX/two_a.csv $PX/two_b.csv --method $m --cost sqeuclidean)
+    check "0,1 vs 2,3 --method $m --cost sqeuclidean = 4 ($got)" close "$got" 4 1e-12
+done
+got=$("$CLI" w1 $PX/offset_a.csv $PX/offset_b.csv --method sinkhorn)
+check "offset_csv --method sinkhorn = 0.005 ($got)" close "$got" "$(ref offset_csv)" 1e-3
+got=$("$CLI" w1 $PX/huge_a.csv $PX/huge_b.csv)
+check "1e16 coordinates: exact = the optimum $(ref huge) ($got; was 4.00194427)" close "$got" "$(ref huge)" 1e-9
+got=$("$CLI" w1 $PX/stamps_a.npy $PX/stamps_b.npy)
+check "int64 timestamps (microseconds) = 5 ($got)" close "$got" 5 1e-12
+# coordinates whose squared distances overflow double: refused as bad input naming the file,
+# never an internal "no feasible plan" (exit 1) or an Inf value
+printf '0,0\n1e300,0\n' >"$T/big_a.csv"; printf '0,1\n1e300,3\n' >"$T/big_b.csv"
+for m in exact sliced sinkhorn; do
+    expect_exit2 "1e300 coordinates --method $m: refused" "a = $T/big_a.csv" "$CLI" w1 "$T/big_a.csv" "$T/big_b.csv" --method $m
+done
+printf '0\n1e300\n' >"$T/big1_a.csv"; printf '1\n-1e300\n' >"$T/big1_b.csv"
+got=$("$CLI" w1 "$T/big1_a.csv" "$T/big1_b.csv" --method 1d)
+check "1e300 apart --method 1d: W1 about 1e300 ($got)" close "$got" 1e300 1e-12
+expect_exit2 "1e300 apart --method 1d --cost sqeuclidean: overflow refused" "overflows double" "$CLI" w1 "$T/big1_a.csv" "$T/big1_b.csv" --method 1d --cost sqeuclidean
 expect_exit2 "one file" "two point-cloud files" "$CLI" w1 "$T/a.csv"
 exit $fail

@@ -19,6 +19,8 @@ enum {
     WK_EFORMAT = -4,      /* malformed or truncated file contents */
     WK_ENUMERIC = -5,     /* NaN or Inf where a finite number is required */
     WK_EUNSUPPORTED = -6, /* valid request this build cannot serve (e.g. device) */
+    WK_ELIMIT = -7,       /* a work limit the caller set ran out (e.g. max_pivots) */
+    WK_EINTERNAL = -8,    /* the library broke its own invariant (a bug, not the input) */
     WK_EINTR = -9         /* stopped on request (the caller's wk_exec.cancel flag, e.g. Ctrl-C) */
 };
 

@@ -26,6 +26,10 @@ extern "C" {
 int wk_read_array(const char *path, wk_tensor *out);
 /* Same, then flattened to 2-D [rows, prod(other dims)] (a 1-D array becomes [n, 1]). */
 int wk_read_points(const char *path, wk_tensor *out);
+/* wk_read_points in float64: *data [rows * cols] (free with wk_free). float64 and integer NPY,
+ * float64 IDX and text keep every digit that float64 holds (OT distances of coordinates,
+ * timestamps or ids far larger than their spread). */
+int wk_read_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
 
 /* The individual readers wk_read_array dispatches to (same contract). */
 int wk_read_npy(const char *path, wk_tensor *out);

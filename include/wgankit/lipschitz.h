@@ -122,7 +122,9 @@ typedef struct wk_lipschitz_report {
     double certified;  /* upper bound: product of per-layer operator 2-norms (1-Lipschitz activations) */
     double grad_max;   /* lower bound: max ‖∇ₓD(x)‖ over the given points */
     double grad_mean;
-    double pair_max;   /* lower bound: max |D(x)−D(y)|/‖x−y‖ over sampled pairs of the points */
+    double pair_max;   /* lower bound: max |D(x)−D(y)|/‖x−y‖ over sampled pairs of the points, with
+                        * D recomputed in double (MLP critics) or float32 less a rounding
+                        * allowance, so rounding cannot inflate it */
     int64_t n_points, n_pairs;
     /* added: a strict upper bound, product of per-layer Gershgorin bounds √‖WᵀW‖∞ ≥ σ_max
      * (Linear layers; conv layers contribute their power-iteration norm) */

@@ -7,12 +7,14 @@
  *    pair so the answer is exactly optimal; costs are computed on the fly or from a bounded
  *    cache, never a required n×m matrix);
  *  - wk_wp_1d: exact W_p in one dimension through quantile functions (sorting), any weights;
- *  - wk_w1_sliced: sliced W1 over seeded random directions;
+ *  - wk_w1_sliced: sliced W1 (or W2^2 for the squared cost) over seeded random directions;
  *  - wk_sinkhorn: entropic OT, log-domain with ε-scaling.
  *
- * Points are float32 [n, d] tensors; weights are double arrays of non-negative masses summing to
- * 1 (NULL = uniform). All maths is in double. Functions return WK_OK or a WK_E* status with a
- * message (see error.h). */
+ * Points are float32 [n, d] tensors, or (the *_f64 forms) float64 rows [n, d] that are never
+ * rounded to float32 — coordinates, timestamps and ids far larger than their spread keep their
+ * differences; weights are double arrays of non-negative masses summing to 1 (NULL = uniform).
+ * All maths is in double. Every method honours every cost it accepts and refuses the others.
+ * Functions return WK_OK or a WK_E* status with a message (see error.h). */
 #ifndef WGANKIT_OT_H
 #define WGANKIT_OT_H
 
@@ -24,6 +26,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The largest coordinate magnitude the point-cloud solvers (exact, sliced, Sinkhorn) accept:
+ * squared distances of up to 2^24 coordinates then stay below 1e288, so every cost, the
+ * simplex's artificial costs and the plan's value stay finite in double with room to spare.
+ * Larger coordinates are refused (WK_EINVAL naming the cloud and row), never turned into Inf
+ * costs. float32 input (at most 3.4e38) always fits. */
+#define WK_OT_COORD_MAX 1e140
 
 typedef enum {
     WK_COST_EUCLIDEAN = 0, /* ||x - y||_2        (W1) */
@@ -65,6 +74,10 @@ typedef struct wk_ot_result {
     int64_t iterations;   /* simplex pivots / auction bids + augmenting paths / Sinkhorn iterations */
     int rounds;           /* exact: pricing rounds over all pairs */
     int64_t arcs;         /* exact: arcs the simplex ever held */
+    double gap;           /* exact: proven bound on value - optimum (the dual certificate, rounding
+                           * included); the solver fails (WK_EUNSUPPORTED, "cannot certify") rather
+                           * than return gap > 1e-9 value + 1e-10 x the largest cost that matters
+                           * (costs above max(n, m) x a feasible plan's value are capped) */
     wk_ot_triplet *plan;  /* want_plan: nonzero entries */
     int64_t plan_len;
     double *u, *v;        /* want_duals: u_i + v_j <= c_ij, value = sum a u + sum b v */
@@ -77,15 +90,25 @@ void wk_ot_result_free(wk_ot_result *r);
 int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
                 const wk_ot_options *opt, wk_ot_result *res);
 
+/* The same on float64 rows a [n, d] and b [m, d]. */
+int wk_w1_exact_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+                    int64_t d, const wk_ot_options *opt, wk_ot_result *res);
+
 /* Exact 1-D W_p^p (cost |x - y|^p, p >= 1) between x[n] and y[m] by merging quantile
  * functions; *out = W_p^p (so W1 for p = 1). */
 int wk_wp_1d(const float *x, const double *wx, int64_t n, const float *y, const double *wy, int64_t m,
              double p, double *out);
+int wk_wp_1d_f64(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m,
+                 double p, double *out);
 
 /* Sliced W1: mean over `projections` random unit directions (seeded by opt->seed) of the 1-D W1
- * of the projected clouds; res->std_error is the Monte-Carlo standard error. */
+ * of the projected clouds (the 1-D W2^2 for opt->cost = sqeuclidean, as POT's
+ * sliced_wasserstein_distance(p = 2) squared; the Minkowski cost is refused with
+ * WK_EUNSUPPORTED); res->std_error is the Monte-Carlo standard error. */
 int wk_w1_sliced(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb, int projections,
                  const wk_ot_options *opt, wk_ot_result *res);
+int wk_w1_sliced_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+                     int64_t d, int projections, const wk_ot_options *opt, wk_ot_result *res);
 
 /* Entropic OT (Cuturi 2013) solved in the log domain with ε-scaling (Schmitzer 2019):
  * res->value = <P, C> (unregularised cost of the Sinkhorn plan), res->reg_value adds eps*KL.
@@ -99,6 +122,8 @@ typedef struct wk_sinkhorn_options {
 
 int wk_sinkhorn(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
                 const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res);
+int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+                    int64_t d, const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res);
 
 /* Exact OT for a dense cost matrix M [n, m] (row-major), with POT's ot.emd2 meaning: masses
  * wa[n], wb[m] finite, >= 0, with equal totals (NULL = uniform, total 1); *value = sum P_ij M_ij

@@ -117,7 +117,8 @@ int wk_exec_cancelled(void);
 /* ---- backend ------------------------------------------------------------------------------ */
 /* Dense products, row-major, as CBLAS, each run with the threads of the context `x` passed with
  * the call. The symmetric pair serves Gram matrices (Björck): ssyrk does half the work of the
- * equivalent sgemm. dgemm serves the OT cost engine's double-precision rows. */
+ * equivalent sgemm. dgemm serves the OT cost engine's double-precision rows and the Lipschitz
+ * report's double recomputation of MLP critic outputs. */
 typedef struct wk_backend {
     const char *name;
     /* C = alpha * op(A) * op(B) + beta * C */

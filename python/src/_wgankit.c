@@ -263,12 +263,33 @@ typedef struct clouds {
 
 static void clouds_free(clouds *c) { Py_XDECREF(c->X), Py_XDECREF(c->Y), Py_XDECREF(c->a), Py_XDECREF(c->b); }
 
+/* float64 coordinates beyond what the point-cloud solvers accept (WK_OT_COORD_MAX, ot.h: their
+ * squared distances would overflow double), named here as the argument rather than the
+ * library's "a"/"b". */
+static int check_coord_range(PyArrayObject *p, const char *name) {
+#ifdef WK_OT_COORD_MAX
+    if (PyArray_TYPE(p) != NPY_DOUBLE) return 0;
+    const double *x = PyArray_DATA(p);
+    for (npy_intp i = 0; i < PyArray_SIZE(p); i++)
+        if (fabs(x[i]) > WK_OT_COORD_MAX) {
+            PyErr_Format(PyExc_ValueError, "%s: entry %zd (flat index) is %s; coordinates beyond %s are refused (their "
+                         "squared distances overflow double precision)", name, (Py_ssize_t)i, num(x[i]).s,
+                         num(WK_OT_COORD_MAX).s);
+            return -1;
+        }
+#else
+    (void)p, (void)name;
+#endif
+    return 0;
+}
+
 static int clouds_get(clouds *c, PyObject *oX, PyObject *oY, PyObject *oa, PyObject *ob) {
     memset(c, 0, sizeof *c);
     /* one type for both clouds: float64 when either asks for it and the library takes it */
     int type = point_type(oX) == NPY_DOUBLE || point_type(oY) == NPY_DOUBLE ? NPY_DOUBLE : NPY_FLOAT;
     c->f64 = type == NPY_DOUBLE;
     if (!(c->X = points(oX, "X", type)) || !(c->Y = points(oY, "Y", type))) return -1;
+    if (check_coord_range(c->X, "X") || check_coord_range(c->Y, "Y")) return -1;
     cloud_tensor(c->X, &c->tx);
     cloud_tensor(c->Y, &c->ty);
     if (c->tx.shape[1] != c->ty.shape[1]) {

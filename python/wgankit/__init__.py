@@ -6,9 +6,10 @@ Conventions shared by every function:
 
 * Arrays may be float32 or float64 (integers and booleans are converted), in any memory order or
   strides, or nested lists. Object, complex and string dtypes raise ``ValueError``.
-* Distances are returned as Python floats (float64). Point coordinates are handed to the library
-  as float32 (its point-cloud type; costs are then computed in float64); cost matrices and
-  weights stay float64.
+* Distances are returned as Python floats (float64). float64 point coordinates reach the
+  library unrounded (its ``*_f64`` forms), float32 ones as they are; costs are computed in
+  float64; cost matrices and weights stay float64. Coordinates beyond 1e140 in magnitude raise
+  ``ValueError`` (their squared distances would overflow float64).
 * Bad input (NaN or Inf, mismatched dimensions, negative or unnormalised weights, an ``M`` whose
   shape disagrees with ``a``/``b``, 0-size arrays) raises ``ValueError`` naming the argument.
   Files raise ``OSError``; other library failures ``RuntimeError``. The C side never prints.
@@ -75,8 +76,8 @@ def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals
     float, or a tuple ``(value, plan)``, ``(value, duals)`` or ``(value, plan, duals)``.
 
     The solver (network simplex or, for n = m uniform, auction + Hungarian, priced against every
-    pair so the result is exactly optimal) is the library's ``wk_w1_exact``. Coordinates are
-    rounded to float32 before the costs are computed in float64.
+    pair so the result is exactly optimal) is the library's ``wk_w1_exact``. float64 coordinates are
+    used unrounded (``wk_w1_exact_f64``), costs are computed in float64.
     """
     if metric not in _COSTS:
         raise ValueError("metric: %r is not one of %s" % (metric, ", ".join(sorted(_COSTS))))

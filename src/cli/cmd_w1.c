@@ -15,9 +15,10 @@ static void w1_usage(FILE *f) {
     fprintf(f,
             "usage: wgankit w1 A B [flags]\n"
             "  A, B                point clouds: .npy (float32/float64/uint8/int), .csv/.txt, IDX (.gz);\n"
-            "                      rows are points, other dimensions are flattened\n"
+            "                      rows are points, other dimensions are flattened; read and\n"
+            "                      computed in float64 (float64/integer data is not rounded)\n"
             "  --method M          exact (default) | 1d | sliced | sinkhorn\n"
-            "  --cost C            euclidean (default, W1) | sqeuclidean (W2^2)\n"
+            "  --cost C            euclidean (default, W1) | sqeuclidean (W2^2; every method)\n"
             "  --eps E             Sinkhorn regularisation, relative to the largest cost (default 0.01)\n"
             "  --projections K     sliced directions (default 200)\n"
             "  --seed S            sliced directions' seed (default 1)\n"
@@ -27,33 +28,26 @@ static void w1_usage(FILE *f) {
             "  --json              print {method, n, m, d, value, ..., seconds} as JSON\n");
 }
 
-/* Read a weights file (any array format) into a double array of exactly `n` entries. */
+/* Read a weights file (any array format, in float64) into a double array of exactly `n` entries. */
 static int read_weights(const char *path, int64_t n, double **out) {
-    wk_tensor t;
-    int rc = wk_read_array(path, &t);
+    double *w;
+    int64_t rows, cols;
+    int rc = wk_read_points_f64(path, &w, &rows, &cols);
     if (rc) return rc;
-    if (t.numel != n) {
-        long long got = (long long)t.numel;
-        wk_tensor_free(&t);
-        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, got, (long long)n);
+    if (rows * cols != n) {
+        wk_free(w);
+        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, (long long)(rows * cols), (long long)n);
     }
-    double *w = wk_malloc((size_t)(n ? n : 1) * sizeof(double)), sum = 0;
-    if (!w) {
-        wk_tensor_free(&t);
-        return WK_ENOMEM;
-    }
+    double sum = 0;
     for (int64_t i = 0; i < n; i++) {
-        w[i] = t.data[i];
         if (w[i] < 0) {
             double bad = w[i];
             wk_free(w);
-            wk_tensor_free(&t);
             return wk_errorf(WK_EINVAL, "%s: weight %lld is negative (%g)", path, (long long)i, bad);
         }
         sum += w[i];
     }
-    wk_tensor_free(&t);
-    /* stored as float32: accept a sum within float rounding of 1, then renormalise exactly */
+    /* possibly stored as float32: accept a sum within float rounding of 1, then renormalise exactly */
     if (!(fabs(sum - 1) <= 1e-4)) {
         wk_free(w);
         return wk_errorf(WK_EINVAL, "%s: weights sum to %.9g, not 1", path, sum);
@@ -129,20 +123,20 @@ int wk_cmd_w1(int argc, char **argv) {
     wk_exec_saved exec_saved;
     wk_exec_enter(&exec, &exec_saved);
 
-    wk_tensor pts[2] = {{0}, {0}};
-    double *w[2] = {NULL, NULL};
+    /* float64 all the way: data files in float64 or integers are not rounded to float32 */
+    double *pts[2] = {NULL, NULL}, *w[2] = {NULL, NULL};
+    int64_t rows[2] = {0, 0}, cols[2] = {0, 0};
     int rc = WK_OK, code = 0;
     for (int s = 0; s < 2 && !rc; s++) {
-        rc = wk_read_points(files[s], &pts[s]);
-        if (!rc && pts[s].shape[0] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no points", files[s]);
-        if (!rc && wfile[s]) rc = read_weights(wfile[s], pts[s].shape[0], &w[s]);
+        rc = wk_read_points_f64(files[s], &pts[s], &rows[s], &cols[s]);
+        if (!rc && rows[s] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no points", files[s]);
+        if (!rc && wfile[s]) rc = read_weights(wfile[s], rows[s], &w[s]);
     }
-    if (!rc && pts[0].shape[1] != pts[1].shape[1])
-        rc = wk_errorf(WK_EINVAL, "%s has dimension %lld but %s has dimension %lld", files[0],
-                       (long long)pts[0].shape[1], files[1], (long long)pts[1].shape[1]);
-    if (!rc && is_1d && pts[0].shape[1] != 1)
-        rc = wk_errorf(WK_EINVAL, "--method 1d needs 1-D points; %s has dimension %lld", files[0],
-                       (long long)pts[0].shape[1]);
+    if (!rc && cols[0] != cols[1])
+        rc = wk_errorf(WK_EINVAL, "%s has dimension %lld but %s has dimension %lld", files[0], (long long)cols[0],
+                       files[1], (long long)cols[1]);
+    if (!rc && is_1d && cols[0] != 1)
+        rc = wk_errorf(WK_EINVAL, "--method 1d needs 1-D points; %s has dimension %lld", files[0], (long long)cols[0]);
     if (rc) {
         fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
         code = rc == WK_ENOMEM ? 1 : 2;
@@ -152,28 +146,30 @@ int wk_cmd_w1(int argc, char **argv) {
     memset(&res, 0, sizeof res);
     double t0 = now_s();
     if (is_exact) {
-        rc = wk_w1_exact(&pts[0], w[0], &pts[1], w[1], &opt, &res);
+        rc = wk_w1_exact_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], &opt, &res);
     } else if (is_1d) {
-        rc = wk_wp_1d(pts[0].data, w[0], pts[0].shape[0], pts[1].data, w[1], pts[1].shape[0],
-                      opt.cost == WK_COST_SQEUCLIDEAN ? 2 : 1, &res.value);
+        rc = wk_wp_1d_f64(pts[0], w[0], rows[0], pts[1], w[1], rows[1], opt.cost == WK_COST_SQEUCLIDEAN ? 2 : 1,
+                          &res.value);
     } else if (is_sliced) {
-        rc = wk_w1_sliced(&pts[0], w[0], &pts[1], w[1], (int)projections, &opt, &res);
+        rc = wk_w1_sliced_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], (int)projections, &opt, &res);
     } else {
         wk_sinkhorn_options so = {eps, 1e-9, 10000, 1};
         so.eps = -eps; /* negative: relative to the largest cost */
-        rc = wk_sinkhorn(&pts[0], w[0], &pts[1], w[1], &so, &opt, &res);
+        rc = wk_sinkhorn_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], &so, &opt, &res);
     }
     double dt = now_s() - t0;
     if (rc) {
-        fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
         code = rc == WK_EINVAL || rc == WK_ENUMERIC || rc == WK_EFORMAT ? 2 : 1;
+        /* bad input: the library calls the clouds a and b; say which files those are */
+        if (code == 2) fprintf(stderr, "wgankit w1: %s (a = %s, b = %s)\n", wk_last_error(), files[0], files[1]);
+        else fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
         goto done;
     }
     if (json) {
         printf("{\"method\": \"%s\", \"cost\": \"%s\", \"n\": %lld, \"m\": %lld, \"d\": %lld, \"value\": %.17g", method,
-               cost, (long long)pts[0].shape[0], (long long)pts[1].shape[0], (long long)pts[0].shape[1], res.value);
-        if (is_exact) printf(", \"pivots\": %lld, \"rounds\": %d, \"arcs\": %lld", (long long)res.iterations, res.rounds,
-                             (long long)res.arcs);
+               cost, (long long)rows[0], (long long)rows[1], (long long)cols[0], res.value);
+        if (is_exact) printf(", \"gap\": %.3g, \"pivots\": %lld, \"rounds\": %d, \"arcs\": %lld", res.gap,
+                             (long long)res.iterations, res.rounds, (long long)res.arcs);
         if (is_sliced) printf(", \"projections\": %lld, \"std_error\": %.6g", projections, res.std_error);
         if (is_sink) printf(", \"eps\": %g, \"regularised\": %.17g, \"iterations\": %lld", eps, res.reg_value,
                             (long long)res.iterations);
@@ -184,7 +180,7 @@ int wk_cmd_w1(int argc, char **argv) {
     wk_ot_result_free(&res);
 done:
     for (int s = 0; s < 2; s++) {
-        wk_tensor_free(&pts[s]);
+        wk_free(pts[s]);
         wk_free(w[s]);
     }
     wk_exec_leave(&exec_saved);

@@ -50,6 +50,8 @@ const char *wk_strerror(int code) {
     case WK_EFORMAT: return "malformed file";
     case WK_ENUMERIC: return "non-finite number";
     case WK_EUNSUPPORTED: return "unsupported";
+    case WK_ELIMIT: return "work limit reached";
+    case WK_EINTERNAL: return "internal error";
     case WK_EINTR: return "interrupted";
     default: return "unknown error";
     }

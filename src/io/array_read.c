@@ -16,11 +16,12 @@ static int name_is(const char *s, const char *suffix) {
     return n >= k && !strncasecmp(s + n - k, suffix, k);
 }
 
-int wk_read_array(const char *path, wk_tensor *out) {
+/* f64 non-NULL: the values in float64 (read_util.h), for wk_read_points_f64. */
+static int read_array(const char *path, wk_tensor *out, double **f64) {
     if (!path || !out) return wk_errorf(WK_EINVAL, "wk_read_array: NULL argument");
-    if (name_is(path, ".npy")) return wk_read_npy(path, out);
-    if (name_is(path, ".csv") || name_is(path, ".txt") || name_is(path, ".tsv")) return wk_read_csv(path, out);
-    if (name_is(path, ".idx") || strstr(path, "-ubyte")) return wk_read_idx(path, out);
+    if (name_is(path, ".npy")) return wk_io_read_npy(path, out, f64);
+    if (name_is(path, ".csv") || name_is(path, ".txt") || name_is(path, ".tsv")) return wk_io_read_csv(path, out, f64);
+    if (name_is(path, ".idx") || strstr(path, "-ubyte")) return wk_io_read_idx(path, out, f64);
     /* Unknown name: sniff the (decompressed) content. */
     unsigned char *m;
     size_t got;
@@ -28,18 +29,41 @@ int wk_read_array(const char *path, wk_tensor *out) {
     if (rc) return rc;
     int npy = got >= 6 && !memcmp(m, "\x93NUMPY", 6), idx = got >= 2 && m[0] == 0 && m[1] == 0;
     wk_free(m);
-    if (npy) return wk_read_npy(path, out);
-    if (idx) return wk_read_idx(path, out);
+    if (npy) return wk_io_read_npy(path, out, f64);
+    if (idx) return wk_io_read_idx(path, out, f64);
     if (got == 0) return wk_errorf(WK_EFORMAT, "%s: file is empty", path);
-    return wk_read_csv(path, out);
+    return wk_io_read_csv(path, out, f64);
 }
 
-int wk_read_points(const char *path, wk_tensor *out) {
-    int rc = wk_read_array(path, out);
-    if (rc) return rc;
+int wk_read_array(const char *path, wk_tensor *out) { return read_array(path, out, NULL); }
+
+/* [rows, prod(other dims)] (a 1-D array becomes [n, 1]) */
+static int points_shape(wk_tensor *out) {
     int64_t rows = out->ndim == 0 ? 1 : out->shape[0];
     int64_t shape[2] = {rows, rows ? out->numel / rows : 0};
     if (out->ndim <= 1) shape[1] = 1;
     if (out->ndim == 1) shape[0] = out->shape[0];
     return wk_tensor_set_shape(out, 2, shape);
+}
+
+int wk_read_points(const char *path, wk_tensor *out) {
+    int rc = wk_read_array(path, out);
+    return rc ? rc : points_shape(out);
+}
+
+int wk_read_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols) {
+    if (!data || !rows || !cols) return wk_errorf(WK_EINVAL, "wk_read_points_f64: NULL argument");
+    *data = NULL;
+    wk_tensor t;
+    double *x = NULL;
+    int rc = read_array(path, &t, &x);
+    if (!rc) rc = points_shape(&t);
+    if (rc) {
+        wk_free(x);
+        return rc;
+    }
+    *data = x;
+    *rows = t.shape[0];
+    *cols = t.shape[1];
+    return WK_OK;
 }

@@ -11,7 +11,9 @@
  *   mixing numbers and non-numbers is an error naming the line, never silently dropped.
  * - An empty field (",,", a trailing comma) is an error: collapsing it would shift columns.
  * - Every row has the same number of fields (a ragged row is reported by its line number);
- *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line.
+ *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line; the
+ *   float64 variant (wk_io_read_csv with an f64 sink, for wk_read_points_f64) keeps the parsed
+ *   doubles themselves, so 1e300 is a number there.
  * Memory: the value array grows with the numbers actually parsed (at most one per 2 bytes of
  * the file); failing to grow it is a too-large input (read_util.h). Result: [rows, cols]. */
 #include <csv.h>
@@ -160,17 +162,28 @@ int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, dou
     return WK_OK;
 }
 
-int wk_read_csv(const char *path, wk_tensor *out) {
+int wk_read_csv(const char *path, wk_tensor *out) { return wk_io_read_csv(path, out, NULL); }
+
+int wk_io_read_csv(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
+    if (f64) *f64 = NULL;
     unsigned char *buf;
     size_t len;
     int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &len);
     if (rc) return rc;
     double *vals;
     int64_t shape[2];
-    rc = wk_io_parse_csv(path, (const char *)buf, len, 1, &vals, &shape[0], &shape[1]);
+    rc = wk_io_parse_csv(path, (const char *)buf, len, !f64, &vals, &shape[0], &shape[1]);
     wk_free(buf);
     if (rc) return rc;
+    if (f64) { /* the parsed doubles are the float64 output: no copy */
+        if ((rc = wk_tensor_set_shape(out, 2, shape)) != 0) {
+            wk_free(vals);
+            return wk_error_context(rc, "%s", path);
+        }
+        *f64 = vals;
+        return WK_OK;
+    }
     if ((rc = wk_io_alloc_tensor(path, out, 2, shape)) == WK_OK)
         for (int64_t i = 0; i < shape[0] * shape[1]; i++) out->data[i] = (float)vals[i];
     wk_free(vals);

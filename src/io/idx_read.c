@@ -14,7 +14,10 @@ static uint64_t idx_be(const unsigned char *p, int n) {
     return v;
 }
 
-int wk_read_idx(const char *path, wk_tensor *out) {
+int wk_read_idx(const char *path, wk_tensor *out) { return wk_io_read_idx(path, out, NULL); }
+
+/* f64 non-NULL: the values in float64 (read_util.h), a float64 IDX keeping every digit. */
+int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
     /* First the header (64 bytes hold any header with up to WK_MAX_DIMS dimensions), then no
      * more than one byte past what it promises: a .gz is never inflated past its promise. */
@@ -66,22 +69,23 @@ int wk_read_idx(const char *path, wk_tensor *out) {
                        len < total ? "truncated" : "trailing bytes");
         goto done;
     }
-    if ((rc = wk_io_alloc_tensor(path, out, ndim, shape)) != 0) goto done;
+    if ((rc = wk_io_alloc_out(path, out, f64, ndim, shape)) != 0) goto done;
+    double *d64 = f64 ? *f64 : NULL;
     const unsigned char *d = buf + hdr;
     for (uint64_t i = 0; i < numel; i++) {
         const unsigned char *p = d + i * item;
-        float v;
+        double v;
         switch (type) {
         case 0x08: v = p[0]; break;
         case 0x09: v = (int8_t)p[0]; break;
         case 0x0B: v = (int16_t)idx_be(p, 2); break;
-        case 0x0C: v = (float)(int32_t)idx_be(p, 4); break;
-        case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); memcpy(&v, &u, 4); break; }
-        default: { uint64_t u = idx_be(p, 8); double x; memcpy(&x, &u, 8); v = (float)x; break; }
+        case 0x0C: v = (int32_t)idx_be(p, 4); break;
+        case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); float x; memcpy(&x, &u, 4); v = x; break; }
+        default: { uint64_t u = idx_be(p, 8); memcpy(&v, &u, 8); break; }
         }
-        out->data[i] = v;
+        wk_io_put(out, d64, (int64_t)i, v);
     }
-    if ((rc = wk_io_check_finite_rows(path, out)) != 0) wk_tensor_free(out);
+    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

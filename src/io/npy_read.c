@@ -3,7 +3,8 @@
  * header length (u16 in 1.0, u32 in 2.0/3.0), a Python-literal dict with 'descr',
  * 'fortran_order' and 'shape', then the raw C-order data. Little-endian float32/float64,
  * uint8, bool (0/1, any nonzero byte being True as in numpy), int32 and int64 are converted to
- * float32; everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
+ * float32 (wk_read_npy) or kept in float64 (wk_io_read_npy with an f64 sink, for
+ * wk_read_points_f64: float64 and integers keep every digit a double holds); everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
  * Sizes from the header are checked against the bytes really there before any allocation. */
 #include <math.h>
 #include <stdio.h>
@@ -150,7 +151,9 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
     return WK_OK;
 }
 
-int wk_read_npy(const char *path, wk_tensor *out) {
+int wk_read_npy(const char *path, wk_tensor *out) { return wk_io_read_npy(path, out, NULL); }
+
+int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
     /* Read the header first (plain or gzip), then no more than the shape promises: a header
      * claiming 10^12 elements over 4 bytes allocates nothing, and a .npy.gz is never
@@ -179,21 +182,22 @@ int wk_read_npy(const char *path, wk_tensor *out) {
                        len > lim ? "more than " : "", len - h.data_off - (len > lim));
         goto done;
     }
-    if ((rc = wk_io_alloc_tensor(path, out, h.ndim, h.shape)) != 0) goto done;
+    if ((rc = wk_io_alloc_out(path, out, f64, h.ndim, h.shape)) != 0) goto done;
+    double *d64 = f64 ? *f64 : NULL;
     const unsigned char *d = buf + h.data_off;
     for (int64_t i = 0; i < out->numel; i++) {
-        float v;
+        double v;
         switch (h.dt) {
-        case NPY_F4: memcpy(&v, d + 4 * i, 4); break;
-        case NPY_F8: { double x; memcpy(&x, d + 8 * i, 8); v = (float)x; break; }
+        case NPY_F4: { float x; memcpy(&x, d + 4 * i, 4); v = x; break; }
+        case NPY_F8: memcpy(&v, d + 8 * i, 8); break;
         case NPY_U1: v = d[i]; break;
         case NPY_B1: v = d[i] != 0; break; /* numpy: any nonzero byte is True */
-        case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = (float)x; break; }
-        default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (float)x; break; }
+        case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = x; break; }
+        default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (double)x; break; }
         }
-        out->data[i] = v;
+        wk_io_put(out, d64, i, v);
     }
-    if ((rc = wk_io_check_finite_rows(path, out)) != 0) wk_tensor_free(out);
+    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

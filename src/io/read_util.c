@@ -120,12 +120,18 @@ int wk_io_shape_numel(const char *path, int ndim, const int64_t *shape, uint64_t
     return WK_OK;
 }
 
-int wk_io_alloc_tensor(const char *path, wk_tensor *out, int ndim, const int64_t *shape) {
-    memset(out, 0, sizeof *out);
+/* The checks before allocating an array of `shape`: its dimension count and element count
+ * (*n), whichever precision the values are kept in. */
+static int check_shape(const char *path, int ndim, const int64_t *shape, uint64_t *n) {
     if (ndim > WK_MAX_DIMS)
         return wk_errorf(WK_EFORMAT, "%s: %d dimensions (wgankit supports at most %d)", path, ndim, WK_MAX_DIMS);
+    return wk_io_shape_numel(path, ndim, shape, (uint64_t)1 << 40, n);
+}
+
+int wk_io_alloc_tensor(const char *path, wk_tensor *out, int ndim, const int64_t *shape) {
+    memset(out, 0, sizeof *out);
     uint64_t n;
-    int rc = wk_io_shape_numel(path, ndim, shape, (uint64_t)1 << 40, &n);
+    int rc = check_shape(path, ndim, shape, &n);
     if (rc) return rc;
     rc = wk_tensor_alloc(out, ndim, shape);
     if (rc == WK_ENOMEM) return wk_io_too_large(path, "the array", n * sizeof(float));
@@ -133,12 +139,44 @@ int wk_io_alloc_tensor(const char *path, wk_tensor *out, int ndim, const int64_t
     return WK_OK;
 }
 
-int wk_io_check_finite_rows(const char *path, const wk_tensor *t) {
-    int64_t per_row = t->ndim > 0 && t->shape[0] > 0 ? t->numel / t->shape[0] : 1;
+/* The first NaN/Inf of the values of `shape` (float32 `f` or float64 `d`), as an error naming its row. */
+static int check_finite(const char *path, const wk_tensor *shape, const float *f, const double *d) {
+    int64_t per_row = shape->ndim > 0 && shape->shape[0] > 0 ? shape->numel / shape->shape[0] : 1;
     if (per_row == 0) per_row = 1;
-    for (int64_t i = 0; i < t->numel; i++)
-        if (!isfinite(t->data[i]))
+    for (int64_t i = 0; i < shape->numel; i++) {
+        double v = d ? d[i] : f[i];
+        if (!isfinite(v))
             return wk_errorf(WK_ENUMERIC, "%s: row %lld (column %lld) is %s", path, (long long)(i / per_row),
-                             (long long)(i % per_row), isnan(t->data[i]) ? "NaN" : "Inf");
+                             (long long)(i % per_row), isnan(v) ? "NaN" : "Inf");
+    }
     return WK_OK;
+}
+
+int wk_io_check_finite_rows(const char *path, const wk_tensor *t) { return check_finite(path, t, t->data, NULL); }
+
+int wk_io_alloc_out(const char *path, wk_tensor *out, double **f64, int ndim, const int64_t *shape) {
+    if (!f64) return wk_io_alloc_tensor(path, out, ndim, shape);
+    memset(out, 0, sizeof *out);
+    *f64 = NULL;
+    uint64_t n;
+    int rc = check_shape(path, ndim, shape, &n);
+    if (rc) return rc;
+    if ((rc = wk_tensor_set_shape(out, ndim, shape)) != 0) return wk_error_context(rc, "%s", path);
+    *f64 = wk_malloc((size_t)(n ? n : 1) * sizeof(double));
+    if (!*f64) return wk_io_too_large(path, "the array", n * sizeof(double));
+    return WK_OK;
+}
+
+int wk_io_check_finite_out(const char *path, const wk_tensor *out, const double *f64) {
+    return check_finite(path, out, out->data, f64);
+}
+
+void wk_io_free_out(wk_tensor *out, double **f64) {
+    if (f64) {
+        wk_free(*f64);
+        *f64 = NULL;
+        memset(out, 0, sizeof *out);
+    } else {
+        wk_tensor_free(out);
+    }
 }

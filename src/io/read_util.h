@@ -48,4 +48,22 @@ int wk_io_check_finite_rows(const char *path, const wk_tensor *t);
 int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, double **vals, int64_t *rows,
                     int64_t *cols);
 
+/* Where a reader puts its values: the float32 tensor `out`, or, when f64 is non-NULL, a
+ * float64 array *f64 [numel] (then `out` holds the shape only, data NULL), so float64 and
+ * integer files and text reach double-precision users (OT) without rounding to float32.
+ * wk_io_alloc_out makes the same checks as wk_io_alloc_tensor (the caller has checked the
+ * shape against the file's bytes first). */
+int wk_io_alloc_out(const char *path, wk_tensor *out, double **f64, int ndim, const int64_t *shape);
+static inline void wk_io_put(wk_tensor *out, double *f64, int64_t i, double v) {
+    if (f64) f64[i] = v;
+    else out->data[i] = (float)v;
+}
+/* wk_io_check_finite_rows on whichever of the two holds the values. */
+int wk_io_check_finite_out(const char *path, const wk_tensor *out, const double *f64);
+void wk_io_free_out(wk_tensor *out, double **f64);
+/* The readers with that choice (f64 NULL: the float32 reader itself). */
+int wk_io_read_npy(const char *path, wk_tensor *out, double **f64);
+int wk_io_read_csv(const char *path, wk_tensor *out, double **f64);
+int wk_io_read_idx(const char *path, wk_tensor *out, double **f64);
+
 #endif

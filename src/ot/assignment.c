@@ -20,7 +20,7 @@
  * pairs against them and add violated arcs (then only the touched rows are re-augmented) until
  * the duals certify optimality for the full problem, as the simplex path does.
  * The auction assumes a perfect matching exists in the arc set (the caller includes one: the
- * sorted-order pairing) and has a bid budget; on exhaustion it reports WK_EUNSUPPORTED and the
+ * sorted-order pairing) and has a bid budget; on exhaustion it reports OT_AUCTION_BUDGET and the
  * caller falls back to the network simplex. */
 #include <math.h>
 #include <stdlib.h>
@@ -200,7 +200,7 @@ static int64_t merge_pending(ot_assign *s) {
 }
 
 /* ---- ε-scaling forward auction (maximising -c_ij - p_j; here written as minimising
- * c_ij + p_j). Returns WK_OK, or WK_EUNSUPPORTED when the bid budget runs out. ---- */
+ * c_ij + p_j). Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
 static int auction(ot_assign *s, double cmax, double eps0) {
     const int64_t n = s->n;
     double *p = s->v; /* prices p = -v (a warm start keeps the current duals) */
@@ -246,7 +246,7 @@ static int auction(ot_assign *s, double cmax, double eps0) {
                     }
                 }
             }
-            if (j1 < 0) return wk_errorf(WK_EINVAL, "assignment: row %d has no arc", (int)i);
+            if (j1 < 0) return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
             /* a row with one arc bids just eps: it has nowhere else to go */
             p[j1] += (isfinite(b2) ? b2 - b1 : 0) + eps;
             int32_t old = s->row_of[j1];
@@ -259,7 +259,7 @@ static int auction(ot_assign *s, double cmax, double eps0) {
                 nfree++;
             }
             if (++s->bids > budget)
-                return wk_errorf(WK_EUNSUPPORTED, "assignment: auction bid budget (%lld) exhausted", (long long)budget);
+                return wk_errorf(OT_AUCTION_BUDGET, "assignment: auction bid budget (%lld) exhausted", (long long)budget);
         }
         if (eps == eps_final) break;
     }
@@ -343,7 +343,7 @@ static int augment(ot_assign *s, int32_t r0) {
     }
     int rc = WK_OK;
     if (sink < 0) {
-        rc = wk_errorf(WK_EINVAL, "assignment: no perfect matching in the arc set");
+        rc = wk_errorf(WK_EINTERNAL, "assignment: internal error: no perfect matching in the arc set");
     } else {
         /* duals: finalised columns j (d_j <= D) get v_j -= D - d_j, their rows u_i += D - d_j */
         s->u[r0] += D;

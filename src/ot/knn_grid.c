@@ -28,7 +28,7 @@ static int64_t cell_of(const grid *G, int axis, double x) {
     return f >= (double)(G->g[axis] - 1) ? G->g[axis] - 1 : (int64_t)f;
 }
 
-static int grid_build(grid *G, const float *P, int64_t np, int d) {
+static int grid_build(grid *G, const double *P, int64_t np, int d) {
     memset(G, 0, sizeof *G);
     double lo[64], hi[64];
     const int dd = d < 64 ? d : 64;
@@ -91,7 +91,7 @@ static int grid_build(grid *G, const float *P, int64_t np, int d) {
     return WK_OK;
 }
 
-int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, const double *offset, int k,
+int ot_knn_grid(const double *P, int64_t np, const double *Q, int64_t nq, int d, const double *offset, int k,
                 int32_t *idx) {
     if (k < 1 || k > 64 || d > 64) return wk_errorf(WK_EINVAL, "ot_knn_grid: k = %d, d = %d", k, d);
     grid G;
@@ -101,7 +101,7 @@ int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, c
     for (int64_t i = 0; i < nq; i++) {
         double q[64], vals[64], qg[2] = {0, 0};
         const int dd = d < 64 ? d : 64;
-        for (int t = 0; t < dd; t++) q[t] = (double)Q[i * d + t] + (offset ? offset[t] : 0);
+        for (int t = 0; t < dd; t++) q[t] = Q[i * d + t] + (offset ? offset[t] : 0);
         int32_t *out = idx + i * k;
         for (int t = 0; t < k; t++) {
             vals[t] = INFINITY;
@@ -122,7 +122,7 @@ int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, c
                         int64_t c = x * G.g[1] + y;
                         for (int64_t t = G.start[c]; t < G.start[c + 1]; t++) {
                             int32_t p = G.pts[t];
-                            const float *y_ = P + (int64_t)p * d;
+                            const double *y_ = P + (int64_t)p * d;
                             double s = 0;
                             for (int u = 0; u < d; u++) {
                                 double z = q[u] - (double)y_[u];

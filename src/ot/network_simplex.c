@@ -8,8 +8,11 @@
  * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be
  * added between solves (column generation, see w1_exact.c): a new arc enters as a non-basic arc
  * at zero flow, so the current basis stays feasible and warm.
- * The subtree moved by a pivot is re-threaded by a small DFS over its nodes (depth instead of
- * LEMON's succ_num/last_succ bookkeeping); the cost is O(size of the moved subtree), as in LEMON. */
+ * The subtree moved by a pivot is re-threaded from index ranges of its old preorder (the stem
+ * nodes' subtrees are nested blocks of the thread; see rehang), with depths instead of LEMON's
+ * succ_num/last_succ bookkeeping; the cost is O(size of the moved subtree), as in LEMON.
+ * A pivot budget running out is WK_ELIMIT; a cycle with no blocking arc (impossible with the
+ * non-negative costs the caller gives) is WK_EINTERNAL. */
 #include <math.h>
 #include <string.h>
 
@@ -38,6 +41,7 @@ struct ot_simplex {
     int32_t *sub, *order, *pos, *path, *start, *end;
     int64_t next_arc, pivots;
     int64_t art_begin; /* the artificial arcs are [art_begin, art_begin + nodes) */
+    double total_supply;
 };
 
 static uint64_t hash64(uint64_t x) {
@@ -168,6 +172,8 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
     s->depth[N] = 0;
     s->pi[N] = 0;
     s->art_begin = s->narcs;
+    s->total_supply = 0;
+    for (int64_t u = 0; u < n; u++) s->total_supply += supply[u];
     int32_t prev = (int32_t)N;
     for (int64_t u = 0; u < N; u++) {
         if (s->narcs == s->cap && grow(s)) return WK_ENOMEM;
@@ -198,6 +204,14 @@ double ot_simplex_artificial_flow(const ot_simplex *s) {
     double f = 0;
     for (int64_t e = s->art_begin; e < s->art_begin + s->nodes; e++) f += s->flow[e];
     return f;
+}
+
+int ot_simplex_check_feasible(const ot_simplex *s, double rel) {
+    const double left = ot_simplex_artificial_flow(s);
+    if (!(left <= rel * s->total_supply))
+        return wk_errorf(WK_EINTERNAL, "ot simplex: internal error: no feasible plan found (%.3g of %.3g mass left on "
+                         "artificial arcs)", left, s->total_supply);
+    return WK_OK;
 }
 
 /* Block search (LEMON's default pivot rule): scan arcs cyclically in blocks of about
@@ -296,7 +310,7 @@ static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
     for (;;) {
         if (max_pivots > 0 && s->pivots >= max_pivots)
-            return wk_errorf(WK_EUNSUPPORTED, "ot simplex: no optimum after %lld pivots (raise max_pivots)",
+            return wk_errorf(WK_ELIMIT, "ot simplex: no optimum after %lld pivots (raise max_pivots)",
                              (long long)s->pivots);
         int64_t in = find_entering(s, tol);
         if (in < 0) return WK_OK;
@@ -327,7 +341,7 @@ int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
                 u_out = u;
                 side = 2;
             }
-        if (u_out < 0) return wk_errorf(WK_EINVAL, "ot simplex: unbounded cycle (negative costs?)");
+        if (u_out < 0) return wk_errorf(WK_EINTERNAL, "ot simplex: internal error: unbounded cycle (negative costs?)");
         if (delta > 0) {
             s->flow[in] += delta;
             for (u = first; u != join; u = s->parent[u]) s->flow[s->pred[u]] -= s->pred_dir[u] * delta;

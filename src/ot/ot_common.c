@@ -1,9 +1,11 @@
 /* ot_common.c — input validation and the ground-cost engine shared by every OT solver
- * (see ot_internal.h). Costs are evaluated in double from the float coordinates; for
- * high-dimensional Euclidean clouds the all-pairs scans use the BLAS identity
- * |x-y|^2 = |x|^2 + |y|^2 - 2 x.y with an explicit (Higham) error bound — in single
- * precision (sgemm, float cache) for the exact solver, whose pricing recomputes in double
- * (ot_pair_cost) only the pairs that the bound leaves undecided. */
+ * (see ot_internal.h). Points are held in double (float64 input is never rounded to float32)
+ * and costs are evaluated in double from them; for high-dimensional Euclidean clouds the
+ * all-pairs scans use the BLAS identity |x-y|^2 = |x|^2 + |y|^2 - 2 x.y on the clouds minus a
+ * common centre, with an explicit (Higham) error bound that also covers the centring and, in
+ * single precision (sgemm, float cache: the exact solver), the rounding of the centred points
+ * to float; the exact solver's pricing recomputes in double (ot_pair_cost) only the pairs
+ * that the bound leaves undecided. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -31,23 +33,55 @@ void wk_ot_result_free(wk_ot_result *r) {
 
 void ot_cloud_free(ot_cloud *c) {
     wk_free(c->x);
+    wk_free(c->xf);
     wk_free(c->w);
     wk_free(c->orig);
     memset(c, 0, sizeof *c);
 }
 
+ot_input ot_input_tensor(const wk_tensor *t) {
+    ot_input in;
+    memset(&in, 0, sizeof in);
+    if (!t || !t->data) return in;
+    in.f = t->data;
+    in.ndim = t->ndim;
+    in.n = t->ndim >= 1 ? t->shape[0] : 0;
+    in.dim = t->ndim >= 2 ? t->shape[1] : 0;
+    return in;
+}
+
+ot_input ot_input_f64(const double *x, int64_t n, int64_t d) {
+    ot_input in = {NULL, x, n, d, 2};
+    return in;
+}
+
+static double input_at(const ot_input *in, int64_t k) { return in->d ? in->d[k] : (double)in->f[k]; }
+
 int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what) {
+    const ot_input in = ot_input_tensor(t);
+    return ot_cloud_init_input(c, &in, w, what);
+}
+
+int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const char *what) {
     memset(c, 0, sizeof *c);
-    if (!t || !t->data) return wk_errorf(WK_EINVAL, "ot: point cloud %s is missing", what);
-    if (t->ndim != 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s must be 2-D [n, d], has %d dimensions", what, t->ndim);
-    int64_t n = t->shape[0], d = t->shape[1];
+    if (!in || (!in->f && !in->d)) return wk_errorf(WK_EINVAL, "ot: point cloud %s is missing", what);
+    if (in->ndim != 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s must be 2-D [n, d], has %d dimensions", what, in->ndim);
+    int64_t n = in->n, d = in->dim;
     if (n < 1) return wk_errorf(WK_EINVAL, "ot: point cloud %s is empty", what);
     if (d < 1 || d > (1 << 24)) return wk_errorf(WK_EINVAL, "ot: point cloud %s has dimension %lld", what, (long long)d);
     if (n > INT32_MAX / 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s has too many points", what);
-    for (int64_t k = 0; k < n * d; k++)
-        if (!isfinite(t->data[k]))
+    const int64_t bad = in->d ? -1 : wk_first_nonfinite(in->f, n * d);
+    for (int64_t k = in->d ? 0 : (bad < 0 ? n * d : bad); k < n * d; k++) {
+        double v = input_at(in, k);
+        if (!isfinite(v))
             return wk_errorf(WK_ENUMERIC, "ot: point cloud %s: row %lld is %s", what, (long long)(k / d),
-                             isnan(t->data[k]) ? "NaN" : "Inf");
+                             isnan(v) ? "NaN" : "Inf");
+        if (fabs(v) > WK_OT_COORD_MAX) /* only float64 input can get here (ot.h) */
+            return wk_errorf(WK_EINVAL,
+                             "ot: point cloud %s: row %lld, column %lld is %.17g; coordinates beyond %g are refused "
+                             "(their squared distances overflow double precision)",
+                             what, (long long)(k / d), (long long)(k % d), v, WK_OT_COORD_MAX);
+    }
     double sum = 0;
     if (w) {
         for (int64_t i = 0; i < n; i++) {
@@ -65,16 +99,20 @@ int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *
     c->n_orig = n;
     c->dim = (int)d;
     c->uniform = w == NULL;
-    c->x = wk_malloc((size_t)(kept * d) * sizeof(float));
+    c->x = wk_malloc((size_t)(kept * d) * sizeof(double));
     c->w = wk_malloc((size_t)kept * sizeof(double));
     c->orig = wk_malloc((size_t)kept * sizeof(int64_t));
-    if (!c->x || !c->w || !c->orig) {
+    if (in->f && d >= 16) c->xf = wk_malloc((size_t)(kept * d) * sizeof(float));
+    if (!c->x || !c->w || !c->orig || (in->f && d >= 16 && !c->xf)) {
         ot_cloud_free(c);
         return WK_ENOMEM;
     }
     for (int64_t i = 0, k = 0; i < n; i++) {
         if (w && !(w[i] > 0)) continue;
-        memcpy(c->x + k * d, t->data + i * d, (size_t)d * sizeof(float));
+        if (in->d) memcpy(c->x + k * d, in->d + i * d, (size_t)d * sizeof(double));
+        else
+            for (int64_t q = 0; q < d; q++) c->x[k * d + q] = in->f[i * d + q];
+        if (c->xf) memcpy(c->xf + k * d, in->f + i * d, (size_t)d * sizeof(float));
         c->w[k] = w ? w[i] / sum : 1.0 / (double)n;
         c->orig[k] = i;
         k++;
@@ -82,48 +120,62 @@ int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *
     return WK_OK;
 }
 
-int ot_prepare(ot_cloud *a, ot_cloud *b, const wk_tensor *ta, const double *wa, const wk_tensor *tb,
-               const double *wb, const wk_ot_options *opt) {
+int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, const ot_input *ib, const double *wb,
+               const wk_ot_options *opt) {
     if (opt && opt->cost == WK_COST_MINKOWSKI && !(opt->p >= 1 && isfinite(opt->p)))
         return wk_errorf(WK_EINVAL, "ot: Minkowski exponent p = %g must be >= 1", opt->p);
     if (opt && (opt->cost < WK_COST_EUCLIDEAN || opt->cost > WK_COST_MINKOWSKI))
         return wk_errorf(WK_EINVAL, "ot: unknown cost %d", (int)opt->cost);
-    if (ta && tb && ta->ndim == 2 && tb->ndim == 2 && ta->shape[1] != tb->shape[1])
-        return wk_errorf(WK_EINVAL, "ot: dimension mismatch: a has %lld columns, b has %lld", (long long)ta->shape[1],
-                         (long long)tb->shape[1]);
-    int rc = ot_cloud_init(a, ta, wa, "a");
+    if (ia && ib && ia->ndim == 2 && ib->ndim == 2 && ia->dim != ib->dim)
+        return wk_errorf(WK_EINVAL, "ot: dimension mismatch: a has %lld columns, b has %lld", (long long)ia->dim,
+                         (long long)ib->dim);
+    int rc = ot_cloud_init_input(a, ia, wa, "a");
     if (rc) return rc;
-    if ((rc = ot_cloud_init(b, tb, wb, "b")) != 0) ot_cloud_free(a);
+    if ((rc = ot_cloud_init_input(b, ib, wb, "b")) != 0) ot_cloud_free(a);
     return rc;
 }
 
 /* ---- costs ---- */
 
+/* The squared distance of two rows, four partial sums: independent chains pipeline (the high-d
+ * pricing recomputes many pairs), and the double result is as accurate as a single chain. */
+#define SQ_DIST(T)                                                                                  \
+    static double sq_dist_##T(const T *x, const T *y, int dim) {                                    \
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;                                                      \
+        int k = 0;                                                                                  \
+        for (; k + 4 <= dim; k += 4) {                                                              \
+            double t0 = (double)x[k] - (double)y[k], t1 = (double)x[k + 1] - (double)y[k + 1];      \
+            double t2 = (double)x[k + 2] - (double)y[k + 2], t3 = (double)x[k + 3] - (double)y[k + 3]; \
+            s0 += t0 * t0;                                                                          \
+            s1 += t1 * t1;                                                                          \
+            s2 += t2 * t2;                                                                          \
+            s3 += t3 * t3;                                                                          \
+        }                                                                                           \
+        for (; k < dim; k++) {                                                                      \
+            double t = (double)x[k] - (double)y[k];                                                 \
+            s0 += t * t;                                                                            \
+        }                                                                                           \
+        return (s0 + s1) + (s2 + s3);                                                               \
+    }
+SQ_DIST(float)
+SQ_DIST(double)
+
 double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
-    const float *x = e->a + i * e->dim, *y = e->b + j * e->dim;
-    if (e->kind == WK_COST_MINKOWSKI) {
-        double s = 0;
-        for (int k = 0; k < e->dim; k++) s += pow(fabs((double)x[k] - (double)y[k]), e->p);
-        return pow(s, 1.0 / e->p);
+    const double *x = e->a + i * e->dim, *y = e->b + j * e->dim;
+    if (e->kind != WK_COST_MINKOWSKI) {
+        /* float32 input: the same values read as floats (exact), half the bytes */
+        const double s = e->a32 ? sq_dist_float(e->a32 + i * e->dim, e->b32 + j * e->dim, e->dim)
+                                : sq_dist_double(x, y, e->dim);
+        return e->kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
     }
-    /* four partial sums: independent chains pipeline (the high-d pricing recomputes many
-     * pairs), and the double result is as accurate as a single chain */
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int k = 0;
-    for (; k + 4 <= e->dim; k += 4) {
-        double t0 = (double)x[k] - (double)y[k], t1 = (double)x[k + 1] - (double)y[k + 1];
-        double t2 = (double)x[k + 2] - (double)y[k + 2], t3 = (double)x[k + 3] - (double)y[k + 3];
-        s0 += t0 * t0;
-        s1 += t1 * t1;
-        s2 += t2 * t2;
-        s3 += t3 * t3;
-    }
-    for (; k < e->dim; k++) {
-        double t = (double)x[k] - (double)y[k];
-        s0 += t * t;
-    }
-    double s = (s0 + s1) + (s2 + s3);
-    return e->kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
+    /* in units of the largest |x_k - y_k| (as hypot): |t|^p of coordinates within
+     * WK_OT_COORD_MAX (1e120, p = 3) overflowed to Inf and the solver could not certify */
+    double big = 0;
+    for (int k = 0; k < e->dim; k++) big = fmax(big, fabs(x[k] - y[k]));
+    if (big == 0) return 0;
+    double s = 0;
+    for (int k = 0; k < e->dim; k++) s += pow(fabs(x[k] - y[k]) / big, e->p);
+    return big * pow(s, 1.0 / e->p);
 }
 
 /* Rows computed directly (exact): the inner loop runs over j on b transposed, so it vectorises. */
@@ -132,7 +184,7 @@ static void cost_rows_direct(const ot_costs *e, int64_t i0, int64_t i1, double *
 #pragma omp parallel for schedule(static)
     for (int64_t i = i0; i < i1; i++) {
         double *row = buf + (i - i0) * m;
-        const float *x = e->a + i * e->dim;
+        const double *x = e->a + i * e->dim;
         if (e->kind == WK_COST_MINKOWSKI) {
             for (int64_t j = 0; j < m; j++) row[j] = ot_pair_cost(e, i, j);
             continue;
@@ -165,13 +217,13 @@ static void cost_rows_gemm(const ot_costs *e, int64_t i0, int64_t i1, double *bu
     }
 }
 
-/* Single-precision rows: -2 a.b by sgemm straight from the float coordinates (half the
+/* Single-precision rows: -2 a.b by sgemm from the centred points rounded to float (half the
  * time and bandwidth of dgemm), the norms added in double, the cost rounded to float.
  * ot_cost_margin bounds the whole error, so callers stay exact. */
 void ot_cost_rows_f(const ot_costs *e, int64_t i0, int64_t i1, float *buf) {
     const int64_t m = e->m, r = i1 - i0;
-    wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)r, (int)m, e->dim, -2.0f, e->a + i0 * e->dim, e->dim,
-                e->b, e->dim, 0.0f, buf, (int)m);
+    wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)r, (int)m, e->dim, -2.0f, e->af + i0 * e->dim, e->dim,
+                e->bf, e->dim, 0.0f, buf, (int)m);
 #pragma omp parallel for schedule(static)
     for (int64_t i = i0; i < i1; i++) {
         float *row = buf + (i - i0) * m;
@@ -191,7 +243,7 @@ void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
         const int64_t m = e->m;
         float *fb = (float *)buf;
         wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)(i1 - i0), (int)m, e->dim, -2.0f,
-                    e->a + i0 * e->dim, e->dim, e->b, e->dim, 0.0f, fb, (int)(2 * m));
+                    e->af + i0 * e->dim, e->dim, e->bf, e->dim, 0.0f, fb, (int)(2 * m));
 #pragma omp parallel for schedule(static)
         for (int64_t i = i0; i < i1; i++) {
             double *row = buf + (i - i0) * m;
@@ -211,13 +263,15 @@ void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
 
 double ot_cost_margin(const ot_costs *e, double c) {
     if (!e->use_gemm) return 0;
-    /* exact s within gamma_sq of the computed s~: |sqrt(s) - sqrt(s~)| <= min(sqrt(g), g / sqrt(s~)),
-     * and sqrt(s~) >= c / (1 + rel) for the stored (rounded) c; then c's own rounding. */
-    const double g = e->gamma_sq, rel = e->cache_rel;
-    if (e->kind != WK_COST_EUCLIDEAN) return g + c * rel;
+    /* The engine's s~ is within gamma_sq of the squared distance of the centred, rounded points,
+     * whose distance D~ is within eta of the true D. Euclidean: |sqrt(s) - sqrt(s~)| <=
+     * min(sqrt(g), g / sqrt(s~)), with sqrt(s~) >= c / (1 + rel) for the stored (rounded) c; then
+     * c's own rounding, then eta. Squared: |D^2 - D~^2| <= eta (2 D~ + eta). */
+    const double g = e->gamma_sq, rel = e->cache_rel, eta = e->eta;
+    if (e->kind != WK_COST_EUCLIDEAN) return g + c * rel + eta * (2 * sqrt(c * (1 + rel) + g) + eta);
     double r = sqrt(g);
     if (c > 0 && g * (1 + rel) / c < r) r = g * (1 + rel) / c;
-    return r + c * rel;
+    return r + c * rel + eta;
 }
 
 /* The cache is written once and scanned every pricing round: transparent huge pages cut its
@@ -234,20 +288,37 @@ static void advise_huge_pages(void *p, size_t bytes) {
 }
 
 /* Squared norms of the n rows of x [n, d] into norms (double; products of floats are exact),
- * copying the rows to double into xd when it is given; returns the largest norm. */
-static double row_norms(const float *x, int64_t n, int64_t d, double *xd, double *norms) {
+ * reading x as floats (xf) or doubles (xd); returns the largest norm. */
+static double row_norms(const float *xf, const double *xd, int64_t n, int64_t d, double *norms) {
     double mx = 0;
     for (int64_t i = 0; i < n; i++) {
         double s = 0;
         for (int64_t k = 0; k < d; k++) {
-            double v = x[i * d + k];
-            if (xd) xd[i * d + k] = v;
+            double v = xf ? (double)xf[i * d + k] : xd[i * d + k];
             s += v * v;
         }
         norms[i] = s;
         if (s > mx) mx = s;
     }
     return mx;
+}
+
+/* x - centre for the rows of a cloud, into double (xd) or float (xf); returns the largest
+ * Euclidean norm of the exact differences' bound (|x - c| computed in double, rounded up). */
+static double centred_copy(const ot_cloud *c, const double *centre, double *xd, float *xf) {
+    const int64_t d = c->dim;
+    double mx = 0;
+    for (int64_t i = 0; i < c->n; i++) {
+        double s = 0;
+        for (int64_t k = 0; k < d; k++) {
+            double v = c->x[i * d + k] - centre[k];
+            if (xd) xd[i * d + k] = v;
+            if (xf) xf[i * d + k] = (float)v;
+            s += v * v;
+        }
+        if (s > mx) mx = s;
+    }
+    return sqrt(mx) * (1 + 4 * (double)(d + 2) * DBL_EPSILON);
 }
 
 int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int certified) {
@@ -259,6 +330,10 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     e->p = opt ? opt->p : 2;
     e->a = a->x;
     e->b = b->x;
+    if (a->xf && b->xf) {
+        e->a32 = a->xf;
+        e->b32 = b->xf;
+    }
     const int64_t n = e->n, m = e->m, d = e->dim;
     /* rows per block: about 4 M doubles of buffer */
     e->block_rows = (4 << 20) / (m > 0 ? m : 1);
@@ -275,28 +350,50 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     }
     /* Single precision where the caller applies the margin (and the float bound below is
      * meaningful: d u << 1); double otherwise (Sinkhorn uses the costs as they come). */
-    const double u32 = FLT_EPSILON / 2;
+    const double u32 = FLT_EPSILON / 2, u64 = DBL_EPSILON / 2;
     if (certified && (double)d * u32 < 0.01) e->use_gemm = OT_GEMM_SINGLE;
     const int single = e->use_gemm == OT_GEMM_SINGLE;
     e->na = wk_malloc((size_t)n * sizeof(double));
     e->nb = wk_malloc((size_t)m * sizeof(double));
-    if (!single) {
+    double *centre = wk_malloc((size_t)d * sizeof(double));
+    if (single) {
+        e->af = wk_malloc((size_t)(n * d) * sizeof(float));
+        e->bf = wk_malloc((size_t)(m * d) * sizeof(float));
+    } else {
         e->ad = wk_malloc((size_t)(n * d) * sizeof(double));
         e->bd = wk_malloc((size_t)(m * d) * sizeof(double));
     }
-    if (!e->na || !e->nb || (!single && (!e->ad || !e->bd))) {
+    if (!e->na || !e->nb || !centre || (single ? !e->af || !e->bf : !e->ad || !e->bd)) {
+        wk_free(centre);
         ot_costs_free(e);
         return WK_ENOMEM;
     }
+    /* Both clouds minus one centre (the mean of all their points): distances are unchanged,
+     * and the gemm identity's error, which scales with the norms, then scales with the spread
+     * instead of the coordinates' size; the float copies keep their precision too. The mean,
+     * not the bounding box's middle: sparse non-negative data (pixels, mostly 0) would have
+     * twice the norms about the middle, and a margin four times as wide. */
+    for (int64_t k = 0; k < d; k++) centre[k] = 0;
+    for (int s = 0; s < 2; s++) { /* row by row: the rows are contiguous */
+        const ot_cloud *c = s ? b : a;
+        for (int64_t i = 0; i < c->n; i++)
+            for (int64_t k = 0; k < d; k++) centre[k] += c->x[i * d + k];
+    }
+    for (int64_t k = 0; k < d; k++) centre[k] /= (double)(n + m);
+    const double ra = centred_copy(a, centre, e->ad, e->af), rb = centred_copy(b, centre, e->bd, e->bf);
+    wk_free(centre);
+    /* each centred coordinate is off by at most u64 |v| (the subtraction) and, for the float
+     * copy, u32 |v| more: the distance of the copies is within eta of the true distance */
+    e->eta = (single ? u32 + 2 * u64 : 2 * u64) * (ra + rb) * 1.0001;
     /* squared norms in double: each product of floats is exact, the sums' error is covered
      * by the (d + 4) eps term below */
-    double maxn = row_norms(a->x, n, d, single ? NULL : e->ad, e->na);
-    double maxm = row_norms(b->x, m, d, single ? NULL : e->bd, e->nb);
+    double maxn = row_norms(e->af, e->ad, n, d, e->na);
+    double maxm = row_norms(e->bf, e->bd, m, d, e->nb);
     /* Higham (Accuracy and Stability, Thm 3.4 / eq. 3.5): a length-d dot product in any
      * summation order (blocked, FMA) errs by at most gamma_d sum |x_k y_k| <= gamma_d |x||y|,
      * gamma_d = d u / (1 - d u); the factor -2 is exact. Plus the double norms and sums. */
     const double cross = 2 * sqrt(maxn) * sqrt(maxm);
-    const double ud = single ? u32 : DBL_EPSILON / 2;
+    const double ud = single ? u32 : u64;
     e->gamma_sq = (double)d * ud / (1 - (double)d * ud) * cross * 1.0001 +
                   (double)(d + 4) * DBL_EPSILON * (maxn + maxm + cross);
     e->cache_rel = single ? FLT_EPSILON : 4 * DBL_EPSILON;
@@ -317,6 +414,8 @@ void ot_costs_free(ot_costs *e) {
     wk_free(e->bt);
     wk_free(e->ad);
     wk_free(e->bd);
+    wk_free(e->af);
+    wk_free(e->bf);
     wk_free(e->na);
     wk_free(e->nb);
     wk_free(e->cache);

@@ -8,29 +8,44 @@
 
 #include "wgankit/ot.h"
 
-/* One side of the problem after validation: the points with positive mass, their masses
- * (normalised to sum 1) and where they came from. */
+/* A point cloud as the caller gave it: float32 (f) or float64 (d) rows [n, dim], row-major;
+ * ndim is the tensor's rank (2 expected) so validation can name a wrong one. */
+typedef struct ot_input {
+    const float *f;
+    const double *d;
+    int64_t n, dim;
+    int ndim;
+} ot_input;
+/* The input view of a float32 [n, d] tensor (NULL: a missing cloud). */
+ot_input ot_input_tensor(const wk_tensor *t);
+/* The input view of float64 rows. */
+ot_input ot_input_f64(const double *x, int64_t n, int64_t d);
+
+/* One side of the problem after validation: the points with positive mass, in double (float64
+ * input is never rounded to float32), their masses (normalised to sum 1) and where they came
+ * from. */
 typedef struct ot_cloud {
     int64_t n;       /* points kept */
     int64_t n_orig;  /* points given */
     int dim;
-    float *x;        /* [n, dim] owned copy of the kept points */
+    double *x;       /* [n, dim] owned copy of the kept points */
+    float *xf;       /* the same in float when the input was float32 (exactly the same values):
+                      * half the bandwidth for the high-d pair costs; NULL for float64 input */
     double *w;       /* [n] masses summing to 1 */
     int64_t *orig;   /* [n] index in the input */
     int uniform;     /* weights were NULL (all 1/n) */
 } ot_cloud;
 
-/* Validate a [n, d] tensor and its weights (finite, non-negative, sum 1 within 1e-5) and keep
+/* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within 1e-5) and keep
  * the points with positive mass. `what` names the side in messages ("a", "b"). */
+int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const char *what);
+/* The same for a float32 [n, d] tensor (other modules' entry: nnd's closest pairs). */
 int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what);
 void ot_cloud_free(ot_cloud *c);
 /* Both sides at once, also checking the dimensions agree and the cost options make sense. */
-int ot_prepare(ot_cloud *a, ot_cloud *b, const wk_tensor *ta, const double *wa, const wk_tensor *tb,
-               const double *wb, const wk_ot_options *opt);
+int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, const ot_input *ib, const double *wb,
+               const wk_ot_options *opt);
 
-/* wk_wp_1d on double samples (the sliced solver's projections). */
-int ot_wp_1d_d(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m, double p,
-               double *out);
 
 /* ---- ground costs ---- */
 typedef struct ot_costs {
@@ -38,12 +53,17 @@ typedef struct ot_costs {
     int dim;
     wk_ot_cost kind;
     double p;
-    const float *a, *b;
-    double *bt;        /* direct path: b transposed [dim][m] in double (vectorises over j) */
+    const double *a, *b; /* the clouds' points (exact costs come from these) */
+    const float *a32, *b32; /* the same values as floats when both inputs were float32, else NULL */
+    double *bt;        /* direct path: b transposed [dim][m] (vectorises over j) */
     int use_gemm;      /* high-d euclidean: -2 a.b + |a|^2 + |b|^2 through BLAS (enum below) */
-    double *ad, *bd;   /* double copies for dgemm */
-    double *na, *nb;   /* squared norms */
+    double *ad, *bd;   /* dgemm engine: the points minus a common centre (the identity's
+                        * cancellation error scales with |a||b|, so coordinates far larger than
+                        * the spread would swamp it) */
+    float *af, *bf;    /* sgemm engine: the same centred points rounded to float */
+    double *na, *nb;   /* squared norms of the centred (rounded) points */
     double gamma_sq;   /* bound on the gemm error of a squared distance */
+    double eta;        /* bound on |distance(centred, rounded points) - distance(points)| */
     float *cache;      /* optional [n, m] approximate costs (float; single precision only) */
     double cache_rel;  /* relative error of the stored costs' rounding */
     int64_t block_rows;
@@ -54,7 +74,7 @@ enum { OT_GEMM_DOUBLE = 1, OT_GEMM_SINGLE = 2 };
  * come from sgemm and a float cache (within opt->max_cache_bytes); otherwise dgemm. */
 int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int certified);
 void ot_costs_free(ot_costs *e);
-/* Exact cost of one pair, in double from the float coordinates. */
+/* Exact cost of one pair, in double from the points. */
 double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j);
 /* Approximate costs of rows [i0, i1) against every column into buf[(i - i0) * m + j]. */
 void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf);
@@ -75,7 +95,11 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
 /* Total flow left on artificial arcs (zero at a feasible optimum). */
 double ot_simplex_artificial_flow(const ot_simplex *s);
-/* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol. */
+/* WK_EINTERNAL (a bug: the caller guarantees feasible arcs) when more than rel x the total
+ * supply still flows on artificial arcs. */
+int ot_simplex_check_feasible(const ot_simplex *s, double rel);
+/* Pivot (block search, Cunningham's leaving-arc rule) until no arc has reduced cost < -tol;
+ * WK_ELIMIT when max_pivots (> 0) pivots did not reach it. */
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots);
 /* LEMON-sign potentials: reduced cost of i->j is c + pi[i] - pi[n + j]. */
 const double *ot_simplex_potentials(const ot_simplex *s);
@@ -84,6 +108,10 @@ int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
 
+
+/* min(c, cap) for the capped costs of w1_exact.c, as one minsd (libm's fmin is a call: 7% of a
+ * 2-D solve when it sat in the pricing loop); costs are never NaN. */
+static inline double ot_capped(double c, double cap) { return c < cap ? c : cap; }
 
 /* Insert (v, j) into the ascending top-k list vals/idx (only if smaller than its last). */
 static inline void ot_topk_insert(double *vals, int32_t *idx, int k, double v, int32_t j) {
@@ -99,13 +127,14 @@ static inline void ot_topk_insert(double *vals, int32_t *idx, int k, double v, i
 }
 
 /* Pricing pass for the direct low-d Euclidean / squared-Euclidean engine (price_cells.c): for
- * each row the (at most k) most negative reduced costs c_ij + pi_i - pi[n + j] < -tol, into
- * cand_j[i * k ..] (-1 pads) with their exact costs in cand_c. */
-int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32_t *cand_j, double *cand_c);
+ * each row the (at most k) most negative reduced costs min(c_ij, cap) + (pi_i - pi[n + j]) < -tol,
+ * into cand_j[i * k ..] (-1 pads) with their exact (uncapped) costs in cand_c. */
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, int32_t *cand_j,
+                   double *cand_c);
 
 /* k nearest neighbours (Euclidean, all coordinates; d <= 64) in P[np, d] of each query
  * Q[nq, d] + offset (NULL = none), through a bucket grid: idx[nq * k], -1 where np < k. */
-int ot_knn_grid(const float *P, int64_t np, const float *Q, int64_t nq, int d, const double *offset, int k,
+int ot_knn_grid(const double *P, int64_t np, const double *Q, int64_t nq, int d, const double *offset, int k,
                 int32_t *idx);
 
 /* ---- sparse assignment (n = m, uniform weights; assignment.c) ---- */
@@ -118,7 +147,9 @@ int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost);
 int64_t ot_assign_commit(ot_assign *s);
 /* Solve on the arcs so far: the first call runs the ε-scaling auction (cmax bounds the costs)
  * then the exact Hungarian finish; later calls only re-augment rows that new arcs touched.
- * WK_EUNSUPPORTED: the auction's bid budget ran out (caller falls back to the simplex). */
+ * OT_AUCTION_BUDGET: the auction's bid budget ran out (the caller falls back to the simplex;
+ * an internal code, never returned to users). */
+enum { OT_AUCTION_BUDGET = 2 };
 int ot_assign_solve(ot_assign *s, double cmax);
 const int32_t *ot_assign_matching(const ot_assign *s); /* row -> column */
 /* Duals: u_i + v_j <= c_ij on every arc, equality on the matching. */

@@ -30,7 +30,8 @@ static int cmp_keyed_idx(const void *x, const void *y) {
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32_t *cand_j, double *cand_c) {
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, int32_t *cand_j,
+                   double *cand_c) {
     const int64_t n = e->n, m = e->m;
     const int d = e->dim, euclid = e->kind == WK_COST_EUCLIDEAN;
     if (d > 64) return wk_errorf(WK_EINVAL, "ot_price_cells: dimension %d", d);
@@ -109,7 +110,8 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32
                 g = g > h ? g : h;
                 L += g > 0 ? g * g : 0;
             }
-            if (!(L < (euclid ? th * th : th) * (1 + 1e-12))) continue;
+            /* capped costs min(c, cap) (w1_exact.c): a far cell still holds violations when cap < th */
+            if (cap >= th && !(L < (euclid ? th * th : th) * (1 + 1e-12))) continue;
             const int64_t t0 = c * CELL;
             const int len = (int)(t0 + CELL < m ? CELL : m - t0);
             for (int t = 0; t < len; t++) sq[t] = 0;
@@ -121,7 +123,8 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, int k, int32
                 }
             }
             for (int t = 0; t < len; t++) {
-                double v = (euclid ? sqrt(sq[t]) : sq[t]) + pi_i - bp[t0 + t];
+                /* the potentials' difference first (see price_row in w1_exact.c) */
+                double v = ot_capped(euclid ? sqrt(sq[t]) : sq[t], cap) + (pi_i - bp[t0 + t]);
                 if (v < -tol) ot_topk_insert(vals, cj, k, v, perm[t0 + t]);
             }
         }

@@ -27,8 +27,8 @@ static void softmin_rows(const double *C, int64_t n, int64_t m, const double *g,
     }
 }
 
-int wk_sinkhorn(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
-                const wk_sinkhorn_options *sopt, const wk_ot_options *opt_in, wk_ot_result *res) {
+static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
+                    const wk_sinkhorn_options *sopt, const wk_ot_options *opt_in, wk_ot_result *res) {
     if (!res || !sopt) return wk_errorf(WK_EINVAL, "wk_sinkhorn: NULL argument");
     memset(res, 0, sizeof *res);
     if (!(sopt->eps != 0) || !isfinite(sopt->eps))
@@ -113,4 +113,16 @@ done:
     ot_cloud_free(&A);
     ot_cloud_free(&B);
     return rc;
+}
+
+int wk_sinkhorn(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res) {
+    const ot_input ia = ot_input_tensor(a), ib = ot_input_tensor(b);
+    return sinkhorn(&ia, wa, &ib, wb, sopt, opt, res);
+}
+
+int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+                    int64_t d, const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res) {
+    const ot_input ia = ot_input_f64(a, n, d), ib = ot_input_f64(b, m, d);
+    return sinkhorn(&ia, wa, &ib, wb, sopt, opt, res);
 }

@@ -48,9 +48,8 @@ static int sorted_masses(const double *x, const double *w, int64_t n, const char
     return WK_OK;
 }
 
-int ot_wp_1d_d(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m, double p,
-               double *out) {
-
+int wk_wp_1d_f64(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m, double p,
+                 double *out) {
     if (!out) return wk_errorf(WK_EINVAL, "wk_wp_1d: NULL output");
     if (!(p >= 1) || !isfinite(p)) return wk_errorf(WK_EINVAL, "wk_wp_1d: p = %g must be >= 1", p);
     wpt *a = NULL, *b = NULL;
@@ -78,6 +77,10 @@ int ot_wp_1d_d(const double *x, const double *wx, int64_t n, const double *y, co
     }
     wk_free(a);
     wk_free(b);
+    /* finite samples whose distances^p exceed double's range (1e300 apart, p = 2): refused, not Inf */
+    if (!isfinite(total))
+        return wk_errorf(WK_EINVAL, "wk_wp_1d: W_p^p with p = %g overflows double precision (the samples are too far "
+                                    "apart)", p);
     *out = total;
     return WK_OK;
 }
@@ -89,7 +92,7 @@ int wk_wp_1d(const float *x, const double *wx, int64_t n, const float *y, const 
     if (!xd) return WK_ENOMEM;
     for (int64_t i = 0; i < n; i++) xd[i] = x[i];
     for (int64_t j = 0; j < m; j++) xd[n + j] = y[j];
-    int rc = ot_wp_1d_d(xd, wx, n, xd + n, wy, m, p, out);
+    int rc = wk_wp_1d_f64(xd, wx, n, xd + n, wy, m, p, out);
     wk_free(xd);
     return rc;
 }

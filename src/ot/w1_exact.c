@@ -20,6 +20,7 @@
  * faster on shifted 2-D clouds, with the same pricing loop and certificate.
  * For low-dimensional Euclidean costs the candidates come from grid searches (knn_grid.c) and
  * the pricing pass skips far cells (price_cells.c). */
+#include <float.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -110,18 +111,20 @@ typedef struct price_ctx {
     int32_t *cand_j;  /* [n * k], -1 = none */
     double *cand_c;   /* exact costs */
     double cmin, cmax; /* range of the approximate costs (the float engine's prefilter) */
+    double cap;        /* costs are min(c, cap) (see run_exact); INFINITY = none */
 } price_ctx;
 
 /* Offer pair (i, j) to row i's k most violated arcs, given its approximate cost c (within
  * ot_cost_margin of the exact one) and the dual offset pi_i − pi_j: clear violations go in,
  * pairs whose sign the margin leaves ambiguous are decided with the exact cost. */
 static inline void offer_approx(const ot_costs *e, int64_t i, int64_t j, double c, double dual, double tol,
-                                double *vals, int32_t *cj, int k) {
-    double v = c + dual, margin = ot_cost_margin(e, c);
+                                double cap, double *vals, int32_t *cj, int k) {
+    /* min(., cap) moves a cost by no more than the cost moved: the margin still holds */
+    double margin = ot_cost_margin(e, c), v = ot_capped(c, cap) + dual;
     if (v < -tol - margin) {
         ot_topk_insert(vals, cj, k, v, (int32_t)j);
     } else if (v < -tol + margin && cj[k - 1] < 0) {
-        double ve = ot_pair_cost(e, i, j) + dual;
+        double ve = ot_capped(ot_pair_cost(e, i, j), cap) + dual;
         if (ve < -tol) ot_topk_insert(vals, cj, k, ve, (int32_t)j);
     }
 }
@@ -133,8 +136,8 @@ static void price_row_single(price_ctx *c, int64_t i, const float *frow) {
     const ot_costs *e = c->e;
     const int k = c->k;
     const int64_t m = e->m, n = e->n;
-    const double pi_i = c->pi[i], *pib = c->pi + n, tol = c->tol;
-    const double worst = ot_cost_margin(e, c->cmin * (1 - 1e-6)) + c->cmax * e->cache_rel;
+    const double pi_i = c->pi[i], *pib = c->pi + n, tol = c->tol, cap = c->cap;
+    const double worst = fmax(ot_cost_margin(e, c->cmin * (1 - 1e-6)), ot_cost_margin(e, c->cmax)) + c->cmax * e->cache_rel;
     const double thr = -tol - pi_i + worst;
     double vals[64];
     int32_t *cj = c->cand_j + i * k;
@@ -142,9 +145,16 @@ static void price_row_single(price_ctx *c, int64_t i, const float *frow) {
         vals[t] = INFINITY;
         cj[t] = -1;
     }
-    for (int64_t j = 0; j < m; j++) {
-        if ((double)frow[j] - pib[j] >= thr) continue;
-        offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, vals, cj, k);
+    if (cap > c->cmax + worst) { /* no cost reaches the cap: the plain prefilter */
+        for (int64_t j = 0; j < m; j++) {
+            if ((double)frow[j] - pib[j] >= thr) continue;
+            offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, cap, vals, cj, k);
+        }
+    } else {
+        for (int64_t j = 0; j < m; j++) {
+            if (ot_capped((double)frow[j], cap) - pib[j] >= thr) continue;
+            offer_approx(e, i, j, frow[j], pi_i - pib[j], tol, cap, vals, cj, k);
+        }
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
 }
@@ -159,7 +169,7 @@ static void price_row(void *vctx, int64_t i, const double *row, const float *fro
     const ot_costs *e = c->e;
     const int k = c->k;
     const int64_t m = e->m, n = e->n;
-    const double pi_i = c->pi[i], *pib = c->pi + n, tol = c->tol;
+    const double pi_i = c->pi[i], *pib = c->pi + n, tol = c->tol, cap = c->cap;
     double vals[64];
     int32_t *cj = c->cand_j + i * k;
     for (int t = 0; t < k; t++) {
@@ -168,20 +178,22 @@ static void price_row(void *vctx, int64_t i, const double *row, const float *fro
     }
     const int approx = e->use_gemm;
     for (int64_t j = 0; j < m; j++) {
-        double v = row[j] + pi_i - pib[j];
+        /* the potentials' difference first: rounds to within u of |c| near the decision (the
+         * certificate's bound, run_exact), whatever the potentials' size */
+        double v = ot_capped(row[j], cap) + (pi_i - pib[j]);
         if (v >= -tol && !approx) continue;
         if (!approx) {
             ot_topk_insert(vals, cj, k, v, (int32_t)j);
             continue;
         }
-        offer_approx(e, i, j, row[j], pi_i - pib[j], tol, vals, cj, k);
+        offer_approx(e, i, j, row[j], pi_i - pib[j], tol, cap, vals, cj, k);
     }
     for (int t = 0; t < k; t++) c->cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
 }
 
 static int price_all(price_ctx *c) {
     if (!c->e->use_gemm && c->e->kind != WK_COST_MINKOWSKI && c->e->dim <= 64)
-        return ot_price_cells(c->e, c->pi, c->tol, c->k, c->cand_j, c->cand_c);
+        return ot_price_cells(c->e, c->pi, c->tol, c->cap, c->k, c->cand_j, c->cand_c);
     return scan_rows(c->e, price_row, c);
 }
 
@@ -211,26 +223,33 @@ static int sorted_order(const ot_cloud *c, int coord, int64_t *order) {
 }
 
 static int widest_coordinate(const ot_cloud *a, const ot_cloud *b) {
-    int best = 0;
-    double best_var = -1;
-    for (int k = 0; k < a->dim; k++) {
-        double s = 0, s2 = 0;
-        for (int64_t i = 0; i < a->n; i++) {
-            double x = a->x[i * a->dim + k];
-            s += x;
-            s2 += x * x;
-        }
-        for (int64_t j = 0; j < b->n; j++) {
-            double x = b->x[j * b->dim + k];
-            s += x;
-            s2 += x * x;
-        }
-        double N = (double)(a->n + b->n), var = s2 / N - (s / N) * (s / N);
-        if (var > best_var) {
-            best_var = var;
-            best = k;
-        }
+    const int d = a->dim;
+    const double N = (double)(a->n + b->n);
+    /* two passes (coordinates far larger than their spread must not cancel), row by row */
+    double *mu = wk_calloc((size_t)d, sizeof(double)), *s2 = wk_calloc((size_t)d, sizeof(double));
+    if (!mu || !s2) {
+        wk_free(mu);
+        wk_free(s2);
+        wk_clear_error();
+        return 0; /* only an ordering heuristic */
     }
+    for (int pass = 0; pass < 2; pass++)
+        for (int s = 0; s < 2; s++) {
+            const ot_cloud *c = s ? b : a;
+            for (int64_t i = 0; i < c->n; i++)
+                for (int k = 0; k < d; k++) {
+                    const double v = c->x[i * d + k];
+                    if (pass == 0) mu[k] += v;
+                    else s2[k] += (v - mu[k]) * (v - mu[k]);
+                }
+            if (pass == 0 && s == 1)
+                for (int k = 0; k < d; k++) mu[k] /= N;
+        }
+    int best = 0;
+    for (int k = 1; k < d; k++)
+        if (s2[k] > s2[best]) best = k;
+    wk_free(mu);
+    wk_free(s2);
     return best;
 }
 
@@ -245,10 +264,12 @@ typedef struct exact_state {
     int32_t *cand_j, *col_i, *row_j;
     double *cand_c, *col_v, *col_thr, *row_max, *row_min;
     double cmin;     /* smallest scanned cost (add_knn_arcs) */
+    double cap;      /* solve with costs min(c, cap) (run_exact); INFINITY = none */
 } exact_state;
 
-/* Add arc i -> j to whichever solver runs; 1 added, 0 present, <0 out of memory. */
+/* Add arc i -> j, its cost capped, to whichever solver runs; 1 added, 0 present, <0 out of memory. */
 static int add_arc(exact_state *st, int32_t i, int32_t j, double cost) {
+    cost = ot_capped(cost, st->cap);
     return st->as ? ot_assign_add_arc(st->as, i, j, cost) : ot_simplex_add_arc(st->s, i, j, cost);
 }
 
@@ -278,7 +299,7 @@ enum { GRID_MAX_DIM = 4 };
 /* Arcs from each a-point to its k nearest b-points and from each b-point to its k nearest
  * a-points, measured between the point sets xa and xb (the clouds, or transformed copies;
  * xa moved by +delta when delta is given). idx: scratch of max(n, m)·k. */
-static int add_grid_knn_pairs(exact_state *st, const float *xa, const float *xb, const double *delta, int k,
+static int add_grid_knn_pairs(exact_state *st, const double *xa, const double *xb, const double *delta, int k,
                               int32_t *idx) {
     const int64_t n = st->A.n, m = st->B.n;
     const int d = st->A.dim;
@@ -321,9 +342,9 @@ static int add_grid_arcs(exact_state *st, int k, const double *delta, double *cm
 }
 
 /* A copy of cloud c standardised per coordinate ((x − mean) / std); fills sd with the stds. */
-static float *standardised(const ot_cloud *c, double *sd) {
+static double *standardised(const ot_cloud *c, double *sd) {
     const int d = c->dim;
-    float *z = wk_malloc((size_t)(c->n * d) * sizeof(float));
+    double *z = wk_malloc((size_t)(c->n * d) * sizeof(double));
     if (!z) return NULL;
     for (int u = 0; u < d; u++) {
         double mu = 0, var = 0;
@@ -331,7 +352,7 @@ static float *standardised(const ot_cloud *c, double *sd) {
         for (int64_t i = 0; i < c->n; i++) var += c->w[i] * (c->x[i * d + u] - mu) * (c->x[i * d + u] - mu);
         sd[u] = sqrt(var);
         double inv = sd[u] > 0 ? 1 / sd[u] : 1;
-        for (int64_t i = 0; i < c->n; i++) z[i * d + u] = (float)((c->x[i * d + u] - mu) * inv);
+        for (int64_t i = 0; i < c->n; i++) z[i * d + u] = (c->x[i * d + u] - mu) * inv;
     }
     return z;
 }
@@ -345,7 +366,7 @@ static int add_scaled_grid_arcs(exact_state *st, int k) {
     const int64_t n = st->A.n, m = st->B.n;
     const int d = st->A.dim;
     double sda[GRID_MAX_DIM], sdb[GRID_MAX_DIM];
-    float *za = standardised(&st->A, sda), *zb = standardised(&st->B, sdb);
+    double *za = standardised(&st->A, sda), *zb = standardised(&st->B, sdb);
     int32_t *idx = wk_malloc((size_t)((n > m ? n : m) * k) * sizeof(int32_t));
     int rc = za && zb && idx ? WK_OK : WK_ENOMEM, differ = 0;
     for (int u = 0; u < d && !rc; u++)
@@ -391,18 +412,21 @@ static int add_initial_arcs(exact_state *st, int k, double *cmax) {
 }
 
 /* The north-west-corner staircase of both clouds sorted along one coordinate: a feasible plan
- * (optimal in 1-D) whose n + m - 1 arcs guarantee the sparse problem is feasible. */
-static int add_northwest_arcs(exact_state *st) {
+ * (optimal in 1-D) whose n + m - 1 arcs guarantee the sparse problem is feasible. Adds its arcs
+ * when `add`; *value (if given) = its cost per unit mass (>= the optimum). */
+static int northwest(exact_state *st, int add, double *value) {
     const int64_t n = st->A.n, m = st->B.n;
-    double total = 0;
+    double total = 0, v = 0;
     for (int64_t i = 0; i < n; i++) total += st->supply[i];
     const double tie = 1e-14 * total;
     int64_t ia = 0, ib = 0;
     double ra = st->supply[st->order_a[0]], rb = st->demand[st->order_b[0]];
     for (;;) {
         int32_t i = (int32_t)st->order_a[ia], j = (int32_t)st->order_b[ib];
-        if (add_arc(st, i, j, ot_pair_cost(&st->costs, i, j)) < 0) return WK_ENOMEM;
-        if (ia == n - 1 && ib == m - 1) return WK_OK;
+        const double c = ot_pair_cost(&st->costs, i, j);
+        v += (ra < rb ? ra : rb) * c;
+        if (add && add_arc(st, i, j, c) < 0) return WK_ENOMEM;
+        if (ia == n - 1 && ib == m - 1) break;
         if ((ra - rb <= tie && ia < n - 1) || ib == m - 1) {
             rb = rb > ra ? rb - ra : 0;
             ra = st->supply[st->order_a[++ia]];
@@ -411,6 +435,8 @@ static int add_northwest_arcs(exact_state *st) {
             rb = st->demand[st->order_b[++ib]];
         }
     }
+    if (value) *value = v / total;
+    return WK_OK;
 }
 
 static void exact_state_free(exact_state *st) {
@@ -554,8 +580,47 @@ static int fill_result(exact_state *st, double scale, const double *pi, const wk
 /* Which solver: the assignment one for n = m uniform clouds, where the simplex's degenerate
  * pivots dominate in low dimension; in high dimension, once the cost pass is single precision,
  * it also wins (10,000 x 784: 6.5 s against 8.3 s for the simplex). */
-static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
-                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign) {
+/* Soundness of the result: a bound G on value - optimum from the final potentials, in exact
+ * arithmetic over the double costs c (capped at st->cap). With pi the LEMON-sign potentials
+ * and V such that every pair has c + (pi_i - pi_j) >= -V, the duals u = -pi - V, v = pi are
+ * feasible, so (weak duality, flows f with the exact marginals)
+ *     value - optimum <= value - (sum a u + sum b v) = V + sum_plan f (c + pi_i - pi_j).
+ * The last pricing pass accepted every pair whose computed c + (pi_i - pi_j) was >= -tol; that
+ * difference-first evaluation errs by at most u(|c| + 2|r|) (two roundings, |pi_i - pi_j| <=
+ * |c| + |r|), and the approximate engines decide within their margin, so V = tol + 8 u cmax
+ * covers every pair, cmax bounding the capped costs. The plan's own reduced costs are
+ * computed the same way, with their rounding added. *uses_capped: the plan holds an arc whose
+ * cost the cap lowered (then the capped problem's optimum need not be the real one). */
+static double certificate_gap(const exact_state *st, const double *pi, double tol, double cmax, double scale,
+                              int *uses_capped) {
+    const double u = DBL_EPSILON / 2;
+    const int64_t n = st->A.n, cnt = solution_entries(st, NULL, NULL, NULL, NULL);
+    int32_t *ii = wk_malloc((size_t)cnt * sizeof(int32_t)), *jj = wk_malloc((size_t)cnt * sizeof(int32_t));
+    double *fl = wk_malloc((size_t)cnt * sizeof(double)), *co = wk_malloc((size_t)cnt * sizeof(double));
+    double gap = INFINITY;
+    *uses_capped = 0;
+    if (ii && jj && fl && co) {
+        solution_entries(st, ii, jj, fl, co);
+        gap = tol + 8 * u * cmax;
+        for (int64_t t = 0; t < cnt; t++) {
+            const double c = ot_pair_cost(&st->costs, ii[t], jj[t]), cc = fmin(c, st->cap);
+            if (c > st->cap) *uses_capped = 1;
+            const double r = cc + (pi[ii[t]] - pi[n + jj[t]]);
+            gap += fl[t] * scale * (fabs(r) + 4 * u * (cc + fabs(r)));
+        }
+    }
+    wk_free(ii);
+    wk_free(jj);
+    wk_free(fl);
+    wk_free(co);
+    return gap;
+}
+
+/* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
+enum { RETRY_UNCAPPED = 1 };
+
+static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
+                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped) {
     wk_ot_options opt = *opt_in;
     exact_state st;
     memset(&st, 0, sizeof st);
@@ -610,14 +675,27 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
     int coord = widest_coordinate(&st.A, &st.B);
     if ((rc = sorted_order(&st.A, coord, st.order_a)) != 0 || (rc = sorted_order(&st.B, coord, st.order_b)) != 0)
         goto done;
-    double cmax = 0;
-    if ((rc = add_initial_arcs(&st, k, &cmax)) != 0) goto done;
+    /* The cost cap. Double precision resolves a reduced cost only to about u times the largest
+     * cost (the potentials and the simplex's artificial costs grow with it), so one cost of
+     * 1e16 would blur every unit distance. No arc costing more than max(n, m) times the value
+     * v0 of a feasible plan (the staircase) carries mass in an optimal assignment, nor in
+     * most transport plans: solve with the costs min(c, cap) — their scale is the plan's,
+     * not the coordinates' — and keep the answer if its plan uses no capped arc (then it is
+     * optimal for the real costs too: the capped optimum is a lower bound); else solve again
+     * uncapped (RETRY_UNCAPPED). */
+    double v0 = 0;
+    st.cap = INFINITY;
+    if (capped && (rc = northwest(&st, 0, &v0)) != 0) goto done;
+    if (capped && v0 > 0) st.cap = (double)(n > m ? n : m) * v0 * (1 + 1e-9);
+    double cmax_scan = 0;
+    if ((rc = add_initial_arcs(&st, k, &cmax_scan)) != 0) goto done;
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
-    if ((rc = add_northwest_arcs(&st)) != 0) goto done;
+    if ((rc = northwest(&st, 1, NULL)) != 0) goto done;
+    const double cmax = fmin(cmax_scan, st.cap);
     if (!use_assign && (rc = ot_simplex_start(st.s, st.supply, st.demand, cmax * 1.01)) != 0) goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
-    price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c, st.cmin, cmax};
+    price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c, st.cmin, cmax_scan, st.cap};
     for (;;) {
         rc = use_assign ? ot_assign_solve(st.as, cmax) : ot_simplex_solve(st.s, tol, opt.max_pivots);
         if (rc) goto done;
@@ -643,24 +721,41 @@ static int run_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, c
             rc = (int)added;
             goto done;
         }
+        if (added == 0 && use_assign) {
+            /* a merge may have released a row even when no arc was new: match it again, and
+             * price again if that changed anything (the certificate is the last pricing) */
+            const int64_t w0 = ot_assign_work(st.as);
+            if ((rc = ot_assign_solve(st.as, cmax)) != 0) goto done;
+            if (ot_assign_work(st.as) != w0) continue;
+        }
         if (added == 0) break;
     }
     if (use_assign) {
-        /* a merge may have released a row even when no arc was new: match it again */
-        if ((rc = ot_assign_solve(st.as, cmax)) != 0) goto done;
         res->iterations = ot_assign_work(st.as);
         res->arcs = ot_assign_arc_count(st.as);
     } else {
-        double total = 0;
-        for (int64_t i = 0; i < n; i++) total += st.supply[i];
-        if (ot_simplex_artificial_flow(st.s) > 1e-9 * total) {
-            rc = wk_errorf(WK_EINVAL, "wk_w1_exact: internal error: no feasible plan found");
-            goto done;
-        }
+        if ((rc = ot_simplex_check_feasible(st.s, 1e-9)) != 0) goto done;
         res->iterations = ot_simplex_pivots(st.s);
         res->arcs = ot_simplex_arc_count(st.s);
     }
-    rc = fill_result(&st, scale, solution_potentials(&st, pibuf), &opt, res);
+    const double *pi = solution_potentials(&st, pibuf);
+    int uses_capped = 0;
+    const double gap = certificate_gap(&st, pi, tol, cmax, scale, &uses_capped);
+    if (uses_capped) {
+        rc = RETRY_UNCAPPED;
+        goto done;
+    }
+    if ((rc = fill_result(&st, scale, pi, &opt, res)) != 0) goto done;
+    /* costs are >= 0, so a plan of value 0 is optimal; otherwise the bound must be small against
+     * the value or the (capped) cost scale — the tolerance is relative to the latter */
+    res->gap = res->value > 0 ? gap : 0;
+    if (!(res->gap <= 1e-9 * res->value + 1e-10 * cmax)) {
+        rc = wk_errorf(WK_EUNSUPPORTED,
+                       "wk_w1_exact: cannot certify the optimum in double precision (value %.17g, certified "
+                       "only to within %.3g; costs range up to %.3g)",
+                       res->value, gap, cmax);
+        goto done;
+    }
 done:
     if (rc) {
         wk_ot_result_free(res);
@@ -671,8 +766,8 @@ done:
     return rc;
 }
 
-int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
-                const wk_ot_options *opt_in, wk_ot_result *res) {
+static int exact_entry(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
+                       const wk_ot_options *opt_in, wk_ot_result *res) {
     if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
     memset(res, 0, sizeof *res);
     wk_ot_options opt;
@@ -682,13 +777,34 @@ int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
     wk_exec x = opt.threads > 0 ? wk_exec_make(opt.threads) : *wk_exec_current();
     wk_exec_saved saved;
     wk_exec_enter(&x, &saved);
-    int rc = run_exact(a, wa, b, wb, &opt, res, -1);
-    if (rc == WK_EUNSUPPORTED && opt.exact_solver == WK_EXACT_AUTO) {
-        /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
-        wk_clear_error();
+    int capped = 1, rc;
+    for (;;) {
+        rc = run_exact(a, wa, b, wb, &opt, res, -1, capped);
+        if (rc == OT_AUCTION_BUDGET && opt.exact_solver == WK_EXACT_AUTO) {
+            /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
+            wk_clear_error();
+            memset(res, 0, sizeof *res);
+            rc = run_exact(a, wa, b, wb, &opt, res, 0, capped);
+        }
+        if (rc == OT_AUCTION_BUDGET) /* the assignment solver was asked for by name */
+            rc = wk_error_context(WK_EUNSUPPORTED, "wk_w1_exact: the assignment solver cannot serve this problem "
+                                                   "(use the simplex)");
+        if (rc != RETRY_UNCAPPED) break;
         memset(res, 0, sizeof *res);
-        rc = run_exact(a, wa, b, wb, &opt, res, 0);
+        capped = 0;
     }
     wk_exec_leave(&saved);
     return rc;
+}
+
+int wk_w1_exact(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,
+                const wk_ot_options *opt_in, wk_ot_result *res) {
+    const ot_input ia = ot_input_tensor(a), ib = ot_input_tensor(b);
+    return exact_entry(&ia, wa, &ib, wb, opt_in, res);
+}
+
+int wk_w1_exact_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+                    int64_t d, const wk_ot_options *opt_in, wk_ot_result *res) {
+    const ot_input ia = ot_input_f64(a, n, d), ib = ot_input_f64(b, m, d);
+    return exact_entry(&ia, wa, &ib, wb, opt_in, res);
 }

@@ -1,7 +1,10 @@
-/* w1_sliced.c — sliced Wasserstein-1 (Rabin et al. 2011; Bonneel et al. 2015): the average
- * over random unit directions θ of the exact 1-D W1 between the projected clouds <θ, x>.
+/* w1_sliced.c — sliced Wasserstein (Rabin et al. 2011; Bonneel et al. 2015): the average
+ * over random unit directions θ of the exact 1-D transport cost between the projected clouds
+ * <θ, x> — W1 for the Euclidean cost, W2^2 (1-D cost |s - t|^2) for the squared one, as POT's
+ * sliced_wasserstein_distance(p = 2) squared; the Minkowski cost has no sliced form and is refused.
  * Directions are Gaussian vectors normalised, drawn from wk_rng seeded by opt->seed, so a seed
- * gives the same value on every run. Since |<θ, x - y>| <= |x - y|, every slice is <= W1. */
+ * gives the same value on every run. Since |<θ, x - y>| <= |x - y|, every slice is <= the exact
+ * cost (W1, or W2^2). */
 #include <math.h>
 #include <string.h>
 
@@ -9,14 +12,18 @@
 #include "wgankit/error.h"
 #include "wgankit/rng.h"
 
-int wk_w1_sliced(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb, int projections,
-                 const wk_ot_options *opt_in, wk_ot_result *res) {
+static int sliced(const ot_input *a, const double *wa, const ot_input *b, const double *wb, int projections,
+                  const wk_ot_options *opt_in, wk_ot_result *res) {
     if (!res) return wk_errorf(WK_EINVAL, "wk_w1_sliced: NULL result");
     memset(res, 0, sizeof *res);
     if (projections < 1) return wk_errorf(WK_EINVAL, "wk_w1_sliced: %d projections (need >= 1)", projections);
     wk_ot_options opt;
     if (opt_in) opt = *opt_in;
     else wk_ot_options_default(&opt);
+    if (opt.cost == WK_COST_MINKOWSKI)
+        return wk_errorf(WK_EUNSUPPORTED, "wk_w1_sliced: the Minkowski cost has no sliced form (euclidean or sqeuclidean)");
+    /* the 1-D cost |s - t|^p of each slice: W1 for euclidean, W2^2 for sqeuclidean */
+    const double p = opt.cost == WK_COST_SQEUCLIDEAN ? 2 : 1;
     ot_cloud A, B;
     int rc = ot_prepare(&A, &B, a, wa, b, wb, &opt);
     if (rc) return rc;
@@ -64,7 +71,7 @@ int wk_w1_sliced(const wk_tensor *a, const double *wa, const wk_tensor *b, const
                 for (int c = 0; c < d; c++) s += t[c] * B.x[j * d + c];
                 px[n + j] = s;
             }
-            if (ot_wp_1d_d(px, A.w, n, px + n, B.w, m, 1, &vals[k]) != WK_OK) {
+            if (wk_wp_1d_f64(px, A.w, n, px + n, B.w, m, p, &vals[k]) != WK_OK) {
 #pragma omp atomic write
                 failed = 1;
             }
@@ -89,4 +96,16 @@ done:
     ot_cloud_free(&A);
     ot_cloud_free(&B);
     return rc;
+}
+
+int wk_w1_sliced(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb, int projections,
+                 const wk_ot_options *opt, wk_ot_result *res) {
+    const ot_input ia = ot_input_tensor(a), ib = ot_input_tensor(b);
+    return sliced(&ia, wa, &ib, wb, projections, opt, res);
+}
+
+int wk_w1_sliced_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+                     int64_t d, int projections, const wk_ot_options *opt, wk_ot_result *res) {
+    const ot_input ia = ot_input_f64(a, n, d), ib = ot_input_f64(b, m, d);
+    return sliced(&ia, wa, &ib, wb, projections, opt, res);
 }
