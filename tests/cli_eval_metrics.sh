@@ -41,14 +41,15 @@ keys="fd fd_mean fd_trace kid kid_std is is_std precision recall density coverag
 check "every evaluation line has the image metrics with the network id" $PY -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-ok = len(rows) == 2 and all(set(sys.argv[2].split()) <= set(r) and r['features'].startswith('lenet-1x28x28-4@')
+ok = len(rows) == 3 and all(  # steps 0, 10, 20
+                            set(sys.argv[2].split()) <= set(r) and r['features'].startswith('lenet-1x28x28-4@')
                             and r['n_fake'] == 200 and r['n_real'] == 200 for r in rows)
 sys.exit(0 if ok else 1)" "$T/run/metrics.jsonl" "$keys"
 "$CLI" train --resume "$T/run" --steps 30 >/dev/null 2>"$T/err" || { echo "FAIL: resume ($(cat "$T/err"))"; fail=1; }
 check "resume keeps the earlier evaluations' image metrics" $PY -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-sys.exit(0 if [r['step'] for r in rows] == [10, 20, 30] and all('fd' in r and 'coverage' in r for r in rows) else 1)" "$T/run/metrics.jsonl"
+sys.exit(0 if [r['step'] for r in rows] == [0, 10, 20, 30] and all('fd' in r and 'coverage' in r for r in rows) else 1)" "$T/run/metrics.jsonl"
 out=$("$CLI" eval --checkpoint "$T/run/checkpoint.safetensors" --metrics fd,pr --features "$T/net.safetensors" -n 150 --real "$T/img.npy")
 check "eval --metrics fd,pr: only those, with n" $PY -c "
 import json, sys
