@@ -21,7 +21,8 @@ enum {
     WK_EUNSUPPORTED = -6, /* valid request this build cannot serve (e.g. device) */
     WK_ELIMIT = -7,       /* a work limit the caller set ran out (e.g. max_pivots) */
     WK_EINTERNAL = -8,    /* the library broke its own invariant (a bug, not the input) */
-    WK_EINTR = -9         /* stopped on request (the caller's wk_exec.cancel flag, e.g. Ctrl-C) */
+    WK_EINTR = -9,        /* stopped on request (the caller's wk_exec.cancel flag, e.g. Ctrl-C) */
+    WK_ESYSTEM = -10      /* the machine failed while writing: disk full, quota, device error (not bad input) */
 };
 
 /* Record a message (printf-style) in the error slot and return `code`, so a caller can

@@ -47,7 +47,8 @@ static PyObject *raise_wk(int rc) {
     case WK_EINVAL:
     case WK_ENUMERIC:
     case WK_EFORMAT: type = PyExc_ValueError; break;
-    case WK_EIO: type = PyExc_OSError; break;
+    case WK_EIO:
+    case WK_ESYSTEM: type = PyExc_OSError; break;
     case WK_ENOMEM: type = PyExc_MemoryError; break;
     case WK_EINTR: type = PyExc_KeyboardInterrupt; break;
     default: break;

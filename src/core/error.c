@@ -53,6 +53,7 @@ const char *wk_strerror(int code) {
     case WK_ELIMIT: return "work limit reached";
     case WK_EINTERNAL: return "internal error";
     case WK_EINTR: return "interrupted";
+    case WK_ESYSTEM: return "system failure";
     default: return "unknown error";
     }
 }

@@ -27,6 +27,13 @@ static void release(wk_atomic_file *af) {
     af->fp = NULL;
 }
 
+/* A failed write is the machine's failure (exit 1) when the disk is full, over quota or
+ * failing; anything else (a missing or read-only directory, no permission) is the caller's
+ * choice of path (WK_EIO: exit 2). */
+static int write_failure(int e) {
+    return e == ENOSPC || e == EDQUOT || e == EIO || e == EFBIG ? WK_ESYSTEM : WK_EIO;
+}
+
 int wk_atomic_open(wk_atomic_file *af, const char *path) {
     memset(af, 0, sizeof *af);
     if (!path || !*path) return wk_errorf(WK_EINVAL, "write: empty file name");
@@ -44,7 +51,7 @@ int wk_atomic_open(wk_atomic_file *af, const char *path) {
     if (fd < 0) {
         int e = errno;
         release(af);
-        return wk_errorf(WK_EIO, "write %s: cannot create temporary file: %s", path, strerror(e));
+        return wk_errorf(write_failure(e), "write %s: cannot create temporary file: %s", path, strerror(e));
     }
     fchmod(fd, 0644); /* mkstemp creates 0600; outputs are meant to be shared */
     af->fp = fdopen(fd, "wb");
@@ -53,7 +60,7 @@ int wk_atomic_open(wk_atomic_file *af, const char *path) {
         close(fd);
         unlink(af->tmp_path);
         release(af);
-        return wk_errorf(WK_EIO, "write %s: %s", path, strerror(e));
+        return wk_errorf(write_failure(e), "write %s: %s", path, strerror(e));
     }
     return WK_OK;
 }
@@ -107,7 +114,8 @@ int wk_atomic_write(wk_atomic_file *af, const void *data, size_t n) {
     errno = 0;
     if (!n || fwrite(data, 1, n, af->fp) == n) return WK_OK;
     /* the system's reason (ENOSPC: "No space left on device", EFBIG, EIO), not "short write" */
-    int rc = wk_errorf(WK_EIO, "write %s: %s", af->path, strerror(errno ? errno : EIO));
+    int e = errno ? errno : EIO;
+    int rc = wk_errorf(write_failure(e), "write %s: %s", af->path, strerror(e));
     wk_atomic_abort(af);
     return rc;
 }
@@ -120,12 +128,12 @@ int wk_atomic_commit(wk_atomic_file *af) {
     if (fclose(af->fp) != 0 && !bad) bad = 1, e = errno; /* delayed write errors (NFS, quota) surface here */
     af->fp = NULL;
     if (bad) {
-        int rc = wk_errorf(WK_EIO, "write %s: %s", af->path, strerror(e ? e : EIO));
+        int rc = wk_errorf(write_failure(e ? e : EIO), "write %s: %s", af->path, strerror(e ? e : EIO));
         wk_atomic_abort(af);
         return rc;
     }
     if (rename(af->tmp_path, af->path) != 0) {
-        int rc = wk_errorf(WK_EIO, "write %s: rename failed: %s", af->path, strerror(errno));
+        int rc = wk_errorf(write_failure(errno), "write %s: rename failed: %s", af->path, strerror(errno));
         wk_atomic_abort(af);
         return rc;
     }
