@@ -47,6 +47,7 @@ typedef enum { WK_LATENT_NORMAL = 0, WK_LATENT_UNIFORM } wk_latent_law; /* unifo
 typedef enum { WK_SCALE_AUTO = 0, WK_SCALE_NONE, WK_SCALE_U8, WK_SCALE_MINMAX } wk_scale_kind;
 
 #define WK_GAN_STR 512
+#define WK_MIX_MAX 16 /* most components of a MIX+GAN (the authors use 5) */
 
 typedef struct wk_gan_config {
     /* data */
@@ -92,6 +93,11 @@ typedef struct wk_gan_config {
     double lr_g, lr_d, beta1, beta2, eps, momentum;
     char lr_decay[16];      /* none | linear (to 0 at `steps`) */
     double ema;             /* EMA decay of the generator weights; 0 = off */
+    /* MIX+GAN (Arora et al. 2017 §5; mix.c): T generators and T critics with softmax mixture weights */
+    int mix;                /* T components per family; 1 = a single GAN */
+    double mix_entropy;     /* λ of the weight regulariser −(1/T)·Σ log(w + 1e-6), added to both losses */
+    char mix_budget[16];    /* full (each component as large as the single model) | same (widths scaled so the
+                               mixture has about the single model's parameter count) */
     /* run */
     uint64_t seed;
     int threads;            /* 0 = all cores */
@@ -175,6 +181,8 @@ typedef struct wk_gan_metrics {
     double lip_grad_max, lip_grad_mean, lip_certified, lip_pair_max;
     double modes, hq_pct; /* known mixtures: modes covered, % high-quality samples */
     double n_modes;
+    int mix;              /* T; > 1: the mixture weights below were logged */
+    double w_g[WK_MIX_MAX], w_d[WK_MIX_MAX];
     double seconds;       /* wall time of training so far */
     double it_per_s;
 } wk_gan_metrics;

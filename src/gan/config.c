@@ -69,6 +69,9 @@ static const setting table[] = {
     {{"eps", WK_SET_FLOAT, NULL, 0, 1, "optimizer epsilon"}, F(eps)},
     {{"momentum", WK_SET_FLOAT, NULL, 0, 1, "SGD/RMSProp momentum"}, F(momentum)},
     {{"ema", WK_SET_FLOAT, NULL, 0, 0.999999, "EMA decay of generator weights (0 = off)"}, F(ema)},
+    {{"mix", WK_SET_INT, NULL, 1, 16, "MIX+GAN: T generators and T critics with trainable mixture weights (1 = a single GAN; Arora et al. use 5)"}, F(mix)},
+    {{"mix_entropy", WK_SET_FLOAT, NULL, 0, 1e6, "MIX+GAN: weight lambda of the regulariser -(1/T) sum log(w + 1e-6) on both mixture weights"}, F(mix_entropy)},
+    {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count"}, F(mix_budget)},
     {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
     {{"threads", WK_SET_INT, NULL, 0, 64, "compute threads (0 = all cores; at most 64, OpenBLAS's own limit: more hangs it)"}, F(threads)},
     {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
@@ -135,6 +138,9 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->beta2 = 0.9;
     c->eps = 1e-8;
     c->ema = 0.99; /* evaluate/sample an EMA of the generator (Yazici et al. 2019): steadier end points */
+    c->mix = 1;
+    c->mix_entropy = 0.1; /* the authors' mix_entloss_weight */
+    strcpy(c->mix_budget, "full");
     c->seed = 0;
     c->threads = 2;
     strcpy(c->out, "runs/demo");
