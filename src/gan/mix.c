@@ -265,20 +265,10 @@ int wk__mix_generator_step(wk_trainer *t) {
 
 #define CHUNK 1000
 
+/* out [n, ...] is allocated and z (when given) checked by trainer_sample; freed here on failure. */
 int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
     int64_t L = t->cfg.latent_dim, D = t->dim;
-    int T = t->T;
-    if (z) {
-        if (z->ndim != 2 || z->shape[1] != L)
-            return wk_errorf(WK_EINVAL, "latent codes must be [n, %lld] (latent_dim), got %s", (long long)L,
-                             wk_shape_str(z, (char[64]){0}, 64));
-        n = z->shape[0];
-    }
-    int64_t shape[WK_MAX_DIMS];
-    shape[0] = n;
-    memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
-    int rc = wk_tensor_alloc(out, t->ndim + 1, shape);
-    if (rc) return rc;
+    int T = t->T, rc = WK_OK;
     double w[WK_MIX_MAX], cdf[WK_MIX_MAX];
     wk__mix_weights(&t->logit_g, T, w);
     for (int i = 0; i < T; i++) cdf[i] = (i ? cdf[i - 1] : 0) + w[i];

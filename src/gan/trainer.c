@@ -333,7 +333,6 @@ static wk_graph *eval_graph(wk_trainer *t) {
 }
 
 static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
-    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, out);
     int64_t L = t->cfg.latent_dim;
     if (z) {
         if (z->ndim != 2 || z->shape[1] != L)
@@ -346,6 +345,7 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     int rc = wk_tensor_alloc(out, t->ndim + 1, shape);
     if (rc) return rc;
+    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, out); /* mix.c: a component per sample */
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
