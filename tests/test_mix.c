@@ -1,4 +1,5 @@
 /* test_mix.c — MIX+GAN mechanics (src/gan/mix.c; Arora et al. 2017 §5):
+ *   0. a plain GAN's settings JSON has no MIX+GAN keys (older builds read its checkpoints);
  *   1. the objective Σ_ij w_G[i]·w_D[j]·L[i][j] + λ·(−(1/T)·Σ log(w + 1e-6)), w = softmax(logits):
  *      its value against a double computation and its gradients through both sets of logits and
  *      L against finite differences (gradcheck.h);
@@ -229,7 +230,29 @@ static void test_budget(void) {
     CHECK(n_full > 4 * n_one, "budget full: mixture %lld vs single %lld", (long long)n_full, (long long)n_one);
 }
 
+/* Settings: a plain GAN's JSON leaves the MIX+GAN keys out (older builds refuse unknown keys);
+ * any other value is written and reads back exactly. */
+static void test_settings_json(void) {
+    for (int k = 0; k < 3; k++) {
+        wk_gan_config c, d;
+        wk_gan_config_default(&c);
+        if (k == 1) c.mix_entropy = 0.3;
+        if (k == 2) c.mix = 5, strcpy(c.mix_budget, "same");
+        wk_strbuf sb;
+        wk_sb_init(&sb);
+        wk_gan_config_to_json(&c, &sb);
+        CHECK(!strstr(sb.data, "\"mix") == (k == 0), "case %d: mix keys %s", k, k ? "written" : "left out");
+        wk_json *root;
+        REQUIRE(wk_json_parse(sb.data, sb.len, "cfg", &root) == WK_OK, "config json parses");
+        wk_gan_config_default(&d);
+        CHECK(wk_gan_config_apply_json(&d, root, "cfg") == WK_OK && !memcmp(&c, &d, sizeof c), "case %d: JSON round trip is exact", k);
+        wk_json_free(root);
+        wk_sb_free(&sb);
+    }
+}
+
 int main(void) {
+    test_settings_json();
     test_objective();
     test_sampling();
     test_budget();

@@ -236,10 +236,17 @@ void wk_gan_config_get(const wk_gan_config *c, const char *name, char *buf, size
 }
 
 void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb) {
+    wk_gan_config def;
+    wk_gan_config_default(&def);
+    /* A single GAN with the default MIX+GAN settings leaves them out, so its checkpoints stay
+     * readable by builds from before MIX+GAN (which refuse unknown settings); absent, they
+     * read back as those defaults. */
+    int plain = c->mix == 1 && c->mix_entropy == def.mix_entropy && !strcmp(c->mix_budget, def.mix_budget);
     wk_sb_putc(sb, '{');
     for (int i = 0; i < N_SETTINGS; i++) {
         const setting *s = &table[i];
         const char *p = (const char *)c + s->off;
+        if (plain && !strncmp(s->pub.name, "mix", 3)) continue;
         wk_json_key(sb, s->pub.name);
         switch (s->pub.type) {
         case WK_SET_STRING: wk_json_string(sb, p); break;
