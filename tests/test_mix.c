@@ -251,7 +251,22 @@ static void test_settings_json(void) {
     }
 }
 
+/* The C API refuses T < 1 and λ < 0 with the setting named (the CLI: tests/cli_mix.sh). */
+static void test_bad_settings(void) {
+    wk_trainer *t = NULL;
+    for (int k = 0; k < 4; k++) {
+        wk_gan_config c = small("bjorck", "wgan", k == 0 ? 0 : k == 1 ? 17 : 3);
+        strcpy(c.sample_shape, "2");
+        if (k == 2) c.mix_entropy = -0.1;
+        if (k == 3) c.mix_entropy = NAN;
+        const char *want = k < 2 ? "mix:" : "mix_entropy";
+        CHECK(wk_trainer_new(&c, NULL, &t) == WK_EINVAL && !t && strstr(wk_last_error(), want), "case %d refused naming %s: %s", k, want,
+              wk_last_error());
+    }
+}
+
 int main(void) {
+    test_bad_settings();
     test_settings_json();
     test_objective();
     test_sampling();

@@ -282,6 +282,11 @@ int wk_gan_config_load_file(wk_gan_config *c, const char *path) {
 }
 
 int wk_gan_config_validate(const wk_gan_config *c) {
+    /* the C API can set these without wk_gan_config_set's range checks */
+    if (c->mix < 1 || c->mix > WK_MIX_MAX) return wk_errorf(WK_EINVAL, "mix: %d is not an integer in [1, %d]", c->mix, WK_MIX_MAX);
+    if (!(c->mix_entropy >= 0 && c->mix_entropy <= 1e6)) return wk_errorf(WK_EINVAL, "mix_entropy: %g is not a number in [0, 1e+06]", c->mix_entropy);
+    if (strcmp(c->mix_budget, "full") && strcmp(c->mix_budget, "same"))
+        return wk_errorf(WK_EINVAL, "mix_budget: '%.16s' is not full or same", c->mix_budget);
     if (!strcmp(c->critic, "gp") && !strcmp(c->critic_norm, "batch"))
         return wk_errorf(WK_EINVAL, "critic_norm batch is invalid with a gradient penalty (Gulrajani et al. 2017): use layer or none");
     if (!strcmp(c->critic_act, "groupsort") || (!strcmp(c->critic_act, "auto") && (!strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau"))))
