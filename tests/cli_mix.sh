@@ -42,6 +42,8 @@ check "500 points of 2 coordinates" $PY -c "import numpy as np, sys; x = np.load
 "$CLI" eval --checkpoint "$T/a/checkpoint.safetensors" > "$T/eval.json" 2>"$T/eval.err"
 check "eval of a mixture logs its weights" grep -q '"mix_w_g"' "$T/eval.json"
 check "report of a mixture run" to "$T/r.log" "$CLI" report "$T/a"
+check "weights plotted (mix_weights.png/.svg) and shown in the report" \
+    bash -c "test -s '$T/a/mix_weights.png' && grep -q 'w_D\[2\]' '$T/a/mix_weights.svg' && grep -q 'mix_weights.png' '$T/a/report.html'"
 
 # the checkpoint holds every component under generator.<i>.…, with its own format string
 check "every component in the checkpoint" $PY -c "

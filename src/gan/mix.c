@@ -22,6 +22,7 @@
 #include "wgankit/critic.h"
 #include "wgankit/error.h"
 #include "wgankit/json.h"
+#include "wgankit/plot.h"
 
 /* ---- sizes (mix_budget) ------------------------------------------------------------------ */
 
@@ -383,4 +384,28 @@ void wk__mix_print_sizes(const wk_trainer *t, FILE *log) {
     fprintf(log, "MIX+GAN: %d generators and %d critics (budget %s: generator width %lld, critic width %lld, dcgan width %lld), "
             "%lld parameters; the single model has %lld\n", t->T, t->T, t->cfg.mix_budget, (long long)t->net_cfg.gen_width,
             (long long)t->net_cfg.critic_width, (long long)t->net_cfg.dcgan_width, (long long)n_mix, (long long)n_single);
+}
+
+int wk__mix_write_weights(const wk_gan_metrics *m, size_t n, const char *dir) {
+    int T = m[n - 1].mix;
+    double *v = wk_malloc((2 * (size_t)T + 1) * n * sizeof(double));
+    if (!v) return WK_ENOMEM;
+    wk_series s[2 * WK_MIX_MAX];
+    char names[2 * WK_MIX_MAX][16];
+    for (size_t k = 0; k < n; k++) v[k] = (double)m[k].step;
+    for (int f = 0; f < 2; f++)
+        for (int i = 0; i < T; i++) {
+            double *y = v + (1 + (size_t)(f * T + i)) * n;
+            for (size_t k = 0; k < n; k++) y[k] = m[k].mix == T ? (f ? m[k].w_d[i] : m[k].w_g[i]) : NAN; /* older rows: no weights */
+            snprintf(names[f * T + i], sizeof names[0], "%s[%d]", f ? "w_D" : "w_G", i);
+            s[f * T + i] = (wk_series){names[f * T + i], v, y, n};
+        }
+    wk_chart_spec spec = {"MIX+GAN mixture weights (generators w_G, critics w_D)", "generator step", "weight", 0, 0, 0};
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/mix_weights.svg", dir);
+    int rc = wk_svg_write_line_chart(path, &spec, s, 2 * (size_t)T);
+    snprintf(path, sizeof path, "%s/mix_weights.png", dir);
+    if (!rc) rc = wk_png_line_chart(path, &spec, s, 2 * (size_t)T);
+    wk_free(v);
+    return rc;
 }

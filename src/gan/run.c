@@ -127,6 +127,7 @@ static int write_curves(const history *h, const char *dir) {
     snprintf(path, sizeof path, "%s/curves.svg", dir);
     int rc = wk_svg_write_line_chart(path, &spec, s, 2);
     wk_free(x);
+    if (!rc && h->m[h->n - 1].mix > 1) rc = wk__mix_write_weights(h->m, h->n, dir);
     return rc;
 }
 

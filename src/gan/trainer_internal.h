@@ -111,6 +111,8 @@ void wk__mix_metrics(const wk_trainer *t, wk_gan_metrics *m);
 void wk__mix_metrics_json(const wk_gan_metrics *m, wk_strbuf *sb);
 /* "MIX+GAN: T components, N parameters (single model: M)" */
 void wk__mix_print_sizes(const wk_trainer *t, FILE *log);
+/* mix_weights.svg / .png (the report shows every PNG of the run): w_G and w_D over the evaluations. */
+int wk__mix_write_weights(const wk_gan_metrics *m, size_t n, const char *dir);
 void wk__mix_metrics_from_json(const wk_json *o, wk_gan_metrics *m);
 
 /* checkpoint.c: a network's layer list as JSON (for rebuilding it elsewhere) */
