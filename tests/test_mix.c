@@ -15,6 +15,7 @@
 
 #include "gan/trainer_internal.h"
 #include "gradcheck.h"
+#include "gan_make.h"
 #include "wgankit/io.h"
 
 enum { T = 4 };
@@ -88,14 +89,6 @@ static wk_gan_config small(const char *critic, const char *loss, int mix) {
     c.threads = 1;
     c.mix = mix;
     return c;
-}
-
-static wk_trainer *make(const wk_gan_config *c) {
-    wk_dataset ds;
-    wk_trainer *t = NULL;
-    REQUIRE(wk_dataset_load(c, &ds) == WK_OK, "dataset: %s", wk_last_error());
-    REQUIRE(wk_trainer_new(c, &ds, &t) == WK_OK, "trainer: %s", wk_last_error());
-    return t;
 }
 
 /* Component i's generator outputs the constant (i, i): the last linear layer is 0·x + i. */

@@ -17,7 +17,14 @@
  *
  * Checkpoints are safetensors files whose metadata carries the resolved config
  * ("wgankit.config") and a layer list per network ("wgankit.generator", "wgankit.critic"), so
- * the networks can be rebuilt from the file alone (tests/reference/torch_sample_check.py). */
+ * the networks can be rebuilt from the file alone (tests/reference/torch_sample_check.py).
+ *
+ * MIX+GAN (cfg.mix = T > 1; Arora et al. 2017 §5; src/gan/mix.c): the trainer holds T generators
+ * and T critics with softmax mixture weights; wk_trainer_sample draws a component with
+ * probability w_G per sample, wk_trainer_critic gives Σ_j w_D[j]·D_j, wk_trainer_generator /
+ * wk_trainer_critic_model return component 0, and one checkpoint (format
+ * "wgankit-mix-checkpoint-1", layer lists of component 0: every component has the same layers)
+ * holds them all. */
 #ifndef WGANKIT_GAN_H
 #define WGANKIT_GAN_H
 
