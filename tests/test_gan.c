@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "gan_make.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
@@ -23,14 +24,6 @@ static wk_gan_config small(const char *critic) {
     c.holdout = c.eval_n = 100;
     c.threads = 1;
     return c;
-}
-
-static wk_trainer *make(const wk_gan_config *c) {
-    wk_dataset ds;
-    wk_trainer *t = NULL;
-    REQUIRE(wk_dataset_load(c, &ds) == WK_OK, "dataset: %s", wk_last_error());
-    REQUIRE(wk_trainer_new(c, &ds, &t) == WK_OK, "trainer: %s", wk_last_error());
-    return t;
 }
 
 static int same_weights(wk_trainer *a, wk_trainer *b) {

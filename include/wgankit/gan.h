@@ -17,7 +17,14 @@
  *
  * Checkpoints are safetensors files whose metadata carries the resolved config
  * ("wgankit.config") and a layer list per network ("wgankit.generator", "wgankit.critic"), so
- * the networks can be rebuilt from the file alone (tests/reference/torch_sample_check.py). */
+ * the networks can be rebuilt from the file alone (tests/reference/torch_sample_check.py).
+ *
+ * MIX+GAN (cfg.mix = T > 1; Arora et al. 2017 §5; src/gan/mix.c): the trainer holds T generators
+ * and T critics with softmax mixture weights; wk_trainer_sample draws a component with
+ * probability w_G per sample, wk_trainer_critic gives Σ_j w_D[j]·D_j, wk_trainer_generator /
+ * wk_trainer_critic_model return component 0, and one checkpoint (format
+ * "wgankit-mix-checkpoint-1", layer lists of component 0: every component has the same layers)
+ * holds them all. */
 #ifndef WGANKIT_GAN_H
 #define WGANKIT_GAN_H
 
@@ -47,6 +54,7 @@ typedef enum { WK_LATENT_NORMAL = 0, WK_LATENT_UNIFORM } wk_latent_law; /* unifo
 typedef enum { WK_SCALE_AUTO = 0, WK_SCALE_NONE, WK_SCALE_U8, WK_SCALE_MINMAX } wk_scale_kind;
 
 #define WK_GAN_STR 512
+#define WK_MIX_MAX 16 /* most components of a MIX+GAN (the authors use 5) */
 
 typedef struct wk_gan_config {
     /* data */
@@ -93,6 +101,11 @@ typedef struct wk_gan_config {
     double lr_g, lr_d, beta1, beta2, eps, momentum;
     char lr_decay[16];      /* none | linear (to 0 at `steps`) */
     double ema;             /* EMA decay of the generator weights; 0 = off */
+    /* MIX+GAN (Arora et al. 2017 §5; mix.c): T generators and T critics with softmax mixture weights */
+    int mix;                /* T components per family; 1 = a single GAN */
+    double mix_entropy;     /* λ of the weight regulariser −(1/T)·Σ log(w + 1e-6), added to both losses */
+    char mix_budget[16];    /* full (each component as large as the single model) | same (widths scaled so the
+                               mixture has about the single model's parameter count) */
     /* run */
     uint64_t seed;
     int threads;            /* 0 = all cores */
@@ -189,6 +202,8 @@ typedef struct wk_gan_metrics {
     double lip_grad_max, lip_grad_mean, lip_certified, lip_pair_max;
     double modes, hq_pct; /* known mixtures: modes covered, % high-quality samples */
     double n_modes;
+    int mix;              /* T; > 1: the mixture weights below were logged */
+    double w_g[WK_MIX_MAX], w_d[WK_MIX_MAX];
     double seconds;       /* wall time of training so far */
     double it_per_s;
     /* The real-vs-real floor: exact W1 between the evaluation's held-out real points and another

@@ -5,6 +5,10 @@
  *   opt_g.<param>.<slot>, opt_d.<param>.<slot>           optimizer moments
  *   lipschitz.sn_u.<layer>                               spectral-norm vectors
  *   lipschitz.sn_v.<layer>, lipschitz.sn_step           (I64)
+ *   MIX+GAN (T > 1, format "wgankit-mix-checkpoint-1"): every component's tensors under
+ *   generator.<i>.…, critic.<i>.…, generator_ema.<i>.…, opt_g.<i>.…, opt_d.<i>.…, lipschitz.<i>.…,
+ *   plus mix.logits_g, mix.logits_d and their optimizers opt_mix_g.*, opt_mix_d.*; the
+ *   component optimizers step together, so the counters below hold for all of them.
  *   state.counters (I64: step, critic_steps, opt_g step, opt_d step, perm_pos, lipschitz step)
  *   state.rng (I64 [3, 4]: batch, latent, lipschitz streams), state.perm (I64 epoch order)
  * Metadata: "format", "step", "train_seconds" (wall time over every part of the run),
@@ -26,6 +30,10 @@
 #include "wgankit/json.h"
 
 #define FORMAT "wgankit-checkpoint-1"
+/* A MIX+GAN checkpoint (mix.c) has its own format string: builds that predate mixtures check
+ * "format" first and refuse it as "not a wgankit checkpoint" instead of misreading component 0
+ * (their config parser also refuses the unknown "mix" setting). */
+#define FORMAT_MIX "wgankit-mix-checkpoint-1"
 
 /* Every tensor of the state, in a fixed order; names point into `names`. The same walk serves
  * saving and loading, so the two can never disagree. */
@@ -99,22 +107,41 @@ static int collect(wk_trainer *t, walk *w, int64_t *counters, int64_t *rng) {
     counters[4] = t->perm_pos, counters[5] = t->lip.step;
     const wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
     for (int i = 0; i < 3; i++) memcpy(rng + 4 * i, r[i]->s, sizeof r[i]->s);
-    int rc = add_model(w, "generator", &t->gen);
-    if (!rc) rc = add_model(w, "critic", &t->critic);
-    if (!rc && t->has_ema) rc = add_model(w, "generator_ema", &t->ema);
-    if (!rc) rc = add_optim(w, "opt_g", &t->opt_g);
-    if (!rc) rc = add_optim(w, "opt_d", &t->opt_d);
+    int rc = WK_OK;
     char name[64];
-    for (int i = 0; !rc && t->lip.sn_u && i < t->lip.n_layers; i++)
-        if (t->lip.sn_u[i].data) {
-            snprintf(name, sizeof name, "lipschitz.sn_u.%d", i);
-            rc = add_f32(w, name, &t->lip.sn_u[i]);
-            if (!rc && t->lip.sn_v && t->lip.sn_v[i].data) {
-                snprintf(name, sizeof name, "lipschitz.sn_v.%d", i);
-                rc = add_f32(w, name, &t->lip.sn_v[i]);
-            }
+    /* T = 1 keeps the single-GAN names, so older checkpoints load; a mixture prefixes every
+     * component's tensors with its index (generator.<i>.…, opt_g.<i>.…, lipschitz.<i>.…). */
+    for (int i = 0; i < t->T && !rc; i++) {
+        char gp[32] = "generator", cp[32] = "critic", ep[32] = "generator_ema", og[32] = "opt_g", od[32] = "opt_d", lp[32] = "lipschitz";
+        if (t->T > 1) {
+            snprintf(gp, sizeof gp, "generator.%d", i), snprintf(cp, sizeof cp, "critic.%d", i);
+            snprintf(ep, sizeof ep, "generator_ema.%d", i), snprintf(og, sizeof og, "opt_g.%d", i);
+            snprintf(od, sizeof od, "opt_d.%d", i), snprintf(lp, sizeof lp, "lipschitz.%d", i);
         }
-    if (!rc && t->lip.sn_step) rc = add(w, "lipschitz.sn_step", WK_ST_I64, 1, (int64_t[]){t->lip.n_layers}, t->lip.sn_step);
+        rc = add_model(w, gp, WK_MIX_GEN(t, i));
+        if (!rc) rc = add_model(w, cp, WK_MIX_CRITIC(t, i));
+        if (!rc && t->has_ema) rc = add_model(w, ep, WK_MIX_EMA(t, i));
+        if (!rc) rc = add_optim(w, og, WK_MIX_OPT_G(t, i));
+        if (!rc) rc = add_optim(w, od, WK_MIX_OPT_D(t, i));
+        wk_lipschitz *lip = WK_MIX_LIP(t, i);
+        for (int k = 0; !rc && lip->sn_u && k < lip->n_layers; k++)
+            if (lip->sn_u[k].data) {
+                snprintf(name, sizeof name, "%s.sn_u.%d", lp, k);
+                rc = add_f32(w, name, &lip->sn_u[k]);
+                if (!rc && lip->sn_v && lip->sn_v[k].data) {
+                    snprintf(name, sizeof name, "%s.sn_v.%d", lp, k);
+                    rc = add_f32(w, name, &lip->sn_v[k]);
+                }
+            }
+        snprintf(name, sizeof name, "%s.sn_step", lp);
+        if (!rc && lip->sn_step) rc = add(w, name, WK_ST_I64, 1, (int64_t[]){lip->n_layers}, lip->sn_step);
+    }
+    if (!rc && t->T > 1) {
+        rc = add_f32(w, "mix.logits_g", &t->logit_g.value);
+        if (!rc) rc = add_f32(w, "mix.logits_d", &t->logit_d.value);
+        if (!rc) rc = add_optim(w, "opt_mix_g", &t->opt_wg);
+        if (!rc) rc = add_optim(w, "opt_mix_d", &t->opt_wd);
+    }
     if (!rc) rc = add(w, "state.counters", WK_ST_I64, 1, (int64_t[]){6}, counters);
     if (!rc) rc = add(w, "state.rng", WK_ST_I64, 2, (int64_t[]){3, 4}, rng);
     if (!rc && t->perm) rc = add(w, "state.perm", WK_ST_I64, 1, t->ds.train.shape, t->perm);
@@ -208,8 +235,8 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     if (!rc && ex.n) rc = wk_sb_status(&w.names); /* the names may have moved: point at them again */
     for (size_t i = 0; !rc && ex.n && i < w.n; i++) w.t[i].name = w.names.data + w.name_off[i];
     if (!rc) {
-        wk_st_meta meta[] = {{"format", FORMAT}, {"step", step}, {"train_seconds", seconds}, {"wgankit.config", cfg.data},
-                             {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
+        wk_st_meta meta[] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
+                             {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
                              {"wgankit.critic_orthonormal", ex.layers.data}};
         rc = wk_safetensors_write(path, w.t, w.n, meta, sizeof meta / sizeof meta[0] - !ex.n);
     }
@@ -252,11 +279,15 @@ static int check_integers(const wk_trainer *t, const wk_safetensors *f) {
     for (int s = 0; s < 3; s++)
         if (!(i64_at(re, 4 * (size_t)s) | i64_at(re, 4 * (size_t)s + 1) | i64_at(re, 4 * (size_t)s + 2) | i64_at(re, 4 * (size_t)s + 3)))
             return wk_errorf(WK_EFORMAT, "%s: state.rng: stream %d is all zero (not a state xoshiro256** can reach)", p, s);
-    const wk_st_tensor *se = wk_safetensors_find(f, "lipschitz.sn_step");
-    for (size_t i = 0; se && i < (size_t)se->shape[0]; i++) {
-        int64_t v = i64_at(se, i);
-        if (v < -1 || v > c[5])
-            return wk_errorf(WK_EFORMAT, "%s: lipschitz.sn_step[%zu] = %lld is outside [-1, %lld]", p, i, (long long)v, (long long)c[5]);
+    for (int k = 0; k < t->T; k++) { /* every component's constraint steps with the critics */
+        char sn[48] = "lipschitz.sn_step";
+        if (t->T > 1) snprintf(sn, sizeof sn, "lipschitz.%d.sn_step", k);
+        const wk_st_tensor *se = wk_safetensors_find(f, sn);
+        for (size_t i = 0; se && i < (size_t)se->shape[0]; i++) {
+            int64_t v = i64_at(se, i);
+            if (v < -1 || v > c[5])
+                return wk_errorf(WK_EFORMAT, "%s: %s[%zu] = %lld is outside [-1, %lld]", p, sn, i, (long long)v, (long long)c[5]);
+        }
     }
     if (!t->perm) return WK_OK;
     int64_t n = t->ds.train.shape[0];
@@ -275,8 +306,12 @@ static int check_integers(const wk_trainer *t, const wk_safetensors *f) {
 }
 
 int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
-    const char *fmt = wk_safetensors_meta(f, "format");
-    if (!fmt || strcmp(fmt, FORMAT)) return wk_errorf(WK_EFORMAT, "%s: not a wgankit checkpoint (format '%s')", f->path, fmt ? fmt : "");
+    const char *fmt = wk_safetensors_meta(f, "format"), *want = t->T > 1 ? FORMAT_MIX : FORMAT;
+    if (!fmt || (strcmp(fmt, FORMAT) && strcmp(fmt, FORMAT_MIX)))
+        return wk_errorf(WK_EFORMAT, "%s: not a wgankit checkpoint (format '%s')", f->path, fmt ? fmt : "");
+    if (strcmp(fmt, want))
+        return wk_errorf(WK_EFORMAT, "%s: a %s checkpoint, but this configuration is %s (mix %d)", f->path,
+                         strcmp(fmt, FORMAT) ? "MIX+GAN" : "single-GAN", t->T > 1 ? "a MIX+GAN" : "a single GAN", t->T);
     walk w, fw = {0};
     int64_t counters[6], rng[12];
     int rc = collect(t, &w, counters, rng);
@@ -312,6 +347,11 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     if (!rc) {
         t->step = counters[0], t->critic_steps = counters[1], t->opt_g.step = counters[2], t->opt_d.step = counters[3];
         t->perm_pos = counters[4], t->lip.step = counters[5];
+        for (int i = 1; i < t->T; i++) { /* every component steps with component 0 (mix.c) */
+            t->parts[i - 1].opt_g.step = counters[2], t->parts[i - 1].opt_d.step = counters[3];
+            t->parts[i - 1].lip.step = counters[5];
+        }
+        if (t->T > 1) t->opt_wg.step = counters[2], t->opt_wd.step = counters[3];
         wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
         t->seconds = seconds;

@@ -70,6 +70,9 @@ static const setting table[] = {
     {{"eps", WK_SET_FLOAT, NULL, 0, 1, "optimizer epsilon"}, F(eps)},
     {{"momentum", WK_SET_FLOAT, NULL, 0, 1, "SGD/RMSProp momentum"}, F(momentum)},
     {{"ema", WK_SET_FLOAT, NULL, 0, 0.999999, "EMA decay of generator weights (0 = off)"}, F(ema)},
+    {{"mix", WK_SET_INT, NULL, 1, 16, "MIX+GAN: T generators and T critics with trainable mixture weights (1 = a single GAN; Arora et al. use 5)"}, F(mix)},
+    {{"mix_entropy", WK_SET_FLOAT, NULL, 0, 1e6, "MIX+GAN: weight lambda of the regulariser -(1/T) sum log(w + 1e-6) on both mixture weights"}, F(mix_entropy)},
+    {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count"}, F(mix_budget)},
     {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
     {{"threads", WK_SET_INT, NULL, 0, 64, "compute threads (0 = all cores; at most 64, OpenBLAS's own limit: more hangs it)"}, F(threads)},
     {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
@@ -141,6 +144,9 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->beta2 = 0.9;
     c->eps = 1e-8;
     c->ema = 0.99; /* evaluate/sample an EMA of the generator (Yazici et al. 2019): steadier end points */
+    c->mix = 1;
+    c->mix_entropy = 0.1; /* the authors' mix_entloss_weight */
+    strcpy(c->mix_budget, "full");
     c->seed = 0;
     c->threads = 2;
     strcpy(c->out, "runs/demo");
@@ -237,10 +243,17 @@ void wk_gan_config_get(const wk_gan_config *c, const char *name, char *buf, size
 }
 
 void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb) {
+    wk_gan_config def;
+    wk_gan_config_default(&def);
+    /* A single GAN with the default MIX+GAN settings leaves them out, so its checkpoints stay
+     * readable by builds from before MIX+GAN (which refuse unknown settings); absent, they
+     * read back as those defaults. */
+    int plain = c->mix == 1 && c->mix_entropy == def.mix_entropy && !strcmp(c->mix_budget, def.mix_budget);
     wk_sb_putc(sb, '{');
     for (int i = 0; i < N_SETTINGS; i++) {
         const setting *s = &table[i];
         const char *p = (const char *)c + s->off;
+        if (plain && !strncmp(s->pub.name, "mix", 3)) continue;
         wk_json_key(sb, s->pub.name);
         switch (s->pub.type) {
         case WK_SET_STRING: wk_json_string(sb, p); break;
@@ -280,6 +293,11 @@ int wk_gan_config_validate(const wk_gan_config *c) {
     if (strcmp(c->eval_metrics, "auto") && strcmp(c->eval_metrics, "none") && c->eval_metrics[0] &&
         wk_metric_set_parse(c->eval_metrics, &metrics))
         return wk_error_context(WK_EINVAL, "eval_metrics");
+    /* the C API can set these without wk_gan_config_set's range checks */
+    if (c->mix < 1 || c->mix > WK_MIX_MAX) return wk_errorf(WK_EINVAL, "mix: %d is not an integer in [1, %d]", c->mix, WK_MIX_MAX);
+    if (!(c->mix_entropy >= 0 && c->mix_entropy <= 1e6)) return wk_errorf(WK_EINVAL, "mix_entropy: %g is not a number in [0, 1e+06]", c->mix_entropy);
+    if (strcmp(c->mix_budget, "full") && strcmp(c->mix_budget, "same"))
+        return wk_errorf(WK_EINVAL, "mix_budget: '%.16s' is not full or same", c->mix_budget);
     if (!strcmp(c->critic, "gp") && !strcmp(c->critic_norm, "batch"))
         return wk_errorf(WK_EINVAL, "critic_norm batch is invalid with a gradient penalty (Gulrajani et al. 2017): use layer or none");
     if (!strcmp(c->critic_act, "groupsort") || (!strcmp(c->critic_act, "auto") && (!strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau"))))

@@ -119,6 +119,7 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "evaluate: no data attached");
     const wk_gan_config *c = &t->cfg;
     memset(m, 0, sizeof *m);
+    wk__mix_metrics(t, m);
     m->step = t->step;
     m->loss_d = t->loss_d, m->loss_g = t->loss_g;
     m->grad_norm_d = t->grad_norm_d, m->grad_norm_g = t->grad_norm_g;
@@ -186,5 +187,6 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
             wk_json_double(sb, f[i].v);
         }
     if (m->image.mask) wk_metric_values_json(&m->image, sb);
+    wk__mix_metrics_json(m, sb);
     wk_sb_putc(sb, '}');
 }

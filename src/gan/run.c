@@ -78,12 +78,16 @@ static void history_load(history *h, const char *path, int64_t step) {
     while (f && fgets(line, sizeof line, f)) {
         wk_json *o;
         if (wk_json_parse(line, strlen(line), path, &o)) continue;
-        wk_gan_metrics m = {(int64_t)num(o, "step"), num(o, "w1"), num(o, "d_D"), num(o, "loss_d"), num(o, "loss_g"),
-                            num(o, "gradnorm_d"), num(o, "gradnorm_g"), num(o, "lip_grad_max"), num(o, "lip_grad_mean"),
-                            num(o, "lip_certified"), num(o, "lip_pair_max"), num(o, "modes"), num(o, "hq_pct"),
-                            num(o, "n_modes"), num(o, "time_s"), num(o, "speed_it_s"), num(o, "w1_floor"), num(o, "w1_floor_n"), {0},
-                            num(o, "w1_train"), num(o, "w1_heldout"), num(o, "d_D_train"), num(o, "d_D_heldout")};
+        wk_gan_metrics m = {.step = (int64_t)num(o, "step"), .w1 = num(o, "w1"), .d_d = num(o, "d_D"), .loss_d = num(o, "loss_d"),
+                            .loss_g = num(o, "loss_g"), .grad_norm_d = num(o, "gradnorm_d"), .grad_norm_g = num(o, "gradnorm_g"),
+                            .lip_grad_max = num(o, "lip_grad_max"), .lip_grad_mean = num(o, "lip_grad_mean"),
+                            .lip_certified = num(o, "lip_certified"), .lip_pair_max = num(o, "lip_pair_max"), .modes = num(o, "modes"),
+                            .hq_pct = num(o, "hq_pct"), .n_modes = num(o, "n_modes"), .seconds = num(o, "time_s"),
+                            .it_per_s = num(o, "speed_it_s"), .w1_floor = num(o, "w1_floor"), .w1_floor_n = num(o, "w1_floor_n"),
+                            .w1_train = num(o, "w1_train"), .w1_heldout = num(o, "w1_heldout"), .d_d_train = num(o, "d_D_train"),
+                            .d_d_heldout = num(o, "d_D_heldout")};
         wk_metric_values_from_json(o, &m.image);
+        wk__mix_metrics_from_json(o, &m); /* a resumed mixture keeps its logged weights */
         if (m.step <= step) history_push(h, &m);
         wk_json_free(o);
     }
@@ -148,6 +152,7 @@ static int write_curves(const history *h, const char *dir, int track_generalizat
         rc = wk_svg_write_line_chart(path, &spec, s, sizeof s / sizeof *s);
     }
     wk_free(x);
+    if (!rc && h->m[h->n - 1].mix > 1) rc = wk__mix_write_weights(h->m, h->n, dir);
     return rc;
 }
 
@@ -351,6 +356,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         goto done;
     }
     if (resume && (rc = wk_trainer_load_state(t, ckpt))) goto done;
+    if (t->T > 1) wk__mix_print_sizes(t, log);
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     if (resume) history_load(&h, path, t->step);
     int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));

@@ -40,21 +40,29 @@ static int parse_shape(const char *s, int *ndim, int64_t *shape) {
     return *ndim ? WK_OK : wk_errorf(WK_EINVAL, "sample_shape is empty and no data was given");
 }
 
+/* Weight matrices only (no biases, no norm layers) of the generator and the critic: a lower
+ * bound on their floats, and the count mix_budget balances (mix.c). */
+void wk__config_weights(const wk_gan_config *c, double dim, double *gen, double *critic) {
+    double gw = (double)c->gen_width, cw = (double)c->critic_width, dw = (double)c->dcgan_width;
+    *gen = !strcmp(c->gen, "dcgan") ? dw * dw
+           : c->gen_depth ? (double)c->latent_dim * gw + (double)(c->gen_depth - 1) * gw * gw + gw * dim
+                          : (double)c->latent_dim * dim;
+    *critic = !strcmp(c->critic_net, "dcgan") ? dw * dw
+              : c->critic_depth ? dim * cw + (double)(c->critic_depth - 1) * cw * cw + cw
+                                : dim;
+}
+
 int wk__config_weight_floor(const wk_gan_config *c, double *floats) {
     int ndim;
     int64_t shape[WK_MAX_DIMS];
     int rc = parse_shape(c->sample_shape, &ndim, shape);
     if (rc) return rc;
-    double dim = 1, gw = (double)c->gen_width, cw = (double)c->critic_width, dw = (double)c->dcgan_width;
+    double dim = 1, g, d;
     for (int i = 0; i < ndim; i++) dim *= (double)shape[i];
-    /* weight matrices only (no biases, no norm layers): a lower bound, so it can only under-claim */
-    double g = !strcmp(c->gen, "dcgan") ? dw * dw
-               : c->gen_depth ? (double)c->latent_dim * gw + (double)(c->gen_depth - 1) * gw * gw + gw * dim
-                              : (double)c->latent_dim * dim;
-    double d = !strcmp(c->critic_net, "dcgan") ? dw * dw
-               : c->critic_depth ? dim * cw + (double)(c->critic_depth - 1) * cw * cw + cw
-                                 : dim;
-    *floats = g + d;
+    wk_gan_config nc;
+    if ((rc = wk__mix_net_config(c, ndim, shape, &nc))) return rc;
+    wk__config_weights(&nc, dim, &g, &d);
+    *floats = (double)nc.mix * (g + d); /* every component is in the file */
     return WK_OK;
 }
 
@@ -64,8 +72,8 @@ static void format_shape(char *buf, size_t n, int ndim, const int64_t *shape) {
     for (int i = 0; i < ndim && off < n; i++) off += (size_t)snprintf(buf + off, n - off, i ? "x%lld" : "%lld", (long long)shape[i]);
 }
 
-static int build_generator(wk_trainer *t, wk_model *m) {
-    const wk_gan_config *c = &t->cfg;
+int wk__build_generator(wk_trainer *t, wk_model *m) {
+    const wk_gan_config *c = &t->net_cfg;
     int rc;
     wk_model_init(m);
     if (!strcmp(c->gen, "dcgan")) {
@@ -110,6 +118,8 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
                        t->cfg.sample_shape);
         goto fail;
     }
+    if ((rc = wk__mix_net_config(&t->cfg, t->ndim, t->shape, &t->net_cfg))) goto fail;
+    t->T = cfg->mix;
     t->loss = (wk_loss_kind)PICK(cfg->loss, "wgan", "minimax", "ns", "hinge");
     t->latent = (wk_latent_law)PICK(cfg->latent, "normal", "uniform");
     /* Streams: one master seed, split in a fixed order. */
@@ -120,12 +130,12 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     t->r_batch = wk_rng_split(&master);
     t->r_latent = wk_rng_split(&master);
     t->r_lip = wk_rng_split(&master);
-    if ((rc = build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->cfg, t->ndim, t->shape, &t->critic))) goto fail;
+    if ((rc = wk__build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->net_cfg, t->ndim, t->shape, &t->critic))) goto fail;
     for (int i = 0; i < t->critic.n_layers; i++) t->critic_has_bn |= t->critic.layers[i].kind == WK_LAYER_BATCHNORM;
     wk_gan_model_init(cfg, &t->gen, &r_init);
     wk_gan_model_init(cfg, &t->critic, &r_init);
     if (cfg->ema > 0) {
-        if ((rc = build_generator(t, &t->ema)) || (rc = wk_model_copy_weights(&t->ema, &t->gen))) goto fail;
+        if ((rc = wk__build_generator(t, &t->ema)) || (rc = wk_model_copy_weights(&t->ema, &t->gen))) goto fail;
         t->has_ema = 1;
     }
     wk_optim_config og = wk_gan_optim_config(cfg, cfg->opt_g, cfg->lr_g), od = wk_gan_optim_config(cfg, cfg->opt_d, cfg->lr_d);
@@ -135,6 +145,7 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     wk_lipschitz_config lc;
     if ((rc = wk_gan_lipschitz_config(cfg, &lc))) goto fail;
     if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
+    if (t->T > 1 && (rc = wk__mix_build(t, &r_init, &r_attach))) goto fail;
     t->g_gen = wk_graph_new();
     t->g_critic = wk_graph_new();
     if (!t->g_gen || !t->g_critic) {
@@ -163,6 +174,7 @@ int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
 
 void wk_trainer_free(wk_trainer *t) {
     if (!t) return;
+    wk__mix_free(t);
     wk_lipschitz_free(&t->lip);
     wk_optim_free(&t->opt_g);
     wk_optim_free(&t->opt_d);
@@ -189,7 +201,7 @@ void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n) {
 }
 
 /* A real batch: fresh draws from a synthetic target, or the next rows of the epoch order. */
-static int fill_real(wk_trainer *t, float *x, int64_t b) {
+int wk__fill_real(wk_trainer *t, float *x, int64_t b) {
     if (!t->ds.train.data) {
         wk_tensor view = {x, 2, {b, t->dim}, b * t->dim, WK_DEVICE_CPU};
         return wk_target_sample(&t->ds.target, &t->r_batch, &view);
@@ -205,20 +217,20 @@ static int fill_real(wk_trainer *t, float *x, int64_t b) {
     return WK_OK;
 }
 
-static wk_var *batch_input(wk_trainer *t, wk_graph *g, int64_t b) {
+wk_var *wk__batch_input(wk_trainer *t, wk_graph *g, int64_t b) {
     int64_t shape[WK_MAX_DIMS];
     shape[0] = b;
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     return wk_input_empty(g, t->ndim + 1, shape, 0);
 }
 
-static wk_var *latent_input(wk_trainer *t, wk_graph *g, int64_t b) {
+wk_var *wk__latent_input(wk_trainer *t, wk_graph *g, int64_t b) {
     wk_var *z = wk_input_empty(g, 2, (int64_t[]){b, t->cfg.latent_dim}, 0);
     if (z) wk__fill_latent(t, &t->r_latent, wk_input_data(z), b * t->cfg.latent_dim);
     return z;
 }
 
-static int diverged(wk_trainer *t, const char *what, double v) {
+int wk__diverged(wk_trainer *t, const char *what, double v) {
     return wk_errorf(WK_ENUMERIC, "step %lld: %s is %g (NaN/Inf): training diverged", (long long)t->step + 1, what, v);
 }
 
@@ -227,9 +239,9 @@ static int critic_step(wk_trainer *t) {
     int64_t b = t->cfg.batch;
     int rc;
     wk_graph_reset(g);
-    wk_var *real = batch_input(t, g, b), *z = latent_input(t, g, b);
+    wk_var *real = wk__batch_input(t, g, b), *z = wk__latent_input(t, g, b);
     if (!real || !z) return wk_graph_status(g);
-    if ((rc = fill_real(t, wk_input_data(real), b))) return rc;
+    if ((rc = wk__fill_real(t, wk_input_data(real), b))) return rc;
     wk_var *fake = wk_detach(g, wk_model_forward(&t->gen, g, z, 1));
     wk_var *d_real, *d_fake;
     if (t->critic_has_bn) { /* batch norm: real and fake are separate batches, as in PyTorch DCGANs */
@@ -245,7 +257,7 @@ static int critic_step(wk_trainer *t) {
     wk_var *total = wk_add(g, loss, pen);
     if (!total) return wk_graph_status(g);
     t->loss_d = wk_value(total)->data[0];
-    if (!isfinite(t->loss_d)) return diverged(t, "the critic loss", t->loss_d);
+    if (!isfinite(t->loss_d)) return wk__diverged(t, "the critic loss", t->loss_d);
     wk_model_zero_grad(&t->critic);
     if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
     if ((rc = wk_optim_step(&t->opt_d))) return wk_error_context(rc, "step %lld: critic update", (long long)t->step + 1);
@@ -258,32 +270,35 @@ static int generator_step(wk_trainer *t) {
     wk_graph *g = t->g_gen;
     int rc;
     wk_graph_reset(g);
-    wk_var *z = latent_input(t, g, t->cfg.batch);
+    wk_var *z = wk__latent_input(t, g, t->cfg.batch);
     /* The critic is fixed during this step: freeze it so its weight gradients are not computed. */
     t->critic.frozen = 1;
     wk_var *loss = wk__loss_generator(g, t->loss, wk_model_forward(&t->critic, g, wk_model_forward(&t->gen, g, z, 1), 1));
     t->critic.frozen = 0;
     if (!loss) return wk_graph_status(g);
     t->loss_g = wk_value(loss)->data[0];
-    if (!isfinite(t->loss_g)) return diverged(t, "the generator loss", t->loss_g);
+    if (!isfinite(t->loss_g)) return wk__diverged(t, "the generator loss", t->loss_g);
     wk_model_zero_grad(&t->gen);
     if ((rc = wk_backward(g, loss))) return wk_error_context(rc, "step %lld: generator backward", (long long)t->step + 1);
     if ((rc = wk_optim_step(&t->opt_g))) return wk_error_context(rc, "step %lld: generator update", (long long)t->step + 1);
     t->grad_norm_g = t->opt_g.grad_norm;
-    if (t->has_ema) { /* θ_ema ← d θ_ema + (1 − d) θ (Yazıcı et al. 2019) */
-        float d = (float)t->cfg.ema;
-        for (int i = 0; i < t->gen.n_params; i++) {
-            float *e = t->ema.params[i]->value.data;
-            const float *p = t->gen.params[i]->value.data;
-            for (int64_t j = 0; j < t->gen.params[i]->value.numel; j++) e[j] = d * e[j] + (1 - d) * p[j];
-        }
-        for (int i = 0; i < t->gen.n_layers; i++)
-            if (t->gen.layers[i].kind == WK_LAYER_BATCHNORM) {
-                wk_tensor_copy(&t->ema.layers[i].running_mean, &t->gen.layers[i].running_mean);
-                wk_tensor_copy(&t->ema.layers[i].running_var, &t->gen.layers[i].running_var);
-            }
-    }
+    if (t->has_ema) wk__ema_update(t, &t->ema, &t->gen);
     return WK_OK;
+}
+
+/* θ_ema ← d θ_ema + (1 − d) θ (Yazıcı et al. 2019); batch-norm statistics are copied. */
+void wk__ema_update(const wk_trainer *t, wk_model *ema, const wk_model *gen) {
+    float d = (float)t->cfg.ema;
+    for (int i = 0; i < gen->n_params; i++) {
+        float *e = ema->params[i]->value.data;
+        const float *p = gen->params[i]->value.data;
+        for (int64_t j = 0; j < gen->params[i]->value.numel; j++) e[j] = d * e[j] + (1 - d) * p[j];
+    }
+    for (int i = 0; i < gen->n_layers; i++)
+        if (gen->layers[i].kind == WK_LAYER_BATCHNORM) {
+            wk_tensor_copy(&ema->layers[i].running_mean, &gen->layers[i].running_mean);
+            wk_tensor_copy(&ema->layers[i].running_var, &gen->layers[i].running_var);
+        }
 }
 
 static int trainer_step(wk_trainer *t) {
@@ -293,10 +308,11 @@ static int trainer_step(wk_trainer *t) {
         double f = t->cfg.steps > 0 ? 1.0 - (double)t->step / (double)t->cfg.steps : 1.0;
         t->opt_g.cfg.lr = (float)(t->cfg.lr_g * f);
         t->opt_d.cfg.lr = (float)(t->cfg.lr_d * f);
+        if (t->T > 1) wk__mix_set_lr(t);
     }
     for (int k = 0; k < t->cfg.n_critic; k++)
-        if ((rc = critic_step(t))) return rc;
-    if ((rc = generator_step(t))) return rc;
+        if ((rc = t->T > 1 ? wk__mix_critic_step(t) : critic_step(t))) return rc;
+    if ((rc = t->T > 1 ? wk__mix_generator_step(t) : generator_step(t))) return rc;
     t->step++;
     return WK_OK;
 }
@@ -330,6 +346,7 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     int rc = wk_tensor_alloc(out, t->ndim + 1, shape);
     if (rc) return rc;
+    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, out); /* mix.c: a component per sample */
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
@@ -363,7 +380,7 @@ static int check_points(const wk_trainer *t, const wk_tensor *x) {
 }
 
 /* x: rows of t->dim floats; d[n]; grad (optional) rows of ∇ₓD. */
-static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad) {
+int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad) {
     int64_t shape[WK_MAX_DIMS];
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     for (int64_t s = 0; s < n; s += CHUNK) {
@@ -374,7 +391,7 @@ static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float
         wk_var *xv = wk_input_empty(g, t->ndim + 1, shape, grad != NULL), *gx = NULL;
         if (!xv) return wk_graph_status(g);
         memcpy(wk_input_data(xv), x + s * t->dim, (size_t)(b * t->dim) * sizeof(float));
-        wk_var *dv = wk_model_forward(&t->critic, g, xv, 0);
+        wk_var *dv = wk_model_forward(critic, g, xv, 0);
         if (!dv) return wk_graph_status(g);
         memcpy(d + s, wk_value(dv)->data, (size_t)b * sizeof(float));
         if (grad) {
@@ -384,6 +401,11 @@ static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float
         }
     }
     return WK_OK;
+}
+
+/* A mixture's critic is Σ_j w_D[j]·D_j (mix.c). */
+static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad) {
+    return t->T > 1 ? wk__mix_critic_eval(t, x, n, d, grad) : wk__critic_eval_model(t, &t->critic, x, n, d, grad);
 }
 
 int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d) { return critic_eval(t, x, n, d, NULL); }

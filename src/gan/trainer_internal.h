@@ -6,6 +6,14 @@
 #include "wgankit/gan.h"
 #include "wgankit/safetensors.h"
 
+/* One MIX+GAN component beyond the first (mix.c): component 0 is the trainer's own gen, critic,
+ * ema, opt_g, opt_d and lip, so a single GAN (T = 1) is the trainer exactly as before. */
+typedef struct wk_mix_part {
+    wk_model gen, critic, ema;
+    wk_optimizer opt_g, opt_d;
+    wk_lipschitz lip;
+} wk_mix_part;
+
 struct wk_trainer {
     wk_gan_config cfg;
     wk_dataset ds;
@@ -27,6 +35,15 @@ struct wk_trainer {
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
+    /* MIX+GAN (mix.c): T = cfg.mix components; parts[i - 1] is component i >= 1. The logits of
+     * the two families' mixture weights are trained by their own optimizers (the generator's /
+     * critic's settings), which step with opt_g / opt_d. */
+    int T;
+    wk_mix_part *parts;
+    wk_param logit_g, logit_d;
+    wk_param *logit_list[2]; /* the optimizers keep a pointer to their parameter list */
+    wk_optimizer opt_wg, opt_wd;
+    wk_gan_config net_cfg; /* cfg with each component's widths (mix_budget applied) */
     double seconds; /* wall time spent training up to `step`, over every resumed part (run.c keeps it) */
     double floor; int64_t floor_n; /* evaluate.c: the real-vs-real W1 floor, once (floor_n 0: not yet) */
 };
@@ -69,6 +86,52 @@ typedef struct {
 } wk__export;
 int wk__export_orthonormal(wk_trainer *t, wk__export *ex);
 void wk__export_free(wk__export *ex);
+void wk__config_weights(const wk_gan_config *c, double dim, double *gen, double *critic);
+/* One forward pass of `net` on a training batch (b rows) / fresh latent codes (trainer.c). */
+int wk__fill_real(wk_trainer *t, float *x, int64_t b);
+wk_var *wk__batch_input(wk_trainer *t, wk_graph *g, int64_t b);
+wk_var *wk__latent_input(wk_trainer *t, wk_graph *g, int64_t b);
+int wk__build_generator(wk_trainer *t, wk_model *m);
+void wk__ema_update(const wk_trainer *t, wk_model *ema, const wk_model *gen);
+int wk__diverged(wk_trainer *t, const char *what, double v);
+/* Critic values (and ∇ₓD) of one critic network at n rows of x. */
+int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad);
+
+/* mix.c — MIX+GAN. Component i's networks (i < T). */
+#define WK_MIX_GEN(t, i) ((i) ? &(t)->parts[(i)-1].gen : &(t)->gen)
+#define WK_MIX_CRITIC(t, i) ((i) ? &(t)->parts[(i)-1].critic : &(t)->critic)
+#define WK_MIX_EMA(t, i) ((i) ? &(t)->parts[(i)-1].ema : &(t)->ema)
+#define WK_MIX_OPT_G(t, i) ((i) ? &(t)->parts[(i)-1].opt_g : &(t)->opt_g)
+#define WK_MIX_OPT_D(t, i) ((i) ? &(t)->parts[(i)-1].opt_d : &(t)->opt_d)
+#define WK_MIX_LIP(t, i) ((i) ? &(t)->parts[(i)-1].lip : &(t)->lip)
+/* The component config (widths scaled for mix_budget same) of cfg. */
+int wk__mix_net_config(const wk_gan_config *cfg, int ndim, const int64_t *shape, wk_gan_config *out);
+/* Parameter counts (floats) of one component's generator + critic for config c. */
+int wk__gan_param_count(const wk_gan_config *c, int ndim, const int64_t *shape, int64_t *count);
+/* Components 1..T-1, the logits and their optimizers (after component 0 is built). */
+int wk__mix_build(wk_trainer *t, wk_rng *r_init, wk_rng *r_attach);
+void wk__mix_free(wk_trainer *t);
+/* softmax(logits) in double: the mixture weights. */
+void wk__mix_weights(const wk_param *logits, int T, double *w);
+/* Graph pieces (tested by finite differences): w = softmax(logits) as [1, T]; the payoff
+ * Σ_ij w_G[i]·w_D[j]·L[i][j] + λ·(−(1/T)·Σ log(w_reg + 1e-6)). */
+wk_var *wk__mix_softmax(wk_graph *g, wk_var *logits, int T);
+wk_var *wk__mix_objective(wk_graph *g, wk_var *w_g, wk_var *w_d, wk_var *L, int T, double lambda, wk_var *w_reg);
+int wk__mix_critic_step(wk_trainer *t);
+int wk__mix_generator_step(wk_trainer *t);
+void wk__mix_set_lr(wk_trainer *t);
+int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out);
+/* The mixture critic Σ_j w_D[j]·D_j at n rows of x (and its ∇ₓ). */
+int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad);
+
+/* The mixture weights into an evaluation, and as "mix_w_g" / "mix_w_d" arrays of its JSON. */
+void wk__mix_metrics(const wk_trainer *t, wk_gan_metrics *m);
+void wk__mix_metrics_json(const wk_gan_metrics *m, wk_strbuf *sb);
+/* "MIX+GAN: T components, N parameters (single model: M)" */
+void wk__mix_print_sizes(const wk_trainer *t, FILE *log);
+/* mix_weights.svg / .png (the report shows every PNG of the run): w_G and w_D over the evaluations. */
+int wk__mix_write_weights(const wk_gan_metrics *m, size_t n, const char *dir);
+void wk__mix_metrics_from_json(const wk_json *o, wk_gan_metrics *m);
 int wk__load_state(wk_trainer *t, const wk_safetensors *f);
 
 #endif

@@ -1,0 +1,58 @@
+#!/bin/bash
+# cli_mix.sh — `wgankit train --mix T` end to end (MIX+GAN, issue 12 item 3): bad input (T < 1,
+# T > 16, λ < 0, a budget that is not full|same: exit 2 naming the flag), a short mixture run
+# that prints both parameter counts and logs the mixture weights at every evaluation, resume
+# that is bit-identical to an uninterrupted run, and sample / eval / report on a mixture
+# checkpoint; a mixture checkpoint given to a single-GAN configuration is refused.
+set -u
+CLI=${1:?usage: cli_mix.sh path/to/wgankit}
+source "$(dirname "$0")/lib_cli.sh"
+PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+SMALL="--data grid --gen-width 16 --critic-width 16 --batch 32 --n-critic 2 --eval-n 200 --holdout 200 --threads 1 --progress 0"
+to() { local f=$1; shift; "$@" > "$f" 2>&1; } # run a command, its output to a file
+data_of() { $PY -c "import struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; sys.stdout.buffer.write(b[8+n:])" "$1"; }
+
+expect_exit2 "--mix 0 refused" "\-\-mix" "$CLI" train $SMALL --mix 0 --out "$T/x"
+expect_exit2 "--mix 17 refused" "\-\-mix" "$CLI" train $SMALL --mix 17 --out "$T/x"
+expect_exit2 "--mix-entropy -0.1 refused" "\-\-mix-entropy" "$CLI" train $SMALL --mix 3 --mix-entropy -0.1 --out "$T/x"
+expect_exit2 "--mix-budget half refused" "\-\-mix-budget" "$CLI" train $SMALL --mix 3 --mix-budget half --out "$T/x"
+check "no run directory left by bad flags" test ! -e "$T/x"
+
+# a short mixture run: both parameter counts printed, weights logged at every evaluation
+check "mixture run" to "$T/a.log" "$CLI" train $SMALL --mix 3 --mix-budget same --steps 20 --eval-every 10 --out "$T/a"
+check "both parameter counts printed" grep -q "parameters; the single model has" "$T/a.log"
+check "weights at every evaluation" $PY -c "
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 2, rows
+for r in rows:
+    for k in ('mix_w_g', 'mix_w_d'):
+        assert len(r[k]) == 3 and abs(sum(r[k]) - 1) < 1e-9 and min(r[k]) > 0, r
+" "$T/a/metrics.jsonl"
+
+# resume: 10 steps, then 10 more = 20 uninterrupted steps, bit for bit (every component, logits, optimizers)
+"$CLI" train $SMALL --mix 3 --mix-budget same --steps 10 --eval-every 10 --out "$T/b" > /dev/null 2>&1
+check "resume runs" to "$T/b.log" "$CLI" train --resume "$T/b" --steps 20 --progress 0
+check "resumed mixture is bit-identical" cmp -s <(data_of "$T/a/checkpoint.safetensors") <(data_of "$T/b/checkpoint.safetensors")
+check "resumed metrics keep the logged weights" test "$(grep -c mix_w_g "$T/b/metrics.jsonl")" = 2
+
+# sample / eval / report understand a mixture
+check "sample from a mixture" to "$T/s.log" "$CLI" sample --checkpoint "$T/a/checkpoint.safetensors" -n 500 -o "$T/s.npy"
+check "500 points of 2 coordinates" $PY -c "import numpy as np, sys; x = np.load(sys.argv[1]); assert x.shape == (500, 2) and np.isfinite(x).all()" "$T/s.npy"
+"$CLI" eval --checkpoint "$T/a/checkpoint.safetensors" > "$T/eval.json" 2>"$T/eval.err"
+check "eval of a mixture logs its weights" grep -q '"mix_w_g"' "$T/eval.json"
+check "report of a mixture run" to "$T/r.log" "$CLI" report "$T/a"
+check "weights plotted (mix_weights.png/.svg) and shown in the report" \
+    bash -c "test -s '$T/a/mix_weights.png' && grep -q 'w_D\[2\]' '$T/a/mix_weights.svg' && grep -q 'mix_weights.png' '$T/a/report.html'"
+
+# the checkpoint holds every component under generator.<i>.…, with its own format string
+check "every component in the checkpoint" $PY -c "
+import json, struct, sys
+b = open(sys.argv[1], 'rb').read(); h = json.loads(b[8:8 + struct.unpack('<Q', b[:8])[0]])
+assert h['__metadata__']['format'] == 'wgankit-mix-checkpoint-1'
+for i in range(3):
+    assert any(k.startswith('generator.%d.' % i) for k in h) and any(k.startswith('critic.%d.' % i) for k in h)
+assert 'mix.logits_g' in h and 'mix.logits_d' in h
+" "$T/a/checkpoint.safetensors"
+expect_exit2 "a single-GAN run refuses a mixture checkpoint" "MIX+GAN" "$CLI" train --resume "$T/a" --mix 1 --steps 30
+exit $fail
