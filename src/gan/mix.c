@@ -398,9 +398,10 @@ int wk__mix_write_weights(const wk_gan_metrics *m, size_t n, const char *dir) {
             double *y = v + (1 + (size_t)(f * T + i)) * n;
             for (size_t k = 0; k < n; k++) y[k] = m[k].mix == T ? (f ? m[k].w_d[i] : m[k].w_g[i]) : NAN; /* older rows: no weights */
             snprintf(names[f * T + i], sizeof names[0], "%s[%d]", f ? "w_D" : "w_G", i);
-            s[f * T + i] = (wk_series){names[f * T + i], v, y, n};
+            s[f * T + i] = (wk_series){.name = names[f * T + i], .x = v, .y = y, .n = n};
         }
-    wk_chart_spec spec = {"MIX+GAN mixture weights (generators w_G, critics w_D)", "generator step", "weight", 0, 0, 0};
+    wk_chart_spec spec = {.title = "MIX+GAN mixture weights (generators w_G, critics w_D)", .x_label = "generator step",
+                          .y_label = "weight", .integer_x = 1};
     char path[WK_GAN_STR + 32];
     snprintf(path, sizeof path, "%s/mix_weights.svg", dir);
     int rc = wk_svg_write_line_chart(path, &spec, s, 2 * (size_t)T);
