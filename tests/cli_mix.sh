@@ -24,7 +24,7 @@ check "both parameter counts printed" grep -q "parameters; the single model has"
 check "weights at every evaluation" $PY -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 2, rows
+assert len(rows) == 3, rows  # steps 0, 10, 20
 for r in rows:
     for k in ('mix_w_g', 'mix_w_d'):
         assert len(r[k]) == 3 and abs(sum(r[k]) - 1) < 1e-9 and min(r[k]) > 0, r
@@ -34,7 +34,7 @@ for r in rows:
 "$CLI" train $SMALL --mix 3 --mix-budget same --steps 10 --eval-every 10 --out "$T/b" > /dev/null 2>&1
 check "resume runs" to "$T/b.log" "$CLI" train --resume "$T/b" --steps 20 --progress 0
 check "resumed mixture is bit-identical" cmp -s <(data_of "$T/a/checkpoint.safetensors") <(data_of "$T/b/checkpoint.safetensors")
-check "resumed metrics keep the logged weights" test "$(grep -c mix_w_g "$T/b/metrics.jsonl")" = 2
+check "resumed metrics keep the logged weights" test "$(grep -c mix_w_g "$T/b/metrics.jsonl")" = 3
 
 # sample / eval / report understand a mixture
 check "sample from a mixture" to "$T/s.log" "$CLI" sample --checkpoint "$T/a/checkpoint.safetensors" -n 500 -o "$T/s.npy"
