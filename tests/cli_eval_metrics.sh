@@ -7,17 +7,7 @@
 set -u
 CLI=$1
 PY=/usr/bin/python3  # Debian python with numpy
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
-expect_exit2() { # description, needle, command...
-    local what=$1 needle=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
-    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
-}
+source "$(dirname "$0")/lib_cli.sh"  # $T, check, expect_exit2
 $PY - "$T" <<'PY'
 import sys, numpy as np
 t = sys.argv[1]

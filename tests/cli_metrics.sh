@@ -9,20 +9,7 @@ set -u
 CLI=$1
 FX=tests/fixtures/metrics
 PY=/usr/bin/python3  # Debian python with numpy
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { # description, then a command that must succeed
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi
-}
-expect_exit2() { # description, needle, command...
-    local what=$1 needle=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ $rc -eq 2 ] && grep -q -- "$needle" "$T/err"; then echo "ok   $what"
-    else echo "FAIL $what (rc $rc, stderr: $(cat "$T/err"))"; fail=1; fi
-}
+source "$(dirname "$0")/lib_cli.sh"  # $T, check, expect_exit2
 close() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= r * (b < 0 ? -b : b) + 1e-12) }'; }
 jget() { $PY -c "import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print(v)" "$1" "$2"; }
 
