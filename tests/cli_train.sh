@@ -124,11 +124,15 @@ cmp -s "$T/a.config" "$T/a/config.json" && cmp -s "$T/a.ckpt" "$T/a/checkpoint.s
     || bad "refused run changed the old run"
 # a forced run over a finished run touches nothing of it before its own first checkpoint, and
 # while it runs its directory is locked against any other run
-"$CLI" train $SMALL --steps 100000 --checkpoint-every 0 --eval-every 0 --gen-width 48 --force --out "$T/a" > /dev/null 2>&1 &
+"$CLI" train $SMALL --steps 100000 --checkpoint-every 0 --eval-every 0 --gen-width 48 --force --out "$T/a" > /dev/null 2> "$T/force.err" &
 pid=$!
 locked=0 # wait (a loaded machine may take seconds) until the forced run holds the lock
-for _ in $(seq 1 1200); do flock -n "$T/a/.wgankit.lock" true 2>/dev/null || { locked=1; break; }; sleep 0.05; done
-[ $locked = 1 ] || bad "the forced run never took the directory's lock"
+for _ in $(seq 1 2400); do
+    flock -n "$T/a/.wgankit.lock" true 2>/dev/null || { locked=1; break; }
+    kill -0 $pid 2>/dev/null || break # the forced run ended: say why below
+    sleep 0.05
+done
+[ $locked = 1 ] || bad "the forced run never took the directory's lock ($(kill -0 $pid 2>/dev/null && echo still running || echo "it exited: $(cat "$T/force.err")"))"
 sleep 0.3
 expect2 "second run into a locked directory" "$CLI" train --resume "$T/a" --steps 50
 grep -q "in use" "$T/err" || bad "lock message: $(cat "$T/err")"
