@@ -391,7 +391,7 @@ int wk__mix_write_weights(const wk_gan_metrics *m, size_t n, const char *dir) {
     double *v = wk_malloc((2 * (size_t)T + 1) * n * sizeof(double));
     if (!v) return WK_ENOMEM;
     wk_series s[2 * WK_MIX_MAX];
-    char names[2 * WK_MIX_MAX][16];
+    char names[2 * WK_MIX_MAX][24]; /* "w_G[" + any int + "]" fits: no truncation at any -O level */
     for (size_t k = 0; k < n; k++) v[k] = (double)m[k].step;
     for (int f = 0; f < 2; f++)
         for (int i = 0; i < T; i++) {
