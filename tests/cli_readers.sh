@@ -102,5 +102,12 @@ truncate -s $((3073 * 100000)) "$tmp/many.bin"
 expect 2 many.bin "100,000 CIFAR records: train" -- bash -c "ulimit -v 1000000; exec \"\$@\"" - "$cli" train $TRAIN --data "$tmp/many.bin" --out "$tmp/r6"
 expect_msg "too large"
 
+# Rows of no values: an IDX (19 bytes) claiming 318,767,104 rows of shape [0, 8] made the data
+# loader allocate gigabytes of row indices (found by fuzz_dataset); readers refuse it, naming the file
+printf '\x00\x00\x08\x03\x13\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x08' >"$tmp/empty-rows.idx"
+expect 2 empty-rows.idx "318,767,104 rows of no values: train" -- "$cli" train $TRAIN --data "$tmp/empty-rows.idx" --out "$tmp/r7"
+expect_msg "rows of no values"
+expect 2 empty-rows.idx "rows of no values: w1" -- "$cli" w1 "$tmp/empty-rows.idx" "$tmp/empty-rows.idx"
+
 [ $fails = 0 ] && echo "cli_readers: all passed" || echo "cli_readers: $fails failed"
 [ $fails = 0 ]
