@@ -91,4 +91,37 @@ check "every value printed with the network's name, hash and n ($hash)" bash -c 
     "[ \$(echo '$out' | grep -c 'features lenet-1x28x28-10@$hash, n_real 500, n_fake 100') -eq 7 ]"
 expect_exit2 "a non-network file as --features" "not a wgankit feature network\|safetensors\|header" \
     "$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features $FX/basic_real.npy
+# the shipped network's features are the pre-activations of its 128-unit layer (classifier.h):
+# equal to a numpy forward pass of the stored weights, and full rank on real images, so FD of
+# real against real needs no regularisation (after the ReLU, 39 of 128 units never fire)
+NET=models/fashion-mnist-lenet.safetensors
+SRC=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
+if [ -r "$NET" ] && [ -r "$SRC" ]; then
+    $PY -c "
+import gzip, numpy as np
+x = np.frombuffer(gzip.open('$SRC').read(), np.uint8, offset=16).reshape(-1, 28, 28)
+np.save('$T/ra.npy', x[:1000]); np.save('$T/rb.npy', x[1000:2000])"
+    "$CLI" metrics --real "$T/ra.npy" --fake "$T/rb.npy" --features "$NET" --metrics fd --save-features "$T/sf.npy" >"$T/o" 2>"$T/e"
+    check "shipped network, real vs real: no singular-covariance warning" bash -c "! grep -q singular '$T/e'"
+    check "shipped network features = numpy pre-activations of the stored weights" $PY - "$NET" "$T" <<'PY'
+import json, struct, sys, numpy as np
+b = open(sys.argv[1], 'rb').read(); n = struct.unpack('<Q', b[:8])[0]; h = json.loads(b[8:8 + n]); h.pop('__metadata__', None)
+W = {k: np.frombuffer(b[8 + n + v['data_offsets'][0]:8 + n + v['data_offsets'][1]], np.float32).reshape(v['shape']).astype(np.float64) for k, v in h.items()}
+def conv(x, w, bias, s, p):
+    x = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))); k = w.shape[2]
+    o = (x.shape[2] - k) // s + 1
+    cols = np.stack([x[:, :, i:i + s * o:s, j:j + s * o:s] for i in range(k) for j in range(k)], 2)  # N C k*k o o
+    cols = cols.reshape(x.shape[0], x.shape[1] * k * k, o, o)
+    return np.einsum('nkab,fk->nfab', cols, w.reshape(w.shape[0], -1)) + bias[None, :, None, None]
+x = np.load(sys.argv[2] + '/ra.npy')[:200].astype(np.float64)[:, None] / 127.5 - 1
+r = lambda v: np.maximum(v, 0)
+h = r(conv(x, W['body.0.weight'], W['body.0.bias'], 2, 2)); h = r(conv(h, W['body.2.weight'], W['body.2.bias'], 2, 2))
+h = r(conv(h, W['body.4.weight'], W['body.4.bias'], 1, 1)).reshape(200, -1)
+f = h @ W['body.7.weight'].T + W['body.7.bias']
+got = np.load(sys.argv[2] + '/sf.real.npy')[:200]
+err = np.abs(got - f).max() / np.abs(f).max()
+print('max rel err', err, 'negative share', (got < 0).mean())
+sys.exit(0 if err < 1e-4 and (got < 0).mean() > 0.1 else 1)
+PY
+fi
 exit $fail

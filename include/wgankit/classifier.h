@@ -6,8 +6,11 @@
  *   body: conv(C->16, 5, stride 2, pad 2) relu -> conv(16->32, 5, 2, 2) relu
  *         -> conv(32->64, 3, 1, 1) relu -> flatten -> linear(64 H/4 W/4 -> 128) relu
  *   head: linear(128 -> classes)
- * The body's output (128 ReLU features) is the feature space of FD/KID/PR/DC; the softmax of
- * the head gives p(y|x) for IS.
+ * The feature space of FD/KID/PR/DC is the body's last linear layer *before* its ReLU (128
+ * pre-activations): after the ReLU, units that never fire on the data are constant 0 features
+ * (39 of 128 in the shipped network), which makes every covariance singular and FD a clipped,
+ * regularised estimate; the pre-activations are an affine image of 3,136 conv features and have a
+ * full-rank covariance. The softmax of the head (applied after the ReLU) gives p(y|x) for IS.
  *
  * The file is safetensors: "body.<i>.weight"/"bias" and "head.<i>..." tensors (PyTorch
  * nn.Sequential names) and metadata: format, name, input_shape "C,H,W", classes, plus what the

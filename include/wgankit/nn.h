@@ -96,6 +96,9 @@ void wk_model_init_normal(wk_model *m, wk_rng *rng, float std);
 
 /* Record the forward pass of x through the model. training selects batch statistics. */
 wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training);
+/* The same through layers [first, end) only (clamped to [0, n_layers]); the output clamp applies
+ * only when end is the last layer. Used to read a hidden layer, e.g. pre-activation features. */
+wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end);
 void wk_model_zero_grad(wk_model *m);
 int64_t wk_model_param_count(const wk_model *m);
 /* Copy every parameter value and running statistic of src into dst (same architecture). */

@@ -1,5 +1,5 @@
 /* apply.c — running the feature network on images in batches (eval mode, frozen weights):
- * features of the body, softmax of the head, accuracy; and the input checks that go with it
+ * features of the body (before its final ReLU), softmax of the head, accuracy; and the input checks that go with it
  * (sample shape against the network's, pixel range to [-1, 1]). */
 #include <math.h>
 #include <stdio.h>
@@ -80,8 +80,11 @@ int wk_classifier_apply(wk_classifier *c, const wk_tensor *x, wk_tensor *feature
         wk_graph_reset(g);
         wk_var *xv = wk_input_empty(g, 4, (int64_t[]){b, c->channels, c->height, c->width}, 0);
         if (xv) memcpy(wk_input_data(xv), x->data + i0 * row, (size_t)(b * row) * sizeof(float));
-        wk_var *f = xv ? wk_model_forward(&c->body, g, xv, 0) : NULL;
-        wk_var *p = f && probs ? wk_model_forward(&c->head, g, f, 0) : NULL;
+        /* features: the body up to its last linear layer, before the final ReLU (see classifier.h) */
+        int nb = c->body.n_layers;
+        wk_var *f = xv ? wk_model_forward_layers(&c->body, g, xv, 0, 0, nb - 1) : NULL;
+        wk_var *h = f && probs ? wk_model_forward_layers(&c->body, g, f, 0, nb - 1, nb) : NULL;
+        wk_var *p = h ? wk_model_forward(&c->head, g, h, 0) : NULL;
         if (p) p = wk_exp(g, wk_log_softmax(g, p));
         if (!f || (probs && !p)) {
             rc = wk_graph_status(g) ? wk_graph_status(g) : WK_ENOMEM;

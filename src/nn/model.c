@@ -212,8 +212,10 @@ static wk_var *activation(wk_graph *g, wk_var *x, wk_activation a, float p) {
     }
 }
 
-wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training) {
-    for (int i = 0; i < m->n_layers && x; i++) {
+wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end) {
+    if (first < 0) first = 0;
+    if (end > m->n_layers) end = m->n_layers;
+    for (int i = first; i < end && x; i++) {
         wk_layer *l = &m->layers[i];
         wk_var *(*leaf)(wk_graph *, wk_param *) = m->frozen ? wk_param_const : wk_param_var;
         wk_var *w = l->weight ? leaf(g, l->weight) : NULL;
@@ -239,8 +241,12 @@ wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training) {
         }
         if (!x) wk_error_context(wk_graph_status(g), "layer %d", i);
     }
-    if (x && m->output_clamp > 0) x = wk_clamp(g, x, -m->output_clamp, m->output_clamp);
+    if (x && end == m->n_layers && m->output_clamp > 0) x = wk_clamp(g, x, -m->output_clamp, m->output_clamp);
     return x;
+}
+
+wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training) {
+    return wk_model_forward_layers(m, g, x, training, 0, m->n_layers);
 }
 
 void wk_model_zero_grad(wk_model *m) {
