@@ -35,6 +35,11 @@ ok = len(rows) == 3 and all(  # steps 0, 10, 20
                             set(sys.argv[2].split()) <= set(r) and r['features'].startswith('lenet-1x28x28-4@')
                             and r['n_fake'] == 200 and r['n_real'] == 200 for r in rows)
 sys.exit(0 if ok else 1)" "$T/run/metrics.jsonl" "$keys"
+check "report: FD headline and one chart per image metric group" $PY -c "
+import sys; h = open(sys.argv[1]).read()
+need = ['FD on the feature network, step 20', 'FD, feature network', 'KID, feature network',
+        'IS, feature network', 'Precision and recall', 'Density and coverage']
+miss = [k for k in need if k not in h]; print('missing:', miss) if miss else None; sys.exit(1 if miss else 0)" "$T/run/report.html"
 "$CLI" train --resume "$T/run" --steps 30 >/dev/null 2>"$T/err" || { echo "FAIL: resume ($(cat "$T/err"))"; fail=1; }
 check "resume keeps the earlier evaluations' image metrics" $PY -c "
 import json, sys

@@ -155,8 +155,17 @@ static const known_group known[] = {
      {"certified bound (lip_certified)", "max |D(x)-D(y)|/|x-y| over pairs", "max |grad D| at real points", "mean |grad D| at real points"}},
     {"Modes covered", "modes", 1, {"modes"}, {"modes covered (of n_modes)"}},
     {"High-quality samples", "% of generated points", 0, {"hq_pct"}, {"within 3 sigma of a mode (hq_pct)"}},
+    /* image metrics on the feature network (metrics.h; issue 13): FD and its two terms, KID, IS,
+     * improved precision/recall (Kynkaanniemi et al. 2019), density/coverage (Naeem et al. 2020) */
+    {"FD, feature network (lower is better)", "FD", 0, {"fd", "fd_mean", "fd_trace"},
+     {"FD", "mean term |mu_r - mu_f|^2 (fd_mean)", "covariance term (fd_trace)"}},
+    {"KID, feature network (lower is better)", "KID", 0, {"kid"}, {"KID (mean over subsets)"}},
+    {"IS, feature network (higher is better)", "IS", 0, {"is"}, {"IS (mean over splits)"}},
+    {"Precision and recall (higher is better)", "fraction", 0, {"precision", "recall"},
+     {"precision: generated inside the real manifold", "recall: real inside the generated manifold"}},
+    {"Density and coverage (higher is better)", "value", 0, {"density", "coverage"}, {"density", "coverage"}},
 };
-static const char *const not_charted[] = {"w1", "w1_floor", "w1_floor_n", "d_D", "time_s", "speed_it_s", "n_modes"};
+static const char *const not_charted[] = {"w1", "w1_floor", "w1_floor_n", "d_D", "time_s", "speed_it_s", "n_modes", "kid_std", "is_std"};
 
 static int is_known(const char *name) {
     for (size_t i = 0; i < sizeof not_charted / sizeof *not_charted; i++)
@@ -232,6 +241,19 @@ static int emit_first_screen(wk_strbuf *out, const metric_table *t) {
         if (k >= 3 && vx > 0 && vy > 0)
             wk_sb_printf(out, "<tr><th>does d_D track W1?</th><td>correlation %.3f over the %zu evaluations after step 0</td></tr>\n",
                          (sxy - sx * sy / (double)k) / sqrt(vx * vy), k);
+    }
+    const metric *fdm = metric_get(t, "fd");
+    double fstep = NAN, fdv = last_value(fdm, &fstep);
+    if (isfinite(fdv)) { /* image metrics: FD headline, first and last evaluation */
+        wk_sb_printf(out, "<tr><th>FD on the feature network, step %.0f</th><td><b>%.4g</b>", fstep, fdv);
+        if (fdm->n > 1 && isfinite(fdm->y[0]) && fdm->x[0] != fstep)
+            wk_sb_printf(out, " &nbsp; (step %.0f: %.4g)", fdm->x[0], fdm->y[0]);
+        const char *keys[] = {"kid", "is", "precision", "recall", "density", "coverage"};
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+            double v = value_at(metric_get(t, keys[i]), fstep);
+            if (isfinite(v)) wk_sb_printf(out, " &nbsp; %s %.4g", keys[i], v);
+        }
+        wk_sb_puts(out, "</td></tr>\n");
     }
     double mo = value_at(modes, step), nmo = value_at(nm, step), h = value_at(hq, step), ti = value_at(ts, step), spd = value_at(sp, step);
     if (isfinite(mo)) {
