@@ -96,8 +96,10 @@ void wk_sweep_spec_free(wk_sweep_spec *s);
  * grid axis or a fixed setting, an empty value list or an empty value, a repeated value, too
  * many values or axes, or a value the setting refuses (wk_gan_config_set's message). */
 int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg);
-/* Add a fixed setting (key in either spelling). Same refusals as an axis value. "seed" sets the
- * single seed when no seeds were given; "threads" sets s->threads; "out" is refused. */
+/* Add a fixed setting (key in either spelling); a setting given again takes the later value (as
+ * train's flags). Refused: an unknown key, a value the setting refuses, a grid key, "out".
+ * "seed" sets a single seed (as wk_sweep_spec_set_seeds), "threads" sets s->threads and
+ * "progress" is ignored (points log plain lines into train.log). */
 int wk_sweep_spec_set(wk_sweep_spec *s, const char *key, const char *value);
 /* Seeds from "0,1,2" (integers 0..2^63-1, distinct, at most WK_SWEEP_MAX_VALUES). WK_EINVAL
  * naming the bad item. Replaces earlier seeds. */
@@ -154,7 +156,8 @@ typedef struct wk_sweep_result {
     int exit_code;         /* the train process's exit status; -1 when killed by a signal */
     int signal;            /* the signal that ended it, 0 if none */
     int64_t failed_step;   /* the generator step a diverged run failed at ("step N: ..."); -1 unknown / none */
-    double wall_s;         /* wall time of the point's processes, all parts of a resumed point together */
+    double wall_s;         /* seconds of the process that finished the point (the last part of a resumed point;
+                            * metrics' time_s holds the training time of all parts) */
     char message[256];     /* failed: the last "wgankit train: ..." line of train.log */
     wk_json *metrics;      /* done: the last line of metrics.jsonl as an object (owned; NULL otherwise) */
 } wk_sweep_result;
@@ -216,8 +219,9 @@ int wk_sweep_run(const wk_sweep_spec *spec, const wk_sweep_executor *ex, FILE *l
  * index, point, each grid key, seed, status (done | failed | pending), failed_step, every
  * member of the point's last metrics.jsonl line (numbers; null/empty when absent, the columns
  * are the union over points in order of first appearance), wall_s. The time columns are
- * "seconds", "it_per_s" and "wall_s"; the rest is the same for the same spec whatever the
- * executor. Counts into `sum` when non-NULL (points, done, failed). */
+ * "time_s", "speed_it_s" (from metrics.jsonl) and "wall_s"; the rest is the same for the same spec
+ * whatever the executor (and, for networks small enough that no product is split over threads,
+ * whatever the thread count; otherwise the thread count is part of the result, gan.h). Counts into `sum` when non-NULL (points, done, failed). */
 int wk_sweep_collect(const wk_sweep_spec *spec, wk_sweep_summary *sum);
 
 /* Plots of `metric` (NULL: spec->plot_metric) over the done points, PNG and SVG with axis titles
