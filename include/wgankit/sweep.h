@@ -198,7 +198,8 @@ typedef struct wk_sweep_executor {
 /* Local process pool: each point is a child process `exe argv...` (exe: this binary,
  * "/proc/self/exe"), in its own process group, killed when the controller dies
  * (PR_SET_PDEATHSIG = SIGKILL), so no orphan holds a run's lock. threads_per_point =
- * max(1, cores / jobs). jobs in 1..1024. */
+ * max(1, cores / jobs), cores = the CPUs this process may run on (its affinity mask, as train's
+ * "all cores"). jobs in 1..1024. */
 int wk_sweep_local_executor(wk_sweep_executor *ex, const char *exe, int jobs);
 
 /* ---- the whole sweep --------------------------------------------------------------------- */
