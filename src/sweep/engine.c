@@ -58,7 +58,7 @@ static void progress(progress_state *ps, int final) {
     double el = now() - ps->t0, rate = ps->finished_now > 0 ? ps->finished_now / el : 0;
     int64_t left = ps->total - ps->done - ps->failed;
     char eta[32], elapsed[32];
-    fmt_dur(eta, sizeof eta, rate > 0 ? (double)(left - ps->running) / rate + (ps->running > 0 ? 0.5 / rate : 0) : -1);
+    fmt_dur(eta, sizeof eta, rate > 0 ? (double)left / rate : -1); /* the rate of this invocation's finished points */
     fmt_dur(elapsed, sizeof elapsed, el);
     fprintf(ps->log, "\r\033[Ksweep: %lld/%lld finished (%lld failed), %lld running, %.2f points/min, %s elapsed, ETA %s",
             (long long)(ps->done + ps->failed), (long long)ps->total, (long long)ps->failed, (long long)ps->running, rate * 60,
