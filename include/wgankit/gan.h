@@ -6,8 +6,8 @@
  *                  (wk_gan_setting_*) drives CLI flags, --help, config.json, config files and
  *                  the checkpoint metadata, so a setting is spelled the same everywhere
  *                  (flag --gen-depth = key "gen_depth").
- *   wk_dataset     training points/images plus a held-out split, scaled to [-1, 1] and
- *                  flattened for MLPs; synthetic targets keep their true modes for coverage.
+ *   wk_dataset     (data.h) training points/images plus a held-out split, scaled to [-1, 1];
+ *                  wk_dataset_load fills one from a config.
  *   wk_trainer     generator, critic, optional EMA generator, two optimizers, the Lipschitz
  *                  constraint and every RNG. wk_trainer_step does one generator step (n_critic
  *                  critic steps first, as Arjovsky et al. 2017, Alg. 1); after the first step a
@@ -158,33 +158,11 @@ int wk_gan_config_validate(const wk_gan_config *c);
 /* "  --gen-depth N   hidden layers ... (default 3)" lines for --help. */
 void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
 
-/* ---- data ---------------------------------------------------------------------------- */
-typedef struct wk_dataset {
-    wk_tensor train;     /* [N, ...sample shape]; empty when synthetic with fresh draws */
-    wk_tensor holdout;   /* [M, ...sample shape] */
-    int ndim;            /* sample shape without the batch axis */
-    int64_t shape[WK_MAX_DIMS];
-    int64_t dim;         /* product of shape */
-    int is_image;        /* [C, H, W] with C = 1 or 3 */
-    int synthetic;
-    wk_target target;    /* synthetic only */
-    double scale_mul, scale_add; /* file data: x_scaled = x * mul + add (to undo for output) */
-} wk_dataset;
-
-/* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;
- * labels to *labels when non-NULL (free with wk_free). */
-int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
-/* One data file (IDX/.gz, CIFAR-10 .bin, NPY, CSV) as [N, D] points or [N, C, H, W] images
- * ([N, H, W] gains C = 1, NHWC becomes NCHW); values as stored (no scaling). */
-int wk_read_samples(const char *path, wk_tensor *out);
+/* ---- data (wk_dataset and its readers: data.h) --------------------------------------- */
 /* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files and image sizes the networks do not support, with messages naming the file. */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
-void wk_dataset_free(wk_dataset *ds);
-/* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
- * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */
-void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;
