@@ -175,11 +175,11 @@ static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) 
         hi = v > hi ? v : hi;
         if (v != floorf(v)) integral = 0;
     }
-    const char *s = cfg->scale;
-    if (!strcmp(s, "auto")) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? "u8" : "none";
+    wk_scale_kind s = cfg->scale;
+    if (s == WK_SCALE_AUTO) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? WK_SCALE_U8 : WK_SCALE_NONE;
     ds->scale_mul = 1, ds->scale_add = 0;
-    if (!strcmp(s, "u8")) ds->scale_mul = 1.0 / 127.5, ds->scale_add = -1;
-    else if (!strcmp(s, "minmax") && hi > lo) ds->scale_mul = 2.0 / ((double)hi - lo), ds->scale_add = -1 - lo * ds->scale_mul;
+    if (s == WK_SCALE_U8) ds->scale_mul = 1.0 / 127.5, ds->scale_add = -1;
+    else if (s == WK_SCALE_MINMAX && hi > lo) ds->scale_mul = 2.0 / ((double)hi - lo), ds->scale_add = -1 - lo * ds->scale_mul;
     for (int64_t i = 0; i < all->numel; i++) all->data[i] = (float)(all->data[i] * ds->scale_mul + ds->scale_add);
     return WK_OK;
 }
@@ -203,13 +203,13 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
-    if (ds->is_image && (!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan")) &&
+    if (ds->is_image && (cfg->gen == WK_NET_DCGAN || cfg->critic_net == WK_NET_DCGAN) &&
         !((ds->shape[1] == 28 || ds->shape[1] == 32) && ds->shape[1] == ds->shape[2])) {
         wk_tensor_free(&all);
         return wk_errorf(WK_EFORMAT, "%s: images are %lldx%lld; the DCGAN networks take 28x28 or 32x32 (use --gen mlp --critic-net mlp)",
                          cfg->data, (long long)ds->shape[1], (long long)ds->shape[2]);
     }
-    if (!ds->is_image && (!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan"))) {
+    if (!ds->is_image && (cfg->gen == WK_NET_DCGAN || cfg->critic_net == WK_NET_DCGAN)) {
         wk_tensor_free(&all);
         return wk_errorf(WK_EFORMAT, "%s: DCGAN networks need images ([N, H, W] or [N, C, H, W]), not points", cfg->data);
     }
