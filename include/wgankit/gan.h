@@ -171,7 +171,7 @@ void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
 /* ---- data (wk_dataset and its readers: data.h) --------------------------------------- */
 /* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
- * empty files and image sizes the networks do not support, with messages naming the file. */
+ * empty files, with messages naming the file (image sizes: the DCGAN builders, wk_dcgan_spec_shape). */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
 
 /* ---- trainer ------------------------------------------------------------------------- */

@@ -126,6 +126,10 @@ typedef struct wk_dcgan_spec {
     int critic_norm;
 } wk_dcgan_spec;
 
+/* The DCGAN networks' one input-size rule: a sample shaped (ndim, shape) must be a [C, H, W]
+ * image with H = W = 28 or 32 and C = 1 or 3. Sets s->image_size and s->channels; WK_EINVAL
+ * naming the shape otherwise. Data loading and the trainer leave the rule to the builders. */
+int wk_dcgan_spec_shape(wk_dcgan_spec *s, int ndim, const int64_t *shape);
 /* Generator: z → Linear → [2w, s/4, s/4] → ConvT(2w→w, 4, 2, 1) → ConvT(w→C, 4, 2, 1) → tanh
  * for 28×28 (s/4 = 7); for 32×32 the same from 4×4 with one more ConvT (4→8→16→32). */
 int wk_build_dcgan_generator(wk_model *m, const wk_dcgan_spec *s);

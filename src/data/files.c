@@ -203,16 +203,6 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
-    if (ds->is_image && (cfg->gen == WK_NET_DCGAN || cfg->critic_net == WK_NET_DCGAN) &&
-        !((ds->shape[1] == 28 || ds->shape[1] == 32) && ds->shape[1] == ds->shape[2])) {
-        wk_tensor_free(&all);
-        return wk_errorf(WK_EFORMAT, "%s: images are %lldx%lld; the DCGAN networks take 28x28 or 32x32 (use --gen mlp --critic-net mlp)",
-                         cfg->data, (long long)ds->shape[1], (long long)ds->shape[2]);
-    }
-    if (!ds->is_image && (cfg->gen == WK_NET_DCGAN || cfg->critic_net == WK_NET_DCGAN)) {
-        wk_tensor_free(&all);
-        return wk_errorf(WK_EFORMAT, "%s: DCGAN networks need images ([N, H, W] or [N, C, H, W]), not points", cfg->data);
-    }
     scale_data(cfg, ds, &all);
     /* Shuffle once with the seed, then the first `holdout` samples are held out. */
     int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;

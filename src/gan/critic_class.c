@@ -21,8 +21,8 @@ int wk_gan_critic_build(const wk_gan_config *c, int ndim, const int64_t *shape, 
     wk_model_init(m);
     m->output_clamp = (float)c->critic_clamp;
     if (c->critic_net == WK_NET_DCGAN) {
-        wk_dcgan_spec s = {(int)shape[1], (int)shape[0], c->latent_dim, c->dcgan_width, 0, (int)c->critic_norm};
-        return wk_build_dcgan_critic(m, &s);
+        wk_dcgan_spec s = {0, 0, c->latent_dim, c->dcgan_width, 0, (int)c->critic_norm};
+        return (rc = wk_dcgan_spec_shape(&s, ndim, shape)) ? rc : wk_build_dcgan_critic(m, &s);
     }
     if (ndim > 1 && (rc = wk_model_add_reshape(m, 1, &dim))) return rc; /* flatten images */
     wk_mlp_spec s = {dim, 1, c->critic_depth, c->critic_width, wk_gan_critic_act(c), 0, WK_ACT_NONE, 1};

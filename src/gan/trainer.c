@@ -70,8 +70,8 @@ int wk__build_generator(wk_trainer *t, wk_model *m) {
     int rc;
     wk_model_init(m);
     if (c->gen == WK_NET_DCGAN) {
-        wk_dcgan_spec s = {(int)t->shape[1], (int)t->shape[0], c->latent_dim, c->dcgan_width, c->gen_bn, 0};
-        return wk_build_dcgan_generator(m, &s);
+        wk_dcgan_spec s = {0, 0, c->latent_dim, c->dcgan_width, c->gen_bn, 0};
+        return (rc = wk_dcgan_spec_shape(&s, t->ndim, t->shape)) ? rc : wk_build_dcgan_generator(m, &s);
     }
     wk_mlp_spec s = {c->latent_dim, t->dim, c->gen_depth, c->gen_width, WK_ACT_RELU, 0.2f, WK_ACT_NONE, 1};
     s.act = c->gen_act == WK_GEN_ACT_TANH ? WK_ACT_TANH : c->gen_act == WK_GEN_ACT_LEAKY_RELU ? WK_ACT_LEAKY_RELU : WK_ACT_RELU;
@@ -105,12 +105,6 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     t->dim = 1;
     for (int i = 0; i < t->ndim; i++) t->dim *= t->shape[i];
     t->is_image = t->ndim == 3;
-    if ((cfg->gen == WK_NET_DCGAN || cfg->critic_net == WK_NET_DCGAN) &&
-        !(t->is_image && (t->shape[1] == 28 || t->shape[1] == 32) && t->shape[1] == t->shape[2] && (t->shape[0] == 1 || t->shape[0] == 3))) {
-        rc = wk_errorf(WK_EINVAL, "DCGAN networks take 28x28 or 32x32 images with 1 or 3 channels, not samples shaped %s",
-                       t->cfg.sample_shape);
-        goto fail;
-    }
     if ((rc = wk__mix_net_config(&t->cfg, t->ndim, t->shape, &t->net_cfg))) goto fail;
     t->T = cfg->mix;
     t->loss = cfg->loss;
@@ -123,7 +117,10 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     t->r_batch = wk_rng_split(&master);
     t->r_latent = wk_rng_split(&master);
     t->r_lip = wk_rng_split(&master);
-    if ((rc = wk__build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->net_cfg, t->ndim, t->shape, &t->critic))) goto fail;
+    if ((rc = wk__build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->net_cfg, t->ndim, t->shape, &t->critic))) {
+        if (rc == WK_EINVAL) rc = wk_error_context(rc, "%s", t->has_data && !t->ds.synthetic ? cfg->data : "sample_shape");
+        goto fail;
+    }
     for (int i = 0; i < t->critic.n_layers; i++) t->critic_has_bn |= t->critic.layers[i].kind == WK_LAYER_BATCHNORM;
     wk_gan_model_init(cfg, &t->gen, &r_init);
     wk_gan_model_init(cfg, &t->critic, &r_init);
