@@ -58,6 +58,13 @@ typedef struct wk_layer {
     int64_t shape[WK_MAX_DIMS];
 } wk_layer;
 
+/* The one test of a weighted layer (Linear, Conv2d, ConvTranspose2d): the layers whose weight
+ * is a matrix or a kernel, which initialisation, weight_fn and the Lipschitz methods act on
+ * (batch and layer norm have a per-channel scale, not a weight of this kind). */
+static inline int wk_layer_is_weighted(const wk_layer *l) {
+    return l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D;
+}
+
 struct wk_model;
 /* Returns the weight to use in place of w (may be w itself). */
 typedef wk_var *(*wk_weight_fn)(wk_graph *g, struct wk_model *m, int layer, wk_var *w, void *ctx);
