@@ -155,7 +155,7 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     ds->shape[0] = ds->dim = ds->target.dim;
     /* Independent streams so that changing holdout or data_n does not change the other. */
     wk_rng rng;
-    wk_rng_seed(&rng, cfg->seed ^ 0x5eed0da7a5eedULL);
+    wk_rng_seed_stream(&rng, cfg->seed, WK_STREAM_SYNTHETIC_DATA);
     wk_rng r_hold = wk_rng_split(&rng), r_train = wk_rng_split(&rng);
     if ((rc = wk_tensor_alloc(&ds->holdout, 2, (int64_t[]){cfg->holdout, ds->dim}))) return rc;
     if ((rc = wk_target_sample(&ds->target, &r_hold, &ds->holdout))) return rc;
@@ -186,7 +186,7 @@ static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) 
 
 void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
     wk_rng rng;
-    wk_rng_seed(&rng, seed ^ 0xda7a5b117ULL);
+    wk_rng_seed_stream(&rng, seed, WK_STREAM_FILE_ORDER);
     wk_rng_permutation(&rng, perm, n);
 }
 

@@ -275,7 +275,7 @@ int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, 
     /* Two streams from the seed: latent codes (as a single GAN draws them) and component choices. */
     wk_rng r, r_pick;
     wk_rng_seed(&r, seed);
-    wk_rng_seed(&r_pick, seed ^ 0x6d69782b67616eULL);
+    wk_rng_seed_stream(&r_pick, seed, WK_STREAM_MIX_PICK);
     float *zb = wk_malloc((size_t)(CHUNK * L) * sizeof(float)), *zi = wk_malloc((size_t)(CHUNK * L) * sizeof(float));
     int *pick = wk_malloc(CHUNK * sizeof(int));
     int64_t *rows = wk_malloc(CHUNK * sizeof(int64_t));

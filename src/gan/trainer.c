@@ -429,7 +429,7 @@ static int trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipsch
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     wk_tensor_set_shape(&view, t->ndim + 1, shape);
     wk_rng rng;
-    wk_rng_seed(&rng, t->cfg.seed ^ 0x11b5c417ULL);
+    wk_rng_seed_stream(&rng, t->cfg.seed, WK_STREAM_LIPSCHITZ);
     return wk_lipschitz_report_compute(&t->critic, &view, t->cfg.lip_pairs, &rng, r);
 }
 
