@@ -340,22 +340,20 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
-    for (int64_t s = 0; s < n; s += CHUNK) {
+    for (int64_t s = 0; s < n && !rc; s += CHUNK) {
         int64_t b = n - s < CHUNK ? n - s : CHUNK;
         wk_graph *g = eval_graph(t);
-        if (!g) return WK_ENOMEM;
-        wk_var *zv = wk_input_empty(g, 2, (int64_t[]){b, L}, 0);
-        if (!zv) return wk_graph_status(g);
-        if (z) memcpy(wk_input_data(zv), z->data + s * L, (size_t)(b * L) * sizeof(float));
-        else wk__fill_latent(t, &r, wk_input_data(zv), b * L);
-        wk_var *x = wk_model_forward(gen, g, zv, 0);
-        if (!x) {
-            wk_tensor_free(out);
-            return wk_graph_status(g);
+        wk_var *zv = g ? wk_input_empty(g, 2, (int64_t[]){b, L}, 0) : NULL, *x = NULL;
+        if (zv) {
+            if (z) memcpy(wk_input_data(zv), z->data + s * L, (size_t)(b * L) * sizeof(float));
+            else wk__fill_latent(t, &r, wk_input_data(zv), b * L);
+            x = wk_model_forward(gen, g, zv, 0);
         }
-        memcpy(out->data + s * t->dim, wk_value(x)->data, (size_t)(b * t->dim) * sizeof(float));
+        if (!x) rc = g ? wk_graph_status(g) : WK_ENOMEM;
+        else memcpy(out->data + s * t->dim, wk_value(x)->data, (size_t)(b * t->dim) * sizeof(float));
     }
-    return WK_OK;
+    if (rc) wk_tensor_free(out); /* every failure frees the output: the caller gets nothing to free */
+    return rc;
 }
 
 int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
