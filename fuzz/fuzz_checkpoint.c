@@ -16,7 +16,7 @@
 #include "wgankit/gan.h"
 
 static int cheap(const wk_gan_config *c) {
-    int dcgan = !strcmp(c->gen, "dcgan") || !strcmp(c->critic_net, "dcgan");
+    int dcgan = c->gen == WK_NET_DCGAN || c->critic_net == WK_NET_DCGAN;
     return c->gen_width <= 64 && c->critic_width <= 64 && c->gen_depth <= 4 && c->critic_depth <= 4 && c->latent_dim <= 64 &&
            c->batch <= 64 && c->n_critic <= 5 && (!dcgan || c->dcgan_width <= 16) && c->bjorck_iters <= 100 &&
            c->bjorck_final_iters <= 100 && c->sn_iters <= 10;

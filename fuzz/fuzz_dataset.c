@@ -10,7 +10,6 @@
 #include "wgankit/gan.h"
 
 static const char *const EXT[] = {".npy", ".csv", ".idx", ".idx.gz", ".bin"};
-static const char *const SCALE[] = {"auto", "none", "u8", "minmax"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 3) return 0;
@@ -18,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     wk_gan_config cfg;
     wk_gan_config_default(&cfg);
     cfg.holdout = 1 + (data[1] & 63); /* the setting's range starts at 1 */
-    snprintf(cfg.scale, sizeof cfg.scale, "%s", SCALE[data[1] >> 6]);
-    if (dcgan) snprintf(cfg.gen, sizeof cfg.gen, "dcgan");
+    cfg.scale = (wk_scale_kind)(data[1] >> 6); /* auto, none, u8, minmax */
+    if (dcgan) cfg.gen = WK_NET_DCGAN;
     size_t cut = two ? (size - 3) * data[2] / 255 : size - 3;
     const char *a = wk_fuzz_path(0, EXT[fmt]), *b = wk_fuzz_path(1, EXT[fmt]);
     wk_fuzz_write(a, data + 3, cut);

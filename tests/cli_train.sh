@@ -92,6 +92,10 @@ $PY -c "
 import struct
 open('$T/img.idx','wb').write(bytes([0,0,8,3]) + struct.pack('>III', 10, 20, 20) + bytes(4000))"
 expect2 "wrong image size" "$CLI" train $SMALL --data "$T/img.idx" --gen dcgan --critic-net dcgan --out "$T/c"
+grep -q "img.idx.*1x20x20" "$T/err" && ok "wrong image size: the message names the file and the shape" || bad "wrong image size: $(cat "$T/err")"
+$PY -c "open('$T/pts.csv','w').write('1,2\n3,4\n' * 10)"
+expect2 "points for a DCGAN critic" "$CLI" train $SMALL --data "$T/pts.csv" --critic-net dcgan --critic gp --out "$T/c"
+grep -q "pts.csv.*not samples shaped 2 " "$T/err" && ok "DCGAN on points: the message names the file and the shape" || bad "DCGAN on points: $(cat "$T/err")"
 mkdir -p "$T/ro" && chmod 555 "$T/ro"
 if [ "$(id -u)" != 0 ]; then expect2 "unwritable run directory" "$CLI" train $SMALL --steps 2 --out "$T/ro/run"; fi
 expect2 "unwritable run directory (a file in the way)" "$CLI" train $SMALL --steps 2 --out "$T/x.npy/run"

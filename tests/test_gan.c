@@ -43,6 +43,19 @@ int main(void) {
     CHECK(wk_gan_config_set(&c, "batch", "0") == WK_EINVAL, "range enforced");
     CHECK(wk_gan_config_set(&c, "nope", "1") == WK_EINVAL, "unknown setting");
     wk_gan_config_set(&c, "lr_g", "0.000123");
+    /* closed choices are enums, resolved once when set; their names come back out unchanged */
+    char name[32];
+    CHECK(wk_gan_config_set(&c, "critic", "spectral") == WK_OK && c.critic == WK_LIP_SPECTRAL, "critic enum");
+    CHECK(wk_gan_config_set(&c, "opt-g", "rmsprop") == WK_OK && c.opt_g == WK_OPT_RMSPROP && c.opt_d == WK_OPT_ADAM, "opt_g enum");
+    CHECK(wk_gan_config_set(&c, "gen_act", "tanh") == WK_OK && c.gen_act == WK_GEN_ACT_TANH, "gen_act enum");
+    CHECK(wk_gan_config_set(&c, "lr_decay", "linear") == WK_OK && c.lr_decay == WK_LR_DECAY_LINEAR, "lr_decay enum");
+    wk_gan_config_get(&c, "critic", name, sizeof name);
+    CHECK(!strcmp(name, "spectral"), "critic reads back as its name, got %s", name);
+    wk_gan_config_get(&c, "opt_d", name, sizeof name);
+    CHECK(!strcmp(name, "adam"), "opt_d reads back as its name, got %s", name);
+    CHECK(wk_gan_config_validate(&c) == WK_OK, "valid: %s", wk_last_error());
+    d = c, d.loss = (wk_loss_kind)7; /* the C API can store any int: validate refuses it once */
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "loss"), "bad enum refused: %s", wk_last_error());
     wk_strbuf sb;
     wk_sb_init(&sb);
     wk_gan_config_to_json(&c, &sb);

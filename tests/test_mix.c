@@ -197,7 +197,7 @@ static void test_losses_and_resume(void) {
     REQUIRE(wk_write_npy(npy, &img) == WK_OK, "write npy: %s", wk_last_error());
     wk_gan_config c = small("gp", "wgan", 2);
     strcpy(c.data, npy);
-    strcpy(c.gen, "dcgan"), strcpy(c.critic_net, "dcgan"), strcpy(c.critic_norm, "layer"), strcpy(c.mix_budget, "same");
+    c.gen = c.critic_net = WK_NET_DCGAN, c.critic_norm = WK_CRITIC_NORM_LAYER, c.mix_budget = WK_MIX_BUDGET_SAME;
     c.dcgan_width = 8;
     c.holdout = c.eval_n = 8;
     c.batch = 4;
@@ -217,11 +217,11 @@ static void test_losses_and_resume(void) {
 static void test_budget(void) {
     wk_gan_config c = small("bjorck", "wgan", 5), one = c;
     c.gen_width = c.critic_width = 64, c.gen_depth = c.critic_depth = 3;
-    strcpy(c.mix_budget, "same");
+    c.mix_budget = WK_MIX_BUDGET_SAME;
     one = c, one.mix = 1;
     int64_t shape[1] = {2}, n_mix, n_one, n_full;
     REQUIRE(wk__gan_param_count(&c, 1, shape, &n_mix) == WK_OK && wk__gan_param_count(&one, 1, shape, &n_one) == WK_OK, "counts");
-    strcpy(c.mix_budget, "full");
+    c.mix_budget = WK_MIX_BUDGET_FULL;
     REQUIRE(wk__gan_param_count(&c, 1, shape, &n_full) == WK_OK, "count full");
     CHECK(fabs((double)n_mix / (double)n_one - 1) < 0.15, "budget same: mixture %lld vs single %lld parameters", (long long)n_mix, (long long)n_one);
     CHECK(n_full > 4 * n_one, "budget full: mixture %lld vs single %lld", (long long)n_full, (long long)n_one);
@@ -234,7 +234,7 @@ static void test_settings_json(void) {
         wk_gan_config c, d;
         wk_gan_config_default(&c);
         if (k == 1) c.mix_entropy = 0.3;
-        if (k == 2) c.mix = 5, strcpy(c.mix_budget, "same");
+        if (k == 2) c.mix = 5, c.mix_budget = WK_MIX_BUDGET_SAME;
         wk_strbuf sb;
         wk_sb_init(&sb);
         wk_gan_config_to_json(&c, &sb);

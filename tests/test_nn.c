@@ -31,6 +31,12 @@ int main(void) {
     wk_rng r;
     wk_rng_seed(&r, 3);
     char buf[512];
+    /* the one weighted-layer test: Linear and both convolutions, not the norms' per-channel scales */
+    for (int k = WK_LAYER_LINEAR; k <= WK_LAYER_RESHAPE; k++) {
+        wk_layer l = {.kind = (wk_layer_kind)k};
+        int want = k == WK_LAYER_LINEAR || k == WK_LAYER_CONV2D || k == WK_LAYER_CONVT2D;
+        CHECK(wk_layer_is_weighted(&l) == want, "layer kind %d weighted %d", k, wk_layer_is_weighted(&l));
+    }
 
     /* init law: Linear(fan_in=400) weights uniform on ±1/20 */
     {

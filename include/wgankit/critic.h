@@ -18,8 +18,11 @@ extern "C" {
 int wk_gan_critic_build(const wk_gan_config *c, int ndim, const int64_t *shape, wk_model *m);
 /* Weights from cfg->init (PyTorch default, or N(0, init_std)). */
 void wk_gan_model_init(const wk_gan_config *c, wk_model *m, wk_rng *rng);
-/* Optimizer `kind` ("adam" | "rmsprop" | "sgd") with lr and cfg's beta1/beta2/eps/momentum. */
-wk_optim_config wk_gan_optim_config(const wk_gan_config *c, const char *kind, double lr);
+/* The MLP critic's hidden activation: critic_act, with auto resolved (GroupSort for bjorck and
+ * biau, else ReLU). */
+wk_activation wk_gan_critic_act(const wk_gan_config *c);
+/* Optimizer `kind` (cfg->opt_g or opt_d) with lr and cfg's beta1/beta2/eps/momentum. */
+wk_optim_config wk_gan_optim_config(const wk_gan_config *c, wk_optim_kind kind, double lr);
 /* cfg->critic and the Björck/spectral/clip/gp/Biau knobs as a lipschitz.h configuration. */
 int wk_gan_lipschitz_config(const wk_gan_config *c, wk_lipschitz_config *out);
 

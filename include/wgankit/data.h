@@ -24,7 +24,10 @@
  *   mixture1d       k Gaussians on the line at spacing*(i - (k-1)/2), std sigma, or means
  *                   from means=FILE as for gmm. [k=3 spacing=2 sigma=0.1]
  *
- * Mixtures pick each sample's component uniformly unless a spec file gives weights. */
+ * Mixtures pick each sample's component uniformly unless a spec file gives weights.
+ *
+ * wk_dataset (end of this file): the points or images a GAN trains on, with a held-out split,
+ * and the readers of data files (src/data/files.c). */
 #ifndef WGANKIT_DATA_H
 #define WGANKIT_DATA_H
 
@@ -90,6 +93,30 @@ int wk_target_init(wk_target *t, const wk_target_spec *spec);
 void wk_target_free(wk_target *t);
 /* Fill out->data with out->shape[0] samples; `out` must be a CPU tensor [n, t->dim]. */
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
+
+/* ---- datasets: what a GAN trains on (wk_dataset_load in gan.h fills one from a config) -- */
+typedef struct wk_dataset {
+    wk_tensor train;     /* [N, ...sample shape]; empty when synthetic with fresh draws */
+    wk_tensor holdout;   /* [M, ...sample shape] */
+    int ndim;            /* sample shape without the batch axis */
+    int64_t shape[WK_MAX_DIMS];
+    int64_t dim;         /* product of shape */
+    int is_image;        /* [C, H, W] with C = 1 or 3 */
+    int synthetic;
+    wk_target target;    /* synthetic only */
+    double scale_mul, scale_add; /* file data: x_scaled = x * mul + add (to undo for output) */
+} wk_dataset;
+
+/* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;
+ * labels to *labels when non-NULL (free with wk_free). */
+int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
+/* One data file (IDX/.gz, CIFAR-10 .bin, NPY, CSV) as [N, D] points or [N, C, H, W] images
+ * ([N, H, W] gains C = 1, NHWC becomes NCHW); values as stored (no scaling). */
+int wk_read_samples(const char *path, wk_tensor *out);
+void wk_dataset_free(wk_dataset *ds);
+/* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
+ * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */
+void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm);
 
 #ifdef __cplusplus
 }

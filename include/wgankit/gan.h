@@ -6,8 +6,8 @@
  *                  (wk_gan_setting_*) drives CLI flags, --help, config.json, config files and
  *                  the checkpoint metadata, so a setting is spelled the same everywhere
  *                  (flag --gen-depth = key "gen_depth").
- *   wk_dataset     training points/images plus a held-out split, scaled to [-1, 1] and
- *                  flattened for MLPs; synthetic targets keep their true modes for coverage.
+ *   wk_dataset     (data.h) training points/images plus a held-out split, scaled to [-1, 1];
+ *                  wk_dataset_load fills one from a config.
  *   wk_trainer     generator, critic, optional EMA generator, two optimizers, the Lipschitz
  *                  constraint and every RNG. wk_trainer_step does one generator step (n_critic
  *                  critic steps first, as Arjovsky et al. 2017, Alg. 1); after the first step a
@@ -49,9 +49,18 @@ extern "C" {
  *   ns       same L_D                                      L_G = E softplus(-D(fake))   (non-saturating)
  *   hinge    L_D = E relu(1 - D(real)) + E relu(1 + D(fake))  L_G = -E D(fake)  (Lim & Ye 2017; Miyato 2018) */
 typedef enum { WK_LOSS_WGAN = 0, WK_LOSS_MINIMAX, WK_LOSS_NS, WK_LOSS_HINGE } wk_loss_kind;
+/* The other closed choices of the settings table, resolved from their names once, when set
+ * (wk_gan_config_set); each enum lists its names in the order of the setting's choices. */
 typedef enum { WK_NET_MLP = 0, WK_NET_DCGAN } wk_net_kind;
 typedef enum { WK_LATENT_NORMAL = 0, WK_LATENT_UNIFORM } wk_latent_law; /* uniform: U[-1, 1] */
 typedef enum { WK_SCALE_AUTO = 0, WK_SCALE_NONE, WK_SCALE_U8, WK_SCALE_MINMAX } wk_scale_kind;
+typedef enum { WK_GEN_ACT_RELU = 0, WK_GEN_ACT_LEAKY_RELU, WK_GEN_ACT_TANH } wk_gen_act_kind;
+typedef enum { WK_GEN_OUT_AUTO = 0, WK_GEN_OUT_NONE, WK_GEN_OUT_TANH } wk_gen_out_kind; /* auto: tanh for images */
+typedef enum { WK_CRITIC_ACT_AUTO = 0, WK_CRITIC_ACT_GROUPSORT, WK_CRITIC_ACT_RELU, WK_CRITIC_ACT_LEAKY_RELU } wk_critic_act_kind;
+typedef enum { WK_CRITIC_NORM_NONE = 0, WK_CRITIC_NORM_BATCH, WK_CRITIC_NORM_LAYER } wk_critic_norm_kind; /* = wk_dcgan_spec.critic_norm */
+typedef enum { WK_INIT_DEFAULT = 0, WK_INIT_NORMAL } wk_init_kind;
+typedef enum { WK_LR_DECAY_NONE = 0, WK_LR_DECAY_LINEAR } wk_lr_decay_kind;
+typedef enum { WK_MIX_BUDGET_FULL = 0, WK_MIX_BUDGET_SAME } wk_mix_budget_kind;
 
 #define WK_GAN_STR 512
 #define WK_MIX_MAX 16 /* most components of a MIX+GAN (the authors use 5) */
@@ -61,27 +70,27 @@ typedef struct wk_gan_config {
     char data[WK_GAN_STR];  /* synthetic "NAME[:key=value,...]" (data.h) or a file path */
     int64_t data_n;         /* synthetic: fixed training sample size; 0 = fresh draws every batch */
     int64_t holdout;        /* held-out real points (taken from files; drawn for synthetic) */
-    char scale[16];         /* auto | none | u8 | minmax (to [-1, 1]) */
+    wk_scale_kind scale;    /* auto | none | u8 | minmax (to [-1, 1]) */
     /* generator */
-    char gen[16];           /* mlp | dcgan */
+    wk_net_kind gen;        /* mlp | dcgan */
     int gen_depth;          /* hidden layers (Biau et al.'s p = gen_depth + 1) */
     int64_t gen_width;
     int64_t latent_dim;
-    char latent[16];        /* normal | uniform */
-    char gen_act[16];       /* relu | leaky_relu | tanh */
-    char gen_out[16];       /* auto (tanh for images, none for points) | none | tanh */
+    wk_latent_law latent;   /* normal | uniform */
+    wk_gen_act_kind gen_act; /* relu | leaky_relu | tanh */
+    wk_gen_out_kind gen_out; /* auto (tanh for images, none for points) | none | tanh */
     int gen_bn;             /* dcgan generator batch norm */
     /* critic */
-    char critic[16];        /* Lipschitz method: bjorck | biau | spectral | clip | gp | none */
-    char critic_net[16];    /* mlp | dcgan */
+    wk_lip_method critic;   /* Lipschitz method: bjorck | biau | spectral | clip | gp | none */
+    wk_net_kind critic_net; /* mlp | dcgan */
     int critic_depth;
     int64_t critic_width;
-    char critic_act[16];    /* auto (groupsort for bjorck/biau, else relu) | groupsort | relu | leaky_relu */
+    wk_critic_act_kind critic_act; /* auto (groupsort for bjorck/biau, else relu) | groupsort | relu | leaky_relu */
     int groupsort_k;        /* group size (2 = MaxMin) */
     double critic_clamp;    /* > 0: clamp the critic's output (the authors' code uses 100) */
-    char critic_norm[16];   /* dcgan critic: none | batch | layer */
+    wk_critic_norm_kind critic_norm; /* dcgan critic: none | batch | layer */
     int64_t dcgan_width;
-    char init[16];          /* default (PyTorch) | normal (DCGAN N(0, init_std)) */
+    wk_init_kind init;      /* default (PyTorch) | normal (DCGAN N(0, init_std)) */
     double init_std;
     /* Lipschitz knobs (lipschitz.h) */
     int bjorck_iters, bjorck_final_iters, bjorck_reparam;
@@ -93,18 +102,18 @@ typedef struct wk_gan_config {
     int gp_one_sided;
     double bias_bound;
     /* losses and optimisation */
-    char loss[16];          /* wgan | minimax | ns | hinge */
+    wk_loss_kind loss;      /* wgan | minimax | ns | hinge */
     int64_t batch;
     int n_critic;
     int64_t steps;          /* generator steps */
-    char opt_g[16], opt_d[16]; /* adam | rmsprop | sgd */
+    wk_optim_kind opt_g, opt_d; /* adam | rmsprop | sgd */
     double lr_g, lr_d, beta1, beta2, eps, momentum;
-    char lr_decay[16];      /* none | linear (to 0 at `steps`) */
+    wk_lr_decay_kind lr_decay; /* none | linear (to 0 at `steps`) */
     double ema;             /* EMA decay of the generator weights; 0 = off */
     /* MIX+GAN (Arora et al. 2017 §5; mix.c): T generators and T critics with softmax mixture weights */
     int mix;                /* T components per family; 1 = a single GAN */
     double mix_entropy;     /* λ of the weight regulariser −(1/T)·Σ log(w + 1e-6), added to both losses */
-    char mix_budget[16];    /* full (each component as large as the single model) | same (widths scaled so the
+    wk_mix_budget_kind mix_budget; /* full (each component as large as the single model) | same (widths scaled so the
                                mixture has about the single model's parameter count) */
     /* run */
     uint64_t seed;
@@ -134,7 +143,8 @@ typedef enum { WK_SET_INT, WK_SET_FLOAT, WK_SET_STRING, WK_SET_BOOL } wk_setting
 typedef struct wk_gan_setting {
     const char *name;     /* JSON key; the CLI flag is "--" + name with '_' -> '-' */
     wk_setting_type type;
-    const char *choices;  /* "a|b|c" for a closed set of strings, NULL otherwise */
+    const char *choices;  /* "a|b|c" for a closed set of strings, NULL otherwise; a string setting with
+                             choices is stored as its enum (above), text only in and out */
     double lo, hi;        /* numeric range */
     const char *help;
 } wk_gan_setting;
@@ -158,33 +168,11 @@ int wk_gan_config_validate(const wk_gan_config *c);
 /* "  --gen-depth N   hidden layers ... (default 3)" lines for --help. */
 void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
 
-/* ---- data ---------------------------------------------------------------------------- */
-typedef struct wk_dataset {
-    wk_tensor train;     /* [N, ...sample shape]; empty when synthetic with fresh draws */
-    wk_tensor holdout;   /* [M, ...sample shape] */
-    int ndim;            /* sample shape without the batch axis */
-    int64_t shape[WK_MAX_DIMS];
-    int64_t dim;         /* product of shape */
-    int is_image;        /* [C, H, W] with C = 1 or 3 */
-    int synthetic;
-    wk_target target;    /* synthetic only */
-    double scale_mul, scale_add; /* file data: x_scaled = x * mul + add (to undo for output) */
-} wk_dataset;
-
-/* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;
- * labels to *labels when non-NULL (free with wk_free). */
-int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
-/* One data file (IDX/.gz, CIFAR-10 .bin, NPY, CSV) as [N, D] points or [N, C, H, W] images
- * ([N, H, W] gains C = 1, NHWC becomes NCHW); values as stored (no scaling). */
-int wk_read_samples(const char *path, wk_tensor *out);
+/* ---- data (wk_dataset and its readers: data.h) --------------------------------------- */
 /* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
- * empty files and image sizes the networks do not support, with messages naming the file. */
+ * empty files, with messages naming the file (image sizes: the DCGAN builders, wk_dcgan_spec_shape). */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
-void wk_dataset_free(wk_dataset *ds);
-/* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
- * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */
-void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;

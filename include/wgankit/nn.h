@@ -58,6 +58,13 @@ typedef struct wk_layer {
     int64_t shape[WK_MAX_DIMS];
 } wk_layer;
 
+/* The one test of a weighted layer (Linear, Conv2d, ConvTranspose2d): the layers whose weight
+ * is a matrix or a kernel, which initialisation, weight_fn and the Lipschitz methods act on
+ * (batch and layer norm have a per-channel scale, not a weight of this kind). */
+static inline int wk_layer_is_weighted(const wk_layer *l) {
+    return l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D;
+}
+
 struct wk_model;
 /* Returns the weight to use in place of w (may be w itself). */
 typedef wk_var *(*wk_weight_fn)(wk_graph *g, struct wk_model *m, int layer, wk_var *w, void *ctx);
@@ -129,6 +136,10 @@ typedef struct wk_dcgan_spec {
     int critic_norm;
 } wk_dcgan_spec;
 
+/* The DCGAN networks' one input-size rule: a sample shaped (ndim, shape) must be a [C, H, W]
+ * image with H = W = 28 or 32 and C = 1 or 3. Sets s->image_size and s->channels; WK_EINVAL
+ * naming the shape otherwise. Data loading and the trainer leave the rule to the builders. */
+int wk_dcgan_spec_shape(wk_dcgan_spec *s, int ndim, const int64_t *shape);
 /* Generator: z → Linear → [2w, s/4, s/4] → ConvT(2w→w, 4, 2, 1) → ConvT(w→C, 4, 2, 1) → tanh
  * for 28×28 (s/4 = 7); for 32×32 the same from 4×4 with one more ConvT (4→8→16→32). */
 int wk_build_dcgan_generator(wk_model *m, const wk_dcgan_spec *s);

@@ -35,6 +35,29 @@ void wk_rng_fill_normal(wk_rng *r, float *x, int64_t n, float mean, float std);
 /* An independent generator derived from this one (for a sub-task with its own stream). */
 wk_rng wk_rng_split(wk_rng *r);
 
+/* Named streams: the jobs that draw from a run's seed outside the trainer's split streams, each
+ * with its own salt so that no job repeats another's draws. The seed of stream s is
+ * seed ^ salt(s); the salts are those the files used before the streams had names, so every
+ * fixture and result stays bit-identical (changing one changes what it draws). */
+typedef enum {
+    WK_STREAM_SYNTHETIC_DATA, /* data/files.c: a synthetic target's held-out and fixed training samples */
+    WK_STREAM_FILE_ORDER,     /* data/files.c: the shuffle of a data file's rows */
+    WK_STREAM_EVAL_FAKE,      /* gan/evaluate.c: the generated side of each evaluation */
+    WK_STREAM_EVAL_FLOOR,     /* gan/evaluate.c: the second real sample of the real-vs-real floor */
+    WK_STREAM_LIPSCHITZ,      /* gan/trainer.c: the point pairs of the Lipschitz report */
+    WK_STREAM_MIX_PICK,       /* gan/mix.c: which MIX+GAN component draws each sample */
+    WK_STREAM_PICTURES,       /* gan/run.c: the generated samples of samples.png and scatter.png */
+    WK_STREAM_CLASSIFIER,     /* classifier/train.c: the minibatch order */
+    WK_STREAM_NND_SPLIT,      /* nnd/nnd.c: the training / held-out halves of each sample */
+    WK_STREAM_SPECTRAL_START, /* lipschitz/spectral.c: the power iteration's start vector (seed 0) */
+    WK_STREAM_COUNT
+} wk_rng_stream;
+
+/* seed ^ salt(s): the seed of stream s (for APIs that take a seed, e.g. wk_trainer_sample). */
+uint64_t wk_rng_stream_seed(uint64_t seed, wk_rng_stream s);
+/* wk_rng_seed(r, wk_rng_stream_seed(seed, s)). */
+void wk_rng_seed_stream(wk_rng *r, uint64_t seed, wk_rng_stream s);
+
 #ifdef __cplusplus
 }
 #endif

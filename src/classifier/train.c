@@ -75,7 +75,7 @@ int wk_classifier_train(wk_classifier *c, const wk_tensor *x, const int64_t *lab
     int64_t *perm = wk_malloc((size_t)n * sizeof *perm), *bl = wk_malloc((size_t)o.batch * sizeof *bl);
     if (!g || !perm || !bl) rc = wk_errorf(WK_ENOMEM, "classifier train: out of memory");
     wk_rng rng;
-    wk_rng_seed(&rng, o.seed ^ 0xc1a551f1e5ULL);
+    wk_rng_seed_stream(&rng, o.seed, WK_STREAM_CLASSIFIER);
     for (int e = 0; !rc && e < o.epochs; e++) {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);

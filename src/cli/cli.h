@@ -24,7 +24,14 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *cfg);
 /* Every setting flag with its help and default. */
 void cli_gan_help(FILE *f);
-/* Library status -> exit code: bad input (invalid, malformed, unreadable/unwritable) 2, else 1. */
+/* gan_flags.c: the one map from a library status to the exit code (0 ok, 2 bad usage or bad
+ * input, 1 runtime failure). WK_EINVAL and WK_EFORMAT are bad input everywhere; `input` names
+ * the other codes that a command's inputs alone can cause: CLI_EIO_INPUT, a file named on the
+ * command line that cannot be opened, read or written; CLI_ENUMERIC_INPUT, NaN/Inf or overflow
+ * in numbers that come straight from the user's files (w1), not from training. */
+enum { CLI_EIO_INPUT = 1, CLI_ENUMERIC_INPUT = 2 };
+int cli_exit_code_as(int rc, unsigned input);
+/* cli_exit_code_as(rc, CLI_EIO_INPUT): bad input is invalid, malformed, unreadable/unwritable. */
 int cli_exit_code(int rc);
 
 /* nnd_flags.c: a critic-class setting or d_NN fitting flag (--phi, --steps, --check-every,

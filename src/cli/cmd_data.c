@@ -19,10 +19,10 @@ static void usage(FILE *f) {
             wk_target_help());
 }
 
-/* Bad input (2) or runtime failure (1), after printing the library's message. */
-static int fail(int rc) {
+/* Bad input (2) or runtime failure (1) by cli_exit_code_as, after printing the library's message. */
+static int fail(int rc, unsigned input) {
     fprintf(stderr, "wgankit data: %s\n", wk_last_error());
-    return rc == WK_EINVAL || rc == WK_EFORMAT ? 2 : 1;
+    return cli_exit_code_as(rc, input);
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -74,7 +74,7 @@ int wk_cmd_data(int argc, char **argv) {
     wk_target target;
     int rc = wk_target_spec_parse(&spec, name, opts, n_opts);
     if (rc == WK_OK) rc = wk_target_init(&target, &spec);
-    if (rc != WK_OK) return fail(rc == WK_ENOMEM ? rc : WK_EINVAL); /* a bad name, option or means file */
+    if (rc != WK_OK) return fail(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT); /* a bad name, option or means file */
     if (out && ends_with(out, ".png") && target.dim != 2) {
         fprintf(stderr, "wgankit data: %s is %d-dimensional; a scatter PNG needs 2-D points (use .npy)\n", name, target.dim);
         wk_target_free(&target);
@@ -102,7 +102,7 @@ int wk_cmd_data(int argc, char **argv) {
     }
     wk_tensor_free(&x);
     wk_target_free(&target);
-    if (rc != WK_OK) return fail(rc == WK_EINVAL ? WK_EIO : rc); /* inputs were checked: a failure now is runtime */
+    if (rc != WK_OK) return fail(rc == WK_EINVAL ? WK_EIO : rc, 0); /* inputs were checked: a failure now is runtime */
     if (out) printf("%s\n", out);
     return 0;
 }

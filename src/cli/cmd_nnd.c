@@ -80,7 +80,7 @@ int wk_cmd_nnd(int argc, char **argv) {
             if (c.w1) printf("\nw1_heldout  %.6g", r.w1);
             printf("\nm %lld / %lld points (half for training), phi %s, critic %s depth %d width %lld (%lld parameters)\n"
                    "stopped: %d by patience, %d at --steps; %.0f steps on average\n",
-                   (long long)r.m, (long long)r.m_b, wk_nnd_phi_name(c.phi), c.critic.critic, c.critic.critic_depth,
+                   (long long)r.m, (long long)r.m_b, wk_nnd_phi_name(c.phi), wk_lip_method_name(c.critic.critic), c.critic.critic_depth,
                    (long long)c.critic.critic_width, (long long)r.critic_params, r.stopped_patience, r.stopped_steps,
                    r.steps_mean);
         }

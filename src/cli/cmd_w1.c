@@ -139,7 +139,7 @@ int wk_cmd_w1(int argc, char **argv) {
         rc = wk_errorf(WK_EINVAL, "--method 1d needs 1-D points; %s has dimension %lld", files[0], (long long)cols[0]);
     if (rc) {
         fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
-        code = rc == WK_ENOMEM ? 1 : 2;
+        code = cli_exit_code_as(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT);
         goto done;
     }
     wk_ot_result res;
@@ -159,7 +159,7 @@ int wk_cmd_w1(int argc, char **argv) {
     }
     double dt = now_s() - t0;
     if (rc) {
-        code = rc == WK_EINVAL || rc == WK_ENUMERIC || rc == WK_EFORMAT ? 2 : 1;
+        code = cli_exit_code_as(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT); /* every number is the user's */
         /* bad input: the library calls the clouds a and b; say which files those are */
         if (code == 2) fprintf(stderr, "wgankit w1: %s (a = %s, b = %s)\n", wk_last_error(), files[0], files[1]);
         else fprintf(stderr, "wgankit w1: %s\n", wk_last_error());

@@ -155,7 +155,7 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     ds->shape[0] = ds->dim = ds->target.dim;
     /* Independent streams so that changing holdout or data_n does not change the other. */
     wk_rng rng;
-    wk_rng_seed(&rng, cfg->seed ^ 0x5eed0da7a5eedULL);
+    wk_rng_seed_stream(&rng, cfg->seed, WK_STREAM_SYNTHETIC_DATA);
     wk_rng r_hold = wk_rng_split(&rng), r_train = wk_rng_split(&rng);
     if ((rc = wk_tensor_alloc(&ds->holdout, 2, (int64_t[]){cfg->holdout, ds->dim}))) return rc;
     if ((rc = wk_target_sample(&ds->target, &r_hold, &ds->holdout))) return rc;
@@ -175,18 +175,18 @@ static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) 
         hi = v > hi ? v : hi;
         if (v != floorf(v)) integral = 0;
     }
-    const char *s = cfg->scale;
-    if (!strcmp(s, "auto")) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? "u8" : "none";
+    wk_scale_kind s = cfg->scale;
+    if (s == WK_SCALE_AUTO) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? WK_SCALE_U8 : WK_SCALE_NONE;
     ds->scale_mul = 1, ds->scale_add = 0;
-    if (!strcmp(s, "u8")) ds->scale_mul = 1.0 / 127.5, ds->scale_add = -1;
-    else if (!strcmp(s, "minmax") && hi > lo) ds->scale_mul = 2.0 / ((double)hi - lo), ds->scale_add = -1 - lo * ds->scale_mul;
+    if (s == WK_SCALE_U8) ds->scale_mul = 1.0 / 127.5, ds->scale_add = -1;
+    else if (s == WK_SCALE_MINMAX && hi > lo) ds->scale_mul = 2.0 / ((double)hi - lo), ds->scale_add = -1 - lo * ds->scale_mul;
     for (int64_t i = 0; i < all->numel; i++) all->data[i] = (float)(all->data[i] * ds->scale_mul + ds->scale_add);
     return WK_OK;
 }
 
 void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
     wk_rng rng;
-    wk_rng_seed(&rng, seed ^ 0xda7a5b117ULL);
+    wk_rng_seed_stream(&rng, seed, WK_STREAM_FILE_ORDER);
     wk_rng_permutation(&rng, perm, n);
 }
 
@@ -203,16 +203,6 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
-    if (ds->is_image && (!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan")) &&
-        !((ds->shape[1] == 28 || ds->shape[1] == 32) && ds->shape[1] == ds->shape[2])) {
-        wk_tensor_free(&all);
-        return wk_errorf(WK_EFORMAT, "%s: images are %lldx%lld; the DCGAN networks take 28x28 or 32x32 (use --gen mlp --critic-net mlp)",
-                         cfg->data, (long long)ds->shape[1], (long long)ds->shape[2]);
-    }
-    if (!ds->is_image && (!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan"))) {
-        wk_tensor_free(&all);
-        return wk_errorf(WK_EFORMAT, "%s: DCGAN networks need images ([N, H, W] or [N, C, H, W]), not points", cfg->data);
-    }
     scale_data(cfg, ds, &all);
     /* Shuffle once with the seed, then the first `holdout` samples are held out. */
     int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;

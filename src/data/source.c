@@ -42,7 +42,7 @@ static int open_dataset(wk_source *s, const wk_gan_config *run) {
     else {
         wk_gan_config_default(&cfg);
         snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
-        strcpy(cfg.scale, "none");
+        cfg.scale = WK_SCALE_NONE;
     }
     cfg.holdout = 0;
     cfg.data_n = 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wgankit/critic.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/json.h"
@@ -16,9 +17,19 @@
 typedef struct {
     wk_gan_setting pub;
     size_t off, size;
+    /* a string setting with choices is an enum field: choice i is stored as values[i] (i itself
+     * when values is NULL), so the enum and the names need not share an order */
+    const int *values;
 } setting;
 
-#define F(field) offsetof(wk_gan_config, field), sizeof(((wk_gan_config *)0)->field)
+#define FV(field, values) offsetof(wk_gan_config, field), sizeof(((wk_gan_config *)0)->field), values
+#define F(field) FV(field, NULL)
+/* enum settings are read and written as int */
+_Static_assert(sizeof(wk_lip_method) == sizeof(int) && sizeof(wk_optim_kind) == sizeof(int) && sizeof(wk_scale_kind) == sizeof(int),
+               "enum settings are stored as int");
+/* choice i of "bjorck|biau|spectral|clip|gp|none" and of "adam|rmsprop|sgd" */
+static const int LIP_VALUES[] = {WK_LIP_BJORCK, WK_LIP_BIAU, WK_LIP_SPECTRAL, WK_LIP_CLIP, WK_LIP_GP, WK_LIP_NONE};
+static const int OPT_VALUES[] = {WK_OPT_ADAM, WK_OPT_RMSPROP, WK_OPT_SGD};
 #define BIG 9007199254740991.0
 
 static const setting table[] = {
@@ -34,7 +45,7 @@ static const setting table[] = {
     {{"gen_act", WK_SET_STRING, "relu|leaky_relu|tanh", 0, 0, "generator hidden activation"}, F(gen_act)},
     {{"gen_out", WK_SET_STRING, "auto|none|tanh", 0, 0, "generator output activation (auto: tanh for images)"}, F(gen_out)},
     {{"gen_bn", WK_SET_BOOL, NULL, 0, 1, "batch norm in the DCGAN generator"}, F(gen_bn)},
-    {{"critic", WK_SET_STRING, "bjorck|biau|spectral|clip|gp|none", 0, 0, "critic class (Lipschitz method)"}, F(critic)},
+    {{"critic", WK_SET_STRING, "bjorck|biau|spectral|clip|gp|none", 0, 0, "critic class (Lipschitz method)"}, FV(critic, LIP_VALUES)},
     {{"critic_net", WK_SET_STRING, "mlp|dcgan", 0, 0, "critic architecture"}, F(critic_net)},
     {{"critic_depth", WK_SET_INT, NULL, 0, 64, "critic hidden layers (Biau et al.'s q = depth + 1)"}, F(critic_depth)},
     {{"critic_width", WK_SET_INT, NULL, 1, 16384, "critic hidden width"}, F(critic_width)},
@@ -60,8 +71,8 @@ static const setting table[] = {
     {{"batch", WK_SET_INT, NULL, 1, 65536, "batch size"}, F(batch)},
     {{"n_critic", WK_SET_INT, NULL, 1, 1000, "critic steps per generator step"}, F(n_critic)},
     {{"steps", WK_SET_INT, NULL, 0, 1e9, "generator steps"}, F(steps)},
-    {{"opt_g", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "generator optimizer"}, F(opt_g)},
-    {{"opt_d", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "critic optimizer"}, F(opt_d)},
+    {{"opt_g", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "generator optimizer"}, FV(opt_g, OPT_VALUES)},
+    {{"opt_d", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "critic optimizer"}, FV(opt_d, OPT_VALUES)},
     {{"lr_g", WK_SET_FLOAT, NULL, 0, 10, "generator learning rate"}, F(lr_g)},
     {{"lr_d", WK_SET_FLOAT, NULL, 0, 10, "critic learning rate"}, F(lr_d)},
     {{"lr_decay", WK_SET_STRING, "none|linear", 0, 0, "learning-rate schedule: constant, or linear to 0 at the last step (WGAN-GP's CIFAR code)"}, F(lr_decay)},
@@ -102,24 +113,24 @@ void wk_gan_config_default(wk_gan_config *c) {
     memset(c, 0, sizeof *c);
     strcpy(c->data, "ring");
     c->holdout = 2000;
-    strcpy(c->scale, "auto");
-    strcpy(c->gen, "mlp");
+    c->scale = WK_SCALE_AUTO;
+    c->gen = WK_NET_MLP;
     c->gen_depth = 3;
     c->gen_width = 128; /* 64 dropped modes on 1 seed in 5 (seed 4: 6/8); 128 covers 8/8 on seeds 0-4 */
     c->latent_dim = 2;
-    strcpy(c->latent, "normal");
-    strcpy(c->gen_act, "relu");
-    strcpy(c->gen_out, "auto");
+    c->latent = WK_LATENT_NORMAL;
+    c->gen_act = WK_GEN_ACT_RELU;
+    c->gen_out = WK_GEN_OUT_AUTO;
     c->gen_bn = 1;
-    strcpy(c->critic, "bjorck");
-    strcpy(c->critic_net, "mlp");
+    c->critic = WK_LIP_BJORCK;
+    c->critic_net = WK_NET_MLP;
     c->critic_depth = 3;
     c->critic_width = 64;
-    strcpy(c->critic_act, "auto");
+    c->critic_act = WK_CRITIC_ACT_AUTO;
     c->groupsort_k = 2;
-    strcpy(c->critic_norm, "none");
+    c->critic_norm = WK_CRITIC_NORM_NONE;
     c->dcgan_width = 64;
-    strcpy(c->init, "default");
+    c->init = WK_INIT_DEFAULT;
     c->init_std = 0.02;
     wk_lipschitz_config l = wk_lipschitz_defaults(WK_LIP_BJORCK);
     c->bjorck_iters = l.bjorck_iters;
@@ -132,21 +143,21 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->clip = 0.01;
     c->gp_lambda = 0.1; /* WGAN-GP toy value; use 10 for images */
     c->bias_bound = 1e3;
-    strcpy(c->loss, "wgan");
+    c->loss = WK_LOSS_WGAN;
     c->batch = 512; /* with gen_width 128: 8/8 modes and W1 within 0.04 of the floor on seeds 0-4 (256: seed 0 0.043) */
     c->n_critic = 5;
     c->steps = 4000;
-    strcpy(c->opt_g, "adam");
-    strcpy(c->opt_d, "adam");
+    c->opt_g = WK_OPT_ADAM;
+    c->opt_d = WK_OPT_ADAM;
     c->lr_g = c->lr_d = 2e-4; /* with width 64 and 4,000 steps: the demo's acceptance figures in < 60 s */
-    strcpy(c->lr_decay, "none");
+    c->lr_decay = WK_LR_DECAY_NONE;
     c->beta1 = 0.5;
     c->beta2 = 0.9;
     c->eps = 1e-8;
     c->ema = 0.99; /* evaluate/sample an EMA of the generator (Yazici et al. 2019): steadier end points */
     c->mix = 1;
     c->mix_entropy = 0.1; /* the authors' mix_entloss_weight */
-    strcpy(c->mix_budget, "full");
+    c->mix_budget = WK_MIX_BUDGET_FULL;
     c->seed = 0;
     c->threads = 2;
     strcpy(c->out, "runs/demo");
@@ -176,14 +187,36 @@ const wk_gan_setting *wk_gan_setting_find(const char *name) {
     return s ? &s->pub : NULL;
 }
 
-static int in_choices(const char *choices, const char *v) {
+/* The index of v among "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *v) {
     size_t n = strlen(v);
-    for (const char *p = choices; p && *p;) {
+    int i = 0;
+    for (const char *p = choices; p && *p; i++) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && !strncmp(p, v, n)) return 1;
+        if (len == n && !strncmp(p, v, n)) return i;
         p = bar ? bar + 1 : NULL;
     }
+    return -1;
+}
+
+static int is_enum(const setting *s) { return s->pub.type == WK_SET_STRING && s->pub.choices; }
+
+/* The name of an enum setting's stored value (buf, n bytes); 0 when it is none of the choices
+ * (the C API can store any int). */
+static int enum_name(const setting *s, const wk_gan_config *c, char *buf, size_t n) {
+    int v = *(const int *)((const char *)c + s->off), i = 0;
+    for (const char *p = s->pub.choices; *p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if ((s->values ? s->values[i] : i) == v) {
+            snprintf(buf, n, "%.*s", (int)len, p);
+            return 1;
+        }
+        if (!bar) break;
+        p = bar + 1;
+    }
+    snprintf(buf, n, "?");
     return 0;
 }
 
@@ -194,8 +227,12 @@ int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value) {
     errno = 0;
     switch (s->pub.type) {
     case WK_SET_STRING:
-        if (s->pub.choices && !in_choices(s->pub.choices, value))
-            return wk_errorf(WK_EINVAL, "%s: '%s' is not one of %s", s->pub.name, value, s->pub.choices);
+        if (is_enum(s)) {
+            int i = choice_index(s->pub.choices, value);
+            if (i < 0) return wk_errorf(WK_EINVAL, "%s: '%s' is not one of %s", s->pub.name, value, s->pub.choices);
+            *(int *)p = s->values ? s->values[i] : i;
+            return WK_OK;
+        }
         if (strlen(value) >= s->size) return wk_errorf(WK_EINVAL, "%s: value too long (max %zu)", s->pub.name, s->size - 1);
         strcpy(p, value);
         return WK_OK;
@@ -229,7 +266,10 @@ void wk_gan_config_get(const wk_gan_config *c, const char *name, char *buf, size
     if (!s) return;
     const char *p = (const char *)c + s->off;
     switch (s->pub.type) {
-    case WK_SET_STRING: snprintf(buf, n, "%s", p); break;
+    case WK_SET_STRING:
+        if (is_enum(s)) enum_name(s, c, buf, n);
+        else snprintf(buf, n, "%s", p);
+        break;
     case WK_SET_FLOAT: { /* the shortest form that reads back to the same double */
         double v = *(const double *)p;
         for (int digits = 6; digits <= 17; digits++) {
@@ -248,15 +288,19 @@ void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb) {
     /* A single GAN with the default MIX+GAN settings leaves them out, so its checkpoints stay
      * readable by builds from before MIX+GAN (which refuse unknown settings); absent, they
      * read back as those defaults. */
-    int plain = c->mix == 1 && c->mix_entropy == def.mix_entropy && !strcmp(c->mix_budget, def.mix_budget);
+    int plain = c->mix == 1 && c->mix_entropy == def.mix_entropy && c->mix_budget == def.mix_budget;
     wk_sb_putc(sb, '{');
     for (int i = 0; i < N_SETTINGS; i++) {
         const setting *s = &table[i];
         const char *p = (const char *)c + s->off;
         if (plain && !strncmp(s->pub.name, "mix", 3)) continue;
         wk_json_key(sb, s->pub.name);
+        char name[32];
         switch (s->pub.type) {
-        case WK_SET_STRING: wk_json_string(sb, p); break;
+        case WK_SET_STRING:
+            if (is_enum(s)) enum_name(s, c, name, sizeof name), p = name;
+            wk_json_string(sb, p);
+            break;
         case WK_SET_FLOAT: wk_json_double(sb, *(const double *)p); break;
         default: wk_json_int(sb, s->size == sizeof(int) ? *(const int *)p : *(const int64_t *)p);
         }
@@ -290,23 +334,27 @@ int wk_gan_config_load_file(wk_gan_config *c, const char *path) {
 
 int wk_gan_config_validate(const wk_gan_config *c) {
     unsigned metrics;
+    for (int i = 0; i < N_SETTINGS; i++) { /* the C API can store any int in an enum field */
+        char name[32];
+        if (is_enum(&table[i]) && !enum_name(&table[i], c, name, sizeof name))
+            return wk_errorf(WK_EINVAL, "%s: %d is not one of %s", table[i].pub.name, *(const int *)((const char *)c + table[i].off),
+                             table[i].pub.choices);
+    }
     if (strcmp(c->eval_metrics, "auto") && strcmp(c->eval_metrics, "none") && c->eval_metrics[0] &&
         wk_metric_set_parse(c->eval_metrics, &metrics))
         return wk_error_context(WK_EINVAL, "eval_metrics");
     /* the C API can set these without wk_gan_config_set's range checks */
     if (c->mix < 1 || c->mix > WK_MIX_MAX) return wk_errorf(WK_EINVAL, "mix: %d is not an integer in [1, %d]", c->mix, WK_MIX_MAX);
     if (!(c->mix_entropy >= 0 && c->mix_entropy <= 1e6)) return wk_errorf(WK_EINVAL, "mix_entropy: %g is not a number in [0, 1e+06]", c->mix_entropy);
-    if (strcmp(c->mix_budget, "full") && strcmp(c->mix_budget, "same"))
-        return wk_errorf(WK_EINVAL, "mix_budget: '%.16s' is not full or same", c->mix_budget);
-    if (!strcmp(c->critic, "gp") && !strcmp(c->critic_norm, "batch"))
+    if (c->critic == WK_LIP_GP && c->critic_norm == WK_CRITIC_NORM_BATCH)
         return wk_errorf(WK_EINVAL, "critic_norm batch is invalid with a gradient penalty (Gulrajani et al. 2017): use layer or none");
-    if (!strcmp(c->critic_act, "groupsort") || (!strcmp(c->critic_act, "auto") && (!strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau"))))
-        if (!strcmp(c->critic_net, "mlp") && c->critic_depth > 0 && c->critic_width % c->groupsort_k)
+    if (wk_gan_critic_act(c) == WK_ACT_GROUPSORT)
+        if (c->critic_net == WK_NET_MLP && c->critic_depth > 0 && c->critic_width % c->groupsort_k)
             return wk_errorf(WK_EINVAL, "critic_width %lld is not a multiple of groupsort_k %d", (long long)c->critic_width,
                              c->groupsort_k);
     if (!c->out[0]) return wk_errorf(WK_EINVAL, "out: the run directory must not be empty");
-    if (c->export_orthonormal == 1 && strcmp(c->critic, "bjorck"))
-        return wk_errorf(WK_EINVAL, "export_orthonormal 1 needs --critic bjorck (critic is %s)", c->critic);
+    if (c->export_orthonormal == 1 && c->critic != WK_LIP_BJORCK)
+        return wk_errorf(WK_EINVAL, "export_orthonormal 1 needs --critic bjorck (critic is %s)", wk_lip_method_name(c->critic));
     return WK_OK;
 }
 

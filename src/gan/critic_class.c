@@ -1,10 +1,18 @@
 /* critic_class.c — building a critic class from the settings table (critic.h): the network,
- * its weights' initialisation, its optimizer and its Lipschitz method. String settings were
- * validated by the settings table, so an unknown string here falls back to the first choice. */
-#include <string.h>
+ * its weights' initialisation, its optimizer and its Lipschitz method, from the settings'
+ * enums (resolved from their names by the settings table, checked by wk_gan_config_validate). */
 
 #include "wgankit/critic.h"
 #include "wgankit/error.h"
+
+wk_activation wk_gan_critic_act(const wk_gan_config *c) {
+    switch (c->critic_act) {
+    case WK_CRITIC_ACT_GROUPSORT: return WK_ACT_GROUPSORT;
+    case WK_CRITIC_ACT_RELU: return WK_ACT_RELU;
+    case WK_CRITIC_ACT_LEAKY_RELU: return WK_ACT_LEAKY_RELU;
+    default: return c->critic == WK_LIP_BJORCK || c->critic == WK_LIP_BIAU ? WK_ACT_GROUPSORT : WK_ACT_RELU;
+    }
+}
 
 int wk_gan_critic_build(const wk_gan_config *c, int ndim, const int64_t *shape, wk_model *m) {
     int rc;
@@ -12,29 +20,24 @@ int wk_gan_critic_build(const wk_gan_config *c, int ndim, const int64_t *shape, 
     for (int i = 0; i < ndim; i++) dim *= shape[i];
     wk_model_init(m);
     m->output_clamp = (float)c->critic_clamp;
-    if (!strcmp(c->critic_net, "dcgan")) {
-        int norm = !strcmp(c->critic_norm, "batch") ? 1 : !strcmp(c->critic_norm, "layer") ? 2 : 0;
-        wk_dcgan_spec s = {(int)shape[1], (int)shape[0], c->latent_dim, c->dcgan_width, 0, norm};
-        return wk_build_dcgan_critic(m, &s);
+    if (c->critic_net == WK_NET_DCGAN) {
+        wk_dcgan_spec s = {0, 0, c->latent_dim, c->dcgan_width, 0, (int)c->critic_norm};
+        return (rc = wk_dcgan_spec_shape(&s, ndim, shape)) ? rc : wk_build_dcgan_critic(m, &s);
     }
     if (ndim > 1 && (rc = wk_model_add_reshape(m, 1, &dim))) return rc; /* flatten images */
-    const char *act = c->critic_act;
-    if (!strcmp(act, "auto")) act = !strcmp(c->critic, "bjorck") || !strcmp(c->critic, "biau") ? "groupsort" : "relu";
-    wk_mlp_spec s = {dim, 1, c->critic_depth, c->critic_width, WK_ACT_RELU, 0, WK_ACT_NONE, 1};
-    if (!strcmp(act, "groupsort")) s.act = WK_ACT_GROUPSORT, s.act_param = (float)c->groupsort_k;
-    if (!strcmp(act, "leaky_relu")) s.act = WK_ACT_LEAKY_RELU, s.act_param = 0.2f;
+    wk_mlp_spec s = {dim, 1, c->critic_depth, c->critic_width, wk_gan_critic_act(c), 0, WK_ACT_NONE, 1};
+    if (s.act == WK_ACT_GROUPSORT) s.act_param = (float)c->groupsort_k;
+    if (s.act == WK_ACT_LEAKY_RELU) s.act_param = 0.2f;
     return wk_build_mlp(m, &s);
 }
 
 void wk_gan_model_init(const wk_gan_config *c, wk_model *m, wk_rng *rng) {
-    if (!strcmp(c->init, "normal")) wk_model_init_normal(m, rng, (float)c->init_std);
+    if (c->init == WK_INIT_NORMAL) wk_model_init_normal(m, rng, (float)c->init_std);
     else wk_model_init_default(m, rng);
 }
 
-wk_optim_config wk_gan_optim_config(const wk_gan_config *c, const char *kind, double lr) {
-    wk_optim_kind k = WK_OPT_SGD;
-    if (wk_optim_parse(kind, &k)) wk_clear_error();
-    wk_optim_config o = wk_optim_defaults(k, (float)lr);
+wk_optim_config wk_gan_optim_config(const wk_gan_config *c, wk_optim_kind kind, double lr) {
+    wk_optim_config o = wk_optim_defaults(kind, (float)lr);
     o.beta1 = (float)c->beta1;
     o.beta2 = (float)c->beta2;
     o.eps = (float)c->eps;
@@ -43,10 +46,7 @@ wk_optim_config wk_gan_optim_config(const wk_gan_config *c, const char *kind, do
 }
 
 int wk_gan_lipschitz_config(const wk_gan_config *c, wk_lipschitz_config *out) {
-    wk_lip_method method;
-    int rc = wk_lip_method_parse(c->critic, &method);
-    if (rc) return rc;
-    wk_lipschitz_config lc = wk_lipschitz_defaults(method);
+    wk_lipschitz_config lc = wk_lipschitz_defaults(c->critic);
     lc.bjorck_iters = c->bjorck_iters;
     lc.bjorck_final_iters = c->bjorck_final_iters;
     lc.bjorck_beta = (float)c->bjorck_beta;

@@ -64,7 +64,7 @@ static int real_floor(wk_trainer *t, int64_t n_real, int64_t n_fake) {
     if (t->ds.synthetic) {
         wk_tensor other;
         wk_rng r;
-        wk_rng_seed(&r, t->cfg.seed ^ 0xf1003f1003ULL);
+        wk_rng_seed_stream(&r, t->cfg.seed, WK_STREAM_EVAL_FLOOR);
         if ((rc = wk_tensor_alloc(&other, 2, (int64_t[]){n_fake, t->dim}))) return rc;
         if (!(rc = wk_target_sample(&t->ds.target, &r, &other))) rc = w1_between(t, other.data, n_fake, h->data, n_real, &t->floor);
         wk_tensor_free(&other);
@@ -129,7 +129,7 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     wk_tensor fake, real = t->ds.holdout;
     real.shape[0] = n_real;
     real.numel = n_real * t->dim;
-    int rc = wk_trainer_sample(t, NULL, n_fake, c->seed ^ 0xe7a1e7a1ULL, 1, &fake);
+    int rc = wk_trainer_sample(t, NULL, n_fake, wk_rng_stream_seed(c->seed, WK_STREAM_EVAL_FAKE), 1, &fake);
     if (rc) return rc;
     rc = critic_gap(t, real.data, n_real, fake.data, n_fake, &m->d_d);
     if (rc == WK_OK) rc = wk_tensor_check_finite(&fake, "generated samples");

@@ -139,7 +139,7 @@ void wk__export_free(wk__export *ex) {
  * projection tolerance), 0 = off, 1 = on (Björck critics only: config validation). */
 static int export_on(const wk_trainer *t) {
     const wk_gan_config *c = &t->cfg;
-    if (strcmp(c->critic, "bjorck") || t->step != c->steps) return 0; /* at the end of training only */
+    if (c->critic != WK_LIP_BJORCK || t->step != c->steps) return 0; /* at the end of training only */
     return c->export_orthonormal > 0 || (c->export_orthonormal < 0 && !c->bjorck_reparam);
 }
 

@@ -48,11 +48,10 @@ int wk__mix_net_config(const wk_gan_config *cfg, int ndim, const int64_t *shape,
     *out = *cfg;
     if (cfg->mix < 1 || cfg->mix > WK_MIX_MAX)
         return wk_errorf(WK_EINVAL, "mix: %d components is outside [1, %d]", cfg->mix, WK_MIX_MAX);
-    if (cfg->mix == 1 || strcmp(cfg->mix_budget, "same")) return WK_OK;
+    if (cfg->mix == 1 || cfg->mix_budget != WK_MIX_BUDGET_SAME) return WK_OK;
     double dim = 1;
     for (int i = 0; i < ndim; i++) dim *= (double)shape[i];
-    int gs = !strcmp(cfg->critic_act, "groupsort") ||
-             (!strcmp(cfg->critic_act, "auto") && (!strcmp(cfg->critic, "bjorck") || !strcmp(cfg->critic, "biau")));
+    int gs = wk_gan_critic_act(cfg) == WK_ACT_GROUPSORT;
     out->gen_width = balance_width(cfg, dim, 0, 1);
     out->critic_width = balance_width(cfg, dim, 1, gs ? cfg->groupsort_k : 1);
     /* DCGAN weights grow like width²: width/√T keeps the count (at least 1 channel). */
@@ -276,7 +275,7 @@ int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, 
     /* Two streams from the seed: latent codes (as a single GAN draws them) and component choices. */
     wk_rng r, r_pick;
     wk_rng_seed(&r, seed);
-    wk_rng_seed(&r_pick, seed ^ 0x6d69782b67616eULL);
+    wk_rng_seed_stream(&r_pick, seed, WK_STREAM_MIX_PICK);
     float *zb = wk_malloc((size_t)(CHUNK * L) * sizeof(float)), *zi = wk_malloc((size_t)(CHUNK * L) * sizeof(float));
     int *pick = wk_malloc(CHUNK * sizeof(int));
     int64_t *rows = wk_malloc(CHUNK * sizeof(int64_t));
@@ -382,7 +381,7 @@ void wk__mix_print_sizes(const wk_trainer *t, FILE *log) {
         return;
     }
     fprintf(log, "MIX+GAN: %d generators and %d critics (budget %s: generator width %lld, critic width %lld, dcgan width %lld), "
-            "%lld parameters; the single model has %lld\n", t->T, t->T, t->cfg.mix_budget, (long long)t->net_cfg.gen_width,
+            "%lld parameters; the single model has %lld\n", t->T, t->T, t->cfg.mix_budget == WK_MIX_BUDGET_SAME ? "same" : "full", (long long)t->net_cfg.gen_width,
             (long long)t->net_cfg.critic_width, (long long)t->net_cfg.dcgan_width, (long long)n_mix, (long long)n_single);
 }
 

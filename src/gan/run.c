@@ -163,7 +163,7 @@ static int write_pictures(wk_trainer *t, const char *dir) {
     wk_tensor fake;
     int rc;
     if (t->is_image) {
-        if ((rc = wk_trainer_sample(t, NULL, 64, t->cfg.seed ^ 0x9a1dULL, 1, &fake))) return rc;
+        if ((rc = wk_trainer_sample(t, NULL, 64, wk_rng_stream_seed(t->cfg.seed, WK_STREAM_PICTURES), 1, &fake))) return rc;
         rc = wk_png_write_grid(path, &fake, 8, 2);
         wk_tensor_free(&fake);
         if (rc) return rc;
@@ -175,7 +175,7 @@ static int write_pictures(wk_trainer *t, const char *dir) {
     }
     if (t->dim != 2) return WK_OK;
     int64_t n = t->ds.holdout.shape[0] < 1000 ? t->ds.holdout.shape[0] : 1000;
-    if ((rc = wk_trainer_sample(t, NULL, n, t->cfg.seed ^ 0x9a1dULL, 1, &fake))) return rc;
+    if ((rc = wk_trainer_sample(t, NULL, n, wk_rng_stream_seed(t->cfg.seed, WK_STREAM_PICTURES), 1, &fake))) return rc;
     double lo = INFINITY, hi = -INFINITY;
     for (int64_t i = 0; i < 2 * n; i++) {
         double a = t->ds.holdout.data[i], b = fake.data[i];

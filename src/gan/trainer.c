@@ -12,13 +12,6 @@
 #include "wgankit/critic.h"
 #include "wgankit/error.h"
 
-static int pick(const char *v, const char *const *names, int n) {
-    for (int i = 0; i < n; i++)
-        if (!strcmp(v, names[i])) return i;
-    return 0; /* values are validated by the settings table */
-}
-#define PICK(v, ...) pick(v, (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
-
 /* "1x28x28" -> shape. The string may come from a checkpoint's metadata: every dimension and
  * their product are bounded before anything is multiplied or allocated. */
 #define MAX_SAMPLE_VALUES (1LL << 30)
@@ -44,10 +37,10 @@ static int parse_shape(const char *s, int *ndim, int64_t *shape) {
  * bound on their floats, and the count mix_budget balances (mix.c). */
 void wk__config_weights(const wk_gan_config *c, double dim, double *gen, double *critic) {
     double gw = (double)c->gen_width, cw = (double)c->critic_width, dw = (double)c->dcgan_width;
-    *gen = !strcmp(c->gen, "dcgan") ? dw * dw
+    *gen = c->gen == WK_NET_DCGAN ? dw * dw
            : c->gen_depth ? (double)c->latent_dim * gw + (double)(c->gen_depth - 1) * gw * gw + gw * dim
                           : (double)c->latent_dim * dim;
-    *critic = !strcmp(c->critic_net, "dcgan") ? dw * dw
+    *critic = c->critic_net == WK_NET_DCGAN ? dw * dw
               : c->critic_depth ? dim * cw + (double)(c->critic_depth - 1) * cw * cw + cw
                                 : dim;
 }
@@ -76,13 +69,13 @@ int wk__build_generator(wk_trainer *t, wk_model *m) {
     const wk_gan_config *c = &t->net_cfg;
     int rc;
     wk_model_init(m);
-    if (!strcmp(c->gen, "dcgan")) {
-        wk_dcgan_spec s = {(int)t->shape[1], (int)t->shape[0], c->latent_dim, c->dcgan_width, c->gen_bn, 0};
-        return wk_build_dcgan_generator(m, &s);
+    if (c->gen == WK_NET_DCGAN) {
+        wk_dcgan_spec s = {0, 0, c->latent_dim, c->dcgan_width, c->gen_bn, 0};
+        return (rc = wk_dcgan_spec_shape(&s, t->ndim, t->shape)) ? rc : wk_build_dcgan_generator(m, &s);
     }
     wk_mlp_spec s = {c->latent_dim, t->dim, c->gen_depth, c->gen_width, WK_ACT_RELU, 0.2f, WK_ACT_NONE, 1};
-    s.act = (wk_activation)PICK(c->gen_act, "relu", "leaky_relu", "tanh") + WK_ACT_RELU;
-    if (!strcmp(c->gen_out, "tanh") || (!strcmp(c->gen_out, "auto") && t->is_image)) s.out_act = WK_ACT_TANH;
+    s.act = c->gen_act == WK_GEN_ACT_TANH ? WK_ACT_TANH : c->gen_act == WK_GEN_ACT_LEAKY_RELU ? WK_ACT_LEAKY_RELU : WK_ACT_RELU;
+    if (c->gen_out == WK_GEN_OUT_TANH || (c->gen_out == WK_GEN_OUT_AUTO && t->is_image)) s.out_act = WK_ACT_TANH;
     if ((rc = wk_build_mlp(m, &s))) return rc;
     return t->ndim > 1 ? wk_model_add_reshape(m, t->ndim, t->shape) : WK_OK;
 }
@@ -112,16 +105,10 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     t->dim = 1;
     for (int i = 0; i < t->ndim; i++) t->dim *= t->shape[i];
     t->is_image = t->ndim == 3;
-    if ((!strcmp(cfg->gen, "dcgan") || !strcmp(cfg->critic_net, "dcgan")) &&
-        !(t->is_image && (t->shape[1] == 28 || t->shape[1] == 32) && t->shape[1] == t->shape[2] && (t->shape[0] == 1 || t->shape[0] == 3))) {
-        rc = wk_errorf(WK_EINVAL, "DCGAN networks take 28x28 or 32x32 images with 1 or 3 channels, not samples shaped %s",
-                       t->cfg.sample_shape);
-        goto fail;
-    }
     if ((rc = wk__mix_net_config(&t->cfg, t->ndim, t->shape, &t->net_cfg))) goto fail;
     t->T = cfg->mix;
-    t->loss = (wk_loss_kind)PICK(cfg->loss, "wgan", "minimax", "ns", "hinge");
-    t->latent = (wk_latent_law)PICK(cfg->latent, "normal", "uniform");
+    t->loss = cfg->loss;
+    t->latent = cfg->latent;
     /* Streams: one master seed, split in a fixed order. */
     wk_rng master, r_init, r_attach;
     wk_rng_seed(&master, cfg->seed);
@@ -130,7 +117,10 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     t->r_batch = wk_rng_split(&master);
     t->r_latent = wk_rng_split(&master);
     t->r_lip = wk_rng_split(&master);
-    if ((rc = wk__build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->net_cfg, t->ndim, t->shape, &t->critic))) goto fail;
+    if ((rc = wk__build_generator(t, &t->gen)) || (rc = wk_gan_critic_build(&t->net_cfg, t->ndim, t->shape, &t->critic))) {
+        if (rc == WK_EINVAL) rc = wk_error_context(rc, "%s", t->has_data && !t->ds.synthetic ? cfg->data : "sample_shape");
+        goto fail;
+    }
     for (int i = 0; i < t->critic.n_layers; i++) t->critic_has_bn |= t->critic.layers[i].kind == WK_LAYER_BATCHNORM;
     wk_gan_model_init(cfg, &t->gen, &r_init);
     wk_gan_model_init(cfg, &t->critic, &r_init);
@@ -304,7 +294,7 @@ void wk__ema_update(const wk_trainer *t, wk_model *ema, const wk_model *gen) {
 static int trainer_step(wk_trainer *t) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "trainer: no data attached");
     int rc;
-    if (!strcmp(t->cfg.lr_decay, "linear")) { /* a function of the step alone, so resuming keeps it */
+    if (t->cfg.lr_decay == WK_LR_DECAY_LINEAR) { /* a function of the step alone, so resuming keeps it */
         double f = t->cfg.steps > 0 ? 1.0 - (double)t->step / (double)t->cfg.steps : 1.0;
         t->opt_g.cfg.lr = (float)(t->cfg.lr_g * f);
         t->opt_d.cfg.lr = (float)(t->cfg.lr_d * f);
@@ -350,22 +340,20 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
-    for (int64_t s = 0; s < n; s += CHUNK) {
+    for (int64_t s = 0; s < n && !rc; s += CHUNK) {
         int64_t b = n - s < CHUNK ? n - s : CHUNK;
         wk_graph *g = eval_graph(t);
-        if (!g) return WK_ENOMEM;
-        wk_var *zv = wk_input_empty(g, 2, (int64_t[]){b, L}, 0);
-        if (!zv) return wk_graph_status(g);
-        if (z) memcpy(wk_input_data(zv), z->data + s * L, (size_t)(b * L) * sizeof(float));
-        else wk__fill_latent(t, &r, wk_input_data(zv), b * L);
-        wk_var *x = wk_model_forward(gen, g, zv, 0);
-        if (!x) {
-            wk_tensor_free(out);
-            return wk_graph_status(g);
+        wk_var *zv = g ? wk_input_empty(g, 2, (int64_t[]){b, L}, 0) : NULL, *x = NULL;
+        if (zv) {
+            if (z) memcpy(wk_input_data(zv), z->data + s * L, (size_t)(b * L) * sizeof(float));
+            else wk__fill_latent(t, &r, wk_input_data(zv), b * L);
+            x = wk_model_forward(gen, g, zv, 0);
         }
-        memcpy(out->data + s * t->dim, wk_value(x)->data, (size_t)(b * t->dim) * sizeof(float));
+        if (!x) rc = g ? wk_graph_status(g) : WK_ENOMEM;
+        else memcpy(out->data + s * t->dim, wk_value(x)->data, (size_t)(b * t->dim) * sizeof(float));
     }
-    return WK_OK;
+    if (rc) wk_tensor_free(out); /* every failure frees the output: the caller gets nothing to free */
+    return rc;
 }
 
 int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
@@ -439,7 +427,7 @@ static int trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipsch
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     wk_tensor_set_shape(&view, t->ndim + 1, shape);
     wk_rng rng;
-    wk_rng_seed(&rng, t->cfg.seed ^ 0x11b5c417ULL);
+    wk_rng_seed_stream(&rng, t->cfg.seed, WK_STREAM_LIPSCHITZ);
     return wk_lipschitz_report_compute(&t->critic, &view, t->cfg.lip_pairs, &rng, r);
 }
 

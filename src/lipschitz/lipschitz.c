@@ -88,7 +88,7 @@ static wk_var *spectral_weight(wk_graph *g, wk_model *m, int layer, wk_var *w, v
 
 static int linear_only(const wk_model *m, const char *method) {
     for (int i = 0; i < m->n_layers; i++)
-        if (wk__is_weighted(&m->layers[i]) && m->layers[i].kind != WK_LAYER_LINEAR)
+        if (wk_layer_is_weighted(&m->layers[i]) && m->layers[i].kind != WK_LAYER_LINEAR)
             return wk_errorf(WK_EUNSUPPORTED,
                              "lipschitz: %s acts on Linear layers only; layer %d is a convolution (use spectral, clip or gp)",
                              method, i);
@@ -125,7 +125,7 @@ static int attach_spectral(wk_lipschitz *L, wk_rng *rng) {
     for (int i = 0; i < n; i++) {
         const wk_layer *l = &L->critic->layers[i];
         L->sn_step[i] = -1;
-        if (!wk__is_weighted(l)) continue;
+        if (!wk_layer_is_weighted(l)) continue;
         int64_t rows = l->weight->value.shape[0], cols = l->weight->value.numel / rows;
         if (wk_tensor_alloc(&L->sn_u[i], 1, &rows) || wk_tensor_alloc(&L->sn_v[i], 1, &cols))
             return wk_errorf(WK_ENOMEM, "lipschitz: out of memory");
@@ -154,7 +154,7 @@ int wk_lipschitz_attach(wk_lipschitz *L, const wk_lipschitz_config *cfg, wk_mode
      * Björck's products, the ℓ1 projection's sort buffer, the power iteration's (u, v). */
     for (int i = 0; i < critic->n_layers; i++) {
         const wk_layer *l = &critic->layers[i];
-        if (!wk__is_weighted(l)) continue;
+        if (!wk_layer_is_weighted(l)) continue;
         const wk_tensor *w = &l->weight->value;
         size_t need = cfg->method == WK_LIP_BJORCK ? wk_bjorck_work_len(w)
                       : cfg->method == WK_LIP_SPECTRAL ? 2 * (size_t)(w->shape[0] + w->numel / w->shape[0])
@@ -220,7 +220,7 @@ int wk_lipschitz_after_step(wk_lipschitz *L) {
 int wk_lipschitz_finalize(wk_lipschitz *L) {
     if (L->cfg.method == WK_LIP_SPECTRAL) { /* converge every σ estimate */
         for (int i = 0; i < L->n_layers; i++)
-            if (wk__is_weighted(&L->critic->layers[i]))
+            if (wk_layer_is_weighted(&L->critic->layers[i]))
                 wk__spectral_advance(&L->critic->layers[i].weight->value, L->sn_u[i].data, L->sn_v[i].data, 100,
                                      (double *)L->work);
         return WK_OK;

@@ -13,9 +13,4 @@ double wk__spectral_advance(const wk_tensor *w, float *u, float *v, int iters, d
 int wk__project_biau(wk_model *m, float bias_bound, float *work);
 int wk__clip_params(wk_model *m, float c);
 
-/* Is this layer one whose weight the Lipschitz methods act on? */
-static inline int wk__is_weighted(const wk_layer *l) {
-    return l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D;
-}
-
 #endif

@@ -104,7 +104,7 @@ static int certify(wk_model *m, const wk_tensor *points, wk_graph *g, wk_rng *rn
     double p = 1, q = 1;
     for (int i = 0; i < m->n_layers; i++) {
         const wk_layer *l = &m->layers[i];
-        if (wk__is_weighted(l)) {
+        if (wk_layer_is_weighted(l)) {
             wk_tensor w = {0};
             int rc = effective_weight(m, i, g, &w);
             if (rc) return wk_error_context(rc, "lipschitz report: layer %d", i);

@@ -40,7 +40,7 @@ static double power_step(const float *w, int64_t rows, int64_t cols, double *u, 
 /* A start vector with no special direction (fixed, so results are reproducible). */
 static void start_vector(double *u, int64_t n) {
     wk_rng r;
-    wk_rng_seed(&r, 0x5eed5eedULL);
+    wk_rng_seed_stream(&r, 0, WK_STREAM_SPECTRAL_START);
     for (int64_t i = 0; i < n; i++) u[i] = wk_rng_normal_d(&r);
     normalize(u, n);
 }

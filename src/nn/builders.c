@@ -1,6 +1,8 @@
 /* builders.c — the architectures wgankit trains: MLPs (Biau et al.'s ReLU generators and
  * GroupSort critics are MLPs) and the DCGAN generator/critic (Radford et al. 2016) for
  * 28×28 and 32×32 images. */
+#include <stdio.h>
+
 #include "wgankit/error.h"
 #include "wgankit/nn.h"
 
@@ -20,6 +22,19 @@ int wk_build_mlp(wk_model *m, const wk_mlp_spec *s) {
     }
     if ((rc = wk_model_add_linear(m, prev, s->out, s->bias))) return rc;
     if (s->out_act != WK_ACT_NONE) return wk_model_add_activation(m, s->out_act, 0);
+    return WK_OK;
+}
+
+int wk_dcgan_spec_shape(wk_dcgan_spec *s, int ndim, const int64_t *shape) {
+    char have[96] = "";
+    size_t off = 0;
+    for (int i = 0; i < ndim && off < sizeof have; i++)
+        off += (size_t)snprintf(have + off, sizeof have - off, i ? "x%lld" : "%lld", (long long)shape[i]);
+    if (ndim != 3 || shape[1] != shape[2] || (shape[1] != 28 && shape[1] != 32) || (shape[0] != 1 && shape[0] != 3))
+        return wk_errorf(WK_EINVAL, "DCGAN networks take 28x28 or 32x32 images with 1 or 3 channels ([N, H, W] or [N, C, H, W]), "
+                                    "not samples shaped %s (use --gen mlp --critic-net mlp)", have);
+    s->image_size = (int)shape[1];
+    s->channels = (int)shape[0];
     return WK_OK;
 }
 

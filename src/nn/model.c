@@ -180,7 +180,7 @@ static int64_t fan_in(const wk_layer *l) {
 void wk_model_init_default(wk_model *m, wk_rng *rng) {
     for (int i = 0; i < m->n_layers; i++) {
         wk_layer *l = &m->layers[i];
-        if (l->kind != WK_LAYER_LINEAR && l->kind != WK_LAYER_CONV2D && l->kind != WK_LAYER_CONVT2D) continue;
+        if (!wk_layer_is_weighted(l)) continue;
         float bound = (float)(1.0 / sqrt((double)fan_in(l)));
         wk_rng_fill_uniform(rng, l->weight->value.data, l->weight->value.numel, -bound, bound);
         if (l->bias) wk_rng_fill_uniform(rng, l->bias->value.data, l->bias->value.numel, -bound, bound);
@@ -192,7 +192,7 @@ void wk_model_init_normal(wk_model *m, wk_rng *rng, float std) {
         wk_layer *l = &m->layers[i];
         if (l->kind == WK_LAYER_BATCHNORM)
             wk_rng_fill_normal(rng, l->weight->value.data, l->weight->value.numel, 1.0f, std);
-        else if (l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D)
+        else if (wk_layer_is_weighted(l))
             wk_rng_fill_normal(rng, l->weight->value.data, l->weight->value.numel, 0.0f, std);
         else
             continue;
@@ -220,8 +220,7 @@ wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int trainin
         wk_var *(*leaf)(wk_graph *, wk_param *) = m->frozen ? wk_param_const : wk_param_var;
         wk_var *w = l->weight ? leaf(g, l->weight) : NULL;
         wk_var *b = l->bias ? leaf(g, l->bias) : NULL;
-        int weighted = l->kind == WK_LAYER_LINEAR || l->kind == WK_LAYER_CONV2D || l->kind == WK_LAYER_CONVT2D;
-        if (weighted && m->weight_fn) w = m->weight_fn(g, m, i, w, m->weight_ctx);
+        if (m->weight_fn && wk_layer_is_weighted(l)) w = m->weight_fn(g, m, i, w, m->weight_ctx);
         switch (l->kind) {
         case WK_LAYER_LINEAR: x = wk_linear(g, x, w, b); break;
         case WK_LAYER_CONV2D: x = wk_conv2d(g, x, w, b, l->stride, l->pad); break;

@@ -234,7 +234,7 @@ int wk_nnd_fit_samples(const wk_nnd_config *c, const wk_tensor *a, const wk_tens
                          wk_shape_str(b, sb, 64));
     }
     wk_rng r;
-    wk_rng_seed(&r, seed ^ 0x5b11775eedULL);
+    wk_rng_seed_stream(&r, seed, WK_STREAM_NND_SPLIT);
     const wk_tensor *side[2] = {a, b};
     wk_tensor half[4];
     memset(half, 0, sizeof half);

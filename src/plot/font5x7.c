@@ -3,7 +3,7 @@
  * project; each glyph is 7 rows of 5 pixels ('#' on). Characters without a glyph draw as blanks. */
 #include <string.h>
 
-#include "io/font5x7.h"
+#include "plot/font5x7.h"
 
 static const struct {
     char c;

@@ -2,7 +2,7 @@
  * (the critic's values) with iso-lines, as the figures of the WGAN-GP toy experiments
  * (Gulrajani et al. 2017, gan_toy.py: orange real points, green generated, critic contours),
  * with what a reader needs to read them: axes with ticks, a legend, a colour bar, margins. */
-#include "io/font5x7.h"
+#include "plot/font5x7.h"
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
 
