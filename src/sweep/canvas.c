@@ -1,12 +1,12 @@
 /* canvas.c — one drawing surface, two outputs: every primitive of the sweep's plots (filled
  * rectangles, lines, discs, text) is drawn into an RGB wk_image (PNG, text in the 5x7 font of
- * src/io/font5x7.h) and appended to an SVG document with the same geometry, so the PNG and the SVG
+ * src/plot/font5x7.h) and appended to an SVG document with the same geometry, so the PNG and the SVG
  * of a plot show the same picture. Coordinates are pixels, y down. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "io/font5x7.h"
+#include "plot/font5x7.h"
 #include "sweep/canvas.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
