@@ -7,8 +7,9 @@
  *
  * Nothing is stored per point in memory: a point (its name, config and train arguments) is
  * computed from (spec, index) on demand, so the controller's memory does not grow with the grid
- * (issue 17: under 50 MB whatever the grid size). The only per-point state the controller holds
- * while running is one byte.
+ * (issue 17: under 50 MB whatever the grid size). A point's state lives on disk (below); the
+ * controller holds only the running points (in the executor). Measured: 6.4 MB peak RSS for a
+ * --dry-run of 800,000 points, 6.7 MB while running that grid.
  *
  * Layout of the sweep directory spec->out:
  *
