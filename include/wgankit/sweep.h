@@ -218,7 +218,7 @@ typedef struct wk_sweep_summary {
 int wk_sweep_run(const wk_sweep_spec *spec, const wk_sweep_executor *ex, FILE *log, wk_sweep_summary *sum);
 
 /* out/results.csv and out/results.jsonl, atomically, one row per point in plan order:
- * index, point, each grid key, seed, status (done | failed | pending), failed_step, every
+ * index, point, each grid key, each fixed setting (its resolved value), seed, status (done | failed | pending), failed_step, every
  * member of the point's last metrics.jsonl line (numbers; null/empty when absent, the columns
  * are the union over points in order of first appearance), wall_s. The time columns are
  * "time_s", "speed_it_s" (from metrics.jsonl) and "wall_s"; the rest is the same for the same spec
