@@ -187,8 +187,9 @@ typedef struct wk_sweep_executor {
     int threads_per_point; /* --threads of a point when the spec leaves it at 0, >= 1 */
     /* Start point `index`. WK_OK, or an error that ends the sweep (running points are stopped). */
     int (*start)(void *ctx, int64_t index, char *const argv[], const char *log_path);
-    /* Block until a started point has ended and describe it in *out. WK_EINTR when the
-     * controller was interrupted (SIGINT/SIGTERM), other errors end the sweep. */
+    /* Block until a started point has ended and describe it in *out. WK_EINTR when a signal
+     * interrupted the wait (the engine then stops on SIGINT/SIGTERM, or refreshes its progress
+     * line and waits again); other errors end the sweep. */
     int (*wait_any)(void *ctx, wk_sweep_outcome *out);
     /* Stop every running point and reap it (the engine calls it on an error or interrupt). */
     void (*stop)(void *ctx);
