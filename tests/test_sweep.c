@@ -3,7 +3,7 @@
  * a point's train arguments by its directory's state (new, --force, --resume), sweep.json
  * round trip and the differences it names, point.json reading, and results.csv from hand-made
  * point directories (metric columns as the union over points, nested members flattened, failed
- * points with their step and no metrics). */
+ * points with their step and no metrics, the fixed settings in every row). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,11 +175,11 @@ int main(void) {
     snprintf(path, sizeof path, "%s/results.csv", s.out);
     char *csv = slurp(path);
     REQUIRE(csv, "results.csv");
-    const char *head = "index,point,gen_depth,data,seed,status,failed_step,step,w1,img.fd,w[0],w[1],wall_s\n";
+    const char *head = "index,point,gen_depth,data,steps,lr_d,seed,status,failed_step,step,w1,img.fd,w[0],w[1],wall_s\n";
     CHECK(!strncmp(csv, head, strlen(head)), "header: %.120s", csv);
-    CHECK(strstr(csv, "\n0,p0000_gen_depth=1_data=ring-n=8_seed=7,1,ring:n=8,7,done,,20,0.25,3,0.5,0.5,1.5\n") != NULL, "done row (the last metrics line)");
-    CHECK(strstr(csv, "\n5,p0005_gen_depth=2_data=ring-n=8_seed=9,2,ring:n=8,9,failed,17,,,,,,0.5\n") != NULL, "failed row");
-    CHECK(strstr(csv, "\n11,p0011_gen_depth=3_data=grid_seed=9,3,grid,9,pending,,,,,,,\n") != NULL, "pending row");
+    CHECK(strstr(csv, "\n0,p0000_gen_depth=1_data=ring-n=8_seed=7,1,ring:n=8,20,0.0001,7,done,,20,0.25,3,0.5,0.5,1.5\n") != NULL, "done row (the last metrics line)");
+    CHECK(strstr(csv, "\n5,p0005_gen_depth=2_data=ring-n=8_seed=9,2,ring:n=8,20,0.0001,9,failed,17,,,,,,0.5\n") != NULL, "failed row");
+    CHECK(strstr(csv, "\n11,p0011_gen_depth=3_data=grid_seed=9,3,grid,20,0.0001,9,pending,,,,,,,\n") != NULL, "pending row");
     snprintf(path, sizeof path, "%s/point.json", dir);
     put(path, "{\"status\":\"maybe\"}");
     CHECK(wk_sweep_point_result(&s, &p, &r) == WK_EFORMAT && strstr(wk_last_error(), "point.json"), "malformed point.json names the file");

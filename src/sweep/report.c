@@ -83,6 +83,7 @@ int wk_sweep_report(const wk_sweep_spec *s) {
             int ok = r.state == WK_POINT_DONE;
             wk_sb_printf(&rows, "<tr%s><td>%lld</td><td class=\"l\">", r.state == WK_POINT_FAILED ? " class=\"failed\"" : "", (long long)i);
             if (ok) wk_sb_printf(&rows, "<a href=\"runs/%s/report.html\">%s</a>", p.name, p.name);
+            else if (r.state == WK_POINT_FAILED) wk_sb_printf(&rows, "%s (<a href=\"runs/%s/train.log\">log</a>)", p.name, p.name);
             else esc(&rows, p.name);
             wk_sb_puts(&rows, "</td>");
             for (int a = 0; a < s->n_axes; a++) {
