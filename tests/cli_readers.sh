@@ -63,6 +63,8 @@ expect 2 ovf.npy "shape (2^32)^3" -- "$cli" w1 "$tmp/ovf.npy" "$tmp/01.csv"; exp
 npy "$tmp/claim.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }" 0000803f
 expect 2 claim.npy "(10^12,) over 4 bytes: w1" -- "$cli" w1 "$tmp/claim.npy" "$tmp/01.csv"; expect_msg "truncated"
 expect 2 claim.npy "(10^12,) over 4 bytes: train" -- "$cli" train $TRAIN --data "$tmp/claim.npy" --out "$tmp/r2"
+npy "$tmp/hole.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (1,,1), }" 0000803f
+expect 2 hole.npy "shape (1,,1): an empty entry" -- "$cli" w1 "$tmp/hole.npy" "$tmp/01.csv"; expect_msg "hole.npy: NPY 'shape' is malformed"
 npy "$tmp/be.npy" "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 1), }" 3f8000003f800000
 expect 2 be.npy "big-endian NPY is bad input for train too" -- "$cli" train $TRAIN --data "$tmp/be.npy" --out "$tmp/r3"
 # 5-D arrays are refused (and no longer leak)

@@ -116,6 +116,18 @@ static void test_npy(void) {
     CHECK(read_fails(p, WK_EFORMAT, "c8"), "complex rejected");
     write_npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", f4, sizeof f4 - 4);
     CHECK(read_fails(p, WK_EFORMAT, "truncated"), "truncated data");
+    /* a shape tuple with an empty entry is no Python tuple (numpy writes (3, 2) or (6,)) */
+    const char *holes[] = {"(3,,2)", "(,6)", "(6,,)", "(,)", "(3, , 2)"};
+    for (int k = 0; k < 5; k++) {
+        char dict[128];
+        snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", holes[k]);
+        write_npy_raw(p, 1, dict, f4, sizeof f4);
+        CHECK(read_fails(p, WK_EFORMAT, "'shape' is malformed"), "shape %s rejected", holes[k]);
+    }
+    write_npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3 ,2 ,), }", f4, sizeof f4);
+    CHECK(wk_read_npy(p, &t) == WK_OK && t.ndim == 2 && t.shape[0] == 3 && t.shape[1] == 2, "spaces and a trailing comma: %s",
+          wk_last_error());
+    wk_tensor_free(&t);
     write_npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", f4, sizeof f4);
     {
         FILE *f = fopen(p, "rb");

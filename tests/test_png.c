@@ -156,6 +156,34 @@ int main(void) {
     CHECK(wk_svg_write_line_chart(path, &spec, ser, 2) == WK_OK, "svg file");
     wk_sb_free(&sb);
 
+    /* the PNG chart tells its series apart: a legend at the right with each series' colour and
+     * name, the axis titles in the 5x7 font (the mix weights chart could not tell w_G from w_D) */
+    {
+        static const uint8_t c0[3] = {31, 119, 180}, c1[3] = {255, 127, 14};
+        wk_chart_spec ps = spec;
+        ps.title = "Losses";
+        snprintf(path, sizeof path, "%s/chart.png", dir);
+        REQUIRE(wk_png_line_chart(path, &ps, ser, 2) == WK_OK, "png chart: %s", wk_last_error());
+        REQUIRE((p = read_png(path, &w, &h, &c)) && c == 3 && w == 640, "png chart read back");
+        /* the legend's two rows (y 36..57) right of the plot frame, which the name "loss_g" (35 px)
+         * moves 81 px in from the right edge: without a legend this corner is the plot's empty top
+         * right, and the frame is at w - 16 */
+        int x0 = w - 81 + 16, in_legend[3] = {0, 0, 0}, titles = 0;
+        for (int y = 30; y < 64; y++)
+            for (int x = x0; x < w - 16; x++) {
+                const uint8_t *q = p + ((size_t)y * w + x) * 3;
+                in_legend[0] += !memcmp(q, c0, 3), in_legend[1] += !memcmp(q, c1, 3), in_legend[2] += q[0] == 51 && q[1] == 51 && q[2] == 51;
+            }
+        for (int y = h - 18; y < h; y++) /* the x title "step" under the tick labels (these end 19 px up) */
+            for (int x = 0; x < w; x++) titles += p[((size_t)y * w + x) * 3] == 51;
+        for (int y = 0; y < h; y++) /* the turned y title "loss" at the left edge */
+            for (int x = 0; x < 14; x++) titles += p[((size_t)y * w + x) * 3] == 51;
+        CHECK(in_legend[0] >= 8 && in_legend[1] >= 8, "legend swatches in both series' colours (%d, %d px)", in_legend[0], in_legend[1]);
+        CHECK(in_legend[2] > 40, "legend names drawn (%d px)", in_legend[2]);
+        CHECK(titles > 40, "axis titles drawn (%d px)", titles);
+        free(p);
+    }
+
     /* issue 11, finding 2: an integer metric (modes 5 -> 6) gets whole-number ticks, not 5.5;
      * a run with a single evaluation still draws its point; a floor band is drawn */
     {

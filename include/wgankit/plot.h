@@ -99,7 +99,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
 int wk_svg_write_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 
 /* The same chart as a PNG (the palette of the SVG, markers at the data points, grid lines and
- * tick labels in a built-in digit font; titles and legend text only in the SVG). */
+ * tick labels in a built-in digit font; the title, axis titles and a legend of the named series
+ * in the 5x7 label font of the scatter plots). */
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
 
 #ifdef __cplusplus

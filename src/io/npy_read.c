@@ -69,9 +69,11 @@ static int npy_parse_shape(const char *path, const char *v, int *ndim, int64_t *
     if (!v || *v != '(') return wk_errorf(WK_EFORMAT, "%s: NPY header has no tuple 'shape' field", path);
     v++;
     *ndim = 0;
+    /* a Python tuple: (), (n,) or (n, m, ...) with an optional trailing comma; every entry a
+     * number, so (3,,2) and (,3) are malformed */
+    while (*v == ' ') v++;
+    if (*v == ')') return WK_OK;
     for (;;) {
-        while (*v == ' ' || *v == ',') v++;
-        if (*v == ')') return WK_OK;
         if (*v < '0' || *v > '9') return wk_errorf(WK_EFORMAT, "%s: NPY 'shape' is malformed", path);
         char *end;
         long long x = strtoll(v, &end, 10);
@@ -80,7 +82,11 @@ static int npy_parse_shape(const char *path, const char *v, int *ndim, int64_t *
         shape[(*ndim)++] = x;
         v = end;
         while (*v == 'L' || *v == ' ') v++;
-        if (*v != ',' && *v != ')') return wk_errorf(WK_EFORMAT, "%s: NPY 'shape' is malformed", path);
+        if (*v == ')') return WK_OK;
+        if (*v != ',') return wk_errorf(WK_EFORMAT, "%s: NPY 'shape' is malformed", path);
+        v++;
+        while (*v == ' ') v++;
+        if (*v == ')') return WK_OK; /* (n,) */
     }
 }
 

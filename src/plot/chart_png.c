@@ -1,11 +1,14 @@
 /* chart_png.c — line charts as PNG (plot.h: wk_png_line_chart), the raster twin of svg.c's
  * charts for places that show images only: same series and palette, 1-2-5 grid (decades on a
  * log axis), markers at the data points, tick labels drawn with a 3x5 digit font (digits, '.',
- * '-', 'e' are all a %g tick label needs). Legend text lives in the SVG and the HTML page. */
+ * '-', 'e' are all a %g tick label needs); the title, the axis titles (the y title turned a
+ * quarter left) and a legend at the right (a colour swatch and each series' name, the margin
+ * sized to the longest name) in the 5x7 font of the scatter plots (font5x7.h). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "plot/font5x7.h"
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
 
@@ -38,8 +41,14 @@ static double nice_step(double lo, double hi, int target) {
 
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
     const int W = spec->width ? spec->width : 640, H = spec->height ? spec->height : 400;
-    const double left = 64, right = 16, top = 16, bottom = 36, pw = W - left - right, ph = H - top - bottom;
-    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small", W, H);
+    /* margins: the legend's column at the right (swatch, gap, the longest name), the title above,
+     * the x title under the tick labels, the turned y title left of them */
+    int legend_w = 0;
+    for (size_t s = 0; s < n_series; s++)
+        if (series[s].name && series[s].y && wk__text_width(series[s].name, 1) > legend_w) legend_w = wk__text_width(series[s].name, 1);
+    const double left = spec->y_label ? 80 : 64, right = legend_w ? 16 + 22 + legend_w + 8 : 16,
+                 top = spec->title ? 30 : 16, bottom = spec->x_label ? 52 : 36, pw = W - left - right, ph = H - top - bottom;
+    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small for its legend", W, H);
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     for (size_t s = 0; s < n_series; s++)
         for (size_t i = 0; i < series[s].n; i++) {
@@ -95,6 +104,20 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     }
 #undef SX
 #undef SY
+    if (spec->title) wk__text_draw(&img, (int)(left + (pw - wk__text_width(spec->title, 1)) / 2), 10, spec->title, 1, INK, 0);
+    if (spec->x_label)
+        wk__text_draw(&img, (int)(left + (pw - wk__text_width(spec->x_label, 1)) / 2), (int)(top + ph + 30), spec->x_label, 1, INK, 0);
+    if (spec->y_label)
+        wk__text_draw(&img, 6, (int)(top + (ph + wk__text_width(spec->y_label, 1)) / 2), spec->y_label, 1, INK, 1);
+    for (size_t s = 0, row = 0; s < n_series; s++) { /* the legend: one row per named series, in the series' colour */
+        if (!series[s].name || !series[s].y) continue;
+        const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];
+        double x = left + pw + 16, y = top + 6 + 14.0 * (double)row++;
+        if (y + 7 > H) break;
+        for (int o = 0; o < 2; o++) wk_image_line(&img, x, y + 3 + o, x + 16, y + 3 + o, col, 1);
+        wk_image_disc(&img, x + 8, y + 3.5, 3, col, 1);
+        wk__text_draw(&img, (int)(x + 22), (int)y, series[s].name, 1, INK, 0);
+    }
     rc = wk_png_write(path, &img);
     wk_image_free(&img);
     return rc;

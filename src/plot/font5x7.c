@@ -1,6 +1,7 @@
 /* font5x7.c — a 5x7 pixel font for the labels of wgankit's PNG plots (tick values, legend, colour
- * bar): digits, the signs of numbers, letters and the punctuation of labels and titles. Drawn for this
- * project; each glyph is 7 rows of 5 pixels ('#' on). Characters without a glyph draw as blanks. */
+ * bar, line-chart legends and axis titles): digits, letters, and the signs and brackets of the
+ * labels. Drawn for this project; each glyph is 7 rows of 5 pixels ('#' on), one column of space
+ * between glyphs. Characters without a glyph (the space among them) draw as blanks. */
 #include <string.h>
 
 #include "plot/font5x7.h"
@@ -91,6 +92,7 @@ static const struct {
     {'!', {"..#..", "..#..", "..#..", "..#..", "..#..", ".....", "..#.."}},
     {'?', {".###.", "#...#", "....#", "...#.", "..#..", ".....", "..#.."}},
     {'\'', {"..#..", "..#..", ".#...", ".....", ".....", ".....", "....."}},
+    {'^', {"..#..", ".#.#.", "#...#", ".....", ".....", ".....", "....."}},
 };
 
 int wk__glyph_pixel(char c, int row, int col) {
@@ -98,4 +100,22 @@ int wk__glyph_pixel(char c, int row, int col) {
     for (size_t i = 0; i < sizeof glyphs / sizeof *glyphs; i++)
         if (glyphs[i].c == c) return glyphs[i].rows[row][col] == '#';
     return 0;
+}
+
+int wk__text_width(const char *t, int scale) { return (int)strlen(t) * 6 * scale - scale; }
+
+void wk__text_draw(wk_image *img, int x, int y, const char *t, int scale, const uint8_t col[3], int up) {
+    for (int k = 0; t[k]; k++)
+        for (int r = 0; r < 7; r++)
+            for (int q = 0; q < 5; q++) {
+                if (!wk__glyph_pixel(t[k], r, q)) continue;
+                int gx = (6 * k + q) * scale, gy = r * scale; /* in the text's own frame */
+                for (int a = 0; a < scale; a++)
+                    for (int b = 0; b < scale; b++) {
+                        /* up: turned a quarter left, reading bottom to top from (x, y) */
+                        int px = up ? x + gy + a : x + gx + b, py = up ? y - gx - b : y + gy + a;
+                        if (px < 0 || py < 0 || px >= img->width || py >= img->height) continue;
+                        memcpy(img->pixels + ((size_t)py * img->width + px) * img->channels, col, 3);
+                    }
+            }
 }

@@ -133,15 +133,10 @@ static void draw_field(canvas *c, const wk_scatter_spec *s, double lo, double hi
 }
 
 /* ---- labels: the 5x7 font at an integer scale ---- */
-static int text_width(const char *t, int scale) { return (int)strlen(t) * 6 * scale - scale; }
+static int text_width(const char *t, int scale) { return wk__text_width(t, scale); }
 
 static void draw_text(wk_image *img, int x, int y, const char *t, int scale, rgb col) {
-    for (; *t; t++, x += 6 * scale)
-        for (int r = 0; r < 7; r++)
-            for (int q = 0; q < 5; q++)
-                if (wk__glyph_pixel(*t, r, q))
-                    for (int a = 0; a < scale; a++)
-                        for (int b = 0; b < scale; b++) blend(img, x + q * scale + b, y + r * scale + a, col, 1);
+    wk__text_draw(img, x, y, t, scale, (const uint8_t[3]){col.r, col.g, col.b}, 0);
 }
 
 static void tick_label(char *buf, size_t n, double v, double step) {
