@@ -1,7 +1,8 @@
-/* json.h — a small JSON (RFC 8259) DOM parser and the writing helpers for config.json,
+/* json.h — a small JSON (RFC 8259) DOM and the writing helpers for config.json,
  * metrics.jsonl, safetensors headers and config files.
  *
- * Parsing builds a tree of wk_json nodes owned by the root (free with wk_json_free). Strict:
+ * Parsing (Debian's jansson underneath, src/io/json.c) builds a tree of wk_json nodes owned by
+ * the root (free with wk_json_free), each knowing where its value starts. Strict:
  * no comments, no trailing commas, no NaN, no duplicate object keys, invalid UTF-8 and lone
  * surrogates rejected, nesting at most WK_JSON_MAX_DEPTH. Errors are WK_EFORMAT with
  * "<source>:<line>:<column>: <what>" in the message.
