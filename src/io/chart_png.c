@@ -1,13 +1,16 @@
 /* chart_png.c — line charts as PNG (plot.h: wk_png_line_chart), the raster twin of svg.c's
  * charts for places that show images only: same series and palette, 1-2-5 grid (decades on a
  * log axis), markers at the data points, tick labels drawn with a 3x5 digit font (digits, '.',
- * '-', 'e' are all a %g tick label needs). Legend text lives in the SVG and the HTML page. */
+ * '-', 'e' are all a %g tick label needs); the title, the axis titles (the y axis's above the axis)
+ * and a legend at the right (colour swatch and name per named series) in the 5x7 label font.
+ * points_only draws markers without lines. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
+#include "io/font5x7.h"
 
 static const uint8_t palette[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189},
                                      {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
@@ -31,14 +34,29 @@ static void text(wk_image *img, int x, int y, const char *t, int s) {
     }
 }
 
+/* Label text in the 5x7 font, top-left corner at (x, y), each font pixel s x s. */
+static void label(wk_image *img, int x, int y, const char *t, int s) {
+    for (; *t; t++, x += 6 * s)
+        for (int r = 0; r < 7; r++)
+            for (int q = 0; q < 5; q++)
+                if (wk__glyph_pixel(*t, r, q))
+                    for (int a = 0; a < s; a++) wk_image_line(img, x + q * s, y + r * s + a, x + q * s + s - 1, y + r * s + a, INK, 1);
+}
+
 static double nice_step(double lo, double hi, int target) {
     double raw = (hi - lo) / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
     return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
-    const int W = spec->width ? spec->width : 640, H = spec->height ? spec->height : 400;
-    const double left = 64, right = 16, top = 16, bottom = 36, pw = W - left - right, ph = H - top - bottom;
+    size_t legend_chars = 0;
+    for (size_t s = 0; s < n_series; s++)
+        if (series[s].name && strlen(series[s].name) > legend_chars) legend_chars = strlen(series[s].name);
+    if (legend_chars > 40) legend_chars = 40;
+    const int legend_w = legend_chars ? (int)legend_chars * 6 + 36 : 0;
+    const int W0 = spec->width ? spec->width : 640, W = W0 + legend_w, H = spec->height ? spec->height : 400;
+    const double left = 64, right = 16 + legend_w, top = 16 + (spec->title ? 16 : 0) + (spec->y_label ? 14 : 0),
+                 bottom = 36 + (spec->x_label ? 16 : 0), pw = W - left - right, ph = H - top - bottom;
     if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small", W, H);
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     for (size_t s = 0; s < n_series; s++)
@@ -87,7 +105,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
                 continue;
             }
             double cx = SX(x), cy = SY(spec->log_y ? log10(y) : y);
-            if (isfinite(px))
+            if (isfinite(px) && !spec->points_only)
                 for (int o = 0; o < 2; o++) wk_image_line(&img, px, py + o, cx, cy + o, col, 1); /* 2 px thick */
             wk_image_disc(&img, cx, cy, 3, col, 1);
             px = cx, py = cy;
@@ -95,6 +113,20 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     }
 #undef SX
 #undef SY
+    if (spec->title) label(&img, (int)left, 6, spec->title, 1);
+    if (spec->y_label) label(&img, 8, (int)top - 14, spec->y_label, 1);
+    if (spec->x_label) label(&img, (int)(left + pw / 2 - 3.0 * strlen(spec->x_label)), (int)(top + ph + 28), spec->x_label, 1);
+    for (size_t s = 0, row = 0; s < n_series && legend_w; s++) {
+        if (!series[s].name) continue;
+        const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];
+        int ly = (int)top + 6 + 14 * (int)row++, lx = (int)(left + pw + 12);
+        if (spec->points_only) wk_image_disc(&img, lx + 8, ly + 3, 3, col, 1);
+        else
+            for (int o = 0; o < 2; o++) wk_image_line(&img, lx, ly + 3 + o, lx + 16, ly + 3 + o, col, 1);
+        char name[41];
+        snprintf(name, sizeof name, "%s", series[s].name);
+        label(&img, lx + 22, ly, name, 1);
+    }
     rc = wk_png_write(path, &img);
     wk_image_free(&img);
     return rc;
