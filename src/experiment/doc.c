@@ -106,7 +106,7 @@ void wk__doc_begin(expt_doc *d, const wk_expt_ctx *c) {
 }
 
 void wk__doc_h2(expt_doc *d, const char *text) {
-    wk_sb_printf(&d->md, "## %s\n\n", text);
+    wk_sb_printf(&d->md, "\n## %s\n\n", text);
     wk_sb_puts(&d->html, "<h2>");
     wk_sb_append_xml(&d->html, text);
     wk_sb_puts(&d->html, "</h2>\n");

@@ -7,6 +7,7 @@
 #include "wgankit/experiment.h"
 #include "wgankit/plot.h"
 #include "wgankit/strbuf.h"
+#include "wgankit/sweep.h"
 
 extern const wk_experiment wk__expt_arora_w1, wk__expt_biau_equivalence, wk__expt_biau_depth, wk__expt_biau_sample_size,
     wk__expt_mixgan, wk__expt_arora_birthday;
@@ -52,8 +53,15 @@ void wk__csv_str(expt_csv *t, const char *s);
 void wk__csv_num(expt_csv *t, double v);
 int wk__csv_write(expt_csv *t, const char *dir, const char *name);
 
-/* the train overrides of the context as "key=value" fixed settings of a sweep spec */
-struct wk_sweep_spec;
-int wk__expt_apply_train(const wk_expt_ctx *c, struct wk_sweep_spec *s);
+/* ---- training through the sweep engine (sweep_use.c) ---- */
+/* A validated spec in <out>/<sub>: the recipe's settings (key, value pairs, NULL-terminated; a
+ * key the user overrides or an axis sets is left out), the user's train overrides, the axes
+ * ("key=v1,v2", NULL-terminated) and the seeds ("0,1,2"). WK_EINVAL naming what is wrong. */
+int wk__expt_sweep_spec(const wk_expt_ctx *c, const char *sub, const char *const *recipe, const char *const *axes,
+                        const char *seeds, wk_sweep_spec *s);
+/* Run (or resume) it on the local pool with --jobs workers. */
+int wk__expt_sweep_run(const wk_expt_ctx *c, const wk_sweep_spec *s, wk_sweep_summary *sum);
+/* Expected training time: a step of point `heaviest` timed now, times steps and points, / jobs. */
+int wk__expt_estimate_training(const wk_expt_ctx *c, const wk_sweep_spec *s, int64_t heaviest, double *seconds);
 
 #endif

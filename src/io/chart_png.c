@@ -3,7 +3,7 @@
  * log axis), markers at the data points, tick labels drawn with a 3x5 digit font (digits, '.',
  * '-', 'e' are all a %g tick label needs); the title, the axis titles (the y axis's above the axis)
  * and a legend at the right (colour swatch and name per named series) in the 5x7 label font.
- * points_only draws markers without lines. */
+ * points_only (or a series' markers) draws markers without lines. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,7 +105,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
                 continue;
             }
             double cx = SX(x), cy = SY(spec->log_y ? log10(y) : y);
-            if (isfinite(px) && !spec->points_only)
+            if (isfinite(px) && !spec->points_only && !series[s].markers)
                 for (int o = 0; o < 2; o++) wk_image_line(&img, px, py + o, cx, cy + o, col, 1); /* 2 px thick */
             wk_image_disc(&img, cx, cy, 3, col, 1);
             px = cx, py = cy;
@@ -120,7 +120,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
         if (!series[s].name) continue;
         const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];
         int ly = (int)top + 6 + 14 * (int)row++, lx = (int)(left + pw + 12);
-        if (spec->points_only) wk_image_disc(&img, lx + 8, ly + 3, 3, col, 1);
+        if (spec->points_only || series[s].markers) wk_image_disc(&img, lx + 8, ly + 3, 3, col, 1);
         else
             for (int o = 0; o < 2; o++) wk_image_line(&img, lx, ly + 3 + o, lx + 16, ly + 3 + o, col, 1);
         char name[41];
