@@ -121,6 +121,13 @@ int wk_expt_w1_repeated(struct wk_source *a, struct wk_source *b, int64_t n, int
  * `repeats` times: mean and standard error. */
 int wk_expt_d_d(struct wk_source *a, struct wk_source *b, int q, int64_t width, int64_t m, int64_t steps, int repeats,
                 uint64_t seed, int threads, double *mean, double *se);
+/* d_D(μ_n, μ*) of a finite sample itself (Biau et al. §5: the IPM between the empirical measure
+ * and the population): a fresh critic of depth q fitted on all n rows against N target draws and
+ * read on the same n rows against N fresh target draws (the sample is the measure, so it is not
+ * split; the target side is held out). */
+struct wk_tensor;
+int wk_expt_d_d_sample(const struct wk_tensor *rows, struct wk_source *target, int q, int64_t width, int64_t N, int64_t steps,
+                       uint64_t seed, int threads, double *out);
 /* Seconds per generator step of a training config, measured now (a trainer built in this process,
  * `steps` steps after one warm-up step). */
 int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds);

@@ -175,8 +175,8 @@ static int run(wk_expt_ctx *c) {
         if (off >= sizeof meas) off = sizeof meas - 1;
         if (isfinite(sn[i].slope)) {
             nnd_any = 1;
-            /* m^{-1/2}: the slope within 0.15 of -1/2, or its interval covering -1/2 */
-            if (!(fabs(sn[i].slope + 0.5) <= 0.15 || (sn[i].lo <= -0.5 && sn[i].hi >= -0.5))) nnd_rate = 0;
+            /* m^{-1/2}: the slope within 0.2 of -1/2 (the interval is reported, not used: a wide one would pass anything) */
+            if (!(fabs(sn[i].slope + 0.5) <= 0.2)) nnd_rate = 0;
         }
     }
     wk__doc_verdict(&d, "the neural net distance between the two samples falls like m^{-1/2}, whatever d (training-half d_NN, "

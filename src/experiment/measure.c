@@ -64,6 +64,30 @@ int wk_expt_d_d(wk_source *a, wk_source *b, int q, int64_t width, int64_t m, int
     return WK_OK;
 }
 
+int wk_expt_d_d_sample(const wk_tensor *rows, wk_source *target, int q, int64_t width, int64_t N, int64_t steps, uint64_t seed,
+                       int threads, double *out) {
+    wk_nnd_config c;
+    wk_nnd_config_default(&c);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", q);
+    int rc = wk_nnd_config_set(&c, "critic_depth", buf);
+    snprintf(buf, sizeof buf, "%lld", (long long)width);
+    if (!rc) rc = wk_nnd_config_set(&c, "critic_width", buf);
+    if (rc) return rc;
+    c.steps = steps, c.patience = 0, c.critic.seed = seed, c.critic.threads = threads;
+    wk_rng rng;
+    wk_rng_seed(&rng, seed ^ 0x5a3b1eULL);
+    wk_tensor t1 = {0}, t2 = {0};
+    wk_nnd_fit f;
+    rc = wk_source_draw(target, N, &rng, &t1);
+    if (!rc) rc = wk_source_draw(target, N, &rng, &t2);
+    if (!rc) rc = wk_nnd_fit_halves(&c, rows, &t1, rows, &t2, seed, &f);
+    wk_tensor_free(&t1), wk_tensor_free(&t2);
+    if (rc) return wk_error_context(rc, "d_D between a training sample and %s", target->spec);
+    *out = f.heldout;
+    return WK_OK;
+}
+
 int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds) {
     wk_dataset ds;
     wk_trainer *t = NULL;
