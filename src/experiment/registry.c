@@ -10,7 +10,7 @@
 #include "experiment/expt_internal.h"
 #include "wgankit/error.h"
 
-static const wk_experiment *const table[] = {&wk__expt_biau_equivalence, &wk__expt_biau_depth, &wk__expt_biau_sample_size, &wk__expt_arora_w1, &wk__expt_mixgan};
+static const wk_experiment *const table[] = {&wk__expt_biau_equivalence, &wk__expt_biau_depth, &wk__expt_biau_sample_size, &wk__expt_arora_w1, &wk__expt_mixgan, &wk__expt_arora_birthday};
 
 int wk_experiment_count(void) { return (int)(sizeof table / sizeof table[0]); }
 const wk_experiment *wk_experiment_at(int i) { return i >= 0 && i < wk_experiment_count() ? table[i] : NULL; }
