@@ -15,11 +15,11 @@
 static const wk_expt_knob knobs[] = {
     {"t", WK_KNOB_INT, 2, 16, "5", "5", "mixture components T (Arora et al.: 5)"},
     {"seeds", WK_KNOB_INTS, 0, 9e15, "1,2", "1,2,3", "seeds per model"},
-    {"grid_steps", WK_KNOB_INT, 1, 1e7, "1500", "12000", "generator steps on grid"},
+    {"grid_steps", WK_KNOB_INT, 1, 1e7, "1000", "12000", "generator steps on grid"},
     {"fm", WK_KNOB_INT, 0, 1, "1", "1", "1: also Fashion-MNIST"},
     {"fm_data", WK_KNOB_TEXT, 0, 0, "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz",
      "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", "Fashion-MNIST training images"},
-    {"fm_steps", WK_KNOB_INT, 1, 1e7, "150", "10000", "generator steps on Fashion-MNIST"},
+    {"fm_steps", WK_KNOB_INT, 1, 1e7, "100", "10000", "generator steps on Fashion-MNIST"},
 };
 #define NK (int)(sizeof knobs / sizeof knobs[0])
 
