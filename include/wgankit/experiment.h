@@ -129,8 +129,9 @@ struct wk_tensor;
 int wk_expt_d_d_sample(const struct wk_tensor *rows, struct wk_source *target, int q, int64_t width, int64_t N, int64_t steps,
                        uint64_t seed, int threads, double *out);
 /* Seconds per generator step of a training config, measured now (a trainer built in this process,
- * `steps` steps after one warm-up step). */
-int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds);
+ * `steps` steps after one warm-up step), and of one evaluation (W1 with its floor, d_D, ...;
+ * eval_seconds may be NULL). */
+int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds, double *eval_seconds);
 
 #ifdef __cplusplus
 }

@@ -88,7 +88,7 @@ int wk_expt_d_d_sample(const wk_tensor *rows, wk_source *target, int q, int64_t 
     return WK_OK;
 }
 
-int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds) {
+int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds, double *eval_seconds) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     int rc = wk_dataset_load(cfg, &ds);
@@ -101,6 +101,12 @@ int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds
     double t0 = wk__expt_now();
     for (int i = 0; i < steps && !rc; i++) rc = wk_trainer_step(t);
     *seconds = (wk__expt_now() - t0) / (steps > 0 ? steps : 1);
+    if (eval_seconds && !rc) {
+        wk_gan_metrics m;
+        t0 = wk__expt_now();
+        rc = wk_trainer_evaluate(t, &m);
+        *eval_seconds = wk__expt_now() - t0;
+    }
     wk_trainer_free(t);
     return rc;
 }

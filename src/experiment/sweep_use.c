@@ -49,10 +49,13 @@ int wk__expt_estimate_training(const wk_expt_ctx *c, const wk_sweep_spec *s, int
     wk_gan_config cfg;
     int threads = 1, rc = wk_sweep_point_at(s, heaviest, &p);
     if (!rc) rc = wk_sweep_point_config(s, &p, threads, &cfg);
-    double per_step = 0;
-    if (!rc) rc = wk_expt_time_train_step(&cfg, 5, &per_step);
+    double per_step = 0, eval = 0;
+    if (!rc) rc = wk_expt_time_train_step(&cfg, 10, &per_step, &eval);
     if (rc) return wk_error_context(rc, "%s: timing a training step", c->e->name);
-    /* every point at the heaviest point's cost (an upper bound), --jobs at once */
-    *seconds = per_step * (double)cfg.steps * (double)wk_sweep_n_points(s) / c->jobs;
+    /* every point at the heaviest point's cost (an upper bound), --jobs at once; a run also pays its
+     * evaluations (step 0, every eval_every, the end) and about a second of process start-up and
+     * checkpoint writing */
+    double evals = 2 + (cfg.eval_every > 0 ? (double)(cfg.steps / cfg.eval_every) : 0);
+    *seconds = (per_step * (double)cfg.steps + eval * evals + 1.0) * (double)wk_sweep_n_points(s) / c->jobs;
     return WK_OK;
 }
