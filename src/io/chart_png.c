@@ -69,7 +69,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     if (!(xlo <= xhi)) xlo = 0, xhi = 1, ylo = 0, yhi = 1;
     if (xhi == xlo) xlo -= 0.5, xhi += 0.5;
     if (yhi == ylo) ylo -= 0.5, yhi += 0.5;
-    double xs = nice_step(xlo, xhi, 6), ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5);
+    double xs = spec->integer_x ? fmax(1, round(nice_step(xlo, xhi, 6))) : nice_step(xlo, xhi, 6), ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5);
     if (spec->log_y) ylo = floor(ylo), yhi = ceil(yhi);
     else ylo = floor(ylo / ys) * ys, yhi = ceil(yhi / ys) * ys;
 #define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
