@@ -7,8 +7,9 @@
  *
  * Nothing is stored per point in memory: a point (its name, config and train arguments) is
  * computed from (spec, index) on demand, so the controller's memory does not grow with the grid
- * (issue 17: under 50 MB whatever the grid size). The only per-point state the controller holds
- * while running is one byte.
+ * (issue 17: under 50 MB whatever the grid size). A point's state lives on disk (below); the
+ * controller holds only the running points (in the executor). Measured: 6.4 MB peak RSS for a
+ * --dry-run of 800,000 points, 6.7 MB while running that grid.
  *
  * Layout of the sweep directory spec->out:
  *
@@ -96,8 +97,10 @@ void wk_sweep_spec_free(wk_sweep_spec *s);
  * grid axis or a fixed setting, an empty value list or an empty value, a repeated value, too
  * many values or axes, or a value the setting refuses (wk_gan_config_set's message). */
 int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg);
-/* Add a fixed setting (key in either spelling). Same refusals as an axis value. "seed" sets the
- * single seed when no seeds were given; "threads" sets s->threads; "out" is refused. */
+/* Add a fixed setting (key in either spelling); a setting given again takes the later value (as
+ * train's flags). Refused: an unknown key, a value the setting refuses, a grid key, "out".
+ * "seed" sets a single seed (as wk_sweep_spec_set_seeds), "threads" sets s->threads and
+ * "progress" is ignored (points log plain lines into train.log). */
 int wk_sweep_spec_set(wk_sweep_spec *s, const char *key, const char *value);
 /* Seeds from "0,1,2" (integers 0..2^63-1, distinct, at most WK_SWEEP_MAX_VALUES). WK_EINVAL
  * naming the bad item. Replaces earlier seeds. */
@@ -154,7 +157,8 @@ typedef struct wk_sweep_result {
     int exit_code;         /* the train process's exit status; -1 when killed by a signal */
     int signal;            /* the signal that ended it, 0 if none */
     int64_t failed_step;   /* the generator step a diverged run failed at ("step N: ..."); -1 unknown / none */
-    double wall_s;         /* wall time of the point's processes, all parts of a resumed point together */
+    double wall_s;         /* seconds of the process that finished the point (the last part of a resumed point;
+                            * metrics' time_s holds the training time of all parts) */
     char message[256];     /* failed: the last "wgankit train: ..." line of train.log */
     wk_json *metrics;      /* done: the last line of metrics.jsonl as an object (owned; NULL otherwise) */
 } wk_sweep_result;
@@ -183,8 +187,9 @@ typedef struct wk_sweep_executor {
     int threads_per_point; /* --threads of a point when the spec leaves it at 0, >= 1 */
     /* Start point `index`. WK_OK, or an error that ends the sweep (running points are stopped). */
     int (*start)(void *ctx, int64_t index, char *const argv[], const char *log_path);
-    /* Block until a started point has ended and describe it in *out. WK_EINTR when the
-     * controller was interrupted (SIGINT/SIGTERM), other errors end the sweep. */
+    /* Block until a started point has ended and describe it in *out. WK_EINTR when a signal
+     * interrupted the wait (the engine then stops on SIGINT/SIGTERM, or refreshes its progress
+     * line and waits again); other errors end the sweep. */
     int (*wait_any)(void *ctx, wk_sweep_outcome *out);
     /* Stop every running point and reap it (the engine calls it on an error or interrupt). */
     void (*stop)(void *ctx);
@@ -195,7 +200,8 @@ typedef struct wk_sweep_executor {
 /* Local process pool: each point is a child process `exe argv...` (exe: this binary,
  * "/proc/self/exe"), in its own process group, killed when the controller dies
  * (PR_SET_PDEATHSIG = SIGKILL), so no orphan holds a run's lock. threads_per_point =
- * max(1, cores / jobs). jobs in 1..1024. */
+ * max(1, cores / jobs), cores = the CPUs this process may run on (its affinity mask, as train's
+ * "all cores"). jobs in 1..1024. */
 int wk_sweep_local_executor(wk_sweep_executor *ex, const char *exe, int jobs);
 
 /* ---- the whole sweep --------------------------------------------------------------------- */
@@ -213,11 +219,12 @@ typedef struct wk_sweep_summary {
 int wk_sweep_run(const wk_sweep_spec *spec, const wk_sweep_executor *ex, FILE *log, wk_sweep_summary *sum);
 
 /* out/results.csv and out/results.jsonl, atomically, one row per point in plan order:
- * index, point, each grid key, seed, status (done | failed | pending), failed_step, every
+ * index, point, each grid key, each fixed setting (its resolved value), seed, status (done | failed | pending), failed_step, every
  * member of the point's last metrics.jsonl line (numbers; null/empty when absent, the columns
  * are the union over points in order of first appearance), wall_s. The time columns are
- * "seconds", "it_per_s" and "wall_s"; the rest is the same for the same spec whatever the
- * executor. Counts into `sum` when non-NULL (points, done, failed). */
+ * "time_s", "speed_it_s" (from metrics.jsonl) and "wall_s"; the rest is the same for the same spec
+ * whatever the executor (and, for networks small enough that no product is split over threads,
+ * whatever the thread count; otherwise the thread count is part of the result, gan.h). Counts into `sum` when non-NULL (points, done, failed). */
 int wk_sweep_collect(const wk_sweep_spec *spec, wk_sweep_summary *sum);
 
 /* Plots of `metric` (NULL: spec->plot_metric) over the done points, PNG and SVG with axis titles

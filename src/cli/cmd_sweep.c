@@ -25,7 +25,7 @@ static void usage(FILE *f) {
                "  --dry-run          check everything and list each point with its train arguments; run nothing\n"
                "  --SETTING VALUE    any train setting (wgankit train --help), the same for every point\n\n"
                "DIR gets sweep.json (grid, seeds, settings), results.csv and results.jsonl (one row per point in plan\n"
-               "order: settings, seed, status, failed_step, the final metrics, wall_s), plot-<metric>-heatmap and\n"
+               "order: grid and fixed settings, seed, status, failed_step, the final metrics, wall_s), plot-<metric>-heatmap and\n"
                "-lines (.png, .svg) and report.html. Rerunning the same command resumes: finished points are kept,\n"
                "unfinished ones continue from their checkpoints; another grid, seed list or setting is refused (exit 2).\n"
                "A point that diverges or fails is recorded as failed (with its step) and the sweep goes on.\n"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +25,7 @@
 
 static volatile sig_atomic_t g_stop;
 static void on_signal(int sig) {
-    (void)sig;
-    g_stop = 1;
+    if (sig != SIGALRM) g_stop = 1; /* SIGALRM: the progress line's tick only interrupts the wait */
 }
 
 static double now(void) {
@@ -58,7 +58,7 @@ static void progress(progress_state *ps, int final) {
     double el = now() - ps->t0, rate = ps->finished_now > 0 ? ps->finished_now / el : 0;
     int64_t left = ps->total - ps->done - ps->failed;
     char eta[32], elapsed[32];
-    fmt_dur(eta, sizeof eta, rate > 0 ? (double)(left - ps->running) / rate + (ps->running > 0 ? 0.5 / rate : 0) : -1);
+    fmt_dur(eta, sizeof eta, rate > 0 ? (double)left / rate : -1); /* the rate of this invocation's finished points */
     fmt_dur(elapsed, sizeof elapsed, el);
     fprintf(ps->log, "\r\033[Ksweep: %lld/%lld finished (%lld failed), %lld running, %.2f points/min, %s elapsed, ETA %s",
             (long long)(ps->done + ps->failed), (long long)ps->total, (long long)ps->failed, (long long)ps->running, rate * 60,
@@ -109,6 +109,13 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
     g_stop = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    /* on a terminal, a tick each second refreshes the progress line (elapsed, ETA) during long points */
+    struct sigaction old_alrm;
+    struct itimerval tick = {{1, 0}, {1, 0}}, no_tick = {{0, 0}, {0, 0}};
+    if (ps.tty) {
+        sigaction(SIGALRM, &sa, &old_alrm);
+        setitimer(ITIMER_REAL, &tick, NULL);
+    }
 
     int64_t next = 0;
     while (!rc) {
@@ -138,7 +145,14 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         }
         if (rc || ps.running == 0 || g_stop) break;
         wk_sweep_outcome o;
-        if ((rc = ex->wait_any(ex->ctx, &o))) break;
+        if ((rc = ex->wait_any(ex->ctx, &o))) {
+            if (rc == WK_EINTR && !g_stop) { /* the tick */
+                rc = WK_OK;
+                progress(&ps, 0);
+                continue;
+            }
+            break;
+        }
         ps.running--;
         if (g_stop) break; /* a point killed by the interrupt is not finished: no record */
         wk_sweep_point p;
@@ -149,8 +163,12 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         else ps.done++;
         progress(&ps, 0);
     }
-    if (g_stop && !rc) rc = wk_errorf(WK_EINTR, "sweep interrupted: rerun the same command to resume it");
+    if (g_stop && (!rc || rc == WK_EINTR)) rc = wk_errorf(WK_EINTR, "sweep interrupted: rerun the same command to resume it");
     if (ps.running > 0 || rc) ex->stop(ex->ctx);
+    if (ps.tty) {
+        setitimer(ITIMER_REAL, &no_tick, NULL);
+        sigaction(SIGALRM, &old_alrm, NULL);
+    }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     progress(&ps, 1);

@@ -8,6 +8,7 @@
  * against a race with the parent's death between fork and prctl. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,7 +160,9 @@ int wk_sweep_local_executor(wk_sweep_executor *ex, const char *exe, int jobs) {
     if (n > 0) lp->exe[n] = 0;
     else snprintf(lp->exe, sizeof lp->exe, "%s", exe);
     lp->jobs = jobs;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    /* the cores this process may use (taskset, cgroup cpusets), as train's "all cores" counts them */
+    cpu_set_t set;
+    long cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1) cores = 1;
     ex->ctx = lp;
     ex->slots = jobs;

@@ -1,7 +1,7 @@
 /* results.c — wk_sweep_collect (sweep.h): DIR/results.csv and DIR/results.jsonl, one row per
  * point in plan order, streamed through atomic files (memory independent of the grid size).
  *
- * Columns: index, point, the grid keys, seed, status, failed_step, the metrics of the point's
+ * Columns: index, point, the grid keys, the fixed settings (resolved), seed, status, failed_step, the metrics of the point's
  * last metrics.jsonl line (flattened: an array member k becomes k[0], k[1], ...; an object
  * member k.sub), wall_s. The metric columns are the union over done points in order of first
  * appearance, found by a first pass over the points. Numbers are written in the shortest form
@@ -122,6 +122,7 @@ int wk_sweep_collect(const wk_sweep_spec *s, wk_sweep_summary *sum) {
         return rc;
     }
     const wk_json **vals = wk_calloc((size_t)cols.n + 1, sizeof *vals);
+    char **fixed = NULL;
     char csv_path[WK_GAN_STR + 32], js_path[WK_GAN_STR + 32];
     snprintf(csv_path, sizeof csv_path, "%s/results.csv", s->out);
     snprintf(js_path, sizeof js_path, "%s/results.jsonl", s->out);
@@ -138,8 +139,25 @@ int wk_sweep_collect(const wk_sweep_spec *s, wk_sweep_summary *sum) {
     open_c = 1;
     if ((rc = wk_atomic_open(&fj, js_path))) goto done;
     open_j = 1;
+    /* the fixed settings' resolved values, the same in every row */
+    fixed = wk_calloc((size_t)s->n_settings + 1, sizeof *fixed);
+    if (!fixed) {
+        rc = WK_ENOMEM;
+        goto done;
+    }
+    for (int k = 0; k < s->n_settings; k++) {
+        char buf[WK_GAN_STR];
+        wk__sweep_resolved(&s->settings[k], buf, sizeof buf);
+        size_t l = strlen(buf) + 1;
+        if (!(fixed[k] = wk_malloc(l))) {
+            rc = WK_ENOMEM;
+            goto done;
+        }
+        memcpy(fixed[k], buf, l);
+    }
     wk_sb_puts(&sb, "index,point");
     for (int a = 0; a < s->n_axes; a++) wk_sb_putc(&sb, ','), csv_field(&sb, s->axes[a].key);
+    for (int k = 0; k < s->n_settings; k++) wk_sb_putc(&sb, ','), csv_field(&sb, s->settings[k].key);
     wk_sb_puts(&sb, ",seed,status,failed_step");
     for (int c = 0; c < cols.n; c++) wk_sb_putc(&sb, ','), csv_field(&sb, cols.names[c]);
     wk_sb_puts(&sb, ",wall_s\n");
@@ -171,6 +189,14 @@ int wk_sweep_collect(const wk_sweep_spec *s, wk_sweep_summary *sum) {
             wk_json_string(&jb, s->axes[a].key);
             wk_sb_putc(&jb, ':');
             wk_json_string(&jb, v);
+        }
+        for (int k = 0; k < s->n_settings; k++) {
+            wk_sb_putc(&sb, ',');
+            csv_field(&sb, fixed[k]);
+            if (s->n_axes || k) wk_sb_putc(&jb, ',');
+            wk_json_string(&jb, s->settings[k].key);
+            wk_sb_putc(&jb, ':');
+            wk_json_string(&jb, fixed[k]);
         }
         wk_sb_putc(&jb, '}');
         wk_sb_printf(&sb, ",%llu,%s,", (unsigned long long)p.seed, status_name(r.state));
@@ -228,6 +254,8 @@ done:
     wk_sb_free(&sb);
     wk_sb_free(&jb);
     wk_free(vals);
+    for (int k = 0; fixed && k < s->n_settings; k++) wk_free(fixed[k]);
+    wk_free(fixed);
     col_free(&cols);
     if (!rc && sum) sum->points = n, sum->done = done, sum->failed = failed;
     return rc;

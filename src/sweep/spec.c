@@ -225,7 +225,16 @@ int wk_sweep_spec_set(wk_sweep_spec *s, const char *name, const char *value) {
     if (!strcmp(st->name, "seed")) return wk_sweep_spec_set_seeds(s, value);
     int used = key_used(s, st->name);
     if (used == 1) return wk_errorf(WK_EINVAL, "--%s: %s is a grid key", name, st->name);
-    if (used == 2) return wk_errorf(WK_EINVAL, "--%s: %s given twice", name, st->name);
+    if (used == 2) { /* a later flag wins, as in train */
+        for (int i = 0; i < s->n_settings; i++)
+            if (!strcmp(s->settings[i].key, st->name)) {
+                char *v = dup_str(value);
+                if (!v) return WK_ENOMEM;
+                wk_free(s->settings[i].value);
+                s->settings[i].value = v;
+            }
+        return WK_OK;
+    }
     wk_sweep_setting *ns = wk_realloc(s->settings, (size_t)(s->n_settings + 1) * sizeof *ns);
     if (!ns) return WK_ENOMEM;
     s->settings = ns;

@@ -8,6 +8,8 @@
 
 /* The last non-empty line of a text file (at most cap - 1 bytes; "" when longer or empty). */
 int wk__sweep_last_line(const char *path, char *buf, size_t cap);
+/* A fixed setting's value as train resolves it (wk_gan_config_get): what sweep.json records. */
+void wk__sweep_resolved(const wk_sweep_setting *st, char *buf, size_t n);
 /* Write the point's point.json from how its process ended; *failed = it did not exit 0. */
 int wk__sweep_record(const wk_sweep_spec *s, const wk_sweep_point *p, const wk_sweep_outcome *o, int *failed);
 

@@ -24,7 +24,7 @@
 
 #define SWEEP_FORMAT "wgankit-sweep-1"
 
-static void resolved(const wk_sweep_setting *st, char *buf, size_t n) {
+void wk__sweep_resolved(const wk_sweep_setting *st, char *buf, size_t n) {
     wk_gan_config c;
     wk_gan_config_default(&c);
     wk_gan_config_set(&c, st->key, st->value); /* checked when added */
@@ -62,7 +62,7 @@ int wk_sweep_spec_to_json(const wk_sweep_spec *s, wk_strbuf *sb) {
     wk_json_key(sb, "settings");
     wk_sb_putc(sb, '{');
     for (int i = 0; i < s->n_settings; i++) {
-        resolved(&s->settings[i], buf, sizeof buf);
+        wk__sweep_resolved(&s->settings[i], buf, sizeof buf);
         wk_json_key(sb, s->settings[i].key);
         wk_json_string(sb, buf);
     }
@@ -146,7 +146,7 @@ int wk_sweep_check_dir(const wk_sweep_spec *s, int *exists) {
     char buf[WK_GAN_STR];
     for (int i = 0; i < s->n_settings; i++) {
         const wk_json *v = wk_json_get(set, s->settings[i].key);
-        resolved(&s->settings[i], buf, sizeof buf);
+        wk__sweep_resolved(&s->settings[i], buf, sizeof buf);
         if (!v) {
             rc = differ(path, "setting %s = %s now, not set there", s->settings[i].key, buf);
             goto done;
