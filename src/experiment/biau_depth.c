@@ -234,8 +234,15 @@ static int run(wk_expt_ctx *c) {
     wk__doc_h2(&d, "Figures");
     wk__doc_figure(&d, "w1-vs-critic-depth", "final W1 against critic depth, one line per generator depth");
     wk__doc_figure(&d, "w1-vs-gen-depth", "final W1 against generator depth, one line per critic depth");
-    wk__doc_p(&d, "The sweep's own heatmap of the trainer's final W1 (one 1,024-point evaluation per run, mean over seeds): "
-                  "runs/plot-w1-heatmap.png; each run's report: runs/report.html.");
+    char hm[WK_GAN_STR + 64];
+    snprintf(hm, sizeof hm, "%s/runs/plot-w1-heatmap.png", c->out);
+    FILE *hf = fopen(hm, "rb");
+    if (hf) {
+        fclose(hf);
+        wk__doc_figure(&d, "runs/plot-w1-heatmap", "the sweep's heatmap of the trainer's own final W1 (one 1,024-point evaluation "
+                                                   "per run; mean, spread and seeds per cell)");
+    }
+    wk__doc_p(&d, "Each run's report: runs/report.html (the sweep's page).");
     wk__doc_p(&d, "W1: exact, %lld generated vs %lld fresh target points, %d repeats per run (the authors' evaluation), then "
                   "the mean over seeds with a 95 %% t-interval. d_D: the co-trained critic's final gap E_real D − E_fake D "
                   "(metrics.jsonl), not a supremum over the class. Depths are wgankit's hidden-layer counts.",
