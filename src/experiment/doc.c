@@ -118,6 +118,7 @@ void wk__doc_p(expt_doc *d, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (d->md.len > 1 && d->md.data[d->md.len - 2] != '\n') wk_sb_putc(&d->md, '\n'); /* end a list before a paragraph */
     wk_sb_printf(&d->md, "%s\n\n", buf);
     wk_sb_puts(&d->html, "<p>");
     wk_sb_append_xml(&d->html, buf);
