@@ -37,4 +37,11 @@ check "biau-depth tiny (train overrides, 2 jobs)" "$CLI" experiment biau-depth -
 check "biau-depth outputs" check_outputs "$T/bd"
 check "biau-depth: 8 runs done in results.csv" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 8"
 check "biau-depth: the train override reached the runs" bash -c "grep -q '\"batch\": *32' '$T'/bd/runs/runs/*/config.json"
+# every run diverges (no Lipschitz constraint, SGD at lr 10): counted, named, never averaged
+check "biau-depth with diverging runs exits 0" "$CLI" experiment biau-depth --out "$T/nan" --seeds 0,1 --steps 20 --gen-depths 1 \
+    --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --critic none --opt-d sgd --lr-d 10 --critic-clamp 0 \
+    --bjorck-reparam 0 --eval-every 10 --batch 64 --eval-n 128 --holdout 128
+check "failed runs: status and step in results.csv" bash -c "test \$(grep -c '^1,[12],[01],failed,[0-9][0-9]*,' '$T/nan/results.csv') -eq 4"
+check "failed runs counted and named in the summary" grep -q "FAILED or unfinished runs: 4 of 4 (p0000_gen_depth=1" "$T/nan/SUMMARY.md"
+check "cells say over how many seeds (0/2), verdicts not measurable" bash -c "grep -q '| 0/2 |' '$T/nan/SUMMARY.md' && grep -q 'not measurable' '$T/nan/SUMMARY.md'"
 exit $fail

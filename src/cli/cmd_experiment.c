@@ -92,12 +92,18 @@ int wk_cmd_experiment(int argc, char **argv) {
     }
     double est = 0;
     if (e->estimate && (rc = e->estimate(&c, &est))) {
-        fprintf(stderr, "wgankit experiment: estimating the run time: %s\n", wk_last_error());
-        return cli_exit_code(rc);
+        if (rc != WK_ENUMERIC) { /* bad data and the like: nothing has run yet */
+            fprintf(stderr, "wgankit experiment: estimating the run time: %s\n", wk_last_error());
+            return cli_exit_code(rc);
+        }
+        /* a probe that diverged says nothing about the time; the runs themselves will record it */
+        printf("%s, scale %s: expected run time unknown (the timing probe diverged: %s)\n", e->name, wk_expt_scale_name(scale),
+               wk_last_error());
+    } else {
+        int mins = (int)(est / 60);
+        printf("%s, scale %s: expected run time about %d h %02d min (%.0f s; per-step times measured now, --jobs %d)\n", e->name,
+               wk_expt_scale_name(scale), mins / 60, mins % 60, est, c.jobs);
     }
-    int mins = (int)(est / 60);
-    printf("%s, scale %s: expected run time about %d h %02d min (%.0f s; per-step times measured now, --jobs %d)\n", e->name,
-           wk_expt_scale_name(scale), mins / 60, mins % 60, est, c.jobs);
     fflush(stdout);
     if (estimate_only) return 0;
     rc = wk_expt_run(&c);
