@@ -80,6 +80,7 @@ typedef struct wk_series {
     const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line; y NULL: band only */
     size_t n;
     const double *band_lo, *band_hi; /* optional: a shaded band [lo, hi] at each x, drawn under every line */
+    int markers;                     /* 1: this series as markers without a line (a scatter beside fitted lines) */
 } wk_series;
 
 typedef struct wk_chart_spec {

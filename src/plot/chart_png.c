@@ -60,7 +60,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     if (!(xlo <= xhi)) xlo = 0, xhi = 1, ylo = 0, yhi = 1;
     if (xhi == xlo) xlo -= 0.5, xhi += 0.5;
     if (yhi == ylo) ylo -= 0.5, yhi += 0.5;
-    double xs = nice_step(xlo, xhi, 6), ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5);
+    double xs = spec->integer_x ? fmax(1, round(nice_step(xlo, xhi, 6))) : nice_step(xlo, xhi, 6), ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5);
     if (spec->log_y) ylo = floor(ylo), yhi = ceil(yhi);
     else ylo = floor(ylo / ys) * ys, yhi = ceil(yhi / ys) * ys;
 #define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
@@ -96,7 +96,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
                 continue;
             }
             double cx = SX(x), cy = SY(spec->log_y ? log10(y) : y);
-            if (isfinite(px))
+            if (isfinite(px) && !spec->points_only && !series[s].markers)
                 for (int o = 0; o < 2; o++) wk_image_line(&img, px, py + o, cx, cy + o, col, 1); /* 2 px thick */
             wk_image_disc(&img, cx, cy, 3, col, 1);
             px = cx, py = cy;
@@ -114,7 +114,8 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
         const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];
         double x = left + pw + 16, y = top + 6 + 14.0 * (double)row++;
         if (y + 7 > H) break;
-        for (int o = 0; o < 2; o++) wk_image_line(&img, x, y + 3 + o, x + 16, y + 3 + o, col, 1);
+        if (!spec->points_only && !series[s].markers) /* a line series: a stroke; marker-only series: a dot alone */
+            for (int o = 0; o < 2; o++) wk_image_line(&img, x, y + 3 + o, x + 16, y + 3 + o, col, 1);
         wk_image_disc(&img, x + 8, y + 3.5, 3, col, 1);
         wk__text_draw(&img, (int)(x + 22), (int)y, series[s].name, 1, INK, 0);
     }

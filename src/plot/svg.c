@@ -133,7 +133,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     for (size_t s = 0; s < n_series; s++) {
         const wk_series *se = &series[s];
         const char *colour = palette[s % (sizeof palette / sizeof palette[0])];
-        if (se->y && !spec->points_only) {
+        const int dots = spec->points_only || se->markers;
+        if (se->y && !dots) {
             wk_sb_printf(out, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\" stroke-linejoin=\"round\" d=\"", colour);
             int pen_down = 0;
             for (size_t i = 0; i < se->n; i++) {
@@ -148,12 +149,12 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         for (size_t i = 0; se->y && i < se->n; i++) {
             if (!usable(spec, se->x[i], se->y[i])) continue;
             int isolated = (i == 0 || !usable(spec, se->x[i - 1], se->y[i - 1])) && (i + 1 == se->n || !usable(spec, se->x[i + 1], se->y[i + 1]));
-            if (spec->points_only || n_use <= 40 || isolated)
+            if (dots || n_use <= 40 || isolated)
                 wk_sb_printf(out, "<circle class=\"mark\" cx=\"%.2f\" cy=\"%.2f\" r=\"%g\" fill=\"%s\"/>\n", SX(se->x[i]),
-                             SY(ty(spec, se->y[i])), spec->points_only ? 4.0 : 3.0, colour);
+                             SY(ty(spec, se->y[i])), dots ? 4.0 : 3.0, colour);
         }
         double ly = top + 8 + 18 * (double)s;
-        if (se->y && spec->points_only) wk_sb_printf(out, "<circle cx=\"%g\" cy=\"%g\" r=\"4\" fill=\"%s\"/>", left + pw + 22, ly, colour);
+        if (se->y && dots) wk_sb_printf(out, "<circle cx=\"%g\" cy=\"%g\" r=\"4\" fill=\"%s\"/>", left + pw + 22, ly, colour);
         else if (se->y) wk_sb_printf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"3\"/>", left + pw + 12, ly,
                                      left + pw + 32, ly, colour);
         else wk_sb_printf(out, "<rect x=\"%g\" y=\"%g\" width=\"20\" height=\"10\" fill=\"%s\" fill-opacity=\"0.3\"/>", left + pw + 12, ly - 5, colour);

@@ -1,0 +1,67 @@
+/* expt_internal.h — what the experiments (the files of src/experiment) share and nothing else sees: the
+ * table of experiments, the write-up builder that makes SUMMARY.md and report.html side by side,
+ * a CSV writer, line charts in PNG + SVG, and directory creation. */
+#ifndef WK_EXPT_INTERNAL_H
+#define WK_EXPT_INTERNAL_H
+
+#include "wgankit/experiment.h"
+#include "wgankit/plot.h"
+#include "wgankit/strbuf.h"
+#include "wgankit/sweep.h"
+
+extern const wk_experiment wk__expt_arora_w1, wk__expt_biau_equivalence, wk__expt_biau_depth, wk__expt_biau_sample_size,
+    wk__expt_mixgan, wk__expt_arora_birthday;
+
+/* mkdir -p; WK_EIO naming the directory */
+int wk__expt_mkdirs(const char *dir);
+/* "dir/name" into buf (WK_EINVAL when it does not fit) */
+int wk__expt_path(char *buf, size_t n, const char *dir, const char *name);
+double wk__expt_now(void);
+/* "1 h 05 min", "3 min 20 s", "12 s" */
+void wk__expt_duration(double seconds, char *buf, size_t n);
+
+/* The write-up: markdown and HTML built in parallel. */
+typedef struct expt_doc {
+    wk_strbuf md, html;
+    int in_table;
+} expt_doc;
+/* Title, the claim, the command and its knob values, the scale. */
+void wk__doc_begin(expt_doc *d, const wk_expt_ctx *c);
+void wk__doc_h2(expt_doc *d, const char *text);
+void wk__doc_p(expt_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A "claim | measured | agrees?" line: the verdict is computed by the caller from the data. */
+void wk__doc_verdict(expt_doc *d, const char *claim, const char *measured, int agrees);
+void wk__doc_table(expt_doc *d, int ncol, const char *const *head);
+void wk__doc_row(expt_doc *d, int ncol, const char *const *cells);
+void wk__doc_table_end(expt_doc *d);
+/* A figure written as stem.png + stem.svg in the output directory */
+void wk__doc_figure(expt_doc *d, const char *stem, const char *caption);
+/* The run time, failures and the end; writes dir/SUMMARY.md and dir/report.html atomically. */
+int wk__doc_finish(expt_doc *d, const wk_expt_ctx *c, const char *dir);
+void wk__doc_free(expt_doc *d);
+
+/* A line chart as dir/stem.svg and dir/stem.png. */
+int wk__expt_chart(const char *dir, const char *stem, const wk_chart_spec *spec, const wk_series *s, size_t n);
+
+/* CSV: a header line, then rows; fields are written as given (numbers %.9g, NaN as empty). */
+typedef struct expt_csv {
+    wk_strbuf sb;
+    int ncol, col;
+} expt_csv;
+void wk__csv_begin(expt_csv *t, int ncol, const char *const *head);
+void wk__csv_str(expt_csv *t, const char *s);
+void wk__csv_num(expt_csv *t, double v);
+int wk__csv_write(expt_csv *t, const char *dir, const char *name);
+
+/* ---- training through the sweep engine (sweep_use.c) ---- */
+/* A validated spec in <out>/<sub>: the recipe's settings (key, value pairs, NULL-terminated; a
+ * key the user overrides or an axis sets is left out), the user's train overrides, the axes
+ * ("key=v1,v2", NULL-terminated) and the seeds ("0,1,2"). WK_EINVAL naming what is wrong. */
+int wk__expt_sweep_spec(const wk_expt_ctx *c, const char *sub, const char *const *recipe, const char *const *axes,
+                        const char *seeds, wk_sweep_spec *s);
+/* Run (or resume) it on the local pool with --jobs workers. */
+int wk__expt_sweep_run(const wk_expt_ctx *c, const wk_sweep_spec *s, wk_sweep_summary *sum);
+/* Expected training time: a step of point `heaviest` timed now, times steps and points, / jobs. */
+int wk__expt_estimate_training(const wk_expt_ctx *c, const wk_sweep_spec *s, int64_t heaviest, double *seconds);
+
+#endif

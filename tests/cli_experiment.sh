@@ -1,0 +1,47 @@
+#!/bin/bash
+# cli_experiment.sh — `wgankit experiment` (issue 17 item 2): refusals with exit 2 before anything
+# runs (unknown experiment, unknown knob or setting, bad values, a grid the sweep refuses, a setting
+# the experiment owns), --help and --estimate-only, then tiny runs of arora-w1 and biau-depth with
+# overrides that make them take seconds, checking that every output file exists and is well formed.
+set -u
+CLI=$1
+. "$(dirname "$0")/lib_cli.sh"
+. "$(dirname "$0")/lib_experiment.sh"
+
+expect_exit2 "no experiment named" "usage" "$CLI" experiment
+expect_exit2 "unknown experiment" "unknown experiment 'nope'" "$CLI" experiment nope
+expect_exit2 "unknown knob" "unknown setting 'bogus'" "$CLI" experiment arora-w1 --bogus 1
+expect_exit2 "train setting on an experiment that does not train" "unknown setting 'lr-d'" "$CLI" experiment arora-w1 --lr-d 1e-3
+expect_exit2 "list knob with a word" "not a list of integers" "$CLI" experiment arora-w1 --sizes 100,x
+expect_exit2 "decreasing sizes" "increasing" "$CLI" experiment arora-w1 --sizes 300,100
+expect_exit2 "knob out of range" "outside" "$CLI" experiment biau-depth --w1-repeats 1
+expect_exit2 "bad scale" "--scale" "$CLI" experiment biau-depth --scale huge
+expect_exit2 "bad train setting value" "critic" "$CLI" experiment biau-depth --critic nonsense
+expect_exit2 "seed is the experiment's" "set by the experiment" "$CLI" experiment biau-depth --seed 3
+expect_exit2 "a grid key given as a setting" "gen_depth" "$CLI" experiment biau-depth --gen-depth 2
+expect_exit2 "repeated grid value" "gen_depth" "$CLI" experiment biau-depth --gen-depths 1,1
+expect_exit2 "empty knob" "empty" "$CLI" experiment biau-equivalence --data ""
+printf '1,2\n3,4\n5,6\n' > "$T/pts.csv"
+expect_exit2 "a finite sample as the equivalence target" "synthetic" "$CLI" experiment biau-equivalence --data "$T/pts.csv"
+expect_exit2 "jobs 0" "--jobs" "$CLI" experiment arora-w1 --jobs 0
+check "nothing was created by the refusals" test ! -e experiments
+check "--help lists the knobs with both scales" bash -c "'$CLI' experiment biau-equivalence --help | grep -q -- '--nnd-steps.*quick: 400; paper: 2000'"
+check "--estimate-only prints the expected time and stops" bash -c "'$CLI' experiment arora-w1 --scale paper --estimate-only --out '$T/none' | grep -q 'expected run time' && test ! -e '$T/none'"
+
+# tiny runs
+check "arora-w1 tiny" "$CLI" experiment arora-w1 --out "$T/aw" --dims 2,8 --sizes 20,40,80 --repeats 2 --nnd-steps 5
+check "arora-w1 outputs" check_outputs "$T/aw"
+check "arora-w1 table has every (d, m, distance)" bash -c "test \$(grep -c '' '$T/aw/results.csv') -eq 19"
+check "biau-depth tiny (train overrides, 2 jobs)" "$CLI" experiment biau-depth --out "$T/bd" --seeds 0,1 --steps 3 \
+    --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --jobs 2 --batch 32 --eval-n 64
+check "biau-depth outputs" check_outputs "$T/bd"
+check "biau-depth: 8 runs done in results.csv" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 8"
+check "biau-depth: the train override reached the runs" bash -c "grep -q '\"batch\": *32' '$T'/bd/runs/runs/*/config.json"
+# every run diverges (no Lipschitz constraint, SGD at lr 10): counted, named, never averaged
+check "biau-depth with diverging runs exits 0" "$CLI" experiment biau-depth --out "$T/nan" --seeds 0,1 --steps 20 --gen-depths 1 \
+    --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --critic none --opt-d sgd --lr-d 10 --critic-clamp 0 \
+    --bjorck-reparam 0 --eval-every 10 --batch 64 --eval-n 128 --holdout 128
+check "failed runs: status and step in results.csv" bash -c "test \$(grep -c '^1,[12],[01],failed,[0-9][0-9]*,' '$T/nan/results.csv') -eq 4"
+check "failed runs counted and named in the summary" grep -q "FAILED or unfinished runs: 4 of 4 (p0000_gen_depth=1" "$T/nan/SUMMARY.md"
+check "cells say over how many seeds (0/2), verdicts not measurable" bash -c "grep -q '| 0/2 |' '$T/nan/SUMMARY.md' && grep -q 'not measurable' '$T/nan/SUMMARY.md'"
+exit $fail

@@ -1,0 +1,14 @@
+#!/bin/bash
+# long_experiment_biau_sample_size.sh — issue 17 acceptance 1 (make check-long): `wgankit experiment biau-sample-size --scale quick`
+# runs end to end on 2 cores and writes every output (results.csv, figures as PNG and SVG,
+# report.html, SUMMARY.md with the claim and the verdict lines; lib_experiment.sh). The directory is
+# left in $WK_LONG_OUT (default /tmp/wk_long_experiment_biau_sample_size) for docs/experiments/biau-sample-size.md.
+set -u
+CLI=$1
+OUT=${WK_LONG_OUT:-/tmp/wk_long_experiment_biau_sample_size}
+. "$(dirname "$0")/lib_cli.sh"
+. "$(dirname "$0")/lib_experiment.sh"
+check "biau-sample-size --scale quick" "$CLI" experiment biau-sample-size --scale quick --jobs 2 --out "$OUT"
+check "biau-sample-size outputs" check_outputs "$OUT"
+cat "$OUT/SUMMARY.md"
+exit $fail

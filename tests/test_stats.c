@@ -1,0 +1,108 @@
+/* test_stats.c — the experiments' statistics (stats.h) against scipy (tests/fixtures/stats/cases.txt,
+ * made by tests/reference/make_stats_fixtures.py): t quantiles, t-intervals, isotonic fits (scipy's
+ * bounded least squares, not PAVA), average ranks and Spearman's ρ with ties, log-log slopes with
+ * their intervals; and the NaN answers where a quantity is undefined. */
+#include <string.h>
+
+#include "check.h"
+#include "wgankit/error.h"
+#include "wgankit/stats.h"
+
+#define MAXV 64
+
+/* the numbers of group g (0-based, groups separated by '|') of line into v; returns the count */
+static int group(const char *line, int g, double *v) {
+    const char *p = line;
+    for (int k = 0; k < g; k++) {
+        p = strchr(p, '|');
+        if (!p) return 0;
+        p++;
+    }
+    int n = 0;
+    char *end;
+    while (n < MAXV) {
+        double x = strtod(p, &end);
+        if (end == p) break;
+        v[n++] = x, p = end;
+    }
+    return n;
+}
+
+int main(void) {
+    FILE *f = fopen("tests/fixtures/stats/cases.txt", "r");
+    REQUIRE(f, "tests/fixtures/stats/cases.txt missing (run tests/reference/make_stats_fixtures.py)");
+    char line[8192];
+    int cases = 0;
+    while (fgets(line, sizeof line, f)) {
+        char kind[16], name[32];
+        if (line[0] == '#' || sscanf(line, "%15s %31s", kind, name) != 2) continue;
+        double a[MAXV], b[MAXV], c[MAXV], d[MAXV + 8];
+        cases++;
+        if (!strcmp(kind, "tq")) {
+            double p, df;
+            REQUIRE(sscanf(line, "tq %lf %lf", &p, &df) == 2 && group(line, 1, a) == 1, "tq line");
+            /* scipy's t.ppf (cephes stdtrit) is itself good to ~1e-8: at its 0.995 quantile for 3 degrees of
+             * freedom, scipy's own betainc gives a tail of 0.010000000048, not 0.01 */
+            CHECK_CLOSE(wk_t_quantile(p, df), a[0], 2e-8, 1e-12, line);
+        } else if (!strcmp(kind, "mean")) {
+            int n = group(line, 1, a);
+            REQUIRE(group(line, 2, b) == 4, "mean line");
+            wk_interval iv;
+            wk_mean_interval(a, n, 0.95, &iv);
+            CHECK_CLOSE(iv.mean, b[0], 1e-12, 1e-14, name);
+            CHECK_CLOSE(iv.lo, b[1], 2e-8, 1e-12, name);
+            CHECK_CLOSE(iv.hi, b[2], 2e-8, 1e-12, name);
+            CHECK_CLOSE(iv.sd, b[3], 1e-12, 1e-14, name);
+        } else if (!strcmp(kind, "iso")) {
+            int n = group(line, 1, a);
+            REQUIRE(group(line, 2, b) == n && group(line, 3, d) == n + 1, "iso line %s", name);
+            double fit[MAXV], dev;
+            REQUIRE(wk_isotonic_xy(a, b, n, fit, &dev) == WK_OK, "iso %s: %s", name, wk_last_error());
+            for (int i = 0; i < n; i++) CHECK_CLOSE(fit[i], d[i], 1e-8, 1e-9, name);
+            CHECK_CLOSE(dev, d[n], 1e-8, 1e-9, name);
+        } else if (!strcmp(kind, "spear")) {
+            int n = group(line, 1, a);
+            REQUIRE(group(line, 2, b) == n && group(line, 3, c) == n + 1, "spear line %s", name);
+            double r[MAXV];
+            REQUIRE(wk_ranks(a, n, r) == WK_OK, "ranks");
+            for (int i = 0; i < n; i++) CHECK_CLOSE(r[i], c[i], 0, 0, name);
+            CHECK_CLOSE(wk_spearman(a, b, n), c[n], 1e-12, 1e-14, name);
+        } else if (!strcmp(kind, "loglog")) {
+            int n = group(line, 1, a);
+            REQUIRE(group(line, 2, b) == n && group(line, 3, c) == 5, "loglog line %s", name);
+            wk_loglog_fit_ci L;
+            wk_loglog_slope(a, b, n, 0.95, &L);
+            CHECK(L.used == n, "%s: all points used", name);
+            CHECK_CLOSE(L.slope, c[0], 1e-10, 1e-12, name);
+            CHECK_CLOSE(L.intercept, c[1], 1e-10, 1e-12, name);
+            CHECK_CLOSE(L.se, c[2], 1e-9, 1e-12, name);
+            CHECK_CLOSE(L.lo, c[3], 2e-8, 1e-12, name);
+            CHECK_CLOSE(L.hi, c[4], 2e-8, 1e-12, name);
+        } else CHECK(0, "unknown fixture kind %s", kind);
+    }
+    fclose(f);
+    CHECK(cases >= 25, "%d fixture cases read", cases);
+
+    /* undefined quantities are NaN, never a number */
+    double one = 1.5, two[2] = {1, 2}, same[3] = {1, 1, 1}, inc[3] = {1, 2, 3};
+    wk_interval iv;
+    wk_mean_interval(&one, 1, 0.95, &iv);
+    CHECK(iv.mean == 1.5 && isnan(iv.lo) && isnan(iv.hi) && isnan(iv.sd), "one value: no interval");
+    wk_mean_interval(NULL, 0, 0.95, &iv);
+    CHECK(isnan(iv.mean), "no value: NaN mean");
+    CHECK(isnan(wk_spearman(same, inc, 3)), "constant x: rho NaN");
+    CHECK(isnan(wk_spearman(two, two, 1)), "one point: rho NaN");
+    CHECK(isnan(wk_t_quantile(1.0, 3)) && isnan(wk_t_quantile(0.5, 0)), "t quantile outside its domain: NaN");
+    wk_loglog_fit_ci L;
+    double xs[3] = {10, 100, 1000}, ys[3] = {1, 0.1, -1};
+    wk_loglog_slope(xs, ys, 3, 0.95, &L);
+    CHECK(L.used == 2 && fabs(L.slope + 1) < 1e-12 && isnan(L.lo), "two usable points: slope, no interval");
+    double nan_y[2] = {1, NAN}, fit[2];
+    CHECK(wk_isotonic_fit(nan_y, NULL, 2, fit) == WK_EINVAL && strstr(wk_last_error(), "finite"), "NaN refused");
+    double w[2] = {1, 0};
+    CHECK(wk_isotonic_fit(two, w, 2, fit) == WK_EINVAL, "zero weight refused");
+    double wy[3] = {3, 1, 2}, ww[3] = {1, 3, 1};
+    REQUIRE(wk_isotonic_fit(wy, ww, 3, fit) == WK_OK, "weighted");
+    CHECK_CLOSE(fit[0], 1.5, 1e-15, 0, "weighted pool (3·1 + 1·3) / 4");
+    return check_summary("test_stats");
+}
