@@ -188,7 +188,7 @@ static double weights_norm(wk_optimizer *const *o, int n) {
 
 int wk__mix_critic_step(wk_trainer *t) {
     wk_graph *g = t->g_critic;
-    int64_t b = t->cfg.batch;
+    int64_t b = t->rows; /* the batch, or this rank's shard of it */
     int T = t->T, rc;
     wk_graph_reset(g);
     wk_var *real = wk__batch_input(t, g, b), *fake[WK_MIX_MAX], *l[WK_MIX_MAX * WK_MIX_MAX];
@@ -204,7 +204,7 @@ int wk__mix_critic_step(wk_trainer *t) {
         wk_model *D = WK_MIX_CRITIC(t, j);
         wk_var *d_real = wk_model_forward(D, g, real, 1);
         for (int i = 0; i < T; i++) l[i * T + j] = wk__loss_critic(g, t->loss, d_real, wk_model_forward(D, g, fake[i], 1));
-        wk_var *p = wk_lipschitz_penalty(WK_MIX_LIP(t, j), g, real, fake[j], &t->r_lip);
+        wk_var *p = wk__penalty(t, WK_MIX_LIP(t, j), g, real, fake[j]);
         pen = pen ? wk_add(g, pen, p) : p;
     }
     wk_var *w_d = wk__mix_softmax(g, wk_param_var(g, &t->logit_d), T);
@@ -233,7 +233,7 @@ int wk__mix_generator_step(wk_trainer *t) {
     wk_graph_reset(g);
     wk_var *x[WK_MIX_MAX], *l[WK_MIX_MAX * WK_MIX_MAX];
     for (int i = 0; i < T; i++) {
-        wk_var *z = wk__latent_input(t, g, t->cfg.batch);
+        wk_var *z = wk__latent_input(t, g, t->rows);
         if (!z) return wk_graph_status(g);
         x[i] = wk_model_forward(WK_MIX_GEN(t, i), g, z, 1);
     }

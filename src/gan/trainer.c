@@ -146,6 +146,7 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     if ((rc = wk_gan_lipschitz_config(cfg, &lc))) goto fail;
     if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
     if (t->T > 1 && (rc = wk__mix_build(t, &r_init, &r_attach))) goto fail;
+    if ((rc = wk__dp_setup(t))) goto fail;
     t->g_gen = wk_graph_new();
     t->g_critic = wk_graph_new();
     if (!t->g_gen || !t->g_critic) {
@@ -175,6 +176,7 @@ int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
 void wk_trainer_free(wk_trainer *t) {
     if (!t) return;
     wk__mix_free(t);
+    wk__dp_free(t);
     wk_lipschitz_free(&t->lip);
     wk_optim_free(&t->opt_g);
     wk_optim_free(&t->opt_d);
@@ -200,19 +202,33 @@ void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n) {
     else wk_rng_fill_normal(r, z, n, 0, 1);
 }
 
-/* A real batch: fresh draws from a synthetic target, or the next rows of the epoch order. */
+/* A real batch (this process's b = t->rows rows): fresh draws from a synthetic target, or the
+ * next rows of the epoch order. With data shards, each shard's draws come from its own stream
+ * and file data walks the whole batch's rows of the epoch order, keeping this process's. */
 int wk__fill_real(wk_trainer *t, float *x, int64_t b) {
     if (!t->ds.train.data) {
-        wk_tensor view = {x, 2, {b, t->dim}, b * t->dim, WK_DEVICE_CPU};
-        return wk_target_sample(&t->ds.target, &t->r_batch, &view);
+        if (t->cfg.data_shards == 1) {
+            wk_tensor view = {x, 2, {b, t->dim}, b * t->dim, WK_DEVICE_CPU};
+            return wk_target_sample(&t->ds.target, &t->r_batch, &view);
+        }
+        uint64_t key = wk_rng_u64(&t->r_batch);
+        for (int s = t->shard_lo; s < t->shard_hi; s++) {
+            wk_rng r = wk__shard_rng(key, s);
+            int64_t m = t->shard_rows;
+            wk_tensor view = {x + (s - t->shard_lo) * m * t->dim, 2, {m, t->dim}, m * t->dim, WK_DEVICE_CPU};
+            int rc = wk_target_sample(&t->ds.target, &r, &view);
+            if (rc) return rc;
+        }
+        return WK_OK;
     }
-    int64_t n = t->ds.train.shape[0];
-    for (int64_t i = 0; i < b; i++) {
+    int64_t n = t->ds.train.shape[0], lo = t->shard_lo * t->shard_rows, total = t->cfg.data_shards == 1 ? b : t->cfg.batch;
+    for (int64_t i = 0; i < total; i++) {
         if (t->perm_pos == n) { /* new epoch, new order */
             wk_rng_permutation(&t->r_batch, t->perm, n);
             t->perm_pos = 0;
         }
-        memcpy(x + i * t->dim, t->ds.train.data + t->perm[t->perm_pos++] * t->dim, (size_t)t->dim * sizeof(float));
+        int64_t row = t->perm[t->perm_pos++];
+        if (i >= lo && i < lo + b) memcpy(x + (i - lo) * t->dim, t->ds.train.data + row * t->dim, (size_t)t->dim * sizeof(float));
     }
     return WK_OK;
 }
@@ -225,8 +241,17 @@ wk_var *wk__batch_input(wk_trainer *t, wk_graph *g, int64_t b) {
 }
 
 wk_var *wk__latent_input(wk_trainer *t, wk_graph *g, int64_t b) {
-    wk_var *z = wk_input_empty(g, 2, (int64_t[]){b, t->cfg.latent_dim}, 0);
-    if (z) wk__fill_latent(t, &t->r_latent, wk_input_data(z), b * t->cfg.latent_dim);
+    int64_t L = t->cfg.latent_dim;
+    wk_var *z = wk_input_empty(g, 2, (int64_t[]){b, L}, 0);
+    if (!z || t->cfg.data_shards == 1) {
+        if (z) wk__fill_latent(t, &t->r_latent, wk_input_data(z), b * L);
+        return z;
+    }
+    uint64_t key = wk_rng_u64(&t->r_latent); /* data shards: each from its own stream */
+    for (int s = t->shard_lo; s < t->shard_hi; s++) {
+        wk_rng r = wk__shard_rng(key, s);
+        wk__fill_latent(t, &r, wk_input_data(z) + (s - t->shard_lo) * t->shard_rows * L, t->shard_rows * L);
+    }
     return z;
 }
 
@@ -236,7 +261,7 @@ int wk__diverged(wk_trainer *t, const char *what, double v) {
 
 static int critic_step(wk_trainer *t) {
     wk_graph *g = t->g_critic;
-    int64_t b = t->cfg.batch;
+    int64_t b = t->rows; /* the batch, or this rank's shard of it */
     int rc;
     wk_graph_reset(g);
     wk_var *real = wk__batch_input(t, g, b), *z = wk__latent_input(t, g, b);
@@ -253,7 +278,7 @@ static int critic_step(wk_trainer *t) {
         d_fake = wk_slice(g, both, 0, b, b);
     }
     wk_var *loss = wk__loss_critic(g, t->loss, d_real, d_fake);
-    wk_var *pen = wk_lipschitz_penalty(&t->lip, g, real, fake, &t->r_lip);
+    wk_var *pen = wk__penalty(t, &t->lip, g, real, fake);
     wk_var *total = wk_add(g, loss, pen);
     if (!total) return wk_graph_status(g);
     t->loss_d = wk_value(total)->data[0];
@@ -270,7 +295,7 @@ static int generator_step(wk_trainer *t) {
     wk_graph *g = t->g_gen;
     int rc;
     wk_graph_reset(g);
-    wk_var *z = wk__latent_input(t, g, t->cfg.batch);
+    wk_var *z = wk__latent_input(t, g, t->rows);
     /* The critic is fixed during this step: freeze it so its weight gradients are not computed. */
     t->critic.frozen = 1;
     wk_var *loss = wk__loss_generator(g, t->loss, wk_model_forward(&t->critic, g, wk_model_forward(&t->gen, g, z, 1), 1));
