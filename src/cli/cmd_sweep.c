@@ -1,0 +1,160 @@
+/* cmd_sweep.c — `wgankit sweep --grid KEY=V1,V2,... [--grid ...] [--seeds 0,1,2] [--jobs N]
+ * --out DIR [--plot-metric NAME] [--dry-run] [--SETTING VALUE ...]`: a thin layer over
+ * wk_sweep_run with the local executor (sweep.h). Every argument is checked, and every point's
+ * config validated, before anything runs (exit 2 naming the flag, key or value). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "wgankit/error.h"
+#include "wgankit/sweep.h"
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: wgankit sweep --grid KEY=V1,V2,... [--grid ...] [--seeds 0,1,2] [--jobs N] --out DIR\n"
+               "                     [--plot-metric NAME] [--dry-run] [--SETTING VALUE ...]\n\n"
+               "Train one run per point of the cross product of the grid values and the seeds, each as its own\n"
+               "`wgankit train` process, into DIR/runs/<point>/ (the name holds the point's index, values and seed).\n"
+               "  --grid KEY=V1,...  a train setting (either spelling: gen_depth, gen-depth) and its values; repeat\n"
+               "                     for more keys (the first varies slowest). Not: seed, out, threads, progress.\n"
+               "  --seeds LIST       comma-separated seeds (default: --seed, else train's default seed)\n"
+               "  --jobs N           points run at once (default 1); each gets --threads max(1, cores/N) unless\n"
+               "                     --threads is given. Not part of the result: a resumed sweep may use another N.\n"
+               "  --out DIR          the sweep directory (required)\n"
+               "  --plot-metric M    the metric of the plots (a key of metrics.jsonl; default w1)\n"
+               "  --dry-run          check everything and list each point with its train arguments; run nothing\n"
+               "  --SETTING VALUE    any train setting (wgankit train --help), the same for every point\n\n"
+               "DIR gets sweep.json (grid, seeds, settings), results.csv and results.jsonl (one row per point in plan\n"
+               "order: settings, seed, status, failed_step, the final metrics, wall_s), plot-<metric>-heatmap and\n"
+               "-lines (.png, .svg) and report.html. Rerunning the same command resumes: finished points are kept,\n"
+               "unfinished ones continue from their checkpoints; another grid, seed list or setting is refused (exit 2).\n"
+               "A point that diverges or fails is recorded as failed (with its step) and the sweep goes on.\n"
+               "Exit: 0 when every point ended (failed points included), 2 bad usage, 1 runtime failure.\n");
+}
+
+int wk_cmd_sweep(int argc, char **argv) {
+    wk_sweep_spec spec;
+    wk_sweep_spec_init(&spec);
+    long long jobs = 1;
+    int dry = 0, seeds_given = 0, seed_given = 0, rc = 0;
+    const char *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            goto done;
+        }
+        if (!strcmp(a, "--dry-run")) {
+            dry = 1;
+            continue;
+        }
+        if (strncmp(a, "--", 2) || !(v = cli_value("sweep", argc, argv, &i))) {
+            if (strncmp(a, "--", 2)) fprintf(stderr, "wgankit sweep: unexpected argument '%s' (see wgankit sweep --help)\n", a);
+            rc = 2;
+            goto done;
+        }
+        int lrc = WK_OK;
+        if (!strcmp(a, "--grid")) lrc = wk_sweep_spec_add_axis(&spec, v);
+        else if (!strcmp(a, "--seeds")) lrc = wk_sweep_spec_set_seeds(&spec, v), seeds_given++;
+        else if (!strcmp(a, "--jobs")) {
+            if (!cli_parse_int("sweep", "--jobs", v, 1, 1024, &jobs)) {
+                rc = 2;
+                goto done;
+            }
+        } else if (!strcmp(a, "--out")) {
+            if (!*v || strlen(v) >= sizeof spec.out - 64) {
+                fprintf(stderr, "wgankit sweep: --out: '%s' is empty or too long\n", v);
+                rc = 2;
+                goto done;
+            }
+            out = v;
+        } else if (!strcmp(a, "--plot-metric")) {
+            if (!*v || strlen(v) >= sizeof spec.plot_metric) {
+                fprintf(stderr, "wgankit sweep: --plot-metric: '%s' is empty or too long\n", v);
+                rc = 2;
+                goto done;
+            }
+            snprintf(spec.plot_metric, sizeof spec.plot_metric, "%s", v);
+        } else if (!strcmp(a, "--progress")) {
+            long long p;
+            if (!cli_parse_int("sweep", "--progress", v, -1, 1, &p)) {
+                rc = 2;
+                goto done;
+            }
+            spec.progress = (int)p;
+        } else if (wk_gan_setting_find(a + 2)) {
+            if (!strcmp(a + 2, "seed")) seed_given++;
+            lrc = wk_sweep_spec_set(&spec, a + 2, v);
+        } else {
+            fprintf(stderr, "wgankit sweep: unknown flag '%s' (not a sweep flag nor a train setting; see wgankit train --help)\n", a);
+            rc = 2;
+            goto done;
+        }
+        if (lrc) {
+            fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+            rc = 2;
+            goto done;
+        }
+        if ((seed_given && seeds_given) || seeds_given > 1 || seed_given > 1) {
+            fprintf(stderr, "wgankit sweep: give the seeds once (--seeds LIST, or --seed N for one)\n");
+            rc = 2;
+            goto done;
+        }
+    }
+    if (!out) {
+        fprintf(stderr, "wgankit sweep: --out DIR is required (the sweep directory)\n");
+        rc = 2;
+        goto done;
+    }
+    snprintf(spec.out, sizeof spec.out, "%s", out);
+    if (wk_sweep_spec_validate(&spec)) {
+        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        rc = 2;
+        goto done;
+    }
+    int64_t n = wk_sweep_n_points(&spec);
+    wk_sweep_executor ex;
+    if ((rc = wk_sweep_local_executor(&ex, "/proc/self/exe", (int)jobs))) {
+        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        rc = cli_exit_code(rc);
+        goto done;
+    }
+    if (dry) {
+        int exists = 0;
+        if (wk_sweep_check_dir(&spec, &exists)) {
+            fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+            rc = 2;
+        }
+        for (int64_t i = 0; i < n && !rc; i++) {
+            wk_sweep_point p;
+            wk_sweep_argv av;
+            if (wk_sweep_point_at(&spec, i, &p) || wk_sweep_point_argv(&spec, &p, ex.threads_per_point, &av)) {
+                fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+                rc = 1;
+                break;
+            }
+            fputs(p.name, stdout);
+            for (int k = 0; k < av.argc; k++) printf(" %s", av.argv[k]);
+            putchar('\n');
+            wk_sweep_argv_free(&av);
+        }
+        if (!rc) printf("%lld points, %d at once with --threads %d each (dry run: nothing ran)\n", (long long)n, ex.slots,
+                        spec.threads > 0 ? spec.threads : ex.threads_per_point);
+        ex.destroy(ex.ctx);
+        goto done;
+    }
+    wk_sweep_summary sum;
+    int lrc = wk_sweep_run(&spec, &ex, stdout, &sum);
+    ex.destroy(ex.ctx);
+    if (lrc) {
+        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        rc = lrc == WK_EINTR ? 130 : cli_exit_code(lrc);
+        goto done;
+    }
+    printf("sweep %s: %lld points: %lld done, %lld failed (%lld had finished before this run) in %.1fs\n", spec.out, (long long)sum.points,
+           (long long)sum.done, (long long)sum.failed, (long long)sum.skipped, sum.wall_s);
+    printf("%s/report.html\n", spec.out);
+done:
+    wk_sweep_spec_free(&spec);
+    return rc;
+}

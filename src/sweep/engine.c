@@ -1,0 +1,175 @@
+/* engine.c — wk_sweep_run (sweep.h): the controller of a sweep. It walks the plan in order,
+ * skips finished points (point.json), keeps up to ex->slots points running on the executor,
+ * records each ending, then writes results, plots and the report.
+ *
+ * Invariants: the controller holds no per-point state in memory (a point's state is on disk,
+ * the running ones are the executor's), so its memory does not grow with the grid; one
+ * controller per sweep directory (flock on DIR/.wgankit-sweep.lock); an interrupted sweep
+ * (SIGINT/SIGTERM) stops its points and records nothing for them, so a rerun resumes them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sweep/sweep_internal.h"
+#include "wgankit/atomic_file.h"
+#include "wgankit/error.h"
+#include "wgankit/io.h"
+#include "wgankit/sweep.h"
+
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig) {
+    (void)sig;
+    g_stop = 1;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int make_dir(const char *path) {
+    if (mkdir(path, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
+    return WK_OK;
+}
+
+static void fmt_dur(char *buf, size_t n, double s) {
+    if (s < 0 || s != s) snprintf(buf, n, "?");
+    else if (s < 90) snprintf(buf, n, "%.0fs", s);
+    else if (s < 5400) snprintf(buf, n, "%.0fm", s / 60);
+    else snprintf(buf, n, "%.1fh", s / 3600);
+}
+
+typedef struct {
+    FILE *log;
+    int tty;
+    int64_t total, done, failed, skipped, running, finished_now;
+    double t0;
+} progress_state;
+
+static void progress(progress_state *ps, int final) {
+    if (!ps->tty) return;
+    double el = now() - ps->t0, rate = ps->finished_now > 0 ? ps->finished_now / el : 0;
+    int64_t left = ps->total - ps->done - ps->failed;
+    char eta[32], elapsed[32];
+    fmt_dur(eta, sizeof eta, rate > 0 ? (double)left / rate : -1); /* the rate of this invocation's finished points */
+    fmt_dur(elapsed, sizeof elapsed, el);
+    fprintf(ps->log, "\r\033[Ksweep: %lld/%lld finished (%lld failed), %lld running, %.2f points/min, %s elapsed, ETA %s",
+            (long long)(ps->done + ps->failed), (long long)ps->total, (long long)ps->failed, (long long)ps->running, rate * 60,
+            elapsed, left ? eta : "0s");
+    if (final) fputc('\n', ps->log);
+    fflush(ps->log);
+}
+
+static int lock_sweep(const char *out, int *fd) {
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/.wgankit-sweep.lock", out);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB)) {
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        if (e == EWOULDBLOCK) return wk_errorf(WK_EINVAL, "--out %s: another wgankit sweep runs there (it holds %s)", out, path);
+        return wk_errorf(WK_EIO, "cannot lock %s: %s", path, strerror(e));
+    }
+    return WK_OK;
+}
+
+int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log, wk_sweep_summary *sum) {
+    if (s->n_seeds < 1) return wk_errorf(WK_EINVAL, "sweep: the spec was not validated (no seeds)");
+    if (ex->slots < 1 || ex->threads_per_point < 1) return wk_errorf(WK_EINVAL, "sweep: an executor needs >= 1 slot and thread");
+    char path[WK_GAN_STR + 32];
+    int rc, lock = -1, exists;
+    snprintf(path, sizeof path, "%s/runs", s->out);
+    if ((rc = make_dir(s->out)) || (rc = make_dir(path)) || (rc = lock_sweep(s->out, &lock))) return rc;
+    if ((rc = wk_sweep_check_dir(s, &exists))) goto out;
+    if (!exists) {
+        wk_strbuf sb;
+        wk_sb_init(&sb);
+        rc = wk_sweep_spec_to_json(s, &sb);
+        snprintf(path, sizeof path, "%s/sweep.json", s->out);
+        if (!rc) rc = wk_write_file_atomic(path, sb.data, sb.len);
+        wk_sb_free(&sb);
+        if (rc) goto out;
+    }
+    wk_atomic_remove_stale(s->out); /* results of a killed controller; we hold the sweep's lock */
+
+    progress_state ps = {log, s->progress == 1 || (s->progress == -1 && isatty(fileno(log))), wk_sweep_n_points(s), 0, 0, 0, 0, 0, now()};
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: waitpid returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    g_stop = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    int64_t next = 0;
+    while (!rc) {
+        while (!g_stop && ps.running < ex->slots && next < ps.total) {
+            wk_sweep_point p;
+            wk_sweep_result r;
+            if ((rc = wk_sweep_point_at(s, next, &p)) || (rc = wk_sweep_point_result(s, &p, &r))) break;
+            wk_sweep_result_free(&r);
+            next++;
+            if (r.state == WK_POINT_DONE || r.state == WK_POINT_FAILED) {
+                ps.skipped++;
+                if (r.state == WK_POINT_DONE) ps.done++;
+                else ps.failed++;
+                continue;
+            }
+            wk_sweep_argv av;
+            char dir[WK_GAN_STR], logp[WK_GAN_STR + 32];
+            if ((rc = wk_sweep_point_argv(s, &p, ex->threads_per_point, &av))) break;
+            if (!(rc = wk_sweep_point_dir(s, &p, dir, sizeof dir)) && !(rc = make_dir(dir))) {
+                snprintf(logp, sizeof logp, "%s/train.log", dir);
+                rc = ex->start(ex->ctx, p.index, av.argv, logp);
+            }
+            wk_sweep_argv_free(&av);
+            if (rc) break;
+            ps.running++;
+            progress(&ps, 0);
+        }
+        if (rc || ps.running == 0 || g_stop) break;
+        wk_sweep_outcome o;
+        if ((rc = ex->wait_any(ex->ctx, &o))) break;
+        ps.running--;
+        if (g_stop) break; /* a point killed by the interrupt is not finished: no record */
+        wk_sweep_point p;
+        int failed;
+        if ((rc = wk_sweep_point_at(s, o.index, &p)) || (rc = wk__sweep_record(s, &p, &o, &failed))) break;
+        ps.finished_now++;
+        if (failed) ps.failed++;
+        else ps.done++;
+        progress(&ps, 0);
+    }
+    if (g_stop && !rc) rc = wk_errorf(WK_EINTR, "sweep interrupted: rerun the same command to resume it");
+    if (ps.running > 0 || rc) ex->stop(ex->ctx);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    progress(&ps, 1);
+    if (sum) {
+        sum->points = ps.total;
+        sum->done = ps.done;
+        sum->failed = ps.failed;
+        sum->skipped = ps.skipped;
+        sum->wall_s = now() - ps.t0;
+    }
+    if (rc) goto out;
+    if ((rc = wk_sweep_collect(s, sum))) goto out;
+    rc = wk_sweep_plot(s, NULL);
+    if (rc == WK_EINVAL) { /* no done point has the metric: the report says so */
+        fprintf(log, "sweep: no plot: %s\n", wk_last_error());
+        rc = WK_OK;
+    }
+    if (!rc) rc = wk_sweep_report(s);
+out:
+    if (lock >= 0) close(lock);
+    return rc;
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# cli_sweep.sh — `wgankit sweep`: a 2x2 grid of short runs (results, plots, report); --jobs 1 and
+# --jobs 2 give the same results.csv apart from the time columns; a kill -9 of the sweep mid-run
+# leaves no child behind and a rerun resumes to the same results.csv as an uninterrupted sweep;
+# a diverging point is recorded as failed with its step while the others finish; and every
+# refusal (exit 2, nothing run) names the flag, key or value.
+W=${1:-build/wgankit}
+source "$(dirname "$0")/lib_cli.sh"
+
+# Small and quick, with checkpoints every 25 steps so that a kill lands between checkpoints.
+SET=(--steps 150 --eval-every 50 --checkpoint-every 25 --batch 64 --eval-n 256 --holdout 256 --gen-width 32 --critic-width 32)
+GRID=(--grid gen_depth=1,2 --grid critic-depth=1,2 --seeds 0)
+
+# results.csv without the time columns (time_s, speed_it_s, wall_s), found by name
+strip_time() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = ($i == "time_s" || $i == "speed_it_s" || $i == "wall_s") }
+             { s = ""; for (i = 1; i <= NF; i++) if (!drop[i]) s = s $i ","; print s }' "$1"
+}
+
+# ---- the 2x2 grid, two points at once --------------------------------------------------------
+"$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 2 --out "$T/a" >"$T/a.out" 2>"$T/a.err"
+check "2x2 sweep exits 0" [ $? -eq 0 ]
+check "4 runs, each with its own report" [ "$(ls "$T"/a/runs/*/report.html 2>/dev/null | wc -l)" -eq 4 ]
+check "results.csv: header + 4 rows in plan order" [ "$(cut -d, -f1 "$T/a/results.csv" | tr '\n' ' ')" = "index 0 1 2 3 " ]
+check "results.csv: settings, seed, status and metrics columns" \
+    grep -q '^index,point,gen_depth,critic_depth,seed,status,failed_step,step,w1,' "$T/a/results.csv"
+check "every point done" [ "$(grep -c ',done,' "$T/a/results.csv")" -eq 4 ]
+check "results.jsonl: 4 objects" [ "$(grep -c '"status":"done"' "$T/a/results.jsonl")" -eq 4 ]
+check "summary counts the points" grep -q '4 points: 4 done, 0 failed' "$T/a.out"
+check "point names are stable" [ -d "$T/a/runs/p0002_gen_depth=2_critic_depth=1_seed=0" ]
+for f in plot-w1-heatmap.png plot-w1-heatmap.svg plot-w1-lines.png plot-w1-lines.svg report.html sweep.json; do
+    check "writes $f" [ -s "$T/a/$f" ]
+done
+check "report links each run's report" [ "$(grep -o 'runs/[^"]*/report.html' "$T/a/report.html" | sort -u | wc -l)" -eq 4 ]
+check "not a TTY: no progress line" bash -c "! grep -q 'points/min' '$T/a.out'"
+
+# ---- --jobs 1 gives the same results ---------------------------------------------------------
+"$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 1 --out "$T/b" >/dev/null 2>"$T/b.err"
+check "--jobs 1 sweep exits 0" [ $? -eq 0 ]
+check "--jobs 1 and --jobs 2: same results.csv apart from time columns" cmp -s <(strip_time "$T/a/results.csv") <(strip_time "$T/b/results.csv")
+
+# ---- rerun: nothing to do, same results ------------------------------------------------------
+cp "$T/a/results.csv" "$T/a.csv"
+"$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 1 --out "$T/a" >"$T/a2.out" 2>&1
+check "rerun of a finished sweep (another --jobs) skips every point" grep -q '(4 had finished before this run)' "$T/a2.out"
+check "rerun keeps results.csv" cmp -s "$T/a.csv" "$T/a/results.csv"
+
+# ---- kill -9 mid-run, then resume --------------------------------------------------------------
+"$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 2 --out "$T/k" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do # until a point has a checkpoint but the sweep has not finished
+    ls "$T"/k/runs/*/checkpoint.safetensors >/dev/null 2>&1 && break
+    sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+killed_early=0
+[ ! -e "$T/k/results.csv" ] && killed_early=1
+check "the kill landed before the sweep finished" [ $killed_early -eq 1 ]
+sleep 0.3
+check "no train process outlives the sweep" bash -c "! pgrep -f -- 'out $T/k/run[s]/' >/dev/null"
+"$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 2 --out "$T/k" >"$T/k.out" 2>&1
+check "resumed sweep exits 0" [ $? -eq 0 ]
+check "resumed: same results.csv as the uninterrupted sweep (time columns aside)" cmp -s <(strip_time "$T/a/results.csv") <(strip_time "$T/k/results.csv")
+check "a point continued from its checkpoint" grep -q 'resuming' "$T"/k/runs/*/train.log
+
+# ---- a diverging point fails, the others go on ---------------------------------------------------
+"$W" sweep --grid lr_d=0.0001,10 --critic none --opt-d sgd --steps 20 --eval-every 10 --batch 64 --eval-n 128 --holdout 128 \
+    --gen-width 32 --critic-width 32 --out "$T/n" >"$T/n.out" 2>&1
+check "sweep with a diverging point exits 0" [ $? -eq 0 ]
+check "the summary counts the failed point" grep -q '2 points: 1 done, 1 failed' "$T/n.out"
+check "failed point: status and step in results.csv" grep -q '^1,p0001_lr_d=10_seed=[0-9]*,10,[0-9]*,failed,[0-9][0-9]*,' "$T/n/results.csv"
+check "failed point: the reason in results.jsonl" grep -q '"status":"failed".*training diverged' "$T/n/results.jsonl"
+
+# ---- refusals: exit 2, nothing run ----------------------------------------------------------------
+S=(--steps 5 --out "$T/r")
+expect_exit2 "unknown setting" "unknown flag '--gen-dpth'" "$W" sweep --grid gen_depth=1,2 --gen-dpth 3 "${S[@]}"
+expect_exit2 "unknown grid key" "unknown setting 'gen_dpth'" "$W" sweep --grid gen_dpth=1,2 "${S[@]}"
+expect_exit2 "empty grid" "--grid gen_depth: empty list of values" "$W" sweep --grid gen_depth= "${S[@]}"
+expect_exit2 "empty grid value" "an empty value" "$W" sweep --grid gen_depth=1,,2 "${S[@]}"
+expect_exit2 "grid without =" "expected KEY=V1,V2" "$W" sweep --grid gen_depth "${S[@]}"
+expect_exit2 "duplicate grid key" "already a grid key" "$W" sweep --grid gen_depth=1,2 --grid gen-depth=3 "${S[@]}"
+expect_exit2 "grid key also a fixed setting" "already a fixed setting" "$W" sweep --gen-depth 2 --grid gen_depth=1,3 "${S[@]}"
+expect_exit2 "repeated grid value" "value '2' given twice" "$W" sweep --grid gen_depth=1,2,2 "${S[@]}"
+expect_exit2 "grid value the setting refuses" "gen_depth" "$W" sweep --grid gen_depth=1,abc "${S[@]}"
+expect_exit2 "grid value out of range" "lr_d" "$W" sweep --grid lr_d=0.001,1e30 "${S[@]}"
+expect_exit2 "grid point failing the cross-setting check" "grid point critic_width=64" "$W" sweep --groupsort-k 3 --grid critic_width=63,64 "${S[@]}"
+expect_exit2 "seed as a grid key" "use --seeds" "$W" sweep --grid seed=1,2 "${S[@]}"
+expect_exit2 "bad seed" "'x' is not a seed" "$W" sweep --grid gen_depth=1,2 --seeds 0,x "${S[@]}"
+expect_exit2 "repeated seed" "seed 1 given twice" "$W" sweep --grid gen_depth=1,2 --seeds 1,1 "${S[@]}"
+expect_exit2 "empty seed list" "--seeds: empty list" "$W" sweep --grid gen_depth=1,2 --seeds "" "${S[@]}"
+expect_exit2 "--seed and --seeds" "give the seeds once" "$W" sweep --seed 3 --seeds 1,2 "${S[@]}"
+expect_exit2 "no --out" "--out DIR is required" "$W" sweep --grid gen_depth=1,2 --steps 5
+expect_exit2 "bad --jobs" "--jobs" "$W" sweep --grid gen_depth=1,2 --jobs 0 "${S[@]}"
+check "refusals ran nothing" [ ! -e "$T/r" ]
+expect_exit2 "another grid against an existing DIR" "grid key gen_depth: values 1,2 there, 1,2,3 now" \
+    "$W" sweep --grid gen_depth=1,2,3 --grid critic-depth=1,2 --seeds 0 "${SET[@]}" --out "$T/a"
+expect_exit2 "another setting against an existing DIR" "setting steps = 150 there, 151 now" \
+    "$W" sweep "${GRID[@]}" "${SET[@]}" --steps 151 --out "$T/a"
+expect_exit2 "other seeds against an existing DIR" "seeds 0 there, 0,1 now" \
+    "$W" sweep --grid gen_depth=1,2 --grid critic-depth=1,2 --seeds 0,1 "${SET[@]}" --out "$T/a"
+check "refused reruns left the results alone" cmp -s "$T/a.csv" "$T/a/results.csv"
+
+# ---- --dry-run: the plan without running ------------------------------------------------------------
+"$W" sweep --grid gen_depth=1,2,3 --grid lr_g=0.001,0.002 --seeds 0,1 --steps 5 --jobs 2 --dry-run --out "$T/d" >"$T/d.out" 2>&1
+check "--dry-run lists 12 points" grep -q '^12 points, 2 at once' "$T/d.out"
+check "--dry-run: the seed varies fastest" [ "$(sed -n 2p "$T/d.out" | cut -d' ' -f1)" = "p0001_gen_depth=1_lr_g=0.001_seed=1" ]
+check "--dry-run: a point's train arguments" grep -q '^p0011_gen_depth=3_lr_g=0.002_seed=1 train --steps 5 --gen-depth 3 --lr-g 0.002 --seed 1 --threads [0-9]* --progress 0 --out '"$T"'/d/runs/p0011' "$T/d.out"
+check "--dry-run ran nothing" [ ! -e "$T/d" ]
+
+exit $fail
