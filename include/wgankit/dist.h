@@ -55,6 +55,19 @@ int wk_dist_same_hash(uint64_t hash, int *first_other, double timeout, const cha
 int wk_dist_agree(int status, double timeout, const char *what);
 int wk_dist_failed_rank(void); /* -1 until an agreement failed */
 
+/* ---- sweeps on ranks (src/dist/exec_sweep.c) ----------------------------------------------
+ * Under mpirun -np K wgankit sweep ...: rank 0 runs the sweep engine with this executor, whose
+ * K slots are rank 0 itself and ranks 1..K-1 (each runs one point at a time, as a child process
+ * `exe train ...` of its own, the launcher's variables removed from its environment so it is a
+ * plain process); the other ranks run wk_dist_sweep_worker until rank 0's executor is destroyed.
+ * threads_per_point = max(1, the node's cores / the ranks on the node), as --jobs K on one
+ * machine gives. A rank that dies takes its point's child with it (PR_SET_PDEATHSIG); the
+ * launcher then ends the job, the other points keep their checkpoints and finished points their
+ * point.json, and a rerun with any K resumes. Without MPI: WK_EUNSUPPORTED. */
+struct wk_sweep_executor;
+int wk_dist_sweep_executor(struct wk_sweep_executor *ex, const char *exe);
+int wk_dist_sweep_worker(const char *exe);
+
 /* Time spent inside the all-reduces since the start, their count and the floats reduced. */
 typedef struct {
     double seconds;

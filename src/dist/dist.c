@@ -6,6 +6,7 @@
  * Invariant: MPI is started only when a launcher started the process, so a plain run stays
  * a plain process (no singleton MPI_Init: it would spawn a runtime daemon for nothing). */
 #include "wgankit/dist.h"
+#include "dist/dist_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +55,14 @@ uint64_t wk_dist_hash(const void *bytes, size_t n, uint64_t h) {
 }
 
 #ifdef WK_HAVE_MPI
-static int mpi_fail(int code, const char *what) {
+int wk__mpi_fail(int code, const char *who, const char *what) {
     char msg[MPI_MAX_ERROR_STRING];
     int len = 0;
     if (MPI_Error_string(code, msg, &len) != MPI_SUCCESS) snprintf(msg, sizeof msg, "MPI error %d", code);
-    return wk_errorf(WK_ESYSTEM, "rank %d of %d: %s: %s (another rank probably died)", g_rank, g_size, what, msg);
+    return wk_errorf(WK_ESYSTEM, "%s, rank %d of %d: %s: %s (another rank probably died)", who, g_rank, g_size, what, msg);
 }
+
+static int mpi_fail(int code, const char *what) { return wk__mpi_fail(code, "wgankit", what); }
 
 /* Poll a request until it completes or `timeout` seconds pass. Spin first (an all-reduce of a
  * training step usually completes within microseconds of the last rank's arrival), then sleep

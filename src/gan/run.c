@@ -432,8 +432,8 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     }
     if (cfg.data_parallel && t->step > step0) {
         wk_dist_stats ds_ = wk_dist_get_stats();
-        double el = now() - t0;
-        fprintf(log, "data-parallel: %d rank%s x %lld rows; rank 0 spent %.2fs of %.2fs (%.1f%%) in %lld all-reduces of %.0f floats\n",
+        double el = t->seconds - prev_seconds; /* this part's training time (evaluations excluded) */
+        fprintf(log, "data-parallel: %d rank%s x %lld rows; rank 0 spent %.2fs of %.2fs training (%.1f%%) in %lld all-reduces of %.0f floats\n",
                 wk_dist_size(), wk_dist_size() > 1 ? "s" : "", (long long)t->rows, ds_.seconds, el, el > 0 ? 100 * ds_.seconds / el : 0,
                 (long long)ds_.calls, ds_.calls ? (double)ds_.floats / (double)ds_.calls : 0);
     }
