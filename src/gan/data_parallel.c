@@ -4,9 +4,12 @@
  * shared stream (r_batch, r_latent, r_lip: the same on every rank) seeds shard s's own stream,
  * from which shard s alone is drawn (file data: shard s takes its rows of the shared epoch
  * order). Under data_parallel, rank r of K computes shard r only; a single process with
- * data_shards K computes all of them in one batch, so both see the same B rows and, since
- * every loss is a mean over rows (the MIX+GAN payoff is linear in those means), the mean of
- * the ranks' gradients is the single process's gradient up to float rounding.
+ * data_shards K computes them as K passes of B/K rows (the same products as the ranks'),
+ * summing their gradients in shard order and scaling by 1/K as the all-reduce does
+ * (wk__accumulate). Every loss is a mean over rows (the MIX+GAN payoff is linear in those
+ * means), so the mean of the shards' gradients is the gradient at batch B; for K = 2 the two
+ * ways give the same bits (a + b = b + a), for larger K the same up to Open MPI's sum order.
+ * data_shards 1 (the default) draws and computes exactly as before shards existed.
  *
  * The gradients of one update are averaged by one fused all-reduce: the hook of the first
  * optimizer stepped in each phase (opt_d for the critic step, opt_g for the generator step)
