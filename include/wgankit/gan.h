@@ -115,6 +115,10 @@ typedef struct wk_gan_config {
     double mix_entropy;     /* λ of the weight regulariser −(1/T)·Σ log(w + 1e-6), added to both losses */
     wk_mix_budget_kind mix_budget; /* full (each component as large as the single model) | same (widths scaled so the
                                mixture has about the single model's parameter count) */
+    /* data-parallel training (issue 16; src/gan/data_parallel.c, include/wgankit/dist.h) */
+    int data_parallel;      /* 1: one rank of mpirun -np K; each computes batch/K rows, gradients all-reduced */
+    int data_shards;        /* the batch is drawn as this many shards, shard s from its own stream (K under data_parallel) */
+    double dist_timeout;    /* seconds a rank waits at an all-reduce before it stops the job */
     /* run */
     uint64_t seed;
     int threads;            /* 0 = all cores */

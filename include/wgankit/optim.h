@@ -35,7 +35,8 @@ wk_optim_config wk_optim_defaults(wk_optim_kind kind, float lr);
 const char *wk_optim_name(wk_optim_kind kind);
 int wk_optim_parse(const char *name, wk_optim_kind *out);
 
-typedef void (*wk_grad_reduce_fn)(wk_param **params, int n, void *ctx);
+/* A status: an all-reduce that failed (a rank died) stops the step before any weight moves. */
+typedef int (*wk_grad_reduce_fn)(wk_param **params, int n, void *ctx);
 
 typedef struct wk_optimizer {
     wk_optim_config cfg;

@@ -1,12 +1,13 @@
 /* cmd_sweep.c — `wgankit sweep --grid KEY=V1,V2,... [--grid ...] [--seeds 0,1,2] [--jobs N]
  * --out DIR [--plot-metric NAME] [--dry-run] [--SETTING VALUE ...]`: a thin layer over
- * wk_sweep_run with the local executor (sweep.h). Every argument is checked, and every point's
+ * wk_sweep_run with the local executor (sweep.h), or under mpirun the MPI one (dist.h). Every argument is checked, and every point's
  * config validated, before anything runs (exit 2 naming the flag, key or value). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/sweep.h"
 
@@ -32,11 +33,12 @@ static void usage(FILE *f) {
                "Exit: 0 when every point ended (failed points included), 2 bad usage, 1 runtime failure.\n");
 }
 
-int wk_cmd_sweep(int argc, char **argv) {
+/* mpi: the MPI executor (rank 0 of mpirun -np K wgankit sweep ...), or NULL for the local one. */
+static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
     wk_sweep_spec spec;
     wk_sweep_spec_init(&spec);
     long long jobs = 1;
-    int dry = 0, seeds_given = 0, seed_given = 0, rc = 0;
+    int jobs_given = 0, dry = 0, seeds_given = 0, seed_given = 0, rc = 0;
     const char *out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -57,6 +59,7 @@ int wk_cmd_sweep(int argc, char **argv) {
         if (!strcmp(a, "--grid")) lrc = wk_sweep_spec_add_axis(&spec, v);
         else if (!strcmp(a, "--seeds")) lrc = wk_sweep_spec_set_seeds(&spec, v), seeds_given++;
         else if (!strcmp(a, "--jobs")) {
+            jobs_given = 1;
             if (!cli_parse_int("sweep", "--jobs", v, 1, 1024, &jobs)) {
                 rc = 2;
                 goto done;
@@ -113,8 +116,14 @@ int wk_cmd_sweep(int argc, char **argv) {
         goto done;
     }
     int64_t n = wk_sweep_n_points(&spec);
+    if (mpi && jobs_given) {
+        fprintf(stderr, "wgankit sweep: under mpirun each rank runs one point at a time: --jobs does not apply (use -np)\n");
+        rc = 2;
+        goto done;
+    }
     wk_sweep_executor ex;
-    if ((rc = wk_sweep_local_executor(&ex, "/proc/self/exe", (int)jobs))) {
+    if (mpi) ex = *mpi;
+    else if ((rc = wk_sweep_local_executor(&ex, "/proc/self/exe", (int)jobs))) {
         fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
         rc = cli_exit_code(rc);
         goto done;
@@ -140,12 +149,12 @@ int wk_cmd_sweep(int argc, char **argv) {
         }
         if (!rc) printf("%lld points, %d at once with --threads %d each (dry run: nothing ran)\n", (long long)n, ex.slots,
                         spec.threads > 0 ? spec.threads : ex.threads_per_point);
-        ex.destroy(ex.ctx);
+        if (!mpi) ex.destroy(ex.ctx);
         goto done;
     }
     wk_sweep_summary sum;
     int lrc = wk_sweep_run(&spec, &ex, stdout, &sum);
-    ex.destroy(ex.ctx);
+    if (!mpi) ex.destroy(ex.ctx); /* the MPI one ends with the job (wk_cmd_sweep) */
     if (lrc) {
         fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
         rc = lrc == WK_EINTR ? 130 : cli_exit_code(lrc);
@@ -157,4 +166,36 @@ int wk_cmd_sweep(int argc, char **argv) {
 done:
     wk_sweep_spec_free(&spec);
     return rc;
+}
+
+/* Under a launcher (mpirun -np K / srun): rank 0 runs the sweep on the MPI executor, one point at
+ * a time per rank (itself included); the other ranks serve points until rank 0 is done. */
+int wk_cmd_sweep(int argc, char **argv) {
+    if (!wk_dist_launched()) return sweep_main(argc, argv, NULL);
+    if (!wk_dist_available()) {
+        fprintf(stderr, "wgankit sweep: started by a launcher, but this wgankit was built without MPI (install libopenmpi-dev, "
+                        "rebuild), or run it without mpirun (--jobs N)\n");
+        return 2;
+    }
+    int rc = wk_dist_init(NULL, NULL);
+    if (rc) {
+        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        return 1;
+    }
+    if (wk_dist_rank() > 0) {
+        rc = wk_dist_sweep_worker("/proc/self/exe");
+        if (rc) fprintf(stderr, "wgankit sweep: rank %d: %s\n", wk_dist_rank(), wk_last_error());
+        wk_dist_finalize();
+        return rc ? cli_exit_code(rc) : 0;
+    }
+    wk_sweep_executor ex;
+    if ((rc = wk_dist_sweep_executor(&ex, "/proc/self/exe"))) {
+        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        wk_dist_abort(1);
+        return 1;
+    }
+    int st = sweep_main(argc, argv, &ex);
+    ex.destroy(ex.ctx); /* the other ranks stop serving */
+    wk_dist_finalize();
+    return st;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 
 static void usage(FILE *f) {
@@ -29,7 +30,9 @@ static void usage(FILE *f) {
     cli_gan_help(f);
 }
 
-int wk_cmd_train(int argc, char **argv) {
+/* The settings of this run from the defaults, --resume's checkpoint, --config and the flags:
+ * 0 (go on), an exit status, or -1 (--help printed). */
+static int train_settings(int argc, char **argv, wk_gan_config *cfg_out, const char **resume_out, int *force_out) {
     wk_gan_config cfg;
     wk_gan_config_default(&cfg);
     const char *config = NULL, *resume = NULL;
@@ -38,7 +41,7 @@ int wk_cmd_train(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
-            return 0;
+            return -1;
         }
         if (!strcmp(argv[i], "--config") && !(config = cli_value("train", argc, argv, &i))) return 2;
         if (!strcmp(argv[i], "--resume") && !(resume = cli_value("train", argc, argv, &i))) return 2;
@@ -82,11 +85,100 @@ int wk_cmd_train(int argc, char **argv) {
         }
     }
     if (resume) snprintf(cfg.out, sizeof cfg.out, "%s", resume);
-    int rc = wk_gan_run(&cfg, resume ? WK_RUN_RESUME : force ? WK_RUN_FORCE : WK_RUN_NEW, stdout);
+    *cfg_out = cfg, *resume_out = resume, *force_out = force;
+    return 0;
+}
+
+/* Data-parallel checks before any rank trains: the feature is built in, a launcher started
+ * this process, every rank has valid settings and the same ones (a hash of the config). One
+ * agreement, so that a failure on any rank stops every rank cleanly. */
+static int dp_start(int st, wk_gan_config *cfg, int launched) {
+    int size = wk_dist_size();
+    if (!st && cfg->data_parallel && !wk_dist_available()) {
+        fprintf(stderr, "wgankit train: --data-parallel 1: this wgankit was built without MPI (install libopenmpi-dev, "
+                        "see scripts/install-deps, and rebuild)\n");
+        st = 2;
+    }
+    if (!st && cfg->data_parallel && !launched) {
+        fprintf(stderr, "wgankit train: --data-parallel 1 needs K processes started by a launcher: mpirun -np K wgankit train "
+                        "--data-parallel 1 ... (or srun); this one was started alone\n");
+        st = 2;
+    }
+    if (!st && size > 1 && !cfg->data_parallel) {
+        if (wk_dist_rank() == 0)
+            fprintf(stderr, "wgankit train: started as %d ranks by a launcher: several ranks train one model only with "
+                            "--data-parallel 1 (or start one process without mpirun)\n", size);
+        st = 2;
+    }
+    if (!st && cfg->data_parallel) {
+        if (cfg->batch % size) {
+            if (wk_dist_rank() == 0)
+                fprintf(stderr, "wgankit train: --data-parallel 1: --batch %lld does not divide by the %d ranks (each computes "
+                                "batch/K rows)\n", (long long)cfg->batch, size);
+            st = 2;
+        }
+        cfg->data_shards = size;
+    }
+    if (size == 1) return st;
+    /* every rank joins, whatever its own outcome */
+    int rc = wk_dist_agree(st ? WK_EINVAL : WK_OK, cfg->dist_timeout, "read its settings");
+    if (rc) {
+        if (!st && wk_dist_rank() == 0) fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+        return 2;
+    }
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_gan_config_to_json(cfg, &sb);
+    int other;
+    rc = wk_sb_status(&sb);
+    if (!rc) rc = wk_dist_same_hash(wk_dist_hash(sb.data, sb.len, 0), &other, cfg->dist_timeout, "the settings check");
+    wk_sb_free(&sb);
     if (rc) {
         fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+        return 1;
+    }
+    if (other >= 0) {
+        if (wk_dist_rank() == 0)
+            fprintf(stderr, "wgankit train: --data-parallel: rank %d's settings differ from rank 0's (config hash): every rank "
+                            "must get the same flags, config file and checkpoint\n", other);
+        return 2;
+    }
+    return 0;
+}
+
+int wk_cmd_train(int argc, char **argv) {
+    /* MPI starts only under a launcher (dist.h), so a plain run stays a plain process */
+    int launched = wk_dist_launched();
+    if (launched && wk_dist_init(NULL, NULL)) {
+        fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+        return 1;
+    }
+    wk_gan_config cfg;
+    wk_gan_config_default(&cfg); /* what dp_start reads when the settings failed */
+    const char *resume = NULL;
+    int force = 0, st = train_settings(argc, argv, &cfg, &resume, &force);
+    if (st >= 0) st = dp_start(st, &cfg, launched);
+    if (st) { /* -1: --help printed */
+        wk_dist_finalize();
+        return st < 0 ? 0 : st;
+    }
+    int rank = wk_dist_rank(), size = wk_dist_size();
+    FILE *log = rank == 0 ? stdout : fopen("/dev/null", "w"); /* rank 0 tells the story */
+    if (!log) log = stdout;
+    int rc = wk_gan_run(&cfg, resume ? WK_RUN_RESUME : force ? WK_RUN_FORCE : WK_RUN_NEW, log);
+    if (log != stdout) fclose(log);
+    if (rc) {
+        int failed = wk_dist_failed_rank(); /* an agreement failed: every rank stops on its own */
+        if (rank == 0 || failed < 0 || failed == rank) {
+            if (size > 1) fprintf(stderr, "wgankit train: rank %d of %d: %s\n", rank, size, wk_last_error());
+            else fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+        }
+        /* a failure during training leaves the other ranks inside a collective: end the job */
+        if (size > 1 && failed < 0) wk_dist_abort(cli_exit_code(rc));
+        wk_dist_finalize();
         return cli_exit_code(rc);
     }
-    printf("%s/report.html\n", cfg.out);
+    wk_dist_finalize();
+    if (rank == 0) printf("%s/report.html\n", cfg.out);
     return 0;
 }

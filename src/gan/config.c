@@ -84,6 +84,9 @@ static const setting table[] = {
     {{"mix", WK_SET_INT, NULL, 1, 16, "MIX+GAN: T generators and T critics with trainable mixture weights (1 = a single GAN; Arora et al. use 5)"}, F(mix)},
     {{"mix_entropy", WK_SET_FLOAT, NULL, 0, 1e6, "MIX+GAN: weight lambda of the regulariser -(1/T) sum log(w + 1e-6) on both mixture weights"}, F(mix_entropy)},
     {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count"}, F(mix_budget)},
+    {{"data_parallel", WK_SET_BOOL, NULL, 0, 1, "data-parallel training on the ranks of mpirun -np K / srun (needs an MPI build): each rank computes batch/K rows, the gradients are averaged by one MPI all-reduce per update, rank 0 writes the run"}, F(data_parallel)},
+    {{"data_shards", WK_SET_INT, NULL, 1, 4096, "the batch is drawn as this many equal shards, each from its own stream (set to K by --data-parallel; a single process with --data-shards K draws what K ranks draw)"}, F(data_shards)},
+    {{"dist_timeout", WK_SET_FLOAT, NULL, 1, 1e6, "data-parallel: seconds a rank waits for the others at an all-reduce before it stops the job (a rank died or hangs)"}, F(dist_timeout)},
     {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
     {{"threads", WK_SET_INT, NULL, 0, 64, "compute threads (0 = all cores; at most 64, OpenBLAS's own limit: more hangs it)"}, F(threads)},
     {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
@@ -159,6 +162,8 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->mix_entropy = 0.1; /* the authors' mix_entloss_weight */
     c->mix_budget = WK_MIX_BUDGET_FULL;
     c->seed = 0;
+    c->data_shards = 1;
+    c->dist_timeout = 600; /* longer than rank 0's slowest evaluation, which the others wait out */
     c->threads = 2;
     strcpy(c->out, "runs/demo");
     c->eval_every = 1000;
@@ -353,6 +358,11 @@ int wk_gan_config_validate(const wk_gan_config *c) {
             return wk_errorf(WK_EINVAL, "critic_width %lld is not a multiple of groupsort_k %d", (long long)c->critic_width,
                              c->groupsort_k);
     if (!c->out[0]) return wk_errorf(WK_EINVAL, "out: the run directory must not be empty");
+    if (c->data_shards < 1 || c->data_shards > 4096) return wk_errorf(WK_EINVAL, "data_shards: %d is not an integer in [1, 4096]", c->data_shards);
+    if (c->batch % c->data_shards)
+        return wk_errorf(WK_EINVAL, "batch %lld does not divide into %d equal shards (%s)", (long long)c->batch, c->data_shards,
+                         c->data_parallel ? "one per rank under --data-parallel" : "data_shards");
+    if (!(c->dist_timeout >= 1 && c->dist_timeout <= 1e6)) return wk_errorf(WK_EINVAL, "dist_timeout: %g is not a number in [1, 1e+06]", c->dist_timeout);
     if (c->export_orthonormal == 1 && c->critic != WK_LIP_BJORCK)
         return wk_errorf(WK_EINVAL, "export_orthonormal 1 needs --critic bjorck (critic is %s)", wk_lip_method_name(c->critic));
     return WK_OK;

@@ -185,16 +185,17 @@ static double weights_norm(wk_optimizer *const *o, int n) {
     return sqrt(s);
 }
 
-int wk__mix_critic_step(wk_trainer *t) {
+/* Forward and backward of the mixture's critic payoff on m drawn rows (x real; T latent
+ * batches zs + i·zstride) of shards [lo, hi); keys: each critic's penalty key. */
+static int mix_critic_pass(wk_trainer *t, const float *x, const float *zs, int64_t zstride, int64_t m, const uint64_t *keys,
+                           int lo, int hi) {
     wk_graph *g = t->g_critic;
-    int64_t b = t->cfg.batch;
     int T = t->T, rc;
     wk_graph_reset(g);
-    wk_var *real = wk__batch_input(t, g, b), *fake[WK_MIX_MAX], *l[WK_MIX_MAX * WK_MIX_MAX];
+    wk_var *real = wk__real_rows(t, g, m, x), *fake[WK_MIX_MAX], *l[WK_MIX_MAX * WK_MIX_MAX];
     if (!real) return wk_graph_status(g);
-    if ((rc = wk__fill_real(t, wk_input_data(real), b))) return rc;
     for (int i = 0; i < T; i++) {
-        wk_var *z = wk__latent_input(t, g, b);
+        wk_var *z = wk__latent_rows(t, g, m, zs + i * zstride);
         if (!z) return wk_graph_status(g);
         fake[i] = wk_detach(g, wk_model_forward(WK_MIX_GEN(t, i), g, z, 1));
     }
@@ -203,7 +204,7 @@ int wk__mix_critic_step(wk_trainer *t) {
         wk_model *D = WK_MIX_CRITIC(t, j);
         wk_var *d_real = wk_model_forward(D, g, real, 1);
         for (int i = 0; i < T; i++) l[i * T + j] = wk__loss_critic(g, t->loss, d_real, wk_model_forward(D, g, fake[i], 1));
-        wk_var *p = wk_lipschitz_penalty(WK_MIX_LIP(t, j), g, real, fake[j], &t->r_lip);
+        wk_var *p = wk__penalty(t, WK_MIX_LIP(t, j), g, real, fake[j], keys[j], lo, hi);
         pen = pen ? wk_add(g, pen, p) : p;
     }
     wk_var *w_d = wk__mix_softmax(g, wk_param_var(g, &t->logit_d), T);
@@ -214,6 +215,23 @@ int wk__mix_critic_step(wk_trainer *t) {
     for (int j = 0; j < T; j++) wk_model_zero_grad(WK_MIX_CRITIC(t, j));
     wk_param_zero_grad(&t->logit_d);
     if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
+    return WK_OK;
+}
+
+int wk__mix_critic_step(wk_trainer *t) {
+    int64_t b = t->rows, L = t->cfg.latent_dim; /* the batch, or this rank's shard of it */
+    int T = t->T, rc, n = wk__passes(t);
+    if ((rc = wk__fill_real(t, t->x_buf, b))) return rc;
+    uint64_t keys[WK_MIX_MAX];
+    for (int i = 0; i < T; i++) wk__draw_latent(t, t->z_buf + i * b * L, b);
+    for (int j = 0; j < T; j++) keys[j] = wk__penalty_key(t);
+    if (n > 1) wk__accumulate(t, 1, -1, n); /* the batch-norm state every shard starts from */
+    for (int p = 0; p < n; p++) {
+        int64_t m = b / n;
+        int lo = n > 1 ? t->shard_lo + p : t->shard_lo, hi = n > 1 ? lo + 1 : t->shard_hi;
+        if ((rc = mix_critic_pass(t, t->x_buf + p * m * t->dim, t->z_buf + p * m * L, b * L, m, keys, lo, hi))) return rc;
+        if (n > 1) wk__accumulate(t, 1, p, n);
+    }
     wk_optimizer *opts[WK_MIX_MAX + 1];
     for (int j = 0; j < T; j++) opts[j] = WK_MIX_OPT_D(t, j);
     opts[T] = &t->opt_wd;
@@ -226,13 +244,13 @@ int wk__mix_critic_step(wk_trainer *t) {
     return WK_OK;
 }
 
-int wk__mix_generator_step(wk_trainer *t) {
+static int mix_generator_pass(wk_trainer *t, const float *zs, int64_t zstride, int64_t m) {
     wk_graph *g = t->g_gen;
     int T = t->T, rc;
     wk_graph_reset(g);
     wk_var *x[WK_MIX_MAX], *l[WK_MIX_MAX * WK_MIX_MAX];
     for (int i = 0; i < T; i++) {
-        wk_var *z = wk__latent_input(t, g, t->cfg.batch);
+        wk_var *z = wk__latent_rows(t, g, m, zs + i * zstride);
         if (!z) return wk_graph_status(g);
         x[i] = wk_model_forward(WK_MIX_GEN(t, i), g, z, 1);
     }
@@ -250,6 +268,19 @@ int wk__mix_generator_step(wk_trainer *t) {
     for (int i = 0; i < T; i++) wk_model_zero_grad(WK_MIX_GEN(t, i));
     wk_param_zero_grad(&t->logit_g);
     if ((rc = wk_backward(g, loss))) return wk_error_context(rc, "step %lld: generator backward", (long long)t->step + 1);
+    return WK_OK;
+}
+
+int wk__mix_generator_step(wk_trainer *t) {
+    int64_t b = t->rows, L = t->cfg.latent_dim;
+    int T = t->T, rc, n = wk__passes(t);
+    for (int i = 0; i < T; i++) wk__draw_latent(t, t->z_buf + i * b * L, b);
+    if (n > 1) wk__accumulate(t, 0, -1, n);
+    for (int p = 0; p < n; p++) {
+        int64_t m = b / n;
+        if ((rc = mix_generator_pass(t, t->z_buf + p * m * L, b * L, m))) return rc;
+        if (n > 1) wk__accumulate(t, 0, p, n);
+    }
     wk_optimizer *opts[WK_MIX_MAX + 1];
     for (int i = 0; i < T; i++) opts[i] = WK_MIX_OPT_G(t, i);
     opts[T] = &t->opt_wg;

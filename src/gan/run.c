@@ -22,6 +22,7 @@
 
 #include "trainer_internal.h"
 #include "wgankit/atomic_file.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/json.h"
@@ -326,36 +327,45 @@ static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own
     return write_history(h, dir);
 }
 
-static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
-    wk_gan_config cfg = *cfg_in;
-    const char *dir = cfg.out;
-    char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
-    snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", dir);
-    int rc = wk_gan_config_validate(&cfg), lock = -1, resume = mode == WK_RUN_RESUME;
-    if (rc) return rc;
-    struct stat st;
-    if (resume && stat(ckpt, &st) && errno == ENOENT) return wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
-    if ((rc = mkdirs(dir)) || (rc = lock_dir(dir, &lock))) return rc;
+/* The run directory for a new, forced or resumed run: created, locked (*lock), leftovers of
+ * killed writers removed, an old run refused unless forced or resumed; *own says whether the
+ * directory's files are this run's. Rank 0's job alone under data_parallel. */
+static int open_run_dir(const char *dir, int mode, int *lock, int *own, FILE *log) {
+    char path[WK_GAN_STR + 32];
+    int rc;
+    if ((rc = mkdirs(dir)) || (rc = lock_dir(dir, lock))) return rc;
     /* Under the lock nobody else writes here: temporaries are leftovers of killed writers. */
     snprintf(path, sizeof path, "%s/checkpoints", dir);
     int stale = wk_atomic_remove_stale(dir) + wk_atomic_remove_stale(path);
     if (stale) fprintf(log, "removed %d temporary file%s left by an interrupted write\n", stale, stale > 1 ? "s" : "");
     const char *held = held_run(dir);
-    if (held && mode == WK_RUN_NEW) {
-        close(lock);
+    if (held && mode == WK_RUN_NEW)
         return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "
                                     "(from the new run's first checkpoint on), or choose another --out", dir, held, dir);
-    }
-    int own = resume || !held; /* are the directory's files this run's? */
+    *own = mode == WK_RUN_RESUME || !held; /* are the directory's files this run's? */
+    return WK_OK;
+}
+
+static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
+    wk_gan_config cfg = *cfg_in;
+    const char *dir = cfg.out;
+    char ckpt[WK_GAN_STR + 32], path[WK_GAN_STR + 32];
+    snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", dir);
+    int rc = wk_gan_config_validate(&cfg), lock = -1, resume = mode == WK_RUN_RESUME, own = 1;
+    /* data_parallel: every rank trains; rank 0 alone touches the run directory (evaluations,
+     * checkpoints, pictures, report), the others only read its checkpoint when resuming */
+    int lead = !cfg.data_parallel || wk_dist_rank() == 0;
+    struct stat st;
+    if (!rc && resume && stat(ckpt, &st) && errno == ENOENT) rc = wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
+    if (!rc && lead) rc = open_run_dir(dir, mode, &lock, &own, log);
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
-    if ((rc = wk_dataset_load(&cfg, &ds))) goto done;
-    if ((rc = wk_trainer_new(&cfg, &ds, &t))) {
-        wk_dataset_free(&ds);
-        goto done;
-    }
-    if (resume && (rc = wk_trainer_load_state(t, ckpt))) goto done;
+    if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
+    if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
+    /* every rank reaches this point, so a failure on one (bad file, directory in use) stops all */
+    if (cfg.data_parallel) rc = wk_dist_agree(rc, cfg.dist_timeout, "start the run");
+    if (rc) goto done;
     if (t->T > 1) wk__mix_print_sizes(t, log);
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     if (resume) history_load(&h, path, t->step);
@@ -365,7 +375,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     int64_t step0 = t->step;
     wk_gan_metrics last, *lastp = NULL;
     if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
-    if (cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
+    if (lead && cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
         if ((rc = wk_trainer_evaluate(t, &last))) goto done;
         last.seconds = 0, last.it_per_s = last.loss_d = last.loss_g = last.grad_norm_d = last.grad_norm_g = NAN;
         /* a forced run leaves the old run's metrics alone until its own first checkpoint */
@@ -379,7 +389,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         }
         double el = now() - t0, it_s = (double)(t->step - step0) / el;
         int at_end = t->step == cfg.steps;
-        if ((cfg.eval_every && t->step % cfg.eval_every == 0) || at_end) {
+        if (lead && ((cfg.eval_every && t->step % cfg.eval_every == 0) || at_end)) {
             if ((rc = wk_trainer_evaluate(t, &last))) goto done;
             last.seconds = prev_seconds + el;
             last.it_per_s = it_s;
@@ -388,7 +398,10 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
             if (!tty) progress(log, 0, t, it_s, lastp);
         }
         t->seconds = prev_seconds + el;
-        if (((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end) && (rc = checkpoint(t, dir, &h, &own))) break;
+        if ((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end) {
+            /* data_parallel: the ranks' weights must be one model before rank 0 saves it */
+            if ((rc = wk__dp_check_same(t)) || (lead && (rc = checkpoint(t, dir, &h, &own)))) break;
+        }
         if (tty && (el - last_print > 0.2 || at_end)) {
             progress(log, 1, t, it_s, lastp);
             last_print = el;
@@ -400,6 +413,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         goto done;
     }
     if (tty) fputc('\n', log);
+    if (!lead) goto done;
     if (t->step == step0 && !resume) { /* nothing to do (steps 0): still leave a checkpoint */
         if ((rc = checkpoint(t, dir, &h, &own))) goto done;
     }
@@ -415,6 +429,13 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                 lastp->d_d);
         if (!isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
         fputc('\n', log);
+    }
+    if (cfg.data_parallel && t->step > step0) {
+        wk_dist_stats ds_ = wk_dist_get_stats();
+        double el = t->seconds - prev_seconds; /* this part's training time (evaluations excluded) */
+        fprintf(log, "data-parallel: %d rank%s x %lld rows; rank 0 spent %.2fs of %.2fs training (%.1f%%) in %lld all-reduces of %.0f floats\n",
+                wk_dist_size(), wk_dist_size() > 1 ? "s" : "", (long long)t->rows, ds_.seconds, el, el > 0 ? 100 * ds_.seconds / el : 0,
+                (long long)ds_.calls, ds_.calls ? (double)ds_.floats / (double)ds_.calls : 0);
     }
 done:
     wk_free(h.m);

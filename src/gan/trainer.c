@@ -136,6 +136,7 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     if ((rc = wk_gan_lipschitz_config(cfg, &lc))) goto fail;
     if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
     if (t->T > 1 && (rc = wk__mix_build(t, &r_init, &r_attach))) goto fail;
+    if ((rc = wk__dp_setup(t))) goto fail;
     t->g_gen = wk_graph_new();
     t->g_critic = wk_graph_new();
     if (!t->g_gen || !t->g_critic) {
@@ -165,6 +166,7 @@ int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
 void wk_trainer_free(wk_trainer *t) {
     if (!t) return;
     wk__mix_free(t);
+    wk__dp_free(t);
     wk_lipschitz_free(&t->lip);
     wk_optim_free(&t->opt_g);
     wk_optim_free(&t->opt_d);
@@ -190,19 +192,33 @@ void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n) {
     else wk_rng_fill_normal(r, z, n, 0, 1);
 }
 
-/* A real batch: fresh draws from a synthetic target, or the next rows of the epoch order. */
+/* A real batch (this process's b = t->rows rows): fresh draws from a synthetic target, or the
+ * next rows of the epoch order. With data shards, each shard's draws come from its own stream
+ * and file data walks the whole batch's rows of the epoch order, keeping this process's. */
 int wk__fill_real(wk_trainer *t, float *x, int64_t b) {
     if (!t->ds.train.data) {
-        wk_tensor view = {x, 2, {b, t->dim}, b * t->dim, WK_DEVICE_CPU};
-        return wk_target_sample(&t->ds.target, &t->r_batch, &view);
+        if (t->cfg.data_shards == 1) {
+            wk_tensor view = {x, 2, {b, t->dim}, b * t->dim, WK_DEVICE_CPU};
+            return wk_target_sample(&t->ds.target, &t->r_batch, &view);
+        }
+        uint64_t key = wk_rng_u64(&t->r_batch);
+        for (int s = t->shard_lo; s < t->shard_hi; s++) {
+            wk_rng r = wk__shard_rng(key, s);
+            int64_t m = t->shard_rows;
+            wk_tensor view = {x + (s - t->shard_lo) * m * t->dim, 2, {m, t->dim}, m * t->dim, WK_DEVICE_CPU};
+            int rc = wk_target_sample(&t->ds.target, &r, &view);
+            if (rc) return rc;
+        }
+        return WK_OK;
     }
-    int64_t n = t->ds.train.shape[0];
-    for (int64_t i = 0; i < b; i++) {
+    int64_t n = t->ds.train.shape[0], lo = t->shard_lo * t->shard_rows, total = t->cfg.data_shards == 1 ? b : t->cfg.batch;
+    for (int64_t i = 0; i < total; i++) {
         if (t->perm_pos == n) { /* new epoch, new order */
             wk_rng_permutation(&t->r_batch, t->perm, n);
             t->perm_pos = 0;
         }
-        memcpy(x + i * t->dim, t->ds.train.data + t->perm[t->perm_pos++] * t->dim, (size_t)t->dim * sizeof(float));
+        int64_t row = t->perm[t->perm_pos++];
+        if (i >= lo && i < lo + b) memcpy(x + (i - lo) * t->dim, t->ds.train.data + row * t->dim, (size_t)t->dim * sizeof(float));
     }
     return WK_OK;
 }
@@ -214,24 +230,45 @@ wk_var *wk__batch_input(wk_trainer *t, wk_graph *g, int64_t b) {
     return wk_input_empty(g, t->ndim + 1, shape, 0);
 }
 
-wk_var *wk__latent_input(wk_trainer *t, wk_graph *g, int64_t b) {
-    wk_var *z = wk_input_empty(g, 2, (int64_t[]){b, t->cfg.latent_dim}, 0);
-    if (z) wk__fill_latent(t, &t->r_latent, wk_input_data(z), b * t->cfg.latent_dim);
-    return z;
+/* This step's b latent codes (this process's rows): one stream, or each shard's from its own. */
+void wk__draw_latent(wk_trainer *t, float *z, int64_t b) {
+    int64_t L = t->cfg.latent_dim;
+    if (t->cfg.data_shards == 1) {
+        wk__fill_latent(t, &t->r_latent, z, b * L);
+        return;
+    }
+    uint64_t key = wk_rng_u64(&t->r_latent);
+    for (int s = t->shard_lo; s < t->shard_hi; s++) {
+        wk_rng r = wk__shard_rng(key, s);
+        wk__fill_latent(t, &r, z + (s - t->shard_lo) * t->shard_rows * L, t->shard_rows * L);
+    }
+}
+
+/* m rows of drawn real samples / latent codes as graph inputs (copied from the step's buffers). */
+wk_var *wk__real_rows(wk_trainer *t, wk_graph *g, int64_t m, const float *x) {
+    wk_var *v = wk__batch_input(t, g, m);
+    if (v) memcpy(wk_input_data(v), x, (size_t)(m * t->dim) * sizeof(float));
+    return v;
+}
+
+wk_var *wk__latent_rows(wk_trainer *t, wk_graph *g, int64_t m, const float *z) {
+    wk_var *v = wk_input_empty(g, 2, (int64_t[]){m, t->cfg.latent_dim}, 0);
+    if (v) memcpy(wk_input_data(v), z, (size_t)(m * t->cfg.latent_dim) * sizeof(float));
+    return v;
 }
 
 int wk__diverged(wk_trainer *t, const char *what, double v) {
     return wk_errorf(WK_ENUMERIC, "step %lld: %s is %g (NaN/Inf): training diverged", (long long)t->step + 1, what, v);
 }
 
-static int critic_step(wk_trainer *t) {
+/* Forward and backward of the critic loss on m drawn rows (x real, z latent) of shards
+ * [lo, hi): the gradients are left in the critic's parameters and the loss in loss_d. */
+static int critic_pass(wk_trainer *t, const float *x, const float *zs, int64_t m, uint64_t key, int lo, int hi) {
     wk_graph *g = t->g_critic;
-    int64_t b = t->cfg.batch;
     int rc;
     wk_graph_reset(g);
-    wk_var *real = wk__batch_input(t, g, b), *z = wk__latent_input(t, g, b);
+    wk_var *real = wk__real_rows(t, g, m, x), *z = wk__latent_rows(t, g, m, zs);
     if (!real || !z) return wk_graph_status(g);
-    if ((rc = wk__fill_real(t, wk_input_data(real), b))) return rc;
     wk_var *fake = wk_detach(g, wk_model_forward(&t->gen, g, z, 1));
     wk_var *d_real, *d_fake;
     if (t->critic_has_bn) { /* batch norm: real and fake are separate batches, as in PyTorch DCGANs */
@@ -239,28 +276,45 @@ static int critic_step(wk_trainer *t) {
         d_fake = wk_model_forward(&t->critic, g, fake, 1);
     } else { /* one pass over [real; fake]: half the sgemm calls, each twice as tall */
         wk_var *both = wk_model_forward(&t->critic, g, wk_concat(g, (wk_var *[]){real, fake}, 2, 0), 1);
-        d_real = wk_slice(g, both, 0, 0, b);
-        d_fake = wk_slice(g, both, 0, b, b);
+        d_real = wk_slice(g, both, 0, 0, m);
+        d_fake = wk_slice(g, both, 0, m, m);
     }
     wk_var *loss = wk__loss_critic(g, t->loss, d_real, d_fake);
-    wk_var *pen = wk_lipschitz_penalty(&t->lip, g, real, fake, &t->r_lip);
+    wk_var *pen = wk__penalty(t, &t->lip, g, real, fake, key, lo, hi);
     wk_var *total = wk_add(g, loss, pen);
     if (!total) return wk_graph_status(g);
     t->loss_d = wk_value(total)->data[0];
     if (!isfinite(t->loss_d)) return wk__diverged(t, "the critic loss", t->loss_d);
     wk_model_zero_grad(&t->critic);
     if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
+    return WK_OK;
+}
+
+/* One critic update on this process's rows: drawn first, then one pass (or one per data
+ * shard, accumulated as the ranks' all-reduce would: data_parallel.c), then the update. */
+static int critic_step(wk_trainer *t) {
+    int64_t b = t->rows;
+    int rc, n = wk__passes(t);
+    if ((rc = wk__fill_real(t, t->x_buf, b))) return rc;
+    wk__draw_latent(t, t->z_buf, b);
+    uint64_t key = wk__penalty_key(t);
+    if (n > 1) wk__accumulate(t, 1, -1, n); /* the batch-norm state every shard starts from */
+    for (int p = 0; p < n; p++) {
+        int64_t m = b / n;
+        int lo = n > 1 ? t->shard_lo + p : t->shard_lo, hi = n > 1 ? lo + 1 : t->shard_hi;
+        if ((rc = critic_pass(t, t->x_buf + p * m * t->dim, t->z_buf + p * m * t->cfg.latent_dim, m, key, lo, hi))) return rc;
+        if (n > 1) wk__accumulate(t, 1, p, n);
+    }
     if ((rc = wk_optim_step(&t->opt_d))) return wk_error_context(rc, "step %lld: critic update", (long long)t->step + 1);
     t->grad_norm_d = t->opt_d.grad_norm;
     t->critic_steps++;
     return wk_lipschitz_after_step(&t->lip);
 }
 
-static int generator_step(wk_trainer *t) {
+static int generator_pass(wk_trainer *t, const float *zs, int64_t m) {
     wk_graph *g = t->g_gen;
-    int rc;
     wk_graph_reset(g);
-    wk_var *z = wk__latent_input(t, g, t->cfg.batch);
+    wk_var *z = wk__latent_rows(t, g, m, zs);
     /* The critic is fixed during this step: freeze it so its weight gradients are not computed. */
     t->critic.frozen = 1;
     wk_var *loss = wk__loss_generator(g, t->loss, wk_model_forward(&t->critic, g, wk_model_forward(&t->gen, g, z, 1), 1));
@@ -269,7 +323,19 @@ static int generator_step(wk_trainer *t) {
     t->loss_g = wk_value(loss)->data[0];
     if (!isfinite(t->loss_g)) return wk__diverged(t, "the generator loss", t->loss_g);
     wk_model_zero_grad(&t->gen);
-    if ((rc = wk_backward(g, loss))) return wk_error_context(rc, "step %lld: generator backward", (long long)t->step + 1);
+    int rc = wk_backward(g, loss);
+    return rc ? wk_error_context(rc, "step %lld: generator backward", (long long)t->step + 1) : WK_OK;
+}
+
+static int generator_step(wk_trainer *t) {
+    int rc, n = wk__passes(t);
+    wk__draw_latent(t, t->z_buf, t->rows);
+    if (n > 1) wk__accumulate(t, 0, -1, n);
+    for (int p = 0; p < n; p++) {
+        int64_t m = t->rows / n;
+        if ((rc = generator_pass(t, t->z_buf + p * m * t->cfg.latent_dim, m))) return rc;
+        if (n > 1) wk__accumulate(t, 0, p, n);
+    }
     if ((rc = wk_optim_step(&t->opt_g))) return wk_error_context(rc, "step %lld: generator update", (long long)t->step + 1);
     t->grad_norm_g = t->opt_g.grad_norm;
     if (t->has_ema) wk__ema_update(t, &t->ema, &t->gen);

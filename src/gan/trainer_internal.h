@@ -44,6 +44,13 @@ struct wk_trainer {
     wk_param *logit_list[2]; /* the optimizers keep a pointer to their parameter list */
     wk_optimizer opt_wg, opt_wd;
     wk_gan_config net_cfg; /* cfg with each component's widths (mix_budget applied) */
+    /* data shards (data_parallel.c): the batch is cfg.data_shards shards of shard_rows rows, shard
+     * s drawn from its own stream; this process computes shards [shard_lo, shard_hi), `rows` rows
+     * per batch (the whole batch unless data_parallel). dp: the fused all-reduce (NULL if off). */
+    int shard_lo, shard_hi;
+    int64_t shard_rows, rows;
+    struct wk__dp *dp;
+    float *x_buf, *z_buf; /* one step's drawn rows: real samples, T batches of latent codes */
     double seconds; /* wall time spent training up to `step`, over every resumed part (run.c keeps it) */
     double floor; int64_t floor_n; /* evaluate.c: the real-vs-real W1 floor, once (floor_n 0: not yet) */
 };
@@ -90,12 +97,35 @@ void wk__config_weights(const wk_gan_config *c, double dim, double *gen, double 
 /* One forward pass of `net` on a training batch (b rows) / fresh latent codes (trainer.c). */
 int wk__fill_real(wk_trainer *t, float *x, int64_t b);
 wk_var *wk__batch_input(wk_trainer *t, wk_graph *g, int64_t b);
-wk_var *wk__latent_input(wk_trainer *t, wk_graph *g, int64_t b);
+void wk__draw_latent(wk_trainer *t, float *z, int64_t b);
+wk_var *wk__real_rows(wk_trainer *t, wk_graph *g, int64_t m, const float *x);
+wk_var *wk__latent_rows(wk_trainer *t, wk_graph *g, int64_t m, const float *z);
 int wk__build_generator(wk_trainer *t, wk_model *m);
 void wk__ema_update(const wk_trainer *t, wk_model *ema, const wk_model *gen);
 int wk__diverged(wk_trainer *t, const char *what, double v);
 /* Critic values (and ∇ₓD) of one critic network at n rows of x. */
 int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad);
+
+/* data_parallel.c: the shard range and, under data_parallel, the two fused all-reduces (the
+ * critic's and the generator's gradients) hooked on opt_d / opt_g; freed by wk__dp_free. */
+int wk__dp_setup(wk_trainer *t);
+void wk__dp_free(wk_trainer *t);
+/* One draw for this process's shards from a shared stream: the key (one word of `shared`,
+ * the same on every rank) seeds shard s's own stream. */
+wk_rng wk__shard_rng(uint64_t key, int s);
+/* The penalty term of lip on shards [lo, hi) (data_shards > 1: each shard's interpolation
+ * weights from its own stream, keyed by `key` = wk__penalty_key drawn once per step). */
+wk_var *wk__penalty(wk_trainer *t, wk_lipschitz *lip, wk_graph *g, wk_var *real, wk_var *fake, uint64_t key, int lo, int hi);
+uint64_t wk__penalty_key(wk_trainer *t);
+/* Passes per update: 1, or one per shard when one process computes several (data_shards K
+ * without data_parallel), whose gradients wk__accumulate sums after each pass p and, after the
+ * last, turns into their mean exactly as the K ranks' all-reduce does. */
+int wk__passes(const wk_trainer *t);
+void wk__accumulate(wk_trainer *t, int critic, int pass, int n_pass);
+/* Rank 0 alone writes the run directory (true without data_parallel). */
+int wk__dp_lead(const wk_trainer *t);
+/* Whether every rank holds the same weights and optimizer state (a hash), before a checkpoint. */
+int wk__dp_check_same(wk_trainer *t);
 
 /* mix.c — MIX+GAN. Component i's networks (i < T). */
 #define WK_MIX_GEN(t, i) ((i) ? &(t)->parts[(i)-1].gen : &(t)->gen)

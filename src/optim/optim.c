@@ -141,7 +141,10 @@ static void rmsprop(const wk_optim_config *c, float *restrict p, const float *re
 }
 
 int wk_optim_step(wk_optimizer *o) {
-    if (o->grad_reduce) o->grad_reduce(o->params, o->n_params, o->grad_reduce_ctx);
+    if (o->grad_reduce) {
+        int rc = o->grad_reduce(o->params, o->n_params, o->grad_reduce_ctx);
+        if (rc) return rc;
+    }
     /* One vectorised pass gives the norm and the finiteness check: a sum of squares taken in
      * double cannot overflow from finite floats, so it is finite exactly when every gradient is. */
     double total = 0;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sweep_internal.h"
 #include "wgankit/error.h"
 #include "wgankit/sweep.h"
 #include "wgankit/tensor.h"
@@ -40,9 +41,10 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int local_start(void *ctx, int64_t index, char *const argv[], const char *log_path) {
-    local_pool *lp = ctx;
-    if (lp->running >= lp->jobs) return wk_errorf(WK_EINTERNAL, "sweep: more points started than %d workers", lp->jobs);
+/* Start `exe train ...` (argv from wk_sweep_point_argv) as a child in its own process group,
+ * killed when this process dies, stdin /dev/null, stdout and stderr appended to log_path, with
+ * the environment envp (NULL: this process's). Shared with the MPI executor (src/dist). */
+int wk__sweep_spawn(const char *exe, char *const argv[], const char *log_path, char *const envp[], pid_t *out) {
     int n = 0;
     while (argv[n]) n++;
     /* built before fork: the child only calls async-signal-safe functions */
@@ -75,7 +77,8 @@ static int local_start(void *ctx, int64_t index, char *const argv[], const char 
         dup2(fd, 2);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
-        execv(lp->exe, av);
+        if (envp) execve(exe, av, envp);
+        else execv(exe, av);
         static const char msg[] = "wgankit sweep: cannot run the point (exec failed)\n";
         ssize_t w = write(2, msg, sizeof msg - 1);
         (void)w;
@@ -84,6 +87,16 @@ static int local_start(void *ctx, int64_t index, char *const argv[], const char 
     setpgid(pid, pid); /* also from the parent: no window where a kill of the group misses it */
     close(fd);
     wk_free(av);
+    *out = pid;
+    return WK_OK;
+}
+
+static int local_start(void *ctx, int64_t index, char *const argv[], const char *log_path) {
+    local_pool *lp = ctx;
+    if (lp->running >= lp->jobs) return wk_errorf(WK_EINTERNAL, "sweep: more points started than %d workers", lp->jobs);
+    pid_t pid;
+    int rc = wk__sweep_spawn(lp->exe, argv, log_path, NULL, &pid);
+    if (rc) return rc;
     for (int i = 0; i < lp->jobs; i++)
         if (lp->kids[i].pid == 0) {
             lp->kids[i] = (child){pid, index, now()};
@@ -147,6 +160,19 @@ static void local_destroy(void *ctx) {
     wk_free(lp);
 }
 
+void wk__sweep_resolve_exe(const char *exe, char *buf, size_t n) {
+    ssize_t len = readlink(exe, buf, n - 1);
+    if (len > 0) buf[len] = 0;
+    else snprintf(buf, n, "%s", exe);
+}
+
+/* the cores this process may use (taskset, cgroup cpusets), as train's "all cores" counts them */
+long wk__sweep_cores(void) {
+    cpu_set_t set;
+    long cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 1 : cores;
+}
+
 int wk_sweep_local_executor(wk_sweep_executor *ex, const char *exe, int jobs) {
     if (jobs < 1 || jobs > 1024) return wk_errorf(WK_EINVAL, "--jobs %d: expected 1..1024", jobs);
     local_pool *lp = wk_calloc(1, sizeof *lp);
@@ -156,14 +182,9 @@ int wk_sweep_local_executor(wk_sweep_executor *ex, const char *exe, int jobs) {
     }
     /* the binary itself, resolved now: /proc/self/exe names the controller's binary even if the
      * file is replaced during the sweep (a rebuild) only until then */
-    ssize_t n = readlink(exe, lp->exe, sizeof lp->exe - 1);
-    if (n > 0) lp->exe[n] = 0;
-    else snprintf(lp->exe, sizeof lp->exe, "%s", exe);
+    wk__sweep_resolve_exe(exe, lp->exe, sizeof lp->exe);
     lp->jobs = jobs;
-    /* the cores this process may use (taskset, cgroup cpusets), as train's "all cores" counts them */
-    cpu_set_t set;
-    long cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
-    if (cores < 1) cores = 1;
+    long cores = wk__sweep_cores();
     ex->ctx = lp;
     ex->slots = jobs;
     ex->threads_per_point = cores / jobs > 1 ? (int)(cores / jobs) : 1;

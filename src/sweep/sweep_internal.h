@@ -2,6 +2,8 @@
 #ifndef WK_SWEEP_INTERNAL_H
 #define WK_SWEEP_INTERNAL_H
 
+#include <sys/types.h>
+
 #include "wgankit/sweep.h"
 
 #define WK_SWEEP_LINE 65536 /* longest metrics.jsonl / train.log line read */
@@ -12,5 +14,13 @@ int wk__sweep_last_line(const char *path, char *buf, size_t cap);
 void wk__sweep_resolved(const wk_sweep_setting *st, char *buf, size_t n);
 /* Write the point's point.json from how its process ended; *failed = it did not exit 0. */
 int wk__sweep_record(const wk_sweep_spec *s, const wk_sweep_point *p, const wk_sweep_outcome *o, int *failed);
+
+/* exec_local.c: `exe train ...` as a child in its own process group, killed when this process
+ * dies, stdout and stderr appended to log_path, environment envp (NULL: this process's). */
+int wk__sweep_spawn(const char *exe, char *const argv[], const char *log_path, char *const envp[], pid_t *out);
+/* The binary `exe` names (/proc/self/exe resolved now) into buf, and the cores this process may
+ * run on (its affinity mask). */
+void wk__sweep_resolve_exe(const char *exe, char *buf, size_t n);
+long wk__sweep_cores(void);
 
 #endif
