@@ -161,6 +161,7 @@ SQ_DIST(float)
 SQ_DIST(double)
 
 double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
+    if (e->dcache) return e->dcache[i * e->m + j]; /* the values below, stored */
     const double *x = e->a + i * e->dim, *y = e->b + j * e->dim;
     if (e->kind != WK_COST_MINKOWSKI) {
         /* float32 input: the same values read as floats (exact), half the bytes */
@@ -181,7 +182,7 @@ double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
 /* Rows computed directly (exact): the inner loop runs over j on b transposed, so it vectorises. */
 static void cost_rows_direct(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
     const int64_t m = e->m;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ot_parallel_worth((i1 - i0) * m * e->dim))
     for (int64_t i = i0; i < i1; i++) {
         double *row = buf + (i - i0) * m;
         const double *x = e->a + i * e->dim;
@@ -206,7 +207,7 @@ static void cost_rows_gemm(const ot_costs *e, int64_t i0, int64_t i1, double *bu
     const int64_t m = e->m, r = i1 - i0;
     wk_backend_for(WK_DEVICE_CPU)->dgemm(wk_exec_current(), 0, 1, (int)r, (int)m, e->dim, -2.0, e->ad + i0 * e->dim, e->dim,
                 e->bd, e->dim, 0.0, buf, (int)m);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ot_parallel_worth(r * m * 4))
     for (int64_t i = i0; i < i1; i++) {
         double *row = buf + (i - i0) * m, ni = e->na[i];
         for (int64_t j = 0; j < m; j++) {
@@ -224,7 +225,7 @@ void ot_cost_rows_f(const ot_costs *e, int64_t i0, int64_t i1, float *buf) {
     const int64_t m = e->m, r = i1 - i0;
     wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)r, (int)m, e->dim, -2.0f, e->af + i0 * e->dim, e->dim,
                 e->bf, e->dim, 0.0f, buf, (int)m);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ot_parallel_worth(r * m * 4))
     for (int64_t i = i0; i < i1; i++) {
         float *row = buf + (i - i0) * m;
         const double ni = e->na[i];
@@ -244,7 +245,7 @@ void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
         float *fb = (float *)buf;
         wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)(i1 - i0), (int)m, e->dim, -2.0f,
                     e->af + i0 * e->dim, e->dim, e->bf, e->dim, 0.0f, fb, (int)(2 * m));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ot_parallel_worth((i1 - i0) * m * 4))
         for (int64_t i = i0; i < i1; i++) {
             double *row = buf + (i - i0) * m;
             const float *fr = fb + (i - i0) * 2 * m;
@@ -346,6 +347,17 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
         if (!e->bt) return WK_ENOMEM;
         for (int64_t j = 0; j < m; j++)
             for (int64_t k = 0; k < d; k++) e->bt[k * m + j] = b->x[j * d + k];
+        /* certified scans of small high-d problems read every cost once per pricing round, and
+         * the k-NN arcs ask for as many pair costs again: keep ot_pair_cost's values (at most
+         * 8 MB), so the scans and the arcs see the very same costs and each is computed once */
+        if (certified && d >= 8 && n * m <= ((int64_t)1 << 20)) {
+            double *dc = wk_malloc((size_t)(n * m) * sizeof(double));
+            if (!dc) wk_clear_error(); /* a speed-up only */
+            else
+                for (int64_t i = 0; i < n; i++)
+                    for (int64_t j = 0; j < m; j++) dc[i * m + j] = ot_pair_cost(e, i, j);
+            e->dcache = dc; /* only now: ot_pair_cost reads it when set */
+        }
         return WK_OK;
     }
     /* Single precision where the caller applies the margin (and the float bound below is
@@ -419,5 +431,6 @@ void ot_costs_free(ot_costs *e) {
     wk_free(e->na);
     wk_free(e->nb);
     wk_free(e->cache);
+    wk_free(e->dcache);
     memset(e, 0, sizeof *e);
 }

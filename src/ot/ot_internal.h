@@ -65,6 +65,8 @@ typedef struct ot_costs {
     double gamma_sq;   /* bound on the gemm error of a squared distance */
     double eta;        /* bound on |distance(centred, rounded points) - distance(points)| */
     float *cache;      /* optional [n, m] approximate costs (float; single precision only) */
+    double *dcache;    /* small high-d problems on the direct engine: all [n, m] exact costs
+                        * (ot_pair_cost's values), computed once; scans and pair costs read it */
     double cache_rel;  /* relative error of the stored costs' rounding */
     int64_t block_rows;
 } ot_costs;
@@ -108,6 +110,12 @@ int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
 
+
+/* Whether a loop of about `work` flops is worth an OpenMP team: on shared cores a parallel
+ * region costs a scheduler slice when the other thread has to be woken (a 64 x 64 x 784 solve
+ * took 0.13 s with two threads against 0.03 s with one, under load), so passes below about a
+ * millisecond of work stay serial. */
+static inline int ot_parallel_worth(int64_t work) { return work >= ((int64_t)1 << 21); }
 
 /* min(c, cap) for the capped costs of w1_exact.c, as one minsd (libm's fmin is a call: 7% of a
  * 2-D solve when it sat in the pricing loop); costs are never NaN. */
