@@ -8,6 +8,7 @@
  * that the bound leaves undecided. */
 #include <float.h>
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -433,4 +434,32 @@ void ot_costs_free(ot_costs *e) {
     wk_free(e->cache);
     wk_free(e->dcache);
     memset(e, 0, sizeof *e);
+}
+
+int ot_scan_rows(const ot_costs *e, row_visit_fn fn, void *ctx) {
+    const int single = e->use_gemm == OT_GEMM_SINGLE;
+    if (e->dcache) { /* small: serial, and the rows are already there */
+        for (int64_t i = 0; i < e->n; i++) fn(ctx, i, e->dcache + i * e->m, NULL, 0);
+        return WK_OK;
+    }
+    if (single && e->cache) {
+#pragma omp parallel for schedule(dynamic, 16) if (ot_parallel_worth(e->n * e->m * 4))
+        for (int64_t i = 0; i < e->n; i++) fn(ctx, i, NULL, e->cache + i * e->m, omp_get_thread_num());
+        return WK_OK;
+    }
+    void *buf = wk_malloc((size_t)(e->block_rows * e->m) * (single ? sizeof(float) : sizeof(double)));
+    if (!buf) return WK_ENOMEM;
+    for (int64_t i0 = 0; i0 < e->n; i0 += e->block_rows) {
+        int64_t i1 = i0 + e->block_rows < e->n ? i0 + e->block_rows : e->n;
+        if (single) ot_cost_rows_f(e, i0, i1, buf);
+        else ot_cost_rows(e, i0, i1, buf);
+#pragma omp parallel for schedule(dynamic, 4) if (ot_parallel_worth((i1 - i0) * e->m * 4))
+        for (int64_t i = i0; i < i1; i++) {
+            const int64_t o = (i - i0) * e->m;
+            fn(ctx, i, single ? NULL : (const double *)buf + o, single ? (const float *)buf + o : NULL,
+               omp_get_thread_num());
+        }
+    }
+    wk_free(buf);
+    return WK_OK;
 }

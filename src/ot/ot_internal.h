@@ -84,6 +84,11 @@ void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf);
 void ot_cost_rows_f(const ot_costs *e, int64_t i0, int64_t i1, float *buf);
 /* Bound on |approx - exact| for an approximate cost c (0 on the exact paths). */
 double ot_cost_margin(const ot_costs *e, double c);
+/* All-pairs scans: every row of costs reaches the visitor once, as doubles (exact engines, or
+ * a small problem's stored costs) or as floats (the single-precision engine: rows of its cache,
+ * or sgemm blocks when the cache did not fit); tid is the OpenMP thread visiting it. */
+typedef void (*row_visit_fn)(void *ctx, int64_t i, const double *row, const float *frow, int tid);
+int ot_scan_rows(const ot_costs *e, row_visit_fn fn, void *ctx);
 
 /* ---- sparse network simplex (transportation problem, arcs a_i -> b_j, uncapacitated) ---- */
 typedef struct ot_simplex ot_simplex;
