@@ -4,7 +4,12 @@
  *
  *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--solver auto|simplex|assignment]
  *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
- * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv. */
+ *          [--plot OUT.png]
+ * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv.
+ * --plot: the time against n on log-log axes (log10 n, log10 seconds; the cases of the first
+ * dimension), with the least-squares line, whose slope (the fitted exponent: time ~ n^slope)
+ * is printed. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +18,7 @@
 
 #include "wgankit/error.h"
 #include "wgankit/ot.h"
+#include "wgankit/plot.h"
 #include "wgankit/rng.h"
 #include "wgankit/tensor.h"
 
@@ -42,17 +48,18 @@ static int save_npy(const char *path, const wk_tensor *t) {
 int main(int argc, char **argv) {
     wk_ot_options opt;
     wk_ot_options_default(&opt);
-    const char *out = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
+    const char *out = NULL, *plot = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = argv[++i];
+        else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
         else if (!strcmp(argv[i], "--knn") && i + 1 < argc) opt.knn = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
             const char *v = argv[++i];
             opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
         }
         else {
-            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment]\n");
+            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment] [--plot OUT.png]\n");
             return 2;
         }
     }
@@ -68,6 +75,9 @@ int main(int argc, char **argv) {
         fprintf(csv, "n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs\n");
     }
     printf("%8s %5s %16s %9s %9s %9s %6s\n", "n", "d", "W1", "seconds", "peak_MiB", "pivots", "rounds");
+    double lx[64], ly[64];
+    int np = 0;
+    long long plot_d = -1;
     char *list = strdup(cases);
     for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
         long long n, d;
@@ -104,6 +114,11 @@ int main(int argc, char **argv) {
         printf("%8lld %5lld %16.10f %9.3f %9.1f %9lld %6d\n", n, d, res.value, dt, peak, (long long)res.iterations,
                res.rounds);
         fflush(stdout);
+        if (plot_d < 0) plot_d = d;
+        if (d == plot_d && np < 64 && dt > 0) {
+            lx[np] = log10((double)n);
+            ly[np++] = log10(dt);
+        }
         if (csv) fprintf(csv, "%lld,%lld,%.17g,%.6f,%.1f,%lld,%d,%lld\n", n, d, res.value, dt, peak,
                          (long long)res.iterations, res.rounds, (long long)res.arcs);
         wk_ot_result_free(&res);
@@ -112,5 +127,20 @@ int main(int argc, char **argv) {
     }
     free(list);
     if (csv) fclose(csv);
+    if (plot && np >= 2) {
+        /* least squares log10 t = c + slope log10 n */
+        double mx = 0, my = 0, sxx = 0, sxy = 0;
+        for (int t = 0; t < np; t++) mx += lx[t] / np, my += ly[t] / np;
+        for (int t = 0; t < np; t++) sxx += (lx[t] - mx) * (lx[t] - mx), sxy += (lx[t] - mx) * (ly[t] - my);
+        const double slope = sxy / sxx, c = my - slope * mx;
+        double fx[2] = {lx[0], lx[np - 1]}, fy[2] = {c + slope * lx[0], c + slope * lx[np - 1]};
+        wk_series ser[2] = {{"measured", lx, ly, (size_t)np, NULL, NULL}, {"fit", fx, fy, 2, NULL, NULL}};
+        wk_chart_spec spec = {"exact W1 time vs n", "log10 n", "log10 seconds", 0, 640, 400, 0, 0, 0, 0};
+        if (wk_png_line_chart(plot, &spec, ser, 2)) {
+            fprintf(stderr, "bench_w1: %s\n", wk_last_error());
+            return 1;
+        }
+        printf("fitted exponent (d = %lld, %d sizes): time ~ n^%.3f; plot %s\n", plot_d, np, slope, plot);
+    }
     return 0;
 }
