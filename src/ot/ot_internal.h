@@ -65,8 +65,8 @@ typedef struct ot_costs {
     double gamma_sq;   /* bound on the gemm error of a squared distance */
     double eta;        /* bound on |distance(centred, rounded points) - distance(points)| */
     float *cache;      /* optional [n, m] approximate costs (float; single precision only) */
-    double *dcache;    /* small high-d problems on the direct engine: all [n, m] exact costs
-                        * (ot_pair_cost's values), computed once; scans and pair costs read it */
+    double *dcache;    /* small high-d problems on the direct engine: all [n, m] exact costs,
+                        * computed once; the scans and ot_pair_cost read them */
     double cache_rel;  /* relative error of the stored costs' rounding */
     int64_t block_rows;
 } ot_costs;
