@@ -4,7 +4,15 @@
  *
  *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--solver auto|simplex|assignment]
  *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
- * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv. */
+ *          [--plot OUT.png] [--replot RESULTS.csv]
+ * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv.
+ * cpu_s is the process's CPU time for the solve (all threads): on a shared, loaded machine the
+ * wall time mostly measures waiting for a core, the CPU time the work.
+ * --plot: the CPU time against n on log-log axes (x log10 n, y log10 CPU seconds; the cases of
+ * the first dimension), with the least-squares line, whose slope (the fitted exponent:
+ * time ~ n^slope) is printed. --replot: no solves, the plot from an earlier run's results.csv
+ * (a long sweep interrupted before its end keeps its finished rows there). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +21,35 @@
 
 #include "wgankit/error.h"
 #include "wgankit/ot.h"
+#include "wgankit/plot.h"
 #include "wgankit/rng.h"
 #include "wgankit/tensor.h"
 
-static double now_s(void) {
+static double clock_s(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
 /* float32 [n, d] NPY v1 (a local writer: the library's writer belongs to the io module). */
+/* The log-log chart of (lx, ly) with its least-squares line; prints the slope. */
+static int plot_fit(const char *plot, const double *lx, const double *ly, int np, long long plot_d) {
+    double mx = 0, my = 0, sxx = 0, sxy = 0;
+    for (int t = 0; t < np; t++) mx += lx[t] / np, my += ly[t] / np;
+    for (int t = 0; t < np; t++) sxx += (lx[t] - mx) * (lx[t] - mx), sxy += (lx[t] - mx) * (ly[t] - my);
+    const double slope = sxy / sxx, c = my - slope * mx;
+    double fx[2] = {lx[0], lx[np - 1]}, fy[2] = {c + slope * lx[0], c + slope * lx[np - 1]};
+    wk_series ser[2] = {{"measured", lx, ly, (size_t)np, NULL, NULL}, {"fit", fx, fy, 2, NULL, NULL}};
+    wk_chart_spec spec = {"exact W1 CPU time vs n", "log10 n", "log10 CPU seconds", 0, 640, 400, 0, 0, 0, 0};
+    if (wk_png_line_chart(plot, &spec, ser, 2)) {
+        fprintf(stderr, "bench_w1: %s\n", wk_last_error());
+        return 1;
+    }
+    printf("fitted exponent (d = %lld, %d sizes): time ~ n^%.3f; plot %s\n", plot_d, np, slope, plot);
+    return 0;
+}
+
 static int save_npy(const char *path, const wk_tensor *t) {
     char dict[128];
     int len = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%lld, %lld), }",
@@ -42,19 +69,51 @@ static int save_npy(const char *path, const wk_tensor *t) {
 int main(int argc, char **argv) {
     wk_ot_options opt;
     wk_ot_options_default(&opt);
-    const char *out = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
+    const char *out = NULL, *plot = NULL, *replot = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = argv[++i];
+        else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
+        else if (!strcmp(argv[i], "--replot") && i + 1 < argc) replot = argv[++i];
         else if (!strcmp(argv[i], "--knn") && i + 1 < argc) opt.knn = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
             const char *v = argv[++i];
             opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
         }
         else {
-            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment]\n");
+            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment] [--plot OUT.png] [--replot RESULTS.csv]\n");
             return 2;
         }
+    }
+    if (replot) { /* n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs,cpu_s rows */
+        FILE *f = fopen(replot, "r");
+        char line[512];
+        double lx[64], ly[64];
+        int np = 0;
+        long long d0 = -1;
+        if (!f || !fgets(line, sizeof line, f)) {
+            fprintf(stderr, "bench_w1: cannot read %s\n", replot);
+            if (f) fclose(f);
+            return 1;
+        }
+        while (np < 64 && fgets(line, sizeof line, f)) {
+            long long n, d, piv, arcs;
+            double v, sec, rss, cpu;
+            int rounds;
+            if (sscanf(line, "%lld,%lld,%lf,%lf,%lf,%lld,%d,%lld,%lf", &n, &d, &v, &sec, &rss, &piv, &rounds, &arcs,
+                       &cpu) != 9 || cpu <= 0)
+                continue;
+            if (d0 < 0) d0 = d;
+            if (d != d0) continue;
+            lx[np] = log10((double)n);
+            ly[np++] = log10(cpu);
+        }
+        fclose(f);
+        if (!plot || np < 2) {
+            fprintf(stderr, "bench_w1: --replot needs --plot and two rows with cpu_s\n");
+            return 2;
+        }
+        return plot_fit(plot, lx, ly, np, d0);
     }
     FILE *csv = NULL;
     if (out) {
@@ -65,9 +124,12 @@ int main(int argc, char **argv) {
             fprintf(stderr, "bench_w1: cannot write %s\n", p);
             return 1;
         }
-        fprintf(csv, "n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs\n");
+        fprintf(csv, "n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs,cpu_s\n");
     }
-    printf("%8s %5s %16s %9s %9s %9s %6s\n", "n", "d", "W1", "seconds", "peak_MiB", "pivots", "rounds");
+    printf("%8s %5s %16s %9s %9s %9s %6s %9s\n", "n", "d", "W1", "seconds", "peak_MiB", "pivots", "rounds", "cpu_s");
+    double lx[64], ly[64];
+    int np = 0;
+    long long plot_d = -1;
     char *list = strdup(cases);
     for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
         long long n, d;
@@ -91,9 +153,9 @@ int main(int argc, char **argv) {
             save_npy(p, &b);
         }
         wk_ot_result res;
-        double t0 = now_s();
+        double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
         int rc = wk_w1_exact(&a, NULL, &b, NULL, &opt, &res);
-        double dt = now_s() - t0;
+        double dt = now_s() - t0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
         if (rc) {
             fprintf(stderr, "bench_w1: n %lld d %lld: %s\n", n, d, wk_last_error());
             return 1;
@@ -101,16 +163,22 @@ int main(int argc, char **argv) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         double peak = (double)ru.ru_maxrss / 1024.0;
-        printf("%8lld %5lld %16.10f %9.3f %9.1f %9lld %6d\n", n, d, res.value, dt, peak, (long long)res.iterations,
-               res.rounds);
+        printf("%8lld %5lld %16.10f %9.3f %9.1f %9lld %6d %9.3f\n", n, d, res.value, dt, peak, (long long)res.iterations,
+               res.rounds, cpu);
         fflush(stdout);
-        if (csv) fprintf(csv, "%lld,%lld,%.17g,%.6f,%.1f,%lld,%d,%lld\n", n, d, res.value, dt, peak,
-                         (long long)res.iterations, res.rounds, (long long)res.arcs);
+        if (plot_d < 0) plot_d = d;
+        if (d == plot_d && np < 64 && cpu > 0) {
+            lx[np] = log10((double)n);
+            ly[np++] = log10(cpu);
+        }
+        if (csv) fprintf(csv, "%lld,%lld,%.17g,%.6f,%.1f,%lld,%d,%lld,%.6f\n", n, d, res.value, dt, peak,
+                         (long long)res.iterations, res.rounds, (long long)res.arcs, cpu);
         wk_ot_result_free(&res);
         wk_tensor_free(&a);
         wk_tensor_free(&b);
     }
     free(list);
     if (csv) fclose(csv);
+    if (plot && np >= 2) return plot_fit(plot, lx, ly, np, plot_d);
     return 0;
 }

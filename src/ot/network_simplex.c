@@ -223,13 +223,14 @@ static int64_t find_entering(ot_simplex *s, double tol) {
     double best = -tol;
     int64_t best_e = -1, cnt = block, e = s->next_arc;
     const double *pi = s->pi;
+    const int64_t a0 = s->art_begin, a1 = s->art_begin + s->nodes;
     for (int64_t scanned = 0; scanned < na; scanned++) {
-        if (!s->in_tree[e] && (e < s->art_begin || e >= s->art_begin + s->nodes)) {
-            double rc = s->cost[e] + pi[s->src[e]] - pi[s->dst[e]];
-            if (rc < best) {
-                best = rc;
-                best_e = e;
-            }
+        /* the reduced cost first, the arc's kind only for a candidate: most arcs are not, and
+         * the tree and artificial tests were a load and a branch per scanned arc */
+        const double rc = s->cost[e] + pi[s->src[e]] - pi[s->dst[e]];
+        if (rc < best && !s->in_tree[e] && (e < a0 || e >= a1)) {
+            best = rc;
+            best_e = e;
         }
         if (++e == na) e = 0;
         if (--cnt == 0) {

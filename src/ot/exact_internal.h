@@ -1,0 +1,93 @@
+/* exact_internal.h — what the pieces of wk_w1_exact share (issue 15, design item 3):
+ *  - the inner solver behind one small interface (ot_solver: add arcs, solve, potentials,
+ *    flows), implemented by the network simplex and by the assignment solver (exact_solver.c),
+ *    so the column-generation loop of w1_exact.c never asks which one runs;
+ *  - the problem state of one solve (exact_state);
+ *  - candidate generation (exact_candidates.c: k-NN arcs from scans or grids, the staircase)
+ *    and pricing (exact_pricing.c, with the cell-pruned pass of price_cells.c).
+ * Invariant: every arc any piece adds goes through exact_add_arc, so its cost is capped the
+ * same way (st->cap) whichever solver holds it. */
+#ifndef WK_OT_EXACT_INTERNAL_H
+#define WK_OT_EXACT_INTERNAL_H
+
+#include "ot/ot_internal.h"
+
+/* ---- the inner solver ---- */
+typedef enum { OT_SOLVER_SIMPLEX = 0, OT_SOLVER_ASSIGNMENT } ot_solver_kind;
+
+typedef struct ot_solver_ops ot_solver_ops;
+typedef struct ot_solver {
+    const ot_solver_ops *ops;
+    void *impl;           /* ot_simplex or ot_assign */
+    int64_t n, m;
+    const ot_costs *costs; /* the pair costs of the flows the assignment reports */
+    double *pibuf;         /* [n + m] LEMON-sign potentials when the solver keeps other duals */
+} ot_solver;
+
+/* A solver for an n x m problem (ASSIGNMENT: n = m, unit masses); arc_hint sizes the arc store. */
+int ot_solver_init(ot_solver *v, ot_solver_kind kind, int64_t n, int64_t m, int64_t arc_hint, const ot_costs *costs);
+void ot_solver_free(ot_solver *v);
+/* Arc i -> j: 1 added (or queued), 0 already held, <0 out of memory. */
+int ot_solver_add_arc(ot_solver *v, int32_t i, int32_t j, double cost);
+/* Masses and the bound on the costs, once every initial arc is in (before the first solve). */
+int ot_solver_start(ot_solver *v, const double *supply, const double *demand, double cmax);
+/* Optimise on the arcs so far: tol is the reduced-cost tolerance, cmax bounds the costs,
+ * max_pivots (> 0) the simplex's pivots (WK_ELIMIT past it). OT_AUCTION_BUDGET: the assignment
+ * solver's own budget ran out (the caller may retry with the simplex). */
+int ot_solver_solve(ot_solver *v, double tol, double cmax, int64_t max_pivots);
+/* After a pricing round: how many of the arcs added since the last call were new (<0: no memory). */
+int64_t ot_solver_commit(ot_solver *v, int64_t added);
+/* A round that added no arc: re-solve if merging the arcs changed the solver's state (the
+ * assignment may have released a row); *changed = 1 when it did, then price again. */
+int ot_solver_settle(ot_solver *v, double cmax, int *changed);
+/* WK_EINTERNAL when the final plan is not feasible for the real arcs (a bug). */
+int ot_solver_check(const ot_solver *v);
+/* LEMON-sign potentials [n + m]: the reduced cost of i -> j is c + pi_i - pi_{n+j}. */
+const double *ot_solver_potentials(ot_solver *v);
+/* The plan's positive entries (i, j, flow, cost) when the arrays are non-NULL; their count. */
+int64_t ot_solver_flows(const ot_solver *v, int32_t *ii, int32_t *jj, double *flow, double *cost);
+int64_t ot_solver_work(const ot_solver *v); /* pivots, or bids + augmenting searches */
+int64_t ot_solver_arcs(const ot_solver *v);
+
+/* ---- one exact solve ---- */
+typedef struct exact_state {
+    ot_cloud A, B;
+    ot_costs costs;
+    ot_solver solver;
+    double *supply, *demand;
+    int64_t *order_a, *order_b;
+    int32_t *cand_j, *col_i, *row_j;
+    double *cand_c, *col_v, *col_thr, *row_max, *row_min;
+    double cmin;     /* smallest scanned cost (candidates' k-NN scan) */
+    double cap;      /* solve with costs min(c, cap) (run_exact); INFINITY = none */
+} exact_state;
+
+/* Add arc i -> j, its cost capped, to the solver; 1 added, 0 present, <0 out of memory. */
+int exact_add_arc(exact_state *st, int32_t i, int32_t j, double cost);
+
+/* ---- candidates (exact_candidates.c) ---- */
+/* Both clouds' orders along their joint widest coordinate (the staircase's order). */
+int exact_sort_orders(exact_state *st);
+/* The initial candidate arcs: k nearest neighbours both ways, plain and mean-aligned (and for
+ * low-d clouds of different spread, standardised); *cmax: the largest cost scanned (or a bound). */
+int exact_initial_arcs(exact_state *st, int k, double *cmax);
+/* The north-west-corner staircase along the sorted orders: a feasible plan (optimal in 1-D);
+ * adds its arcs when `add`; *value (if given) = its cost per unit mass. */
+int exact_northwest(exact_state *st, int add, double *value);
+
+/* ---- pricing (exact_pricing.c) ---- */
+typedef struct price_ctx {
+    const ot_costs *e;
+    const double *pi;
+    double tol;
+    int k;
+    int32_t *cand_j;  /* [n * k], -1 = none */
+    double *cand_c;   /* exact costs */
+    double cmin, cmax; /* range of the approximate costs (the float engine's prefilter) */
+    double cap;        /* costs are min(c, cap) (see run_exact); INFINITY = none */
+} price_ctx;
+
+/* Price every pair against c->pi: each row's (at most k) most violated arcs into cand_j/cand_c. */
+int exact_price_all(price_ctx *c);
+
+#endif
