@@ -40,8 +40,8 @@ static int plot_fit(const char *plot, const double *lx, const double *ly, int np
     for (int t = 0; t < np; t++) sxx += (lx[t] - mx) * (lx[t] - mx), sxy += (lx[t] - mx) * (ly[t] - my);
     const double slope = sxy / sxx, c = my - slope * mx;
     double fx[2] = {lx[0], lx[np - 1]}, fy[2] = {c + slope * lx[0], c + slope * lx[np - 1]};
-    wk_series ser[2] = {{"measured", lx, ly, (size_t)np, NULL, NULL}, {"fit", fx, fy, 2, NULL, NULL}};
-    wk_chart_spec spec = {"exact W1 CPU time vs n", "log10 n", "log10 CPU seconds", 0, 640, 400, 0, 0, 0, 0};
+    wk_series ser[2] = {{.name = "measured", .x = lx, .y = ly, .n = (size_t)np, .markers = 1}, {.name = "fit", .x = fx, .y = fy, .n = 2}};
+    wk_chart_spec spec = {.title = "exact W1 CPU time vs n", .x_label = "log10 n", .y_label = "log10 CPU seconds", .width = 640, .height = 400};
     if (wk_png_line_chart(plot, &spec, ser, 2)) {
         fprintf(stderr, "bench_w1: %s\n", wk_last_error());
         return 1;
