@@ -146,9 +146,8 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     if ((rc = wk_gan_lipschitz_config(cfg, &lc))) goto fail;
     if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
     if (t->T > 1 && (rc = wk__mix_build(t, &r_init, &r_attach))) goto fail;
-    t->g_gen = wk_graph_new();
-    t->g_critic = wk_graph_new();
-    if (!t->g_gen || !t->g_critic) {
+    t->g_gen = t->g_critic = wk_graph_new();
+    if (!t->g_gen) {
         rc = WK_ENOMEM;
         goto fail;
     }
@@ -181,8 +180,7 @@ void wk_trainer_free(wk_trainer *t) {
     wk_model_free(&t->gen);
     wk_model_free(&t->critic);
     if (t->has_ema) wk_model_free(&t->ema);
-    wk_graph_free(t->g_gen);
-    wk_graph_free(t->g_critic);
+    wk_graph_free(t->g_critic); /* g_gen is the same graph */
     wk_graph_free(t->g_eval);
     wk_free(t->perm);
     if (t->has_data) wk_dataset_free(&t->ds);
