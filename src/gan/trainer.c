@@ -1,7 +1,8 @@
 /* trainer.c — building a GAN from a config and training it: n_critic critic steps, then one
  * generator step (Arjovsky et al. 2017, Algorithm 1; Gulrajani et al. 2017, Algorithm 1).
- * Every step rebuilds the tape on the network's own graph after wk_graph_reset, so after the
- * first step nothing is allocated from the heap; every random draw comes from one of the
+ * Every step rebuilds the tape on the trainer's one step graph (critic and generator steps share
+ * it) after wk_graph_reset, so after the first steps nothing is allocated from the heap (until an
+ * evaluation trims the graph); every random draw comes from one of the
  * trainer's named streams, so runs are reproducible and a checkpoint captures them. */
 #include <errno.h>
 #include <math.h>
