@@ -197,33 +197,65 @@ static geom load_geom(const wk_var *v) {
     return gm;
 }
 
-static wk_var *conv_node(wk_graph *g, wk_var *x, wk_var *w, const geom *gm);
-static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, const geom *gm);
+static wk_var *conv_node(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, const geom *gm);
+static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, wk_var *b, const geom *gm);
 static wk_var *convW_node(wk_graph *g, wk_var *x, wk_var *gy, const geom *gm);
 
-/* conv: in = {x, w} */
+/* The channel bias of conv2d / conv_transpose2d, folded into their node as input 2: added in place
+ * to the output (the same float additions as a separate broadcast add, without its full-size
+ * output and gradient on the tape), y [N, ch, L]. Its gradient sums the output gradient over N
+ * and L; the recorded one is that sum built from ops, so it differentiates again. */
+static void bias_add(float *y, const float *b, int64_t N, int64_t ch, int64_t L) {
+#pragma omp parallel for if (N * ch * L > WK_PAR_MIN)
+    for (int64_t nc = 0; nc < N * ch; nc++) {
+        float bc = b[nc % ch], *yr = y + nc * L;
+        for (int64_t l = 0; l < L; l++) yr[l] += bc;
+    }
+}
+static void bias_backward(wk_graph *g, wk_var *v, int64_t ch) {
+    float *gb = v->n_in == 3 ? wk__gin(g, v, 2) : NULL;
+    if (!gb) return;
+    int64_t N = v->value.shape[0], L = v->value.numel / (N * ch);
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t c = 0; c < ch; c++) {
+            const float *gr = v->grad + (n * ch + c) * L;
+            float s = 0;
+            for (int64_t l = 0; l < L; l++) s += gr[l];
+            gb[c] += s;
+        }
+}
+static void bias_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx, int64_t ch) {
+    if (v->n_in == 3 && wk__wants(g, v, 2))
+        dx[2] = wk_reshape(g, wk_sum_to(g, go, 4, (int64_t[]){1, ch, 1, 1}), 1, &ch);
+}
+
+/* conv: in = {x, w[, b]} */
 static void conv_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
     float *gx = wk__gin(g, v, 0), *gw = wk__gin(g, v, 1);
     if (gx) conv_bwd_data(g, &gm, v->grad, v->in[1]->value.data, gx);
     if (gw) conv_bwd_weight(g, &gm, v->in[0]->value.data, v->grad, gw, 1);
+    bias_backward(g, v, gm.O);
 }
 static void conv_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
-    if (wk__wants(g, v, 0)) dx[0] = convT_node(g, go, v->in[1], &gm);
+    if (wk__wants(g, v, 0)) dx[0] = convT_node(g, go, v->in[1], NULL, &gm);
     if (wk__wants(g, v, 1)) dx[1] = convW_node(g, v->in[0], go, &gm);
+    bias_vjp(g, v, go, dx, gm.O);
 }
-/* convT: in = {u, w}, u shaped like conv's output */
+/* convT: in = {u, w[, b]}, u shaped like conv's output */
 static void convT_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
     float *gu = wk__gin(g, v, 0), *gw = wk__gin(g, v, 1);
     if (gu) conv_fwd(g, &gm, v->grad, v->in[1]->value.data, gu, 1);
     if (gw) conv_bwd_weight(g, &gm, v->grad, v->in[0]->value.data, gw, 1);
+    bias_backward(g, v, gm.C);
 }
 static void convT_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
-    if (wk__wants(g, v, 0)) dx[0] = conv_node(g, go, v->in[1], &gm);
+    if (wk__wants(g, v, 0)) dx[0] = conv_node(g, go, v->in[1], NULL, &gm);
     if (wk__wants(g, v, 1)) dx[1] = convW_node(g, go, v->in[0], &gm);
+    bias_vjp(g, v, go, dx, gm.C);
 }
 /* convW: in = {x, gy}, output shaped like w */
 static void convW_backward(wk_graph *g, wk_var *v) {
@@ -234,31 +266,33 @@ static void convW_backward(wk_graph *g, wk_var *v) {
 }
 static void convW_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
-    if (wk__wants(g, v, 0)) dx[0] = convT_node(g, v->in[1], go, &gm);
-    if (wk__wants(g, v, 1)) dx[1] = conv_node(g, v->in[0], go, &gm);
+    if (wk__wants(g, v, 0)) dx[0] = convT_node(g, v->in[1], go, NULL, &gm);
+    if (wk__wants(g, v, 1)) dx[1] = conv_node(g, v->in[0], go, NULL, &gm);
 }
 
 static const wk_opdef conv_op = {"conv2d", conv_backward, conv_vjp};
 static const wk_opdef convT_op = {"conv_transpose2d", convT_backward, convT_vjp};
 static const wk_opdef convW_op = {"conv2d_weight_grad", convW_backward, convW_vjp};
 
-static wk_var *conv_node(wk_graph *g, wk_var *x, wk_var *w, const geom *gm) {
+static wk_var *conv_node(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, const geom *gm) {
     if (!x || !w) return wk__null_input(g, "conv2d");
-    wk_var *in[2] = {x, w};
-    wk_var *v = wk__node(g, &conv_op, in, 2, 4, (int64_t[]){gm->N, gm->O, gm->Ho, gm->Wo});
+    wk_var *in[3] = {x, w, b};
+    wk_var *v = wk__node(g, &conv_op, in, b ? 3 : 2, 4, (int64_t[]){gm->N, gm->O, gm->Ho, gm->Wo});
     if (!v) return NULL;
     save_geom(v, gm);
     conv_fwd(g, gm, x->value.data, w->value.data, v->value.data, 0);
+    if (b) bias_add(v->value.data, b->value.data, gm->N, gm->O, gm->Ho * gm->Wo);
     return g->status ? NULL : v;
 }
-static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, const geom *gm) {
+static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, wk_var *b, const geom *gm) {
     if (!u || !w) return wk__null_input(g, "conv_transpose2d");
-    wk_var *in[2] = {u, w};
-    wk_var *v = wk__node(g, &convT_op, in, 2, 4, (int64_t[]){gm->N, gm->C, gm->H, gm->W});
+    wk_var *in[3] = {u, w, b};
+    wk_var *v = wk__node(g, &convT_op, in, b ? 3 : 2, 4, (int64_t[]){gm->N, gm->C, gm->H, gm->W});
     if (!v) return NULL;
     save_geom(v, gm);
     memset(v->value.data, 0, (size_t)v->value.numel * sizeof(float));
     conv_bwd_data(g, gm, u->value.data, w->value.data, v->value.data);
+    if (b) bias_add(v->value.data, b->value.data, gm->N, gm->C, gm->H * gm->W);
     return g->status ? NULL : v;
 }
 static wk_var *convW_node(wk_graph *g, wk_var *x, wk_var *gy, const geom *gm) {
@@ -271,12 +305,11 @@ static wk_var *convW_node(wk_graph *g, wk_var *x, wk_var *gy, const geom *gm) {
     return g->status ? NULL : v;
 }
 
-static wk_var *add_channel_bias(wk_graph *g, wk_var *y, wk_var *b, int64_t channels, const char *op) {
-    if (!b || !y) return y;
-    if (b->value.numel != channels)
-        return wk__fail(g, WK_EINVAL, "%s: bias %s does not match %lld output channels", op, WK_SHAPE(b),
-                        (long long)channels);
-    return wk_add(g, y, wk_reshape(g, b, 4, (int64_t[]){1, channels, 1, 1}));
+/* 0 (status set) for a bias that does not match the output channels. */
+static int bias_fits(wk_graph *g, wk_var *b, int64_t channels, const char *op) {
+    if (!b || b->value.numel == channels) return 1;
+    wk__fail(g, WK_EINVAL, "%s: bias %s does not match %lld output channels", op, WK_SHAPE(b), (long long)channels);
+    return 0;
 }
 
 wk_var *wk_conv2d(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, int stride, int pad) {
@@ -293,7 +326,7 @@ wk_var *wk_conv2d(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, int stride, int 
         return wk__fail(g, WK_EINVAL, "conv2d: kernel %lld larger than padded input %s", (long long)gm.k, WK_SHAPE(x));
     gm.Ho = (gm.H + 2 * pad - gm.k) / stride + 1;
     gm.Wo = (gm.W + 2 * pad - gm.k) / stride + 1;
-    return add_channel_bias(g, conv_node(g, x, w, &gm), b, gm.O, "conv2d");
+    return bias_fits(g, b, gm.O, "conv2d") ? conv_node(g, x, w, b, &gm) : NULL;
 }
 
 wk_var *wk_conv_transpose2d(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, int stride, int pad,
@@ -313,5 +346,5 @@ wk_var *wk_conv_transpose2d(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, int st
                xv->shape[2], xv->shape[3]};
     if (gm.H < 1 || gm.W < 1)
         return wk__fail(g, WK_EINVAL, "conv_transpose2d: padding %d leaves an empty output for input %s", pad, WK_SHAPE(x));
-    return add_channel_bias(g, convT_node(g, x, w, &gm), b, gm.C, "conv_transpose2d");
+    return bias_fits(g, b, gm.C, "conv_transpose2d") ? convT_node(g, x, w, b, &gm) : NULL;
 }
