@@ -159,6 +159,16 @@ int main(void) {
     for (int i = 0; i < 5; i++) REQUIRE(dcgan_step(g, &G, &D, &og, &od, &r) == WK_OK, "dcgan step: %s", wk_last_error());
     CHECK(wk_alloc_count() == before, "dcgan: %llu heap allocations in 5 steps after the first",
           (unsigned long long)(wk_alloc_count() - before));
+    /* wk_graph_trim (a trainer calls it before an evaluation) gives the kept blocks back: the
+     * step after it allocates them again, and the one after that no more */
+    wk_graph_trim(g);
+    before = wk_alloc_count();
+    REQUIRE(dcgan_step(g, &G, &D, &og, &od, &r) == WK_OK, "dcgan step after trim: %s", wk_last_error());
+    CHECK(wk_alloc_count() > before, "trim gave the graph's blocks back");
+    before = wk_alloc_count();
+    REQUIRE(dcgan_step(g, &G, &D, &og, &od, &r) == WK_OK, "dcgan step: %s", wk_last_error());
+    CHECK(wk_alloc_count() == before, "dcgan: %llu heap allocations in the second step after a trim",
+          (unsigned long long)(wk_alloc_count() - before));
     /* and the counter does count: a new graph allocates */
     wk_graph *g2 = wk_graph_new();
     CHECK(wk_alloc_count() > before, "allocator hook counts allocations");

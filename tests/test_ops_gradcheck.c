@@ -2,6 +2,7 @@
  * differences (see gradcheck.h). Inputs are kept away from kinks (relu at 0, ties inside a
  * GroupSort group) so that the finite differences are meaningful. */
 #include "gradcheck.h"
+#include "core/graph_internal.h"
 
 typedef struct {
     int a, b, c, d;
@@ -194,26 +195,42 @@ int main(void) {
         }
         wk_tensor_free(&in); wk_tensor_free(&t);
     }
-    int conv_cfg[4][2] = {{1, 0}, {1, 1}, {2, 1}, {2, 0}};
-    for (int i = 0; i < 4; i++) {
-        ctx_t c = {.a = conv_cfg[i][0], .b = conv_cfg[i][1]};
-        wk_tensor in[3] = {gc_rand(&r, D4(2, 2, 5, 5), -1, 1), gc_rand(&r, D4(3, 2, 3, 3), -0.5f, 0.5f),
-                           gc_rand(&r, 1, (int64_t[]){3}, -0.5f, 0.5f)};
-        char name[64];
-        snprintf(name, sizeof name, "conv2d(stride=%d, pad=%d)", c.a, c.b);
-        gradcheck(name, f_conv, &c, 3, in, &o);
-        for (int j = 0; j < 3; j++) wk_tensor_free(&in[j]);
+    /* Convolutions run the batch in chunks (ops_conv.c); the second pass takes 3 images in
+     * chunks of 2 (the im2col size of two images) so that the chunk loop, the partial last chunk
+     * and the weight gradient summed over chunks are checked at both orders too. It draws from
+     * its own copy of the random stream, so the inputs of the tests after it stay the same. */
+    int64_t keep_chunk = wk__conv_chunk_floats(0);
+    wk_rng r_main = r;
+    for (int chunked = 0; chunked < 2; chunked++) {
+        int64_t nimg = chunked ? 3 : 2;
+        if (chunked) r_main = r;
+        int conv_cfg[4][2] = {{1, 0}, {1, 1}, {2, 1}, {2, 0}};
+        for (int i = 0; i < 4; i++) {
+            ctx_t c = {.a = conv_cfg[i][0], .b = conv_cfg[i][1]};
+            int64_t ho = (5 + 2 * c.b - 3) / c.a + 1; /* im2col of one image: C k² Ho Wo floats */
+            if (chunked) wk__conv_chunk_floats(2 * (2 * 9 * ho * ho));
+            wk_tensor in[3] = {gc_rand(&r, D4(nimg, 2, 5, 5), -1, 1), gc_rand(&r, D4(3, 2, 3, 3), -0.5f, 0.5f),
+                               gc_rand(&r, 1, (int64_t[]){3}, -0.5f, 0.5f)};
+            char name[96];
+            snprintf(name, sizeof name, "conv2d(stride=%d, pad=%d)%s", c.a, c.b, chunked ? ", 3 images in chunks of 2" : "");
+            gradcheck(name, f_conv, &c, 3, in, &o);
+            for (int j = 0; j < 3; j++) wk_tensor_free(&in[j]);
+        }
+        int convT_cfg[3][3] = {{1, 0, 0}, {2, 1, 0}, {2, 1, 1}};
+        for (int i = 0; i < 3; i++) {
+            ctx_t c = {.a = convT_cfg[i][0], .b = convT_cfg[i][1], .c = convT_cfg[i][2]};
+            if (chunked) wk__conv_chunk_floats(2 * (2 * 16 * 3 * 3)); /* the adjoint conv's im2col: 2 out channels, k 4, 3×3 input */
+            wk_tensor in[3] = {gc_rand(&r, D4(nimg, 3, 3, 3), -1, 1), gc_rand(&r, D4(3, 2, 4, 4), -0.5f, 0.5f),
+                               gc_rand(&r, 1, (int64_t[]){2}, -0.5f, 0.5f)};
+            char name[112];
+            snprintf(name, sizeof name, "conv_transpose2d(stride=%d, pad=%d, output_padding=%d)%s", c.a, c.b, c.c,
+                     chunked ? ", 3 images in chunks of 2" : "");
+            gradcheck(name, f_convT, &c, 3, in, &o);
+            for (int j = 0; j < 3; j++) wk_tensor_free(&in[j]);
+        }
     }
-    int convT_cfg[3][3] = {{1, 0, 0}, {2, 1, 0}, {2, 1, 1}};
-    for (int i = 0; i < 3; i++) {
-        ctx_t c = {.a = convT_cfg[i][0], .b = convT_cfg[i][1], .c = convT_cfg[i][2]};
-        wk_tensor in[3] = {gc_rand(&r, D4(2, 3, 3, 3), -1, 1), gc_rand(&r, D4(3, 2, 4, 4), -0.5f, 0.5f),
-                           gc_rand(&r, 1, (int64_t[]){2}, -0.5f, 0.5f)};
-        char name[80];
-        snprintf(name, sizeof name, "conv_transpose2d(stride=%d, pad=%d, output_padding=%d)", c.a, c.b, c.c);
-        gradcheck(name, f_convT, &c, 3, in, &o);
-        for (int j = 0; j < 3; j++) wk_tensor_free(&in[j]);
-    }
+    wk__conv_chunk_floats(keep_chunk);
+    r = r_main;
     for (int train = 0; train < 2; train++)
         for (int four = 0; four < 2; four++) {
             ctx_t c = {.a = train};

@@ -30,6 +30,9 @@ i.e. it includes the generator step's share of the time.
                     Conv(64->128, 4, 2, 1) + LeakyReLU(0.2), Linear(128*7*7, 1); WGAN-GP lambda 10,
                     Adam(2e-4, (0.5, 0.9)), batch 64, latent 64, 5 critic steps. Real images are uniform
                     noise in [-1, 1] (the speed does not depend on them; wgankit reads Fashion-MNIST).
+  --data FILE       (dcgan) hold the images of an IDX file (gzip or not; Fashion-MNIST's 60,000 28x28) in
+                    memory as float32 in [-1, 1] and draw the real batches from them, as `wgankit train
+                    --data` does: the peak RSS then compares like with like.
 
 --critic-step-only times only the WGAN-GP critic step (D(real), D(fake), D(interpolates) as three separate
 forward passes, double backprop through the penalty, Adam step) for the 2-512-512-512-1 ReLU critic at
@@ -43,6 +46,7 @@ import math
 import resource
 import statistics
 import time
+import warnings
 
 import torch
 import torch.nn as nn
@@ -118,6 +122,23 @@ def dcgan28(w=64, latent=64):
 SETTINGS = {"gp": (BATCH, 2, 0.1), "clip": (BATCH, 2, 0), "groupsort": (BATCH, 2, 0), "dcgan": (64, 64, 10.0)}
 
 
+def load_idx_images(path):
+    """IDX images (ubyte, n x 28 x 28) as a float32 tensor [n, 1, 28, 28] scaled to [-1, 1]."""
+    import gzip
+    import numpy as np
+    with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
+        raw = f.read()
+    n, h, w = (int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(3))
+    with warnings.catch_warnings():  # read-only bytes: .float() copies, nothing writes to them
+        warnings.simplefilter("ignore")
+        x = torch.from_numpy(np.frombuffer(raw, np.uint8, n * h * w, 16).reshape(n, 1, h, w)).float()
+    del raw
+    return x.mul_(2.0 / 255).sub_(1)
+
+
+DATA = None  # set by --data: the dcgan real images
+
+
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -147,7 +168,12 @@ def gen_iteration(mode, G, D, optD, optG):
     for p in D.parameters():
         p.requires_grad_(True)
     for _ in range(N_CRITIC):
-        real = sample_real(batch) if mode != "dcgan" else torch.rand(batch, 1, 28, 28) * 2 - 1
+        if mode != "dcgan":
+            real = sample_real(batch)
+        elif DATA is not None:
+            real = DATA[torch.randint(0, DATA.shape[0], (batch,))]
+        else:
+            real = torch.rand(batch, 1, 28, 28) * 2 - 1
         with torch.no_grad():
             fake = G(torch.randn(batch, latent))
         optD.zero_grad(set_to_none=True)
@@ -185,6 +211,7 @@ def main():
                     help="repeat the timed block R times and report the median rate (default 1); the JSON also "
                          "carries every repeat's rate")
     ap.add_argument("--critic-step-only", action="store_true")
+    ap.add_argument("--data", help="(dcgan) IDX image file held in memory as float32, real batches drawn from it")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -218,6 +245,9 @@ def main():
         return 0
 
     iters = a.iters or 20
+    if a.data and a.mode == "dcgan":
+        global DATA
+        DATA = load_idx_images(a.data)
     G, D, optD, optG = build(a.mode)
     for _ in range(a.warmup):
         gen_iteration(a.mode, G, D, optD, optG)
@@ -231,7 +261,8 @@ def main():
     print(json.dumps({"mode": a.mode, "gen_iters_per_s": round(r, 3),
                       "critic_steps_per_s": round(N_CRITIC * r, 3), "threads": a.threads,
                       "peak_rss_mb": round(peak_rss_mb(), 1), "iters": iters,
-                      "repeats": [round(x, 3) for x in rates], "batch": SETTINGS[a.mode][0], "torch": torch.__version__}))
+                      "repeats": [round(x, 3) for x in rates], "batch": SETTINGS[a.mode][0], "torch": torch.__version__,
+                      "data_held": DATA is not None}))
     return 0
 
 

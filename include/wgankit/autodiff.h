@@ -52,6 +52,9 @@ wk_graph *wk_graph_new(void);
 void wk_graph_free(wk_graph *g);
 /* Forget every node; keep the memory for the next step. Clears the sticky status. */
 void wk_graph_reset(wk_graph *g);
+/* wk_graph_reset, and give the kept memory back: for a long pause in a loop (a trainer before an
+ * evaluation that builds graphs of its own), so that the two peaks do not add up. */
+void wk_graph_trim(wk_graph *g);
 /* WK_OK, or the first error since the last reset. */
 int wk_graph_status(const wk_graph *g);
 /* On by default: the backward pass stops with WK_ENUMERIC naming the op whose output

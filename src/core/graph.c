@@ -51,6 +51,15 @@ void wk_graph_reset(wk_graph *g) {
     g->status = WK_OK;
 }
 
+void wk_graph_trim(wk_graph *g) {
+    wk_graph_reset(g);
+    size_t block = g->arena.block_size, sblock = g->scratch.block_size;
+    wk_arena_destroy(&g->arena);
+    wk_arena_destroy(&g->scratch);
+    wk_arena_init(&g->arena, block);
+    wk_arena_init(&g->scratch, sblock);
+}
+
 int wk_graph_status(const wk_graph *g) { return g->status; }
 void wk_graph_set_check_numerics(wk_graph *g, int on) { g->check_numerics = on; }
 size_t wk_graph_peak_bytes(const wk_graph *g) { return g->arena.peak; }

@@ -81,6 +81,11 @@ const char *wk__shape(const wk_var *v, char *buf, size_t n);
 /* Build a node's output shape description quickly. */
 #define WK_SHAPE(v) wk__shape((v), (char[96]){0}, 96)
 
+/* The im2col buffer size (floats) that sets a convolution's batch chunk (ops_conv.c); n > 0 sets
+ * it, and the previous value is returned. For tests that need several chunks from small shapes:
+ * process-wide, so not to be changed while other threads run convolutions. */
+int64_t wk__conv_chunk_floats(int64_t n);
+
 /* Element-wise loops go parallel above this many elements. */
 #define WK_PAR_MIN 32768
 

@@ -117,6 +117,10 @@ int wk__track_generalization_check(const wk_gan_config *c, const wk_dataset *ds)
 
 static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     if (!t->has_data) return wk_errorf(WK_EINVAL, "evaluate: no data attached");
+    /* The step graph's memory (the DCGAN critic step's is ~120 MB) goes back before the metrics
+     * build graphs of their own, so the process peak is the larger of the two, not their sum;
+     * the next step takes it again (evaluations are hundreds of steps apart). */
+    wk_graph_trim(t->g_critic);
     const wk_gan_config *c = &t->cfg;
     memset(m, 0, sizeof *m);
     wk__mix_metrics(t, m);

@@ -1,7 +1,8 @@
 /* trainer.c — building a GAN from a config and training it: n_critic critic steps, then one
  * generator step (Arjovsky et al. 2017, Algorithm 1; Gulrajani et al. 2017, Algorithm 1).
- * Every step rebuilds the tape on the network's own graph after wk_graph_reset, so after the
- * first step nothing is allocated from the heap; every random draw comes from one of the
+ * Every step rebuilds the tape on the trainer's one step graph (critic and generator steps share
+ * it) after wk_graph_reset, so after the first steps nothing is allocated from the heap (until an
+ * evaluation trims the graph); every random draw comes from one of the
  * trainer's named streams, so runs are reproducible and a checkpoint captures them. */
 #include <errno.h>
 #include <math.h>
@@ -137,9 +138,8 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     if ((rc = wk_lipschitz_attach(&t->lip, &lc, &t->critic, &r_attach))) goto fail;
     if (t->T > 1 && (rc = wk__mix_build(t, &r_init, &r_attach))) goto fail;
     if ((rc = wk__dp_setup(t))) goto fail;
-    t->g_gen = wk_graph_new();
-    t->g_critic = wk_graph_new();
-    if (!t->g_gen || !t->g_critic) {
+    t->g_gen = t->g_critic = wk_graph_new();
+    if (!t->g_gen) {
         rc = WK_ENOMEM;
         goto fail;
     }
@@ -173,8 +173,7 @@ void wk_trainer_free(wk_trainer *t) {
     wk_model_free(&t->gen);
     wk_model_free(&t->critic);
     if (t->has_ema) wk_model_free(&t->ema);
-    wk_graph_free(t->g_gen);
-    wk_graph_free(t->g_critic);
+    wk_graph_free(t->g_critic); /* g_gen is the same graph */
     wk_graph_free(t->g_eval);
     wk_free(t->perm);
     if (t->has_data) wk_dataset_free(&t->ds);

@@ -28,7 +28,9 @@ struct wk_trainer {
     wk_lipschitz lip;
     wk_loss_kind loss;
     wk_latent_law latent;
-    wk_graph *g_gen, *g_critic, *g_eval; /* one graph per network, reset every step */
+    /* The step graph, reset every step: the critic and generator steps never overlap, so they
+     * share it (one arena at the larger step's size, not the sum of both). g_gen == g_critic. */
+    wk_graph *g_gen, *g_critic, *g_eval;
     wk_exec exec; /* this trainer's threads (cfg.threads): every public call runs under it */
     /* training streams; a checkpoint stores all of them */
     wk_rng r_batch, r_latent, r_lip;
