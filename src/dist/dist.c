@@ -23,12 +23,6 @@
 static int g_active, g_rank, g_size = 1, g_failed_rank = -1;
 static wk_dist_stats g_stats;
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int wk_dist_available(void) {
 #ifdef WK_HAVE_MPI
     return 1;
@@ -55,6 +49,12 @@ uint64_t wk_dist_hash(const void *bytes, size_t n, uint64_t h) {
 }
 
 #ifdef WK_HAVE_MPI
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int wk__mpi_fail(int code, const char *who, const char *what) {
     char msg[MPI_MAX_ERROR_STRING];
     int len = 0;
