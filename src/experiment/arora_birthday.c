@@ -121,14 +121,15 @@ static int run(wk_expt_ctx *c) {
     /* geometric means over seeds (supports span decades; an infinite estimate — no duplicate in any
      * batch — is a lower bound and kept out of the mean, counted) */
     double gm[MAXW][MAXW];
-    int inf_count = 0;
+    int inf_count = 0, zero_count = 0; /* no duplicate in any batch (only a lower bound) / one in every batch (only an upper bound) */
     for (int a = 0; a < ng; a++)
         for (int b = 0; b < nc; b++) {
             double sl = 0;
             int k = 0;
             for (int j = 0; j < done[a][b]; j++)
                 if (isfinite(est[a][b][j]) && est[a][b][j] > 0) sl += log(est[a][b][j]), k++;
-                else inf_count++;
+                else if (est[a][b][j] > 0) inf_count++;
+                else zero_count++;
             gm[a][b] = k ? exp(sl / k) : NAN;
         }
     char names[MAXW][48];
@@ -162,6 +163,11 @@ static int run(wk_expt_ctx *c) {
                     isfinite(rho_c) ? rho_c > 0 : -1);
     if (inf_count) wk__doc_p(&d, "%d run(s) had no duplicate in any batch: their support is only bounded below and is left out of the means.",
                              inf_count);
+    if (zero_count)
+        wk__doc_p(&d, "%d run(s) had a near-duplicate in every batch: their support is only bounded above (the upper end of the 95 %% "
+                      "interval in results.csv) and is left out of the means; a larger --batch-s is no help, fewer samples per batch "
+                      "or a longer training are.",
+                  zero_count);
     if (failed) wk__doc_p(&d, "FAILED or unfinished runs: %d of %lld (%s).", failed, (long long)sum.points, failed_names);
     else wk__doc_p(&d, "Runs: %lld, none failed.", (long long)sum.points);
     wk__doc_h2(&d, "Table (geometric mean of the support estimates over the done seeds)");
