@@ -285,7 +285,7 @@ static int run(wk_expt_ctx *c) {
     wk__doc_table(&d, 7, th);
     for (int k = 0; k < nt; k++)
         for (int v = 0; v < nv; v++) {
-            char a[8], b[32], c3[16], c4[32], c5[32], c6[32], c7[32];
+            char a[16], b[32], c3[32], c4[32], c5[32], c6[32], c7[32];
             snprintf(a, sizeof a, "T%d", k + 1);
             snprintf(b, sizeof b, v < nn ? "%.0f" : "fresh draws", v < nn ? sizes[v] : 0.0);
             snprintf(c3, sizeof c3, "%d/%d", done[k][v], ns);
