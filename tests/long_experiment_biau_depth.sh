@@ -6,6 +6,9 @@
 set -u
 CLI=$1
 OUT=${WK_LONG_OUT:-/tmp/wk_long_experiment_biau_depth}
+# a fresh run each time (the experiment would otherwise resume, and skip, a finished directory);
+# WK_LONG_RESUME=1 keeps it, to redo only the measurements and write-up
+[ "${WK_LONG_RESUME:-0}" = 1 ] || rm -rf "$OUT"
 . "$(dirname "$0")/lib_cli.sh"
 . "$(dirname "$0")/lib_experiment.sh"
 check "biau-depth --scale quick" "$CLI" experiment biau-depth --scale quick --jobs 2 --out "$OUT"
