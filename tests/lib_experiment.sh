@@ -3,6 +3,9 @@
 # least one row of the header's width, SUMMARY.md with the claim, a verdict line and the run time,
 # report.html that parses as HTML with the same claim, and for every figure referenced by the
 # summary a PNG that is a PNG and an SVG that parses as XML). Needs check() from lib_cli.sh.
+# run_quick_experiment NAME CLI: the body of every tests/long_experiment_*.sh (make check-long,
+# issue 17 acceptance 1): `CLI experiment NAME --scale quick --jobs 2` from an empty directory,
+# then check_outputs; prints SUMMARY.md.
 check_outputs() {
     local dir=$1
     /usr/bin/python3 - "$dir" <<'PYEOF'
@@ -33,4 +36,16 @@ for f in figs:
     say(dom.documentElement.tagName == "svg" and len(dom.getElementsByTagName("text")) >= 3, f"{f}.svg parses, has labels")
 sys.exit(0 if ok else 1)
 PYEOF
+}
+
+# The directory is $WK_LONG_OUT (default /tmp/wk_long_experiment_<name>), left for
+# docs/experiments/NAME.md. It starts empty: the experiment would otherwise resume, and skip, a
+# finished directory; WK_LONG_RESUME=1 keeps it, to redo only the measurements and write-up.
+run_quick_experiment() {
+    local name=$1 cli=$2
+    local out=${WK_LONG_OUT:-/tmp/wk_long_experiment_${name//-/_}}
+    [ "${WK_LONG_RESUME:-0}" = 1 ] || rm -rf "$out"
+    check "$name --scale quick" "$cli" experiment "$name" --scale quick --jobs 2 --out "$out"
+    check "$name outputs" check_outputs "$out"
+    cat "$out/SUMMARY.md"
 }

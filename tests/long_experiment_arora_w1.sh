@@ -1,17 +1,9 @@
 #!/bin/bash
 # long_experiment_arora_w1.sh — issue 17 acceptance 1 (make check-long): `wgankit experiment arora-w1 --scale quick`
-# runs end to end on 2 cores and writes every output (results.csv, figures as PNG and SVG,
-# report.html, SUMMARY.md with the claim and the verdict lines; lib_experiment.sh). The directory is
-# left in $WK_LONG_OUT (default /tmp/wk_long_experiment_arora_w1) for docs/experiments/arora-w1.md.
+# runs end to end on 2 cores and writes every output (run_quick_experiment in lib_experiment.sh;
+# the directory is left in $WK_LONG_OUT, default /tmp/wk_long_experiment_arora_w1, for docs/experiments/arora-w1.md).
 set -u
-CLI=$1
-OUT=${WK_LONG_OUT:-/tmp/wk_long_experiment_arora_w1}
-# a fresh run each time (the experiment would otherwise resume, and skip, a finished directory);
-# WK_LONG_RESUME=1 keeps it, to redo only the measurements and write-up
-[ "${WK_LONG_RESUME:-0}" = 1 ] || rm -rf "$OUT"
 . "$(dirname "$0")/lib_cli.sh"
 . "$(dirname "$0")/lib_experiment.sh"
-check "arora-w1 --scale quick" "$CLI" experiment arora-w1 --scale quick --jobs 2 --out "$OUT"
-check "arora-w1 outputs" check_outputs "$OUT"
-cat "$OUT/SUMMARY.md"
+run_quick_experiment arora-w1 "$1"
 exit $fail
