@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "gan_make.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
@@ -24,14 +25,6 @@ static double w1_rows(const wk_tensor *h, int64_t a0, int64_t na, int64_t b0, in
     double v = r.value;
     wk_ot_result_free(&r);
     return v;
-}
-
-static wk_trainer *make(const wk_gan_config *c) {
-    wk_dataset ds;
-    wk_trainer *t = NULL;
-    REQUIRE(wk_dataset_load(c, &ds) == WK_OK, "dataset: %s", wk_last_error());
-    REQUIRE(wk_trainer_new(c, &ds, &t) == WK_OK, "trainer: %s", wk_last_error());
-    return t;
 }
 
 int main(void) {
