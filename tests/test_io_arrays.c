@@ -12,22 +12,8 @@
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
-static char dir[] = "/tmp/wk_io_test_XXXXXX";
-
-static const char *tmp_path(const char *name) {
-    static char bufs[4][256]; /* a few live at once */
-    static int k;
-    char *buf = bufs[k++ % 4];
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir, name);
-    return buf;
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    REQUIRE(f, "open %s", path);
-    fwrite(data, 1, n, f);
-    fclose(f);
-}
+#define TMP_DIR_TEMPLATE "/tmp/wk_io_test_XXXXXX"
+#include "tmp_files.h"
 
 /* Minimal NPY writer for the tests: version `ver`, header text `dict`, then `data`. */
 static void write_npy_raw(const char *path, int ver, const char *dict, const void *data, size_t n) {

@@ -20,22 +20,8 @@
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
 
-static char dir[] = "/tmp/wk_io_faults_XXXXXX";
-
-static const char *tmp_path(const char *name) {
-    static char bufs[4][256];
-    static int k;
-    char *buf = bufs[k++ % 4];
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir, name);
-    return buf;
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    REQUIRE(f, "open %s", path);
-    REQUIRE(fwrite(data, 1, n, f) == n, "write %s", path);
-    fclose(f);
-}
+#define TMP_DIR_TEMPLATE "/tmp/wk_io_faults_XXXXXX"
+#include "tmp_files.h"
 
 /* NPY v1 file: header dict padded to 64 bytes, then `n` data bytes. */
 static void write_npy(const char *path, const char *dict, const void *data, size_t n) {
