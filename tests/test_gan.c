@@ -56,6 +56,22 @@ int main(void) {
     CHECK(wk_gan_config_validate(&c) == WK_OK, "valid: %s", wk_last_error());
     d = c, d.loss = (wk_loss_kind)7; /* the C API can store any int: validate refuses it once */
     CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "loss"), "bad enum refused: %s", wk_last_error());
+    /* ... and every number outside its setting's range, as wk_gan_config_set would (the C API
+     * and the Python binding write the struct directly) */
+    d = c, d.batch = 0;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "batch: 0"), "batch 0 refused: %s", wk_last_error());
+    d = c, d.lr_g = NAN;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "lr_g"), "NaN lr refused: %s", wk_last_error());
+    d = c, d.threads = 65;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "threads"), "threads 65 refused: %s", wk_last_error());
+    d = c, d.seed = -1;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "seed"), "seed -1 refused: %s", wk_last_error());
+    d = c, d.mix = WK_MIX_MAX + 1;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "mix"), "mix 17 refused: %s", wk_last_error());
+    d = c, d.gp_one_sided = 2;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "gp_one_sided"), "bool 2 refused: %s", wk_last_error());
+    d = c, d.dist_timeout = 0.5;
+    CHECK(wk_gan_config_validate(&d) == WK_EINVAL && strstr(wk_last_error(), "dist_timeout"), "timeout refused: %s", wk_last_error());
     wk_strbuf sb;
     wk_sb_init(&sb);
     wk_gan_config_to_json(&c, &sb);

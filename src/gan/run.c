@@ -361,7 +361,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
-    if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
+    if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
     /* every rank reaches this point, so a failure on one (bad file, directory in use) stops all */
     if (cfg.data_parallel) rc = wk_dist_agree(rc, cfg.dist_timeout, "start the run");

@@ -81,9 +81,11 @@ int wk__build_generator(wk_trainer *t, wk_model *m) {
     return t->ndim > 1 ? wk_model_add_reshape(m, t->ndim, t->shape) : WK_OK;
 }
 
-static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
+/* validated: the caller has already run wk_gan_config_validate on cfg (gan_run checks before it
+ * touches the run directory), so the config is checked once per run */
+static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out, int validated) {
     *out = NULL;
-    int rc = wk_gan_config_validate(cfg);
+    int rc = validated ? WK_OK : wk_gan_config_validate(cfg);
     if (!rc && ds) rc = wk__track_generalization_check(cfg, ds);
     if (rc) return rc;
     wk_trainer *t = wk_calloc(1, sizeof *t);
@@ -160,7 +162,12 @@ fail:
 
 int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
     struct { wk_exec exec; } ctx = {wk_exec_make(cfg->threads)}; /* the trainer does not exist yet */
-    WK_TRAINER_CALL(&ctx, trainer_new(cfg, ds, out));
+    WK_TRAINER_CALL(&ctx, trainer_new(cfg, ds, out, 0));
+}
+
+int wk__trainer_new_validated(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out) {
+    struct { wk_exec exec; } ctx = {wk_exec_make(cfg->threads)};
+    WK_TRAINER_CALL(&ctx, trainer_new(cfg, ds, out, 1));
 }
 
 void wk_trainer_free(wk_trainer *t) {

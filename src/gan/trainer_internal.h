@@ -137,6 +137,8 @@ int wk__dp_check_same(wk_trainer *t);
 #define WK_MIX_OPT_D(t, i) ((i) ? &(t)->parts[(i)-1].opt_d : &(t)->opt_d)
 #define WK_MIX_LIP(t, i) ((i) ? &(t)->parts[(i)-1].lip : &(t)->lip)
 /* The component config (widths scaled for mix_budget same) of cfg. */
+/* wk_trainer_new for a config the caller has validated (gan_run): the checks run once per run */
+int wk__trainer_new_validated(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out);
 int wk__mix_net_config(const wk_gan_config *cfg, int ndim, const int64_t *shape, wk_gan_config *out);
 /* Parameter counts (floats) of one component's generator + critic for config c. */
 int wk__gan_param_count(const wk_gan_config *c, int ndim, const int64_t *shape, int64_t *count);
