@@ -43,7 +43,8 @@ expect 2 "bad option value" -- "$cli" data ring --opt k=-1; expect_msg "k='-1'"
 expect 2 "bad extension" -- "$cli" data ring -o "$tmp/x.txt"; expect_msg "must end in .npy or .png"
 expect 2 "png of 3-D" -- "$cli" data gaussian --opt dim=3 -o "$tmp/g.png"; expect_msg "needs 2-D"
 expect 2 "missing means file" -- "$cli" data gmm --opt means="$tmp/none.csv"; expect_msg "none.csv"
-expect 1 "unwritable output" -- "$cli" data ring -o /nonexistent_dir/x.npy; expect_msg "/nonexistent_dir/x.npy"
+expect 2 "unwritable output (as sample -o)" -- "$cli" data ring -o /nonexistent_dir/x.npy; expect_msg "/nonexistent_dir/x.npy"
+expect 2 "unwritable png output" -- "$cli" data ring -o /nonexistent_dir/x.png; expect_msg "/nonexistent_dir/x.png"
 
 # report: missing dir, empty dir, full dir
 expect 2 "report without dir" -- "$cli" report

@@ -102,7 +102,9 @@ int wk_cmd_data(int argc, char **argv) {
     }
     wk_tensor_free(&x);
     wk_target_free(&target);
-    if (rc != WK_OK) return fail(rc == WK_EINVAL ? WK_EIO : rc, 0); /* inputs were checked: a failure now is runtime */
+    /* the inputs were checked; what fails now is writing the file the user named (exit 2, as
+     * sample -o and train --out do) or the sampling itself (runtime, 1) */
+    if (rc != WK_OK) return fail(rc == WK_EINVAL ? WK_EIO : rc, CLI_EIO_INPUT);
     if (out) printf("%s\n", out);
     return 0;
 }
