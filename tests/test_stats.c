@@ -8,6 +8,8 @@
 #include "wgankit/error.h"
 #include "wgankit/stats.h"
 
+const char *wk__fmt_slope(char *buf, size_t n, const wk_loglog_fit_ci *f); /* src/experiment/doc.c */
+
 #define MAXV 64
 
 /* the numbers of group g (0-based, groups separated by '|') of line into v; returns the count */
@@ -97,6 +99,18 @@ int main(void) {
     double xs[3] = {10, 100, 1000}, ys[3] = {1, 0.1, -1};
     wk_loglog_slope(xs, ys, 3, 0.95, &L);
     CHECK(L.used == 2 && fabs(L.slope + 1) < 1e-12 && isnan(L.lo), "two usable points: slope, no interval");
+    /* the write-ups say so in words rather than "[nan, nan]" (biau-sample-size printed that) */
+    char buf[96];
+    wk__fmt_slope(buf, sizeof buf, &L);
+    CHECK(!strstr(buf, "nan") && strstr(buf, "-1.000 (2 points above 0: no interval)"), "two points: %s", buf);
+    double ys1[3] = {1, -1, -2};
+    wk_loglog_slope(xs, ys1, 3, 0.95, &L);
+    wk__fmt_slope(buf, sizeof buf, &L);
+    CHECK(!strstr(buf, "nan") && strstr(buf, "not measurable (1 point above 0)"), "one point: %s", buf);
+    double ys3[3] = {1, 0.1, 0.01};
+    wk_loglog_slope(xs, ys3, 3, 0.95, &L);
+    wk__fmt_slope(buf, sizeof buf, &L);
+    CHECK(!strcmp(buf, "-1.000 [-1.000, -1.000]"), "exact line: %s", buf);
     double nan_y[2] = {1, NAN}, fit[2];
     CHECK(wk_isotonic_fit(nan_y, NULL, 2, fit) == WK_EINVAL && strstr(wk_last_error(), "finite"), "NaN refused");
     double w[2] = {1, 0};

@@ -155,11 +155,10 @@ static int run(wk_expt_ctx *c) {
     for (int i = 1; i < nd; i++)
         if (dims[i] > dims[dmax]) dmax = i;
     int last = g.n_sizes - 1;
-    char claim[512], meas[1024];
-    snprintf(meas, sizeof meas, "at d = %d, W1 between two samples of m = %lld points is %.3f (m = %lld: %.3f); log-log slope %.3f "
-             "[%.3f, %.3f]",
-             (int)dims[dmax], (long long)g.sizes[last], yw[dmax][last], (long long)g.sizes[0], yw[dmax][0], sw[dmax].slope,
-             sw[dmax].lo, sw[dmax].hi);
+    char claim[512], meas[1024], sl[96];
+    snprintf(meas, sizeof meas, "at d = %d, W1 between two samples of m = %lld points is %.3f (m = %lld: %.3f); log-log slope %s",
+             (int)dims[dmax], (long long)g.sizes[last], yw[dmax][last], (long long)g.sizes[0], yw[dmax][0],
+             wk__fmt_slope(sl, sizeof sl, &sw[dmax]));
     /* bounded away from 0: the largest-m value keeps at least half the smallest-m value and the
      * fitted rate is far from the m^{-1/2} of a distance that generalizes */
     int w1_stays = yw[dmax][last] >= 0.5 * yw[dmax][0] && sw[dmax].slope > -0.25;
@@ -170,8 +169,8 @@ static int run(wk_expt_ctx *c) {
     size_t off = 0;
     meas[0] = 0;
     for (int i = 0; i < nd; i++) {
-        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sd = %d: %.3f [%.3f, %.3f]", i ? "; " : "", (int)dims[i],
-                                sn[i].slope, sn[i].lo, sn[i].hi);
+        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sd = %d: %s", i ? "; " : "", (int)dims[i],
+                                wk__fmt_slope(sl, sizeof sl, &sn[i]));
         if (off >= sizeof meas) off = sizeof meas - 1;
         if (isfinite(sn[i].slope)) {
             nnd_any = 1;
@@ -203,10 +202,10 @@ static int run(wk_expt_ctx *c) {
             wk__doc_row(&d, 5, row);
         }
     for (int i = 0; i < nd; i++) {
-        char a[48], cc[64], e[64];
+        char a[48], cc[96], e[96];
         snprintf(a, sizeof a, "%d", (int)dims[i]);
-        snprintf(cc, sizeof cc, "%.3f [%.3f, %.3f]", sw[i].slope, sw[i].lo, sw[i].hi);
-        snprintf(e, sizeof e, "%.3f [%.3f, %.3f]", sn[i].slope, sn[i].lo, sn[i].hi);
+        wk__fmt_slope(cc, sizeof cc, &sw[i]);
+        wk__fmt_slope(e, sizeof e, &sn[i]);
         const char *row[] = {a, "slope", cc, e, ""};
         wk__doc_row(&d, 5, row);
     }

@@ -240,13 +240,13 @@ static int run(wk_expt_ctx *c) {
     expt_doc d;
     wk__doc_begin(&d, c);
     wk__doc_h2(&d, "Claim against measurement");
-    char meas[1024];
+    char meas[1024], sl[96];
     size_t off = 0;
     int half = 1, any = 0;
     meas[0] = 0;
     for (int k = 0; k < nt; k++) {
-        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d (%s): %.3f [%.3f, %.3f]", k ? "; " : "", k + 1, t[k], Lsd[k].slope,
-                                Lsd[k].lo, Lsd[k].hi);
+        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d (%s): %s", k ? "; " : "", k + 1, t[k],
+                                wk__fmt_slope(sl, sizeof sl, &Lsd[k]));
         if (off >= sizeof meas) off = sizeof meas - 1;
         if (isfinite(Lsd[k].slope)) {
             any = 1;
@@ -257,8 +257,8 @@ static int run(wk_expt_ctx *c) {
                     meas, any ? half : -1);
     off = 0, meas[0] = 0;
     for (int k = 0; k < nt; k++) {
-        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d: %.3f [%.3f, %.3f]", k ? "; " : "", k + 1, Lsw[k].slope, Lsw[k].lo,
-                                Lsw[k].hi);
+        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d: %s", k ? "; " : "", k + 1,
+                                wk__fmt_slope(sl, sizeof sl, &Lsw[k]));
         if (off >= sizeof meas) off = sizeof meas - 1;
     }
     /* the curse of dimensionality: the higher-dimensional target's W1(μ*, μ_n) falls more slowly */
@@ -268,8 +268,8 @@ static int run(wk_expt_ctx *c) {
     off = 0, meas[0] = 0;
     int falls = 1, anyg = 0;
     for (int k = 0; k < nt; k++) {
-        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d: slope %.3f [%.3f, %.3f], W1 at n = %g: %.4f, fresh draws: %.4f",
-                                k ? "; " : "", k + 1, Lgw[k].slope, Lgw[k].lo, Lgw[k].hi, sizes[nn - 1], mgw[k][nn - 1],
+        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d: slope %s, W1 at n = %g: %.4f, fresh draws: %.4f",
+                                k ? "; " : "", k + 1, wk__fmt_slope(sl, sizeof sl, &Lgw[k]), sizes[nn - 1], mgw[k][nn - 1],
                                 fresh ? mgw[k][nn] : NAN);
         if (off >= sizeof meas) off = sizeof meas - 1;
         if (isfinite(Lgw[k].slope)) anyg = 1, falls &= Lgw[k].slope < 0;

@@ -256,3 +256,10 @@ int wk__csv_write(expt_csv *t, const char *dir, const char *name) {
     wk_sb_free(&t->sb);
     return rc;
 }
+
+const char *wk__fmt_slope(char *buf, size_t n, const wk_loglog_fit_ci *f) {
+    if (!isfinite(f->slope)) snprintf(buf, n, "not measurable (%d point%s above 0)", f->used, f->used == 1 ? "" : "s");
+    else if (!isfinite(f->lo) || !isfinite(f->hi)) snprintf(buf, n, "%.3f (%d points above 0: no interval)", f->slope, f->used);
+    else snprintf(buf, n, "%.3f [%.3f, %.3f]", f->slope, f->lo, f->hi);
+    return buf;
+}

@@ -6,6 +6,7 @@
 
 #include "wgankit/experiment.h"
 #include "wgankit/plot.h"
+#include "wgankit/stats.h"
 #include "wgankit/strbuf.h"
 #include "wgankit/sweep.h"
 
@@ -39,6 +40,11 @@ void wk__doc_figure(expt_doc *d, const char *stem, const char *caption);
 /* The run time, failures and the end; writes dir/SUMMARY.md and dir/report.html atomically. */
 int wk__doc_finish(expt_doc *d, const wk_expt_ctx *c, const char *dir);
 void wk__doc_free(expt_doc *d);
+
+/* A log-log slope for the write-up: "-0.512 [-0.61, -0.41]" with its t-interval, "-0.218 (2
+ * points above 0: no interval)" when only two points were usable, "not measurable (N points
+ * above 0)" when fewer. Never prints "nan". */
+const char *wk__fmt_slope(char *buf, size_t n, const wk_loglog_fit_ci *f);
 
 /* A line chart as dir/stem.svg and dir/stem.png. */
 int wk__expt_chart(const char *dir, const char *stem, const wk_chart_spec *spec, const wk_series *s, size_t n);
