@@ -262,7 +262,39 @@ static void test_bad_settings(void) {
     }
 }
 
+/* The Lipschitz report of a mixture is its worst component's: each bound is the largest over the T
+ * critics (it used to be component 0's alone). Component 2's weights are scaled by 4 so it is the
+ * worst by far. */
+static void test_lipschitz_report(void) {
+    wk_gan_config c = small("bjorck", "wgan", 3);
+    strcpy(c.sample_shape, "2");
+    c.lip_pairs = 100;
+    wk_trainer *t = NULL;
+    REQUIRE(wk_trainer_new(&c, NULL, &t) == WK_OK, "trainer: %s", wk_last_error());
+    wk_model *d2 = WK_MIX_CRITIC(t, 2);
+    for (int i = 0; i < d2->n_params; i++)
+        if (d2->params[i]->value.ndim == 2)
+            for (int64_t k = 0; k < d2->params[i]->value.numel; k++) d2->params[i]->value.data[k] *= 4;
+    wk_tensor x;
+    REQUIRE(wk_tensor_alloc(&x, 2, (int64_t[]){40, 2}) == WK_OK, "points");
+    for (int64_t k = 0; k < 80; k++) x.data[k] = (float)sin(0.7 * (double)k);
+    wk_lipschitz_report r, part[3];
+    REQUIRE(wk_trainer_lipschitz_report(t, &x, &r) == WK_OK, "report: %s", wk_last_error());
+    for (int j = 0; j < 3; j++) {
+        wk_rng rng;
+        wk_rng_seed_stream(&rng, c.seed, WK_STREAM_LIPSCHITZ);
+        REQUIRE(wk_lipschitz_report_compute(WK_MIX_CRITIC(t, j), &x, c.lip_pairs, &rng, &part[j]) == WK_OK, "component %d", j);
+    }
+    CHECK(part[2].certified > 3 * part[0].certified && part[2].grad_max > part[0].grad_max, "component 2 is the worst");
+    CHECK(r.certified == fmax(fmax(part[0].certified, part[1].certified), part[2].certified), "certified: the largest");
+    CHECK(r.grad_max == fmax(fmax(part[0].grad_max, part[1].grad_max), part[2].grad_max), "grad_max: the largest");
+    CHECK(r.pair_max == fmax(fmax(part[0].pair_max, part[1].pair_max), part[2].pair_max), "pair_max: the largest");
+    wk_tensor_free(&x);
+    wk_trainer_free(t);
+}
+
 int main(void) {
+    test_lipschitz_report();
     test_bad_settings();
     test_settings_json();
     test_objective();
