@@ -3,7 +3,7 @@
 # class (Björck projection and the authors' Björck reparametrisation with a clamp, Biau et al.'s
 # set with GroupSort groups of 4, spectral normalisation, clipping, gradient penalty, none),
 # tests/reference/load_checkpoint.py rebuilds critic and generator in numpy from the file alone
-# and matches `wgankit critic` and `wgankit sample --latent` to 1e-5; the orthonormal export of a
+# and matches `wgankit critic` and `wgankit sample --latent` to 1e-5 (MIX+GAN checkpoints too); the orthonormal export of a
 # projection-mode run is orthonormal to 1e-5 and is the trained critic. SKIPs without numpy.
 set -u
 CLI=${1:?usage: cli_checkpoint_numpy.sh path/to/wgankit}
@@ -18,7 +18,7 @@ $PY -c "import numpy as np; np.save('$T/z.npy', np.random.default_rng(0).standar
 i=0
 for c in "--critic bjorck" "--critic bjorck --bjorck-reparam 1 --bjorck-iters 3 --beta2 0.5 --critic-clamp 0.2" \
          "--critic biau --groupsort-k 4" "--critic spectral --sn-iters 2" "--critic clip" "--critic gp --critic-act leaky_relu" \
-         "--critic none --ema 0"; do
+         "--critic none --ema 0" "--critic bjorck --mix 3" "--critic spectral --mix 2 --ema 0"; do
     i=$((i + 1)); R="$T/r$i"
     "$CLI" train $SMALL --steps 40 $c --out "$R" > /dev/null 2>&1 || { echo "FAIL: train $c"; fail=1; continue; }
     "$CLI" critic --checkpoint "$R/checkpoint.safetensors" --input "$T/x.npy" -o "$T/d$i.npy" > /dev/null &&
@@ -31,7 +31,11 @@ $PY $LOAD "$T/r2/checkpoint.safetensors" | grep -q '"type": "clamp"' && ok=1 || 
 [ $ok = 1 ] && $PY -c "import numpy as np,sys; sys.exit(0 if (np.load('$T/d2.npy').max() == np.float32(0.2) and np.load('$T/d2.npy').min() < 0.19) else 1)" \
     && echo "ok: clamp stated and applied" || { echo "FAIL: clamp"; fail=1; }
 $PY $LOAD "$T/r1/checkpoint.safetensors" | grep -q '"order": "ascending"' && echo "ok: GroupSort order stated" || { echo "FAIL: GroupSort order"; fail=1; }
-# export of orthonormal weights: default for projection mode, off for the reparametrisation unless asked
+# export of orthonormal weights: default for projection mode, off for the reparametrisation unless asked;
+# a MIX+GAN exports every component (r8: 3 components)
+$PY $LOAD "$T/r8/checkpoint.safetensors" orthonormal "$T/x.npy" "$T/d8.npy" 1e-5 | grep -c "^layer 2\." | grep -qv "^0$" &&
+    $PY $LOAD "$T/r8/checkpoint.safetensors" orthonormal "$T/x.npy" "$T/d8.npy" 1e-5 > /dev/null &&
+    echo "ok: MIX+GAN exports every component orthonormal" || { echo "FAIL: MIX+GAN orthonormal export"; fail=1; }
 $PY $LOAD "$T/r1/checkpoint.safetensors" orthonormal "$T/x.npy" "$T/d1.npy" 1e-5 && echo "ok: projection mode exports orthonormal weights" \
     || { echo "FAIL: orthonormal export (projection)"; fail=1; }
 $PY $LOAD "$T/r2/checkpoint.safetensors" | grep -q critic_orthonormal && { echo "FAIL: reparam exported by default"; fail=1; } || echo "ok: no export by default in reparametrisation mode"

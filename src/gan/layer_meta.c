@@ -131,6 +131,7 @@ void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb
 
 void wk__export_free(wk__export *ex) {
     for (int i = 0; i < ex->n; i++) wk_tensor_free(&ex->tensors[i]);
+    wk_free(ex->names), wk_free(ex->tensors);
     wk_sb_free(&ex->layers);
     memset(ex, 0, sizeof *ex);
 }
@@ -143,6 +144,24 @@ static int export_on(const wk_trainer *t) {
     return c->export_orthonormal > 0 || (c->export_orthonormal < 0 && !c->bjorck_reparam);
 }
 
+/* The next export slot named prefix.name, growing the arrays. */
+static int export_slot(wk__export *ex, const char *prefix, const char *name, const wk_tensor *like, wk_tensor **out) {
+    if (ex->n == ex->cap) {
+        int cap = ex->cap ? 2 * ex->cap : 32;
+        char(*names)[128] = wk_realloc(ex->names, (size_t)cap * sizeof *names);
+        if (!names) return WK_ENOMEM;
+        ex->names = names;
+        wk_tensor *ts = wk_realloc(ex->tensors, (size_t)cap * sizeof *ts);
+        if (!ts) return WK_ENOMEM;
+        ex->tensors = ts, ex->cap = cap;
+    }
+    snprintf(ex->names[ex->n], sizeof ex->names[0], "%s.%s", prefix, name);
+    *out = &ex->tensors[ex->n];
+    int rc = wk_tensor_alloc(*out, like->ndim, like->shape);
+    if (!rc) ex->n++;
+    return rc;
+}
+
 int wk__export_orthonormal(wk_trainer *t, wk__export *ex) {
     memset(ex, 0, sizeof *ex);
     wk_sb_init(&ex->layers);
@@ -150,29 +169,30 @@ int wk__export_orthonormal(wk_trainer *t, wk__export *ex) {
     wk_model *m = &t->critic;
     int rc = WK_OK;
     float *work = NULL;
-    for (int i = 0; i < m->n_layers && !rc; i++) {
-        wk_layer *l = &m->layers[i];
-        if (l->kind != WK_LAYER_LINEAR) continue;
-        if (ex->n + 2 > (int)(sizeof ex->names / sizeof ex->names[0])) return wk_errorf(WK_EINVAL, "export: too many layers");
-        wk_tensor *w = &ex->tensors[ex->n];
-        snprintf(ex->names[ex->n++], sizeof ex->names[0], "critic_orthonormal.%s", l->weight->name);
-        if ((rc = wk_tensor_alloc(w, l->weight->value.ndim, l->weight->value.shape))) break;
-        if (m->weight_fn) { /* the forward pass's weight (reparametrisation): evaluate its op chain */
-            wk_graph *g = wk_graph_new();
-            wk_var *v = g ? m->weight_fn(g, m, i, wk_param_const(g, l->weight), m->weight_ctx) : NULL;
-            if (v) wk_tensor_copy(w, wk_value(v));
-            else rc = g ? wk_graph_status(g) : WK_ENOMEM;
-            wk_graph_free(g);
-        } else wk_tensor_copy(w, &l->weight->value);
-        wk_free(work); /* scratch sized for this layer */
-        if (!rc && !(work = wk_malloc(wk_bjorck_work_len(w) * sizeof(float)))) rc = WK_ENOMEM;
-        if (!rc) rc = wk_bjorck_project_tol(w, t->cfg.bjorck_final_iters, (float)t->cfg.bjorck_beta, (float)t->cfg.bjorck_tol, work, NULL, NULL);
-        if (!rc && l->bias) {
-            snprintf(ex->names[ex->n], sizeof ex->names[0], "critic_orthonormal.%s", l->bias->name);
-            if (!(rc = wk_tensor_alloc(&ex->tensors[ex->n], l->bias->value.ndim, l->bias->value.shape)))
-                wk_tensor_copy(&ex->tensors[ex->n++], &l->bias->value);
+    /* every component of a MIX+GAN: each critic is in the class, and so is their mixture */
+    for (int j = 0; j < t->T && !rc; j++) {
+        char prefix[48] = "critic_orthonormal";
+        if (t->T > 1) snprintf(prefix, sizeof prefix, "critic_orthonormal.%d", j);
+        m = WK_MIX_CRITIC(t, j);
+        for (int i = 0; i < m->n_layers && !rc; i++) {
+            wk_layer *l = &m->layers[i];
+            if (l->kind != WK_LAYER_LINEAR) continue;
+            wk_tensor *w, *b;
+            if ((rc = export_slot(ex, prefix, l->weight->name, &l->weight->value, &w))) break;
+            if (m->weight_fn) { /* the forward pass's weight (reparametrisation): evaluate its op chain */
+                wk_graph *g = wk_graph_new();
+                wk_var *v = g ? m->weight_fn(g, m, i, wk_param_const(g, l->weight), m->weight_ctx) : NULL;
+                if (v) wk_tensor_copy(w, wk_value(v));
+                else rc = g ? wk_graph_status(g) : WK_ENOMEM;
+                wk_graph_free(g);
+            } else wk_tensor_copy(w, &l->weight->value);
+            wk_free(work); /* scratch sized for this layer */
+            if (!rc && !(work = wk_malloc(wk_bjorck_work_len(w) * sizeof(float)))) rc = WK_ENOMEM;
+            if (!rc) rc = wk_bjorck_project_tol(w, t->cfg.bjorck_final_iters, (float)t->cfg.bjorck_beta, (float)t->cfg.bjorck_tol, work, NULL, NULL);
+            if (!rc && l->bias && !(rc = export_slot(ex, prefix, l->bias->name, &l->bias->value, &b))) wk_tensor_copy(b, &l->bias->value);
         }
     }
+    m = &t->critic;
     wk_free(work);
     if (!rc) wk__model_to_json(m, NULL, &ex->layers); /* plain: no transformation, same layers and clamp */
     if (!rc) rc = wk_sb_status(&ex->layers);

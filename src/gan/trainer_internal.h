@@ -86,11 +86,12 @@ int wk__config_weight_floor(const wk_gan_config *c, double *floats);
  * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone */
 void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb);
 /* layer_meta.c: the orthonormalised critic weights stored at the end of training
- * (export_orthonormal): n tensors named names[i], and their plain layer list */
+ * (export_orthonormal): n tensors named names[i], and their plain layer list; a MIX+GAN exports
+ * every component critic, critic_orthonormal.<j>.<tensor> (the layer list is the same for all) */
 typedef struct {
-    int n;
-    char names[160][128]; /* critic_depth <= 64: at most 65 linear layers, weight and bias each */
-    wk_tensor tensors[160];
+    int n, cap;
+    char (*names)[128]; /* critic_orthonormal[.<component>].<layer tensor> */
+    wk_tensor *tensors;
     wk_strbuf layers;
 } wk__export;
 int wk__export_orthonormal(wk_trainer *t, wk__export *ex);

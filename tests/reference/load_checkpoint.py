@@ -9,7 +9,13 @@ src/gan/layer_meta.c), so nothing here is taken from wgankit's C source.
   load_checkpoint.py CKPT sample Z.npy X.npy [tol]       generator at Z against `wgankit sample --latent Z`
   load_checkpoint.py CKPT orthonormal X.npy D.npy [tol]  the exported orthonormal critic (critic_orthonormal.*):
                                                           weights orthonormal to tol, values against D
-Exit 0 when the largest absolute difference is <= tol (default 1e-5)."""
+Exit 0 when the largest absolute difference is <= tol (default 1e-5).
+
+A MIX+GAN checkpoint (config "mix" = T > 1) holds T networks of the same layer list, named
+generator.<j>.…, critic.<j>.…, critic_orthonormal.<j>.…, and the logits mix.logits_g/_d
+(Arora et al. 2017, §5). Its critic is the mixture Σ_j softmax(logits_d)_j D_j; each generated
+sample comes from one component, drawn by wgankit's own random stream, so `sample` checks that
+every row equals the output of some component at its latent code."""
 import json, struct, sys
 import numpy as np
 
@@ -35,8 +41,9 @@ def power_step(w, u):
     u /= np.linalg.norm(u)
     return u, v
 
-def forward_weight(w, ops, tensors):
-    """The weight the forward pass multiplies by, from the stored one and the layer's ops."""
+def forward_weight(w, ops, tensors, lip="lipschitz."):
+    """The weight the forward pass multiplies by, from the stored one and the layer's ops (the
+    ops name their state tensors lipschitz.…; a mixture component j's are lipschitz.<j>.…)."""
     w = w.astype(np.float32)
     for op in ops:
         kind = op["op"]
@@ -49,8 +56,8 @@ def forward_weight(w, ops, tensors):
                 tall = w.shape[0] >= w.shape[1]
                 w = (1 + b) * w - b * (w @ (w.T @ w) if tall else (w @ w.T) @ w)
         elif kind == "spectral_norm":
-            u = tensors[op["u"]].astype(np.float64)
-            v = tensors[op["v"]].astype(np.float32)
+            u = tensors[op["u"].replace("lipschitz.", lip, 1)].astype(np.float64)
+            v = tensors[op["v"].replace("lipschitz.", lip, 1)].astype(np.float32)
             u /= np.linalg.norm(u)
             for _ in range(op["power_iterations"]):
                 u, v = power_step(w, u)
@@ -60,14 +67,14 @@ def forward_weight(w, ops, tensors):
             raise SystemExit(f"forward_weight op {kind} not handled by this script")
     return w
 
-def build(layers, tensors, prefix):
+def build(layers, tensors, prefix, lip="lipschitz."):
     """A numpy forward pass for an MLP layer list (linear, activations, reshape, clamp)."""
     def run(x):
         x = x.astype(np.float32)
         for l in layers:
             t = l["type"]
             if t == "linear":
-                w = forward_weight(tensors[prefix + l["weight"]], l.get("forward_weight", []), tensors)
+                w = forward_weight(tensors[prefix + l["weight"]], l.get("forward_weight", []), tensors, lip)
                 x = x @ w.T
                 if l["bias"]:
                     x = x + tensors[prefix + l["bias_tensor"]]
@@ -102,21 +109,41 @@ def main():
     what, xf, yf = sys.argv[2:5]
     tol = float(sys.argv[5]) if len(sys.argv) > 5 else 1e-5
     cfg = json.loads(meta["wgankit.config"])
+    T = int(cfg.get("mix", 1))  # absent: a single GAN
+    parts = [""] if T == 1 else [f"{j}." for j in range(T)]
     x, want = np.load(xf), np.load(yf)
     worst = 0.0
+
+    def mixture(layers, net):
+        """Σ_j w_j D_j(x) over the components (w = softmax of the critic logits), or D(x)."""
+        flat = x.reshape(x.shape[0], -1)
+        if T == 1:
+            return build(layers, tensors, net + ".")(flat).reshape(-1)
+        logits = tensors["mix.logits_d"].astype(np.float64)
+        w = np.exp(logits - logits.max())
+        w /= w.sum()
+        return sum(w[j] * build(layers, tensors, f"{net}.{j}.", f"lipschitz.{j}.")(flat).reshape(-1).astype(np.float64) for j in range(T))
+
     if what == "critic":
-        got = build(json.loads(meta["wgankit.critic"]), tensors, "critic.")(x.reshape(x.shape[0], -1)).reshape(-1)
+        got = mixture(json.loads(meta["wgankit.critic"]), "critic")
     elif what == "sample":
-        prefix = "generator_ema." if cfg["ema"] > 0 else "generator."
-        got = build(json.loads(meta["wgankit.generator"]), tensors, prefix)(x)
+        net = "generator_ema" if cfg["ema"] > 0 else "generator"
+        outs = [build(json.loads(meta["wgankit.generator"]), tensors, f"{net}.{p}")(x) for p in parts]
+        if T > 1:  # each row from the component nearest to it: its distance is the error
+            err = np.stack([np.abs(o.reshape(want.shape) - want).reshape(want.shape[0], -1).max(axis=1) for o in outs])
+            got = np.stack(outs)[err.argmin(axis=0), np.arange(want.shape[0])]
+            print("rows per component:", np.bincount(err.argmin(axis=0), minlength=T).tolist())
+        else:
+            got = outs[0]
     elif what == "orthonormal":
         layers = json.loads(meta["wgankit.critic_orthonormal"])
-        for l in layers:
-            if l["type"] == "linear":
-                e = orthonormality_error(tensors["critic_orthonormal." + l["weight"]])
-                print(f"layer {l['weight']}: max |W^T W - I| = {e:.3g}")
-                worst = max(worst, e)
-        got = build(layers, tensors, "critic_orthonormal.")(x.reshape(x.shape[0], -1)).reshape(-1)
+        for p in parts:
+            for l in layers:
+                if l["type"] == "linear":
+                    e = orthonormality_error(tensors["critic_orthonormal." + p + l["weight"]])
+                    print(f"layer {p}{l['weight']}: max |W^T W - I| = {e:.3g}")
+                    worst = max(worst, e)
+        got = mixture(layers, "critic_orthonormal")
     else:
         raise SystemExit(__doc__)
     diff = float(np.abs(got.reshape(want.shape) - want).max())
