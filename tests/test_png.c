@@ -205,6 +205,34 @@ int main(void) {
         wk_sb_free(&c);
     }
 
+    /* a log x axis (sample sizes 64 .. 4,096 of the papers' experiments): ticks at 1, 2, 5 x 10^k
+     * labelled with the values, points placed by log10 x (64 -> 4,096 spans the plot), x <= 0
+     * breaks the line; many decades tick every decade */
+    {
+        double t[64];
+        int n = wk_plot_log_ticks(log10(64), log10(4096), t, 64);
+        CHECK(n == 5 && fabs(t[0] - 2) < 1e-12 && fabs(t[1] - log10(200.0)) < 1e-12 && fabs(t[4] - log10(2000.0)) < 1e-12,
+              "ticks 100, 200, 500, 1000, 2000 (%d)", n);
+        CHECK(wk_plot_log_ticks(-3, 6, t, 64) == 10 && t[0] == -3 && t[9] == 6, "9 decades: every decade");
+        CHECK(wk_plot_log_ticks(0, 40, t, 64) == 11 && t[1] == 4, "40 decades: every 4th, at most 12 intervals");
+        double n_x[5] = {64, 256, 1024, 4096, 0}, n_y[5] = {1, 0.5, 0.25, 0.125, 0.1};
+        wk_series ls = {.name = "W1", .x = n_x, .y = n_y, .n = 5};
+        wk_chart_spec lx = {.title = "log x", .x_label = "n", .log_x = 1, .log_y = 1};
+        wk_strbuf c;
+        wk_sb_init(&c);
+        REQUIRE(wk_svg_line_chart(&c, &lx, &ls, 1) == WK_OK, "svg: %s", wk_last_error());
+        CHECK(strstr(c.data, ">100</text>") && strstr(c.data, ">2000</text>") && !strstr(c.data, ">4000<"), "log x tick labels");
+        CHECK(strstr(c.data, "data-marks=\"4\""), "x = 0 is not drawn on a log axis");
+        /* equal ratios, equal steps: the path's x coordinates 64, 256, 1024, 4096 are evenly spaced */
+        const char *d = strstr(c.data, "d=\"M");
+        double px[4];
+        REQUIRE(d && sscanf(d, "d=\"M%lf %*f L%lf %*f L%lf %*f L%lf", &px[0], &px[1], &px[2], &px[3]) == 4, "path read back");
+        CHECK(fabs((px[1] - px[0]) - (px[3] - px[2])) < 0.02 && px[1] > px[0], "log spacing (%g %g %g %g)", px[0], px[1], px[2], px[3]);
+        wk_sb_free(&c);
+        snprintf(path, sizeof path, "%s/logx.png", dir);
+        CHECK(wk_png_line_chart(path, &lx, &ls, 1) == WK_OK, "png log x: %s", wk_last_error());
+    }
+
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     CHECK(system(path) == 0, "cleanup");
     return check_summary("test_png");

@@ -73,11 +73,15 @@ int wk_scatter_png(const char *path, const wk_scatter_spec *s);
 /* A 1, 2 or 5 times 10^k tick step giving about `target` intervals over [lo, hi] (at least 1
  * when `integer`); shared by the SVG charts and the scatter's axes. */
 double wk_plot_nice_step(double lo, double hi, int target, int integer);
+/* Ticks of a log axis over [lo, hi] given in log10 units, written to t (log10 units, at most
+ * max): 1, 2 and 5 times each power of ten when the range spans at most 3 decades, every decade
+ * up to 12 decades, else every k-th decade. Returns the count. */
+int wk_plot_log_ticks(double lo, double hi, double *t, int max);
 
 /* ---- SVG line charts ----------------------------------------------------------------------- */
 typedef struct wk_series {
     const char *name;
-    const double *x, *y; /* n points; non-finite points (and y <= 0 on a log axis) break the line; y NULL: band only */
+    const double *x, *y; /* n points; non-finite points (and values <= 0 on a log axis) break the line; y NULL: band only */
     size_t n;
     const double *band_lo, *band_hi; /* optional: a shaded band [lo, hi] at each x, drawn under every line */
     int markers;                     /* 1: this series as markers without a line (a scatter beside fitted lines) */
@@ -86,6 +90,7 @@ typedef struct wk_series {
 typedef struct wk_chart_spec {
     const char *title, *x_label, *y_label; /* NULL: none */
     int log_y;
+    int log_x;         /* a log10 x axis (sample sizes): points with x <= 0 break the line */
     int width, height; /* default 640 x 360 when 0 */
     int integer_x, integer_y; /* integer-valued axis (steps, counts): ticks on whole numbers only */
     int points_only;   /* a scatter: markers, no lines */

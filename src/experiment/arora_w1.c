@@ -108,8 +108,8 @@ static int run(wk_expt_ctx *c) {
     if ((rc = wk__csv_write(&csv, c->out, "results.csv"))) return rc;
 
     /* slopes with intervals */
-    double logm[WK_GEN_MAX_SIZES], m[WK_GEN_MAX_SIZES];
-    for (int k = 0; k < g.n_sizes; k++) m[k] = (double)g.sizes[k], logm[k] = log10(m[k]);
+    double m[WK_GEN_MAX_SIZES];
+    for (int k = 0; k < g.n_sizes; k++) m[k] = (double)g.sizes[k];
     wk_loglog_fit_ci sw[WK_EXPT_MAX_LIST], sn[WK_EXPT_MAX_LIST];
     double yw[WK_EXPT_MAX_LIST][WK_GEN_MAX_SIZES], yn[WK_EXPT_MAX_LIST][WK_GEN_MAX_SIZES], yh[WK_EXPT_MAX_LIST][WK_GEN_MAX_SIZES],
         hlo[WK_EXPT_MAX_LIST][WK_GEN_MAX_SIZES], hhi[WK_EXPT_MAX_LIST][WK_GEN_MAX_SIZES];
@@ -136,15 +136,15 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[i], sizeof names[i], "W1, d = %d (slope %.2f)", (int)dims[i], sw[i].slope);
         snprintf(names[nd + i], sizeof names[nd + i], "d_NN train, d = %d (slope %.2f)", (int)dims[i], sn[i].slope);
         snprintf(hnames[i], sizeof hnames[i], "d_NN held-out, d = %d", (int)dims[i]);
-        ser[i] = (wk_series){.name = names[i], .x = logm, .y = yw[i], .n = (size_t)g.n_sizes};
-        ser[nd + i] = (wk_series){.name = names[nd + i], .x = logm, .y = yn[i], .n = (size_t)g.n_sizes};
-        hser[i] = (wk_series){.name = hnames[i], .x = logm, .y = yh[i], .n = (size_t)g.n_sizes, .band_lo = hlo[i], .band_hi = hhi[i]};
+        ser[i] = (wk_series){.name = names[i], .x = m, .y = yw[i], .n = (size_t)g.n_sizes};
+        ser[nd + i] = (wk_series){.name = names[nd + i], .x = m, .y = yn[i], .n = (size_t)g.n_sizes};
+        hser[i] = (wk_series){.name = hnames[i], .x = m, .y = yh[i], .n = (size_t)g.n_sizes, .band_lo = hlo[i], .band_hi = hhi[i]};
     }
-    wk_chart_spec spec = {.title = "Distance between two samples of N(0, I/d)", .x_label = "log10 m (points per sample)",
-                          .y_label = "mean distance (log scale)", .log_y = 1};
+    wk_chart_spec spec = {.title = "Distance between two samples of N(0, I/d)", .x_label = "m, points per sample (log scale)",
+                          .y_label = "mean distance (log scale)", .log_y = 1, .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "loglog", &spec, ser, (size_t)(2 * nd)))) return rc;
-    wk_chart_spec hspec = {.title = "Held-out d_NN (the SVG shades the 95 % intervals)", .x_label = "log10 m (points per sample)",
-                           .y_label = "held-out d_NN"};
+    wk_chart_spec hspec = {.title = "Held-out d_NN (the SVG shades the 95 % intervals)", .x_label = "m, points per sample (log scale)",
+                           .y_label = "held-out d_NN", .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "heldout", &hspec, hser, (size_t)nd))) return rc;
 
     /* the write-up */

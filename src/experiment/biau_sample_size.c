@@ -207,8 +207,7 @@ static int run(wk_expt_ctx *c) {
         return rc;
     }
     /* means over seeds per (target, n), slopes over the sizes (fresh draws are not on the n axis) */
-    double mgw[MAXT][MAXN], mgd[MAXT][MAXN], msw[MAXT][MAXN], msd[MAXT][MAXN], logn[MAXN];
-    for (int v = 0; v < nn; v++) logn[v] = log10(sizes[v]);
+    double mgw[MAXT][MAXN], mgd[MAXT][MAXN], msw[MAXT][MAXN], msd[MAXT][MAXN];
     wk_loglog_fit_ci Lgw[MAXT], Lsw[MAXT], Lsd[MAXT], Lgd[MAXT];
     for (int k = 0; k < nt; k++) {
         for (int v = 0; v < nv; v++) {
@@ -229,12 +228,12 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[3 * k], 96, "T%d W1(target, generator) (slope %.2f)", k + 1, Lgw[k].slope);
         snprintf(names[3 * k + 1], 96, "T%d W1(target, sample) (slope %.2f)", k + 1, Lsw[k].slope);
         snprintf(names[3 * k + 2], 96, "T%d d_D(target, sample) (slope %.2f)", k + 1, Lsd[k].slope);
-        ser[3 * k] = (wk_series){.name = names[3 * k], .x = logn, .y = mgw[k], .n = (size_t)nn};
-        ser[3 * k + 1] = (wk_series){.name = names[3 * k + 1], .x = logn, .y = msw[k], .n = (size_t)nn};
-        ser[3 * k + 2] = (wk_series){.name = names[3 * k + 2], .x = logn, .y = msd[k], .n = (size_t)nn};
+        ser[3 * k] = (wk_series){.name = names[3 * k], .x = sizes, .y = mgw[k], .n = (size_t)nn};
+        ser[3 * k + 1] = (wk_series){.name = names[3 * k + 1], .x = sizes, .y = msw[k], .n = (size_t)nn};
+        ser[3 * k + 2] = (wk_series){.name = names[3 * k + 2], .x = sizes, .y = msd[k], .n = (size_t)nn};
     }
-    wk_chart_spec sp = {.title = "Distances against the training-sample size n (mean over seeds)", .x_label = "log10 n",
-                        .y_label = "distance (log scale)", .log_y = 1};
+    wk_chart_spec sp = {.title = "Distances against the training-sample size n (mean over seeds)", .x_label = "n, training-sample size (log scale)",
+                        .y_label = "distance (log scale)", .log_y = 1, .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "loglog", &sp, ser, (size_t)(3 * nt)))) return rc;
 
     expt_doc d;

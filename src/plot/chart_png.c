@@ -34,9 +34,9 @@ static void text(wk_image *img, int x, int y, const char *t, int s) {
     }
 }
 
-static double nice_step(double lo, double hi, int target) {
-    double raw = (hi - lo) / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
-    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+/* a point the chart can place: finite, and positive on a log axis */
+static int usable(const wk_chart_spec *spec, double x, double y) {
+    return isfinite(x) && isfinite(y) && (!spec->log_y || y > 0) && (!spec->log_x || x > 0);
 }
 
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
@@ -53,16 +53,24 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     for (size_t s = 0; s < n_series; s++)
         for (size_t i = 0; i < series[s].n; i++) {
             double x = series[s].x[i], y = series[s].y[i];
-            if (!isfinite(x) || !isfinite(y) || (spec->log_y && y <= 0)) continue;
+            if (!usable(spec, x, y)) continue;
             if (spec->log_y) y = log10(y);
+            if (spec->log_x) x = log10(x);
             xlo = fmin(xlo, x), xhi = fmax(xhi, x), ylo = fmin(ylo, y), yhi = fmax(yhi, y);
         }
     if (!(xlo <= xhi)) xlo = 0, xhi = 1, ylo = 0, yhi = 1;
     if (xhi == xlo) xlo -= 0.5, xhi += 0.5;
     if (yhi == ylo) ylo -= 0.5, yhi += 0.5;
-    double xs = spec->integer_x ? fmax(1, round(nice_step(xlo, xhi, 6))) : nice_step(xlo, xhi, 6), ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : nice_step(ylo, yhi, 5);
+    if (spec->log_x) { double pad = 0.03 * (xhi - xlo); xlo -= pad, xhi += pad; } /* end points off the frame */
+    double xs = wk_plot_nice_step(xlo, xhi, 6, spec->integer_x && !spec->log_x),
+           ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : wk_plot_nice_step(ylo, yhi, 5, 0);
     if (spec->log_y) ylo = floor(ylo), yhi = ceil(yhi);
     else ylo = floor(ylo / ys) * ys, yhi = ceil(yhi / ys) * ys;
+    double xt[64]; /* x ticks in axis units (log10 of x on a log axis), as the SVG chart */
+    int nxt = 0;
+    if (spec->log_x) nxt = wk_plot_log_ticks(xlo, xhi, xt, 64);
+    else
+        for (double x0 = ceil(xlo / xs) * xs; nxt < 50 && x0 + nxt * xs <= xhi + xs * 1e-9; nxt++) xt[nxt] = x0 + nxt * xs;
 #define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
 #define SY(y) (top + ph - ((y) - ylo) / (yhi - ylo) * ph)
     wk_image img;
@@ -70,10 +78,10 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     if (rc) return rc;
     memset(img.pixels, 255, (size_t)W * H * 3);
     char lab[32];
-    for (int k = 0; k < 50 && ceil(xlo / xs) * xs + k * xs <= xhi + xs * 1e-9; k++) {
-        double x = ceil(xlo / xs) * xs + k * xs;
+    for (int k = 0; k < nxt; k++) {
+        double x = xt[k];
         wk_image_line(&img, SX(x), top, SX(x), top + ph, GRID, 1);
-        snprintf(lab, sizeof lab, "%.6g", fabs(x) < xs * 1e-9 ? 0 : x);
+        snprintf(lab, sizeof lab, "%.6g", spec->log_x ? pow(10, x) : fabs(x) < xs * 1e-9 ? 0 : x);
         text(&img, (int)(SX(x) - 4.0 * strlen(lab)), (int)(top + ph + 8), lab, 2);
     }
     for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++) {
@@ -91,11 +99,11 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
         double px = NAN, py = NAN;
         for (size_t i = 0; i < series[s].n; i++) {
             double x = series[s].x[i], y = series[s].y[i];
-            if (!isfinite(x) || !isfinite(y) || (spec->log_y && y <= 0)) {
+            if (!usable(spec, x, y)) {
                 px = NAN;
                 continue;
             }
-            double cx = SX(x), cy = SY(spec->log_y ? log10(y) : y);
+            double cx = SX(spec->log_x ? log10(x) : x), cy = SY(spec->log_y ? log10(y) : y);
             if (isfinite(px) && !spec->points_only && !series[s].markers)
                 for (int o = 0; o < 2; o++) wk_image_line(&img, px, py + o, cx, cy + o, col, 1); /* 2 px thick */
             wk_image_disc(&img, cx, cy, 3, col, 1);

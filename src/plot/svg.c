@@ -20,11 +20,29 @@ double wk_plot_nice_step(double lo, double hi, int target, int integer) {
     return integer && s < 1 ? 1 : s;
 }
 
+int wk_plot_log_ticks(double lo, double hi, double *t, int max) {
+    int n = 0, d0 = (int)floor(lo + 1e-9), d1 = (int)ceil(hi - 1e-9);
+    if (!(isfinite(lo) && isfinite(hi)) || hi < lo || max < 1) return 0;
+    if (d1 - d0 <= 3) { /* few decades: 1, 2, 5 x 10^k */
+        static const double m[3] = {1, 2, 5};
+        for (int d = d0; d <= d1; d++)
+            for (int k = 0; k < 3 && n < max; k++) {
+                double v = d + log10(m[k]);
+                if (v >= lo - 1e-9 && v <= hi + 1e-9) t[n++] = v;
+            }
+        return n;
+    }
+    int every = d1 - d0 <= 12 ? 1 : (d1 - d0 + 11) / 12;
+    for (int d = (int)ceil(lo - 1e-9); d <= hi + 1e-9 && n < max; d += every) t[n++] = d;
+    return n;
+}
+
 static int usable(const wk_chart_spec *spec, double x, double y) {
-    return isfinite(x) && isfinite(y) && (!spec->log_y || y > 0);
+    return isfinite(x) && isfinite(y) && (!spec->log_y || y > 0) && (!spec->log_x || x > 0);
 }
 
 static double ty(const wk_chart_spec *spec, double y) { return spec->log_y ? log10(y) : y; }
+static double tx(const wk_chart_spec *spec, double x) { return spec->log_x ? log10(x) : x; }
 
 static void extend(double *lo, double *hi, double v) {
     *lo = fmin(*lo, v);
@@ -43,25 +61,33 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     for (size_t s = 0; s < n_series; s++)
         for (size_t i = 0; i < series[s].n; i++) {
             double x = series[s].x[i];
-            if (series[s].y && usable(spec, x, series[s].y[i])) extend(&xlo, &xhi, x), extend(&ylo, &yhi, ty(spec, series[s].y[i]));
+            if (series[s].y && usable(spec, x, series[s].y[i])) extend(&xlo, &xhi, tx(spec, x)), extend(&ylo, &yhi, ty(spec, series[s].y[i]));
             for (int b = 0; b < 2; b++) {
                 const double *band = b ? series[s].band_hi : series[s].band_lo;
-                if (band && usable(spec, x, band[i])) extend(&xlo, &xhi, x), extend(&ylo, &yhi, ty(spec, band[i]));
+                if (band && usable(spec, x, band[i])) extend(&xlo, &xhi, tx(spec, x)), extend(&ylo, &yhi, ty(spec, band[i]));
             }
         }
-    if (spec->diagonal && xlo <= xhi) { /* a square data range so that y = x is the 45° line */
+    if (spec->diagonal && xlo <= xhi && !spec->log_x && !spec->log_y) { /* a square data range so that y = x is the 45° line */
         double lo = fmin(xlo, ylo), hi = fmax(xhi, yhi);
         xlo = ylo = lo, xhi = yhi = hi;
     }
     if (!(xlo <= xhi)) { xlo = 0; xhi = 1; ylo = 0; yhi = 1; } /* no data: empty axes */
-    if (xhi == xlo) { xlo -= spec->integer_x ? 1 : 0.5; xhi += spec->integer_x ? 1 : 0.5; }
+    if (xhi == xlo) { xlo -= spec->integer_x && !spec->log_x ? 1 : 0.5; xhi += spec->integer_x && !spec->log_x ? 1 : 0.5; }
+    if (spec->log_x) { double pad = 0.03 * (xhi - xlo); xlo -= pad, xhi += pad; } /* end points off the frame */
     if (yhi == ylo) { ylo -= spec->log_y ? 1 : 0.5 + fabs(ylo) * 0.1; yhi += spec->log_y ? 1 : 0.5 + fabs(yhi) * 0.1; }
     double xs = wk_plot_nice_step(xlo, xhi, 6, spec->integer_x),
            ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : wk_plot_nice_step(ylo, yhi, 5, spec->integer_y);
     if (spec->log_y) { ylo = floor(ylo); yhi = ceil(yhi); }
     else { ylo = floor(ylo / ys) * ys; yhi = ceil(yhi / ys) * ys; }
-    if (spec->diagonal) xlo = fmin(xlo, ylo), xhi = fmax(xhi, yhi), ylo = xlo, yhi = xhi, xs = ys = fmax(xs, ys);
-#define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
+    if (spec->diagonal && !spec->log_x && !spec->log_y) xlo = fmin(xlo, ylo), xhi = fmax(xhi, yhi), ylo = xlo, yhi = xhi, xs = ys = fmax(xs, ys);
+    /* x ticks, in axis units (log10 of x on a log axis) */
+    double xt[64];
+    int nxt = 0;
+    if (spec->log_x) nxt = wk_plot_log_ticks(xlo, xhi, xt, 64);
+    else
+        for (double x0 = ceil(xlo / xs - 1e-9) * xs; nxt < 50 && x0 + nxt * xs <= xhi + xs * 1e-9; nxt++) xt[nxt] = x0 + nxt * xs;
+#define SXT(t) (left + ((t) - xlo) / (xhi - xlo) * pw) /* axis units */
+#define SX(x) SXT(tx(spec, x))                          /* data units */
 #define SY(y) (top + ph - ((y) - ylo) / (yhi - ylo) * ph)
     size_t marks = 0;
     for (size_t s = 0; s < n_series; s++)
@@ -75,16 +101,14 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         wk_sb_puts(out, "</text>\n");
     }
     /* grid lines and tick labels */
-    double x0 = ceil(xlo / xs - 1e-9) * xs;
     wk_sb_puts(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
-    for (int k = 0; k < 50 && x0 + k * xs <= xhi + xs * 1e-9; k++)
-        wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\"/>\n", SX(x0 + k * xs), top, SX(x0 + k * xs), top + ph);
+    for (int k = 0; k < nxt; k++) wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\"/>\n", SXT(xt[k]), top, SXT(xt[k]), top + ph);
     for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++)
         wk_sb_printf(out, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\"/>\n", left, SY(ylo + k * ys), left + pw, SY(ylo + k * ys));
     wk_sb_puts(out, "</g>\n<g fill=\"#333\">\n");
-    for (int k = 0; k < 50 && x0 + k * xs <= xhi + xs * 1e-9; k++) {
-        double x = x0 + k * xs;
-        wk_sb_printf(out, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%.6g</text>\n", SX(x), top + ph + 16, fabs(x) < xs * 1e-9 ? 0 : x);
+    for (int k = 0; k < nxt; k++) {
+        double x = spec->log_x ? pow(10, xt[k]) : fabs(xt[k]) < xs * 1e-9 ? 0 : xt[k];
+        wk_sb_printf(out, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%.6g</text>\n", SXT(xt[k]), top + ph + 16, x);
     }
     for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++) {
         double y = ylo + k * ys;
@@ -104,8 +128,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     }
     wk_sb_printf(out, "<clipPath id=\"wkclip\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/></clipPath>\n", left, top, pw, ph);
     if (spec->diagonal)
-        wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#888\" stroke-dasharray=\"5 4\"/>\n", SX(xlo),
-                     SY(xlo), SX(xhi), SY(xhi));
+        wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#888\" stroke-dasharray=\"5 4\"/>\n", SXT(xlo),
+                     SY(xlo), SXT(xhi), SY(xhi));
     /* bands first (under every line): one polygon per run of usable points */
     for (size_t s = 0; s < n_series; s++) {
         const wk_series *se = &series[s];
@@ -116,14 +140,14 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
             while (j < se->n && usable(spec, se->x[j], se->band_lo[j]) && usable(spec, se->x[j], se->band_hi[j])) j++;
             if (j > i) {
                 /* a single evaluation still shows its band: widen it to the plot's width */
-                double xa = j - i == 1 ? xlo : se->x[i], xb = j - i == 1 ? xhi : se->x[j - 1];
+                double xa = j - i == 1 ? xlo : tx(spec, se->x[i]), xb = j - i == 1 ? xhi : tx(spec, se->x[j - 1]);
                 wk_sb_printf(out, "<polygon class=\"band\" clip-path=\"url(#wkclip)\" fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
                 for (size_t k = i; k < j; k++)
-                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? (k == i ? SX(xa) : SX(xb)) : SX(se->x[k]), SY(ty(spec, se->band_hi[k])));
-                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SX(xb), SY(ty(spec, se->band_hi[i])));
-                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SX(xb), SY(ty(spec, se->band_lo[i])));
+                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? (k == i ? SXT(xa) : SXT(xb)) : SX(se->x[k]), SY(ty(spec, se->band_hi[k])));
+                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_hi[i])));
+                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_lo[i])));
                 for (size_t k = j; k-- > i;)
-                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? SX(xa) : SX(se->x[k]), SY(ty(spec, se->band_lo[k])));
+                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? SXT(xa) : SX(se->x[k]), SY(ty(spec, se->band_lo[k])));
                 wk_sb_puts(out, "\"/>\n");
             }
             i = j > i ? j : i + 1;
@@ -164,6 +188,7 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     }
     wk_sb_printf(out, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#333\"/>\n", left, top, pw, ph);
 #undef SX
+#undef SXT
 #undef SY
     wk_sb_puts(out, "</svg>\n");
     return wk_sb_status(out);
