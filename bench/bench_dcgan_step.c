@@ -6,8 +6,10 @@
  * two builds on a shared machine should compare: other jobs change it little.
  * Prints one JSON line: cpu_s_per_iter and wall_s_per_iter (medians over --repeats blocks).
  *
- * usage: bench_dcgan_step [--threads N] [--iters N] [--repeats N] [--data FILE]
- *        (default data: Fashion-MNIST's training images, as bench/run-all uses) */
+ * usage: bench_dcgan_step [--threads N] [--iters N] [--repeats N] [--data FILE] [--chunk FLOATS]
+ *        (default data: Fashion-MNIST's training images, as bench/run-all uses; --chunk: the
+ *        convolutions' im2col buffer size, ops_conv.c's default 2^20 floats) */
+#include "core/graph_internal.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 
@@ -36,6 +38,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--iters")) iters = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--repeats")) repeats = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--data")) data = argv[i + 1];
+        else if (!strcmp(argv[i], "--chunk")) wk__conv_chunk_floats(atoll(argv[i + 1]));
         else return fprintf(stderr, "bench_dcgan_step: unknown flag %s\n", argv[i]), 2;
     }
     if (iters < 1 || repeats < 1 || repeats > 20) return 2;
