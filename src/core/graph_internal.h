@@ -85,6 +85,10 @@ const char *wk__shape(const wk_var *v, char *buf, size_t n);
  * it, and the previous value is returned. For tests that need several chunks from small shapes:
  * process-wide, so not to be changed while other threads run convolutions. */
 int64_t wk__conv_chunk_floats(int64_t n);
+/* The vectorised stride-2 im2col/col2im of ops_conv.c: on (1, the default) or off (0), so a test can
+ * compare it with the generic loops; -1 only reads. Returns the previous setting. Process-wide,
+ * as wk__conv_chunk_floats. */
+int wk__conv_fast_path(int on);
 
 /* Element-wise loops go parallel above this many elements. */
 #define WK_PAR_MIN 32768

@@ -14,10 +14,15 @@
  * backward-data / backward-weights in its blocked layouts (nChw8c, before the reorders to and
  * from NCHW that the graph would need), and 90 / 137 / 39 ms in plain NCHW (its gemm path).
  * Not worth a dependency: the time outside the sgemm is im2col, element-wise passes and the
- * graph's memory traffic, which oneDNN would not remove. */
+ * graph's memory traffic, which oneDNN would not remove. Stride-2 layers with rows of 8 to 16
+ * columns (the 28×28 DCGAN's big layers) take vectorised im2col / col2im (AVX2 builds), bit-
+ * identical to the generic loops. */
 #include "core/graph_internal.h"
 
 #include <string.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 typedef struct {
     int64_t N, C, H, W, O, k, s, p, Ho, Wo;
@@ -95,6 +100,133 @@ static void col2im_add(const geom *gm, const float *col, float *x) {
             }
 }
 
+/* Stride 2 with output rows of at most 8 columns and input rows of 8 to 16 (the 28×28 DCGAN's
+ * 64↔128-channel layers: 14 → 7 columns, which carry ~95 % of its products), by 8-lane vectors.
+ * One input row x[0..W) is held in two registers as its even and odd columns; kernel column j
+ * reads (im2col) or adds to (col2im) column 2·ow + q, q = j − p, of output column ow: lane
+ * ow + ⌊q/2⌋ of the even (q even) or odd (q odd) half, so each j is one lane shift (a permute,
+ * and zeros where the shift leaves the row: the generic loops' valid_cols). The generic loops
+ * above spend most of their time on loop control for 7-element runs. The values are the same
+ * copies (im2col) and the same additions in the same order (col2im), so both paths give
+ * bit-identical results (test_conv_paths checks it). */
+static int fast_conv = 1;
+int wk__conv_fast_path(int on) {
+    int old = fast_conv;
+    if (on >= 0) fast_conv = on;
+    return old;
+}
+#ifdef __AVX2__
+static int fast_geom(const geom *gm) {
+    return fast_conv && gm->s == 2 && gm->Wo <= 8 && gm->W >= 8 && gm->W <= 16 && gm->k <= 16;
+}
+/* Lane mask of the first n (0..8) lanes. */
+static inline __m256i first_lanes(int64_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+/* The even and odd lanes of the 16 floats a ‖ b: (a0 a2 a4 a6 b0 b2 b4 b6) and (a1 a3 .. b7). */
+static inline __m256 even_lanes(__m256 a, __m256 b) {
+    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); /* a0 a2 b0 b2 | a4 a6 b4 b6 */
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+static inline __m256 odd_lanes(__m256 a, __m256 b) {
+    __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+/* The shift by t lanes: lane m takes lane m − t (a permute index), kept where 0 <= m − t < 8
+ * (a mask; the others become 0). */
+typedef struct {
+    __m256i perm, keep;
+} lane_shift;
+static lane_shift shift_by(int64_t t) {
+    __m256i src = _mm256_sub_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)t));
+    return (lane_shift){_mm256_and_si256(src, _mm256_set1_epi32(7)),
+                        _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_setzero_si256(), src),
+                                            _mm256_cmpgt_epi32(_mm256_set1_epi32(8), src))};
+}
+static inline __m256 shifted(__m256 v, lane_shift sh) {
+    return _mm256_and_ps(_mm256_permutevar8x32_ps(v, sh.perm), _mm256_castsi256_ps(sh.keep));
+}
+static inline int64_t floor_half(int64_t q) { return q >= 0 ? q / 2 : -((-q + 1) / 2); }
+
+static void im2col_s2(const geom *gm, const float *x, float *col) {
+    const int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, k = gm->k, Wo = gm->Wo;
+    const __m256i mo = first_lanes(Wo), mx0 = first_lanes(gm->W), mx1 = first_lanes(gm->W - 8);
+    lane_shift sh[16]; /* output lane ow reads lane ow + ⌊q/2⌋ */
+    for (int64_t j = 0; j < k; j++) sh[j] = shift_by(-floor_half(j - gm->p));
+#pragma omp parallel for if (gm->C * k * k * NL > WK_PAR_MIN)
+    for (int64_t ci = 0; ci < gm->C * k; ci++) {
+        const int64_t c = ci / k, i = ci % k;
+        float *dst = col + ci * k * NL;
+        for (int64_t n = 0; n < gm->N; n++)
+            for (int64_t oh = 0; oh < gm->Ho; oh++) {
+                const int64_t h = oh * 2 - gm->p + i, o = n * L + oh * Wo;
+                /* 8-lane stores: lanes past Wo land on the next run of the same row, written
+                 * after this one, except for the row's last run (a masked store: slow on some
+                 * CPUs, so only there) */
+                const int last = n == gm->N - 1 && oh == gm->Ho - 1;
+                if (h < 0 || h >= gm->H) {
+                    for (int64_t j = 0; j < k; j++)
+                        if (last) _mm256_maskstore_ps(dst + j * NL + o, mo, _mm256_setzero_ps());
+                        else _mm256_storeu_ps(dst + j * NL + o, _mm256_setzero_ps());
+                    continue;
+                }
+                const float *src = x + ((n * gm->C + c) * gm->H + h) * gm->W;
+                __m256 a = _mm256_maskload_ps(src, mx0), b = _mm256_maskload_ps(src + 8, mx1);
+                __m256 half[2] = {even_lanes(a, b), odd_lanes(a, b)};
+                for (int64_t j = 0; j < k; j++) {
+                    __m256 d = shifted(half[((j - gm->p) & 1) != 0], sh[j]);
+                    if (last) _mm256_maskstore_ps(dst + j * NL + o, mo, d);
+                    else _mm256_storeu_ps(dst + j * NL + o, d);
+                }
+            }
+    }
+}
+/* x += col2im(col) for fast_geom. One input row x[0..W) is held in registers as its even and odd
+ * columns; the contribution d_j[ow] of kernel column j goes to column 2·ow + q, q = j − p, i.e.
+ * to lane ow + ⌊q/2⌋ of the even (q even) or odd (q odd) half: d_j moved by ⌊q/2⌋ lanes, the
+ * lanes moved out of the row dropped (the generic loop's valid_cols), the lanes moved in zero.
+ * Each column gets the additions of the generic loop in its order (i outer, then j); columns
+ * without a contribution get + 0. */
+static void col2im_add_s2(const geom *gm, const float *col, float *x) {
+    const int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, k = gm->k, Wo = gm->Wo, W = gm->W;
+    const __m256i mo = first_lanes(Wo), mx0 = first_lanes(W), mx1 = first_lanes(W - 8), lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    lane_shift sh[16]; /* d_j's lane ow goes to lane ow + ⌊q/2⌋ */
+    for (int64_t j = 0; j < k; j++) sh[j] = shift_by(floor_half(j - gm->p));
+    /* the last 8 columns x[W−8..W) from the two halves v0 = x[0..8), v1 = x[8..16) */
+    const __m256i tail_idx = _mm256_and_si256(_mm256_add_epi32(lane, _mm256_set1_epi32((int)W - 8)), _mm256_set1_epi32(7));
+    const __m256 tail_v1 = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_add_epi32(lane, _mm256_set1_epi32((int)W - 8)), _mm256_set1_epi32(7)));
+#pragma omp parallel for if (gm->C * k * k * NL > WK_PAR_MIN)
+    for (int64_t c = 0; c < gm->C; c++)
+        for (int64_t i = 0; i < k; i++) {
+            const float *src = col + (c * k + i) * k * NL;
+            for (int64_t n = 0; n < gm->N; n++)
+                for (int64_t oh = 0; oh < gm->Ho; oh++) {
+                    const int64_t h = oh * 2 - gm->p + i, o = n * L + oh * Wo;
+                    if (h < 0 || h >= gm->H) continue;
+                    float *xr = x + ((n * gm->C + c) * gm->H + h) * W;
+                    __m256 a = _mm256_maskload_ps(xr, mx0), b = _mm256_maskload_ps(xr + 8, mx1);
+                    __m256 half[2] = {even_lanes(a, b), odd_lanes(a, b)};
+                    for (int64_t j = 0; j < k; j++) {
+                        __m256 d = _mm256_maskload_ps(src + j * NL + o, mo);
+                        int odd = ((j - gm->p) & 1) != 0;
+                        half[odd] = _mm256_add_ps(half[odd], shifted(d, sh[j]));
+                    }
+                    __m256 lo = _mm256_unpacklo_ps(half[0], half[1]), hi = _mm256_unpackhi_ps(half[0], half[1]);
+                    __m256 v0 = _mm256_permute2f128_ps(lo, hi, 0x20), v1 = _mm256_permute2f128_ps(lo, hi, 0x31);
+                    __m256 tail = _mm256_blendv_ps(_mm256_permutevar8x32_ps(v0, tail_idx),
+                                                   _mm256_permutevar8x32_ps(v1, tail_idx), tail_v1);
+                    /* W in [8, 16]: two 8-lane stores, overlapping (same values) where W < 16 */
+                    _mm256_storeu_ps(xr, v0);
+                    _mm256_storeu_ps(xr + W - 8, tail);
+                }
+        }
+}
+#else
+static int fast_geom(const geom *gm) { (void)gm; return 0; }
+static void im2col_s2(const geom *gm, const float *x, float *col) { (void)gm, (void)x, (void)col; }
+static void col2im_add_s2(const geom *gm, const float *col, float *x) { (void)gm, (void)col, (void)x; }
+#endif
+
 /* [N, O, L] <-> [O, N*L] */
 static void nol_to_onl(const geom *gm, const float *a, float *b, int back, int add) {
     int64_t L = gm->Ho * gm->Wo;
@@ -154,17 +286,17 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
         int cols = (int)(s.N * L);
         switch (map) {
         case CONV_FWD:
-            im2col(&s, a + xo, col);
+            (fast_geom(&s) ? im2col_s2 : im2col)(&s, a + xo, col);
             be->sgemm(wk_exec_current(), 0, 0, (int)s.O, cols, (int)K, 1.0f, w_or_gy, (int)K, col, cols, 0.0f, onl, cols);
             nol_to_onl(&s, onl, out + yo, 1, add);
             break;
         case CONV_DATA:
             nol_to_onl(&s, a + yo, onl, 0, 0);
             be->sgemm(wk_exec_current(), 1, 0, (int)K, cols, (int)s.O, 1.0f, w_or_gy, (int)K, onl, cols, 0.0f, col, cols);
-            col2im_add(&s, col, out + xo);
+            (fast_geom(&s) ? col2im_add_s2 : col2im_add)(&s, col, out + xo);
             break;
         case CONV_WEIGHT:
-            im2col(&s, a + xo, col);
+            (fast_geom(&s) ? im2col_s2 : im2col)(&s, a + xo, col);
             nol_to_onl(&s, w_or_gy + yo, onl, 0, 0);
             be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)K, cols, 1.0f, onl, cols, col, cols,
                       add || n0 > 0 ? 1.0f : 0.0f, out, (int)K);

@@ -1,0 +1,82 @@
+/* test_conv_paths.c — ops_conv.c's vectorised stride-2 im2col / col2im against its generic loops:
+ * conv2d and conv_transpose2d outputs and their input, weight and bias gradients are bit-identical
+ * with the fast path on and off (same copies, same additions in the same order), on the 28×28
+ * DCGAN's geometry (14 → 7, k 4, p 1), odd and even sizes, k 3, padding 0 and 2, a batch run in
+ * chunks, and input rows of 16 columns (the widest the fast path takes). */
+#include "check.h"
+#include "core/graph_internal.h"
+#include "wgankit/autodiff.h"
+#include "wgankit/rng.h"
+
+#include <string.h>
+
+typedef struct {
+    int N, C, O, H, k, p, transpose;
+} cfg_t;
+
+/* out[0] = y, out[1..3] = d(sum y·r)/d(x, w, b), each copied into a fresh tensor. */
+static void run(const cfg_t *c, int fast, wk_tensor out[4]) {
+    int old = wk__conv_fast_path(fast);
+    wk_rng rng;
+    wk_rng_seed(&rng, 7);
+    int64_t Hin = c->H;
+    wk_tensor x, w, b;
+    wk_tensor_alloc(&x, 4, (int64_t[]){c->N, c->C, Hin, Hin});
+    /* conv: [O, C, k, k]; transposed: [in = C, out = O, k, k] */
+    wk_tensor_alloc(&w, 4, (int64_t[]){c->transpose ? c->C : c->O, c->transpose ? c->O : c->C, c->k, c->k});
+    wk_tensor_alloc(&b, 1, (int64_t[]){c->O});
+    wk_rng_fill_normal(&rng, x.data, x.numel, 0, 1);
+    wk_rng_fill_normal(&rng, w.data, w.numel, 0, 1);
+    wk_rng_fill_normal(&rng, b.data, b.numel, 0, 1);
+    wk_graph *g = wk_graph_new();
+    wk_var *xs[3] = {wk_input(g, &x, 1), wk_input(g, &w, 1), wk_input(g, &b, 1)}, *dx[3] = {0};
+    wk_var *y = c->transpose ? wk_conv_transpose2d(g, xs[0], xs[1], xs[2], 2, c->p, 0)
+                             : wk_conv2d(g, xs[0], xs[1], xs[2], 2, c->p);
+    REQUIRE(y, "conv: %s", wk_last_error());
+    wk_tensor r;
+    wk_tensor_alloc(&r, wk_value(y)->ndim, wk_value(y)->shape);
+    wk_rng_fill_normal(&rng, r.data, r.numel, 0, 1);
+    wk_var *loss = wk_sum(g, wk_mul(g, y, wk_input(g, &r, 0)), WK_ALL_AXES, 0);
+    REQUIRE(wk_grad(g, loss, xs, 3, dx, 0) == WK_OK, "grad: %s", wk_last_error());
+    const wk_tensor *src[4] = {wk_value(y), wk_value(dx[0]), wk_value(dx[1]), wk_value(dx[2])};
+    for (int i = 0; i < 4; i++) {
+        wk_tensor_alloc(&out[i], src[i]->ndim, src[i]->shape);
+        memcpy(out[i].data, src[i]->data, (size_t)src[i]->numel * sizeof(float));
+    }
+    wk_graph_free(g);
+    wk_tensor_free(&x), wk_tensor_free(&w), wk_tensor_free(&b), wk_tensor_free(&r);
+    wk__conv_fast_path(old);
+}
+
+int main(void) {
+    /* conv: H is the input size; transposed: H is its input (the conv's output side) */
+    const cfg_t cases[] = {
+        {5, 4, 6, 14, 4, 1, 0}, /* the DCGAN critic's second layer, scaled down */
+        {5, 6, 4, 7, 4, 1, 1},  /* the DCGAN generator's first transposed layer, 7 → 14 */
+        {3, 3, 5, 9, 3, 1, 0},  {3, 3, 5, 16, 4, 1, 0}, {2, 2, 3, 13, 4, 2, 0},
+        {2, 3, 2, 12, 3, 0, 0}, {3, 2, 3, 5, 3, 1, 1},  {2, 3, 2, 8, 4, 2, 1},
+    };
+    const char *what[4] = {"output", "input gradient", "weight gradient", "bias gradient"};
+    for (int chunked = 0; chunked < 2; chunked++) {
+        int64_t keep = wk__conv_chunk_floats(chunked ? 300 : 0); /* 300 floats: one or two images a chunk */
+        for (size_t ci = 0; ci < sizeof cases / sizeof *cases; ci++) {
+            const cfg_t *c = &cases[ci];
+            wk_tensor a[4], b[4];
+            run(c, 1, a);
+            run(c, 0, b);
+            for (int i = 0; i < 4; i++) {
+                int64_t bad = -1;
+                for (int64_t e = 0; e < a[i].numel && bad < 0; e++)
+                    if (!(a[i].data[e] == b[i].data[e])) bad = e;
+                CHECK(a[i].numel == b[i].numel && bad < 0,
+                      "%s N%d C%d O%d H%d k%d p%d%s: %s differs at %lld (%.9g vs %.9g)",
+                      c->transpose ? "conv_transpose2d" : "conv2d", c->N, c->C, c->O, c->H, c->k, c->p,
+                      chunked ? " chunked" : "", what[i], (long long)bad, bad >= 0 ? a[i].data[bad] : 0.0,
+                      bad >= 0 ? b[i].data[bad] : 0.0);
+                wk_tensor_free(&a[i]), wk_tensor_free(&b[i]);
+            }
+        }
+        wk__conv_chunk_floats(keep);
+    }
+    return check_summary("test_conv_paths");
+}
