@@ -8,7 +8,8 @@
 # (128 rows per rank), back to back so both see the same machine load (--bind-to none: on a shared
 # machine the scheduler may move a rank off a busy core). Prints one JSON line per
 # run (generator iterations/s over the training loop, rank 0's share of training time inside the
-# gradient all-reduce) and the speed-up. Needs an MPI build (mpirun on PATH or $WK_MPIEXEC).
+# gradient all-reduce) and the speed-up; and the 2-rank run again with Open MPI's MPI_Iallreduce
+# (WK_DIST_ALLREDUCE=mpi) in place of the shared-memory all-reduce, to show what it saves. Needs an MPI build (mpirun on PATH or $WK_MPIEXEC).
 set -u
 CLI=${1:?usage: bench_mpi.sh path/to/wgankit [steps]}; STEPS=${2:-40}
 MPIEXEC=${WK_MPIEXEC:-$(command -v mpirun)}
@@ -21,7 +22,10 @@ speed() { /usr/bin/python3 -c "import json; print(json.loads(open('$1/metrics.js
 "$CLI" train "${FLAGS[@]}" --out "$T/one" > "$T/one.log" 2>&1 || { echo '{"bench": "mpi", "error": "1 process"}'; cat "$T/one.log"; exit 1; }
 "$MPIEXEC" --allow-run-as-root --oversubscribe --bind-to none -np 2 "$CLI" train "${FLAGS[@]}" --data-parallel 1 --out "$T/two" > "$T/two.log" 2>&1 ||
     { echo '{"bench": "mpi", "error": "2 ranks"}'; cat "$T/two.log"; exit 1; }
-s1=$(speed "$T/one"); s2=$(speed "$T/two")
+# the same with Open MPI's MPI_Iallreduce in place of the shared-memory all-reduce (dist.c)
+WK_DIST_ALLREDUCE=mpi "$MPIEXEC" --allow-run-as-root --oversubscribe --bind-to none -x WK_DIST_ALLREDUCE -np 2 "$CLI" train "${FLAGS[@]}" \
+    --data-parallel 1 --out "$T/twompi" > "$T/twompi.log" 2>&1 || { echo '{"bench": "mpi", "error": "2 ranks, MPI_Iallreduce"}'; cat "$T/twompi.log"; exit 1; }
+s1=$(speed "$T/one"); s2=$(speed "$T/two"); s3=$(speed "$T/twompi")
 SW=(--grid critic_depth=1,2 --seeds 0,1,2,3 --steps 1500 --eval-every 0 --batch 64 --eval-n 256 --holdout 256 --gen-width 32
     --critic-width 32 --threads 1 --progress 0)
 t0=$(date +%s.%N)
@@ -35,10 +39,13 @@ t2=$(date +%s.%N)
 w1=$(echo "$t1 - $t0" | bc); w2=$(echo "$t2 - $t1" | bc); l1=$(echo "$t3 - $t2" | bc); l2=$(echo "$t4 - $t3" | bc)
 echo "{\"impl\": \"wgankit\", \"mode\": \"sweep-8-points\", \"ranks1_wall_s\": $w1, \"ranks2_wall_s\": $w2, \"local_jobs1_wall_s\": $l1, \"local_jobs2_wall_s\": $l2}"
 # "data-parallel: 2 ranks x 128 rows; rank 0 spent A s of B s training (P%) in N all-reduces of F floats"
-frac=$(sed -n 's/.*training (\([0-9.]*\)%) in \([0-9]*\) all-reduces of \([0-9]*\) floats.*/\1 \2 \3/p' "$T/two.log")
-read -r pct calls floats <<< "$frac"
+allreduce_pct() { sed -n 's/.*training (\([0-9.]*\)%) in \([0-9]*\) all-reduces of \([0-9]*\) floats.*/\1 \2 \3/p' "$1"; }
+read -r pct calls floats <<< "$(allreduce_pct "$T/two.log")"
+read -r pct3 _ _ <<< "$(allreduce_pct "$T/twompi.log")"
 echo "{\"impl\": \"wgankit\", \"mode\": \"dp-toy512-1proc\", \"ranks\": 1, \"threads\": 1, \"batch\": 256, \"it_per_s\": $s1}"
 echo "{\"impl\": \"wgankit\", \"mode\": \"dp-toy512-2ranks\", \"ranks\": 2, \"threads\": 1, \"batch\": 256, \"it_per_s\": $s2, \"allreduce_pct\": ${pct:-null}, \"allreduce_calls\": ${calls:-null}, \"floats_per_allreduce\": ${floats:-null}}"
+echo "{\"impl\": \"wgankit\", \"mode\": \"dp-toy512-2ranks-mpi-iallreduce\", \"ranks\": 2, \"threads\": 1, \"batch\": 256, \"it_per_s\": $s3, \"allreduce_pct\": ${pct3:-null}}"
 /usr/bin/python3 -c "print('sweep of 8 points, 2 ranks vs 1 rank: %.2fx (goal >= 1.8x); control, local --jobs 2 vs --jobs 1: %.2fx' % ($w1 / $w2, $l1 / $l2))"
 /usr/bin/python3 -c "print('data-parallel speed-up, 2 ranks x 1 thread vs 1 x 1 at batch 256: %.2fx (goal >= 1.7x); %s%% of rank 0 training time in MPI_Allreduce' % ($s2 / $s1, '${pct:-?}'))"
+/usr/bin/python3 -c "print('  with MPI_Iallreduce instead of the shared-memory all-reduce: %.2fx, %s%% in the all-reduce' % ($s3 / $s1, '${pct3:-?}'))"
 uptime | sed 's/^/load: /'

@@ -39,7 +39,10 @@ int wk_dist_size(void); /* 1 without MPI */
 void wk_dist_abort(int code);
 
 /* buf[0..n) <- the element-wise mean over the ranks (sum, then times 1/size: the same bits on
- * every rank). `what` names the call in the timeout message. */
+ * every rank). Ranks on one node: through shared memory, summed in rank order (((x0 + x1) + x2)
+ * ...), the order of a single process's shards; ranks on several nodes, or WK_DIST_ALLREDUCE=mpi
+ * in the environment: MPI_Iallreduce (MPI_SUM's order). `what` names the call in the timeout
+ * message. */
 int wk_dist_allreduce_mean(float *buf, int64_t n, double timeout, const char *what);
 /* Every rank learns every rank's value: all[0..size) (all must hold wk_dist_size() ints). */
 int wk_dist_allgather_int(int value, int *all, double timeout, const char *what);
