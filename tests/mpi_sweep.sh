@@ -2,7 +2,8 @@
 # mpi_sweep.sh WGANKIT — `mpirun -np 2 wgankit sweep` (issue 16): the same results.csv as a local
 # --jobs 2 sweep (apart from the time columns); a worker rank killed mid-sweep ends the job, and
 # a rerun on another number of ranks (3) resumes it to the same results.csv; --jobs under mpirun
-# is refused. Skips (exit 77) when this build has no MPI (WK_MPIEXEC empty, set by CMake).
+# is refused; `mpirun -np 2 wgankit experiment` (a tiny biau-depth) gives a local --jobs 2 run's
+# results.csv. Skips (exit 77) when this build has no MPI (WK_MPIEXEC empty, set by CMake).
 W=${1:?usage: mpi_sweep.sh WGANKIT}
 if [ -z "${WK_MPIEXEC:-}" ]; then echo "skipped: this wgankit was built without MPI (install libopenmpi-dev)"; exit 77; fi
 . "$(dirname "$0")/lib_cli.sh"
@@ -42,5 +43,14 @@ check "no point of the job left running" no_leftover
 "${MPI[@]}" -np 3 "$W" sweep "${GRID[@]}" "${SET[@]}" --out "$T/kill" --progress 0 >"$T/kill2.out" 2>"$T/kill2.err"
 check "resumed on 3 ranks: every point done" grep -q "4 points: 4 done" "$T/kill2.out"
 check "  same results.csv as the uninterrupted sweep" cmp -s <(strip_time "$T/local/results.csv") <(strip_time "$T/kill/results.csv")
+# mpirun -np 2 wgankit experiment: the trainings on the ranks, results.csv as a local --jobs 2 run
+EXP=(biau-depth --seeds 0,1 --steps 3 --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2
+     --batch 32 --eval-n 64)
+check "experiment, local --jobs 2" "$W" experiment "${EXP[@]}" --jobs 2 --out "$T/el" >/dev/null 2>&1
+"${MPI[@]}" -np 2 "$W" experiment "${EXP[@]}" --out "$T/em" >"$T/em.out" 2>"$T/em.err"
+check "experiment on 2 ranks: its trainings on the ranks" grep -q "training 8 runs in .* (ranks 2)" "$T/em.err"
+check "  8 runs done" grep -q "8 runs: 8 done" "$T/em.err"
+check "  same results.csv as --jobs 2" cmp -s <(strip_time "$T/el/results.csv") <(strip_time "$T/em/results.csv")
+expect_exit2 "experiment --jobs under mpirun" "--jobs does not apply" "${MPI[@]}" -np 2 "$W" experiment "${EXP[@]}" --jobs 2 --out "$T/x"
 expect_exit2 "--jobs under mpirun" "--jobs does not apply" "${MPI[@]}" -np 2 "$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 2 --out "$T/x"
 exit $fail

@@ -168,34 +168,37 @@ done:
     return rc;
 }
 
-/* Under a launcher (mpirun -np K / srun): rank 0 runs the sweep on the MPI executor, one point at
- * a time per rank (itself included); the other ranks serve points until rank 0 is done. */
-int wk_cmd_sweep(int argc, char **argv) {
-    if (!wk_dist_launched()) return sweep_main(argc, argv, NULL);
+/* Under a launcher (mpirun -np K / srun): rank 0 runs `body` with the MPI executor, one point at
+ * a time per rank (itself included); the other ranks serve points until rank 0 is done. Without
+ * a launcher: body with NULL (the local executor). Shared by sweep and experiment. */
+int cli_on_ranks(const char *cmd, int argc, char **argv, int (*body)(int argc, char **argv, const wk_sweep_executor *mpi)) {
+    if (!wk_dist_launched()) return body(argc, argv, NULL);
     if (!wk_dist_available()) {
-        fprintf(stderr, "wgankit sweep: started by a launcher, but this wgankit was built without MPI (install libopenmpi-dev, "
-                        "rebuild), or run it without mpirun (--jobs N)\n");
+        fprintf(stderr, "wgankit %s: started by a launcher, but this wgankit was built without MPI (install libopenmpi-dev, "
+                        "rebuild), or run it without mpirun (--jobs N)\n", cmd);
         return 2;
     }
     int rc = wk_dist_init(NULL, NULL);
     if (rc) {
-        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        fprintf(stderr, "wgankit %s: %s\n", cmd, wk_last_error());
         return 1;
     }
     if (wk_dist_rank() > 0) {
         rc = wk_dist_sweep_worker("/proc/self/exe");
-        if (rc) fprintf(stderr, "wgankit sweep: rank %d: %s\n", wk_dist_rank(), wk_last_error());
+        if (rc) fprintf(stderr, "wgankit %s: rank %d: %s\n", cmd, wk_dist_rank(), wk_last_error());
         wk_dist_finalize();
         return rc ? cli_exit_code(rc) : 0;
     }
     wk_sweep_executor ex;
     if ((rc = wk_dist_sweep_executor(&ex, "/proc/self/exe"))) {
-        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        fprintf(stderr, "wgankit %s: %s\n", cmd, wk_last_error());
         wk_dist_abort(1);
         return 1;
     }
-    int st = sweep_main(argc, argv, &ex);
+    int st = body(argc, argv, &ex);
     ex.destroy(ex.ctx); /* the other ranks stop serving */
     wk_dist_finalize();
     return st;
 }
+
+int wk_cmd_sweep(int argc, char **argv) { return cli_on_ranks("sweep", argc, argv, sweep_main); }
