@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Seconds a rank waits for the others (--dist-timeout's default): longer than rank 0's slowest
+ * evaluation, which the others wait out. */
+#define WK_DIST_TIMEOUT_DEFAULT 600.0
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -64,12 +68,23 @@ int wk_dist_failed_rank(void); /* -1 until an agreement failed */
  * `exe train ...` of its own, the launcher's variables removed from its environment so it is a
  * plain process); the other ranks run wk_dist_sweep_worker until rank 0's executor is destroyed.
  * threads_per_point = max(1, the node's cores / the ranks on the node), as --jobs K on one
- * machine gives. A rank that dies takes its point's child with it (PR_SET_PDEATHSIG); the
- * launcher then ends the job, the other points keep their checkpoints and finished points their
- * point.json, and a rerun with any K resumes. Without MPI: WK_EUNSUPPORTED. */
+ * machine gives. A rank that dies takes its point's child with it (PR_SET_PDEATHSIG); by default
+ * the launcher then ends the job, the other points keep their checkpoints and finished points
+ * their point.json, and a rerun with any K resumes (under mpirun --enable-recovery the other
+ * ranks go on: below). Without MPI: WK_EUNSUPPORTED. */
 struct wk_sweep_executor;
 int wk_dist_sweep_executor(struct wk_sweep_executor *ex, const char *exe);
 int wk_dist_sweep_worker(const char *exe);
+/* Heartbeats: a worker rank with a point that rank 0 has not heard from for `seconds` (default
+ * WK_DIST_TIMEOUT_DEFAULT; the sweep's --dist-timeout) is declared lost: its point is handed to
+ * the engine as lost (wk_sweep_outcome.lost: not recorded, it resumes on a rerun), the other ranks
+ * go on, and the job ends with MPI_Abort and status 1 after the sweep. It takes
+ * `mpirun --enable-recovery`: by default Open MPI ends the whole job when a rank dies. A worker
+ * that hears nothing from rank 0 for as long stops its point and ends the job. Not an MPI
+ * executor: nothing. */
+void wk_dist_sweep_set_timeout(const struct wk_sweep_executor *ex, double seconds);
+/* How many worker ranks were declared lost, and the first of them (-1 none). */
+int wk_dist_sweep_lost(const struct wk_sweep_executor *ex, int *first_rank);
 
 /* Time spent inside the all-reduces since the start, their count and the floats reduced. */
 typedef struct {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/experiment.h"
 #include "wgankit/sweep.h"
@@ -29,7 +30,9 @@ static void usage(FILE *f, const wk_experiment *e) {
     wk_expt_help(e, &sb);
     fprintf(f, "usage: wgankit experiment %s [--scale quick|paper] [--out DIR] [--jobs N] [--KNOB VALUE ...]\n\n%s\n\n"
                "Claim (%s): %s\n\n  --scale quick|paper    knob defaults (below)\n  --out DIR              default experiments/%s\n"
-               "  --jobs N               points run at once (default 1)\n  --estimate-only        print the expected run time and stop\n%s",
+               "  --jobs N               points run at once (default 1; under mpirun -np K: K, one per rank)\n"
+               "  --dist-timeout S       under mpirun: a rank silent for S s (default 600) is lost (see wgankit sweep --help)\n"
+               "  --estimate-only        print the expected run time and stop\n%s",
             e->name, e->title, e->source, e->claim, e->name, sb.data ? sb.data : "");
     wk_sb_free(&sb);
 }
@@ -77,6 +80,10 @@ static int experiment_main(int argc, char **argv, const wk_sweep_executor *mpi) 
                 return 2;
             }
             c.jobs = (int)n;
+        } else if (!strcmp(a, "--dist-timeout")) { /* the MPI executor's heartbeat timeout (dist.h), not a run's */
+            double t;
+            if (!(v = cli_value("experiment", argc, argv, &i)) || !cli_parse_double("experiment", a, v, 1, 1e6, &t)) return 2;
+            if (mpi) wk_dist_sweep_set_timeout(mpi, t);
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
             if (!(v = cli_value("experiment", argc, argv, &i))) return 2;
             if (wk_expt_set(&c, a + 2, v)) {

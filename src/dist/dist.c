@@ -32,7 +32,7 @@
 #include <mpi.h>
 #endif
 
-static int g_active, g_rank, g_size = 1, g_failed_rank = -1;
+static int g_active, g_rank, g_size = 1, g_failed_rank = -1, g_peer_lost;
 static wk_dist_stats g_stats;
 
 int wk_dist_available(void) {
@@ -231,8 +231,14 @@ static int shm_allreduce_mean(float *buf, int64_t n, double timeout, const char 
 }
 #endif
 
+void wk__dist_peer_lost(void) { g_peer_lost = 1; }
+
 void wk_dist_finalize(void) {
 #ifdef WK_HAVE_MPI
+    if (g_active && g_peer_lost) {
+        fflush(stdout), fflush(stderr);
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
     if (g_active) {
         shm_free();
         if (g_node != MPI_COMM_NULL) MPI_Comm_free(&g_node);
