@@ -28,7 +28,7 @@ check "same results.csv as --jobs 2" cmp -s <(strip_time "$T/local/results.csv")
 check "4 points done" [ "$(grep -c ',done,' "$T/mpi/results.csv")" -eq 4 ]
 
 # kill_rank1 DIR SIGNAL [MPIRUN-FLAG] [SWEEP-FLAGS...]: a sweep into DIR on 2 ranks; once a point has
-# a checkpoint, rank 1 gets SIGNAL; the job must end within 60 s
+# a checkpoint, rank 1 (rank $RANK) gets SIGNAL; the job must end within 60 s
 kill_rank1() {
     local dir=$1 sig=$2 flag=${3:-} i p victim=
     shift 3
@@ -36,12 +36,12 @@ kill_rank1() {
     local job=$!
     for i in $(seq 600); do ls "$T/$dir"/runs/*/checkpoint.safetensors >/dev/null 2>&1 || ! kill -0 $job 2>/dev/null && break; sleep 0.1; done
     for p in $(pgrep -f "$W sweep"); do
-        tr '\0' '\n' </proc/$p/environ 2>/dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$' && grep -q "$T/$dir" /proc/$p/cmdline && victim=$p
+        tr '\0' '\n' </proc/$p/environ 2>/dev/null | grep -q "^OMPI_COMM_WORLD_RANK=${RANK:-1}$" && grep -q "$T/$dir" /proc/$p/cmdline && victim=$p
     done
     [ -n "$victim" ] && kill -$sig "$victim"
     for i in $(seq 600); do kill -0 $job 2>/dev/null || break; sleep 0.1; done
-    if kill -0 $job 2>/dev/null; then echo "FAIL the job still runs 60 s after rank 1 got SIG$sig"; kill -9 $job; fail=1
-    else wait $job; echo "ok   rank 1 (pid '$victim') got SIG$sig: the job ended (status $?)"; fi
+    if kill -0 $job 2>/dev/null; then echo "FAIL the job still runs 60 s after rank ${RANK:-1} got SIG$sig"; kill -9 $job; fail=1
+    else wait $job; echo "ok   rank ${RANK:-1} (pid '$victim') got SIG$sig: the job ended (status $?)"; fi
     [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null # a stopped rank the launcher did not end
     sleep 1
 }
@@ -68,6 +68,11 @@ for sig in KILL STOP; do
     check "  rerun: the lost point resumed" grep -q "4 points: 4 done, 0 failed (3 had finished before this run)" "$T/rec2.out"
     check "  same results.csv as the uninterrupted sweep" cmp -s <(strip_time "$T/local/results.csv") <(strip_time "$T/rec$sig/results.csv")
 done
+
+# rank 0 killed under --enable-recovery: rank 1 hears nothing for 3 s, stops its point and ends the job
+RANK=0 kill_rank1 rec0 KILL --enable-recovery --dist-timeout 3
+check "rank 0 killed: rank 1 names the silence" grep -q "rank 1: no word from rank 0 for" "$T/rec0.err"
+check "  no point left running" no_leftover rec0
 
 # mpirun -np 2 wgankit experiment: the trainings on the ranks, results.csv as a local --jobs 2 run
 EXP=(biau-depth --seeds 0,1 --steps 3 --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2
