@@ -48,6 +48,14 @@ void wk_dist_abort(int code);
  * in the environment: MPI_Iallreduce (MPI_SUM's order). `what` names the call in the timeout
  * message. */
 int wk_dist_allreduce_mean(float *buf, int64_t n, double timeout, const char *what);
+/* The same mean without a copy of the caller's buffer on one node: pack(dst, ctx) writes the n
+ * floats to send into dst, unpack(src, ctx) reads the n floats of the mean from src; dst and
+ * src are the shared window's (or `scratch`, n floats, on several nodes or one rank). A fused
+ * all-reduce packs its tensors straight in and out (data_parallel.c). */
+typedef void (*wk_dist_pack_fn)(float *dst, void *ctx);
+typedef void (*wk_dist_unpack_fn)(const float *src, void *ctx);
+int wk_dist_allreduce_mean_packed(float *scratch, int64_t n, wk_dist_pack_fn pack, wk_dist_unpack_fn unpack, void *ctx,
+                                  double timeout, const char *what);
 /* Every rank learns every rank's value: all[0..size) (all must hold wk_dist_size() ints). */
 int wk_dist_allgather_int(int value, int *all, double timeout, const char *what);
 /* 64-bit FNV-1a of n bytes, and whether every rank holds the same hash: *first_other = the

@@ -207,10 +207,9 @@ static int shm_wait(shm_flag *f, uint64_t c, double timeout, const char *what) {
     }
 }
 
-static int shm_allreduce_mean(float *buf, int64_t n, double timeout, const char *what) {
+static int shm_allreduce_mean(int64_t n, wk_dist_pack_fn pack, wk_dist_unpack_fn unpack, void *ctx, double timeout, const char *what) {
     uint64_t c = ++g_call;
-    float *mine = g_slots + g_rank * g_cap;
-    memcpy(mine, buf, (size_t)n * sizeof(float));
+    pack(g_slots + g_rank * g_cap, ctx); /* straight into this rank's slot: no copy */
     atomic_store_explicit(&g_arrived[g_rank].v, c, memory_order_release);
     int rc = shm_wait(g_arrived, c, timeout, what);
     if (rc) return rc;
@@ -226,7 +225,7 @@ static int shm_allreduce_mean(float *buf, int64_t n, double timeout, const char 
     for (int64_t i = lo; i < hi; i++) m[i] *= inv;
     atomic_store_explicit(&g_summed[g_rank].v, c, memory_order_release);
     if ((rc = shm_wait(g_summed, c, timeout, what))) return rc;
-    memcpy(buf, g_mean, (size_t)n * sizeof(float));
+    unpack(g_mean, ctx);
     return WK_OK;
 }
 #endif
@@ -260,30 +259,59 @@ void wk_dist_abort(int code) {
 #endif
 }
 
-int wk_dist_allreduce_mean(float *buf, int64_t n, double timeout, const char *what) {
-    if (g_size == 1) return WK_OK;
+int wk_dist_allreduce_mean_packed(float *scratch, int64_t n, wk_dist_pack_fn pack, wk_dist_unpack_fn unpack, void *ctx, double timeout,
+                                  const char *what) {
+    if (g_size == 1) {
+        pack(scratch, ctx);
+        unpack(scratch, ctx);
+        return WK_OK;
+    }
 #ifdef WK_HAVE_MPI
     if (n > 2147483647) return wk_errorf(WK_EUNSUPPORTED, "%s: %lld floats in one all-reduce (at most 2^31 - 1)", what, (long long)n);
     double t0 = now();
     int rc = shm_ready(n, timeout, what);
     if (rc < 0) return rc;
     if (rc) {
-        if ((rc = shm_allreduce_mean(buf, n, timeout, what))) return rc;
+        if ((rc = shm_allreduce_mean(n, pack, unpack, ctx, timeout, what))) return rc;
     } else {
+        pack(scratch, ctx);
         MPI_Request req;
-        if ((rc = MPI_Iallreduce(MPI_IN_PLACE, buf, (int)n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &req)) != MPI_SUCCESS) return mpi_fail(rc, what);
+        if ((rc = MPI_Iallreduce(MPI_IN_PLACE, scratch, (int)n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &req)) != MPI_SUCCESS)
+            return mpi_fail(rc, what);
         if ((rc = wait_for(&req, timeout, what))) return rc;
         const float inv = 1.0f / (float)g_size;
-        for (int64_t i = 0; i < n; i++) buf[i] *= inv;
+        for (int64_t i = 0; i < n; i++) scratch[i] *= inv;
+        unpack(scratch, ctx);
     }
     g_stats.seconds += now() - t0;
     g_stats.calls++;
     g_stats.floats += n;
     return WK_OK;
 #else
-    (void)buf, (void)n, (void)timeout, (void)what;
+    (void)n, (void)timeout, (void)what;
     return WK_OK;
 #endif
+}
+
+typedef struct {
+    float *buf;
+    int64_t n;
+} plain_buf;
+
+static void pack_copy(float *dst, void *ctx) {
+    const plain_buf *b = ctx;
+    if (dst != b->buf) memcpy(dst, b->buf, (size_t)b->n * sizeof(float));
+}
+
+static void unpack_copy(const float *src, void *ctx) {
+    const plain_buf *b = ctx;
+    if (src != b->buf) memcpy(b->buf, src, (size_t)b->n * sizeof(float));
+}
+
+int wk_dist_allreduce_mean(float *buf, int64_t n, double timeout, const char *what) {
+    if (g_size == 1) return WK_OK;
+    plain_buf b = {buf, n};
+    return wk_dist_allreduce_mean_packed(buf, n, pack_copy, unpack_copy, &b, timeout, what);
 }
 
 int wk_dist_allgather_int(int value, int *all, double timeout, const char *what) {

@@ -100,6 +100,10 @@ static void unpack(const phase *ph, const float *b) {
     *ph->loss = b[o];
 }
 
+/* wk_dist_allreduce_mean_packed packs straight into the shared window and unpacks from it */
+static void pack_cb(float *dst, void *ctx) { pack(ctx, dst); }
+static void unpack_cb(const float *src, void *ctx) { unpack(ctx, src); }
+
 /* The batch-norm statistics to (restore 0) or from (restore 1) the snapshot. */
 static void bn_state(const phase *ph, int restore) {
     int64_t o = 0;
@@ -114,10 +118,7 @@ static void bn_state(const phase *ph, int restore) {
 static int reduce(wk_param **params, int n, void *ctx) {
     (void)params, (void)n; /* the phase knows every tensor it averages */
     phase *ph = ctx;
-    pack(ph, ph->buf);
-    int rc = wk_dist_allreduce_mean(ph->buf, ph->n + 1, ph->timeout, ph->what);
-    if (!rc) unpack(ph, ph->buf);
-    return rc;
+    return wk_dist_allreduce_mean_packed(ph->buf, ph->n + 1, pack_cb, unpack_cb, ph, ph->timeout, ph->what);
 }
 
 int wk__passes(const wk_trainer *t) { return t->shard_hi - t->shard_lo > 1 ? t->shard_hi - t->shard_lo : 1; }
