@@ -7,9 +7,9 @@
  * a plain process (no singleton MPI_Init: it would spawn a runtime daemon for nothing).
  *
  * The mean all-reduce of a job whose ranks share one node goes through an MPI-3 shared-memory
- * window (MPI_Win_allocate_shared) instead of MPI_Iallreduce: each rank copies its buffer into its
- * slot, raises its flag, sums one K-th of the elements over the K slots in rank order and
- * publishes it, then every rank copies the whole mean back. A 2 MB gradient buffer costs a few
+ * window (MPI_Win_allocate_shared) instead of MPI_Iallreduce: each rank packs its gradients
+ * straight into its slot, raises its flag, sums one K-th of the elements over the K slots in rank
+ * order and publishes it, then every rank unpacks the whole mean. A 2 MB gradient buffer costs a few
  * memory passes (Open MPI's non-blocking all-reduce, progressed only while polled, took several
  * ms for it: issue 16's profile), and the sum in rank order is exactly the sum in shard order
  * of a single process with --data-shards K, for every K (MPI_SUM's order is unspecified).
