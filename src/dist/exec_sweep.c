@@ -197,9 +197,10 @@ static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
         if (flag) { /* a heartbeat (or anything else a worker sends: it is alive) */
             int len;
             MPI_Get_count(&st, MPI_CHAR, &len);
-            char buf[64];
-            MPI_Recv(len <= (int)sizeof buf ? buf : NULL, len <= (int)sizeof buf ? len : 0, MPI_CHAR, r, st.MPI_TAG, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE);
+            char buf[64], *m = len <= (int)sizeof buf ? buf : wk_malloc((size_t)len);
+            if (!m) return WK_ENOMEM;
+            MPI_Recv(m, len, MPI_CHAR, r, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            if (m != buf) wk_free(m);
             if (r > 0 && r < p->size) p->heard[r] = now();
             continue; /* read every queued message before judging silence */
         }
