@@ -3,7 +3,7 @@
 #  - 2 ranks at batch 64 against one process at batch 64 drawing the same 2 shards
 #    (--data-shards 2): weights within 1e-5 relative after 50 steps for the gp and bjorck critics
 #    (they are in fact bit-identical, optimizer state included: checked too), also MIX+GAN and
-#    file data; two 2-rank runs bit-identical; a resumed 2-rank run equals the uninterrupted one,
+#    file data; 3 ranks against one process with 3 shards (bit-identical); two 2-rank runs bit-identical; a resumed 2-rank run equals the uninterrupted one,
 #    also when resumed in one process;
 #  - bad input: --data-parallel without mpirun, a batch that does not divide by the ranks, ranks
 #    whose settings differ, two ranks without --data-parallel: exit 2, one message (rank 0);
@@ -35,6 +35,11 @@ check "rank 0 alone wrote the run" test "$(grep -c report.html "$T/out2")" = 1
 check "rank 0 reports the all-reduce time" grep -q "in 100 all-reduces\|all-reduces of" "$T/out2"
 check "bjorck: a second 2-rank run is bit-identical" ranks2 --critic bjorck --steps 50 --out "$T/m2-bjorck"
 check "  same" same "$T/m-bjorck" "$T/m2-bjorck" 0
+# 3 ranks: the shared-memory all-reduce sums in rank order, the single process's shard order
+check "gp, 3 shards at batch 48: one process" single --critic gp --steps 10 --batch 48 --data-shards 3 --out "$T/s3"
+ranks3() { "${MPI[@]}" -np 3 "$W" train "${RUN[@]}" --data-parallel 1 "$@" >/dev/null 2>"$T/err2" || { cat "$T/err2"; return 1; }; }
+check "gp, 3 ranks at batch 48" ranks3 --critic gp --steps 10 --batch 48 --out "$T/m3"
+check "  bit-identical" same "$T/s3" "$T/m3" 0
 check "MIX+GAN (2 components, gp): one process" single --mix 2 --critic gp --steps 10 --out "$T/s-mix"
 check "MIX+GAN: 2 ranks" ranks2 --mix 2 --critic gp --steps 10 --out "$T/m-mix"
 check "MIX+GAN: bit-identical" same "$T/s-mix" "$T/m-mix" 0

@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Seconds a rank waits for the others (--dist-timeout's default): longer than rank 0's slowest
+ * evaluation, which the others wait out. */
+#define WK_DIST_TIMEOUT_DEFAULT 600.0
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,8 +43,19 @@ int wk_dist_size(void); /* 1 without MPI */
 void wk_dist_abort(int code);
 
 /* buf[0..n) <- the element-wise mean over the ranks (sum, then times 1/size: the same bits on
- * every rank). `what` names the call in the timeout message. */
+ * every rank). Ranks on one node: through shared memory, summed in rank order (((x0 + x1) + x2)
+ * ...), the order of a single process's shards; ranks on several nodes, or WK_DIST_ALLREDUCE=mpi
+ * in the environment: MPI_Iallreduce (MPI_SUM's order). `what` names the call in the timeout
+ * message. */
 int wk_dist_allreduce_mean(float *buf, int64_t n, double timeout, const char *what);
+/* The same mean without a copy of the caller's buffer on one node: pack(dst, ctx) writes the n
+ * floats to send into dst, unpack(src, ctx) reads the n floats of the mean from src; dst and
+ * src are the shared window's (or `scratch`, n floats, on several nodes or one rank). A fused
+ * all-reduce packs its tensors straight in and out (data_parallel.c). */
+typedef void (*wk_dist_pack_fn)(float *dst, void *ctx);
+typedef void (*wk_dist_unpack_fn)(const float *src, void *ctx);
+int wk_dist_allreduce_mean_packed(float *scratch, int64_t n, wk_dist_pack_fn pack, wk_dist_unpack_fn unpack, void *ctx,
+                                  double timeout, const char *what);
 /* Every rank learns every rank's value: all[0..size) (all must hold wk_dist_size() ints). */
 int wk_dist_allgather_int(int value, int *all, double timeout, const char *what);
 /* 64-bit FNV-1a of n bytes, and whether every rank holds the same hash: *first_other = the
@@ -61,12 +76,23 @@ int wk_dist_failed_rank(void); /* -1 until an agreement failed */
  * `exe train ...` of its own, the launcher's variables removed from its environment so it is a
  * plain process); the other ranks run wk_dist_sweep_worker until rank 0's executor is destroyed.
  * threads_per_point = max(1, the node's cores / the ranks on the node), as --jobs K on one
- * machine gives. A rank that dies takes its point's child with it (PR_SET_PDEATHSIG); the
- * launcher then ends the job, the other points keep their checkpoints and finished points their
- * point.json, and a rerun with any K resumes. Without MPI: WK_EUNSUPPORTED. */
+ * machine gives. A rank that dies takes its point's child with it (PR_SET_PDEATHSIG); by default
+ * the launcher then ends the job, the other points keep their checkpoints and finished points
+ * their point.json, and a rerun with any K resumes (under mpirun --enable-recovery the other
+ * ranks go on: below). Without MPI: WK_EUNSUPPORTED. */
 struct wk_sweep_executor;
 int wk_dist_sweep_executor(struct wk_sweep_executor *ex, const char *exe);
 int wk_dist_sweep_worker(const char *exe);
+/* Heartbeats: a worker rank with a point that rank 0 has not heard from for `seconds` (default
+ * WK_DIST_TIMEOUT_DEFAULT; the sweep's --dist-timeout) is declared lost: its point is handed to
+ * the engine as lost (wk_sweep_outcome.lost: not recorded, it resumes on a rerun), the other ranks
+ * go on, and the job ends with MPI_Abort and status 1 after the sweep. It takes
+ * `mpirun --enable-recovery`: by default Open MPI ends the whole job when a rank dies. A worker
+ * that hears nothing from rank 0 for as long stops its point and ends the job. Not an MPI
+ * executor: nothing. */
+void wk_dist_sweep_set_timeout(const struct wk_sweep_executor *ex, double seconds);
+/* How many worker ranks were declared lost, and the first of them (-1 none). */
+int wk_dist_sweep_lost(const struct wk_sweep_executor *ex, int *first_rank);
 
 /* Time spent inside the all-reduces since the start, their count and the floats reduced. */
 typedef struct {

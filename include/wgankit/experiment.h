@@ -82,6 +82,9 @@ typedef struct wk_expt_ctx {
     char train_key[WK_EXPT_MAX_TRAIN][64];
     char train_value[WK_EXPT_MAX_TRAIN][WK_EXPT_VALUE];
     const char *exe; /* the wgankit binary the sweep runs points with */
+    /* The executor of the trainings: NULL, the local pool of `jobs` workers; else this one (the
+     * MPI executor of mpirun -np K wgankit experiment, dist.h), not destroyed by the experiment. */
+    const struct wk_sweep_executor *executor;
     FILE *log;       /* progress (NULL: quiet) */
     double started;  /* wall clock at the start of the run (for the summary) */
 } wk_expt_ctx;

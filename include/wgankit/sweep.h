@@ -175,6 +175,9 @@ typedef struct wk_sweep_outcome {
     int exit_code;  /* exit status of `train`; -1 when killed by a signal */
     int signal;     /* the killing signal, else 0 */
     double wall_s;  /* seconds from start to end */
+    /* 1: the worker itself was lost (an MPI rank that died or went silent): the point did not
+     * end, it is not recorded and reruns on resume, and the executor has one slot fewer. */
+    int lost;
 } wk_sweep_outcome;
 
 /* A pool of `slots` workers. The engine calls start() at most `slots` times before each wait_any().
@@ -212,8 +215,9 @@ typedef struct wk_sweep_summary {
 
 /* Run a validated spec: create or check out/sweep.json (a different grid, seeds or setting is
  * WK_EINVAL saying what differs), run every unfinished point in plan order on `ex` (at most
- * ex->slots at once), record each ending in point.json, then wk_sweep_collect, wk_sweep_plot and
- * wk_sweep_report. Progress to `log` (one updating line when spec->progress says so), nothing
+ * ex->slots at once, less the workers lost), record each ending in point.json, then
+ * wk_sweep_collect, wk_sweep_plot and wk_sweep_report. Points of lost workers are not recorded:
+ * the other points still run, then WK_ESYSTEM names the lost points (rerun to resume them). Progress to `log` (one updating line when spec->progress says so), nothing
  * per point otherwise. Failed points do not make it fail. `sum` may be NULL. On WK_EINTR the
  * running points were stopped and keep their checkpoints (rerun to resume). */
 int wk_sweep_run(const wk_sweep_spec *spec, const wk_sweep_executor *ex, FILE *log, wk_sweep_summary *sum);

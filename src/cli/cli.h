@@ -34,6 +34,13 @@ int cli_exit_code_as(int rc, unsigned input);
 /* cli_exit_code_as(rc, CLI_EIO_INPUT): bad input is invalid, malformed, unreadable/unwritable. */
 int cli_exit_code(int rc);
 
+/* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
+ * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0
+ * runs body with the MPI executor (dist.h), the other ranks serve its points until it is done;
+ * MPI ends with the command. Returns the exit code. */
+struct wk_sweep_executor;
+int cli_on_ranks(const char *cmd, int argc, char **argv, int (*body)(int argc, char **argv, const struct wk_sweep_executor *mpi));
+
 /* nnd_flags.c: a critic-class setting or d_NN fitting flag (--phi, --steps, --check-every,
  * --patience)? 1 = applied, 0 = not one, -1 = bad value (message printed). */
 int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *c);

@@ -1,14 +1,17 @@
 /* cmd_experiment.c — `wgankit experiment NAME [--scale quick|paper] [--out DIR] [--jobs N]
  * [--KNOB VALUE ...] [--TRAIN-SETTING VALUE ...] [--estimate-only]`: one of the papers'
  * experiments (experiment.h). Every value is checked before anything runs (exit 2 naming it);
- * the expected run time, from per-step times measured now, is printed first. Exit 0 ok, 1 a
- * failure while running, 2 bad usage or bad input. */
+ * the expected run time, from per-step times measured now, is printed first. Under mpirun -np K
+ * the trainings run on the K ranks (as `mpirun ... sweep`). Exit 0 ok, 1 a failure while
+ * running, 2 bad usage or bad input. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/experiment.h"
+#include "wgankit/sweep.h"
 
 static void usage(FILE *f, const wk_experiment *e) {
     if (!e) {
@@ -27,12 +30,14 @@ static void usage(FILE *f, const wk_experiment *e) {
     wk_expt_help(e, &sb);
     fprintf(f, "usage: wgankit experiment %s [--scale quick|paper] [--out DIR] [--jobs N] [--KNOB VALUE ...]\n\n%s\n\n"
                "Claim (%s): %s\n\n  --scale quick|paper    knob defaults (below)\n  --out DIR              default experiments/%s\n"
-               "  --jobs N               points run at once (default 1)\n  --estimate-only        print the expected run time and stop\n%s",
+               "  --jobs N               points run at once (default 1; under mpirun -np K: K, one per rank)\n"
+               "  --dist-timeout S       under mpirun: a rank silent for S s (default 600) is lost (see wgankit sweep --help)\n"
+               "  --estimate-only        print the expected run time and stop\n%s",
             e->name, e->title, e->source, e->claim, e->name, sb.data ? sb.data : "");
     wk_sb_free(&sb);
 }
 
-int wk_cmd_experiment(int argc, char **argv) {
+static int experiment_main(int argc, char **argv, const wk_sweep_executor *mpi) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--list")) {
         usage(argc < 2 ? stderr : stdout, NULL);
         return argc < 2 ? 2 : 0;
@@ -70,7 +75,15 @@ int wk_cmd_experiment(int argc, char **argv) {
             snprintf(c.out, sizeof c.out, "%s", v);
         } else if (!strcmp(a, "--jobs")) {
             if (!(v = cli_value("experiment", argc, argv, &i)) || !cli_parse_int("experiment", a, v, 1, 64, &n)) return 2;
+            if (mpi) {
+                fprintf(stderr, "wgankit experiment: under mpirun each rank runs one training at a time: --jobs does not apply (use -np)\n");
+                return 2;
+            }
             c.jobs = (int)n;
+        } else if (!strcmp(a, "--dist-timeout")) { /* the MPI executor's heartbeat timeout (dist.h), not a run's */
+            double t;
+            if (!(v = cli_value("experiment", argc, argv, &i)) || !cli_parse_double("experiment", a, v, 1, 1e6, &t)) return 2;
+            if (mpi) wk_dist_sweep_set_timeout(mpi, t);
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
             if (!(v = cli_value("experiment", argc, argv, &i))) return 2;
             if (wk_expt_set(&c, a + 2, v)) {
@@ -84,6 +97,9 @@ int wk_cmd_experiment(int argc, char **argv) {
     }
     wk_expt_set_scale(&c, scale);
     c.exe = "/proc/self/exe";
+    /* under mpirun -np K: the trainings on the K ranks, and rank 0's own measurements with K
+     * threads, as a local --jobs K run (the same results) */
+    if (mpi) c.executor = mpi, c.jobs = mpi->slots < 64 ? mpi->slots : 64;
     c.log = stderr;
     int rc = wk_expt_prepare(&c);
     if (rc) {
@@ -114,3 +130,6 @@ int wk_cmd_experiment(int argc, char **argv) {
     printf("%s/report.html\n", c.out);
     return 0;
 }
+
+/* Under mpirun -np K / srun: the trainings go to the ranks (cli_on_ranks). */
+int wk_cmd_experiment(int argc, char **argv) { return cli_on_ranks("experiment", argc, argv, experiment_main); }

@@ -24,6 +24,8 @@ static void usage(FILE *f) {
                "  --out DIR          the sweep directory (required)\n"
                "  --plot-metric M    the metric of the plots (a key of metrics.jsonl; default w1)\n"
                "  --dry-run          check everything and list each point with its train arguments; run nothing\n"
+               "  --dist-timeout S   under mpirun: a rank silent for S seconds (default 600) is lost; with mpirun\n"
+               "                     --enable-recovery its point is left for a rerun and the other ranks go on\n"
                "  --SETTING VALUE    any train setting (wgankit train --help), the same for every point\n\n"
                "DIR gets sweep.json (grid, seeds, settings), results.csv and results.jsonl (one row per point in plan\n"
                "order: grid and fixed settings, seed, status, failed_step, the final metrics, wall_s), plot-<metric>-heatmap and\n"
@@ -38,6 +40,7 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
     wk_sweep_spec spec;
     wk_sweep_spec_init(&spec);
     long long jobs = 1;
+    double dist_timeout = 0;
     int jobs_given = 0, dry = 0, seeds_given = 0, seed_given = 0, rc = 0;
     const char *out = NULL;
     for (int i = 1; i < argc; i++) {
@@ -85,6 +88,11 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
                 goto done;
             }
             spec.progress = (int)p;
+        } else if (!strcmp(a, "--dist-timeout")) { /* the executor's, not the points' (not in sweep.json) */
+            if (!cli_parse_double("sweep", a, v, 1, 1e6, &dist_timeout)) {
+                rc = 2;
+                goto done;
+            }
         } else if (wk_gan_setting_find(a + 2)) {
             if (!strcmp(a + 2, "seed")) seed_given++;
             lrc = wk_sweep_spec_set(&spec, a + 2, v);
@@ -122,6 +130,7 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
         goto done;
     }
     wk_sweep_executor ex;
+    if (mpi && dist_timeout > 0) wk_dist_sweep_set_timeout(mpi, dist_timeout); /* the ranks' heartbeats (dist.h) */
     if (mpi) ex = *mpi;
     else if ((rc = wk_sweep_local_executor(&ex, "/proc/self/exe", (int)jobs))) {
         fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
@@ -168,34 +177,41 @@ done:
     return rc;
 }
 
-/* Under a launcher (mpirun -np K / srun): rank 0 runs the sweep on the MPI executor, one point at
- * a time per rank (itself included); the other ranks serve points until rank 0 is done. */
-int wk_cmd_sweep(int argc, char **argv) {
-    if (!wk_dist_launched()) return sweep_main(argc, argv, NULL);
+/* Under a launcher (mpirun -np K / srun): rank 0 runs `body` with the MPI executor, one point at
+ * a time per rank (itself included); the other ranks serve points until rank 0 is done. Without
+ * a launcher: body with NULL (the local executor). Shared by sweep and experiment. */
+int cli_on_ranks(const char *cmd, int argc, char **argv, int (*body)(int argc, char **argv, const wk_sweep_executor *mpi)) {
+    if (!wk_dist_launched()) return body(argc, argv, NULL);
     if (!wk_dist_available()) {
-        fprintf(stderr, "wgankit sweep: started by a launcher, but this wgankit was built without MPI (install libopenmpi-dev, "
-                        "rebuild), or run it without mpirun (--jobs N)\n");
+        fprintf(stderr, "wgankit %s: started by a launcher, but this wgankit was built without MPI (install libopenmpi-dev, "
+                        "rebuild), or run it without mpirun (--jobs N)\n", cmd);
         return 2;
     }
     int rc = wk_dist_init(NULL, NULL);
     if (rc) {
-        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        fprintf(stderr, "wgankit %s: %s\n", cmd, wk_last_error());
         return 1;
     }
     if (wk_dist_rank() > 0) {
         rc = wk_dist_sweep_worker("/proc/self/exe");
-        if (rc) fprintf(stderr, "wgankit sweep: rank %d: %s\n", wk_dist_rank(), wk_last_error());
+        if (rc) fprintf(stderr, "wgankit %s: rank %d: %s\n", cmd, wk_dist_rank(), wk_last_error());
         wk_dist_finalize();
         return rc ? cli_exit_code(rc) : 0;
     }
     wk_sweep_executor ex;
     if ((rc = wk_dist_sweep_executor(&ex, "/proc/self/exe"))) {
-        fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
+        fprintf(stderr, "wgankit %s: %s\n", cmd, wk_last_error());
         wk_dist_abort(1);
         return 1;
     }
-    int st = sweep_main(argc, argv, &ex);
+    int st = body(argc, argv, &ex), first;
+    int lost = wk_dist_sweep_lost(&ex, &first);
+    if (lost)
+        fprintf(stderr, "wgankit %s: %d rank%s lost (rank %d first: silent for longer than --dist-timeout, it died or hangs); "
+                        "the job ends here with MPI_Abort\n", cmd, lost, lost > 1 ? "s" : "", first);
     ex.destroy(ex.ctx); /* the other ranks stop serving */
-    wk_dist_finalize();
+    wk_dist_finalize();  /* after a lost rank: MPI_Abort, status 1 */
     return st;
 }
+
+int wk_cmd_sweep(int argc, char **argv) { return cli_on_ranks("sweep", argc, argv, sweep_main); }

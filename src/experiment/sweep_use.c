@@ -1,7 +1,7 @@
 /* sweep_use.c — how the experiments train: a sweep spec (sweep.h) built from an experiment's
  * recipe (its fixed train settings), the user's train overrides (which win over the recipe),
  * grid axes and seeds, validated before anything runs; run on the local process pool with
- * --jobs workers; and the per-point results read back. The training itself is the sweep
+ * --jobs workers (or the MPI executor under mpirun); and the per-point results read back. The training itself is the sweep
  * engine's (resumable, failed points recorded with their step), never re-implemented here. */
 #include <string.h>
 
@@ -33,11 +33,14 @@ int wk__expt_sweep_spec(const wk_expt_ctx *c, const char *sub, const char *const
 
 int wk__expt_sweep_run(const wk_expt_ctx *c, const wk_sweep_spec *s, wk_sweep_summary *sum) {
     wk_sweep_executor ex;
-    int rc = wk_sweep_local_executor(&ex, c->exe ? c->exe : "/proc/self/exe", c->jobs);
-    if (rc) return rc;
-    if (c->log) fprintf(c->log, "%s: training %lld runs in %s (--jobs %d)\n", c->e->name, (long long)wk_sweep_n_points(s), s->out, c->jobs);
+    int rc = WK_OK;
+    if (c->executor) ex = *c->executor;
+    else if ((rc = wk_sweep_local_executor(&ex, c->exe ? c->exe : "/proc/self/exe", c->jobs))) return rc;
+    if (c->log)
+        fprintf(c->log, "%s: training %lld runs in %s (%s %d)\n", c->e->name, (long long)wk_sweep_n_points(s), s->out,
+                c->executor ? "ranks" : "--jobs", c->executor ? ex.slots : c->jobs);
     rc = wk_sweep_run(s, &ex, c->log, sum);
-    if (ex.destroy) ex.destroy(ex.ctx);
+    if (!c->executor && ex.destroy) ex.destroy(ex.ctx);
     if (!rc && c->log)
         fprintf(c->log, "%s: %lld runs: %lld done, %lld failed, %lld finished earlier\n", c->e->name, (long long)sum->points,
                 (long long)sum->done, (long long)sum->failed, (long long)sum->skipped);

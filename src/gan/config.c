@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "wgankit/critic.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/json.h"
@@ -163,7 +164,7 @@ void wk_gan_config_default(wk_gan_config *c) {
     c->mix_budget = WK_MIX_BUDGET_FULL;
     c->seed = 0;
     c->data_shards = 1;
-    c->dist_timeout = 600; /* longer than rank 0's slowest evaluation, which the others wait out */
+    c->dist_timeout = WK_DIST_TIMEOUT_DEFAULT;
     c->threads = 2;
     strcpy(c->out, "runs/demo");
     c->eval_every = 1000;

@@ -7,8 +7,9 @@
  * data_shards K computes them as K passes of B/K rows (the same products as the ranks'),
  * summing their gradients in shard order and scaling by 1/K as the all-reduce does
  * (wk__accumulate). Every loss is a mean over rows (the MIX+GAN payoff is linear in those
- * means), so the mean of the shards' gradients is the gradient at batch B; for K = 2 the two
- * ways give the same bits (a + b = b + a), for larger K the same up to Open MPI's sum order.
+ * means), so the mean of the shards' gradients is the gradient at batch B; the two ways give
+ * the same bits for ranks on one node (wk_dist_allreduce_mean sums in rank order there), and on
+ * several nodes for K = 2 (a + b = b + a), for larger K the same up to Open MPI's sum order.
  * data_shards 1 (the default) draws and computes exactly as before shards existed.
  *
  * The gradients of one update are averaged by one fused all-reduce: the hook of the first
@@ -99,6 +100,10 @@ static void unpack(const phase *ph, const float *b) {
     *ph->loss = b[o];
 }
 
+/* wk_dist_allreduce_mean_packed packs straight into the shared window and unpacks from it */
+static void pack_cb(float *dst, void *ctx) { pack(ctx, dst); }
+static void unpack_cb(const float *src, void *ctx) { unpack(ctx, src); }
+
 /* The batch-norm statistics to (restore 0) or from (restore 1) the snapshot. */
 static void bn_state(const phase *ph, int restore) {
     int64_t o = 0;
@@ -113,17 +118,14 @@ static void bn_state(const phase *ph, int restore) {
 static int reduce(wk_param **params, int n, void *ctx) {
     (void)params, (void)n; /* the phase knows every tensor it averages */
     phase *ph = ctx;
-    pack(ph, ph->buf);
-    int rc = wk_dist_allreduce_mean(ph->buf, ph->n + 1, ph->timeout, ph->what);
-    if (!rc) unpack(ph, ph->buf);
-    return rc;
+    return wk_dist_allreduce_mean_packed(ph->buf, ph->n + 1, pack_cb, unpack_cb, ph, ph->timeout, ph->what);
 }
 
 int wk__passes(const wk_trainer *t) { return t->shard_hi - t->shard_lo > 1 ? t->shard_hi - t->shard_lo : 1; }
 
-/* The K ranks' all-reduce, in one process: the sum in shard order (what MPI_SUM gives for two
- * ranks, a + b = b + a), then times 1/K, the same float operations as wk_dist_allreduce_mean,
- * so two ranks and one process with two shards end bit-identical. Each shard's pass starts from
+/* The K ranks' all-reduce, in one process: the sum in shard order (what wk_dist_allreduce_mean
+ * gives on one node, and MPI_SUM for two ranks), then times 1/K, the same float operations, so
+ * K ranks and one process with K shards end bit-identical. Each shard's pass starts from
  * the batch-norm statistics before the first, as each rank's does. pass -1: before the first. */
 void wk__accumulate(wk_trainer *t, int critic, int pass, int n_pass) {
     phase *ph = critic ? &t->dp->critic : &t->dp->gen;

@@ -117,9 +117,9 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         setitimer(ITIMER_REAL, &tick, NULL);
     }
 
-    int64_t next = 0;
+    int64_t next = 0, lost = 0, first_lost = -1;
     while (!rc) {
-        while (!g_stop && ps.running < ex->slots && next < ps.total) {
+        while (!g_stop && ps.running < ex->slots - lost && next < ps.total) {
             wk_sweep_point p;
             wk_sweep_result r;
             if ((rc = wk_sweep_point_at(s, next, &p)) || (rc = wk_sweep_point_result(s, &p, &r))) break;
@@ -144,7 +144,7 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
             progress(&ps, 0);
         }
         if (rc || ps.running == 0 || g_stop) break;
-        wk_sweep_outcome o;
+        wk_sweep_outcome o = {0};
         if ((rc = ex->wait_any(ex->ctx, &o))) {
             if (rc == WK_EINTR && !g_stop) { /* the tick */
                 rc = WK_OK;
@@ -155,6 +155,11 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         }
         ps.running--;
         if (g_stop) break; /* a point killed by the interrupt is not finished: no record */
+        if (o.lost) { /* its worker is gone: the point keeps its checkpoint for a rerun */
+            if (first_lost < 0) first_lost = o.index;
+            if (++lost == ex->slots) rc = wk_errorf(WK_ESYSTEM, "sweep: every worker was lost");
+            continue;
+        }
         wk_sweep_point p;
         int failed;
         if ((rc = wk_sweep_point_at(s, o.index, &p)) || (rc = wk__sweep_record(s, &p, &o, &failed))) break;
@@ -164,6 +169,13 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         progress(&ps, 0);
     }
     if (g_stop && (!rc || rc == WK_EINTR)) rc = wk_errorf(WK_EINTR, "sweep interrupted: rerun the same command to resume it");
+    if (lost && !rc) {
+        wk_sweep_point p;
+        if (!wk_sweep_point_at(s, first_lost, &p))
+            rc = wk_errorf(WK_ESYSTEM, "sweep: %lld point%s lost with %s worker (the first: %s); every other point ran: rerun the same "
+                           "command to resume %s", (long long)lost, lost > 1 ? "s" : "", lost > 1 ? "their" : "its", p.name,
+                           lost > 1 ? "them" : "it");
+    }
     if (ps.running > 0 || rc) ex->stop(ex->ctx);
     if (ps.tty) {
         setitimer(ITIMER_REAL, &no_tick, NULL);
