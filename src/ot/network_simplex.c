@@ -8,9 +8,10 @@
  * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be
  * added between solves (column generation, see w1_exact.c): a new arc enters as a non-basic arc
  * at zero flow, so the current basis stays feasible and warm.
- * The subtree moved by a pivot is re-threaded from index ranges of its old preorder (the stem
- * nodes' subtrees are nested blocks of the thread; see rehang), with depths instead of LEMON's
- * succ_num/last_succ bookkeeping; the cost is O(size of the moved subtree), as in LEMON.
+ * Besides the preorder thread, each node keeps its subtree's size and the last node of its
+ * block in the thread (LEMON's succ_num and last_succ): a pivot then re-links whole blocks of
+ * the thread along the stem, so the moved subtree is walked only once, to shift its potentials
+ * (see rehang); the join node is found by climbing from the smaller subtree.
  * A pivot budget running out is WK_ELIMIT; a cycle with no blocking arc (impossible with the
  * non-negative costs the caller gives) is WK_EINTERNAL. */
 #include <math.h>
@@ -32,13 +33,11 @@ struct ot_simplex {
     int64_t *hkeys;
     int64_t hcap;
     /* tree */
-    int32_t *parent, *pred, *thread, *rev_thread, *depth;
+    int32_t *parent, *pred, *thread, *rev_thread, *succ_num, *last_succ;
     int8_t *pred_dir;
     double *pi;
     int32_t root;
-    /* scratch for re-threading: the moved subtree in old and new thread order, each node's
-     * index in `sub`, the stem and each stem node's [start, end) range in `sub` */
-    int32_t *sub, *order, *pos, *path, *start, *end;
+    int32_t *dirty; /* scratch for rehang: nodes whose thread successor changed */
     int64_t next_arc, pivots;
     int64_t art_begin; /* the artificial arcs are [art_begin, art_begin + nodes) */
     double total_supply;
@@ -74,18 +73,13 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->pred = wk_malloc(nb);
     s->thread = wk_malloc(nb);
     s->rev_thread = wk_malloc(nb);
-    s->depth = wk_malloc(nb);
+    s->succ_num = wk_malloc(nb);
+    s->last_succ = wk_malloc(nb);
     s->pred_dir = wk_malloc((size_t)s->nodes + 1);
     s->pi = wk_malloc((size_t)(s->nodes + 1) * sizeof(double));
-    s->sub = wk_malloc(nb);
-    s->order = wk_malloc(nb);
-    s->pos = wk_malloc(nb);
-    s->path = wk_malloc(nb);
-    s->start = wk_malloc(nb);
-    s->end = wk_malloc(nb);
+    s->dirty = wk_malloc(nb);
     if (!s->src || !s->dst || !s->cost || !s->flow || !s->in_tree || !s->hkeys || !s->parent || !s->pred ||
-        !s->thread || !s->rev_thread || !s->depth || !s->pred_dir || !s->pi || !s->sub || !s->order ||
-        !s->pos || !s->path || !s->start || !s->end) {
+        !s->thread || !s->rev_thread || !s->succ_num || !s->last_succ || !s->pred_dir || !s->pi || !s->dirty) {
         ot_simplex_free(s);
         return NULL;
     }
@@ -96,8 +90,7 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
 void ot_simplex_free(ot_simplex *s) {
     if (!s) return;
     void *ptrs[] = {s->src, s->dst, s->cost, s->flow, s->in_tree, s->hkeys, s->parent, s->pred, s->thread,
-                    s->rev_thread, s->depth, s->pred_dir, s->pi, s->sub, s->order, s->pos, s->path, s->start,
-                    s->end};
+                    s->rev_thread, s->succ_num, s->last_succ, s->pred_dir, s->pi, s->dirty};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     wk_free(s);
 }
@@ -169,7 +162,7 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
     s->parent[N] = -1;
     s->pred[N] = -1;
     s->pred_dir[N] = 0;
-    s->depth[N] = 0;
+    s->succ_num[N] = (int32_t)N + 1;
     s->pi[N] = 0;
     s->art_begin = s->narcs;
     s->total_supply = 0;
@@ -187,7 +180,8 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
         s->parent[u] = (int32_t)N;
         s->pred[u] = (int32_t)e;
         s->pred_dir[u] = is_a ? DIR_UP : DIR_DOWN;
-        s->depth[u] = 1;
+        s->succ_num[u] = 1;
+        s->last_succ[u] = (int32_t)u;
         s->pi[u] = is_a ? 0 : art;
         s->thread[prev] = (int32_t)u;
         s->rev_thread[u] = prev;
@@ -196,6 +190,7 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
     (void)m;
     s->thread[prev] = (int32_t)N;
     s->rev_thread[N] = prev;
+    s->last_succ[N] = prev;
     s->next_arc = 0;
     return WK_OK;
 }
@@ -242,70 +237,75 @@ static int64_t find_entering(ot_simplex *s, double tol) {
     return best_e;
 }
 
-/* Move the subtree hanging from u_out so that it hangs from v_in through arc `in` at u_in:
- * reverse the parent chain (the stem) u_in .. u_out, re-thread the subtree in preorder after
- * v_in and shift its potentials so the new tree arc has zero reduced cost.
- * Every subtree is a contiguous block of the thread, and the stem nodes' blocks are nested, so
- * the new preorder is made of index ranges of the old one: first u_in's block, then each next
- * stem node's block minus the previous one. Depths shift by one constant per block. So the
- * cost is a few linear passes over the moved nodes (no child lists, no DFS). */
-static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int32_t in) {
-    /* 1. the subtree of u_out in thread order, and unlink it from the thread */
-    int32_t cnt = 0, x = u_out, du = s->depth[u_out];
-    do {
-        s->pos[x] = cnt;
-        s->sub[cnt++] = x;
-        x = s->thread[x];
-    } while (s->depth[x] > du);
-    int32_t before = s->rev_thread[u_out];
-    s->thread[before] = x;
-    s->rev_thread[x] = before;
-    /* 2. the stem u_in -> ... -> u_out and each stem node's block [start, end) in sub */
-    int32_t plen = 0;
-    for (x = u_in; x != u_out; x = s->parent[x]) s->path[plen++] = x;
-    s->path[plen++] = u_out;
-    for (int32_t k = 0, e = 0; k < plen; k++) {
-        int32_t w = s->path[k], dw = s->depth[w];
-        s->start[k] = s->pos[w];
-        if (e <= s->start[k]) e = s->start[k] + 1;
-        while (e < cnt && s->depth[s->sub[e]] > dw) e++;
-        s->end[k] = e;
+/* Move the subtree hanging from u_out so that it hangs from v_in through arc `in` at u_in
+ * (u_in lies in that subtree; join is the cycle's apex): the parent chain u_in .. u_out (the
+ * stem) is reversed, and the thread is re-linked block by block. In the old preorder every
+ * subtree is a contiguous block [x .. last_succ[x]]; the new preorder of the moved part is
+ * u_in's old block, then each next stem node's old block with the previous stem node's block
+ * cut out, spliced in right after v_in. Only O(stem) thread links change; the potentials are
+ * shifted in one walk over the moved block, and succ_num/last_succ are corrected along the
+ * stem and on the two paths from v_in and v_out up towards the join. */
+static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int32_t join, int32_t in) {
+    int32_t *parent = s->parent, *thread = s->thread, *rev = s->rev_thread, *succ = s->succ_num,
+            *last = s->last_succ, *dirty = s->dirty;
+    const int32_t old_rev = rev[u_out], old_succ = succ[u_out], old_last = last[u_out], v_out = parent[u_out];
+    /* what follows the moved block: v_in's successor, unless that was u_out's block itself
+     * (then v_out = join = v_in and the block's old successor) */
+    const int32_t cont = old_rev == v_in ? thread[old_last] : thread[v_in];
+    int32_t tail = last[u_in], right = thread[tail], stem = u_in, par = v_in, nd = 0;
+    thread[v_in] = u_in;
+    dirty[nd++] = v_in;
+    while (stem != u_out) {
+        const int32_t next = parent[stem];
+        thread[tail] = next; /* the next stem node follows the blocks placed so far */
+        dirty[nd++] = tail;
+        const int32_t w = rev[stem]; /* cut stem's old block out of next's block */
+        thread[w] = right;
+        rev[right] = w;
+        parent[stem] = par;
+        par = stem;
+        stem = next;
+        /* the end of next's remaining block: before the cut one if that one closed it */
+        tail = last[stem] == last[par] ? rev[par] : last[stem];
+        right = thread[tail];
     }
-    /* 3. the new preorder, with new depths and shifted potentials */
-    double sigma = s->pi[v_in] - (s->src[in] == u_in ? DIR_UP : DIR_DOWN) * s->cost[in] - s->pi[u_in];
-    int32_t n_out = 0, base = s->depth[v_in] + 1;
-    for (int32_t k = 0; k < plen; k++) {
-        const int32_t shift = base + k - s->depth[s->path[k]];
-        /* block k minus block k-1: [start_k, start_{k-1}) and [end_{k-1}, end_k) */
-        int32_t a0 = s->start[k], a1 = k ? s->start[k - 1] : s->end[k], b0 = k ? s->end[k - 1] : 0, b1 = k ? s->end[k] : 0;
-        for (int32_t i = a0; i < a1; i++) s->order[n_out++] = s->sub[i];
-        for (int32_t i = b0; i < b1; i++) s->order[n_out++] = s->sub[i];
-        for (int32_t i = n_out - (a1 - a0) - (b1 - b0); i < n_out; i++) {
-            int32_t w = s->order[i];
-            s->depth[w] += shift;
-            s->pi[w] += sigma;
-        }
+    parent[u_out] = par;
+    thread[tail] = cont;
+    rev[cont] = tail;
+    last[u_out] = tail;
+    if (old_rev != v_in) { /* close the gap the moved block leaves */
+        thread[old_rev] = right;
+        rev[right] = old_rev;
     }
-    /* 4. reverse the stem's parent pointers */
-    for (int32_t k = plen - 1; k >= 1; k--) {
-        int32_t w = s->path[k], below = s->path[k - 1];
-        s->parent[w] = below;
-        s->pred[w] = s->pred[below];
-        s->pred_dir[w] = (int8_t)-s->pred_dir[below];
+    for (int32_t k = 0; k < nd; k++) rev[thread[dirty[k]]] = dirty[k];
+    /* the stem, from u_out down to u_in: preds reversed, subtree sizes re-accumulated, and
+     * every stem node's block now ends where the moved block ends */
+    int32_t acc = 0;
+    for (int32_t u = u_out; u != u_in;) {
+        const int32_t w = parent[u];
+        s->pred[u] = s->pred[w];
+        s->pred_dir[u] = (int8_t)-s->pred_dir[w];
+        acc += succ[u] - succ[w];
+        succ[u] = acc;
+        last[w] = tail;
+        u = w;
     }
-    s->parent[u_in] = v_in;
     s->pred[u_in] = in;
     s->pred_dir[u_in] = s->src[in] == u_in ? DIR_UP : DIR_DOWN;
-    /* 5. splice the new order into the thread after v_in */
-    int32_t after = s->thread[v_in], prev = v_in;
-    for (int32_t i = 0; i < n_out; i++) {
-        int32_t w = s->order[i];
-        s->thread[prev] = w;
-        s->rev_thread[w] = prev;
-        prev = w;
-    }
-    s->thread[prev] = after;
-    s->rev_thread[after] = prev;
+    succ[u_in] = old_succ;
+    /* ancestors whose block ended at v_in now end with the moved block; those whose block
+     * ended with it on the old side end just before it (or with it, where it stayed in place
+     * at the end); each climb stops at the join on the side that does not own the end */
+    const int32_t up_in = last[join] == v_in ? -1 : join, up_out = last[join] == v_in ? join : -1;
+    for (int32_t u = v_in; u != up_in && last[u] == v_in; u = parent[u]) last[u] = tail;
+    const int32_t new_end = join != old_rev && v_in != old_rev ? old_rev : tail;
+    for (int32_t u = v_out; u != up_out && last[u] == old_last; u = parent[u]) last[u] = new_end;
+    for (int32_t u = v_in; u != join; u = parent[u]) succ[u] += old_succ;
+    for (int32_t u = v_out; u != join; u = parent[u]) succ[u] -= old_succ;
+    /* potentials: the new tree arc gets zero reduced cost */
+    const double sigma = s->pi[v_in] - s->pred_dir[u_in] * s->cost[in] - s->pi[u_in];
+    const int32_t end = thread[last[u_in]];
+    for (int32_t u = u_in; u != end; u = thread[u]) s->pi[u] += sigma;
 }
 
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
@@ -319,8 +319,8 @@ int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
         int32_t first = s->src[in], second = s->dst[in];
         /* join node: climb from the deeper end */
         int32_t u = first, v = second;
-        while (u != v) {
-            if (s->depth[u] >= s->depth[v]) u = s->parent[u];
+        while (u != v) { /* an ancestor's subtree is larger than its descendants' */
+            if (s->succ_num[u] < s->succ_num[v]) u = s->parent[u];
             else v = s->parent[v];
         }
         int32_t join = u;
@@ -353,7 +353,7 @@ int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
         s->in_tree[out] = 0;
         s->in_tree[in] = 1;
         int32_t u_in = side == 1 ? first : second, v_in = side == 1 ? second : first;
-        rehang(s, u_in, v_in, u_out, (int32_t)in);
+        rehang(s, u_in, v_in, u_out, join, (int32_t)in);
     }
 }
 
@@ -372,4 +372,45 @@ int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *
             k++;
         }
     return k;
+}
+
+int ot_simplex_check_tree(const ot_simplex *s, double tol) {
+    const int32_t N = (int32_t)s->nodes, root = s->root;
+    int32_t *pos = wk_malloc((size_t)(N + 1) * sizeof(int32_t)), *size = wk_calloc((size_t)N + 1, sizeof(int32_t));
+    int rc = pos && size ? WK_OK : WK_ENOMEM;
+    for (int32_t u = 0; u <= N && !rc; u++) pos[u] = -1;
+    /* the thread: a cycle through all N + 1 nodes from the root, rev_thread its inverse */
+    int32_t u = root, k = 0;
+    while (!rc && k <= N) {
+        if (pos[u] >= 0) rc = wk_errorf(WK_EINTERNAL, "simplex tree: thread revisits node %d", u);
+        else if (s->rev_thread[s->thread[u]] != u) rc = wk_errorf(WK_EINTERNAL, "simplex tree: rev_thread at %d", u);
+        else pos[u] = k++, u = s->thread[u];
+    }
+    if (!rc && u != root) rc = wk_errorf(WK_EINTERNAL, "simplex tree: thread does not close at the root");
+    if (!rc && s->parent[root] != -1) rc = wk_errorf(WK_EINTERNAL, "simplex tree: the root has a parent");
+    int64_t tree_arcs = 0;
+    for (int64_t e = 0; e < s->narcs; e++) tree_arcs += s->in_tree[e];
+    if (!rc && tree_arcs != N) rc = wk_errorf(WK_EINTERNAL, "simplex tree: %lld tree arcs for %d nodes",
+                                              (long long)tree_arcs, N + 1);
+    /* subtree sizes bottom-up: in reverse preorder every child comes after its parent */
+    for (int32_t t = 0; t <= N && !rc; t++) size[t] = 1;
+    for (u = s->rev_thread[root]; u != root && !rc; u = s->rev_thread[u]) size[s->parent[u]] += size[u];
+    for (u = 0; u <= N && !rc; u++) {
+        if (s->succ_num[u] != size[u] || pos[s->last_succ[u]] != pos[u] + size[u] - 1)
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: node %d has succ_num %d (subtree %d) or a wrong last_succ", u,
+                           s->succ_num[u], size[u]);
+        if (u == root || rc) continue;
+        const int32_t p = s->parent[u], e = s->pred[u];
+        if (p < 0 || p > N || !(pos[p] < pos[u] && pos[u] < pos[p] + size[p]))
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: node %d lies outside its parent's block", u);
+        else if (e < 0 || e >= s->narcs || !s->in_tree[e] ||
+                 (s->pred_dir[u] == DIR_UP ? s->src[e] != u || s->dst[e] != p : s->src[e] != p || s->dst[e] != u))
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: pred arc of node %d does not join it to its parent", u);
+        else if (!(s->flow[e] >= 0) || !(fabs(s->cost[e] + s->pi[s->src[e]] - s->pi[s->dst[e]]) <= tol))
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: tree arc %d has flow %g, reduced cost %g", e, s->flow[e],
+                           s->cost[e] + s->pi[s->src[e]] - s->pi[s->dst[e]]);
+    }
+    wk_free(pos);
+    wk_free(size);
+    return rc;
 }

@@ -114,6 +114,11 @@ int64_t ot_simplex_pivots(const ot_simplex *s);
 int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
+/* Test aid: WK_EINTERNAL (with a message) unless the basis is a consistent spanning tree: the
+ * thread a preorder of all nodes with rev_thread its inverse, succ_num/last_succ each node's
+ * subtree size and block end, preds the tree arcs (flows >= 0) and every tree arc's reduced
+ * cost within tol. O(nodes + arcs). */
+int ot_simplex_check_tree(const ot_simplex *s, double tol);
 
 
 /* Whether a loop of about `work` flops is worth an OpenMP team: on shared cores a parallel
