@@ -2,8 +2,9 @@
  * growing arc set (arcs a_i -> b_j, no capacities).
  *
  * The algorithm is the one of LEMON's NetworkSimplex (Kovács, "Minimum-cost flow algorithms:
- * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial-root start with big-M
- * costs, block-search pivot rule, a spanning-tree basis stored as parent/pred/thread lists, and
+ * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial root with big-M
+ * costs (here under a greedy start forest, see ot_simplex_start), block-search pivot rule (its
+ * scan vectorised), a spanning-tree basis stored as parent/pred/thread lists, and
  * Cunningham's leaving-arc rule ("last blocking arc met from the join node in cycle direction")
  * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be
  * added between solves (column generation, see w1_exact.c): a new arc enters as a non-basic arc
@@ -15,6 +16,10 @@
  * A pivot budget running out is WK_ELIMIT; a cycle with no blocking arc (impossible with the
  * non-negative costs the caller gives) is WK_EINTERNAL. */
 #include <math.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+#include <stdlib.h>
 #include <string.h>
 
 #include "ot/ot_internal.h"
@@ -150,49 +155,145 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost) {
     return 1;
 }
 
+enum { GREEDY_ARCS_PER_NODE = 64 };
+
+typedef struct arc_key {
+    double c;
+    int32_t e;
+} arc_key;
+
+static int cmp_arc_key(const void *x, const void *y) {
+    const arc_key *p = x, *q = y;
+    if (p->c != q->c) return p->c < q->c ? -1 : 1;
+    return (p->e > q->e) - (p->e < q->e);
+}
+
+/* The start basis. A greedy plan first (the "matrix minimum" rule): the real arcs in order of
+ * cost, each carrying min(residual supply, residual demand) of its ends. Each arc empties one
+ * of its ends, which then takes no further arc, so the chosen arcs form a forest; and each tree
+ * of it keeps at most one node with mass left (joining two trees spends one of their two). Every
+ * tree then hangs from the artificial root through that node's artificial arc carrying what is
+ * left (a -> root, cost 0; root -> b, cost ART = (cmax + 1) x #nodes, more than any path of
+ * real arcs), or through an a-node's arc at zero flow (pointing to the root, so the tree is
+ * strongly feasible: every zero-flow arc points up). With no real arcs this is LEMON's
+ * artificial star (also what dense arc sets get: see GREEDY_ARCS_PER_NODE). The simplex then drives the artificial flow to zero whenever the real arcs
+ * admit a feasible plan (the caller includes the north-west-corner arcs, so they do); the
+ * greedy plan carries most mass along near arcs already, so far fewer pivots remain. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax) {
-    const int64_t n = s->n, m = s->m, N = s->nodes;
-    /* LEMON's start: every node hangs from an artificial root through an artificial arc
-     * carrying its whole mass; a -> root costs 0, root -> b costs ART = (cmax + 1) * #nodes, more
-     * than any path of real arcs, so the simplex drives the artificial flow to zero whenever the
-     * real arcs admit a feasible plan (the caller includes the north-west-corner arcs, so they
-     * do). The star is strongly feasible (all its arcs carry positive flow) and shallow. */
+    const int64_t n = s->n, N = s->nodes, nreal = s->narcs;
     const double art = (cmax + 1) * (double)(N + 1);
     s->root = (int32_t)N;
     s->parent[N] = -1;
     s->pred[N] = -1;
     s->pred_dir[N] = 0;
-    s->succ_num[N] = (int32_t)N + 1;
     s->pi[N] = 0;
-    s->art_begin = s->narcs;
+    s->art_begin = nreal;
     s->total_supply = 0;
     for (int64_t u = 0; u < n; u++) s->total_supply += supply[u];
-    int32_t prev = (int32_t)N;
     for (int64_t u = 0; u < N; u++) {
         if (s->narcs == s->cap && grow(s)) return WK_ENOMEM;
-        int64_t e = s->narcs++;
-        int is_a = u < n;
+        const int64_t e = s->narcs++;
+        const int is_a = u < n;
         s->src[e] = is_a ? (int32_t)u : (int32_t)N;
         s->dst[e] = is_a ? (int32_t)N : (int32_t)u;
         s->cost[e] = is_a ? 0 : art;
-        s->flow[e] = is_a ? supply[u] : demand[u - n];
-        s->in_tree[e] = 1;
-        s->parent[u] = (int32_t)N;
-        s->pred[u] = (int32_t)e;
-        s->pred_dir[u] = is_a ? DIR_UP : DIR_DOWN;
-        s->succ_num[u] = 1;
-        s->last_succ[u] = (int32_t)u;
-        s->pi[u] = is_a ? 0 : art;
-        s->thread[prev] = (int32_t)u;
-        s->rev_thread[u] = prev;
-        prev = (int32_t)u;
+        s->flow[e] = 0;
+        s->in_tree[e] = 0;
     }
-    (void)m;
-    s->thread[prev] = (int32_t)N;
-    s->rev_thread[N] = prev;
-    s->last_succ[N] = prev;
+    double *res = wk_malloc((size_t)N * sizeof(double));
+    arc_key *key = wk_malloc((size_t)(nreal > 0 ? nreal : 1) * sizeof *key);
+    int32_t *off = wk_calloc((size_t)N + 2, sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * N + 1) * sizeof(int32_t));
+    int32_t *stack = wk_malloc((size_t)(N + 1) * sizeof(int32_t));
+    uint8_t *seen = wk_calloc((size_t)N + 1, 1);
+    int rc = res && key && off && adj && stack && seen ? WK_OK : WK_ENOMEM;
+    if (!rc) {
+        for (int64_t u = 0; u < N; u++) res[u] = u < n ? supply[u] : demand[u - n];
+        /* 1. the greedy forest */
+        /* the sort is O(arcs log arcs): only on sparse arc sets (column generation), not on
+         * a dense matrix (emd_dense.c), where it would cost more than the pivots it saves */
+        const int64_t ng = nreal <= GREEDY_ARCS_PER_NODE * N ? nreal : 0;
+        for (int64_t e = 0; e < ng; e++) key[e] = (arc_key){s->cost[e], (int32_t)e};
+        qsort(key, (size_t)ng, sizeof *key, cmp_arc_key);
+        for (int64_t t = 0; t < ng; t++) {
+            const int32_t e = key[t].e, i = s->src[e], j = s->dst[e];
+            if (!(res[i] > 0 && res[j] > 0)) continue;
+            const double f = res[i] < res[j] ? res[i] : res[j];
+            s->flow[e] = f;
+            res[i] -= f;
+            res[j] -= f;
+            s->in_tree[e] = 1;
+            off[i + 2]++;
+            off[j + 2]++;
+        }
+        /* 2. adjacency of the forest (off[u + 1] .. off[u + 2] while filling) */
+        for (int64_t u = 0; u < N; u++) off[u + 2] += off[u + 1];
+        for (int64_t e = 0; e < nreal; e++)
+            if (s->in_tree[e]) {
+                adj[off[s->src[e] + 1]++] = (int32_t)e;
+                adj[off[s->dst[e] + 1]++] = (int32_t)e;
+            }
+        /* 3. each tree hung from the root at its node with mass left (else an a-node), in
+         * preorder (a stack: a node's subtree is emitted before its pushed siblings) */
+        int32_t *ord = s->dirty, cnt = 0;
+        ord[cnt++] = (int32_t)N;
+        seen[N] = 1;
+        for (int64_t u0 = 0; u0 < N; u0++) {
+            if (seen[u0]) continue;
+            int32_t top = 0, hang = (int32_t)u0, k = 0;
+            stack[top++] = (int32_t)u0;
+            seen[u0] = 2;
+            while (k < top) { /* collect the tree (stack[] as a queue) and pick its hanging node */
+                const int32_t x = stack[k++];
+                if (res[x] > 0 || (!(res[hang] > 0) && hang >= n && x < n)) hang = x;
+                for (int32_t t = off[x]; t < off[x + 1]; t++) {
+                    const int32_t e = adj[t], y = s->src[e] == x ? s->dst[e] : s->src[e];
+                    if (seen[y] != 2) seen[y] = 2, stack[top++] = y;
+                }
+            }
+            const int32_t he = (int32_t)(s->art_begin + hang);
+            s->in_tree[he] = 1;
+            s->flow[he] = res[hang] > 0 ? res[hang] : 0;
+            s->parent[hang] = (int32_t)N;
+            s->pred[hang] = he;
+            s->pred_dir[hang] = hang < n ? DIR_UP : DIR_DOWN;
+            s->pi[hang] = hang < n ? 0 : art;
+            top = 0;
+            stack[top++] = hang;
+            seen[hang] = 1;
+            while (top > 0) {
+                const int32_t x = stack[--top];
+                ord[cnt++] = x;
+                for (int32_t t = off[x]; t < off[x + 1]; t++) {
+                    const int32_t e = adj[t], y = s->src[e] == x ? s->dst[e] : s->src[e];
+                    if (seen[y] == 1) continue;
+                    seen[y] = 1;
+                    s->parent[y] = x;
+                    s->pred[y] = e;
+                    /* the tree arc's reduced cost is zero: c + pi_src - pi_dst = 0 */
+                    s->pred_dir[y] = s->src[e] == y ? DIR_UP : DIR_DOWN;
+                    s->pi[y] = y == s->src[e] ? s->pi[x] - s->cost[e] : s->pi[x] + s->cost[e];
+                    stack[top++] = y;
+                }
+            }
+        }
+        /* 4. thread, subtree sizes and block ends from the preorder */
+        for (int32_t t = 0; t <= N; t++) {
+            const int32_t x = ord[t], y = ord[t + 1 <= N ? t + 1 : 0];
+            s->thread[x] = y;
+            s->rev_thread[y] = x;
+            s->succ_num[x] = 1;
+        }
+        for (int32_t t = (int32_t)N; t >= 1; t--) s->succ_num[s->parent[ord[t]]] += s->succ_num[ord[t]];
+        for (int32_t t = 0; t <= N; t++) s->last_succ[ord[t]] = ord[t + s->succ_num[ord[t]] - 1];
+    }
+    wk_free(res);
+    wk_free(key);
+    wk_free(off);
+    wk_free(adj);
+    wk_free(stack);
+    wk_free(seen);
     s->next_arc = 0;
-    return WK_OK;
+    return rc;
 }
 
 double ot_simplex_artificial_flow(const ot_simplex *s) {
@@ -209,26 +310,91 @@ int ot_simplex_check_feasible(const ot_simplex *s, double rel) {
     return WK_OK;
 }
 
+/* The smallest reduced cost c + pi_src - pi_dst over arcs [e0, e1), at its first arc (*at):
+ * four arcs at a time with AVX2 gathers where the build has them (the same roundings as the
+ * scalar loop, so the same arc wins). */
+static double range_min(const ot_simplex *s, int64_t e0, int64_t e1, int64_t *at) {
+    const double *cost = s->cost, *pi = s->pi;
+    const int32_t *src = s->src, *dst = s->dst;
+    double best = INFINITY;
+    int64_t be = -1, e = e0;
+#ifdef __AVX2__
+    if (e1 - e0 >= 8) {
+        __m256d mn = _mm256_set1_pd(INFINITY), bi = _mm256_set1_pd(-1),
+                idx = _mm256_setr_pd((double)e, (double)e + 1, (double)e + 2, (double)e + 3);
+        const __m256d four = _mm256_set1_pd(4);
+        for (; e + 4 <= e1; e += 4) {
+            const __m256d ps = _mm256_i32gather_pd(pi, _mm_loadu_si128((const __m128i *)(src + e)), 8);
+            const __m256d pd = _mm256_i32gather_pd(pi, _mm_loadu_si128((const __m128i *)(dst + e)), 8);
+            const __m256d rc = _mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(cost + e), ps), pd);
+            const __m256d lt = _mm256_cmp_pd(rc, mn, _CMP_LT_OQ);
+            mn = _mm256_blendv_pd(mn, rc, lt);
+            bi = _mm256_blendv_pd(bi, idx, lt);
+            idx = _mm256_add_pd(idx, four);
+        }
+        double v[4], ix[4];
+        _mm256_storeu_pd(v, mn);
+        _mm256_storeu_pd(ix, bi);
+        for (int k = 0; k < 4; k++)
+            if (v[k] < best || (v[k] == best && v[k] < INFINITY && (int64_t)ix[k] < be)) {
+                best = v[k];
+                be = (int64_t)ix[k];
+            }
+    }
+#endif
+    for (; e < e1; e++) {
+        const double rc = cost[e] + pi[src[e]] - pi[dst[e]];
+        if (rc < best) {
+            best = rc;
+            be = e;
+        }
+    }
+    *at = be;
+    return best;
+}
+
+/* Offer the arcs [e0, e1) (no artificial ones) to the running best: the range's minimum, or
+ * where that is a tree arc (rounding can leave one a hair below zero) an arc-by-arc pass that
+ * skips the tree. */
+static void offer_range(const ot_simplex *s, int64_t e0, int64_t e1, double *best, int64_t *best_e) {
+    if (e0 >= e1) return;
+    int64_t at;
+    const double v = range_min(s, e0, e1, &at);
+    if (!(v < *best)) return;
+    if (!s->in_tree[at]) {
+        *best = v;
+        *best_e = at;
+        return;
+    }
+    for (int64_t e = e0; e < e1; e++) {
+        const double rc = s->cost[e] + s->pi[s->src[e]] - s->pi[s->dst[e]];
+        if (rc < *best && !s->in_tree[e]) {
+            *best = rc;
+            *best_e = e;
+        }
+    }
+}
+
 /* Block search (LEMON's default pivot rule): scan arcs cyclically in blocks of about
- * sqrt(#arcs) and take the most negative reduced cost of the first block that has one. */
+ * sqrt(#arcs) and take the most negative reduced cost of the first block that has one. The
+ * artificial arcs count in the blocks but never enter. */
 static int64_t find_entering(ot_simplex *s, double tol) {
     const int64_t na = s->narcs;
     int64_t block = (int64_t)sqrt((double)na);
     if (block < 10) block = 10;
     double best = -tol;
     int64_t best_e = -1, cnt = block, e = s->next_arc;
-    const double *pi = s->pi;
     const int64_t a0 = s->art_begin, a1 = s->art_begin + s->nodes;
-    for (int64_t scanned = 0; scanned < na; scanned++) {
-        /* the reduced cost first, the arc's kind only for a candidate: most arcs are not, and
-         * the tree and artificial tests were a load and a branch per scanned arc */
-        const double rc = s->cost[e] + pi[s->src[e]] - pi[s->dst[e]];
-        if (rc < best && !s->in_tree[e] && (e < a0 || e >= a1)) {
-            best = rc;
-            best_e = e;
-        }
-        if (++e == na) e = 0;
-        if (--cnt == 0) {
+    for (int64_t scanned = 0; scanned < na;) {
+        int64_t len = cnt < na - e ? cnt : na - e; /* to the block's end or the array's */
+        if (len > na - scanned) len = na - scanned;
+        const int64_t e1 = e + len;
+        offer_range(s, e, e1 < a0 ? e1 : a0, &best, &best_e);
+        offer_range(s, e > a1 ? e : a1, e1, &best, &best_e);
+        scanned += len;
+        cnt -= len;
+        e = e1 == na ? 0 : e1;
+        if (cnt == 0) {
             if (best_e >= 0) break;
             cnt = block;
         }

@@ -97,7 +97,8 @@ void ot_simplex_free(ot_simplex *s);
 /* Add arc i -> j with the given cost unless present; returns 1 if added, 0 if present, <0 on
  * allocation failure. */
 int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
-/* Start from LEMON's artificial star (see network_simplex.c); cmax bounds the arc costs.
+/* Start from a greedy forest of the arcs added so far hung from an artificial root (LEMON's
+ * artificial star when there are none; see network_simplex.c); cmax bounds the arc costs.
  * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
 /* Total flow left on artificial arcs (zero at a feasible optimum). */
