@@ -157,15 +157,13 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost) {
 
 enum { GREEDY_ARCS_PER_NODE = 64 };
 
-typedef struct arc_key {
-    double c;
-    int32_t e;
-} arc_key;
-
-static int cmp_arc_key(const void *x, const void *y) {
-    const arc_key *p = x, *q = y;
-    if (p->c != q->c) return p->c < q->c ? -1 : 1;
-    return (p->e > q->e) - (p->e < q->e);
+/* qsort_r order of arc indices: by cost, then index (a total order: the same forest on
+ * every platform) */
+static int cmp_arc_cost(const void *x, const void *y, void *costs) {
+    const int32_t p = *(const int32_t *)x, q = *(const int32_t *)y;
+    const double *c = costs;
+    if (c[p] != c[q]) return c[p] < c[q] ? -1 : 1;
+    return (p > q) - (p < q);
 }
 
 /* The start basis. A greedy plan first (the "matrix minimum" rule): the real arcs in order of
@@ -201,7 +199,7 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
         s->in_tree[e] = 0;
     }
     double *res = wk_malloc((size_t)N * sizeof(double));
-    arc_key *key = wk_malloc((size_t)(nreal > 0 ? nreal : 1) * sizeof *key);
+    int32_t *key = wk_malloc((size_t)(nreal > 0 ? nreal : 1) * sizeof *key);
     int32_t *off = wk_calloc((size_t)N + 2, sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * N + 1) * sizeof(int32_t));
     int32_t *stack = wk_malloc((size_t)(N + 1) * sizeof(int32_t));
     uint8_t *seen = wk_calloc((size_t)N + 1, 1);
@@ -212,10 +210,10 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
         /* the sort is O(arcs log arcs): only on sparse arc sets (column generation), not on
          * a dense matrix (emd_dense.c), where it would cost more than the pivots it saves */
         const int64_t ng = nreal <= GREEDY_ARCS_PER_NODE * N ? nreal : 0;
-        for (int64_t e = 0; e < ng; e++) key[e] = (arc_key){s->cost[e], (int32_t)e};
-        qsort(key, (size_t)ng, sizeof *key, cmp_arc_key);
+        for (int64_t e = 0; e < ng; e++) key[e] = (int32_t)e;
+        qsort_r(key, (size_t)ng, sizeof *key, cmp_arc_cost, s->cost);
         for (int64_t t = 0; t < ng; t++) {
-            const int32_t e = key[t].e, i = s->src[e], j = s->dst[e];
+            const int32_t e = key[t], i = s->src[e], j = s->dst[e];
             if (!(res[i] > 0 && res[j] > 0)) continue;
             const double f = res[i] < res[j] ? res[i] : res[j];
             s->flow[e] = f;
