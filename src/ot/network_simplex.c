@@ -2,18 +2,24 @@
  * growing arc set (arcs a_i -> b_j, no capacities).
  *
  * The algorithm is the one of LEMON's NetworkSimplex (Kovács, "Minimum-cost flow algorithms:
- * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial-root start with big-M
- * costs, block-search pivot rule, a spanning-tree basis stored as parent/pred/thread lists, and
+ * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial root with big-M
+ * costs (here under a greedy start forest, see ot_simplex_start), block-search pivot rule (its
+ * scan vectorised), a spanning-tree basis stored as parent/pred/thread lists, and
  * Cunningham's leaving-arc rule ("last blocking arc met from the join node in cycle direction")
  * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be
  * added between solves (column generation, see w1_exact.c): a new arc enters as a non-basic arc
  * at zero flow, so the current basis stays feasible and warm.
- * The subtree moved by a pivot is re-threaded from index ranges of its old preorder (the stem
- * nodes' subtrees are nested blocks of the thread; see rehang), with depths instead of LEMON's
- * succ_num/last_succ bookkeeping; the cost is O(size of the moved subtree), as in LEMON.
+ * Besides the preorder thread, each node keeps its subtree's size and the last node of its
+ * block in the thread (LEMON's succ_num and last_succ): a pivot then re-links whole blocks of
+ * the thread along the stem, so the moved subtree is walked only once, to shift its potentials
+ * (see rehang); the join node is found by climbing from the smaller subtree.
  * A pivot budget running out is WK_ELIMIT; a cycle with no blocking arc (impossible with the
  * non-negative costs the caller gives) is WK_EINTERNAL. */
 #include <math.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+#include <stdlib.h>
 #include <string.h>
 
 #include "ot/ot_internal.h"
@@ -32,13 +38,11 @@ struct ot_simplex {
     int64_t *hkeys;
     int64_t hcap;
     /* tree */
-    int32_t *parent, *pred, *thread, *rev_thread, *depth;
+    int32_t *parent, *pred, *thread, *rev_thread, *succ_num, *last_succ;
     int8_t *pred_dir;
     double *pi;
     int32_t root;
-    /* scratch for re-threading: the moved subtree in old and new thread order, each node's
-     * index in `sub`, the stem and each stem node's [start, end) range in `sub` */
-    int32_t *sub, *order, *pos, *path, *start, *end;
+    int32_t *dirty; /* scratch for rehang: nodes whose thread successor changed */
     int64_t next_arc, pivots;
     int64_t art_begin; /* the artificial arcs are [art_begin, art_begin + nodes) */
     double total_supply;
@@ -74,18 +78,13 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->pred = wk_malloc(nb);
     s->thread = wk_malloc(nb);
     s->rev_thread = wk_malloc(nb);
-    s->depth = wk_malloc(nb);
+    s->succ_num = wk_malloc(nb);
+    s->last_succ = wk_malloc(nb);
     s->pred_dir = wk_malloc((size_t)s->nodes + 1);
     s->pi = wk_malloc((size_t)(s->nodes + 1) * sizeof(double));
-    s->sub = wk_malloc(nb);
-    s->order = wk_malloc(nb);
-    s->pos = wk_malloc(nb);
-    s->path = wk_malloc(nb);
-    s->start = wk_malloc(nb);
-    s->end = wk_malloc(nb);
+    s->dirty = wk_malloc(nb);
     if (!s->src || !s->dst || !s->cost || !s->flow || !s->in_tree || !s->hkeys || !s->parent || !s->pred ||
-        !s->thread || !s->rev_thread || !s->depth || !s->pred_dir || !s->pi || !s->sub || !s->order ||
-        !s->pos || !s->path || !s->start || !s->end) {
+        !s->thread || !s->rev_thread || !s->succ_num || !s->last_succ || !s->pred_dir || !s->pi || !s->dirty) {
         ot_simplex_free(s);
         return NULL;
     }
@@ -96,8 +95,7 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
 void ot_simplex_free(ot_simplex *s) {
     if (!s) return;
     void *ptrs[] = {s->src, s->dst, s->cost, s->flow, s->in_tree, s->hkeys, s->parent, s->pred, s->thread,
-                    s->rev_thread, s->depth, s->pred_dir, s->pi, s->sub, s->order, s->pos, s->path, s->start,
-                    s->end};
+                    s->rev_thread, s->succ_num, s->last_succ, s->pred_dir, s->pi, s->dirty};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     wk_free(s);
 }
@@ -157,47 +155,143 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost) {
     return 1;
 }
 
+enum { GREEDY_ARCS_PER_NODE = 64 };
+
+/* qsort_r order of arc indices: by cost, then index (a total order: the same forest on
+ * every platform) */
+static int cmp_arc_cost(const void *x, const void *y, void *costs) {
+    const int32_t p = *(const int32_t *)x, q = *(const int32_t *)y;
+    const double *c = costs;
+    if (c[p] != c[q]) return c[p] < c[q] ? -1 : 1;
+    return (p > q) - (p < q);
+}
+
+/* The start basis. A greedy plan first (the "matrix minimum" rule): the real arcs in order of
+ * cost, each carrying min(residual supply, residual demand) of its ends. Each arc empties one
+ * of its ends, which then takes no further arc, so the chosen arcs form a forest; and each tree
+ * of it keeps at most one node with mass left (joining two trees spends one of their two). Every
+ * tree then hangs from the artificial root through that node's artificial arc carrying what is
+ * left (a -> root, cost 0; root -> b, cost ART = (cmax + 1) x #nodes, more than any path of
+ * real arcs), or through an a-node's arc at zero flow (pointing to the root, so the tree is
+ * strongly feasible: every zero-flow arc points up). With no real arcs this is LEMON's
+ * artificial star (also what dense arc sets get: see GREEDY_ARCS_PER_NODE). The simplex then drives the artificial flow to zero whenever the real arcs
+ * admit a feasible plan (the caller includes the north-west-corner arcs, so they do); the
+ * greedy plan carries most mass along near arcs already, so far fewer pivots remain. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax) {
-    const int64_t n = s->n, m = s->m, N = s->nodes;
-    /* LEMON's start: every node hangs from an artificial root through an artificial arc
-     * carrying its whole mass; a -> root costs 0, root -> b costs ART = (cmax + 1) * #nodes, more
-     * than any path of real arcs, so the simplex drives the artificial flow to zero whenever the
-     * real arcs admit a feasible plan (the caller includes the north-west-corner arcs, so they
-     * do). The star is strongly feasible (all its arcs carry positive flow) and shallow. */
+    const int64_t n = s->n, N = s->nodes, nreal = s->narcs;
     const double art = (cmax + 1) * (double)(N + 1);
     s->root = (int32_t)N;
     s->parent[N] = -1;
     s->pred[N] = -1;
     s->pred_dir[N] = 0;
-    s->depth[N] = 0;
     s->pi[N] = 0;
-    s->art_begin = s->narcs;
+    s->art_begin = nreal;
     s->total_supply = 0;
     for (int64_t u = 0; u < n; u++) s->total_supply += supply[u];
-    int32_t prev = (int32_t)N;
     for (int64_t u = 0; u < N; u++) {
         if (s->narcs == s->cap && grow(s)) return WK_ENOMEM;
-        int64_t e = s->narcs++;
-        int is_a = u < n;
+        const int64_t e = s->narcs++;
+        const int is_a = u < n;
         s->src[e] = is_a ? (int32_t)u : (int32_t)N;
         s->dst[e] = is_a ? (int32_t)N : (int32_t)u;
         s->cost[e] = is_a ? 0 : art;
-        s->flow[e] = is_a ? supply[u] : demand[u - n];
-        s->in_tree[e] = 1;
-        s->parent[u] = (int32_t)N;
-        s->pred[u] = (int32_t)e;
-        s->pred_dir[u] = is_a ? DIR_UP : DIR_DOWN;
-        s->depth[u] = 1;
-        s->pi[u] = is_a ? 0 : art;
-        s->thread[prev] = (int32_t)u;
-        s->rev_thread[u] = prev;
-        prev = (int32_t)u;
+        s->flow[e] = 0;
+        s->in_tree[e] = 0;
     }
-    (void)m;
-    s->thread[prev] = (int32_t)N;
-    s->rev_thread[N] = prev;
+    double *res = wk_malloc((size_t)N * sizeof(double));
+    int32_t *key = wk_malloc((size_t)(nreal > 0 ? nreal : 1) * sizeof *key);
+    int32_t *off = wk_calloc((size_t)N + 2, sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * N + 1) * sizeof(int32_t));
+    int32_t *stack = wk_malloc((size_t)(N + 1) * sizeof(int32_t));
+    uint8_t *seen = wk_calloc((size_t)N + 1, 1);
+    int rc = res && key && off && adj && stack && seen ? WK_OK : WK_ENOMEM;
+    if (!rc) {
+        for (int64_t u = 0; u < N; u++) res[u] = u < n ? supply[u] : demand[u - n];
+        /* 1. the greedy forest */
+        /* the sort is O(arcs log arcs): only on sparse arc sets (column generation), not on
+         * a dense matrix (emd_dense.c), where it would cost more than the pivots it saves */
+        const int64_t ng = nreal <= GREEDY_ARCS_PER_NODE * N ? nreal : 0;
+        for (int64_t e = 0; e < ng; e++) key[e] = (int32_t)e;
+        qsort_r(key, (size_t)ng, sizeof *key, cmp_arc_cost, s->cost);
+        for (int64_t t = 0; t < ng; t++) {
+            const int32_t e = key[t], i = s->src[e], j = s->dst[e];
+            if (!(res[i] > 0 && res[j] > 0)) continue;
+            const double f = res[i] < res[j] ? res[i] : res[j];
+            s->flow[e] = f;
+            res[i] -= f;
+            res[j] -= f;
+            s->in_tree[e] = 1;
+            off[i + 2]++;
+            off[j + 2]++;
+        }
+        /* 2. adjacency of the forest (off[u + 1] .. off[u + 2] while filling) */
+        for (int64_t u = 0; u < N; u++) off[u + 2] += off[u + 1];
+        for (int64_t e = 0; e < nreal; e++)
+            if (s->in_tree[e]) {
+                adj[off[s->src[e] + 1]++] = (int32_t)e;
+                adj[off[s->dst[e] + 1]++] = (int32_t)e;
+            }
+        /* 3. each tree hung from the root at its node with mass left (else an a-node), in
+         * preorder (a stack: a node's subtree is emitted before its pushed siblings) */
+        int32_t *ord = s->dirty, cnt = 0;
+        ord[cnt++] = (int32_t)N;
+        seen[N] = 1;
+        for (int64_t u0 = 0; u0 < N; u0++) {
+            if (seen[u0]) continue;
+            int32_t top = 0, hang = (int32_t)u0, k = 0;
+            stack[top++] = (int32_t)u0;
+            seen[u0] = 2;
+            while (k < top) { /* collect the tree (stack[] as a queue) and pick its hanging node */
+                const int32_t x = stack[k++];
+                if (res[x] > 0 || (!(res[hang] > 0) && hang >= n && x < n)) hang = x;
+                for (int32_t t = off[x]; t < off[x + 1]; t++) {
+                    const int32_t e = adj[t], y = s->src[e] == x ? s->dst[e] : s->src[e];
+                    if (seen[y] != 2) seen[y] = 2, stack[top++] = y;
+                }
+            }
+            const int32_t he = (int32_t)(s->art_begin + hang);
+            s->in_tree[he] = 1;
+            s->flow[he] = res[hang] > 0 ? res[hang] : 0;
+            s->parent[hang] = (int32_t)N;
+            s->pred[hang] = he;
+            s->pred_dir[hang] = hang < n ? DIR_UP : DIR_DOWN;
+            s->pi[hang] = hang < n ? 0 : art;
+            top = 0;
+            stack[top++] = hang;
+            seen[hang] = 1;
+            while (top > 0) {
+                const int32_t x = stack[--top];
+                ord[cnt++] = x;
+                for (int32_t t = off[x]; t < off[x + 1]; t++) {
+                    const int32_t e = adj[t], y = s->src[e] == x ? s->dst[e] : s->src[e];
+                    if (seen[y] == 1) continue;
+                    seen[y] = 1;
+                    s->parent[y] = x;
+                    s->pred[y] = e;
+                    /* the tree arc's reduced cost is zero: c + pi_src - pi_dst = 0 */
+                    s->pred_dir[y] = s->src[e] == y ? DIR_UP : DIR_DOWN;
+                    s->pi[y] = y == s->src[e] ? s->pi[x] - s->cost[e] : s->pi[x] + s->cost[e];
+                    stack[top++] = y;
+                }
+            }
+        }
+        /* 4. thread, subtree sizes and block ends from the preorder */
+        for (int32_t t = 0; t <= N; t++) {
+            const int32_t x = ord[t], y = ord[t + 1 <= N ? t + 1 : 0];
+            s->thread[x] = y;
+            s->rev_thread[y] = x;
+            s->succ_num[x] = 1;
+        }
+        for (int32_t t = (int32_t)N; t >= 1; t--) s->succ_num[s->parent[ord[t]]] += s->succ_num[ord[t]];
+        for (int32_t t = 0; t <= N; t++) s->last_succ[ord[t]] = ord[t + s->succ_num[ord[t]] - 1];
+    }
+    wk_free(res);
+    wk_free(key);
+    wk_free(off);
+    wk_free(adj);
+    wk_free(stack);
+    wk_free(seen);
     s->next_arc = 0;
-    return WK_OK;
+    return rc;
 }
 
 double ot_simplex_artificial_flow(const ot_simplex *s) {
@@ -214,26 +308,91 @@ int ot_simplex_check_feasible(const ot_simplex *s, double rel) {
     return WK_OK;
 }
 
+/* The smallest reduced cost c + pi_src - pi_dst over arcs [e0, e1), at its first arc (*at):
+ * four arcs at a time with AVX2 gathers where the build has them (the same roundings as the
+ * scalar loop, so the same arc wins). */
+static double range_min(const ot_simplex *s, int64_t e0, int64_t e1, int64_t *at) {
+    const double *cost = s->cost, *pi = s->pi;
+    const int32_t *src = s->src, *dst = s->dst;
+    double best = INFINITY;
+    int64_t be = -1, e = e0;
+#ifdef __AVX2__
+    if (e1 - e0 >= 8) {
+        __m256d mn = _mm256_set1_pd(INFINITY), bi = _mm256_set1_pd(-1),
+                idx = _mm256_setr_pd((double)e, (double)e + 1, (double)e + 2, (double)e + 3);
+        const __m256d four = _mm256_set1_pd(4);
+        for (; e + 4 <= e1; e += 4) {
+            const __m256d ps = _mm256_i32gather_pd(pi, _mm_loadu_si128((const __m128i *)(src + e)), 8);
+            const __m256d pd = _mm256_i32gather_pd(pi, _mm_loadu_si128((const __m128i *)(dst + e)), 8);
+            const __m256d rc = _mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(cost + e), ps), pd);
+            const __m256d lt = _mm256_cmp_pd(rc, mn, _CMP_LT_OQ);
+            mn = _mm256_blendv_pd(mn, rc, lt);
+            bi = _mm256_blendv_pd(bi, idx, lt);
+            idx = _mm256_add_pd(idx, four);
+        }
+        double v[4], ix[4];
+        _mm256_storeu_pd(v, mn);
+        _mm256_storeu_pd(ix, bi);
+        for (int k = 0; k < 4; k++)
+            if (v[k] < best || (v[k] == best && v[k] < INFINITY && (int64_t)ix[k] < be)) {
+                best = v[k];
+                be = (int64_t)ix[k];
+            }
+    }
+#endif
+    for (; e < e1; e++) {
+        const double rc = cost[e] + pi[src[e]] - pi[dst[e]];
+        if (rc < best) {
+            best = rc;
+            be = e;
+        }
+    }
+    *at = be;
+    return best;
+}
+
+/* Offer the arcs [e0, e1) (no artificial ones) to the running best: the range's minimum, or
+ * where that is a tree arc (rounding can leave one a hair below zero) an arc-by-arc pass that
+ * skips the tree. */
+static void offer_range(const ot_simplex *s, int64_t e0, int64_t e1, double *best, int64_t *best_e) {
+    if (e0 >= e1) return;
+    int64_t at;
+    const double v = range_min(s, e0, e1, &at);
+    if (!(v < *best)) return;
+    if (!s->in_tree[at]) {
+        *best = v;
+        *best_e = at;
+        return;
+    }
+    for (int64_t e = e0; e < e1; e++) {
+        const double rc = s->cost[e] + s->pi[s->src[e]] - s->pi[s->dst[e]];
+        if (rc < *best && !s->in_tree[e]) {
+            *best = rc;
+            *best_e = e;
+        }
+    }
+}
+
 /* Block search (LEMON's default pivot rule): scan arcs cyclically in blocks of about
- * sqrt(#arcs) and take the most negative reduced cost of the first block that has one. */
+ * sqrt(#arcs) and take the most negative reduced cost of the first block that has one. The
+ * artificial arcs count in the blocks but never enter. */
 static int64_t find_entering(ot_simplex *s, double tol) {
     const int64_t na = s->narcs;
     int64_t block = (int64_t)sqrt((double)na);
     if (block < 10) block = 10;
     double best = -tol;
     int64_t best_e = -1, cnt = block, e = s->next_arc;
-    const double *pi = s->pi;
     const int64_t a0 = s->art_begin, a1 = s->art_begin + s->nodes;
-    for (int64_t scanned = 0; scanned < na; scanned++) {
-        /* the reduced cost first, the arc's kind only for a candidate: most arcs are not, and
-         * the tree and artificial tests were a load and a branch per scanned arc */
-        const double rc = s->cost[e] + pi[s->src[e]] - pi[s->dst[e]];
-        if (rc < best && !s->in_tree[e] && (e < a0 || e >= a1)) {
-            best = rc;
-            best_e = e;
-        }
-        if (++e == na) e = 0;
-        if (--cnt == 0) {
+    for (int64_t scanned = 0; scanned < na;) {
+        int64_t len = cnt < na - e ? cnt : na - e; /* to the block's end or the array's */
+        if (len > na - scanned) len = na - scanned;
+        const int64_t e1 = e + len;
+        offer_range(s, e, e1 < a0 ? e1 : a0, &best, &best_e);
+        offer_range(s, e > a1 ? e : a1, e1, &best, &best_e);
+        scanned += len;
+        cnt -= len;
+        e = e1 == na ? 0 : e1;
+        if (cnt == 0) {
             if (best_e >= 0) break;
             cnt = block;
         }
@@ -242,70 +401,75 @@ static int64_t find_entering(ot_simplex *s, double tol) {
     return best_e;
 }
 
-/* Move the subtree hanging from u_out so that it hangs from v_in through arc `in` at u_in:
- * reverse the parent chain (the stem) u_in .. u_out, re-thread the subtree in preorder after
- * v_in and shift its potentials so the new tree arc has zero reduced cost.
- * Every subtree is a contiguous block of the thread, and the stem nodes' blocks are nested, so
- * the new preorder is made of index ranges of the old one: first u_in's block, then each next
- * stem node's block minus the previous one. Depths shift by one constant per block. So the
- * cost is a few linear passes over the moved nodes (no child lists, no DFS). */
-static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int32_t in) {
-    /* 1. the subtree of u_out in thread order, and unlink it from the thread */
-    int32_t cnt = 0, x = u_out, du = s->depth[u_out];
-    do {
-        s->pos[x] = cnt;
-        s->sub[cnt++] = x;
-        x = s->thread[x];
-    } while (s->depth[x] > du);
-    int32_t before = s->rev_thread[u_out];
-    s->thread[before] = x;
-    s->rev_thread[x] = before;
-    /* 2. the stem u_in -> ... -> u_out and each stem node's block [start, end) in sub */
-    int32_t plen = 0;
-    for (x = u_in; x != u_out; x = s->parent[x]) s->path[plen++] = x;
-    s->path[plen++] = u_out;
-    for (int32_t k = 0, e = 0; k < plen; k++) {
-        int32_t w = s->path[k], dw = s->depth[w];
-        s->start[k] = s->pos[w];
-        if (e <= s->start[k]) e = s->start[k] + 1;
-        while (e < cnt && s->depth[s->sub[e]] > dw) e++;
-        s->end[k] = e;
+/* Move the subtree hanging from u_out so that it hangs from v_in through arc `in` at u_in
+ * (u_in lies in that subtree; join is the cycle's apex): the parent chain u_in .. u_out (the
+ * stem) is reversed, and the thread is re-linked block by block. In the old preorder every
+ * subtree is a contiguous block [x .. last_succ[x]]; the new preorder of the moved part is
+ * u_in's old block, then each next stem node's old block with the previous stem node's block
+ * cut out, spliced in right after v_in. Only O(stem) thread links change; the potentials are
+ * shifted in one walk over the moved block, and succ_num/last_succ are corrected along the
+ * stem and on the two paths from v_in and v_out up towards the join. */
+static void rehang(ot_simplex *s, int32_t u_in, int32_t v_in, int32_t u_out, int32_t join, int32_t in) {
+    int32_t *parent = s->parent, *thread = s->thread, *rev = s->rev_thread, *succ = s->succ_num,
+            *last = s->last_succ, *dirty = s->dirty;
+    const int32_t old_rev = rev[u_out], old_succ = succ[u_out], old_last = last[u_out], v_out = parent[u_out];
+    /* what follows the moved block: v_in's successor, unless that was u_out's block itself
+     * (then v_out = join = v_in and the block's old successor) */
+    const int32_t cont = old_rev == v_in ? thread[old_last] : thread[v_in];
+    int32_t tail = last[u_in], right = thread[tail], stem = u_in, par = v_in, nd = 0;
+    thread[v_in] = u_in;
+    dirty[nd++] = v_in;
+    while (stem != u_out) {
+        const int32_t next = parent[stem];
+        thread[tail] = next; /* the next stem node follows the blocks placed so far */
+        dirty[nd++] = tail;
+        const int32_t w = rev[stem]; /* cut stem's old block out of next's block */
+        thread[w] = right;
+        rev[right] = w;
+        parent[stem] = par;
+        par = stem;
+        stem = next;
+        /* the end of next's remaining block: before the cut one if that one closed it */
+        tail = last[stem] == last[par] ? rev[par] : last[stem];
+        right = thread[tail];
     }
-    /* 3. the new preorder, with new depths and shifted potentials */
-    double sigma = s->pi[v_in] - (s->src[in] == u_in ? DIR_UP : DIR_DOWN) * s->cost[in] - s->pi[u_in];
-    int32_t n_out = 0, base = s->depth[v_in] + 1;
-    for (int32_t k = 0; k < plen; k++) {
-        const int32_t shift = base + k - s->depth[s->path[k]];
-        /* block k minus block k-1: [start_k, start_{k-1}) and [end_{k-1}, end_k) */
-        int32_t a0 = s->start[k], a1 = k ? s->start[k - 1] : s->end[k], b0 = k ? s->end[k - 1] : 0, b1 = k ? s->end[k] : 0;
-        for (int32_t i = a0; i < a1; i++) s->order[n_out++] = s->sub[i];
-        for (int32_t i = b0; i < b1; i++) s->order[n_out++] = s->sub[i];
-        for (int32_t i = n_out - (a1 - a0) - (b1 - b0); i < n_out; i++) {
-            int32_t w = s->order[i];
-            s->depth[w] += shift;
-            s->pi[w] += sigma;
-        }
+    parent[u_out] = par;
+    thread[tail] = cont;
+    rev[cont] = tail;
+    last[u_out] = tail;
+    if (old_rev != v_in) { /* close the gap the moved block leaves */
+        thread[old_rev] = right;
+        rev[right] = old_rev;
     }
-    /* 4. reverse the stem's parent pointers */
-    for (int32_t k = plen - 1; k >= 1; k--) {
-        int32_t w = s->path[k], below = s->path[k - 1];
-        s->parent[w] = below;
-        s->pred[w] = s->pred[below];
-        s->pred_dir[w] = (int8_t)-s->pred_dir[below];
+    for (int32_t k = 0; k < nd; k++) rev[thread[dirty[k]]] = dirty[k];
+    /* the stem, from u_out down to u_in: preds reversed, subtree sizes re-accumulated, and
+     * every stem node's block now ends where the moved block ends */
+    int32_t acc = 0;
+    for (int32_t u = u_out; u != u_in;) {
+        const int32_t w = parent[u];
+        s->pred[u] = s->pred[w];
+        s->pred_dir[u] = (int8_t)-s->pred_dir[w];
+        acc += succ[u] - succ[w];
+        succ[u] = acc;
+        last[w] = tail;
+        u = w;
     }
-    s->parent[u_in] = v_in;
     s->pred[u_in] = in;
     s->pred_dir[u_in] = s->src[in] == u_in ? DIR_UP : DIR_DOWN;
-    /* 5. splice the new order into the thread after v_in */
-    int32_t after = s->thread[v_in], prev = v_in;
-    for (int32_t i = 0; i < n_out; i++) {
-        int32_t w = s->order[i];
-        s->thread[prev] = w;
-        s->rev_thread[w] = prev;
-        prev = w;
-    }
-    s->thread[prev] = after;
-    s->rev_thread[after] = prev;
+    succ[u_in] = old_succ;
+    /* ancestors whose block ended at v_in now end with the moved block; those whose block
+     * ended with it on the old side end just before it (or with it, where it stayed in place
+     * at the end); each climb stops at the join on the side that does not own the end */
+    const int32_t up_in = last[join] == v_in ? -1 : join, up_out = last[join] == v_in ? join : -1;
+    for (int32_t u = v_in; u != up_in && last[u] == v_in; u = parent[u]) last[u] = tail;
+    const int32_t new_end = join != old_rev && v_in != old_rev ? old_rev : tail;
+    for (int32_t u = v_out; u != up_out && last[u] == old_last; u = parent[u]) last[u] = new_end;
+    for (int32_t u = v_in; u != join; u = parent[u]) succ[u] += old_succ;
+    for (int32_t u = v_out; u != join; u = parent[u]) succ[u] -= old_succ;
+    /* potentials: the new tree arc gets zero reduced cost */
+    const double sigma = s->pi[v_in] - s->pred_dir[u_in] * s->cost[in] - s->pi[u_in];
+    const int32_t end = thread[last[u_in]];
+    for (int32_t u = u_in; u != end; u = thread[u]) s->pi[u] += sigma;
 }
 
 int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
@@ -319,8 +483,8 @@ int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
         int32_t first = s->src[in], second = s->dst[in];
         /* join node: climb from the deeper end */
         int32_t u = first, v = second;
-        while (u != v) {
-            if (s->depth[u] >= s->depth[v]) u = s->parent[u];
+        while (u != v) { /* an ancestor's subtree is larger than its descendants' */
+            if (s->succ_num[u] < s->succ_num[v]) u = s->parent[u];
             else v = s->parent[v];
         }
         int32_t join = u;
@@ -353,7 +517,7 @@ int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
         s->in_tree[out] = 0;
         s->in_tree[in] = 1;
         int32_t u_in = side == 1 ? first : second, v_in = side == 1 ? second : first;
-        rehang(s, u_in, v_in, u_out, (int32_t)in);
+        rehang(s, u_in, v_in, u_out, join, (int32_t)in);
     }
 }
 
@@ -372,4 +536,45 @@ int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *
             k++;
         }
     return k;
+}
+
+int ot_simplex_check_tree(const ot_simplex *s, double tol) {
+    const int32_t N = (int32_t)s->nodes, root = s->root;
+    int32_t *pos = wk_malloc((size_t)(N + 1) * sizeof(int32_t)), *size = wk_calloc((size_t)N + 1, sizeof(int32_t));
+    int rc = pos && size ? WK_OK : WK_ENOMEM;
+    for (int32_t u = 0; u <= N && !rc; u++) pos[u] = -1;
+    /* the thread: a cycle through all N + 1 nodes from the root, rev_thread its inverse */
+    int32_t u = root, k = 0;
+    while (!rc && k <= N) {
+        if (pos[u] >= 0) rc = wk_errorf(WK_EINTERNAL, "simplex tree: thread revisits node %d", u);
+        else if (s->rev_thread[s->thread[u]] != u) rc = wk_errorf(WK_EINTERNAL, "simplex tree: rev_thread at %d", u);
+        else pos[u] = k++, u = s->thread[u];
+    }
+    if (!rc && u != root) rc = wk_errorf(WK_EINTERNAL, "simplex tree: thread does not close at the root");
+    if (!rc && s->parent[root] != -1) rc = wk_errorf(WK_EINTERNAL, "simplex tree: the root has a parent");
+    int64_t tree_arcs = 0;
+    for (int64_t e = 0; e < s->narcs; e++) tree_arcs += s->in_tree[e];
+    if (!rc && tree_arcs != N) rc = wk_errorf(WK_EINTERNAL, "simplex tree: %lld tree arcs for %d nodes",
+                                              (long long)tree_arcs, N + 1);
+    /* subtree sizes bottom-up: in reverse preorder every child comes after its parent */
+    for (int32_t t = 0; t <= N && !rc; t++) size[t] = 1;
+    for (u = s->rev_thread[root]; u != root && !rc; u = s->rev_thread[u]) size[s->parent[u]] += size[u];
+    for (u = 0; u <= N && !rc; u++) {
+        if (s->succ_num[u] != size[u] || pos[s->last_succ[u]] != pos[u] + size[u] - 1)
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: node %d has succ_num %d (subtree %d) or a wrong last_succ", u,
+                           s->succ_num[u], size[u]);
+        if (u == root || rc) continue;
+        const int32_t p = s->parent[u], e = s->pred[u];
+        if (p < 0 || p > N || !(pos[p] < pos[u] && pos[u] < pos[p] + size[p]))
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: node %d lies outside its parent's block", u);
+        else if (e < 0 || e >= s->narcs || !s->in_tree[e] ||
+                 (s->pred_dir[u] == DIR_UP ? s->src[e] != u || s->dst[e] != p : s->src[e] != p || s->dst[e] != u))
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: pred arc of node %d does not join it to its parent", u);
+        else if (!(s->flow[e] >= 0) || !(fabs(s->cost[e] + s->pi[s->src[e]] - s->pi[s->dst[e]]) <= tol))
+            rc = wk_errorf(WK_EINTERNAL, "simplex tree: tree arc %d has flow %g, reduced cost %g", e, s->flow[e],
+                           s->cost[e] + s->pi[s->src[e]] - s->pi[s->dst[e]]);
+    }
+    wk_free(pos);
+    wk_free(size);
+    return rc;
 }

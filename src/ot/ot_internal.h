@@ -97,7 +97,8 @@ void ot_simplex_free(ot_simplex *s);
 /* Add arc i -> j with the given cost unless present; returns 1 if added, 0 if present, <0 on
  * allocation failure. */
 int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
-/* Start from LEMON's artificial star (see network_simplex.c); cmax bounds the arc costs.
+/* Start from a greedy forest of the arcs added so far hung from an artificial root (LEMON's
+ * artificial star when there are none; see network_simplex.c); cmax bounds the arc costs.
  * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
 /* Total flow left on artificial arcs (zero at a feasible optimum). */
@@ -114,6 +115,11 @@ int64_t ot_simplex_pivots(const ot_simplex *s);
 int64_t ot_simplex_arc_count(const ot_simplex *s);
 /* Iterate the basic arcs with positive flow: returns the count written (at most n + m - 1). */
 int64_t ot_simplex_flows(const ot_simplex *s, int32_t *ii, int32_t *jj, double *flow, double *cost);
+/* Test aid: WK_EINTERNAL (with a message) unless the basis is a consistent spanning tree: the
+ * thread a preorder of all nodes with rev_thread its inverse, succ_num/last_succ each node's
+ * subtree size and block end, preds the tree arcs (flows >= 0) and every tree arc's reduced
+ * cost within tol. O(nodes + arcs). */
+int ot_simplex_check_tree(const ot_simplex *s, double tol);
 
 
 /* Whether a loop of about `work` flops is worth an OpenMP team: on shared cores a parallel
