@@ -51,6 +51,7 @@ struct ot_assign {
     double *dist;
     int32_t *pred, *heap, *hpos, *touched;
     uint8_t *final;
+    uint8_t *loose; /* [n] rows whose u_i a merge lowered under their matched arc's c - v */
 };
 
 ot_assign *ot_assign_new(int64_t n) {
@@ -68,8 +69,9 @@ ot_assign *ot_assign_new(int64_t n) {
     s->hpos = wk_malloc((size_t)n * sizeof(int32_t));
     s->touched = wk_malloc((size_t)n * sizeof(int32_t));
     s->final = wk_calloc((size_t)n, 1);
+    s->loose = wk_calloc((size_t)n, 1);
     if (!s->rp || !s->row_of || !s->col_of || !s->u || !s->v || !s->dist || !s->pred || !s->heap || !s->hpos ||
-        !s->touched || !s->final) {
+        !s->touched || !s->final || !s->loose) {
         ot_assign_free(s);
         return NULL;
     }
@@ -84,7 +86,7 @@ ot_assign *ot_assign_new(int64_t n) {
 void ot_assign_free(ot_assign *s) {
     if (!s) return;
     void *ptrs[] = {s->rp,   s->cj,     s->cc,     s->pi_, s->pj,   s->pc,   s->row_of, s->col_of,
-                    s->u,    s->v,      s->dist,   s->pred, s->heap, s->hpos, s->touched, s->final};
+                    s->u,    s->v,      s->dist,   s->pred, s->heap, s->hpos, s->touched, s->final, s->loose};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     wk_free(s);
 }
@@ -164,11 +166,7 @@ static int64_t merge_pending(ot_assign *s) {
         if (s->solved && umin < s->u[i]) {
             if (s->u[i] - umin > s->max_drop) s->max_drop = s->u[i] - umin;
             s->u[i] = umin;
-            int32_t j = s->col_of[i];
-            if (j >= 0) {
-                s->col_of[i] = -1;
-                s->row_of[j] = -1;
-            }
+            s->loose[i] = 1; /* its match is no longer tight: released by the next solve */
         }
     }
     nrp[n] = w;
@@ -376,16 +374,27 @@ int64_t ot_assign_commit(ot_assign *s) { return merge_pending(s); }
 
 int ot_assign_solve(ot_assign *s, double cmax) {
     const int64_t n = s->n;
-    s->max_drop = 0;
     int64_t added = merge_pending(s);
     if (added < 0) return (int)added;
     if (cmax <= 0) cmax = 1;
     int64_t nfree0 = 0;
-    for (int64_t i = 0; i < n; i++) nfree0 += s->col_of[i] < 0;
+    for (int64_t i = 0; i < n; i++) nfree0 += s->col_of[i] < 0 || s->loose[i];
     /* Many rows released by new arcs: their duals moved by up to max_drop, far more than the
      * last auction's ε, and Dijkstra searches would be long; a few auction phases from the
      * current prices, starting at that scale, repair them locally first. */
     if (s->solved && nfree0 > n / 2) s->solved = 0;
+    /* the Hungarian finish needs tight matches: release the loose ones; the auction keeps every
+     * match that is still ε-optimal at its first ε (most of them: a row's drop is mostly far
+     * below the largest one), so it re-bids only the rows that moved */
+    for (int64_t i = 0; i < n; i++) {
+        if (!s->loose[i]) continue;
+        s->loose[i] = 0;
+        int32_t j = s->col_of[i];
+        if (s->solved && j >= 0) {
+            s->col_of[i] = -1;
+            s->row_of[j] = -1;
+        }
+    }
     if (!s->solved) {
         double eps0 = s->max_drop > 0 ? s->max_drop / 4 : cmax / 8;
         int rc = auction(s, cmax, eps0);
@@ -413,6 +422,7 @@ int ot_assign_solve(ot_assign *s, double cmax) {
         }
         s->solved = 1;
     }
+    s->max_drop = 0; /* the drops of the arcs merged since the last solve (commit or above) */
     for (int64_t i = 0; i < n; i++) {
         if (s->col_of[i] >= 0) continue;
         int rc = augment(s, (int32_t)i);
