@@ -30,8 +30,8 @@ static int cmp_keyed_idx(const void *x, const void *y) {
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, int32_t *cand_j,
-                   double *cand_c) {
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, const uint8_t *rows,
+                   int32_t *cand_j, double *cand_c) {
     const int64_t n = e->n, m = e->m;
     const int d = e->dim, euclid = e->kind == WK_COST_EUCLIDEAN;
     if (d > 64) return wk_errorf(WK_EINVAL, "ot_price_cells: dimension %d", d);
@@ -100,7 +100,9 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
         for (int t = 0; t < k; t++) {
             vals[t] = INFINITY;
             cj[t] = -1;
+            cand_c[i * k + t] = 0;
         }
+        if (rows && !rows[i]) continue;
         for (int64_t c = 0; c < ncell; c++) {
             double th = vmax[c] - pi_i - tol;
             if (!(th > 0)) continue;
