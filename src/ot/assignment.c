@@ -197,6 +197,32 @@ static int64_t merge_pending(ot_assign *s) {
     return added;
 }
 
+/* A row's best and second-best value of c_ij + p_j over its arcs (ties: the first arc), as in
+ * the scalar scan but in passes the compiler vectorises (the price gathers overlap instead of
+ * waiting behind the compare-and-branch chain; the bid loop is most of a 2-D solve). buf holds
+ * the row's values. Returns the best arc's position, -1 for an empty row. */
+static int64_t best_two(const int32_t *cj, const double *cc, const double *p, int64_t len, double *buf, double *b1,
+                        double *b2) {
+    double m = INFINITY;
+#pragma omp simd reduction(min : m)
+    for (int64_t t = 0; t < len; t++) {
+        const double v = cc[t] + p[cj[t]];
+        buf[t] = v;
+        m = v < m ? v : m;
+    }
+    int64_t a = 0;
+    while (a < len && buf[a] != m) a++;
+    if (a == len) return -1;
+    double m2 = INFINITY;
+#pragma omp simd reduction(min : m2)
+    for (int64_t t = 0; t < a; t++) m2 = buf[t] < m2 ? buf[t] : m2;
+#pragma omp simd reduction(min : m2)
+    for (int64_t t = a + 1; t < len; t++) m2 = buf[t] < m2 ? buf[t] : m2;
+    *b1 = m;
+    *b2 = m2;
+    return a;
+}
+
 /* ---- ε-scaling forward auction (maximising -c_ij - p_j; here written as minimising
  * c_ij + p_j). Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
 static int auction(ot_assign *s, double cmax, double eps0) {
@@ -206,6 +232,10 @@ static int auction(ot_assign *s, double cmax, double eps0) {
     for (int64_t k = 0; k < n; k++) p[k] = -p[k];
     const double eps_final = 1e-9 * cmax, theta = 6;
     const int64_t budget = s->bids + 2000 * n + 1000000;
+    int64_t deg = 1;
+    for (int64_t i = 0; i < n; i++) deg = s->rp[i + 1] - s->rp[i] > deg ? s->rp[i + 1] - s->rp[i] : deg;
+    double *buf = wk_malloc((size_t)deg * sizeof(double));
+    if (!buf) return WK_ENOMEM;
     for (double eps = eps0; ; eps /= theta) {
         if (eps < eps_final) eps = eps_final;
         /* keep the matches that still satisfy ε-complementary slackness */
@@ -231,20 +261,13 @@ static int auction(ot_assign *s, double cmax, double eps0) {
             qh = qh + 1 == n ? 0 : qh + 1;
             nfree--;
             double b1 = INFINITY, b2 = INFINITY;
-            int32_t j1 = -1;
-            for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) {
-                double val = s->cc[t] + p[s->cj[t]];
-                if (val < b2) {
-                    if (val < b1) {
-                        b2 = b1;
-                        b1 = val;
-                        j1 = s->cj[t];
-                    } else {
-                        b2 = val;
-                    }
-                }
+            const int64_t r0 = s->rp[i];
+            const int64_t a = best_two(s->cj + r0, s->cc + r0, p, s->rp[i + 1] - r0, buf, &b1, &b2);
+            if (a < 0) {
+                wk_free(buf);
+                return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
             }
-            if (j1 < 0) return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
+            const int32_t j1 = s->cj[r0 + a];
             /* a row with one arc bids just eps: it has nowhere else to go */
             p[j1] += (isfinite(b2) ? b2 - b1 : 0) + eps;
             int32_t old = s->row_of[j1];
@@ -256,11 +279,14 @@ static int auction(ot_assign *s, double cmax, double eps0) {
                 queue[tail >= n ? tail - n : tail] = old;
                 nfree++;
             }
-            if (++s->bids > budget)
+            if (++s->bids > budget) {
+                wk_free(buf);
                 return wk_errorf(OT_AUCTION_BUDGET, "assignment: auction bid budget (%lld) exhausted", (long long)budget);
+            }
         }
         if (eps == eps_final) break;
     }
+    wk_free(buf);
     for (int64_t k = 0; k < n; k++) p[k] = -p[k];
     return WK_OK;
 }
