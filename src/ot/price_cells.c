@@ -94,6 +94,7 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
 #pragma omp parallel for schedule(dynamic, 16) if (n * ncell >= (1 << 20))
     for (int64_t i = 0; i < n; i++) {
         double x[64], vals[64], sq[CELL];
+        uint8_t flag[CELL];
         for (int q = 0; q < d; q++) x[q] = e->a[i * d + q];
         const double pi_i = pi[i];
         int32_t *cj = cand_j + i * k;
@@ -124,7 +125,20 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                     sq[t] += z * z;
                 }
             }
+            /* a vectorised prefilter without the sqrt: the pair can be violated only if its
+             * threshold th = (bp - pi_i) - tol is positive and c < th, i.e. s < th^2 (with a
+             * relative slack far above the rounding of either side); below the cap only, as
+             * the cell test above */
+            int any = 0;
             for (int t = 0; t < len; t++) {
+                const double th_t = (bp[t0 + t] - pi_i) - tol, lim = euclid ? th_t * th_t : th_t;
+                const int f = th_t > 0 && sq[t] < lim * (1 + 1e-12);
+                flag[t] = (uint8_t)f;
+                any |= f;
+            }
+            if (!any && cap >= th) continue;
+            for (int t = 0; t < len; t++) {
+                if (!flag[t] && cap >= th) continue;
                 /* the potentials' difference first (see price_row in w1_exact.c) */
                 double v = ot_capped(euclid ? sqrt(sq[t]) : sq[t], cap) + (pi_i - bp[t0 + t]);
                 if (v < -tol) ot_topk_insert(vals, cj, k, v, perm[t0 + t]);
