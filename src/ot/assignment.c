@@ -260,6 +260,15 @@ static int auction(ot_assign *s, double cmax, double eps0) {
             int32_t i = queue[qh];
             qh = qh + 1 == n ? 0 : qh + 1;
             nfree--;
+            if (nfree > 0) {
+                /* the bid loop waits on memory (each bid reads a cold row): fetch the next
+                 * queued row's arcs now, and the row offsets of the one after it */
+                const int32_t i1 = queue[qh];
+                const int64_t q1 = s->rp[i1], e1 = s->rp[i1 + 1];
+                for (int64_t t = q1; t < e1; t += 16) __builtin_prefetch(s->cj + t);
+                for (int64_t t = q1; t < e1; t += 8) __builtin_prefetch(s->cc + t);
+                if (nfree > 1) __builtin_prefetch(s->rp + queue[qh + 1 == n ? 0 : qh + 1]);
+            }
             double b1 = INFINITY, b2 = INFINITY;
             const int64_t r0 = s->rp[i];
             const int64_t a = best_two(s->cj + r0, s->cc + r0, p, s->rp[i + 1] - r0, buf, &b1, &b2);
