@@ -105,8 +105,11 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
         }
         if (rows && !rows[i]) continue;
         for (int64_t c = 0; c < ncell; c++) {
-            double th = vmax[c] - pi_i - tol;
-            if (!(th > 0)) continue;
+            /* th rounds with an absolute error of a few u (|pi| + tol): the tests below widen it
+             * by 9u of that (slk), so no violator is lost when the potentials are far larger
+             * than the costs */
+            const double th = vmax[c] - pi_i - tol, slk = 1e-15 * (fabs(vmax[c]) + fabs(pi_i) + tol), thw = th + slk;
+            if (!(thw > 0)) continue;
             double L = 0;
             for (int q = 0; q < d; q++) {
                 double g = lo[c * d + q] - x[q], h = x[q] - hi[c * d + q];
@@ -114,7 +117,7 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                 L += g > 0 ? g * g : 0;
             }
             /* capped costs min(c, cap) (w1_exact.c): a far cell still holds violations when cap < th */
-            if (cap >= th && !(L < (euclid ? th * th : th) * (1 + 1e-12))) continue;
+            if (cap >= th && !(L < (euclid ? thw * thw : thw) * (1 + 1e-12))) continue;
             const int64_t t0 = c * CELL;
             const int len = (int)(t0 + CELL < m ? CELL : m - t0);
             for (int t = 0; t < len; t++) sq[t] = 0;
@@ -126,12 +129,13 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                 }
             }
             /* a vectorised prefilter without the sqrt: the pair can be violated only if its
-             * threshold th = (bp - pi_i) - tol is positive and c < th, i.e. s < th^2 (with a
-             * relative slack far above the rounding of either side); below the cap only, as
-             * the cell test above */
+             * threshold (bp - pi_i) - tol, widened as th, is positive and c < it, i.e. s < its
+             * square (with a relative slack far above the sqrt's rounding); below the cap only,
+             * as the cell test above */
             int any = 0;
             for (int t = 0; t < len; t++) {
-                const double th_t = (bp[t0 + t] - pi_i) - tol, lim = euclid ? th_t * th_t : th_t;
+                const double th_t = (bp[t0 + t] - pi_i) - tol + 1e-15 * (fabs(bp[t0 + t]) + fabs(pi_i) + tol);
+                const double lim = euclid ? th_t * th_t : th_t;
                 const int f = th_t > 0 && sq[t] < lim * (1 + 1e-12);
                 flag[t] = (uint8_t)f;
                 any |= f;
