@@ -51,6 +51,7 @@ struct ot_assign {
     double *dist;
     int32_t *pred, *heap, *hpos, *touched;
     uint8_t *final;
+    uint8_t *loose; /* [n] rows whose u_i a merge lowered under their matched arc's c - v */
 };
 
 ot_assign *ot_assign_new(int64_t n) {
@@ -68,8 +69,9 @@ ot_assign *ot_assign_new(int64_t n) {
     s->hpos = wk_malloc((size_t)n * sizeof(int32_t));
     s->touched = wk_malloc((size_t)n * sizeof(int32_t));
     s->final = wk_calloc((size_t)n, 1);
+    s->loose = wk_calloc((size_t)n, 1);
     if (!s->rp || !s->row_of || !s->col_of || !s->u || !s->v || !s->dist || !s->pred || !s->heap || !s->hpos ||
-        !s->touched || !s->final) {
+        !s->touched || !s->final || !s->loose) {
         ot_assign_free(s);
         return NULL;
     }
@@ -84,7 +86,7 @@ ot_assign *ot_assign_new(int64_t n) {
 void ot_assign_free(ot_assign *s) {
     if (!s) return;
     void *ptrs[] = {s->rp,   s->cj,     s->cc,     s->pi_, s->pj,   s->pc,   s->row_of, s->col_of,
-                    s->u,    s->v,      s->dist,   s->pred, s->heap, s->hpos, s->touched, s->final};
+                    s->u,    s->v,      s->dist,   s->pred, s->heap, s->hpos, s->touched, s->final, s->loose};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     wk_free(s);
 }
@@ -164,11 +166,7 @@ static int64_t merge_pending(ot_assign *s) {
         if (s->solved && umin < s->u[i]) {
             if (s->u[i] - umin > s->max_drop) s->max_drop = s->u[i] - umin;
             s->u[i] = umin;
-            int32_t j = s->col_of[i];
-            if (j >= 0) {
-                s->col_of[i] = -1;
-                s->row_of[j] = -1;
-            }
+            s->loose[i] = 1; /* its match is no longer tight: released by the next solve */
         }
     }
     nrp[n] = w;
@@ -199,6 +197,32 @@ static int64_t merge_pending(ot_assign *s) {
     return added;
 }
 
+/* A row's best and second-best value of c_ij + p_j over its arcs (ties: the first arc), as in
+ * the scalar scan but in passes the compiler vectorises (the price gathers overlap instead of
+ * waiting behind the compare-and-branch chain; the bid loop is most of a 2-D solve). buf holds
+ * the row's values. Returns the best arc's position, -1 for an empty row. */
+static int64_t best_two(const int32_t *cj, const double *cc, const double *p, int64_t len, double *buf, double *b1,
+                        double *b2) {
+    double m = INFINITY;
+#pragma omp simd reduction(min : m)
+    for (int64_t t = 0; t < len; t++) {
+        const double v = cc[t] + p[cj[t]];
+        buf[t] = v;
+        m = v < m ? v : m;
+    }
+    int64_t a = 0;
+    while (a < len && buf[a] != m) a++;
+    if (a == len) return -1;
+    double m2 = INFINITY;
+#pragma omp simd reduction(min : m2)
+    for (int64_t t = 0; t < a; t++) m2 = buf[t] < m2 ? buf[t] : m2;
+#pragma omp simd reduction(min : m2)
+    for (int64_t t = a + 1; t < len; t++) m2 = buf[t] < m2 ? buf[t] : m2;
+    *b1 = m;
+    *b2 = m2;
+    return a;
+}
+
 /* ---- ε-scaling forward auction (maximising -c_ij - p_j; here written as minimising
  * c_ij + p_j). Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
 static int auction(ot_assign *s, double cmax, double eps0) {
@@ -208,6 +232,10 @@ static int auction(ot_assign *s, double cmax, double eps0) {
     for (int64_t k = 0; k < n; k++) p[k] = -p[k];
     const double eps_final = 1e-9 * cmax, theta = 6;
     const int64_t budget = s->bids + 2000 * n + 1000000;
+    int64_t deg = 1;
+    for (int64_t i = 0; i < n; i++) deg = s->rp[i + 1] - s->rp[i] > deg ? s->rp[i + 1] - s->rp[i] : deg;
+    double *buf = wk_malloc((size_t)deg * sizeof(double));
+    if (!buf) return WK_ENOMEM;
     for (double eps = eps0; ; eps /= theta) {
         if (eps < eps_final) eps = eps_final;
         /* keep the matches that still satisfy ε-complementary slackness */
@@ -232,21 +260,23 @@ static int auction(ot_assign *s, double cmax, double eps0) {
             int32_t i = queue[qh];
             qh = qh + 1 == n ? 0 : qh + 1;
             nfree--;
-            double b1 = INFINITY, b2 = INFINITY;
-            int32_t j1 = -1;
-            for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) {
-                double val = s->cc[t] + p[s->cj[t]];
-                if (val < b2) {
-                    if (val < b1) {
-                        b2 = b1;
-                        b1 = val;
-                        j1 = s->cj[t];
-                    } else {
-                        b2 = val;
-                    }
-                }
+            if (nfree > 0) {
+                /* the bid loop waits on memory (each bid reads a cold row): fetch the next
+                 * queued row's arcs now, and the row offsets of the one after it */
+                const int32_t i1 = queue[qh];
+                const int64_t q1 = s->rp[i1], e1 = s->rp[i1 + 1];
+                for (int64_t t = q1; t < e1; t += 16) __builtin_prefetch(s->cj + t);
+                for (int64_t t = q1; t < e1; t += 8) __builtin_prefetch(s->cc + t);
+                if (nfree > 1) __builtin_prefetch(s->rp + queue[qh + 1 == n ? 0 : qh + 1]);
             }
-            if (j1 < 0) return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
+            double b1 = INFINITY, b2 = INFINITY;
+            const int64_t r0 = s->rp[i];
+            const int64_t a = best_two(s->cj + r0, s->cc + r0, p, s->rp[i + 1] - r0, buf, &b1, &b2);
+            if (a < 0) {
+                wk_free(buf);
+                return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
+            }
+            const int32_t j1 = s->cj[r0 + a];
             /* a row with one arc bids just eps: it has nowhere else to go */
             p[j1] += (isfinite(b2) ? b2 - b1 : 0) + eps;
             int32_t old = s->row_of[j1];
@@ -258,11 +288,14 @@ static int auction(ot_assign *s, double cmax, double eps0) {
                 queue[tail >= n ? tail - n : tail] = old;
                 nfree++;
             }
-            if (++s->bids > budget)
+            if (++s->bids > budget) {
+                wk_free(buf);
                 return wk_errorf(OT_AUCTION_BUDGET, "assignment: auction bid budget (%lld) exhausted", (long long)budget);
+            }
         }
         if (eps == eps_final) break;
     }
+    wk_free(buf);
     for (int64_t k = 0; k < n; k++) p[k] = -p[k];
     return WK_OK;
 }
@@ -376,16 +409,27 @@ int64_t ot_assign_commit(ot_assign *s) { return merge_pending(s); }
 
 int ot_assign_solve(ot_assign *s, double cmax) {
     const int64_t n = s->n;
-    s->max_drop = 0;
     int64_t added = merge_pending(s);
     if (added < 0) return (int)added;
     if (cmax <= 0) cmax = 1;
     int64_t nfree0 = 0;
-    for (int64_t i = 0; i < n; i++) nfree0 += s->col_of[i] < 0;
+    for (int64_t i = 0; i < n; i++) nfree0 += s->col_of[i] < 0 || s->loose[i];
     /* Many rows released by new arcs: their duals moved by up to max_drop, far more than the
      * last auction's ε, and Dijkstra searches would be long; a few auction phases from the
      * current prices, starting at that scale, repair them locally first. */
     if (s->solved && nfree0 > n / 2) s->solved = 0;
+    /* the Hungarian finish needs tight matches: release the loose ones; the auction keeps every
+     * match that is still ε-optimal at its first ε (most of them: a row's drop is mostly far
+     * below the largest one), so it re-bids only the rows that moved */
+    for (int64_t i = 0; i < n; i++) {
+        if (!s->loose[i]) continue;
+        s->loose[i] = 0;
+        int32_t j = s->col_of[i];
+        if (s->solved && j >= 0) {
+            s->col_of[i] = -1;
+            s->row_of[j] = -1;
+        }
+    }
     if (!s->solved) {
         double eps0 = s->max_drop > 0 ? s->max_drop / 4 : cmax / 8;
         int rc = auction(s, cmax, eps0);
@@ -413,6 +457,7 @@ int ot_assign_solve(ot_assign *s, double cmax) {
         }
         s->solved = 1;
     }
+    s->max_drop = 0; /* the drops of the arcs merged since the last solve (commit or above) */
     for (int64_t i = 0; i < n; i++) {
         if (s->col_of[i] >= 0) continue;
         int rc = augment(s, (int32_t)i);

@@ -60,6 +60,8 @@ typedef struct exact_state {
     double *cand_c, *col_v, *col_thr, *row_max, *row_min;
     double cmin;     /* smallest scanned cost (candidates' k-NN scan) */
     double cap;      /* solve with costs min(c, cap) (run_exact); INFINITY = none */
+    double *price_prev; /* incremental pricing state (price_ctx.prev, .rows) */
+    uint8_t *price_rows;
 } exact_state;
 
 /* Add arc i -> j, its cost capped, to the solver; 1 added, 0 present, <0 out of memory. */
@@ -85,9 +87,21 @@ typedef struct price_ctx {
     double *cand_c;   /* exact costs */
     double cmin, cmax; /* range of the approximate costs (the float engine's prefilter) */
     double cap;        /* costs are min(c, cap) (see run_exact); INFINITY = none */
+    /* incremental pricing (NULL: price every row every time): the potentials of the last pass
+     * [n + m], and per row whether it must be priced again */
+    double *prev;
+    uint8_t *rows;
+    int have_prev;
 } price_ctx;
 
-/* Price every pair against c->pi: each row's (at most k) most violated arcs into cand_j/cand_c. */
+/* Price every pair against c->pi: each row's (at most k) most violated arcs into cand_j/cand_c.
+ * With c->prev and c->rows, a pass after the first prices only the rows that can hold a
+ * violation: a pair the last pass found non-negative stays so while pi_i does not drop and
+ * pi_{n+j} does not rise (the assignment solver only lowers v; floating-point subtraction and
+ * addition are monotone, so the computed test keeps its sign too); rows whose pi_i dropped or
+ * that had violations last time (only k of them became arcs) are priced again, and every row
+ * when any pi_{n+j} rose. The pass that finds nothing is then still a certificate for every
+ * pair. */
 int exact_price_all(price_ctx *c);
 
 #endif

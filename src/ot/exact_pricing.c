@@ -8,6 +8,7 @@
  *    satisfied — so a pass that finds nothing is a certificate for the whole n x m problem.
  * The potentials' difference is formed first (see run_exact's certificate bound). */
 #include <math.h>
+#include <string.h>
 
 #include "ot/exact_internal.h"
 #include "wgankit/error.h"
@@ -31,6 +32,13 @@ static inline void offer_approx(const ot_costs *e, int64_t i, int64_t j, double 
  * the cost range, then per pair: violated beyond the margin, or undecided within it and
  * recomputed exactly (a handful per row), or satisfied. */
 static void price_row_single(price_ctx *c, int64_t i, const float *frow) {
+    if (c->rows && c->have_prev && !c->rows[i]) {
+        for (int t = 0; t < c->k; t++) {
+            c->cand_j[i * c->k + t] = -1;
+            c->cand_c[i * c->k + t] = 0;
+        }
+        return;
+    }
     const ot_costs *e = c->e;
     const int k = c->k;
     const int64_t m = e->m, n = e->n;
@@ -74,6 +82,10 @@ static void price_row(void *vctx, int64_t i, const double *row, const float *fro
         vals[t] = INFINITY;
         cj[t] = -1;
     }
+    if (c->rows && c->have_prev && !c->rows[i]) {
+        for (int t = 0; t < k; t++) c->cand_c[i * k + t] = 0;
+        return;
+    }
     const int approx = e->use_gemm;
     for (int64_t j = 0; j < m; j++) {
         /* the potentials' difference first: rounds to within u of |c| near the decision (the
@@ -90,7 +102,22 @@ static void price_row(void *vctx, int64_t i, const double *row, const float *fro
 }
 
 int exact_price_all(price_ctx *c) {
+    const int64_t n = c->e->n, m = c->e->m;
+    const double *pi = c->pi;
+    if (c->prev && c->have_prev) {
+        int all = 0;
+        for (int64_t j = 0; j < m && !all; j++) all = pi[n + j] > c->prev[n + j];
+        for (int64_t i = 0; i < n; i++) c->rows[i] = all || c->rows[i] || pi[i] < c->prev[i];
+    }
+    const uint8_t *rows = c->prev && c->have_prev ? c->rows : NULL;
+    int rc;
     if (!c->e->use_gemm && c->e->kind != WK_COST_MINKOWSKI && c->e->dim <= 64)
-        return ot_price_cells(c->e, c->pi, c->tol, c->cap, c->k, c->cand_j, c->cand_c);
-    return ot_scan_rows(c->e, price_row, c);
+        rc = ot_price_cells(c->e, pi, c->tol, c->cap, c->k, rows, c->cand_j, c->cand_c);
+    else
+        rc = ot_scan_rows(c->e, price_row, c);
+    if (rc || !c->prev) return rc;
+    memcpy(c->prev, pi, (size_t)(n + m) * sizeof(double));
+    for (int64_t i = 0; i < n; i++) c->rows[i] = c->cand_j[i * c->k] >= 0;
+    c->have_prev = 1;
+    return WK_OK;
 }

@@ -147,9 +147,10 @@ static inline void ot_topk_insert(double *vals, int32_t *idx, int k, double v, i
 
 /* Pricing pass for the direct low-d Euclidean / squared-Euclidean engine (price_cells.c): for
  * each row the (at most k) most negative reduced costs min(c_ij, cap) + (pi_i - pi[n + j]) < -tol,
- * into cand_j[i * k ..] (-1 pads) with their exact (uncapped) costs in cand_c. */
-int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, int32_t *cand_j,
-                   double *cand_c);
+ * into cand_j[i * k ..] (-1 pads) with their exact (uncapped) costs in cand_c; only the rows
+ * with rows[i] != 0 when rows is given (the others get no candidates). */
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, const uint8_t *rows,
+                   int32_t *cand_j, double *cand_c);
 
 /* k nearest neighbours (Euclidean, all coordinates; d <= 64) in P[np, d] of each query
  * Q[nq, d] + offset (NULL = none), through a bucket grid: idx[nq * k], -1 where np < k. */

@@ -30,8 +30,8 @@ static int cmp_keyed_idx(const void *x, const void *y) {
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, int32_t *cand_j,
-                   double *cand_c) {
+int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, int k, const uint8_t *rows,
+                   int32_t *cand_j, double *cand_c) {
     const int64_t n = e->n, m = e->m;
     const int d = e->dim, euclid = e->kind == WK_COST_EUCLIDEAN;
     if (d > 64) return wk_errorf(WK_EINVAL, "ot_price_cells: dimension %d", d);
@@ -94,16 +94,22 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
 #pragma omp parallel for schedule(dynamic, 16) if (n * ncell >= (1 << 20))
     for (int64_t i = 0; i < n; i++) {
         double x[64], vals[64], sq[CELL];
+        uint8_t flag[CELL];
         for (int q = 0; q < d; q++) x[q] = e->a[i * d + q];
         const double pi_i = pi[i];
         int32_t *cj = cand_j + i * k;
         for (int t = 0; t < k; t++) {
             vals[t] = INFINITY;
             cj[t] = -1;
+            cand_c[i * k + t] = 0;
         }
+        if (rows && !rows[i]) continue;
         for (int64_t c = 0; c < ncell; c++) {
-            double th = vmax[c] - pi_i - tol;
-            if (!(th > 0)) continue;
+            /* th rounds with an absolute error of a few u (|pi| + tol): the tests below widen it
+             * by 9u of that (slk), so no violator is lost when the potentials are far larger
+             * than the costs */
+            const double th = vmax[c] - pi_i - tol, slk = 1e-15 * (fabs(vmax[c]) + fabs(pi_i) + tol), thw = th + slk;
+            if (!(thw > 0)) continue;
             double L = 0;
             for (int q = 0; q < d; q++) {
                 double g = lo[c * d + q] - x[q], h = x[q] - hi[c * d + q];
@@ -111,7 +117,7 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                 L += g > 0 ? g * g : 0;
             }
             /* capped costs min(c, cap) (w1_exact.c): a far cell still holds violations when cap < th */
-            if (cap >= th && !(L < (euclid ? th * th : th) * (1 + 1e-12))) continue;
+            if (cap >= th && !(L < (euclid ? thw * thw : thw) * (1 + 1e-12))) continue;
             const int64_t t0 = c * CELL;
             const int len = (int)(t0 + CELL < m ? CELL : m - t0);
             for (int t = 0; t < len; t++) sq[t] = 0;
@@ -122,7 +128,21 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                     sq[t] += z * z;
                 }
             }
+            /* a vectorised prefilter without the sqrt: the pair can be violated only if its
+             * threshold (bp - pi_i) - tol, widened as th, is positive and c < it, i.e. s < its
+             * square (with a relative slack far above the sqrt's rounding); below the cap only,
+             * as the cell test above */
+            int any = 0;
             for (int t = 0; t < len; t++) {
+                const double th_t = (bp[t0 + t] - pi_i) - tol + 1e-15 * (fabs(bp[t0 + t]) + fabs(pi_i) + tol);
+                const double lim = euclid ? th_t * th_t : th_t;
+                const int f = th_t > 0 && sq[t] < lim * (1 + 1e-12);
+                flag[t] = (uint8_t)f;
+                any |= f;
+            }
+            if (!any && cap >= th) continue;
+            for (int t = 0; t < len; t++) {
+                if (!flag[t] && cap >= th) continue;
                 /* the potentials' difference first (see price_row in w1_exact.c) */
                 double v = ot_capped(euclid ? sqrt(sq[t]) : sq[t], cap) + (pi_i - bp[t0 + t]);
                 if (v < -tol) ot_topk_insert(vals, cj, k, v, perm[t0 + t]);

@@ -39,7 +39,8 @@ static void exact_state_free(exact_state *st) {
     ot_solver_free(&st->solver);
     ot_costs_free(&st->costs);
     void *ptrs[] = {st->supply, st->demand,  st->order_a, st->order_b, st->cand_j, st->col_i,
-                    st->row_j,  st->cand_c,  st->col_v,   st->col_thr, st->row_max, st->row_min};
+                    st->row_j,  st->cand_c,  st->col_v,   st->col_thr, st->row_max, st->row_min,
+                    st->price_prev, st->price_rows};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     ot_cloud_free(&st->A);
     ot_cloud_free(&st->B);
@@ -205,7 +206,13 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
-    price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c, st.cmin, cmax_scan, st.cap};
+    price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c, st.cmin, cmax_scan, st.cap, NULL, NULL, 0};
+    st.price_prev = pc.prev = wk_malloc((size_t)(n + m) * sizeof(double));
+    st.price_rows = pc.rows = wk_malloc((size_t)n);
+    if (!pc.prev || !pc.rows) {
+        rc = WK_ENOMEM;
+        goto done;
+    }
     for (;;) {
         if ((rc = ot_solver_solve(&st.solver, tol, cmax, opt.max_pivots)) != 0) goto done;
         pc.pi = ot_solver_potentials(&st.solver);
