@@ -61,6 +61,8 @@ def emd2(a, b, M):
     ----------
     a : array (n,) — masses of the rows, finite and >= 0. An empty array (or list) means uniform 1/n.
     b : array (m,) — masses of the columns, same total as ``a`` (within 1e-6 relative), or empty.
+        An empty side is uniform with total mass 1, so the other side must total 1; the error
+        names the side whose total is off.
     M : array (n, m) — ground costs, finite (any sign), in the units of the returned cost.
 
     Returns
@@ -141,7 +143,8 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
 def sinkhorn2(a, b, M, reg, numItermax=1000, stopThr=1e-9):
     """Entropic optimal transport cost: POT's ``ot.sinkhorn2(a, b, M, reg)``.
 
-    a : (n,), b : (m,) masses (empty = uniform), M : (n, m) costs, reg > 0 in the units of M.
+    a : (n,), b : (m,) masses (empty = uniform with total 1; otherwise equal totals, as in
+    :func:`emd2`), M : (n, m) costs, reg > 0 in the units of M.
     Returns ``sum(P * M)`` for the entropic plan P = diag(e^{f/reg}) e^{-M/reg} diag(e^{g/reg})
     (Cuturi 2013), iterated in the log domain (stable for small reg) until the marginal L1 error is
     below ``stopThr`` or after ``numItermax`` iterations.
