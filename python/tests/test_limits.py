@@ -26,6 +26,7 @@ def test_threads_out_of_range(bad):
     assert "[0, 64]" in raises("threads", wgankit.sliced_w1, X, X + 1, 10, threads=bad)
     assert "[0, 64]" in raises("threads", wgankit.w1, X, X + 1, threads=bad)
     raises("threads", wgankit.nnd, X, X + 1, threads=bad, steps=2)
+    raises("threads", wgankit.generalization, "ring", [10, 20], distances="w1", threads=bad)
 
 
 def test_threads_in_range_still_work():
@@ -39,6 +40,7 @@ def test_seed_out_of_range(bad):
     raises("seed", wgankit.data, "ring", 10, bad)
     raises("seed", wgankit.birthday, X, 5, 2, threshold=0.1, seed=bad)
     raises("seed", wgankit.nnd, X, X + 1, seed=bad, steps=2)
+    raises("seed", wgankit.generalization, "ring", [10, 20], distances="w1", seed=bad)
 
 
 def test_seed_top_of_range_accepted():
