@@ -40,7 +40,7 @@ expect 2 "-n 0" -- "$cli" data ring -n 0
 expect 2 "missing value" -- "$cli" data ring --seed; expect_msg "needs a value"
 expect 2 "bad option key" -- "$cli" data ring --opt colour=red; expect_msg "unknown option 'colour'"
 expect 2 "bad option value" -- "$cli" data ring --opt k=-1; expect_msg "k='-1'"
-expect 2 "bad extension" -- "$cli" data ring -o "$tmp/x.txt"; expect_msg "must end in .npy or .png"
+expect 2 "bad extension" -- "$cli" data ring -o "$tmp/x.txt"; expect_msg "must end in .npy, .csv or .png"
 expect 2 "png of 3-D" -- "$cli" data gaussian --opt dim=3 -o "$tmp/g.png"; expect_msg "needs 2-D"
 expect 2 "missing means file" -- "$cli" data gmm --opt means="$tmp/none.csv"; expect_msg "none.csv"
 expect 2 "unwritable output (as sample -o)" -- "$cli" data ring -o /nonexistent_dir/x.npy; expect_msg "/nonexistent_dir/x.npy"
@@ -50,8 +50,8 @@ expect 2 "unwritable png output" -- "$cli" data ring -o /nonexistent_dir/x.png; 
 expect 2 "report without dir" -- "$cli" report
 expect 2 "report of missing dir" -- "$cli" report "$tmp/nope"; expect_msg "does not exist"
 mkdir "$tmp/run"
-expect 0 "report of empty dir" -- "$cli" report "$tmp/run"
-grep -q "$tmp/run/report.html" "$tmp/out" && [ -s "$tmp/run/report.html" ] || { echo "FAIL: empty report"; fails=$((fails + 1)); }
+expect 2 "report of empty dir (no config.json: not a run)" -- "$cli" report "$tmp/run"; expect_msg "config.json"
+[ -e "$tmp/run/report.html" ] && { echo "FAIL: report of an empty dir wrote report.html"; fails=$((fails + 1)); }
 printf '{"dataset": "ring", "lr": 0.0001, "model": {"hidden": 512}}\n' >"$tmp/run/config.json"
 printf '{"step": 0, "loss_d": 1.5, "loss_g": -0.5, "w_estimate": 2}\n{"step": 100, "loss_d": 0.5, "loss_g": -0.1, "w_estimate": 1}\n{"step": 2' >"$tmp/run/metrics.jsonl"
 cp "$tmp/grid.png" "$tmp/run/samples_000100.png"

@@ -35,6 +35,10 @@ int wk_atomic_write(wk_atomic_file *af, const void *data, size_t n);
 /* Flush, fsync, rename over the target. Releases `af` in every case; on failure the temporary
  * file is removed and the target is untouched. */
 int wk_atomic_commit(wk_atomic_file *af);
+/* Whether `path` can be written (as wk_atomic_open would: a temporary file in its directory,
+ * removed at once; an existing directory of that name refused). A command with several
+ * outputs probes them all before writing any, so a bad second path leaves no first file. */
+int wk_atomic_probe(const char *path);
 /* Drop the temporary file; the target is untouched. */
 void wk_atomic_abort(wk_atomic_file *af);
 /* Remove the temporary files ("*.tmp.XXXXXX") that killed writers left in `dir`; only for a

@@ -498,7 +498,7 @@ static PyObject *py_data(PyObject *self, PyObject *args) {
     unsigned long long seed;
     PyObject *olist;
     if (!PyArg_ParseTuple(args, "sLKO!", &name, &n, &seed, &PyList_Type, &olist)) return NULL;
-    if (n < 1 || n > ((long long)1 << 40)) return PyErr_Format(PyExc_ValueError, "n: must be >= 1, got %lld", n);
+    if (n < 1 || n > ((long long)1 << 40)) return PyErr_Format(PyExc_ValueError, "n: must be in [1, %lld], got %lld", (long long)1 << 40, n);
     Py_ssize_t k = PyList_GET_SIZE(olist);
     const char **opts = calloc((size_t)k + 1, sizeof *opts);
     if (!opts) return PyErr_NoMemory();
@@ -671,7 +671,7 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
         if (!(lat = points(olat, "latent", NPY_FLOAT))) return NULL;
         cloud_tensor(lat, &z);
     } else if (n < 1 || n > ((long long)1 << 32)) {
-        return PyErr_Format(PyExc_ValueError, "n: must be >= 1, got %lld", n);
+        return PyErr_Format(PyExc_ValueError, "n: must be in [1, %lld], got %lld", (long long)1 << 32, n);
     }
     int rc;
     Py_BEGIN_ALLOW_THREADS

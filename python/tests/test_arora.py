@@ -17,8 +17,9 @@ FAST_FLAGS = ["--steps", "60", "--critic-width", "16", "--critic-depth", "2", "-
 
 
 def run_json(args, tmp_path=None):
+    # with --json stdout is exactly one JSON document (paths and human lines go to stderr)
     out = subprocess.run([cli()] + args, check=True, capture_output=True, text=True, cwd=tmp_path).stdout
-    return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    return json.loads(out)
 
 
 def same(py, ref):
@@ -62,8 +63,14 @@ def test_nnd_arrays_equal_cli_on_npy(tmp_path):
 def test_generalization_equals_cli(tmp_path):
     ref = run_json(["generalization", "gaussian:dim=4,sigma=0.5", "--sizes", "20,40", "--repeats", "2", "--distances",
                     "w1,sliced,nnd", "--projections", "50", "--seed", "2", "--out", "g", "--json"] + FAST_FLAGS, tmp_path)
-    rows = wgankit.generalization("gaussian:dim=4,sigma=0.5", [20, 40], repeats=2, distances=["w1", "sliced", "nnd"],
-                                  projections=50, seed=2, **FAST)
+    py = wgankit.generalization("gaussian:dim=4,sigma=0.5", [20, 40], repeats=2, distances=["w1", "sliced", "nnd"],
+                                projections=50, seed=2, **FAST)
+    # the whole --json document, not only its rows
+    assert set(py) == set(ref) == {"source", "repeats", "rows", "slopes"}
+    assert py["source"] == ref["source"] == "gaussian:dim=4,sigma=0.5" and py["repeats"] == ref["repeats"] == 2
+    same(py["slopes"], ref["slopes"])
+    assert set(py["slopes"]) == {"w1", "sliced", "nnd_train", "nnd_heldout"}
+    rows = py["rows"]
     assert len(rows) == 8 and len(rows) == len(ref["rows"])
     for py, r in zip(rows, ref["rows"]):
         same(py, r)

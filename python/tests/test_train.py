@@ -155,3 +155,17 @@ def test_checkpoint_from_eight_threads(run):
     for t in th:
         t.join()
     assert got == seq
+
+
+def test_sample_limits(run):
+    ck = run.checkpoint
+    # was: seed 2**64 wrapped to seed 0; n 10**12 said "must be >= 1"
+    for bad in (2 ** 64, 2 ** 53, -1):
+        with pytest.raises(ValueError, match=r"^seed: .*9007199254740991"):
+            ck.sample(5, seed=bad)
+    with pytest.raises(ValueError, match=r"^n: must be in \[1, 4294967296\], got 1000000000000"):
+        ck.sample(10 ** 12)
+    with pytest.raises(ValueError, match=r"^seed"):
+        ck.lipschitz(n=5, seed=2 ** 64)
+    with pytest.raises(ValueError, match=r"^threads"):
+        wgankit.train(out="unused", threads=65, steps=1)

@@ -29,6 +29,28 @@ __version__ = "0.1.0"
 __all__ = ["emd2", "w1", "wasserstein_1d", "sliced_w1", "sinkhorn2", "train", "Run", "Checkpoint", "data",
            "train_settings", "nnd", "generalization", "birthday", "__version__"]
 
+# The CLI's bounds (src/cli: --threads 0..64, --seed 0..2^53-1, the largest integer a double and
+# config.json hold exactly): the Python layer refuses the same values, so no call reaches the
+# library with a thread count it cannot create or a seed the CLI could not reproduce.
+_THREADS_MAX = 64
+_SEED_MAX = 2 ** 53 - 1
+
+
+def _integer(v, name, lo, hi):
+    """v as an int in [lo, hi], else ValueError naming ``name`` (bools and non-integers too)."""
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+        raise ValueError("%s: must be an integer in [%d, %d], got %r" % (name, lo, hi, v))
+    return int(v)
+
+
+def _threads(v):
+    return _integer(v, "threads", 0, _THREADS_MAX)
+
+
+def _seed(v, name="seed"):
+    return _integer(v, name, 0, _SEED_MAX)
+
+
 _COSTS = {"euclidean": _c.COST_EUCLIDEAN, "sqeuclidean": _c.COST_SQEUCLIDEAN, "minkowski": _c.COST_MINKOWSKI}
 
 
@@ -39,6 +61,8 @@ def emd2(a, b, M):
     ----------
     a : array (n,) — masses of the rows, finite and >= 0. An empty array (or list) means uniform 1/n.
     b : array (m,) — masses of the columns, same total as ``a`` (within 1e-6 relative), or empty.
+        An empty side is uniform with total mass 1, so the other side must total 1; the error
+        names the side whose total is off.
     M : array (n, m) — ground costs, finite (any sign), in the units of the returned cost.
 
     Returns
@@ -82,7 +106,7 @@ def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals
     if metric not in _COSTS:
         raise ValueError("metric: %r is not one of %s" % (metric, ", ".join(sorted(_COSTS))))
     value, plan, duals = _c.w1(X, Y, a, b, _COSTS[metric], float(p), bool(return_plan), bool(return_duals),
-                               int(threads))
+                               _threads(threads))
     out = (value,) + ((plan,) if return_plan else ()) + ((duals,) if return_duals else ())
     return out[0] if len(out) == 1 else out
 
@@ -111,16 +135,16 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
     """
     if int(n_projections) < 1:
         raise ValueError("n_projections: must be >= 1, got %r" % (n_projections,))
-    if int(seed) < 0:
-        raise ValueError("seed: must be >= 0, got %r" % (seed,))
-    value, err = _c.sliced(X, Y, a, b, int(n_projections), int(seed), int(threads))
+    seed, threads = _seed(seed), _threads(threads)
+    value, err = _c.sliced(X, Y, a, b, int(n_projections), seed, threads)
     return (value, err) if return_std else value
 
 
 def sinkhorn2(a, b, M, reg, numItermax=1000, stopThr=1e-9):
     """Entropic optimal transport cost: POT's ``ot.sinkhorn2(a, b, M, reg)``.
 
-    a : (n,), b : (m,) masses (empty = uniform), M : (n, m) costs, reg > 0 in the units of M.
+    a : (n,), b : (m,) masses (empty = uniform with total 1; otherwise equal totals, as in
+    :func:`emd2`), M : (n, m) costs, reg > 0 in the units of M.
     Returns ``sum(P * M)`` for the entropic plan P = diag(e^{f/reg}) e^{-M/reg} diag(e^{g/reg})
     (Cuturi 2013), iterated in the log domain (stable for small reg) until the marginal L1 error is
     below ``stopThr`` or after ``numItermax`` iterations.
@@ -136,7 +160,7 @@ def data(name, n, seed=0, dtype=np.float32, **opts):
     Returns an array (n, dim) of ``dtype`` (float32 by default; the library draws in float32).
     Raises ValueError for an unknown target or option.
     """
-    pts = _c.data(str(name), int(n), int(seed), ["%s=%s" % (k, _text(v)) for k, v in opts.items()])
+    pts = _c.data(str(name), int(n), _seed(seed), ["%s=%s" % (k, _text(v)) for k, v in opts.items()])
     return pts.astype(dtype, copy=False)
 
 
@@ -220,9 +244,7 @@ class Checkpoint:
             lat = np.asarray(latent)
             if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
                 raise ValueError("latent: must have shape (n, %d), got %r" % (self.latent_dim, lat.shape))
-        s = 0 if seed is None else int(seed)
-        if s < 0:
-            raise ValueError("seed: must be >= 0, got %r" % (seed,))
+        s = 0 if seed is None else _seed(seed)
         return _c.ckpt_sample(self._h, int(n), s, latent, bool(ema)).astype(dtype, copy=False)
 
     def critic(self, x, grad=False):
@@ -330,8 +352,11 @@ def generalization(source, sizes, repeats=3, distances=("w1", "nnd"), projection
 
     Returns
     -------
-    list of dicts ``{"m", "distance", "mean", "se"}``, one per size and measured distance (the
-    ``rows`` of the CLI's table.json), distances as float64 in the units of the samples.
+    dict with the keys of ``wgankit generalization --json`` (its table.json): ``source`` (the
+    spec), ``repeats``, ``rows`` (a list of dicts ``{"m", "distance", "mean", "se"}``, one per
+    size and measured distance) and ``slopes`` (distance name -> slope of the log-log fit of
+    mean against m). Distances are float64 in the units of the samples; the CLI's null (``se``
+    of one repeat, a slope that cannot be fitted) is NaN.
 
     Raises ``ValueError`` naming ``sizes``, ``distances``, ``source`` or the setting.
 
@@ -356,7 +381,10 @@ def generalization(source, sizes, repeats=3, distances=("w1", "nnd"), projection
     for row in t["rows"]:
         if row.get("se") is None:
             row["se"] = float("nan")
-    return t["rows"]
+    for k, v in t.get("slopes", {}).items():
+        if v is None:
+            t["slopes"][k] = float("nan")
+    return t
 
 
 def birthday(source, batch, trials=100, threshold=None, reference=None, quantile=0.05, confidence=0.95, seed=1):
@@ -387,13 +415,9 @@ def birthday(source, batch, trials=100, threshold=None, reference=None, quantile
     non-finite ``threshold``, no threshold and no reference, a bad source or array).
 
     """
-    def integer(v, name, lo, hi):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
-            raise ValueError("%s: must be an integer in [%d, %d], got %r" % (name, lo, hi, v))
-        return int(v)
-    batch = integer(batch, "batch", 2, 10000000)
-    trials = integer(trials, "trials", 1, 10000000)
-    seed = integer(seed, "seed", 0, 2 ** 63 - 1)
+    batch = _integer(batch, "batch", 2, 10000000)
+    trials = _integer(trials, "trials", 1, 10000000)
+    seed = _seed(seed)
     if threshold is None:
         thr = -1.0
     else:

@@ -133,7 +133,8 @@ int wk_cmd_birthday(int argc, char **argv) {
                    r.threshold, r.ref_closest ? ", from the reference" : "");
             printf("support estimate %.4g (95%% interval %.4g .. %.4g)\n", r.support_estimate, r.ci_low, r.ci_high);
         }
-        printf("%s/pairs.csv\n", out);
+        /* with --json stdout is the one JSON document; the path of the pairs goes to stderr */
+        fprintf(json ? stderr : stdout, "%s/pairs.csv\n", out);
     }
     wk_birthday_result_free(&r);
     if (have_ref) wk_source_close(&ref);

@@ -33,7 +33,8 @@ static int load_labelled(const char *images, const char *labels, wk_pixel_range 
         if (!*l) return wk_errorf(WK_ENOMEM, "out of memory");
     } else {
         if (!labels) return wk_errorf(WK_EINVAL, "%s: --labels is required (only CIFAR-10 .bin files carry labels)", images);
-        if ((rc = wk_read_samples(images, x))) return rc;
+        /* NaN/Inf in the user's image file is bad input (2), as for train --data */
+        if ((rc = wk_read_samples(images, x))) return rc == WK_ENUMERIC ? WK_EFORMAT : rc;
         if ((rc = wk_read_labels(labels, l, &nl, classes))) {
             wk_tensor_free(x);
             return rc;
@@ -98,7 +99,7 @@ int wk_cmd_classifier(int argc, char **argv) {
         } else if (!strcmp(a, "--seed") && train) {
             if (!cli_parse_int("classifier", a, v, 0, (long long)1 << 62, &seed)) return 2;
         } else if (!strcmp(a, "--threads")) {
-            if (!cli_parse_int("classifier", a, v, 0, 1024, &threads)) return 2;
+            if (!cli_parse_int("classifier", a, v, 0, 64, &threads)) return 2;
         } else if (!strcmp(a, "--lr") && train) {
             if (!cli_parse_double("classifier", a, v, 1e-8, 10, &lr)) return 2;
         } else if (!strcmp(a, "--pixels")) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
@@ -40,8 +41,20 @@ int wk_cmd_critic(int argc, char **argv) {
     }
     wk_trainer *t = NULL;
     wk_tensor x = {0}, d = {0}, g = {0};
-    int rc = wk_trainer_load(ckpt, &t);
-    if (!rc) rc = in ? wk_read_array(in, &x) : wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
+    /* every output path is checked before anything is computed or written: a bad --grad path
+     * must not leave a fresh -o file behind */
+    int rc = out ? wk_atomic_probe(out) : WK_OK;
+    if (!rc && gout) rc = wk_atomic_probe(gout);
+    if (!rc) rc = wk_trainer_load(ckpt, &t);
+    /* NaN/Inf in --input comes straight from the user's file: bad input (2), as in w1 and nnd */
+    unsigned input = CLI_EIO_INPUT | CLI_ENUMERIC_INPUT;
+    if (!rc && in) {
+        if (!(rc = wk_read_array(in, &x))) rc = wk_tensor_check_finite(&x, in);
+    } else if (!rc) {
+        input = CLI_EIO_INPUT;
+        rc = wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
+    }
+    if (!rc) input = CLI_EIO_INPUT;
     if (!rc && (out || gout)) rc = wk_trainer_critic(t, &x, &d, gout ? &g : NULL);
     if (!rc && out) rc = wk_write_npy(out, &d);
     if (!rc && gout) rc = wk_write_npy(gout, &g);
@@ -55,5 +68,5 @@ int wk_cmd_critic(int argc, char **argv) {
     if (rc) fprintf(stderr, "wgankit critic: %s\n", wk_last_error());
     wk_tensor_free(&x), wk_tensor_free(&d), wk_tensor_free(&g);
     wk_trainer_free(t);
-    return rc ? cli_exit_code(rc) : 0;
+    return rc ? cli_exit_code_as(rc, input) : 0;
 }

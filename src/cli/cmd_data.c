@@ -8,13 +8,14 @@
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/plot.h"
+#include "wgankit/strbuf.h"
 
 #define MAX_OPTS 32
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: wgankit data NAME [-n N] [-o FILE.npy|FILE.png] [--seed S] [--opt key=value ...]\n\n"
+    fprintf(f, "usage: wgankit data NAME [-n N] [-o FILE.npy|FILE.csv|FILE.png] [--seed S] [--opt key=value ...]\n\n"
                "Draw N samples (default 1000) from synthetic target NAME. Without -o they are printed as CSV;\n"
-               "-o FILE.npy writes float32 NPY [N, dim]; -o FILE.png draws a scatter plot (2-D targets) with\n"
+               "-o FILE.npy writes float32 NPY [N, dim]; -o FILE.csv that CSV; -o FILE.png draws a scatter plot (2-D targets) with\n"
                "the mode centres marked. --opt may repeat. Targets and their options (defaults):\n%s",
             wk_target_help());
 }
@@ -66,8 +67,8 @@ int wk_cmd_data(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (out && !ends_with(out, ".npy") && !ends_with(out, ".png")) {
-        fprintf(stderr, "wgankit data: -o %s: the file name must end in .npy or .png\n", out);
+    if (out && !ends_with(out, ".npy") && !ends_with(out, ".png") && !ends_with(out, ".csv")) {
+        fprintf(stderr, "wgankit data: -o %s: the file name must end in .npy, .csv or .png\n", out);
         return 2;
     }
     wk_target_spec spec;
@@ -88,7 +89,17 @@ int wk_cmd_data(int argc, char **argv) {
     if (rc == WK_OK) rc = wk_target_sample(&target, &rng, &x);
     if (rc == WK_OK && out && ends_with(out, ".npy")) {
         rc = wk_write_npy(out, &x);
-    } else if (rc == WK_OK && out) {
+    } else if (rc == WK_OK && (!out || ends_with(out, ".csv"))) {
+        /* the CSV that stdout gets, or the same text written atomically to -o FILE.csv */
+        wk_strbuf sb;
+        wk_sb_init(&sb);
+        for (int64_t i = 0; i < n; i++)
+            for (int d = 0; d < target.dim; d++) wk_sb_printf(&sb, "%.9g%c", x.data[i * target.dim + d], d + 1 < target.dim ? ',' : '\n');
+        if (!sb.data) rc = WK_ENOMEM;
+        else if (out) rc = wk_write_file_atomic(out, sb.data, sb.len);
+        else fwrite(sb.data, 1, sb.len, stdout);
+        wk_sb_free(&sb);
+    } else if (rc == WK_OK) {
         wk_scatter_spec s;
         wk_scatter_default(&s);
         s.real = x.data;
@@ -96,9 +107,6 @@ int wk_cmd_data(int argc, char **argv) {
         s.centres = target.centres;
         s.n_centres = target.n_modes;
         rc = wk_scatter_png(out, &s);
-    } else if (rc == WK_OK) {
-        for (int64_t i = 0; i < n; i++)
-            for (int d = 0; d < target.dim; d++) printf("%.9g%c", x.data[i * target.dim + d], d + 1 < target.dim ? ',' : '\n');
     }
     wk_tensor_free(&x);
     wk_target_free(&target);

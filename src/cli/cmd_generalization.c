@@ -80,8 +80,10 @@ int wk_cmd_generalization(int argc, char **argv) {
         fprintf(stderr, "wgankit generalization: %s\n", wk_last_error());
         return cli_exit_code(rc);
     }
+    /* with --json stdout is the one JSON document (table.json); the human lines go to stderr */
+    FILE *human = json ? stderr : stdout;
     for (int d = 0; d < WK_DIST_COUNT; d++)
-        if (isfinite(res.slope[d])) printf("slope %-12s %.3f\n", wk_gen_distance_name((wk_gen_distance)d), res.slope[d]);
+        if (isfinite(res.slope[d])) fprintf(human, "slope %-12s %.3f\n", wk_gen_distance_name((wk_gen_distance)d), res.slope[d]);
     if (json) {
         char path[1200];
         snprintf(path, sizeof path, "%s/table.json", out);
@@ -90,6 +92,6 @@ int wk_cmd_generalization(int argc, char **argv) {
         while (f && (ch = fgetc(f)) != EOF) putchar(ch);
         if (f) fclose(f);
     }
-    printf("%s/index.html\n", out);
+    fprintf(human, "%s/index.html\n", out);
     return 0;
 }

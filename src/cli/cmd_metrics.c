@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "wgankit/classifier.h"
+#include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/json.h"
@@ -63,7 +64,7 @@ int wk_cmd_metrics(int argc, char **argv) {
         else if (!strcmp(a, "--pixels")) {
             if (wk_pixel_range_parse(v, &range)) return fprintf(stderr, "wgankit metrics: --pixels: %s\n", wk_last_error()), 2;
         } else if (!strcmp(a, "--threads")) {
-            if (!cli_parse_int("metrics", a, v, 0, 1024, &threads)) return 2;
+            if (!cli_parse_int("metrics", a, v, 0, 64, &threads)) return 2;
         } else if (!strcmp(a, "--kid-subsets")) {
             if (!cli_parse_int("metrics", a, v, 1, 100000, &subsets)) return 2;
         } else if (!strcmp(a, "--kid-subset-size")) {
@@ -91,8 +92,17 @@ int wk_cmd_metrics(int argc, char **argv) {
     wk_exec_enter(&exec, &exec_saved);
     wk_tensor real = {0}, fake = {0}, fr = {0}, ff = {0}, probs = {0};
     wk_classifier net = {0};
+    /* the reads and checks of the user's files: NaN/Inf there is bad input (2), as in w1 and nnd */
+    unsigned input = CLI_EIO_INPUT | CLI_ENUMERIC_INPUT;
     int have_net = 0, rc = wk_read_samples(real_p, &real);
+    if (!rc) rc = wk_tensor_check_finite(&real, real_p);
     if (!rc) rc = wk_read_samples(fake_p, &fake);
+    if (!rc) rc = wk_tensor_check_finite(&fake, fake_p);
+    char side[2][1024];
+    if (save) side_path(side[0], sizeof side[0], save, "real"), side_path(side[1], sizeof side[1], save, "fake");
+    /* both --save paths checked before either is written */
+    if (!rc && save && !(rc = wk_atomic_probe(side[0]))) rc = wk_atomic_probe(side[1]);
+    if (!rc) input = CLI_EIO_INPUT;
     const char *net_path = feat && strcmp(feat, "none") ? feat : NULL;
     if (!rc && !feat) { /* the shipped network when the samples are its images */
         int64_t row = fake.shape[0] ? fake.numel / fake.shape[0] : 0;
@@ -122,11 +132,8 @@ int wk_cmd_metrics(int argc, char **argv) {
         }
     }
     if (!rc && save) {
-        char p[1024];
-        side_path(p, sizeof p, save, "real");
-        rc = wk_write_npy(p, &fr);
-        side_path(p, sizeof p, save, "fake");
-        if (!rc) rc = wk_write_npy(p, &ff);
+        rc = wk_write_npy(side[0], &fr);
+        if (!rc) rc = wk_write_npy(side[1], &ff);
     }
     wk_kid_options ko = {.n_subsets = (int)subsets, .subset_size = subset_size, .seed = (uint64_t)seed};
     wk_metric_values v;
@@ -163,5 +170,5 @@ int wk_cmd_metrics(int argc, char **argv) {
         fprintf(stderr, "wgankit metrics: %s\n", wk_last_error());
     wk_tensor_free(&real), wk_tensor_free(&fake), wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
     if (have_net) wk_classifier_free(&net);
-    return rc ? cli_exit_code(rc) : 0;
+    return rc ? cli_exit_code_as(rc, input) : 0;
 }

@@ -18,6 +18,7 @@ static int ends_with(const char *s, const char *suffix) {
 
 int wk_cmd_sample(int argc, char **argv) {
     const char *ckpt = NULL, *out = NULL, *latent = NULL, *v;
+    int n_given = 0;
     long long n = 64, seed = 0, ema = 1, rows = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -27,14 +28,14 @@ int wk_cmd_sample(int argc, char **argv) {
                    "Generate N samples (1 to 100000000, default 64) from checkpoint C (any checkpoint of a run, e.g.\n"
                    "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images,\n"
                    "R rows; default about square) or a scatter with axes (2-D points). --latent maps the given codes\n"
-                   "[N, latent_dim] instead of drawing them. --generator raw uses the raw generator when the run kept an\n"
-                   "EMA copy (default ema).\n");
+                   "[N, latent_dim] instead of drawing them: one sample per row, so not with -n. --generator raw uses\n"
+                   "the raw generator when the run kept an EMA copy (default ema).\n");
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("sample", argc, argv, &i))) return 2; }
         else if (!strcmp(a, "-o")) { if (!(out = cli_value("sample", argc, argv, &i))) return 2; }
         else if (!strcmp(a, "--latent")) { if (!(latent = cli_value("sample", argc, argv, &i))) return 2; }
-        else if (!strcmp(a, "-n")) { if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 1, 100000000, &n)) return 2; }
+        else if (!strcmp(a, "-n")) { n_given = 1; if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 1, 100000000, &n)) return 2; }
         else if (!strcmp(a, "--seed")) { if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 0, 9007199254740991LL, &seed)) return 2; }
         else if (!strcmp(a, "--generator")) {
             if (!(v = cli_value("sample", argc, argv, &i))) return 2;
@@ -58,6 +59,10 @@ int wk_cmd_sample(int argc, char **argv) {
         fprintf(stderr, "wgankit sample: --checkpoint and -o are required\n");
         return 2;
     }
+    if (latent && n_given) { /* the codes' rows are the count: a second count would be ignored or contradict it */
+        fprintf(stderr, "wgankit sample: -n and --latent exclude each other (--latent gives one sample per row of %s)\n", latent);
+        return 2;
+    }
     if (!ends_with(out, ".npy") && !ends_with(out, ".png")) {
         fprintf(stderr, "wgankit sample: -o %s: the file name must end in .npy or .png\n", out);
         return 2;
@@ -69,7 +74,10 @@ int wk_cmd_sample(int argc, char **argv) {
         fprintf(stderr, "wgankit sample: %s\n", wk_last_error());
         return cli_exit_code(rc);
     }
+    /* NaN/Inf in --latent comes straight from the user's file: bad input (2), as in w1 and nnd */
+    unsigned input = CLI_EIO_INPUT | CLI_ENUMERIC_INPUT;
     if (latent && (rc = wk_read_points(latent, &z))) goto fail;
+    input = CLI_EIO_INPUT;
     if ((rc = wk_trainer_sample(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, &x))) goto fail;
     if (ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
     else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
@@ -86,5 +94,5 @@ int wk_cmd_sample(int argc, char **argv) {
 fail:
     fprintf(stderr, "wgankit sample: %s\n", wk_last_error());
     wk_tensor_free(&z), wk_tensor_free(&x), wk_trainer_free(t);
-    return cli_exit_code(rc);
+    return cli_exit_code_as(rc, input);
 }

@@ -86,7 +86,7 @@ int wk_cmd_w1(int argc, char **argv) {
             else if (!strcmp(a, "--eps") && !cli_parse_double("w1", a, v, 1e-9, 1e3, &eps)) return 2;
             else if (!strcmp(a, "--projections") && !cli_parse_int("w1", a, v, 1, 1000000, &projections)) return 2;
             else if (!strcmp(a, "--seed") && !cli_parse_int("w1", a, v, 0, INT64_MAX, &seed)) return 2;
-            else if (!strcmp(a, "--threads") && !cli_parse_int("w1", a, v, 0, 1024, &threads)) return 2;
+            else if (!strcmp(a, "--threads") && !cli_parse_int("w1", a, v, 0, 64, &threads)) return 2;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "wgankit w1: unknown flag '%s'\n", a);
             w1_usage(stderr);

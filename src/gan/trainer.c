@@ -398,6 +398,8 @@ static wk_graph *eval_graph(wk_trainer *t) {
 static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
     int64_t L = t->cfg.latent_dim;
     if (z) {
+        if (z->ndim < 1 || z->shape[0] < 1 || z->numel == 0)
+            return wk_errorf(WK_EINVAL, "latent codes %s are empty (no rows)", wk_shape_str(z, (char[64]){0}, 64));
         if (z->ndim != 2 || z->shape[1] != L)
             return wk_errorf(WK_EINVAL, "latent codes must be [n, %lld] (latent_dim), got %s", (long long)L,
                              wk_shape_str(z, (char[64]){0}, 64));
@@ -433,6 +435,8 @@ int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t see
 }
 
 static int check_points(const wk_trainer *t, const wk_tensor *x) {
+    if (x->ndim >= 1 && (x->shape[0] < 1 || x->numel == 0))
+        return wk_errorf(WK_EINVAL, "critic input %s is empty (no samples)", wk_shape_str(x, (char[64]){0}, 64));
     if (x->ndim < 1 || x->shape[0] < 1 || x->numel != x->shape[0] * t->dim)
         return wk_errorf(WK_EINVAL, "critic input %s does not hold samples of shape %s", wk_shape_str(x, (char[64]){0}, 64),
                          t->cfg.sample_shape);

@@ -65,6 +65,16 @@ int wk_atomic_open(wk_atomic_file *af, const char *path) {
     return WK_OK;
 }
 
+int wk_atomic_probe(const char *path) {
+    struct stat st;
+    if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return wk_errorf(WK_EIO, "write %s: is a directory", path);
+    wk_atomic_file af;
+    int rc = wk_atomic_open(&af, path);
+    if (rc == WK_OK) wk_atomic_abort(&af);
+    return rc;
+}
+
 void wk_atomic_abort(wk_atomic_file *af) {
     if (af->fp) fclose(af->fp);
     if (af->tmp_path) unlink(af->tmp_path);

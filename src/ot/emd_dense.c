@@ -24,6 +24,15 @@ static int check_masses(const double *w, int64_t n, const char *what, double *su
     return WK_OK;
 }
 
+int ot_check_balance(double sa, int a_given, double sb, int b_given) {
+    if (!(fabs(sa - sb) > 1e-6 * (sa > sb ? sa : sb))) return WK_OK;
+    if (a_given && !b_given) /* b empty means uniform with mass 1: a's total is what is off */
+        return wk_errorf(WK_EINVAL, "a: total mass %.17g is not 1 (b is empty: uniform with total mass 1)", sa);
+    if (b_given && !a_given)
+        return wk_errorf(WK_EINVAL, "b: total mass %.17g is not 1 (a is empty: uniform with total mass 1)", sb);
+    return wk_errorf(WK_EINVAL, "b: total mass %.17g differs from a's %.17g (the masses must balance)", sb, sa);
+}
+
 int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value) {
     if (n < 1 || m < 1) return wk_errorf(WK_EINVAL, "emd: empty problem (%lld x %lld)", (long long)n, (long long)m);
     if (n > INT32_MAX / 2 || m > INT32_MAX / 2 || (double)n * (double)m > 4e9)
@@ -32,8 +41,7 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
     int rc;
     if (wa && (rc = check_masses(wa, n, "a", &sa))) return rc;
     if (wb && (rc = check_masses(wb, m, "b", &sb))) return rc;
-    if (fabs(sa - sb) > 1e-6 * (sa > sb ? sa : sb))
-        return wk_errorf(WK_EINVAL, "b: total mass %.17g differs from a's %.17g (the masses must balance)", sb, sa);
+    if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) return rc;
     for (int64_t k = 0; k < n * m; k++) {
         if (!isfinite(M[k]))
             return wk_errorf(WK_ENUMERIC, "M: entry [%lld, %lld] is %g", (long long)(k / m), (long long)(k % m), M[k]);

@@ -38,6 +38,9 @@ typedef struct ot_cloud {
 
 /* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within 1e-5) and keep
  * the points with positive mass. `what` names the side in messages ("a", "b"). */
+/* The dense solvers' balance check (POT's): totals sa, sb within 1e-6 relative. An absent side
+ * (given = 0: uniform, total 1) is never the one blamed; with both given, b is. */
+int ot_check_balance(double sa, int a_given, double sb, int b_given);
 int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const char *what);
 /* The same for a float32 [n, d] tensor (other modules' entry: nnd's closest pairs). */
 int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what);

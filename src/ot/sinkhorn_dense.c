@@ -58,13 +58,13 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
         for (int64_t i = 0; i < n; i++) sa += isfinite(wa[i]) ? wa[i] : 0;
     }
     if ((rc = masses(wa, n, "a", a)) || (rc = masses(wb, m, "b", b))) goto done;
-    if (wa && wb) {
-        double sb = 0;
-        for (int64_t j = 0; j < m; j++) sb += wb[j];
-        if (fabs(sa - sb) > 1e-6 * (sa > sb ? sa : sb)) {
-            rc = wk_errorf(WK_EINVAL, "b: total mass %.17g differs from a's %.17g (the masses must balance)", sb, sa);
-            goto done;
+    if (wa || wb) { /* an empty side is uniform with total mass 1, as in emd2 */
+        double sb = 1;
+        if (wb) {
+            sb = 0;
+            for (int64_t j = 0; j < m; j++) sb += wb[j];
         }
+        if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) goto done;
     }
     for (int64_t i = 0; i < n; i++) la[i] = log(a[i]), f[i] = 0;
     for (int64_t j = 0; j < m; j++) lb[j] = log(b[j]), g[j] = 0;

@@ -1,0 +1,88 @@
+#!/bin/bash
+# cli_input_faults.sh — faults a tester found across commands, one check per command of each kind:
+# NaN/Inf in any array a command reads is bad input (exit 2) everywhere; report refuses a
+# directory that is not a usable run (exit 2 naming the file, nothing written); --json prints
+# exactly one JSON document on stdout; sample -n with --latent is refused; a command with two
+# outputs checks both paths before writing either; an empty critic input is called empty;
+# data -o FILE.csv writes the CSV that stdout gets.
+set -u
+CLI=$1
+source "$(dirname "$0")/lib_cli.sh"
+PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3  # Debian python with numpy
+"$PY" - "$T" <<'PY'
+import sys, numpy as np
+t = sys.argv[1]
+x = np.random.default_rng(0).normal(size=(200, 2)).astype(np.float32)
+np.save(t + "/x.npy", x)
+bad = x.copy(); bad[3, 1] = np.nan; np.save(t + "/nan.npy", bad)
+inf = x.copy(); inf[5, 0] = np.inf; np.save(t + "/inf.npy", inf)
+np.save(t + "/z.npy", np.zeros((7, 2), np.float32))
+zn = np.zeros((7, 2), np.float32); zn[2, 0] = np.nan; np.save(t + "/znan.npy", zn)
+np.save(t + "/empty.npy", np.zeros((0, 2), np.float32))
+np.save(t + "/labels.npy", np.arange(200) % 2)
+PY
+"$CLI" train --gen-width 16 --critic-width 16 --batch 32 --n-critic 1 --steps 3 --eval-n 50 --holdout 50 --threads 1 \
+    --latent-dim 2 --progress 0 --out "$T/run" >/dev/null 2>&1 || { echo "FAIL train"; exit 1; }
+CK=$T/run/checkpoint.safetensors
+
+# 1. NaN/Inf in an input array: exit 2 naming the file, in every command that reads arrays
+for f in nan inf; do
+    expect_exit2 "sample --latent $f" "znan.npy" "$CLI" sample --checkpoint "$CK" --latent "$T/znan.npy" -o "$T/s.npy"
+    expect_exit2 "critic --input $f" "$f.npy" "$CLI" critic --checkpoint "$CK" --input "$T/$f.npy" -o "$T/d.npy"
+    expect_exit2 "metrics --real $f" "$f.npy" "$CLI" metrics --real "$T/$f.npy" --fake "$T/x.npy" --features none
+    expect_exit2 "metrics --fake $f" "$f.npy" "$CLI" metrics --real "$T/x.npy" --fake "$T/$f.npy" --features none
+    expect_exit2 "w1 $f" "$f.npy" "$CLI" w1 "$T/$f.npy" "$T/x.npy"
+    expect_exit2 "nnd $f" "$f.npy" "$CLI" nnd "$T/$f.npy" "$T/x.npy" --steps 2
+    expect_exit2 "birthday $f" "$f.npy" "$CLI" birthday "$T/$f.npy" --batch 10 --trials 2 --threshold 0.1 --out "$T/bd"
+    expect_exit2 "generalization $f" "$f.npy" "$CLI" generalization "$T/$f.npy" --sizes 10,20 --distances w1 --out "$T/gd"
+    expect_exit2 "classifier train $f" "$f.npy" "$CLI" classifier train --data "$T/$f.npy" --labels "$T/labels.npy" --out "$T/net.safetensors" --epochs 1
+    expect_exit2 "birthday --space critic $f" "$f.npy" "$CLI" birthday "$T/$f.npy" --batch 10 --trials 2 --threshold 0.1 --space "critic:$T/run" --out "$T/bc"
+done
+
+# 2. report: only a usable run directory; nothing written otherwise
+mkdir -p "$T/empty_run" "$T/st" "$T/brace"
+cp "$CK" "$T/st/a.safetensors"
+printf '{' >"$T/brace/config.json"
+printf '[1, 2]' >"$T/arr_cfg.json"; mkdir -p "$T/arr"; cp "$T/arr_cfg.json" "$T/arr/config.json"
+expect_exit2 "report of an empty dir" "config.json" "$CLI" report "$T/empty_run"
+expect_exit2 "report of a folder of .safetensors" "config.json" "$CLI" report "$T/st"
+expect_exit2 "report with config.json '{'" "brace/config.json" "$CLI" report "$T/brace"
+expect_exit2 "report with config.json not an object" "arr/config.json" "$CLI" report "$T/arr"
+for d in empty_run st brace arr; do
+    check "report wrote nothing into $d" test ! -e "$T/$d/report.html"
+done
+expect_exit2 "report of a file" "is not a directory" "$CLI" report "$T/x.npy"
+check "report of a real run" "$CLI" report "$T/run"
+
+# 3. --json: stdout is exactly one JSON document, for every command with --json
+json_only() { "$@" 2>/dev/null | "$PY" -c 'import json, sys; json.loads(sys.stdin.read())'; }
+check "birthday --json is one JSON document" json_only "$CLI" birthday "$T/x.npy" --batch 10 --trials 20 --threshold 1e-9 --out "$T/bj" --json
+check "generalization --json is one JSON document" json_only "$CLI" generalization ring --sizes 10,20 --distances w1 --repeats 2 --out "$T/gj" --json
+check "nnd --json is one JSON document" json_only "$CLI" nnd "$T/x.npy" ring --steps 5 --json
+check "w1 --json is one JSON document" json_only "$CLI" w1 "$T/x.npy" "$T/x.npy" --json
+check "metrics --json is one JSON document" json_only "$CLI" metrics --real "$T/x.npy" --fake "$T/x.npy" --features none --kid-subset-size 100 --json
+"$CLI" birthday "$T/x.npy" --batch 10 --trials 20 --threshold 1e-9 --out "$T/bj2" --json 2>"$T/err" >/dev/null
+check "birthday --json: the pairs path goes to stderr" grep -q "bj2/pairs.csv" "$T/err"
+
+# 4. sample: -n with --latent is refused; critic checks both outputs before writing any
+expect_exit2 "sample -n with --latent" "exclude" "$CLI" sample --checkpoint "$CK" --latent "$T/z.npy" -n 5 -o "$T/s5.npy"
+check "sample -n --latent wrote nothing" test ! -e "$T/s5.npy"
+check "sample --latent alone: one sample per row" "$CLI" sample --checkpoint "$CK" --latent "$T/z.npy" -o "$T/s7.npy"
+check "sample --latent gives 7 rows" "$PY" -c "import numpy as np, sys; sys.exit(np.load('$T/s7.npy').shape[0] != 7)"
+expect_exit2 "critic --grad unwritable" "/proc/g.npy" "$CLI" critic --checkpoint "$CK" --input "$T/x.npy" -o "$T/dd.npy" --grad /proc/g.npy
+check "critic wrote no -o file before failing on --grad" test ! -e "$T/dd.npy"
+expect_exit2 "metrics --save unwritable" "nodir" "$CLI" metrics --real "$T/x.npy" --fake "$T/x.npy" --features none --save-features "$T/nodir/f.npy"
+
+# 5. an empty critic input is called empty
+expect_exit2 "critic --input of 0 rows" "empty" "$CLI" critic --checkpoint "$CK" --input "$T/empty.npy" -o "$T/d0.npy"
+
+expect_exit2 "sample --latent of 0 rows" "empty" "$CLI" sample --checkpoint "$CK" --latent "$T/empty.npy" -o "$T/s0.npy"
+
+# 6. data -o FILE.csv: the CSV of stdout
+check "data -o d.csv" "$CLI" data ring -n 10 --seed 3 -o "$T/d.csv"
+"$CLI" data ring -n 10 --seed 3 >"$T/d_stdout.csv"
+check "data -o d.csv equals the stdout CSV" cmp "$T/d.csv" "$T/d_stdout.csv"
+check "data -o d.csv has 10 rows" test "$(wc -l <"$T/d.csv")" = 10
+
+[ $fail = 0 ] && echo "cli_input_faults: all passed"
+exit $fail
