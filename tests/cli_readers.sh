@@ -36,6 +36,20 @@ expect 2 eight.csv "8-byte overflow input" -- "$cli" w1 "$tmp/eight.csv" "$tmp/e
 python3 -c "open('$tmp/wide.csv','w').write('1 ' * 100000 + 'x\n1\n2\n')"
 expect 2 wide.csv "100,000 ones then x: w1" -- "$cli" w1 "$tmp/wide.csv" "$tmp/wide.csv"; expect_msg "line 1: 'x' is not a number"
 expect 2 wide.csv "100,000 ones then x: train" -- "$cli" train $TRAIN --data "$tmp/wide.csv" --out "$tmp/r1"
+# Quotes: a first line with an unterminated quote was taken as the header and lost ("file has 3");
+# a quote left open later, or a stray quote inside a field, is an error naming the line too.
+printf '"1,2\n3,4\n5,6\n7,8\n' >"$tmp/q1.csv"
+expect 2 q1.csv "unterminated quote, line 1: draw" -- "$cli" draw "$tmp/q1.csv" -n 4 -o "$tmp/q1.npy"; expect_msg "line 1: unterminated quote"
+expect 2 q1.csv "unterminated quote, line 1: w1" -- "$cli" w1 "$tmp/q1.csv" "$tmp/q1.csv"; expect_msg "line 1: unterminated quote"
+printf '1,2\n3,"4\n5,6\n' >"$tmp/q2.csv"
+expect 2 q2.csv "unterminated quote, line 2" -- "$cli" w1 "$tmp/q2.csv" "$tmp/q2.csv"; expect_msg "line 2: unterminated quote"
+printf '1,2\n3,4"\n' >"$tmp/q3.csv"
+expect 2 q3.csv "stray quote in a field" -- "$cli" w1 "$tmp/q3.csv" "$tmp/q3.csv"; expect_msg "line 2: misplaced quote"
+printf '1,2\n"3"x,4\n' >"$tmp/q4.csv"
+expect 2 q4.csv "text after a closing quote" -- "$cli" w1 "$tmp/q4.csv" "$tmp/q4.csv"; expect_msg "line 2: misplaced quote"
+# well-formed quotes still read: a quoted header and quoted numbers
+printf '"a","b"\n"0" ,1\n1,"1"\n' >"$tmp/q5.csv"; printf '0,1\n1,1\n' >"$tmp/q5b.csv"
+w1_is "$tmp/q5.csv" "$tmp/q5b.csv" 0 2
 # BOM before a numeric first row: 2 points, W1 0 against the same without BOM (was n 1, 0.5)
 printf '\xef\xbb\xbf1\n2\n' >"$tmp/bom.csv"; printf '1\n2\n' >"$tmp/plain.csv"
 w1_is "$tmp/bom.csv" "$tmp/plain.csv" 0 2
