@@ -317,11 +317,34 @@ int wk_gan_config_apply_json(wk_gan_config *c, const wk_json *obj, const char *s
     if (!obj || obj->type != WK_JSON_OBJECT) return wk_errorf(WK_EFORMAT, "%s: expected a JSON object of settings", source);
     for (size_t i = 0; i < obj->count; i++) {
         const wk_json *v = obj->items[i];
+        const setting *s = find(obj->keys[i]);
+        if (!s) return wk_errorf(WK_EINVAL, "%s:%d: unknown setting '%s'", source, v->line, obj->keys[i]);
+        /* The JSON type must fit the setting's: true for steps read as 1 and false for threads as
+         * 0 (all cores), a number for a string setting passed as text, and a string holding \u0000
+         * was cut at the NUL ("ring\u0000x" became "ring"). Strings stay allowed for numbers
+         * ("all", "1e-4"): the text parser checks them. */
         char buf[WK_GAN_STR];
-        if (v->type == WK_JSON_STRING) snprintf(buf, sizeof buf, "%s", v->string);
-        else if (v->type == WK_JSON_NUMBER) snprintf(buf, sizeof buf, "%.17g", v->number);
-        else if (v->type == WK_JSON_BOOL) snprintf(buf, sizeof buf, "%d", v->boolean);
-        else return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s' must be a string, number or boolean", source, v->line, obj->keys[i]);
+        if (v->type == WK_JSON_STRING) {
+            if (strlen(v->string) != v->string_len)
+                return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s': the string holds a NUL character", source, v->line,
+                                 obj->keys[i]);
+            if (v->string_len >= sizeof buf)
+                return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s': value too long (max %zu)", source, v->line,
+                                 obj->keys[i], sizeof buf - 1);
+            snprintf(buf, sizeof buf, "%s", v->string);
+        } else if (v->type == WK_JSON_NUMBER && s->pub.type != WK_SET_STRING) {
+            snprintf(buf, sizeof buf, "%.17g", v->number);
+        } else if (v->type == WK_JSON_BOOL && s->pub.type == WK_SET_BOOL) {
+            snprintf(buf, sizeof buf, "%d", v->boolean);
+        } else {
+            const char *want = s->pub.type == WK_SET_STRING ? "a string"
+                               : s->pub.type == WK_SET_BOOL ? "a boolean or 0/1"
+                                                            : "a number";
+            const char *got = v->type == WK_JSON_BOOL ? "a boolean" : v->type == WK_JSON_NUMBER ? "a number"
+                              : v->type == WK_JSON_NULL                                      ? "null"
+                                                                                               : "an array or object";
+            return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s' must be %s, not %s", source, v->line, obj->keys[i], want, got);
+        }
         int rc = wk_gan_config_set(c, obj->keys[i], buf);
         if (rc) return wk_error_context(WK_EINVAL, "%s:%d", source, v->line);
     }
