@@ -12,47 +12,6 @@
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
 
-#define CIFAR_RECORD 3073
-
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
-int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
-    memset(out, 0, sizeof *out);
-    if (labels) *labels = NULL;
-    unsigned char *buf;
-    size_t size;
-    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &size);
-    if (rc) return rc;
-    if (size == 0 || size % CIFAR_RECORD) {
-        wk_free(buf);
-        return wk_errorf(WK_EFORMAT, "%s: %zu bytes is not a whole number of CIFAR-10 records (3,073 bytes each)", path,
-                         size);
-    }
-    int64_t n = (int64_t)(size / CIFAR_RECORD);
-    for (int64_t i = 0; i < n; i++)
-        if (buf[i * CIFAR_RECORD] > 9) {
-            rc = wk_errorf(WK_EFORMAT, "%s: record %lld has label %d (CIFAR-10 labels are 0..9)", path, (long long)i,
-                           buf[i * CIFAR_RECORD]);
-            wk_free(buf);
-            return rc;
-        }
-    rc = wk_io_alloc_tensor(path, out, 4, (int64_t[]){n, 3, 32, 32});
-    if (rc == WK_OK && labels && !(*labels = wk_malloc((size_t)n))) {
-        wk_tensor_free(out);
-        rc = wk_io_too_large(path, "the labels", (uint64_t)n);
-    }
-    if (rc == WK_OK)
-        for (int64_t i = 0; i < n; i++) {
-            if (labels) (*labels)[i] = buf[i * CIFAR_RECORD];
-            for (int j = 0; j < 3072; j++) out->data[i * 3072 + j] = buf[i * CIFAR_RECORD + 1 + j];
-        }
-    wk_free(buf);
-    return rc;
-}
-
 /* The array of one file as [N, sample...]: images become [N, C, H, W]. */
 static int shape_sample(const char *path, wk_tensor *t) {
     int rc;
@@ -80,8 +39,7 @@ static int shape_sample(const char *path, wk_tensor *t) {
 
 /* One file as [N, sample...] (gan.h). On failure nothing stays allocated. */
 int wk_read_samples(const char *path, wk_tensor *t) {
-    int rc = ends_with(path, ".bin") || ends_with(path, ".bin.gz") ? wk_read_cifar10(path, t, NULL)
-                                                                    : wk_read_array(path, t);
+    int rc = wk_read_array(path, t); /* CIFAR-10 .bin included: one loader for every command */
     if (rc) return rc;
     if ((rc = shape_sample(path, t)) != WK_OK) wk_tensor_free(t);
     return rc;
