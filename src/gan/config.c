@@ -94,7 +94,7 @@ static const setting table[] = {
     {{"eval_n", WK_SET_INT, NULL, 2, 200000, "generated samples per evaluation"}, F(eval_n)},
     {{"eval_metrics", WK_SET_STRING, NULL, 0, 0, "image metrics at every evaluation: fd,kid,is,pr,dc, all, none, or auto (all for 28x28 grey images with the shipped Fashion-MNIST network)"}, F(eval_metrics)},
     {{"eval_features", WK_SET_STRING, NULL, 0, 0, "feature network of the image metrics (empty: models/fashion-mnist-lenet.safetensors)"}, F(eval_features)},
-    {{"eval_real", WK_SET_STRING, NULL, 0, 0, "real images the image metrics compare with (empty: the held-out split)"}, F(eval_real)},
+    {{"eval_real", WK_SET_STRING, NULL, 0, 0, "real samples the --eval-metrics compare with, images or points of the run's sample shape (empty: the held-out split); read and checked before training"}, F(eval_real)},
     {{"checkpoint_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
     {{"keep_checkpoints", WK_SET_INT, "N|all", -1, 1e6, "also keep each checkpoint as checkpoints/step-XXXXXX.safetensors: the N newest (all or -1 = every one, 0 = none)"}, F(keep_checkpoints)},
     {{"lip_pairs", WK_SET_INT, NULL, 0, 1e7, "point pairs for the Lipschitz report"}, F(lip_pairs)},
