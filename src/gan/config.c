@@ -35,7 +35,7 @@ static const int OPT_VALUES[] = {WK_OPT_ADAM, WK_OPT_RMSPROP, WK_OPT_SGD};
 static const setting table[] = {
     {{"data", WK_SET_STRING, NULL, 0, 0, "synthetic target NAME[:key=value,...] (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d) or data file(s): IDX(.gz), CIFAR-10 .bin, NPY, CSV; comma-separated files are concatenated"}, F(data)},
     {{"data_n", WK_SET_INT, NULL, 0, 1e8, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
-    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation"}, F(holdout)},
+    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation (a data file keeps at least half its rows for training: more is capped, said on the log and recorded)"}, F(holdout)},
     {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1] (auto: u8 for byte images, else none)"}, F(scale)},
     {{"gen", WK_SET_STRING, "mlp|dcgan", 0, 0, "generator architecture"}, F(gen)},
     {{"gen_depth", WK_SET_INT, NULL, 0, 64, "generator hidden layers (Biau et al.'s p = depth + 1)"}, F(gen_depth)},

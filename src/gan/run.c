@@ -362,6 +362,13 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_trainer *t = NULL;
     history h = {0};
     if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
+    if (!rc && !t->ds.synthetic && t->ds.holdout.data && t->ds.holdout.shape[0] != cfg.holdout) {
+        /* a file keeps at least half its rows for training (files.c): say so, and record the
+         * number actually held out, so config.json and the checkpoint describe this run */
+        fprintf(log, "--holdout %lld: %s has %lld rows; holding out %lld (at most half of them)\n", (long long)cfg.holdout,
+                cfg.data, (long long)(t->ds.holdout.shape[0] + t->ds.train.shape[0]), (long long)t->ds.holdout.shape[0]);
+        cfg.holdout = t->cfg.holdout = t->ds.holdout.shape[0];
+    }
     if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
     /* every rank reaches this point, so a failure on one (bad file, directory in use) stops all */
     if (cfg.data_parallel) rc = wk_dist_agree(rc, cfg.dist_timeout, "start the run");
