@@ -177,6 +177,10 @@ void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files, with messages naming the file (image sizes: the DCGAN builders, wk_dcgan_spec_shape). */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
+/* What can be checked of cfg->data without loading it, for sweeps and experiments that refuse
+ * bad values before anything runs: a synthetic spec parses and its target initialises; each
+ * file opens and is not empty. */
+int wk_dataset_check(const wk_gan_config *cfg);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;

@@ -94,10 +94,11 @@ static int is_synthetic(const char *data) {
     return rc;
 }
 
-static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
+/* The target of a synthetic spec, parsed and initialised (errors name the spec). */
+static int synthetic_target(const char *data, wk_target *target) {
     char buf[WK_GAN_STR], *opts[32];
     int n_opts = 0;
-    snprintf(buf, sizeof buf, "%s", cfg->data);
+    snprintf(buf, sizeof buf, "%s", data);
     char *colon = strchr(buf, ':');
     if (colon) {
         *colon = 0;
@@ -106,8 +107,34 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     }
     wk_target_spec spec;
     int rc = wk_target_spec_parse(&spec, buf, (const char *const *)opts, n_opts);
-    if (rc == WK_OK) rc = wk_target_init(&ds->target, &spec);
-    if (rc) return wk_error_context(WK_EINVAL, "--data %s", cfg->data);
+    if (rc == WK_OK) rc = wk_target_init(target, &spec);
+    return rc ? wk_error_context(WK_EINVAL, "--data %s", data) : WK_OK;
+}
+
+int wk_dataset_check(const wk_gan_config *cfg) {
+    if (is_synthetic(cfg->data)) {
+        wk_target t;
+        int rc = synthetic_target(cfg->data, &t);
+        if (!rc) wk_target_free(&t);
+        return rc;
+    }
+    if (!cfg->data[0]) return wk_errorf(WK_EINVAL, "--data: empty");
+    char paths[WK_GAN_STR];
+    snprintf(paths, sizeof paths, "%s", cfg->data);
+    for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        unsigned char *head;
+        size_t got;
+        int rc = wk_io_read_file(p, 16, &head, &got); /* opens it and reads the first (decompressed) bytes */
+        if (rc) return wk_error_context(rc, "--data");
+        wk_free(head);
+        if (got == 0) return wk_errorf(WK_EFORMAT, "--data %s: file is empty", p);
+    }
+    return WK_OK;
+}
+
+static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
+    int rc = synthetic_target(cfg->data, &ds->target);
+    if (rc) return rc;
     ds->synthetic = 1;
     ds->ndim = 1;
     ds->shape[0] = ds->dim = ds->target.dim;
