@@ -181,6 +181,8 @@ int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
  * bad values before anything runs: a synthetic spec parses and its target initialises; each
  * file opens and is not empty. */
 int wk_dataset_check(const wk_gan_config *cfg);
+/* 1 when `data` names a synthetic target ("NAME[:k=v,...]"), 0 when it is file(s). */
+int wk_dataset_is_synthetic(const char *data);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;
@@ -233,6 +235,11 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb);
 int wk_trainer_save(wk_trainer *t, const char *path);
 int wk_trainer_load_state(wk_trainer *t, const char *path);
 /* The resolved config stored in a checkpoint's metadata. */
+/* Before the data of a resumed or evaluated run is built from cfg: the checkpoint's data state
+ * must fit what cfg will build (a fixed synthetic sample of data_n rows has state.perm I64
+ * [data_n]; a mixture of T has mix.logits_g [T]), so a config edited to claim 10^8 rows fails
+ * in milliseconds instead of after building them. Errors say what differs, in words. */
+int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg);
 int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg);
 /* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored. */
 int wk_trainer_load(const char *path, wk_trainer **out);

@@ -82,7 +82,7 @@ static int read_files(const char *list, wk_tensor *out) {
 }
 
 /* A synthetic spec "NAME[:k=v,...]"; returns 0 when NAME is not a target (then it is a file). */
-static int is_synthetic(const char *data) {
+int wk_dataset_is_synthetic(const char *data) {
     char name[64];
     size_t n = strcspn(data, ":");
     if (n >= sizeof name) return 0;
@@ -112,7 +112,7 @@ static int synthetic_target(const char *data, wk_target *target) {
 }
 
 int wk_dataset_check(const wk_gan_config *cfg) {
-    if (is_synthetic(cfg->data)) {
+    if (wk_dataset_is_synthetic(cfg->data)) {
         wk_target t;
         int rc = synthetic_target(cfg->data, &t);
         if (!rc) wk_target_free(&t);
@@ -239,7 +239,7 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
 
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
     memset(ds, 0, sizeof *ds);
-    int rc = is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
+    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
     if (rc) wk_dataset_free(ds);
     /* NaN/Inf in a data file is bad input like any other malformed content */
     return rc == WK_ENUMERIC ? WK_EFORMAT : rc;

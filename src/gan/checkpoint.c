@@ -305,6 +305,31 @@ static int check_integers(const wk_trainer *t, const wk_safetensors *f) {
     return rc;
 }
 
+/* A state tensor the file lacks or holds with another dtype or shape: say what differs, and for
+ * the data order and the mixture weights what that means (the data changed size; another T). */
+static int state_mismatch(const char *path, const char *name, wk_st_dtype dt, int ndim, const int64_t *shape,
+                          const wk_st_tensor *e) {
+    char want[96], got[96];
+    size_t a = 0, b = 0;
+    a += (size_t)snprintf(want, sizeof want, "%s [", wk_st_dtype_name(dt));
+    for (int d = 0; d < ndim && a < sizeof want; d++) a += (size_t)snprintf(want + a, sizeof want - a, d ? ", %lld" : "%lld", (long long)shape[d]);
+    if (a < sizeof want) snprintf(want + a, sizeof want - a, "]");
+    if (!e) return wk_errorf(WK_EFORMAT, "%s: tensor '%s' is missing (this configuration needs %s; checkpoint of another configuration?)",
+                             path, name, want);
+    b += (size_t)snprintf(got, sizeof got, "%s [", wk_st_dtype_name(e->dtype));
+    for (int d = 0; d < e->ndim && b < sizeof got; d++) b += (size_t)snprintf(got + b, sizeof got - b, d ? ", %lld" : "%lld", (long long)e->shape[d]);
+    if (b < sizeof got) snprintf(got + b, sizeof got - b, "]");
+    char why[160] = "";
+    int one_d = ndim == 1 && e->ndim == 1 && e->dtype == dt;
+    if (one_d && !strcmp(name, "state.perm"))
+        snprintf(why, sizeof why, ": the data has %lld training rows but the run was trained on %lld", (long long)shape[0],
+                 (long long)e->shape[0]);
+    else if (one_d && !strncmp(name, "mix.logits_", 11))
+        snprintf(why, sizeof why, ": the run has %lld components, not %lld", (long long)e->shape[0], (long long)shape[0]);
+    return wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration (expected %s, found %s)%s",
+                     path, name, want, got, why);
+}
+
 int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     const char *fmt = wk_safetensors_meta(f, "format"), *want = t->T > 1 ? FORMAT_MIX : FORMAT;
     if (!fmt || (strcmp(fmt, FORMAT) && strcmp(fmt, FORMAT_MIX)))
@@ -318,10 +343,9 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     /* Validate everything first, then copy: a bad file leaves the trainer untouched. */
     for (size_t i = 0; !rc && i < w.n; i++) {
         const wk_st_tensor *e = wk_safetensors_find(f, w.t[i].name);
-        if (!e) rc = wk_errorf(WK_EFORMAT, "%s: tensor '%s' is missing (checkpoint of another configuration?)", f->path, w.t[i].name);
-        else if (e->dtype != w.t[i].dtype || e->ndim != w.t[i].ndim ||
-                 memcmp(e->shape, w.t[i].shape, (size_t)e->ndim * sizeof(int64_t)))
-            rc = wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration", f->path, w.t[i].name);
+        if (!e || e->dtype != w.t[i].dtype || e->ndim != w.t[i].ndim ||
+            memcmp(e->shape, w.t[i].shape, (size_t)e->ndim * sizeof(int64_t)))
+            rc = state_mismatch(f->path, w.t[i].name, w.t[i].dtype, w.t[i].ndim, w.t[i].shape, e);
     }
     if (!rc) { /* the file's tensors, in the walk's order, for the value checks */
         fw.t = wk_malloc((w.n ? w.n : 1) * sizeof *fw.t);
@@ -387,6 +411,29 @@ int wk_trainer_load_state(wk_trainer *t, const char *path) {
     int rc = wk_safetensors_load(path, &f);
     if (rc) return rc;
     rc = wk__load_state(t, &f);
+    wk_safetensors_free(&f);
+    return rc;
+}
+
+int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg) {
+    wk_safetensors f;
+    int rc = wk_safetensors_load(path, &f);
+    if (rc) return rc;
+    const wk_st_tensor *e;
+    if (cfg->mix > 1)
+        for (int k = 0; k < 2 && !rc; k++) {
+            const char *name = k ? "mix.logits_d" : "mix.logits_g";
+            e = wk_safetensors_find(&f, name);
+            if (!e || e->dtype != WK_ST_F32 || e->ndim != 1 || e->shape[0] != cfg->mix)
+                rc = state_mismatch(path, name, WK_ST_F32, 1, (int64_t[]){cfg->mix}, e);
+        }
+    /* a fixed synthetic sample: its epoch order is data_n rows long (files: the rows are known
+     * only once read, and reading them costs what the file holds, not what a config claims) */
+    if (!rc && cfg->data_n > 0 && wk_dataset_is_synthetic(cfg->data)) {
+        e = wk_safetensors_find(&f, "state.perm");
+        if (!e || e->dtype != WK_ST_I64 || e->ndim != 1 || e->shape[0] != cfg->data_n)
+            rc = state_mismatch(path, "state.perm", WK_ST_I64, 1, (int64_t[]){cfg->data_n}, e);
+    }
     wk_safetensors_free(&f);
     return rc;
 }
