@@ -3,7 +3,9 @@
 # will build before the data is built: a config edited to claim data_n 10^8 fails in
 # milliseconds (was 91 s at 1.5 GB before "state.perm is missing"), for eval and train --resume;
 # and the wrong-shape messages say what differs (expected vs found, and in words: the data has
-# N rows but the run was trained on M; the run has 3 components, not 2). $1: the CLI binary.
+# N rows but the run was trained on M; the run has 3 components, not 2); a resume on a data file
+# swapped for one of the same shape is refused (was: continued silently, W1 1.11 -> 6.04) unless
+# --resume-data-changed 1; checkpoints without the data fingerprint still resume. $1: the CLI binary.
 set -u
 CLI=$1
 source "$(dirname "$0")/lib_cli.sh"
@@ -33,4 +35,27 @@ expect_exit2 "resume --mix 2 of a 3-component run says so" \
 # a fixed synthetic sample of the right size still resumes
 "$CLI" train --data ring --data-n 64 --steps 2 --batch 16 $Q --out "$T/dn" >/dev/null 2>&1
 check "data_n 64 resumes" "$CLI" train --resume "$T/dn" --steps 3 --progress 0
+# the data file swapped for another of the same shape
+"$CLI" draw ring -n 300 --seed 1 -o "$T/rfa.npy" >/dev/null; "$CLI" draw gaussian:dim=2 -n 300 --seed 2 -o "$T/rfb.npy" >/dev/null
+cp "$T/rfa.npy" "$T/rfd.npy"
+"$CLI" train --data "$T/rfd.npy" --steps 2 --holdout 20 $Q --out "$T/rf" >/dev/null 2>&1
+check "same data resumes" "$CLI" train --resume "$T/rf" --steps 3 --progress 0
+cp "$T/rfb.npy" "$T/rfd.npy"
+cp "$T/rf/checkpoint.safetensors" "$T/rf.before"
+expect_exit2 "resume on swapped data refused" "rfd.npy: the data changed since the run started .*restore it, or give --resume-data-changed 1" \
+    "$CLI" train --resume "$T/rf" --steps 4 --progress 0
+check "the refusal left the checkpoint alone" cmp -s "$T/rf.before" "$T/rf/checkpoint.safetensors"
+"$CLI" train --resume "$T/rf" --steps 4 --progress 0 --resume-data-changed 1 >"$T/out" 2>&1
+check "--resume-data-changed 1 continues and says so" grep -q "changed since the run started: continuing on the new data" "$T/out"
+check "the choice is not saved" bash -c "! grep -q resume_data_changed '$T/rf/config.json'"
+check "the new data's fingerprint is recorded: next resume goes on" "$CLI" train --resume "$T/rf" --steps 5 --progress 0
+# a checkpoint from before fingerprints (no data_fingerprint metadata) still resumes
+$PY -c "
+import json, struct, sys
+b = open(sys.argv[1], 'rb').read(); n = struct.unpack('<Q', b[:8])[0]; h = json.loads(b[8:8 + n])
+del h['__metadata__']['data_fingerprint']
+hb = json.dumps(h, separators=(',', ':')).encode(); hb += b' ' * (-len(hb) % 8)
+open(sys.argv[1], 'wb').write(struct.pack('<Q', len(hb)) + hb + b[8 + n:])" "$T/rf/checkpoint.safetensors"
+cp "$T/rfa.npy" "$T/rfd.npy"
+check "a checkpoint without a fingerprint resumes" "$CLI" train --resume "$T/rf" --steps 6 --progress 0
 exit $fail

@@ -117,6 +117,7 @@ typedef struct wk_gan_config {
                                mixture has about the single model's parameter count) */
     /* data-parallel training (issue 16; src/gan/data_parallel.c, include/wgankit/dist.h) */
     int data_parallel;      /* 1: one rank of mpirun -np K; each computes batch/K rows, gradients all-reduced */
+    int resume_data_changed; /* train --resume: continue although the data differ from the checkpoint's (never saved) */
     int data_shards;        /* the batch is drawn as this many shards, shard s from its own stream (K under data_parallel) */
     double dist_timeout;    /* seconds a rank waits at an all-reduce before it stops the job */
     /* run */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/read_util.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
@@ -241,6 +242,17 @@ int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
     memset(ds, 0, sizeof *ds);
     int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
     if (rc) wk_dataset_free(ds);
+    else if (ds->train.data) { /* the data's fingerprint: shapes and values, train then held out */
+        uint64_t h = 0;
+        const wk_tensor *parts[2] = {&ds->train, &ds->holdout};
+        for (int i = 0; i < 2; i++) {
+            int64_t nd = parts[i]->ndim;
+            h = wk_dist_hash(&nd, sizeof nd, h);
+            h = wk_dist_hash(parts[i]->shape, (size_t)nd * sizeof(int64_t), h);
+            if (parts[i]->data) h = wk_dist_hash(parts[i]->data, (size_t)parts[i]->numel * sizeof(float), h);
+        }
+        ds->fingerprint = h ? h : 1;
+    }
     /* NaN/Inf in a data file is bad input like any other malformed content */
     return rc == WK_ENUMERIC ? WK_EFORMAT : rc;
 }

@@ -21,6 +21,7 @@
  * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
  * (counters, data order, RNG states, spectral-norm steps) is checked, so a bad file is refused
  * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +226,8 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     wk_gan_config_to_json(&t->cfg, &cfg);
     wk__model_to_json(&t->gen, NULL, &gen);
     wk__model_to_json(&t->critic, &t->lip, &crit);
-    char step[32], seconds[32];
+    char step[32], seconds[32], fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)(t->has_data ? t->ds.fingerprint : 0));
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     snprintf(seconds, sizeof seconds, "%.3f", t->seconds);
     if (!rc) rc = wk_sb_status(&cfg) ? wk_sb_status(&cfg) : wk_sb_status(&gen) ? wk_sb_status(&gen) : wk_sb_status(&crit);
@@ -235,10 +237,12 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     if (!rc && ex.n) rc = wk_sb_status(&w.names); /* the names may have moved: point at them again */
     for (size_t i = 0; !rc && ex.n && i < w.n; i++) w.t[i].name = w.names.data + w.name_off[i];
     if (!rc) {
-        wk_st_meta meta[] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
-                             {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
-                             {"wgankit.critic_orthonormal", ex.layers.data}};
-        rc = wk_safetensors_write(path, w.t, w.n, meta, sizeof meta / sizeof meta[0] - !ex.n);
+        wk_st_meta meta[8] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
+                              {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data}};
+        size_t n_meta = 6;
+        if (t->has_data && t->ds.fingerprint) meta[n_meta++] = (wk_st_meta){"data_fingerprint", fp}; /* fixed data only */
+        if (ex.n) meta[n_meta++] = (wk_st_meta){"wgankit.critic_orthonormal", ex.layers.data};
+        rc = wk_safetensors_write(path, w.t, w.n, meta, n_meta);
     }
     wk__export_free(&ex);
     wk_sb_free(&cfg), wk_sb_free(&gen), wk_sb_free(&crit);
@@ -355,6 +359,15 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     if (!rc) rc = check_finite(&fw, f->path, 0, 0);
     if (!rc) rc = check_nonnegative(&fw, f->path);
     if (!rc) rc = check_integers(t, f);
+    uint64_t fingerprint = 0; /* absent in older checkpoints and runs without fixed data */
+    const char *fps = wk_safetensors_meta(f, "data_fingerprint");
+    if (!rc && fps) {
+        char *end;
+        errno = 0;
+        fingerprint = strtoull(fps, &end, 16);
+        if (errno || end == fps || *end || strlen(fps) != 16)
+            rc = wk_errorf(WK_EFORMAT, "%s: metadata data_fingerprint '%.30s' is not 16 hex digits", f->path, fps);
+    }
     double seconds = 0; /* absent in older checkpoints: then unknown, counted as 0 */
     const char *sec = wk_safetensors_meta(f, "train_seconds");
     if (!rc && sec) {
@@ -379,6 +392,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
         wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
         t->seconds = seconds;
+        t->loaded_fingerprint = fingerprint;
     }
     walk_free(&w);
     return rc;

@@ -85,6 +85,7 @@ static const setting table[] = {
     {{"mix_entropy", WK_SET_FLOAT, NULL, 0, 1e6, "MIX+GAN: weight lambda of the regulariser -(1/T) sum log(w + 1e-6) on both mixture weights"}, F(mix_entropy)},
     {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count"}, F(mix_budget)},
     {{"data_parallel", WK_SET_BOOL, NULL, 0, 1, "data-parallel training on the ranks of mpirun -np K / srun (needs an MPI build): each rank computes batch/K rows, the gradients are averaged by one MPI all-reduce per update, rank 0 writes the run"}, F(data_parallel)},
+    {{"resume_data_changed", WK_SET_BOOL, NULL, 0, 1, "train --resume: continue although the training data differ from those the run started with (the checkpoint's data fingerprint); the new data's fingerprint is recorded from then on"}, F(resume_data_changed)},
     {{"data_shards", WK_SET_INT, NULL, 1, 4096, "the batch is drawn as this many equal shards, each from its own stream (set to K by --data-parallel; a single process with --data-shards K draws what K ranks draw)"}, F(data_shards)},
     {{"dist_timeout", WK_SET_FLOAT, NULL, 1, 1e6, "data-parallel: seconds a rank waits for the others at an all-reduce before it stops the job (a rank died or hangs)"}, F(dist_timeout)},
     {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
@@ -299,6 +300,7 @@ void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb) {
         const setting *s = &table[i];
         const char *p = (const char *)c + s->off;
         if (plain && !strncmp(s->pub.name, "mix", 3)) continue;
+        if (s->off == offsetof(wk_gan_config, resume_data_changed) && !c->resume_data_changed) continue; /* a one-off choice */
         wk_json_key(sb, s->pub.name);
         char name[32];
         switch (s->pub.type) {

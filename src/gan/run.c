@@ -371,6 +371,16 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         cfg.holdout = t->cfg.holdout = t->ds.holdout.shape[0];
     }
     if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
+    /* the data the run started with, by fingerprint (older checkpoints have none): a file
+     * swapped for another of the same shape would otherwise continue silently */
+    if (!rc && resume && t->loaded_fingerprint && t->ds.fingerprint && t->loaded_fingerprint != t->ds.fingerprint) {
+        if (!cfg.resume_data_changed)
+            rc = wk_errorf(WK_EINVAL, "--resume %s: --data %s: the data changed since the run started (fingerprint %016llx, the "
+                                      "checkpoint's %016llx); restore it, or give --resume-data-changed 1 to continue on the new data",
+                           dir, cfg.data, (unsigned long long)t->ds.fingerprint, (unsigned long long)t->loaded_fingerprint);
+        else fprintf(log, "--data %s changed since the run started: continuing on the new data (--resume-data-changed 1)\n", cfg.data);
+    }
+    if (t) t->cfg.resume_data_changed = 0; /* a one-off choice: never saved with the run */
     /* every rank reaches this point, so a failure on one (bad file, directory in use) stops all */
     if (cfg.data_parallel) rc = wk_dist_agree(rc, cfg.dist_timeout, "start the run");
     if (rc) goto done;

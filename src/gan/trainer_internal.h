@@ -36,6 +36,7 @@ struct wk_trainer {
     wk_rng r_batch, r_latent, r_lip;
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
+    uint64_t loaded_fingerprint; /* the data fingerprint of the checkpoint loaded last (0: none recorded) */
     wk_tensor eval_real; /* cfg.eval_real read once and checked at creation (data NULL when unset) */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
     /* MIX+GAN (mix.c): T = cfg.mix components; parts[i - 1] is component i >= 1. The logits of
