@@ -39,4 +39,6 @@ expect_exit2 "eval --real missing" "/nonexistent.npy" "$CLI" eval --checkpoint "
 expect_exit2 "eval --real wrong dimension" "d3.npy: samples shaped \[300, 3\] do not match" "$CLI" eval --checkpoint "$T/r1/checkpoint.safetensors" --metrics fd --real "$T/d3.npy"
 expect_exit2 "train --eval-real missing" "/nonexistent.npy" "$CLI" train --data ring --steps 2 --eval-metrics fd --eval-real /nonexistent.npy --out "$T/r2" --progress 0
 check "train --eval-real missing: no run written" test ! -e "$T/r2/checkpoint.safetensors"
+expect_exit2 "eval --features on point data (never read)" "is points, whose metrics use the raw coordinates" \
+    "$CLI" eval --checkpoint "$T/r1/checkpoint.safetensors" --metrics fd --features /nonexistent.safetensors
 exit $fail

@@ -66,7 +66,12 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
 }
 
 int wk__eval_real_load(wk_trainer *t) {
-    const char *path = t->cfg.eval_real;
+    const char *path = t->cfg.eval_real, *m = t->cfg.eval_metrics;
+    /* a feature network given for point data would be silently unused (the raw coordinates are
+     * the features there), like --eval-real once was */
+    if (!t->is_image && t->cfg.eval_features[0] && strcmp(t->cfg.eval_features, "none") && m[0] && strcmp(m, "none"))
+        return wk_errorf(WK_EINVAL, "--eval-features %s: --data %s is points, whose metrics use the raw coordinates (no feature network)",
+                         t->cfg.eval_features, t->cfg.data);
     if (!path[0]) return WK_OK;
     wk_tensor x;
     int rc = wk_read_samples(path, &x);
