@@ -38,4 +38,16 @@ expect_exit2 "critic checkpoint of another shape" "\-\-space" "$CLI" birthday ga
 expect_exit2 "--quantile 1.5" "\-\-quantile" "$CLI" birthday ring --batch 20 --quantile 1.5 --reference ring
 expect_exit2 "reference of another dimension" "different dimension" "$CLI" birthday ring --batch 20 --reference gaussian:dim=3
 expect_exit2 "unparsable source" "ring:k=x" "$CLI" birthday ring:k=x --batch 20 --threshold 0.1
+# A duplicate in every batch (5 distinct points, batches of 200): the support estimate is
+# undefined (was "support estimate 0 (95% interval 0 .. 7537)"): JSON null for the estimate and
+# the lower end, the upper bound S(S-1)/(2 ln(1/(1-q_lo))) with Wilson q_lo = 0.928652 (50 of 50).
+"$CLI" draw gaussian:dim=2 -n 5 -o "$T/five.npy" >/dev/null
+"$CLI" draw "$T/five.npy" --replace -n 2000 --seed 3 -o "$T/many.npy" >/dev/null
+"$CLI" birthday "$T/many.npy" --batch 200 --trials 50 --threshold 1e-6 --out "$T/bdall" >"$T/txt" 2>&1
+check "every batch a duplicate: text gives only the upper bound" grep -q "support estimate undefined (a duplicate in every batch): at most 7537 " "$T/txt"
+json=$("$CLI" birthday "$T/many.npy" --batch 200 --trials 50 --threshold 1e-6 --out "$T/bdall2" --json | head -1)
+check "every batch a duplicate: JSON null estimate, upper bound 7537.3" /usr/bin/python3 -c "
+import json, math, sys
+r = json.loads(sys.argv[1]); hi = 200 * 199 / (2 * -math.log1p(-0.9286524008666414))
+sys.exit(0 if r['support_estimate'] is None and r['ci_low'] is None and abs(r['ci_high'] - hi) < 1e-3 * hi else 1)" "$json"
 exit $fail

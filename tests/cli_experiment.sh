@@ -23,6 +23,9 @@ expect_exit2 "repeated grid value" "gen_depth" "$CLI" experiment biau-depth --ge
 expect_exit2 "empty knob" "empty" "$CLI" experiment biau-equivalence --data ""
 printf '1,2\n3,4\n5,6\n' > "$T/pts.csv"
 expect_exit2 "a finite sample as the equivalence target" "synthetic" "$CLI" experiment biau-equivalence --data "$T/pts.csv"
+expect_exit2 "a bad synthetic --data override" "gmm: k='0' is not an integer" "$CLI" experiment biau-depth --data gmm:k=0 --out "$T/bdx"
+expect_exit2 "a missing --data file override" "/nonexistent.npy: cannot open" "$CLI" experiment biau-depth --data /nonexistent.npy --out "$T/bdx"
+check "bad --data overrides created nothing" test ! -e "$T/bdx"
 expect_exit2 "jobs 0" "--jobs" "$CLI" experiment arora-w1 --jobs 0
 check "nothing was created by the refusals" test ! -e experiments
 check "--help lists the knobs with both scales" bash -c "'$CLI' experiment biau-equivalence --help | grep -q -- '--nnd-steps.*quick: 400; paper: 2000'"

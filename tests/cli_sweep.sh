@@ -110,4 +110,10 @@ check "--dry-run: the seed varies fastest" [ "$(sed -n 2p "$T/d.out" | cut -d' '
 check "--dry-run: a point's train arguments" grep -q '^p0011_gen_depth=3_lr_g=0.002_seed=1 train --steps 5 --gen-depth 3 --lr-g 0.002 --seed 1 --threads [0-9]* --progress 0 --out '"$T"'/d/runs/p0011' "$T/d.out"
 check "--dry-run ran nothing" [ ! -e "$T/d" ]
 
+# data values are checked before anything runs, as train checks them (was: exit 0, every point failed)
+expect_exit2 "grid data=gmm:k=0 (dry run)" "gmm: k='0' is not an integer" "$W" sweep --grid data=gmm:k=0 --dry-run --out "$T/bd1"
+expect_exit2 "fixed --data gmm:k=0" "gmm: k='0' is not an integer" "$W" sweep --grid lr_g=1e-4 --data gmm:k=0 --steps 1 --out "$T/bd2"
+expect_exit2 "fixed --data missing file" "/nonexistent.npy: cannot open" "$W" sweep --grid lr_g=1e-4 --data /nonexistent.npy --steps 1 --out "$T/bd3"
+expect_exit2 "one bad file among the grid's data values" "nope.npy" "$W" sweep --grid "data=ring,$T/nope.npy" --dry-run --out "$T/bd4"
+check "bad data values created nothing" [ ! -e "$T/bd1" -a ! -e "$T/bd2" -a ! -e "$T/bd3" -a ! -e "$T/bd4" ]
 exit $fail

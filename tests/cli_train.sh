@@ -302,4 +302,11 @@ if unshare -m sh -c "mount -t tmpfs -o size=48k tmpfs '$T/full' && '$CLI' train 
     && [ -s "$T/rc" ]; then
     [ "$(cat "$T/rc")" = 1 ] && grep -q "No space left on device" "$T/err" && ok "disk full, exit 1 (the machine, not the input): $(head -c 200 "$T/err")" || bad "disk full: rc $(cat "$T/rc"): $(cat "$T/err")"
 else echo "note: no mount namespace here: disk-full message not tested end to end (test_write checks the same path with EFBIG)"; fi
+# --holdout beyond half a file's rows: the log says what was held out and config.json records it
+# (was: silently 100 held out while config.json said 200); the run resumes on the same split.
+"$CLI" draw ring -n 200 --seed 4 -o "$T/r200.npy" >/dev/null
+"$CLI" train --data "$T/r200.npy" --holdout 200 --steps 2 --eval-every 0 --eval-n 50 --threads 1 --progress 0 --out "$T/ho" >"$T/log" 2>&1
+grep -q "^--holdout 200: .*r200.npy has 200 rows; holding out 100 (at most half of them)" "$T/log" && ok "holdout cap: said" || bad "holdout cap not said: $(cat "$T/log")"
+grep -q '"holdout":100[,}]' "$T/ho/config.json" && ok "holdout cap: config.json records 100" || bad "holdout cap: config.json says $(grep -o '"holdout":[0-9]*' "$T/ho/config.json")"
+"$CLI" train --resume "$T/ho" --steps 3 --progress 0 >"$T/log" 2>&1 && ok "holdout cap: resumes" || bad "holdout cap: resume: $(cat "$T/log")"
 exit $fail

@@ -56,7 +56,7 @@ int main(void) {
     CHECK(wk_sweep_spec_add_axis(&s, "gen-depth=1,2,3") == WK_OK, "dash spelling: %s", wk_last_error());
     CHECK(!strcmp(s.axes[0].key, "gen_depth"), "canonical key");
     CHECK(refused(&s, "gen_depth=4", "already a grid key"), "duplicate key");
-    CHECK(wk_sweep_spec_add_axis(&s, "data=ring:n=8,grid") == WK_OK, "string values: %s", wk_last_error());
+    CHECK(wk_sweep_spec_add_axis(&s, "data=ring:k=8,grid") == WK_OK, "string values: %s", wk_last_error());
     CHECK(wk_sweep_spec_set(&s, "gen-depth", "2") == WK_EINVAL && strstr(wk_last_error(), "grid key"), "fixed setting of a grid key");
     CHECK(wk_sweep_spec_set(&s, "steps", "10") == WK_OK && wk_sweep_spec_set(&s, "steps", "20") == WK_OK, "a setting given twice");
     CHECK(s.n_settings == 1 && !strcmp(s.settings[0].value, "20"), "the later value wins");
@@ -79,13 +79,13 @@ int main(void) {
     /* 5 = ((v0 * 2) + v1) * 2 + seed: v0 = 1, v1 = 0, seed index 1 */
     CHECK(p.value[0] == 1 && p.value[1] == 0 && p.seed == 9, "point 5 = gen_depth 2, data ring, seed 9 (got %d %d %llu)", p.value[0],
           p.value[1], (unsigned long long)p.seed);
-    CHECK(!strcmp(p.name, "p0005_gen_depth=2_data=ring-n=8_seed=9"), "name sanitized and padded: %s", p.name);
+    CHECK(!strcmp(p.name, "p0005_gen_depth=2_data=ring-k=8_seed=9"), "name sanitized and padded: %s", p.name);
     wk_sweep_point q;
     wk_sweep_point_at(&s, 11, &q);
     CHECK(q.value[0] == 2 && q.value[1] == 1 && q.seed == 9, "last point");
     wk_gan_config cfg;
     CHECK(wk_sweep_point_config(&s, &p, 3, &cfg) == WK_OK && cfg.gen_depth == 2 && cfg.seed == 9 && cfg.steps == 20 && cfg.threads == 3 &&
-              !strcmp(cfg.data, "ring:n=8") && strstr(cfg.out, "/runs/p0005_"),
+              !strcmp(cfg.data, "ring:k=8") && strstr(cfg.out, "/runs/p0005_"),
           "a point's config");
 
     /* ---- train arguments by directory state ---- */
@@ -95,7 +95,7 @@ int main(void) {
     wk_sb_init(&sb);
     for (int i = 0; i < av.argc; i++) wk_sb_printf(&sb, "%s%s", i ? " " : "", av.argv[i]);
     char want[1024];
-    snprintf(want, sizeof want, "train --steps 20 --lr-d 0.0001 --gen-depth 2 --data ring:n=8 --seed 9 --threads 3 --progress 0 --out %s/sw/runs/%s", tmp, p.name);
+    snprintf(want, sizeof want, "train --steps 20 --lr-d 0.0001 --gen-depth 2 --data ring:k=8 --seed 9 --threads 3 --progress 0 --out %s/sw/runs/%s", tmp, p.name);
     CHECK(!strcmp(sb.data, want), "new point's arguments:\n  %s\nwant\n  %s", sb.data, want);
     CHECK(av.argv[av.argc] == NULL, "NULL-terminated");
     wk_sweep_argv_free(&av);
@@ -131,7 +131,7 @@ int main(void) {
     wk_sweep_spec_init(&t);
     snprintf(t.out, sizeof t.out, "%s", s.out);
     wk_sweep_spec_add_axis(&t, "gen_depth=1,2,3");
-    wk_sweep_spec_add_axis(&t, "data=ring:n=8,grid");
+    wk_sweep_spec_add_axis(&t, "data=ring:k=8,grid");
     wk_sweep_spec_set_seeds(&t, "7,9");
     wk_sweep_spec_set(&t, "steps", "20");
     wk_sweep_spec_set(&t, "lr_d", "1e-4"); /* the same value, spelled otherwise */
@@ -177,8 +177,8 @@ int main(void) {
     REQUIRE(csv, "results.csv");
     const char *head = "index,point,gen_depth,data,steps,lr_d,seed,status,failed_step,step,w1,img.fd,w[0],w[1],wall_s\n";
     CHECK(!strncmp(csv, head, strlen(head)), "header: %.120s", csv);
-    CHECK(strstr(csv, "\n0,p0000_gen_depth=1_data=ring-n=8_seed=7,1,ring:n=8,20,0.0001,7,done,,20,0.25,3,0.5,0.5,1.5\n") != NULL, "done row (the last metrics line)");
-    CHECK(strstr(csv, "\n5,p0005_gen_depth=2_data=ring-n=8_seed=9,2,ring:n=8,20,0.0001,9,failed,17,,,,,,0.5\n") != NULL, "failed row");
+    CHECK(strstr(csv, "\n0,p0000_gen_depth=1_data=ring-k=8_seed=7,1,ring:k=8,20,0.0001,7,done,,20,0.25,3,0.5,0.5,1.5\n") != NULL, "done row (the last metrics line)");
+    CHECK(strstr(csv, "\n5,p0005_gen_depth=2_data=ring-k=8_seed=9,2,ring:k=8,20,0.0001,9,failed,17,,,,,,0.5\n") != NULL, "failed row");
     CHECK(strstr(csv, "\n11,p0011_gen_depth=3_data=grid_seed=9,3,grid,20,0.0001,9,pending,,,,,,,\n") != NULL, "pending row");
     snprintf(path, sizeof path, "%s/point.json", dir);
     put(path, "{\"status\":\"maybe\"}");

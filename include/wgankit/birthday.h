@@ -30,7 +30,8 @@ int wk_closest_pairs(const wk_tensor *x, int k, wk_pair *out, int *n_out);
 
 /* Support estimate from `hits` of `trials` batches of S samples holding a duplicate, with the
  * Wilson score interval of q at `confidence` (e.g. 0.95) mapped through the same formula (a
- * larger q means a smaller support). q = 0 gives est = ci_high = +inf; q = 1 gives est = ci_low = 0. */
+ * larger q means a smaller support). q = 0 gives est = ci_high = +inf; q = 1 (a duplicate in every
+ * batch) leaves est and ci_low undefined (NaN): only ci_high is an answer. */
 void wk_support_estimate(int64_t S, int hits, int trials, double confidence, double *est, double *ci_low, double *ci_high);
 
 typedef struct wk_birthday_config {

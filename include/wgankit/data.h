@@ -105,6 +105,9 @@ typedef struct wk_dataset {
     int synthetic;
     wk_target target;    /* synthetic only */
     double scale_mul, scale_add; /* file data: x_scaled = x * mul + add (to undo for output) */
+    /* FNV-1a 64 of the loaded training and held-out arrays and their shapes (0: no fixed data,
+     * synthetic fresh draws): recorded in checkpoints so a resume notices changed data */
+    uint64_t fingerprint;
 } wk_dataset;
 
 /* CIFAR-10 binary batches (3,073-byte records) -> [N, 3, 32, 32] uint8 values as float;

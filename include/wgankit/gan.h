@@ -117,6 +117,7 @@ typedef struct wk_gan_config {
                                mixture has about the single model's parameter count) */
     /* data-parallel training (issue 16; src/gan/data_parallel.c, include/wgankit/dist.h) */
     int data_parallel;      /* 1: one rank of mpirun -np K; each computes batch/K rows, gradients all-reduced */
+    int resume_data_changed; /* train --resume: continue although the data differ from the checkpoint's (never saved) */
     int data_shards;        /* the batch is drawn as this many shards, shard s from its own stream (K under data_parallel) */
     double dist_timeout;    /* seconds a rank waits at an all-reduce before it stops the job */
     /* run */
@@ -177,6 +178,12 @@ void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files, with messages naming the file (image sizes: the DCGAN builders, wk_dcgan_spec_shape). */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
+/* What can be checked of cfg->data without loading it, for sweeps and experiments that refuse
+ * bad values before anything runs: a synthetic spec parses and its target initialises; each
+ * file opens and is not empty. */
+int wk_dataset_check(const wk_gan_config *cfg);
+/* 1 when `data` names a synthetic target ("NAME[:k=v,...]"), 0 when it is file(s). */
+int wk_dataset_is_synthetic(const char *data);
 
 /* ---- trainer ------------------------------------------------------------------------- */
 typedef struct wk_trainer wk_trainer;
@@ -229,6 +236,11 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb);
 int wk_trainer_save(wk_trainer *t, const char *path);
 int wk_trainer_load_state(wk_trainer *t, const char *path);
 /* The resolved config stored in a checkpoint's metadata. */
+/* Before the data of a resumed or evaluated run is built from cfg: the checkpoint's data state
+ * must fit what cfg will build (a fixed synthetic sample of data_n rows has state.perm I64
+ * [data_n]; a mixture of T has mix.logits_g [T]), so a config edited to claim 10^8 rows fails
+ * in milliseconds instead of after building them. Errors say what differs, in words. */
+int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg);
 int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg);
 /* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored. */
 int wk_trainer_load(const char *path, wk_trainer **out);

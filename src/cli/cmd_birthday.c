@@ -131,7 +131,9 @@ int wk_cmd_birthday(int argc, char **argv) {
         } else {
             printf("duplicates in %d of %d batches of %lld (threshold %.6g%s)\n", r.duplicates, r.trials, (long long)r.batch,
                    r.threshold, r.ref_closest ? ", from the reference" : "");
-            printf("support estimate %.4g (95%% interval %.4g .. %.4g)\n", r.support_estimate, r.ci_low, r.ci_high);
+            if (isnan(r.support_estimate)) /* a duplicate in every batch: only an upper bound */
+                printf("support estimate undefined (a duplicate in every batch): at most %.4g (95%% upper bound)\n", r.ci_high);
+            else printf("support estimate %.4g (95%% interval %.4g .. %.4g)\n", r.support_estimate, r.ci_low, r.ci_high);
         }
         /* with --json stdout is the one JSON document; the path of the pairs goes to stderr */
         fprintf(json ? stderr : stdout, "%s/pairs.csv\n", out);

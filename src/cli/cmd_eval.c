@@ -103,7 +103,8 @@ int wk_cmd_eval(int argc, char **argv) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     wk_gan_metrics m;
-    int rc = wk_dataset_load(&cfg, &ds);
+    int rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
+    if (!rc) rc = wk_dataset_load(&cfg, &ds);
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc) rc = wk_trainer_load_state(t, ckpt);
     if (!rc) rc = wk_trainer_evaluate(t, &m);

@@ -8,50 +8,10 @@
 #include <string.h>
 
 #include "io/read_util.h"
+#include "wgankit/dist.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
-
-#define CIFAR_RECORD 3073
-
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
-int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels) {
-    memset(out, 0, sizeof *out);
-    if (labels) *labels = NULL;
-    unsigned char *buf;
-    size_t size;
-    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &size);
-    if (rc) return rc;
-    if (size == 0 || size % CIFAR_RECORD) {
-        wk_free(buf);
-        return wk_errorf(WK_EFORMAT, "%s: %zu bytes is not a whole number of CIFAR-10 records (3,073 bytes each)", path,
-                         size);
-    }
-    int64_t n = (int64_t)(size / CIFAR_RECORD);
-    for (int64_t i = 0; i < n; i++)
-        if (buf[i * CIFAR_RECORD] > 9) {
-            rc = wk_errorf(WK_EFORMAT, "%s: record %lld has label %d (CIFAR-10 labels are 0..9)", path, (long long)i,
-                           buf[i * CIFAR_RECORD]);
-            wk_free(buf);
-            return rc;
-        }
-    rc = wk_io_alloc_tensor(path, out, 4, (int64_t[]){n, 3, 32, 32});
-    if (rc == WK_OK && labels && !(*labels = wk_malloc((size_t)n))) {
-        wk_tensor_free(out);
-        rc = wk_io_too_large(path, "the labels", (uint64_t)n);
-    }
-    if (rc == WK_OK)
-        for (int64_t i = 0; i < n; i++) {
-            if (labels) (*labels)[i] = buf[i * CIFAR_RECORD];
-            for (int j = 0; j < 3072; j++) out->data[i * 3072 + j] = buf[i * CIFAR_RECORD + 1 + j];
-        }
-    wk_free(buf);
-    return rc;
-}
 
 /* The array of one file as [N, sample...]: images become [N, C, H, W]. */
 static int shape_sample(const char *path, wk_tensor *t) {
@@ -80,8 +40,7 @@ static int shape_sample(const char *path, wk_tensor *t) {
 
 /* One file as [N, sample...] (gan.h). On failure nothing stays allocated. */
 int wk_read_samples(const char *path, wk_tensor *t) {
-    int rc = ends_with(path, ".bin") || ends_with(path, ".bin.gz") ? wk_read_cifar10(path, t, NULL)
-                                                                    : wk_read_array(path, t);
+    int rc = wk_read_array(path, t); /* CIFAR-10 .bin included: one loader for every command */
     if (rc) return rc;
     if ((rc = shape_sample(path, t)) != WK_OK) wk_tensor_free(t);
     return rc;
@@ -124,7 +83,7 @@ static int read_files(const char *list, wk_tensor *out) {
 }
 
 /* A synthetic spec "NAME[:k=v,...]"; returns 0 when NAME is not a target (then it is a file). */
-static int is_synthetic(const char *data) {
+int wk_dataset_is_synthetic(const char *data) {
     char name[64];
     size_t n = strcspn(data, ":");
     if (n >= sizeof name) return 0;
@@ -136,10 +95,11 @@ static int is_synthetic(const char *data) {
     return rc;
 }
 
-static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
+/* The target of a synthetic spec, parsed and initialised (errors name the spec). */
+static int synthetic_target(const char *data, wk_target *target) {
     char buf[WK_GAN_STR], *opts[32];
     int n_opts = 0;
-    snprintf(buf, sizeof buf, "%s", cfg->data);
+    snprintf(buf, sizeof buf, "%s", data);
     char *colon = strchr(buf, ':');
     if (colon) {
         *colon = 0;
@@ -148,8 +108,34 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     }
     wk_target_spec spec;
     int rc = wk_target_spec_parse(&spec, buf, (const char *const *)opts, n_opts);
-    if (rc == WK_OK) rc = wk_target_init(&ds->target, &spec);
-    if (rc) return wk_error_context(WK_EINVAL, "--data %s", cfg->data);
+    if (rc == WK_OK) rc = wk_target_init(target, &spec);
+    return rc ? wk_error_context(WK_EINVAL, "--data %s", data) : WK_OK;
+}
+
+int wk_dataset_check(const wk_gan_config *cfg) {
+    if (wk_dataset_is_synthetic(cfg->data)) {
+        wk_target t;
+        int rc = synthetic_target(cfg->data, &t);
+        if (!rc) wk_target_free(&t);
+        return rc;
+    }
+    if (!cfg->data[0]) return wk_errorf(WK_EINVAL, "--data: empty");
+    char paths[WK_GAN_STR];
+    snprintf(paths, sizeof paths, "%s", cfg->data);
+    for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        unsigned char *head;
+        size_t got;
+        int rc = wk_io_read_file(p, 16, &head, &got); /* opens it and reads the first (decompressed) bytes */
+        if (rc) return wk_error_context(rc, "--data");
+        wk_free(head);
+        if (got == 0) return wk_errorf(WK_EFORMAT, "--data %s: file is empty", p);
+    }
+    return WK_OK;
+}
+
+static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
+    int rc = synthetic_target(cfg->data, &ds->target);
+    if (rc) return rc;
     ds->synthetic = 1;
     ds->ndim = 1;
     ds->shape[0] = ds->dim = ds->target.dim;
@@ -254,8 +240,19 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
 
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
     memset(ds, 0, sizeof *ds);
-    int rc = is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
+    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
     if (rc) wk_dataset_free(ds);
+    else if (ds->train.data) { /* the data's fingerprint: shapes and values, train then held out */
+        uint64_t h = 0;
+        const wk_tensor *parts[2] = {&ds->train, &ds->holdout};
+        for (int i = 0; i < 2; i++) {
+            int64_t nd = parts[i]->ndim;
+            h = wk_dist_hash(&nd, sizeof nd, h);
+            h = wk_dist_hash(parts[i]->shape, (size_t)nd * sizeof(int64_t), h);
+            if (parts[i]->data) h = wk_dist_hash(parts[i]->data, (size_t)parts[i]->numel * sizeof(float), h);
+        }
+        ds->fingerprint = h ? h : 1;
+    }
     /* NaN/Inf in a data file is bad input like any other malformed content */
     return rc == WK_ENUMERIC ? WK_EFORMAT : rc;
 }

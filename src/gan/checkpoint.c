@@ -21,6 +21,7 @@
  * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
  * (counters, data order, RNG states, spectral-norm steps) is checked, so a bad file is refused
  * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +226,8 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     wk_gan_config_to_json(&t->cfg, &cfg);
     wk__model_to_json(&t->gen, NULL, &gen);
     wk__model_to_json(&t->critic, &t->lip, &crit);
-    char step[32], seconds[32];
+    char step[32], seconds[32], fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)(t->has_data ? t->ds.fingerprint : 0));
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     snprintf(seconds, sizeof seconds, "%.3f", t->seconds);
     if (!rc) rc = wk_sb_status(&cfg) ? wk_sb_status(&cfg) : wk_sb_status(&gen) ? wk_sb_status(&gen) : wk_sb_status(&crit);
@@ -235,10 +237,12 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     if (!rc && ex.n) rc = wk_sb_status(&w.names); /* the names may have moved: point at them again */
     for (size_t i = 0; !rc && ex.n && i < w.n; i++) w.t[i].name = w.names.data + w.name_off[i];
     if (!rc) {
-        wk_st_meta meta[] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
-                             {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
-                             {"wgankit.critic_orthonormal", ex.layers.data}};
-        rc = wk_safetensors_write(path, w.t, w.n, meta, sizeof meta / sizeof meta[0] - !ex.n);
+        wk_st_meta meta[8] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
+                              {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data}};
+        size_t n_meta = 6;
+        if (t->has_data && t->ds.fingerprint) meta[n_meta++] = (wk_st_meta){"data_fingerprint", fp}; /* fixed data only */
+        if (ex.n) meta[n_meta++] = (wk_st_meta){"wgankit.critic_orthonormal", ex.layers.data};
+        rc = wk_safetensors_write(path, w.t, w.n, meta, n_meta);
     }
     wk__export_free(&ex);
     wk_sb_free(&cfg), wk_sb_free(&gen), wk_sb_free(&crit);
@@ -305,6 +309,31 @@ static int check_integers(const wk_trainer *t, const wk_safetensors *f) {
     return rc;
 }
 
+/* A state tensor the file lacks or holds with another dtype or shape: say what differs, and for
+ * the data order and the mixture weights what that means (the data changed size; another T). */
+static int state_mismatch(const char *path, const char *name, wk_st_dtype dt, int ndim, const int64_t *shape,
+                          const wk_st_tensor *e) {
+    char want[96], got[96];
+    size_t a = 0, b = 0;
+    a += (size_t)snprintf(want, sizeof want, "%s [", wk_st_dtype_name(dt));
+    for (int d = 0; d < ndim && a < sizeof want; d++) a += (size_t)snprintf(want + a, sizeof want - a, d ? ", %lld" : "%lld", (long long)shape[d]);
+    if (a < sizeof want) snprintf(want + a, sizeof want - a, "]");
+    if (!e) return wk_errorf(WK_EFORMAT, "%s: tensor '%s' is missing (this configuration needs %s; checkpoint of another configuration?)",
+                             path, name, want);
+    b += (size_t)snprintf(got, sizeof got, "%s [", wk_st_dtype_name(e->dtype));
+    for (int d = 0; d < e->ndim && b < sizeof got; d++) b += (size_t)snprintf(got + b, sizeof got - b, d ? ", %lld" : "%lld", (long long)e->shape[d]);
+    if (b < sizeof got) snprintf(got + b, sizeof got - b, "]");
+    char why[160] = "";
+    int one_d = ndim == 1 && e->ndim == 1 && e->dtype == dt;
+    if (one_d && !strcmp(name, "state.perm"))
+        snprintf(why, sizeof why, ": the data has %lld training rows but the run was trained on %lld", (long long)shape[0],
+                 (long long)e->shape[0]);
+    else if (one_d && !strncmp(name, "mix.logits_", 11))
+        snprintf(why, sizeof why, ": the run has %lld components, not %lld", (long long)e->shape[0], (long long)shape[0]);
+    return wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration (expected %s, found %s)%s",
+                     path, name, want, got, why);
+}
+
 int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     const char *fmt = wk_safetensors_meta(f, "format"), *want = t->T > 1 ? FORMAT_MIX : FORMAT;
     if (!fmt || (strcmp(fmt, FORMAT) && strcmp(fmt, FORMAT_MIX)))
@@ -318,10 +347,9 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     /* Validate everything first, then copy: a bad file leaves the trainer untouched. */
     for (size_t i = 0; !rc && i < w.n; i++) {
         const wk_st_tensor *e = wk_safetensors_find(f, w.t[i].name);
-        if (!e) rc = wk_errorf(WK_EFORMAT, "%s: tensor '%s' is missing (checkpoint of another configuration?)", f->path, w.t[i].name);
-        else if (e->dtype != w.t[i].dtype || e->ndim != w.t[i].ndim ||
-                 memcmp(e->shape, w.t[i].shape, (size_t)e->ndim * sizeof(int64_t)))
-            rc = wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration", f->path, w.t[i].name);
+        if (!e || e->dtype != w.t[i].dtype || e->ndim != w.t[i].ndim ||
+            memcmp(e->shape, w.t[i].shape, (size_t)e->ndim * sizeof(int64_t)))
+            rc = state_mismatch(f->path, w.t[i].name, w.t[i].dtype, w.t[i].ndim, w.t[i].shape, e);
     }
     if (!rc) { /* the file's tensors, in the walk's order, for the value checks */
         fw.t = wk_malloc((w.n ? w.n : 1) * sizeof *fw.t);
@@ -331,6 +359,15 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     if (!rc) rc = check_finite(&fw, f->path, 0, 0);
     if (!rc) rc = check_nonnegative(&fw, f->path);
     if (!rc) rc = check_integers(t, f);
+    uint64_t fingerprint = 0; /* absent in older checkpoints and runs without fixed data */
+    const char *fps = wk_safetensors_meta(f, "data_fingerprint");
+    if (!rc && fps) {
+        char *end;
+        errno = 0;
+        fingerprint = strtoull(fps, &end, 16);
+        if (errno || end == fps || *end || strlen(fps) != 16)
+            rc = wk_errorf(WK_EFORMAT, "%s: metadata data_fingerprint '%.30s' is not 16 hex digits", f->path, fps);
+    }
     double seconds = 0; /* absent in older checkpoints: then unknown, counted as 0 */
     const char *sec = wk_safetensors_meta(f, "train_seconds");
     if (!rc && sec) {
@@ -355,6 +392,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
         wk_rng *r[3] = {&t->r_batch, &t->r_latent, &t->r_lip};
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
         t->seconds = seconds;
+        t->loaded_fingerprint = fingerprint;
     }
     walk_free(&w);
     return rc;
@@ -387,6 +425,29 @@ int wk_trainer_load_state(wk_trainer *t, const char *path) {
     int rc = wk_safetensors_load(path, &f);
     if (rc) return rc;
     rc = wk__load_state(t, &f);
+    wk_safetensors_free(&f);
+    return rc;
+}
+
+int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg) {
+    wk_safetensors f;
+    int rc = wk_safetensors_load(path, &f);
+    if (rc) return rc;
+    const wk_st_tensor *e;
+    if (cfg->mix > 1)
+        for (int k = 0; k < 2 && !rc; k++) {
+            const char *name = k ? "mix.logits_d" : "mix.logits_g";
+            e = wk_safetensors_find(&f, name);
+            if (!e || e->dtype != WK_ST_F32 || e->ndim != 1 || e->shape[0] != cfg->mix)
+                rc = state_mismatch(path, name, WK_ST_F32, 1, (int64_t[]){cfg->mix}, e);
+        }
+    /* a fixed synthetic sample: its epoch order is data_n rows long (files: the rows are known
+     * only once read, and reading them costs what the file holds, not what a config claims) */
+    if (!rc && cfg->data_n > 0 && wk_dataset_is_synthetic(cfg->data)) {
+        e = wk_safetensors_find(&f, "state.perm");
+        if (!e || e->dtype != WK_ST_I64 || e->ndim != 1 || e->shape[0] != cfg->data_n)
+            rc = state_mismatch(path, "state.perm", WK_ST_I64, 1, (int64_t[]){cfg->data_n}, e);
+    }
     wk_safetensors_free(&f);
     return rc;
 }

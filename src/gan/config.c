@@ -36,7 +36,7 @@ static const int OPT_VALUES[] = {WK_OPT_ADAM, WK_OPT_RMSPROP, WK_OPT_SGD};
 static const setting table[] = {
     {{"data", WK_SET_STRING, NULL, 0, 0, "synthetic target NAME[:key=value,...] (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d) or data file(s): IDX(.gz), CIFAR-10 .bin, NPY, CSV; comma-separated files are concatenated"}, F(data)},
     {{"data_n", WK_SET_INT, NULL, 0, 1e8, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
-    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation"}, F(holdout)},
+    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation (a data file keeps at least half its rows for training: more is capped, said on the log and recorded)"}, F(holdout)},
     {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1] (auto: u8 for byte images, else none)"}, F(scale)},
     {{"gen", WK_SET_STRING, "mlp|dcgan", 0, 0, "generator architecture"}, F(gen)},
     {{"gen_depth", WK_SET_INT, NULL, 0, 64, "generator hidden layers (Biau et al.'s p = depth + 1)"}, F(gen_depth)},
@@ -86,6 +86,7 @@ static const setting table[] = {
     {{"mix_entropy", WK_SET_FLOAT, NULL, 0, 1e6, "MIX+GAN: weight lambda of the regulariser -(1/T) sum log(w + 1e-6) on both mixture weights"}, F(mix_entropy)},
     {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count"}, F(mix_budget)},
     {{"data_parallel", WK_SET_BOOL, NULL, 0, 1, "data-parallel training on the ranks of mpirun -np K / srun (needs an MPI build): each rank computes batch/K rows, the gradients are averaged by one MPI all-reduce per update, rank 0 writes the run"}, F(data_parallel)},
+    {{"resume_data_changed", WK_SET_BOOL, NULL, 0, 1, "train --resume: continue although the training data differ from those the run started with (the checkpoint's data fingerprint); the new data's fingerprint is recorded from then on"}, F(resume_data_changed)},
     {{"data_shards", WK_SET_INT, NULL, 1, 4096, "the batch is drawn as this many equal shards, each from its own stream (set to K by --data-parallel; a single process with --data-shards K draws what K ranks draw)"}, F(data_shards)},
     {{"dist_timeout", WK_SET_FLOAT, NULL, 1, 1e6, "data-parallel: seconds a rank waits for the others at an all-reduce before it stops the job (a rank died or hangs)"}, F(dist_timeout)},
     {{"seed", WK_SET_INT, NULL, 0, BIG, "random seed (same seed + build + threads = same weights)"}, F(seed)},
@@ -95,7 +96,7 @@ static const setting table[] = {
     {{"eval_n", WK_SET_INT, NULL, 2, 200000, "generated samples per evaluation"}, F(eval_n)},
     {{"eval_metrics", WK_SET_STRING, NULL, 0, 0, "image metrics at every evaluation: fd,kid,is,pr,dc, all, none, or auto (all for 28x28 grey images with the shipped Fashion-MNIST network)"}, F(eval_metrics)},
     {{"eval_features", WK_SET_STRING, NULL, 0, 0, "feature network of the image metrics (empty: models/fashion-mnist-lenet.safetensors)"}, F(eval_features)},
-    {{"eval_real", WK_SET_STRING, NULL, 0, 0, "real images the image metrics compare with (empty: the held-out split)"}, F(eval_real)},
+    {{"eval_real", WK_SET_STRING, NULL, 0, 0, "real samples the --eval-metrics compare with, images or points of the run's sample shape (empty: the held-out split); read and checked before training"}, F(eval_real)},
     {{"checkpoint_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between checkpoints (0 = at the end only)"}, F(checkpoint_every)},
     {{"keep_checkpoints", WK_SET_INT, "N|all", -1, 1e6, "also keep each checkpoint as checkpoints/step-XXXXXX.safetensors: the N newest (all or -1 = every one, 0 = none)"}, F(keep_checkpoints)},
     {{"lip_pairs", WK_SET_INT, NULL, 0, 1e7, "point pairs for the Lipschitz report"}, F(lip_pairs)},
@@ -300,6 +301,7 @@ void wk_gan_config_to_json(const wk_gan_config *c, wk_strbuf *sb) {
         const setting *s = &table[i];
         const char *p = (const char *)c + s->off;
         if (plain && !strncmp(s->pub.name, "mix", 3)) continue;
+        if (s->off == offsetof(wk_gan_config, resume_data_changed) && !c->resume_data_changed) continue; /* a one-off choice */
         wk_json_key(sb, s->pub.name);
         char name[32];
         switch (s->pub.type) {
@@ -318,11 +320,34 @@ int wk_gan_config_apply_json(wk_gan_config *c, const wk_json *obj, const char *s
     if (!obj || obj->type != WK_JSON_OBJECT) return wk_errorf(WK_EFORMAT, "%s: expected a JSON object of settings", source);
     for (size_t i = 0; i < obj->count; i++) {
         const wk_json *v = obj->items[i];
+        const setting *s = find(obj->keys[i]);
+        if (!s) return wk_errorf(WK_EINVAL, "%s:%d: unknown setting '%s'", source, v->line, obj->keys[i]);
+        /* The JSON type must fit the setting's: true for steps read as 1 and false for threads as
+         * 0 (all cores), a number for a string setting passed as text, and a string holding \u0000
+         * was cut at the NUL ("ring\u0000x" became "ring"). Strings stay allowed for numbers
+         * ("all", "1e-4"): the text parser checks them. */
         char buf[WK_GAN_STR];
-        if (v->type == WK_JSON_STRING) snprintf(buf, sizeof buf, "%s", v->string);
-        else if (v->type == WK_JSON_NUMBER) snprintf(buf, sizeof buf, "%.17g", v->number);
-        else if (v->type == WK_JSON_BOOL) snprintf(buf, sizeof buf, "%d", v->boolean);
-        else return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s' must be a string, number or boolean", source, v->line, obj->keys[i]);
+        if (v->type == WK_JSON_STRING) {
+            if (strlen(v->string) != v->string_len)
+                return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s': the string holds a NUL character", source, v->line,
+                                 obj->keys[i]);
+            if (v->string_len >= sizeof buf)
+                return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s': value too long (max %zu)", source, v->line,
+                                 obj->keys[i], sizeof buf - 1);
+            snprintf(buf, sizeof buf, "%s", v->string);
+        } else if (v->type == WK_JSON_NUMBER && s->pub.type != WK_SET_STRING) {
+            snprintf(buf, sizeof buf, "%.17g", v->number);
+        } else if (v->type == WK_JSON_BOOL && s->pub.type == WK_SET_BOOL) {
+            snprintf(buf, sizeof buf, "%d", v->boolean);
+        } else {
+            const char *want = s->pub.type == WK_SET_STRING ? "a string"
+                               : s->pub.type == WK_SET_BOOL ? "a boolean or 0/1"
+                                                            : "a number";
+            const char *got = v->type == WK_JSON_BOOL ? "a boolean" : v->type == WK_JSON_NUMBER ? "a number"
+                              : v->type == WK_JSON_NULL                                      ? "null"
+                                                                                               : "an array or object";
+            return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s' must be %s, not %s", source, v->line, obj->keys[i], want, got);
+        }
         int rc = wk_gan_config_set(c, obj->keys[i], buf);
         if (rc) return wk_error_context(WK_EINVAL, "%s:%d", source, v->line);
     }

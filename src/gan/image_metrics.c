@@ -1,10 +1,13 @@
 /* image_metrics.c — FD, KID, IS, precision/recall and density/coverage of generated images at
  * every evaluation (cfg.eval_metrics), on the features of a wgankit classifier (classifier.h)
  * against the held-out real images or cfg.eval_real. For point data (2-D targets ...) an explicit
- * list computes FD, KID, PR and DC on the raw coordinates, next to the mode coverage. "auto" turns them on for 28x28 grey images
+ * list computes FD, KID, PR and DC on the raw coordinates, next to the mode coverage; there too
+ * cfg.eval_real, when set, is the real set (read once when the trainer is made, checked: a
+ * missing file, NaN or a sample shape other than the run's is an error naming the file). "auto" turns them on for 28x28 grey images
  * when the shipped Fashion-MNIST network is there, and drops a metric whose minimum sample count
  * eval_n does not reach; an explicit list fails loudly instead. The values carry the network's
  * id and both n (metrics.h), so curves from different networks are never mixed unknowingly. */
+#include <stdio.h>
 #include <string.h>
 
 #include "trainer_internal.h"
@@ -24,6 +27,7 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         if (mask & WK_METRIC_IS)
             return wk_errorf(WK_EINVAL, "--eval-metrics %s: IS needs a classifier's probabilities; --data %s is points (use fd,kid,pr,dc)",
                              c->eval_metrics, c->data);
+        if (t->eval_real.data) real = &t->eval_real;
         wk_tensor a = *fake, b = *real;
         wk_tensor_set_shape(&a, 2, (int64_t[]){fake->shape[0], t->dim});
         wk_tensor_set_shape(&b, 2, (int64_t[]){real->shape[0], t->dim});
@@ -40,8 +44,8 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         return WK_OK;
     }
     if (rc) return wk_error_context(rc, "--eval-features");
-    wk_tensor own = {0}, fr = {0}, ff = {0}, probs = {0};
-    if (c->eval_real[0] && !(rc = wk_read_samples(c->eval_real, &own))) real = &own;
+    wk_tensor fr = {0}, ff = {0}, probs = {0};
+    if (t->eval_real.data) real = &t->eval_real;
     int64_t n = real->shape[0] < fake->shape[0] ? real->shape[0] : fake->shape[0];
     if (autom) { /* what eval_n allows */
         if (fake->shape[0] < WK_IS_SPLITS) mask &= ~(unsigned)WK_METRIC_IS;
@@ -56,7 +60,36 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, wk_classifier_id(&net, id, sizeof id), &m->image);
     }
     if (rc) wk_error_context(rc, "image metrics (--eval-metrics %s)", c->eval_metrics);
-    wk_tensor_free(&own), wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
+    wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
     wk_classifier_free(&net);
     return rc;
+}
+
+int wk__eval_real_load(wk_trainer *t) {
+    const char *path = t->cfg.eval_real, *m = t->cfg.eval_metrics;
+    /* a feature network given for point data would be silently unused (the raw coordinates are
+     * the features there), like --eval-real once was */
+    if (!t->is_image && t->cfg.eval_features[0] && strcmp(t->cfg.eval_features, "none") && m[0] && strcmp(m, "none"))
+        return wk_errorf(WK_EINVAL, "--eval-features %s: --data %s is points, whose metrics use the raw coordinates (no feature network)",
+                         t->cfg.eval_features, t->cfg.data);
+    if (!path[0]) return WK_OK;
+    wk_tensor x;
+    int rc = wk_read_samples(path, &x);
+    if (rc == WK_ENUMERIC) rc = WK_EFORMAT; /* a NaN in the file is bad input (exit 2), not a runtime fault */
+    if (rc) return wk_error_context(rc, "--eval-real");
+    int64_t per = x.shape[0] ? x.numel / x.shape[0] : 0;
+    int same = t->is_image ? x.ndim == t->ndim + 1 && !memcmp(x.shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t))
+                           : per == t->dim;
+    if (!same || x.shape[0] < 2) {
+        char have[64], want[64] = "";
+        wk_shape_str(&x, have, sizeof have);
+        for (int i = 0, off = 0; i < t->ndim && off < (int)sizeof want; i++)
+            off += snprintf(want + off, sizeof want - (size_t)off, i ? "x%lld" : "%lld", (long long)t->shape[i]);
+        rc = x.shape[0] < 2 && same ? wk_errorf(WK_EFORMAT, "--eval-real %s: %lld rows; the metrics need at least 2", path, (long long)x.shape[0])
+                                    : wk_errorf(WK_EFORMAT, "--eval-real %s: samples shaped %s do not match the run's samples (%s)", path, have, want);
+        wk_tensor_free(&x);
+        return rc;
+    }
+    t->eval_real = x;
+    return WK_OK;
 }

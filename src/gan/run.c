@@ -361,8 +361,26 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
+    if (!rc && resume) rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
     if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
+    if (!rc && !t->ds.synthetic && t->ds.holdout.data && t->ds.holdout.shape[0] != cfg.holdout) {
+        /* a file keeps at least half its rows for training (files.c): say so, and record the
+         * number actually held out, so config.json and the checkpoint describe this run */
+        fprintf(log, "--holdout %lld: %s has %lld rows; holding out %lld (at most half of them)\n", (long long)cfg.holdout,
+                cfg.data, (long long)(t->ds.holdout.shape[0] + t->ds.train.shape[0]), (long long)t->ds.holdout.shape[0]);
+        cfg.holdout = t->cfg.holdout = t->ds.holdout.shape[0];
+    }
     if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
+    /* the data the run started with, by fingerprint (older checkpoints have none): a file
+     * swapped for another of the same shape would otherwise continue silently */
+    if (!rc && resume && t->loaded_fingerprint && t->ds.fingerprint && t->loaded_fingerprint != t->ds.fingerprint) {
+        if (!cfg.resume_data_changed)
+            rc = wk_errorf(WK_EINVAL, "--resume %s: --data %s: the data changed since the run started (fingerprint %016llx, the "
+                                      "checkpoint's %016llx); restore it, or give --resume-data-changed 1 to continue on the new data",
+                           dir, cfg.data, (unsigned long long)t->ds.fingerprint, (unsigned long long)t->loaded_fingerprint);
+        else fprintf(log, "--data %s changed since the run started: continuing on the new data (--resume-data-changed 1)\n", cfg.data);
+    }
+    if (t) t->cfg.resume_data_changed = 0; /* a one-off choice: never saved with the run */
     /* every rank reaches this point, so a failure on one (bad file, directory in use) stops all */
     if (cfg.data_parallel) rc = wk_dist_agree(rc, cfg.dist_timeout, "start the run");
     if (rc) goto done;

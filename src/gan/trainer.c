@@ -109,6 +109,7 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
     for (int i = 0; i < t->ndim; i++) t->dim *= t->shape[i];
     t->is_image = t->ndim == 3;
     if ((rc = wk__mix_net_config(&t->cfg, t->ndim, t->shape, &t->net_cfg))) goto fail;
+    if (t->has_data && (rc = wk__eval_real_load(t))) goto fail;
     t->T = cfg->mix;
     t->loss = cfg->loss;
     t->latent = cfg->latent;
@@ -183,6 +184,7 @@ void wk_trainer_free(wk_trainer *t) {
     wk_graph_free(t->g_critic); /* g_gen is the same graph */
     wk_graph_free(t->g_eval);
     wk_free(t->perm);
+    wk_tensor_free(&t->eval_real);
     if (t->has_data) wk_dataset_free(&t->ds);
     wk_free(t);
 }

@@ -36,6 +36,8 @@ struct wk_trainer {
     wk_rng r_batch, r_latent, r_lip;
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
+    uint64_t loaded_fingerprint; /* the data fingerprint of the checkpoint loaded last (0: none recorded) */
+    wk_tensor eval_real; /* cfg.eval_real read once and checked at creation (data NULL when unset) */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;
     /* MIX+GAN (mix.c): T = cfg.mix components; parts[i - 1] is component i >= 1. The logits of
      * the two families' mixture weights are trained by their own optimizers (the generator's /
@@ -78,6 +80,10 @@ void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n);
 /* Forward n rows of x (sample shape) through the critic in chunks into d[n]. */
 /* image_metrics.c: cfg.eval_metrics of the generated images `fake` into m->image */
 int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *real, wk_gan_metrics *m);
+/* Read cfg.eval_real into t->eval_real and check it against the run's sample shape (exit-2
+ * errors naming the file), so a missing, malformed or mis-shaped file stops the run before it
+ * trains, not at the first evaluation, and is never silently replaced by the held-out split. */
+int wk__eval_real_load(wk_trainer *t);
 int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d);
 /* A lower bound on the weights (floats) of the two networks cfg describes, with its
  * sample_shape checked: lets a checkpoint's claims be checked against its size first. */

@@ -1,5 +1,5 @@
-/* array_read.c — wk_read_array / wk_read_points: pick the reader (NPY, CSV, IDX) from the
- * file name (a trailing ".gz" is looked through: every reader reads gzip), falling back to the
+/* array_read.c — wk_read_array / wk_read_points: pick the reader (NPY, CSV, IDX, CIFAR-10 .bin)
+ * from the file name (a trailing ".gz" is looked through: every reader reads gzip), falling back to the
  * content's first bytes, decompressed, when the name says nothing. */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +22,7 @@ static int read_array(const char *path, wk_tensor *out, double **f64) {
     if (name_is(path, ".npy")) return wk_io_read_npy(path, out, f64);
     if (name_is(path, ".csv") || name_is(path, ".txt") || name_is(path, ".tsv")) return wk_io_read_csv(path, out, f64);
     if (name_is(path, ".idx") || strstr(path, "-ubyte")) return wk_io_read_idx(path, out, f64);
+    if (name_is(path, ".bin")) return wk_io_read_cifar10(path, out, f64, NULL);
     /* Unknown name: sniff the (decompressed) content. */
     unsigned char *m;
     size_t got;

@@ -9,6 +9,8 @@
  * - Blank lines (spaces, tabs, \v, \f only) and lines starting with '#' are skipped.
  * - The first remaining line is a header only when none of its fields is a number; a line
  *   mixing numbers and non-numbers is an error naming the line, never silently dropped.
+ * - A quote left open at the end of a line, or a stray quote inside a field, is an error naming
+ *   the line (libcsv strict mode), never a row silently taken for the header.
  * - An empty field (",,", a trailing comma) is an error: collapsing it would shift columns.
  * - Every row has the same number of fields (a ragged row is reported by its line number);
  *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line; the
@@ -97,7 +99,10 @@ int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, dou
     *rows_out = *cols_out = 0;
     csv_state s = {.path = path, .f32 = f32};
     struct csv_parser p;
-    if (csv_init(&p, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+    /* CSV_STRICT + CSV_STRICT_FINI: a stray quote inside a field and a quote left open at the end of
+     * a line are errors naming the line; lenient libcsv would turn '"1,2' into one text field and
+     * the line would silently become the header. */
+    if (csv_init(&p, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
         return wk_errorf(WK_ENOMEM, "%s: cannot start the CSV parser", path);
     csv_set_space_func(&p, csv_space);
     csv_set_realloc_func(&p, wk_realloc);
@@ -120,9 +125,14 @@ int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, dou
         if (first && memchr(q, ';', (size_t)(e - q))) csv_set_delim(&p, ';');
         size_t line_start = s.n;
         s.fields = s.n_text = s.empty_at = s.field_no = 0;
-        if (csv_parse(&p, q, (size_t)(e - q), csv_field, NULL, &s) != (size_t)(e - q) ||
-            csv_fini(&p, csv_field, NULL, &s) != 0) {
-            if (!s.rc) s.rc = wk_io_too_large(path, "a CSV field", (uint64_t)(e - q));
+        int parsed = csv_parse(&p, q, (size_t)(e - q), csv_field, NULL, &s) == (size_t)(e - q);
+        if (!parsed || csv_fini(&p, csv_field, NULL, &s) != 0) {
+            if (!s.rc && csv_error(&p) == CSV_EPARSE)
+                s.rc = wk_errorf(WK_EFORMAT, "%s: line %ld: %s", path, s.line_no,
+                                 parsed ? "unterminated quote" : "misplaced quote (a quote inside an unquoted field "
+                                                                  "or text after a closing quote)");
+            else if (!s.rc)
+                s.rc = wk_io_too_large(path, "a CSV field", (uint64_t)(e - q));
             break;
         }
         if (s.rc) break;

@@ -65,5 +65,7 @@ void wk_io_free_out(wk_tensor *out, double **f64);
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64);
 int wk_io_read_csv(const char *path, wk_tensor *out, double **f64);
 int wk_io_read_idx(const char *path, wk_tensor *out, double **f64);
+/* CIFAR-10 .bin batches; labels: optional, the record labels (wk_malloc'ed). */
+int wk_io_read_cifar10(const char *path, wk_tensor *out, double **f64, uint8_t **labels);
 
 #endif

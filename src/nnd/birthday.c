@@ -63,6 +63,10 @@ void wk_support_estimate(int64_t S, int hits, int trials, double confidence, dou
     double q_lo = hits == 0 ? 0 : fmax(0, centre - half), q_hi = hits == trials ? 1 : fmin(1, centre + half);
     *est = support_of(S, q);
     *ci_low = support_of(S, q_hi);
+    /* A duplicate in every batch: N(1) = 0 is no estimate (any support small enough gives q ~ 1),
+     * so the point estimate and the lower end are undefined (NaN, JSON null); only the upper
+     * bound from the Wilson q_lo says something. */
+    if (trials > 0 && hits >= trials) *est = *ci_low = NAN;
     *ci_high = support_of(S, q_lo);
 }
 

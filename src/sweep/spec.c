@@ -316,7 +316,7 @@ int wk_sweep_point_config(const wk_sweep_spec *s, const wk_sweep_point *p, int t
     char dir[WK_GAN_STR];
     if ((rc = wk_sweep_point_dir(s, p, dir, sizeof dir))) return rc;
     snprintf(cfg->out, sizeof cfg->out, "%s", dir);
-    if ((rc = wk_gan_config_validate(cfg))) {
+    if ((rc = wk_gan_config_validate(cfg)) || (rc = wk_dataset_check(cfg))) {
         char desc[512];
         size_t len = 0;
         desc[0] = 0;
