@@ -15,11 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_clock.h"
+
 
 int main(int argc, char **argv) {
     wk_prefer_passive_wait(argv);
@@ -46,7 +43,7 @@ int main(int argc, char **argv) {
     wk_graph *g = wk_graph_new();
     double best_core = 1e9;
     for (int rep = 0; rep < 3; rep++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (int it = 0; it < iters; it++) {
             wk_graph_reset(g);
             wk_var *y = wk_model_forward(&D, g, wk_input(g, &x, 0), 1);
@@ -55,7 +52,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        double t = (now() - t0) / iters;
+        double t = (bench_now() - t0) / iters;
         if (t < best_core) best_core = t;
     }
 
@@ -78,7 +75,7 @@ int main(int argc, char **argv) {
     }
     double best_gemm = 1e9;
     for (int rep = 0; rep < 3; rep++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (int it = 0; it < iters; it++) {
             for (int l = 0; l < 4; l++)
                 be->sgemm(wk_exec_current(), 0, 1, B, dims[l + 1], dims[l], 1, act[l], dims[l], w[l], dims[l], 0, act[l + 1], dims[l + 1]);
@@ -88,7 +85,7 @@ int main(int argc, char **argv) {
                     be->sgemm(wk_exec_current(), 0, 0, B, dims[l], dims[l + 1], 1, gact[l + 1], dims[l + 1], w[l], dims[l], 0, gact[l], dims[l]);
             }
         }
-        double t = (now() - t0) / iters;
+        double t = (bench_now() - t0) / iters;
         if (t < best_gemm) best_gemm = t;
     }
     printf("{\"bench\": \"core_mlp_fwd_bwd\", \"threads\": %d, \"batch\": %d, \"width\": %d, "

@@ -13,16 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_clock.h"
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+
 
 int main(int argc, char **argv) {
     wk_prefer_passive_wait(argv);
@@ -58,7 +51,7 @@ int main(int argc, char **argv) {
     wk_graph *g = wk_graph_new();
     double rates[20];
     for (int rep = -1; rep < repeats; rep++) { /* rep -1: warm-up */
-        double t0 = now();
+        double t0 = bench_now();
         for (int it = 0; it < (rep < 0 ? 5 : iters); it++) {
             wk_graph_reset(g);
             wk_var *r = wk_input(g, &real, 0), *f = wk_input(g, &fake, 0);
@@ -72,9 +65,9 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        if (rep >= 0) rates[rep] = iters / (now() - t0);
+        if (rep >= 0) rates[rep] = iters / (bench_now() - t0);
     }
-    qsort(rates, (size_t)repeats, sizeof *rates, cmp);
+    qsort(rates, (size_t)repeats, sizeof *rates, bench_cmp_double);
     printf("{\"bench\": \"critic_step_gp\", \"act\": \"%s\", \"threads\": %d, \"critic_steps_per_s\": %.3f, "
            "\"graph_nodes\": %d, \"graph_peak_mb\": %.1f}\n",
            wk_activation_name(act), threads, rates[repeats / 2], wk_graph_node_count(g),

@@ -18,16 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-static double clock_s(clockid_t id) {
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_clock.h"
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+
 
 int main(int argc, char **argv) {
     wk_prefer_passive_wait(argv);
@@ -58,16 +51,16 @@ int main(int argc, char **argv) {
         return fprintf(stderr, "bench_dcgan_step: %s\n", wk_last_error()), 1;
     double cpu[20], wall[20];
     for (int rep = -1; rep < repeats; rep++) { /* rep -1: warm-up (arena growth, first touches) */
-        double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), w0 = clock_s(CLOCK_MONOTONIC);
+        double c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID), w0 = bench_clock_s(CLOCK_MONOTONIC);
         for (int it = 0; it < (rep < 0 ? 1 : iters); it++)
             if (wk_trainer_step(t)) return fprintf(stderr, "bench_dcgan_step: %s\n", wk_last_error()), 1;
         if (rep >= 0) {
-            cpu[rep] = (clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) / iters;
-            wall[rep] = (clock_s(CLOCK_MONOTONIC) - w0) / iters;
+            cpu[rep] = (bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) / iters;
+            wall[rep] = (bench_clock_s(CLOCK_MONOTONIC) - w0) / iters;
         }
     }
-    qsort(cpu, (size_t)repeats, sizeof *cpu, cmp);
-    qsort(wall, (size_t)repeats, sizeof *wall, cmp);
+    qsort(cpu, (size_t)repeats, sizeof *cpu, bench_cmp_double);
+    qsort(wall, (size_t)repeats, sizeof *wall, bench_cmp_double);
     printf("{\"bench\": \"dcgan_step\", \"threads\": %s, \"cpu_s_per_iter\": %.4f, \"wall_s_per_iter\": %.4f, "
            "\"iters\": %d, \"repeats\": %d}\n",
            threads, cpu[repeats / 2], wall[repeats / 2], iters, repeats);

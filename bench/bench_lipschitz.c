@@ -22,14 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #define B 256
 #define W 512
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
 static void die(const char *what) {
     fprintf(stderr, "bench_lipschitz: %s: %s\n", what, wk_last_error());
@@ -139,9 +136,9 @@ int main(int argc, char **argv) {
         double best = INFINITY;
         for (int k = 0; k < reps; k++) {
             wk_tensor_copy(&w, &w0);
-            double t0 = now();
+            double t0 = bench_now();
             if (wk_bjorck_project(&w, 15, 0.5f)) die("bjorck");
-            best = fmin(best, now() - t0);
+            best = fmin(best, bench_now() - t0);
         }
         /* counted as the two sgemm per iteration of the textbook form; the Gram matrix is an
          * ssyrk (half the work), so this can exceed sgemm's own rate */
@@ -155,9 +152,9 @@ int main(int argc, char **argv) {
         setup s;
         init(&s, mode ? 1e-6f : 0.0f, 0);
         for (int k = 0; k < 3; k++) critic_step(&s, 0);
-        double t0 = now();
+        double t0 = bench_now();
         for (int k = 0; k < steps; k++) critic_step(&s, 0);
-        double dt = now() - t0;
+        double dt = bench_now() - t0;
         printf("{\"bench\": \"groupsort_critic_step\", \"bjorck\": \"%s\", \"critic_steps_per_s\": %.3f, \"ms_per_step\": %.2f, "
                "\"last_bjorck_iters\": %d, \"threads\": %d, \"steps\": %d}\n",
                mode ? "tol 1e-6" : "fixed 15", steps / dt, 1e3 * dt / steps, s.L.last_bjorck_iters, threads, steps);
@@ -171,12 +168,12 @@ int main(int argc, char **argv) {
             for (int c = 0; c < 5; c++) critic_step(&s, 1);
             gen_step(&s);
         }
-        double t0 = now();
+        double t0 = bench_now();
         for (int k = 0; k < toy; k++) {
             for (int c = 0; c < 5; c++) critic_step(&s, 1);
             gen_step(&s);
         }
-        double dt = now() - t0;
+        double dt = bench_now() - t0;
         printf("{\"bench\": \"toy_groupsort\", \"bjorck\": \"%s\", \"gen_iters_per_s\": %.3f, \"threads\": %d, \"iters\": %d}\n",
                mode ? "tol 1e-6" : "fixed 15", toy / dt, threads, toy);
         fini(&s, 1);

@@ -25,12 +25,8 @@
 #include "wgankit/rng.h"
 #include "wgankit/tensor.h"
 
-static double clock_s(clockid_t id) {
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
+#include "bench_clock.h"
+
 
 /* float32 [n, d] NPY v1 (a local writer: the library's writer belongs to the io module). */
 /* The log-log chart of (lx, ly) with its least-squares line; prints the slope. */
@@ -153,9 +149,9 @@ int main(int argc, char **argv) {
             save_npy(p, &b);
         }
         wk_ot_result res;
-        double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+        double t0 = bench_now(), c0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
         int rc = wk_w1_exact(&a, NULL, &b, NULL, &opt, &res);
-        double dt = now_s() - t0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        double dt = bench_now() - t0, cpu = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
         if (rc) {
             fprintf(stderr, "bench_w1: n %lld d %lld: %s\n", n, d, wk_last_error());
             return 1;
