@@ -38,6 +38,8 @@ int wk_tensor_set_shape(wk_tensor *t, int ndim, const int64_t *shape);
 int wk_shape_equal(const wk_tensor *a, const wk_tensor *b);
 /* "[256, 2]" into buf; returns buf (for error messages). */
 const char *wk_shape_str(const wk_tensor *t, char *buf, size_t n);
+/* The same for a shape given as ndim sizes (a file's header, an expected shape). */
+const char *wk_dims_str(int ndim, const int64_t *shape, char *buf, size_t n);
 
 /* ---- heap memory (counting allocator) ----------------------------------------------------- */
 /* All library heap memory goes through these, so tests can count allocations (the

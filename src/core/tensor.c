@@ -36,14 +36,15 @@ int wk_shape_equal(const wk_tensor *a, const wk_tensor *b) {
     return 1;
 }
 
-const char *wk_shape_str(const wk_tensor *t, char *buf, size_t n) {
+const char *wk_dims_str(int ndim, const int64_t *shape, char *buf, size_t n) {
     size_t off = 0;
     off += (size_t)snprintf(buf + off, n - off, "[");
-    for (int i = 0; i < t->ndim && off < n; i++)
-        off += (size_t)snprintf(buf + off, n - off, i ? ", %lld" : "%lld", (long long)t->shape[i]);
+    for (int i = 0; i < ndim && off < n; i++) off += (size_t)snprintf(buf + off, n - off, i ? ", %lld" : "%lld", (long long)shape[i]);
     if (off < n) snprintf(buf + off, n - off, "]");
     return buf;
 }
+
+const char *wk_shape_str(const wk_tensor *t, char *buf, size_t n) { return wk_dims_str(t->ndim, t->shape, buf, n); }
 
 /* ---- counting allocator ---- */
 static atomic_uint_fast64_t alloc_calls;

@@ -314,15 +314,10 @@ static int check_integers(const wk_trainer *t, const wk_safetensors *f) {
 static int state_mismatch(const char *path, const char *name, wk_st_dtype dt, int ndim, const int64_t *shape,
                           const wk_st_tensor *e) {
     char want[96], got[96];
-    size_t a = 0, b = 0;
-    a += (size_t)snprintf(want, sizeof want, "%s [", wk_st_dtype_name(dt));
-    for (int d = 0; d < ndim && a < sizeof want; d++) a += (size_t)snprintf(want + a, sizeof want - a, d ? ", %lld" : "%lld", (long long)shape[d]);
-    if (a < sizeof want) snprintf(want + a, sizeof want - a, "]");
-    if (!e) return wk_errorf(WK_EFORMAT, "%s: tensor '%s' is missing (this configuration needs %s; checkpoint of another configuration?)",
-                             path, name, want);
-    b += (size_t)snprintf(got, sizeof got, "%s [", wk_st_dtype_name(e->dtype));
-    for (int d = 0; d < e->ndim && b < sizeof got; d++) b += (size_t)snprintf(got + b, sizeof got - b, d ? ", %lld" : "%lld", (long long)e->shape[d]);
-    if (b < sizeof got) snprintf(got + b, sizeof got - b, "]");
+    wk_dims_str(ndim, shape, want, sizeof want);
+    if (!e) return wk_errorf(WK_EFORMAT, "%s: tensor '%s' is missing (this configuration needs %s %s; checkpoint of another configuration?)",
+                             path, name, wk_st_dtype_name(dt), want);
+    wk_dims_str(e->ndim, e->shape, got, sizeof got);
     char why[160] = "";
     int one_d = ndim == 1 && e->ndim == 1 && e->dtype == dt;
     if (one_d && !strcmp(name, "state.perm"))
@@ -330,8 +325,8 @@ static int state_mismatch(const char *path, const char *name, wk_st_dtype dt, in
                  (long long)e->shape[0]);
     else if (one_d && !strncmp(name, "mix.logits_", 11))
         snprintf(why, sizeof why, ": the run has %lld components, not %lld", (long long)e->shape[0], (long long)shape[0]);
-    return wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration (expected %s, found %s)%s",
-                     path, name, want, got, why);
+    return wk_errorf(WK_EFORMAT, "%s: tensor '%s' has the wrong dtype or shape for this configuration (expected %s %s, found %s %s)%s",
+                     path, name, wk_st_dtype_name(dt), want, wk_st_dtype_name(e->dtype), got, why);
 }
 
 int wk__load_state(wk_trainer *t, const wk_safetensors *f) {

@@ -7,7 +7,6 @@
  * when the shipped Fashion-MNIST network is there, and drops a metric whose minimum sample count
  * eval_n does not reach; an explicit list fails loudly instead. The values carry the network's
  * id and both n (metrics.h), so curves from different networks are never mixed unknowingly. */
-#include <stdio.h>
 #include <string.h>
 
 #include "trainer_internal.h"
@@ -81,12 +80,10 @@ int wk__eval_real_load(wk_trainer *t) {
     int same = t->is_image ? x.ndim == t->ndim + 1 && !memcmp(x.shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t))
                            : per == t->dim;
     if (!same || x.shape[0] < 2) {
-        char have[64], want[64] = "";
+        char have[64];
         wk_shape_str(&x, have, sizeof have);
-        for (int i = 0, off = 0; i < t->ndim && off < (int)sizeof want; i++)
-            off += snprintf(want + off, sizeof want - (size_t)off, i ? "x%lld" : "%lld", (long long)t->shape[i]);
         rc = x.shape[0] < 2 && same ? wk_errorf(WK_EFORMAT, "--eval-real %s: %lld rows; the metrics need at least 2", path, (long long)x.shape[0])
-                                    : wk_errorf(WK_EFORMAT, "--eval-real %s: samples shaped %s do not match the run's samples (%s)", path, have, want);
+                                    : wk_errorf(WK_EFORMAT, "--eval-real %s: samples shaped %s do not match the run's samples (%s)", path, have, t->cfg.sample_shape);
         wk_tensor_free(&x);
         return rc;
     }
