@@ -58,7 +58,8 @@ int wk_dist_allreduce_mean_packed(float *scratch, int64_t n, wk_dist_pack_fn pac
                                   double timeout, const char *what);
 /* Every rank learns every rank's value: all[0..size) (all must hold wk_dist_size() ints). */
 int wk_dist_allgather_int(int value, int *all, double timeout, const char *what);
-/* 64-bit FNV-1a of n bytes, and whether every rank holds the same hash: *first_other = the
+/* A 64-bit FNV-1a-style hash of n bytes (four lanes of 8-byte words, then the tail; h = 0
+ * starts it, a previous hash chains it), and whether every rank holds the same hash: *first_other = the
  * lowest rank whose hash differs from rank 0's, -1 when all agree. */
 uint64_t wk_dist_hash(const void *bytes, size_t n, uint64_t h);
 int wk_dist_same_hash(uint64_t hash, int *first_other, double timeout, const char *what);

@@ -53,10 +53,26 @@ int wk_dist_size(void) { return g_size; }
 wk_dist_stats wk_dist_get_stats(void) { return g_stats; }
 int wk_dist_failed_rank(void) { return g_failed_rank; }
 
+/* FNV-1a steps over 8-byte words in four independent lanes, then the lanes and the tail bytes
+ * folded in: each step is a bijection of a lane's state for a given word, so inputs that differ
+ * in one place always hash differently; four lanes keep the multiplies' latency off the
+ * critical path (a byte at a time took 0.27 s for Fashion-MNIST's 188 MB, hashed at every load
+ * for the data fingerprint). Not cryptographic: it detects differences, not tampering. */
 uint64_t wk_dist_hash(const void *bytes, size_t n, uint64_t h) {
+    const uint64_t prime = 1099511628211ULL;
     const unsigned char *p = bytes;
     if (!h) h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    uint64_t lane[4] = {h, h ^ 0x9e3779b97f4a7c15ULL, h ^ 0xbf58476d1ce4e5b9ULL, h ^ 0x94d049bb133111ebULL};
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, p + i + 8 * k, sizeof w);
+            lane[k] = (lane[k] ^ w) * prime;
+        }
+    if (i) /* at least one block: the lanes become the state */
+        for (int k = 0; k < 4; k++) h = (h ^ lane[k]) * prime;
+    for (; i < n; i++) h = (h ^ p[i]) * prime;
     return h;
 }
 
