@@ -40,6 +40,8 @@ int wk_shape_equal(const wk_tensor *a, const wk_tensor *b);
 const char *wk_shape_str(const wk_tensor *t, char *buf, size_t n);
 /* The same for a shape given as ndim sizes (a file's header, an expected shape). */
 const char *wk_dims_str(int ndim, const int64_t *shape, char *buf, size_t n);
+/* Seconds on the monotonic clock (durations, deadlines, rates; not the time of day). */
+double wk_monotonic_s(void);
 
 /* ---- heap memory (counting allocator) ----------------------------------------------------- */
 /* All library heap memory goes through these, so tests can count allocations (the

@@ -57,12 +57,6 @@ static int read_weights(const char *path, int64_t n, double **out) {
     return WK_OK;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int wk_cmd_w1(int argc, char **argv) {
     const char *files[2] = {NULL, NULL}, *wfile[2] = {NULL, NULL}, *method = "exact", *cost = "euclidean";
     double eps = 0.01;
@@ -144,7 +138,7 @@ int wk_cmd_w1(int argc, char **argv) {
     }
     wk_ot_result res;
     memset(&res, 0, sizeof res);
-    double t0 = now_s();
+    double t0 = wk_monotonic_s();
     if (is_exact) {
         rc = wk_w1_exact_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], &opt, &res);
     } else if (is_1d) {
@@ -157,7 +151,7 @@ int wk_cmd_w1(int argc, char **argv) {
         so.eps = -eps; /* negative: relative to the largest cost */
         rc = wk_sinkhorn_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], &so, &opt, &res);
     }
-    double dt = now_s() - t0;
+    double dt = wk_monotonic_s() - t0;
     if (rc) {
         code = cli_exit_code_as(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT); /* every number is the user's */
         /* bad input: the library calls the clouds a and b; say which files those are */

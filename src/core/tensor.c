@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- shapes ---- */
 int wk_tensor_set_shape(wk_tensor *t, int ndim, const int64_t *shape) {
@@ -34,6 +35,12 @@ int wk_shape_equal(const wk_tensor *a, const wk_tensor *b) {
     for (int i = 0; i < a->ndim; i++)
         if (a->shape[i] != b->shape[i]) return 0;
     return 1;
+}
+
+double wk_monotonic_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 const char *wk_dims_str(int ndim, const int64_t *shape, char *buf, size_t n) {

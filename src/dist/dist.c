@@ -77,12 +77,6 @@ uint64_t wk_dist_hash(const void *bytes, size_t n, uint64_t h) {
 }
 
 #ifdef WK_HAVE_MPI
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int wk__mpi_fail(int code, const char *who, const char *what) {
     char msg[MPI_MAX_ERROR_STRING];
     int len = 0;
@@ -96,12 +90,12 @@ static int mpi_fail(int code, const char *what) { return wk__mpi_fail(code, "wga
  * training step usually completes within microseconds of the last rank's arrival), then sleep
  * between polls so a rank waiting for a slower one leaves the core to it. */
 static int wait_for(MPI_Request *req, double timeout, const char *what) {
-    double t0 = now();
+    double t0 = wk_monotonic_s();
     for (long polls = 0;; polls++) {
         int done = 0, rc = MPI_Test(req, &done, MPI_STATUS_IGNORE);
         if (rc != MPI_SUCCESS) return mpi_fail(rc, what);
         if (done) return WK_OK;
-        double el = now() - t0;
+        double el = wk_monotonic_s() - t0;
         if (el > timeout)
             return wk_errorf(WK_ESYSTEM, "rank %d of %d: %s: no answer from the other ranks for %.0f s (a rank died or hangs; "
                                          "--dist-timeout sets the wait)", g_rank, g_size, what, el);
@@ -213,7 +207,7 @@ static int shm_wait(shm_flag *f, uint64_t c, double timeout, const char *what) {
         for (int r = 0; r < g_size && all; r++) all = atomic_load_explicit(&f[r].v, memory_order_acquire) >= c;
         if (all) return WK_OK;
         if (polls < 2000) continue;
-        double t = now();
+        double t = wk_monotonic_s();
         if (!t0) t0 = t;
         if (t - t0 > timeout)
             return wk_errorf(WK_ESYSTEM, "rank %d of %d: %s: no answer from the other ranks for %.0f s (a rank died or hangs; "
@@ -284,7 +278,7 @@ int wk_dist_allreduce_mean_packed(float *scratch, int64_t n, wk_dist_pack_fn pac
     }
 #ifdef WK_HAVE_MPI
     if (n > 2147483647) return wk_errorf(WK_EUNSUPPORTED, "%s: %lld floats in one all-reduce (at most 2^31 - 1)", what, (long long)n);
-    double t0 = now();
+    double t0 = wk_monotonic_s();
     int rc = shm_ready(n, timeout, what);
     if (rc < 0) return rc;
     if (rc) {
@@ -299,7 +293,7 @@ int wk_dist_allreduce_mean_packed(float *scratch, int64_t n, wk_dist_pack_fn pac
         for (int64_t i = 0; i < n; i++) scratch[i] *= inv;
         unpack(scratch, ctx);
     }
-    g_stats.seconds += now() - t0;
+    g_stats.seconds += wk_monotonic_s() - t0;
     g_stats.calls++;
     g_stats.floats += n;
     return WK_OK;

@@ -45,12 +45,6 @@ static const double BEAT_S = 1; /* seconds between heartbeats */
 
 extern char **environ;
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* 10 ms between polls: a point runs for seconds at least. EINTR (a signal) returns 1. */
 static int nap(void) { return nanosleep(&(struct timespec){0, 10000000}, NULL) != 0 && errno == EINTR; }
 
@@ -86,9 +80,9 @@ static int child_ended(pid_t pid, int *exit_code, int *sig) {
 /* SIGTERM to the child's group, SIGKILL after 10 s, reaped. */
 static void child_stop(pid_t pid, int *exit_code, int *sig) {
     kill(-pid, SIGTERM);
-    double t0 = now();
+    double t0 = wk_monotonic_s();
     while (!child_ended(pid, exit_code, sig)) {
-        if (now() - t0 > 10) kill(-pid, SIGKILL);
+        if (wk_monotonic_s() - t0 > 10) kill(-pid, SIGKILL);
         nap();
     }
 }
@@ -154,7 +148,7 @@ static int mpi_start(void *ctx, int64_t index, char *const argv[], const char *l
         if (rc != MPI_SUCCESS) return mpi_fail(rc, "sending a point");
     }
     p->index[slot] = index;
-    p->t0[slot] = p->heard[slot] = now();
+    p->t0[slot] = p->heard[slot] = wk_monotonic_s();
     p->running++;
     return WK_OK;
 }
@@ -169,11 +163,11 @@ static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
     pool *p = ctx;
     if (p->running == 0) return wk_errorf(WK_EINTERNAL, "sweep: waiting with no point running");
     memset(out, 0, sizeof *out);
-    double entered = now(); /* heartbeats queued while rank 0 was away are read first */
+    double entered = wk_monotonic_s(); /* heartbeats queued while rank 0 was away are read first */
     for (;;) {
         if (p->index[0] >= 0 && child_ended(p->own, &out->exit_code, &out->signal)) {
             out->index = p->index[0];
-            out->wall_s = now() - p->t0[0];
+            out->wall_s = wk_monotonic_s() - p->t0[0];
             p->index[0] = -1;
             if (--p->running == 0) pause_workers(p);
             return WK_OK;
@@ -188,7 +182,7 @@ static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
             if ((rc = MPI_Recv(d, 4, MPI_DOUBLE, r, TAG_DONE, MPI_COMM_WORLD, MPI_STATUS_IGNORE)) != MPI_SUCCESS)
                 return mpi_fail(rc, "receiving a point's end");
             if (r <= 0 || r >= p->size || p->dead[r] || p->index[r] != (int64_t)d[0]) continue; /* a lost rank's late answer */
-            p->heard[r] = now();
+            p->heard[r] = wk_monotonic_s();
             out->index = (int64_t)d[0], out->exit_code = (int)d[1], out->signal = (int)d[2], out->wall_s = d[3];
             p->index[r] = -1;
             if (--p->running == 0) pause_workers(p);
@@ -201,10 +195,10 @@ static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
             if (!m) return WK_ENOMEM;
             MPI_Recv(m, len, MPI_CHAR, r, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             if (m != buf) wk_free(m);
-            if (r > 0 && r < p->size) p->heard[r] = now();
+            if (r > 0 && r < p->size) p->heard[r] = wk_monotonic_s();
             continue; /* read every queued message before judging silence */
         }
-        double t = now();
+        double t = wk_monotonic_s();
         if (t - p->last_beat >= BEAT_S) {
             for (int w = 1; w < p->size; w++)
                 if (!p->dead[w]) beat(&p->beat[w], &p->timeout, (int)sizeof p->timeout, w);
@@ -233,8 +227,8 @@ static void mpi_stop(void *ctx) {
     if (p->index[0] >= 0) child_stop(p->own, &e, &s), p->index[0] = -1, p->running--;
     for (int r = 1; r < p->size; r++)
         if (p->index[r] >= 0 && !p->dead[r]) MPI_Send(NULL, 0, MPI_CHAR, r, TAG_STOP, MPI_COMM_WORLD);
-    double t0 = now(), d[4];
-    while (p->running > 0 && now() - t0 < 20) { /* each worker answers with its stopped point */
+    double t0 = wk_monotonic_s(), d[4];
+    while (p->running > 0 && wk_monotonic_s() - t0 < 20) { /* each worker answers with its stopped point */
         int flag = 0;
         MPI_Status st;
         if (MPI_Iprobe(MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &flag, &st) != MPI_SUCCESS) break;
@@ -317,14 +311,14 @@ int wk_dist_sweep_worker(const char *exe) {
     /* paused: rank 0 is not waiting for points (before the first, or it said so): its silence is
      * not counted and this rank sends no heartbeats */
     int paused = 1;
-    double t0 = 0, heard = now(), last_beat = 0, timeout = WK_DIST_TIMEOUT_DEFAULT;
+    double t0 = 0, heard = wk_monotonic_s(), last_beat = 0, timeout = WK_DIST_TIMEOUT_DEFAULT;
     MPI_Request beat_req = MPI_REQUEST_NULL;
     int rc = WK_OK;
     for (;;) {
         int e, s;
         if (pid > 0 && child_ended(pid, &e, &s)) {
             pid = 0;
-            if ((rc = reply(index, e, s, now() - t0))) break;
+            if ((rc = reply(index, e, s, wk_monotonic_s() - t0))) break;
         }
         int flag = 0;
         MPI_Status st;
@@ -333,7 +327,7 @@ int wk_dist_sweep_worker(const char *exe) {
             break;
         }
         if (!flag) {
-            double t = now();
+            double t = wk_monotonic_s();
             if (!paused && t - heard > timeout) {
                 if (pid > 0) child_stop(pid, &e, &s);
                 wk__dist_peer_lost();
@@ -345,7 +339,7 @@ int wk_dist_sweep_worker(const char *exe) {
             nap();
             continue;
         }
-        heard = now();
+        heard = wk_monotonic_s();
         int len;
         MPI_Get_count(&st, MPI_CHAR, &len);
         char *m = wk_malloc((size_t)len + 1);
@@ -374,7 +368,7 @@ int wk_dist_sweep_worker(const char *exe) {
             int k = 0;
             for (int i = 8; i < len; i += (int)strlen(m + i) + 1) argv[k++] = m + i;
             argv[k] = NULL;
-            t0 = now();
+            t0 = wk_monotonic_s();
             rc = wk__sweep_spawn(path, argv + 1, argv[0], env, &pid);
             wk_free(argv);
             if (rc) { /* the point could not start here: it failed, the sweep goes on */
@@ -384,7 +378,7 @@ int wk_dist_sweep_worker(const char *exe) {
         } else if (st.MPI_TAG == TAG_STOP && pid > 0) {
             child_stop(pid, &e, &s);
             pid = 0;
-            rc = reply(index, e, s, now() - t0);
+            rc = reply(index, e, s, wk_monotonic_s() - t0);
         } else if (st.MPI_TAG == TAG_QUIT) {
             wk_free(m);
             if (pid > 0) child_stop(pid, &e, &s);

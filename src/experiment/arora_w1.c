@@ -59,9 +59,9 @@ static int estimate(wk_expt_ctx *c, double *seconds) {
         wk_source s;
         if ((rc = wk_source_open(&s, spec))) break;
         wk_generalization_result r;
-        double t0 = wk__expt_now();
+        double t0 = wk_monotonic_s();
         rc = wk_generalization_run(&one, &s, &r, NULL);
-        double t = wk__expt_now() - t0;
+        double t = wk_monotonic_s() - t0;
         wk_source_close(&s);
         for (int k = 0; k < g.n_sizes; k++) {
             double m = (double)g.sizes[k];

@@ -59,9 +59,9 @@ static int estimate(wk_expt_ctx *c, double *seconds) {
     wk_source a;
     if ((rc = wk_source_open(&a, wk_expt_text(c, "data")))) return rc;
     wk_interval iv;
-    double t0 = wk__expt_now();
+    double t0 = wk_monotonic_s();
     rc = wk_expt_w1_repeated(&a, &a, wk_expt_int(c, "n"), 2, 1, c->jobs, &iv);
-    *seconds += (wk__expt_now() - t0) / 2 * (double)wk_expt_int(c, "w1_repeats") * (double)n;
+    *seconds += (wk_monotonic_s() - t0) / 2 * (double)wk_expt_int(c, "w1_repeats") * (double)n;
     wk_source_close(&a);
     return rc;
 }

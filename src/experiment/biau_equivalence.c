@@ -84,14 +84,14 @@ static int estimate(wk_expt_ctx *c, double *seconds) {
         return rc;
     }
     wk_interval iv;
-    double t0 = wk__expt_now(), mean, se;
+    double t0 = wk_monotonic_s(), mean, se;
     rc = wk_expt_w1_repeated(&a, &b, wk_expt_int(c, "n"), 1, 1, c->jobs, &iv);
-    double t_w1 = wk__expt_now() - t0;
+    double t_w1 = wk_monotonic_s() - t0;
     double qmax = 1;
     for (int i = 0; i < nq; i++) qmax = fmax(qmax, depths[i]);
-    t0 = wk__expt_now();
+    t0 = wk_monotonic_s();
     if (!rc) rc = wk_expt_d_d(&a, &b, (int)qmax, wk_expt_int(c, "nnd_width"), wk_expt_int(c, "nnd_m"), 20, 1, 1, c->jobs, &mean, &se);
-    double t_fit = (wk__expt_now() - t0) / 20 * (double)wk_expt_int(c, "nnd_steps");
+    double t_fit = (wk_monotonic_s() - t0) / 20 * (double)wk_expt_int(c, "nnd_steps");
     wk_source_close(&a), wk_source_close(&b);
     *seconds = train + (double)gens * (t_w1 * (double)wk_expt_int(c, "w1_repeats") + t_fit * nq * (double)wk_expt_int(c, "nnd_repeats"));
     return rc;

@@ -91,12 +91,12 @@ static int estimate(wk_expt_ctx *c, double *seconds) {
         wk_source a;
         if (rc || (rc = wk_source_open(&a, t[k]))) break;
         wk_interval iv;
-        double t0 = wk__expt_now(), m, se;
+        double t0 = wk_monotonic_s(), m, se;
         rc = wk_expt_w1_repeated(&a, &a, wk_expt_int(c, "n_eval"), 2, 1, c->jobs, &iv);
-        double tw = (wk__expt_now() - t0) / 2;
-        t0 = wk__expt_now();
+        double tw = (wk_monotonic_s() - t0) / 2;
+        t0 = wk_monotonic_s();
         if (!rc) rc = wk_expt_d_d(&a, &a, (int)wk_expt_int(c, "nnd_depth"), 64, wk_expt_int(c, "nnd_m"), 20, 1, 1, c->jobs, &m, &se);
-        double tf = (wk__expt_now() - t0) / 20 * (double)wk_expt_int(c, "nnd_steps");
+        double tf = (wk_monotonic_s() - t0) / 20 * (double)wk_expt_int(c, "nnd_steps");
         wk_source_close(&a);
         *seconds += tr + (double)np * (tw * (double)(wk_expt_int(c, "w1_repeats") + 1) + 2 * tf);
     }

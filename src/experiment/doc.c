@@ -32,12 +32,6 @@ int wk__expt_path(char *buf, size_t n, const char *dir, const char *name) {
     return WK_OK;
 }
 
-double wk__expt_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
 void wk__expt_duration(double s, char *buf, size_t n) {
     if (!isfinite(s) || s < 0) snprintf(buf, n, "unknown");
     else if (s >= 3600) snprintf(buf, n, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
@@ -187,7 +181,7 @@ void wk__doc_figure(expt_doc *d, const char *stem, const char *caption) {
 
 int wk__doc_finish(expt_doc *d, const wk_expt_ctx *c, const char *dir) {
     char t[64], path[WK_GAN_STR + 32];
-    wk__expt_duration(wk__expt_now() - c->started, t, sizeof t);
+    wk__expt_duration(wk_monotonic_s() - c->started, t, sizeof t);
     wk__doc_p(d, "Run time: %s with --jobs %d (wall clock of this invocation; finished training points of an earlier "
                  "invocation are reused, not re-run). Raw numbers: results.csv.",
               t, c->jobs);

@@ -17,7 +17,6 @@ extern const wk_experiment wk__expt_arora_w1, wk__expt_biau_equivalence, wk__exp
 int wk__expt_mkdirs(const char *dir);
 /* "dir/name" into buf (WK_EINVAL when it does not fit) */
 int wk__expt_path(char *buf, size_t n, const char *dir, const char *name);
-double wk__expt_now(void);
 /* "1 h 05 min", "3 min 20 s", "12 s" */
 void wk__expt_duration(double seconds, char *buf, size_t n);
 

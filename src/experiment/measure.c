@@ -98,14 +98,14 @@ int wk_expt_time_train_step(const wk_gan_config *cfg, int steps, double *seconds
         return rc;
     }
     rc = wk_trainer_step(t); /* warm-up: first-step allocations */
-    double t0 = wk__expt_now();
+    double t0 = wk_monotonic_s();
     for (int i = 0; i < steps && !rc; i++) rc = wk_trainer_step(t);
-    *seconds = (wk__expt_now() - t0) / (steps > 0 ? steps : 1);
+    *seconds = (wk_monotonic_s() - t0) / (steps > 0 ? steps : 1);
     if (eval_seconds && !rc) {
         wk_gan_metrics m;
-        t0 = wk__expt_now();
+        t0 = wk_monotonic_s();
         rc = wk_trainer_evaluate(t, &m);
-        *eval_seconds = wk__expt_now() - t0;
+        *eval_seconds = wk_monotonic_s() - t0;
     }
     wk_trainer_free(t);
     return rc;

@@ -129,7 +129,7 @@ int wk_expt_prepare(wk_expt_ctx *c) {
 int wk_expt_run(wk_expt_ctx *c) {
     int rc = wk__expt_mkdirs(c->out);
     if (rc) return rc;
-    c->started = wk__expt_now();
+    c->started = wk_monotonic_s();
     return c->e->run(c);
 }
 

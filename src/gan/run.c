@@ -29,12 +29,6 @@
 #include "wgankit/plot.h"
 #include "wgankit/report.h"
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int mkdirs(const char *dir) {
     char buf[WK_GAN_STR];
     snprintf(buf, sizeof buf, "%s", dir);
@@ -389,7 +383,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     if (resume) history_load(&h, path, t->step);
     int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));
     /* a resumed run's earlier parts: their time is in the checkpoint (older ones: the last evaluation) */
-    double t0 = now(), last_print = 0, prev_seconds = t->seconds > 0 ? t->seconds : h.n ? h.m[h.n - 1].seconds : 0;
+    double t0 = wk_monotonic_s(), last_print = 0, prev_seconds = t->seconds > 0 ? t->seconds : h.n ? h.m[h.n - 1].seconds : 0;
     int64_t step0 = t->step;
     wk_gan_metrics last, *lastp = NULL;
     if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
@@ -405,7 +399,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
             if (tty) fputc('\n', log);
             break;
         }
-        double el = now() - t0, it_s = (double)(t->step - step0) / el;
+        double el = wk_monotonic_s() - t0, it_s = (double)(t->step - step0) / el;
         int at_end = t->step == cfg.steps;
         if (lead && ((cfg.eval_every && t->step % cfg.eval_every == 0) || at_end)) {
             if ((rc = wk_trainer_evaluate(t, &last))) goto done;

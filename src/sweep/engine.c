@@ -28,12 +28,6 @@ static void on_signal(int sig) {
     if (sig != SIGALRM) g_stop = 1; /* SIGALRM: the progress line's tick only interrupts the wait */
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int make_dir(const char *path) {
     if (mkdir(path, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
     return WK_OK;
@@ -55,7 +49,7 @@ typedef struct {
 
 static void progress(progress_state *ps, int final) {
     if (!ps->tty) return;
-    double el = now() - ps->t0, rate = ps->finished_now > 0 ? ps->finished_now / el : 0;
+    double el = wk_monotonic_s() - ps->t0, rate = ps->finished_now > 0 ? ps->finished_now / el : 0;
     int64_t left = ps->total - ps->done - ps->failed;
     char eta[32], elapsed[32];
     fmt_dur(eta, sizeof eta, rate > 0 ? (double)left / rate : -1); /* the rate of this invocation's finished points */
@@ -101,7 +95,7 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
     }
     wk_atomic_remove_stale(s->out); /* results of a killed controller; we hold the sweep's lock */
 
-    progress_state ps = {log, s->progress == 1 || (s->progress == -1 && isatty(fileno(log))), wk_sweep_n_points(s), 0, 0, 0, 0, 0, now()};
+    progress_state ps = {log, s->progress == 1 || (s->progress == -1 && isatty(fileno(log))), wk_sweep_n_points(s), 0, 0, 0, 0, 0, wk_monotonic_s()};
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: waitpid returns EINTR */
@@ -189,7 +183,7 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         sum->done = ps.done;
         sum->failed = ps.failed;
         sum->skipped = ps.skipped;
-        sum->wall_s = now() - ps.t0;
+        sum->wall_s = wk_monotonic_s() - ps.t0;
     }
     if (rc) goto out;
     if ((rc = wk_sweep_collect(s, sum))) goto out;

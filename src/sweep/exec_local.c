@@ -35,12 +35,6 @@ typedef struct {
     child *kids; /* [jobs] */
 } local_pool;
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Start `exe train ...` (argv from wk_sweep_point_argv) as a child in its own process group,
  * killed when this process dies, stdin /dev/null, stdout and stderr appended to log_path, with
  * the environment envp (NULL: this process's). Shared with the MPI executor (src/dist). */
@@ -99,7 +93,7 @@ static int local_start(void *ctx, int64_t index, char *const argv[], const char 
     if (rc) return rc;
     for (int i = 0; i < lp->jobs; i++)
         if (lp->kids[i].pid == 0) {
-            lp->kids[i] = (child){pid, index, now()};
+            lp->kids[i] = (child){pid, index, wk_monotonic_s()};
             break;
         }
     lp->running++;
@@ -119,7 +113,7 @@ static int local_wait_any(void *ctx, wk_sweep_outcome *out) {
         for (int i = 0; i < lp->jobs; i++) {
             if (lp->kids[i].pid != pid) continue;
             out->index = lp->kids[i].index;
-            out->wall_s = now() - lp->kids[i].t0;
+            out->wall_s = wk_monotonic_s() - lp->kids[i].t0;
             out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
             out->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
             lp->kids[i].pid = 0;
@@ -135,7 +129,7 @@ static void local_stop(void *ctx) {
     for (int i = 0; i < lp->jobs; i++)
         if (lp->kids[i].pid > 0) kill(-lp->kids[i].pid, SIGTERM);
     /* train stops at the next step on SIGTERM; a point stuck in a long evaluation gets 10 s */
-    double t0 = now();
+    double t0 = wk_monotonic_s();
     while (lp->running > 0) {
         int status;
         pid_t pid = waitpid(-1, &status, WNOHANG);
@@ -145,7 +139,7 @@ static void local_stop(void *ctx) {
             continue;
         }
         if (pid < 0 && errno != EINTR) break;
-        if (now() - t0 > 10)
+        if (wk_monotonic_s() - t0 > 10)
             for (int i = 0; i < lp->jobs; i++)
                 if (lp->kids[i].pid > 0) kill(-lp->kids[i].pid, SIGKILL);
         struct timespec ts = {0, 20000000};
