@@ -222,6 +222,8 @@ int main(void) {
         wk_sb_init(&c);
         REQUIRE(wk_svg_line_chart(&c, &lx, &ls, 1) == WK_OK, "svg: %s", wk_last_error());
         CHECK(strstr(c.data, ">100</text>") && strstr(c.data, ">2000</text>") && !strstr(c.data, ">4000<"), "log x tick labels");
+        /* the chart says which axes are logarithmic, once (the callers' titles no longer carry it) */
+        CHECK(strstr(c.data, ">n (log scale)</text>") && !strstr(c.data, "(log scale) (log"), "log axes named once");
         CHECK(strstr(c.data, "data-marks=\"4\""), "x = 0 is not drawn on a log axis");
         /* equal ratios, equal steps: the path's x coordinates 64, 256, 1024, 4096 are evenly spaced */
         const char *d = strstr(c.data, "d=\"M");

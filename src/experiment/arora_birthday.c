@@ -140,8 +140,8 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[b], sizeof names[b], "critic width %d", (int)cw[b]);
         ser[b] = (wk_series){.name = names[b], .x = gw, .y = ys[b], .n = (size_t)ng};
     }
-    wk_chart_spec sp = {.title = "Birthday-test support estimate against generator width", .x_label = "generator width (log scale)",
-                        .y_label = "support estimate (log scale)", .log_y = 1, .log_x = 1};
+    wk_chart_spec sp = {.title = "Birthday-test support estimate against generator width", .x_label = "generator width",
+                        .y_label = "support estimate", .log_y = 1, .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "support", &sp, ser, (size_t)nc))) return rc;
     /* the claim as Arora & Zhang read it: the support grows with the discriminator's size (their
      * Theorem: a critic of p parameters cannot tell a support of about p log p from the target) */

@@ -140,10 +140,10 @@ static int run(wk_expt_ctx *c) {
         ser[nd + i] = (wk_series){.name = names[nd + i], .x = m, .y = yn[i], .n = (size_t)g.n_sizes};
         hser[i] = (wk_series){.name = hnames[i], .x = m, .y = yh[i], .n = (size_t)g.n_sizes, .band_lo = hlo[i], .band_hi = hhi[i]};
     }
-    wk_chart_spec spec = {.title = "Distance between two samples of N(0, I/d)", .x_label = "m, points per sample (log scale)",
-                          .y_label = "mean distance (log scale)", .log_y = 1, .log_x = 1};
+    wk_chart_spec spec = {.title = "Distance between two samples of N(0, I/d)", .x_label = "m, points per sample",
+                          .y_label = "mean distance", .log_y = 1, .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "loglog", &spec, ser, (size_t)(2 * nd)))) return rc;
-    wk_chart_spec hspec = {.title = "Held-out d_NN (the SVG shades the 95 % intervals)", .x_label = "m, points per sample (log scale)",
+    wk_chart_spec hspec = {.title = "Held-out d_NN (the SVG shades the 95 % intervals)", .x_label = "m, points per sample",
                            .y_label = "held-out d_NN", .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "heldout", &hspec, hser, (size_t)nd))) return rc;
 

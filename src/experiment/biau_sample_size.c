@@ -232,8 +232,8 @@ static int run(wk_expt_ctx *c) {
         ser[3 * k + 1] = (wk_series){.name = names[3 * k + 1], .x = sizes, .y = msw[k], .n = (size_t)nn};
         ser[3 * k + 2] = (wk_series){.name = names[3 * k + 2], .x = sizes, .y = msd[k], .n = (size_t)nn};
     }
-    wk_chart_spec sp = {.title = "Distances against the training-sample size n (mean over seeds)", .x_label = "n, training-sample size (log scale)",
-                        .y_label = "distance (log scale)", .log_y = 1, .log_x = 1};
+    wk_chart_spec sp = {.title = "Distances against the training-sample size n (mean over seeds)", .x_label = "n, training-sample size",
+                        .y_label = "distance", .log_y = 1, .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "loglog", &sp, ser, (size_t)(3 * nt)))) return rc;
 
     expt_doc d;

@@ -113,10 +113,15 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
 #undef SX
 #undef SY
     if (spec->title) wk__text_draw(&img, (int)(left + (pw - wk__text_width(spec->title, 1)) / 2), 10, spec->title, 1, INK, 0);
-    if (spec->x_label)
-        wk__text_draw(&img, (int)(left + (pw - wk__text_width(spec->x_label, 1)) / 2), (int)(top + ph + 30), spec->x_label, 1, INK, 0);
-    if (spec->y_label)
-        wk__text_draw(&img, 6, (int)(top + (ph + wk__text_width(spec->y_label, 1)) / 2), spec->y_label, 1, INK, 1);
+    char axis[256]; /* a log axis says so after its title, as in the SVG chart */
+    if (spec->x_label) {
+        snprintf(axis, sizeof axis, "%s%s", spec->x_label, spec->log_x ? " (log scale)" : "");
+        wk__text_draw(&img, (int)(left + (pw - wk__text_width(axis, 1)) / 2), (int)(top + ph + 30), axis, 1, INK, 0);
+    }
+    if (spec->y_label) {
+        snprintf(axis, sizeof axis, "%s%s", spec->y_label, spec->log_y ? " (log scale)" : "");
+        wk__text_draw(&img, 6, (int)(top + (ph + wk__text_width(axis, 1)) / 2), axis, 1, INK, 1);
+    }
     for (size_t s = 0, row = 0; s < n_series; s++) { /* the legend: one row per named series, in the series' colour */
         if (!series[s].name || !series[s].y) continue;
         const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];

@@ -119,12 +119,12 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     if (spec->x_label) {
         wk_sb_printf(out, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", left + pw / 2, H - 8);
         wk_sb_append_xml(out, spec->x_label);
-        wk_sb_puts(out, "</text>\n");
+        wk_sb_puts(out, spec->log_x ? " (log scale)</text>\n" : "</text>\n");
     }
     if (spec->y_label) {
         wk_sb_printf(out, "<text transform=\"translate(16 %g) rotate(-90)\" text-anchor=\"middle\">", top + ph / 2);
         wk_sb_append_xml(out, spec->y_label);
-        wk_sb_puts(out, spec->log_y ? " (log)</text>\n" : "</text>\n");
+        wk_sb_puts(out, spec->log_y ? " (log scale)</text>\n" : "</text>\n");
     }
     wk_sb_printf(out, "<clipPath id=\"wkclip\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/></clipPath>\n", left, top, pw, ph);
     if (spec->diagonal)
