@@ -60,6 +60,10 @@ typedef struct wk_ot_options {
     int64_t max_pivots;     /* 0 = unlimited */
     uint64_t seed;          /* sliced directions */
     wk_exact_solver exact_solver; /* wk_w1_exact's method (0 = AUTO) */
+    int64_t dense_pairs;    /* wk_w1_exact: problems of at most this many pairs n·m (after
+                             * dropping zero masses) are solved on every pair at once, each cost
+                             * computed once (faster when small); 0 = the default (40,000),
+                             * -1 = never (always the k-NN arcs and pricing rounds) */
 } wk_ot_options;
 
 typedef struct wk_ot_triplet {

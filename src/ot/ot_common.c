@@ -11,6 +11,9 @@
 #include <omp.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #include "ot/ot_internal.h"
 #include "wgankit/error.h"
@@ -33,7 +36,7 @@ void wk_ot_result_free(wk_ot_result *r) {
 }
 
 void ot_cloud_free(ot_cloud *c) {
-    wk_free(c->x);
+    wk_free(c->x_own);
     wk_free(c->xf);
     wk_free(c->w);
     wk_free(c->orig);
@@ -71,8 +74,18 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
     if (n < 1) return wk_errorf(WK_EINVAL, "ot: point cloud %s is empty", what);
     if (d < 1 || d > (1 << 24)) return wk_errorf(WK_EINVAL, "ot: point cloud %s has dimension %lld", what, (long long)d);
     if (n > INT32_MAX / 2) return wk_errorf(WK_EINVAL, "ot: point cloud %s has too many points", what);
-    const int64_t bad = in->d ? -1 : wk_first_nonfinite(in->f, n * d);
-    for (int64_t k = in->d ? 0 : (bad < 0 ? n * d : bad); k < n * d; k++) {
+    /* where the entry-by-entry check starts: the first non-finite float, or for float64 rows
+     * 0 only if one branch-free pass (it vectorises) saw a value out of range */
+    int64_t from = n * d;
+    if (in->f) {
+        const int64_t bad = wk_first_nonfinite(in->f, n * d);
+        if (bad >= 0) from = bad;
+    } else {
+        int out = 0;
+        for (int64_t k = 0; k < n * d; k++) out |= !(fabs(in->d[k]) <= WK_OT_COORD_MAX);
+        if (out) from = 0;
+    }
+    for (int64_t k = from; k < n * d; k++) {
         double v = input_at(in, k);
         if (!isfinite(v))
             return wk_errorf(WK_ENUMERIC, "ot: point cloud %s: row %lld is %s", what, (long long)(k / d),
@@ -100,7 +113,11 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
     c->n_orig = n;
     c->dim = (int)d;
     c->uniform = w == NULL;
-    c->x = wk_malloc((size_t)(kept * d) * sizeof(double));
+    /* float64 rows all kept are used in place: a copy of a 64 x 784 cloud cost more (page
+     * faults on fresh memory) than solving the 64 x 64 problem */
+    const int borrow = in->d && kept == n;
+    if (!borrow) c->x_own = wk_malloc((size_t)(kept * d) * sizeof(double));
+    c->x = borrow ? in->d : c->x_own;
     c->w = wk_malloc((size_t)kept * sizeof(double));
     c->orig = wk_malloc((size_t)kept * sizeof(int64_t));
     if (in->f && d >= 16) c->xf = wk_malloc((size_t)(kept * d) * sizeof(float));
@@ -110,9 +127,9 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
     }
     for (int64_t i = 0, k = 0; i < n; i++) {
         if (w && !(w[i] > 0)) continue;
-        if (in->d) memcpy(c->x + k * d, in->d + i * d, (size_t)d * sizeof(double));
-        else
-            for (int64_t q = 0; q < d; q++) c->x[k * d + q] = in->f[i * d + q];
+        if (!borrow && in->d) memcpy(c->x_own + k * d, in->d + i * d, (size_t)d * sizeof(double));
+        else if (!borrow)
+            for (int64_t q = 0; q < d; q++) c->x_own[k * d + q] = in->f[i * d + q];
         if (c->xf) memcpy(c->xf + k * d, in->f + i * d, (size_t)d * sizeof(float));
         c->w[k] = w ? w[i] / sum : 1.0 / (double)n;
         c->orig[k] = i;
@@ -180,28 +197,40 @@ double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j) {
     return big * pow(s, 1.0 / e->p);
 }
 
-/* Rows computed directly (exact): the inner loop runs over j on b transposed, so it vectorises. */
-static void cost_rows_direct(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
+/* One row computed directly (exact): the inner loop runs over j on b transposed, so it
+ * vectorises. */
+static void cost_row_direct(const ot_costs *e, int64_t i, double *row) {
     const int64_t m = e->m;
-#pragma omp parallel for schedule(static) if (ot_parallel_worth((i1 - i0) * m * e->dim))
-    for (int64_t i = i0; i < i1; i++) {
-        double *row = buf + (i - i0) * m;
-        const double *x = e->a + i * e->dim;
-        if (e->kind == WK_COST_MINKOWSKI) {
-            for (int64_t j = 0; j < m; j++) row[j] = ot_pair_cost(e, i, j);
-            continue;
-        }
-        for (int64_t j = 0; j < m; j++) row[j] = 0;
-        for (int k = 0; k < e->dim; k++) {
-            const double xk = x[k], *bk = e->bt + (int64_t)k * m;
-            for (int64_t j = 0; j < m; j++) {
-                double t = xk - bk[j];
-                row[j] += t * t;
-            }
-        }
-        if (e->kind == WK_COST_EUCLIDEAN)
-            for (int64_t j = 0; j < m; j++) row[j] = sqrt(row[j]);
+    const double *x = e->a + i * e->dim;
+    if (e->kind == WK_COST_MINKOWSKI) {
+        for (int64_t j = 0; j < m; j++) row[j] = ot_pair_cost(e, i, j);
+        return;
     }
+    for (int64_t j = 0; j < m; j++) row[j] = 0;
+    for (int k = 0; k < e->dim; k++) {
+        const double xk = x[k], *bk = e->bt + (int64_t)k * m;
+        for (int64_t j = 0; j < m; j++) {
+            double t = xk - bk[j];
+            row[j] += t * t;
+        }
+    }
+    if (e->kind == WK_COST_EUCLIDEAN)
+        for (int64_t j = 0; j < m; j++) row[j] = sqrt(row[j]);
+}
+
+static void cost_rows_direct(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
+#pragma omp parallel for schedule(static) if (ot_parallel_worth((i1 - i0) * e->m * e->dim))
+    for (int64_t i = i0; i < i1; i++) cost_row_direct(e, i, buf + (i - i0) * e->m);
+}
+
+/* b transposed [dim][m] for the direct engine. */
+static int transpose_b(ot_costs *e, const ot_cloud *b) {
+    const int64_t m = e->m, d = e->dim;
+    e->bt = wk_malloc((size_t)(d * m) * sizeof(double));
+    if (!e->bt) return WK_ENOMEM;
+    for (int64_t j = 0; j < m; j++)
+        for (int64_t k = 0; k < d; k++) e->bt[k * m + j] = b->x[j * d + k];
+    return WK_OK;
 }
 
 static void cost_rows_gemm(const ot_costs *e, int64_t i0, int64_t i1, double *buf) {
@@ -323,6 +352,86 @@ static double centred_copy(const ot_cloud *c, const double *centre, double *xd, 
     return sqrt(mx) * (1 + 4 * (double)(d + 2) * DBL_EPSILON);
 }
 
+/* OT_COSTS_DENSE: every cost exact, in double, stored once (the dense small-problem path of
+ * w1_exact.c reads each of them at least twice: as an arc and in the certificate). Serial: a
+ * small problem's whole matrix is less work than waking an OpenMP team on a shared core. */
+static int dense_costs(ot_costs *e, const ot_cloud *b) {
+    const int64_t n = e->n, m = e->m, d = e->dim;
+    double *dc = wk_malloc((size_t)(n * m) * sizeof(double));
+    if (!dc) return WK_ENOMEM;
+    /* every cost is ot_pair_cost's, summed in its order (so the same numbers as its callers see) */
+    if (e->kind != WK_COST_MINKOWSKI && d >= 4) {
+        /* ot_pair_cost's sums (four chains over the coordinates k mod 4, the tail in the first,
+         * then (s0 + s1) + (s2 + s3)) for four pairs at a time: each chain a vector lane, four
+         * independent vectors in flight, from the rows themselves (no transposed copy) */
+        for (int64_t i = 0; i < n; i++) {
+            const double *x = e->a + i * d;
+            double *row = dc + i * m;
+            for (int64_t j = 0; j < m; j += 4) {
+                const int np = m - j < 4 ? (int)(m - j) : 4;
+                const double *y[4];
+                for (int p = 0; p < 4; p++) y[p] = b->x + (j + (p < np ? p : 0)) * d;
+                double acc[4][4] = {{0}};
+                int64_t k = 0;
+#ifdef __AVX2__
+                __m256d v0 = _mm256_setzero_pd(), v1 = v0, v2 = v0, v3 = v0;
+                for (; k + 4 <= d; k += 4) {
+                    const __m256d xv = _mm256_loadu_pd(x + k);
+                    const __m256d t0 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[0] + k)),
+                                  t1 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[1] + k)),
+                                  t2 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[2] + k)),
+                                  t3 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[3] + k));
+                    v0 = _mm256_add_pd(v0, _mm256_mul_pd(t0, t0));
+                    v1 = _mm256_add_pd(v1, _mm256_mul_pd(t1, t1));
+                    v2 = _mm256_add_pd(v2, _mm256_mul_pd(t2, t2));
+                    v3 = _mm256_add_pd(v3, _mm256_mul_pd(t3, t3));
+                }
+                _mm256_storeu_pd(acc[0], v0);
+                _mm256_storeu_pd(acc[1], v1);
+                _mm256_storeu_pd(acc[2], v2);
+                _mm256_storeu_pd(acc[3], v3);
+#else
+                for (; k + 4 <= d; k += 4)
+                    for (int p = 0; p < 4; p++)
+                        for (int l = 0; l < 4; l++) {
+                            const double t = x[k + l] - y[p][k + l];
+                            acc[p][l] += t * t;
+                        }
+#endif
+                for (; k < d; k++)
+                    for (int p = 0; p < 4; p++) {
+                        const double t = x[k] - y[p][k];
+                        acc[p][0] += t * t;
+                    }
+                for (int p = 0; p < np; p++) {
+                    const double q = (acc[p][0] + acc[p][1]) + (acc[p][2] + acc[p][3]);
+                    row[j + p] = e->kind == WK_COST_EUCLIDEAN ? sqrt(q) : q;
+                }
+            }
+        }
+    } else if (e->kind == WK_COST_MINKOWSKI) {
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < m; j++) dc[i * m + j] = ot_pair_cost(e, i, j);
+    } else {
+        /* d <= 3: ot_pair_cost's sum (one chain), inlined */
+        for (int64_t i = 0; i < n; i++) {
+            const double *x = e->a + i * d;
+            double *row = dc + i * m;
+            for (int64_t j = 0; j < m; j++) {
+                double s = 0;
+                for (int64_t k = 0; k < d; k++) {
+                    const double t = x[k] - b->x[j * d + k];
+                    s += t * t;
+                }
+                row[j] = e->kind == WK_COST_EUCLIDEAN ? sqrt(s) : s;
+            }
+        }
+    }
+    e->dcache = dc; /* only now: ot_pair_cost reads it when set */
+    e->block_rows = n;
+    return WK_OK;
+}
+
 int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int certified) {
     memset(e, 0, sizeof *e);
     e->n = a->n;
@@ -341,16 +450,14 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     e->block_rows = (4 << 20) / (m > 0 ? m : 1);
     if (e->block_rows < 1) e->block_rows = 1;
     if (e->block_rows > n) e->block_rows = n;
+    if (certified == OT_COSTS_DENSE) return dense_costs(e, b);
     e->use_gemm = e->kind != WK_COST_MINKOWSKI && d >= 16 && n * m > 4096;
     /* a small certified problem is cheaper exact and stored (below) than through gemm plus a
      * margin and exact recomputations: 150 x 100 x 128 took 2.2 ms of setup and 4 scans */
     if (certified && n * m <= 65536 && n * m * d <= ((int64_t)1 << 24)) e->use_gemm = 0;
     if (!e->use_gemm) {
         if (e->kind == WK_COST_MINKOWSKI) return WK_OK;
-        e->bt = wk_malloc((size_t)(d * m) * sizeof(double));
-        if (!e->bt) return WK_ENOMEM;
-        for (int64_t j = 0; j < m; j++)
-            for (int64_t k = 0; k < d; k++) e->bt[k * m + j] = b->x[j * d + k];
+        if (transpose_b(e, b)) return WK_ENOMEM;
         /* certified scans of small high-d problems read every cost once per pricing round, and
          * the k-NN arcs ask for as many pair costs again: keep the direct engine's (exact, double)
          * costs (at most 8 MB); ot_pair_cost then reads them too, so the scans, the arcs and the

@@ -28,7 +28,9 @@ typedef struct ot_cloud {
     int64_t n;       /* points kept */
     int64_t n_orig;  /* points given */
     int dim;
-    double *x;       /* [n, dim] owned copy of the kept points */
+    const double *x; /* [n, dim] the kept points: the caller's float64 rows themselves when
+                      * every point is kept (borrowed: valid while the call runs), else x_own */
+    double *x_own;   /* owned copy (float32 input, or points dropped for zero mass), or NULL */
     float *xf;       /* the same in float when the input was float32 (exactly the same values):
                       * half the bandwidth for the high-d pair costs; NULL for float64 input */
     double *w;       /* [n] masses summing to 1 */
@@ -75,6 +77,9 @@ typedef struct ot_costs {
 } ot_costs;
 
 enum { OT_GEMM_DOUBLE = 1, OT_GEMM_SINGLE = 2 };
+/* ot_costs_init's `certified`: 0 plain (Sinkhorn), 1 certified (approximate engines allowed,
+ * the caller applies ot_cost_margin), OT_COSTS_DENSE every cost exact and stored (dcache). */
+enum { OT_COSTS_DENSE = 2 };
 /* certified: the caller applies ot_cost_margin to every approximate cost, so high-d costs may
  * come from sgemm and a float cache (within opt->max_cache_bytes); otherwise dgemm. */
 int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot_options *opt, int certified);

@@ -19,7 +19,8 @@
  * solver is the auction + Hungarian assignment solver of assignment.c instead, many times
  * faster on shifted 2-D clouds, with the same pricing loop and certificate.
  * For low-dimensional Euclidean costs the candidates come from grid searches (knn_grid.c) and
- * the pricing pass skips far cells (price_cells.c).
+ * the pricing pass skips far cells (price_cells.c). Small problems take the dense path (below:
+ * all costs stored, candidates and pricing read from them, the simplex inside).
  * Layout (exact_internal.h): this file is the loop, the cost cap, the certificate and the
  * result; the candidates are exact_candidates.c, the pricing exact_pricing.c, and both inner
  * solvers sit behind the ot_solver interface of exact_solver.c. */
@@ -131,6 +132,80 @@ static double certificate_gap(const exact_state *st, const double *pi, double to
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
 
+/* ---- the dense path (small problems) ----
+ * Up to opt.dense_pairs pairs (default: OT_DENSE_PAIRS, or OT_DENSE_PAIRS_HIGH_D from
+ * OT_DENSE_HIGH_DIM coordinates on) every cost is computed once, exactly, and stored (ot_costs'
+ * dcache, serial): the start arcs are each row's and column's nearest pairs read from it, the
+ * pricing rounds scan it (dense_price) and the inner solver is the simplex. No k-NN grid, no
+ * OpenMP region, no incremental-pricing state: on a 50 x 50 problem those fixed costs (the
+ * grid's parallel region waking a thread, the auction's queues) were most of the time. The
+ * certificate is the sparse path's: the last pricing pass checked every pair. In high
+ * dimension every cost has to be computed once anyway, so the stored matrix pays off up to
+ * larger problems (fixture 15, 300 x 200 x 64: 2.5x faster than the sparse path; in 2-D the
+ * grid's mean-aligned candidates win from about 150 x 150 on). */
+enum { OT_DENSE_PAIRS = 40000, OT_DENSE_PAIRS_HIGH_D = 1 << 18, OT_DENSE_HIGH_DIM = 8, DENSE_START_K = 8 };
+
+/* The start arcs on the dense path: each row's and each column's k cheapest pairs (so the
+ * greedy start forest of ot_simplex_start is made of near arcs, as the sparse path's k-NN
+ * arcs make it); *cmax: the largest cost. */
+static int dense_start_arcs(exact_state *st, int k, double *cmax) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const double *c = st->costs.dcache;
+    const int kr = m < k ? (int)m : k, kc = n < k ? (int)n : k;
+    double *cv = wk_malloc((size_t)(m * kc + kr) * sizeof(double)), *rv = cv ? cv + m * kc : NULL;
+    int32_t *ci = wk_malloc((size_t)(m * kc + kr) * sizeof(int32_t)), *ri = ci ? ci + m * kc : NULL;
+    if (!cv || !ci) {
+        wk_free(cv);
+        wk_free(ci);
+        return WK_ENOMEM;
+    }
+    for (int64_t t = 0; t < m * kc; t++) cv[t] = INFINITY, ci[t] = -1;
+    double mx = 0;
+    int rc = WK_OK;
+    for (int64_t i = 0; i < n && !rc; i++) {
+        const double *row = c + i * m;
+        for (int t = 0; t < kr; t++) rv[t] = INFINITY, ri[t] = -1;
+        for (int64_t j = 0; j < m; j++) {
+            const double x = row[j];
+            mx = x > mx ? x : mx;
+            ot_topk_insert(rv, ri, kr, x, (int32_t)j);
+            ot_topk_insert(cv + j * kc, ci + j * kc, kc, x, (int32_t)i);
+        }
+        for (int t = 0; t < kr && !rc; t++)
+            if (exact_add_arc(st, (int32_t)i, ri[t], row[ri[t]]) < 0) rc = WK_ENOMEM;
+    }
+    for (int64_t j = 0; j < m && !rc; j++)
+        for (int t = 0; t < kc && !rc; t++) {
+            const int32_t i = ci[j * kc + t];
+            if (exact_add_arc(st, i, (int32_t)j, c[i * m + j]) < 0) rc = WK_ENOMEM;
+        }
+    wk_free(cv);
+    wk_free(ci);
+    *cmax = mx;
+    return rc;
+}
+
+/* The pricing pass on the dense path: exact_price_all's job (each row's at most c->k most
+ * negative reduced costs min(c, cap) + (pi_i - pi_{n+j}) < -tol, their exact costs, -1 pads)
+ * over the stored costs, serial: the pass that finds nothing has checked every pair. */
+static void dense_price(const exact_state *st, const price_ctx *pc) {
+    const int64_t n = st->A.n, m = st->B.n;
+    const int k = pc->k;
+    const double *c = st->costs.dcache, *pj = pc->pi + n, tol = pc->tol, cap = pc->cap;
+    double *rv = pc->cand_c;
+    for (int64_t i = 0; i < n; i++) {
+        const double *row = c + i * m, p = pc->pi[i];
+        double *vals = rv + i * k;
+        int32_t *idx = pc->cand_j + i * k;
+        for (int t = 0; t < k; t++) vals[t] = -tol, idx[t] = -1;
+        for (int64_t j = 0; j < m; j++) {
+            const double r = ot_capped(row[j], cap) + (p - pj[j]);
+            if (r < vals[k - 1]) ot_topk_insert(vals, idx, k, r, (int32_t)j);
+        }
+        for (int t = 0; t < k && idx[t] >= 0; t++) vals[t] = row[idx[t]];
+    }
+}
+
 static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
                      const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped) {
     /* use_assign: 1 the assignment solver, 0 the simplex, < 0 as opt asks (AUTO: the assignment
@@ -146,9 +221,14 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
     }
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
+    const int64_t dense_max =
+        opt.dense_pairs ? opt.dense_pairs : st.A.dim >= OT_DENSE_HIGH_DIM ? OT_DENSE_PAIRS_HIGH_D : OT_DENSE_PAIRS;
+    const int dense = dense_max > 0 && n * m <= dense_max;
+    /* AUTO on the dense path: the simplex (the auction's set-up costs more than a small
+     * problem's pivots: 60 x 60 in 2-D took twice as long) */
     if (use_assign < 0)
         use_assign = opt.exact_solver == WK_EXACT_ASSIGNMENT ||
-                     (opt.exact_solver == WK_EXACT_AUTO && square_uniform);
+                     (opt.exact_solver == WK_EXACT_AUTO && square_uniform && !dense);
     if (use_assign && !square_uniform) {
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: the assignment solver needs uniform weights and n = m (n %lld, m %lld)",
@@ -184,7 +264,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         memcpy(st.demand, st.B.w, (size_t)m * sizeof(double));
     }
     if (use_assign) scale = 1.0 / (double)n; /* unit flows on a matching */
-    if ((rc = ot_costs_init(&st.costs, &st.A, &st.B, &opt, 1)) != 0) goto done;
+    if ((rc = ot_costs_init(&st.costs, &st.A, &st.B, &opt, dense ? OT_COSTS_DENSE : 1)) != 0) goto done;
     if ((rc = exact_sort_orders(&st)) != 0) goto done;
     /* The cost cap. Double precision resolves a reduced cost only to about u times the largest
      * cost (the potentials and the simplex's artificial costs grow with it), so one cost of
@@ -199,7 +279,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (capped && (rc = exact_northwest(&st, 0, &v0)) != 0) goto done;
     if (capped && v0 > 0) st.cap = (double)(n > m ? n : m) * v0 * (1 + 1e-9);
     double cmax_scan = 0;
-    if ((rc = exact_initial_arcs(&st, k, &cmax_scan)) != 0) goto done;
+    if ((rc = dense ? dense_start_arcs(&st, DENSE_START_K, &cmax_scan) : exact_initial_arcs(&st, k, &cmax_scan)) != 0) goto done;
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = exact_northwest(&st, 1, NULL)) != 0) goto done;
     const double cmax = fmin(cmax_scan, st.cap);
@@ -217,7 +297,8 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         if ((rc = ot_solver_solve(&st.solver, tol, cmax, opt.max_pivots)) != 0) goto done;
         pc.pi = ot_solver_potentials(&st.solver);
         if (res->rounds >= 2 && kp < kp_max) pc.k = kp = 2 * kp < kp_max ? 2 * kp : kp_max;
-        if ((rc = exact_price_all(&pc)) != 0) goto done;
+        if (dense) dense_price(&st, &pc);
+        else if ((rc = exact_price_all(&pc)) != 0) goto done;
         res->rounds++;
         int64_t added = 0;
         for (int64_t i = 0; i < n; i++)
