@@ -2,7 +2,10 @@
  * 22 fixture cases of tests/reference/make_ot_fixtures.py (n, m in 1..2000, d in 1..784,
  * uniform / random / zero weights, ties, duplicates): value to 1e-6 relative, the plan's
  * marginals, and the duals as an optimality certificate (u_i + v_j <= c_ij for all pairs,
- * sum a u + sum b v = value). Also the squared-Euclidean and Minkowski costs on a small case. */
+ * sum a u + sum b v = value). Also the squared-Euclidean and Minkowski costs on a small case.
+ * Each case runs on the default dispatch, on the sparse path (opt.dense_pairs = -1: k-NN arcs
+ * and pricing rounds) and, up to 300,000 pairs, on the dense path (every cost stored); the
+ * latter two must also match ot.emd2 to 1e-12 relative. */
 #include <math.h>
 #include <string.h>
 
@@ -18,7 +21,7 @@ static double pair_cost(const wk_tensor *a, int64_t i, const wk_tensor *b, int64
 }
 
 static void check_case(int id, int64_t n, int64_t m, const char *fa, const char *fb, const char *fwa,
-                       const char *fwb, double emd2, double lsa) {
+                       const char *fwb, double emd2, double lsa, int64_t dense_pairs) {
     wk_tensor a, b;
     ot_load_points(fa, &a);
     ot_load_points(fb, &b);
@@ -28,14 +31,15 @@ static void check_case(int id, int64_t n, int64_t m, const char *fa, const char 
     wk_ot_options_default(&opt);
     opt.want_plan = 1;
     opt.want_duals = 1;
+    opt.dense_pairs = dense_pairs;
     wk_ot_result r;
     int rc = wk_w1_exact(&a, wa, &b, wb, &opt, &r);
     CHECK(rc == WK_OK, "case %d: %s", id, wk_last_error());
     if (rc) return;
     char what[64];
-    snprintf(what, sizeof what, "case %d (n %lld m %lld d %lld) vs ot.emd2", id, (long long)n, (long long)m,
-             (long long)a.shape[1]);
-    CHECK_CLOSE(r.value, emd2, 1e-6, 1e-12, what);
+    snprintf(what, sizeof what, "case %d (n %lld m %lld d %lld, dense_pairs %lld) vs ot.emd2", id, (long long)n,
+             (long long)m, (long long)a.shape[1], (long long)dense_pairs);
+    CHECK_CLOSE(r.value, emd2, dense_pairs ? 1e-12 : 1e-6, 1e-12, what);
     if (!isnan(lsa)) {
         snprintf(what, sizeof what, "case %d vs linear_sum_assignment", id);
         CHECK_CLOSE(r.value, lsa, 1e-6, 1e-12, what);
@@ -80,7 +84,10 @@ static void check_case(int id, int64_t n, int64_t m, const char *fa, const char 
 
 static void run_case(const ot_case *c, void *ctx) {
     (void)ctx;
-    check_case(c->id, c->n, c->m, c->fa, c->fb, c->fwa, c->fwb, c->emd2, c->lsa);
+    check_case(c->id, c->n, c->m, c->fa, c->fb, c->fwa, c->fwb, c->emd2, c->lsa, 0);
+    check_case(c->id, c->n, c->m, c->fa, c->fb, c->fwa, c->fwb, c->emd2, c->lsa, -1);
+    if (c->n * c->m <= 300000)
+        check_case(c->id, c->n, c->m, c->fa, c->fb, c->fwa, c->fwb, c->emd2, c->lsa, (int64_t)1 << 40);
 }
 
 int main(void) {

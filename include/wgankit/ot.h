@@ -131,8 +131,9 @@ int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *
 
 /* Exact OT for a dense cost matrix M [n, m] (row-major), with POT's ot.emd2 meaning: masses
  * wa[n], wb[m] finite, >= 0, with equal totals (NULL = uniform, total 1); *value = sum P_ij M_ij
- * for an optimal plan P (so it scales with the total mass). Network simplex on all n·m pairs:
- * for point clouds use wk_w1_exact, which never forms the matrix. Messages name "a", "b", "M". */
+ * for an optimal plan P (so it scales with the total mass). Network simplex by column
+ * generation over M (every pair priced; see emd_dense.c): for point clouds use wk_w1_exact,
+ * which never needs the matrix. Messages name "a", "b", "M". */
 int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value);
 /* Entropic OT for a dense cost matrix, POT's ot.sinkhorn2 meaning: *value = <P, M> for the
  * plan of min <P, M> - reg H(P) with marginals wa, wb (as wk_emd_dense), solved in the log

@@ -71,8 +71,9 @@ def emd2(a, b, M):
     mass, as POT's does).
 
     Raises ``ValueError`` naming ``a``, ``b`` or ``M`` for bad input. Solved by the network
-    simplex (the same algorithm as POT's, Bonneel et al. 2011) on all n·m pairs; for point clouds
-    use :func:`w1`, which never forms the matrix.
+    simplex (the same algorithm as POT's, Bonneel et al. 2011) on each row's and column's cheapest
+    pairs, adding the pairs that pricing passes over all of M find violated until none is (the
+    last pass certifies the optimum); for point clouds use :func:`w1`, which never needs M.
     """
     return _c.emd2(a, b, M)
 
@@ -100,7 +101,8 @@ def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals
     float, or a tuple ``(value, plan)``, ``(value, duals)`` or ``(value, plan, duals)``.
 
     The solver (network simplex or, for n = m uniform, auction + Hungarian, priced against every
-    pair so the result is exactly optimal) is the library's ``wk_w1_exact``. float64 coordinates are
+    pair so the result is exactly optimal) is the library's ``wk_w1_exact``; small problems (n·m up
+    to 40,000, or 262,144 from 8 coordinates on) store all n·m costs and run the simplex on them. float64 coordinates are
     used unrounded (``wk_w1_exact_f64``), costs are computed in float64.
     """
     if metric not in _COSTS:

@@ -362,51 +362,53 @@ static int dense_costs(ot_costs *e, const ot_cloud *b) {
     /* every cost is ot_pair_cost's, summed in its order (so the same numbers as its callers see) */
     if (e->kind != WK_COST_MINKOWSKI && d >= 4) {
         /* ot_pair_cost's sums (four chains over the coordinates k mod 4, the tail in the first,
-         * then (s0 + s1) + (s2 + s3)) for four pairs at a time: each chain a vector lane, four
-         * independent vectors in flight, from the rows themselves (no transposed copy) */
-        for (int64_t i = 0; i < n; i++) {
-            const double *x = e->a + i * d;
-            double *row = dc + i * m;
+         * then (s0 + s1) + (s2 + s3)), each chain a vector lane, for blocks of two rows of a
+         * against four of b: eight independent vectors in flight, each load used two or four
+         * times, read from the rows themselves (no transposed copy) */
+        for (int64_t i = 0; i < n; i += 2) {
+            const int ni = n - i < 2 ? (int)(n - i) : 2;
+            const double *x[2] = {e->a + i * d, e->a + (i + ni - 1) * d};
             for (int64_t j = 0; j < m; j += 4) {
                 const int np = m - j < 4 ? (int)(m - j) : 4;
                 const double *y[4];
                 for (int p = 0; p < 4; p++) y[p] = b->x + (j + (p < np ? p : 0)) * d;
-                double acc[4][4] = {{0}};
+                double acc[2][4][4] = {{{0}}};
                 int64_t k = 0;
 #ifdef __AVX2__
-                __m256d v0 = _mm256_setzero_pd(), v1 = v0, v2 = v0, v3 = v0;
+                __m256d v[2][4];
+                for (int r = 0; r < 2; r++)
+                    for (int p = 0; p < 4; p++) v[r][p] = _mm256_setzero_pd();
                 for (; k + 4 <= d; k += 4) {
-                    const __m256d xv = _mm256_loadu_pd(x + k);
-                    const __m256d t0 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[0] + k)),
-                                  t1 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[1] + k)),
-                                  t2 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[2] + k)),
-                                  t3 = _mm256_sub_pd(xv, _mm256_loadu_pd(y[3] + k));
-                    v0 = _mm256_add_pd(v0, _mm256_mul_pd(t0, t0));
-                    v1 = _mm256_add_pd(v1, _mm256_mul_pd(t1, t1));
-                    v2 = _mm256_add_pd(v2, _mm256_mul_pd(t2, t2));
-                    v3 = _mm256_add_pd(v3, _mm256_mul_pd(t3, t3));
+                    const __m256d x0 = _mm256_loadu_pd(x[0] + k), x1 = _mm256_loadu_pd(x[1] + k);
+                    for (int p = 0; p < 4; p++) {
+                        const __m256d yv = _mm256_loadu_pd(y[p] + k);
+                        const __m256d t0 = _mm256_sub_pd(x0, yv), t1 = _mm256_sub_pd(x1, yv);
+                        v[0][p] = _mm256_add_pd(v[0][p], _mm256_mul_pd(t0, t0));
+                        v[1][p] = _mm256_add_pd(v[1][p], _mm256_mul_pd(t1, t1));
+                    }
                 }
-                _mm256_storeu_pd(acc[0], v0);
-                _mm256_storeu_pd(acc[1], v1);
-                _mm256_storeu_pd(acc[2], v2);
-                _mm256_storeu_pd(acc[3], v3);
+                for (int r = 0; r < 2; r++)
+                    for (int p = 0; p < 4; p++) _mm256_storeu_pd(acc[r][p], v[r][p]);
 #else
                 for (; k + 4 <= d; k += 4)
-                    for (int p = 0; p < 4; p++)
-                        for (int l = 0; l < 4; l++) {
-                            const double t = x[k + l] - y[p][k + l];
-                            acc[p][l] += t * t;
-                        }
+                    for (int r = 0; r < 2; r++)
+                        for (int p = 0; p < 4; p++)
+                            for (int l = 0; l < 4; l++) {
+                                const double t = x[r][k + l] - y[p][k + l];
+                                acc[r][p][l] += t * t;
+                            }
 #endif
                 for (; k < d; k++)
-                    for (int p = 0; p < 4; p++) {
-                        const double t = x[k] - y[p][k];
-                        acc[p][0] += t * t;
+                    for (int r = 0; r < 2; r++)
+                        for (int p = 0; p < 4; p++) {
+                            const double t = x[r][k] - y[p][k];
+                            acc[r][p][0] += t * t;
+                        }
+                for (int r = 0; r < ni; r++)
+                    for (int p = 0; p < np; p++) {
+                        const double q = (acc[r][p][0] + acc[r][p][1]) + (acc[r][p][2] + acc[r][p][3]);
+                        dc[(i + r) * m + j + p] = e->kind == WK_COST_EUCLIDEAN ? sqrt(q) : q;
                     }
-                for (int p = 0; p < np; p++) {
-                    const double q = (acc[p][0] + acc[p][1]) + (acc[p][2] + acc[p][3]);
-                    row[j + p] = e->kind == WK_COST_EUCLIDEAN ? sqrt(q) : q;
-                }
             }
         }
     } else if (e->kind == WK_COST_MINKOWSKI) {

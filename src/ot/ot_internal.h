@@ -165,6 +165,16 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
 int ot_knn_grid(const double *P, int64_t np, const double *Q, int64_t nq, int d, const double *offset, int k,
                 int32_t *idx);
 
+/* ---- a stored dense cost matrix C [n, m] (emd_dense.c; also wk_w1_exact's dense path) ---- */
+/* Each row's kr = min(k, m) cheapest columns into row_j[n * kr] and each column's kc = min(k, n)
+ * cheapest rows into col_i[m * kc]; *cmax = max(0, largest cost). WK_ENOMEM or WK_OK. */
+int ot_dense_nearest(const double *C, int64_t n, int64_t m, int k, int32_t *row_j, int32_t *col_i, double *cmax);
+/* A pricing pass over every pair: each row's (at most k) most negative reduced costs
+ * min(C_ij, cap) + (pi_i - pi[n + j]) < -tol, computed difference first, into cand_j[i * k ..]
+ * (-1 pads) with their costs C_ij in cand_c. A pass that finds none has checked every pair. */
+void ot_dense_price(const double *C, int64_t n, int64_t m, const double *pi, double tol, double cap, int k,
+                    int32_t *cand_j, double *cand_c);
+
 /* ---- sparse assignment (n = m, uniform weights; assignment.c) ---- */
 typedef struct ot_assign ot_assign;
 ot_assign *ot_assign_new(int64_t n);

@@ -152,58 +152,16 @@ static int dense_start_arcs(exact_state *st, int k, double *cmax) {
     const int64_t n = st->A.n, m = st->B.n;
     const double *c = st->costs.dcache;
     const int kr = m < k ? (int)m : k, kc = n < k ? (int)n : k;
-    double *cv = wk_malloc((size_t)(m * kc + kr) * sizeof(double)), *rv = cv ? cv + m * kc : NULL;
-    int32_t *ci = wk_malloc((size_t)(m * kc + kr) * sizeof(int32_t)), *ri = ci ? ci + m * kc : NULL;
-    if (!cv || !ci) {
-        wk_free(cv);
-        wk_free(ci);
-        return WK_ENOMEM;
-    }
-    for (int64_t t = 0; t < m * kc; t++) cv[t] = INFINITY, ci[t] = -1;
-    double mx = 0;
-    int rc = WK_OK;
-    for (int64_t i = 0; i < n && !rc; i++) {
-        const double *row = c + i * m;
-        for (int t = 0; t < kr; t++) rv[t] = INFINITY, ri[t] = -1;
-        for (int64_t j = 0; j < m; j++) {
-            const double x = row[j];
-            mx = x > mx ? x : mx;
-            ot_topk_insert(rv, ri, kr, x, (int32_t)j);
-            ot_topk_insert(cv + j * kc, ci + j * kc, kc, x, (int32_t)i);
-        }
+    int32_t *rj = wk_malloc((size_t)(n * kr + m * kc) * sizeof(int32_t)), *ci = rj ? rj + n * kr : NULL;
+    int rc = rj ? ot_dense_nearest(c, n, m, k, rj, ci, cmax) : WK_ENOMEM;
+    for (int64_t i = 0; i < n && !rc; i++)
         for (int t = 0; t < kr && !rc; t++)
-            if (exact_add_arc(st, (int32_t)i, ri[t], row[ri[t]]) < 0) rc = WK_ENOMEM;
-    }
+            if (exact_add_arc(st, (int32_t)i, rj[i * kr + t], c[i * m + rj[i * kr + t]]) < 0) rc = WK_ENOMEM;
     for (int64_t j = 0; j < m && !rc; j++)
-        for (int t = 0; t < kc && !rc; t++) {
-            const int32_t i = ci[j * kc + t];
-            if (exact_add_arc(st, i, (int32_t)j, c[i * m + j]) < 0) rc = WK_ENOMEM;
-        }
-    wk_free(cv);
-    wk_free(ci);
-    *cmax = mx;
+        for (int t = 0; t < kc && !rc; t++)
+            if (exact_add_arc(st, ci[j * kc + t], (int32_t)j, c[ci[j * kc + t] * m + j]) < 0) rc = WK_ENOMEM;
+    wk_free(rj);
     return rc;
-}
-
-/* The pricing pass on the dense path: exact_price_all's job (each row's at most c->k most
- * negative reduced costs min(c, cap) + (pi_i - pi_{n+j}) < -tol, their exact costs, -1 pads)
- * over the stored costs, serial: the pass that finds nothing has checked every pair. */
-static void dense_price(const exact_state *st, const price_ctx *pc) {
-    const int64_t n = st->A.n, m = st->B.n;
-    const int k = pc->k;
-    const double *c = st->costs.dcache, *pj = pc->pi + n, tol = pc->tol, cap = pc->cap;
-    double *rv = pc->cand_c;
-    for (int64_t i = 0; i < n; i++) {
-        const double *row = c + i * m, p = pc->pi[i];
-        double *vals = rv + i * k;
-        int32_t *idx = pc->cand_j + i * k;
-        for (int t = 0; t < k; t++) vals[t] = -tol, idx[t] = -1;
-        for (int64_t j = 0; j < m; j++) {
-            const double r = ot_capped(row[j], cap) + (p - pj[j]);
-            if (r < vals[k - 1]) ot_topk_insert(vals, idx, k, r, (int32_t)j);
-        }
-        for (int t = 0; t < k && idx[t] >= 0; t++) vals[t] = row[idx[t]];
-    }
 }
 
 static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
@@ -297,7 +255,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         if ((rc = ot_solver_solve(&st.solver, tol, cmax, opt.max_pivots)) != 0) goto done;
         pc.pi = ot_solver_potentials(&st.solver);
         if (res->rounds >= 2 && kp < kp_max) pc.k = kp = 2 * kp < kp_max ? 2 * kp : kp_max;
-        if (dense) dense_price(&st, &pc);
+        if (dense) ot_dense_price(st.costs.dcache, n, m, pc.pi, tol, st.cap, pc.k, st.cand_j, st.cand_c);
         else if ((rc = exact_price_all(&pc)) != 0) goto done;
         res->rounds++;
         int64_t added = 0;
