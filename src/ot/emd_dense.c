@@ -1,7 +1,7 @@
 /* emd_dense.c — exact OT for a given dense cost matrix (POT's ot.emd2 semantics), on the
  * project's network simplex. It serves drop-in use from Python (wgankit.emd2); point clouds
  * should go through wk_w1_exact, which never needs the matrix (below about 40,000 pairs it
- * forms one itself and uses the helpers here: ot_dense_nearest, ot_dense_price).
+ * forms one itself and uses the helpers here: ot_dense_start_arcs, ot_dense_price).
  * The simplex does not hold all n·m arcs: it starts from each row's and column's few cheapest
  * pairs (a greedy start forest of near arcs, LEMON's artificial arcs for the rest), and
  * pricing passes over the matrix add each row's most violated pairs until none is left —
@@ -40,26 +40,32 @@ int ot_check_balance(double sa, int a_given, double sb, int b_given) {
     return wk_errorf(WK_EINVAL, "b: total mass %.17g differs from a's %.17g (the masses must balance)", sb, sa);
 }
 
-int ot_dense_nearest(const double *C, int64_t n, int64_t m, int k, int32_t *row_j, int32_t *col_i, double *cmax) {
+int ot_dense_start_arcs(const double *C, int64_t n, int64_t m, int k, ot_arc_fn add, void *ctx, double *cmax) {
     const int kr = m < k ? (int)m : k, kc = n < k ? (int)n : k;
     double *cv = wk_malloc((size_t)(m * kc + kr) * sizeof(double)), *rv = cv ? cv + m * kc : NULL;
-    if (!cv) return WK_ENOMEM;
-    for (int64_t t = 0; t < m * kc; t++) cv[t] = INFINITY, col_i[t] = -1;
+    int32_t *ci = wk_malloc((size_t)(m * kc + kr) * sizeof(int32_t)), *rj = ci ? ci + m * kc : NULL;
+    int rc = cv && ci ? WK_OK : WK_ENOMEM;
+    for (int64_t t = 0; t < m * kc && !rc; t++) cv[t] = INFINITY, ci[t] = -1;
     double mx = 0;
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n && !rc; i++) {
         const double *row = C + i * m;
-        int32_t *rj = row_j + i * kr;
         for (int t = 0; t < kr; t++) rv[t] = INFINITY, rj[t] = -1;
         for (int64_t j = 0; j < m; j++) {
             const double x = row[j];
             mx = x > mx ? x : mx;
             ot_topk_insert(rv, rj, kr, x, (int32_t)j);
-            ot_topk_insert(cv + j * kc, col_i + j * kc, kc, x, (int32_t)i);
+            ot_topk_insert(cv + j * kc, ci + j * kc, kc, x, (int32_t)i);
         }
+        for (int t = 0; t < kr && !rc; t++)
+            if (add(ctx, (int32_t)i, rj[t], row[rj[t]]) < 0) rc = WK_ENOMEM;
     }
+    for (int64_t j = 0; j < m && !rc; j++)
+        for (int t = 0; t < kc && !rc; t++)
+            if (add(ctx, ci[j * kc + t], (int32_t)j, C[ci[j * kc + t] * m + j]) < 0) rc = WK_ENOMEM;
     wk_free(cv);
+    wk_free(ci);
     *cmax = mx;
-    return WK_OK;
+    return rc;
 }
 
 void ot_dense_price(const double *C, int64_t n, int64_t m, const double *pi, double tol, double cap, int k,
@@ -81,23 +87,17 @@ void ot_dense_price(const double *C, int64_t n, int64_t m, const double *pi, dou
 /* start arcs per row and column, and the most violated pairs each pricing pass adds per row */
 enum { EMD_START_K = 8, EMD_PRICE_K = 16 };
 
+static int simplex_arc(void *s, int32_t i, int32_t j, double c) { return ot_simplex_add_arc(s, i, j, c); }
+
 /* The simplex on the shifted costs C [n, m] (>= 0, largest `range`) by column generation. */
 static int solve_dense(const double *C, int64_t n, int64_t m, const double *supply, const double *demand,
                        double range, ot_simplex **out) {
-    const int kr = m < EMD_START_K ? (int)m : EMD_START_K, kc = n < EMD_START_K ? (int)n : EMD_START_K;
     const int kp = m < EMD_PRICE_K ? (int)m : EMD_PRICE_K;
     ot_simplex *s = ot_simplex_new(n, m, (n + m) * (EMD_START_K + EMD_PRICE_K) + n + m + 1);
-    int32_t *rj = wk_malloc((size_t)(n * kr + m * kc) * sizeof(int32_t)), *ci = rj ? rj + n * kr : NULL;
     int32_t *cj = wk_malloc((size_t)(n * kp) * sizeof(int32_t));
     double *cc = wk_malloc((size_t)(n * kp) * sizeof(double)), cmax = 0;
     *out = s;
-    int rc = s && rj && cj && cc ? ot_dense_nearest(C, n, m, EMD_START_K, rj, ci, &cmax) : WK_ENOMEM;
-    for (int64_t i = 0; i < n && !rc; i++)
-        for (int t = 0; t < kr && !rc; t++)
-            if (ot_simplex_add_arc(s, (int32_t)i, rj[i * kr + t], C[i * m + rj[i * kr + t]]) < 0) rc = WK_ENOMEM;
-    for (int64_t j = 0; j < m && !rc; j++)
-        for (int t = 0; t < kc && !rc; t++)
-            if (ot_simplex_add_arc(s, ci[j * kc + t], (int32_t)j, C[ci[j * kc + t] * m + j]) < 0) rc = WK_ENOMEM;
+    int rc = s && cj && cc ? ot_dense_start_arcs(C, n, m, EMD_START_K, simplex_arc, s, &cmax) : WK_ENOMEM;
     /* the artificial costs must exceed every real path (LEMON's big M: the rest of the mass
      * waits on them until pricing brings the arcs that carry it) */
     if (!rc) rc = ot_simplex_start(s, supply, demand, range * 1.01 + 1e-300);
@@ -114,7 +114,6 @@ static int solve_dense(const double *C, int64_t n, int64_t m, const double *supp
             }
         if (added == 0) break; /* every pair priced non-negative: optimal */
     }
-    wk_free(rj);
     wk_free(cj);
     wk_free(cc);
     return rc;

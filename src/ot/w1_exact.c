@@ -145,24 +145,10 @@ enum { RETRY_UNCAPPED = 1 };
  * grid's mean-aligned candidates win from about 150 x 150 on). */
 enum { OT_DENSE_PAIRS = 40000, OT_DENSE_PAIRS_HIGH_D = 1 << 18, OT_DENSE_HIGH_DIM = 8, DENSE_START_K = 8 };
 
-/* The start arcs on the dense path: each row's and each column's k cheapest pairs (so the
- * greedy start forest of ot_simplex_start is made of near arcs, as the sparse path's k-NN
- * arcs make it); *cmax: the largest cost. */
-static int dense_start_arcs(exact_state *st, int k, double *cmax) {
-    const int64_t n = st->A.n, m = st->B.n;
-    const double *c = st->costs.dcache;
-    const int kr = m < k ? (int)m : k, kc = n < k ? (int)n : k;
-    int32_t *rj = wk_malloc((size_t)(n * kr + m * kc) * sizeof(int32_t)), *ci = rj ? rj + n * kr : NULL;
-    int rc = rj ? ot_dense_nearest(c, n, m, k, rj, ci, cmax) : WK_ENOMEM;
-    for (int64_t i = 0; i < n && !rc; i++)
-        for (int t = 0; t < kr && !rc; t++)
-            if (exact_add_arc(st, (int32_t)i, rj[i * kr + t], c[i * m + rj[i * kr + t]]) < 0) rc = WK_ENOMEM;
-    for (int64_t j = 0; j < m && !rc; j++)
-        for (int t = 0; t < kc && !rc; t++)
-            if (exact_add_arc(st, ci[j * kc + t], (int32_t)j, c[ci[j * kc + t] * m + j]) < 0) rc = WK_ENOMEM;
-    wk_free(rj);
-    return rc;
-}
+/* exact_add_arc for ot_dense_start_arcs: each row's and column's DENSE_START_K cheapest pairs
+ * start the dense path (so the greedy start forest is made of near arcs, as the sparse path's
+ * k-NN arcs make it). */
+static int dense_arc(void *st, int32_t i, int32_t j, double c) { return exact_add_arc(st, i, j, c); }
 
 static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
                      const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped) {
@@ -237,7 +223,9 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (capped && (rc = exact_northwest(&st, 0, &v0)) != 0) goto done;
     if (capped && v0 > 0) st.cap = (double)(n > m ? n : m) * v0 * (1 + 1e-9);
     double cmax_scan = 0;
-    if ((rc = dense ? dense_start_arcs(&st, DENSE_START_K, &cmax_scan) : exact_initial_arcs(&st, k, &cmax_scan)) != 0) goto done;
+    rc = dense ? ot_dense_start_arcs(st.costs.dcache, n, m, DENSE_START_K, dense_arc, &st, &cmax_scan)
+               : exact_initial_arcs(&st, k, &cmax_scan);
+    if (rc) goto done;
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = exact_northwest(&st, 1, NULL)) != 0) goto done;
     const double cmax = fmin(cmax_scan, st.cap);
