@@ -128,6 +128,10 @@ static double certificate_gap(const exact_state *st, const double *pi, double to
     return gap;
 }
 
+/* Below this many points (both clouds) the simplex starts from its greedy forest: the coarse
+ * solve's fixed cost would outweigh the pivots it saves. */
+enum { COARSE_MIN_POINTS = 1000 };
+
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
 
@@ -202,6 +206,10 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if ((rc = exact_initial_arcs(&st, k, &cmax_scan)) != 0) goto done;
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = exact_northwest(&st, 1, NULL)) != 0) goto done;
+    /* weighted (or n != m) clouds large enough for the simplex's pivots to dominate: start
+     * from a coarse solve's plan (exact_coarse.c) */
+    int64_t hinted = 0;
+    if (!use_assign && n + m >= COARSE_MIN_POINTS && (rc = exact_coarse_start(&st, &opt, &hinted)) != 0) goto done;
     const double cmax = fmin(cmax_scan, st.cap);
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
