@@ -1,8 +1,8 @@
 /* test_ot_coarse.c — the coarse-to-fine start of wk_w1_exact (exact_coarse.c: a k-d-tree
  * clustering, the coarse problem solved first, its plan refined into the simplex's start
- * tree) leaves the value unchanged. Every problem here has n + m >= 1000 points and goes to
- * the simplex (weighted, or n != m), so the coarse start runs; its value must equal, to 1e-12
- * relative, the one of wk_emd_dense on the full cost matrix (the same network simplex from
+ * tree) leaves the value unchanged. Every problem here has n + m >= 1000 points in at most 3
+ * dimensions and goes to the simplex (weighted, or n != m), so the coarse start runs; its
+ * value must equal, to 1e-12 relative, the one of wk_emd_dense on the full cost matrix (the same network simplex from
  * LEMON's artificial star: no sparse arcs, no hint), and the duals must certify it. The
  * problems cover what could break the refinement: ties (integer grids), duplicate points,
  * zero weights, a one-point cloud, one point holding nearly all the mass, clustered clouds
