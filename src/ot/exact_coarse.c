@@ -5,11 +5,11 @@
  * cross between clusters: arcs no k-NN graph holds, found one pricing round at a time. A solve
  * of a coarsened problem answers that first (the multiscale idea of Mérigot 2011 and
  * Schmitzer 2016, here used only to build a start):
- *  1. each cloud is cut into K clusters by k-means (k-means++ seeds from a fixed seed, a few
- *     Lloyd steps; squared Euclidean geometry whatever the cost), K ~ sqrt(points);
- *  2. the coarse K_a x K_b problem — cluster masses summed, costs between each cluster's
- *     representative (its member nearest to the centre) — is solved exactly by the same
- *     simplex on all K_a K_b arcs;
+ *  1. each cloud is cut into the leaves of a k-d tree (median splits along the widest
+ *     coordinate, COARSE_LEAF points at most per leaf: clusters compact in every coordinate
+ *     the splits used, built in O(n d log n));
+ *  2. the coarse problem between the clusters' means, with their summed masses, is solved by
+ *     wk_w1_exact itself (with the options' cost), which coarsens again while it is large;
  *  3. the coarse plan is refined: each coarse flow f_pq is spread by the north-west-corner rule
  *     over p's and q's members in the clouds' sorted order (exact_sort_orders), each cluster's
  *     members consumed by one cursor across all its coarse flows. Each cluster's coarse flows
@@ -20,8 +20,10 @@
  *     force on it; should rounding make one negative, the simplex falls back to its greedy
  *     start. The hint changes where the pivots start, never the optimum or its certificate
  *     (the pricing over every pair still decides when to stop).
- * Invariant: no step reads a cost other than through ot_pair_cost and exact_add_arc, so the
- * arcs' costs are capped like every other arc's. */
+ * Invariant: the fine arcs enter through exact_add_arc with their ot_pair_cost, so they are
+ * capped like every other arc; the coarse problem's costs (between means) only shape the hint.
+ * Clusters of 2-4 points (COARSE_LEAF 4) measured best: 8 and 16 left more pivots (clustered
+ * 5,000: 98k, 118k, 142k). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,9 @@
  *    flows), implemented by the network simplex and by the assignment solver (exact_solver.c),
  *    so the column-generation loop of w1_exact.c never asks which one runs;
  *  - the problem state of one solve (exact_state);
- *  - candidate generation (exact_candidates.c: k-NN arcs from scans or grids, the staircase)
- *    and pricing (exact_pricing.c, with the cell-pruned pass of price_cells.c).
+ *  - candidate generation (exact_candidates.c: k-NN arcs from scans or grids, the staircase),
+ *    the coarse-to-fine start (exact_coarse.c) and pricing (exact_pricing.c, with the
+ *    cell-pruned pass of price_cells.c).
  * Invariant: every arc any piece adds goes through exact_add_arc, so its cost is capped the
  * same way (st->cap) whichever solver holds it. */
 #ifndef WK_OT_EXACT_INTERNAL_H

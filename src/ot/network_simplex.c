@@ -3,7 +3,8 @@
  *
  * The algorithm is the one of LEMON's NetworkSimplex (Kovács, "Minimum-cost flow algorithms:
  * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial root with big-M
- * costs (here under a greedy start forest, see ot_simplex_start), block-search pivot rule (its
+ * costs (here under a greedy start forest, or the forest of a caller's hint such as the
+ * coarse-to-fine plan of exact_coarse.c; see ot_simplex_start), block-search pivot rule (its
  * scan vectorised), a spanning-tree basis stored as parent/pred/thread lists, and
  * Cunningham's leaving-arc rule ("last blocking arc met from the join node in cycle direction")
  * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be

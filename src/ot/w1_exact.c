@@ -4,7 +4,8 @@
  *  1. take as arcs every point's k nearest neighbours on the other side (optimal transport
  *     moves mass mostly between near points) plus the north-west-corner staircase of both
  *     clouds sorted along their widest coordinate (a feasible plan, optimal in 1-D), and start
- *     from LEMON's artificial star basis;
+ *     from a greedy forest under LEMON's artificial root — or, for weighted low-d clouds of
+ *     1,000+ points, from a coarse solve's refined plan (exact_coarse.c);
  *  2. solve on those arcs; then price every pair (i, j) against the potentials, computing costs
  *     on the fly in row blocks (for high-d clouds: single-precision sgemm costs, cached as
  *     floats when they fit, with a certified error margin — only pairs within the margin are
