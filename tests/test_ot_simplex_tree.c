@@ -7,7 +7,10 @@
  *  - after every single pivot (a budget of one more pivot each call) ot_simplex_check_tree
  *    must hold; at the end no mass is left on artificial arcs, the flows meet the masses, every
  *    pair's reduced cost is >= -tol and the plan's cost equals the dual objective: optimal by
- *    LP duality, whatever the tree code did. */
+ *    LP duality, whatever the tree code did;
+ *  - each problem again from a start hint (the coarse-to-fine start's entry): the optimal
+ *    plan's arcs, the same mixed with random pairs, random pairs only — the same checks, and
+ *    the same optimal cost as from the greedy start. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -47,72 +50,128 @@ static double sum(const double *w, int n) {
     return s;
 }
 
-static void one_problem(wk_rng *r, int trial) {
-    const int n = 1 + (int)wk_rng_below(r, NMAX), m = 1 + (int)wk_rng_below(r, NMAX);
-    const int mkind = (int)wk_rng_below(r, 3), int_costs = (int)wk_rng_below(r, 2);
-    double sup[NMAX], dem[NMAX], c[NMAX * NMAX], cmax = 0;
-    masses(r, mkind, sup, n, 0);
-    masses(r, mkind, dem, m, sum(sup, n));
+typedef struct {
+    int n, m, mkind, int_costs;
+    double sup[NMAX], dem[NMAX], c[NMAX * NMAX], cmax;
+    int first[NMAX * NMAX]; /* in the first batch of arcs */
+} problem;
+
+static void draw(wk_rng *r, problem *p) {
+    const int n = p->n = 1 + (int)wk_rng_below(r, NMAX), m = p->m = 1 + (int)wk_rng_below(r, NMAX);
+    p->mkind = (int)wk_rng_below(r, 3);
+    p->int_costs = (int)wk_rng_below(r, 2);
+    p->cmax = 0;
+    masses(r, p->mkind, p->sup, n, 0);
+    masses(r, p->mkind, p->dem, m, sum(p->sup, n));
     for (int k = 0; k < n * m; k++) {
-        c[k] = int_costs ? (double)wk_rng_below(r, 4) : wk_rng_uniform_d(r);
-        if (c[k] > cmax) cmax = c[k];
+        p->c[k] = p->int_costs ? (double)wk_rng_below(r, 4) : wk_rng_uniform_d(r);
+        if (p->c[k] > p->cmax) p->cmax = p->c[k];
+        p->first[k] = 0;
     }
-    ot_simplex *s = ot_simplex_new(n, m, 4);
-    REQUIRE(s != NULL, "allocation");
     /* first batch: a random half of the pairs plus the north-west corner (feasible) */
-    int added[NMAX * NMAX] = {0};
     for (int i = 0, j = 0;;) {
-        added[i * m + j] = 1;
+        p->first[i * m + j] = 1;
         if (i == n - 1 && j == m - 1) break;
         if (j == m - 1 || (i < n - 1 && wk_rng_below(r, 2))) i++;
         else j++;
     }
     for (int k = 0; k < n * m; k++)
-        if (added[k] || wk_rng_below(r, 2)) {
-            added[k] = 1;
-            CHECK(ot_simplex_add_arc(s, k / m, k % m, c[k]) == 1, "trial %d: add arc", trial);
-        }
-    const double art = (cmax + 1) * (double)(n + m + 1), tol = 1e-12 * art;
-    CHECK(ot_simplex_start(s, sup, dem, cmax) == WK_OK, "trial %d: start", trial);
+        if (wk_rng_below(r, 2)) p->first[k] = 1;
+}
+
+/* Solve p pivot by pivot (the tree checked after each), starting from the hint (hi, hj) when
+ * nh > 0; the optimal plan's positive arcs into ii/jj (*cnt), the plan's cost returned. */
+static double solve(const problem *p, const int32_t *hi, const int32_t *hj, int nh, int trial, int32_t *ii,
+                    int32_t *jj, int64_t *cnt, int *hint_used) {
+    const int n = p->n, m = p->m;
+    ot_simplex *s = ot_simplex_new(n, m, 4);
+    REQUIRE(s != NULL, "allocation");
+    for (int k = 0; k < n * m; k++)
+        if (p->first[k]) CHECK(ot_simplex_add_arc(s, k / m, k % m, p->c[k]) == 1, "trial %d: add arc", trial);
+    const double art = (p->cmax + 1) * (double)(n + m + 1), tol = 1e-12 * art;
+    if (nh > 0) CHECK(ot_simplex_set_hint(s, hi, hj, nh) == WK_OK, "trial %d: hint", trial);
+    CHECK(ot_simplex_start(s, p->sup, p->dem, p->cmax) == WK_OK, "trial %d: start", trial);
+    *hint_used = ot_simplex_hint_used(s);
     for (int batch = 0; batch < 2; batch++) {
         if (batch == 1)
             for (int k = 0; k < n * m; k++)
-                if (!added[k]) CHECK(ot_simplex_add_arc(s, k / m, k % m, c[k]) == 1, "trial %d: add arc", trial);
+                if (!p->first[k]) CHECK(ot_simplex_add_arc(s, k / m, k % m, p->c[k]) == 1, "trial %d: add arc", trial);
         int rc;
+        int tr = ot_simplex_check_tree(s, 1e-9 * art);
+        CHECK(tr == WK_OK, "trial %d (%d x %d, masses %d, hint %d) at the start: %s", trial, n, m, p->mkind, nh,
+              wk_last_error());
         do {
             rc = ot_simplex_solve(s, tol, ot_simplex_pivots(s) + 1);
-            int tr = ot_simplex_check_tree(s, 1e-9 * art);
-            CHECK(tr == WK_OK, "trial %d (%d x %d, masses %d, int costs %d) after pivot %lld: %s", trial, n, m, mkind,
-                  int_costs, (long long)ot_simplex_pivots(s), wk_last_error());
+            tr = ot_simplex_check_tree(s, 1e-9 * art);
+            CHECK(tr == WK_OK, "trial %d (%d x %d, masses %d, int costs %d, hint %d) after pivot %lld: %s", trial, n,
+                  m, p->mkind, p->int_costs, nh, (long long)ot_simplex_pivots(s), wk_last_error());
             if (tr) break;
         } while (rc == WK_ELIMIT && ot_simplex_pivots(s) < 100000);
         CHECK(rc == WK_OK, "trial %d: solve ends with %d after %lld pivots", trial, rc, (long long)ot_simplex_pivots(s));
     }
     CHECK(ot_simplex_check_feasible(s, 1e-9) == WK_OK, "trial %d: %s", trial, wk_last_error());
     /* the plan meets the masses, and its cost equals the dual objective of feasible duals */
-    int32_t ii[2 * NMAX], jj[2 * NMAX];
     double fl[2 * NMAX], co[2 * NMAX], rs[NMAX] = {0}, cs[NMAX] = {0}, primal = 0, dual = 0, worst = 0;
-    const int64_t cnt = ot_simplex_flows(s, ii, jj, fl, co);
-    CHECK(cnt <= n + m - 1, "trial %d: %lld basic arcs with flow", trial, (long long)cnt);
-    for (int64_t t = 0; t < cnt; t++) {
+    *cnt = ot_simplex_flows(s, ii, jj, fl, co);
+    CHECK(*cnt <= n + m - 1, "trial %d: %lld basic arcs with flow", trial, (long long)*cnt);
+    for (int64_t t = 0; t < *cnt; t++) {
         rs[ii[t]] += fl[t];
         cs[jj[t]] += fl[t];
         primal += fl[t] * co[t];
     }
-    const double *pi = ot_simplex_potentials(s), total = sum(sup, n);
-    for (int i = 0; i < n; i++) CHECK_CLOSE(rs[i], sup[i], 1e-9, 1e-12 * total, "row mass");
-    for (int j = 0; j < m; j++) CHECK_CLOSE(cs[j], dem[j], 1e-9, 1e-12 * total, "column mass");
-    for (int i = 0; i < n; i++) dual -= sup[i] * pi[i];
-    for (int j = 0; j < m; j++) dual += dem[j] * pi[n + j];
-    for (int k = 0; k < n * m; k++) worst = fmin(worst, c[k] + pi[k / m] - pi[n + k % m]);
+    const double *pi = ot_simplex_potentials(s), total = sum(p->sup, n);
+    for (int i = 0; i < n; i++) CHECK_CLOSE(rs[i], p->sup[i], 1e-9, 1e-12 * total, "row mass");
+    for (int j = 0; j < m; j++) CHECK_CLOSE(cs[j], p->dem[j], 1e-9, 1e-12 * total, "column mass");
+    for (int i = 0; i < n; i++) dual -= p->sup[i] * pi[i];
+    for (int j = 0; j < m; j++) dual += p->dem[j] * pi[n + j];
+    for (int k = 0; k < n * m; k++) worst = fmin(worst, p->c[k] + pi[k / m] - pi[n + k % m]);
     CHECK(worst >= -tol, "trial %d: a pair has reduced cost %g", trial, worst);
     CHECK_CLOSE(primal, dual, 1e-9, 1e-9 * art * total, "plan cost = dual objective");
     ot_simplex_free(s);
+    return primal;
+}
+
+/* Each problem solved from the greedy start, then again from a start hint (ot_simplex_set_hint,
+ * the coarse-to-fine start of exact_coarse.c): kind 0 the optimal plan's arcs (a feasible
+ * forest: the hint must be taken when all its arcs are in the first batch), kind 1 the same
+ * in reverse order with random pairs mixed in (cycles skipped), kind 2 random pairs only
+ * (often infeasible tree flows: the start must fall back to the greedy forest). The tree checks
+ * hold pivot by pivot and both solves reach the same optimal cost. */
+static void one_problem(wk_rng *r, int trial, int *taken, int *feasible_hints) {
+    problem p;
+    draw(r, &p);
+    int32_t ii[2 * NMAX], jj[2 * NMAX], hi[4 * NMAX * NMAX], hj[4 * NMAX * NMAX], i2[2 * NMAX], j2[2 * NMAX];
+    int64_t cnt = 0, cnt2 = 0;
+    int used = 0, nh = 0;
+    const double v0 = solve(&p, NULL, NULL, 0, trial, ii, jj, &cnt, &used);
+    const int kind = trial % 3;
+    int all_first = 1;
+    if (kind < 2)
+        for (int64_t t = 0; t < cnt; t++) {
+            const int64_t u = kind == 0 ? t : cnt - 1 - t;
+            hi[nh] = ii[u], hj[nh++] = jj[u];
+            all_first &= p.first[ii[u] * p.m + jj[u]];
+            if (kind == 1) hi[nh] = (int32_t)wk_rng_below(r, (uint64_t)p.n), hj[nh++] = (int32_t)wk_rng_below(r, (uint64_t)p.m);
+        }
+    else
+        for (int t = (int)wk_rng_below(r, (uint64_t)(p.n + p.m)); t >= 0; t--)
+            hi[nh] = (int32_t)wk_rng_below(r, (uint64_t)p.n), hj[nh++] = (int32_t)wk_rng_below(r, (uint64_t)p.m);
+    const double v1 = solve(&p, hi, hj, nh, trial, i2, j2, &cnt2, &used);
+    if (kind == 0 && all_first && cnt > 0) {
+        ++*feasible_hints;
+        *taken += used;
+    }
+    const double scale = (p.cmax + 1) * sum(p.sup, p.n);
+    CHECK(fabs(v1 - v0) <= 1e-12 * fabs(v0) + 1e-12 * scale, "trial %d (hint kind %d): %.17g from the hint, %.17g without", trial, kind, v1, v0);
 }
 
 int main(void) {
     wk_rng r;
     wk_rng_seed(&r, 15);
-    for (int trial = 0; trial < 3000; trial++) one_problem(&r, trial);
+    int taken = 0, feasible = 0;
+    for (int trial = 0; trial < 3000; trial++) one_problem(&r, trial, &taken, &feasible);
+    /* an optimal plan's arcs give non-negative tree flows, except where rounding makes a
+     * forced flow a hair negative: nearly every such hint must be taken */
+    CHECK(feasible > 200 && taken >= feasible * 9 / 10, "the optimal-plan hint was taken %d times of %d", taken, feasible);
     return check_summary("test_ot_simplex_tree");
 }

@@ -3,8 +3,9 @@
  *    flows), implemented by the network simplex and by the assignment solver (exact_solver.c),
  *    so the column-generation loop of w1_exact.c never asks which one runs;
  *  - the problem state of one solve (exact_state);
- *  - candidate generation (exact_candidates.c: k-NN arcs from scans or grids, the staircase)
- *    and pricing (exact_pricing.c, with the cell-pruned pass of price_cells.c).
+ *  - candidate generation (exact_candidates.c: k-NN arcs from scans or grids, the staircase),
+ *    the coarse-to-fine start (exact_coarse.c) and pricing (exact_pricing.c, with the
+ *    cell-pruned pass of price_cells.c).
  * Invariant: every arc any piece adds goes through exact_add_arc, so its cost is capped the
  * same way (st->cap) whichever solver holds it. */
 #ifndef WK_OT_EXACT_INTERNAL_H
@@ -31,6 +32,8 @@ void ot_solver_free(ot_solver *v);
 int ot_solver_add_arc(ot_solver *v, int32_t i, int32_t j, double cost);
 /* Masses and the bound on the costs, once every initial arc is in (before the first solve). */
 int ot_solver_start(ot_solver *v, const double *supply, const double *demand, double cmax);
+/* The simplex's start forest from a plan's arcs (ot_simplex_set_hint); the assignment ignores it. */
+int ot_solver_hint(ot_solver *v, const int32_t *ii, const int32_t *jj, int64_t count);
 /* Optimise on the arcs so far: tol is the reduced-cost tolerance, cmax bounds the costs,
  * max_pivots (> 0) the simplex's pivots (WK_ELIMIT past it). OT_AUCTION_BUDGET: the assignment
  * solver's own budget ran out (the caller may retry with the simplex). */
@@ -76,6 +79,12 @@ int exact_initial_arcs(exact_state *st, int k, double *cmax);
 /* The north-west-corner staircase along the sorted orders: a feasible plan (optimal in 1-D);
  * adds its arcs when `add`; *value (if given) = its cost per unit mass. */
 int exact_northwest(exact_state *st, int add, double *value);
+
+/* ---- coarse-to-fine start (exact_coarse.c) ---- */
+/* Solve a k-means-coarsened problem, refine its plan by north-west corners inside each coarse
+ * flow, add those arcs and hand them to the solver as its start hint; *hinted = their count
+ * (0: no hint). Call after the sorted orders and before ot_solver_start. */
+int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted);
 
 /* ---- pricing (exact_pricing.c) ---- */
 typedef struct price_ctx {

@@ -146,6 +146,9 @@ int ot_solver_add_arc(ot_solver *v, int32_t i, int32_t j, double cost) { return 
 int ot_solver_start(ot_solver *v, const double *supply, const double *demand, double cmax) {
     return v->ops->start(v, supply, demand, cmax);
 }
+int ot_solver_hint(ot_solver *v, const int32_t *ii, const int32_t *jj, int64_t count) {
+    return v->ops == &simplex_ops ? ot_simplex_set_hint(v->impl, ii, jj, count) : WK_OK;
+}
 int ot_solver_solve(ot_solver *v, double tol, double cmax, int64_t max_pivots) {
     return v->ops->solve(v, tol, cmax, max_pivots);
 }

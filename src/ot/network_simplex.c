@@ -3,7 +3,8 @@
  *
  * The algorithm is the one of LEMON's NetworkSimplex (Kovács, "Minimum-cost flow algorithms:
  * an experimental evaluation", 2015) that POT's ot.emd wraps: artificial root with big-M
- * costs (here under a greedy start forest, see ot_simplex_start), block-search pivot rule (its
+ * costs (here under a greedy start forest, or the forest of a caller's hint such as the
+ * coarse-to-fine plan of exact_coarse.c; see ot_simplex_start), block-search pivot rule (its
  * scan vectorised), a spanning-tree basis stored as parent/pred/thread lists, and
  * Cunningham's leaving-arc rule ("last blocking arc met from the join node in cycle direction")
  * which keeps the tree strongly feasible and so prevents cycling under degeneracy. Arcs can be
@@ -34,9 +35,13 @@ struct ot_simplex {
     int32_t *src, *dst; /* dst is a node index (n + j) */
     double *cost, *flow;
     uint8_t *in_tree;
-    /* membership hash of (i, j) */
-    int64_t *hkeys;
+    /* membership hash of (i, j) -> arc index */
+    int64_t *hkeys, *hvals;
     int64_t hcap;
+    /* the start hint (ot_simplex_set_hint): pairs (i, j) in priority order */
+    int32_t *hint_i, *hint_j;
+    int64_t nhint;
+    int hint_used; /* the last start took the hint's forest */
     /* tree */
     int32_t *parent, *pred, *thread, *rev_thread, *succ_num, *last_succ;
     int8_t *pred_dir;
@@ -73,6 +78,7 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->hcap = 64;
     while (s->hcap < 2 * s->cap) s->hcap *= 2;
     s->hkeys = wk_malloc((size_t)s->hcap * sizeof(int64_t));
+    s->hvals = wk_malloc((size_t)s->hcap * sizeof(int64_t));
     size_t nb = (size_t)(s->nodes + 1) * sizeof(int32_t);
     s->parent = wk_malloc(nb);
     s->pred = wk_malloc(nb);
@@ -83,7 +89,7 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
     s->pred_dir = wk_malloc((size_t)s->nodes + 1);
     s->pi = wk_malloc((size_t)(s->nodes + 1) * sizeof(double));
     s->dirty = wk_malloc(nb);
-    if (!s->src || !s->dst || !s->cost || !s->flow || !s->in_tree || !s->hkeys || !s->parent || !s->pred ||
+    if (!s->src || !s->dst || !s->cost || !s->flow || !s->in_tree || !s->hkeys || !s->hvals || !s->parent || !s->pred ||
         !s->thread || !s->rev_thread || !s->succ_num || !s->last_succ || !s->pred_dir || !s->pi || !s->dirty) {
         ot_simplex_free(s);
         return NULL;
@@ -94,20 +100,32 @@ ot_simplex *ot_simplex_new(int64_t n, int64_t m, int64_t arc_hint) {
 
 void ot_simplex_free(ot_simplex *s) {
     if (!s) return;
-    void *ptrs[] = {s->src, s->dst, s->cost, s->flow, s->in_tree, s->hkeys, s->parent, s->pred, s->thread,
+    void *ptrs[] = {s->src, s->dst, s->cost, s->flow, s->in_tree, s->hkeys, s->hvals, s->hint_i, s->hint_j, s->parent, s->pred, s->thread,
                     s->rev_thread, s->succ_num, s->last_succ, s->pred_dir, s->pi, s->dirty};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
     wk_free(s);
 }
 
-static int hash_insert(int64_t *keys, int64_t hcap, int64_t key) {
+static int hash_insert(int64_t *keys, int64_t *vals, int64_t hcap, int64_t key, int64_t val) {
     uint64_t h = hash64((uint64_t)key) & (uint64_t)(hcap - 1);
     while (keys[h] != -1) {
         if (keys[h] == key) return 0;
         h = (h + 1) & (uint64_t)(hcap - 1);
     }
     keys[h] = key;
+    vals[h] = val;
     return 1;
+}
+
+/* the arc index of (i, j), or -1 */
+static int64_t hash_find(const ot_simplex *s, int32_t i, int32_t j) {
+    const int64_t key = (int64_t)i * s->m + j;
+    uint64_t h = hash64((uint64_t)key) & (uint64_t)(s->hcap - 1);
+    while (s->hkeys[h] != -1) {
+        if (s->hkeys[h] == key) return s->hvals[h];
+        h = (h + 1) & (uint64_t)(s->hcap - 1);
+    }
+    return -1;
 }
 
 static int grow(ot_simplex *s) {
@@ -131,13 +149,19 @@ static int grow(ot_simplex *s) {
     int64_t hcap = s->hcap;
     while (hcap < 2 * cap) hcap *= 2;
     if (hcap != s->hcap) {
-        int64_t *keys = wk_malloc((size_t)hcap * sizeof(int64_t));
-        if (!keys) return WK_ENOMEM;
+        int64_t *keys = wk_malloc((size_t)hcap * sizeof(int64_t)), *vals = wk_malloc((size_t)hcap * sizeof(int64_t));
+        if (!keys || !vals) {
+            wk_free(keys);
+            wk_free(vals);
+            return WK_ENOMEM;
+        }
         memset(keys, 0xff, (size_t)hcap * sizeof(int64_t));
         for (int64_t k = 0; k < s->hcap; k++)
-            if (s->hkeys[k] != -1) hash_insert(keys, hcap, s->hkeys[k]);
+            if (s->hkeys[k] != -1) hash_insert(keys, vals, hcap, s->hkeys[k], s->hvals[k]);
         wk_free(s->hkeys);
+        wk_free(s->hvals);
         s->hkeys = keys;
+        s->hvals = vals;
         s->hcap = hcap;
     }
     return WK_OK;
@@ -145,7 +169,7 @@ static int grow(ot_simplex *s) {
 
 int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost) {
     if (s->narcs == s->cap && grow(s)) return WK_ENOMEM;
-    if (!hash_insert(s->hkeys, s->hcap, (int64_t)i * s->m + j)) return 0;
+    if (!hash_insert(s->hkeys, s->hvals, s->hcap, (int64_t)i * s->m + j, s->narcs)) return 0;
     int64_t e = s->narcs++;
     s->src[e] = i;
     s->dst[e] = (int32_t)(s->n + j);
@@ -166,17 +190,81 @@ static int cmp_arc_cost(const void *x, const void *y, void *costs) {
     return (p > q) - (p < q);
 }
 
-/* The start basis. A greedy plan first (the "matrix minimum" rule): the real arcs in order of
- * cost, each carrying min(residual supply, residual demand) of its ends. Each arc empties one
- * of its ends, which then takes no further arc, so the chosen arcs form a forest; and each tree
- * of it keeps at most one node with mass left (joining two trees spends one of their two). Every
- * tree then hangs from the artificial root through that node's artificial arc carrying what is
- * left (a -> root, cost 0; root -> b, cost ART = (cmax + 1) x #nodes, more than any path of
- * real arcs), or through an a-node's arc at zero flow (pointing to the root, so the tree is
- * strongly feasible: every zero-flow arc points up). With no real arcs this is LEMON's
- * artificial star (also what dense arc sets get: see GREEDY_ARCS_PER_NODE). The simplex then drives the artificial flow to zero whenever the real arcs
- * admit a feasible plan (the caller includes the north-west-corner arcs, so they do); the
- * greedy plan carries most mass along near arcs already, so far fewer pivots remain. */
+int ot_simplex_set_hint(ot_simplex *s, const int32_t *ii, const int32_t *jj, int64_t count) {
+    wk_free(s->hint_i);
+    wk_free(s->hint_j);
+    s->hint_i = s->hint_j = NULL;
+    s->nhint = 0;
+    if (count <= 0) return WK_OK;
+    s->hint_i = wk_malloc((size_t)count * sizeof(int32_t));
+    s->hint_j = wk_malloc((size_t)count * sizeof(int32_t));
+    if (!s->hint_i || !s->hint_j) return WK_ENOMEM;
+    memcpy(s->hint_i, ii, (size_t)count * sizeof(int32_t));
+    memcpy(s->hint_j, jj, (size_t)count * sizeof(int32_t));
+    s->nhint = count;
+    return WK_OK;
+}
+
+static int32_t uf_find(int32_t *uf, int32_t x) {
+    while (uf[x] != x) x = uf[x] = uf[uf[x]];
+    return x;
+}
+
+/* 1a. the greedy forest (the matrix-minimum rule; see ot_simplex_start) into in_tree and
+ * flow, degrees into off[u + 2]; res[] the masses left */
+static void greedy_forest(ot_simplex *s, double *res, int32_t *key, int32_t *off, int64_t nreal) {
+    /* the sort is O(arcs log arcs): only on sparse arc sets (column generation), not on
+     * a dense matrix (emd_dense.c), where it would cost more than the pivots it saves */
+    const int64_t ng = nreal <= GREEDY_ARCS_PER_NODE * s->nodes ? nreal : 0;
+    for (int64_t e = 0; e < ng; e++) key[e] = (int32_t)e;
+    qsort_r(key, (size_t)ng, sizeof *key, cmp_arc_cost, s->cost);
+    for (int64_t t = 0; t < ng; t++) {
+        const int32_t e = key[t], i = s->src[e], j = s->dst[e];
+        if (!(res[i] > 0 && res[j] > 0)) continue;
+        const double f = res[i] < res[j] ? res[i] : res[j];
+        s->flow[e] = f;
+        res[i] -= f;
+        res[j] -= f;
+        s->in_tree[e] = 1;
+        off[i + 2]++;
+        off[j + 2]++;
+    }
+}
+
+/* 1b. the hint's forest: its arcs in order, each unless it would close a cycle (flows are
+ * set later, from the masses, once the forest is hung) */
+static void hint_forest(ot_simplex *s, int32_t *uf, int32_t *off) {
+    for (int64_t u = 0; u < s->nodes; u++) uf[u] = (int32_t)u;
+    for (int64_t t = 0; t < s->nhint; t++) {
+        const int64_t e = hash_find(s, s->hint_i[t], s->hint_j[t]);
+        if (e < 0 || s->in_tree[e]) continue;
+        const int32_t i = s->src[e], j = s->dst[e], ri = uf_find(uf, i), rj = uf_find(uf, j);
+        if (ri == rj) continue;
+        uf[ri] = rj;
+        s->in_tree[e] = 1;
+        off[i + 2]++;
+        off[j + 2]++;
+    }
+}
+
+/* The start basis. Without a hint, a greedy plan first (the "matrix minimum" rule): the real
+ * arcs in order of cost, each carrying min(residual supply, residual demand) of its ends. Each
+ * arc empties one of its ends, which then takes no further arc, so the chosen arcs form a
+ * forest; and each tree of it keeps at most one node with mass left (joining two trees spends
+ * one of their two). Every tree then hangs from the artificial root through that node's
+ * artificial arc carrying what is left (a -> root, cost 0; root -> b, cost ART = (cmax + 1) x
+ * #nodes, more than any path of real arcs), or through an a-node's arc at zero flow (pointing
+ * to the root, so the tree is strongly feasible: every zero-flow arc points up). With no real
+ * arcs this is LEMON's artificial star (also what dense arc sets get: see
+ * GREEDY_ARCS_PER_NODE). The simplex then drives the artificial flow to zero whenever the real
+ * arcs admit a feasible plan (the caller includes the north-west-corner arcs, so they do); the
+ * greedy plan carries most mass along near arcs already, so far fewer pivots remain.
+ * With a hint (ot_simplex_set_hint: a near-optimal plan's arcs, e.g. refined from a coarse
+ * solve) the forest is the hint's arcs instead (skipping any that would close a cycle); each
+ * tree hangs at an a-node when its masses net to >= 0, else at a b-node, and the flows are
+ * the tree's own (each arc carries its subtree's net mass). Any arc that would then carry
+ * negative flow (or zero flow pointing down: not strongly feasible) drops the hint, and the
+ * greedy start is built instead: a hint changes the pivots, never the feasibility. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax) {
     const int64_t n = s->n, N = s->nodes, nreal = s->narcs;
     const double art = (cmax + 1) * (double)(N + 1);
@@ -199,30 +287,18 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
         s->in_tree[e] = 0;
     }
     double *res = wk_malloc((size_t)N * sizeof(double));
-    int32_t *key = wk_malloc((size_t)(nreal > 0 ? nreal : 1) * sizeof *key);
-    int32_t *off = wk_calloc((size_t)N + 2, sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * N + 1) * sizeof(int32_t));
+    int32_t *key = wk_malloc((size_t)(nreal > N ? nreal : N + 1) * sizeof *key);
+    int32_t *off = wk_malloc(((size_t)N + 2) * sizeof(int32_t)), *adj = wk_malloc((size_t)(2 * N + 1) * sizeof(int32_t));
     int32_t *stack = wk_malloc((size_t)(N + 1) * sizeof(int32_t));
-    uint8_t *seen = wk_calloc((size_t)N + 1, 1);
+    uint8_t *seen = wk_malloc((size_t)N + 1);
     int rc = res && key && off && adj && stack && seen ? WK_OK : WK_ENOMEM;
-    if (!rc) {
+    for (int use_hint = s->nhint > 0; !rc; use_hint = 0) {
         for (int64_t u = 0; u < N; u++) res[u] = u < n ? supply[u] : demand[u - n];
-        /* 1. the greedy forest */
-        /* the sort is O(arcs log arcs): only on sparse arc sets (column generation), not on
-         * a dense matrix (emd_dense.c), where it would cost more than the pivots it saves */
-        const int64_t ng = nreal <= GREEDY_ARCS_PER_NODE * N ? nreal : 0;
-        for (int64_t e = 0; e < ng; e++) key[e] = (int32_t)e;
-        qsort_r(key, (size_t)ng, sizeof *key, cmp_arc_cost, s->cost);
-        for (int64_t t = 0; t < ng; t++) {
-            const int32_t e = key[t], i = s->src[e], j = s->dst[e];
-            if (!(res[i] > 0 && res[j] > 0)) continue;
-            const double f = res[i] < res[j] ? res[i] : res[j];
-            s->flow[e] = f;
-            res[i] -= f;
-            res[j] -= f;
-            s->in_tree[e] = 1;
-            off[i + 2]++;
-            off[j + 2]++;
-        }
+        memset(off, 0, ((size_t)N + 2) * sizeof(int32_t));
+        memset(seen, 0, (size_t)N + 1);
+        /* 1. the forest */
+        if (use_hint) hint_forest(s, key, off);
+        else greedy_forest(s, res, key, off, nreal);
         /* 2. adjacency of the forest (off[u + 1] .. off[u + 2] while filling) */
         for (int64_t u = 0; u < N; u++) off[u + 2] += off[u + 1];
         for (int64_t e = 0; e < nreal; e++)
@@ -230,24 +306,31 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
                 adj[off[s->src[e] + 1]++] = (int32_t)e;
                 adj[off[s->dst[e] + 1]++] = (int32_t)e;
             }
-        /* 3. each tree hung from the root at its node with mass left (else an a-node), in
-         * preorder (a stack: a node's subtree is emitted before its pushed siblings) */
+        /* 3. each tree hung from the root at its hanging node, in preorder (a stack: a node's
+         * subtree is emitted before its pushed siblings) */
         int32_t *ord = s->dirty, cnt = 0;
         ord[cnt++] = (int32_t)N;
         seen[N] = 1;
         for (int64_t u0 = 0; u0 < N; u0++) {
             if (seen[u0]) continue;
-            int32_t top = 0, hang = (int32_t)u0, k = 0;
+            int32_t top = 0, hang = (int32_t)u0, k = 0, first_a = -1, first_b = -1;
+            double net = 0;
             stack[top++] = (int32_t)u0;
             seen[u0] = 2;
             while (k < top) { /* collect the tree (stack[] as a queue) and pick its hanging node */
                 const int32_t x = stack[k++];
-                if (res[x] > 0 || (!(res[hang] > 0) && hang >= n && x < n)) hang = x;
+                if (use_hint) {
+                    net += x < n ? supply[x] : -demand[x - n];
+                    if (x < n && first_a < 0) first_a = x;
+                    if (x >= n && first_b < 0) first_b = x;
+                } else if (res[x] > 0 || (!(res[hang] > 0) && hang >= n && x < n))
+                    hang = x;
                 for (int32_t t = off[x]; t < off[x + 1]; t++) {
                     const int32_t e = adj[t], y = s->src[e] == x ? s->dst[e] : s->src[e];
                     if (seen[y] != 2) seen[y] = 2, stack[top++] = y;
                 }
             }
+            if (use_hint) hang = net >= 0 ? (first_a >= 0 ? first_a : first_b) : (first_b >= 0 ? first_b : first_a);
             const int32_t he = (int32_t)(s->art_begin + hang);
             s->in_tree[he] = 1;
             s->flow[he] = res[hang] > 0 ? res[hang] : 0;
@@ -274,7 +357,25 @@ int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, 
                 }
             }
         }
-        /* 4. thread, subtree sizes and block ends from the preorder */
+        /* 4. the hint's flows: bottom-up (reverse preorder), each node's subtree net mass
+         * crosses its pred arc */
+        int ok = 1;
+        if (use_hint) {
+            for (int64_t u = 0; u < N; u++) res[u] = u < n ? supply[u] : -demand[u - n];
+            for (int32_t t = (int32_t)N; t >= 1 && ok; t--) {
+                const int32_t x = s->dirty[t], p = s->parent[x];
+                const double f = s->pred_dir[x] == DIR_UP ? res[x] : -res[x];
+                ok = f > 0 || (f == 0 && (s->pred_dir[x] == DIR_UP || p == N));
+                s->flow[s->pred[x]] = f;
+                if (p != N) res[p] += res[x];
+            }
+        }
+        s->hint_used = use_hint;
+        if (ok) break;
+        for (int64_t e = 0; e < s->narcs; e++) s->in_tree[e] = 0, s->flow[e] = 0;
+    }
+    if (!rc) { /* 5. thread, subtree sizes and block ends from the preorder */
+        const int32_t *ord = s->dirty;
         for (int32_t t = 0; t <= N; t++) {
             const int32_t x = ord[t], y = ord[t + 1 <= N ? t + 1 : 0];
             s->thread[x] = y;
@@ -522,6 +623,7 @@ int ot_simplex_solve(ot_simplex *s, double tol, int64_t max_pivots) {
 }
 
 const double *ot_simplex_potentials(const ot_simplex *s) { return s->pi; }
+int ot_simplex_hint_used(const ot_simplex *s) { return s->hint_used; }
 int64_t ot_simplex_pivots(const ot_simplex *s) { return s->pivots; }
 int64_t ot_simplex_arc_count(const ot_simplex *s) { return s->narcs; }
 

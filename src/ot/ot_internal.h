@@ -109,6 +109,12 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
  * artificial star when there are none; see network_simplex.c); cmax bounds the arc costs.
  * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
+/* The next ot_simplex_start's forest: the arcs (ii[t], jj[t]) already added, in priority order
+ * (a near-optimal plan's support, e.g. refined from a coarse solve; see exact_coarse.c) instead
+ * of the greedy one; a hint whose tree flows are not feasible is dropped. Copies the arrays. */
+int ot_simplex_set_hint(ot_simplex *s, const int32_t *ii, const int32_t *jj, int64_t count);
+/* Whether the last ot_simplex_start built its tree from the hint (test aid). */
+int ot_simplex_hint_used(const ot_simplex *s);
 /* Total flow left on artificial arcs (zero at a feasible optimum). */
 double ot_simplex_artificial_flow(const ot_simplex *s);
 /* WK_EINTERNAL (a bug: the caller guarantees feasible arcs) when more than rel x the total

@@ -1,0 +1,114 @@
+/* test_ot_coarse.c — the coarse-to-fine start of wk_w1_exact (exact_coarse.c: a k-d-tree
+ * clustering, the coarse problem solved first, its plan refined into the simplex's start
+ * tree) leaves the value unchanged. Every problem here has n + m >= 1000 points in at most 3
+ * dimensions and goes to the simplex (weighted, or n != m), so the coarse start runs; its
+ * value must equal, to 1e-12 relative, the one of wk_emd_dense on the full cost matrix (the same network simplex from
+ * LEMON's artificial star: no sparse arcs, no hint), and the duals must certify it. The
+ * problems cover what could break the refinement: ties (integer grids), duplicate points,
+ * zero weights, a one-point cloud, one point holding nearly all the mass, clustered clouds
+ * whose mass must cross between clusters, 1-D and 3-D, and the squared-Euclidean cost. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "wgankit/error.h"
+#include "wgankit/ot.h"
+#include "wgankit/rng.h"
+
+enum { GAUSS, CLUSTERS, GRID, DUPLICATES };
+
+static void cloud(wk_rng *r, int kind, double *x, int64_t n, int d, double shift) {
+    for (int64_t i = 0; i < n; i++)
+        for (int k = 0; k < d; k++) {
+            double v = wk_rng_normal_d(r);
+            if (kind == CLUSTERS) v = 0.2 * v + 3.0 * (double)((i * 7 + k * 3) % 5) + shift;
+            else if (kind == GRID) v = (double)wk_rng_below(r, 12); /* many equal costs */
+            else v += shift;
+            x[i * d + k] = v;
+        }
+    if (kind == DUPLICATES) /* every other point repeats an earlier one */
+        for (int64_t i = 1; i < n; i += 2)
+            for (int k = 0; k < d; k++) x[i * d + k] = x[(int64_t)wk_rng_below(r, (uint64_t)i) * d + k];
+}
+
+/* wkind: 0 uniform (NULL), 1 random, 2 random with 30% zeros, 3 one point holding 0.999 */
+static double *weights(wk_rng *r, int wkind, int64_t n) {
+    if (wkind == 0) return NULL;
+    double *w = malloc((size_t)n * sizeof(double)), s = 0;
+    for (int64_t i = 0; i < n; i++) {
+        w[i] = wk_rng_uniform_d(r);
+        if (wkind == 2 && wk_rng_below(r, 10) < 3) w[i] = 0;
+        s += w[i];
+    }
+    if (!(s > 0)) w[0] = s = 1;
+    for (int64_t i = 0; i < n; i++) w[i] /= s;
+    if (wkind == 3) {
+        for (int64_t i = 0; i < n; i++) w[i] *= 0.001;
+        w[n / 2] += 0.999;
+    }
+    return w;
+}
+
+static void one_case(wk_rng *r, int id, int64_t n, int64_t m, int d, int kind, int wa_kind, int wb_kind, int sq) {
+    double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+    double *M = malloc((size_t)(n * m) * sizeof(double));
+    REQUIRE(a && b && M, "allocation");
+    cloud(r, kind, a, n, d, 0.0);
+    cloud(r, kind, b, m, d, 0.7);
+    double *wa = weights(r, wa_kind, n), *wb = weights(r, wb_kind, m);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) {
+            double s = 0;
+            for (int k = 0; k < d; k++) s += (a[i * d + k] - b[j * d + k]) * (a[i * d + k] - b[j * d + k]);
+            M[i * m + j] = sq ? s : sqrt(s);
+        }
+    double *ua = malloc((size_t)n * sizeof(double)), *ub = malloc((size_t)m * sizeof(double));
+    for (int64_t i = 0; i < n; i++) ua[i] = wa ? wa[i] : 1.0 / (double)n;
+    for (int64_t j = 0; j < m; j++) ub[j] = wb ? wb[j] : 1.0 / (double)m;
+    double ref = NAN;
+    CHECK(wk_emd_dense(ua, n, ub, m, M, &ref) == WK_OK, "case %d: dense: %s", id, wk_last_error());
+    wk_ot_options opt;
+    wk_ot_options_default(&opt);
+    opt.cost = sq ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN;
+    opt.want_duals = 1;
+    wk_ot_result res;
+    const int rc = wk_w1_exact_f64(a, n, wa, b, m, wb, d, &opt, &res);
+    CHECK(rc == WK_OK, "case %d: %s", id, wk_last_error());
+    if (rc == WK_OK) {
+        CHECK(fabs(res.value - ref) <= 1e-12 * fabs(ref), "case %d (%lld x %lld, d %d, kind %d, weights %d/%d): %.17g, "
+              "dense %.17g", id, (long long)n, (long long)m, d, kind, wa_kind, wb_kind, res.value, ref);
+        /* the duals certify it: u_i + v_j <= c_ij (to rounding) and sum a u + sum b v = value */
+        double dual = 0, worst = 0;
+        for (int64_t i = 0; i < n; i++)
+            if (ua[i] > 0) dual += ua[i] * res.u[i];
+        for (int64_t j = 0; j < m; j++)
+            if (ub[j] > 0) dual += ub[j] * res.v[j];
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < m && ua[i] > 0; j++)
+                if (ub[j] > 0) worst = fmax(worst, res.u[i] + res.v[j] - M[i * m + j]);
+        CHECK(worst <= 1e-9 * (1 + ref), "case %d: a dual constraint is violated by %g", id, worst);
+        CHECK(fabs(dual - res.value) <= 1e-9 * (1 + ref), "case %d: dual objective %.17g, value %.17g", id, dual,
+              res.value);
+        wk_ot_result_free(&res);
+    }
+    free(a), free(b), free(M), free(wa), free(wb), free(ua), free(ub);
+}
+
+int main(void) {
+    wk_rng r;
+    wk_rng_seed(&r, 1515);
+    int id = 0;
+    one_case(&r, id++, 600, 500, 2, CLUSTERS, 1, 1, 0);   /* mass crosses between clusters */
+    one_case(&r, id++, 550, 550, 2, GRID, 1, 1, 0);       /* ties everywhere */
+    one_case(&r, id++, 500, 600, 2, DUPLICATES, 1, 2, 0); /* duplicate points, zero weights */
+    one_case(&r, id++, 700, 400, 2, GAUSS, 2, 2, 0);      /* zero weights on both sides */
+    one_case(&r, id++, 1, 1100, 2, GAUSS, 0, 1, 0);       /* a one-point cloud */
+    one_case(&r, id++, 1100, 1, 2, CLUSTERS, 1, 0, 0);
+    one_case(&r, id++, 600, 600, 2, GAUSS, 3, 1, 0);      /* one point holds 0.999 of a's mass */
+    one_case(&r, id++, 500, 700, 2, CLUSTERS, 3, 3, 0);   /* both sides so unbalanced */
+    one_case(&r, id++, 450, 700, 2, GAUSS, 0, 0, 0);      /* uniform, n != m */
+    one_case(&r, id++, 600, 500, 1, CLUSTERS, 1, 1, 0);   /* 1-D */
+    one_case(&r, id++, 500, 600, 3, DUPLICATES, 1, 1, 0); /* 3-D */
+    one_case(&r, id++, 600, 500, 2, CLUSTERS, 1, 1, 1);   /* squared Euclidean */
+    return check_summary("test_ot_coarse");
+}
