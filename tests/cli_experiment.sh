@@ -38,6 +38,13 @@ check "arora-w1 table has every (d, m, distance)" bash -c "test \$(grep -c '' '$
 check "biau-depth tiny (train overrides, 2 jobs)" "$CLI" experiment biau-depth --out "$T/bd" --seeds 0,1 --steps 3 \
     --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --jobs 2 --batch 32 --eval-n 64
 check "biau-depth outputs" check_outputs "$T/bd"
+# the figures and captions state the knobs' values, not the recipe's defaults (FINDINGS 3)
+for f in w1-vs-gen-depth w1-vs-critic-depth; do
+    check "biau-depth $f.svg: the y axis says --n 64" grep -q 'exact W1, 64 vs 64 points' "$T/bd/$f.svg"
+    check "biau-depth $f.svg: no 1024" bash -c "! grep -q '1024 vs 1024' '$T/bd/$f.svg'"
+done
+check "biau-depth heatmap caption: the runs' --eval-n 64" grep -q 'one 64-point evaluation per run' "$T/bd/SUMMARY.md"
+check "biau-depth: no 1,024-point caption" bash -c "! grep -q '1,024-point' '$T/bd/SUMMARY.md'"
 check "biau-depth: 8 runs done in results.csv" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 8"
 check "biau-depth: the train override reached the runs" bash -c "grep -q '\"batch\": *32' '$T'/bd/runs/runs/*/config.json"
 # every run diverges (no Lipschitz constraint, SGD at lr 10): counted, named, never averaged

@@ -82,6 +82,16 @@ static int run(wk_expt_ctx *c) {
         wk_sweep_spec_free(&s);
         return rc;
     }
+    int64_t eval_n = 0;
+    {
+        wk_sweep_point p0;
+        wk_gan_config cfg0;
+        if (!(rc = wk_sweep_point_at(&s, 0, &p0)) && !(rc = wk_sweep_point_config(&s, &p0, 1, &cfg0))) eval_n = cfg0.eval_n;
+        if (rc) {
+            wk_sweep_spec_free(&s);
+            return rc;
+        }
+    }
     double gd[MAXD], cd[MAXD], seeds[MAXD];
     int np = wk_expt_list(c, "gen_depths", gd), nq = wk_expt_list(c, "critic_depths", cd), ns = wk_expt_list(c, "seeds", seeds);
     int R = (int)wk_expt_int(c, "w1_repeats");
@@ -163,8 +173,11 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[a], sizeof names[a], "gen_depth %d", (int)gd[a]);
         ser[a] = (wk_series){.name = names[a], .x = cd, .y = yq[a], .n = (size_t)nq, .band_lo = lq[a], .band_hi = hq[a]};
     }
+    /* the axis says the W1 the figure holds: --n points a side (not the recipe's default) */
+    char ylab[96];
+    snprintf(ylab, sizeof ylab, "exact W1, %lld vs %lld points", (long long)wk_expt_int(c, "n"), (long long)wk_expt_int(c, "n"));
     wk_chart_spec sp1 = {.title = "Final W1 against critic depth (mean over seeds; SVG: 95 % bands)", .x_label = "critic depth (--critic-depth)",
-                         .y_label = "exact W1, 1024 vs 1024 points", .integer_x = 1};
+                         .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-critic-depth", &sp1, ser, (size_t)np))) return rc;
     double yp[MAXD][MAXD], lp[MAXD][MAXD], hp[MAXD][MAXD];
     for (int b = 0; b < nq; b++) {
@@ -173,7 +186,7 @@ static int run(wk_expt_ctx *c) {
         ser[b] = (wk_series){.name = names[b], .x = gd, .y = yp[b], .n = (size_t)np, .band_lo = lp[b], .band_hi = hp[b]};
     }
     wk_chart_spec sp2 = {.title = "Final W1 against generator depth (mean over seeds; SVG: 95 % bands)", .x_label = "generator depth (--gen-depth)",
-                         .y_label = "exact W1, 1024 vs 1024 points", .integer_x = 1};
+                         .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-gen-depth", &sp2, ser, (size_t)nq))) return rc;
 
     /* verdicts: Spearman of depth against W1 along each row / column */
@@ -239,8 +252,11 @@ static int run(wk_expt_ctx *c) {
     FILE *hf = fopen(hm, "rb");
     if (hf) {
         fclose(hf);
-        wk__doc_figure(&d, "runs/plot-w1-heatmap", "the sweep's heatmap of the trainer's own final W1 (one 1,024-point evaluation "
-                                                   "per run; mean, spread and seeds per cell)");
+        /* the trainer's own evaluation size: the recipe's eval_n unless the user's --eval-n overrides it */
+        char cap[160];
+        snprintf(cap, sizeof cap, "the sweep's heatmap of the trainer's own final W1 (one %lld-point evaluation per run; mean, spread "
+                                  "and seeds per cell)", (long long)eval_n);
+        wk__doc_figure(&d, "runs/plot-w1-heatmap", cap);
     }
     wk__doc_p(&d, "Each run's report: runs/report.html (the sweep's page).");
     wk__doc_p(&d, "W1: exact, %lld generated vs %lld fresh target points, %d repeats per run (the authors' evaluation), then "
