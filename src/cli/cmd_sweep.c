@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "wgankit/dist.h"
 #include "wgankit/error.h"
+#include "wgankit/result_dir.h"
 #include "wgankit/sweep.h"
 
 static void usage(FILE *f) {
@@ -139,7 +140,7 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
     }
     if (dry) {
         int exists = 0;
-        if (wk_sweep_check_dir(&spec, &exists)) {
+        if (wk_result_dir_check(spec.out, WK_DIR_SWEEP, NULL, NULL, "--out") || wk_sweep_check_dir(&spec, &exists)) {
             fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
             rc = 2;
         }
