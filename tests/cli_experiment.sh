@@ -54,4 +54,12 @@ check "biau-depth with diverging runs exits 0" "$CLI" experiment biau-depth --ou
 check "failed runs: status and step in results.csv" bash -c "test \$(grep -c '^1,[12],[01],failed,[0-9][0-9]*,' '$T/nan/results.csv') -eq 4"
 check "failed runs counted and named in the summary" grep -q "FAILED or unfinished runs: 4 of 4 (p0000_gen_depth=1" "$T/nan/SUMMARY.md"
 check "cells say over how many seeds (0/2), verdicts not measurable" bash -c "grep -q '| 0/2 |' '$T/nan/SUMMARY.md' && grep -q 'not measurable' '$T/nan/SUMMARY.md'"
+# verdicts from intervals, not from the sign of a slope within noise (FINDINGS 6): the tester's flat line
+check "biau-sample-size tiny (a flat W1 line)" "$CLI" experiment biau-sample-size --out "$T/ssz" --targets ring --seeds 0 --steps 3 \
+    --width 8 --n-eval 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --batch 16 --eval-n 64
+check "  'falls as n grows' is not measurable (the slope's interval holds 0)" grep -q '^- \*\*not measurable\*\* — claim: the trained generator' "$T/ssz/SUMMARY.md"
+check "  one target: the dimension line is not measurable" grep -q '^- \*\*not measurable\*\* — claim: W1(μ\*, μ_n) of the sample itself' "$T/ssz/SUMMARY.md"
+check "biau-sample-size, two targets of one dimension" "$CLI" experiment biau-sample-size --out "$T/ssz2" --targets 'ring;ring' --seeds 0 \
+    --steps 3 --width 8 --n-eval 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --batch 16 --eval-n 64 --sizes 16,64,256
+check "  the dimension line is not measurable (was DIFFERS)" grep -q '^- \*\*not measurable\*\* — claim: W1(μ\*, μ_n) of the sample itself.*dimensions do not differ' "$T/ssz2/SUMMARY.md"
 exit $fail

@@ -189,40 +189,51 @@ static int run(wk_expt_ctx *c) {
                          .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-gen-depth", &sp2, ser, (size_t)nq))) return rc;
 
-    /* verdicts: Spearman of depth against W1 along each row / column */
-    int crit_help = 0, crit_n = 0, gen_hurt = 0, gen_n = 0, crit_clear = 0, gen_clear = 0;
-    /* "clear": the end points' 95 % intervals (over seeds) do not overlap */
-    for (int a = 0; a < np; a++) crit_clear += hi[a][nq - 1] < lo[a][0];
-    for (int b = 0; b < nq; b++) gen_clear += lo[np - 1][b] > hi[0][b];
+    /* verdicts from the cells' 95 % intervals over seeds (verdict.c), not from the sign of Spearman's
+     * ρ (reported): along each row, the deepest critic's interval wholly below the shallowest's
+     * (helps) or wholly above it (hurts); along each column, the deepest generator's wholly above
+     * the shallowest's (hurts) or below it */
+    int qlo = 0, qhi = 0, plo = 0, phi = 0;
+    for (int b = 1; b < nq; b++) qlo = cd[b] < cd[qlo] ? b : qlo, qhi = cd[b] > cd[qhi] ? b : qhi;
+    for (int a = 1; a < np; a++) plo = gd[a] < gd[plo] ? a : plo, phi = gd[a] > gd[phi] ? a : phi;
+    int crit_clear = 0, crit_against = 0, gen_clear = 0, gen_against = 0;
+    for (int a = 0; a < np && qlo != qhi; a++) {
+        int cmp = wk__iv_compare(lo[a][qhi], hi[a][qhi], lo[a][qlo], hi[a][qlo]);
+        crit_clear += cmp < 0, crit_against += cmp > 0;
+    }
+    for (int b = 0; b < nq && plo != phi; b++) {
+        int cmp = wk__iv_compare(lo[phi][b], hi[phi][b], lo[plo][b], hi[plo][b]);
+        gen_clear += cmp > 0, gen_against += cmp < 0;
+    }
     char rows_q[512] = "", rows_p[512] = "";
     for (int a = 0; a < np; a++) {
         double r = wk_spearman(cd, yq[a], nq);
         size_t l = strlen(rows_q);
         snprintf(rows_q + l, sizeof rows_q - l, "%sgen_depth %d: ρ = %.2f", l ? "; " : "", (int)gd[a], r);
-        if (isfinite(r)) crit_n++, crit_help += r < 0;
     }
     for (int b = 0; b < nq; b++) {
         double r = wk_spearman(gd, yp[b], np);
         size_t l = strlen(rows_p);
         snprintf(rows_p + l, sizeof rows_p - l, "%scritic_depth %d: ρ = %.2f", l ? "; " : "", (int)cd[b], r);
-        if (isfinite(r)) gen_n++, gen_hurt += r > 0;
     }
+    /* agrees: the claimed direction clear (disjoint intervals) for a majority and the opposite for none;
+     * DIFFERS: the opposite clear for a majority; otherwise the seeds do not tell */
+    int crit_v = qlo == qhi ? -1 : 2 * crit_clear > np && !crit_against ? 1 : 2 * crit_against > np ? 0 : -1;
+    int gen_v = plo == phi ? -1 : 2 * gen_clear > nq && !gen_against ? 1 : 2 * gen_against > nq ? 0 : -1;
     expt_doc d;
     wk__doc_begin(&d, c);
     wk__doc_h2(&d, "Claim against measurement");
     char meas[1024];
     snprintf(meas, sizeof meas,
-             "W1 falls with critic depth (Spearman ρ < 0) for %d of %d generator depths (%s); the deepest critic's interval lies "
-             "wholly below the shallowest's for %d of %d",
-             crit_help, crit_n, rows_q, crit_clear, np);
-    wk__doc_verdict(&d, "for a fixed generator depth, a deeper critic helps (lower final W1)", meas,
-                    crit_n ? 2 * crit_help > crit_n : -1);
+             "the deepest critic's 95 %% interval (over seeds) lies wholly below the shallowest's for %d of %d generator depths, "
+             "wholly above for %d (Spearman ρ of critic depth against W1: %s)",
+             crit_clear, np, crit_against, rows_q);
+    wk__doc_verdict(&d, "for a fixed generator depth, a deeper critic helps (lower final W1)", meas, crit_v);
     snprintf(meas, sizeof meas,
-             "W1 rises with generator depth (ρ > 0) for %d of %d critic depths (%s); the deepest generator's interval lies "
-             "wholly above the shallowest's for %d of %d",
-             gen_hurt, gen_n, rows_p, gen_clear, nq);
-    wk__doc_verdict(&d, "for a fixed critic depth, a deeper generator tends to hurt (higher final W1)", meas,
-                    gen_n ? 2 * gen_hurt > gen_n : -1);
+             "the deepest generator's 95 %% interval (over seeds) lies wholly above the shallowest's for %d of %d critic depths, "
+             "wholly below for %d (Spearman ρ of generator depth against W1: %s)",
+             gen_clear, nq, gen_against, rows_p);
+    wk__doc_verdict(&d, "for a fixed critic depth, a deeper generator tends to hurt (higher final W1)", meas, gen_v);
     if (failed)
         wk__doc_p(&d, "FAILED or unfinished runs: %d of %lld (%s). Cells show how many seeds they average (n/N); no cell is "
                       "silently averaged over fewer seeds.",
