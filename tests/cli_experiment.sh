@@ -62,4 +62,13 @@ check "  one target: the dimension line is not measurable" grep -q '^- \*\*not m
 check "biau-sample-size, two targets of one dimension" "$CLI" experiment biau-sample-size --out "$T/ssz2" --targets 'ring;ring' --seeds 0 \
     --steps 3 --width 8 --n-eval 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --batch 16 --eval-n 64 --sizes 16,64,256
 check "  the dimension line is not measurable (was DIFFERS)" grep -q '^- \*\*not measurable\*\* — claim: W1(μ\*, μ_n) of the sample itself.*dimensions do not differ' "$T/ssz2/SUMMARY.md"
+# biau-equivalence's family is its kept checkpoints: overrides that keep too few are refused before training (FINDINGS 12:
+# --checkpoint-every 0 was SIGFPE after training, --keep-checkpoints 0 exit 2 after training, --checkpoint-every 10 an empty family)
+EQ=(--seeds 0 --steps 4 --width 8 --generators 2 --depths 1 --n 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --nnd-width 8 --batch 16 --eval-n 64)
+expect_exit2 "equivalence --checkpoint-every 0" "checkpoint_every between 1 and 2" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 0
+expect_exit2 "equivalence --checkpoint-every beyond the steps" "--checkpoint-every 10: the family of --generators 2 needs 2" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 10
+expect_exit2 "equivalence --keep-checkpoints 0" "--keep-checkpoints 0: the family is taken from every kept checkpoint" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --keep-checkpoints 0
+check "  refused before anything ran" test ! -e "$T/eo"
+check "equivalence --checkpoint-every 2 (two checkpoints for two generators) runs" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 2
+check "  a family of 2 generators" bash -c "test \$(grep -c '' '$T/eo/results.csv') -eq 3"
 exit $fail

@@ -56,6 +56,24 @@ static int spec_of(const wk_expt_ctx *c, wk_sweep_spec *s) {
 static int check(wk_expt_ctx *c) {
     wk_sweep_spec s;
     int rc = spec_of(c, &s);
+    /* the family is the runs' kept checkpoints at log-spaced multiples of checkpoint_every: a
+     * train override that keeps too few of them is refused now, not after the training (the
+     * measurement divided by checkpoint_every 0) */
+    wk_sweep_point p;
+    wk_gan_config cfg;
+    if (!rc && !(rc = wk_sweep_point_at(&s, 0, &p)) && !(rc = wk_sweep_point_config(&s, &p, 1, &cfg))) {
+        int64_t g = wk_expt_int(c, "generators");
+        if (cfg.checkpoint_every < 1 || cfg.steps / cfg.checkpoint_every < g)
+            rc = wk_errorf(WK_EINVAL, "biau-equivalence --checkpoint-every %lld: the family of --generators %lld needs %lld kept "
+                                      "checkpoints within --steps %lld (checkpoint_every between 1 and %lld; or leave it to the "
+                                      "experiment)",
+                           (long long)cfg.checkpoint_every, (long long)g, (long long)g, (long long)cfg.steps,
+                           (long long)(cfg.steps / g));
+        else if (cfg.keep_checkpoints >= 0 && cfg.keep_checkpoints < cfg.steps / cfg.checkpoint_every)
+            rc = wk_errorf(WK_EINVAL, "biau-equivalence --keep-checkpoints %lld: the family is taken from every kept checkpoint "
+                                      "(log-spaced steps from the first): give all (or leave it to the experiment)",
+                           (long long)cfg.keep_checkpoints);
+    }
     wk_sweep_spec_free(&s);
     if (!rc) {
         wk_source t;
@@ -191,7 +209,7 @@ static int run(wk_expt_ctx *c) {
     for (int q = 0; q < nq && !rc; q++) {
         rho[q] = wk_spearman(w1, dd[q], ng);
         rc = wk_isotonic_xy(w1, dd[q], ng, fit, &dev[q]);
-        rmin[q] = INFINITY, rmax[q] = -INFINITY, rmean[q] = 0, viol[q] = 0;
+        rmin[q] = INFINITY, rmax[q] = -INFINITY, rmean[q] = ng ? 0 : NAN, viol[q] = 0; /* a mean over nothing is NaN, not 0 */
         for (int gi = 0; gi < ng; gi++) {
             double ratio = dd[q][gi] / w1[gi];
             rmin[q] = fmin(rmin[q], ratio), rmax[q] = fmax(rmax[q], ratio), rmean[q] += ratio / ng;
