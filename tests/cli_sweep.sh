@@ -135,4 +135,9 @@ mv "$T/old/runs/p0000_lr_d=1e+1_seed=0" "$T/old/runs/p0000_lr_d=1e-1_seed=0"
 check "an old-named point is adopted, not rerun" grep -q '(2 had finished before this run)' "$T/old.out"
 check "  under its new name" [ -d "$T/old/runs/p0000_lr_d=1e+1_seed=0" -a ! -e "$T/old/runs/p0000_lr_d=1e-1_seed=0" ]
 check "  results.csv names it by its value" grep -q '^0,p0000_lr_d=1e+1_seed=0,1e+1,' "$T/old/results.csv"
+# values holding commas: ';' separates them (FINDINGS 13: 'data=gmm:k=3,sigma=0.1,ring' blamed a missing file 'sigma=0.1')
+"$W" sweep --grid 'data=gmm:k=3,sigma=0.1;ring' --steps 2 --dry-run --out "$T/semi" >"$T/semi.out" 2>&1
+check "';' separates values that hold commas" bash -c "grep -q '^p0000_data=gmm~3Ak=3~2Csigma=0.1_seed=0 .*--data gmm:k=3,sigma=0.1 ' '$T/semi.out' && grep -q '^2 points' '$T/semi.out'"
+expect_exit2 "a comma-split data option says how to separate" "'sigma=0.1' is not a data spec: values are split at commas; separate values with ';'" \
+    "$W" sweep --grid 'data=gmm:k=3,sigma=0.1,ring' --steps 2 --dry-run --out "$T/semi2"
 exit $fail

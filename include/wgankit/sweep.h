@@ -92,7 +92,8 @@ typedef struct wk_sweep_spec {
 /* Empty spec: no axes, no seeds, no settings, threads 0, plot_metric "w1", progress -1. */
 void wk_sweep_spec_init(wk_sweep_spec *s);
 void wk_sweep_spec_free(wk_sweep_spec *s);
-/* Add an axis from "KEY=V1,V2,...". WK_EINVAL naming the argument when: no '=', an unknown
+/* Add an axis from "KEY=V1,V2,..." (or "KEY=V1;V2;..." when a value holds commas: a list with a
+ * ';' is split at ';' only; a data value that reads as a comma-cut option is refused saying so). WK_EINVAL naming the argument when: no '=', an unknown
  * setting, a key reserved to the sweep (seed: use seeds; out, threads, progress), a key already a
  * grid axis or a fixed setting, an empty value list or an empty value, a repeated value (compared
  * as the setting holds it: 1e-4 and 0.0001 are one value), too

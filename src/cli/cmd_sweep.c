@@ -19,6 +19,7 @@ static void usage(FILE *f) {
                "`wgankit train` process, into DIR/runs/<point>/ (the name holds the point's index, values and seed).\n"
                "  --grid KEY=V1,...  a train setting (either spelling: gen_depth, gen-depth) and its values; repeat\n"
                "                     for more keys (the first varies slowest). Not: seed, out, threads, progress.\n"
+               "                     Values holding commas are separated by ';': --grid 'data=gmm:k=3,sigma=0.1;ring'.\n"
                "  --seeds LIST       comma-separated seeds (default: --seed, else train's default seed)\n"
                "  --jobs N           points run at once (default 1); each gets --threads max(1, cores/N) unless\n"
                "                     --threads is given. Not part of the result: a resumed sweep may use another N.\n"

@@ -101,8 +101,11 @@ int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg) {
     snprintf(ax.key, sizeof ax.key, "%s", st->name);
     int cap = 0;
     char(*resolved)[WK_GAN_STR] = NULL; /* [cap] each value as the setting holds it */
+    /* values holding commas (data=gmm:k=3,sigma=0.1) are separated by ';' instead, as
+     * experiment --targets: a list with a ';' is split at ';' only */
+    char sep = strchr(list, ';') ? ';' : ',';
     for (const char *p = list;;) {
-        const char *c = strchr(p, ',');
+        const char *c = strchr(p, sep);
         size_t n = c ? (size_t)(c - p) : strlen(p);
         if (n == 0) {
             rc = wk_errorf(WK_EINVAL, "--grid %s: an empty value in '%s'", key, list);
@@ -124,6 +127,13 @@ int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg) {
         memcpy(v, p, n);
         v[n] = 0;
         snprintf(what, sizeof what, "--grid %s=...%s...", key, v);
+        if (sep == ',' && !strcmp(st->name, "data") && strchr(v, '=') && !strchr(v, ':') && access(v, F_OK)) {
+            /* an option of the previous value cut off at its comma (gmm:k=3,sigma=0.1 -> "sigma=0.1") */
+            rc = wk_errorf(WK_EINVAL, "--grid %s: '%s' is not a data spec: values are split at commas; separate values with ';' "
+                                      "when one holds commas (--grid 'data=gmm:k=3,sigma=0.1;ring')", key, v);
+            wk_free(v);
+            goto fail;
+        }
         if ((rc = check_value(st->name, v, what))) {
             wk_free(v);
             goto fail;
