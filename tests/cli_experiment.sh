@@ -71,4 +71,11 @@ expect_exit2 "equivalence --keep-checkpoints 0" "--keep-checkpoints 0: the famil
 check "  refused before anything ran" test ! -e "$T/eo"
 check "equivalence --checkpoint-every 2 (two checkpoints for two generators) runs" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 2
 check "  a family of 2 generators" bash -c "test \$(grep -c '' '$T/eo/results.csv') -eq 3"
+# arora-birthday: runs known only from above (every batch held a duplicate) are drawn at their upper bound, not an empty
+# chart with a made-up x range and a legend for an absent line (FINDINGS 11)
+check "arora-birthday tiny, every batch a duplicate" "$CLI" experiment arora-birthday --out "$T/ab" --data ring --gen-widths 8,16 \
+    --critic-widths 8 --seeds 1 --steps 2 --batch-s 80 --trials 5 --batch 16 --eval-n 64
+check "  no finite estimate in results.csv" bash -c "test \$(grep -c '^[0-9]*,8,1,done,,,[0-9]' '$T/ab/results.csv') -eq 2"
+check "  the figure draws the upper bounds" bash -c "grep -q 'critic width 8: upper bound only' '$T/ab/support.svg' && test \$(grep -c '<circle' '$T/ab/support.svg') -ge 2"
+check "  no legend for an absent line, no made-up x ticks" bash -c "! grep -q '>critic width 8<' '$T/ab/support.svg' && ! grep -q '>5<' '$T/ab/support.svg'"
 exit $fail
