@@ -38,6 +38,13 @@ check "arora-w1 table has every (d, m, distance)" bash -c "test \$(grep -c '' '$
 check "biau-depth tiny (train overrides, 2 jobs)" "$CLI" experiment biau-depth --out "$T/bd" --seeds 0,1 --steps 3 \
     --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --jobs 2 --batch 32 --eval-n 64
 check "biau-depth outputs" check_outputs "$T/bd"
+# the figures and captions state the knobs' values, not the recipe's defaults (FINDINGS 3)
+for f in w1-vs-gen-depth w1-vs-critic-depth; do
+    check "biau-depth $f.svg: the y axis says --n 64" grep -q 'exact W1, 64 vs 64 points' "$T/bd/$f.svg"
+    check "biau-depth $f.svg: no 1024" bash -c "! grep -q '1024 vs 1024' '$T/bd/$f.svg'"
+done
+check "biau-depth heatmap caption: the runs' --eval-n 64" grep -q 'one 64-point evaluation per run' "$T/bd/SUMMARY.md"
+check "biau-depth: no 1,024-point caption" bash -c "! grep -q '1,024-point' '$T/bd/SUMMARY.md'"
 check "biau-depth: 8 runs done in results.csv" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 8"
 check "biau-depth: the train override reached the runs" bash -c "grep -q '\"batch\": *32' '$T'/bd/runs/runs/*/config.json"
 # every run diverges (no Lipschitz constraint, SGD at lr 10): counted, named, never averaged
@@ -47,4 +54,28 @@ check "biau-depth with diverging runs exits 0" "$CLI" experiment biau-depth --ou
 check "failed runs: status and step in results.csv" bash -c "test \$(grep -c '^1,[12],[01],failed,[0-9][0-9]*,' '$T/nan/results.csv') -eq 4"
 check "failed runs counted and named in the summary" grep -q "FAILED or unfinished runs: 4 of 4 (p0000_gen_depth=1" "$T/nan/SUMMARY.md"
 check "cells say over how many seeds (0/2), verdicts not measurable" bash -c "grep -q '| 0/2 |' '$T/nan/SUMMARY.md' && grep -q 'not measurable' '$T/nan/SUMMARY.md'"
+# verdicts from intervals, not from the sign of a slope within noise (FINDINGS 6): the tester's flat line
+check "biau-sample-size tiny (a flat W1 line)" "$CLI" experiment biau-sample-size --out "$T/ssz" --targets ring --seeds 0 --steps 3 \
+    --width 8 --n-eval 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --batch 16 --eval-n 64
+check "  'falls as n grows' is not measurable (the slope's interval holds 0)" grep -q '^- \*\*not measurable\*\* — claim: the trained generator' "$T/ssz/SUMMARY.md"
+check "  one target: the dimension line is not measurable" grep -q '^- \*\*not measurable\*\* — claim: W1(μ\*, μ_n) of the sample itself' "$T/ssz/SUMMARY.md"
+check "biau-sample-size, two targets of one dimension" "$CLI" experiment biau-sample-size --out "$T/ssz2" --targets 'ring;ring' --seeds 0 \
+    --steps 3 --width 8 --n-eval 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --batch 16 --eval-n 64 --sizes 16,64,256
+check "  the dimension line is not measurable (was DIFFERS)" grep -q '^- \*\*not measurable\*\* — claim: W1(μ\*, μ_n) of the sample itself.*dimensions do not differ' "$T/ssz2/SUMMARY.md"
+# biau-equivalence's family is its kept checkpoints: overrides that keep too few are refused before training (FINDINGS 12:
+# --checkpoint-every 0 was SIGFPE after training, --keep-checkpoints 0 exit 2 after training, --checkpoint-every 10 an empty family)
+EQ=(--seeds 0 --steps 4 --width 8 --generators 2 --depths 1 --n 64 --w1-repeats 2 --nnd-m 64 --nnd-steps 5 --nnd-width 8 --batch 16 --eval-n 64)
+expect_exit2 "equivalence --checkpoint-every 0" "checkpoint_every between 1 and 2" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 0
+expect_exit2 "equivalence --checkpoint-every beyond the steps" "--checkpoint-every 10: the family of --generators 2 needs 2" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 10
+expect_exit2 "equivalence --keep-checkpoints 0" "--keep-checkpoints 0: the family is taken from every kept checkpoint" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --keep-checkpoints 0
+check "  refused before anything ran" test ! -e "$T/eo"
+check "equivalence --checkpoint-every 2 (two checkpoints for two generators) runs" "$CLI" experiment biau-equivalence --out "$T/eo" "${EQ[@]}" --checkpoint-every 2
+check "  a family of 2 generators" bash -c "test \$(grep -c '' '$T/eo/results.csv') -eq 3"
+# arora-birthday: runs known only from above (every batch held a duplicate) are drawn at their upper bound, not an empty
+# chart with a made-up x range and a legend for an absent line (FINDINGS 11)
+check "arora-birthday tiny, every batch a duplicate" "$CLI" experiment arora-birthday --out "$T/ab" --data ring --gen-widths 8,16 \
+    --critic-widths 8 --seeds 1 --steps 2 --batch-s 80 --trials 5 --batch 16 --eval-n 64
+check "  no finite estimate in results.csv" bash -c "test \$(grep -c '^[0-9]*,8,1,done,,,[0-9]' '$T/ab/results.csv') -eq 2"
+check "  the figure draws the upper bounds" bash -c "grep -q 'critic width 8: upper bound only' '$T/ab/support.svg' && test \$(grep -c '<circle' '$T/ab/support.svg') -ge 2"
+check "  no legend for an absent line, no made-up x ticks" bash -c "! grep -q '>critic width 8<' '$T/ab/support.svg' && ! grep -q '>5<' '$T/ab/support.svg'"
 exit $fail

@@ -116,4 +116,28 @@ expect_exit2 "fixed --data gmm:k=0" "gmm: k='0' is not an integer" "$W" sweep --
 expect_exit2 "fixed --data missing file" "/nonexistent.npy: cannot open" "$W" sweep --grid lr_g=1e-4 --data /nonexistent.npy --steps 1 --out "$T/bd3"
 expect_exit2 "one bad file among the grid's data values" "nope.npy" "$W" sweep --grid "data=ring,$T/nope.npy" --dry-run --out "$T/bd4"
 check "bad data values created nothing" [ ! -e "$T/bd1" -a ! -e "$T/bd2" -a ! -e "$T/bd3" -a ! -e "$T/bd4" ]
+# ---- names keep their values; repeated values are compared as values (FINDINGS 5) ------------------------
+"$W" sweep --grid lr_d=1e+1,1e-1 --steps 5 --dry-run --out "$T/pl" >"$T/pl.out" 2>&1
+check "'+' kept in a point name (lr_d=1e+1 is not named lr_d=1e-1)" grep -q '^p0000_lr_d=1e+1_seed=0 .*--lr-d 1e+1 ' "$T/pl.out"
+check "  and the other point keeps its '-'" grep -q '^p0001_lr_d=1e-1_seed=0 .*--lr-d 1e-1 ' "$T/pl.out"
+for f in a:b a-b; do printf '1,2\n3,4\n5,6\n7,8\n' > "$T/$f.csv"; done
+(cd "$T" && "$W" sweep --grid data=a:b.csv,a-b.csv --steps 5 --dry-run --out pl) >"$T/pl2.out" 2>&1
+check "other characters escaped, not merged with '-' (data=a:b.csv vs a-b.csv)" \
+    bash -c "grep -q '^p0000_data=a~3Ab.csv_seed=0 ' '$T/pl2.out' && grep -q '^p0001_data=a-b.csv_seed=0 ' '$T/pl2.out'"
+expect_exit2 "1e-4 and 0.0001 are one value" "--grid lr_d: value 0.0001 given twice (as '1e-4' and '0.0001')" \
+    "$W" sweep --grid lr_d=1e-4,0.0001 --steps 2 --dry-run --out "$T/pl"
+expect_exit2 "1 and 01 are one value" "--grid gen_depth: value 1 given twice (as '1' and '01')" "$W" sweep --grid gen_depth=1,01 --steps 2 --dry-run --out "$T/pl"
+expect_exit2 "1 and +1 are one value" "--grid gen_depth: value 1 given twice (as '1' and '+1')" "$W" sweep --grid gen_depth=1,+1 --steps 2 --dry-run --out "$T/pl"
+# a sweep begun by an older version (its '+' point named with '-') resumes under the new names
+"$W" sweep --grid lr_d=1e+1,1e-1 --steps 2 --eval-every 1 --batch 16 --eval-n 32 --gen-width 8 --critic-width 8 --out "$T/old" >/dev/null 2>&1
+mv "$T/old/runs/p0000_lr_d=1e+1_seed=0" "$T/old/runs/p0000_lr_d=1e-1_seed=0"
+"$W" sweep --grid lr_d=1e+1,1e-1 --steps 2 --eval-every 1 --batch 16 --eval-n 32 --gen-width 8 --critic-width 8 --out "$T/old" >"$T/old.out" 2>&1
+check "an old-named point is adopted, not rerun" grep -q '(2 had finished before this run)' "$T/old.out"
+check "  under its new name" [ -d "$T/old/runs/p0000_lr_d=1e+1_seed=0" -a ! -e "$T/old/runs/p0000_lr_d=1e-1_seed=0" ]
+check "  results.csv names it by its value" grep -q '^0,p0000_lr_d=1e+1_seed=0,1e+1,' "$T/old/results.csv"
+# values holding commas: ';' separates them (FINDINGS 13: 'data=gmm:k=3,sigma=0.1,ring' blamed a missing file 'sigma=0.1')
+"$W" sweep --grid 'data=gmm:k=3,sigma=0.1;ring' --steps 2 --dry-run --out "$T/semi" >"$T/semi.out" 2>&1
+check "';' separates values that hold commas" bash -c "grep -q '^p0000_data=gmm~3Ak=3~2Csigma=0.1_seed=0 .*--data gmm:k=3,sigma=0.1 ' '$T/semi.out' && grep -q '^2 points' '$T/semi.out'"
+expect_exit2 "a comma-split data option says how to separate" "'sigma=0.1' is not a data spec: values are split at commas; separate values with ';'" \
+    "$W" sweep --grid 'data=gmm:k=3,sigma=0.1,ring' --steps 2 --dry-run --out "$T/semi2"
 exit $fail

@@ -2,6 +2,7 @@
  * made by tests/reference/make_stats_fixtures.py): t quantiles, t-intervals, isotonic fits (scipy's
  * bounded least squares, not PAVA), average ranks and Spearman's ρ with ties, log-log slopes with
  * their intervals; and the NaN answers where a quantity is undefined. */
+#include <math.h>
 #include <string.h>
 
 #include "check.h"
@@ -9,6 +10,12 @@
 #include "wgankit/stats.h"
 
 const char *wk__fmt_slope(char *buf, size_t n, const wk_loglog_fit_ci *f); /* src/experiment/doc.c */
+/* src/experiment/verdict.c (expt_internal.h) */
+int wk__slope_side(const wk_loglog_fit_ci *f, double b);
+int wk__slope_within(const wk_loglog_fit_ci *f, double a, double b);
+int wk__iv_compare(double alo, double ahi, double blo, double bhi);
+void wk__spearman_ci(double rho, int n, double *lo, double *hi);
+int wk__verdict_all(const int *v, int n);
 
 #define MAXV 64
 
@@ -119,5 +126,36 @@ int main(void) {
     double fit3[3];
     REQUIRE(wk_isotonic_fit(wy, ww, 3, fit3) == WK_OK, "weighted");
     CHECK_CLOSE(fit3[0], 1.5, 1e-15, 0, "weighted pool (3·1 + 1·3) / 4");
+
+    /* verdicts from intervals (FINDINGS 6): biau-sample-size's flat line, W1 at n = 64, 256, 1024, 4096 of
+     * 1.2783595, 1.27836519, 1.27834541, 1.27836158: slope -7.6e-7 with se 2.6e-6 (scipy linregress p = 0.80),
+     * its interval holds 0: "falls" is not measurable (it said "agrees" from the sign of the slope) */
+    double nsz[4] = {64, 256, 1024, 4096}, flat[4] = {1.2783595, 1.27836519, 1.27834541, 1.27836158};
+    wk_loglog_fit_ci fl;
+    wk_loglog_slope(nsz, flat, 4, 0.95, &fl);
+    CHECK(fl.slope < 0 && fl.lo < 0 && fl.hi > 0, "the flat line's slope %g [%g, %g] holds 0", fl.slope, fl.lo, fl.hi);
+    CHECK(wk__slope_side(&fl, 0) == 0, "a slope whose interval holds 0 does not fall");
+    double falling[4] = {1.0, 0.52, 0.24, 0.126}; /* about n^{-1/2}, a little noise */
+    wk_loglog_fit_ci fa;
+    wk_loglog_slope(nsz, falling, 4, 0.95, &fa);
+    CHECK(wk__slope_side(&fa, 0) == -1 && wk__slope_within(&fa, -0.7, -0.3) == 1, "n^{-1/2}: falls, within [-0.7, -0.3]: %g [%g, %g]",
+          fa.slope, fa.lo, fa.hi);
+    CHECK(wk__slope_within(&fl, -0.7, -0.3) == 0, "the flat line is wholly outside [-0.7, -0.3]");
+    wk_loglog_fit_ci two_pts = {.slope = -0.5, .lo = NAN, .hi = NAN, .used = 2};
+    CHECK(wk__slope_side(&two_pts, 0) == 0 && wk__slope_within(&two_pts, -0.7, -0.3) == -1, "two points: no interval, nothing decided");
+    CHECK(wk__iv_compare(2, 3, 0, 1) == 1 && wk__iv_compare(0, 1, 2, 3) == -1 && wk__iv_compare(0, 2, 1, 3) == 0 &&
+              wk__iv_compare(NAN, NAN, 0, 1) == 0,
+          "interval comparisons: above, below, overlapping, unknown");
+    double rlo, rhi;
+    wk__spearman_ci(0.98, 20, &rlo, &rhi); /* z = atanh(0.98) ± 1.96 sqrt(1.06/17) */
+    CHECK_CLOSE(rlo, tanh(atanh(0.98) - 1.959963984540054 * sqrt(1.06 / 17)), 1e-12, 0, "Spearman interval, low end");
+    CHECK(rlo > 0.9 && rhi < 1, "ρ 0.98 over 20: [%g, %g]", rlo, rhi);
+    wk__spearman_ci(0.8, 4, &rlo, &rhi);
+    CHECK(rlo < 0 && rhi > 0.9, "ρ 0.8 over 4 cells decides nothing: [%g, %g]", rlo, rhi);
+    wk__spearman_ci(1, 3, &rlo, &rhi);
+    CHECK(isnan(rlo) && isnan(rhi), "three pairs: no interval");
+    int v1[] = {1, -1}, v2[] = {1, 0}, v3[] = {1, 1};
+    CHECK(wk__verdict_all(v1, 2) == -1 && wk__verdict_all(v2, 2) == 0 && wk__verdict_all(v3, 2) == 1 && wk__verdict_all(v3, 0) == -1,
+          "verdicts combined: one unknown, one contradiction, all agree, none");
     return check_summary("test_stats");
 }

@@ -49,6 +49,8 @@ int main(void) {
     CHECK(refused(&s, "gen_depth=", "empty list of values"), "empty list");
     CHECK(refused(&s, "gen_depth=1,,2", "an empty value"), "empty value");
     CHECK(refused(&s, "gen_depth=1,2,1", "value '1' given twice"), "repeated value");
+    CHECK(refused(&s, "lr_d=1e-4,0.0001", "value 0.0001 given twice (as '1e-4' and '0.0001')"), "a value repeated in another spelling");
+    CHECK(refused(&s, "gen_depth=1,+1", "value 1 given twice (as '1' and '+1')"), "a value repeated with its sign");
     CHECK(refused(&s, "gen_depth=1,x", "gen_depth"), "value the setting refuses");
     CHECK(refused(&s, "seed=1,2", "use --seeds"), "seed is not a grid key");
     CHECK(refused(&s, "out=a,b", "not a grid key"), "out is not a grid key");
@@ -79,7 +81,7 @@ int main(void) {
     /* 5 = ((v0 * 2) + v1) * 2 + seed: v0 = 1, v1 = 0, seed index 1 */
     CHECK(p.value[0] == 1 && p.value[1] == 0 && p.seed == 9, "point 5 = gen_depth 2, data ring, seed 9 (got %d %d %llu)", p.value[0],
           p.value[1], (unsigned long long)p.seed);
-    CHECK(!strcmp(p.name, "p0005_gen_depth=2_data=ring-k=8_seed=9"), "name sanitized and padded: %s", p.name);
+    CHECK(!strcmp(p.name, "p0005_gen_depth=2_data=ring~3Ak=8_seed=9"), "name sanitized and padded: %s", p.name);
     wk_sweep_point q;
     wk_sweep_point_at(&s, 11, &q);
     CHECK(q.value[0] == 2 && q.value[1] == 1 && q.seed == 9, "last point");
@@ -177,8 +179,8 @@ int main(void) {
     REQUIRE(csv, "results.csv");
     const char *head = "index,point,gen_depth,data,steps,lr_d,seed,status,failed_step,step,w1,img.fd,w[0],w[1],wall_s\n";
     CHECK(!strncmp(csv, head, strlen(head)), "header: %.120s", csv);
-    CHECK(strstr(csv, "\n0,p0000_gen_depth=1_data=ring-k=8_seed=7,1,ring:k=8,20,0.0001,7,done,,20,0.25,3,0.5,0.5,1.5\n") != NULL, "done row (the last metrics line)");
-    CHECK(strstr(csv, "\n5,p0005_gen_depth=2_data=ring-k=8_seed=9,2,ring:k=8,20,0.0001,9,failed,17,,,,,,0.5\n") != NULL, "failed row");
+    CHECK(strstr(csv, "\n0,p0000_gen_depth=1_data=ring~3Ak=8_seed=7,1,ring:k=8,20,0.0001,7,done,,20,0.25,3,0.5,0.5,1.5\n") != NULL, "done row (the last metrics line)");
+    CHECK(strstr(csv, "\n5,p0005_gen_depth=2_data=ring~3Ak=8_seed=9,2,ring:k=8,20,0.0001,9,failed,17,,,,,,0.5\n") != NULL, "failed row");
     CHECK(strstr(csv, "\n11,p0011_gen_depth=3_data=grid_seed=9,3,grid,20,0.0001,9,pending,,,,,,,\n") != NULL, "pending row");
     snprintf(path, sizeof path, "%s/point.json", dir);
     put(path, "{\"status\":\"maybe\"}");

@@ -15,7 +15,10 @@
  * from the data. Failed points are counted and named, never averaged away.
  *
  * Everything a user gives is checked before anything runs (wk_expt_set, wk_expt_prepare):
- * unknown knobs, values out of range, train settings the trainer refuses, grids the sweep refuses. */
+ * unknown knobs, values out of range, train settings the trainer refuses, grids the sweep refuses,
+ * and an output directory holding a run, a sweep, another experiment or this one with other knobs
+ * (result_dir.h: the experiment records its name and knobs in DIR/wgankit-dir.json). Verdicts are
+ * decided from intervals, never from a point estimate alone (verdict.c). */
 #ifndef WGANKIT_EXPERIMENT_H
 #define WGANKIT_EXPERIMENT_H
 

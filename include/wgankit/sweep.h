@@ -92,9 +92,11 @@ typedef struct wk_sweep_spec {
 /* Empty spec: no axes, no seeds, no settings, threads 0, plot_metric "w1", progress -1. */
 void wk_sweep_spec_init(wk_sweep_spec *s);
 void wk_sweep_spec_free(wk_sweep_spec *s);
-/* Add an axis from "KEY=V1,V2,...". WK_EINVAL naming the argument when: no '=', an unknown
+/* Add an axis from "KEY=V1,V2,..." (or "KEY=V1;V2;..." when a value holds commas: a list with a
+ * ';' is split at ';' only; a data value that reads as a comma-cut option is refused saying so). WK_EINVAL naming the argument when: no '=', an unknown
  * setting, a key reserved to the sweep (seed: use seeds; out, threads, progress), a key already a
- * grid axis or a fixed setting, an empty value list or an empty value, a repeated value, too
+ * grid axis or a fixed setting, an empty value list or an empty value, a repeated value (compared
+ * as the setting holds it: 1e-4 and 0.0001 are one value), too
  * many values or axes, or a value the setting refuses (wk_gan_config_set's message). */
 int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg);
 /* Add a fixed setting (key in either spelling); a setting given again takes the later value (as
@@ -119,8 +121,8 @@ typedef struct wk_sweep_point {
     int value[WK_SWEEP_MAX_AXES];      /* index into axes[a].values */
     uint64_t seed;
     /* Stable directory name: "p<index, zero-padded to the plan's width>_<key>=<value>_..._seed=<seed>",
-     * characters outside [A-Za-z0-9._=-] replaced by '-', cut to WK_SWEEP_NAME - 1 bytes (the index
-     * keeps names unique). Depends only on the spec, so it names the same run on every rerun. */
+     * characters outside [A-Za-z0-9._=+-] written as ~XX (their byte in hex), so a name keeps its
+     * value; cut to WK_SWEEP_NAME - 1 bytes (the index keeps names unique). Depends only on the spec, so it names the same run on every rerun. */
     char name[WK_SWEEP_NAME];
 } wk_sweep_point;
 
@@ -213,7 +215,7 @@ typedef struct wk_sweep_summary {
     double wall_s;                         /* of this invocation */
 } wk_sweep_summary;
 
-/* Run a validated spec: create or check out/sweep.json (a different grid, seeds or setting is
+/* Run a validated spec: refuse an out holding a run or an experiment (result_dir.h), create or check out/sweep.json (a different grid, seeds or setting is
  * WK_EINVAL saying what differs), run every unfinished point in plan order on `ex` (at most
  * ex->slots at once, less the workers lost), record each ending in point.json, then
  * wk_sweep_collect, wk_sweep_plot and wk_sweep_report. Points of lost workers are not recorded:

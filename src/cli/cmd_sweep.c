@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "wgankit/dist.h"
 #include "wgankit/error.h"
+#include "wgankit/result_dir.h"
 #include "wgankit/sweep.h"
 
 static void usage(FILE *f) {
@@ -18,6 +19,7 @@ static void usage(FILE *f) {
                "`wgankit train` process, into DIR/runs/<point>/ (the name holds the point's index, values and seed).\n"
                "  --grid KEY=V1,...  a train setting (either spelling: gen_depth, gen-depth) and its values; repeat\n"
                "                     for more keys (the first varies slowest). Not: seed, out, threads, progress.\n"
+               "                     Values holding commas are separated by ';': --grid 'data=gmm:k=3,sigma=0.1;ring'.\n"
                "  --seeds LIST       comma-separated seeds (default: --seed, else train's default seed)\n"
                "  --jobs N           points run at once (default 1); each gets --threads max(1, cores/N) unless\n"
                "                     --threads is given. Not part of the result: a resumed sweep may use another N.\n"
@@ -139,7 +141,7 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
     }
     if (dry) {
         int exists = 0;
-        if (wk_sweep_check_dir(&spec, &exists)) {
+        if (wk_result_dir_check(spec.out, WK_DIR_SWEEP, NULL, NULL, "--out") || wk_sweep_check_dir(&spec, &exists)) {
             fprintf(stderr, "wgankit sweep: %s\n", wk_last_error());
             rc = 2;
         }

@@ -82,6 +82,16 @@ static int run(wk_expt_ctx *c) {
         wk_sweep_spec_free(&s);
         return rc;
     }
+    int64_t eval_n = 0;
+    {
+        wk_sweep_point p0;
+        wk_gan_config cfg0;
+        if (!(rc = wk_sweep_point_at(&s, 0, &p0)) && !(rc = wk_sweep_point_config(&s, &p0, 1, &cfg0))) eval_n = cfg0.eval_n;
+        if (rc) {
+            wk_sweep_spec_free(&s);
+            return rc;
+        }
+    }
     double gd[MAXD], cd[MAXD], seeds[MAXD];
     int np = wk_expt_list(c, "gen_depths", gd), nq = wk_expt_list(c, "critic_depths", cd), ns = wk_expt_list(c, "seeds", seeds);
     int R = (int)wk_expt_int(c, "w1_repeats");
@@ -163,8 +173,11 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[a], sizeof names[a], "gen_depth %d", (int)gd[a]);
         ser[a] = (wk_series){.name = names[a], .x = cd, .y = yq[a], .n = (size_t)nq, .band_lo = lq[a], .band_hi = hq[a]};
     }
+    /* the axis says the W1 the figure holds: --n points a side (not the recipe's default) */
+    char ylab[96];
+    snprintf(ylab, sizeof ylab, "exact W1, %lld vs %lld points", (long long)wk_expt_int(c, "n"), (long long)wk_expt_int(c, "n"));
     wk_chart_spec sp1 = {.title = "Final W1 against critic depth (mean over seeds; SVG: 95 % bands)", .x_label = "critic depth (--critic-depth)",
-                         .y_label = "exact W1, 1024 vs 1024 points", .integer_x = 1};
+                         .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-critic-depth", &sp1, ser, (size_t)np))) return rc;
     double yp[MAXD][MAXD], lp[MAXD][MAXD], hp[MAXD][MAXD];
     for (int b = 0; b < nq; b++) {
@@ -173,43 +186,54 @@ static int run(wk_expt_ctx *c) {
         ser[b] = (wk_series){.name = names[b], .x = gd, .y = yp[b], .n = (size_t)np, .band_lo = lp[b], .band_hi = hp[b]};
     }
     wk_chart_spec sp2 = {.title = "Final W1 against generator depth (mean over seeds; SVG: 95 % bands)", .x_label = "generator depth (--gen-depth)",
-                         .y_label = "exact W1, 1024 vs 1024 points", .integer_x = 1};
+                         .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-gen-depth", &sp2, ser, (size_t)nq))) return rc;
 
-    /* verdicts: Spearman of depth against W1 along each row / column */
-    int crit_help = 0, crit_n = 0, gen_hurt = 0, gen_n = 0, crit_clear = 0, gen_clear = 0;
-    /* "clear": the end points' 95 % intervals (over seeds) do not overlap */
-    for (int a = 0; a < np; a++) crit_clear += hi[a][nq - 1] < lo[a][0];
-    for (int b = 0; b < nq; b++) gen_clear += lo[np - 1][b] > hi[0][b];
+    /* verdicts from the cells' 95 % intervals over seeds (verdict.c), not from the sign of Spearman's
+     * ρ (reported): along each row, the deepest critic's interval wholly below the shallowest's
+     * (helps) or wholly above it (hurts); along each column, the deepest generator's wholly above
+     * the shallowest's (hurts) or below it */
+    int qlo = 0, qhi = 0, plo = 0, phi = 0;
+    for (int b = 1; b < nq; b++) qlo = cd[b] < cd[qlo] ? b : qlo, qhi = cd[b] > cd[qhi] ? b : qhi;
+    for (int a = 1; a < np; a++) plo = gd[a] < gd[plo] ? a : plo, phi = gd[a] > gd[phi] ? a : phi;
+    int crit_clear = 0, crit_against = 0, gen_clear = 0, gen_against = 0;
+    for (int a = 0; a < np && qlo != qhi; a++) {
+        int cmp = wk__iv_compare(lo[a][qhi], hi[a][qhi], lo[a][qlo], hi[a][qlo]);
+        crit_clear += cmp < 0, crit_against += cmp > 0;
+    }
+    for (int b = 0; b < nq && plo != phi; b++) {
+        int cmp = wk__iv_compare(lo[phi][b], hi[phi][b], lo[plo][b], hi[plo][b]);
+        gen_clear += cmp > 0, gen_against += cmp < 0;
+    }
     char rows_q[512] = "", rows_p[512] = "";
     for (int a = 0; a < np; a++) {
         double r = wk_spearman(cd, yq[a], nq);
         size_t l = strlen(rows_q);
         snprintf(rows_q + l, sizeof rows_q - l, "%sgen_depth %d: ρ = %.2f", l ? "; " : "", (int)gd[a], r);
-        if (isfinite(r)) crit_n++, crit_help += r < 0;
     }
     for (int b = 0; b < nq; b++) {
         double r = wk_spearman(gd, yp[b], np);
         size_t l = strlen(rows_p);
         snprintf(rows_p + l, sizeof rows_p - l, "%scritic_depth %d: ρ = %.2f", l ? "; " : "", (int)cd[b], r);
-        if (isfinite(r)) gen_n++, gen_hurt += r > 0;
     }
+    /* agrees: the claimed direction clear (disjoint intervals) for a majority and the opposite for none;
+     * DIFFERS: the opposite clear for a majority; otherwise the seeds do not tell */
+    int crit_v = qlo == qhi ? -1 : 2 * crit_clear > np && !crit_against ? 1 : 2 * crit_against > np ? 0 : -1;
+    int gen_v = plo == phi ? -1 : 2 * gen_clear > nq && !gen_against ? 1 : 2 * gen_against > nq ? 0 : -1;
     expt_doc d;
     wk__doc_begin(&d, c);
     wk__doc_h2(&d, "Claim against measurement");
     char meas[1024];
     snprintf(meas, sizeof meas,
-             "W1 falls with critic depth (Spearman ρ < 0) for %d of %d generator depths (%s); the deepest critic's interval lies "
-             "wholly below the shallowest's for %d of %d",
-             crit_help, crit_n, rows_q, crit_clear, np);
-    wk__doc_verdict(&d, "for a fixed generator depth, a deeper critic helps (lower final W1)", meas,
-                    crit_n ? 2 * crit_help > crit_n : -1);
+             "the deepest critic's 95 %% interval (over seeds) lies wholly below the shallowest's for %d of %d generator depths, "
+             "wholly above for %d (Spearman ρ of critic depth against W1: %s)",
+             crit_clear, np, crit_against, rows_q);
+    wk__doc_verdict(&d, "for a fixed generator depth, a deeper critic helps (lower final W1)", meas, crit_v);
     snprintf(meas, sizeof meas,
-             "W1 rises with generator depth (ρ > 0) for %d of %d critic depths (%s); the deepest generator's interval lies "
-             "wholly above the shallowest's for %d of %d",
-             gen_hurt, gen_n, rows_p, gen_clear, nq);
-    wk__doc_verdict(&d, "for a fixed critic depth, a deeper generator tends to hurt (higher final W1)", meas,
-                    gen_n ? 2 * gen_hurt > gen_n : -1);
+             "the deepest generator's 95 %% interval (over seeds) lies wholly above the shallowest's for %d of %d critic depths, "
+             "wholly below for %d (Spearman ρ of generator depth against W1: %s)",
+             gen_clear, nq, gen_against, rows_p);
+    wk__doc_verdict(&d, "for a fixed critic depth, a deeper generator tends to hurt (higher final W1)", meas, gen_v);
     if (failed)
         wk__doc_p(&d, "FAILED or unfinished runs: %d of %lld (%s). Cells show how many seeds they average (n/N); no cell is "
                       "silently averaged over fewer seeds.",
@@ -239,8 +263,11 @@ static int run(wk_expt_ctx *c) {
     FILE *hf = fopen(hm, "rb");
     if (hf) {
         fclose(hf);
-        wk__doc_figure(&d, "runs/plot-w1-heatmap", "the sweep's heatmap of the trainer's own final W1 (one 1,024-point evaluation "
-                                                   "per run; mean, spread and seeds per cell)");
+        /* the trainer's own evaluation size: the recipe's eval_n unless the user's --eval-n overrides it */
+        char cap[160];
+        snprintf(cap, sizeof cap, "the sweep's heatmap of the trainer's own final W1 (one %lld-point evaluation per run; mean, spread "
+                                  "and seeds per cell)", (long long)eval_n);
+        wk__doc_figure(&d, "runs/plot-w1-heatmap", cap);
     }
     wk__doc_p(&d, "Each run's report: runs/report.html (the sweep's page).");
     wk__doc_p(&d, "W1: exact, %lld generated vs %lld fresh target points, %d repeats per run (the authors' evaluation), then "

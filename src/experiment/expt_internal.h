@@ -45,6 +45,23 @@ void wk__doc_free(expt_doc *d);
  * above 0)" when fewer. Never prints "nan". */
 const char *wk__fmt_slope(char *buf, size_t n, const wk_loglog_fit_ci *f);
 
+/* ---- verdicts from intervals (verdict.c): never from a point estimate alone ---- */
+/* Where the interval [lo, hi] lies against b: -1 wholly below, +1 wholly above, 0 containing b
+ * or no interval (NaN ends). */
+int wk__side(double lo, double hi, double b);
+/* The same for a log-log slope's 95 % interval. */
+int wk__slope_side(const wk_loglog_fit_ci *f, double b);
+/* A slope's interval against the band [a, b]: 1 wholly inside, 0 wholly outside, -1 neither or no
+ * interval. */
+int wk__slope_within(const wk_loglog_fit_ci *f, double a, double b);
+/* Interval a against interval b: +1 a wholly above b, -1 wholly below, 0 overlapping or unknown. */
+int wk__iv_compare(double alo, double ahi, double blo, double bhi);
+/* 95 % interval of Spearman's ρ over n pairs (Fisher z, variance 1.06/(n−3)); NaN when n < 4. */
+void wk__spearman_ci(double rho, int n, double *lo, double *hi);
+/* Per-item verdicts (1 agrees, 0 DIFFERS, -1 not measurable) into one: 0 if any item DIFFERS,
+ * 1 if every item agrees, else -1 (also for n = 0). */
+int wk__verdict_all(const int *v, int n);
+
 /* A line chart as dir/stem.svg and dir/stem.png. */
 int wk__expt_chart(const char *dir, const char *stem, const wk_chart_spec *spec, const wk_series *s, size_t n);
 

@@ -9,6 +9,7 @@
 
 #include "experiment/expt_internal.h"
 #include "wgankit/error.h"
+#include "wgankit/result_dir.h"
 
 static const wk_experiment *const table[] = {&wk__expt_biau_equivalence, &wk__expt_biau_depth, &wk__expt_biau_sample_size, &wk__expt_arora_w1, &wk__expt_mixgan, &wk__expt_arora_birthday};
 
@@ -116,6 +117,23 @@ int wk_expt_set(wk_expt_ctx *c, const char *key, const char *value) {
     return WK_OK;
 }
 
+/* The output directory is this experiment's with these knobs, or free (result_dir.h): its identity
+ * is every knob's resolved value and every train setting given ("train:KEY"); --jobs is not part
+ * of it (the results do not depend on it). write: record it when DIR has no marker yet. */
+static int claim_out(const wk_expt_ctx *c, int write) {
+    static char keys[WK_EXPT_MAX_TRAIN][80];
+    const char *id[2 * (WK_EXPT_MAX_KNOBS + WK_EXPT_MAX_TRAIN) + 1];
+    int n = 0;
+    for (int k = 0; k < c->e->n_knobs; k++) id[n++] = c->e->knobs[k].name, id[n++] = c->value[k];
+    for (int k = 0; k < c->n_train; k++) {
+        snprintf(keys[k], sizeof keys[k], "train:%s", c->train_key[k]);
+        id[n++] = keys[k], id[n++] = c->train_value[k];
+    }
+    id[n] = NULL;
+    return write ? wk_result_dir_claim(c->out, WK_DIR_EXPERIMENT, c->e->name, id, "--out")
+                 : wk_result_dir_check(c->out, WK_DIR_EXPERIMENT, c->e->name, id, "--out");
+}
+
 int wk_expt_prepare(wk_expt_ctx *c) {
     for (int k = 0; k < c->e->n_knobs; k++) {
         int rc = check_knob(c->e, &c->e->knobs[k], c->value[k]);
@@ -123,11 +141,13 @@ int wk_expt_prepare(wk_expt_ctx *c) {
     }
     if (c->jobs < 1 || c->jobs > 64) return wk_errorf(WK_EINVAL, "%s --jobs: %d is outside [1, 64]", c->e->name, c->jobs);
     if (!c->out[0]) return wk_errorf(WK_EINVAL, "%s --out: empty", c->e->name);
-    return c->e->check ? c->e->check(c) : WK_OK;
+    int rc = c->e->check ? c->e->check(c) : WK_OK;
+    return rc ? rc : claim_out(c, 0);
 }
 
 int wk_expt_run(wk_expt_ctx *c) {
     int rc = wk__expt_mkdirs(c->out);
+    if (!rc) rc = claim_out(c, 1);
     if (rc) return rc;
     c->started = wk_monotonic_s();
     return c->e->run(c);

@@ -28,6 +28,7 @@
 #include "wgankit/json.h"
 #include "wgankit/plot.h"
 #include "wgankit/report.h"
+#include "wgankit/result_dir.h"
 
 static int mkdirs(const char *dir) {
     char buf[WK_GAN_STR];
@@ -332,6 +333,8 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, FILE *lo
     snprintf(path, sizeof path, "%s/checkpoints", dir);
     int stale = wk_atomic_remove_stale(dir) + wk_atomic_remove_stale(path);
     if (stale) fprintf(log, "removed %d temporary file%s left by an interrupted write\n", stale, stale > 1 ? "s" : "");
+    /* a sweep's or an experiment's directory is never a run's, not even with --force */
+    if ((rc = wk_result_dir_claim(dir, WK_DIR_RUN, NULL, NULL, mode == WK_RUN_RESUME ? "--resume" : "--out"))) return rc;
     const char *held = held_run(dir);
     if (held && mode == WK_RUN_NEW)
         return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "

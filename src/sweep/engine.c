@@ -21,6 +21,7 @@
 #include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
+#include "wgankit/result_dir.h"
 #include "wgankit/sweep.h"
 
 static volatile sig_atomic_t g_stop;
@@ -76,6 +77,26 @@ static int lock_sweep(const char *out, int *fd) {
     return WK_OK;
 }
 
+/* A sweep begun by an older version named its points with every character outside
+ * [A-Za-z0-9._=-] as '-' (spec.c): its point directories take the new names, so that a resume
+ * keeps their work. The index in the name makes the old name point i's own. */
+static int adopt_legacy_names(const wk_sweep_spec *s) {
+    int64_t n = wk_sweep_n_points(s);
+    for (int64_t i = 0; i < n; i++) {
+        wk_sweep_point p;
+        char legacy[WK_SWEEP_NAME], from[WK_GAN_STR + WK_SWEEP_NAME + 8], to[WK_GAN_STR + WK_SWEEP_NAME + 8];
+        int rc = wk_sweep_point_at(s, i, &p);
+        if (rc) return rc;
+        wk__sweep_legacy_name(s, &p, legacy, sizeof legacy);
+        if (!strcmp(legacy, p.name)) continue;
+        snprintf(from, sizeof from, "%s/runs/%s", s->out, legacy);
+        snprintf(to, sizeof to, "%s/runs/%s", s->out, p.name);
+        if (!access(from, F_OK) && access(to, F_OK) && rename(from, to))
+            return wk_errorf(WK_EIO, "cannot rename %s to %s: %s", from, to, strerror(errno));
+    }
+    return WK_OK;
+}
+
 int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log, wk_sweep_summary *sum) {
     if (s->n_seeds < 1) return wk_errorf(WK_EINVAL, "sweep: the spec was not validated (no seeds)");
     if (ex->slots < 1 || ex->threads_per_point < 1) return wk_errorf(WK_EINVAL, "sweep: an executor needs >= 1 slot and thread");
@@ -83,7 +104,8 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
     int rc, lock = -1, exists;
     snprintf(path, sizeof path, "%s/runs", s->out);
     if ((rc = make_dir(s->out)) || (rc = make_dir(path)) || (rc = lock_sweep(s->out, &lock))) return rc;
-    if ((rc = wk_sweep_check_dir(s, &exists))) goto out;
+    /* a run's or an experiment's directory is never a sweep's (result_dir.h) */
+    if ((rc = wk_result_dir_claim(s->out, WK_DIR_SWEEP, NULL, NULL, "--out")) || (rc = wk_sweep_check_dir(s, &exists))) goto out;
     if (!exists) {
         wk_strbuf sb;
         wk_sb_init(&sb);
@@ -94,6 +116,7 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         if (rc) goto out;
     }
     wk_atomic_remove_stale(s->out); /* results of a killed controller; we hold the sweep's lock */
+    if (exists && (rc = adopt_legacy_names(s))) goto out;
 
     progress_state ps = {log, s->progress == 1 || (s->progress == -1 && isatty(fileno(log))), wk_sweep_n_points(s), 0, 0, 0, 0, 0, wk_monotonic_s()};
     struct sigaction sa, old_int, old_term;

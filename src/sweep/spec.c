@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sweep/sweep_internal.h"
 #include "wgankit/error.h"
 #include "wgankit/sweep.h"
 #include "wgankit/tensor.h"
@@ -99,8 +100,12 @@ int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg) {
     wk_sweep_axis ax = {0};
     snprintf(ax.key, sizeof ax.key, "%s", st->name);
     int cap = 0;
+    char(*resolved)[WK_GAN_STR] = NULL; /* [cap] each value as the setting holds it */
+    /* values holding commas (data=gmm:k=3,sigma=0.1) are separated by ';' instead, as
+     * experiment --targets: a list with a ';' is split at ';' only */
+    char sep = strchr(list, ';') ? ';' : ',';
     for (const char *p = list;;) {
-        const char *c = strchr(p, ',');
+        const char *c = strchr(p, sep);
         size_t n = c ? (size_t)(c - p) : strlen(p);
         if (n == 0) {
             rc = wk_errorf(WK_EINVAL, "--grid %s: an empty value in '%s'", key, list);
@@ -122,12 +127,13 @@ int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg) {
         memcpy(v, p, n);
         v[n] = 0;
         snprintf(what, sizeof what, "--grid %s=...%s...", key, v);
-        for (int i = 0; i < ax.n; i++)
-            if (!strcmp(ax.values[i], v)) {
-                rc = wk_errorf(WK_EINVAL, "--grid %s: value '%s' given twice", key, v);
-                wk_free(v);
-                goto fail;
-            }
+        if (sep == ',' && !strcmp(st->name, "data") && strchr(v, '=') && !strchr(v, ':') && access(v, F_OK)) {
+            /* an option of the previous value cut off at its comma (gmm:k=3,sigma=0.1 -> "sigma=0.1") */
+            rc = wk_errorf(WK_EINVAL, "--grid %s: '%s' is not a data spec: values are split at commas; separate values with ';' "
+                                      "when one holds commas (--grid 'data=gmm:k=3,sigma=0.1;ring')", key, v);
+            wk_free(v);
+            goto fail;
+        }
         if ((rc = check_value(st->name, v, what))) {
             wk_free(v);
             goto fail;
@@ -135,20 +141,37 @@ int wk_sweep_spec_add_axis(wk_sweep_spec *s, const char *arg) {
         if (ax.n == cap) {
             cap = cap ? 2 * cap : 8;
             char **nv = wk_realloc(ax.values, (size_t)cap * sizeof *nv);
-            if (!nv) {
+            char(*nr)[WK_GAN_STR] = nv ? wk_realloc(resolved, (size_t)cap * sizeof *nr) : NULL;
+            if (nv) ax.values = nv;
+            if (nr) resolved = nr;
+            if (!nv || !nr) {
                 wk_free(v);
                 rc = WK_ENOMEM;
                 goto fail;
             }
-            ax.values = nv;
         }
+        /* repeated values are compared as the setting holds them (1e-4 and 0.0001, 1 and 01 and +1
+         * are one setting), not as text: two points would run the same configuration */
+        wk_sweep_setting probe = {.value = v};
+        snprintf(probe.key, sizeof probe.key, "%s", st->name);
+        wk__sweep_resolved(&probe, resolved[ax.n], sizeof resolved[ax.n]);
+        for (int i = 0; i < ax.n; i++)
+            if (!strcmp(resolved[i], resolved[ax.n])) {
+                if (!strcmp(ax.values[i], v)) rc = wk_errorf(WK_EINVAL, "--grid %s: value '%s' given twice", key, v);
+                else
+                    rc = wk_errorf(WK_EINVAL, "--grid %s: value %s given twice (as '%s' and '%s')", key, resolved[i], ax.values[i], v);
+                wk_free(v);
+                goto fail;
+            }
         ax.values[ax.n++] = v;
         if (!c) break;
         p = c + 1;
     }
     s->axes[s->n_axes++] = ax;
+    wk_free(resolved);
     return WK_OK;
 fail:
+    wk_free(resolved);
     for (int i = 0; i < ax.n; i++) wk_free(ax.values[i]);
     wk_free(ax.values);
     return rc;
@@ -262,13 +285,37 @@ static int index_width(const wk_sweep_spec *s) {
     return w < 4 ? 4 : w;
 }
 
-static void append_clean(char *buf, size_t cap, size_t *len, const char *s) {
-    for (; *s && *len + 1 < cap; s++) {
-        char c = *s;
-        buf[(*len)++] = isalnum((unsigned char)c) || c == '.' || c == '_' || c == '=' || c == '-' ? c : '-';
+/* Characters outside [A-Za-z0-9._=+-] become ~XX (their byte in hex; '~' itself too), so a
+ * name keeps its value: lr_d=1e+1 stays 1e+1 and data=a:b (a~3Ab) is not data=a-b. Older
+ * versions (legacy) mapped every such character, '+' included, to '-' (lr_d=1e+1 was named
+ * lr_d=1e-1, a different value). A character is never cut in half at the end of the name. */
+static void append_clean(char *buf, size_t cap, size_t *len, const char *s, int legacy) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int keep = isalnum(c) || c == '.' || c == '_' || c == '=' || c == '-' || (c == '+' && !legacy);
+        if (keep || legacy) {
+            if (*len + 1 >= cap) break;
+            buf[(*len)++] = keep ? (char)c : '-';
+        } else {
+            if (*len + 3 >= cap) break;
+            *len += (size_t)snprintf(buf + *len, 4, "~%02X", c);
+        }
     }
     buf[*len] = 0;
 }
+
+static void point_name(const wk_sweep_spec *s, const wk_sweep_point *p, int legacy, char *name, size_t n) {
+    char tmp[WK_GAN_STR + WK_SWEEP_KEY + 8];
+    size_t len = (size_t)snprintf(name, n, "p%0*lld", index_width(s), (long long)p->index);
+    for (int a = 0; a < s->n_axes; a++) {
+        snprintf(tmp, sizeof tmp, "_%s=%s", s->axes[a].key, s->axes[a].values[p->value[a]]);
+        append_clean(name, n, &len, tmp, legacy);
+    }
+    snprintf(tmp, sizeof tmp, "_seed=%" PRIu64, p->seed);
+    append_clean(name, n, &len, tmp, legacy);
+}
+
+void wk__sweep_legacy_name(const wk_sweep_spec *s, const wk_sweep_point *p, char *name, size_t n) { point_name(s, p, 1, name, n); }
 
 int wk_sweep_point_at(const wk_sweep_spec *s, int64_t index, wk_sweep_point *p) {
     int64_t n = wk_sweep_n_points(s);
@@ -282,14 +329,7 @@ int wk_sweep_point_at(const wk_sweep_spec *s, int64_t index, wk_sweep_point *p) 
         p->value[a] = (int)(r % s->axes[a].n);
         r /= s->axes[a].n;
     }
-    char tmp[WK_GAN_STR + WK_SWEEP_KEY + 8];
-    size_t len = (size_t)snprintf(p->name, sizeof p->name, "p%0*lld", index_width(s), (long long)index);
-    for (int a = 0; a < s->n_axes; a++) {
-        snprintf(tmp, sizeof tmp, "_%s=%s", s->axes[a].key, s->axes[a].values[p->value[a]]);
-        append_clean(p->name, sizeof p->name, &len, tmp);
-    }
-    snprintf(tmp, sizeof tmp, "_seed=%" PRIu64, p->seed);
-    append_clean(p->name, sizeof p->name, &len, tmp);
+    point_name(s, p, 0, p->name, sizeof p->name);
     return WK_OK;
 }
 

@@ -10,6 +10,9 @@
 
 /* The last non-empty line of a text file (at most cap - 1 bytes; "" when longer or empty). */
 int wk__sweep_last_line(const char *path, char *buf, size_t cap);
+/* A point's name as versions before the '~XX' escapes wrote it (every character outside
+ * [A-Za-z0-9._=-] as '-'): a resumed old sweep's point directories are renamed to the new names. */
+void wk__sweep_legacy_name(const wk_sweep_spec *s, const wk_sweep_point *p, char *name, size_t n);
 /* A fixed setting's value as train resolves it (wk_gan_config_get): what sweep.json records. */
 void wk__sweep_resolved(const wk_sweep_setting *st, char *buf, size_t n);
 /* Write the point's point.json from how its process ended; *failed = it did not exit 0. */
