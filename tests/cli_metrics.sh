@@ -19,6 +19,12 @@ check "--json has the issue's keys" $PY -c "
 import json,sys; d=json.loads(sys.argv[1])
 need={'fd','kid','kid_std','precision','recall','density','coverage','features','n_real','n_fake'}
 sys.exit(0 if need <= set(d) and d['features']=='none' and d['n_real']==400 and d['n_fake']==350 else 1)" "$json"
+# one KID subset: its spread is undefined, kid_std null (not 0); three subsets give a number
+json1=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --features none --json --kid-subset-size 350 --kid-subsets 1)
+check "--kid-subsets 1: kid_std null, kid a number" $PY -c "
+import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] is None and d['kid'] is not None else 1)" "$json1"
+check "--kid-subsets 3: kid_std a positive number" $PY -c "
+import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] > 0 else 1)" "$json"
 for key in fd:5 precision:12 recall:13 density:14 coverage:15; do
     k=${key%:*}; col=${key#*:}
     want=$(awk -F, -v c="$col" '$1 == "relu64" { print $c }' $FX/cases.csv)

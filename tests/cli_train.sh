@@ -278,8 +278,31 @@ grep -q "'opt_d.0.weight.exp_avg_sq' holds -1 at element 2" "$T/err" || bad "neg
 corrupt "" "" generator.2.bias 0 inf
 expect2 "Inf generator bias (sample)" "$CLI" sample --checkpoint "$T/cc/checkpoint.safetensors" -o "$T/q.npy"
 "$CLI" train $SMALL --steps 2 --eval-every 0 --critic spectral --out "$T/sn" > /dev/null 2>&1 || bad "spectral run"
+cp -r "$T/sn" "$T/sn0"
 poke "$T/sn/checkpoint.safetensors" lipschitz.sn_step 0 99
 expect2 "sn_step beyond the Lipschitz step" "$CLI" sample --checkpoint "$T/sn/checkpoint.safetensors" -o "$T/q.npy"
+# spectral-norm vectors (FINDINGS 9): an all-zero u gave sigma = 0, NaN critic values with exit 0;
+# a pair used as stored must be unit vectors with u^T W v > 0. scale_t NAME FACTOR multiplies a tensor.
+scale_t() { $PY -c "
+import json,struct,sys
+p,name,f=sys.argv[1],sys.argv[2],float(sys.argv[3])
+b=bytearray(open(p,'rb').read()); n=struct.unpack('<Q',b[:8])[0]; e=json.loads(b[8:8+n])[name]; s,t=e['data_offsets']
+k=(t-s)//4; v=struct.unpack_from('<%df'%k, b, 8+n+s); struct.pack_into('<%df'%k, b, 8+n+s, *[x*f for x in v])
+open(p,'wb').write(b)" "$@"; }
+sn_case() { # description, expected message, tensor, factor
+    rm -rf "$T/snc"; cp -r "$T/sn0" "$T/snc"; scale_t "$T/snc/checkpoint.safetensors" "$3" "$4"
+    expect2 "$1" "$CLI" critic --checkpoint "$T/snc/checkpoint.safetensors" --input "$T/snx.npy" -o "$T/q.npy"
+    grep -q "$2" "$T/err" || bad "$1 message: $(cat "$T/err")"
+}
+"$CLI" sample --checkpoint "$T/sn0/checkpoint.safetensors" -n 4 -o "$T/snx.npy" || bad "spectral sample"
+"$CLI" critic --checkpoint "$T/sn0/checkpoint.safetensors" --input "$T/snx.npy" -o "$T/q.npy" || bad "spectral critic"
+$PY -c "import numpy as np,sys; sys.exit(0 if np.isfinite(np.load(sys.argv[1])).all() else 1)" "$T/q.npy" || bad "spectral critic values not finite"
+used=$(peek "$T/sn0/checkpoint.safetensors" state.counters 5)
+[ "$(peek "$T/sn0/checkpoint.safetensors" lipschitz.sn_step 0)" = "$used" ] || bad "layer 0's pair is not used as stored (sn_step != $used)"
+sn_case "all-zero sn_u.0" "tensor 'lipschitz.sn_u.0' is all zero: not a power-iteration state" lipschitz.sn_u.0 0
+sn_case "all-zero sn_v.0 (used as stored)" "tensor 'lipschitz.sn_v.0' is all zero" lipschitz.sn_v.0 0
+sn_case "sn_u.0 of norm 2 (used as stored)" "'lipschitz.sn_u.0' has norm 2, not 1" lipschitz.sn_u.0 2
+sn_case "sn_v.0 negated: u^T W v < 0" "give sigma = u^T W v = -" lipschitz.sn_v.0 -1
 
 # 10. messages that name the real cause (issue 18)
 mkdir -p "$T/dirck/checkpoint.safetensors"

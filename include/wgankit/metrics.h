@@ -66,7 +66,8 @@ int wk_fd(const wk_tensor *real, const wk_tensor *fake, wk_fd_result *out);
 
 /* KID (Binkowski et al. 2018): unbiased MMD^2 with the kernel k(x, y) = (x.y / d + 1)^3,
  * averaged over n_subsets random subsets of subset_size rows of each side (drawn without
- * replacement within a subset, as their reference code), std over subsets (ddof 0). */
+ * replacement within a subset, as their reference code), std over subsets (ddof 0; NaN for one
+ * subset, where the reference's 0 would claim an exact value; JSON null). */
 #define WK_KID_SUBSETS 100
 #define WK_KID_SUBSET_SIZE 1000
 typedef struct wk_kid_options {
@@ -86,7 +87,7 @@ int wk_kid_mmd2(const wk_tensor *real, const int64_t *ir, const wk_tensor *fake,
 
 /* IS (Salimans et al. 2016): exp(E_x KL(p(y|x) || p(y))) on each of `splits` consecutive
  * blocks of the rows of probs [n, K] (class probabilities, rows summing to 1), mean and std
- * (ddof 0) over the blocks, as their reference code. Needs n >= splits; 0 log 0 = 0. */
+ * (ddof 0) over the blocks, as their reference code (NaN for one split). Needs n >= splits; 0 log 0 = 0. */
 #define WK_IS_SPLITS 10
 int wk_inception_score(const wk_tensor *probs, int splits, double *mean, double *std);
 

@@ -74,7 +74,7 @@ typedef struct wk_ot_triplet {
 typedef struct wk_ot_result {
     double value;         /* the transport cost (W1 for euclidean; W2^2 for sqeuclidean) */
     double reg_value;     /* Sinkhorn: regularised objective <P,C> + eps*KL(P|a⊗b) */
-    double std_error;     /* sliced: Monte-Carlo standard error of value */
+    double std_error;     /* sliced: Monte-Carlo standard error of value (NaN for one projection) */
     int64_t iterations;   /* simplex pivots / auction bids + augmenting paths / Sinkhorn iterations */
     int rounds;           /* exact: pricing rounds over all pairs */
     int64_t arcs;         /* exact: arcs the simplex ever held */
@@ -108,7 +108,8 @@ int wk_wp_1d_f64(const double *x, const double *wx, int64_t n, const double *y, 
 /* Sliced W1: mean over `projections` random unit directions (seeded by opt->seed) of the 1-D W1
  * of the projected clouds (the 1-D W2^2 for opt->cost = sqeuclidean, as POT's
  * sliced_wasserstein_distance(p = 2) squared; the Minkowski cost is refused with
- * WK_EUNSUPPORTED); res->std_error is the Monte-Carlo standard error. */
+ * WK_EUNSUPPORTED); res->std_error is the Monte-Carlo standard error (sample standard deviation
+ * over the directions / sqrt(projections)); NaN for one projection, where it is undefined. */
 int wk_w1_sliced(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb, int projections,
                  const wk_ot_options *opt, wk_ot_result *res);
 int wk_w1_sliced_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,

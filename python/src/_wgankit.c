@@ -39,13 +39,17 @@
 #include "wgankit/source.h"
 
 /* ---- errors --------------------------------------------------------------------------------- */
+/* The one map from library statuses to exceptions, the CLI's exit codes in Python form: bad input
+ * (WK_EINVAL, WK_EFORMAT; the CLI's exit 2) is ValueError, files OSError, and a failure during the
+ * computation (WK_ENUMERIC: NaN/Inf produced by the computation, e.g. a diverging run; limits,
+ * internal errors; the CLI's exit 1) RuntimeError. Non-finite user arrays never reach the library
+ * as WK_ENUMERIC: the argument checks below refuse them first, as ValueError naming the argument. */
 static PyObject *raise_wk(int rc) {
     const char *msg = wk_last_error();
     if (!msg || !*msg) msg = wk_strerror(rc);
     PyObject *type = PyExc_RuntimeError;
     switch (rc) {
     case WK_EINVAL:
-    case WK_ENUMERIC:
     case WK_EFORMAT: type = PyExc_ValueError; break;
     case WK_EIO:
     case WK_ESYSTEM: type = PyExc_OSError; break;

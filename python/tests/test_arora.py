@@ -23,12 +23,12 @@ def run_json(args, tmp_path=None):
 
 
 def same(py, ref):
-    """Equal dicts; the CLI's null (a standard error of one repeat, an infinite bound) is NaN or
-    inf in Python."""
+    """Equal dicts; the CLI's null (a standard error of one repeat, an infinite bound, an undefined
+    birthday estimate) is NaN, inf or None in Python."""
     assert set(py) == set(ref), (sorted(py), sorted(ref))
     for k, v in ref.items():
         if v is None:
-            assert math.isnan(py[k]) or math.isinf(py[k]), k
+            assert py[k] is None or math.isnan(py[k]) or math.isinf(py[k]), k
         elif isinstance(v, dict):
             same(py[k], v)
         else:
@@ -91,6 +91,26 @@ def test_birthday_equals_cli(tmp_path):
     ref2 = run_json(["birthday", "ring", "--batch", "20", "--trials", "10", "--reference", "x.npy", "--json", "--out",
                      "b2"], tmp_path)
     same(wgankit.birthday("ring", 20, trials=10, reference=str(tmp_path / "x.npy")), ref2)
+
+
+def test_birthday_every_batch_duplicated(tmp_path):
+    """A duplicate in every batch (FINDINGS 10): the estimate and ci_low are undefined (None, the
+    CLI's null), ci_high is the CLI's bound; no duplicate at all: the estimate and ci_high are inf."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=(5, 2))
+    X = base[rng.integers(0, 5, 400)]  # support: 5 points
+    np.save(tmp_path / "tiny5.npy", X)
+    ref = run_json(["birthday", "tiny5.npy", "--batch", "20", "--trials", "10", "--threshold", "1e-9", "--json",
+                    "--out", "b"], tmp_path)
+    py = wgankit.birthday(X, 20, trials=10, threshold=1e-9)
+    assert py["duplicate_fraction"] == 1 and ref["support_estimate"] is None and ref["ci_low"] is None
+    assert py["support_estimate"] is None and py["ci_low"] is None
+    assert py["ci_high"] == ref["ci_high"] and 0 < py["ci_high"] < float("inf")
+    # all distinct, threshold 0: nothing seen, the support is unbounded above
+    Y = np.random.default_rng(3).normal(size=(200, 2))
+    z = wgankit.birthday(Y, 10, trials=10, threshold=0)
+    assert z["duplicate_fraction"] == 0 and z["support_estimate"] == float("inf") and z["ci_high"] == float("inf")
+    assert 0 < z["ci_low"] < float("inf")
 
 
 def test_threads_give_the_same_values():

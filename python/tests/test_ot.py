@@ -150,6 +150,11 @@ def test_sliced_w1():
     ref = ot.sliced_wasserstein_distance(X, Y, n_projections=2000, p=1, seed=1)
     assert abs(v1 - ref) < 5 * e1 + 0.03
     assert wgankit.sliced_w1(X, X, 50, 1) == 0.0
+    # one direction: the standard error is undefined (NaN), not 0 (FINDINGS 15); two give a number
+    v, e = wgankit.sliced_w1(X, Y, 1, seed=0, return_std=True)
+    assert np.isfinite(v) and np.isnan(e)
+    v2, e2 = wgankit.sliced_w1(X, Y, 2, seed=0, return_std=True)
+    assert e2 > 0
 
 
 def test_input_forms():

@@ -85,6 +85,16 @@ def test_errors(tmp_path):
     assert "gen_depth" in names and "threads" in names
 
 
+def test_diverging_run_raises_runtime_error(tmp_path):
+    """A run that diverges (NaN critic loss) is a runtime failure, as the CLI's exit 1: RuntimeError,
+    not the ValueError of bad settings (FINDINGS 14)."""
+    with pytest.raises(RuntimeError, match="diverged") as e:
+        wgankit.train(out=str(tmp_path / "d"), data="ring", critic="none", opt_d="sgd", lr_d=10, critic_clamp=0,
+                      steps=20, eval_every=10, checkpoint_every=1, batch=64, eval_n=128, holdout=128, gen_width=8,
+                      critic_width=8, threads=1)
+    assert not isinstance(e.value, ValueError)
+
+
 def test_two_trainings_in_two_threads(tmp_path):
     """Two runs with different thread counts in two Python threads end with the weights (here:
     the samples) each gives alone."""

@@ -133,7 +133,8 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
 
     X : (n, d), Y : (m, d) arrays; a, b : masses summing to 1 or None (uniform).
     Returns a float, or ``(value, std_error)`` with the Monte-Carlo standard error when
-    ``return_std``. Same seed, same directions.
+    ``return_std`` (NaN for ``n_projections`` = 1: one direction gives no estimate of the spread;
+    the CLI's JSON writes null). Same seed, same directions.
     """
     if int(n_projections) < 1:
         raise ValueError("n_projections: must be >= 1, got %r" % (n_projections,))
@@ -409,7 +410,9 @@ def birthday(source, batch, trials=100, threshold=None, reference=None, quantile
     Returns
     -------
     dict with the keys of ``wgankit birthday --json``: ``support_estimate``, ``ci_low``,
-    ``ci_high`` (``inf`` where the CLI writes null: no duplicate seen), ``duplicate_fraction``,
+    ``ci_high`` (where the CLI writes null: ``inf`` for ``support_estimate`` and ``ci_high`` when no
+    duplicate was seen; ``None`` for ``support_estimate`` and ``ci_low`` when every batch held one,
+    where only ``ci_high`` bounds the support), ``duplicate_fraction``,
     ``batch``, ``trials``, ``threshold``, ``duplicates`` and ``threshold_from`` (``"given"`` or
     ``"reference"``).
 
@@ -432,9 +435,13 @@ def birthday(source, batch, trials=100, threshold=None, reference=None, quantile
     r = json.loads(_c.birthday(_source(source), batch, trials, thr,
                                None if reference is None else _source(reference), float(quantile),
                                float(confidence), seed))
+    # The CLI's null has two meanings (wk_support_estimate, birthday.h): with no duplicate seen
+    # (q = 0) the estimate and ci_high are unbounded (inf); with a duplicate in every batch (q = 1)
+    # the estimate and ci_low are undefined (None), only ci_high bounds the support.
+    unbounded = r.get("duplicate_fraction") == 0
     for k in ("support_estimate", "ci_low", "ci_high"):
         if r.get(k) is None:
-            r[k] = float("inf")
+            r[k] = float("inf") if unbounded else None
     return r
 
 

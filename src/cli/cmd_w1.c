@@ -164,7 +164,11 @@ int wk_cmd_w1(int argc, char **argv) {
                cost, (long long)rows[0], (long long)rows[1], (long long)cols[0], res.value);
         if (is_exact) printf(", \"gap\": %.3g, \"pivots\": %lld, \"rounds\": %d, \"arcs\": %lld", res.gap,
                              (long long)res.iterations, res.rounds, (long long)res.arcs);
-        if (is_sliced) printf(", \"projections\": %lld, \"std_error\": %.6g", projections, res.std_error);
+        if (is_sliced) { /* one projection: the standard error is undefined (NaN), JSON null */
+            printf(", \"projections\": %lld, \"std_error\": ", projections);
+            if (isfinite(res.std_error)) printf("%.6g", res.std_error);
+            else printf("null");
+        }
         if (is_sink) printf(", \"eps\": %g, \"regularised\": %.17g, \"iterations\": %lld", eps, res.reg_value,
                             (long long)res.iterations);
         printf(", \"seconds\": %.6f}\n", dt);

@@ -19,9 +19,11 @@
  * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
  * they claim is checked against the file's size; before anything is copied into a trainer,
  * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
- * (counters, data order, RNG states, spectral-norm steps) is checked, so a bad file is refused
+ * (counters, data order, RNG states, spectral-norm steps), and the spectral-norm vectors (nonzero;
+ * unit, with uᵀWv > 0, where used as stored) are checked, so a bad file is refused
  * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +258,69 @@ static int64_t i64_at(const wk_st_tensor *e, size_t i) {
     return v;
 }
 
+/* The file's tensor that the walk loads into `data` (the trainer's tensor), or NULL. */
+static const wk_st_tensor *file_tensor_of(const walk *w, const walk *fw, const void *data) {
+    for (size_t i = 0; i < w->n; i++)
+        if (w->t[i].data == data) return &fw->t[i];
+    return NULL;
+}
+
+static float f32_at(const wk_st_tensor *e, int64_t i) {
+    float v;
+    memcpy(&v, (const char *)e->data + 4 * i, 4);
+    return v;
+}
+
+static double l2(const wk_st_tensor *e) {
+    double s = 0;
+    for (int64_t i = 0; i < (int64_t)(e->nbytes / 4); i++) s += (double)f32_at(e, i) * f32_at(e, i);
+    return sqrt(s);
+}
+
+/* Spectral normalisation's persistent power-iteration pair (u, v) (Miyato et al. 2018, Alg. 1;
+ * lipschitz.c): W is divided by σ = uᵀWv. u starts random and is never all zero (an all-zero u is
+ * not a state any run leaves). A layer whose sn_step equals the Lipschitz step uses the pair as
+ * stored, without a power step: then u and v must be unit vectors (the power step normalises
+ * both) and σ = uᵀWv > 0 for the stored weight, else W / σ is Inf/NaN (σ = 0) or flipped. A
+ * layer that advances first overwrites v (zero before the first step) and renormalises u. */
+#define UNIT_TOL 1e-3
+static int check_spectral(wk_trainer *t, const walk *w, const walk *fw, const char *path, int64_t lip_step) {
+    for (int c = 0; c < t->T; c++) {
+        wk_lipschitz *lip = WK_MIX_LIP(t, c);
+        const wk_st_tensor *se = lip->sn_step ? file_tensor_of(w, fw, lip->sn_step) : NULL;
+        for (int k = 0; lip->sn_u && se && k < lip->n_layers; k++) {
+            if (!lip->sn_u[k].data || !lip->sn_v || !lip->sn_v[k].data) continue;
+            const wk_st_tensor *u = file_tensor_of(w, fw, lip->sn_u[k].data), *v = file_tensor_of(w, fw, lip->sn_v[k].data),
+                               *wt = file_tensor_of(w, fw, lip->critic->layers[k].weight->value.data);
+            if (!u || !v || !wt) continue;
+            double nu = l2(u), nv = l2(v);
+            if (!(nu > 0))
+                return wk_errorf(WK_EFORMAT, "%s: tensor '%s' is all zero: not a power-iteration state", path, u->name);
+            if (i64_at(se, (size_t)k) != lip_step) continue;
+            for (int s = 0; s < 2; s++) {
+                const wk_st_tensor *x = s ? v : u;
+                double nx = s ? nv : nu;
+                if (!(nx > 0))
+                    return wk_errorf(WK_EFORMAT, "%s: tensor '%s' is all zero: not a power-iteration state", path, x->name);
+                if (!(fabs(nx - 1) <= UNIT_TOL))
+                    return wk_errorf(WK_EFORMAT, "%s: tensor '%s' has norm %g, not 1: not a power-iteration state "
+                                     "(%s[%d] says it is used as stored)", path, x->name, nx, se->name, k);
+            }
+            int64_t rows = (int64_t)(u->nbytes / 4), cols = (int64_t)(v->nbytes / 4);
+            double sigma = 0;
+            for (int64_t i = 0; i < rows; i++) {
+                double r = 0;
+                for (int64_t j = 0; j < cols; j++) r += (double)f32_at(wt, i * cols + j) * f32_at(v, j);
+                sigma += f32_at(u, i) * r;
+            }
+            if (!(sigma > 0) || !isfinite(sigma))
+                return wk_errorf(WK_EFORMAT, "%s: tensors '%s' and '%s' give sigma = u^T W v = %g for '%s' (must be > 0): "
+                                 "not a power-iteration state of that weight", path, u->name, v->name, sigma, wt->name);
+        }
+    }
+    return WK_OK;
+}
+
 /* Counters beyond 2^53 cannot come from a run (the step setting stops there) and would
  * overflow arithmetic on them. */
 #define MAX_COUNT 9007199254740991LL
@@ -354,6 +419,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     if (!rc) rc = check_finite(&fw, f->path, 0, 0);
     if (!rc) rc = check_nonnegative(&fw, f->path);
     if (!rc) rc = check_integers(t, f);
+    if (!rc) rc = check_spectral(t, &w, &fw, f->path, i64_at(wk_safetensors_find(f, "state.counters"), 5));
     uint64_t fingerprint = 0; /* absent in older checkpoints and runs without fixed data */
     const char *fps = wk_safetensors_meta(f, "data_fingerprint");
     if (!rc && fps) {

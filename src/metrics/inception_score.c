@@ -54,7 +54,7 @@ int wk_inception_score(const wk_tensor *probs, int splits, double *mean, double 
     double m = total / splits, var = 0;
     for (int s = 0; s < splits; s++) var += (scores[s] - m) * (scores[s] - m);
     *mean = m;
-    *std = sqrt(var / splits);
+    *std = splits > 1 ? sqrt(var / splits) : NAN; /* one split: no spread to measure (not 0) */
     wk_free(py), wk_free(scores);
     return WK_OK;
 }

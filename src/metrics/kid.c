@@ -99,7 +99,7 @@ int wk_kid(const wk_tensor *real, const wk_tensor *fake, const wk_kid_options *o
         double mean = sum / n_sub, var = 0;
         for (int s = 0; s < n_sub; s++) var += (vals[s] - mean) * (vals[s] - mean);
         out->kid = mean;
-        out->std = sqrt(var / n_sub);
+        out->std = n_sub > 1 ? sqrt(var / n_sub) : NAN; /* one subset: no spread to measure (not 0) */
         out->n_subsets = n_sub;
         out->subset_size = m;
         if (!isfinite(mean)) rc = wk_errorf(WK_ENUMERIC, "KID: the kernel overflowed (features too large for (x.y/d + 1)^3)");

@@ -86,9 +86,10 @@ static int sliced(const ot_input *a, const double *wa, const ot_input *b, const 
     for (int k = 0; k < projections; k++) mean += vals[k];
     mean /= projections;
     for (int k = 0; k < projections; k++) var += (vals[k] - mean) * (vals[k] - mean);
-    var = projections > 1 ? var / (projections - 1) : 0;
+    /* sample variance over the directions (divisor K - 1): one direction gives no estimate of the
+     * spread, so its standard error is undefined (NaN), not 0 (which would claim an exact value) */
     res->value = mean;
-    res->std_error = sqrt(var / projections);
+    res->std_error = projections > 1 ? sqrt(var / (projections - 1) / projections) : NAN;
     res->iterations = projections;
 done:
     wk_free(dirs);
