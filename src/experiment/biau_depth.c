@@ -163,7 +163,7 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[a], sizeof names[a], "gen_depth %d", (int)gd[a]);
         ser[a] = (wk_series){.name = names[a], .x = cd, .y = yq[a], .n = (size_t)nq, .band_lo = lq[a], .band_hi = hq[a]};
     }
-    wk_chart_spec sp1 = {.title = "Final W1 against critic depth (mean over seeds; SVG: 95 % bands)", .x_label = "critic depth (--critic-depth)",
+    wk_chart_spec sp1 = {.title = "Final W1 against critic depth (mean over seeds, 95 % bands)", .x_label = "critic depth (--critic-depth)",
                          .y_label = "exact W1, 1024 vs 1024 points", .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-critic-depth", &sp1, ser, (size_t)np))) return rc;
     double yp[MAXD][MAXD], lp[MAXD][MAXD], hp[MAXD][MAXD];
@@ -172,7 +172,7 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[b], sizeof names[b], "critic_depth %d", (int)cd[b]);
         ser[b] = (wk_series){.name = names[b], .x = gd, .y = yp[b], .n = (size_t)np, .band_lo = lp[b], .band_hi = hp[b]};
     }
-    wk_chart_spec sp2 = {.title = "Final W1 against generator depth (mean over seeds; SVG: 95 % bands)", .x_label = "generator depth (--gen-depth)",
+    wk_chart_spec sp2 = {.title = "Final W1 against generator depth (mean over seeds, 95 % bands)", .x_label = "generator depth (--gen-depth)",
                          .y_label = "exact W1, 1024 vs 1024 points", .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-gen-depth", &sp2, ser, (size_t)nq))) return rc;
 
