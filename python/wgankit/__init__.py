@@ -133,8 +133,6 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
     Returns a float, or ``(value, std_error)`` with the Monte-Carlo standard error when
     ``return_std``. Same seed, same directions.
     """
-    if int(n_projections) < 1:
-        raise ValueError("n_projections: must be >= 1, got %r" % (n_projections,))
     seed, threads = _seed(seed), _threads(threads)
     value, err = _c.sliced(X, Y, a, b, int(n_projections), seed, threads)
     return (value, err) if return_std else value
