@@ -4,7 +4,9 @@
 # directory that is not a usable run (exit 2 naming the file, nothing written); --json prints
 # exactly one JSON document on stdout; sample -n with --latent is refused; a command with two
 # outputs checks both paths before writing either; an empty critic input is called empty;
-# data -o FILE.csv writes the CSV that stdout gets.
+# data -o FILE.csv writes the CSV that stdout gets; every array file a command reads (sample --latent,
+# critic --input, metrics, w1 and its weights, data's means, classifier's images and labels) is read
+# one way: missing, malformed or NaN is exit 2 with a message naming the file (and the NaN's row).
 set -u
 CLI=$1
 source "$(dirname "$0")/lib_cli.sh"
@@ -83,6 +85,40 @@ check "data -o d.csv" "$CLI" data ring -n 10 --seed 3 -o "$T/d.csv"
 "$CLI" data ring -n 10 --seed 3 >"$T/d_stdout.csv"
 check "data -o d.csv equals the stdout CSV" cmp "$T/d.csv" "$T/d_stdout.csv"
 check "data -o d.csv has 10 rows" test "$(wc -l <"$T/d.csv")" = 10
+
+# 7. every user array a command reads goes through one reader (src/cli/user_array.c): a missing
+# file, a malformed one and one with a NaN are all bad input (exit 2) whose message names the file
+printf 'NUMPYNOT' >"$T/mal.npy"
+printf '0,0\n1,2\n' >"$T/means.csv"; printf '0,0\nnan,2\n' >"$T/nanmeans.csv"; printf '0,0\n1,x\n' >"$T/malmeans.csv"
+printf '0.5\n0.5\n' >"$T/w2.csv"; printf '0.5\nnan\n' >"$T/nanw.csv"; printf '0.5\n?\n' >"$T/malw.csv"
+"$PY" - "$T" <<'PY'
+import sys, numpy as np
+t = sys.argv[1]
+np.save(t + "/p2.npy", np.array([[0, 0], [1, 1]], np.float32))
+im = np.zeros((4, 1, 28, 28), np.float32); np.save(t + "/im.npy", im)
+im[1, 0, 2, 3] = np.nan; np.save(t + "/imnan.npy", im)
+np.save(t + "/lab.npy", np.array([0, 1, 0, 1], np.int64))
+np.save(t + "/labnan.npy", np.array([0, np.nan, 0, 1], np.float32))
+PY
+for kind in missing mal nan; do
+    f=$T/$kind.npy; [ $kind = nan ] && needle="$f: row 3 (column 1) is NaN" || needle=$f
+    expect_exit2 "sample --latent $kind" "$f" "$CLI" sample --checkpoint "$CK" --latent "$f" -o "$T/s.npy"
+    expect_exit2 "critic --input $kind" "$needle" "$CLI" critic --checkpoint "$CK" --input "$f" -o "$T/d.npy"
+    expect_exit2 "metrics --real $kind" "$needle" "$CLI" metrics --real "$f" --fake "$T/x.npy" --features none
+    expect_exit2 "metrics --fake $kind" "$needle" "$CLI" metrics --real "$T/x.npy" --fake "$f" --features none
+    expect_exit2 "w1 A $kind" "$needle" "$CLI" w1 "$f" "$T/x.npy"
+    expect_exit2 "w1 B $kind" "$needle" "$CLI" w1 "$T/x.npy" "$f"
+    expect_exit2 "classifier train --data $kind" "$f" "$CLI" classifier train --data "$f" --labels "$T/lab.npy" --out "$T/net.safetensors" --epochs 1
+    expect_exit2 "classifier train --labels $kind" "$f" "$CLI" classifier train --data "$T/im.npy" --labels "$f" --out "$T/net.safetensors" --epochs 1
+done
+expect_exit2 "classifier train --data with a NaN pixel" "imnan.npy: row 1" "$CLI" classifier train --data "$T/imnan.npy" --labels "$T/lab.npy" --out "$T/net.safetensors" --epochs 1
+expect_exit2 "classifier train --labels with a NaN" "labnan.npy: row 1" "$CLI" classifier train --data "$T/im.npy" --labels "$T/labnan.npy" --out "$T/net.safetensors" --epochs 1
+for kind in missing mal nan; do
+    expect_exit2 "w1 --weights-a $kind" "$T/${kind}w.csv" "$CLI" w1 "$T/p2.npy" "$T/p2.npy" --weights-a "$T/${kind}w.csv"
+    expect_exit2 "data --opt means= $kind" "$T/${kind}means.csv" "$CLI" data gmm --opt k=2 --opt "means=$T/${kind}means.csv" -n 5
+done
+check "w1 with good weights" "$CLI" w1 "$T/p2.npy" "$T/p2.npy" --weights-a "$T/w2.csv"
+check "data with a good means file" "$CLI" data gmm --opt k=2 --opt "means=$T/means.csv" -n 5 -o "$T/gm.npy"
 
 [ $fail = 0 ] && echo "cli_input_faults: all passed"
 exit $fail

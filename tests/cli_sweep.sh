@@ -31,6 +31,10 @@ check "point names are stable" [ -d "$T/a/runs/p0002_gen_depth=2_critic_depth=1_
 for f in plot-w1-heatmap.png plot-w1-heatmap.svg plot-w1-lines.png plot-w1-lines.svg report.html sweep.json; do
     check "writes $f" [ -s "$T/a/$f" ]
 done
+# the plots are the plot module's charts: cells named by both keys, a line per second-key value
+# over whole-number ticks of the first key
+check "heatmap: both keys and 4 cells of one point each" bash -c "grep -q '>gen_depth<' '$T/a/plot-w1-heatmap.svg' && grep -q '>critic_depth<' '$T/a/plot-w1-heatmap.svg' && [ \$(grep -c '>n 1<' '$T/a/plot-w1-heatmap.svg') -eq 4 ]"
+check "lines: a series per critic_depth, whole-number gen_depth ticks" bash -c "grep -q '>critic_depth=1<' '$T/a/plot-w1-lines.svg' && grep -q '>critic_depth=2<' '$T/a/plot-w1-lines.svg' && grep -q '>2</text>' '$T/a/plot-w1-lines.svg' && ! grep -q '>1.5</text>' '$T/a/plot-w1-lines.svg'"
 check "report links each run's report" [ "$(grep -o 'runs/[^"]*/report.html' "$T/a/report.html" | sort -u | wc -l)" -eq 4 ]
 check "not a TTY: no progress line" bash -c "! grep -q 'points/min' '$T/a.out'"
 
@@ -73,6 +77,7 @@ check "sweep with a diverging point exits 0" [ $? -eq 0 ]
 check "the summary counts the failed point" grep -q '2 points: 1 done, 1 failed' "$T/n.out"
 check "failed point: status and step in results.csv" grep -q '^1,p0001_lr_d=10_seed=[0-9]*,10,[^f]*,failed,[0-9][0-9]*,' "$T/n/results.csv"
 check "failed point: the reason in results.jsonl" grep -q '"status":"failed".*training diverged' "$T/n/results.jsonl"
+check "lines over lr_d 1e-4 .. 10: a log axis, the failed cell left out" bash -c "grep -q '>lr_d (log scale)<' '$T/n/plot-w1-lines.svg' && grep -q 'data-marks=\"1\"' '$T/n/plot-w1-lines.svg'"
 
 # ---- refusals: exit 2, nothing run ----------------------------------------------------------------
 S=(--steps 5 --out "$T/r")

@@ -235,6 +235,83 @@ int main(void) {
         CHECK(wk_png_line_chart(path, &lx, &ls, 1) == WK_OK, "png log x: %s", wk_last_error());
     }
 
+    /* a line starting at a half pixel (a category's centre) is solid: lrint's round-half-to-even
+     * drew every other pixel of the sweep's error-bar caps */
+    {
+        wk_image im;
+        REQUIRE(wk_image_alloc(&im, 32, 4, 3) == WK_OK, "image");
+        static const uint8_t k[3] = {255, 255, 255};
+        wk_image_line(&im, 10.5, 1, 18.5, 1, k, 1);
+        int on = 0;
+        for (int x = 11; x <= 18; x++) on += im.pixels[(32 + x) * 3] == 255;
+        CHECK(on == 8, "half-pixel line solid: %d of 8 pixels", on);
+        wk_image_free(&im);
+    }
+
+    /* the sweep's charts on the plot module (issue 15's one renderer): error bars, a categorical x
+     * axis, and in the PNG the bands the SVG has always drawn */
+    {
+        double cx[3] = {0, 1, 2}, cy[3] = {1, 2, 1.5}, ce[3] = {0.5, NAN, 0.25}, lo[3] = {0.2, 1.2, 0.9}, hi[3] = {1.5, 2.5, 2};
+        const char *cats[3] = {"bjorck", "gp", "none"};
+        wk_series es = {.name = "w1", .x = cx, .y = cy, .n = 3, .err = ce};
+        wk_chart_spec cs = {.title = "bars", .x_label = "critic", .y_label = "w1", .x_names = cats, .n_x_names = 3};
+        wk_strbuf sv;
+        wk_sb_init(&sv);
+        REQUIRE(wk_svg_line_chart(&sv, &cs, &es, 1) == WK_OK, "svg: %s", wk_last_error());
+        int bars = 0;
+        for (const char *q = sv.data; (q = strstr(q, "class=\"errbar\"")); q++) bars++;
+        CHECK(bars == 2, "an error bar per finite err (%d)", bars);
+        CHECK(strstr(sv.data, ">bjorck</text>") && strstr(sv.data, ">gp</text>") && strstr(sv.data, ">none</text>") && !strstr(sv.data, ">0</text>"),
+              "category names as the x ticks (not the positions 0, 1, 2)");
+        wk_sb_free(&sv);
+        /* PNG: the bars add vertical runs in the series' colour, the band a tinted area */
+        static const uint8_t blue[3] = {31, 119, 180};
+        int counts[3];
+        wk_series with_band = es;
+        with_band.band_lo = lo, with_band.band_hi = hi;
+        const wk_series *variants[3] = {&(wk_series){.name = "w1", .x = cx, .y = cy, .n = 3}, &es, &with_band};
+        for (int v = 0; v < 3; v++) {
+            snprintf(path, sizeof path, "%s/bars%d.png", dir, v);
+            REQUIRE(wk_png_line_chart(path, &cs, variants[v], 1) == WK_OK, "png: %s", wk_last_error());
+            REQUIRE((p = read_png(path, &w, &h, &c)), "read back");
+            counts[v] = 0;
+            for (size_t i = 0; i < (size_t)w * h; i++) counts[v] += v < 2 ? !memcmp(p + 3 * i, blue, 3) : p[3 * i] < 250 && p[3 * i + 2] > p[3 * i];
+            free(p);
+        }
+        CHECK(counts[1] > counts[0] + 100, "error bars drawn in the PNG (%d vs %d blue pixels)", counts[1], counts[0]);
+        CHECK(counts[2] > 20000, "band drawn in the PNG (%d tinted pixels)", counts[2]);
+    }
+
+    /* the sweep's heatmap: one drawing, PNG and SVG of the same size; a NaN cell grey; the
+     * largest value yellow, the smallest dark (viridis) */
+    {
+        const char *rows[2] = {"1", "2"}, *cols[2] = {"1e-4", "1e-2"};
+        double v[4] = {1, 2, NAN, 3};
+        const char *txt[12] = {"1", "sd 0.1", "n 2", "2", "sd 0.2", "n 1/2", "all 2 failed", NULL, NULL, "3", NULL, "n 2"};
+        wk_heatmap_spec hs = {.title = "w1: mean over seeds", .note = "note", .row_title = "critic_depth", .col_title = "lr_d",
+                              .row_names = rows, .col_names = cols, .rows = 2, .cols = 2, .value = v, .text = txt, .bar_title = "w1"};
+        char svgp[600];
+        snprintf(path, sizeof path, "%s/heat.png", dir);
+        snprintf(svgp, sizeof svgp, "%s/heat.svg", dir);
+        REQUIRE(wk_heatmap_write(path, svgp, &hs) == WK_OK, "heatmap: %s", wk_last_error());
+        REQUIRE((p = read_png(path, &w, &h, &c)), "heatmap PNG");
+        char want[80];
+        snprintf(want, sizeof want, "width=\"%d\" height=\"%d\"", w, h);
+        FILE *fp = fopen(svgp, "r");
+        char buf[20000] = {0};
+        REQUIRE(fp && fread(buf, 1, sizeof buf - 1, fp) > 0, "heatmap SVG");
+        fclose(fp);
+        CHECK(strstr(buf, want) != NULL, "SVG and PNG of one size (%s)", want);
+        CHECK(strstr(buf, ">all 2 failed<") && strstr(buf, ">n 1/2<") && strstr(buf, ">critic_depth<") && strstr(buf, ">1e-2<"), "cell texts and names");
+        /* cell centres: left = 40 + width("1") + 10 = 55, top 56, cells 104 x 56 */
+        const uint8_t *nan_cell = p + ((size_t)(56 + 56 + 5) * w + 55 + 5) * 3, *max_cell = p + ((size_t)(56 + 56 + 5) * w + 55 + 104 + 5) * 3,
+                      *min_cell = p + ((size_t)(56 + 5) * w + 55 + 5) * 3;
+        CHECK(nan_cell[0] == 225 && nan_cell[1] == 225 && nan_cell[2] == 225, "NaN cell grey (%d %d %d)", nan_cell[0], nan_cell[1], nan_cell[2]);
+        CHECK(max_cell[0] == 253 && max_cell[1] == 231 && max_cell[2] == 37, "largest value yellow (%d %d %d)", max_cell[0], max_cell[1], max_cell[2]);
+        CHECK(min_cell[0] == 68 && min_cell[1] == 1 && min_cell[2] == 84, "smallest value dark (%d %d %d)", min_cell[0], min_cell[1], min_cell[2]);
+        free(p);
+    }
+
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     CHECK(system(path) == 0, "cleanup");
     return check_summary("test_png");

@@ -85,8 +85,8 @@ int wk_classifier_save(const wk_classifier *c, const char *path, const wk_st_met
 /* Load and validate (format, shapes of every tensor against the metadata's architecture). */
 int wk_classifier_load(const char *path, wk_classifier *c);
 
-/* Labels from a file (IDX/.gz, NPY, CSV) as int64 in [0, 1000): a non-integer or negative label
- * is WK_EFORMAT naming the file and index. *classes = largest label + 1. */
+/* Labels from a file (IDX/.gz, NPY, CSV) as int64 in [0, 1000): a non-integer, negative or
+ * NaN/Inf label is WK_EFORMAT naming the file and index (row). *classes = largest label + 1. */
 int wk_read_labels(const char *path, int64_t **labels, int64_t *n, int *classes);
 int wk_images_to_unit_range(wk_tensor *images, wk_pixel_range range, const char *what);
 

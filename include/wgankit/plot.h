@@ -85,6 +85,7 @@ typedef struct wk_series {
     size_t n;
     const double *band_lo, *band_hi; /* optional: a shaded band [lo, hi] at each x, drawn under every line */
     int markers;                     /* 1: this series as markers without a line (a scatter beside fitted lines) */
+    const double *err;               /* optional: an error bar y ± err[i] at each point (whisker with caps); err <= 0 or NaN: none */
 } wk_series;
 
 typedef struct wk_chart_spec {
@@ -95,6 +96,8 @@ typedef struct wk_chart_spec {
     int integer_x, integer_y; /* integer-valued axis (steps, counts): ticks on whole numbers only */
     int points_only;   /* a scatter: markers, no lines */
     int diagonal;      /* draw the line y = x (dashed) */
+    const char *const *x_names; /* a categorical x axis: x = 0 .. n_x_names - 1 are these names (a sweep's values) */
+    int n_x_names;
 } wk_chart_spec;
 
 /* Append one self-contained <svg class="wk-chart" data-marks="N"> element (axes, ticks,
@@ -108,6 +111,24 @@ int wk_svg_write_line_chart(const char *path, const wk_chart_spec *spec, const w
  * tick labels in a built-in digit font; the title, axis titles and a legend of the named series
  * in the 5x7 label font of the scatter plots). */
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series);
+
+/* ---- heatmaps ------------------------------------------------------------------------------ */
+/* A grid of coloured cells (a sweep's metric over two grid keys): row and column names with the
+ * axes' titles, a viridis colour per cell over the finite values' range (NaN: a light grey cell),
+ * up to three lines of text per cell (a large one, two small; ink chosen against the colour), a
+ * colour bar with five values at the right. The title and a grey note line above. */
+typedef struct wk_heatmap_spec {
+    const char *title, *note;             /* NULL: none */
+    const char *row_title, *col_title;    /* what the rows and the columns are */
+    const char *const *row_names, *const *col_names;
+    int rows, cols;
+    const double *value;                  /* [rows * cols] */
+    const char *const *text;              /* [rows * cols * 3] or NULL; a NULL line is not drawn */
+    const char *bar_title;                /* under the colour bar */
+} wk_heatmap_spec;
+
+/* Draw it once into a PNG and an SVG of the same geometry (either path may be NULL). */
+int wk_heatmap_write(const char *png_path, const char *svg_path, const wk_heatmap_spec *spec);
 
 #ifdef __cplusplus
 }

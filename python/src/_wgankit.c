@@ -23,6 +23,7 @@
 #include <numpy/arrayobject.h>
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -69,6 +70,21 @@ static numtext num(double v) {
     numtext t;
     snprintf(t.s, sizeof t.s, "%.17g", v);
     return t;
+}
+
+/* An integer argument in [lo, hi] into *out, else ValueError "NAME: must be in [lo, hi], got V":
+ * also for an int beyond long long, where PyArg_ParseTuple's "L" / "i" would raise OverflowError
+ * (or wrap, for "K"). A non-integer is the TypeError of PyLong_AsLongLongAndOverflow. */
+static int int_in(PyObject *o, const char *name, long long lo, long long hi, long long *out) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (overflow || v < lo || v > hi) {
+        PyErr_Format(PyExc_ValueError, "%s: must be in [%lld, %lld], got %R", name, lo, hi, o);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 /* ---- arrays --------------------------------------------------------------------------------- */
@@ -390,10 +406,12 @@ done:
 /* _sliced(X, Y, a, b, projections, seed, threads) -> (value, std_error) */
 static PyObject *py_sliced(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *oX, *oY, *oa, *ob;
-    int proj, threads;
+    PyObject *oX, *oY, *oa, *ob, *oproj;
+    int threads;
+    long long proj;
     unsigned long long seed;
-    if (!PyArg_ParseTuple(args, "OOOOiKi", &oX, &oY, &oa, &ob, &proj, &seed, &threads)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOKi", &oX, &oY, &oa, &ob, &oproj, &seed, &threads)) return NULL;
+    if (int_in(oproj, "n_projections", 1, INT_MAX, &proj)) return NULL;
     clouds c;
     PyObject *ret = NULL;
     if (clouds_get(&c, oX, oY, oa, ob)) goto done;
@@ -409,10 +427,10 @@ static PyObject *py_sliced(PyObject *self, PyObject *args) {
 #ifdef WK_HAVE_OT_F64
     if (c.f64)
         rc = wk_w1_sliced_f64(PyArray_DATA(c.X), c.tx.shape[0], CLOUD_W(&c, a), PyArray_DATA(c.Y), c.ty.shape[0],
-                              CLOUD_W(&c, b), c.tx.shape[1], proj, &o, &r);
+                              CLOUD_W(&c, b), c.tx.shape[1], (int)proj, &o, &r);
     else
 #endif
-        rc = wk_w1_sliced(&c.tx, CLOUD_W(&c, a), &c.ty, CLOUD_W(&c, b), proj, &o, &r);
+        rc = wk_w1_sliced(&c.tx, CLOUD_W(&c, a), &c.ty, CLOUD_W(&c, b), (int)proj, &o, &r);
     wk_exec_leave(&s);
     Py_END_ALLOW_THREADS
     if (rc) raise_wk(rc);
@@ -469,10 +487,11 @@ done:
 /* _sinkhorn2(a, b, M, reg, max_iter, tol) -> <P, M> */
 static PyObject *py_sinkhorn2(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *oa, *ob, *oM;
+    PyObject *oa, *ob, *oM, *oiter;
     double reg, tol;
-    int max_iter;
-    if (!PyArg_ParseTuple(args, "OOOdid", &oa, &ob, &oM, &reg, &max_iter, &tol)) return NULL;
+    long long max_iter;
+    if (!PyArg_ParseTuple(args, "OOOdOd", &oa, &ob, &oM, &reg, &oiter, &tol)) return NULL;
+    if (int_in(oiter, "numItermax", 1, INT_MAX, &max_iter)) return NULL;
     PyArrayObject *M = as_real(oM, "M", NPY_DOUBLE), *a = NULL, *b = NULL;
     PyObject *ret = NULL;
     if (!M) return NULL;
@@ -490,7 +509,7 @@ static PyObject *py_sinkhorn2(PyObject *self, PyObject *args) {
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = wk_sinkhorn_dense(a ? PyArray_DATA(a) : NULL, n, b ? PyArray_DATA(b) : NULL, m, PyArray_DATA(M), reg,
-                           max_iter, tol, &value);
+                           (int)max_iter, tol, &value);
     Py_END_ALLOW_THREADS
     ret = rc ? raise_wk(rc) : PyFloat_FromDouble(value);
 done:
@@ -505,9 +524,9 @@ static PyObject *py_data(PyObject *self, PyObject *args) {
     const char *name;
     long long n;
     unsigned long long seed;
-    PyObject *olist;
-    if (!PyArg_ParseTuple(args, "sLKO!", &name, &n, &seed, &PyList_Type, &olist)) return NULL;
-    if (n < 1 || n > ((long long)1 << 40)) return PyErr_Format(PyExc_ValueError, "n: must be in [1, %lld], got %lld", (long long)1 << 40, n);
+    PyObject *olist, *on;
+    if (!PyArg_ParseTuple(args, "sOKO!", &name, &on, &seed, &PyList_Type, &olist)) return NULL;
+    if (int_in(on, "n", 1, (long long)1 << 40, &n)) return NULL;
     Py_ssize_t k = PyList_GET_SIZE(olist);
     const char **opts = calloc((size_t)k + 1, sizeof *opts);
     if (!opts) return PyErr_NoMemory();
@@ -666,11 +685,11 @@ static PyObject *tensor_to_array(wk_tensor *t) {
 /* _ckpt_sample(cap, n, seed, latent or None, ema) -> float32 [n, ...] */
 static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *cap, *olat;
-    long long n;
+    PyObject *cap, *olat, *on;
+    long long n = 0;
     unsigned long long seed;
     int ema;
-    if (!PyArg_ParseTuple(args, "OLKOp", &cap, &n, &seed, &olat, &ema)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOKOp", &cap, &on, &seed, &olat, &ema)) return NULL;
     ckpt *c = ckpt_of(cap);
     if (!c) return NULL;
     PyArrayObject *lat = NULL;
@@ -679,8 +698,8 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     if (olat != Py_None) {
         if (!(lat = points(olat, "latent", NPY_FLOAT))) return NULL;
         cloud_tensor(lat, &z);
-    } else if (n < 1 || n > ((long long)1 << 32)) {
-        return PyErr_Format(PyExc_ValueError, "n: must be in [1, %lld], got %lld", (long long)1 << 32, n);
+    } else if (int_in(on, "n", 1, (long long)1 << 32, &n)) {
+        return NULL;
     }
     int rc;
     Py_BEGIN_ALLOW_THREADS

@@ -175,6 +175,11 @@ def test_sample_limits(run):
             ck.sample(5, seed=bad)
     with pytest.raises(ValueError, match=r"^n: must be in \[1, 4294967296\], got 1000000000000"):
         ck.sample(10 ** 12)
+    for big in (10 ** 20, -(2 ** 64)):  # was: OverflowError from the argument parser
+        with pytest.raises(ValueError, match=r"^n: must be in \[1, 4294967296\], got %d$" % big):
+            ck.sample(big)
+        with pytest.raises(ValueError, match=r"^n: must be in"):
+            ck.lipschitz(n=big)
     with pytest.raises(ValueError, match=r"^seed"):
         ck.lipschitz(n=5, seed=2 ** 64)
     with pytest.raises(ValueError, match=r"^threads"):

@@ -136,8 +136,6 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
     ``return_std`` (NaN for ``n_projections`` = 1: one direction gives no estimate of the spread;
     the CLI's JSON writes null). Same seed, same directions.
     """
-    if int(n_projections) < 1:
-        raise ValueError("n_projections: must be >= 1, got %r" % (n_projections,))
     seed, threads = _seed(seed), _threads(threads)
     value, err = _c.sliced(X, Y, a, b, int(n_projections), seed, threads)
     return (value, err) if return_std else value

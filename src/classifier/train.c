@@ -14,7 +14,7 @@
 int wk_read_labels(const char *path, int64_t **labels, int64_t *n, int *classes) {
     wk_tensor t;
     int rc = wk_read_array(path, &t);
-    if (rc) return rc;
+    if (rc) return rc == WK_ENUMERIC ? WK_EFORMAT : rc; /* a NaN label is malformed like a fractional one */
     if (t.ndim > 2 || (t.ndim == 2 && t.shape[1] != 1)) {
         char b[64];
         rc = wk_errorf(WK_EFORMAT, "%s: labels must be one column, got %s", path, wk_shape_str(&t, b, sizeof b));

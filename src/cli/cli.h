@@ -24,15 +24,19 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *cfg);
 /* Every setting flag with its help and default. */
 void cli_gan_help(FILE *f);
-/* gan_flags.c: the one map from a library status to the exit code (0 ok, 2 bad usage or bad
- * input, 1 runtime failure). WK_EINVAL and WK_EFORMAT are bad input everywhere; `input` names
- * the other codes that a command's inputs alone can cause: CLI_EIO_INPUT, a file named on the
- * command line that cannot be opened, read or written; CLI_ENUMERIC_INPUT, NaN/Inf or overflow
- * in numbers that come straight from the user's files (w1), not from training. */
-enum { CLI_EIO_INPUT = 1, CLI_ENUMERIC_INPUT = 2 };
-int cli_exit_code_as(int rc, unsigned input);
-/* cli_exit_code_as(rc, CLI_EIO_INPUT): bad input is invalid, malformed, unreadable/unwritable. */
+/* gan_flags.c: the one map from a library status to the exit code: 0 ok, 2 bad usage or bad
+ * input (WK_EINVAL, WK_EFORMAT, and WK_EIO: a file named on the command line that cannot be
+ * opened, read or written), 1 runtime failure (anything else, NaN/Inf from training included). */
 int cli_exit_code(int rc);
+
+/* user_array.c: read an array file the user named, by the one loader (io.h): as stored
+ * (wk_read_array), as [rows, cols] points (wk_read_points) or as [N, sample...] samples
+ * (wk_read_samples, data.h). NaN/Inf in it is WK_EFORMAT naming the file, row and column, so
+ * every failure to read is bad input under cli_exit_code (exit 2). */
+typedef enum { CLI_ARRAY_AS_STORED, CLI_ARRAY_POINTS, CLI_ARRAY_SAMPLES } cli_array_form;
+int cli_read_user_array(const char *path, cli_array_form form, wk_tensor *out);
+/* The same as float64 points (wk_read_points_f64: *data freed with wk_free). */
+int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
 
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
  * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0

@@ -33,8 +33,7 @@ static int load_labelled(const char *images, const char *labels, wk_pixel_range 
         if (!*l) return wk_errorf(WK_ENOMEM, "out of memory");
     } else {
         if (!labels) return wk_errorf(WK_EINVAL, "%s: --labels is required (only CIFAR-10 .bin files carry labels)", images);
-        /* NaN/Inf in the user's image file is bad input (2), as for train --data */
-        if ((rc = wk_read_samples(images, x))) return rc == WK_ENUMERIC ? WK_EFORMAT : rc;
+        if ((rc = cli_read_user_array(images, CLI_ARRAY_SAMPLES, x))) return rc;
         if ((rc = wk_read_labels(labels, l, &nl, classes))) {
             wk_tensor_free(x);
             return rc;

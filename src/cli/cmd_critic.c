@@ -46,15 +46,8 @@ int wk_cmd_critic(int argc, char **argv) {
     int rc = out ? wk_atomic_probe(out) : WK_OK;
     if (!rc && gout) rc = wk_atomic_probe(gout);
     if (!rc) rc = wk_trainer_load(ckpt, &t);
-    /* NaN/Inf in --input comes straight from the user's file: bad input (2), as in w1 and nnd */
-    unsigned input = CLI_EIO_INPUT | CLI_ENUMERIC_INPUT;
-    if (!rc && in) {
-        if (!(rc = wk_read_array(in, &x))) rc = wk_tensor_check_finite(&x, in);
-    } else if (!rc) {
-        input = CLI_EIO_INPUT;
-        rc = wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
-    }
-    if (!rc) input = CLI_EIO_INPUT;
+    if (!rc && in) rc = cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x);
+    else if (!rc) rc = wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
     if (!rc && (out || gout)) rc = wk_trainer_critic(t, &x, &d, gout ? &g : NULL);
     if (!rc && out) rc = wk_write_npy(out, &d);
     if (!rc && gout) rc = wk_write_npy(gout, &g);
@@ -68,5 +61,5 @@ int wk_cmd_critic(int argc, char **argv) {
     if (rc) fprintf(stderr, "wgankit critic: %s\n", wk_last_error());
     wk_tensor_free(&x), wk_tensor_free(&d), wk_tensor_free(&g);
     wk_trainer_free(t);
-    return rc ? cli_exit_code_as(rc, input) : 0;
+    return rc ? cli_exit_code(rc) : 0;
 }

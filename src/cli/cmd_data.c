@@ -20,10 +20,10 @@ static void usage(FILE *f) {
             wk_target_help());
 }
 
-/* Bad input (2) or runtime failure (1) by cli_exit_code_as, after printing the library's message. */
-static int fail(int rc, unsigned input) {
+/* Bad input (2) or runtime failure (1) by cli_exit_code, after printing the library's message. */
+static int fail(int rc) {
     fprintf(stderr, "wgankit data: %s\n", wk_last_error());
-    return cli_exit_code_as(rc, input);
+    return cli_exit_code(rc);
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -75,7 +75,7 @@ int wk_cmd_data(int argc, char **argv) {
     wk_target target;
     int rc = wk_target_spec_parse(&spec, name, opts, n_opts);
     if (rc == WK_OK) rc = wk_target_init(&target, &spec);
-    if (rc != WK_OK) return fail(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT); /* a bad name, option or means file */
+    if (rc != WK_OK) return fail(rc); /* a bad name, option or means file (NaN there is malformed: synthetic.c) */
     if (out && ends_with(out, ".png") && target.dim != 2) {
         fprintf(stderr, "wgankit data: %s is %d-dimensional; a scatter PNG needs 2-D points (use .npy)\n", name, target.dim);
         wk_target_free(&target);
@@ -112,7 +112,7 @@ int wk_cmd_data(int argc, char **argv) {
     wk_target_free(&target);
     /* the inputs were checked; what fails now is writing the file the user named (exit 2, as
      * sample -o and train --out do) or the sampling itself (runtime, 1) */
-    if (rc != WK_OK) return fail(rc == WK_EINVAL ? WK_EIO : rc, CLI_EIO_INPUT);
+    if (rc != WK_OK) return fail(rc);
     if (out) printf("%s\n", out);
     return 0;
 }

@@ -92,17 +92,12 @@ int wk_cmd_metrics(int argc, char **argv) {
     wk_exec_enter(&exec, &exec_saved);
     wk_tensor real = {0}, fake = {0}, fr = {0}, ff = {0}, probs = {0};
     wk_classifier net = {0};
-    /* the reads and checks of the user's files: NaN/Inf there is bad input (2), as in w1 and nnd */
-    unsigned input = CLI_EIO_INPUT | CLI_ENUMERIC_INPUT;
-    int have_net = 0, rc = wk_read_samples(real_p, &real);
-    if (!rc) rc = wk_tensor_check_finite(&real, real_p);
-    if (!rc) rc = wk_read_samples(fake_p, &fake);
-    if (!rc) rc = wk_tensor_check_finite(&fake, fake_p);
+    int have_net = 0, rc = cli_read_user_array(real_p, CLI_ARRAY_SAMPLES, &real);
+    if (!rc) rc = cli_read_user_array(fake_p, CLI_ARRAY_SAMPLES, &fake);
     char side[2][1024];
     if (save) side_path(side[0], sizeof side[0], save, "real"), side_path(side[1], sizeof side[1], save, "fake");
     /* both --save paths checked before either is written */
     if (!rc && save && !(rc = wk_atomic_probe(side[0]))) rc = wk_atomic_probe(side[1]);
-    if (!rc) input = CLI_EIO_INPUT;
     const char *net_path = feat && strcmp(feat, "none") ? feat : NULL;
     if (!rc && !feat) { /* the shipped network when the samples are its images */
         int64_t row = fake.shape[0] ? fake.numel / fake.shape[0] : 0;
@@ -170,5 +165,5 @@ int wk_cmd_metrics(int argc, char **argv) {
         fprintf(stderr, "wgankit metrics: %s\n", wk_last_error());
     wk_tensor_free(&real), wk_tensor_free(&fake), wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
     if (have_net) wk_classifier_free(&net);
-    return rc ? cli_exit_code_as(rc, input) : 0;
+    return rc ? cli_exit_code(rc) : 0;
 }

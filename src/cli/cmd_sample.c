@@ -74,10 +74,7 @@ int wk_cmd_sample(int argc, char **argv) {
         fprintf(stderr, "wgankit sample: %s\n", wk_last_error());
         return cli_exit_code(rc);
     }
-    /* NaN/Inf in --latent comes straight from the user's file: bad input (2), as in w1 and nnd */
-    unsigned input = CLI_EIO_INPUT | CLI_ENUMERIC_INPUT;
-    if (latent && (rc = wk_read_points(latent, &z))) goto fail;
-    input = CLI_EIO_INPUT;
+    if (latent && (rc = cli_read_user_array(latent, CLI_ARRAY_POINTS, &z))) goto fail;
     if ((rc = wk_trainer_sample(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, &x))) goto fail;
     if (ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
     else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
@@ -94,5 +91,5 @@ int wk_cmd_sample(int argc, char **argv) {
 fail:
     fprintf(stderr, "wgankit sample: %s\n", wk_last_error());
     wk_tensor_free(&z), wk_tensor_free(&x), wk_trainer_free(t);
-    return cli_exit_code_as(rc, input);
+    return cli_exit_code(rc);
 }

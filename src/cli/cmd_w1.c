@@ -32,7 +32,7 @@ static void w1_usage(FILE *f) {
 static int read_weights(const char *path, int64_t n, double **out) {
     double *w;
     int64_t rows, cols;
-    int rc = wk_read_points_f64(path, &w, &rows, &cols);
+    int rc = cli_read_user_points_f64(path, &w, &rows, &cols);
     if (rc) return rc;
     if (rows * cols != n) {
         wk_free(w);
@@ -122,7 +122,7 @@ int wk_cmd_w1(int argc, char **argv) {
     int64_t rows[2] = {0, 0}, cols[2] = {0, 0};
     int rc = WK_OK, code = 0;
     for (int s = 0; s < 2 && !rc; s++) {
-        rc = wk_read_points_f64(files[s], &pts[s], &rows[s], &cols[s]);
+        rc = cli_read_user_points_f64(files[s], &pts[s], &rows[s], &cols[s]);
         if (!rc && rows[s] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no points", files[s]);
         if (!rc && wfile[s]) rc = read_weights(wfile[s], rows[s], &w[s]);
     }
@@ -133,7 +133,7 @@ int wk_cmd_w1(int argc, char **argv) {
         rc = wk_errorf(WK_EINVAL, "--method 1d needs 1-D points; %s has dimension %lld", files[0], (long long)cols[0]);
     if (rc) {
         fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
-        code = cli_exit_code_as(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT);
+        code = cli_exit_code(rc);
         goto done;
     }
     wk_ot_result res;
@@ -153,7 +153,8 @@ int wk_cmd_w1(int argc, char **argv) {
     }
     double dt = wk_monotonic_s() - t0;
     if (rc) {
-        code = cli_exit_code_as(rc, CLI_EIO_INPUT | CLI_ENUMERIC_INPUT); /* every number is the user's */
+        /* every number is the user's: finite coordinates whose distances overflow are bad input too */
+        code = rc == WK_ENUMERIC ? 2 : cli_exit_code(rc);
         /* bad input: the library calls the clouds a and b; say which files those are */
         if (code == 2) fprintf(stderr, "wgankit w1: %s (a = %s, b = %s)\n", wk_last_error(), files[0], files[1]);
         else fprintf(stderr, "wgankit w1: %s\n", wk_last_error());

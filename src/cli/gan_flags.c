@@ -30,11 +30,7 @@ void cli_gan_help(FILE *f) {
     wk_sb_free(&sb);
 }
 
-int cli_exit_code_as(int rc, unsigned input) {
+int cli_exit_code(int rc) {
     if (rc == WK_OK) return 0;
-    int bad_input = rc == WK_EINVAL || rc == WK_EFORMAT || (rc == WK_EIO && (input & CLI_EIO_INPUT)) ||
-                    (rc == WK_ENUMERIC && (input & CLI_ENUMERIC_INPUT));
-    return bad_input ? 2 : 1;
+    return rc == WK_EINVAL || rc == WK_EFORMAT || rc == WK_EIO ? 2 : 1;
 }
-
-int cli_exit_code(int rc) { return cli_exit_code_as(rc, CLI_EIO_INPUT); }

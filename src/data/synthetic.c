@@ -187,6 +187,7 @@ static int read_means_csv(const char *path, double **out, int *rows, int *cols) 
     int64_t r, c;
     int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &len);
     if (rc == WK_OK) rc = wk_io_parse_csv(path, (const char *)buf, len, 0, out, &r, &c);
+    if (rc == WK_ENUMERIC) rc = WK_EFORMAT; /* a NaN/Inf mean is a malformed file (bad input), not a computation gone wrong */
     wk_free(buf);
     if (rc == WK_OK && (r > INT_MAX || c > INT_MAX)) {
         wk_free(*out);

@@ -176,7 +176,7 @@ static int run(wk_expt_ctx *c) {
     /* the axis says the W1 the figure holds: --n points a side (not the recipe's default) */
     char ylab[96];
     snprintf(ylab, sizeof ylab, "exact W1, %lld vs %lld points", (long long)wk_expt_int(c, "n"), (long long)wk_expt_int(c, "n"));
-    wk_chart_spec sp1 = {.title = "Final W1 against critic depth (mean over seeds; SVG: 95 % bands)", .x_label = "critic depth (--critic-depth)",
+    wk_chart_spec sp1 = {.title = "Final W1 against critic depth (mean over seeds, 95 % bands)", .x_label = "critic depth (--critic-depth)",
                          .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-critic-depth", &sp1, ser, (size_t)np))) return rc;
     double yp[MAXD][MAXD], lp[MAXD][MAXD], hp[MAXD][MAXD];
@@ -185,7 +185,7 @@ static int run(wk_expt_ctx *c) {
         snprintf(names[b], sizeof names[b], "critic_depth %d", (int)cd[b]);
         ser[b] = (wk_series){.name = names[b], .x = gd, .y = yp[b], .n = (size_t)np, .band_lo = lp[b], .band_hi = hp[b]};
     }
-    wk_chart_spec sp2 = {.title = "Final W1 against generator depth (mean over seeds; SVG: 95 % bands)", .x_label = "generator depth (--gen-depth)",
+    wk_chart_spec sp2 = {.title = "Final W1 against generator depth (mean over seeds, 95 % bands)", .x_label = "generator depth (--gen-depth)",
                          .y_label = ylab, .integer_x = 1};
     if ((rc = wk__expt_chart(c->out, "w1-vs-gen-depth", &sp2, ser, (size_t)nq))) return rc;
 

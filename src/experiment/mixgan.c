@@ -135,7 +135,7 @@ static int run(wk_expt_ctx *c) {
         }
         wk_chart_spec sp = {.title = fm ? "Fashion-MNIST: single GAN (x = 1) against MIX+GAN (x = 2)"
                                         : "grid: single GAN (x = 1) against MIX+GAN (x = 2)",
-                            .x_label = "model: 1 = single GAN, 2 = MIX+GAN", .y_label = "mean over seeds (SVG: 95 % band)",
+                            .x_label = "model: 1 = single GAN, 2 = MIX+GAN", .y_label = "mean over seeds (95 % band)",
                             .log_y = fm, .integer_x = 1};
         rc = wk__expt_chart(c->out, fm ? "fashion-mnist" : "grid", &sp, ser, 3);
     }

@@ -1,20 +1,22 @@
 /* chart_png.c — line charts as PNG (plot.h: wk_png_line_chart), the raster twin of svg.c's
- * charts for places that show images only: same series and palette, 1-2-5 grid (decades on a
- * log axis), markers at the data points, tick labels drawn with a 3x5 digit font (digits, '.',
- * '-', 'e' are all a %g tick label needs); the title, the axis titles (the y title turned a
+ * charts for places that show images only: the same frame (chart_axes.c: ranges, 1-2-5 grid,
+ * decades on a log axis, category slots), shaded bands, error bars, the y = x diagonal, markers
+ * at the data points, numeric tick labels drawn with a 3x5 digit font (digits, '.', '-', 'e' are
+ * all a %g tick label needs); category names, the title, the axis titles (the y title turned a
  * quarter left) and a legend at the right (a colour swatch and each series' name, the margin
  * sized to the longest name) in the 5x7 font of the scatter plots (font5x7.h). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "plot/chart_axes.h"
 #include "plot/font5x7.h"
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
 
 static const uint8_t palette[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189},
                                      {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
-static const uint8_t GRID[3] = {225, 225, 225}, INK[3] = {51, 51, 51};
+static const uint8_t GRID[3] = {225, 225, 225}, GRID_DARK[3] = {136, 136, 136}, INK[3] = {51, 51, 51};
 
 /* 3x5 glyphs, one row per 3 bits (MSB left): 0-9 . - e */
 static const uint8_t glyphs[13][5] = {{7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
@@ -34,9 +36,15 @@ static void text(wk_image *img, int x, int y, const char *t, int s) {
     }
 }
 
-/* a point the chart can place: finite, and positive on a log axis */
-static int usable(const wk_chart_spec *spec, double x, double y) {
-    return isfinite(x) && isfinite(y) && (!spec->log_y || y > 0) && (!spec->log_x || x > 0);
+static int usable(const wk_chart_spec *spec, double x, double y) { return wk__chart_usable(spec, x, y); }
+
+/* A band between (x0, lo0..hi0) and (x1, lo1..hi1), pixel coordinates, filled column by column
+ * (each column once: x0 included, x1 not) with the SVG's opacity. */
+static void band_quad(wk_image *img, double x0, double lo0, double hi0, double x1, double lo1, double hi1, const uint8_t col[3]) {
+    for (long x = lround(x0); x < lround(x1); x++) {
+        double t = x1 > x0 ? (x - x0) / (x1 - x0) : 0;
+        wk_image_line(img, x, lo0 + t * (lo1 - lo0), x, hi0 + t * (hi1 - hi0), col, 0.18);
+    }
 }
 
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
@@ -49,28 +57,10 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     const double left = spec->y_label ? 80 : 64, right = legend_w ? 16 + 22 + legend_w + 8 : 16,
                  top = spec->title ? 30 : 16, bottom = spec->x_label ? 52 : 36, pw = W - left - right, ph = H - top - bottom;
     if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small for its legend", W, H);
-    double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-    for (size_t s = 0; s < n_series; s++)
-        for (size_t i = 0; i < series[s].n; i++) {
-            double x = series[s].x[i], y = series[s].y[i];
-            if (!usable(spec, x, y)) continue;
-            if (spec->log_y) y = log10(y);
-            if (spec->log_x) x = log10(x);
-            xlo = fmin(xlo, x), xhi = fmax(xhi, x), ylo = fmin(ylo, y), yhi = fmax(yhi, y);
-        }
-    if (!(xlo <= xhi)) xlo = 0, xhi = 1, ylo = 0, yhi = 1;
-    if (xhi == xlo) xlo -= 0.5, xhi += 0.5;
-    if (yhi == ylo) ylo -= 0.5, yhi += 0.5;
-    if (spec->log_x) { double pad = 0.03 * (xhi - xlo); xlo -= pad, xhi += pad; } /* end points off the frame */
-    double xs = wk_plot_nice_step(xlo, xhi, 6, spec->integer_x && !spec->log_x),
-           ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : wk_plot_nice_step(ylo, yhi, 5, 0);
-    if (spec->log_y) ylo = floor(ylo), yhi = ceil(yhi);
-    else ylo = floor(ylo / ys) * ys, yhi = ceil(yhi / ys) * ys;
-    double xt[64]; /* x ticks in axis units (log10 of x on a log axis), as the SVG chart */
-    int nxt = 0;
-    if (spec->log_x) nxt = wk_plot_log_ticks(xlo, xhi, xt, 64);
-    else
-        for (double x0 = ceil(xlo / xs) * xs; nxt < 50 && x0 + nxt * xs <= xhi + xs * 1e-9; nxt++) xt[nxt] = x0 + nxt * xs;
+    wk_chart_frame f;
+    wk__chart_fit(spec, series, n_series, &f);
+    const double xlo = f.xlo, xhi = f.xhi, ylo = f.ylo, yhi = f.yhi;
+    const int cat = spec->x_names && spec->n_x_names > 0;
 #define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
 #define SY(y) (top + ph - ((y) - ylo) / (yhi - ylo) * ph)
     wk_image img;
@@ -78,17 +68,36 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     if (rc) return rc;
     memset(img.pixels, 255, (size_t)W * H * 3);
     char lab[32];
-    for (int k = 0; k < nxt; k++) {
-        double x = xt[k];
+    for (int k = 0; k < f.nxt; k++) {
+        double x = f.xt[k];
         wk_image_line(&img, SX(x), top, SX(x), top + ph, GRID, 1);
-        snprintf(lab, sizeof lab, "%.6g", spec->log_x ? pow(10, x) : fabs(x) < xs * 1e-9 ? 0 : x);
-        text(&img, (int)(SX(x) - 4.0 * strlen(lab)), (int)(top + ph + 8), lab, 2);
+        const char *l = wk__chart_xtick_label(spec, &f, k, lab, sizeof lab);
+        if (cat) wk__text_draw(&img, (int)(SX(x) - wk__text_width(l, 1) / 2.0), (int)(top + ph + 8), l, 1, INK, 0); /* names: the label font */
+        else text(&img, (int)(SX(x) - 4.0 * strlen(l)), (int)(top + ph + 8), l, 2);
     }
-    for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++) {
-        double y = ylo + k * ys;
+    for (int k = 0; k < f.nyt; k++) {
+        double y = f.yt[k];
         wk_image_line(&img, left, SY(y), left + pw, SY(y), GRID, 1);
-        snprintf(lab, sizeof lab, "%.6g", spec->log_y ? pow(10, y) : fabs(y) < ys * 1e-9 ? 0 : y);
+        snprintf(lab, sizeof lab, "%.6g", spec->log_y ? pow(10, y) : fabs(y) < f.ys * 1e-9 ? 0 : y);
         text(&img, (int)(left - 6 - 8.0 * strlen(lab)), (int)(SY(y) - 5), lab, 2);
+    }
+    if (spec->diagonal && !spec->log_x && !spec->log_y && !cat) /* y = x, dashed */
+        for (double t = 0; t < 1; t += 0.02) wk_image_line(&img, SX(xlo + t * (xhi - xlo)), SY(xlo + t * (xhi - xlo)),
+                                                            SX(xlo + (t + 0.01) * (xhi - xlo)), SY(xlo + (t + 0.01) * (xhi - xlo)), GRID_DARK, 1);
+    for (size_t s = 0; s < n_series; s++) { /* bands under every line, one run of usable points at a time */
+        const wk_series *se = &series[s];
+        const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];
+#define BX(k) SX(wk__chart_tx(spec, se->x[k]))
+#define BY(b, k) SY(wk__chart_ty(spec, (b)[k]))
+        for (size_t i, j = 0; wk__chart_band_run(spec, se, &i, &j);) {
+            if (j - i == 1) /* a single evaluation still shows its band: the plot's width */
+                band_quad(&img, left, BY(se->band_lo, i), BY(se->band_hi, i), left + pw, BY(se->band_lo, i), BY(se->band_hi, i), col);
+            for (size_t k = i; k + 1 < j; k++)
+                band_quad(&img, BX(k), BY(se->band_lo, k), BY(se->band_hi, k), BX(k + 1) + (k + 2 == j), BY(se->band_lo, k + 1),
+                          BY(se->band_hi, k + 1), col);
+        }
+#undef BX
+#undef BY
     }
     wk_image_line(&img, left, top, left + pw, top, INK, 1);
     wk_image_line(&img, left, top + ph, left + pw, top + ph, INK, 1);
@@ -103,9 +112,16 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
                 px = NAN;
                 continue;
             }
-            double cx = SX(spec->log_x ? log10(x) : x), cy = SY(spec->log_y ? log10(y) : y);
+            double cx = SX(wk__chart_tx(spec, x)), cy = SY(wk__chart_ty(spec, y));
             if (isfinite(px) && !spec->points_only && !series[s].markers)
                 for (int o = 0; o < 2; o++) wk_image_line(&img, px, py + o, cx, cy + o, col, 1); /* 2 px thick */
+            double e = series[s].err ? series[s].err[i] : NAN;
+            if (e > 0) { /* an error bar: a whisker with 4-px caps, its ends kept inside the frame */
+                double lo = usable(spec, x, y - e) ? fmin(SY(wk__chart_ty(spec, y - e)), top + ph) : top + ph;
+                double hi = fmax(SY(wk__chart_ty(spec, y + e)), top);
+                wk_image_line(&img, cx, lo, cx, hi, col, 1);
+                wk_image_line(&img, cx - 4, lo, cx + 4, lo, col, 1), wk_image_line(&img, cx - 4, hi, cx + 4, hi, col, 1);
+            }
             wk_image_disc(&img, cx, cy, 3, col, 1);
             px = cx, py = cy;
         }

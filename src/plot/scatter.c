@@ -47,7 +47,8 @@ static void line(wk_image *img, double x0, double y0, double x1, double y1, rgb 
     if (steps > 100000) return; /* absurd segment: outside any sane extent */
     for (int i = 0; i <= steps; i++) {
         double t = steps ? (double)i / steps : 0;
-        blend(img, (int)lrint(x0 + t * (x1 - x0)), (int)lrint(y0 + t * (y1 - y0)), col, a);
+        /* round halves up, not to even: a line from x = 188.5 would skip every other pixel */
+        blend(img, (int)floor(x0 + t * (x1 - x0) + 0.5), (int)floor(y0 + t * (y1 - y0) + 0.5), col, a);
     }
 }
 

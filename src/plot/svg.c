@@ -1,7 +1,9 @@
 /* svg.c — hand-written SVG line charts and scatters: axes with "nice" ticks (1-2-5 steps, whole
  * numbers on integer axes, or powers of ten on a log axis), tick labels, axis titles, a legend
- * sized to the series names, optional shaded bands (e.g. a floor) and a y = x diagonal; one
- * path per series, dots where a line cannot show the points (see plot.h). */
+ * sized to the series names, optional shaded bands (e.g. a floor), error bars, a categorical x
+ * axis and a y = x diagonal; one path per series, dots where a line cannot show the points (see
+ * plot.h). The frame (ranges, ticks) is chart_axes.c's, shared with the PNG chart. */
+#include "plot/chart_axes.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 #include "wgankit/plot.h"
@@ -37,17 +39,9 @@ int wk_plot_log_ticks(double lo, double hi, double *t, int max) {
     return n;
 }
 
-static int usable(const wk_chart_spec *spec, double x, double y) {
-    return isfinite(x) && isfinite(y) && (!spec->log_y || y > 0) && (!spec->log_x || x > 0);
-}
-
-static double ty(const wk_chart_spec *spec, double y) { return spec->log_y ? log10(y) : y; }
-static double tx(const wk_chart_spec *spec, double x) { return spec->log_x ? log10(x) : x; }
-
-static void extend(double *lo, double *hi, double v) {
-    *lo = fmin(*lo, v);
-    *hi = fmax(*hi, v);
-}
+static int usable(const wk_chart_spec *spec, double x, double y) { return wk__chart_usable(spec, x, y); }
+static double ty(const wk_chart_spec *spec, double y) { return wk__chart_ty(spec, y); }
+static double tx(const wk_chart_spec *spec, double x) { return wk__chart_tx(spec, x); }
 
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
     size_t longest = 0;
@@ -57,41 +51,13 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     const double left = 70, right = n_series ? 50 + 6.4 * (double)longest : 20, top = spec->title ? 34 : 14, bottom = 46;
     const double pw = W - left - right, ph = H - top - bottom;
     if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "svg chart: %g x %g is too small for its legend", W, H);
-    double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-    for (size_t s = 0; s < n_series; s++)
-        for (size_t i = 0; i < series[s].n; i++) {
-            double x = series[s].x[i];
-            if (series[s].y && usable(spec, x, series[s].y[i])) extend(&xlo, &xhi, tx(spec, x)), extend(&ylo, &yhi, ty(spec, series[s].y[i]));
-            for (int b = 0; b < 2; b++) {
-                const double *band = b ? series[s].band_hi : series[s].band_lo;
-                if (band && usable(spec, x, band[i])) extend(&xlo, &xhi, tx(spec, x)), extend(&ylo, &yhi, ty(spec, band[i]));
-            }
-        }
-    if (spec->diagonal && xlo <= xhi && !spec->log_x && !spec->log_y) { /* a square data range so that y = x is the 45° line */
-        double lo = fmin(xlo, ylo), hi = fmax(xhi, yhi);
-        xlo = ylo = lo, xhi = yhi = hi;
-    }
-    if (!(xlo <= xhi)) { xlo = 0; xhi = 1; ylo = 0; yhi = 1; } /* no data: empty axes */
-    if (xhi == xlo) { xlo -= spec->integer_x && !spec->log_x ? 1 : 0.5; xhi += spec->integer_x && !spec->log_x ? 1 : 0.5; }
-    if (spec->log_x) { double pad = 0.03 * (xhi - xlo); xlo -= pad, xhi += pad; } /* end points off the frame */
-    if (yhi == ylo) { ylo -= spec->log_y ? 1 : 0.5 + fabs(ylo) * 0.1; yhi += spec->log_y ? 1 : 0.5 + fabs(yhi) * 0.1; }
-    double xs = wk_plot_nice_step(xlo, xhi, 6, spec->integer_x),
-           ys = spec->log_y ? fmax(1, ceil((yhi - ylo) / 6)) : wk_plot_nice_step(ylo, yhi, 5, spec->integer_y);
-    if (spec->log_y) { ylo = floor(ylo); yhi = ceil(yhi); }
-    else { ylo = floor(ylo / ys) * ys; yhi = ceil(yhi / ys) * ys; }
-    if (spec->diagonal && !spec->log_x && !spec->log_y) xlo = fmin(xlo, ylo), xhi = fmax(xhi, yhi), ylo = xlo, yhi = xhi, xs = ys = fmax(xs, ys);
-    /* x ticks, in axis units (log10 of x on a log axis) */
-    double xt[64];
-    int nxt = 0;
-    if (spec->log_x) nxt = wk_plot_log_ticks(xlo, xhi, xt, 64);
-    else
-        for (double x0 = ceil(xlo / xs - 1e-9) * xs; nxt < 50 && x0 + nxt * xs <= xhi + xs * 1e-9; nxt++) xt[nxt] = x0 + nxt * xs;
+    wk_chart_frame f;
+    wk__chart_fit(spec, series, n_series, &f);
+    const double xlo = f.xlo, xhi = f.xhi, ylo = f.ylo, yhi = f.yhi;
 #define SXT(t) (left + ((t) - xlo) / (xhi - xlo) * pw) /* axis units */
 #define SX(x) SXT(tx(spec, x))                          /* data units */
 #define SY(y) (top + ph - ((y) - ylo) / (yhi - ylo) * ph)
-    size_t marks = 0;
-    for (size_t s = 0; s < n_series; s++)
-        for (size_t i = 0; series[s].y && i < series[s].n; i++) marks += usable(spec, series[s].x[i], series[s].y[i]);
+    const size_t marks = f.marks;
     wk_sb_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"wk-chart\" data-marks=\"%zu\" width=\"%g\" height=\"%g\" "
                       "viewBox=\"0 0 %g %g\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
                  marks, W, H, W, H);
@@ -102,18 +68,20 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     }
     /* grid lines and tick labels */
     wk_sb_puts(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
-    for (int k = 0; k < nxt; k++) wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\"/>\n", SXT(xt[k]), top, SXT(xt[k]), top + ph);
-    for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++)
-        wk_sb_printf(out, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\"/>\n", left, SY(ylo + k * ys), left + pw, SY(ylo + k * ys));
+    for (int k = 0; k < f.nxt; k++) wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\"/>\n", SXT(f.xt[k]), top, SXT(f.xt[k]), top + ph);
+    for (int k = 0; k < f.nyt; k++)
+        wk_sb_printf(out, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\"/>\n", left, SY(f.yt[k]), left + pw, SY(f.yt[k]));
     wk_sb_puts(out, "</g>\n<g fill=\"#333\">\n");
-    for (int k = 0; k < nxt; k++) {
-        double x = spec->log_x ? pow(10, xt[k]) : fabs(xt[k]) < xs * 1e-9 ? 0 : xt[k];
-        wk_sb_printf(out, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%.6g</text>\n", SXT(xt[k]), top + ph + 16, x);
+    char lab[32];
+    for (int k = 0; k < f.nxt; k++) {
+        wk_sb_printf(out, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">", SXT(f.xt[k]), top + ph + 16);
+        wk_sb_append_xml(out, wk__chart_xtick_label(spec, &f, k, lab, sizeof lab));
+        wk_sb_puts(out, "</text>\n");
     }
-    for (int k = 0; k < 50 && ylo + k * ys <= yhi + ys * 1e-9; k++) {
-        double y = ylo + k * ys;
+    for (int k = 0; k < f.nyt; k++) {
+        double y = f.yt[k];
         if (spec->log_y) wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">1e%d</text>\n", left - 6, SY(y) + 4, (int)lrint(y));
-        else wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%.6g</text>\n", left - 6, SY(y) + 4, fabs(y) < ys * 1e-9 ? 0 : y);
+        else wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%.6g</text>\n", left - 6, SY(y) + 4, fabs(y) < f.ys * 1e-9 ? 0 : y);
     }
     wk_sb_puts(out, "</g>\n");
     if (spec->x_label) {
@@ -133,24 +101,18 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     /* bands first (under every line): one polygon per run of usable points */
     for (size_t s = 0; s < n_series; s++) {
         const wk_series *se = &series[s];
-        if (!se->band_lo || !se->band_hi) continue;
         const char *colour = palette[s % (sizeof palette / sizeof palette[0])];
-        for (size_t i = 0; i < se->n;) {
-            size_t j = i;
-            while (j < se->n && usable(spec, se->x[j], se->band_lo[j]) && usable(spec, se->x[j], se->band_hi[j])) j++;
-            if (j > i) {
-                /* a single evaluation still shows its band: widen it to the plot's width */
-                double xa = j - i == 1 ? xlo : tx(spec, se->x[i]), xb = j - i == 1 ? xhi : tx(spec, se->x[j - 1]);
-                wk_sb_printf(out, "<polygon class=\"band\" clip-path=\"url(#wkclip)\" fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
-                for (size_t k = i; k < j; k++)
-                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? (k == i ? SXT(xa) : SXT(xb)) : SX(se->x[k]), SY(ty(spec, se->band_hi[k])));
-                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_hi[i])));
-                if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_lo[i])));
-                for (size_t k = j; k-- > i;)
-                    wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? SXT(xa) : SX(se->x[k]), SY(ty(spec, se->band_lo[k])));
-                wk_sb_puts(out, "\"/>\n");
-            }
-            i = j > i ? j : i + 1;
+        for (size_t i, j = 0; wk__chart_band_run(spec, se, &i, &j);) {
+            /* a single evaluation still shows its band: widen it to the plot's width */
+            double xa = j - i == 1 ? xlo : tx(spec, se->x[i]), xb = j - i == 1 ? xhi : tx(spec, se->x[j - 1]);
+            wk_sb_printf(out, "<polygon class=\"band\" clip-path=\"url(#wkclip)\" fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
+            for (size_t k = i; k < j; k++)
+                wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? (k == i ? SXT(xa) : SXT(xb)) : SX(se->x[k]), SY(ty(spec, se->band_hi[k])));
+            if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_hi[i])));
+            if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_lo[i])));
+            for (size_t k = j; k-- > i;)
+                wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? SXT(xa) : SX(se->x[k]), SY(ty(spec, se->band_lo[k])));
+            wk_sb_puts(out, "\"/>\n");
         }
     }
     /* one path per series; an unusable point lifts the pen */
@@ -167,6 +129,13 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
                 pen_down = 1;
             }
             wk_sb_puts(out, "\"/>\n");
+        }
+        for (size_t i = 0; se->y && se->err && i < se->n; i++) { /* error bars: a whisker with 4-px caps, clipped to the frame */
+            if (!usable(spec, se->x[i], se->y[i]) || !(se->err[i] > 0)) continue;
+            double x = SX(se->x[i]), lo = se->y[i] - se->err[i], hi = se->y[i] + se->err[i];
+            double ylo_px = usable(spec, se->x[i], lo) ? SY(ty(spec, lo)) : top + ph, yhi_px = SY(ty(spec, hi));
+            wk_sb_printf(out, "<path class=\"errbar\" clip-path=\"url(#wkclip)\" fill=\"none\" stroke=\"%s\" d=\"M%.2f %.2f V%.2f M%.2f %.2f H%.2f M%.2f %.2f H%.2f\"/>\n",
+                         colour, x, ylo_px, yhi_px, x - 4, ylo_px, x + 4, x - 4, yhi_px, x + 4);
         }
         size_t n_use = 0;
         for (size_t i = 0; se->y && i < se->n; i++) n_use += usable(spec, se->x[i], se->y[i]);
