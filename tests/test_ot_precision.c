@@ -35,15 +35,21 @@ static pts load(const char *name) {
     return p;
 }
 
+/* The default dispatch (the dense path for these small problems), and the sparse path
+ * (dense_pairs = -1) must give the same status and value. */
 static double exact(const pts *a, const pts *b, wk_ot_cost cost, wk_exact_solver solver, int *rc_out) {
     wk_ot_options o;
     wk_ot_options_default(&o);
     o.cost = cost;
     o.exact_solver = solver;
-    wk_ot_result r;
+    wk_ot_result r, rs;
     int rc = wk_w1_exact_f64(a->x, a->n, NULL, b->x, b->n, NULL, a->d, &o, &r);
     if (rc_out) *rc_out = rc;
     else CHECK(rc == WK_OK, "exact (solver %d): %s", (int)solver, wk_last_error());
+    o.dense_pairs = -1;
+    const int rcs = wk_w1_exact_f64(a->x, a->n, NULL, b->x, b->n, NULL, a->d, &o, &rs);
+    CHECK(rcs == rc, "solver %d: sparse path rc %d, default %d", (int)solver, rcs, rc);
+    if (!rc && !rcs) CHECK_CLOSE(rs.value, r.value, 1e-12, 0, "sparse path = default dispatch");
     return rc ? NAN : r.value;
 }
 
@@ -55,6 +61,7 @@ static void check_weighted(const char *name, const char *fa, const char *fb, dou
         wk_ot_options o;
         wk_ot_options_default(&o);
         o.exact_solver = (wk_exact_solver)s;
+        o.dense_pairs = s == WK_EXACT_SIMPLEX ? -1 : 0; /* the sparse path too */
         wk_ot_result r;
         int rc = wk_w1_exact_f64(a.x, a.n, w.x, b.x, b.n, w.x, a.d, &o, &r);
         CHECK(rc == WK_OK, "%s: %s", name, wk_last_error());

@@ -142,12 +142,12 @@ enum { RETRY_UNCAPPED = 1 };
  * Up to opt.dense_pairs pairs (default: OT_DENSE_PAIRS, or OT_DENSE_PAIRS_HIGH_D from
  * OT_DENSE_HIGH_DIM coordinates on) every cost is computed once, exactly, and stored (ot_costs'
  * dcache, serial): the start arcs are each row's and column's nearest pairs read from it, the
- * pricing rounds scan it (dense_price) and the inner solver is the simplex. No k-NN grid, no
+ * pricing rounds scan it (ot_dense_price, emd_dense.c) and the inner solver is the simplex. No k-NN grid, no
  * OpenMP region, no incremental-pricing state: on a 50 x 50 problem those fixed costs (the
  * grid's parallel region waking a thread, the auction's queues) were most of the time. The
  * certificate is the sparse path's: the last pricing pass checked every pair. In high
  * dimension every cost has to be computed once anyway, so the stored matrix pays off up to
- * larger problems (fixture 15, 300 x 200 x 64: 2.5x faster than the sparse path; in 2-D the
+ * larger problems (fixture 15, 300 x 200 x 64: 2-4x faster than the sparse path; in 2-D the
  * grid's mean-aligned candidates win from about 150 x 150 on). */
 enum { OT_DENSE_PAIRS = 40000, OT_DENSE_PAIRS_HIGH_D = 1 << 18, OT_DENSE_HIGH_DIM = 8, DENSE_START_K = 8 };
 
