@@ -63,7 +63,23 @@ expect_exit2 "old experiment: train refused" "holds the experiment biau-depth (S
 check "old experiment: the same one resumes and is marked" bash -c "'$CLI' experiment arora-w1 --out '$T/aw' ${AW[*]} && grep -q arora-w1 '$T/aw/wgankit-dir.json'"
 check "old sweep: the same sweep resumes" "$CLI" sweep "${SW[@]}" --out "$T/sw"
 # an untrusted marker
-printf '{"kind":"bogus"}' > "$T/run/wgankit-dir.json"
-expect_exit2 "a malformed marker" "wgankit-dir.json: \"kind\" must be" "$CLI" sweep "${SW[@]}" --out "$T/run"
+mkdir "$T/bad" && printf '{"kind":"bogus"}' > "$T/bad/wgankit-dir.json"
+expect_exit2 "a malformed marker" "wgankit-dir.json: \"kind\" must be" "$CLI" sweep "${SW[@]}" --out "$T/bad"
 check "a free directory with other files is still usable" bash -c "mkdir -p '$T/free' && touch '$T/free/notes.txt' && '$CLI' experiment arora-w1 --out '$T/free' ${AW[*]}"
+# birthday --out and generalization --out write result directories too: the same rule (a rerun rewrites its own)
+GZ=(ring --sizes 20,40 --distances w1)
+BZ=(ring --batch 20 --trials 3 --threshold 0.01)
+check "a generalization table" "$CLI" generalization "${GZ[@]}" --out "$T/gz"
+check "  rerun into its own directory" "$CLI" generalization "${GZ[@]}" --out "$T/gz"
+check "a birthday test" "$CLI" birthday "${BZ[@]}" --out "$T/bz"
+check "  rerun into its own directory" "$CLI" birthday "${BZ[@]}" --out "$T/bz"
+expect_exit2 "experiment over a generalization table" "holds a generalization table" "$CLI" experiment arora-w1 --out "$T/gz" "${AW[@]}"
+expect_exit2 "generalization over an experiment (both write loglog.png)" "holds the experiment arora-w1" "$CLI" generalization "${GZ[@]}" --out "$T/aw"
+expect_exit2 "generalization over a run" "holds a training run" "$CLI" generalization "${GZ[@]}" --out "$T/run"
+expect_exit2 "birthday over a sweep" "holds a sweep" "$CLI" birthday "${BZ[@]}" --out "$T/sw"
+expect_exit2 "train over a birthday test" "holds a birthday test" "$CLI" train "${TR[@]}" --out "$T/bz"
+expect_exit2 "sweep over a generalization table" "holds a generalization table" "$CLI" sweep "${SW[@]}" --out "$T/gz"
+rm "$T/gz/wgankit-dir.json" "$T/bz/wgankit-dir.json"
+expect_exit2 "old generalization table (table.json)" "holds a generalization table (table.json)" "$CLI" birthday "${BZ[@]}" --out "$T/gz"
+expect_exit2 "old birthday test (birthday.json)" "holds a birthday test (birthday.json)" "$CLI" generalization "${GZ[@]}" --out "$T/bz"
 exit $fail

@@ -1,16 +1,19 @@
 /* result_dir.h — what a result directory holds, so that no command writes over another's work.
  *
  * `train --out`, `sweep --out` and `experiment NAME --out` each record, before writing anything
- * else, DIR/wgankit-dir.json (written atomically):
+ * else, DIR/wgankit-dir.json (written atomically); so do `birthday --out` and `generalization
+ * --out` (and their Python functions), whose directories a rerun simply rewrites:
  *
- *     {"kind": "run" | "sweep" | "experiment", "name": "arora-w1", "identity": {"dims": "2,8", ...}}
+ *     {"kind": "run" | "sweep" | "experiment" | "birthday" | "generalization", "name": "arora-w1",
+ *      "identity": {"dims": "2,8", ...}}
  *
  * name and identity are the experiment's (its name and resolved knobs and train settings); a run
  * and a sweep keep their identity in their own files (checkpoint.safetensors, sweep.json), which
  * their commands already check. A directory written by an older wgankit has no marker: it is
  * recognised by its files — a run by checkpoint.safetensors, config.json or metrics.jsonl, a sweep
  * by sweep.json, an experiment by results.csv with SUMMARY.md (its name from the summary's first
- * line, "# NAME: title") — so nothing old is overwritten either. A directory holding none of these
+ * line, "# NAME: title"), a birthday test by birthday.json, a generalization table by table.json —
+ * so nothing old is overwritten either. A directory holding none of these
  * is free.
  *
  * The rule (wk_result_dir_claim): a command refuses (WK_EINVAL, naming the directory and what it
@@ -26,7 +29,7 @@
 extern "C" {
 #endif
 
-typedef enum { WK_DIR_FREE = 0, WK_DIR_RUN, WK_DIR_SWEEP, WK_DIR_EXPERIMENT } wk_dir_kind;
+typedef enum { WK_DIR_FREE = 0, WK_DIR_RUN, WK_DIR_SWEEP, WK_DIR_EXPERIMENT, WK_DIR_BIRTHDAY, WK_DIR_GENERALIZATION } wk_dir_kind;
 
 #define WK_DIR_MARKER "wgankit-dir.json"
 

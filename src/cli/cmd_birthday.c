@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "wgankit/result_dir.h"
 #include "wgankit/birthday.h"
 #include "wgankit/error.h"
 
@@ -82,6 +83,11 @@ int wk_cmd_birthday(int argc, char **argv) {
     }
     if (strcmp(space, "input") && strncmp(space, "critic:", 7)) {
         fprintf(stderr, "wgankit birthday: --space: '%s' is not input or critic:RUN_DIR\n", space);
+        return 2;
+    }
+    /* before any work: --out must not hold a run, a sweep or an experiment (result_dir.h) */
+    if (wk_result_dir_check(out, WK_DIR_BIRTHDAY, NULL, NULL, "--out")) {
+        fprintf(stderr, "wgankit birthday: %s\n", wk_last_error());
         return 2;
     }
     wk_source s, ref;

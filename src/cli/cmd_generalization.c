@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "wgankit/result_dir.h"
 #include "wgankit/error.h"
 #include "wgankit/generalization.h"
 
@@ -64,6 +65,11 @@ int wk_cmd_generalization(int argc, char **argv) {
     }
     if (!spec) {
         fprintf(stderr, "wgankit generalization: SOURCE expected (see wgankit generalization --help)\n");
+        return 2;
+    }
+    /* before any work: --out must not hold a run, a sweep or an experiment (result_dir.h) */
+    if (wk_result_dir_check(out, WK_DIR_GENERALIZATION, NULL, NULL, "--out")) {
+        fprintf(stderr, "wgankit generalization: %s\n", wk_last_error());
         return 2;
     }
     wk_source s;

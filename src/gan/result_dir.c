@@ -13,7 +13,7 @@
 
 #define MARKER_MAX 65536 /* a marker holds a name and a few knobs: anything larger is not one */
 
-static const char *const kind_names[] = {"free", "run", "sweep", "experiment"};
+static const char *const kind_names[] = {"free", "run", "sweep", "experiment", "birthday", "generalization"};
 
 static int exists(const char *dir, const char *name) {
     char path[4096];
@@ -45,9 +45,10 @@ static int read_marker(const char *dir, const char *path, wk_dir_holds *h) {
     if (rc) return rc;
     const wk_json *k = wk_json_get(m, "kind"), *nm = wk_json_get(m, "name"), *id = wk_json_get(m, "identity");
     int kind = -1;
-    for (int i = WK_DIR_RUN; k && k->type == WK_JSON_STRING && i <= WK_DIR_EXPERIMENT; i++)
+    for (int i = WK_DIR_RUN; k && k->type == WK_JSON_STRING && i <= WK_DIR_GENERALIZATION; i++)
         if (!strcmp(k->string, kind_names[i])) kind = i;
-    if (kind < 0) rc = wk_errorf(WK_EFORMAT, "%s: \"kind\" must be \"run\", \"sweep\" or \"experiment\"", path);
+    if (kind < 0)
+        rc = wk_errorf(WK_EFORMAT, "%s: \"kind\" must be \"run\", \"sweep\", \"experiment\", \"birthday\" or \"generalization\"", path);
     else if (nm && (nm->type != WK_JSON_STRING || nm->string_len >= sizeof h->name || strlen(nm->string) != nm->string_len))
         rc = wk_errorf(WK_EFORMAT, "%s: \"name\" must be a string of fewer than %zu bytes", path, sizeof h->name);
     else if (id && id->type != WK_JSON_OBJECT) rc = wk_errorf(WK_EFORMAT, "%s: \"identity\" must be an object", path);
@@ -91,6 +92,12 @@ int wk_result_dir_read(const char *dir, wk_dir_holds *h) {
         h->kind = WK_DIR_EXPERIMENT;
         snprintf(h->file, sizeof h->file, "SUMMARY.md");
         summary_name(dir, h->name, sizeof h->name);
+    } else if (exists(dir, "birthday.json")) {
+        h->kind = WK_DIR_BIRTHDAY;
+        snprintf(h->file, sizeof h->file, "birthday.json");
+    } else if (exists(dir, "table.json")) {
+        h->kind = WK_DIR_GENERALIZATION;
+        snprintf(h->file, sizeof h->file, "table.json");
     }
     return WK_OK;
 }
@@ -104,6 +111,8 @@ void wk_result_dir_free(wk_dir_holds *h) {
 static void describe(const wk_dir_holds *h, char *buf, size_t n) {
     if (h->kind == WK_DIR_RUN) snprintf(buf, n, "a training run (%s)", h->file);
     else if (h->kind == WK_DIR_SWEEP) snprintf(buf, n, "a sweep (%s)", h->file);
+    else if (h->kind == WK_DIR_BIRTHDAY) snprintf(buf, n, "a birthday test (%s)", h->file);
+    else if (h->kind == WK_DIR_GENERALIZATION) snprintf(buf, n, "a generalization table (%s)", h->file);
     else if (h->name[0]) snprintf(buf, n, "the experiment %s (%s)", h->name, h->file);
     else snprintf(buf, n, "an experiment (%s)", h->file);
 }
@@ -115,7 +124,10 @@ int wk_result_dir_check(const char *dir, wk_dir_kind kind, const char *name, con
     char what[160], mine[96];
     describe(&h, what, sizeof what);
     if (kind == WK_DIR_EXPERIMENT) snprintf(mine, sizeof mine, "the experiment %s", name ? name : "");
-    else snprintf(mine, sizeof mine, "%s", kind == WK_DIR_RUN ? "a training run" : "a sweep");
+    else {
+        static const char *const mine_names[] = {"", "a training run", "a sweep", "", "a birthday test", "a generalization table"};
+        snprintf(mine, sizeof mine, "%s", mine_names[kind]);
+    }
     if (h.kind != WK_DIR_FREE && h.kind != kind)
         rc = wk_errorf(WK_EINVAL, "%s %s holds %s: it would be overwritten by %s; choose another %s", flag, dir, what, mine, flag);
     else if (h.kind == WK_DIR_EXPERIMENT && name && strcmp(h.name, name))

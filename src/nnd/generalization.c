@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nnd/nnd_internal.h"
+#include "wgankit/result_dir.h"
 #include "wgankit/error.h"
 #include "wgankit/generalization.h"
 #include "wgankit/io.h"
@@ -245,7 +246,9 @@ void wk_generalization_result_to_json(const wk_generalization_result *r, const c
 int wk_generalization_write(const wk_generalization_config *c, const wk_generalization_result *r, const char *source_spec,
                             const char *dir) {
     (void)c;
+    /* never over a run's, a sweep's or an experiment's directory (result_dir.h) */
     int rc = wk__make_dir(dir);
+    if (!rc) rc = wk_result_dir_claim(dir, WK_DIR_GENERALIZATION, NULL, NULL, "--out");
     if (rc) return rc;
     wk_strbuf sb;
     wk_sb_init(&sb);
