@@ -68,6 +68,14 @@ if "$cli" train --data "$tmp/c.bin" --steps 1 --eval-every 0 --batch 2 --holdout
         || bad "critic --input c.bin: $(cat "$tmp/err")"
     "$cli" critic --checkpoint "$tmp/cr/checkpoint.safetensors" --input "$tmp/c.npy" -o "$tmp/d_npy.npy" 2>/dev/null
     cmp -s "$tmp/d_bin.npy" "$tmp/d_npy.npy" || bad "critic --input c.bin differs from the same pixels as NPY"
+    # a finite float64 beyond float32's range is said to be so (FINDINGS 4: "row 0 (column 0) is Inf")
+    /usr/bin/python3 -c "import numpy as np; a = np.zeros((1, 3072)); a[0, 5] = 1e300; np.save('$tmp/big.npy', a)"
+    printf '0,1e300\n' >"$tmp/big.csv"
+    expect 2 big.npy "1e300 float64 npy: critic" -- "$cli" critic --checkpoint "$tmp/cr/checkpoint.safetensors" \
+        --input "$tmp/big.npy" -o "$tmp/d_big.npy"
+    expect_msg "row 0 (column 5) is 1.0000000000000001e+300, beyond float32's range"
+    expect 2 big.csv "1e300 csv: train" -- "$cli" train --data "$tmp/big.csv" --steps 1 --out "$tmp/rbig"
+    expect_msg "is 1.0000000000000001e+300, beyond float32's range"
 else
     bad "train --data c.bin failed"
 fi

@@ -81,4 +81,17 @@ json=$("$CLI" w1 $FX/c07_a.npy $FX/c07_b.npy --method sliced --projections 1 --j
 check "--projections 1: std_error null ($json)" bash -c "echo '$json' | grep -q '\"projections\": 1, \"std_error\": null'"
 json=$("$CLI" w1 $FX/c07_a.npy $FX/c07_b.npy --method sliced --projections 2 --json)
 check "--projections 2: std_error a positive number ($json)" bash -c "echo '$json' | grep -Eq '\"std_error\": [0-9.]+(e-?[0-9]+)?,' && ! echo '$json' | grep -q '\"std_error\": 0,'"
+# Sinkhorn says whether it converged (FINDINGS 1b sibling): at the --eps floor 1e-9 float64's
+# rounding keeps the marginal error above 1e-9 (FINDINGS 1b's clouds: 1.7e-8), which was returned
+# silently; now a warning on stderr and "converged": false, as POT warns
+printf '%s\n' 0.001230,0.298746,-0.274138 -0.890592,-0.454671,-0.991647 0.060144,1.340215,-0.492207 \
+    -0.620475,0.489842,0.356887 0.105414,-0.930468,-0.029252 0.695303,-1.344215,-0.457616 \
+    -1.901223,-1.289538,-1.841735 > "$T/s_a.csv"
+printf '%s\n' -0.235091,-1.267446,0.271264 0.156751,-0.186931,-2.516760 -0.538693,-0.048501,0.113309 \
+    -1.530136,-0.477753,-0.978519 -0.808837,1.060899,-0.807535 > "$T/s_b.csv"
+out=$("$CLI" w1 "$T/s_a.csv" "$T/s_b.csv" --method sinkhorn --eps 1e-9 --json 2>"$T/s_err")
+check "--eps 1e-9: not converged is said (stderr)" grep -q "warning: Sinkhorn did not converge (marginal L1 error" "$T/s_err"
+check "--eps 1e-9: --json says converged false" bash -c "echo '$out' | grep -q '\"converged\": false'"
+out=$("$CLI" w1 "$T/s_a.csv" "$T/s_b.csv" --method sinkhorn --eps 0.1 --json 2>"$T/s_err")
+check "--eps 0.1: converged true, no warning" bash -c "echo '$out' | grep -q '\"converged\": true' && ! test -s '$T/s_err'"
 exit $fail

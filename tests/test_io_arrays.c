@@ -131,6 +131,19 @@ static void test_npy(void) {
     write_npy_raw(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", bad, sizeof bad);
     CHECK(read_fails(p, WK_ENUMERIC, "row 1"), "NaN names row 1");
     CHECK(read_fails(tmp_path("missing.npy"), WK_EIO, "cannot open"), "missing file");
+    /* FINDINGS 4: a finite float64 beyond float32's range was "row 0 (column 0) is Inf" */
+    double big[4] = {0.5, 1, 2, 1e300};
+    write_npy_raw(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", big, sizeof big);
+    CHECK(read_fails(p, WK_ENUMERIC, "row 1 (column 1) is 1.0000000000000001e+300, beyond float32's range"),
+          "1e300 float64: beyond float32's range, not Inf");
+    double *v64 = NULL;
+    int64_t rows = 0, cols = 0;
+    CHECK(wk_read_points_f64(p, &v64, &rows, &cols) == WK_OK && rows == 2 && v64[3] == 1e300,
+          "1e300 float64 read as float64: kept (%s)", wk_last_error());
+    wk_free(v64);
+    big[3] = INFINITY;
+    write_npy_raw(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", big, sizeof big);
+    CHECK(read_fails(p, WK_ENUMERIC, "row 1 (column 1) is Inf"), "Inf float64: Inf");
 }
 
 static void test_csv(void) {
@@ -156,6 +169,9 @@ static void test_csv(void) {
     const char *inf = "1,2\n3,1e999\n";
     write_bytes(p, inf, strlen(inf));
     CHECK(read_fails(p, WK_ENUMERIC, "Inf"), "overflow is Inf");
+    const char *big = "1,2\n3,1e300\n"; /* finite, beyond float32: said so (FINDINGS 4) */
+    write_bytes(p, big, strlen(big));
+    CHECK(read_fails(p, WK_ENUMERIC, "is 1.0000000000000001e+300, beyond float32's range"), "1e300 in csv");
     const char *word = "1,2\n3,abc\n";
     write_bytes(p, word, strlen(word));
     CHECK(read_fails(p, WK_EFORMAT, "abc"), "non-number in data");

@@ -85,6 +85,8 @@ typedef struct wk_ot_result {
     wk_ot_triplet *plan;  /* want_plan: nonzero entries */
     int64_t plan_len;
     double *u, *v;        /* want_duals: u_i + v_j <= c_ij, value = sum a u + sum b v */
+    double marginal_err;  /* Sinkhorn: L1 marginal error of the returned plan; >= the options' tol
+                           * means it did NOT converge (callers must say so) */
 } wk_ot_result;
 
 void wk_ot_options_default(wk_ot_options *o);
@@ -118,8 +120,14 @@ int wk_w1_sliced_f64(const double *a, int64_t n, const double *wa, const double 
 /* Entropic OT (Cuturi 2013) solved in the log domain with ε-scaling (Schmitzer 2019):
  * res->value = <P, C> (unregularised cost of the Sinkhorn plan), res->reg_value adds eps*KL.
  * eps is absolute (same units as the cost). */
+/* The smallest regularisation, relative to the largest |cost|, that float64 resolves: the
+ * potentials carry the costs' rounding (~1e-16 of the largest), which divided by eps must stay
+ * far below 1 (the CLI's --eps floor; smaller values give "plans" that are no coupling). */
+#define WK_SINKHORN_REL_MIN 1e-9
+
 typedef struct wk_sinkhorn_options {
-    double eps;          /* target regularisation: > 0 absolute, < 0 means abs(eps) x largest cost */
+    double eps;          /* target regularisation: > 0 absolute, < 0 means abs(eps) x largest cost;
+                          * below WK_SINKHORN_REL_MIN x the largest cost: WK_EINVAL naming eps */
     double tol;          /* marginal L1 error to stop at (default 1e-9) */
     int max_iter;        /* per ε stage (default 10000) */
     int eps_scaling;     /* start at max cost and divide by 2 each stage until eps (default 1) */
@@ -138,9 +146,12 @@ int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *
 int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value);
 /* Entropic OT for a dense cost matrix, POT's ot.sinkhorn2 meaning: *value = <P, M> for the
  * plan of min <P, M> - reg H(P) with marginals wa, wb (as wk_emd_dense), solved in the log
- * domain until the marginal L1 error is below tol or after max_iter iterations. */
+ * domain with ε-scaling until the marginal L1 error is below tol (> 0) or after max_iter passes
+ * in all. *marginal_err (may be NULL) receives the L1 marginal error of the returned plan: a
+ * value with *marginal_err >= tol did NOT converge (the caller must say so; POT warns).
+ * reg < WK_SINKHORN_REL_MIN x max|M| is refused (WK_EINVAL naming reg). */
 int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double reg,
-                      int max_iter, double tol, double *value);
+                      int max_iter, double tol, double *value, double *marginal_err);
 
 #ifdef __cplusplus
 }

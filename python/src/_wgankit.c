@@ -154,6 +154,23 @@ static int point_type(PyObject *obj) {
     return NPY_DOUBLE;
 }
 
+/* d (float64, finite) narrowed to a new float32 array, or NULL with ValueError naming the first
+ * entry beyond float32's range (it would become Inf: a NaN critic value, a "non-finite" point).
+ * Steals d. */
+static PyArrayObject *narrow_f32(PyArrayObject *d, const char *name) {
+    const double *x = PyArray_DATA(d);
+    for (npy_intp i = 0; i < PyArray_SIZE(d); i++)
+        if (fabs(x[i]) > FLT_MAX) {
+            PyErr_Format(PyExc_ValueError, "%s: entry %zd (flat index) is %s, beyond float32's range (the library's "
+                         "coordinates are float32)", name, (Py_ssize_t)i, num(x[i]).s);
+            Py_DECREF(d);
+            return NULL;
+        }
+    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)d, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    Py_DECREF(d);
+    return f;
+}
+
 /* A point cloud [n, d] (a 1-D array is n points in 1-D) as `type` (NPY_FLOAT or NPY_DOUBLE),
  * finite, n, d >= 1. Checked in float64 first, so values beyond float32's range are reported as
  * such rather than becoming Inf. */
@@ -175,16 +192,7 @@ static PyArrayObject *points(PyObject *obj, const char *name, int type) {
     }
     if (check_finite(d, name)) goto fail;
     if (type == NPY_DOUBLE || as_is) return d;
-    const double *x = PyArray_DATA(d);
-    for (npy_intp i = 0; i < PyArray_SIZE(d); i++)
-        if (fabs(x[i]) > FLT_MAX) {
-            PyErr_Format(PyExc_ValueError, "%s: entry %zd (flat index) is %s, beyond float32's range (the library's "
-                         "coordinates are float32)", name, (Py_ssize_t)i, num(x[i]).s);
-            goto fail;
-        }
-    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)d, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
-    Py_DECREF(d);
-    return f;
+    return narrow_f32(d, name);
 fail:
     Py_DECREF(d);
     return NULL;
@@ -484,7 +492,8 @@ done:
     return ret;
 }
 
-/* _sinkhorn2(a, b, M, reg, max_iter, tol) -> <P, M> */
+/* _sinkhorn2(a, b, M, reg, max_iter, tol) -> (<P, M>, marginal L1 error of P); reg, max_iter and
+ * tol are checked by the Python layer, the reg floor by the library. */
 static PyObject *py_sinkhorn2(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *oa, *ob, *oM, *oiter;
@@ -505,13 +514,13 @@ static PyObject *py_sinkhorn2(PyObject *self, PyObject *args) {
         PyErr_Format(PyExc_ValueError, "reg: must be finite and > 0, got %s", num(reg).s);
         goto done;
     }
-    double value = 0;
+    double value = 0, err = 0;
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = wk_sinkhorn_dense(a ? PyArray_DATA(a) : NULL, n, b ? PyArray_DATA(b) : NULL, m, PyArray_DATA(M), reg,
-                           (int)max_iter, tol, &value);
+                           (int)max_iter, tol, &value, &err);
     Py_END_ALLOW_THREADS
-    ret = rc ? raise_wk(rc) : PyFloat_FromDouble(value);
+    ret = rc ? raise_wk(rc) : Py_BuildValue("(dd)", value, err);
 done:
     Py_XDECREF(M), Py_XDECREF(a), Py_XDECREF(b);
     return ret;
@@ -711,7 +720,22 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     return rc ? raise_wk(rc) : tensor_to_array(&out);
 }
 
-/* _ckpt_critic(cap, x float32 [n, ...] C-contiguous (checked by the Python layer), grad) */
+/* Samples x [n, ...] for a checkpoint's critic as float32: real, non-empty, finite and within
+ * float32's range (checked in float64 first, as points()). New reference or NULL. */
+static PyArrayObject *samples(PyObject *ox, const char *name) {
+    PyArrayObject *d = as_real(ox, name, NPY_DOUBLE);
+    if (!d) return NULL;
+    if (PyArray_SIZE(d) == 0 || PyArray_NDIM(d) < 1 || PyArray_NDIM(d) > WK_MAX_DIMS || check_finite(d, name)) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_ValueError, "%s: must be a non-empty array of samples [n, ...] (at most %d dimensions)",
+                         name, WK_MAX_DIMS);
+        Py_DECREF(d);
+        return NULL;
+    }
+    return narrow_f32(d, name);
+}
+
+/* _ckpt_critic(cap, x (any real array, checked here), grad) */
 static PyObject *py_ckpt_critic(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *cap, *ox;
@@ -719,15 +743,7 @@ static PyObject *py_ckpt_critic(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOp", &cap, &ox, &grad)) return NULL;
     ckpt *c = ckpt_of(cap);
     if (!c) return NULL;
-    PyArrayObject *d = as_real(ox, "x", NPY_DOUBLE);
-    if (!d) return NULL;
-    if (PyArray_SIZE(d) == 0 || PyArray_NDIM(d) < 1 || PyArray_NDIM(d) > WK_MAX_DIMS || check_finite(d, "x")) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "x: must be a non-empty array of samples [n, ...]");
-        Py_DECREF(d);
-        return NULL;
-    }
-    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)d, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
-    Py_DECREF(d);
+    PyArrayObject *f = samples(ox, "x");
     if (!f) return NULL;
     wk_tensor x, dv, gv;
     memset(&x, 0, sizeof x);
@@ -755,12 +771,12 @@ static PyObject *py_ckpt_lipschitz(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO", &cap, &ox)) return NULL;
     ckpt *c = ckpt_of(cap);
     if (!c) return NULL;
-    PyArrayObject *f = (PyArrayObject *)PyArray_FROM_OTF(ox, NPY_FLOAT, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+    PyArrayObject *f = samples(ox, "x");
     if (!f) return NULL;
     wk_tensor x;
     memset(&x, 0, sizeof x);
     int64_t shape[WK_MAX_DIMS];
-    for (int i = 0; i < PyArray_NDIM(f) && i < WK_MAX_DIMS; i++) shape[i] = PyArray_DIM(f, i);
+    for (int i = 0; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
     wk_tensor_set_shape(&x, PyArray_NDIM(f), shape);
     x.data = PyArray_DATA(f);
     wk_lipschitz_report r;
@@ -969,7 +985,7 @@ static PyMethodDef methods[] = {
     {"w1", py_w1, METH_VARARGS, "w1(X, Y, a, b, cost, p, plan, duals, threads) -> (value, plan, duals)"},
     {"sliced", py_sliced, METH_VARARGS, "sliced(X, Y, a, b, projections, seed, threads) -> (value, std_error)"},
     {"wasserstein_1d", py_w1d, METH_VARARGS, "wasserstein_1d(u, v, uw, vw, p) -> W_p^p"},
-    {"sinkhorn2", py_sinkhorn2, METH_VARARGS, "sinkhorn2(a, b, M, reg, max_iter, tol) -> <P, M>"},
+    {"sinkhorn2", py_sinkhorn2, METH_VARARGS, "sinkhorn2(a, b, M, reg, max_iter, tol) -> (<P, M>, marginal error)"},
     {"data", py_data, METH_VARARGS, "data(name, n, seed, opts) -> float32 [n, dim]"},
     {"train", py_train, METH_VARARGS, "train(settings, main_thread) -> log text"},
     {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},

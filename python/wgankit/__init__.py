@@ -12,13 +12,21 @@ Conventions shared by every function:
   ``ValueError`` (their squared distances would overflow float64).
 * Bad input (NaN or Inf, mismatched dimensions, negative or unnormalised weights, an ``M`` whose
   shape disagrees with ``a``/``b``, 0-size arrays) raises ``ValueError`` naming the argument.
+  Every scalar argument and setting is checked by type and range (the CLI's ranges): integers
+  must be integers (not ``2.5``, ``True`` or ``"3"``), numbers must be real and non-boolean,
+  flags must be ``bool``, names and paths ``str``; anything else raises ``ValueError`` naming it.
+* float64 data the library holds as float32 (samples for a checkpoint's critic, sources of
+  :func:`nnd` / :func:`birthday` / :func:`generalization`, latent codes) beyond float32's range
+  raises ``ValueError`` naming the entry, never becomes Inf.
   Files raise ``OSError``; other library failures ``RuntimeError``. The C side never prints.
 * Every call releases the GIL while it computes and runs under its own thread count, so calls
   from several Python threads run at once with correct results.
 """
 import json
+import math
 import os
 import threading
+import warnings
 
 import numpy as np
 
@@ -34,6 +42,7 @@ __all__ = ["emd2", "w1", "wasserstein_1d", "sliced_w1", "sinkhorn2", "train", "R
 # library with a thread count it cannot create or a seed the CLI could not reproduce.
 _THREADS_MAX = 64
 _SEED_MAX = 2 ** 53 - 1
+_COUNT_MAX = 100000000  # the CLI's cap on sample/data -n and the d_NN knobs
 
 
 def _integer(v, name, lo, hi):
@@ -41,6 +50,48 @@ def _integer(v, name, lo, hi):
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
         raise ValueError("%s: must be an integer in [%d, %d], got %r" % (name, lo, hi, v))
     return int(v)
+
+
+def _real(v, name, lo=-math.inf, hi=math.inf, lo_open=False, hi_open=False):
+    """v as a finite float in [lo, hi] (an open end with lo_open / hi_open), else ValueError
+    naming ``name`` (bools, strings and other non-numbers too; never OverflowError)."""
+    ok = not isinstance(v, bool) and isinstance(v, (int, float, np.integer, np.floating))
+    if ok:
+        try:
+            x = float(v)
+        except OverflowError:
+            ok = False
+    if ok:
+        ok = math.isfinite(x) and (lo < x if lo_open else lo <= x) and (x < hi if hi_open else x <= hi)
+    if not ok:
+        raise ValueError("%s: must be a finite number in %s%g, %g%s, got %r"
+                         % (name, "(" if lo_open else "[", lo, hi, ")" if hi_open else "]", v))
+    return x
+
+
+def _flag(v, name):
+    """v as a bool (``True``/``False``, numpy's too), else ValueError naming ``name``."""
+    if not isinstance(v, (bool, np.bool_)):
+        raise ValueError("%s: must be True or False, got %r" % (name, v))
+    return bool(v)
+
+
+def _string(v, name, what="a string"):
+    """v as a str (os.PathLike too when ``what`` says a path), else ValueError naming ``name``."""
+    if isinstance(v, str) or ("path" in what and isinstance(v, os.PathLike)):
+        return os.fspath(v)
+    raise ValueError("%s: must be %s, got %s" % (name, what, "an ndarray" if isinstance(v, np.ndarray) else repr(v)))
+
+
+def _dtype(v, name="dtype"):
+    """numpy float32 or float64 (the library draws in float32; float64 widens exactly)."""
+    try:
+        d = np.dtype(v) if isinstance(v, (str, type, np.dtype)) else None
+    except TypeError:
+        d = None
+    if d is None or d not in (np.dtype(np.float32), np.dtype(np.float64)):  # (np.dtype(None) is float64)
+        raise ValueError("%s: must be float32 or float64, got %r" % (name, v))
+    return d
 
 
 def _threads(v):
@@ -105,9 +156,10 @@ def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals
     to 40,000, or 262,144 from 8 coordinates on) store all n·m costs and run the simplex on them. float64 coordinates are
     used unrounded (``wk_w1_exact_f64``), costs are computed in float64.
     """
-    if metric not in _COSTS:
+    if not isinstance(metric, str) or metric not in _COSTS:
         raise ValueError("metric: %r is not one of %s" % (metric, ", ".join(sorted(_COSTS))))
-    value, plan, duals = _c.w1(X, Y, a, b, _COSTS[metric], float(p), bool(return_plan), bool(return_duals),
+    return_plan, return_duals = _flag(return_plan, "return_plan"), _flag(return_duals, "return_duals")
+    value, plan, duals = _c.w1(X, Y, a, b, _COSTS[metric], _real(p, "p", 1), return_plan, return_duals,
                                _threads(threads))
     out = (value,) + ((plan,) if return_plan else ()) + ((duals,) if return_duals else ())
     return out[0] if len(out) == 1 else out
@@ -124,7 +176,7 @@ def wasserstein_1d(u_values, v_values, u_weights=None, v_weights=None, p=1):
 
     Computed exactly by merging the two quantile functions (sorting): O((n + m) log(n + m)).
     """
-    return _c.wasserstein_1d(u_values, v_values, u_weights, v_weights, float(p))
+    return _c.wasserstein_1d(u_values, v_values, u_weights, v_weights, _real(p, "p", 1))
 
 
 def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False, threads=0):
@@ -136,8 +188,9 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
     ``return_std`` (NaN for ``n_projections`` = 1: one direction gives no estimate of the spread;
     the CLI's JSON writes null). Same seed, same directions.
     """
-    seed, threads = _seed(seed), _threads(threads)
-    value, err = _c.sliced(X, Y, a, b, int(n_projections), seed, threads)
+    n_projections = _integer(n_projections, "n_projections", 1, 1000000)  # the CLI's --projections
+    seed, threads, return_std = _seed(seed), _threads(threads), _flag(return_std, "return_std")
+    value, err = _c.sliced(X, Y, a, b, n_projections, seed, threads)
     return (value, err) if return_std else value
 
 
@@ -147,10 +200,26 @@ def sinkhorn2(a, b, M, reg, numItermax=1000, stopThr=1e-9):
     a : (n,), b : (m,) masses (empty = uniform with total 1; otherwise equal totals, as in
     :func:`emd2`), M : (n, m) costs, reg > 0 in the units of M.
     Returns ``sum(P * M)`` for the entropic plan P = diag(e^{f/reg}) e^{-M/reg} diag(e^{g/reg})
-    (Cuturi 2013), iterated in the log domain (stable for small reg) until the marginal L1 error is
-    below ``stopThr`` or after ``numItermax`` iterations.
+    (Cuturi 2013), iterated in the log domain (stable for small reg) with ε-scaling (from the
+    cost range down to ``reg``, halving; Schmitzer 2019) until the marginal L1 error is below
+    ``stopThr`` (> 0) or after ``numItermax`` iterations in all (1 .. 100,000,000). The value
+    is POT's wherever POT converges (``method="sinkhorn_log"`` for small reg).
+
+    Not converged: as POT, the value is returned with a warning — a ``RuntimeWarning``
+    "Sinkhorn did not converge" giving the marginal error (turn it into an exception with
+    ``warnings.simplefilter("error", RuntimeWarning)``). ``reg`` below 1e-9 x max|M| raises
+    ``ValueError`` naming ``reg``: float64 cannot resolve such a plan (the CLI's ``--eps``
+    floor).
     """
-    return _c.sinkhorn2(a, b, M, float(reg), int(numItermax), float(stopThr))
+    reg = _real(reg, "reg", 0, lo_open=True)
+    numItermax = _integer(numItermax, "numItermax", 1, _COUNT_MAX)
+    stopThr = _real(stopThr, "stopThr", 0, lo_open=True)
+    value, err = _c.sinkhorn2(a, b, M, reg, numItermax, stopThr)
+    if not err < stopThr:
+        warnings.warn("Sinkhorn did not converge: marginal L1 error %.3g >= stopThr %.3g after numItermax = %d "
+                      "iterations (increase numItermax or reg)" % (err, stopThr, numItermax), RuntimeWarning,
+                      stacklevel=2)
+    return value
 
 
 def data(name, n, seed=0, dtype=np.float32, **opts):
@@ -161,7 +230,8 @@ def data(name, n, seed=0, dtype=np.float32, **opts):
     Returns an array (n, dim) of ``dtype`` (float32 by default; the library draws in float32).
     Raises ValueError for an unknown target or option.
     """
-    pts = _c.data(str(name), int(n), _seed(seed), ["%s=%s" % (k, _text(v)) for k, v in opts.items()])
+    name, n, seed, dtype = _string(name, "name"), _integer(n, "n", 1, _COUNT_MAX), _seed(seed), _dtype(dtype)
+    pts = _c.data(name, n, seed, ["%s=%s" % (k, _option(v, k)) for k, v in opts.items()])
     return pts.astype(dtype, copy=False)
 
 
@@ -171,12 +241,43 @@ def train_settings():
     return [dict(name=n, type=t, default=d, choices=c, help=h) for n, t, d, c, h in _c.settings()]
 
 
-def _text(v):
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
+def _option(v, name):
+    """A target option's value as text: a number (not a bool) or a str (the CLI's key=value text;
+    the target's parser checks it and names the option)."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return str(int(v))
+    return repr(_real(v, name))
+
+
+_NND_KNOBS = {"m": "int", "repeats": "int", "steps": "int", "check_every": "int", "patience": "int", "w1": "bool",
+              "phi": "str"}
+_SETTING_TYPES = {}
+
+
+def _setting(k, v):
+    """A train / d_NN setting's value as the text config.json would hold, after checking its
+    type (the ranges are the library's, the CLI's): ints integers, floats real numbers, bools
+    ``bool``, strings ``str`` (``data``, ``out``, ``resume``: a path too). ValueError naming k."""
+    if not _SETTING_TYPES:
+        _SETTING_TYPES.update((name, t) for name, t, _d, _ch, _h in _c.settings())
+    t = _NND_KNOBS.get(k) or _SETTING_TYPES.get(k)
+    if t == "bool":
+        return "1" if _flag(v, k) else "0"
+    if t == "int":
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValueError("%s: must be an integer, got %r" % (k, v))
+        return str(int(v))  # the range: the library's message (no OverflowError for any size)
+    if t == "float":
+        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+            return str(int(v))
+        return repr(_real(v, k))
+    if t == "str":
+        return _string(v, k, "a string (a target or a file path)" if k in ("data", "resume", "out") else "a string")
+    if isinstance(v, str):  # unknown name: the library refuses it by name
+        return v
+    return _option(v, k)
 
 
 class Run:
@@ -185,8 +286,8 @@ class Run:
     ``log`` (the progress text the CLI would have printed)."""
 
     def __init__(self, out, log=""):
-        self.out = os.fspath(out)
-        self.log = log
+        self.out = _string(out, "out", "a path (the run directory)")
+        self.log = _string(log, "log")
         self.metrics = []
         path = os.path.join(self.out, "metrics.jsonl")
         if os.path.exists(path):
@@ -215,7 +316,8 @@ def train(out, **settings):
     KeyboardInterrupt (the run directory keeps its last checkpoint). Bad settings raise
     ValueError naming the setting; unreadable data OSError; a diverging run RuntimeError.
     """
-    items = [("out", os.fspath(out))] + [(k, _text(v)) for k, v in settings.items()]
+    items = [("out", _string(out, "out", "a path (the run directory)"))] + [(k, _setting(k, v))
+                                                                             for k, v in settings.items()]
     log = _c.train(items, threading.current_thread() is threading.main_thread())
     return Run(out, log)
 
@@ -228,7 +330,7 @@ class Checkpoint:
     """
 
     def __init__(self, path):
-        self.path = os.fspath(path)
+        self.path = _string(path, "path", "a path (a checkpoint file)")
         self._h = _c.ckpt_load(self.path)
         cfg, self.step = _c.ckpt_config(self._h)
         self.config = json.loads(cfg)
@@ -245,14 +347,16 @@ class Checkpoint:
             lat = np.asarray(latent)
             if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
                 raise ValueError("latent: must have shape (n, %d), got %r" % (self.latent_dim, lat.shape))
+        n, ema, dtype = _integer(n, "n", 1, _COUNT_MAX), _flag(ema, "ema"), _dtype(dtype)
         s = 0 if seed is None else _seed(seed)
-        return _c.ckpt_sample(self._h, int(n), s, latent, bool(ema)).astype(dtype, copy=False)
+        return _c.ckpt_sample(self._h, n, s, latent, ema).astype(dtype, copy=False)
 
     def critic(self, x, grad=False):
         """Critic values D(x) as a float64 array (n,) for samples x (n, *sample_shape) (or
         (n, dim)); with ``grad`` also ∇ₓD(x) (float64, the shape of x)."""
         x = np.asarray(x) if not isinstance(x, np.ndarray) else x
-        r = _c.ckpt_critic(self._h, x, bool(grad))
+        grad = _flag(grad, "grad")
+        r = _c.ckpt_critic(self._h, x, grad)
         if grad:
             return r[0].astype(np.float64), r[1].astype(np.float64).reshape(np.shape(x))
         return r.astype(np.float64)
@@ -261,13 +365,10 @@ class Checkpoint:
         """The critic's Lipschitz report (Biau et al. 2021, §4): certified upper bounds (product of
         layer norms; Gershgorin) and measured lower bounds (max/mean ‖∇ₓD‖, max pair ratio) on the
         points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict."""
+        n, seed = _integer(n, "n", 1, _COUNT_MAX), _seed(seed)
         if x is None:
             x = self.sample(n, seed)
-        else:
-            x = np.ascontiguousarray(x, dtype=np.float32)
-            if x.size == 0 or not np.all(np.isfinite(x)):
-                raise ValueError("x: must be non-empty and finite")
-        return _c.ckpt_lipschitz(self._h, x)
+        return _c.ckpt_lipschitz(self._h, x)  # checked there as critic's x (finite, float32's range)
 
     def __repr__(self):
         return "Checkpoint(%r, step %d)" % (self.path, self.step)
@@ -291,7 +392,7 @@ def _settings(settings, skip=()):
     for k in skip:
         if k in settings:
             raise ValueError("%s: not a setting of this function" % k)
-    return [(k, _text(v)) for k, v in settings.items() if v is not None]
+    return [(k, _setting(k, v)) for k, v in settings.items() if v is not None]
 
 
 def nnd(A, B, **settings):
@@ -372,12 +473,11 @@ def generalization(source, sizes, repeats=3, distances=("w1", "nnd"), projection
     distances = list(distances)
     if not distances or any(not isinstance(d, str) for d in distances):
         raise ValueError("distances: must name some of w1, sliced, nnd, got %r" % (distances,))
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or not 1 <= repeats <= 1000000:
-        raise ValueError("repeats: must be an integer in [1, 1000000], got %r" % (repeats,))
-    if isinstance(projections, bool) or not isinstance(projections, (int, np.integer)) or not 1 <= projections <= 1000000:
-        raise ValueError("projections: must be an integer in [1, 1000000], got %r" % (projections,))
-    t = json.loads(_c.generalization(_source(source), ",".join(str(int(v)) for v in sizes), int(repeats),
-                                     ",".join(distances), int(projections),
+    sizes = [_integer(v, "sizes", 2, _COUNT_MAX) for v in sizes]
+    repeats = _integer(repeats, "repeats", 1, 1000000)
+    projections = _integer(projections, "projections", 1, 1000000)
+    t = json.loads(_c.generalization(_source(source), ",".join(str(v) for v in sizes), repeats,
+                                     ",".join(distances), projections,
                                      _settings(settings, skip=("m", "repeats", "w1"))))
     for row in t["rows"]:
         if row.get("se") is None:
@@ -424,15 +524,11 @@ def birthday(source, batch, trials=100, threshold=None, reference=None, quantile
     if threshold is None:
         thr = -1.0
     else:
-        thr = float(threshold)
-        if not (np.isfinite(thr) and thr >= 0):
-            raise ValueError("threshold: must be finite and >= 0, got %r" % (threshold,))
-    for name, v in (("quantile", quantile), ("confidence", confidence)):
-        if not 0 < float(v) < 1:
-            raise ValueError("%s: must be in (0, 1), got %r" % (name, v))
+        thr = _real(threshold, "threshold", 0, 1e300)  # the CLI's --threshold range
+    quantile = _real(quantile, "quantile", 0, 1, lo_open=True, hi_open=True)
+    confidence = _real(confidence, "confidence", 0, 1, lo_open=True, hi_open=True)
     r = json.loads(_c.birthday(_source(source), batch, trials, thr,
-                               None if reference is None else _source(reference), float(quantile),
-                               float(confidence), seed))
+                               None if reference is None else _source(reference), quantile, confidence, seed))
     # The CLI's null has two meanings (wk_support_estimate, birthday.h): with no duplicate seen
     # (q = 0) the estimate and ci_high are unbounded (inf); with a duplicate in every batch (q = 1)
     # the estimate and ci_low are undefined (None), only ci_high bounds the support.

@@ -60,6 +60,7 @@ static int read_weights(const char *path, int64_t n, double **out) {
 int wk_cmd_w1(int argc, char **argv) {
     const char *files[2] = {NULL, NULL}, *wfile[2] = {NULL, NULL}, *method = "exact", *cost = "euclidean";
     double eps = 0.01;
+    const double sink_tol = 1e-9; /* Sinkhorn's marginal L1 error to converge at */
     long long projections = 200, seed = 1, threads = 0;
     int json = 0, nfiles = 0;
     for (int i = 1; i < argc; i++) {
@@ -77,7 +78,7 @@ int wk_cmd_w1(int argc, char **argv) {
             else if (!strcmp(a, "--cost")) cost = v;
             else if (!strcmp(a, "--weights-a")) wfile[0] = v;
             else if (!strcmp(a, "--weights-b")) wfile[1] = v;
-            else if (!strcmp(a, "--eps") && !cli_parse_double("w1", a, v, 1e-9, 1e3, &eps)) return 2;
+            else if (!strcmp(a, "--eps") && !cli_parse_double("w1", a, v, WK_SINKHORN_REL_MIN, 1e3, &eps)) return 2;
             else if (!strcmp(a, "--projections") && !cli_parse_int("w1", a, v, 1, 1000000, &projections)) return 2;
             else if (!strcmp(a, "--seed") && !cli_parse_int("w1", a, v, 0, INT64_MAX, &seed)) return 2;
             else if (!strcmp(a, "--threads") && !cli_parse_int("w1", a, v, 0, 64, &threads)) return 2;
@@ -147,7 +148,7 @@ int wk_cmd_w1(int argc, char **argv) {
     } else if (is_sliced) {
         rc = wk_w1_sliced_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], (int)projections, &opt, &res);
     } else {
-        wk_sinkhorn_options so = {eps, 1e-9, 10000, 1};
+        wk_sinkhorn_options so = {eps, sink_tol, 10000, 1};
         so.eps = -eps; /* negative: relative to the largest cost */
         rc = wk_sinkhorn_f64(pts[0], rows[0], w[0], pts[1], rows[1], w[1], cols[0], &so, &opt, &res);
     }
@@ -160,6 +161,9 @@ int wk_cmd_w1(int argc, char **argv) {
         else fprintf(stderr, "wgankit w1: %s\n", wk_last_error());
         goto done;
     }
+    if (is_sink && !(res.marginal_err < sink_tol)) /* as POT: the value, with a warning */
+        fprintf(stderr, "wgankit w1: warning: Sinkhorn did not converge (marginal L1 error %.3g >= %g after %lld "
+                        "iterations; raise --eps)\n", res.marginal_err, sink_tol, (long long)res.iterations);
     if (json) {
         printf("{\"method\": \"%s\", \"cost\": \"%s\", \"n\": %lld, \"m\": %lld, \"d\": %lld, \"value\": %.17g", method,
                cost, (long long)rows[0], (long long)rows[1], (long long)cols[0], res.value);
@@ -170,8 +174,9 @@ int wk_cmd_w1(int argc, char **argv) {
             if (isfinite(res.std_error)) printf("%.6g", res.std_error);
             else printf("null");
         }
-        if (is_sink) printf(", \"eps\": %g, \"regularised\": %.17g, \"iterations\": %lld", eps, res.reg_value,
-                            (long long)res.iterations);
+        if (is_sink) printf(", \"eps\": %g, \"regularised\": %.17g, \"iterations\": %lld, \"marginal_error\": %.3g, "
+                            "\"converged\": %s", eps, res.reg_value, (long long)res.iterations, res.marginal_err,
+                            res.marginal_err < sink_tol ? "true" : "false");
         printf(", \"seconds\": %.6f}\n", dt);
     } else {
         printf("%.12g\n", res.value);

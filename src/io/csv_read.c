@@ -150,8 +150,13 @@ int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, dou
         } else {
             for (size_t i = line_start; i < s.n; i++)
                 if (!isfinite(s.vals[i]) || (s.f32 && fabs(s.vals[i]) > FLT_MAX)) {
+                    char what[64];
+                    if (isfinite(s.vals[i])) /* a finite number float32 cannot hold: say so, not "Inf" */
+                        snprintf(what, sizeof what, "%.17g, beyond float32's range", s.vals[i]);
+                    else
+                        snprintf(what, sizeof what, "%s", isnan(s.vals[i]) ? "NaN" : "Inf");
                     s.rc = wk_errorf(WK_ENUMERIC, "%s: line %ld (row %lld, column %lld) is %s", path, s.line_no,
-                                     (long long)rows, (long long)(i - line_start), isnan(s.vals[i]) ? "NaN" : "Inf");
+                                     (long long)rows, (long long)(i - line_start), what);
                     break;
                 }
             cols = nums;

@@ -83,7 +83,11 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
         case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); float x; memcpy(&x, &u, 4); v = x; break; }
         default: { uint64_t u = idx_be(p, 8); memcpy(&v, &u, 8); break; }
         }
-        wk_io_put(out, d64, (int64_t)i, v);
+        if (wk_io_put(out, d64, (int64_t)i, v)) {
+            rc = wk_io_beyond_f32(path, out, (int64_t)i, v);
+            wk_io_free_out(out, f64);
+            goto done;
+        }
     }
     if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
 done:

@@ -201,7 +201,11 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
         case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = x; break; }
         default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (double)x; break; }
         }
-        wk_io_put(out, d64, i, v);
+        if (wk_io_put(out, d64, i, v)) {
+            rc = wk_io_beyond_f32(path, out, i, v);
+            wk_io_free_out(out, f64);
+            goto done;
+        }
     }
     if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
 done:

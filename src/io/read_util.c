@@ -161,6 +161,13 @@ static int check_finite(const char *path, const wk_tensor *shape, const float *f
 
 int wk_io_check_finite_rows(const char *path, const wk_tensor *t) { return check_finite(path, t, t->data, NULL); }
 
+int wk_io_beyond_f32(const char *path, const wk_tensor *out, int64_t i, double v) {
+    int64_t per_row = out->ndim > 0 && out->shape[0] > 0 ? out->numel / out->shape[0] : 1;
+    if (per_row == 0) per_row = 1;
+    return wk_errorf(WK_ENUMERIC, "%s: row %lld (column %lld) is %.17g, beyond float32's range (the library's values "
+                     "are float32)", path, (long long)(i / per_row), (long long)(i % per_row), v);
+}
+
 int wk_io_alloc_out(const char *path, wk_tensor *out, double **f64, int ndim, const int64_t *shape) {
     if (!f64) return wk_io_alloc_tensor(path, out, ndim, shape);
     memset(out, 0, sizeof *out);

@@ -10,6 +10,7 @@
 #define WK_IO_READ_UTIL_H
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "wgankit/tensor.h"
@@ -54,10 +55,18 @@ int wk_io_parse_csv(const char *path, const char *text, size_t len, int f32, dou
  * wk_io_alloc_out makes the same checks as wk_io_alloc_tensor (the caller has checked the
  * shape against the file's bytes first). */
 int wk_io_alloc_out(const char *path, wk_tensor *out, double **f64, int ndim, const int64_t *shape);
-static inline void wk_io_put(wk_tensor *out, double *f64, int64_t i, double v) {
-    if (f64) f64[i] = v;
-    else out->data[i] = (float)v;
+/* Stores v; nonzero when a finite v became Inf in float32 (beyond float32's range): the caller
+ * then fails with wk_io_beyond_f32, so a finite 1e300 is not reported as "Inf". */
+static inline int wk_io_put(wk_tensor *out, double *f64, int64_t i, double v) {
+    if (f64) {
+        f64[i] = v;
+        return 0;
+    }
+    out->data[i] = (float)v;
+    return isinf(out->data[i]) && isfinite(v);
 }
+/* WK_ENUMERIC naming the file, row and column of element i (value v), beyond float32's range. */
+int wk_io_beyond_f32(const char *path, const wk_tensor *out, int64_t i, double v);
 /* wk_io_check_finite_rows on whichever of the two holds the values. */
 int wk_io_check_finite_out(const char *path, const wk_tensor *out, const double *f64);
 void wk_io_free_out(wk_tensor *out, double **f64);

@@ -3,7 +3,10 @@
  * dual potentials f, g are updated by soft-min (log-sum-exp) steps
  *     f_i = -ε log Σ_j b_j exp((g_j - C_ij)/ε),   g_j = -ε log Σ_i a_i exp((f_i - C_ij)/ε),
  * which never under/overflows, and ε decreases geometrically from the largest cost to the
- * target, each stage warm-started from the previous one. Needs the dense n×m cost matrix. */
+ * target, each stage warm-started from the previous one. Needs the dense n×m cost matrix.
+ * res->marginal_err is the row marginal's L1 error of the returned plan (its columns are exact):
+ * >= tol when the last stage ran out of max_iter, which callers must report. eps below
+ * WK_SINKHORN_REL_MIN x the largest cost is refused. */
 #include <math.h>
 #include <string.h>
 
@@ -69,6 +72,13 @@ static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, cons
     for (int64_t i = 0; i < n; i++) la[i] = log(A.w[i]);
     for (int64_t j = 0; j < m; j++) lb[j] = log(B.w[j]);
     const double target = sopt->eps > 0 ? sopt->eps : -sopt->eps * (cmax > 0 ? cmax : 1);
+    /* the potentials carry the costs' rounding (~1e-16 cmax): below this floor exp((f + g - C)/eps)
+     * is noise and the "plan" no coupling (ot.h) */
+    if (target < WK_SINKHORN_REL_MIN * cmax) {
+        rc = wk_errorf(WK_EINVAL, "wk_sinkhorn: eps = %g is below %g x the largest cost (%g): float64 cannot resolve "
+                                  "the entropic plan", target, WK_SINKHORN_REL_MIN, cmax);
+        goto done;
+    }
     const double tol = sopt->tol > 0 ? sopt->tol : 1e-9;
     const int max_iter = sopt->max_iter > 0 ? sopt->max_iter : 10000;
     double eps = sopt->eps_scaling ? (cmax > target ? cmax : target) : target;
@@ -92,15 +102,20 @@ static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, cons
         if (eps <= target) break;
         eps = eps / 2 > target ? eps / 2 : target;
     }
-    double cost = 0, kl = 0, mass = 0;
-    for (int64_t i = 0; i < n; i++)
+    double cost = 0, kl = 0, mass = 0, err = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double row = 0;
         for (int64_t j = 0; j < m; j++) {
             double lp = (f[i] + g[j] - C[i * m + j]) / eps, P = exp(la[i] + lb[j] + lp);
             cost += P * C[i * m + j];
             kl += P * lp;
             mass += P;
+            row += P;
         }
+        err += fabs(row - A.w[i]); /* the columns are exact after the last g update */
+    }
     res->value = cost;
+    res->marginal_err = err;
     res->reg_value = cost + eps * (kl - mass + 1);
 done:
     wk_free(C);

@@ -4,8 +4,11 @@
  * through wk_sinkhorn (sinkhorn.c), which never forms the matrix.
  *
  * Invariants: masses validated like wk_emd_dense (finite, >= 0, equal totals; NULL = uniform);
- * the iteration alternates exact log-sum-exp updates of the two potentials and stops when the
- * column marginal's L1 error is below tol (the row marginal is exact after each row update). */
+ * the iteration alternates exact log-sum-exp updates of the two potentials, with ε-scaling from
+ * the cost range down to reg, and stops when the column marginal's L1 error is below tol (the
+ * row marginal is exact after each row update); that error of the returned plan is reported, so
+ * a caller can tell a converged value from a stopped one. reg below WK_SINKHORN_REL_MIN x
+ * max|M| is refused: float64 cannot resolve such a plan. */
 #include <math.h>
 #include <string.h>
 
@@ -40,14 +43,49 @@ static void update_rows(const double *M, int64_t n, int64_t m, const double *la,
     }
 }
 
+/* One Sinkhorn pass at regularisation eps: f from g (rows exact), then the column marginal's
+ * L1 error of the plan (f, g), returned; *met = error below stop, else g is updated from f
+ * (columns exact; the returned error then describes the plan before that update). cmx, cs: m
+ * scratch each. */
+static double pass(const double *M, int64_t n, int64_t m, const double *la, const double *lb, const double *b,
+                   double eps, double stop, double *f, double *g, double *cmx, double *cs, int *met) {
+    update_rows(M, n, m, la, g, eps, f);
+    /* g_j = eps (log b_j - log sum_i exp((f_i - M_ij) / eps)), the column error before it;
+     * two row-major passes (maximum, then sum) so the loops run along M's rows */
+    for (int64_t j = 0; j < m; j++) cmx[j] = -INFINITY, cs[j] = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) cmx[j] = fmax(cmx[j], f[i] - M[i * m + j]);
+    for (int64_t i = 0; i < n; i++)
+        if (isfinite(f[i]))
+            for (int64_t j = 0; j < m; j++) cs[j] += exp((f[i] - M[i * m + j] - cmx[j]) / eps);
+    double err = 0;
+    for (int64_t j = 0; j < m; j++) {
+        cmx[j] += eps * log(cs[j]); /* eps log sum_i exp((f_i - M_ij)/eps) */
+        if (isfinite(lb[j])) err += fabs(exp((g[j] + cmx[j]) / eps) - b[j]);
+    }
+    *met = err < stop;
+    if (!*met)
+        for (int64_t j = 0; j < m; j++) g[j] = isfinite(lb[j]) ? eps * lb[j] - cmx[j] : -INFINITY;
+    return err;
+}
+
 int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double reg,
-                      int max_iter, double tol, double *value) {
+                      int max_iter, double tol, double *value, double *marginal_err) {
     if (n < 1 || m < 1) return wk_errorf(WK_EINVAL, "sinkhorn: empty problem (%lld x %lld)", (long long)n, (long long)m);
     if (!(reg > 0) || !isfinite(reg)) return wk_errorf(WK_EINVAL, "reg: %g must be finite and > 0", reg);
     if (max_iter < 1) return wk_errorf(WK_EINVAL, "sinkhorn: max_iter %d must be >= 1", max_iter);
-    for (int64_t k = 0; k < n * m; k++)
+    if (!(tol > 0) || !isfinite(tol)) return wk_errorf(WK_EINVAL, "sinkhorn: tol %g must be finite and > 0", tol);
+    double cmin = INFINITY, cmax = -INFINITY, cabs = 0;
+    for (int64_t k = 0; k < n * m; k++) {
         if (!isfinite(M[k]))
             return wk_errorf(WK_ENUMERIC, "M: entry [%lld, %lld] is %g", (long long)(k / m), (long long)(k % m), M[k]);
+        cmin = fmin(cmin, M[k]), cmax = fmax(cmax, M[k]), cabs = fmax(cabs, fabs(M[k]));
+    }
+    /* The potentials carry M's rounding (~1e-16 max|M|); divided by reg it must stay far below 1,
+     * else exp((f + g - M) / reg) is noise and the "plan" no coupling (the CLI's --eps floor). */
+    if (reg < WK_SINKHORN_REL_MIN * cabs)
+        return wk_errorf(WK_EINVAL, "reg: %g is below %g x the largest |M| (%g): float64 cannot resolve the entropic plan",
+                         reg, WK_SINKHORN_REL_MIN, cabs);
     double *buf = wk_malloc((size_t)(3 * (n + m) + 2 * m) * sizeof(double));
     if (!buf) return WK_ENOMEM;
     double *a = buf, *b = a + n, *la = b + m, *lb = la + n, *f = lb + m, *g = f + n, *cmx = g + m, *cs = cmx + m;
@@ -68,30 +106,29 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
     }
     for (int64_t i = 0; i < n; i++) la[i] = log(a[i]), f[i] = 0;
     for (int64_t j = 0; j < m; j++) lb[j] = log(b[j]), g[j] = 0;
-    for (int it = 0; it < max_iter; it++) {
-        update_rows(M, n, m, la, g, reg, f);
-        /* g_j = reg (log b_j - log sum_i exp((f_i - M_ij) / reg)), the column error before it;
-         * two row-major passes (maximum, then sum) so the loops run along M's rows */
-        for (int64_t j = 0; j < m; j++) cmx[j] = -INFINITY, cs[j] = 0;
-        for (int64_t i = 0; i < n; i++)
-            for (int64_t j = 0; j < m; j++) cmx[j] = fmax(cmx[j], f[i] - M[i * m + j]);
-        for (int64_t i = 0; i < n; i++)
-            if (isfinite(f[i]))
-                for (int64_t j = 0; j < m; j++) cs[j] += exp((f[i] - M[i * m + j] - cmx[j]) / reg);
-        double err = 0;
-        for (int64_t j = 0; j < m; j++) {
-            double lse = cmx[j] + reg * log(cs[j]); /* reg log sum_i exp((f_i - M_ij)/reg) */
-            err += fabs(exp((g[j] + lse) / reg) - b[j]);
-            g[j] = isfinite(lb[j]) ? reg * lb[j] - lse : -INFINITY;
-        }
-        if (err < tol) break;
+    /* ε-scaling (Schmitzer 2019; as wk_sinkhorn): from the cost range down to reg, halving, each
+     * stage warm-started and stopped loosely; max_iter bounds the passes of all stages together
+     * (POT's numItermax). Small reg then takes tens of passes where plain Sinkhorn takes
+     * thousands (its rate degrades like exp(-range/reg)). */
+    double eps = fmax(reg, cmax - cmin);
+    int met = 0, converged = 0;
+    double err = INFINITY;
+    for (int it = 0; it < max_iter && !converged; it++) {
+        const int last = eps <= reg;
+        err = pass(M, n, m, la, lb, b, eps, last ? tol : fmax(tol, 1e-3), f, g, cmx, cs, &met);
+        if (met && last) converged = 1;
+        else if (met) eps = fmax(eps / 2, reg);
     }
-    update_rows(M, n, m, la, g, reg, f);
+    if (!converged) { /* the budget ran out: the error of the plan returned, at reg */
+        eps = reg;
+        err = pass(M, n, m, la, lb, b, eps, INFINITY, f, g, cmx, cs, &met);
+    }
     double v = 0;
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++)
             if (isfinite(f[i]) && isfinite(g[j])) v += exp((f[i] + g[j] - M[i * m + j]) / reg) * M[i * m + j];
     *value = v * sa;
+    if (marginal_err) *marginal_err = err;
 done:
     wk_free(buf);
     return rc;
