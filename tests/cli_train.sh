@@ -303,6 +303,18 @@ sn_case "all-zero sn_u.0" "tensor 'lipschitz.sn_u.0' is all zero: not a power-it
 sn_case "all-zero sn_v.0 (used as stored)" "tensor 'lipschitz.sn_v.0' is all zero" lipschitz.sn_v.0 0
 sn_case "sn_u.0 of norm 2 (used as stored)" "'lipschitz.sn_u.0' has norm 2, not 1" lipschitz.sn_u.0 2
 sn_case "sn_v.0 negated: u^T W v < 0" "give sigma = u^T W v = -" lipschitz.sn_v.0 -1
+# the finding's own setup: a DCGAN with a spectral critic (convolutions read as [out, in k k]) and a
+# batch-norm generator, whose running variances must be >= 0
+$PY -c "
+import struct, random
+r = random.Random(3); open('$T/img28.idx','wb').write(bytes([0,0,8,3]) + struct.pack('>III', 48, 28, 28) + bytes(r.randrange(256) for _ in range(48 * 784)))"
+rm -rf "$T/sn0"
+"$CLI" train --data "$T/img28.idx" --holdout 16 --gen dcgan --critic-net dcgan --critic spectral --dcgan-width 8 --steps 2 \
+    --batch 8 --eval-n 16 --eval-every 2 --eval-metrics none --threads 1 --out "$T/sn0" --progress 0 > /dev/null 2>&1 || bad "dcgan spectral run"
+"$CLI" sample --checkpoint "$T/sn0/checkpoint.safetensors" -n 4 -o "$T/snx.npy" || bad "dcgan spectral sample"
+sn_case "DCGAN: all-zero sn_u.0 (was NaN critic values, exit 0)" "tensor 'lipschitz.sn_u.0' is all zero" lipschitz.sn_u.0 0
+sn_case "DCGAN: sn_v.0 of norm 3" "'lipschitz.sn_v.0' has norm 3, not 1" lipschitz.sn_v.0 3
+sn_case "DCGAN: negative BN running variance" "'generator.1.running_var' holds -[0-9.]* at element 0: a variance cannot be negative" generator.1.running_var -1
 
 # 10. messages that name the real cause (issue 18)
 mkdir -p "$T/dirck/checkpoint.safetensors"

@@ -3,6 +3,7 @@
  * (Gulrajani et al. 2017, gan_toy.py: orange real points, green generated, critic contours),
  * with what a reader needs to read them: axes with ticks, a legend, a colour bar, margins. */
 #include "plot/font5x7.h"
+#include "plot/scatter_axes.h"
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
 
@@ -140,10 +141,6 @@ static void draw_text(wk_image *img, int x, int y, const char *t, int scale, rgb
     wk__text_draw(img, x, y, t, scale, (const uint8_t[3]){col.r, col.g, col.b}, 0);
 }
 
-static void tick_label(char *buf, size_t n, double v, double step) {
-    snprintf(buf, n, "%.6g", fabs(v) < step * 1e-9 ? 0.0 : v);
-}
-
 /* Marching squares (Lorensen & Cline's 2-D case): per grid cell, the level crosses the edges
  * whose end values lie on opposite sides; a saddle (4 crossings) is split by the cell centre. */
 static void draw_contours(canvas *c, const wk_scatter_spec *s, double lo, double hi) {
@@ -190,23 +187,19 @@ static void draw_contours(canvas *c, const wk_scatter_spec *s, double lo, double
     }
 }
 
-enum { PAD = 8, ML = 64, MT = 30, MB = 34, FONT = 2 };
+enum { PAD = 8, ML = 64, MT = 30, MB = 34, FONT = WK_SCATTER_FONT };
 
-static void draw_axes(canvas *c, double step_x, double step_y) {
+/* Tick marks and the labels scatter_axes.c placed (inside the image, never overlapping). */
+static void draw_axes(canvas *c, const wk__scatter_layout *L) {
     static const rgb ink = {40, 40, 40};
-    char buf[32];
     int bottom = c->oy + c->ph - 1 + PAD + 1, left = c->ox - PAD - 1;
-    for (double v = ceil(c->xmin / step_x - 1e-9) * step_x; v <= c->xmax + step_x * 1e-9; v += step_x) {
-        double x = px_x(c, v);
-        line(c->img, x, bottom, x, bottom + 5, ink, 1);
-        tick_label(buf, sizeof buf, v, step_x);
-        draw_text(c->img, (int)lrint(x) - text_width(buf, FONT) / 2, bottom + 9, buf, FONT, ink);
+    for (int k = 0; k < L->nx; k++) {
+        line(c->img, L->x[k].pos, bottom, L->x[k].pos, bottom + 5, ink, 1);
+        if (L->x[k].shown) draw_text(c->img, L->x[k].x, L->x[k].y, L->x[k].text, FONT, ink);
     }
-    for (double v = ceil(c->ymin / step_y - 1e-9) * step_y; v <= c->ymax + step_y * 1e-9; v += step_y) {
-        double y = px_y(c, v);
-        line(c->img, left - 5, y, left, y, ink, 1);
-        tick_label(buf, sizeof buf, v, step_y);
-        draw_text(c->img, left - 9 - text_width(buf, FONT), (int)lrint(y) - 7, buf, FONT, ink);
+    for (int k = 0; k < L->ny; k++) {
+        line(c->img, left - 5, L->y[k].pos, left, L->y[k].pos, ink, 1);
+        if (L->y[k].shown) draw_text(c->img, L->y[k].x, L->y[k].y, L->y[k].text, FONT, ink);
     }
 }
 
@@ -271,14 +264,15 @@ int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
     const char *label = s->field_label ? s->field_label : "";
     int mr = !s->decorate ? 0 : s->field ? 16 + 14 + 8 + text_width("-0.000e-00", FONT) : 16;
     if (s->decorate && s->field && mr < text_width(label, FONT) - PAD) mr = text_width(label, FONT) - PAD;
-    int ox = s->decorate ? ML + PAD : 0, oy = s->decorate ? MT + PAD : 0;
-    canvas c = {out, s->xmin, s->xmax, s->ymin, s->ymax, ox, oy, pw, ph};
+    canvas c = {out, s->xmin, s->xmax, s->ymin, s->ymax, 0, 0, pw, ph};
     if (!fixed) {
         double e[4];
         auto_extent(s, e);
         c.xmin = e[0]; c.xmax = e[1]; c.ymin = e[2]; c.ymax = e[3];
     }
-    int rc = s->decorate ? wk_image_alloc(out, ox + pw + PAD + mr, oy + ph + PAD + MB, 3) : wk_image_alloc(out, pw, ph, 3);
+    wk__scatter_layout L; /* margins sized to the tick labels */
+    if (s->decorate) wk__scatter_axes_layout(c.xmin, c.xmax, c.ymin, c.ymax, pw, ph, PAD, ML, MT, MB, mr, &L), c.ox = L.ox, c.oy = L.oy;
+    int rc = s->decorate ? wk_image_alloc(out, L.width, L.height, 3) : wk_image_alloc(out, pw, ph, 3);
     if (rc != WK_OK) return rc;
     c.img = out;
     memset(out->pixels, 255, (size_t)out->width * out->height * 3);
@@ -325,7 +319,7 @@ int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
                 if (x < x0 || x > x1 || y < y0 || y > y1) memset(out->pixels + ((size_t)y * out->width + x) * 3, 255, 3);
         line(out, x0, y0, x1, y0, CONTOUR_COLOUR, 1); line(out, x0, y1, x1, y1, CONTOUR_COLOUR, 1);
         line(out, x0, y0, x0, y1, CONTOUR_COLOUR, 1); line(out, x1, y0, x1, y1, CONTOUR_COLOUR, 1);
-        draw_axes(&c, wk_plot_nice_step(c.xmin, c.xmax, 5, 0), wk_plot_nice_step(c.ymin, c.ymax, 5, 0));
+        draw_axes(&c, &L);
         draw_legend(&c, s);
         if (have_field) draw_colour_bar(&c, s, lo, hi);
     }
