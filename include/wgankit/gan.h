@@ -178,6 +178,10 @@ void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files, with messages naming the file (image sizes: the DCGAN builders, wk_dcgan_spec_shape). */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
+/* Scale file values x in place as wk_dataset_load scales a run's data to [-1, 1] by cfg->scale
+ * (auto resolved on x's own values: integers in 0..255 reaching above 1 are bytes, x / 127.5 - 1,
+ * anything else is kept; minmax by x's own range); the transform x * *mul + *add to mul, add. */
+void wk_dataset_scale(const wk_gan_config *cfg, wk_tensor *x, double *mul, double *add);
 /* What can be checked of cfg->data without loading it, for sweeps and experiments that refuse
  * bad values before anything runs: a synthetic spec parses and its target initialises; each
  * file opens and is not empty. */

@@ -353,7 +353,9 @@ class Checkpoint:
 
     def critic(self, x, grad=False):
         """Critic values D(x) as a float64 array (n,) for samples x (n, *sample_shape) (or
-        (n, dim)); with ``grad`` also ∇ₓD(x) (float64, the shape of x)."""
+        (n, dim)) in the run's scaled units, as :meth:`sample` returns them (``wgankit critic
+        --input FILE`` scales a data file as training did; here an array of byte images is the
+        caller's to map, x / 127.5 - 1); with ``grad`` also ∇ₓD(x) (float64, the shape of x)."""
         x = np.asarray(x) if not isinstance(x, np.ndarray) else x
         grad = _flag(grad, "grad")
         r = _c.ckpt_critic(self._h, x, grad)

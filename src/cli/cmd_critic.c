@@ -2,7 +2,8 @@
  * [--lipschitz]`: the trained critic's values D(x), its input gradients ∇ₓD (for gradient-field
  * plots) and the Lipschitz report (certified upper bound, gradient and pair lower bounds).
  * The report alone needs no input: it is then measured on samples of the checkpoint's own
- * generator, where the critic is used during training. */
+ * generator, where the critic is used during training. --input is scaled as training scaled the
+ * run's data (train --scale), so a data file and the run's own samples are read alike. */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ int wk_cmd_critic(int argc, char **argv) {
             printf("usage: wgankit critic --checkpoint C [--input X.npy] [-o D.npy] [--grad G.npy] [--lipschitz]\n\n"
                    "Critic values D(x) [N] at the points of X.npy, their gradients with respect to x, and with\n"
                    "--lipschitz a JSON report of how Lipschitz the critic is on those points (without --input:\n"
-                   "on %d samples of the checkpoint's generator).\n", LIP_SAMPLES);
+                   "on %d samples of the checkpoint's generator). X is scaled as the run's --data was (--scale: byte\n"
+                   "images 0..255 to [-1, 1]); samples written by `wgankit sample` are already in those units.\n", LIP_SAMPLES);
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("critic", argc, argv, &i))) return 2; }
@@ -46,7 +48,19 @@ int wk_cmd_critic(int argc, char **argv) {
     int rc = out ? wk_atomic_probe(out) : WK_OK;
     if (!rc && gout) rc = wk_atomic_probe(gout);
     if (!rc) rc = wk_trainer_load(ckpt, &t);
-    if (!rc && in) rc = cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x);
+    if (!rc && in && !(rc = cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
+        /* --input is a data file like the run's --data: the critic saw its data scaled to [-1, 1]
+         * by train --scale (auto: byte values 0..255 as x / 127.5 - 1), so the input is scaled
+         * the same way; samples of the run (already scaled) stay as they are. A min-max range is
+         * the training data's own and not kept in the checkpoint. */
+        const wk_gan_config *cfg = wk_trainer_config(t);
+        double mul = 1, add = 0;
+        if (cfg->scale == WK_SCALE_MINMAX)
+            fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which the checkpoint does not "
+                            "keep; --input %s is taken as already scaled to [-1, 1]\n", in);
+        else wk_dataset_scale(cfg, &x, &mul, &add);
+        if (mul != 1 || add != 0) fprintf(stderr, "wgankit critic: --input %s scaled as the run's data: x * %.9g %+g\n", in, mul, add);
+    }
     else if (!rc) rc = wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
     if (!rc && (out || gout)) rc = wk_trainer_critic(t, &x, &d, gout ? &g : NULL);
     if (!rc && out) rc = wk_write_npy(out, &d);

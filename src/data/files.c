@@ -152,7 +152,7 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     return WK_OK;
 }
 
-static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) {
+void wk_dataset_scale(const wk_gan_config *cfg, wk_tensor *all, double *mul, double *add) {
     float lo = INFINITY, hi = -INFINITY;
     int integral = 1;
     for (int64_t i = 0; i < all->numel; i++) {
@@ -163,11 +163,10 @@ static int scale_data(const wk_gan_config *cfg, wk_dataset *ds, wk_tensor *all) 
     }
     wk_scale_kind s = cfg->scale;
     if (s == WK_SCALE_AUTO) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? WK_SCALE_U8 : WK_SCALE_NONE;
-    ds->scale_mul = 1, ds->scale_add = 0;
-    if (s == WK_SCALE_U8) ds->scale_mul = 1.0 / 127.5, ds->scale_add = -1;
-    else if (s == WK_SCALE_MINMAX && hi > lo) ds->scale_mul = 2.0 / ((double)hi - lo), ds->scale_add = -1 - lo * ds->scale_mul;
-    for (int64_t i = 0; i < all->numel; i++) all->data[i] = (float)(all->data[i] * ds->scale_mul + ds->scale_add);
-    return WK_OK;
+    *mul = 1, *add = 0;
+    if (s == WK_SCALE_U8) *mul = 1.0 / 127.5, *add = -1;
+    else if (s == WK_SCALE_MINMAX && hi > lo) *mul = 2.0 / ((double)hi - lo), *add = -1 - lo * *mul;
+    for (int64_t i = 0; i < all->numel; i++) all->data[i] = (float)(all->data[i] * *mul + *add);
 }
 
 void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
@@ -189,7 +188,7 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
-    scale_data(cfg, ds, &all);
+    wk_dataset_scale(cfg, &all, &ds->scale_mul, &ds->scale_add);
     /* Shuffle once with the seed, then the first `holdout` samples are held out. */
     int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;
     int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
