@@ -10,9 +10,9 @@
  *    784-D, a large common offset (norms >> distances: a wide margin, many pairs recomputed
  *    exactly), and without the float cache (sgemm blocks per scan): both solvers agree and the
  *    duals certify optimality over all pairs in double;
- *  - the auction on two and three threads (asynchronous, assignment.c) against one thread over
- *    random problems with ties and duplicate points: the same W1 to 1e-12 relative and a
- *    certified permutation; one thread gives the same bits (value, plan, duals) every run;
+ *  - wk_w1_exact on two and three threads against one over random clouds with ties and
+ *    duplicate points: the same W1 to 1e-12 relative, a certified permutation; one thread
+ *    gives the same bits every run (the auction's phases on the team: test_ot_auction_threads);
  *  - forcing the assignment solver on non-uniform or n != m problems is an error. */
 #include <math.h>
 #include <string.h>
@@ -188,11 +188,10 @@ static int same_result(const wk_ot_result *x, const wk_ot_result *y, int64_t n) 
     return !memcmp(x->u, y->u, (size_t)n * sizeof(double)) && !memcmp(x->v, y->v, (size_t)n * sizeof(double));
 }
 
-/* The auction on several threads (assignment.c: asynchronous bids, committed under per-column
- * locks when the price they saw still stands) against one thread. Every problem has more free
- * rows than the auction's parallel minimum (256) in its first phase, so the threads do bid
- * concurrently. The threaded plan may differ under ties; its value may not (beyond rounding),
- * and it must be certified by its own duals over all n^2 pairs. */
+/* wk_w1_exact with the call's threads at 2 and 3 against 1: whatever runs on the team (at
+ * these sizes few passes do: ot_parallel_worth; the auction's phases on the team are tested in
+ * test_ot_auction_threads), a threaded plan may differ only under ties; its value may not
+ * (beyond rounding), and it must be certified by its own duals over all n^2 pairs. */
 static void test_threads(void) {
     for (int c = 0; c < 14; c++) {
         const int64_t n = 300 + 50 * c;

@@ -28,6 +28,7 @@
  * comment: the W1 value is certified either way, the plan may differ under ties). */
 #include <math.h>
 #include <omp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,7 @@ struct ot_assign {
     int32_t *pred, *heap, *hpos, *touched;
     uint8_t *final;
     uint8_t *loose; /* [n] rows whose u_i a merge lowered under their matched arc's c - v */
+    int force_parallel; /* test aid: every phase of two or more free rows on the team */
 };
 
 ot_assign *ot_assign_new(int64_t n) {
@@ -141,7 +143,9 @@ static int64_t merge_pending(ot_assign *s) {
     for (int64_t t = 0; t < s->npend; t++) cnt[s->pi_[t] + 1]++;
     for (int64_t i = 0; i < n; i++) cnt[i + 1] += cnt[i];
     memcpy(nrp, cnt, (size_t)(n + 1) * sizeof(int64_t));
-    const int par = s->narcs + s->npend >= (1 << 16); /* a smaller merge is cheaper than waking a thread */
+    /* on the threads only when large (~2M arcs, n ~ 40,000 in 2-D): at 5,000 x 2 under load the
+     * three short regions of each merge cost more in the team's barrier than they saved */
+    const int par = ot_parallel_worth(s->narcs + s->npend);
 #pragma omp parallel for schedule(static) if (par)
     for (int64_t i = 0; i < n; i++)
         for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) tmp[cnt[i]++] = (col_cost){s->cj[t], s->cc[t]};
@@ -222,8 +226,10 @@ static int64_t merge_pending(ot_assign *s) {
  * column's owner, who bids next, ...). A synchronous (Jacobi) auction, measured at 5,000 x 2,
  * made 1.7M bids against the serial 1.25M, and 70% of them in rounds of one or two free rows,
  * each ending at a barrier. Here each thread keeps a queue of free rows (its share of the
- * phase's free rows, then the rows it evicts), first in first out, and an idle thread steals
- * half of the longest queue. A bid is computed against the prices as read; it is committed
+ * phase's free rows, then the rows it evicts), first in first out; an idle thread steals half
+ * of the longest queue, or yields its core until the phase has no free row (the tail of a
+ * phase is often one long chain, which one thread follows alone), and the threads meet at the
+ * phase's end yielding, not spinning. A bid is computed against the prices as read; it is committed
  * under the column's lock only if the column's price is still the one the bid saw (else the
  * row queues again). Prices only rise within a phase, so the other prices read can only have
  * risen since: the bid's second-best value is still a lower bound, and ε-complementary
@@ -236,8 +242,13 @@ static int64_t merge_pending(ot_assign *s) {
  * pricing do not depend on how the auction reached its prices.
  * Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
 
-/* phase-start free rows below which the phase runs on one thread: waking the others costs more */
-enum { AUCTION_PAR_MIN = 1024, AUCTION_BID_BATCH = 1024 };
+/* A phase runs on the call's threads only when large: ot_parallel_worth(2 x its free rows x the
+ * mean arcs per row), i.e. a million arc scans for its free rows' first bids alone (2-D clouds
+ * of about 40,000 points and up; a phase then makes 10-20 bids per free row). Smaller phases
+ * (all of them at 5,000 x 2) stay on one thread: measured there under load, parallel phases
+ * made the solve 1.5x slower in CPU and wall (libgomp's spinning at the team's barrier was 22%
+ * of the CPU time, and a chain's tail leaves one thread idle). */
+enum { AUCTION_BID_BATCH = 1024 };
 
 /* one thread's queue of free rows: a ring of n under a lock (its owner's pops and pushes, a
  * thief's steals), on its own cache line. len is also read without the lock (the thieves'
@@ -264,10 +275,12 @@ typedef struct auction_phase {
     auction_queue *q;  /* [nq] */
     auction_col *col;  /* [n] */
     double *buf;       /* [nq * deg] best_two's values */
-    int64_t deg;
+    int64_t deg, avg_deg; /* the largest and the mean arcs per row */
     double eps, eps_final; /* this phase's ε, the last phase's */
     int64_t budget;    /* bids left */
     __attribute__((aligned(64))) int64_t bids;      /* atomic: bids counted so far */
+    int64_t pending;   /* atomic: rows free, queued or in hand (0: the phase is over) */
+    int arrived;       /* atomic: threads done with the phase */
     int stop;          /* atomic: 1 budget exhausted, 2 a row without arcs */
     int32_t bad_row;
 } auction_phase;
@@ -324,14 +337,13 @@ static void queue_push(auction_queue *q, int64_t n, int32_t i) {
     spin_unlock(&q->lock);
 }
 
-/* An idle thread's queue `me` takes the newer half (rounded up) of the longest other queue.
- * Returns 1 if it got rows, 0 if every other queue was empty: a bid pops one row and pushes at
- * most one (the evicted owner), so the queues never grow back, and the rows still free are
- * each in the hands of a thread that follows its chain alone; the caller is done. */
+/* An idle thread's queue `me` takes the newer half of the longest other queue holding at least
+ * two rows (one row is the chain its owner follows next: taking it would only move the chain).
+ * Returns 1 if it got rows. */
 static int queue_steal(auction_phase *ph, int me) {
     for (;;) {
         int v = -1;
-        int64_t best = 0;
+        int64_t best = 1;
         for (int t = 0; t < ph->nq; t++) {
             const int64_t len = __atomic_load_n(&ph->q[t].len, __ATOMIC_RELAXED);
             if (t != me && len > best) best = len, v = t;
@@ -341,14 +353,14 @@ static int queue_steal(auction_phase *ph, int me) {
         int32_t *tmp = dst->ring; /* dst is empty and only its owner (this thread) fills it */
         const int64_t n = ph->n;
         spin_lock(&src->lock);
-        const int64_t k = (src->len + 1) / 2;
+        const int64_t k = src->len / 2;
         for (int64_t t = 0; t < k; t++) {
             const int64_t pos = src->head + src->len - k + t;
             tmp[t] = src->ring[pos >= n ? pos - n : pos];
         }
         __atomic_store_n(&src->len, src->len - k, __ATOMIC_RELAXED);
         spin_unlock(&src->lock);
-        if (k == 0) continue; /* emptied meanwhile: look again */
+        if (k == 0) return 0; /* emptied meanwhile */
         spin_lock(&dst->lock);
         dst->head = 0;
         __atomic_store_n(&dst->len, k, __ATOMIC_RELAXED);
@@ -368,7 +380,10 @@ static void auction_worker(ot_assign *s, auction_phase *ph, int me) {
     for (;;) {
         const int32_t i = queue_pop(q, n);
         if (i < 0) {
-            if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED) || !queue_steal(ph, me)) break;
+            /* idle: the phase ends when no row is free; meanwhile steal, or give the core away
+             * (on shared cores a spinning thread takes it from the one still bidding) */
+            if (!__atomic_load_n(&ph->pending, __ATOMIC_ACQUIRE) || __atomic_load_n(&ph->stop, __ATOMIC_RELAXED)) break;
+            if (!queue_steal(ph, me)) sched_yield();
             continue;
         }
         {
@@ -409,6 +424,7 @@ static void auction_worker(ot_assign *s, auction_phase *ph, int me) {
             if (old >= 0) s->col_of[old] = -1;
         }
         if (old >= 0) queue_push(q, n, old);
+        else __atomic_sub_fetch(&ph->pending, 1, __ATOMIC_RELEASE); /* a column without owner taken */
         if (++mine == AUCTION_BID_BATCH) {
             const int64_t tot = __atomic_add_fetch(&ph->bids, mine, __ATOMIC_RELAXED);
             mine = 0;
@@ -417,6 +433,9 @@ static void auction_worker(ot_assign *s, auction_phase *ph, int me) {
         }
     }
     __atomic_add_fetch(&ph->bids, mine, __ATOMIC_RELAXED);
+    /* meet the others here, yielding, so that no thread spins in the team's barrier */
+    __atomic_add_fetch(&ph->arrived, 1, __ATOMIC_ACQ_REL);
+    while (__atomic_load_n(&ph->arrived, __ATOMIC_ACQUIRE) < ph->nq) sched_yield();
 }
 
 static int auction_phases(ot_assign *s, double eps0, double theta, auction_phase *ph) {
@@ -444,22 +463,29 @@ static int auction_phases(ot_assign *s, double eps0, double theta, auction_phase
             }
             free_rows[nf++] = (int32_t)i;
         }
-        const int team = nf >= AUCTION_PAR_MIN ? ph->nq : 1;
-        for (int t = 0; t < team; t++) {
-            const int64_t f0 = nf * t / team, f1 = nf * (t + 1) / team;
-            memcpy(ph->q[t].ring, free_rows + f0, (size_t)(f1 - f0) * sizeof(int32_t));
-            ph->q[t].head = 0;
-            ph->q[t].len = f1 - f0;
-        }
-        for (int t = team; t < ph->nq; t++) ph->q[t].len = 0;
+        const int team = (s->force_parallel ? nf >= 2 : ot_parallel_worth(2 * nf * ph->avg_deg)) ? ph->nq : 1;
         ph->eps = eps;
         ph->bids = 0;
+        ph->pending = nf;
+        ph->arrived = 0;
         ph->budget = budget - s->bids;
         ph->stop = 0;
         const int nq = ph->nq;
-        ph->nq = team;
 #pragma omp parallel num_threads(team) if (team > 1)
-        auction_worker(s, ph, omp_get_thread_num());
+        {
+            /* the team OpenMP gave (fewer than asked inside another parallel region) */
+#pragma omp single
+            {
+                ph->nq = omp_get_num_threads();
+                for (int t = 0; t < ph->nq; t++) {
+                    const int64_t f0 = nf * t / ph->nq, f1 = nf * (t + 1) / ph->nq;
+                    memcpy(ph->q[t].ring, free_rows + f0, (size_t)(f1 - f0) * sizeof(int32_t));
+                    ph->q[t].head = 0;
+                    ph->q[t].len = f1 - f0;
+                }
+            }
+            auction_worker(s, ph, omp_get_thread_num());
+        }
         ph->nq = nq;
         s->bids += ph->bids;
         if (ph->stop == 2)
@@ -475,6 +501,7 @@ static int auction(ot_assign *s, double cmax, double eps0) {
     const int64_t n = s->n;
     auction_phase ph = {.n = n, .eps_final = 1e-9 * cmax, .deg = 1};
     for (int64_t i = 0; i < n; i++) ph.deg = s->rp[i + 1] - s->rp[i] > ph.deg ? s->rp[i + 1] - s->rp[i] : ph.deg;
+    ph.avg_deg = s->narcs / (n ? n : 1) + 1;
     /* the call's threads (wk_w1_exact enters its context: wk_exec_enter sets this thread's team) */
     ph.nq = omp_get_max_threads();
     ph.q = wk_calloc((size_t)ph.nq, sizeof *ph.q);
@@ -669,3 +696,4 @@ const double *ot_assign_u(const ot_assign *s) { return s->u; }
 const double *ot_assign_v(const ot_assign *s) { return s->v; }
 int64_t ot_assign_arc_count(const ot_assign *s) { return s->narcs + s->npend; }
 int64_t ot_assign_work(const ot_assign *s) { return s->bids + s->searches; }
+void ot_assign_force_parallel(ot_assign *s) { s->force_parallel = 1; }
