@@ -242,12 +242,14 @@ static int64_t merge_pending(ot_assign *s) {
  * pricing do not depend on how the auction reached its prices.
  * Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
 
-/* A phase runs on the call's threads only when large: ot_parallel_worth(2 x its free rows x the
- * mean arcs per row), i.e. a million arc scans for its free rows' first bids alone (2-D clouds
- * of about 40,000 points and up; a phase then makes 10-20 bids per free row). Smaller phases
- * (all of them at 5,000 x 2) stay on one thread: measured there under load, parallel phases
- * made the solve 1.5x slower in CPU and wall (libgomp's spinning at the team's barrier was 22%
- * of the CPU time, and a chain's tail leaves one thread idle). */
+/* A phase runs on the call's threads only when large: ot_parallel_worth(its free rows x the
+ * mean arcs per row), i.e. two million arc scans for its free rows' first bids alone (a phase
+ * then makes 10-20 bids per free row): the large phases of 2-D clouds of ~30,000 points and up
+ * (at 20,000 x 2 the largest has 15,128 free rows x 87 arcs). Smaller phases stay on one
+ * thread: measured under load (2 shared cores, load 10-17), threaded phases made 5,000 x 2
+ * 1.5x slower in CPU and wall (libgomp's spinning at the team's barrier was 22% of the CPU, and
+ * a chain's tail leaves one thread idle) and 20,000 x 2 1.3x slower (11.2 s CPU against 8.7 s);
+ * at 50,000 x 2 they were at parity (56.2 s against 56.8 s). */
 enum { AUCTION_BID_BATCH = 1024 };
 
 /* one thread's queue of free rows: a ring of n under a lock (its owner's pops and pushes, a
@@ -463,7 +465,7 @@ static int auction_phases(ot_assign *s, double eps0, double theta, auction_phase
             }
             free_rows[nf++] = (int32_t)i;
         }
-        const int team = (s->force_parallel ? nf >= 2 : ot_parallel_worth(2 * nf * ph->avg_deg)) ? ph->nq : 1;
+        const int team = (s->force_parallel ? nf >= 2 : ot_parallel_worth(nf * ph->avg_deg)) ? ph->nq : 1;
         ph->eps = eps;
         ph->bids = 0;
         ph->pending = nf;
