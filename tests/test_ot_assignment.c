@@ -10,6 +10,9 @@
  *    784-D, a large common offset (norms >> distances: a wide margin, many pairs recomputed
  *    exactly), and without the float cache (sgemm blocks per scan): both solvers agree and the
  *    duals certify optimality over all pairs in double;
+ *  - wk_w1_exact on two and three threads against one over random clouds with ties and
+ *    duplicate points: the same W1 to 1e-12 relative, a certified permutation; one thread
+ *    gives the same bits every run (the auction's phases on the team: test_ot_auction_threads);
  *  - forcing the assignment solver on non-uniform or n != m problems is an error. */
 #include <math.h>
 #include <string.h>
@@ -27,10 +30,12 @@ static double cost_of(const wk_tensor *a, int64_t i, const wk_tensor *b, int64_t
 }
 
 static size_t cache_bytes; /* 0: the default budget */
+static int threads;        /* 0: the caller's context (all cores) */
 
 static double solve(const wk_tensor *a, const wk_tensor *b, wk_exact_solver how, wk_ot_cost kind, wk_ot_result *r) {
     wk_ot_options o;
     wk_ot_options_default(&o);
+    o.threads = threads;
     o.max_cache_bytes = cache_bytes;
     o.cost = kind;
     o.exact_solver = how;
@@ -159,6 +164,7 @@ static void test_fixtures(void) {
  * 533,044 bids + searches, now 387,632 (both over 6 pricing rounds) — a work count, not a time,
  * so the bound is deterministic; the answer is checked against all pairs as well. */
 static void test_resolve_work(void) {
+    threads = 1; /* a work count of the serial auction (more threads commit in varying orders) */
     wk_tensor a, b;
     ot_cloud(&a, 2000, 2, 77, 0);
     ot_cloud(&b, 2000, 2, 78, 0.5f);
@@ -172,6 +178,58 @@ static void test_resolve_work(void) {
     wk_ot_result_free(&r);
     wk_tensor_free(&a);
     wk_tensor_free(&b);
+    threads = 0;
+}
+
+static int same_result(const wk_ot_result *x, const wk_ot_result *y, int64_t n) {
+    if (memcmp(&x->value, &y->value, sizeof x->value) || x->plan_len != y->plan_len) return 0;
+    for (int64_t t = 0; t < x->plan_len; t++)
+        if (x->plan[t].i != y->plan[t].i || x->plan[t].j != y->plan[t].j || x->plan[t].mass != y->plan[t].mass) return 0;
+    return !memcmp(x->u, y->u, (size_t)n * sizeof(double)) && !memcmp(x->v, y->v, (size_t)n * sizeof(double));
+}
+
+/* wk_w1_exact with the call's threads at 2 and 3 against 1: whatever runs on the team (at
+ * these sizes few passes do: ot_parallel_worth; the auction's phases on the team are tested in
+ * test_ot_auction_threads), a threaded plan may differ only under ties; its value may not
+ * (beyond rounding), and it must be certified by its own duals over all n^2 pairs. */
+static void test_threads(void) {
+    for (int c = 0; c < 14; c++) {
+        const int64_t n = 300 + 50 * c;
+        const int kind = c % 4; /* 0 shifted normal, 1 integer grid (ties), 2 duplicates, 3 identical */
+        wk_tensor a, b;
+        ot_cloud(&a, n, 2, 500 + c, 0);
+        ot_cloud(&b, n, 2, 600 + c, kind == 0 ? 0.5f : 0.2f);
+        const int64_t nd = a.numel;
+        if (kind == 1)
+            for (int64_t t = 0; t < nd; t++) {
+                a.data[t] = roundf(a.data[t] * 2.0f);
+                b.data[t] = roundf(b.data[t] * 2.0f);
+            }
+        if (kind == 2) /* every point five times */
+            for (int64_t t = 0; t < nd; t++) {
+                a.data[t] = a.data[t % (nd / 5)];
+                b.data[t] = b.data[t % (nd / 5)];
+            }
+        if (kind == 3) memcpy(b.data, a.data, (size_t)nd * sizeof(float));
+        char what[96];
+        wk_ot_result r1, r1b, rt;
+        threads = 1;
+        double v1 = solve(&a, &b, WK_EXACT_ASSIGNMENT, WK_COST_EUCLIDEAN, &r1);
+        double v1b = solve(&a, &b, WK_EXACT_ASSIGNMENT, WK_COST_EUCLIDEAN, &r1b);
+        snprintf(what, sizeof what, "n %lld kind %d: one thread, twice", (long long)n, kind);
+        CHECK(!isnan(v1) && !isnan(v1b) && same_result(&r1, &r1b, n), "%s: the same bits", what);
+        threads = 2 + c % 2;
+        double vt = solve(&a, &b, WK_EXACT_ASSIGNMENT, WK_COST_EUCLIDEAN, &rt);
+        snprintf(what, sizeof what, "n %lld kind %d: %d threads vs one", (long long)n, kind, threads);
+        CHECK_CLOSE(vt, v1, 1e-12, 0, what);
+        if (!isnan(vt)) check_assignment(what, &a, &b, WK_COST_EUCLIDEAN, &rt);
+        wk_ot_result_free(&r1);
+        wk_ot_result_free(&r1b);
+        wk_ot_result_free(&rt);
+        wk_tensor_free(&a);
+        wk_tensor_free(&b);
+    }
+    threads = 0;
 }
 
 static void test_bad_requests(void) {
@@ -199,5 +257,6 @@ int main(void) {
     test_fixtures();
     test_bad_requests();
     test_resolve_work();
+    test_threads();
     return check_summary("test_ot_assignment");
 }
