@@ -88,4 +88,9 @@ check "--eps 1e-9: not converged is said (stderr)" grep -q "warning: Sinkhorn di
 check "--eps 1e-9: --json says converged false" bash -c "echo '$out' | grep -q '\"converged\": false'"
 out=$("$CLI" w1 "$T/s_a.csv" "$T/s_b.csv" --method sinkhorn --eps 0.1 --json 2>"$T/s_err")
 check "--eps 0.1: converged true, no warning" bash -c "echo '$out' | grep -q '\"converged\": true' && ! test -s '$T/s_err'"
+printf '0\n1e300\n' >"$T/big1_a.csv"; printf '1\n-1e300\n' >"$T/big1_b.csv"
+got=$("$CLI" w1 "$T/big1_a.csv" "$T/big1_b.csv" --method 1d)
+check "1e300 apart --method 1d: W1 about 1e300 ($got)" close "$got" 1e300 1e-12
+expect_exit2 "1e300 apart --method 1d --cost sqeuclidean: overflow refused" "overflows double" "$CLI" w1 "$T/big1_a.csv" "$T/big1_b.csv" --method 1d --cost sqeuclidean
+expect_exit2 "one file" "two point-cloud files" "$CLI" w1 "$T/a.csv"
 exit $fail
