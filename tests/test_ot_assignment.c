@@ -12,7 +12,7 @@
  *    duals certify optimality over all pairs in double;
  *  - wk_w1_exact on two and three threads against one over random clouds with ties and
  *    duplicate points: the same W1 to 1e-12 relative, a certified permutation; one thread
- *    gives the same bits every run (the auction's phases on the team: test_ot_auction_threads);
+ *    gives the same bits every run;
  *  - forcing the assignment solver on non-uniform or n != m problems is an error. */
 #include <math.h>
 #include <string.h>
@@ -189,9 +189,9 @@ static int same_result(const wk_ot_result *x, const wk_ot_result *y, int64_t n) 
 }
 
 /* wk_w1_exact with the call's threads at 2 and 3 against 1: whatever runs on the team (at
- * these sizes few passes do: ot_parallel_worth; the auction's phases on the team are tested in
- * test_ot_auction_threads), a threaded plan may differ only under ties; its value may not
- * (beyond rounding), and it must be certified by its own duals over all n^2 pairs. */
+ * these sizes few passes do: ot_parallel_worth), a threaded plan may differ only under ties;
+ * its value may not (beyond rounding), and it must be certified by its own duals over all n^2
+ * pairs. */
 static void test_threads(void) {
     for (int c = 0; c < 14; c++) {
         const int64_t n = 300 + 50 * c;

@@ -21,14 +21,8 @@
  * the duals certify optimality for the full problem, as the simplex path does.
  * The auction assumes a perfect matching exists in the arc set (the caller includes one: the
  * sorted-order pairing) and has a bid budget; on exhaustion it reports OT_AUCTION_BUDGET and the
- * caller falls back to the network simplex.
- * Threads: the auction's phases and the arc merge run on the OpenMP team of the calling thread,
- * which wk_w1_exact sets from the call's wk_exec (no process-wide state). The merge gives the
- * same result on any number of threads; the auction is asynchronous on more than one (see its
- * comment: the W1 value is certified either way, the plan may differ under ties). */
+ * caller falls back to the network simplex. */
 #include <math.h>
-#include <omp.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,7 +52,6 @@ struct ot_assign {
     int32_t *pred, *heap, *hpos, *touched;
     uint8_t *final;
     uint8_t *loose; /* [n] rows whose u_i a merge lowered under their matched arc's c - v */
-    int force_parallel; /* test aid: every phase of two or more free rows on the team */
 };
 
 ot_assign *ot_assign_new(int64_t n) {
@@ -124,9 +117,7 @@ typedef struct col_cost {
 
 /* Merge the pending arcs into the CSR (dropping duplicates); returns the number of new arcs.
  * Rows that gain an arc with negative reduced cost get u_i lowered to stay dual feasible and
- * lose their (now non-tight) matched column, so the next solve re-augments just them.
- * Rows are independent: each is sorted and deduplicated in its own bucket, on the call's
- * threads (the result does not depend on their number), then the buckets are compacted. */
+ * lose their (now non-tight) matched column, so the next solve re-augments just them. */
 static int64_t merge_pending(ot_assign *s) {
     const int64_t n = s->n;
     int64_t *cnt = wk_calloc((size_t)n + 1, sizeof(int64_t));
@@ -138,24 +129,18 @@ static int64_t merge_pending(ot_assign *s) {
         wk_free(nrp);
         return WK_ENOMEM;
     }
-    /* bucket old + pending arcs by row: [nrp[i], nrp[i + 1]) */
+    /* bucket old + pending arcs by row */
     for (int64_t i = 0; i < n; i++) cnt[i + 1] = s->rp[i + 1] - s->rp[i];
     for (int64_t t = 0; t < s->npend; t++) cnt[s->pi_[t] + 1]++;
     for (int64_t i = 0; i < n; i++) cnt[i + 1] += cnt[i];
     memcpy(nrp, cnt, (size_t)(n + 1) * sizeof(int64_t));
-    /* on the threads only when large (~2M arcs, n ~ 40,000 in 2-D): at 5,000 x 2 under load the
-     * three short regions of each merge cost more in the team's barrier than they saved */
-    const int par = ot_parallel_worth(s->narcs + s->npend);
-#pragma omp parallel for schedule(static) if (par)
     for (int64_t i = 0; i < n; i++)
         for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) tmp[cnt[i]++] = (col_cost){s->cj[t], s->cc[t]};
     for (int64_t t = 0; t < s->npend; t++) tmp[cnt[s->pi_[t]]++] = (col_cost){s->pj[t], s->pc[t]};
-    /* sort and deduplicate each row within its bucket; cnt[i + 1] := the arcs it keeps */
-    double drop = s->max_drop;
-    int64_t added = 0;
-#pragma omp parallel for schedule(dynamic, 256) reduction(max : drop) reduction(+ : added) if (par)
+    /* sort and deduplicate each row in place, compacting */
+    int64_t w = 0, added = 0;
     for (int64_t i = 0; i < n; i++) {
-        const int64_t b = nrp[i], e = nrp[i + 1], old = s->rp[i + 1] - s->rp[i];
+        int64_t b = nrp[i], e = nrp[i + 1], old = s->rp[i + 1] - s->rp[i];
         /* the old arcs are sorted already: insertion sort is linear in them */
         for (int64_t t = b + 1; t < e; t++) {
             col_cost x = tmp[t];
@@ -166,7 +151,7 @@ static int64_t merge_pending(ot_assign *s) {
             }
             tmp[q] = x;
         }
-        int64_t w = b;
+        nrp[i] = w;
         double umin = INFINITY;
         const int gained = e - b > old; /* only rows given arcs can need a lower u_i */
         for (int64_t t = b; t < e; t++) {
@@ -177,18 +162,14 @@ static int64_t merge_pending(ot_assign *s) {
                 if (r < umin) umin = r;
             }
         }
-        cnt[i + 1] = w - b;
-        added += (w - b) - old;
+        added += (w - nrp[i]) - old;
         if (s->solved && umin < s->u[i]) {
-            if (s->u[i] - umin > drop) drop = s->u[i] - umin;
+            if (s->u[i] - umin > s->max_drop) s->max_drop = s->u[i] - umin;
             s->u[i] = umin;
             s->loose[i] = 1; /* its match is no longer tight: released by the next solve */
         }
     }
-    s->max_drop = drop;
-    cnt[0] = 0;
-    for (int64_t i = 0; i < n; i++) cnt[i + 1] += cnt[i];
-    const int64_t w = cnt[n];
+    nrp[n] = w;
     int32_t *cj = wk_malloc((size_t)(w ? w : 1) * sizeof(int32_t));
     double *cc = wk_malloc((size_t)(w ? w : 1) * sizeof(double));
     if (!cj || !cc) {
@@ -199,110 +180,33 @@ static int64_t merge_pending(ot_assign *s) {
         wk_free(nrp);
         return WK_ENOMEM;
     }
-#pragma omp parallel for schedule(static) if (par)
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t t = 0; t < cnt[i + 1] - cnt[i]; t++) {
-            cj[cnt[i] + t] = tmp[nrp[i] + t].j;
-            cc[cnt[i] + t] = tmp[nrp[i] + t].c;
-        }
+    for (int64_t t = 0; t < w; t++) {
+        cj[t] = tmp[t].j;
+        cc[t] = tmp[t].c;
+    }
     wk_free(s->cj);
     wk_free(s->cc);
     wk_free(s->rp);
-    wk_free(nrp);
+    wk_free(cnt);
     wk_free(tmp);
     s->cj = cj;
     s->cc = cc;
-    s->rp = cnt;
+    s->rp = nrp;
     s->narcs = w;
     s->npend = 0;
     return added;
 }
 
-/* ---- ε-scaling forward auction (maximising -c_ij - p_j; here written as minimising
- * c_ij + p_j), asynchronous Gauss–Seidel form (Bertsekas & Castañon 1991, "Parallel synchronous
- * and asynchronous implementations of the auction algorithm"), on the call's threads.
- *
- * Why asynchronous: the bids of a 2-D solve come in long eviction chains (a bid evicts the
- * column's owner, who bids next, ...). A synchronous (Jacobi) auction, measured at 5,000 x 2,
- * made 1.7M bids against the serial 1.25M, and 70% of them in rounds of one or two free rows,
- * each ending at a barrier. Here each thread keeps a queue of free rows (its share of the
- * phase's free rows, then the rows it evicts), first in first out; an idle thread steals half
- * of the longest queue, or yields its core until the phase has no free row (the tail of a
- * phase is often one long chain, which one thread follows alone), and the threads meet at the
- * phase's end yielding, not spinning. A bid is computed against the prices as read; it is committed
- * under the column's lock only if the column's price is still the one the bid saw (else the
- * row queues again). Prices only rise within a phase, so the other prices read can only have
- * risen since: the bid's second-best value is still a lower bound, and ε-complementary
- * slackness holds when the row is assigned, as in the serial auction. Prices are read without
- * the lock (aligned doubles, each written whole under it).
- * With one thread the order is the serial auction's: the same bits every run. With two or more,
- * the commit order, hence the auction's prices and matching, may vary between runs; with ties,
- * so may the optimal plan the exact finish reaches (and the last bits of W1, summed over another
- * optimal plan). The value is certified either way: the Hungarian finish and the all-pairs
- * pricing do not depend on how the auction reached its prices.
- * Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
-
-/* A phase runs on the call's threads only when large: ot_parallel_worth(its free rows x the
- * mean arcs per row), i.e. two million arc scans for its free rows' first bids alone (a phase
- * then makes 10-20 bids per free row): the large phases of 2-D clouds of ~30,000 points and up
- * (at 20,000 x 2 the largest has 15,128 free rows x 87 arcs). Smaller phases stay on one
- * thread: measured under load (2 shared cores, load 10-17), threaded phases made 5,000 x 2
- * 1.5x slower in CPU and wall (libgomp's spinning at the team's barrier was 22% of the CPU, and
- * a chain's tail leaves one thread idle) and 20,000 x 2 1.3x slower (11.2 s CPU against 8.7 s);
- * at 50,000 x 2 they were at parity (56.2 s against 56.8 s). */
-enum { AUCTION_BID_BATCH = 1024 };
-
-/* one thread's queue of free rows: a ring of n under a lock (its owner's pops and pushes, a
- * thief's steals), on its own cache line. len is also read without the lock (the thieves'
- * choice of a victim, the owner's prefetch), hence written atomically; the ring's entries are
- * written by the owner only. */
-typedef struct auction_queue {
-    int64_t head, len;
-    int32_t *ring;
-    uint8_t lock;
-    char pad[64 - 3 * 8 - 1]; /* one cache line each (the array itself is malloc-aligned) */
-} auction_queue;
-
-/* a column's price, owner and lock side by side: a commit writes one cache line, and the
- * threads share fewer lines (the prices and owners were two arrays, the locks a third) */
-typedef struct auction_col {
-    double p;
-    int32_t row;
-    uint8_t lock;
-} auction_col;
-
-typedef struct auction_phase {
-    int64_t n;
-    int nq;
-    auction_queue *q;  /* [nq] */
-    auction_col *col;  /* [n] */
-    double *buf;       /* [nq * deg] best_two's values */
-    int64_t deg, avg_deg; /* the largest and the mean arcs per row */
-    double eps, eps_final; /* this phase's ε, the last phase's */
-    int64_t budget;    /* bids left */
-    __attribute__((aligned(64))) int64_t bids;      /* atomic: bids counted so far */
-    int64_t pending;   /* atomic: rows free, queued or in hand (0: the phase is over) */
-    int arrived;       /* atomic: threads done with the phase */
-    int stop;          /* atomic: 1 budget exhausted, 2 a row without arcs */
-    int32_t bad_row;
-} auction_phase;
-
-static inline void spin_lock(uint8_t *l) {
-    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(l, __ATOMIC_RELAXED)) __builtin_ia32_pause();
-}
-static inline void spin_unlock(uint8_t *l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
-
 /* A row's best and second-best value of c_ij + p_j over its arcs (ties: the first arc), as in
  * the scalar scan but in passes the compiler vectorises (the price gathers overlap instead of
  * waiting behind the compare-and-branch chain; the bid loop is most of a 2-D solve). buf holds
- * the row's values; col the columns' prices. Returns the best arc's position, -1 for an empty row. */
-static int64_t best_two(const int32_t *cj, const double *cc, const auction_col *col, int64_t len, double *buf,
-                        double *b1, double *b2) {
+ * the row's values. Returns the best arc's position, -1 for an empty row. */
+static int64_t best_two(const int32_t *cj, const double *cc, const double *p, int64_t len, double *buf, double *b1,
+                        double *b2) {
     double m = INFINITY;
 #pragma omp simd reduction(min : m)
     for (int64_t t = 0; t < len; t++) {
-        const double v = cc[t] + col[cj[t]].p;
+        const double v = cc[t] + p[cj[t]];
         buf[t] = v;
         m = v < m ? v : m;
     }
@@ -319,212 +223,81 @@ static int64_t best_two(const int32_t *cj, const double *cc, const auction_col *
     return a;
 }
 
-static int32_t queue_pop(auction_queue *q, int64_t n) {
-    int32_t i = -1;
-    spin_lock(&q->lock);
-    if (q->len > 0) {
-        i = q->ring[q->head];
-        q->head = q->head + 1 == n ? 0 : q->head + 1;
-        __atomic_store_n(&q->len, q->len - 1, __ATOMIC_RELAXED);
-    }
-    spin_unlock(&q->lock);
-    return i;
-}
-
-static void queue_push(auction_queue *q, int64_t n, int32_t i) {
-    spin_lock(&q->lock);
-    const int64_t tail = q->head + q->len;
-    q->ring[tail >= n ? tail - n : tail] = i;
-    __atomic_store_n(&q->len, q->len + 1, __ATOMIC_RELAXED);
-    spin_unlock(&q->lock);
-}
-
-/* An idle thread's queue `me` takes the newer half of the longest other queue holding at least
- * two rows (one row is the chain its owner follows next: taking it would only move the chain).
- * Returns 1 if it got rows. */
-static int queue_steal(auction_phase *ph, int me) {
-    for (;;) {
-        int v = -1;
-        int64_t best = 1;
-        for (int t = 0; t < ph->nq; t++) {
-            const int64_t len = __atomic_load_n(&ph->q[t].len, __ATOMIC_RELAXED);
-            if (t != me && len > best) best = len, v = t;
-        }
-        if (v < 0) return 0;
-        auction_queue *src = ph->q + v, *dst = ph->q + me;
-        int32_t *tmp = dst->ring; /* dst is empty and only its owner (this thread) fills it */
-        const int64_t n = ph->n;
-        spin_lock(&src->lock);
-        const int64_t k = src->len / 2;
-        for (int64_t t = 0; t < k; t++) {
-            const int64_t pos = src->head + src->len - k + t;
-            tmp[t] = src->ring[pos >= n ? pos - n : pos];
-        }
-        __atomic_store_n(&src->len, src->len - k, __ATOMIC_RELAXED);
-        spin_unlock(&src->lock);
-        if (k == 0) return 0; /* emptied meanwhile */
-        spin_lock(&dst->lock);
-        dst->head = 0;
-        __atomic_store_n(&dst->len, k, __ATOMIC_RELAXED);
-        spin_unlock(&dst->lock);
-        return 1;
-    }
-}
-
-/* One thread's part of a phase: bids for the rows of its queue until every row is assigned. */
-static void auction_worker(ot_assign *s, auction_phase *ph, int me) {
-    auction_col *col = ph->col;
+/* ---- ε-scaling forward auction (maximising -c_ij - p_j; here written as minimising
+ * c_ij + p_j). Returns WK_OK, or OT_AUCTION_BUDGET when the bid budget runs out. ---- */
+static int auction(ot_assign *s, double cmax, double eps0) {
     const int64_t n = s->n;
-    const double eps = ph->eps;
-    auction_queue *q = ph->q + me;
-    double *buf = ph->buf + (int64_t)me * ph->deg;
-    int64_t mine = 0; /* bids not yet added to ph->bids */
-    for (;;) {
-        const int32_t i = queue_pop(q, n);
-        if (i < 0) {
-            /* idle: the phase ends when no row is free; meanwhile steal, or give the core away
-             * (on shared cores a spinning thread takes it from the one still bidding) */
-            if (!__atomic_load_n(&ph->pending, __ATOMIC_ACQUIRE) || __atomic_load_n(&ph->stop, __ATOMIC_RELAXED)) break;
-            if (!queue_steal(ph, me)) sched_yield();
-            continue;
-        }
-        {
-            /* the bid loop waits on memory (each bid reads a cold row): fetch the next queued
-             * row's arcs now (a thief may take it meanwhile: then the prefetch is wasted) */
-            const int32_t i1 = q->ring[q->head];
-            if (__atomic_load_n(&q->len, __ATOMIC_RELAXED) > 0 && i1 >= 0 && i1 < n) {
-                const int64_t q1 = s->rp[i1], e1 = s->rp[i1 + 1];
-                for (int64_t t = q1; t < e1; t += 16) __builtin_prefetch(s->cj + t);
-                for (int64_t t = q1; t < e1; t += 8) __builtin_prefetch(s->cc + t);
-            }
-        }
-        const int64_t r0 = s->rp[i];
-        double b1 = INFINITY, b2 = INFINITY;
-        const int64_t a = best_two(s->cj + r0, s->cc + r0, col, s->rp[i + 1] - r0, buf, &b1, &b2);
-        if (a < 0) {
-            ph->bad_row = i;
-            __atomic_store_n(&ph->stop, 2, __ATOMIC_RELAXED);
-            break;
-        }
-        const int32_t j1 = s->cj[r0 + a];
-        const double c1 = s->cc[r0 + a], seen = col[j1].p;
-        int32_t old = i; /* i: the price moved since best_two read it, bid again */
-        if (c1 + seen == b1) {
-            /* j1 becomes eps worse than the second best (a row with one arc bids just eps: it has
-             * nowhere else to go) */
-            const double bid = seen + ((isfinite(b2) ? b2 - b1 : 0) + eps);
-            spin_lock(&col[j1].lock);
-            if (col[j1].p == seen) {
-                col[j1].p = bid;
-                old = col[j1].row;
-                col[j1].row = i;
-            }
-            spin_unlock(&col[j1].lock);
-        }
-        if (old != i) {
-            s->col_of[i] = j1;
-            if (old >= 0) s->col_of[old] = -1;
-        }
-        if (old >= 0) queue_push(q, n, old);
-        else __atomic_sub_fetch(&ph->pending, 1, __ATOMIC_RELEASE); /* a column without owner taken */
-        if (++mine == AUCTION_BID_BATCH) {
-            const int64_t tot = __atomic_add_fetch(&ph->bids, mine, __ATOMIC_RELAXED);
-            mine = 0;
-            if (tot > ph->budget) __atomic_store_n(&ph->stop, 1, __ATOMIC_RELAXED);
-            if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED)) break;
-        }
-    }
-    __atomic_add_fetch(&ph->bids, mine, __ATOMIC_RELAXED);
-    /* meet the others here, yielding, so that no thread spins in the team's barrier */
-    __atomic_add_fetch(&ph->arrived, 1, __ATOMIC_ACQ_REL);
-    while (__atomic_load_n(&ph->arrived, __ATOMIC_ACQUIRE) < ph->nq) sched_yield();
-}
-
-static int auction_phases(ot_assign *s, double eps0, double theta, auction_phase *ph) {
-    auction_col *col = ph->col;
-    const int64_t n = s->n;
+    double *p = s->v; /* prices p = -v (a warm start keeps the current duals) */
+    int32_t *queue = s->heap; /* scratch: a ring of free rows */
+    for (int64_t k = 0; k < n; k++) p[k] = -p[k];
+    const double eps_final = 1e-9 * cmax, theta = 6;
     const int64_t budget = s->bids + 2000 * n + 1000000;
-    for (double eps = eps0;; eps /= theta) {
-        if (eps < ph->eps_final) eps = ph->eps_final;
-        /* keep the matches that still satisfy ε-complementary slackness; the others' rows, in
-         * order, are dealt to the threads' queues in equal consecutive parts */
-        int32_t *free_rows = s->heap; /* scratch outside the Hungarian searches */
-        int64_t nf = 0;
+    int64_t deg = 1;
+    for (int64_t i = 0; i < n; i++) deg = s->rp[i + 1] - s->rp[i] > deg ? s->rp[i + 1] - s->rp[i] : deg;
+    double *buf = wk_malloc((size_t)deg * sizeof(double));
+    if (!buf) return WK_ENOMEM;
+    for (double eps = eps0; ; eps /= theta) {
+        if (eps < eps_final) eps = eps_final;
+        /* keep the matches that still satisfy ε-complementary slackness */
+        int64_t qh = 0, qn = 0;
         for (int64_t i = 0; i < n; i++) {
             int32_t j = s->col_of[i];
             if (j >= 0) {
                 double best = INFINITY, mine = INFINITY;
                 for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) {
-                    double val = s->cc[t] + col[s->cj[t]].p;
+                    double val = s->cc[t] + p[s->cj[t]];
                     if (val < best) best = val;
                     if (s->cj[t] == j) mine = val;
                 }
                 if (mine <= best + eps) continue;
                 s->col_of[i] = -1;
-                col[j].row = -1;
+                s->row_of[j] = -1;
             }
-            free_rows[nf++] = (int32_t)i;
+            queue[qn++] = (int32_t)i;
         }
-        const int team = (s->force_parallel ? nf >= 2 : ot_parallel_worth(nf * ph->avg_deg)) ? ph->nq : 1;
-        ph->eps = eps;
-        ph->bids = 0;
-        ph->pending = nf;
-        ph->arrived = 0;
-        ph->budget = budget - s->bids;
-        ph->stop = 0;
-        const int nq = ph->nq;
-#pragma omp parallel num_threads(team) if (team > 1)
-        {
-            /* the team OpenMP gave (fewer than asked inside another parallel region) */
-#pragma omp single
-            {
-                ph->nq = omp_get_num_threads();
-                for (int t = 0; t < ph->nq; t++) {
-                    const int64_t f0 = nf * t / ph->nq, f1 = nf * (t + 1) / ph->nq;
-                    memcpy(ph->q[t].ring, free_rows + f0, (size_t)(f1 - f0) * sizeof(int32_t));
-                    ph->q[t].head = 0;
-                    ph->q[t].len = f1 - f0;
-                }
+        int64_t nfree = qn;
+        while (nfree > 0) {
+            int32_t i = queue[qh];
+            qh = qh + 1 == n ? 0 : qh + 1;
+            nfree--;
+            if (nfree > 0) {
+                /* the bid loop waits on memory (each bid reads a cold row): fetch the next
+                 * queued row's arcs now, and the row offsets of the one after it */
+                const int32_t i1 = queue[qh];
+                const int64_t q1 = s->rp[i1], e1 = s->rp[i1 + 1];
+                for (int64_t t = q1; t < e1; t += 16) __builtin_prefetch(s->cj + t);
+                for (int64_t t = q1; t < e1; t += 8) __builtin_prefetch(s->cc + t);
+                if (nfree > 1) __builtin_prefetch(s->rp + queue[qh + 1 == n ? 0 : qh + 1]);
             }
-            auction_worker(s, ph, omp_get_thread_num());
+            double b1 = INFINITY, b2 = INFINITY;
+            const int64_t r0 = s->rp[i];
+            const int64_t a = best_two(s->cj + r0, s->cc + r0, p, s->rp[i + 1] - r0, buf, &b1, &b2);
+            if (a < 0) {
+                wk_free(buf);
+                return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
+            }
+            const int32_t j1 = s->cj[r0 + a];
+            /* a row with one arc bids just eps: it has nowhere else to go */
+            p[j1] += (isfinite(b2) ? b2 - b1 : 0) + eps;
+            int32_t old = s->row_of[j1];
+            s->row_of[j1] = i;
+            s->col_of[i] = j1;
+            if (old >= 0) {
+                s->col_of[old] = -1;
+                int64_t tail = qh + nfree;
+                queue[tail >= n ? tail - n : tail] = old;
+                nfree++;
+            }
+            if (++s->bids > budget) {
+                wk_free(buf);
+                return wk_errorf(OT_AUCTION_BUDGET, "assignment: auction bid budget (%lld) exhausted", (long long)budget);
+            }
         }
-        ph->nq = nq;
-        s->bids += ph->bids;
-        if (ph->stop == 2)
-            return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)ph->bad_row);
-        if (ph->stop == 1 || s->bids > budget)
-            return wk_errorf(OT_AUCTION_BUDGET, "assignment: auction bid budget (%lld) exhausted", (long long)budget);
-        if (eps == ph->eps_final) break;
+        if (eps == eps_final) break;
     }
+    wk_free(buf);
+    for (int64_t k = 0; k < n; k++) p[k] = -p[k];
     return WK_OK;
-}
-
-static int auction(ot_assign *s, double cmax, double eps0) {
-    const int64_t n = s->n;
-    auction_phase ph = {.n = n, .eps_final = 1e-9 * cmax, .deg = 1};
-    for (int64_t i = 0; i < n; i++) ph.deg = s->rp[i + 1] - s->rp[i] > ph.deg ? s->rp[i + 1] - s->rp[i] : ph.deg;
-    ph.avg_deg = s->narcs / (n ? n : 1) + 1;
-    /* the call's threads (wk_w1_exact enters its context: wk_exec_enter sets this thread's team) */
-    ph.nq = omp_get_max_threads();
-    ph.q = wk_calloc((size_t)ph.nq, sizeof *ph.q);
-    ph.col = wk_calloc((size_t)n, sizeof *ph.col);
-    ph.buf = wk_malloc((size_t)(ph.nq * ph.deg) * sizeof(double));
-    int rc = ph.q && ph.col && ph.buf ? WK_OK : WK_ENOMEM;
-    /* prices p = -v (a warm start keeps the current duals) */
-    for (int64_t j = 0; !rc && j < n; j++) ph.col[j] = (auction_col){-s->v[j], s->row_of[j], 0};
-    const int loaded = !rc;
-    for (int t = 0; !rc && t < ph.nq; t++)
-        if (!(ph.q[t].ring = wk_malloc((size_t)n * sizeof(int32_t)))) rc = WK_ENOMEM;
-    if (!rc) rc = auction_phases(s, eps0, 6, &ph);
-    for (int t = 0; ph.q && t < ph.nq; t++) wk_free(ph.q[t].ring);
-    wk_free(ph.q);
-    for (int64_t j = 0; loaded && j < n; j++) { /* also after a failed phase: row_of agrees with col_of */
-        s->v[j] = -ph.col[j].p;
-        s->row_of[j] = ph.col[j].row;
-    }
-    wk_free(ph.col);
-    wk_free(ph.buf);
-    return rc;
 }
 
 /* ---- indexed binary heap of columns keyed by dist ---- */
@@ -698,4 +471,3 @@ const double *ot_assign_u(const ot_assign *s) { return s->u; }
 const double *ot_assign_v(const ot_assign *s) { return s->v; }
 int64_t ot_assign_arc_count(const ot_assign *s) { return s->narcs + s->npend; }
 int64_t ot_assign_work(const ot_assign *s) { return s->bids + s->searches; }
-void ot_assign_force_parallel(ot_assign *s) { s->force_parallel = 1; }

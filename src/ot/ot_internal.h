@@ -203,8 +203,5 @@ const double *ot_assign_u(const ot_assign *s);
 const double *ot_assign_v(const ot_assign *s);
 int64_t ot_assign_arc_count(const ot_assign *s);
 int64_t ot_assign_work(const ot_assign *s); /* bids + augmenting searches */
-/* Test aid: every auction phase with two or more free rows runs on the calling thread's OpenMP
- * team, however small (normally only phases large enough to pay for it do). */
-void ot_assign_force_parallel(ot_assign *s);
 
 #endif
