@@ -312,6 +312,53 @@ int main(void) {
         free(p);
     }
 
+    /* the line charts' tick labels (a sibling of the scatter's clipped labels, FINDINGS 8): y ticks
+     * of -1234567.3 .. -1234567.1 all read "-1.23457e+06" in %.6g and, 96 px wide, started left of
+     * the image; x labels of 1000000 + k/10 ran into each other */
+    {
+        double xs[4] = {1000000.0, 1000000.2, 1000000.4, 1000000.6}, ys[4] = {-1234567.3, -1234567.2, -1234567.15, -1234567.1};
+        wk_series se = {.name = "v", .x = xs, .y = ys, .n = 4};
+        wk_chart_spec cs = {.title = "labels"};
+        wk_strbuf sv;
+        wk_sb_init(&sv);
+        REQUIRE(wk_svg_line_chart(&sv, &cs, &se, 1) == WK_OK, "svg: %s", wk_last_error());
+        /* y labels: right-aligned texts; every one distinct from the one before it */
+        char prev[64] = "", cur[64];
+        int ny = 0, same = 0;
+        for (const char *q = sv.data; (q = strstr(q, "text-anchor=\"end\">")); q++) {
+            const char *b = q + strlen("text-anchor=\"end\">"), *e = strchr(b, '<');
+            snprintf(cur, sizeof cur, "%.*s", (int)(e - b), b);
+            same += ny && !strcmp(cur, prev);
+            ny++;
+            memcpy(prev, cur, sizeof prev);
+        }
+        CHECK(ny >= 3 && !same, "SVG y labels tell neighbouring ticks apart (%d labels, %d repeats; last '%s')", ny, same, prev);
+        /* x labels: centred texts under the frame, about 7 px a character: no two within 8 px */
+        double lastx = -1e9, lastw = 0;
+        int nx = 0, touch = 0;
+        for (const char *q = sv.data; (q = strstr(q, "<text x=\"")); q++) {
+            double x = atof(q + 9);
+            const char *b = strstr(q, "middle\">");
+            if (!b || b > strchr(q, '\n')) continue;
+            b += 8;
+            const char *e = strchr(b, '<');
+            if (!strchr("-0123456789", *b)) continue; /* the title */
+            double w7 = 7.0 * (double)(e - b);
+            touch += nx && x - w7 / 2 < lastx + lastw / 2 + 8;
+            lastx = x, lastw = w7, nx++;
+        }
+        CHECK(nx >= 2 && !touch, "SVG x labels apart (%d drawn, %d touching)", nx, touch);
+        wk_sb_free(&sv);
+        snprintf(path, sizeof path, "%s/labels.png", dir);
+        REQUIRE(wk_png_line_chart(path, &cs, &se, 1) == WK_OK, "png chart: %s", wk_last_error());
+        REQUIRE((p = read_png(path, &w, &h, &c)) && c == 3, "png chart read back");
+        int ink = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < 3; x++) ink += p[((size_t)y * w + x) * 3] < 200;
+        CHECK(ink == 0, "PNG y labels inside the image (%d dark pixels in the first 3 columns)", ink);
+        free(p);
+    }
+
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
     CHECK(system(path) == 0, "cleanup");
     return check_summary("test_png");

@@ -2,6 +2,7 @@
  * shared by the SVG and PNG renderers, so one spec gives one picture in both formats. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "plot/chart_axes.h"
 
@@ -78,9 +79,58 @@ int wk__chart_band_run(const wk_chart_spec *spec, const wk_series *se, size_t *i
     return *j > *i;
 }
 
+int wk__tick_digits(const double *v, int n, double step) {
+    double maxabs = 0;
+    for (int k = 0; k < n; k++) maxabs = fmax(maxabs, fabs(v[k]));
+    int e = maxabs > 0 ? (int)floor(log10(maxabs)) : 0, es = (int)floor(log10(step));
+    int prec = e - es + 1;
+    if (e >= 0 && e < 7 && prec < e + 1) prec = e + 1;
+    if (prec < 1) prec = 1;
+    char a[40], b[40];
+    for (; prec < 17; prec++) {
+        int alike = 0;
+        for (int k = 1; k < n && !alike; k++) {
+            snprintf(a, sizeof a, "%.*g", prec, fabs(v[k - 1]) < step * 1e-9 ? 0.0 : v[k - 1]);
+            snprintf(b, sizeof b, "%.*g", prec, fabs(v[k]) < step * 1e-9 ? 0.0 : v[k]);
+            alike = !strcmp(a, b);
+        }
+        if (!alike) break;
+    }
+    return prec;
+}
+
 const char *wk__chart_xtick_label(const wk_chart_spec *spec, const wk_chart_frame *f, int k, char *buf, size_t n) {
     if (spec->x_names && spec->n_x_names > 0) return spec->x_names[(int)f->xt[k]];
     double x = f->xt[k];
-    snprintf(buf, n, "%.6g", spec->log_x ? pow(10, x) : fabs(x) < f->xs * 1e-9 ? 0 : x);
+    if (spec->log_x) snprintf(buf, n, "%.6g", pow(10, x));
+    else snprintf(buf, n, "%.*g", wk__tick_digits(f->xt, f->nxt, f->xs), fabs(x) < f->xs * 1e-9 ? 0 : x);
     return buf;
+}
+
+const char *wk__chart_ytick_label(const wk_chart_spec *spec, const wk_chart_frame *f, int k, char *buf, size_t n) {
+    double y = f->yt[k];
+    if (spec->log_y) snprintf(buf, n, "%.6g", pow(10, y));
+    else snprintf(buf, n, "%.*g", wk__tick_digits(f->yt, f->nyt, f->ys), fabs(y) < f->ys * 1e-9 ? 0 : y);
+    return buf;
+}
+
+int wk__chart_label_stride(const double *c, const double *w, int n, double gap, double width) {
+    for (int st = 1; st <= n; st++) {
+        int ok = 1;
+        for (int k = 0; k < n && ok; k += st)
+            ok = c[k] - w[k] / 2 >= 0 && c[k] + w[k] / 2 <= width && (k == 0 || c[k] - w[k] / 2 >= c[k - st] + w[k - st] / 2 + gap);
+        if (ok) return st;
+    }
+    return 0;
+}
+
+double wk__chart_png_left(const wk_chart_spec *spec, const wk_chart_frame *f) {
+    double left = spec->y_label ? 80 : 64;
+    char lab[48];
+    for (int k = 0; k < f->nyt; k++) {
+        /* the label ends 6 px left of the frame; the turned y title takes x = 6 .. 14 */
+        double need = (spec->y_label ? 18 : 4) + 8.0 * (double)strlen(wk__chart_ytick_label(spec, f, k, lab, sizeof lab)) + 6;
+        left = fmax(left, need);
+    }
+    return left;
 }

@@ -28,7 +28,22 @@ void wk__chart_fit(const wk_chart_spec *spec, const wk_series *series, size_t n_
 /* The next run of a series' points whose band edges the chart can place: [*i, *j). Start with
  * *j = 0; returns 0 when there is none left. */
 int wk__chart_band_run(const wk_chart_spec *spec, const wk_series *se, size_t *i, size_t *j);
-/* The label of x tick k: a category's name, or the value in %.6g. */
+/* The %g precision for the labels of ticks v[0..n) one `step` apart: as many significant digits
+ * as tell neighbouring ticks apart (whole numbers below 10^7 in full), more while rounding still
+ * makes two alike (so 1000000.1 .. 1000000.5 never all read "1e+06", -122000 never "-1.2e+05"
+ * beside "-1.2e+05"). Shared by the scatter's and the line charts' labels. */
+int wk__tick_digits(const double *v, int n, double step);
+/* The label of x tick k: a category's name, or the value with wk__tick_digits' precision. */
 const char *wk__chart_xtick_label(const wk_chart_spec *spec, const wk_chart_frame *f, int k, char *buf, size_t n);
+/* The label of y tick k: the value with wk__tick_digits' precision (a log axis: the power of ten
+ * in %g). */
+const char *wk__chart_ytick_label(const wk_chart_spec *spec, const wk_chart_frame *f, int k, char *buf, size_t n);
+/* The smallest stride s such that the x labels k = 0, s, 2s, ... (centres c[k], widths w[k], in
+ * pixels) keep `gap` px apart and stay inside [0, width]: every s-th label is drawn, evenly, so
+ * long labels never run into each other. 0 when not even one label fits. */
+int wk__chart_label_stride(const double *c, const double *w, int n, double gap, double width);
+/* The PNG chart's left margin: room for the turned y title and the widest y tick label (the
+ * 3x5 digit font at scale 2: 8 px a character), at least the default 64 / 80 px. */
+double wk__chart_png_left(const wk_chart_spec *spec, const wk_chart_frame *f);
 
 #endif

@@ -54,11 +54,12 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     int legend_w = 0;
     for (size_t s = 0; s < n_series; s++)
         if (series[s].name && series[s].y && wk__text_width(series[s].name, 1) > legend_w) legend_w = wk__text_width(series[s].name, 1);
-    const double left = spec->y_label ? 80 : 64, right = legend_w ? 16 + 22 + legend_w + 8 : 16,
-                 top = spec->title ? 30 : 16, bottom = spec->x_label ? 52 : 36, pw = W - left - right, ph = H - top - bottom;
-    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small for its legend", W, H);
     wk_chart_frame f;
     wk__chart_fit(spec, series, n_series, &f);
+    /* the left margin fits the widest y label (a long one was cut at the image's edge) */
+    const double left = wk__chart_png_left(spec, &f), right = legend_w ? 16 + 22 + legend_w + 8 : 16,
+                 top = spec->title ? 30 : 16, bottom = spec->x_label ? 52 : 36, pw = W - left - right, ph = H - top - bottom;
+    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small for its legend and labels", W, H);
     const double xlo = f.xlo, xhi = f.xhi, ylo = f.ylo, yhi = f.yhi;
     const int cat = spec->x_names && spec->n_x_names > 0;
 #define SX(x) (left + ((x) - xlo) / (xhi - xlo) * pw)
@@ -67,19 +68,28 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     int rc = wk_image_alloc(&img, W, H, 3);
     if (rc) return rc;
     memset(img.pixels, 255, (size_t)W * H * 3);
-    char lab[32];
+    char lab[48];
+    double xc[WK_CHART_MAX_TICKS], xw[WK_CHART_MAX_TICKS];
+    for (int k = 0; k < f.nxt; k++) {
+        const char *l = wk__chart_xtick_label(spec, &f, k, lab, sizeof lab);
+        xc[k] = SX(f.xt[k]), xw[k] = cat ? wk__text_width(l, 1) : 8.0 * (double)strlen(l);
+    }
+    /* every stride-th x label, so that none runs into the next (their grid lines all stay) */
+    const int stride = wk__chart_label_stride(xc, xw, f.nxt, 8, W);
     for (int k = 0; k < f.nxt; k++) {
         double x = f.xt[k];
         wk_image_line(&img, SX(x), top, SX(x), top + ph, GRID, 1);
+        if (!stride || k % stride) continue;
         const char *l = wk__chart_xtick_label(spec, &f, k, lab, sizeof lab);
-        if (cat) wk__text_draw(&img, (int)(SX(x) - wk__text_width(l, 1) / 2.0), (int)(top + ph + 8), l, 1, INK, 0); /* names: the label font */
-        else text(&img, (int)(SX(x) - 4.0 * strlen(l)), (int)(top + ph + 8), l, 2);
+        const double x0 = xc[k] - xw[k] / 2;
+        if (cat) wk__text_draw(&img, (int)x0, (int)(top + ph + 8), l, 1, INK, 0); /* names: the label font */
+        else text(&img, (int)x0, (int)(top + ph + 8), l, 2);
     }
     for (int k = 0; k < f.nyt; k++) {
         double y = f.yt[k];
         wk_image_line(&img, left, SY(y), left + pw, SY(y), GRID, 1);
-        snprintf(lab, sizeof lab, "%.6g", spec->log_y ? pow(10, y) : fabs(y) < f.ys * 1e-9 ? 0 : y);
-        text(&img, (int)(left - 6 - 8.0 * strlen(lab)), (int)(SY(y) - 5), lab, 2);
+        const char *l = wk__chart_ytick_label(spec, &f, k, lab, sizeof lab);
+        text(&img, (int)(left - 6 - 8.0 * strlen(l)), (int)(SY(y) - 5), l, 2);
     }
     if (spec->diagonal && !spec->log_x && !spec->log_y && !cat) /* y = x, dashed */
         for (double t = 0; t < 1; t += 0.02) wk_image_line(&img, SX(xlo + t * (xhi - xlo)), SY(xlo + t * (xhi - xlo)),

@@ -7,6 +7,8 @@
  * mark kept. */
 #include "plot/scatter_axes.h"
 
+#include "plot/chart_axes.h"
+
 #include "plot/font5x7.h"
 
 #include <math.h>
@@ -27,23 +29,11 @@ static int ticks(double lo, double hi, double step, double *v) {
     return n;
 }
 
-/* Labels of the n ticks, with as many significant digits as tell ticks one step apart (plain
- * numbers below 10^7, %g's exponent form beyond), more if rounding still made two alike. */
+/* Labels of the n ticks, with wk__tick_digits' precision (chart_axes.c: the digits that tell
+ * ticks one step apart; plain numbers below 10^7, %g's exponent form beyond). */
 static void label_ticks(const double *v, int n, double step, wk__tick_label *t) {
-    double maxabs = 0;
-    for (int k = 0; k < n; k++) maxabs = fmax(maxabs, fabs(v[k]));
-    int e = maxabs > 0 ? (int)floor(log10(maxabs)) : 0, es = (int)floor(log10(step));
-    int prec = e - es + 1;
-    if (e >= 0 && e < 7 && prec < e + 1) prec = e + 1;
-    if (prec < 1) prec = 1;
-    for (; prec <= 17; prec++) {
-        int alike = 0;
-        for (int k = 0; k < n; k++) {
-            snprintf(t[k].text, sizeof t[k].text, "%.*g", prec, fabs(v[k]) < step * 1e-9 ? 0.0 : v[k]);
-            if (k && !strcmp(t[k].text, t[k - 1].text)) alike = 1;
-        }
-        if (!alike) break;
-    }
+    const int prec = wk__tick_digits(v, n, step);
+    for (int k = 0; k < n; k++) snprintf(t[k].text, sizeof t[k].text, "%.*g", prec, fabs(v[k]) < step * 1e-9 ? 0.0 : v[k]);
     for (int k = 0; k < n; k++) {
         t[k].value = v[k];
         t[k].w = wk__text_width(t[k].text, WK_SCATTER_FONT);

@@ -48,11 +48,17 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     for (size_t s = 0; s < n_series; s++)
         if (series[s].name && strlen(series[s].name) > longest) longest = strlen(series[s].name);
     const double W = spec->width ? spec->width : 640, H = spec->height ? spec->height : 360;
-    const double left = 70, right = n_series ? 50 + 6.4 * (double)longest : 20, top = spec->title ? 34 : 14, bottom = 46;
-    const double pw = W - left - right, ph = H - top - bottom;
-    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "svg chart: %g x %g is too small for its legend", W, H);
     wk_chart_frame f;
     wk__chart_fit(spec, series, n_series, &f);
+    char lab[48];
+    /* the left margin fits the widest y label (12 px sans-serif: about 7 px a digit) right of the
+     * turned y title (x = 10 .. 22), as the PNG's does */
+    double left = 70;
+    for (int k = 0; k < f.nyt && !spec->log_y; k++)
+        left = fmax(left, 24 + 7.0 * (double)strlen(wk__chart_ytick_label(spec, &f, k, lab, sizeof lab)) + 6);
+    const double right = n_series ? 50 + 6.4 * (double)longest : 20, top = spec->title ? 34 : 14, bottom = 46;
+    const double pw = W - left - right, ph = H - top - bottom;
+    if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "svg chart: %g x %g is too small for its legend and labels", W, H);
     const double xlo = f.xlo, xhi = f.xhi, ylo = f.ylo, yhi = f.yhi;
 #define SXT(t) (left + ((t) - xlo) / (xhi - xlo) * pw) /* axis units */
 #define SX(x) SXT(tx(spec, x))                          /* data units */
@@ -72,16 +78,23 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     for (int k = 0; k < f.nyt; k++)
         wk_sb_printf(out, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\"/>\n", left, SY(f.yt[k]), left + pw, SY(f.yt[k]));
     wk_sb_puts(out, "</g>\n<g fill=\"#333\">\n");
-    char lab[32];
+    /* every stride-th x label (about 7 px a character), so that none runs into the next */
+    double xc[WK_CHART_MAX_TICKS], xw[WK_CHART_MAX_TICKS];
+    for (int k = 0; k < f.nxt; k++)
+        xc[k] = SXT(f.xt[k]), xw[k] = 7.0 * (double)strlen(wk__chart_xtick_label(spec, &f, k, lab, sizeof lab));
+    const int stride = wk__chart_label_stride(xc, xw, f.nxt, 8, W);
     for (int k = 0; k < f.nxt; k++) {
+        if (!stride || k % stride) continue;
+        const char *l = wk__chart_xtick_label(spec, &f, k, lab, sizeof lab);
         wk_sb_printf(out, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">", SXT(f.xt[k]), top + ph + 16);
-        wk_sb_append_xml(out, wk__chart_xtick_label(spec, &f, k, lab, sizeof lab));
+        wk_sb_append_xml(out, l);
         wk_sb_puts(out, "</text>\n");
     }
     for (int k = 0; k < f.nyt; k++) {
         double y = f.yt[k];
         if (spec->log_y) wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">1e%d</text>\n", left - 6, SY(y) + 4, (int)lrint(y));
-        else wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%.6g</text>\n", left - 6, SY(y) + 4, fabs(y) < f.ys * 1e-9 ? 0 : y);
+        else wk_sb_printf(out, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n", left - 6, SY(y) + 4,
+                          wk__chart_ytick_label(spec, &f, k, lab, sizeof lab));
     }
     wk_sb_puts(out, "</g>\n");
     if (spec->x_label) {
