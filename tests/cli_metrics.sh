@@ -23,6 +23,8 @@ sys.exit(0 if need <= set(d) and d['features']=='none' and d['n_real']==400 and 
 json1=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --features none --json --kid-subset-size 350 --kid-subsets 1)
 check "--kid-subsets 1: kid_std null, kid a number" $PY -c "
 import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] is None and d['kid'] is not None else 1)" "$json1"
+txt1=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --features none --metrics kid --kid-subset-size 350 --kid-subsets 1)
+check "--kid-subsets 1, text: no '+- nan', says there is no spread ($txt1)" bash -c "echo '$txt1' | grep -q 'no spread' && ! echo '$txt1' | grep -qi 'nan'"
 check "--kid-subsets 3: kid_std a positive number" $PY -c "
 import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] > 0 else 1)" "$json"
 for key in fd:5 precision:12 recall:13 density:14 coverage:15; do

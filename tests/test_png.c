@@ -159,7 +159,7 @@ int main(void) {
     /* the PNG chart tells its series apart: a legend at the right with each series' colour and
      * name, the axis titles in the 5x7 font (the mix weights chart could not tell w_G from w_D) */
     {
-        static const uint8_t c0[3] = {31, 119, 180}, c1[3] = {255, 127, 14};
+        static const uint8_t c0[3] = {31, 119, 180}, c1[3] = {214, 39, 40}; /* svg.c's #1f77b4, #d62728 */
         wk_chart_spec ps = spec;
         ps.title = "Losses";
         snprintf(path, sizeof path, "%s/chart.png", dir);

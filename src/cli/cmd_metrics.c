@@ -4,6 +4,7 @@
  * scale. Images go through the feature network (default: the shipped Fashion-MNIST one when the
  * samples have its input size, else raw coordinates); every value is printed with the network's
  * name and hash and both n. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -148,9 +149,14 @@ int wk_cmd_metrics(int argc, char **argv) {
             snprintf(tail, sizeof tail, "[features %s, n_real %lld, n_fake %lld]", id, (long long)v.n_real, (long long)v.n_fake);
             if (mask & WK_METRIC_FD)
                 printf("fd         %.6g  (mean term %.6g, trace term %.6g)  %s\n", v.fd.fd, v.fd.mean_term, v.fd.trace_term, tail);
-            if (mask & WK_METRIC_KID)
-                printf("kid        %.6g +- %.3g  (%d subsets of %lld)  %s\n", v.kid.kid, v.kid.std, v.kid.n_subsets,
-                       (long long)v.kid.subset_size, tail);
+            if (mask & WK_METRIC_KID) {
+                if (isfinite(v.kid.std))
+                    printf("kid        %.6g +- %.3g  (%d subsets of %lld)  %s\n", v.kid.kid, v.kid.std, v.kid.n_subsets,
+                           (long long)v.kid.subset_size, tail);
+                else /* one subset: no spread to report (the JSON's kid_std is null) */
+                    printf("kid        %.6g  (%d subset of %lld: no spread)  %s\n", v.kid.kid, v.kid.n_subsets,
+                           (long long)v.kid.subset_size, tail);
+            }
             if (mask & WK_METRIC_IS) printf("is         %.6g +- %.3g  (10 splits)  %s\n", v.is, v.is_std, tail);
             if (mask & WK_METRIC_PR) {
                 printf("precision  %.6g  (k = %d)  %s\n", v.prdc.precision, WK_PR_K, tail);

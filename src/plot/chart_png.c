@@ -14,7 +14,8 @@
 #include "wgankit/error.h"
 #include "wgankit/plot.h"
 
-static const uint8_t palette[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189},
+/* svg.c's colours in svg.c's order, so a series has one colour in both pictures of a chart */
+static const uint8_t palette[][3] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {255, 127, 14}, {148, 103, 189},
                                      {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 static const uint8_t GRID[3] = {225, 225, 225}, GRID_DARK[3] = {136, 136, 136}, INK[3] = {51, 51, 51};
 
