@@ -66,6 +66,8 @@ void wk__chart_fit(const wk_chart_spec *spec, const wk_series *series, size_t n_
         for (double x0 = ceil(f->xlo / f->xs - 1e-9) * f->xs; f->nxt < 50 && x0 + f->nxt * f->xs <= f->xhi + f->xs * 1e-9; f->nxt++)
             f->xt[f->nxt] = x0 + f->nxt * f->xs;
     for (; f->nyt < 50 && f->ylo + f->nyt * f->ys <= f->yhi + f->ys * 1e-9; f->nyt++) f->yt[f->nyt] = f->ylo + f->nyt * f->ys;
+    f->xdigits = wk__tick_digits(f->xt, f->nxt, f->xs);
+    f->ydigits = wk__tick_digits(f->yt, f->nyt, f->ys);
 }
 
 static int band_usable(const wk_chart_spec *spec, const wk_series *se, size_t k) {
@@ -80,6 +82,7 @@ int wk__chart_band_run(const wk_chart_spec *spec, const wk_series *se, size_t *i
 }
 
 int wk__tick_digits(const double *v, int n, double step) {
+    if (!(step > 0) || !isfinite(step)) return 6; /* no step to tell apart (an axis without ticks) */
     double maxabs = 0;
     for (int k = 0; k < n; k++) maxabs = fmax(maxabs, fabs(v[k]));
     int e = maxabs > 0 ? (int)floor(log10(maxabs)) : 0, es = (int)floor(log10(step));
@@ -103,14 +106,14 @@ const char *wk__chart_xtick_label(const wk_chart_spec *spec, const wk_chart_fram
     if (spec->x_names && spec->n_x_names > 0) return spec->x_names[(int)f->xt[k]];
     double x = f->xt[k];
     if (spec->log_x) snprintf(buf, n, "%.6g", pow(10, x));
-    else snprintf(buf, n, "%.*g", wk__tick_digits(f->xt, f->nxt, f->xs), fabs(x) < f->xs * 1e-9 ? 0 : x);
+    else snprintf(buf, n, "%.*g", f->xdigits, fabs(x) < f->xs * 1e-9 ? 0 : x);
     return buf;
 }
 
 const char *wk__chart_ytick_label(const wk_chart_spec *spec, const wk_chart_frame *f, int k, char *buf, size_t n) {
     double y = f->yt[k];
     if (spec->log_y) snprintf(buf, n, "%.6g", pow(10, y));
-    else snprintf(buf, n, "%.*g", wk__tick_digits(f->yt, f->nyt, f->ys), fabs(y) < f->ys * 1e-9 ? 0 : y);
+    else snprintf(buf, n, "%.*g", f->ydigits, fabs(y) < f->ys * 1e-9 ? 0 : y);
     return buf;
 }
 

@@ -13,6 +13,7 @@ typedef struct wk_chart_frame {
     double xs, ys;             /* tick steps on linear axes */
     double xt[WK_CHART_MAX_TICKS], yt[WK_CHART_MAX_TICKS]; /* ticks, axis units */
     int nxt, nyt;
+    int xdigits, ydigits; /* the linear axes' label precision (wk__tick_digits), fitted with the ticks */
     size_t marks; /* usable data points (points with y) */
 } wk_chart_frame;
 
