@@ -15,7 +15,6 @@ and prints the ratio POT / wgankit (> 1: wgankit faster) and the relative differ
 as stored, like bench/peers/pot_w1_weighted.py). Ratios only: the machine is shared; the load
 average is printed at the start and the end."""
 import argparse
-import csv
 import os
 import statistics
 import sys
@@ -27,8 +26,7 @@ import ot
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 import wgankit  # noqa: E402
-
-FIX = os.path.join(ROOT, "tests", "fixtures", "ot")
+from pot_w1_weighted import fixture_cases  # noqa: E402  (this folder: one loader of the OT fixtures)
 
 
 def timed(fs, repeats):
@@ -48,17 +46,6 @@ def row(label, n, m, d, tp, tw, vp, vw):
     print(f"{label:>14} {n:>6} {m:>6} {d:>4} {tp * 1e3:>9.3f} {tw * 1e3:>10.3f} {tp / tw:>6.2f}x {rel:>9.1e}")
     sys.stdout.flush()
     return tp / tw
-
-
-def fixture_cases(limit):
-    with open(os.path.join(FIX, "cases.csv")) as f:
-        for r in csv.DictReader(f):
-            if int(r["n"]) * int(r["m"]) > limit:
-                continue
-            a = np.load(os.path.join(FIX, r["a"])).astype(np.float32)
-            b = np.load(os.path.join(FIX, r["b"])).astype(np.float32)
-            w = [None if r[k] == "-" else np.load(os.path.join(FIX, r[k])).astype(np.float64) for k in ("wa", "wb")]
-            yield r["case"], a, b, [x / x.sum() if x is not None else None for x in w]
 
 
 def main():
@@ -92,14 +79,14 @@ def main():
                                             lambda: ot.emd2(pa, pb, M, numItermax=10**9)], reps)
                 r = row(f"emd2 {kind[0]}", n, n, d, tp, tw, vp, vw)
                 worst["emd2"] = min(worst.get("emd2", r), r)
-    for case, a, b, (wa, wb) in fixture_cases(args.fixtures) if args.fixtures else ():
+    for name, a, b, wa, wb in fixture_cases(args.fixtures) if args.fixtures else ():
         a64, b64 = a.astype(np.float64), b.astype(np.float64)
         pa = wa if wa is not None else np.full(len(a), 1.0 / len(a))
         pb = wb if wb is not None else np.full(len(b), 1.0 / len(b))
         (tw, tp), (vw, vp) = timed([lambda: wgankit.w1(a, b, wa, wb, threads=args.threads),
                                     lambda: ot.emd2(pa, pb, ot.dist(a64, b64, metric="euclidean"),
                                                     numItermax=10**9)], args.repeats)
-        r = row(f"fixture {case}", len(a), len(b), a.shape[1], tp, tw, vp, vw)
+        r = row(name, len(a), len(b), a.shape[1], tp, tw, vp, vw)
         worst["fixtures"] = min(worst.get("fixtures", r), r)
     print("worst ratio: " + ", ".join(f"{k} {v:.2f}x" for k, v in worst.items()) +
           f"; load average at end: {os.getloadavg()[0]:.2f}")

@@ -35,9 +35,13 @@ def load_w(name, n):
     return w / w.sum()
 
 
-def fixture_cases():
+def fixture_cases(max_pairs=None):
+    """The OT fixture cases (tests/fixtures/ot) as (name, a, b, wa, wb); with max_pairs, only those
+    of at most that many pairs n·m (bench/peers/pot_w1_small.py's small cases)."""
     with open(os.path.join(FIX, "cases.csv")) as f:
         for r in csv.DictReader(f):
+            if max_pairs is not None and int(r["n"]) * int(r["m"]) > max_pairs:
+                continue
             a = np.load(os.path.join(FIX, r["a"])).astype(np.float32)
             b = np.load(os.path.join(FIX, r["b"])).astype(np.float32)
             yield f"fixture {r['case']}", a, b, load_w(r["wa"], len(a)), load_w(r["wb"], len(b))
