@@ -129,8 +129,8 @@ typedef struct wk_sinkhorn_options {
     double eps;          /* target regularisation: > 0 absolute, < 0 means abs(eps) x largest cost;
                           * below WK_SINKHORN_REL_MIN x the largest cost: WK_EINVAL naming eps */
     double tol;          /* marginal L1 error to stop at (default 1e-9) */
-    int max_iter;        /* per ε stage (default 10000) */
-    int eps_scaling;     /* start at max cost and divide by 2 each stage until eps (default 1) */
+    int max_iter;        /* passes over all ε stages together (POT's numItermax; default 10000) */
+    int eps_scaling;     /* start at the cost range and halve each stage until eps (default 1) */
 } wk_sinkhorn_options;
 
 int wk_sinkhorn(const wk_tensor *a, const double *wa, const wk_tensor *b, const double *wb,

@@ -1,19 +1,24 @@
-/* sinkhorn_dense.c — entropic OT for a given dense cost matrix (POT's ot.sinkhorn2 meaning:
- * the plan P of min <P, M> + reg·KL-type entropy, value <P, M>), in the log domain so that small
- * regularisations neither underflow nor overflow (Peyré & Cuturi 2019, §4.4). Point clouds go
- * through wk_sinkhorn (sinkhorn.c), which never forms the matrix.
+/* sinkhorn_dense.c — entropic optimal transport on a dense cost matrix, the one Sinkhorn loop
+ * of the project: wk_sinkhorn_dense (POT's ot.sinkhorn2 meaning: the plan P of
+ * min <P, M> + reg·KL-type entropy, value <P, M>) and, through ot_sinkhorn_log, wk_sinkhorn
+ * (sinkhorn.c), which forms the point clouds' cost matrix and reports the regularised objective
+ * as well.
  *
- * Invariants: masses validated like wk_emd_dense (finite, >= 0, equal totals; NULL = uniform);
- * the iteration alternates exact log-sum-exp updates of the two potentials, with ε-scaling from
- * the cost range down to reg, and stops when the column marginal's L1 error is below tol (the
- * row marginal is exact after each row update); that error of the returned plan is reported, so
- * a caller can tell a converged value from a stopped one. reg below WK_SINKHORN_REL_MIN x
- * max|M| is refused: float64 cannot resolve such a plan. */
+ * Invariants: the iteration is in the log domain, so small regularisations neither underflow
+ * nor overflow (Peyré & Cuturi 2019, §4.4): it alternates exact log-sum-exp updates of the two
+ * potentials, with ε-scaling from the cost range down to reg (Schmitzer 2019), and stops when
+ * the column marginal's L1 error is below tol (the row marginal is exact after each row
+ * update); that error of the returned plan is reported, so a caller can tell a converged value
+ * from a stopped one. wk_sinkhorn_dense validates masses like wk_emd_dense (finite, >= 0, equal
+ * totals; NULL = uniform). reg below WK_SINKHORN_REL_MIN x max|M| is refused: float64 cannot
+ * resolve such a plan. */
 #include <math.h>
 #include <string.h>
 
 #include "ot_internal.h"
 #include "wgankit/error.h"
+
+enum { COL_BLOCK = 64 };
 
 static int masses(const double *w, int64_t n, const char *what, double *out) {
     double s = 0;
@@ -51,13 +56,20 @@ static double pass(const double *M, int64_t n, int64_t m, const double *la, cons
                    double eps, double stop, double *f, double *g, double *cmx, double *cs, int *met) {
     update_rows(M, n, m, la, g, eps, f);
     /* g_j = eps (log b_j - log sum_i exp((f_i - M_ij) / eps)), the column error before it;
-     * two row-major passes (maximum, then sum) so the loops run along M's rows */
-    for (int64_t j = 0; j < m; j++) cmx[j] = -INFINITY, cs[j] = 0;
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < m; j++) cmx[j] = fmax(cmx[j], f[i] - M[i * m + j]);
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(f[i]))
-            for (int64_t j = 0; j < m; j++) cs[j] += exp((f[i] - M[i * m + j] - cmx[j]) / eps);
+     * two passes (maximum, then sum), each thread a block of columns run along M's rows */
+#pragma omp parallel for schedule(static) if (n * m > 65536)
+    for (int64_t j0 = 0; j0 < m; j0 += COL_BLOCK) {
+        const int64_t j1 = j0 + COL_BLOCK < m ? j0 + COL_BLOCK : m;
+        for (int64_t j = j0; j < j1; j++) cmx[j] = -INFINITY, cs[j] = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = j0; j < j1; j++) {
+                const double t = f[i] - M[i * m + j]; /* finite or -inf: a compare, not fmax's call */
+                cmx[j] = t > cmx[j] ? t : cmx[j];
+            }
+        for (int64_t i = 0; i < n; i++)
+            if (isfinite(f[i]))
+                for (int64_t j = j0; j < j1; j++) cs[j] += exp((f[i] - M[i * m + j] - cmx[j]) / eps);
+    }
     double err = 0;
     for (int64_t j = 0; j < m; j++) {
         cmx[j] += eps * log(cs[j]); /* eps log sum_i exp((f_i - M_ij)/eps) */
@@ -67,6 +79,38 @@ static double pass(const double *M, int64_t n, int64_t m, const double *la, cons
     if (!*met)
         for (int64_t j = 0; j < m; j++) g[j] = isfinite(lb[j]) ? eps * lb[j] - cmx[j] : -INFINITY;
     return err;
+}
+
+int ot_sinkhorn_log(const double *M, int64_t n, int64_t m, const double *a, const double *b, double reg,
+                    double eps_start, int max_iter, double tol, double *f, double *g, int64_t *iterations,
+                    double *marginal_err) {
+    double *buf = wk_malloc((size_t)(2 * (n + m) + 2 * m) * sizeof(double));
+    if (!buf) return WK_ENOMEM;
+    double *la = buf, *lb = la + n, *cmx = lb + m, *cs = cmx + m;
+    for (int64_t i = 0; i < n; i++) la[i] = log(a[i]), f[i] = 0;
+    for (int64_t j = 0; j < m; j++) lb[j] = log(b[j]), g[j] = 0;
+    /* ε-scaling (Schmitzer 2019): from eps_start (the cost range) down to reg, halving, each
+     * stage warm-started and stopped loosely; max_iter bounds the passes of all stages together
+     * (POT's numItermax). Small reg then takes tens of passes where plain Sinkhorn takes
+     * thousands (its rate degrades like exp(-range/reg)). */
+    double eps = fmax(reg, eps_start), err = INFINITY;
+    int met = 0, converged = 0;
+    int64_t it = 0;
+    while (it < max_iter && !converged) {
+        const int last = eps <= reg;
+        err = pass(M, n, m, la, lb, b, eps, last ? tol : fmax(tol, 1e-3), f, g, cmx, cs, &met);
+        it++;
+        if (met && last) converged = 1;
+        else if (met) eps = fmax(eps / 2, reg);
+    }
+    if (!converged) { /* the budget ran out: the error of the plan returned, at reg */
+        err = pass(M, n, m, la, lb, b, reg, INFINITY, f, g, cmx, cs, &met);
+        it++;
+    }
+    *iterations = it;
+    *marginal_err = err;
+    wk_free(buf);
+    return WK_OK;
 }
 
 int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double reg,
@@ -86,9 +130,9 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
     if (reg < WK_SINKHORN_REL_MIN * cabs)
         return wk_errorf(WK_EINVAL, "reg: %g is below %g x the largest |M| (%g): float64 cannot resolve the entropic plan",
                          reg, WK_SINKHORN_REL_MIN, cabs);
-    double *buf = wk_malloc((size_t)(3 * (n + m) + 2 * m) * sizeof(double));
+    double *buf = wk_malloc((size_t)(2 * (n + m)) * sizeof(double)), err = INFINITY;
     if (!buf) return WK_ENOMEM;
-    double *a = buf, *b = a + n, *la = b + m, *lb = la + n, *f = lb + m, *g = f + n, *cmx = g + m, *cs = cmx + m;
+    double *a = buf, *b = a + n, *f = b + m, *g = f + n;
     int rc;
     double sa = 1;
     if (wa) {
@@ -104,25 +148,9 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
         }
         if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) goto done;
     }
-    for (int64_t i = 0; i < n; i++) la[i] = log(a[i]), f[i] = 0;
-    for (int64_t j = 0; j < m; j++) lb[j] = log(b[j]), g[j] = 0;
-    /* ε-scaling (Schmitzer 2019; as wk_sinkhorn): from the cost range down to reg, halving, each
-     * stage warm-started and stopped loosely; max_iter bounds the passes of all stages together
-     * (POT's numItermax). Small reg then takes tens of passes where plain Sinkhorn takes
-     * thousands (its rate degrades like exp(-range/reg)). */
-    double eps = fmax(reg, cmax - cmin);
-    int met = 0, converged = 0;
-    double err = INFINITY;
-    for (int it = 0; it < max_iter && !converged; it++) {
-        const int last = eps <= reg;
-        err = pass(M, n, m, la, lb, b, eps, last ? tol : fmax(tol, 1e-3), f, g, cmx, cs, &met);
-        if (met && last) converged = 1;
-        else if (met) eps = fmax(eps / 2, reg);
-    }
-    if (!converged) { /* the budget ran out: the error of the plan returned, at reg */
-        eps = reg;
-        err = pass(M, n, m, la, lb, b, eps, INFINITY, f, g, cmx, cs, &met);
-    }
+    int64_t iters = 0;
+    if ((rc = ot_sinkhorn_log(M, n, m, a, b, reg, fmax(reg, cmax - cmin), max_iter, tol, f, g, &iters, &err)) != 0)
+        goto done;
     double v = 0;
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++)
