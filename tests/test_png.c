@@ -202,6 +202,17 @@ int main(void) {
         CHECK(strstr(c.data, "<circle class=\"mark\"") != NULL, "a single evaluation is drawn as a marker");
         CHECK(strstr(c.data, "class=\"band\"") != NULL && strstr(c.data, "data-marks=\"1\""), "floor band drawn, one mark counted");
         CHECK(!strstr(c.data, ">-0.5<") && !strstr(c.data, ">0.5<"), "integer step axis around a single point");
+        /* two charts inlined into one page (a report): each band clips to its own chart's plot
+         * area, so the clip paths' ids differ and each chart's references name its own */
+        const size_t first = c.len;
+        REQUIRE(wk_svg_line_chart(&c, &is, one, 2) == WK_OK, "svg: %s", wk_last_error());
+        char id1[64] = "", id2[64] = "", ref2[64] = "";
+        const char *p1 = strstr(c.data, "<clipPath id=\""), *p2 = strstr(c.data + first, "<clipPath id=\"");
+        const char *r2 = strstr(c.data + first, "class=\"band\" clip-path=\"url(#");
+        REQUIRE(p1 && p2 && r2 && sscanf(p1, "<clipPath id=\"%63[^\"]", id1) == 1 && sscanf(p2, "<clipPath id=\"%63[^\"]", id2) == 1 &&
+                    sscanf(r2, "class=\"band\" clip-path=\"url(#%63[^)]", ref2) == 1,
+                "clip paths read back");
+        CHECK(strcmp(id1, id2) != 0 && strcmp(ref2, id2) == 0, "clip ids %s, %s; the second band refers to %s", id1, id2, ref2);
         wk_sb_free(&c);
     }
 

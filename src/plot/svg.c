@@ -44,6 +44,11 @@ static double ty(const wk_chart_spec *spec, double y) { return wk__chart_ty(spec
 static double tx(const wk_chart_spec *spec, double x) { return wk__chart_tx(spec, x); }
 
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
+    /* the plot area's clip path needs an id unique in the page: a report inlines several charts
+     * into one buffer, and url(#id) resolves to the document's first element of that id (each
+     * chart would clip to the first one's rectangle); the buffer's length at the chart's start
+     * differs for every chart written into it */
+    const size_t clip_id = out->len;
     size_t longest = 0;
     for (size_t s = 0; s < n_series; s++)
         if (series[s].name && strlen(series[s].name) > longest) longest = strlen(series[s].name);
@@ -107,7 +112,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         wk_sb_append_xml(out, spec->y_label);
         wk_sb_puts(out, spec->log_y ? " (log scale)</text>\n" : "</text>\n");
     }
-    wk_sb_printf(out, "<clipPath id=\"wkclip\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/></clipPath>\n", left, top, pw, ph);
+    wk_sb_printf(out, "<clipPath id=\"wkclip%zu\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/></clipPath>\n", clip_id, left, top,
+                 pw, ph);
     if (spec->diagonal)
         wk_sb_printf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#888\" stroke-dasharray=\"5 4\"/>\n", SXT(xlo),
                      SY(xlo), SXT(xhi), SY(xhi));
@@ -118,7 +124,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         for (size_t i, j = 0; wk__chart_band_run(spec, se, &i, &j);) {
             /* a single evaluation still shows its band: widen it to the plot's width */
             double xa = j - i == 1 ? xlo : tx(spec, se->x[i]), xb = j - i == 1 ? xhi : tx(spec, se->x[j - 1]);
-            wk_sb_printf(out, "<polygon class=\"band\" clip-path=\"url(#wkclip)\" fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
+            wk_sb_printf(out, "<polygon class=\"band\" clip-path=\"url(#wkclip%zu)\" fill=\"%s\" fill-opacity=\"0.18\" points=\"", clip_id,
+                         colour);
             for (size_t k = i; k < j; k++)
                 wk_sb_printf(out, "%.2f,%.2f ", j - i == 1 ? (k == i ? SXT(xa) : SXT(xb)) : SX(se->x[k]), SY(ty(spec, se->band_hi[k])));
             if (j - i == 1) wk_sb_printf(out, "%.2f,%.2f ", SXT(xb), SY(ty(spec, se->band_hi[i])));
@@ -147,8 +154,8 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
             if (!usable(spec, se->x[i], se->y[i]) || !(se->err[i] > 0)) continue;
             double x = SX(se->x[i]), lo = se->y[i] - se->err[i], hi = se->y[i] + se->err[i];
             double ylo_px = usable(spec, se->x[i], lo) ? SY(ty(spec, lo)) : top + ph, yhi_px = SY(ty(spec, hi));
-            wk_sb_printf(out, "<path class=\"errbar\" clip-path=\"url(#wkclip)\" fill=\"none\" stroke=\"%s\" d=\"M%.2f %.2f V%.2f M%.2f %.2f H%.2f M%.2f %.2f H%.2f\"/>\n",
-                         colour, x, ylo_px, yhi_px, x - 4, ylo_px, x + 4, x - 4, yhi_px, x + 4);
+            wk_sb_printf(out, "<path class=\"errbar\" clip-path=\"url(#wkclip%zu)\" fill=\"none\" stroke=\"%s\" d=\"M%.2f %.2f V%.2f M%.2f %.2f H%.2f M%.2f %.2f H%.2f\"/>\n",
+                         clip_id, colour, x, ylo_px, yhi_px, x - 4, ylo_px, x + 4, x - 4, yhi_px, x + 4);
         }
         size_t n_use = 0;
         for (size_t i = 0; se->y && i < se->n; i++) n_use += usable(spec, se->x[i], se->y[i]);
