@@ -252,8 +252,10 @@ static void hint_forest(ot_simplex *s, int32_t *uf, int32_t *off) {
  * arc empties one of its ends, which then takes no further arc, so the chosen arcs form a
  * forest; and each tree of it keeps at most one node with mass left (joining two trees spends
  * one of their two). Every tree then hangs from the artificial root through that node's
- * artificial arc carrying what is left (a -> root, cost 0; root -> b, cost ART = (cmax + 1) x
- * #nodes, more than any path of real arcs), or through an a-node's arc at zero flow (pointing
+ * artificial arc carrying what is left (a -> root, cost 0; root -> b, cost ART = 2 cmax x
+ * #nodes, more than any path of real arcs — relative to the costs, not cmax + 1: an absolute
+ * term makes the potentials of a problem whose costs are all tiny (1e-6 or 1e-15) carry rounding
+ * errors of ~1e-16 x #nodes, which drowned every reduced cost), or through an a-node's arc at zero flow (pointing
  * to the root, so the tree is strongly feasible: every zero-flow arc points up). With no real
  * arcs this is LEMON's artificial star (also what dense arc sets get: see
  * GREEDY_ARCS_PER_NODE). The simplex then drives the artificial flow to zero whenever the real
@@ -267,7 +269,7 @@ static void hint_forest(ot_simplex *s, int32_t *uf, int32_t *off) {
  * greedy start is built instead: a hint changes the pivots, never the feasibility. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax) {
     const int64_t n = s->n, N = s->nodes, nreal = s->narcs;
-    const double art = (cmax + 1) * (double)(N + 1);
+    const double art = (cmax > 0 ? 2 * cmax : 1) * (double)(N + 1);
     s->root = (int32_t)N;
     s->parent[N] = -1;
     s->pred[N] = -1;

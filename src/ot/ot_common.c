@@ -457,7 +457,28 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
     /* a small certified problem is cheaper exact and stored (below) than through gemm plus a
      * margin and exact recomputations: 150 x 100 x 128 took 2.2 ms of setup and 4 scans */
     if (certified && n * m <= 65536 && n * m * d <= ((int64_t)1 << 24)) e->use_gemm = 0;
+    /* Both clouds minus one centre (the mean of all their points): distances are unchanged,
+     * and the gemm identity's error, which scales with the norms, then scales with the spread
+     * instead of the coordinates' size; the float copies keep their precision too. The mean,
+     * not the bounding box's middle: sparse non-negative data (pixels, mostly 0) would have
+     * twice the norms about the middle, and a margin four times as wide. */
+    double *centre = NULL, r = 0;
+    if (e->use_gemm) {
+        if (!(centre = wk_calloc((size_t)d, sizeof(double)))) return WK_ENOMEM;
+        for (int s = 0; s < 2; s++) { /* row by row: the rows are contiguous */
+            const ot_cloud *c = s ? b : a;
+            for (int64_t i = 0; i < c->n; i++)
+                for (int64_t k = 0; k < d; k++) centre[k] += c->x[i * d + k];
+        }
+        for (int64_t k = 0; k < d; k++) centre[k] /= (double)(n + m);
+        r = fmax(centred_copy(a, centre, NULL, NULL), centred_copy(b, centre, NULL, NULL));
+        /* The products' error bound (below) holds while they neither overflow nor underflow:
+         * the largest centred norm r bounds every dot product by r^2. Outside double's safe
+         * range the direct engine (differences first) computes the costs. */
+        if (!(r * r < 1e300 && r > 1e-140)) e->use_gemm = 0;
+    }
     if (!e->use_gemm) {
+        wk_free(centre);
         if (e->kind == WK_COST_MINKOWSKI) return WK_OK;
         if (transpose_b(e, b)) return WK_ENOMEM;
         /* certified scans of small high-d problems read every cost once per pricing round, and
@@ -473,13 +494,14 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
         return WK_OK;
     }
     /* Single precision where the caller applies the margin (and the float bound below is
-     * meaningful: d u << 1); double otherwise (Sinkhorn uses the costs as they come). */
+     * meaningful: d u << 1) and every product stays inside float's normal range (a cloud at
+     * scale 1e50 overflowed to inf costs: "no feasible plan"; one at 1e-20 would underflow);
+     * double otherwise (Sinkhorn uses the costs as they come). */
     const double u32 = FLT_EPSILON / 2, u64 = DBL_EPSILON / 2;
-    if (certified && (double)d * u32 < 0.01) e->use_gemm = OT_GEMM_SINGLE;
+    if (certified && (double)d * u32 < 0.01 && r * r < 1e36 && r > 1e-15) e->use_gemm = OT_GEMM_SINGLE;
     const int single = e->use_gemm == OT_GEMM_SINGLE;
     e->na = wk_malloc((size_t)n * sizeof(double));
     e->nb = wk_malloc((size_t)m * sizeof(double));
-    double *centre = wk_malloc((size_t)d * sizeof(double));
     if (single) {
         e->af = wk_malloc((size_t)(n * d) * sizeof(float));
         e->bf = wk_malloc((size_t)(m * d) * sizeof(float));
@@ -487,23 +509,11 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
         e->ad = wk_malloc((size_t)(n * d) * sizeof(double));
         e->bd = wk_malloc((size_t)(m * d) * sizeof(double));
     }
-    if (!e->na || !e->nb || !centre || (single ? !e->af || !e->bf : !e->ad || !e->bd)) {
+    if (!e->na || !e->nb || (single ? !e->af || !e->bf : !e->ad || !e->bd)) {
         wk_free(centre);
         ot_costs_free(e);
         return WK_ENOMEM;
     }
-    /* Both clouds minus one centre (the mean of all their points): distances are unchanged,
-     * and the gemm identity's error, which scales with the norms, then scales with the spread
-     * instead of the coordinates' size; the float copies keep their precision too. The mean,
-     * not the bounding box's middle: sparse non-negative data (pixels, mostly 0) would have
-     * twice the norms about the middle, and a margin four times as wide. */
-    for (int64_t k = 0; k < d; k++) centre[k] = 0;
-    for (int s = 0; s < 2; s++) { /* row by row: the rows are contiguous */
-        const ot_cloud *c = s ? b : a;
-        for (int64_t i = 0; i < c->n; i++)
-            for (int64_t k = 0; k < d; k++) centre[k] += c->x[i * d + k];
-    }
-    for (int64_t k = 0; k < d; k++) centre[k] /= (double)(n + m);
     const double ra = centred_copy(a, centre, e->ad, e->af), rb = centred_copy(b, centre, e->bd, e->bf);
     wk_free(centre);
     /* each centred coordinate is off by at most u64 |v| (the subtraction) and, for the float
