@@ -58,6 +58,9 @@ static void compare(const double *a, int64_t n, const double *wa, const double *
     od.p = 3;
     od.want_duals = 1;
     od.dense_pairs = (int64_t)1 << 40; /* dense whatever the size */
+    /* in 1-D, AUTO takes the closed form (exact_1d.c, test_ot_exact_1d): name the simplex to
+     * keep both matrix paths under test */
+    if (d == 1) od.exact_solver = WK_EXACT_SIMPLEX;
     os = od;
     os.dense_pairs = -1; /* never */
     wk_ot_result rd, rs;

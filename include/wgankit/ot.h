@@ -42,7 +42,10 @@ typedef enum {
 
 /* Which exact solver wk_w1_exact uses. AUTO: the assignment solver when both clouds have
  * uniform weights and n = m (there it is faster, many times so in low dimension), the network
- * simplex otherwise. ASSIGNMENT requires uniform weights and n = m. */
+ * simplex otherwise; in one dimension with the cost |x - y| (Euclidean or Minkowski) the closed
+ * form instead: the sorted clouds' monotone coupling, the CDFs' dual potentials (rounds = 0).
+ * SIMPLEX and ASSIGNMENT always take the general path. ASSIGNMENT requires uniform weights and
+ * n = m. */
 typedef enum {
     WK_EXACT_AUTO = 0,
     WK_EXACT_SIMPLEX,

@@ -170,6 +170,12 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
     }
+    /* one dimension, cost |x - y|: the closed form (exact_1d.c), unless a solver was named */
+    if (use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && st.A.dim == 1 && opt.cost != WK_COST_SQEUCLIDEAN) {
+        rc = exact_solve_1d(&st.A, &st.B, &opt, res);
+        exact_state_free(&st);
+        return rc;
+    }
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
     const int64_t dense_max =
         opt.dense_pairs ? opt.dense_pairs : st.A.dim >= OT_DENSE_HIGH_DIM ? OT_DENSE_PAIRS_HIGH_D : OT_DENSE_PAIRS;
