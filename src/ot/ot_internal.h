@@ -174,8 +174,9 @@ int ot_knn_grid(const double *P, int64_t np, const double *Q, int64_t nq, int d,
 /* ---- a stored dense cost matrix C [n, m] (emd_dense.c; also wk_w1_exact's dense path) ---- */
 /* Adds arc i -> j of cost c to a solver (ctx): >= 0, or < 0 out of memory. */
 typedef int (*ot_arc_fn)(void *ctx, int32_t i, int32_t j, double c);
-/* The start arcs: each row's min(k, m) and each column's min(k, n) cheapest pairs, through add;
- * *cmax = max(0, largest cost). WK_OK or WK_ENOMEM. */
+/* The start arcs: each row's min(k, m) and each column's min(k, n) pairs of least reduced cost
+ * after row and column reduction (C_ij - min_j' C_ij' - the column minimum of what is left),
+ * through add with their costs C_ij; *cmax = max(0, largest cost). WK_OK or WK_ENOMEM. */
 int ot_dense_start_arcs(const double *C, int64_t n, int64_t m, int k, ot_arc_fn add, void *ctx, double *cmax);
 /* A pricing pass over every pair: each row's (at most k) most negative reduced costs
  * min(C_ij, cap) + (pi_i - pi[n + j]) < -tol, computed difference first, into cand_j[i * k ..]
