@@ -28,19 +28,6 @@ static void grid_points(wk_rng *r, double *x, int64_t n, int g, double off) {
         x[i] = i >= 3 && i % 3 == 0 ? x[wk_rng_below(r, (uint64_t)i)] : off + 0.5 * (double)wk_rng_below(r, (uint64_t)g + 1);
 }
 
-/* NULL (uniform), random, or random with about a third zero (at least one positive) */
-static double *masses(wk_rng *r, int64_t n, int kind) {
-    if (kind == 0) return NULL;
-    double *w = malloc((size_t)n * sizeof(double)), s = 0;
-    for (int64_t i = 0; i < n; i++) {
-        w[i] = kind == 2 && wk_rng_below(r, 3) == 0 ? 0 : 0.05 + wk_rng_uniform_d(r);
-        s += w[i];
-    }
-    if (s == 0) w[n - 1] = s = 1;
-    for (int64_t i = 0; i < n; i++) w[i] /= s;
-    return w;
-}
-
 static double mass(const double *w, int64_t n, int64_t i) { return w ? w[i] : 1.0 / (double)n; }
 
 static int run(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
@@ -147,7 +134,7 @@ static void random_case(wk_rng *r, int64_t n, int64_t m, int wkind, double off, 
         for (int64_t j = 0; j < m; j++) b[j] += 0.25 * (double)wk_rng_below(r, 3); /* partly shifted */
     if (wk_rng_below(r, 4) == 0) /* a few points off the grid */
         for (int64_t i = 0; i < n; i += 2) a[i] += wk_rng_normal_d(r);
-    double *wa = masses(r, n, wkind), *wb = masses(r, m, (wkind + (int)wk_rng_below(r, 2)) % 3);
+    double *wa = ot_test_masses(r, n, wkind), *wb = ot_test_masses(r, m, (wkind + (int)wk_rng_below(r, 2)) % 3);
     char what[160];
     snprintf(what, sizeof what, "%lld x %lld, weights %d, offset %g, cost %d, %s", (long long)n, (long long)m, wkind,
              off, (int)kind, f32 ? "float32" : "float64");
