@@ -3,6 +3,7 @@
 #define WK_OT_TEST_UTIL_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "wgankit/error.h"
@@ -69,6 +70,20 @@ static inline void ot_cloud(wk_tensor *t, int64_t n, int64_t d, uint64_t seed, f
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_rng_fill_normal(&r, t->data, n * d, shift, 1);
+}
+
+/* Test masses: NULL (uniform), random, or random with about a quarter zero (at least one
+ * positive), normalised to 1 */
+static inline double *ot_test_masses(wk_rng *r, int64_t n, int kind) {
+    if (kind == 0) return NULL;
+    double *w = malloc((size_t)n * sizeof(double)), s = 0;
+    for (int64_t i = 0; i < n; i++) {
+        w[i] = kind == 2 && wk_rng_below(r, 4) == 0 ? 0 : 0.1 + wk_rng_uniform_d(r);
+        s += w[i];
+    }
+    if (s == 0) w[0] = s = 1;
+    for (int64_t i = 0; i < n; i++) w[i] /= s;
+    return w;
 }
 
 #endif

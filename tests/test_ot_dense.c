@@ -34,19 +34,6 @@ static void grid_points(wk_rng *r, double *x, int64_t n, int d, int g) {
                                                 : 0.5 * (double)wk_rng_below(r, (uint64_t)g + 1);
 }
 
-/* masses: NULL (uniform), random, or random with about a quarter zero (at least one positive) */
-static double *masses(wk_rng *r, int64_t n, int kind) {
-    if (kind == 0) return NULL;
-    double *w = malloc((size_t)n * sizeof(double)), s = 0;
-    for (int64_t i = 0; i < n; i++) {
-        w[i] = kind == 2 && wk_rng_below(r, 4) == 0 ? 0 : 0.1 + wk_rng_uniform_d(r);
-        s += w[i];
-    }
-    if (s == 0) w[0] = s = 1;
-    for (int64_t i = 0; i < n; i++) w[i] /= s;
-    return w;
-}
-
 static int cases_run;
 
 /* One problem on both paths: values to 1e-12, the dense duals a certificate. */
@@ -58,6 +45,9 @@ static void compare(const double *a, int64_t n, const double *wa, const double *
     od.p = 3;
     od.want_duals = 1;
     od.dense_pairs = (int64_t)1 << 40; /* dense whatever the size */
+    /* in 1-D, AUTO takes the closed form (exact_1d.c, test_ot_exact_1d): name the simplex to
+     * keep both matrix paths under test */
+    if (d == 1) od.exact_solver = WK_EXACT_SIMPLEX;
     os = od;
     os.dense_pairs = -1; /* never */
     wk_ot_result rd, rs;
@@ -104,7 +94,7 @@ static void random_case(wk_rng *r, int64_t n, int64_t m, int d, int wkind, wk_ot
     grid_points(r, a, n, d, g);
     grid_points(r, b, m, d, g);
     for (int64_t t = 0; t < m * d; t += d) b[t] += 0.5; /* b shifted along the first axis */
-    double *wa = masses(r, n, wkind), *wb = masses(r, m, wkind);
+    double *wa = ot_test_masses(r, n, wkind), *wb = ot_test_masses(r, m, wkind);
     char what[160];
     snprintf(what, sizeof what, "%lld x %lld x %d, weights %d, cost %d, %s", (long long)n, (long long)m, d, wkind,
              (int)kind, f32 ? "float32" : "float64");

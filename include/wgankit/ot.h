@@ -42,7 +42,10 @@ typedef enum {
 
 /* Which exact solver wk_w1_exact uses. AUTO: the assignment solver when both clouds have
  * uniform weights and n = m (there it is faster, many times so in low dimension), the network
- * simplex otherwise. ASSIGNMENT requires uniform weights and n = m. */
+ * simplex otherwise; in one dimension with the cost |x - y| (Euclidean or Minkowski) the closed
+ * form instead: the sorted clouds' monotone coupling, the CDFs' dual potentials (rounds = 0).
+ * SIMPLEX and ASSIGNMENT always take the general path. ASSIGNMENT requires uniform weights and
+ * n = m. */
 typedef enum {
     WK_EXACT_AUTO = 0,
     WK_EXACT_SIMPLEX,
@@ -75,9 +78,10 @@ typedef struct wk_ot_result {
     double value;         /* the transport cost (W1 for euclidean; W2^2 for sqeuclidean) */
     double reg_value;     /* Sinkhorn: regularised objective <P,C> + eps*KL(P|a⊗b) */
     double std_error;     /* sliced: Monte-Carlo standard error of value (NaN for one projection) */
-    int64_t iterations;   /* simplex pivots / auction bids + augmenting paths / Sinkhorn iterations */
-    int rounds;           /* exact: pricing rounds over all pairs */
-    int64_t arcs;         /* exact: arcs the simplex ever held */
+    int64_t iterations;   /* simplex pivots / auction bids + augmenting paths / the 1-D closed form's
+                           * coupling steps / Sinkhorn iterations */
+    int rounds;           /* exact: pricing rounds over all pairs (0: the 1-D closed form) */
+    int64_t arcs;         /* exact: arcs the simplex ever held (1-D: the coupling's arcs) */
     double gap;           /* exact: proven bound on value - optimum (the dual certificate, rounding
                            * included); the solver fails (WK_EUNSUPPORTED, "cannot certify") rather
                            * than return gap > 1e-9 value + 1e-10 x the largest cost that matters

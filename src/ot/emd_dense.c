@@ -2,8 +2,9 @@
  * project's network simplex. It serves drop-in use from Python (wgankit.emd2); point clouds
  * should go through wk_w1_exact, which never needs the matrix (below about 40,000 pairs it
  * forms one itself and uses the helpers here: ot_dense_start_arcs, ot_dense_price).
- * The simplex does not hold all n·m arcs: it starts from each row's and column's few cheapest
- * pairs (a greedy start forest of near arcs, LEMON's artificial arcs for the rest), and
+ * The simplex does not hold all n·m arcs: it starts from each row's and column's few pairs of
+ * least reduced cost after row and column reduction (a greedy start forest of those arcs,
+ * LEMON's artificial arcs for the rest), and
  * pricing passes over the matrix add each row's most violated pairs until none is left —
  * the column generation of w1_exact.c. With fewer arcs each pivot's block search is shorter
  * and the start is better (150 x 150: 2x faster than all pairs as arcs, as POT does); the
@@ -44,15 +45,36 @@ int ot_dense_start_arcs(const double *C, int64_t n, int64_t m, int k, ot_arc_fn 
     const int kr = m < k ? (int)m : k, kc = n < k ? (int)n : k;
     double *cv = wk_malloc((size_t)(m * kc + kr) * sizeof(double)), *rv = cv ? cv + m * kc : NULL;
     int32_t *ci = wk_malloc((size_t)(m * kc + kr) * sizeof(int32_t)), *rj = ci ? ci + m * kc : NULL;
-    int rc = cv && ci ? WK_OK : WK_ENOMEM;
+    double *ru = wk_malloc((size_t)(n + m) * sizeof(double)), *cu = ru ? ru + n : NULL;
+    int rc = cv && ci && ru ? WK_OK : WK_ENOMEM;
     for (int64_t t = 0; t < m * kc && !rc; t++) cv[t] = INFINITY, ci[t] = -1;
+    /* The Hungarian method's first step: ru = the row minima, cu = the column minima of C - ru.
+     * Pairs are ranked by the reduced cost C - ru - cu (>= 0, each row and column has a zero),
+     * a first guess at the optimal duals, rather than by C: in high dimension a few columns are
+     * the nearest of many rows (hubs), and with weights the plan's arcs are where the reduced
+     * costs are small. Pivots: fixture 15 (300 x 200 x 64, weighted) 4,585 -> 3,851, 17
+     * (300 x 250 x 784, weighted) 4,421 -> 2,687, 14 (500 x 500 x 32) 9,320 -> 5,744. */
     double mx = 0;
+    for (int64_t i = 0; i < n && !rc; i++) {
+        const double *row = C + i * m;
+        double lo = INFINITY;
+        for (int64_t j = 0; j < m; j++) {
+            lo = row[j] < lo ? row[j] : lo;
+            mx = row[j] > mx ? row[j] : mx;
+        }
+        ru[i] = lo;
+    }
+    for (int64_t j = 0; j < m && !rc; j++) cu[j] = INFINITY;
+    for (int64_t i = 0; i < n && !rc; i++)
+        for (int64_t j = 0; j < m; j++) {
+            const double x = C[i * m + j] - ru[i];
+            cu[j] = x < cu[j] ? x : cu[j];
+        }
     for (int64_t i = 0; i < n && !rc; i++) {
         const double *row = C + i * m;
         for (int t = 0; t < kr; t++) rv[t] = INFINITY, rj[t] = -1;
         for (int64_t j = 0; j < m; j++) {
-            const double x = row[j];
-            mx = x > mx ? x : mx;
+            const double x = (row[j] - ru[i]) - cu[j];
             ot_topk_insert(rv, rj, kr, x, (int32_t)j);
             ot_topk_insert(cv + j * kc, ci + j * kc, kc, x, (int32_t)i);
         }
@@ -64,6 +86,7 @@ int ot_dense_start_arcs(const double *C, int64_t n, int64_t m, int k, ot_arc_fn 
             if (add(ctx, ci[j * kc + t], (int32_t)j, C[ci[j * kc + t] * m + j]) < 0) rc = WK_ENOMEM;
     wk_free(cv);
     wk_free(ci);
+    wk_free(ru);
     *cmax = mx;
     return rc;
 }

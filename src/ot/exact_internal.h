@@ -86,6 +86,12 @@ int exact_northwest(exact_state *st, int add, double *value);
  * (0: no hint). Call after the sorted orders and before ot_solver_start. */
 int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted);
 
+/* ---- one dimension (exact_1d.c) ---- */
+/* The whole solve for 1-D clouds and the cost |x - y| (Euclidean or Minkowski): the sorted
+ * clouds' monotone coupling as the plan, the CDFs' potentials as the duals, the result's fields
+ * as run_exact fills them (rounds 0: no pricing). */
+int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res);
+
 /* ---- pricing (exact_pricing.c) ---- */
 typedef struct price_ctx {
     const ot_costs *e;

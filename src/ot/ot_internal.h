@@ -184,14 +184,32 @@ int ot_knn_grid(const double *P, int64_t np, const double *Q, int64_t nq, int d,
 /* ---- a stored dense cost matrix C [n, m] (emd_dense.c; also wk_w1_exact's dense path) ---- */
 /* Adds arc i -> j of cost c to a solver (ctx): >= 0, or < 0 out of memory. */
 typedef int (*ot_arc_fn)(void *ctx, int32_t i, int32_t j, double c);
-/* The start arcs: each row's min(k, m) and each column's min(k, n) cheapest pairs, through add;
- * *cmax = max(0, largest cost). WK_OK or WK_ENOMEM. */
+/* The start arcs: each row's min(k, m) and each column's min(k, n) pairs of least reduced cost
+ * after row and column reduction (C_ij - min_j' C_ij' - the column minimum of what is left),
+ * through add with their costs C_ij; *cmax = max(0, largest cost). WK_OK or WK_ENOMEM. */
 int ot_dense_start_arcs(const double *C, int64_t n, int64_t m, int k, ot_arc_fn add, void *ctx, double *cmax);
 /* A pricing pass over every pair: each row's (at most k) most negative reduced costs
  * min(C_ij, cap) + (pi_i - pi[n + j]) < -tol, computed difference first, into cand_j[i * k ..]
  * (-1 pads) with their costs C_ij in cand_c. A pass that finds none has checked every pair. */
 void ot_dense_price(const double *C, int64_t n, int64_t m, const double *pi, double tol, double cap, int k,
                     int32_t *cand_j, double *cand_c);
+
+/* ---- one dimension (w1_1d.c; also wk_w1_exact's 1-D path, exact_1d.c) ---- */
+/* A point on the line, its mass and its index in the caller's arrays. */
+typedef struct ot_1d_point {
+    double x, w;
+    int64_t k;
+} ot_1d_point;
+/* Sort by position, ties by index (a total order: the same coupling with every qsort). */
+void ot_1d_sort(ot_1d_point *p, int64_t n);
+/* The monotone (north-west-corner) coupling of two samples sorted by ot_1d_sort, a[n] and b[m]
+ * with equal total masses: walking both quantile functions, each step moves min(mass left at
+ * a[s], mass left at b[t]) from a[s] to b[t]. It is optimal for every cost convex in x - y
+ * (Villani 2003, Thm 2.18). visit(ctx, s, t, flow) for each step with flow > 0 (s, t: sorted
+ * positions), in order; returns their count (at most n + m - 1). */
+typedef void (*ot_1d_flow_fn)(void *ctx, int64_t s, int64_t t, double flow);
+int64_t ot_1d_coupling(const ot_1d_point *a, int64_t n, const ot_1d_point *b, int64_t m, ot_1d_flow_fn visit,
+                       void *ctx);
 
 /* ---- sparse assignment (n = m, uniform weights; assignment.c) ---- */
 typedef struct ot_assign ot_assign;

@@ -1,6 +1,9 @@
 /* w1_1d.c — exact 1-D optimal transport: W_p^p = ∫_0^1 |F^{-1}(t) - G^{-1}(t)|^p dt, computed
  * by sorting both samples and merging the two step quantile functions (Villani 2003, Thm 2.18;
- * Peyré & Cuturi, "Computational OT", Rem. 2.30). Any weights, n != m. O((n+m) log(n+m)). */
+ * Peyré & Cuturi, "Computational OT", Rem. 2.30). Any weights, n != m. O((n+m) log(n+m)).
+ * The merge is the monotone (north-west-corner) coupling of the sorted samples, optimal for
+ * every cost convex in x - y; ot_1d_sort and ot_1d_coupling are shared with wk_w1_exact's
+ * one-dimensional path (exact_1d.c), which also reports that coupling as its plan. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,19 +11,42 @@
 #include "ot/ot_internal.h"
 #include "wgankit/error.h"
 
-typedef struct wpt {
-    double x, w;
-} wpt;
-
-static int cmp_wpt(const void *a, const void *b) {
-    double x = ((const wpt *)a)->x, y = ((const wpt *)b)->x;
-    return (x > y) - (x < y);
+static int cmp_point(const void *pa, const void *pb) {
+    const ot_1d_point *a = pa, *b = pb;
+    if (a->x != b->x) return (a->x > b->x) - (a->x < b->x);
+    return (a->k > b->k) - (a->k < b->k);
 }
 
-static int sorted_masses(const double *x, const double *w, int64_t n, const char *what, wpt **out) {
+void ot_1d_sort(ot_1d_point *p, int64_t n) { qsort(p, (size_t)n, sizeof *p, cmp_point); }
+
+int64_t ot_1d_coupling(const ot_1d_point *a, int64_t n, const ot_1d_point *b, int64_t m, ot_1d_flow_fn visit,
+                       void *ctx) {
+    /* Walk both quantile functions: each step moves min(remaining a mass, remaining b mass). */
+    double ra = a[0].w, rb = b[0].w;
+    int64_t i = 0, j = 0, steps = 0;
+    while (i < n && j < m) {
+        const double f = ra < rb ? ra : rb;
+        if (f > 0) {
+            visit(ctx, i, j, f);
+            steps++;
+        }
+        ra -= f;
+        rb -= f;
+        if (ra <= rb) {
+            if (++i < n) ra = a[i].w;
+            else break;
+        } else {
+            if (++j < m) rb = b[j].w;
+            else break;
+        }
+    }
+    return steps;
+}
+
+static int sorted_masses(const double *x, const double *w, int64_t n, const char *what, ot_1d_point **out) {
     if (n < 1) return wk_errorf(WK_EINVAL, "wk_wp_1d: sample %s is empty", what);
     if (!x) return wk_errorf(WK_EINVAL, "wk_wp_1d: sample %s is missing", what);
-    wpt *p = wk_malloc((size_t)n * sizeof *p);
+    ot_1d_point *p = wk_malloc((size_t)n * sizeof *p);
     if (!p) return WK_ENOMEM;
     double sum = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -36,6 +62,7 @@ static int sorted_masses(const double *x, const double *w, int64_t n, const char
         }
         p[i].x = x[i];
         p[i].w = wi;
+        p[i].k = i;
         sum += wi;
     }
     if (!(fabs(sum - 1) <= 1e-5)) {
@@ -43,45 +70,42 @@ static int sorted_masses(const double *x, const double *w, int64_t n, const char
         return wk_errorf(WK_EINVAL, "wk_wp_1d: weights of %s sum to %.9g, not 1", what, sum);
     }
     for (int64_t i = 0; i < n; i++) p[i].w /= sum;
-    qsort(p, (size_t)n, sizeof *p, cmp_wpt);
+    ot_1d_sort(p, n);
     *out = p;
     return WK_OK;
+}
+
+typedef struct wp_sum {
+    const ot_1d_point *a, *b;
+    double p, total;
+} wp_sum;
+
+static void add_flow(void *ctx, int64_t i, int64_t j, double f) {
+    wp_sum *s = ctx;
+    const double d = fabs(s->a[i].x - s->b[j].x);
+    s->total += f * (s->p == 1 ? d : s->p == 2 ? d * d : pow(d, s->p));
 }
 
 int wk_wp_1d_f64(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m, double p,
                  double *out) {
     if (!out) return wk_errorf(WK_EINVAL, "wk_wp_1d: NULL output");
     if (!(p >= 1) || !isfinite(p)) return wk_errorf(WK_EINVAL, "wk_wp_1d: p = %g must be >= 1", p);
-    wpt *a = NULL, *b = NULL;
+    ot_1d_point *a = NULL, *b = NULL;
     int rc = sorted_masses(x, wx, n, "a", &a);
     if (!rc) rc = sorted_masses(y, wy, m, "b", &b);
     if (rc) {
         wk_free(a);
         return rc;
     }
-    /* Walk both quantile functions: each step moves min(remaining a mass, remaining b mass). */
-    double total = 0, ra = a[0].w, rb = b[0].w;
-    int64_t i = 0, j = 0;
-    while (i < n && j < m) {
-        double f = ra < rb ? ra : rb, d = fabs(a[i].x - b[j].x);
-        total += f * (p == 1 ? d : p == 2 ? d * d : pow(d, p));
-        ra -= f;
-        rb -= f;
-        if (ra <= rb) {
-            if (++i < n) ra = a[i].w;
-            else break;
-        } else {
-            if (++j < m) rb = b[j].w;
-            else break;
-        }
-    }
+    wp_sum s = {a, b, p, 0};
+    ot_1d_coupling(a, n, b, m, add_flow, &s);
     wk_free(a);
     wk_free(b);
     /* finite samples whose distances^p exceed double's range (1e300 apart, p = 2): refused, not Inf */
-    if (!isfinite(total))
+    if (!isfinite(s.total))
         return wk_errorf(WK_EINVAL, "wk_wp_1d: W_p^p with p = %g overflows double precision (the samples are too far "
                                     "apart)", p);
-    *out = total;
+    *out = s.total;
     return WK_OK;
 }
 

@@ -141,7 +141,8 @@ enum { RETRY_UNCAPPED = 1 };
 /* ---- the dense path (small problems) ----
  * Up to opt.dense_pairs pairs (default: OT_DENSE_PAIRS, or OT_DENSE_PAIRS_HIGH_D from
  * OT_DENSE_HIGH_DIM coordinates on) every cost is computed once, exactly, and stored (ot_costs'
- * dcache, serial): the start arcs are each row's and column's nearest pairs read from it, the
+ * dcache, serial): the start arcs are each row's and column's pairs of least row- and
+ * column-reduced cost read from it (ot_dense_start_arcs), the
  * pricing rounds scan it (ot_dense_price, emd_dense.c) and the inner solver is the simplex. No k-NN grid, no
  * OpenMP region, no incremental-pricing state: on a 50 x 50 problem those fixed costs (the
  * grid's parallel region waking a thread, the auction's queues) were most of the time. The
@@ -151,9 +152,8 @@ enum { RETRY_UNCAPPED = 1 };
  * grid's mean-aligned candidates win from about 150 x 150 on). */
 enum { OT_DENSE_PAIRS = 40000, OT_DENSE_PAIRS_HIGH_D = 1 << 18, OT_DENSE_HIGH_DIM = 8, DENSE_START_K = 8 };
 
-/* exact_add_arc for ot_dense_start_arcs: each row's and column's DENSE_START_K cheapest pairs
- * start the dense path (so the greedy start forest is made of near arcs, as the sparse path's
- * k-NN arcs make it). */
+/* exact_add_arc for ot_dense_start_arcs: each row's and column's DENSE_START_K pairs of least
+ * reduced cost start the dense path (the greedy start forest is made of them). */
 static int dense_arc(void *st, int32_t i, int32_t j, double c) { return exact_add_arc(st, i, j, c); }
 
 static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
@@ -169,6 +169,12 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (n == 0 || m == 0) {
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: all weights of %s are zero", n == 0 ? "a" : "b");
+    }
+    /* one dimension, cost |x - y|: the closed form (exact_1d.c), unless a solver was named */
+    if (use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && st.A.dim == 1 && opt.cost != WK_COST_SQEUCLIDEAN) {
+        rc = exact_solve_1d(&st.A, &st.B, &opt, res);
+        exact_state_free(&st);
+        return rc;
     }
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
     const int64_t dense_max =
@@ -201,8 +207,12 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         rc = WK_ENOMEM;
         goto done;
     }
-    if ((rc = ot_solver_init(&st.solver, use_assign ? OT_SOLVER_ASSIGNMENT : OT_SOLVER_SIMPLEX, n, m,
-                             (n + m) * (2 * k + 2), &st.costs)) != 0)
+    /* the arc store: the dense path's start arcs and about two pricing rounds (fixture 15,
+     * 300 x 200 x 64: 9,036 arcs; sized for the sparse path's 2k + 2 per node, its 1 MB hash
+     * was mapped and faulted in afresh on every call, 350 page faults and ~15% of the time) */
+    const int64_t arc_hint = dense ? (n + m) * (DENSE_START_K + 1) + 2 * n * kp : (n + m) * (2 * k + 2);
+    if ((rc = ot_solver_init(&st.solver, use_assign ? OT_SOLVER_ASSIGNMENT : OT_SOLVER_SIMPLEX, n, m, arc_hint,
+                             &st.costs)) != 0)
         goto done;
     if (st.A.uniform && st.B.uniform) {
         /* integer masses: exact flows, and the assignment problem when n = m */

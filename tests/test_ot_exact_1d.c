@@ -1,0 +1,210 @@
+/* test_ot_exact_1d.c — wk_w1_exact's one-dimensional closed form (exact_1d.c: the sorted
+ * clouds' monotone coupling as the plan, the CDFs' potentials as the duals) against the general
+ * path (opt.exact_solver = SIMPLEX: pricing over every pair, the network simplex), on random
+ * problems built to be hard: points on a small grid (ties) with duplicated rows, uniform, random
+ * and partly zero weights, n = 1 and m = 1, a large common offset (1e9: the potentials' sums
+ * cancel), float32 and float64 input, the Euclidean and the Minkowski cost. For each, every
+ * claim of the result is checked on its own, over every pair:
+ *  - the value equals the simplex's to 1e-12 relative, and the 1-D path ran (rounds == 0);
+ *  - the plan is a coupling (row and column sums are the masses, zero-mass points absent), its
+ *    cost is the value, and it is optimal: no more than the simplex's value;
+ *  - the duals are feasible (u_i + v_j <= |x_i - y_j|), tight on every plan arc, their objective
+ *    is the value, and zero-mass points have NaN;
+ *  - the certificate: 0 <= gap within the solver's threshold, and gap covers the difference to
+ *    the simplex's certified value.
+ * Known answers (a hand-made case; wk_wp_1d on every case) and the paths that must stay general
+ * (a named solver, the squared cost) too. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ot_test_util.h"
+
+static int cases_run;
+
+/* points 0.5 * {0 .. g} + off, every third row a copy of an earlier one */
+static void grid_points(wk_rng *r, double *x, int64_t n, int g, double off) {
+    for (int64_t i = 0; i < n; i++)
+        x[i] = i >= 3 && i % 3 == 0 ? x[wk_rng_below(r, (uint64_t)i)] : off + 0.5 * (double)wk_rng_below(r, (uint64_t)g + 1);
+}
+
+static double mass(const double *w, int64_t n, int64_t i) { return w ? w[i] : 1.0 / (double)n; }
+
+static int run(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
+               const wk_ot_options *o, int f32, wk_ot_result *res) {
+    if (!f32) return wk_w1_exact_f64(a, n, wa, b, m, wb, 1, o, res);
+    int64_t sa[2] = {n, 1}, sb[2] = {m, 1};
+    wk_tensor ta, tb;
+    REQUIRE(wk_tensor_alloc(&ta, 2, sa) == WK_OK && wk_tensor_alloc(&tb, 2, sb) == WK_OK, "tensors");
+    for (int64_t i = 0; i < n; i++) ta.data[i] = (float)a[i];
+    for (int64_t j = 0; j < m; j++) tb.data[j] = (float)b[j];
+    const int rc = wk_w1_exact(&ta, wa, &tb, wb, o, res);
+    wk_tensor_free(&ta);
+    wk_tensor_free(&tb);
+    return rc;
+}
+
+/* One problem through the 1-D path and the general path; every claim checked. f32: the points
+ * are float32-representable (the test rounds them first) and go in as a tensor. */
+static void compare(double *a, int64_t n, const double *wa, double *b, int64_t m, const double *wb, wk_ot_cost kind,
+                    int f32, const char *what) {
+    if (f32) {
+        for (int64_t i = 0; i < n; i++) a[i] = (float)a[i];
+        for (int64_t j = 0; j < m; j++) b[j] = (float)b[j];
+    }
+    wk_ot_options o1, og;
+    wk_ot_options_default(&o1);
+    o1.cost = kind;
+    o1.p = 3;
+    o1.want_plan = o1.want_duals = 1;
+    og = o1;
+    og.exact_solver = WK_EXACT_SIMPLEX; /* the general path */
+    wk_ot_result r1, rg;
+    const int c1 = run(a, n, wa, b, m, wb, &o1, f32, &r1), cg = run(a, n, wa, b, m, wb, &og, f32, &rg);
+    CHECK(c1 == WK_OK && cg == WK_OK, "%s: 1-D rc %d, general rc %d: %s", what, c1, cg, wk_last_error());
+    if (c1 || cg) return;
+    cases_run++;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = 0; i < n; i++) lo = fmin(lo, a[i]), hi = fmax(hi, a[i]);
+    for (int64_t j = 0; j < m; j++) lo = fmin(lo, b[j]), hi = fmax(hi, b[j]);
+    const double span = hi - lo, tol = 1e-12 * (span > 0 ? span : 1);
+    CHECK(r1.rounds == 0 && rg.rounds >= 1, "%s: rounds %d (1-D) and %d (general)", what, r1.rounds, rg.rounds);
+    CHECK_CLOSE(r1.value, rg.value, 1e-12, 1e-300, what);
+    /* the certificate */
+    CHECK(r1.gap >= 0 && r1.gap <= 1e-9 * r1.value + 1e-10 * span, "%s: gap %g, value %g", what, r1.gap, r1.value);
+    CHECK(fabs(r1.value - rg.value) <= r1.gap + rg.gap + 4e-16 * r1.value, "%s: values %.17g and %.17g, gaps %g and %g",
+          what, r1.value, rg.value, r1.gap, rg.gap);
+    /* the plan: a coupling of the kept points, costing the value, no dearer than the simplex's */
+    double *rows = calloc((size_t)(n + m), sizeof(double)), *cols = rows + n, pv = 0, worst_tight = 0;
+    int bad_index = 0;
+    for (int64_t t = 0; t < r1.plan_len; t++) {
+        const wk_ot_triplet e = r1.plan[t];
+        if (e.i < 0 || e.i >= n || e.j < 0 || e.j >= m || !(e.mass > 0) || mass(wa, n, e.i) == 0 || mass(wb, m, e.j) == 0) {
+            bad_index = 1;
+            continue;
+        }
+        rows[e.i] += e.mass;
+        cols[e.j] += e.mass;
+        const double c = fabs(a[e.i] - b[e.j]);
+        pv += e.mass * c;
+        worst_tight = fmax(worst_tight, fabs(r1.u[e.i] + r1.v[e.j] - c));
+    }
+    CHECK(!bad_index && r1.plan_len >= 1 && r1.plan_len <= n + m - 1, "%s: plan of %lld entries, bad index %d", what,
+          (long long)r1.plan_len, bad_index);
+    double worst_row = 0;
+    for (int64_t i = 0; i < n; i++) worst_row = fmax(worst_row, fabs(rows[i] - mass(wa, n, i)));
+    for (int64_t j = 0; j < m; j++) worst_row = fmax(worst_row, fabs(cols[j] - mass(wb, m, j)));
+    CHECK(worst_row <= 1e-12, "%s: plan marginals off by %g", what, worst_row);
+    CHECK_CLOSE(pv, r1.value, 1e-12, 1e-300, "plan cost = value");
+    CHECK(pv <= rg.value * (1 + 1e-12) + 1e-300, "%s: the plan costs %.17g, the simplex's optimum %.17g", what, pv,
+          rg.value);
+    /* the duals: feasible over every pair, tight on the plan, objective = value, NaN if dropped */
+    double worst = 0, dual = 0;
+    int nan_ok = 1;
+    for (int64_t i = 0; i < n; i++) {
+        nan_ok &= (mass(wa, n, i) == 0) == (isnan(r1.u[i]) != 0);
+        if (!isnan(r1.u[i])) dual += mass(wa, n, i) * r1.u[i];
+    }
+    for (int64_t j = 0; j < m; j++) {
+        nan_ok &= (mass(wb, m, j) == 0) == (isnan(r1.v[j]) != 0);
+        if (!isnan(r1.v[j])) dual += mass(wb, m, j) * r1.v[j];
+    }
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++)
+            if (!isnan(r1.u[i]) && !isnan(r1.v[j])) worst = fmax(worst, r1.u[i] + r1.v[j] - fabs(a[i] - b[j]));
+    CHECK(nan_ok, "%s: NaN duals exactly for the zero-mass points", what);
+    CHECK(worst <= tol, "%s: dual infeasible by %g (span %g)", what, worst, span);
+    CHECK(worst_tight <= tol, "%s: a plan arc is not tight by %g", what, worst_tight);
+    CHECK_CLOSE(dual, r1.value, 1e-12, tol, "dual objective = value");
+    /* the quantile-function value */
+    double wp = NAN;
+    CHECK(wk_wp_1d_f64(a, wa, n, b, wb, m, 1, &wp) == WK_OK, "%s: wk_wp_1d: %s", what, wk_last_error());
+    CHECK_CLOSE(wp, r1.value, 1e-12, 1e-300, "wk_wp_1d");
+    free(rows);
+    wk_ot_result_free(&r1);
+    wk_ot_result_free(&rg);
+}
+
+static void random_case(wk_rng *r, int64_t n, int64_t m, int wkind, double off, wk_ot_cost kind, int f32) {
+    double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)m * sizeof(double));
+    const int g = 1 + (int)wk_rng_below(r, 12);
+    grid_points(r, a, n, g, off);
+    grid_points(r, b, m, g, off);
+    if (wk_rng_below(r, 2))
+        for (int64_t j = 0; j < m; j++) b[j] += 0.25 * (double)wk_rng_below(r, 3); /* partly shifted */
+    if (wk_rng_below(r, 4) == 0) /* a few points off the grid */
+        for (int64_t i = 0; i < n; i += 2) a[i] += wk_rng_normal_d(r);
+    double *wa = ot_test_masses(r, n, wkind), *wb = ot_test_masses(r, m, (wkind + (int)wk_rng_below(r, 2)) % 3);
+    char what[160];
+    snprintf(what, sizeof what, "%lld x %lld, weights %d, offset %g, cost %d, %s", (long long)n, (long long)m, wkind,
+             off, (int)kind, f32 ? "float32" : "float64");
+    compare(a, n, wa, b, m, wb, kind, f32, what);
+    free(a);
+    free(b);
+    free(wa);
+    free(wb);
+}
+
+/* a = {0, 1, 3} uniform, b = {2} with weights: W1 = (2 + 1 + 1) / 3; the plan moves each third
+ * to 2 and the duals follow φ: -1 slope on [0, 2), +1 on [2, 3] */
+static void known_answer(void) {
+    const double a[] = {0, 1, 3}, b[] = {2};
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.want_plan = o.want_duals = 1;
+    wk_ot_result r;
+    REQUIRE(wk_w1_exact_f64(a, 3, NULL, b, 1, NULL, 1, &o, &r) == WK_OK, "%s", wk_last_error());
+    CHECK_CLOSE(r.value, 4.0 / 3, 1e-15, 0, "known W1");
+    CHECK(r.plan_len == 3 && r.rounds == 0, "plan of %lld entries, rounds %d", (long long)r.plan_len, r.rounds);
+    CHECK_CLOSE(r.u[0], 0, 0, 0, "u_0 = φ(0)");
+    CHECK_CLOSE(r.u[1], -1, 0, 0, "u_1 = φ(1)");
+    CHECK_CLOSE(r.u[2], -1, 0, 0, "u_2 = φ(3)");
+    CHECK_CLOSE(r.v[0], 2, 0, 0, "v_0 = -φ(2)");
+    CHECK(r.gap >= 0 && r.gap <= 1e-14, "gap %g", r.gap);
+    wk_ot_result_free(&r);
+}
+
+/* A named solver and the squared cost take the general path (pricing rounds), with the right
+ * value (the squared cost: the quantile functions' W2^2). */
+static void general_paths(wk_rng *r) {
+    double a[40], b[30];
+    for (int i = 0; i < 40; i++) a[i] = wk_rng_normal_d(r);
+    for (int j = 0; j < 30; j++) b[j] = 0.5 + wk_rng_normal_d(r);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.cost = WK_COST_SQEUCLIDEAN;
+    wk_ot_result res;
+    double w2 = NAN;
+    REQUIRE(wk_w1_exact_f64(a, 40, NULL, b, 30, NULL, 1, &o, &res) == WK_OK, "%s", wk_last_error());
+    REQUIRE(wk_wp_1d_f64(a, NULL, 40, b, NULL, 30, 2, &w2) == WK_OK, "%s", wk_last_error());
+    CHECK(res.rounds >= 1, "the squared cost stays on the general path (rounds %d)", res.rounds);
+    CHECK_CLOSE(res.value, w2, 1e-12, 0, "1-D squared cost");
+    wk_ot_result_free(&res);
+    wk_ot_options_default(&o);
+    o.exact_solver = WK_EXACT_ASSIGNMENT;
+    REQUIRE(wk_w1_exact_f64(a, 30, NULL, b, 30, NULL, 1, &o, &res) == WK_OK, "%s", wk_last_error());
+    CHECK(res.rounds >= 1, "a named solver stays on the general path (rounds %d)", res.rounds);
+    wk_ot_result_free(&res);
+}
+
+int main(void) {
+    wk_rng r;
+    wk_rng_seed(&r, 1515);
+    known_answer();
+    general_paths(&r);
+    /* every size from 1 x 1 to 9 x 9, the three kinds of weights */
+    for (int64_t n = 1; n <= 9; n++)
+        for (int64_t m = 1; m <= 9; m++) random_case(&r, n, m, (int)((n * 7 + m) % 3), 0, WK_COST_EUCLIDEAN, 0);
+    /* larger, both costs, both input types, and clouds far from the origin */
+    for (int rep = 0; rep < 60; rep++) {
+        const int64_t n = 1 + (int64_t)wk_rng_below(&r, 120), m = rep % 4 ? 1 + (int64_t)wk_rng_below(&r, 120) : n;
+        const double off = rep % 5 == 4 ? 1e9 : rep % 5 == 3 ? -37.25 : 0;
+        random_case(&r, n, m, rep % 3, off, rep % 7 == 6 ? WK_COST_MINKOWSKI : WK_COST_EUCLIDEAN,
+                    rep % 3 == 1 && off > -1 && off < 1);
+    }
+    random_case(&r, 600, 450, 1, 0, WK_COST_EUCLIDEAN, 0);
+    random_case(&r, 500, 500, 0, 0, WK_COST_EUCLIDEAN, 0);
+    random_case(&r, 700, 300, 2, 1e6, WK_COST_EUCLIDEAN, 0);
+    CHECK(cases_run == 81 + 60 + 3, "cases compared: %d", cases_run);
+    return check_summary("test_ot_exact_1d");
+}
