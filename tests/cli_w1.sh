@@ -13,6 +13,7 @@ got=$("$CLI" w1 $FX/c08_a.npy $FX/c08_b.npy --weights-a $FX/c08_wa.npy --weights
 check "exact value = ot.emd2 ($got vs $want)" close "$got" "$want" 1e-6
 json=$("$CLI" w1 $FX/c07_a.npy $FX/c07_b.npy --json)
 check "--json has method, sizes, value, time" bash -c "echo '$json' | grep -q '\"method\": \"exact\", \"cost\": \"euclidean\", \"n\": 300, \"m\": 300, \"d\": 2' && echo '$json' | grep -q seconds"
+check "exact --json: its certificate and work (gap, iterations as in the sinkhorn output, rounds, arcs)" bash -c "echo '$json' | grep -Eq '\"gap\": [0-9.e+-]+, \"iterations\": [0-9]+, \"rounds\": [0-9]+, \"arcs\": [0-9]+'"
 for m in 1d sliced sinkhorn; do
     src=$FX/c05_a.npy; dst=$FX/c05_b.npy
     out=$("$CLI" w1 $src $dst --method $m --projections 50 --eps 0.05 --json 2>&1)

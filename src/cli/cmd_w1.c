@@ -168,7 +168,9 @@ int wk_cmd_w1(int argc, char **argv) {
     if (json) {
         printf("{\"method\": \"%s\", \"cost\": \"%s\", \"n\": %lld, \"m\": %lld, \"d\": %lld, \"value\": %.17g", method,
                cost, (long long)rows[0], (long long)rows[1], (long long)cols[0], res.value);
-        if (is_exact) printf(", \"gap\": %.3g, \"pivots\": %lld, \"rounds\": %d, \"arcs\": %lld", res.gap,
+        /* iterations: the solver's own unit of work (wk_ot_result.iterations: simplex pivots,
+         * auction bids + augmenting searches, or the 1-D coupling's steps) */
+        if (is_exact) printf(", \"gap\": %.3g, \"iterations\": %lld, \"rounds\": %d, \"arcs\": %lld", res.gap,
                              (long long)res.iterations, res.rounds, (long long)res.arcs);
         if (is_sliced) { /* one projection: the standard error is undefined (NaN), JSON null */
             printf(", \"projections\": %lld, \"std_error\": ", projections);
