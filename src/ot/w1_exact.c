@@ -135,6 +135,10 @@ static double certificate_gap(const exact_state *st, const double *pi, double to
  * this dimension too (see run_exact); COARSE_KNN near neighbours per point with it. */
 enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
 
+/* The assignment's multiscale start (exact_multiscale.c), opt-in through opt.multiscale_min:
+ * Euclidean costs on the exact low-d engine (its near-tight pairs come from ot_price_cells). */
+enum { MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
+
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
 
@@ -246,6 +250,10 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted)) != 0) goto done;
     const double cmax = fmin(cmax_scan, st.cap);
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
+    if (use_assign && !dense && opt.multiscale_min > 0 && n >= opt.multiscale_min && n >= MULTISCALE_MIN_POINTS &&
+        st.A.dim <= MULTISCALE_MAX_DIM && opt.cost == WK_COST_EUCLIDEAN && !st.costs.use_gemm &&
+        (rc = exact_multiscale_start(&st, &opt)) != 0)
+        goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c, st.cmin, cmax_scan, st.cap, NULL, NULL, 0};
