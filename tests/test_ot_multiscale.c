@@ -58,6 +58,7 @@ static void one_case(wk_rng *r, int id, int64_t n, int d, int kind, int same) {
     wk_ot_options_default(&opt);
     opt.want_duals = 1;
     opt.dense_pairs = -1;
+    opt.multiscale_min = -1;
     wk_ot_result plain, res;
     CHECK(wk_w1_exact_f64(a, n, NULL, b, n, NULL, d, &opt, &plain) == WK_OK, "case %d: plain: %s", id, wk_last_error());
     opt.multiscale_min = 64;

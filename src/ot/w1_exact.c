@@ -135,9 +135,13 @@ static double certificate_gap(const exact_state *st, const double *pi, double to
  * this dimension too (see run_exact); COARSE_KNN near neighbours per point with it. */
 enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
 
-/* The assignment's multiscale start (exact_multiscale.c), opt-in through opt.multiscale_min:
- * Euclidean costs on the exact low-d engine (its near-tight pairs come from ot_price_cells). */
-enum { MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
+/* The assignment's multiscale start (exact_multiscale.c) from MULTISCALE_MIN points a side
+ * (opt.multiscale_min overrides it), for Euclidean costs on the exact low-d engine (its near-tight
+ * pairs come from ot_price_cells). Below that its fixed costs (the coarse solve, a pass like a
+ * pricing pass, denser rows) ate what it saved on shifted normal clouds (2,000 x 2: +6% CPU,
+ * 10,000: +5%; 20,000: -10%), although it halves the bids + searches from 1,000 points on
+ * (bench/README-w1.md). */
+enum { MULTISCALE_MIN = 20000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
 
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
@@ -250,7 +254,8 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted)) != 0) goto done;
     const double cmax = fmin(cmax_scan, st.cap);
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
-    if (use_assign && !dense && opt.multiscale_min > 0 && n >= opt.multiscale_min && n >= MULTISCALE_MIN_POINTS &&
+    const int64_t ms_min = opt.multiscale_min ? opt.multiscale_min : MULTISCALE_MIN;
+    if (use_assign && !dense && ms_min > 0 && n >= ms_min && n >= MULTISCALE_MIN_POINTS &&
         st.A.dim <= MULTISCALE_MAX_DIM && opt.cost == WK_COST_EUCLIDEAN && !st.costs.use_gemm &&
         (rc = exact_multiscale_start(&st, &opt)) != 0)
         goto done;
