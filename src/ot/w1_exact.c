@@ -137,11 +137,13 @@ enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
 
 /* The assignment's multiscale start (exact_multiscale.c) from MULTISCALE_MIN points a side
  * (opt.multiscale_min overrides it), for Euclidean costs on the exact low-d engine (its near-tight
- * pairs come from ot_price_cells). Below that its fixed costs (the coarse solve, a pass like a
- * pricing pass, denser rows) ate what it saved on shifted normal clouds (2,000 x 2: +6% CPU,
- * 10,000: +5%; 20,000: -10%), although it halves the bids + searches from 1,000 points on
- * (bench/README-w1.md). */
-enum { MULTISCALE_MIN = 20000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
+ * pairs come from ot_price_cells). CPU time, one thread, off -> on: a normal cloud against one
+ * scaled by 0.8 and shifted (py_w1_vs_pot's) 2,000: -25%, 5,000: -35%, 10,000: -38%; against a
+ * shifted copy (bench_w1's, nearly a translation) 2,000: +6%, 5,000: -1..-17%, 10,000: within
+ * noise, 20,000: -10%, 50,000: -12%; 3-D shifted normal clouds 1,000 / 2,000: +19% / +38%. Below
+ * the threshold its fixed costs (the coarse solve, a pass like a pricing pass, denser rows) can
+ * exceed what it saves (bench/README-w1.md). */
+enum { MULTISCALE_MIN = 4000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
 
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
