@@ -2,7 +2,7 @@
  * clouds, b shifted by 0.5) and writes each pair of clouds as float32 NPY so the peer script
  * (bench/peers/pot_w1.py) times POT on identical data.
  *
- *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--solver auto|simplex|assignment]
+ *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--multiscale N] [--solver auto|simplex|assignment]
  *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
  *          [--plot OUT.png] [--replot RESULTS.csv]
  * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv.
@@ -72,12 +72,13 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
         else if (!strcmp(argv[i], "--replot") && i + 1 < argc) replot = argv[++i];
         else if (!strcmp(argv[i], "--knn") && i + 1 < argc) opt.knn = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--multiscale") && i + 1 < argc) opt.multiscale_min = atoll(argv[++i]);
         else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
             const char *v = argv[++i];
             opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
         }
         else {
-            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--solver auto|simplex|assignment] [--plot OUT.png] [--replot RESULTS.csv]\n");
+            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--multiscale N] [--solver auto|simplex|assignment] [--plot OUT.png] [--replot RESULTS.csv]\n");
             return 2;
         }
     }

@@ -67,6 +67,9 @@ typedef struct wk_ot_options {
                              * dropping zero masses) are solved on every pair at once, each cost
                              * computed once (faster when small); 0 = the default (40,000),
                              * -1 = never (always the k-NN arcs and pricing rounds) */
+    int64_t multiscale_min; /* wk_w1_exact, n = m uniform weights, Euclidean cost in <= 3-D: from
+                             * this many points a side the assignment starts from a coarse
+                             * (clustered) problem's duals; 0 = the default (4,000), -1 = never */
 } wk_ot_options;
 
 typedef struct wk_ot_triplet {

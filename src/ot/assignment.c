@@ -46,6 +46,7 @@ struct ot_assign {
     double *u, *v;
     int solved;
     double max_drop; /* largest u_i decrease forced by the arcs merged last */
+    double warm_eps; /* > 0: the first auction starts at this ε from the given prices */
     int64_t bids, searches;
     /* Dijkstra scratch (columns) */
     double *dist;
@@ -407,6 +408,12 @@ static int augment(ot_assign *s, int32_t r0) {
 
 int64_t ot_assign_commit(ot_assign *s) { return merge_pending(s); }
 
+void ot_assign_warm(ot_assign *s, const double *v, double eps0) {
+    if (s->solved || !(eps0 > 0)) return;
+    memcpy(s->v, v, (size_t)s->n * sizeof(double));
+    s->warm_eps = eps0;
+}
+
 int ot_assign_solve(ot_assign *s, double cmax) {
     const int64_t n = s->n;
     int64_t added = merge_pending(s);
@@ -431,7 +438,8 @@ int ot_assign_solve(ot_assign *s, double cmax) {
         }
     }
     if (!s->solved) {
-        double eps0 = s->max_drop > 0 ? s->max_drop / 4 : cmax / 8;
+        double eps0 = s->warm_eps > 0 ? s->warm_eps : s->max_drop > 0 ? s->max_drop / 4 : cmax / 8;
+        s->warm_eps = 0;
         int rc = auction(s, cmax, eps0);
         if (rc) return rc;
         /* prices -> duals: u_i = min_j (c_ij - v_j); keep only tight matches */

@@ -33,12 +33,9 @@
 
 enum { COARSE_LEAF = 4 };
 
-/* Cluster the n points x [n, d] into the leaves of a k-d tree: each range of more than `leaf`
- * points is split at its median along its widest coordinate (a selection, not a sort), so the
- * clusters hold leaf/2 .. leaf points and are compact in every coordinate the splits used.
- * O(n d log(n / leaf)). label[i] = its cluster; cen[c * d ..] the cluster's mean; returns the
- * number of clusters. idx [n] and stack [2 * 64] are scratch. */
-static int kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int32_t *label, double *cen, int64_t *idx) {
+/* (exact_internal.h) O(n d log(n / leaf)); stack [2 * 64] is scratch. */
+int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balanced, int32_t *label, double *cen,
+                      int64_t *idx) {
     int64_t stack[2 * 64], top = 0;
     int K = 0;
     for (int64_t i = 0; i < n; i++) idx[i] = i;
@@ -47,6 +44,10 @@ static int kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int32_t 
     while (top > 0) {
         const int64_t hi = stack[--top], lo = stack[--top];
         if (hi - lo <= leaf) {
+            if (balanced && hi - lo < leaf) { /* the remainder */
+                for (int64_t k = lo; k < hi; k++) label[idx[k]] = -1;
+                continue;
+            }
             double *c = cen + (size_t)K * d;
             for (int t = 0; t < d; t++) c[t] = 0;
             for (int64_t k = lo; k < hi; k++) {
@@ -65,7 +66,7 @@ static int kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int32_t 
             if (mx - mn > span) span = mx - mn, best = t;
         }
         /* quickselect the median of coordinate `best` into idx[mid] (Hoare partitions) */
-        const int64_t mid = lo + (hi - lo) / 2;
+        const int64_t mid = balanced ? lo + ((hi - lo) / leaf + 1) / 2 * leaf : lo + (hi - lo) / 2;
         int64_t l = lo, r = hi - 1;
         while (l < r) {
             const double piv = x[idx[l + (r - l) / 2] * d + best];
@@ -122,7 +123,8 @@ int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinte
     int rc = la && lb && xa && xb && idx && ma && mb && sa && sb && ca && cb && res && hi && hj && cs ? WK_OK : WK_ENOMEM;
     if (rc) goto done;
     /* 1. clusters and their masses (as fractions: the coarse problem is a wk_w1_exact call) */
-    const int Ka = kd_clusters(st->A.x, n, d, COARSE_LEAF, la, xa, idx), Kb = kd_clusters(st->B.x, m, d, COARSE_LEAF, lb, xb, idx);
+    const int Ka = exact_kd_clusters(st->A.x, n, d, COARSE_LEAF, 0, la, xa, idx),
+              Kb = exact_kd_clusters(st->B.x, m, d, COARSE_LEAF, 0, lb, xb, idx);
     double ta = 0, tb = 0;
     for (int64_t i = 0; i < n; i++) cs[la[i]] += st->supply[i], ta += st->supply[i];
     for (int64_t j = 0; j < m; j++) cs[Ka + lb[j]] += st->demand[j], tb += st->demand[j];

@@ -51,6 +51,9 @@ const double *ot_solver_potentials(ot_solver *v);
 int64_t ot_solver_flows(const ot_solver *v, int32_t *ii, int32_t *jj, double *flow, double *cost);
 int64_t ot_solver_work(const ot_solver *v); /* pivots, or bids + augmenting searches */
 int64_t ot_solver_arcs(const ot_solver *v);
+/* Before the first solve: approximate LEMON-sign potentials pi [n + m] whose error is about
+ * eps0; the assignment's auction starts from them at that ε, the simplex ignores them. */
+void ot_solver_warm(ot_solver *v, const double *pi, double eps0);
 
 /* ---- one exact solve ---- */
 typedef struct exact_state {
@@ -85,6 +88,21 @@ int exact_northwest(exact_state *st, int add, double *value);
  * flow, add those arcs and hand them to the solver as its start hint; *hinted = their count
  * (0: no hint). Call after the sorted orders and before ot_solver_start. */
 int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted);
+/* Cluster the n points x [n, d] into the leaves of a k-d tree: each range of more than `leaf`
+ * points is split along its widest coordinate (a selection, not a sort) — at its median, so the
+ * clusters hold leaf/2 .. leaf points, or with `balanced` at the multiple of leaf nearest the
+ * middle, so every cluster holds exactly leaf points and the fewer than leaf left over get
+ * label -1. Clusters are compact in every coordinate the splits used. label[i] = its cluster;
+ * cen[c * d ..] the cluster's mean; returns the number of clusters; idx [n] is scratch. */
+int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balanced, int32_t *label, double *cen,
+                      int64_t *idx);
+
+/* ---- multiscale start for the assignment (exact_multiscale.c) ---- */
+/* Solve a seeded random subsample of 1/ratio of each cloud exactly (wk_w1_exact again, which
+ * recurses while large), extend its duals to every point, add each row's near-tight pairs under
+ * them as arcs and warm-start the solver from them. Call after ot_solver_start, before the
+ * first solve; failing to solve the subsample only means no start. */
+int exact_multiscale_start(exact_state *st, const wk_ot_options *opt);
 
 /* ---- one dimension (exact_1d.c) ---- */
 /* The whole solve for 1-D clouds and the cost |x - y| (Euclidean or Minkowski): the sorted

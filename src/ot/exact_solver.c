@@ -24,6 +24,7 @@ struct ot_solver_ops {
     int64_t (*flows)(const ot_solver *v, int32_t *ii, int32_t *jj, double *flow, double *cost);
     int64_t (*work)(const ot_solver *v);
     int64_t (*arcs)(const ot_solver *v);
+    void (*warm)(ot_solver *v, const double *pi, double eps0);
 };
 
 /* ---- network simplex ---- */
@@ -55,8 +56,14 @@ static int64_t sx_flows(const ot_solver *v, int32_t *ii, int32_t *jj, double *fl
 static int64_t sx_work(const ot_solver *v) { return ot_simplex_pivots(v->impl); }
 static int64_t sx_arcs(const ot_solver *v) { return ot_simplex_arc_count(v->impl); }
 
-static const ot_solver_ops simplex_ops = {sx_free,   sx_add_arc,  sx_start,      sx_solve, sx_commit, sx_settle,
-                                          sx_check, sx_potentials, sx_flows, sx_work,  sx_arcs};
+static void sx_warm(ot_solver *v, const double *pi, double eps0) {
+    (void)v; /* the simplex's start is its tree (ot_solver_hint), not prices */
+    (void)pi;
+    (void)eps0;
+}
+
+static const ot_solver_ops simplex_ops = {sx_free,  sx_add_arc,    sx_start, sx_solve, sx_commit, sx_settle,
+                                          sx_check, sx_potentials, sx_flows, sx_work,  sx_arcs,   sx_warm};
 
 /* ---- assignment (auction + Hungarian) ---- */
 static void as_free(void *s) { ot_assign_free(s); }
@@ -111,8 +118,11 @@ static int64_t as_flows(const ot_solver *v, int32_t *ii, int32_t *jj, double *fl
 static int64_t as_work(const ot_solver *v) { return ot_assign_work(v->impl); }
 static int64_t as_arcs(const ot_solver *v) { return ot_assign_arc_count(v->impl); }
 
+/* the auction's prices are -v: the column half of the LEMON-sign potentials */
+static void as_warm(ot_solver *v, const double *pi, double eps0) { ot_assign_warm(v->impl, pi + v->n, eps0); }
+
 static const ot_solver_ops assign_ops = {as_free,  as_add_arc,    as_start, as_solve, as_commit, as_settle,
-                                         as_check, as_potentials, as_flows, as_work,  as_arcs};
+                                         as_check, as_potentials, as_flows, as_work,  as_arcs,   as_warm};
 
 /* ---- the interface ---- */
 int ot_solver_init(ot_solver *v, ot_solver_kind kind, int64_t n, int64_t m, int64_t arc_hint, const ot_costs *costs) {
@@ -161,3 +171,4 @@ int64_t ot_solver_flows(const ot_solver *v, int32_t *ii, int32_t *jj, double *fl
 }
 int64_t ot_solver_work(const ot_solver *v) { return v->ops->work(v); }
 int64_t ot_solver_arcs(const ot_solver *v) { return v->ops->arcs(v); }
+void ot_solver_warm(ot_solver *v, const double *pi, double eps0) { v->ops->warm(v, pi, eps0); }

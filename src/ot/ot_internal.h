@@ -219,6 +219,9 @@ void ot_assign_free(ot_assign *s);
 int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost);
 /* Merge the queued arcs now; returns how many were new (<0 on allocation failure). */
 int64_t ot_assign_commit(ot_assign *s);
+/* Before the first solve: start the auction from the column duals v [n] (prices -v) at ε = eps0
+ * instead of from zero prices at cmax / 8 (a warm start from approximate duals, Bertsekas). */
+void ot_assign_warm(ot_assign *s, const double *v, double eps0);
 /* Solve on the arcs so far: the first call runs the ε-scaling auction (cmax bounds the costs)
  * then the exact Hungarian finish; later calls only re-augment rows that new arcs touched.
  * OT_AUCTION_BUDGET: the auction's bid budget ran out (the caller falls back to the simplex;

@@ -135,6 +135,16 @@ static double certificate_gap(const exact_state *st, const double *pi, double to
  * this dimension too (see run_exact); COARSE_KNN near neighbours per point with it. */
 enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
 
+/* The assignment's multiscale start (exact_multiscale.c) from MULTISCALE_MIN points a side
+ * (opt.multiscale_min overrides it), for Euclidean costs on the exact low-d engine (its near-tight
+ * pairs come from ot_price_cells). CPU time, one thread, off -> on: a normal cloud against one
+ * scaled by 0.8 and shifted (py_w1_vs_pot's) 2,000: -25%, 5,000: -35%, 10,000: -38%; against a
+ * shifted copy (bench_w1's, nearly a translation) 2,000: +6%, 5,000: -1..-17%, 10,000: within
+ * noise, 20,000: -10%, 50,000: -12%; 3-D shifted normal clouds 1,000 / 2,000: +19% / +38%. Below
+ * the threshold its fixed costs (the coarse solve, a pass like a pricing pass, denser rows) can
+ * exceed what it saves (bench/README-w1.md). */
+enum { MULTISCALE_MIN = 4000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
+
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
 
@@ -256,6 +266,11 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted)) != 0) goto done;
     const double cmax = fmin(cmax_scan, st.cap);
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
+    const int64_t ms_min = opt.multiscale_min ? opt.multiscale_min : MULTISCALE_MIN;
+    if (use_assign && !dense && ms_min > 0 && n >= ms_min && n >= MULTISCALE_MIN_POINTS &&
+        st.A.dim <= MULTISCALE_MAX_DIM && opt.cost == WK_COST_EUCLIDEAN && !st.costs.use_gemm &&
+        (rc = exact_multiscale_start(&st, &opt)) != 0)
+        goto done;
     /* Reduced costs are sums of a few costs: a tolerance relative to the largest cost. */
     const double tol = 1e-11 * (cmax > 0 ? cmax : 1);
     price_ctx pc = {&st.costs, NULL, tol, kp, st.cand_j, st.cand_c, st.cmin, cmax_scan, st.cap, NULL, NULL, 0};
