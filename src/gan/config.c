@@ -76,7 +76,7 @@ static const setting table[] = {
     {{"opt_d", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "critic optimizer"}, FV(opt_d, OPT_VALUES)},
     {{"lr_g", WK_SET_FLOAT, NULL, 0, 10, "generator learning rate"}, F(lr_g)},
     {{"lr_d", WK_SET_FLOAT, NULL, 0, 10, "critic learning rate"}, F(lr_d)},
-    {{"lr_decay", WK_SET_STRING, "none|linear", 0, 0, "learning-rate schedule: constant, or linear to 0 at the last step (WGAN-GP's CIFAR code)"}, F(lr_decay)},
+    {{"lr_decay", WK_SET_STRING, "none|linear", 0, 0, "learning-rate schedule: constant, or linear to 0 at the last step (WGAN-GP's CIFAR code; a --resume that changes --steps then follows the new total from the resume on: not one long run)"}, F(lr_decay)},
     {{"beta1", WK_SET_FLOAT, NULL, 0, 1, "Adam beta1 (both optimizers)"}, F(beta1)},
     {{"beta2", WK_SET_FLOAT, NULL, 0, 1, "Adam beta2 (both; the authors' GroupSort code uses 0.5)"}, F(beta2)},
     {{"eps", WK_SET_FLOAT, NULL, 0, 1, "optimizer epsilon"}, F(eps)},
