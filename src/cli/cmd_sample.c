@@ -67,6 +67,8 @@ int wk_cmd_sample(int argc, char **argv) {
         fprintf(stderr, "wgankit sample: -o %s: the file name must end in .npy or .png\n", out);
         return 2;
     }
+    if (cli_check_aliases("sample", 3, (const char *const[]){"-o", "--latent", "--checkpoint"}, (const char *const[]){out, latent, ckpt}, 1))
+        return 2;
     wk_trainer *t;
     wk_tensor z = {0}, x = {0};
     int rc = wk_trainer_load(ckpt, &t);
