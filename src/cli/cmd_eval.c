@@ -97,7 +97,8 @@ int wk_cmd_eval(int argc, char **argv) {
         }
     }
     if (which && !strcmp(which, "ema") && !(cfg.ema > 0)) {
-        fprintf(stderr, "wgankit eval: --generator ema: %s was trained without an EMA generator (--ema 0)\n", ckpt);
+        fprintf(stderr, "wgankit eval: --generator ema: %s was trained without an EMA generator (--ema 0); "
+                        "use --generator raw (or leave the flag out)\n", ckpt);
         return 2;
     }
     if (which && !strcmp(which, "raw")) cfg.ema = 0; /* no EMA copy: evaluation and sampling use the raw weights */
