@@ -108,13 +108,14 @@ int wk_cmd_eval(int argc, char **argv) {
     /* The run's own data settings: its checkpoint's claims are checked against its state before
      * the data is built (a config edited to claim 10^8 rows fails at once). Other data (--data,
      * --data-n, --holdout, ...) is independent of the training rows' epoch order, which
-     * evaluation never reads: the weights load whatever the new data's size. */
+     * evaluation never reads: the weights load whatever the new data's size. With the run's own
+     * data the whole state is loaded and checked, the epoch order included (untrusted input). */
     int own = !strcmp(cfg.data, trained.data) && cfg.data_n == trained.data_n && cfg.holdout == trained.holdout &&
               cfg.scale == trained.scale && cfg.seed == trained.seed;
     int rc = own ? wk_checkpoint_check_data(ckpt, &cfg) : WK_OK;
     if (!rc) rc = wk_dataset_load(&cfg, &ds);
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
-    if (!rc) rc = wk_trainer_load_for_eval(t, ckpt);
+    if (!rc) rc = own ? wk_trainer_load_state(t, ckpt) : wk_trainer_load_for_eval(t, ckpt); /* own: all of it checked */
     if (!rc) rc = wk_trainer_evaluate(t, &m);
     if (!rc) {
         /* losses, gradient norms and speed describe a training step, not a checkpoint: omitted */
