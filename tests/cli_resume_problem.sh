@@ -1,7 +1,7 @@
 #!/bin/bash
 # cli_resume_problem.sh — `train --resume` continues the problem the run started on: a synthetic
-# target with fresh draws (no data fingerprint) resumed with another --data, its options, --data-n
-# or --holdout exits 2 naming the flag and the run's value (was: a ring run continued silently on a
+# target with fresh draws (no data fingerprint) resumed with another --data, its options, --data-n,
+# --seed, --scale or --holdout exits 2 naming the flag and the run's value (was: a ring run continued silently on a
 # 25-mode grid, one metrics.jsonl describing two problems), unless --resume-data-changed 1 (said on
 # the log); the same settings given again still resume. Extending --steps under --lr-decay linear
 # says on the log that the schedule is not one long run's (was: no word). $1: the CLI binary.
@@ -18,6 +18,12 @@ expect_exit2 "other target options refused" "--data ring:k=6: the run started on
     "$CLI" train --resume "$T/r" --data ring:k=6 --steps 3 --progress 0
 expect_exit2 "another --holdout refused" "--holdout 60: the run started with --holdout 50" \
     "$CLI" train --resume "$T/r" --holdout 60 --steps 3 --progress 0
+expect_exit2 "another --seed refused (it draws the held-out set)" "--seed 7: the run started with --seed 0" \
+    "$CLI" train --resume "$T/r" --seed 7 --steps 3 --progress 0
+"$CLI" data ring -n 200 -o "$T/f.npy" >/dev/null
+"$CLI" train $Q --data "$T/f.npy" --steps 2 --out "$T/f" >/dev/null 2>&1
+expect_exit2 "another --scale of a file refused naming it" "--scale minmax: the run started with --scale auto" \
+    "$CLI" train --resume "$T/f" --scale minmax --steps 3 --progress 0
 "$CLI" train $Q --data-n 64 --steps 2 --out "$T/n" >/dev/null 2>&1
 expect_exit2 "another --data-n refused, named before the state check" "--data-n 128: the run started with --data-n 64" \
     "$CLI" train --resume "$T/n" --data-n 128 --steps 3 --progress 0

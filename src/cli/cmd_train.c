@@ -16,7 +16,7 @@ static void usage(FILE *f) {
                "Train a GAN into the run directory (--out): config.json, metrics.jsonl/.csv, checkpoint.safetensors,\n"
                "samples.png, curves.svg and report.html. Without flags: the demo (ring of 8, GroupSort critic).\n"
                "--resume RUN_DIR continues RUN_DIR from its checkpoint (flags such as --steps override; the problem,\n"
-               "--data/--data-n/--holdout, must stay the checkpoint's unless --resume-data-changed 1).\n"
+               "--data/--data-n/--seed/--scale/--holdout, must stay the checkpoint's unless --resume-data-changed 1).\n"
                "An --out that already holds a run is refused (exit 2) unless --resume continues it or --force\n"
                "replaces it; a forced run leaves the old one untouched until its own first checkpoint. One run at a\n"
                "time per directory (a lock); temporary files of an interrupted write are removed on start.\n\n"

@@ -363,6 +363,14 @@ static int check_same_problem(const char *dir, const char *ckpt, const wk_gan_co
         snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data);
     else if (synth && old.data_n != cfg->data_n)
         snprintf(what, sizeof what, "--data-n %lld: the run started with --data-n %lld", (long long)cfg->data_n, (long long)old.data_n);
+    else if (held < 0 && old.seed != cfg->seed)
+        snprintf(what, sizeof what, "--seed %lld: the run started with --seed %lld (it draws the held-out set and splits a file)",
+                 (long long)cfg->seed, (long long)old.seed);
+    else if (held < 0 && old.scale != cfg->scale) {
+        char now[16], was[16];
+        wk_gan_config_get(cfg, "scale", now, sizeof now), wk_gan_config_get(&old, "scale", was, sizeof was);
+        snprintf(what, sizeof what, "--scale %s: the run started with --scale %s", now, was);
+    }
     else if (held >= 0 && old.holdout != held)
         snprintf(what, sizeof what, "--holdout %lld: the run started with --holdout %lld (its held-out set is the W1 reference)",
                  (long long)held, (long long)old.holdout);
