@@ -2,8 +2,8 @@
 # cli_output_aliases.sh — a command's outputs never alias each other or an input: `critic -o F
 # --grad F` (also as ./F, or a hard link) and `critic --input F -o F` exit 2 naming both flags
 # before anything is written (were: exit 0, the values lost under the gradients / the input points
-# replaced by critic values); the same for `sample -o` over --latent or the checkpoint and `draw
-# F -o F`. Distinct files still work. $1: the CLI binary.
+# replaced by critic values); the same for `critic -o` over its checkpoint, `sample -o` over
+# --latent, `draw F -o F` and `metrics --save-features` over --real. Distinct files still work. $1: the CLI binary.
 set -u
 CLI=$(realpath "$1") # absolute: the test works in $T
 source "$(dirname "$0")/lib_cli.sh"
@@ -41,4 +41,10 @@ check "... the checkpoint kept" cmp -s "$C" ck.before
 cp X.npy Xd.npy
 expect_exit2 "draw F -o F refused" "-o Xd.npy is the SOURCE file" "$CLI" draw Xd.npy -n 5 -o Xd.npy
 check "... the source kept" cmp -s X.npy Xd.npy
+# metrics --save-features F writes F.real.npy and F.fake.npy: never over --real / --fake
+$PY -c "import numpy as np; np.save('m.real.npy', np.random.default_rng(1).normal(size=(50, 3))); np.save('mf.npy', np.random.default_rng(2).normal(size=(50, 3)))"
+cp m.real.npy m.before
+expect_exit2 "metrics --save-features over its --real refused" "--save-features (real) m.real.npy is the --real file" \
+    "$CLI" metrics --real m.real.npy --fake mf.npy --features none --metrics fd --save-features m
+check "... the input kept" cmp -s m.real.npy m.before
 exit $fail
