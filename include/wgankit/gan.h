@@ -239,6 +239,10 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb);
 /* Checkpoint the whole training state atomically / restore it (same config required). */
 int wk_trainer_save(wk_trainer *t, const char *path);
 int wk_trainer_load_state(wk_trainer *t, const char *path);
+/* The same for evaluating a checkpoint on data of any size (eval --data): everything but the
+ * epoch order of the training rows (state.perm), a training-resume state that evaluation never
+ * reads and whose size is that of the data the run was trained on. */
+int wk_trainer_load_for_eval(wk_trainer *t, const char *path);
 /* The resolved config stored in a checkpoint's metadata. */
 /* Before the data of a resumed or evaluated run is built from cfg: the checkpoint's data state
  * must fit what cfg will build (a fixed synthetic sample of data_n rows has state.perm I64

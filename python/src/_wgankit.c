@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wgankit/birthday.h"
 #include "wgankit/error.h"
@@ -578,14 +579,26 @@ static void on_sigint(int sig) {
     g_cancel = 1;
 }
 
-/* _train(settings: list of (name, text), main_thread) -> log text; the run directory is `out`. */
+/* _train(settings: list of (name, text), main_thread, mode) -> log text; the run directory is
+ * `out` (the list's first item); mode: WK_RUN_NEW, WK_RUN_RESUME (settings start from the
+ * checkpoint's, as `wgankit train --resume`) or WK_RUN_FORCE. */
 static PyObject *py_train(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *list;
-    int main_thread;
-    if (!PyArg_ParseTuple(args, "O!p", &PyList_Type, &list, &main_thread)) return NULL;
+    int main_thread, mode;
+    if (!PyArg_ParseTuple(args, "O!pi", &PyList_Type, &list, &main_thread, &mode)) return NULL;
     wk_gan_config cfg;
     wk_gan_config_default(&cfg);
+    if (mode == WK_RUN_RESUME) {
+        const char *k, *dir;
+        if (PyList_GET_SIZE(list) < 1 || !PyArg_ParseTuple(PyList_GET_ITEM(list, 0), "ss", &k, &dir)) return NULL;
+        char path[WK_GAN_STR + 32];
+        snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
+        if (access(path, F_OK))
+            return PyErr_Format(PyExc_ValueError, "resume: %s holds no checkpoint.safetensors (nothing to resume)", dir);
+        int rc = wk_gan_config_from_checkpoint(path, &cfg);
+        if (rc) return raise_wk(rc);
+    }
     cfg.progress = 0;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
         const char *k, *v;
@@ -614,7 +627,7 @@ static PyObject *py_train(PyObject *self, PyObject *args) {
     x.cancel = main_thread ? &g_cancel : &local_cancel;
     wk_exec_saved s;
     wk_exec_enter(&x, &s);
-    rc = wk_gan_run(&cfg, 0, log);
+    rc = wk_gan_run(&cfg, mode, log);
     wk_exec_leave(&s);
     Py_END_ALLOW_THREADS
     if (main_thread) sigaction(SIGINT, &old, NULL);
@@ -987,7 +1000,7 @@ static PyMethodDef methods[] = {
     {"wasserstein_1d", py_w1d, METH_VARARGS, "wasserstein_1d(u, v, uw, vw, p) -> W_p^p"},
     {"sinkhorn2", py_sinkhorn2, METH_VARARGS, "sinkhorn2(a, b, M, reg, max_iter, tol) -> (<P, M>, marginal error)"},
     {"data", py_data, METH_VARARGS, "data(name, n, seed, opts) -> float32 [n, dim]"},
-    {"train", py_train, METH_VARARGS, "train(settings, main_thread) -> log text"},
+    {"train", py_train, METH_VARARGS, "train(settings, main_thread, mode) -> log text"},
     {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},
     {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step)"},
     {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema) -> float32 array"},

@@ -275,7 +275,9 @@ def _setting(k, v):
         return repr(_real(v, k))
     if t == "str":
         return _string(v, k, "a string (a target or a file path)" if k in ("data", "resume", "out") else "a string")
-    if isinstance(v, str):  # unknown name: the library refuses it by name
+    if t is None:  # unknown name: the library refuses it by name, whatever the value
+        return v if isinstance(v, str) else repr(v)
+    if isinstance(v, str):
         return v
     return _option(v, k)
 
@@ -305,20 +307,45 @@ class Run:
         return "Run(%r, %d evaluations)" % (self.out, len(self.metrics))
 
 
-def train(out, **settings):
+def train(out, resume=False, force=False, **settings):
     """Train a (Wasserstein) GAN into the run directory ``out``, as ``wgankit train --out OUT``.
 
     Any train setting is a keyword, spelled as in config.json (see :func:`train_settings`), e.g.
     ``train(out="runs/a", data="ring", steps=2000, critic="bjorck", seed=1)``. Same settings, seed
     and threads give bit-identical weights to the CLI's.
 
+    An ``out`` that already holds a run is refused (ValueError) unless ``resume=True`` continues
+    it from its checkpoint (``wgankit train --resume OUT``: the run's own settings, which the
+    keywords override, e.g. ``train(out, resume=True, steps=4000)``; ``resume`` may also be the
+    run directory itself) or ``force=True`` replaces it (``--force``: the old run stays until the
+    new run's first checkpoint). A resume keeps the problem: other data, data_n or holdout are
+    refused unless ``resume_data_changed=True``.
+
     Returns a :class:`Run`. Ctrl-C stops training between two steps and raises
-    KeyboardInterrupt (the run directory keeps its last checkpoint). Bad settings raise
-    ValueError naming the setting; unreadable data OSError; a diverging run RuntimeError.
+    KeyboardInterrupt (the run directory keeps its last checkpoint: ``resume=True`` continues
+    it). Bad settings raise ValueError naming the setting; unreadable data OSError; a diverging
+    run RuntimeError.
     """
-    items = [("out", _string(out, "out", "a path (the run directory)"))] + [(k, _setting(k, v))
-                                                                             for k, v in settings.items()]
-    log = _c.train(items, threading.current_thread() is threading.main_thread())
+    out = _string(out, "out", "a path (the run directory)")
+    if isinstance(resume, (str, os.PathLike)):
+        path = os.fspath(resume)
+        if os.path.realpath(path) != os.path.realpath(out):
+            raise ValueError("resume: %r is not out %r: resume=True (or resume=out) continues the run in out" % (path, out))
+        resume = True
+    resume, force = _flag(resume, "resume"), _flag(force, "force")
+    if resume and force:
+        raise ValueError("resume=True continues a run and force=True replaces one: give one of them")
+    items = [("out", out)] + [(k, _setting(k, v)) for k, v in settings.items()]
+    mode = 1 if resume else 2 if force else 0  # WK_RUN_RESUME, WK_RUN_FORCE, WK_RUN_NEW
+    try:
+        log = _c.train(items, threading.current_thread() is threading.main_thread(), mode)
+    except ValueError as e:  # the library's words are the CLI's flags: say the keywords
+        msg = str(e)
+        if " already holds a run " in msg:
+            msg = msg.replace("--out ", "out ").replace("--resume %s continues it" % out, "resume=True continues it")
+            msg = msg.replace("--force replaces it", "force=True replaces it")
+            raise ValueError(msg) from None
+        raise
     return Run(out, log)
 
 
@@ -338,15 +365,22 @@ class Checkpoint:
         self.sample_shape = tuple(int(s) for s in shape.split("x")) if shape else ()
         self.latent_dim = int(self.config["latent_dim"])
 
-    def sample(self, n=64, seed=None, latent=None, ema=True, dtype=np.float32):
-        """Generate ``n`` samples: an array (n, *sample_shape) of ``dtype``, in the data's scaled
-        units ([-1, 1] for images). ``seed`` (default 0) draws the latent codes as
+    def sample(self, n=None, seed=None, latent=None, ema=True, dtype=np.float32):
+        """Generate ``n`` samples (default 64): an array (n, *sample_shape) of ``dtype``, in the
+        data's scaled units ([-1, 1] for images). ``seed`` (default 0) draws the latent codes as
         ``wgankit sample --seed`` does, so the result equals the CLI's bit for bit; or give
-        ``latent`` codes (n, latent_dim). ``ema`` uses the EMA generator when the run kept one."""
+        ``latent`` codes (rows, latent_dim): one sample per row (an ``n`` other than the rows is
+        refused, as the CLI refuses -n with --latent). ``ema`` uses the EMA generator when the run
+        kept one."""
         if latent is not None:
             lat = np.asarray(latent)
             if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
                 raise ValueError("latent: must have shape (n, %d), got %r" % (self.latent_dim, lat.shape))
+            if n is not None and not (isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n == lat.shape[0]):
+                raise ValueError("n=%r and latent exclude each other: latent gives one sample per row (%d rows); "
+                                 "leave n out" % (n, lat.shape[0]))
+            n = lat.shape[0]
+        n = 64 if n is None else n
         n, ema, dtype = _integer(n, "n", 1, _COUNT_MAX), _flag(ema, "ema"), _dtype(dtype)
         s = 0 if seed is None else _seed(seed)
         return _c.ckpt_sample(self._h, n, s, latent, ema).astype(dtype, copy=False)

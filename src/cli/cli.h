@@ -28,6 +28,11 @@ void cli_gan_help(FILE *f);
  * input (WK_EINVAL, WK_EFORMAT, and WK_EIO: a file named on the command line that cannot be
  * opened, read or written), 1 runtime failure (anything else, NaN/Inf from training included). */
 int cli_exit_code(int rc);
+/* Whether two paths name one file (same inode, or the same resolved path when one is new). */
+int cli_same_file(const char *a, const char *b);
+/* paths[0..n_out) are outputs, the rest inputs (NULL: not given): 2 with a message naming both
+ * flags when an output aliases another output or an input, else 0 (file_aliases.c). */
+int cli_check_aliases(const char *cmd, int n, const char *const *flags, const char *const *paths, int n_out);
 
 /* user_array.c: read an array file the user named, by the one loader (io.h): as stored
  * (wk_read_array), as [rows, cols] points (wk_read_points) or as [N, sample...] samples

@@ -41,6 +41,9 @@ int wk_cmd_critic(int argc, char **argv) {
         fprintf(stderr, "wgankit critic: need --checkpoint and at least one of -o, --grad (both with --input), --lipschitz\n");
         return 2;
     }
+    if (cli_check_aliases("critic", 4, (const char *const[]){"-o", "--grad", "--input", "--checkpoint"},
+                          (const char *const[]){out, gout, in, ckpt}, 2))
+        return 2;
     wk_trainer *t = NULL;
     wk_tensor x = {0}, d = {0}, g = {0};
     /* every output path is checked before anything is computed or written: a bad --grad path

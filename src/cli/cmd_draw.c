@@ -39,6 +39,9 @@ int wk_cmd_draw(int argc, char **argv) {
         fprintf(stderr, "wgankit draw: SOURCE and -o are required\n");
         return 2;
     }
+    /* a file source (or gen:PATH's checkpoint) must survive its own draw */
+    const char *in = strncmp(spec, "gen:", 4) ? spec : spec + 4;
+    if (cli_check_aliases("draw", 2, (const char *const[]){"-o", "SOURCE"}, (const char *const[]){out, in}, 1)) return 2;
     wk_source s;
     wk_tensor x = {0};
     wk_rng rng;

@@ -18,8 +18,8 @@ int wk_cmd_eval(int argc, char **argv) {
             printf("usage: wgankit eval --checkpoint C [--generator ema|raw] [--data D] [--eval-n N] [--holdout N]\n"
                    "                    [--scale S] [--data-n N] [--seed S] [--threads N] [--lip-pairs N]\n"
                    "                    [--metrics fd,kid,is,pr,dc] [--features NET] [--real FILE] [-n N]\n\n"
-                   "Evaluate checkpoint C against held-out real data (default: the run's own data and settings) and\n"
-                   "print the metrics as one JSON line:\n"
+                   "Evaluate checkpoint C against held-out real data (default: the run's own data and settings; --data\n"
+                   "may be any data of the run's sample shape, of any size) and print the metrics as one JSON line:\n"
                    "  w1          exact W1 between eval_n generated and the held-out real points\n"
                    "  w1_floor    exact W1 between those real points and w1_floor_n other real points: what a\n"
                    "              perfect generator scores at this sample size (read W1 against it)\n"
@@ -45,6 +45,7 @@ int wk_cmd_eval(int argc, char **argv) {
         fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
         return 2;
     }
+    const wk_gan_config trained = cfg; /* the checkpoint's own settings, before the flags */
     static const char *const eval_settings[] = {"data", "data-n", "holdout", "scale", "seed", "threads", "eval-n", "lip-pairs",
                                                  "eval-metrics", "eval-features", "eval-real"};
     for (int i = 1; i < argc; i++) {
@@ -96,17 +97,25 @@ int wk_cmd_eval(int argc, char **argv) {
         }
     }
     if (which && !strcmp(which, "ema") && !(cfg.ema > 0)) {
-        fprintf(stderr, "wgankit eval: --generator ema: %s was trained without an EMA generator (--ema 0)\n", ckpt);
+        fprintf(stderr, "wgankit eval: --generator ema: %s was trained without an EMA generator (--ema 0); "
+                        "use --generator raw (or leave the flag out)\n", ckpt);
         return 2;
     }
     if (which && !strcmp(which, "raw")) cfg.ema = 0; /* no EMA copy: evaluation and sampling use the raw weights */
     wk_dataset ds;
     wk_trainer *t = NULL;
     wk_gan_metrics m;
-    int rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
+    /* The run's own data settings: its checkpoint's claims are checked against its state before
+     * the data is built (a config edited to claim 10^8 rows fails at once). Other data (--data,
+     * --data-n, --holdout, ...) is independent of the training rows' epoch order, which
+     * evaluation never reads: the weights load whatever the new data's size. With the run's own
+     * data the whole state is loaded and checked, the epoch order included (untrusted input). */
+    int own = !strcmp(cfg.data, trained.data) && cfg.data_n == trained.data_n && cfg.holdout == trained.holdout &&
+              cfg.scale == trained.scale && cfg.seed == trained.seed;
+    int rc = own ? wk_checkpoint_check_data(ckpt, &cfg) : WK_OK;
     if (!rc) rc = wk_dataset_load(&cfg, &ds);
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
-    if (!rc) rc = wk_trainer_load_state(t, ckpt);
+    if (!rc) rc = own ? wk_trainer_load_state(t, ckpt) : wk_trainer_load_for_eval(t, ckpt); /* own: all of it checked */
     if (!rc) rc = wk_trainer_evaluate(t, &m);
     if (!rc) {
         /* losses, gradient norms and speed describe a training step, not a checkpoint: omitted */

@@ -87,6 +87,11 @@ int wk_cmd_metrics(int argc, char **argv) {
         fprintf(stderr, "wgankit metrics: --metrics: %s\n", wk_last_error());
         return 2;
     }
+    char out2[2][1024]; /* --save-features F writes F.real.npy and F.fake.npy: never over an input */
+    if (save) side_path(out2[0], sizeof out2[0], save, "real"), side_path(out2[1], sizeof out2[1], save, "fake");
+    if (save && cli_check_aliases("metrics", 5, (const char *const[]){"--save-features (real)", "--save-features (fake)", "--real", "--fake", "--features"},
+                                  (const char *const[]){out2[0], out2[1], real_p, fake_p, feat}, 2))
+        return 2;
     /* this command's threads: a context for the rest of the process (the CLI runs one command) */
     wk_exec exec = wk_exec_make((int)threads);
     wk_exec_saved exec_saved;

@@ -29,7 +29,8 @@ int wk_cmd_sample(int argc, char **argv) {
                    "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images,\n"
                    "R rows; default about square) or a scatter with axes (2-D points). --latent maps the given codes\n"
                    "[N, latent_dim] instead of drawing them: one sample per row, so not with -n. --generator raw uses\n"
-                   "the raw generator when the run kept an EMA copy (default ema).\n");
+                   "the raw generator when the run kept an EMA copy (default: ema when the run kept one, else raw;\n"
+                   "an explicit --generator ema on a run trained with --ema 0 exits 2).\n");
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("sample", argc, argv, &i))) return 2; }
@@ -43,7 +44,7 @@ int wk_cmd_sample(int argc, char **argv) {
                 fprintf(stderr, "wgankit sample: --generator: '%s' is not ema or raw\n", v);
                 return 2;
             }
-            ema = !strcmp(v, "ema");
+            ema = !strcmp(v, "ema") ? 2 : 0; /* 2: asked for explicitly */
         } else if (!strcmp(a, "--ema")) {
             fprintf(stderr, "wgankit sample: --ema is train's EMA decay; to choose the generator use --generator ema|raw\n");
             return 2;
@@ -67,12 +68,20 @@ int wk_cmd_sample(int argc, char **argv) {
         fprintf(stderr, "wgankit sample: -o %s: the file name must end in .npy or .png\n", out);
         return 2;
     }
+    if (cli_check_aliases("sample", 3, (const char *const[]){"-o", "--latent", "--checkpoint"}, (const char *const[]){out, latent, ckpt}, 1))
+        return 2;
     wk_trainer *t;
     wk_tensor z = {0}, x = {0};
     int rc = wk_trainer_load(ckpt, &t);
     if (rc) {
         fprintf(stderr, "wgankit sample: %s\n", wk_last_error());
         return cli_exit_code(rc);
+    }
+    if (ema == 2 && !(wk_trainer_config(t)->ema > 0)) { /* as eval: an explicit request that cannot be honoured */
+        fprintf(stderr, "wgankit sample: --generator ema: %s was trained without an EMA generator (--ema 0); "
+                        "use --generator raw (or leave the flag out)\n", ckpt);
+        wk_trainer_free(t);
+        return 2;
     }
     if (latent && (rc = cli_read_user_array(latent, CLI_ARRAY_POINTS, &z))) goto fail;
     if ((rc = wk_trainer_sample(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, &x))) goto fail;

@@ -490,6 +490,15 @@ int wk_trainer_load_state(wk_trainer *t, const char *path) {
     return rc;
 }
 
+int wk_trainer_load_for_eval(wk_trainer *t, const char *path) {
+    /* without t->perm the walk has no state.perm and check_integers no epoch to check */
+    int64_t *perm = t->perm, pos = t->perm_pos;
+    t->perm = NULL;
+    int rc = wk_trainer_load_state(t, path);
+    t->perm = perm, t->perm_pos = pos; /* this trainer's own epoch, consistent with its data */
+    return rc;
+}
+
 int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg) {
     wk_safetensors f;
     int rc = wk_safetensors_load(path, &f);

@@ -32,11 +32,24 @@ _Static_assert(sizeof(wk_lip_method) == sizeof(int) && sizeof(wk_optim_kind) == 
 static const int LIP_VALUES[] = {WK_LIP_BJORCK, WK_LIP_BIAU, WK_LIP_SPECTRAL, WK_LIP_CLIP, WK_LIP_GP, WK_LIP_NONE};
 static const int OPT_VALUES[] = {WK_OPT_ADAM, WK_OPT_RMSPROP, WK_OPT_SGD};
 #define BIG 9007199254740991.0
+/* the largest double below 1: a range open at 1 (Adam's betas), printed as "[0, 1)" by range_str */
+#define BELOW_1 0.99999999999999989
+
+/* A float setting's range for messages: "[lo, hi]", or "[lo, u)" when hi is the double just below
+ * a number u that prints exactly (an open upper end such as BELOW_1's). */
+static const char *range_str(const wk_gan_setting *s, char *buf, size_t cap) {
+    double up = nextafter(s->hi, INFINITY);
+    char u[32];
+    snprintf(u, sizeof u, "%g", up);
+    if (strtod(u, NULL) == up && s->hi != up) snprintf(buf, cap, "[%g, %s)", s->lo, u);
+    else snprintf(buf, cap, "[%g, %g]", s->lo, s->hi);
+    return buf;
+}
 
 static const setting table[] = {
     {{"data", WK_SET_STRING, NULL, 0, 0, "synthetic target NAME[:key=value,...] (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d) or data file(s): IDX(.gz), CIFAR-10 .bin, NPY, CSV; comma-separated files are concatenated"}, F(data)},
     {{"data_n", WK_SET_INT, NULL, 0, 1e8, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
-    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation (a data file keeps at least half its rows for training: more is capped, said on the log and recorded)"}, F(holdout)},
+    {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation (a data file needs at least 2 and keeps at least half its rows for training: more is capped, said on the log and recorded)"}, F(holdout)},
     {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1] (auto: u8 for byte images, else none)"}, F(scale)},
     {{"gen", WK_SET_STRING, "mlp|dcgan", 0, 0, "generator architecture"}, F(gen)},
     {{"gen_depth", WK_SET_INT, NULL, 0, 64, "generator hidden layers (Biau et al.'s p = depth + 1)"}, F(gen_depth)},
@@ -76,9 +89,9 @@ static const setting table[] = {
     {{"opt_d", WK_SET_STRING, "adam|rmsprop|sgd", 0, 0, "critic optimizer"}, FV(opt_d, OPT_VALUES)},
     {{"lr_g", WK_SET_FLOAT, NULL, 0, 10, "generator learning rate"}, F(lr_g)},
     {{"lr_d", WK_SET_FLOAT, NULL, 0, 10, "critic learning rate"}, F(lr_d)},
-    {{"lr_decay", WK_SET_STRING, "none|linear", 0, 0, "learning-rate schedule: constant, or linear to 0 at the last step (WGAN-GP's CIFAR code)"}, F(lr_decay)},
-    {{"beta1", WK_SET_FLOAT, NULL, 0, 1, "Adam beta1 (both optimizers)"}, F(beta1)},
-    {{"beta2", WK_SET_FLOAT, NULL, 0, 1, "Adam beta2 (both; the authors' GroupSort code uses 0.5)"}, F(beta2)},
+    {{"lr_decay", WK_SET_STRING, "none|linear", 0, 0, "learning-rate schedule: constant, or linear to 0 at the last step (WGAN-GP's CIFAR code; a --resume that changes --steps then follows the new total from the resume on: not one long run)"}, F(lr_decay)},
+    {{"beta1", WK_SET_FLOAT, NULL, 0, BELOW_1, "Adam beta1 (both optimizers), in [0, 1)"}, F(beta1)},
+    {{"beta2", WK_SET_FLOAT, NULL, 0, BELOW_1, "Adam beta2 (both; the authors' GroupSort code uses 0.5), in [0, 1)"}, F(beta2)},
     {{"eps", WK_SET_FLOAT, NULL, 0, 1, "optimizer epsilon"}, F(eps)},
     {{"momentum", WK_SET_FLOAT, NULL, 0, 1, "SGD/RMSProp momentum"}, F(momentum)},
     {{"ema", WK_SET_FLOAT, NULL, 0, 0.999999, "EMA decay of generator weights (0 = off)"}, F(ema)},
@@ -246,7 +259,7 @@ int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value) {
     case WK_SET_FLOAT: {
         double v = strtod(value, &end);
         if (errno || end == value || *end || !isfinite(v) || v < s->pub.lo || v > s->pub.hi)
-            return wk_errorf(WK_EINVAL, "%s: '%s' is not a number in [%g, %g]", s->pub.name, value, s->pub.lo, s->pub.hi);
+            return wk_errorf(WK_EINVAL, "%s: '%s' is not a number in %s", s->pub.name, value, range_str(&s->pub, (char[64]){0}, 64));
         *(double *)p = v;
         return WK_OK;
     }
@@ -379,7 +392,7 @@ int wk_gan_config_validate(const wk_gan_config *c) {
         if (s->pub.type == WK_SET_FLOAT) {
             double v = *(const double *)p;
             if (!(isfinite(v) && v >= s->pub.lo && v <= s->pub.hi))
-                return wk_errorf(WK_EINVAL, "%s: %g is not a number in [%g, %g]", s->pub.name, v, s->pub.lo, s->pub.hi);
+                return wk_errorf(WK_EINVAL, "%s: %g is not a number in %s", s->pub.name, v, range_str(&s->pub, (char[64]){0}, 64));
         } else if (s->pub.type == WK_SET_INT || s->pub.type == WK_SET_BOOL) {
             long long v = s->size == sizeof(int) ? *(const int *)p : (long long)*(const int64_t *)p;
             if (v < s->pub.lo || v > s->pub.hi)

@@ -343,6 +343,48 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, FILE *lo
     return WK_OK;
 }
 
+/* A resume continues the problem the run started on: the settings that define it (the target
+ * and its options, the fixed sample's size, the held-out set's size) must be the checkpoint's,
+ * or one metrics.jsonl and report would describe two problems. A data file is covered by its
+ * fingerprint (a moved file is the same data); a synthetic target with fresh draws has none, so
+ * its spec is compared as given. Called twice: before the data is built (held < 0: the target and
+ * data_n, so a changed data_n is named before the state tensors are checked) and after (held: the
+ * held-out size this run uses, a file's being capped).
+ * --resume-data-changed 1 lets it go on (said on the log). Also: extending --steps under
+ * --lr-decay linear gives another schedule than one long run (said on the log). */
+static int check_same_problem(const char *dir, const char *ckpt, const wk_gan_config *cfg, int64_t held, FILE *log) {
+    wk_gan_config old;
+    int rc = wk_gan_config_from_checkpoint(ckpt, &old);
+    if (rc) return rc;
+    char what[2 * WK_GAN_STR + 64] = "";
+    int synth = wk_dataset_is_synthetic(old.data) || wk_dataset_is_synthetic(cfg->data);
+    if (held >= 0) synth = 0; /* checked before the data was built */
+    if (synth && strcmp(old.data, cfg->data))
+        snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data);
+    else if (synth && old.data_n != cfg->data_n)
+        snprintf(what, sizeof what, "--data-n %lld: the run started with --data-n %lld", (long long)cfg->data_n, (long long)old.data_n);
+    else if (held < 0 && old.seed != cfg->seed)
+        snprintf(what, sizeof what, "--seed %lld: the run started with --seed %lld (it draws the held-out set and splits a file)",
+                 (long long)cfg->seed, (long long)old.seed);
+    else if (held < 0 && old.scale != cfg->scale) {
+        char now[16], was[16];
+        wk_gan_config_get(cfg, "scale", now, sizeof now), wk_gan_config_get(&old, "scale", was, sizeof was);
+        snprintf(what, sizeof what, "--scale %s: the run started with --scale %s", now, was);
+    }
+    else if (held >= 0 && old.holdout != held)
+        snprintf(what, sizeof what, "--holdout %lld: the run started with --holdout %lld (its held-out set is the W1 reference)",
+                 (long long)held, (long long)old.holdout);
+    if (what[0] && !cfg->resume_data_changed)
+        return wk_errorf(WK_EINVAL, "--resume %s: %s; a resume continues the same problem: drop the flag, or give "
+                                    "--resume-data-changed 1 to continue on the new one (one history then mixes both)", dir, what);
+    if (what[0]) fprintf(log, "%s: continuing on the new problem (--resume-data-changed 1)\n", what);
+    if (held >= 0 && cfg->lr_decay == WK_LR_DECAY_LINEAR && old.steps != cfg->steps)
+        fprintf(log, "note: --lr-decay linear decays to 0 at --steps; the run so far followed the schedule of --steps %lld, "
+                     "from here it follows --steps %lld's: not what one run of %lld steps would do\n",
+                (long long)old.steps, (long long)cfg->steps, (long long)cfg->steps);
+    return WK_OK;
+}
+
 static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_gan_config cfg = *cfg_in;
     const char *dir = cfg.out;
@@ -358,6 +400,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
+    if (!rc && resume) rc = check_same_problem(dir, ckpt, &cfg, -1, log);
     if (!rc && resume) rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
     if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc && !t->ds.synthetic && t->ds.holdout.data && t->ds.holdout.shape[0] != cfg.holdout) {
@@ -367,6 +410,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                 cfg.data, (long long)(t->ds.holdout.shape[0] + t->ds.train.shape[0]), (long long)t->ds.holdout.shape[0]);
         cfg.holdout = t->cfg.holdout = t->ds.holdout.shape[0];
     }
+    if (!rc && resume) rc = check_same_problem(dir, ckpt, &cfg, t->cfg.holdout, log);
     if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
     /* the data the run started with, by fingerprint (older checkpoints have none): a file
      * swapped for another of the same shape would otherwise continue silently */

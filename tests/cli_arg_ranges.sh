@@ -1,0 +1,29 @@
+#!/bin/bash
+# cli_arg_ranges.sh — ranges that --help states are the ones that work, and refusals name the flag:
+# --beta1/--beta2 are [0, 1) in --help and in the message, and 1 is refused naming the flag before
+# the run directory is made (was: range [0, 1], then an "adam: betas" message naming no flag, and a
+# run directory left behind); a data file held out with fewer than 2 rows (--holdout 1, or a 3-row
+# file) is refused naming --holdout (and the file) — was "evaluate: 1 held-out rows cannot give a
+# real-vs-real floor"; --holdout 2 on a file and --holdout 1 on a synthetic target work. $1: the CLI.
+set -u
+CLI=$1
+source "$(dirname "$0")/lib_cli.sh"
+Q="--steps 2 --batch 16 --eval-n 10 --lip-pairs 10 --threads 1 --progress 0"
+expect_exit2 "--beta1 1 refused naming the flag" "--beta1: beta1: '1' is not a number in \[0, 1)" \
+    "$CLI" train $Q --beta1 1 --out "$T/rb1"
+check "... before the run directory is made" test ! -e "$T/rb1"
+expect_exit2 "--beta2 1.5 refused with the same range" "--beta2: beta2: '1.5' is not a number in \[0, 1)" \
+    "$CLI" train $Q --beta2 1.5 --out "$T/rb2"
+check "--help states [0, 1) for both betas" bash -c "[ \$('$CLI' train --help | grep -E -- '--beta[12] ' | grep -c 'in \[0, 1)') = 2 ]"
+check "--beta2 0.999 works" bash -c "'$CLI' train $Q --beta2 0.999 --out '$T/rb3' >/dev/null"
+"$CLI" data ring -n 30 -o "$T/X.npy" >/dev/null; "$CLI" data ring -n 3 -o "$T/X3.npy" >/dev/null
+expect_exit2 "--holdout 1 on a file names the flag" "--holdout 1: a data file needs at least 2 held-out rows" \
+    "$CLI" train --data "$T/X.npy" --holdout 1 $Q --out "$T/rh1"
+expect_exit2 "... also with --eval-every 0" "--holdout 1: a data file needs at least 2 held-out rows" \
+    "$CLI" train --data "$T/X.npy" --holdout 1 --eval-every 0 $Q --out "$T/rh1b"
+expect_exit2 "a 3-row file names --holdout and the file" "--holdout 2000: --data $T/X3.npy has 3 rows, of which at most half (1) are held out" \
+    "$CLI" train --data "$T/X3.npy" $Q --out "$T/rh3"
+check "--holdout 2 on a file works" bash -c "'$CLI' train --data '$T/X.npy' --holdout 2 $Q --out '$T/rh2' >/dev/null"
+check "--holdout 1 on a synthetic target works" bash -c "'$CLI' train --holdout 1 $Q --out '$T/rs1' >/dev/null"
+check "--help says a data file needs at least 2" bash -c "'$CLI' train --help | grep -- '--holdout' | grep -q 'a data file needs at least 2'"
+exit $fail
