@@ -27,6 +27,35 @@ txt1=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --fe
 check "--kid-subsets 1, text: no '+- nan', says there is no spread ($txt1)" bash -c "echo '$txt1' | grep -q 'no spread' && ! echo '$txt1' | grep -qi 'nan'"
 check "--kid-subsets 3: kid_std a positive number" $PY -c "
 import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] > 0 else 1)" "$json"
+# float64 raw coordinates are not rounded to float32: two clouds at offset 1e8 (mean shift 0.5)
+# score as the unshifted ones (FD, PR, DC are translation invariant); the reference is numpy/scipy
+# (sqrtm FD, the prdc formulas) on the centred data. In float32 the offset-1e8 files gave FD 0,
+# precision = recall = 1, density = coverage = 0.
+$PY - "$T" <<'PYF'
+import sys, numpy as np
+t = sys.argv[1]; rng = np.random.default_rng(2)
+X = rng.normal(size=(200, 2)); Y = rng.normal(size=(200, 2)) + 0.5
+for off in (0, 1e6, 1e8):
+    np.save(f"{t}/r_{off:g}.npy", X + off); np.save(f"{t}/f_{off:g}.npy", Y + off)
+PYF
+for off in 0 1e+06 1e+08; do
+    j=$("$CLI" metrics --real "$T/r_$off.npy" --fake "$T/f_$off.npy" --features none --json --metrics fd,pr,dc 2>"$T/err")
+    check "float64 offset $off: FD, precision, recall, density, coverage = numpy/scipy reference ($j)" $PY -c "
+import json, sys, numpy as np, scipy.linalg
+d = json.loads(sys.argv[1]); X = np.load(sys.argv[2]); Y = np.load(sys.argv[3])
+c = X.mean(0); X = X - c; Y = Y - c   # the metrics are translation invariant: the reference on centred data
+s1, s2 = np.cov(X, rowvar=False), np.cov(Y, rowvar=False)
+fd = ((X.mean(0) - Y.mean(0))**2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(scipy.linalg.sqrtm(s1 @ s2).real)
+D = lambda a, b: np.sqrt(((a[:, None, :] - b[None, :, :])**2).sum(-1))
+rr, ff, rf = D(X, X), D(Y, Y), D(X, Y)
+kth = lambda m, k: np.sort(m, 1)[:, k]   # column 0 is the point itself
+r3, f3, r5 = kth(rr, 3), kth(ff, 3), kth(rr, 5)
+prec = (rf <= r3[:, None]).any(0).mean(); rec = (rf <= f3[None, :]).any(1).mean()
+dens = (rf < r5[:, None]).sum(0).mean() / 5; cov = (rf.min(1) < r5).mean()
+ok = abs(d['fd'] - fd) <= 1e-6 * fd and all(abs(d[k] - v) < 1e-12 for k, v in
+     (('precision', prec), ('recall', rec), ('density', dens), ('coverage', cov)))
+print(fd, prec, rec, dens, cov) if not ok else None; sys.exit(0 if ok else 1)" "$j" "$T/r_$off.npy" "$T/f_$off.npy"
+done
 for key in fd:5 precision:12 recall:13 density:14 coverage:15; do
     k=${key%:*}; col=${key#*:}
     want=$(awk -F, -v c="$col" '$1 == "relu64" { print $c }' $FX/cases.csv)
