@@ -126,6 +126,20 @@ out=$("$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features "$T
 hash=$($PY -c "import sys; print(open(sys.argv[1]).read().split('hash ')[1].split(',')[0])" "$T/o")
 check "every value printed with the network's name, hash and n ($hash)" bash -c \
     "[ \$(echo '$out' | grep -c 'features lenet-1x28x28-10@$hash, n_real 500, n_fake 100') -eq 7 ]"
+# images stored in [0, 1] (ToTensor's convention): auto refuses the ambiguity, naming the file and
+# --pixels (it read them as [-1, 1]: FD 1.40 instead of 10.62 on Fashion-MNIST); --pixels 01 gives the
+# FD of the same images stored as bytes, the same pixels in the network's [-1, 1]
+$PY -c "
+import sys, numpy as np
+t = sys.argv[1]; np.save(t + '/img01.npy', np.load(t + '/img.npy') / 255.0); np.save(t + '/timg01.npy', np.load(t + '/timg.npy') / 255.0)" "$T"
+expect_exit2 "[0, 1] images with --pixels auto: refused as ambiguous, naming the file and --pixels" "img01.npy: pixel values in \[0, 1\] lie in both \[0, 1\] and \[-1, 1\].*--pixels" \
+    "$CLI" metrics --real "$T/img01.npy" --fake "$T/timg01.npy" --features "$T/a.safetensors" --metrics fd
+expect_exit2 "bytes against [0, 1] images: the [0, 1] side refused (not guessed on its own)" "timg01.npy: pixel values" \
+    "$CLI" metrics --real "$T/img.npy" --fake "$T/timg01.npy" --features "$T/a.safetensors" --metrics fd
+fd8=$("$CLI" metrics --real "$T/img.npy" --fake "$T/timg.npy" --features "$T/a.safetensors" --metrics fd --json)
+fd01=$("$CLI" metrics --real "$T/img01.npy" --fake "$T/timg01.npy" --features "$T/a.safetensors" --metrics fd --json --pixels 01)
+check "--pixels 01: the FD of the same images stored as bytes ($fd01 vs $fd8)" $PY -c "
+import json, sys; a = json.loads(sys.argv[1])['fd']; b = json.loads(sys.argv[2])['fd']; sys.exit(0 if abs(a - b) <= 1e-4 * b else 1)" "$fd01" "$fd8"
 expect_exit2 "a non-network file as --features" "not a wgankit feature network\|safetensors\|header" \
     "$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features $FX/basic_real.npy
 # the shipped network's features are the pre-activations of its 128-unit layer (classifier.h):

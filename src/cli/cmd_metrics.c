@@ -25,8 +25,10 @@ static int usage(FILE *f) {
                "(mean and std over subsets), IS (of FAKE, 10 splits), improved precision/recall (k = 3) and\n"
                "density/coverage (k = 5). Default metrics: all that apply (IS only with a feature network).\n"
                "--features NET: a network from `wgankit classifier train` (default: %s\n"
-               "  when the samples have its input size); none: the raw coordinates as features.\n"
-               "--pixels: how image values map to the network's [-1, 1] (auto: 0..255 integers or values in [-1, 1]).\n"
+               "  when the samples have its input size); none: the raw coordinates as features, read in float64 and\n"
+               "  never rounded to float32 (a network's features are float32; their statistics are computed in double).\n"
+               "--pixels: how image values map to the network's [-1, 1] (auto: 0..255 integers, or values in [-1, 1]\n"
+               "  reaching below 0; values all in [0, 1] are ambiguous and refused: say 01 or pm1).\n"
                "--save-features F.npy: write the features used to F.real.npy and F.fake.npy.\n",
             wk_classifier_default_path());
     return f == stdout ? 0 : 2;
