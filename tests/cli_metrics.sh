@@ -27,6 +27,15 @@ txt1=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --fe
 check "--kid-subsets 1, text: no '+- nan', says there is no spread ($txt1)" bash -c "echo '$txt1' | grep -q 'no spread' && ! echo '$txt1' | grep -qi 'nan'"
 check "--kid-subsets 3: kid_std a positive number" $PY -c "
 import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] > 0 else 1)" "$json"
+# a subset size equal to both n: every subset is the whole sample, so one value and kid_std null
+# (not the ~1e-14 spread of 100 copies); the value is numpy's unbiased MMD^2 of the whole sets
+json2=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_real.npy --features none --json --metrics kid --kid-subset-size 400)
+check "KID subset = n on both sides: kid_std null, kid = numpy MMD^2 of the whole sets" $PY -c "
+import json,sys, numpy as np
+d=json.loads(sys.argv[1]); x=np.load(sys.argv[2]).astype(np.float64); y=x
+k=lambda a,b: (a@b.T/a.shape[1]+1)**3; m=len(x)
+kxx=k(x,x); kyy=k(y,y); ref=(kxx.sum()-np.trace(kxx))/(m*(m-1))+(kyy.sum()-np.trace(kyy))/(m*(m-1))-2*k(x,y).mean()
+sys.exit(0 if d['kid_std'] is None and abs(d['kid']-ref) <= 1e-9*abs(kxx).mean() else 1)" "$json2" $FX/relu64_real.npy
 # float64 raw coordinates are not rounded to float32: two clouds at offset 1e8 (mean shift 0.5)
 # score as the unshifted ones (FD, PR, DC are translation invariant); the reference is numpy/scipy
 # (sqrtm FD, the prdc formulas) on the centred data. In float32 the offset-1e8 files gave FD 0,

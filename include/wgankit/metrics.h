@@ -68,7 +68,9 @@ int wk_fd(const wk_tensor *real, const wk_tensor *fake, wk_fd_result *out);
 /* KID (Binkowski et al. 2018): unbiased MMD^2 with the kernel k(x, y) = (x.y / d + 1)^3,
  * averaged over n_subsets random subsets of subset_size rows of each side (drawn without
  * replacement within a subset, as their reference code), std over subsets (ddof 0; NaN for one
- * subset, where the reference's 0 would claim an exact value; JSON null). */
+ * subset, where the reference's 0 would claim an exact value; JSON null). A subset size equal to
+ * both n makes every subset the whole sample: then one subset is computed (n_subsets = 1, std
+ * NaN), so training, `eval` and `metrics` never report a spread of rounding noise. */
 #define WK_KID_SUBSETS 100
 #define WK_KID_SUBSET_SIZE 1000
 typedef struct wk_kid_options {

@@ -90,6 +90,10 @@ int mt_kid(const mt_feat *real, const mt_feat *fake, const wk_kid_options *opt, 
     if (!rc) rc = mt_check_feat("KID", "fake", fake, m, why, &d);
     if (rc) return rc;
     int64_t nr = real->n, nf = fake->n;
+    /* a subset of every row on both sides is the whole sample whatever the draw: the subsets
+     * all give one value, and their spread would be rounding noise (~1e-14) read as an exact
+     * KID. One subset then, whose std is undefined (NaN, JSON null), as for n_subsets = 1. */
+    if (m == nr && m == nf) n_sub = 1;
     int64_t *pr = wk_malloc((size_t)nr * sizeof(int64_t)), *pf = wk_malloc((size_t)nf * sizeof(int64_t));
     double *vals = wk_malloc((size_t)n_sub * sizeof(double)), *xr = NULL, *xf = NULL, *g = NULL;
     rc = pr && pf && vals ? scratch(m, d, &xr, &xf, &g) : wk_errorf(WK_ENOMEM, "KID: out of memory");
