@@ -65,6 +65,14 @@ ok = abs(d['fd'] - fd) <= 1e-6 * fd and all(abs(d[k] - v) < 1e-12 for k, v in
      (('precision', prec), ('recall', rec), ('density', dens), ('coverage', cov)))
 print(fd, prec, rec, dens, cov) if not ok else None; sys.exit(0 if ok else 1)" "$j" "$T/r_$off.npy" "$T/f_$off.npy"
 done
+# the same float64 images stored NHWC on one side and NCHW on the other are the same samples (the
+# samples reader puts NHWC in NCHW order; the float64 rows are used only in that same order)
+$PY -c "
+import sys, numpy as np; X = np.random.default_rng(3).normal(size=(60, 5, 5, 3))
+np.save(sys.argv[1] + '/nhwc.npy', X); np.save(sys.argv[1] + '/nchw.npy', X.transpose(0, 3, 1, 2))" "$T"
+j=$("$CLI" metrics --real "$T/nhwc.npy" --fake "$T/nchw.npy" --features none --json --metrics fd,pr 2>/dev/null)
+check "float64 NHWC against NCHW of the same images: FD 0, precision = recall = 1 ($j)" $PY -c "
+import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if abs(d['fd']) < 1e-9 and d['precision'] == 1 and d['recall'] == 1 else 1)" "$j"
 for key in fd:5 precision:12 recall:13 density:14 coverage:15; do
     k=${key%:*}; col=${key#*:}
     want=$(awk -F, -v c="$col" '$1 == "relu64" { print $c }' $FX/cases.csv)

@@ -138,7 +138,13 @@ int wk_cmd_metrics(int argc, char **argv) {
             if (!rc && (rows != t->shape[0] || cols != t->shape[1]))
                 rc = wk_errorf(WK_EFORMAT, "%s: reads as %lld x %lld in float64 but %lld x %lld in float32", s ? fake_p : real_p,
                                (long long)rows, (long long)cols, (long long)t->shape[0], (long long)t->shape[1]);
+            /* the samples reader puts NHWC images in NCHW order, the points reader keeps the stored
+             * order: the float64 rows are used only when they are the same values in the same
+             * order (else both sides stay float32, in one layout) */
+            for (int64_t i = 0; !rc && raw64[s] && i < t->numel; i++)
+                if ((float)raw64[s][i] != t->data[i]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
         }
+        if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
     }
     if (!rc && save) {
         rc = wk_write_npy(side[0], &fr);
