@@ -59,6 +59,22 @@ check "2-D target: PR, DC and FD on raw coordinates next to mode coverage" $PY -
 import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])][-1]
 sys.exit(0 if r['features'] == 'none' and 0 <= r['precision'] <= 1 and 0 <= r['coverage'] <= 1 and 'fd' in r and 'modes' in r and 'kid' not in r else 1)" "$T/ring/metrics.jsonl"
+# training on float images in [0, 1] kept as stored (--scale none): the pixel range is ambiguous, so
+# the image metrics refuse it naming --data (they read [0, 1] as [-1, 1]); --scale minmax maps it
+$PY -c "import sys, numpy as np; np.save(sys.argv[1] + '/img01.npy', np.load(sys.argv[1] + '/img.npy') / 255.0)" "$T"
+expect_exit2 "train, [0, 1] images kept as stored: image metrics refuse the ambiguous range, naming --data" "img01.npy: pixel values in .* lie in both \[0, 1\] and \[-1, 1\].*--scale minmax" \
+    "$CLI" train $(echo $RUN | sed "s#$T/img.npy#$T/img01.npy#") --scale none --steps 1 --eval-metrics fd --eval-features "$T/net.safetensors" --out "$T/r01"
+# KID below 1,000 samples (subset size cut to n = 100 on both sides): every subset would be the
+# whole sample, so one subset and no spread (kid_std null), in training and in eval alike
+"$CLI" train --data ring --steps 2 --eval-every 0 --eval-n 100 --holdout 100 --threads 2 --eval-metrics kid \
+    --out "$T/rk" --progress 0 >/dev/null 2>"$T/err" || { echo "FAIL: ring kid train ($(cat "$T/err"))"; fail=1; }
+check "train, KID at n = 100: kid_std null (not a ~1e-14 spread)" $PY -c "
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][-1]
+sys.exit(0 if r['kid'] is not None and r['kid_std'] is None else 1)" "$T/rk/metrics.jsonl"
+out=$("$CLI" eval --checkpoint "$T/rk/checkpoint.safetensors" --metrics kid -n 100 2>"$T/err")
+check "eval --metrics kid -n 100: kid_std null ($out)" $PY -c "
+import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if d['kid'] is not None and d['kid_std'] is None else 1)" "$out"
 expect_exit2 "a feature network for other images (or real images of another shape)" "takes images \[1, 28, 28\]\|do not match the run's samples (1x28x28)" \
     "$CLI" eval --checkpoint "$T/run/checkpoint.safetensors" --metrics fd --features "$T/net.safetensors" --real "$T/pts.npy"
 exit $fail

@@ -27,6 +27,52 @@ txt1=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy --fe
 check "--kid-subsets 1, text: no '+- nan', says there is no spread ($txt1)" bash -c "echo '$txt1' | grep -q 'no spread' && ! echo '$txt1' | grep -qi 'nan'"
 check "--kid-subsets 3: kid_std a positive number" $PY -c "
 import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['kid_std'] > 0 else 1)" "$json"
+# a subset size equal to both n: every subset is the whole sample, so one value and kid_std null
+# (not the ~1e-14 spread of 100 copies); the value is numpy's unbiased MMD^2 of the whole sets
+json2=$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_real.npy --features none --json --metrics kid --kid-subset-size 400)
+check "KID subset = n on both sides: kid_std null, kid = numpy MMD^2 of the whole sets" $PY -c "
+import json,sys, numpy as np
+d=json.loads(sys.argv[1]); x=np.load(sys.argv[2]).astype(np.float64); y=x
+k=lambda a,b: (a@b.T/a.shape[1]+1)**3; m=len(x)
+kxx=k(x,x); kyy=k(y,y); ref=(kxx.sum()-np.trace(kxx))/(m*(m-1))+(kyy.sum()-np.trace(kyy))/(m*(m-1))-2*k(x,y).mean()
+sys.exit(0 if d['kid_std'] is None and abs(d['kid']-ref) <= 1e-9*abs(kxx).mean() else 1)" "$json2" $FX/relu64_real.npy
+# float64 raw coordinates are not rounded to float32: two clouds at offset 1e8 (mean shift 0.5)
+# score as the unshifted ones (FD, PR, DC are translation invariant); the reference is numpy/scipy
+# (sqrtm FD, the prdc formulas) on the centred data. In float32 the offset-1e8 files gave FD 0,
+# precision = recall = 1, density = coverage = 0.
+$PY - "$T" <<'PYF'
+import sys, numpy as np
+t = sys.argv[1]; rng = np.random.default_rng(2)
+X = rng.normal(size=(200, 2)); Y = rng.normal(size=(200, 2)) + 0.5
+for off in (0, 1e6, 1e8):
+    np.save(f"{t}/r_{off:g}.npy", X + off); np.save(f"{t}/f_{off:g}.npy", Y + off)
+PYF
+for off in 0 1e+06 1e+08; do
+    j=$("$CLI" metrics --real "$T/r_$off.npy" --fake "$T/f_$off.npy" --features none --json --metrics fd,pr,dc 2>"$T/err")
+    check "float64 offset $off: FD, precision, recall, density, coverage = numpy/scipy reference ($j)" $PY -c "
+import json, sys, numpy as np, scipy.linalg
+d = json.loads(sys.argv[1]); X = np.load(sys.argv[2]); Y = np.load(sys.argv[3])
+c = X.mean(0); X = X - c; Y = Y - c   # the metrics are translation invariant: the reference on centred data
+s1, s2 = np.cov(X, rowvar=False), np.cov(Y, rowvar=False)
+fd = ((X.mean(0) - Y.mean(0))**2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(scipy.linalg.sqrtm(s1 @ s2).real)
+D = lambda a, b: np.sqrt(((a[:, None, :] - b[None, :, :])**2).sum(-1))
+rr, ff, rf = D(X, X), D(Y, Y), D(X, Y)
+kth = lambda m, k: np.sort(m, 1)[:, k]   # column 0 is the point itself
+r3, f3, r5 = kth(rr, 3), kth(ff, 3), kth(rr, 5)
+prec = (rf <= r3[:, None]).any(0).mean(); rec = (rf <= f3[None, :]).any(1).mean()
+dens = (rf < r5[:, None]).sum(0).mean() / 5; cov = (rf.min(1) < r5).mean()
+ok = abs(d['fd'] - fd) <= 1e-6 * fd and all(abs(d[k] - v) < 1e-12 for k, v in
+     (('precision', prec), ('recall', rec), ('density', dens), ('coverage', cov)))
+print(fd, prec, rec, dens, cov) if not ok else None; sys.exit(0 if ok else 1)" "$j" "$T/r_$off.npy" "$T/f_$off.npy"
+done
+# the same float64 images stored NHWC on one side and NCHW on the other are the same samples (the
+# samples reader puts NHWC in NCHW order; the float64 rows are used only in that same order)
+$PY -c "
+import sys, numpy as np; X = np.random.default_rng(3).normal(size=(60, 5, 5, 3))
+np.save(sys.argv[1] + '/nhwc.npy', X); np.save(sys.argv[1] + '/nchw.npy', X.transpose(0, 3, 1, 2))" "$T"
+j=$("$CLI" metrics --real "$T/nhwc.npy" --fake "$T/nchw.npy" --features none --json --metrics fd,pr 2>/dev/null)
+check "float64 NHWC against NCHW of the same images: FD 0, precision = recall = 1 ($j)" $PY -c "
+import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if abs(d['fd']) < 1e-9 and d['precision'] == 1 and d['recall'] == 1 else 1)" "$j"
 for key in fd:5 precision:12 recall:13 density:14 coverage:15; do
     k=${key%:*}; col=${key#*:}
     want=$(awk -F, -v c="$col" '$1 == "relu64" { print $c }' $FX/cases.csv)
@@ -97,6 +143,20 @@ out=$("$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features "$T
 hash=$($PY -c "import sys; print(open(sys.argv[1]).read().split('hash ')[1].split(',')[0])" "$T/o")
 check "every value printed with the network's name, hash and n ($hash)" bash -c \
     "[ \$(echo '$out' | grep -c 'features lenet-1x28x28-10@$hash, n_real 500, n_fake 100') -eq 7 ]"
+# images stored in [0, 1] (ToTensor's convention): auto refuses the ambiguity, naming the file and
+# --pixels (it read them as [-1, 1]: FD 1.40 instead of 10.62 on Fashion-MNIST); --pixels 01 gives the
+# FD of the same images stored as bytes, the same pixels in the network's [-1, 1]
+$PY -c "
+import sys, numpy as np
+t = sys.argv[1]; np.save(t + '/img01.npy', np.load(t + '/img.npy') / 255.0); np.save(t + '/timg01.npy', np.load(t + '/timg.npy') / 255.0)" "$T"
+expect_exit2 "[0, 1] images with --pixels auto: refused as ambiguous, naming the file and --pixels" "img01.npy: pixel values in \[0, 1\] lie in both \[0, 1\] and \[-1, 1\].*--pixels" \
+    "$CLI" metrics --real "$T/img01.npy" --fake "$T/timg01.npy" --features "$T/a.safetensors" --metrics fd
+expect_exit2 "bytes against [0, 1] images: the [0, 1] side refused (not guessed on its own)" "timg01.npy: pixel values" \
+    "$CLI" metrics --real "$T/img.npy" --fake "$T/timg01.npy" --features "$T/a.safetensors" --metrics fd
+fd8=$("$CLI" metrics --real "$T/img.npy" --fake "$T/timg.npy" --features "$T/a.safetensors" --metrics fd --json)
+fd01=$("$CLI" metrics --real "$T/img01.npy" --fake "$T/timg01.npy" --features "$T/a.safetensors" --metrics fd --json --pixels 01)
+check "--pixels 01: the FD of the same images stored as bytes ($fd01 vs $fd8)" $PY -c "
+import json, sys; a = json.loads(sys.argv[1])['fd']; b = json.loads(sys.argv[2])['fd']; sys.exit(0 if abs(a - b) <= 1e-4 * b else 1)" "$fd01" "$fd8"
 expect_exit2 "a non-network file as --features" "not a wgankit feature network\|safetensors\|header" \
     "$CLI" metrics --real "$T/img.npy" --fake "$T/fake_pm1.npy" --features $FX/basic_real.npy
 # the shipped network's features are the pre-activations of its 128-unit layer (classifier.h):

@@ -1,6 +1,7 @@
 /* test_eval_floor.c — issue 11, finding 3: every W1 comes with the real-vs-real W1 floor at the
  * evaluation's sample size. For file data the floor is W1 between the evaluation's held-out rows
- * and the next held-out rows (or the split's two halves when it is too small), recomputed here
+ * and the next held-out rows (else as many training rows, at the evaluation's size; the split's
+ * two halves only when neither has the rows), recomputed here
  * from the held-out split itself; for a synthetic ring at n = 2,000 it is the sampling bias the
  * issue measured (about 0.063), far below the W1 of an untrained generator. */
 #include <stdio.h>
@@ -15,9 +16,9 @@
 #include "wgankit/io.h"
 #include "wgankit/ot.h"
 
-static double w1_rows(const wk_tensor *h, int64_t a0, int64_t na, int64_t b0, int64_t nb) {
+static double w1_rows(const wk_tensor *ha, int64_t a0, int64_t na, const wk_tensor *h, int64_t b0, int64_t nb) {
     int64_t d = h->shape[1];
-    wk_tensor a = {h->data + a0 * d, 2, {na, d}, na * d, WK_DEVICE_CPU}, b = {h->data + b0 * d, 2, {nb, d}, nb * d, WK_DEVICE_CPU};
+    wk_tensor a = {ha->data + a0 * d, 2, {na, d}, na * d, WK_DEVICE_CPU}, b = {h->data + b0 * d, 2, {nb, d}, nb * d, WK_DEVICE_CPU};
     wk_ot_options o;
     wk_ot_options_default(&o);
     wk_ot_result r = {0};
@@ -40,9 +41,13 @@ int main(void) {
     REQUIRE(wk_write_npy(path, &x) == WK_OK, "write: %s", wk_last_error());
     wk_tensor_free(&x);
 
-    /* held-out split large enough: rows [0, 100) are the evaluation's, rows [100, 200) the floor's */
-    const struct { int64_t holdout, eval_n, a0, na, b0, nb; } cases[] = {{300, 100, 100, 100, 0, 100}, {150, 100, 75, 75, 0, 75}};
-    for (int k = 0; k < 2; k++) {
+    /* held-out split large enough: rows [0, 100) are the evaluation's, rows [100, 200) the floor's;
+     * too small (150 < 2 x 100): the first 100 training rows, at the evaluation's size (finding:
+     * the split's halves gave a floor at n = 75, biased high); neither (holdout 500 = n / 2, eval_n
+     * 600, 500 training rows): the halves, n = 250 */
+    const struct { int64_t holdout, eval_n, a0, na, b0, nb; int train; } cases[] = {
+        {300, 100, 100, 100, 0, 100, 0}, {150, 100, 0, 100, 0, 100, 1}, {500, 600, 250, 250, 0, 250, 0}};
+    for (int k = 0; k < 3; k++) {
         wk_gan_config c;
         wk_gan_config_default(&c);
         snprintf(c.data, sizeof c.data, "%s", path);
@@ -51,7 +56,8 @@ int main(void) {
         wk_trainer *t = make(&c);
         wk_gan_metrics m, m2;
         REQUIRE(wk_trainer_evaluate(t, &m) == WK_OK, "evaluate: %s", wk_last_error());
-        double want = w1_rows(&wk_trainer_dataset(t)->holdout, cases[k].a0, cases[k].na, cases[k].b0, cases[k].nb);
+        const wk_tensor *ho = &wk_trainer_dataset(t)->holdout, *tr = &wk_trainer_dataset(t)->train;
+        double want = w1_rows(cases[k].train ? tr : ho, cases[k].a0, cases[k].na, ho, cases[k].b0, cases[k].nb);
         CHECK_CLOSE(m.w1_floor, want, 1e-12, 0, "file data: floor = W1 between held-out rows");
         CHECK(m.w1_floor_n == (double)cases[k].na, "floor sample size %g, want %lld", m.w1_floor_n, (long long)cases[k].na);
         CHECK(m.w1 > m.w1_floor, "an untrained generator is above the floor (%g vs %g)", m.w1, m.w1_floor);

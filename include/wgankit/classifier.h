@@ -41,10 +41,15 @@ typedef struct wk_classifier {
 } wk_classifier;
 
 /* How stored pixel values map to the network's [-1, 1]. AUTO: integers in [0, 255] with a
- * value > 1 are U8, values inside [-1, 1] are PM1 (a tanh generator's output); anything else is
- * WK_EINVAL naming `what` and the range found (give the range explicitly). */
+ * value > 1 are U8, values inside [-1, 1] reaching below 0 are PM1 (a tanh generator's output);
+ * values all in [0, 1] are ambiguous ([0, 1] images, the usual float convention, or [-1, 1] ones
+ * that never go below 0: reading one as the other silently changed FD from 10.6 to 1.4) and,
+ * like anything else, WK_EINVAL naming `what` and the range found (give the range explicitly). */
 typedef enum { WK_PIXELS_AUTO = 0, WK_PIXELS_U8, WK_PIXELS_01, WK_PIXELS_PM1 } wk_pixel_range;
 int wk_pixel_range_parse(const char *s, wk_pixel_range *out); /* "auto", "u8", "01", "pm1" */
+/* AUTO's decision on t's values (never AUTO in *out), or the WK_EINVAL above, whose message
+ * ends with `how` (what the caller's user can say: "--pixels 01 or pm1"). */
+int wk_pixel_range_detect(const wk_tensor *t, const char *what, const char *how, wk_pixel_range *out);
 /* A fresh network with PyTorch's default initialisation from `seed`. */
 int wk_classifier_build(wk_classifier *c, int channels, int height, int width, int classes, uint64_t seed);
 void wk_classifier_free(wk_classifier *c);

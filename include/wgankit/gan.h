@@ -211,7 +211,8 @@ typedef struct wk_gan_metrics {
     double it_per_s;
     /* The real-vs-real floor: exact W1 between the evaluation's held-out real points and another
      * real sample of w1_floor_n points (synthetic: fresh target draws, n = eval_n; files: further
-     * held-out rows, or the held-out split's two halves when it is too small). A perfect
+     * held-out rows, else eval_n training rows, n = eval_n; only when neither has eval_n rows the
+     * held-out split's two halves, n = half the split, a floor biased high). A perfect
      * generator scores about this (W1 between finite samples is biased upwards, Arora et al.
      * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
     double w1_floor, w1_floor_n;

@@ -40,7 +40,8 @@ int wk_mode_coverage_compute(const wk_target *target, const wk_tensor *samples, 
 void wk_mode_coverage_free(wk_mode_coverage *c);
 
 /* ---- feature-space metrics ---------------------------------------------------------------
- * Every function takes float32 features [n, d] (rows = samples) and computes in double.
+ * Every function takes float32 features [n, d] (rows = samples) and computes in double;
+ * wk_metrics_compute_f64 takes float64 features and computes from them unrounded.
  * Too few samples for a metric is WK_EINVAL with the minimum stated in the message.
  *
  * FD (Heusel et al. 2017, FID without the Inception network):
@@ -67,7 +68,9 @@ int wk_fd(const wk_tensor *real, const wk_tensor *fake, wk_fd_result *out);
 /* KID (Binkowski et al. 2018): unbiased MMD^2 with the kernel k(x, y) = (x.y / d + 1)^3,
  * averaged over n_subsets random subsets of subset_size rows of each side (drawn without
  * replacement within a subset, as their reference code), std over subsets (ddof 0; NaN for one
- * subset, where the reference's 0 would claim an exact value; JSON null). */
+ * subset, where the reference's 0 would claim an exact value; JSON null). A subset size equal to
+ * both n makes every subset the whole sample: then one subset is computed (n_subsets = 1, std
+ * NaN), so training, `eval` and `metrics` never report a spread of rounding noise. */
 #define WK_KID_SUBSETS 100
 #define WK_KID_SUBSET_SIZE 1000
 typedef struct wk_kid_options {
@@ -139,6 +142,13 @@ typedef struct wk_metric_values {
  * out->features is copied from `features_id`. */
 int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_tensor *fake_probs, unsigned mask,
                        const wk_kid_options *kid, const char *features_id, wk_metric_values *out);
+/* The same on float64 features, row-major real [n_real, d] and fake [n_fake, d]: every metric reads
+ * the stored doubles (no rounding to float32, so raw coordinates with a large offset, such as
+ * metres or timestamps, keep their spread; FD, precision/recall and density/coverage are
+ * translation invariant and give the values of the centred data). fake_probs as above. */
+int wk_metrics_compute_f64(const double *real, int64_t n_real, const double *fake, int64_t n_fake, int64_t d,
+                           const wk_tensor *fake_probs, unsigned mask, const wk_kid_options *kid, const char *features_id,
+                           wk_metric_values *out);
 /* Members "fd", "fd_mean", "fd_trace", "kid", "kid_std", "is", "is_std", "precision", "recall",
  * "density", "coverage" (those computed), then "features", "n_real", "n_fake"; no braces, so a
  * caller can add them to an object of its own (wk_json_key inserts the commas). */

@@ -8,6 +8,13 @@
  *   gen:RUN_DIR             fresh draws from a trained generator (RUN_DIR/checkpoint.safetensors,
  *   gen:PATH.safetensors    EMA weights when the run kept them): a population. Draws are in the
  *                           generator's own units (the [-1, 1] scaling of the run's data).
+ *   data:RUN_DIR            the run's training data (every row, no held-out split) scaled as
+ *   data:PATH.safetensors   training scaled it: the generator's units, a FINITE sample.
+ *
+ * Units: a file compared with a gen: source is mapped into the generator's units, by the one
+ * rule of wk_source_match_units (the run's --scale, as `critic --input`), so that a distance
+ * between a run's data file and its generator measures the generator, not a unit change (a
+ * byte-image file against gen: once gave W1 2,864 for a run whose own W1 was 23).
  *
  * Arora et al. (2017, §3) separate the empirical distribution of a finite training sample from
  * the distribution it came from; a wk_source says which one it is (wk_source_is_population). */
@@ -37,6 +44,8 @@ typedef struct wk_source {
     wk_tensor rows;              /* FILE: every row [N, ...shape] */
     wk_target target;            /* TARGET */
     struct wk_trainer *gen;      /* GENERATOR */
+    int run_units;               /* FILE: rows are in a run's units (data:RUN, or mapped by wk_source_match_units) */
+    double scale_mul, scale_add; /* FILE: the map x * mul + add that brought them there (1, 0: none) */
 } wk_source;
 
 /* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each
@@ -63,6 +72,13 @@ int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out);
 int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out);
 /* Both sources draw samples of the same shape; WK_EINVAL naming both otherwise. */
 int wk_source_check_compatible(const wk_source *a, const wk_source *b);
+/* Before two sources are compared: when one is a generator and the other a file (as stored),
+ * map the file's rows into the generator's units as its run scaled its data (wk_dataset_scale
+ * with the run's config: --scale auto resolved on the file's own values, so byte images become
+ * x / 127.5 - 1; minmax by the file's own range, the run's own range when it is the run's data
+ * file). The map is left in the file source's scale_mul / scale_add (1, 0: none was needed) for
+ * the caller to report; a file already in a run's units (data:RUN) is left alone. Any other pair is left as it is. Then wk_source_check_compatible. */
+int wk_source_match_units(wk_source *a, wk_source *b);
 
 #ifdef __cplusplus
 }

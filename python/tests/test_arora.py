@@ -188,3 +188,21 @@ def test_train_track_generalization(tmp_path):
         assert math.isfinite(m[k]), k
     with pytest.raises(ValueError, match="track-generalization"):
         wgankit.train(out=str(tmp_path / "u"), data="ring", steps=5, track_generalization=True)
+
+
+def test_array_against_generator_in_the_runs_units(tmp_path):
+    """A run trained on byte values (--scale auto: x / 127.5 - 1): an array of those bytes against
+    gen:RUN is mapped into the run's units (it compared 0..255 with [-1, 1]), the same values as
+    data:RUN (the run's data in its units; same rows, same order with the run's default seed) and as
+    the CLI's nnd of the .npy."""
+    x = np.random.default_rng(4).integers(0, 256, (300, 2)).astype(np.uint8)
+    np.save(tmp_path / "bytes.npy", x)
+    out = tmp_path / "b"
+    wgankit.train(out=str(out), data=str(tmp_path / "bytes.npy"), steps=3, eval_every=3, gen_width=16, critic_width=16,
+                  batch=32, holdout=50, eval_n=50, threads=1)
+    py = wgankit.nnd(x.astype(np.float32), "gen:" + str(out), m=200, w1=True, **FAST)
+    assert py["w1"] < 2 * math.sqrt(2)  # both sides in [-1, 1]^2
+    ref = run_json(["nnd", "bytes.npy", "gen:b", "-m", "200", "--w1", "--json"] + FAST_FLAGS, tmp_path)
+    assert ref == run_json(["nnd", "data:b", "gen:b", "-m", "200", "--w1", "--json"] + FAST_FLAGS, tmp_path)
+    same(py, ref)
+    same(wgankit.nnd("data:" + str(out), "gen:" + str(out), m=200, w1=True, **FAST), ref)

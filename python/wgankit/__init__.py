@@ -454,7 +454,9 @@ def nnd(A, B, **settings):
     upwards), ``nnd_heldout`` (the honest estimate), ``se`` / ``se_train`` (standard errors of
     the means over repeats, NaN for one repeat), ``repeats``, ``m``, ``m_b``, ``steps`` (mean
     critic steps), ``stopped`` (``"patience"``, ``"steps"`` or ``"mixed"``), ``stopped_patience``, ``phi``, ``critic`` (class settings and ``params``) and with
-    ``w1`` the keys ``w1`` and ``se_w1``. Distances are in the units of the samples (float64).
+    ``w1`` the keys ``w1`` and ``se_w1``. Distances are in the units of the samples (float64); a
+    file or array compared with a ``gen:RUN`` source is first mapped into the run's units as its
+    training data were (``"data:RUN"`` is the run's data already in those units), as the CLI's.
     The same settings and seed give the CLI's values exactly.
 
     Raises ``ValueError`` naming the argument or setting (bad array, unknown source, samples of

@@ -18,7 +18,8 @@ int wk_pixel_range_parse(const char *s, wk_pixel_range *out) {
     return wk_errorf(WK_EINVAL, "pixel range '%s': want auto, u8 (0..255), 01 ([0, 1]) or pm1 ([-1, 1])", s);
 }
 
-int wk_images_to_unit_range(wk_tensor *t, wk_pixel_range range, const char *what) {
+/* min, max and whether every value is an integer */
+static void value_range(const wk_tensor *t, float *lo_, float *hi_, int *integral_) {
     float lo = INFINITY, hi = -INFINITY;
     int integral = 1;
     for (int64_t i = 0; i < t->numel; i++) {
@@ -27,12 +28,31 @@ int wk_images_to_unit_range(wk_tensor *t, wk_pixel_range range, const char *what
         hi = v > hi ? v : hi;
         integral &= v == floorf(v);
     }
+    *lo_ = lo, *hi_ = hi, *integral_ = integral;
+}
+
+int wk_pixel_range_detect(const wk_tensor *t, const char *what, const char *how, wk_pixel_range *out) {
+    float lo, hi;
+    int integral;
+    value_range(t, &lo, &hi, &integral);
+    if (integral && lo >= 0 && hi <= 255 && hi > 1) *out = WK_PIXELS_U8;
+    else if (lo >= -1 && lo < 0 && hi <= 1) *out = WK_PIXELS_PM1;
+    else if (lo >= 0 && hi <= 1) /* [0, 1] images (ToTensor, a sigmoid) and [-1, 1] ones that never go below 0 look alike */
+        return wk_errorf(WK_EINVAL, "%s: pixel values in [%g, %g] lie in both [0, 1] and [-1, 1]; say which (%s)",
+                         what, lo, hi, how);
+    else
+        return wk_errorf(WK_EINVAL, "%s: pixel values in [%g, %g] are neither 0..255 integers nor in [-1, 1]; say which range they are in (%s)",
+                         what, lo, hi, how);
+    return WK_OK;
+}
+
+int wk_images_to_unit_range(wk_tensor *t, wk_pixel_range range, const char *what) {
+    float lo, hi;
+    int integral;
+    value_range(t, &lo, &hi, &integral);
     if (range == WK_PIXELS_AUTO) {
-        if (integral && lo >= 0 && hi <= 255 && hi > 1) range = WK_PIXELS_U8;
-        else if (lo >= -1 && hi <= 1) range = WK_PIXELS_PM1;
-        else
-            return wk_errorf(WK_EINVAL, "%s: pixel values in [%g, %g] are neither 0..255 integers nor in [-1, 1]; say which range they are in",
-                             what, lo, hi);
+        int rc = wk_pixel_range_detect(t, what, "--pixels u8, 01 or pm1", &range);
+        if (rc) return rc;
     }
     double mul = 1, add = 0, want_lo = -1, want_hi = 1;
     if (range == WK_PIXELS_U8) mul = 1 / 127.5, add = -1, want_lo = 0, want_hi = 255;

@@ -65,7 +65,8 @@ static int usage(FILE *f) {
                "Train the feature network of the image metrics (a LeNet-like classifier: its 128 penultimate\n"
                "features serve FD, KID, precision/recall, density/coverage; its softmax serves IS), or print a\n"
                "trained one's accuracy. Images: IDX/.gz, CIFAR-10 .bin (labels inside), NPY; labels: IDX, NPY, CSV.\n"
-               "--pixels: how stored values map to [-1, 1] (auto: 0..255 integers, or values already in [-1, 1]).\n");
+               "--pixels: how stored values map to [-1, 1] (auto: 0..255 integers, or values in [-1, 1] reaching below 0;\n"
+               "  values all in [0, 1] are ambiguous: say 01 or pm1).\n");
     return f == stdout ? 0 : 2;
 }
 

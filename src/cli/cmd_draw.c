@@ -19,7 +19,9 @@ int wk_cmd_draw(int argc, char **argv) {
             printf("usage: wgankit draw SOURCE [-n N] -o OUT.npy [--seed S] [--replace]\n\n"
                    "SOURCE: a data file (NPY, CSV, IDX/.gz, CIFAR-10 .bin; a finite sample, drawn without replacement\n"
                    "unless --replace), a synthetic target (ring, gaussian:dim=64,sigma=0.125, ...) or gen:RUN_DIR /\n"
-                   "gen:PATH.safetensors (fresh draws from a trained generator). Default N 1000, seed 1.\n");
+                   "gen:PATH.safetensors (fresh draws from a trained generator, in its [-1, 1] units) or data:RUN_DIR\n"
+                   "(the run's training data scaled as training scaled it: the generator's units, to compare with\n"
+                   "draws of gen:RUN_DIR). Default N 1000, seed 1.\n");
             return 0;
         }
         if (!strcmp(a, "-o")) { if (!(out = cli_value("draw", argc, argv, &i))) return 2; }

@@ -2,8 +2,8 @@
  * [--save-features F.npy] [--json]`: score any two sample files (a PyTorch model's .npy, IDX
  * test images, wgankit samples) with FD, KID, IS, precision/recall and density/coverage on one
  * scale. Images go through the feature network (default: the shipped Fashion-MNIST one when the
- * samples have its input size, else raw coordinates); every value is printed with the network's
- * name and hash and both n. */
+ * samples have its input size, else raw coordinates, which are read in float64 and computed
+ * unrounded); every value is printed with the network's name and hash and both n. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +25,10 @@ static int usage(FILE *f) {
                "(mean and std over subsets), IS (of FAKE, 10 splits), improved precision/recall (k = 3) and\n"
                "density/coverage (k = 5). Default metrics: all that apply (IS only with a feature network).\n"
                "--features NET: a network from `wgankit classifier train` (default: %s\n"
-               "  when the samples have its input size); none: the raw coordinates as features.\n"
-               "--pixels: how image values map to the network's [-1, 1] (auto: 0..255 integers or values in [-1, 1]).\n"
+               "  when the samples have its input size); none: the raw coordinates as features, read in float64 and\n"
+               "  never rounded to float32 (a network's features are float32; their statistics are computed in double).\n"
+               "--pixels: how image values map to the network's [-1, 1] (auto: 0..255 integers, or values in [-1, 1]\n"
+               "  reaching below 0; values all in [0, 1] are ambiguous and refused: say 01 or pm1).\n"
                "--save-features F.npy: write the features used to F.real.npy and F.fake.npy.\n",
             wk_classifier_default_path());
     return f == stdout ? 0 : 2;
@@ -98,6 +100,7 @@ int wk_cmd_metrics(int argc, char **argv) {
     wk_exec_enter(&exec, &exec_saved);
     wk_tensor real = {0}, fake = {0}, fr = {0}, ff = {0}, probs = {0};
     wk_classifier net = {0};
+    double *raw64[2] = {NULL, NULL}; /* --features none: both files in float64 */
     int have_net = 0, rc = cli_read_user_array(real_p, CLI_ARRAY_SAMPLES, &real);
     if (!rc) rc = cli_read_user_array(fake_p, CLI_ARRAY_SAMPLES, &fake);
     char side[2][1024];
@@ -131,6 +134,22 @@ int wk_cmd_metrics(int argc, char **argv) {
             fr = real, ff = fake;
             memset(&real, 0, sizeof real), memset(&fake, 0, sizeof fake);
         }
+        /* the raw coordinates are the features: the metrics read them as stored, float64 files
+         * unrounded (a float32 copy would lose the spread of data with a large offset) */
+        for (int s = 0; !rc && s < 2; s++) {
+            int64_t rows = 0, cols = 0;
+            const wk_tensor *t = s ? &ff : &fr;
+            rc = cli_read_user_points_f64(s ? fake_p : real_p, &raw64[s], &rows, &cols);
+            if (!rc && (rows != t->shape[0] || cols != t->shape[1]))
+                rc = wk_errorf(WK_EFORMAT, "%s: reads as %lld x %lld in float64 but %lld x %lld in float32", s ? fake_p : real_p,
+                               (long long)rows, (long long)cols, (long long)t->shape[0], (long long)t->shape[1]);
+            /* the samples reader puts NHWC images in NCHW order, the points reader keeps the stored
+             * order: the float64 rows are used only when they are the same values in the same
+             * order (else both sides stay float32, in one layout) */
+            for (int64_t i = 0; !rc && raw64[s] && i < t->numel; i++)
+                if ((float)raw64[s][i] != t->data[i]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
+        }
+        if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
     }
     if (!rc && save) {
         rc = wk_write_npy(side[0], &fr);
@@ -138,7 +157,9 @@ int wk_cmd_metrics(int argc, char **argv) {
     }
     wk_kid_options ko = {.n_subsets = (int)subsets, .subset_size = subset_size, .seed = (uint64_t)seed};
     wk_metric_values v;
-    if (!rc) rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, id, &v);
+    if (!rc && raw64[0])
+        rc = wk_metrics_compute_f64(raw64[0], fr.shape[0], raw64[1], ff.shape[0], fr.shape[1], probs.data ? &probs : NULL, mask, &ko, id, &v);
+    else if (!rc) rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, id, &v);
     if (!rc) {
         if (v.fd.regularised) fprintf(stderr, "wgankit metrics: warning: %s\n", v.fd.warning);
         if (json) {
@@ -175,6 +196,7 @@ int wk_cmd_metrics(int argc, char **argv) {
     } else
         fprintf(stderr, "wgankit metrics: %s\n", wk_last_error());
     wk_tensor_free(&real), wk_tensor_free(&fake), wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
+    wk_free(raw64[0]), wk_free(raw64[1]);
     if (have_net) wk_classifier_free(&net);
     return rc ? cli_exit_code(rc) : 0;
 }

@@ -14,7 +14,10 @@ static void usage(FILE *f) {
     fprintf(f, "usage: wgankit nnd A B [flags]\n\n"
                "Neural net distance d_F,phi(A, B) = sup_{D in F} E_A phi(D) + E_B phi(1 - D) - 2 phi(1/2) (Arora et al. 2017).\n"
                "A, B: sources: a data file (NPY, CSV, IDX/.gz, CIFAR-10 .bin), a synthetic target (ring,\n"
-               "gaussian:dim=64,sigma=0.125, ...) or gen:RUN_DIR / gen:PATH.safetensors.\n"
+               "gaussian:dim=64,sigma=0.125, ...), gen:RUN_DIR / gen:PATH.safetensors or data:RUN_DIR (the run's data in\n"
+               "its units). A file against gen:RUN is mapped into the run's units as training scaled its data (said on\n"
+               "stderr). Sources hold float32 samples, the critic's precision (W1 too): centre float64 data with a\n"
+               "large offset first, or use `wgankit w1`, which reads float64.\n"
                "Each side's m points are split into a training half (the critic is fitted there: nnd_train,\n"
                "biased upwards) and a held-out half (nnd_heldout, the honest estimate).\n\n"
                "  -m M                   points per side (default: every row of a file, 10000 from a population)\n"
@@ -65,6 +68,10 @@ int wk_cmd_nnd(int argc, char **argv) {
         if ((rc = wk_source_open(&s[k], spec[k]))) fprintf(stderr, "wgankit nnd: %s: %s\n", k ? "B" : "A", wk_last_error());
     wk_nnd_result r;
     if (!rc && (rc = wk_nnd_estimate(&c, &s[0], &s[1], &r))) fprintf(stderr, "wgankit nnd: %s\n", wk_last_error());
+    for (int k = 0; k < 2 && !rc; k++) /* a file compared with gen:RUN was mapped into the run's units: say how */
+        if (s[k].kind == WK_SOURCE_FILE && (s[k].scale_mul != 1 || s[k].scale_add != 0) && strncmp(s[k].spec, "data:", 5))
+            fprintf(stderr, "wgankit nnd: %s scaled into the generator's units as its run scaled its data: x * %.9g %+g\n", s[k].spec,
+                    s[k].scale_mul, s[k].scale_add);
     if (!rc) {
         if (json) {
             wk_strbuf sb;

@@ -1,7 +1,9 @@
 /* source.c — the source parser and sampler of source.h. Files and synthetic targets are loaded
  * through wk_dataset_load (so a source file reads exactly as --data does, NaN/Inf and empty
  * files refused alike) with no scaling and no held-out split; generators through
- * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source. */
+ * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source; a file's
+ * rows are as stored (scale_mul 1, scale_add 0) unless wk_source_match_units mapped them into a
+ * generator's units, or the source is data:RUN (the run's scaling). */
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +60,7 @@ static int open_dataset(wk_source *s, const wk_gan_config *run) {
     } else {
         s->kind = WK_SOURCE_FILE;
         s->rows = ds.train; /* holdout 0: every row */
+        if (run) s->run_units = 1, s->scale_mul = ds.scale_mul, s->scale_add = ds.scale_add;
         memset(&ds.train, 0, sizeof ds.train);
     }
     wk_dataset_free(&ds);
@@ -75,22 +78,47 @@ static int finish_open(wk_source *s, int rc) {
     return WK_OK;
 }
 
+/* data:RUN: the run's data as training scaled it (its config from the checkpoint) */
+static int open_run_data(wk_source *s, const char *where) {
+    wk_source g;
+    memset(&g, 0, sizeof g);
+    snprintf(g.spec, sizeof g.spec, "%s", s->spec);
+    int rc = open_generator(&g, where);
+    if (!rc) {
+        char spec[sizeof s->spec];
+        memcpy(spec, s->spec, sizeof spec);
+        rc = wk_source_open_run_data(s, wk_trainer_config(g.gen));
+        memcpy(s->spec, spec, sizeof spec);
+        if (rc) wk_error_context(rc, "source '%s'", spec);
+    }
+    wk_source_close(&g);
+    return rc;
+}
+
 int wk_source_open(wk_source *s, const char *spec) {
     memset(s, 0, sizeof *s);
-    if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, or gen:RUN_DIR)");
+    s->scale_mul = 1;
+    if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, gen:RUN_DIR or data:RUN_DIR)");
     if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
     strcpy(s->spec, spec);
+    if (!strncmp(spec, "data:", 5)) {
+        int rc = open_run_data(s, spec + 5);
+        if (rc) wk_source_close(s);
+        return rc;
+    }
     return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL));
 }
 
 int wk_source_open_run_data(wk_source *s, const wk_gan_config *run) {
     memset(s, 0, sizeof *s);
+    s->scale_mul = 1;
     snprintf(s->spec, sizeof s->spec, "%s", run->data);
     return finish_open(s, open_dataset(s, run));
 }
 
 int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) {
     memset(s, 0, sizeof *s);
+    s->scale_mul = 1;
     snprintf(s->spec, sizeof s->spec, "%s", name);
     if (rows->ndim < 2 || rows->shape[0] < 1)
         return wk_errorf(WK_EINVAL, "source '%s': rows must be shaped [n >= 1, ...], got %d dimensions", name, rows->ndim);
@@ -184,4 +212,15 @@ int wk_source_check_compatible(const wk_source *a, const wk_source *b) {
     for (int i = 0, o = 0; i < b->ndim && o < 60; i++) o += snprintf(sb + o, 64 - o, i ? "x%lld" : "%lld", (long long)b->shape[i]);
     return wk_errorf(WK_EINVAL, "sources of different dimension: '%s' draws samples shaped %s but '%s' draws %s", a->spec, sa,
                      b->spec, sb);
+}
+
+int wk_source_match_units(wk_source *a, wk_source *b) {
+    int rc = wk_source_check_compatible(a, b);
+    if (rc) return rc;
+    wk_source *file = a->kind == WK_SOURCE_FILE ? a : b, *gen = a->kind == WK_SOURCE_GENERATOR ? a : b;
+    if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) return WK_OK;
+    /* the one mapping of a data file into a run's units: the run's own scaling rule */
+    wk_dataset_scale(wk_trainer_config(gen->gen), &file->rows, &file->scale_mul, &file->scale_add);
+    file->run_units = 1;
+    return WK_OK;
 }

@@ -18,7 +18,7 @@ int wk_expt_w1_repeated(wk_source *a, wk_source *b, int64_t n, int repeats, uint
     double v[WK_EXPT_MAX_LIST];
     if (repeats < 1 || repeats > WK_EXPT_MAX_LIST)
         return wk_errorf(WK_EINVAL, "W1 repeats: %d is outside [1, %d]", repeats, WK_EXPT_MAX_LIST);
-    int rc = wk_source_check_compatible(a, b);
+    int rc = wk_source_match_units(a, b);
     wk_rng rng;
     wk_rng_seed(&rng, seed ^ 0xd11b5eedULL);
     for (int r = 0; r < repeats && !rc; r++) {

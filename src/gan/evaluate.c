@@ -52,10 +52,14 @@ static int w1_between(const wk_trainer *t, const float *a, int64_t na, const flo
 }
 
 /* The real-vs-real floor (gan.h, wk_gan_metrics.w1_floor), once per trainer: W1 between the
- * n_real held-out points the evaluation uses and n_fake other real points. Synthetic targets
- * draw those fresh from their own stream; files take the held-out rows after the evaluation's
- * (the held-out split only, never training rows), or, when the split is too small for that,
- * compare its two halves (then w1_floor_n is the half's size, not eval_n). */
+ * n_real held-out points the evaluation uses and n_fake other real points, the sizes of the W1
+ * it is read against (W1 between samples shrinks with n, so a floor at smaller n is biased
+ * high: a perfect generator would read as below it). Synthetic targets draw the others fresh
+ * from their own stream; files take the held-out rows after the evaluation's, else the first
+ * n_fake training rows (shuffled at load, disjoint from the held-out split, so an independent
+ * real sample; the epoch order is an index, the rows never move). Only when neither can supply
+ * n_fake rows are the held-out split's two halves compared (w1_floor_n is then the half's size,
+ * below eval_n, and the run's summary says the floor is biased high). */
 static int real_floor(wk_trainer *t, int64_t n_real, int64_t n_fake) {
     if (t->floor_n > 0) return WK_OK;
     const wk_tensor *h = &t->ds.holdout;
@@ -71,6 +75,9 @@ static int real_floor(wk_trainer *t, int64_t n_real, int64_t n_fake) {
         t->floor_n = n_fake;
     } else if (m >= n_real + n_fake) {
         rc = w1_between(t, h->data + n_real * t->dim, n_fake, h->data, n_real, &t->floor);
+        t->floor_n = n_fake;
+    } else if (t->ds.train.data && t->ds.train.shape[0] >= n_fake) {
+        rc = w1_between(t, t->ds.train.data, n_fake, h->data, n_real, &t->floor);
         t->floor_n = n_fake;
     } else {
         int64_t half = m / 2;

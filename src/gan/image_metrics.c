@@ -51,8 +51,16 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         if (n <= WK_DC_K) mask &= ~(unsigned)(WK_METRIC_PR | WK_METRIC_DC);
         if (n < 2) mask &= ~(unsigned)(WK_METRIC_FD | WK_METRIC_KID);
     }
-    if (!rc) rc = wk_classifier_embed(&net, real, WK_PIXELS_AUTO, c->eval_real[0] ? c->eval_real : "held-out images", &fr, NULL);
-    if (!rc) rc = wk_classifier_embed(&net, fake, WK_PIXELS_AUTO, "generated images", &ff, mask & WK_METRIC_IS ? &probs : NULL);
+    /* One pixel range for the generated images and the held-out ones: both are in the run's units,
+     * [-1, 1] when the run scaled its data (bytes, min-max), else the data's own values, decided
+     * once on the held-out images (never guessed for each side, nor from a generator's output);
+     * an --eval-real file is a file like `metrics --real`, its range detected on its values. */
+    wk_pixel_range run_range = WK_PIXELS_PM1, real_range;
+    if (t->ds.scale_mul == 1 && t->ds.scale_add == 0)
+        rc = wk_pixel_range_detect(&t->ds.holdout, c->data, "train with --scale minmax, or store the images as 0..255 or [-1, 1]", &run_range);
+    real_range = t->eval_real.data ? WK_PIXELS_AUTO : run_range;
+    if (!rc) rc = wk_classifier_embed(&net, real, real_range, c->eval_real[0] ? c->eval_real : "held-out images", &fr, NULL);
+    if (!rc) rc = wk_classifier_embed(&net, fake, run_range, "generated images", &ff, mask & WK_METRIC_IS ? &probs : NULL);
     if (!rc && mask) {
         char id[200];
         wk_kid_options ko = {.subset_size = n < WK_KID_SUBSET_SIZE ? n : WK_KID_SUBSET_SIZE, .seed = c->seed};

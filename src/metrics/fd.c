@@ -1,7 +1,7 @@
 /* fd.c — Fréchet distance between Gaussians fitted to two feature sets (Heusel et al. 2017,
  * eq. 6, FID's formula on any features):
  *   FD = ||mu_r - mu_f||^2 + tr(S_r) + tr(S_f) - 2 tr((S_r S_f)^(1/2)).
- * Everything in double. tr((S_r S_f)^(1/2)) is the sum of the square roots of the eigenvalues
+ * Everything in double, from the stored values (float32 or float64, never rounded to float). tr((S_r S_f)^(1/2)) is the sum of the square roots of the eigenvalues
  * of the symmetric PSD M = S_r^(1/2) S_f S_r^(1/2), which has the eigenvalues of S_r S_f
  * (similar matrices); both eigenproblems are symmetric (LAPACK dsyevd), so the result is real
  * and finite even for singular covariances, where the general sqrtm that pytorch-fid uses can
@@ -18,16 +18,25 @@
 #include "wgankit/metrics.h"
 
 /* Mean [d] and covariance [d, d] (ddof 1, full symmetric) of x [n, d]. */
-static int moments(const wk_tensor *x, double *mu, double *cov) {
-    int64_t n = x->shape[0], d = x->shape[1];
+static int moments(const mt_feat *x, double *mu, double *cov) {
+    int64_t n = x->n, d = x->d;
     double *c = wk_malloc((size_t)(n * d) * sizeof *c);
     if (!c) return wk_errorf(WK_ENOMEM, "FD: out of memory for %lld x %lld features", (long long)n, (long long)d);
     memset(mu, 0, (size_t)d * sizeof *mu);
     for (int64_t i = 0; i < n; i++)
-        for (int64_t k = 0; k < d; k++) mu[k] += x->data[i * d + k];
+        for (int64_t k = 0; k < d; k++) mu[k] += mt_at(x, i * d + k);
     for (int64_t k = 0; k < d; k++) mu[k] /= (double)n;
     for (int64_t i = 0; i < n; i++)
-        for (int64_t k = 0; k < d; k++) c[i * d + k] = (double)x->data[i * d + k] - mu[k];
+        for (int64_t k = 0; k < d; k++) c[i * d + k] = mt_at(x, i * d + k) - mu[k];
+    /* second pass: the mean of the residuals corrects the rounding of a sum of values with a
+     * large common offset (float64 coordinates near 1e8 with unit spread) */
+    for (int64_t k = 0; k < d; k++) {
+        double r = 0;
+        for (int64_t i = 0; i < n; i++) r += c[i * d + k];
+        r /= (double)n;
+        mu[k] += r;
+        for (int64_t i = 0; i < n; i++) c[i * d + k] -= r;
+    }
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)n, 1.0 / (double)(n - 1), c, (int)d, 0.0, cov,
                 (int)d);
     for (int64_t i = 0; i < d; i++)
@@ -54,9 +63,16 @@ static int rank_of(const double *w, int d) {
 
 int wk_fd(const wk_tensor *real, const wk_tensor *fake, wk_fd_result *out) {
     memset(out, 0, sizeof *out);
+    mt_feat r, f;
+    int rc = mt_views("FD", real, fake, &r, &f);
+    return rc ? rc : mt_fd(&r, &f, out);
+}
+
+int mt_fd(const mt_feat *real, const mt_feat *fake, wk_fd_result *out) {
+    memset(out, 0, sizeof *out);
     int64_t d64 = 0;
-    int rc = mt_check_features("FD", "real", real, 2, "a covariance", &d64);
-    if (!rc) rc = mt_check_features("FD", "fake", fake, 2, "a covariance", &d64);
+    int rc = mt_check_feat("FD", "real", real, 2, "a covariance", &d64);
+    if (!rc) rc = mt_check_feat("FD", "fake", fake, 2, "a covariance", &d64);
     if (rc) return rc;
     if (d64 > 46340) return wk_errorf(WK_EINVAL, "FD: %lld feature dimensions is too many for a d x d covariance", (long long)d64);
     int d = (int)d64;
@@ -99,8 +115,8 @@ int wk_fd(const wk_tensor *real, const wk_tensor *fake, wk_fd_result *out) {
     double trace_term = tr_r + tr_f - 2 * tr_sqrt;
     if (trace_term < 0) trace_term = 0;
     out->dim = d;
-    out->n_real = real->shape[0];
-    out->n_fake = fake->shape[0];
+    out->n_real = real->n;
+    out->n_fake = fake->n;
     out->mean_term = mean_term;
     out->trace_term = trace_term;
     out->fd = mean_term + trace_term;

@@ -22,14 +22,14 @@ static inline double cube_kernel(double dot, double inv_d) {
 }
 
 /* The MMD^2 of rows ir / if_ with scratch xr, xf [m, d] and g [m, m]. */
-static double mmd2(const wk_tensor *real, const int64_t *ir, const wk_tensor *fake, const int64_t *if_, int64_t m,
+static double mmd2(const mt_feat *real, const int64_t *ir, const mt_feat *fake, const int64_t *if_, int64_t m,
                    double *xr, double *xf, double *g) {
-    int64_t d = real->shape[1];
+    int64_t d = real->d;
     double inv_d = 1.0 / (double)d;
     for (int64_t i = 0; i < m; i++)
         for (int64_t k = 0; k < d; k++) {
-            xr[i * d + k] = real->data[ir[i] * d + k];
-            xf[i * d + k] = fake->data[if_[i] * d + k];
+            xr[i * d + k] = mt_at(real, ir[i] * d + k);
+            xf[i * d + k] = mt_at(fake, if_[i] * d + k);
         }
     double s_rr = 0, s_ff = 0, s_rf = 0;
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)m, (int)d, 1.0, xr, (int)d, 0.0, g, (int)m);
@@ -65,12 +65,20 @@ int wk_kid_mmd2(const wk_tensor *real, const int64_t *ir, const wk_tensor *fake,
             rc = wk_errorf(WK_EINVAL, "KID: subset index %lld out of range", (long long)i);
     if (rc) return rc;
     double *xr, *xf, *g;
-    if (!(rc = scratch(m, d, &xr, &xf, &g))) *out = mmd2(real, ir, fake, if_, m, xr, xf, g);
+    mt_feat r = mt_feat_of(real), f = mt_feat_of(fake);
+    if (!(rc = scratch(m, d, &xr, &xf, &g))) *out = mmd2(&r, ir, &f, if_, m, xr, xf, g);
     wk_free(xr), wk_free(xf), wk_free(g);
     return rc;
 }
 
 int wk_kid(const wk_tensor *real, const wk_tensor *fake, const wk_kid_options *opt, wk_kid_result *out) {
+    memset(out, 0, sizeof *out);
+    mt_feat r, f;
+    int rc = mt_views("KID", real, fake, &r, &f);
+    return rc ? rc : mt_kid(&r, &f, opt, out);
+}
+
+int mt_kid(const mt_feat *real, const mt_feat *fake, const wk_kid_options *opt, wk_kid_result *out) {
     memset(out, 0, sizeof *out);
     int n_sub = opt && opt->n_subsets > 0 ? opt->n_subsets : WK_KID_SUBSETS;
     int64_t m = opt && opt->subset_size > 0 ? opt->subset_size : WK_KID_SUBSET_SIZE;
@@ -78,10 +86,14 @@ int wk_kid(const wk_tensor *real, const wk_tensor *fake, const wk_kid_options *o
     int64_t d = 0;
     char why[96];
     snprintf(why, sizeof why, "the KID subset size %lld", (long long)m);
-    int rc = mt_check_features("KID", "real", real, m, why, &d);
-    if (!rc) rc = mt_check_features("KID", "fake", fake, m, why, &d);
+    int rc = mt_check_feat("KID", "real", real, m, why, &d);
+    if (!rc) rc = mt_check_feat("KID", "fake", fake, m, why, &d);
     if (rc) return rc;
-    int64_t nr = real->shape[0], nf = fake->shape[0];
+    int64_t nr = real->n, nf = fake->n;
+    /* a subset of every row on both sides is the whole sample whatever the draw: the subsets
+     * all give one value, and their spread would be rounding noise (~1e-14) read as an exact
+     * KID. One subset then, whose std is undefined (NaN, JSON null), as for n_subsets = 1. */
+    if (m == nr && m == nf) n_sub = 1;
     int64_t *pr = wk_malloc((size_t)nr * sizeof(int64_t)), *pf = wk_malloc((size_t)nf * sizeof(int64_t));
     double *vals = wk_malloc((size_t)n_sub * sizeof(double)), *xr = NULL, *xf = NULL, *g = NULL;
     rc = pr && pf && vals ? scratch(m, d, &xr, &xf, &g) : wk_errorf(WK_ENOMEM, "KID: out of memory");

@@ -2,7 +2,9 @@
  * squared Euclidean distances in row blocks by one sgemm each (|a|^2 + |b|^2 - 2 a.b), an error
  * bound per pair, and exact double distances for the comparisons the bound cannot decide. Both
  * sets are scaled by one power of two (exact) so that float products neither overflow nor
- * underflow for any finite input. */
+ * underflow for any finite input; both are centred on their common mean first (in double), so the
+ * float rounding is relative to the points' spread, not to their offset. Exact distances read the
+ * stored values (float32 or float64) in double. */
 #include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -14,30 +16,34 @@
 #include "metrics/metrics_internal.h"
 #include "wgankit/error.h"
 
-static double max_abs(const wk_tensor *t) {
-    float m = 0;
-    for (int64_t i = 0; i < t->numel; i++) m = fabsf(t->data[i]) > m ? fabsf(t->data[i]) : m;
+/* Largest |x - c| over a set. */
+static double max_abs(const mt_feat *t, const double *c) {
+    double m = 0;
+    for (int64_t i = 0; i < t->n; i++)
+        for (int64_t k = 0; k < t->d; k++) m = fmax(m, fabs(mt_at(t, i * t->d + k) - c[k]));
     return m;
 }
 
-static int set_init(md_set *s, const wk_tensor *t, double scale) {
+static int set_init(md_set *s, const mt_feat *t, const double *centre, double scale) {
     memset(s, 0, sizeof *s);
-    s->x = t->data;
-    s->n = t->shape[0];
-    s->d = (int)t->shape[1];
+    s->x = *t;
+    s->n = t->n;
+    s->d = (int)t->d;
     s->scale = scale;
-    s->xs = wk_malloc((size_t)t->numel * sizeof(float));
+    s->xs = wk_malloc((size_t)(t->n * t->d) * sizeof(float));
     s->norm2 = wk_malloc((size_t)s->n * sizeof(double));
     if (!s->xs || !s->norm2) {
         md_set_free(s);
         return wk_errorf(WK_ENOMEM, "k-NN distances: out of memory for %lld x %d features", (long long)s->n, s->d);
     }
+    /* centred before the float rounding: the float products then resolve the spread of the
+     * points, not their offset (coordinates near 1e8 with unit spread keep their distances) */
     for (int64_t i = 0; i < s->n; i++) {
         double a = 0;
         for (int k = 0; k < s->d; k++) {
-            double v = (double)s->x[i * s->d + k] * scale;
-            s->xs[i * s->d + k] = (float)v;
-            a += v * v;
+            float v = (float)((mt_at(t, i * s->d + k) - centre[k]) * scale);
+            s->xs[i * s->d + k] = v;
+            a += (double)v * v;
         }
         s->norm2[i] = a;
     }
@@ -51,18 +57,44 @@ static double common_scale(double m) {
     return ldexp(1.0, -e);
 }
 
-int md_sets_init(md_set *a, const wk_tensor *ta, md_set *b, const wk_tensor *tb) {
-    double ma = max_abs(ta), mb = max_abs(tb), sc = common_scale(ma > mb ? ma : mb);
-    int rc = set_init(a, ta, sc);
-    if (!rc && (rc = set_init(b, tb, sc))) md_set_free(a);
+/* The mean of the rows of a (and b when given) into c [d]. */
+static double *centre_of(const mt_feat *a, const mt_feat *b) {
+    int64_t d = a->d, n = a->n + (b ? b->n : 0);
+    double *c = wk_calloc((size_t)d, sizeof *c);
+    if (!c) return NULL;
+    for (int s = 0; s < (b ? 2 : 1); s++) {
+        const mt_feat *t = s ? b : a;
+        for (int64_t i = 0; i < t->n; i++)
+            for (int64_t k = 0; k < d; k++) c[k] += mt_at(t, i * d + k);
+    }
+    for (int64_t k = 0; k < d; k++) c[k] /= (double)(n > 0 ? n : 1);
+    return c;
+}
+
+int md_sets_init(md_set *a, const mt_feat *ta, md_set *b, const mt_feat *tb) {
+    double *c = centre_of(ta, tb);
+    if (!c) return wk_errorf(WK_ENOMEM, "k-NN distances: out of memory");
+    double ma = max_abs(ta, c), mb = max_abs(tb, c), sc = common_scale(ma > mb ? ma : mb);
+    int rc = set_init(a, ta, c, sc);
+    if (!rc && (rc = set_init(b, tb, c, sc))) md_set_free(a);
+    if (rc) wk_free(c);
+    else a->centre = c;
     return rc;
 }
 
-int md_set_init_one(md_set *a, const wk_tensor *ta) { return set_init(a, ta, common_scale(max_abs(ta))); }
+int md_set_init_one(md_set *a, const mt_feat *ta) {
+    double *c = centre_of(ta, NULL);
+    if (!c) return wk_errorf(WK_ENOMEM, "k-NN distances: out of memory");
+    int rc = set_init(a, ta, c, common_scale(max_abs(ta, c)));
+    if (rc) wk_free(c);
+    else a->centre = c;
+    return rc;
+}
 
 void md_set_free(md_set *s) {
     wk_free(s->xs);
     wk_free(s->norm2);
+    wk_free(s->centre);
     memset(s, 0, sizeof *s);
 }
 
@@ -84,10 +116,9 @@ void md_block(const md_set *a, int64_t i0, int64_t i1, const md_set *b, float *b
 }
 
 double md_exact(const md_set *a, int64_t i, const md_set *b, int64_t j) {
-    const float *x = a->x + i * a->d, *y = b->x + j * b->d;
     double s = 0;
     for (int k = 0; k < a->d; k++) {
-        double t = ((double)x[k] - (double)y[k]) * a->scale;
+        double t = (mt_at(&a->x, i * a->d + k) - mt_at(&b->x, j * b->d + k)) * a->scale;
         s += t * t;
     }
     return s;

@@ -20,6 +20,13 @@ static inline int decide(float approx, double thr, double margin) {
 
 int wk_prdc(const wk_tensor *real, const wk_tensor *fake, int pr_k, int dc_k, wk_prdc_result *out) {
     memset(out, 0, sizeof *out);
+    mt_feat r, f;
+    int rc = mt_views("precision/recall", real, fake, &r, &f);
+    return rc ? rc : mt_prdc(&r, &f, pr_k, dc_k, out);
+}
+
+int mt_prdc(const mt_feat *real, const mt_feat *fake, int pr_k, int dc_k, wk_prdc_result *out) {
+    memset(out, 0, sizeof *out);
     out->precision = out->recall = out->density = out->coverage = NAN;
     out->pr_k = pr_k;
     out->dc_k = dc_k;
@@ -29,11 +36,11 @@ int wk_prdc(const wk_tensor *real, const wk_tensor *fake, int pr_k, int dc_k, wk
     char why[96];
     snprintf(why, sizeof why, "more than k = %d for the k-NN radii", kmax);
     const char *metric = pr_k > 0 ? "precision/recall" : "density/coverage";
-    int rc = mt_check_features(metric, "real", real, kmax + 1, why, &d);
+    int rc = mt_check_feat(metric, "real", real, kmax + 1, why, &d);
     if (!rc && pr_k > 0) {
         snprintf(why, sizeof why, "more than k = %d for the k-NN radii of recall", pr_k);
-        rc = mt_check_features(metric, "fake", fake, pr_k + 1, why, &d);
-    } else if (!rc) rc = mt_check_features(metric, "fake", fake, 1, "one", &d);
+        rc = mt_check_feat(metric, "fake", fake, pr_k + 1, why, &d);
+    } else if (!rc) rc = mt_check_feat(metric, "fake", fake, 1, "one", &d);
     if (rc) return rc;
     md_set r, f;
     if ((rc = md_sets_init(&r, real, &f, fake))) return rc;

@@ -123,7 +123,7 @@ int wk_birthday_run(const wk_birthday_config *c, wk_source *src, wk_source *refe
         return wk_errorf(WK_EINVAL, "--batch %lld is larger than '%s' (%lld rows)", (long long)c->batch, src->spec,
                          (long long)wk_source_size(src));
     int rc;
-    if (c->threshold < 0 && (rc = wk_source_check_compatible(src, reference))) return rc;
+    if (c->threshold < 0 && (rc = wk_source_match_units(src, reference))) return rc;
     if (c->threshold < 0 && !wk_source_is_population(reference) && c->batch > wk_source_size(reference))
         return wk_errorf(WK_EINVAL, "--batch %lld is larger than the reference '%s' (%lld rows)", (long long)c->batch,
                          reference->spec, (long long)wk_source_size(reference));

@@ -268,7 +268,7 @@ static int side_size(const wk_nnd_config *c, const wk_source *s, const char *whi
 int wk_nnd_estimate(const wk_nnd_config *c, wk_source *a, wk_source *b, wk_nnd_result *out) {
     memset(out, 0, sizeof *out);
     int rc = wk_nnd_config_validate(c);
-    if (rc || (rc = wk_source_check_compatible(a, b))) return rc;
+    if (rc || (rc = wk_source_match_units(a, b))) return rc;
     if ((rc = side_size(c, a, "A", &out->m)) || (rc = side_size(c, b, "B", &out->m_b))) return rc;
     int R = c->repeats;
     double *v = wk_calloc((size_t)R * 4, sizeof *v);
