@@ -69,7 +69,7 @@ typedef struct wk_ot_options {
                              * -1 = never (always the k-NN arcs and pricing rounds) */
     int64_t multiscale_min; /* wk_w1_exact, n = m uniform weights, Euclidean cost in <= 3-D: from
                              * this many points a side the assignment starts from a coarse
-                             * (clustered) problem's duals; 0 = the default (4,000), -1 = never */
+                             * (clustered) problem's duals; 0 = the default (1,000), -1 = never */
 } wk_ot_options;
 
 typedef struct wk_ot_triplet {

@@ -1,6 +1,6 @@
 /* exact_multiscale.c — a coarse-to-fine start for the assignment path of wk_w1_exact (n = m,
  * uniform weights, Euclidean cost in low dimension; issue 14 acceptance 2, issue 15
- * performance 3), from 4,000 points a side by default (wk_ot_options.multiscale_min; measured
+ * performance 3), from 1,000 points a side by default (wk_ot_options.multiscale_min; measured
  * in bench/README-w1.md, "Multiscale start").
  *
  * Why: W1 with a Euclidean cost is very degenerate — along a transport ray every pair is tight —

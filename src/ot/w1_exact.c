@@ -140,10 +140,13 @@ enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
  * pairs come from ot_price_cells). CPU time, one thread, off -> on: a normal cloud against one
  * scaled by 0.8 and shifted (py_w1_vs_pot's) 2,000: -25%, 5,000: -35%, 10,000: -38%; against a
  * shifted copy (bench_w1's, nearly a translation) 2,000: +6%, 5,000: -1..-17%, 10,000: within
- * noise, 20,000: -10%, 50,000: -12%; 3-D shifted normal clouds 1,000 / 2,000: +19% / +38%. Below
- * the threshold its fixed costs (the coarse solve, a pass like a pricing pass, denser rows) can
- * exceed what it saves (bench/README-w1.md). */
-enum { MULTISCALE_MIN = 4000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
+ * noise, 20,000: -10%, 50,000: -12%; 3-D shifted normal clouds 1,000 / 2,000: +19% / +38%. From
+ * 1,000 rather than 4,000 (idle, wall): clouds whose mass must cross between clusters gain most
+ * — fixture 11 (1,000 x 1,000 3-D, 8 clusters) 0.22 -> 0.10 s, from below POT (0.17 s) to above
+ * it; shifted 2-D normals 1,000 - 3,000 gain 0 - 10%; 3-D shifted normals lose 30 - 50% (0.055
+ * -> 0.073 s at 1,000, still 2.3x POT). Below 1,000 its fixed costs (the coarse solve, a pass
+ * like a pricing pass, denser rows) exceed what it saves (bench/README-w1.md). */
+enum { MULTISCALE_MIN = 1000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
 
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
