@@ -119,7 +119,7 @@ int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *op
                    wk_malloc((size_t)nm * sizeof(double))};
     int rc = a && pa && pl.s && pl.t && pl.f ? WK_OK : WK_ENOMEM;
     if (rc) goto done;
-    double total = 0, lo = INFINITY, hi = -INFINITY;
+    double total = 0;
     for (int64_t i = 0; i < n; i++) {
         a[i] = (ot_1d_point){A->x[i], integer ? (double)m : A->w[i], i};
         total += a[i].w;
@@ -127,8 +127,7 @@ int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *op
     for (int64_t j = 0; j < m; j++) b[j] = (ot_1d_point){B->x[j], integer ? (double)n : B->w[j], j};
     ot_1d_sort(a, n);
     ot_1d_sort(b, m);
-    lo = fmin(a[0].x, b[0].x);
-    hi = fmax(a[n - 1].x, b[m - 1].x);
+    const double lo = fmin(a[0].x, b[0].x), hi = fmax(a[n - 1].x, b[m - 1].x);
     const double span = (hi - lo) * (1 + 2 * u); /* bounds every cost |x - y| */
     ot_1d_coupling(a, n, b, m, keep_flow, &pl);
     const double E = potentials(a, n, b, m, pa, pb);

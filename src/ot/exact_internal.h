@@ -98,10 +98,10 @@ int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balan
                       int64_t *idx);
 
 /* ---- multiscale start for the assignment (exact_multiscale.c) ---- */
-/* Solve a seeded random subsample of 1/ratio of each cloud exactly (wk_w1_exact again, which
- * recurses while large), extend its duals to every point, add each row's near-tight pairs under
- * them as arcs and warm-start the solver from them. Call after ot_solver_start, before the
- * first solve; failing to solve the subsample only means no start. */
+/* Solve the problem between balanced k-d clusters of 4 points a side exactly (wk_w1_exact
+ * again, which recurses while large), extend its duals to every point to first order, add each
+ * row's near-tight pairs under them as arcs and warm-start the solver from them. Call after
+ * ot_solver_start, before the first solve; failing the coarse solve only means no start. */
 int exact_multiscale_start(exact_state *st, const wk_ot_options *opt);
 
 /* ---- one dimension (exact_1d.c) ---- */

@@ -100,8 +100,9 @@ int ot_scan_rows(const ot_costs *e, row_visit_fn fn, void *ctx);
 
 /* ---- Sinkhorn (sinkhorn_dense.c): the log-domain loop every entropic solver runs ----
  * On the n x m costs M (row-major, finite) with masses a[n], b[m] (>= 0, each summing to the
- * same total; a zero mass gets an -inf potential, an empty row or column): ε-scaling from eps_start down to reg, then passes at reg until the column
- * marginal's L1 error is below tol, at most max_iter passes in all. The potentials f[n], g[m]
+ * same total; a zero mass gets an -inf potential, an empty row or column): ε-scaling from
+ * eps_start down to reg, then passes at reg until the column marginal's L1 error is below tol,
+ * at most max_iter passes in all. The potentials f[n], g[m]
  * absorb the masses: the plan is P_ij = exp((f_i + g_j - M_ij) / reg), its rows exact;
  * *marginal_err is its column error (>= tol: not converged). WK_ENOMEM only. */
 int ot_sinkhorn_log(const double *M, int64_t n, int64_t m, const double *a, const double *b, double reg,

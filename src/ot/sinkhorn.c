@@ -37,7 +37,8 @@ static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, cons
     }
     double *C = wk_malloc((size_t)(n * m) * sizeof(double));
     double *f = wk_malloc((size_t)n * sizeof(double)), *g = wk_malloc((size_t)m * sizeof(double));
-    if (!C || !f || !g || (rc = ot_costs_init(&E, &A, &B, &opt, 0)) != 0) {
+    double *lb = wk_malloc((size_t)m * sizeof(double)); /* log b_j, for the KL term */
+    if (!C || !f || !g || !lb || (rc = ot_costs_init(&E, &A, &B, &opt, 0)) != 0) {
         if (!rc) rc = WK_ENOMEM;
         goto done;
     }
@@ -62,6 +63,7 @@ static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, cons
         goto done;
     /* the plan P_ij = exp((f_i + g_j - C_ij) / eps), the masses inside the potentials; KL(P | a⊗b)
      * = sum P log(P / (a_i b_j)) - sum P + 1 */
+    for (int64_t j = 0; j < m; j++) lb[j] = log(B.w[j]);
     double cost = 0, kl = 0, mass = 0;
 #pragma omp parallel for reduction(+ : cost, kl, mass) schedule(static) if (n * m > 65536)
     for (int64_t i = 0; i < n; i++) {
@@ -69,7 +71,7 @@ static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, cons
         for (int64_t j = 0; j < m; j++) {
             const double lp = (f[i] + g[j] - C[i * m + j]) / target, P = exp(lp);
             cost += P * C[i * m + j];
-            kl += P * (lp - la - log(B.w[j]));
+            kl += P * (lp - la - lb[j]);
             mass += P;
         }
     }
@@ -79,6 +81,7 @@ done:
     wk_free(C);
     wk_free(f);
     wk_free(g);
+    wk_free(lb);
     ot_costs_free(&E);
     ot_cloud_free(&A);
     ot_cloud_free(&B);
