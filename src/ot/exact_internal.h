@@ -97,6 +97,12 @@ int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinte
 int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balanced, int32_t *label, double *cen,
                       int64_t *idx);
 
+/* ---- spatial order (exact_order.c) ---- */
+/* Renumber the cloud's points along the leaves of a k-d tree (coordinates, float copy, masses
+ * and orig indices together), so that near points get near indices: the sparse path's loops
+ * then read the far ends of a point's arcs from shared cache lines. WK_ENOMEM leaves it as it was. */
+int exact_spatial_order(ot_cloud *c);
+
 /* ---- multiscale start for the assignment (exact_multiscale.c) ---- */
 /* Solve the problem between balanced k-d clusters of 4 points a side exactly (wk_w1_exact
  * again, which recurses while large), extend its duals to every point to first order, add each

@@ -148,6 +148,10 @@ enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
  * like a pricing pass, denser rows) exceed what it saves (bench/README-w1.md). */
 enum { MULTISCALE_MIN = 1000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
 
+/* The spatial order (exact_order.c) for sparse solves of clouds in at most ORDER_MAX_DIM
+ * coordinates (where the arcs join near points) and ORDER_MIN_POINTS points in all. */
+enum { ORDER_MAX_DIM = 3, ORDER_MIN_POINTS = 2000 };
+
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
 
@@ -202,6 +206,12 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         exact_state_free(&st);
         return wk_errorf(WK_EINVAL, "wk_w1_exact: the assignment solver needs uniform weights and n = m (n %lld, m %lld)",
                          (long long)n, (long long)m);
+    }
+    /* large low-d sparse solves: near points get near indices (exact_order.c) */
+    if (!dense && st.A.dim <= ORDER_MAX_DIM && n + m >= ORDER_MIN_POINTS &&
+        ((rc = exact_spatial_order(&st.A)) != 0 || (rc = exact_spatial_order(&st.B)) != 0)) {
+        exact_state_free(&st);
+        return rc;
     }
     const int k = opt.knn > 0 ? (opt.knn > 64 ? 64 : opt.knn) : 16;
     /* arcs added per row and pricing round: 16, doubled from the third round on (up to 64) —
