@@ -104,6 +104,14 @@ int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balan
  * ot_solver_start, before the first solve; failing the coarse solve only means no start. */
 int exact_multiscale_start(exact_state *st, const wk_ot_options *opt);
 
+/* ---- the certificate (w1_exact.c) ---- */
+/* The bound every exact path requires before it answers: gap (>= value - optimum, in the
+ * result's units) at most 1e-9 value + 1e-10 cmax (cmax: the largest cost, same units), so the
+ * tolerance is relative to the value or, for a value near 0, to the cost scale. WK_OK, else
+ * WK_EUNSUPPORTED "cannot certify the <what>optimum in double precision" naming the three
+ * numbers (a NaN gap too); `what` is "" or a qualifier such as "1-D ". */
+int exact_certify(double value, double gap, double cmax, const char *what);
+
 /* ---- one dimension (exact_1d.c) ---- */
 /* The whole solve for 1-D clouds and the cost |x - y| (Euclidean or Minkowski): the sorted
  * clouds' monotone coupling as the plan, the CDFs' potentials as the duals, the result's fields
