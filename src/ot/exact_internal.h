@@ -86,8 +86,10 @@ int exact_northwest(exact_state *st, int add, double *value);
 /* ---- coarse-to-fine start (exact_coarse.c) ---- */
 /* Solve a k-means-coarsened problem, refine its plan by north-west corners inside each coarse
  * flow, add those arcs and hand them to the solver as its start hint; *hinted = their count
- * (0: no hint). Call after the sorted orders and before ot_solver_start. */
-int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted);
+ * (0: no hint), *pivots = the coarse solve's pivots (its own coarse starts' included), which
+ * count against opt->max_pivots: WK_ELIMIT when they reach it (else *pivots < max_pivots).
+ * Call after the sorted orders and before ot_solver_start. */
+int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted, int64_t *pivots);
 /* Cluster the n points x [n, d] into the leaves of a k-d tree: each range of more than `leaf`
  * points is split along its widest coordinate (a selection, not a sort) — at its median, so the
  * clusters hold leaf/2 .. leaf points, or with `balanced` at the multiple of leaf nearest the

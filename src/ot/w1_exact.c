@@ -273,8 +273,9 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (rc) goto done;
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = exact_northwest(&st, 1, NULL)) != 0) goto done;
-    int64_t hinted = 0;
-    if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted)) != 0) goto done;
+    int64_t hinted = 0, coarse_pivots = 0;
+    if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted, &coarse_pivots)) != 0) goto done;
+    if (opt.max_pivots > 0) opt.max_pivots -= coarse_pivots; /* one budget for the whole call (stays > 0) */
     const double cmax = fmin(cmax_scan, st.cap);
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
     const int64_t ms_min = opt.multiscale_min ? opt.multiscale_min : MULTISCALE_MIN;
@@ -323,7 +324,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         }
     }
     if ((rc = ot_solver_check(&st.solver)) != 0) goto done;
-    res->iterations = ot_solver_work(&st.solver);
+    res->iterations = ot_solver_work(&st.solver) + coarse_pivots;
     res->arcs = ot_solver_arcs(&st.solver);
     const double *pi = ot_solver_potentials(&st.solver);
     int uses_capped = 0;
