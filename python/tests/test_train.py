@@ -84,6 +84,11 @@ def test_errors(tmp_path):
         wgankit.Checkpoint(str(tmp_path / "bad.safetensors"))
     names = [s["name"] for s in wgankit.train_settings()]
     assert "gen_depth" in names and "threads" in names
+    # a run that fails on its data leaves no run directory behind (it left its lock and marker)
+    (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,oops\n")
+    with pytest.raises(ValueError, match="bad.csv"):
+        wgankit.train(out=str(tmp_path / "fails" / "r"), data=str(tmp_path / "bad.csv"), steps=2, threads=1)
+    assert not (tmp_path / "fails").exists()
 
 
 def test_diverging_run_raises_runtime_error(tmp_path):
