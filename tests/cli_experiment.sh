@@ -78,4 +78,13 @@ check "arora-birthday tiny, every batch a duplicate" "$CLI" experiment arora-bir
 check "  no finite estimate in results.csv" bash -c "test \$(grep -c '^[0-9]*,8,1,done,,,[0-9]' '$T/ab/results.csv') -eq 2"
 check "  the figure draws the upper bounds" bash -c "grep -q 'critic width 8: upper bound only' '$T/ab/support.svg' && test \$(grep -c '<circle' '$T/ab/support.svg') -ge 2"
 check "  no legend for an absent line, no made-up x ticks" bash -c "! grep -q '>critic width 8<' '$T/ab/support.svg' && ! grep -q '>5<' '$T/ab/support.svg'"
+# biau-depth on byte-valued data: its exact W1s (generated vs the file's rows) are in the run's
+# units, as the trainer's own W1 (bytes -> [-1, 1]); in the file's units they would be ~100x larger
+/usr/bin/python3 -c "
+import numpy as np, sys; r = np.random.default_rng(0)
+np.save(sys.argv[1], np.clip(r.normal(128, 40, size=(600, 2)), 0, 255).round().astype(np.uint8))" "$T/bytes.npy"
+check "biau-depth on a byte file" "$CLI" experiment biau-depth --out "$T/bdb" --data "$T/bytes.npy" --seeds 0 --steps 30 \
+    --gen-depths 1 --critic-depths 1 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2
+check "  its W1 is in the run's units (within 4x of the trainer's W1)" awk -F, \
+    'NR == 2 { ok = $4 == "done" && $6 > 0 && $10 > 0 && $6 < 4 * $10 && $10 < 4 * $6 } END { exit !ok }' "$T/bdb/results.csv"
 exit $fail

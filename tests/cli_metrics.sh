@@ -192,4 +192,20 @@ print('max rel err', err, 'negative share', (got < 0).mean())
 sys.exit(0 if err < 1e-4 and (got < 0).mean() > 0.1 else 1)
 PY
 fi
+
+# --features none reads each file once (it read each twice, as float32 samples and as float64
+# points): files that can be read only once (named pipes) give the values of the plain files
+$PY -c "
+import numpy as np, sys
+for s in ('real', 'fake'):
+    np.savetxt('%s/p_%s.csv' % (sys.argv[1], s), np.load('$FX/relu64_%s.npy' % s), delimiter=',', fmt='%.17g')" "$T"
+K=(--features none --json --kid-subset-size 350 --kid-subsets 3)
+plain=$("$CLI" metrics --real "$T/p_real.csv" --fake "$T/p_fake.csv" "${K[@]}")
+mkfifo "$T/once_real.csv" "$T/once_fake.csv"
+for s in real fake; do timeout 30 sh -c "cat '$T/p_$s.csv' > '$T/once_$s.csv'" & done
+once=$(timeout 30 "$CLI" metrics --real "$T/once_real.csv" --fake "$T/once_fake.csv" "${K[@]}" 2>"$T/once.err")
+check "--features none reads each file once: a named pipe works (rc $?, $(head -c 200 "$T/once.err"))" test -n "$once"
+check "... with the plain files' values" test "$once" = "$plain"
+check "... which are the .npy files' values" test "$plain" = "$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy "${K[@]}")"
+wait
 exit $fail

@@ -9,8 +9,10 @@
  * whose mass must cross between clusters, 1-D and 3-D, and the squared-Euclidean cost. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
+#include "ot/exact_internal.h"
 #include "wgankit/error.h"
 #include "wgankit/ot.h"
 #include "wgankit/rng.h"
@@ -94,6 +96,59 @@ static void one_case(wk_rng *r, int id, int64_t n, int64_t m, int d, int kind, i
     free(a), free(b), free(M), free(wa), free(wb), free(ua), free(ub);
 }
 
+/* opt.max_pivots bounds the whole call, the coarse start's solve included (it ran with no
+ * budget, so a user's max_pivots did not bound the call): the coarse problem rebuilt here as
+ * exact_coarse.c builds it (k-d clusters of at most 4 points, their summed masses as fractions)
+ * needs C pivots; a budget of C runs out in the coarse start (WK_ELIMIT naming it); the
+ * unlimited call reports its own pivots and the coarse start's (more than C), a budget one
+ * above that succeeds with the same value, and that budget exactly runs out. */
+static void pivot_budget(wk_rng *r) {
+    const int64_t n = 600, m = 500;
+    const int d = 2;
+    double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+    cloud(r, CLUSTERS, a, n, d, 0.0);
+    cloud(r, CLUSTERS, b, m, d, 0.7);
+    double *wa = weights(r, 1, n), *wb = weights(r, 1, m);
+    int32_t *la = malloc((size_t)n * sizeof(int32_t)), *lb = malloc((size_t)m * sizeof(int32_t));
+    double *ca = malloc((size_t)(n * d) * sizeof(double)), *cb = malloc((size_t)(m * d) * sizeof(double));
+    int64_t *idx = malloc((size_t)n * sizeof(int64_t));
+    double *cs = calloc((size_t)(n + m), sizeof(double)), ta = 0, tb = 0;
+    REQUIRE(a && b && wa && wb && la && lb && ca && cb && idx && cs, "allocation");
+    const int Ka = exact_kd_clusters(a, n, d, 4, 0, la, ca, idx), Kb = exact_kd_clusters(b, m, d, 4, 0, lb, cb, idx);
+    for (int64_t i = 0; i < n; i++) cs[la[i]] += wa[i], ta += wa[i];
+    for (int64_t j = 0; j < m; j++) cs[Ka + lb[j]] += wb[j], tb += wb[j];
+    for (int p = 0; p < Ka; p++) cs[p] /= ta;
+    for (int q = 0; q < Kb; q++) cs[Ka + q] /= tb;
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.want_plan = 1;
+    wk_ot_result cr, res;
+    REQUIRE(wk_w1_exact_f64(ca, Ka, cs, cb, Kb, cs + Ka, d, &o, &cr) == WK_OK, "coarse: %s", wk_last_error());
+    const int64_t C = cr.iterations;
+    wk_ot_result_free(&cr);
+    wk_ot_options_default(&o);
+    REQUIRE(wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &res) == WK_OK, "unlimited: %s", wk_last_error());
+    const double value = res.value;
+    const int64_t T = res.iterations;
+    wk_ot_result_free(&res);
+    CHECK(C > 10 && T > C, "the reported pivots (%lld) include the coarse start's (%lld)", (long long)T, (long long)C);
+    o.max_pivots = C;
+    int rc = wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &res);
+    CHECK(rc == WK_ELIMIT && strstr(wk_last_error(), "max_pivots") && strstr(wk_last_error(), "coarse start"),
+          "max_pivots %lld (the coarse solve's): rc %d (%s), want WK_ELIMIT in the coarse start", (long long)C, rc,
+          wk_last_error());
+    o.max_pivots = T + 1;
+    rc = wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &res);
+    CHECK(rc == WK_OK && res.value == value && res.iterations == T, "max_pivots %lld: rc %d (%s)", (long long)(T + 1), rc,
+          wk_last_error());
+    if (rc == WK_OK) wk_ot_result_free(&res);
+    o.max_pivots = T;
+    rc = wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &res);
+    CHECK(rc == WK_ELIMIT, "max_pivots %lld (what the call reports): rc %d, want WK_ELIMIT", (long long)T, rc);
+    wk_clear_error();
+    free(a), free(b), free(wa), free(wb), free(la), free(lb), free(ca), free(cb), free(idx), free(cs);
+}
+
 int main(void) {
     wk_rng r;
     wk_rng_seed(&r, 1515);
@@ -110,5 +165,7 @@ int main(void) {
     one_case(&r, id++, 600, 500, 1, CLUSTERS, 1, 1, 0);   /* 1-D */
     one_case(&r, id++, 500, 600, 3, DUPLICATES, 1, 1, 0); /* 3-D */
     one_case(&r, id++, 600, 500, 2, CLUSTERS, 1, 1, 1);   /* squared Euclidean */
+    wk_rng_seed(&r, 77);
+    pivot_budget(&r);
     return check_summary("test_ot_coarse");
 }

@@ -20,6 +20,10 @@
 
 #include "ot_test_util.h"
 
+/* exact_internal.h's certification check (that header's ot_cloud type would clash with the
+ * test helper of that name) */
+int exact_certify(double value, double gap, double cmax, const char *what);
+
 static int cases_run;
 
 /* points 0.5 * {0 .. g} + off, every third row a copy of an earlier one */
@@ -71,7 +75,7 @@ static void compare(double *a, int64_t n, const double *wa, double *b, int64_t m
     CHECK(r1.rounds == 0 && rg.rounds >= 1, "%s: rounds %d (1-D) and %d (general)", what, r1.rounds, rg.rounds);
     CHECK_CLOSE(r1.value, rg.value, 1e-12, 1e-300, what);
     /* the certificate */
-    CHECK(r1.gap >= 0 && r1.gap <= 1e-9 * r1.value + 1e-10 * span, "%s: gap %g, value %g", what, r1.gap, r1.value);
+    CHECK(r1.gap >= 0 && exact_certify(r1.value, r1.gap, span, "") == WK_OK, "%s: gap %g, value %g", what, r1.gap, r1.value);
     CHECK(fabs(r1.value - rg.value) <= r1.gap + rg.gap + 4e-16 * r1.value, "%s: values %.17g and %.17g, gaps %g and %g",
           what, r1.value, rg.value, r1.gap, rg.gap);
     /* the plan: a coupling of the kept points, costing the value, no dearer than the simplex's */
@@ -187,8 +191,24 @@ static void general_paths(wk_rng *r) {
     wk_ot_result_free(&res);
 }
 
+/* The one certification check both exact paths call (exact_certify, w1_exact.c; the 1-D path
+ * had its own copy of run_exact's threshold and message): accepted up to 1e-9 value + 1e-10 cmax
+ * inclusive, refused just past it and for a NaN gap, with the message naming the three numbers. */
+static void certificate_threshold(void) {
+    const double value = 3.0, cmax = 50.0, at = 1e-9 * value + 1e-10 * cmax;
+    CHECK(exact_certify(value, at, cmax, "1-D ") == WK_OK, "gap at the threshold is certified");
+    CHECK(exact_certify(0, 1e-10 * cmax, cmax, "") == WK_OK, "value 0: the cost scale's share");
+    CHECK(exact_certify(value, nextafter(at, 1.0), cmax, "1-D ") == WK_EUNSUPPORTED, "just past the threshold");
+    CHECK(strstr(wk_last_error(), "cannot certify the 1-D optimum in double precision (value 3, certified only to "
+                                  "within 8e-09; costs range up to 50)") != NULL, "message: %s", wk_last_error());
+    CHECK(exact_certify(value, NAN, cmax, "") == WK_EUNSUPPORTED && strstr(wk_last_error(), "certify the optimum"),
+          "a NaN gap is refused: %s", wk_last_error());
+    wk_clear_error();
+}
+
 int main(void) {
     wk_rng r;
+    certificate_threshold();
     wk_rng_seed(&r, 1515);
     known_answer();
     general_paths(&r);

@@ -116,6 +116,11 @@ int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
 /* One data file (IDX/.gz, CIFAR-10 .bin, NPY, CSV) as [N, D] points or [N, C, H, W] images
  * ([N, H, W] gains C = 1, NHWC becomes NCHW); values as stored (no scaling). */
 int wk_read_samples(const char *path, wk_tensor *out);
+/* wk_read_samples and the file's values in float64 from one read of it: *out as wk_read_samples
+ * gives it (each value the float32 rounding of its float64 one; beyond float32's range fails as
+ * there), *f64 [out->numel] the float64 values in the stored order (free with wk_free), so a
+ * caller can compute unrounded where the two orders agree (not for NHWC images made NCHW). */
+int wk_read_samples_f64(const char *path, wk_tensor *out, double **f64);
 void wk_dataset_free(wk_dataset *ds);
 /* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
  * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */

@@ -26,6 +26,9 @@ extern "C" {
 int wk_read_array(const char *path, wk_tensor *out);
 /* Same, then flattened to 2-D [rows, prod(other dims)] (a 1-D array becomes [n, 1]). */
 int wk_read_points(const char *path, wk_tensor *out);
+/* wk_read_array in float64: *f64 [numel] in the stored order (free with wk_free); `shape` gets
+ * the stored shape only (its data NULL). Every value as wk_read_points_f64 reads it. */
+int wk_read_array_f64(const char *path, wk_tensor *shape, double **f64);
 /* wk_read_points in float64: *data [rows * cols] (free with wk_free). float64 and integer NPY,
  * float64 IDX and text keep every digit that float64 holds (OT distances of coordinates,
  * timestamps or ids far larger than their spread). */

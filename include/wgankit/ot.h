@@ -60,7 +60,7 @@ typedef struct wk_ot_options {
     int threads;            /* this call's threads (wk_w1_exact); 0 = the caller's context (tensor.h) */
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
     int knn;                /* initial candidate neighbours per point (0 = 16) */
-    int64_t max_pivots;     /* 0 = unlimited */
+    int64_t max_pivots;     /* 0 = unlimited; bounds every simplex pivot of the call (a coarse start's too) */
     uint64_t seed;          /* sliced directions */
     wk_exact_solver exact_solver; /* wk_w1_exact's method (0 = AUTO) */
     int64_t dense_pairs;    /* wk_w1_exact: problems of at most this many pairs n·m (after
@@ -81,8 +81,8 @@ typedef struct wk_ot_result {
     double value;         /* the transport cost (W1 for euclidean; W2^2 for sqeuclidean) */
     double reg_value;     /* Sinkhorn: regularised objective <P,C> + eps*KL(P|a⊗b) */
     double std_error;     /* sliced: Monte-Carlo standard error of value (NaN for one projection) */
-    int64_t iterations;   /* simplex pivots / auction bids + augmenting paths / the 1-D closed form's
-                           * coupling steps / Sinkhorn iterations */
+    int64_t iterations;   /* simplex pivots (a coarse start's included) / auction bids + augmenting
+                           * paths / the 1-D closed form's coupling steps / Sinkhorn iterations */
     int rounds;           /* exact: pricing rounds over all pairs (0: the 1-D closed form) */
     int64_t arcs;         /* exact: arcs the simplex ever held (1-D: the coupling's arcs) */
     double gap;           /* exact: proven bound on value - optimum (the dual certificate, rounding

@@ -51,6 +51,10 @@ void wk_result_dir_free(wk_dir_holds *h);
 int wk_result_dir_check(const char *dir, wk_dir_kind kind, const char *name, const char *const *identity, const char *flag);
 /* wk_result_dir_check, then the marker when the directory (which must exist) has none. */
 int wk_result_dir_claim(const char *dir, wk_dir_kind kind, const char *name, const char *const *identity, const char *flag);
+/* Undo a claim after the command failed without writing anything: remove the marker when
+ * `marker` (the claim wrote it), then `dir` and its parents up to `top` (the outermost directory
+ * the command created: a prefix of dir; NULL or "" when dir existed), each only while empty. */
+void wk_result_dir_release(const char *dir, int marker, const char *top);
 
 #ifdef __cplusplus
 }

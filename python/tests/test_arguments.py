@@ -19,6 +19,7 @@ M = np.array([[0.0, 1.0], [1.0, 0.0]])
 INT_BAD = [2.5, True, "3", 2 ** 70, float("nan"), -1]
 NUM_BAD = [True, "3", float("nan"), float("inf"), 10 ** 400, -1]
 FLAG_BAD = [1, "yes", None]
+FLAG_OR_NONE_BAD = [1, "yes", 0.0]  # None is the default (ema: "the EMA generator when the run kept one")
 STR_BAD = [np.arange(6.0).reshape(3, 2), 3, True]
 
 
@@ -44,7 +45,7 @@ KINDS = {
     "train": dict(out="str", resume="flag", force="flag", settings="kwargs"),
     "Run": dict(out="str", log="str"),
     "Checkpoint": dict(path="str"),
-    "Checkpoint.sample": dict(n="int", seed="int", latent="array", ema="flag", dtype="dtype"),
+    "Checkpoint.sample": dict(n="int", seed="int", latent="array", ema="flag_or_none", dtype="dtype"),
     "Checkpoint.critic": dict(x="array", grad="flag"),
     "Checkpoint.lipschitz": dict(x="array", n="int", seed="int"),
     "nnd": dict(A="source", B="source", settings="kwargs"),
@@ -138,7 +139,7 @@ def calls(ck):
 SETTING_KINDS = {"sigma": "option", "data": "str", "steps": "int", "batch": "int", "lr_d": "num",
                  "gen_bn": "setting_flag", "critic": "str", "m": "int", "repeats": "int", "check_every": "int",
                  "patience": "int", "w1": "setting_flag", "phi": "str", "critic_width": "int"}
-BAD = {"int": INT_BAD, "num": NUM_BAD, "flag": FLAG_BAD, "setting_flag": [1, "yes"], "str": STR_BAD,
+BAD = {"int": INT_BAD, "num": NUM_BAD, "flag": FLAG_BAD, "flag_or_none": FLAG_OR_NONE_BAD, "setting_flag": [1, "yes"], "str": STR_BAD,
        "dtype": [np.int8, "float16", object, 3], "option": [True, float("nan"), 10 ** 400, -1, X, None]}
 
 
@@ -166,7 +167,7 @@ def test_walk_refuses_every_bad_value(ck):
     # every scalar parameter of KINDS is walked
     for key, params in KINDS.items():
         for p, k in params.items():
-            if k in ("int", "num", "flag", "str", "dtype"):
+            if k in ("int", "num", "flag", "flag_or_none", "str", "dtype"):
                 assert (key, p) in seen, (key, p)
 
 

@@ -3,6 +3,7 @@
 gradients, the Lipschitz report, config; errors; two trainings in two Python threads equal each
 run alone; Ctrl-C stops a long training call cleanly with KeyboardInterrupt."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -83,6 +84,11 @@ def test_errors(tmp_path):
         wgankit.Checkpoint(str(tmp_path / "bad.safetensors"))
     names = [s["name"] for s in wgankit.train_settings()]
     assert "gen_depth" in names and "threads" in names
+    # a run that fails on its data leaves no run directory behind (it left its lock and marker)
+    (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,oops\n")
+    with pytest.raises(ValueError, match="bad.csv"):
+        wgankit.train(out=str(tmp_path / "fails" / "r"), data=str(tmp_path / "bad.csv"), steps=2, threads=1)
+    assert not (tmp_path / "fails").exists()
 
 
 def test_diverging_run_raises_runtime_error(tmp_path):
@@ -181,3 +187,24 @@ def test_sample_limits(run):
         ck.lipschitz(n=5, seed=2 ** 64)
     with pytest.raises(ValueError, match=r"^threads"):
         wgankit.train(out="unused", threads=65, steps=1)
+
+
+def test_sample_ema_choice_as_cli(run, tmp_path):
+    """ema=None (default) is the EMA generator when the run kept one, else the raw one, as
+    `wgankit sample` without --generator; an explicit ema=True on a run trained with ema=0 raises
+    ValueError naming the checkpoint and the flag, as `--generator ema` exits 2 (it silently
+    returned the raw generator's samples)."""
+    raw = wgankit.train(out=str(tmp_path / "noema"), seed=5, ema=0, **SMALL).checkpoint
+    with pytest.raises(ValueError, match=r"^ema=True: %s was trained without an EMA generator \(ema=0\)"
+                       % re.escape(raw.path)):
+        raw.sample(5, seed=1, ema=True)
+    assert not raw.has_ema
+    ck = run.checkpoint  # the default ema (0.99): the run kept an EMA
+    assert ck.has_ema
+    assert ck.sample(20, seed=2).tobytes() == ck.sample(20, seed=2, ema=True).tobytes()
+    assert ck.sample(20, seed=2).tobytes() != ck.sample(20, seed=2, ema=False).tobytes()
+    out = tmp_path / "raw.npy"
+    subprocess.run([cli(), "sample", "--checkpoint", raw.path, "--generator", "raw", "-n", "5", "--seed", "1", "-o",
+                    str(out)], check=True, capture_output=True)
+    assert raw.sample(5, seed=1).tobytes() == raw.sample(5, seed=1, ema=False).tobytes() == np.load(out).tobytes()
+    assert isinstance(raw.lipschitz(n=8, seed=1), dict)  # its own draws use the default generator

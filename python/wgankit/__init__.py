@@ -365,13 +365,20 @@ class Checkpoint:
         self.sample_shape = tuple(int(s) for s in shape.split("x")) if shape else ()
         self.latent_dim = int(self.config["latent_dim"])
 
-    def sample(self, n=None, seed=None, latent=None, ema=True, dtype=np.float32):
+    @property
+    def has_ema(self):
+        """Whether the run kept an EMA copy of its generator (trained with ``ema`` > 0)."""
+        return float(self.config.get("ema", 0)) > 0
+
+    def sample(self, n=None, seed=None, latent=None, ema=None, dtype=np.float32):
         """Generate ``n`` samples (default 64): an array (n, *sample_shape) of ``dtype``, in the
         data's scaled units ([-1, 1] for images). ``seed`` (default 0) draws the latent codes as
         ``wgankit sample --seed`` does, so the result equals the CLI's bit for bit; or give
         ``latent`` codes (rows, latent_dim): one sample per row (an ``n`` other than the rows is
-        refused, as the CLI refuses -n with --latent). ``ema`` uses the EMA generator when the run
-        kept one."""
+        refused, as the CLI refuses -n with --latent). ``ema`` chooses the generator as
+        ``wgankit sample --generator`` does: ``None`` (default) the EMA generator when the run
+        kept one (:attr:`has_ema`), else the raw one; ``True`` the EMA generator (a run trained
+        with ``ema=0`` raises ValueError, as ``--generator ema`` exits 2); ``False`` the raw one."""
         if latent is not None:
             lat = np.asarray(latent)
             if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
@@ -381,9 +388,21 @@ class Checkpoint:
                                  "leave n out" % (n, lat.shape[0]))
             n = lat.shape[0]
         n = 64 if n is None else n
-        n, ema, dtype = _integer(n, "n", 1, _COUNT_MAX), _flag(ema, "ema"), _dtype(dtype)
+        n, dtype = _integer(n, "n", 1, _COUNT_MAX), _dtype(dtype)
+        ema = self._generator(ema)
         s = 0 if seed is None else _seed(seed)
         return _c.ckpt_sample(self._h, n, s, latent, ema).astype(dtype, copy=False)
+
+    def _generator(self, ema):
+        """``ema`` (None, True or False) as the flag the library takes: whether to use the EMA
+        generator; an explicit True on a run without one is refused (the CLI's exit 2)."""
+        if ema is None:
+            return self.has_ema
+        ema = _flag(ema, "ema")
+        if ema and not self.has_ema:
+            raise ValueError("ema=True: %s was trained without an EMA generator (ema=0); use ema=False "
+                             "(or leave ema out)" % self.path)
+        return ema
 
     def critic(self, x, grad=False):
         """Critic values D(x) as a float64 array (n,) for samples x (n, *sample_shape) (or

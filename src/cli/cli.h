@@ -40,6 +40,8 @@ int cli_check_aliases(const char *cmd, int n, const char *const *flags, const ch
  * every failure to read is bad input under cli_exit_code (exit 2). */
 typedef enum { CLI_ARRAY_AS_STORED, CLI_ARRAY_POINTS, CLI_ARRAY_SAMPLES } cli_array_form;
 int cli_read_user_array(const char *path, cli_array_form form, wk_tensor *out);
+/* Samples with their float64 values from one read (wk_read_samples_f64, data.h). */
+int cli_read_user_samples_f64(const char *path, wk_tensor *out, double **f64);
 /* The same as float64 points (wk_read_points_f64: *data freed with wk_free). */
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
 

@@ -3,7 +3,8 @@
  * test images, wgankit samples) with FD, KID, IS, precision/recall and density/coverage on one
  * scale. Images go through the feature network (default: the shipped Fashion-MNIST one when the
  * samples have its input size, else raw coordinates, which are read in float64 and computed
- * unrounded); every value is printed with the network's name and hash and both n. */
+ * unrounded); every value is printed with the network's name and hash and both n. Each file is
+ * read once (the float32 samples view is derived from its float64 values). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,18 +101,23 @@ int wk_cmd_metrics(int argc, char **argv) {
     wk_exec_enter(&exec, &exec_saved);
     wk_tensor real = {0}, fake = {0}, fr = {0}, ff = {0}, probs = {0};
     wk_classifier net = {0};
-    double *raw64[2] = {NULL, NULL}; /* --features none: both files in float64 */
-    int have_net = 0, rc = cli_read_user_array(real_p, CLI_ARRAY_SAMPLES, &real);
-    if (!rc) rc = cli_read_user_array(fake_p, CLI_ARRAY_SAMPLES, &fake);
+    double *raw64[2] = {NULL, NULL}; /* without a network: both files in float64 */
+    const char *net_path = feat && strcmp(feat, "none") ? feat : NULL;
+    /* each file is read once: for a named network as float32 samples; else in float64, with the
+     * float32 samples view derived from those values (the raw coordinates may be the features) */
+    int have_net = 0, rc = 0;
+    for (int s = 0; !rc && s < 2; s++)
+        rc = net_path ? cli_read_user_array(s ? fake_p : real_p, CLI_ARRAY_SAMPLES, s ? &fake : &real)
+                      : cli_read_user_samples_f64(s ? fake_p : real_p, s ? &fake : &real, &raw64[s]);
     char side[2][1024];
     if (save) side_path(side[0], sizeof side[0], save, "real"), side_path(side[1], sizeof side[1], save, "fake");
     /* both --save paths checked before either is written */
     if (!rc && save && !(rc = wk_atomic_probe(side[0]))) rc = wk_atomic_probe(side[1]);
-    const char *net_path = feat && strcmp(feat, "none") ? feat : NULL;
     if (!rc && !feat) { /* the shipped network when the samples are its images */
         int64_t row = fake.shape[0] ? fake.numel / fake.shape[0] : 0;
         if (row == 28 * 28 && (real.shape[0] ? real.numel / real.shape[0] : 0) == row) net_path = wk_classifier_default_path();
     }
+    if (net_path) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
     if (!rc && net_path) {
         if ((rc = wk_classifier_load(net_path, &net)) == WK_OK) have_net = 1;
         else if (!feat)
@@ -135,18 +141,13 @@ int wk_cmd_metrics(int argc, char **argv) {
             memset(&real, 0, sizeof real), memset(&fake, 0, sizeof fake);
         }
         /* the raw coordinates are the features: the metrics read them as stored, float64 files
-         * unrounded (a float32 copy would lose the spread of data with a large offset) */
+         * unrounded (a float32 copy would lose the spread of data with a large offset). The
+         * samples view puts NHWC images in NCHW order, the float64 values keep the stored order:
+         * they are used only when they are the same values in the same order (else both sides
+         * stay float32, in one layout) */
         for (int s = 0; !rc && s < 2; s++) {
-            int64_t rows = 0, cols = 0;
             const wk_tensor *t = s ? &ff : &fr;
-            rc = cli_read_user_points_f64(s ? fake_p : real_p, &raw64[s], &rows, &cols);
-            if (!rc && (rows != t->shape[0] || cols != t->shape[1]))
-                rc = wk_errorf(WK_EFORMAT, "%s: reads as %lld x %lld in float64 but %lld x %lld in float32", s ? fake_p : real_p,
-                               (long long)rows, (long long)cols, (long long)t->shape[0], (long long)t->shape[1]);
-            /* the samples reader puts NHWC images in NCHW order, the points reader keeps the stored
-             * order: the float64 rows are used only when they are the same values in the same
-             * order (else both sides stay float32, in one layout) */
-            for (int64_t i = 0; !rc && raw64[s] && i < t->numel; i++)
+            for (int64_t i = 0; raw64[s] && i < t->numel; i++)
                 if ((float)raw64[s][i] != t->data[i]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
         }
         if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;

@@ -46,6 +46,27 @@ int wk_read_samples(const char *path, wk_tensor *t) {
     return rc;
 }
 
+int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
+    wk_tensor stored = {0};
+    double *x;
+    memset(t, 0, sizeof *t);
+    int rc = wk_read_array_f64(path, &stored, &x);
+    *f64 = NULL;
+    if (rc) return rc;
+    /* the float32 view as the float32 readers make it: (float)v, refused where v overflows it */
+    if ((rc = wk_io_alloc_tensor(path, t, stored.ndim, stored.shape)) == WK_OK)
+        for (int64_t i = 0; i < t->numel && !rc; i++)
+            if (wk_io_put(t, NULL, i, x[i])) rc = wk_io_beyond_f32(path, t, i, x[i]);
+    if (!rc) rc = shape_sample(path, t);
+    if (rc) {
+        wk_tensor_free(t);
+        wk_free(x);
+        return rc;
+    }
+    *f64 = x;
+    return WK_OK;
+}
+
 /* Concatenate comma-separated files with equal sample shapes. */
 static int read_files(const char *list, wk_tensor *out) {
     char paths[WK_GAN_STR];

@@ -182,3 +182,16 @@ int wk_result_dir_claim(const char *dir, wk_dir_kind kind, const char *name, con
     wk_sb_free(&sb);
     return rc;
 }
+
+void wk_result_dir_release(const char *dir, int marker, const char *top) {
+    char path[4096];
+    if (marker && (size_t)snprintf(path, sizeof path, "%s/%s", dir, WK_DIR_MARKER) < sizeof path) unlink(path);
+    size_t n = top ? strlen(top) : 0;
+    if (!n || (size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path || strncmp(path, top, n)) return;
+    /* from dir up to top (a prefix of dir), each only while empty: rmdir removes nothing else */
+    for (size_t k = strlen(path); k >= n;) {
+        while (k > n && path[k - 1] == '/') path[--k] = 0; /* "runs/a/" and "runs//a" */
+        if (rmdir(path) || k == n) return;
+        while (k > n && path[k - 1] != '/') path[--k] = 0;
+    }
+}

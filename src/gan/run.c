@@ -30,14 +30,23 @@
 #include "wgankit/report.h"
 #include "wgankit/result_dir.h"
 
-static int mkdirs(const char *dir) {
+/* What opening a run directory added to the file system, so that a run which fails before
+ * writing anything of its own leaves only what was there before (wk_result_dir_release). */
+typedef struct {
+    char top[WK_GAN_STR]; /* the outermost directory created ("": the run directory existed) */
+    int lock, marker;     /* 1: the lock file / the result-directory marker was created */
+} made_files;
+
+static int mkdirs(const char *dir, made_files *made) {
     char buf[WK_GAN_STR];
     snprintf(buf, sizeof buf, "%s", dir);
     for (char *p = buf + 1;; p++) {
         if (*p == '/' || !*p) {
             char c = *p;
             *p = 0;
-            if (mkdir(buf, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create run directory %s: %s", buf, strerror(errno));
+            if (!mkdir(buf, 0777)) {
+                if (!made->top[0]) snprintf(made->top, sizeof made->top, "%s", buf);
+            } else if (errno != EEXIST) return wk_errorf(WK_EIO, "cannot create run directory %s: %s", buf, strerror(errno));
             *p = c;
             if (!c) break;
         }
@@ -226,9 +235,12 @@ static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const
 /* An exclusive flock on DIR/.wgankit.lock for the life of the process (released by the kernel
  * when it exits, however it exits): two runs can never write into one directory. The file is
  * never deleted, since deleting a lock file lets two processes lock two different files. */
-static int lock_dir(const char *dir, int *fd) {
+static void lock_path(const char *dir, char *path, size_t n) { snprintf(path, n, "%s/.wgankit.lock", dir); }
+
+static int lock_dir(const char *dir, int *fd, int *made) {
     char path[WK_GAN_STR + 32];
-    snprintf(path, sizeof path, "%s/.wgankit.lock", dir);
+    lock_path(dir, path, sizeof path);
+    *made = access(path, F_OK) != 0;
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (*fd < 0) return wk_errorf(WK_EIO, "run directory %s: cannot create its lock file: %s", dir, strerror(errno));
     if (flock(*fd, LOCK_EX | LOCK_NB)) {
@@ -324,16 +336,19 @@ static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own
 
 /* The run directory for a new, forced or resumed run: created, locked (*lock), leftovers of
  * killed writers removed, an old run refused unless forced or resumed; *own says whether the
- * directory's files are this run's. Rank 0's job alone under data_parallel. */
-static int open_run_dir(const char *dir, int mode, int *lock, int *own, FILE *log) {
+ * directory's files are this run's, *made what this call created. Rank 0's job alone under
+ * data_parallel. */
+static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_files *made, FILE *log) {
     char path[WK_GAN_STR + 32];
     int rc;
-    if ((rc = mkdirs(dir)) || (rc = lock_dir(dir, lock))) return rc;
+    if ((rc = mkdirs(dir, made)) || (rc = lock_dir(dir, lock, &made->lock))) return rc;
     /* Under the lock nobody else writes here: temporaries are leftovers of killed writers. */
     snprintf(path, sizeof path, "%s/checkpoints", dir);
     int stale = wk_atomic_remove_stale(dir) + wk_atomic_remove_stale(path);
     if (stale) fprintf(log, "removed %d temporary file%s left by an interrupted write\n", stale, stale > 1 ? "s" : "");
     /* a sweep's or an experiment's directory is never a run's, not even with --force */
+    snprintf(path, sizeof path, "%s/%s", dir, WK_DIR_MARKER);
+    made->marker = access(path, F_OK) != 0;
     if ((rc = wk_result_dir_claim(dir, WK_DIR_RUN, NULL, NULL, mode == WK_RUN_RESUME ? "--resume" : "--out"))) return rc;
     const char *held = held_run(dir);
     if (held && mode == WK_RUN_NEW)
@@ -396,7 +411,8 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     int lead = !cfg.data_parallel || wk_dist_rank() == 0;
     struct stat st;
     if (!rc && resume && stat(ckpt, &st) && errno == ENOENT) rc = wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
-    if (!rc && lead) rc = open_run_dir(dir, mode, &lock, &own, log);
+    made_files made = {.top = ""};
+    if (!rc && lead) rc = open_run_dir(dir, mode, &lock, &own, &made, log);
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
@@ -499,6 +515,16 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
 done:
     wk_free(h.m);
     wk_trainer_free(t);
+    if (rc && lock >= 0 && !held_run(dir)) {
+        /* failed before this run wrote anything (bad data, bad settings, divergence before any
+         * evaluation or checkpoint): take back the lock, the marker and the directories it made,
+         * so a rerun starts as on a fresh --out; unlinked while still held, so no other train
+         * can have taken it meanwhile */
+        char lp[WK_GAN_STR + 32];
+        lock_path(dir, lp, sizeof lp);
+        if (made.lock) unlink(lp);
+        wk_result_dir_release(dir, made.marker, made.top);
+    }
     if (lock >= 0) close(lock);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* array_read.c — wk_read_array / wk_read_points: pick the reader (NPY, CSV, IDX, CIFAR-10 .bin)
+/* array_read.c — wk_read_array / wk_read_points (and their float64 forms): pick the reader (NPY, CSV, IDX, CIFAR-10 .bin)
  * from the file name (a trailing ".gz" is looked through: every reader reads gzip), falling back to the
  * content's first bytes, decompressed, when the name says nothing. */
 #include <stdio.h>
@@ -37,6 +37,15 @@ static int read_array(const char *path, wk_tensor *out, double **f64) {
 }
 
 int wk_read_array(const char *path, wk_tensor *out) { return read_array(path, out, NULL); }
+
+int wk_read_array_f64(const char *path, wk_tensor *shape, double **f64) {
+    if (!f64) return wk_errorf(WK_EINVAL, "wk_read_array_f64: NULL argument");
+    double *x = NULL;
+    int rc = read_array(path, shape, &x);
+    if (rc) wk_free(x), x = NULL;
+    *f64 = x;
+    return rc;
+}
 
 /* [rows, prod(other dims)] (a 1-D array becomes [n, 1]) */
 static int points_shape(wk_tensor *out) {

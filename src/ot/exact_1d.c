@@ -14,7 +14,7 @@
  *    E of an exactly 1-Lipschitz φ̂ built from the very signs used; they become feasible for the
  *    double costs fl|x - y| once lowered by S = 2E + 2u·span, and `gap` bounds value - optimum by
  *    the plan's value minus the dual objective (both compensated sums, their rounding added)
- *    plus S — the meaning of certificate_gap in w1_exact.c, checked against the same threshold.
+ *    plus S — the meaning of certificate_gap in w1_exact.c, checked by the same exact_certify.
  * Invariants: the clouds come validated from ot_prepare (zero-mass points dropped: no plan entry,
  * NaN duals, as on the general path); uniform clouds carry integer masses (m per a-point, n per
  * b-point) as on the general path, so the coupling's flows are exact there. Any sign choice where
@@ -147,13 +147,7 @@ int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *op
     res->rounds = 0; /* no pricing: the duals are the CDFs' */
     res->iterations = pl.len;
     res->arcs = pl.len;
-    if (!(res->gap <= 1e-9 * res->value + 1e-10 * span)) {
-        rc = wk_errorf(WK_EUNSUPPORTED,
-                       "wk_w1_exact: cannot certify the 1-D optimum in double precision (value %.17g, certified "
-                       "only to within %.3g; costs range up to %.3g)",
-                       res->value, res->gap, span);
-        goto done;
-    }
+    if ((rc = exact_certify(res->value, res->gap, span, "1-D ")) != 0) goto done;
     if (opt->want_plan) {
         if (!(res->plan = wk_malloc((size_t)(pl.len > 0 ? pl.len : 1) * sizeof *res->plan))) {
             rc = WK_ENOMEM;

@@ -9,7 +9,8 @@
  *     coordinate, COARSE_LEAF points at most per leaf: clusters compact in every coordinate
  *     the splits used, built in O(n d log n));
  *  2. the coarse problem between the clusters' means, with their summed masses, is solved by
- *     wk_w1_exact itself (with the options' cost), which coarsens again while it is large;
+ *     wk_w1_exact itself (with the options' cost and pivot budget: its pivots count against
+ *     the call's max_pivots), which coarsens again while it is large;
  *  3. the coarse plan is refined: each coarse flow f_pq is spread by the north-west-corner rule
  *     over p's and q's members in the clouds' sorted order (exact_sort_orders), each cluster's
  *     members consumed by one cursor across all its coarse flows. Each cluster's coarse flows
@@ -105,10 +106,10 @@ static void members(const int32_t *label, const int64_t *order, int64_t n, int K
     start[0] = 0;
 }
 
-int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted) {
+int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted, int64_t *pivots) {
     const int64_t n = st->A.n, m = st->B.n;
     const int d = st->A.dim;
-    *hinted = 0;
+    *hinted = 0, *pivots = 0;
     int32_t *la = wk_malloc((size_t)n * sizeof(int32_t)), *lb = wk_malloc((size_t)m * sizeof(int32_t));
     double *xa = wk_malloc((size_t)n * (size_t)d * sizeof(double)), *xb = wk_malloc((size_t)m * (size_t)d * sizeof(double));
     int64_t *idx = wk_malloc((size_t)(n > m ? n : m) * sizeof(int64_t));
@@ -131,15 +132,25 @@ int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinte
     for (int p = 0; p < Ka; p++) cs[p] /= ta;
     for (int q = 0; q < Kb; q++) cs[Ka + q] /= tb;
     /* 2. the coarse problem between the clusters' means, by the same exact solver (which
-     * coarsens again while it is large); failing to solve it only means no hint */
+     * coarsens again while it is large); failing to solve it only means no hint, but the
+     * caller's max_pivots bounds it too (its pivots count against the whole call's) */
     wk_ot_options co = *opt;
     co.want_plan = 1;
     co.want_duals = 0;
-    co.max_pivots = 0;
-    if (wk_w1_exact_f64(xa, Ka, cs, xb, Kb, cs + Ka, d, &co, &cr) != WK_OK) {
+    const int coarse_rc = wk_w1_exact_f64(xa, Ka, cs, xb, Kb, cs + Ka, d, &co, &cr);
+    if (coarse_rc == WK_ELIMIT || (coarse_rc == WK_OK && opt->max_pivots > 0 && cr.iterations >= opt->max_pivots)) {
+        rc = coarse_rc ? wk_error_context(WK_ELIMIT, "wk_w1_exact: max_pivots %lld ran out in the coarse start (%d x %d "
+                                                     "clusters)", (long long)opt->max_pivots, Ka, Kb)
+                       : wk_errorf(WK_ELIMIT, "wk_w1_exact: max_pivots %lld ran out in the coarse start (%d x %d clusters: "
+                                              "%lld pivots; raise max_pivots)", (long long)opt->max_pivots, Ka, Kb,
+                                   (long long)cr.iterations);
+        goto done;
+    }
+    if (coarse_rc != WK_OK) {
         wk_clear_error();
         goto done;
     }
+    *pivots = cr.iterations;
     members(la, st->order_a, n, Ka, sa, ma);
     members(lb, st->order_b, m, Kb, sb, mb);
     memcpy(ca, sa, (size_t)Ka * sizeof(int64_t));

@@ -86,8 +86,10 @@ int exact_northwest(exact_state *st, int add, double *value);
 /* ---- coarse-to-fine start (exact_coarse.c) ---- */
 /* Solve a k-means-coarsened problem, refine its plan by north-west corners inside each coarse
  * flow, add those arcs and hand them to the solver as its start hint; *hinted = their count
- * (0: no hint). Call after the sorted orders and before ot_solver_start. */
-int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted);
+ * (0: no hint), *pivots = the coarse solve's pivots (its own coarse starts' included), which
+ * count against opt->max_pivots: WK_ELIMIT when they reach it (else *pivots < max_pivots).
+ * Call after the sorted orders and before ot_solver_start. */
+int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinted, int64_t *pivots);
 /* Cluster the n points x [n, d] into the leaves of a k-d tree: each range of more than `leaf`
  * points is split along its widest coordinate (a selection, not a sort) — at its median, so the
  * clusters hold leaf/2 .. leaf points, or with `balanced` at the multiple of leaf nearest the
@@ -109,6 +111,14 @@ int exact_spatial_order(ot_cloud *c);
  * row's near-tight pairs under them as arcs and warm-start the solver from them. Call after
  * ot_solver_start, before the first solve; failing the coarse solve only means no start. */
 int exact_multiscale_start(exact_state *st, const wk_ot_options *opt);
+
+/* ---- the certificate (w1_exact.c) ---- */
+/* The bound every exact path requires before it answers: gap (>= value - optimum, in the
+ * result's units) at most 1e-9 value + 1e-10 cmax (cmax: the largest cost, same units), so the
+ * tolerance is relative to the value or, for a value near 0, to the cost scale. WK_OK, else
+ * WK_EUNSUPPORTED "cannot certify the <what>optimum in double precision" naming the three
+ * numbers (a NaN gap too); `what` is "" or a qualifier such as "1-D ". */
+int exact_certify(double value, double gap, double cmax, const char *what);
 
 /* ---- one dimension (exact_1d.c) ---- */
 /* The whole solve for 1-D clouds and the cost |x - y| (Euclidean or Minkowski): the sorted

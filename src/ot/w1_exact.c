@@ -130,6 +130,14 @@ static double certificate_gap(const exact_state *st, const double *pi, double to
     return gap;
 }
 
+int exact_certify(double value, double gap, double cmax, const char *what) {
+    if (gap <= 1e-9 * value + 1e-10 * cmax) return WK_OK; /* (a NaN gap is refused) */
+    return wk_errorf(WK_EUNSUPPORTED,
+                     "wk_w1_exact: cannot certify the %soptimum in double precision (value %.17g, certified "
+                     "only to within %.3g; costs range up to %.3g)",
+                     what, value, gap, cmax);
+}
+
 /* The coarse-to-fine start: below this many points (both clouds) the simplex starts from its
  * greedy forest (the coarse solve's fixed cost would outweigh the pivots it saves), and above
  * this dimension too (see run_exact); COARSE_KNN near neighbours per point with it. */
@@ -275,8 +283,9 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if (rc) goto done;
     /* for n = m uniform the staircase is the sorted-order pairing: a perfect matching */
     if ((rc = exact_northwest(&st, 1, NULL)) != 0) goto done;
-    int64_t hinted = 0;
-    if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted)) != 0) goto done;
+    int64_t hinted = 0, coarse_pivots = 0;
+    if (coarse && (rc = exact_coarse_start(&st, &opt, &hinted, &coarse_pivots)) != 0) goto done;
+    if (opt.max_pivots > 0) opt.max_pivots -= coarse_pivots; /* one budget for the whole call (stays > 0) */
     const double cmax = fmin(cmax_scan, st.cap);
     if ((rc = ot_solver_start(&st.solver, st.supply, st.demand, cmax)) != 0) goto done;
     const int64_t ms_min = opt.multiscale_min ? opt.multiscale_min : MULTISCALE_MIN;
@@ -325,7 +334,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         }
     }
     if ((rc = ot_solver_check(&st.solver)) != 0) goto done;
-    res->iterations = ot_solver_work(&st.solver);
+    res->iterations = ot_solver_work(&st.solver) + coarse_pivots;
     res->arcs = ot_solver_arcs(&st.solver);
     const double *pi = ot_solver_potentials(&st.solver);
     int uses_capped = 0;
@@ -338,13 +347,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     /* costs are >= 0, so a plan of value 0 is optimal; otherwise the bound must be small against
      * the value or the (capped) cost scale — the tolerance is relative to the latter */
     res->gap = res->value > 0 ? gap : 0;
-    if (!(res->gap <= 1e-9 * res->value + 1e-10 * cmax)) {
-        rc = wk_errorf(WK_EUNSUPPORTED,
-                       "wk_w1_exact: cannot certify the optimum in double precision (value %.17g, certified "
-                       "only to within %.3g; costs range up to %.3g)",
-                       res->value, gap, cmax);
-        goto done;
-    }
+    if ((rc = exact_certify(res->value, res->gap, cmax, "")) != 0) goto done;
 done:
     if (rc) {
         wk_ot_result_free(res);
