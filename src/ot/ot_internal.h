@@ -128,6 +128,9 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
  * artificial star when there are none; see network_simplex.c); cmax bounds the arc costs.
  * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
+/* The greedy start's arc order: key[0..ng) = 0..ng-1 sorted by cost[], ties by index (a total
+ * order, the same on every platform; a radix sort up to 2^18 arcs, else qsort_r). */
+void ot_arc_order(const double *cost, int64_t ng, int32_t *key);
 /* The next ot_simplex_start's forest: the arcs (ii[t], jj[t]) already added, in priority order
  * (a near-optimal plan's support, e.g. refined from a coarse solve; see exact_coarse.c) instead
  * of the greedy one; a hint whose tree flows are not feasible is dropped. Copies the arrays. */
