@@ -330,7 +330,8 @@ static void hint_forest(ot_simplex *s, int32_t *uf, int32_t *off) {
  * to the root, so the tree is strongly feasible: every zero-flow arc points up). With no real
  * arcs this is LEMON's artificial star (also what dense arc sets get: see
  * GREEDY_ARCS_PER_NODE). The simplex then drives the artificial flow to zero whenever the real
- * arcs admit a feasible plan (the caller includes the north-west-corner arcs, so they do); the
+ * arcs admit a feasible plan (the sparse path includes the north-west-corner arcs, so they do;
+ * the dense paths price every pair against the big-M potentials, which brings the arcs); the
  * greedy plan carries most mass along near arcs already, so far fewer pivots remain.
  * With a hint (ot_simplex_set_hint: a near-optimal plan's arcs, e.g. refined from a coarse
  * solve) the forest is the hint's arcs instead (skipping any that would close a cycle); each

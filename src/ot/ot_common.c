@@ -1,6 +1,8 @@
 /* ot_common.c — input validation and the ground-cost engine shared by every OT solver
- * (see ot_internal.h). Points are held in double (float64 input is never rounded to float32)
- * and costs are evaluated in double from them; for high-dimensional Euclidean clouds the
+ * (see ot_internal.h). Points are held in double (float64 input is never rounded to float32;
+ * float32 input from 16 coordinates on may stay float, read exactly as doubles, until a path
+ * asks for the double rows: ot_input.defer_double, ot_cloud_widen) and costs are evaluated in
+ * double from them; for high-dimensional Euclidean clouds the
  * all-pairs scans use the BLAS identity |x-y|^2 = |x|^2 + |y|^2 - 2 x.y on the clouds minus a
  * common centre, with an explicit (Higham) error bound that also covers the centring and, in
  * single precision (sgemm, float cache: the exact solver), the rounding of the centred points
