@@ -7,7 +7,7 @@
  * with their tails; Minkowski pair by pair; float32 and float64 input). Each dense answer must
  * equal the sparse one to 1e-12 relative, and its duals certify it over every pair
  * (u_i + v_j <= c_ij, sum a u + sum b v = value). The POT fixtures are checked on both paths
- * by test_ot_exact. */
+ * by test_ot_exact; test_ot_dense_costs checks the stored costs themselves. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,10 @@
  *    LP duality, whatever the tree code did;
  *  - each problem again from a start hint (the coarse-to-fine start's entry): the optimal
  *    plan's arcs, the same mixed with random pairs, random pairs only — the same checks, and
- *    the same optimal cost as from the greedy start. */
+ *    the same optimal cost as from the greedy start;
+ *  - the greedy start's arc order (ot_arc_order: a radix sort up to 2^18 arcs, qsort_r beyond)
+ *    is cost then index, as a plain comparison sort gives it: ties, +0 and -0, subnormals,
+ *    costs from 1e-300 to 1e300, negative costs, sizes 0 to past the radix limit. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -165,9 +168,52 @@ static void one_problem(wk_rng *r, int trial, int *taken, int *feasible_hints) {
     CHECK(fabs(v1 - v0) <= 1e-12 * fabs(v0) + 1e-12 * scale, "trial %d (hint kind %d): %.17g from the hint, %.17g without", trial, kind, v1, v0);
 }
 
+static const double *order_costs;
+static int cmp_cost_index(const void *x, const void *y) {
+    const int32_t p = *(const int32_t *)x, q = *(const int32_t *)y;
+    const double a = order_costs[p], b = order_costs[q];
+    if (a != b) return a < b ? -1 : 1;
+    return (p > q) - (p < q);
+}
+
+/* ot_arc_order against qsort with the (cost, index) comparison, on costs built to trip a
+ * bitwise sort: equal values, signed zeros, subnormals, every magnitude, negatives. */
+static void arc_order(wk_rng *r) {
+    const int64_t sizes[] = {0, 1, 2, 3, 17, 1300, 20000, ((int64_t)1 << 18) + 5};
+    for (int s = 0; s < 8; s++)
+        for (int kind = 0; kind < 4; kind++) {
+            const int64_t ng = sizes[s];
+            double *c = malloc((size_t)(ng + 1) * sizeof(double));
+            int32_t *got = malloc((size_t)(ng + 1) * sizeof(int32_t)), *want = malloc((size_t)(ng + 1) * sizeof(int32_t));
+            for (int64_t e = 0; e < ng; e++) {
+                const uint64_t pick = wk_rng_below(r, 8);
+                if (kind == 0) c[e] = 30 + 20 * wk_rng_uniform_d(r);               /* a 784-D problem's costs */
+                else if (kind == 1) c[e] = (double)wk_rng_below(r, 5) * 0.25;      /* many ties, zeros */
+                else if (kind == 2) c[e] = pick == 0 ? 0.0 : pick == 1 ? -0.0 : pick == 2 ? 4.9e-324 * (double)wk_rng_below(r, 9)
+                                                     : pow(10, -300 + 600 * wk_rng_uniform_d(r));
+                else c[e] = (pick < 3 ? -1 : 1) * pow(10, -20 + 40 * wk_rng_uniform_d(r)) * (pick == 7 ? 0 : 1);
+                if (e > 0 && pick == 4) c[e] = c[wk_rng_below(r, (uint64_t)e)]; /* a repeat */
+            }
+            for (int64_t e = 0; e < ng; e++) want[e] = (int32_t)e;
+            order_costs = c;
+            qsort(want, (size_t)ng, sizeof *want, cmp_cost_index);
+            ot_arc_order(c, ng, got);
+            int64_t bad = -1;
+            for (int64_t e = 0; e < ng && bad < 0; e++)
+                if (got[e] != want[e]) bad = e;
+            CHECK(bad < 0, "arc order, %lld arcs, kind %d: position %lld holds arc %d (cost %.17g), not %d (cost %.17g)",
+                  (long long)ng, kind, (long long)bad, bad < 0 ? 0 : got[bad], bad < 0 ? 0 : c[got[bad]],
+                  bad < 0 ? 0 : want[bad], bad < 0 ? 0 : c[want[bad]]);
+            free(c);
+            free(got);
+            free(want);
+        }
+}
+
 int main(void) {
     wk_rng r;
     wk_rng_seed(&r, 15);
+    arc_order(&r);
     int taken = 0, feasible = 0;
     for (int trial = 0; trial < 3000; trial++) one_problem(&r, trial, &taken, &feasible);
     /* an optimal plan's arcs give non-negative tree flows, except where rounding makes a

@@ -112,18 +112,15 @@ static PyArrayObject *as_real(PyObject *obj, const char *name, int type) {
     return a;
 }
 
-/* First non-finite entry of a double or float array, or -1. */
+/* First non-finite entry of a double or float array, or -1. float: the library's branch-free
+ * block scan (this element-by-element loop took a third as long as the exact costs of a
+ * 64 x 64 x 784 wgankit.w1 call). */
 static npy_intp first_bad(PyArrayObject *a) {
     npy_intp n = PyArray_SIZE(a);
-    if (PyArray_TYPE(a) == NPY_DOUBLE) {
-        const double *x = PyArray_DATA(a);
-        for (npy_intp i = 0; i < n; i++)
-            if (!isfinite(x[i])) return i;
-    } else {
-        const float *x = PyArray_DATA(a);
-        for (npy_intp i = 0; i < n; i++)
-            if (!isfinite(x[i])) return i;
-    }
+    if (PyArray_TYPE(a) != NPY_DOUBLE) return (npy_intp)wk_first_nonfinite(PyArray_DATA(a), (int64_t)n);
+    const double *x = PyArray_DATA(a);
+    for (npy_intp i = 0; i < n; i++)
+        if (!isfinite(x[i])) return i;
     return -1;
 }
 

@@ -27,7 +27,7 @@ enum { ORDER_LEAF = 8 };
 int exact_spatial_order(ot_cloud *c) {
     const int64_t n = c->n;
     const int d = c->dim;
-    if (n < 2 * ORDER_LEAF) return WK_OK;
+    if (n < 2 * ORDER_LEAF || !c->x) return WK_OK; /* (x: NULL only on the dense path, never ordered) */
     int64_t *idx = wk_malloc((size_t)n * sizeof(int64_t));
     int32_t *label = wk_malloc((size_t)n * sizeof(int32_t));
     /* unbalanced splits at the median: every leaf holds more than ORDER_LEAF / 2 points */
@@ -48,11 +48,11 @@ int exact_spatial_order(ot_cloud *c) {
             orig[k] = c->orig[i];
         }
         wk_free(c->x_own);
-        wk_free(c->xf);
+        wk_free(c->xf_own);
         wk_free(c->w);
         wk_free(c->orig);
         c->x = c->x_own = x;
-        c->xf = xf;
+        c->xf = c->xf_own = xf;
         c->w = w;
         c->orig = orig;
         x = NULL;

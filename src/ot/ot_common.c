@@ -1,6 +1,8 @@
 /* ot_common.c — input validation and the ground-cost engine shared by every OT solver
- * (see ot_internal.h). Points are held in double (float64 input is never rounded to float32)
- * and costs are evaluated in double from them; for high-dimensional Euclidean clouds the
+ * (see ot_internal.h). Points are held in double (float64 input is never rounded to float32;
+ * float32 input from 16 coordinates on may stay float, read exactly as doubles, until a path
+ * asks for the double rows: ot_input.defer_double, ot_cloud_widen) and costs are evaluated in
+ * double from them; for high-dimensional Euclidean clouds the
  * all-pairs scans use the BLAS identity |x-y|^2 = |x|^2 + |y|^2 - 2 x.y on the clouds minus a
  * common centre, with an explicit (Higham) error bound that also covers the centring and, in
  * single precision (sgemm, float cache: the exact solver), the rounding of the centred points
@@ -37,7 +39,7 @@ void wk_ot_result_free(wk_ot_result *r) {
 
 void ot_cloud_free(ot_cloud *c) {
     wk_free(c->x_own);
-    wk_free(c->xf);
+    wk_free(c->xf_own);
     wk_free(c->w);
     wk_free(c->orig);
     memset(c, 0, sizeof *c);
@@ -55,7 +57,7 @@ ot_input ot_input_tensor(const wk_tensor *t) {
 }
 
 ot_input ot_input_f64(const double *x, int64_t n, int64_t d) {
-    ot_input in = {NULL, x, n, d, 2};
+    ot_input in = {NULL, x, n, d, 2, 0};
     return in;
 }
 
@@ -113,28 +115,40 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
     c->n_orig = n;
     c->dim = (int)d;
     c->uniform = w == NULL;
-    /* float64 rows all kept are used in place: a copy of a 64 x 784 cloud cost more (page
-     * faults on fresh memory) than solving the 64 x 64 problem */
-    const int borrow = in->d && kept == n;
-    if (!borrow) c->x_own = wk_malloc((size_t)(kept * d) * sizeof(double));
+    /* Rows all kept are used in place, float64 as x and float32 as xf: a copy of a 64 x 784
+     * cloud cost more (page faults on fresh memory) than solving the 64 x 64 problem. float32
+     * rows from 16 coordinates on are widened to double only when the caller needs x. */
+    const int want_xf = in->f && d >= 16, defer = want_xf && in->defer_double;
+    const int borrow = in->d && kept == n, borrow_f = want_xf && kept == n;
+    if (!borrow && !defer) c->x_own = wk_malloc((size_t)(kept * d) * sizeof(double));
     c->x = borrow ? in->d : c->x_own;
     c->w = wk_malloc((size_t)kept * sizeof(double));
     c->orig = wk_malloc((size_t)kept * sizeof(int64_t));
-    if (in->f && d >= 16) c->xf = wk_malloc((size_t)(kept * d) * sizeof(float));
-    if (!c->x || !c->w || !c->orig || (in->f && d >= 16 && !c->xf)) {
+    if (want_xf && !borrow_f) c->xf_own = wk_malloc((size_t)(kept * d) * sizeof(float));
+    c->xf = borrow_f ? in->f : c->xf_own;
+    if ((!c->x && !defer) || !c->w || !c->orig || (want_xf && !c->xf)) {
         ot_cloud_free(c);
         return WK_ENOMEM;
     }
     for (int64_t i = 0, k = 0; i < n; i++) {
         if (w && !(w[i] > 0)) continue;
-        if (!borrow && in->d) memcpy(c->x_own + k * d, in->d + i * d, (size_t)d * sizeof(double));
-        else if (!borrow)
+        if (c->x_own && in->d) memcpy(c->x_own + k * d, in->d + i * d, (size_t)d * sizeof(double));
+        else if (c->x_own)
             for (int64_t q = 0; q < d; q++) c->x_own[k * d + q] = in->f[i * d + q];
-        if (c->xf) memcpy(c->xf + k * d, in->f + i * d, (size_t)d * sizeof(float));
+        if (c->xf_own) memcpy(c->xf_own + k * d, in->f + i * d, (size_t)d * sizeof(float));
         c->w[k] = w ? w[i] / sum : 1.0 / (double)n;
         c->orig[k] = i;
         k++;
     }
+    return WK_OK;
+}
+
+int ot_cloud_widen(ot_cloud *c) {
+    if (c->x) return WK_OK;
+    const int64_t len = c->n * c->dim;
+    if (!(c->x_own = wk_malloc((size_t)len * sizeof(double)))) return WK_ENOMEM;
+    for (int64_t k = 0; k < len; k++) c->x_own[k] = c->xf[k];
+    c->x = c->x_own;
     return WK_OK;
 }
 
@@ -352,65 +366,109 @@ static double centred_copy(const ot_cloud *c, const double *centre, double *xd, 
     return sqrt(mx) * (1 + 4 * (double)(d + 2) * DBL_EPSILON);
 }
 
+/* The squared distances of rows x0, x1 (read as XT: float rows are widened exactly) against
+ * the double rows y[0..3]: ot_pair_cost's sums (four chains over the coordinates k mod 4, the
+ * tail in the first, then (s0 + s1) + (s2 + s3)), each chain a vector lane: eight independent
+ * vectors in flight, each load used two or four times. */
+#ifdef __AVX2__
+static inline __m256d load4_double(const double *p) { return _mm256_loadu_pd(p); }
+static inline __m256d load4_float(const float *p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+#define DENSE_BLOCK_VEC(XT)                                                                          \
+    __m256d v[2][4];                                                                                 \
+    for (int r = 0; r < 2; r++)                                                                      \
+        for (int p = 0; p < 4; p++) v[r][p] = _mm256_setzero_pd();                                   \
+    for (; k + 4 <= d; k += 4) {                                                                     \
+        const __m256d a0 = load4_##XT(x0 + k), a1 = load4_##XT(x1 + k);                              \
+        for (int p = 0; p < 4; p++) {                                                                \
+            const __m256d yv = _mm256_loadu_pd(y[p] + k);                                            \
+            const __m256d t0 = _mm256_sub_pd(a0, yv), t1 = _mm256_sub_pd(a1, yv);                   \
+            v[0][p] = _mm256_add_pd(v[0][p], _mm256_mul_pd(t0, t0));                                 \
+            v[1][p] = _mm256_add_pd(v[1][p], _mm256_mul_pd(t1, t1));                                 \
+        }                                                                                            \
+    }                                                                                                \
+    for (int r = 0; r < 2; r++)                                                                      \
+        for (int p = 0; p < 4; p++) _mm256_storeu_pd(acc[r][p], v[r][p]);
+#else
+#define DENSE_BLOCK_VEC(XT)                                                                          \
+    for (; k + 4 <= d; k += 4)                                                                       \
+        for (int r = 0; r < 2; r++)                                                                  \
+            for (int p = 0; p < 4; p++)                                                              \
+                for (int l = 0; l < 4; l++) {                                                        \
+                    const double t = (double)(r ? x1 : x0)[k + l] - y[p][k + l];                     \
+                    acc[r][p][l] += t * t;                                                           \
+                }
+#endif
+#define DENSE_BLOCK(XT)                                                                              \
+    static void dense_block_##XT(const XT *x0, const XT *x1, const double *const *y, int64_t d,      \
+                                 double q[2][4]) {                                                   \
+        double acc[2][4][4] = {{{0}}};                                                               \
+        int64_t k = 0;                                                                               \
+        DENSE_BLOCK_VEC(XT)                                                                          \
+        for (; k < d; k++)                                                                           \
+            for (int r = 0; r < 2; r++)                                                              \
+                for (int p = 0; p < 4; p++) {                                                        \
+                    const double t = (double)(r ? x1 : x0)[k] - y[p][k];                             \
+                    acc[r][p][0] += t * t;                                                           \
+                }                                                                                    \
+        for (int r = 0; r < 2; r++)                                                                  \
+            for (int p = 0; p < 4; p++) q[r][p] = (acc[r][p][0] + acc[r][p][1]) + (acc[r][p][2] + acc[r][p][3]); \
+    }
+DENSE_BLOCK(double)
+DENSE_BLOCK(float)
+
 /* OT_COSTS_DENSE: every cost exact, in double, stored once (the dense small-problem path of
  * w1_exact.c reads each of them at least twice: as an arc and in the certificate). Serial: a
- * small problem's whole matrix is less work than waking an OpenMP team on a shared core. */
+ * small problem's whole matrix is less work than waking an OpenMP team on a shared core.
+ * Every cost is ot_pair_cost's, summed in its order (so the same numbers as its callers see).
+ * float32 clouds are read as floats (no double copy of the clouds is made: ot_input's
+ * defer_double): four rows of b at a time widened into a small buffer, then every pair of
+ * rows of a against them — a as floats is half the bytes and stays in the L2 cache (64 x 784:
+ * 200 KB, against 400 KB in double). float64 clouds: every four rows of b against each pair
+ * of rows of a, read from the rows themselves. */
 static int dense_costs(ot_costs *e, const ot_cloud *b) {
     const int64_t n = e->n, m = e->m, d = e->dim;
+    const int f32 = e->a32 != NULL;
     double *dc = wk_malloc((size_t)(n * m) * sizeof(double));
-    if (!dc) return WK_ENOMEM;
-    /* every cost is ot_pair_cost's, summed in its order (so the same numbers as its callers see) */
+    double *ybuf = f32 && d >= 4 ? wk_malloc((size_t)(4 * d) * sizeof(double)) : NULL;
+    if (!dc || (f32 && d >= 4 && !ybuf)) {
+        wk_free(dc);
+        wk_free(ybuf);
+        return WK_ENOMEM;
+    }
     if (e->kind != WK_COST_MINKOWSKI && d >= 4) {
-        /* ot_pair_cost's sums (four chains over the coordinates k mod 4, the tail in the first,
-         * then (s0 + s1) + (s2 + s3)), each chain a vector lane, for blocks of two rows of a
-         * against four of b: eight independent vectors in flight, each load used two or four
-         * times, read from the rows themselves (no transposed copy) */
-        for (int64_t i = 0; i < n; i += 2) {
-            const int ni = n - i < 2 ? (int)(n - i) : 2;
-            const double *x[2] = {e->a + i * d, e->a + (i + ni - 1) * d};
+        double q[2][4];
+        const int euclid = e->kind == WK_COST_EUCLIDEAN;
+#define STORE_BLOCK(i, j, ni, np)                                                                    \
+    for (int r = 0; r < (ni); r++)                                                                   \
+        for (int p = 0; p < (np); p++) dc[((i) + r) * m + (j) + p] = euclid ? sqrt(q[r][p]) : q[r][p];
+        if (f32) {
             for (int64_t j = 0; j < m; j += 4) {
                 const int np = m - j < 4 ? (int)(m - j) : 4;
                 const double *y[4];
-                for (int p = 0; p < 4; p++) y[p] = b->x + (j + (p < np ? p : 0)) * d;
-                double acc[2][4][4] = {{{0}}};
-                int64_t k = 0;
-#ifdef __AVX2__
-                __m256d v[2][4];
-                for (int r = 0; r < 2; r++)
-                    for (int p = 0; p < 4; p++) v[r][p] = _mm256_setzero_pd();
-                for (; k + 4 <= d; k += 4) {
-                    const __m256d x0 = _mm256_loadu_pd(x[0] + k), x1 = _mm256_loadu_pd(x[1] + k);
-                    for (int p = 0; p < 4; p++) {
-                        const __m256d yv = _mm256_loadu_pd(y[p] + k);
-                        const __m256d t0 = _mm256_sub_pd(x0, yv), t1 = _mm256_sub_pd(x1, yv);
-                        v[0][p] = _mm256_add_pd(v[0][p], _mm256_mul_pd(t0, t0));
-                        v[1][p] = _mm256_add_pd(v[1][p], _mm256_mul_pd(t1, t1));
-                    }
+                for (int p = 0; p < 4; p++) {
+                    const float *src = e->b32 + (j + (p < np ? p : 0)) * d;
+                    for (int64_t k = 0; k < d; k++) ybuf[p * d + k] = src[k];
+                    y[p] = ybuf + p * d;
                 }
-                for (int r = 0; r < 2; r++)
-                    for (int p = 0; p < 4; p++) _mm256_storeu_pd(acc[r][p], v[r][p]);
-#else
-                for (; k + 4 <= d; k += 4)
-                    for (int r = 0; r < 2; r++)
-                        for (int p = 0; p < 4; p++)
-                            for (int l = 0; l < 4; l++) {
-                                const double t = x[r][k + l] - y[p][k + l];
-                                acc[r][p][l] += t * t;
-                            }
-#endif
-                for (; k < d; k++)
-                    for (int r = 0; r < 2; r++)
-                        for (int p = 0; p < 4; p++) {
-                            const double t = x[r][k] - y[p][k];
-                            acc[r][p][0] += t * t;
-                        }
-                for (int r = 0; r < ni; r++)
-                    for (int p = 0; p < np; p++) {
-                        const double q = (acc[r][p][0] + acc[r][p][1]) + (acc[r][p][2] + acc[r][p][3]);
-                        dc[(i + r) * m + j + p] = e->kind == WK_COST_EUCLIDEAN ? sqrt(q) : q;
-                    }
+                for (int64_t i = 0; i < n; i += 2) {
+                    const int ni = n - i < 2 ? (int)(n - i) : 2;
+                    dense_block_float(e->a32 + i * d, e->a32 + (i + ni - 1) * d, y, d, q);
+                    STORE_BLOCK(i, j, ni, np)
+                }
+            }
+        } else {
+            for (int64_t i = 0; i < n; i += 2) {
+                const int ni = n - i < 2 ? (int)(n - i) : 2;
+                for (int64_t j = 0; j < m; j += 4) {
+                    const int np = m - j < 4 ? (int)(m - j) : 4;
+                    const double *y[4];
+                    for (int p = 0; p < 4; p++) y[p] = b->x + (j + (p < np ? p : 0)) * d;
+                    dense_block_double(e->a + i * d, e->a + (i + ni - 1) * d, y, d, q);
+                    STORE_BLOCK(i, j, ni, np)
+                }
             }
         }
+#undef STORE_BLOCK
     } else if (e->kind == WK_COST_MINKOWSKI) {
         for (int64_t i = 0; i < n; i++)
             for (int64_t j = 0; j < m; j++) dc[i * m + j] = ot_pair_cost(e, i, j);
@@ -429,6 +487,7 @@ static int dense_costs(ot_costs *e, const ot_cloud *b) {
             }
         }
     }
+    wk_free(ybuf);
     e->dcache = dc; /* only now: ot_pair_cost reads it when set */
     e->block_rows = n;
     return WK_OK;

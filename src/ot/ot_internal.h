@@ -15,6 +15,8 @@ typedef struct ot_input {
     const double *d;
     int64_t n, dim;
     int ndim;
+    int defer_double; /* float32 rows from 16 coordinates on: leave the cloud's double rows (x)
+                       * unmade until ot_cloud_widen; the exact dense path never needs them */
 } ot_input;
 /* The input view of a float32 [n, d] tensor (NULL: a missing cloud). */
 ot_input ot_input_tensor(const wk_tensor *t);
@@ -29,10 +31,14 @@ typedef struct ot_cloud {
     int64_t n_orig;  /* points given */
     int dim;
     const double *x; /* [n, dim] the kept points: the caller's float64 rows themselves when
-                      * every point is kept (borrowed: valid while the call runs), else x_own */
+                      * every point is kept (borrowed: valid while the call runs), else x_own;
+                      * NULL while deferred (ot_input.defer_double) until ot_cloud_widen */
     double *x_own;   /* owned copy (float32 input, or points dropped for zero mass), or NULL */
-    float *xf;       /* the same in float when the input was float32 (exactly the same values):
-                      * half the bandwidth for the high-d pair costs; NULL for float64 input */
+    const float *xf; /* the same in float when the input was float32 with 16+ coordinates
+                      * (exactly the same values): half the bandwidth for the high-d pair costs;
+                      * the caller's rows when every point is kept (borrowed), else xf_own;
+                      * NULL for float64 input */
+    float *xf_own;
     double *w;       /* [n] masses summing to 1 */
     int64_t *orig;   /* [n] index in the input */
     int uniform;     /* weights were NULL (all 1/n) */
@@ -47,6 +53,8 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
 /* The same for a float32 [n, d] tensor (other modules' entry: nnd's closest pairs). */
 int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what);
 void ot_cloud_free(ot_cloud *c);
+/* Make a deferred cloud's double rows (x) from its float rows; nothing when x exists. */
+int ot_cloud_widen(ot_cloud *c);
 /* Both sides at once, also checking the dimensions agree and the cost options make sense. */
 int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, const ot_input *ib, const double *wb,
                const wk_ot_options *opt);
@@ -120,6 +128,9 @@ int ot_simplex_add_arc(ot_simplex *s, int32_t i, int32_t j, double cost);
  * artificial star when there are none; see network_simplex.c); cmax bounds the arc costs.
  * Masses are supply[n] and demand[m] with equal sums; arcs added before or after. */
 int ot_simplex_start(ot_simplex *s, const double *supply, const double *demand, double cmax);
+/* The greedy start's arc order: key[0..ng) = 0..ng-1 sorted by cost[], ties by index (a total
+ * order, the same on every platform; a radix sort up to 2^18 arcs, else qsort_r). */
+void ot_arc_order(const double *cost, int64_t ng, int32_t *key);
 /* The next ot_simplex_start's forest: the arcs (ii[t], jj[t]) already added, in priority order
  * (a near-optimal plan's support, e.g. refined from a coarse solve; see exact_coarse.c) instead
  * of the greedy one; a hint whose tree flows are not feasible is dropped. Copies the arrays. */
