@@ -233,26 +233,36 @@ static void progress(FILE *log, int tty, const wk_trainer *t, double it_s, const
 /* ---- the run directory: lock, leftovers, previous runs, kept checkpoints ----------------- */
 
 /* An exclusive flock on DIR/.wgankit.lock for the life of the process (released by the kernel
- * when it exits, however it exits): two runs can never write into one directory. The file is
- * never deleted, since deleting a lock file lets two processes lock two different files. */
+ * when it exits, however it exits): two runs can never write into one directory. A run that
+ * fails before writing anything deletes the lock file it created (gan_run), while holding it;
+ * a process that opened the file just before that deletion would lock a file no longer in the
+ * directory, so after locking, the path must still name the locked file, else lock again. */
 static void lock_path(const char *dir, char *path, size_t n) { snprintf(path, n, "%s/.wgankit.lock", dir); }
 
 static int lock_dir(const char *dir, int *fd, int *made) {
     char path[WK_GAN_STR + 32];
     lock_path(dir, path, sizeof path);
-    *made = access(path, F_OK) != 0;
-    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (*fd < 0) return wk_errorf(WK_EIO, "run directory %s: cannot create its lock file: %s", dir, strerror(errno));
-    if (flock(*fd, LOCK_EX | LOCK_NB)) {
-        int e = errno;
-        close(*fd);
+    for (int tries = 0;; tries++) {
+        *made = access(path, F_OK) != 0;
+        *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (*fd < 0) return wk_errorf(WK_EIO, "run directory %s: cannot create its lock file: %s", dir, strerror(errno));
+        if (flock(*fd, LOCK_EX | LOCK_NB)) {
+            int e = errno;
+            close(*fd);
+            *fd = -1;
+            if (e == EWOULDBLOCK)
+                return wk_errorf(WK_EINVAL, "run directory %s is in use by another wgankit train (it holds %s): "
+                                            "wait for it, or choose another --out", dir, path);
+            return wk_errorf(WK_EIO, "run directory %s: cannot lock %s: %s", dir, path, strerror(e));
+        }
+        struct stat held, now;
+        if (!fstat(*fd, &held) && !stat(path, &now) && held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+            return WK_OK;
+        close(*fd); /* deleted (or replaced) after we opened it: lock the file the path names now */
         *fd = -1;
-        if (e == EWOULDBLOCK)
-            return wk_errorf(WK_EINVAL, "run directory %s is in use by another wgankit train (it holds %s): "
-                                        "wait for it, or choose another --out", dir, path);
-        return wk_errorf(WK_EIO, "run directory %s: cannot lock %s: %s", dir, path, strerror(e));
+        if (tries == 8)
+            return wk_errorf(WK_EIO, "run directory %s: its lock file %s keeps being replaced", dir, path);
     }
-    return WK_OK;
 }
 
 /* The files that make a directory a run (what train writes first). */
