@@ -251,7 +251,14 @@ int wk_trainer_load_for_eval(wk_trainer *t, const char *path);
  * in milliseconds instead of after building them. Errors say what differs, in words. */
 int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg);
 int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg);
-/* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored. */
+/* A checkpoint's config made fit for using the checkpoint (sampling, critic values, evaluation)
+ * in this process rather than training on: data_parallel off. data_parallel says the run was
+ * trained by K ranks; only a resume needs K ranks again (train --resume). The K shards stay,
+ * and one process computes them all: the same model (data_parallel.c). */
+void wk_gan_config_for_use(wk_gan_config *cfg);
+/* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored, for
+ * use (wk_gan_config_for_use: a data-parallel run's checkpoint loads in any process, with or
+ * without a launcher); wk_trainer_config still reports the run's own data_parallel. */
 int wk_trainer_load(const char *path, wk_trainer **out);
 
 /* Generate: z [n, latent_dim] (NULL: draw n codes from the latent law with `seed`) ->
