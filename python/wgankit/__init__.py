@@ -400,7 +400,10 @@ class Checkpoint:
     def lipschitz(self, x=None, n=1000, seed=0):
         """The critic's Lipschitz report (Biau et al. 2021, §4): certified upper bounds (product of
         layer norms; Gershgorin) and measured lower bounds (max/mean ‖∇ₓD‖, max pair ratio) on the
-        points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict."""
+        points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict. On a MIX+GAN
+        checkpoint the critic is the mixture Σ_j w_D[j]·D_j that :meth:`critic` returns: the
+        certified bounds are Σ_j w_D[j]·(D_j's), upper bounds of its constant; the measured ones
+        are the mixture's own."""
         n, seed = _integer(n, "n", 1, _COUNT_MAX), _seed(seed)
         if x is None:
             x = self.sample(n, seed)
