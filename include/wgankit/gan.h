@@ -264,6 +264,12 @@ int wk_trainer_load(const char *path, wk_trainer **out);
 /* Generate: z [n, latent_dim] (NULL: draw n codes from the latent law with `seed`) ->
  * out [n, ...sample shape] (allocated). Uses the EMA generator when there is one and use_ema. */
 int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out);
+/* MIX+GAN: wk_trainer_sample draws each row's generator component with probability w_G from its
+ * own stream of `seed` (so with codes z too the rows depend on the seed); here component >= 0
+ * takes every row from that component (0..mix-1; a single GAN has component 0), and z then
+ * fully determines the output; component -1 is wk_trainer_sample. */
+int wk_trainer_sample_component(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component,
+                                wk_tensor *out);
 /* Critic values d [n] (allocated) and optionally ∇ₓD [n, ...] (allocated) at points x. */
 int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad);
 /* The critic's Lipschitz bounds at points x [n, ...sample shape] (lipschitz.h). MIX+GAN: the worst

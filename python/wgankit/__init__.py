@@ -365,13 +365,19 @@ class Checkpoint:
         self.sample_shape = tuple(int(s) for s in shape.split("x")) if shape else ()
         self.latent_dim = int(self.config["latent_dim"])
 
-    def sample(self, n=None, seed=None, latent=None, ema=True, dtype=np.float32):
+    def sample(self, n=None, seed=None, latent=None, ema=True, dtype=np.float32, component=None):
         """Generate ``n`` samples (default 64): an array (n, *sample_shape) of ``dtype``, in the
         data's scaled units ([-1, 1] for images). ``seed`` (default 0) draws the latent codes as
         ``wgankit sample --seed`` does, so the result equals the CLI's bit for bit; or give
         ``latent`` codes (rows, latent_dim): one sample per row (an ``n`` other than the rows is
         refused, as the CLI refuses -n with --latent). ``ema`` uses the EMA generator when the run
-        kept one."""
+        kept one.
+
+        MIX+GAN checkpoints (``config["mix"]`` = T > 1): each row's generator is drawn with
+        probability w_G from ``seed``, with ``latent`` too, so the same codes give other samples
+        under another seed. ``component`` (0..T-1) takes every row from that generator instead:
+        with ``latent`` the result is then a function of the codes alone (``sample --component``).
+        A single GAN has component 0 only."""
         if latent is not None:
             lat = np.asarray(latent)
             if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
@@ -383,7 +389,9 @@ class Checkpoint:
         n = 64 if n is None else n
         n, ema, dtype = _integer(n, "n", 1, _COUNT_MAX), _flag(ema, "ema"), _dtype(dtype)
         s = 0 if seed is None else _seed(seed)
-        return _c.ckpt_sample(self._h, n, s, latent, ema).astype(dtype, copy=False)
+        T = int(self.config.get("mix", 1))
+        comp = -1 if component is None else _integer(component, "component", 0, T - 1)
+        return _c.ckpt_sample(self._h, n, s, latent, ema, comp).astype(dtype, copy=False)
 
     def critic(self, x, grad=False):
         """Critic values D(x) as a float64 array (n,) for samples x (n, *sample_shape) (or

@@ -409,8 +409,11 @@ static wk_graph *eval_graph(wk_trainer *t) {
     return t->g_eval;
 }
 
-static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
+static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component, wk_tensor *out) {
     int64_t L = t->cfg.latent_dim;
+    if (component >= t->T)
+        return wk_errorf(WK_EINVAL, "component %d: the run has %d generator%s (components 0..%d)", component, t->T, t->T > 1 ? "s" : "",
+                         t->T - 1);
     if (z) {
         if (z->ndim < 1 || z->shape[0] < 1 || z->numel == 0)
             return wk_errorf(WK_EINVAL, "latent codes %s are empty (no rows)", wk_shape_str(z, (char[64]){0}, 64));
@@ -424,7 +427,7 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     int rc = wk_tensor_alloc(out, t->ndim + 1, shape);
     if (rc) return rc;
-    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, out); /* mix.c: a component per sample */
+    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, component, out); /* mix.c: a component per sample */
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
@@ -445,7 +448,12 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
 }
 
 int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
-    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, out));
+    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, -1, out));
+}
+
+int wk_trainer_sample_component(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component,
+                                wk_tensor *out) {
+    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, component, out));
 }
 
 static int check_points(const wk_trainer *t, const wk_tensor *x) {
