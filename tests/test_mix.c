@@ -7,7 +7,9 @@
  *   3. every loss × critic class, and DCGAN networks, train as a mixture (no heap allocation
  *      per step after the first); resume from a
  *      checkpoint is bit-exact (every component, both logits); a mixture checkpoint is refused
- *      by a single-GAN configuration and vice versa. */
+ *      by a single-GAN configuration and vice versa;
+ *   4. the Lipschitz report is the mixture critic's (certified Σ_j w_D[j]·bound_j, measured on the
+ *      mixture's gradients and values). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

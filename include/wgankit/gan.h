@@ -272,8 +272,9 @@ int wk_trainer_sample_component(wk_trainer *t, const wk_tensor *z, int64_t n, ui
                                 wk_tensor *out);
 /* Critic values d [n] (allocated) and optionally ∇ₓD [n, ...] (allocated) at points x. */
 int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad);
-/* The critic's Lipschitz bounds at points x [n, ...sample shape] (lipschitz.h). MIX+GAN: the worst
- * component's, each bound the largest over the T critics (each must be in the class). */
+/* The critic's Lipschitz bounds at points x [n, ...sample shape] (lipschitz.h). MIX+GAN: those of
+ * the mixture critic Σ_j w_D[j]·D_j that wk_trainer_critic evaluates (wk_lipschitz_report_mixture:
+ * certified Σ_j w_D[j]·(D_j's bound), measured on the mixture's gradients and values). */
 int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r);
 wk_model *wk_trainer_generator(wk_trainer *t);
 wk_model *wk_trainer_critic_model(wk_trainer *t);

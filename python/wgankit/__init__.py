@@ -354,6 +354,8 @@ class Checkpoint:
 
     ``config`` is the resolved training config (dict); ``step`` the generator steps done.
     Methods may be called from several threads; calls on one Checkpoint run one at a time.
+    A data-parallel run's checkpoint (``config["data_parallel"]`` 1) loads in any process: its K
+    shards are computed here, the same model as the ranks'.
     """
 
     def __init__(self, path):
