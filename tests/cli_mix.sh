@@ -41,6 +41,29 @@ check "sample from a mixture" to "$T/s.log" "$CLI" sample --checkpoint "$T/a/che
 check "500 points of 2 coordinates" $PY -c "import numpy as np, sys; x = np.load(sys.argv[1]); assert x.shape == (500, 2) and np.isfinite(x).all()" "$T/s.npy"
 "$CLI" eval --checkpoint "$T/a/checkpoint.safetensors" > "$T/eval.json" 2>"$T/eval.err"
 check "eval of a mixture logs its weights" grep -q '"mix_w_g"' "$T/eval.json"
+# sample --latent on a mixture: each row's generator is drawn from --seed (said on stderr);
+# --component J makes the output a function of the codes alone
+A=$T/a/checkpoint.safetensors
+$PY -c "import numpy as np; np.save('$T/z.npy', np.random.default_rng(0).normal(size=(30, 2)).astype(np.float32))"
+"$CLI" sample --checkpoint "$A" --latent "$T/z.npy" -o "$T/z0.npy" 2>"$T/z0.err" >/dev/null
+"$CLI" sample --checkpoint "$A" --latent "$T/z.npy" -o "$T/z5.npy" --seed 5 2>/dev/null >/dev/null
+check "sample --latent on a mixture: the seed's component draw is said on stderr" grep -q "drawn with w_G from --seed 0" "$T/z0.err"
+check "  and another seed gives other rows" bash -c "! cmp -s '$T/z0.npy' '$T/z5.npy'"
+"$CLI" sample --checkpoint "$A" --latent "$T/z.npy" -o "$T/c0.npy" --component 1 2>"$T/c0.err" >/dev/null
+"$CLI" sample --checkpoint "$A" --latent "$T/z.npy" -o "$T/c9.npy" --component 1 --seed 9 2>/dev/null >/dev/null
+check "sample --latent --component 1: the same rows for every seed, nothing on stderr" bash -c "cmp -s '$T/c0.npy' '$T/c9.npy' && test ! -s '$T/c0.err'"
+expect_exit2 "sample --component 3 of 3 generators refused" "components 0..2" "$CLI" sample --checkpoint "$A" -n 4 --component 3 -o "$T/x.npy"
+# critic --lipschitz describes the function -o/--grad print: the mixture Σ_j w_D[j]·D_j
+$PY -c "import numpy as np; np.save('$T/cx.npy', np.random.default_rng(3).normal(size=(60, 2)))"
+"$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --input "$T/cx.npy" -o "$T/cd.npy" --grad "$T/cg.npy" --lipschitz \
+    > "$T/lip.json" 2>"$T/lip.err"
+check "critic --lipschitz on a mixture: grad_max/grad_mean are those of the --grad output, components 3" $PY -c "
+import json, sys, numpy as np
+r = json.load(open(sys.argv[1])); n = np.linalg.norm(np.load(sys.argv[2]).astype(np.float64), axis=1)
+assert r['components'] == 3, r
+assert abs(r['grad_max'] - n.max()) <= 1e-5 * n.max() and abs(r['grad_mean'] - n.mean()) <= 1e-5 * n.max(), (r, n.max(), n.mean())
+assert 0 < r['pair_max'] <= r['certified'] + 1e-6, r
+" "$T/lip.json" "$T/cg.npy"
 check "report of a mixture run" to "$T/r.log" "$CLI" report "$T/a"
 check "weights plotted (mix_weights.png/.svg) and shown in the report" \
     bash -c "test -s '$T/a/mix_weights.png' && grep -q 'w_D\[2\]' '$T/a/mix_weights.svg' && grep -q 'mix_weights.png' '$T/a/report.html'"

@@ -4,7 +4,8 @@
 #    (--data-shards 2): weights within 1e-5 relative after 50 steps for the gp and bjorck critics
 #    (they are in fact bit-identical, optimizer state included: checked too), also MIX+GAN and
 #    file data; 3 ranks against one process with 3 shards (bit-identical); two 2-rank runs bit-identical; a resumed 2-rank run equals the uninterrupted one,
-#    also when resumed in one process;
+#    also when resumed in one process; the data-parallel run's checkpoint loads in one process
+#    (sample, critic, eval, gen: sources, Python) while a resume still needs the ranks;
 #  - bad input: --data-parallel without mpirun, a batch that does not divide by the ranks, ranks
 #    whose settings differ, two ranks without --data-parallel: exit 2, one message (rank 0);
 #  - a killed rank and a hanging (stopped) rank: the job ends within a timeout, naming it.
@@ -43,6 +44,25 @@ check "  bit-identical" same "$T/s3" "$T/m3" 0
 check "MIX+GAN (2 components, gp): one process" single --mix 2 --critic gp --steps 10 --out "$T/s-mix"
 check "MIX+GAN: 2 ranks" ranks2 --mix 2 --critic gp --steps 10 --out "$T/m-mix"
 check "MIX+GAN: bit-identical" same "$T/s-mix" "$T/m-mix" 0
+# a data-parallel run's checkpoint is used by every read-only command in one process (or under
+# mpirun) as the one-process run's is: data_parallel matters only to a resume
+C=$T/m-mix/checkpoint.safetensors
+check "data-parallel checkpoint: sample" "$W" sample --checkpoint "$C" -n 7 -o "$T/dps.npy"
+check "  the same samples as the one-process run's" sh -c "'$W' sample --checkpoint '$T/s-mix/checkpoint.safetensors' -n 7 -o '$T/sps.npy' && cmp '$T/dps.npy' '$T/sps.npy'"
+check "  under mpirun -np 2 too" "${MPI[@]}" -np 2 "$W" sample --checkpoint "$C" -n 7 -o "$T/dps2.npy"
+check "  critic --lipschitz" sh -c "'$W' critic --checkpoint '$C' --lipschitz >'$T/dpl'"
+check "  eval" sh -c "'$W' eval --checkpoint '$C' --eval-n 200 >'$T/dpe' && grep -q w1 '$T/dpe'"
+check "  draw gen:RUN" "$W" draw "gen:$T/m-mix" -n 5 -o "$T/dpd.npy"
+check "  nnd gen:RUN" sh -c "'$W' nnd 'gen:$T/m-mix' ring -m 100 --steps 3 --json >/dev/null"
+check "  birthday gen:RUN" sh -c "'$W' birthday 'gen:$T/m-mix' --batch 20 --trials 2 --out '$T/dpb' >/dev/null"
+expect_exit2 "  a resume still needs the ranks" "mpirun -np K" "$W" train --resume "$T/m-mix" --steps 12
+if ls python/wgankit/_wgankit*.so >/dev/null 2>&1; then
+    check "  Python Checkpoint: samples, and its config says data_parallel 1" env PYTHONPATH=python $PY -c "
+import numpy as np, wgankit
+c = wgankit.Checkpoint('$C')
+assert c.config['data_parallel'] == 1 and c.config['data_shards'] == 2, c.config
+assert c.sample(3).shape == (3, 2)"
+fi
 check "spectral norm, a fixed sample (epoch order): one process" single --critic spectral --data-n 300 --steps 10 --out "$T/s-sn"
 check "spectral norm, a fixed sample: 2 ranks" ranks2 --critic spectral --data-n 300 --steps 10 --out "$T/m-sn"
 check "spectral norm, a fixed sample: bit-identical" same "$T/s-sn" "$T/m-sn" 0

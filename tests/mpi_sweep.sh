@@ -2,7 +2,7 @@
 # mpi_sweep.sh WGANKIT — `mpirun -np 2 wgankit sweep` (issue 16): the same results.csv as a local
 # --jobs 2 sweep (apart from the time columns); a worker rank killed mid-sweep ends the job, and
 # a rerun on another number of ranks (3) resumes it to the same results.csv; under
-# --enable-recovery a killed or stopped worker rank loses only its own point, which a rerun
+# --enable-recovery a killed (progress line on) or stopped worker rank loses only its own point, which a rerun
 # resumes; --jobs under mpirun
 # is refused; `mpirun -np 2 wgankit experiment` (a tiny biau-depth) gives a local --jobs 2 run's
 # results.csv. Skips (exit 77) when this build has no MPI (WK_MPIEXEC empty, set by CMake).
@@ -27,12 +27,13 @@ check "mpirun -np 2 sweep" grep -q "4 points: 4 done" "$T/mpi.out"
 check "same results.csv as --jobs 2" cmp -s <(strip_time "$T/local/results.csv") <(strip_time "$T/mpi/results.csv")
 check "4 points done" [ "$(grep -c ',done,' "$T/mpi/results.csv")" -eq 4 ]
 
-# kill_rank1 DIR SIGNAL [MPIRUN-FLAG] [SWEEP-FLAGS...]: a sweep into DIR on 2 ranks; once a point has
-# a checkpoint, rank 1 (rank $RANK) gets SIGNAL; the job must end within 60 s
+# kill_rank1 DIR SIGNAL [MPIRUN-FLAG] [SWEEP-FLAGS...]: a sweep into DIR on 2 ranks (--progress
+# $PROGRESS, default 0); once a point has a checkpoint, rank 1 (rank $RANK) gets SIGNAL; the job
+# must end within 60 s
 kill_rank1() {
     local dir=$1 sig=$2 flag=${3:-} i p victim=
     shift 3
-    "${MPI[@]}" $flag -np 2 "$W" sweep "${GRID[@]}" "${SET[@]}" "$@" --out "$T/$dir" --progress 0 >"$T/$dir.out" 2>"$T/$dir.err" &
+    "${MPI[@]}" $flag -np 2 "$W" sweep "${GRID[@]}" "${SET[@]}" "$@" --out "$T/$dir" --progress ${PROGRESS:-0} >"$T/$dir.out" 2>"$T/$dir.err" &
     local job=$!
     for i in $(seq 600); do ls "$T/$dir"/runs/*/checkpoint.safetensors >/dev/null 2>&1 || ! kill -0 $job 2>/dev/null && break; sleep 0.1; done
     for p in $(pgrep -f "$W sweep"); do
@@ -56,9 +57,11 @@ check "  same results.csv as the uninterrupted sweep" cmp -s <(strip_time "$T/lo
 # under mpirun --enable-recovery the other ranks go on: rank 1, killed (or stopped: it hangs), is
 # silent past --dist-timeout 3 and declared lost with its point; rank 0 runs the rest, the job ends
 # naming the rank and the point (Open MPI's mpirun then exits 0 whatever the ranks' status:
-# results.csv is not written), and a rerun resumes the lost point to the same results.csv
+# results.csv is not written), and a rerun resumes the lost point to the same results.csv. KILL runs
+# with the progress line on (--progress 1: the engine's one-second tick, on by default under
+# mpirun, whose ranks write to a pty), which once restarted the count of rank 1's silence each second
 for sig in KILL STOP; do
-    kill_rank1 rec$sig $sig --enable-recovery --dist-timeout 3
+    PROGRESS=$([ $sig = KILL ] && echo 1 || echo 0) kill_rank1 rec$sig $sig --enable-recovery --dist-timeout 3
     check "SIG$sig: rank 1 named lost" grep -q "1 rank lost (rank 1 first" "$T/rec$sig.err"
     check "  its point named, left for a rerun" grep -q "sweep: 1 point lost with its worker (the first: p000" "$T/rec$sig.err"
     check "  the other 3 points ran" [ "$(ls "$T/rec$sig"/runs/*/point.json | wc -l)" -eq 3 ]

@@ -7,7 +7,9 @@
  *   3. every loss × critic class, and DCGAN networks, train as a mixture (no heap allocation
  *      per step after the first); resume from a
  *      checkpoint is bit-exact (every component, both logits); a mixture checkpoint is refused
- *      by a single-GAN configuration and vice versa. */
+ *      by a single-GAN configuration and vice versa;
+ *   4. the Lipschitz report is the mixture critic's (certified Σ_j w_D[j]·bound_j, measured on the
+ *      mixture's gradients and values). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,9 +264,11 @@ static void test_bad_settings(void) {
     }
 }
 
-/* The Lipschitz report of a mixture is its worst component's: each bound is the largest over the T
- * critics (it used to be component 0's alone). Component 2's weights are scaled by 4 so it is the
- * worst by far. */
+/* The Lipschitz report of a mixture is the mixture critic's, Σ_j w_D[j]·D_j (the function that
+ * -o/--grad print): certified Σ_j w_D[j]·(component j's bound), measured on the mixture's own
+ * gradients. It used to be component 0's alone, then the worst component's (each bound the
+ * largest over the T critics), neither of them the function printed beside it. Component 2's
+ * weights are scaled by 4 so that it is the worst by far and the two readings differ. */
 static void test_lipschitz_report(void) {
     wk_gan_config c = small("bjorck", "wgan", 3);
     strcpy(c.sample_shape, "2");
@@ -275,7 +279,10 @@ static void test_lipschitz_report(void) {
     for (int i = 0; i < d2->n_params; i++)
         if (d2->params[i]->value.ndim == 2)
             for (int64_t k = 0; k < d2->params[i]->value.numel; k++) d2->params[i]->value.data[k] *= 4;
-    wk_tensor x;
+    t->logit_d.value.data[0] = 0.5f, t->logit_d.value.data[2] = -0.25f; /* unequal weights */
+    double w[3];
+    wk__mix_weights(&t->logit_d, 3, w);
+    wk_tensor x, d, g;
     REQUIRE(wk_tensor_alloc(&x, 2, (int64_t[]){40, 2}) == WK_OK, "points");
     for (int64_t k = 0; k < 80; k++) x.data[k] = (float)sin(0.7 * (double)k);
     wk_lipschitz_report r, part[3];
@@ -286,10 +293,32 @@ static void test_lipschitz_report(void) {
         REQUIRE(wk_lipschitz_report_compute(WK_MIX_CRITIC(t, j), &x, c.lip_pairs, &rng, &part[j]) == WK_OK, "component %d", j);
     }
     CHECK(part[2].certified > 3 * part[0].certified && part[2].grad_max > part[0].grad_max, "component 2 is the worst");
-    CHECK(r.certified == fmax(fmax(part[0].certified, part[1].certified), part[2].certified), "certified: the largest");
-    CHECK(r.grad_max == fmax(fmax(part[0].grad_max, part[1].grad_max), part[2].grad_max), "grad_max: the largest");
-    CHECK(r.pair_max == fmax(fmax(part[0].pair_max, part[1].pair_max), part[2].pair_max), "pair_max: the largest");
-    wk_tensor_free(&x);
+    double cert = 0, gersh = 0;
+    for (int j = 0; j < 3; j++) cert += w[j] * part[j].certified, gersh += w[j] * part[j].certified_gershgorin;
+    CHECK(fabs(r.certified - cert) <= 1e-12 * cert, "certified: Σ_j w_D[j]·certified_j = %.12g, got %.12g", cert, r.certified);
+    CHECK(fabs(r.certified_gershgorin - gersh) <= 1e-12 * gersh, "Gershgorin: Σ_j w_D[j]·bound_j = %.12g, got %.12g", gersh,
+          r.certified_gershgorin);
+    CHECK(r.certified < part[2].certified, "certified is below the worst component's (%.6g < %.6g)", r.certified, part[2].certified);
+    /* the measured bounds are those of the gradients wk_trainer_critic returns (critic --grad) */
+    REQUIRE(wk_trainer_critic(t, &x, &d, &g) == WK_OK, "critic: %s", wk_last_error());
+    double gmax = 0, gsum = 0;
+    for (int64_t i = 0; i < 40; i++) {
+        double q = hypot(g.data[2 * i], g.data[2 * i + 1]);
+        gmax = fmax(gmax, q), gsum += q;
+    }
+    CHECK(fabs(r.grad_max - gmax) <= 1e-5 * gmax, "grad_max: the mixture's max ‖∇D‖ %.9g, got %.9g", gmax, r.grad_max);
+    CHECK(fabs(r.grad_mean - gsum / 40) <= 1e-5 * gmax, "grad_mean: the mixture's %.9g, got %.9g", gsum / 40, r.grad_mean);
+    CHECK(r.grad_max < part[2].grad_max, "grad_max is the mixture's, not the worst component's");
+    /* the mixture's pair ratios: from its float values, within the float rounding of D */
+    double pmax = 0;
+    for (int64_t i = 0; i < 40; i++)
+        for (int64_t j = 0; j < 40; j++) {
+            double e = hypot(x.data[2 * i] - x.data[2 * j], x.data[2 * i + 1] - x.data[2 * j + 1]);
+            if (e > 0) pmax = fmax(pmax, fabs((double)d.data[i] - d.data[j]) / e);
+        }
+    CHECK(r.pair_max > 0 && r.pair_max <= pmax * (1 + 1e-4) && r.pair_max <= r.certified, "pair_max %.9g within the mixture's "
+          "largest pair ratio %.9g and its certified bound", r.pair_max, pmax);
+    wk_tensor_free(&x), wk_tensor_free(&d), wk_tensor_free(&g);
     wk_trainer_free(t);
 }
 

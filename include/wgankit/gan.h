@@ -251,16 +251,30 @@ int wk_trainer_load_for_eval(wk_trainer *t, const char *path);
  * in milliseconds instead of after building them. Errors say what differs, in words. */
 int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg);
 int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg);
-/* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored. */
+/* A checkpoint's config made fit for using the checkpoint (sampling, critic values, evaluation)
+ * in this process rather than training on: data_parallel off. data_parallel says the run was
+ * trained by K ranks; only a resume needs K ranks again (train --resume). The K shards stay,
+ * and one process computes them all: the same model (data_parallel.c). */
+void wk_gan_config_for_use(wk_gan_config *cfg);
+/* A trainer rebuilt from a checkpoint alone (config from its metadata), state restored, for
+ * use (wk_gan_config_for_use: a data-parallel run's checkpoint loads in any process, with or
+ * without a launcher); wk_trainer_config still reports the run's own data_parallel. */
 int wk_trainer_load(const char *path, wk_trainer **out);
 
 /* Generate: z [n, latent_dim] (NULL: draw n codes from the latent law with `seed`) ->
  * out [n, ...sample shape] (allocated). Uses the EMA generator when there is one and use_ema. */
 int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out);
+/* MIX+GAN: wk_trainer_sample draws each row's generator component with probability w_G from its
+ * own stream of `seed` (so with codes z too the rows depend on the seed); here component >= 0
+ * takes every row from that component (0..mix-1; a single GAN has component 0), and z then
+ * fully determines the output; component -1 is wk_trainer_sample. */
+int wk_trainer_sample_component(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component,
+                                wk_tensor *out);
 /* Critic values d [n] (allocated) and optionally ∇ₓD [n, ...] (allocated) at points x. */
 int wk_trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad);
-/* The critic's Lipschitz bounds at points x [n, ...sample shape] (lipschitz.h). MIX+GAN: the worst
- * component's, each bound the largest over the T critics (each must be in the class). */
+/* The critic's Lipschitz bounds at points x [n, ...sample shape] (lipschitz.h). MIX+GAN: those of
+ * the mixture critic Σ_j w_D[j]·D_j that wk_trainer_critic evaluates (wk_lipschitz_report_mixture:
+ * certified Σ_j w_D[j]·(D_j's bound), measured on the mixture's gradients and values). */
 int wk_trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipschitz_report *r);
 wk_model *wk_trainer_generator(wk_trainer *t);
 wk_model *wk_trainer_critic_model(wk_trainer *t);

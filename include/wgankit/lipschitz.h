@@ -133,6 +133,12 @@ typedef struct wk_lipschitz_report {
 
 int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64_t n_pairs, wk_rng *rng,
                                 wk_lipschitz_report *out);
+/* The report of a mixture critic D = Σ_j w[j]·D_j of T critics, w[j] >= 0 (MIX+GAN, Arora et al.
+ * 2017 §4): certified bounds Σ_j w[j]·(component j's), an upper bound of Lip(D) since
+ * Lip(Σ_j w_j D_j) <= Σ_j w_j Lip(D_j); the measured lower bounds (grad_*, pair_max) are D's own,
+ * from its gradient Σ_j w[j]·∇D_j and its values. T = 1, w = {1}: wk_lipschitz_report_compute. */
+int wk_lipschitz_report_mixture(wk_model *const *critics, const double *w, int T, const wk_tensor *points, int64_t n_pairs,
+                                wk_rng *rng, wk_lipschitz_report *out);
 
 #ifdef __cplusplus
 }

@@ -701,14 +701,15 @@ static PyObject *tensor_to_array(wk_tensor *t) {
     return o;
 }
 
-/* _ckpt_sample(cap, n, seed, latent or None, ema) -> float32 [n, ...] */
+/* _ckpt_sample(cap, n, seed, latent or None, ema, component) -> float32 [n, ...]; component -1:
+ * a MIX+GAN draws each row's generator with w_G from the seed (wk_trainer_sample_component) */
 static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *cap, *olat, *on;
     long long n = 0;
     unsigned long long seed;
-    int ema;
-    if (!PyArg_ParseTuple(args, "OOKOp", &cap, &on, &seed, &olat, &ema)) return NULL;
+    int ema, component;
+    if (!PyArg_ParseTuple(args, "OOKOpi", &cap, &on, &seed, &olat, &ema, &component)) return NULL;
     ckpt *c = ckpt_of(cap);
     if (!c) return NULL;
     PyArrayObject *lat = NULL;
@@ -723,7 +724,7 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     int rc;
     Py_BEGIN_ALLOW_THREADS
     pthread_mutex_lock(&c->mu);
-    rc = wk_trainer_sample(c->t, lat ? &z : NULL, n, seed, ema, &out);
+    rc = wk_trainer_sample_component(c->t, lat ? &z : NULL, n, seed, ema, component, &out);
     pthread_mutex_unlock(&c->mu);
     Py_END_ALLOW_THREADS
     Py_XDECREF(lat);
@@ -1000,7 +1001,7 @@ static PyMethodDef methods[] = {
     {"train", py_train, METH_VARARGS, "train(settings, main_thread, mode) -> log text"},
     {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},
     {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step)"},
-    {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema) -> float32 array"},
+    {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema, component) -> float32 array"},
     {"ckpt_critic", py_ckpt_critic, METH_VARARGS, "ckpt_critic(handle, x, grad) -> values [, grad]"},
     {"ckpt_lipschitz", py_ckpt_lipschitz, METH_VARARGS, "ckpt_lipschitz(handle, x) -> dict"},
     {"nnd", py_nnd, METH_VARARGS, "nnd(A, B, settings) -> JSON text (see wgankit.nnd)"},

@@ -354,6 +354,8 @@ class Checkpoint:
 
     ``config`` is the resolved training config (dict); ``step`` the generator steps done.
     Methods may be called from several threads; calls on one Checkpoint run one at a time.
+    A data-parallel run's checkpoint (``config["data_parallel"]`` 1) loads in any process: its K
+    shards are computed here, the same model as the ranks'.
     """
 
     def __init__(self, path):
@@ -370,7 +372,7 @@ class Checkpoint:
         """Whether the run kept an EMA copy of its generator (trained with ``ema`` > 0)."""
         return float(self.config.get("ema", 0)) > 0
 
-    def sample(self, n=None, seed=None, latent=None, ema=None, dtype=np.float32):
+    def sample(self, n=None, seed=None, latent=None, ema=None, dtype=np.float32, component=None):
         """Generate ``n`` samples (default 64): an array (n, *sample_shape) of ``dtype``, in the
         data's scaled units ([-1, 1] for images). ``seed`` (default 0) draws the latent codes as
         ``wgankit sample --seed`` does, so the result equals the CLI's bit for bit; or give
@@ -378,7 +380,13 @@ class Checkpoint:
         refused, as the CLI refuses -n with --latent). ``ema`` chooses the generator as
         ``wgankit sample --generator`` does: ``None`` (default) the EMA generator when the run
         kept one (:attr:`has_ema`), else the raw one; ``True`` the EMA generator (a run trained
-        with ``ema=0`` raises ValueError, as ``--generator ema`` exits 2); ``False`` the raw one."""
+        with ``ema=0`` raises ValueError, as ``--generator ema`` exits 2); ``False`` the raw one.
+
+        MIX+GAN checkpoints (``config["mix"]`` = T > 1): each row's generator is drawn with
+        probability w_G from ``seed``, with ``latent`` too, so the same codes give other samples
+        under another seed. ``component`` (0..T-1) takes every row from that generator instead:
+        with ``latent`` the result is then a function of the codes alone (``sample --component``).
+        A single GAN has component 0 only."""
         if latent is not None:
             lat = np.asarray(latent)
             if lat.ndim != 2 or lat.shape[1] != self.latent_dim:
@@ -391,7 +399,9 @@ class Checkpoint:
         n, dtype = _integer(n, "n", 1, _COUNT_MAX), _dtype(dtype)
         ema = self._generator(ema)
         s = 0 if seed is None else _seed(seed)
-        return _c.ckpt_sample(self._h, n, s, latent, ema).astype(dtype, copy=False)
+        T = int(self.config.get("mix", 1))
+        comp = -1 if component is None else _integer(component, "component", 0, T - 1)
+        return _c.ckpt_sample(self._h, n, s, latent, ema, comp).astype(dtype, copy=False)
 
     def _generator(self, ema):
         """``ema`` (None, True or False) as the flag the library takes: whether to use the EMA
@@ -419,7 +429,10 @@ class Checkpoint:
     def lipschitz(self, x=None, n=1000, seed=0):
         """The critic's Lipschitz report (Biau et al. 2021, §4): certified upper bounds (product of
         layer norms; Gershgorin) and measured lower bounds (max/mean ‖∇ₓD‖, max pair ratio) on the
-        points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict."""
+        points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict. On a MIX+GAN
+        checkpoint the critic is the mixture Σ_j w_D[j]·D_j that :meth:`critic` returns: the
+        certified bounds are Σ_j w_D[j]·(D_j's), upper bounds of its constant; the measured ones
+        are the mixture's own."""
         n, seed = _integer(n, "n", 1, _COUNT_MAX), _seed(seed)
         if x is None:
             x = self.sample(n, seed)

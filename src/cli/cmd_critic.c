@@ -24,7 +24,11 @@ int wk_cmd_critic(int argc, char **argv) {
                    "Critic values D(x) [N] at the points of X.npy, their gradients with respect to x, and with\n"
                    "--lipschitz a JSON report of how Lipschitz the critic is on those points (without --input:\n"
                    "on %d samples of the checkpoint's generator). X is scaled as the run's --data was (--scale: byte\n"
-                   "images 0..255 to [-1, 1]); samples written by `wgankit sample` are already in those units.\n", LIP_SAMPLES);
+                   "images 0..255 to [-1, 1]); samples written by `wgankit sample` are already in those units.\n"
+                   "The report: certified (an upper bound of the Lipschitz constant: product of the layers' norms),\n"
+                   "grad_max/grad_mean (of |grad D| on the points) and pair_max (largest |D(x)-D(y)|/|x-y| on pairs of\n"
+                   "them), lower bounds. MIX+GAN: D is the mixture critic sum_j w_D[j] D_j that -o and --grad print;\n"
+                   "certified is then sum_j w_D[j] (D_j's bound), and the JSON adds \"components\": T.\n", LIP_SAMPLES);
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("critic", argc, argv, &i))) return 2; }
@@ -70,10 +74,14 @@ int wk_cmd_critic(int argc, char **argv) {
     if (!rc && gout) rc = wk_write_npy(gout, &g);
     if (!rc && lip) {
         wk_lipschitz_report r;
-        if (!(rc = wk_trainer_lipschitz_report(t, &x, &r)))
+        if (!(rc = wk_trainer_lipschitz_report(t, &x, &r))) {
             printf("{\"certified\": %.9g, \"grad_max\": %.9g, \"grad_mean\": %.9g, \"pair_max\": %.9g, \"n_points\": %lld, "
-                   "\"n_pairs\": %lld}\n",
+                   "\"n_pairs\": %lld",
                    r.certified, r.grad_max, r.grad_mean, r.pair_max, (long long)r.n_points, (long long)r.n_pairs);
+            int T = wk_trainer_config(t)->mix; /* the report is the mixture critic's (trainer.c) */
+            if (T > 1) printf(", \"components\": %d", T);
+            printf("}\n");
+        }
     }
     if (rc) fprintf(stderr, "wgankit critic: %s\n", wk_last_error());
     wk_tensor_free(&x), wk_tensor_free(&d), wk_tensor_free(&g);

@@ -45,6 +45,7 @@ int wk_cmd_eval(int argc, char **argv) {
         fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
         return 2;
     }
+    wk_gan_config_for_use(&cfg); /* evaluated in this process: a data-parallel run's K ranks are not needed */
     const wk_gan_config trained = cfg; /* the checkpoint's own settings, before the flags */
     static const char *const eval_settings[] = {"data", "data-n", "holdout", "scale", "seed", "threads", "eval-n", "lip-pairs",
                                                  "eval-metrics", "eval-features", "eval-real"};

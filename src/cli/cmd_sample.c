@@ -2,7 +2,8 @@
  * generate from a checkpoint. With --latent the given codes are mapped (so results can be
  * compared with another implementation: tests/reference/torch_sample_check.py). Which generator
  * is --generator ema|raw (train's --ema is a decay, so sample does not take --ema); image grids
- * take --grid-rows. */
+ * take --grid-rows. A MIX+GAN checkpoint draws each row's generator with w_G from --seed, also
+ * with --latent; --component J takes every row from generator J instead. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,18 +20,22 @@ static int ends_with(const char *s, const char *suffix) {
 int wk_cmd_sample(int argc, char **argv) {
     const char *ckpt = NULL, *out = NULL, *latent = NULL, *v;
     int n_given = 0;
-    long long n = 64, seed = 0, ema = 1, rows = 0;
+    long long n = 64, seed = 0, ema = 1, rows = 0, component = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: wgankit sample --checkpoint C [-n N] -o OUT.npy|OUT.png [--latent Z.npy] [--seed S]\n"
-                   "                      [--generator ema|raw] [--grid-rows R]\n\n"
+                   "                      [--generator ema|raw] [--grid-rows R] [--component J]\n\n"
                    "Generate N samples (1 to 100000000, default 64) from checkpoint C (any checkpoint of a run, e.g.\n"
                    "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images,\n"
                    "R rows; default about square) or a scatter with axes (2-D points). --latent maps the given codes\n"
                    "[N, latent_dim] instead of drawing them: one sample per row, so not with -n. --generator raw uses\n"
                    "the raw generator when the run kept an EMA copy (default: ema when the run kept one, else raw;\n"
-                   "an explicit --generator ema on a run trained with --ema 0 exits 2).\n");
+                   "an explicit --generator ema on a run trained with --ema 0 exits 2).\n"
+                   "MIX+GAN checkpoints (train --mix T): each row's generator is drawn with probability w_G from\n"
+                   "--seed (default 0), also with --latent, so the same codes give other samples under another seed\n"
+                   "(said on stderr); --component J (0..T-1) takes every row from generator J: with --latent the\n"
+                   "output is then a function of the codes alone.\n");
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("sample", argc, argv, &i))) return 2; }
@@ -48,6 +53,8 @@ int wk_cmd_sample(int argc, char **argv) {
         } else if (!strcmp(a, "--ema")) {
             fprintf(stderr, "wgankit sample: --ema is train's EMA decay; to choose the generator use --generator ema|raw\n");
             return 2;
+        } else if (!strcmp(a, "--component")) {
+            if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 0, 1000000, &component)) return 2;
         } else if (!strcmp(a, "--grid-rows")) {
             if (!(v = cli_value("sample", argc, argv, &i)) || !cli_parse_int("sample", a, v, 1, 100000, &rows)) return 2;
         }
@@ -83,8 +90,18 @@ int wk_cmd_sample(int argc, char **argv) {
         wk_trainer_free(t);
         return 2;
     }
+    int T = wk_trainer_config(t)->mix;
+    if (component >= T) {
+        fprintf(stderr, "wgankit sample: --component %lld: %s has %d generator%s (components 0..%d)\n", component, ckpt, T,
+                T > 1 ? "s" : "", T - 1);
+        wk_trainer_free(t);
+        return 2;
+    }
     if (latent && (rc = cli_read_user_array(latent, CLI_ARRAY_POINTS, &z))) goto fail;
-    if ((rc = wk_trainer_sample(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, &x))) goto fail;
+    if ((rc = wk_trainer_sample_component(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, (int)component, &x))) goto fail;
+    if (latent && T > 1 && component < 0) /* the codes alone do not decide the output: say what else does */
+        fprintf(stderr, "wgankit sample: MIX+GAN: each row's generator (of %d) was drawn with w_G from --seed %lld; "
+                        "--component J takes every row from generator J\n", T, seed);
     if (ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
     else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
     else if (x.ndim == 2 && x.shape[1] == 2) {

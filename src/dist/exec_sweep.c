@@ -99,6 +99,7 @@ typedef struct {
     MPI_Request *beat;  /* [size]: the heartbeat in flight to each worker */
     double timeout;     /* the heartbeat timeout, also the payload of rank 0's heartbeats */
     double last_beat;   /* when rank 0 last sent heartbeats */
+    double left;        /* when mpi_wait_any last returned (0: not yet) */
     int first_lost;     /* the first rank declared lost, -1 */
     pid_t own;          /* slot 0's child */
 } pool;
@@ -159,11 +160,7 @@ static void pause_workers(pool *p) {
         if (!p->dead[r]) MPI_Send(NULL, 0, MPI_CHAR, r, TAG_PAUSE, MPI_COMM_WORLD);
 }
 
-static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
-    pool *p = ctx;
-    if (p->running == 0) return wk_errorf(WK_EINTERNAL, "sweep: waiting with no point running");
-    memset(out, 0, sizeof *out);
-    double entered = wk_monotonic_s(); /* heartbeats queued while rank 0 was away are read first */
+static int wait_any(pool *p, wk_sweep_outcome *out) {
     for (;;) {
         if (p->index[0] >= 0 && child_ended(p->own, &out->exit_code, &out->signal)) {
             out->index = p->index[0];
@@ -205,8 +202,7 @@ static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
             p->last_beat = t;
         }
         for (int w = 1; w < p->size; w++) {
-            double since = p->heard[w] > entered ? p->heard[w] : entered;
-            if (p->dead[w] || p->index[w] < 0 || t - since <= p->timeout) continue;
+            if (p->dead[w] || p->index[w] < 0 || t - p->heard[w] <= p->timeout) continue;
             /* silent for longer than the timeout: died or hangs. Its point is not finished. */
             p->dead[w] = 1, p->lost++;
             if (p->first_lost < 0) p->first_lost = w;
@@ -219,6 +215,24 @@ static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
         }
         if (nap()) return wk_errorf(WK_EINTR, "sweep interrupted");
     }
+}
+
+/* Silence is counted only while rank 0 listens: the time it spent away since the last return
+ * (recording a point, starting the next) moves every worker's last word forward by as much,
+ * and the heartbeats queued meanwhile are read before any worker is judged. (Not a restart of
+ * the count at each entry: on a terminal the engine re-enters every second, after its progress
+ * tick, and under mpirun the ranks' output is a pty, so a dead rank was never silent for more
+ * than a second and a sweep under --enable-recovery waited for it for ever.) */
+static int mpi_wait_any(void *ctx, wk_sweep_outcome *out) {
+    pool *p = ctx;
+    if (p->running == 0) return wk_errorf(WK_EINTERNAL, "sweep: waiting with no point running");
+    memset(out, 0, sizeof *out);
+    double entered = wk_monotonic_s();
+    if (p->left > 0)
+        for (int w = 1; w < p->size; w++) p->heard[w] += entered - p->left;
+    int rc = wait_any(p, out);
+    p->left = wk_monotonic_s();
+    return rc;
 }
 
 static void mpi_stop(void *ctx) {

@@ -529,13 +529,18 @@ int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg) {
     return rc;
 }
 
+void wk_gan_config_for_use(wk_gan_config *cfg) { cfg->data_parallel = 0; }
+
 int wk_trainer_load(const char *path, wk_trainer **out) {
     wk_gan_config cfg;
     wk_safetensors f;
     *out = NULL;
     int rc = checkpoint_open(path, &f, &cfg);
     if (rc) return rc;
+    const int data_parallel = cfg.data_parallel;
+    wk_gan_config_for_use(&cfg); /* a loaded checkpoint is used, not trained on by K ranks */
     if ((rc = wk_trainer_new(&cfg, NULL, out))) rc = wk_error_context(rc, "%s: wgankit.config", path);
+    if (!rc) (*out)->cfg.data_parallel = data_parallel; /* its config still says how it was trained */
     if (!rc && (rc = wk__load_state(*out, &f))) {
         wk_trainer_free(*out);
         *out = NULL;

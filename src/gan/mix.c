@@ -296,8 +296,10 @@ int wk__mix_generator_step(wk_trainer *t) {
 
 #define CHUNK 1000
 
-/* out [n, ...] is allocated and z (when given) checked by trainer_sample; freed here on failure. */
-int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
+/* out [n, ...] is allocated and z (when given) checked by trainer_sample; freed here on failure.
+ * component < 0: each row's component drawn with w_G from the seed's own stream (the mixture's
+ * law); else every row from that component (its codes still from the seed when z is NULL). */
+int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component, wk_tensor *out) {
     int64_t L = t->cfg.latent_dim, D = t->dim;
     int T = t->T, rc = WK_OK;
     double w[WK_MIX_MAX], cdf[WK_MIX_MAX];
@@ -316,6 +318,10 @@ int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, 
         if (z) memcpy(zb, z->data + s * L, (size_t)(b * L) * sizeof(float));
         else wk__fill_latent(t, &r, zb, b * L);
         for (int64_t k = 0; k < b; k++) {
+            if (component >= 0) {
+                pick[k] = component;
+                continue;
+            }
             double u = wk_rng_uniform_d(&r_pick);
             int c = 0;
             while (c < T - 1 && u >= cdf[c]) c++;

@@ -409,8 +409,11 @@ static wk_graph *eval_graph(wk_trainer *t) {
     return t->g_eval;
 }
 
-static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
+static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component, wk_tensor *out) {
     int64_t L = t->cfg.latent_dim;
+    if (component >= t->T)
+        return wk_errorf(WK_EINVAL, "component %d: the run has %d generator%s (components 0..%d)", component, t->T, t->T > 1 ? "s" : "",
+                         t->T - 1);
     if (z) {
         if (z->ndim < 1 || z->shape[0] < 1 || z->numel == 0)
             return wk_errorf(WK_EINVAL, "latent codes %s are empty (no rows)", wk_shape_str(z, (char[64]){0}, 64));
@@ -424,7 +427,7 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     int rc = wk_tensor_alloc(out, t->ndim + 1, shape);
     if (rc) return rc;
-    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, out); /* mix.c: a component per sample */
+    if (t->T > 1) return wk__mix_sample(t, z, n, seed, use_ema, component, out); /* mix.c: a component per sample */
     wk_rng r;
     wk_rng_seed(&r, seed);
     wk_model *gen = use_ema && t->has_ema ? &t->ema : &t->gen;
@@ -445,7 +448,12 @@ static int trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t
 }
 
 int wk_trainer_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out) {
-    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, out));
+    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, -1, out));
+}
+
+int wk_trainer_sample_component(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component,
+                                wk_tensor *out) {
+    WK_TRAINER_CALL(t, trainer_sample(t, z, n, seed, use_ema, component, out));
 }
 
 static int check_points(const wk_trainer *t, const wk_tensor *x) {
@@ -516,20 +524,17 @@ static int trainer_lipschitz_report(wk_trainer *t, const wk_tensor *x, wk_lipsch
     shape[0] = x->shape[0];
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     wk_tensor_set_shape(&view, t->ndim + 1, shape);
-    /* MIX+GAN: every component critic must be in the 1-Lipschitz class (the mixture
-     * Σ_j w_j D_j then is too, its weights summing to 1), so the report is the worst
-     * component's: the largest of each bound over the T critics, each on the same pairs. */
-    for (int j = 0; j < t->T; j++) {
-        wk_rng rng;
-        wk_rng_seed_stream(&rng, t->cfg.seed, WK_STREAM_LIPSCHITZ);
-        wk_lipschitz_report c;
-        if ((rc = wk_lipschitz_report_compute(WK_MIX_CRITIC(t, j), &view, t->cfg.lip_pairs, &rng, j ? &c : r)))
-            return t->T > 1 ? wk_error_context(rc, "MIX+GAN critic %d", j) : rc;
-        if (!j) continue;
-        r->certified = fmax(r->certified, c.certified), r->certified_gershgorin = fmax(r->certified_gershgorin, c.certified_gershgorin);
-        r->grad_max = fmax(r->grad_max, c.grad_max), r->grad_mean = fmax(r->grad_mean, c.grad_mean);
-        r->pair_max = fmax(r->pair_max, c.pair_max);
-    }
+    /* MIX+GAN: the report is the mixture critic's, Σ_j w_D[j]·D_j, the function that is trained,
+     * printed (wk_trainer_critic) and whose gap is d_D (mix.c): certified Σ_j w_D[j]·(D_j's
+     * bound), measured on its own gradient and values (report.c). */
+    wk_rng rng;
+    wk_rng_seed_stream(&rng, t->cfg.seed, WK_STREAM_LIPSCHITZ);
+    wk_model *critics[WK_MIX_MAX];
+    double w[WK_MIX_MAX] = {1};
+    if (t->T > 1) wk__mix_weights(&t->logit_d, t->T, w);
+    for (int j = 0; j < t->T; j++) critics[j] = WK_MIX_CRITIC(t, j);
+    if ((rc = wk_lipschitz_report_mixture(critics, w, t->T, &view, t->cfg.lip_pairs, &rng, r)))
+        return t->T > 1 ? wk_error_context(rc, "MIX+GAN critic") : rc;
     return WK_OK;
 }
 

@@ -161,7 +161,7 @@ wk_var *wk__mix_objective(wk_graph *g, wk_var *w_g, wk_var *w_d, wk_var *L, int 
 int wk__mix_critic_step(wk_trainer *t);
 int wk__mix_generator_step(wk_trainer *t);
 void wk__mix_set_lr(wk_trainer *t);
-int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, wk_tensor *out);
+int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component, wk_tensor *out);
 /* The mixture critic Σ_j w_D[j]·D_j at n rows of x (and its ∇ₓ). */
 int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad);
 

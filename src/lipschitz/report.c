@@ -17,7 +17,10 @@
  * with their effective float weights, activations, eval batch norm), less a bound on that
  * recomputation's own rounding; for other critics (convolutions, layer norm) the float32
  * outputs less a generous rounding allowance (2^-12 of their size), so a pair only counts
- * where the difference stands clear of the rounding. */
+ * where the difference stands clear of the rounding.
+ *
+ * A mixture D = Σ_j w_j·D_j (MIX+GAN): certified Σ_j w_j·(D_j's bound), since Lip(Σ_j w_j D_j) ≤
+ * Σ_j w_j Lip(D_j) for w_j ≥ 0; measured on D itself (its gradient Σ_j w_j ∇D_j, its values). */
 #include "lipschitz/lipschitz_internal.h"
 #include "wgankit/error.h"
 
@@ -150,9 +153,10 @@ static int certify(wk_model *m, const wk_tensor *points, wk_graph *g, wk_rng *rn
     return WK_OK;
 }
 
-/* D on rows [start, start+n) of the points; with grads != NULL also ‖∇ₓD‖ per row. */
+/* D on rows [start, start+n) of the points and its gradients: with acc == NULL ‖∇ₓD‖ per row
+ * into gnorm; else w·∇ₓD added to acc (rows of the point size, double), for a mixture. */
 static int eval_chunk(wk_model *m, wk_graph *g, const wk_tensor *points, int64_t start, int64_t n, float *d,
-                      double *gnorm) {
+                      double *gnorm, double w, double *acc) {
     int64_t per = points->numel / points->shape[0], shape[WK_MAX_DIMS];
     memcpy(shape, points->shape, sizeof shape);
     shape[0] = n;
@@ -166,10 +170,14 @@ static int eval_chunk(wk_model *m, wk_graph *g, const wk_tensor *points, int64_t
     for (int64_t i = 0; i < n; i++) d[i] = wk_value(y)->data[i];
     int rc = wk_grad(g, wk_sum(g, y, WK_ALL_AXES, 0), &x, 1, &gx, 0);
     if (rc) return rc;
+    const float *r = wk_value(gx)->data;
+    if (acc) {
+        for (int64_t k = 0; k < n * per; k++) acc[k] += w * r[k];
+        return WK_OK;
+    }
     for (int64_t i = 0; i < n; i++) {
         double s = 0;
-        const float *r = wk_value(gx)->data + i * per;
-        for (int64_t j = 0; j < per; j++) s += (double)r[j] * r[j];
+        for (int64_t j = 0; j < per; j++) s += (double)r[i * per + j] * r[i * per + j];
         gnorm[i] = sqrt(s);
     }
     return WK_OK;
@@ -264,19 +272,43 @@ static int forward_f64(wk_model *m, const wk_tensor *points, wk_graph *g, double
 
 int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64_t n_pairs, wk_rng *rng,
                                 wk_lipschitz_report *out) {
+    return wk_lipschitz_report_mixture(&critic, (const double[]){1}, 1, points, n_pairs, rng, out);
+}
+
+/* A mixture D = Σ_j w_j·D_j (w_j >= 0): the upper bounds are Σ_j w_j·(component j's), since
+ * Lip(Σ_j w_j D_j) <= Σ_j w_j Lip(D_j); the lower bounds are measured on D itself, its gradient
+ * Σ_j w_j ∇D_j(x) (summed in double) and its values Σ_j w_j D_j(x) on the pairs, with the rounding
+ * allowance of the least exact component applied to Σ_j w_j |D_j(x)|. One component of weight
+ * 1 is the single critic's report, bit for bit. */
+int wk_lipschitz_report_mixture(wk_model *const *critics, const double *w, int T, const wk_tensor *points, int64_t n_pairs,
+                                wk_rng *rng, wk_lipschitz_report *out) {
     memset(out, 0, sizeof *out);
-    if (!critic || !points || !rng || points->ndim < 2 || points->shape[0] < 1 || n_pairs < 0)
+    if (!critics || !w || T < 1 || !points || !rng || points->ndim < 2 || points->shape[0] < 1 || n_pairs < 0)
         return wk_errorf(WK_EINVAL, "lipschitz report: need a critic and points [N, ...] with N >= 1");
-    int64_t n = points->shape[0], per = points->numel / n;
+    for (int j = 0; j < T; j++)
+        if (!critics[j] || !(w[j] >= 0)) return wk_errorf(WK_EINVAL, "lipschitz report: mixture component %d has no critic or a negative weight", j);
+    int64_t n = points->shape[0], per = points->numel / n, rows = n < CHUNK ? n : CHUNK;
     wk_graph *g = wk_graph_new();
-    float *d = wk_malloc((size_t)n * sizeof *d);
-    double *gn = wk_malloc((size_t)(n < CHUNK ? n : CHUNK) * sizeof *gn), *d64 = wk_malloc((size_t)n * sizeof *d64);
-    int rc = g && d && gn && d64 ? WK_OK : wk_errorf(WK_ENOMEM, "lipschitz report: out of memory");
-    if (!rc) rc = certify(critic, points, g, rng, &out->certified, &out->certified_gershgorin);
+    float *d = wk_malloc((size_t)(T * n) * sizeof *d); /* component j's values at d + j·n */
+    double *gn = wk_malloc((size_t)rows * sizeof *gn), *d64 = wk_malloc((size_t)n * sizeof *d64);
+    double *dmix = T > 1 ? wk_calloc((size_t)n, sizeof *dmix) : d64, *amix = T > 1 ? wk_calloc((size_t)n, sizeof *amix) : NULL;
+    double *acc = T > 1 ? wk_malloc((size_t)(rows * per) * sizeof *acc) : NULL;
+    int rc = g && d && gn && d64 && dmix && (T == 1 || (amix && acc)) ? WK_OK : wk_errorf(WK_ENOMEM, "lipschitz report: out of memory");
+    for (int j = 0; !rc && j < T; j++) {
+        double c = 0, cg = 0;
+        if (!(rc = certify(critics[j], points, g, rng, &c, &cg))) out->certified += w[j] * c, out->certified_gershgorin += w[j] * cg;
+        if (rc && T > 1) rc = wk_error_context(rc, "mixture component %d", j);
+    }
     double sum = 0;
     for (int64_t s = 0; !rc && s < n; s += CHUNK) {
         int64_t k = n - s < CHUNK ? n - s : CHUNK;
-        rc = eval_chunk(critic, g, points, s, k, d + s, gn);
+        if (acc) memset(acc, 0, (size_t)(k * per) * sizeof *acc);
+        for (int j = 0; !rc && j < T; j++) rc = eval_chunk(critics[j], g, points, s, k, d + j * n + s, gn, w[j], acc);
+        for (int64_t i = 0; acc && i < k; i++) {
+            double q = 0;
+            for (int64_t t = 0; t < per; t++) q += acc[i * per + t] * acc[i * per + t];
+            gn[i] = sqrt(q);
+        }
         for (int64_t i = 0; !rc && i < k; i++) {
             out->grad_max = fmax(out->grad_max, gn[i]);
             sum += gn[i];
@@ -287,14 +319,15 @@ int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64
     /* the pairs' outputs: double recomputation (rounding allowance 1e-12 relative: thousands of
      * double ulps over any MLP depth that matters), or the float32 ones with 2^-12 */
     double allow = 1e-12;
-    if (!rc && n > 1 && n_pairs > 0) {
-        int frc = forward_f64(critic, points, g, d64);
+    for (int j = 0; !rc && n > 1 && n_pairs > 0 && j < T; j++) {
+        int frc = forward_f64(critics[j], points, g, d64);
         if (frc == WK_EUNSUPPORTED) {
-            for (int64_t i = 0; i < n; i++) d64[i] = d[i];
+            for (int64_t i = 0; i < n; i++) d64[i] = d[j * n + i];
             allow = 1.0 / 4096;
-        } else {
-            rc = frc;
+        } else if ((rc = frc)) {
+            break;
         }
+        for (int64_t i = 0; T > 1 && i < n; i++) dmix[i] += w[j] * d64[i], amix[i] += w[j] * fabs(d64[i]);
     }
     for (int64_t p = 0; !rc && n > 1 && p < n_pairs; p++) {
         int64_t i = (int64_t)wk_rng_below(rng, (uint64_t)n), j = (int64_t)wk_rng_below(rng, (uint64_t)n);
@@ -303,12 +336,15 @@ int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64
             double e = (double)points->data[i * per + t] - points->data[j * per + t];
             dist += e * e;
         }
-        const double diff = fabs(d64[i] - d64[j]) - allow * (fabs(d64[i]) + fabs(d64[j]));
+        const double size = T > 1 ? amix[i] + amix[j] : fabs(d64[i]) + fabs(d64[j]);
+        const double diff = fabs(dmix[i] - dmix[j]) - allow * size;
         if (dist > 0 && diff > 0) out->pair_max = fmax(out->pair_max, diff / sqrt(dist));
         out->n_pairs++;
     }
     wk_free(d);
     wk_free(d64);
+    if (T > 1) wk_free(dmix), wk_free(amix);
+    wk_free(acc);
     wk_free(gn);
     wk_graph_free(g);
     return rc;
