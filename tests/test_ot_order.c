@@ -2,7 +2,7 @@
  *  1. exact_spatial_order moves each point's coordinates, mass and orig index together (a
  *     permutation: nothing lost, nothing mixed), and the new numbering is spatial: consecutive
  *     points are far nearer than in a random numbering;
- *  2. through wk_w1_exact, on clouds large enough for the order to run (10,000 a side in 2-D),
+ *  2. through wk_w1_exact, on clouds large enough for the order to run (4,000 a side in 2-D),
  *     the plan and duals come back in the caller's numbering: the plan is a perfect matching
  *     whose cost, recomputed from the caller's rows, is the value; the duals are tight on it
  *     and feasible on every pair of a sample; and the value is the same when the caller's rows
@@ -69,7 +69,7 @@ static void unit_order(wk_rng *r, int64_t n, int d) {
 }
 
 static void end_to_end(wk_rng *r) {
-    const int64_t n = 10000;
+    const int64_t n = 4000;
     const int d = 2;
     double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(n * d) * sizeof(double));
     double *a2 = malloc((size_t)(n * d) * sizeof(double));

@@ -157,11 +157,13 @@ enum { COARSE_MIN_POINTS = 1000, COARSE_MAX_DIM = 3, COARSE_KNN = 4 };
 enum { MULTISCALE_MIN = 1000, MULTISCALE_MAX_DIM = 3, MULTISCALE_MIN_POINTS = 16 };
 
 /* The spatial order (exact_order.c) for sparse solves of clouds in at most ORDER_MAX_DIM
- * coordinates (where the arcs join near points) and ORDER_MIN_POINTS points in all: below
- * that the columns' state fits in L2 anyway, and the new numbering only changes the auction's
- * path (2-D shifted normals, CPU time, order off -> on: 5,000 a side +15% (1.0M bids against
- * 0.7M), 10,000 -10%, 20,000 -15%, 50,000 -20 to -25%). */
-enum { ORDER_MAX_DIM = 3, ORDER_MIN_POINTS = 20000 };
+ * coordinates (where the arcs join near points) and ORDER_MIN_POINTS points in all. The new
+ * numbering also changes the auction's path, and with it the work by up to +-50% on one pair of
+ * clouds either way, so it was measured over seeds (2-D shifted normals, CPU time summed over 5
+ * seeds, order off -> on): 3,000 a side 2.15 -> 2.09 s, 5,000 3.84 -> 3.62 s, 10,000 9.38 ->
+ * 8.27 s, with the same total work; below 3,000 a side the columns' state fits in L2 and the
+ * figures were noise. */
+enum { ORDER_MAX_DIM = 3, ORDER_MIN_POINTS = 6000 };
 
 /* run_exact's answer when the plan uses a capped arc: solve again without the cap. */
 enum { RETRY_UNCAPPED = 1 };
