@@ -13,10 +13,12 @@
 #define MAX_OPTS 32
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: wgankit data NAME [-n N] [-o FILE.npy|FILE.csv|FILE.png] [--seed S] [--opt key=value ...]\n\n"
+    fprintf(f, "usage: wgankit data NAME[:key=value,...] [-n N] [-o FILE.npy|FILE.csv|FILE.png] [--seed S] [--opt key=value ...]\n\n"
                "Draw N samples (default 1000) from synthetic target NAME. Without -o they are printed as CSV;\n"
                "-o FILE.npy writes float32 NPY [N, dim]; -o FILE.csv that CSV; -o FILE.png draws a scatter plot (2-D targets) with\n"
-               "the mode centres marked. --opt may repeat. Targets and their options (defaults):\n%s",
+               "the mode centres marked. Options as NAME:key=value,... (the spec --data and draw take) or --opt key=value (may\n"
+               "repeat; applied after the inline ones). means=FILE: one mean per row of an array file (NPY, CSV/text, IDX) or\n"
+               "JSON. Targets and their options (defaults):\n%s",
             wk_target_help());
 }
 
@@ -66,6 +68,10 @@ int wk_cmd_data(int argc, char **argv) {
     wk_target_spec spec;
     wk_target target;
     int rc = wk_target_spec_parse(&spec, name, opts, n_opts);
+    /* -o must not replace the means file it is drawn from */
+    if (rc == WK_OK && cli_check_aliases("data", 2, (const char *const[]){"-o", "means="},
+                                         (const char *const[]){out, spec.means_file[0] ? spec.means_file : NULL}, 1))
+        return 2;
     if (rc == WK_OK) rc = wk_target_init(&target, &spec);
     if (rc != WK_OK) return fail(rc); /* a bad name, option or means file (NaN there is malformed: synthetic.c) */
     if (out && cli_ends_with(out, ".png") && target.dim != 2) {
