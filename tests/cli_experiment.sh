@@ -78,4 +78,9 @@ check "arora-birthday tiny, every batch a duplicate" "$CLI" experiment arora-bir
 check "  no finite estimate in results.csv" bash -c "test \$(grep -c '^[0-9]*,8,1,done,,,[0-9]' '$T/ab/results.csv') -eq 2"
 check "  the figure draws the upper bounds" bash -c "grep -q 'critic width 8: upper bound only' '$T/ab/support.svg' && test \$(grep -c '<circle' '$T/ab/support.svg') -ge 2"
 check "  no legend for an absent line, no made-up x ticks" bash -c "! grep -q '>critic width 8<' '$T/ab/support.svg' && ! grep -q '>5<' '$T/ab/support.svg'"
+# mixgan --fm 0 runs no Fashion-MNIST part: its pages name and link only grid/report.html (was: also a missing
+# fashion-mnist/report.html)
+"$CLI" experiment mixgan --t 2 --seeds 1 --grid-steps 30 --fm 0 --eval-every 10 --eval-n 300 --jobs 1 --out "$T/exm" >/dev/null 2>&1
+check "mixgan --fm 0: no link to a Fashion-MNIST report that was never made" \
+    bash -c "test -s '$T/exm/grid/report.html' && grep -q 'grid/report.html' '$T/exm/SUMMARY.md' && ! grep -q 'fashion-mnist/report.html' '$T/exm/SUMMARY.md' '$T/exm/report.html'"
 exit $fail
