@@ -233,7 +233,8 @@ def sinkhorn2(a, b, M, reg, numItermax=1000, stopThr=1e-9):
 def data(name, n, seed=0, dtype=np.float32, **opts):
     """Draw ``n`` points from a synthetic target: ``ring``, ``grid``, ``swissroll``, ``gmm``,
     ``gaussian``, ``uniform-sphere`` or ``mixture1d`` (the same generator as ``wgankit data``;
-    keyword options as its ``key=value`` options, e.g. ``data("ring", 1000, 1, k=8, sigma=0.02)``).
+    keyword options as its ``key=value`` options, e.g. ``data("ring", 1000, 1, k=8, sigma=0.02)``, or
+    given in the name as ``--data`` takes them, ``data("ring:k=8,sigma=0.02", 1000, 1)``).
 
     Returns an array (n, dim) of ``dtype`` (float32 by default; the library draws in float32).
     Raises ValueError for an unknown target or option.
