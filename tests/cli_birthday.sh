@@ -72,4 +72,10 @@ check "every batch a duplicate: JSON null estimate, upper bound 7537.3" /usr/bin
 import json, math, sys
 r = json.loads(sys.argv[1]); hi = 200 * 199 / (2 * -math.log1p(-0.9286524008666414))
 sys.exit(0 if r['support_estimate'] is None and r['ci_low'] is None and abs(r['ci_high'] - hi) < 1e-3 * hi else 1)" "$json"
+# an --out that cannot be made is refused before any work (was: everything computed, then exit 2 at the end)
+expect_exit2 "birthday --out under a missing directory refused up front" "--out /nonexistent/x/o: cannot create the directory (/nonexistent/x" \
+    "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out /nonexistent/x/o
+check "... before any work (no output, nothing computed)" bash -c "! test -s '$T/out' && test \$(wc -l < '$T/err') -eq 1"
+: > "$T/afile"
+expect_exit2 "birthday --out naming a file refused" "exists and is not a directory" "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out "$T/afile"
 exit $fail
