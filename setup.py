@@ -7,6 +7,7 @@ built. Needs Debian's cmake, gcc, python3-dev, python3-numpy and the library's -
 (scripts/install-deps); nothing is downloaded."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -29,6 +30,12 @@ class CMakeBuild(build_ext):
         subprocess.check_call(["cmake", "-S", ROOT, "-B", tmp, "-DCMAKE_BUILD_TYPE=Release",
                                "-DPython3_EXECUTABLE=" + sys.executable, "-DWK_PY_OUT=" + out])
         subprocess.check_call(["cmake", "--build", tmp, "--target", "_wgankit", "-j", str(os.cpu_count() or 1)])
+        # the shipped feature network of the image metrics goes into the package (wgankit/models/),
+        # found there by wgankit/__init__.py: not through this checkout's path, gone after install
+        models = os.path.join(out, "models")
+        os.makedirs(models, exist_ok=True)
+        shutil.copyfile(os.path.join(ROOT, "models", "fashion-mnist-lenet.safetensors"),
+                        os.path.join(models, "fashion-mnist-lenet.safetensors"))
 
 
 setup(

@@ -25,6 +25,28 @@ for f in pairs.csv closest.csv closest.png closest.svg birthday.json; do check "
 "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out "$T/ring" >/dev/null
 check "2-D source: pairs.png scatter" test -s "$T/ring/pairs.png"
 check "2-D source: pairs_zoom.png panels" test -s "$T/ring/pairs_zoom.png"
+# the pictures show the pairs (were: zoom tiles copied with a 160-px stride from a wider image, sheared
+# garbage; rings placed on the whole image's extent, beside the pairs): every zoom tile (5 per row, 160 px
+# and a 2-px gap) has its pair's black segment through its centre, and every red ring pixel of pairs.png
+# lies within a ring's radius (8 px) plus 2 of a black segment pixel
+check "2-D source: zoom tiles and rings sit on the pairs" /usr/bin/python3 -c "
+import sys; sys.path.insert(0, '$(dirname "$0")')
+from png_pixels import read_rgb
+n = sum(1 for _ in open('$T/ring/pairs.csv')) - 1
+z = read_rgb('$T/ring/pairs_zoom.png')
+dark = lambda p: max(p) < 100
+for k in range(n):
+    ox, oy = 2 + (k % 5) * 162, 2 + (k // 5) * 162
+    assert any(dark(z[oy + 80 + dy][ox + 80 + dx]) for dy in range(-3, 4) for dx in range(-3, 4)), f'tile {k}: no segment at its centre'
+    assert sum(dark(p) for row in z[oy + 10:oy + 150] for p in row[ox + 10:ox + 150]) < 400, f'tile {k}: not a clean panel'
+img = read_rgb('$T/ring/pairs.png')
+H, W = len(img), len(img[0])
+blk = {(x, y) for y in range(H) for x in range(W) if max(img[y][x]) < 50}
+red = [(x, y) for y in range(60, H) for x in range(W) if img[y][x][0] > 150 and img[y][x][1] < 110 and img[y][x][2] < 110]
+assert red, 'no rings'
+bad = [q for q in red if not any((q[0] + dx, q[1] + dy) in blk for dx in range(-10, 11) for dy in range(-10, 11))]
+assert not bad, f'{len(bad)} of {len(red)} ring pixels far from any pair segment'
+"
 check "reference threshold" "$CLI" birthday gaussian:dim=2,sigma=0.5 --reference ring --batch 40 --trials 20 --out "$T/ref"
 expect_exit2 "--batch 1" "\-\-batch" "$CLI" birthday ring --batch 1 --threshold 0.1
 expect_exit2 "batch larger than a file" "distinct.npy" "$CLI" birthday "$T/distinct.npy" --batch 20000 --threshold 0.1
@@ -50,4 +72,10 @@ check "every batch a duplicate: JSON null estimate, upper bound 7537.3" /usr/bin
 import json, math, sys
 r = json.loads(sys.argv[1]); hi = 200 * 199 / (2 * -math.log1p(-0.9286524008666414))
 sys.exit(0 if r['support_estimate'] is None and r['ci_low'] is None and abs(r['ci_high'] - hi) < 1e-3 * hi else 1)" "$json"
+# an --out that cannot be made is refused before any work (was: everything computed, then exit 2 at the end)
+expect_exit2 "birthday --out under a missing directory refused up front" "--out /nonexistent/x/o: cannot create the directory (/nonexistent/x" \
+    "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out /nonexistent/x/o
+check "... before any work (no output, nothing computed)" bash -c "! test -s '$T/out' && test \$(wc -l < '$T/err') -eq 1"
+: > "$T/afile"
+expect_exit2 "birthday --out naming a file refused" "exists and is not a directory" "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out "$T/afile"
 exit $fail

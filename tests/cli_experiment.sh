@@ -87,4 +87,9 @@ check "biau-depth on a byte file" "$CLI" experiment biau-depth --out "$T/bdb" --
     --gen-depths 1 --critic-depths 1 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2
 check "  its W1 is in the run's units (within 4x of the trainer's W1)" awk -F, \
     'NR == 2 { ok = $4 == "done" && $6 > 0 && $10 > 0 && $6 < 4 * $10 && $10 < 4 * $6 } END { exit !ok }' "$T/bdb/results.csv"
+# mixgan --fm 0 runs no Fashion-MNIST part: its pages name and link only grid/report.html (was: also a missing
+# fashion-mnist/report.html)
+"$CLI" experiment mixgan --t 2 --seeds 1 --grid-steps 30 --fm 0 --eval-every 10 --eval-n 300 --jobs 1 --out "$T/exm" >/dev/null 2>&1
+check "mixgan --fm 0: no link to a Fashion-MNIST report that was never made" \
+    bash -c "test -s '$T/exm/grid/report.html' && grep -q 'grid/report.html' '$T/exm/SUMMARY.md' && ! grep -q 'fashion-mnist/report.html' '$T/exm/SUMMARY.md' '$T/exm/report.html'"
 exit $fail

@@ -18,4 +18,10 @@ expect_exit2 "unknown distance" "\-\-distances" "$CLI" generalization ring --dis
 expect_exit2 "m larger than a file allows" "a.csv" "$CLI" generalization "$T/a.csv" --sizes 10,30 --distances w1 --out "$T/h"
 expect_exit2 "unparsable source" "gaussian:sigma=x" "$CLI" generalization gaussian:sigma=x
 expect_exit2 "--repeats 0" "\-\-repeats" "$CLI" generalization ring --repeats 0
+# an --out that cannot be made is refused before any work (was: everything computed, then exit 2 at the end)
+expect_exit2 "generalization --out under a missing directory refused up front" "--out /nonexistent/x/o: cannot create the directory (/nonexistent/x" \
+    "$CLI" generalization ring --sizes 50,100 --out /nonexistent/x/o
+check "... before any work (no output, nothing computed)" bash -c "! test -s '$T/out' && test \$(wc -l < '$T/err') -eq 1"
+: > "$T/afile"
+expect_exit2 "generalization --out naming a file refused" "exists and is not a directory" "$CLI" generalization ring --sizes 50,100 --out "$T/afile"
 exit $fail

@@ -134,6 +134,13 @@ check "same command, same bytes" cmp -s "$T/a.safetensors" "$T/first.safetensors
 check "metadata: command and test accuracy" $PY -c "
 import json,struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; m=json.loads(b[8:8+n])['__metadata__']
 sys.exit(0 if 'classifier train' in m['training_command'] and 0 <= float(m['test_accuracy']) <= 1 else 1)" "$T/a.safetensors"
+# the features the metrics use are the 128 pre-activations before the ReLU (src/classifier/apply.c);
+# the metadata of a trained network and of the shipped one says so (was: "128 ReLU units ... (body output)")
+for net in "$T/a.safetensors" models/fashion-mnist-lenet.safetensors; do
+    check "metadata of $(basename "$net"): features are the pre-activations" $PY -c "
+import json,struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; m=json.loads(b[8:8+n])['__metadata__']
+sys.exit(0 if 'pre-activations' in m['features'] and 'before its ReLU' in m['features'] else 1)" "$net"
+done
 acc=$("$CLI" classifier eval --net "$T/a.safetensors" --data "$T/timg.npy" --labels "$T/tlab.npy")
 check "classifier eval prints the accuracy" bash -c "echo '$acc' | grep -q '\"accuracy\"'"
 expect_exit2 "feature network input shape mismatch names both shapes" "takes images \[1, 28, 28\], got samples \[3, 32, 32\]" \

@@ -78,4 +78,10 @@ for i in range(3):
 assert 'mix.logits_g' in h and 'mix.logits_d' in h
 " "$T/a/checkpoint.safetensors"
 expect_exit2 "a single-GAN run refuses a mixture checkpoint" "MIX+GAN" "$CLI" train --resume "$T/a" --mix 1 --steps 30
+# --mix-budget same at widths too small to reach the single model's size says so (was: 4.6x, no word);
+# at the default widths (within the budget) no warning
+"$CLI" train --data ring --mix 16 --mix-budget same --critic-width 4 --gen-width 4 --steps 2 --eval-every 0 --eval-n 20 \
+    --holdout 50 --lip-pairs 10 --threads 1 --progress 0 --out "$T/m16" >"$T/m16.log" 2>&1
+check "--mix-budget same over budget warns with the ratio" grep -q "warning: --mix-budget same is 4.6x the single model's parameters" "$T/m16.log"
+check "... not within budget" bash -c "! grep -q 'warning: --mix-budget' '$T/a.log'"
 exit $fail

@@ -154,5 +154,26 @@ expect 2 empty-rows.idx "318,767,104 rows of no values: train" -- "$cli" train $
 expect_msg "rows of no values"
 expect 2 empty-rows.idx "rows of no values: w1" -- "$cli" w1 "$tmp/empty-rows.idx" "$tmp/empty-rows.idx"
 
+# An IDX file cut inside its 4-byte magic is a truncated header, not a bad magic (its first two bytes are zero)
+printf '\0\0\x08' >"$tmp/i_short.idx"
+expect 2 i_short.idx "IDX of 3 bytes" -- "$cli" w1 "$tmp/i_short.idx" "$tmp/01.csv"; expect_msg "truncated IDX header (3 bytes"
+printf '\0\x05\x08\x01' >"$tmp/i_magic.idx"
+expect 2 i_magic.idx "IDX with a nonzero second byte" -- "$cli" w1 "$tmp/i_magic.idx" "$tmp/01.csv"; expect_msg "bad IDX magic"
+# NPY headers numpy reads otherwise or refuses: a repeated key (numpy takes the last, this reader took the
+# first: other numbers, silently) and an unknown key are malformed, naming the file and the key
+python3 - "$tmp" <<'PY'
+import struct, sys
+data = struct.pack('<6d', *range(6))  # float64 [3, 2]: 0..5
+for name, hdr in [('h_dup', "{'descr': '<f8', 'descr': '<f4', 'fortran_order': False, 'shape': (3, 2)}"),
+                  ('h_foo', "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), 'foo': 1}"),
+                  ('h_ok', "{'shape': (3, 2), 'fortran_order': False, 'descr': '<f8', }")]:
+    hdr += ' ' * ((64 - (10 + len(hdr) + 1) % 64) % 64) + '\n'
+    open(f'{sys.argv[1]}/{name}.npy', 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(hdr)) + hdr.encode() + data)
+PY
+expect 2 h_dup.npy "NPY header with a repeated key" -- "$cli" w1 "$tmp/h_dup.npy" "$tmp/h_dup.npy"; expect_msg "gives 'descr' twice"
+expect 2 h_foo.npy "NPY header with an unknown key" -- "$cli" w1 "$tmp/h_foo.npy" "$tmp/h_foo.npy"; expect_msg "unknown key 'foo'"
+printf '0,1\n2,3\n4,5\n' >"$tmp/h_ok.csv"
+w1_is "$tmp/h_ok.npy" "$tmp/h_ok.csv" 0 3
+
 [ $fails = 0 ] && echo "cli_readers: all passed" || echo "cli_readers: $fails failed"
 [ $fails = 0 ]

@@ -40,4 +40,8 @@ check "lr-decay linear: the resume notes the schedule change" grep -q "note: --l
 "$CLI" train $Q --steps 2 --out "$T/c" >/dev/null 2>&1
 "$CLI" train --resume "$T/c" --steps 4 --progress 0 >"$T/out" 2>&1
 check "constant rate: no note" bash -c "! grep -q 'note: --lr-decay' '$T/out'"
+# --steps at or below the checkpoint's step: nothing is trained, and the log says so (was: "resuming RUN at step N")
+"$CLI" train --resume "$T/r" --steps 1 --progress 0 >"$T/out" 2>&1
+check "resume with --steps below the run's step says nothing is trained" \
+    bash -c "grep -q 'is already at step [0-9]* >= --steps 1: nothing to train' '$T/out' && ! grep -q resuming '$T/out'"
 exit $fail

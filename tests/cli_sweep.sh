@@ -145,4 +145,22 @@ check "  results.csv names it by its value" grep -q '^0,p0000_lr_d=1e+1_seed=0,1
 check "';' separates values that hold commas" bash -c "grep -q '^p0000_data=gmm~3Ak=3~2Csigma=0.1_seed=0 .*--data gmm:k=3,sigma=0.1 ' '$T/semi.out' && grep -q '^2 points' '$T/semi.out'"
 expect_exit2 "a comma-split data option says how to separate" "'sigma=0.1' is not a data spec: values are split at commas; separate values with ';'" \
     "$W" sweep --grid 'data=gmm:k=3,sigma=0.1,ring' --steps 2 --dry-run --out "$T/semi2"
+# --plot-metric and a setting no point can run are checked before any point trains, also by --dry-run
+# (were: every point trained, then "no plot" at the end, exit 0; --data-parallel 1: every point failed, exit 0)
+expect_exit2 "--plot-metric typo refused up front" "--plot-metric bogus: not a metric these runs write" \
+    "$W" sweep --grid mix=1,2 --seeds 0 --steps 4 --eval-every 2 --eval-n 50 --plot-metric bogus --out "$T/swb"
+check "... nothing ran" test ! -e "$T/swb/runs"
+expect_exit2 "--plot-metric typo refused by --dry-run" "--plot-metric bogus" \
+    "$W" sweep --grid mix=1,2 --seeds 0 --steps 4 --plot-metric bogus --out "$T/swb" --dry-run
+expect_exit2 "--plot-metric of an array names an entry" "mix_w_g: an array; name one entry as results.csv does" \
+    "$W" sweep --grid mix=1,2 --seeds 0 --steps 4 --plot-metric mix_w_g --out "$T/swb" --dry-run
+expect_exit2 "--plot-metric past the mixture's components refused" "not a metric these runs write" \
+    "$W" sweep --grid mix=1,2 --seeds 0 --steps 4 --plot-metric 'mix_w_g[2]' --out "$T/swb" --dry-run
+expect_exit2 "--data-parallel 1 refused up front" "data_parallel 1: a sweep's points are single processes" \
+    "$W" sweep --grid mix=1,2 --seeds 0 --steps 4 --data-parallel 1 --out "$T/swdp"
+expect_exit2 "... also in a grid, by --dry-run" "data_parallel 1" \
+    "$W" sweep --grid data_parallel=0,1 --seeds 0 --steps 4 --out "$T/swdp" --dry-run
+"$W" sweep --grid mix=1,2 --seeds 0 --steps 4 --eval-every 2 --eval-n 50 --batch 16 --plot-metric 'mix_w_g[0]' --out "$T/swm" >"$T/swm.out" 2>&1
+check "--plot-metric 'mix_w_g[0]' (a results.csv column) is plotted" test -s "$T/swm/plot-mix_w_g[0]-lines.png"
+check "... and its report column has the mix=2 point's weight (about 1/2)" grep -q '<td>0\.[45][0-9]*</td>' "$T/swm/report.html"
 exit $fail

@@ -94,4 +94,11 @@ got=$("$CLI" w1 "$T/big1_a.csv" "$T/big1_b.csv" --method 1d)
 check "1e300 apart --method 1d: W1 about 1e300 ($got)" close "$got" 1e300 1e-12
 expect_exit2 "1e300 apart --method 1d --cost sqeuclidean: overflow refused" "overflows double" "$CLI" w1 "$T/big1_a.csv" "$T/big1_b.csv" --method 1d --cost sqeuclidean
 expect_exit2 "one file" "two point-cloud files" "$CLI" w1 "$T/a.csv"
+# Sinkhorn that does not converge stops at the cap (POT's numItermax, 10000), its closing pass counted:
+# the warning and the JSON say 10000 iterations (were: 10001)
+/usr/bin/python3 -c "
+import numpy as np; r = np.random.default_rng(0)
+np.save('$T/sk1.npy', r.normal(size=(40, 2))); np.save('$T/sk2.npy', r.normal(size=(40, 2)) + 1)"
+"$CLI" w1 "$T/sk1.npy" "$T/sk2.npy" --method sinkhorn --eps 1e-4 --json >"$T/sk.json" 2>"$T/sk.err"
+check "unconverged Sinkhorn reports the cap: 10000 iterations" bash -c "grep -q '\"iterations\": 10000,' '$T/sk.json' && grep -q 'after 10000 iterations' '$T/sk.err'"
 exit $fail

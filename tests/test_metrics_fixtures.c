@@ -142,6 +142,14 @@ static void minimums(void) {
     CHECK(wk_prdc(&a, &b, 0, 5, &p) == WK_EINVAL && strstr(wk_last_error(), "at least 6 samples"),
           "k = 5 with 3 real samples: %s", wk_last_error());
     CHECK(wk_prdc(&b, &a, 0, 5, &p) == WK_OK, "density/coverage needs only one fake: %s", wk_last_error());
+    {   /* both at once, 5 real samples: precision/recall (k = 3) is satisfied, density/coverage (k = 5) is not,
+         * and the message names density/coverage and its k (was: "precision/recall ... k = 5") */
+        wk_tensor c5 = b;
+        c5.shape[0] = 5, c5.numel = 20;
+        CHECK(wk_prdc(&c5, &b, 3, 5, &p) == WK_EINVAL && strstr(wk_last_error(), "density/coverage: real needs at least 6 samples") &&
+                  strstr(wk_last_error(), "k = 5") && !strstr(wk_last_error(), "precision"),
+              "pr + dc with 5 real samples: %s", wk_last_error());
+    }
     CHECK(wk_prdc(&b, &a, 3, 0, &p) == WK_EINVAL && strstr(wk_last_error(), "fake needs at least 4"),
           "recall with 3 fakes: %s", wk_last_error());
     wk_kid_result k;

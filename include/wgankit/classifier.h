@@ -77,9 +77,13 @@ int wk_classifier_apply(wk_classifier *c, const wk_tensor *images, wk_tensor *fe
 /* wk_classifier_apply on a copy of `samples` mapped to [-1, 1] from `range` (messages name `what`). */
 int wk_classifier_embed(wk_classifier *c, const wk_tensor *samples, wk_pixel_range range, const char *what,
                         wk_tensor *features, wk_tensor *probs);
-/* The shipped Fashion-MNIST network: $WGANKIT_FEATURES when set, else
- * <source dir>/models/fashion-mnist-lenet.safetensors (fixed at build time). */
+/* The shipped Fashion-MNIST network: $WGANKIT_FEATURES when set, else the path given to
+ * wk_classifier_set_default_path (the installed Python package's own copy), else
+ * <source dir>/models/fashion-mnist-lenet.safetensors (fixed at build time: gone once an
+ * installed package's source clone is moved or deleted). */
 const char *wk_classifier_default_path(void);
+/* Where an installation keeps the shipped network (call before any metric; NULL or "": none). */
+void wk_classifier_set_default_path(const char *path);
 /* "NAME@HASH", the id printed with every metric value. */
 const char *wk_classifier_id(const wk_classifier *c, char *buf, size_t n);
 /* Share of images whose arg-max class equals the label. */

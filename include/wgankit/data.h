@@ -14,7 +14,7 @@
  *                   /7.5). No modes. [noise=0.25 scale=1/7.5]
  *   gmm             k Gaussians in R^dim, means uniform in [-spread, spread]^dim drawn from
  *                   mode_seed (independent of the sampling seed), or read from means=FILE
- *                   (CSV: one mean per row; JSON: [[...], ...] or {"means": [[...]],
+ *                   (an array file, NPY/CSV/text/IDX: one mean per row; JSON: [[...], ...] or {"means": [[...]],
  *                   "sigma": s or [..], "weights": [..]}). [k=8 dim=2 sigma=0.05 spread=4
  *                   mode_seed=1]
  *   gaussian        N(mean * 1, sigma^2 I) in R^dim. No modes (a 3-sigma ball holds almost
@@ -63,7 +63,7 @@ typedef struct wk_target_spec {
     double spread;      /* gmm: random means in [-spread, spread]^dim */
     double spacing;     /* mixture1d */
     uint64_t mode_seed; /* gmm: seed of the random means */
-    char means_file[512]; /* gmm, mixture1d: optional CSV/JSON file of means */
+    char means_file[512]; /* gmm, mixture1d: optional file of means (NPY/CSV/text/IDX rows, or JSON) */
 } wk_target_spec;
 
 /* A target ready to sample: dimension and its modes (n_modes == 0 for swissroll, gaussian,
@@ -82,8 +82,9 @@ void wk_target_spec_default(wk_target_spec *spec, wk_target_kind kind);
 /* "ring" -> WK_TARGET_RING; WK_EINVAL listing the valid names otherwise. */
 int wk_target_kind_from_name(const char *name, wk_target_kind *out);
 const char *wk_target_kind_name(wk_target_kind kind);
-/* Defaults for `name`, then each "key=value" of opts applied in order. An unknown key, a key
- * the target does not use, or a bad value gives WK_EINVAL naming it. */
+/* Defaults for the target `name` ("NAME" or "NAME:key=value,..."), then each inline option,
+ * then each "key=value" of opts, applied in order. An unknown key, a key the target does not use,
+ * or a bad value gives WK_EINVAL naming it. */
 int wk_target_spec_parse(wk_target_spec *spec, const char *name, const char *const *opts, int n_opts);
 /* One line per target listing its keys and defaults (for --help); returns a static string. */
 const char *wk_target_help(void);

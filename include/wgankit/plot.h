@@ -64,6 +64,7 @@ typedef struct wk_scatter_spec {
     const char *field_label; /* the colour bar's title; default "critic D(x)" */
     const float *segments; /* [n_segments, 4]: (x0, y0, x1, y1) drawn as black lines (closest pairs) */
     int64_t n_segments;
+    int ring_segments;     /* 1: also a red ring (8 px radius) around each segment's midpoint; in the legend */
 } wk_scatter_spec;
 
 void wk_scatter_default(wk_scatter_spec *s);

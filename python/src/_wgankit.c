@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "wgankit/birthday.h"
+#include "wgankit/classifier.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 #include "wgankit/generalization.h"
@@ -991,6 +992,21 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
     return ret;
 }
 
+/* The installed package ships models/fashion-mnist-lenet.safetensors beside itself (setup.py):
+ * found relative to the package, not through the source checkout's path compiled into the library. */
+static PyObject *py_set_default_features(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    wk_classifier_set_default_path(path);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_default_features(PyObject *self, PyObject *noargs) {
+    (void)self, (void)noargs;
+    return PyUnicode_FromString(wk_classifier_default_path());
+}
+
 static PyMethodDef methods[] = {
     {"emd2", py_emd2, METH_VARARGS, "emd2(a, b, M) -> float (see wgankit.emd2)"},
     {"w1", py_w1, METH_VARARGS, "w1(X, Y, a, b, cost, p, plan, duals, threads) -> (value, plan, duals)"},
@@ -1010,6 +1026,9 @@ static PyMethodDef methods[] = {
     {"birthday", py_birthday, METH_VARARGS,
      "birthday(source, batch, trials, threshold, reference, quantile, confidence, seed) -> JSON text"},
     {"settings", py_settings, METH_NOARGS, "settings() -> [(name, type, default, choices, help)]"},
+    {"set_default_features", py_set_default_features, METH_VARARGS,
+     "set_default_features(path): the shipped feature network's path in this installation"},
+    {"default_features", py_default_features, METH_NOARGS, "default_features() -> the path image metrics use by default"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef moddef = {PyModuleDef_HEAD_INIT, "_wgankit",

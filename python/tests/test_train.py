@@ -155,6 +155,12 @@ def test_data_equals_cli(tmp_path):
     assert mine.tobytes() == np.load(out).tobytes()
 
 
+def test_data_takes_the_spec_string():
+    """``data("gmm:k=5,dim=3")`` is the spec --data and draw take (was: ValueError "unknown target
+    'gmm:k=5,dim=3'"): the same draws as the keyword options."""
+    assert wgankit.data("gmm:k=5,dim=3", 50, 9).tobytes() == wgankit.data("gmm", 50, 9, k=5, dim=3).tobytes()
+
+
 def test_checkpoint_from_eight_threads(run):
     """One Checkpoint used by 8 threads at once: each call gives what it gives alone."""
     ck = run.checkpoint

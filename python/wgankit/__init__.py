@@ -34,6 +34,14 @@ from . import _wgankit as _c
 
 __version__ = "0.1.0"
 
+# An installed package (setup.py) carries the shipped feature network of the image metrics beside
+# itself; the library's compiled-in path points into the source checkout it was built from, which
+# is moved or deleted after installing (then 28x28 runs silently lost FD/KID/IS/PR/DC). In the
+# source tree (PYTHONPATH=python) there is no such copy and the checkout's models/ is used.
+_SHIPPED_FEATURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "fashion-mnist-lenet.safetensors")
+if os.path.isfile(_SHIPPED_FEATURES):
+    _c.set_default_features(_SHIPPED_FEATURES)
+
 __all__ = ["emd2", "w1", "wasserstein_1d", "sliced_w1", "sinkhorn2", "train", "Run", "Checkpoint", "data",
            "train_settings", "nnd", "generalization", "birthday", "__version__"]
 
@@ -225,7 +233,8 @@ def sinkhorn2(a, b, M, reg, numItermax=1000, stopThr=1e-9):
 def data(name, n, seed=0, dtype=np.float32, **opts):
     """Draw ``n`` points from a synthetic target: ``ring``, ``grid``, ``swissroll``, ``gmm``,
     ``gaussian``, ``uniform-sphere`` or ``mixture1d`` (the same generator as ``wgankit data``;
-    keyword options as its ``key=value`` options, e.g. ``data("ring", 1000, 1, k=8, sigma=0.02)``).
+    keyword options as its ``key=value`` options, e.g. ``data("ring", 1000, 1, k=8, sigma=0.02)``, or
+    given in the name as ``--data`` takes them, ``data("ring:k=8,sigma=0.02", 1000, 1)``).
 
     Returns an array (n, dim) of ``dtype`` (float32 by default; the library draws in float32).
     Raises ValueError for an unknown target or option.

@@ -134,9 +134,17 @@ int wk_classifier_embed(wk_classifier *c, const wk_tensor *samples, wk_pixel_ran
     return rc;
 }
 
+/* Set once, before any use (the Python package at import: the copy it ships); empty: none. */
+static char installed_path[4096];
+
+void wk_classifier_set_default_path(const char *path) {
+    snprintf(installed_path, sizeof installed_path, "%s", path ? path : "");
+}
+
 const char *wk_classifier_default_path(void) {
     const char *e = getenv("WGANKIT_FEATURES");
-    return e && *e ? e : WK_MODELS_DIR "/fashion-mnist-lenet.safetensors";
+    if (e && *e) return e;
+    return installed_path[0] ? installed_path : WK_MODELS_DIR "/fashion-mnist-lenet.safetensors";
 }
 
 const char *wk_classifier_id(const wk_classifier *c, char *buf, size_t n) {

@@ -28,7 +28,7 @@ int wk_read_labels(const char *path, int64_t **labels, int64_t *n, int *classes)
     for (int64_t i = 0; !rc && i < m; i++) {
         float v = t.data[i];
         if (!(v >= 0 && v < 1000 && v == floorf(v)))
-            rc = wk_errorf(WK_EFORMAT, "%s: label %lld is %g (want an integer class in 0..999)", path, (long long)i, v);
+            rc = wk_errorf(WK_EFORMAT, "%s: label #%lld (counting from 0) is %g (want an integer class in 0..999)", path, (long long)i, v);
         else {
             l[i] = (int64_t)v;
             mx = (int)l[i] > mx ? (int)l[i] : mx;
@@ -107,9 +107,13 @@ int wk_classifier_train(wk_classifier *c, const wk_tensor *x, const int64_t *lab
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (!rc && o.verbose) {
             double acc = NAN;
-            if (tx && tl && (rc = wk_classifier_accuracy(c, tx, tl, &acc))) break;
-            fprintf(stderr, "epoch %d/%d: loss %.4f, test accuracy %.4f, %.1f s\n", e + 1, o.epochs,
-                    steps ? loss_sum / steps : NAN, acc, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+            char accs[48] = "not measured (no test set)"; /* never "nan": no test set is not a failed measurement */
+            if (tx && tl) {
+                if ((rc = wk_classifier_accuracy(c, tx, tl, &acc))) break;
+                snprintf(accs, sizeof accs, "%.4f", acc);
+            }
+            fprintf(stderr, "epoch %d/%d: loss %.4f, test accuracy %s, %.1f s\n", e + 1, o.epochs,
+                    steps ? loss_sum / steps : NAN, accs, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
         }
     }
     wk_free(perm), wk_free(bl);

@@ -33,6 +33,14 @@ int cli_same_file(const char *a, const char *b);
 /* paths[0..n_out) are outputs, the rest inputs (NULL: not given): 2 with a message naming both
  * flags when an output aliases another output or an input, else 0 (file_aliases.c). */
 int cli_check_aliases(const char *cmd, int n, const char *const *flags, const char *const *paths, int n_out);
+/* output_names.c: whether s ends in suffix. */
+int cli_ends_with(const char *s, const char *suffix);
+/* An output named by `flag` (NULL: not given) must end in one of exts (NULL-terminated, e.g.
+ * {".npy", NULL}): else 2 with "wgankit CMD: FLAG PATH: the file name must end in .npy", else 0. */
+int cli_check_extension(const char *cmd, const char *flag, const char *path, const char *const *exts);
+/* An output directory the command will make (one mkdir) or write in: 2 with a message naming the
+ * flag when it is not a directory, not writable, or its parent cannot take it; else 0. */
+int cli_check_out_dir(const char *cmd, const char *flag, const char *dir);
 
 /* user_array.c: read an array file the user named, by the one loader (io.h): as stored
  * (wk_read_array), as [rows, cols] points (wk_read_points) or as [N, sample...] samples

@@ -90,6 +90,7 @@ int wk_cmd_birthday(int argc, char **argv) {
         fprintf(stderr, "wgankit birthday: %s\n", wk_last_error());
         return 2;
     }
+    if (cli_check_out_dir("birthday", "--out", out)) return 2;
     wk_source s, ref;
     wk_trainer *critic = NULL;
     wk_birthday_result r;

@@ -8,13 +8,9 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "wgankit/atomic_file.h"
 #include "wgankit/classifier.h"
 #include "wgankit/error.h"
-
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
 
 /* Images scaled to [-1, 1] with their labels; lengths must agree. */
 static int load_labelled(const char *images, const char *labels, wk_pixel_range range, wk_tensor *x, int64_t **l,
@@ -22,7 +18,7 @@ static int load_labelled(const char *images, const char *labels, wk_pixel_range 
     int64_t nl = 0;
     int rc;
     *l = NULL;
-    if (!labels && ends_with(images, ".bin")) { /* CIFAR-10 batches carry their labels */
+    if (!labels && cli_ends_with(images, ".bin")) { /* CIFAR-10 batches carry their labels */
         uint8_t *u8 = NULL;
         if ((rc = wk_read_cifar10(images, x, &u8))) return rc;
         nl = x->shape[0];
@@ -59,12 +55,14 @@ fail:
 
 static int usage(FILE *f) {
     fprintf(f, "usage: wgankit classifier train --data IMAGES --labels LABELS --out NET.safetensors\n"
-               "                                [--test-data IMAGES --test-labels LABELS] [--epochs 8] [--batch 128]\n"
+               "                                [--test-data IMAGES [--test-labels LABELS]] [--epochs 8] [--batch 128]\n"
                "                                [--lr 0.001] [--seed 1] [--threads N] [--pixels auto|u8|01|pm1] [--name NAME]\n"
                "       wgankit classifier eval --net NET.safetensors --data IMAGES --labels LABELS [--pixels R]\n\n"
                "Train the feature network of the image metrics (a LeNet-like classifier: its 128 penultimate\n"
                "features serve FD, KID, precision/recall, density/coverage; its softmax serves IS), or print a\n"
-               "trained one's accuracy. Images: IDX/.gz, CIFAR-10 .bin (labels inside), NPY; labels: IDX, NPY, CSV.\n"
+               "trained one's accuracy. Images: IDX/.gz, CIFAR-10 .bin (labels inside: no --labels / --test-labels), NPY;\n"
+               "labels: IDX, NPY, CSV. --out must end in .safetensors, be writable and name none of the inputs (checked\n"
+               "before the data is read).\n"
                "--pixels: how stored values map to [-1, 1] (auto: 0..255 integers, or values in [-1, 1] reaching below 0;\n"
                "  values all in [0, 1] are ambiguous: say 01 or pm1).\n");
     return f == stdout ? 0 : 2;
@@ -113,8 +111,23 @@ int wk_cmd_classifier(int argc, char **argv) {
         fprintf(stderr, "wgankit classifier %s: %s\n", argv[1], train ? "--data and --out are required" : "--net and --data are required");
         return 2;
     }
-    if (!tdata != !tlabels) {
-        fprintf(stderr, "wgankit classifier train: --test-data and --test-labels go together\n");
+    /* a CIFAR-10 .bin test batch carries its labels, as --data X.bin does (load_labelled) */
+    if (tlabels && !tdata) {
+        fprintf(stderr, "wgankit classifier train: --test-labels needs --test-data\n");
+        return 2;
+    }
+    if (tdata && !tlabels && !cli_ends_with(tdata, ".bin")) {
+        fprintf(stderr, "wgankit classifier train: --test-data %s needs --test-labels (only CIFAR-10 .bin files carry labels)\n", tdata);
+        return 2;
+    }
+    /* the network is written over nothing the command reads, and the --out path is known to be
+     * writable before the data is loaded and the (long) training runs */
+    if (train && (cli_check_aliases("classifier train", 5, (const char *const[]){"--out", "--data", "--labels", "--test-data", "--test-labels"},
+                                    (const char *const[]){out, data, labels, tdata, tlabels}, 1) ||
+                  cli_check_extension("classifier train", "--out", out, (const char *const[]){".safetensors", NULL})))
+        return 2;
+    if (train && wk_atomic_probe(out)) {
+        fprintf(stderr, "wgankit classifier train: %s\n", wk_last_error());
         return 2;
     }
     /* this command's threads: a context for the rest of the process (the CLI runs one command) */
@@ -156,7 +169,7 @@ int wk_cmd_classifier(int argc, char **argv) {
             wk_st_meta meta[] = {{"training_command", cmd}, {"test_accuracy", tdata ? accs : "not measured"},
                                  {"threads", thr}, {"train_images", ntrain},
                                  {"input_range", "[-1, 1] (0..255 pixels as x / 127.5 - 1)"},
-                                 {"features", "128 ReLU units of the penultimate layer (body output)"}};
+                                 {"features", "the 128 pre-activations of the penultimate layer (before its ReLU)"}};
             rc = wk_classifier_save(&c, out, meta, sizeof meta / sizeof meta[0]);
             if (!rc)
                 printf("%s: %s hash %s, test accuracy %s, %s s on %s threads\n", out, c.name, c.hash, tdata ? accs : "not measured",
@@ -165,7 +178,7 @@ int wk_cmd_classifier(int argc, char **argv) {
     } else if (!rc) {
         double acc;
         if (!(rc = wk_classifier_load(net, &c)) && classes > c.classes)
-            rc = wk_errorf(WK_EINVAL, "%s: label %d is beyond the network's %d classes", labels, classes - 1, c.classes);
+            rc = wk_errorf(WK_EINVAL, "%s: a label %d is beyond the network's %d classes (0..%d)", labels ? labels : data, classes - 1, c.classes, c.classes - 1);
         if (!rc) rc = wk_classifier_accuracy(&c, &x, l, &acc);
         if (!rc) printf("{\"features\": \"%s\", \"hash\": \"%s\", \"n\": %lld, \"accuracy\": %.6f}\n", c.name, c.hash,
                         (long long)x.shape[0], acc);

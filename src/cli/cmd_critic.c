@@ -48,6 +48,10 @@ int wk_cmd_critic(int argc, char **argv) {
     if (cli_check_aliases("critic", 4, (const char *const[]){"-o", "--grad", "--input", "--checkpoint"},
                           (const char *const[]){out, gout, in, ckpt}, 2))
         return 2;
+    /* after the alias check: writing over an input is the graver fault to name */
+    if (cli_check_extension("critic", "-o", out, (const char *const[]){".npy", NULL}) ||
+        cli_check_extension("critic", "--grad", gout, (const char *const[]){".npy", NULL}))
+        return 2;
     wk_trainer *t = NULL;
     wk_tensor x = {0}, d = {0}, g = {0};
     /* every output path is checked before anything is computed or written: a bad --grad path

@@ -13,10 +13,12 @@
 #define MAX_OPTS 32
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: wgankit data NAME [-n N] [-o FILE.npy|FILE.csv|FILE.png] [--seed S] [--opt key=value ...]\n\n"
+    fprintf(f, "usage: wgankit data NAME[:key=value,...] [-n N] [-o FILE.npy|FILE.csv|FILE.png] [--seed S] [--opt key=value ...]\n\n"
                "Draw N samples (default 1000) from synthetic target NAME. Without -o they are printed as CSV;\n"
                "-o FILE.npy writes float32 NPY [N, dim]; -o FILE.csv that CSV; -o FILE.png draws a scatter plot (2-D targets) with\n"
-               "the mode centres marked. --opt may repeat. Targets and their options (defaults):\n%s",
+               "the mode centres marked. Options as NAME:key=value,... (the spec --data and draw take) or --opt key=value (may\n"
+               "repeat; applied after the inline ones). means=FILE: one mean per row of an array file (NPY, CSV/text, IDX) or\n"
+               "JSON. Targets and their options (defaults):\n%s",
             wk_target_help());
 }
 
@@ -24,11 +26,6 @@ static void usage(FILE *f) {
 static int fail(int rc) {
     fprintf(stderr, "wgankit data: %s\n", wk_last_error());
     return cli_exit_code(rc);
-}
-
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
 }
 
 int wk_cmd_data(int argc, char **argv) {
@@ -67,16 +64,17 @@ int wk_cmd_data(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (out && !ends_with(out, ".npy") && !ends_with(out, ".png") && !ends_with(out, ".csv")) {
-        fprintf(stderr, "wgankit data: -o %s: the file name must end in .npy, .csv or .png\n", out);
-        return 2;
-    }
+    if (cli_check_extension("data", "-o", out, (const char *const[]){".npy", ".csv", ".png", NULL})) return 2;
     wk_target_spec spec;
     wk_target target;
     int rc = wk_target_spec_parse(&spec, name, opts, n_opts);
+    /* -o must not replace the means file it is drawn from */
+    if (rc == WK_OK && cli_check_aliases("data", 2, (const char *const[]){"-o", "means="},
+                                         (const char *const[]){out, spec.means_file[0] ? spec.means_file : NULL}, 1))
+        return 2;
     if (rc == WK_OK) rc = wk_target_init(&target, &spec);
     if (rc != WK_OK) return fail(rc); /* a bad name, option or means file (NaN there is malformed: synthetic.c) */
-    if (out && ends_with(out, ".png") && target.dim != 2) {
+    if (out && cli_ends_with(out, ".png") && target.dim != 2) {
         fprintf(stderr, "wgankit data: %s is %d-dimensional; a scatter PNG needs 2-D points (use .npy)\n", name, target.dim);
         wk_target_free(&target);
         return 2;
@@ -87,9 +85,9 @@ int wk_cmd_data(int argc, char **argv) {
     wk_rng_seed(&rng, (uint64_t)seed);
     rc = wk_tensor_alloc(&x, 2, shape);
     if (rc == WK_OK) rc = wk_target_sample(&target, &rng, &x);
-    if (rc == WK_OK && out && ends_with(out, ".npy")) {
+    if (rc == WK_OK && out && cli_ends_with(out, ".npy")) {
         rc = wk_write_npy(out, &x);
-    } else if (rc == WK_OK && (!out || ends_with(out, ".csv"))) {
+    } else if (rc == WK_OK && (!out || cli_ends_with(out, ".csv"))) {
         /* the CSV that stdout gets, or the same text written atomically to -o FILE.csv */
         wk_strbuf sb;
         wk_sb_init(&sb);
@@ -97,7 +95,9 @@ int wk_cmd_data(int argc, char **argv) {
             for (int d = 0; d < target.dim; d++) wk_sb_printf(&sb, "%.9g%c", x.data[i * target.dim + d], d + 1 < target.dim ? ',' : '\n');
         if (!sb.data) rc = WK_ENOMEM;
         else if (out) rc = wk_write_file_atomic(out, sb.data, sb.len);
-        else fwrite(sb.data, 1, sb.len, stdout);
+        else /* through stdio's buffer in pieces: one large fwrite bypasses it, and the reason of a failed
+              * direct write (a full disk) would be lost by the time main.c checks stdout */
+            for (size_t o = 0; o < sb.len; o += 1024) fwrite(sb.data + o, 1, sb.len - o < 1024 ? sb.len - o : 1024, stdout);
         wk_sb_free(&sb);
     } else if (rc == WK_OK) {
         wk_scatter_spec s;

@@ -44,6 +44,7 @@ int wk_cmd_draw(int argc, char **argv) {
     /* a file source (or gen:PATH's checkpoint) must survive its own draw */
     const char *in = strncmp(spec, "gen:", 4) ? spec : spec + 4;
     if (cli_check_aliases("draw", 2, (const char *const[]){"-o", "SOURCE"}, (const char *const[]){out, in}, 1)) return 2;
+    if (cli_check_extension("draw", "-o", out, (const char *const[]){".npy", NULL})) return 2;
     wk_source s;
     wk_tensor x = {0};
     wk_rng rng;

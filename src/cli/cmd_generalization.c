@@ -73,6 +73,7 @@ int wk_cmd_generalization(int argc, char **argv) {
         fprintf(stderr, "wgankit generalization: %s\n", wk_last_error());
         return 2;
     }
+    if (cli_check_out_dir("generalization", "--out", out)) return 2;
     wk_source s;
     int rc = wk_source_open(&s, spec);
     if (rc) {

@@ -12,11 +12,6 @@
 #include "wgankit/io.h"
 #include "wgankit/plot.h"
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 int wk_cmd_sample(int argc, char **argv) {
     const char *ckpt = NULL, *out = NULL, *latent = NULL, *v;
     int n_given = 0;
@@ -71,10 +66,7 @@ int wk_cmd_sample(int argc, char **argv) {
         fprintf(stderr, "wgankit sample: -n and --latent exclude each other (--latent gives one sample per row of %s)\n", latent);
         return 2;
     }
-    if (!ends_with(out, ".npy") && !ends_with(out, ".png")) {
-        fprintf(stderr, "wgankit sample: -o %s: the file name must end in .npy or .png\n", out);
-        return 2;
-    }
+    if (cli_check_extension("sample", "-o", out, (const char *const[]){".npy", ".png", NULL})) return 2;
     if (cli_check_aliases("sample", 3, (const char *const[]){"-o", "--latent", "--checkpoint"}, (const char *const[]){out, latent, ckpt}, 1))
         return 2;
     wk_trainer *t;
@@ -102,7 +94,7 @@ int wk_cmd_sample(int argc, char **argv) {
     if (latent && T > 1 && component < 0) /* the codes alone do not decide the output: say what else does */
         fprintf(stderr, "wgankit sample: MIX+GAN: each row's generator (of %d) was drawn with w_G from --seed %lld; "
                         "--component J takes every row from generator J\n", T, seed);
-    if (ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
+    if (cli_ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
     else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
     else if (x.ndim == 2 && x.shape[1] == 2) {
         wk_scatter_spec s;

@@ -58,14 +58,27 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i) {
     return argv[++*i];
 }
 
+/* Every command's results that go to stdout (CSV rows, JSON, report paths) are only delivered
+ * once they reach the file: a write error there (a full disk: "No space left on device") is a
+ * failure of the machine, exit 1 (README "Exit codes"), never a silent exit 0 with a truncated
+ * result. Checked once here, for every command, after it returns: fflush writes what is still
+ * buffered (glibc keeps the bytes of an earlier failed write and retries them, so errno names
+ * the reason); ferror catches a failure that an earlier flush already met. */
+static int finish_stdout(const char *cmd, int rc) {
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+    fprintf(stderr, "wgankit%s%s: stdout: %s\n", cmd ? " " : "", cmd ? cmd : "", errno ? strerror(errno) : "write error");
+    return rc ? rc : 1;
+}
+
 int main(int argc, char **argv) {
     wk_prefer_passive_wait(argv); /* see tensor.h: passive OpenMP waiting unless the user chose */
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+        return finish_stdout(NULL, argc < 2 ? 2 : 0);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) return finish_stdout(argv[1], commands[i].fn(argc - 1, argv + 1));
     fprintf(stderr, "wgankit: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -118,17 +118,8 @@ int wk_dataset_is_synthetic(const char *data) {
 
 /* The target of a synthetic spec, parsed and initialised (errors name the spec). */
 static int synthetic_target(const char *data, wk_target *target) {
-    char buf[WK_GAN_STR], *opts[32];
-    int n_opts = 0;
-    snprintf(buf, sizeof buf, "%s", data);
-    char *colon = strchr(buf, ':');
-    if (colon) {
-        *colon = 0;
-        for (char *save = NULL, *p = strtok_r(colon + 1, ",", &save); p && n_opts < 32; p = strtok_r(NULL, ",", &save))
-            opts[n_opts++] = p;
-    }
     wk_target_spec spec;
-    int rc = wk_target_spec_parse(&spec, buf, (const char *const *)opts, n_opts);
+    int rc = wk_target_spec_parse(&spec, data, NULL, 0);
     if (rc == WK_OK) rc = wk_target_init(target, &spec);
     return rc ? wk_error_context(WK_EINVAL, "--data %s", data) : WK_OK;
 }

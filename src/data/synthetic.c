@@ -5,6 +5,7 @@
 #include "wgankit/data.h"
 #include "io/read_util.h"
 #include "wgankit/error.h"
+#include "wgankit/io.h"
 #include "wgankit/json.h"
 
 #include <ctype.h>
@@ -130,31 +131,46 @@ static int set_field(wk_target_spec *s, const field *f, const char *key, const c
     return WK_OK;
 }
 
-int wk_target_spec_parse(wk_target_spec *s, const char *name, const char *const *opts, int n_opts) {
+/* One "key=value" option of target `name` (kind) applied to s; errors name it. */
+static int apply_option(wk_target_spec *s, wk_target_kind kind, const char *name, const char *opt) {
+    const char *eq = strchr(opt, '=');
+    if (!eq || eq == opt) return wk_errorf(WK_EINVAL, "%s: option '%s' is not key=value", name, opt);
+    size_t klen = (size_t)(eq - opt);
+    const field *f = NULL;
+    for (size_t j = 0; j < N_FIELDS; j++)
+        if (strlen(fields[j].key) == klen && !strncmp(fields[j].key, opt, klen) && (fields[j].targets & BIT(kind))) f = &fields[j];
+    if (!f) {
+        char valid[256] = "";
+        for (size_t j = 0; j < N_FIELDS; j++)
+            if (fields[j].targets & BIT(kind)) {
+                strncat(valid, " ", sizeof valid - strlen(valid) - 1);
+                strncat(valid, fields[j].key, sizeof valid - strlen(valid) - 1);
+            }
+        return wk_errorf(WK_EINVAL, "%s: unknown option '%.*s' (valid:%s)", name, (int)klen, opt, valid[0] ? valid : " none");
+    }
+    char key[32];
+    snprintf(key, sizeof key, "%.*s", (int)klen, opt);
+    return set_field(s, f, key, eq + 1);
+}
+
+int wk_target_spec_parse(wk_target_spec *s, const char *spec, const char *const *opts, int n_opts) {
+    /* "NAME:k=v,..." (the form --data, draw and the other sources take) is NAME with those
+     * options, applied before opts: one parser, so `data gmm:k=3` means what `draw gmm:k=3` does */
+    char name[64], inline_opts[1024];
+    size_t n = strcspn(spec, ":");
+    snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
     wk_target_kind kind = WK_TARGET_RING;
-    int rc = wk_target_kind_from_name(name, &kind);
+    int rc = n < sizeof name ? wk_target_kind_from_name(name, &kind) : wk_target_kind_from_name(spec, &kind);
     if (rc != WK_OK) return rc;
     wk_target_spec_default(s, kind);
-    for (int i = 0; i < n_opts; i++) {
-        const char *eq = strchr(opts[i], '=');
-        if (!eq || eq == opts[i]) return wk_errorf(WK_EINVAL, "%s: option '%s' is not key=value", name, opts[i]);
-        size_t klen = (size_t)(eq - opts[i]);
-        const field *f = NULL;
-        for (size_t j = 0; j < N_FIELDS; j++)
-            if (strlen(fields[j].key) == klen && !strncmp(fields[j].key, opts[i], klen) && (fields[j].targets & BIT(kind))) f = &fields[j];
-        if (!f) {
-            char valid[256] = "";
-            for (size_t j = 0; j < N_FIELDS; j++)
-                if (fields[j].targets & BIT(kind)) {
-                    strncat(valid, " ", sizeof valid - strlen(valid) - 1);
-                    strncat(valid, fields[j].key, sizeof valid - strlen(valid) - 1);
-                }
-            return wk_errorf(WK_EINVAL, "%s: unknown option '%.*s' (valid:%s)", name, (int)klen, opts[i], valid[0] ? valid : " none");
-        }
-        char key[32];
-        snprintf(key, sizeof key, "%.*s", (int)klen, opts[i]);
-        if ((rc = set_field(s, f, key, eq + 1)) != WK_OK) return rc;
+    if (spec[n] == ':') {
+        if (strlen(spec + n + 1) >= sizeof inline_opts) return wk_errorf(WK_EINVAL, "%s: options too long", spec);
+        snprintf(inline_opts, sizeof inline_opts, "%s", spec + n + 1);
+        for (char *save = NULL, *p = strtok_r(inline_opts, ",", &save); p; p = strtok_r(NULL, ",", &save))
+            if ((rc = apply_option(s, kind, name, p)) != WK_OK) return rc;
     }
+    for (int i = 0; i < n_opts; i++)
+        if ((rc = apply_option(s, kind, name, opts[i])) != WK_OK) return rc;
     return WK_OK;
 }
 
@@ -181,14 +197,12 @@ static int alloc_modes(wk_target *t, int n_modes, int dim) {
 /* Means from CSV (one row per mean), by the array readers' CSV rules (io/read_util.h: line
  * endings, header, comments, blank lines), in double precision; *rows and *cols report the
  * table's shape. */
-static int read_means_csv(const char *path, double **out, int *rows, int *cols) {
-    unsigned char *buf;
-    size_t len;
+/* Means as rows of any array file the one loader reads (io.h: NPY, CSV/text, IDX, .gz): an NPY
+ * means file was parsed as CSV and refused with a quote error. */
+static int read_means_rows(const char *path, double **out, int *rows, int *cols) {
     int64_t r, c;
-    int rc = wk_io_read_file(path, WK_IO_NO_LIMIT, &buf, &len);
-    if (rc == WK_OK) rc = wk_io_parse_csv(path, (const char *)buf, len, 0, out, &r, &c);
+    int rc = wk_read_points_f64(path, out, &r, &c);
     if (rc == WK_ENUMERIC) rc = WK_EFORMAT; /* a NaN/Inf mean is a malformed file (bad input), not a computation gone wrong */
-    wk_free(buf);
     if (rc == WK_OK && (r > INT_MAX || c > INT_MAX)) {
         wk_free(*out);
         rc = wk_errorf(WK_EFORMAT, "%s: %lld means of %lld columns is too many", path, (long long)r, (long long)c);
@@ -259,7 +273,7 @@ static int load_means(wk_target *t, int want_dim) {
     if (n > 5 && !strcmp(path + n - 5, ".json")) return read_means_json(t, path, want_dim);
     double *v;
     int rows, cols;
-    int rc = read_means_csv(path, &v, &rows, &cols);
+    int rc = read_means_rows(path, &v, &rows, &cols);
     if (rc != WK_OK) return rc;
     if (want_dim > 0 && cols != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d columns, this target needs %d", path, cols, want_dim);
     if (rc == WK_OK) rc = alloc_modes(t, rows, cols);

@@ -185,8 +185,9 @@ static int run(wk_expt_ctx *c) {
     if (nfm > 1) wk__doc_figure(&d, "fashion-mnist", "Fashion-MNIST: FD, W1 and coverage, single GAN against MIX+GAN (log scale)");
     wk__doc_p(&d, "MIX+GAN: a mixture of T = %lld generators and critics (--t). Both models use --mix-budget same (the mixture's "
                   "components are shrunk to the single model's parameter count) and the same steps; values are each run's final "
-                  "evaluation (metrics.jsonl). Each run's report: grid/report.html, fashion-mnist/report.html.",
-              (long long)wk_expt_int(c, "t"));
+                  "evaluation (metrics.jsonl). Each run's report: %s.",
+              (long long)wk_expt_int(c, "t"),
+              nfm > 1 ? "grid/report.html, fashion-mnist/report.html" : "grid/report.html"); /* only the parts that ran */
     rc = wk__doc_finish(&d, c, c->out);
     wk__doc_free(&d);
     return rc;

@@ -97,7 +97,7 @@ static const setting table[] = {
     {{"ema", WK_SET_FLOAT, NULL, 0, 0.999999, "EMA decay of generator weights (0 = off)"}, F(ema)},
     {{"mix", WK_SET_INT, NULL, 1, WK_MIX_MAX, "MIX+GAN: T generators and T critics with trainable mixture weights (1 = a single GAN; Arora et al. use 5)"}, F(mix)},
     {{"mix_entropy", WK_SET_FLOAT, NULL, 0, 1e6, "MIX+GAN: weight lambda of the regulariser -(1/T) sum log(w + 1e-6) on both mixture weights"}, F(mix_entropy)},
-    {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count"}, F(mix_budget)},
+    {{"mix_budget", WK_SET_STRING, "full|same", 0, 0, "MIX+GAN: full-size components, or widths scaled so the mixture has about the single model's parameter count (a warning says when small widths cannot: each component keeps its input/output layers)"}, F(mix_budget)},
     {{"data_parallel", WK_SET_BOOL, NULL, 0, 1, "data-parallel training on the ranks of mpirun -np K / srun (needs an MPI build): each rank computes batch/K rows, the gradients are averaged by one MPI all-reduce per update, rank 0 writes the run"}, F(data_parallel)},
     {{"resume_data_changed", WK_SET_BOOL, NULL, 0, 1, "train --resume: continue although the training data differ from those the run started with (the checkpoint's data fingerprint); the new data's fingerprint is recorded from then on"}, F(resume_data_changed)},
     {{"data_shards", WK_SET_INT, NULL, 1, 4096, "the batch is drawn as this many equal shards, each from its own stream (set to K by --data-parallel; a single process with --data-shards K draws what K ranks draw)"}, F(data_shards)},

@@ -420,6 +420,13 @@ void wk__mix_print_sizes(const wk_trainer *t, FILE *log) {
     fprintf(log, "MIX+GAN: %d generators and %d critics (budget %s: generator width %lld, critic width %lld, dcgan width %lld), "
             "%lld parameters; the single model has %lld\n", t->T, t->T, t->cfg.mix_budget == WK_MIX_BUDGET_SAME ? "same" : "full", (long long)t->net_cfg.gen_width,
             (long long)t->net_cfg.critic_width, (long long)t->net_cfg.dcgan_width, (long long)n_mix, (long long)n_single);
+    /* "same" scales the widths, but each component keeps its input and output layers (and a width
+     * of at least 1): at small widths the mixture cannot come near the single model's size; say so
+     * rather than let the comparison pass as one of equal budgets */
+    if (t->cfg.mix_budget == WK_MIX_BUDGET_SAME && n_single > 0 && (double)n_mix > 1.25 * (double)n_single)
+        fprintf(log, "MIX+GAN: warning: --mix-budget same is %.1fx the single model's parameters here (each of the %d components "
+                     "keeps its input and output layers); widen the networks or lower --mix for a like-for-like budget\n",
+                (double)n_mix / (double)n_single, t->T);
 }
 
 int wk__mix_write_weights(const wk_gan_metrics *m, size_t n, const char *dir) {

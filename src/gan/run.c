@@ -459,7 +459,10 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     double t0 = wk_monotonic_s(), last_print = 0, prev_seconds = t->seconds > 0 ? t->seconds : h.n ? h.m[h.n - 1].seconds : 0;
     int64_t step0 = t->step;
     wk_gan_metrics last, *lastp = NULL;
-    if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
+    if (resume && t->step >= cfg.steps) /* not "resuming": nothing will be trained */
+        fprintf(log, "%s is already at step %lld >= --steps %lld: nothing to train (raise --steps to continue); "
+                     "its report is rewritten\n", dir, (long long)t->step, (long long)cfg.steps);
+    else if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
     if (lead && cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
         if ((rc = wk_trainer_evaluate(t, &last))) goto done;
         last.seconds = 0, last.it_per_s = last.loss_d = last.loss_g = last.grad_norm_d = last.grad_norm_g = NAN;

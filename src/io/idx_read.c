@@ -30,8 +30,12 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
         rc = wk_errorf(WK_EFORMAT, "%s: file is empty (expected an IDX header)", path);
         goto done;
     }
-    if (len < 4 || buf[0] != 0 || buf[1] != 0) {
+    if ((len >= 1 && buf[0] != 0) || (len >= 2 && buf[1] != 0)) {
         rc = wk_errorf(WK_EFORMAT, "%s: bad IDX magic (first two bytes must be zero)", path);
+        goto done;
+    }
+    if (len < 4) { /* a right start, cut short: say so, not that the magic is wrong */
+        rc = wk_errorf(WK_EFORMAT, "%s: truncated IDX header (%zu bytes, need at least 4 + 4*ndim)", path, len);
         goto done;
     }
     int type = buf[2], ndim = buf[3], item;

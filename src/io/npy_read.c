@@ -35,6 +35,47 @@ static const char *npy_field(const char *hdr, const char *key) {
     return NULL;
 }
 
+/* The header dict's keys are exactly 'descr', 'fortran_order' and 'shape', each once (what
+ * numpy's read_array_header demands): a repeated key is read by numpy as its last value (Python
+ * dict literal) while npy_field finds the first, so the same file would mean other numbers here;
+ * an unknown key numpy refuses. Values are skipped with quotes and brackets tracked. */
+static int npy_check_keys(const char *path, const char *hdr) {
+    static const char *const known[3] = {"descr", "fortran_order", "shape"};
+    int seen[3] = {0, 0, 0};
+    const char *p = strchr(hdr, '{');
+    if (!p) return WK_OK; /* reported by the caller */
+    p++;
+    for (;;) {
+        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == ',') p++;
+        if (*p == '}' || !*p) return WK_OK;
+        if (*p != '\'' && *p != '"') return wk_errorf(WK_EFORMAT, "%s: NPY header dict has a key that is not a string", path);
+        char q = *p++, key[32];
+        size_t n = 0;
+        while (p[n] && p[n] != q) n++;
+        if (!p[n]) return wk_errorf(WK_EFORMAT, "%s: NPY header has an unclosed key", path);
+        snprintf(key, sizeof key, "%.*s", (int)(n < sizeof key - 1 ? n : sizeof key - 1), p);
+        int k = 0;
+        while (k < 3 && (n != strlen(known[k]) || strncmp(p, known[k], n))) k++;
+        if (k == 3)
+            return wk_errorf(WK_EFORMAT, "%s: NPY header has the unknown key '%s' (numpy writes only 'descr', 'fortran_order', 'shape')",
+                             path, key);
+        if (seen[k]++)
+            return wk_errorf(WK_EFORMAT, "%s: NPY header gives '%s' twice (ambiguous: numpy would take the last)", path, key);
+        p += n + 1;
+        /* skip ": value" up to the ',' or '}' that ends it at depth 0 */
+        int depth = 0;
+        char in = 0;
+        for (; *p; p++) {
+            if (in) {
+                if (*p == in) in = 0;
+            } else if (*p == '\'' || *p == '"') in = *p;
+            else if (*p == '(' || *p == '[' || *p == '{') depth++;
+            else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0) depth--;
+            else if (depth == 0 && (*p == ',' || *p == '}')) break;
+        }
+    }
+}
+
 static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_t *item) {
     if (!v || (*v != '\'' && *v != '"'))
         return wk_errorf(WK_EFORMAT, "%s: NPY header has no string 'descr' field", path);
@@ -139,6 +180,8 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
     const char *fo = npy_field(hdr, "fortran_order");
     if (!strchr(hdr, '{') || !strchr(hdr, '}'))
         rc = wk_errorf(WK_EFORMAT, "%s: NPY header is not a dict (truncated?)", path);
+    else if ((rc = npy_check_keys(path, hdr)) != 0) {
+    }
     else if ((rc = npy_parse_descr(path, npy_field(hdr, "descr"), &h->dt, &h->item)) != 0) {
     } else if (!fo || (strncmp(fo, "False", 5) && strncmp(fo, "True", 4)))
         rc = wk_errorf(WK_EFORMAT, "%s: NPY header has no 'fortran_order' field", path);

@@ -34,9 +34,18 @@ int mt_prdc(const mt_feat *real, const mt_feat *fake, int pr_k, int dc_k, wk_prd
     if (kmax <= 0) return wk_errorf(WK_EINVAL, "precision/recall/density/coverage: no k > 0 given");
     int64_t d = 0;
     char why[96];
-    snprintf(why, sizeof why, "more than k = %d for the k-NN radii", kmax);
     const char *metric = pr_k > 0 ? "precision/recall" : "density/coverage";
-    int rc = mt_check_feat(metric, "real", real, kmax + 1, why, &d);
+    int rc = WK_OK;
+    /* each metric's own k against the real sample, so a refusal names the metric that needs it
+     * (density/coverage's k = 5 was reported as precision/recall's, whose k = 3 was satisfied) */
+    if (pr_k > 0) {
+        snprintf(why, sizeof why, "more than k = %d for the k-NN radii", pr_k);
+        rc = mt_check_feat("precision/recall", "real", real, pr_k + 1, why, &d);
+    }
+    if (!rc && dc_k > 0) {
+        snprintf(why, sizeof why, "more than k = %d for the k-NN radii", dc_k);
+        rc = mt_check_feat("density/coverage", "real", real, dc_k + 1, why, &d);
+    }
     if (!rc && pr_k > 0) {
         snprintf(why, sizeof why, "more than k = %d for the k-NN radii of recall", pr_k);
         rc = mt_check_feat(metric, "fake", fake, pr_k + 1, why, &d);

@@ -218,11 +218,10 @@ static int pairs_images(const wk_birthday_result *r, const char *path) {
     return rc;
 }
 
-/* 2-D pairs: an overview of the batch with a red circle around each pair, and a zoom panel per
- * pair (the pair's segment and the batch points around it, 5 pair-distances either side), since
- * near-duplicates are far below the overview's pixel size. */
+/* 2-D pairs: an overview of the batch with each pair's segment and a red ring around it (both in
+ * the legend), and a zoom panel per pair (the pair's segment and the batch points around it, 5
+ * pair-distances either side), since near-duplicates are far below the overview's pixel size. */
 static int pairs_scatter(const wk_birthday_result *r, const char *dir) {
-    static const uint8_t RED[3] = {214, 39, 40};
     const float *x = r->first.data;
     const int64_t n = r->first.shape[0];
     float seg[64 * 4];
@@ -238,34 +237,29 @@ static int pairs_scatter(const wk_birthday_result *r, const char *dir) {
     wk_scatter_default(&s);
     s.fake = x, s.n_fake = n; /* the batch (green) */
     s.segments = seg, s.n_segments = r->n_pairs;
+    s.ring_segments = 1; /* rings placed by the renderer's own plot-area transform, not the whole picture's */
     s.xmin = mid[0] - half, s.xmax = mid[0] + half, s.ymin = mid[1] - half, s.ymax = mid[1] + half;
-    wk_image img, tile;
-    int rc = wk_scatter_render(&s, &img);
-    if (rc) return rc;
-    for (int k = 0; k < r->n_pairs; k++) { /* a circle of 24 chords around the pair's midpoint */
-        double cx = ((seg[4 * k] + seg[4 * k + 2]) / 2 - s.xmin) / (s.xmax - s.xmin) * (img.width - 1);
-        double cy = (s.ymax - (seg[4 * k + 1] + seg[4 * k + 3]) / 2) / (s.ymax - s.ymin) * (img.height - 1);
-        for (int q = 0; q < 24; q++) {
-            double t0 = 2 * M_PI * q / 24, t1 = 2 * M_PI * (q + 1) / 24;
-            wk_image_line(&img, cx + 8 * cos(t0), cy + 8 * sin(t0), cx + 8 * cos(t1), cy + 8 * sin(t1), RED, 1);
-        }
-    }
     char path[1200];
     snprintf(path, sizeof path, "%s/pairs.png", dir);
-    rc = wk_png_write(path, &img);
-    wk_image_free(&img);
-    /* zoom panels, 5 per row, 160 px each with a 2 px gap */
+    int rc = wk_scatter_png(path, &s);
+    if (rc) return rc;
+    /* zoom panels, 5 per row, each the bare P x P plot area (decorate 0: the tile is exactly P
+     * pixels wide, so its rows are copied with their own stride) with a 2 px gap */
     const int P = 160, cols = 5, rows_ = (r->n_pairs + cols - 1) / cols;
-    if (rc || (rc = wk_image_alloc(&img, cols * (P + 2) + 2, rows_ * (P + 2) + 2, 3))) return rc;
+    wk_image img, tile;
+    if ((rc = wk_image_alloc(&img, cols * (P + 2) + 2, rows_ * (P + 2) + 2, 3))) return rc;
+    s.decorate = 0;
+    s.width = s.height = P;
     for (int k = 0; k < r->n_pairs && !rc; k++) {
         double h = fmax(5 * r->pairs[k].dist, 1e-6 * (1 + half));
         double cx = (seg[4 * k] + seg[4 * k + 2]) / 2, cy = (seg[4 * k + 1] + seg[4 * k + 3]) / 2;
         s.xmin = cx - h, s.xmax = cx + h, s.ymin = cy - h, s.ymax = cy + h;
         s.segments = seg + 4 * k, s.n_segments = 1;
-        s.width = s.height = P;
+        s.ring_segments = 0; /* at this scale the segment itself shows; a ring would cover it */
         if ((rc = wk_scatter_render(&s, &tile))) break;
-        int ox = 2 + (k % cols) * (P + 2), oy = 2 + (k / cols) * (P + 2);
-        for (int y = 0; y < P; y++) memcpy(img.pixels + ((size_t)(oy + y) * img.width + ox) * 3, tile.pixels + (size_t)y * P * 3, (size_t)P * 3);
+        int ox = 2 + (k % cols) * (P + 2), oy = 2 + (k / cols) * (P + 2), w = tile.width < P ? tile.width : P;
+        for (int y = 0; y < P && y < tile.height; y++)
+            memcpy(img.pixels + ((size_t)(oy + y) * img.width + ox) * 3, tile.pixels + (size_t)y * tile.width * 3, (size_t)w * 3);
         wk_image_free(&tile);
     }
     snprintf(path, sizeof path, "%s/pairs_zoom.png", dir);

@@ -96,14 +96,16 @@ int ot_sinkhorn_log(const double *M, int64_t n, int64_t m, const double *a, cons
     double eps = fmax(reg, eps_start), err = INFINITY;
     int met = 0, converged = 0;
     int64_t it = 0;
-    while (it < max_iter && !converged) {
+    /* max_iter counts every pass, the closing one at reg included (the count reported is never
+     * above the cap: "after 10001 iterations" with POT's numItermax 10000 read as a wrong cap) */
+    while (it < max_iter - 1 && !converged) {
         const int last = eps <= reg;
         err = pass(M, n, m, la, lb, b, eps, last ? tol : fmax(tol, 1e-3), f, g, cmx, cs, &met);
         it++;
         if (met && last) converged = 1;
         else if (met) eps = fmax(eps / 2, reg);
     }
-    if (!converged) { /* the budget ran out: the error of the plan returned, at reg */
+    if (!converged) { /* the budget's last pass, at reg: the error of the plan returned */
         err = pass(M, n, m, la, lb, b, reg, INFINITY, f, g, cmx, cs, &met);
         it++;
     }

@@ -14,7 +14,11 @@
 typedef struct { uint8_t r, g, b; } rgb;
 
 static const rgb REAL_COLOUR = {255, 127, 14}, FAKE_COLOUR = {44, 160, 44}, CONTOUR_COLOUR = {60, 60, 60},
-                 AXIS_COLOUR = {200, 200, 200}, MARK_COLOUR = {0, 0, 0};
+                 AXIS_COLOUR = {200, 200, 200}, MARK_COLOUR = {0, 0, 0}, RING_COLOUR = {214, 39, 40};
+#define RING_RADIUS 8 /* px: a ring marks a closest pair that is too short to see at the plot's scale */
+
+/* A ring of 24 chords of radius RING_RADIUS around (cx, cy), in pixels. */
+static void ring(wk_image *img, double cx, double cy, rgb col);
 
 void wk_scatter_default(wk_scatter_spec *s) {
     memset(s, 0, sizeof *s);
@@ -50,6 +54,13 @@ static void line(wk_image *img, double x0, double y0, double x1, double y1, rgb 
         double t = steps ? (double)i / steps : 0;
         /* round halves up, not to even: a line from x = 188.5 would skip every other pixel */
         blend(img, (int)floor(x0 + t * (x1 - x0) + 0.5), (int)floor(y0 + t * (y1 - y0) + 0.5), col, a);
+    }
+}
+
+static void ring(wk_image *img, double cx, double cy, rgb col) {
+    for (int q = 0; q < 24; q++) {
+        double t0 = 2 * M_PI * q / 24, t1 = 2 * M_PI * (q + 1) / 24;
+        line(img, cx + RING_RADIUS * cos(t0), cy + RING_RADIUS * sin(t0), cx + RING_RADIUS * cos(t1), cy + RING_RADIUS * sin(t1), col, 1);
     }
 }
 
@@ -207,14 +218,19 @@ static void draw_axes(canvas *c, const wk__scatter_layout *L) {
 static void draw_legend(canvas *c, const wk_scatter_spec *s) {
     static const rgb ink = {40, 40, 40};
     int x = c->ox - PAD, y = 8;
-    const struct { int on; rgb col; int cross; const char *text; } items[] = {
+    const int segs = s->segments && s->n_segments > 0;
+    const struct { int on; rgb col; int cross; const char *text; } items[] = { /* cross: 1 'x', 2 a line, 3 a ring */
         {s->real && s->n_real > 0, REAL_COLOUR, 0, "real"},
         {s->fake && s->n_fake > 0, FAKE_COLOUR, 0, "generated"},
         {s->centres && s->n_centres > 0, MARK_COLOUR, 1, "mode centre"},
+        {segs, MARK_COLOUR, 2, "closest pair"},
+        {segs && s->ring_segments, RING_COLOUR, 3, "around a pair"},
     };
     for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
         if (!items[i].on) continue;
-        if (items[i].cross)
+        if (items[i].cross == 2) line(c->img, x + 1, y + 12, x + 11, y + 2, items[i].col, 0.9);
+        else if (items[i].cross == 3) ring(c->img, x + 6, y + 7, items[i].col);
+        else if (items[i].cross)
             for (int o = 0; o < 2; o++) {
                 line(c->img, x + 1 + o, y + 2, x + 11 + o, y + 12, MARK_COLOUR, 0.9);
                 line(c->img, x + 1 + o, y + 12, x + 11 + o, y + 2, MARK_COLOUR, 0.9);
@@ -311,6 +327,9 @@ int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
         const float *q = s->segments + 4 * i;
         if (isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
             line(out, px_x(&c, q[0]), px_y(&c, q[1]), px_x(&c, q[2]), px_y(&c, q[3]), MARK_COLOUR, 0.9);
+        /* through the plot area's own transform (margins, axes, legend): on the pair, not beside it */
+        if (s->ring_segments && isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
+            ring(out, px_x(&c, ((double)q[0] + q[2]) / 2), px_y(&c, ((double)q[1] + q[3]) / 2), RING_COLOUR);
     }
     if (s->decorate) {
         /* points past the extent do not spill into the margins: repaint them */

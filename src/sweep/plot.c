@@ -13,6 +13,10 @@
 
 #include "sweep/sweep_internal.h"
 #include "wgankit/error.h"
+#include "wgankit/gan.h"
+#include "wgankit/json.h"
+#include "wgankit/metrics.h"
+#include "wgankit/strbuf.h"
 #include "wgankit/plot.h"
 #include "wgankit/sweep.h"
 #include "wgankit/tensor.h"
@@ -26,21 +30,60 @@ typedef struct {
 } cell;
 
 /* the metric in a metrics object: a top-level key, or "a.b" / "a[0]" as results.csv names it */
-static int metric_value(const wk_json *m, const char *name, double *v) {
+int wk__sweep_metric_value(const wk_json *m, const char *name, double *v) {
     const wk_json *x = wk_json_get(m, name);
     if (!x) {
         char key[WK_SWEEP_KEY];
         snprintf(key, sizeof key, "%s", name);
-        char *dot = strchr(key, '.');
+        char *dot = strchr(key, '.'), *br = strchr(key, '[');
         if (dot) {
             *dot = 0;
             const wk_json *o = wk_json_get(m, key);
             if (o && o->type == WK_JSON_OBJECT) x = wk_json_get(o, dot + 1);
+        } else if (br && br > key) { /* "mix_w_g[0]": an entry of an array (results.csv's column name) */
+            char *end;
+            unsigned long i = strtoul(br + 1, &end, 10);
+            *br = 0;
+            const wk_json *o = wk_json_get(m, key);
+            if (end != br + 1 && !strcmp(end, "]") && o && o->type == WK_JSON_ARRAY && i < o->count) x = o->items[i];
         }
     }
     if (!x || x->type != WK_JSON_NUMBER || !isfinite(x->number)) return 0;
     *v = x->number;
     return 1;
+}
+
+int wk__sweep_plot_metric_check(const char *metric, int mix) {
+    /* the names a run's metrics.jsonl can hold: one metrics line with every value present (0),
+     * the image metrics computed and the mixture weights of T = mix components; the table that
+     * writes metrics.jsonl (wk_gan_metrics_to_json) is the only list, so none is kept here */
+    wk_gan_metrics m;
+    memset(&m, 0, sizeof m);
+    m.image.mask = WK_METRIC_ALL;
+    m.mix = mix < 1 ? 1 : mix > WK_MIX_MAX ? WK_MIX_MAX : mix;
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_gan_metrics_to_json(&m, &sb);
+    wk_json *o = NULL;
+    int rc = sb.data ? wk_json_parse(sb.data, sb.len, "metrics", &o) : WK_ENOMEM;
+    double v;
+    if (!rc && !wk__sweep_metric_value(o, metric, &v)) {
+        char names[1024] = "";
+        for (size_t i = 0; i < o->count; i++) {
+            size_t len = strlen(names);
+            if (o->items[i]->type == WK_JSON_NUMBER && strcmp(o->keys[i], "step"))
+                snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", o->keys[i]);
+            else if (o->items[i]->type == WK_JSON_ARRAY)
+                snprintf(names + len, sizeof names - len, "%s%s[0..%zu]", len ? ", " : "", o->keys[i], o->items[i]->count - 1);
+        }
+        const wk_json *a = wk_json_get(o, metric);
+        rc = a && a->type == WK_JSON_ARRAY
+                 ? wk_errorf(WK_EINVAL, "--plot-metric %s: an array; name one entry as results.csv does (%s[0])", metric, metric)
+                 : wk_errorf(WK_EINVAL, "--plot-metric %s: not a metric these runs write (metrics.jsonl keys: %s)", metric, names);
+    }
+    wk_json_free(o);
+    wk_sb_free(&sb);
+    return rc;
 }
 
 static double cell_sd(const cell *c) {
@@ -175,7 +218,7 @@ int wk_sweep_plot(const wk_sweep_spec *s, const char *metric) {
         cell *e = &cells[p.value[0] * C + (s->n_axes > 1 ? p.value[1] : 0)];
         e->planned++;
         double v;
-        if (r.state == WK_POINT_DONE && r.metrics && metric_value(r.metrics, metric, &v)) {
+        if (r.state == WK_POINT_DONE && r.metrics && wk__sweep_metric_value(r.metrics, metric, &v)) {
             e->n++, with++;
             double d = v - e->mean;
             e->mean += d / (double)e->n;

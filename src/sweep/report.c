@@ -95,8 +95,8 @@ int wk_sweep_report(const wk_sweep_spec *s) {
                          ok ? "done" : r.state == WK_POINT_FAILED ? "failed" : "pending");
             if (r.failed_step >= 0) wk_sb_printf(&rows, "%lld", (long long)r.failed_step);
             wk_sb_puts(&rows, "</td><td>");
-            const wk_json *m = r.metrics ? wk_json_get(r.metrics, s->plot_metric) : NULL;
-            if (m && m->type == WK_JSON_NUMBER) wk_sb_printf(&rows, "%.6g", m->number);
+            double mv;
+            if (r.metrics && wk__sweep_metric_value(r.metrics, s->plot_metric, &mv)) wk_sb_printf(&rows, "%.6g", mv);
             wk_sb_puts(&rows, "</td><td>");
             if (isfinite(r.wall_s)) wk_sb_printf(&rows, "%.1f", r.wall_s);
             wk_sb_puts(&rows, "</td><td class=\"l\">");

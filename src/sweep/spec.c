@@ -382,14 +382,22 @@ int wk_sweep_spec_validate(wk_sweep_spec *s) {
     /* Every point's config, not only each value alone: cross-setting rules (gan.h) depend on
      * the combination. Only the grid values vary, so one point per combination of grid values
      * (seed 0's points) covers them all. */
+    int mix = 1;
     for (int64_t i = 0; i < n; i += s->n_seeds) {
         wk_sweep_point p;
         wk_gan_config cfg;
         int rc = wk_sweep_point_at(s, i, &p);
         if (!rc) rc = wk_sweep_point_config(s, &p, 1, &cfg);
         if (rc) return rc;
+        /* known before any point starts: a point is one process, never the ranks of a launcher */
+        if (cfg.data_parallel)
+            return wk_errorf(WK_EINVAL, "data_parallel 1: a sweep's points are single processes (under mpirun the ranks "
+                                        "run whole points), so data-parallel training cannot run in a sweep; --data-shards K "
+                                        "draws the same batches in one process");
+        if (cfg.mix > mix) mix = cfg.mix;
     }
-    return WK_OK;
+    /* the plot's metric is checked now, not after every point has trained */
+    return wk__sweep_plot_metric_check(s->plot_metric, mix);
 }
 
 /* ---- argument vectors ----------------------------------------------------------------------- */

@@ -26,4 +26,12 @@ int wk__sweep_spawn(const char *exe, char *const argv[], const char *log_path, c
 void wk__sweep_resolve_exe(const char *exe, char *buf, size_t n);
 long wk__sweep_cores(void);
 
+/* plot.c: the value of metric `name` in a metrics object (a key, "a.b", or "a[i]" as results.csv
+ * names an array entry): 1 and *v when it is a finite number, else 0. */
+struct wk_json;
+int wk__sweep_metric_value(const struct wk_json *m, const char *name, double *v);
+/* Whether `name` is a metric that runs of mix components write (a metrics.jsonl number, or an
+ * entry of one of its arrays): WK_OK, else WK_EINVAL listing the names. */
+int wk__sweep_plot_metric_check(const char *name, int mix);
+
 #endif
