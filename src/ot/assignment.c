@@ -113,12 +113,16 @@ int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost) {
 
 typedef struct col_cost {
     int32_t j;
+    int32_t fresh; /* 1: a pending arc (0: held already) */
     double c;
 } col_cost;
 
 /* Merge the pending arcs into the CSR (dropping duplicates); returns the number of new arcs.
  * Rows that gain an arc with negative reduced cost get u_i lowered to stay dual feasible and
- * lose their (now non-tight) matched column, so the next solve re-augments just them. */
+ * lose their (now non-tight) matched column, so the next solve re-augments just them. Only arcs
+ * the row did not hold count: a held arc's reduced cost is the solver's own business, and
+ * re-proposing held arcs must change nothing (else the rounding of u_i against an old arc's
+ * c - v would release rows again on every merge, and re-solve them for ever). */
 static int64_t merge_pending(ot_assign *s) {
     const int64_t n = s->n;
     int64_t *cnt = wk_calloc((size_t)n + 1, sizeof(int64_t));
@@ -136,8 +140,8 @@ static int64_t merge_pending(ot_assign *s) {
     for (int64_t i = 0; i < n; i++) cnt[i + 1] += cnt[i];
     memcpy(nrp, cnt, (size_t)(n + 1) * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++)
-        for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) tmp[cnt[i]++] = (col_cost){s->cj[t], s->cc[t]};
-    for (int64_t t = 0; t < s->npend; t++) tmp[cnt[s->pi_[t]]++] = (col_cost){s->pj[t], s->pc[t]};
+        for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) tmp[cnt[i]++] = (col_cost){s->cj[t], 0, s->cc[t]};
+    for (int64_t t = 0; t < s->npend; t++) tmp[cnt[s->pi_[t]]++] = (col_cost){s->pj[t], 1, s->pc[t]};
     /* sort and deduplicate each row in place, compacting */
     int64_t w = 0, added = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -154,11 +158,12 @@ static int64_t merge_pending(ot_assign *s) {
         }
         nrp[i] = w;
         double umin = INFINITY;
-        const int gained = e - b > old; /* only rows given arcs can need a lower u_i */
+        /* the sort is stable and the held arcs come first: of equal columns the held one stays,
+         * so `fresh` marks exactly the arcs the row gains */
         for (int64_t t = b; t < e; t++) {
             if (t > b && tmp[t].j == tmp[t - 1].j) continue;
             tmp[w++] = tmp[t];
-            if (s->solved && gained) {
+            if (s->solved && tmp[t].fresh) {
                 double r = tmp[t].c - s->v[tmp[t].j];
                 if (r < umin) umin = r;
             }

@@ -1,0 +1,90 @@
+/* test_ot_assign_merge.c — merging arcs into the assignment solver (assignment.c) changes
+ * nothing when they are arcs it already holds. The column-generation loop of wk_w1_exact may
+ * propose a held pair again (rounding), and a merge that released rows for a held arc — the
+ * rounding of u_i against that arc's c - v — re-solved them on every round: a round with no new
+ * arc but a changed solve prices again, so the same proposals looped for ever (found by adding
+ * each row's neighbours of its matched column after every solve). Checked: after a solve,
+ * re-adding every held arc any number of times merges 0 new arcs and leaves the work, the
+ * matching and the duals as they were; a genuinely new arc that beats the matching still
+ * releases its row and is used. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ot/ot_internal.h"
+#include "wgankit/error.h"
+#include "wgankit/rng.h"
+
+enum { N = 3000, K = 12 };
+
+int main(void) {
+    wk_rng r;
+    wk_rng_seed(&r, 11);
+    static double x[N][2], y[N][2];
+    static int32_t arc_j[N][K + 1];
+    for (int i = 0; i < N; i++) {
+        x[i][0] = wk_rng_normal_d(&r), x[i][1] = wk_rng_normal_d(&r);
+        y[i][0] = wk_rng_normal_d(&r) + 0.5, y[i][1] = wk_rng_normal_d(&r);
+    }
+    ot_assign *s = ot_assign_new(N);
+    REQUIRE(s, "allocation");
+    /* the identity pairing (a perfect matching) and K random columns per row, Euclidean costs:
+     * many near-equal reduced costs, so rounding decides ties */
+    for (int i = 0; i < N; i++) {
+        arc_j[i][0] = i;
+        for (int t = 1; t <= K; t++) arc_j[i][t] = (int32_t)wk_rng_below(&r, N);
+    }
+    double cmax = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N; i++)
+            for (int t = 0; t <= K; t++) {
+                const int j = arc_j[i][t];
+                const double c = hypot(x[i][0] - y[j][0], x[i][1] - y[j][1]);
+                cmax = fmax(cmax, c);
+                if (pass) REQUIRE(ot_assign_add_arc(s, i, j, c) == 1, "add");
+            }
+    REQUIRE(ot_assign_solve(s, cmax) == WK_OK, "solve: %s", wk_last_error());
+    const int64_t work0 = ot_assign_work(s);
+    int32_t *match0 = malloc(N * sizeof(int32_t));
+    double *u0 = malloc(N * sizeof(double)), *v0 = malloc(N * sizeof(double));
+    REQUIRE(match0 && u0 && v0, "allocation");
+    memcpy(match0, ot_assign_matching(s), N * sizeof(int32_t));
+    memcpy(u0, ot_assign_u(s), N * sizeof(double));
+    memcpy(v0, ot_assign_v(s), N * sizeof(double));
+    /* the held arcs again, five times over (as rounds of re-proposals) */
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < N; i++)
+            for (int t = 0; t <= K; t++) {
+                const int j = arc_j[i][t];
+                ot_assign_add_arc(s, i, j, hypot(x[i][0] - y[j][0], x[i][1] - y[j][1]));
+            }
+        CHECK(ot_assign_commit(s) == 0, "round %d: held arcs merged as new", round);
+        REQUIRE(ot_assign_solve(s, cmax) == WK_OK, "round %d: solve: %s", round, wk_last_error());
+        CHECK(ot_assign_work(s) == work0, "round %d: re-adding held arcs re-solved (work %lld -> %lld)", round,
+              (long long)work0, (long long)ot_assign_work(s));
+    }
+    CHECK(memcmp(match0, ot_assign_matching(s), N * sizeof(int32_t)) == 0, "the matching changed");
+    CHECK(memcmp(u0, ot_assign_u(s), N * sizeof(double)) == 0 && memcmp(v0, ot_assign_v(s), N * sizeof(double)) == 0,
+          "the duals changed");
+    /* a new arc that beats row 0's match: its row is released and the arc used */
+    const int32_t j0 = match0[0];
+    int32_t jn = -1;
+    for (int32_t j = 0; j < N && jn < 0; j++) {
+        int held = 0;
+        for (int t = 0; t <= K; t++) held |= arc_j[0][t] == j;
+        if (!held && j != j0) jn = j;
+    }
+    const double cnew = 0; /* the cheapest arc there is */
+    REQUIRE(ot_assign_add_arc(s, 0, jn, cnew) == 1, "add");
+    CHECK(ot_assign_commit(s) == 1, "a new arc not counted");
+    REQUIRE(ot_assign_solve(s, cmax) == WK_OK, "solve: %s", wk_last_error());
+    const double *u = ot_assign_u(s), *v = ot_assign_v(s);
+    CHECK(u[0] + v[jn] <= cnew + 1e-12, "the duals violate the new arc: %g + %g > %g", u[0], v[jn], cnew);
+    CHECK(ot_assign_work(s) > work0, "the new arc was not used");
+    free(match0);
+    free(u0);
+    free(v0);
+    ot_assign_free(s);
+    return check_summary("test_ot_assign_merge");
+}
