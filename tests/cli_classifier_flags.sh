@@ -4,7 +4,7 @@
 # input untouched (was: exit 0, the labels/images replaced by the network); an unwritable or
 # non-.safetensors --out exits 2 before any epoch runs (was: after the whole training); a CIFAR-10
 # .bin --test-data needs no --test-labels (its labels are inside, as for --data; was refused); the
-# per-epoch line never prints "test accuracy nan"; a bad label's message says which label it is. $1: the CLI binary.
+# per-epoch line never prints "test accuracy nan"; a --batch above the image count is refused; a bad label's message says which label it is. $1: the CLI binary.
 set -u
 CLI=$(realpath "$1")
 source "$(dirname "$0")/lib_cli.sh"
@@ -45,6 +45,10 @@ expect_exit2 "--test-labels alone refused" "--test-labels needs --test-data" \
 check "no test set: the epoch line prints no nan accuracy" bash -c "grep -q 'epoch 1/1' err.txt && ! grep -qi 'accuracy nan' err.txt"
 expect_exit2 "a negative label is named by its position" "label #2 (counting from 0) is -1" \
     "$CLI" classifier eval --net n.safetensors --data img.npy --labels badlab.npy
+expect_exit2 "--batch above the image count refused (no step would run; was: 'loss nan' epochs, exit 0)" \
+    "batch 64 is larger than the 40 training images" \
+    "$CLI" classifier train --data img.npy --labels lab.npy --epochs 1 --batch 64 --out big.safetensors
+check "... and nothing written" test ! -e big.safetensors
 $PY -c "import numpy as np; np.save('lab11.npy', np.arange(40) % 12)"
 expect_exit2 "a label beyond the classes is named as a value" "a label 11 is beyond the network's 10 classes (0..9)" \
     "$CLI" classifier eval --net n.safetensors --data img.npy --labels lab11.npy

@@ -59,6 +59,9 @@ int wk_classifier_train(wk_classifier *c, const wk_tensor *x, const int64_t *lab
         return wk_errorf(WK_EINVAL, "classifier train: images %s do not match the network's [N, %d, %d, %d]",
                          wk_shape_str(x, b, sizeof b), c->channels, c->height, c->width);
     }
+    if (o.batch > n) /* whole batches only (the last partial one is dropped): no step would run */
+        return wk_errorf(WK_EINVAL, "classifier train: batch %d is larger than the %lld training images (no step would run)",
+                         o.batch, (long long)n);
     for (int64_t i = 0; i < n; i++)
         if (labels[i] < 0 || labels[i] >= c->classes)
             return wk_errorf(WK_EINVAL, "classifier train: label %lld is %lld, outside 0..%d", (long long)i,

@@ -62,7 +62,8 @@ static int usage(FILE *f) {
                "features serve FD, KID, precision/recall, density/coverage; its softmax serves IS), or print a\n"
                "trained one's accuracy. Images: IDX/.gz, CIFAR-10 .bin (labels inside: no --labels / --test-labels), NPY;\n"
                "labels: IDX, NPY, CSV. --out must end in .safetensors, be writable and name none of the inputs (checked\n"
-               "before the data is read).\n"
+               "before the data is read). Each epoch runs whole batches of --batch images (the last partial one is\n"
+               "dropped), so --batch may not exceed the number of training images.\n"
                "--pixels: how stored values map to [-1, 1] (auto: 0..255 integers, or values in [-1, 1] reaching below 0;\n"
                "  values all in [0, 1] are ambiguous: say 01 or pm1).\n");
     return f == stdout ? 0 : 2;
