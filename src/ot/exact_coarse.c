@@ -46,7 +46,11 @@ int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balan
         const int64_t hi = stack[--top], lo = stack[--top];
         if (hi - lo <= leaf) {
             if (balanced && hi - lo < leaf) { /* the remainder */
-                for (int64_t k = lo; k < hi; k++) label[idx[k]] = -1;
+                for (int64_t k = lo; k < hi && label; k++) label[idx[k]] = -1;
+                continue;
+            }
+            if (!label) { /* the order alone (idx) */
+                K++;
                 continue;
             }
             double *c = cen + (size_t)K * d;

@@ -95,7 +95,8 @@ int exact_coarse_start(exact_state *st, const wk_ot_options *opt, int64_t *hinte
  * clusters hold leaf/2 .. leaf points, or with `balanced` at the multiple of leaf nearest the
  * middle, so every cluster holds exactly leaf points and the fewer than leaf left over get
  * label -1. Clusters are compact in every coordinate the splits used. label[i] = its cluster;
- * cen[c * d ..] the cluster's mean; returns the number of clusters; idx [n] is scratch. */
+ * cen[c * d ..] the cluster's mean; returns the number of clusters; idx [n] ends holding the
+ * points leaf by leaf (label and cen both NULL: only that order is made). */
 int exact_kd_clusters(const double *x, int64_t n, int d, int64_t leaf, int balanced, int32_t *label, double *cen,
                       int64_t *idx);
 

@@ -29,17 +29,13 @@ int exact_spatial_order(ot_cloud *c) {
     const int d = c->dim;
     if (n < 2 * ORDER_LEAF || !c->x) return WK_OK; /* (x: NULL only on the dense path, never ordered) */
     int64_t *idx = wk_malloc((size_t)n * sizeof(int64_t));
-    int32_t *label = wk_malloc((size_t)n * sizeof(int32_t));
-    /* unbalanced splits at the median: every leaf holds more than ORDER_LEAF / 2 points */
-    double *cen = wk_malloc((size_t)(2 * n / ORDER_LEAF + 1) * (size_t)d * sizeof(double));
     double *x = wk_malloc((size_t)n * (size_t)d * sizeof(double));
     double *w = wk_malloc((size_t)n * sizeof(double));
     int64_t *orig = wk_malloc((size_t)n * sizeof(int64_t));
     float *xf = c->xf ? wk_malloc((size_t)n * (size_t)d * sizeof(float)) : NULL;
-    int rc = idx && label && cen && x && w && orig && (xf || !c->xf) ? WK_OK : WK_ENOMEM;
+    int rc = idx && x && w && orig && (xf || !c->xf) ? WK_OK : WK_ENOMEM;
     if (!rc) {
-        exact_kd_clusters(c->x, n, d, ORDER_LEAF, 0, label, cen, idx);
-        /* idx now lists the points leaf by leaf */
+        exact_kd_clusters(c->x, n, d, ORDER_LEAF, 0, NULL, NULL, idx); /* idx: the points leaf by leaf */
         for (int64_t k = 0; k < n; k++) {
             const int64_t i = idx[k];
             memcpy(x + k * d, c->x + i * d, (size_t)d * sizeof(double));
@@ -61,8 +57,6 @@ int exact_spatial_order(ot_cloud *c) {
         orig = NULL;
     }
     wk_free(idx);
-    wk_free(label);
-    wk_free(cen);
     wk_free(x);
     wk_free(xf);
     wk_free(w);
