@@ -61,6 +61,7 @@ int wk_tensor_copy(wk_tensor *dst, const wk_tensor *src); /* same numel required
 int wk_tensor_check_finite(const wk_tensor *t, const char *what);
 /* Index of the first NaN/Inf among x[0..n), or -1 (a vectorised scan: cheap enough for every step). */
 int64_t wk_first_nonfinite(const float *x, int64_t n);
+int64_t wk_first_nonfinite_f64(const double *x, int64_t n); /* the same for double */
 
 /* ---- arena ---------------------------------------------------------------------------------- */
 /* A list of large blocks handed out by bumping a pointer. wk_arena_reset keeps the blocks, so

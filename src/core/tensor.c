@@ -100,22 +100,24 @@ int wk_tensor_copy(wk_tensor *dst, const wk_tensor *src) {
     return WK_OK;
 }
 
-int64_t wk_first_nonfinite(const float *x, int64_t n) {
-    /* Blocks scanned branch-free (|x| <= FLT_MAX is false exactly for NaN and ±Inf), so the
-     * loop vectorises; only a block that has a bad element is searched again for its index. */
-    enum { BLOCK = 4096 };
-    for (int64_t at = 0; at < n; at += BLOCK) {
-        int64_t len = n - at < BLOCK ? n - at : BLOCK;
-        const float *xb = x + at;
-        int bad = 0;
-#pragma omp simd reduction(| : bad)
-        for (int64_t i = 0; i < len; i++) bad |= !(fabsf(xb[i]) <= FLT_MAX);
-        if (bad)
-            for (int64_t i = 0; i < len; i++)
-                if (!isfinite(x[at + i])) return at + i;
-    }
+/* Blocks scanned branch-free (|x| <= MAX is false exactly for NaN and ±Inf), so the loop
+ * vectorises; only a block that has a bad element is searched again for its index. */
+#define FIRST_NONFINITE(T, ABS, MAX)                                                                \
+    enum { BLOCK = 4096 };                                                                         \
+    for (int64_t at = 0; at < n; at += BLOCK) {                                                    \
+        int64_t len = n - at < BLOCK ? n - at : BLOCK;                                             \
+        const T *xb = x + at;                                                                      \
+        int bad = 0;                                                                               \
+        _Pragma("omp simd reduction(| : bad)") for (int64_t i = 0; i < len; i++) bad |= !(ABS(xb[i]) <= MAX); \
+        if (bad)                                                                                   \
+            for (int64_t i = 0; i < len; i++)                                                      \
+                if (!isfinite(x[at + i])) return at + i;                                           \
+    }                                                                                              \
     return -1;
-}
+
+int64_t wk_first_nonfinite(const float *x, int64_t n) { FIRST_NONFINITE(float, fabsf, FLT_MAX) }
+int64_t wk_first_nonfinite_f64(const double *x, int64_t n) { FIRST_NONFINITE(double, fabs, DBL_MAX) }
+#undef FIRST_NONFINITE
 
 int wk_tensor_check_finite(const wk_tensor *t, const char *what) {
     int64_t i = wk_first_nonfinite(t->data, t->numel);

@@ -2,7 +2,6 @@
 #include "metrics/metrics_internal.h"
 #include "wgankit/error.h"
 
-#include <math.h>
 
 mt_feat mt_feat_of(const wk_tensor *t) {
     mt_feat v = {t ? t->data : NULL, NULL, t && t->ndim == 2 ? t->shape[0] : 0, t && t->ndim == 2 ? t->shape[1] : 0};
@@ -18,11 +17,7 @@ int mt_check_feat(const char *metric, const char *what, const mt_feat *t, int64_
     if (t->n < min_n)
         return wk_errorf(WK_EINVAL, "%s: %s needs at least %lld samples (%s), got %lld", metric, what, (long long)min_n,
                          why, (long long)t->n);
-    int64_t numel = t->n * t->d, bad = -1;
-    if (t->f) bad = wk_first_nonfinite(t->f, numel);
-    else
-        for (int64_t i = 0; i < numel && bad < 0; i++)
-            if (!isfinite(t->g[i])) bad = i;
+    const int64_t numel = t->n * t->d, bad = t->f ? wk_first_nonfinite(t->f, numel) : wk_first_nonfinite_f64(t->g, numel);
     if (bad >= 0)
         return wk_errorf(WK_EINVAL, "%s: %s features: sample %lld, column %lld is not finite", metric, what,
                          (long long)(bad / t->d), (long long)(bad % t->d));
