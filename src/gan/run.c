@@ -372,15 +372,15 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_fil
  * and its options, the fixed sample's size, the held-out set's size) must be the checkpoint's,
  * or one metrics.jsonl and report would describe two problems. A data file is covered by its
  * fingerprint (a moved file is the same data); a synthetic target with fresh draws has none, so
- * its spec is compared as given. Called twice: before the data is built (held < 0: the target and
- * data_n, so a changed data_n is named before the state tensors are checked) and after (held: the
- * held-out size this run uses, a file's being capped).
+ * its spec is compared as given. `was`: the checkpoint's settings (read once by gan_run). Called
+ * twice: before the data is built (held < 0: the target and data_n, --seed and --scale, so a
+ * changed data_n is named before the state tensors are checked) and after (held: the held-out
+ * size this run uses, a file's being capped).
  * --resume-data-changed 1 lets it go on (said on the log). Also: extending --steps under
  * --lr-decay linear gives another schedule than one long run (said on the log). */
-static int check_same_problem(const char *dir, const char *ckpt, const wk_gan_config *cfg, int64_t held, FILE *log) {
-    wk_gan_config old;
-    int rc = wk_gan_config_from_checkpoint(ckpt, &old);
-    if (rc) return rc;
+static int check_same_problem(const char *dir, const wk_gan_config *was, const wk_gan_config *cfg, int64_t held,
+                              FILE *log) {
+    const wk_gan_config old = *was;
     char what[2 * WK_GAN_STR + 64] = "";
     int synth = wk_dataset_is_synthetic(old.data) || wk_dataset_is_synthetic(cfg->data);
     if (held >= 0) synth = 0; /* checked before the data was built */
@@ -426,7 +426,9 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
-    if (!rc && resume) rc = check_same_problem(dir, ckpt, &cfg, -1, log);
+    wk_gan_config was; /* the checkpoint's settings, for check_same_problem */
+    if (!rc && resume) rc = wk_gan_config_from_checkpoint(ckpt, &was);
+    if (!rc && resume) rc = check_same_problem(dir, &was, &cfg, -1, log);
     if (!rc && resume) rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
     if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc && !t->ds.synthetic && t->ds.holdout.data && t->ds.holdout.shape[0] != cfg.holdout) {
@@ -436,7 +438,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                 cfg.data, (long long)(t->ds.holdout.shape[0] + t->ds.train.shape[0]), (long long)t->ds.holdout.shape[0]);
         cfg.holdout = t->cfg.holdout = t->ds.holdout.shape[0];
     }
-    if (!rc && resume) rc = check_same_problem(dir, ckpt, &cfg, t->cfg.holdout, log);
+    if (!rc && resume) rc = check_same_problem(dir, &was, &cfg, t->cfg.holdout, log);
     if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
     /* the data the run started with, by fingerprint (older checkpoints have none): a file
      * swapped for another of the same shape would otherwise continue silently */
