@@ -31,10 +31,8 @@ static void value_range(const wk_tensor *t, float *lo_, float *hi_, int *integra
     *lo_ = lo, *hi_ = hi, *integral_ = integral;
 }
 
-int wk_pixel_range_detect(const wk_tensor *t, const char *what, const char *how, wk_pixel_range *out) {
-    float lo, hi;
-    int integral;
-    value_range(t, &lo, &hi, &integral);
+/* The range of values lo..hi (integral: all integers) as wk_pixel_range_detect decides it. */
+static int decide(float lo, float hi, int integral, const char *what, const char *how, wk_pixel_range *out) {
     if (integral && lo >= 0 && hi <= 255 && hi > 1) *out = WK_PIXELS_U8;
     else if (lo >= -1 && lo < 0 && hi <= 1) *out = WK_PIXELS_PM1;
     else if (lo >= 0 && hi <= 1) /* [0, 1] images (ToTensor, a sigmoid) and [-1, 1] ones that never go below 0 look alike */
@@ -46,12 +44,19 @@ int wk_pixel_range_detect(const wk_tensor *t, const char *what, const char *how,
     return WK_OK;
 }
 
+int wk_pixel_range_detect(const wk_tensor *t, const char *what, const char *how, wk_pixel_range *out) {
+    float lo, hi;
+    int integral;
+    value_range(t, &lo, &hi, &integral);
+    return decide(lo, hi, integral, what, how, out);
+}
+
 int wk_images_to_unit_range(wk_tensor *t, wk_pixel_range range, const char *what) {
     float lo, hi;
     int integral;
     value_range(t, &lo, &hi, &integral);
     if (range == WK_PIXELS_AUTO) {
-        int rc = wk_pixel_range_detect(t, what, "--pixels u8, 01 or pm1", &range);
+        int rc = decide(lo, hi, integral, what, "--pixels u8, 01 or pm1", &range); /* the range just scanned */
         if (rc) return rc;
     }
     double mul = 1, add = 0, want_lo = -1, want_hi = 1;

@@ -2,7 +2,6 @@
 #include "metrics/metrics_internal.h"
 #include "wgankit/error.h"
 
-
 mt_feat mt_feat_of(const wk_tensor *t) {
     mt_feat v = {t ? t->data : NULL, NULL, t && t->ndim == 2 ? t->shape[0] : 0, t && t->ndim == 2 ? t->shape[1] : 0};
     return v;
