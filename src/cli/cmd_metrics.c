@@ -90,10 +90,10 @@ int wk_cmd_metrics(int argc, char **argv) {
         fprintf(stderr, "wgankit metrics: --metrics: %s\n", wk_last_error());
         return 2;
     }
-    char out2[2][1024]; /* --save-features F writes F.real.npy and F.fake.npy: never over an input */
-    if (save) side_path(out2[0], sizeof out2[0], save, "real"), side_path(out2[1], sizeof out2[1], save, "fake");
+    char side[2][1024]; /* --save-features F writes F.real.npy and F.fake.npy: never over an input */
+    if (save) side_path(side[0], sizeof side[0], save, "real"), side_path(side[1], sizeof side[1], save, "fake");
     if (save && cli_check_aliases("metrics", 5, (const char *const[]){"--save-features (real)", "--save-features (fake)", "--real", "--fake", "--features"},
-                                  (const char *const[]){out2[0], out2[1], real_p, fake_p, feat}, 2))
+                                  (const char *const[]){side[0], side[1], real_p, fake_p, feat}, 2))
         return 2;
     /* this command's threads: a context for the rest of the process (the CLI runs one command) */
     wk_exec exec = wk_exec_make((int)threads);
@@ -109,8 +109,6 @@ int wk_cmd_metrics(int argc, char **argv) {
     for (int s = 0; !rc && s < 2; s++)
         rc = net_path ? cli_read_user_array(s ? fake_p : real_p, CLI_ARRAY_SAMPLES, s ? &fake : &real)
                       : cli_read_user_samples_f64(s ? fake_p : real_p, s ? &fake : &real, &raw64[s]);
-    char side[2][1024];
-    if (save) side_path(side[0], sizeof side[0], save, "real"), side_path(side[1], sizeof side[1], save, "fake");
     /* both --save paths checked before either is written */
     if (!rc && save && !(rc = wk_atomic_probe(side[0]))) rc = wk_atomic_probe(side[1]);
     if (!rc && !feat) { /* the shipped network when the samples are its images */

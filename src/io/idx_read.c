@@ -30,7 +30,7 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
         rc = wk_errorf(WK_EFORMAT, "%s: file is empty (expected an IDX header)", path);
         goto done;
     }
-    if ((len >= 1 && buf[0] != 0) || (len >= 2 && buf[1] != 0)) {
+    if (buf[0] != 0 || (len >= 2 && buf[1] != 0)) { /* (len >= 1 here) */
         rc = wk_errorf(WK_EFORMAT, "%s: bad IDX magic (first two bytes must be zero)", path);
         goto done;
     }

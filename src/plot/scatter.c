@@ -17,9 +17,6 @@ static const rgb REAL_COLOUR = {255, 127, 14}, FAKE_COLOUR = {44, 160, 44}, CONT
                  AXIS_COLOUR = {200, 200, 200}, MARK_COLOUR = {0, 0, 0}, RING_COLOUR = {214, 39, 40};
 #define RING_RADIUS 8 /* px: a ring marks a closest pair that is too short to see at the plot's scale */
 
-/* A ring of 24 chords of radius RING_RADIUS around (cx, cy), in pixels. */
-static void ring(wk_image *img, double cx, double cy, rgb col);
-
 void wk_scatter_default(wk_scatter_spec *s) {
     memset(s, 0, sizeof *s);
     s->n_contours = 10;
@@ -57,6 +54,7 @@ static void line(wk_image *img, double x0, double y0, double x1, double y1, rgb 
     }
 }
 
+/* A ring of 24 chords of radius RING_RADIUS around (cx, cy), in pixels. */
 static void ring(wk_image *img, double cx, double cy, rgb col) {
     for (int q = 0; q < 24; q++) {
         double t0 = 2 * M_PI * q / 24, t1 = 2 * M_PI * (q + 1) / 24;
@@ -325,10 +323,10 @@ int wk_scatter_render(const wk_scatter_spec *s, wk_image *out) {
             disc(out, px_x(&c, s->real[2 * i]), px_y(&c, s->real[2 * i + 1]), 2.2, REAL_COLOUR, 0.6);
     for (int64_t i = 0; s->segments && i < s->n_segments; i++) { /* closest pairs (birthday test) */
         const float *q = s->segments + 4 * i;
-        if (isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
-            line(out, px_x(&c, q[0]), px_y(&c, q[1]), px_x(&c, q[2]), px_y(&c, q[3]), MARK_COLOUR, 0.9);
+        if (!(isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))) continue;
+        line(out, px_x(&c, q[0]), px_y(&c, q[1]), px_x(&c, q[2]), px_y(&c, q[3]), MARK_COLOUR, 0.9);
         /* through the plot area's own transform (margins, axes, legend): on the pair, not beside it */
-        if (s->ring_segments && isfinite(q[0]) && isfinite(q[1]) && isfinite(q[2]) && isfinite(q[3]))
+        if (s->ring_segments)
             ring(out, px_x(&c, ((double)q[0] + q[2]) / 2), px_y(&c, ((double)q[1] + q[3]) / 2), RING_COLOUR);
     }
     if (s->decorate) {
