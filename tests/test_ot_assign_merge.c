@@ -6,7 +6,11 @@
  * each row's neighbours of its matched column after every solve). Checked: after a solve,
  * re-adding every held arc any number of times merges 0 new arcs and leaves the work, the
  * matching and the duals as they were; a genuinely new arc that beats the matching still
- * releases its row and is used. */
+ * releases its row and is used.
+ * And the merge itself (in place, rows merged from the back): arcs added over several merges,
+ * with repeats inside one batch and of held arcs, leave exactly the distinct pairs (the arc
+ * count), and the solver reaches the same optimum as one given all of them at once (a lost,
+ * doubled or mis-costed arc would change one or the other). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,69 @@
 #include "wgankit/rng.h"
 
 enum { N = 3000, K = 12 };
+
+/* The cost of the solver's matching, summed in row order. */
+static double matching_cost(const ot_assign *s, double (*x)[2], double (*y)[2], int n) {
+    const int32_t *m = ot_assign_matching(s);
+    double c = 0;
+    for (int i = 0; i < n; i++) c += hypot(x[i][0] - y[m[i]][0], x[i][1] - y[m[i]][1]);
+    return c;
+}
+
+enum { NB = 400, BATCHES = 6, PER = 10 };
+
+static void merge_batches(wk_rng *r) {
+    static double x[NB][2], y[NB][2];
+    static uint8_t has[NB][NB];
+    static int32_t bj[BATCHES][NB][PER];
+    for (int i = 0; i < NB; i++) {
+        x[i][0] = wk_rng_normal_d(r), x[i][1] = wk_rng_normal_d(r);
+        y[i][0] = wk_rng_normal_d(r) + 0.5, y[i][1] = wk_rng_normal_d(r);
+    }
+    /* batch 0 holds the identity pairing (a perfect matching); columns drawn from a small range
+     * around the row so repeats within a batch and against held arcs are common */
+    for (int b = 0; b < BATCHES; b++)
+        for (int i = 0; i < NB; i++)
+            for (int t = 0; t < PER; t++)
+                bj[b][i][t] = b == 0 && t == 0 ? i : (int32_t)((i + (int)wk_rng_below(r, 40)) % NB);
+    ot_assign *inc = ot_assign_new(NB), *all = ot_assign_new(NB);
+    REQUIRE(inc && all, "allocation");
+    double cmax = 0;
+    int64_t distinct = 0;
+    for (int b = 0; b < BATCHES; b++) {
+        for (int i = NB - 1; i >= 0; i--) /* rows out of order: the merge buckets them */
+            for (int t = 0; t < PER; t++) {
+                const int j = bj[b][i][t];
+                const double c = hypot(x[i][0] - y[j][0], x[i][1] - y[j][1]);
+                cmax = fmax(cmax, c);
+                ot_assign_add_arc(inc, i, j, c);
+                ot_assign_add_arc(all, i, j, c);
+                distinct += !has[i][j];
+                has[i][j] = 1;
+            }
+        REQUIRE(ot_assign_solve(inc, cmax) == WK_OK, "batch %d: solve: %s", b, wk_last_error());
+        CHECK(ot_assign_arc_count(inc) == distinct, "batch %d: %lld arcs held, %lld distinct pairs added", b,
+              (long long)ot_assign_arc_count(inc), (long long)distinct);
+    }
+    REQUIRE(ot_assign_solve(all, cmax) == WK_OK, "solve: %s", wk_last_error());
+    CHECK(ot_assign_arc_count(all) == distinct, "one batch: %lld arcs held, %lld distinct", (long long)ot_assign_arc_count(all),
+          (long long)distinct);
+    const double ci = matching_cost(inc, x, y, NB), ca = matching_cost(all, x, y, NB);
+    CHECK(fabs(ci - ca) <= 1e-12 * ca, "merged in %d batches: cost %.17g, all at once: %.17g", BATCHES, ci, ca);
+    /* and the duals of the batched solve are feasible and tight for every arc given */
+    const double *u = ot_assign_u(inc), *v = ot_assign_v(inc);
+    const int32_t *m = ot_assign_matching(inc);
+    int64_t bad = 0;
+    for (int i = 0; i < NB; i++)
+        for (int j = 0; j < NB; j++) {
+            if (!has[i][j]) continue;
+            const double c = hypot(x[i][0] - y[j][0], x[i][1] - y[j][1]);
+            bad += u[i] + v[j] > c + 1e-12 * cmax || (m[i] == j && u[i] + v[j] < c - 1e-12 * cmax);
+        }
+    CHECK(bad == 0, "%lld arcs with infeasible or loose duals", (long long)bad);
+    ot_assign_free(inc);
+    ot_assign_free(all);
+}
 
 int main(void) {
     wk_rng r;
@@ -86,5 +153,6 @@ int main(void) {
     free(u0);
     free(v0);
     ot_assign_free(s);
+    merge_batches(&r);
     return check_summary("test_ot_assign_merge");
 }

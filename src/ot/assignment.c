@@ -111,96 +111,106 @@ int ot_assign_add_arc(ot_assign *s, int32_t i, int32_t j, double cost) {
     return 1;
 }
 
-typedef struct col_cost {
-    int32_t j;
-    int32_t fresh; /* 1: a pending arc (0: held already) */
-    double c;
-} col_cost;
-
 /* Merge the pending arcs into the CSR (dropping duplicates); returns the number of new arcs.
  * Rows that gain an arc with negative reduced cost get u_i lowered to stay dual feasible and
  * lose their (now non-tight) matched column, so the next solve re-augments just them. Only arcs
  * the row did not hold count: a held arc's reduced cost is the solver's own business, and
  * re-proposing held arcs must change nothing (else the rounding of u_i against an old arc's
- * c - v would release rows again on every merge, and re-solve them for ever). */
+ * c - v would release rows again on every merge, and re-solve them for ever).
+ * In place: the pending arcs are bucketed by row and sorted by column, each row's new length
+ * counted, the arc arrays grown by realloc, and the rows merged from the last to the first and
+ * from each row's end, so every arc moves at most once and the write position never passes the
+ * read position (rows only grow). A copy of all arcs per merge (it was one: ~140 MB at 50,000
+ * points, freshly mapped and faulted in on every round) is gone; the order is the one the copy
+ * gave (columns ascending, a held arc kept over a proposal of the same column). */
 static int64_t merge_pending(ot_assign *s) {
-    const int64_t n = s->n;
-    int64_t *cnt = wk_calloc((size_t)n + 1, sizeof(int64_t));
-    col_cost *tmp = wk_malloc((size_t)(s->narcs + s->npend) * sizeof *tmp);
-    int64_t *nrp = wk_malloc((size_t)(n + 1) * sizeof(int64_t));
-    if (!cnt || !tmp || !nrp) {
-        wk_free(cnt);
-        wk_free(tmp);
-        wk_free(nrp);
-        return WK_ENOMEM;
+    const int64_t n = s->n, np = s->npend;
+    if (np == 0) return 0;
+    int64_t *prp = wk_calloc((size_t)n + 1, sizeof(int64_t)), *nrp = wk_malloc((size_t)(n + 1) * sizeof(int64_t));
+    int32_t *qj = wk_malloc((size_t)np * sizeof(int32_t));
+    double *qc = wk_malloc((size_t)np * sizeof(double));
+    int64_t rc = prp && nrp && qj && qc ? 0 : WK_ENOMEM;
+    if (rc) goto out;
+    /* pending arcs by row (a counting sort, stable), each row's by column (insertion sort:
+     * a few dozen at most) */
+    for (int64_t t = 0; t < np; t++) prp[s->pi_[t] + 1]++;
+    for (int64_t i = 0; i < n; i++) prp[i + 1] += prp[i];
+    memcpy(nrp, prp, (size_t)n * sizeof(int64_t));
+    for (int64_t t = 0; t < np; t++) {
+        const int64_t at = nrp[s->pi_[t]]++;
+        qj[at] = s->pj[t];
+        qc[at] = s->pc[t];
     }
-    /* bucket old + pending arcs by row */
-    for (int64_t i = 0; i < n; i++) cnt[i + 1] = s->rp[i + 1] - s->rp[i];
-    for (int64_t t = 0; t < s->npend; t++) cnt[s->pi_[t] + 1]++;
-    for (int64_t i = 0; i < n; i++) cnt[i + 1] += cnt[i];
-    memcpy(nrp, cnt, (size_t)(n + 1) * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++)
-        for (int64_t t = s->rp[i]; t < s->rp[i + 1]; t++) tmp[cnt[i]++] = (col_cost){s->cj[t], 0, s->cc[t]};
-    for (int64_t t = 0; t < s->npend; t++) tmp[cnt[s->pi_[t]]++] = (col_cost){s->pj[t], 1, s->pc[t]};
-    /* sort and deduplicate each row in place, compacting */
-    int64_t w = 0, added = 0;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t b = nrp[i], e = nrp[i + 1], old = s->rp[i + 1] - s->rp[i];
-        /* the old arcs are sorted already: insertion sort is linear in them */
-        for (int64_t t = b + 1; t < e; t++) {
-            col_cost x = tmp[t];
+        for (int64_t t = prp[i] + 1; t < prp[i + 1]; t++) {
+            const int32_t xj = qj[t];
+            const double xc = qc[t];
             int64_t q = t;
-            while (q > b && tmp[q - 1].j > x.j) {
-                tmp[q] = tmp[q - 1];
-                q--;
-            }
-            tmp[q] = x;
+            for (; q > prp[i] && qj[q - 1] > xj; q--) qj[q] = qj[q - 1], qc[q] = qc[q - 1];
+            qj[q] = xj, qc[q] = xc;
         }
-        nrp[i] = w;
+    /* each row's new length: its held arcs and its distinct new columns */
+    nrp[0] = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t a = s->rp[i], b = prp[i], cnt = s->rp[i + 1] - s->rp[i];
+        for (; b < prp[i + 1]; b++) {
+            if (b > prp[i] && qj[b] == qj[b - 1]) continue;
+            while (a < s->rp[i + 1] && s->cj[a] < qj[b]) a++;
+            cnt += !(a < s->rp[i + 1] && s->cj[a] == qj[b]);
+        }
+        nrp[i + 1] = nrp[i] + cnt;
+    }
+    const int64_t w = nrp[n];
+    int32_t *cj = wk_realloc(s->cj, (size_t)(w ? w : 1) * sizeof(int32_t));
+    if (!cj) {
+        rc = WK_ENOMEM;
+        goto out;
+    }
+    s->cj = cj;
+    double *cc = wk_realloc(s->cc, (size_t)(w ? w : 1) * sizeof(double));
+    if (!cc) {
+        rc = WK_ENOMEM;
+        goto out;
+    }
+    s->cc = cc;
+    /* the rows, last to first, each from its end */
+    for (int64_t i = n - 1; i >= 0; i--) {
+        int64_t a = s->rp[i + 1] - 1, b = prp[i + 1] - 1, o = nrp[i + 1] - 1;
         double umin = INFINITY;
-        /* the sort is stable and the held arcs come first: of equal columns the held one stays,
-         * so `fresh` marks exactly the arcs the row gains */
-        for (int64_t t = b; t < e; t++) {
-            if (t > b && tmp[t].j == tmp[t - 1].j) continue;
-            tmp[w++] = tmp[t];
-            if (s->solved && tmp[t].fresh) {
-                double r = tmp[t].c - s->v[tmp[t].j];
-                if (r < umin) umin = r;
+        while (b >= prp[i]) {
+            while (b > prp[i] && qj[b - 1] == qj[b]) b--; /* the first proposal of a column */
+            if (a >= s->rp[i] && cj[a] > qj[b]) {
+                cj[o] = cj[a], cc[o] = cc[a], o--, a--;
+                continue;
             }
+            if (a >= s->rp[i] && cj[a] == qj[b]) { /* held: kept as it is, not fresh */
+                cj[o] = cj[a], cc[o] = cc[a], o--, a--;
+            } else {
+                cj[o] = qj[b], cc[o] = qc[b], o--;
+                if (s->solved) {
+                    const double r = qc[b] - s->v[qj[b]];
+                    if (r < umin) umin = r;
+                }
+            }
+            b--;
         }
-        added += (w - nrp[i]) - old;
+        for (; a >= s->rp[i]; a--, o--) cj[o] = cj[a], cc[o] = cc[a];
         if (s->solved && umin < s->u[i]) {
             if (s->u[i] - umin > s->max_drop) s->max_drop = s->u[i] - umin;
             s->u[i] = umin;
             s->loose[i] = 1; /* its match is no longer tight: released by the next solve */
         }
     }
-    nrp[n] = w;
-    int32_t *cj = wk_malloc((size_t)(w ? w : 1) * sizeof(int32_t));
-    double *cc = wk_malloc((size_t)(w ? w : 1) * sizeof(double));
-    if (!cj || !cc) {
-        wk_free(cj);
-        wk_free(cc);
-        wk_free(cnt);
-        wk_free(tmp);
-        wk_free(nrp);
-        return WK_ENOMEM;
-    }
-    for (int64_t t = 0; t < w; t++) {
-        cj[t] = tmp[t].j;
-        cc[t] = tmp[t].c;
-    }
-    wk_free(s->cj);
-    wk_free(s->cc);
-    wk_free(s->rp);
-    wk_free(cnt);
-    wk_free(tmp);
-    s->cj = cj;
-    s->cc = cc;
-    s->rp = nrp;
+    rc = w - s->narcs;
+    memcpy(s->rp, nrp, (size_t)(n + 1) * sizeof(int64_t));
     s->narcs = w;
     s->npend = 0;
-    return added;
+out:
+    wk_free(prp);
+    wk_free(nrp);
+    wk_free(qj);
+    wk_free(qc);
+    return rc;
 }
 
 /* A row's best and second-best value of c_ij + p_j over its arcs (ties: the first arc), as in
