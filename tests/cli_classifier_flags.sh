@@ -6,10 +6,8 @@
 # .bin --test-data needs no --test-labels (its labels are inside, as for --data; was refused); the
 # per-epoch line never prints "test accuracy nan"; a --batch above the image count is refused; a bad label's message says which label it is. $1: the CLI binary.
 set -u
-CLI=$(realpath "$1")
 source "$(dirname "$0")/lib_cli.sh"
-PY=/usr/bin/python3
-cd "$T" || exit 1
+in_tmp "$1"
 $PY -c "
 import numpy as np; r = np.random.default_rng(0)
 np.save('img.npy', r.integers(0, 256, (40, 28, 28), dtype=np.uint8)); np.save('lab.npy', np.arange(40) % 10)

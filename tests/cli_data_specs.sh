@@ -5,10 +5,8 @@
 # not a number"), in `data`, `train --data gmm:means=F.npy` and mixture1d; `data -o F` over its means file
 # is refused. $1: the CLI binary.
 set -u
-CLI=$(realpath "$1")
 source "$(dirname "$0")/lib_cli.sh"
-PY=/usr/bin/python3
-cd "$T" || exit 1
+in_tmp "$1"
 $PY -c "
 import numpy as np
 np.save('m.npy', np.array([[10.0, 0.0], [-10.0, 0.0]]))

@@ -5,13 +5,11 @@
 # replaced by critic values); the same for `critic -o` over its checkpoint, `sample -o` over
 # --latent, `draw F -o F` and `metrics --save-features` over --real. Distinct files still work. $1: the CLI binary.
 set -u
-CLI=$(realpath "$1") # absolute: the test works in $T
 source "$(dirname "$0")/lib_cli.sh"
-PY=/usr/bin/python3
+in_tmp "$1"
 "$CLI" train --steps 2 --batch 16 --eval-every 0 --eval-n 20 --holdout 50 --lip-pairs 10 --threads 1 --progress 0 --out "$T/r" >/dev/null 2>&1
 C="$T/r/checkpoint.safetensors"
 "$CLI" data ring -n 30 -o "$T/X.npy" >/dev/null
-cd "$T" || exit 1
 expect_exit2 "critic -o F --grad F refused" "-o same.npy and --grad same.npy name the same file" \
     "$CLI" critic --checkpoint "$C" --input X.npy -o same.npy --grad same.npy
 check "... nothing written" test ! -e same.npy

@@ -4,9 +4,8 @@
 # the extension, then refused the file). Now each exits 2 naming the flag and the extensions it writes, nothing
 # written — one check (src/cli/output_names.c) shared with sample, data and classifier train. $1: the CLI binary.
 set -u
-CLI=$(realpath "$1")
 source "$(dirname "$0")/lib_cli.sh"
-cd "$T" || exit 1
+in_tmp "$1"
 "$CLI" train --steps 2 --batch 16 --eval-every 0 --eval-n 20 --holdout 50 --lip-pairs 10 --threads 1 --progress 0 --out r >/dev/null 2>&1
 "$CLI" data ring -n 30 -o X.npy >/dev/null
 for ext in csv png txt; do

@@ -6,9 +6,8 @@
 # buffer), one JSON line (w1, nnd, metrics), the report lines of eval and critic, and --help.
 # $1: the CLI binary.
 set -u
-CLI=$(realpath "$1")
 source "$(dirname "$0")/lib_cli.sh"
-cd "$T" || exit 1
+in_tmp "$1"
 [ -w /dev/full ] || { echo "skip: no /dev/full"; exit 0; }
 "$CLI" train --steps 2 --batch 16 --eval-every 0 --eval-n 20 --holdout 50 --lip-pairs 10 --threads 1 --progress 0 --out r >/dev/null 2>&1
 C=r/checkpoint.safetensors

@@ -44,6 +44,12 @@ void wk_atomic_abort(wk_atomic_file *af);
 /* Remove the temporary files ("*.tmp.XXXXXX") that killed writers left in `dir`; only for a
  * directory no other process writes to (e.g. a locked run directory). Returns how many. */
 int wk_atomic_remove_stale(const char *dir);
+/* The directory that holds (or will hold) the name made of the first n bytes of `path` (n =
+ * strlen(path) for the whole name): the part before its last '/', "." when there is none, "/"
+ * for a name at the root. Written into dir (cap bytes, cut short as snprintf does); returns the
+ * offset of the name's last component in `path`. The one rule for the atomic writer's
+ * directory sync and the CLI's output checks. */
+size_t wk_parent_dir(const char *path, size_t n, char *dir, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -82,6 +82,12 @@ void wk_target_spec_default(wk_target_spec *spec, wk_target_kind kind);
 /* "ring" -> WK_TARGET_RING; WK_EINVAL listing the valid names otherwise. */
 int wk_target_kind_from_name(const char *name, wk_target_kind *out);
 const char *wk_target_kind_name(wk_target_kind kind);
+/* The kind named by the NAME of a spec "NAME[:key=value,...]" (the one split of a target spec,
+ * for the parser below and for telling a synthetic --data from a file name); *name_len is
+ * NAME's length (the offset of the ':' or the end). WK_EINVAL as wk_target_kind_from_name,
+ * naming the whole spec when NAME is WK_TARGET_NAME_MAX bytes or longer. */
+#define WK_TARGET_NAME_MAX 64
+int wk_target_spec_kind(const char *spec, wk_target_kind *kind, size_t *name_len);
 /* Defaults for the target `name` ("NAME" or "NAME:key=value,..."), then each inline option,
  * then each "key=value" of opts, applied in order. An unknown key, a key the target does not use,
  * or a bad value gives WK_EINVAL naming it. */

@@ -172,6 +172,19 @@ int wk_gan_config_load_file(wk_gan_config *c, const char *path);
 int wk_gan_config_validate(const wk_gan_config *c);
 /* "  --gen-depth N   hidden layers ... (default 3)" lines for --help. */
 void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb);
+/* The settings that define a run's problem (its data, the fixed sample and the held-out set
+ * drawn from it): a --resume and an eval on the run's own data must share them with the
+ * checkpoint. Bits, in the order a difference is reported. */
+typedef enum {
+    WK_PROBLEM_DATA = 1 << 0,
+    WK_PROBLEM_DATA_N = 1 << 1,
+    WK_PROBLEM_SEED = 1 << 2,
+    WK_PROBLEM_SCALE = 1 << 3,
+    WK_PROBLEM_HOLDOUT = 1 << 4,
+    WK_PROBLEM_ALL = (1 << 5) - 1
+} wk_problem_setting;
+/* The first of the settings in `which` (WK_PROBLEM_* bits) where a and b differ; 0 when all agree. */
+unsigned wk_gan_config_problem_diff(const wk_gan_config *a, const wk_gan_config *b, unsigned which);
 
 /* ---- data (wk_dataset and its readers: data.h) --------------------------------------- */
 /* Load cfg->data: synthetic target or file(s) (comma-separated paths are concatenated),

@@ -111,8 +111,7 @@ int wk_cmd_eval(int argc, char **argv) {
      * --data-n, --holdout, ...) is independent of the training rows' epoch order, which
      * evaluation never reads: the weights load whatever the new data's size. With the run's own
      * data the whole state is loaded and checked, the epoch order included (untrusted input). */
-    int own = !strcmp(cfg.data, trained.data) && cfg.data_n == trained.data_n && cfg.holdout == trained.holdout &&
-              cfg.scale == trained.scale && cfg.seed == trained.seed;
+    int own = !wk_gan_config_problem_diff(&cfg, &trained, WK_PROBLEM_ALL);
     int rc = own ? wk_checkpoint_check_data(ckpt, &cfg) : WK_OK;
     if (!rc) rc = wk_dataset_load(&cfg, &ds);
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);

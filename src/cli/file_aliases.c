@@ -11,14 +11,12 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "wgankit/atomic_file.h"
 
 /* `path` with its directory resolved (the file itself need not exist); 0 if the directory does not. */
 static int resolve(const char *path, char *out, size_t cap) {
     char dir[PATH_MAX], real[PATH_MAX];
-    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == path) snprintf(dir, sizeof dir, "/");
-    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    const char *base = path + wk_parent_dir(path, strlen(path), dir, sizeof dir);
     if (!realpath(dir, real)) return 0;
     snprintf(out, cap, "%s/%s", real, base);
     return 1;

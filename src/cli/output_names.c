@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "wgankit/atomic_file.h"
 
 int cli_ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
@@ -51,10 +52,7 @@ int cli_check_out_dir(const char *cmd, const char *flag, const char *dir) {
     char parent[PATH_MAX];
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--; /* "out/" is "out" */
-    const char *slash = memrchr(dir, '/', n);
-    if (!slash) snprintf(parent, sizeof parent, ".");
-    else if (slash == dir) snprintf(parent, sizeof parent, "/");
-    else snprintf(parent, sizeof parent, "%.*s", (int)(slash - dir), dir);
+    wk_parent_dir(dir, n, parent, sizeof parent);
     if (access(parent, W_OK | X_OK)) {
         fprintf(stderr, "wgankit %s: %s %s: cannot create the directory (%s: %s)\n", cmd, flag, dir, parent, strerror(errno));
         return 2;

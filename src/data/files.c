@@ -105,13 +105,9 @@ static int read_files(const char *list, wk_tensor *out) {
 
 /* A synthetic spec "NAME[:k=v,...]"; returns 0 when NAME is not a target (then it is a file). */
 int wk_dataset_is_synthetic(const char *data) {
-    char name[64];
-    size_t n = strcspn(data, ":");
-    if (n >= sizeof name) return 0;
-    memcpy(name, data, n);
-    name[n] = 0;
     wk_target_kind k;
-    int rc = wk_target_kind_from_name(name, &k) == WK_OK;
+    size_t n;
+    int rc = wk_target_spec_kind(data, &k, &n) == WK_OK;
     wk_clear_error();
     return rc;
 }

@@ -20,12 +20,20 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* The checkpoint of gen:WHERE and data:WHERE: WHERE itself when a .safetensors file, else its
+ * run directory's checkpoint.safetensors. */
+static int checkpoint_path(const wk_source *s, const char *where, char *path, size_t cap) {
+    if (!*where) return wk_errorf(WK_EINVAL, "source '%s': gen: needs a run directory or a .safetensors checkpoint", s->spec);
+    if (ends_with(where, ".safetensors")) snprintf(path, cap, "%s", where);
+    else snprintf(path, cap, "%s/checkpoint.safetensors", where);
+    return WK_OK;
+}
+
 static int open_generator(wk_source *s, const char *where) {
     char path[1100];
-    if (!*where) return wk_errorf(WK_EINVAL, "source '%s': gen: needs a run directory or a .safetensors checkpoint", s->spec);
-    if (ends_with(where, ".safetensors")) snprintf(path, sizeof path, "%s", where);
-    else snprintf(path, sizeof path, "%s/checkpoint.safetensors", where);
-    int rc = wk_trainer_load(path, &s->gen);
+    int rc = checkpoint_path(s, where, path, sizeof path);
+    if (rc) return rc;
+    rc = wk_trainer_load(path, &s->gen);
     if (rc) return wk_error_context(rc, "source '%s'", s->spec);
     wk_tensor one;
     /* the sample shape is whatever the generator emits: ask it for one draw */
@@ -78,21 +86,18 @@ static int finish_open(wk_source *s, int rc) {
     return WK_OK;
 }
 
-/* data:RUN: the run's data as training scaled it (its config from the checkpoint) */
+/* data:RUN: the run's data as training scaled it (its settings from the checkpoint; its
+ * networks are not needed) */
 static int open_run_data(wk_source *s, const char *where) {
-    wk_source g;
-    memset(&g, 0, sizeof g);
-    snprintf(g.spec, sizeof g.spec, "%s", s->spec);
-    int rc = open_generator(&g, where);
-    if (!rc) {
-        char spec[sizeof s->spec];
-        memcpy(spec, s->spec, sizeof spec);
-        rc = wk_source_open_run_data(s, wk_trainer_config(g.gen));
-        memcpy(s->spec, spec, sizeof spec);
-        if (rc) wk_error_context(rc, "source '%s'", spec);
-    }
-    wk_source_close(&g);
-    return rc;
+    char path[1100], spec[sizeof s->spec];
+    wk_gan_config run;
+    int rc = checkpoint_path(s, where, path, sizeof path);
+    if (rc) return rc;
+    if ((rc = wk_gan_config_from_checkpoint(path, &run))) return wk_error_context(rc, "source '%s'", s->spec);
+    memcpy(spec, s->spec, sizeof spec);
+    rc = wk_source_open_run_data(s, &run);
+    memcpy(s->spec, spec, sizeof spec);
+    return rc ? wk_error_context(rc, "source '%s'", spec) : WK_OK;
 }
 
 int wk_source_open(wk_source *s, const char *spec) {

@@ -153,15 +153,24 @@ static int apply_option(wk_target_spec *s, wk_target_kind kind, const char *name
     return set_field(s, f, key, eq + 1);
 }
 
+int wk_target_spec_kind(const char *spec, wk_target_kind *kind, size_t *name_len) {
+    char name[WK_TARGET_NAME_MAX];
+    size_t n = strcspn(spec, ":");
+    *name_len = n;
+    if (n >= sizeof name) return wk_target_kind_from_name(spec, kind); /* no target's name: the error names the spec */
+    snprintf(name, sizeof name, "%.*s", (int)n, spec);
+    return wk_target_kind_from_name(name, kind);
+}
+
 int wk_target_spec_parse(wk_target_spec *s, const char *spec, const char *const *opts, int n_opts) {
     /* "NAME:k=v,..." (the form --data, draw and the other sources take) is NAME with those
      * options, applied before opts: one parser, so `data gmm:k=3` means what `draw gmm:k=3` does */
-    char name[64], inline_opts[1024];
-    size_t n = strcspn(spec, ":");
-    snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
+    char name[WK_TARGET_NAME_MAX], inline_opts[1024];
+    size_t n;
     wk_target_kind kind = WK_TARGET_RING;
-    int rc = n < sizeof name ? wk_target_kind_from_name(name, &kind) : wk_target_kind_from_name(spec, &kind);
+    int rc = wk_target_spec_kind(spec, &kind, &n);
     if (rc != WK_OK) return rc;
+    snprintf(name, sizeof name, "%.*s", (int)n, spec);
     wk_target_spec_default(s, kind);
     if (spec[n] == ':') {
         if (strlen(spec + n + 1) >= sizeof inline_opts) return wk_errorf(WK_EINVAL, "%s: options too long", spec);

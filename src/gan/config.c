@@ -431,3 +431,11 @@ void wk_gan_config_help(const wk_gan_config *defaults, wk_strbuf *sb) {
         else wk_sb_printf(sb, "  %-22s %-12s %s (default %s)\n", flag, arg, s->help, def[0] ? def : "\"\"");
     }
 }
+
+unsigned wk_gan_config_problem_diff(const wk_gan_config *a, const wk_gan_config *b, unsigned which) {
+    const int differs[] = {strcmp(a->data, b->data) != 0, a->data_n != b->data_n, a->seed != b->seed, a->scale != b->scale,
+                           a->holdout != b->holdout}; /* in the order of the WK_PROBLEM_* bits */
+    for (unsigned k = 0; k < sizeof differs / sizeof *differs; k++)
+        if ((which >> k & 1) && differs[k]) return 1u << k;
+    return 0;
+}

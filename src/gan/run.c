@@ -381,24 +381,33 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_fil
 static int check_same_problem(const char *dir, const wk_gan_config *was, const wk_gan_config *cfg, int64_t held,
                               FILE *log) {
     const wk_gan_config old = *was;
+    wk_gan_config now = *cfg;
     char what[2 * WK_GAN_STR + 64] = "";
-    int synth = wk_dataset_is_synthetic(old.data) || wk_dataset_is_synthetic(cfg->data);
-    if (held >= 0) synth = 0; /* checked before the data was built */
-    if (synth && strcmp(old.data, cfg->data))
-        snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data);
-    else if (synth && old.data_n != cfg->data_n)
+    unsigned which = WK_PROBLEM_HOLDOUT; /* after the data was built: the held-out size this run uses */
+    if (held < 0) { /* before: a synthetic target's spec and sample size, and what draws and scales the data */
+        int synth = wk_dataset_is_synthetic(old.data) || wk_dataset_is_synthetic(cfg->data);
+        which = (synth ? WK_PROBLEM_DATA | WK_PROBLEM_DATA_N : 0) | WK_PROBLEM_SEED | WK_PROBLEM_SCALE;
+    } else now.holdout = held;
+    switch (wk_gan_config_problem_diff(&old, &now, which)) {
+    case WK_PROBLEM_DATA: snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data); break;
+    case WK_PROBLEM_DATA_N:
         snprintf(what, sizeof what, "--data-n %lld: the run started with --data-n %lld", (long long)cfg->data_n, (long long)old.data_n);
-    else if (held < 0 && old.seed != cfg->seed)
+        break;
+    case WK_PROBLEM_SEED:
         snprintf(what, sizeof what, "--seed %lld: the run started with --seed %lld (it draws the held-out set and splits a file)",
                  (long long)cfg->seed, (long long)old.seed);
-    else if (held < 0 && old.scale != cfg->scale) {
-        char now[16], was[16];
-        wk_gan_config_get(cfg, "scale", now, sizeof now), wk_gan_config_get(&old, "scale", was, sizeof was);
-        snprintf(what, sizeof what, "--scale %s: the run started with --scale %s", now, was);
+        break;
+    case WK_PROBLEM_SCALE: {
+        char scale_now[16], scale_was[16];
+        wk_gan_config_get(cfg, "scale", scale_now, sizeof scale_now), wk_gan_config_get(&old, "scale", scale_was, sizeof scale_was);
+        snprintf(what, sizeof what, "--scale %s: the run started with --scale %s", scale_now, scale_was);
+        break;
     }
-    else if (held >= 0 && old.holdout != held)
+    case WK_PROBLEM_HOLDOUT:
         snprintf(what, sizeof what, "--holdout %lld: the run started with --holdout %lld (its held-out set is the W1 reference)",
                  (long long)held, (long long)old.holdout);
+        break;
+    }
     if (what[0] && !cfg->resume_data_changed)
         return wk_errorf(WK_EINVAL, "--resume %s: %s; a resume continues the same problem: drop the flag, or give "
                                     "--resume-data-changed 1 to continue on the new one (one history then mixes both)", dir, what);

@@ -105,14 +105,19 @@ int wk_atomic_remove_stale(const char *dir) {
     return removed;
 }
 
+size_t wk_parent_dir(const char *path, size_t n, char *dir, size_t cap) {
+    const char *slash = memrchr(path, '/', n);
+    if (!slash) snprintf(dir, cap, ".");
+    else if (slash == path) snprintf(dir, cap, "/");
+    else snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+    return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
 /* fsync the directory holding `path` so the rename itself survives a crash. Best effort:
  * some filesystems refuse to open directories for sync, which is not a write failure. */
 static void sync_parent_dir(const char *path) {
-    const char *slash = strrchr(path, '/');
     char dir[4096];
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == path) snprintf(dir, sizeof dir, "/");
-    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    wk_parent_dir(path, strlen(path), dir, sizeof dir);
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
         fsync(fd);

@@ -187,9 +187,11 @@ enum { OT_DENSE_PAIRS = 40000, OT_DENSE_PAIRS_HIGH_D = 1 << 18, OT_DENSE_HIGH_DI
 static int dense_arc(void *st, int32_t i, int32_t j, double c) { return exact_add_arc(st, i, j, c); }
 
 static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
-                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped) {
+                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped, int64_t *pivots) {
     /* use_assign: 1 the assignment solver, 0 the simplex, < 0 as opt asks (AUTO: the assignment
-     * for n = m uniform clouds, where the simplex's degenerate pivots dominate) */
+     * for n = m uniform clouds, where the simplex's degenerate pivots dominate). *pivots: the
+     * simplex pivots spent (a coarse start's included) when it returns RETRY_UNCAPPED, else 0. */
+    *pivots = 0;
     wk_ot_options opt = *opt_in;
     exact_state st;
     memset(&st, 0, sizeof st);
@@ -368,6 +370,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     int uses_capped = 0;
     const double gap = certificate_gap(&st, pi, tol, cmax, scale, &uses_capped);
     if (uses_capped) {
+        if (!use_assign) *pivots = res->iterations; /* the auction's bids are no pivots */
         rc = RETRY_UNCAPPED;
         goto done;
     }
@@ -396,19 +399,28 @@ static int exact_entry(const ot_input *a, const double *wa, const ot_input *b, c
     wk_exec x = opt.threads > 0 ? wk_exec_make(opt.threads) : *wk_exec_current();
     wk_exec_saved saved;
     wk_exec_enter(&x, &saved);
+    /* max_pivots is one budget for the whole call: the pivots of a capped solve that must be
+     * redone uncapped count against the retry's (the auction's failed attempt spent none) */
+    const int64_t budget = opt.max_pivots;
+    int64_t spent = 0, pivots;
     int capped = 1, rc;
     for (;;) {
-        rc = run_exact(a, wa, b, wb, &opt, res, -1, capped);
+        rc = run_exact(a, wa, b, wb, &opt, res, -1, capped, &pivots);
         if (rc == OT_AUCTION_BUDGET && opt.exact_solver == WK_EXACT_AUTO) {
             /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
             wk_clear_error();
             memset(res, 0, sizeof *res);
-            rc = run_exact(a, wa, b, wb, &opt, res, 0, capped);
+            rc = run_exact(a, wa, b, wb, &opt, res, 0, capped, &pivots);
         }
         if (rc == OT_AUCTION_BUDGET) /* the assignment solver was asked for by name */
             rc = wk_error_context(WK_EUNSUPPORTED, "wk_w1_exact: the assignment solver cannot serve this problem "
                                                    "(use the simplex)");
+        if (rc == WK_ELIMIT && spent > 0)
+            rc = wk_error_context(rc, "wk_w1_exact: max_pivots %lld, %lld of them spent on the capped solve", (long long)budget,
+                                  (long long)spent);
         if (rc != RETRY_UNCAPPED) break;
+        spent += pivots;
+        if (budget > 0) opt.max_pivots = budget - spent; /* stays > 0: a solve that succeeded used fewer */
         memset(res, 0, sizeof *res);
         capped = 0;
     }
