@@ -48,6 +48,16 @@ cp "$T/a/results.csv" "$T/a.csv"
 "$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 1 --out "$T/a" >"$T/a2.out" 2>&1
 check "rerun of a finished sweep (another --jobs) skips every point" grep -q '(4 had finished before this run)' "$T/a2.out"
 check "rerun keeps results.csv" cmp -s "$T/a.csv" "$T/a/results.csv"
+# a damaged record (a setting that is not a string) is named as damaged, field by field (finding
+# 11n of the 5th test round: it was compared as "steps = ?")
+cp "$T/a/sweep.json" "$T/a.json"
+sed -i 's/"steps":"150"/"steps":1e300/' "$T/a/sweep.json"
+"$W" sweep "${GRID[@]}" "${SET[@]}" --out "$T/a" >"$T/a3.out" 2>&1
+rc=$?
+check "damaged sweep.json: exit 2" [ $rc -eq 2 ]
+check "damaged sweep.json: names the file and the field" grep -q 'sweep.json: damaged sweep record: settings.steps is not a string' "$T/a3.out"
+check "damaged sweep.json: nothing rerun" cmp -s "$T/a.csv" "$T/a/results.csv"
+cp "$T/a.json" "$T/a/sweep.json"
 
 # ---- kill -9 mid-run, then resume --------------------------------------------------------------
 "$W" sweep "${GRID[@]}" "${SET[@]}" --jobs 2 --out "$T/k" >/dev/null 2>&1 &

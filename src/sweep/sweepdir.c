@@ -70,11 +70,11 @@ int wk_sweep_spec_to_json(const wk_sweep_spec *s, wk_strbuf *sb) {
     return wk_sb_status(sb);
 }
 
-/* "1,2,3" of a JSON array of strings (into sb) */
+/* "1,2,3" of a JSON array of strings (into sb; record_types checked them) */
 static void list_json(wk_strbuf *sb, const wk_json *arr) {
-    for (size_t i = 0; arr && i < arr->count; i++) {
+    for (size_t i = 0; i < arr->count; i++) {
         if (i) wk_sb_putc(sb, ',');
-        wk_sb_puts(sb, arr->items[i]->type == WK_JSON_STRING ? arr->items[i]->string : "?");
+        wk_sb_puts(sb, arr->items[i]->string);
     }
 }
 
@@ -86,6 +86,29 @@ static int differ(const char *path, const char *fmt, ...) {
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     return wk_errorf(WK_EINVAL, "%s holds another sweep: %s (use another --out, or rerun that sweep's command to resume it)", path, what);
+}
+
+/* Every field of a sweep record that the comparison reads is a string (the record writes them
+ * so): a damaged record is named as such, field by field, not compared as "?". */
+static int record_types(const char *path, const wk_json *grid, const wk_json *seeds, const wk_json *set) {
+    for (size_t i = 0; i < grid->count; i++) {
+        const wk_json *ax = grid->items[i], *key = ax->type == WK_JSON_OBJECT ? wk_json_get(ax, "key") : NULL,
+                      *vals = ax->type == WK_JSON_OBJECT ? wk_json_get(ax, "values") : NULL;
+        if (!key || key->type != WK_JSON_STRING || !vals || vals->type != WK_JSON_ARRAY)
+            return wk_errorf(WK_EINVAL, "%s: damaged sweep record: grid[%zu] must be an object with a string \"key\" and an array \"values\"",
+                             path, i);
+        for (size_t v = 0; v < vals->count; v++)
+            if (vals->items[v]->type != WK_JSON_STRING)
+                return wk_errorf(WK_EINVAL, "%s: damaged sweep record: grid[%zu].values[%zu] (key %s) is not a string", path, i, v,
+                                 key->string);
+    }
+    for (size_t i = 0; i < seeds->count; i++)
+        if (seeds->items[i]->type != WK_JSON_STRING)
+            return wk_errorf(WK_EINVAL, "%s: damaged sweep record: seeds[%zu] is not a string", path, i);
+    for (size_t i = 0; i < set->count; i++)
+        if (set->items[i]->type != WK_JSON_STRING)
+            return wk_errorf(WK_EINVAL, "%s: damaged sweep record: settings.%s is not a string", path, set->keys[i]);
+    return WK_OK;
 }
 
 int wk_sweep_check_dir(const wk_sweep_spec *s, int *exists) {
@@ -107,12 +130,13 @@ int wk_sweep_check_dir(const wk_sweep_spec *s, int *exists) {
         rc = wk_errorf(WK_EINVAL, "%s: not a %s record (format, grid, seeds, settings)", path, SWEEP_FORMAT);
         goto done;
     }
+    if ((rc = record_types(path, grid, seeds, set)) != 0) goto done;
     /* grid: keys in order, then values */
     for (size_t i = 0; i < grid->count || (int)i < s->n_axes; i++) {
-        const wk_json *ax = i < grid->count ? grid->items[i] : NULL, *key = ax ? wk_json_get(ax, "key") : NULL;
-        const char *k = key && key->type == WK_JSON_STRING ? key->string : NULL;
+        const wk_json *ax = i < grid->count ? grid->items[i] : NULL;
+        const char *k = ax ? wk_json_get(ax, "key")->string : NULL; /* a string: record_types */
         if ((int)i >= s->n_axes) {
-            rc = differ(path, "grid key %s there, not in this command", k ? k : "?");
+            rc = differ(path, "grid key %s there, not in this command", k);
             goto done;
         }
         if (!k) {
@@ -151,8 +175,8 @@ int wk_sweep_check_dir(const wk_sweep_spec *s, int *exists) {
             rc = differ(path, "setting %s = %s now, not set there", s->settings[i].key, buf);
             goto done;
         }
-        if (v->type != WK_JSON_STRING || strcmp(v->string, buf)) {
-            rc = differ(path, "setting %s = %s there, %s now", s->settings[i].key, v->type == WK_JSON_STRING ? v->string : "?", buf);
+        if (strcmp(v->string, buf)) {
+            rc = differ(path, "setting %s = %s there, %s now", s->settings[i].key, v->string, buf);
             goto done;
         }
     }
@@ -161,7 +185,7 @@ int wk_sweep_check_dir(const wk_sweep_spec *s, int *exists) {
         for (int k = 0; k < s->n_settings && !found; k++) found = !strcmp(set->keys[i], s->settings[k].key);
         if (!found) {
             const wk_json *v = set->items[i];
-            rc = differ(path, "setting %s = %s there, not set now", set->keys[i], v->type == WK_JSON_STRING ? v->string : "?");
+            rc = differ(path, "setting %s = %s there, not set now", set->keys[i], v->string);
             goto done;
         }
     }
