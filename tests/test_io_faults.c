@@ -313,6 +313,36 @@ static void test_read_file_limit(void) {
     REQUIRE(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_OK, "%s", wk_last_error());
     CHECK(n == sizeof big && !memcmp(b, big, n), "whole gzip reads back (%zu bytes)", n);
     wk_free(b);
+    /* bytes after the stream (the 5th test round's finding 11m: read without a word) are
+     * refused, naming the file and where they start; zero padding is not; two members (gzip's
+     * own concatenation) are one file */
+    unsigned char tail[2 * 8192 + 16];
+    memcpy(tail, packed, plen);
+    memcpy(tail + plen, "garbage", 7);
+    write_bytes(pg, tail, plen + 7);
+    char at[64];
+    snprintf(at, sizeof at, "from byte %lu", (unsigned long)plen);
+    CHECK(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_EFORMAT && strstr(wk_last_error(), "bad.gz") &&
+              strstr(wk_last_error(), "after the end of the gzip stream") && strstr(wk_last_error(), at),
+          "trailing garbage: %s", wk_last_error());
+    tail[plen] = 0x1f; /* half a gzip magic is no member */
+    write_bytes(pg, tail, plen + 1);
+    CHECK(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_EFORMAT, "one stray byte: %s", wk_last_error());
+    memset(tail + plen, 0, 16);
+    write_bytes(pg, tail, plen + 16);
+    REQUIRE(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_OK, "zero padding: %s", wk_last_error());
+    CHECK(n == sizeof big && !memcmp(b, big, n), "zero-padded gzip reads back (%zu bytes)", n);
+    wk_free(b);
+    memcpy(tail + plen, packed, plen);
+    write_bytes(pg, tail, 2 * plen);
+    REQUIRE(wk_io_read_file(pg, WK_IO_NO_LIMIT, &b, &n) == WK_OK, "two members: %s", wk_last_error());
+    CHECK(n == 2 * sizeof big && !memcmp(b, big, sizeof big) && !memcmp(b + sizeof big, big, sizeof big),
+          "two members read back (%zu bytes)", n);
+    wk_free(b);
+    /* a limit stops inside a member without reading the rest */
+    REQUIRE(wk_io_read_file(pg, 100, &b, &n) == WK_OK, "limit: %s", wk_last_error());
+    CHECK(n == 101 && !memcmp(b, big, 101), "limit 100 reads 101 decompressed bytes (got %zu)", n);
+    wk_free(b);
 }
 
 /* crash 4: a >4-D array leaked in read_one. The heap in use (glibc's count; ASan/LSan see it

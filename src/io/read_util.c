@@ -1,6 +1,6 @@
 /* read_util.c — the whole-file reader and the helpers shared by the readers (see read_util.h).
- * Plain files are read through zlib's gzread too (it passes non-gzip bytes through unchanged),
- * so there is one read path for compressed and plain input. */
+ * Plain and gzip files go through one reader (zsrc below: plain bytes as they are, gzip members
+ * through zlib's inflate), so every whole-file reader takes a .gz as well. */
 #include "io/read_util.h"
 
 #include <errno.h>
@@ -19,16 +19,104 @@ int wk_io_too_large(const char *path, const char *what, uint64_t bytes) {
                      what, (unsigned long long)bytes);
 }
 
-/* After gzread returned `got` <= 0: the error, or WK_OK at a clean end. zlib reports a gzip
- * stream cut short as a plain end of file with Z_BUF_ERROR; it must not read as a shorter
- * file (a .csv.gz would lose rows silently). */
-static int gz_end(const char *path, gzFile gz, int got) {
-    int zerr;
-    const char *msg = gzerror(gz, &zerr);
-    if (got == 0 && zerr == Z_OK) return WK_OK;
-    if (zerr == Z_ERRNO) return wk_errorf(WK_EIO, "%s: read error: %s", path, strerror(errno));
-    if (zerr == Z_BUF_ERROR) return wk_errorf(WK_EFORMAT, "%s: gzip stream is truncated (%s)", path, msg);
-    return wk_errorf(WK_EFORMAT, "%s: gzip stream is corrupt or truncated (%s)", path, msg);
+/* The bytes of one file, plain or gzip, read in order (zlib's inflate on the raw bytes, not
+ * gzread: gzread ends quietly at anything after a gzip member that is not another member, so a
+ * damaged or wrongly concatenated .gz lost its tail without a word). Gzip members follow each
+ * other (as `cat a.gz b.gz` makes); after the last one only zero bytes (tape padding, as gzip -t
+ * allows) may follow. */
+typedef struct zsrc {
+    const char *path;
+    int fd, gz, live; /* gz: a gzip file; live: inside a member (its end not reached yet) */
+    z_stream z;
+    unsigned char *in;  /* raw input buffer, ZSRC_IN bytes */
+    uint64_t raw;       /* raw bytes read from the file so far */
+} zsrc;
+enum { ZSRC_IN = 1 << 17 };
+
+/* More raw bytes behind the unread ones (moved to the buffer's start); 0 at the file's end. */
+static int zs_fill(zsrc *s, size_t *added) {
+    if (s->z.avail_in && s->z.next_in != s->in) memmove(s->in, s->z.next_in, s->z.avail_in);
+    s->z.next_in = s->in;
+    ssize_t got;
+    do got = read(s->fd, s->in + s->z.avail_in, ZSRC_IN - s->z.avail_in);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) return wk_errorf(WK_EIO, "%s: read error: %s", s->path, strerror(errno));
+    s->z.avail_in += (uInt)got;
+    s->raw += (uint64_t)got;
+    *added = (size_t)got;
+    return WK_OK;
+}
+
+/* After a member's end: another member (reset), or the end (only zeros left), or an error. */
+static int zs_next_member(zsrc *s, int *end) {
+    size_t added = 1;
+    while (s->z.avail_in < 2 && added) {
+        int rc = zs_fill(s, &added);
+        if (rc) return rc;
+    }
+    if (s->z.avail_in >= 2 && s->z.next_in[0] == 0x1f && s->z.next_in[1] == 0x8b) {
+        inflateReset(&s->z);
+        s->live = 1;
+        *end = 0;
+        return WK_OK;
+    }
+    const uint64_t at = s->raw - s->z.avail_in; /* where the bytes after the stream start */
+    for (;;) {
+        for (uInt k = 0; k < s->z.avail_in; k++)
+            if (s->z.next_in[k])
+                return wk_errorf(WK_EFORMAT, "%s: data after the end of the gzip stream (from byte %llu): a damaged or "
+                                             "wrongly concatenated file",
+                                 s->path, (unsigned long long)at);
+        s->z.avail_in = 0;
+        int rc = zs_fill(s, &added);
+        if (rc) return rc;
+        if (!added) break;
+    }
+    *end = 1;
+    return WK_OK;
+}
+
+/* Up to `want` bytes of content into out; *got = 0 only at the end. */
+static int zs_read(zsrc *s, unsigned char *out, size_t want, size_t *got) {
+    *got = 0;
+    if (!s->gz) { /* plain: what is buffered (the probe), then the file */
+        size_t n = s->z.avail_in < want ? s->z.avail_in : want;
+        memcpy(out, s->z.next_in, n);
+        s->z.next_in += n;
+        s->z.avail_in -= (uInt)n;
+        while (n < want) {
+            ssize_t r = read(s->fd, out + n, want - n > (1u << 30) ? (1u << 30) : want - n);
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0) return wk_errorf(WK_EIO, "%s: read error: %s", s->path, strerror(errno));
+            if (r == 0) break;
+            n += (size_t)r;
+        }
+        *got = n;
+        return WK_OK;
+    }
+    s->z.next_out = out;
+    s->z.avail_out = (uInt)(want > (1u << 30) ? (1u << 30) : want);
+    while (s->z.avail_out && s->live) {
+        if (!s->z.avail_in) {
+            size_t added;
+            int rc = zs_fill(s, &added);
+            if (rc) return rc;
+            if (!added) return wk_errorf(WK_EFORMAT, "%s: gzip stream is truncated (unexpected end of file)", s->path);
+        }
+        const int zr = inflate(&s->z, Z_NO_FLUSH);
+        if (zr == Z_STREAM_END) {
+            int end;
+            int rc = zs_next_member(s, &end);
+            if (rc) return rc;
+            s->live = !end;
+        } else if (zr == Z_MEM_ERROR) {
+            return wk_errorf(WK_EIO, "%s: cannot read: out of memory for the gzip reader", s->path);
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            return wk_errorf(WK_EFORMAT, "%s: gzip stream is corrupt (%s)", s->path, s->z.msg ? s->z.msg : "bad data");
+        }
+    }
+    *got = (size_t)(s->z.next_out - out);
+    return WK_OK;
 }
 
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len) {
@@ -43,30 +131,34 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
         close(fd);
         return wk_errorf(WK_EIO, "%s: cannot read: %s", path, strerror(e));
     }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        return wk_errorf(WK_EIO, "%s: cannot read: out of memory for the gzip reader", path);
+    zsrc s;
+    memset(&s, 0, sizeof s);
+    s.path = path;
+    s.fd = fd;
+    s.in = wk_malloc(ZSRC_IN);
+    int rc = s.in ? WK_OK : WK_ENOMEM;
+    /* gzip or plain: the first two bytes decide (as gzread did) */
+    size_t added = 1;
+    while (!rc && s.z.avail_in < 2 && added) rc = zs_fill(&s, &added);
+    if (!rc && s.z.avail_in >= 2 && s.in[0] == 0x1f && s.in[1] == 0x8b) {
+        s.gz = s.live = 1;
+        if (inflateInit2(&s.z, 16 + MAX_WBITS) != Z_OK) rc = wk_errorf(WK_EIO, "%s: cannot read: out of memory for the gzip reader", path);
     }
-    gzbuffer(gz, 1u << 17);
     /* The most bytes to hold: one past the limit tells the caller "longer than promised". */
     uint64_t most = limit >= (uint64_t)SIZE_MAX - 1 ? (uint64_t)SIZE_MAX - 1 : limit + 1;
     /* A plain regular file's length is its content's length: one exact allocation. Otherwise
      * (gzip, pipes) the buffer grows with what has really been decompressed. */
-    uint64_t cap = gzdirect(gz) && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 1u << 16;
+    uint64_t cap = !s.gz && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 1u << 16;
     if (cap > most) cap = most;
     size_t n = 0;
-    unsigned char *b = wk_malloc((size_t)cap + 1);
-    int rc = b ? WK_OK : wk_io_too_large(path, "its contents", cap);
+    unsigned char *b = rc ? NULL : wk_malloc((size_t)cap + 1);
+    if (!rc && !b) rc = wk_io_too_large(path, "its contents", cap);
     while (rc == WK_OK) {
         if (n == cap) {
             if (cap == most) break;
             unsigned char probe; /* at the expected end: is there more before growing? */
-            int got = gzread(gz, &probe, 1);
-            if (got <= 0) {
-                rc = gz_end(path, gz, got);
-                break;
-            }
+            size_t got;
+            if ((rc = zs_read(&s, &probe, 1, &got)) != 0 || got == 0) break;
             uint64_t ncap = cap < (1u << 15) ? 1u << 16 : cap * 2;
             if (ncap > most) ncap = most;
             unsigned char *nb = wk_realloc(b, (size_t)ncap + 1);
@@ -79,15 +171,13 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
             b[n++] = probe;
             continue;
         }
-        uint64_t want = cap - n > (1u << 30) ? (1u << 30) : cap - n;
-        int got = gzread(gz, b + n, (unsigned)want);
-        if (got <= 0) {
-            rc = gz_end(path, gz, got);
-            break;
-        }
-        n += (size_t)got;
+        size_t got;
+        if ((rc = zs_read(&s, b + n, (size_t)(cap - n), &got)) != 0 || got == 0) break;
+        n += got;
     }
-    gzclose(gz);
+    if (s.gz) inflateEnd(&s.z);
+    wk_free(s.in);
+    close(fd);
     if (rc) {
         wk_free(b);
         return rc;
