@@ -23,6 +23,12 @@ check "mixture1d means=F.npy" bash -c "'$CLI' data mixture1d --opt means=m1.npy 
 check "... draws near +-100" $PY -c "
 import numpy as np; o = np.load('o.npy'); assert np.all(np.abs(np.abs(o) - 100) < 1)"
 check "train --data gmm:means=F.npy" bash -c "'$CLI' train --data gmm:means=m.npy --steps 2 --batch 16 --eval-every 0 --eval-n 20 --holdout 50 --lip-pairs 10 --threads 1 --progress 0 --out r >/dev/null 2>&1"
+# FINDINGS 11f: a repeated option was last-wins (gaussian:dim=2,dim=3 drew 3-D points, rc 0)
+expect_exit2 "a repeated inline option refused, naming spec and key" "gaussian:dim=2,dim=3: option 'dim' given twice" "$CLI" data gaussian:dim=2,dim=3 -n 2
+expect_exit2 "a repeated --opt refused" "option 'sigma' given twice" "$CLI" data ring --opt sigma=0.1 --opt sigma=0.2 -n 2
+expect_exit2 "an --opt contradicting the spec's own refused" "ring:k=8: option k=4 contradicts the spec's own k" "$CLI" data ring:k=8 --opt k=4 -n 2
+check "an --opt equal to the spec's own is accepted" bash -c "'$CLI' data ring:k=8 --opt k=8.0 -n 3 --seed 1 > e1.csv && '$CLI' data ring -n 3 --seed 1 > e2.csv && cmp -s e1.csv e2.csv"
+expect_exit2 "train --data with a repeated option refused" "option 'k' given twice" "$CLI" train --data ring:k=4,k=5 --steps 1 --out r2
 cp m.npy mc.npy
 expect_exit2 "data -o over its means file refused" "-o mc.npy is the means= file" "$CLI" data gmm:means=mc.npy -n 3 -o mc.npy
 check "... the means kept" cmp -s m.npy mc.npy

@@ -20,6 +20,9 @@ expect_exit2 "bad train setting value" "critic" "$CLI" experiment biau-depth --c
 expect_exit2 "seed is the experiment's" "set by the experiment" "$CLI" experiment biau-depth --seed 3
 expect_exit2 "a grid key given as a setting" "gen_depth" "$CLI" experiment biau-depth --gen-depth 2
 expect_exit2 "repeated grid value" "gen_depth" "$CLI" experiment biau-depth --gen-depths 1,1
+expect_exit2 "repeated list knob value" "--dims 2,2: value 2 given twice" "$CLI" experiment arora-w1 --dims 2,2 --out "$T/eb"
+expect_exit2 "repeated list knob value, spelt differently" "value 100 given twice" "$CLI" experiment arora-w1 --sizes 50,100,1e2 --out "$T/eb"
+expect_exit2 "repeated seeds" "value 1 given twice" "$CLI" experiment biau-depth --seeds 1,1 --out "$T/eb"
 expect_exit2 "empty knob" "empty" "$CLI" experiment biau-equivalence --data ""
 printf '1,2\n3,4\n5,6\n' > "$T/pts.csv"
 expect_exit2 "a finite sample as the equivalence target" "synthetic" "$CLI" experiment biau-equivalence --data "$T/pts.csv"
@@ -34,6 +37,7 @@ check "--estimate-only prints the expected time and stops" bash -c "'$CLI' exper
 # tiny runs
 check "arora-w1 tiny" "$CLI" experiment arora-w1 --out "$T/aw" --dims 2,8 --sizes 20,40,80 --repeats 2 --nnd-steps 5
 check "arora-w1 outputs" check_outputs "$T/aw"
+check "arora-w1 heldout title says what both pictures show" bash -c "grep -q 'shaded: the 95 % intervals' '$T/aw/heldout.svg' && ! grep -q 'the SVG shades' '$T/aw/heldout.svg'"
 check "arora-w1 table has every (d, m, distance)" bash -c "test \$(grep -c '' '$T/aw/results.csv') -eq 19"
 check "biau-depth tiny (train overrides, 2 jobs)" "$CLI" experiment biau-depth --out "$T/bd" --seeds 0,1 --steps 3 \
     --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --jobs 2 --batch 32 --eval-n 64

@@ -15,6 +15,7 @@ check "stdout ends with the page" grep -q "index.html" "$T/log"
 for i in $(seq 1 50); do echo "$i,$((i * i % 7))"; done >"$T/a.csv"
 expect_exit2 "sizes not increasing" "\-\-sizes" "$CLI" generalization ring --sizes 300,100
 expect_exit2 "unknown distance" "\-\-distances" "$CLI" generalization ring --distances w1,js
+expect_exit2 "a repeated distance (as every list flag)" "--distances w1,nnd,w1: 'w1' given twice" "$CLI" generalization ring --distances w1,nnd,w1
 expect_exit2 "m larger than a file allows" "a.csv" "$CLI" generalization "$T/a.csv" --sizes 10,30 --distances w1 --out "$T/h"
 expect_exit2 "unparsable source" "gaussian:sigma=x" "$CLI" generalization gaussian:sigma=x
 expect_exit2 "--repeats 0" "\-\-repeats" "$CLI" generalization ring --repeats 0

@@ -22,7 +22,11 @@ np.save(t + "/z.npy", np.zeros((7, 2), np.float32))
 zn = np.zeros((7, 2), np.float32); zn[2, 0] = np.nan; np.save(t + "/znan.npy", zn)
 np.save(t + "/empty.npy", np.zeros((0, 2), np.float32))
 np.save(t + "/labels.npy", np.arange(200) % 2)
+np.save(t + "/rec.npy", np.zeros(3, dtype=[("a", "f8"), ("b", "f8")]))  # a record array (structured dtype)
 PY
+# a structured dtype: said so, naming the file (FINDINGS 11d: was "NPY header has no string 'descr' field")
+expect_exit2 "w1 of a structured NPY" "rec.npy: NPY descr is a list of named fields: structured dtypes are not supported" "$CLI" w1 "$T/rec.npy" "$T/x.npy"
+expect_exit2 "data means= of a structured NPY" "structured dtypes are not supported" "$CLI" data gmm:means="$T/rec.npy" -n 2
 "$CLI" train --gen-width 16 --critic-width 16 --batch 32 --n-critic 1 --steps 3 --eval-n 50 --holdout 50 --threads 1 \
     --latent-dim 2 --progress 0 --out "$T/run" >/dev/null 2>&1 || { echo "FAIL train"; exit 1; }
 CK=$T/run/checkpoint.safetensors

@@ -89,6 +89,31 @@ check "failed point: status and step in results.csv" grep -q '^1,p0001_lr_d=10_s
 check "failed point: the reason in results.jsonl" grep -q '"status":"failed".*training diverged' "$T/n/results.jsonl"
 check "lines over lr_d 1e-4 .. 10: a log axis, the failed cell left out" bash -c "grep -q '>lr_d (log scale)<' '$T/n/plot-w1-lines.svg' && grep -q 'data-marks=\"1\"' '$T/n/plot-w1-lines.svg'"
 
+# ---- a point whose train child is killed (OOM killer, kill -9): failed, then --retry-failed ------------
+# (FINDINGS 11j: a rerun kept it failed for good, "1 had finished before this run", with no way to retry)
+ONE=(--grid critic_depth=1 --seeds 0 --steps 400 --eval-every 100 --checkpoint-every 25 --batch 64 --eval-n 128 --holdout 128 --gen-width 16 --critic-width 16)
+"$W" sweep "${ONE[@]}" --out "$T/f" >"$T/f.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do # until the point has a checkpoint
+    ls "$T"/f/runs/*/checkpoint.safetensors >/dev/null 2>&1 && break
+    sleep 0.05
+done
+pkill -KILL -P $pid # the sweep's own child only: the point's train
+wait $pid
+if grep -q '"signal":9' "$T"/f/runs/*/point.json 2>/dev/null; then
+    check "the killed point is recorded failed, and the summary says how to retry it" \
+        bash -c "grep -q '1 points: 0 done, 1 failed' '$T/f.out' && grep -q -- '--retry-failed runs it again' '$T/f.out'"
+    "$W" sweep "${ONE[@]}" --out "$T/f" >"$T/f2.out" 2>&1
+    check "a plain rerun keeps it failed (and says so)" bash -c "grep -q '0 done, 1 failed (1 had finished before' '$T/f2.out' && grep -q -- '--retry-failed' '$T/f2.out'"
+    "$W" sweep "${ONE[@]}" --retry-failed --out "$T/f" >"$T/f3.out" 2>&1
+    check "--retry-failed: the point resumes from its checkpoint and ends done" \
+        bash -c "grep -q '1 points: 1 done, 0 failed (0 had finished before' '$T/f3.out' && grep -q resuming '$T'/f/runs/*/train.log && grep -q ',done,' '$T/f/results.csv'"
+    check "--retry-failed: the run reached its last step" bash -c "tail -1 '$T'/f/runs/*/metrics.jsonl | grep -q '\"step\":400'"
+else
+    echo "note: the point had finished before the kill (loaded machine): --retry-failed not exercised"
+fi
+check "sweep --help documents --retry-failed" bash -c "'$W' sweep --help | grep -q -- '--retry-failed'"
+
 # ---- refusals: exit 2, nothing run ----------------------------------------------------------------
 S=(--steps 5 --out "$T/r")
 expect_exit2 "unknown setting" "unknown flag '--gen-dpth'" "$W" sweep --grid gen_depth=1,2 --gen-dpth 3 "${S[@]}"

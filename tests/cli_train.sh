@@ -52,6 +52,13 @@ same_state "$T/full/checkpoint.safetensors" "$T/killed/checkpoint.safetensors" &
 "$CLI" sample --checkpoint "$T/a/checkpoint.safetensors" -n 50 -o "$T/s.png" > /dev/null && ok "sample png" || bad "sample png"
 "$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --input "$T/x.npy" -o "$T/d.npy" --grad "$T/g.npy" --lipschitz \
     | grep -q certified && [ -s "$T/d.npy" ] && [ -s "$T/g.npy" ] && ok "critic" || bad "critic"
+# no pair of distinct points (one point; five equal points): the pair ratio is undefined, null (not 0)
+$PY -c "import numpy as np; np.save('$T/one.npy', np.zeros((1, 2), np.float32)); np.save('$T/five.npy', np.ones((5, 2), np.float32))"
+for f in one five; do
+    "$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --input "$T/$f.npy" --lipschitz > "$T/lip.json" \
+        && $PY -c "import json, sys; r = json.load(open('$T/lip.json')); sys.exit(not (r['pair_max'] is None and r['n_points'] in (1, 5)))" \
+        && ok "critic --lipschitz on $f point(s) without distinct pairs: pair_max null" || bad "pair_max of $f: $(cat "$T/lip.json")"
+done
 "$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --lipschitz | grep -q '"n_points": 2000' \
     && ok "critic --lipschitz on generated samples" || bad "critic --lipschitz without --input"
 # eval draws from the same fixed evaluation stream as training: its W1 and d_D at the last
@@ -81,6 +88,10 @@ expect2() { # description, command...
     if [ $rc = 2 ] && [ -s "$T/err" ]; then ok "$what: $(head -c 150 "$T/err" | tr '\n' ' ')"; else bad "$what: exit $rc"; fi
 }
 expect2 "unknown flag" "$CLI" train --no-such-flag 1
+# --grid-rows only lays out image grids: on a 2-D run (a scatter) or with .npy it was silently ignored (FINDINGS 11k)
+expect2 "sample --grid-rows on a 2-D run refused" "$CLI" sample --checkpoint "$T/a/checkpoint.safetensors" -n 8 --grid-rows 3 -o "$T/s2.png"
+grep -q -- "--grid-rows: .* draws points of dimension 2, not images" "$T/err" && [ ! -e "$T/s2.png" ] && ok "... saying why, writing nothing" || bad "--grid-rows message: $(cat "$T/err")"
+expect2 "sample --grid-rows with .npy refused" "$CLI" sample --checkpoint "$T/a/checkpoint.safetensors" -n 8 --grid-rows 3 -o "$T/s2.npy"
 expect2 "bad value" "$CLI" train --critic nope
 expect2 "critic -o without --input" "$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" -o "$T/d2.npy"
 expect2 "missing data file" "$CLI" train $SMALL --data "$T/none.npy" --out "$T/c"

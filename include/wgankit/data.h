@@ -90,7 +90,8 @@ const char *wk_target_kind_name(wk_target_kind kind);
 int wk_target_spec_kind(const char *spec, wk_target_kind *kind, size_t *name_len);
 /* Defaults for the target `name` ("NAME" or "NAME:key=value,..."), then each inline option,
  * then each "key=value" of opts, applied in order. An unknown key, a key the target does not use,
- * or a bad value gives WK_EINVAL naming it. */
+ * a bad value, a key given twice inline or twice in opts, or an opts key that contradicts the
+ * inline one gives WK_EINVAL naming it (an opts key equal to the inline one is accepted). */
 int wk_target_spec_parse(wk_target_spec *spec, const char *name, const char *const *opts, int n_opts);
 /* One line per target listing its keys and defaults (for --help); returns a static string. */
 const char *wk_target_help(void);

@@ -124,7 +124,8 @@ typedef struct wk_lipschitz_report {
     double grad_mean;
     double pair_max;   /* lower bound: max |D(x)−D(y)|/‖x−y‖ over sampled pairs of the points, with
                         * D recomputed in double (MLP critics) or float32 less a rounding
-                        * allowance, so rounding cannot inflate it */
+                        * allowance, so rounding cannot inflate it; NaN when no sampled pair
+                        * had two distinct points (one point, or all points equal) */
     int64_t n_points, n_pairs;
     /* added: a strict upper bound, product of per-layer Gershgorin bounds √‖WᵀW‖∞ ≥ σ_max
      * (Linear layers; conv layers contribute their power-iteration norm) */

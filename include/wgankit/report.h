@@ -16,13 +16,18 @@
  * metrics.jsonl holds one JSON object per line, each with a numeric "step"; every other
  * numeric member is a metric. Unknown metrics are grouped by the part of their name before the
  * first '/' or '_'; a group whose values are all positive and span more than three decades
- * gets a log y axis. Lines that are not such objects (e.g. a half-written last line) are
- * skipped and counted on the page. Any subset of these files may be present. */
+ * gets a log y axis. Lines that are not such objects (wk_metrics_line_parse: not JSON, a NUL
+ * byte, over WK_METRICS_LINE_MAX bytes, no integer step in [0, 2^53]) are skipped, counted on the
+ * page with the first one's reason, and each named (file and line) on `warn` when given. Any
+ * subset of these files may be present. */
 #ifndef WGANKIT_REPORT_H
 #define WGANKIT_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
+#include "wgankit/json.h"
 #include "wgankit/strbuf.h"
 
 #ifdef __cplusplus
@@ -32,6 +37,17 @@ extern "C" {
 /* Build RUN_DIR/report.html (atomically); its path goes to out_path when out_path != NULL.
  * WK_EIO naming the directory when it does not exist. */
 int wk_report_build(const char *run_dir, char *out_path, size_t out_path_size);
+/* The same, with a warning line on `warn` (when not NULL) for each metrics.jsonl line skipped,
+ * naming the file and the line (the first WK_REPORT_MAX_WARNINGS, then their count). */
+#define WK_REPORT_MAX_WARNINGS 10
+int wk_report_build_warn(const char *run_dir, char *out_path, size_t out_path_size, FILE *warn);
+
+/* One line of metrics.jsonl (n bytes, without its newline; lineno counts from 1): *out the JSON
+ * object and *step its "step" when the line is good, else WK_EFORMAT naming path and lineno (a
+ * line over WK_METRICS_LINE_MAX bytes, a NUL byte, not a JSON object, no numeric "step", or a step
+ * that is not an integer in [0, 2^53]). WK_ENOMEM when out of memory. */
+#define WK_METRICS_LINE_MAX (1 << 20)
+int wk_metrics_line_parse(const char *line, size_t n, const char *path, long long lineno, wk_json **out, int64_t *step);
 
 /* The overlay chart of the first screen (also written alone as curves.svg): W1 and d_D against
  * the step, the floor as a band from 0 to w1_floor. Any of w1, floor, d_d may be NULL; NaN

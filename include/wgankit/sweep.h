@@ -87,9 +87,11 @@ typedef struct wk_sweep_spec {
                              * sweep.json: a resumed sweep may use another. */
     char plot_metric[WK_SWEEP_KEY]; /* the metric plotted (a key of metrics.jsonl); default "w1" */
     int progress;           /* -1 auto (a TTY), 0 off, 1 on: the controller's one updating line */
+    int retry_failed;       /* 1: a point recorded failed is run again, from its checkpoint when it has
+                             * one (its point.json removed first); not part of sweep.json */
 } wk_sweep_spec;
 
-/* Empty spec: no axes, no seeds, no settings, threads 0, plot_metric "w1", progress -1. */
+/* Empty spec: no axes, no seeds, no settings, threads 0, plot_metric "w1", progress -1, retry_failed 0. */
 void wk_sweep_spec_init(wk_sweep_spec *s);
 void wk_sweep_spec_free(wk_sweep_spec *s);
 /* Add an axis from "KEY=V1,V2,..." (or "KEY=V1;V2;..." when a value holds commas: a list with a
@@ -220,7 +222,8 @@ typedef struct wk_sweep_summary {
  * ex->slots at once, less the workers lost), record each ending in point.json, then
  * wk_sweep_collect, wk_sweep_plot and wk_sweep_report. Points of lost workers are not recorded:
  * the other points still run, then WK_ESYSTEM names the lost points (rerun to resume them). Progress to `log` (one updating line when spec->progress says so), nothing
- * per point otherwise. Failed points do not make it fail. `sum` may be NULL. On WK_EINTR the
+ * per point otherwise. Failed points do not make it fail; a rerun keeps them failed unless
+ * spec->retry_failed, which runs them again (from their checkpoints). `sum` may be NULL. On WK_EINTR the
  * running points were stopped and keep their checkpoints (rerun to resume). */
 int wk_sweep_run(const wk_sweep_spec *spec, const wk_sweep_executor *ex, FILE *log, wk_sweep_summary *sum);
 

@@ -110,3 +110,9 @@ def test_other_arguments():
         wgankit.data("no-such-target", 10, 1)
     with pytest.raises(ValueError, match="nope"):
         wgankit.data("ring", 10, 1, nope=3)
+    # FINDINGS 11f: a repeated option or a keyword contradicting the name's own was last-wins
+    with pytest.raises(ValueError, match=r"^gaussian:dim=2,dim=3: option 'dim' given twice"):
+        wgankit.data("gaussian:dim=2,dim=3", 2)
+    with pytest.raises(ValueError, match=r"^ring:k=8,sigma=0: option k=4 contradicts the spec's own k"):
+        wgankit.data("ring:k=8,sigma=0", 2000, k=4)
+    assert len(np.unique(wgankit.data("ring:k=8,sigma=0", 2000, k=8), axis=0)) == 8  # the same value: accepted

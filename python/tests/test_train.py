@@ -64,6 +64,11 @@ def test_critic_and_lipschitz(run):
     assert abs(fd - np.linalg.norm(g[0])) < 1e-2 * max(1.0, np.linalg.norm(g[0]))
     rep = ck.lipschitz()
     assert rep["n_points"] == 1000 and rep["grad_max"] <= rep["certified"] * (1 + 1e-5)
+    assert 0 < rep["pair_max"] <= rep["certified"] * (1 + 1e-5)
+    # FINDINGS 11e: no pair of distinct points (one point, or all equal): the ratio is undefined, NaN (was 0)
+    for pts in (np.zeros((1, 2)), np.ones((5, 2))):
+        r = ck.lipschitz(x=pts)
+        assert np.isnan(r["pair_max"]) and r["n_points"] == len(pts)
     with pytest.raises(ValueError, match="^x"):
         ck.critic(np.full((3, 2), np.nan))
     with pytest.raises(ValueError):

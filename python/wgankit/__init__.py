@@ -441,7 +441,8 @@ class Checkpoint:
         points x (default: ``n`` generated samples drawn with ``seed``). Returns a dict. On a MIX+GAN
         checkpoint the critic is the mixture Σ_j w_D[j]·D_j that :meth:`critic` returns: the
         certified bounds are Σ_j w_D[j]·(D_j's), upper bounds of its constant; the measured ones
-        are the mixture's own."""
+        are the mixture's own. ``pair_max`` is NaN when no sampled pair has two distinct points
+        (one point, or all points equal: the ratio is undefined)."""
         n, seed = _integer(n, "n", 1, _COUNT_MAX), _seed(seed)
         if x is None:
             x = self.sample(n, seed)

@@ -4,6 +4,7 @@
  * The report alone needs no input: it is then measured on samples of the checkpoint's own
  * generator, where the critic is used during training. --input is scaled as training scaled the
  * run's data (train --scale), so a data file and the run's own samples are read alike. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,8 +28,9 @@ int wk_cmd_critic(int argc, char **argv) {
                    "images 0..255 to [-1, 1]); samples written by `wgankit sample` are already in those units.\n"
                    "The report: certified (an upper bound of the Lipschitz constant: product of the layers' norms),\n"
                    "grad_max/grad_mean (of |grad D| on the points) and pair_max (largest |D(x)-D(y)|/|x-y| on pairs of\n"
-                   "them), lower bounds. MIX+GAN: D is the mixture critic sum_j w_D[j] D_j that -o and --grad print;\n"
-                   "certified is then sum_j w_D[j] (D_j's bound), and the JSON adds \"components\": T.\n", LIP_SAMPLES);
+                   "distinct points; null when there is none: one point, or all equal), lower bounds. MIX+GAN: D is the\n"
+                   "mixture critic sum_j w_D[j] D_j that -o and --grad print; certified is then sum_j w_D[j] (D_j's\n"
+                   "bound), and the JSON adds \"components\": T.\n", LIP_SAMPLES);
             return 0;
         }
         if (!strcmp(a, "--checkpoint")) { if (!(ckpt = cli_value("critic", argc, argv, &i))) return 2; }
@@ -79,9 +81,10 @@ int wk_cmd_critic(int argc, char **argv) {
     if (!rc && lip) {
         wk_lipschitz_report r;
         if (!(rc = wk_trainer_lipschitz_report(t, &x, &r))) {
-            printf("{\"certified\": %.9g, \"grad_max\": %.9g, \"grad_mean\": %.9g, \"pair_max\": %.9g, \"n_points\": %lld, "
-                   "\"n_pairs\": %lld",
-                   r.certified, r.grad_max, r.grad_mean, r.pair_max, (long long)r.n_points, (long long)r.n_pairs);
+            printf("{\"certified\": %.9g, \"grad_max\": %.9g, \"grad_mean\": %.9g, \"pair_max\": ", r.certified, r.grad_max, r.grad_mean);
+            /* no pair of distinct points: the ratio is undefined, JSON null (as w1's one-projection SE) */
+            isnan(r.pair_max) ? printf("null") : printf("%.9g", r.pair_max);
+            printf(", \"n_points\": %lld, \"n_pairs\": %lld", (long long)r.n_points, (long long)r.n_pairs);
             int T = wk_trainer_config(t)->mix; /* the report is the mixture critic's (trainer.c) */
             if (T > 1) printf(", \"components\": %d", T);
             printf("}\n");

@@ -17,7 +17,7 @@ static void usage(FILE *f) {
                "Draw N samples (default 1000) from synthetic target NAME. Without -o they are printed as CSV;\n"
                "-o FILE.npy writes float32 NPY [N, dim]; -o FILE.csv that CSV; -o FILE.png draws a scatter plot (2-D targets) with\n"
                "the mode centres marked. Options as NAME:key=value,... (the spec --data and draw take) or --opt key=value (may\n"
-               "repeat; applied after the inline ones). means=FILE: one mean per row of an array file (NPY, CSV/text, IDX) or\n"
+               "repeat, each key once; a key given inline too must have the same value). means=FILE: one mean per row of an array file (NPY, CSV/text, IDX) or\n"
                "JSON. Targets and their options (defaults):\n%s",
             wk_target_help());
 }

@@ -48,7 +48,8 @@ int wk_cmd_report(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: wgankit report RUN_DIR\n\nRebuild RUN_DIR/report.html from config.json (required), metrics.jsonl and\n"
-                   "the PNG images in RUN_DIR and print its path.\n");
+                   "the PNG images in RUN_DIR and print its path. A metrics.jsonl line that is not a JSON object with an\n"
+                   "integer \"step\" in [0, 2^53] (or is over 1 MiB) is skipped with a warning naming the file and line.\n");
             return 0;
         }
         if (argv[i][0] == '-') {
@@ -68,7 +69,7 @@ int wk_cmd_report(int argc, char **argv) {
     int code = check_run_dir(dir);
     if (code) return code;
     char path[4096];
-    int rc = wk_report_build(dir, path, sizeof path);
+    int rc = wk_report_build_warn(dir, path, sizeof path, stderr); /* damaged metrics lines named, file and line */
     if (rc != WK_OK) {
         fprintf(stderr, "wgankit report: %s\n", wk_last_error());
         return cli_exit_code(rc); /* a missing or read-only RUN_DIR is bad input (2), not a failure of the run */

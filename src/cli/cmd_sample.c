@@ -23,10 +23,11 @@ int wk_cmd_sample(int argc, char **argv) {
                    "                      [--generator ema|raw] [--grid-rows R] [--component J]\n\n"
                    "Generate N samples (1 to 100000000, default 64) from checkpoint C (any checkpoint of a run, e.g.\n"
                    "RUN/checkpoints/step-000100.safetensors). .npy: float32 [N, ...]; .png: a sample grid (images,\n"
-                   "R rows; default about square) or a scatter with axes (2-D points). --latent maps the given codes\n"
-                   "[N, latent_dim] instead of drawing them: one sample per row, so not with -n. --generator raw uses\n"
-                   "the raw generator when the run kept an EMA copy (default: ema when the run kept one, else raw;\n"
-                   "an explicit --generator ema on a run trained with --ema 0 exits 2).\n"
+                   "--grid-rows R rows; default about square) or a scatter with axes (2-D points; --grid-rows is then\n"
+                   "refused, as with .npy). --latent maps the given codes [N, latent_dim] instead of drawing them:\n"
+                   "one sample per row, so not with -n. --generator raw uses the raw generator when the run kept an\n"
+                   "EMA copy (default: ema when the run kept one, else raw; an explicit --generator ema on a run\n"
+                   "trained with --ema 0 exits 2).\n"
                    "MIX+GAN checkpoints (train --mix T): each row's generator is drawn with probability w_G from\n"
                    "--seed (default 0), also with --latent, so the same codes give other samples under another seed\n"
                    "(said on stderr); --component J (0..T-1) takes every row from generator J: with --latent the\n"
@@ -67,6 +68,10 @@ int wk_cmd_sample(int argc, char **argv) {
         return 2;
     }
     if (cli_check_extension("sample", "-o", out, (const char *const[]){".npy", ".png", NULL})) return 2;
+    if (rows && !cli_ends_with(out, ".png")) { /* a flag that would be silently ignored is refused (FINDINGS 11k) */
+        fprintf(stderr, "wgankit sample: --grid-rows lays out a PNG sample grid; -o %s writes the samples themselves\n", out);
+        return 2;
+    }
     if (cli_check_aliases("sample", 3, (const char *const[]){"-o", "--latent", "--checkpoint"}, (const char *const[]){out, latent, ckpt}, 1))
         return 2;
     wk_trainer *t;
@@ -79,6 +84,13 @@ int wk_cmd_sample(int argc, char **argv) {
     if (ema == 2 && !(wk_trainer_config(t)->ema > 0)) { /* as eval: an explicit request that cannot be honoured */
         fprintf(stderr, "wgankit sample: --generator ema: %s was trained without an EMA generator (--ema 0); "
                         "use --generator raw (or leave the flag out)\n", ckpt);
+        wk_trainer_free(t);
+        return 2;
+    }
+    const char *shape = wk_trainer_config(t)->sample_shape;
+    if (rows && shape[0] && !strchr(shape, 'x')) { /* samples of points: the PNG is a scatter, which has no rows */
+        fprintf(stderr, "wgankit sample: --grid-rows: %s draws points of dimension %s, not images: its PNG is a scatter plot "
+                        "(leave --grid-rows out)\n", ckpt, shape);
         wk_trainer_free(t);
         return 2;
     }
@@ -96,6 +108,8 @@ int wk_cmd_sample(int argc, char **argv) {
                         "--component J takes every row from generator J\n", T, seed);
     if (cli_ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
     else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
+    else if (rows) /* an older checkpoint without sample_shape: known only now */
+        rc = wk_errorf(WK_EINVAL, "--grid-rows: %s draws points, not images: its PNG is a scatter plot (leave --grid-rows out)", ckpt);
     else if (x.ndim == 2 && x.shape[1] == 2) {
         wk_scatter_spec s;
         wk_scatter_default(&s);

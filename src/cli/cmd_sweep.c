@@ -14,7 +14,7 @@
 
 static void usage(FILE *f) {
     fprintf(f, "usage: wgankit sweep --grid KEY=V1,V2,... [--grid ...] [--seeds 0,1,2] [--jobs N] --out DIR\n"
-               "                     [--plot-metric NAME] [--dry-run] [--SETTING VALUE ...]\n\n"
+               "                     [--plot-metric NAME] [--dry-run] [--retry-failed] [--SETTING VALUE ...]\n\n"
                "Train one run per point of the cross product of the grid values and the seeds, each as its own\n"
                "`wgankit train` process, into DIR/runs/<point>/ (the name holds the point's index, values and seed).\n"
                "  --grid KEY=V1,...  a train setting (either spelling: gen_depth, gen-depth) and its values; repeat\n"
@@ -27,6 +27,9 @@ static void usage(FILE *f) {
                "  --plot-metric M    the metric of the plots (a number of metrics.jsonl, or an array entry as results.csv names it,\n"
                "                     mix_w_g[0]; checked before anything runs; default w1)\n"
                "  --dry-run          check everything and list each point with its train arguments; run nothing\n"
+               "  --retry-failed     run the points recorded failed again (a rerun keeps them failed otherwise): each\n"
+               "                     resumes from its last checkpoint (a point killed by a signal, e.g. the OOM killer,\n"
+               "                     continues; a diverging one diverges again), or starts afresh without one\n"
                "  --dist-timeout S   under mpirun: a rank silent for S seconds (default 600) is lost; with mpirun\n"
                "                     --enable-recovery its point is left for a rerun, the other ranks go on, and the\n"
                "                     job ends naming it, without results.csv (mpirun itself then exits 0)\n"
@@ -35,7 +38,8 @@ static void usage(FILE *f) {
                "order: grid and fixed settings, seed, status, failed_step, the final metrics, wall_s), plot-<metric>-heatmap and\n"
                "-lines (.png, .svg) and report.html. Rerunning the same command resumes: finished points are kept,\n"
                "unfinished ones continue from their checkpoints; another grid, seed list or setting is refused (exit 2).\n"
-               "A point that diverges or fails is recorded as failed (with its step) and the sweep goes on.\n"
+               "A point that diverges or fails is recorded as failed (with its step and why) and the sweep goes on;\n"
+               "the same command with --retry-failed runs the failed points again.\n"
                "Exit: 0 when every point ended (failed points included), 2 bad usage, 1 runtime failure.\n");
 }
 
@@ -55,6 +59,10 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
         }
         if (!strcmp(a, "--dry-run")) {
             dry = 1;
+            continue;
+        }
+        if (!strcmp(a, "--retry-failed")) { /* this invocation's choice, not part of sweep.json */
+            spec.retry_failed = 1;
             continue;
         }
         if (strncmp(a, "--", 2) || !(v = cli_value("sweep", argc, argv, &i))) {
@@ -175,6 +183,10 @@ static int sweep_main(int argc, char **argv, const wk_sweep_executor *mpi) {
     }
     printf("sweep %s: %lld points: %lld done, %lld failed (%lld had finished before this run) in %.1fs\n", spec.out, (long long)sum.points,
            (long long)sum.done, (long long)sum.failed, (long long)sum.skipped, sum.wall_s);
+    if (sum.failed)
+        printf("%lld point%s failed (why: \"message\" in %s/results.jsonl, and report.html); the same command with --retry-failed "
+               "runs %s again from %s checkpoints\n", (long long)sum.failed, sum.failed > 1 ? "s" : "", spec.out,
+               sum.failed > 1 ? "them" : "it", sum.failed > 1 ? "their" : "its");
     printf("%s/report.html\n", spec.out);
 done:
     wk_sweep_spec_free(&spec);

@@ -131,8 +131,12 @@ static int set_field(wk_target_spec *s, const field *f, const char *key, const c
     return WK_OK;
 }
 
-/* One "key=value" option of target `name` (kind) applied to s; errors name it. */
-static int apply_option(wk_target_spec *s, wk_target_kind kind, const char *name, const char *opt) {
+/* One "key=value" option of target `name` (kind) applied to s; errors name it. *set marks the
+ * fields set so far (bit i: fields[i]), *inline_set those of the spec's own "NAME:..." part: a
+ * key given twice in one part is refused (last-wins would silently drop one), and an option after
+ * the spec may repeat the spec's key only with the same value (it must not silently override). */
+static int apply_option(wk_target_spec *s, wk_target_kind kind, const char *name, const char *spec, const char *opt,
+                        uint32_t *set, const uint32_t *inline_set) {
     const char *eq = strchr(opt, '=');
     if (!eq || eq == opt) return wk_errorf(WK_EINVAL, "%s: option '%s' is not key=value", name, opt);
     size_t klen = (size_t)(eq - opt);
@@ -150,7 +154,20 @@ static int apply_option(wk_target_spec *s, wk_target_kind kind, const char *name
     }
     char key[32];
     snprintf(key, sizeof key, "%.*s", (int)klen, opt);
-    return set_field(s, f, key, eq + 1);
+    const uint32_t bit = (uint32_t)1 << (f - fields);
+    if (!(*set & bit)) {
+        *set |= bit;
+        return set_field(s, f, key, eq + 1);
+    }
+    if (!inline_set || !(*inline_set & bit)) return wk_errorf(WK_EINVAL, "%s: option '%s' given twice%s", spec, key, inline_set ? " (as key=value options)" : "");
+    wk_target_spec was = *s; /* the spec's own value, kept unless the option says the same */
+    int rc = set_field(s, f, key, eq + 1);
+    if (rc == WK_OK && memcmp((char *)s + f->offset, (char *)&was + f->offset,
+                              f->type == 's' ? sizeof s->means_file : f->type == 'i' ? sizeof(int) : 8)) {
+        *s = was;
+        rc = wk_errorf(WK_EINVAL, "%s: option %s contradicts the spec's own %s (give it once)", spec, opt, key);
+    }
+    return rc;
 }
 
 int wk_target_spec_kind(const char *spec, wk_target_kind *kind, size_t *name_len) {
@@ -172,14 +189,17 @@ int wk_target_spec_parse(wk_target_spec *s, const char *spec, const char *const 
     if (rc != WK_OK) return rc;
     snprintf(name, sizeof name, "%.*s", (int)n, spec);
     wk_target_spec_default(s, kind);
+    uint32_t set = 0, inline_set = 0;
+    _Static_assert(N_FIELDS <= 32, "apply_option marks the fields set in a uint32_t");
     if (spec[n] == ':') {
         if (strlen(spec + n + 1) >= sizeof inline_opts) return wk_errorf(WK_EINVAL, "%s: options too long", spec);
         snprintf(inline_opts, sizeof inline_opts, "%s", spec + n + 1);
         for (char *save = NULL, *p = strtok_r(inline_opts, ",", &save); p; p = strtok_r(NULL, ",", &save))
-            if ((rc = apply_option(s, kind, name, p)) != WK_OK) return rc;
+            if ((rc = apply_option(s, kind, name, spec, p, &inline_set, NULL)) != WK_OK) return rc;
     }
+    set = inline_set;
     for (int i = 0; i < n_opts; i++)
-        if ((rc = apply_option(s, kind, name, opts[i])) != WK_OK) return rc;
+        if ((rc = apply_option(s, kind, name, spec, opts[i], &set, &inline_set)) != WK_OK) return rc;
     return WK_OK;
 }
 

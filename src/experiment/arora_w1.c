@@ -143,7 +143,7 @@ static int run(wk_expt_ctx *c) {
     wk_chart_spec spec = {.title = "Distance between two samples of N(0, I/d)", .x_label = "m, points per sample",
                           .y_label = "mean distance", .log_y = 1, .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "loglog", &spec, ser, (size_t)(2 * nd)))) return rc;
-    wk_chart_spec hspec = {.title = "Held-out d_NN (the SVG shades the 95 % intervals)", .x_label = "m, points per sample",
+    wk_chart_spec hspec = {.title = "Held-out d_NN (shaded: the 95 % intervals)", .x_label = "m, points per sample",
                            .y_label = "held-out d_NN", .log_x = 1};
     if ((rc = wk__expt_chart(c->out, "heldout", &hspec, hser, (size_t)nd))) return rc;
 

@@ -59,7 +59,7 @@ static int knob_index(const wk_experiment *e, const char *key) {
     return -1;
 }
 
-/* Check one knob value: numbers in range, lists non-empty. */
+/* Check one knob value: numbers in range, lists non-empty and without repeated values. */
 static int check_knob(const wk_experiment *e, const wk_expt_knob *k, const char *v) {
     if (k->kind == WK_KNOB_TEXT) {
         if (!*v) return wk_errorf(WK_EINVAL, "%s --%s: empty value", e->name, k->name);
@@ -68,6 +68,7 @@ static int check_knob(const wk_experiment *e, const wk_expt_knob *k, const char 
     int list = k->kind == WK_KNOB_INTS || k->kind == WK_KNOB_FLOATS, integer = k->kind == WK_KNOB_INT || k->kind == WK_KNOB_INTS;
     const char *p = v;
     int n = 0;
+    double seen[WK_EXPT_MAX_LIST];
     for (;;) {
         char *end;
         errno = 0;
@@ -78,7 +79,11 @@ static int check_knob(const wk_experiment *e, const wk_expt_knob *k, const char 
         if (integer && x != floor(x)) return wk_errorf(WK_EINVAL, "%s --%s: %s is not an integer", e->name, k->name, v);
         if (x < k->lo || x > k->hi)
             return wk_errorf(WK_EINVAL, "%s --%s: %g is outside [%g, %g]", e->name, k->name, x, k->lo, k->hi);
-        if (++n > WK_EXPT_MAX_LIST) return wk_errorf(WK_EINVAL, "%s --%s: more than %d values", e->name, k->name, WK_EXPT_MAX_LIST);
+        if (n == WK_EXPT_MAX_LIST) return wk_errorf(WK_EINVAL, "%s --%s: more than %d values", e->name, k->name, WK_EXPT_MAX_LIST);
+        /* a repeated value would measure one point twice and draw it as two (as sweep --grid refuses) */
+        for (int j = 0; j < n; j++)
+            if (seen[j] == x) return wk_errorf(WK_EINVAL, "%s --%s %s: value %g given twice", e->name, k->name, v, x);
+        seen[n++] = x;
         if (!*end) break;
         if (!list) return wk_errorf(WK_EINVAL, "%s --%s: one value expected, got '%s'", e->name, k->name, v);
         p = end + 1;
@@ -161,6 +166,7 @@ void wk_expt_help(const wk_experiment *e, wk_strbuf *sb) {
             if (*p == '_') *p = '-';
         wk_sb_printf(sb, "  %-22s %s (quick: %s; paper: %s)\n", flag, e->knobs[k].help, e->knobs[k].quick, e->knobs[k].paper);
     }
+    wk_sb_puts(sb, "  (a list knob takes comma-separated values, each once)\n");
     if (e->trains) wk_sb_puts(sb, "  and any `wgankit train` setting (--critic-width 128, --lr-d 1e-3, ...) for every training run\n");
 }
 

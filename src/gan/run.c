@@ -76,14 +76,60 @@ static double num(const wk_json *o, const char *k) {
     return v && v->type == WK_JSON_NUMBER ? v->number : NAN;
 }
 
-/* Keep the evaluations up to `step` from a previous metrics.jsonl (resume). */
-static void history_load(history *h, const char *path, int64_t step) {
+/* The rows of metrics.csv up to `step` are all in the history read from metrics.jsonl: a log cut
+ * at a line boundary (or deleted) would otherwise rewrite metrics.csv without the rows it lacks.
+ * Rows whose step does not parse are not checked (the rewrite restores them from the history). */
+static int history_check_csv(const history *h, const char *dir, int64_t step) {
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
     FILE *f = fopen(path, "r");
-    char line[8192];
-    while (f && fgets(line, sizeof line, f)) {
+    if (!f) return WK_OK; /* none: nothing to lose */
+    char *line = NULL;
+    size_t cap = 0;
+    long long lineno = 0;
+    int rc = WK_OK;
+    while (!rc && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *end;
+        errno = 0;
+        long long at = strtoll(line, &end, 10);
+        if (end == line || *end != ',' || errno || at < 0 || at > step) continue;
+        size_t i = 0;
+        while (i < h->n && h->m[i].step != at) i++;
+        if (i == h->n)
+            rc = wk_errorf(WK_EFORMAT, "--resume %s: %s line %lld holds step %lld, which %s/metrics.jsonl lacks; the resumed run "
+                                       "would rewrite metrics.csv without it: restore that line of metrics.jsonl, or move both "
+                                       "files away to resume without the earlier history", dir, path, lineno, at, dir);
+    }
+    free(line); /* allocated by getline */
+    fclose(f);
+    return rc;
+}
+
+/* Keep the evaluations up to `step` from a previous metrics.jsonl (resume). A line that is not
+ * a good metrics line (report.h: wk_metrics_line_parse) is refused, not skipped: the resumed run
+ * rewrites metrics.jsonl and metrics.csv from this history, so a skipped line (and with it the
+ * intact copy metrics.csv holds) would be lost without a word (FINDINGS 11a). train writes both
+ * files atomically, so only damage from outside the run makes such a line. */
+static int history_load(history *h, const char *dir, int64_t step) {
+    char path[WK_GAN_STR + 32];
+    snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    if (!f && errno != ENOENT) return wk_errorf(WK_EIO, "--resume %s: cannot read %s: %s", dir, path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long long lineno = 0;
+    int rc = WK_OK;
+    while (f && !rc && (len = getline(&line, &cap, f)) >= 0) {
+        size_t n = (size_t)len;
+        lineno++;
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) n--;
+        if (!n) continue;
         wk_json *o;
-        if (wk_json_parse(line, strlen(line), path, &o)) continue;
-        wk_gan_metrics m = {.step = (int64_t)num(o, "step"), .w1 = num(o, "w1"), .d_d = num(o, "d_D"), .loss_d = num(o, "loss_d"),
+        int64_t at;
+        if ((rc = wk_metrics_line_parse(line, n, path, lineno, &o, &at))) break;
+        wk_gan_metrics m = {.step = at, .w1 = num(o, "w1"), .d_d = num(o, "d_D"), .loss_d = num(o, "loss_d"),
                             .loss_g = num(o, "loss_g"), .grad_norm_d = num(o, "gradnorm_d"), .grad_norm_g = num(o, "gradnorm_g"),
                             .lip_grad_max = num(o, "lip_grad_max"), .lip_grad_mean = num(o, "lip_grad_mean"),
                             .lip_certified = num(o, "lip_certified"), .lip_pair_max = num(o, "lip_pair_max"), .modes = num(o, "modes"),
@@ -93,11 +139,20 @@ static void history_load(history *h, const char *path, int64_t step) {
                             .d_d_heldout = num(o, "d_D_heldout")};
         wk_metric_values_from_json(o, &m.image);
         wk__mix_metrics_from_json(o, &m); /* a resumed mixture keeps its logged weights */
-        if (m.step <= step) history_push(h, &m);
+        if (m.step <= step) rc = history_push(h, &m);
         wk_json_free(o);
     }
+    free(line); /* allocated by getline */
     if (f) fclose(f);
+    char why[1024]; /* a copy: the message is formatted into the slot it would be read from */
+    snprintf(why, sizeof why, "%s", wk_last_error());
+    if (rc == WK_EFORMAT)
+        return wk_errorf(WK_EFORMAT, "--resume %s: %s; the resumed run would rewrite metrics.jsonl and metrics.csv without it "
+                                     "and every line after it: repair or delete that line (metrics.csv holds the same rows), or "
+                                     "move both files away to resume without the earlier history", dir, why);
+    if (rc) return rc;
     wk_clear_error();
+    return history_check_csv(h, dir, step);
 }
 
 static int write_history(const history *h, const char *dir) {
@@ -459,12 +514,11 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
         else fprintf(log, "--data %s changed since the run started: continuing on the new data (--resume-data-changed 1)\n", cfg.data);
     }
     if (t) t->cfg.resume_data_changed = 0; /* a one-off choice: never saved with the run */
+    if (!rc && resume) rc = history_load(&h, dir, t->step); /* a damaged metrics.jsonl: refused, not dropped */
     /* every rank reaches this point, so a failure on one (bad file, directory in use) stops all */
     if (cfg.data_parallel) rc = wk_dist_agree(rc, cfg.dist_timeout, "start the run");
     if (rc) goto done;
     if (t->T > 1) wk__mix_print_sizes(t, log);
-    snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
-    if (resume) history_load(&h, path, t->step);
     int tty = cfg.progress == 1 || (cfg.progress == -1 && isatty(fileno(log)));
     /* a resumed run's earlier parts: their time is in the checkpoint (older ones: the last evaluation) */
     double t0 = wk_monotonic_s(), last_print = 0, prev_seconds = t->seconds > 0 ? t->seconds : h.n ? h.m[h.n - 1].seconds : 0;

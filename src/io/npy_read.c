@@ -77,6 +77,9 @@ static int npy_check_keys(const char *path, const char *hdr) {
 }
 
 static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_t *item) {
+    if (v && *v == '[') /* a record array: numpy writes its descr as a list of (name, dtype) fields */
+        return wk_errorf(WK_EFORMAT, "%s: NPY descr is a list of named fields: structured dtypes are not supported "
+                                     "(save a plain 2-D array, e.g. numpy.lib.recfunctions.structured_to_unstructured)", path);
     if (!v || (*v != '\'' && *v != '"'))
         return wk_errorf(WK_EFORMAT, "%s: NPY header has no string 'descr' field", path);
     char q = *v++, d[16];

@@ -329,6 +329,7 @@ int wk_lipschitz_report_mixture(wk_model *const *critics, const double *w, int T
         }
         for (int64_t i = 0; T > 1 && i < n; i++) dmix[i] += w[j] * d64[i], amix[i] += w[j] * fabs(d64[i]);
     }
+    int64_t usable = 0; /* pairs of distinct points: |D(x)-D(y)|/|x-y| is undefined for x = y */
     for (int64_t p = 0; !rc && n > 1 && p < n_pairs; p++) {
         int64_t i = (int64_t)wk_rng_below(rng, (uint64_t)n), j = (int64_t)wk_rng_below(rng, (uint64_t)n);
         double dist = 0;
@@ -339,8 +340,10 @@ int wk_lipschitz_report_mixture(wk_model *const *critics, const double *w, int T
         const double size = T > 1 ? amix[i] + amix[j] : fabs(d64[i]) + fabs(d64[j]);
         const double diff = fabs(dmix[i] - dmix[j]) - allow * size;
         if (dist > 0 && diff > 0) out->pair_max = fmax(out->pair_max, diff / sqrt(dist));
+        usable += dist > 0;
         out->n_pairs++;
     }
+    if (!usable) out->pair_max = NAN; /* no pair measured anything (one point, or all equal): not a bound of 0 */
     wk_free(d);
     wk_free(d64);
     if (T > 1) wk_free(dmix), wk_free(amix);

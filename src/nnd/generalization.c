@@ -57,10 +57,10 @@ int wk_generalization_parse_distances(wk_generalization_config *c, const char *l
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "w1")) c->use_w1 = 1;
-        else if (!strcmp(t, "sliced")) c->use_sliced = 1;
-        else if (!strcmp(t, "nnd")) c->use_nnd = 1;
-        else return wk_errorf(WK_EINVAL, "--distances: '%s' is not w1, sliced or nnd", t);
+        int *use = !strcmp(t, "w1") ? &c->use_w1 : !strcmp(t, "sliced") ? &c->use_sliced : !strcmp(t, "nnd") ? &c->use_nnd : NULL;
+        if (!use) return wk_errorf(WK_EINVAL, "--distances: '%s' is not w1, sliced or nnd", t);
+        if (*use) return wk_errorf(WK_EINVAL, "--distances %s: '%s' given twice", list, t); /* as every list flag */
+        *use = 1;
     }
     if (!c->use_w1 && !c->use_sliced && !c->use_nnd) return wk_errorf(WK_EINVAL, "--distances: empty list");
     return WK_OK;

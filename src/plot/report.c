@@ -28,6 +28,7 @@ typedef struct {
     metric *m;
     size_t n, cap;
     size_t lines, skipped;
+    char first_skip[512]; /* the first skipped line's reason (file and line) */
 } metric_table;
 
 static void metrics_free(metric_table *t) {
@@ -73,34 +74,42 @@ static int metric_push(metric *m, double x, double y) {
     return WK_OK;
 }
 
-static int read_metrics(const char *path, metric_table *t) {
+/* Skipped lines are counted, the first one's reason kept, and each named on warn (if any). */
+static int read_metrics(const char *path, metric_table *t, FILE *warn) {
     FILE *f = fopen(path, "r");
     if (!f) return WK_OK; /* absent: no charts */
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
+    long long lineno = 0;
     int rc = WK_OK;
     while (rc == WK_OK && (len = getline(&line, &cap, f)) >= 0) {
         size_t n = (size_t)len;
+        lineno++;
         while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) n--;
         if (!n) continue;
         t->lines++;
         wk_json *o = NULL;
-        const wk_json *step;
-        if (wk_json_parse(line, n, path, &o) != WK_OK || !(step = wk_json_get(o, "step")) || step->type != WK_JSON_NUMBER) {
-            t->skipped++;
-            wk_json_free(o);
+        int64_t step;
+        if ((rc = wk_metrics_line_parse(line, n, path, lineno, &o, &step)) != WK_OK) {
+            if (rc == WK_ENOMEM) break;
+            rc = WK_OK;
+            if (!t->skipped++) snprintf(t->first_skip, sizeof t->first_skip, "%s", wk_last_error());
+            if (warn && t->skipped <= WK_REPORT_MAX_WARNINGS) fprintf(warn, "warning: %s; line skipped\n", wk_last_error());
             continue;
         }
         for (size_t i = 0; i < o->count && rc == WK_OK; i++) {
             if (!strcmp(o->keys[i], "step") || o->items[i]->type != WK_JSON_NUMBER) continue;
             metric *m = metric_for(t, o->keys[i]);
-            rc = m ? metric_push(m, step->number, o->items[i]->number) : WK_ENOMEM;
+            rc = m ? metric_push(m, (double)step, o->items[i]->number) : WK_ENOMEM;
         }
         wk_json_free(o);
     }
     free(line); /* allocated by getline */
     fclose(f);
+    wk_clear_error();
+    if (warn && t->skipped > WK_REPORT_MAX_WARNINGS)
+        fprintf(warn, "warning: %s: %zu more lines skipped\n", path, t->skipped - WK_REPORT_MAX_WARNINGS);
     return rc == WK_OK ? WK_OK : wk_errorf(rc, "%s: out of memory", path);
 }
 
@@ -468,6 +477,10 @@ static const char *cfg_str(const wk_json *cfg, const char *key) {
 }
 
 int wk_report_build(const char *dir, char *out_path, size_t out_path_size) {
+    return wk_report_build_warn(dir, out_path, out_path_size, NULL);
+}
+
+int wk_report_build_warn(const char *dir, char *out_path, size_t out_path_size, FILE *warn) {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return wk_errorf(WK_EIO, "run directory '%s' does not exist", dir);
     char path[4096];
@@ -511,10 +524,14 @@ int wk_report_build(const char *dir, char *out_path, size_t out_path_size) {
 
     metric_table metrics = {0};
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
-    rc = read_metrics(path, &metrics);
+    rc = read_metrics(path, &metrics, warn);
     if (rc == WK_OK && metrics.lines) {
-        if (metrics.skipped) wk_sb_printf(&out, "<p>%zu of %zu lines of metrics.jsonl were not JSON objects with a numeric \"step\" and were skipped.</p>\n",
-                                          metrics.skipped, metrics.lines);
+        if (metrics.skipped) {
+            wk_sb_printf(&out, "<p>%zu of %zu lines of metrics.jsonl were not JSON objects with an integer \"step\" and were "
+                               "skipped; the first: ", metrics.skipped, metrics.lines);
+            wk_sb_append_xml(&out, metrics.first_skip);
+            wk_sb_puts(&out, "</p>\n");
+        }
         rc = emit_first_screen(&out, &metrics);
     }
     if (rc == WK_OK) {

@@ -142,6 +142,16 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
             if ((rc = wk_sweep_point_at(s, next, &p)) || (rc = wk_sweep_point_result(s, &p, &r))) break;
             wk_sweep_result_free(&r);
             next++;
+            if (r.state == WK_POINT_FAILED && s->retry_failed) { /* forget the failure: the point resumes or restarts */
+                char pj[WK_GAN_STR + 32];
+                if ((rc = wk_sweep_point_dir(s, &p, pj, WK_GAN_STR))) break;
+                strcat(pj, "/point.json");
+                if (unlink(pj) && errno != ENOENT) {
+                    rc = wk_errorf(WK_EIO, "--retry-failed: cannot remove %s: %s", pj, strerror(errno));
+                    break;
+                }
+                r.state = WK_POINT_PARTIAL;
+            }
             if (r.state == WK_POINT_DONE || r.state == WK_POINT_FAILED) {
                 ps.skipped++;
                 if (r.state == WK_POINT_DONE) ps.done++;
