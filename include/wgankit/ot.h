@@ -34,6 +34,12 @@ extern "C" {
  * costs. float32 input (at most 3.4e38) always fits. */
 #define WK_OT_COORD_MAX 1e140
 
+/* How far from 1 the weights of a point cloud may sum (absolute) before they are refused; within
+ * it they are renormalised exactly. One tolerance for the library, the CLI and Python: float64
+ * weights sum to 1 within n x 1.1e-16, and weights stored as float32 (relative rounding 6e-8) or
+ * as text with 6 significant digits (printf's %g: 5e-6 relative at worst) within 1e-5. */
+#define WK_OT_WEIGHT_TOL 1e-5
+
 typedef enum {
     WK_COST_EUCLIDEAN = 0, /* ||x - y||_2        (W1) */
     WK_COST_SQEUCLIDEAN,   /* ||x - y||_2^2      (W2^2) */
