@@ -105,14 +105,18 @@ static void scaled_emd(void) {
 /* FINDINGS 1's clouds (30 x 2 against 40 x 2 shifted by 0.5) at 2^-k for every cost, with
  * duals, and sliced's value and standard error: exactly the unscaled answers times 2^-k (or
  * 2^-2k squared) — a power of two scales without rounding. */
+static void pow2_copy(double *dst, const double *src, int64_t len, int k) {
+    for (int64_t t = 0; t < len; t++) dst[t] = ldexp(src[t], k);
+}
+
 static void tiny_clouds(void) {
-    wk_rng r;
-    wk_rng_seed(&r, 11);
-    const int64_t n = 30, m = 40, d = 2;
-    double *a = normal(&r, n * d, 0), *b = normal(&r, m * d, 0.5);
-    double *sa = malloc((size_t)(n * d) * sizeof(double)), *sb = malloc((size_t)(m * d) * sizeof(double));
     const wk_ot_cost costs[] = {WK_COST_EUCLIDEAN, WK_COST_SQEUCLIDEAN, WK_COST_MINKOWSKI};
     const int ks[] = {520, 700, 1000};
+    const int64_t n = 30, m = 40, d = 2;
+    wk_rng r;
+    wk_rng_seed(&r, 11);
+    double *a = normal(&r, n * d, 0), *b = normal(&r, m * d, 0.5);
+    double *sa = malloc((size_t)(n * d) * sizeof(double)), *sb = malloc((size_t)(m * d) * sizeof(double));
     for (int c = 0; c < 3; c++) {
         wk_ot_options o;
         wk_ot_options_default(&o);
@@ -126,8 +130,8 @@ static void tiny_clouds(void) {
         for (int q = 0; q < 3; q++) {
             const int k = ks[q], e = c == 1 ? 2 * k : k;
             if (c == 1 && k > 500) continue; /* W2^2 of 2^-700 clouds is below double's range */
-            for (int64_t t = 0; t < n * d; t++) sa[t] = ldexp(a[t], -k);
-            for (int64_t t = 0; t < m * d; t++) sb[t] = ldexp(b[t], -k);
+            pow2_copy(sa, a, n * d, -k);
+            pow2_copy(sb, b, m * d, -k);
             int rc = wk_w1_exact_f64(sa, n, NULL, sb, m, NULL, d, &o, &res);
             CHECK(rc == WK_OK, "cost %d, 2^-%d: %s", c, k, wk_last_error());
             if (rc) continue;
@@ -156,8 +160,8 @@ static void tiny_clouds(void) {
     REQUIRE(wk_w1_sliced_f64(a, n, NULL, b, m, NULL, d, 200, &o, &s0) == WK_OK, "sliced: %s", wk_last_error());
     const int kk[] = {332, -470}; /* 2^332 ~ 8.7e99 */
     for (int q = 0; q < 2; q++) {
-        for (int64_t t = 0; t < n * d; t++) sa[t] = ldexp(a[t], kk[q]);
-        for (int64_t t = 0; t < m * d; t++) sb[t] = ldexp(b[t], kk[q]);
+        pow2_copy(sa, a, n * d, kk[q]);
+        pow2_copy(sb, b, m * d, kk[q]);
         REQUIRE(wk_w1_sliced_f64(sa, n, NULL, sb, m, NULL, d, 200, &o, &s1) == WK_OK, "sliced: %s", wk_last_error());
         const double want = ldexp(s0.std_error, 2 * kk[q]);
         CHECK(fabs(s1.std_error - want) <= 1e-14 * want, "sliced sqeuclidean x 2^%d: std_error %.17g, want %.17g", kk[q],
@@ -167,8 +171,8 @@ static void tiny_clouds(void) {
     wk_sinkhorn_options so = {0.05, 1e-9, 10000, 1};
     wk_ot_options_default(&o);
     REQUIRE(wk_sinkhorn_f64(a, n, NULL, b, m, NULL, d, &so, &o, &s0) == WK_OK, "sinkhorn: %s", wk_last_error());
-    for (int64_t t = 0; t < n * d; t++) sa[t] = ldexp(a[t], -600);
-    for (int64_t t = 0; t < m * d; t++) sb[t] = ldexp(b[t], -600);
+    pow2_copy(sa, a, n * d, -600);
+    pow2_copy(sb, b, m * d, -600);
     so.eps = ldexp(0.05, -600);
     int rc = wk_sinkhorn_f64(sa, n, NULL, sb, m, NULL, d, &so, &o, &s1);
     CHECK(rc == WK_OK && s1.value == ldexp(s0.value, -600) && s1.reg_value == ldexp(s0.reg_value, -600),
