@@ -101,4 +101,32 @@ import numpy as np; r = np.random.default_rng(0)
 np.save('$T/sk1.npy', r.normal(size=(40, 2))); np.save('$T/sk2.npy', r.normal(size=(40, 2)) + 1)"
 "$CLI" w1 "$T/sk1.npy" "$T/sk2.npy" --method sinkhorn --eps 1e-4 --json >"$T/sk.json" 2>"$T/sk.err"
 check "unconverged Sinkhorn reports the cap: 10000 iterations" bash -c "grep -q '\"iterations\": 10000,' '$T/sk.json' && grep -q 'after 10000 iterations' '$T/sk.err'"
+# The numeric range (FINDINGS 1, 6, 11b, 11c of round 6), right values by homogeneity (W1(sX, sY) = s W1(X, Y)):
+# clouds of 1e-162 gave 7.4e-164 "certified" (gap 5.9e-173), of 1e-200 gave 0
+/usr/bin/python3 -c "
+import numpy as np; r = np.random.default_rng(1)
+X = r.normal(size=(30, 2)); Y = r.normal(size=(40, 2)) + 0.5
+for s in ['1', '1e-162', '1e-200', '1e100', '1e-140']: np.save('$T/rX%s.npy' % s, X * float(s)); np.save('$T/rY%s.npy' % s, Y * float(s))
+np.save('$T/i62.npy', np.array([[2**62 + 1, 0], [0, 0]])); np.save('$T/j62.npy', np.array([[2**62, 0], [0, 0]]))
+np.save('$T/i53.npy', np.array([[2**53, 0], [0, -2**53]]))
+np.save('$T/w2e6.npy', np.full(30, 1 / 30) * (1 + 2e-6)); np.save('$T/w2e5.npy', np.full(30, 1 / 30) * (1 + 2e-5))"
+jval() { sed -n "s/.*\"$1\": \([^,}]*\).*/\1/p"; }
+for s in 1e-162 1e-200; do
+    j=$("$CLI" w1 "$T/rX$s.npy" "$T/rY$s.npy" --json)
+    v=$(echo "$j" | jval value); g=$(echo "$j" | jval gap)
+    check "exact W1 of clouds x $s = 0.76493484114724652 x $s ($v)" close "$v" "0.76493484114724652e${s#1e}" 1e-12
+    check "exact W1 x $s: gap $g certified against the true value" awk -v g="$g" -v v="$v" 'BEGIN { exit !(g <= 1e-9 * v) }'
+done
+e0=$("$CLI" w1 "$T/rX1.npy" "$T/rY1.npy" --method sliced --cost sqeuclidean --json | jval std_error)
+for s in 1e100 1e-140; do
+    e=$("$CLI" w1 "$T/rX$s.npy" "$T/rY$s.npy" --method sliced --cost sqeuclidean --json | jval std_error)
+    check "sliced sqeuclidean std_error x $s = $e0 x $s^2 ($e; was null / 0)" close "$e" "${e0}e$(( 2 * ${s#1e} ))" 1e-9
+done
+expect_exit2 "int64 beyond 2^53 refused, naming file and position" "i62.npy: int64 entry 0 (row 0, column 0) is 4611686018427387905" "$CLI" w1 "$T/i62.npy" "$T/j62.npy"
+got=$("$CLI" w1 "$T/i53.npy" "$T/i53.npy")
+check "int64 of magnitude 2^53 read exactly ($got)" close "$got" 0 0
+got=$("$CLI" w1 "$T/rX1.npy" "$T/rY1.npy" --weights-a "$T/w2e6.npy")
+check "weights summing to 1 + 2e-6 renormalised, as in Python ($got)" close "$got" 0.76493484114724652 1e-12
+expect_exit2 "weights summing to 1 + 2e-5 refused, as in Python" "w2e5.npy: weights sum to 1.00001999" "$CLI" w1 "$T/rX1.npy" "$T/rY1.npy" --weights-a "$T/w2e5.npy"
+check "--help states the weight tolerance and the 2^53 bound" bash -c "'$CLI' w1 --help | grep -q 'within 1e-5' && '$CLI' w1 --help | grep -q '2^53'"
 exit $fail

@@ -14,6 +14,9 @@
  * rounded to float32 — coordinates, timestamps and ids far larger than their spread keep their
  * differences; weights are double arrays of non-negative masses summing to 1 (NULL = uniform).
  * All maths is in double. Every method honours every cost it accepts and refuses the others.
+ * float64 clouds whose largest |coordinate| is below 2^-200 (squared distances would underflow)
+ * are solved at 2^k times their size and every result (value, gap, duals, std_error, Sinkhorn's
+ * values; an absolute eps is scaled in) scaled back exactly: W_p costs are homogeneous.
  * Functions return WK_OK or a WK_E* status with a message (see error.h). */
 #ifndef WGANKIT_OT_H
 #define WGANKIT_OT_H
@@ -33,6 +36,12 @@ extern "C" {
  * Larger coordinates are refused (WK_EINVAL naming the cloud and row), never turned into Inf
  * costs. float32 input (at most 3.4e38) always fits. */
 #define WK_OT_COORD_MAX 1e140
+
+/* How far from 1 the weights of a point cloud may sum (absolute) before they are refused; within
+ * it they are renormalised exactly. One tolerance for the library, the CLI and Python: float64
+ * weights sum to 1 within n x 1.1e-16, and weights stored as float32 (relative rounding 6e-8) or
+ * as text with 6 significant digits (printf's %g: 5e-6 relative at worst) within 1e-5. */
+#define WK_OT_WEIGHT_TOL 1e-5
 
 typedef enum {
     WK_COST_EUCLIDEAN = 0, /* ||x - y||_2        (W1) */
@@ -150,14 +159,18 @@ int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *
  * wa[n], wb[m] finite, >= 0, with equal totals (NULL = uniform, total 1); *value = sum P_ij M_ij
  * for an optimal plan P (so it scales with the total mass). Network simplex by column
  * generation over M (every pair priced; see emd_dense.c): for point clouds use wk_w1_exact,
- * which never needs the matrix. Messages name "a", "b", "M". */
+ * which never needs the matrix. Messages name "a", "b", "M". Any finite M: costs far from 1
+ * (max|M| > 2^500, or a range below 2^-500) are solved scaled by a power of two (exact), and a
+ * matrix that is one constant c (M + 1e16 after rounding) has the value c x the total mass. */
 int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value);
 /* Entropic OT for a dense cost matrix, POT's ot.sinkhorn2 meaning: *value = <P, M> for the
  * plan of min <P, M> - reg H(P) with marginals wa, wb (as wk_emd_dense), solved in the log
  * domain with ε-scaling until the marginal L1 error is below tol (> 0) or after max_iter passes
  * in all. *marginal_err (may be NULL) receives the L1 marginal error of the returned plan: a
  * value with *marginal_err >= tol did NOT converge (the caller must say so; POT warns).
- * reg < WK_SINKHORN_REL_MIN x max|M| is refused (WK_EINVAL naming reg). */
+ * reg < WK_SINKHORN_REL_MIN x max|M| is refused (WK_EINVAL naming reg). M and reg far from 1
+ * are scaled together by a power of two (the plan is unchanged); an iteration that still breaks
+ * down (NaN marginal error, non-finite value) is WK_ENUMERIC, never a returned number. */
 int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double reg,
                       int max_iter, double tol, double *value, double *marginal_err);
 

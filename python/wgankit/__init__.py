@@ -146,7 +146,8 @@ def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals
     ----------
     X : array (n, d) — points (a 1-D array is n points on the line); coordinates in any unit.
     Y : array (m, d) — points, same d.
-    a, b : arrays (n,), (m,) or None — masses, finite, >= 0, summing to 1 (within 1e-6); None = uniform.
+    a, b : arrays (n,), (m,) or None — masses, finite, >= 0, summing to 1 within 1e-5 (the
+        library's and the CLI's tolerance; then renormalised); None = uniform.
     metric : "euclidean" (W1, cost ||x - y||), "sqeuclidean" (W2², cost ||x - y||²) or
         "minkowski" (cost ||x - y||_p, with ``p`` >= 1).
     return_plan : also return the optimal plan as ``(i, j, mass)`` arrays (int64, int64, float64)
@@ -179,7 +180,8 @@ def wasserstein_1d(u_values, v_values, u_weights=None, v_weights=None, p=1):
     Same meaning as POT's ``ot.wasserstein_1d`` (which also returns the p-th power).
 
     u_values : array (n,) ; v_values : array (m,) — values on the line (shape (n, 1) accepted).
-    u_weights, v_weights : arrays or None — masses, >= 0, summing to 1; None = uniform.
+    u_weights, v_weights : arrays or None — masses, >= 0, summing to 1 within 1e-5
+        (then renormalised); None = uniform.
     p : float >= 1.
 
     Computed exactly by merging the two quantile functions (sorting): O((n + m) log(n + m)).
@@ -191,7 +193,7 @@ def sliced_w1(X, Y, n_projections=200, seed=0, a=None, b=None, return_std=False,
     """Sliced Wasserstein-1: the mean over ``n_projections`` random unit directions (seeded) of
     the exact 1-D W1 between the projected clouds (Rabin et al. 2011; Bonneel et al. 2015).
 
-    X : (n, d), Y : (m, d) arrays; a, b : masses summing to 1 or None (uniform).
+    X : (n, d), Y : (m, d) arrays; a, b : masses summing to 1 within 1e-5 (then renormalised) or None (uniform).
     Returns a float, or ``(value, std_error)`` with the Monte-Carlo standard error when
     ``return_std`` (NaN for ``n_projections`` = 1: one direction gives no estimate of the spread;
     the CLI's JSON writes null). Same seed, same directions.

@@ -16,14 +16,16 @@ static void w1_usage(FILE *f) {
             "usage: wgankit w1 A B [flags]\n"
             "  A, B                point clouds: .npy (float32/float64/uint8/int), .csv/.txt, IDX (.gz);\n"
             "                      rows are points, other dimensions are flattened; read and\n"
-            "                      computed in float64 (float64/integer data is not rounded)\n"
+            "                      computed in float64 (float64/integer data is not rounded; NPY\n"
+            "                      integers beyond 2^53 in magnitude, which would be, are refused)\n"
             "  --method M          exact (default) | 1d | sliced | sinkhorn\n"
             "  --cost C            euclidean (default, W1) | sqeuclidean (W2^2; every method)\n"
             "  --eps E             Sinkhorn regularisation, relative to the largest cost (default 0.01)\n"
             "  --projections K     sliced directions (default 200; --json std_error: the Monte-Carlo standard\n"
             "                      error over them, null for K = 1)\n"
             "  --seed S            sliced directions' seed (default 1)\n"
-            "  --weights-a F       weights of A (one per point, >= 0, summing to 1); default uniform\n"
+            "  --weights-a F       weights of A (one per point, >= 0, summing to 1 within 1e-5, then\n"
+            "                      renormalised); default uniform\n"
             "  --weights-b F       weights of B\n"
             "  --threads N         threads (default: all)\n"
             "  --json              print {method, n, m, d, value, ..., seconds} as JSON\n");
@@ -48,10 +50,11 @@ static int read_weights(const char *path, int64_t n, double **out) {
         }
         sum += w[i];
     }
-    /* possibly stored as float32: accept a sum within float rounding of 1, then renormalise exactly */
-    if (!(fabs(sum - 1) <= 1e-4)) {
+    /* the library's tolerance (WK_OT_WEIGHT_TOL, as Python's): float32 or 6-digit text weights
+     * pass; then renormalised exactly */
+    if (!(fabs(sum - 1) <= WK_OT_WEIGHT_TOL)) {
         wk_free(w);
-        return wk_errorf(WK_EINVAL, "%s: weights sum to %.9g, not 1", path, sum);
+        return wk_errorf(WK_EINVAL, "%s: weights sum to %.17g, not 1 (within %g)", path, sum, WK_OT_WEIGHT_TOL);
     }
     for (int64_t i = 0; i < n; i++) w[i] /= sum;
     *out = w;

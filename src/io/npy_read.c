@@ -4,7 +4,8 @@
  * 'fortran_order' and 'shape', then the raw C-order data. Little-endian float32/float64,
  * uint8, bool (0/1, any nonzero byte being True as in numpy), int32 and int64 are converted to
  * float32 (wk_read_npy) or kept in float64 (wk_io_read_npy with an f64 sink, for
- * wk_read_points_f64: float64 and integers keep every digit a double holds); everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
+ * wk_read_points_f64: float64 and integers keep every digit a double holds; int64 beyond 2^53 in
+ * magnitude, which a double would round, is refused there); everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
  * Sizes from the header are checked against the bytes really there before any allocation. */
 #include <math.h>
 #include <stdio.h>
@@ -245,7 +246,24 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
         case NPY_U1: v = d[i]; break;
         case NPY_B1: v = d[i] != 0; break; /* numpy: any nonzero byte is True */
         case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = x; break; }
-        default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (double)x; break; }
+        default: {
+            int64_t x;
+            memcpy(&x, d + 8 * i, 8);
+            v = (double)x;
+            /* beyond 2^53 a double cannot hold every integer: the float64 read promises no
+             * rounding, so such values are refused rather than silently rounded (2^62 + 1 read
+             * as 2^62); the float32 read rounds every integer beyond 2^24 by design */
+            if (d64 && (x > ((int64_t)1 << 53) || x < -((int64_t)1 << 53))) {
+                const int64_t cols = h.ndim >= 2 ? out->numel / h.shape[0] : 1;
+                rc = wk_errorf(WK_EFORMAT,
+                               "%s: int64 entry %lld (row %lld, column %lld) is %lld, beyond 2^53 in magnitude: "
+                               "float64 would round it (convert the data to float64 yourself if rounding is fine)",
+                               path, (long long)i, (long long)(i / cols), (long long)(i % cols), (long long)x);
+                wk_io_free_out(out, f64);
+                goto done;
+            }
+            break;
+        }
         }
         if (wk_io_put(out, d64, i, v)) {
             rc = wk_io_beyond_f32(path, out, i, v);

@@ -13,7 +13,9 @@
  * Invariants: the masses are validated (finite, >= 0, equal totals within 1e-6 relative, like
  * POT's check) and normalised to 1 for the solve; zero-mass rows and columns get no arcs; costs
  * are shifted by their minimum so the simplex sees non-negative costs (every plan moves the same
- * mass, so the shift changes the objective by a constant that is added back). */
+ * mass, so the shift changes the objective by a constant that is added back), and scaled by a
+ * power of two (exact) when their range is far from 1, so the simplex's artificial costs and
+ * potentials (sums of up to n + m costs) neither overflow nor go subnormal. */
 #include <math.h>
 #include <string.h>
 
@@ -173,16 +175,32 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
     /* the kept columns packed after the kept rows (demand may move down) */
     memmove(supply + nk, demand, (size_t)mk * sizeof(double));
     demand = supply + nk;
-    /* the kept pairs' costs shifted to >= 0 (the simplex's big M assumes it) */
+    /* Every plan moves the same (normalised) mass 1: one cost for all pairs (a constant M, or
+     * an offset that rounding has made one) is the value of every plan. Solved instead, the
+     * range 0 left the simplex's artificial arcs no dearer than the real ones (M + 1e16). */
+    if (cmax == cmin) {
+        *value = cmin * sa;
+        goto done;
+    }
+    /* The kept pairs' costs shifted to >= 0 (the simplex's big M assumes it) and, when their
+     * range is far from 1, scaled by 2^-e (exact): the artificial costs and the potentials are
+     * sums of up to n + m costs, which overflowed for costs above ~1.8e308 / (n + m) (a
+     * non-optimal plan returned, +28 %), and the reduced costs' tolerance must stay normal for
+     * tiny ones. The difference is taken after scaling, so mixed signs near 1e308 (whose range
+     * overflows) are served too. Ordinary ranges (e = 0) are used as given. */
+    const double hi = fmax(fabs(cmin), fabs(cmax)), range = cmax - cmin; /* range: Inf possible, then hi > 2^500 */
+    const int e = hi > 0x1p500 ? ilogb(hi) : range < 0x1p-500 ? ilogb(range) : 0;
+    const double smin = ldexp(cmin, -e);
     if (!(C = wk_malloc((size_t)(nk * mk) * sizeof(double)))) {
         rc = WK_ENOMEM;
         goto done;
     }
     for (int64_t i = 0; i < nk; i++)
-        for (int64_t j = 0; j < mk; j++) C[i * mk + j] = M[(int64_t)ri[i] * m + cj[j]] - cmin;
-    if ((rc = solve_dense(C, nk, mk, supply, demand, cmax - cmin, &s))) goto done;
+        for (int64_t j = 0; j < mk; j++) C[i * mk + j] = ldexp(M[(int64_t)ri[i] * m + cj[j]], -e) - smin;
+    if ((rc = solve_dense(C, nk, mk, supply, demand, ldexp(cmax, -e) - smin, &s))) goto done;
     if (ot_simplex_artificial_flow(s) > 1e-9)
-        rc = wk_errorf(WK_EUNSUPPORTED, "emd: the simplex ended with mass on artificial arcs");
+        rc = wk_errorf(WK_EUNSUPPORTED, "M: emd could not find a feasible plan in float64 for costs from %.17g to %.17g "
+                       "(the network simplex left mass unrouted)", cmin, cmax);
     else {
         int64_t cap = nk + mk, cnt;
         int32_t *ii = wk_malloc((size_t)cap * 2 * sizeof(int32_t));
@@ -190,12 +208,14 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
         if (!ii || !fl) rc = WK_ENOMEM;
         else {
             cnt = ot_simplex_flows(s, ii, ii + cap, fl, fl + cap);
-            double v = 0, mass = 0;
-            for (int64_t t = 0; t < cnt; t++) {
-                v += fl[t] * fl[cap + t];
-                mass += fl[t];
-            }
-            *value = (v + cmin * mass) * sa;
+            double v = 0;
+            for (int64_t t = 0; t < cnt; t++) v += fl[t] * fl[cap + t];
+            /* the shift back: the plan's total mass is 1 exactly (its marginals are), so the
+             * constant cmin, not cmin x the flows' rounded sum (off by ulps of cmin: M + 1e15
+             * gave 1e15 + 0.5 for the optimum 1e15 + 0.125) */
+            *value = (ldexp(v, e) + cmin) * sa;
+            if (!isfinite(*value))
+                rc = wk_errorf(WK_EINVAL, "M: the optimal cost overflows float64 (costs from %.17g to %.17g)", cmin, cmax);
         }
         wk_free(ii);
         wk_free(fl);

@@ -106,7 +106,7 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
                                  (long long)i, w[i]);
             sum += w[i];
         }
-        if (!(fabs(sum - 1) <= 1e-5))
+        if (!(fabs(sum - 1) <= WK_OT_WEIGHT_TOL))
             return wk_errorf(WK_EINVAL, "ot: weights of %s sum to %.9g, not 1", what, sum);
     }
     int64_t kept = 0;

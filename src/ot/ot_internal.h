@@ -44,7 +44,7 @@ typedef struct ot_cloud {
     int uniform;     /* weights were NULL (all 1/n) */
 } ot_cloud;
 
-/* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within 1e-5) and keep
+/* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within WK_OT_WEIGHT_TOL) and keep
  * the points with positive mass. `what` names the side in messages ("a", "b"). */
 /* The dense solvers' balance check (POT's): totals sa, sb within 1e-6 relative. An absent side
  * (given = 0: uniform, total 1) is never the one blamed; with both given, b is. */
@@ -58,6 +58,25 @@ int ot_cloud_widen(ot_cloud *c);
 /* Both sides at once, also checking the dimensions agree and the cost options make sense. */
 int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, const ot_input *ib, const double *wb,
                const wk_ot_options *opt);
+
+/* Tiny float64 clouds in range (ot_rescale.c): when the largest |coordinate| of both clouds is
+ * below OT_TINY_COORD (2^-200), squared distances underflow to subnormals or 0 (||x - y||^2 <
+ * 2^-1022), so the costs, the value and the certificate lose every digit. W_p costs are
+ * homogeneous and a power of two scales exactly, so the solvers run on both clouds times 2^k
+ * (largest |coordinate| in [1, 2)) and the callers scale value, gap, duals and errors back by
+ * 2^-e (e = k for the Euclidean and Minkowski costs, 2k for the squared one; ot_unscale).
+ * Ordinary inputs (k = 0) are used as given: bit-identical results. */
+#define OT_TINY_COORD 0x1p-200
+typedef struct ot_rescale {
+    ot_input a, b;        /* the inputs the solver takes (the caller's when k = 0) */
+    double *own_a, *own_b; /* the scaled copies, or NULL */
+    int k;                /* the power of two applied to the coordinates */
+} ot_rescale;
+/* Fill r for the inputs ia, ib (float32 input never needs it: its least |value| is 2^-149). */
+int ot_rescale_init(ot_rescale *r, const ot_input *ia, const ot_input *ib);
+void ot_rescale_free(ot_rescale *r);
+/* The exponent e of the costs' scale 2^e for cost kind `cost` (0 when nothing was scaled). */
+int ot_rescale_cost_exp(const ot_rescale *r, wk_ot_cost cost);
 
 
 /* ---- ground costs ---- */

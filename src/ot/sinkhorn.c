@@ -77,6 +77,10 @@ static int sinkhorn(const ot_input *a, const double *wa, const ot_input *b, cons
     }
     res->value = cost;
     res->reg_value = cost + target * (kl - mass + 1);
+    /* never a number from a NaN (a broken iteration is a failure, not "not converged") */
+    if (isnan(res->marginal_err) || !isfinite(cost))
+        rc = wk_errorf(WK_ENUMERIC, "wk_sinkhorn: the iteration broke down in float64 (marginal error %g, value %g; "
+                       "costs up to %g, eps %g)", res->marginal_err, cost, cmax, target);
 done:
     wk_free(C);
     wk_free(f);
@@ -85,6 +89,34 @@ done:
     ot_costs_free(&E);
     ot_cloud_free(&A);
     ot_cloud_free(&B);
+    return rc;
+}
+
+/* Tiny float64 clouds at 2^k times their size (ot_rescale.c): the costs scale by 2^e, so an
+ * absolute eps does too (a relative one is unchanged), and value and reg_value come back by
+ * 2^-e. An eps that would overflow when scaled leaves the clouds as given. */
+static int sinkhorn_entry(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
+                          const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res) {
+    ot_rescale sc;
+    int rc = ot_rescale_init(&sc, a, b);
+    if (rc) return wk_error_context(rc, "wk_sinkhorn");
+    const int e = ot_rescale_cost_exp(&sc, opt ? opt->cost : WK_COST_EUCLIDEAN);
+    wk_sinkhorn_options so;
+    if (sopt) {
+        so = *sopt;
+        if (e != 0 && so.eps > 0) so.eps = ldexp(so.eps, e);
+    }
+    if (e != 0 && sopt && !isfinite(so.eps)) {
+        rc = sinkhorn(a, wa, b, wb, sopt, opt, res);
+        ot_rescale_free(&sc);
+        return rc;
+    }
+    rc = sinkhorn(&sc.a, wa, &sc.b, wb, sopt ? &so : NULL, opt, res);
+    ot_rescale_free(&sc);
+    if (rc == WK_OK && e != 0) {
+        res->value = ldexp(res->value, -e);
+        res->reg_value = ldexp(res->reg_value, -e);
+    }
     return rc;
 }
 
@@ -97,5 +129,5 @@ int wk_sinkhorn(const wk_tensor *a, const double *wa, const wk_tensor *b, const 
 int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
                     int64_t d, const wk_sinkhorn_options *sopt, const wk_ot_options *opt, wk_ot_result *res) {
     const ot_input ia = ot_input_f64(a, n, d), ib = ot_input_f64(b, m, d);
-    return sinkhorn(&ia, wa, &ib, wb, sopt, opt, res);
+    return sinkhorn_entry(&ia, wa, &ib, wb, sopt, opt, res);
 }

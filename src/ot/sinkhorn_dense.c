@@ -132,7 +132,7 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
     if (reg < WK_SINKHORN_REL_MIN * cabs)
         return wk_errorf(WK_EINVAL, "reg: %g is below %g x the largest |M| (%g): float64 cannot resolve the entropic plan",
                          reg, WK_SINKHORN_REL_MIN, cabs);
-    double *buf = wk_malloc((size_t)(2 * (n + m)) * sizeof(double)), err = INFINITY;
+    double *buf = wk_malloc((size_t)(2 * (n + m)) * sizeof(double)), err = INFINITY, *S = NULL;
     if (!buf) return WK_ENOMEM;
     double *a = buf, *b = a + n, *f = b + m, *g = f + n;
     int rc;
@@ -150,16 +150,39 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
         }
         if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) goto done;
     }
+    /* Costs far from 1 are solved on M and reg scaled by 2^-e (exact; the plan is unchanged, the
+     * value scales by 2^e): at max|M| = 1e308 the potentials' sums f + g overflowed, the marginal
+     * error was NaN and the value 0.0; the range cmax - cmin overflows for mixed signs. */
+    const int e = cabs > 0x1p500 || (cabs > 0 && cabs < 0x1p-500) ? ilogb(cabs) : 0;
+    const double *Ms = M;
+    if (e != 0) {
+        if (!(S = wk_malloc((size_t)(n * m) * sizeof(double)))) {
+            rc = WK_ENOMEM;
+            goto done;
+        }
+        for (int64_t k = 0; k < n * m; k++) S[k] = ldexp(M[k], -e);
+        Ms = S;
+        reg = ldexp(reg, -e);
+        cmin = ldexp(cmin, -e);
+        cmax = ldexp(cmax, -e);
+    }
     int64_t iters = 0;
-    if ((rc = ot_sinkhorn_log(M, n, m, a, b, reg, fmax(reg, cmax - cmin), max_iter, tol, f, g, &iters, &err)) != 0)
+    if ((rc = ot_sinkhorn_log(Ms, n, m, a, b, reg, fmax(reg, cmax - cmin), max_iter, tol, f, g, &iters, &err)) != 0)
         goto done;
     double v = 0;
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++)
-            if (isfinite(f[i]) && isfinite(g[j])) v += exp((f[i] + g[j] - M[i * m + j]) / reg) * M[i * m + j];
-    *value = v * sa;
+            if (isfinite(f[i]) && isfinite(g[j])) v += exp((f[i] + g[j] - Ms[i * m + j]) / reg) * Ms[i * m + j];
+    *value = ldexp(v, e) * sa;
+    /* never a number from a NaN: a non-finite error or value is a failure, not "not converged" */
+    if (isnan(err) || !isfinite(*value)) {
+        rc = wk_errorf(WK_ENUMERIC, "sinkhorn: the iteration broke down in float64 (marginal error %g, value %g) for "
+                       "M from %.17g to %.17g and reg %g", err, *value, ldexp(cmin, e), ldexp(cmax, e), ldexp(reg, e));
+        goto done;
+    }
     if (marginal_err) *marginal_err = err;
 done:
     wk_free(buf);
+    wk_free(S);
     return rc;
 }

@@ -65,7 +65,7 @@ static int sorted_masses(const double *x, const double *w, int64_t n, const char
         p[i].k = i;
         sum += wi;
     }
-    if (!(fabs(sum - 1) <= 1e-5)) {
+    if (!(fabs(sum - 1) <= WK_OT_WEIGHT_TOL)) {
         wk_free(p);
         return wk_errorf(WK_EINVAL, "wk_wp_1d: weights of %s sum to %.9g, not 1", what, sum);
     }

@@ -388,10 +388,32 @@ done:
     return rc;
 }
 
+static int exact_scaled(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
+                        const wk_ot_options *opt_in, wk_ot_result *res);
+
+/* Tiny float64 clouds are solved at 2^k times their size (ot_rescale.c: their squared
+ * distances would underflow), and value, gap and duals scaled back by 2^-e: the certificate
+ * then bounds the error relative to the true value. The plan's masses do not scale. */
 static int exact_entry(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
                        const wk_ot_options *opt_in, wk_ot_result *res) {
     if (!res) return wk_errorf(WK_EINVAL, "wk_w1_exact: NULL result");
     memset(res, 0, sizeof *res);
+    ot_rescale sc;
+    int rc = ot_rescale_init(&sc, a, b);
+    if (rc) return wk_error_context(rc, "wk_w1_exact");
+    rc = exact_scaled(&sc.a, wa, &sc.b, wb, opt_in, res);
+    ot_rescale_free(&sc);
+    const int e = ot_rescale_cost_exp(&sc, opt_in ? opt_in->cost : WK_COST_EUCLIDEAN);
+    if (rc || e == 0) return rc;
+    res->value = ldexp(res->value, -e);
+    res->gap = ldexp(res->gap, -e);
+    for (int64_t i = 0; res->u && i < a->n; i++) res->u[i] = ldexp(res->u[i], -e);
+    for (int64_t j = 0; res->v && j < b->n; j++) res->v[j] = ldexp(res->v[j], -e);
+    return rc;
+}
+
+static int exact_scaled(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
+                        const wk_ot_options *opt_in, wk_ot_result *res) {
     wk_ot_options opt;
     if (opt_in) opt = *opt_in;
     else wk_ot_options_default(&opt);

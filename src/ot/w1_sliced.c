@@ -82,20 +82,44 @@ static int sliced(const ot_input *a, const double *wa, const ot_input *b, const 
         rc = WK_ENOMEM;
         goto done;
     }
-    double mean = 0, var = 0;
+    double mean = 0, var = 0, big = 0;
     for (int k = 0; k < projections; k++) mean += vals[k];
     mean /= projections;
-    for (int k = 0; k < projections; k++) var += (vals[k] - mean) * (vals[k] - mean);
+    /* the deviations in units of the largest one (a power of two: exact), so their squares
+     * neither overflow (values of 1e200, sqeuclidean at coordinates of 1e100) nor underflow
+     * (1e-281): the error scales exactly like the value */
+    for (int k = 0; k < projections; k++) big = fmax(big, fabs(vals[k] - mean));
+    const int ex = big > 0 ? ilogb(big) : 0;
+    for (int k = 0; k < projections; k++) {
+        const double t = ldexp(vals[k] - mean, -ex);
+        var += t * t;
+    }
     /* sample variance over the directions (divisor K - 1): one direction gives no estimate of the
      * spread, so its standard error is undefined (NaN), not 0 (which would claim an exact value) */
     res->value = mean;
-    res->std_error = projections > 1 ? sqrt(var / (projections - 1) / projections) : NAN;
+    res->std_error = projections > 1 ? ldexp(sqrt(var / (projections - 1) / projections), ex) : NAN;
     res->iterations = projections;
 done:
     wk_free(dirs);
     wk_free(vals);
     ot_cloud_free(&A);
     ot_cloud_free(&B);
+    return rc;
+}
+
+/* Tiny float64 clouds at 2^k times their size (ot_rescale.c), value and error scaled back. */
+static int sliced_entry(const ot_input *a, const double *wa, const ot_input *b, const double *wb, int projections,
+                        const wk_ot_options *opt, wk_ot_result *res) {
+    ot_rescale sc;
+    int rc = ot_rescale_init(&sc, a, b);
+    if (rc) return wk_error_context(rc, "wk_w1_sliced");
+    rc = sliced(&sc.a, wa, &sc.b, wb, projections, opt, res);
+    ot_rescale_free(&sc);
+    const int e = ot_rescale_cost_exp(&sc, opt ? opt->cost : WK_COST_EUCLIDEAN);
+    if (rc == WK_OK && e != 0) {
+        res->value = ldexp(res->value, -e);
+        res->std_error = ldexp(res->std_error, -e);
+    }
     return rc;
 }
 
@@ -108,5 +132,5 @@ int wk_w1_sliced(const wk_tensor *a, const double *wa, const wk_tensor *b, const
 int wk_w1_sliced_f64(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
                      int64_t d, int projections, const wk_ot_options *opt, wk_ot_result *res) {
     const ot_input ia = ot_input_f64(a, n, d), ib = ot_input_f64(b, m, d);
-    return sliced(&ia, wa, &ib, wb, projections, opt, res);
+    return sliced_entry(&ia, wa, &ib, wb, projections, opt, res);
 }
