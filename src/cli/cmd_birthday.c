@@ -104,7 +104,7 @@ int wk_cmd_birthday(int argc, char **argv) {
     const char *what = "";
     if (c.threshold < 0) {
         if (ref_spec) what = "--reference", rc = wk_source_open(&ref, ref_spec);
-        else if (s.kind == WK_SOURCE_GENERATOR) what = "SOURCE's run data", rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen));
+        else if (s.kind == WK_SOURCE_GENERATOR) what = "SOURCE's run data", rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));
         else rc = wk_errorf(WK_EINVAL, "--threshold: none given, and SOURCE is not gen:RUN_DIR (give --threshold or --reference)");
         have_ref = !rc;
     }

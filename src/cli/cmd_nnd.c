@@ -69,9 +69,14 @@ int wk_cmd_nnd(int argc, char **argv) {
     wk_nnd_result r;
     if (!rc && (rc = wk_nnd_estimate(&c, &s[0], &s[1], &r))) fprintf(stderr, "wgankit nnd: %s\n", wk_last_error());
     for (int k = 0; k < 2 && !rc; k++) /* a file compared with gen:RUN was mapped into the run's units: say how */
-        if (s[k].kind == WK_SOURCE_FILE && (s[k].scale_mul != 1 || s[k].scale_add != 0) && strncmp(s[k].spec, "data:", 5))
-            fprintf(stderr, "wgankit nnd: %s scaled into the generator's units as its run scaled its data: x * %.9g %+g\n", s[k].spec,
-                    s[k].scale_mul, s[k].scale_add);
+        if (s[k].kind == WK_SOURCE_FILE && s[k].scale.n && (s[k].scale_guessed || !wk_data_scale_is_identity(&s[k].scale))) {
+            char how[256];
+            wk_data_scale_describe(&s[k].scale, how, sizeof how);
+            if (s[k].scale_guessed)
+                fprintf(stderr, "wgankit nnd: %s scaled into the generator's units by the run's --scale re-decided on this file (its "
+                                "checkpoint predates kept scalings): %s\n", s[k].spec, how);
+            else fprintf(stderr, "wgankit nnd: %s scaled into the generator's units by the scaling its run kept: %s\n", s[k].spec, how);
+        }
     if (!rc) {
         if (json) {
             wk_strbuf sb;
