@@ -60,8 +60,6 @@ sys.exit(not (ok and d[:, 0].std() > 0.3 and d[:, 1].std() > 0.3))\""
 done
 expect_exit2 "minmax of rows that are all one point is refused" "same.npy: all 50 rows are the same point" \
     "$CLI" train --data same.npy --scale minmax $SMALL --steps 1 --out rsame
-expect_exit2 "float32 merging every row into one point is refused" "off.npy: all 600 rows are the same point" \
-    "$CLI" train --data off.npy --scale none $SMALL --steps 1 --out roff
 
 # --- finding 9: the run's kept map, not the file's own range -------------------------------------
 "$CLI" train --data mmA.npy --scale minmax $SMALL --steps 20 --out rmm >/dev/null 2>&1
@@ -77,6 +75,8 @@ done
 # the real-vs-real floor is data only: B (A plus one row) keeps A's scale (was: halved, 0.39 x here)
 check "one extra row does not move every point (eval's w1_floor of B near A's)" "$PY" -c "
 import json, sys; a, b = (json.load(open(f))['w1_floor'] for f in ('eA.json', 'eB.json')); sys.exit(not (0.6 < b / a < 1.6))"
+"$CLI" birthday gen:rmm --reference mmB.npy --batch 40 --trials 5 --out bday >/dev/null 2>bday.err
+check "birthday --reference maps by the run's kept range, and says so" grep -qF "mmB.npy scaled into the generator's units by the scaling its run kept: $map" bday.err
 check "eval --data maps by the run's kept range, and says so" grep -qF "mmB.npy scaled by the scaling the run kept: $map" eB.err
 
 # --- finding 10: "1" and "1.0" are one point, the CLI's values are Python's ---------------------

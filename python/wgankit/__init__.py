@@ -515,8 +515,10 @@ def nnd(A, B, **settings):
     the means over repeats, NaN for one repeat), ``repeats``, ``m``, ``m_b``, ``steps`` (mean
     critic steps), ``stopped`` (``"patience"``, ``"steps"`` or ``"mixed"``), ``stopped_patience``, ``phi``, ``critic`` (class settings and ``params``) and with
     ``w1`` the keys ``w1`` and ``se_w1``. Distances are in the units of the samples (float64); a
-    file or array compared with a ``gen:RUN`` source is first mapped into the run's units as its
-    training data were (``"data:RUN"`` is the run's data already in those units), as the CLI's.
+    file or array compared with a ``gen:RUN`` source is first mapped into the run's units by the
+    scaling the run resolved on its training data and kept (``Checkpoint.data_scale``; never
+    re-decided on this data's values), as the CLI's (``"data:RUN"`` is the run's data already in
+    those units).
     The same settings and seed give the CLI's values exactly.
 
     Raises ``ValueError`` naming the argument or setting (bad array, unknown source, samples of

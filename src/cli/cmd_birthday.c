@@ -126,6 +126,7 @@ int wk_cmd_birthday(int argc, char **argv) {
         }
     }
     if (!rc) what = "", rc = wk_birthday_run(&c, &s, have_ref ? &ref : NULL, critic ? wk_critic_features : NULL, critic, &r);
+    if (!rc && have_ref) cli_say_units("birthday", &ref); /* --reference FILE against gen:RUN: how it was mapped */
     if (!rc) rc = wk_birthday_write(&c, &r, out);
     if (rc) fprintf(stderr, "wgankit birthday: %s%s%s\n", what, *what ? ": " : "", wk_last_error());
     else {

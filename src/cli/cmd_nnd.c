@@ -68,15 +68,7 @@ int wk_cmd_nnd(int argc, char **argv) {
         if ((rc = wk_source_open(&s[k], spec[k]))) fprintf(stderr, "wgankit nnd: %s: %s\n", k ? "B" : "A", wk_last_error());
     wk_nnd_result r;
     if (!rc && (rc = wk_nnd_estimate(&c, &s[0], &s[1], &r))) fprintf(stderr, "wgankit nnd: %s\n", wk_last_error());
-    for (int k = 0; k < 2 && !rc; k++) /* a file compared with gen:RUN was mapped into the run's units: say how */
-        if (s[k].kind == WK_SOURCE_FILE && s[k].scale.n && (s[k].scale_guessed || !wk_data_scale_is_identity(&s[k].scale))) {
-            char how[256];
-            wk_data_scale_describe(&s[k].scale, how, sizeof how);
-            if (s[k].scale_guessed)
-                fprintf(stderr, "wgankit nnd: %s scaled into the generator's units by the run's --scale re-decided on this file (its "
-                                "checkpoint predates kept scalings): %s\n", s[k].spec, how);
-            else fprintf(stderr, "wgankit nnd: %s scaled into the generator's units by the scaling its run kept: %s\n", s[k].spec, how);
-        }
+    for (int k = 0; k < 2 && !rc; k++) cli_say_units("nnd", &s[k]); /* a file compared with gen:RUN: how it was mapped */
     if (!rc) {
         if (json) {
             wk_strbuf sb;
