@@ -124,13 +124,13 @@ done
 check "w1 with good weights" "$CLI" w1 "$T/p2.npy" "$T/p2.npy" --weights-a "$T/w2.csv"
 check "data with a good means file" "$CLI" data gmm --opt k=2 --opt "means=$T/means.csv" -n 5 -o "$T/gm.npy"
 
-# 8. critic --input is scaled as the run's data was (train --scale auto: byte values 0..255 become
-# x / 127.5 - 1), so the data file and the same points already scaled give one critic value each
-# (was: the raw bytes went into a critic trained on [-1, 1])
+# 8. critic --input is mapped by the scaling the run kept (train --scale auto on uint8 data: bytes,
+# x / 127.5 - 1), so the data file and the same points already scaled (--scaled) give one critic
+# value each (was: the raw bytes went into a critic trained on [-1, 1])
 "$PY" - "$T" <<'PY'
 import sys, numpy as np
 t = sys.argv[1]
-u = np.random.default_rng(1).integers(0, 256, size=(300, 2)).astype(np.float32)
+u = np.random.default_rng(1).integers(0, 256, size=(300, 2)).astype(np.uint8)
 u[0] = [0, 255]
 np.save(t + "/bytes.npy", u)
 np.save(t + "/bytes_scaled.npy", (u.astype(np.float64) * (1 / 127.5) - 1).astype(np.float32))
@@ -138,8 +138,9 @@ PY
 "$CLI" train --data "$T/bytes.npy" --gen-width 16 --critic-width 16 --batch 32 --n-critic 1 --steps 3 --eval-n 50 --holdout 50 \
     --threads 1 --latent-dim 2 --progress 0 --out "$T/brun" >/dev/null 2>&1 || { echo "FAIL train on bytes"; fail=1; }
 check "critic --input of byte data is scaled as training scaled it" "$CLI" critic --checkpoint "$T/brun/checkpoint.safetensors" --input "$T/bytes.npy" -o "$T/db.npy"
-check "critic --input of the already-scaled points" "$CLI" critic --checkpoint "$T/brun/checkpoint.safetensors" --input "$T/bytes_scaled.npy" -o "$T/ds.npy"
+check "critic --input --scaled of the already-scaled points" "$CLI" critic --checkpoint "$T/brun/checkpoint.safetensors" --input "$T/bytes_scaled.npy" --scaled -o "$T/ds.npy"
 check "both give the same critic values" "$PY" -c "import numpy as np, sys; a, b = np.load('$T/db.npy'), np.load('$T/ds.npy'); sys.exit(not (a.shape == (300,) and np.array_equal(a, b)))"
+expect_exit2 "critic --scaled without --input" "give --input" "$CLI" critic --checkpoint "$T/brun/checkpoint.safetensors" --scaled --lipschitz
 
 [ $fail = 0 ] && echo "cli_input_faults: all passed"
 exit $fail

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "wgankit/rng.h"
+#include "wgankit/strbuf.h"
 #include "wgankit/tensor.h"
 
 #ifdef __cplusplus
@@ -102,6 +103,32 @@ void wk_target_free(wk_target *t);
 /* Fill out->data with out->shape[0] samples; `out` must be a CPU tensor [n, t->dim]. */
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
 
+/* ---- the scaling of a run's data: resolved once, at train time, from the run's training data
+ * (wk_data_scale_resolve in gan.h), kept in its checkpoint ("wgankit.data_scale") and applied as
+ * stored to every file later compared with the run (critic --input, eval --data, gen:RUN). */
+typedef struct wk_data_scale {
+    int kind;          /* the resolved wk_scale_kind (gan.h): none, u8 or minmax, never auto */
+    int64_t n;         /* (mul, add) pairs: 1 = one map for every value (images, u8, none), else
+                        * one per column of [N, n] points (minmax of point data, as sklearn) */
+    double *mul, *add; /* value j of a sample: x * mul[j % n] + add[j % n] (wk_data_scale_free) */
+} wk_data_scale;
+void wk_data_scale_free(wk_data_scale *s);
+/* The identity map (kind none, n 1): synthetic targets and --scale none. */
+int wk_data_scale_identity(wk_data_scale *s);
+int wk_data_scale_copy(wk_data_scale *dst, const wk_data_scale *src);
+int wk_data_scale_is_identity(const wk_data_scale *s);
+/* Map x [N, ...] in place (from f64, the same values in float64 in x's order, when non-NULL: no
+ * float32 rounding before the map). A per-column map needs rows of n values: WK_EINVAL naming
+ * `what` otherwise. */
+int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what);
+/* "none", "bytes: x * 0.00784313725 - 1", "min-max: x * 0.2 - 1" or "min-max per column: x0 * a + b,
+ * x1 * ..." (the first columns, then "..."), for stderr lines that say what was applied. */
+void wk_data_scale_describe(const wk_data_scale *s, char *buf, size_t cap);
+/* {"scale":"minmax","mul":[...],"add":[...]} (every double round-trips) and back; a stored map
+ * is untrusted: WK_EFORMAT naming `path` for anything but that shape with finite numbers. */
+void wk_data_scale_to_json(const wk_data_scale *s, wk_strbuf *sb);
+int wk_data_scale_from_json(const char *text, const char *path, wk_data_scale *out);
+
 /* ---- datasets: what a GAN trains on (wk_dataset_load in gan.h fills one from a config) -- */
 typedef struct wk_dataset {
     wk_tensor train;     /* [N, ...sample shape]; empty when synthetic with fresh draws */
@@ -112,7 +139,7 @@ typedef struct wk_dataset {
     int is_image;        /* [C, H, W] with C = 1 or 3 */
     int synthetic;
     wk_target target;    /* synthetic only */
-    double scale_mul, scale_add; /* file data: x_scaled = x * mul + add (to undo for output) */
+    wk_data_scale scale; /* the map that brought the data to the generator's units (identity: synthetic) */
     /* FNV-1a 64 of the loaded training and held-out arrays and their shapes (0: no fixed data,
      * synthetic fresh draws): recorded in checkpoints so a resume notices changed data */
     uint64_t fingerprint;

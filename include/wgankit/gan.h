@@ -191,10 +191,20 @@ unsigned wk_gan_config_problem_diff(const wk_gan_config *a, const wk_gan_config 
  * shuffle with the seed, split off cfg->holdout points, scale to [-1, 1]. Rejects NaN/Inf,
  * empty files, with messages naming the file (image sizes: the DCGAN builders, wk_dcgan_spec_shape). */
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
-/* Scale file values x in place as wk_dataset_load scales a run's data to [-1, 1] by cfg->scale
- * (auto resolved on x's own values: integers in 0..255 reaching above 1 are bytes, x / 127.5 - 1,
- * anything else is kept; minmax by x's own range); the transform x * *mul + *add to mul, add. */
-void wk_dataset_scale(const wk_gan_config *cfg, wk_tensor *x, double *mul, double *add);
+/* wk_dataset_load with the data mapped by `map` as stored (a run's resolved scaling, for other
+ * data compared with the run: eval --data) instead of resolving cfg->scale on the data. */
+int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds);
+/* Resolve --scale `kind` on a run's training data x [N, ...] (f64: the same values in float64 in
+ * x's order, or NULL), once, at train time: auto is u8 (x / 127.5 - 1) only for byte data (`bytes`:
+ * every file stored as uint8 NPY/IDX or CIFAR-10, or image-shaped samples [C, H, W]) whose values
+ * are integers in 0..255 reaching above 1, else none; minmax maps to [-1, 1] per column of point
+ * data [N, D] (sklearn's MinMaxScaler: a constant column goes to -1) and by one range over all
+ * values of image data. `what` names the data in errors. */
+int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *f64, int bytes, const char *what,
+                          wk_data_scale *out);
+/* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
+ * CIFAR-10 .bin), from each file's first bytes. */
+int wk_data_files_are_bytes(const char *list);
 /* What can be checked of cfg->data without loading it, for sweeps and experiments that refuse
  * bad values before anything runs: a synthetic spec parses and its target initialises; each
  * file opens and is not empty. */
@@ -242,6 +252,10 @@ typedef struct wk_gan_metrics {
 int wk_trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **out);
 void wk_trainer_free(wk_trainer *t);
 const wk_gan_config *wk_trainer_config(const wk_trainer *t);
+/* The run's resolved data scaling (wk_data_scale_resolve): its data's when the trainer has data,
+ * else the one its checkpoint keeps; NULL for a checkpoint written before runs kept it (callers
+ * then fall back to re-resolving the run's --scale on the file at hand, and say so). */
+const wk_data_scale *wk_trainer_data_scale(const wk_trainer *t);
 int64_t wk_trainer_step_count(const wk_trainer *t);
 /* One generator step (n_critic critic steps first). WK_ENUMERIC naming the step when a loss or
  * gradient becomes NaN/Inf; the weights are then those of before the failing update. */
@@ -250,6 +264,9 @@ int wk_trainer_step(wk_trainer *t);
 int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m);
 void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb);
 
+/* The run's resolved data scaling its checkpoint keeps (out->n 0 when an older checkpoint kept
+ * none); WK_EFORMAT naming the file for a malformed one. Free with wk_data_scale_free. */
+int wk_checkpoint_data_scale(const char *path, wk_data_scale *out);
 /* Checkpoint the whole training state atomically / restore it (same config required). */
 int wk_trainer_save(wk_trainer *t, const char *path);
 int wk_trainer_load_state(wk_trainer *t, const char *path);

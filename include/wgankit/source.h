@@ -11,8 +11,8 @@
  *   data:RUN_DIR            the run's training data (every row, no held-out split) scaled as
  *   data:PATH.safetensors   training scaled it: the generator's units, a FINITE sample.
  *
- * Units: a file compared with a gen: source is mapped into the generator's units, by the one
- * rule of wk_source_match_units (the run's --scale, as `critic --input`), so that a distance
+ * Units: a file compared with a gen: source is mapped into the generator's units by the run's
+ * own scaling, kept in its checkpoint (wk_source_match_units, as `critic --input`), so that a distance
  * between a run's data file and its generator measures the generator, not a unit change (a
  * byte-image file against gen: once gave W1 2,864 for a run whose own W1 was 23).
  *
@@ -45,7 +45,8 @@ typedef struct wk_source {
     wk_target target;            /* TARGET */
     struct wk_trainer *gen;      /* GENERATOR */
     int run_units;               /* FILE: rows are in a run's units (data:RUN, or mapped by wk_source_match_units) */
-    double scale_mul, scale_add; /* FILE: the map x * mul + add that brought them there (1, 0: none) */
+    wk_data_scale scale;         /* FILE mapped by wk_source_match_units: the map applied (n 0: none was) */
+    int scale_guessed;           /* ... re-resolved on this file: the run's checkpoint predates stored scalings */
 } wk_source;
 
 /* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each
@@ -56,9 +57,10 @@ void wk_source_close(wk_source *s);
  * messages: in-memory data (the Python binding's arrays) as a source. NaN/Inf refused. */
 int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows);
 /* The training data of a run (cfg->data) scaled exactly as training scaled it (file data to the
- * generator's [-1, 1] units), every row: the real-data counterpart of a gen: source. */
+ * generator's [-1, 1] units), every row: the real-data counterpart of a gen: source. map: the
+ * scaling the run kept (wk_trainer_data_scale), or NULL (an older checkpoint: resolved again). */
 struct wk_gan_config;
-int wk_source_open_run_data(wk_source *s, const struct wk_gan_config *run);
+int wk_source_open_run_data(wk_source *s, const struct wk_gan_config *run, const wk_data_scale *map);
 const char *wk_source_kind_name(wk_source_kind k);
 /* 1 for targets and generators (unlimited fresh draws), 0 for files. */
 int wk_source_is_population(const wk_source *s);
@@ -73,12 +75,17 @@ int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out)
 /* Both sources draw samples of the same shape; WK_EINVAL naming both otherwise. */
 int wk_source_check_compatible(const wk_source *a, const wk_source *b);
 /* Before two sources are compared: when one is a generator and the other a file (as stored),
- * map the file's rows into the generator's units as its run scaled its data (wk_dataset_scale
- * with the run's config: --scale auto resolved on the file's own values, so byte images become
- * x / 127.5 - 1; minmax by the file's own range, the run's own range when it is the run's data
- * file). The map is left in the file source's scale_mul / scale_add (1, 0: none was needed) for
- * the caller to report; a file already in a run's units (data:RUN) is left alone. Any other pair is left as it is. Then wk_source_check_compatible. */
+ * map the file's rows into the generator's units by its run's scaling as the checkpoint keeps it
+ * (resolved once from the run's training data: never re-decided on this file's values, so one
+ * extra row or "1" for "1.0" changes nothing). The map is left in the file source's `scale` for
+ * the caller to report; a file already in a run's units (data:RUN) is left alone. Any other pair
+ * is left as it is. Then wk_source_check_compatible. */
 int wk_source_match_units(wk_source *a, wk_source *b);
+/* The scaling by which data compared with the run of `gen` is mapped into its units: the map its
+ * checkpoint keeps, or, for a checkpoint written before runs kept it, the run's --scale resolved
+ * on `x` itself as wgankit then did (auto: any integers 0..255 above 1 are bytes; minmax: x's
+ * own range over all values), *guessed then set. Free with wk_data_scale_free. */
+int wk_source_run_scale(const struct wk_trainer *gen, const wk_tensor *x, const char *what, wk_data_scale *out, int *guessed);
 
 #ifdef __cplusplus
 }

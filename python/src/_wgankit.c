@@ -684,10 +684,19 @@ static PyObject *py_ckpt_config(PyObject *self, PyObject *args) {
     wk_strbuf sb;
     wk_sb_init(&sb);
     wk_gan_config_to_json(wk_trainer_config(c->t), &sb);
-    PyObject *s = wk_sb_status(&sb) ? PyErr_NoMemory() : PyUnicode_FromStringAndSize(sb.data, (Py_ssize_t)sb.len);
+    PyObject *s = wk_sb_status(&sb) ? PyErr_NoMemory() : PyUnicode_FromStringAndSize(sb.data, (Py_ssize_t)sb.len), *m;
+    const wk_data_scale *map = wk_trainer_data_scale(c->t); /* NULL: an older checkpoint kept none */
+    wk_sb_clear(&sb);
+    if (map) wk_data_scale_to_json(map, &sb);
+    if (!map) Py_INCREF(m = Py_None);
+    else m = wk_sb_status(&sb) ? PyErr_NoMemory() : PyUnicode_FromStringAndSize(sb.data, (Py_ssize_t)sb.len);
     wk_sb_free(&sb);
-    if (!s) return NULL;
-    return Py_BuildValue("(Nl)", s, (long)wk_trainer_step_count(c->t));
+    if (!s || !m) {
+        Py_XDECREF(s);
+        Py_XDECREF(m);
+        return NULL;
+    }
+    return Py_BuildValue("(NlN)", s, (long)wk_trainer_step_count(c->t), m);
 }
 
 static PyObject *tensor_to_array(wk_tensor *t) {
@@ -957,7 +966,7 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
             }
         } else if (s.kind == WK_SOURCE_GENERATOR) {
             Py_BEGIN_ALLOW_THREADS
-            rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen));
+            rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));
             Py_END_ALLOW_THREADS
             if (rc) {
                 wk_source_close(&s);
@@ -1013,7 +1022,7 @@ static PyMethodDef methods[] = {
     {"data", py_data, METH_VARARGS, "data(name, n, seed, opts) -> float32 [n, dim]"},
     {"train", py_train, METH_VARARGS, "train(settings, main_thread, mode) -> log text"},
     {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},
-    {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step)"},
+    {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step, kept data scaling JSON or None)"},
     {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema, component) -> float32 array"},
     {"ckpt_critic", py_ckpt_critic, METH_VARARGS, "ckpt_critic(handle, x, grad) -> values [, grad]"},
     {"ckpt_lipschitz", py_ckpt_lipschitz, METH_VARARGS, "ckpt_lipschitz(handle, x) -> dict"},

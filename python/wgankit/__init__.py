@@ -372,8 +372,9 @@ class Checkpoint:
     def __init__(self, path):
         self.path = _string(path, "path", "a path (a checkpoint file)")
         self._h = _c.ckpt_load(self.path)
-        cfg, self.step = _c.ckpt_config(self._h)
+        cfg, self.step, scale = _c.ckpt_config(self._h)
         self.config = json.loads(cfg)
+        self.data_scale = json.loads(scale) if scale is not None else None
         shape = self.config.get("sample_shape", "")
         self.sample_shape = tuple(int(s) for s in shape.split("x")) if shape else ()
         self.latent_dim = int(self.config["latent_dim"])
@@ -425,13 +426,31 @@ class Checkpoint:
                              "(or leave ema out)" % self.path)
         return ema
 
-    def critic(self, x, grad=False):
+    def critic(self, x, grad=False, scaled=True):
         """Critic values D(x) as a float64 array (n,) for samples x (n, *sample_shape) (or
-        (n, dim)) in the run's scaled units, as :meth:`sample` returns them (``wgankit critic
-        --input FILE`` scales a data file as training did; here an array of byte images is the
-        caller's to map, x / 127.5 - 1); with ``grad`` also ∇ₓD(x) (float64, the shape of x)."""
+        (n, dim)); with ``grad`` also ∇ₓD(x) (float64, the shape of x). ``scaled=True`` (default):
+        x is in the run's scaled units, as :meth:`sample` returns them (``wgankit critic --input X
+        --scaled``). ``scaled=False``: x is data in the units of the run's training data and is
+        mapped by the scaling the run resolved on its data and kept (:attr:`data_scale`), as
+        ``wgankit critic --input X`` maps a file: the same points give the same values whatever
+        their dtype (1 or 1.0); a checkpoint older than kept scalings (``data_scale`` None)
+        raises ValueError. The gradient is with respect to the scaled points.
+
+        ``data_scale`` is that map: ``{"scale": "none"|"u8"|"minmax", "mul": [...], "add": [...]}``,
+        value j of a sample mapped to ``x * mul[j % n] + add[j % n]`` (n = len(mul): 1, or one
+        per column of point data under minmax)."""
         x = np.asarray(x) if not isinstance(x, np.ndarray) else x
         grad = _flag(grad, "grad")
+        if not _flag(scaled, "scaled"):
+            if self.data_scale is None:
+                raise ValueError("scaled=False: %s predates kept data scalings, so its run's map is unknown; "
+                                 "map x into the run's units yourself and pass scaled=True" % self.path)
+            mul, add = np.asarray(self.data_scale["mul"]), np.asarray(self.data_scale["add"])
+            xs = np.asarray(x, dtype=np.float64)
+            flat = xs.reshape(xs.shape[0], -1) if xs.ndim > 1 else xs.reshape(-1, 1)
+            if len(mul) > 1 and flat.shape[1] != len(mul):
+                raise ValueError("x: rows of %d values, but the run's scaling maps %d columns" % (flat.shape[1], len(mul)))
+            x = (flat * mul + add).reshape(xs.shape)
         r = _c.ckpt_critic(self._h, x, grad)
         if grad:
             return r[0].astype(np.float64), r[1].astype(np.float64).reshape(np.shape(x))
@@ -499,8 +518,10 @@ def nnd(A, B, **settings):
     the means over repeats, NaN for one repeat), ``repeats``, ``m``, ``m_b``, ``steps`` (mean
     critic steps), ``stopped`` (``"patience"``, ``"steps"`` or ``"mixed"``), ``stopped_patience``, ``phi``, ``critic`` (class settings and ``params``) and with
     ``w1`` the keys ``w1`` and ``se_w1``. Distances are in the units of the samples (float64); a
-    file or array compared with a ``gen:RUN`` source is first mapped into the run's units as its
-    training data were (``"data:RUN"`` is the run's data already in those units), as the CLI's.
+    file or array compared with a ``gen:RUN`` source is first mapped into the run's units by the
+    scaling the run resolved on its training data and kept (``Checkpoint.data_scale``; never
+    re-decided on this data's values), as the CLI's (``"data:RUN"`` is the run's data already in
+    those units).
     The same settings and seed give the CLI's values exactly.
 
     Raises ``ValueError`` naming the argument or setting (bad array, unknown source, samples of

@@ -64,5 +64,9 @@ int cli_on_ranks(const char *cmd, int argc, char **argv, int (*body)(int argc, c
  * --patience)? 1 = applied, 0 = not one, -1 = bad value (message printed). */
 int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *c);
 void cli_nnd_help(FILE *f);
+/* nnd_flags.c: after a file source was compared with gen:RUN (wk_source_match_units), one stderr
+ * line saying the map applied (nothing for an identity the run kept). */
+struct wk_source;
+void cli_say_units(const char *cmd, const struct wk_source *s);
 
 #endif

@@ -104,7 +104,7 @@ int wk_cmd_birthday(int argc, char **argv) {
     const char *what = "";
     if (c.threshold < 0) {
         if (ref_spec) what = "--reference", rc = wk_source_open(&ref, ref_spec);
-        else if (s.kind == WK_SOURCE_GENERATOR) what = "SOURCE's run data", rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen));
+        else if (s.kind == WK_SOURCE_GENERATOR) what = "SOURCE's run data", rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));
         else rc = wk_errorf(WK_EINVAL, "--threshold: none given, and SOURCE is not gen:RUN_DIR (give --threshold or --reference)");
         have_ref = !rc;
     }
@@ -126,6 +126,7 @@ int wk_cmd_birthday(int argc, char **argv) {
         }
     }
     if (!rc) what = "", rc = wk_birthday_run(&c, &s, have_ref ? &ref : NULL, critic ? wk_critic_features : NULL, critic, &r);
+    if (!rc && have_ref) cli_say_units("birthday", &ref); /* --reference FILE against gen:RUN: how it was mapped */
     if (!rc) rc = wk_birthday_write(&c, &r, out);
     if (rc) fprintf(stderr, "wgankit birthday: %s%s%s\n", what, *what ? ": " : "", wk_last_error());
     else {

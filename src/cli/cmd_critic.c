@@ -17,15 +17,18 @@
 
 int wk_cmd_critic(int argc, char **argv) {
     const char *ckpt = NULL, *in = NULL, *out = NULL, *gout = NULL;
-    int lip = 0;
+    int lip = 0, scaled = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: wgankit critic --checkpoint C [--input X.npy] [-o D.npy] [--grad G.npy] [--lipschitz]\n\n"
+            printf("usage: wgankit critic --checkpoint C [--input X.npy [--scaled]] [-o D.npy] [--grad G.npy] [--lipschitz]\n\n"
                    "Critic values D(x) [N] at the points of X.npy, their gradients with respect to x, and with\n"
                    "--lipschitz a JSON report of how Lipschitz the critic is on those points (without --input:\n"
-                   "on %d samples of the checkpoint's generator). X is scaled as the run's --data was (--scale: byte\n"
-                   "images 0..255 to [-1, 1]); samples written by `wgankit sample` are already in those units.\n"
+                   "on %d samples of the checkpoint's generator). X is data in the units of the run's --data and is\n"
+                   "mapped by the scaling the run resolved on its data and kept (--scale: bytes x / 127.5 - 1, min-max\n"
+                   "by the run's own ranges; none for synthetic targets), whatever X's own values; --scaled: X is\n"
+                   "already in the run's units (as `wgankit sample` writes), no map. A checkpoint older than kept\n"
+                   "scalings re-decides the run's --scale on X as before (stderr says so).\n"
                    "The report: certified (an upper bound of the Lipschitz constant: product of the layers' norms),\n"
                    "grad_max/grad_mean (of |grad D| on the points) and pair_max (largest |D(x)-D(y)|/|x-y| on pairs of\n"
                    "distinct points; null when there is none: one point, or all equal), lower bounds. MIX+GAN: D is the\n"
@@ -38,10 +41,15 @@ int wk_cmd_critic(int argc, char **argv) {
         else if (!strcmp(a, "-o")) { if (!(out = cli_value("critic", argc, argv, &i))) return 2; }
         else if (!strcmp(a, "--grad")) { if (!(gout = cli_value("critic", argc, argv, &i))) return 2; }
         else if (!strcmp(a, "--lipschitz")) lip = 1;
+        else if (!strcmp(a, "--scaled")) scaled = 1;
         else {
             fprintf(stderr, "wgankit critic: unknown flag '%s' (see wgankit critic --help)\n", a);
             return 2;
         }
+    }
+    if (scaled && !in) {
+        fprintf(stderr, "wgankit critic: --scaled says how --input is scaled: give --input\n");
+        return 2;
     }
     if (!ckpt || (!out && !gout && !lip) || (!in && (out || gout))) {
         fprintf(stderr, "wgankit critic: need --checkpoint and at least one of -o, --grad (both with --input), --lipschitz\n");
@@ -62,17 +70,28 @@ int wk_cmd_critic(int argc, char **argv) {
     if (!rc && gout) rc = wk_atomic_probe(gout);
     if (!rc) rc = wk_trainer_load(ckpt, &t);
     if (!rc && in && !(rc = cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
-        /* --input is a data file like the run's --data: the critic saw its data scaled to [-1, 1]
-         * by train --scale (auto: byte values 0..255 as x / 127.5 - 1), so the input is scaled
-         * the same way; samples of the run (already scaled) stay as they are. A min-max range is
-         * the training data's own and not kept in the checkpoint. */
+        /* --input is a data file like the run's --data: the critic saw its data in the run's units
+         * (train --scale, resolved once on the run's data and kept in the checkpoint), so the input
+         * is mapped the same way, whatever its own values ("1" and "1.0" are one point); samples
+         * of the run (already in those units) take --scaled. */
         const wk_gan_config *cfg = wk_trainer_config(t);
-        double mul = 1, add = 0;
-        if (cfg->scale == WK_SCALE_MINMAX)
-            fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which the checkpoint does not "
-                            "keep; --input %s is taken as already scaled to [-1, 1]\n", in);
-        else wk_dataset_scale(cfg, &x, &mul, &add);
-        if (mul != 1 || add != 0) fprintf(stderr, "wgankit critic: --input %s scaled as the run's data: x * %.9g %+g\n", in, mul, add);
+        wk_data_scale map = {0};
+        int guessed = 0;
+        char how[256];
+        if (scaled) /* the caller's word: already in the run's units */
+            fprintf(stderr, "wgankit critic: --input %s taken as already in the run's units (--scaled)\n", in);
+        else if (!wk_trainer_data_scale(t) && cfg->scale == WK_SCALE_MINMAX)
+            fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which its checkpoint (older than "
+                            "kept scalings) does not keep; --input %s is taken as already scaled to [-1, 1]\n", in);
+        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, NULL, in))) {
+            wk_data_scale_describe(&map, how, sizeof how);
+            if (guessed && !wk_data_scale_is_identity(&map))
+                fprintf(stderr, "wgankit critic: --input %s scaled by the run's --scale re-decided on this file (its checkpoint predates "
+                                "kept scalings): %s\n", in, how);
+            else if (!guessed && !wk_data_scale_is_identity(&map))
+                fprintf(stderr, "wgankit critic: --input %s scaled by the scaling the run kept: %s\n", in, how);
+        }
+        wk_data_scale_free(&map);
     }
     else if (!rc) rc = wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
     if (!rc && (out || gout)) rc = wk_trainer_critic(t, &x, &d, gout ? &g : NULL);

@@ -113,7 +113,21 @@ int wk_cmd_eval(int argc, char **argv) {
      * data the whole state is loaded and checked, the epoch order included (untrusted input). */
     int own = !wk_gan_config_problem_diff(&cfg, &trained, WK_PROBLEM_ALL);
     int rc = own ? wk_checkpoint_check_data(ckpt, &cfg) : WK_OK;
-    if (!rc) rc = wk_dataset_load(&cfg, &ds);
+    /* Data is mapped into the run's units by the scaling the run resolved on its own data and kept
+     * (never re-decided on --data's values: one extra row must not move every point); an explicit
+     * other --scale is the user's, and a checkpoint older than kept scalings re-decides as before. */
+    wk_data_scale map = {0};
+    if (!rc) rc = wk_checkpoint_data_scale(ckpt, &map);
+    int kept = map.n && cfg.scale == trained.scale;
+    if (!rc) rc = kept ? wk_dataset_load_scaled(&cfg, &map, &ds) : wk_dataset_load(&cfg, &ds);
+    if (!rc && !own && !ds.synthetic && !wk_data_scale_is_identity(&ds.scale)) {
+        char how[256];
+        wk_data_scale_describe(&ds.scale, how, sizeof how);
+        fprintf(stderr, "wgankit eval: --data %s scaled %s: %s\n", cfg.data,
+                kept ? "by the scaling the run kept" : map.n ? "by --scale resolved on it" : "by the run's --scale re-decided on it (its "
+                                                                                      "checkpoint predates kept scalings)", how);
+    }
+    wk_data_scale_free(&map);
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc) rc = own ? wk_trainer_load_state(t, ckpt) : wk_trainer_load_for_eval(t, ckpt); /* own: all of it checked */
     if (!rc) rc = wk_trainer_evaluate(t, &m);

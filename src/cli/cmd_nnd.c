@@ -68,10 +68,7 @@ int wk_cmd_nnd(int argc, char **argv) {
         if ((rc = wk_source_open(&s[k], spec[k]))) fprintf(stderr, "wgankit nnd: %s: %s\n", k ? "B" : "A", wk_last_error());
     wk_nnd_result r;
     if (!rc && (rc = wk_nnd_estimate(&c, &s[0], &s[1], &r))) fprintf(stderr, "wgankit nnd: %s\n", wk_last_error());
-    for (int k = 0; k < 2 && !rc; k++) /* a file compared with gen:RUN was mapped into the run's units: say how */
-        if (s[k].kind == WK_SOURCE_FILE && (s[k].scale_mul != 1 || s[k].scale_add != 0) && strncmp(s[k].spec, "data:", 5))
-            fprintf(stderr, "wgankit nnd: %s scaled into the generator's units as its run scaled its data: x * %.9g %+g\n", s[k].spec,
-                    s[k].scale_mul, s[k].scale_add);
+    for (int k = 0; k < 2 && !rc; k++) cli_say_units("nnd", &s[k]); /* a file compared with gen:RUN: how it was mapped */
     if (!rc) {
         if (json) {
             wk_strbuf sb;

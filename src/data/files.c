@@ -67,18 +67,27 @@ int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
     return WK_OK;
 }
 
-/* Concatenate comma-separated files with equal sample shapes. */
-static int read_files(const char *list, wk_tensor *out) {
+/* Concatenate comma-separated files with equal sample shapes; with f64 non-NULL also their
+ * float64 values in the same order (*f64 NULL when a file's stored order is not its samples'
+ * order: NHWC images made NCHW; the float32 values then serve). */
+static int read_files(const char *list, wk_tensor *out, double **f64) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
     wk_tensor all = {0};
-    int rc = WK_OK;
+    double *all64 = NULL;
+    int rc = WK_OK, keep64 = f64 != NULL;
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p && rc == WK_OK; p = strtok_r(NULL, ",", &save)) {
         wk_tensor t;
-        if ((rc = wk_read_samples(p, &t))) break;
+        double *x64 = NULL;
+        if ((rc = keep64 ? wk_read_samples_f64(p, &t, &x64) : wk_read_samples(p, &t))) break;
+        if (keep64 && t.ndim > 2) { /* images: one range for all values, the float32 ones do */
+            keep64 = 0;
+            wk_free(x64), wk_free(all64);
+            x64 = all64 = NULL;
+        }
         if (t.shape[0] == 0) rc = wk_errorf(WK_EFORMAT, "%s: no samples", p);
         else if (!all.data) {
-            all = t;
+            all = t, all64 = x64;
             continue;
         } else if (t.ndim != all.ndim || memcmp(t.shape + 1, all.shape + 1, (size_t)(t.ndim - 1) * sizeof(int64_t))) {
             char a[64], b[64];
@@ -95,11 +104,22 @@ static int read_files(const char *list, wk_tensor *out) {
                 wk_tensor_free(&all);
                 all = c;
             }
+            if (!rc && keep64) {
+                double *grown = wk_realloc(all64, (size_t)all.numel * sizeof(double));
+                if (!grown) rc = wk_io_too_large(p, "its float64 values", (uint64_t)all.numel * sizeof(double));
+                else memcpy((all64 = grown) + (all.numel - t.numel), x64, (size_t)t.numel * sizeof(double));
+            }
         }
         wk_tensor_free(&t);
+        wk_free(x64);
     }
-    if (rc) wk_tensor_free(&all);
-    else *out = all;
+    if (rc) {
+        wk_tensor_free(&all);
+        wk_free(all64);
+    } else {
+        *out = all;
+        if (f64) *f64 = all64;
+    }
     return rc;
 }
 
@@ -145,6 +165,7 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     int rc = synthetic_target(cfg->data, &ds->target);
     if (rc) return rc;
     ds->synthetic = 1;
+    if ((rc = wk_data_scale_identity(&ds->scale))) return rc; /* a target is drawn in the generator's units */
     ds->ndim = 1;
     ds->shape[0] = ds->dim = ds->target.dim;
     /* Independent streams so that changing holdout or data_n does not change the other. */
@@ -160,21 +181,15 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     return WK_OK;
 }
 
-void wk_dataset_scale(const wk_gan_config *cfg, wk_tensor *all, double *mul, double *add) {
-    float lo = INFINITY, hi = -INFINITY;
-    int integral = 1;
-    for (int64_t i = 0; i < all->numel; i++) {
-        float v = all->data[i];
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-        if (v != floorf(v)) integral = 0;
-    }
-    wk_scale_kind s = cfg->scale;
-    if (s == WK_SCALE_AUTO) s = integral && lo >= 0 && hi <= 255 && hi > 1 ? WK_SCALE_U8 : WK_SCALE_NONE;
-    *mul = 1, *add = 0;
-    if (s == WK_SCALE_U8) *mul = 1.0 / 127.5, *add = -1;
-    else if (s == WK_SCALE_MINMAX && hi > lo) *mul = 2.0 / ((double)hi - lo), *add = -1 - lo * *mul;
-    for (int64_t i = 0; i < all->numel; i++) all->data[i] = (float)(all->data[i] * *mul + *add);
+/* Min-max data that is one point trains on nothing (a W1 floor of 0, every row mapped to -1):
+ * refused. (Per-column ranges on float64 keep any two distinct values of a column apart; other
+ * scalings keep constant data, a deliberate test of the tool.) */
+static int check_rows_differ(const char *data, const wk_tensor *x, const double *f64) {
+    int64_t n = x->shape[0], row = x->numel / n;
+    for (int64_t i = 1; i < n; i++)
+        if (memcmp(x->data, x->data + i * row, (size_t)row * sizeof(float))) return WK_OK;
+    return wk_errorf(WK_EFORMAT, "%s: all %lld rows are the same point (every column constant; column 0 holds only %.17g): "
+                                 "--scale minmax has no range to map", data, (long long)n, f64 ? f64[0] : x->data[0]);
 }
 
 void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
@@ -183,20 +198,29 @@ void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
     wk_rng_permutation(&rng, perm, n);
 }
 
-static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
+/* map: the run's stored scaling (other data compared with the run), or NULL to resolve
+ * cfg->scale on this data (the run's own training data, at train time) */
+static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds) {
     wk_tensor all;
-    int rc = read_files(cfg->data, &all);
+    double *f64 = NULL; /* min-max is computed and applied on the unrounded values */
+    int want64 = (map ? map->kind : (int)cfg->scale) == WK_SCALE_MINMAX;
+    int rc = read_files(cfg->data, &all, want64 ? &f64 : NULL);
     if (rc) return rc;
     int64_t n = all.shape[0], row = all.numel / n;
-    if (n < 2) {
-        wk_tensor_free(&all);
-        return wk_errorf(WK_EFORMAT, "%s: need at least 2 samples, got %lld", cfg->data, (long long)n);
-    }
+    if (n < 2) rc = wk_errorf(WK_EFORMAT, "%s: need at least 2 samples, got %lld", cfg->data, (long long)n);
     ds->ndim = all.ndim - 1;
     memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
-    wk_dataset_scale(cfg, &all, &ds->scale_mul, &ds->scale_add);
+    if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
+                      : wk_data_scale_resolve(cfg->scale, &all, f64, wk_data_files_are_bytes(cfg->data), cfg->data, &ds->scale);
+    if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, f64, cfg->data);
+    if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, f64);
+    wk_free(f64);
+    if (rc) {
+        wk_tensor_free(&all);
+        return rc;
+    }
     /* Shuffle once with the seed, then the first `holdout` samples are held out. */
     int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;
     int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
@@ -245,9 +269,11 @@ static int load_files(const wk_gan_config *cfg, wk_dataset *ds) {
     return rc;
 }
 
-int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
+int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) { return wk_dataset_load_scaled(cfg, NULL, ds); }
+
+int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds) {
     memset(ds, 0, sizeof *ds);
-    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, ds);
+    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, map, ds);
     if (rc) wk_dataset_free(ds);
     else if (ds->train.data) { /* the data's fingerprint: shapes and values, train then held out */
         uint64_t h = 0;
@@ -267,6 +293,7 @@ int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) {
 void wk_dataset_free(wk_dataset *ds) {
     wk_tensor_free(&ds->train);
     wk_tensor_free(&ds->holdout);
+    wk_data_scale_free(&ds->scale);
     if (ds->synthetic) wk_target_free(&ds->target);
     memset(ds, 0, sizeof *ds);
 }

@@ -2,7 +2,7 @@
  * through wk_dataset_load (so a source file reads exactly as --data does, NaN/Inf and empty
  * files refused alike) with no scaling and no held-out split; generators through
  * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source; a file's
- * rows are as stored (scale_mul 1, scale_add 0) unless wk_source_match_units mapped them into a
+ * rows are as stored (scale empty) unless wk_source_match_units mapped them into a
  * generator's units, or the source is data:RUN (the run's scaling). */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +45,9 @@ static int open_generator(wk_source *s, const char *where) {
     return WK_OK;
 }
 
-/* cfg->data through wk_dataset_load with cfg's scaling, every row kept (no held-out split) */
-static int open_dataset(wk_source *s, const wk_gan_config *run) {
+/* cfg->data through wk_dataset_load with cfg's scaling (the run's kept map when given), every
+ * row kept (no held-out split) */
+static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_scale *map) {
     wk_gan_config cfg;
     if (run) cfg = *run;
     else {
@@ -57,7 +58,7 @@ static int open_dataset(wk_source *s, const wk_gan_config *run) {
     cfg.holdout = 0;
     cfg.data_n = 0;
     wk_dataset ds;
-    int rc = wk_dataset_load(&cfg, &ds);
+    int rc = wk_dataset_load_scaled(&cfg, map, &ds);
     if (rc) return wk_error_context(rc, "source '%s'", s->spec);
     s->ndim = ds.ndim;
     memcpy(s->shape, ds.shape, sizeof s->shape);
@@ -68,7 +69,7 @@ static int open_dataset(wk_source *s, const wk_gan_config *run) {
     } else {
         s->kind = WK_SOURCE_FILE;
         s->rows = ds.train; /* holdout 0: every row */
-        if (run) s->run_units = 1, s->scale_mul = ds.scale_mul, s->scale_add = ds.scale_add;
+        if (run) s->run_units = 1;
         memset(&ds.train, 0, sizeof ds.train);
     }
     wk_dataset_free(&ds);
@@ -93,16 +94,18 @@ static int open_run_data(wk_source *s, const char *where) {
     wk_gan_config run;
     int rc = checkpoint_path(s, where, path, sizeof path);
     if (rc) return rc;
-    if ((rc = wk_gan_config_from_checkpoint(path, &run))) return wk_error_context(rc, "source '%s'", s->spec);
+    wk_data_scale map;
+    if ((rc = wk_gan_config_from_checkpoint(path, &run)) || (rc = wk_checkpoint_data_scale(path, &map)))
+        return wk_error_context(rc, "source '%s'", s->spec);
     memcpy(spec, s->spec, sizeof spec);
-    rc = wk_source_open_run_data(s, &run);
+    rc = wk_source_open_run_data(s, &run, map.n ? &map : NULL);
+    wk_data_scale_free(&map);
     memcpy(s->spec, spec, sizeof spec);
     return rc ? wk_error_context(rc, "source '%s'", spec) : WK_OK;
 }
 
 int wk_source_open(wk_source *s, const char *spec) {
     memset(s, 0, sizeof *s);
-    s->scale_mul = 1;
     if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, gen:RUN_DIR or data:RUN_DIR)");
     if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
     strcpy(s->spec, spec);
@@ -111,19 +114,17 @@ int wk_source_open(wk_source *s, const char *spec) {
         if (rc) wk_source_close(s);
         return rc;
     }
-    return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL));
+    return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL, NULL));
 }
 
-int wk_source_open_run_data(wk_source *s, const wk_gan_config *run) {
+int wk_source_open_run_data(wk_source *s, const wk_gan_config *run, const wk_data_scale *map) {
     memset(s, 0, sizeof *s);
-    s->scale_mul = 1;
     snprintf(s->spec, sizeof s->spec, "%s", run->data);
-    return finish_open(s, open_dataset(s, run));
+    return finish_open(s, open_dataset(s, run, map));
 }
 
 int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) {
     memset(s, 0, sizeof *s);
-    s->scale_mul = 1;
     snprintf(s->spec, sizeof s->spec, "%s", name);
     if (rows->ndim < 2 || rows->shape[0] < 1)
         return wk_errorf(WK_EINVAL, "source '%s': rows must be shaped [n >= 1, ...], got %d dimensions", name, rows->ndim);
@@ -151,6 +152,7 @@ void wk_source_close(wk_source *s) {
     wk_tensor_free(&s->rows);
     if (s->kind == WK_SOURCE_TARGET) wk_target_free(&s->target);
     if (s->gen) wk_trainer_free(s->gen);
+    wk_data_scale_free(&s->scale);
     memset(s, 0, sizeof *s);
 }
 
@@ -219,13 +221,24 @@ int wk_source_check_compatible(const wk_source *a, const wk_source *b) {
                      b->spec, sb);
 }
 
+int wk_source_run_scale(const struct wk_trainer *gen, const wk_tensor *x, const char *what, wk_data_scale *out, int *guessed) {
+    const wk_data_scale *map = wk_trainer_data_scale(gen);
+    *guessed = !map;
+    if (map) return wk_data_scale_copy(out, map);
+    /* an older checkpoint: its run's map is unknown, so the rule wgankit applied then */
+    wk_tensor flat = *x;
+    flat.ndim = 2, flat.shape[0] = x->numel, flat.shape[1] = 1; /* one range over all values */
+    return wk_data_scale_resolve(wk_trainer_config(gen)->scale, &flat, NULL, 1, what, out);
+}
+
 int wk_source_match_units(wk_source *a, wk_source *b) {
     int rc = wk_source_check_compatible(a, b);
     if (rc) return rc;
     wk_source *file = a->kind == WK_SOURCE_FILE ? a : b, *gen = a->kind == WK_SOURCE_GENERATOR ? a : b;
     if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) return WK_OK;
-    /* the one mapping of a data file into a run's units: the run's own scaling rule */
-    wk_dataset_scale(wk_trainer_config(gen->gen), &file->rows, &file->scale_mul, &file->scale_add);
+    /* the one mapping of a data file into a run's units: the run's own resolved scaling */
+    if ((rc = wk_source_run_scale(gen->gen, &file->rows, file->spec, &file->scale, &file->scale_guessed))) return rc;
+    if ((rc = wk_data_scale_apply(&file->scale, &file->rows, NULL, file->spec))) return rc;
     file->run_units = 1;
     return WK_OK;
 }

@@ -93,7 +93,7 @@ static int run(wk_expt_ctx *c) {
             wk_source gen, ref;
             snprintf(spec, sizeof spec, "gen:%s", dir);
             if (!(rc = wk_source_open(&gen, spec))) {
-                if (!(rc = wk_source_open_run_data(&ref, wk_trainer_config(gen.gen)))) {
+                if (!(rc = wk_source_open_run_data(&ref, wk_trainer_config(gen.gen), wk_trainer_data_scale(gen.gen)))) {
                     bc.seed = p.seed + 1;
                     rc = wk_birthday_run(&bc, &gen, &ref, NULL, NULL, &br);
                     wk_source_close(&ref);

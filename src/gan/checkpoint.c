@@ -223,9 +223,11 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     int64_t counters[6], rng[12];
     int rc = collect(t, &w, counters, rng);
     if (!rc) rc = check_finite(&w, path, 1, t->step);
-    wk_strbuf cfg, gen, crit;
-    wk_sb_init(&cfg), wk_sb_init(&gen), wk_sb_init(&crit);
+    wk_strbuf cfg, gen, crit, scale;
+    wk_sb_init(&cfg), wk_sb_init(&gen), wk_sb_init(&crit), wk_sb_init(&scale);
     wk_gan_config_to_json(&t->cfg, &cfg);
+    const wk_data_scale *map = wk_trainer_data_scale(t); /* the run's resolved scaling, kept for every later use */
+    if (map) wk_data_scale_to_json(map, &scale);
     wk__model_to_json(&t->gen, NULL, &gen);
     wk__model_to_json(&t->critic, &t->lip, &crit);
     char step[32], seconds[32], fp[32];
@@ -233,21 +235,23 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     snprintf(step, sizeof step, "%lld", (long long)t->step);
     snprintf(seconds, sizeof seconds, "%.3f", t->seconds);
     if (!rc) rc = wk_sb_status(&cfg) ? wk_sb_status(&cfg) : wk_sb_status(&gen) ? wk_sb_status(&gen) : wk_sb_status(&crit);
+    if (!rc) rc = wk_sb_status(&scale);
     wk__export ex = {0};
     if (!rc) rc = wk__export_orthonormal(t, &ex);
     for (int i = 0; !rc && i < ex.n; i++) rc = add_f32(&w, ex.names[i], &ex.tensors[i]);
     if (!rc && ex.n) rc = wk_sb_status(&w.names); /* the names may have moved: point at them again */
     for (size_t i = 0; !rc && ex.n && i < w.n; i++) w.t[i].name = w.names.data + w.name_off[i];
     if (!rc) {
-        wk_st_meta meta[8] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
+        wk_st_meta meta[9] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
                               {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data}};
         size_t n_meta = 6;
         if (t->has_data && t->ds.fingerprint) meta[n_meta++] = (wk_st_meta){"data_fingerprint", fp}; /* fixed data only */
         if (ex.n) meta[n_meta++] = (wk_st_meta){"wgankit.critic_orthonormal", ex.layers.data};
+        if (map) meta[n_meta++] = (wk_st_meta){"wgankit.data_scale", scale.data};
         rc = wk_safetensors_write(path, w.t, w.n, meta, n_meta);
     }
     wk__export_free(&ex);
-    wk_sb_free(&cfg), wk_sb_free(&gen), wk_sb_free(&crit);
+    wk_sb_free(&cfg), wk_sb_free(&gen), wk_sb_free(&crit), wk_sb_free(&scale);
     walk_free(&w);
     return rc;
 }
@@ -437,6 +441,9 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
         if (end == sec || *end || !(seconds >= 0 && seconds < 1e12))
             rc = wk_errorf(WK_EFORMAT, "%s: metadata train_seconds '%.30s' is not a time in seconds", f->path, sec);
     }
+    wk_data_scale map = {0}; /* absent in checkpoints written before runs kept their scaling */
+    const char *maps = wk_safetensors_meta(f, "wgankit.data_scale");
+    if (!rc && maps) rc = wk_data_scale_from_json(maps, f->path, &map);
     wk_free(fw.t);
     for (size_t i = 0; !rc && i < w.n; i++) {
         const wk_st_tensor *e = wk_safetensors_find(f, w.t[i].name);
@@ -454,7 +461,9 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
         for (int i = 0; i < 3; i++) memcpy(r[i]->s, rng + 4 * i, sizeof r[i]->s);
         t->seconds = seconds;
         t->loaded_fingerprint = fingerprint;
-    }
+        wk_data_scale_free(&t->loaded_scale);
+        t->loaded_scale = map; /* taken over */
+    } else wk_data_scale_free(&map);
     walk_free(&w);
     return rc;
 }
@@ -518,6 +527,17 @@ int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg) {
         if (!e || e->dtype != WK_ST_I64 || e->ndim != 1 || e->shape[0] != cfg->data_n)
             rc = state_mismatch(path, "state.perm", WK_ST_I64, 1, (int64_t[]){cfg->data_n}, e);
     }
+    wk_safetensors_free(&f);
+    return rc;
+}
+
+int wk_checkpoint_data_scale(const char *path, wk_data_scale *out) {
+    wk_safetensors f;
+    memset(out, 0, sizeof *out);
+    int rc = wk_safetensors_load(path, &f);
+    if (rc) return rc;
+    const char *maps = wk_safetensors_meta(&f, "wgankit.data_scale");
+    if (maps) rc = wk_data_scale_from_json(maps, path, out);
     wk_safetensors_free(&f);
     return rc;
 }

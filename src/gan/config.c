@@ -50,7 +50,7 @@ static const setting table[] = {
     {{"data", WK_SET_STRING, NULL, 0, 0, "synthetic target NAME[:key=value,...] (ring, grid, swissroll, gmm, gaussian, uniform-sphere, mixture1d) or data file(s): IDX(.gz), CIFAR-10 .bin, NPY, CSV; comma-separated files are concatenated"}, F(data)},
     {{"data_n", WK_SET_INT, NULL, 0, 1e8, "synthetic: size of a fixed training sample (0 = fresh draws every batch)"}, F(data_n)},
     {{"holdout", WK_SET_INT, NULL, 1, 1e7, "held-out real points for evaluation (a data file needs at least 2 and keeps at least half its rows for training: more is capped, said on the log and recorded)"}, F(holdout)},
-    {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1] (auto: u8 for byte images, else none)"}, F(scale)},
+    {{"scale", WK_SET_STRING, "auto|none|u8|minmax", 0, 0, "scaling of file data to [-1, 1], resolved once on the run's training data and kept in its checkpoint (every later file compared with the run is mapped by it). auto: u8 (x / 127.5 - 1) for byte data only - files stored as uint8 (NPY, IDX, CIFAR-10) or image-shaped samples holding integers 0..255 - and said on stderr; else none (an integer table keeps its units). minmax: per column of point data on the float64 values, as sklearn's MinMaxScaler (a constant column goes to -1), one range for all values of images; minmax data whose rows are all one point exits 2"}, F(scale)},
     {{"gen", WK_SET_STRING, "mlp|dcgan", 0, 0, "generator architecture"}, F(gen)},
     {{"gen_depth", WK_SET_INT, NULL, 0, 64, "generator hidden layers (Biau et al.'s p = depth + 1)"}, F(gen_depth)},
     {{"gen_width", WK_SET_INT, NULL, 1, 16384, "generator hidden width"}, F(gen_width)},

@@ -56,7 +56,7 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
      * once on the held-out images (never guessed for each side, nor from a generator's output);
      * an --eval-real file is a file like `metrics --real`, its range detected on its values. */
     wk_pixel_range run_range = WK_PIXELS_PM1, real_range;
-    if (t->ds.scale_mul == 1 && t->ds.scale_add == 0)
+    if (!t->ds.scale.n || wk_data_scale_is_identity(&t->ds.scale))
         rc = wk_pixel_range_detect(&t->ds.holdout, c->data, "train with --scale minmax, or store the images as 0..255 or [-1, 1]", &run_range);
     real_range = t->eval_real.data ? WK_PIXELS_AUTO : run_range;
     if (!rc) rc = wk_classifier_embed(&net, real, real_range, c->eval_real[0] ? c->eval_real : "held-out images", &fr, NULL);

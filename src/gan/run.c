@@ -495,6 +495,9 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     if (!rc && resume) rc = check_same_problem(dir, &was, &cfg, -1, log);
     if (!rc && resume) rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
     if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
+    if (!rc && !t->ds.synthetic && cfg.scale == WK_SCALE_AUTO && !wk_data_scale_is_identity(&t->ds.scale))
+        fprintf(log == stdout ? stderr : log, "--scale auto: %s is byte data (uint8 or images, integers 0..255): scaled as bytes, x / 127.5 - 1 "
+                     "(--scale none keeps its units)\n", cfg.data);
     if (!rc && !t->ds.synthetic && t->ds.holdout.data && t->ds.holdout.shape[0] != cfg.holdout) {
         /* a file keeps at least half its rows for training (files.c): say so, and record the
          * number actually held out, so config.json and the checkpoint describe this run */

@@ -198,6 +198,7 @@ void wk_trainer_free(wk_trainer *t) {
     wk_free(t->perm);
     wk_tensor_free(&t->eval_real);
     if (t->has_data) wk_dataset_free(&t->ds);
+    wk_data_scale_free(&t->loaded_scale);
     wk_free(t);
 }
 
@@ -206,6 +207,11 @@ int64_t wk_trainer_step_count(const wk_trainer *t) { return t->step; }
 wk_model *wk_trainer_generator(wk_trainer *t) { return &t->gen; }
 wk_model *wk_trainer_critic_model(wk_trainer *t) { return &t->critic; }
 wk_dataset *wk_trainer_dataset(wk_trainer *t) { return t->has_data ? &t->ds : NULL; }
+
+const wk_data_scale *wk_trainer_data_scale(const wk_trainer *t) {
+    if (t->has_data && t->ds.scale.n) return &t->ds.scale;
+    return t->loaded_scale.n ? &t->loaded_scale : NULL;
+}
 
 void wk__fill_latent(wk_trainer *t, wk_rng *r, float *z, int64_t n) {
     if (t->latent == WK_LATENT_UNIFORM) wk_rng_fill_uniform(r, z, n, -1, 1);

@@ -36,6 +36,7 @@ struct wk_trainer {
     wk_rng r_batch, r_latent, r_lip;
     int64_t step, critic_steps;
     int64_t *perm, perm_pos; /* epoch order over ds.train */
+    wk_data_scale loaded_scale; /* the data scaling the checkpoint loaded last keeps (n 0: none kept, or the trainer has data) */
     uint64_t loaded_fingerprint; /* the data fingerprint of the checkpoint loaded last (0: none recorded) */
     wk_tensor eval_real; /* cfg.eval_real read once and checked at creation (data NULL when unset) */
     double loss_d, loss_g, grad_norm_d, grad_norm_g;

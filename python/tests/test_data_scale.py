@@ -1,0 +1,44 @@
+"""A run's data scaling is resolved once on its training data and kept in the checkpoint
+(Checkpoint.data_scale): Checkpoint.critic(x, scaled=False) maps data as `wgankit critic --input`
+does, so the CLI and Python agree, and the same points as integers or floats give one value."""
+import subprocess
+
+import numpy as np
+import pytest
+
+import wgankit
+from conftest import cli
+
+SMALL = dict(steps=3, eval_every=0, gen_width=16, critic_width=16, batch=32, holdout=50, eval_n=50, threads=1)
+
+
+@pytest.fixture(scope="module")
+def byte_run(tmp_path_factory):
+    d = tmp_path_factory.mktemp("scale")
+    u = np.random.default_rng(1).integers(0, 256, size=(300, 2)).astype(np.uint8)
+    u[0] = [0, 255]
+    np.save(d / "bytes.npy", u)
+    return d, u, wgankit.train(out=str(d / "r"), data=str(d / "bytes.npy"), **SMALL).checkpoint
+
+
+def test_kept_map_is_bytes(byte_run):
+    _, _, ck = byte_run
+    assert ck.data_scale == {"scale": "u8", "mul": [1 / 127.5], "add": [-1.0]}
+
+
+def test_unscaled_critic_equals_cli_and_scaled(byte_run):
+    d, u, ck = byte_run
+    subprocess.run([cli(), "critic", "--checkpoint", ck.path, "--input", str(d / "bytes.npy"), "-o", str(d / "c.npy")],
+                   check=True, capture_output=True)
+    want = np.load(d / "c.npy")
+    for x in (u, u.astype(np.float64), u.astype(np.int64)):  # one point whatever its dtype
+        assert np.allclose(ck.critic(x, scaled=False), want, rtol=0, atol=1e-6)
+    assert np.allclose(ck.critic(u.astype(np.float64) / 127.5 - 1), want, rtol=0, atol=1e-6)
+
+
+def test_float_table_of_integers_keeps_its_units(tmp_path):
+    lat = np.random.default_rng(0).integers(0, 11, size=(300, 2)).astype(np.float64)
+    np.savetxt(tmp_path / "lat.csv", lat, fmt="%d", delimiter=",")
+    ck = wgankit.train(out=str(tmp_path / "r"), data=str(tmp_path / "lat.csv"), **SMALL).checkpoint
+    assert ck.data_scale["scale"] == "none"
+    assert np.array_equal(ck.critic(lat, scaled=False), ck.critic(lat))

@@ -1,0 +1,213 @@
+/* scale.c — the scaling of a run's file data into the generator's units ([-1, 1], the range of
+ * a tanh output): resolved ONCE from the run's training data when it trains, kept in the
+ * checkpoint, and applied as stored to every later file compared with the run. Invariant: a
+ * wk_data_scale is never "auto" (that choice is made here, on the training data, and only
+ * there), so the same points give the same values whichever file they come from ("1" or "1.0").
+ *
+ * auto: bytes (x / 127.5 - 1) only for byte data — files stored as uint8 (NPY |u1, IDX 0x08,
+ * CIFAR-10) or image-shaped samples — holding integers 0..255 above 1; an integer table of counts
+ * or lattice points keeps its units. minmax: per column of point data, on the float64 values
+ * before any float32 rounding, as sklearn's MinMaxScaler (feature_range (-1, 1); a constant
+ * column goes to -1); images take one range for all their values (pixels share one scale). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/read_util.h"
+#include "wgankit/error.h"
+#include "wgankit/gan.h"
+#include "wgankit/json.h"
+
+void wk_data_scale_free(wk_data_scale *s) {
+    if (!s) return;
+    wk_free(s->mul);
+    wk_free(s->add);
+    memset(s, 0, sizeof *s);
+}
+
+static int scale_alloc(wk_data_scale *s, int kind, int64_t n) {
+    memset(s, 0, sizeof *s);
+    s->mul = wk_malloc((size_t)n * sizeof *s->mul);
+    s->add = wk_malloc((size_t)n * sizeof *s->add);
+    if (!s->mul || !s->add) {
+        wk_data_scale_free(s);
+        return wk_errorf(WK_ENOMEM, "data scaling: out of memory for %lld columns", (long long)n);
+    }
+    s->kind = kind;
+    s->n = n;
+    for (int64_t i = 0; i < n; i++) s->mul[i] = 1, s->add[i] = 0;
+    return WK_OK;
+}
+
+int wk_data_scale_identity(wk_data_scale *s) { return scale_alloc(s, WK_SCALE_NONE, 1); }
+
+int wk_data_scale_copy(wk_data_scale *dst, const wk_data_scale *src) {
+    int rc = scale_alloc(dst, src->kind, src->n);
+    if (rc) return rc;
+    memcpy(dst->mul, src->mul, (size_t)src->n * sizeof *dst->mul);
+    memcpy(dst->add, src->add, (size_t)src->n * sizeof *dst->add);
+    return WK_OK;
+}
+
+int wk_data_scale_is_identity(const wk_data_scale *s) {
+    for (int64_t i = 0; i < s->n; i++)
+        if (s->mul[i] != 1 || s->add[i] != 0) return 0;
+    return 1;
+}
+
+int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what) {
+    int64_t N = x->ndim ? x->shape[0] : 0, row = N ? x->numel / N : 0;
+    if (s->n > 1 && row != s->n)
+        return wk_errorf(WK_EINVAL, "%s: rows of %lld values, but the run's scaling maps %lld columns", what, (long long)row,
+                         (long long)s->n);
+    if (!f64 && wk_data_scale_is_identity(s)) return WK_OK;
+    for (int64_t i = 0; i < x->numel; i++) {
+        int64_t c = s->n > 1 ? i % s->n : 0;
+        double v = f64 ? f64[i] : x->data[i], y = v * s->mul[c] + s->add[c];
+        float f = (float)y;
+        if (!isfinite(f))
+            return wk_errorf(WK_EFORMAT, "%s: value %.17g (row %lld, column %lld) becomes %g under the run's scaling, beyond float32",
+                             what, v, (long long)(i / row), (long long)(i % row), y);
+        x->data[i] = f;
+    }
+    return WK_OK;
+}
+
+void wk_data_scale_describe(const wk_data_scale *s, char *buf, size_t cap) {
+    size_t o = 0;
+    if (s->kind == WK_SCALE_NONE || wk_data_scale_is_identity(s)) {
+        snprintf(buf, cap, "none (values as stored)");
+        return;
+    }
+    if (s->n == 1) {
+        snprintf(buf, cap, "%s: x * %.9g %+.9g", s->kind == WK_SCALE_U8 ? "bytes" : "min-max", s->mul[0], s->add[0]);
+        return;
+    }
+    o += (size_t)snprintf(buf, cap, "min-max per column:");
+    for (int64_t c = 0; c < s->n && c < 4 && o < cap; c++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s x%lld * %.9g %+.9g", c ? "," : "", (long long)c, s->mul[c], s->add[c]);
+    if (s->n > 4 && o < cap) snprintf(buf + o, cap - o, ", ... (%lld columns)", (long long)s->n);
+}
+
+static const char *kind_name(int k) { return k == WK_SCALE_U8 ? "u8" : k == WK_SCALE_MINMAX ? "minmax" : "none"; }
+
+void wk_data_scale_to_json(const wk_data_scale *s, wk_strbuf *sb) {
+    wk_sb_printf(sb, "{");
+    wk_json_key(sb, "scale");
+    wk_json_string(sb, kind_name(s->kind));
+    for (int k = 0; k < 2; k++) {
+        const double *v = k ? s->add : s->mul;
+        wk_json_key(sb, k ? "add" : "mul");
+        wk_sb_printf(sb, "[");
+        for (int64_t i = 0; i < s->n; i++) {
+            wk_json_sep(sb);
+            wk_json_double(sb, v[i]);
+        }
+        wk_sb_printf(sb, "]");
+    }
+    wk_sb_printf(sb, "}");
+}
+
+int wk_data_scale_from_json(const char *text, const char *path, wk_data_scale *out) {
+    wk_json *root = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = wk_json_parse(text, strlen(text), path, &root);
+    if (rc) return wk_error_context(WK_EFORMAT, "%s: metadata wgankit.data_scale", path);
+    const wk_json *k = wk_json_get(root, "scale"), *m = wk_json_get(root, "mul"), *a = wk_json_get(root, "add");
+    int kind = !k || k->type != WK_JSON_STRING ? -1
+               : !strcmp(k->string, "none") ? WK_SCALE_NONE
+               : !strcmp(k->string, "u8")   ? WK_SCALE_U8
+               : !strcmp(k->string, "minmax") ? WK_SCALE_MINMAX : -1;
+    if (kind < 0 || !m || !a || m->type != WK_JSON_ARRAY || a->type != WK_JSON_ARRAY || m->count != a->count || !m->count)
+        rc = wk_errorf(WK_EFORMAT, "%s: metadata wgankit.data_scale is not {\"scale\": none|u8|minmax, \"mul\": [...], \"add\": [...]} "
+                                   "with arrays of one length >= 1", path);
+    if (!rc) rc = scale_alloc(out, kind, (int64_t)m->count);
+    for (size_t i = 0; !rc && i < m->count; i++) {
+        const wk_json *x = wk_json_at(m, i), *y = wk_json_at(a, i);
+        if (!x || !y || x->type != WK_JSON_NUMBER || y->type != WK_JSON_NUMBER || !isfinite(x->number) || !isfinite(y->number) ||
+            x->number == 0)
+            rc = wk_errorf(WK_EFORMAT, "%s: metadata wgankit.data_scale: entry %zu of mul/add is not a finite number (mul nonzero)", path,
+                           i);
+        else out->mul[i] = x->number, out->add[i] = y->number;
+    }
+    if (rc) wk_data_scale_free(out);
+    wk_json_free(root);
+    return rc;
+}
+
+int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *f64, int bytes, const char *what,
+                          wk_data_scale *out) {
+    int64_t N = x->ndim ? x->shape[0] : 0, row = N ? x->numel / N : 1;
+    int image = x->ndim > 2; /* [N, C, H, W]: pixels share one scale */
+    memset(out, 0, sizeof *out);
+    if (kind == WK_SCALE_AUTO) {
+        double lo = INFINITY, hi = -INFINITY;
+        int integral = 1;
+        for (int64_t i = 0; i < x->numel; i++) {
+            double v = f64 ? f64[i] : x->data[i];
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+            if (v != floor(v)) integral = 0;
+        }
+        kind = (bytes || image) && integral && lo >= 0 && hi <= 255 && hi > 1 ? WK_SCALE_U8 : WK_SCALE_NONE;
+    }
+    if (kind == WK_SCALE_NONE) return wk_data_scale_identity(out);
+    int rc = scale_alloc(out, kind, kind == WK_SCALE_MINMAX && !image ? row : 1);
+    if (rc) return wk_error_context(rc, "%s", what);
+    if (kind == WK_SCALE_U8) {
+        out->mul[0] = 1.0 / 127.5, out->add[0] = -1;
+        return WK_OK;
+    }
+    /* min-max: the range of each column over every row, in float64 */
+    for (int64_t c = 0; c < out->n; c++) out->mul[c] = INFINITY, out->add[c] = -INFINITY; /* lo, hi while scanning */
+    for (int64_t i = 0; i < x->numel; i++) {
+        int64_t c = out->n > 1 ? i % out->n : 0;
+        double v = f64 ? f64[i] : x->data[i];
+        if (v < out->mul[c]) out->mul[c] = v;
+        if (v > out->add[c]) out->add[c] = v;
+    }
+    for (int64_t c = 0; c < out->n; c++) {
+        double lo = out->mul[c], range = out->add[c] - lo;
+        if (!(range > 0)) range = 1; /* sklearn's handling of a constant feature: it maps to -1 */
+        out->mul[c] = 2 / range;
+        out->add[c] = -1 - lo * out->mul[c];
+    }
+    return WK_OK;
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix) {
+    size_t m = strlen(suffix);
+    return n >= m && !strncmp(s + n - m, suffix, m);
+}
+
+int wk_data_files_are_bytes(const char *list) {
+    char paths[WK_GAN_STR];
+    snprintf(paths, sizeof paths, "%s", list);
+    for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        size_t n = strlen(p);
+        if (ends_with(p, n, ".gz")) n -= 3;
+        if (ends_with(p, n, ".bin")) continue; /* CIFAR-10 binary batches: bytes by definition */
+        unsigned char *head;
+        size_t got;
+        if (wk_io_read_file(p, 256, &head, &got)) {
+            wk_clear_error();
+            return 0;
+        }
+        int byte = 0;
+        if (got >= 10 && !memcmp(head, "\x93NUMPY", 6)) {
+            char h[257];
+            memcpy(h, head, got);
+            h[got] = 0;
+            for (size_t i = 0; i < got; i++)
+                if (!h[i]) h[i] = ' '; /* the version and length bytes */
+            const char *d = strstr(h, "'descr'");
+            const char *q = d ? strchr(d + 7, '\'') : NULL; /* the descr's opening quote */
+            byte = q && (!strncmp(q, "'|u1'", 5) || !strncmp(q, "'<u1'", 5));
+        } else if (got >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08) {
+            byte = 1; /* IDX unsigned bytes */
+        }
+        wk_free(head);
+        if (!byte) return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,78 @@
+/* test_data_scale.c — a run's data scaling as resolved once on its training data (scale.c):
+ * auto is bytes only for byte data (an integer table of lattice points keeps its units, was
+ * x / 127.5 - 1); minmax is per column on the float64 values, sklearn's MinMaxScaler to [-1, 1]
+ * (was one range over all columns after float32 rounding: a column flattened, an offset of 1e8
+ * with a spread of 0.1 made one point); images take one range; the kept map round-trips through
+ * its JSON exactly and a malformed one is refused; a per-column map refuses rows of another width. */
+#include "check.h"
+#include "wgankit/error.h"
+#include "wgankit/gan.h"
+
+#include <math.h>
+#include <string.h>
+
+static wk_tensor points(float *data, int64_t n, int64_t d) {
+    wk_tensor t = {.data = data, .ndim = 2, .shape = {n, d}, .numel = n * d};
+    return t;
+}
+
+int main(void) {
+    wk_data_scale s;
+    /* finding 7: integer points 0..10 in a table are not bytes; the same as uint8 (bytes = 1) are */
+    float lat[6] = {0, 10, 3, 7, 10, 1};
+    wk_tensor t = points(lat, 3, 2);
+    REQUIRE(!wk_data_scale_resolve(WK_SCALE_AUTO, &t, NULL, 0, "lat", &s), "%s", wk_last_error());
+    CHECK(s.kind == WK_SCALE_NONE && wk_data_scale_is_identity(&s), "auto on an integer table: none (kind %d)", s.kind);
+    wk_data_scale_free(&s);
+    REQUIRE(!wk_data_scale_resolve(WK_SCALE_AUTO, &t, NULL, 1, "lat", &s), "%s", wk_last_error());
+    CHECK(s.kind == WK_SCALE_U8 && s.n == 1 && s.mul[0] == 1 / 127.5 && s.add[0] == -1, "auto on byte data: x / 127.5 - 1");
+    wk_data_scale_free(&s);
+    float img[8] = {0, 255, 3, 4, 5, 6, 7, 8}; /* [2, 1, 2, 2] images of integers 0..255 */
+    wk_tensor ti = {.data = img, .ndim = 4, .shape = {2, 1, 2, 2}, .numel = 8};
+    REQUIRE(!wk_data_scale_resolve(WK_SCALE_AUTO, &ti, NULL, 0, "img", &s), "%s", wk_last_error());
+    CHECK(s.kind == WK_SCALE_U8, "auto on image-shaped integers 0..255: bytes");
+    wk_data_scale_free(&s);
+    /* images under minmax: one range over all values */
+    REQUIRE(!wk_data_scale_resolve(WK_SCALE_MINMAX, &ti, NULL, 0, "img", &s), "%s", wk_last_error());
+    CHECK(s.n == 1 && s.mul[0] == 2 / 255.0 && s.add[0] == -1, "minmax of images: one range (n %lld)", (long long)s.n);
+    wk_data_scale_free(&s);
+
+    /* finding 8: per column, on float64 (an offset of 1e8 that float32 cannot resolve) */
+    double f64[6] = {1e8 + 0.1, -1e8, 1e8 - 0.1, -1e8 + 0.2, 1e8, -1e8 + 0.1};
+    float f32[6];
+    for (int i = 0; i < 6; i++) f32[i] = (float)f64[i];
+    wk_tensor to = points(f32, 3, 2);
+    REQUIRE(!wk_data_scale_resolve(WK_SCALE_MINMAX, &to, f64, 0, "off", &s), "%s", wk_last_error());
+    CHECK(s.kind == WK_SCALE_MINMAX && s.n == 2, "minmax of points: one map per column");
+    REQUIRE(!wk_data_scale_apply(&s, &to, f64, "off"), "%s", wk_last_error());
+    const float want[6] = {1, -1, -1, 1, 0, 0}; /* sklearn: 2 (x - min) / (max - min) - 1, per column */
+    for (int i = 0; i < 6; i++) CHECK_CLOSE(f32[i], want[i], 0, 1e-6, "minmax of an offset cloud, value");
+    /* the kept map as JSON and back: every double exactly */
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_data_scale_to_json(&s, &sb);
+    wk_data_scale back;
+    REQUIRE(!wk_data_scale_from_json(sb.data, "ck", &back), "%s", wk_last_error());
+    CHECK(back.kind == s.kind && back.n == s.n && !memcmp(back.mul, s.mul, 16) && !memcmp(back.add, s.add, 16), "JSON round trip: %s",
+          sb.data);
+    /* rows of another width than the run's columns */
+    float three[3] = {1, 2, 3};
+    wk_tensor t3 = points(three, 1, 3);
+    CHECK(wk_data_scale_apply(&back, &t3, NULL, "x.npy") == WK_EINVAL && strstr(wk_last_error(), "x.npy"), "width mismatch refused");
+    wk_data_scale_free(&back), wk_data_scale_free(&s), wk_sb_free(&sb);
+    /* a constant column goes to -1 (sklearn), the other column still spans [-1, 1] */
+    float cc[4] = {5, 0, 5, 4};
+    wk_tensor tc = points(cc, 2, 2);
+    REQUIRE(!wk_data_scale_resolve(WK_SCALE_MINMAX, &tc, NULL, 0, "cc", &s), "%s", wk_last_error());
+    REQUIRE(!wk_data_scale_apply(&s, &tc, NULL, "cc"), "%s", wk_last_error());
+    CHECK(cc[0] == -1 && cc[2] == -1 && cc[1] == -1 && cc[3] == 1, "constant column -> -1: %g %g %g %g", cc[0], cc[1], cc[2], cc[3]);
+    wk_data_scale_free(&s);
+
+    /* a malformed kept map is refused, naming the file */
+    const char *bad[] = {"{\"scale\":\"auto\",\"mul\":[1],\"add\":[0]}", "{\"scale\":\"u8\",\"mul\":[1,2],\"add\":[0]}",
+                         "{\"scale\":\"minmax\",\"mul\":[0],\"add\":[0]}", "{\"scale\":\"none\",\"mul\":[],\"add\":[]}", "[1]"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(wk_data_scale_from_json(bad[i], "bad.safetensors", &s) == WK_EFORMAT && strstr(wk_last_error(), "bad.safetensors"),
+              "malformed map %zu refused", i);
+    return check_summary("test_data_scale");
+}
