@@ -1,5 +1,6 @@
 /* idx_read.c — reader for the IDX format of LeCun's MNIST files (and Fashion-MNIST), plain or
- * gzip-compressed (read by wk_io_read_file, never past the size the header promises).
+ * gzip-compressed (read by wk_io_read_file, never past the size the header promises, and not at
+ * all when that size is beyond the memory this process may use).
  * Layout: 2 zero bytes, a type byte (0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64), a dimension count, one
  * big-endian u32 per dimension, then big-endian row-major data whose size must match exactly. */
 #include <string.h>
@@ -62,15 +63,14 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     for (int i = 0; i < ndim; i++) shape[i] = (int64_t)idx_be(buf + 4 + 4 * i, 4);
     uint64_t numel;
     if ((rc = wk_io_shape_numel(path, ndim, shape, ((uint64_t)1 << 40) / (uint64_t)item, &numel)) != 0) goto done;
-    uint64_t total = hdr + numel * (uint64_t)item;
-    if (len > lim && len <= total) { /* cut by the limit: read up to one byte past the promise */
-        wk_free(buf);
-        if ((rc = wk_io_read_file(path, lim = total, &buf, &len)) != 0) return rc;
-    }
-    if (len != total) {
-        rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%zu (%s)", path,
-                       (unsigned long long)(total - hdr), len > lim ? "more than " : "", len - hdr - (len > lim),
-                       len < total ? "truncated" : "trailing bytes");
+    uint64_t total = hdr + numel * (uint64_t)item, size;
+    int more;
+    if ((rc = wk_io_read_claimed(path, "IDX", ndim, shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+        goto done;
+    if (size != total) {
+        rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%llu (%s)", path,
+                       (unsigned long long)(total - hdr), more ? "more than " : "",
+                       (unsigned long long)(size - hdr - (uint64_t)more), size < total ? "truncated" : "trailing bytes");
         goto done;
     }
     if ((rc = wk_io_alloc_out(path, out, f64, ndim, shape)) != 0) goto done;

@@ -5,7 +5,8 @@
  * uint8, bool (0/1, any nonzero byte being True as in numpy), int32 and int64 are converted to
  * float32 (wk_read_npy) or kept in float64 (wk_io_read_npy with an f64 sink, for
  * wk_read_points_f64: float64 and integers keep every digit a double holds); everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
- * Sizes from the header are checked against the bytes really there before any allocation. */
+ * Sizes from the header are checked against the bytes really there and against the memory this
+ * process may use (wk_io_check_header_fits) before any allocation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,15 +221,14 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
         rc = npy_parse_header(path, buf, len, 0, &h, &need);
     }
     if (rc) goto done;
-    uint64_t total = h.data_off + h.data_len;
-    if (len > lim && len <= total) { /* cut by the limit: read up to one byte past the promise */
-        wk_free(buf);
-        if ((rc = wk_io_read_file(path, lim = total, &buf, &len)) != 0) return rc;
-    }
-    if (len != total) {
-        rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%zu", path,
-                       len < total ? "truncated" : "longer than its shape", (unsigned long long)h.data_len,
-                       len > lim ? "more than " : "", len - h.data_off - (len > lim));
+    uint64_t total = h.data_off + h.data_len, size;
+    int more;
+    if ((rc = wk_io_read_claimed(path, "NPY", h.ndim, h.shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+        goto done;
+    if (size != total) {
+        rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%llu", path,
+                       size < total ? "truncated" : "longer than its shape", (unsigned long long)h.data_len,
+                       more ? "more than " : "", (unsigned long long)(size - h.data_off - (uint64_t)more));
         goto done;
     }
     if ((rc = wk_io_alloc_out(path, out, f64, h.ndim, h.shape)) != 0) goto done;
