@@ -15,6 +15,19 @@ static uint64_t idx_be(const unsigned char *p, int n) {
     return v;
 }
 
+/* One big-endian value of IDX type `type` at p. */
+static double idx_value(const unsigned char *p, int type) {
+    double v;
+    switch (type) {
+    case 0x08: return p[0];
+    case 0x09: return (int8_t)p[0];
+    case 0x0B: return (int16_t)idx_be(p, 2);
+    case 0x0C: return (int32_t)idx_be(p, 4);
+    case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); float x; memcpy(&x, &u, 4); return x; }
+    default: { uint64_t u = idx_be(p, 8); memcpy(&v, &u, 8); return v; }
+    }
+}
+
 int wk_read_idx(const char *path, wk_tensor *out) { return wk_io_read_idx(path, out, NULL); }
 
 /* f64 non-NULL: the values in float64 (read_util.h), a float64 IDX keeping every digit. */
@@ -73,27 +86,10 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
                        (unsigned long long)(size - hdr - (uint64_t)more), size < total ? "truncated" : "trailing bytes");
         goto done;
     }
-    if ((rc = wk_io_alloc_out(path, out, f64, ndim, shape)) != 0) goto done;
-    double *d64 = f64 ? *f64 : NULL;
-    const unsigned char *d = buf + hdr;
-    for (uint64_t i = 0; i < numel; i++) {
-        const unsigned char *p = d + i * item;
-        double v;
-        switch (type) {
-        case 0x08: v = p[0]; break;
-        case 0x09: v = (int8_t)p[0]; break;
-        case 0x0B: v = (int16_t)idx_be(p, 2); break;
-        case 0x0C: v = (int32_t)idx_be(p, 4); break;
-        case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); float x; memcpy(&x, &u, 4); v = x; break; }
-        default: { uint64_t u = idx_be(p, 8); memcpy(&v, &u, 8); break; }
-        }
-        if (wk_io_put(out, d64, (int64_t)i, v)) {
-            rc = wk_io_beyond_f32(path, out, (int64_t)i, v);
-            wk_io_free_out(out, f64);
-            goto done;
-        }
-    }
-    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
+    /* the values replace the file's bytes in the same block: peak memory is the larger of the two */
+    if ((rc = wk_io_convert_in_place(path, &buf, hdr, (size_t)item, idx_value, type, out, f64, ndim, shape)) != 0)
+        goto done;
+    if ((rc = wk_io_check_finite_out(path, out, f64 ? *f64 : NULL)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

@@ -201,6 +201,18 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
     return WK_OK;
 }
 
+/* One little-endian value of dtype `type` (npy_dtype) at p. */
+static double npy_value(const unsigned char *p, int type) {
+    switch ((npy_dtype)type) {
+    case NPY_F4: { float x; memcpy(&x, p, 4); return x; }
+    case NPY_F8: { double x; memcpy(&x, p, 8); return x; }
+    case NPY_U1: return p[0];
+    case NPY_B1: return p[0] != 0; /* numpy: any nonzero byte is True */
+    case NPY_I4: { int32_t x; memcpy(&x, p, 4); return x; }
+    default: { int64_t x; memcpy(&x, p, 8); return (double)x; }
+    }
+}
+
 int wk_read_npy(const char *path, wk_tensor *out) { return wk_io_read_npy(path, out, NULL); }
 
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
@@ -231,26 +243,10 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
                        more ? "more than " : "", (unsigned long long)(size - h.data_off - (uint64_t)more));
         goto done;
     }
-    if ((rc = wk_io_alloc_out(path, out, f64, h.ndim, h.shape)) != 0) goto done;
-    double *d64 = f64 ? *f64 : NULL;
-    const unsigned char *d = buf + h.data_off;
-    for (int64_t i = 0; i < out->numel; i++) {
-        double v;
-        switch (h.dt) {
-        case NPY_F4: { float x; memcpy(&x, d + 4 * i, 4); v = x; break; }
-        case NPY_F8: memcpy(&v, d + 8 * i, 8); break;
-        case NPY_U1: v = d[i]; break;
-        case NPY_B1: v = d[i] != 0; break; /* numpy: any nonzero byte is True */
-        case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = x; break; }
-        default: { int64_t x; memcpy(&x, d + 8 * i, 8); v = (double)x; break; }
-        }
-        if (wk_io_put(out, d64, i, v)) {
-            rc = wk_io_beyond_f32(path, out, i, v);
-            wk_io_free_out(out, f64);
-            goto done;
-        }
-    }
-    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
+    /* the values replace the file's bytes in the same block: peak memory is the larger of the two */
+    if ((rc = wk_io_convert_in_place(path, &buf, h.data_off, h.item, npy_value, (int)h.dt, out, f64, h.ndim, h.shape)) != 0)
+        goto done;
+    if ((rc = wk_io_check_finite_out(path, out, f64 ? *f64 : NULL)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

@@ -99,9 +99,6 @@ int wk_io_check_fits(const char *path, const char *what, uint64_t bytes) {
                      (unsigned long long)room, which);
 }
 
-/* a + b, UINT64_MAX when it would overflow */
-static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
-
 int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t raw,
                             uint64_t item) {
     uint64_t numel = 1;
@@ -114,10 +111,10 @@ int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const 
     }
     uint64_t vals = numel > UINT64_MAX / item ? UINT64_MAX : numel * item;
     char what[sizeof dims + 200];
-    snprintf(what, sizeof what, "the %s header's shape (%s) of %lld rows (%llu bytes of data and %llu of %s values)", kind,
+    snprintf(what, sizeof what, "the %s header's shape (%s) of %lld rows (%llu bytes of data, read as %llu bytes of %s values)", kind,
              dims, ndim ? (long long)shape[0] : 1LL, (unsigned long long)raw, (unsigned long long)vals,
              item == 8 ? "float64" : "float32");
-    return wk_io_check_fits(path, what, sat_add(raw, vals));
+    return wk_io_check_fits(path, what, raw > vals ? raw : vals);
 }
 
 int wk_io_plain_size(const char *path, uint64_t *size) {
@@ -325,6 +322,47 @@ int wk_io_alloc_out(const char *path, wk_tensor *out, double **f64, int ndim, co
     if ((rc = wk_tensor_set_shape(out, ndim, shape)) != 0) return wk_error_context(rc, "%s", path);
     *f64 = wk_malloc((size_t)(n ? n : 1) * sizeof(double));
     if (!*f64) return wk_io_too_large(path, "the array", n * sizeof(double));
+    return WK_OK;
+}
+
+int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, size_t item, wk_io_decode_fn get,
+                           int type, wk_tensor *out, double **f64, int ndim, const int64_t *shape) {
+    memset(out, 0, sizeof *out);
+    if (f64) *f64 = NULL;
+    uint64_t n;
+    int rc = check_shape(path, ndim, shape, &n);
+    if (rc) return rc;
+    if ((rc = wk_tensor_set_shape(out, ndim, shape)) != 0) return wk_error_context(rc, "%s", path);
+    size_t os = f64 ? sizeof(double) : sizeof(float), raw = (size_t)n * item, want = (size_t)n * os;
+    unsigned char *b = *buf;
+    memmove(b, b + off, raw);
+    if (want > raw) {
+        unsigned char *nb = wk_realloc(b, want);
+        if (!nb) return wk_io_too_large(path, f64 ? "the float64 array" : "the array", want);
+        *buf = b = nb;
+    }
+    /* Value i moves from [item*i, item*(i+1)) to [os*i, os*(i+1)): growing (os >= item) from the
+     * end, shrinking from the start, each value read before its place is written. */
+    int back = os >= item;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t i = back ? n - 1 - k : k;
+        double v = get(b + i * item, type);
+        if (f64) {
+            memcpy(b + i * os, &v, sizeof v);
+        } else {
+            float x = (float)v;
+            if (isinf(x) && isfinite(v)) return wk_io_beyond_f32(path, out, (int64_t)i, v);
+            memcpy(b + i * os, &x, sizeof x);
+        }
+    }
+    if (want < raw + off) { /* give back what the output does not need (a failed shrink keeps the block) */
+        unsigned char *nb = wk_realloc(b, want ? want : 1);
+        if (nb) b = nb;
+        else wk_clear_error();
+    }
+    if (f64) *f64 = (double *)b;
+    else out->data = (float *)b;
+    *buf = NULL;
     return WK_OK;
 }
 

@@ -36,6 +36,20 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
 int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t total,
                        uint64_t item, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more);
 
+/* Decodes one stored value at p (type: the reader's own type code). */
+typedef double (*wk_io_decode_fn)(const unsigned char *p, int type);
+
+/* Turn the file's buffer *buf (the data at `off`: numel values of `item` bytes, decoded by
+ * `get`) into the output of shape `shape`, in place: the data is moved to the start, the block
+ * resized to the output (realloc: large blocks are remapped, not copied) and converted from the
+ * end or the start so that no value is overwritten before it is read. Peak memory is the larger
+ * of the file and the output, not their sum. On success the block is the output (float32
+ * out->data, or *f64 when f64 is non-NULL) and *buf is NULL; on failure *buf is still the
+ * caller's to free. Errors: the shape's (as wk_io_alloc_out), a value beyond float32
+ * (wk_io_beyond_f32), a failed resize (wk_io_too_large). Finiteness is the caller's check. */
+int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, size_t item, wk_io_decode_fn get,
+                           int type, wk_tensor *out, double **f64, int ndim, const int64_t *shape);
+
 /* 1 and the file's length in *size when `path` is a plain (not gzip) regular file, else 0:
  * then a header's claim is compared with the length without reading the data. */
 int wk_io_plain_size(const char *path, uint64_t *size);
@@ -60,7 +74,8 @@ uint64_t wk_io_memory_room(const char **which);
 int wk_io_check_fits(const char *path, const char *what, uint64_t bytes);
 
 /* wk_io_check_fits for an array file's header: "the KIND header's shape (d0, d1, ...) of N
- * rows" needing `raw` bytes of file contents plus numel values of `item` bytes each. */
+ * rows" needing `raw` bytes of file contents, converted in place (wk_io_convert_in_place) to
+ * numel values of `item` bytes each: the larger of the two. */
 int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t raw,
                             uint64_t item);
 
