@@ -68,20 +68,35 @@ uint64_t wk_io_memory_room(const char **which) {
         if (fscanf(f, "%llu %llu %llu %llu %llu %llu", &vm, &rss, &shared, &text, &lib, &data) != 6) vm = rss = data = 0;
         fclose(f);
     }
+    /* Memory the kernel can still give (Linux): MemAvailable (free and reclaimable) plus free
+     * swap. Physical memory alone is not enough: the kernel and the other processes hold part of
+     * it, and a 25 GB allocation on a 25 GB machine is OOM-killed all the same. */
+    uint64_t avail = UINT64_MAX, mem = UINT64_MAX, swap = 0;
+    if ((f = fopen("/proc/meminfo", "r")) != NULL) {
+        char line[128];
+        unsigned long long kb;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) mem = (uint64_t)kb * 1024;
+            else if (sscanf(line, "SwapFree: %llu kB", &kb) == 1) swap = (uint64_t)kb * 1024;
+        }
+        fclose(f);
+        if (mem != UINT64_MAX) avail = mem + swap;
+    }
     const uint64_t P = (uint64_t)psz;
-    struct { uint64_t limit, used; const char *name; } lims[5] = {
+    struct { uint64_t limit, used; const char *name; } lims[6] = {
         {pages > 0 ? (uint64_t)pages * P : UINT64_MAX, rss * P, "physical memory"},
+        {avail, 0, "available memory (MemAvailable + SwapFree)"},
         {UINT64_MAX, vm * P, "RLIMIT_AS (ulimit -v)"},
         {UINT64_MAX, data * P, "RLIMIT_DATA (ulimit -d)"},
         {cgroup_limit("/sys/fs/cgroup", "memory.max", ""), rss * P, "cgroup memory.max"},
         {cgroup_limit("/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory"), rss * P, "cgroup memory.limit_in_bytes"},
     };
     struct rlimit rl;
-    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[1].limit = (uint64_t)rl.rlim_cur;
-    if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[2].limit = (uint64_t)rl.rlim_cur;
+    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[2].limit = (uint64_t)rl.rlim_cur;
+    if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[3].limit = (uint64_t)rl.rlim_cur;
     uint64_t room = UINT64_MAX;
     const char *name = "no limit";
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         if (lims[i].limit == UINT64_MAX) continue;
         uint64_t r = lims[i].limit > lims[i].used ? lims[i].limit - lims[i].used : 0;
         if (r < room) room = r, name = lims[i].name;

@@ -59,7 +59,8 @@ int wk_io_plain_size(const char *path, uint64_t *size);
 int wk_io_too_large(const char *path, const char *what, uint64_t bytes);
 
 /* The bytes this process may still allocate and touch: the smallest of physical memory
- * (sysconf _SC_PHYS_PAGES x page size) less this process's resident bytes, RLIMIT_AS less its
+ * (sysconf _SC_PHYS_PAGES x page size) less this process's resident bytes, the memory the
+ * kernel can still give (/proc/meminfo MemAvailable + SwapFree), RLIMIT_AS less its
  * address space, RLIMIT_DATA less its data segment, and a cgroup memory limit (v2 memory.max,
  * v1 memory.limit_in_bytes, of this process's group and its parents) less its resident bytes.
  * *which (may be NULL) names the limit that binds. Under Linux's overcommit a malloc beyond
