@@ -102,6 +102,12 @@ int wk_target_init(wk_target *t, const wk_target_spec *spec);
 void wk_target_free(wk_target *t);
 /* Fill out->data with out->shape[0] samples; `out` must be a CPU tensor [n, t->dim]. */
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
+/* Allocate `out` [n, t->dim] for n samples, after checking that it and `extra` bytes per value
+ * (what the caller makes of them, e.g. CSV text) fit in what this process may use: a request
+ * beyond memory is bad input, WK_EINVAL "SPEC: FLAG N samples of D values needs ... bytes",
+ * naming the spec and the flag that asked for n (e.g. "-n", "--data-n"). */
+int wk_target_alloc_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra,
+                            wk_tensor *out);
 
 /* ---- the scaling of a run's data: resolved once, at train time, from the run's training data
  * (wk_data_scale_resolve in gan.h), kept in its checkpoint ("wgankit.data_scale") and applied as

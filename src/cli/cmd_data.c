@@ -80,11 +80,16 @@ int wk_cmd_data(int argc, char **argv) {
         return 2;
     }
     wk_tensor x;
-    int64_t shape[2] = {n, target.dim};
     wk_rng rng;
     wk_rng_seed(&rng, (uint64_t)seed);
-    rc = wk_tensor_alloc(&x, 2, shape);
-    if (rc == WK_OK) rc = wk_target_sample(&target, &rng, &x);
+    /* CSV text is at most 16 bytes a value ("%.9g" and a separator) */
+    int csv = !out || cli_ends_with(out, ".csv");
+    rc = wk_target_alloc_samples(&target, name, "-n", n, csv ? 16 : 0, &x);
+    if (rc != WK_OK) { /* a request beyond memory is bad input (exit 2), checked before allocating */
+        wk_target_free(&target);
+        return fail(rc);
+    }
+    rc = wk_target_sample(&target, &rng, &x);
     if (rc == WK_OK && out && cli_ends_with(out, ".npy")) {
         rc = wk_write_npy(out, &x);
     } else if (rc == WK_OK && (!out || cli_ends_with(out, ".csv"))) {

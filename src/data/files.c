@@ -172,10 +172,10 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     wk_rng rng;
     wk_rng_seed_stream(&rng, cfg->seed, WK_STREAM_SYNTHETIC_DATA);
     wk_rng r_hold = wk_rng_split(&rng), r_train = wk_rng_split(&rng);
-    if ((rc = wk_tensor_alloc(&ds->holdout, 2, (int64_t[]){cfg->holdout, ds->dim}))) return rc;
+    if ((rc = wk_target_alloc_samples(&ds->target, cfg->data, "--holdout", cfg->holdout, 0, &ds->holdout))) return rc;
     if ((rc = wk_target_sample(&ds->target, &r_hold, &ds->holdout))) return rc;
     if (cfg->data_n > 0) {
-        if ((rc = wk_tensor_alloc(&ds->train, 2, (int64_t[]){cfg->data_n, ds->dim}))) return rc;
+        if ((rc = wk_target_alloc_samples(&ds->target, cfg->data, "--data-n", cfg->data_n, 0, &ds->train))) return rc;
         if ((rc = wk_target_sample(&ds->target, &r_train, &ds->train))) return rc;
     }
     return WK_OK;

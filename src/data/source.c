@@ -169,7 +169,7 @@ static int alloc_draw(const wk_source *s, int64_t n, wk_tensor *out) {
 
 static int draw_population(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) {
     if (s->kind == WK_SOURCE_GENERATOR) return wk_trainer_sample(s->gen, NULL, n, wk_rng_u64(rng), 1, out);
-    int rc = wk_tensor_alloc(out, 2, (int64_t[]){n, s->dim});
+    int rc = wk_target_alloc_samples(&s->target, s->spec, "a draw of", n, 0, out);
     if (rc == WK_OK && (rc = wk_target_sample(&s->target, rng, out))) wk_tensor_free(out);
     return rc;
 }

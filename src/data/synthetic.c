@@ -374,6 +374,19 @@ static int pick_mode(const wk_target *t, double u) {
     return t->n_modes - 1;
 }
 
+int wk_target_alloc_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra,
+                            wk_tensor *out) {
+    memset(out, 0, sizeof *out);
+    /* n <= 1e8 by every parser and dim an int: the products fit easily in 64 bits */
+    uint64_t values = (uint64_t)(n > 0 ? n : 0) * (uint64_t)t->dim;
+    char what[128];
+    snprintf(what, sizeof what, "%s %lld samples of %d values", flag, (long long)n, t->dim);
+    int rc = wk_io_check_fits(spec, what, values * (sizeof(float) + extra));
+    if (rc) return rc;
+    rc = wk_tensor_alloc(out, 2, (int64_t[]){n, t->dim});
+    return rc == WK_ENOMEM ? wk_io_too_large(spec, what, values * sizeof(float)) : rc;
+}
+
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out) {
     const wk_target_spec *s = &t->spec;
     if (out->ndim != 2 || out->shape[1] != t->dim || out->device != WK_DEVICE_CPU) {

@@ -50,6 +50,8 @@ static void csv_push(csv_state *s, double v) {
     if (s->rc) return;
     if (s->n == s->cap) {
         size_t ncap = s->cap ? 2 * s->cap : 1024;
+        /* the values grow with the numbers really parsed, but within what this process may use */
+        if ((s->rc = wk_io_check_fits(s->path, "the value array", (uint64_t)(ncap - s->cap) * sizeof(double))) != 0) return;
         double *nv = wk_realloc(s->vals, ncap * sizeof *nv);
         if (!nv) {
             s->rc = wk_io_too_large(s->path, "the values", (uint64_t)ncap * sizeof *nv);

@@ -1,5 +1,6 @@
 /* idx_read.c — reader for the IDX format of LeCun's MNIST files (and Fashion-MNIST), plain or
- * gzip-compressed (read by wk_io_read_file, never past the size the header promises).
+ * gzip-compressed (read by wk_io_read_file, never past the size the header promises, and not at
+ * all when that size is beyond the memory this process may use).
  * Layout: 2 zero bytes, a type byte (0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64), a dimension count, one
  * big-endian u32 per dimension, then big-endian row-major data whose size must match exactly. */
 #include <string.h>
@@ -12,6 +13,19 @@ static uint64_t idx_be(const unsigned char *p, int n) {
     uint64_t v = 0;
     for (int i = 0; i < n; i++) v = v << 8 | p[i];
     return v;
+}
+
+/* One big-endian value of IDX type `type` at p. */
+static double idx_value(const unsigned char *p, int type) {
+    double v;
+    switch (type) {
+    case 0x08: return p[0];
+    case 0x09: return (int8_t)p[0];
+    case 0x0B: return (int16_t)idx_be(p, 2);
+    case 0x0C: return (int32_t)idx_be(p, 4);
+    case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); float x; memcpy(&x, &u, 4); return x; }
+    default: { uint64_t u = idx_be(p, 8); memcpy(&v, &u, 8); return v; }
+    }
 }
 
 int wk_read_idx(const char *path, wk_tensor *out) { return wk_io_read_idx(path, out, NULL); }
@@ -62,38 +76,20 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     for (int i = 0; i < ndim; i++) shape[i] = (int64_t)idx_be(buf + 4 + 4 * i, 4);
     uint64_t numel;
     if ((rc = wk_io_shape_numel(path, ndim, shape, ((uint64_t)1 << 40) / (uint64_t)item, &numel)) != 0) goto done;
-    uint64_t total = hdr + numel * (uint64_t)item;
-    if (len > lim && len <= total) { /* cut by the limit: read up to one byte past the promise */
-        wk_free(buf);
-        if ((rc = wk_io_read_file(path, lim = total, &buf, &len)) != 0) return rc;
-    }
-    if (len != total) {
-        rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%zu (%s)", path,
-                       (unsigned long long)(total - hdr), len > lim ? "more than " : "", len - hdr - (len > lim),
-                       len < total ? "truncated" : "trailing bytes");
+    uint64_t total = hdr + numel * (uint64_t)item, size;
+    int more;
+    if ((rc = wk_io_read_claimed(path, "IDX", ndim, shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+        goto done;
+    if (size != total) {
+        rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%llu (%s)", path,
+                       (unsigned long long)(total - hdr), more ? "more than " : "",
+                       (unsigned long long)(size - hdr - (uint64_t)more), size < total ? "truncated" : "trailing bytes");
         goto done;
     }
-    if ((rc = wk_io_alloc_out(path, out, f64, ndim, shape)) != 0) goto done;
-    double *d64 = f64 ? *f64 : NULL;
-    const unsigned char *d = buf + hdr;
-    for (uint64_t i = 0; i < numel; i++) {
-        const unsigned char *p = d + i * item;
-        double v;
-        switch (type) {
-        case 0x08: v = p[0]; break;
-        case 0x09: v = (int8_t)p[0]; break;
-        case 0x0B: v = (int16_t)idx_be(p, 2); break;
-        case 0x0C: v = (int32_t)idx_be(p, 4); break;
-        case 0x0D: { uint32_t u = (uint32_t)idx_be(p, 4); float x; memcpy(&x, &u, 4); v = x; break; }
-        default: { uint64_t u = idx_be(p, 8); memcpy(&v, &u, 8); break; }
-        }
-        if (wk_io_put(out, d64, (int64_t)i, v)) {
-            rc = wk_io_beyond_f32(path, out, (int64_t)i, v);
-            wk_io_free_out(out, f64);
-            goto done;
-        }
-    }
-    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
+    /* the values replace the file's bytes in the same block: peak memory is the larger of the two */
+    if ((rc = wk_io_convert_in_place(path, &buf, hdr, (size_t)item, idx_value, type, out, f64, ndim, shape)) != 0)
+        goto done;
+    if ((rc = wk_io_check_finite_out(path, out, f64 ? *f64 : NULL)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

@@ -6,7 +6,8 @@
  * float32 (wk_read_npy) or kept in float64 (wk_io_read_npy with an f64 sink, for
  * wk_read_points_f64: float64 and integers keep every digit a double holds; int64 beyond 2^53 in
  * magnitude, which a double would round, is refused there); everything else is rejected by name. The file may be gzip-compressed (.npy.gz).
- * Sizes from the header are checked against the bytes really there before any allocation. */
+ * Sizes from the header are checked against the bytes really there and against the memory this
+ * process may use (wk_io_check_header_fits) before any allocation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,18 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
     return WK_OK;
 }
 
+/* One little-endian value of dtype `type` (npy_dtype) at p. */
+static double npy_value(const unsigned char *p, int type) {
+    switch ((npy_dtype)type) {
+    case NPY_F4: { float x; memcpy(&x, p, 4); return x; }
+    case NPY_F8: { double x; memcpy(&x, p, 8); return x; }
+    case NPY_U1: return p[0];
+    case NPY_B1: return p[0] != 0; /* numpy: any nonzero byte is True */
+    case NPY_I4: { int32_t x; memcpy(&x, p, 4); return x; }
+    default: { int64_t x; memcpy(&x, p, 8); return (double)x; }
+    }
+}
+
 int wk_read_npy(const char *path, wk_tensor *out) { return wk_io_read_npy(path, out, NULL); }
 
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
@@ -224,54 +237,37 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
         rc = npy_parse_header(path, buf, len, 0, &h, &need);
     }
     if (rc) goto done;
-    uint64_t total = h.data_off + h.data_len;
-    if (len > lim && len <= total) { /* cut by the limit: read up to one byte past the promise */
-        wk_free(buf);
-        if ((rc = wk_io_read_file(path, lim = total, &buf, &len)) != 0) return rc;
-    }
-    if (len != total) {
-        rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%zu", path,
-                       len < total ? "truncated" : "longer than its shape", (unsigned long long)h.data_len,
-                       len > lim ? "more than " : "", len - h.data_off - (len > lim));
+    uint64_t total = h.data_off + h.data_len, size;
+    int more;
+    if ((rc = wk_io_read_claimed(path, "NPY", h.ndim, h.shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+        goto done;
+    if (size != total) {
+        rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%llu", path,
+                       size < total ? "truncated" : "longer than its shape", (unsigned long long)h.data_len,
+                       more ? "more than " : "", (unsigned long long)(size - h.data_off - (uint64_t)more));
         goto done;
     }
-    if ((rc = wk_io_alloc_out(path, out, f64, h.ndim, h.shape)) != 0) goto done;
-    double *d64 = f64 ? *f64 : NULL;
-    const unsigned char *d = buf + h.data_off;
-    for (int64_t i = 0; i < out->numel; i++) {
-        double v;
-        switch (h.dt) {
-        case NPY_F4: { float x; memcpy(&x, d + 4 * i, 4); v = x; break; }
-        case NPY_F8: memcpy(&v, d + 8 * i, 8); break;
-        case NPY_U1: v = d[i]; break;
-        case NPY_B1: v = d[i] != 0; break; /* numpy: any nonzero byte is True */
-        case NPY_I4: { int32_t x; memcpy(&x, d + 4 * i, 4); v = x; break; }
-        default: {
+    /* beyond 2^53 a double cannot hold every integer: the float64 read promises no rounding, so
+     * such values are refused rather than silently rounded (2^62 + 1 read as 2^62); the float32
+     * read rounds every integer beyond 2^24 by design */
+    if (f64 && h.dt == NPY_I8) {
+        const int64_t numel = (int64_t)((h.data_len) / 8), cols = h.ndim >= 2 && h.shape[0] > 0 ? numel / h.shape[0] : 1;
+        for (int64_t i = 0; i < numel; i++) {
             int64_t x;
-            memcpy(&x, d + 8 * i, 8);
-            v = (double)x;
-            /* beyond 2^53 a double cannot hold every integer: the float64 read promises no
-             * rounding, so such values are refused rather than silently rounded (2^62 + 1 read
-             * as 2^62); the float32 read rounds every integer beyond 2^24 by design */
-            if (d64 && (x > ((int64_t)1 << 53) || x < -((int64_t)1 << 53))) {
-                const int64_t cols = h.ndim >= 2 ? out->numel / h.shape[0] : 1;
+            memcpy(&x, buf + h.data_off + 8 * i, 8);
+            if (x > ((int64_t)1 << 53) || x < -((int64_t)1 << 53)) {
                 rc = wk_errorf(WK_EFORMAT,
                                "%s: int64 entry %lld (row %lld, column %lld) is %lld, beyond 2^53 in magnitude: "
                                "float64 would round it (convert the data to float64 yourself if rounding is fine)",
                                path, (long long)i, (long long)(i / cols), (long long)(i % cols), (long long)x);
-                wk_io_free_out(out, f64);
                 goto done;
             }
-            break;
-        }
-        }
-        if (wk_io_put(out, d64, i, v)) {
-            rc = wk_io_beyond_f32(path, out, i, v);
-            wk_io_free_out(out, f64);
-            goto done;
         }
     }
-    if ((rc = wk_io_check_finite_out(path, out, d64)) != 0) wk_io_free_out(out, f64);
+    /* the values replace the file's bytes in the same block: peak memory is the larger of the two */
+    if ((rc = wk_io_convert_in_place(path, &buf, h.data_off, h.item, npy_value, (int)h.dt, out, f64, h.ndim, h.shape)) != 0)
+        goto done;
+    if ((rc = wk_io_check_finite_out(path, out, f64 ? *f64 : NULL)) != 0) wk_io_free_out(out, f64);
 done:
     wk_free(buf);
     return rc;

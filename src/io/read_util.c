@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -119,6 +120,148 @@ static int zs_read(zsrc *s, unsigned char *out, size_t want, size_t *got) {
     return WK_OK;
 }
 
+/* The smallest memory limit a cgroup file sets for this process's group or any group above it
+ * (`base` the hierarchy's mount, `file` the limit's name, `ctl` the /proc/self/cgroup line's
+ * controller field to match: "" for v2, "memory" for v1); UINT64_MAX when none. */
+static uint64_t cgroup_limit(const char *base, const char *file, const char *ctl) {
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (!f) return UINT64_MAX;
+    char line[1024], dir[1024] = "";
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2) continue;
+        *c2 = 0;
+        const char *ctls = c1 + 1;
+        if (*ctl ? strstr(ctls, ctl) != NULL : *ctls == 0) {
+            snprintf(dir, sizeof dir, "%s", c2 + 1);
+            dir[strcspn(dir, "\n")] = 0;
+            found = 1;
+        }
+    }
+    fclose(f);
+    if (!found) return UINT64_MAX;
+    uint64_t lim = UINT64_MAX;
+    for (;;) { /* this group, then each parent up to the (namespace's) root */
+        char path[1200];
+        snprintf(path, sizeof path, "%s%s/%s", base, dir, file);
+        FILE *g = fopen(path, "r");
+        unsigned long long v;
+        if (g) {
+            if (fscanf(g, "%llu", &v) == 1 && v < lim) lim = v; /* "max" reads as no number: no limit */
+            fclose(g);
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || !dir[0]) break;
+        *slash = 0;
+    }
+    return lim;
+}
+
+uint64_t wk_io_memory_room(const char **which) {
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (psz <= 0) psz = 4096;
+    /* this process's use, in pages: address space, resident, data segment (Linux); none elsewhere */
+    unsigned long long vm = 0, rss = 0, shared, text, lib, data = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%llu %llu %llu %llu %llu %llu", &vm, &rss, &shared, &text, &lib, &data) != 6) vm = rss = data = 0;
+        fclose(f);
+    }
+    /* Memory the kernel can still give (Linux): MemAvailable (free and reclaimable) plus free
+     * swap. Physical memory alone is not enough: the kernel and the other processes hold part of
+     * it, and a 25 GB allocation on a 25 GB machine is OOM-killed all the same. */
+    uint64_t avail = UINT64_MAX, mem = UINT64_MAX, swap = 0;
+    if ((f = fopen("/proc/meminfo", "r")) != NULL) {
+        char line[128];
+        unsigned long long kb;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) mem = (uint64_t)kb * 1024;
+            else if (sscanf(line, "SwapFree: %llu kB", &kb) == 1) swap = (uint64_t)kb * 1024;
+        }
+        fclose(f);
+        if (mem != UINT64_MAX) avail = mem + swap;
+    }
+    const uint64_t P = (uint64_t)psz;
+    struct { uint64_t limit, used; const char *name; } lims[6] = {
+        {pages > 0 ? (uint64_t)pages * P : UINT64_MAX, rss * P, "physical memory"},
+        {avail, 0, "available memory (MemAvailable + SwapFree)"},
+        {UINT64_MAX, vm * P, "RLIMIT_AS (ulimit -v)"},
+        {UINT64_MAX, data * P, "RLIMIT_DATA (ulimit -d)"},
+        {cgroup_limit("/sys/fs/cgroup", "memory.max", ""), rss * P, "cgroup memory.max"},
+        {cgroup_limit("/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory"), rss * P, "cgroup memory.limit_in_bytes"},
+    };
+    struct rlimit rl;
+    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[2].limit = (uint64_t)rl.rlim_cur;
+    if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[3].limit = (uint64_t)rl.rlim_cur;
+    uint64_t room = UINT64_MAX;
+    const char *name = "no limit";
+    for (int i = 0; i < 6; i++) {
+        if (lims[i].limit == UINT64_MAX) continue;
+        uint64_t r = lims[i].limit > lims[i].used ? lims[i].limit - lims[i].used : 0;
+        if (r < room) room = r, name = lims[i].name;
+    }
+    if (which) *which = name;
+    return room;
+}
+
+int wk_io_check_fits(const char *path, const char *what, uint64_t bytes) {
+    const char *which;
+    uint64_t room = wk_io_memory_room(&which);
+    if (bytes <= room) return WK_OK;
+    return wk_errorf(WK_EINVAL, "%s: %s needs %llu bytes in memory, more than this process may use (%llu bytes, the limit "
+                     "of %s): the input is too large for this machine", path, what, (unsigned long long)bytes,
+                     (unsigned long long)room, which);
+}
+
+int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t raw,
+                            uint64_t item) {
+    uint64_t numel = 1;
+    char dims[WK_MAX_DIMS * 24 + 4] = "";
+    size_t o = 0;
+    for (int i = 0; i < ndim; i++) {
+        uint64_t d = shape[i] > 0 ? (uint64_t)shape[i] : 0;
+        numel = d && numel > UINT64_MAX / d ? UINT64_MAX : numel * d;
+        o += (size_t)snprintf(dims + o, sizeof dims - o, "%s%lld", i ? ", " : "", (long long)shape[i]);
+    }
+    uint64_t vals = numel > UINT64_MAX / item ? UINT64_MAX : numel * item;
+    char what[sizeof dims + 200];
+    snprintf(what, sizeof what, "the %s header's shape (%s) of %lld rows (%llu bytes of data, read as %llu bytes of %s values)", kind,
+             dims, ndim ? (long long)shape[0] : 1LL, (unsigned long long)raw, (unsigned long long)vals,
+             item == 8 ? "float64" : "float32");
+    return wk_io_check_fits(path, what, raw > vals ? raw : vals);
+}
+
+int wk_io_plain_size(const char *path, uint64_t *size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct stat st;
+    unsigned char m[2];
+    int plain = !fstat(fd, &st) && S_ISREG(st.st_mode) && !(read(fd, m, 2) == 2 && m[0] == 0x1f && m[1] == 0x8b);
+    close(fd);
+    if (plain) *size = (uint64_t)st.st_size;
+    return plain;
+}
+
+int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t total,
+                       uint64_t item, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more) {
+    *size = *len;
+    *more = 0;
+    /* A plain file's length is known unread: a claim it does not hold is a truncated file. Else
+     * what reading it will hold at once is checked before a byte of the data is read or
+     * inflated (a 3 MB .idx.gz can claim 3 GB of pixels, 25 GB as float64). */
+    if (wk_io_plain_size(path, size) && *size != total) return WK_OK;
+    int rc = wk_io_check_header_fits(path, kind, ndim, shape, total, item);
+    if (rc) return rc;
+    if (*len > lim && *len <= total) { /* cut by the limit: read up to one byte past the promise */
+        wk_free(*buf);
+        if ((rc = wk_io_read_file(path, lim = total, buf, len)) != 0) return rc;
+    }
+    *size = *len;
+    *more = *len > lim;
+    return WK_OK;
+}
+
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len) {
     *buf = NULL;
     *len = 0;
@@ -151,8 +294,9 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
     uint64_t cap = !s.gz && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 1u << 16;
     if (cap > most) cap = most;
     size_t n = 0;
-    unsigned char *b = rc ? NULL : wk_malloc((size_t)cap + 1);
-    if (!rc && !b) rc = wk_io_too_large(path, "its contents", cap);
+    unsigned char *b = NULL;
+    if (!rc) rc = wk_io_check_fits(path, "its contents", cap + 1);
+    if (rc == WK_OK && !(b = wk_malloc((size_t)cap + 1))) rc = wk_io_too_large(path, "its contents", cap);
     while (rc == WK_OK) {
         if (n == cap) {
             if (cap == most) break;
@@ -161,6 +305,19 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
             if ((rc = zs_read(&s, &probe, 1, &got)) != 0 || got == 0) break;
             uint64_t ncap = cap < (1u << 15) ? 1u << 16 : cap * 2;
             if (ncap > most) ncap = most;
+            /* growing by what gzip really delivered, but never past what this process may use:
+             * a small .gz that inflates beyond memory is refused, not OOM-killed */
+            uint64_t room = wk_io_memory_room(NULL) + cap; /* the old block is given back */
+            if (ncap + 1 > room) {
+                if (room > cap + 2) {
+                    ncap = room - 1;
+                } else {
+                    char what[96];
+                    snprintf(what, sizeof what, "its decompressed contents (more than %llu bytes)", (unsigned long long)n);
+                    rc = wk_io_check_fits(path, what, ncap + 1);
+                    break;
+                }
+            }
             unsigned char *nb = wk_realloc(b, (size_t)ncap + 1);
             if (!nb) {
                 rc = wk_io_too_large(path, "its contents", ncap);
@@ -229,6 +386,7 @@ int wk_io_alloc_tensor(const char *path, wk_tensor *out, int ndim, const int64_t
     memset(out, 0, sizeof *out);
     uint64_t n;
     int rc = check_shape(path, ndim, shape, &n);
+    if (!rc) rc = wk_io_check_fits(path, "the array", n * sizeof(float));
     if (rc) return rc;
     rc = wk_tensor_alloc(out, ndim, shape);
     if (rc == WK_ENOMEM) return wk_io_too_large(path, "the array", n * sizeof(float));
@@ -264,10 +422,52 @@ int wk_io_alloc_out(const char *path, wk_tensor *out, double **f64, int ndim, co
     *f64 = NULL;
     uint64_t n;
     int rc = check_shape(path, ndim, shape, &n);
+    if (!rc) rc = wk_io_check_fits(path, "the float64 array", n * sizeof(double));
     if (rc) return rc;
     if ((rc = wk_tensor_set_shape(out, ndim, shape)) != 0) return wk_error_context(rc, "%s", path);
     *f64 = wk_malloc((size_t)(n ? n : 1) * sizeof(double));
     if (!*f64) return wk_io_too_large(path, "the array", n * sizeof(double));
+    return WK_OK;
+}
+
+int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, size_t item, wk_io_decode_fn get,
+                           int type, wk_tensor *out, double **f64, int ndim, const int64_t *shape) {
+    memset(out, 0, sizeof *out);
+    if (f64) *f64 = NULL;
+    uint64_t n;
+    int rc = check_shape(path, ndim, shape, &n);
+    if (rc) return rc;
+    if ((rc = wk_tensor_set_shape(out, ndim, shape)) != 0) return wk_error_context(rc, "%s", path);
+    size_t os = f64 ? sizeof(double) : sizeof(float), raw = (size_t)n * item, want = (size_t)n * os;
+    unsigned char *b = *buf;
+    memmove(b, b + off, raw);
+    if (want > raw) {
+        unsigned char *nb = wk_realloc(b, want);
+        if (!nb) return wk_io_too_large(path, f64 ? "the float64 array" : "the array", want);
+        *buf = b = nb;
+    }
+    /* Value i moves from [item*i, item*(i+1)) to [os*i, os*(i+1)): growing (os >= item) from the
+     * end, shrinking from the start, each value read before its place is written. */
+    int back = os >= item;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t i = back ? n - 1 - k : k;
+        double v = get(b + i * item, type);
+        if (f64) {
+            memcpy(b + i * os, &v, sizeof v);
+        } else {
+            float x = (float)v;
+            if (isinf(x) && isfinite(v)) return wk_io_beyond_f32(path, out, (int64_t)i, v);
+            memcpy(b + i * os, &x, sizeof x);
+        }
+    }
+    if (want < raw + off) { /* give back what the output does not need (a failed shrink keeps the block) */
+        unsigned char *nb = wk_realloc(b, want ? want : 1);
+        if (nb) b = nb;
+        else wk_clear_error();
+    }
+    if (f64) *f64 = (double *)b;
+    else out->data = (float *)b;
+    *buf = NULL;
     return WK_OK;
 }
 

@@ -5,7 +5,9 @@
  * buffer from the bytes really there (the file length, or what gzip has delivered so far) and
  * stops one byte past the caller's limit; a failed allocation for the input's own contents is a
  * bad-input error (WK_EINVAL, CLI exit 2) naming the file, not WK_ENOMEM (exit 1), because a
- * smaller input would have fitted. */
+ * smaller input would have fitted. Since Linux overcommits (a malloc beyond memory succeeds and
+ * the OOM killer strikes later), sizes are also checked against wk_io_memory_room before
+ * allocating: a header's claim before its data is read, the buffer's growth, the arrays. */
 #ifndef WK_IO_READ_UTIL_H
 #define WK_IO_READ_UTIL_H
 
@@ -25,9 +27,58 @@
  * memory), each naming the file. */
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len);
 
+/* The data an array header (kind "IDX", "NPY") promises, `total` bytes of file in all, after
+ * *buf[0, *len) was read with the limit `lim`: a plain file whose length is not `total` is
+ * left unread (its length in *size: the caller reports it truncated or overlong); otherwise the
+ * claim (numel values of `item` bytes kept, plus the file) is checked with
+ * wk_io_check_header_fits, then the file is read again up to one byte past `total` when the
+ * first read stopped at `lim`. *size: the bytes known; *more: the file holds more than that. */
+int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t total,
+                       uint64_t item, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more);
+
+/* Decodes one stored value at p (type: the reader's own type code). */
+typedef double (*wk_io_decode_fn)(const unsigned char *p, int type);
+
+/* Turn the file's buffer *buf (the data at `off`: numel values of `item` bytes, decoded by
+ * `get`) into the output of shape `shape`, in place: the data is moved to the start, the block
+ * resized to the output (realloc: large blocks are remapped, not copied) and converted from the
+ * end or the start so that no value is overwritten before it is read. Peak memory is the larger
+ * of the file and the output, not their sum. On success the block is the output (float32
+ * out->data, or *f64 when f64 is non-NULL) and *buf is NULL; on failure *buf is still the
+ * caller's to free. Errors: the shape's (as wk_io_alloc_out), a value beyond float32
+ * (wk_io_beyond_f32), a failed resize (wk_io_too_large). Finiteness is the caller's check. */
+int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, size_t item, wk_io_decode_fn get,
+                           int type, wk_tensor *out, double **f64, int ndim, const int64_t *shape);
+
+/* 1 and the file's length in *size when `path` is a plain (not gzip) regular file, else 0:
+ * then a header's claim is compared with the length without reading the data. */
+int wk_io_plain_size(const char *path, uint64_t *size);
+
 /* WK_EINVAL "PATH: out of memory for WHAT (N bytes): the input is too large for this machine",
  * for allocations whose size the input's real contents set. */
 int wk_io_too_large(const char *path, const char *what, uint64_t bytes);
+
+/* The bytes this process may still allocate and touch: the smallest of physical memory
+ * (sysconf _SC_PHYS_PAGES x page size) less this process's resident bytes, the memory the
+ * kernel can still give (/proc/meminfo MemAvailable + SwapFree), RLIMIT_AS less its
+ * address space, RLIMIT_DATA less its data segment, and a cgroup memory limit (v2 memory.max,
+ * v1 memory.limit_in_bytes, of this process's group and its parents) less its resident bytes.
+ * *which (may be NULL) names the limit that binds. Under Linux's overcommit a malloc beyond
+ * physical memory succeeds and the OOM killer ends the process later; this is what to compare
+ * an input's needs with before allocating for it. */
+uint64_t wk_io_memory_room(const char **which);
+
+/* WK_EINVAL "PATH: WHAT needs N bytes in memory, more than this process may use (R bytes, the
+ * limit of WHICH): the input is too large for this machine" when `bytes` exceeds
+ * wk_io_memory_room(); WK_OK otherwise. `what` names the claim (the header field, the sizes);
+ * `bytes` is everything the path will hold at once (the raw bytes and the converted values). */
+int wk_io_check_fits(const char *path, const char *what, uint64_t bytes);
+
+/* wk_io_check_fits for an array file's header: "the KIND header's shape (d0, d1, ...) of N
+ * rows" needing `raw` bytes of file contents, converted in place (wk_io_convert_in_place) to
+ * numel values of `item` bytes each: the larger of the two. */
+int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t raw,
+                            uint64_t item);
 
 /* Allocate `out` with the given shape. The caller has already checked the shape against the
  * bytes in the file; this refuses absurd element counts and turns a failed allocation into
