@@ -195,10 +195,12 @@ int wk_data_files_are_bytes(const char *list) {
         }
         int byte = 0;
         if (got >= 10 && !memcmp(head, "\x93NUMPY", 6)) {
+            /* the read stops one byte past its limit: the first 256 bytes hold numpy's header */
+            const size_t len = got < 256 ? got : 256;
             char h[257];
-            memcpy(h, head, got);
-            h[got] = 0;
-            for (size_t i = 0; i < got; i++)
+            memcpy(h, head, len);
+            h[len] = 0;
+            for (size_t i = 0; i < len; i++)
                 if (!h[i]) h[i] = ' '; /* the version and length bytes */
             const char *d = strstr(h, "'descr'");
             const char *q = d ? strchr(d + 7, '\'') : NULL; /* the descr's opening quote */
