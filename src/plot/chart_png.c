@@ -19,15 +19,15 @@ static const uint8_t palette[][3] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44
                                      {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 static const uint8_t GRID[3] = {225, 225, 225}, GRID_DARK[3] = {136, 136, 136}, INK[3] = {51, 51, 51};
 
-/* 3x5 glyphs, one row per 3 bits (MSB left): 0-9 . - e */
-static const uint8_t glyphs[13][5] = {{7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
+/* 3x5 glyphs, one row per 3 bits (MSB left): 0-9 . - e + (a %g label's exponent: 1e+06) */
+static const uint8_t glyphs[14][5] = {{7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
                                       {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 1, 1}, {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7},
-                                      {0, 0, 0, 0, 2}, {0, 0, 7, 0, 0}, {0, 7, 7, 4, 7}};
+                                      {0, 0, 0, 0, 2}, {0, 0, 7, 0, 0}, {0, 7, 7, 4, 7}, {0, 2, 7, 2, 0}};
 
 /* Text with its top-left corner at (x, y), each font pixel a s x s block. */
 static void text(wk_image *img, int x, int y, const char *t, int s) {
     for (; *t; t++, x += 4 * s) {
-        const char *set = "0123456789.-e", *p = strchr(set, *t);
+        const char *set = "0123456789.-e+", *p = strchr(set, *t);
         if (!p || !*t) continue;
         const uint8_t *g = glyphs[p - set];
         for (int r = 0; r < 5; r++)
