@@ -108,6 +108,9 @@ int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
  * naming the spec and the flag that asked for n (e.g. "-n", "--data-n"). */
 int wk_target_alloc_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra,
                             wk_tensor *out);
+/* That check alone (WK_OK or the same WK_EINVAL), for callers that allocate the samples
+ * themselves (the Python binding's numpy arrays). */
+int wk_target_check_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra);
 
 /* ---- the scaling of a run's data: resolved once, at train time, from the run's training data
  * (wk_data_scale_resolve in gan.h), kept in its checkpoint ("wgankit.data_scale") and applied as

@@ -546,6 +546,12 @@ static PyObject *py_data(PyObject *self, PyObject *args) {
     free(opts);
     if (!rc) rc = wk_target_init(&target, &spec);
     if (rc) return raise_wk(rc == WK_ENOMEM ? rc : WK_EINVAL);
+    /* numpy's allocation beyond memory succeeds under Linux's overcommit and the sampling's
+     * writes then meet the OOM killer: the library's check first, a ValueError naming n */
+    if ((rc = wk_target_check_samples(&target, name, "n =", n, 0)) != 0) {
+        wk_target_free(&target);
+        return raise_wk(rc);
+    }
     npy_intp shape[2] = {(npy_intp)n, target.dim};
     PyObject *out = PyArray_SimpleNew(2, shape, NPY_FLOAT);
     if (out) {

@@ -67,3 +67,13 @@ def test_emd2_blames_the_side_whose_mass_is_off():
     raises("b", wgankit.emd2, [0.2, 0.3, 0.5], [0.5, 0.6], M)
     raises("a", wgankit.sinkhorn2, [0.5, 0.5, 0.1], [], M, 1.0)
     raises("b", wgankit.sinkhorn2, [], [0.5, 0.6], M, 1.0)
+
+
+def test_data_beyond_memory_is_refused_before_allocating():
+    # was: numpy's array allocated (MemoryError only when beyond the overcommit limit; a request
+    # between free memory and that limit met the OOM killer while sampling): the library's memory
+    # check runs first and names the spec and n, as `wgankit data -n` does
+    with pytest.raises(ValueError) as e:
+        wgankit.data("gaussian:dim=1000", 25_000_000)
+    assert "gaussian:dim=1000: n = 25000000 samples of 1000 values needs 100000000000 bytes" in str(e.value), str(e.value)
+    assert wgankit.data("gaussian:dim=1000", 10).shape == (10, 1000)

@@ -374,17 +374,29 @@ static int pick_mode(const wk_target *t, double u) {
     return t->n_modes - 1;
 }
 
+/* "FLAG N samples of D values", the request as the messages name it */
+static void samples_what(const wk_target *t, const char *flag, int64_t n, char *what, size_t cap) {
+    snprintf(what, cap, "%s %lld samples of %d values", flag, (long long)n, t->dim);
+}
+
+int wk_target_check_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra) {
+    /* n <= 2^40 (Python; the CLI's 1e8) times an int dim: saturated, so no product wraps */
+    const uint64_t values = (uint64_t)(n > 0 ? n : 0) * (uint64_t)t->dim, per = sizeof(float) + extra;
+    char what[128];
+    samples_what(t, flag, n, what, sizeof what);
+    return wk_io_check_fits(spec, what, values > UINT64_MAX / per ? UINT64_MAX : values * per);
+}
+
 int wk_target_alloc_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra,
                             wk_tensor *out) {
     memset(out, 0, sizeof *out);
-    /* n <= 1e8 by every parser and dim an int: the products fit easily in 64 bits */
-    uint64_t values = (uint64_t)(n > 0 ? n : 0) * (uint64_t)t->dim;
-    char what[128];
-    snprintf(what, sizeof what, "%s %lld samples of %d values", flag, (long long)n, t->dim);
-    int rc = wk_io_check_fits(spec, what, values * (sizeof(float) + extra));
+    int rc = wk_target_check_samples(t, spec, flag, n, extra);
     if (rc) return rc;
     rc = wk_tensor_alloc(out, 2, (int64_t[]){n, t->dim});
-    return rc == WK_ENOMEM ? wk_io_too_large(spec, what, values * sizeof(float)) : rc;
+    if (rc != WK_ENOMEM) return rc;
+    char what[128];
+    samples_what(t, flag, n, what, sizeof what);
+    return wk_io_too_large(spec, what, (uint64_t)n * (uint64_t)t->dim * sizeof(float));
 }
 
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out) {
