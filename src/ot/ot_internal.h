@@ -64,7 +64,7 @@ int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, c
  * 2^-1022), so the costs, the value and the certificate lose every digit. W_p costs are
  * homogeneous and a power of two scales exactly, so the solvers run on both clouds times 2^k
  * (largest |coordinate| in [1, 2)) and the callers scale value, gap, duals and errors back by
- * 2^-e (e = k for the Euclidean and Minkowski costs, 2k for the squared one; ot_unscale).
+ * 2^-e (e = k for the Euclidean and Minkowski costs, 2k for the squared one; ot_rescale_result).
  * Ordinary inputs (k = 0) are used as given: bit-identical results. */
 #define OT_TINY_COORD 0x1p-200
 typedef struct ot_rescale {
@@ -77,6 +77,9 @@ int ot_rescale_init(ot_rescale *r, const ot_input *ia, const ot_input *ib);
 void ot_rescale_free(ot_rescale *r);
 /* The exponent e of the costs' scale 2^e for cost kind `cost` (0 when nothing was scaled). */
 int ot_rescale_cost_exp(const ot_rescale *r, wk_ot_cost cost);
+/* Scale a solver's answer for the copies back to the caller's size: value, reg_value, gap,
+ * std_error and the duals u[n], v[m] (when set) by 2^-e; nothing when nothing was scaled. */
+void ot_rescale_result(const ot_rescale *r, wk_ot_cost cost, wk_ot_result *res, int64_t n, int64_t m);
 
 
 /* ---- ground costs ---- */

@@ -60,3 +60,14 @@ void ot_rescale_free(ot_rescale *r) {
 int ot_rescale_cost_exp(const ot_rescale *r, wk_ot_cost cost) {
     return cost == WK_COST_SQEUCLIDEAN ? 2 * r->k : r->k;
 }
+
+void ot_rescale_result(const ot_rescale *r, wk_ot_cost cost, wk_ot_result *res, int64_t n, int64_t m) {
+    const int e = ot_rescale_cost_exp(r, cost);
+    if (e == 0) return;
+    res->value = ldexp(res->value, -e);
+    res->reg_value = ldexp(res->reg_value, -e);
+    res->gap = ldexp(res->gap, -e);
+    res->std_error = ldexp(res->std_error, -e);
+    for (int64_t i = 0; res->u && i < n; i++) res->u[i] = ldexp(res->u[i], -e);
+    for (int64_t j = 0; res->v && j < m; j++) res->v[j] = ldexp(res->v[j], -e);
+}

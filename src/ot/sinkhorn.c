@@ -113,10 +113,7 @@ static int sinkhorn_entry(const ot_input *a, const double *wa, const ot_input *b
     }
     rc = sinkhorn(&sc.a, wa, &sc.b, wb, sopt ? &so : NULL, opt, res);
     ot_rescale_free(&sc);
-    if (rc == WK_OK && e != 0) {
-        res->value = ldexp(res->value, -e);
-        res->reg_value = ldexp(res->reg_value, -e);
-    }
+    if (rc == WK_OK) ot_rescale_result(&sc, opt ? opt->cost : WK_COST_EUCLIDEAN, res, a->n, b->n);
     return rc;
 }
 

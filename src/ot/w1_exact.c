@@ -403,12 +403,7 @@ static int exact_entry(const ot_input *a, const double *wa, const ot_input *b, c
     if (rc) return wk_error_context(rc, "wk_w1_exact");
     rc = exact_scaled(&sc.a, wa, &sc.b, wb, opt_in, res);
     ot_rescale_free(&sc);
-    const int e = ot_rescale_cost_exp(&sc, opt_in ? opt_in->cost : WK_COST_EUCLIDEAN);
-    if (rc || e == 0) return rc;
-    res->value = ldexp(res->value, -e);
-    res->gap = ldexp(res->gap, -e);
-    for (int64_t i = 0; res->u && i < a->n; i++) res->u[i] = ldexp(res->u[i], -e);
-    for (int64_t j = 0; res->v && j < b->n; j++) res->v[j] = ldexp(res->v[j], -e);
+    if (rc == WK_OK) ot_rescale_result(&sc, opt_in ? opt_in->cost : WK_COST_EUCLIDEAN, res, a->n, b->n);
     return rc;
 }
 

@@ -115,11 +115,7 @@ static int sliced_entry(const ot_input *a, const double *wa, const ot_input *b, 
     if (rc) return wk_error_context(rc, "wk_w1_sliced");
     rc = sliced(&sc.a, wa, &sc.b, wb, projections, opt, res);
     ot_rescale_free(&sc);
-    const int e = ot_rescale_cost_exp(&sc, opt ? opt->cost : WK_COST_EUCLIDEAN);
-    if (rc == WK_OK && e != 0) {
-        res->value = ldexp(res->value, -e);
-        res->std_error = ldexp(res->std_error, -e);
-    }
+    if (rc == WK_OK) ot_rescale_result(&sc, opt ? opt->cost : WK_COST_EUCLIDEAN, res, a->n, b->n);
     return rc;
 }
 
