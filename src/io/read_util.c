@@ -307,7 +307,8 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
             if (ncap > most) ncap = most;
             /* growing by what gzip really delivered, but never past what this process may use:
              * a small .gz that inflates beyond memory is refused, not OOM-killed */
-            uint64_t room = wk_io_memory_room(NULL) + cap; /* the old block is given back */
+            const uint64_t free_now = wk_io_memory_room(NULL); /* UINT64_MAX: no limit found */
+            const uint64_t room = free_now > UINT64_MAX - cap ? UINT64_MAX : free_now + cap; /* the old block is given back */
             if (ncap + 1 > room) {
                 if (room > cap + 2) {
                     ncap = room - 1;
