@@ -58,7 +58,8 @@ want = 2 * (x - x.min(0)) / (x.max(0) - x.min(0)) - 1
 ok = all(np.allclose(np.sort(d[:, c]), np.sort(want[:, c]), atol=2e-7, rtol=0) for c in range(2))
 sys.exit(not (ok and d[:, 0].std() > 0.3 and d[:, 1].std() > 0.3))\""
 done
-expect_exit2 "minmax of rows that are all one point is refused" "same.npy: all 50 rows are the same point" \
+expect_exit2 "minmax of rows that are all one point is refused, naming the file's value" \
+    "same.npy: all 50 rows are the same point (every column constant; column 0 holds only 7)" \
     "$CLI" train --data same.npy --scale minmax $SMALL --steps 1 --out rsame
 
 # --- finding 9: the run's kept map, not the file's own range -------------------------------------

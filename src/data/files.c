@@ -184,12 +184,12 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
 /* Min-max data that is one point trains on nothing (a W1 floor of 0, every row mapped to -1):
  * refused. (Per-column ranges on float64 keep any two distinct values of a column apart; other
  * scalings keep constant data, a deliberate test of the tool.) */
-static int check_rows_differ(const char *data, const wk_tensor *x, const double *f64) {
+static int check_rows_differ(const char *data, const wk_tensor *x, double stored0) {
     int64_t n = x->shape[0], row = x->numel / n;
     for (int64_t i = 1; i < n; i++)
         if (memcmp(x->data, x->data + i * row, (size_t)row * sizeof(float))) return WK_OK;
     return wk_errorf(WK_EFORMAT, "%s: all %lld rows are the same point (every column constant; column 0 holds only %.17g): "
-                                 "--scale minmax has no range to map", data, (long long)n, f64 ? f64[0] : x->data[0]);
+                                 "--scale minmax has no range to map", data, (long long)n, stored0);
 }
 
 void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
@@ -214,8 +214,9 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     ds->is_image = ds->ndim == 3;
     if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
                       : wk_data_scale_resolve(cfg->scale, &all, f64, wk_data_files_are_bytes(cfg->data), cfg->data, &ds->scale);
+    const double stored0 = rc ? 0 : f64 ? f64[0] : all.data[0]; /* the file's value, for the message below */
     if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, f64, cfg->data);
-    if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, f64);
+    if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
     wk_free(f64);
     if (rc) {
         wk_tensor_free(&all);
