@@ -213,7 +213,9 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
     if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
-                      : wk_data_scale_resolve(cfg->scale, &all, f64, wk_data_files_are_bytes(cfg->data), cfg->data, &ds->scale);
+                      : wk_data_scale_resolve(cfg->scale, &all, f64,
+                                              cfg->scale == WK_SCALE_AUTO && wk_data_files_are_bytes(cfg->data), /* only auto asks */
+                                              cfg->data, &ds->scale);
     const double stored0 = rc ? 0 : f64 ? f64[0] : all.data[0]; /* the file's value, for the message below */
     if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, f64, cfg->data);
     if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
