@@ -29,6 +29,14 @@ static void on_signal(int sig) {
     if (sig != SIGALRM) g_stop = 1; /* SIGALRM: the progress line's tick only interrupts the wait */
 }
 
+/* A failed point's record (DIR/point.json) removed, so that the point runs again (--retry-failed). */
+static int forget_failure(const char *dir) {
+    char pj[WK_GAN_STR + 32];
+    snprintf(pj, sizeof pj, "%s/point.json", dir);
+    if (unlink(pj) && errno != ENOENT) return wk_errorf(WK_EIO, "--retry-failed: cannot remove %s: %s", pj, strerror(errno));
+    return WK_OK;
+}
+
 static int make_dir(const char *path) {
     if (mkdir(path, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
     return WK_OK;
@@ -142,26 +150,19 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
             if ((rc = wk_sweep_point_at(s, next, &p)) || (rc = wk_sweep_point_result(s, &p, &r))) break;
             wk_sweep_result_free(&r);
             next++;
-            if (r.state == WK_POINT_FAILED && s->retry_failed) { /* forget the failure: the point resumes or restarts */
-                char pj[WK_GAN_STR + 32];
-                if ((rc = wk_sweep_point_dir(s, &p, pj, WK_GAN_STR))) break;
-                strcat(pj, "/point.json");
-                if (unlink(pj) && errno != ENOENT) {
-                    rc = wk_errorf(WK_EIO, "--retry-failed: cannot remove %s: %s", pj, strerror(errno));
-                    break;
-                }
-                r.state = WK_POINT_PARTIAL;
-            }
-            if (r.state == WK_POINT_DONE || r.state == WK_POINT_FAILED) {
+            if (r.state == WK_POINT_DONE || (r.state == WK_POINT_FAILED && !s->retry_failed)) {
                 ps.skipped++;
                 if (r.state == WK_POINT_DONE) ps.done++;
                 else ps.failed++;
                 continue;
             }
+            /* --retry-failed: the failure is forgotten, and the point resumes or restarts */
+            const int forget = r.state == WK_POINT_FAILED;
             wk_sweep_argv av;
             char dir[WK_GAN_STR], logp[WK_GAN_STR + 32];
             if ((rc = wk_sweep_point_argv(s, &p, ex->threads_per_point, &av))) break;
-            if (!(rc = wk_sweep_point_dir(s, &p, dir, sizeof dir)) && !(rc = make_dir(dir))) {
+            if (!(rc = wk_sweep_point_dir(s, &p, dir, sizeof dir)) && !(rc = forget ? forget_failure(dir) : WK_OK) &&
+                !(rc = make_dir(dir))) {
                 snprintf(logp, sizeof logp, "%s/train.log", dir);
                 rc = ex->start(ex->ctx, p.index, av.argv, logp);
             }
