@@ -92,7 +92,7 @@ int wk_cmd_data(int argc, char **argv) {
     rc = wk_target_sample(&target, &rng, &x);
     if (rc == WK_OK && out && cli_ends_with(out, ".npy")) {
         rc = wk_write_npy(out, &x);
-    } else if (rc == WK_OK && (!out || cli_ends_with(out, ".csv"))) {
+    } else if (rc == WK_OK && csv) {
         /* the CSV that stdout gets, or the same text written atomically to -o FILE.csv */
         wk_strbuf sb;
         wk_sb_init(&sb);
