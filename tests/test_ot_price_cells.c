@@ -13,7 +13,8 @@
  * and 5 dimensions (the 2-D fused path and the general one), for the Euclidean and squared
  * costs, with a finite cap far below the thresholds (capped far cells must still be priced),
  * potentials offset by 1e6 (the slack for rounding), a row mask, ties (integer grids) and
- * duplicate points. */
+ * duplicate points; and the multiscale start's wide pass (tol < 0: thousands of pairs a row
+ * qualify, so the pass tightens its threshold to the k-th value found). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ enum { K = 6 };
 static double capped(double c, double cap) { return c < cap ? c : cap; }
 
 static void one_case(int seed, int64_t n, int64_t m, int d, wk_ot_cost kind, int grid, double offset, int use_cap,
-                     int use_rows) {
+                     int use_rows, int wide) {
     wk_rng r;
     wk_rng_seed(&r, (uint64_t)seed);
     double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
@@ -58,7 +59,9 @@ static void one_case(int seed, int64_t n, int64_t m, int d, wk_ot_cost kind, int
         /* tight for some row, then nudged: about half the columns get violated pairs */
         pi[n + j] = best + 0.02 * (wk_rng_uniform_d(&r) - 0.5);
     }
-    const double tol = 1e-11 * cmax, cap = use_cap ? 0.05 * cmax : INFINITY;
+    /* wide: the multiscale start's pass, every pair below +0.02 cmax (thousands a row, so the
+     * threshold tightens to the k-th value found) */
+    const double tol = wide ? -0.02 * cmax : 1e-11 * cmax, cap = use_cap ? 0.05 * cmax : INFINITY;
     uint8_t *rows = NULL;
     if (use_rows) {
         rows = malloc((size_t)n);
@@ -93,9 +96,9 @@ static void one_case(int seed, int64_t n, int64_t m, int d, wk_ot_cost kind, int
         }
     }
     CHECK(bad == 0 && reported > 0,
-          "seed %d, %lld x %lld x %d, cost %d, grid %d, offset %g, cap %d, rows %d: %lld wrong or missed "
+          "seed %d, %lld x %lld x %d, cost %d, grid %d, offset %g, cap %d, rows %d, wide %d: %lld wrong or missed "
           "candidates (%lld reported)",
-          seed, (long long)n, (long long)m, d, (int)kind, grid, offset, use_cap, use_rows, (long long)bad,
+          seed, (long long)n, (long long)m, d, (int)kind, grid, offset, use_cap, use_rows, wide, (long long)bad,
           (long long)reported);
     free(a);
     free(b);
@@ -116,10 +119,12 @@ int main(void) {
             for (int variant = 0; variant < 4; variant++) {
                 const int grid = variant == 1, use_cap = variant == 2, use_rows = variant == 3;
                 const double offset = variant == 3 ? 1e6 : 0;
-                one_case(seed++, 300, 257, dims[q], (wk_ot_cost)kind, grid, offset, use_cap, use_rows);
+                for (int wide = 0; wide <= 1; wide++)
+                    one_case(seed++, 300, 257, dims[q], (wk_ot_cost)kind, grid, offset, use_cap, use_rows, wide);
             }
     /* large enough for the two-thread pass (n x cells >= 2^19) */
-    one_case(seed++, 6000, 5000, 2, WK_COST_EUCLIDEAN, 0, 0, 0, 0);
-    one_case(seed++, 6000, 5000, 2, WK_COST_EUCLIDEAN, 0, 1e6, 1, 1);
+    one_case(seed++, 6000, 5000, 2, WK_COST_EUCLIDEAN, 0, 0, 0, 0, 0);
+    one_case(seed++, 6000, 5000, 2, WK_COST_EUCLIDEAN, 0, 1e6, 1, 1, 0);
+    one_case(seed++, 6000, 5000, 2, WK_COST_EUCLIDEAN, 0, 0, 0, 0, 1);
     return check_summary("test_ot_price_cells");
 }

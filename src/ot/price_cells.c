@@ -164,7 +164,7 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
             }
 #pragma omp simd
             for (int64_t c = 0; c < ncell; c++) {
-                const double th = vmax[c] - pi_i - tol, thw = th + 1e-15 * (fabs(vmax[c]) + api + tol);
+                const double th = vmax[c] - pi_i - tol, thw = th + 1e-15 * (fabs(vmax[c]) + api + fabs(tol));
                 const double lim = euclid ? thw * thw : thw;
                 keep[c] = (uint8_t)((thw > 0) & ((cap < th) | (cl[c] < lim * (1 + 1e-12))));
             }
@@ -173,9 +173,19 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                 live[nlive] = (int32_t)c;
                 nlive += keep[c];
             }
+            /* Once the row holds k pairs only better ones can enter: the threshold tightens
+             * to the k-th value (tol_r), and the cells and pairs are tested against that. A wide
+             * pass (the multiscale start's, tol < 0) flags thousands of pairs per row, and
+             * would otherwise spend its time on their square roots and mispredicted branches. */
+            double tol_r = tol;
             for (int64_t z = 0; z < nlive; z++) {
                 const int64_t c = live[z], t0 = c * CELL;
-                const double th = vmax[c] - pi_i - tol;
+                const double th = vmax[c] - pi_i - tol_r;
+                if (tol_r > tol) {
+                    const double thw = th + 1e-15 * (fabs(vmax[c]) + api + fabs(tol_r));
+                    const double lim = euclid ? thw * thw : thw;
+                    if (!(thw > 0) || (cap >= th && !(cl[c] < lim * (1 + 1e-12)))) continue;
+                }
                 const int len = (int)(t0 + CELL < m ? CELL : m - t0);
                 /* a vectorised prefilter without the sqrt: the pair can be violated only if its
                  * threshold (bp - pi_i) - tol, widened, is positive and c < it, i.e. s < its
@@ -183,7 +193,7 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                  * only, as the cell test. The widening uses the cell's largest |bp|, at least
                  * each pair's own (9u of |bp| + |pi_i| + tol), so it only admits more pairs to
                  * the exact test below. */
-                const double off = -pi_i - tol + 1e-15 * (vabs[c] + api + tol);
+                const double off = -pi_i - tol_r + 1e-15 * (vabs[c] + api + fabs(tol_r));
                 const double *bpc = bp + t0;
                 int any = 0;
                 if (d == 2) {
@@ -220,8 +230,9 @@ int ot_price_cells(const ot_costs *e, const double *pi, double tol, double cap, 
                     if (!flag[t] && cap >= th) continue;
                     /* the potentials' difference first (see price_row in exact_pricing.c) */
                     double v = ot_capped(euclid ? sqrt(sq[t]) : sq[t], cap) + (pi_i - bpc[t]);
-                    if (v < -tol) ot_topk_insert(vals, cj, k, v, perm[t0 + t]);
+                    if (v < -tol_r) ot_topk_insert(vals, cj, k, v, perm[t0 + t]);
                 }
+                if (cj[k - 1] >= 0 && -vals[k - 1] > tol_r) tol_r = -vals[k - 1];
             }
             for (int t = 0; t < k; t++) cand_c[i * k + t] = cj[t] >= 0 ? ot_pair_cost(e, i, cj[t]) : 0;
         }
