@@ -91,15 +91,13 @@ static int finish_open(wk_source *s, int rc) {
  * networks are not needed) */
 static int open_run_data(wk_source *s, const char *where) {
     char path[1100], spec[sizeof s->spec];
-    wk_gan_config run;
     int rc = checkpoint_path(s, where, path, sizeof path);
     if (rc) return rc;
-    wk_data_scale map;
-    if ((rc = wk_gan_config_from_checkpoint(path, &run)) || (rc = wk_checkpoint_data_scale(path, &map)))
-        return wk_error_context(rc, "source '%s'", s->spec);
+    wk_checkpoint ck; /* one read: its config and kept scaling, not its tensors */
+    if ((rc = wk_checkpoint_read(path, WK_CHECKPOINT_SETTINGS, &ck))) return wk_error_context(rc, "source '%s'", s->spec);
     memcpy(spec, s->spec, sizeof spec);
-    rc = wk_source_open_run_data(s, &run, map.n ? &map : NULL);
-    wk_data_scale_free(&map);
+    rc = wk_source_open_run_data(s, &ck.cfg, ck.scale.n ? &ck.scale : NULL);
+    wk_checkpoint_free(&ck);
     memcpy(s->spec, spec, sizeof spec);
     return rc ? wk_error_context(rc, "source '%s'", spec) : WK_OK;
 }
