@@ -127,12 +127,10 @@ int wk_cmd_eval(int argc, char **argv) {
     const wk_data_scale *map = &ck.scale;
     int kept = map->n && cfg.scale == trained.scale;
     if (!rc) rc = kept ? wk_dataset_load_scaled(&cfg, map, &ds) : wk_dataset_load(&cfg, &ds);
-    if (!rc && !own && !ds.synthetic && !wk_data_scale_is_identity(&ds.scale)) {
-        char how[256];
-        wk_data_scale_describe(&ds.scale, how, sizeof how);
-        fprintf(stderr, "wgankit eval: --data %s scaled %s: %s\n", cfg.data,
-                kept ? "by the scaling the run kept" : map->n ? "by --scale resolved on it" : "by the run's --scale re-decided on it (its "
-                                                                                      "checkpoint predates kept scalings)", how);
+    if (!rc && !own && !ds.synthetic) {
+        char what[sizeof cfg.data + 8];
+        snprintf(what, sizeof what, "--data %s", cfg.data);
+        cli_say_scaled("eval", what, &ds.scale, kept ? CLI_SCALE_KEPT : cfg.scale != trained.scale ? CLI_SCALE_GIVEN : CLI_SCALE_REDECIDED);
     }
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc) rc = own ? wk_trainer_load_checkpoint(t, &ck) : wk_trainer_load_for_eval(t, &ck); /* own: all of it checked */
