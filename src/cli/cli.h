@@ -33,8 +33,6 @@ int cli_same_file(const char *a, const char *b);
 /* paths[0..n_out) are outputs, the rest inputs (NULL: not given): 2 with a message naming both
  * flags when an output aliases another output or an input, else 0 (file_aliases.c). */
 int cli_check_aliases(const char *cmd, int n, const char *const *flags, const char *const *paths, int n_out);
-/* output_names.c: whether s ends in suffix. */
-int cli_ends_with(const char *s, const char *suffix);
 /* An output named by `flag` (NULL: not given) must end in one of exts (NULL-terminated, e.g.
  * {".npy", NULL}): else 2 with "wgankit CMD: FLAG PATH: the file name must end in .npy", else 0. */
 int cli_check_extension(const char *cmd, const char *flag, const char *path, const char *const *exts);

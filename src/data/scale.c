@@ -175,18 +175,11 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
     return WK_OK;
 }
 
-static int ends_with(const char *s, size_t n, const char *suffix) {
-    size_t m = strlen(suffix);
-    return n >= m && !strncmp(s + n - m, suffix, m);
-}
-
 int wk_data_files_are_bytes(const char *list) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        size_t n = strlen(p);
-        if (ends_with(p, n, ".gz")) n -= 3;
-        if (ends_with(p, n, ".bin")) continue; /* CIFAR-10 binary batches: bytes by definition */
+        if (wk_str_ends_with(p, ".bin") || wk_str_ends_with(p, ".bin.gz")) continue; /* CIFAR-10 binary batches: bytes by definition */
         unsigned char *head;
         size_t got;
         if (wk_io_read_file(p, 256, &head, &got)) {

@@ -15,16 +15,11 @@ const char *wk_source_kind_name(wk_source_kind k) {
     return k == WK_SOURCE_FILE ? "file" : k == WK_SOURCE_TARGET ? "target" : "generator";
 }
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* The checkpoint of gen:WHERE and data:WHERE: WHERE itself when a .safetensors file, else its
  * run directory's checkpoint.safetensors. */
 static int checkpoint_path(const wk_source *s, const char *where, char *path, size_t cap) {
     if (!*where) return wk_errorf(WK_EINVAL, "source '%s': gen: needs a run directory or a .safetensors checkpoint", s->spec);
-    if (ends_with(where, ".safetensors")) snprintf(path, cap, "%s", where);
+    if (wk_str_ends_with(where, ".safetensors")) snprintf(path, cap, "%s", where);
     else snprintf(path, cap, "%s/checkpoint.safetensors", where);
     return WK_OK;
 }

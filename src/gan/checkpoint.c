@@ -194,18 +194,13 @@ static int check_finite(const walk *w, const char *path, int saving, int64_t ste
     return WK_OK;
 }
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* Variances and squared-gradient averages are square roots' arguments (batch norm, Adam,
  * RMSProp): a negative one would turn every output or update into NaN. */
 static int check_nonnegative(const walk *w, const char *path) {
     for (size_t i = 0; i < w->n; i++) {
         const wk_st_tensor *e = &w->t[i];
-        if (e->dtype != WK_ST_F32 || !(ends_with(e->name, ".running_var") || ends_with(e->name, ".exp_avg_sq") ||
-                                       ends_with(e->name, ".square_avg")))
+        if (e->dtype != WK_ST_F32 || !(wk_str_ends_with(e->name, ".running_var") || wk_str_ends_with(e->name, ".exp_avg_sq") ||
+                                       wk_str_ends_with(e->name, ".square_avg")))
             continue;
         int64_t n = 1;
         for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
