@@ -204,7 +204,7 @@ int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, w
 int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *f64, int bytes, const char *what,
                           wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
- * CIFAR-10 .bin), from each file's first bytes. */
+ * CIFAR-10 .bin), from each file's header as the reader that reads the file parses it. */
 int wk_data_files_are_bytes(const char *list);
 /* What can be checked of cfg->data without loading it, for sweeps and experiments that refuse
  * bad values before anything runs: a synthetic spec parses and its target initialises; each

@@ -121,6 +121,18 @@ int wk_io_beyond_f32(const char *path, const wk_tensor *out, int64_t i, double v
 /* wk_io_check_finite_rows on whichever of the two holds the values. */
 int wk_io_check_finite_out(const char *path, const wk_tensor *out, const double *f64);
 void wk_io_free_out(wk_tensor *out, double **f64);
+/* The element type an array file stores, as its reader's own header parser reads it. */
+typedef enum {
+    WK_IO_DT_F32, WK_IO_DT_F64, WK_IO_DT_U8, WK_IO_DT_BOOL, WK_IO_DT_I8, WK_IO_DT_I16, WK_IO_DT_I32, WK_IO_DT_I64,
+    WK_IO_DT_TEXT /* CSV and other delimited text: numbers with no stored type */
+} wk_io_dtype;
+/* From the header alone (npy_read.c, idx_read.c; the data is neither read nor inflated): the
+ * type the reader would convert, or the reader's own error for a malformed header. */
+int wk_io_npy_dtype(const char *path, wk_io_dtype *dt);
+int wk_io_idx_dtype(const char *path, wk_io_dtype *dt);
+/* array_read.c: the same for the reader wk_read_array picks for `path` (CIFAR-10 .bin batches
+ * are bytes, known from the name). */
+int wk_io_stored_dtype(const char *path, wk_io_dtype *dt);
 /* The readers with that choice (f64 NULL: the float32 reader itself). */
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64);
 int wk_io_read_csv(const char *path, wk_tensor *out, double **f64);
