@@ -67,7 +67,8 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     uint64_t lim = 64;
     unsigned char *buf;
     size_t len;
-    int rc = wk_io_read_file(path, lim, &buf, &len);
+    uint64_t plain;
+    int rc = wk_io_read_file_sized(path, lim, &buf, &len, &plain);
     if (rc) return rc;
     int type = 0, item = 1;
     if ((rc = idx_type(path, buf, len, &type, &item)) != 0) goto done;
@@ -88,7 +89,7 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     if ((rc = wk_io_shape_numel(path, ndim, shape, ((uint64_t)1 << 40) / (uint64_t)item, &numel)) != 0) goto done;
     uint64_t total = hdr + numel * (uint64_t)item, size;
     int more;
-    if ((rc = wk_io_read_claimed(path, "IDX", ndim, shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+    if ((rc = wk_io_read_claimed(path, "IDX", ndim, shape, total, f64 ? 8 : 4, plain, lim, &buf, &len, &size, &more)) != 0)
         goto done;
     if (size != total) {
         rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%llu (%s)", path,

@@ -219,16 +219,17 @@ int wk_read_npy(const char *path, wk_tensor *out) { return wk_io_read_npy(path, 
 
 /* Read the header first (plain or gzip), then no more than the shape promises: a header
  * claiming 10^12 elements over 4 bytes allocates nothing, and a .npy.gz is never decompressed
- * past its promise. *buf: the bytes read (up to one past *lim), the caller's to free. */
-static int npy_read_header(const char *path, unsigned char **buf, size_t *len, uint64_t *lim, npy_info *h) {
+ * past its promise. *buf: the bytes read (up to one past *lim), the caller's to free; *plain:
+ * the file's length when plain (wk_io_read_file_sized). */
+static int npy_read_header(const char *path, unsigned char **buf, size_t *len, uint64_t *lim, uint64_t *plain, npy_info *h) {
     *lim = 4096; /* the header of numpy's files fits: one small read in the usual case */
     size_t need;
-    int rc = wk_io_read_file(path, *lim, buf, len);
+    int rc = wk_io_read_file_sized(path, *lim, buf, len, plain);
     if (rc) return rc;
     rc = npy_parse_header(path, *buf, *len, *len > *lim, h, &need);
     if (rc == WK_OK && need) { /* a longer header */
         wk_free(*buf);
-        if ((rc = wk_io_read_file(path, *lim = need, buf, len)) != 0) return rc;
+        if ((rc = wk_io_read_file_sized(path, *lim = need, buf, len, plain)) != 0) return rc;
         rc = npy_parse_header(path, *buf, *len, 0, h, &need);
     }
     return rc;
@@ -237,9 +238,9 @@ static int npy_read_header(const char *path, unsigned char **buf, size_t *len, u
 int wk_io_npy_dtype(const char *path, wk_io_dtype *dt) {
     unsigned char *buf = NULL;
     size_t len;
-    uint64_t lim;
+    uint64_t lim, plain;
     npy_info h;
-    int rc = npy_read_header(path, &buf, &len, &lim, &h);
+    int rc = npy_read_header(path, &buf, &len, &lim, &plain, &h);
     wk_free(buf);
     if (!rc) *dt = h.dt;
     return rc;
@@ -249,13 +250,13 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
     unsigned char *buf = NULL;
     size_t len;
-    uint64_t lim;
+    uint64_t lim, plain;
     npy_info h;
-    int rc = npy_read_header(path, &buf, &len, &lim, &h);
+    int rc = npy_read_header(path, &buf, &len, &lim, &plain, &h);
     if (rc) goto done;
     uint64_t total = h.data_off + h.data_len, size;
     int more;
-    if ((rc = wk_io_read_claimed(path, "NPY", h.ndim, h.shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+    if ((rc = wk_io_read_claimed(path, "NPY", h.ndim, h.shape, total, f64 ? 8 : 4, plain, lim, &buf, &len, &size, &more)) != 0)
         goto done;
     if (size != total) {
         rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%llu", path,
