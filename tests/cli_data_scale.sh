@@ -69,7 +69,7 @@ import numpy as np; A = np.load('mmA.npy'); m = 2 / (A.max(0) - A.min(0)); a = -
 print('min-max per column: x0 * %.9g %+.9g, x1 * %.9g %+.9g' % (m[0], a[0], m[1], a[1]))")
 for f in mmA mmB; do
     "$CLI" nnd $f.npy gen:rmm -m 300 --steps 5 --w1 --json >$f.json 2>$f.err
-    check "nnd $f.npy gen:RUN maps by the run's kept range" grep -qF "$f.npy scaled into the generator's units by the scaling its run kept: $map" $f.err
+    check "nnd $f.npy gen:RUN maps by the run's kept range" grep -qF "$f.npy scaled into the run's units by the scaling the run kept: $map" $f.err
 done
 "$CLI" eval --checkpoint rmm/checkpoint.safetensors --data mmA.npy >eA.json 2>/dev/null
 "$CLI" eval --checkpoint rmm/checkpoint.safetensors --data mmB.npy >eB.json 2>eB.err
@@ -77,8 +77,8 @@ done
 check "one extra row does not move every point (eval's w1_floor of B near A's)" "$PY" -c "
 import json, sys; a, b = (json.load(open(f))['w1_floor'] for f in ('eA.json', 'eB.json')); sys.exit(not (0.6 < b / a < 1.6))"
 "$CLI" birthday gen:rmm --reference mmB.npy --batch 40 --trials 5 --out bday >/dev/null 2>bday.err
-check "birthday --reference maps by the run's kept range, and says so" grep -qF "mmB.npy scaled into the generator's units by the scaling its run kept: $map" bday.err
-check "eval --data maps by the run's kept range, and says so" grep -qF "mmB.npy scaled by the scaling the run kept: $map" eB.err
+check "birthday --reference maps by the run's kept range, and says so" grep -qF "mmB.npy scaled into the run's units by the scaling the run kept: $map" bday.err
+check "eval --data maps by the run's kept range, and says so" grep -qF -e "--data mmB.npy scaled into the run's units by the scaling the run kept: $map" eB.err
 
 # --- finding 10: "1" and "1.0" are one point, the CLI's values are Python's ---------------------
 "$CLI" train --data ring $SMALL --steps 5 --out r1 >/dev/null 2>&1
@@ -109,6 +109,9 @@ rewrite("r1/checkpoint.safetensors", "bad.safetensors", lambda m: m.update({"wga
 PY
 "$CLI" critic --checkpoint old.safetensors --input ip.csv -o o3.npy 2>o3.err
 check "an older checkpoint re-decides on the input as before, and says so" grep -q "re-decided on this file (its checkpoint predates" o3.err
+# the one wording of the scaled line: eval says a re-decided scaling too, even when it keeps the values
+"$CLI" eval --checkpoint old.safetensors --data ringint.csv >/dev/null 2>e3.err
+check "eval --data with an older checkpoint says the scaling was re-decided" grep -qF -e "--data ringint.csv scaled into the run's units by the run's --scale re-decided on this file (its checkpoint predates kept scalings): none (values as stored)" e3.err
 expect_exit2 "a malformed kept scaling is refused" "bad.safetensors: metadata wgankit.data_scale" \
     "$CLI" critic --checkpoint bad.safetensors --input ip.csv -o o4.npy
 

@@ -47,7 +47,7 @@ jd=$("$CLI" nnd "data:$T/brun" "gen:$T/brun" -m 200 --steps 5 --w1 --json)
 check "nnd FILE gen:RUN = nnd data:RUN gen:RUN (the file in the run's units; W1 below 2*sqrt(2)): $jf" /usr/bin/python3 -c "
 import json, sys; a = json.loads(sys.argv[1]); b = json.loads(sys.argv[2])
 sys.exit(0 if a['w1'] == b['w1'] and a['nnd_heldout'] == b['nnd_heldout'] and a['w1'] < 2.83 else 1)" "$jf" "$jd"
-check "nnd says how the file was scaled" grep -q "bytes.npy scaled into the generator's units.*x \* 0.00784313725 -1" "$T/note"
+check "nnd says how the file was scaled" grep -q "bytes.npy scaled into the run's units.*x \* 0.00784313725 -1" "$T/note"
 expect_exit2 "nnd: source that does not parse names it" "gaussian:dimm=3" "$CLI" nnd gaussian:dimm=3 ring
 expect_exit2 "nnd: samples of different dimension" "different dimension" "$CLI" nnd ring gaussian:dim=3 --steps 5
 expect_exit2 "nnd: m larger than a file" "-m 50" "$CLI" nnd "$T/a.csv" ring -m 50

@@ -3,13 +3,21 @@
  * x / 127.5 - 1); minmax is per column on the float64 values, sklearn's MinMaxScaler to [-1, 1]
  * (was one range over all columns after float32 rounding: a column flattened, an offset of 1e8
  * with a spread of 0.1 made one point); images take one range; the kept map round-trips through
- * its JSON exactly and a malformed one is refused; a per-column map refuses rows of another width. */
+ * its JSON exactly and a malformed one is refused; a per-column map refuses rows of another width.
+ * Which files are bytes (auto's question) is read from each file's header by its reader's own
+ * parser: a uint8 NPY whose header numpy could write with double quotes counts (a text search
+ * for 'descr' missed it), float and text files do not. */
+#define TMP_DIR_TEMPLATE "/tmp/wk_test_data_scale_XXXXXX"
 #include "check.h"
+#include "tmp_files.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
+#include "wgankit/io.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static wk_tensor points(float *data, int64_t n, int64_t d) {
     wk_tensor t = {.data = data, .ndim = 2, .shape = {n, d}, .numel = n * d};
@@ -74,5 +82,40 @@ int main(void) {
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         CHECK(wk_data_scale_from_json(bad[i], "bad.safetensors", &s) == WK_EFORMAT && strstr(wk_last_error(), "bad.safetensors"),
               "malformed map %zu refused", i);
+    /* byte files: the stored dtype as the readers parse it */
+    REQUIRE(mkdtemp(dir), "mkdtemp");
+    static const char hdr_dq[] = "{\"descr\": \"|u1\", \"fortran_order\": False, \"shape\": (4, 2), }";
+    static const char hdr_f4[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }";
+    for (int k = 0; k < 2; k++) {
+        unsigned char npy[128] = "\x93NUMPY\x01\x00";
+        const char *h = k ? hdr_f4 : hdr_dq;
+        size_t hl = strlen(h) + 1; /* the header ends in '\n' */
+        npy[8] = (unsigned char)hl, npy[9] = 0;
+        memcpy(npy + 10, h, hl - 1), npy[10 + hl - 1] = '\n';
+        memset(npy + 10 + hl, 7, 16); /* 8 bytes or 4 floats */
+        write_bytes(tmp_path(k ? "f4.npy" : "u1.npy"), npy, 10 + hl + (k ? 16 : 8));
+    }
+    static const unsigned char idx_u8[] = {0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 1, 5, 6};
+    static const unsigned char idx_f4[] = {0, 0, 0x0D, 1, 0, 0, 0, 1, 0x3f, 0x80, 0, 0};
+    write_bytes(tmp_path("a.idx"), idx_u8, sizeof idx_u8);
+    write_bytes(tmp_path("b.idx"), idx_f4, sizeof idx_f4);
+    write_bytes(tmp_path("t.csv"), "1,2\n3,4\n", 8);
+    wk_tensor rd;
+    CHECK(wk_read_array(tmp_path("u1.npy"), &rd) == WK_OK && rd.numel == 8, "the double-quoted uint8 NPY reads: %s", wk_last_error());
+    wk_tensor_free(&rd);
+    char list[1200];
+    CHECK(wk_data_files_are_bytes(tmp_path("u1.npy")), "uint8 NPY (double-quoted header keys): bytes");
+    CHECK(wk_data_files_are_bytes(tmp_path("a.idx")), "IDX type 0x08: bytes");
+    snprintf(list, sizeof list, "%s,%s", tmp_path("u1.npy"), tmp_path("a.idx"));
+    CHECK(wk_data_files_are_bytes(list), "a list of byte files: bytes");
+    CHECK(!wk_data_files_are_bytes(tmp_path("f4.npy")), "float32 NPY: not bytes");
+    CHECK(!wk_data_files_are_bytes(tmp_path("b.idx")), "IDX float32: not bytes");
+    CHECK(!wk_data_files_are_bytes(tmp_path("t.csv")), "CSV: not bytes");
+    snprintf(list, sizeof list, "%s,%s", tmp_path("u1.npy"), tmp_path("f4.npy"));
+    CHECK(!wk_data_files_are_bytes(list), "one float file in the list: not bytes");
+    CHECK(!wk_data_files_are_bytes(tmp_path("missing.npy")) && wk_last_error_code() == WK_OK, "a missing file: not bytes, no error left");
+    const char *names[] = {"u1.npy", "f4.npy", "a.idx", "b.idx", "t.csv"};
+    for (size_t i = 0; i < 5; i++) unlink(tmp_path(names[i]));
+    rmdir(dir);
     return check_summary("test_data_scale");
 }

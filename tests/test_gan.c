@@ -108,6 +108,29 @@ int main(void) {
     CHECK(wk_trainer_evaluate(a, &m) == WK_OK && m.w1 > 0 && m.n_modes == 8, "evaluate: %s", wk_last_error());
     wk_trainer *l = NULL;
     CHECK(wk_trainer_load("/tmp/wk_test_gan.safetensors", &l) == WK_OK, "load from the file alone: %s", wk_last_error());
+    { /* one read (eval, resume): the same config as the config reader, a state that loads as
+       * wk_trainer_load_state's; read for its settings only, it holds no state to load */
+        wk_checkpoint ck;
+        wk_gan_config alone;
+        CHECK(wk_checkpoint_read("/tmp/wk_test_gan.safetensors", WK_CHECKPOINT_ALL, &ck) == WK_OK, "read: %s", wk_last_error());
+        CHECK(wk_gan_config_from_checkpoint("/tmp/wk_test_gan.safetensors", &alone) == WK_OK, "config: %s", wk_last_error());
+        wk_strbuf j1, j2;
+        wk_sb_init(&j1), wk_sb_init(&j2);
+        wk_gan_config_to_json(&ck.cfg, &j1), wk_gan_config_to_json(&alone, &j2);
+        CHECK(j1.data && j2.data && !strcmp(j1.data, j2.data), "one read: the checkpoint's config");
+        wk_sb_free(&j1), wk_sb_free(&j2);
+        wk_trainer *q1 = make(&cfg), *q2 = make(&cfg);
+        CHECK(wk_trainer_load_state(q1, "/tmp/wk_test_gan.safetensors") == WK_OK, "load: %s", wk_last_error());
+        CHECK(wk_checkpoint_check_data(&ck, &cfg) == WK_OK && wk_trainer_load_checkpoint(q2, &ck) == WK_OK, "one read: %s", wk_last_error());
+        CHECK(same_weights(q1, q2) && wk_trainer_step_count(q2) == 5, "one read loads the same state");
+        wk_checkpoint_free(&ck);
+        CHECK(wk_checkpoint_read("/tmp/wk_test_gan.safetensors", WK_CHECKPOINT_SETTINGS, &ck) == WK_OK && !ck.file.buffer,
+              "settings read: %s", wk_last_error());
+        CHECK(wk_trainer_load_checkpoint(q2, &ck) == WK_EINVAL && wk_checkpoint_check_data(&ck, &cfg) == WK_EINVAL,
+              "a settings-only read has no state to load");
+        wk_checkpoint_free(&ck);
+        wk_trainer_free(q1), wk_trainer_free(q2);
+    }
     /* a diverged state (one NaN weight) is never saved: the last good file stays, the tensor is named */
     FILE *fp = fopen("/tmp/wk_test_gan.safetensors", "rb");
     static unsigned char before_nan[1 << 20], after_nan[1 << 20];

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "check.h"
+#include "wgankit/data.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
@@ -218,8 +219,29 @@ static void test_idx(void) {
     CHECK(read_fails(pg, WK_EFORMAT, "empty"), "empty gz");
 }
 
+/* wk_read_samples_f64: the float64 values come with the samples in their order, or not at all
+ * when the samples view reordered the file (NHWC images made NCHW) */
+static void test_samples_f64(void) {
+    const char *p = tmp_path("nhwc.npy");
+    double v[2 * 2 * 2 * 3];
+    for (int i = 0; i < 24; i++) v[i] = 1e8 + i * 0.25; /* float32 rounds these: the f64 values differ */
+    write_npy_raw(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2, 3), }", v, sizeof v);
+    wk_tensor t;
+    double *x = (double *)1;
+    CHECK(wk_read_samples_f64(p, &t, &x) == WK_OK && t.ndim == 4 && t.shape[1] == 3 && !x,
+          "NHWC made NCHW: float32 samples, no float64 values: %s", wk_last_error());
+    wk_tensor_free(&t);
+    p = tmp_path("nchw.npy");
+    write_npy_raw(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 2, 2), }", v, sizeof v);
+    CHECK(wk_read_samples_f64(p, &t, &x) == WK_OK && t.ndim == 4 && x && x[5] == v[5] && t.data[5] == (float)v[5],
+          "NCHW as stored: float64 values in the samples' order: %s", wk_last_error());
+    wk_tensor_free(&t);
+    wk_free(x);
+}
+
 int main(void) {
     REQUIRE(mkdtemp(dir), "mkdtemp");
+    test_samples_f64();
     test_npy();
     test_csv();
     test_idx();

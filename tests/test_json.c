@@ -137,5 +137,12 @@ int main(void) {
     wk_json_free(v);
     wk_sb_free(&sb);
     wk_sb_free(&sb2);
+    /* the one suffix test (strbuf.h): names shorter than the suffix, the empty suffix, case */
+    CHECK(wk_str_ends_with("critic.0.running_var", ".running_var") && wk_str_ends_with("a.bin.gz", ".bin.gz") &&
+              wk_str_ends_with("x", "") && wk_str_ends_with(".npy", ".npy"),
+          "suffixes found");
+    CHECK(!wk_str_ends_with("npy", ".npy") && !wk_str_ends_with("", "x") && !wk_str_ends_with("a.NPY", ".npy") &&
+              !wk_str_ends_with("a.npy.gz", ".npy"),
+          "non-suffixes refused");
     return check_summary("test_json");
 }

@@ -162,8 +162,9 @@ int wk_read_cifar10(const char *path, wk_tensor *out, uint8_t **labels);
 int wk_read_samples(const char *path, wk_tensor *out);
 /* wk_read_samples and the file's values in float64 from one read of it: *out as wk_read_samples
  * gives it (each value the float32 rounding of its float64 one; beyond float32's range fails as
- * there), *f64 [out->numel] the float64 values in the stored order (free with wk_free), so a
- * caller can compute unrounded where the two orders agree (not for NHWC images made NCHW). */
+ * there), *f64 [out->numel] the same values in float64, in the same order (free with wk_free),
+ * so a caller can compute unrounded; *f64 NULL when the samples are NHWC images made NCHW (the
+ * stored order is not the samples' order: the float32 values serve). */
 int wk_read_samples_f64(const char *path, wk_tensor *out, double **f64);
 void wk_dataset_free(wk_dataset *ds);
 /* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the

@@ -37,6 +37,7 @@
 #include "wgankit/metrics.h"
 #include "wgankit/nn.h"
 #include "wgankit/optim.h"
+#include "wgankit/safetensors.h"
 #include "wgankit/strbuf.h"
 
 #ifdef __cplusplus
@@ -203,7 +204,7 @@ int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, w
 int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *f64, int bytes, const char *what,
                           wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
- * CIFAR-10 .bin), from each file's first bytes. */
+ * CIFAR-10 .bin), from each file's header as the reader that reads the file parses it. */
 int wk_data_files_are_bytes(const char *list);
 /* What can be checked of cfg->data without loading it, for sweeps and experiments that refuse
  * bad values before anything runs: a synthetic spec parses and its target initialises; each
@@ -264,22 +265,37 @@ int wk_trainer_step(wk_trainer *t);
 int wk_trainer_evaluate(wk_trainer *t, wk_gan_metrics *m);
 void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb);
 
-/* The run's resolved data scaling its checkpoint keeps (out->n 0 when an older checkpoint kept
- * none); WK_EFORMAT naming the file for a malformed one. Free with wk_data_scale_free. */
-int wk_checkpoint_data_scale(const char *path, wk_data_scale *out);
 /* Checkpoint the whole training state atomically / restore it (same config required). */
 int wk_trainer_save(wk_trainer *t, const char *path);
 int wk_trainer_load_state(wk_trainer *t, const char *path);
+
+/* One read of a checkpoint for callers that need several of its parts (eval, train --resume,
+ * data:RUN): the file is opened and read once, its config parsed and checked against the file's
+ * size (as wk_gan_config_from_checkpoint), its kept data scaling parsed (scale.n 0 when an older
+ * checkpoint kept none; WK_EFORMAT naming the file for a malformed one), and with
+ * WK_CHECKPOINT_ALL its tensors kept in `file` for wk_checkpoint_check_data and the state loads
+ * below (WK_CHECKPOINT_SETTINGS frees them at once). Free with wk_checkpoint_free. */
+typedef enum { WK_CHECKPOINT_SETTINGS = 0, WK_CHECKPOINT_ALL = 1 } wk_checkpoint_part;
+typedef struct wk_checkpoint {
+    wk_gan_config cfg;   /* the resolved config stored in its metadata */
+    wk_data_scale scale; /* the run's resolved data scaling it keeps (n 0: none) */
+    wk_safetensors file; /* the whole file (WK_CHECKPOINT_ALL), else empty */
+} wk_checkpoint;
+int wk_checkpoint_read(const char *path, wk_checkpoint_part want, wk_checkpoint *out);
+void wk_checkpoint_free(wk_checkpoint *c);
+/* wk_trainer_load_state from a checkpoint read with WK_CHECKPOINT_ALL. */
+int wk_trainer_load_checkpoint(wk_trainer *t, const wk_checkpoint *c);
 /* The same for evaluating a checkpoint on data of any size (eval --data): everything but the
  * epoch order of the training rows (state.perm), a training-resume state that evaluation never
  * reads and whose size is that of the data the run was trained on. */
-int wk_trainer_load_for_eval(wk_trainer *t, const char *path);
-/* The resolved config stored in a checkpoint's metadata. */
+int wk_trainer_load_for_eval(wk_trainer *t, const wk_checkpoint *c);
 /* Before the data of a resumed or evaluated run is built from cfg: the checkpoint's data state
  * must fit what cfg will build (a fixed synthetic sample of data_n rows has state.perm I64
  * [data_n]; a mixture of T has mix.logits_g [T]), so a config edited to claim 10^8 rows fails
- * in milliseconds instead of after building them. Errors say what differs, in words. */
-int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg);
+ * in milliseconds instead of after building them. Errors say what differs, in words. Needs
+ * the checkpoint read with WK_CHECKPOINT_ALL. */
+int wk_checkpoint_check_data(const wk_checkpoint *c, const wk_gan_config *cfg);
+/* The resolved config stored in a checkpoint's metadata. */
 int wk_gan_config_from_checkpoint(const char *path, wk_gan_config *cfg);
 /* A checkpoint's config made fit for using the checkpoint (sampling, critic values, evaluation)
  * in this process rather than training on: data_parallel off. data_parallel says the run was

@@ -2,7 +2,8 @@
  *
  * Appends never fail loudly: the first allocation failure sets a sticky flag and later appends
  * are ignored, so a builder can append many pieces and check once with wk_sb_status(). The
- * buffer is always NUL-terminated (when data != NULL). Memory goes through wk_malloc. */
+ * buffer is always NUL-terminated (when data != NULL). Memory goes through wk_malloc.
+ * Also the library's one suffix test of names (file extensions, tensor names). */
 #ifndef WGANKIT_STRBUF_H
 #define WGANKIT_STRBUF_H
 
@@ -31,6 +32,9 @@ void wk_sb_append_xml(wk_strbuf *sb, const char *s);
 void wk_sb_append_base64(wk_strbuf *sb, const void *bytes, size_t n);
 /* WK_OK, or WK_ENOMEM (with message) if any append failed. */
 int wk_sb_status(const wk_strbuf *sb);
+
+/* 1 when s ends in suffix (case-sensitive; "" ends every string), else 0. */
+int wk_str_ends_with(const char *s, const char *suffix);
 
 #ifdef __cplusplus
 }

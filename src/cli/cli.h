@@ -33,8 +33,6 @@ int cli_same_file(const char *a, const char *b);
 /* paths[0..n_out) are outputs, the rest inputs (NULL: not given): 2 with a message naming both
  * flags when an output aliases another output or an input, else 0 (file_aliases.c). */
 int cli_check_aliases(const char *cmd, int n, const char *const *flags, const char *const *paths, int n_out);
-/* output_names.c: whether s ends in suffix. */
-int cli_ends_with(const char *s, const char *suffix);
 /* An output named by `flag` (NULL: not given) must end in one of exts (NULL-terminated, e.g.
  * {".npy", NULL}): else 2 with "wgankit CMD: FLAG PATH: the file name must end in .npy", else 0. */
 int cli_check_extension(const char *cmd, const char *flag, const char *path, const char *const *exts);
@@ -64,8 +62,13 @@ int cli_on_ranks(const char *cmd, int argc, char **argv, int (*body)(int argc, c
  * --patience)? 1 = applied, 0 = not one, -1 = bad value (message printed). */
 int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *c);
 void cli_nnd_help(FILE *f);
-/* nnd_flags.c: after a file source was compared with gen:RUN (wk_source_match_units), one stderr
- * line saying the map applied (nothing for an identity the run kept). */
+/* say_scaled.c: the one stderr line saying how a data file (`what`: its name, or its flag and
+ * name) was mapped before use: by the scaling the run kept, by the run's --scale re-decided on
+ * it (an older checkpoint: said even for an identity), or by a --scale the user gave. Nothing for
+ * a kept or given identity. */
+typedef enum { CLI_SCALE_KEPT, CLI_SCALE_REDECIDED, CLI_SCALE_GIVEN } cli_scale_origin;
+void cli_say_scaled(const char *cmd, const char *what, const wk_data_scale *map, cli_scale_origin origin);
+/* the same after a file source was compared with gen:RUN (wk_source_match_units) */
 struct wk_source;
 void cli_say_units(const char *cmd, const struct wk_source *s);
 

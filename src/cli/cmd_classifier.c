@@ -18,7 +18,7 @@ static int load_labelled(const char *images, const char *labels, wk_pixel_range 
     int64_t nl = 0;
     int rc;
     *l = NULL;
-    if (!labels && cli_ends_with(images, ".bin")) { /* CIFAR-10 batches carry their labels */
+    if (!labels && wk_str_ends_with(images, ".bin")) { /* CIFAR-10 batches carry their labels */
         uint8_t *u8 = NULL;
         if ((rc = wk_read_cifar10(images, x, &u8))) return rc;
         nl = x->shape[0];
@@ -117,7 +117,7 @@ int wk_cmd_classifier(int argc, char **argv) {
         fprintf(stderr, "wgankit classifier train: --test-labels needs --test-data\n");
         return 2;
     }
-    if (tdata && !tlabels && !cli_ends_with(tdata, ".bin")) {
+    if (tdata && !tlabels && !wk_str_ends_with(tdata, ".bin")) {
         fprintf(stderr, "wgankit classifier train: --test-data %s needs --test-labels (only CIFAR-10 .bin files carry labels)\n", tdata);
         return 2;
     }

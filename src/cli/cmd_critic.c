@@ -77,19 +77,15 @@ int wk_cmd_critic(int argc, char **argv) {
         const wk_gan_config *cfg = wk_trainer_config(t);
         wk_data_scale map = {0};
         int guessed = 0;
-        char how[256];
+        char what[1100];
         if (scaled) /* the caller's word: already in the run's units */
             fprintf(stderr, "wgankit critic: --input %s taken as already in the run's units (--scaled)\n", in);
         else if (!wk_trainer_data_scale(t) && cfg->scale == WK_SCALE_MINMAX)
             fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which its checkpoint (older than "
                             "kept scalings) does not keep; --input %s is taken as already scaled to [-1, 1]\n", in);
         else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, NULL, in))) {
-            wk_data_scale_describe(&map, how, sizeof how);
-            if (guessed && !wk_data_scale_is_identity(&map))
-                fprintf(stderr, "wgankit critic: --input %s scaled by the run's --scale re-decided on this file (its checkpoint predates "
-                                "kept scalings): %s\n", in, how);
-            else if (!guessed && !wk_data_scale_is_identity(&map))
-                fprintf(stderr, "wgankit critic: --input %s scaled by the scaling the run kept: %s\n", in, how);
+            snprintf(what, sizeof what, "--input %s", in);
+            cli_say_scaled("critic", what, &map, guessed ? CLI_SCALE_REDECIDED : CLI_SCALE_KEPT);
         }
         wk_data_scale_free(&map);
     }

@@ -74,7 +74,7 @@ int wk_cmd_data(int argc, char **argv) {
         return 2;
     if (rc == WK_OK) rc = wk_target_init(&target, &spec);
     if (rc != WK_OK) return fail(rc); /* a bad name, option or means file (NaN there is malformed: synthetic.c) */
-    if (out && cli_ends_with(out, ".png") && target.dim != 2) {
+    if (out && wk_str_ends_with(out, ".png") && target.dim != 2) {
         fprintf(stderr, "wgankit data: %s is %d-dimensional; a scatter PNG needs 2-D points (use .npy)\n", name, target.dim);
         wk_target_free(&target);
         return 2;
@@ -83,14 +83,14 @@ int wk_cmd_data(int argc, char **argv) {
     wk_rng rng;
     wk_rng_seed(&rng, (uint64_t)seed);
     /* CSV text is at most 16 bytes a value ("%.9g" and a separator) */
-    int csv = !out || cli_ends_with(out, ".csv");
+    int csv = !out || wk_str_ends_with(out, ".csv");
     rc = wk_target_alloc_samples(&target, name, "-n", n, csv ? 16 : 0, &x);
     if (rc != WK_OK) { /* a request beyond memory is bad input (exit 2), checked before allocating */
         wk_target_free(&target);
         return fail(rc);
     }
     rc = wk_target_sample(&target, &rng, &x);
-    if (rc == WK_OK && out && cli_ends_with(out, ".npy")) {
+    if (rc == WK_OK && out && wk_str_ends_with(out, ".npy")) {
         rc = wk_write_npy(out, &x);
     } else if (rc == WK_OK && csv) {
         /* the CSV that stdout gets, or the same text written atomically to -o FILE.csv */

@@ -11,6 +11,12 @@
 #include "cli/cli.h"
 #include "wgankit/error.h"
 
+/* a usage fault after the checkpoint was read */
+static int ck_fail(wk_checkpoint *ck) {
+    wk_checkpoint_free(ck);
+    return 2;
+}
+
 int wk_cmd_eval(int argc, char **argv) {
     const char *ckpt = NULL;
     for (int i = 1; i < argc; i++) {
@@ -40,11 +46,13 @@ int wk_cmd_eval(int argc, char **argv) {
         fprintf(stderr, "wgankit eval: --checkpoint is required\n");
         return 2;
     }
-    wk_gan_config cfg;
-    if (wk_gan_config_from_checkpoint(ckpt, &cfg)) {
+    /* one read: the config, the kept data scaling and the state (checked, then loaded) */
+    wk_checkpoint ck;
+    if (wk_checkpoint_read(ckpt, WK_CHECKPOINT_ALL, &ck)) {
         fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
         return 2;
     }
+    wk_gan_config cfg = ck.cfg;
     wk_gan_config_for_use(&cfg); /* evaluated in this process: a data-parallel run's K ranks are not needed */
     const wk_gan_config trained = cfg; /* the checkpoint's own settings, before the flags */
     static const char *const eval_settings[] = {"data", "data-n", "holdout", "scale", "seed", "threads", "eval-n", "lip-pairs",
@@ -55,10 +63,10 @@ int wk_cmd_eval(int argc, char **argv) {
             continue;
         }
         if (!strcmp(argv[i], "--generator")) {
-            if (!(which = cli_value("eval", argc, argv, &i))) return 2;
+            if (!(which = cli_value("eval", argc, argv, &i))) return ck_fail(&ck);
             if (strcmp(which, "ema") && strcmp(which, "raw")) {
                 fprintf(stderr, "wgankit eval: --generator: '%s' is not ema or raw\n", which);
-                return 2;
+                return ck_fail(&ck);
             }
             continue;
         }
@@ -70,10 +78,10 @@ int wk_cmd_eval(int argc, char **argv) {
                                                              : NULL;
         if (alias) {
             const char *v = cli_value("eval", argc, argv, &i);
-            if (!v) return 2;
+            if (!v) return ck_fail(&ck);
             if (wk_gan_config_set(&cfg, alias, v)) {
                 fprintf(stderr, "wgankit eval: %s: %s\n", argv[i - 1], wk_last_error());
-                return 2;
+                return ck_fail(&ck);
             }
             continue;
         }
@@ -87,20 +95,20 @@ int wk_cmd_eval(int argc, char **argv) {
             if (!allowed) {
                 fprintf(stderr, "wgankit eval: %s is a training setting (the network comes from the checkpoint)%s\n", argv[i],
                         !strcmp(argv[i] + 2, "ema") ? "; to choose the generator use --generator ema|raw" : "");
-                return 2;
+                return ck_fail(&ck);
             }
         }
         int r = cli_gan_flag("eval", argc, argv, &i, &cfg);
-        if (r < 0) return 2;
+        if (r < 0) return ck_fail(&ck);
         if (r == 0) {
             fprintf(stderr, "wgankit eval: unknown flag '%s' (see wgankit eval --help)\n", argv[i]);
-            return 2;
+            return ck_fail(&ck);
         }
     }
     if (which && !strcmp(which, "ema") && !(cfg.ema > 0)) {
         fprintf(stderr, "wgankit eval: --generator ema: %s was trained without an EMA generator (--ema 0); "
                         "use --generator raw (or leave the flag out)\n", ckpt);
-        return 2;
+        return ck_fail(&ck);
     }
     if (which && !strcmp(which, "raw")) cfg.ema = 0; /* no EMA copy: evaluation and sampling use the raw weights */
     wk_dataset ds;
@@ -112,24 +120,20 @@ int wk_cmd_eval(int argc, char **argv) {
      * evaluation never reads: the weights load whatever the new data's size. With the run's own
      * data the whole state is loaded and checked, the epoch order included (untrusted input). */
     int own = !wk_gan_config_problem_diff(&cfg, &trained, WK_PROBLEM_ALL);
-    int rc = own ? wk_checkpoint_check_data(ckpt, &cfg) : WK_OK;
+    int rc = own ? wk_checkpoint_check_data(&ck, &cfg) : WK_OK;
     /* Data is mapped into the run's units by the scaling the run resolved on its own data and kept
      * (never re-decided on --data's values: one extra row must not move every point); an explicit
      * other --scale is the user's, and a checkpoint older than kept scalings re-decides as before. */
-    wk_data_scale map = {0};
-    if (!rc) rc = wk_checkpoint_data_scale(ckpt, &map);
-    int kept = map.n && cfg.scale == trained.scale;
-    if (!rc) rc = kept ? wk_dataset_load_scaled(&cfg, &map, &ds) : wk_dataset_load(&cfg, &ds);
-    if (!rc && !own && !ds.synthetic && !wk_data_scale_is_identity(&ds.scale)) {
-        char how[256];
-        wk_data_scale_describe(&ds.scale, how, sizeof how);
-        fprintf(stderr, "wgankit eval: --data %s scaled %s: %s\n", cfg.data,
-                kept ? "by the scaling the run kept" : map.n ? "by --scale resolved on it" : "by the run's --scale re-decided on it (its "
-                                                                                      "checkpoint predates kept scalings)", how);
+    const wk_data_scale *map = &ck.scale;
+    int kept = map->n && cfg.scale == trained.scale;
+    if (!rc) rc = kept ? wk_dataset_load_scaled(&cfg, map, &ds) : wk_dataset_load(&cfg, &ds);
+    if (!rc && !own && !ds.synthetic) {
+        char what[sizeof cfg.data + 8];
+        snprintf(what, sizeof what, "--data %s", cfg.data);
+        cli_say_scaled("eval", what, &ds.scale, kept ? CLI_SCALE_KEPT : cfg.scale != trained.scale ? CLI_SCALE_GIVEN : CLI_SCALE_REDECIDED);
     }
-    wk_data_scale_free(&map);
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
-    if (!rc) rc = own ? wk_trainer_load_state(t, ckpt) : wk_trainer_load_for_eval(t, ckpt); /* own: all of it checked */
+    if (!rc) rc = own ? wk_trainer_load_checkpoint(t, &ck) : wk_trainer_load_for_eval(t, &ck); /* own: all of it checked */
     if (!rc) rc = wk_trainer_evaluate(t, &m);
     if (!rc) {
         /* losses, gradient norms and speed describe a training step, not a checkpoint: omitted */
@@ -141,5 +145,6 @@ int wk_cmd_eval(int argc, char **argv) {
         wk_sb_free(&sb);
     } else fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
     wk_trainer_free(t);
+    wk_checkpoint_free(&ck);
     return rc ? cli_exit_code(rc) : 0;
 }

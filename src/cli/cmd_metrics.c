@@ -139,15 +139,9 @@ int wk_cmd_metrics(int argc, char **argv) {
             memset(&real, 0, sizeof real), memset(&fake, 0, sizeof fake);
         }
         /* the raw coordinates are the features: the metrics read them as stored, float64 files
-         * unrounded (a float32 copy would lose the spread of data with a large offset). The
-         * samples view puts NHWC images in NCHW order, the float64 values keep the stored order:
-         * they are used only when they are the same values in the same order (else both sides
-         * stay float32, in one layout) */
-        for (int s = 0; !rc && s < 2; s++) {
-            const wk_tensor *t = s ? &ff : &fr;
-            for (int64_t i = 0; raw64[s] && i < t->numel; i++)
-                if ((float)raw64[s][i] != t->data[i]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
-        }
+         * unrounded (a float32 copy would lose the spread of data with a large offset). A side
+         * whose samples view reordered the file (NHWC images made NCHW) has no float64 values
+         * (wk_read_samples_f64): then both sides stay float32, in one layout */
         if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
     }
     if (!rc && save) {

@@ -68,7 +68,7 @@ int wk_cmd_sample(int argc, char **argv) {
         return 2;
     }
     if (cli_check_extension("sample", "-o", out, (const char *const[]){".npy", ".png", NULL})) return 2;
-    if (rows && !cli_ends_with(out, ".png")) { /* a flag that would be silently ignored is refused (FINDINGS 11k) */
+    if (rows && !wk_str_ends_with(out, ".png")) { /* a flag that would be silently ignored is refused (FINDINGS 11k) */
         fprintf(stderr, "wgankit sample: --grid-rows lays out a PNG sample grid; -o %s writes the samples themselves\n", out);
         return 2;
     }
@@ -106,7 +106,7 @@ int wk_cmd_sample(int argc, char **argv) {
     if (latent && T > 1 && component < 0) /* the codes alone do not decide the output: say what else does */
         fprintf(stderr, "wgankit sample: MIX+GAN: each row's generator (of %d) was drawn with w_G from --seed %lld; "
                         "--component J takes every row from generator J\n", T, seed);
-    if (cli_ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
+    if (wk_str_ends_with(out, ".npy")) rc = wk_write_npy(out, &x);
     else if (x.ndim == 4) rc = wk_png_write_grid(out, &x, rows > 0 ? (int)((x.shape[0] + rows - 1) / rows) : 0, 2);
     else if (rows) /* an older checkpoint without sample_shape: known only now */
         rc = wk_errorf(WK_EINVAL, "--grid-rows: %s draws points, not images: its PNG is a scatter plot (leave --grid-rows out)", ckpt);

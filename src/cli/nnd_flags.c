@@ -1,23 +1,12 @@
 /* nnd_flags.c — the flags `nnd` and `generalization` share: the critic class with train's
  * spelling (only the settings that define a critic and its optimizer; a generator setting is
- * refused rather than silently ignored) and the d_NN fitting knobs; and the stderr line of
- * `nnd` and `birthday` that says how a file compared with gen:RUN was mapped into its units. */
+ * refused rather than silently ignored) and the d_NN fitting knobs. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "wgankit/error.h"
 #include "wgankit/source.h"
-
-void cli_say_units(const char *cmd, const wk_source *s) {
-    if (s->kind != WK_SOURCE_FILE || !s->scale.n || (!s->scale_guessed && wk_data_scale_is_identity(&s->scale))) return;
-    char how[256];
-    wk_data_scale_describe(&s->scale, how, sizeof how);
-    if (s->scale_guessed)
-        fprintf(stderr, "wgankit %s: %s scaled into the generator's units by the run's --scale re-decided on this file (its "
-                        "checkpoint predates kept scalings): %s\n", cmd, s->spec, how);
-    else fprintf(stderr, "wgankit %s: %s scaled into the generator's units by the scaling its run kept: %s\n", cmd, s->spec, how);
-}
 
 int cli_nnd_flag(const char *cmd, int argc, char **argv, int *i, wk_nnd_config *c) {
     const char *a = argv[*i], *v;

@@ -14,16 +14,11 @@
 #include "cli/cli.h"
 #include "wgankit/atomic_file.h"
 
-int cli_ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 int cli_check_extension(const char *cmd, const char *flag, const char *path, const char *const *exts) {
     if (!path) return 0;
     int n = 0;
     while (exts[n]) {
-        if (cli_ends_with(path, exts[n])) return 0;
+        if (wk_str_ends_with(path, exts[n])) return 0;
         n++;
     }
     char list[256] = "";

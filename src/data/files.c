@@ -13,8 +13,9 @@
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
 
-/* The array of one file as [N, sample...]: images become [N, C, H, W]. */
-static int shape_sample(const char *path, wk_tensor *t) {
+/* The array of one file as [N, sample...]: images become [N, C, H, W]. *reordered (may be NULL):
+ * 1 when the values moved (NHWC made NCHW), so the stored order is no longer the samples'. */
+static int shape_sample(const char *path, wk_tensor *t, int *reordered) {
     int rc;
     if (t->ndim == 1) return wk_tensor_set_shape(t, 2, (int64_t[]){t->shape[0], 1});
     if (t->ndim == 3) return wk_tensor_set_shape(t, 4, (int64_t[]){t->shape[0], 1, t->shape[1], t->shape[2]});
@@ -30,6 +31,7 @@ static int shape_sample(const char *path, wk_tensor *t) {
                         c.data[((i * ch + k) * h + y) * w + x] = t->data[((i * h + y) * w + x) * ch + k];
         wk_tensor_free(t);
         *t = c;
+        if (reordered) *reordered = 1;
         return WK_OK;
     }
     if (t->ndim > 4 || (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3))
@@ -42,7 +44,7 @@ static int shape_sample(const char *path, wk_tensor *t) {
 int wk_read_samples(const char *path, wk_tensor *t) {
     int rc = wk_read_array(path, t); /* CIFAR-10 .bin included: one loader for every command */
     if (rc) return rc;
-    if ((rc = shape_sample(path, t)) != WK_OK) wk_tensor_free(t);
+    if ((rc = shape_sample(path, t, NULL)) != WK_OK) wk_tensor_free(t);
     return rc;
 }
 
@@ -57,9 +59,10 @@ int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
     if ((rc = wk_io_alloc_tensor(path, t, stored.ndim, stored.shape)) == WK_OK)
         for (int64_t i = 0; i < t->numel && !rc; i++)
             if (wk_io_put(t, NULL, i, x[i])) rc = wk_io_beyond_f32(path, t, i, x[i]);
-    if (!rc) rc = shape_sample(path, t);
-    if (rc) {
-        wk_tensor_free(t);
+    int reordered = 0;
+    if (!rc) rc = shape_sample(path, t, &reordered);
+    if (rc) wk_tensor_free(t);
+    if (rc || reordered) { /* reordered: the float64 values no longer match the samples' order */
         wk_free(x);
         return rc;
     }

@@ -175,41 +175,16 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
     return WK_OK;
 }
 
-static int ends_with(const char *s, size_t n, const char *suffix) {
-    size_t m = strlen(suffix);
-    return n >= m && !strncmp(s + n - m, suffix, m);
-}
-
 int wk_data_files_are_bytes(const char *list) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        size_t n = strlen(p);
-        if (ends_with(p, n, ".gz")) n -= 3;
-        if (ends_with(p, n, ".bin")) continue; /* CIFAR-10 binary batches: bytes by definition */
-        unsigned char *head;
-        size_t got;
-        if (wk_io_read_file(p, 256, &head, &got)) {
+        wk_io_dtype dt; /* as the reader that will read the file parses its header */
+        if (wk_io_stored_dtype(p, &dt)) { /* the data load that follows reports it */
             wk_clear_error();
             return 0;
         }
-        int byte = 0;
-        if (got >= 10 && !memcmp(head, "\x93NUMPY", 6)) {
-            /* the read stops one byte past its limit: the first 256 bytes hold numpy's header */
-            const size_t len = got < 256 ? got : 256;
-            char h[257];
-            memcpy(h, head, len);
-            h[len] = 0;
-            for (size_t i = 0; i < len; i++)
-                if (!h[i]) h[i] = ' '; /* the version and length bytes */
-            const char *d = strstr(h, "'descr'");
-            const char *q = d ? strchr(d + 7, '\'') : NULL; /* the descr's opening quote */
-            byte = q && (!strncmp(q, "'|u1'", 5) || !strncmp(q, "'<u1'", 5));
-        } else if (got >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08) {
-            byte = 1; /* IDX unsigned bytes */
-        }
-        wk_free(head);
-        if (!byte) return 0;
+        if (dt != WK_IO_DT_U8) return 0;
     }
     return 1;
 }

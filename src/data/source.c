@@ -15,16 +15,11 @@ const char *wk_source_kind_name(wk_source_kind k) {
     return k == WK_SOURCE_FILE ? "file" : k == WK_SOURCE_TARGET ? "target" : "generator";
 }
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* The checkpoint of gen:WHERE and data:WHERE: WHERE itself when a .safetensors file, else its
  * run directory's checkpoint.safetensors. */
 static int checkpoint_path(const wk_source *s, const char *where, char *path, size_t cap) {
     if (!*where) return wk_errorf(WK_EINVAL, "source '%s': gen: needs a run directory or a .safetensors checkpoint", s->spec);
-    if (ends_with(where, ".safetensors")) snprintf(path, cap, "%s", where);
+    if (wk_str_ends_with(where, ".safetensors")) snprintf(path, cap, "%s", where);
     else snprintf(path, cap, "%s/checkpoint.safetensors", where);
     return WK_OK;
 }
@@ -91,15 +86,13 @@ static int finish_open(wk_source *s, int rc) {
  * networks are not needed) */
 static int open_run_data(wk_source *s, const char *where) {
     char path[1100], spec[sizeof s->spec];
-    wk_gan_config run;
     int rc = checkpoint_path(s, where, path, sizeof path);
     if (rc) return rc;
-    wk_data_scale map;
-    if ((rc = wk_gan_config_from_checkpoint(path, &run)) || (rc = wk_checkpoint_data_scale(path, &map)))
-        return wk_error_context(rc, "source '%s'", s->spec);
+    wk_checkpoint ck; /* one read: its config and kept scaling, not its tensors */
+    if ((rc = wk_checkpoint_read(path, WK_CHECKPOINT_SETTINGS, &ck))) return wk_error_context(rc, "source '%s'", s->spec);
     memcpy(spec, s->spec, sizeof spec);
-    rc = wk_source_open_run_data(s, &run, map.n ? &map : NULL);
-    wk_data_scale_free(&map);
+    rc = wk_source_open_run_data(s, &ck.cfg, ck.scale.n ? &ck.scale : NULL);
+    wk_checkpoint_free(&ck);
     memcpy(s->spec, spec, sizeof spec);
     return rc ? wk_error_context(rc, "source '%s'", spec) : WK_OK;
 }

@@ -194,18 +194,13 @@ static int check_finite(const walk *w, const char *path, int saving, int64_t ste
     return WK_OK;
 }
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* Variances and squared-gradient averages are square roots' arguments (batch norm, Adam,
  * RMSProp): a negative one would turn every output or update into NaN. */
 static int check_nonnegative(const walk *w, const char *path) {
     for (size_t i = 0; i < w->n; i++) {
         const wk_st_tensor *e = &w->t[i];
-        if (e->dtype != WK_ST_F32 || !(ends_with(e->name, ".running_var") || ends_with(e->name, ".exp_avg_sq") ||
-                                       ends_with(e->name, ".square_avg")))
+        if (e->dtype != WK_ST_F32 || !(wk_str_ends_with(e->name, ".running_var") || wk_str_ends_with(e->name, ".exp_avg_sq") ||
+                                       wk_str_ends_with(e->name, ".square_avg")))
             continue;
         int64_t n = 1;
         for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
@@ -490,6 +485,25 @@ static int checkpoint_open(const char *path, wk_safetensors *f, wk_gan_config *c
     return rc;
 }
 
+int wk_checkpoint_read(const char *path, wk_checkpoint_part want, wk_checkpoint *out) {
+    memset(out, 0, sizeof *out);
+    int rc = checkpoint_open(path, &out->file, &out->cfg);
+    if (rc) return rc;
+    const char *maps = wk_safetensors_meta(&out->file, "wgankit.data_scale"); /* absent: written before runs kept it */
+    if (maps && (rc = wk_data_scale_from_json(maps, path, &out->scale))) {
+        wk_checkpoint_free(out);
+        return rc;
+    }
+    if (want == WK_CHECKPOINT_SETTINGS) wk_safetensors_free(&out->file); /* the tensors are not wanted: not kept */
+    return WK_OK;
+}
+
+void wk_checkpoint_free(wk_checkpoint *c) {
+    wk_safetensors_free(&c->file);
+    wk_data_scale_free(&c->scale);
+    memset(c, 0, sizeof *c);
+}
+
 int wk_trainer_load_state(wk_trainer *t, const char *path) {
     wk_safetensors f;
     int rc = wk_safetensors_load(path, &f);
@@ -499,46 +513,47 @@ int wk_trainer_load_state(wk_trainer *t, const char *path) {
     return rc;
 }
 
-int wk_trainer_load_for_eval(wk_trainer *t, const char *path) {
+/* the file's tensors, read with WK_CHECKPOINT_ALL */
+static int state_of(const wk_checkpoint *c, const wk_safetensors **f) {
+    *f = &c->file;
+    if (!c->file.buffer) return wk_errorf(WK_EINVAL, "checkpoint read without its state (WK_CHECKPOINT_SETTINGS)");
+    return WK_OK;
+}
+
+int wk_trainer_load_checkpoint(wk_trainer *t, const wk_checkpoint *c) {
+    const wk_safetensors *f;
+    int rc = state_of(c, &f);
+    return rc ? rc : wk__load_state(t, f);
+}
+
+int wk_trainer_load_for_eval(wk_trainer *t, const wk_checkpoint *c) {
     /* without t->perm the walk has no state.perm and check_integers no epoch to check */
     int64_t *perm = t->perm, pos = t->perm_pos;
     t->perm = NULL;
-    int rc = wk_trainer_load_state(t, path);
+    int rc = wk_trainer_load_checkpoint(t, c);
     t->perm = perm, t->perm_pos = pos; /* this trainer's own epoch, consistent with its data */
     return rc;
 }
 
-int wk_checkpoint_check_data(const char *path, const wk_gan_config *cfg) {
-    wk_safetensors f;
-    int rc = wk_safetensors_load(path, &f);
-    if (rc) return rc;
+int wk_checkpoint_check_data(const wk_checkpoint *c, const wk_gan_config *cfg) {
+    const wk_safetensors *f;
+    int rc = state_of(c, &f);
+    const char *path = f->path;
     const wk_st_tensor *e;
-    if (cfg->mix > 1)
+    if (!rc && cfg->mix > 1)
         for (int k = 0; k < 2 && !rc; k++) {
             const char *name = k ? "mix.logits_d" : "mix.logits_g";
-            e = wk_safetensors_find(&f, name);
+            e = wk_safetensors_find(f, name);
             if (!e || e->dtype != WK_ST_F32 || e->ndim != 1 || e->shape[0] != cfg->mix)
                 rc = state_mismatch(path, name, WK_ST_F32, 1, (int64_t[]){cfg->mix}, e);
         }
     /* a fixed synthetic sample: its epoch order is data_n rows long (files: the rows are known
      * only once read, and reading them costs what the file holds, not what a config claims) */
     if (!rc && cfg->data_n > 0 && wk_dataset_is_synthetic(cfg->data)) {
-        e = wk_safetensors_find(&f, "state.perm");
+        e = wk_safetensors_find(f, "state.perm");
         if (!e || e->dtype != WK_ST_I64 || e->ndim != 1 || e->shape[0] != cfg->data_n)
             rc = state_mismatch(path, "state.perm", WK_ST_I64, 1, (int64_t[]){cfg->data_n}, e);
     }
-    wk_safetensors_free(&f);
-    return rc;
-}
-
-int wk_checkpoint_data_scale(const char *path, wk_data_scale *out) {
-    wk_safetensors f;
-    memset(out, 0, sizeof *out);
-    int rc = wk_safetensors_load(path, &f);
-    if (rc) return rc;
-    const char *maps = wk_safetensors_meta(&f, "wgankit.data_scale");
-    if (maps) rc = wk_data_scale_from_json(maps, path, out);
-    wk_safetensors_free(&f);
     return rc;
 }
 

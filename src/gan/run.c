@@ -490,10 +490,11 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
-    wk_gan_config was; /* the checkpoint's settings, for check_same_problem */
-    if (!rc && resume) rc = wk_gan_config_from_checkpoint(ckpt, &was);
-    if (!rc && resume) rc = check_same_problem(dir, &was, &cfg, -1, log);
-    if (!rc && resume) rc = wk_checkpoint_check_data(ckpt, &cfg); /* before building data the config claims */
+    wk_checkpoint ck = {0}; /* read once: its settings (for check_same_problem), then its state */
+    const wk_gan_config *was = &ck.cfg;
+    if (!rc && resume) rc = wk_checkpoint_read(ckpt, WK_CHECKPOINT_ALL, &ck);
+    if (!rc && resume) rc = check_same_problem(dir, was, &cfg, -1, log);
+    if (!rc && resume) rc = wk_checkpoint_check_data(&ck, &cfg); /* before building data the config claims */
     if (!rc && !(rc = wk_dataset_load(&cfg, &ds)) && (rc = wk__trainer_new_validated(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc && !t->ds.synthetic && cfg.scale == WK_SCALE_AUTO && !wk_data_scale_is_identity(&t->ds.scale))
         fprintf(log == stdout ? stderr : log, "--scale auto: %s is byte data (uint8 or images, integers 0..255): scaled as bytes, x / 127.5 - 1 "
@@ -505,8 +506,9 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                 cfg.data, (long long)(t->ds.holdout.shape[0] + t->ds.train.shape[0]), (long long)t->ds.holdout.shape[0]);
         cfg.holdout = t->cfg.holdout = t->ds.holdout.shape[0];
     }
-    if (!rc && resume) rc = check_same_problem(dir, &was, &cfg, t->cfg.holdout, log);
-    if (!rc && resume) rc = wk_trainer_load_state(t, ckpt);
+    if (!rc && resume) rc = check_same_problem(dir, was, &cfg, t->cfg.holdout, log);
+    if (!rc && resume) rc = wk_trainer_load_checkpoint(t, &ck);
+    wk_checkpoint_free(&ck); /* loaded: the file's copy is not kept through the run */
     /* the data the run started with, by fingerprint (older checkpoints have none): a file
      * swapped for another of the same shape would otherwise continue silently */
     if (!rc && resume && t->loaded_fingerprint && t->ds.fingerprint && t->loaded_fingerprint != t->ds.fingerprint) {

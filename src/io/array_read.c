@@ -16,24 +16,51 @@ static int name_is(const char *s, const char *suffix) {
     return n >= k && !strncasecmp(s + n - k, suffix, k);
 }
 
+typedef enum { READ_NPY, READ_CSV, READ_IDX, READ_CIFAR } reader;
+
+/* The reader of `path`: by its name, else by its (decompressed) first bytes. */
+static int pick_reader(const char *path, reader *r) {
+    if (name_is(path, ".npy")) *r = READ_NPY;
+    else if (name_is(path, ".csv") || name_is(path, ".txt") || name_is(path, ".tsv")) *r = READ_CSV;
+    else if (name_is(path, ".idx") || strstr(path, "-ubyte")) *r = READ_IDX;
+    else if (name_is(path, ".bin")) *r = READ_CIFAR;
+    else { /* unknown name: sniff the content */
+        unsigned char *m;
+        size_t got;
+        int rc = wk_io_read_file(path, 6, &m, &got);
+        if (rc) return rc;
+        int npy = got >= 6 && !memcmp(m, "\x93NUMPY", 6), idx = got >= 2 && m[0] == 0 && m[1] == 0;
+        wk_free(m);
+        if (!npy && !idx && got == 0) return wk_errorf(WK_EFORMAT, "%s: file is empty", path);
+        *r = npy ? READ_NPY : idx ? READ_IDX : READ_CSV;
+    }
+    return WK_OK;
+}
+
 /* f64 non-NULL: the values in float64 (read_util.h), for wk_read_points_f64. */
 static int read_array(const char *path, wk_tensor *out, double **f64) {
     if (!path || !out) return wk_errorf(WK_EINVAL, "wk_read_array: NULL argument");
-    if (name_is(path, ".npy")) return wk_io_read_npy(path, out, f64);
-    if (name_is(path, ".csv") || name_is(path, ".txt") || name_is(path, ".tsv")) return wk_io_read_csv(path, out, f64);
-    if (name_is(path, ".idx") || strstr(path, "-ubyte")) return wk_io_read_idx(path, out, f64);
-    if (name_is(path, ".bin")) return wk_io_read_cifar10(path, out, f64, NULL);
-    /* Unknown name: sniff the (decompressed) content. */
-    unsigned char *m;
-    size_t got;
-    int rc = wk_io_read_file(path, 6, &m, &got);
+    reader r;
+    int rc = pick_reader(path, &r);
     if (rc) return rc;
-    int npy = got >= 6 && !memcmp(m, "\x93NUMPY", 6), idx = got >= 2 && m[0] == 0 && m[1] == 0;
-    wk_free(m);
-    if (npy) return wk_io_read_npy(path, out, f64);
-    if (idx) return wk_io_read_idx(path, out, f64);
-    if (got == 0) return wk_errorf(WK_EFORMAT, "%s: file is empty", path);
-    return wk_io_read_csv(path, out, f64);
+    switch (r) {
+    case READ_NPY: return wk_io_read_npy(path, out, f64);
+    case READ_CSV: return wk_io_read_csv(path, out, f64);
+    case READ_IDX: return wk_io_read_idx(path, out, f64);
+    default: return wk_io_read_cifar10(path, out, f64, NULL);
+    }
+}
+
+int wk_io_stored_dtype(const char *path, wk_io_dtype *dt) {
+    reader r;
+    int rc = pick_reader(path, &r);
+    if (rc) return rc;
+    switch (r) {
+    case READ_NPY: return wk_io_npy_dtype(path, dt);
+    case READ_IDX: return wk_io_idx_dtype(path, dt);
+    case READ_CSV: *dt = WK_IO_DT_TEXT; return WK_OK;
+    default: *dt = WK_IO_DT_U8; return WK_OK; /* CIFAR-10 records: pixel bytes */
+    }
 }
 
 int wk_read_array(const char *path, wk_tensor *out) { return read_array(path, out, NULL); }

@@ -28,6 +28,35 @@ static double idx_value(const unsigned char *p, int type) {
     }
 }
 
+/* The magic and the type byte at the start of buf[0, len): the type and its item size, or the
+ * error naming what is wrong. */
+static int idx_type(const char *path, const unsigned char *buf, size_t len, int *type, int *item) {
+    if (len == 0) return wk_errorf(WK_EFORMAT, "%s: file is empty (expected an IDX header)", path);
+    if (buf[0] != 0 || (len >= 2 && buf[1] != 0)) /* (len >= 1 here) */
+        return wk_errorf(WK_EFORMAT, "%s: bad IDX magic (first two bytes must be zero)", path);
+    if (len < 4) /* a right start, cut short: say so, not that the magic is wrong */
+        return wk_errorf(WK_EFORMAT, "%s: truncated IDX header (%zu bytes, need at least 4 + 4*ndim)", path, len);
+    switch (*type = buf[2]) {
+    case 0x08: case 0x09: *item = 1; return WK_OK;
+    case 0x0B: *item = 2; return WK_OK;
+    case 0x0C: case 0x0D: *item = 4; return WK_OK;
+    case 0x0E: *item = 8; return WK_OK;
+    default: return wk_errorf(WK_EFORMAT, "%s: IDX type byte 0x%02X is not one of 08 09 0B 0C 0D 0E", path, *type);
+    }
+}
+
+int wk_io_idx_dtype(const char *path, wk_io_dtype *dt) {
+    unsigned char *buf;
+    size_t len;
+    int type = 0, item = 1, rc = wk_io_read_file(path, 4, &buf, &len);
+    if (rc) return rc;
+    if (!(rc = idx_type(path, buf, len, &type, &item)))
+        *dt = type == 0x08 ? WK_IO_DT_U8 : type == 0x09 ? WK_IO_DT_I8 : type == 0x0B ? WK_IO_DT_I16 : type == 0x0C ? WK_IO_DT_I32
+            : type == 0x0D ? WK_IO_DT_F32 : WK_IO_DT_F64;
+    wk_free(buf);
+    return rc;
+}
+
 int wk_read_idx(const char *path, wk_tensor *out) { return wk_io_read_idx(path, out, NULL); }
 
 /* f64 non-NULL: the values in float64 (read_util.h), a float64 IDX keeping every digit. */
@@ -38,30 +67,12 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     uint64_t lim = 64;
     unsigned char *buf;
     size_t len;
-    int rc = wk_io_read_file(path, lim, &buf, &len);
+    uint64_t plain;
+    int rc = wk_io_read_file_sized(path, lim, &buf, &len, &plain);
     if (rc) return rc;
-    if (len == 0) {
-        rc = wk_errorf(WK_EFORMAT, "%s: file is empty (expected an IDX header)", path);
-        goto done;
-    }
-    if (buf[0] != 0 || (len >= 2 && buf[1] != 0)) { /* (len >= 1 here) */
-        rc = wk_errorf(WK_EFORMAT, "%s: bad IDX magic (first two bytes must be zero)", path);
-        goto done;
-    }
-    if (len < 4) { /* a right start, cut short: say so, not that the magic is wrong */
-        rc = wk_errorf(WK_EFORMAT, "%s: truncated IDX header (%zu bytes, need at least 4 + 4*ndim)", path, len);
-        goto done;
-    }
-    int type = buf[2], ndim = buf[3], item;
-    switch (type) {
-    case 0x08: case 0x09: item = 1; break;
-    case 0x0B: item = 2; break;
-    case 0x0C: case 0x0D: item = 4; break;
-    case 0x0E: item = 8; break;
-    default:
-        rc = wk_errorf(WK_EFORMAT, "%s: IDX type byte 0x%02X is not one of 08 09 0B 0C 0D 0E", path, type);
-        goto done;
-    }
+    int type = 0, item = 1;
+    if ((rc = idx_type(path, buf, len, &type, &item)) != 0) goto done;
+    int ndim = buf[3];
     if (ndim < 1 || ndim > WK_MAX_DIMS) {
         rc = wk_errorf(WK_EFORMAT, "%s: IDX dimension count %d is not in [1, %d]", path, ndim, WK_MAX_DIMS);
         goto done;
@@ -78,7 +89,7 @@ int wk_io_read_idx(const char *path, wk_tensor *out, double **f64) {
     if ((rc = wk_io_shape_numel(path, ndim, shape, ((uint64_t)1 << 40) / (uint64_t)item, &numel)) != 0) goto done;
     uint64_t total = hdr + numel * (uint64_t)item, size;
     int more;
-    if ((rc = wk_io_read_claimed(path, "IDX", ndim, shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+    if ((rc = wk_io_read_claimed(path, "IDX", ndim, shape, total, f64 ? 8 : 4, plain, lim, &buf, &len, &size, &more)) != 0)
         goto done;
     if (size != total) {
         rc = wk_errorf(WK_EFORMAT, "%s: IDX dimensions need %llu data bytes but the file has %s%llu (%s)", path,

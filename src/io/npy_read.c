@@ -17,8 +17,6 @@
 #include "wgankit/error.h"
 #include "wgankit/io.h"
 
-typedef enum { NPY_F4, NPY_F8, NPY_U1, NPY_B1, NPY_I4, NPY_I8 } npy_dtype;
-
 /* Find the value text following 'key': in the header dict, or NULL. */
 static const char *npy_field(const char *hdr, const char *key) {
     char pat[32];
@@ -78,7 +76,7 @@ static int npy_check_keys(const char *path, const char *hdr) {
     }
 }
 
-static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_t *item) {
+static int npy_parse_descr(const char *path, const char *v, wk_io_dtype *dt, size_t *item) {
     if (v && *v == '[') /* a record array: numpy writes its descr as a list of (name, dtype) fields */
         return wk_errorf(WK_EFORMAT, "%s: NPY descr is a list of named fields: structured dtypes are not supported "
                                      "(save a plain 2-D array, e.g. numpy.lib.recfunctions.structured_to_unstructured)", path);
@@ -94,10 +92,10 @@ static int npy_parse_descr(const char *path, const char *v, npy_dtype *dt, size_
     if (v[n] != q) return wk_errorf(WK_EFORMAT, "%s: NPY 'descr' is not a closed string", path);
     static const struct {
         const char *name;
-        npy_dtype dt;
+        wk_io_dtype dt;
         size_t item;
-    } known[] = {{"<f4", NPY_F4, 4}, {"<f8", NPY_F8, 8}, {"|u1", NPY_U1, 1}, {"<u1", NPY_U1, 1},
-                 {"|b1", NPY_B1, 1}, {"<i4", NPY_I4, 4}, {"<i8", NPY_I8, 8}};
+    } known[] = {{"<f4", WK_IO_DT_F32, 4}, {"<f8", WK_IO_DT_F64, 8}, {"|u1", WK_IO_DT_U8, 1}, {"<u1", WK_IO_DT_U8, 1},
+                 {"|b1", WK_IO_DT_BOOL, 1}, {"<i4", WK_IO_DT_I32, 4}, {"<i8", WK_IO_DT_I64, 8}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (!strcmp(d, known[i].name)) {
             *dt = known[i].dt;
@@ -138,7 +136,7 @@ static int npy_parse_shape(const char *path, const char *v, int *ndim, int64_t *
 
 /* The header fields of an .npy file. */
 typedef struct {
-    npy_dtype dt;
+    wk_io_dtype dt;
     size_t item;
     int ndim;
     int64_t shape[WK_MAX_DIMS];
@@ -205,41 +203,60 @@ static int npy_parse_header(const char *path, const unsigned char *buf, size_t l
     return WK_OK;
 }
 
-/* One little-endian value of dtype `type` (npy_dtype) at p. */
+/* One little-endian value of dtype `type` (wk_io_dtype) at p. */
 static double npy_value(const unsigned char *p, int type) {
-    switch ((npy_dtype)type) {
-    case NPY_F4: { float x; memcpy(&x, p, 4); return x; }
-    case NPY_F8: { double x; memcpy(&x, p, 8); return x; }
-    case NPY_U1: return p[0];
-    case NPY_B1: return p[0] != 0; /* numpy: any nonzero byte is True */
-    case NPY_I4: { int32_t x; memcpy(&x, p, 4); return x; }
+    switch ((wk_io_dtype)type) {
+    case WK_IO_DT_F32: { float x; memcpy(&x, p, 4); return x; }
+    case WK_IO_DT_F64: { double x; memcpy(&x, p, 8); return x; }
+    case WK_IO_DT_U8: return p[0];
+    case WK_IO_DT_BOOL: return p[0] != 0; /* numpy: any nonzero byte is True */
+    case WK_IO_DT_I32: { int32_t x; memcpy(&x, p, 4); return x; }
     default: { int64_t x; memcpy(&x, p, 8); return (double)x; }
     }
 }
 
 int wk_read_npy(const char *path, wk_tensor *out) { return wk_io_read_npy(path, out, NULL); }
 
+/* Read the header first (plain or gzip), then no more than the shape promises: a header
+ * claiming 10^12 elements over 4 bytes allocates nothing, and a .npy.gz is never decompressed
+ * past its promise. *buf: the bytes read (up to one past *lim), the caller's to free; *plain:
+ * the file's length when plain (wk_io_read_file_sized). */
+static int npy_read_header(const char *path, unsigned char **buf, size_t *len, uint64_t *lim, uint64_t *plain, npy_info *h) {
+    *lim = 4096; /* the header of numpy's files fits: one small read in the usual case */
+    size_t need;
+    int rc = wk_io_read_file_sized(path, *lim, buf, len, plain);
+    if (rc) return rc;
+    rc = npy_parse_header(path, *buf, *len, *len > *lim, h, &need);
+    if (rc == WK_OK && need) { /* a longer header */
+        wk_free(*buf);
+        if ((rc = wk_io_read_file_sized(path, *lim = need, buf, len, plain)) != 0) return rc;
+        rc = npy_parse_header(path, *buf, *len, 0, h, &need);
+    }
+    return rc;
+}
+
+int wk_io_npy_dtype(const char *path, wk_io_dtype *dt) {
+    unsigned char *buf = NULL;
+    size_t len;
+    uint64_t lim, plain;
+    npy_info h;
+    int rc = npy_read_header(path, &buf, &len, &lim, &plain, &h);
+    wk_free(buf);
+    if (!rc) *dt = h.dt;
+    return rc;
+}
+
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
     memset(out, 0, sizeof *out);
-    /* Read the header first (plain or gzip), then no more than the shape promises: a header
-     * claiming 10^12 elements over 4 bytes allocates nothing, and a .npy.gz is never
-     * decompressed past its promise. */
-    uint64_t lim = 4096; /* the header of numpy's files fits: one small read in the usual case */
-    unsigned char *buf;
-    size_t len, need;
+    unsigned char *buf = NULL;
+    size_t len;
+    uint64_t lim, plain;
     npy_info h;
-    int rc = wk_io_read_file(path, lim, &buf, &len);
-    if (rc) return rc;
-    rc = npy_parse_header(path, buf, len, len > lim, &h, &need);
-    if (rc == WK_OK && need) { /* a longer header */
-        wk_free(buf);
-        if ((rc = wk_io_read_file(path, lim = need, &buf, &len)) != 0) return rc;
-        rc = npy_parse_header(path, buf, len, 0, &h, &need);
-    }
+    int rc = npy_read_header(path, &buf, &len, &lim, &plain, &h);
     if (rc) goto done;
     uint64_t total = h.data_off + h.data_len, size;
     int more;
-    if ((rc = wk_io_read_claimed(path, "NPY", h.ndim, h.shape, total, f64 ? 8 : 4, lim, &buf, &len, &size, &more)) != 0)
+    if ((rc = wk_io_read_claimed(path, "NPY", h.ndim, h.shape, total, f64 ? 8 : 4, plain, lim, &buf, &len, &size, &more)) != 0)
         goto done;
     if (size != total) {
         rc = wk_errorf(WK_EFORMAT, "%s: NPY data is %s: shape needs %llu bytes, file has %s%llu", path,
@@ -250,7 +267,7 @@ int wk_io_read_npy(const char *path, wk_tensor *out, double **f64) {
     /* beyond 2^53 a double cannot hold every integer: the float64 read promises no rounding, so
      * such values are refused rather than silently rounded (2^62 + 1 read as 2^62); the float32
      * read rounds every integer beyond 2^24 by design */
-    if (f64 && h.dt == NPY_I8) {
+    if (f64 && h.dt == WK_IO_DT_I64) {
         const int64_t numel = (int64_t)((h.data_len) / 8), cols = h.ndim >= 2 && h.shape[0] > 0 ? numel / h.shape[0] : 1;
         for (int64_t i = 0; i < numel; i++) {
             int64_t x;

@@ -120,27 +120,9 @@ static int zs_read(zsrc *s, unsigned char *out, size_t want, size_t *got) {
     return WK_OK;
 }
 
-/* The smallest memory limit a cgroup file sets for this process's group or any group above it
- * (`base` the hierarchy's mount, `file` the limit's name, `ctl` the /proc/self/cgroup line's
- * controller field to match: "" for v2, "memory" for v1); UINT64_MAX when none. */
-static uint64_t cgroup_limit(const char *base, const char *file, const char *ctl) {
-    FILE *f = fopen("/proc/self/cgroup", "r");
-    if (!f) return UINT64_MAX;
-    char line[1024], dir[1024] = "";
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f)) {
-        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-        if (!c2) continue;
-        *c2 = 0;
-        const char *ctls = c1 + 1;
-        if (*ctl ? strstr(ctls, ctl) != NULL : *ctls == 0) {
-            snprintf(dir, sizeof dir, "%s", c2 + 1);
-            dir[strcspn(dir, "\n")] = 0;
-            found = 1;
-        }
-    }
-    fclose(f);
-    if (!found) return UINT64_MAX;
+/* The smallest memory limit a cgroup file sets for the group `dir` or any group above it
+ * (`base` the hierarchy's mount, `file` the limit's name); UINT64_MAX when none. */
+static uint64_t cgroup_limit(const char *base, const char *file, char *dir) {
     uint64_t lim = UINT64_MAX;
     for (;;) { /* this group, then each parent up to the (namespace's) root */
         char path[1200];
@@ -156,6 +138,31 @@ static uint64_t cgroup_limit(const char *base, const char *file, const char *ctl
         *slash = 0;
     }
     return lim;
+}
+
+/* This process's cgroup memory limits, from one read of /proc/self/cgroup: v2 memory.max (the
+ * line whose controller field is empty) and v1 memory.limit_in_bytes (the "memory" line);
+ * UINT64_MAX for a hierarchy without one. */
+static void cgroup_limits(uint64_t *v2, uint64_t *v1) {
+    *v2 = *v1 = UINT64_MAX;
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (!f) return;
+    char line[1024], dir[2][1024];
+    int found[2] = {0, 0};
+    while ((!found[0] || !found[1]) && fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2) continue;
+        *c2 = 0;
+        const char *ctls = c1 + 1;
+        int k = *ctls == 0 ? 0 : strstr(ctls, "memory") ? 1 : -1;
+        if (k < 0 || found[k]) continue;
+        snprintf(dir[k], sizeof dir[k], "%s", c2 + 1);
+        dir[k][strcspn(dir[k], "\n")] = 0;
+        found[k] = 1;
+    }
+    fclose(f);
+    if (found[0]) *v2 = cgroup_limit("/sys/fs/cgroup", "memory.max", dir[0]);
+    if (found[1]) *v1 = cgroup_limit("/sys/fs/cgroup/memory", "memory.limit_in_bytes", dir[1]);
 }
 
 uint64_t wk_io_memory_room(const char **which) {
@@ -183,13 +190,15 @@ uint64_t wk_io_memory_room(const char **which) {
         if (mem != UINT64_MAX) avail = mem + swap;
     }
     const uint64_t P = (uint64_t)psz;
+    uint64_t cg2, cg1;
+    cgroup_limits(&cg2, &cg1);
     struct { uint64_t limit, used; const char *name; } lims[6] = {
         {pages > 0 ? (uint64_t)pages * P : UINT64_MAX, rss * P, "physical memory"},
         {avail, 0, "available memory (MemAvailable + SwapFree)"},
         {UINT64_MAX, vm * P, "RLIMIT_AS (ulimit -v)"},
         {UINT64_MAX, data * P, "RLIMIT_DATA (ulimit -d)"},
-        {cgroup_limit("/sys/fs/cgroup", "memory.max", ""), rss * P, "cgroup memory.max"},
-        {cgroup_limit("/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory"), rss * P, "cgroup memory.limit_in_bytes"},
+        {cg2, rss * P, "cgroup memory.max"},
+        {cg1, rss * P, "cgroup memory.limit_in_bytes"},
     };
     struct rlimit rl;
     if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[2].limit = (uint64_t)rl.rlim_cur;
@@ -205,13 +214,18 @@ uint64_t wk_io_memory_room(const char **which) {
     return room;
 }
 
-int wk_io_check_fits(const char *path, const char *what, uint64_t bytes) {
-    const char *which;
-    uint64_t room = wk_io_memory_room(&which);
+/* wk_io_check_fits against a room already measured (`which` its binding limit) */
+static int fits_in(const char *path, const char *what, uint64_t bytes, uint64_t room, const char *which) {
     if (bytes <= room) return WK_OK;
     return wk_errorf(WK_EINVAL, "%s: %s needs %llu bytes in memory, more than this process may use (%llu bytes, the limit "
                      "of %s): the input is too large for this machine", path, what, (unsigned long long)bytes,
                      (unsigned long long)room, which);
+}
+
+int wk_io_check_fits(const char *path, const char *what, uint64_t bytes) {
+    const char *which;
+    uint64_t room = wk_io_memory_room(&which);
+    return fits_in(path, what, bytes, room, which);
 }
 
 int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t raw,
@@ -232,25 +246,14 @@ int wk_io_check_header_fits(const char *path, const char *kind, int ndim, const 
     return wk_io_check_fits(path, what, raw > vals ? raw : vals);
 }
 
-int wk_io_plain_size(const char *path, uint64_t *size) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    struct stat st;
-    unsigned char m[2];
-    int plain = !fstat(fd, &st) && S_ISREG(st.st_mode) && !(read(fd, m, 2) == 2 && m[0] == 0x1f && m[1] == 0x8b);
-    close(fd);
-    if (plain) *size = (uint64_t)st.st_size;
-    return plain;
-}
-
 int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t total,
-                       uint64_t item, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more) {
+                       uint64_t item, uint64_t plain, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more) {
     *size = *len;
     *more = 0;
     /* A plain file's length is known unread: a claim it does not hold is a truncated file. Else
      * what reading it will hold at once is checked before a byte of the data is read or
      * inflated (a 3 MB .idx.gz can claim 3 GB of pixels, 25 GB as float64). */
-    if (wk_io_plain_size(path, size) && *size != total) return WK_OK;
+    if (plain != WK_IO_NOT_PLAIN && (*size = plain) != total) return WK_OK;
     int rc = wk_io_check_header_fits(path, kind, ndim, shape, total, item);
     if (rc) return rc;
     if (*len > lim && *len <= total) { /* cut by the limit: read up to one byte past the promise */
@@ -263,8 +266,13 @@ int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64
 }
 
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len) {
+    return wk_io_read_file_sized(path, limit, buf, len, NULL);
+}
+
+int wk_io_read_file_sized(const char *path, uint64_t limit, unsigned char **buf, size_t *len, uint64_t *plain) {
     *buf = NULL;
     *len = 0;
+    if (plain) *plain = WK_IO_NOT_PLAIN;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return wk_errorf(WK_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
@@ -292,10 +300,16 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
     /* A plain regular file's length is its content's length: one exact allocation. Otherwise
      * (gzip, pipes) the buffer grows with what has really been decompressed. */
     uint64_t cap = !s.gz && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 1u << 16;
+    if (!rc && plain && !s.gz && S_ISREG(st.st_mode)) *plain = (uint64_t)st.st_size; /* known unread (wk_io_read_claimed) */
     if (cap > most) cap = most;
     size_t n = 0;
     unsigned char *b = NULL;
-    if (!rc) rc = wk_io_check_fits(path, "its contents", cap + 1);
+    /* The room this process has for the read, measured once: each doubling below gives the old
+     * block back, so every buffer size up to it fits (memory_room opens /proc and cgroup files:
+     * not once per doubling). */
+    const char *which = "no limit";
+    const uint64_t room = rc ? 0 : wk_io_memory_room(&which);
+    if (!rc) rc = fits_in(path, "its contents", cap + 1, room, which);
     if (rc == WK_OK && !(b = wk_malloc((size_t)cap + 1))) rc = wk_io_too_large(path, "its contents", cap);
     while (rc == WK_OK) {
         if (n == cap) {
@@ -307,15 +321,13 @@ int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_
             if (ncap > most) ncap = most;
             /* growing by what gzip really delivered, but never past what this process may use:
              * a small .gz that inflates beyond memory is refused, not OOM-killed */
-            const uint64_t free_now = wk_io_memory_room(NULL); /* UINT64_MAX: no limit found */
-            const uint64_t room = free_now > UINT64_MAX - cap ? UINT64_MAX : free_now + cap; /* the old block is given back */
             if (ncap + 1 > room) {
                 if (room > cap + 2) {
                     ncap = room - 1;
                 } else {
                     char what[96];
                     snprintf(what, sizeof what, "its decompressed contents (more than %llu bytes)", (unsigned long long)n);
-                    rc = wk_io_check_fits(path, what, ncap + 1);
+                    rc = fits_in(path, what, ncap + 1, room, which);
                     break;
                 }
             }

@@ -26,15 +26,20 @@
  * WK_EIO (cannot open / read, a directory), WK_EFORMAT (corrupt gzip), WK_EINVAL (too large for
  * memory), each naming the file. */
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len);
+/* The same, and in *plain the file's length when it is a plain (not gzip) regular file, else
+ * WK_IO_NOT_PLAIN: what the read learnt from its open, for wk_io_read_claimed. */
+#define WK_IO_NOT_PLAIN UINT64_MAX
+int wk_io_read_file_sized(const char *path, uint64_t limit, unsigned char **buf, size_t *len, uint64_t *plain);
 
 /* The data an array header (kind "IDX", "NPY") promises, `total` bytes of file in all, after
- * *buf[0, *len) was read with the limit `lim`: a plain file whose length is not `total` is
- * left unread (its length in *size: the caller reports it truncated or overlong); otherwise the
+ * *buf[0, *len) was read with the limit `lim` (wk_io_read_file_sized, which gave `plain`): a
+ * plain file whose length is not `total` is left unread (its length in *size: the caller
+ * reports it truncated or overlong); otherwise the
  * claim (numel values of `item` bytes kept, plus the file) is checked with
  * wk_io_check_header_fits, then the file is read again up to one byte past `total` when the
  * first read stopped at `lim`. *size: the bytes known; *more: the file holds more than that. */
 int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64_t *shape, uint64_t total,
-                       uint64_t item, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more);
+                       uint64_t item, uint64_t plain, uint64_t lim, unsigned char **buf, size_t *len, uint64_t *size, int *more);
 
 /* Decodes one stored value at p (type: the reader's own type code). */
 typedef double (*wk_io_decode_fn)(const unsigned char *p, int type);
@@ -49,10 +54,6 @@ typedef double (*wk_io_decode_fn)(const unsigned char *p, int type);
  * (wk_io_beyond_f32), a failed resize (wk_io_too_large). Finiteness is the caller's check. */
 int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, size_t item, wk_io_decode_fn get,
                            int type, wk_tensor *out, double **f64, int ndim, const int64_t *shape);
-
-/* 1 and the file's length in *size when `path` is a plain (not gzip) regular file, else 0:
- * then a header's claim is compared with the length without reading the data. */
-int wk_io_plain_size(const char *path, uint64_t *size);
 
 /* WK_EINVAL "PATH: out of memory for WHAT (N bytes): the input is too large for this machine",
  * for allocations whose size the input's real contents set. */
@@ -121,6 +122,18 @@ int wk_io_beyond_f32(const char *path, const wk_tensor *out, int64_t i, double v
 /* wk_io_check_finite_rows on whichever of the two holds the values. */
 int wk_io_check_finite_out(const char *path, const wk_tensor *out, const double *f64);
 void wk_io_free_out(wk_tensor *out, double **f64);
+/* The element type an array file stores, as its reader's own header parser reads it. */
+typedef enum {
+    WK_IO_DT_F32, WK_IO_DT_F64, WK_IO_DT_U8, WK_IO_DT_BOOL, WK_IO_DT_I8, WK_IO_DT_I16, WK_IO_DT_I32, WK_IO_DT_I64,
+    WK_IO_DT_TEXT /* CSV and other delimited text: numbers with no stored type */
+} wk_io_dtype;
+/* From the header alone (npy_read.c, idx_read.c; the data is neither read nor inflated): the
+ * type the reader would convert, or the reader's own error for a malformed header. */
+int wk_io_npy_dtype(const char *path, wk_io_dtype *dt);
+int wk_io_idx_dtype(const char *path, wk_io_dtype *dt);
+/* array_read.c: the same for the reader wk_read_array picks for `path` (CIFAR-10 .bin batches
+ * are bytes, known from the name). */
+int wk_io_stored_dtype(const char *path, wk_io_dtype *dt);
 /* The readers with that choice (f64 NULL: the float32 reader itself). */
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64);
 int wk_io_read_csv(const char *path, wk_tensor *out, double **f64);

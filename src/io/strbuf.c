@@ -1,4 +1,4 @@
-/* strbuf.c — growable text buffer with a sticky failure flag (see strbuf.h). */
+/* strbuf.c — growable text buffer with a sticky failure flag, and the suffix test of names (see strbuf.h). */
 #include "wgankit/strbuf.h"
 #include "wgankit/error.h"
 #include "wgankit/tensor.h"
@@ -93,4 +93,9 @@ void wk_sb_append_base64(wk_strbuf *sb, const void *bytes, size_t n) {
 
 int wk_sb_status(const wk_strbuf *sb) {
     return sb->failed ? wk_errorf(WK_ENOMEM, "out of memory while building text") : WK_OK;
+}
+
+int wk_str_ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !memcmp(s + n - m, suffix, m);
 }
