@@ -9,6 +9,10 @@
 #          data whose rows are all one point is refused, exit 2 naming the file;
 #   kept   one extra row in a file does not move every point (was W1 0.145 -> 0.695); "1" and
 #          "1.0" give one critic value, Python's (was: integers divided by 127.5 for a ring run).
+#   f64    files mapped by a run's kept map (nnd/birthday, critic --input, Python arrays) stay float64
+#          until after the map (was: a 1e8 offset rounded to float32 first, 600 rows a few points);
+#          --scale none/auto on such data is refused, exit 2 naming the file and column (was: trained
+#          on one float32 point).
 set -u
 source "$(dirname "$0")/lib_cli.sh"
 export PYTHONPATH=$(realpath "$(dirname "$0")/../python") # Checkpoint.critic, compared with the CLI's
@@ -96,6 +100,43 @@ check "critic says nothing about scaling for a run that never scaled" bash -c "!
 for i in $(seq 0 59); do echo "$((i % 3)),$((i % 4))"; done >ringint.csv
 "$CLI" nnd ringint.csv gen:r1 -m 30 --steps 5 >/dev/null 2>ni.err
 check "nnd maps nothing for a run that never scaled" bash -c "! grep -q 'scaled into' ni.err"
+
+# --- float64 until after the run's map: a 1e8 offset with spread 0.1 stays 600 points ------------
+# (was: nnd/birthday's file and critic --input rounded to float32 first, every row one of a few points)
+jf=$("$CLI" nnd off.npy gen:rc2 -m 200 --steps 5 --w1 --json 2>/dev/null)
+jd=$("$CLI" nnd data:rc2 gen:rc2 -m 200 --steps 5 --w1 --json 2>/dev/null)
+check "nnd off.npy gen:RUN = nnd data:RUN gen:RUN (the file mapped from float64): $jf" "$PY" -c "
+import json, sys; a = json.loads(sys.argv[1]); b = json.loads(sys.argv[2])
+sys.exit(not (a['w1'] == b['w1'] and a['nnd_heldout'] == b['nnd_heldout']))" "$jf" "$jd"
+"$CLI" birthday off.npy --reference gen:rc2 --batch 40 --trials 5 --json --out boff 2>/dev/null | head -1 >boff.json
+"$CLI" birthday data:rc2 --reference gen:rc2 --batch 40 --trials 5 --json --out bdat 2>/dev/null | head -1 >bdat.json
+check "birthday off.npy = birthday data:RUN (same rows, same duplicates)" "$PY" -c "
+import json, sys; a, b = (json.load(open(f)) for f in ('boff.json', 'bdat.json'))
+sys.exit(not (a == b and a['threshold'] > 0))"
+"$CLI" critic --checkpoint rc2/checkpoint.safetensors --input off.npy -o doff.npy 2>/dev/null
+check "critic --input off.npy = critic on the float64-mapped points (--scaled), over 500 distinct values" "$PY" -c "
+import numpy as np, subprocess, sys, wgankit as w
+c = w.Checkpoint('rc2/checkpoint.safetensors'); x = np.load('off.npy')
+m = (x * np.array(c.data_scale['mul']) + np.array(c.data_scale['add'])).astype(np.float32)
+np.save('offm.npy', m)
+subprocess.run(['$CLI', 'critic', '--checkpoint', 'rc2/checkpoint.safetensors', '--input', 'offm.npy', '--scaled', '-o', 'dm.npy'], check=True, capture_output=True)
+d, dm = np.load('doff.npy'), np.load('dm.npy')
+# the map in float64 (one rounding of x * mul + add may differ by an ulp of float32 under FMA)
+sys.exit(not (np.allclose(d, dm, rtol=0, atol=1e-5) and len(np.unique(d)) > 500 and np.allclose(c.critic(x, scaled=False), dm, rtol=0, atol=1e-5)))"
+check "Python nnd(float64 array, gen:RUN) = nnd(data:RUN, gen:RUN)" "$PY" -c "
+import numpy as np, sys, wgankit as w
+a = w.nnd(np.load('off.npy'), 'gen:rc2', m=200, steps=5, w1=True); b = w.nnd('data:rc2', 'gen:rc2', m=200, steps=5, w1=True)
+sys.exit(not (a['w1'] == b['w1'] and a['nnd_heldout'] == b['nnd_heldout']))"
+# --scale none on it trains on one float32 point: refused, naming the file and the column
+expect_exit2 "--scale none on a 1e8 offset with spread 0.1 is refused" "off.npy: column 0 spans .* float32 .*--scale minmax" \
+    "$CLI" train --data off.npy --scale none $SMALL --steps 1 --out rnone
+expect_exit2 "--scale auto (none for such data) is refused alike" "off.npy: column 0 spans" \
+    "$CLI" train --data off.npy $SMALL --steps 1 --out rauto
+check "Python train(scale='none') on it raises ValueError naming the file" "$PY" -c "
+import sys, wgankit as w
+try: w.train('pnone', data='off.npy', scale='none', steps=1, threads=1, progress=0)
+except ValueError as e: sys.exit(not ('off.npy: column 0' in str(e) and 'minmax' in str(e)))
+sys.exit(1)"
 
 # --- kept map: older checkpoints keep the old rule and say so; a malformed one exits 2 ----------
 "$PY" - <<'PY'

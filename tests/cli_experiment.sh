@@ -51,6 +51,20 @@ check "biau-depth heatmap caption: the runs' --eval-n 64" grep -q 'one 64-point 
 check "biau-depth: no 1,024-point caption" bash -c "! grep -q '1,024-point' '$T/bd/SUMMARY.md'"
 check "biau-depth: 8 runs done in results.csv" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 8"
 check "biau-depth: the train override reached the runs" bash -c "grep -q '\"batch\": *32' '$T'/bd/runs/runs/*/config.json"
+# --retry-failed (the sweep's flag, through the same engine): a run recorded failed stays failed on a
+# plain rerun and runs again (from its checkpoint) with the flag (was: no such flag on experiment)
+BD=(experiment biau-depth --out "$T/bd" --seeds 0,1 --steps 3 --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8
+    --n 64 --w1-repeats 2 --jobs 2 --batch 32 --eval-n 64)
+p0=$(ls -d "$T"/bd/runs/runs/p0000_*)
+printf '{"status": "failed", "exit": 1, "signal": 0, "failed_step": null, "message": "recorded failed by the test", "wall_s": 1}\n' \
+    >"$p0/point.json"
+"$CLI" "${BD[@]}" >"$T/bd_rerun.out" 2>"$T/bd_rerun.err"
+check "experiment rerun: the failed run stays failed (7 done)" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 7 &&
+    grep -q '8 runs: 7 done, 1 failed' '$T/bd_rerun.err'"
+"$CLI" "${BD[@]}" --retry-failed >"$T/bd_retry.out" 2>"$T/bd_retry.err"
+check "experiment --retry-failed: the failed run runs again and ends done (8 done)" bash -c "test \$(grep -c ',done,' '$T/bd/results.csv') -eq 8 &&
+    grep -q '8 runs: 8 done, 0 failed, 7 finished earlier' '$T/bd_retry.err' && grep -q '\"status\": *\"done\"' '$p0/point.json'"
+check "experiment --help documents --retry-failed" bash -c "'$CLI' experiment biau-depth --help | grep -q -- '--retry-failed'"
 # every run diverges (no Lipschitz constraint, SGD at lr 10): counted, named, never averaged
 check "biau-depth with diverging runs exits 0" "$CLI" experiment biau-depth --out "$T/nan" --seeds 0,1 --steps 20 --gen-depths 1 \
     --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --critic none --opt-d sgd --lr-d 10 --critic-clamp 0 \

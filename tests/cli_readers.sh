@@ -175,5 +175,19 @@ expect 2 h_foo.npy "NPY header with an unknown key" -- "$cli" w1 "$tmp/h_foo.npy
 printf '0,1\n2,3\n4,5\n' >"$tmp/h_ok.csv"
 w1_is "$tmp/h_ok.npy" "$tmp/h_ok.csv" 0 3
 
+# CSV integers above 2^53: read exactly, or refused naming line and column (strtod rounded
+# 9007199254740993 = 2^53 + 1 to 2^53 silently: two different IDs one point, w1 0 instead of 1)
+printf '1,9007199254740992\n2,9007199254740992\n' >"$tmp/big_a.csv"
+printf '1,9007199254740992\n2,+00009007199254740993\n' >"$tmp/big_b.csv"
+expect 2 big_b.csv "an integer float64 cannot hold" -- "$cli" w1 "$tmp/big_a.csv" "$tmp/big_b.csv"
+expect_msg "big_b.csv: line 2, column 2: the integer +00009007199254740993 has no exact float64 value (the nearest is 9007199254740992)"
+expect 2 big_b.csv "the same in training data" -- "$cli" train $TRAIN --data "$tmp/big_b.csv" --out "$tmp/rbig"
+expect_msg "line 2, column 2: the integer"
+printf '0,18014398509481988\n0,-18014398509481984\n' >"$tmp/big_c.csv" # 2^54 + 4 and -2^54: exact in float64
+printf '0,18014398509481984\n0,-18014398509481984\n' >"$tmp/big_d.csv"
+w1_is "$tmp/big_c.csv" "$tmp/big_d.csv" 2 2 # one point moves by 4, mass 1/2
+printf '1,9.007199254740993e15\n2,9007199254740992\n' >"$tmp/big_e.csv" # written as a float: rounded as floats are
+w1_is "$tmp/big_a.csv" "$tmp/big_e.csv" 0 2
+
 [ $fails = 0 ] && echo "cli_readers: all passed" || echo "cli_readers: $fails failed"
 [ $fails = 0 ]

@@ -206,9 +206,36 @@ static void certificate_threshold(void) {
     wk_clear_error();
 }
 
+/* Public wk_wp_1d_f64 on tiny samples, every p (was: only the exact solver rescaled, so each
+ * term f |x - y|^p of p > 1 was rounded in the subnormal range or to 0). Exact references:
+ * u = {0, 10t, 20t}, v = {t, 12t, 24t} with weights 1/3 couple i to i at distances t, 2t, 4t:
+ * W_2^2 = (1 + 4 + 16) t^2 / 3 = 7 * 2^-1074 for t = 2^-537 (the terms 1/3, 4/3, 16/3 of
+ * 2^-1074 rounded one by one gave 6); W_3^3 with distances t, t, 4t and t = 2^-358 is
+ * (1 + 1 + 64) / 3 = 22 * 2^-1074 (was 21); W_1 of distances t, t, t with t = 2^-1074 is
+ * 2^-1074 (was 0: three thirds of it, each rounded to 0); and the same samples at 2^-600 with
+ * p = 2 round to 0, the true value being below half 2^-1074. */
+static void tiny_wp(void) {
+    const double min_sub = 0x1p-1074;
+    struct { double t; double dv[3]; double p, want; } c[] = {
+        {0x1p-537, {1, 2, 4}, 2, 7 * min_sub},
+        {0x1p-358, {1, 1, 4}, 3, 22 * min_sub},
+        {min_sub, {1, 1, 1}, 1, min_sub},
+        {0x1p-600, {1, 2, 4}, 2, 0},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        const double t = c[k].t;
+        const double u[3] = {0, 10 * t, 20 * t}, v[3] = {c[k].dv[0] * t, 10 * t + c[k].dv[1] * t, 20 * t + c[k].dv[2] * t};
+        double got = NAN;
+        REQUIRE(wk_wp_1d_f64(u, NULL, 3, v, NULL, 3, c[k].p, &got) == WK_OK, "%s", wk_last_error());
+        CHECK(got == c[k].want, "tiny W_p^p, case %zu (p = %g): %.17g, want %.17g (%g ulps of 2^-1074 off)", k, c[k].p, got,
+              c[k].want, (got - c[k].want) / min_sub);
+    }
+}
+
 int main(void) {
     wk_rng r;
     certificate_threshold();
+    tiny_wp();
     wk_rng_seed(&r, 1515);
     known_answer();
     general_paths(&r);

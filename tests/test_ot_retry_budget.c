@@ -5,9 +5,12 @@
  * twice the pivots its caller allowed and succeed. Here a weighted cloud has one point far
  * away with little mass (1e-3 at distance ~1e3 against unit-square clouds: the cap, 20 x the
  * staircase's mean cost of about 1.5, lies far below its arcs' cost, which it must use), so the
- * capped plan uses a capped arc and the call takes the retry. With max_pivots one more than
- * the uncapped solve alone needs, the pivots the capped attempt spent leave too few: the call
- * must report WK_ELIMIT naming the budget, not succeed. */
+ * capped plan uses a capped arc and the call takes the retry. res.iterations counts all the
+ * work, the capped attempt's pivots too (it counted the uncapped solve's only, so a caller that
+ * gave the reported count as max_pivots saw the same call fail). As test_ot_coarse states the
+ * budget's rule (max_pivots must exceed the pivots made: the last optimality test needs its
+ * turn), max_pivots = res.iterations + 1 redoes the same solve, and res.iterations must report
+ * WK_ELIMIT naming the budget (a fresh budget for the retry would succeed). */
 #include <string.h>
 
 #include "check.h"
@@ -32,12 +35,21 @@ int main(void) {
     wk_ot_result res;
     int rc = wk_w1_exact_f64(a, N, wa, b, M, wb, 2, &o, &res);
     REQUIRE(rc == WK_OK, "unlimited: rc %d (%s)", rc, wk_last_error());
-    const int64_t uncapped = res.iterations; /* the answering (uncapped) solve's pivots */
+    const int64_t total = res.iterations; /* every pivot of the call, the capped attempt's too */
     const double value = res.value;
     wk_ot_result_free(&res);
     CHECK(value > 1e-3 * 1e3 * 0.99, "the far point's mass travels its distance: W1 %g", value);
-    CHECK(uncapped > 1, "the uncapped solve pivots: %lld", (long long)uncapped);
-    o.max_pivots = uncapped + 1; /* enough for the uncapped solve alone, not with the capped one's */
+    CHECK(total > 1, "the solves pivot: %lld", (long long)total);
+    o.max_pivots = total + 1; /* the work the call reported, and the last test's turn */
+    rc = wk_w1_exact_f64(a, N, wa, b, M, wb, 2, &o, &res);
+    CHECK(rc == WK_OK, "max_pivots = the reported iterations %lld + 1: rc %d (%s), want the same solve (iterations count the "
+                       "capped attempt's pivots)", (long long)total, rc, rc ? wk_last_error() : "");
+    if (!rc) {
+        CHECK(res.iterations == total && res.value == value, "the same solve: iterations %lld (want %lld), value %.17g (want %.17g)",
+              (long long)res.iterations, (long long)total, res.value, value);
+        wk_ot_result_free(&res);
+    }
+    o.max_pivots = total; /* enough for the uncapped solve alone, not with the capped one's */
     rc = wk_w1_exact_f64(a, N, wa, b, M, wb, 2, &o, &res);
     CHECK(rc == WK_ELIMIT, "max_pivots %lld: rc %d (%s), want WK_ELIMIT (the capped attempt's pivots count)",
           (long long)o.max_pivots, rc, rc ? wk_last_error() : "succeeded on a fresh budget");

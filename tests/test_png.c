@@ -166,9 +166,9 @@ int main(void) {
         REQUIRE(wk_png_line_chart(path, &ps, ser, 2) == WK_OK, "png chart: %s", wk_last_error());
         REQUIRE((p = read_png(path, &w, &h, &c)) && c == 3 && w == 640, "png chart read back");
         /* the legend's two rows (y 36..57) right of the plot frame, which the name "loss_g" (35 px)
-         * moves 81 px in from the right edge: without a legend this corner is the plot's empty top
+         * moves 89 px in from the right edge: without a legend this corner is the plot's empty top
          * right, and the frame is at w - 16 */
-        int x0 = w - 81 + 16, in_legend[3] = {0, 0, 0}, titles = 0;
+        int x0 = w - 89 + 16, in_legend[3] = {0, 0, 0}, titles = 0;
         for (int y = 30; y < 64; y++)
             for (int x = x0; x < w - 16; x++) {
                 const uint8_t *q = p + ((size_t)y * w + x) * 3;
@@ -182,6 +182,44 @@ int main(void) {
         CHECK(in_legend[2] > 40, "legend names drawn (%d px)", in_legend[2]);
         CHECK(titles > 40, "axis titles drawn (%d px)", titles);
         free(p);
+    }
+
+    /* arora-birthday's support.png: two marker series with equal values (a disc drawn over a disc
+     * hid the first series' markers), long legend names (the longest ended 8 px from the image's
+     * edge and read as cut off) and a title longer than the plot the legend narrows (the SVG's
+     * began left of the picture) */
+    {
+        static const uint8_t c0[3] = {31, 119, 180}, c1[3] = {214, 39, 40};
+        double gx[2] = {32, 256}, up[2] = {10901, 10901};
+        wk_series eq[2] = {{.name = "critic width 64: upper bound only", .x = gx, .y = up, .n = 2, .markers = 1},
+                           {.name = "critic width 256: upper bound only", .x = gx, .y = up, .n = 2, .markers = 1}};
+        wk_chart_spec es = {.title = "Birthday-test support estimate against generator width", .x_label = "generator width",
+                            .y_label = "support estimate", .log_x = 1, .log_y = 1};
+        snprintf(path, sizeof path, "%s/support.png", dir);
+        REQUIRE(wk_png_line_chart(path, &es, eq, 2) == WK_OK, "png chart: %s", wk_last_error());
+        REQUIRE((p = read_png(path, &w, &h, &c)) && c == 3 && w == 640, "png chart read back");
+        const int legend_x = w - (16 + 22 + 6 * (int)strlen(eq[1].name) - 1 + 16) + 16; /* the legend's column */
+        int first = 0, second = 0, ink_right = -1;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                const uint8_t *q = p + ((size_t)y * w + x) * 3;
+                if (x < legend_x) first += !memcmp(q, c0, 3), second += !memcmp(q, c1, 3);
+                if (q[0] != 255 || q[1] != 255 || q[2] != 255) ink_right = x > ink_right ? x : ink_right;
+            }
+        CHECK(first >= 8 && second >= 8, "equal values: both series' markers show in the plot (%d, %d px)", first, second);
+        CHECK(ink_right <= w - 16, "the legend ends inside the picture, 16 px from its edge (last ink column %d of %d)", ink_right, w);
+        free(p);
+        wk_strbuf sv;
+        wk_sb_init(&sv);
+        REQUIRE(wk_svg_line_chart(&sv, &es, eq, 2) == WK_OK, "svg: %s", wk_last_error());
+        const char *t = strstr(sv.data, "<text x=\"");
+        double tx = -1;
+        REQUIRE(t && sscanf(t, "<text x=\"%lf", &tx) == 1, "svg title read back");
+        CHECK(tx - 4.2 * (double)strlen(es.title) >= 0 && tx + 4.2 * (double)strlen(es.title) <= 640,
+              "the SVG title (centred at %g, about %g px wide) stays inside the 640 px picture", tx, 8.4 * (double)strlen(es.title));
+        CHECK(strstr(sv.data, "<circle class=\"mark\"") && strstr(sv.data, "<rect class=\"mark\""),
+              "the SVG's two series: discs and squares");
+        wk_sb_free(&sv);
     }
 
     /* issue 11, finding 2: an integer metric (modes 5 -> 6) gets whole-number ticks, not 5.5;

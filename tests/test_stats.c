@@ -154,6 +154,17 @@ int main(void) {
     CHECK(rlo < 0 && rhi > 0.9, "ρ 0.8 over 4 cells decides nothing: [%g, %g]", rlo, rhi);
     wk__spearman_ci(1, 3, &rlo, &rhi);
     CHECK(isnan(rlo) && isnan(rhi), "three pairs: no interval");
+    /* ρ = 1 exactly (was [1.000, 1.000]: atanh of a clamp at 0.999999): the clamped-z rule, ρ at
+     * the largest value below 1 that n ranks give, 1 - 12 / (n (n^2 - 1)), the interval reaching 1 */
+    const double h8 = 1.959963984540054 * sqrt(1.06 / 5), next8 = 1 - 12.0 / (8 * 63);
+    wk__spearman_ci(1, 8, &rlo, &rhi);
+    CHECK_CLOSE(rlo, tanh(atanh(next8) - h8), 1e-12, 0, "ρ = 1 over 8: low end by the clamped-z rule");
+    CHECK(rhi == 1 && rlo < 0.9, "ρ = 1 over 8 generators cannot show ρ >= 0.9: [%g, %g]", rlo, rhi);
+    wk__spearman_ci(-1, 8, &rlo, &rhi);
+    CHECK(rlo == -1 && fabs(rhi + tanh(atanh(next8) - h8)) < 1e-12, "ρ = -1 over 8: the mirror image [%g, %g]", rlo, rhi);
+    wk__spearman_ci(1, 200, &rlo, &rhi); /* one swap among 200 ranks moves ρ by 3e-7: a narrow interval, below 1 */
+    CHECK_CLOSE(rlo, tanh(atanh(1 - 12.0 / (200.0 * 39999)) - 1.959963984540054 * sqrt(1.06 / 197)), 1e-12, 0, "ρ = 1 over 200, low end");
+    CHECK(rlo < 1 && rhi == 1, "ρ = 1 over 200: [%.9g, %g]", rlo, rhi);
     int v1[] = {1, -1}, v2[] = {1, 0}, v3[] = {1, 1};
     CHECK(wk__verdict_all(v1, 2) == -1 && wk__verdict_all(v2, 2) == 0 && wk__verdict_all(v3, 2) == 1 && wk__verdict_all(v3, 0) == -1,
           "verdicts combined: one unknown, one contradiction, all agree, none");

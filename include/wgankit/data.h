@@ -128,7 +128,9 @@ int wk_data_scale_copy(wk_data_scale *dst, const wk_data_scale *src);
 int wk_data_scale_is_identity(const wk_data_scale *s);
 /* Map x [N, ...] in place (from f64, the same values in float64 in x's order, when non-NULL: no
  * float32 rounding before the map). A per-column map needs rows of n values: WK_EINVAL naming
- * `what` otherwise. */
+ * `what` otherwise. With f64, a column whose mapped spread float32 cannot hold (rounding moves
+ * its values by over 2^-10 of their spread: 1e8 + [0, 1] under the identity) is WK_EFORMAT naming
+ * `what` and the column. */
 int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what);
 /* "none", "bytes: x * 0.00784313725 - 1", "min-max: x * 0.2 - 1" or "min-max per column: x0 * a + b,
  * x1 * ..." (the first columns, then "..."), for stderr lines that say what was applied. */
@@ -166,6 +168,8 @@ int wk_read_samples(const char *path, wk_tensor *out);
  * so a caller can compute unrounded; *f64 NULL when the samples are NHWC images made NCHW (the
  * stored order is not the samples' order: the float32 values serve). */
 int wk_read_samples_f64(const char *path, wk_tensor *out, double **f64);
+/* The same as stored (wk_read_array's shape, no sample reshaping): *out float32, *f64 float64. */
+int wk_read_array_both(const char *path, wk_tensor *out, double **f64);
 void wk_dataset_free(wk_dataset *ds);
 /* The order wk_dataset_load gives a file's n rows (before the held-out split, which takes the
  * last ones): row i is file row perm[i]. In-memory samples use it to match their saved files. */

@@ -79,6 +79,7 @@ typedef struct wk_expt_ctx {
     wk_expt_scale scale;
     char out[WK_GAN_STR];
     int jobs;
+    int retry_failed; /* 1: training runs recorded failed run again (the sweep's --retry-failed) */
     char value[WK_EXPT_MAX_KNOBS][WK_EXPT_VALUE]; /* resolved knob values, in knob order */
     int set_by_user[WK_EXPT_MAX_KNOBS];
     int n_train; /* train-setting overrides passed to every training run */

@@ -91,8 +91,12 @@ typedef struct wk_ot_result {
     double value;         /* the transport cost (W1 for euclidean; W2^2 for sqeuclidean) */
     double reg_value;     /* Sinkhorn: regularised objective <P,C> + eps*KL(P|a⊗b) */
     double std_error;     /* sliced: Monte-Carlo standard error of value (NaN for one projection) */
-    int64_t iterations;   /* simplex pivots (a coarse start's included) / auction bids + augmenting
-                           * paths / the 1-D closed form's coupling steps / Sinkhorn iterations */
+    int64_t iterations;   /* all the work the call did: simplex pivots (a coarse start's included, and
+                           * a capped attempt's that had to be redone uncapped, as max_pivots counts
+                           * them) / auction bids + augmenting paths (a redone attempt's too; not
+                           * the bids of an auction that ran out of its own bid budget before the
+                           * simplex took over) / the 1-D closed form's coupling steps / Sinkhorn
+                           * iterations */
     int rounds;           /* exact: pricing rounds over all pairs (0: the 1-D closed form) */
     int64_t arcs;         /* exact: arcs the simplex ever held (1-D: the coupling's arcs) */
     double gap;           /* exact: proven bound on value - optimum (the dual certificate, rounding

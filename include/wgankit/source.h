@@ -47,6 +47,8 @@ typedef struct wk_source {
     int run_units;               /* FILE: rows are in a run's units (data:RUN, or mapped by wk_source_match_units) */
     wk_data_scale scale;         /* FILE mapped by wk_source_match_units: the map applied (n 0: none was) */
     int scale_guessed;           /* ... re-resolved on this file: the run's checkpoint predates stored scalings */
+    int from_rows;               /* FILE made by wk_source_from_rows (no file to read again) */
+    double *rows64;              /* ... its rows in float64, when given (mapped from these: no float32 rounding first) */
 } wk_source;
 
 /* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each
@@ -56,6 +58,9 @@ void wk_source_close(wk_source *s);
 /* A finite sample (kind FILE) over a copy of rows [n >= 1, ...sample shape], named `name` in
  * messages: in-memory data (the Python binding's arrays) as a source. NaN/Inf refused. */
 int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows);
+/* The same, with f64 (non-NULL) the same values in float64 in rows' order: kept, so that
+ * wk_source_match_units maps them before rounding to float32. */
+int wk_source_from_rows_f64(wk_source *s, const char *name, const wk_tensor *rows, const double *f64);
 /* The training data of a run (cfg->data) scaled exactly as training scaled it (file data to the
  * generator's [-1, 1] units), every row: the real-data counterpart of a gen: source. map: the
  * scaling the run kept (wk_trainer_data_scale), or NULL (an older checkpoint: resolved again). */

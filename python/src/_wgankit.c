@@ -846,7 +846,8 @@ static PyObject *raise_wk_arg(int rc, const char *name) {
 
 /* obj: a source spec (str: file, synthetic target, gen:RUN_DIR) or points [n, d] (a 1-D array:
  * n points in 1-D; float32 as is, other real dtypes rounded once to float32, the library's sample
- * type), opened into *s. -1 with an exception naming `name`. */
+ * type, after a gen: run's map when compared with one), opened into *s. -1 with an exception
+ * naming `name`. */
 static int source_get(PyObject *obj, const char *name, wk_source *s) {
     memset(s, 0, sizeof *s);
     int rc;
@@ -859,12 +860,21 @@ static int source_get(PyObject *obj, const char *name, wk_source *s) {
         if (rc) return raise_wk_arg(rc, name), -1;
         return 0;
     }
-    PyArrayObject *p = points(obj, name, NPY_FLOAT);
+    PyArrayObject *p = points(obj, name, NPY_FLOAT), *d = NULL;
     if (!p) return -1;
+    /* wider values are kept too: a gen: source on the other side maps them into its run's units
+     * before the float32 rounding (wk_source_match_units) */
+    const int wide = !(PyArray_Check(obj) && (PyArray_TYPE((PyArrayObject *)obj) == NPY_FLOAT ||
+                                              PyArray_TYPE((PyArrayObject *)obj) == NPY_HALF));
+    if (wide && !(d = points(obj, name, NPY_DOUBLE))) {
+        Py_DECREF(p);
+        return -1;
+    }
     wk_tensor t;
     cloud_tensor(p, &t);
-    rc = wk_source_from_rows(s, name, &t);
+    rc = wk_source_from_rows_f64(s, name, &t, d ? PyArray_DATA(d) : NULL);
     Py_DECREF(p);
+    Py_XDECREF(d);
     return rc ? (raise_wk_arg(rc, name), -1) : 0;
 }
 

@@ -102,3 +102,17 @@ def test_weight_tolerance_is_the_cli_one():
     assert abs(wgankit.sliced_w1(X, Y, 50, a=a) - wgankit.sliced_w1(X, Y, 50)) <= 1e-12
     with pytest.raises(ValueError, match="within 1e-05|within 1e-5"):
         wgankit.w1(X, Y, a=np.full(30, 1 / 30) * (1 + 2e-5))
+
+
+@pytest.mark.parametrize("p,k", [(1, 1040), (2, 520), (3, 350), (1.5, 700), (2, 200)])
+def test_wasserstein_1d_tiny(p, k):
+    # p > 1 was not rescaled: each term |x - y|^p / n rounded in the subnormal range (tens of
+    # ulps of 2^-1074 off). Reference: the value of the samples at unit size times 2^-kp
+    # (|x - y|^p is homogeneous), within one subnormal ulp (the result's own rounding).
+    r = np.random.default_rng(2)
+    u, v = r.normal(size=70), r.normal(size=50) + 0.3
+    base = wgankit.wasserstein_1d(u, v, p=p)
+    assert abs(base - ot.wasserstein_1d(u, v, p=p)) <= 1e-12 * base
+    want = np.ldexp(base * 2.0 ** (np.floor(k * p) - k * p), -int(np.floor(k * p)))
+    got = wgankit.wasserstein_1d(np.ldexp(u, -k), np.ldexp(v, -k), p=p)
+    assert abs(got - want) <= max(2.0 ** -1074, 1e-12 * want), (got, want, (got - want) / 2.0 ** -1074)

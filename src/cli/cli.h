@@ -48,6 +48,8 @@ typedef enum { CLI_ARRAY_AS_STORED, CLI_ARRAY_POINTS, CLI_ARRAY_SAMPLES } cli_ar
 int cli_read_user_array(const char *path, cli_array_form form, wk_tensor *out);
 /* Samples with their float64 values from one read (wk_read_samples_f64, data.h). */
 int cli_read_user_samples_f64(const char *path, wk_tensor *out, double **f64);
+/* As stored (cli_read_user_array's CLI_ARRAY_AS_STORED) with the float64 values (wk_read_array_both). */
+int cli_read_user_array_f64(const char *path, wk_tensor *out, double **f64);
 /* The same as float64 points (wk_read_points_f64: *data freed with wk_free). */
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
 

@@ -69,7 +69,8 @@ int wk_cmd_critic(int argc, char **argv) {
     int rc = out ? wk_atomic_probe(out) : WK_OK;
     if (!rc && gout) rc = wk_atomic_probe(gout);
     if (!rc) rc = wk_trainer_load(ckpt, &t);
-    if (!rc && in && !(rc = cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
+    double *x64 = NULL; /* --input in float64: mapped before the float32 rounding (1e8 + 1 is 1e8 in float32) */
+    if (!rc && in && !(rc = cli_read_user_array_f64(in, &x, &x64))) {
         /* --input is a data file like the run's --data: the critic saw its data in the run's units
          * (train --scale, resolved once on the run's data and kept in the checkpoint), so the input
          * is mapped the same way, whatever its own values ("1" and "1.0" are one point); samples
@@ -83,11 +84,12 @@ int wk_cmd_critic(int argc, char **argv) {
         else if (!wk_trainer_data_scale(t) && cfg->scale == WK_SCALE_MINMAX)
             fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which its checkpoint (older than "
                             "kept scalings) does not keep; --input %s is taken as already scaled to [-1, 1]\n", in);
-        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, NULL, in))) {
+        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, x64, in))) {
             snprintf(what, sizeof what, "--input %s", in);
             cli_say_scaled("critic", what, &map, guessed ? CLI_SCALE_REDECIDED : CLI_SCALE_KEPT);
         }
         wk_data_scale_free(&map);
+        wk_free(x64);
     }
     else if (!rc) rc = wk_trainer_sample(t, NULL, LIP_SAMPLES, 1, 1, &x);
     if (!rc && (out || gout)) rc = wk_trainer_critic(t, &x, &d, gout ? &g : NULL);

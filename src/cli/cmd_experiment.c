@@ -15,7 +15,7 @@
 
 static void usage(FILE *f, const wk_experiment *e) {
     if (!e) {
-        fprintf(f, "usage: wgankit experiment NAME [--scale quick|paper] [--out DIR] [--jobs N] [--KNOB VALUE ...]\n\n"
+        fprintf(f, "usage: wgankit experiment NAME [--scale quick|paper] [--out DIR] [--jobs N] [--retry-failed] [--KNOB VALUE ...]\n\n"
                    "The papers' experiments, each a preset sweep of training runs plus its measurements and analysis.\n"
                    "Writes DIR/results.csv, figures (PNG and SVG), report.html and SUMMARY.md (the paper's claim beside ours).\n"
                    "--scale quick (default) is sized to finish in about 20 minutes on 2 cores; --scale paper uses the\n"
@@ -28,11 +28,13 @@ static void usage(FILE *f, const wk_experiment *e) {
     wk_strbuf sb;
     wk_sb_init(&sb);
     wk_expt_help(e, &sb);
-    fprintf(f, "usage: wgankit experiment %s [--scale quick|paper] [--out DIR] [--jobs N] [--KNOB VALUE ...]\n\n%s\n\n"
+    fprintf(f, "usage: wgankit experiment %s [--scale quick|paper] [--out DIR] [--jobs N] [--retry-failed] [--KNOB VALUE ...]\n\n%s\n\n"
                "Claim (%s): %s\n\n  --scale quick|paper    knob defaults (below)\n  --out DIR              default experiments/%s\n"
                "  --jobs N               points run at once (default 1; under mpirun -np K: K, one per rank)\n"
                "  --dist-timeout S       under mpirun: a rank silent for S s (default 600) is lost (see wgankit sweep --help)\n"
-               "  --estimate-only        print the expected run time and stop\n%s",
+               "  --estimate-only        print the expected run time and stop\n"
+               "  --retry-failed         run the training runs recorded failed in DIR again, each from its last\n"
+               "                         checkpoint (a rerun keeps them failed otherwise; as wgankit sweep --retry-failed)\n%s",
             e->name, e->title, e->source, e->claim, e->name, sb.data ? sb.data : "");
     wk_sb_free(&sb);
 }
@@ -60,6 +62,7 @@ static int experiment_main(int argc, char **argv, const wk_sweep_executor *mpi) 
             usage(stdout, e);
             return 0;
         } else if (!strcmp(a, "--estimate-only")) estimate_only = 1;
+        else if (!strcmp(a, "--retry-failed")) c.retry_failed = 1;
         else if (!strcmp(a, "--scale")) {
             if (!(v = cli_value("experiment", argc, argv, &i))) return 2;
             if (wk_expt_scale_parse(v, &scale)) {

@@ -21,6 +21,10 @@ int cli_read_user_samples_f64(const char *path, wk_tensor *out, double **f64) {
     return as_input(wk_read_samples_f64(path, out, f64));
 }
 
+int cli_read_user_array_f64(const char *path, wk_tensor *out, double **f64) {
+    return as_input(wk_read_array_both(path, out, f64));
+}
+
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols) {
     return as_input(wk_read_points_f64(path, data, rows, cols));
 }

@@ -48,7 +48,7 @@ int wk_read_samples(const char *path, wk_tensor *t) {
     return rc;
 }
 
-int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
+int wk_read_array_both(const char *path, wk_tensor *t, double **f64) {
     wk_tensor stored = {0};
     double *x;
     memset(t, 0, sizeof *t);
@@ -59,15 +59,25 @@ int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
     if ((rc = wk_io_alloc_tensor(path, t, stored.ndim, stored.shape)) == WK_OK)
         for (int64_t i = 0; i < t->numel && !rc; i++)
             if (wk_io_put(t, NULL, i, x[i])) rc = wk_io_beyond_f32(path, t, i, x[i]);
-    int reordered = 0;
-    if (!rc) rc = shape_sample(path, t, &reordered);
-    if (rc) wk_tensor_free(t);
-    if (rc || reordered) { /* reordered: the float64 values no longer match the samples' order */
+    if (rc) {
+        wk_tensor_free(t);
         wk_free(x);
         return rc;
     }
     *f64 = x;
     return WK_OK;
+}
+
+int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
+    int rc = wk_read_array_both(path, t, f64);
+    if (rc) return rc;
+    int reordered = 0;
+    if ((rc = shape_sample(path, t, &reordered)) != WK_OK) wk_tensor_free(t);
+    if (rc || reordered) { /* reordered: the float64 values no longer match the samples' order */
+        wk_free(*f64);
+        *f64 = NULL;
+    }
+    return rc;
 }
 
 /* Concatenate comma-separated files with equal sample shapes; with f64 non-NULL also their
@@ -205,8 +215,13 @@ void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
  * cfg->scale on this data (the run's own training data, at train time) */
 static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds) {
     wk_tensor all;
-    double *f64 = NULL; /* min-max is computed and applied on the unrounded values */
-    int want64 = (map ? map->kind : (int)cfg->scale) == WK_SCALE_MINMAX;
+    /* point data is read in float64 and rounded to float32 only after the map (min-max is computed
+     * on the unrounded values too), where the map's result is checked to fit float32
+     * (wk_data_scale_apply); byte data is exact in float32, and an identity map given by the caller
+     * asks for the values as stored */
+    double *f64 = NULL;
+    int bytes = !map && cfg->scale == WK_SCALE_AUTO && wk_data_files_are_bytes(cfg->data); /* only auto asks */
+    int want64 = map ? map->kind != WK_SCALE_U8 && !wk_data_scale_is_identity(map) : cfg->scale != WK_SCALE_U8 && !bytes;
     int rc = read_files(cfg->data, &all, want64 ? &f64 : NULL);
     if (rc) return rc;
     int64_t n = all.shape[0], row = all.numel / n;
@@ -216,9 +231,7 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
     if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
-                      : wk_data_scale_resolve(cfg->scale, &all, f64,
-                                              cfg->scale == WK_SCALE_AUTO && wk_data_files_are_bytes(cfg->data), /* only auto asks */
-                                              cfg->data, &ds->scale);
+                      : wk_data_scale_resolve(cfg->scale, &all, f64, bytes, cfg->data, &ds->scale);
     const double stored0 = rc ? 0 : f64 ? f64[0] : all.data[0]; /* the file's value, for the message below */
     if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, f64, cfg->data);
     if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);

@@ -55,6 +55,42 @@ int wk_data_scale_is_identity(const wk_data_scale *s) {
     return 1;
 }
 
+/* After the map the model computes in float32. A column whose float64 values spread over less
+ * than float32 resolves at their magnitude (points around 1e8 with spread 1: float32's step
+ * there is 8) would merge into a few points: the rounding error of the column is kept under
+ * 2^-10 of its spread (every column keeps >= 10 bits of its spread), else refused. A constant
+ * column has no spread to lose. */
+#define WK_F32_SPREAD_BITS 10
+static int check_spread(const wk_data_scale *s, const double *f64, const wk_tensor *x, int64_t row, const char *what) {
+    double *lo = wk_malloc((size_t)row * 3 * sizeof *lo);
+    if (!lo) return wk_errorf(WK_ENOMEM, "%s: out of memory for %lld columns", what, (long long)row);
+    double *hi = lo + row, *err = hi + row;
+    for (int64_t c = 0; c < row; c++) lo[c] = INFINITY, hi[c] = -INFINITY, err[c] = 0;
+    for (int64_t i = 0; i < x->numel; i++) {
+        int64_t c = i % row, m = s->n > 1 ? i % s->n : 0;
+        double y = f64[i] * s->mul[m] + s->add[m], e = fabs((double)x->data[i] - y);
+        lo[c] = y < lo[c] ? y : lo[c];
+        hi[c] = y > hi[c] ? y : hi[c];
+        err[c] = e > err[c] ? e : err[c];
+    }
+    int rc = WK_OK;
+    for (int64_t c = 0; c < row && !rc; c++) {
+        double spread = hi[c] - lo[c];
+        if (spread > 0 && err[c] > ldexp(spread, -WK_F32_SPREAD_BITS)) {
+            int64_t m = s->n > 1 ? c : 0;
+            rc = wk_errorf(WK_EFORMAT, "%s: column %lld spans %.17g .. %.17g%s, a spread of %.3g that float32 (the model's precision) "
+                           "cannot hold at that magnitude (its values would merge: rounding moves them by up to %.3g); %s",
+                           what, (long long)c, (lo[c] - s->add[m]) / s->mul[m], (hi[c] - s->add[m]) / s->mul[m],
+                           wk_data_scale_is_identity(s) ? "" : " (after the run's scaling)", spread, err[c],
+                           wk_data_scale_is_identity(s) ? "train with --scale minmax, which maps each column's range to [-1, 1] in float64 "
+                                                          "(--scale auto keeps non-byte data as stored)"
+                                                        : "its values lie far outside the range of the run's training data");
+        }
+    }
+    wk_free(lo);
+    return rc;
+}
+
 int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what) {
     int64_t N = x->ndim ? x->shape[0] : 0, row = N ? x->numel / N : 0;
     if (s->n > 1 && row != s->n)
@@ -70,7 +106,7 @@ int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64,
                              what, v, (long long)(i / row), (long long)(i % row), y);
         x->data[i] = f;
     }
-    return WK_OK;
+    return f64 && row ? check_spread(s, f64, x, row, what) : WK_OK;
 }
 
 void wk_data_scale_describe(const wk_data_scale *s, char *buf, size_t cap) {

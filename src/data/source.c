@@ -3,7 +3,8 @@
  * files refused alike) with no scaling and no held-out split; generators through
  * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source; a file's
  * rows are as stored (scale empty) unless wk_source_match_units mapped them into a
- * generator's units, or the source is data:RUN (the run's scaling). */
+ * generator's units (from float64 values: the file read again, or the rows64 an array came
+ * with), or the source is data:RUN (the run's scaling). */
 #include <stdio.h>
 #include <string.h>
 
@@ -41,14 +42,18 @@ static int open_generator(wk_source *s, const char *where) {
 }
 
 /* cfg->data through wk_dataset_load with cfg's scaling (the run's kept map when given), every
- * row kept (no held-out split) */
+ * row kept (no held-out split). Without a run: s->spec mapped by `map` (read in float64 and
+ * rounded after the map), or as stored when map is NULL. */
 static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_scale *map) {
     wk_gan_config cfg;
+    double one = 1, zero = 0;
+    const wk_data_scale stored = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
     if (run) cfg = *run;
     else {
         wk_gan_config_default(&cfg);
         snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
         cfg.scale = WK_SCALE_NONE;
+        if (!map) map = &stored; /* values as stored: the identity map reads no float64 copy */
     }
     cfg.holdout = 0;
     cfg.data_n = 0;
@@ -116,8 +121,11 @@ int wk_source_open_run_data(wk_source *s, const wk_gan_config *run, const wk_dat
     return finish_open(s, open_dataset(s, run, map));
 }
 
-int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) {
+int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) { return wk_source_from_rows_f64(s, name, rows, NULL); }
+
+int wk_source_from_rows_f64(wk_source *s, const char *name, const wk_tensor *rows, const double *f64) {
     memset(s, 0, sizeof *s);
+    s->from_rows = 1;
     snprintf(s->spec, sizeof s->spec, "%s", name);
     if (rows->ndim < 2 || rows->shape[0] < 1)
         return wk_errorf(WK_EINVAL, "source '%s': rows must be shaped [n >= 1, ...], got %d dimensions", name, rows->ndim);
@@ -129,11 +137,15 @@ int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) {
     int64_t n = rows->shape[0], dim = rows->numel / n;
     int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
     int rc = perm ? wk_tensor_alloc(&s->rows, rows->ndim, rows->shape) : WK_ENOMEM;
+    if (!rc && f64 && !(s->rows64 = wk_malloc((size_t)rows->numel * sizeof(double)))) rc = WK_ENOMEM;
     if (!rc) {
         wk_gan_config def;
         wk_gan_config_default(&def);
         wk_dataset_file_order(def.seed, n, perm);
-        for (int64_t i = 0; i < n; i++) memcpy(s->rows.data + i * dim, rows->data + perm[i] * dim, (size_t)dim * sizeof(float));
+        for (int64_t i = 0; i < n; i++) {
+            memcpy(s->rows.data + i * dim, rows->data + perm[i] * dim, (size_t)dim * sizeof(float));
+            if (f64) memcpy(s->rows64 + i * dim, f64 + perm[i] * dim, (size_t)dim * sizeof(double));
+        }
     }
     wk_free(perm);
     if (!rc) rc = wk_tensor_check_finite(&s->rows, name);
@@ -143,6 +155,7 @@ int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) {
 void wk_source_close(wk_source *s) {
     if (!s) return;
     wk_tensor_free(&s->rows);
+    wk_free(s->rows64);
     if (s->kind == WK_SOURCE_TARGET) wk_target_free(&s->target);
     if (s->gen) wk_trainer_free(s->gen);
     wk_data_scale_free(&s->scale);
@@ -231,7 +244,20 @@ int wk_source_match_units(wk_source *a, wk_source *b) {
     if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) return WK_OK;
     /* the one mapping of a data file into a run's units: the run's own resolved scaling */
     if ((rc = wk_source_run_scale(gen->gen, &file->rows, file->spec, &file->scale, &file->scale_guessed))) return rc;
-    if ((rc = wk_data_scale_apply(&file->scale, &file->rows, NULL, file->spec))) return rc;
+    if (file->from_rows || wk_data_scale_is_identity(&file->scale)) {
+        /* rows given in memory: mapped from their float64 values when the caller kept them */
+        if ((rc = wk_data_scale_apply(&file->scale, &file->rows, file->rows64, file->spec))) return rc;
+    } else {
+        /* a file: read again, in float64 up to the map (a float32 value of 1e8 + 1 is 1e8) and in
+         * the same row order */
+        wk_data_scale map = file->scale;
+        int guessed = file->scale_guessed;
+        memset(&file->scale, 0, sizeof file->scale);
+        wk_tensor_free(&file->rows);
+        rc = open_dataset(file, NULL, &map);
+        file->scale = map, file->scale_guessed = guessed;
+        if (rc) return rc;
+    }
     file->run_units = 1;
     return WK_OK;
 }

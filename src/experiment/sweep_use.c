@@ -12,6 +12,7 @@ int wk__expt_sweep_spec(const wk_expt_ctx *c, const char *sub, const char *const
                         const char *seeds, wk_sweep_spec *s) {
     wk_sweep_spec_init(s);
     s->progress = 0;
+    s->retry_failed = c->retry_failed; /* this invocation's choice, as sweep's: not part of sweep.json */
     int rc = WK_OK;
     if ((size_t)snprintf(s->out, sizeof s->out, "%s/%s", c->out, sub) >= sizeof s->out)
         return wk_errorf(WK_EINVAL, "--out %s: too long", c->out);

@@ -16,6 +16,10 @@
  *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line; the
  *   float64 variant (wk_io_read_csv with an f64 sink, for wk_read_points_f64) keeps the parsed
  *   doubles themselves, so 1e300 is a number there.
+ * - An integer field (digits, optional sign) is read exactly or refused: above 2^53 float64 holds
+ *   only some integers, and one it cannot hold (9007199254740993) is WK_EFORMAT naming the line
+ *   and column, never rounded silently (strtod did); written as a float (9.007199254740993e15)
+ *   it is rounded like any float. One rule per file, whichever precision the reader then keeps.
  * Memory: the value array grows with the numbers actually parsed (at most one per 2 bytes of
  * the file); failing to grow it is a too-large input (read_util.h). Result: [rows, cols]. */
 #include <csv.h>
@@ -63,6 +67,22 @@ static void csv_push(csv_state *s, double v) {
     s->vals[s->n++] = v;
 }
 
+/* Is the token [p, q) an integer (optional sign, decimal digits only) that float64 cannot hold
+ * exactly? strtod rounds 9007199254740993 (2^53 + 1) to 2^53 without a word: an ID or a count
+ * would change silently. v is strtod's value; an integer double prints exactly under %.0f, so
+ * the token is exact when its digits (less a sign and leading zeros) are v's. */
+static int inexact_integer(const char *p, const char *q, double v) {
+    const char *d = p + (*p == '+' || *p == '-');
+    if (d == q) return 0;
+    for (const char *c = d; c < q; c++)
+        if (*c < '0' || *c > '9') return 0; /* a float (".", "e"), hex, ...: rounding is its writer's choice */
+    while (d + 1 < q && *d == '0') d++;
+    if (q - d <= 15) return 0; /* up to 15 digits every integer is exact */
+    char buf[400];
+    int w = snprintf(buf, sizeof buf, "%.0f", fabs(v));
+    return w != (int)(q - d) || memcmp(buf, d, (size_t)w) != 0;
+}
+
 /* libcsv's field callback: split the field on blanks and classify each token. */
 static void csv_field(void *data, size_t len, void *ctx) {
     csv_state *s = ctx;
@@ -83,7 +103,12 @@ static void csv_field(void *data, size_t len, void *ctx) {
         /* strtod stops at the blank, the field's NUL (CSV_APPEND_NULL) or an embedded NUL */
         char *e;
         double v = strtod(p, &e);
-        if (e == q) {
+        if (e == q && inexact_integer(p, q, v)) {
+            if (!s->rc)
+                s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: the integer %.*s has no exact float64 value (the nearest "
+                                              "is %.0f); write it as a float (e.g. %.16e) to accept the rounding",
+                                  s->path, s->line_no, (long long)s->fields, (int)(q - p > 64 ? 64 : q - p), p, v, v);
+        } else if (e == q) {
             csv_push(s, v);
         } else if (s->n_text++ == 0) {
             int w = (int)(q - p) < (int)sizeof s->bad - 1 ? (int)(q - p) : (int)sizeof s->bad - 1;

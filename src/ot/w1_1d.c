@@ -86,13 +86,28 @@ static void add_flow(void *ctx, int64_t i, int64_t j, double f) {
     s->total += f * (s->p == 1 ? d : s->p == 2 ? d * d : pow(d, s->p));
 }
 
+/* t * 2^-e for a real e >= 0: the power of two of floor(e) exactly, the fraction's factor
+ * (in (1/2, 1]) on the normal value first, so a subnormal result is rounded once more at most */
+static double times_pow2_neg(double t, double e) {
+    const double whole = floor(e);
+    return ldexp(t * exp2(whole - e), -(int)whole);
+}
+
 int wk_wp_1d_f64(const double *x, const double *wx, int64_t n, const double *y, const double *wy, int64_t m, double p,
                  double *out) {
     if (!out) return wk_errorf(WK_EINVAL, "wk_wp_1d: NULL output");
     if (!(p >= 1) || !isfinite(p)) return wk_errorf(WK_EINVAL, "wk_wp_1d: p = %g must be >= 1", p);
+    /* Tiny samples (ot_rescale.c): |x - y|^p underflows to subnormals or 0 term by term, so
+     * W_p^p is summed on both samples times 2^k (an exact scaling) and multiplied by 2^-kp,
+     * |x - y|^p being homogeneous of degree p. */
+    ot_rescale sc;
+    const ot_input ia = {.d = x, .n = n, .dim = 1, .ndim = 2}, ib = {.d = y, .n = m, .dim = 1, .ndim = 2};
+    if (ot_rescale_init(&sc, &ia, &ib)) return wk_errorf(WK_ENOMEM, "wk_wp_1d: out of memory (n = %lld, m = %lld)", (long long)n,
+                                                         (long long)m);
     ot_1d_point *a = NULL, *b = NULL;
-    int rc = sorted_masses(x, wx, n, "a", &a);
-    if (!rc) rc = sorted_masses(y, wy, m, "b", &b);
+    int rc = sorted_masses(sc.a.d, wx, n, "a", &a);
+    if (!rc) rc = sorted_masses(sc.b.d, wy, m, "b", &b);
+    ot_rescale_free(&sc);
     if (rc) {
         wk_free(a);
         return rc;
@@ -101,6 +116,13 @@ int wk_wp_1d_f64(const double *x, const double *wx, int64_t n, const double *y, 
     ot_1d_coupling(a, n, b, m, add_flow, &s);
     wk_free(a);
     wk_free(b);
+    if (sc.k && !isfinite(s.total)) {
+        /* scaled distances below 4 raised to p > 511: the true value is below (2 * 2^-200)^p,
+         * which rounds to 0 */
+        s.total = 0;
+    } else if (sc.k) {
+        s.total = times_pow2_neg(s.total, (double)sc.k * p);
+    }
     /* finite samples whose distances^p exceed double's range (1e300 apart, p = 2): refused, not Inf */
     if (!isfinite(s.total))
         return wk_errorf(WK_EINVAL, "wk_wp_1d: W_p^p with p = %g overflows double precision (the samples are too far "

@@ -187,11 +187,13 @@ enum { OT_DENSE_PAIRS = 40000, OT_DENSE_PAIRS_HIGH_D = 1 << 18, OT_DENSE_HIGH_DI
 static int dense_arc(void *st, int32_t i, int32_t j, double c) { return exact_add_arc(st, i, j, c); }
 
 static int run_exact(const ot_input *a, const double *wa, const ot_input *b, const double *wb,
-                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped, int64_t *pivots) {
+                     const wk_ot_options *opt_in, wk_ot_result *res, int use_assign, int capped, int64_t *pivots,
+                     int64_t *work) {
     /* use_assign: 1 the assignment solver, 0 the simplex, < 0 as opt asks (AUTO: the assignment
      * for n = m uniform clouds, where the simplex's degenerate pivots dominate). *pivots: the
-     * simplex pivots spent (a coarse start's included) when it returns RETRY_UNCAPPED, else 0. */
-    *pivots = 0;
+     * simplex pivots spent (a coarse start's included) when it returns RETRY_UNCAPPED, else 0;
+     * *work: that attempt's iterations (pivots, or the auction's bids and paths), else 0. */
+    *pivots = *work = 0;
     wk_ot_options opt = *opt_in;
     exact_state st;
     memset(&st, 0, sizeof st);
@@ -371,6 +373,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     const double gap = certificate_gap(&st, pi, tol, cmax, scale, &uses_capped);
     if (uses_capped) {
         if (!use_assign) *pivots = res->iterations; /* the auction's bids are no pivots */
+        *work = res->iterations;
         rc = RETRY_UNCAPPED;
         goto done;
     }
@@ -419,15 +422,15 @@ static int exact_scaled(const ot_input *a, const double *wa, const ot_input *b, 
     /* max_pivots is one budget for the whole call: the pivots of a capped solve that must be
      * redone uncapped count against the retry's (the auction's failed attempt spent none) */
     const int64_t budget = opt.max_pivots;
-    int64_t spent = 0, pivots;
+    int64_t spent = 0, pivots, work, worked = 0; /* worked: the failed capped attempt's iterations */
     int capped = 1, rc;
     for (;;) {
-        rc = run_exact(a, wa, b, wb, &opt, res, -1, capped, &pivots);
+        rc = run_exact(a, wa, b, wb, &opt, res, -1, capped, &pivots, &work);
         if (rc == OT_AUCTION_BUDGET && opt.exact_solver == WK_EXACT_AUTO) {
             /* the auction's bid budget ran out (a pathological arc set): the simplex always works */
             wk_clear_error();
             memset(res, 0, sizeof *res);
-            rc = run_exact(a, wa, b, wb, &opt, res, 0, capped, &pivots);
+            rc = run_exact(a, wa, b, wb, &opt, res, 0, capped, &pivots, &work);
         }
         if (rc == OT_AUCTION_BUDGET) /* the assignment solver was asked for by name */
             rc = wk_error_context(WK_EUNSUPPORTED, "wk_w1_exact: the assignment solver cannot serve this problem "
@@ -437,10 +440,12 @@ static int exact_scaled(const ot_input *a, const double *wa, const ot_input *b, 
                                   (long long)spent);
         if (rc != RETRY_UNCAPPED) break;
         spent += pivots;
+        worked += work;
         if (budget > 0) opt.max_pivots = budget - spent; /* stays > 0: a solve that succeeded used fewer */
         memset(res, 0, sizeof *res);
         capped = 0;
     }
+    if (rc == WK_OK) res->iterations += worked; /* all the work done, as the budget counts it */
     wk_exec_leave(&saved);
     return rc;
 }

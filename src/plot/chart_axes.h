@@ -7,6 +7,9 @@
 #include "wgankit/plot.h"
 
 #define WK_CHART_MAX_TICKS 64
+/* marker shapes of the line charts, series s drawing shape s % WK_CHART_SHAPES (PNG and SVG
+ * alike): a disc, a square, a diamond, a triangle, a plus, a cross */
+#define WK_CHART_SHAPES 6
 
 typedef struct wk_chart_frame {
     double xlo, xhi, ylo, yhi; /* the plotted ranges in axis units (log10 on a log axis) */

@@ -1,7 +1,7 @@
 /* chart_png.c — line charts as PNG (plot.h: wk_png_line_chart), the raster twin of svg.c's
  * charts for places that show images only: the same frame (chart_axes.c: ranges, 1-2-5 grid,
  * decades on a log axis, category slots), shaded bands, error bars, the y = x diagonal, markers
- * at the data points, numeric tick labels drawn with a 3x5 digit font (digits, '.', '-', 'e' are
+ * at the data points (one shape per series: marker()), numeric tick labels drawn with a 3x5 digit font (digits, '.', '-', 'e' are
  * all a %g tick label needs); category names, the title, the axis titles (the y title turned a
  * quarter left) and a legend at the right (a colour swatch and each series' name, the margin
  * sized to the longest name) in the 5x7 font of the scatter plots (font5x7.h). */
@@ -39,6 +39,43 @@ static void text(wk_image *img, int x, int y, const char *t, int s) {
 
 static int usable(const wk_chart_spec *spec, double x, double y) { return wk__chart_usable(spec, x, y); }
 
+/* Series s's marker at (cx, cy), its shape by s (svg.c's order): a filled disc, then outlines
+ * around it (a square, a diamond, a triangle, a plus, a cross), so that two series with the same
+ * value at the same x both stay visible (a disc drawn over a disc hid the first series). */
+static void marker(wk_image *img, double cx, double cy, size_t s, const uint8_t col[3]) {
+    const double r = 5;
+    switch (s % WK_CHART_SHAPES) {
+    case 0: wk_image_disc(img, cx, cy, 3, col, 1); break;
+    case 1:
+        for (int o = 0; o < 2; o++) { /* 2 px outlines */
+            const double q = r - o;
+            wk_image_line(img, cx - q, cy - q, cx + q, cy - q, col, 1), wk_image_line(img, cx + q, cy - q, cx + q, cy + q, col, 1);
+            wk_image_line(img, cx + q, cy + q, cx - q, cy + q, col, 1), wk_image_line(img, cx - q, cy + q, cx - q, cy - q, col, 1);
+        }
+        break;
+    case 2:
+        for (int o = 0; o < 2; o++) {
+            const double q = r + 2 - o;
+            wk_image_line(img, cx, cy - q, cx + q, cy, col, 1), wk_image_line(img, cx + q, cy, cx, cy + q, col, 1);
+            wk_image_line(img, cx, cy + q, cx - q, cy, col, 1), wk_image_line(img, cx - q, cy, cx, cy - q, col, 1);
+        }
+        break;
+    case 3:
+        for (int o = 0; o < 2; o++) {
+            const double q = r + 2 - o;
+            wk_image_line(img, cx, cy - q, cx + q, cy + q * 0.8, col, 1), wk_image_line(img, cx + q, cy + q * 0.8, cx - q, cy + q * 0.8, col, 1);
+            wk_image_line(img, cx - q, cy + q * 0.8, cx, cy - q, col, 1);
+        }
+        break;
+    case 4:
+        for (int o = 0; o < 2; o++) wk_image_line(img, cx - r - 1, cy + o, cx + r + 1, cy + o, col, 1), wk_image_line(img, cx + o, cy - r - 1, cx + o, cy + r + 1, col, 1);
+        break;
+    default:
+        for (int o = 0; o < 2; o++) wk_image_line(img, cx - r + o, cy - r, cx + r + o, cy + r, col, 1), wk_image_line(img, cx - r + o, cy + r, cx + r + o, cy - r, col, 1);
+        break;
+    }
+}
+
 /* A band between (x0, lo0..hi0) and (x1, lo1..hi1), pixel coordinates, filled column by column
  * (each column once: x0 included, x1 not) with the SVG's opacity. */
 static void band_quad(wk_image *img, double x0, double lo0, double hi0, double x1, double lo1, double hi1, const uint8_t col[3]) {
@@ -50,7 +87,8 @@ static void band_quad(wk_image *img, double x0, double lo0, double hi0, double x
 
 int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
     const int W = spec->width ? spec->width : 640, H = spec->height ? spec->height : 400;
-    /* margins: the legend's column at the right (swatch, gap, the longest name), the title above,
+    /* margins: the legend's column at the right (swatch, gap, the longest name, 16 px to the
+     * image's edge: a long name ended 8 px from it and read as cut off), the title above,
      * the x title under the tick labels, the turned y title left of them */
     int legend_w = 0;
     for (size_t s = 0; s < n_series; s++)
@@ -58,7 +96,7 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     wk_chart_frame f;
     wk__chart_fit(spec, series, n_series, &f);
     /* the left margin fits the widest y label (a long one was cut at the image's edge) */
-    const double left = wk__chart_png_left(spec, &f), right = legend_w ? 16 + 22 + legend_w + 8 : 16,
+    const double left = wk__chart_png_left(spec, &f), right = legend_w ? 16 + 22 + legend_w + 16 : 16,
                  top = spec->title ? 30 : 16, bottom = spec->x_label ? 52 : 36, pw = W - left - right, ph = H - top - bottom;
     if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "png chart: %d x %d is too small for its legend and labels", W, H);
     const double xlo = f.xlo, xhi = f.xhi, ylo = f.ylo, yhi = f.yhi;
@@ -133,13 +171,16 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
                 wk_image_line(&img, cx, lo, cx, hi, col, 1);
                 wk_image_line(&img, cx - 4, lo, cx + 4, lo, col, 1), wk_image_line(&img, cx - 4, hi, cx + 4, hi, col, 1);
             }
-            wk_image_disc(&img, cx, cy, 3, col, 1);
+            marker(&img, cx, cy, s, col);
             px = cx, py = cy;
         }
     }
 #undef SX
 #undef SY
-    if (spec->title) wk__text_draw(&img, (int)(left + (pw - wk__text_width(spec->title, 1)) / 2), 10, spec->title, 1, INK, 0);
+    if (spec->title) { /* over the plot, kept inside the picture (as svg.c's) */
+        const double tw = wk__text_width(spec->title, 1);
+        wk__text_draw(&img, (int)fmax(fmin(left + (pw - tw) / 2, W - tw - 4), 4), 10, spec->title, 1, INK, 0);
+    }
     char axis[256]; /* a log axis says so after its title, as in the SVG chart */
     if (spec->x_label) {
         snprintf(axis, sizeof axis, "%s%s", spec->x_label, spec->log_x ? " (log scale)" : "");
@@ -152,11 +193,11 @@ int wk_png_line_chart(const char *path, const wk_chart_spec *spec, const wk_seri
     for (size_t s = 0, row = 0; s < n_series; s++) { /* the legend: one row per named series, in the series' colour */
         if (!series[s].name || !series[s].y) continue;
         const uint8_t *col = palette[s % (sizeof palette / sizeof palette[0])];
-        double x = left + pw + 16, y = top + 6 + 14.0 * (double)row++;
+        double x = left + pw + 16, y = top + 6 + 16.0 * (double)row++; /* rows apart by more than a marker's 14 px */
         if (y + 7 > H) break;
         if (!spec->points_only && !series[s].markers) /* a line series: a stroke; marker-only series: a dot alone */
             for (int o = 0; o < 2; o++) wk_image_line(&img, x, y + 3 + o, x + 16, y + 3 + o, col, 1);
-        wk_image_disc(&img, x + 8, y + 3.5, 3, col, 1);
+        marker(&img, x + 8, y + 3.5, s, col);
         wk__text_draw(&img, (int)(x + 22), (int)y, series[s].name, 1, INK, 0);
     }
     rc = wk_png_write(path, &img);

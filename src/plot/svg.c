@@ -9,6 +9,7 @@
 #include "wgankit/plot.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
@@ -43,6 +44,24 @@ static int usable(const wk_chart_spec *spec, double x, double y) { return wk__ch
 static double ty(const wk_chart_spec *spec, double y) { return wk__chart_ty(spec, y); }
 static double tx(const wk_chart_spec *spec, double x) { return wk__chart_tx(spec, x); }
 
+/* Series s's marker of radius r at (x, y), its shape by s as chart_png.c's marker(): a filled
+ * disc, then outlines (square, diamond, triangle, plus, cross), so that equal values of two
+ * series at one x both show. cls: the element's class, or NULL. */
+static void marker(wk_strbuf *out, double x, double y, double r, size_t s, const char *col, const char *cls) {
+    char c[32] = "";
+    if (cls) snprintf(c, sizeof c, " class=\"%s\"", cls);
+    const double q = r + 2;
+    switch (s % WK_CHART_SHAPES) {
+    case 0: wk_sb_printf(out, "<circle%s cx=\"%.2f\" cy=\"%.2f\" r=\"%g\" fill=\"%s\"/>\n", c, x, y, r, col); return;
+    case 1: wk_sb_printf(out, "<rect%s x=\"%.2f\" y=\"%.2f\" width=\"%g\" height=\"%g\"", c, x - r - 1, y - r - 1, 2 * r + 2, 2 * r + 2); break;
+    case 2: wk_sb_printf(out, "<path%s d=\"M%.2f %.2f L%.2f %.2f L%.2f %.2f L%.2f %.2f Z\"", c, x, y - q, x + q, y, x, y + q, x - q, y); break;
+    case 3: wk_sb_printf(out, "<path%s d=\"M%.2f %.2f L%.2f %.2f L%.2f %.2f Z\"", c, x, y - q, x + q, y + 0.8 * q, x - q, y + 0.8 * q); break;
+    case 4: wk_sb_printf(out, "<path%s d=\"M%.2f %.2f H%.2f M%.2f %.2f V%.2f\"", c, x - q, y, x + q, x, y - q, y + q); break;
+    default: wk_sb_printf(out, "<path%s d=\"M%.2f %.2f L%.2f %.2f M%.2f %.2f L%.2f %.2f\"", c, x - r, y - r, x + r, y + r, x - r, y + r, x + r, y - r); break;
+    }
+    wk_sb_printf(out, " fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"/>\n", col);
+}
+
 int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series *series, size_t n_series) {
     /* the plot area's clip path needs an id unique in the page: a report inlines several charts
      * into one buffer, and url(#id) resolves to the document's first element of that id (each
@@ -61,7 +80,9 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
     double left = 70;
     for (int k = 0; k < f.nyt && !spec->log_y; k++)
         left = fmax(left, 24 + 7.0 * (double)strlen(wk__chart_ytick_label(spec, &f, k, lab, sizeof lab)) + 6);
-    const double right = n_series ? 50 + 6.4 * (double)longest : 20, top = spec->title ? 34 : 14, bottom = 46;
+    /* 7 px a character: 12 px sans-serif runs to about 6.7 px on lower case ("upper bound only" was
+     * cut at the right edge with 6.4) */
+    const double right = n_series ? 50 + 7.0 * (double)longest : 20, top = spec->title ? 34 : 14, bottom = 46;
     const double pw = W - left - right, ph = H - top - bottom;
     if (pw < 50 || ph < 50) return wk_errorf(WK_EINVAL, "svg chart: %g x %g is too small for its legend and labels", W, H);
     const double xlo = f.xlo, xhi = f.xhi, ylo = f.ylo, yhi = f.yhi;
@@ -73,7 +94,10 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
                       "viewBox=\"0 0 %g %g\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
                  marks, W, H, W, H);
     if (spec->title) {
-        wk_sb_printf(out, "<text x=\"%g\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">", left + pw / 2);
+        /* over the plot, but kept inside the picture (14 px bold: about 8.4 px a character): a title
+         * longer than a plot narrowed by a wide legend began left of the image */
+        const double half = 4.2 * (double)strlen(spec->title) + 4, cx = fmax(fmin(left + pw / 2, W - half), half);
+        wk_sb_printf(out, "<text x=\"%g\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">", cx);
         wk_sb_append_xml(out, spec->title);
         wk_sb_puts(out, "</text>\n");
     }
@@ -162,14 +186,15 @@ int wk_svg_line_chart(wk_strbuf *out, const wk_chart_spec *spec, const wk_series
         for (size_t i = 0; se->y && i < se->n; i++) {
             if (!usable(spec, se->x[i], se->y[i])) continue;
             int isolated = (i == 0 || !usable(spec, se->x[i - 1], se->y[i - 1])) && (i + 1 == se->n || !usable(spec, se->x[i + 1], se->y[i + 1]));
-            if (dots || n_use <= 40 || isolated)
-                wk_sb_printf(out, "<circle class=\"mark\" cx=\"%.2f\" cy=\"%.2f\" r=\"%g\" fill=\"%s\"/>\n", SX(se->x[i]),
-                             SY(ty(spec, se->y[i])), dots ? 4.0 : 3.0, colour);
+            if (dots || n_use <= 40 || isolated) marker(out, SX(se->x[i]), SY(ty(spec, se->y[i])), dots ? 4.0 : 3.0, s, colour, "mark");
         }
         double ly = top + 8 + 18 * (double)s;
-        if (se->y && dots) wk_sb_printf(out, "<circle cx=\"%g\" cy=\"%g\" r=\"4\" fill=\"%s\"/>", left + pw + 22, ly, colour);
-        else if (se->y) wk_sb_printf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"3\"/>", left + pw + 12, ly,
-                                     left + pw + 32, ly, colour);
+        if (se->y && dots) marker(out, left + pw + 22, ly, 4, s, colour, NULL);
+        else if (se->y) {
+            wk_sb_printf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"3\"/>", left + pw + 12, ly,
+                         left + pw + 32, ly, colour);
+            marker(out, left + pw + 22, ly, 3, s, colour, NULL);
+        }
         else wk_sb_printf(out, "<rect x=\"%g\" y=\"%g\" width=\"20\" height=\"10\" fill=\"%s\" fill-opacity=\"0.3\"/>", left + pw + 12, ly - 5, colour);
         wk_sb_printf(out, "<text x=\"%g\" y=\"%g\">", left + pw + 38, ly + 4);
         wk_sb_append_xml(out, se->name ? se->name : "");
