@@ -2,7 +2,7 @@
  * clouds, b shifted by 0.5) and writes each pair of clouds as float32 NPY so the peer script
  * (bench/peers/pot_w1.py) times POT on identical data.
  *
- *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--multiscale N] [--solver auto|simplex|assignment]
+ *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--multiscale N] [--seed S] [--solver auto|simplex|assignment]
  *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
  *          [--plot OUT.png] [--replot RESULTS.csv]
  * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv.
@@ -65,6 +65,7 @@ static int save_npy(const char *path, const wk_tensor *t) {
 int main(int argc, char **argv) {
     wk_ot_options opt;
     wk_ot_options_default(&opt);
+    uint64_t seed = 0; /* other clouds of the same sizes: the work of one pair swings by +-50% */
     const char *out = NULL, *plot = NULL, *replot = NULL, *cases = "1000:2,2000:2,5000:2,10000:2,2000:784,10000:784";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
@@ -73,6 +74,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--replot") && i + 1 < argc) replot = argv[++i];
         else if (!strcmp(argv[i], "--knn") && i + 1 < argc) opt.knn = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--multiscale") && i + 1 < argc) opt.multiscale_min = atoll(argv[++i]);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
             const char *v = argv[++i];
             opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
@@ -139,7 +141,7 @@ int main(int argc, char **argv) {
         wk_tensor_alloc(&a, 2, shape);
         wk_tensor_alloc(&b, 2, shape);
         wk_rng r;
-        wk_rng_seed(&r, (uint64_t)(n * 1000 + d));
+        wk_rng_seed(&r, (uint64_t)(n * 1000 + d) + 7919 * seed); /* --seed 0: the clouds of the tables */
         wk_rng_fill_normal(&r, a.data, a.numel, 0, 1);
         wk_rng_fill_normal(&r, b.data, b.numel, 0.5f, 1);
         if (out) {
