@@ -230,6 +230,16 @@ static void tiny_wp(void) {
         CHECK(got == c[k].want, "tiny W_p^p, case %zu (p = %g): %.17g, want %.17g (%g ulps of 2^-1074 off)", k, c[k].p, got,
               c[k].want, (got - c[k].want) / min_sub);
     }
+    /* one point a side 2^-300 apart: a fractional p (the scale-back's 2^-fraction path),
+     * (2^-300)^1.5 = 2^-450 exactly; and p = 1e12, where the scale-back exponent k p is far
+     * beyond int (it was converted to int: undefined behaviour) and the value underflows to 0 */
+    const double zero = 0, tiny = 0x1p-300;
+    double got = NAN;
+    REQUIRE(wk_wp_1d_f64(&zero, NULL, 1, &tiny, NULL, 1, 1.5, &got) == WK_OK, "%s", wk_last_error());
+    CHECK(got == 0x1p-450, "W_1.5^1.5 of one pair 2^-300 apart: %.17g, want 2^-450", got);
+    got = NAN;
+    REQUIRE(wk_wp_1d_f64(&zero, NULL, 1, &tiny, NULL, 1, 1e12, &got) == WK_OK, "%s", wk_last_error());
+    CHECK(got == 0, "W_p^p with p = 1e12 of one pair 2^-300 apart: %.17g, want 0", got);
 }
 
 int main(void) {

@@ -86,9 +86,12 @@ static void add_flow(void *ctx, int64_t i, int64_t j, double f) {
     s->total += f * (s->p == 1 ? d : s->p == 2 ? d * d : pow(d, s->p));
 }
 
-/* t * 2^-e for a real e >= 0: the power of two of floor(e) exactly, the fraction's factor
- * (in (1/2, 1]) on the normal value first, so a subnormal result is rounded once more at most */
+/* t * 2^-e for a finite t >= 0 and a real e >= 0: the power of two of floor(e) exactly, the
+ * fraction's factor (in (1/2, 1]) on the normal value first, so a subnormal result is rounded
+ * once more at most. Past e = 2200 the result is below 2^(1024 - 2200), far under half the
+ * least subnormal: 0, without converting an e beyond int's range (C11 6.3.1.4). */
 static double times_pow2_neg(double t, double e) {
+    if (e > 2200) return 0;
     const double whole = floor(e);
     return ldexp(t * exp2(whole - e), -(int)whole);
 }
