@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "experiment/expt_internal.h"
+#include "io/read_util.h"
 #include "wgankit/error.h"
 #include "wgankit/result_dir.h"
 
@@ -73,7 +74,7 @@ static int check_knob(const wk_experiment *e, const wk_expt_knob *k, const char 
         char *end;
         errno = 0;
         double x = strtod(p, &end);
-        if (end == p || errno || !isfinite(x) || (*end && *end != ','))
+        if (end == p || errno || !isfinite(x) || (*end && *end != ',') || wk_io_hex_text(p))
             return wk_errorf(WK_EINVAL, "%s --%s: '%s' is not %s", e->name, k->name, v,
                              list ? (integer ? "a list of integers" : "a list of numbers") : integer ? "an integer" : "a number");
         if (integer && x != floor(x)) return wk_errorf(WK_EINVAL, "%s --%s: %s is not an integer", e->name, k->name, v);

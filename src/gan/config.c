@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/read_util.h"
 #include "wgankit/critic.h"
 #include "wgankit/dist.h"
 #include "wgankit/error.h"
@@ -258,7 +259,7 @@ int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value) {
         return WK_OK;
     case WK_SET_FLOAT: {
         double v = strtod(value, &end);
-        if (errno || end == value || *end || !isfinite(v) || v < s->pub.lo || v > s->pub.hi)
+        if (errno || end == value || *end || !isfinite(v) || v < s->pub.lo || v > s->pub.hi || wk_io_hex_text(value))
             return wk_errorf(WK_EINVAL, "%s: '%s' is not a number in %s", s->pub.name, value, range_str(&s->pub, (char[64]){0}, 64));
         *(double *)p = v;
         return WK_OK;
