@@ -42,6 +42,8 @@ typedef struct wk_birthday_config {
     int n_pairs;       /* closest pairs kept from the first batch for the picture (default 20) */
     double confidence; /* default 0.95 */
     uint64_t seed;     /* default 1 */
+    const char *arg_prefix; /* messages name the settings as "<prefix>batch": "--" (default) for the CLI's
+                             * flags, "" for the Python arguments of the same name */
 } wk_birthday_config;
 
 void wk_birthday_config_default(wk_birthday_config *c);
