@@ -55,6 +55,7 @@ typedef struct wk_birthday_result {
     int64_t batch;
     int trials, duplicates;
     double threshold, duplicate_fraction, support_estimate, ci_low, ci_high;
+    double confidence;    /* the level of [ci_low, ci_high] (the config's) */
     double *closest;      /* [trials] closest-pair distance of each batch (free with wk_birthday_result_free) */
     double *ref_closest;  /* [trials] of the reference when the threshold came from one, else NULL */
     wk_tensor first;      /* the first batch (input space), for the picture */

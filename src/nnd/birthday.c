@@ -162,6 +162,7 @@ int wk_birthday_run(const wk_birthday_config *c, wk_source *src, wk_source *refe
     }
     for (int t = 0; t < c->trials; t++) out->duplicates += out->closest[t] <= out->threshold;
     out->duplicate_fraction = (double)out->duplicates / c->trials;
+    out->confidence = c->confidence;
     wk_support_estimate(c->batch, out->duplicates, c->trials, c->confidence, &out->support_estimate, &out->ci_low,
                         &out->ci_high);
     return WK_OK;
@@ -182,6 +183,7 @@ void wk_birthday_result_to_json(const wk_birthday_result *r, wk_strbuf *sb) {
     wk__json_num(sb, "support_estimate", r->support_estimate);
     wk__json_num(sb, "ci_low", r->ci_low);
     wk__json_num(sb, "ci_high", r->ci_high);
+    wk__json_num(sb, "confidence", r->confidence);
     wk__json_num(sb, "duplicate_fraction", r->duplicate_fraction);
     wk_json_key(sb, "batch");
     wk_json_int(sb, r->batch);
