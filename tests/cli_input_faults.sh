@@ -153,5 +153,13 @@ expect_exit2 "CSV hex 0x1p3 refused" "'0x1p3' is a hexadecimal number" "$CLI" dr
 expect_exit2 "flag value 0x1p-3 refused" "lr-g" "$CLI" train --data ring --lr-g 0x1p-3 --steps 1 --out "$T/hexrun"
 expect_exit2 "spec value 0x2 refused" "radius='0x2' is not a number" "$CLI" data 'ring:radius=0x2' -n 2
 
+# FINDINGS round 6, 4f: --config integers are read from the JSON text exactly, not through a double
+echo '{"seed": 9007199254740993}' >"$T/seed53.json"
+expect_exit2 "--config seed 2^53+1 shows its own digits" "seed: '9007199254740993' is not an integer in \[0, 9007199254740991\]" \
+    "$CLI" train --config "$T/seed53.json" --data ring --steps 1 --out "$T/seed53"
+echo '{"steps": 1.0000000000000001}' >"$T/steps1.json"
+expect_exit2 "--config steps 1.0000000000000001 is not an integer" "steps1.json:1: setting 'steps': 1.0000000000000001 is not an integer" \
+    "$CLI" train --config "$T/steps1.json" --data ring --out "$T/steps1"
+
 [ $fail = 0 ] && echo "cli_input_faults: all passed"
 exit $fail
