@@ -78,4 +78,17 @@ expect_exit2 "birthday --out under a missing directory refused up front" "--out 
 check "... before any work (no output, nothing computed)" bash -c "! test -s '$T/out' && test \$(wc -l < '$T/err') -eq 1"
 : > "$T/afile"
 expect_exit2 "birthday --out naming a file refused" "exists and is not a directory" "$CLI" birthday ring --batch 50 --trials 5 --threshold 0.01 --out "$T/afile"
+# --confidence (FINDINGS round 6, 4e: Python's birthday had confidence=, the CLI did not): the same
+# run as Python's birthday(..., confidence=0.8), a narrower interval than at 0.95, said in the text
+j95=$("$CLI" birthday "$T/sample.npy" --batch 118 --trials 200 --threshold 1e-9 --out "$T/c95" --json | head -1)
+j80=$("$CLI" birthday "$T/sample.npy" --batch 118 --trials 200 --threshold 1e-9 --confidence 0.8 --out "$T/c80" --json | head -1)
+check "--confidence 0.8 equals Python's birthday(confidence=0.8) ($j80)" env PYTHONPATH="$(realpath "$(dirname "$0")/../python")" /usr/bin/python3 -c "
+import json, sys, wgankit
+c = json.loads(sys.argv[1])
+p = wgankit.birthday('$T/sample.npy', 118, 200, threshold=1e-9, confidence=0.8)
+w = json.loads(sys.argv[2])
+sys.exit(not (c['confidence'] == 0.8 and p['ci_low'] == c['ci_low'] and p['ci_high'] == c['ci_high'] and
+              w['ci_low'] < c['ci_low'] and c['ci_high'] < w['ci_high'] and c['support_estimate'] == w['support_estimate']))" "$j80" "$j95"
+check "--confidence 0.8: the text names the 80% interval" grep -q "(80% interval" <<<"$("$CLI" birthday "$T/sample.npy" --batch 118 --trials 200 --threshold 1e-9 --confidence 0.8 --out "$T/c80t")"
+expect_exit2 "--confidence 1.5 refused" "confidence: '1.5' is not" "$CLI" birthday "$T/sample.npy" --batch 118 --confidence 1.5
 exit $fail

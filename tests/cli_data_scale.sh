@@ -147,6 +147,8 @@ def rewrite(src, dst, edit):
     open(dst, "wb").write(struct.pack("<Q", len(hb)) + hb + b[8 + n:])
 rewrite("r1/checkpoint.safetensors", "old.safetensors", lambda m: m.pop("wgankit.data_scale"))
 rewrite("r1/checkpoint.safetensors", "bad.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"minmax","mul":[0],"add":[1]}'}))
+rewrite("r1/checkpoint.safetensors", "bad_none.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"none","mul":[5],"add":[3]}'}))
+rewrite("r1/checkpoint.safetensors", "bad_u8.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"u8","mul":[0.5],"add":[0]}'}))
 PY
 "$CLI" critic --checkpoint old.safetensors --input ip.csv -o o3.npy 2>o3.err
 check "an older checkpoint re-decides on the input as before, and says so" grep -q "re-decided on this file (its checkpoint predates" o3.err
@@ -155,6 +157,19 @@ check "an older checkpoint re-decides on the input as before, and says so" grep 
 check "eval --data with an older checkpoint says the scaling was re-decided" grep -qF -e "--data ringint.csv scaled into the run's units by the run's --scale re-decided on this file (its checkpoint predates kept scalings): none (values as stored)" e3.err
 expect_exit2 "a malformed kept scaling is refused" "bad.safetensors: metadata wgankit.data_scale" \
     "$CLI" critic --checkpoint bad.safetensors --input ip.csv -o o4.npy
+# a kind whose numbers are another map: every command would apply x*5+3 while saying "none (values as stored)"
+expect_exit2 "kept scaling 'none' with other numbers is refused (critic)" \
+    "bad_none.safetensors: metadata wgankit.data_scale: scale none needs mul \[1\], add \[0\]" \
+    "$CLI" critic --checkpoint bad_none.safetensors --input ip.csv -o o5.npy
+expect_exit2 "kept scaling 'none' with other numbers is refused (eval)" "bad_none.safetensors: metadata wgankit.data_scale" \
+    "$CLI" eval --checkpoint bad_none.safetensors --data ringint.csv
+expect_exit2 "kept scaling 'u8' with other numbers is refused" "bad_u8.safetensors: metadata wgankit.data_scale: scale u8 needs mul \[0.0078431372549019607\], add \[-1\]" \
+    "$CLI" critic --checkpoint bad_u8.safetensors --input ip.csv -o o6.npy
+check "Python Checkpoint refuses the same file, naming it and the field" "$PY" -c "
+import sys, wgankit as w
+try: w.Checkpoint('bad_none.safetensors')
+except ValueError as e: sys.exit(not ('bad_none.safetensors: metadata wgankit.data_scale: scale none needs' in str(e)))
+sys.exit(1)"
 
 [ $fail = 0 ] && echo "cli_data_scale: all passed"
 exit $fail

@@ -19,7 +19,7 @@ expect_exit2 "bad scale" "--scale" "$CLI" experiment biau-depth --scale huge
 expect_exit2 "bad train setting value" "critic" "$CLI" experiment biau-depth --critic nonsense
 expect_exit2 "seed is the experiment's" "set by the experiment" "$CLI" experiment biau-depth --seed 3
 expect_exit2 "a grid key given as a setting" "gen_depth" "$CLI" experiment biau-depth --gen-depth 2
-expect_exit2 "repeated grid value" "gen_depth" "$CLI" experiment biau-depth --gen-depths 1,1
+expect_exit2 "repeated grid value (named as --help spells the flag)" "biau-depth --gen-depths 1,1: value 1 given twice" "$CLI" experiment biau-depth --gen-depths 1,1
 expect_exit2 "repeated list knob value" "--dims 2,2: value 2 given twice" "$CLI" experiment arora-w1 --dims 2,2 --out "$T/eb"
 expect_exit2 "repeated list knob value, spelt differently" "value 100 given twice" "$CLI" experiment arora-w1 --sizes 50,100,1e2 --out "$T/eb"
 expect_exit2 "repeated seeds" "value 1 given twice" "$CLI" experiment biau-depth --seeds 1,1 --out "$T/eb"
@@ -39,9 +39,13 @@ check "arora-w1 tiny" "$CLI" experiment arora-w1 --out "$T/aw" --dims 2,8 --size
 check "arora-w1 outputs" check_outputs "$T/aw"
 check "arora-w1 heldout title says what both pictures show" bash -c "grep -q 'shaded: the 95 % intervals' '$T/aw/heldout.svg' && ! grep -q 'the SVG shades' '$T/aw/heldout.svg'"
 check "arora-w1 table has every (d, m, distance)" bash -c "test \$(grep -c '' '$T/aw/results.csv') -eq 19"
+# FINDINGS round 6, 4g: the claim names only dims that ran, and the command echoes --help's spelling
+check "arora-w1 SUMMARY: no claim at d = 64 when d = 64 was not run" bash -c "! grep -q 'd = 64' '$T/aw/SUMMARY.md' && grep -q 'away from 0 (here at d = 8)' '$T/aw/SUMMARY.md'"
+check "arora-w1 SUMMARY: the command echoes --nnd-steps (as --help spells it)" bash -c "grep -q -- '--nnd-steps 5' '$T/aw/SUMMARY.md' && ! grep -q -- '--nnd_steps' '$T/aw/SUMMARY.md' '$T/aw/index.html'"
 check "biau-depth tiny (train overrides, 2 jobs)" "$CLI" experiment biau-depth --out "$T/bd" --seeds 0,1 --steps 3 \
     --gen-depths 1,2 --critic-depths 1,2 --gen-width 8 --critic-width 8 --n 64 --w1-repeats 2 --jobs 2 --batch 32 --eval-n 64
 check "biau-depth outputs" check_outputs "$T/bd"
+check "biau-depth SUMMARY: train settings echoed as flags (--gen-width, --eval-n)" bash -c "grep -q -- '--gen-width 8' '$T/bd/SUMMARY.md' && grep -q -- '--eval-n 64' '$T/bd/SUMMARY.md'"
 # the figures and captions state the knobs' values, not the recipe's defaults (FINDINGS 3)
 for f in w1-vs-gen-depth w1-vs-critic-depth; do
     check "biau-depth $f.svg: the y axis says --n 64" grep -q 'exact W1, 64 vs 64 points' "$T/bd/$f.svg"

@@ -142,5 +142,24 @@ check "critic --input --scaled of the already-scaled points" "$CLI" critic --che
 check "both give the same critic values" "$PY" -c "import numpy as np, sys; a, b = np.load('$T/db.npy'), np.load('$T/ds.npy'); sys.exit(not (a.shape == (300,) and np.array_equal(a, b)))"
 expect_exit2 "critic --scaled without --input" "give --input" "$CLI" critic --checkpoint "$T/brun/checkpoint.safetensors" --scaled --lipschitz
 
+# FINDINGS round 6, 4a/4b: a CSV number beyond float64 is said so with its text (not "Inf"); C hex
+# floats, which strtod reads (0x10 = 16), are refused in CSV fields, flags and spec values alike
+printf '0,0\n1e400,1\n' >"$T/over.csv"
+expect_exit2 "CSV 1e400 overflows float64 (not Inf)" "over.csv: line 2, column 1: 1e400 overflows float64" "$CLI" w1 "$T/over.csv" "$T/over.csv"
+printf '0,0\n0x10,1\n' >"$T/hex.csv"
+expect_exit2 "CSV hex 0x10 refused" "hex.csv: line 2, column 1: '0x10' is a hexadecimal number" "$CLI" draw "$T/hex.csv" -n 2 -o "$T/hex.npy"
+printf '0,0\n1,0x1p3\n' >"$T/hex2.csv"
+expect_exit2 "CSV hex 0x1p3 refused" "'0x1p3' is a hexadecimal number" "$CLI" draw "$T/hex2.csv" -n 2 -o "$T/hex2.npy"
+expect_exit2 "flag value 0x1p-3 refused" "lr-g" "$CLI" train --data ring --lr-g 0x1p-3 --steps 1 --out "$T/hexrun"
+expect_exit2 "spec value 0x2 refused" "radius='0x2' is not a number" "$CLI" data 'ring:radius=0x2' -n 2
+
+# FINDINGS round 6, 4f: --config integers are read from the JSON text exactly, not through a double
+echo '{"seed": 9007199254740993}' >"$T/seed53.json"
+expect_exit2 "--config seed 2^53+1 shows its own digits" "seed: '9007199254740993' is not an integer in \[0, 9007199254740991\]" \
+    "$CLI" train --config "$T/seed53.json" --data ring --steps 1 --out "$T/seed53"
+echo '{"steps": 1.0000000000000001}' >"$T/steps1.json"
+expect_exit2 "--config steps 1.0000000000000001 is not an integer" "steps1.json:1: setting 'steps': 1.0000000000000001 is not an integer" \
+    "$CLI" train --config "$T/steps1.json" --data ring --out "$T/steps1"
+
 [ $fail = 0 ] && echo "cli_input_faults: all passed"
 exit $fail

@@ -214,5 +214,15 @@ once=$(timeout 30 "$CLI" metrics --real "$T/once_real.csv" --fake "$T/once_fake.
 check "--features none reads each file once: a named pipe works (rc $?, $(head -c 200 "$T/once.err"))" test -n "$once"
 check "... with the plain files' values" test "$once" = "$plain"
 check "... which are the .npy files' values" test "$plain" = "$("$CLI" metrics --real $FX/relu64_real.npy --fake $FX/relu64_fake.npy "${K[@]}")"
+
+# KID on float64 features with a common offset (FINDINGS round 6, 3): the exact unbiased MMD^2
+# (rational arithmetic, tests/reference/make_kid_exact_fixtures.py) to 1e-12 relative; the plain
+# float64 kernel sums are 0.1 % (offset 1e6) to 3e-12 (offset 1e3) off on these sets
+while IFS=, read -r kase n dim want _; do
+    [ "$kase" = case ] && continue
+    got=$(jget "$("$CLI" metrics --real $FX/kid_exact_${kase}_real.npy --fake $FX/kid_exact_${kase}_fake.npy --features none \
+        --metrics kid --kid-subsets 1 --kid-subset-size "$n" --json)" kid)
+    check "KID of float64 set $kase (n $n, d $dim) is the exact value: got $got want $want" close "$got" "$want" 1e-12
+done <$FX/kid_exact.csv
 wait
 exit $fail

@@ -82,6 +82,24 @@ int main(void) {
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         CHECK(wk_data_scale_from_json(bad[i], "bad.safetensors", &s) == WK_EFORMAT && strstr(wk_last_error(), "bad.safetensors"),
               "malformed map %zu refused", i);
+    /* a kind whose numbers are another map (FINDINGS round 6, 2): every command would apply the
+     * numbers while naming the kind, so the field is refused, naming it */
+    const char *lying[] = {"{\"scale\":\"none\",\"mul\":[5],\"add\":[3]}", "{\"scale\":\"none\",\"mul\":[1,1],\"add\":[0,0]}",
+                           "{\"scale\":\"u8\",\"mul\":[0.5],\"add\":[0]}", "{\"scale\":\"u8\",\"mul\":[0.0078431372549019607],\"add\":[-0.5]}",
+                           "{\"scale\":\"minmax\",\"mul\":[1e-320],\"add\":[0]}", "{\"scale\":\"minmax\",\"mul\":[1,1e-300],\"add\":[0,1e300]}"};
+    for (size_t i = 0; i < sizeof lying / sizeof *lying; i++)
+        CHECK(wk_data_scale_from_json(lying[i], "bad.safetensors", &s) == WK_EFORMAT &&
+                  strstr(wk_last_error(), "bad.safetensors: metadata wgankit.data_scale: scale "),
+              "kind and numbers that disagree refused: %s -> %s", lying[i], wk_last_error());
+    CHECK(strstr(wk_last_error(), "column 1"), "the minmax column is named: %s", wk_last_error());
+    REQUIRE(wk_data_scale_from_json("{\"scale\":\"none\",\"mul\":[5],\"add\":[3]}", "b", &s) == WK_EFORMAT, "none with numbers");
+    CHECK(strstr(wk_last_error(), "scale none needs mul [1], add [0]"), "names what none needs: %s", wk_last_error());
+    const char *good[] = {"{\"scale\":\"none\",\"mul\":[1],\"add\":[0]}", "{\"scale\":\"u8\",\"mul\":[0.0078431372549019607],\"add\":[-1]}",
+                          "{\"scale\":\"minmax\",\"mul\":[1],\"add\":[0]}"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        CHECK(!wk_data_scale_from_json(good[i], "ok.safetensors", &s), "consistent map %s accepted: %s", good[i], wk_last_error());
+        wk_data_scale_free(&s);
+    }
     /* byte files: the stored dtype as the readers parse it */
     REQUIRE(mkdtemp(dir), "mkdtemp");
     static const char hdr_dq[] = "{\"descr\": \"|u1\", \"fortran_order\": False, \"shape\": (4, 2), }";

@@ -169,7 +169,21 @@ static void test_csv(void) {
     CHECK(read_fails(p, WK_ENUMERIC, "line 2"), "NaN names line 2");
     const char *inf = "1,2\n3,1e999\n";
     write_bytes(p, inf, strlen(inf));
-    CHECK(read_fails(p, WK_ENUMERIC, "Inf"), "overflow is Inf");
+    /* FINDINGS round 6, 4a: the file holds a number, not Inf: say it overflows float64 */
+    CHECK(read_fails(p, WK_ENUMERIC, "line 2, column 2: 1e999 overflows float64"), "overflow named as such");
+    const char *inf_f64 = "0,0\n1e400,1\n";
+    write_bytes(p, inf_f64, strlen(inf_f64));
+    double *o64 = NULL;
+    int64_t orows, ocols;
+    CHECK(wk_read_points_f64(p, &o64, &orows, &ocols) == WK_ENUMERIC && strstr(wk_last_error(), "line 2, column 1: 1e400 overflows float64"),
+          "float64 read: 1e400 overflows float64: %s", wk_last_error());
+    wk_free(o64);
+    /* 4b: C hex floats (strtod reads 0x10 as 16, 0x1p3 as 8) are not decimal numbers (numpy.loadtxt refuses them) */
+    const char *hex[] = {"0,0\n0x10,1\n", "0,0\n1,0x1p3\n", "0,0\n-0X1.8p1,1\n"};
+    for (int i = 0; i < 3; i++) {
+        write_bytes(p, hex[i], strlen(hex[i]));
+        CHECK(read_fails(p, WK_EFORMAT, "is a hexadecimal number; fields must be decimal numbers"), "hex float %d refused", i);
+    }
     const char *big = "1,2\n3,1e300\n"; /* finite, beyond float32: said so (FINDINGS 4) */
     write_bytes(p, big, strlen(big));
     CHECK(read_fails(p, WK_ENUMERIC, "is 1.0000000000000001e+300, beyond float32's range"), "1e300 in csv");

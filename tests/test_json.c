@@ -63,6 +63,25 @@ int main(void) {
     CHECK(wk_json_as_int64(wk_json_at(a, 1), &i64) == WK_OK && i64 == -2500, "integer value");
     CHECK(wk_json_as_int64(wk_json_at(a, 2), &i64) == WK_EFORMAT, "0.125 is not an integer");
 
+    /* integers from the literal, exactly (FINDINGS round 6, 4f): jansson's double rounds 2^53 + 1
+     * and 1.0000000000000001 */
+    const struct { const char *lit, *want; } ints[] = {
+        {"9007199254740993", "9007199254740993"}, {"1.0000000000000001", NULL}, {"1.0", "1"}, {"-0", "0"}, {"0.0e5", "0"},
+        {"1e3", "1000"}, {"120e-1", "12"}, {"125e-2", NULL}, {"-2.5E1", "-25"}, {"1e-400", NULL},
+        {"12345678901234567890123456789", "12345678901234567890123456789"}, {"1e41", NULL}, {"100.000", "100"}};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        char doc[96], got[64];
+        snprintf(doc, sizeof doc, "[%s]", ints[i].lit);
+        wk_json *iv = parse(doc);
+        int rc = wk_json_integer_text(wk_json_at(iv, 0), got, sizeof got);
+        CHECK(ints[i].want ? rc == WK_OK && !strcmp(got, ints[i].want) : rc == WK_EFORMAT && strstr(wk_last_error(), ints[i].lit),
+              "integer text of %s: rc %d '%s' (want %s)", ints[i].lit, rc, rc ? wk_last_error() : got, ints[i].want ? ints[i].want : "refused");
+        if (!strcmp(ints[i].lit, "9007199254740993"))
+            CHECK(wk_json_as_int64(wk_json_at(iv, 0), &i64) == WK_EFORMAT && strstr(wk_last_error(), "9007199254740993"),
+                  "2^53 + 1 is beyond [-2^53, 2^53], said with its own digits: %s", wk_last_error());
+        wk_json_free(iv);
+    }
+
     /* serialize and reparse gives the same text */
     wk_strbuf sb;
     wk_sb_init(&sb);

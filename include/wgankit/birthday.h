@@ -42,6 +42,8 @@ typedef struct wk_birthday_config {
     int n_pairs;       /* closest pairs kept from the first batch for the picture (default 20) */
     double confidence; /* default 0.95 */
     uint64_t seed;     /* default 1 */
+    const char *arg_prefix; /* messages name the settings as "<prefix>batch": "--" (default) for the CLI's
+                             * flags, "" for the Python arguments of the same name */
 } wk_birthday_config;
 
 void wk_birthday_config_default(wk_birthday_config *c);
@@ -53,6 +55,7 @@ typedef struct wk_birthday_result {
     int64_t batch;
     int trials, duplicates;
     double threshold, duplicate_fraction, support_estimate, ci_low, ci_high;
+    double confidence;    /* the level of [ci_low, ci_high] (the config's) */
     double *closest;      /* [trials] closest-pair distance of each batch (free with wk_birthday_result_free) */
     double *ref_closest;  /* [trials] of the reference when the threshold came from one, else NULL */
     wk_tensor first;      /* the first batch (input space), for the picture */

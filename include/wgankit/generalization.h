@@ -30,13 +30,15 @@ typedef struct wk_generalization_config {
     int use_w1, use_sliced, use_nnd; /* which distances */
     int projections;                 /* sliced directions (default 200) */
     wk_nnd_config nnd;               /* the d_NN critic class and fitting; its critic.seed seeds all */
+    const char *arg_prefix;          /* messages name sizes, distances, ... as "<prefix>sizes": "--" (default)
+                                      * for the CLI's flags, "" for the Python arguments of the same name */
 } wk_generalization_config;
 
 /* sizes 100, 300, 1000; 3 repeats; w1 and nnd; nnd defaults with patience 0 (a fixed budget). */
 void wk_generalization_config_default(wk_generalization_config *c);
-/* "100,300,1000" -> sizes; WK_EINVAL naming --sizes when not strictly increasing integers >= 2. */
+/* "100,300,1000" -> sizes; WK_EINVAL naming (arg_prefix)sizes when not strictly increasing integers >= 2. */
 int wk_generalization_parse_sizes(wk_generalization_config *c, const char *list);
-/* "w1,nnd,sliced" -> use_*; WK_EINVAL naming --distances for an unknown name. */
+/* "w1,nnd,sliced" -> use_*; WK_EINVAL naming (arg_prefix)distances for an unknown name. */
 int wk_generalization_parse_distances(wk_generalization_config *c, const char *list);
 
 typedef struct wk_generalization_result {

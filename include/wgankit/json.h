@@ -43,7 +43,8 @@ typedef struct wk_json wk_json;
 struct wk_json {
     wk_json_type type;
     int boolean;       /* BOOL */
-    double number;     /* NUMBER */
+    double number;     /* NUMBER (jansson's double: rounded above 2^53 and in its fraction) */
+    char *text;        /* NUMBER: the literal as written, for reading integers exactly (wk_json_integer_text) */
     char *string;      /* STRING: UTF-8, NUL-terminated (may hold \u0000; see string_len) */
     size_t string_len;
     size_t count;      /* ARRAY / OBJECT: number of items */
@@ -64,6 +65,10 @@ const wk_json *wk_json_at(const wk_json *arr, size_t i);
 /* The number as an exact integer: WK_EFORMAT unless `v` is a number with no fractional part
  * within +-2^53 (doubles represent every integer there exactly). */
 int wk_json_as_int64(const wk_json *v, int64_t *out);
+/* The exact integer a NUMBER literal denotes ("12", "1.2e1", "120e-1" -> "12"), as decimal digits
+ * with an optional '-' in buf; WK_EFORMAT (message quoting the literal) when it is not exactly an
+ * integer ("1.0000000000000001") or has more than 40 digits. */
+int wk_json_integer_text(const wk_json *v, char *buf, size_t cap);
 const char *wk_json_type_name(wk_json_type t);
 
 /* ---- writing ---------------------------------------------------------------------------- */

@@ -933,9 +933,10 @@ static PyObject *py_generalization(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OsisiO!", &osrc, &sizes, &repeats, &dists, &projections, &PyList_Type, &list)) return NULL;
     wk_generalization_config c;
     wk_generalization_config_default(&c);
+    c.arg_prefix = ""; /* the messages name the Python arguments sizes, distances, ..., not the CLI's flags */
     int rc = wk_generalization_parse_sizes(&c, sizes);
-    if (rc) return raise_wk_arg(rc, "sizes");
-    if ((rc = wk_generalization_parse_distances(&c, dists))) return raise_wk_arg(rc, "distances");
+    if (!rc) rc = wk_generalization_parse_distances(&c, dists);
+    if (rc) return raise_wk(rc);
     c.repeats = repeats;
     c.projections = projections;
     if (nnd_settings(&c.nnd, list)) return NULL;
@@ -969,6 +970,7 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
         return NULL;
     wk_birthday_config c;
     wk_birthday_config_default(&c);
+    c.arg_prefix = ""; /* the messages name the Python arguments, not the CLI's flags */
     c.batch = batch, c.trials = trials, c.threshold = threshold, c.quantile = quantile, c.confidence = confidence, c.seed = seed;
     wk_source s, ref;
     memset(&ref, 0, sizeof ref);

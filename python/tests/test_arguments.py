@@ -211,3 +211,19 @@ def test_good_values_still_accepted(ck):
     assert math.isfinite(wgankit.sinkhorn2([], [], M, np.float32(1.0), numItermax=np.int64(50), stopThr=1))
     assert wgankit.w1(X, X, metric="minkowski", p=3) == 0.0
     assert wgankit.data("ring", 2, dtype="float64").dtype == np.float64
+
+
+def test_library_messages_name_the_python_arguments():
+    """FINDINGS round 6, 4d: generalization's and birthday's checks inside the library named the
+    CLI's flags (--sizes, --distances, --batch) and were prefixed again ("distances: --distances")."""
+    pts = np.random.default_rng(0).normal(size=(400, 2))
+    cases = [(lambda: wgankit.generalization(pts, [50, 300], distances="w1"),
+              "sizes: the largest m = 300 needs 2m distinct rows"),
+             (lambda: wgankit.generalization(pts, [50, 100], distances=["w2"]), "distances: 'w2' is not w1, sliced or nnd"),
+             (lambda: wgankit.generalization(pts, [50, 100], distances="w1,w1"), "distances w1,w1: 'w1' given twice"),
+             (lambda: wgankit.birthday(pts, 500, 2, threshold=0.1), "batch 500 is larger than")]
+    for call, want in cases:
+        with pytest.raises(ValueError) as e:
+            call()
+        msg = str(e.value)
+        assert msg.startswith(want) and "--" not in msg, msg

@@ -1,5 +1,5 @@
 /* cmd_birthday.c — `wgankit birthday SOURCE --batch S [--trials K] [--space input|critic:RUN_DIR]
- * [--threshold T | --reference REF [--quantile Q]]`: the birthday-paradox support test (Arora &
+ * [--threshold T | --reference REF [--quantile Q]] [--confidence C]`: the birthday-paradox support test (Arora &
  * Zhang 2018; birthday.h). Without --threshold the duplicate threshold is a quantile of real
  * closest-pair distances: of --reference, or of the run's own training data for gen: sources.
  * Exit 0 ok, 1 runtime failure, 2 bad usage or bad input (the message names the argument). */
@@ -16,7 +16,7 @@ static void usage(FILE *f) {
     fprintf(f, "usage: wgankit birthday SOURCE --batch S [flags]\n\n"
                "Birthday-paradox support test (Arora & Zhang 2018): K batches of S samples of SOURCE, the closest pair of\n"
                "each; if a fraction q of batches holds a pair closer than the threshold, the support is about\n"
-               "S(S-1)/(2 ln(1/(1-q))), with a Wilson 95%% interval of q carried through. Writes DIR/pairs.png (the closest\n"
+               "S(S-1)/(2 ln(1/(1-q))), with a Wilson interval of q (95%% by default) carried through. Writes DIR/pairs.png (the closest\n"
                "pairs of one batch: images side by side, or a 2-D scatter with segments), pairs.csv, closest.csv,\n"
                "closest.png/.svg (distribution of the closest-pair distance) and birthday.json.\n\n"
                "  --batch S              samples per batch (>= 2; required)\n"
@@ -26,10 +26,11 @@ static void usage(FILE *f) {
                "  --reference REF        real data whose closest-pair distances give the threshold (default for gen:RUN_DIR:\n"
                "                         the run's training data, scaled as in training)\n"
                "  --quantile Q           quantile of the reference's closest-pair distances used as threshold (default 0.05)\n"
+               "  --confidence C         level of the Wilson interval of q, in (0, 1) (default 0.95)\n"
                "  --pairs N              closest pairs in the picture (default 20, at most 64)\n"
                "  --seed S               default 1\n"
                "  --out DIR              default birthday\n"
-               "  --json                 print {support_estimate, ci_low, ci_high, duplicate_fraction, batch, trials, threshold}\n");
+               "  --json                 print {support_estimate, ci_low, ci_high, confidence, duplicate_fraction, batch, trials, threshold}\n");
 }
 
 int wk_cmd_birthday(int argc, char **argv) {
@@ -59,15 +60,16 @@ int wk_cmd_birthday(int argc, char **argv) {
             else if (!strcmp(a, "--trials")) c.trials = (int)n;
             else if (!strcmp(a, "--pairs")) c.n_pairs = (int)n;
             else c.seed = (uint64_t)n;
-        } else if (!strcmp(a, "--threshold") || !strcmp(a, "--quantile")) {
-            if (!(v = cli_value("birthday", argc, argv, &i)) ||
-                !cli_parse_double("birthday", a, v, 0, !strcmp(a, "--quantile") ? 1 : 1e300, &x))
+        } else if (!strcmp(a, "--threshold") || !strcmp(a, "--quantile") || !strcmp(a, "--confidence")) {
+            int level = strcmp(a, "--threshold") != 0; /* --quantile, --confidence: in (0, 1) */
+            if (!(v = cli_value("birthday", argc, argv, &i)) || !cli_parse_double("birthday", a, v, 0, level ? 1 : 1e300, &x))
                 return 2;
-            if (!strcmp(a, "--threshold")) c.threshold = x;
+            if (!level) c.threshold = x;
             else if (x <= 0 || x >= 1) {
-                fprintf(stderr, "wgankit birthday: --quantile: '%s' is not in (0, 1)\n", v);
+                fprintf(stderr, "wgankit birthday: %s: '%s' is not in (0, 1)\n", a, v);
                 return 2;
-            } else c.quantile = x;
+            } else if (!strcmp(a, "--quantile")) c.quantile = x;
+            else c.confidence = x; /* Python's birthday(confidence=): the same wk_birthday_run */
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "wgankit birthday: unknown flag '%s' (see wgankit birthday --help)\n", a);
             return 2;
@@ -140,8 +142,9 @@ int wk_cmd_birthday(int argc, char **argv) {
             printf("duplicates in %d of %d batches of %lld (threshold %.6g%s)\n", r.duplicates, r.trials, (long long)r.batch,
                    r.threshold, r.ref_closest ? ", from the reference" : "");
             if (isnan(r.support_estimate)) /* a duplicate in every batch: only an upper bound */
-                printf("support estimate undefined (a duplicate in every batch): at most %.4g (95%% upper bound)\n", r.ci_high);
-            else printf("support estimate %.4g (95%% interval %.4g .. %.4g)\n", r.support_estimate, r.ci_low, r.ci_high);
+                printf("support estimate undefined (a duplicate in every batch): at most %.4g (%.4g%% upper bound)\n", r.ci_high,
+                       100 * r.confidence);
+            else printf("support estimate %.4g (%.4g%% interval %.4g .. %.4g)\n", r.support_estimate, 100 * r.confidence, r.ci_low, r.ci_high);
         }
         /* with --json stdout is the one JSON document; the path of the pairs goes to stderr */
         fprintf(json ? stderr : stdout, "%s/pairs.csv\n", out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "io/read_util.h"
 #include "wgankit/tensor.h"
 
 typedef struct {
@@ -42,7 +43,7 @@ int cli_parse_double(const char *cmd, const char *flag, const char *s, double lo
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) {
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi || wk_io_hex_text(s)) { /* decimal only */
         fprintf(stderr, "wgankit %s: %s: '%s' is not a number in [%g, %g]\n", cmd, flag, s, lo, hi);
         return 0;
     }

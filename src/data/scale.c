@@ -144,6 +144,32 @@ void wk_data_scale_to_json(const wk_data_scale *s, wk_strbuf *sb) {
     wk_sb_printf(sb, "}");
 }
 
+/* The kind a kept map names must be the map its numbers apply: every command describes the map
+ * by its kind ("none (values as stored)", "bytes: ...") and applies the numbers, so a damaged or
+ * hand-edited checkpoint whose kind and numbers disagree would apply one map while naming
+ * another. none is the identity, u8 exactly x / 127.5 - 1 (the numbers resolve() writes, which
+ * the %.17g JSON round-trips exactly), one entry each; minmax maps a finite, nonzero span
+ * [lo, lo + 2 / mul] of each column onto [-1, 1]. */
+static int check_kind_numbers(const wk_data_scale *s, const char *path) {
+    if (s->kind != WK_SCALE_MINMAX) {
+        double mul = s->kind == WK_SCALE_U8 ? 1.0 / 127.5 : 1, add = s->kind == WK_SCALE_U8 ? -1 : 0;
+        if (s->n != 1 || s->mul[0] != mul || s->add[0] != add)
+            return wk_errorf(WK_EFORMAT, "%s: metadata wgankit.data_scale: scale %s needs mul [%.17g], add [%.17g] (%s), not %lld entries "
+                             "mul [%.17g%s], add [%.17g%s]",
+                             path, kind_name(s->kind), mul, add, s->kind == WK_SCALE_U8 ? "bytes: x / 127.5 - 1" : "values as stored",
+                             (long long)s->n, s->mul[0], s->n > 1 ? ", ..." : "", s->add[0], s->n > 1 ? ", ..." : "");
+        return WK_OK;
+    }
+    for (int64_t c = 0; c < s->n; c++) {
+        double span = 2 / fabs(s->mul[c]), lo = (-1 - s->add[c]) / s->mul[c];
+        if (!isfinite(span) || !isfinite(lo) || !isfinite(lo + span))
+            return wk_errorf(WK_EFORMAT, "%s: metadata wgankit.data_scale: scale minmax column %lld (mul %.17g, add %.17g) maps no "
+                             "finite range of values onto [-1, 1]",
+                             path, (long long)c, s->mul[c], s->add[c]);
+    }
+    return WK_OK;
+}
+
 int wk_data_scale_from_json(const char *text, const char *path, wk_data_scale *out) {
     wk_json *root = NULL;
     memset(out, 0, sizeof *out);
@@ -166,6 +192,7 @@ int wk_data_scale_from_json(const char *text, const char *path, wk_data_scale *o
                            i);
         else out->mul[i] = x->number, out->add[i] = y->number;
     }
+    if (!rc) rc = check_kind_numbers(out, path);
     if (rc) wk_data_scale_free(out);
     wk_json_free(root);
     return rc;

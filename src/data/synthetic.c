@@ -123,7 +123,7 @@ static int set_field(wk_target_spec *s, const field *f, const char *key, const c
         return WK_OK;
     }
     double v = strtod(val, &end);
-    if (errno || end == val || *end || !isfinite(v) || v < f->lo || v > f->hi || (f->type == 'i' && v != floor(v)))
+    if (errno || end == val || *end || !isfinite(v) || v < f->lo || v > f->hi || (f->type == 'i' && v != floor(v)) || wk_io_hex_text(val))
         return wk_errorf(WK_EINVAL, "%s: %s='%s' is not %s in [%g, %g]", kind, key, val, f->type == 'i' ? "an integer" : "a number",
                          f->lo, f->hi);
     if (f->type == 'i') *(int *)p = (int)v;

@@ -74,9 +74,11 @@ void wk__doc_begin(expt_doc *d, const wk_expt_ctx *c) {
     wk_sb_init(&cmd);
     wk_sb_printf(&cmd, "wgankit experiment %s --scale %s --out %s --jobs %d", e->name, wk_expt_scale_name(c->scale), c->out,
                  c->jobs);
+    char flag[64]; /* the flags as --help spells them (--nnd-steps; --nnd_steps is read too) */
     for (int k = 0; k < e->n_knobs; k++)
-        if (c->set_by_user[k]) wk_sb_printf(&cmd, " --%s %s", e->knobs[k].name, c->value[k]);
-    for (int k = 0; k < c->n_train; k++) wk_sb_printf(&cmd, " --%s %s", c->train_key[k], c->train_value[k]);
+        if (c->set_by_user[k]) wk_sb_printf(&cmd, " %s %s", wk__expt_flag(e->knobs[k].name, flag, sizeof flag), c->value[k]);
+    for (int k = 0; k < c->n_train; k++)
+        wk_sb_printf(&cmd, " %s %s", wk__expt_flag(c->train_key[k], flag, sizeof flag), c->train_value[k]);
     wk_sb_printf(&d->md, "Scale: **%s**. Command:\n\n    %s\n\n", wk_expt_scale_name(c->scale), cmd.data ? cmd.data : "");
     wk_sb_printf(&d->html, "<p>Scale: <b>%s</b>. Command: <code>", wk_expt_scale_name(c->scale));
     wk_sb_append_xml(&d->html, cmd.data ? cmd.data : "");

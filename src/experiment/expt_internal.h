@@ -13,6 +13,9 @@
 extern const wk_experiment wk__expt_arora_w1, wk__expt_biau_equivalence, wk__expt_biau_depth, wk__expt_biau_sample_size,
     wk__expt_mixgan, wk__expt_arora_birthday;
 
+/* "--nnd-steps" for the knob or train setting nnd_steps: the spelling --help documents (either is
+ * read, registry.c canonical) */
+const char *wk__expt_flag(const char *name, char *buf, size_t n);
 /* mkdir -p; WK_EIO naming the directory */
 int wk__expt_mkdirs(const char *dir);
 /* "dir/name" into buf (WK_EINVAL when it does not fit) */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "experiment/expt_internal.h"
+#include "io/read_util.h"
 #include "wgankit/error.h"
 #include "wgankit/result_dir.h"
 
@@ -59,10 +60,19 @@ static int knob_index(const wk_experiment *e, const char *key) {
     return -1;
 }
 
+const char *wk__expt_flag(const char *name, char *buf, size_t n) {
+    snprintf(buf, n, "--%s", name);
+    for (char *p = buf + 2; *p; p++)
+        if (*p == '_') *p = '-';
+    return buf;
+}
+
 /* Check one knob value: numbers in range, lists non-empty and without repeated values. */
 static int check_knob(const wk_experiment *e, const wk_expt_knob *k, const char *v) {
+    char flag[64];
+    wk__expt_flag(k->name, flag, sizeof flag);
     if (k->kind == WK_KNOB_TEXT) {
-        if (!*v) return wk_errorf(WK_EINVAL, "%s --%s: empty value", e->name, k->name);
+        if (!*v) return wk_errorf(WK_EINVAL, "%s %s: empty value", e->name, flag);
         return WK_OK;
     }
     int list = k->kind == WK_KNOB_INTS || k->kind == WK_KNOB_FLOATS, integer = k->kind == WK_KNOB_INT || k->kind == WK_KNOB_INTS;
@@ -73,19 +83,19 @@ static int check_knob(const wk_experiment *e, const wk_expt_knob *k, const char 
         char *end;
         errno = 0;
         double x = strtod(p, &end);
-        if (end == p || errno || !isfinite(x) || (*end && *end != ','))
-            return wk_errorf(WK_EINVAL, "%s --%s: '%s' is not %s", e->name, k->name, v,
+        if (end == p || errno || !isfinite(x) || (*end && *end != ',') || wk_io_hex_text(p))
+            return wk_errorf(WK_EINVAL, "%s %s: '%s' is not %s", e->name, flag, v,
                              list ? (integer ? "a list of integers" : "a list of numbers") : integer ? "an integer" : "a number");
-        if (integer && x != floor(x)) return wk_errorf(WK_EINVAL, "%s --%s: %s is not an integer", e->name, k->name, v);
+        if (integer && x != floor(x)) return wk_errorf(WK_EINVAL, "%s %s: %s is not an integer", e->name, flag, v);
         if (x < k->lo || x > k->hi)
-            return wk_errorf(WK_EINVAL, "%s --%s: %g is outside [%g, %g]", e->name, k->name, x, k->lo, k->hi);
-        if (n == WK_EXPT_MAX_LIST) return wk_errorf(WK_EINVAL, "%s --%s: more than %d values", e->name, k->name, WK_EXPT_MAX_LIST);
+            return wk_errorf(WK_EINVAL, "%s %s: %g is outside [%g, %g]", e->name, flag, x, k->lo, k->hi);
+        if (n == WK_EXPT_MAX_LIST) return wk_errorf(WK_EINVAL, "%s %s: more than %d values", e->name, flag, WK_EXPT_MAX_LIST);
         /* a repeated value would measure one point twice and draw it as two (as sweep --grid refuses) */
         for (int j = 0; j < n; j++)
-            if (seen[j] == x) return wk_errorf(WK_EINVAL, "%s --%s %s: value %g given twice", e->name, k->name, v, x);
+            if (seen[j] == x) return wk_errorf(WK_EINVAL, "%s %s %s: value %g given twice", e->name, flag, v, x);
         seen[n++] = x;
         if (!*end) break;
-        if (!list) return wk_errorf(WK_EINVAL, "%s --%s: one value expected, got '%s'", e->name, k->name, v);
+        if (!list) return wk_errorf(WK_EINVAL, "%s %s: one value expected, got '%s'", e->name, flag, v);
         p = end + 1;
     }
     return WK_OK;
@@ -161,9 +171,7 @@ int wk_expt_run(wk_expt_ctx *c) {
 void wk_expt_help(const wk_experiment *e, wk_strbuf *sb) {
     for (int k = 0; k < e->n_knobs; k++) {
         char flag[64];
-        snprintf(flag, sizeof flag, "--%s", e->knobs[k].name);
-        for (char *p = flag + 2; *p; p++)
-            if (*p == '_') *p = '-';
+        wk__expt_flag(e->knobs[k].name, flag, sizeof flag);
         wk_sb_printf(sb, "  %-22s %s (quick: %s; paper: %s)\n", flag, e->knobs[k].help, e->knobs[k].quick, e->knobs[k].paper);
     }
     wk_sb_puts(sb, "  (a list knob takes comma-separated values, each once)\n");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/read_util.h"
 #include "wgankit/critic.h"
 #include "wgankit/dist.h"
 #include "wgankit/error.h"
@@ -258,7 +259,7 @@ int wk_gan_config_set(wk_gan_config *c, const char *name, const char *value) {
         return WK_OK;
     case WK_SET_FLOAT: {
         double v = strtod(value, &end);
-        if (errno || end == value || *end || !isfinite(v) || v < s->pub.lo || v > s->pub.hi)
+        if (errno || end == value || *end || !isfinite(v) || v < s->pub.lo || v > s->pub.hi || wk_io_hex_text(value))
             return wk_errorf(WK_EINVAL, "%s: '%s' is not a number in %s", s->pub.name, value, range_str(&s->pub, (char[64]){0}, 64));
         *(double *)p = v;
         return WK_OK;
@@ -348,6 +349,11 @@ int wk_gan_config_apply_json(wk_gan_config *c, const wk_json *obj, const char *s
                 return wk_errorf(WK_EFORMAT, "%s:%d: setting '%s': value too long (max %zu)", source, v->line,
                                  obj->keys[i], sizeof buf - 1);
             snprintf(buf, sizeof buf, "%s", v->string);
+        } else if (v->type == WK_JSON_NUMBER && (s->pub.type == WK_SET_INT || s->pub.type == WK_SET_BOOL)) {
+            /* from the literal, exactly: jansson's double would show 9007199254740993 as ...992 and
+             * take 1.0000000000000001 for 1 */
+            if (wk_json_integer_text(v, buf, sizeof buf))
+                return wk_error_context(WK_EFORMAT, "%s:%d: setting '%s'", source, v->line, obj->keys[i]);
         } else if (v->type == WK_JSON_NUMBER && s->pub.type != WK_SET_STRING) {
             snprintf(buf, sizeof buf, "%.17g", v->number);
         } else if (v->type == WK_JSON_BOOL && s->pub.type == WK_SET_BOOL) {

@@ -13,7 +13,9 @@
  *   the line (libcsv strict mode), never a row silently taken for the header.
  * - An empty field (",,", a trailing comma) is an error: collapsing it would shift columns.
  * - Every row has the same number of fields (a ragged row is reported by its line number);
- *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line; the
+ *   NaN/Inf (also a float32 overflow for wk_read_csv) is WK_ENUMERIC naming the line; a number
+ *   beyond float64 (1e400) is WK_ENUMERIC saying so with its text (strtod makes it Inf); a C hex
+ *   float (0x10, 0x1p3: strtod reads them) is WK_EFORMAT, fields being decimal numbers; the
  *   float64 variant (wk_io_read_csv with an f64 sink, for wk_read_points_f64) keeps the parsed
  *   doubles themselves, so 1e300 is a number there.
  * - An integer field (digits, optional sign) is read exactly or refused: above 2^53 float64 holds
@@ -23,6 +25,7 @@
  * Memory: the value array grows with the numbers actually parsed (at most one per 2 bytes of
  * the file); failing to grow it is a too-large input (read_util.h). Result: [rows, cols]. */
 #include <csv.h>
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -102,12 +105,22 @@ static void csv_field(void *data, size_t len, void *ctx) {
         s->fields++;
         /* strtod stops at the blank, the field's NUL (CSV_APPEND_NULL) or an embedded NUL */
         char *e;
+        errno = 0;
         double v = strtod(p, &e);
-        if (e == q && inexact_integer(p, q, v)) {
+        int w = (int)(q - p > 64 ? 64 : q - p);
+        if (e == q && wk_io_hex_text(p)) {
+            if (!s->rc)
+                s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: '%.*s' is a hexadecimal number; fields must be decimal numbers",
+                                  s->path, s->line_no, (long long)s->fields, w, p);
+        } else if (e == q && errno == ERANGE && isinf(v)) { /* not "Inf": the file holds a number */
+            if (!s->rc)
+                s->rc = wk_errorf(WK_ENUMERIC, "%s: line %ld, column %lld: %.*s overflows float64 (beyond +-%.17g)", s->path,
+                                  s->line_no, (long long)s->fields, w, p, DBL_MAX);
+        } else if (e == q && inexact_integer(p, q, v)) {
             if (!s->rc)
                 s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: the integer %.*s has no exact float64 value (the nearest "
                                               "is %.0f); write it as a float (e.g. %.16e) to accept the rounding",
-                                  s->path, s->line_no, (long long)s->fields, (int)(q - p > 64 ? 64 : q - p), p, v, v);
+                                  s->path, s->line_no, (long long)s->fields, w, p, v, v);
         } else if (e == q) {
             csv_push(s, v);
         } else if (s->n_text++ == 0) {

@@ -5,6 +5,8 @@
 #include "wgankit/error.h"
 #include "wgankit/tensor.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -65,7 +67,15 @@ static int copy_value(cursor *c, json_t *j, int depth, wk_json **out) {
     case JSON_TRUE:
     case JSON_FALSE: v->type = WK_JSON_BOOL, v->boolean = json_is_true(j); break;
     case JSON_INTEGER: /* not with JSON_DECODE_INT_AS_REAL; kept for completeness */
-    case JSON_REAL: v->type = WK_JSON_NUMBER, v->number = json_number_value(j); break;
+    case JSON_REAL: {
+        v->type = WK_JSON_NUMBER, v->number = json_number_value(j);
+        size_t end = c->pos; /* the literal as written: jansson's double rounds 2^53 + 1 and 1.0000000000000001 */
+        while (end < c->len && !strchr(",]} \t\r\n", c->s[end])) end++;
+        if (!(v->text = wk_malloc(end - c->pos + 1))) return nomem(c);
+        memcpy(v->text, c->s + c->pos, end - c->pos);
+        v->text[end - c->pos] = 0;
+        break;
+    }
     case JSON_STRING:
         v->type = WK_JSON_STRING;
         v->string_len = json_string_length(j);
@@ -116,6 +126,7 @@ void wk_json_free(wk_json *v) {
     wk_free(v->items);
     wk_free(v->keys);
     wk_free(v->string);
+    wk_free(v->text);
     wk_free(v);
 }
 
@@ -164,12 +175,55 @@ const wk_json *wk_json_at(const wk_json *arr, size_t i) {
     return arr->items[i];
 }
 
+/* Exactly, from the literal (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?): its
+ * significant digits D and the power of ten k they are scaled by; an integer when k >= 0 once
+ * D's trailing zeros are moved into k. */
+int wk_json_integer_text(const wk_json *v, char *buf, size_t cap) {
+    if (!v || v->type != WK_JSON_NUMBER || !v->text) return wk_errorf(WK_EFORMAT, "integer expected");
+    const char *p = v->text;
+    int neg = *p == '-';
+    p += neg;
+    char digits[48];
+    size_t nd = 0;
+    long long k = 0;
+    for (int frac = 0; *p; p++) {
+        if (*p == '.' && !frac) {
+            frac = 1;
+            continue;
+        }
+        if (!isdigit((unsigned char)*p)) break;
+        k -= frac;                           /* each fraction digit scales D by 10^-1 */
+        if (nd == 0 && *p == '0') continue;  /* a leading zero adds no digit */
+        if (nd < sizeof digits - 1) digits[nd++] = *p;
+        else if (*p == '0') k++;             /* D * 10: a power of ten, not a digit */
+        else return wk_errorf(WK_EFORMAT, "%.60s is not an integer of at most 40 digits", v->text);
+    }
+    if (*p == 'e' || *p == 'E') {
+        long long e = strtoll(p + 1, NULL, 10); /* saturates at +-LLONG_MAX: far beyond any integer kept */
+        k = e > 100000 ? 100000 : e < -100000 ? -100000 : k + e;
+    }
+    while (nd && digits[nd - 1] == '0') nd--, k++;
+    if (!nd) return snprintf(buf, cap, "0") < (int)cap ? WK_OK : wk_errorf(WK_EFORMAT, "%.60s: buffer too small", v->text);
+    if (k < 0) return wk_errorf(WK_EFORMAT, "%.60s is not an integer", v->text);
+    if ((long long)nd + k > 40 || (size_t)((long long)nd + k) + neg + 1 > cap)
+        return wk_errorf(WK_EFORMAT, "%.60s has more than 40 digits", v->text);
+    size_t o = 0;
+    if (neg) buf[o++] = '-';
+    memcpy(buf + o, digits, nd), o += nd;
+    while (k-- > 0) buf[o++] = '0';
+    buf[o] = 0;
+    return WK_OK;
+}
+
 int wk_json_as_int64(const wk_json *v, int64_t *out) {
-    const double lim = 9007199254740992.0; /* 2^53 */
+    const long long lim = 9007199254740992LL; /* 2^53 */
+    char buf[48], *end;
     if (!v || v->type != WK_JSON_NUMBER) return wk_errorf(WK_EFORMAT, "integer expected");
-    if (v->number != floor(v->number) || fabs(v->number) > lim)
-        return wk_errorf(WK_EFORMAT, "%.17g is not an integer in [-2^53, 2^53]", v->number);
-    *out = (int64_t)v->number;
+    if (wk_json_integer_text(v, buf, sizeof buf)) return wk_error_context(WK_EFORMAT, "not an integer in [-2^53, 2^53]");
+    errno = 0;
+    long long x = strtoll(buf, &end, 10);
+    if (errno || *end || x > lim || x < -lim) return wk_errorf(WK_EFORMAT, "%.60s is not an integer in [-2^53, 2^53]", v->text);
+    *out = x;
     return WK_OK;
 }
 

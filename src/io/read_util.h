@@ -59,6 +59,16 @@ int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, si
  * for allocations whose size the input's real contents set. */
 int wk_io_too_large(const char *path, const char *what, uint64_t bytes);
 
+/* Does the number text p (after blanks and a sign) start with 0x / 0X? strtod reads C's hex
+ * floats (0x10 is 16, 0x1p3 is 8); every number wgankit reads from text — CSV fields, flags,
+ * config and spec values — is decimal (as numpy.loadtxt and JSON read them), so the readers
+ * refuse these rather than take strtod's side reading. */
+static inline int wk_io_hex_text(const char *p) {
+    while (*p == ' ' || *p == '\t') p++;
+    p += *p == '+' || *p == '-';
+    return p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+}
+
 /* The bytes this process may still allocate and touch: the smallest of physical memory
  * (sysconf _SC_PHYS_PAGES x page size) less this process's resident bytes, the memory the
  * kernel can still give (/proc/meminfo MemAvailable + SwapFree), RLIMIT_AS less its

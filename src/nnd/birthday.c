@@ -27,6 +27,7 @@ void wk_birthday_config_default(wk_birthday_config *c) {
     c->n_pairs = 20;
     c->confidence = 0.95;
     c->seed = 1;
+    c->arg_prefix = "--";
 }
 
 /* N(q) = S(S−1) / (2 ln(1/(1−q))), decreasing in q */
@@ -112,20 +113,21 @@ static int closest_series(const wk_birthday_config *c, wk_source *s, wk_embed_fn
 int wk_birthday_run(const wk_birthday_config *c, wk_source *src, wk_source *reference, wk_embed_fn embed, void *embed_ctx,
                     wk_birthday_result *out) {
     memset(out, 0, sizeof *out);
-    if (c->batch < 2) return wk_errorf(WK_EINVAL, "--batch: S must be >= 2 (got %lld)", (long long)c->batch);
-    if (c->trials < 1) return wk_errorf(WK_EINVAL, "--trials must be >= 1 (got %d)", c->trials);
-    if (!(c->quantile > 0 && c->quantile < 1)) return wk_errorf(WK_EINVAL, "--quantile must be in (0, 1) (got %g)", c->quantile);
-    if (!(c->confidence > 0 && c->confidence < 1)) return wk_errorf(WK_EINVAL, "confidence must be in (0, 1)");
-    if (!isfinite(c->threshold)) return wk_errorf(WK_EINVAL, "--threshold must be finite");
+    const char *a = c->arg_prefix ? c->arg_prefix : "--";
+    if (c->batch < 2) return wk_errorf(WK_EINVAL, "%sbatch: S must be >= 2 (got %lld)", a, (long long)c->batch);
+    if (c->trials < 1) return wk_errorf(WK_EINVAL, "%strials must be >= 1 (got %d)", a, c->trials);
+    if (!(c->quantile > 0 && c->quantile < 1)) return wk_errorf(WK_EINVAL, "%squantile must be in (0, 1) (got %g)", a, c->quantile);
+    if (!(c->confidence > 0 && c->confidence < 1)) return wk_errorf(WK_EINVAL, "%sconfidence must be in (0, 1) (got %g)", a, c->confidence);
+    if (!isfinite(c->threshold)) return wk_errorf(WK_EINVAL, "%sthreshold must be finite", a);
     if (c->threshold < 0 && !reference)
-        return wk_errorf(WK_EINVAL, "--threshold: none given and no reference data to take a quantile from (give --reference)");
+        return wk_errorf(WK_EINVAL, "%sthreshold: none given and no reference data to take a quantile from (give %sreference)", a, a);
     if (!wk_source_is_population(src) && c->batch > wk_source_size(src))
-        return wk_errorf(WK_EINVAL, "--batch %lld is larger than '%s' (%lld rows)", (long long)c->batch, src->spec,
+        return wk_errorf(WK_EINVAL, "%sbatch %lld is larger than '%s' (%lld rows)", a, (long long)c->batch, src->spec,
                          (long long)wk_source_size(src));
     int rc;
     if (c->threshold < 0 && (rc = wk_source_match_units(src, reference))) return rc;
     if (c->threshold < 0 && !wk_source_is_population(reference) && c->batch > wk_source_size(reference))
-        return wk_errorf(WK_EINVAL, "--batch %lld is larger than the reference '%s' (%lld rows)", (long long)c->batch,
+        return wk_errorf(WK_EINVAL, "%sbatch %lld is larger than the reference '%s' (%lld rows)", a, (long long)c->batch,
                          reference->spec, (long long)wk_source_size(reference));
     out->batch = c->batch;
     out->trials = c->trials;
@@ -160,6 +162,7 @@ int wk_birthday_run(const wk_birthday_config *c, wk_source *src, wk_source *refe
     }
     for (int t = 0; t < c->trials; t++) out->duplicates += out->closest[t] <= out->threshold;
     out->duplicate_fraction = (double)out->duplicates / c->trials;
+    out->confidence = c->confidence;
     wk_support_estimate(c->batch, out->duplicates, c->trials, c->confidence, &out->support_estimate, &out->ci_low,
                         &out->ci_high);
     return WK_OK;
@@ -180,6 +183,7 @@ void wk_birthday_result_to_json(const wk_birthday_result *r, wk_strbuf *sb) {
     wk__json_num(sb, "support_estimate", r->support_estimate);
     wk__json_num(sb, "ci_low", r->ci_low);
     wk__json_num(sb, "ci_high", r->ci_high);
+    wk__json_num(sb, "confidence", r->confidence);
     wk__json_num(sb, "duplicate_fraction", r->duplicate_fraction);
     wk_json_key(sb, "batch");
     wk_json_int(sb, r->batch);

@@ -30,39 +30,43 @@ void wk_generalization_config_default(wk_generalization_config *c) {
     c->projections = 200;
     wk_nnd_config_default(&c->nnd);
     c->nnd.patience = 0;
+    c->arg_prefix = "--";
 }
+static const char *arg_prefix(const wk_generalization_config *c) { return c->arg_prefix ? c->arg_prefix : "--"; }
 
 int wk_generalization_parse_sizes(wk_generalization_config *c, const char *list) {
     int n = 0;
+    const char *a = arg_prefix(c);
     const char *p = list;
     while (p && *p) {
         char *end;
         errno = 0;
         long long v = strtoll(p, &end, 10);
         if (end == p || errno || v < 2 || v > 100000000 || (*end && *end != ','))
-            return wk_errorf(WK_EINVAL, "--sizes '%s': each size must be an integer in [2, 1e8]", list);
-        if (n == WK_GEN_MAX_SIZES) return wk_errorf(WK_EINVAL, "--sizes '%s': at most %d sizes", list, WK_GEN_MAX_SIZES);
+            return wk_errorf(WK_EINVAL, "%ssizes '%s': each size must be an integer in [2, 1e8]", a, list);
+        if (n == WK_GEN_MAX_SIZES) return wk_errorf(WK_EINVAL, "%ssizes '%s': at most %d sizes", a, list, WK_GEN_MAX_SIZES);
         if (n && v <= c->sizes[n - 1])
-            return wk_errorf(WK_EINVAL, "--sizes '%s': sizes must be increasing (%lld after %lld)", list, v, (long long)c->sizes[n - 1]);
+            return wk_errorf(WK_EINVAL, "%ssizes '%s': sizes must be increasing (%lld after %lld)", a, list, v, (long long)c->sizes[n - 1]);
         c->sizes[n++] = v;
         p = *end ? end + 1 : end;
     }
-    if (!n) return wk_errorf(WK_EINVAL, "--sizes: empty list");
+    if (!n) return wk_errorf(WK_EINVAL, "%ssizes: empty list", a);
     c->n_sizes = n;
     return WK_OK;
 }
 
 int wk_generalization_parse_distances(wk_generalization_config *c, const char *list) {
+    const char *a = arg_prefix(c);
     c->use_w1 = c->use_sliced = c->use_nnd = 0;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int *use = !strcmp(t, "w1") ? &c->use_w1 : !strcmp(t, "sliced") ? &c->use_sliced : !strcmp(t, "nnd") ? &c->use_nnd : NULL;
-        if (!use) return wk_errorf(WK_EINVAL, "--distances: '%s' is not w1, sliced or nnd", t);
-        if (*use) return wk_errorf(WK_EINVAL, "--distances %s: '%s' given twice", list, t); /* as every list flag */
+        if (!use) return wk_errorf(WK_EINVAL, "%sdistances: '%s' is not w1, sliced or nnd", a, t);
+        if (*use) return wk_errorf(WK_EINVAL, "%sdistances %s: '%s' given twice", a, list, t); /* as every list flag */
         *use = 1;
     }
-    if (!c->use_w1 && !c->use_sliced && !c->use_nnd) return wk_errorf(WK_EINVAL, "--distances: empty list");
+    if (!c->use_w1 && !c->use_sliced && !c->use_nnd) return wk_errorf(WK_EINVAL, "%sdistances: empty list", a);
     return WK_OK;
 }
 
@@ -97,7 +101,7 @@ static int rows(const wk_tensor *x, int64_t lo, int64_t n, wk_tensor *out) {
 }
 
 /* One pair of independent samples of size m: two population draws, or 2m distinct file rows. */
-static int draw_pair(wk_source *src, int64_t m, wk_rng *r, wk_tensor *a, wk_tensor *b) {
+static int draw_pair(wk_source *src, int64_t m, wk_rng *r, wk_tensor *a, wk_tensor *b, const char *pre) {
     memset(a, 0, sizeof *a);
     memset(b, 0, sizeof *b);
     if (wk_source_is_population(src)) {
@@ -106,7 +110,7 @@ static int draw_pair(wk_source *src, int64_t m, wk_rng *r, wk_tensor *a, wk_tens
         return rc;
     }
     if (2 * m > wk_source_size(src))
-        return wk_errorf(WK_EINVAL, "--sizes: m = %lld needs 2m = %lld distinct rows but '%s' has %lld", (long long)m,
+        return wk_errorf(WK_EINVAL, "%ssizes: m = %lld needs 2m = %lld distinct rows but '%s' has %lld", pre, (long long)m,
                          (long long)(2 * m), src->spec, (long long)wk_source_size(src));
     wk_tensor both;
     int rc = wk_source_draw(src, 2 * m, r, &both);
@@ -146,18 +150,18 @@ static int pair_distances(const wk_generalization_config *c, const wk_tensor *a,
 
 int wk_generalization_run(const wk_generalization_config *c, wk_source *src, wk_generalization_result *out, FILE *log) {
     memset(out, 0, sizeof *out);
-    if (c->n_sizes < 1 || c->n_sizes > WK_GEN_MAX_SIZES) return wk_errorf(WK_EINVAL, "--sizes: %d sizes", c->n_sizes);
+    if (c->n_sizes < 1 || c->n_sizes > WK_GEN_MAX_SIZES) return wk_errorf(WK_EINVAL, "%ssizes: %d sizes", arg_prefix(c), c->n_sizes);
     for (int i = 0; i < c->n_sizes; i++)
         if (c->sizes[i] < (c->use_nnd ? 4 : 2) || (i && c->sizes[i] <= c->sizes[i - 1]))
-            return wk_errorf(WK_EINVAL, "--sizes: sizes must be increasing and >= %d (d_NN splits each sample in halves)",
-                             c->use_nnd ? 4 : 2);
-    if (c->repeats < 1) return wk_errorf(WK_EINVAL, "--repeats must be >= 1 (got %d)", c->repeats);
-    if (c->use_sliced && c->projections < 1) return wk_errorf(WK_EINVAL, "--projections must be >= 1");
+            return wk_errorf(WK_EINVAL, "%ssizes: sizes must be increasing and >= %d (d_NN splits each sample in halves)",
+                             arg_prefix(c), c->use_nnd ? 4 : 2);
+    if (c->repeats < 1) return wk_errorf(WK_EINVAL, "%srepeats must be >= 1 (got %d)", arg_prefix(c), c->repeats);
+    if (c->use_sliced && c->projections < 1) return wk_errorf(WK_EINVAL, "%sprojections must be >= 1", arg_prefix(c));
     int rc;
     if (c->use_nnd && (rc = wk_nnd_config_validate(&c->nnd))) return rc;
     if (!wk_source_is_population(src) && 2 * c->sizes[c->n_sizes - 1] > wk_source_size(src))
-        return wk_errorf(WK_EINVAL, "--sizes: the largest m = %lld needs 2m distinct rows but '%s' has %lld",
-                         (long long)c->sizes[c->n_sizes - 1], src->spec, (long long)wk_source_size(src));
+        return wk_errorf(WK_EINVAL, "%ssizes: the largest m = %lld needs 2m distinct rows but '%s' has %lld",
+                         arg_prefix(c), (long long)c->sizes[c->n_sizes - 1], src->spec, (long long)wk_source_size(src));
     out->n_sizes = c->n_sizes;
     out->repeats = c->repeats;
     memcpy(out->sizes, c->sizes, sizeof out->sizes);
@@ -173,7 +177,7 @@ int wk_generalization_run(const wk_generalization_config *c, wk_source *src, wk_
             wk_tensor a, b;
             for (int d = 0; d < WK_DIST_COUNT; d++) v[d * c->repeats + r] = NAN;
             double one[WK_DIST_COUNT] = {NAN, NAN, NAN, NAN};
-            rc = draw_pair(src, c->sizes[i], &rd, &a, &b);
+            rc = draw_pair(src, c->sizes[i], &rd, &a, &b, arg_prefix(c));
             if (!rc) rc = pair_distances(c, &a, &b, seed, one);
             wk_tensor_free(&a);
             wk_tensor_free(&b);
