@@ -146,6 +146,9 @@ expect_exit2 "critic --scaled without --input" "give --input" "$CLI" critic --ch
 # floats, which strtod reads (0x10 = 16), are refused in CSV fields, flags and spec values alike
 printf '0,0\n1e400,1\n' >"$T/over.csv"
 expect_exit2 "CSV 1e400 overflows float64 (not Inf)" "over.csv: line 2, column 1: 1e400 overflows float64" "$CLI" w1 "$T/over.csv" "$T/over.csv"
+# a 400-digit integer: the overflow message, its token cut at 64 characters and marked so
+{ printf '0,0\n'; printf '9%.0s' $(seq 400); printf ',1\n'; } >"$T/huge.csv"
+expect_exit2 "CSV 400-digit integer overflows, cut token marked" "huge.csv: line 2, column 1: $(printf '9%.0s' $(seq 64))... overflows float64" "$CLI" w1 "$T/huge.csv" "$T/huge.csv"
 printf '0,0\n0x10,1\n' >"$T/hex.csv"
 expect_exit2 "CSV hex 0x10 refused" "hex.csv: line 2, column 1: '0x10' is a hexadecimal number" "$CLI" draw "$T/hex.csv" -n 2 -o "$T/hex.npy"
 printf '0,0\n1,0x1p3\n' >"$T/hex2.csv"

@@ -107,20 +107,21 @@ static void csv_field(void *data, size_t len, void *ctx) {
         char *e;
         errno = 0;
         double v = strtod(p, &e);
-        int w = (int)(q - p > 64 ? 64 : q - p);
+        const int w = (int)(q - p > 64 ? 64 : q - p);
+        const char *more = q - p > 64 ? "..." : ""; /* a token cut for the message says so */
         if (e == q && wk_io_hex_text(p)) {
             if (!s->rc)
-                s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: '%.*s' is a hexadecimal number; fields must be decimal numbers",
-                                  s->path, s->line_no, (long long)s->fields, w, p);
+                s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: '%.*s%s' is a hexadecimal number; fields must be decimal numbers",
+                                  s->path, s->line_no, (long long)s->fields, w, p, more);
         } else if (e == q && errno == ERANGE && isinf(v)) { /* not "Inf": the file holds a number */
             if (!s->rc)
-                s->rc = wk_errorf(WK_ENUMERIC, "%s: line %ld, column %lld: %.*s overflows float64 (beyond +-%.17g)", s->path,
-                                  s->line_no, (long long)s->fields, w, p, DBL_MAX);
+                s->rc = wk_errorf(WK_ENUMERIC, "%s: line %ld, column %lld: %.*s%s overflows float64 (beyond +-%.17g)", s->path,
+                                  s->line_no, (long long)s->fields, w, p, more, DBL_MAX);
         } else if (e == q && inexact_integer(p, q, v)) {
             if (!s->rc)
-                s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: the integer %.*s has no exact float64 value (the nearest "
+                s->rc = wk_errorf(WK_EFORMAT, "%s: line %ld, column %lld: the integer %.*s%s has no exact float64 value (the nearest "
                                               "is %.0f); write it as a float (e.g. %.16e) to accept the rounding",
-                                  s->path, s->line_no, (long long)s->fields, w, p, v, v);
+                                  s->path, s->line_no, (long long)s->fields, w, p, more, v, v);
         } else if (e == q) {
             csv_push(s, v);
         } else if (s->n_text++ == 0) {
