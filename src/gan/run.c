@@ -443,6 +443,20 @@ static int check_same_problem(const char *dir, const wk_gan_config *was, const w
         int synth = wk_dataset_is_synthetic(old.data) || wk_dataset_is_synthetic(cfg->data);
         which = (synth ? WK_PROBLEM_DATA | WK_PROBLEM_DATA_N : 0) | WK_PROBLEM_SEED | WK_PROBLEM_SCALE;
     } else now.holdout = held;
+    if (held < 0) { /* the networks the checkpoint holds: a resume cannot rebuild them otherwise */
+        static const char *const arch[] = {"gen", "gen_depth", "gen_width", "latent_dim", "latent", "gen_act", "gen_out",
+                                           "gen_bn", "critic", "critic_net", "critic_depth", "critic_width", "critic_act",
+                                           "groupsort_k", "critic_norm", "dcgan_width", "bjorck_reparam", "mix", "mix_budget"};
+        for (size_t k = 0; k < sizeof arch / sizeof *arch; k++) {
+            char v_now[64], v_was[64], flag[32];
+            wk_gan_config_get(cfg, arch[k], v_now, sizeof v_now), wk_gan_config_get(&old, arch[k], v_was, sizeof v_was);
+            if (!strcmp(v_now, v_was)) continue;
+            snprintf(flag, sizeof flag, "--%s", arch[k]);
+            for (char *c = flag; *c; c++) *c = *c == '_' ? '-' : *c;
+            return wk_errorf(WK_EINVAL, "--resume %s: %s %s: the run's networks were built with %s %s; a resume continues "
+                                        "the same networks: drop the flag, or start a new run", dir, flag, v_now, flag, v_was);
+        }
+    }
     switch (wk_gan_config_problem_diff(&old, &now, which)) {
     case WK_PROBLEM_DATA: snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data); break;
     case WK_PROBLEM_DATA_N:
