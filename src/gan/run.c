@@ -597,8 +597,14 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
             fprintf(log, "done: %lld steps, %lld of them in this part in %.1fs (total training time %.1fs)", (long long)t->step,
                     (long long)(t->step - step0), lastp->seconds - prev_seconds, lastp->seconds);
         else fprintf(log, "done: %lld steps in %.1fs", (long long)t->step, lastp->seconds);
+        /* the real side of both W1 and floor: the held-out points the evaluation uses (evaluate.c) */
+        const int64_t n_held = t->ds.holdout.shape[0] < cfg.eval_n ? t->ds.holdout.shape[0] : cfg.eval_n;
+        char few[160] = "";
+        if (lastp->w1_floor_n < (double)cfg.eval_n) snprintf(few, sizeof few, ", below eval_n: too few real rows, the floor is biased high");
+        else if (n_held < cfg.eval_n)
+            snprintf(few, sizeof few, " against the %lld held-out points, below eval_n as the W1's: both are biased high", (long long)n_held);
         fprintf(log, "  W1 %.4f (real-vs-real floor %.4f at n = %.0f%s)  d_D %.4f", lastp->w1, lastp->w1_floor, lastp->w1_floor_n,
-                lastp->w1_floor_n < (double)cfg.eval_n ? ", below eval_n: too few real rows, the floor is biased high" : "", lastp->d_d);
+                few, lastp->d_d);
         if (!isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
         fputc('\n', log);
     }
