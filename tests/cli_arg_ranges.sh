@@ -26,4 +26,11 @@ expect_exit2 "a 3-row file names --holdout and the file" "--holdout 2000: --data
 check "--holdout 2 on a file works" bash -c "'$CLI' train --data '$T/X.npy' --holdout 2 $Q --out '$T/rh2' >/dev/null"
 check "--holdout 1 on a synthetic target works" bash -c "'$CLI' train --holdout 1 $Q --out '$T/rs1' >/dev/null"
 check "--help says a data file needs at least 2" bash -c "'$CLI' train --help | grep -- '--holdout' | grep -q 'a data file needs at least 2'"
+# --holdout below --eval-n: the W1 and its floor are both against that many held-out points, and the
+# summary says so (finding 4h of tester6: "floor 0.6277 at n = 2000" with 10 real points), for a
+# synthetic target and for a file (further training rows as the floor's other side)
+check "--holdout 5 < --eval-n 10 on ring: the summary names the 5 held-out points" bash -c \
+    "'$CLI' train --holdout 5 $Q --out '$T/rh5' 2>&1 | grep -q 'floor [0-9.]* at n = 10 against the 5 held-out points, below eval_n'"
+check "... and on a file" bash -c \
+    "'$CLI' train --data '$T/X.npy' --holdout 5 $Q --out '$T/rh5f' 2>&1 | grep -q 'floor [0-9.]* at n = 10 against the 5 held-out points, below eval_n'"
 exit $fail

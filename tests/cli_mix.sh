@@ -77,7 +77,7 @@ for i in range(3):
     assert any(k.startswith('generator.%d.' % i) for k in h) and any(k.startswith('critic.%d.' % i) for k in h)
 assert 'mix.logits_g' in h and 'mix.logits_d' in h
 " "$T/a/checkpoint.safetensors"
-expect_exit2 "a single-GAN run refuses a mixture checkpoint" "MIX+GAN" "$CLI" train --resume "$T/a" --mix 1 --steps 30
+expect_exit2 "a single-GAN run refuses a mixture checkpoint" "--mix 1: the run's networks were built with --mix 3" "$CLI" train --resume "$T/a" --mix 1 --steps 30
 # --mix-budget same at widths too small to reach the single model's size says so (was: 4.6x, no word);
 # at the default widths (within the budget) no warning
 "$CLI" train --data ring --mix 16 --mix-budget same --critic-width 4 --gen-width 4 --steps 2 --eval-every 0 --eval-n 20 \

@@ -44,4 +44,17 @@ check "constant rate: no note" bash -c "! grep -q 'note: --lr-decay' '$T/out'"
 "$CLI" train --resume "$T/r" --steps 1 --progress 0 >"$T/out" 2>&1
 check "resume with --steps below the run's step says nothing is trained" \
     bash -c "grep -q 'is already at step [0-9]* >= --steps 1: nothing to train' '$T/out' && ! grep -q resuming '$T/out'"
+# the networks are the checkpoint's: an architecture or model flag that differs is refused naming
+# it and the run's value (finding 4c of tester6: --critic-depth 5 said "tensor 'critic.6.weight' has
+# the wrong dtype or shape", --mix 2 "tensor 'mix.logits_g' is missing"), even with --resume-data-changed 1
+cp "$T/r/checkpoint.safetensors" "$T/r.arch"
+for fv in "critic-depth 5:3" "critic-width 32:64" "gen-depth 2:3" "gen-width 64:128" "mix 2:1" "critic spectral:bjorck" \
+          "critic-act relu:auto" "groupsort-k 4:2" "gen dcgan:mlp" "critic-net dcgan:mlp" "latent-dim 3:2" "latent uniform:normal" \
+          "gen-act tanh:relu" "bjorck-reparam 1:0" "mix-budget same:full"; do
+    f=${fv%% *} rest=${fv#* }; v=${rest%%:*} was=${rest#*:}
+    expect_exit2 "--$f $v refused naming the run's --$f $was" "--$f $v: the run's networks were built with --$f $was; a resume continues" \
+        "$CLI" train --resume "$T/r" --$f $v --steps 3 --progress 0 --resume-data-changed 1
+done
+check "the refusals left the checkpoint alone" cmp -s "$T/r.arch" "$T/r/checkpoint.safetensors"
+check "the run's own --critic-depth 3 given again still resumes" bash -c "'$CLI' train --resume '$T/r' --critic-depth 3 --steps 2 --progress 0 >/dev/null 2>&1"
 exit $fail

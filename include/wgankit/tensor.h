@@ -143,10 +143,13 @@ typedef struct wk_backend {
 
 const wk_backend *wk_backend_for(wk_device d);
 
-/* For programs, first thing in main(): unless OMP_WAIT_POLICY is set, set it to "passive" and
- * re-execute the program (libgomp reads it once, at load). Idle OpenMP workers that spin take
- * the cores the products need: on 2 cores the toy critic's forward+backward ran at
- * 40 GFLOP/s spinning and 119 waiting passively. Returns only if it did not re-execute. */
+/* For programs, first thing in main(): unless OMP_WAIT_POLICY is set, set it to "passive", and
+ * set OPENBLAS_NUM_THREADS to 1, re-executing the program when either changed (libgomp and
+ * OpenBLAS read them once, at load). Idle OpenMP workers that spin take the cores the products
+ * need: on 2 cores the toy critic's forward+backward ran at 40 GFLOP/s spinning and 119 waiting
+ * passively. OpenBLAS's own workers, started at load, are never used here, and under a memory
+ * limit (ulimit -v) they retry a refused buffer forever, so the process never exits.
+ * Returns only if it did not re-execute. */
 void wk_prefer_passive_wait(char **argv);
 
 #ifdef __cplusplus

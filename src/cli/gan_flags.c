@@ -3,6 +3,7 @@
  * config.json by the same table, so train, eval, sample and critic spell flags the same. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli/cli.h"
 #include "wgankit/error.h"
@@ -30,7 +31,25 @@ void cli_gan_help(FILE *f) {
     wk_sb_free(&sb);
 }
 
+/* Under a limit the user set (ulimit -v / -d), an allocation the limit refuses means the input
+ * and the working memory it needs are too large for that limit: bad input (exit 2), as the
+ * readers' own check (io/read_util.h) says of an input too large to read. The message says so. */
+static int limited_memory(void) {
+    struct rlimit rl;
+    const char *which = NULL;
+    unsigned long long lim = 0;
+    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) which = "RLIMIT_AS (ulimit -v)", lim = rl.rlim_cur;
+    else if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) which = "RLIMIT_DATA (ulimit -d)", lim = rl.rlim_cur;
+    if (!which) return 0;
+    char was[512];
+    snprintf(was, sizeof was, "%s", wk_last_error());
+    wk_errorf(WK_ENOMEM, "%s: the input and the working memory it needs are more than this process may use under the limit of %s, "
+                         "%llu bytes: the input is too large for this limit", was, which, lim);
+    return 1;
+}
+
 int cli_exit_code(int rc) {
     if (rc == WK_OK) return 0;
+    if (rc == WK_ENOMEM && limited_memory()) return 2;
     return rc == WK_EINVAL || rc == WK_EFORMAT || rc == WK_EIO ? 2 : 1;
 }

@@ -15,7 +15,12 @@
 #include <math.h>
 #include <omp.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 extern void openblas_set_num_threads(int);
@@ -66,12 +71,55 @@ const wk_exec *wk_exec_current(void) {
 
 int wk_exec_cancelled(void) { return tl_has && tl_exec.cancel && *tl_exec.cancel; }
 
+/* What one more thread running OpenBLAS takes of the address space: OpenBLAS 0.3.21's buffer
+ * (BUFFER_SIZE, 128 MiB, plus a page), glibc's arena for a new thread (64 MiB reserved) and its
+ * stack with slack. OpenBLAS keeps a buffer per concurrent call for the life of the process and
+ * retries a refused one forever (a hang, not an error), so a team is only as large as the
+ * buffers a memory limit leaves room for. */
+#define BLAS_THREAD_BYTES ((uint64_t)208 << 20)
+static _Atomic int blas_slots; /* the largest team granted so far: the buffers OpenBLAS holds */
+
+/* Bytes of address space left under RLIMIT_AS and RLIMIT_DATA (ulimit -v / -d: both count
+ * private mappings); UINT64_MAX when neither is set. */
+static uint64_t address_room(void) {
+    struct rlimit as, ds;
+    int has_as = !getrlimit(RLIMIT_AS, &as) && as.rlim_cur != RLIM_INFINITY;
+    int has_ds = !getrlimit(RLIMIT_DATA, &ds) && ds.rlim_cur != RLIM_INFINITY;
+    if (!has_as && !has_ds) return UINT64_MAX;
+    unsigned long long vm = 0, rss, shared, text, lib, data = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%llu %llu %llu %llu %llu %llu", &vm, &rss, &shared, &text, &lib, &data) != 6) vm = data = 0;
+        fclose(f);
+    }
+    const uint64_t P = (uint64_t)sysconf(_SC_PAGESIZE), used_as = vm * P, used_ds = data * P;
+    uint64_t room = UINT64_MAX;
+    if (has_as) room = as.rlim_cur > used_as ? as.rlim_cur - used_as : 0;
+    if (has_ds) {
+        uint64_t r = ds.rlim_cur > used_ds ? ds.rlim_cur - used_ds : 0;
+        if (r < room) room = r;
+    }
+    return room;
+}
+
+/* nt cut to the OpenBLAS buffers that exist or fit under a memory limit (at least 1) */
+static int team_fits(int nt) {
+    int have = atomic_load(&blas_slots);
+    if (nt > have) {
+        uint64_t room = address_room(), more = room / BLAS_THREAD_BYTES;
+        if (room != UINT64_MAX && (uint64_t)(nt - have) > more) nt = have + (int)more > 1 ? have + (int)more : 1;
+        while (nt > have && !atomic_compare_exchange_weak(&blas_slots, &have, nt)) {
+        }
+    }
+    return nt;
+}
+
 /* Threads for a product of `work` multiply-adds under x (1 below its parallel minimum). */
 static int team_size(const wk_exec *x, double work) {
     pthread_once(&blas_once, blas_single);
     if (omp_in_parallel()) return 1; /* already one of a team's threads */
     if (!x) x = wk_exec_current();
-    return x->threads > 1 && work >= x->blas_par_min ? x->threads : 1;
+    return team_fits(x->threads > 1 && work >= x->blas_par_min ? x->threads : 1);
 }
 
 /* Part t of `len` split into nt parts, in multiples of 16 (the kernels' register blocks). */
@@ -174,7 +222,15 @@ const wk_backend *wk_backend_for(wk_device d) {
 }
 
 void wk_prefer_passive_wait(char **argv) {
-    if (getenv("OMP_WAIT_POLICY")) return;
-    setenv("OMP_WAIT_POLICY", "passive", 1);
-    execv("/proc/self/exe", argv); /* returns only on failure: then run with the default */
+    /* OpenBLAS's pthread build starts its worker threads when it is loaded, before main, from
+     * OPENBLAS_NUM_THREADS (else the core count). This library never uses them (blas_single sets
+     * 1 thread on first use; products are split over each call's own team), yet each worker
+     * allocates OpenBLAS's 128 MB buffer and, when a memory limit (ulimit -v/-d) refuses it,
+     * retries forever; exit then joins it and never returns. So a program starts OpenBLAS with
+     * one thread: no worker exists, and the only buffers are those of the products it runs. */
+    const char *bt = getenv("OPENBLAS_NUM_THREADS");
+    int again = !bt || strcmp(bt, "1");
+    if (again) setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    if (!getenv("OMP_WAIT_POLICY")) setenv("OMP_WAIT_POLICY", "passive", 1), again = 1;
+    if (again) execv("/proc/self/exe", argv); /* returns only on failure: then run with the default */
 }

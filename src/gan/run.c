@@ -443,6 +443,20 @@ static int check_same_problem(const char *dir, const wk_gan_config *was, const w
         int synth = wk_dataset_is_synthetic(old.data) || wk_dataset_is_synthetic(cfg->data);
         which = (synth ? WK_PROBLEM_DATA | WK_PROBLEM_DATA_N : 0) | WK_PROBLEM_SEED | WK_PROBLEM_SCALE;
     } else now.holdout = held;
+    if (held < 0) { /* the networks the checkpoint holds: a resume cannot rebuild them otherwise */
+        static const char *const arch[] = {"gen", "gen_depth", "gen_width", "latent_dim", "latent", "gen_act", "gen_out",
+                                           "gen_bn", "critic", "critic_net", "critic_depth", "critic_width", "critic_act",
+                                           "groupsort_k", "critic_norm", "dcgan_width", "bjorck_reparam", "mix", "mix_budget"};
+        for (size_t k = 0; k < sizeof arch / sizeof *arch; k++) {
+            char v_now[64], v_was[64], flag[32];
+            wk_gan_config_get(cfg, arch[k], v_now, sizeof v_now), wk_gan_config_get(&old, arch[k], v_was, sizeof v_was);
+            if (!strcmp(v_now, v_was)) continue;
+            snprintf(flag, sizeof flag, "--%s", arch[k]);
+            for (char *c = flag; *c; c++) *c = *c == '_' ? '-' : *c;
+            return wk_errorf(WK_EINVAL, "--resume %s: %s %s: the run's networks were built with %s %s; a resume continues "
+                                        "the same networks: drop the flag, or start a new run", dir, flag, v_now, flag, v_was);
+        }
+    }
     switch (wk_gan_config_problem_diff(&old, &now, which)) {
     case WK_PROBLEM_DATA: snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data); break;
     case WK_PROBLEM_DATA_N:
@@ -583,8 +597,14 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
             fprintf(log, "done: %lld steps, %lld of them in this part in %.1fs (total training time %.1fs)", (long long)t->step,
                     (long long)(t->step - step0), lastp->seconds - prev_seconds, lastp->seconds);
         else fprintf(log, "done: %lld steps in %.1fs", (long long)t->step, lastp->seconds);
+        /* the real side of both W1 and floor: the held-out points the evaluation uses (evaluate.c) */
+        const int64_t n_held = t->ds.holdout.shape[0] < cfg.eval_n ? t->ds.holdout.shape[0] : cfg.eval_n;
+        char few[160] = "";
+        if (lastp->w1_floor_n < (double)cfg.eval_n) snprintf(few, sizeof few, ", below eval_n: too few real rows, the floor is biased high");
+        else if (n_held < cfg.eval_n)
+            snprintf(few, sizeof few, " against the %lld held-out points, below eval_n as the W1's: both are biased high", (long long)n_held);
         fprintf(log, "  W1 %.4f (real-vs-real floor %.4f at n = %.0f%s)  d_D %.4f", lastp->w1, lastp->w1_floor, lastp->w1_floor_n,
-                lastp->w1_floor_n < (double)cfg.eval_n ? ", below eval_n: too few real rows, the floor is biased high" : "", lastp->d_d);
+                few, lastp->d_d);
         if (!isnan(lastp->modes)) fprintf(log, "  modes %.0f/%.0f  high-quality %.1f%%", lastp->modes, lastp->n_modes, lastp->hq_pct);
         fputc('\n', log);
     }

@@ -1,0 +1,38 @@
+#!/bin/bash
+# cli_memory_limit_exit.sh — under a memory limit (ulimit -v) every command ends, with its result
+# or exit 2 (finding 1 of tester6): OpenBLAS's worker threads, started at load, each retried a
+# 128 MB buffer the limit refused forever, so `wgankit --help` under `ulimit -v 200000` printed its
+# text and never exited (exit joins the workers); a team of 2 threads running OpenBLAS hung the
+# same way when the limit had room for one buffer only; and an input that fitted the readers'
+# check but not the working memory of its method ended "out of memory allocating 1600000 bytes",
+# exit 1, naming no file. OPENBLAS_NUM_THREADS=2 is set as a user might: it starts the workers on a
+# one-core machine too. Each command runs under `timeout` so that a hang fails (rc 124). $1: the CLI.
+source "$(dirname "$0")/lib_cli.sh"
+in_tmp "$1"
+# run under an address-space limit (KB) with a deadline: lim KB SECONDS command...
+lim() { local kb=$1 s=$2; shift 2; OPENBLAS_NUM_THREADS=2 timeout "$s" bash -c 'ulimit -v "$0"; exec "$@"' "$kb" "$@"; }
+if ! lim 4000000 20 "$CLI" data ring -n 2 >/dev/null 2>&1; then
+    echo "cli_memory_limit_exit: skipped (this binary does not run under ulimit -v, e.g. a sanitizer build)"
+    exit 0
+fi
+rc_is() { local want=$1 got; shift; "$@" >"$T/out" 2>"$T/err"; got=$?; [ "$got" = "$want" ] || { echo "  rc $got: $(tail -c 300 "$T/err")"; false; }; }
+check "--help under ulimit -v 200000 exits 0 (was: hung at exit)" rc_is 0 lim 200000 20 "$CLI" --help
+check "data ring -n 3 under the limit prints 3 points and exits 0" bash -c "OPENBLAS_NUM_THREADS=2 timeout 20 bash -c 'ulimit -v 200000; exec \"\$0\" data ring -n 3' '$CLI' | wc -l | grep -qx 3"
+"$CLI" data ring -n 30 -o A.npy >/dev/null && "$CLI" data ring -n 45 --seed 3 -o B.npy >/dev/null
+free=$("$CLI" w1 A.npy B.npy --json)
+check "a small exact w1 under the limit exits 0" rc_is 0 lim 200000 20 "$CLI" w1 A.npy B.npy --json
+check "... with the value of the run without a limit" bash -c "[ '$(cat "$T/out")' != '' ] && [ \"\$(sed 's/\"seconds\": [0-9.e-]*//' '$T/out')\" = \"\$(echo '$free' | sed 's/\"seconds\": [0-9.e-]*//')\" ]"
+# 200,000 x 8 float32, read as float64 (12.8 MB a file): under these limits it fits the readers'
+# check or not, and its method's working memory fits or not; either way the result or exit 2
+# naming both files, never exit 1 or a hang
+$PY -c "import numpy as np; np.save('big.npy', np.random.default_rng(0).random((200000, 8), dtype=np.float32))"
+for kb in 90000 100000 120000 150000; do
+    lim $kb 60 "$CLI" w1 big.npy big.npy --method sliced --projections 2 --json >"$T/out" 2>"$T/err"; rc=$?
+    check "w1 of 200,000 points under ulimit -v $kb: exit 0 or 2 (rc $rc)" bash -c "[ $rc = 0 ] || { [ $rc = 2 ] && grep -q 'big.npy' '$T/err' && grep -q 'ulimit -v' '$T/err'; }"
+done
+# products large enough for a team of 2 (--threads 2), under a limit with room for about one
+# OpenBLAS buffer: the team is cut to what fits instead of hanging
+lim 400000 120 "$CLI" train --critic-width 1024 --gen-width 1024 --batch 2048 --threads 2 --steps 1 --eval-every 0 \
+    --eval-n 100 --holdout 100 --lip-pairs 10 --progress 0 --out r2 >"$T/out" 2>"$T/err"; rc=$?
+check "train with a team of 2 under ulimit -v 400000 ends with exit 0 or 2 (rc $rc)" bash -c "[ $rc = 0 ] || [ $rc = 2 ]"
+exit $fail
