@@ -4,6 +4,11 @@
 #          a spread of 5.55e-17) is a constant column, not a spread float32 loses (was: exit 2 under
 #          --scale auto, advising --scale minmax, which maps the noise to +-1); 1e8 + N(0, 1) is still
 #          refused.
+#   paths  every file or array compared with a run whose kept map is the identity is checked alike:
+#          critic --input, eval --data, nnd/birthday FILE with gen:RUN, Python nnd on a file or an array
+#          (was: eval --data, nnd/birthday files and Python files took 1e8 + N(0, 1) as a few points).
+#          (a file compared with gen:RUN is now read once, its float64 rows kept from that read: the
+#          nnd/birthday/Python file checks above run on them.)
 set -u
 source "$(dirname "$0")/lib_cli.sh"
 export PYTHONPATH=$(realpath "$(dirname "$0")/../python")
@@ -16,6 +21,7 @@ x = r.normal(size=(300, 2))
 with open("ulp.csv", "w") as f:  # column 1: 0.3 or the next float64 above it
     for i in range(300): f.write("%r,%s\n" % (x[i, 0], "0.3" if i % 2 else "0.30000000000000004"))
 np.save("big.npy", np.c_[x[:, 0], 1e8 + x[:, 1]])
+np.save("pts.npy", x)
 PY
 
 # --- ulp: rounding noise in float64 is a constant column ------------------------------------------
@@ -23,6 +29,25 @@ PY
 check "a column of 0.3 and 0.30000000000000004 trains under --scale auto (rc 0): $(head -c 300 rulp.err)" test -f rulp/checkpoint.safetensors
 expect_exit2 "1e8 + N(0, 1) under --scale auto is still refused" "big.npy: column 1 spans" \
     "$CLI" train --data big.npy $SMALL --steps 1 --out rbig
+
+# --- paths: a run whose kept map is the identity (--scale auto on point data) --------------------
+"$CLI" train --data pts.npy $SMALL --steps 1 --out rid >/dev/null 2>&1
+expect_exit2 "critic --input big.npy with an identity-map run" "big.npy: column 1 spans" \
+    "$CLI" critic --checkpoint rid/checkpoint.safetensors --input big.npy -o c.npy
+expect_exit2 "eval --data big.npy with an identity-map run" "big.npy: column 1 spans" \
+    "$CLI" eval --checkpoint rid/checkpoint.safetensors --data big.npy
+expect_exit2 "nnd big.npy gen:RUN with an identity-map run" "big.npy: column 1 spans" \
+    "$CLI" nnd big.npy gen:rid -m 50 --steps 2
+expect_exit2 "birthday big.npy --reference gen:RUN with an identity-map run" "big.npy: column 1 spans" \
+    "$CLI" birthday big.npy --reference gen:rid --batch 20 --trials 2
+for arg in "'big.npy'" "np.load('big.npy')"; do
+    check "Python nnd($arg, 'gen:RUN') raises ValueError naming column 1" "$PY" -c "
+import numpy as np, sys, wgankit as w
+try: w.nnd($arg, 'gen:rid', m=50, steps=2)
+except ValueError as e: sys.exit(not ('column 1 spans' in str(e)))
+sys.exit(1)"
+done
+check "nnd pts.npy gen:RUN still runs (rc 0)" "$CLI" nnd pts.npy gen:rid -m 50 --steps 2
 
 [ $fail = 0 ] && echo "cli_data_spread: all passed"
 exit $fail
