@@ -84,7 +84,7 @@ int wk_cmd_critic(int argc, char **argv) {
         else if (!wk_trainer_data_scale(t) && cfg->scale == WK_SCALE_MINMAX)
             fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which its checkpoint (older than "
                             "kept scalings) does not keep; --input %s is taken as already scaled to [-1, 1]\n", in);
-        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, x64, in))) {
+        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, x64, in, WK_SPREAD_ADVICE_COMPARE))) {
             snprintf(what, sizeof what, "--input %s", in);
             cli_say_scaled("critic", what, &map, guessed ? CLI_SCALE_REDECIDED : CLI_SCALE_KEPT);
         }

@@ -236,7 +236,8 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
                       : wk_data_scale_resolve(cfg->scale, &all, f64, bytes, cfg->data, &ds->scale);
     const double stored0 = rc ? 0 : f64 ? f64[0] : all.data[0]; /* the file's value, for the message below */
-    if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, rows64 ? NULL : f64, cfg->data);
+    if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, rows64 ? NULL : f64, cfg->data,
+                                     map ? WK_SPREAD_ADVICE_COMPARE : WK_SPREAD_ADVICE_TRAIN);
     if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
     /* Shuffle once with the seed, then the first `holdout` samples are held out. */
     int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;

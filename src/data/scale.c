@@ -66,7 +66,8 @@ int wk_data_scale_is_identity(const wk_data_scale *s) {
  * float32 alike; a real spread around 1e8 (N(0, 1): 2^-24 of it) is 2^16 times above the bound. */
 #define WK_F32_SPREAD_BITS 10
 #define WK_F64_NOISE_BITS 40
-static int check_spread(const wk_data_scale *s, const double *f64, const wk_tensor *x, int64_t row, const char *what) {
+static int check_spread(const wk_data_scale *s, const double *f64, const wk_tensor *x, int64_t row, const char *what,
+                        const char *advice) {
     double *lo = wk_malloc((size_t)row * 3 * sizeof *lo);
     if (!lo) return wk_errorf(WK_ENOMEM, "%s: out of memory for %lld columns", what, (long long)row);
     double *hi = lo + row, *err = hi + row;
@@ -87,8 +88,7 @@ static int check_spread(const wk_data_scale *s, const double *f64, const wk_tens
                            "cannot hold at that magnitude (its values would merge: rounding moves them by up to %.3g); %s",
                            what, (long long)c, (lo[c] - s->add[m]) / s->mul[m], (hi[c] - s->add[m]) / s->mul[m],
                            wk_data_scale_is_identity(s) ? "" : " (after the run's scaling)", spread, err[c],
-                           wk_data_scale_is_identity(s) ? "train with --scale minmax, which maps each column's range to [-1, 1] in float64 "
-                                                          "(--scale auto keeps non-byte data as stored)"
+                           wk_data_scale_is_identity(s) ? advice ? advice : WK_SPREAD_ADVICE_COMPARE
                                                         : "its values lie far outside the range of the run's training data");
         }
     }
@@ -96,7 +96,7 @@ static int check_spread(const wk_data_scale *s, const double *f64, const wk_tens
     return rc;
 }
 
-int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what) {
+int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what, const char *advice) {
     int64_t N = x->ndim ? x->shape[0] : 0, row = N ? x->numel / N : 0;
     if (s->n > 1 && row != s->n)
         return wk_errorf(WK_EINVAL, "%s: rows of %lld values, but the run's scaling maps %lld columns", what, (long long)row,
@@ -111,7 +111,7 @@ int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64,
                              what, v, (long long)(i / row), (long long)(i % row), y);
         x->data[i] = f;
     }
-    return f64 && row ? check_spread(s, f64, x, row, what) : WK_OK;
+    return f64 && row ? check_spread(s, f64, x, row, what, advice) : WK_OK;
 }
 
 void wk_data_scale_describe(const wk_data_scale *s, char *buf, size_t cap) {

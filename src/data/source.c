@@ -246,7 +246,7 @@ int wk_source_match_units(wk_source *a, wk_source *b) {
     if ((rc = wk_source_run_scale(gen->gen, &file->rows, file->spec, &file->scale, &file->scale_guessed))) return rc;
     /* mapped from the float64 values the file was read with or the array came with (a float32
      * value of 1e8 + 1 is 1e8), and checked to fit float32 after the map, an identity map too */
-    if ((rc = wk_data_scale_apply(&file->scale, &file->rows, file->rows64, file->spec))) return rc;
+    if ((rc = wk_data_scale_apply(&file->scale, &file->rows, file->rows64, file->spec, WK_SPREAD_ADVICE_COMPARE))) return rc;
     wk_free(file->rows64);
     file->rows64 = NULL;
     file->run_units = 1;
