@@ -241,7 +241,14 @@ int wk_source_match_units(wk_source *a, wk_source *b) {
     int rc = wk_source_check_compatible(a, b);
     if (rc) return rc;
     wk_source *file = a->kind == WK_SOURCE_FILE ? a : b, *gen = a->kind == WK_SOURCE_GENERATOR ? a : b;
-    if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) return WK_OK;
+    if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) {
+        for (int k = 0; k < 2; k++) { /* nothing maps them: their float64 copies are not needed */
+            wk_source *s = k ? b : a;
+            wk_free(s->rows64);
+            s->rows64 = NULL;
+        }
+        return WK_OK;
+    }
     /* the one mapping of a data file into a run's units: the run's own resolved scaling */
     if ((rc = wk_source_run_scale(gen->gen, &file->rows, file->spec, &file->scale, &file->scale_guessed))) return rc;
     /* mapped from the float64 values the file was read with or the array came with (a float32
