@@ -52,7 +52,7 @@ int main(void) {
     wk_tensor to = points(f32, 3, 2);
     REQUIRE(!wk_data_scale_resolve(WK_SCALE_MINMAX, &to, f64, 0, "off", &s), "%s", wk_last_error());
     CHECK(s.kind == WK_SCALE_MINMAX && s.n == 2, "minmax of points: one map per column");
-    REQUIRE(!wk_data_scale_apply(&s, &to, f64, "off"), "%s", wk_last_error());
+    REQUIRE(!wk_data_scale_apply(&s, &to, f64, "off", NULL), "%s", wk_last_error());
     const float want[6] = {1, -1, -1, 1, 0, 0}; /* sklearn: 2 (x - min) / (max - min) - 1, per column */
     for (int i = 0; i < 6; i++) CHECK_CLOSE(f32[i], want[i], 0, 1e-6, "minmax of an offset cloud, value");
     /* the kept map as JSON and back: every double exactly */
@@ -66,13 +66,13 @@ int main(void) {
     /* rows of another width than the run's columns */
     float three[3] = {1, 2, 3};
     wk_tensor t3 = points(three, 1, 3);
-    CHECK(wk_data_scale_apply(&back, &t3, NULL, "x.npy") == WK_EINVAL && strstr(wk_last_error(), "x.npy"), "width mismatch refused");
+    CHECK(wk_data_scale_apply(&back, &t3, NULL, "x.npy", NULL) == WK_EINVAL && strstr(wk_last_error(), "x.npy"), "width mismatch refused");
     wk_data_scale_free(&back), wk_data_scale_free(&s), wk_sb_free(&sb);
     /* a constant column goes to -1 (sklearn), the other column still spans [-1, 1] */
     float cc[4] = {5, 0, 5, 4};
     wk_tensor tc = points(cc, 2, 2);
     REQUIRE(!wk_data_scale_resolve(WK_SCALE_MINMAX, &tc, NULL, 0, "cc", &s), "%s", wk_last_error());
-    REQUIRE(!wk_data_scale_apply(&s, &tc, NULL, "cc"), "%s", wk_last_error());
+    REQUIRE(!wk_data_scale_apply(&s, &tc, NULL, "cc", NULL), "%s", wk_last_error());
     CHECK(cc[0] == -1 && cc[2] == -1 && cc[1] == -1 && cc[3] == 1, "constant column -> -1: %g %g %g %g", cc[0], cc[1], cc[2], cc[3]);
     wk_data_scale_free(&s);
 

@@ -130,8 +130,12 @@ int wk_data_scale_is_identity(const wk_data_scale *s);
  * float32 rounding before the map). A per-column map needs rows of n values: WK_EINVAL naming
  * `what` otherwise. With f64, a column whose mapped spread float32 cannot hold (rounding moves
  * its values by over 2^-10 of their spread: 1e8 + [0, 1] under the identity) is WK_EFORMAT naming
- * `what` and the column. */
-int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what);
+ * `what` and the column, and for an identity map `advice` (what the caller's command can do:
+ * WK_SPREAD_ADVICE_TRAIN when it trains, WK_SPREAD_ADVICE_COMPARE when it compares data with a
+ * run; NULL: the latter). */
+#define WK_SPREAD_ADVICE_TRAIN "train with --scale minmax, which maps each column's range to [-1, 1] in float64 (--scale auto keeps non-byte data as stored)"
+#define WK_SPREAD_ADVICE_COMPARE "the run keeps values as stored (it trained with --scale none, or auto on non-byte data): compare with a run trained with --scale minmax, or centre the data first"
+int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what, const char *advice);
 /* "none", "bytes: x * 0.00784313725 - 1", "min-max: x * 0.2 - 1" or "min-max per column: x0 * a + b,
  * x1 * ..." (the first columns, then "..."), for stderr lines that say what was applied. */
 void wk_data_scale_describe(const wk_data_scale *s, char *buf, size_t cap);

@@ -195,6 +195,10 @@ int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds);
 /* wk_dataset_load with the data mapped by `map` as stored (a run's resolved scaling, for other
  * data compared with the run: eval --data) instead of resolving cfg->scale on the data. */
 int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds);
+/* wk_dataset_load_scaled; with rows64 non-NULL the files' values as stored (map the identity, no
+ * float32 spread check) and *rows64 their float64 values in ds->train's row order, for a later
+ * wk_data_scale_apply (NULL for byte files and images, exact or ranged in float32); wk_free it. */
+int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64);
 /* Resolve --scale `kind` on a run's training data x [N, ...] (f64: the same values in float64 in
  * x's order, or NULL), once, at train time: auto is u8 (x / 127.5 - 1) only for byte data (`bytes`:
  * every file stored as uint8 NPY/IDX or CIFAR-10, or image-shaped samples [C, H, W]) whose values

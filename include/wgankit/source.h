@@ -48,7 +48,7 @@ typedef struct wk_source {
     wk_data_scale scale;         /* FILE mapped by wk_source_match_units: the map applied (n 0: none was) */
     int scale_guessed;           /* ... re-resolved on this file: the run's checkpoint predates stored scalings */
     int from_rows;               /* FILE made by wk_source_from_rows (no file to read again) */
-    double *rows64;              /* ... its rows in float64, when given (mapped from these: no float32 rounding first) */
+    double *rows64;              /* ... its rows in float64 (an array's when given, a point file's as read), until mapped from them */
 } wk_source;
 
 /* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each

@@ -70,7 +70,10 @@ int wk_cmd_critic(int argc, char **argv) {
     if (!rc && gout) rc = wk_atomic_probe(gout);
     if (!rc) rc = wk_trainer_load(ckpt, &t);
     double *x64 = NULL; /* --input in float64: mapped before the float32 rounding (1e8 + 1 is 1e8 in float32) */
-    if (!rc && in && !(rc = cli_read_user_array_f64(in, &x, &x64))) {
+    /* ... read only where a map follows: --scaled takes the values as they are, and so does an
+     * older min-max checkpoint (no map kept): no float64 copy (8 bytes a value) for them */
+    int map64 = t && !scaled && (wk_trainer_data_scale(t) || wk_trainer_config(t)->scale != WK_SCALE_MINMAX);
+    if (!rc && in && !(rc = map64 ? cli_read_user_array_f64(in, &x, &x64) : cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
         /* --input is a data file like the run's --data: the critic saw its data in the run's units
          * (train --scale, resolved once on the run's data and kept in the checkpoint), so the input
          * is mapped the same way, whatever its own values ("1" and "1.0" are one point); samples
@@ -84,7 +87,7 @@ int wk_cmd_critic(int argc, char **argv) {
         else if (!wk_trainer_data_scale(t) && cfg->scale == WK_SCALE_MINMAX)
             fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which its checkpoint (older than "
                             "kept scalings) does not keep; --input %s is taken as already scaled to [-1, 1]\n", in);
-        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, x64, in))) {
+        else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, x64, in, WK_SPREAD_ADVICE_COMPARE))) {
             snprintf(what, sizeof what, "--input %s", in);
             cli_say_scaled("critic", what, &map, guessed ? CLI_SCALE_REDECIDED : CLI_SCALE_KEPT);
         }

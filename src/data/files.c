@@ -212,16 +212,19 @@ void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
 }
 
 /* map: the run's stored scaling (other data compared with the run), or NULL to resolve
- * cfg->scale on this data (the run's own training data, at train time) */
-static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds) {
+ * cfg->scale on this data (the run's own training data, at train time). rows64 non-NULL: the
+ * values as stored, unmapped and unchecked, with their float64 copy handed back in the rows'
+ * final order (NULL for byte files and images) so that a later map needs no second read. */
+static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64) {
     wk_tensor all;
     /* point data is read in float64 and rounded to float32 only after the map (min-max is computed
      * on the unrounded values too), where the map's result is checked to fit float32
-     * (wk_data_scale_apply); byte data is exact in float32, and an identity map given by the caller
-     * asks for the values as stored */
+     * (wk_data_scale_apply; an identity map too: every file compared with a run is checked alike);
+     * byte data is exact in float32 */
     double *f64 = NULL;
-    int bytes = !map && cfg->scale == WK_SCALE_AUTO && wk_data_files_are_bytes(cfg->data); /* only auto asks */
-    int want64 = map ? map->kind != WK_SCALE_U8 && !wk_data_scale_is_identity(map) : cfg->scale != WK_SCALE_U8 && !bytes;
+    int bytes = (rows64 || (!map && cfg->scale == WK_SCALE_AUTO)) && wk_data_files_are_bytes(cfg->data);
+    int want64 = rows64 ? !bytes : map ? map->kind != WK_SCALE_U8 : cfg->scale != WK_SCALE_U8 && !bytes;
+    if (rows64) *rows64 = NULL;
     int rc = read_files(cfg->data, &all, want64 ? &f64 : NULL);
     if (rc) return rc;
     int64_t n = all.shape[0], row = all.numel / n;
@@ -233,21 +236,26 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
                       : wk_data_scale_resolve(cfg->scale, &all, f64, bytes, cfg->data, &ds->scale);
     const double stored0 = rc ? 0 : f64 ? f64[0] : all.data[0]; /* the file's value, for the message below */
-    if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, f64, cfg->data);
+    if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, rows64 ? NULL : f64, cfg->data,
+                                     map ? WK_SPREAD_ADVICE_COMPARE : WK_SPREAD_ADVICE_TRAIN);
     if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
+    /* Shuffle once with the seed, then the first `holdout` samples are held out. */
+    int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;
+    int64_t *perm = rc ? NULL : wk_malloc((size_t)n * sizeof *perm);
+    if (!rc && !perm) rc = wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n * sizeof *perm);
+    if (!rc) wk_dataset_file_order(cfg->seed, n, perm);
+    if (!rc && rows64 && f64) { /* row i of the result is row perm[(i + n_hold) mod n] of the file */
+        if (!(*rows64 = wk_malloc((size_t)all.numel * sizeof(double))))
+            rc = wk_io_too_large(cfg->data, "its float64 values", (uint64_t)all.numel * sizeof(double));
+        for (int64_t i = 0; !rc && i < n; i++)
+            memcpy(*rows64 + i * row, f64 + perm[(i + n_hold) % n] * row, (size_t)row * sizeof(double));
+    }
     wk_free(f64);
     if (rc) {
+        wk_free(perm);
         wk_tensor_free(&all);
         return rc;
     }
-    /* Shuffle once with the seed, then the first `holdout` samples are held out. */
-    int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;
-    int64_t *perm = wk_malloc((size_t)n * sizeof *perm);
-    if (!perm) {
-        wk_tensor_free(&all);
-        return wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n * sizeof *perm);
-    }
-    wk_dataset_file_order(cfg->seed, n, perm);
     /* Rows are permuted in place (all[i] <- all[perm[(i + n_hold) mod n]], cycle by cycle) so that
      * the training rows come first and the held-out ones last: peak memory is one copy of the
      * data, not two (60,000 Fashion-MNIST images are 188 MB as floats). */
@@ -291,8 +299,16 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) { return wk_dataset_load_scaled(cfg, NULL, ds); }
 
 int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds) {
+    return wk_dataset_load_stored(cfg, map, ds, NULL);
+}
+
+int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64) {
     memset(ds, 0, sizeof *ds);
-    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, map, ds);
+    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, map, ds, rows64);
+    if (rc && rows64) {
+        wk_free(*rows64);
+        *rows64 = NULL;
+    }
     if (rc) wk_dataset_free(ds);
     else if (ds->train.data) { /* the data's fingerprint: shapes and values, train then held out */
         uint64_t h = 0;

@@ -59,9 +59,15 @@ int wk_data_scale_is_identity(const wk_data_scale *s) {
  * than float32 resolves at their magnitude (points around 1e8 with spread 1: float32's step
  * there is 8) would merge into a few points: the rounding error of the column is kept under
  * 2^-10 of its spread (every column keeps >= 10 bits of its spread), else refused. A constant
- * column has no spread to lose. */
+ * column has no spread to lose, and neither has one whose spread is at most 2^-40 of its magnitude:
+ * that is 2^12 float64 ulps at most (float64 holds 52 bits), the size of rounding noise from
+ * decimal text ("0.3" next to 0.1 + 0.2 = 0.30000000000000004) or float64 arithmetic, and 2^16
+ * times below the float32 step there (2^-24), so the column is one value to the model and to
+ * float32 alike; a real spread around 1e8 (N(0, 1): 2^-24 of it) is 2^16 times above the bound. */
 #define WK_F32_SPREAD_BITS 10
-static int check_spread(const wk_data_scale *s, const double *f64, const wk_tensor *x, int64_t row, const char *what) {
+#define WK_F64_NOISE_BITS 40
+static int check_spread(const wk_data_scale *s, const double *f64, const wk_tensor *x, int64_t row, const char *what,
+                        const char *advice) {
     double *lo = wk_malloc((size_t)row * 3 * sizeof *lo);
     if (!lo) return wk_errorf(WK_ENOMEM, "%s: out of memory for %lld columns", what, (long long)row);
     double *hi = lo + row, *err = hi + row;
@@ -75,15 +81,14 @@ static int check_spread(const wk_data_scale *s, const double *f64, const wk_tens
     }
     int rc = WK_OK;
     for (int64_t c = 0; c < row && !rc; c++) {
-        double spread = hi[c] - lo[c];
-        if (spread > 0 && err[c] > ldexp(spread, -WK_F32_SPREAD_BITS)) {
+        double spread = hi[c] - lo[c], mag = fmax(fabs(lo[c]), fabs(hi[c]));
+        if (spread > ldexp(mag, -WK_F64_NOISE_BITS) && err[c] > ldexp(spread, -WK_F32_SPREAD_BITS)) {
             int64_t m = s->n > 1 ? c : 0;
             rc = wk_errorf(WK_EFORMAT, "%s: column %lld spans %.17g .. %.17g%s, a spread of %.3g that float32 (the model's precision) "
                            "cannot hold at that magnitude (its values would merge: rounding moves them by up to %.3g); %s",
                            what, (long long)c, (lo[c] - s->add[m]) / s->mul[m], (hi[c] - s->add[m]) / s->mul[m],
                            wk_data_scale_is_identity(s) ? "" : " (after the run's scaling)", spread, err[c],
-                           wk_data_scale_is_identity(s) ? "train with --scale minmax, which maps each column's range to [-1, 1] in float64 "
-                                                          "(--scale auto keeps non-byte data as stored)"
+                           wk_data_scale_is_identity(s) ? advice ? advice : WK_SPREAD_ADVICE_COMPARE
                                                         : "its values lie far outside the range of the run's training data");
         }
     }
@@ -91,7 +96,7 @@ static int check_spread(const wk_data_scale *s, const double *f64, const wk_tens
     return rc;
 }
 
-int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what) {
+int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what, const char *advice) {
     int64_t N = x->ndim ? x->shape[0] : 0, row = N ? x->numel / N : 0;
     if (s->n > 1 && row != s->n)
         return wk_errorf(WK_EINVAL, "%s: rows of %lld values, but the run's scaling maps %lld columns", what, (long long)row,
@@ -106,7 +111,7 @@ int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64,
                              what, v, (long long)(i / row), (long long)(i % row), y);
         x->data[i] = f;
     }
-    return f64 && row ? check_spread(s, f64, x, row, what) : WK_OK;
+    return f64 && row ? check_spread(s, f64, x, row, what, advice) : WK_OK;
 }
 
 void wk_data_scale_describe(const wk_data_scale *s, char *buf, size_t cap) {

@@ -3,8 +3,8 @@
  * files refused alike) with no scaling and no held-out split; generators through
  * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source; a file's
  * rows are as stored (scale empty) unless wk_source_match_units mapped them into a
- * generator's units (from float64 values: the file read again, or the rows64 an array came
- * with), or the source is data:RUN (the run's scaling). */
+ * generator's units (from the float64 rows64 the file was read with or an array came with: the
+ * file is read once), or the source is data:RUN (the run's scaling). */
 #include <stdio.h>
 #include <string.h>
 
@@ -42,8 +42,8 @@ static int open_generator(wk_source *s, const char *where) {
 }
 
 /* cfg->data through wk_dataset_load with cfg's scaling (the run's kept map when given), every
- * row kept (no held-out split). Without a run: s->spec mapped by `map` (read in float64 and
- * rounded after the map), or as stored when map is NULL. */
+ * row kept (no held-out split). Without a run: s->spec as stored, with its float64 values kept
+ * in s->rows64 (point data) for wk_source_match_units. */
 static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_scale *map) {
     wk_gan_config cfg;
     double one = 1, zero = 0;
@@ -53,12 +53,12 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
         wk_gan_config_default(&cfg);
         snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
         cfg.scale = WK_SCALE_NONE;
-        if (!map) map = &stored; /* values as stored: the identity map reads no float64 copy */
+        map = &stored;
     }
     cfg.holdout = 0;
     cfg.data_n = 0;
     wk_dataset ds;
-    int rc = wk_dataset_load_scaled(&cfg, map, &ds);
+    int rc = wk_dataset_load_stored(&cfg, map, &ds, run ? NULL : &s->rows64);
     if (rc) return wk_error_context(rc, "source '%s'", s->spec);
     s->ndim = ds.ndim;
     memcpy(s->shape, ds.shape, sizeof s->shape);
@@ -241,23 +241,21 @@ int wk_source_match_units(wk_source *a, wk_source *b) {
     int rc = wk_source_check_compatible(a, b);
     if (rc) return rc;
     wk_source *file = a->kind == WK_SOURCE_FILE ? a : b, *gen = a->kind == WK_SOURCE_GENERATOR ? a : b;
-    if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) return WK_OK;
+    if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) {
+        for (int k = 0; k < 2; k++) { /* nothing maps them: their float64 copies are not needed */
+            wk_source *s = k ? b : a;
+            wk_free(s->rows64);
+            s->rows64 = NULL;
+        }
+        return WK_OK;
+    }
     /* the one mapping of a data file into a run's units: the run's own resolved scaling */
     if ((rc = wk_source_run_scale(gen->gen, &file->rows, file->spec, &file->scale, &file->scale_guessed))) return rc;
-    if (file->from_rows || wk_data_scale_is_identity(&file->scale)) {
-        /* rows given in memory: mapped from their float64 values when the caller kept them */
-        if ((rc = wk_data_scale_apply(&file->scale, &file->rows, file->rows64, file->spec))) return rc;
-    } else {
-        /* a file: read again, in float64 up to the map (a float32 value of 1e8 + 1 is 1e8) and in
-         * the same row order */
-        wk_data_scale map = file->scale;
-        int guessed = file->scale_guessed;
-        memset(&file->scale, 0, sizeof file->scale);
-        wk_tensor_free(&file->rows);
-        rc = open_dataset(file, NULL, &map);
-        file->scale = map, file->scale_guessed = guessed;
-        if (rc) return rc;
-    }
+    /* mapped from the float64 values the file was read with or the array came with (a float32
+     * value of 1e8 + 1 is 1e8), and checked to fit float32 after the map, an identity map too */
+    if ((rc = wk_data_scale_apply(&file->scale, &file->rows, file->rows64, file->spec, WK_SPREAD_ADVICE_COMPARE))) return rc;
+    wk_free(file->rows64);
+    file->rows64 = NULL;
     file->run_units = 1;
     return WK_OK;
 }
