@@ -30,6 +30,12 @@ for kb in 90000 100000 120000 150000; do
     lim $kb 60 "$CLI" w1 big.npy big.npy --method sliced --projections 2 --json >"$T/out" 2>"$T/err"; rc=$?
     check "w1 of 200,000 points under ulimit -v $kb: exit 0 or 2 (rc $rc)" bash -c "[ $rc = 0 ] || { [ $rc = 2 ] && grep -q 'big.npy' '$T/err' && grep -q 'ulimit -v' '$T/err'; }"
 done
+# a method's own working memory refused under the limit, in a command that prints the library's
+# message before it maps the code (metrics): exit 2 and a line naming the limit (was: the
+# limit named only in w1's message)
+lim 150000 60 "$CLI" metrics --real big.npy --fake big.npy --features none --metrics kid --kid-subset-size 20000 \
+    --kid-subsets 1 >"$T/out" 2>"$T/err"; rc=$?
+check "metrics KID under ulimit -v 150000: exit 0, or 2 naming the limit (rc $rc)" bash -c "[ $rc = 0 ] || { [ $rc = 2 ] && grep -q 'ulimit -v' '$T/err'; }"
 # products large enough for a team of 2 (--threads 2), under a limit with room for about one
 # OpenBLAS buffer: the team is cut to what fits instead of hanging
 lim 400000 120 "$CLI" train --critic-width 1024 --gen-width 1024 --batch 2048 --threads 2 --steps 1 --eval-every 0 \

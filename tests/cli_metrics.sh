@@ -217,7 +217,7 @@ check "... which are the .npy files' values" test "$plain" = "$("$CLI" metrics -
 
 # KID on float64 features with a common offset (FINDINGS round 6, 3): the exact unbiased MMD^2
 # (rational arithmetic, tests/reference/make_kid_exact_fixtures.py) to 1e-12 relative; the plain
-# float64 kernel sums are 0.1 % (offset 1e6) to 3e-12 (offset 1e3) off on these sets
+# float64 kernel sums are 0.1 % (offset 1e6) to 1.1e-9 (offset 1e3) off on these sets
 while IFS=, read -r kase n dim want _; do
     [ "$kase" = case ] && continue
     got=$(jget "$("$CLI" metrics --real $FX/kid_exact_${kase}_real.npy --fake $FX/kid_exact_${kase}_fake.npy --features none \

@@ -29,6 +29,14 @@ int main(void) {
     /* finding 7: integer points 0..10 in a table are not bytes; the same as uint8 (bytes = 1) are */
     float lat[6] = {0, 10, 3, 7, 10, 1};
     wk_tensor t = points(lat, 3, 2);
+    /* min-max of a float64 column spanning -1e308 .. 1e308: the range overflows, and its map
+     * (mul 2 / inf = 0) would train the column as a constant -1 and write a checkpoint the
+     * reader then refuses: refused when resolved */
+    const double wide[6] = {0, -1e308, 10, 1e308, 3, 0};
+    CHECK(wk_data_scale_resolve(WK_SCALE_MINMAX, &t, wide, 0, "wide", &s) == WK_EINVAL &&
+              strstr(wk_last_error(), "column 1 spans"),
+          "a column whose range overflows float64 is refused: %s", wk_last_error());
+    wk_clear_error();
     REQUIRE(!wk_data_scale_resolve(WK_SCALE_AUTO, &t, NULL, 0, "lat", &s), "%s", wk_last_error());
     CHECK(s.kind == WK_SCALE_NONE && wk_data_scale_is_identity(&s), "auto on an integer table: none (kind %d)", s.kind);
     wk_data_scale_free(&s);

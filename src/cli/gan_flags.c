@@ -33,7 +33,9 @@ void cli_gan_help(FILE *f) {
 
 /* Under a limit the user set (ulimit -v / -d), an allocation the limit refuses means the input
  * and the working memory it needs are too large for that limit: bad input (exit 2), as the
- * readers' own check (io/read_util.h) says of an input too large to read. The message says so. */
+ * readers' own check (io/read_util.h) says of an input too large to read. A line of its own says
+ * so: the commands print the library's message (what was being allocated, for which file) around
+ * their call to cli_exit_code, before or after it. */
 static int limited_memory(void) {
     struct rlimit rl;
     const char *which = NULL;
@@ -41,10 +43,8 @@ static int limited_memory(void) {
     if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) which = "RLIMIT_AS (ulimit -v)", lim = rl.rlim_cur;
     else if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) which = "RLIMIT_DATA (ulimit -d)", lim = rl.rlim_cur;
     if (!which) return 0;
-    char was[512];
-    snprintf(was, sizeof was, "%s", wk_last_error());
-    wk_errorf(WK_ENOMEM, "%s: the input and the working memory it needs are more than this process may use under the limit of %s, "
-                         "%llu bytes: the input is too large for this limit", was, which, lim);
+    fprintf(stderr, "wgankit: memory refused under the limit of %s, %llu bytes: the input and the working memory it needs "
+                    "are too large for this limit\n", which, lim);
     return 1;
 }
 

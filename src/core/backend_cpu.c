@@ -102,12 +102,22 @@ static uint64_t address_room(void) {
     return room;
 }
 
-/* nt cut to the OpenBLAS buffers that exist or fit under a memory limit (at least 1) */
+/* nt cut to the OpenBLAS buffers that exist or fit under a memory limit (at least 1). Once a
+ * limit has cut a team, that cut is remembered (blas_cap), so later products do not read
+ * /proc/self/statm again on every call. Two first products growing the team at the same moment
+ * may each see the same room (the check and the grant are two steps); the CLI runs one trainer
+ * at a time, and a library caller sharing the process under a ulimit takes that risk. */
+static _Atomic int blas_cap; /* 0: no limit has cut a team; else the most threads one leaves room for */
 static int team_fits(int nt) {
+    const int cap = atomic_load(&blas_cap);
+    if (cap && nt > cap) return cap;
     int have = atomic_load(&blas_slots);
     if (nt > have) {
         uint64_t room = address_room(), more = room / BLAS_THREAD_BYTES;
-        if (room != UINT64_MAX && (uint64_t)(nt - have) > more) nt = have + (int)more > 1 ? have + (int)more : 1;
+        if (room != UINT64_MAX && (uint64_t)(nt - have) > more) {
+            nt = have + (int)more > 1 ? have + (int)more : 1;
+            atomic_store(&blas_cap, nt);
+        }
         while (nt > have && !atomic_compare_exchange_weak(&blas_slots, &have, nt)) {
         }
     }
