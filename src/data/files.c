@@ -243,8 +243,10 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
      * (wk_data_scale_apply; an identity map too: every file compared with a run is checked alike);
      * byte data is exact in float32 */
     double *f64 = NULL;
-    int bytes = (rows64 || (!map && cfg->scale == WK_SCALE_AUTO)) && wk_data_files_are_bytes(cfg->data);
-    int want64 = rows64 ? !bytes : map ? map->kind != WK_SCALE_U8 : cfg->scale != WK_SCALE_U8 && !bytes;
+    /* byte files are read as float32 only (every byte is exact there) whatever map follows */
+    int byte_file = (rows64 || !map || map->kind != WK_SCALE_U8) && wk_data_files_are_bytes(cfg->data);
+    int bytes = (rows64 || (!map && cfg->scale == WK_SCALE_AUTO)) && byte_file;
+    int want64 = !byte_file && (rows64 || (map ? map->kind != WK_SCALE_U8 : cfg->scale != WK_SCALE_U8));
     if (rows64) *rows64 = NULL;
     int rc = read_files(cfg->data, &all, want64 ? &f64 : NULL);
     if (rc) return rc;
