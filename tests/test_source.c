@@ -1,10 +1,12 @@
 /* test_source.c — the source parser/sampler (source.h): a file is a finite sample (draws without
  * replacement are distinct rows, too many rows is refused naming the file), a target is a
- * population with the right law, bad specs are refused with WK_EINVAL naming the spec. */
+ * population with the right law, bad specs are refused with WK_EINVAL naming the spec; a point
+ * file's float64 rows (kept only when asked) are in the float32 rows' order, held-out rows too. */
 #include <string.h>
 
 #include "check.h"
 #include "wgankit/error.h"
+#include "wgankit/gan.h"
 #include "wgankit/io.h"
 #include "wgankit/source.h"
 
@@ -64,6 +66,50 @@ int main(void) {
     CHECK(wk_source_open(&s, "gen:/nonexistent-run") != WK_OK && strstr(wk_last_error(), "gen:/nonexistent-run"),
           "missing generator refused naming it: %s", wk_last_error());
     CHECK(wk_source_open(&s, "") == WK_EINVAL, "empty source refused");
+
+    /* float64 rows: permuted in place into the float32 rows' order (column 0 is 1e8 + column 1,
+     * which float32 cannot hold: the pairing is checked on the float64 values) */
+    const char *big = "/tmp/wk_test_source_f64.csv";
+    REQUIRE((f = fopen(big, "w")), "cannot write %s", big);
+    for (int i = 0; i < 11; i++) fprintf(f, "%d,%d\n", 100000000 + i, i);
+    fclose(f);
+    wk_source k;
+    REQUIRE(wk_source_open(&s, big) == WK_OK && wk_source_open_keep(&k, big, 0) == WK_OK, "open %s: %s", big, wk_last_error());
+    ok = s.rows64 != NULL && k.rows64 == NULL && k.rows.numel == s.rows.numel &&
+         !memcmp(k.rows.data, s.rows.data, (size_t)s.rows.numel * sizeof(float));
+    for (int i = 0; ok && i < 11; i++)
+        ok = s.rows64[2 * i] == 1e8 + s.rows64[2 * i + 1] && (float)s.rows64[2 * i + 1] == s.rows.data[2 * i + 1];
+    CHECK(ok, "wk_source_open keeps float64 rows in the rows' order; open_keep(0) drops them, same rows");
+    wk_source_close(&s);
+    wk_source_close(&k);
+    wk_gan_config cfg;
+    wk_gan_config_default(&cfg);
+    snprintf(cfg.data, sizeof cfg.data, "%s", big);
+    cfg.holdout = 3;
+    cfg.scale = WK_SCALE_NONE;
+    double one = 1, zero = 0;
+    const wk_data_scale stored = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
+    wk_dataset ds;
+    double *r64 = NULL;
+    REQUIRE(wk_dataset_load_stored(&cfg, &stored, &ds, &r64) == WK_OK && r64, "load %s: %s", big, wk_last_error());
+    ok = ds.train.shape[0] == 8 && ds.holdout.shape[0] == 3;
+    for (int i = 0; ok && i < 11; i++) {
+        const wk_tensor *part = i < 8 ? &ds.train : &ds.holdout;
+        int r = i < 8 ? i : i - 8;
+        ok = r64[2 * i] == 1e8 + r64[2 * i + 1] && (float)r64[2 * i + 1] == part->data[2 * r + 1];
+    }
+    CHECK(ok, "float64 rows: the training rows then the held-out ones, each beside its float32 row");
+    wk_free(r64);
+    wk_dataset_free(&ds);
+    /* a target has no float64 rows: the pointer is set to NULL, not left as the caller had it */
+    double sentinel = 0;
+    r64 = &sentinel;
+    snprintf(cfg.data, sizeof cfg.data, "ring");
+    cfg.data_n = 16;
+    REQUIRE(wk_dataset_load_stored(&cfg, NULL, &ds, &r64) == WK_OK, "load ring: %s", wk_last_error());
+    CHECK(r64 == NULL, "a synthetic dataset hands back no float64 rows (*rows64 NULL)");
+    wk_dataset_free(&ds);
+    remove(big);
     remove(path);
     return check_summary("test_source");
 }

@@ -54,6 +54,13 @@ typedef struct wk_source {
 /* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each
  * message naming the spec. Close with wk_source_close. */
 int wk_source_open(wk_source *s, const char *spec);
+/* The same, keeping a point file's float64 rows (rows64, 8 bytes a value until
+ * wk_source_match_units maps from them) only when keep64, else freeing them right after the
+ * read; wk_source_open keeps them. Without them a later map starts from the float32 rows. */
+int wk_source_open_keep(wk_source *s, const char *spec, int keep64);
+/* wk_source_open_keep with keep64 set only where the source will be compared with a run: `other`
+ * (the source it is compared with, or NULL for none) is gen:RUN. */
+int wk_source_open_compared(wk_source *s, const char *spec, const char *other);
 void wk_source_close(wk_source *s);
 /* A finite sample (kind FILE) over a copy of rows [n >= 1, ...sample shape], named `name` in
  * messages: in-memory data (the Python binding's arrays) as a source. NaN/Inf refused. */

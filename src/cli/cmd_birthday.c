@@ -98,14 +98,15 @@ int wk_cmd_birthday(int argc, char **argv) {
     wk_birthday_result r;
     memset(&r, 0, sizeof r);
     memset(&ref, 0, sizeof ref);
-    int rc = wk_source_open(&s, spec), have_ref = 0;
+    /* a file keeps its float64 rows only for the map onto a gen: reference (--threshold: no comparison) */
+    int rc = wk_source_open_compared(&s, spec, c.threshold < 0 ? ref_spec : NULL), have_ref = 0;
     if (rc) {
         fprintf(stderr, "wgankit birthday: SOURCE: %s\n", wk_last_error());
         return cli_exit_code(rc);
     }
     const char *what = "";
     if (c.threshold < 0) {
-        if (ref_spec) what = "--reference", rc = wk_source_open(&ref, ref_spec);
+        if (ref_spec) what = "--reference", rc = wk_source_open_compared(&ref, ref_spec, spec);
         else if (s.kind == WK_SOURCE_GENERATOR) what = "SOURCE's run data", rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));
         else rc = wk_errorf(WK_EINVAL, "--threshold: none given, and SOURCE is not gen:RUN_DIR (give --threshold or --reference)");
         have_ref = !rc;

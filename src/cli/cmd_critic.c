@@ -72,7 +72,10 @@ int wk_cmd_critic(int argc, char **argv) {
     double *x64 = NULL; /* --input in float64: mapped before the float32 rounding (1e8 + 1 is 1e8 in float32) */
     /* ... read only where a map follows: --scaled takes the values as they are, and so does an
      * older min-max checkpoint (no map kept): no float64 copy (8 bytes a value) for them */
-    int map64 = t && !scaled && (wk_trainer_data_scale(t) || wk_trainer_config(t)->scale != WK_SCALE_MINMAX);
+    /* ... and not for byte data (a kept u8 map, a byte file): every byte is exact in float32 */
+    const wk_data_scale *kept = t ? wk_trainer_data_scale(t) : NULL;
+    int map64 = t && !scaled && (kept ? kept->kind != WK_SCALE_U8 : wk_trainer_config(t)->scale != WK_SCALE_MINMAX) &&
+                !(in && wk_data_files_are_bytes(in));
     if (!rc && in && !(rc = map64 ? cli_read_user_array_f64(in, &x, &x64) : cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
         /* --input is a data file like the run's --data: the critic saw its data in the run's units
          * (train --scale, resolved once on the run's data and kept in the checkpoint), so the input

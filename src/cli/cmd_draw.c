@@ -49,7 +49,7 @@ int wk_cmd_draw(int argc, char **argv) {
     wk_tensor x = {0};
     wk_rng rng;
     wk_rng_seed(&rng, (uint64_t)seed);
-    int rc = wk_source_open(&s, spec);
+    int rc = wk_source_open_compared(&s, spec, NULL); /* compared with nothing: no float64 copy */
     if (rc) {
         fprintf(stderr, "wgankit draw: SOURCE: %s\n", wk_last_error());
         return cli_exit_code(rc);

@@ -75,7 +75,7 @@ int wk_cmd_generalization(int argc, char **argv) {
     }
     if (cli_check_out_dir("generalization", "--out", out)) return 2;
     wk_source s;
-    int rc = wk_source_open(&s, spec);
+    int rc = wk_source_open_compared(&s, spec, NULL); /* never mapped into a run's units: no float64 copy */
     if (rc) {
         fprintf(stderr, "wgankit generalization: SOURCE: %s\n", wk_last_error());
         return cli_exit_code(rc);

@@ -65,7 +65,7 @@ int wk_cmd_nnd(int argc, char **argv) {
     memset(s, 0, sizeof s);
     int rc = WK_OK;
     for (int k = 0; k < 2 && !rc; k++)
-        if ((rc = wk_source_open(&s[k], spec[k]))) fprintf(stderr, "wgankit nnd: %s: %s\n", k ? "B" : "A", wk_last_error());
+        if ((rc = wk_source_open_compared(&s[k], spec[k], spec[1 - k]))) fprintf(stderr, "wgankit nnd: %s: %s\n", k ? "B" : "A", wk_last_error());
     wk_nnd_result r;
     if (!rc && (rc = wk_nnd_estimate(&c, &s[0], &s[1], &r))) fprintf(stderr, "wgankit nnd: %s\n", wk_last_error());
     for (int k = 0; k < 2 && !rc; k++) cli_say_units("nnd", &s[k]); /* a file compared with gen:RUN: how it was mapped */

@@ -211,6 +211,27 @@ void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {
     wk_rng_permutation(&rng, perm, n);
 }
 
+/* Row j of data becomes row perm[(j + n_hold) mod n] of it, cycle by cycle, in place: one row of
+ * scratch (tmp) and one flag a row (done, any contents on entry) besides the data. */
+static void permute_rows(void *data, int64_t n, size_t row_bytes, const int64_t *perm, int64_t n_hold, uint8_t *done, void *tmp) {
+    char *d = data;
+    memset(done, 0, (size_t)n);
+    for (int64_t s0 = 0; s0 < n; s0++) {
+        if (done[s0]) continue;
+        memcpy(tmp, d + s0 * row_bytes, row_bytes);
+        for (int64_t j = s0;;) {
+            int64_t k = perm[(j + n_hold) % n];
+            done[j] = 1;
+            if (k == s0) {
+                memcpy(d + j * row_bytes, tmp, row_bytes);
+                break;
+            }
+            memcpy(d + j * row_bytes, d + k * row_bytes, row_bytes);
+            j = k;
+        }
+    }
+}
+
 /* map: the run's stored scaling (other data compared with the run), or NULL to resolve
  * cfg->scale on this data (the run's own training data, at train time). rows64 non-NULL: the
  * values as stored, unmapped and unchecked, with their float64 copy handed back in the rows'
@@ -222,8 +243,10 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
      * (wk_data_scale_apply; an identity map too: every file compared with a run is checked alike);
      * byte data is exact in float32 */
     double *f64 = NULL;
-    int bytes = (rows64 || (!map && cfg->scale == WK_SCALE_AUTO)) && wk_data_files_are_bytes(cfg->data);
-    int want64 = rows64 ? !bytes : map ? map->kind != WK_SCALE_U8 : cfg->scale != WK_SCALE_U8 && !bytes;
+    /* byte files are read as float32 only (every byte is exact there) whatever map follows */
+    int byte_file = (rows64 || !map || map->kind != WK_SCALE_U8) && wk_data_files_are_bytes(cfg->data);
+    int bytes = (rows64 || (!map && cfg->scale == WK_SCALE_AUTO)) && byte_file;
+    int want64 = !byte_file && (rows64 || (map ? map->kind != WK_SCALE_U8 : cfg->scale != WK_SCALE_U8));
     if (rows64) *rows64 = NULL;
     int rc = read_files(cfg->data, &all, want64 ? &f64 : NULL);
     if (rc) return rc;
@@ -239,47 +262,34 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, rows64 ? NULL : f64, cfg->data,
                                      map ? WK_SPREAD_ADVICE_COMPARE : WK_SPREAD_ADVICE_TRAIN);
     if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
-    /* Shuffle once with the seed, then the first `holdout` samples are held out. */
+    if (!(rows64 && f64)) { /* no float64 rows handed back: freed before the float32 rows are shuffled */
+        wk_free(f64);
+        f64 = NULL;
+    }
+    /* Shuffle once with the seed, then the first `holdout` samples are held out. Rows are
+     * permuted in place (all[i] <- all[perm[(i + n_hold) mod n]], cycle by cycle) so that the
+     * training rows come first and the held-out ones last: peak memory is one copy of the data,
+     * not two (60,000 Fashion-MNIST images are 188 MB as floats); float64 rows handed back are
+     * permuted the same way, in place (8 + 4 bytes a value at the peak, no third copy). */
     int64_t n_hold = cfg->holdout < n / 2 ? cfg->holdout : n / 2;
+    size_t row_bytes = (size_t)row * (f64 ? sizeof(double) : sizeof(float));
     int64_t *perm = rc ? NULL : wk_malloc((size_t)n * sizeof *perm);
-    if (!rc && !perm) rc = wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n * sizeof *perm);
+    uint8_t *done = rc ? NULL : wk_malloc((size_t)n);
+    void *tmp = rc ? NULL : wk_malloc(row_bytes);
+    if (!rc && (!perm || !done || !tmp))
+        rc = wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n * (sizeof *perm + 1) + row_bytes);
     if (!rc) wk_dataset_file_order(cfg->seed, n, perm);
-    if (!rc && rows64 && f64) { /* row i of the result is row perm[(i + n_hold) mod n] of the file */
-        if (!(*rows64 = wk_malloc((size_t)all.numel * sizeof(double))))
-            rc = wk_io_too_large(cfg->data, "its float64 values", (uint64_t)all.numel * sizeof(double));
-        for (int64_t i = 0; !rc && i < n; i++)
-            memcpy(*rows64 + i * row, f64 + perm[(i + n_hold) % n] * row, (size_t)row * sizeof(double));
+    if (!rc && f64) {
+        permute_rows(f64, n, (size_t)row * sizeof(double), perm, n_hold, done, tmp);
+        *rows64 = f64; /* handed over: freed by the caller */
+        f64 = NULL;
     }
-    wk_free(f64);
-    if (rc) {
-        wk_free(perm);
-        wk_tensor_free(&all);
-        return rc;
-    }
-    /* Rows are permuted in place (all[i] <- all[perm[(i + n_hold) mod n]], cycle by cycle) so that
-     * the training rows come first and the held-out ones last: peak memory is one copy of the
-     * data, not two (60,000 Fashion-MNIST images are 188 MB as floats). */
-    uint8_t *done = wk_calloc((size_t)n, 1);
-    float *tmp = wk_malloc((size_t)row * sizeof(float));
     int64_t sh[WK_MAX_DIMS];
     memcpy(sh, all.shape, sizeof sh);
     sh[0] = n_hold;
-    rc = done && tmp ? wk_io_alloc_tensor(cfg->data, &ds->holdout, all.ndim, sh)
-                     : wk_io_too_large(cfg->data, "shuffling the samples", (uint64_t)n + (uint64_t)row * sizeof(float));
-    for (int64_t s0 = 0; rc == WK_OK && s0 < n; s0++) {
-        if (done[s0]) continue;
-        memcpy(tmp, all.data + s0 * row, (size_t)row * sizeof(float));
-        for (int64_t j = s0;;) {
-            int64_t k = perm[(j + n_hold) % n];
-            done[j] = 1;
-            if (k == s0) {
-                memcpy(all.data + j * row, tmp, (size_t)row * sizeof(float));
-                break;
-            }
-            memcpy(all.data + j * row, all.data + k * row, (size_t)row * sizeof(float));
-            j = k;
-        }
-    }
+    if (!rc) rc = wk_io_alloc_tensor(cfg->data, &ds->holdout, all.ndim, sh);
+    if (!rc) permute_rows(all.data, n, (size_t)row * sizeof(float), perm, n_hold, done, tmp);
+    wk_free(f64);
     wk_free(done);
     wk_free(tmp);
     wk_free(perm);
@@ -304,6 +314,7 @@ int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, w
 
 int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64) {
     memset(ds, 0, sizeof *ds);
+    if (rows64) *rows64 = NULL; /* a target has none; the error path below frees it */
     int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, map, ds, rows64);
     if (rc && rows64) {
         wk_free(*rows64);

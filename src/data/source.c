@@ -43,8 +43,8 @@ static int open_generator(wk_source *s, const char *where) {
 
 /* cfg->data through wk_dataset_load with cfg's scaling (the run's kept map when given), every
  * row kept (no held-out split). Without a run: s->spec as stored, with its float64 values kept
- * in s->rows64 (point data) for wk_source_match_units. */
-static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_scale *map) {
+ * in s->rows64 (point data) for wk_source_match_units when keep64 (else freed right after the read). */
+static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_scale *map, int keep64) {
     wk_gan_config cfg;
     double one = 1, zero = 0;
     const wk_data_scale stored = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
@@ -60,6 +60,10 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
     wk_dataset ds;
     int rc = wk_dataset_load_stored(&cfg, map, &ds, run ? NULL : &s->rows64);
     if (rc) return wk_error_context(rc, "source '%s'", s->spec);
+    if (!keep64) { /* read as any source is (the same checks), but no map follows: dropped at once */
+        wk_free(s->rows64);
+        s->rows64 = NULL;
+    }
     s->ndim = ds.ndim;
     memcpy(s->shape, ds.shape, sizeof s->shape);
     if (ds.synthetic) {
@@ -102,7 +106,13 @@ static int open_run_data(wk_source *s, const char *where) {
     return rc ? wk_error_context(rc, "source '%s'", spec) : WK_OK;
 }
 
-int wk_source_open(wk_source *s, const char *spec) {
+int wk_source_open(wk_source *s, const char *spec) { return wk_source_open_keep(s, spec, 1); }
+
+int wk_source_open_compared(wk_source *s, const char *spec, const char *other) {
+    return wk_source_open_keep(s, spec, other && !strncmp(other, "gen:", 4));
+}
+
+int wk_source_open_keep(wk_source *s, const char *spec, int keep64) {
     memset(s, 0, sizeof *s);
     if (!spec || !*spec) return wk_errorf(WK_EINVAL, "source: empty (a file, a target such as ring, gen:RUN_DIR or data:RUN_DIR)");
     if (strlen(spec) >= sizeof s->spec) return wk_errorf(WK_EINVAL, "source: longer than %zu characters", sizeof s->spec - 1);
@@ -112,13 +122,13 @@ int wk_source_open(wk_source *s, const char *spec) {
         if (rc) wk_source_close(s);
         return rc;
     }
-    return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL, NULL));
+    return finish_open(s, !strncmp(spec, "gen:", 4) ? open_generator(s, spec + 4) : open_dataset(s, NULL, NULL, keep64));
 }
 
 int wk_source_open_run_data(wk_source *s, const wk_gan_config *run, const wk_data_scale *map) {
     memset(s, 0, sizeof *s);
     snprintf(s->spec, sizeof s->spec, "%s", run->data);
-    return finish_open(s, open_dataset(s, run, map));
+    return finish_open(s, open_dataset(s, run, map, 0));
 }
 
 int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows) { return wk_source_from_rows_f64(s, name, rows, NULL); }
