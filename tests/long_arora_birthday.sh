@@ -15,7 +15,9 @@ mkdir -p "$OUT"
 fail=0
 check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
 
-"$CLI" train --progress 0 --out "$OUT/ring_run" >"$OUT/ring_run.log" 2>&1 || { echo "FAIL train"; exit 1; }
+# a second run replaces the first's training run (train refuses a run directory that exists)
+rm -rf "$OUT/ring_run"
+"$CLI" train --progress 0 --out "$OUT/ring_run" >"$OUT/ring_run.log" 2>&1 || { echo "FAIL train"; tail -3 "$OUT/ring_run.log"; exit 1; }
 "$CLI" birthday "gen:$OUT/ring_run" --batch 200 --trials 100 --out "$OUT/bd_ring" --json | tee "$OUT/bd_ring.json"
 check "ring GAN: pair picture" test -s "$OUT/bd_ring/pairs.png"
 check "ring GAN: an estimate" grep -q '"support_estimate"' "$OUT/bd_ring.json"
