@@ -11,6 +11,8 @@
  *    team size it sets; leave restores both. */
 #include "wgankit/tensor.h"
 
+#include "core/self_memory.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <omp.h>
@@ -79,29 +81,6 @@ int wk_exec_cancelled(void) { return tl_has && tl_exec.cancel && *tl_exec.cancel
 #define BLAS_THREAD_BYTES ((uint64_t)208 << 20)
 static _Atomic int blas_slots; /* the largest team granted so far: the buffers OpenBLAS holds */
 
-/* Bytes of address space left under RLIMIT_AS and RLIMIT_DATA (ulimit -v / -d: both count
- * private mappings); UINT64_MAX when neither is set. */
-static uint64_t address_room(void) {
-    struct rlimit as, ds;
-    int has_as = !getrlimit(RLIMIT_AS, &as) && as.rlim_cur != RLIM_INFINITY;
-    int has_ds = !getrlimit(RLIMIT_DATA, &ds) && ds.rlim_cur != RLIM_INFINITY;
-    if (!has_as && !has_ds) return UINT64_MAX;
-    unsigned long long vm = 0, rss, shared, text, lib, data = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%llu %llu %llu %llu %llu %llu", &vm, &rss, &shared, &text, &lib, &data) != 6) vm = data = 0;
-        fclose(f);
-    }
-    const uint64_t P = (uint64_t)sysconf(_SC_PAGESIZE), used_as = vm * P, used_ds = data * P;
-    uint64_t room = UINT64_MAX;
-    if (has_as) room = as.rlim_cur > used_as ? as.rlim_cur - used_as : 0;
-    if (has_ds) {
-        uint64_t r = ds.rlim_cur > used_ds ? ds.rlim_cur - used_ds : 0;
-        if (r < room) room = r;
-    }
-    return room;
-}
-
 /* nt cut to the OpenBLAS buffers that exist or fit under a memory limit (at least 1). Once a
  * limit has cut a team, that cut is remembered (blas_cap), so later products do not read
  * /proc/self/statm again on every call. Two first products growing the team at the same moment
@@ -113,7 +92,7 @@ static int team_fits(int nt) {
     if (cap && nt > cap) return cap;
     int have = atomic_load(&blas_slots);
     if (nt > have) {
-        uint64_t room = address_room(), more = room / BLAS_THREAD_BYTES;
+        uint64_t room = wk_rlimit_room(NULL, NULL), more = room / BLAS_THREAD_BYTES;
         if (room != UINT64_MAX && (uint64_t)(nt - have) > more) {
             nt = have + (int)more > 1 ? have + (int)more : 1;
             atomic_store(&blas_cap, nt);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/self_memory.h"
 #include "wgankit/error.h"
 
 int wk_io_too_large(const char *path, const char *what, uint64_t bytes) {
@@ -168,13 +169,10 @@ static void cgroup_limits(uint64_t *v2, uint64_t *v1) {
 uint64_t wk_io_memory_room(const char **which) {
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     if (psz <= 0) psz = 4096;
-    /* this process's use, in pages: address space, resident, data segment (Linux); none elsewhere */
-    unsigned long long vm = 0, rss = 0, shared, text, lib, data = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%llu %llu %llu %llu %llu %llu", &vm, &rss, &shared, &text, &lib, &data) != 6) vm = rss = data = 0;
-        fclose(f);
-    }
+    /* this process's use: address space, resident, data segment (Linux); none elsewhere */
+    wk_self_use use;
+    wk_self_use_read(&use);
+    FILE *f;
     /* Memory the kernel can still give (Linux): MemAvailable (free and reclaimable) plus free
      * swap. Physical memory alone is not enough: the kernel and the other processes hold part of
      * it, and a 25 GB allocation on a 25 GB machine is OOM-killed all the same. */
@@ -192,20 +190,18 @@ uint64_t wk_io_memory_room(const char **which) {
     const uint64_t P = (uint64_t)psz;
     uint64_t cg2, cg1;
     cgroup_limits(&cg2, &cg1);
-    struct { uint64_t limit, used; const char *name; } lims[6] = {
-        {pages > 0 ? (uint64_t)pages * P : UINT64_MAX, rss * P, "physical memory"},
+    const char *rlimit_name;
+    const uint64_t rlimit_room = wk_rlimit_room(&use, &rlimit_name); /* ulimit -v / -d, the smaller */
+    struct { uint64_t limit, used; const char *name; } lims[5] = {
+        {pages > 0 ? (uint64_t)pages * P : UINT64_MAX, use.rss, "physical memory"},
         {avail, 0, "available memory (MemAvailable + SwapFree)"},
-        {UINT64_MAX, vm * P, "RLIMIT_AS (ulimit -v)"},
-        {UINT64_MAX, data * P, "RLIMIT_DATA (ulimit -d)"},
-        {cg2, rss * P, "cgroup memory.max"},
-        {cg1, rss * P, "cgroup memory.limit_in_bytes"},
+        {rlimit_room, 0, rlimit_name},
+        {cg2, use.rss, "cgroup memory.max"},
+        {cg1, use.rss, "cgroup memory.limit_in_bytes"},
     };
-    struct rlimit rl;
-    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[2].limit = (uint64_t)rl.rlim_cur;
-    if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) lims[3].limit = (uint64_t)rl.rlim_cur;
     uint64_t room = UINT64_MAX;
     const char *name = "no limit";
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 5; i++) {
         if (lims[i].limit == UINT64_MAX) continue;
         uint64_t r = lims[i].limit > lims[i].used ? lims[i].limit - lims[i].used : 0;
         if (r < room) room = r, name = lims[i].name;
