@@ -154,7 +154,24 @@ PY
 check "an older checkpoint re-decides on the input as before, and says so" grep -q "re-decided on this file (its checkpoint predates" o3.err
 # the one wording of the scaled line: eval says a re-decided scaling too, even when it keeps the values
 "$CLI" eval --checkpoint old.safetensors --data ringint.csv >/dev/null 2>e3.err
-check "eval --data with an older checkpoint says the scaling was re-decided" grep -qF -e "--data ringint.csv scaled into the run's units by the run's --scale re-decided on this file (its checkpoint predates kept scalings): none (values as stored)" e3.err
+check "eval --data with an older checkpoint says the scaling was re-decided" grep -qF -e "--data ringint.csv scaled into the run's units by the run's --scale re-decided on this file (its checkpoint predates kept scalings): bytes: x * 0.00784313725 -1" e3.err
+# one rule for every command: an older auto run took any integers 0..255 above 1 as bytes (its
+# train-time rule), so the 0..3 CSV is bytes for critic, nnd, data:RUN and eval alike (was: eval
+# none, by the file-type rule of later runs; critic and nnd bytes: one file, two maps, two numbers)
+"$CLI" critic --checkpoint old.safetensors --input ringint.csv -o oc.npy 2>oc.err
+"$CLI" nnd ringint.csv gen:old.safetensors -m 30 --steps 5 >/dev/null 2>on.err
+check "critic, nnd and eval re-decide one map for the 0..3 CSV and an older checkpoint" bash -c '
+m() { sed -n "s/.*predates kept scalings): //p" "$1"; }
+[ "$(m oc.err)" = "bytes: x * 0.00784313725 -1" ] && [ "$(m on.err)" = "$(m oc.err)" ] && [ "$(m e3.err)" = "$(m oc.err)" ]'
+"$PY" -c "
+import numpy as np; x = np.loadtxt('ringint.csv', delimiter=','); np.save('ringint_mapped.npy', x / 127.5 - 1)"
+"$CLI" eval --checkpoint old.safetensors --data ringint.csv >e4.json 2>/dev/null
+"$CLI" eval --checkpoint old.safetensors --data ringint_mapped.npy --scale none >e5.json 2>/dev/null
+"$CLI" critic --checkpoint old.safetensors --input ringint_mapped.npy --scaled -o oc2.npy 2>/dev/null
+check "eval's numbers on the CSV are those of the CSV mapped as bytes beforehand, as critic's are" "$PY" -c "
+import json, sys, numpy as np
+a, b = json.load(open('e4.json')), json.load(open('e5.json'))
+sys.exit(not (a['w1'] == b['w1'] and a['w1_floor'] == b['w1_floor'] and np.array_equal(np.load('oc.npy'), np.load('oc2.npy'))))"
 expect_exit2 "a malformed kept scaling is refused" "bad.safetensors: metadata wgankit.data_scale" \
     "$CLI" critic --checkpoint bad.safetensors --input ip.csv -o o4.npy
 # a kind whose numbers are another map: every command would apply x*5+3 while saying "none (values as stored)"

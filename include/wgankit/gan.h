@@ -199,6 +199,9 @@ int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, w
  * float32 spread check) and *rows64 their float64 values in ds->train's row order, for a later
  * wk_data_scale_apply (NULL for byte files and images, exact or ranged in float32); wk_free it. */
 int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64);
+/* wk_dataset_load for data compared with a run whose checkpoint kept no map (older than kept
+ * scalings): cfg->scale re-decided on the data by wk_data_scale_redecide (eval --data, data:RUN). */
+int wk_dataset_load_redecided(const wk_gan_config *cfg, wk_dataset *ds);
 /* Resolve --scale `kind` on a run's training data x [N, ...] (f64: the same values in float64 in
  * x's order, or NULL), once, at train time: auto is u8 (x / 127.5 - 1) only for byte data (`bytes`:
  * every file stored as uint8 NPY/IDX or CIFAR-10, or image-shaped samples [C, H, W]) whose values
@@ -207,6 +210,11 @@ int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, w
  * values of image data. `what` names the data in errors. */
 int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *f64, int bytes, const char *what,
                           wk_data_scale *out);
+/* The map for data compared with a run whose checkpoint predates kept scalings: `kind` (the run's
+ * --scale) resolved on x as wgankit resolved it then (float32 values, one range over all values,
+ * auto bytes for any integers 0..255 above 1, whatever the file type). The one rule every command
+ * and the Python binding use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided). */
+int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
  * CIFAR-10 .bin), from each file's header as the reader that reads the file parses it. */
 int wk_data_files_are_bytes(const char *list);

@@ -249,6 +249,19 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
     return WK_OK;
 }
 
+/* The one rule for a checkpoint written before runs kept their scaling (critic --input, nnd and
+ * birthday FILE vs gen:RUN, data:RUN, eval --data, Python sources): the run's --scale resolved on
+ * the file itself as wgankit then resolved it at train time (before 960384d, wk_dataset_scale):
+ * on the float32 values, one range over all values, and auto bytes for any integers 0..255
+ * reaching above 1 whatever the file's type (a 0..3 integer CSV included). The run trained on its
+ * data mapped that way, so this is the map its networks saw; every command re-deciding through
+ * here maps one file one way. */
+int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out) {
+    wk_tensor flat = *x;
+    flat.ndim = 2, flat.shape[0] = x->numel, flat.shape[1] = 1; /* one range over all values */
+    return wk_data_scale_resolve(kind, &flat, NULL, 1, what, out);
+}
+
 int wk_data_files_are_bytes(const char *list) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
