@@ -252,6 +252,9 @@ typedef struct wk_gan_metrics {
      * generator scores about this (W1 between finite samples is biased upwards, Arora et al.
      * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
     double w1_floor, w1_floor_n;
+    /* The held-out real points W1, d_D and the floor are measured against: min(eval_n, the
+     * held-out split's rows) (metrics.jsonl "w1_real_n"; NaN in logs written before it was kept). */
+    double w1_real_n;
     wk_metric_values image; /* FD, KID, IS, PR, DC of image data (image.mask == 0: not computed) */
     /* track_generalization (Arora et al. 2017, §3): the same generated points against n training
      * and n held-out points, n = min(training rows, held-out rows, eval_n), so both sides have
