@@ -80,9 +80,21 @@ int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
     return rc;
 }
 
+/* Whether a file's header says its samples are images (>= 3 stored dimensions: [N, H, W] or
+ * [N, C, H, W], shape_sample); 0 when it cannot tell (the read that follows reports why). */
+static int stored_images(const char *path) {
+    wk_io_dtype dt;
+    int nd = 0;
+    if (wk_io_stored_dtype(path, &dt, &nd)) wk_clear_error(), nd = 0;
+    return nd >= 3;
+}
+
 /* Concatenate comma-separated files with equal sample shapes; with f64 non-NULL also their
  * float64 values in the same order (*f64 NULL when a file's stored order is not its samples'
- * order: NHWC images made NCHW; the float32 values then serve). */
+ * order: NHWC images made NCHW; and for images, which take one range for all values and so
+ * need no float64 copy: the float32 values then serve). Images are known from the header before
+ * any value is read, so an image file is read to float32 only (was: its first file converted to
+ * float64 as well, 8 more bytes a value at the peak, then dropped). */
 static int read_files(const char *list, wk_tensor *out, double **f64) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
@@ -92,6 +104,11 @@ static int read_files(const char *list, wk_tensor *out, double **f64) {
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p && rc == WK_OK; p = strtok_r(NULL, ",", &save)) {
         wk_tensor t;
         double *x64 = NULL;
+        if (keep64 && stored_images(p)) { /* images: float32 only, from the first value on */
+            keep64 = 0;
+            wk_free(all64);
+            all64 = NULL;
+        }
         if ((rc = keep64 ? wk_read_samples_f64(p, &t, &x64) : wk_read_samples(p, &t))) break;
         if (keep64 && t.ndim > 2) { /* images: one range for all values, the float32 ones do */
             keep64 = 0;

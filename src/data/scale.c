@@ -267,7 +267,7 @@ int wk_data_files_are_bytes(const char *list) {
     snprintf(paths, sizeof paths, "%s", list);
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         wk_io_dtype dt; /* as the reader that will read the file parses its header */
-        if (wk_io_stored_dtype(p, &dt)) { /* the data load that follows reports it */
+        if (wk_io_stored_dtype(p, &dt, NULL)) { /* the data load that follows reports it */
             wk_clear_error();
             return 0;
         }
