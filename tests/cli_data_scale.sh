@@ -146,6 +146,7 @@ def rewrite(src, dst, edit):
     edit(h["__metadata__"]); hb = json.dumps(h).encode(); hb += b" " * (-len(hb) % 8)
     open(dst, "wb").write(struct.pack("<Q", len(hb)) + hb + b[8 + n:])
 rewrite("r1/checkpoint.safetensors", "old.safetensors", lambda m: m.pop("wgankit.data_scale"))
+rewrite("rc1/checkpoint.safetensors", "old_mm.safetensors", lambda m: m.pop("wgankit.data_scale"))
 rewrite("r1/checkpoint.safetensors", "bad.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"minmax","mul":[0],"add":[1]}'}))
 rewrite("r1/checkpoint.safetensors", "bad_none.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"none","mul":[5],"add":[3]}'}))
 rewrite("r1/checkpoint.safetensors", "bad_u8.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"u8","mul":[0.5],"add":[0]}'}))
@@ -163,6 +164,16 @@ check "eval --data with an older checkpoint says the scaling was re-decided" gre
 check "critic, nnd and eval re-decide one map for the 0..3 CSV and an older checkpoint" bash -c '
 m() { sed -n "s/.*predates kept scalings): //p" "$1"; }
 [ "$(m oc.err)" = "bytes: x * 0.00784313725 -1" ] && [ "$(m on.err)" = "$(m oc.err)" ] && [ "$(m e3.err)" = "$(m oc.err)" ]'
+# ... and for an older min-max run: one range over all values, said alike by the three (was: critic
+# took the input as already scaled, eval re-decided per column); another name than the run's own
+# --data, which eval reads as the run's own data and says nothing of
+cp cols.npy colsB.npy
+"$CLI" critic --checkpoint old_mm.safetensors --input colsB.npy -o om.npy 2>om.err
+"$CLI" nnd colsB.npy gen:old_mm.safetensors -m 30 --steps 5 >/dev/null 2>omn.err
+"$CLI" eval --checkpoint old_mm.safetensors --data colsB.npy >/dev/null 2>ome.err
+check "critic, nnd and eval re-decide one min-max map for an older min-max checkpoint" bash -c '
+m() { sed -n "s/.*predates kept scalings): //p" "$1"; }
+case "$(m om.err)" in "min-max: x * "*) ;; *) exit 1;; esac && [ "$(m omn.err)" = "$(m om.err)" ] && [ "$(m ome.err)" = "$(m om.err)" ]'
 "$PY" -c "
 import numpy as np; x = np.loadtxt('ringint.csv', delimiter=','); np.save('ringint_mapped.npy', x / 127.5 - 1)"
 "$CLI" eval --checkpoint old.safetensors --data ringint.csv >e4.json 2>/dev/null
