@@ -212,7 +212,7 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
                           wk_data_scale *out);
 /* The map for data compared with a run whose checkpoint predates kept scalings: `kind` (the run's
  * --scale) resolved on x as wgankit resolved it then (float32 values, one range over all values,
- * auto bytes for any integers 0..255 above 1, whatever the file type). The one rule every command
+ * constant data kept as it is; auto bytes for any integers 0..255 above 1, whatever the file type). The one rule every command
  * and the Python binding use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided). */
 int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,

@@ -257,6 +257,9 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
  * data mapped that way, so this is the map its networks saw; every command re-deciding through
  * here maps one file one way. */
 int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out) {
+    int constant = 1; /* that rule's min-max left constant data as it was (hi > lo or no map) */
+    for (int64_t i = 1; i < x->numel && constant; i++) constant = x->data[i] == x->data[0];
+    if (kind == WK_SCALE_MINMAX && constant) return wk_data_scale_identity(out);
     wk_tensor flat = *x;
     flat.ndim = 2, flat.shape[0] = x->numel, flat.shape[1] = 1; /* one range over all values */
     return wk_data_scale_resolve(kind, &flat, NULL, 1, what, out);
