@@ -33,4 +33,14 @@ check "--holdout 5 < --eval-n 10 on ring: the summary names the 5 held-out point
     "'$CLI' train --holdout 5 $Q --out '$T/rh5' 2>&1 | grep -q 'floor [0-9.]* at n = 10 against the 5 held-out points, below eval_n'"
 check "... and on a file" bash -c \
     "'$CLI' train --data '$T/X.npy' --holdout 5 $Q --out '$T/rh5f' 2>&1 | grep -q 'floor [0-9.]* at n = 10 against the 5 held-out points, below eval_n'"
+# ... which metrics.jsonl records (w1_real_n) and report.html shows next to the floor (was: the
+# report showed "floor (n = 10)" alone, the held-out count kept nowhere); a metrics.jsonl written
+# before the field existed still renders, the floor without the count
+check "metrics.jsonl records w1_real_n 5 at every evaluation" bash -c \
+    "[ \$(grep -c '\"w1_real_n\": *5[,}]' '$T/rh5/metrics.jsonl') -ge 1 ] && ! grep -v -q '\"w1_real_n\": *5[,}]' '$T/rh5/metrics.jsonl'"
+check "report.html names the 5 held-out points next to the floor" \
+    grep -q 'real-vs-real floor [0-9.]* (n = 10 against the 5 held-out points W1 uses)' "$T/rh5/report.html"
+sed -E 's/, *"w1_real_n": *[0-9.e+]+//' "$T/rh5/metrics.jsonl" >"$T/m.old" && mv "$T/m.old" "$T/rh5/metrics.jsonl"
+check "an older metrics.jsonl (no w1_real_n) still renders the floor, without the count" bash -c \
+    "'$CLI' report '$T/rh5' >/dev/null && grep -q 'real-vs-real floor [0-9.]* (n = 10) ' '$T/rh5/report.html' && ! grep -q 'held-out points W1 uses' '$T/rh5/report.html'"
 exit $fail

@@ -146,6 +146,7 @@ def rewrite(src, dst, edit):
     edit(h["__metadata__"]); hb = json.dumps(h).encode(); hb += b" " * (-len(hb) % 8)
     open(dst, "wb").write(struct.pack("<Q", len(hb)) + hb + b[8 + n:])
 rewrite("r1/checkpoint.safetensors", "old.safetensors", lambda m: m.pop("wgankit.data_scale"))
+rewrite("rc1/checkpoint.safetensors", "old_mm.safetensors", lambda m: m.pop("wgankit.data_scale"))
 rewrite("r1/checkpoint.safetensors", "bad.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"minmax","mul":[0],"add":[1]}'}))
 rewrite("r1/checkpoint.safetensors", "bad_none.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"none","mul":[5],"add":[3]}'}))
 rewrite("r1/checkpoint.safetensors", "bad_u8.safetensors", lambda m: m.update({"wgankit.data_scale": '{"scale":"u8","mul":[0.5],"add":[0]}'}))
@@ -154,7 +155,34 @@ PY
 check "an older checkpoint re-decides on the input as before, and says so" grep -q "re-decided on this file (its checkpoint predates" o3.err
 # the one wording of the scaled line: eval says a re-decided scaling too, even when it keeps the values
 "$CLI" eval --checkpoint old.safetensors --data ringint.csv >/dev/null 2>e3.err
-check "eval --data with an older checkpoint says the scaling was re-decided" grep -qF -e "--data ringint.csv scaled into the run's units by the run's --scale re-decided on this file (its checkpoint predates kept scalings): none (values as stored)" e3.err
+check "eval --data with an older checkpoint says the scaling was re-decided" grep -qF -e "--data ringint.csv scaled into the run's units by the run's --scale re-decided on this file (its checkpoint predates kept scalings): bytes: x * 0.00784313725 -1" e3.err
+# one rule for every command: an older auto run took any integers 0..255 above 1 as bytes (its
+# train-time rule), so the 0..3 CSV is bytes for critic, nnd, data:RUN and eval alike (was: eval
+# none, by the file-type rule of later runs; critic and nnd bytes: one file, two maps, two numbers)
+"$CLI" critic --checkpoint old.safetensors --input ringint.csv -o oc.npy 2>oc.err
+"$CLI" nnd ringint.csv gen:old.safetensors -m 30 --steps 5 >/dev/null 2>on.err
+check "critic, nnd and eval re-decide one map for the 0..3 CSV and an older checkpoint" bash -c '
+m() { sed -n "s/.*predates kept scalings): //p" "$1"; }
+[ "$(m oc.err)" = "bytes: x * 0.00784313725 -1" ] && [ "$(m on.err)" = "$(m oc.err)" ] && [ "$(m e3.err)" = "$(m oc.err)" ]'
+# ... and for an older min-max run: one range over all values, said alike by the three (was: critic
+# took the input as already scaled, eval re-decided per column); another name than the run's own
+# --data, which eval reads as the run's own data and says nothing of
+cp cols.npy colsB.npy
+"$CLI" critic --checkpoint old_mm.safetensors --input colsB.npy -o om.npy 2>om.err
+"$CLI" nnd colsB.npy gen:old_mm.safetensors -m 30 --steps 5 >/dev/null 2>omn.err
+"$CLI" eval --checkpoint old_mm.safetensors --data colsB.npy >/dev/null 2>ome.err
+check "critic, nnd and eval re-decide one min-max map for an older min-max checkpoint" bash -c '
+m() { sed -n "s/.*predates kept scalings): //p" "$1"; }
+case "$(m om.err)" in "min-max: x * "*) ;; *) exit 1;; esac && [ "$(m omn.err)" = "$(m om.err)" ] && [ "$(m ome.err)" = "$(m om.err)" ]'
+"$PY" -c "
+import numpy as np; x = np.loadtxt('ringint.csv', delimiter=','); np.save('ringint_mapped.npy', x / 127.5 - 1)"
+"$CLI" eval --checkpoint old.safetensors --data ringint.csv >e4.json 2>/dev/null
+"$CLI" eval --checkpoint old.safetensors --data ringint_mapped.npy --scale none >e5.json 2>/dev/null
+"$CLI" critic --checkpoint old.safetensors --input ringint_mapped.npy --scaled -o oc2.npy 2>/dev/null
+check "eval's numbers on the CSV are those of the CSV mapped as bytes beforehand, as critic's are" "$PY" -c "
+import json, sys, numpy as np
+a, b = json.load(open('e4.json')), json.load(open('e5.json'))
+sys.exit(not (a['w1'] == b['w1'] and a['w1_floor'] == b['w1_floor'] and np.array_equal(np.load('oc.npy'), np.load('oc2.npy'))))"
 expect_exit2 "a malformed kept scaling is refused" "bad.safetensors: metadata wgankit.data_scale" \
     "$CLI" critic --checkpoint bad.safetensors --input ip.csv -o o4.npy
 # a kind whose numbers are another map: every command would apply x*5+3 while saying "none (values as stored)"

@@ -43,6 +43,20 @@ int main(void) {
     REQUIRE(!wk_data_scale_resolve(WK_SCALE_AUTO, &t, NULL, 1, "lat", &s), "%s", wk_last_error());
     CHECK(s.kind == WK_SCALE_U8 && s.n == 1 && s.mul[0] == 1 / 127.5 && s.add[0] == -1, "auto on byte data: x / 127.5 - 1");
     wk_data_scale_free(&s);
+    /* an older checkpoint's one rule (wk_data_scale_redecide): as wgankit trained then, integers
+     * 0..255 above 1 are bytes whatever the file type, min-max takes one range over all values,
+     * and constant data under min-max keeps its values */
+    REQUIRE(!wk_data_scale_redecide(WK_SCALE_AUTO, &t, "lat", &s), "%s", wk_last_error());
+    CHECK(s.kind == WK_SCALE_U8 && s.mul[0] == 1 / 127.5 && s.add[0] == -1, "redecided auto on an integer table: bytes (kind %d)", s.kind);
+    wk_data_scale_free(&s);
+    REQUIRE(!wk_data_scale_redecide(WK_SCALE_MINMAX, &t, "lat", &s), "%s", wk_last_error());
+    CHECK(s.kind == WK_SCALE_MINMAX && s.n == 1 && s.mul[0] == 2.0 / 10 && s.add[0] == -1, "redecided min-max: one range 0..10");
+    wk_data_scale_free(&s);
+    float same[4] = {7, 7, 7, 7};
+    wk_tensor ts = points(same, 2, 2);
+    REQUIRE(!wk_data_scale_redecide(WK_SCALE_MINMAX, &ts, "same", &s), "%s", wk_last_error());
+    CHECK(wk_data_scale_is_identity(&s), "redecided min-max of constant data: values kept, as then");
+    wk_data_scale_free(&s);
     float img[8] = {0, 255, 3, 4, 5, 6, 7, 8}; /* [2, 1, 2, 2] images of integers 0..255 */
     wk_tensor ti = {.data = img, .ndim = 4, .shape = {2, 1, 2, 2}, .numel = 8};
     REQUIRE(!wk_data_scale_resolve(WK_SCALE_AUTO, &ti, NULL, 0, "img", &s), "%s", wk_last_error());

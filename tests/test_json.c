@@ -65,21 +65,43 @@ int main(void) {
 
     /* integers from the literal, exactly (FINDINGS round 6, 4f): jansson's double rounds 2^53 + 1
      * and 1.0000000000000001 */
-    const struct { const char *lit, *want; } ints[] = {
-        {"9007199254740993", "9007199254740993"}, {"1.0000000000000001", NULL}, {"1.0", "1"}, {"-0", "0"}, {"0.0e5", "0"},
-        {"1e3", "1000"}, {"120e-1", "12"}, {"125e-2", NULL}, {"-2.5E1", "-25"}, {"1e-400", NULL},
-        {"12345678901234567890123456789", "12345678901234567890123456789"}, {"1e41", NULL}, {"100.000", "100"}};
+    /* say: what a refusal names, the literal, or the number in its shortest form where the double
+     * reads exactly and the literal is not kept (125e-2 is 1.25) */
+    const struct { const char *lit, *want, *say; } ints[] = {
+        {"9007199254740993", "9007199254740993", NULL}, {"1.0000000000000001", NULL, NULL}, {"1.0", "1", NULL}, {"-0", "0", NULL},
+        {"0.0e5", "0", NULL}, {"1e3", "1000", NULL}, {"120e-1", "12", NULL}, {"125e-2", NULL, "1.25"}, {"-2.5E1", "-25", NULL},
+        {"1e-400", NULL, NULL}, {"12345678901234567890123456789", "12345678901234567890123456789", NULL}, {"1e41", NULL, NULL},
+        {"100.000", "100", NULL}, {"999999999999999", "999999999999999", NULL}, {"-9007199254740991", "-9007199254740991", NULL},
+        {"9007199254740992", "9007199254740992", NULL}, {"0.999999999999999", NULL, "0.999999999999999"},
+        {"123456789012345e10", "1234567890123450000000000", NULL}};
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
         char doc[96], got[64];
         snprintf(doc, sizeof doc, "[%s]", ints[i].lit);
         wk_json *iv = parse(doc);
         int rc = wk_json_integer_text(wk_json_at(iv, 0), got, sizeof got);
-        CHECK(ints[i].want ? rc == WK_OK && !strcmp(got, ints[i].want) : rc == WK_EFORMAT && strstr(wk_last_error(), ints[i].lit),
+        CHECK(ints[i].want ? rc == WK_OK && !strcmp(got, ints[i].want)
+                           : rc == WK_EFORMAT && strstr(wk_last_error(), ints[i].say ? ints[i].say : ints[i].lit),
               "integer text of %s: rc %d '%s' (want %s)", ints[i].lit, rc, rc ? wk_last_error() : got, ints[i].want ? ints[i].want : "refused");
         if (!strcmp(ints[i].lit, "9007199254740993"))
             CHECK(wk_json_as_int64(wk_json_at(iv, 0), &i64) == WK_EFORMAT && strstr(wk_last_error(), "9007199254740993"),
                   "2^53 + 1 is beyond [-2^53, 2^53], said with its own digits: %s", wk_last_error());
         wk_json_free(iv);
+    }
+
+    /* numbers keep their literal only where the double may not read it exactly (was: every number,
+     * a string beside each node of a numeric array): not for doubles nor integers below 2^53 */
+    {
+        wk_json *arr = parse("[0.5, 1, -2500, 0.30000000000000004, 1e3, 6.02214076e-23, 3.141592653589793, 0, -0.0, 1e-300,"
+                             " 999999999999999, -9007199254740991, 2.5e-7]");
+        size_t kept = 0;
+        for (size_t i = 0; arr && i < arr->count; i++) kept += wk_json_at(arr, i)->text != NULL;
+        CHECK(arr && arr->count == 13 && kept == 0, "ordinary numbers keep no literal text: %zu of 13 do", kept);
+        wk_json_free(arr);
+        arr = parse("[9007199254740993, 1.0000000000000001, 1e-400, 1e41, 12345678901234567, 9007199254740991.0]");
+        kept = 0;
+        for (size_t i = 0; arr && i < arr->count; i++) kept += wk_json_at(arr, i)->text != NULL;
+        CHECK(arr && kept == 6, "literals the double cannot read exactly are kept: %zu of 6", kept);
+        wk_json_free(arr);
     }
 
     /* serialize and reparse gives the same text */

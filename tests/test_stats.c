@@ -147,23 +147,35 @@ int main(void) {
               wk__iv_compare(NAN, NAN, 0, 1) == 0,
           "interval comparisons: above, below, overlapping, unknown");
     double rlo, rhi;
-    wk__spearman_ci(0.98, 20, &rlo, &rhi); /* z = atanh(0.98) ± 1.96 sqrt(1.06/17) */
-    CHECK_CLOSE(rlo, tanh(atanh(0.98) - 1.959963984540054 * sqrt(1.06 / 17)), 1e-12, 0, "Spearman interval, low end");
+    /* the reference's own example: Bonett & Wright (2000) as Bonett's statpsych::ci.spear(.05, y, x)
+     * documents it, Estimate 0.8699639, LL 0.5840951, UL 0.9638297 (was [0.6355, 0.9597] with
+     * Fieller's 1.06/(n-3)); x has ties (midranks, as R's cor(method = "spearman")) */
+    const double ry[] = {21, 4, 9, 12, 35, 18, 10, 22, 24, 1, 6, 8, 13, 16, 19},
+                 rx[] = {67, 28, 30, 28, 52, 40, 25, 37, 44, 10, 14, 20, 28, 40, 51};
+    const double rs = wk_spearman(ry, rx, 15);
+    CHECK_CLOSE(rs, 0.8699639, 1e-7, 0, "statpsych example: rho");
+    wk__spearman_ci(rs, 15, &rlo, &rhi);
+    CHECK_CLOSE(rlo, 0.5840951, 1e-7, 0, "statpsych example: lower limit");
+    CHECK_CLOSE(rhi, 0.9638297, 1e-7, 0, "statpsych example: upper limit");
+    wk__spearman_ci(0.98, 20, &rlo, &rhi); /* z = atanh(0.98) ± 1.96 sqrt((1 + 0.98²/2)/17) */
+    CHECK_CLOSE(rlo, tanh(atanh(0.98) - 1.959963984540054 * sqrt((1 + 0.98 * 0.98 / 2) / 17)), 1e-12, 0, "Spearman interval, low end");
     CHECK(rlo > 0.9 && rhi < 1, "ρ 0.98 over 20: [%g, %g]", rlo, rhi);
     wk__spearman_ci(0.8, 4, &rlo, &rhi);
     CHECK(rlo < 0 && rhi > 0.9, "ρ 0.8 over 4 cells decides nothing: [%g, %g]", rlo, rhi);
     wk__spearman_ci(1, 3, &rlo, &rhi);
     CHECK(isnan(rlo) && isnan(rhi), "three pairs: no interval");
-    /* ρ = 1 exactly (was [1.000, 1.000]: atanh of a clamp at 0.999999): the clamped-z rule, ρ at
-     * the largest value below 1 that n ranks give, 1 - 12 / (n (n^2 - 1)), the interval reaching 1 */
-    const double h8 = 1.959963984540054 * sqrt(1.06 / 5), next8 = 1 - 12.0 / (8 * 63);
+    /* ρ = 1 exactly: the reference's formula degenerates to [1, 1] (its standard error is 0), which
+     * this rule must hold and go beyond: the project's clamped-z rule, ρ at the largest value below 1
+     * that n ranks give, 1 - 12 / (n (n^2 - 1)), the reference's interval there, reaching 1 */
+    const double next8 = 1 - 12.0 / (8 * 63), h8 = 1.959963984540054 * sqrt((1 + next8 * next8 / 2) / 5);
     wk__spearman_ci(1, 8, &rlo, &rhi);
     CHECK_CLOSE(rlo, tanh(atanh(next8) - h8), 1e-12, 0, "ρ = 1 over 8: low end by the clamped-z rule");
     CHECK(rhi == 1 && rlo < 0.9, "ρ = 1 over 8 generators cannot show ρ >= 0.9: [%g, %g]", rlo, rhi);
     wk__spearman_ci(-1, 8, &rlo, &rhi);
     CHECK(rlo == -1 && fabs(rhi + tanh(atanh(next8) - h8)) < 1e-12, "ρ = -1 over 8: the mirror image [%g, %g]", rlo, rhi);
     wk__spearman_ci(1, 200, &rlo, &rhi); /* one swap among 200 ranks moves ρ by 3e-7: a narrow interval, below 1 */
-    CHECK_CLOSE(rlo, tanh(atanh(1 - 12.0 / (200.0 * 39999)) - 1.959963984540054 * sqrt(1.06 / 197)), 1e-12, 0, "ρ = 1 over 200, low end");
+    const double next200 = 1 - 12.0 / (200.0 * 39999);
+    CHECK_CLOSE(rlo, tanh(atanh(next200) - 1.959963984540054 * sqrt((1 + next200 * next200 / 2) / 197)), 1e-12, 0, "ρ = 1 over 200, low end");
     CHECK(rlo < 1 && rhi == 1, "ρ = 1 over 200: [%.9g, %g]", rlo, rhi);
     int v1[] = {1, -1}, v2[] = {1, 0}, v3[] = {1, 1};
     CHECK(wk__verdict_all(v1, 2) == -1 && wk__verdict_all(v2, 2) == 0 && wk__verdict_all(v3, 2) == 1 && wk__verdict_all(v3, 0) == -1,

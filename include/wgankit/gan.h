@@ -199,6 +199,9 @@ int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, w
  * float32 spread check) and *rows64 their float64 values in ds->train's row order, for a later
  * wk_data_scale_apply (NULL for byte files and images, exact or ranged in float32); wk_free it. */
 int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64);
+/* wk_dataset_load for data compared with a run whose checkpoint kept no map (older than kept
+ * scalings): cfg->scale re-decided on the data by wk_data_scale_redecide (eval --data, data:RUN). */
+int wk_dataset_load_redecided(const wk_gan_config *cfg, wk_dataset *ds);
 /* Resolve --scale `kind` on a run's training data x [N, ...] (f64: the same values in float64 in
  * x's order, or NULL), once, at train time: auto is u8 (x / 127.5 - 1) only for byte data (`bytes`:
  * every file stored as uint8 NPY/IDX or CIFAR-10, or image-shaped samples [C, H, W]) whose values
@@ -207,6 +210,11 @@ int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, w
  * values of image data. `what` names the data in errors. */
 int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *f64, int bytes, const char *what,
                           wk_data_scale *out);
+/* The map for data compared with a run whose checkpoint predates kept scalings: `kind` (the run's
+ * --scale) resolved on x as wgankit resolved it then (float32 values, one range over all values,
+ * constant data kept as it is; auto bytes for any integers 0..255 above 1, whatever the file type). The one rule every command
+ * and the Python binding use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided). */
+int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
  * CIFAR-10 .bin), from each file's header as the reader that reads the file parses it. */
 int wk_data_files_are_bytes(const char *list);
@@ -244,6 +252,9 @@ typedef struct wk_gan_metrics {
      * generator scores about this (W1 between finite samples is biased upwards, Arora et al.
      * 2017 §3), so the generator's W1 is read as w1 - w1_floor. Computed once per run. */
     double w1_floor, w1_floor_n;
+    /* The held-out real points W1, d_D and the floor are measured against: min(eval_n, the
+     * held-out split's rows) (metrics.jsonl "w1_real_n"; NaN in logs written before it was kept). */
+    double w1_real_n;
     wk_metric_values image; /* FD, KID, IS, PR, DC of image data (image.mask == 0: not computed) */
     /* track_generalization (Arora et al. 2017, §3): the same generated points against n training
      * and n held-out points, n = min(training rows, held-out rows, eval_n), so both sides have

@@ -44,7 +44,9 @@ struct wk_json {
     wk_json_type type;
     int boolean;       /* BOOL */
     double number;     /* NUMBER (jansson's double: rounded above 2^53 and in its fraction) */
-    char *text;        /* NUMBER: the literal as written, for reading integers exactly (wk_json_integer_text) */
+    char *text;        /* NUMBER: the literal as written where `number` may not give its exact integer reading
+                        * (integral and > 15 digits, >= 2^53, underflow to 0); NULL for others, which
+                        * the double reads exactly (json.c, literal_needed): no second copy of a data array */
     char *string;      /* STRING: UTF-8, NUL-terminated (may hold \u0000; see string_len) */
     size_t string_len;
     size_t count;      /* ARRAY / OBJECT: number of items */

@@ -70,26 +70,23 @@ int wk_cmd_critic(int argc, char **argv) {
     if (!rc && gout) rc = wk_atomic_probe(gout);
     if (!rc) rc = wk_trainer_load(ckpt, &t);
     double *x64 = NULL; /* --input in float64: mapped before the float32 rounding (1e8 + 1 is 1e8 in float32) */
-    /* ... read only where a map follows: --scaled takes the values as they are, and so does an
-     * older min-max checkpoint (no map kept): no float64 copy (8 bytes a value) for them */
-    /* ... and not for byte data (a kept u8 map, a byte file): every byte is exact in float32 */
+    /* ... read only where a map follows: --scaled takes the values as they are: no float64 copy
+     * (8 bytes a value) for them, nor for byte data (a kept u8 map, a byte file): every byte is
+     * exact in float32 */
     const wk_data_scale *kept = t ? wk_trainer_data_scale(t) : NULL;
-    int map64 = t && !scaled && (kept ? kept->kind != WK_SCALE_U8 : wk_trainer_config(t)->scale != WK_SCALE_MINMAX) &&
-                !(in && wk_data_files_are_bytes(in));
+    int map64 = t && !scaled && !(kept && kept->kind == WK_SCALE_U8) && !(in && wk_data_files_are_bytes(in));
     if (!rc && in && !(rc = map64 ? cli_read_user_array_f64(in, &x, &x64) : cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
         /* --input is a data file like the run's --data: the critic saw its data in the run's units
          * (train --scale, resolved once on the run's data and kept in the checkpoint), so the input
          * is mapped the same way, whatever its own values ("1" and "1.0" are one point); samples
          * of the run (already in those units) take --scaled. */
-        const wk_gan_config *cfg = wk_trainer_config(t);
         wk_data_scale map = {0};
         int guessed = 0;
         char what[1100];
         if (scaled) /* the caller's word: already in the run's units */
             fprintf(stderr, "wgankit critic: --input %s taken as already in the run's units (--scaled)\n", in);
-        else if (!wk_trainer_data_scale(t) && cfg->scale == WK_SCALE_MINMAX)
-            fprintf(stderr, "wgankit critic: warning: the run scaled its data by its min-max range, which its checkpoint (older than "
-                            "kept scalings) does not keep; --input %s is taken as already scaled to [-1, 1]\n", in);
+        /* an older checkpoint (no map kept): the one rule nnd, birthday and eval --data apply too
+         * (wk_source_run_scale -> wk_data_scale_redecide), min-max included */
         else if (!(rc = wk_source_run_scale(t, &x, in, &map, &guessed)) && !(rc = wk_data_scale_apply(&map, &x, x64, in, WK_SPREAD_ADVICE_COMPARE))) {
             snprintf(what, sizeof what, "--input %s", in);
             cli_say_scaled("critic", what, &map, guessed ? CLI_SCALE_REDECIDED : CLI_SCALE_KEPT);

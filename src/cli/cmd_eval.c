@@ -126,7 +126,8 @@ int wk_cmd_eval(int argc, char **argv) {
      * other --scale is the user's, and a checkpoint older than kept scalings re-decides as before. */
     const wk_data_scale *map = &ck.scale;
     int kept = map->n && cfg.scale == trained.scale;
-    if (!rc) rc = kept ? wk_dataset_load_scaled(&cfg, map, &ds) : wk_dataset_load(&cfg, &ds);
+    int redecided = !map->n && cfg.scale == trained.scale; /* the one older rule, as critic and nnd apply it */
+    if (!rc) rc = kept ? wk_dataset_load_scaled(&cfg, map, &ds) : redecided ? wk_dataset_load_redecided(&cfg, &ds) : wk_dataset_load(&cfg, &ds);
     if (!rc && !own && !ds.synthetic) {
         char what[sizeof cfg.data + 8];
         snprintf(what, sizeof what, "--data %s", cfg.data);

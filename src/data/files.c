@@ -80,9 +80,21 @@ int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
     return rc;
 }
 
+/* Whether a file's header says its samples are images (>= 3 stored dimensions: [N, H, W] or
+ * [N, C, H, W], shape_sample); 0 when it cannot tell (the read that follows reports why). */
+static int stored_images(const char *path) {
+    wk_io_dtype dt;
+    int nd = 0;
+    if (wk_io_stored_dtype(path, &dt, &nd)) wk_clear_error(), nd = 0;
+    return nd >= 3;
+}
+
 /* Concatenate comma-separated files with equal sample shapes; with f64 non-NULL also their
  * float64 values in the same order (*f64 NULL when a file's stored order is not its samples'
- * order: NHWC images made NCHW; the float32 values then serve). */
+ * order: NHWC images made NCHW; and for images, which take one range for all values and so
+ * need no float64 copy: the float32 values then serve). Images are known from the header before
+ * any value is read, so an image file is read to float32 only (was: its first file converted to
+ * float64 as well, 8 more bytes a value at the peak, then dropped). */
 static int read_files(const char *list, wk_tensor *out, double **f64) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
@@ -92,6 +104,11 @@ static int read_files(const char *list, wk_tensor *out, double **f64) {
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p && rc == WK_OK; p = strtok_r(NULL, ",", &save)) {
         wk_tensor t;
         double *x64 = NULL;
+        if (keep64 && stored_images(p)) { /* images: float32 only, from the first value on */
+            keep64 = 0;
+            wk_free(all64);
+            all64 = NULL;
+        }
         if ((rc = keep64 ? wk_read_samples_f64(p, &t, &x64) : wk_read_samples(p, &t))) break;
         if (keep64 && t.ndim > 2) { /* images: one range for all values, the float32 ones do */
             keep64 = 0;
@@ -233,10 +250,11 @@ static void permute_rows(void *data, int64_t n, size_t row_bytes, const int64_t 
 }
 
 /* map: the run's stored scaling (other data compared with the run), or NULL to resolve
- * cfg->scale on this data (the run's own training data, at train time). rows64 non-NULL: the
+ * cfg->scale on this data (the run's own training data, at train time; with `redecide`, data
+ * compared with a run whose checkpoint kept no map: the older rule, wk_data_scale_redecide). rows64 non-NULL: the
  * values as stored, unmapped and unchecked, with their float64 copy handed back in the rows'
  * final order (NULL for byte files and images) so that a later map needs no second read. */
-static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64) {
+static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, int redecide, wk_dataset *ds, double **rows64) {
     wk_tensor all;
     /* point data is read in float64 and rounded to float32 only after the map (min-max is computed
      * on the unrounded values too), where the map's result is checked to fit float32
@@ -256,12 +274,14 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
     ds->dim = row;
     ds->is_image = ds->ndim == 3;
-    if (!rc) rc = map ? wk_data_scale_copy(&ds->scale, map)
-                      : wk_data_scale_resolve(cfg->scale, &all, f64, bytes, cfg->data, &ds->scale);
+    if (!rc) rc = map        ? wk_data_scale_copy(&ds->scale, map)
+                  : redecide ? wk_data_scale_redecide(cfg->scale, &all, cfg->data, &ds->scale)
+                             : wk_data_scale_resolve(cfg->scale, &all, f64, bytes, cfg->data, &ds->scale);
+    const int compared = map || redecide; /* data compared with a run, not the run's own training data */
     const double stored0 = rc ? 0 : f64 ? f64[0] : all.data[0]; /* the file's value, for the message below */
     if (!rc) rc = wk_data_scale_apply(&ds->scale, &all, rows64 ? NULL : f64, cfg->data,
-                                     map ? WK_SPREAD_ADVICE_COMPARE : WK_SPREAD_ADVICE_TRAIN);
-    if (!rc && !map && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
+                                     compared ? WK_SPREAD_ADVICE_COMPARE : WK_SPREAD_ADVICE_TRAIN);
+    if (!rc && !compared && ds->scale.kind == WK_SCALE_MINMAX) rc = check_rows_differ(cfg->data, &all, stored0);
     if (!(rows64 && f64)) { /* no float64 rows handed back: freed before the float32 rows are shuffled */
         wk_free(f64);
         f64 = NULL;
@@ -306,6 +326,8 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, wk_dat
     return rc;
 }
 
+static int load_dataset(const wk_gan_config *cfg, const wk_data_scale *map, int redecide, wk_dataset *ds, double **rows64);
+
 int wk_dataset_load(const wk_gan_config *cfg, wk_dataset *ds) { return wk_dataset_load_scaled(cfg, NULL, ds); }
 
 int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds) {
@@ -313,9 +335,15 @@ int wk_dataset_load_scaled(const wk_gan_config *cfg, const wk_data_scale *map, w
 }
 
 int wk_dataset_load_stored(const wk_gan_config *cfg, const wk_data_scale *map, wk_dataset *ds, double **rows64) {
+    return load_dataset(cfg, map, 0, ds, rows64);
+}
+
+int wk_dataset_load_redecided(const wk_gan_config *cfg, wk_dataset *ds) { return load_dataset(cfg, NULL, 1, ds, NULL); }
+
+static int load_dataset(const wk_gan_config *cfg, const wk_data_scale *map, int redecide, wk_dataset *ds, double **rows64) {
     memset(ds, 0, sizeof *ds);
     if (rows64) *rows64 = NULL; /* a target has none; the error path below frees it */
-    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, map, ds, rows64);
+    int rc = wk_dataset_is_synthetic(cfg->data) ? load_synthetic(cfg, ds) : load_files(cfg, map, redecide, ds, rows64);
     if (rc && rows64) {
         wk_free(*rows64);
         *rows64 = NULL;

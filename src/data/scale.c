@@ -249,12 +249,28 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
     return WK_OK;
 }
 
+/* The one rule for a checkpoint written before runs kept their scaling (critic --input, nnd and
+ * birthday FILE vs gen:RUN, data:RUN, eval --data, Python sources): the run's --scale resolved on
+ * the file itself as wgankit then resolved it at train time (before 960384d, wk_dataset_scale):
+ * on the float32 values, one range over all values, and auto bytes for any integers 0..255
+ * reaching above 1 whatever the file's type (a 0..3 integer CSV included). The run trained on its
+ * data mapped that way, so this is the map its networks saw; every command re-deciding through
+ * here maps one file one way. */
+int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out) {
+    int constant = 1; /* that rule's min-max left constant data as it was (hi > lo or no map) */
+    for (int64_t i = 1; i < x->numel && constant; i++) constant = x->data[i] == x->data[0];
+    if (kind == WK_SCALE_MINMAX && constant) return wk_data_scale_identity(out);
+    wk_tensor flat = *x;
+    flat.ndim = 2, flat.shape[0] = x->numel, flat.shape[1] = 1; /* one range over all values */
+    return wk_data_scale_resolve(kind, &flat, NULL, 1, what, out);
+}
+
 int wk_data_files_are_bytes(const char *list) {
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", list);
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         wk_io_dtype dt; /* as the reader that will read the file parses its header */
-        if (wk_io_stored_dtype(p, &dt)) { /* the data load that follows reports it */
+        if (wk_io_stored_dtype(p, &dt, NULL)) { /* the data load that follows reports it */
             wk_clear_error();
             return 0;
         }

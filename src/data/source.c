@@ -58,7 +58,8 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
     cfg.holdout = 0;
     cfg.data_n = 0;
     wk_dataset ds;
-    int rc = wk_dataset_load_stored(&cfg, map, &ds, run ? NULL : &s->rows64);
+    /* a run whose checkpoint kept no map (older): its data re-decided by the one older rule */
+    int rc = run && !map ? wk_dataset_load_redecided(&cfg, &ds) : wk_dataset_load_stored(&cfg, map, &ds, run ? NULL : &s->rows64);
     if (rc) return wk_error_context(rc, "source '%s'", s->spec);
     if (!keep64) { /* read as any source is (the same checks), but no map follows: dropped at once */
         wk_free(s->rows64);
@@ -242,9 +243,7 @@ int wk_source_run_scale(const struct wk_trainer *gen, const wk_tensor *x, const 
     *guessed = !map;
     if (map) return wk_data_scale_copy(out, map);
     /* an older checkpoint: its run's map is unknown, so the rule wgankit applied then */
-    wk_tensor flat = *x;
-    flat.ndim = 2, flat.shape[0] = x->numel, flat.shape[1] = 1; /* one range over all values */
-    return wk_data_scale_resolve(wk_trainer_config(gen)->scale, &flat, NULL, 1, what, out);
+    return wk_data_scale_redecide(wk_trainer_config(gen)->scale, x, what, out);
 }
 
 int wk_source_match_units(wk_source *a, wk_source *b) {

@@ -59,7 +59,8 @@ int wk__slope_side(const wk_loglog_fit_ci *f, double b);
 int wk__slope_within(const wk_loglog_fit_ci *f, double a, double b);
 /* Interval a against interval b: +1 a wholly above b, -1 wholly below, 0 overlapping or unknown. */
 int wk__iv_compare(double alo, double ahi, double blo, double bhi);
-/* 95 % interval of Spearman's ρ over n pairs (Fisher z, variance 1.06/(n−3)); NaN when n < 4. */
+/* 95 % interval of Spearman's ρ over n pairs (Fisher z, variance (1 + ρ²/2)/(n−3): Bonett & Wright 2000;
+ * at |ρ| = 1, where that degenerates to [1, 1], the project's own clamp rule, verdict.c); NaN when n < 4. */
 void wk__spearman_ci(double rho, int n, double *lo, double *hi);
 /* Per-item verdicts (1 agrees, 0 DIFFERS, -1 not measurable) into one: 0 if any item DIFFERS,
  * 1 if every item agrees, else -1 (also for n = 0). */

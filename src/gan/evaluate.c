@@ -134,7 +134,7 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     m->step = t->step;
     m->loss_d = t->loss_d, m->loss_g = t->loss_g;
     m->grad_norm_d = t->grad_norm_d, m->grad_norm_g = t->grad_norm_g;
-    m->modes = m->hq_pct = m->n_modes = m->w1_floor = m->w1_floor_n = NAN;
+    m->modes = m->hq_pct = m->n_modes = m->w1_floor = m->w1_floor_n = m->w1_real_n = NAN;
     m->w1_train = m->w1_heldout = m->d_d_train = m->d_d_heldout = NAN;
     int64_t n_real = t->ds.holdout.shape[0] < c->eval_n ? t->ds.holdout.shape[0] : c->eval_n, n_fake = c->eval_n;
     wk_tensor fake, real = t->ds.holdout;
@@ -149,6 +149,7 @@ static int trainer_evaluate(wk_trainer *t, wk_gan_metrics *m) {
     wk_tensor_set_shape(&a, 2, (int64_t[]){n_fake, t->dim});
     wk_tensor_set_shape(&b, 2, (int64_t[]){n_real, t->dim});
     if (rc == WK_OK) rc = exact_w1(t, &a, &b, &m->w1);
+    if (rc == WK_OK) m->w1_real_n = (double)n_real;
     if (rc == WK_OK && (rc = real_floor(t, n_real, n_fake)) == WK_OK) m->w1_floor = t->floor, m->w1_floor_n = (double)t->floor_n;
     if (rc == WK_OK && c->track_generalization && t->ds.train.data) rc = generalization_gap(t, &a, n_real, m);
     if (rc == WK_OK) rc = wk__image_metrics(t, &fake, &real, m);
@@ -186,7 +187,7 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
     const struct {
         const char *k;
         double v;
-    } f[] = {{"w1", m->w1}, {"w1_floor", m->w1_floor}, {"w1_floor_n", m->w1_floor_n}, {"d_D", m->d_d}, {"loss_d", m->loss_d}, {"loss_g", m->loss_g},
+    } f[] = {{"w1", m->w1}, {"w1_floor", m->w1_floor}, {"w1_floor_n", m->w1_floor_n}, {"w1_real_n", m->w1_real_n}, {"d_D", m->d_d}, {"loss_d", m->loss_d}, {"loss_g", m->loss_g},
              {"gradnorm_d", m->grad_norm_d}, {"gradnorm_g", m->grad_norm_g}, {"lip_grad_max", m->lip_grad_max},
              {"lip_grad_mean", m->lip_grad_mean}, {"lip_certified", m->lip_certified}, {"lip_pair_max", m->lip_pair_max},
              {"modes", m->modes}, {"n_modes", m->n_modes}, {"hq_pct", m->hq_pct}, {"time_s", m->seconds},

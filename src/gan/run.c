@@ -134,7 +134,7 @@ static int history_load(history *h, const char *dir, int64_t step) {
                             .lip_grad_max = num(o, "lip_grad_max"), .lip_grad_mean = num(o, "lip_grad_mean"),
                             .lip_certified = num(o, "lip_certified"), .lip_pair_max = num(o, "lip_pair_max"), .modes = num(o, "modes"),
                             .hq_pct = num(o, "hq_pct"), .n_modes = num(o, "n_modes"), .seconds = num(o, "time_s"),
-                            .it_per_s = num(o, "speed_it_s"), .w1_floor = num(o, "w1_floor"), .w1_floor_n = num(o, "w1_floor_n"),
+                            .it_per_s = num(o, "speed_it_s"), .w1_floor = num(o, "w1_floor"), .w1_floor_n = num(o, "w1_floor_n"), .w1_real_n = num(o, "w1_real_n"),
                             .w1_train = num(o, "w1_train"), .w1_heldout = num(o, "w1_heldout"), .d_d_train = num(o, "d_D_train"),
                             .d_d_heldout = num(o, "d_D_heldout")};
         wk_metric_values_from_json(o, &m.image);

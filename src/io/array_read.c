@@ -51,16 +51,18 @@ static int read_array(const char *path, wk_tensor *out, double **f64) {
     }
 }
 
-int wk_io_stored_dtype(const char *path, wk_io_dtype *dt) {
+int wk_io_stored_dtype(const char *path, wk_io_dtype *dt, int *ndim) {
     reader r;
-    int rc = pick_reader(path, &r);
+    int rc = pick_reader(path, &r), nd = 0;
     if (rc) return rc;
     switch (r) {
-    case READ_NPY: return wk_io_npy_dtype(path, dt);
-    case READ_IDX: return wk_io_idx_dtype(path, dt);
-    case READ_CSV: *dt = WK_IO_DT_TEXT; return WK_OK;
-    default: *dt = WK_IO_DT_U8; return WK_OK; /* CIFAR-10 records: pixel bytes */
+    case READ_NPY: rc = wk_io_npy_dtype(path, dt, &nd); break;
+    case READ_IDX: rc = wk_io_idx_dtype(path, dt, &nd); break;
+    case READ_CSV: *dt = WK_IO_DT_TEXT, nd = 2; break; /* rows of numbers */
+    default: *dt = WK_IO_DT_U8, nd = 4; break;        /* CIFAR-10 records: [N, 3, 32, 32] pixel bytes */
     }
+    if (!rc && ndim) *ndim = nd;
+    return rc;
 }
 
 int wk_read_array(const char *path, wk_tensor *out) { return read_array(path, out, NULL); }

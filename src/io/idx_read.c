@@ -45,7 +45,7 @@ static int idx_type(const char *path, const unsigned char *buf, size_t len, int 
     }
 }
 
-int wk_io_idx_dtype(const char *path, wk_io_dtype *dt) {
+int wk_io_idx_dtype(const char *path, wk_io_dtype *dt, int *ndim) {
     unsigned char *buf;
     size_t len;
     int type = 0, item = 1, rc = wk_io_read_file(path, 4, &buf, &len);
@@ -53,6 +53,7 @@ int wk_io_idx_dtype(const char *path, wk_io_dtype *dt) {
     if (!(rc = idx_type(path, buf, len, &type, &item)))
         *dt = type == 0x08 ? WK_IO_DT_U8 : type == 0x09 ? WK_IO_DT_I8 : type == 0x0B ? WK_IO_DT_I16 : type == 0x0C ? WK_IO_DT_I32
             : type == 0x0D ? WK_IO_DT_F32 : WK_IO_DT_F64;
+    if (!rc && ndim) *ndim = buf[3]; /* idx_type has checked 4 bytes; the reader checks the count */
     wk_free(buf);
     return rc;
 }

@@ -52,6 +52,28 @@ static void skip_punct(cursor *c) {
 
 static int nomem(const cursor *c) { return wk_errorf(WK_ENOMEM, "%s: out of memory", c->source); }
 
+/* Whether a number's literal must be kept to read it as an integer exactly (wk_json_integer_text):
+ * only where jansson's double may not tell. A double that is not integral answers "not an
+ * integer" for its literal too: a non-integral literal of at most 15 significant digits is at
+ * least 10^k from every integer (k its last digit's place) while its double is within 2^-53 of it
+ * relatively (< 10^k / 2), and a literal of more digits — "1.0000000000000001" — rounds to an
+ * integral double, so it is kept below. An integral double of at most 15 mantissa digits below
+ * 2^53 is the literal's integer exactly (the same bound), except 0 from underflow ("1e-400"): 0
+ * is exact only from a literal of zero digits, and a literal of digits alone below 2^53 is read
+ * exactly whatever its length. Everything else (>= 2^53, where doubles skip integers; integral
+ * with a fraction or exponent and > 15 digits; an underflow to 0) keeps its text. So data arrays of doubles and
+ * of integers below 2^53 hold no copy of their text (a node each, not a node and a string). */
+static int literal_needed(const char *s, size_t n, double v) {
+    if (v != floor(v)) return 0;
+    if (fabs(v) >= 9007199254740992.0) return 1;
+    int digits = 0, nonzero = 0, plain = 1; /* plain: digits only, an integer below 2^53 read exactly */
+    for (size_t i = 0; i < n && s[i] != 'e' && s[i] != 'E'; i++)
+        if (isdigit((unsigned char)s[i])) digits++, nonzero |= s[i] != '0';
+        else plain &= s[i] == '-';
+    plain &= !memchr(s, 'e', n) && !memchr(s, 'E', n);
+    return !plain && (digits > 15 || (v == 0 && nonzero));
+}
+
 /* Copy jansson value j (whose text starts at or after the cursor) into *out. */
 static int copy_value(cursor *c, json_t *j, int depth, wk_json **out) {
     skip_ws(c);
@@ -69,11 +91,14 @@ static int copy_value(cursor *c, json_t *j, int depth, wk_json **out) {
     case JSON_INTEGER: /* not with JSON_DECODE_INT_AS_REAL; kept for completeness */
     case JSON_REAL: {
         v->type = WK_JSON_NUMBER, v->number = json_number_value(j);
-        size_t end = c->pos; /* the literal as written: jansson's double rounds 2^53 + 1 and 1.0000000000000001 */
+        size_t end = c->pos;
         while (end < c->len && !strchr(",]} \t\r\n", c->s[end])) end++;
-        if (!(v->text = wk_malloc(end - c->pos + 1))) return nomem(c);
-        memcpy(v->text, c->s + c->pos, end - c->pos);
-        v->text[end - c->pos] = 0;
+        if (literal_needed(c->s + c->pos, end - c->pos, v->number)) {
+            /* the literal as written: jansson's double rounds 2^53 + 1 and 1.0000000000000001 */
+            if (!(v->text = wk_malloc(end - c->pos + 1))) return nomem(c);
+            memcpy(v->text, c->s + c->pos, end - c->pos);
+            v->text[end - c->pos] = 0;
+        }
         break;
     }
     case JSON_STRING:
@@ -175,11 +200,33 @@ const wk_json *wk_json_at(const wk_json *arr, size_t i) {
     return arr->items[i];
 }
 
+/* A number for messages: its literal where kept, else its double in the shortest form that reads
+ * back as the same double (the number the literal denotes, to its last digit). */
+static void number_literal(const wk_json *v, char *buf, size_t cap) {
+    if (v->text) {
+        snprintf(buf, cap, "%.60s", v->text);
+        return;
+    }
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_json_double(&sb, v->number);
+    snprintf(buf, cap, "%s", sb.data ? sb.data : "?");
+    wk_sb_free(&sb);
+}
+
 /* Exactly, from the literal (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?): its
  * significant digits D and the power of ten k they are scaled by; an integer when k >= 0 once
  * D's trailing zeros are moved into k. */
 int wk_json_integer_text(const wk_json *v, char *buf, size_t cap) {
-    if (!v || v->type != WK_JSON_NUMBER || !v->text) return wk_errorf(WK_EFORMAT, "integer expected");
+    if (!v || v->type != WK_JSON_NUMBER) return wk_errorf(WK_EFORMAT, "integer expected");
+    if (!v->text) { /* the double answers exactly (literal_needed) */
+        char lit[32];
+        number_literal(v, lit, sizeof lit);
+        if (v->number != floor(v->number)) return wk_errorf(WK_EFORMAT, "%s is not an integer", lit);
+        if (snprintf(buf, cap, "%.0f", v->number == 0 ? 0.0 : v->number) >= (int)cap) /* -0 is 0, as from the text */
+            return wk_errorf(WK_EFORMAT, "%s: buffer too small", lit);
+        return WK_OK;
+    }
     const char *p = v->text;
     int neg = *p == '-';
     p += neg;
@@ -222,7 +269,11 @@ int wk_json_as_int64(const wk_json *v, int64_t *out) {
     if (wk_json_integer_text(v, buf, sizeof buf)) return wk_error_context(WK_EFORMAT, "not an integer in [-2^53, 2^53]");
     errno = 0;
     long long x = strtoll(buf, &end, 10);
-    if (errno || *end || x > lim || x < -lim) return wk_errorf(WK_EFORMAT, "%.60s is not an integer in [-2^53, 2^53]", v->text);
+    if (errno || *end || x > lim || x < -lim) {
+        char lit[64];
+        number_literal(v, lit, sizeof lit);
+        return wk_errorf(WK_EFORMAT, "%s is not an integer in [-2^53, 2^53]", lit);
+    }
     *out = x;
     return WK_OK;
 }

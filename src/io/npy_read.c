@@ -235,7 +235,7 @@ static int npy_read_header(const char *path, unsigned char **buf, size_t *len, u
     return rc;
 }
 
-int wk_io_npy_dtype(const char *path, wk_io_dtype *dt) {
+int wk_io_npy_dtype(const char *path, wk_io_dtype *dt, int *ndim) {
     unsigned char *buf = NULL;
     size_t len;
     uint64_t lim, plain;
@@ -243,6 +243,7 @@ int wk_io_npy_dtype(const char *path, wk_io_dtype *dt) {
     int rc = npy_read_header(path, &buf, &len, &lim, &plain, &h);
     wk_free(buf);
     if (!rc) *dt = h.dt;
+    if (!rc && ndim) *ndim = h.ndim;
     return rc;
 }
 

@@ -138,12 +138,13 @@ typedef enum {
     WK_IO_DT_TEXT /* CSV and other delimited text: numbers with no stored type */
 } wk_io_dtype;
 /* From the header alone (npy_read.c, idx_read.c; the data is neither read nor inflated): the
- * type the reader would convert, or the reader's own error for a malformed header. */
-int wk_io_npy_dtype(const char *path, wk_io_dtype *dt);
-int wk_io_idx_dtype(const char *path, wk_io_dtype *dt);
+ * type the reader would convert and (ndim non-NULL) the stored array's dimension count, or the
+ * reader's own error for a malformed header. */
+int wk_io_npy_dtype(const char *path, wk_io_dtype *dt, int *ndim);
+int wk_io_idx_dtype(const char *path, wk_io_dtype *dt, int *ndim);
 /* array_read.c: the same for the reader wk_read_array picks for `path` (CIFAR-10 .bin batches
- * are bytes, known from the name). */
-int wk_io_stored_dtype(const char *path, wk_io_dtype *dt);
+ * are bytes [N, 3, 32, 32], known from the name; CSV is rows, 2). */
+int wk_io_stored_dtype(const char *path, wk_io_dtype *dt, int *ndim);
 /* The readers with that choice (f64 NULL: the float32 reader itself). */
 int wk_io_read_npy(const char *path, wk_tensor *out, double **f64);
 int wk_io_read_csv(const char *path, wk_tensor *out, double **f64);

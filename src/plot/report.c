@@ -174,7 +174,7 @@ static const known_group known[] = {
      {"precision: generated inside the real manifold", "recall: real inside the generated manifold"}},
     {"Density and coverage (higher is better)", "value", 0, {"density", "coverage"}, {"density", "coverage"}},
 };
-static const char *const not_charted[] = {"w1", "w1_floor", "w1_floor_n", "d_D", "time_s", "speed_it_s", "n_modes", "kid_std", "is_std"};
+static const char *const not_charted[] = {"w1", "w1_floor", "w1_floor_n", "w1_real_n", "d_D", "time_s", "speed_it_s", "n_modes", "kid_std", "is_std"};
 
 static int is_known(const char *name) {
     for (size_t i = 0; i < sizeof not_charted / sizeof *not_charted; i++)
@@ -212,17 +212,21 @@ int wk_report_distance_chart(wk_strbuf *out, const double *steps, const double *
  * d_D, and d_D against W1 over the evaluations (a 1-Lipschitz critic's gap on the evaluation's
  * samples cannot exceed their W1: the points lie on or below the diagonal). */
 static int emit_first_screen(wk_strbuf *out, const metric_table *t) {
-    const metric *w1 = metric_get(t, "w1"), *fl = metric_get(t, "w1_floor"), *fln = metric_get(t, "w1_floor_n"),
+    const metric *w1 = metric_get(t, "w1"), *fl = metric_get(t, "w1_floor"), *fln = metric_get(t, "w1_floor_n"), *rn = metric_get(t, "w1_real_n"),
                  *dd = metric_get(t, "d_D"), *modes = metric_get(t, "modes"), *nm = metric_get(t, "n_modes"),
                  *hq = metric_get(t, "hq_pct"), *ts = metric_get(t, "time_s"), *sp = metric_get(t, "speed_it_s");
     if (!finite_count(w1) && !finite_count(dd)) return WK_OK;
-    double step = NAN, w = last_value(w1, &step), f = value_at(fl, step), fn = value_at(fln, step), d = value_at(dd, step);
+    double step = NAN, w = last_value(w1, &step), f = value_at(fl, step), fn = value_at(fln, step), nr = value_at(rn, step),
+           d = value_at(dd, step);
     if (!w1) d = last_value(dd, &step);
     wk_sb_puts(out, "<table class=\"headline\" id=\"headline\">\n");
     if (isfinite(w)) {
         wk_sb_printf(out, "<tr><th>W1, generated vs held-out real (exact), step %.0f</th><td><b>%.4f</b>", step, w);
-        if (isfinite(f))
-            wk_sb_printf(out, " &nbsp; real-vs-real floor %.4f (n = %.0f) &nbsp; above the floor: <b>%.4f</b>", f, fn, w - f);
+        if (isfinite(f)) { /* the held-out count: a metrics.jsonl written before it was kept has none, and says none */
+            wk_sb_printf(out, " &nbsp; real-vs-real floor %.4f (n = %.0f", f, fn);
+            if (isfinite(nr)) wk_sb_printf(out, " against the %.0f held-out points W1 uses", nr);
+            wk_sb_printf(out, ") &nbsp; above the floor: <b>%.4f</b>", w - f);
+        }
         wk_sb_puts(out, "</td></tr>\n");
         double w0 = w1 && w1->n ? w1->y[0] : NAN;
         if (isfinite(w0) && w1->x[0] != step)
