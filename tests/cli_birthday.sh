@@ -91,4 +91,12 @@ sys.exit(not (c['confidence'] == 0.8 and p['ci_low'] == c['ci_low'] and p['ci_hi
               w['ci_low'] < c['ci_low'] and c['ci_high'] < w['ci_high'] and c['support_estimate'] == w['support_estimate']))" "$j80" "$j95"
 check "--confidence 0.8: the text names the 80% interval" grep -q "(80% interval" <<<"$("$CLI" birthday "$T/sample.npy" --batch 118 --trials 200 --threshold 1e-9 --confidence 0.8 --out "$T/c80t")"
 expect_exit2 "--confidence 1.5 refused" "confidence: '1.5' is not" "$CLI" birthday "$T/sample.npy" --batch 118 --confidence 1.5
+# every refusal of a level names the open interval it is tested against (FINDINGS 2026-11-30, 4: 'nan'
+# was "not a number in [0, 1]" while 0 and 1 were "not in (0, 1)")
+for flag in --confidence --quantile; do
+    for v in nan 0 1 -0.5 abc; do
+        expect_exit2 "$flag $v refused naming (0, 1)" "${flag#--}: '$v' is not a number in (0, 1)\$" \
+            "$CLI" birthday "$T/sample.npy" --batch 118 --reference "$T/sample.npy" "$flag" "$v"
+    done
+done
 exit $fail

@@ -4,7 +4,8 @@
 # features, the singular-covariance warning, and bad input exiting 2 with the reason: too few
 # samples for KID / k-NN (minimum stated), a labels file of the wrong length, a feature network
 # whose input shape differs from the images (both shapes named). A tiny classifier trained twice
-# gives the same bytes (what `make models` relies on).
+# gives the same bytes (what `make models` relies on). float64 files are measured as stored: KID
+# at large offsets and IS of float64 probabilities equal their float64 references.
 set -u
 CLI=$1
 FX=tests/fixtures/metrics
@@ -224,5 +225,16 @@ while IFS=, read -r kase n dim want _; do
         --metrics kid --kid-subsets 1 --kid-subset-size "$n" --json)" kid)
     check "KID of float64 set $kase (n $n, d $dim) is the exact value: got $got want $want" close "$got" "$want" 1e-12
 done <$FX/kid_exact.csv
+
+# IS of float64 probability rows (FINDINGS 2026-11-30, 3): --features none reads them as stored, so
+# the value is numpy's in float64 (tests/reference/make_is64_fixtures.py) to 1e-12 relative; the
+# rows rounded to float32 gave IS 6e-10 and its std 4e-8 relative off (columns is_f32, is_std_f32)
+while IFS=, read -r kase n k splits want want_std _; do
+    [ "$kase" = case ] && continue
+    j=$("$CLI" metrics --real $FX/is64_$kase.npy --fake $FX/is64_$kase.npy --features none --metrics is --json)
+    got=$(jget "$j" is) got_std=$(jget "$j" is_std)
+    check "IS of float64 set $kase (n $n, $k classes) is numpy's float64 value: got $got want $want" close "$got" "$want" 1e-12
+    check "... and its std: got $got_std want $want_std" close "$got_std" "$want_std" 1e-12
+done <$FX/is64.csv
 wait
 exit $fail

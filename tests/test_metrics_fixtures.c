@@ -3,7 +3,8 @@
  * papers' reference code for the others) on the committed feature sets in tests/fixtures/metrics,
  * to 1e-4 relative: identical sets (FD 0), n < d (singular covariance, finite FD with a warning),
  * duplicated samples and integer grids (exact distance ties decide <= against <), 2-D
- * coordinates, and features near 1e15 (products that would overflow float). Plus the bad-input
+ * coordinates, and features near 1e15 (products that would overflow float); IS of float64
+ * probabilities in float64 (make_is64_fixtures.py). Plus the bad-input
  * refusals with the minimum stated. */
 #include <math.h>
 #include <stdio.h>
@@ -128,6 +129,35 @@ static void is_cases(void) {
     fclose(fh);
 }
 
+/* IS of float64 probabilities through wk_metrics_compute_f64 (what `metrics --features none` calls)
+ * is numpy's float64 value (tests/reference/make_is64_fixtures.py) to 1e-12 relative: the rows
+ * rounded to float32 gave 6e-10 (IS) and 4e-8 (std) off (FINDINGS 2026-11-30, 3). */
+static void is_float64(void) {
+    FILE *fh = fopen(DIR "is64.csv", "r");
+    REQUIRE(fh, DIR "is64.csv missing");
+    char line[512], kase[64], path[256];
+    int n, k, splits, cases = 0;
+    double want, want_std;
+    REQUIRE(fgets(line, sizeof line, fh), "empty is64.csv");
+    while (fgets(line, sizeof line, fh)) {
+        REQUIRE(sscanf(line, "%63[^,],%d,%d,%d,%lf,%lf", kase, &n, &k, &splits, &want, &want_std) == 6 && splits == WK_IS_SPLITS,
+                "bad line");
+        snprintf(path, sizeof path, DIR "is64_%s.npy", kase);
+        double *p = NULL;
+        int64_t rows, cols;
+        REQUIRE(wk_read_points_f64(path, &p, &rows, &cols) == WK_OK && rows == n && cols == k, "%s: %s", path, wk_last_error());
+        wk_metric_values v;
+        CHECK(wk_metrics_compute_f64(p, rows, p, rows, cols, p, cols, WK_METRIC_IS, NULL, NULL, &v) == WK_OK, "IS64 %s: %s", kase,
+              wk_last_error());
+        CHECK(fabs(v.is - want) <= 1e-12 * want && fabs(v.is_std - want_std) <= 1e-12 * want_std,
+              "IS64 %s: got %.17g +- %.17g want %.17g +- %.17g", kase, v.is, v.is_std, want, want_std);
+        wk_free(p);
+        cases++;
+    }
+    fclose(fh);
+    CHECK(cases == 1, "is64.csv has %d cases, want 1", cases);
+}
+
 /* Fewer samples than a metric needs: WK_EINVAL with the minimum in the message. */
 static void minimums(void) {
     wk_tensor a, b;
@@ -193,6 +223,7 @@ static void singular_finite(void) {
 int main(void) {
     fixture_cases();
     is_cases();
+    is_float64();
     minimums();
     singular_finite();
     return check_summary("test_metrics_fixtures");

@@ -190,6 +190,20 @@ int main(void) {
     wk_target_free(&t);
     CHECK(draw("mixture1d", mf, 1, 1, 10, &t) == WK_EFORMAT && strstr(wk_last_error(), "m.csv: means have 2 columns"),
           "mixture1d rejects 2-column means: %s", wk_last_error());
+    {   /* the file decides k and dim: a parsed k= that disagrees is refused naming key and file
+         * (FINDINGS 2026-11-30, 5); a spec built by hand (given 0) keeps its default k and takes
+         * the file's, and the target's spec then says what is sampled */
+        const char *mk[] = {"k=2", opt};
+        CHECK(draw("gmm", mk, 2, 1, 10, &t) == WK_EINVAL && strstr(wk_last_error(), "k=2 but means=") &&
+                  strstr(wk_last_error(), "m.csv holds 3 means"),
+              "k=2 against 3 means: %s", wk_last_error());
+        wk_target_spec hs;
+        wk_target_spec_default(&hs, WK_TARGET_GMM);
+        snprintf(hs.means_file, sizeof hs.means_file, "%s", path);
+        REQUIRE(wk_target_init(&t, &hs) == WK_OK, "hand-built spec: %s", wk_last_error());
+        CHECK(t.n_modes == 3 && t.spec.k == 3 && t.spec.dim == 2, "hand-built spec: %d modes, spec k %d", t.n_modes, t.spec.k);
+        wk_target_free(&t);
+    }
     snprintf(path, sizeof path, "%s/m.json", dir);
     const char *js = "{\"means\": [[0, 0], [10, 10]], \"sigma\": [0.5, 1], \"weights\": [3, 1]}";
     REQUIRE(wk_write_file_atomic(path, js, strlen(js)) == WK_OK, "%s", wk_last_error());

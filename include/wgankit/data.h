@@ -15,14 +15,18 @@
  *   gmm             k Gaussians in R^dim, means uniform in [-spread, spread]^dim drawn from
  *                   mode_seed (independent of the sampling seed), or read from means=FILE
  *                   (an array file, NPY/CSV/text/IDX: one mean per row; JSON: [[...], ...] or {"means": [[...]],
- *                   "sigma": s or [..], "weights": [..]}). [k=8 dim=2 sigma=0.05 spread=4
- *                   mode_seed=1]
+ *                   "sigma": s or [..], "weights": [..]}). With means=, k and dim are the file's
+ *                   rows and columns (an explicit k=/dim= must agree), sigma= stays every mode's
+ *                   std (unless a JSON file gives "sigma": not both), and spread=/mode_seed=,
+ *                   which only place the random means, are refused. [k=8 dim=2 sigma=0.05
+ *                   spread=4 mode_seed=1]
  *   gaussian        N(mean * 1, sigma^2 I) in R^dim. No modes (a 3-sigma ball holds almost
  *                   none of a high-dimensional Gaussian). [dim=2 mean=0 sigma=1]
  *   uniform-sphere  uniform on the unit sphere S^(dim-1) in R^dim (normalised Gaussian),
  *                   times scale. No modes. [dim=3 scale=1]
  *   mixture1d       k Gaussians on the line at spacing*(i - (k-1)/2), std sigma, or means
- *                   from means=FILE as for gmm. [k=3 spacing=2 sigma=0.1]
+ *                   from means=FILE as for gmm (one column; spacing= refused with it). [k=3
+ *                   spacing=2 sigma=0.1]
  *
  * Mixtures pick each sample's component uniformly unless a spec file gives weights.
  *
@@ -65,6 +69,8 @@ typedef struct wk_target_spec {
     double spacing;     /* mixture1d */
     uint64_t mode_seed; /* gmm: seed of the random means */
     char means_file[512]; /* gmm, mixture1d: optional file of means (NPY/CSV/text/IDX rows, or JSON) */
+    uint32_t given;       /* keys the spec gave explicitly (set by wk_target_spec_parse; bits private to
+                           * synthetic.c): wk_target_init checks a means file against them */
 } wk_target_spec;
 
 /* A target ready to sample: dimension and its modes (n_modes == 0 for swissroll, gaussian,
@@ -92,12 +98,17 @@ int wk_target_spec_kind(const char *spec, wk_target_kind *kind, size_t *name_len
 /* Defaults for the target `name` ("NAME" or "NAME:key=value,..."), then each inline option,
  * then each "key=value" of opts, applied in order. An unknown key, a key the target does not use,
  * a bad value, a key given twice inline or twice in opts, or an opts key that contradicts the
- * inline one gives WK_EINVAL naming it (an opts key equal to the inline one is accepted). */
+ * inline one gives WK_EINVAL naming it (an opts key equal to the inline one is accepted). With
+ * means=FILE, a key that only places the generated means (gmm's spread= and mode_seed=,
+ * mixture1d's spacing=) is WK_EINVAL too: it would be silently ignored. */
 int wk_target_spec_parse(wk_target_spec *spec, const char *name, const char *const *opts, int n_opts);
 /* One line per target listing its keys and defaults (for --help); returns a static string. */
 const char *wk_target_help(void);
 
-/* Build the target (computes the modes, reads means_file). Free with wk_target_free. */
+/* Build the target (computes the modes, reads means_file). Free with wk_target_free. With a
+ * means file, k= and dim= given explicitly (spec->given) must equal its rows and columns, and a
+ * sigma= given explicitly must not meet a JSON file's own "sigma": WK_EINVAL naming the key and
+ * the file (without them the file decides k and dim, and sigma= is every mode's std). */
 int wk_target_init(wk_target *t, const wk_target_spec *spec);
 void wk_target_free(wk_target *t);
 /* Fill out->data with out->shape[0] samples; `out` must be a CPU tensor [n, t->dim]. */

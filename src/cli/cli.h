@@ -16,6 +16,9 @@
 /* Parse helpers: print "wgankit CMD: --flag: <why>" to stderr and return 0 on failure. */
 int cli_parse_int(const char *cmd, const char *flag, const char *s, long long lo, long long hi, long long *out);
 int cli_parse_double(const char *cmd, const char *flag, const char *s, double lo, double hi, double *out);
+/* The same for the open interval (lo, hi): the message names that interval, so a value refused
+ * for being an end and one refused for not being a number read alike. */
+int cli_parse_double_open(const char *cmd, const char *flag, const char *s, double lo, double hi, double *out);
 /* Returns the value following a flag (argv[++*i]) or prints "missing value" and returns NULL. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 

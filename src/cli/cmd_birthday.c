@@ -61,14 +61,13 @@ int wk_cmd_birthday(int argc, char **argv) {
             else if (!strcmp(a, "--pairs")) c.n_pairs = (int)n;
             else c.seed = (uint64_t)n;
         } else if (!strcmp(a, "--threshold") || !strcmp(a, "--quantile") || !strcmp(a, "--confidence")) {
-            int level = strcmp(a, "--threshold") != 0; /* --quantile, --confidence: in (0, 1) */
-            if (!(v = cli_value("birthday", argc, argv, &i)) || !cli_parse_double("birthday", a, v, 0, level ? 1 : 1e300, &x))
+            int level = strcmp(a, "--threshold") != 0; /* --quantile, --confidence: in (0, 1), one message for
+                                                        * every refusal (a NaN as much as 0 or 1) */
+            if (!(v = cli_value("birthday", argc, argv, &i)) ||
+                !(level ? cli_parse_double_open("birthday", a, v, 0, 1, &x) : cli_parse_double("birthday", a, v, 0, 1e300, &x)))
                 return 2;
             if (!level) c.threshold = x;
-            else if (x <= 0 || x >= 1) {
-                fprintf(stderr, "wgankit birthday: %s: '%s' is not in (0, 1)\n", a, v);
-                return 2;
-            } else if (!strcmp(a, "--quantile")) c.quantile = x;
+            else if (!strcmp(a, "--quantile")) c.quantile = x;
             else c.confidence = x; /* Python's birthday(confidence=): the same wk_birthday_run */
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "wgankit birthday: unknown flag '%s' (see wgankit birthday --help)\n", a);

@@ -18,7 +18,9 @@ static void usage(FILE *f) {
                "-o FILE.npy writes float32 NPY [N, dim]; -o FILE.csv that CSV; -o FILE.png draws a scatter plot (2-D targets) with\n"
                "the mode centres marked. Options as NAME:key=value,... (the spec --data and draw take) or --opt key=value (may\n"
                "repeat, each key once; a key given inline too must have the same value). means=FILE: one mean per row of an array file (NPY, CSV/text, IDX) or\n"
-               "JSON. Targets and their options (defaults):\n%s",
+               "JSON; its rows and columns are k and dim (a k= or dim= given with it must agree), sigma= stays each mode's std\n"
+               "(not with a JSON \"sigma\" too), and spread=, mode_seed=, spacing= (which place generated means) are refused with it.\n"
+               "Targets and their options (defaults):\n%s",
             wk_target_help());
 }
 

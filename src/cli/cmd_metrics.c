@@ -128,12 +128,6 @@ int wk_cmd_metrics(int argc, char **argv) {
         if (!rc) rc = wk_classifier_embed(&net, &fake, range, fake_p, &ff, mask & WK_METRIC_IS ? &probs : NULL);
     } else if (!rc) {
         if (!explicit_mask) mask &= ~(unsigned)WK_METRIC_IS; /* IS needs class probabilities */
-        if (mask & WK_METRIC_IS) { /* raw rows that are probabilities (a classifier's softmax) */
-            if (!(rc = wk_tensor_alloc(&probs, fake.ndim, fake.shape))) {
-                memcpy(probs.data, fake.data, (size_t)fake.numel * sizeof(float));
-                rc = flatten(&probs);
-            }
-        }
         if (!rc && !(rc = flatten(&real)) && !(rc = flatten(&fake))) {
             fr = real, ff = fake;
             memset(&real, 0, sizeof real), memset(&fake, 0, sizeof fake);
@@ -143,6 +137,10 @@ int wk_cmd_metrics(int argc, char **argv) {
          * whose samples view reordered the file (NHWC images made NCHW) has no float64 values
          * (wk_read_samples_f64): then both sides stay float32, in one layout */
         if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
+        /* IS of raw rows that are probabilities (a classifier's softmax): the fake rows in float64
+         * when the file has them (wk_metrics_compute_f64), else a float32 copy of them */
+        if (!rc && (mask & WK_METRIC_IS) && !raw64[1] && !(rc = wk_tensor_alloc(&probs, ff.ndim, ff.shape)))
+            memcpy(probs.data, ff.data, (size_t)ff.numel * sizeof(float));
     }
     if (!rc && save) {
         rc = wk_write_npy(side[0], &fr);
@@ -151,7 +149,8 @@ int wk_cmd_metrics(int argc, char **argv) {
     wk_kid_options ko = {.n_subsets = (int)subsets, .subset_size = subset_size, .seed = (uint64_t)seed};
     wk_metric_values v;
     if (!rc && raw64[0])
-        rc = wk_metrics_compute_f64(raw64[0], fr.shape[0], raw64[1], ff.shape[0], fr.shape[1], probs.data ? &probs : NULL, mask, &ko, id, &v);
+        rc = wk_metrics_compute_f64(raw64[0], fr.shape[0], raw64[1], ff.shape[0], fr.shape[1], mask & WK_METRIC_IS ? raw64[1] : NULL,
+                                    ff.shape[1], mask, &ko, id, &v);
     else if (!rc) rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, id, &v);
     if (!rc) {
         if (v.fd.regularised) fprintf(stderr, "wgankit metrics: warning: %s\n", v.fd.warning);

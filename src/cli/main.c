@@ -39,16 +39,28 @@ int cli_parse_int(const char *cmd, const char *flag, const char *s, long long lo
     return 1;
 }
 
-int cli_parse_double(const char *cmd, const char *flag, const char *s, double lo, double hi, double *out) {
+/* A decimal number in [lo, hi], or in (lo, hi) when open: one check and one message, which
+ * states the interval as tested (a NaN or an end of an open interval is refused alike). */
+static int parse_double(const char *cmd, const char *flag, const char *s, double lo, double hi, int open, double *out) {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi || wk_io_hex_text(s)) { /* decimal only */
-        fprintf(stderr, "wgankit %s: %s: '%s' is not a number in [%g, %g]\n", cmd, flag, s, lo, hi);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi || (open && (v == lo || v == hi)) ||
+        wk_io_hex_text(s)) { /* decimal only */
+        fprintf(stderr, "wgankit %s: %s: '%s' is not a number in %s%g, %g%s\n", cmd, flag, s, open ? "(" : "[", lo, hi,
+                open ? ")" : "]");
         return 0;
     }
     *out = v;
     return 1;
+}
+
+int cli_parse_double(const char *cmd, const char *flag, const char *s, double lo, double hi, double *out) {
+    return parse_double(cmd, flag, s, lo, hi, 0, out);
+}
+
+int cli_parse_double_open(const char *cmd, const char *flag, const char *s, double lo, double hi, double *out) {
+    return parse_double(cmd, flag, s, lo, hi, 1, out);
 }
 
 const char *cli_value(const char *cmd, int argc, char **argv, int *i) {

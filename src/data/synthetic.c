@@ -48,6 +48,13 @@ static const field fields[] = {
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
+/* The bit of key `key` in a spec's `given` mask (bit i: fields[i]). */
+static uint32_t key_bit(const char *key) {
+    for (size_t j = 0; j < N_FIELDS; j++)
+        if (!strcmp(fields[j].key, key)) return (uint32_t)1 << j;
+    return 0;
+}
+
 const char *wk_target_kind_name(wk_target_kind kind) {
     return (unsigned)kind < WK_TARGET_COUNT ? kind_names[kind] : "?";
 }
@@ -200,6 +207,21 @@ int wk_target_spec_parse(wk_target_spec *s, const char *spec, const char *const 
     set = inline_set;
     for (int i = 0; i < n_opts; i++)
         if ((rc = apply_option(s, kind, name, spec, opts[i], &set, &inline_set)) != WK_OK) return rc;
+    s->given = set;
+    /* keys that only place the generated means do nothing once the means come from a file: a
+     * user who gave one expects an effect, so it is refused rather than silently dropped (k=,
+     * dim= and sigma= still mean something there: wk_target_init checks them against the file) */
+    static const char *const placing[] = {"spread", "mode_seed", "spacing"};
+    for (size_t j = 0; (set & key_bit("means")) && j < N_FIELDS; j++)
+        for (size_t i = 0; i < sizeof placing / sizeof placing[0]; i++)
+            if ((set & ((uint32_t)1 << j)) && !strcmp(fields[j].key, placing[i])) {
+                char v[64];
+                format_field(&fields[j], s, v, sizeof v);
+                return wk_errorf(WK_EINVAL,
+                                 "%s: %s=%s has no effect with means=%s (it only places the %s means; a mode's std is "
+                                 "sigma=): give one of them",
+                                 spec, placing[i], v, s->means_file, kind == WK_TARGET_MIXTURE1D ? "evenly spaced" : "random");
+            }
     return WK_OK;
 }
 
@@ -276,6 +298,9 @@ static int read_means_json(wk_target *t, const char *path, int want_dim) {
     }
     const wk_json *sig = wk_json_get(root, "sigma"), *w = wk_json_get(root, "weights");
     for (int m = 0; m < t->n_modes; m++) t->sigmas[m] = t->spec.sigma;
+    if (rc == WK_OK && sig && (t->spec.given & key_bit("sigma")))
+        rc = wk_errorf(WK_EINVAL, "%s: sigma=%g and means=%s's own \"sigma\" both give the modes' std: give one of them",
+                       kind_names[t->spec.kind], t->spec.sigma, path);
     if (rc == WK_OK && sig) {
         if (sig->type == WK_JSON_NUMBER) for (int m = 0; m < t->n_modes; m++) t->sigmas[m] = sig->number;
         else rc = json_numbers(path, "sigma", sig, t->n_modes, t->sigmas);
@@ -296,10 +321,27 @@ static int read_means_json(wk_target *t, const char *path, int want_dim) {
     return rc;
 }
 
+/* The means file against the spec's explicit k= and dim= (spec.given): a disagreeing one is
+ * refused naming both, since sampling the file's modes would silently drop what the user wrote. */
+static int check_given_shape(const wk_target *t) {
+    const wk_target_spec *s = &t->spec;
+    const char *kind = kind_names[s->kind];
+    if ((s->given & key_bit("k")) && s->k != t->n_modes)
+        return wk_errorf(WK_EINVAL, "%s: k=%d but means=%s holds %d means (rows): make them agree or leave k= out", kind,
+                         s->k, s->means_file, t->n_modes);
+    if ((s->given & key_bit("dim")) && s->dim != t->dim)
+        return wk_errorf(WK_EINVAL, "%s: dim=%d but means=%s holds means of %d coordinates (columns): make them agree or leave dim= out",
+                         kind, s->dim, s->means_file, t->dim);
+    return WK_OK;
+}
+
 static int load_means(wk_target *t, int want_dim) {
     const char *path = t->spec.means_file;
     size_t n = strlen(path);
-    if (n > 5 && !strcmp(path + n - 5, ".json")) return read_means_json(t, path, want_dim);
+    if (n > 5 && !strcmp(path + n - 5, ".json")) {
+        int rc = read_means_json(t, path, want_dim);
+        return rc ? rc : check_given_shape(t);
+    }
     double *v;
     int rows, cols;
     int rc = read_means_rows(path, &v, &rows, &cols);
@@ -309,6 +351,7 @@ static int load_means(wk_target *t, int want_dim) {
     if (rc == WK_OK) {
         memcpy(t->centres, v, (size_t)rows * (size_t)cols * sizeof *v);
         for (int m = 0; m < rows; m++) t->sigmas[m] = t->spec.sigma;
+        rc = check_given_shape(t);
     }
     wk_free(v);
     return rc;
@@ -340,7 +383,8 @@ int wk_target_init(wk_target *t, const wk_target_spec *spec) {
     case WK_TARGET_MIXTURE1D: {
         int one_d = s->kind == WK_TARGET_MIXTURE1D;
         if (s->means_file[0]) {
-            rc = load_means(t, one_d ? 1 : 0);
+            /* the file decides the modes: the target's spec says so too (k, dim as sampled) */
+            if ((rc = load_means(t, one_d ? 1 : 0)) == WK_OK) t->spec.k = t->n_modes, t->spec.dim = t->dim;
             break;
         }
         if ((rc = alloc_modes(t, s->k, one_d ? 1 : s->dim)) != WK_OK) break;

@@ -39,6 +39,8 @@ int mt_check_feat(const char *metric, const char *what, const mt_feat *t, int64_
 int mt_fd(const mt_feat *real, const mt_feat *fake, wk_fd_result *out);
 int mt_kid(const mt_feat *real, const mt_feat *fake, const wk_kid_options *opt, wk_kid_result *out);
 int mt_prdc(const mt_feat *real, const mt_feat *fake, int pr_k, int dc_k, wk_prdc_result *out);
+/* IS of class probabilities [n, K] (wk_inception_score on a view). */
+int mt_is(const mt_feat *probs, int splits, double *mean, double *std);
 
 typedef struct md_set {
     mt_feat x;      /* [n, d] original coordinates */

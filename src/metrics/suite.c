@@ -2,8 +2,8 @@
  * what `wgankit metrics`, `wgankit eval --metrics` and training evaluations share. Every value
  * travels with the feature network's id and both n, so values from different networks or
  * sample sizes are never silently compared (FD and KID are biased in n). float64 features (raw
- * coordinates read in float64: `metrics --features none`) are computed from their stored values,
- * never rounded to float32. */
+ * coordinates read in float64: `metrics --features none`) and float64 class probabilities (IS
+ * of raw softmax rows) are computed from their stored values, never rounded to float32. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,7 +45,7 @@ const char *wk_metric_set_str(unsigned mask, char *buf, size_t n) {
 }
 
 /* The set on views: float32 tensors or float64 arrays alike (metrics_internal.h). */
-static int compute(const mt_feat *real, const mt_feat *fake, const wk_tensor *fake_probs, unsigned mask,
+static int compute(const mt_feat *real, const mt_feat *fake, const mt_feat *fake_probs, unsigned mask,
                    const wk_kid_options *kid, const char *features_id, wk_metric_values *out) {
     memset(out, 0, sizeof *out);
     snprintf(out->features, sizeof out->features, "%s", features_id ? features_id : "none");
@@ -56,7 +56,7 @@ static int compute(const mt_feat *real, const mt_feat *fake, const wk_tensor *fa
     if (!rc && (mask & WK_METRIC_KID)) rc = mt_kid(real, fake, kid, &out->kid);
     if (!rc && (mask & WK_METRIC_IS)) {
         if (!fake_probs) rc = wk_errorf(WK_EINVAL, "IS needs class probabilities (a feature network's softmax)");
-        else rc = wk_inception_score(fake_probs, WK_IS_SPLITS, &out->is, &out->is_std);
+        else rc = mt_is(fake_probs, WK_IS_SPLITS, &out->is, &out->is_std);
     }
     if (!rc && (mask & (WK_METRIC_PR | WK_METRIC_DC)))
         rc = mt_prdc(real, fake, mask & WK_METRIC_PR ? WK_PR_K : 0, mask & WK_METRIC_DC ? WK_DC_K : 0, &out->prdc);
@@ -67,16 +67,18 @@ static int compute(const mt_feat *real, const mt_feat *fake, const wk_tensor *fa
 int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_tensor *fake_probs, unsigned mask,
                        const wk_kid_options *kid, const char *features_id, wk_metric_values *out) {
     memset(out, 0, sizeof *out);
-    mt_feat r, f;
+    mt_feat r, f, p = mt_feat_of(fake_probs);
+    int64_t k = 0;
     int rc = mt_views("metrics", real, fake, &r, &f);
-    return rc ? rc : compute(&r, &f, fake_probs, mask, kid, features_id, out);
+    if (!rc && fake_probs && (mask & WK_METRIC_IS)) rc = mt_check_features("IS", "the generated set", fake_probs, 0, "", &k);
+    return rc ? rc : compute(&r, &f, fake_probs ? &p : NULL, mask, kid, features_id, out);
 }
 
 int wk_metrics_compute_f64(const double *real, int64_t n_real, const double *fake, int64_t n_fake, int64_t d,
-                           const wk_tensor *fake_probs, unsigned mask, const wk_kid_options *kid, const char *features_id,
-                           wk_metric_values *out) {
-    mt_feat r = {NULL, real, n_real, d}, f = {NULL, fake, n_fake, d};
-    return compute(&r, &f, fake_probs, mask, kid, features_id, out);
+                           const double *fake_probs, int64_t n_classes, unsigned mask, const wk_kid_options *kid,
+                           const char *features_id, wk_metric_values *out) {
+    mt_feat r = {NULL, real, n_real, d}, f = {NULL, fake, n_fake, d}, p = {NULL, fake_probs, n_fake, n_classes};
+    return compute(&r, &f, fake_probs ? &p : NULL, mask, kid, features_id, out);
 }
 
 /* The JSON members and where each lives in wk_metric_values (one table for writing and reading). */
