@@ -177,6 +177,15 @@ int main(void) {
     const double next200 = 1 - 12.0 / (200.0 * 39999);
     CHECK_CLOSE(rlo, tanh(atanh(next200) - 1.959963984540054 * sqrt((1 + next200 * next200 / 2) / 197)), 1e-12, 0, "ρ = 1 over 200, low end");
     CHECK(rlo < 1 && rhi == 1, "ρ = 1 over 200: [%.9g, %g]", rlo, rhi);
+    /* ties put ρ between 1 - 12 / (n (n^2 - 1)) and 1: the reference's interval, no clamp (scipy:
+     * spearmanr(1..8, [1..7, 7]) = 0.9940297973880048; tanh(atanh(ρ) ± 1.96 sqrt((1 + ρ²/2)/5)) =
+     * [0.9502335463859896, 0.9992976683485286]) */
+    const double tx[] = {1, 2, 3, 4, 5, 6, 7, 8}, ty[] = {1, 2, 3, 4, 5, 6, 7, 7};
+    const double rt = wk_spearman(tx, ty, 8);
+    CHECK_CLOSE(rt, 0.9940297973880048, 1e-13, 0, "tied ranks: rho");
+    wk__spearman_ci(rt, 8, &rlo, &rhi);
+    CHECK_CLOSE(rlo, 0.9502335463859896, 1e-12, 0, "tied ρ above the largest untied value: low end unclamped");
+    CHECK_CLOSE(rhi, 0.9992976683485286, 1e-12, 0, "tied ρ above the largest untied value: high end unclamped");
     int v1[] = {1, -1}, v2[] = {1, 0}, v3[] = {1, 1};
     CHECK(wk__verdict_all(v1, 2) == -1 && wk__verdict_all(v2, 2) == 0 && wk__verdict_all(v3, 2) == 1 && wk__verdict_all(v3, 0) == -1,
           "verdicts combined: one unknown, one contradiction, all agree, none");

@@ -521,7 +521,8 @@ def nnd(A, B, **settings):
     file or array compared with a ``gen:RUN`` source is first mapped into the run's units by the
     scaling the run resolved on its training data and kept (``Checkpoint.data_scale``; never
     re-decided on this data's values), as the CLI's (``"data:RUN"`` is the run's data already in
-    those units).
+    those units); for a checkpoint older than kept scalings the run's scale setting is re-decided
+    on this data by the rule wgankit trained with then, as the CLI does (stderr says so).
     The same settings and seed give the CLI's values exactly.
 
     Raises ``ValueError`` naming the argument or setting (bad array, unknown source, samples of

@@ -28,7 +28,7 @@ int wk_cmd_critic(int argc, char **argv) {
                    "mapped by the scaling the run resolved on its data and kept (--scale: bytes x / 127.5 - 1, min-max\n"
                    "by the run's own ranges; none for synthetic targets), whatever X's own values; --scaled: X is\n"
                    "already in the run's units (as `wgankit sample` writes), no map. A checkpoint older than kept\n"
-                   "scalings re-decides the run's --scale on X as before (stderr says so).\n"
+                   "scalings re-decides the run's --scale on X by the rule it was trained with (stderr says so).\n"
                    "The report: certified (an upper bound of the Lipschitz constant: product of the layers' norms),\n"
                    "grad_max/grad_mean (of |grad D| on the points) and pair_max (largest |D(x)-D(y)|/|x-y| on pairs of\n"
                    "distinct points; null when there is none: one point, or all equal), lower bounds. MIX+GAN: D is the\n"

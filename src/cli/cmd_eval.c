@@ -26,7 +26,7 @@ int wk_cmd_eval(int argc, char **argv) {
                    "                    [--metrics fd,kid,is,pr,dc] [--features NET] [--real FILE] [-n N]\n\n"
                    "Evaluate checkpoint C against held-out real data (default: the run's own data and settings; --data\n"
                    "may be any data of the run's sample shape, of any size) and print the metrics as one JSON line:\n"
-                   "  w1          exact W1 between eval_n generated and the held-out real points\n"
+                   "  w1          exact W1 between eval_n generated and the w1_real_n held-out real points\n"
                    "  w1_floor    exact W1 between those real points and w1_floor_n other real points: what a\n"
                    "              perfect generator scores at this sample size (read W1 against it)\n"
                    "  d_D         the checkpoint's critic's gap E_real D - E_fake D on the same points: the\n"
@@ -123,7 +123,8 @@ int wk_cmd_eval(int argc, char **argv) {
     int rc = own ? wk_checkpoint_check_data(&ck, &cfg) : WK_OK;
     /* Data is mapped into the run's units by the scaling the run resolved on its own data and kept
      * (never re-decided on --data's values: one extra row must not move every point); an explicit
-     * other --scale is the user's, and a checkpoint older than kept scalings re-decides as before. */
+     * other --scale is the user's, and a checkpoint older than kept scalings re-decides by the rule
+     * it was trained with (wk_dataset_load_redecided, the same rule as critic and nnd). */
     const wk_data_scale *map = &ck.scale;
     int kept = map->n && cfg.scale == trained.scale;
     int redecided = !map->n && cfg.scale == trained.scale; /* the one older rule, as critic and nnd apply it */

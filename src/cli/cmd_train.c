@@ -23,7 +23,7 @@ static void usage(FILE *f) {
                "time per directory (a lock); temporary files of an interrupted write are removed on start.\n\n"
                "metrics (every --eval-every steps, from step 0 on, into metrics.jsonl and the report):\n"
                "  w1          exact W1 between eval_n generated and w1_real_n held-out real points (eval_n, or fewer\n"
-               "              when --holdout has fewer rows)\n"
+               "              when the held-out split has fewer rows: --holdout, or half of a small file)\n"
                "  w1_floor    exact W1 between those real points and w1_floor_n other real points, once per run:\n"
                "              what a perfect generator scores at this sample size; read W1 against it\n"
                "  d_D         the co-trained critic's gap E_real D - E_fake D on the same points. It is the\n"

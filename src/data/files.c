@@ -110,7 +110,8 @@ static int read_files(const char *list, wk_tensor *out, double **f64) {
             all64 = NULL;
         }
         if ((rc = keep64 ? wk_read_samples_f64(p, &t, &x64) : wk_read_samples(p, &t))) break;
-        if (keep64 && t.ndim > 2) { /* images: one range for all values, the float32 ones do */
+        if (keep64 && t.ndim > 2) { /* a guard: stored_images already caught every file whose samples
+                                     * are images (one range for all values, the float32 ones do) */
             keep64 = 0;
             wk_free(x64), wk_free(all64);
             x64 = all64 = NULL;

@@ -34,20 +34,21 @@ void wk__spearman_ci(double rho, int n, double *lo, double *hi) {
      * whose example (n = 15, ρ 0.8699639: [0.5840951, 0.9638297]) test_stats checks. It replaces
      * Fieller, Hartley & Pearson's (1957) constant 1.06 / (n − 3), which Bonett & Wright found too
      * small as |ρ| grows: the experiments' claims are about ρ >= 0.9, where it is 1.40–1.5.
-     * At |ρ| = 1 the reference gives no interval: z is infinite and its standard error
-     * (1 + ρ²/2)(1 − ρ²)² / (n − 3) is 0, so its formula returns [1, 1] (ci.spear does), and its
+     * At |ρ| = 1 the reference gives no interval: z is infinite and the variance of ρ itself,
+     * (1 + ρ²/2)(1 − ρ²)² / (n − 3), is 0, so its formula returns [1, 1] (ci.spear does), and its
      * authors (and Bishara & Hittner 2017, Behav. Res. Methods 49, 294–309) report poor coverage
      * above |ρ| ≈ 0.9 at small n. n ranks reach |ρ| = 1 with positive probability (1/n! under
      * independence), and [1, 1] would let 4 generators "show" ρ >= 0.9. So at the boundary this
      * code applies a rule of its own, NOT from the reference: |ρ| is clamped to the largest value
      * below 1 that n untied ranks can give, 1 − 12 / (n (n² − 1)) (one adjacent swap: Σd² = 2) —
      * the data cannot tell ρ = 1 from it — the reference's interval is taken there, and then
-     * widened to reach ρ itself (at ρ = 1 it ends at 1). Inside (−1, 1) the clamp moves nothing
-     * but values n ranks cannot give. */
+     * widened to reach ρ itself (at ρ = 1 it ends at 1). Only |ρ| = 1 is clamped: with ties
+     * (midranks) ρ can lie between that value and 1 (x = 1..8 against y = 1..7, 7: ρ 0.99403),
+     * and there the reference's own interval is taken. */
     *lo = *hi = NAN;
     if (!isfinite(rho) || n < 4) return;
     const double dn = n, next = 1 - 12 / (dn * (dn * dn - 1));
-    double r = fmax(-next, fmin(next, rho)), z = atanh(r), h = 1.959963984540054 * sqrt((1 + r * r / 2) / (n - 3));
+    double r = fabs(rho) >= 1 ? copysign(next, rho) : rho, z = atanh(r), h = 1.959963984540054 * sqrt((1 + r * r / 2) / (n - 3));
     *lo = fmin(tanh(z - h), rho), *hi = fmax(tanh(z + h), rho);
 }
 

@@ -200,8 +200,9 @@ const wk_json *wk_json_at(const wk_json *arr, size_t i) {
     return arr->items[i];
 }
 
-/* A number for messages: its literal where kept, else its double in the shortest form that reads
- * back as the same double (the number the literal denotes, to its last digit). */
+/* A number for messages: its literal where kept, else its double as wk_json_double writes it
+ * (%.15g–%.17g, whichever first reads back as the same double): the value read, which may differ
+ * in its last digits from what the user wrote (900719925474099.15 is named 900719925474099.1). */
 static void number_literal(const wk_json *v, char *buf, size_t cap) {
     if (v->text) {
         snprintf(buf, cap, "%.60s", v->text);
