@@ -1,6 +1,6 @@
 /* exact_few.c — wk_w1_exact between a few sources and many sinks (a small side of at most
  * FEW_MAX_SMALL points against a large one): successive shortest paths on the graph of the
- * sources alone, O(m n) memory and no pricing rounds.
+ * sources alone, O(m n) memory, one pass over every pair to start and one to certify.
  *
  * The dual of the transport problem as a function of the sources' potentials u alone is
  *     g(u) = sum_i a_i u_i + sum_j b_j min_i (c_ij - u_i)
@@ -12,7 +12,9 @@
  *    Dijkstra search over the n sources from every over-full one, where edge i -> k moves mass
  *    of a sink j on i to k at the reduced cost (c_kj - u_k) - (c_ij - u_i) >= 0; the edge's
  *    cheapest sink is the top of a heap per ordered pair (i, k) keyed by c_kj - c_ij, which
- *    does not depend on u (sinks that left i are dropped lazily when they reach the top);
+ *    does not depend on u; the tops sit in a dense n x n table the search reads, each kept a
+ *    sink on i (one leaving i is cleaned off the tops it held; deeper entries go stale and are
+ *    dropped when they surface);
  *  - the nearest under-full source t closes the path; u_k += min(d_k, d_t) keeps every reduced
  *    cost >= 0 and makes the path tight, then the bottleneck mass moves along it (each edge moves
  *    its top sink's mass, so the invariant holds for the moved mass too). The bottleneck is the
@@ -39,9 +41,13 @@
 #include "wgankit/error.h"
 
 /* The case this file takes (exact_few_applies): the small side at most FEW_MAX_SMALL points,
- * the large side at least FEW_MIN_LARGE and FEW_MIN_RATIO times the small one (bench/README-w1.md,
- * "Few sources": below those the general path is as fast). */
-enum { FEW_MAX_SMALL = 64, FEW_MIN_LARGE = 2000, FEW_MIN_RATIO = 16 };
+ * the large side at least FEW_MIN_LARGE and FEW_MIN_RATIO times the small one. Below that the
+ * general path's dense simplex is as fast or faster (CPU s, 2-D, general / few: 64 x 2,000
+ * 0.038 / 0.067, 64 x 4,000 0.13 / 0.11, 16 x 2,000 0.042 / 0.006; 64-D 64 x 2,000 0.021 /
+ * 0.079), above it the general path's time grows about as m^2 (10 x 50,000: 19 s / 0.09 s).
+ * Memory: the heaps hold every sink once per other source, 12 (n - 1) m bytes and their growth
+ * (64 x 200,000: 464 MiB peak, 10 x 200,000: 65 MiB). bench/README-w1.md, "Few sources". */
+enum { FEW_MAX_SMALL = 64, FEW_MIN_LARGE = 2000, FEW_MIN_RATIO = 64 };
 
 int exact_few_applies(int64_t n, int64_t m, int named) {
     const int64_t s = n < m ? n : m, l = n < m ? m : n;
@@ -50,7 +56,10 @@ int exact_few_applies(int64_t n, int64_t m, int named) {
 
 int exact_few_max_small(void) { return FEW_MAX_SMALL; }
 
-/* A binary min-heap of sinks keyed by c_kj - c_ij (one per ordered source pair). */
+/* A 4-ary min-heap of sinks keyed by c_kj - c_ij (one per ordered source pair). A push of a
+ * sink that just crossed a boundary sifts far up (its key is near the top's) and each level is
+ * a cache miss: four children a level halve the levels, and their four keys share a cache line
+ * (the sinks apart: 12 bytes an entry; the heaps are most of the solver's memory). */
 typedef struct few_heap {
     double *key;
     int32_t *sink;
@@ -61,9 +70,12 @@ static void heap_sift_down(few_heap *h, int64_t p) {
     const double k = h->key[p];
     const int32_t s = h->sink[p];
     for (;;) {
-        int64_t c = 2 * p + 1;
-        if (c >= h->len) break;
-        if (c + 1 < h->len && h->key[c + 1] < h->key[c]) c++;
+        const int64_t c0 = 4 * p + 1;
+        if (c0 >= h->len) break;
+        const int64_t c1 = c0 + 4 < h->len ? c0 + 4 : h->len;
+        int64_t c = c0;
+        for (int64_t q = c0 + 1; q < c1; q++)
+            if (h->key[q] < h->key[c]) c = q;
         if (!(h->key[c] < k)) break;
         h->key[p] = h->key[c];
         h->sink[p] = h->sink[c];
@@ -75,7 +87,7 @@ static void heap_sift_down(few_heap *h, int64_t p) {
 
 static int heap_push(few_heap *h, double k, int32_t s) {
     if (h->len == h->cap) {
-        const int64_t cap = h->cap ? 2 * h->cap : 16;
+        const int64_t cap = h->cap + h->cap / 2 + 16;
         double *nk = wk_realloc(h->key, (size_t)cap * sizeof(double));
         if (!nk) return WK_ENOMEM;
         h->key = nk;
@@ -86,7 +98,7 @@ static int heap_push(few_heap *h, double k, int32_t s) {
     }
     int64_t p = h->len++;
     while (p > 0) {
-        const int64_t q = (p - 1) / 2;
+        const int64_t q = (p - 1) / 4;
         if (!(k < h->key[q])) break;
         h->key[p] = h->key[q];
         h->sink[p] = h->sink[q];
@@ -114,6 +126,8 @@ typedef struct few {
     const double *a, *b; /* masses (integers for two uniform clouds) */
     double *u, *ex;     /* potentials, excess (load - a_i) [n] */
     few_heap *h;        /* [n * n]: h[i * n + k], sinks on i keyed by c_kj - c_ij */
+    double *topkey;     /* [n * n] each heap's top key, its sink in topsink (-1: empty); a top */
+    int32_t *topsink;   /* is always a sink on i (a sink leaving i is cleaned off the tops) */
     int32_t *head;      /* [m] the sink's first entry */
     int32_t *src, *next; /* the pool's entries */
     double *mass;
@@ -135,6 +149,14 @@ static int32_t find_entry(const few *f, int32_t j, int32_t i) {
     for (int32_t t = f->head[j]; t >= 0; t = f->next[t])
         if (f->src[t] == i) return t;
     return -1;
+}
+
+/* Drop sinks no longer on i off the top of heap (i, k) and cache its top. */
+static void heap_clean(few *f, int64_t i, int64_t k) {
+    few_heap *h = &f->h[i * f->n + k];
+    while (h->len > 0 && find_entry(f, h->sink[0], (int32_t)i) < 0) heap_pop(h);
+    f->topsink[i * f->n + k] = h->len > 0 ? h->sink[0] : -1;
+    f->topkey[i * f->n + k] = h->len > 0 ? h->key[0] : INFINITY;
 }
 
 static int32_t new_entry(few *f) {
@@ -172,6 +194,8 @@ static int move_mass(few *f, int32_t j, int32_t p, int32_t q, double d) {
         *link = f->next[ep];
         f->next[ep] = f->free_list;
         f->free_list = ep;
+        for (int64_t k = 0; k < n; k++)
+            if (f->topsink[p * n + k] == j) heap_clean(f, p, k);
     }
     const int32_t eq = find_entry(f, j, q);
     if (eq >= 0) {
@@ -186,17 +210,18 @@ static int move_mass(few *f, int32_t j, int32_t p, int32_t q, double d) {
     f->head[j] = t;
     f->created++;
     sink_costs(f, j, f->col);
-    for (int64_t k = 0; k < n; k++)
-        if (k != q && heap_push(&f->h[q * n + k], f->col[k] - f->col[q], j)) return WK_ENOMEM;
+    for (int64_t k = 0; k < n; k++) {
+        if (k == q) continue;
+        const double key = f->col[k] - f->col[q];
+        if (heap_push(&f->h[q * n + k], key, j)) return WK_ENOMEM;
+        if (f->topsink[q * n + k] < 0 || key < f->topkey[q * n + k]) {
+            f->topkey[q * n + k] = key;
+            f->topsink[q * n + k] = j;
+        }
+    }
     return WK_OK;
 }
 
-/* The top of heap (i, k) after dropping sinks no longer on i; -1 when empty. */
-static int32_t heap_top(few *f, int64_t i, int64_t k) {
-    few_heap *h = &f->h[i * f->n + k];
-    while (h->len > 0 && find_entry(f, h->sink[0], (int32_t)i) < 0) heap_pop(h);
-    return h->len > 0 ? h->sink[0] : -1;
-}
 
 /* Dijkstra over the sources from every over-full one to the nearest under-full one; updates
  * the potentials and returns it (-1: none reachable, which a consistent state never gives). */
@@ -223,9 +248,9 @@ static int32_t shortest_path(few *f) {
         }
         for (int64_t k = 0; k < n; k++) {
             if (f->fin[k]) continue;
-            const int32_t j = heap_top(f, i, k);
+            const int32_t j = f->topsink[i * n + k];
             if (j < 0) continue;
-            double w = f->h[i * n + k].key[0] - f->u[k] + f->u[i];
+            double w = f->topkey[i * n + k] - f->u[k] + f->u[i];
             if (w < 0) w = 0; /* rounding: the invariant makes it >= 0 */
             const double d = f->dist[i] + w;
             if (d < f->dist[k] || (d == f->dist[k] && f->hops[i] + 1 < f->hops[k])) {
@@ -270,7 +295,8 @@ static void few_free(few *f) {
             wk_free(f->h[k].key);
             wk_free(f->h[k].sink);
         }
-    void *ptrs[] = {f->u, f->ex, f->h, f->head, f->src, f->next, f->mass, f->col, f->dist, f->hops, f->pred, f->predj,
+
+    void *ptrs[] = {f->u, f->ex, f->h, f->topkey, f->topsink, f->head, f->src, f->next, f->mass, f->col, f->dist, f->hops, f->pred, f->predj,
                     f->path, f->fin};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
 }
@@ -280,6 +306,10 @@ static int few_start(few *f) {
     const int64_t n = f->n, m = f->m;
     int64_t *count = wk_calloc((size_t)n, sizeof(int64_t));
     if (!count) return WK_ENOMEM;
+    for (int64_t t = 0; t < n * n; t++) {
+        f->topsink[t] = -1;
+        f->topkey[t] = INFINITY;
+    }
     int rc = WK_OK;
     /* pass 1: the nearest source of each sink (the entry j is sink j's first) */
 #pragma omp parallel if (ot_parallel_worth(m * n * f->e.dim))
@@ -315,7 +345,7 @@ static int few_start(few *f) {
         for (int64_t k = 0; k < n && !rc; k++) {
             few_heap *h = &f->h[i * n + k];
             if (k == i || count[i] == 0) continue;
-            h->cap = count[i] + count[i] / 8 + 16;
+            h->cap = count[i] + 16;
             h->key = wk_malloc((size_t)h->cap * sizeof(double));
             h->sink = wk_malloc((size_t)h->cap * sizeof(int32_t));
             if (!h->key || !h->sink) rc = WK_ENOMEM;
@@ -352,7 +382,8 @@ static int few_start(few *f) {
             few_heap *h = &f->h[i * n + k];
             if (k == i || !h->key) continue;
             h->len = count[i];
-            for (int64_t p = h->len / 2 - 1; p >= 0; p--) heap_sift_down(h, p);
+            for (int64_t p = (h->len - 2) / 4; h->len > 1 && p >= 0; p--) heap_sift_down(h, p);
+            heap_clean(f, i, k); /* the top cache */
         }
 done:
     wk_free(count);
@@ -542,6 +573,8 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
     f.u = wk_calloc((size_t)n, sizeof(double));
     f.ex = wk_calloc((size_t)n, sizeof(double));
     f.h = wk_calloc((size_t)(n * n), sizeof(few_heap));
+    f.topkey = wk_malloc((size_t)(n * n) * sizeof(double));
+    f.topsink = wk_malloc((size_t)(n * n) * sizeof(int32_t));
     f.head = wk_malloc((size_t)m * sizeof(int32_t));
     f.src = wk_malloc((size_t)f.cap * sizeof(int32_t));
     f.next = wk_malloc((size_t)f.cap * sizeof(int32_t));
@@ -553,7 +586,7 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
     f.predj = wk_malloc((size_t)n * sizeof(int32_t));
     f.path = wk_malloc((size_t)(n + 1) * sizeof(int32_t));
     f.fin = wk_malloc((size_t)n);
-    if ((integer && (!wa || !wb)) || !f.u || !f.ex || !f.h || !f.head || !f.src || !f.next || !f.mass || !f.col ||
+    if ((integer && (!wa || !wb)) || !f.u || !f.ex || !f.h || !f.topkey || !f.topsink || !f.head || !f.src || !f.next || !f.mass || !f.col ||
         !f.dist || !f.hops || !f.pred || !f.predj || !f.path || !f.fin) {
         rc = WK_ENOMEM;
         goto done;
