@@ -32,7 +32,6 @@ int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int
 
 static int cases_run;
 
-static double mass(const double *w, int64_t n, int64_t i) { return w ? w[i] : 1.0 / (double)n; }
 
 static double cost(const double *x, const double *y, int d, wk_ot_cost kind, double p) {
     double s = 0, big = 0;
@@ -44,6 +43,18 @@ static double cost(const double *x, const double *y, int d, wk_ot_cost kind, dou
     }
     for (int k = 0; k < d; k++) s += (x[k] - y[k]) * (x[k] - y[k]);
     return kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
+}
+
+/* c_ij of two clouds for ot_check_plan_duals */
+typedef struct cloud_pair {
+    const double *a, *b;
+    int d;
+    wk_ot_cost kind;
+    double p;
+} cloud_pair;
+static double pair_cost(const void *ctx, int64_t i, int64_t j) {
+    const cloud_pair *c = ctx;
+    return cost(c->a + i * c->d, c->b + j * c->d, c->d, c->kind, c->p);
 }
 
 static int run(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb, int d,
@@ -92,50 +103,9 @@ static void compare(double *a, int64_t n, const double *wa, double *b, int64_t m
           r1.value);
     CHECK(fabs(r1.value - rg.value) <= r1.gap + rg.gap + 4e-16 * r1.value, "%s: values %.17g and %.17g, gaps %g and %g",
           what, r1.value, rg.value, r1.gap, rg.gap);
-    /* the plan */
-    double *rows = calloc((size_t)(n + m), sizeof(double)), *cols = rows + n, pv = 0, worst_tight = 0;
-    int bad_index = 0;
-    for (int64_t t = 0; t < r1.plan_len; t++) {
-        const wk_ot_triplet e = r1.plan[t];
-        if (e.i < 0 || e.i >= n || e.j < 0 || e.j >= m || !(e.mass > 0) || mass(wa, n, e.i) == 0 || mass(wb, m, e.j) == 0) {
-            bad_index = 1;
-            continue;
-        }
-        rows[e.i] += e.mass;
-        cols[e.j] += e.mass;
-        const double c = cost(a + e.i * d, b + e.j * d, d, kind, p);
-        pv += e.mass * c;
-        worst_tight = fmax(worst_tight, fabs(r1.u[e.i] + r1.v[e.j] - c));
-    }
-    CHECK(!bad_index && r1.plan_len >= 1, "%s: plan of %lld entries, bad index %d", what, (long long)r1.plan_len,
-          bad_index);
-    double worst_row = 0;
-    for (int64_t i = 0; i < n; i++) worst_row = fmax(worst_row, fabs(rows[i] - mass(wa, n, i)));
-    for (int64_t j = 0; j < m; j++) worst_row = fmax(worst_row, fabs(cols[j] - mass(wb, m, j)));
-    CHECK(worst_row <= 1e-12, "%s: plan marginals off by %g", what, worst_row);
-    CHECK_CLOSE(pv, r1.value, 1e-12, 1e-14 * cmax, "plan cost = value");
-    CHECK(pv <= rg.value * (1 + 1e-12) + 1e-14 * cmax, "%s: the plan costs %.17g, the simplex's optimum %.17g", what, pv,
-          rg.value);
-    /* the duals */
-    double worst = 0, dual = 0;
-    int nan_ok = 1;
-    for (int64_t i = 0; i < n; i++) {
-        nan_ok &= (mass(wa, n, i) == 0) == (isnan(r1.u[i]) != 0);
-        if (!isnan(r1.u[i])) dual += mass(wa, n, i) * r1.u[i];
-    }
-    for (int64_t j = 0; j < m; j++) {
-        nan_ok &= (mass(wb, m, j) == 0) == (isnan(r1.v[j]) != 0);
-        if (!isnan(r1.v[j])) dual += mass(wb, m, j) * r1.v[j];
-    }
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < m; j++)
-            if (!isnan(r1.u[i]) && !isnan(r1.v[j]))
-                worst = fmax(worst, r1.u[i] + r1.v[j] - cost(a + i * d, b + j * d, d, kind, p));
-    CHECK(nan_ok, "%s: NaN duals exactly for the zero-mass points", what);
-    CHECK(worst <= tol, "%s: dual infeasible by %g (largest cost %g)", what, worst, cmax);
-    CHECK(worst_tight <= tol, "%s: a plan arc is not tight by %g", what, worst_tight);
-    CHECK_CLOSE(dual, r1.value, 1e-12, tol, "dual objective = value");
-    free(rows);
+    /* the plan and the duals, over every pair */
+    const cloud_pair cp = {a, b, d, kind, p};
+    ot_check_plan_duals(&r1, n, wa, m, wb, pair_cost, &cp, rg.value, tol, 1e-14 * cmax, 0, what);
     wk_ot_result_free(&r1);
     wk_ot_result_free(&rg);
 }
@@ -232,7 +202,7 @@ static void one_source(void) {
     double a[3] = {0.5, -1, 2}, *b = malloc((size_t)(m * d) * sizeof(double));
     make_points(&r, b, m, d, 0);
     double *wb = ot_test_masses(&r, m, 2), want = 0;
-    for (int64_t j = 0; j < m; j++) want += mass(wb, m, j) * cost(a, b + j * d, d, WK_COST_EUCLIDEAN, 2);
+    for (int64_t j = 0; j < m; j++) want += ot_test_mass(wb, m, j) * cost(a, b + j * d, d, WK_COST_EUCLIDEAN, 2);
     wk_ot_options o;
     wk_ot_options_default(&o);
     wk_ot_result res;
@@ -300,25 +270,6 @@ static void certificate_checks_every_pair(void) {
 
 #define FEW_FIXTURES "tests/fixtures/ot_few/"
 
-static void few_load(const char *name, wk_tensor *t) {
-    char path[512];
-    snprintf(path, sizeof path, FEW_FIXTURES "%s", name);
-    REQUIRE(wk_read_points(path, t) == WK_OK, "%s", wk_last_error());
-}
-
-/* "-": uniform (NULL); else float32 weights renormalised in double (as the fixture's reference) */
-static double *few_weights(const char *name, int64_t n) {
-    if (!strcmp(name, "-")) return NULL;
-    wk_tensor t;
-    few_load(name, &t);
-    REQUIRE(t.numel == n, "%s: %lld weights for %lld points", name, (long long)t.numel, (long long)n);
-    double *w = malloc((size_t)n * sizeof(double)), s = 0;
-    for (int64_t i = 0; i < n; i++) s += (w[i] = t.data[i]);
-    for (int64_t i = 0; i < n; i++) w[i] /= s;
-    wk_tensor_free(&t);
-    return w;
-}
-
 /* POT's ot.emd2 on tests/fixtures/ot_few/few_cases.csv (make_ot_few_fixtures.py): AUTO, both ways. */
 static void pot_fixtures(void) {
     FILE *f = fopen(FEW_FIXTURES "few_cases.csv", "r");
@@ -330,9 +281,9 @@ static void pot_fixtures(void) {
     while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "%63[^,],%63[^,],%63[^,],%63[^,],%31[^,],%lf", fa, fb, fwa, fwb, cname, &want) != 6) continue;
         wk_tensor ta, tb;
-        few_load(fa, &ta);
-        few_load(fb, &tb);
-        double *wa = few_weights(fwa, ta.shape[0]), *wb = few_weights(fwb, tb.shape[0]);
+        ot_load_points_in(FEW_FIXTURES, fa, &ta);
+        ot_load_points_in(FEW_FIXTURES, fb, &tb);
+        double *wa = ot_load_weights_in(FEW_FIXTURES, fwa, ta.shape[0]), *wb = ot_load_weights_in(FEW_FIXTURES, fwb, tb.shape[0]);
         wk_ot_options o;
         wk_ot_options_default(&o);
         o.cost = !strcmp(cname, "sqeuclidean") ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN;

@@ -56,6 +56,14 @@ int exact_few_applies(int64_t n, int64_t m, int named) {
 
 int exact_few_max_small(void) { return FEW_MAX_SMALL; }
 
+/* *p resized to cap elements of size elem; WK_OK, or WK_ENOMEM leaving *p as it was. */
+static int resize(void *p, int64_t cap, size_t elem) {
+    void *q = wk_realloc(*(void **)p, (size_t)cap * elem);
+    if (!q) return WK_ENOMEM;
+    *(void **)p = q;
+    return WK_OK;
+}
+
 /* A 4-ary min-heap of sinks keyed by c_kj - c_ij (one per ordered source pair). A push of a
  * sink that just crossed a boundary sifts far up (its key is near the top's) and each level is
  * a cache miss: four children a level halve the levels, and their four keys share a cache line
@@ -88,12 +96,7 @@ static void heap_sift_down(few_heap *h, int64_t p) {
 static int heap_push(few_heap *h, double k, int32_t s) {
     if (h->len == h->cap) {
         const int64_t cap = h->cap + h->cap / 2 + 16;
-        double *nk = wk_realloc(h->key, (size_t)cap * sizeof(double));
-        if (!nk) return WK_ENOMEM;
-        h->key = nk;
-        int32_t *ns = wk_realloc(h->sink, (size_t)cap * sizeof(int32_t));
-        if (!ns) return WK_ENOMEM;
-        h->sink = ns;
+        if (resize(&h->key, cap, sizeof(double)) || resize(&h->sink, cap, sizeof(int32_t))) return WK_ENOMEM;
         h->cap = cap;
     }
     int64_t p = h->len++;
@@ -167,16 +170,9 @@ static int32_t new_entry(few *f) {
     }
     if (f->len == f->cap) {
         const int64_t cap = 2 * f->cap;
-        if (cap > INT32_MAX) return -1;
-        int32_t *ns = wk_realloc(f->src, (size_t)cap * sizeof(int32_t));
-        if (!ns) return -1;
-        f->src = ns;
-        int32_t *nn = wk_realloc(f->next, (size_t)cap * sizeof(int32_t));
-        if (!nn) return -1;
-        f->next = nn;
-        double *nm = wk_realloc(f->mass, (size_t)cap * sizeof(double));
-        if (!nm) return -1;
-        f->mass = nm;
+        if (cap > INT32_MAX || resize(&f->src, cap, sizeof(int32_t)) || resize(&f->next, cap, sizeof(int32_t)) ||
+            resize(&f->mass, cap, sizeof(double)))
+            return -1;
         f->cap = cap;
     }
     return (int32_t)f->len++;
@@ -301,6 +297,50 @@ static void few_free(few *f) {
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
 }
 
+/* Every sink's column of costs c_.j [n] to fn(ctx, j, col), the sinks split over the call's
+ * threads (each j once; fn writes only j's slots). WK_OK or WK_ENOMEM. */
+typedef void (*few_column_fn)(void *ctx, int64_t j, const double *col);
+static int scan_columns(const ot_costs *e, few_column_fn fn, void *ctx) {
+    const int64_t n = e->n, m = e->m;
+    int rc = WK_OK;
+#pragma omp parallel if (ot_parallel_worth(m * n * e->dim))
+    {
+        double *col = wk_malloc((size_t)n * sizeof(double));
+        if (!col) {
+#pragma omp atomic write
+            rc = WK_ENOMEM;
+        }
+#pragma omp for schedule(static)
+        for (int64_t j = 0; j < m; j++) {
+            if (!col) continue;
+            for (int64_t i = 0; i < n; i++) col[i] = ot_pair_cost(e, i, j);
+            fn(ctx, j, col);
+        }
+        wk_free(col);
+    }
+    return rc;
+}
+
+/* pass 1: the nearest source of each sink (ties: the lowest index) into src[j] */
+static void nearest_source(void *ctx, int64_t j, const double *col) {
+    few *f = ctx;
+    int32_t best = 0;
+    for (int64_t i = 1; i < f->n; i++)
+        if (col[i] < col[best]) best = (int32_t)i;
+    f->src[j] = best;
+}
+
+/* pass 2: sink j's keys c_kj - c_ij into heaps (i, k), i its source, at its rank next[j] */
+static void heap_keys(void *ctx, int64_t j, const double *col) {
+    few *f = ctx;
+    const int64_t n = f->n, i = f->src[j], r = f->next[j];
+    for (int64_t k = 0; k < n; k++)
+        if (k != i) {
+            f->h[i * n + k].key[r] = col[k] - col[i];
+            f->h[i * n + k].sink[r] = (int32_t)j;
+        }
+}
+
 /* The start: every sink wholly on its nearest source, the heaps built from those costs. */
 static int few_start(few *f) {
     const int64_t n = f->n, m = f->m;
@@ -311,25 +351,8 @@ static int few_start(few *f) {
         f->topkey[t] = INFINITY;
     }
     int rc = WK_OK;
-    /* pass 1: the nearest source of each sink (the entry j is sink j's first) */
-#pragma omp parallel if (ot_parallel_worth(m * n * f->e.dim))
-    {
-        double *col = wk_malloc((size_t)n * sizeof(double));
-        if (!col) {
-#pragma omp atomic write
-            rc = WK_ENOMEM;
-        }
-#pragma omp for schedule(static)
-        for (int64_t j = 0; j < m; j++) {
-            if (!col) continue;
-            sink_costs(f, (int32_t)j, col);
-            int32_t best = 0;
-            for (int64_t i = 1; i < n; i++)
-                if (col[i] < col[best]) best = (int32_t)i;
-            f->src[j] = best;
-        }
-        wk_free(col);
-    }
+    /* the entry j is sink j's first */
+    rc = scan_columns(&f->e, nearest_source, f);
     if (rc) goto done;
     for (int64_t j = 0; j < m; j++) {
         f->head[j] = (int32_t)j;
@@ -355,26 +378,7 @@ static int few_start(few *f) {
      * next[] for the pass, reset after) */
     memset(count, 0, (size_t)n * sizeof(int64_t));
     for (int64_t j = 0; j < m; j++) f->next[j] = (int32_t)count[f->src[j]]++;
-#pragma omp parallel if (ot_parallel_worth(m * n * f->e.dim))
-    {
-        double *col = wk_malloc((size_t)n * sizeof(double));
-        if (!col) {
-#pragma omp atomic write
-            rc = WK_ENOMEM;
-        }
-#pragma omp for schedule(static)
-        for (int64_t j = 0; j < m; j++) {
-            if (!col) continue;
-            sink_costs(f, (int32_t)j, col);
-            const int64_t i = f->src[j], r = f->next[j];
-            for (int64_t k = 0; k < n; k++)
-                if (k != i) {
-                    f->h[i * n + k].key[r] = col[k] - col[i];
-                    f->h[i * n + k].sink[r] = (int32_t)j;
-                }
-        }
-        wk_free(col);
-    }
+    rc = scan_columns(&f->e, heap_keys, f);
     if (rc) goto done;
     for (int64_t j = 0; j < m; j++) f->next[j] = -1;
     for (int64_t i = 0; i < n; i++)
@@ -390,6 +394,29 @@ done:
     return rc;
 }
 
+/* The certificate's pass: v_j = min over every source of fl(c_ij - u_i); each difference is
+ * within ur |fl(c_ij - u_i)| of the exact one, so v_j - epsv_j is feasible against every pair;
+ * cm_j the column's largest cost. */
+typedef struct cert_ctx {
+    const double *u;
+    double *v, *epsv, *cm;
+    int64_t n;
+} cert_ctx;
+
+static void cert_column(void *ctx, int64_t j, const double *col) {
+    const cert_ctx *c = ctx;
+    double vj = INFINITY, big = 0, cm = 0;
+    for (int64_t i = 0; i < c->n; i++) {
+        const double r = col[i] - c->u[i];
+        vj = r < vj ? r : vj;
+        big = fabs(r) > big ? fabs(r) : big;
+        cm = col[i] > cm ? col[i] : cm;
+    }
+    c->v[j] = vj;
+    c->epsv[j] = DBL_EPSILON / 2 * big * 1.01;
+    c->cm[j] = cm;
+}
+
 /* The certificate (see the file's header) of a plan of cnt entries (ii: source, jj: sink,
  * mass; masses a [n], b [m]) under the sources' potentials u: v [m] gets min over EVERY source
  * of fl(c_ij - u_i), *value the plan's cost, *gap a bound on value - optimum (the plan's
@@ -399,34 +426,10 @@ static int few_certificate(const ot_costs *e, const double *a, const double *b, 
                            double *cmax) {
     const double ur = DBL_EPSILON / 2;
     const int64_t n = e->n, m = e->m;
-    double *epsv = wk_malloc((size_t)m * sizeof(double)), cm = 0;
-    int rc = epsv ? WK_OK : WK_ENOMEM;
-    if (rc) return rc;
-    /* each fl(c_ij - u_i) is within ur |fl(c_ij - u_i)| of the exact difference: v_j - epsv_j
-     * is feasible against every pair */
-#pragma omp parallel if (ot_parallel_worth(m * n * e->dim)) reduction(max : cm)
-    {
-        double *col = wk_malloc((size_t)n * sizeof(double));
-        if (!col) {
-#pragma omp atomic write
-            rc = WK_ENOMEM;
-        }
-#pragma omp for schedule(static)
-        for (int64_t j = 0; j < m; j++) {
-            if (!col) continue;
-            for (int64_t i = 0; i < n; i++) col[i] = ot_pair_cost(e, i, j);
-            double vj = INFINITY, big = 0;
-            for (int64_t i = 0; i < n; i++) {
-                const double r = col[i] - u[i];
-                vj = r < vj ? r : vj;
-                big = fabs(r) > big ? fabs(r) : big;
-                cm = col[i] > cm ? col[i] : cm;
-            }
-            v[j] = vj;
-            epsv[j] = ur * big * 1.01;
-        }
-        wk_free(col);
-    }
+    double *epsv = wk_malloc((size_t)m * sizeof(double)), *cmj = wk_malloc((size_t)m * sizeof(double)), cm = 0;
+    int rc = epsv && cmj ? WK_OK : WK_ENOMEM;
+    cert_ctx cc = {u, v, epsv, cmj, n};
+    if (!rc) rc = scan_columns(e, cert_column, &cc);
     if (!rc) {
         csum V = {0, 0, 0, 0}, D = {0, 0, 0, 0};
         double feas = 0;
@@ -434,6 +437,7 @@ static int few_certificate(const ot_costs *e, const double *a, const double *b, 
         for (int64_t j = 0; j < m; j++) {
             csum_add(&D, b[j] * v[j]);
             feas += b[j] * epsv[j];
+            cm = cmj[j] > cm ? cmj[j] : cm;
         }
         for (int64_t i = 0; i < n; i++) csum_add(&D, a[i] * u[i]);
         const double val = csum_value(&V), dual = csum_value(&D);
@@ -445,6 +449,7 @@ static int few_certificate(const ot_costs *e, const double *a, const double *b, 
         *cmax = cm;
     }
     wk_free(epsv);
+    wk_free(cmj);
     return rc;
 }
 

@@ -9,8 +9,12 @@ computed on exactly those stored values (cast to float64, weights renormalised i
 wgankit does). few_cases.csv: a, b, wa, wb, cost, emd2 — one line per case. Its own directory:
 make_ot_fixtures.py empties tests/fixtures/ot/ when it runs."""
 import os
+import sys
 import numpy as np
 import ot
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_ot_fixtures import as_mass, weights  # noqa: E402  (the same weights and masses)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "fixtures", "ot_few")
@@ -18,7 +22,7 @@ rng = np.random.default_rng(20261130)
 
 # (n, m, d, weights of a, weights of b, kind, cost)
 CASES = [
-    (7, 3000, 2, "random", "zeros", "normal", "euclidean"),
+    (7, 3000, 2, "random", "zeros", "normal", "euclidean"),  # zeros: about 30 % zero weights
     (12, 2500, 8, "uniform", "uniform", "mixture", "euclidean"),
     (1, 2000, 3, "uniform", "random", "normal", "euclidean"),
     (5, 2400, 2, "uniform", "random", "ties", "sqeuclidean"),  # grid points with duplicates
@@ -36,22 +40,6 @@ def points(n, d, kind, shift):
         centres = rng.normal(size=(4, d)) * 3
         return (centres[rng.integers(0, 4, size=n)] + 0.3 * rng.normal(size=(n, d)) + shift).astype(np.float32)
     return (rng.normal(size=(n, d)) + shift).astype(np.float32)
-
-
-def weights(n, how):
-    if how == "uniform":
-        return None
-    w = 0.1 + rng.random(n)
-    if how == "zeros":
-        w[rng.random(n) < 0.25] = 0
-    return (w / w.sum()).astype(np.float32)
-
-
-def as_mass(w, n):
-    if w is None:
-        return np.full(n, 1.0 / n)
-    w = w.astype(np.float64)
-    return w / w.sum()
 
 
 def main():
