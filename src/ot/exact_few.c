@@ -598,6 +598,7 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
     }
     if ((rc = few_start(&f)) != 0) goto done;
     int64_t paths = 0;
+    const int64_t path_cap = 64 * (m + n * n) + 100000;
     for (;;) {
         /* the simplex's rule: the budget must exceed the work, the last test taking its turn */
         if (opt->max_pivots > 0 && paths >= opt->max_pivots) {
@@ -611,6 +612,10 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
             under |= f.ex[i] < 0;
         }
         if (!over || !under) break;
+        if (paths >= path_cap) { /* never seen (about 0.4 m paths in practice): a safety net */
+            rc = OT_FEW_GIVE_UP;
+            goto done;
+        }
         const int32_t t = shortest_path(&f);
         if (t < 0) {
             rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: no path to an under-full source");
@@ -625,7 +630,8 @@ done:
     wk_free(wa);
     wk_free(wb);
     few_free(&f);
-    if (rc) {
+    if (rc == OT_FEW_GIVE_UP) wk_ot_result_free(res);
+    else if (rc) {
         wk_ot_result_free(res);
         if (rc == WK_ENOMEM)
             wk_error_context(rc, "wk_w1_exact (few sources, n = %lld, m = %lld)", (long long)A->n, (long long)B->n);

@@ -174,6 +174,9 @@ int exact_few_max_small(void);
  * (iterations: augmenting paths, counted against opt->max_pivots; rounds 1; arcs: the
  * (source, sink) pairs that ever held mass). Widens the clouds' double rows when it needs them. */
 int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res);
+/* exact_solve_few's answer when its augmenting paths pass 64 (m + n^2) + 100,000 (never seen:
+ * a safety net against a cycle): the caller solves by the general path instead. */
+enum { OT_FEW_GIVE_UP = 3 };
 /* Its certificate alone on float64 rows xs [n, d] (the sources) and xt [m, d] for a cost kind
  * (Minkowski: exponent p), a plan of cnt entries (ii, jj, mass), masses a, b and the sources'
  * potentials u (a test aid): v [m] = min over every source of fl(c_ij - u_i), *value the plan's

@@ -223,8 +223,13 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     if ((use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && exact_few_applies(n, m, 0)) ||
         opt.exact_solver == WK_EXACT_FEW) {
         rc = exact_solve_few(&st.A, &st.B, &opt, res);
-        exact_state_free(&st);
-        return rc;
+        if (rc != OT_FEW_GIVE_UP || opt.exact_solver == WK_EXACT_FEW) {
+            exact_state_free(&st);
+            return rc == OT_FEW_GIVE_UP ? wk_errorf(WK_EUNSUPPORTED, "wk_w1_exact: the few-sources solver gave up "
+                                                                     "(use the simplex)")
+                                        : rc;
+        }
+        memset(res, 0, sizeof *res); /* AUTO: the general path below */
     }
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
     const int64_t dense_max =
