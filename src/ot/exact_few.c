@@ -218,7 +218,6 @@ static int move_mass(few *f, int32_t j, int32_t p, int32_t q, double d) {
     return WK_OK;
 }
 
-
 /* Dijkstra over the sources from every over-full one to the nearest under-full one; updates
  * the potentials and returns it (-1: none reachable, which a consistent state never gives). */
 static int32_t shortest_path(few *f) {
@@ -291,9 +290,8 @@ static void few_free(few *f) {
             wk_free(f->h[k].key);
             wk_free(f->h[k].sink);
         }
-
-    void *ptrs[] = {f->u, f->ex, f->h, f->topkey, f->topsink, f->head, f->src, f->next, f->mass, f->col, f->dist, f->hops, f->pred, f->predj,
-                    f->path, f->fin};
+    void *ptrs[] = {f->u,    f->ex,   f->h,    f->topkey, f->topsink, f->head,  f->src, f->next,
+                    f->mass, f->col,  f->dist, f->hops,   f->pred,    f->predj, f->path, f->fin};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
 }
 
