@@ -2,10 +2,12 @@
  * clouds, b shifted by 0.5) and writes each pair of clouds as float32 NPY so the peer script
  * (bench/peers/pot_w1.py) times POT on identical data.
  *
- *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--multiscale N] [--seed S] [--solver auto|simplex|assignment]
+ *   bench_w1 [--out DIR] [--cases n:d,n:d,...] [--knn K] [--multiscale N] [--seed S] [--solver auto|simplex|assignment|few]
  *                                                    default cases 1000:2,2000:2,5000:2,10000:2,2000:784,10000:784
+ *                                                    (n:m:d: n points against m, e.g. 10:200000:2)
  *          [--plot OUT.png] [--replot RESULTS.csv]
- * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv.
+ * Prints one line per case: n d value seconds peak_rss_MiB, and DIR/results.csv (m last); the clouds
+ * are DIR/a_n_d.npy, b_n_d.npy, or for n:m:d cases a_n_m_d.npy, b_n_m_d.npy.
  * cpu_s is the process's CPU time for the solve (all threads): on a shared, loaded machine the
  * wall time mostly measures waiting for a core, the CPU time the work.
  * --plot: the CPU time against n on log-log axes (x log10 n, y log10 CPU seconds; the cases of
@@ -77,10 +79,13 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--solver") && i + 1 < argc) {
             const char *v = argv[++i];
-            opt.exact_solver = !strcmp(v, "simplex") ? WK_EXACT_SIMPLEX : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT : WK_EXACT_AUTO;
+            opt.exact_solver = !strcmp(v, "simplex")      ? WK_EXACT_SIMPLEX
+                               : !strcmp(v, "assignment") ? WK_EXACT_ASSIGNMENT
+                               : !strcmp(v, "few")        ? WK_EXACT_FEW
+                                                          : WK_EXACT_AUTO;
         }
         else {
-            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--multiscale N] [--solver auto|simplex|assignment] [--plot OUT.png] [--replot RESULTS.csv]\n");
+            fprintf(stderr, "usage: bench_w1 [--out DIR] [--cases n:d,...] [--knn K] [--multiscale N] [--solver auto|simplex|assignment|few] [--plot OUT.png] [--replot RESULTS.csv]\n");
             return 2;
         }
     }
@@ -123,32 +128,38 @@ int main(int argc, char **argv) {
             fprintf(stderr, "bench_w1: cannot write %s\n", p);
             return 1;
         }
-        fprintf(csv, "n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs,cpu_s\n");
+        fprintf(csv, "n,d,value,seconds,peak_rss_mib,pivots,rounds,arcs,cpu_s,m\n");
     }
-    printf("%8s %5s %16s %9s %9s %9s %6s %9s\n", "n", "d", "W1", "seconds", "peak_MiB", "pivots", "rounds", "cpu_s");
+    printf("%8s %5s %16s %9s %9s %9s %6s %9s %8s\n", "n", "d", "W1", "seconds", "peak_MiB", "pivots", "rounds", "cpu_s", "m");
     double lx[64], ly[64];
     int np = 0;
     long long plot_d = -1;
     char *list = strdup(cases);
     for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-        long long n, d;
-        if (sscanf(tok, "%lld:%lld", &n, &d) != 2 || n < 1 || d < 1) {
-            fprintf(stderr, "bench_w1: bad case '%s' (n:d)\n", tok);
+        long long n, m, d;
+        const int three = sscanf(tok, "%lld:%lld:%lld", &n, &m, &d) == 3;
+        if (!three && sscanf(tok, "%lld:%lld", &n, &d) == 2) m = n;
+        else if (!three) n = 0;
+        if (n < 1 || m < 1 || d < 1) {
+            fprintf(stderr, "bench_w1: bad case '%s' (n:d or n:m:d)\n", tok);
             return 2;
         }
         wk_tensor a, b;
-        int64_t shape[2] = {n, d};
+        int64_t shape[2] = {n, d}, shape_b[2] = {m, d};
         wk_tensor_alloc(&a, 2, shape);
-        wk_tensor_alloc(&b, 2, shape);
+        wk_tensor_alloc(&b, 2, shape_b);
         wk_rng r;
-        wk_rng_seed(&r, (uint64_t)(n * 1000 + d) + 7919 * seed); /* --seed 0: the clouds of the tables */
+        /* --seed 0: the clouds of the tables (n:d cases as before m existed) */
+        wk_rng_seed(&r, (uint64_t)(n * 1000 + d) + 7919 * seed + (m != n ? 104729 * (uint64_t)m : 0));
         wk_rng_fill_normal(&r, a.data, a.numel, 0, 1);
         wk_rng_fill_normal(&r, b.data, b.numel, 0.5f, 1);
         if (out) {
             char p[1024];
-            snprintf(p, sizeof p, "%s/a_%lld_%lld.npy", out, n, d);
+            if (three) snprintf(p, sizeof p, "%s/a_%lld_%lld_%lld.npy", out, n, m, d);
+            else snprintf(p, sizeof p, "%s/a_%lld_%lld.npy", out, n, d);
             save_npy(p, &a);
-            snprintf(p, sizeof p, "%s/b_%lld_%lld.npy", out, n, d);
+            if (three) snprintf(p, sizeof p, "%s/b_%lld_%lld_%lld.npy", out, n, m, d);
+            else snprintf(p, sizeof p, "%s/b_%lld_%lld.npy", out, n, d);
             save_npy(p, &b);
         }
         wk_ot_result res;
@@ -162,16 +173,16 @@ int main(int argc, char **argv) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         double peak = (double)ru.ru_maxrss / 1024.0;
-        printf("%8lld %5lld %16.10f %9.3f %9.1f %9lld %6d %9.3f\n", n, d, res.value, dt, peak, (long long)res.iterations,
-               res.rounds, cpu);
+        printf("%8lld %5lld %16.10f %9.3f %9.1f %9lld %6d %9.3f %8lld\n", n, d, res.value, dt, peak, (long long)res.iterations,
+               res.rounds, cpu, m);
         fflush(stdout);
         if (plot_d < 0) plot_d = d;
         if (d == plot_d && np < 64 && cpu > 0) {
             lx[np] = log10((double)n);
             ly[np++] = log10(cpu);
         }
-        if (csv) fprintf(csv, "%lld,%lld,%.17g,%.6f,%.1f,%lld,%d,%lld,%.6f\n", n, d, res.value, dt, peak,
-                         (long long)res.iterations, res.rounds, (long long)res.arcs, cpu);
+        if (csv) fprintf(csv, "%lld,%lld,%.17g,%.6f,%.1f,%lld,%d,%lld,%.6f,%lld\n", n, d, res.value, dt, peak,
+                         (long long)res.iterations, res.rounds, (long long)res.arcs, cpu, m);
         wk_ot_result_free(&res);
         wk_tensor_free(&a);
         wk_tensor_free(&b);

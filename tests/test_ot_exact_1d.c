@@ -32,7 +32,14 @@ static void grid_points(wk_rng *r, double *x, int64_t n, int g, double off) {
         x[i] = i >= 3 && i % 3 == 0 ? x[wk_rng_below(r, (uint64_t)i)] : off + 0.5 * (double)wk_rng_below(r, (uint64_t)g + 1);
 }
 
-static double mass(const double *w, int64_t n, int64_t i) { return w ? w[i] : 1.0 / (double)n; }
+/* |a_i - b_j| for ot_check_plan_duals */
+typedef struct line_pair {
+    const double *a, *b;
+} line_pair;
+static double line_cost(const void *ctx, int64_t i, int64_t j) {
+    const line_pair *p = ctx;
+    return fabs(p->a[i] - p->b[j]);
+}
 
 static int run(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb,
                const wk_ot_options *o, int f32, wk_ot_result *res) {
@@ -78,53 +85,14 @@ static void compare(double *a, int64_t n, const double *wa, double *b, int64_t m
     CHECK(r1.gap >= 0 && exact_certify(r1.value, r1.gap, span, "") == WK_OK, "%s: gap %g, value %g", what, r1.gap, r1.value);
     CHECK(fabs(r1.value - rg.value) <= r1.gap + rg.gap + 4e-16 * r1.value, "%s: values %.17g and %.17g, gaps %g and %g",
           what, r1.value, rg.value, r1.gap, rg.gap);
-    /* the plan: a coupling of the kept points, costing the value, no dearer than the simplex's */
-    double *rows = calloc((size_t)(n + m), sizeof(double)), *cols = rows + n, pv = 0, worst_tight = 0;
-    int bad_index = 0;
-    for (int64_t t = 0; t < r1.plan_len; t++) {
-        const wk_ot_triplet e = r1.plan[t];
-        if (e.i < 0 || e.i >= n || e.j < 0 || e.j >= m || !(e.mass > 0) || mass(wa, n, e.i) == 0 || mass(wb, m, e.j) == 0) {
-            bad_index = 1;
-            continue;
-        }
-        rows[e.i] += e.mass;
-        cols[e.j] += e.mass;
-        const double c = fabs(a[e.i] - b[e.j]);
-        pv += e.mass * c;
-        worst_tight = fmax(worst_tight, fabs(r1.u[e.i] + r1.v[e.j] - c));
-    }
-    CHECK(!bad_index && r1.plan_len >= 1 && r1.plan_len <= n + m - 1, "%s: plan of %lld entries, bad index %d", what,
-          (long long)r1.plan_len, bad_index);
-    double worst_row = 0;
-    for (int64_t i = 0; i < n; i++) worst_row = fmax(worst_row, fabs(rows[i] - mass(wa, n, i)));
-    for (int64_t j = 0; j < m; j++) worst_row = fmax(worst_row, fabs(cols[j] - mass(wb, m, j)));
-    CHECK(worst_row <= 1e-12, "%s: plan marginals off by %g", what, worst_row);
-    CHECK_CLOSE(pv, r1.value, 1e-12, 1e-300, "plan cost = value");
-    CHECK(pv <= rg.value * (1 + 1e-12) + 1e-300, "%s: the plan costs %.17g, the simplex's optimum %.17g", what, pv,
-          rg.value);
-    /* the duals: feasible over every pair, tight on the plan, objective = value, NaN if dropped */
-    double worst = 0, dual = 0;
-    int nan_ok = 1;
-    for (int64_t i = 0; i < n; i++) {
-        nan_ok &= (mass(wa, n, i) == 0) == (isnan(r1.u[i]) != 0);
-        if (!isnan(r1.u[i])) dual += mass(wa, n, i) * r1.u[i];
-    }
-    for (int64_t j = 0; j < m; j++) {
-        nan_ok &= (mass(wb, m, j) == 0) == (isnan(r1.v[j]) != 0);
-        if (!isnan(r1.v[j])) dual += mass(wb, m, j) * r1.v[j];
-    }
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < m; j++)
-            if (!isnan(r1.u[i]) && !isnan(r1.v[j])) worst = fmax(worst, r1.u[i] + r1.v[j] - fabs(a[i] - b[j]));
-    CHECK(nan_ok, "%s: NaN duals exactly for the zero-mass points", what);
-    CHECK(worst <= tol, "%s: dual infeasible by %g (span %g)", what, worst, span);
-    CHECK(worst_tight <= tol, "%s: a plan arc is not tight by %g", what, worst_tight);
-    CHECK_CLOSE(dual, r1.value, 1e-12, tol, "dual objective = value");
+    /* the plan: a coupling of the kept points, costing the value, no dearer than the simplex's;
+     * the duals: feasible over every pair, tight on the plan, objective = value, NaN if dropped */
+    const line_pair lp = {a, b};
+    ot_check_plan_duals(&r1, n, wa, m, wb, line_cost, &lp, rg.value, tol, 1e-300, n + m - 1, what);
     /* the quantile-function value */
     double wp = NAN;
     CHECK(wk_wp_1d_f64(a, wa, n, b, wb, m, 1, &wp) == WK_OK, "%s: wk_wp_1d: %s", what, wk_last_error());
     CHECK_CLOSE(wp, r1.value, 1e-12, 1e-300, "wk_wp_1d");
-    free(rows);
     wk_ot_result_free(&r1);
     wk_ot_result_free(&rg);
 }

@@ -107,7 +107,7 @@ static const setting table[] = {
     {{"threads", WK_SET_INT, NULL, 0, 64, "compute threads (0 = all cores; at most 64, OpenBLAS's own limit: more hangs it)"}, F(threads)},
     {{"out", WK_SET_STRING, NULL, 0, 0, "run directory"}, F(out)},
     {{"eval_every", WK_SET_INT, NULL, 0, 1e9, "generator steps between evaluations (0 = at the end only)"}, F(eval_every)},
-    {{"eval_n", WK_SET_INT, NULL, 2, 200000, "generated samples per evaluation (exact W1 against min(holdout, eval_n) held-out points: with very unequal sides, e.g. --holdout 10 and --eval-n 200000, an evaluation takes minutes)"}, F(eval_n)},
+    {{"eval_n", WK_SET_INT, NULL, 2, 200000, "generated samples per evaluation (exact W1 against min(holdout, eval_n) held-out points: a side of at most 64 points against 64 times as many is quick, e.g. --holdout 10 and --eval-n 200000 about 1 s; between that and equal sides the time grows about as the square of the larger side, e.g. --holdout 100 and --eval-n 200000 minutes an evaluation)"}, F(eval_n)},
     {{"eval_metrics", WK_SET_STRING, NULL, 0, 0, "image metrics at every evaluation: fd,kid,is,pr,dc, all, none, or auto (all for 28x28 grey images with the shipped Fashion-MNIST network)"}, F(eval_metrics)},
     {{"eval_features", WK_SET_STRING, NULL, 0, 0, "feature network of the image metrics (empty: models/fashion-mnist-lenet.safetensors)"}, F(eval_features)},
     {{"eval_real", WK_SET_STRING, NULL, 0, 0, "real samples the --eval-metrics compare with, images or points of the run's sample shape (empty: the held-out split); read and checked before training"}, F(eval_real)},

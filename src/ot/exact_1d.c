@@ -26,38 +26,6 @@
 #include "ot/exact_internal.h"
 #include "wgankit/error.h"
 
-/* s + *e = a + b exactly (Knuth's TwoSum; no products, so no FMA contraction can enter). */
-static inline double two_sum(double a, double b, double *e) {
-    const double s = a + b, bb = s - a;
-    *e = (a - (s - bb)) + (b - bb);
-    return s;
-}
-
-/* A compensated sum (TwoSum's errors gathered apart, as Neumaier's), with what its error bound
- * needs: the terms' absolute sum and count. */
-typedef struct csum {
-    double s, c, abs;
-    int64_t n;
-} csum;
-
-static void csum_add(csum *z, double x) {
-    double e;
-    z->s = two_sum(z->s, x, &e);
-    z->c += e;
-    z->abs += fabs(x);
-    z->n++;
-}
-
-static double csum_value(const csum *z) { return z->s + z->c; }
-
-/* Bound on |csum_value - the exact sum of the exact products| when each term is one rounded
- * product (u |term|): the correction's n roundings are each below u · u Σ|terms|, the final
- * addition u |value|. */
-static double csum_error(const csum *z) {
-    const double u = DBL_EPSILON / 2;
-    return (2 * u + (double)z->n * u * u) * z->abs * 1.01 + u * fabs(csum_value(z));
-}
-
 typedef struct plan_buf {
     int64_t *s, *t, len;
     double *f;

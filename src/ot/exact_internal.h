@@ -11,6 +11,9 @@
 #ifndef WK_OT_EXACT_INTERNAL_H
 #define WK_OT_EXACT_INTERNAL_H
 
+#include <float.h>
+#include <math.h>
+
 #include "ot/ot_internal.h"
 
 /* ---- the inner solver ---- */
@@ -126,6 +129,61 @@ int exact_certify(double value, double gap, double cmax, const char *what);
  * clouds' monotone coupling as the plan, the CDFs' potentials as the duals, the result's fields
  * as run_exact fills them (rounds 0: no pricing). */
 int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res);
+
+/* ---- compensated sums for the certificates (exact_1d.c, exact_few.c) ---- */
+/* s + *e = a + b exactly (Knuth's TwoSum; no products, so no FMA contraction can enter). */
+static inline double two_sum(double a, double b, double *e) {
+    const double s = a + b, bb = s - a;
+    *e = (a - (s - bb)) + (b - bb);
+    return s;
+}
+
+/* A compensated sum (TwoSum's errors gathered apart, as Neumaier's), with what its error bound
+ * needs: the terms' absolute sum and count. */
+typedef struct csum {
+    double s, c, abs;
+    int64_t n;
+} csum;
+
+static inline void csum_add(csum *z, double x) {
+    double e;
+    z->s = two_sum(z->s, x, &e);
+    z->c += e;
+    z->abs += fabs(x);
+    z->n++;
+}
+
+static inline double csum_value(const csum *z) { return z->s + z->c; }
+
+/* Bound on |csum_value - the exact sum of the exact products| when each term is one rounded
+ * product (u |term|): the correction's n roundings are each below u · u Σ|terms|, the final
+ * addition u |value|. */
+static inline double csum_error(const csum *z) {
+    const double u = DBL_EPSILON / 2;
+    return (2 * u + (double)z->n * u * u) * z->abs * 1.01 + u * fabs(csum_value(z));
+}
+
+/* ---- few sources against many sinks (exact_few.c) ---- */
+/* Whether wk_w1_exact takes the few-sources solver for clouds of n and m points (after zero
+ * masses are dropped): under AUTO (named = 0) the small side few and the large side many; named
+ * (WK_EXACT_FEW) the small side few. exact_few_max_small: that "few". */
+int exact_few_applies(int64_t n, int64_t m, int named);
+int exact_few_max_small(void);
+/* The whole solve for that case, either side the small one: successive shortest paths over the
+ * few sources, the duals certified over every pair; the result's fields as run_exact fills them
+ * (iterations: augmenting paths, counted against opt->max_pivots; rounds 1; arcs: the
+ * (source, sink) pairs that ever held mass). Widens the clouds' double rows when it needs them. */
+int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res);
+/* exact_solve_few's answer when its augmenting paths pass 64 (m + n^2) + 100,000 (never seen:
+ * a safety net against a cycle): the caller solves by the general path instead. */
+enum { OT_FEW_GIVE_UP = 3 };
+/* Its certificate alone on float64 rows xs [n, d] (the sources) and xt [m, d] for a cost kind
+ * (Minkowski: exponent p), a plan of cnt entries (ii, jj, mass), masses a, b and the sources'
+ * potentials u (a test aid): v [m] = min over every source of fl(c_ij - u_i), *value the plan's
+ * cost, *gap the bound on value - optimum, *cmax the largest cost. WK_OK or WK_ENOMEM. */
+int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int64_t m, int d, wk_ot_cost kind, double p,
+                              const double *a, const double *b, const double *u, const int32_t *ii, const int32_t *jj,
+                              const double *mass, int64_t cnt, double *v, double *value, double *gap, double *cmax);
 
 /* ---- pricing (exact_pricing.c) ---- */
 typedef struct price_ctx {

@@ -213,6 +213,24 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         exact_state_free(&st);
         return rc;
     }
+    /* a few points against many (either way round): successive shortest paths over the few
+     * (exact_few.c), unless a solver was named */
+    if (opt.exact_solver == WK_EXACT_FEW && !exact_few_applies(n, m, 1)) {
+        exact_state_free(&st);
+        return wk_errorf(WK_EINVAL, "wk_w1_exact: the few-sources solver needs a side of at most %d points (n %lld, m %lld)",
+                         exact_few_max_small(), (long long)n, (long long)m);
+    }
+    if ((use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && exact_few_applies(n, m, 0)) ||
+        opt.exact_solver == WK_EXACT_FEW) {
+        rc = exact_solve_few(&st.A, &st.B, &opt, res);
+        if (rc != OT_FEW_GIVE_UP || opt.exact_solver == WK_EXACT_FEW) {
+            exact_state_free(&st);
+            return rc == OT_FEW_GIVE_UP ? wk_errorf(WK_EUNSUPPORTED, "wk_w1_exact: the few-sources solver gave up "
+                                                                     "(use the simplex)")
+                                        : rc;
+        }
+        memset(res, 0, sizeof *res); /* AUTO: the general path below */
+    }
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
     const int64_t dense_max =
         opt.dense_pairs ? opt.dense_pairs : st.A.dim >= OT_DENSE_HIGH_DIM ? OT_DENSE_PAIRS_HIGH_D : OT_DENSE_PAIRS;

@@ -1,0 +1,318 @@
+/* test_ot_few.c — wk_w1_exact's few-sources solver (exact_few.c: successive shortest paths over
+ * the small side's points) against the general path (opt.exact_solver = SIMPLEX: pricing over
+ * every pair, the network simplex), on random problems built to be hard: n = 1 .. 12 points
+ * against m = 50 .. 2,000, in 1, 2, 3, 5, 16 and 20 dimensions, points on a small grid (ties)
+ * with duplicated rows, uniform, random and partly zero weights, float32 and float64 input, the
+ * Euclidean, squared Euclidean and Minkowski costs, the small side given as a or as b. For each,
+ * every claim of the result is checked on its own, over every pair:
+ *  - the value equals the simplex's to 1e-12 relative and the few-sources path ran (rounds 1);
+ *  - the plan is a coupling (marginals = the masses, zero-mass points absent), its cost is the
+ *    value, and it is no dearer than the simplex's optimum;
+ *  - the duals are feasible over all n x m pairs, tight on every plan arc, their objective is
+ *    the value, and zero-mass points have NaN;
+ *  - the certificate: 0 <= gap within the solver's threshold, covering the difference to the
+ *    simplex's certified value.
+ * Then: AUTO takes this path for 10 x 4,000 (either way round) and gives the named solver's
+ * result; n = 1 in closed form; the named solver's limits; max_pivots; the certificate itself
+ * refusing a plan whose potentials are infeasible off the plan (it must look at every pair); and
+ * POT's ot.emd2 on the committed fixtures (tests/fixtures/ot_few/, made by
+ * tests/reference/make_ot_few_fixtures.py). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ot_test_util.h"
+
+/* exact_internal.h's certificate pieces (that header's ot_cloud type would clash with the test
+ * helper of that name) */
+int exact_certify(double value, double gap, double cmax, const char *what);
+int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int64_t m, int d, wk_ot_cost kind, double p,
+                              const double *a, const double *b, const double *u, const int32_t *ii, const int32_t *jj,
+                              const double *mass, int64_t cnt, double *v, double *value, double *gap, double *cmax);
+
+static int cases_run;
+
+
+static double cost(const double *x, const double *y, int d, wk_ot_cost kind, double p) {
+    double s = 0, big = 0;
+    for (int k = 0; k < d; k++) big = fmax(big, fabs(x[k] - y[k]));
+    if (kind == WK_COST_MINKOWSKI) {
+        if (big == 0) return 0;
+        for (int k = 0; k < d; k++) s += pow(fabs(x[k] - y[k]) / big, p);
+        return big * pow(s, 1 / p);
+    }
+    for (int k = 0; k < d; k++) s += (x[k] - y[k]) * (x[k] - y[k]);
+    return kind == WK_COST_SQEUCLIDEAN ? s : sqrt(s);
+}
+
+/* c_ij of two clouds for ot_check_plan_duals */
+typedef struct cloud_pair {
+    const double *a, *b;
+    int d;
+    wk_ot_cost kind;
+    double p;
+} cloud_pair;
+static double pair_cost(const void *ctx, int64_t i, int64_t j) {
+    const cloud_pair *c = ctx;
+    return cost(c->a + i * c->d, c->b + j * c->d, c->d, c->kind, c->p);
+}
+
+static int run(const double *a, int64_t n, const double *wa, const double *b, int64_t m, const double *wb, int d,
+               const wk_ot_options *o, int f32, wk_ot_result *res) {
+    if (!f32) return wk_w1_exact_f64(a, n, wa, b, m, wb, d, o, res);
+    int64_t sa[2] = {n, d}, sb[2] = {m, d};
+    wk_tensor ta, tb;
+    REQUIRE(wk_tensor_alloc(&ta, 2, sa) == WK_OK && wk_tensor_alloc(&tb, 2, sb) == WK_OK, "tensors");
+    for (int64_t k = 0; k < n * d; k++) ta.data[k] = (float)a[k];
+    for (int64_t k = 0; k < m * d; k++) tb.data[k] = (float)b[k];
+    const int rc = wk_w1_exact(&ta, wa, &tb, wb, o, res);
+    wk_tensor_free(&ta);
+    wk_tensor_free(&tb);
+    return rc;
+}
+
+/* One problem through the few-sources path (named) and the general path; every claim checked.
+ * f32: the points are rounded to float first and go in as tensors. */
+static void compare(double *a, int64_t n, const double *wa, double *b, int64_t m, const double *wb, int d,
+                    wk_ot_cost kind, int f32, const char *what) {
+    if (f32) {
+        for (int64_t k = 0; k < n * d; k++) a[k] = (float)a[k];
+        for (int64_t k = 0; k < m * d; k++) b[k] = (float)b[k];
+    }
+    const double p = 3;
+    wk_ot_options o1, og;
+    wk_ot_options_default(&o1);
+    o1.cost = kind;
+    o1.p = p;
+    o1.want_plan = o1.want_duals = 1;
+    og = o1;
+    o1.exact_solver = WK_EXACT_FEW;
+    og.exact_solver = WK_EXACT_SIMPLEX;
+    wk_ot_result r1, rg;
+    const int c1 = run(a, n, wa, b, m, wb, d, &o1, f32, &r1), cg = run(a, n, wa, b, m, wb, d, &og, f32, &rg);
+    CHECK(c1 == WK_OK && cg == WK_OK, "%s: few rc %d, general rc %d: %s", what, c1, cg, wk_last_error());
+    if (c1 || cg) return;
+    cases_run++;
+    double cmax = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) cmax = fmax(cmax, cost(a + i * d, b + j * d, d, kind, p));
+    const double tol = 1e-12 * (cmax > 0 ? cmax : 1);
+    CHECK(r1.rounds == 1, "%s: rounds %d, want 1 (the few-sources path)", what, r1.rounds);
+    CHECK_CLOSE(r1.value, rg.value, 1e-12, 1e-13 * cmax, what);
+    CHECK(r1.gap >= 0 && exact_certify(r1.value, r1.gap, cmax, "") == WK_OK, "%s: gap %g, value %g", what, r1.gap,
+          r1.value);
+    CHECK(fabs(r1.value - rg.value) <= r1.gap + rg.gap + 4e-16 * r1.value, "%s: values %.17g and %.17g, gaps %g and %g",
+          what, r1.value, rg.value, r1.gap, rg.gap);
+    /* the plan and the duals, over every pair */
+    const cloud_pair cp = {a, b, d, kind, p};
+    ot_check_plan_duals(&r1, n, wa, m, wb, pair_cost, &cp, rg.value, tol, 1e-14 * cmax, 0, what);
+    wk_ot_result_free(&r1);
+    wk_ot_result_free(&rg);
+}
+
+/* Points: normal, or on the grid {0 .. g} (ties) with every third row a copy of an earlier one. */
+static void make_points(wk_rng *r, double *x, int64_t n, int d, int grid) {
+    const int g = 1 + (int)wk_rng_below(r, 4);
+    for (int64_t i = 0; i < n; i++)
+        for (int k = 0; k < d; k++) x[i * d + k] = grid ? (double)wk_rng_below(r, (uint64_t)g + 1) : wk_rng_normal_d(r);
+    if (grid)
+        for (int64_t i = 3; i < n; i += 3) memcpy(x + i * d, x + wk_rng_below(r, (uint64_t)i) * d, (size_t)d * sizeof(double));
+}
+
+static void random_cases(void) {
+    wk_rng r;
+    wk_rng_seed(&r, 15);
+    static const int dims[] = {1, 2, 3, 5, 16, 20};
+    for (int c = 0; c < 48; c++) {
+        const int64_t n = 1 + c % 12, m = 50 + (int64_t)wk_rng_below(&r, 1951);
+        const int d = dims[wk_rng_below(&r, 6)], grid = wk_rng_below(&r, 3) == 0;
+        const int f32 = d >= 16 ? wk_rng_below(&r, 2) == 0 : wk_rng_below(&r, 4) == 0;
+        const wk_ot_cost kind = (wk_ot_cost)(c % 5 == 4 ? WK_COST_MINKOWSKI : c % 3 == 2 ? WK_COST_SQEUCLIDEAN : 0);
+        double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+        make_points(&r, a, n, d, grid);
+        make_points(&r, b, m, d, grid);
+        if (!grid && wk_rng_below(&r, 2))
+            for (int64_t k = 0; k < m * d; k += d) b[k] += 1.5; /* shifted: mass must cross */
+        double *wa = ot_test_masses(&r, n, (int)wk_rng_below(&r, 3)), *wb = ot_test_masses(&r, m, (int)wk_rng_below(&r, 3));
+        char what[160];
+        snprintf(what, sizeof what, "case %d: %lld x %lld, d %d, %s%s, cost %d, weights %s/%s", c, (long long)n,
+                 (long long)m, d, grid ? "grid+duplicates" : "normal", f32 ? ", float32" : "", (int)kind,
+                 wa ? "given" : "uniform", wb ? "given" : "uniform");
+        if (c % 2) compare(b, m, wb, a, n, wa, d, kind, f32, what); /* the small side as b */
+        else compare(a, n, wa, b, m, wb, d, kind, f32, what);
+        free(a);
+        free(b);
+        free(wa);
+        free(wb);
+    }
+}
+
+/* AUTO takes the few-sources path for 10 x 4,000 and 4,000 x 10: the named solver's result
+ * (same value, work and plan), and the mirrored problem the same value with u and v swapped. */
+static void auto_dispatch(void) {
+    const int64_t n = 10, m = 4000;
+    const int d = 2;
+    wk_rng r;
+    wk_rng_seed(&r, 7);
+    double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+    make_points(&r, a, n, d, 0);
+    make_points(&r, b, m, d, 0);
+    double *wa = ot_test_masses(&r, n, 1), *wb = ot_test_masses(&r, m, 2);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.want_duals = o.want_plan = 1;
+    wk_ot_result ra, rf, rm;
+    REQUIRE(wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &ra) == WK_OK, "auto: %s", wk_last_error());
+    o.exact_solver = WK_EXACT_FEW;
+    REQUIRE(wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &rf) == WK_OK, "few: %s", wk_last_error());
+    CHECK(ra.value == rf.value && ra.iterations == rf.iterations && ra.arcs == rf.arcs && ra.rounds == 1 &&
+              ra.plan_len == rf.plan_len,
+          "AUTO 10 x 4,000: value %.17g, %lld paths, rounds %d; the named few-sources solver: %.17g, %lld", ra.value,
+          (long long)ra.iterations, ra.rounds, rf.value, (long long)rf.iterations);
+    o.exact_solver = WK_EXACT_AUTO;
+    REQUIRE(wk_w1_exact_f64(b, m, wb, a, n, wa, d, &o, &rm) == WK_OK, "mirrored: %s", wk_last_error());
+    int same = rm.value == ra.value && rm.plan_len == ra.plan_len && rm.rounds == 1;
+    for (int64_t i = 0; i < n && same; i++) same = rm.v[i] == ra.u[i];
+    for (int64_t j = 0; j < m && same; j++) same = rm.u[j] == ra.v[j] || (isnan(rm.u[j]) && isnan(ra.v[j]));
+    for (int64_t t = 0; t < ra.plan_len && same; t++)
+        same = rm.plan[t].i == ra.plan[t].j && rm.plan[t].j == ra.plan[t].i && rm.plan[t].mass == ra.plan[t].mass;
+    CHECK(same, "4,000 x 10 is 10 x 4,000 mirrored: value %.17g against %.17g, duals and plan swapped", rm.value,
+          ra.value);
+    /* and the general path's value */
+    wk_ot_result rg;
+    o.exact_solver = WK_EXACT_SIMPLEX;
+    o.want_duals = o.want_plan = 0;
+    REQUIRE(wk_w1_exact_f64(a, n, wa, b, m, wb, d, &o, &rg) == WK_OK, "simplex: %s", wk_last_error());
+    CHECK_CLOSE(ra.value, rg.value, 1e-12, 0, "10 x 4,000 against the simplex");
+    wk_ot_result_free(&ra);
+    wk_ot_result_free(&rf);
+    wk_ot_result_free(&rm);
+    free(a);
+    free(b);
+    free(wa);
+    free(wb);
+}
+
+/* One source: every sink's mass goes to it, W = sum_j b_j c_1j, no augmenting path. */
+static void one_source(void) {
+    const int64_t m = 3000;
+    const int d = 3;
+    wk_rng r;
+    wk_rng_seed(&r, 11);
+    double a[3] = {0.5, -1, 2}, *b = malloc((size_t)(m * d) * sizeof(double));
+    make_points(&r, b, m, d, 0);
+    double *wb = ot_test_masses(&r, m, 2), want = 0;
+    for (int64_t j = 0; j < m; j++) want += ot_test_mass(wb, m, j) * cost(a, b + j * d, d, WK_COST_EUCLIDEAN, 2);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    wk_ot_result res;
+    REQUIRE(wk_w1_exact_f64(a, 1, NULL, b, m, wb, d, &o, &res) == WK_OK, "1 x 3,000: %s", wk_last_error());
+    CHECK_CLOSE(res.value, want, 1e-13, 0, "1 x 3,000: sum_j b_j |a - b_j|");
+    CHECK(res.iterations == 0 && res.rounds == 1, "1 x 3,000: %lld paths, rounds %d", (long long)res.iterations, res.rounds);
+    free(b);
+    free(wb);
+}
+
+/* The named solver needs a side of at most 64 points; max_pivots bounds its paths as it bounds
+ * the simplex's pivots (it must exceed the work: the last test takes its turn). */
+static void limits(void) {
+    const int64_t n = 65, m = 70;
+    wk_rng r;
+    wk_rng_seed(&r, 5);
+    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+    make_points(&r, a, n, 2, 0);
+    make_points(&r, b, m, 2, 0);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    o.exact_solver = WK_EXACT_FEW;
+    wk_ot_result res;
+    int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_EINVAL && strstr(wk_last_error(), "64"), "FEW on 65 x 70: rc %d (%s), want WK_EINVAL", rc,
+          wk_last_error());
+    rc = wk_w1_exact_f64(a, 64, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_OK && res.iterations > 1, "FEW on 64 x 70: rc %d (%s)", rc, rc ? wk_last_error() : "");
+    const int64_t paths = rc ? 0 : res.iterations;
+    o.max_pivots = paths;
+    rc = wk_w1_exact_f64(a, 64, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_ELIMIT && strstr(wk_last_error(), "max_pivots"), "max_pivots %lld: rc %d (%s), want WK_ELIMIT",
+          (long long)paths, rc, wk_last_error());
+    o.max_pivots = paths + 1;
+    rc = wk_w1_exact_f64(a, 64, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_OK && res.iterations == paths, "max_pivots %lld: rc %d", (long long)(paths + 1), rc);
+    free(a);
+    free(b);
+}
+
+/* The certificate must check the duals against EVERY pair: sources at 0 and 10, sinks at 1 and
+ * 9 with masses 1/2 each; the crossed plan (0 -> 9, 10 -> 1, cost 9) is tight for u = (0, 0)
+ * on its own arcs if v were read off the plan (v = 9, 9: objective 9 = the plan's value, gap 0),
+ * but those duals violate the pairs off the plan (u_0 + v_1 = 9 > c = 1). The optimum is 1: the
+ * gap must cover the 8 and the solver's threshold refuse it. */
+static void certificate_checks_every_pair(void) {
+    const double xs[2] = {0, 10}, xt[2] = {1, 9}, a[2] = {0.5, 0.5}, b[2] = {0.5, 0.5}, u[2] = {0, 0};
+    const int32_t ii[2] = {0, 1}, jj[2] = {1, 0};
+    const double fl[2] = {0.5, 0.5};
+    double v[2], value, gap, cmax;
+    REQUIRE(exact_few_certificate_f64(xs, 2, xt, 2, 1, WK_COST_EUCLIDEAN, 2, a, b, u, ii, jj, fl, 2, v, &value, &gap,
+                                      &cmax) == WK_OK,
+            "certificate");
+    CHECK(value == 9 && gap >= 8 && exact_certify(value, gap, cmax, "") != WK_OK,
+          "crossed plan: value %g, gap %g (must cover value - optimum = 8 and be refused)", value, gap);
+    CHECK(v[0] == 1 && v[1] == 1, "v = min over every source: %g %g, want 1 1", v[0], v[1]);
+    /* the optimal plan under its optimal duals is certified */
+    const int32_t jo[2] = {0, 1};
+    REQUIRE(exact_few_certificate_f64(xs, 2, xt, 2, 1, WK_COST_EUCLIDEAN, 2, a, b, u, ii, jo, fl, 2, v, &value, &gap,
+                                      &cmax) == WK_OK,
+            "certificate");
+    CHECK(value == 1 && gap <= 1e-14 && exact_certify(value, gap, cmax, "") == WK_OK, "straight plan: value %g, gap %g",
+          value, gap);
+}
+
+#define FEW_FIXTURES "tests/fixtures/ot_few/"
+
+/* POT's ot.emd2 on tests/fixtures/ot_few/few_cases.csv (make_ot_few_fixtures.py): AUTO, both ways. */
+static void pot_fixtures(void) {
+    FILE *f = fopen(FEW_FIXTURES "few_cases.csv", "r");
+    REQUIRE(f, "cannot open " FEW_FIXTURES "few_cases.csv (run from the repository root)");
+    char line[512], fa[64], fb[64], fwa[64], fwb[64], cname[32];
+    REQUIRE(fgets(line, sizeof line, f), "empty few_cases.csv");
+    int count = 0;
+    double want;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%63[^,],%63[^,],%63[^,],%63[^,],%31[^,],%lf", fa, fb, fwa, fwb, cname, &want) != 6) continue;
+        wk_tensor ta, tb;
+        ot_load_points_in(FEW_FIXTURES, fa, &ta);
+        ot_load_points_in(FEW_FIXTURES, fb, &tb);
+        double *wa = ot_load_weights_in(FEW_FIXTURES, fwa, ta.shape[0]), *wb = ot_load_weights_in(FEW_FIXTURES, fwb, tb.shape[0]);
+        wk_ot_options o;
+        wk_ot_options_default(&o);
+        o.cost = !strcmp(cname, "sqeuclidean") ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN;
+        for (int swap = 0; swap < 2; swap++) {
+            wk_ot_result res;
+            const int rc = swap ? wk_w1_exact(&tb, wb, &ta, wa, &o, &res) : wk_w1_exact(&ta, wa, &tb, wb, &o, &res);
+            char what[200];
+            snprintf(what, sizeof what, "POT fixture %s x %s (%s)%s", fa, fb, cname, swap ? ", mirrored" : "");
+            CHECK(rc == WK_OK && res.rounds == 1, "%s: rc %d (%s), rounds %d", what, rc, rc ? wk_last_error() : "",
+                  rc ? -1 : res.rounds);
+            if (rc == WK_OK) CHECK_CLOSE(res.value, want, 1e-12, 0, what);
+        }
+        wk_tensor_free(&ta);
+        wk_tensor_free(&tb);
+        free(wa);
+        free(wb);
+        count++;
+    }
+    fclose(f);
+    CHECK(count == 5, "few_cases.csv: %d cases, want 5", count);
+}
+
+int main(void) {
+    random_cases();
+    CHECK(cases_run == 48, "%d of 48 random cases ran", cases_run);
+    auto_dispatch();
+    one_source();
+    limits();
+    certificate_checks_every_pair();
+    pot_fixtures();
+    return check_summary("test_ot_few");
+}
