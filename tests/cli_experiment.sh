@@ -114,4 +114,14 @@ check "  its W1 is in the run's units (within 4x of the trainer's W1)" awk -F, \
 "$CLI" experiment mixgan --t 2 --seeds 1 --grid-steps 30 --fm 0 --eval-every 10 --eval-n 300 --jobs 1 --out "$T/exm" >/dev/null 2>&1
 check "mixgan --fm 0: no link to a Fashion-MNIST report that was never made" \
     bash -c "test -s '$T/exm/grid/report.html' && grep -q 'grid/report.html' '$T/exm/SUMMARY.md' && ! grep -q 'fashion-mnist/report.html' '$T/exm/SUMMARY.md' '$T/exm/report.html'"
+# a value not measured is "—" with a note saying why, never "nan" (FINDINGS 8a: mixgan's grid rows printed nan for FD, KID,
+# precision, recall and coverage, which are measured on images only; results.csv leaves them empty)
+no_nan() { ! grep '^|' "$1/SUMMARY.md" | grep -qiw nan && ! grep -o '<td>[^<]*</td>' "$1/report.html" | grep -qiw nan &&
+    ! grep -- '— measured:' "$1/SUMMARY.md" | grep -qiw nan; }
+check "mixgan --fm 0: no nan in SUMMARY.md or report.html" no_nan "$T/exm"
+check "  the grid rows show — for FD, KID, precision, recall, coverage" grep -q '^| grid | single GAN | 1/1 |.* | — | — | — | — | — |$' "$T/exm/SUMMARY.md"
+check "  and say why under the table (also in report.html)" bash -c "grep -q '^—: not measured: .*image metrics, measured on Fashion-MNIST only' '$T/exm/SUMMARY.md' &&
+    grep -q '<p>—: not measured: ' '$T/exm/report.html'"
+check "biau-depth with every run failed: — in its cells, no nan" bash -c "$(declare -f no_nan); no_nan '$T/nan' && grep -q '| — | 0/2 | — | — |' '$T/nan/SUMMARY.md'"
+check "biau-depth of one seed: no interval shown as [—], not [nan, nan]" grep -q '| [0-9.]* \[—\] | 1/1 |' "$T/bdb/SUMMARY.md"
 exit $fail

@@ -144,6 +144,28 @@ int main(void) {
     CHECK_CLOSE(m, 0, 0, 0.01, "sphere mean");
     CHECK_CLOSE(v, 0.2, 0.04, 0, "sphere E[x^2] = 1/dim");
     wk_target_free(&t);
+    /* x/|x| in double, rounded to float once (FINDINGS 8b: rounded in float32 first, dim=1 gave
+     * -1, -0.99999994, 0.99999994 and 1): in 1-D only ±1; in 2-D and 3-D each norm within 2^-24
+     * of 1 (one float32 ulp below 1; two roundings reached 1.4 of it) */
+    for (int dim = 1; dim <= 3; dim++) {
+        char dopt[16];
+        snprintf(dopt, sizeof dopt, "dim=%d", dim);
+        const char *d_opts[] = {dopt};
+        REQUIRE(draw("uniform-sphere", d_opts, 1, 3, N, &t) == WK_OK, "%s", wk_last_error());
+        int64_t off = 0, plus = 0;
+        double worst = 0;
+        for (int64_t i = 0; i < N; i++) {
+            double r2 = 0;
+            for (int d = 0; d < dim; d++) r2 += (double)samples.data[dim * i + d] * samples.data[dim * i + d];
+            double e = fabs(sqrt(r2) - 1);
+            off += e > (dim == 1 ? 0 : 0x1p-24), worst = fmax(worst, e);
+            plus += dim == 1 && samples.data[i] == 1.0f;
+        }
+        CHECK(off == 0, "uniform-sphere dim=%d: %lld norms farther than %s from 1 (worst %.3g x 2^-24)", dim, (long long)off,
+              dim == 1 ? "0" : "2^-24", worst / 0x1p-24);
+        if (dim == 1) CHECK(plus > N / 3 && plus < 2 * N / 3, "dim=1 gives only -1 and 1 (%lld of +1)", (long long)plus);
+        wk_target_free(&t);
+    }
 
     /* mixture1d: var = spacing^2 (k^2 - 1)/12 + sigma^2 */
     REQUIRE(draw("mixture1d", NULL, 0, 6, N, &t) == WK_OK, "%s", wk_last_error());

@@ -464,17 +464,20 @@ int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out) {
             for (int d = 0; d < dim; d++) x[d] = (float)(s->mean + s->sigma * wk_rng_normal_d(rng));
             break;
         case WK_TARGET_UNIFORM_SPHERE: { /* a normalised Gaussian is uniform on the sphere */
+            /* z / |z| in double, rounded to float once (dim = 1 gives exactly ±scale): the
+             * norm first, then the same draws again from the saved generator state, so no
+             * buffer of dim doubles is needed */
             double r2;
+            wk_rng at;
             do {
-                r2 = 0;
+                at = *rng, r2 = 0;
                 for (int d = 0; d < dim; d++) {
                     double z = wk_rng_normal_d(rng);
-                    x[d] = (float)z;
                     r2 += z * z;
                 }
             } while (r2 < 1e-20);
             double f = s->scale / sqrt(r2);
-            for (int d = 0; d < dim; d++) x[d] = (float)(x[d] * f);
+            for (int d = 0; d < dim; d++) x[d] = (float)(wk_rng_normal_d(&at) * f);
             break;
         }
         default: { /* mixtures: ring, grid, gmm, mixture1d */

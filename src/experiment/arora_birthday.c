@@ -181,8 +181,10 @@ static int run(wk_expt_ctx *c) {
     /* by ρ's 95 % interval (verdict.c), not its sign: a few cells' ρ > 0 is often noise */
     double rlo, rhi;
     wk__spearman_ci(rho_c, ncell, &rlo, &rhi);
-    snprintf(meas, sizeof meas, "Spearman ρ of the support estimate with the critic width %.2f (95 %% interval [%.2f, %.2f] over %d cells), "
-                                "with the generator width %.2f", rho_c, rlo, rhi, ncell, rho_g);
+    char v[4][48];
+    snprintf(meas, sizeof meas, "Spearman ρ of the support estimate with the critic width %s (95 %% interval [%s, %s] over %d cells), "
+                                "with the generator width %s", wk__doc_num(v[0], 48, "%.2f", rho_c), wk__doc_num(v[1], 48, "%.2f", rlo),
+             wk__doc_num(v[2], 48, "%.2f", rhi), ncell, wk__doc_num(v[3], 48, "%.2f", rho_g));
     int grows = wk__side(rlo, rhi, 0);
     wk__doc_verdict(&d, "the learned distribution's support is finite and grows with the size of the discriminator (and generator): "
                         "ρ's 95 % interval above 0", meas, grows > 0 ? 1 : grows < 0 ? 0 : -1);
@@ -204,7 +206,7 @@ static int run(wk_expt_ctx *c) {
             snprintf(c1, sizeof c1, "%d", (int)gw[a]);
             snprintf(c2, sizeof c2, "%d", (int)cw[b]);
             snprintf(c3, sizeof c3, "%d/%d", done[a][b], ns);
-            snprintf(c4, sizeof c4, "%.4g", gm[a][b]);
+            wk__doc_num(c4, sizeof c4, "%.4g", gm[a][b]);
             const char *row[] = {c1, c2, c3, c4};
             wk__doc_row(&d, 4, row);
         }

@@ -155,9 +155,10 @@ static int run(wk_expt_ctx *c) {
     for (int i = 1; i < nd; i++)
         if (dims[i] > dims[dmax]) dmax = i;
     int last = g.n_sizes - 1;
-    char claim[512], meas[1024], sl[96];
-    snprintf(meas, sizeof meas, "at d = %d, W1 between two samples of m = %lld points is %.3f (m = %lld: %.3f); log-log slope %s",
-             (int)dims[dmax], (long long)g.sizes[last], yw[dmax][last], (long long)g.sizes[0], yw[dmax][0],
+    char claim[512], meas[1024], sl[96], v[2][48];
+    snprintf(meas, sizeof meas, "at d = %d, W1 between two samples of m = %lld points is %s (m = %lld: %s); log-log slope %s",
+             (int)dims[dmax], (long long)g.sizes[last], wk__doc_num(v[0], 48, "%.3f", yw[dmax][last]), (long long)g.sizes[0],
+             wk__doc_num(v[1], 48, "%.3f", yw[dmax][0]),
              wk__fmt_slope(sl, sizeof sl, &sw[dmax]));
     /* bounded away from 0: the largest-m value keeps at least half the smallest-m value and the
      * fitted rate is far from the m^{-1/2} of a distance that generalizes: the slope's whole 95 %
@@ -195,12 +196,14 @@ static int run(wk_expt_ctx *c) {
     wk__doc_table(&d, 5, th);
     for (int i = 0; i < nd; i++)
         for (int k = 0; k < g.n_sizes; k++) {
-            char a[32], b[32], cc[48], e[48], f[48];
+            char a[32], b[32], cc[112], e[112], f[112], m[2][48];
             snprintf(a, sizeof a, "%d", (int)dims[i]);
             snprintf(b, sizeof b, "%lld", (long long)g.sizes[k]);
-            snprintf(cc, sizeof cc, "%.4g ± %.2g", yw[i][k], res[i].se[k][WK_DIST_W1]);
-            snprintf(e, sizeof e, "%.4g ± %.2g", yn[i][k], res[i].se[k][WK_DIST_NND_TRAIN]);
-            snprintf(f, sizeof f, "%.3g ± %.2g", yh[i][k], res[i].se[k][WK_DIST_NND_HELDOUT]);
+            snprintf(cc, sizeof cc, "%s ± %s", wk__doc_num(m[0], 48, "%.4g", yw[i][k]), wk__doc_num(m[1], 48, "%.2g", res[i].se[k][WK_DIST_W1]));
+            snprintf(e, sizeof e, "%s ± %s", wk__doc_num(m[0], 48, "%.4g", yn[i][k]),
+                     wk__doc_num(m[1], 48, "%.2g", res[i].se[k][WK_DIST_NND_TRAIN]));
+            snprintf(f, sizeof f, "%s ± %s", wk__doc_num(m[0], 48, "%.3g", yh[i][k]),
+                     wk__doc_num(m[1], 48, "%.2g", res[i].se[k][WK_DIST_NND_HELDOUT]));
             const char *row[] = {a, b, cc, e, f};
             wk__doc_row(&d, 5, row);
         }

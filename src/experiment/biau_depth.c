@@ -205,16 +205,16 @@ static int run(wk_expt_ctx *c) {
         int cmp = wk__iv_compare(lo[phi][b], hi[phi][b], lo[plo][b], hi[plo][b]);
         gen_clear += cmp > 0, gen_against += cmp < 0;
     }
-    char rows_q[512] = "", rows_p[512] = "";
+    char rows_q[512] = "", rows_p[512] = "", rv[48];
     for (int a = 0; a < np; a++) {
         double r = wk_spearman(cd, yq[a], nq);
         size_t l = strlen(rows_q);
-        snprintf(rows_q + l, sizeof rows_q - l, "%sgen_depth %d: ρ = %.2f", l ? "; " : "", (int)gd[a], r);
+        snprintf(rows_q + l, sizeof rows_q - l, "%sgen_depth %d: ρ = %s", l ? "; " : "", (int)gd[a], wk__doc_num(rv, sizeof rv, "%.2f", r));
     }
     for (int b = 0; b < nq; b++) {
         double r = wk_spearman(gd, yp[b], np);
         size_t l = strlen(rows_p);
-        snprintf(rows_p + l, sizeof rows_p - l, "%scritic_depth %d: ρ = %.2f", l ? "; " : "", (int)cd[b], r);
+        snprintf(rows_p + l, sizeof rows_p - l, "%scritic_depth %d: ρ = %s", l ? "; " : "", (int)cd[b], wk__doc_num(rv, sizeof rv, "%.2f", r));
     }
     /* agrees: the claimed direction clear (disjoint intervals) for a majority and the opposite for none;
      * DIFFERS: the opposite clear for a majority; otherwise the seeds do not tell */
@@ -247,10 +247,10 @@ static int run(wk_expt_ctx *c) {
             char c1[16], c2[16], c3[64], c4[16], c5[32], c6[32];
             snprintf(c1, sizeof c1, "%d", (int)gd[a]);
             snprintf(c2, sizeof c2, "%d", (int)cd[b]);
-            snprintf(c3, sizeof c3, "%.4f [%.4f, %.4f]", mean[a][b], lo[a][b], hi[a][b]);
+            wk__doc_iv(c3, sizeof c3, "%.4f", mean[a][b], lo[a][b], hi[a][b]);
             snprintf(c4, sizeof c4, "%d/%d", done[a][b], ns);
-            snprintf(c5, sizeof c5, "%.4f", ddm[a][b]);
-            snprintf(c6, sizeof c6, "%.4f", mean[a][b] - best);
+            wk__doc_num(c5, sizeof c5, "%.4f", ddm[a][b]);
+            wk__doc_num(c6, sizeof c6, "%.4f", mean[a][b] - best);
             const char *row[] = {c1, c2, c3, c4, c5, c6};
             wk__doc_row(&d, 6, row);
         }

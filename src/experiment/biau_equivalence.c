@@ -244,12 +244,12 @@ static int run(wk_expt_ctx *c) {
         return rc;
     }
     wk__doc_h2(&d, "Claim against measurement");
-    char meas[1024];
+    char meas[1024], v[7][112]; /* numbers for the sentences: wk__doc_num, wk__doc_iv */
     size_t off = 0;
     int none = ng < 3, deepest = 0, n_mono = 0;
     for (int q = 0; q < nq; q++) {
-        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sq = %d: ρ = %.3f, largest deviation %.3g", q ? "; " : "",
-                                (int)depths[q], rho[q], dev[q]);
+        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sq = %d: ρ = %s, largest deviation %s", q ? "; " : "", (int)depths[q],
+                                wk__doc_num(v[0], 48, "%.3f", rho[q]), wk__doc_num(v[1], 48, "%.3g", dev[q]));
         if (off >= sizeof meas) off = sizeof meas - 1;
         if (depths[q] > depths[deepest]) deepest = q;
         n_mono += rho[q] >= 0.9;
@@ -260,8 +260,8 @@ static int run(wk_expt_ctx *c) {
     double rlo, rhi;
     wk__spearman_ci(rho[deepest], ng, &rlo, &rhi);
     if (off + 80 < sizeof meas)
-        snprintf(meas + strlen(meas), sizeof meas - strlen(meas), "; at q = %d, ρ's 95 %% interval [%.3f, %.3f]", (int)depths[deepest],
-                 rlo, rhi);
+        snprintf(meas + strlen(meas), sizeof meas - strlen(meas), "; at q = %d, ρ's 95 %% interval [%s, %s]", (int)depths[deepest],
+                 wk__doc_num(v[0], 48, "%.3f", rlo), wk__doc_num(v[1], 48, "%.3f", rhi));
     int mono = wk__side(rlo, rhi, 0.9);
     wk__doc_verdict(&d, "d_D is an increasing function of d_Lip on the generator family (monotone equivalence) for a rich critic "
                         "class: Spearman's ρ >= 0.9 at the deepest q (its 95 % interval)",
@@ -283,10 +283,11 @@ static int run(wk_expt_ctx *c) {
     wk__spearman_ci(rho[lo], ng, &llo, &lhi);
     wk__spearman_ci(rho[hi], ng, &hlo, &hhi);
     snprintf(meas, sizeof meas,
-             "q = %d → %d: ρ %.3f [%.3f, %.3f] → %.3f [%.3f, %.3f], mean d_D/d_Lip %.3f → %.3f (paired change %.3f [%.3f, %.3f]), "
-             "largest isotonic deviation %.3g → %.3g",
-             (int)depths[lo], (int)depths[hi], rho[lo], llo, lhi, rho[hi], hlo, hhi, rmean[lo], rmean[hi], ri.mean, ri.lo, ri.hi,
-             dev[lo], dev[hi]);
+             "q = %d → %d: ρ %s → %s, mean d_D/d_Lip %s → %s (paired change %s), largest isotonic deviation %s → %s",
+             (int)depths[lo], (int)depths[hi], wk__doc_iv(v[0], 112, "%.3f", rho[lo], llo, lhi),
+             wk__doc_iv(v[1], 112, "%.3f", rho[hi], hlo, hhi), wk__doc_num(v[2], 48, "%.3f", rmean[lo]),
+             wk__doc_num(v[3], 48, "%.3f", rmean[hi]), wk__doc_iv(v[4], 112, "%.3f", ri.mean, ri.lo, ri.hi),
+             wk__doc_num(v[5], 48, "%.3g", dev[lo]), wk__doc_num(v[6], 48, "%.3g", dev[hi]));
     int closer = wk__side(ri.lo, ri.hi, 0), rho_cmp = wk__iv_compare(hlo, hhi, llo, lhi);
     int tighter = closer > 0 && rho_cmp >= 0 ? 1 : closer < 0 || rho_cmp < 0 ? 0 : -1;
     wk__doc_verdict(&d, "the relation is tighter for richer critics (deeper q: d_D closer to d_Lip — the paired change of d_D/d_Lip "
@@ -306,13 +307,13 @@ static int run(wk_expt_ctx *c) {
                         "mean d_D / d_Lip", "d_D > d_Lip beyond error"};
     wk__doc_table(&d, 7, th);
     for (int q = 0; q < nq; q++) {
-        char a[16], b[16], r1[32], r2[32], r3[48], r4[32], r5[32];
+        char a[16], b[16], r1[32], r2[32], r3[112], r4[32], r5[32], lo[48], hi[48];
         snprintf(a, sizeof a, "%d", (int)depths[q]);
         snprintf(b, sizeof b, "%d", ng);
-        snprintf(r1, sizeof r1, "%.3f", rho[q]);
-        snprintf(r2, sizeof r2, "%.3g", dev[q]);
-        snprintf(r3, sizeof r3, "%.3f – %.3f", rmin[q], rmax[q]);
-        snprintf(r4, sizeof r4, "%.3f", rmean[q]);
+        wk__doc_num(r1, sizeof r1, "%.3f", rho[q]);
+        wk__doc_num(r2, sizeof r2, "%.3g", dev[q]);
+        snprintf(r3, sizeof r3, "%s – %s", wk__doc_num(lo, sizeof lo, "%.3f", rmin[q]), wk__doc_num(hi, sizeof hi, "%.3f", rmax[q]));
+        wk__doc_num(r4, sizeof r4, "%.3f", rmean[q]);
         snprintf(r5, sizeof r5, "%d", viol[q]);
         const char *row[] = {a, b, r1, r2, r3, r4, r5};
         wk__doc_row(&d, 7, row);

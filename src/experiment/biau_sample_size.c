@@ -279,9 +279,10 @@ static int run(wk_expt_ctx *c) {
                     meas, curse);
     off = 0, meas[0] = 0;
     for (int k = 0; k < nt; k++) {
-        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d: slope %s, W1 at n = %g: %.4f, fresh draws: %.4f",
-                                k ? "; " : "", k + 1, wk__fmt_slope(sl, sizeof sl, &Lgw[k]), sizes[nn - 1], mgw[k][nn - 1],
-                                fresh ? mgw[k][nn] : NAN);
+        char v[2][48];
+        off += (size_t)snprintf(meas + off, sizeof meas - off, "%sT%d: slope %s, W1 at n = %g: %s, fresh draws: %s",
+                                k ? "; " : "", k + 1, wk__fmt_slope(sl, sizeof sl, &Lgw[k]), sizes[nn - 1],
+                                wk__doc_num(v[0], 48, "%.4f", mgw[k][nn - 1]), wk__doc_num(v[1], 48, "%.4f", fresh ? mgw[k][nn] : NAN));
         if (off >= sizeof meas) off = sizeof meas - 1;
         int side = wk__slope_side(&Lgw[k], 0); /* falls: the whole interval below 0 */
         per[k] = side < 0 ? 1 : side > 0 ? 0 : -1;
@@ -301,10 +302,10 @@ static int run(wk_expt_ctx *c) {
             snprintf(a, sizeof a, "T%d", k + 1);
             snprintf(b, sizeof b, v < nn ? "%.0f" : "fresh draws", v < nn ? sizes[v] : 0.0);
             snprintf(c3, sizeof c3, "%d/%d", done[k][v], ns);
-            snprintf(c4, sizeof c4, "%.4f", mgw[k][v]);
-            snprintf(c5, sizeof c5, "%.4f", mgd[k][v]);
-            snprintf(c6, sizeof c6, "%.4f", msw[k][v]);
-            snprintf(c7, sizeof c7, "%.4f", msd[k][v]);
+            wk__doc_num(c4, sizeof c4, "%.4f", mgw[k][v]);
+            wk__doc_num(c5, sizeof c5, "%.4f", mgd[k][v]);
+            wk__doc_num(c6, sizeof c6, "%.4f", msw[k][v]);
+            wk__doc_num(c7, sizeof c7, "%.4f", msd[k][v]);
             const char *row[] = {a, b, c3, c4, c5, c6, c7};
             wk__doc_row(&d, 7, row);
         }

@@ -47,9 +47,24 @@ static void md_cell(wk_strbuf *sb, const char *s) {
     }
 }
 
+const char *wk__doc_num(char *buf, size_t n, const char *fmt, double v) {
+    if (isnan(v)) snprintf(buf, n, "%s", WK_DOC_DASH);
+    else snprintf(buf, n, fmt, v);
+    return buf;
+}
+
+const char *wk__doc_iv(char *buf, size_t n, const char *fmt, double mean, double lo, double hi) {
+    char m[48], l[48], h[48];
+    wk__doc_num(m, sizeof m, fmt, mean);
+    if (isnan(mean)) snprintf(buf, n, "%s", m);
+    else if (isnan(lo) && isnan(hi)) snprintf(buf, n, "%s [%s]", m, WK_DOC_DASH);
+    else snprintf(buf, n, "%s [%s, %s]", m, wk__doc_num(l, sizeof l, fmt, lo), wk__doc_num(h, sizeof h, fmt, hi));
+    return buf;
+}
+
 void wk__doc_begin(expt_doc *d, const wk_expt_ctx *c) {
     wk_sb_init(&d->md), wk_sb_init(&d->html);
-    d->in_table = 0;
+    d->in_table = 0, d->dashes = 0, d->dash_why = NULL;
     const wk_experiment *e = c->e;
     wk_sb_printf(&d->md, "# %s: %s\n\n", e->name, e->title);
     wk_sb_puts(&d->html, "<!doctype html><html><head><meta charset=\"utf-8\"><title>");
@@ -155,6 +170,7 @@ void wk__doc_row(expt_doc *d, int ncol, const char *const *cells) {
     wk_sb_puts(&d->md, "|");
     wk_sb_puts(&d->html, "<tr>");
     for (int i = 0; i < ncol; i++) {
+        d->dashes += strstr(cells[i], WK_DOC_DASH) != NULL;
         wk_sb_putc(&d->md, ' ');
         md_cell(&d->md, cells[i]);
         wk_sb_puts(&d->md, " |");
@@ -170,6 +186,10 @@ void wk__doc_table_end(expt_doc *d) {
     wk_sb_puts(&d->md, "\n");
     wk_sb_puts(&d->html, "</table>\n");
     d->in_table = 0;
+    if (d->dashes)
+        wk__doc_p(d, "%s: not measured: %s. results.csv leaves such a value empty.", WK_DOC_DASH,
+                  d->dash_why ? d->dash_why : "no run of the cell finished, or its interval would rest on a single seed");
+    d->dashes = 0;
 }
 
 void wk__doc_figure(expt_doc *d, const char *stem, const char *caption) {

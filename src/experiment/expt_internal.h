@@ -27,7 +27,17 @@ void wk__expt_duration(double seconds, char *buf, size_t n);
 typedef struct expt_doc {
     wk_strbuf md, html;
     int in_table;
+    int dashes;           /* cells of the current table that show WK_DOC_DASH */
+    const char *dash_why; /* why a value can be unmeasured here (said under a table that shows one); NULL: the usual reasons */
 } expt_doc;
+/* What a table or a sentence shows for a value that was not measured (NaN: a metric not computed
+ * for this data, an interval from a single seed, a cell without a done run): "nan" would read as a
+ * failed computation. results.csv leaves such a value empty. */
+#define WK_DOC_DASH "\u2014"
+/* v printed with fmt (which takes one double), or WK_DOC_DASH when v is NaN; returns buf. */
+const char *wk__doc_num(char *buf, size_t n, const char *fmt, double v);
+/* "mean [lo, hi]" (each with fmt), "mean [—]" without an interval, "—" without a mean; returns buf. */
+const char *wk__doc_iv(char *buf, size_t n, const char *fmt, double mean, double lo, double hi);
 /* Title, the claim, the command and its knob values, the scale. */
 void wk__doc_begin(expt_doc *d, const wk_expt_ctx *c);
 void wk__doc_h2(expt_doc *d, const char *text);
@@ -36,6 +46,7 @@ void wk__doc_p(expt_doc *d, const char *fmt, ...) __attribute__((format(printf, 
 void wk__doc_verdict(expt_doc *d, const char *claim, const char *measured, int agrees);
 void wk__doc_table(expt_doc *d, int ncol, const char *const *head);
 void wk__doc_row(expt_doc *d, int ncol, const char *const *cells);
+/* Ends the table; when a cell showed WK_DOC_DASH, a note under it says what the dash means and why. */
 void wk__doc_table_end(expt_doc *d);
 /* A figure written as stem.png + stem.svg in the output directory */
 void wk__doc_figure(expt_doc *d, const char *stem, const char *caption);

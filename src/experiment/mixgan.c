@@ -143,9 +143,11 @@ static int run(wk_expt_ctx *c) {
     expt_doc d;
     wk__doc_begin(&d, c);
     wk__doc_h2(&d, "Claim against measurement");
-    char meas[512];
-    snprintf(meas, sizeof meas, "grid: modes %.1f (single) vs %.1f (MIX+GAN), high-quality %% %.1f vs %.1f, W1 %.3f vs %.3f", mean[0][0][0],
-             mean[0][1][0], mean[0][0][1], mean[0][1][1], mean[0][0][2], mean[0][1][2]);
+    char meas[512], v[6][48];
+    snprintf(meas, sizeof meas, "grid: modes %s (single) vs %s (MIX+GAN), high-quality %% %s vs %s, W1 %s vs %s",
+             wk__doc_num(v[0], 48, "%.1f", mean[0][0][0]), wk__doc_num(v[1], 48, "%.1f", mean[0][1][0]),
+             wk__doc_num(v[2], 48, "%.1f", mean[0][0][1]), wk__doc_num(v[3], 48, "%.1f", mean[0][1][1]),
+             wk__doc_num(v[4], 48, "%.3f", mean[0][0][2]), wk__doc_num(v[5], 48, "%.3f", mean[0][1][2]));
     /* from the 95 % intervals over seeds (verdict.c): more modes clearly (disjoint intervals) and
      * high-quality samples not clearly fewer agrees; clearly fewer of either DIFFERS */
     int modes = wk__iv_compare(lo[0][1][0], hi[0][1][0], lo[0][0][0], hi[0][0][0]);
@@ -155,8 +157,10 @@ static int run(wk_expt_ctx *c) {
                         "samples; 95 % intervals over seeds)",
                     meas, done[0][0] && done[0][1] ? better : -1);
     if (nfm > 1) {
-        snprintf(meas, sizeof meas, "Fashion-MNIST: FD %.2f (single) vs %.2f (MIX+GAN), W1 %.1f vs %.1f, coverage %.3f vs %.3f", mean[1][0][4],
-                 mean[1][1][4], mean[1][0][2], mean[1][1][2], mean[1][0][8], mean[1][1][8]);
+        snprintf(meas, sizeof meas, "Fashion-MNIST: FD %s (single) vs %s (MIX+GAN), W1 %s vs %s, coverage %s vs %s",
+                 wk__doc_num(v[0], 48, "%.2f", mean[1][0][4]), wk__doc_num(v[1], 48, "%.2f", mean[1][1][4]),
+                 wk__doc_num(v[2], 48, "%.1f", mean[1][0][2]), wk__doc_num(v[3], 48, "%.1f", mean[1][1][2]),
+                 wk__doc_num(v[4], 48, "%.3f", mean[1][0][8]), wk__doc_num(v[5], 48, "%.3f", mean[1][1][8]));
         int key = isfinite(mean[1][0][4]) ? 4 : 2, cmp = wk__iv_compare(lo[1][1][key], hi[1][1][key], lo[1][0][key], hi[1][0][key]);
         int fb = cmp < 0 ? 1 : cmp > 0 ? 0 : -1; /* lower clearly (disjoint 95 % intervals over seeds) */
         wk__doc_verdict(&d, "MIX+GAN does better on images (Arora et al.: CIFAR-10 Inception score 4.04 vs 3.82; here FD, lower is better)",
@@ -167,6 +171,8 @@ static int run(wk_expt_ctx *c) {
     else wk__doc_p(&d, "Runs: %lld, none failed.", (long long)points);
     wk__doc_h2(&d, "Table (means over the done seeds; every run in results.csv)");
     const char *th[] = {"dataset", "model", "seeds done", "modes", "high-quality %", "W1", "d_D", "FD", "KID", "precision", "recall", "coverage"};
+    d.dash_why = "modes and high-quality % are counted on grid's 25 modes only; FD, KID, precision, recall and coverage are "
+                 "image metrics, measured on Fashion-MNIST only, not on grid's 2-D samples; or no run of the cell finished";
     wk__doc_table(&d, 12, th);
     for (int fm = 0; fm < nfm; fm++)
         for (int m = 0; m < 2; m++) {
@@ -175,7 +181,7 @@ static int run(wk_expt_ctx *c) {
             snprintf(cells[0], 48, "%s", fm ? "fashion-mnist" : "grid");
             snprintf(cells[1], 48, m ? "MIX+GAN T = %lld" : "single GAN", (long long)wk_expt_int(c, "t"));
             snprintf(cells[2], 48, "%d/%d", done[fm][m], ns);
-            for (int k = 0; k < NKEYS; k++) snprintf(cells[3 + k], 48, "%.4g", mean[fm][m][k]);
+            for (int k = 0; k < NKEYS; k++) wk__doc_num(cells[3 + k], 48, "%.4g", mean[fm][m][k]);
             for (int k = 0; k < 12; k++) row[k] = cells[k];
             wk__doc_row(&d, 12, row);
         }

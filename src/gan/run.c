@@ -403,9 +403,22 @@ static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own
  * killed writers removed, an old run refused unless forced or resumed; *own says whether the
  * directory's files are this run's, *made what this call created. Rank 0's job alone under
  * data_parallel. */
+static int refuse_held(const char *dir, int mode, const char **held) {
+    *held = held_run(dir);
+    if (*held && mode == WK_RUN_NEW)
+        return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "
+                                    "(from the new run's first checkpoint on), or choose another --out", dir, *held, dir);
+    return WK_OK;
+}
+
 static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_files *made, FILE *log) {
     char path[WK_GAN_STR + 32];
-    int rc;
+    const char *flag = mode == WK_RUN_RESUME ? "--resume" : "--out", *held;
+    /* Another command's directory (and a run's without --force or --resume) is refused before
+     * anything is created, locked or cleaned there, so the refusal leaves it as it was; the same
+     * checks run again under the lock for a writer that came in between. */
+    int rc = wk_result_dir_check(dir, WK_DIR_RUN, NULL, NULL, flag);
+    if (rc || (rc = refuse_held(dir, mode, &held))) return rc;
     if ((rc = mkdirs(dir, made)) || (rc = lock_dir(dir, lock, &made->lock))) return rc;
     /* Under the lock nobody else writes here: temporaries are leftovers of killed writers. */
     snprintf(path, sizeof path, "%s/checkpoints", dir);
@@ -414,11 +427,7 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_fil
     /* a sweep's or an experiment's directory is never a run's, not even with --force */
     snprintf(path, sizeof path, "%s/%s", dir, WK_DIR_MARKER);
     made->marker = access(path, F_OK) != 0;
-    if ((rc = wk_result_dir_claim(dir, WK_DIR_RUN, NULL, NULL, mode == WK_RUN_RESUME ? "--resume" : "--out"))) return rc;
-    const char *held = held_run(dir);
-    if (held && mode == WK_RUN_NEW)
-        return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "
-                                    "(from the new run's first checkpoint on), or choose another --out", dir, held, dir);
+    if ((rc = wk_result_dir_claim(dir, WK_DIR_RUN, NULL, NULL, flag)) || (rc = refuse_held(dir, mode, &held))) return rc;
     *own = mode == WK_RUN_RESUME || !held; /* are the directory's files this run's? */
     return WK_OK;
 }

@@ -5,7 +5,9 @@
  * Invariants: the controller holds no per-point state in memory (a point's state is on disk,
  * the running ones are the executor's), so its memory does not grow with the grid; one
  * controller per sweep directory (flock on DIR/.wgankit-sweep.lock); an interrupted sweep
- * (SIGINT/SIGTERM) stops its points and records nothing for them, so a rerun resumes them. */
+ * (SIGINT/SIGTERM) stops its points and records nothing for them, so a rerun resumes them; a
+ * directory holding another command's work (or another sweep) is refused before anything is
+ * created there, and a sweep failing before its sweep.json takes back what it created. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,8 +39,11 @@ static int forget_failure(const char *dir) {
     return WK_OK;
 }
 
-static int make_dir(const char *path) {
-    if (mkdir(path, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
+/* *made: 1 when this call created it (so that a failure can take it back) */
+static int make_dir(const char *path, int *made) {
+    int rc = mkdir(path, 0777);
+    if (made) *made = !rc;
+    if (rc && errno != EEXIST) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
     return WK_OK;
 }
 
@@ -70,9 +75,12 @@ static void progress(progress_state *ps, int final) {
     fflush(ps->log);
 }
 
-static int lock_sweep(const char *out, int *fd) {
+static void lock_path(const char *out, char *path, size_t n) { snprintf(path, n, "%s/.wgankit-sweep.lock", out); }
+
+static int lock_sweep(const char *out, int *fd, int *made) {
     char path[WK_GAN_STR + 32];
-    snprintf(path, sizeof path, "%s/.wgankit-sweep.lock", out);
+    lock_path(out, path, sizeof path);
+    *made = access(path, F_OK) != 0;
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (*fd < 0) return wk_errorf(WK_EIO, "cannot create %s: %s", path, strerror(errno));
     if (flock(*fd, LOCK_EX | LOCK_NB)) {
@@ -110,9 +118,18 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
     if (ex->slots < 1 || ex->threads_per_point < 1) return wk_errorf(WK_EINVAL, "sweep: an executor needs >= 1 slot and thread");
     char path[WK_GAN_STR + 32];
     int rc, lock = -1, exists;
+    /* What this call created (the directory, runs/, the lock, the marker): taken back when it
+     * fails before its sweep.json is written, so that it leaves only what was there before. */
+    struct { int out, runs, lock, marker, own; } made = {0};
+    /* a run's or an experiment's directory (or another sweep's) is never this sweep's
+     * (result_dir.h): refused before anything is created or locked there, so the refusal leaves
+     * it as it was; checked again under the lock for a writer that came in between */
+    if ((rc = wk_result_dir_check(s->out, WK_DIR_SWEEP, NULL, NULL, "--out")) || (rc = wk_sweep_check_dir(s, &exists))) return rc;
     snprintf(path, sizeof path, "%s/runs", s->out);
-    if ((rc = make_dir(s->out)) || (rc = make_dir(path)) || (rc = lock_sweep(s->out, &lock))) return rc;
-    /* a run's or an experiment's directory is never a sweep's (result_dir.h) */
+    if ((rc = make_dir(s->out, &made.out)) || (rc = make_dir(path, &made.runs)) || (rc = lock_sweep(s->out, &lock, &made.lock)))
+        goto out;
+    snprintf(path, sizeof path, "%s/%s", s->out, WK_DIR_MARKER);
+    made.marker = access(path, F_OK) != 0;
     if ((rc = wk_result_dir_claim(s->out, WK_DIR_SWEEP, NULL, NULL, "--out")) || (rc = wk_sweep_check_dir(s, &exists))) goto out;
     if (!exists) {
         wk_strbuf sb;
@@ -123,6 +140,7 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
         wk_sb_free(&sb);
         if (rc) goto out;
     }
+    made.own = 1; /* the directory is a sweep's now: what follows is kept, failed or not */
     wk_atomic_remove_stale(s->out); /* results of a killed controller; we hold the sweep's lock */
     if (exists && (rc = adopt_legacy_names(s))) goto out;
 
@@ -162,7 +180,7 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
             char dir[WK_GAN_STR], logp[WK_GAN_STR + 32];
             if ((rc = wk_sweep_point_argv(s, &p, ex->threads_per_point, &av))) break;
             if (!(rc = wk_sweep_point_dir(s, &p, dir, sizeof dir)) && !(rc = forget ? forget_failure(dir) : WK_OK) &&
-                !(rc = make_dir(dir))) {
+                !(rc = make_dir(dir, NULL))) {
                 snprintf(logp, sizeof logp, "%s/train.log", dir);
                 rc = ex->start(ex->ctx, p.index, av.argv, logp);
             }
@@ -228,6 +246,13 @@ int wk_sweep_run(const wk_sweep_spec *s, const wk_sweep_executor *ex, FILE *log,
     }
     if (!rc) rc = wk_sweep_report(s);
 out:
+    if (rc && !made.own) { /* unlinked while still held, so no other sweep can have taken it meanwhile */
+        lock_path(s->out, path, sizeof path);
+        if (made.lock && lock >= 0) unlink(path);
+        snprintf(path, sizeof path, "%s/runs", s->out);
+        if (made.runs) rmdir(path);
+        wk_result_dir_release(s->out, made.marker, made.out ? s->out : NULL);
+    }
     if (lock >= 0) close(lock);
     return rc;
 }
