@@ -48,6 +48,7 @@ expect_exit2 "draw gmm:k=2,means= refused" "k=2 but means=m3.npy" "$CLI" draw gm
 expect_exit2 "spread= with means= refused" "gmm:spread=9,means=m3.npy: spread=9 has no effect with means=m3.npy" "$CLI" data gmm:spread=9,means=m3.npy -n 5
 expect_exit2 "mode_seed= (--opt) with means= refused" "mode_seed=5 has no effect with means=m3.npy" "$CLI" data gmm:means=m3.npy --opt mode_seed=5 -n 5
 expect_exit2 "mixture1d spacing= with means= refused" "spacing=3 has no effect with means=m1.npy" "$CLI" data mixture1d:spacing=3,means=m1.npy -n 5
+check "an empty means= generates the means: spread= still used, not refused" bash -c "'$CLI' data gmm:means=,spread=3 -n 3 >/dev/null"
 expect_exit2 "mixture1d k= against its means" "mixture1d: k=3 but means=m1.npy holds 2 means" "$CLI" data mixture1d:k=3,means=m1.npy -n 5
 expect_exit2 "sigma= and a JSON \"sigma\" both" "sigma=0.1 and means=m3.json's own \"sigma\"" "$CLI" data gmm:sigma=0.1,means=m3.json -n 5
 check "agreeing k=3,dim=2 with means= works and draws the file's means" bash -c "'$CLI' data gmm:k=3,dim=2,sigma=0.01,means=m3.npy -n 30 --seed 2 > k3.csv && '$CLI' data gmm:sigma=0.01,means=m3.npy -n 30 --seed 2 > k0.csv && cmp -s k3.csv k0.csv"

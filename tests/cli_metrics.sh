@@ -99,7 +99,7 @@ sys.exit(0 if r.shape==(300,16) and f.shape==(250,16) else 1)" "$T"
 
 # too few samples: exit 2 with the minimum
 expect_exit2 "KID subset larger than n" "at least 1000 samples" "$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --features none --metrics kid
-$PY -c "import numpy as np; np.save('$T/three.npy', np.arange(12, dtype=np.float32).reshape(3, 4))"
+$PY -c "import numpy as np; np.save('$T/three.npy', np.arange(48, dtype=np.float32).reshape(3, 16))"
 expect_exit2 "k-NN with n <= k" "at least 4 samples" "$CLI" metrics --real "$T/three.npy" --fake $FX/basic_fake.npy --features none --metrics pr
 expect_exit2 "unknown metric" "metric 'fid' unknown" "$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --metrics fid
 expect_exit2 "missing file" "nothing.npy" "$CLI" metrics --real "$T/nothing.npy" --fake $FX/basic_fake.npy
@@ -236,5 +236,12 @@ while IFS=, read -r kase n k splits want want_std _; do
     check "IS of float64 set $kase (n $n, $k classes) is numpy's float64 value: got $got want $want" close "$got" "$want" 1e-12
     check "... and its std: got $got_std want $want_std" close "$got_std" "$want_std" 1e-12
 done <$FX/is64.csv
+# float64 files of different widths: refused naming both (the float64 path read the fake rows with
+# the real file's width, and past the end of the narrower one)
+$PY -c "import numpy as np; r=np.random.default_rng(0); np.save('$T/w10.npy', r.normal(size=(50,10))); np.save('$T/w2.npy', r.normal(size=(60,2)))"
+expect_exit2 "metrics: real 2 features, fake 10: refused naming both files" "w10.npy has 10" \
+    "$CLI" metrics --real $T/w2.npy --fake $T/w10.npy --features none --metrics fd
+expect_exit2 "metrics: real 10 features, fake 2 (an over-read before): refused" "w2.npy has 2" \
+    "$CLI" metrics --real $T/w10.npy --fake $T/w2.npy --features none --metrics fd,kid
 wait
 exit $fail

@@ -147,7 +147,7 @@ static void is_float64(void) {
         int64_t rows, cols;
         REQUIRE(wk_read_points_f64(path, &p, &rows, &cols) == WK_OK && rows == n && cols == k, "%s: %s", path, wk_last_error());
         wk_metric_values v;
-        CHECK(wk_metrics_compute_f64(p, rows, p, rows, cols, p, cols, WK_METRIC_IS, NULL, NULL, &v) == WK_OK, "IS64 %s: %s", kase,
+        CHECK(wk_metrics_compute_f64(p, rows, cols, p, rows, cols, p, cols, WK_METRIC_IS, NULL, NULL, &v) == WK_OK, "IS64 %s: %s", kase,
               wk_last_error());
         CHECK(fabs(v.is - want) <= 1e-12 * want && fabs(v.is_std - want_std) <= 1e-12 * want_std,
               "IS64 %s: got %.17g +- %.17g want %.17g +- %.17g", kase, v.is, v.is_std, want, want_std);
@@ -226,5 +226,12 @@ int main(void) {
     is_float64();
     minimums();
     singular_finite();
+    { /* the float64 entry refuses features of two widths for the metrics that compare rows */
+        const double a[6] = {0, 1, 2, 3, 4, 5}, b[6] = {0, 1, 2, 3, 4, 5};
+        wk_metric_values w;
+        CHECK(wk_metrics_compute_f64(a, 3, 2, b, 2, 3, NULL, 0, WK_METRIC_FD, NULL, NULL, &w) == WK_EINVAL,
+              "f64 metrics: real width 2, fake width 3 refused");
+        wk_clear_error();
+    }
     return check_summary("test_metrics_fixtures");
 }

@@ -142,14 +142,15 @@ typedef struct wk_metric_values {
  * out->features is copied from `features_id`. */
 int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_tensor *fake_probs, unsigned mask,
                        const wk_kid_options *kid, const char *features_id, wk_metric_values *out);
-/* The same on float64 features, row-major real [n_real, d] and fake [n_fake, d]: every metric reads
+/* The same on float64 features, row-major real [n_real, d_real] and fake [n_fake, d_fake] (FD, KID,
+ * precision/recall and density/coverage need d_real = d_fake: WK_EINVAL naming both otherwise): every metric reads
  * the stored doubles (no rounding to float32, so raw coordinates with a large offset, such as
  * metres or timestamps, keep their spread; FD, precision/recall and density/coverage are
  * translation invariant and give the values of the centred data). For IS, fake_probs holds the
  * fake class probabilities in float64, row-major [n_fake, n_classes] (may be NULL when IS is not
  * asked; `metrics --features none` passes the fake rows themselves), read as stored too. */
-int wk_metrics_compute_f64(const double *real, int64_t n_real, const double *fake, int64_t n_fake, int64_t d,
-                           const double *fake_probs, int64_t n_classes, unsigned mask, const wk_kid_options *kid,
+int wk_metrics_compute_f64(const double *real, int64_t n_real, int64_t d_real, const double *fake, int64_t n_fake,
+                           int64_t d_fake, const double *fake_probs, int64_t n_classes, unsigned mask, const wk_kid_options *kid,
                            const char *features_id, wk_metric_values *out);
 /* Members "fd", "fd_mean", "fd_trace", "kid", "kid_std", "is", "is_std", "precision", "recall",
  * "density", "coverage" (those computed), then "features", "n_real", "n_fake"; no braces, so a

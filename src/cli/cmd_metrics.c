@@ -148,9 +148,14 @@ int wk_cmd_metrics(int argc, char **argv) {
     }
     wk_kid_options ko = {.n_subsets = (int)subsets, .subset_size = subset_size, .seed = (uint64_t)seed};
     wk_metric_values v;
+    if (!rc && fr.ndim == 2 && ff.ndim == 2 && fr.shape[1] != ff.shape[1] &&
+        (mask & (WK_METRIC_FD | WK_METRIC_KID | WK_METRIC_PR | WK_METRIC_DC)))
+        rc = wk_errorf(WK_EINVAL, "--real %s has %lld features a row and --fake %s has %lld: FD, KID, precision/recall "
+                                  "and density/coverage compare rows of one width",
+                       real_p, (long long)fr.shape[1], fake_p, (long long)ff.shape[1]);
     if (!rc && raw64[0])
-        rc = wk_metrics_compute_f64(raw64[0], fr.shape[0], raw64[1], ff.shape[0], fr.shape[1], mask & WK_METRIC_IS ? raw64[1] : NULL,
-                                    ff.shape[1], mask, &ko, id, &v);
+        rc = wk_metrics_compute_f64(raw64[0], fr.shape[0], fr.shape[1], raw64[1], ff.shape[0], ff.shape[1],
+                                    mask & WK_METRIC_IS ? raw64[1] : NULL, ff.shape[1], mask, &ko, id, &v);
     else if (!rc) rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, id, &v);
     if (!rc) {
         if (v.fd.regularised) fprintf(stderr, "wgankit metrics: warning: %s\n", v.fd.warning);

@@ -212,7 +212,7 @@ int wk_target_spec_parse(wk_target_spec *s, const char *spec, const char *const 
      * user who gave one expects an effect, so it is refused rather than silently dropped (k=,
      * dim= and sigma= still mean something there: wk_target_init checks them against the file) */
     static const char *const placing[] = {"spread", "mode_seed", "spacing"};
-    for (size_t j = 0; (set & key_bit("means")) && j < N_FIELDS; j++)
+    for (size_t j = 0; (set & key_bit("means")) && s->means_file[0] && j < N_FIELDS; j++)
         for (size_t i = 0; i < sizeof placing / sizeof placing[0]; i++)
             if ((set & ((uint32_t)1 << j)) && !strcmp(fields[j].key, placing[i])) {
                 char v[64];

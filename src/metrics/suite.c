@@ -74,10 +74,16 @@ int wk_metrics_compute(const wk_tensor *real, const wk_tensor *fake, const wk_te
     return rc ? rc : compute(&r, &f, fake_probs ? &p : NULL, mask, kid, features_id, out);
 }
 
-int wk_metrics_compute_f64(const double *real, int64_t n_real, const double *fake, int64_t n_fake, int64_t d,
-                           const double *fake_probs, int64_t n_classes, unsigned mask, const wk_kid_options *kid,
-                           const char *features_id, wk_metric_values *out) {
-    mt_feat r = {NULL, real, n_real, d}, f = {NULL, fake, n_fake, d}, p = {NULL, fake_probs, n_fake, n_classes};
+int wk_metrics_compute_f64(const double *real, int64_t n_real, int64_t d_real, const double *fake, int64_t n_fake,
+                           int64_t d_fake, const double *fake_probs, int64_t n_classes, unsigned mask,
+                           const wk_kid_options *kid, const char *features_id, wk_metric_values *out) {
+    /* the float32 path's mt_views makes the same check: rows of another width would be read
+     * with this one's (past the end of the shorter side) */
+    if ((mask & (WK_METRIC_FD | WK_METRIC_KID | WK_METRIC_PR | WK_METRIC_DC)) && d_real != d_fake)
+        return wk_errorf(WK_EINVAL, "metrics: the real features have %lld columns and the fake %lld: FD, KID, "
+                                    "precision/recall and density/coverage compare rows of one width",
+                         (long long)d_real, (long long)d_fake);
+    mt_feat r = {NULL, real, n_real, d_real}, f = {NULL, fake, n_fake, d_fake}, p = {NULL, fake_probs, n_fake, n_classes};
     return compute(&r, &f, fake_probs ? &p : NULL, mask, kid, features_id, out);
 }
 
