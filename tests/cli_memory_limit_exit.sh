@@ -41,4 +41,48 @@ check "metrics KID under ulimit -v 150000: exit 0, or 2 naming the limit (rc $rc
 lim 400000 120 "$CLI" train --critic-width 1024 --gen-width 1024 --batch 2048 --threads 2 --steps 1 --eval-every 0 \
     --eval-n 100 --holdout 100 --lip-pairs 10 --progress 0 --out r2 >"$T/out" 2>"$T/err"; rc=$?
 check "train with a team of 2 under ulimit -v 400000 ends with exit 0 or 2 (rc $rc)" bash -c "[ $rc = 0 ] || [ $rc = 2 ]"
+# a limit with no room for even one OpenBLAS buffer (128 MiB): the products that call OpenBLAS
+# directly (KID) refuse before they call it, exit 2 naming the limit, and the backend's products
+# (training, here on a team of 2) run without OpenBLAS; both hung before (OpenBLAS retried the
+# refused buffer forever)
+$PY -c "import numpy as np; np.save('mid.npy', np.random.default_rng(1).random((3000, 8), dtype=np.float32))"
+for kb in 100000 140000; do
+    lim $kb 30 "$CLI" metrics --real mid.npy --fake mid.npy --features none --metrics kid >"$T/out" 2>"$T/err"; rc=$?
+    check "metrics KID under ulimit -v $kb: exit 0, or 2 naming OpenBLAS's buffer and the limit (rc $rc)" \
+        bash -c "[ $rc = 0 ] || { [ $rc = 2 ] && grep -q 'ulimit -v' '$T/err'; }"
+done
+for kb in 160000 200000; do
+    rm -rf rt; lim $kb 60 "$CLI" train --threads 2 --steps 2 --eval-every 0 --progress 0 --out rt >"$T/out" 2>"$T/err"; rc=$?
+    check "train --threads 2 under ulimit -v $kb ends with exit 0 or 2 (rc $rc)" bash -c "[ $rc = 0 ] || [ $rc = 2 ]"
+done
+# a team larger than the thread stacks that fit under the limit (64 threads of 8 MiB stacks
+# under 200 MB): the team is cut to what fits, never libgomp's own "Thread creation failed" (exit 1)
+rm -rf rt; lim 200000 60 "$CLI" train --threads 64 --steps 2 --eval-every 0 --progress 0 --out rt >"$T/out" 2>"$T/err"; rc=$?
+check "train --threads 64 under ulimit -v 200000: exit 0 or 2 (rc $rc)" bash -c "[ $rc = 0 ] || [ $rc = 2 ]"
+# a run whose data passes the readers' check but whose networks, arena or evaluation do not fit
+# the limit: exit 2 naming the data file and the limit (was: "arena: out of memory for a
+# 33554432-byte block", naming neither)
+for kb in 150000 240000 270000; do
+    rm -rf rt; lim $kb 60 "$CLI" train --data big.npy --steps 2 --eval-every 0 --progress 0 --out rt >"$T/out" 2>"$T/err"; rc=$?
+    check "train --data big.npy under ulimit -v $kb: exit 0, or 2 naming big.npy and the limit (rc $rc)" \
+        bash -c "[ $rc = 0 ] || { [ $rc = 2 ] && grep -q 'data big.npy' '$T/err' && grep -q 'ulimit -v' '$T/err'; }"
+done
+# memory refused in the middle of a run, by work that had fitted (the limit lowered under the
+# running process with prlimit): a runtime failure, exit 1 (was 2, "too large for this limit"),
+# and the last checkpoint stays whole: eval reads it and --resume continues from it
+if command -v prlimit >/dev/null; then
+    # under timeout, as the process itself: a hang fails (124); pid.txt holds its pid
+    rm -rf rm; timeout 60 bash -c 'echo $$ >pid.txt; exec "$@"' _ "$CLI" train --steps 100000 --eval-every 5 \
+        --checkpoint-every 5 --eval-n 200 --progress 0 --threads 1 --out rm >"$T/out" 2>"$T/err" & tpid=$!
+    for _ in $(seq 300); do [ -f rm/checkpoint.safetensors ] && break; sleep 0.1; done
+    pid=$(cat pid.txt); vm=$(awk '{print $1 * 4096}' "/proc/$pid/statm")
+    prlimit --pid "$pid" --as=$((vm - 8388608)):$((vm - 8388608))
+    wait "$tpid"; rc=$?
+    check "train whose limit is lowered mid-run: exit 1 (rc $rc)" bash -c "[ $rc = 1 ] && grep -q 'runtime failure' '$T/err' && grep -q 'last good checkpoint' '$T/err'"
+    check "... its checkpoint reads" "$CLI" eval --checkpoint rm/checkpoint.safetensors --eval-n 100
+    step=$("$CLI" eval --checkpoint rm/checkpoint.safetensors --eval-n 100 | grep -o '"step":[0-9]*' | cut -d: -f2)
+    check "... and --resume continues it (step $step)" "$CLI" train --resume rm --steps $((step + 2)) --progress 0
+else
+    echo "cli_memory_limit_exit: no prlimit here: the mid-run check is skipped"
+fi
 exit $fail

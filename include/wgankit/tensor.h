@@ -143,6 +143,13 @@ typedef struct wk_backend {
 
 const wk_backend *wk_backend_for(wk_device d);
 
+/* Under a memory limit (ulimit -v / -d), make sure OpenBLAS holds the buffer its products need
+ * (128 MiB) before any product runs: WK_OK when it does or fits (it is then taken), WK_ENOMEM
+ * naming the limit when it does not fit. OpenBLAS retries a refused buffer forever, so code that
+ * calls cblas_* directly (not through wk_backend_for) calls this first; the backend's own
+ * products take their buffers themselves and fall back to plain loops when none fits. */
+int wk_blas_reserve(void);
+
 /* For programs, first thing in main(): unless OMP_WAIT_POLICY is set, set it to "passive", and
  * set OPENBLAS_NUM_THREADS to 1, re-executing the program when either changed (libgomp and
  * OpenBLAS read them once, at load). Idle OpenMP workers that spin take the cores the products

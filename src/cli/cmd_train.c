@@ -176,10 +176,14 @@ int wk_cmd_train(int argc, char **argv) {
             if (size > 1) fprintf(stderr, "wgankit train: rank %d of %d: %s\n", rank, size, wk_last_error());
             else fprintf(stderr, "wgankit train: %s\n", wk_last_error());
         }
+        /* Memory the library left as WK_ENOMEM failed at run time (wk_gan_run turns a run that does
+         * not fit a memory limit from the start into bad input, naming --data and the limit): exit 1,
+         * not cli_exit_code's "too large for the limit" (2), which is about one-shot commands */
+        const int code = rc == WK_ENOMEM ? 1 : cli_exit_code(rc);
         /* a failure during training leaves the other ranks inside a collective: end the job */
-        if (size > 1 && failed < 0) wk_dist_abort(cli_exit_code(rc));
+        if (size > 1 && failed < 0) wk_dist_abort(code);
         wk_dist_finalize();
-        return cli_exit_code(rc);
+        return code;
     }
     wk_dist_finalize();
     if (rank == 0) printf("%s/report.html\n", cfg.out);

@@ -3,9 +3,9 @@
  * config.json by the same table, so train, eval, sample and critic spell flags the same. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "core/self_memory.h"
 #include "wgankit/error.h"
 #include "wgankit/gan.h"
 
@@ -37,14 +37,11 @@ void cli_gan_help(FILE *f) {
  * so: the commands print the library's message (what was being allocated, for which file) around
  * their call to cli_exit_code, before or after it. */
 static int limited_memory(void) {
-    struct rlimit rl;
-    const char *which = NULL;
-    unsigned long long lim = 0;
-    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) which = "RLIMIT_AS (ulimit -v)", lim = rl.rlim_cur;
-    else if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY) which = "RLIMIT_DATA (ulimit -d)", lim = rl.rlim_cur;
-    if (!which) return 0;
+    const char *which;
+    uint64_t lim;
+    if (!wk_rlimit_set(&which, &lim)) return 0;
     fprintf(stderr, "wgankit: memory refused under the limit of %s, %llu bytes: the input and the working memory it needs "
-                    "are too large for this limit\n", which, lim);
+                    "are too large for this limit\n", which, (unsigned long long)lim);
     return 1;
 }
 

@@ -18,27 +18,42 @@ void wk_self_use_read(wk_self_use *u) {
     u->vm = vm * P, u->rss = rss * P, u->data = data * P;
 }
 
+/* The soft limits RLIMIT_AS and RLIMIT_DATA, each UINT64_MAX when not set. */
+static void read_limits(uint64_t *as, uint64_t *ds) {
+    struct rlimit rl;
+    *as = !getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY ? (uint64_t)rl.rlim_cur : UINT64_MAX;
+    *ds = !getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY ? (uint64_t)rl.rlim_cur : UINT64_MAX;
+}
+
+int wk_rlimit_set(const char **which, uint64_t *bytes) {
+    uint64_t as, ds;
+    read_limits(&as, &ds);
+    const int as_set = as != UINT64_MAX;
+    if (which) *which = as_set ? WK_RLIMIT_AS_NAME : ds != UINT64_MAX ? WK_RLIMIT_DATA_NAME : "no limit";
+    if (bytes) *bytes = as_set ? as : ds;
+    return as_set || ds != UINT64_MAX;
+}
+
 uint64_t wk_rlimit_room(const wk_self_use *u, const char **which) {
-    struct rlimit as, ds;
-    const int has_as = !getrlimit(RLIMIT_AS, &as) && as.rlim_cur != RLIM_INFINITY;
-    const int has_ds = !getrlimit(RLIMIT_DATA, &ds) && ds.rlim_cur != RLIM_INFINITY;
+    uint64_t as, ds;
+    read_limits(&as, &ds);
     if (which) *which = "no limit";
-    if (!has_as && !has_ds) return UINT64_MAX;
+    if (as == UINT64_MAX && ds == UINT64_MAX) return UINT64_MAX;
     wk_self_use own;
     if (!u) {
         wk_self_use_read(&own);
         u = &own;
     }
     uint64_t room = UINT64_MAX;
-    if (has_as) {
-        room = (uint64_t)as.rlim_cur > u->vm ? (uint64_t)as.rlim_cur - u->vm : 0;
-        if (which) *which = "RLIMIT_AS (ulimit -v)";
+    if (as != UINT64_MAX) {
+        room = as > u->vm ? as - u->vm : 0;
+        if (which) *which = WK_RLIMIT_AS_NAME;
     }
-    if (has_ds) {
-        const uint64_t r = (uint64_t)ds.rlim_cur > u->data ? (uint64_t)ds.rlim_cur - u->data : 0;
+    if (ds != UINT64_MAX) {
+        const uint64_t r = ds > u->data ? ds - u->data : 0;
         if (r < room) {
             room = r;
-            if (which) *which = "RLIMIT_DATA (ulimit -d)";
+            if (which) *which = WK_RLIMIT_DATA_NAME;
         }
     }
     return room;

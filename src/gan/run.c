@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/self_memory.h"
 #include "trainer_internal.h"
 #include "wgankit/atomic_file.h"
 #include "wgankit/dist.h"
@@ -497,6 +498,28 @@ static int check_same_problem(const char *dir, const wk_gan_config *was, const w
     return WK_OK;
 }
 
+/* An allocation refused under a memory limit (ulimit -v / -d), told apart by when it happened.
+ * `fresh`: the work that failed was running for the first time in this run (reading the data,
+ * building the networks, loading the checkpoint, the first step, evaluation or checkpoint, the
+ * pictures at the end): then the run as asked, its data and the working memory of its settings,
+ * does not fit the limit, which rerunning it cannot change: bad input (WK_EINVAL, exit 2), named.
+ * Refused by work that had fitted before in this run, the process's use grew while it ran: a
+ * runtime failure (WK_ENOMEM kept, exit 1), said as such; the last checkpoint stays intact (it is
+ * written atomically) and --resume continues from it. Without a limit, WK_ENOMEM as it came. */
+static int memory_refused(int rc, int fresh, const wk_gan_config *cfg) {
+    const char *which;
+    uint64_t lim;
+    if (rc != WK_ENOMEM || !wk_rlimit_set(&which, &lim)) return rc;
+    if (!fresh)
+        return wk_error_context(WK_ENOMEM, "memory refused under the limit of %s, %llu bytes, by work that had fitted earlier "
+                                           "in this run (its use grew: a runtime failure, not the input)", which,
+                                (unsigned long long)lim);
+    return wk_error_context(WK_EINVAL, "--data %s: the run does not fit under the limit of %s, %llu bytes (its data, networks "
+                                       "and the working memory of --batch %lld, --eval-n %lld): raise the limit or make the run "
+                                       "smaller", cfg->data, which, (unsigned long long)lim, (long long)cfg->batch,
+                            (long long)cfg->eval_n);
+}
+
 static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_gan_config cfg = *cfg_in;
     const char *dir = cfg.out;
@@ -513,6 +536,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     wk_dataset ds;
     wk_trainer *t = NULL;
     history h = {0};
+    int fresh = 1, stepped = 0, evaluated = 0, saved = 0; /* for memory_refused: has this work run before? */
     wk_checkpoint ck = {0}; /* read once: its settings (for check_same_problem), then its state */
     const wk_gan_config *was = &ck.cfg;
     if (!rc && resume) rc = wk_checkpoint_read(ckpt, WK_CHECKPOINT_ALL, &ck);
@@ -558,43 +582,51 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
     else if (resume) fprintf(log, "resuming %s at step %lld\n", dir, (long long)t->step);
     if (lead && cfg.eval_every && t->step == 0 && cfg.steps > 0) { /* step 0: where the curves start (the untrained pair) */
         if ((rc = wk_trainer_evaluate(t, &last))) goto done;
+        evaluated = 1;
         last.seconds = 0, last.it_per_s = last.loss_d = last.loss_g = last.grad_norm_d = last.grad_norm_g = NAN;
         /* a forced run leaves the old run's metrics alone until its own first checkpoint */
         if ((rc = history_push(&h, &last)) || (own && (rc = write_history(&h, dir)))) goto done;
         if (!tty) progress(log, 0, t, 0, &last);
     }
     while (t->step < cfg.steps) {
+        fresh = !stepped;
         if ((rc = wk_trainer_step(t))) {
             if (tty) fputc('\n', log);
             break;
         }
+        stepped = 1;
         double el = wk_monotonic_s() - t0, it_s = (double)(t->step - step0) / el;
         int at_end = t->step == cfg.steps;
         if (lead && ((cfg.eval_every && t->step % cfg.eval_every == 0) || at_end)) {
-            if ((rc = wk_trainer_evaluate(t, &last))) goto done;
+            fresh = !evaluated;
+            if ((rc = wk_trainer_evaluate(t, &last))) break; /* said below: where the last checkpoint is */
+            evaluated = 1;
             last.seconds = prev_seconds + el;
             last.it_per_s = it_s;
             lastp = &last;
-            if ((rc = history_push(&h, &last)) || (own && (rc = write_history(&h, dir)))) goto done;
+            if ((rc = history_push(&h, &last)) || (own && (rc = write_history(&h, dir)))) break;
             if (!tty) progress(log, 0, t, it_s, lastp);
         }
         t->seconds = prev_seconds + el;
         if ((cfg.checkpoint_every && t->step % cfg.checkpoint_every == 0) || at_end) {
             /* data_parallel: the ranks' weights must be one model before rank 0 saves it */
+            fresh = !saved;
             if ((rc = wk__dp_check_same(t)) || (lead && (rc = checkpoint(t, dir, &h, &own)))) break;
+            saved = 1;
         }
         if (tty && (el - last_print > 0.2 || at_end)) {
             progress(log, 1, t, it_s, lastp);
             last_print = el;
         }
     }
-    if (rc) { /* a step or a checkpoint failed (divergence: NaN/Inf) */
+    if (rc) { /* a step, an evaluation or a checkpoint failed (divergence: NaN/Inf; memory) */
         if (own && !access(ckpt, F_OK)) wk_error_context(rc, "training stopped; the last good checkpoint is %s", ckpt);
         else wk_error_context(rc, "training stopped before the first checkpoint%s", own ? "" : " (the run already in the directory is untouched)");
         goto done;
     }
     if (tty) fputc('\n', log);
     if (!lead) goto done;
+    fresh = 1; /* the pictures and the report: once, at the end */
     if (t->step == step0 && !resume) { /* nothing to do (steps 0): still leave a checkpoint */
         if ((rc = checkpoint(t, dir, &h, &own))) goto done;
     }
@@ -625,6 +657,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                 (long long)ds_.calls, ds_.calls ? (double)ds_.floats / (double)ds_.calls : 0);
     }
 done:
+    rc = memory_refused(rc, fresh, &cfg);
     wk_free(h.m);
     wk_trainer_free(t);
     if (rc && lock >= 0 && !held_run(dir)) {

@@ -92,7 +92,7 @@ static int scratch(int64_t m, int64_t d, double **xr, double **xf, double **g) {
     *xr = wk_malloc((size_t)(m * d) * sizeof(double));
     *xf = wk_malloc((size_t)(m * d + 2 * m) * sizeof(double)); /* then s [2m] */
     *g = wk_malloc((size_t)(m * (m > d ? m : d)) * sizeof(double)); /* the centre [d] first */
-    if (*xr && *xf && *g) return WK_OK;
+    if (*xr && *xf && *g) return wk_blas_reserve() ? wk_error_context(WK_ENOMEM, "KID") : WK_OK; /* mmd2 calls OpenBLAS directly */
     return wk_errorf(WK_ENOMEM, "KID: out of memory for subsets of %lld x %lld", (long long)m, (long long)d);
 }
 

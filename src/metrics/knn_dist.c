@@ -5,7 +5,6 @@
  * underflow for any finite input; both are centred on their common mean first (in double), so the
  * float rounding is relative to the points' spread, not to their offset. Exact distances read the
  * stored values (float32 or float64) in double. */
-#include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -105,8 +104,9 @@ int64_t md_block_rows(int64_t cols) {
 
 void md_block(const md_set *a, int64_t i0, int64_t i1, const md_set *b, float *buf) {
     int64_t r = i1 - i0, m = b->n;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)m, a->d, -2.0f, a->xs + i0 * a->d, a->d, b->xs,
-                b->d, 0.0f, buf, (int)m);
+    /* through the backend: it takes OpenBLAS's buffer for this call (also from a team's thread) */
+    wk_backend_for(WK_DEVICE_CPU)->sgemm(wk_exec_current(), 0, 1, (int)r, (int)m, a->d, -2.0f, a->xs + i0 * a->d, a->d,
+                                         b->xs, b->d, 0.0f, buf, (int)m);
 #pragma omp parallel for schedule(static) if (r * m > 65536)
     for (int64_t i = 0; i < r; i++) {
         double na = a->norm2[i0 + i];
