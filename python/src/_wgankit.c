@@ -975,6 +975,7 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
     wk_source s, ref;
     memset(&ref, 0, sizeof ref);
     if (source_get(osrc, "source", &s)) return NULL;
+    s.draw64 = 1; /* input space: closest pairs from a file's or array's float64 rows (exact as given) */
     int have_ref = 0, rc = WK_OK;
     if (threshold < 0) {
         if (oref != Py_None) {
@@ -982,6 +983,7 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
                 wk_source_close(&s);
                 return NULL;
             }
+            ref.draw64 = 1;
         } else if (s.kind == WK_SOURCE_GENERATOR) {
             Py_BEGIN_ALLOW_THREADS
             rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));
