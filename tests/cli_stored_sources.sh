@@ -38,7 +38,7 @@ PY
 # --- spread: a file float32 collapses is refused wherever it is used as stored ------------------
 got=$("$CLI" w1 tiny50.npy tiny50b.npy)
 check "w1 in float64 still measures the 1e-50 clouds ($got)" close "$got" 4.21580130605e-50 1e-9
-expect_exit2 "nnd refuses a file float32 collapses, naming file and column" "tiny50.npy: column 0 spans .*compared as stored" \
+expect_exit2 "nnd refuses a file float32 collapses, naming file and column" "tiny50.npy: column 0 spans .*used as stored" \
     "$CLI" nnd tiny50.npy tiny50b.npy --steps 5 --w1
 expect_exit2 "nnd: the second file alike" "tiny50b.npy: column 0 spans" "$CLI" nnd ring tiny50b.npy --steps 5
 expect_exit2 "generalization refuses it" "tiny50.npy: column 0 spans" "$CLI" generalization tiny50.npy --sizes 50,100 --distances w1 --out g

@@ -43,3 +43,16 @@ def test_birthday_pairs_exact_in_float64(tmp_path):
         # the closest pair is 4.9997e-10 apart (scipy pdist): a duplicate at 7e-10, not at 1e-12
         assert wgankit.birthday(src, batch=30, trials=3, threshold=1e-12)["duplicates"] == 0
         assert wgankit.birthday(src, batch=30, trials=3, threshold=7e-10)["duplicates"] == 3
+
+
+def test_checkpoint_refuses_collapsed_arrays(tmp_path):
+    # the float64 arrays a checkpoint takes as they are (critic x, scaled=True; sample latent) are
+    # rounded to float32 once: values float32 merges are refused naming the argument and column
+    ck = wgankit.train(out=str(tmp_path / "r"), data="ring", steps=2, eval_every=0, gen_width=8, critic_width=8,
+                       batch=16, latent_dim=4, threads=1).checkpoint
+    with pytest.raises(ValueError, match="x: column 0 spans"):
+        ck.critic(tiny()[:20])
+    with pytest.raises(ValueError, match="latent: column 0 spans"):
+        ck.sample(latent=np.random.default_rng(5).normal(size=(6, 4)) * 1e-50)
+    assert ck.critic(np.random.default_rng(6).normal(size=(20, 2))).shape == (20,)
+    assert ck.sample(latent=np.random.default_rng(7).normal(size=(6, 4))).shape == (6, 2)

@@ -272,7 +272,7 @@ int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64
  * into an anonymous in-memory file (memfd), kept for the process by the pipe's (device, inode), and
  * every open of that pipe reads the copy from its start. (Was: the sniff consumed the pipe and the
  * read that followed said "file is empty" / "no numeric rows".) Reads of one pipe are sequential:
- * the copies share one file offset, reset at each open. */
+ * the copies share one file offset, reset at each open. The last PIPE_CACHE pipes are kept. */
 enum { PIPE_CACHE = 16 };
 static struct { dev_t dev; ino_t ino; int fd; } pipe_cache[PIPE_CACHE];
 static int pipe_cached;
@@ -285,9 +285,12 @@ static int pipe_copy(const char *path, int *fd, struct stat *st) {
     int rc = WK_OK, mem = -1;
     for (int i = 0; i < pipe_cached; i++)
         if (pipe_cache[i].dev == st->st_dev && pipe_cache[i].ino == st->st_ino) mem = pipe_cache[i].fd;
-    if (mem < 0 && pipe_cached == PIPE_CACHE)
-        rc = wk_errorf(WK_EINVAL, "%s: a pipe, and %d pipes are open already: give a file", path, PIPE_CACHE);
-    if (!rc && mem < 0) {
+    if (mem < 0 && pipe_cached == PIPE_CACHE) { /* a long-lived process (Python): the oldest copy goes */
+        close(pipe_cache[0].fd);
+        memmove(pipe_cache, pipe_cache + 1, (PIPE_CACHE - 1) * sizeof pipe_cache[0]);
+        pipe_cached--;
+    }
+    if (mem < 0) {
         if ((mem = memfd_create("wgankit-pipe", MFD_CLOEXEC)) < 0) rc = wk_errorf(WK_EIO, "%s: cannot copy the pipe: %s", path, strerror(errno));
         const char *which = "no limit";
         uint64_t total = 0, room = rc ? 0 : wk_io_memory_room(&which), checked = 1u << 20;
