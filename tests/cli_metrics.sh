@@ -98,7 +98,7 @@ sys.exit(0 if r.shape==(300,16) and f.shape==(250,16) else 1)" "$T"
 
 # too few samples: exit 2 with the minimum
 expect_exit2 "KID subset larger than n" "at least 1000 samples" "$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --features none --metrics kid
-$PY -c "import numpy as np; np.save('$T/three.npy', np.arange(12, dtype=np.float32).reshape(3, 4))"
+$PY -c "import numpy as np; np.save('$T/three.npy', np.arange(48, dtype=np.float32).reshape(3, 16))"
 expect_exit2 "k-NN with n <= k" "at least 4 samples" "$CLI" metrics --real "$T/three.npy" --fake $FX/basic_fake.npy --features none --metrics pr
 expect_exit2 "unknown metric" "metric 'fid' unknown" "$CLI" metrics --real $FX/basic_real.npy --fake $FX/basic_fake.npy --metrics fid
 expect_exit2 "missing file" "nothing.npy" "$CLI" metrics --real "$T/nothing.npy" --fake $FX/basic_fake.npy

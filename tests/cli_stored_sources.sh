@@ -10,7 +10,8 @@
 #            no duplicate at --threshold 1e-12; was: 0, 0, 0 and "duplicates 3 of 3".
 #   pipes    a pipe without a .csv/.npy name (<(cat A.csv), /dev/stdin) is read once and works, for
 #            w1, metrics, nnd, draw and train --data; was: "no numeric rows (empty file?)"/"file is empty".
-#   names    critic --input and eval --data of another dimension name the file and the flag.
+#   names    critic --input, eval --data and sample --latent of another dimension name the file and the
+#            flag; metrics --real/--fake of different widths is refused naming both (was: a number).
 #   weights  a weights file must be a vector ([n], [n, 1], [1, n]): a [25, 2] array is refused naming
 #            the file and its shape (was: taken as 50 weights, row-major).
 set -u
@@ -87,6 +88,9 @@ expect_exit2 "sample --latent of 1e-50 codes (all 0 in float32) is refused namin
     "$CLI" sample --checkpoint r2/checkpoint.safetensors --latent z50.npy -o s.npy
 expect_exit2 "critic --input --scaled of 1e-50 points is refused alike" "x50.npy: column 0 spans" \
     "$CLI" critic --checkpoint r2/checkpoint.safetensors --input x50.npy --scaled -o c.npy
+
+expect_exit2 "metrics --features none of 3-D real and 2-D fake names both files (was: a number, rc 0)" "\-\-fake A.npy: samples of 2 values, but --real X3.npy has samples of 3" \
+    "$CLI" metrics --real X3.npy --fake A.npy --features none --metrics fd
 
 # --- weights: a vector only -------------------------------------------------------------------------
 expect_exit2 "w1 --weights-a [25, 2] refused naming file and shape" "w2d.npy: an array shaped \[25, 2\] is not a vector" \

@@ -144,6 +144,9 @@ int wk_cmd_metrics(int argc, char **argv) {
          * (wk_read_samples_f64): then both sides stay float32, in one layout */
         if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
     }
+    if (!rc && fr.shape[1] != ff.shape[1]) /* was: the float64 path read both with --real's width (a number, rc 0) */
+        rc = wk_errorf(WK_EINVAL, "--fake %s: samples of %lld values, but --real %s has samples of %lld", fake_p,
+                       (long long)ff.shape[1], real_p, (long long)fr.shape[1]);
     if (!rc && save) {
         rc = wk_write_npy(side[0], &fr);
         if (!rc) rc = wk_write_npy(side[1], &ff);

@@ -80,7 +80,7 @@ int cli_read_user_array_checked(const char *path, cli_array_form form, wk_tensor
     wk_free(f64);
     if (!rc && form == CLI_ARRAY_POINTS) { /* [rows, prod(other dims)]; 1-D: [n, 1] (wk_read_points) */
         int64_t rows = out->ndim == 0 ? 1 : out->shape[0];
-        rc = wk_tensor_set_shape(out, 2, (int64_t[]){rows, out->ndim <= 1 ? 1 : out->numel / rows});
+        rc = wk_tensor_set_shape(out, 2, (int64_t[]){rows, out->ndim <= 1 ? 1 : rows ? out->numel / rows : 0}); /* 0 rows: the caller says "empty" */
     }
     if (rc) wk_tensor_free(out);
     return rc;

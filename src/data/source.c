@@ -4,7 +4,10 @@
  * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source; a file's
  * rows are as stored (scale empty) unless wk_source_match_units mapped them into a
  * generator's units (from the float64 rows64 the file was read with or an array came with: the
- * file is read once), or the source is data:RUN (the run's scaling). */
+ * file is read once), or the source is data:RUN (the run's scaling). A file used as stored is
+ * float32 rows the float32 spread check has passed (wk_source_check_stored: at open when no map
+ * can follow, else at the first draw or wk_source_match_units); with draw64 its float64 rows stay
+ * for wk_source_draw64 (birthday's exact closest pairs). */
 #include <stdio.h>
 #include <string.h>
 
