@@ -239,9 +239,9 @@ done <$FX/is64.csv
 # float64 files of different widths: refused naming both (the float64 path read the fake rows with
 # the real file's width, and past the end of the narrower one)
 $PY -c "import numpy as np; r=np.random.default_rng(0); np.save('$T/w10.npy', r.normal(size=(50,10))); np.save('$T/w2.npy', r.normal(size=(60,2)))"
-expect_exit2 "metrics: real 2 features, fake 10: refused naming both files" "w10.npy has 10" \
+expect_exit2 "metrics: real 2 features, fake 10: refused naming both files" "w10.npy: samples of 10 values" \
     "$CLI" metrics --real $T/w2.npy --fake $T/w10.npy --features none --metrics fd
-expect_exit2 "metrics: real 10 features, fake 2 (an over-read before): refused" "w2.npy has 2" \
+expect_exit2 "metrics: real 10 features, fake 2 (an over-read before): refused" "w2.npy: samples of 2 values" \
     "$CLI" metrics --real $T/w10.npy --fake $T/w2.npy --features none --metrics fd,kid
 wait
 exit $fail

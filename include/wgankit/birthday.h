@@ -20,13 +20,16 @@ extern "C" {
 
 typedef struct wk_pair {
     int64_t i, j; /* i < j, rows of the batch */
-    double dist;  /* exact Euclidean distance (double, from the float coordinates) */
+    double dist;  /* exact Euclidean distance (double, from the float coordinates, or the float64 ones when given) */
 } wk_pair;
 
 /* The k closest pairs (i < j) of the n rows of x [n, ...] (n >= 2), ascending by distance,
  * into out[min(k, n(n−1)/2)]; *n_out gets the count. Exact: every approximate distance is
  * compared through its certified error bound and the candidates recomputed in double. */
 int wk_closest_pairs(const wk_tensor *x, int k, wk_pair *out, int *n_out);
+/* The same on x64 (non-NULL: the rows of x in float64, [n * dim]): every distance, approximate and
+ * exact, from the float64 values (x gives the shape only), so pairs float32 would merge stay apart. */
+int wk_closest_pairs_f64(const wk_tensor *x, const double *x64, int k, wk_pair *out, int *n_out);
 
 /* Support estimate from `hits` of `trials` batches of S samples holding a duplicate, with the
  * Wilson score interval of q at `confidence` (e.g. 0.95) mapped through the same formula (a

@@ -49,6 +49,8 @@ typedef struct wk_source {
     int scale_guessed;           /* ... re-resolved on this file: the run's checkpoint predates stored scalings */
     int from_rows;               /* FILE made by wk_source_from_rows (no file to read again) */
     double *rows64;              /* ... its rows in float64 (an array's when given, a point file's as read), until mapped from them */
+    int draw64;                  /* FILE: keep rows64 for wk_source_draw64 (birthday's exact pairs), set by the caller after open */
+    int stored_checked;          /* FILE: its float32 rows as stored passed the float32 spread check (wk_source_check_stored) */
 } wk_source;
 
 /* Parse and open a source. WK_EINVAL (unknown target, bad key), WK_EIO/WK_EFORMAT (file), each
@@ -82,6 +84,16 @@ int64_t wk_source_size(const wk_source *s);
  * chosen uniformly without replacement (WK_EINVAL naming the file when n > N). Every random
  * choice comes from rng. */
 int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out);
+/* wk_source_draw (the same rng use, the same rows) and, when the file source still holds its
+ * float64 rows (rows64: kept with draw64 or not yet mapped), *x64 the drawn rows in float64
+ * (wk_malloc'ed, [n * dim]); else *x64 NULL. */
+int wk_source_draw64(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out, double **x64);
+/* A file compared as stored (not in a run's units) is used in float32: refused (WK_EFORMAT naming
+ * the file and the column, as `train --data` refuses it) when float32 merges a column's values
+ * (wk_data_scale_apply's spread check on the identity map). Done once, from rows64; a no-op for
+ * other sources and for a file without float64 rows (byte files, images: exact or ranged in float32).
+ * wk_source_draw and wk_source_match_units call it; the opener calls it before dropping rows64. */
+int wk_source_check_stored(wk_source *s);
 /* The same with replacement from a file (bootstrap draws; a population as wk_source_draw). */
 int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out);
 /* Both sources draw samples of the same shape; WK_EINVAL naming both otherwise. */

@@ -167,6 +167,33 @@ static PyArrayObject *narrow_f32(PyArrayObject *d, const char *name) {
     return f;
 }
 
+/* f: the float32 rounding of d (float64, same shape). 0 with ValueError naming `name` and the
+ * column when float32 merges a column's values (the library's spread check, wk_data_scale_apply
+ * on the identity map, as `critic --input --scaled` and `sample --latent` refuse such a file):
+ * 1e-50 codes or points are not silently 0. */
+static int f32_spread_ok(PyArrayObject *f, PyArrayObject *d, const char *name) {
+    wk_tensor t;
+    memset(&t, 0, sizeof t);
+    int64_t shape[WK_MAX_DIMS] = {PyArray_NDIM(f) ? PyArray_DIM(f, 0) : 1, 1};
+    for (int i = 1; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
+    wk_tensor_set_shape(&t, PyArray_NDIM(f) > 1 ? PyArray_NDIM(f) : 2, shape);
+    t.data = PyArray_DATA(f);
+    double one = 1, zero = 0;
+    const wk_data_scale id = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
+    if (!wk_data_scale_apply(&id, &t, PyArray_DATA(d), name, WK_SPREAD_ADVICE_STORED)) return 1;
+    PyErr_Format(PyExc_ValueError, "%s", wk_last_error());
+    return 0;
+}
+
+/* narrow_f32 that keeps d's values apart (f32_spread_ok); d is consumed as by narrow_f32. */
+static PyArrayObject *narrow_f32_checked(PyArrayObject *d, const char *name) {
+    Py_INCREF(d);
+    PyArrayObject *f = narrow_f32(d, name);
+    if (f && !f32_spread_ok(f, d, name)) Py_CLEAR(f);
+    Py_DECREF(d);
+    return f;
+}
+
 /* A point cloud [n, d] (a 1-D array is n points in 1-D) as `type` (NPY_FLOAT or NPY_DOUBLE),
  * finite, n, d >= 1. Checked in float64 first, so values beyond float32's range are reported as
  * such rather than becoming Inf. */
@@ -729,7 +756,8 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     wk_tensor z, out;
     memset(&z, 0, sizeof z);
     if (olat != Py_None) {
-        if (!(lat = points(olat, "latent", NPY_FLOAT))) return NULL;
+        PyArrayObject *lat64 = points(olat, "latent", NPY_DOUBLE); /* float64 first: codes float32 merges are refused */
+        if (!lat64 || !(lat = narrow_f32_checked(lat64, "latent"))) return NULL;
         cloud_tensor(lat, &z);
     } else if (int_in(on, "n", 1, (long long)1 << 32, &n)) {
         return NULL;
@@ -756,7 +784,7 @@ static PyArrayObject *samples(PyObject *ox, const char *name) {
         Py_DECREF(d);
         return NULL;
     }
-    return narrow_f32(d, name);
+    return narrow_f32_checked(d, name);
 }
 
 /* _ckpt_critic(cap, x (any real array, checked here), grad) */
@@ -975,6 +1003,7 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
     wk_source s, ref;
     memset(&ref, 0, sizeof ref);
     if (source_get(osrc, "source", &s)) return NULL;
+    s.draw64 = 1; /* input space: closest pairs from a file's or array's float64 rows (exact as given) */
     int have_ref = 0, rc = WK_OK;
     if (threshold < 0) {
         if (oref != Py_None) {
@@ -982,6 +1011,7 @@ static PyObject *py_birthday(PyObject *self, PyObject *args) {
                 wk_source_close(&s);
                 return NULL;
             }
+            ref.draw64 = 1;
         } else if (s.kind == WK_SOURCE_GENERATOR) {
             Py_BEGIN_ALLOW_THREADS
             rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));

@@ -49,12 +49,23 @@ int cli_check_out_dir(const char *cmd, const char *flag, const char *dir);
  * every failure to read is bad input under cli_exit_code (exit 2). */
 typedef enum { CLI_ARRAY_AS_STORED, CLI_ARRAY_POINTS, CLI_ARRAY_SAMPLES } cli_array_form;
 int cli_read_user_array(const char *path, cli_array_form form, wk_tensor *out);
+/* The same (AS_STORED or POINTS) for data used as stored in float32: point data is read in float64
+ * and refused (WK_EFORMAT naming the file and column) when float32 merges a column's values
+ * (wk_data_scale_apply's spread check on the identity map); byte files as cli_read_user_array. */
+int cli_read_user_array_checked(const char *path, cli_array_form form, wk_tensor *out);
 /* Samples with their float64 values from one read (wk_read_samples_f64, data.h). */
 int cli_read_user_samples_f64(const char *path, wk_tensor *out, double **f64);
 /* As stored (cli_read_user_array's CLI_ARRAY_AS_STORED) with the float64 values (wk_read_array_both). */
 int cli_read_user_array_f64(const char *path, wk_tensor *out, double **f64);
 /* The same as float64 points (wk_read_points_f64: *data freed with wk_free). */
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
+/* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
+ * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
+ * run's shape `want` (gan.h's sample_shape, "2" or "1x28x28") each; WK_OK otherwise. */
+/* A vector the user named (weights: one number per point), in float64: stored as [n], [n, 1] or
+ * [1, n]; any other shape is WK_EFORMAT naming the file and its shape. */
+int cli_read_user_vector_f64(const char *path, double **data, int64_t *n);
+int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, const char *want);
 
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
  * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0

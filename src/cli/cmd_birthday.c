@@ -21,7 +21,8 @@ static void usage(FILE *f) {
                "closest.png/.svg (distribution of the closest-pair distance) and birthday.json.\n\n"
                "  --batch S              samples per batch (>= 2; required)\n"
                "  --trials K             batches (default 100)\n"
-               "  --space input|critic:RUN_DIR   distances between samples, or between the run critic's hidden features\n"
+               "  --space input|critic:RUN_DIR   distances between samples (exact, from a file's float64 values as stored),\n"
+               "                         or between the run critic's hidden features\n"
                "  --threshold T          duplicate when the closest distance <= T\n"
                "  --reference REF        real data whose closest-pair distances give the threshold (default for gen:RUN_DIR:\n"
                "                         the run's training data, scaled as in training)\n"
@@ -97,15 +98,24 @@ int wk_cmd_birthday(int argc, char **argv) {
     wk_birthday_result r;
     memset(&r, 0, sizeof r);
     memset(&ref, 0, sizeof ref);
-    /* a file keeps its float64 rows only for the map onto a gen: reference (--threshold: no comparison) */
-    int rc = wk_source_open_compared(&s, spec, c.threshold < 0 ? ref_spec : NULL), have_ref = 0;
+    /* In the input space a file keeps its float64 rows: the closest pairs are recomputed from them
+     * (exact for the file as stored, not for its float32 rounding: two rows 5e-10 apart near 1e3
+     * are one float32 point); in a critic's space only for the map onto a gen: reference. */
+    const int exact64 = strncmp(space, "critic:", 7) != 0;
+    int rc = exact64 ? wk_source_open_keep(&s, spec, 1) : wk_source_open_compared(&s, spec, c.threshold < 0 ? ref_spec : NULL),
+        have_ref = 0;
+    s.draw64 = exact64;
     if (rc) {
         fprintf(stderr, "wgankit birthday: SOURCE: %s\n", wk_last_error());
         return cli_exit_code(rc);
     }
     const char *what = "";
     if (c.threshold < 0) {
-        if (ref_spec) what = "--reference", rc = wk_source_open_compared(&ref, ref_spec, spec);
+        if (ref_spec) {
+            what = "--reference";
+            rc = exact64 ? wk_source_open_keep(&ref, ref_spec, 1) : wk_source_open_compared(&ref, ref_spec, spec);
+            ref.draw64 = exact64;
+        }
         else if (s.kind == WK_SOURCE_GENERATOR) what = "SOURCE's run data", rc = wk_source_open_run_data(&ref, wk_trainer_config(s.gen), wk_trainer_data_scale(s.gen));
         else rc = wk_errorf(WK_EINVAL, "--threshold: none given, and SOURCE is not gen:RUN_DIR (give --threshold or --reference)");
         have_ref = !rc;

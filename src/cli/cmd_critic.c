@@ -75,7 +75,7 @@ int wk_cmd_critic(int argc, char **argv) {
      * exact in float32 */
     const wk_data_scale *kept = t ? wk_trainer_data_scale(t) : NULL;
     int map64 = t && !scaled && !(kept && kept->kind == WK_SCALE_U8) && !(in && wk_data_files_are_bytes(in));
-    if (!rc && in && !(rc = map64 ? cli_read_user_array_f64(in, &x, &x64) : cli_read_user_array(in, CLI_ARRAY_AS_STORED, &x))) {
+    if (!rc && in && !(rc = map64 ? cli_read_user_array_f64(in, &x, &x64) : cli_read_user_array_checked(in, CLI_ARRAY_AS_STORED, &x))) {
         /* --input is a data file like the run's --data: the critic saw its data in the run's units
          * (train --scale, resolved once on the run's data and kept in the checkpoint), so the input
          * is mapped the same way, whatever its own values ("1" and "1.0" are one point); samples
@@ -83,7 +83,9 @@ int wk_cmd_critic(int argc, char **argv) {
         wk_data_scale map = {0};
         int guessed = 0;
         char what[1100];
-        if (scaled) /* the caller's word: already in the run's units */
+        if ((rc = cli_check_run_samples("--input", in, &x, wk_trainer_config(t)->sample_shape))) {
+            /* named before any map: a file of another dimension is the user's, not the map's, fault */
+        } else if (scaled) /* the caller's word: already in the run's units */
             fprintf(stderr, "wgankit critic: --input %s taken as already in the run's units (--scaled)\n", in);
         /* an older checkpoint (no map kept): the one rule nnd, birthday and eval --data apply too
          * (wk_source_run_scale -> wk_data_scale_redecide), min-max included */

@@ -134,6 +134,12 @@ int wk_cmd_eval(int argc, char **argv) {
         snprintf(what, sizeof what, "--data %s", cfg.data);
         cli_say_scaled("eval", what, &ds.scale, kept ? CLI_SCALE_KEPT : cfg.scale != trained.scale ? CLI_SCALE_GIVEN : CLI_SCALE_REDECIDED);
     }
+    if (!rc && !own) { /* other data of another sample shape: named with its flag (the networks' own words don't) */
+        wk_tensor all = ds.train; /* its shape with every row, held out ones included */
+        all.shape[0] += ds.holdout.ndim ? ds.holdout.shape[0] : 0;
+        all.numel = all.shape[0] * ds.dim;
+        if ((rc = cli_check_run_samples("--data", cfg.data, &all, trained.sample_shape))) wk_dataset_free(&ds);
+    }
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc) rc = own ? wk_trainer_load_checkpoint(t, &ck) : wk_trainer_load_for_eval(t, &ck); /* own: all of it checked */
     if (!rc) rc = wk_trainer_evaluate(t, &m);

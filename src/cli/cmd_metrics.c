@@ -142,17 +142,15 @@ int wk_cmd_metrics(int argc, char **argv) {
         if (!rc && (mask & WK_METRIC_IS) && !raw64[1] && !(rc = wk_tensor_alloc(&probs, ff.ndim, ff.shape)))
             memcpy(probs.data, ff.data, (size_t)ff.numel * sizeof(float));
     }
+    if (!rc && fr.shape[1] != ff.shape[1]) /* was: the float64 path read both with --real's width (a number, rc 0) */
+        rc = wk_errorf(WK_EINVAL, "--fake %s: samples of %lld values, but --real %s has samples of %lld", fake_p,
+                       (long long)ff.shape[1], real_p, (long long)fr.shape[1]);
     if (!rc && save) {
         rc = wk_write_npy(side[0], &fr);
         if (!rc) rc = wk_write_npy(side[1], &ff);
     }
     wk_kid_options ko = {.n_subsets = (int)subsets, .subset_size = subset_size, .seed = (uint64_t)seed};
     wk_metric_values v;
-    if (!rc && fr.ndim == 2 && ff.ndim == 2 && fr.shape[1] != ff.shape[1] &&
-        (mask & (WK_METRIC_FD | WK_METRIC_KID | WK_METRIC_PR | WK_METRIC_DC)))
-        rc = wk_errorf(WK_EINVAL, "--real %s has %lld features a row and --fake %s has %lld: FD, KID, precision/recall "
-                                  "and density/coverage compare rows of one width",
-                       real_p, (long long)fr.shape[1], fake_p, (long long)ff.shape[1]);
     if (!rc && raw64[0])
         rc = wk_metrics_compute_f64(raw64[0], fr.shape[0], fr.shape[1], raw64[1], ff.shape[0], ff.shape[1],
                                     mask & WK_METRIC_IS ? raw64[1] : NULL, ff.shape[1], mask, &ko, id, &v);

@@ -101,8 +101,11 @@ int wk_cmd_sample(int argc, char **argv) {
         wk_trainer_free(t);
         return 2;
     }
-    if (latent && (rc = cli_read_user_array(latent, CLI_ARRAY_POINTS, &z))) goto fail;
-    if ((rc = wk_trainer_sample_component(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, (int)component, &x))) goto fail;
+    if (latent && (rc = cli_read_user_array_checked(latent, CLI_ARRAY_POINTS, &z))) goto fail; /* 1e-50 codes are not 0 */
+    if ((rc = wk_trainer_sample_component(t, latent ? &z : NULL, n, (uint64_t)seed, (int)ema, (int)component, &x))) {
+        if (latent) wk_error_context(rc, "--latent %s", latent); /* "latent codes must be [n, 8]": of which file */
+        goto fail;
+    }
     if (latent && T > 1 && component < 0) /* the codes alone do not decide the output: say what else does */
         fprintf(stderr, "wgankit sample: MIX+GAN: each row's generator (of %d) was drawn with w_G from --seed %lld; "
                         "--component J takes every row from generator J\n", T, seed);

@@ -31,7 +31,7 @@ static void w1_usage(FILE *f) {
             "                      error over them, null for K = 1)\n"
             "  --seed S            sliced directions' seed (default 1)\n"
             "  --weights-a F       weights of A (one per point, >= 0, summing to 1 within 1e-5, then\n"
-            "                      renormalised); default uniform\n"
+            "                      renormalised; a vector stored [n], [n, 1] or [1, n]); default uniform\n"
             "  --weights-b F       weights of B\n"
             "  --threads N         threads (default: all)\n"
             "  --json              print {method, n, m, d, value, ..., seconds} as JSON\n");
@@ -40,12 +40,12 @@ static void w1_usage(FILE *f) {
 /* Read a weights file (any array format, in float64) into a double array of exactly `n` entries. */
 static int read_weights(const char *path, int64_t n, double **out) {
     double *w;
-    int64_t rows, cols;
-    int rc = cli_read_user_points_f64(path, &w, &rows, &cols);
+    int64_t count;
+    int rc = cli_read_user_vector_f64(path, &w, &count); /* a vector: [n], [n, 1] or [1, n] */
     if (rc) return rc;
-    if (rows * cols != n) {
+    if (count != n) {
         wk_free(w);
-        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, (long long)(rows * cols), (long long)n);
+        return wk_errorf(WK_EINVAL, "%s: %lld weights for %lld points", path, (long long)count, (long long)n);
     }
     double sum = 0;
     for (int64_t i = 0; i < n; i++) {

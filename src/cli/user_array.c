@@ -7,7 +7,11 @@
  * cli_exit_code: 2 for a missing, unreadable, malformed or non-finite file, 1 for what fails later. */
 #include "cli/cli.h"
 #include "wgankit/data.h"
+#include "wgankit/gan.h"
 #include "wgankit/error.h"
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "wgankit/io.h"
 
 static int as_input(int rc) { return rc == WK_ENUMERIC ? WK_EFORMAT : rc; }
@@ -27,4 +31,57 @@ int cli_read_user_array_f64(const char *path, wk_tensor *out, double **f64) {
 
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols) {
     return as_input(wk_read_points_f64(path, data, rows, cols));
+}
+
+int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, const char *want) {
+    if (!want || !want[0] || x->ndim < 1 || x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why) */
+    long long per = 1;
+    for (const char *p = want; *p;) { /* "2" or "1x28x28" (gan.h's sample_shape) */
+        char *end;
+        per *= strtoll(p, &end, 10);
+        p = *end == 'x' ? end + 1 : end + (*end != 0);
+    }
+    if (x->numel / x->shape[0] == per) return WK_OK;
+    char have[64];
+    return wk_errorf(WK_EINVAL, "%s: samples shaped %s, the run's networks take samples of shape %s (%s)", path,
+                     wk_shape_str(x, have, sizeof have), want, flag);
+}
+
+int cli_read_user_vector_f64(const char *path, double **data, int64_t *n) {
+    wk_tensor shape;
+    *data = NULL;
+    int rc = as_input(wk_read_array_f64(path, &shape, data));
+    if (rc) return rc;
+    /* one number per point: [n], a column [n, 1] (one a line of text) or a row [1, n] (one line);
+     * a table of several rows and columns is not a vector (a [25, 2] file read row-major as 50
+     * weights was taken for 50 points) */
+    int ok = shape.ndim <= 1 || (shape.ndim == 2 && (shape.shape[0] == 1 || shape.shape[1] == 1));
+    if (!ok) {
+        char have[64];
+        wk_free(*data);
+        *data = NULL;
+        return wk_errorf(WK_EFORMAT, "%s: an array shaped %s is not a vector of weights (want [n], [n, 1] or [1, n])", path,
+                         wk_shape_str(&shape, have, sizeof have));
+    }
+    *n = shape.numel;
+    return WK_OK;
+}
+
+int cli_read_user_array_checked(const char *path, cli_array_form form, wk_tensor *out) {
+    if (form == CLI_ARRAY_SAMPLES || wk_data_files_are_bytes(path)) return cli_read_user_array(path, form, out); /* exact or ranged in float32 */
+    double *f64 = NULL;
+    int rc = cli_read_user_array_f64(path, out, &f64);
+    if (rc) return rc;
+    wk_data_scale id = {0};
+    /* the identity map with its float32 spread check: a column float32 merges is refused, naming
+     * the file and the column, as `train --data` and every source compared as stored */
+    if (!(rc = wk_data_scale_identity(&id))) rc = wk_data_scale_apply(&id, out, f64, path, WK_SPREAD_ADVICE_STORED);
+    wk_data_scale_free(&id);
+    wk_free(f64);
+    if (!rc && form == CLI_ARRAY_POINTS) { /* [rows, prod(other dims)]; 1-D: [n, 1] (wk_read_points) */
+        int64_t rows = out->ndim == 0 ? 1 : out->shape[0];
+        rc = wk_tensor_set_shape(out, 2, (int64_t[]){rows, out->ndim <= 1 ? 1 : rows ? out->numel / rows : 0}); /* 0 rows: the caller says "empty" */
+    }
+    if (rc) wk_tensor_free(out);
+    return rc;
 }

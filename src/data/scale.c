@@ -84,7 +84,7 @@ static int check_spread(const wk_data_scale *s, const double *f64, const wk_tens
         double spread = hi[c] - lo[c], mag = fmax(fabs(lo[c]), fabs(hi[c]));
         if (spread > ldexp(mag, -WK_F64_NOISE_BITS) && err[c] > ldexp(spread, -WK_F32_SPREAD_BITS)) {
             int64_t m = s->n > 1 ? c : 0;
-            rc = wk_errorf(WK_EFORMAT, "%s: column %lld spans %.17g .. %.17g%s, a spread of %.3g that float32 (the model's precision) "
+            rc = wk_errorf(WK_EFORMAT, "%s: column %lld spans %.17g .. %.17g%s, a spread of %.3g that float32 (the precision it is used in) "
                            "cannot hold at that magnitude (its values would merge: rounding moves them by up to %.3g); %s",
                            what, (long long)c, (lo[c] - s->add[m]) / s->mul[m], (hi[c] - s->add[m]) / s->mul[m],
                            wk_data_scale_is_identity(s) ? "" : " (after the run's scaling)", spread, err[c],

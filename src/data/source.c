@@ -4,7 +4,10 @@
  * wk_trainer_load. Invariant: s->ndim/shape/dim describe every draw of the source; a file's
  * rows are as stored (scale empty) unless wk_source_match_units mapped them into a
  * generator's units (from the float64 rows64 the file was read with or an array came with: the
- * file is read once), or the source is data:RUN (the run's scaling). */
+ * file is read once), or the source is data:RUN (the run's scaling). A file used as stored is
+ * float32 rows the float32 spread check has passed (wk_source_check_stored: at open when no map
+ * can follow, else at the first draw or wk_source_match_units); with draw64 its float64 rows stay
+ * for wk_source_draw64 (birthday's exact closest pairs). */
 #include <stdio.h>
 #include <string.h>
 
@@ -61,10 +64,6 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
     /* a run whose checkpoint kept no map (older): its data re-decided by the one older rule */
     int rc = run && !map ? wk_dataset_load_redecided(&cfg, &ds) : wk_dataset_load_stored(&cfg, map, &ds, run ? NULL : &s->rows64);
     if (rc) return wk_error_context(rc, "source '%s'", s->spec);
-    if (!keep64) { /* read as any source is (the same checks), but no map follows: dropped at once */
-        wk_free(s->rows64);
-        s->rows64 = NULL;
-    }
     s->ndim = ds.ndim;
     memcpy(s->shape, ds.shape, sizeof s->shape);
     if (ds.synthetic) {
@@ -78,6 +77,25 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
         memset(&ds.train, 0, sizeof ds.train);
     }
     wk_dataset_free(&ds);
+    if (!keep64) { /* no map follows: used as stored, so checked now, then its float64 copy dropped */
+        rc = wk_source_check_stored(s);
+        wk_free(s->rows64);
+        s->rows64 = NULL;
+        if (rc) return rc;
+    }
+    return WK_OK;
+}
+
+int wk_source_check_stored(wk_source *s) {
+    if (s->kind != WK_SOURCE_FILE || s->run_units || s->stored_checked || !s->rows64) return WK_OK;
+    double one = 1, zero = 0;
+    const wk_data_scale id = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
+    /* the float32 rows are rewritten from rows64 (the same values) and each column's rounding
+     * compared with its spread: a file that float32 collapses is not measured as if it were one
+     * point (nnd, generalization and birthday once printed 0 for 600 distinct points near 1e-50) */
+    int rc = wk_data_scale_apply(&id, &s->rows, s->rows64, s->spec, WK_SPREAD_ADVICE_STORED);
+    if (rc) return rc;
+    s->stored_checked = 1;
     return WK_OK;
 }
 
@@ -191,17 +209,24 @@ static int draw_population(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out)
     return rc;
 }
 
-int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) {
+int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) { return wk_source_draw64(s, n, rng, out, NULL); }
+
+int wk_source_draw64(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out, double **x64) {
     memset(out, 0, sizeof *out);
+    if (x64) *x64 = NULL;
     if (n < 1) return wk_errorf(WK_EINVAL, "source '%s': %lld draws requested (need >= 1)", s->spec, (long long)n);
     if (s->kind != WK_SOURCE_FILE) return draw_population(s, n, rng, out);
     int64_t N = s->rows.shape[0];
     if (n > N)
         return wk_errorf(WK_EINVAL, "source '%s': %lld distinct rows requested but the file has %lld", s->spec, (long long)n,
                          (long long)N);
-    int rc = alloc_draw(s, n, out);
+    int rc = wk_source_check_stored(s);
+    if (rc) return rc;
+    rc = alloc_draw(s, n, out);
     int64_t *idx = rc ? NULL : wk_malloc((size_t)N * sizeof *idx);
-    if (!idx) {
+    double *d = idx && x64 && s->rows64 ? wk_malloc((size_t)(n * s->dim) * sizeof *d) : NULL;
+    if (!idx || (x64 && s->rows64 && !d)) {
+        wk_free(idx);
         wk_tensor_free(out);
         return rc ? rc : WK_ENOMEM;
     }
@@ -212,8 +237,10 @@ int wk_source_draw(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out) {
         idx[i] = idx[j];
         idx[j] = t;
         memcpy(out->data + i * s->dim, s->rows.data + idx[i] * s->dim, (size_t)s->dim * sizeof(float));
+        if (d) memcpy(d + i * s->dim, s->rows64 + idx[i] * s->dim, (size_t)s->dim * sizeof(double));
     }
     wk_free(idx);
+    if (x64) *x64 = d;
     return WK_OK;
 }
 
@@ -221,8 +248,8 @@ int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out)
     memset(out, 0, sizeof *out);
     if (n < 1) return wk_errorf(WK_EINVAL, "source '%s': %lld draws requested (need >= 1)", s->spec, (long long)n);
     if (s->kind != WK_SOURCE_FILE) return draw_population(s, n, rng, out);
-    int rc = alloc_draw(s, n, out);
-    if (rc) return rc;
+    int rc = wk_source_check_stored(s);
+    if (rc || (rc = alloc_draw(s, n, out))) return rc;
     for (int64_t i = 0; i < n; i++)
         memcpy(out->data + i * s->dim, s->rows.data + (int64_t)wk_rng_below(rng, (uint64_t)s->rows.shape[0]) * s->dim,
                (size_t)s->dim * sizeof(float));
@@ -251,8 +278,10 @@ int wk_source_match_units(wk_source *a, wk_source *b) {
     if (rc) return rc;
     wk_source *file = a->kind == WK_SOURCE_FILE ? a : b, *gen = a->kind == WK_SOURCE_GENERATOR ? a : b;
     if (file->kind != WK_SOURCE_FILE || gen->kind != WK_SOURCE_GENERATOR || file->run_units) {
-        for (int k = 0; k < 2; k++) { /* nothing maps them: their float64 copies are not needed */
+        for (int k = 0; k < 2; k++) { /* nothing maps them: used as stored (checked), float64 copies not needed */
             wk_source *s = k ? b : a;
+            if ((rc = wk_source_check_stored(s))) return rc;
+            if (s->draw64) continue;
             wk_free(s->rows64);
             s->rows64 = NULL;
         }

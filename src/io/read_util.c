@@ -1,10 +1,15 @@
 /* read_util.c — the whole-file reader and the helpers shared by the readers (see read_util.h).
  * Plain and gzip files go through one reader (zsrc below: plain bytes as they are, gzip members
  * through zlib's inflate), so every whole-file reader takes a .gz as well. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memfd_create */
+#endif
 #include "io/read_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -261,6 +266,67 @@ int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64
     return WK_OK;
 }
 
+/* Pipes (process substitution <(cat A.csv), /dev/stdin, a named FIFO) can be read only once, but
+ * a path may be opened more than once (the format sniff of a name without .npy/.csv, the header
+ * check of --data, then the read): the first open of a pipe or socket copies its whole contents
+ * into an anonymous in-memory file (memfd), kept for the process by the pipe's (device, inode), and
+ * every open of that pipe reads the copy from its start. (Was: the sniff consumed the pipe and the
+ * read that followed said "file is empty" / "no numeric rows".) Reads of one pipe are sequential:
+ * the copies share one file offset, reset at each open. The last PIPE_CACHE pipes are kept. */
+enum { PIPE_CACHE = 16 };
+static struct { dev_t dev; ino_t ino; int fd; } pipe_cache[PIPE_CACHE];
+static int pipe_cached;
+static pthread_mutex_t pipe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* *fd (a pipe just opened, stat st) replaced by its in-memory copy, read now if not yet, and *st
+ * by the copy's (a regular file: its length known). */
+static int pipe_copy(const char *path, int *fd, struct stat *st) {
+    pthread_mutex_lock(&pipe_lock);
+    int rc = WK_OK, mem = -1;
+    for (int i = 0; i < pipe_cached; i++)
+        if (pipe_cache[i].dev == st->st_dev && pipe_cache[i].ino == st->st_ino) mem = pipe_cache[i].fd;
+    if (mem < 0 && pipe_cached == PIPE_CACHE) { /* a long-lived process (Python): the oldest copy goes */
+        close(pipe_cache[0].fd);
+        memmove(pipe_cache, pipe_cache + 1, (PIPE_CACHE - 1) * sizeof pipe_cache[0]);
+        pipe_cached--;
+    }
+    if (mem < 0) {
+        if ((mem = memfd_create("wgankit-pipe", MFD_CLOEXEC)) < 0) rc = wk_errorf(WK_EIO, "%s: cannot copy the pipe: %s", path, strerror(errno));
+        const char *which = "no limit";
+        uint64_t total = 0, room = rc ? 0 : wk_io_memory_room(&which), checked = 1u << 20;
+        unsigned char *chunk = rc ? NULL : wk_malloc(1u << 16);
+        if (!rc && !chunk) rc = WK_ENOMEM;
+        while (!rc) {
+            ssize_t got = read(*fd, chunk, 1u << 16);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) rc = wk_errorf(WK_EIO, "%s: read error: %s", path, strerror(errno));
+            if (got <= 0) break;
+            for (ssize_t w = 0; !rc && w < got;) {
+                ssize_t put = write(mem, chunk + w, (size_t)(got - w));
+                if (put < 0 && errno == EINTR) continue;
+                if (put < 0) rc = wk_errorf(WK_EIO, "%s: cannot copy the pipe: %s", path, strerror(errno));
+                else w += put;
+            }
+            total += (uint64_t)got;
+            if (!rc && total >= checked) { /* the copy is memory: never past what this process may use */
+                rc = fits_in(path, "its contents (a pipe, kept in memory to be read again)", 2 * total, room, which);
+                checked = 2 * total;
+            }
+        }
+        wk_free(chunk);
+        if (rc && mem >= 0) close(mem);
+        if (!rc) pipe_cache[pipe_cached].dev = st->st_dev, pipe_cache[pipe_cached].ino = st->st_ino, pipe_cache[pipe_cached++].fd = mem;
+    }
+    int copy = rc ? -1 : dup(mem);
+    pthread_mutex_unlock(&pipe_lock);
+    if (!rc && copy < 0) rc = wk_errorf(WK_EIO, "%s: cannot reopen the pipe's copy: %s", path, strerror(errno));
+    if (!rc && (lseek(copy, 0, SEEK_SET) != 0 || fstat(copy, st) != 0)) rc = wk_errorf(WK_EIO, "%s: cannot read the pipe's copy: %s", path, strerror(errno));
+    if (rc && copy >= 0) close(copy);
+    close(*fd);
+    *fd = copy;
+    return rc;
+}
+
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len) {
     return wk_io_read_file_sized(path, limit, buf, len, NULL);
 }
@@ -278,6 +344,7 @@ int wk_io_read_file_sized(const char *path, uint64_t limit, unsigned char **buf,
         close(fd);
         return wk_errorf(WK_EIO, "%s: cannot read: %s", path, strerror(e));
     }
+    if ((S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && (st_rc = pipe_copy(path, &fd, &st)) != WK_OK) return st_rc;
     zsrc s;
     memset(&s, 0, sizeof s);
     s.path = path;

@@ -87,13 +87,15 @@ static int closest_series(const wk_birthday_config *c, wk_source *s, wk_embed_fn
     if (!pairs) return WK_ENOMEM;
     for (int t = 0; t < c->trials && !rc; t++) {
         wk_tensor x, fx = {0};
+        double *x64 = NULL; /* the file's float64 rows when it kept them (input space: exact as stored) */
         int n_found;
-        if ((rc = wk_source_draw(s, c->batch, rng, &x))) break;
+        if ((rc = wk_source_draw64(s, c->batch, rng, &x, embed ? NULL : &x64))) break;
         if (embed && (rc = embed(ctx, &x, &fx))) {
             wk_tensor_free(&x);
             break;
         }
-        rc = wk_closest_pairs(embed ? &fx : &x, t == 0 && r ? keep : 1, pairs, &n_found);
+        rc = wk_closest_pairs_f64(embed ? &fx : &x, x64, t == 0 && r ? keep : 1, pairs, &n_found);
+        wk_free(x64);
         if (!rc) {
             dist[t] = pairs[0].dist;
             if (t == 0 && r) {

@@ -4,7 +4,8 @@
  * (ot_cost_margin). A pair enters the candidate list by its lower bound c − margin; candidates
  * are recomputed exactly in double (ot_pair_cost). If the k-th exact distance exceeds the
  * largest lower bound in the list, some pair outside the list might beat it, so a second pass
- * gathers every pair whose lower bound is below that distance. The answer is exact either way. */
+ * gathers every pair whose lower bound is below that distance. The answer is exact either way,
+ * for the float coordinates or, given (wk_closest_pairs_f64), the float64 ones. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,9 @@ static int push(pair_list *l, int64_t i, int64_t j, double d) {
     return WK_OK;
 }
 
-int wk_closest_pairs(const wk_tensor *x, int k, wk_pair *out, int *n_out) {
+int wk_closest_pairs(const wk_tensor *x, int k, wk_pair *out, int *n_out) { return wk_closest_pairs_f64(x, NULL, k, out, n_out); }
+
+int wk_closest_pairs_f64(const wk_tensor *x, const double *x64, int k, wk_pair *out, int *n_out) {
     *n_out = 0;
     if (!x || x->ndim < 1 || x->shape[0] < 2) return wk_errorf(WK_EINVAL, "closest pairs: need at least 2 points");
     if (k < 1) return wk_errorf(WK_EINVAL, "closest pairs: k must be >= 1 (got %d)", k);
@@ -49,7 +52,8 @@ int wk_closest_pairs(const wk_tensor *x, int k, wk_pair *out, int *n_out) {
     ot_cloud cl;
     ot_costs e;
     memset(&e, 0, sizeof e);
-    if ((rc = ot_cloud_init(&cl, &flat, NULL, "batch"))) return rc;
+    const ot_input in = x64 ? ot_input_f64(x64, n, x->numel / n) : ot_input_tensor(&flat);
+    if ((rc = ot_cloud_init_input(&cl, &in, NULL, "batch"))) return rc;
     wk_ot_options opt;
     wk_ot_options_default(&opt);
     opt.max_cache_bytes = 1; /* no n x n cache: one pass over row blocks */
