@@ -157,7 +157,8 @@ static void auto_dispatch(void) {
     double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
     make_points(&r, a, n, d, 0);
     make_points(&r, b, m, d, 0);
-    double *wa = ot_test_masses(&r, n, 1), *wb = ot_test_masses(&r, m, 2);
+    /* uniform weights: AUTO takes this path only for them (integer masses, exact moves) */
+    double *wa = NULL, *wb = NULL;
     wk_ot_options o;
     wk_ot_options_default(&o);
     o.want_duals = o.want_plan = 1;
@@ -268,9 +269,67 @@ static void certificate_checks_every_pair(void) {
           value, gap);
 }
 
+/* Weights that are not integers: moves in floating point can leave the plan a few ulps off its
+ * marginals (a plan of other marginals, possibly below the optimum) or strand a source's last
+ * ulps of excess. The certificate must charge the first to the gap; AUTO must not let the second
+ * fail a problem the general path solves (both found by a review: the first gave a value 2.2e-6
+ * below the optimum of a 1e8-wide problem with gap 0, the second "no path to an under-full
+ * source" for a = [1e-17, 1]). */
+static void inexact_masses(void) {
+    /* the certificate of a plan 1e-6 off its marginals: below the optimum 1 by 1e-6 */
+    const double xs[2] = {0, 10}, xt[2] = {1, 9}, a[2] = {0.5, 0.5}, b[2] = {0.5, 0.5}, u[2] = {0, 0};
+    const int32_t ii[2] = {0, 1}, jo[2] = {0, 1};
+    const double fl[2] = {0.5, 0.5 - 1e-6};
+    double v[2], value, gap, cmax;
+    REQUIRE(exact_few_certificate_f64(xs, 2, xt, 2, 1, WK_COST_EUCLIDEAN, 2, a, b, u, ii, jo, fl, 2, v, &value, &gap,
+                                      &cmax) == WK_OK,
+            "certificate");
+    CHECK(value < 1 && value + gap >= 1, "plan 1e-6 off its marginals: value %.17g, gap %g must reach the optimum 1",
+          value, gap);
+    wk_rng r;
+    wk_rng_seed(&r, 23);
+    /* AUTO with a = [1e-17, 1] against 5,000 uniform sinks: solved, as the general path solves it */
+    const int64_t m = 5000;
+    double *y = malloc((size_t)(3 * m) * sizeof(double));
+    REQUIRE(y, "alloc");
+    for (int64_t k = 0; k < 2 * m; k++) y[k] = 1e-3 * wk_rng_normal_d(&r);
+    const double x2[4] = {0, 0, 1, 0}, w2[2] = {1e-17, 1};
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    wk_ot_result ra, rg;
+    int rc = wk_w1_exact_f64(x2, 2, w2, y, m, NULL, 2, &o, &ra);
+    CHECK(rc == WK_OK, "AUTO, a = [1e-17, 1] against 5,000: rc %d (%s)", rc, rc ? wk_last_error() : "");
+    o.exact_solver = WK_EXACT_SIMPLEX;
+    REQUIRE(wk_w1_exact_f64(x2, 2, w2, y, m, NULL, 2, &o, &rg) == WK_OK, "general path: %s", wk_last_error());
+    CHECK(rc == WK_OK && fabs(ra.value - rg.value) <= ra.gap + rg.gap + 1e-15 * rg.value,
+          "AUTO, a = [1e-17, 1]: %.17g against the general path's %.17g", ra.value, rg.value);
+    if (rc == WK_OK) wk_ot_result_free(&ra);
+    wk_ot_result_free(&rg);
+    wk_clear_error();
+    /* the named solver on mixed scales: every plan sends 0.5 to the source at 1e8, so the optimum
+     * is at least 0.5 min_j c(1e8, y_j); value + gap must reach that bound */
+    const double x3[6] = {0, 0, 1e-8, 0, 1e8, 0}, w3[3] = {0.2, 0.3, 0.5};
+    const int64_t m3 = 3000;
+    double lb = INFINITY;
+    for (int64_t k = 0; k < 2 * m3; k++) y[k] = 1e-8 * wk_rng_normal_d(&r);
+    for (int64_t j = 0; j < m3; j++) {
+        const double c = hypot(1e8 - y[2 * j], y[2 * j + 1]);
+        lb = c < lb ? c : lb;
+    }
+    lb *= 0.5;
+    o.exact_solver = WK_EXACT_FEW;
+    rc = wk_w1_exact_f64(x3, 3, w3, y, m3, NULL, 2, &o, &ra);
+    CHECK(rc != WK_OK || ra.value + ra.gap >= lb * (1 - 4e-16),
+          "FEW, weights 0.2/0.3/0.5 at 0, 1e-8, 1e8: value %.17g + gap %g below the bound %.17g", ra.value, ra.gap, lb);
+    if (rc == WK_OK) wk_ot_result_free(&ra);
+    wk_clear_error();
+    free(y);
+}
+
 #define FEW_FIXTURES "tests/fixtures/ot_few/"
 
-/* POT's ot.emd2 on tests/fixtures/ot_few/few_cases.csv (make_ot_few_fixtures.py): AUTO, both ways. */
+/* POT's ot.emd2 on tests/fixtures/ot_few/few_cases.csv (make_ot_few_fixtures.py): the named
+ * few-sources solver (AUTO takes it for uniform weights only), both ways. */
 static void pot_fixtures(void) {
     FILE *f = fopen(FEW_FIXTURES "few_cases.csv", "r");
     REQUIRE(f, "cannot open " FEW_FIXTURES "few_cases.csv (run from the repository root)");
@@ -287,6 +346,7 @@ static void pot_fixtures(void) {
         wk_ot_options o;
         wk_ot_options_default(&o);
         o.cost = !strcmp(cname, "sqeuclidean") ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN;
+        o.exact_solver = WK_EXACT_FEW;
         for (int swap = 0; swap < 2; swap++) {
             wk_ot_result res;
             const int rc = swap ? wk_w1_exact(&tb, wb, &ta, wa, &o, &res) : wk_w1_exact(&ta, wa, &tb, wb, &o, &res);
@@ -313,6 +373,7 @@ int main(void) {
     one_source();
     limits();
     certificate_checks_every_pair();
+    inexact_masses();
     pot_fixtures();
     return check_summary("test_ot_few");
 }

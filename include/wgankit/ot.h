@@ -53,15 +53,19 @@ typedef enum {
  * uniform weights and n = m (there it is faster, many times so in low dimension), the network
  * simplex otherwise; in one dimension with the cost |x - y| (Euclidean or Minkowski) the closed
  * form instead: the sorted clouds' monotone coupling, the CDFs' dual potentials (rounds = 0);
- * and (any dimension, any cost) the few-sources solver FEW when one side has at most 64 points
- * (zero masses dropped) and the other at least 2,000 and 64 times as many: 10 points against
- * 200,000 take under a second instead of minutes (memory about 12 (n - 1) m bytes for n few
- * points against m, 1.5 to 2 times that at the peak).
+ * and (any dimension, any cost) the few-sources solver FEW when both clouds have uniform weights,
+ * one side has at most 64 points and the other at least 2,000 and 64 times as many: 10 points
+ * against 200,000 take under a second instead of minutes (memory about 12 (n - 1) m bytes for n
+ * few points against m, up to about 3 times that at the peak); AUTO falls back to the general
+ * path if it fails for any reason but memory.
  * SIMPLEX and ASSIGNMENT always take the general path. ASSIGNMENT requires uniform weights and
  * n = m. FEW (successive shortest paths over the small side's points, which either side may be)
- * requires a side of at most 64 points; its result has iterations = augmenting paths (counted
- * against max_pivots), rounds = 1 (its one pass over every pair, which makes v and the
- * certificate), arcs = the pairs that ever held mass, and every other field as the general
+ * requires a side of at most 64 points; with weights that are not uniform its mass moves are
+ * rounded, so it may fail (WK_EINTERNAL: a source's last ulps of excess with no path left) and
+ * its gap also covers the plan's marginals being a few ulps off; its result has iterations =
+ * augmenting paths (counted against max_pivots), rounds = 1 (its certifying pass over every
+ * pair, which makes v; two more passes over every pair start it), arcs = plan entries ever
+ * created (a pair that gains mass again counts again), and every other field as the general
  * path fills them. */
 typedef enum {
     WK_EXACT_AUTO = 0,

@@ -220,9 +220,17 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         return wk_errorf(WK_EINVAL, "wk_w1_exact: the few-sources solver needs a side of at most %d points (n %lld, m %lld)",
                          exact_few_max_small(), (long long)n, (long long)m);
     }
-    if ((use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && exact_few_applies(n, m, 0)) ||
+    /* AUTO takes it for uniform weights only: their masses are integers (m a source, n a sink),
+     * so every move is exact; with other weights floating-point moves can strand a few ulps of a
+     * source's excess (an error, or a plan a few ulps off its marginals, which the certificate
+     * then charges to the gap). Under AUTO any failure but memory falls back to the general path. */
+    if ((use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && st.A.uniform && st.B.uniform && exact_few_applies(n, m, 0)) ||
         opt.exact_solver == WK_EXACT_FEW) {
         rc = exact_solve_few(&st.A, &st.B, &opt, res);
+        if (rc != OT_FEW_GIVE_UP && rc != WK_OK && rc != WK_ENOMEM && opt.exact_solver != WK_EXACT_FEW) {
+            wk_clear_error();
+            rc = OT_FEW_GIVE_UP;
+        }
         if (rc != OT_FEW_GIVE_UP || opt.exact_solver == WK_EXACT_FEW) {
             exact_state_free(&st);
             return rc == OT_FEW_GIVE_UP ? wk_errorf(WK_EUNSUPPORTED, "wk_w1_exact: the few-sources solver gave up "
