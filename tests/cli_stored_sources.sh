@@ -2,7 +2,7 @@
 # cli_stored_sources.sh — files compared as stored, pipes, and messages naming the file
 # (tester7's findings 2, 4, 6 and 8c of 2026-11-30):
 #   spread   a float64 file that float32 collapses (600 points N(0,1)·1e-50: every value 0 in float32)
-#            is refused by nnd, generalization, birthday and draw as `train --data` refuses it (exit 2
+#            is refused by nnd, generalization and draw as `train --data` refuses it (exit 2; birthday measures the float64 rows,
 #            naming the file and column); was: nnd_heldout 0, w1 0, birthday "every batch holds a
 #            duplicate" (rc 0). w1 (float64 throughout) still measures it: 4.2158013e-50.
 #   exact64  birthday's closest pairs are exact for the file as stored: bp.npy (30 points N(0,100)+1e3
@@ -44,8 +44,15 @@ expect_exit2 "nnd refuses a file float32 collapses, naming file and column" "tin
 expect_exit2 "nnd: the second file alike" "tiny50b.npy: column 0 spans" "$CLI" nnd ring tiny50b.npy --steps 5
 expect_exit2 "generalization refuses it" "tiny50.npy: column 0 spans" "$CLI" generalization tiny50.npy --sizes 50,100 --distances w1 --out g
 check "generalization wrote no table" test ! -e g/table.json
-expect_exit2 "birthday refuses it (was: every batch a duplicate)" "tiny50.npy: column 0 spans" \
-    "$CLI" birthday tiny50.npy --batch 20 --trials 20 --threshold 1e-60 --out bt --json
+# birthday measures on the file's float64 rows: no refusal, and no duplicate among 600 distinct
+# points (was: every batch a duplicate; then, for a while, refused though measured in float64)
+got=$("$CLI" birthday tiny50.npy --batch 20 --trials 20 --threshold 1e-60 --out bt --json 2>/dev/null)
+check "birthday measures it in float64: no duplicate ($got)" "$PY" -c "import json,sys; sys.exit(json.loads(sys.argv[1])['duplicates'] != 0)" "$got"
+"$PY" -c "
+import numpy as np; r = np.random.default_rng(0)
+np.save('lat2.npy', np.c_[45 + r.uniform(0, 1e-3, 300), 7 + r.uniform(0, 1e-3, 300)])"
+check "birthday on GPS-like float64 points (45.000..45.001): measured, not refused" \
+    "$CLI" birthday lat2.npy --batch 20 --threshold 1e-9 --out blat --json
 expect_exit2 "birthday --reference alike" "tiny50b.npy: column 0 spans" \
     "$CLI" birthday A.npy --batch 20 --trials 3 --reference tiny50b.npy --out bt2 --json
 expect_exit2 "draw refuses it" "tiny50.npy: column 0 spans" "$CLI" draw tiny50.npy -n 5 -o d.npy
@@ -101,4 +108,16 @@ for w in w50 wcol wrow; do
     got=$("$CLI" w1 A.npy B.npy --weights-a $w.npy 2>&1)
     check "--weights-a $w.npy (a vector) = uniform ($got vs $u)" close "$got" "$u" 1e-12
 done
+# a named FIFO is read as it comes, once an open (review of the pipe copies): two writers give two
+# clouds; a copy kept by the FIFO's inode handed the first writer's bytes to both opens (W1 0)
+"$PY" -c "
+import numpy as np; r = np.random.default_rng(5)
+np.savetxt('P1.csv', r.normal(size=(40, 2)), delimiter=','); np.savetxt('P2.csv', r.normal(size=(50, 2)) + 70, delimiter=',')"
+mkfifo ff.csv
+want=$("$CLI" w1 P1.csv P2.csv)
+( cat P1.csv > ff.csv; cat P2.csv > ff.csv ) 2>/dev/null &
+got=$(timeout 30 "$CLI" w1 ff.csv ff.csv 2>&1)
+check "named FIFO fed by two writers: W1 of the two clouds ($got, want $want)" test "$got" = "$want"
+kill %1 2>/dev/null
+wait
 exit $fail

@@ -220,7 +220,10 @@ int wk_source_draw64(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out, doubl
     if (n > N)
         return wk_errorf(WK_EINVAL, "source '%s': %lld distinct rows requested but the file has %lld", s->spec, (long long)n,
                          (long long)N);
-    int rc = wk_source_check_stored(s);
+    /* the float32 spread check guards distances measured on the float32 rows; a caller given the
+     * float64 rows (birthday in the input space) measures on those, so a file float32 would merge
+     * (GPS-like 45.000..45.001) is measured, not refused */
+    int rc = x64 && s->rows64 ? WK_OK : wk_source_check_stored(s);
     if (rc) return rc;
     rc = alloc_draw(s, n, out);
     int64_t *idx = rc ? NULL : wk_malloc((size_t)N * sizeof *idx);

@@ -266,7 +266,8 @@ int wk_io_read_claimed(const char *path, const char *kind, int ndim, const int64
     return WK_OK;
 }
 
-/* Pipes (process substitution <(cat A.csv), /dev/stdin, a named FIFO) can be read only once, but
+/* Pipes (process substitution <(cat A.csv), /dev/stdin; not a named FIFO: see wk_io_read_file_sized)
+ * can be read only once, but
  * a path may be opened more than once (the format sniff of a name without .npy/.csv, the header
  * check of --data, then the read): the first open of a pipe or socket copies its whole contents
  * into an anonymous in-memory file (memfd), kept for the process by the pipe's (device, inode), and
@@ -344,7 +345,14 @@ int wk_io_read_file_sized(const char *path, uint64_t limit, unsigned char **buf,
         close(fd);
         return wk_errorf(WK_EIO, "%s: cannot read: %s", path, strerror(e));
     }
-    if ((S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && (st_rc = pipe_copy(path, &fd, &st)) != WK_OK) return st_rc;
+    /* a named FIFO (the path itself a FIFO on a file system, not /dev/fd/N or /dev/stdin) keeps its
+     * inode for every writer that opens it, so a copy kept by inode would hand one writer's bytes
+     * to the next open (`w1 ff ff` fed by two writers read the first twice: W1 0): it is read as
+     * it comes, once an open */
+    struct stat lst;
+    const int named_fifo = lstat(path, &lst) == 0 && S_ISFIFO(lst.st_mode);
+    if ((S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && !named_fifo && (st_rc = pipe_copy(path, &fd, &st)) != WK_OK)
+        return st_rc;
     zsrc s;
     memset(&s, 0, sizeof s);
     s.path = path;
