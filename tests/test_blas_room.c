@@ -8,8 +8,13 @@
  *  2. Room for one buffer, two threads running their first products at the same moment (a
  *     library caller's two threads): the check of the room and the taking of the buffer are one
  *     step, so the second does not count the first's room; both products are right, no hang.
+ *  3. Room for one buffer, claimed by wk_blas_reserve for a direct cblas product in one thread
+ *     while a backend product runs in another: the claim holds until wk_blas_release, so the
+ *     backend product computes without OpenBLAS instead of making it ask for a second buffer
+ *     (the reserve used to give the buffer straight back: a hang, found by a review).
  * Skipped (exit 0 with a line) where the process cannot live under RLIMIT_AS (a sanitizer build
  * reserves terabytes of shadow memory). */
+#include <cblas.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -83,6 +88,33 @@ static int case_two_threads(void) {
     for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
     for (int i = 0; i < 2; i++) CHECK(err_of(c[i]) < 1e-5 * NB, "thread %d's product: err %g", i, err_of(c[i]));
     CHECK(wk_blas_reserve() == WK_OK, "after the race, the one buffer is held: %s", wk_last_error());
+    wk_blas_release();
+    return check_failed != 0;
+}
+
+static void *direct_worker(void *arg) {
+    void *volatile p = malloc(64); /* this thread's malloc arena, before the limit */
+    free(p);
+    pthread_barrier_wait(&start); /* the limit is set */
+    pthread_barrier_wait(&start); /* the buffer is claimed */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, NB, NB, NB, 1.0f, a, NB, b, NB, 0.0f, arg, NB);
+    return NULL;
+}
+
+static int case_reserve_held(void) {
+    pthread_t t[2];
+    pthread_barrier_init(&start, NULL, 3);
+    pthread_create(&t[0], NULL, direct_worker, c[0]);
+    pthread_create(&t[1], NULL, worker, c[1]);
+    pthread_barrier_wait(&start);
+    limit_room(((uint64_t)128 << 20) + ((uint64_t)40 << 20)); /* one buffer fits, two do not */
+    const int rc = wk_blas_reserve();
+    CHECK(rc == WK_OK, "the one buffer reserved: %s", rc ? wk_last_error() : "");
+    pthread_barrier_wait(&start);
+    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    if (rc == WK_OK) wk_blas_release();
+    CHECK(err_of(c[0]) < 1e-5 * NB, "the direct cblas product: err %g", err_of(c[0]));
+    CHECK(err_of(c[1]) < 1e-5 * NB, "the backend product beside it: err %g", err_of(c[1]));
     return check_failed != 0;
 }
 
@@ -119,5 +151,6 @@ int main(int argc, char **argv) {
         }
     run_child("no room for one OpenBLAS buffer", case_no_room);
     run_child("two threads' first products with room for one buffer", case_two_threads);
+    run_child("a reserved buffer held while a backend product runs beside it", case_reserve_held);
     return check_summary("test_blas_room");
 }

@@ -144,11 +144,14 @@ typedef struct wk_backend {
 const wk_backend *wk_backend_for(wk_device d);
 
 /* Under a memory limit (ulimit -v / -d), make sure OpenBLAS holds the buffer its products need
- * (128 MiB) before any product runs: WK_OK when it does or fits (it is then taken), WK_ENOMEM
- * naming the limit when it does not fit. OpenBLAS retries a refused buffer forever, so code that
- * calls cblas_* directly (not through wk_backend_for) calls this first; the backend's own
- * products take their buffers themselves and fall back to plain loops when none fits. */
+ * (128 MiB) before any product runs, and claim it: WK_OK when it does or fits (it is then taken
+ * and claimed until wk_blas_release, which the caller must call exactly once after its last
+ * direct cblas call), WK_ENOMEM naming the limit when it does not fit (nothing to release).
+ * OpenBLAS retries a refused buffer forever, so code that calls cblas_* directly (not through
+ * wk_backend_for) brackets those calls with this pair; the backend's own products take their
+ * buffers themselves and fall back to plain loops when none fits. */
 int wk_blas_reserve(void);
+void wk_blas_release(void);
 
 /* For programs, first thing in main(): unless OMP_WAIT_POLICY is set, set it to "passive", and
  * set OPENBLAS_NUM_THREADS to 1, re-executing the program when either changed (libgomp and

@@ -212,16 +212,19 @@ static int blas_take(int nt) {
 
 static void blas_give(int nt) { atomic_fetch_sub(&blas_busy, nt); }
 
+/* The buffer stays claimed until wk_blas_release: a backend product in another thread must not
+ * take it while the caller's direct cblas calls run (it would make OpenBLAS ask for a second one,
+ * which the limit may refuse: a hang). */
 int wk_blas_reserve(void) {
     pthread_once(&blas_once, blas_single);
-    const int got = blas_take(1);
-    blas_give(got);
-    if (got) return WK_OK;
+    if (blas_take(1)) return WK_OK;
     const char *which;
     const uint64_t room = wk_rlimit_room(NULL, &which);
     return wk_errorf(WK_ENOMEM, "the matrix products need OpenBLAS's buffer of %llu bytes, and the limit of %s leaves %llu "
                                 "bytes: raise the limit", (unsigned long long)BLAS_BUFFER_BYTES, which, (unsigned long long)room);
 }
+
+void wk_blas_release(void) { blas_give(1); }
 
 /* Buffers, and so threads, for a product of `work` multiply-adds under x: 1 below its parallel
  * minimum and inside a team (each team thread calls OpenBLAS on its own); 0 when a memory limit

@@ -75,7 +75,7 @@ int mt_fd(const mt_feat *real, const mt_feat *fake, wk_fd_result *out) {
     if (!rc) rc = mt_check_feat("FD", "fake", fake, 2, "a covariance", &d64);
     if (rc) return rc;
     if (d64 > 46340) return wk_errorf(WK_EINVAL, "FD: %lld feature dimensions is too many for a d x d covariance", (long long)d64);
-    if ((rc = wk_blas_reserve())) return wk_error_context(rc, "FD"); /* the products below call OpenBLAS directly */
+    if ((rc = wk_blas_reserve())) return wk_error_context(rc, "FD"); /* the products below call OpenBLAS directly: released at done */
     int d = (int)d64;
     size_t dd = (size_t)d * (size_t)d;
     double *mr = wk_malloc((size_t)d * sizeof(double)), *mf = wk_malloc((size_t)d * sizeof(double));
@@ -133,6 +133,7 @@ int mt_fd(const mt_feat *real, const mt_feat *fake, wk_fd_result *out) {
     }
     if (!isfinite(out->fd)) rc = wk_errorf(WK_ENUMERIC, "FD: the result overflowed (features too large for double moments)");
 done:
+    wk_blas_release();
     wk_free(mr), wk_free(mf), wk_free(sr), wk_free(sf), wk_free(a), wk_free(t), wk_free(w);
     return rc;
 }

@@ -92,7 +92,8 @@ static int scratch(int64_t m, int64_t d, double **xr, double **xf, double **g) {
     *xr = wk_malloc((size_t)(m * d) * sizeof(double));
     *xf = wk_malloc((size_t)(m * d + 2 * m) * sizeof(double)); /* then s [2m] */
     *g = wk_malloc((size_t)(m * (m > d ? m : d)) * sizeof(double)); /* the centre [d] first */
-    if (*xr && *xf && *g) return wk_blas_reserve() ? wk_error_context(WK_ENOMEM, "KID") : WK_OK; /* mmd2 calls OpenBLAS directly */
+    /* mmd2 calls OpenBLAS directly: the buffer stays claimed until the caller frees the scratch */
+    if (*xr && *xf && *g) return wk_blas_reserve() ? wk_error_context(WK_ENOMEM, "KID") : WK_OK;
     return wk_errorf(WK_ENOMEM, "KID: out of memory for subsets of %lld x %lld", (long long)m, (long long)d);
 }
 
@@ -108,7 +109,7 @@ int wk_kid_mmd2(const wk_tensor *real, const int64_t *ir, const wk_tensor *fake,
     if (rc) return rc;
     double *xr, *xf, *g;
     mt_feat r = mt_feat_of(real), f = mt_feat_of(fake);
-    if (!(rc = scratch(m, d, &xr, &xf, &g))) *out = mmd2(&r, ir, &f, if_, m, xr, xf, g, xf + m * d);
+    if (!(rc = scratch(m, d, &xr, &xf, &g))) *out = mmd2(&r, ir, &f, if_, m, xr, xf, g, xf + m * d), wk_blas_release();
     wk_free(xr), wk_free(xf), wk_free(g);
     return rc;
 }
@@ -139,6 +140,7 @@ int mt_kid(const mt_feat *real, const mt_feat *fake, const wk_kid_options *opt, 
     int64_t *pr = wk_malloc((size_t)nr * sizeof(int64_t)), *pf = wk_malloc((size_t)nf * sizeof(int64_t));
     double *vals = wk_malloc((size_t)n_sub * sizeof(double)), *xr = NULL, *xf = NULL, *g = NULL;
     rc = pr && pf && vals ? scratch(m, d, &xr, &xf, &g) : wk_errorf(WK_ENOMEM, "KID: out of memory");
+    const int reserved = !rc; /* scratch claimed OpenBLAS's buffer: released after the last mmd2 */
     wk_rng rng;
     wk_rng_seed(&rng, opt ? opt->seed : 0);
     double sum = 0;
@@ -158,6 +160,7 @@ int mt_kid(const mt_feat *real, const mt_feat *fake, const wk_kid_options *opt, 
         out->subset_size = m;
         if (!isfinite(mean)) rc = wk_errorf(WK_ENUMERIC, "KID: the kernel overflowed (features too large for (x.y/d + 1)^3)");
     }
+    if (reserved) wk_blas_release();
     wk_free(pr), wk_free(pf), wk_free(vals), wk_free(xr), wk_free(xf), wk_free(g);
     return rc;
 }
