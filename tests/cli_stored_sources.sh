@@ -115,8 +115,10 @@ import numpy as np; r = np.random.default_rng(5)
 np.savetxt('P1.csv', r.normal(size=(40, 2)), delimiter=','); np.savetxt('P2.csv', r.normal(size=(50, 2)) + 70, delimiter=',')"
 mkfifo ff.csv
 want=$("$CLI" w1 P1.csv P2.csv)
-( cat P1.csv > ff.csv; cat P2.csv > ff.csv ) 2>/dev/null &
-got=$(timeout 30 "$CLI" w1 ff.csv ff.csv 2>&1)
+# (the second writer waits until the first's data were read to their end: a writer that opens
+# while the reader still holds the FIFO adds its bytes to the same stream)
+( cat P1.csv > ff.csv; sleep 3; cat P2.csv > ff.csv ) 2>/dev/null &
+got=$(timeout 60 "$CLI" w1 ff.csv ff.csv 2>&1)
 check "named FIFO fed by two writers: W1 of the two clouds ($got, want $want)" test "$got" = "$want"
 kill %1 2>/dev/null
 wait
