@@ -135,6 +135,9 @@ typedef struct wk_data_scale {
 void wk_data_scale_free(wk_data_scale *s);
 /* The identity map (kind none, n 1): synthetic targets and --scale none. */
 int wk_data_scale_identity(wk_data_scale *s);
+/* The identity map as a constant, for callers that apply it without owning it (a file used as
+ * stored, checked by wk_data_scale_apply's float32 spread check); never wk_data_scale_free'd. */
+const wk_data_scale *wk_data_scale_as_stored(void);
 int wk_data_scale_copy(wk_data_scale *dst, const wk_data_scale *src);
 int wk_data_scale_is_identity(const wk_data_scale *s);
 /* Map x [N, ...] in place (from f64, the same values in float64 in x's order, when non-NULL: no

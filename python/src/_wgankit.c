@@ -178,9 +178,7 @@ static int f32_spread_ok(PyArrayObject *f, PyArrayObject *d, const char *name) {
     for (int i = 1; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
     wk_tensor_set_shape(&t, PyArray_NDIM(f) > 1 ? PyArray_NDIM(f) : 2, shape);
     t.data = PyArray_DATA(f);
-    double one = 1, zero = 0;
-    const wk_data_scale id = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
-    if (!wk_data_scale_apply(&id, &t, PyArray_DATA(d), name, WK_SPREAD_ADVICE_STORED)) return 1;
+    if (!wk_data_scale_apply(wk_data_scale_as_stored(), &t, PyArray_DATA(d), name, WK_SPREAD_ADVICE_STORED)) return 1;
     PyErr_Format(PyExc_ValueError, "%s", wk_last_error());
     return 0;
 }

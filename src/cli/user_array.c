@@ -72,11 +72,9 @@ int cli_read_user_array_checked(const char *path, cli_array_form form, wk_tensor
     double *f64 = NULL;
     int rc = cli_read_user_array_f64(path, out, &f64);
     if (rc) return rc;
-    wk_data_scale id = {0};
     /* the identity map with its float32 spread check: a column float32 merges is refused, naming
      * the file and the column, as `train --data` and every source compared as stored */
-    if (!(rc = wk_data_scale_identity(&id))) rc = wk_data_scale_apply(&id, out, f64, path, WK_SPREAD_ADVICE_STORED);
-    wk_data_scale_free(&id);
+    rc = wk_data_scale_apply(wk_data_scale_as_stored(), out, f64, path, WK_SPREAD_ADVICE_STORED);
     wk_free(f64);
     if (!rc && form == CLI_ARRAY_POINTS) { /* [rows, prod(other dims)]; 1-D: [n, 1] (wk_read_points) */
         int64_t rows = out->ndim == 0 ? 1 : out->shape[0];

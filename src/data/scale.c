@@ -41,6 +41,12 @@ static int scale_alloc(wk_data_scale *s, int kind, int64_t n) {
 
 int wk_data_scale_identity(wk_data_scale *s) { return scale_alloc(s, WK_SCALE_NONE, 1); }
 
+const wk_data_scale *wk_data_scale_as_stored(void) {
+    static double one = 1, zero = 0;
+    static const wk_data_scale id = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
+    return &id;
+}
+
 int wk_data_scale_copy(wk_data_scale *dst, const wk_data_scale *src) {
     int rc = scale_alloc(dst, src->kind, src->n);
     if (rc) return rc;

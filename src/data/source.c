@@ -49,14 +49,12 @@ static int open_generator(wk_source *s, const char *where) {
  * in s->rows64 (point data) for wk_source_match_units when keep64 (else freed right after the read). */
 static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_scale *map, int keep64) {
     wk_gan_config cfg;
-    double one = 1, zero = 0;
-    const wk_data_scale stored = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
     if (run) cfg = *run;
     else {
         wk_gan_config_default(&cfg);
         snprintf(cfg.data, sizeof cfg.data, "%s", s->spec);
         cfg.scale = WK_SCALE_NONE;
-        map = &stored;
+        map = wk_data_scale_as_stored();
     }
     cfg.holdout = 0;
     cfg.data_n = 0;
@@ -88,12 +86,10 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
 
 int wk_source_check_stored(wk_source *s) {
     if (s->kind != WK_SOURCE_FILE || s->run_units || s->stored_checked || !s->rows64) return WK_OK;
-    double one = 1, zero = 0;
-    const wk_data_scale id = {.kind = WK_SCALE_NONE, .n = 1, .mul = &one, .add = &zero};
     /* the float32 rows are rewritten from rows64 (the same values) and each column's rounding
      * compared with its spread: a file that float32 collapses is not measured as if it were one
      * point (nnd, generalization and birthday once printed 0 for 600 distinct points near 1e-50) */
-    int rc = wk_data_scale_apply(&id, &s->rows, s->rows64, s->spec, WK_SPREAD_ADVICE_STORED);
+    int rc = wk_data_scale_apply(wk_data_scale_as_stored(), &s->rows, s->rows64, s->spec, WK_SPREAD_ADVICE_STORED);
     if (rc) return rc;
     s->stored_checked = 1;
     return WK_OK;
