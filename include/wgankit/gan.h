@@ -274,6 +274,15 @@ const wk_gan_config *wk_trainer_config(const wk_trainer *t);
  * then fall back to re-resolving the run's --scale on the file at hand, and say so). */
 const wk_data_scale *wk_trainer_data_scale(const wk_trainer *t);
 int64_t wk_trainer_step_count(const wk_trainer *t);
+/* One sample's shape as the trainer parsed it from its sample_shape (its networks' input): the
+ * dimensions into shape[WK_MAX_DIMS], their count returned. */
+int wk_trainer_sample_shape(const wk_trainer *t, int64_t *shape);
+/* Parse a sample_shape ("2", "1x28x28") into *ndim dimensions in shape[WK_MAX_DIMS]: the one
+ * parser the trainer and every caller use. WK_EINVAL for a malformed or empty string, a
+ * dimension below 1, or a sample of more than 2^30 values (the string may come from a file). */
+int wk_gan_sample_shape(const char *s, int *ndim, int64_t *shape);
+/* The reverse: ndim dimensions as "1x28x28" into buf (n bytes), returned. */
+char *wk_gan_sample_shape_str(int ndim, const int64_t *shape, char *buf, size_t n);
 /* One generator step (n_critic critic steps first). WK_ENUMERIC naming the step when a loss or
  * gradient becomes NaN/Inf; the weights are then those of before the failing update. */
 int wk_trainer_step(wk_trainer *t);

@@ -59,13 +59,14 @@ int cli_read_user_samples_f64(const char *path, wk_tensor *out, double **f64);
 int cli_read_user_array_f64(const char *path, wk_tensor *out, double **f64);
 /* The same as float64 points (wk_read_points_f64: *data freed with wk_free). */
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
-/* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
- * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
- * run's shape `want` (gan.h's sample_shape, "2" or "1x28x28") each; WK_OK otherwise. */
 /* A vector the user named (weights: one number per point), in float64: stored as [n], [n, 1] or
  * [1, n]; any other shape is WK_EFORMAT naming the file and its shape. */
 int cli_read_user_vector_f64(const char *path, double **data, int64_t *n);
-int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, const char *want);
+/* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
+ * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
+ * run's shape each: ndim dimensions in shape, as the trainer parsed them (wk_trainer_sample_shape,
+ * or wk_gan_sample_shape before a trainer exists); WK_OK otherwise, and when ndim is 0. */
+int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape);
 
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
  * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0
