@@ -43,7 +43,8 @@
 
 /* ---- errors --------------------------------------------------------------------------------- */
 /* The one map from library statuses to exceptions, the CLI's exit codes in Python form: bad input
- * (WK_EINVAL, WK_EFORMAT; the CLI's exit 2) is ValueError, files OSError, and a failure during the
+ * (WK_EINVAL, WK_EFORMAT; the CLI's exit 2) is ValueError, files OSError, memory (WK_ENOMEM, and
+ * WK_ENOFIT: a run that does not fit a memory limit, the CLI's exit 2) MemoryError, and a failure during the
  * computation (WK_ENUMERIC: NaN/Inf produced by the computation, e.g. a diverging run; limits,
  * internal errors; the CLI's exit 1) RuntimeError. Non-finite user arrays never reach the library
  * as WK_ENUMERIC: the argument checks below refuse them first, as ValueError naming the argument. */
@@ -56,7 +57,8 @@ static PyObject *raise_wk(int rc) {
     case WK_EFORMAT: type = PyExc_ValueError; break;
     case WK_EIO:
     case WK_ESYSTEM: type = PyExc_OSError; break;
-    case WK_ENOMEM: type = PyExc_MemoryError; break;
+    case WK_ENOMEM:
+    case WK_ENOFIT: type = PyExc_MemoryError; break;
     case WK_EINTR: type = PyExc_KeyboardInterrupt; break;
     default: break;
     }

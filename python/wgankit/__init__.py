@@ -337,7 +337,8 @@ def train(out, resume=False, force=False, **settings):
     Returns a :class:`Run`. Ctrl-C stops training between two steps and raises
     KeyboardInterrupt (the run directory keeps its last checkpoint: ``resume=True`` continues
     it). Bad settings raise ValueError naming the setting; unreadable data OSError; a diverging
-    run RuntimeError.
+    run RuntimeError; a run that does not fit the process's memory limit (``resource.RLIMIT_AS``,
+    ``ulimit -v``) MemoryError giving the limit and the sizes (the CLI's exit 2).
     """
     out = _string(out, "out", "a path (the run directory)")
     if isinstance(resume, (str, os.PathLike)):
