@@ -213,8 +213,8 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
 /* The map for data compared with a run whose checkpoint predates kept scalings: `kind` (the run's
  * --scale) resolved on x as wgankit resolved it then (float32 values, one range over all values,
  * constant data kept as it is; auto bytes for any integers 0..255 above 1, whatever the file type). The one rule every command
- * and the Python binding's sources use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided);
- * Python's Checkpoint.critic(scaled=False) refuses such a checkpoint instead (ValueError). */
+ * and the Python binding use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided;
+ * Python's sources and Checkpoint.critic(scaled=False)). */
 int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
  * CIFAR-10 .bin), from each file's header as the reader that reads the file parses it. */
