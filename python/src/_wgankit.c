@@ -802,76 +802,48 @@ static void array_tensor(PyArrayObject *f, wk_tensor *x) {
     x->data = PyArray_DATA(f);
 }
 
-/* (values, gradients or None) of wk_trainer_critic's outputs; NULL with the exception set. */
-static PyObject *critic_result(int rc, wk_tensor *dv, wk_tensor *gv, int grad) {
-    if (rc) return raise_wk(rc);
-    PyObject *vals = tensor_to_array(dv);
-    if (!grad) return vals;
-    return Py_BuildValue("(NN)", vals, tensor_to_array(gv));
-}
-
-/* _ckpt_critic(cap, x (any real array, checked here), grad) */
+/* _ckpt_critic(cap, x (any real array, checked here), grad, data) -> (values or (values,
+ * gradients), the map said or None). data 0: x is in the run's scaled units, taken as it is
+ * (float32, spread-checked). data 1: x is in the units of the run's data, mapped as `wgankit
+ * critic --input X` maps a file: by the scaling the run kept, or, for a checkpoint older than kept
+ * scalings, by the run's scale re-decided on x (wk_source_run_scale, the one rule every command
+ * uses; then its description is returned, for the warning that is the CLI's stderr line),
+ * applied to x's float64 values before the float32 rounding (wk_data_scale_apply). */
 static PyObject *py_ckpt_critic(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *cap, *ox;
-    int grad;
-    if (!PyArg_ParseTuple(args, "OOp", &cap, &ox, &grad)) return NULL;
+    int grad, data;
+    if (!PyArg_ParseTuple(args, "OOpp", &cap, &ox, &grad, &data)) return NULL;
     ckpt *c = ckpt_of(cap);
     if (!c) return NULL;
-    PyArrayObject *f = samples(ox, "x");
+    PyArrayObject *d = NULL, *f = NULL;
+    if (!data) f = samples(ox, "x");
+    else if ((d = samples64(ox, "x")) != NULL) { /* the float32 values the rule reads: beyond float32's range is refused */
+        Py_INCREF(d);
+        if (!(f = narrow_f32(d, "x"))) Py_CLEAR(d);
+    }
     if (!f) return NULL;
     wk_tensor x, dv, gv;
     array_tensor(f, &x);
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    pthread_mutex_lock(&c->mu);
-    rc = wk_trainer_critic(c->t, &x, &dv, grad ? &gv : NULL);
-    pthread_mutex_unlock(&c->mu);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(f);
-    return critic_result(rc, &dv, &gv, grad);
-}
-
-/* _ckpt_critic_data(cap, x, grad) -> (values or (values, gradients), the map said or None): x in
- * the units of the run's data, mapped as `wgankit critic --input X` maps a file: by the scaling
- * the run kept, or, for a checkpoint older than kept scalings, by the run's scale re-decided on x
- * (wk_source_run_scale, the one rule every command uses; then its description is returned, for
- * the warning the CLI's stderr line is), applied to x's float64 values before the float32
- * rounding (wk_data_scale_apply, with its float32 spread check). */
-static PyObject *py_ckpt_critic_data(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *cap, *ox;
-    int grad;
-    if (!PyArg_ParseTuple(args, "OOp", &cap, &ox, &grad)) return NULL;
-    ckpt *c = ckpt_of(cap);
-    if (!c) return NULL;
-    PyArrayObject *d = samples64(ox, "x"), *f;
-    if (!d) return NULL;
-    Py_INCREF(d);
-    if (!(f = narrow_f32(d, "x"))) { /* the float32 values the rule reads: beyond float32's range is refused */
-        Py_DECREF(d);
-        return NULL;
-    }
-    wk_tensor x, dv, gv;
-    array_tensor(f, &x);
     wk_data_scale map = {0};
-    int rc, guessed = 0;
+    int rc = WK_OK, guessed = 0;
     Py_BEGIN_ALLOW_THREADS
     pthread_mutex_lock(&c->mu);
-    rc = wk_source_run_scale(c->t, &x, "x", &map, &guessed);
-    if (!rc) rc = wk_data_scale_apply(&map, &x, PyArray_DATA(d), "x", WK_SPREAD_ADVICE_COMPARE);
+    if (d && !(rc = wk_source_run_scale(c->t, &x, "x", &map, &guessed)))
+        rc = wk_data_scale_apply(&map, &x, PyArray_DATA(d), "x", WK_SPREAD_ADVICE_COMPARE);
     if (!rc) rc = wk_trainer_critic(c->t, &x, &dv, grad ? &gv : NULL);
     pthread_mutex_unlock(&c->mu);
     Py_END_ALLOW_THREADS
-    Py_DECREF(d);
+    Py_XDECREF(d);
     Py_DECREF(f);
     char how[512];
     if (!rc && guessed) wk_data_scale_describe(&map, how, sizeof how);
     wk_data_scale_free(&map);
-    PyObject *r = critic_result(rc, &dv, &gv, grad);
+    if (rc) return raise_wk(rc);
+    PyObject *vals = tensor_to_array(&dv);
+    PyObject *r = grad ? Py_BuildValue("(NN)", vals, tensor_to_array(&gv)) : vals;
     if (!r) return NULL;
-    if (!guessed) return Py_BuildValue("(NO)", r, Py_None);
-    return Py_BuildValue("(Ns)", r, how);
+    return guessed ? Py_BuildValue("(Ns)", r, how) : Py_BuildValue("(NO)", r, Py_None);
 }
 
 /* _ckpt_lipschitz(cap, x) -> dict of the Lipschitz report on the points x */
@@ -1126,9 +1098,8 @@ static PyMethodDef methods[] = {
     {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},
     {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step, kept data scaling JSON or None)"},
     {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema, component) -> float32 array"},
-    {"ckpt_critic", py_ckpt_critic, METH_VARARGS, "ckpt_critic(handle, x, grad) -> values [, grad]"},
-    {"ckpt_critic_data", py_ckpt_critic_data, METH_VARARGS,
-     "ckpt_critic_data(handle, x, grad) -> (values [, grad], re-decided map or None): x in the data's units"},
+    {"ckpt_critic", py_ckpt_critic, METH_VARARGS,
+     "ckpt_critic(handle, x, grad, data) -> (values [, grad], re-decided map or None); data: x in the data's units"},
     {"ckpt_lipschitz", py_ckpt_lipschitz, METH_VARARGS, "ckpt_lipschitz(handle, x) -> dict"},
     {"nnd", py_nnd, METH_VARARGS, "nnd(A, B, settings) -> JSON text (see wgankit.nnd)"},
     {"generalization", py_generalization, METH_VARARGS,

@@ -447,13 +447,10 @@ class Checkpoint:
         per column of point data under minmax)."""
         x = np.asarray(x) if not isinstance(x, np.ndarray) else x
         grad = _flag(grad, "grad")
-        if _flag(scaled, "scaled"):
-            r = _c.ckpt_critic(self._h, x, grad)
-        else:
-            r, redecided = _c.ckpt_critic_data(self._h, x, grad)
-            if redecided is not None:
-                warnings.warn("x scaled into the run's units by the run's scale setting re-decided on x (%s predates "
-                              "kept scalings): %s" % (self.path, redecided), UserWarning, stacklevel=2)
+        r, redecided = _c.ckpt_critic(self._h, x, grad, not _flag(scaled, "scaled"))
+        if redecided is not None:
+            warnings.warn("x scaled into the run's units by the run's scale setting re-decided on x (%s predates "
+                          "kept scalings): %s" % (self.path, redecided), UserWarning, stacklevel=2)
         if grad:
             return r[0].astype(np.float64), r[1].astype(np.float64).reshape(np.shape(x))
         return r.astype(np.float64)

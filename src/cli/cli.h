@@ -29,7 +29,9 @@ int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *
 void cli_gan_help(FILE *f);
 /* gan_flags.c: the one map from a library status to the exit code: 0 ok, 2 bad usage or bad
  * input (WK_EINVAL, WK_EFORMAT, and WK_EIO: a file named on the command line that cannot be
- * opened, read or written), 1 runtime failure (anything else, NaN/Inf from training included). */
+ * opened, read or written; WK_ENOFIT, work as asked that does not fit the memory limit; WK_ENOMEM
+ * under such a limit, with a line saying so), 1 runtime failure (anything else, NaN/Inf from
+ * training included). */
 int cli_exit_code(int rc);
 /* Whether two paths name one file (same inode, or the same resolved path when one is new). */
 int cli_same_file(const char *a, const char *b);
