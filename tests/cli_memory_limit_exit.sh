@@ -67,6 +67,15 @@ for kb in 150000 240000 270000; do
     check "train --data big.npy under ulimit -v $kb: exit 0, or 2 naming big.npy and the limit (rc $rc)" \
         bash -c "[ $rc = 0 ] || { [ $rc = 2 ] && grep -q 'data big.npy' '$T/err' && grep -q 'ulimit -v' '$T/err'; }"
 done
+# a run whose networks alone exceed the limit (the critic's 16384 x 16384 layer is 1 GiB): exit 2;
+# the library's line gives the limit and the sizes in its own words (the status WK_ENOFIT), the
+# CLI's line names the flags that make the run smaller (was: one line, the library's, naming
+# --batch and --eval-n)
+rm -rf rw; lim 400000 60 "$CLI" train --critic-width 16384 --critic-depth 2 --steps 1 --eval-every 0 --progress 0 \
+    --threads 1 --out rw >"$T/out" 2>"$T/err"; rc=$?
+check "train whose networks do not fit ulimit -v 400000: exit 2, the library's sizes and the CLI's flags (rc $rc)" bash -c "
+[ $rc = 2 ] && grep -q '^wgankit train: ring: the run does not fit under the limit of RLIMIT_AS (ulimit -v), 409600000 bytes, of which the process holds [0-9]* (its data; its networks and the working memory of batch 512 and eval_n 2000)' '$T/err' &&
+grep -q '^wgankit train: --data ring: the run does not fit this memory limit: .*(--batch, --eval-n' '$T/err' && [ ! -e rw ]"
 # memory refused in the middle of a run, by work that had fitted (the limit lowered under the
 # running process with prlimit): a runtime failure, exit 1 (was 2, "too large for this limit"),
 # and the last checkpoint stays whole: eval reads it and --resume continues from it

@@ -74,6 +74,27 @@ np.save(sys.argv[1] + '/nhwc.npy', X); np.save(sys.argv[1] + '/nchw.npy', X.tran
 j=$("$CLI" metrics --real "$T/nhwc.npy" --fake "$T/nchw.npy" --features none --json --metrics fd,pr 2>/dev/null)
 check "float64 NHWC against NCHW of the same images: FD 0, precision = recall = 1 ($j)" $PY -c "
 import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if abs(d['fd']) < 1e-9 and d['precision'] == 1 and d['recall'] == 1 else 1)" "$j"
+# ... and float64 images stored NHWC are measured in float64 as NCHW ones are (was: the reader's
+# NHWC -> NCHW reorder dropped the float64 values, so a channels-last pair at offset 1e8 was
+# measured in float32: FD 0, precision = recall = 1); the reference is numpy/scipy on the centred
+# values (FD and PR do not depend on the order of a sample's coordinates)
+$PY -c "
+import sys, numpy as np; g = np.random.default_rng(4)
+X = g.normal(size=(100, 2, 2, 3)) + 1e8; Y = g.normal(size=(100, 2, 2, 3)) + 1e8 + 0.5
+np.save(sys.argv[1] + '/nhwc_r.npy', X); np.save(sys.argv[1] + '/nhwc_f.npy', Y)" "$T"
+j=$("$CLI" metrics --real "$T/nhwc_r.npy" --fake "$T/nhwc_f.npy" --features none --json --metrics fd,pr 2>/dev/null)
+check "float64 NHWC images at offset 1e8: FD, precision, recall = numpy/scipy reference ($j)" $PY -c "
+import json, sys, numpy as np, scipy.linalg
+d = json.loads(sys.argv[1]); X = np.load(sys.argv[2]).reshape(100, -1); Y = np.load(sys.argv[3]).reshape(100, -1)
+c = X.mean(0); X = X - c; Y = Y - c
+s1, s2 = np.cov(X, rowvar=False), np.cov(Y, rowvar=False)
+fd = ((X.mean(0) - Y.mean(0))**2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(scipy.linalg.sqrtm(s1 @ s2).real)
+D = lambda a, b: np.sqrt(((a[:, None, :] - b[None, :, :])**2).sum(-1))
+rr, ff, rf = D(X, X), D(Y, Y), D(X, Y)
+r3, f3 = np.sort(rr, 1)[:, 3], np.sort(ff, 1)[:, 3]
+prec = (rf <= r3[:, None]).any(0).mean(); rec = (rf <= f3[None, :]).any(1).mean()
+ok = abs(d['fd'] - fd) <= 1e-6 * fd and abs(d['precision'] - prec) < 1e-12 and abs(d['recall'] - rec) < 1e-12
+print(fd, prec, rec) if not ok else None; sys.exit(0 if ok else 1)" "$j" "$T/nhwc_r.npy" "$T/nhwc_f.npy"
 for key in fd:5 precision:12 recall:13 density:14 coverage:15; do
     k=${key%:*}; col=${key#*:}
     want=$(awk -F, -v c="$col" '$1 == "relu64" { print $c }' $FX/cases.csv)

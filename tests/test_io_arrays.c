@@ -233,8 +233,9 @@ static void test_idx(void) {
     CHECK(read_fails(pg, WK_EFORMAT, "empty"), "empty gz");
 }
 
-/* wk_read_samples_f64: the float64 values come with the samples in their order, or not at all
- * when the samples view reordered the file (NHWC images made NCHW) */
+/* wk_read_samples_f64: the float64 values come with the samples in their order, also when the
+ * samples view reordered the file (NHWC images made NCHW: was NULL, so a channels-last float64
+ * file was measured in float32) */
 static void test_samples_f64(void) {
     const char *p = tmp_path("nhwc.npy");
     double v[2 * 2 * 2 * 3];
@@ -242,9 +243,19 @@ static void test_samples_f64(void) {
     write_npy_raw(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2, 3), }", v, sizeof v);
     wk_tensor t;
     double *x = (double *)1;
-    CHECK(wk_read_samples_f64(p, &t, &x) == WK_OK && t.ndim == 4 && t.shape[1] == 3 && !x,
-          "NHWC made NCHW: float32 samples, no float64 values: %s", wk_last_error());
+    CHECK(wk_read_samples_f64(p, &t, &x) == WK_OK && t.ndim == 4 && t.shape[1] == 3 && x,
+          "NHWC made NCHW: float32 samples and float64 values: %s", wk_last_error());
+    int same = x != NULL;
+    for (int i = 0; i < 2 && same; i++) /* [i, k, y, x] of the samples is [i, y, x, k] of the file */
+        for (int k = 0; k < 3; k++)
+            for (int y = 0; y < 2; y++)
+                for (int c = 0; c < 2; c++) {
+                    const int to = ((i * 3 + k) * 2 + y) * 2 + c, from = ((i * 2 + y) * 2 + c) * 3 + k;
+                    same &= x[to] == v[from] && t.data[to] == (float)v[from];
+                }
+    CHECK(same, "NHWC made NCHW: the float64 values moved with the float32 ones");
     wk_tensor_free(&t);
+    wk_free(x);
     p = tmp_path("nchw.npy");
     write_npy_raw(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 2, 2), }", v, sizeof v);
     CHECK(wk_read_samples_f64(p, &t, &x) == WK_OK && t.ndim == 4 && x && x[5] == v[5] && t.data[5] == (float)v[5],

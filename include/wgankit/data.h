@@ -184,8 +184,8 @@ int wk_read_samples(const char *path, wk_tensor *out);
 /* wk_read_samples and the file's values in float64 from one read of it: *out as wk_read_samples
  * gives it (each value the float32 rounding of its float64 one; beyond float32's range fails as
  * there), *f64 [out->numel] the same values in float64, in the same order (free with wk_free),
- * so a caller can compute unrounded; *f64 NULL when the samples are NHWC images made NCHW (the
- * stored order is not the samples' order: the float32 values serve). */
+ * so a caller can compute unrounded (NHWC images made NCHW: both moved alike, float64 stays
+ * float64 whatever the layout). */
 int wk_read_samples_f64(const char *path, wk_tensor *out, double **f64);
 /* The same as stored (wk_read_array's shape, no sample reshaping): *out float32, *f64 float64. */
 int wk_read_array_both(const char *path, wk_tensor *out, double **f64);

@@ -22,7 +22,11 @@ enum {
     WK_ELIMIT = -7,       /* a work limit the caller set ran out (e.g. max_pivots) */
     WK_EINTERNAL = -8,    /* the library broke its own invariant (a bug, not the input) */
     WK_EINTR = -9,        /* stopped on request (the caller's wk_exec.cancel flag, e.g. Ctrl-C) */
-    WK_ESYSTEM = -10      /* the machine failed while writing: disk full, quota, device error (not bad input) */
+    WK_ESYSTEM = -10,     /* the machine failed while writing: disk full, quota, device error (not bad input) */
+    WK_ENOFIT = -11       /* the work as asked does not fit the memory limit set on the process (ulimit -v / -d):
+                           * refused the first time that work ran, so rerunning it under that limit fails
+                           * the same way (the caller's input and settings are too large for it; WK_ENOMEM is
+                           * an allocation refused by work that had fitted, or without a limit) */
 };
 
 /* Record a message (printf-style) in the error slot and return `code`, so a caller can

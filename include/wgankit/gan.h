@@ -213,8 +213,8 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
 /* The map for data compared with a run whose checkpoint predates kept scalings: `kind` (the run's
  * --scale) resolved on x as wgankit resolved it then (float32 values, one range over all values,
  * constant data kept as it is; auto bytes for any integers 0..255 above 1, whatever the file type). The one rule every command
- * and the Python binding's sources use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided);
- * Python's Checkpoint.critic(scaled=False) refuses such a checkpoint instead (ValueError). */
+ * and the Python binding use for such a checkpoint (wk_source_run_scale, wk_dataset_load_redecided;
+ * Python's sources and Checkpoint.critic(scaled=False)). */
 int wk_data_scale_redecide(wk_scale_kind kind, const wk_tensor *x, const char *what, wk_data_scale *out);
 /* Whether every file of a comma-separated list is stored as bytes (uint8 NPY, IDX type 0x08,
  * CIFAR-10 .bin), from each file's header as the reader that reads the file parses it. */
@@ -274,6 +274,15 @@ const wk_gan_config *wk_trainer_config(const wk_trainer *t);
  * then fall back to re-resolving the run's --scale on the file at hand, and say so). */
 const wk_data_scale *wk_trainer_data_scale(const wk_trainer *t);
 int64_t wk_trainer_step_count(const wk_trainer *t);
+/* One sample's shape as the trainer parsed it from its sample_shape (its networks' input): the
+ * dimensions into shape[WK_MAX_DIMS], their count returned. */
+int wk_trainer_sample_shape(const wk_trainer *t, int64_t *shape);
+/* Parse a sample_shape ("2", "1x28x28") into *ndim dimensions in shape[WK_MAX_DIMS]: the one
+ * parser the trainer and every caller use. WK_EINVAL for a malformed or empty string, a
+ * dimension below 1, or a sample of more than 2^30 values (the string may come from a file). */
+int wk_gan_sample_shape(const char *s, int *ndim, int64_t *shape);
+/* The reverse: ndim dimensions as "1x28x28" into buf (n bytes), returned. */
+char *wk_gan_sample_shape_str(int ndim, const int64_t *shape, char *buf, size_t n);
 /* One generator step (n_critic critic steps first). WK_ENUMERIC naming the step when a loss or
  * gradient becomes NaN/Inf; the weights are then those of before the failing update. */
 int wk_trainer_step(wk_trainer *t);

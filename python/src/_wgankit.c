@@ -43,7 +43,8 @@
 
 /* ---- errors --------------------------------------------------------------------------------- */
 /* The one map from library statuses to exceptions, the CLI's exit codes in Python form: bad input
- * (WK_EINVAL, WK_EFORMAT; the CLI's exit 2) is ValueError, files OSError, and a failure during the
+ * (WK_EINVAL, WK_EFORMAT; the CLI's exit 2) is ValueError, files OSError, memory (WK_ENOMEM, and
+ * WK_ENOFIT: a run that does not fit a memory limit, the CLI's exit 2) MemoryError, and a failure during the
  * computation (WK_ENUMERIC: NaN/Inf produced by the computation, e.g. a diverging run; limits,
  * internal errors; the CLI's exit 1) RuntimeError. Non-finite user arrays never reach the library
  * as WK_ENUMERIC: the argument checks below refuse them first, as ValueError naming the argument. */
@@ -56,7 +57,8 @@ static PyObject *raise_wk(int rc) {
     case WK_EFORMAT: type = PyExc_ValueError; break;
     case WK_EIO:
     case WK_ESYSTEM: type = PyExc_OSError; break;
-    case WK_ENOMEM: type = PyExc_MemoryError; break;
+    case WK_ENOMEM:
+    case WK_ENOFIT: type = PyExc_MemoryError; break;
     case WK_EINTR: type = PyExc_KeyboardInterrupt; break;
     default: break;
     }
@@ -770,9 +772,8 @@ static PyObject *py_ckpt_sample(PyObject *self, PyObject *args) {
     return rc ? raise_wk(rc) : tensor_to_array(&out);
 }
 
-/* Samples x [n, ...] for a checkpoint's critic as float32: real, non-empty, finite and within
- * float32's range (checked in float64 first, as points()). New reference or NULL. */
-static PyArrayObject *samples(PyObject *ox, const char *name) {
+/* Samples x [n, ...] as float64: real, non-empty, finite. New reference or NULL. */
+static PyArrayObject *samples64(PyObject *ox, const char *name) {
     PyArrayObject *d = as_real(ox, name, NPY_DOUBLE);
     if (!d) return NULL;
     if (PyArray_SIZE(d) == 0 || PyArray_NDIM(d) < 1 || PyArray_NDIM(d) > WK_MAX_DIMS || check_finite(d, name)) {
@@ -782,36 +783,67 @@ static PyArrayObject *samples(PyObject *ox, const char *name) {
         Py_DECREF(d);
         return NULL;
     }
-    return narrow_f32_checked(d, name);
+    return d;
 }
 
-/* _ckpt_critic(cap, x (any real array, checked here), grad) */
+/* Samples x [n, ...] for a checkpoint's critic as float32: samples64, within float32's range
+ * (checked in float64 first, as points()) and kept apart by it. New reference or NULL. */
+static PyArrayObject *samples(PyObject *ox, const char *name) {
+    PyArrayObject *d = samples64(ox, name);
+    return d ? narrow_f32_checked(d, name) : NULL;
+}
+
+/* A float32 array's data viewed as a tensor of its shape (no copy). */
+static void array_tensor(PyArrayObject *f, wk_tensor *x) {
+    int64_t shape[WK_MAX_DIMS];
+    memset(x, 0, sizeof *x);
+    for (int i = 0; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
+    wk_tensor_set_shape(x, PyArray_NDIM(f), shape);
+    x->data = PyArray_DATA(f);
+}
+
+/* _ckpt_critic(cap, x (any real array, checked here), grad, data) -> (values or (values,
+ * gradients), the map said or None). data 0: x is in the run's scaled units, taken as it is
+ * (float32, spread-checked). data 1: x is in the units of the run's data, mapped as `wgankit
+ * critic --input X` maps a file: by the scaling the run kept, or, for a checkpoint older than kept
+ * scalings, by the run's scale re-decided on x (wk_source_run_scale, the one rule every command
+ * uses; then its description is returned, for the warning that is the CLI's stderr line),
+ * applied to x's float64 values before the float32 rounding (wk_data_scale_apply). */
 static PyObject *py_ckpt_critic(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *cap, *ox;
-    int grad;
-    if (!PyArg_ParseTuple(args, "OOp", &cap, &ox, &grad)) return NULL;
+    int grad, data;
+    if (!PyArg_ParseTuple(args, "OOpp", &cap, &ox, &grad, &data)) return NULL;
     ckpt *c = ckpt_of(cap);
     if (!c) return NULL;
-    PyArrayObject *f = samples(ox, "x");
+    PyArrayObject *d = NULL, *f = NULL;
+    if (!data) f = samples(ox, "x");
+    else if ((d = samples64(ox, "x")) != NULL) { /* the float32 values the rule reads: beyond float32's range is refused */
+        Py_INCREF(d);
+        if (!(f = narrow_f32(d, "x"))) Py_CLEAR(d);
+    }
     if (!f) return NULL;
     wk_tensor x, dv, gv;
-    memset(&x, 0, sizeof x);
-    int64_t shape[WK_MAX_DIMS];
-    for (int i = 0; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
-    wk_tensor_set_shape(&x, PyArray_NDIM(f), shape);
-    x.data = PyArray_DATA(f);
-    int rc;
+    array_tensor(f, &x);
+    wk_data_scale map = {0};
+    int rc = WK_OK, guessed = 0;
     Py_BEGIN_ALLOW_THREADS
     pthread_mutex_lock(&c->mu);
-    rc = wk_trainer_critic(c->t, &x, &dv, grad ? &gv : NULL);
+    if (d && !(rc = wk_source_run_scale(c->t, &x, "x", &map, &guessed)))
+        rc = wk_data_scale_apply(&map, &x, PyArray_DATA(d), "x", WK_SPREAD_ADVICE_COMPARE);
+    if (!rc) rc = wk_trainer_critic(c->t, &x, &dv, grad ? &gv : NULL);
     pthread_mutex_unlock(&c->mu);
     Py_END_ALLOW_THREADS
+    Py_XDECREF(d);
     Py_DECREF(f);
+    char how[512];
+    if (!rc && guessed) wk_data_scale_describe(&map, how, sizeof how);
+    wk_data_scale_free(&map);
     if (rc) return raise_wk(rc);
     PyObject *vals = tensor_to_array(&dv);
-    if (!grad) return vals;
-    return Py_BuildValue("(NN)", vals, tensor_to_array(&gv));
+    PyObject *r = grad ? Py_BuildValue("(NN)", vals, tensor_to_array(&gv)) : vals;
+    if (!r) return NULL;
+    return guessed ? Py_BuildValue("(Ns)", r, how) : Py_BuildValue("(NO)", r, Py_None);
 }
 
 /* _ckpt_lipschitz(cap, x) -> dict of the Lipschitz report on the points x */
@@ -824,11 +856,7 @@ static PyObject *py_ckpt_lipschitz(PyObject *self, PyObject *args) {
     PyArrayObject *f = samples(ox, "x");
     if (!f) return NULL;
     wk_tensor x;
-    memset(&x, 0, sizeof x);
-    int64_t shape[WK_MAX_DIMS];
-    for (int i = 0; i < PyArray_NDIM(f); i++) shape[i] = PyArray_DIM(f, i);
-    wk_tensor_set_shape(&x, PyArray_NDIM(f), shape);
-    x.data = PyArray_DATA(f);
+    array_tensor(f, &x);
     wk_lipschitz_report r;
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -1070,7 +1098,8 @@ static PyMethodDef methods[] = {
     {"ckpt_load", py_ckpt_load, METH_VARARGS, "ckpt_load(path) -> handle"},
     {"ckpt_config", py_ckpt_config, METH_VARARGS, "ckpt_config(handle) -> (config JSON, step, kept data scaling JSON or None)"},
     {"ckpt_sample", py_ckpt_sample, METH_VARARGS, "ckpt_sample(handle, n, seed, latent, ema, component) -> float32 array"},
-    {"ckpt_critic", py_ckpt_critic, METH_VARARGS, "ckpt_critic(handle, x, grad) -> values [, grad]"},
+    {"ckpt_critic", py_ckpt_critic, METH_VARARGS,
+     "ckpt_critic(handle, x, grad, data) -> (values [, grad], re-decided map or None); data: x in the data's units"},
     {"ckpt_lipschitz", py_ckpt_lipschitz, METH_VARARGS, "ckpt_lipschitz(handle, x) -> dict"},
     {"nnd", py_nnd, METH_VARARGS, "nnd(A, B, settings) -> JSON text (see wgankit.nnd)"},
     {"generalization", py_generalization, METH_VARARGS,

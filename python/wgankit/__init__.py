@@ -337,7 +337,8 @@ def train(out, resume=False, force=False, **settings):
     Returns a :class:`Run`. Ctrl-C stops training between two steps and raises
     KeyboardInterrupt (the run directory keeps its last checkpoint: ``resume=True`` continues
     it). Bad settings raise ValueError naming the setting; unreadable data OSError; a diverging
-    run RuntimeError.
+    run RuntimeError; a run that does not fit the process's memory limit (``resource.RLIMIT_AS``,
+    ``ulimit -v``) MemoryError giving the limit and the sizes (the CLI's exit 2).
     """
     out = _string(out, "out", "a path (the run directory)")
     if isinstance(resume, (str, os.PathLike)):
@@ -433,27 +434,23 @@ class Checkpoint:
         (n, dim)); with ``grad`` also ∇ₓD(x) (float64, the shape of x). ``scaled=True`` (default):
         x is in the run's scaled units, as :meth:`sample` returns them (``wgankit critic --input X
         --scaled``). ``scaled=False``: x is data in the units of the run's training data and is
-        mapped by the scaling the run resolved on its data and kept (:attr:`data_scale`), as
-        ``wgankit critic --input X`` maps a file: the same points give the same values whatever
-        their dtype (1 or 1.0); a checkpoint older than kept scalings (``data_scale`` None)
-        raises ValueError. The gradient is with respect to the scaled points.
+        mapped as ``wgankit critic --input X`` maps a file, by the same library code: by the
+        scaling the run resolved on its data and kept (:attr:`data_scale`), from x's float64
+        values, so the same points give the same values whatever their dtype (1 or 1.0); for a
+        checkpoint older than kept scalings (``data_scale`` None) by the run's ``scale`` setting
+        re-decided on x by the rule wgankit trained with then, as every CLI command does for such
+        a checkpoint, and a ``UserWarning`` says so and gives the map (the CLI's stderr line).
+        The gradient is with respect to the scaled points.
 
         ``data_scale`` is that map: ``{"scale": "none"|"u8"|"minmax", "mul": [...], "add": [...]}``,
         value j of a sample mapped to ``x * mul[j % n] + add[j % n]`` (n = len(mul): 1, or one
         per column of point data under minmax)."""
         x = np.asarray(x) if not isinstance(x, np.ndarray) else x
         grad = _flag(grad, "grad")
-        if not _flag(scaled, "scaled"):
-            if self.data_scale is None:
-                raise ValueError("scaled=False: %s predates kept data scalings, so its run's map is unknown; "
-                                 "map x into the run's units yourself and pass scaled=True" % self.path)
-            mul, add = np.asarray(self.data_scale["mul"]), np.asarray(self.data_scale["add"])
-            xs = np.asarray(x, dtype=np.float64)
-            flat = xs.reshape(xs.shape[0], -1) if xs.ndim > 1 else xs.reshape(-1, 1)
-            if len(mul) > 1 and flat.shape[1] != len(mul):
-                raise ValueError("x: rows of %d values, but the run's scaling maps %d columns" % (flat.shape[1], len(mul)))
-            x = (flat * mul + add).reshape(xs.shape)
-        r = _c.ckpt_critic(self._h, x, grad)
+        r, redecided = _c.ckpt_critic(self._h, x, grad, not _flag(scaled, "scaled"))
+        if redecided is not None:
+            warnings.warn("x scaled into the run's units by the run's scale setting re-decided on x (%s predates "
+                          "kept scalings): %s" % (self.path, redecided), UserWarning, stacklevel=2)
         if grad:
             return r[0].astype(np.float64), r[1].astype(np.float64).reshape(np.shape(x))
         return r.astype(np.float64)

@@ -29,7 +29,9 @@ int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *
 void cli_gan_help(FILE *f);
 /* gan_flags.c: the one map from a library status to the exit code: 0 ok, 2 bad usage or bad
  * input (WK_EINVAL, WK_EFORMAT, and WK_EIO: a file named on the command line that cannot be
- * opened, read or written), 1 runtime failure (anything else, NaN/Inf from training included). */
+ * opened, read or written; WK_ENOFIT, work as asked that does not fit the memory limit; WK_ENOMEM
+ * under such a limit, with a line saying so), 1 runtime failure (anything else, NaN/Inf from
+ * training included). */
 int cli_exit_code(int rc);
 /* Whether two paths name one file (same inode, or the same resolved path when one is new). */
 int cli_same_file(const char *a, const char *b);
@@ -59,13 +61,14 @@ int cli_read_user_samples_f64(const char *path, wk_tensor *out, double **f64);
 int cli_read_user_array_f64(const char *path, wk_tensor *out, double **f64);
 /* The same as float64 points (wk_read_points_f64: *data freed with wk_free). */
 int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int64_t *cols);
-/* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
- * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
- * run's shape `want` (gan.h's sample_shape, "2" or "1x28x28") each; WK_OK otherwise. */
 /* A vector the user named (weights: one number per point), in float64: stored as [n], [n, 1] or
  * [1, n]; any other shape is WK_EFORMAT naming the file and its shape. */
 int cli_read_user_vector_f64(const char *path, double **data, int64_t *n);
-int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, const char *want);
+/* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
+ * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
+ * run's shape each: ndim dimensions in shape, as the trainer parsed them (wk_trainer_sample_shape,
+ * or wk_gan_sample_shape before a trainer exists); WK_OK otherwise, and when ndim is 0. */
+int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape);
 
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
  * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0

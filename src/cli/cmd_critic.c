@@ -83,7 +83,9 @@ int wk_cmd_critic(int argc, char **argv) {
         wk_data_scale map = {0};
         int guessed = 0;
         char what[1100];
-        if ((rc = cli_check_run_samples("--input", in, &x, wk_trainer_config(t)->sample_shape))) {
+        int64_t shape[WK_MAX_DIMS];
+        const int ndim = wk_trainer_sample_shape(t, shape); /* the shape its networks were built for */
+        if ((rc = cli_check_run_samples("--input", in, &x, ndim, shape))) {
             /* named before any map: a file of another dimension is the user's, not the map's, fault */
         } else if (scaled) /* the caller's word: already in the run's units */
             fprintf(stderr, "wgankit critic: --input %s taken as already in the run's units (--scaled)\n", in);

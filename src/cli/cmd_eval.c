@@ -138,7 +138,10 @@ int wk_cmd_eval(int argc, char **argv) {
         wk_tensor all = ds.train; /* its shape with every row, held out ones included */
         all.shape[0] += ds.holdout.ndim ? ds.holdout.shape[0] : 0;
         all.numel = all.shape[0] * ds.dim;
-        if ((rc = cli_check_run_samples("--data", cfg.data, &all, trained.sample_shape))) wk_dataset_free(&ds);
+        int64_t shape[WK_MAX_DIMS];
+        int ndim = 0; /* no trainer yet: its parser on the checkpoint's shape (checked when read) */
+        if (trained.sample_shape[0]) rc = wk_gan_sample_shape(trained.sample_shape, &ndim, shape);
+        if (rc || (rc = cli_check_run_samples("--data", cfg.data, &all, ndim, shape))) wk_dataset_free(&ds);
     }
     if (!rc && (rc = wk_trainer_new(&cfg, &ds, &t))) wk_dataset_free(&ds);
     if (!rc) rc = own ? wk_trainer_load_checkpoint(t, &ck) : wk_trainer_load_for_eval(t, &ck); /* own: all of it checked */

@@ -133,10 +133,8 @@ int wk_cmd_metrics(int argc, char **argv) {
             memset(&real, 0, sizeof real), memset(&fake, 0, sizeof fake);
         }
         /* the raw coordinates are the features: the metrics read them as stored, float64 files
-         * unrounded (a float32 copy would lose the spread of data with a large offset). A side
-         * whose samples view reordered the file (NHWC images made NCHW) has no float64 values
-         * (wk_read_samples_f64): then both sides stay float32, in one layout */
-        if (!raw64[0] || !raw64[1]) wk_free(raw64[0]), wk_free(raw64[1]), raw64[0] = raw64[1] = NULL;
+         * unrounded (a float32 copy would lose the spread of data with a large offset), NHWC
+         * images too (wk_read_samples_f64 moves their float64 values into NCHW order) */
         /* IS of raw rows that are probabilities (a classifier's softmax): the fake rows in float64
          * when the file has them (wk_metrics_compute_f64), else a float32 copy of them */
         if (!rc && (mask & WK_METRIC_IS) && !raw64[1] && !(rc = wk_tensor_alloc(&probs, ff.ndim, ff.shape)))

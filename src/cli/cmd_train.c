@@ -175,10 +175,15 @@ int wk_cmd_train(int argc, char **argv) {
         if (rank == 0 || failed < 0 || failed == rank) {
             if (size > 1) fprintf(stderr, "wgankit train: rank %d of %d: %s\n", rank, size, wk_last_error());
             else fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+            /* the library gave the sizes and the limit; the flags that change them are the CLI's */
+            if (rc == WK_ENOFIT)
+                fprintf(stderr, "wgankit train: --data %s: the run does not fit this memory limit: raise the limit (ulimit -v / -d) "
+                                "or make the run smaller (--batch, --eval-n, --data-n, --holdout, the network widths)\n", cfg.data);
         }
-        /* Memory the library left as WK_ENOMEM failed at run time (wk_gan_run turns a run that does
-         * not fit a memory limit from the start into bad input, naming --data and the limit): exit 1,
-         * not cli_exit_code's "too large for the limit" (2), which is about one-shot commands */
+        /* A run that does not fit a memory limit from the start (WK_ENOFIT) is bad input, exit 2
+         * (cli_exit_code). Memory the library left as WK_ENOMEM failed at run time, by work that
+         * had fitted: exit 1, not cli_exit_code's "too large for the limit" (2), which is about
+         * one-shot commands */
         const int code = rc == WK_ENOMEM ? 1 : cli_exit_code(rc);
         /* a failure during training leaves the other ranks inside a collective: end the job */
         if (size > 1 && failed < 0) wk_dist_abort(code);

@@ -47,6 +47,7 @@ static int limited_memory(void) {
 
 int cli_exit_code(int rc) {
     if (rc == WK_OK) return 0;
+    if (rc == WK_ENOFIT) return 2; /* the work as asked does not fit the limit: the input's size, named by the library */
     if (rc == WK_ENOMEM && limited_memory()) return 2;
     return rc == WK_EINVAL || rc == WK_EFORMAT || rc == WK_EIO ? 2 : 1;
 }

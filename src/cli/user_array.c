@@ -33,18 +33,14 @@ int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int
     return as_input(wk_read_points_f64(path, data, rows, cols));
 }
 
-int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, const char *want) {
-    if (!want || !want[0] || x->ndim < 1 || x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why) */
-    long long per = 1;
-    for (const char *p = want; *p;) { /* "2" or "1x28x28" (gan.h's sample_shape) */
-        char *end;
-        per *= strtoll(p, &end, 10);
-        p = *end == 'x' ? end + 1 : end + (*end != 0);
-    }
+int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape) {
+    if (ndim < 1 || x->ndim < 1 || x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why) */
+    int64_t per = 1; /* at most 2^30: the shape was parsed and bounded (wk_gan_sample_shape) */
+    for (int i = 0; i < ndim; i++) per *= shape[i];
     if (x->numel / x->shape[0] == per) return WK_OK;
-    char have[64];
+    char have[64], want[64];
     return wk_errorf(WK_EINVAL, "%s: samples shaped %s, the run's networks take samples of shape %s (%s)", path,
-                     wk_shape_str(x, have, sizeof have), want, flag);
+                     wk_shape_str(x, have, sizeof have), wk_gan_sample_shape_str(ndim, shape, want, sizeof want), flag);
 }
 
 int cli_read_user_vector_f64(const char *path, double **data, int64_t *n) {

@@ -54,6 +54,7 @@ const char *wk_strerror(int code) {
     case WK_EINTERNAL: return "internal error";
     case WK_EINTR: return "interrupted";
     case WK_ESYSTEM: return "system failure";
+    case WK_ENOFIT: return "does not fit the memory limit";
     default: return "unknown error";
     }
 }

@@ -13,9 +13,10 @@
 #include "wgankit/gan.h"
 #include "wgankit/io.h"
 
-/* The array of one file as [N, sample...]: images become [N, C, H, W]. *reordered (may be NULL):
- * 1 when the values moved (NHWC made NCHW), so the stored order is no longer the samples'. */
-static int shape_sample(const char *path, wk_tensor *t, int *reordered) {
+/* The array of one file as [N, sample...]: images become [N, C, H, W]. f64 (may be NULL; *f64
+ * may be NULL): the same values in float64, moved with the float32 ones when NHWC is made NCHW,
+ * so a float64 file keeps its float64 values in the samples' order whatever its layout. */
+static int shape_sample(const char *path, wk_tensor *t, double **f64) {
     int rc;
     if (t->ndim == 1) return wk_tensor_set_shape(t, 2, (int64_t[]){t->shape[0], 1});
     if (t->ndim == 3) return wk_tensor_set_shape(t, 4, (int64_t[]){t->shape[0], 1, t->shape[1], t->shape[2]});
@@ -23,15 +24,24 @@ static int shape_sample(const char *path, wk_tensor *t, int *reordered) {
         /* NHWC (as numpy image arrays usually are) -> NCHW */
         wk_tensor c;
         int64_t n = t->shape[0], h = t->shape[1], w = t->shape[2], ch = t->shape[3];
+        const double *s64 = f64 ? *f64 : NULL;
+        double *c64 = NULL;
         if ((rc = wk_io_alloc_tensor(path, &c, 4, (int64_t[]){n, ch, h, w}))) return rc;
+        if (s64 && !(c64 = wk_malloc((size_t)t->numel * sizeof *c64))) {
+            wk_tensor_free(&c);
+            return wk_io_too_large(path, "its float64 values", (uint64_t)t->numel * sizeof *c64);
+        }
         for (int64_t i = 0; i < n; i++)
             for (int64_t y = 0; y < h; y++)
                 for (int64_t x = 0; x < w; x++)
-                    for (int64_t k = 0; k < ch; k++)
-                        c.data[((i * ch + k) * h + y) * w + x] = t->data[((i * h + y) * w + x) * ch + k];
+                    for (int64_t k = 0; k < ch; k++) {
+                        const int64_t to = ((i * ch + k) * h + y) * w + x, from = ((i * h + y) * w + x) * ch + k;
+                        c.data[to] = t->data[from];
+                        if (c64) c64[to] = s64[from];
+                    }
         wk_tensor_free(t);
         *t = c;
-        if (reordered) *reordered = 1;
+        if (c64) wk_free(*f64), *f64 = c64;
         return WK_OK;
     }
     if (t->ndim > 4 || (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3))
@@ -71,9 +81,8 @@ int wk_read_array_both(const char *path, wk_tensor *t, double **f64) {
 int wk_read_samples_f64(const char *path, wk_tensor *t, double **f64) {
     int rc = wk_read_array_both(path, t, f64);
     if (rc) return rc;
-    int reordered = 0;
-    if ((rc = shape_sample(path, t, &reordered)) != WK_OK) wk_tensor_free(t);
-    if (rc || reordered) { /* reordered: the float64 values no longer match the samples' order */
+    if ((rc = shape_sample(path, t, f64)) != WK_OK) {
+        wk_tensor_free(t);
         wk_free(*f64);
         *f64 = NULL;
     }
@@ -90,9 +99,8 @@ static int stored_images(const char *path) {
 }
 
 /* Concatenate comma-separated files with equal sample shapes; with f64 non-NULL also their
- * float64 values in the same order (*f64 NULL when a file's stored order is not its samples'
- * order: NHWC images made NCHW; and for images, which take one range for all values and so
- * need no float64 copy: the float32 values then serve). Images are known from the header before
+ * float64 values in the same order (*f64 NULL for images, which take one range for all values
+ * and so need no float64 copy: the float32 values then serve). Images are known from the header before
  * any value is read, so an image file is read to float32 only (was: its first file converted to
  * float64 as well, 8 more bytes a value at the peak, then dropped). */
 static int read_files(const char *list, wk_tensor *out, double **f64) {

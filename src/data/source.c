@@ -257,11 +257,10 @@ int wk_source_draw_replace(wk_source *s, int64_t n, wk_rng *rng, wk_tensor *out)
 
 int wk_source_check_compatible(const wk_source *a, const wk_source *b) {
     if (a->ndim == b->ndim && !memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof(int64_t))) return WK_OK;
-    char sa[64] = "", sb[64] = "";
-    for (int i = 0, o = 0; i < a->ndim && o < 60; i++) o += snprintf(sa + o, 64 - o, i ? "x%lld" : "%lld", (long long)a->shape[i]);
-    for (int i = 0, o = 0; i < b->ndim && o < 60; i++) o += snprintf(sb + o, 64 - o, i ? "x%lld" : "%lld", (long long)b->shape[i]);
-    return wk_errorf(WK_EINVAL, "sources of different dimension: '%s' draws samples shaped %s but '%s' draws %s", a->spec, sa,
-                     b->spec, sb);
+    char sa[64], sb[64];
+    return wk_errorf(WK_EINVAL, "sources of different dimension: '%s' draws samples shaped %s but '%s' draws %s", a->spec,
+                     wk_gan_sample_shape_str(a->ndim, a->shape, sa, sizeof sa), b->spec,
+                     wk_gan_sample_shape_str(b->ndim, b->shape, sb, sizeof sb));
 }
 
 int wk_source_run_scale(const struct wk_trainer *gen, const wk_tensor *x, const char *what, wk_data_scale *out, int *guessed) {

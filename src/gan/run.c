@@ -502,11 +502,14 @@ static int check_same_problem(const char *dir, const wk_gan_config *was, const w
  * `fresh`: the work that failed was running for the first time in this run (reading the data,
  * building the networks, loading the checkpoint, the first step, evaluation or checkpoint, the
  * pictures at the end): then the run as asked, its data and the working memory of its settings,
- * does not fit the limit, which rerunning it cannot change: bad input (WK_EINVAL, exit 2), named.
- * Refused by work that had fitted before in this run, the process's use grew while it ran: a
- * runtime failure (WK_ENOMEM kept, exit 1), said as such; the last checkpoint stays intact (it is
- * written atomically) and --resume continues from it. Without a limit, WK_ENOMEM as it came. */
-static int memory_refused(int rc, int fresh, const wk_gan_config *cfg) {
+ * does not fit the limit, which rerunning it cannot change: WK_ENOFIT, with the sizes and the
+ * limit (the CLI maps it to exit 2 and names its flags; Python raises MemoryError). Refused by
+ * work that had fitted before in this run, the process's use grew while it ran: a runtime
+ * failure (WK_ENOMEM kept, exit 1), said as such; the last checkpoint stays intact (it is
+ * written atomically) and a resume continues from it. Without a limit, WK_ENOMEM as it came.
+ * t: the trainer when it was built (its data's size), else NULL. The words are the library's
+ * (settings as gan.h names them), never a front end's flags. */
+static int memory_refused(int rc, int fresh, const wk_gan_config *cfg, const wk_trainer *t) {
     const char *which;
     uint64_t lim;
     if (rc != WK_ENOMEM || !wk_rlimit_set(&which, &lim)) return rc;
@@ -514,9 +517,17 @@ static int memory_refused(int rc, int fresh, const wk_gan_config *cfg) {
         return wk_error_context(WK_ENOMEM, "memory refused under the limit of %s, %llu bytes, by work that had fitted earlier "
                                            "in this run (its use grew: a runtime failure, not the input)", which,
                                 (unsigned long long)lim);
-    return wk_error_context(WK_EINVAL, "--data %s: the run does not fit under the limit of %s, %llu bytes (its data, networks "
-                                       "and the working memory of --batch %lld, --eval-n %lld): raise the limit or make the run "
-                                       "smaller", cfg->data, which, (unsigned long long)lim, (long long)cfg->batch,
+    wk_self_use use;
+    wk_self_use_read(&use);
+    const uint64_t held = strcmp(which, WK_RLIMIT_AS_NAME) ? use.data : use.vm; /* what that limit counts */
+    char data[96] = "its data";
+    if (t) {
+        const int64_t n = t->ds.train.numel + (t->ds.holdout.data ? t->ds.holdout.numel : 0);
+        snprintf(data, sizeof data, "its data: %llu bytes as float32", (unsigned long long)n * sizeof(float));
+    }
+    return wk_error_context(WK_ENOFIT, "%s: the run does not fit under the limit of %s, %llu bytes, of which the process "
+                                       "holds %llu (%s; its networks and the working memory of batch %lld and eval_n %lld)",
+                            cfg->data, which, (unsigned long long)lim, (unsigned long long)held, data, (long long)cfg->batch,
                             (long long)cfg->eval_n);
 }
 
@@ -657,7 +668,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
                 (long long)ds_.calls, ds_.calls ? (double)ds_.floats / (double)ds_.calls : 0);
     }
 done:
-    rc = memory_refused(rc, fresh, &cfg);
+    rc = memory_refused(rc, fresh, &cfg, t);
     wk_free(h.m);
     wk_trainer_free(t);
     if (rc && lock >= 0 && !held_run(dir)) {

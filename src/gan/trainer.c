@@ -13,10 +13,10 @@
 #include "wgankit/critic.h"
 #include "wgankit/error.h"
 
-/* "1x28x28" -> shape. The string may come from a checkpoint's metadata: every dimension and
- * their product are bounded before anything is multiplied or allocated. */
+/* "1x28x28" -> shape (gan.h). The string may come from a checkpoint's metadata: every dimension
+ * and their product are bounded before anything is multiplied or allocated. */
 #define MAX_SAMPLE_VALUES (1LL << 30)
-static int parse_shape(const char *s, int *ndim, int64_t *shape) {
+int wk_gan_sample_shape(const char *s, int *ndim, int64_t *shape) {
     *ndim = 0;
     long long numel = 1;
     for (const char *p = s; *p;) {
@@ -49,7 +49,7 @@ void wk__config_weights(const wk_gan_config *c, double dim, double *gen, double 
 int wk__config_weight_floor(const wk_gan_config *c, double *floats) {
     int ndim;
     int64_t shape[WK_MAX_DIMS];
-    int rc = parse_shape(c->sample_shape, &ndim, shape);
+    int rc = wk_gan_sample_shape(c->sample_shape, &ndim, shape);
     if (rc) return rc;
     double dim = 1, g, d;
     for (int i = 0; i < ndim; i++) dim *= (double)shape[i];
@@ -60,10 +60,11 @@ int wk__config_weight_floor(const wk_gan_config *c, double *floats) {
     return WK_OK;
 }
 
-static void format_shape(char *buf, size_t n, int ndim, const int64_t *shape) {
+char *wk_gan_sample_shape_str(int ndim, const int64_t *shape, char *buf, size_t n) {
     size_t off = 0;
     buf[0] = 0;
     for (int i = 0; i < ndim && off < n; i++) off += (size_t)snprintf(buf + off, n - off, i ? "x%lld" : "%lld", (long long)shape[i]);
+    return buf;
 }
 
 int wk__build_generator(wk_trainer *t, wk_model *m) {
@@ -97,7 +98,7 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
         memset(ds, 0, sizeof *ds);
         t->has_data = 1;
         char have[64];
-        format_shape(have, sizeof have, t->ds.ndim, t->ds.shape);
+        wk_gan_sample_shape_str(t->ds.ndim, t->ds.shape, have, sizeof have);
         if (cfg->sample_shape[0] && strcmp(cfg->sample_shape, have)) {
             rc = wk_errorf(WK_EINVAL, "data samples are shaped %s but the networks take %s", have, cfg->sample_shape);
             goto fail;
@@ -116,7 +117,7 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
             goto fail;
         }
     }
-    if ((rc = parse_shape(t->cfg.sample_shape, &t->ndim, t->shape))) goto fail;
+    if ((rc = wk_gan_sample_shape(t->cfg.sample_shape, &t->ndim, t->shape))) goto fail;
     t->dim = 1;
     for (int i = 0; i < t->ndim; i++) t->dim *= t->shape[i];
     t->is_image = t->ndim == 3;
@@ -204,6 +205,10 @@ void wk_trainer_free(wk_trainer *t) {
 
 const wk_gan_config *wk_trainer_config(const wk_trainer *t) { return &t->cfg; }
 int64_t wk_trainer_step_count(const wk_trainer *t) { return t->step; }
+int wk_trainer_sample_shape(const wk_trainer *t, int64_t *shape) {
+    memcpy(shape, t->shape, (size_t)t->ndim * sizeof *shape);
+    return t->ndim;
+}
 wk_model *wk_trainer_generator(wk_trainer *t) { return &t->gen; }
 wk_model *wk_trainer_critic_model(wk_trainer *t) { return &t->critic; }
 wk_dataset *wk_trainer_dataset(wk_trainer *t) { return t->has_data ? &t->ds : NULL; }
