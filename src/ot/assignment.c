@@ -293,8 +293,18 @@ static int auction(ot_assign *s, double cmax, double eps0) {
                 return wk_errorf(WK_EINTERNAL, "assignment: internal error: row %d has no arc", (int)i);
             }
             const int32_t j1 = s->cj[r0 + a];
-            /* a row with one arc bids just eps: it has nowhere else to go */
-            p[j1] += (isfinite(b2) ? b2 - b1 : 0) + eps;
+            /* The increment. Any one in [eps, b2 - b1 + eps] keeps ε-complementary slackness (the
+             * bidder's match within eps of its best) and raises a price by at least eps, which is
+             * what termination needs (Bertsekas, Network Optimization, 1998, §7.1); Bertsekas's
+             * bid takes the largest, which leaves every bidder exactly eps off its best, so the
+             * next phase's check (at eps / 6) releases it again. max(b2 - b1, eps) leaves a bidder
+             * whose gap is at least eps tied with its second best (slack 0: kept by every later
+             * phase while its column is not taken), and one with a smaller gap eps - (b2 - b1)
+             * off. 50,000 x 2: 13.2M bids + searches against 17.2M; 20,000 x 2 over four seeds
+             * -18..-51% of the work, -8..-29% CPU (bench/README-w1.md, 9th session). A row with
+             * one arc bids just eps: it has nowhere else to go. */
+            const double gap = isfinite(b2) ? b2 - b1 : 0;
+            p[j1] += gap > eps ? gap : eps;
             int32_t old = s->row_of[j1];
             s->row_of[j1] = i;
             s->col_of[i] = j1;
