@@ -304,6 +304,14 @@ static void inexact_masses(void) {
     CHECK(rc == WK_OK && fabs(ra.value - rg.value) <= ra.gap + rg.gap + 1e-15 * rg.value,
           "AUTO, a = [1e-17, 1]: %.17g against the general path's %.17g", ra.value, rg.value);
     if (rc == WK_OK) wk_ot_result_free(&ra);
+    /* and the named solver on it (its masses moved in floating point: "no path to an under-full
+     * source"; now in exact units) */
+    o.exact_solver = WK_EXACT_FEW;
+    rc = wk_w1_exact_f64(x2, 2, w2, y, m, NULL, 2, &o, &ra);
+    CHECK(rc == WK_OK && ra.rounds == 1 && fabs(ra.value - rg.value) <= ra.gap + rg.gap + 1e-15 * rg.value,
+          "FEW, a = [1e-17, 1] against 5,000: rc %d (%s), %.17g against the general path's %.17g", rc,
+          rc ? wk_last_error() : "", rc ? 0 : ra.value, rg.value);
+    if (rc == WK_OK) wk_ot_result_free(&ra);
     wk_ot_result_free(&rg);
     wk_clear_error();
     /* the named solver on mixed scales: every plan sends 0.5 to the source at 1e8, so the optimum
@@ -319,11 +327,71 @@ static void inexact_masses(void) {
     lb *= 0.5;
     o.exact_solver = WK_EXACT_FEW;
     rc = wk_w1_exact_f64(x3, 3, w3, y, m3, NULL, 2, &o, &ra);
-    CHECK(rc != WK_OK || ra.value + ra.gap >= lb * (1 - 4e-16),
+    CHECK(rc == WK_OK && ra.value + ra.gap >= lb * (1 - 4e-16),
           "FEW, weights 0.2/0.3/0.5 at 0, 1e-8, 1e8: value %.17g + gap %g below the bound %.17g", ra.value, ra.gap, lb);
     if (rc == WK_OK) wk_ot_result_free(&ra);
     wk_clear_error();
     free(y);
+}
+
+/* Weights built to make floating-point mass moves go wrong, normalised to sum 1: kind 0 spans
+ * 17 decades (10^-U(0, 17)), 1 a 1e-17 or two among ones, 2 draws from {0.2, 0.3, 0.5}, 3 all
+ * equal but given (1/3 each before normalising), 4 random with a quarter zero, 5 one point holding
+ * nearly everything (the rest 1e-12 .. 1e-17), 6 uniform (NULL). */
+static double *hard_masses(wk_rng *r, int64_t n, int kind) {
+    if (kind == 6) return NULL;
+    double *w = malloc((size_t)n * sizeof(double)), s = 0;
+    static const double fifths[3] = {0.2, 0.3, 0.5};
+    for (int64_t i = 0; i < n; i++) {
+        switch (kind) {
+        case 0: w[i] = pow(10, -17 * wk_rng_uniform_d(r)); break;
+        case 1: w[i] = wk_rng_below(r, 8) == 0 ? 1e-17 : 1; break;
+        case 2: w[i] = fifths[wk_rng_below(r, 3)]; break;
+        case 3: w[i] = 1.0 / 3; break;
+        case 4: w[i] = wk_rng_below(r, 4) == 0 ? 0 : wk_rng_uniform_d(r); break;
+        default: w[i] = i == 0 ? 1 : pow(10, -12 - 5 * wk_rng_uniform_d(r)); break;
+        }
+        s += w[i];
+    }
+    if (kind == 1 && n > 1) w[wk_rng_below(r, (uint64_t)n)] = 1e-17, w[0] = 1; /* at least one of each */
+    if (s == 0) w[0] = 1;
+    s = 0;
+    for (int64_t i = 0; i < n; i++) s += w[i];
+    for (int64_t i = 0; i < n; i++) w[i] /= s;
+    return w;
+}
+
+/* The named solver on every finite non-negative weight vector the general path takes: solved,
+ * with the general path's value and every claim checked over all pairs (compare). Its masses
+ * moved in floating point before and failed here ("no path to an under-full source", the
+ * review's a = [1e-17, 1] among them). */
+static void hard_weights(void) {
+    wk_rng r;
+    wk_rng_seed(&r, 1517);
+    const int before = cases_run;
+    const int total = 56;
+    for (int c = 0; c < total; c++) {
+        const int64_t n = 1 + (int64_t)wk_rng_below(&r, c < 8 ? 2 : 12), m = 40 + (int64_t)wk_rng_below(&r, 1500);
+        const int d = 1 + (int)wk_rng_below(&r, 3), grid = wk_rng_below(&r, 3) == 0;
+        const wk_ot_cost kind = (wk_ot_cost)(c % 3 == 2 ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN);
+        double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+        make_points(&r, a, n, d, grid);
+        make_points(&r, b, m, d, grid);
+        if (!grid)
+            for (int64_t k = 0; k < m * d; k += d) b[k] += 2; /* shifted: mass must cross */
+        const int ka = c % 7, kb = (int)wk_rng_below(&r, 7);
+        double *wa = hard_masses(&r, n, ka), *wb = hard_masses(&r, m, kb);
+        char what[160];
+        snprintf(what, sizeof what, "hard weights %d: %lld x %lld, d %d, %s, cost %d, weights kinds %d/%d", c, (long long)n,
+                 (long long)m, d, grid ? "grid+duplicates" : "normal", (int)kind, ka, kb);
+        if (c % 2) compare(b, m, wb, a, n, wa, d, kind, 0, what);
+        else compare(a, n, wa, b, m, wb, d, kind, 0, what);
+        free(a);
+        free(b);
+        free(wa);
+        free(wb);
+    }
+    CHECK(cases_run - before == total, "%d of %d hard-weight cases ran", cases_run - before, total);
 }
 
 #define FEW_FIXTURES "tests/fixtures/ot_few/"
@@ -374,6 +442,7 @@ int main(void) {
     limits();
     certificate_checks_every_pair();
     inexact_masses();
+    hard_weights();
     pot_fixtures();
     return check_summary("test_ot_few");
 }
