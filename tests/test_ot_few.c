@@ -13,13 +13,18 @@
  *  - the certificate: 0 <= gap within the solver's threshold, covering the difference to the
  *    simplex's certified value.
  * Then: AUTO takes this path for 10 x 4,000 (either way round) and gives the named solver's
- * result; n = 1 in closed form; the named solver's limits; max_pivots; the certificate itself
- * refusing a plan whose potentials are infeasible off the plan (it must look at every pair); and
- * POT's ot.emd2 on the committed fixtures (tests/fixtures/ot_few/, made by
- * tests/reference/make_ot_few_fixtures.py). */
+ * result; n = 1 in closed form; the named solver's limits; max_pivots, one budget with AUTO's
+ * fallback; the path bound; memory refused at once under a limit; the certificate itself
+ * refusing a plan whose potentials are infeasible off the plan (it must look at every pair);
+ * weights that float arithmetic cannot move exactly (56 random problems over hard weight
+ * vectors, compared as above); and POT's ot.emd2 on the committed fixtures
+ * (tests/fixtures/ot_few/, made by tests/reference/make_ot_few_fixtures.py). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ot_test_util.h"
 
@@ -29,6 +34,7 @@ int exact_certify(double value, double gap, double cmax, const char *what);
 int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int64_t m, int d, wk_ot_cost kind, double p,
                               const double *a, const double *b, const double *u, const int32_t *ii, const int32_t *jj,
                               const double *mass, int64_t cnt, double *v, double *value, double *gap, double *cmax);
+int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb);
 
 static int cases_run;
 
@@ -244,6 +250,128 @@ static void limits(void) {
     free(b);
 }
 
+/* One budget for the whole call under AUTO as well: the paths AUTO's few-sources attempt spent
+ * count, so a budget they exhaust ends the call with WK_ELIMIT (before, AUTO fell back to the
+ * general path and gave it the whole budget again: 10 x 4,000 with max_pivots = its paths was
+ * solved by the simplex). */
+static void auto_budget(void) {
+    const int64_t n = 10, m = 4000;
+    wk_rng r;
+    wk_rng_seed(&r, 31);
+    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+    make_points(&r, a, n, 2, 0);
+    make_points(&r, b, m, 2, 0);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    wk_ot_result res;
+    REQUIRE(wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res) == WK_OK && res.rounds == 1, "AUTO 10 x 4,000: %s",
+            wk_last_error());
+    const int64_t paths = res.iterations;
+    const double value = res.value;
+    wk_ot_result_free(&res);
+    o.max_pivots = paths;
+    int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_ELIMIT && strstr(wk_last_error(), "few-sources"),
+          "AUTO, max_pivots = its %lld paths: rc %d (%s), want WK_ELIMIT from the few-sources paths", (long long)paths, rc,
+          rc ? wk_last_error() : "solved");
+    if (rc == WK_OK) wk_ot_result_free(&res);
+    wk_clear_error();
+    o.max_pivots = paths + 1;
+    rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_OK && res.iterations == paths && res.value == value, "AUTO, max_pivots %lld: rc %d", (long long)(paths + 1),
+          rc);
+    if (rc == WK_OK) wk_ot_result_free(&res);
+    free(a);
+    free(b);
+}
+
+/* The path bound E0 / g (exact_few_path_bound): on hand-made loads, and on uniform problems, where
+ * the test rebuilds the start (each sink on its nearest source, the lowest index on ties) in the
+ * units m a source, n a sink and checks the solver's paths against it. Before, the only cap was
+ * 64 (m + n^2) + 100,000 paths (13 million at 64 x 200,000, where the bound is 200,000). */
+static void path_bound(void) {
+    const int64_t ex[3] = {30, -10, -20}, ua[3] = {40, 40, 40}, ub[4] = {20, 30, 20, 50};
+    CHECK(exact_few_path_bound(ex, 3, ua, 3, ub, 4) == 3, "E0 30, g 10: bound %lld, want 3",
+          (long long)exact_few_path_bound(ex, 3, ua, 3, ub, 4));
+    const int64_t u7[2] = {7, 3};
+    CHECK(exact_few_path_bound(ex, 3, u7, 2, ub, 4) == 30, "g 1: bound %lld, want 30",
+          (long long)exact_few_path_bound(ex, 3, u7, 2, ub, 4));
+    wk_rng r;
+    wk_rng_seed(&r, 41);
+    for (int c = 0; c < 6; c++) {
+        const int64_t n = c < 3 ? 8 << c : 5 + c, m = 3000 + 1000 * c;
+        double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+        int64_t *exs = calloc((size_t)n, sizeof(int64_t)), *wa = malloc((size_t)n * sizeof(int64_t)),
+                *wb = malloc((size_t)m * sizeof(int64_t));
+        make_points(&r, a, n, 2, c == 5);
+        make_points(&r, b, m, 2, c == 5);
+        for (int64_t i = 0; i < n; i++) wa[i] = m, exs[i] = -m;
+        for (int64_t j = 0; j < m; j++) {
+            int64_t best = 0;
+            for (int64_t i = 1; i < n; i++)
+                if (cost(a + 2 * i, b + 2 * j, 2, WK_COST_EUCLIDEAN, 2) < cost(a + 2 * best, b + 2 * j, 2, WK_COST_EUCLIDEAN, 2))
+                    best = i;
+            exs[best] += n;
+            wb[j] = n;
+        }
+        const int64_t bound = exact_few_path_bound(exs, n, wa, n, wb, m);
+        wk_ot_options o;
+        wk_ot_options_default(&o);
+        o.exact_solver = WK_EXACT_FEW;
+        wk_ot_result res;
+        const int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+        CHECK(rc == WK_OK && res.iterations <= bound && bound <= (n - 1) * m,
+              "%lld x %lld: rc %d, %lld paths, bound %lld", (long long)n, (long long)m, rc, rc ? -1LL : (long long)res.iterations,
+              (long long)bound);
+        if (rc == WK_OK) wk_ot_result_free(&res);
+        free(a);
+        free(b);
+        free(exs);
+        free(wa);
+        free(wb);
+    }
+}
+
+/* Memory the few-sources solver cannot have is refused at once, the message giving the bytes it
+ * needs and the limit (before: the heaps' allocations failed after a pass over every pair, the
+ * message naming no size; under Linux's overcommit, without a limit, the OOM killer came later).
+ * In a child under RLIMIT_AS = its address space + 48 MiB: 64 x 100,000 needs 76 MB of heaps. */
+static void memory_refused(void) {
+    const int64_t n = 64, m = 100000;
+    wk_rng r;
+    wk_rng_seed(&r, 43);
+    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+    make_points(&r, a, n, 2, 0);
+    make_points(&r, b, m, 2, 0);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0, "fork");
+    if (pid == 0) {
+        long pages = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+        if (!f || fscanf(f, "%ld", &pages) != 1) _exit(3);
+        fclose(f);
+        const rlim_t cap = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (48u << 20);
+        const struct rlimit rl = {cap, cap};
+        if (setrlimit(RLIMIT_AS, &rl)) _exit(3);
+        wk_ot_options o;
+        wk_ot_options_default(&o);
+        o.exact_solver = WK_EXACT_FEW;
+        wk_ot_result res;
+        const int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+        const char *e = wk_last_error();
+        const int ok = rc == WK_ENOMEM && strstr(e, "few-sources solver needs") && strstr(e, "bytes") && strstr(e, "RLIMIT_AS");
+        if (!ok) fprintf(stderr, "child: rc %d, %s\n", rc, e);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid, "waitpid");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "64 x 100,000 under RLIMIT_AS + 48 MiB: WK_ENOMEM naming the bytes and the limit (child status %d)", status);
+    free(a);
+    free(b);
+}
+
 /* The certificate must check the duals against EVERY pair: sources at 0 and 10, sinks at 1 and
  * 9 with masses 1/2 each; the crossed plan (0 -> 9, 10 -> 1, cost 9) is tight for u = (0, 0)
  * on its own arcs if v were read off the plan (v = 9, 9: objective 9 = the plan's value, gap 0),
@@ -440,6 +568,9 @@ int main(void) {
     auto_dispatch();
     one_source();
     limits();
+    auto_budget();
+    path_bound();
+    memory_refused();
     certificate_checks_every_pair();
     inexact_masses();
     hard_weights();

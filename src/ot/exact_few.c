@@ -30,13 +30,16 @@
  * the dual objective (both compensated sums), their errors and the feasibility bound added —
  * exact_1d.c's construction, checked by the same exact_certify. A broken invariant (mass on a
  * source that is not a sink's argmin) shows as a gap, never as a wrong answer.
- * Invariants: the clouds come from ot_prepare (zero masses dropped); two uniform clouds carry
- * integer masses (m per source, n per sink, as run_exact), so every move is exact there; the
- * costs are ot_pair_cost's, the same numbers the general path sees. */
+ * Invariants: the clouds come from ot_prepare (zero masses dropped); the masses are int64 units
+ * (few_units: m a source and n a sink for two uniform clouds, as run_exact; else 2^-62 of the
+ * normalised weight), so every move is exact, the loads end exactly at a and the paths are
+ * bounded (exact_few_path_bound); the costs are ot_pair_cost's, the same numbers the general
+ * path sees. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "core/self_memory.h"
 #include "io/read_util.h"
 #include "ot/exact_internal.h"
 #include "wgankit/error.h"
@@ -46,9 +49,17 @@
  * general path's dense simplex is as fast or faster (CPU s, 2-D, general / few: 64 x 2,000
  * 0.038 / 0.067, 64 x 4,000 0.13 / 0.11, 16 x 2,000 0.042 / 0.006; 64-D 64 x 2,000 0.021 /
  * 0.079), above it the general path's time grows about as m^2 (10 x 50,000: 19 s / 0.09 s).
- * Memory: the heaps hold every sink once per other source, 12 (n - 1) m bytes and their growth
- * (64 x 200,000: 464 MiB peak, 10 x 200,000: 65 MiB). bench/README-w1.md, "Few sources". */
+ * Memory: the heaps hold every sink once per other source, 12 (n - 1) m bytes at the start, and
+ * keep every sink that was ever on their source (a stale entry is dropped only when it surfaces),
+ * about twice that by the end with their growth's slack (peak RSS over 12 (n - 1) m: 64 x 200,000
+ * 3.1, 471 MiB; 20 x 200,000 2.6; 10 x 200,000 2.8, 61 MiB, where the certificate's 88 bytes a
+ * sink, taken once the heaps are freed, are the peak). Dropping the stale entries when a heap
+ * fills cost 20% more time for 9% less memory (20 x 200,000): not kept. The need at the start is
+ * checked before anything is taken, the growth as it comes (few_budget). bench/README-w1.md,
+ * "Few sources". */
 enum { FEW_MAX_SMALL = 64, FEW_MIN_LARGE = 2000, FEW_MIN_RATIO = 64 };
+/* From this many bytes needed at the start the memory check asks every limit (exact_solve_few). */
+#define FEW_ROOM_CHECK ((uint64_t)32 << 20)
 
 int exact_few_applies(int64_t n, int64_t m, int named) {
     const int64_t s = n < m ? n : m, l = n < m ? m : n;
@@ -491,9 +502,9 @@ static int few_certificate(const ot_costs *e, const double *a, const double *b, 
         /* feas is a sum of m non-negative terms: within m ur of its exact value */
         const double g = (val - dual) + ur * fabs(val - dual) + csum_error(&V) + csum_error(&D) +
                          feas * (1 + (double)(m + 4) * ur) + ur * val;
-        /* The plan's marginals as summed. Masses moved in floating point (weights that are not
-         * integers: two uniform clouds carry integer masses and sum exactly) can leave the plan
-         * off a and b by a few ulps, and then it is a plan of other marginals, possibly cheaper
+        /* The plan's marginals as summed. A plan whose masses are not exactly a and b (general
+         * weights rounded to 2^-62 units, the units' conversion to double; two uniform clouds'
+         * units are exact) is a plan of other marginals, possibly cheaper
          * than the optimum: g bounds value - optimum only. Moving the mass it is off by costs at
          * most cm a unit, so optimum - value <= R cm, added to the gap (a plan 2.4e-14 off its
          * marginals read 2.2e-6 below the optimum of a 1e8-wide problem with gap 0). */
@@ -631,17 +642,21 @@ static int64_t gcd64(int64_t x, int64_t y) {
     return x;
 }
 
-/* How many augmenting paths a solve can take. Every mass and excess is an integer combination
+/* How many augmenting paths a solve can take (exact_internal.h). Every mass and excess is an integer combination
  * of the units a [na] and b [nb], so a multiple of their gcd g; a path moves d > 0 of them
  * (the bottleneck), lowering the over-full sources' total excess by d >= g, and no path raises
  * it (the start's excess only falls, the end's only rises towards 0, the rest keep theirs). So
  * the paths are at most E0 / g, E0 the total excess after the start (ex [n]). For two uniform
  * clouds (units m and n, g = gcd(n, m)) that is at most n m / g: about m paths when the few
  * side divides m (64 x 200,000: <= 200,000; measured 0.3 - 0.5 m), at most (n - 1) m when it
- * is prime to it. For other weights (units 2^-62, g = 1 as a rule) the bound is that of
- * successive shortest paths in general, pseudo-polynomial (Ahuja, Magnanti & Orlin, Sec. 9.7):
- * no practical cap; few_solve's per-path checks stop a path that settles nothing. */
-static int64_t few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb) {
+ * is prime to it (63 x 200,000: 430,070 paths). The bound is tight: where every path moves one
+ * whole sink (g = n, the sinks' units) the count equals it (20 x 50,000 and 200,000: 17,282 and
+ * 68,604 paths, both the bound). For other weights (units of 2^-62, g = 1 as a rule) it is that
+ * of successive shortest paths in general, pseudo-polynomial (Ahuja, Magnanti & Orlin, Sec. 9.7)
+ * and no practical cap (hence AUTO takes uniform weights only); there exact_solve_few's check
+ * that each path settled a source or took a sink wholly off one stops a path that moved nothing,
+ * the commonest way such a loop would go wrong. */
+int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb) {
     int64_t g = 0, e0 = 0;
     for (int64_t i = 0; i < na && g != 1; i++) g = gcd64(a[i], g);
     for (int64_t j = 0; j < nb && g != 1; j++) g = gcd64(b[j], g);
@@ -709,7 +724,9 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
                            (uint64_t)m * (sizeof(int32_t) + 2 * sizeof(int64_t)) + (uint64_t)f.cap * 16,
                    heaps = (uint64_t)(n - 1) * (uint64_t)(m + 16 * n) * FEW_HEAP_ENTRY, cert = (uint64_t)m * 88 + (uint64_t)n * 64;
     const uint64_t need = fixed + (heaps > cert ? heaps : cert);
-    f.bg.room = wk_io_memory_room(&f.bg.which);
+    /* wk_io_memory_room reads /proc and the cgroup files (0.1 ms, a tenth of a 10 x 2,000 solve):
+     * below FEW_ROOM_CHECK only the address-space limits, which are cheap to read, are asked */
+    f.bg.room = need >= FEW_ROOM_CHECK ? wk_io_memory_room(&f.bg.which) : wk_rlimit_room(NULL, &f.bg.which);
     if (need > f.bg.room) {
         rc = wk_errorf(WK_ENOMEM,
                        "wk_w1_exact: the few-sources solver needs %llu bytes for %lld points against %lld (its heaps "
@@ -741,7 +758,7 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
         goto done;
     }
     if ((rc = few_start(&f)) != 0) goto done;
-    const int64_t bound = few_path_bound(f.ex, n, ua, n, ub, m);
+    const int64_t bound = exact_few_path_bound(f.ex, n, ua, n, ub, m);
     for (;;) {
         /* the simplex's rule: the budget must exceed the work, the last test taking its turn */
         if (opt->max_pivots > 0 && paths >= opt->max_pivots) {
@@ -762,7 +779,7 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
             }
             break;
         }
-        if (paths >= bound) { /* few_path_bound: only a bug gets here */
+        if (paths >= bound) { /* exact_few_path_bound: only a bug gets here */
             rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: %lld augmenting paths, past its bound",
                            (long long)paths);
             goto done;

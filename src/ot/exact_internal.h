@@ -177,6 +177,10 @@ int exact_few_max_small(void);
  * augmenting paths spent, also when it fails (a fallback's budget counts them). WK_ENOMEM at
  * once when the memory it needs exceeds wk_io_memory_room. */
 int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res, int64_t *paths);
+/* The most augmenting paths a solve can take (a larger count is a bug, WK_EINTERNAL): E0 / g,
+ * E0 the over-full sources' total excess ex [n] after the start, g the gcd of the masses' integer
+ * units a [na] and b [nb] (exact_few.c gives the proof; a test aid too). */
+int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb);
 /* Its certificate alone on float64 rows xs [n, d] (the sources) and xt [m, d] for a cost kind
  * (Minkowski: exponent p), a plan of cnt entries (ii, jj, mass), masses a, b and the sources'
  * potentials u (a test aid): v [m] = min over every source of fl(c_ij - u_i), *value the plan's

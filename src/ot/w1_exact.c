@@ -221,7 +221,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
                          exact_few_max_small(), (long long)n, (long long)m);
     }
     /* AUTO takes it for uniform weights only: its paths are then bounded by about m (for other
-     * weights its 2^-62 mass units give no practical bound: exact_few.c, few_path_bound). Under
+     * weights its 2^-62 mass units give no practical bound: exact_few_path_bound). Under
      * AUTO a failure other than memory or the pivot budget falls back to the general path, the
      * paths spent counted against max_pivots (one budget for the whole call) and in iterations. */
     int64_t few_paths = 0;
