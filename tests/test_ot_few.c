@@ -252,8 +252,8 @@ static void limits(void) {
 
 /* One budget for the whole call under AUTO as well: the paths AUTO's few-sources attempt spent
  * count, so a budget they exhaust ends the call with WK_ELIMIT (before, AUTO fell back to the
- * general path and gave it the whole budget again: 10 x 4,000 with max_pivots = its paths was
- * solved by the simplex). */
+ * general path and gave it the whole budget again: 10 x 4,000 with max_pivots = its paths went
+ * on to the simplex, which here ran out of it in turn: "no optimum after 589 pivots"). */
 static void auto_budget(void) {
     const int64_t n = 10, m = 4000;
     wk_rng r;

@@ -88,7 +88,8 @@ typedef struct wk_ot_options {
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
     int knn;                /* initial candidate neighbours per point (0 = 16) */
     int64_t max_pivots;     /* 0 = unlimited; bounds every simplex pivot of the call (a coarse start's, and a capped
-                             * solve's redone uncapped, too) */
+                             * solve's redone uncapped, too) and the few-sources solver's augmenting paths (also
+                             * when AUTO falls back from it to the general path) */
     uint64_t seed;          /* sliced directions */
     wk_exact_solver exact_solver; /* wk_w1_exact's method (0 = AUTO) */
     int64_t dense_pairs;    /* wk_w1_exact: problems of at most this many pairs n·m (after
