@@ -125,6 +125,17 @@ static void make_points(wk_rng *r, double *x, int64_t n, int d, int grid) {
         for (int64_t i = 3; i < n; i += 3) memcpy(x + i * d, x + wk_rng_below(r, (uint64_t)i) * d, (size_t)d * sizeof(double));
 }
 
+/* Two normal clouds of n and m points in d dimensions from the stream of seed (malloc'ed). */
+static void two_clouds(uint64_t seed, int64_t n, int64_t m, int d, double **a, double **b) {
+    wk_rng r;
+    wk_rng_seed(&r, seed);
+    *a = malloc((size_t)(n * d) * sizeof(double));
+    *b = malloc((size_t)(m * d) * sizeof(double));
+    REQUIRE(*a && *b, "alloc");
+    make_points(&r, *a, n, d, 0);
+    make_points(&r, *b, m, d, 0);
+}
+
 static void random_cases(void) {
     wk_rng r;
     wk_rng_seed(&r, 15);
@@ -224,11 +235,8 @@ static void one_source(void) {
  * the simplex's pivots (it must exceed the work: the last test takes its turn). */
 static void limits(void) {
     const int64_t n = 65, m = 70;
-    wk_rng r;
-    wk_rng_seed(&r, 5);
-    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
-    make_points(&r, a, n, 2, 0);
-    make_points(&r, b, m, 2, 0);
+    double *a, *b;
+    two_clouds(5, n, m, 2, &a, &b);
     wk_ot_options o;
     wk_ot_options_default(&o);
     o.exact_solver = WK_EXACT_FEW;
@@ -256,11 +264,8 @@ static void limits(void) {
  * on to the simplex, which here ran out of it in turn: "no optimum after 589 pivots"). */
 static void auto_budget(void) {
     const int64_t n = 10, m = 4000;
-    wk_rng r;
-    wk_rng_seed(&r, 31);
-    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
-    make_points(&r, a, n, 2, 0);
-    make_points(&r, b, m, 2, 0);
+    double *a, *b;
+    two_clouds(31, n, m, 2, &a, &b);
     wk_ot_options o;
     wk_ot_options_default(&o);
     wk_ot_result res;
@@ -338,11 +343,8 @@ static void path_bound(void) {
  * In a child under RLIMIT_AS = its address space + 48 MiB: 64 x 100,000 needs 76 MB of heaps. */
 static void memory_refused(void) {
     const int64_t n = 64, m = 100000;
-    wk_rng r;
-    wk_rng_seed(&r, 43);
-    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
-    make_points(&r, a, n, 2, 0);
-    make_points(&r, b, m, 2, 0);
+    double *a, *b;
+    two_clouds(43, n, m, 2, &a, &b);
     fflush(NULL);
     const pid_t pid = fork();
     REQUIRE(pid >= 0, "fork");

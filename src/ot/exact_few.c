@@ -647,7 +647,7 @@ static int64_t gcd64(int64_t x, int64_t y) {
  * (the bottleneck), lowering the over-full sources' total excess by d >= g, and no path raises
  * it (the start's excess only falls, the end's only rises towards 0, the rest keep theirs). So
  * the paths are at most E0 / g, E0 the total excess after the start (ex [n]). For two uniform
- * clouds (units m and n, g = gcd(n, m)) that is at most n m / g: about m paths when the few
+ * clouds (units m and n, g = gcd(n, m)) that is at most (n - 1) m / g: about m when the few
  * side divides m (64 x 200,000: <= 200,000; measured 0.3 - 0.5 m), at most (n - 1) m when it
  * is prime to it (63 x 200,000: 430,070 paths). The bound is tight: where every path moves one
  * whole sink (g = n, the sinks' units) the count equals it (20 x 50,000 and 200,000: 17,282 and
