@@ -174,8 +174,9 @@ int exact_few_max_small(void);
  * (iterations: augmenting paths, counted against opt->max_pivots; rounds 1; arcs: the
  * (source, sink) pairs that ever held mass). Any finite weights: their masses move in exact
  * integer units. Widens the clouds' double rows when it needs them. *paths (may be NULL): the
- * augmenting paths spent, also when it fails (a fallback's budget counts them). WK_ENOMEM at
- * once when the memory it needs exceeds wk_io_memory_room. */
+ * augmenting paths spent, also when it fails (a fallback's budget counts them). WK_ENOMEM,
+ * naming the bytes and the limit, before anything is taken when what its start needs exceeds
+ * the room the process has (wk_io_memory_room), and when its growth later would. */
 int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res, int64_t *paths);
 /* The most augmenting paths a solve can take (a larger count is a bug, WK_EINTERNAL): E0 / g,
  * E0 the over-full sources' total excess ex [n] after the start, g the gcd of the masses' integer
