@@ -13,13 +13,18 @@
  *  - the certificate: 0 <= gap within the solver's threshold, covering the difference to the
  *    simplex's certified value.
  * Then: AUTO takes this path for 10 x 4,000 (either way round) and gives the named solver's
- * result; n = 1 in closed form; the named solver's limits; max_pivots; the certificate itself
- * refusing a plan whose potentials are infeasible off the plan (it must look at every pair); and
- * POT's ot.emd2 on the committed fixtures (tests/fixtures/ot_few/, made by
- * tests/reference/make_ot_few_fixtures.py). */
+ * result; n = 1 in closed form; the named solver's limits; max_pivots, one budget with AUTO's
+ * fallback; the path bound; memory refused at once under a limit; the certificate itself
+ * refusing a plan whose potentials are infeasible off the plan (it must look at every pair);
+ * weights that float arithmetic cannot move exactly (56 random problems over hard weight
+ * vectors, compared as above); and POT's ot.emd2 on the committed fixtures
+ * (tests/fixtures/ot_few/, made by tests/reference/make_ot_few_fixtures.py). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ot_test_util.h"
 
@@ -29,6 +34,7 @@ int exact_certify(double value, double gap, double cmax, const char *what);
 int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int64_t m, int d, wk_ot_cost kind, double p,
                               const double *a, const double *b, const double *u, const int32_t *ii, const int32_t *jj,
                               const double *mass, int64_t cnt, double *v, double *value, double *gap, double *cmax);
+int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb);
 
 static int cases_run;
 
@@ -117,6 +123,17 @@ static void make_points(wk_rng *r, double *x, int64_t n, int d, int grid) {
         for (int k = 0; k < d; k++) x[i * d + k] = grid ? (double)wk_rng_below(r, (uint64_t)g + 1) : wk_rng_normal_d(r);
     if (grid)
         for (int64_t i = 3; i < n; i += 3) memcpy(x + i * d, x + wk_rng_below(r, (uint64_t)i) * d, (size_t)d * sizeof(double));
+}
+
+/* Two normal clouds of n and m points in d dimensions from the stream of seed (malloc'ed). */
+static void two_clouds(uint64_t seed, int64_t n, int64_t m, int d, double **a, double **b) {
+    wk_rng r;
+    wk_rng_seed(&r, seed);
+    *a = malloc((size_t)(n * d) * sizeof(double));
+    *b = malloc((size_t)(m * d) * sizeof(double));
+    REQUIRE(*a && *b, "alloc");
+    make_points(&r, *a, n, d, 0);
+    make_points(&r, *b, m, d, 0);
 }
 
 static void random_cases(void) {
@@ -218,11 +235,8 @@ static void one_source(void) {
  * the simplex's pivots (it must exceed the work: the last test takes its turn). */
 static void limits(void) {
     const int64_t n = 65, m = 70;
-    wk_rng r;
-    wk_rng_seed(&r, 5);
-    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
-    make_points(&r, a, n, 2, 0);
-    make_points(&r, b, m, 2, 0);
+    double *a, *b;
+    two_clouds(5, n, m, 2, &a, &b);
     wk_ot_options o;
     wk_ot_options_default(&o);
     o.exact_solver = WK_EXACT_FEW;
@@ -240,6 +254,122 @@ static void limits(void) {
     o.max_pivots = paths + 1;
     rc = wk_w1_exact_f64(a, 64, NULL, b, m, NULL, 2, &o, &res);
     CHECK(rc == WK_OK && res.iterations == paths, "max_pivots %lld: rc %d", (long long)(paths + 1), rc);
+    free(a);
+    free(b);
+}
+
+/* One budget for the whole call under AUTO as well: the paths AUTO's few-sources attempt spent
+ * count, so a budget they exhaust ends the call with WK_ELIMIT (before, AUTO fell back to the
+ * general path and gave it the whole budget again: 10 x 4,000 with max_pivots = its paths went
+ * on to the simplex, which here ran out of it in turn: "no optimum after 589 pivots"). */
+static void auto_budget(void) {
+    const int64_t n = 10, m = 4000;
+    double *a, *b;
+    two_clouds(31, n, m, 2, &a, &b);
+    wk_ot_options o;
+    wk_ot_options_default(&o);
+    wk_ot_result res;
+    REQUIRE(wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res) == WK_OK && res.rounds == 1, "AUTO 10 x 4,000: %s",
+            wk_last_error());
+    const int64_t paths = res.iterations;
+    const double value = res.value;
+    wk_ot_result_free(&res);
+    o.max_pivots = paths;
+    int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_ELIMIT && strstr(wk_last_error(), "few-sources"),
+          "AUTO, max_pivots = its %lld paths: rc %d (%s), want WK_ELIMIT from the few-sources paths", (long long)paths, rc,
+          rc ? wk_last_error() : "solved");
+    if (rc == WK_OK) wk_ot_result_free(&res);
+    wk_clear_error();
+    o.max_pivots = paths + 1;
+    rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+    CHECK(rc == WK_OK && res.iterations == paths && res.value == value, "AUTO, max_pivots %lld: rc %d", (long long)(paths + 1),
+          rc);
+    if (rc == WK_OK) wk_ot_result_free(&res);
+    free(a);
+    free(b);
+}
+
+/* The path bound E0 / g (exact_few_path_bound): on hand-made loads, and on uniform problems, where
+ * the test rebuilds the start (each sink on its nearest source, the lowest index on ties) in the
+ * units m a source, n a sink and checks the solver's paths against it. Before, the only cap was
+ * 64 (m + n^2) + 100,000 paths (13 million at 64 x 200,000, where the bound is 200,000). */
+static void path_bound(void) {
+    const int64_t ex[3] = {30, -10, -20}, ua[3] = {40, 40, 40}, ub[4] = {20, 30, 20, 50};
+    CHECK(exact_few_path_bound(ex, 3, ua, 3, ub, 4) == 3, "E0 30, g 10: bound %lld, want 3",
+          (long long)exact_few_path_bound(ex, 3, ua, 3, ub, 4));
+    const int64_t u7[2] = {7, 3};
+    CHECK(exact_few_path_bound(ex, 3, u7, 2, ub, 4) == 30, "g 1: bound %lld, want 30",
+          (long long)exact_few_path_bound(ex, 3, u7, 2, ub, 4));
+    wk_rng r;
+    wk_rng_seed(&r, 41);
+    for (int c = 0; c < 6; c++) {
+        const int64_t n = c < 3 ? 8 << c : 5 + c, m = 3000 + 1000 * c;
+        double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+        int64_t *exs = calloc((size_t)n, sizeof(int64_t)), *wa = malloc((size_t)n * sizeof(int64_t)),
+                *wb = malloc((size_t)m * sizeof(int64_t));
+        make_points(&r, a, n, 2, c == 5);
+        make_points(&r, b, m, 2, c == 5);
+        for (int64_t i = 0; i < n; i++) wa[i] = m, exs[i] = -m;
+        for (int64_t j = 0; j < m; j++) {
+            int64_t best = 0;
+            for (int64_t i = 1; i < n; i++)
+                if (cost(a + 2 * i, b + 2 * j, 2, WK_COST_EUCLIDEAN, 2) < cost(a + 2 * best, b + 2 * j, 2, WK_COST_EUCLIDEAN, 2))
+                    best = i;
+            exs[best] += n;
+            wb[j] = n;
+        }
+        const int64_t bound = exact_few_path_bound(exs, n, wa, n, wb, m);
+        wk_ot_options o;
+        wk_ot_options_default(&o);
+        o.exact_solver = WK_EXACT_FEW;
+        wk_ot_result res;
+        const int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+        CHECK(rc == WK_OK && res.iterations <= bound && bound <= (n - 1) * m,
+              "%lld x %lld: rc %d, %lld paths, bound %lld", (long long)n, (long long)m, rc, rc ? -1LL : (long long)res.iterations,
+              (long long)bound);
+        if (rc == WK_OK) wk_ot_result_free(&res);
+        free(a);
+        free(b);
+        free(exs);
+        free(wa);
+        free(wb);
+    }
+}
+
+/* Memory the few-sources solver cannot have is refused at once, the message giving the bytes it
+ * needs and the limit (before: the heaps' allocations failed after a pass over every pair, the
+ * message naming no size; under Linux's overcommit, without a limit, the OOM killer came later).
+ * In a child under RLIMIT_AS = its address space + 48 MiB: 64 x 100,000 needs 76 MB of heaps. */
+static void memory_refused(void) {
+    const int64_t n = 64, m = 100000;
+    double *a, *b;
+    two_clouds(43, n, m, 2, &a, &b);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0, "fork");
+    if (pid == 0) {
+        long pages = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+        if (!f || fscanf(f, "%ld", &pages) != 1) _exit(3);
+        fclose(f);
+        const rlim_t cap = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (48u << 20);
+        const struct rlimit rl = {cap, cap};
+        if (setrlimit(RLIMIT_AS, &rl)) _exit(3);
+        wk_ot_options o;
+        wk_ot_options_default(&o);
+        o.exact_solver = WK_EXACT_FEW;
+        wk_ot_result res;
+        const int rc = wk_w1_exact_f64(a, n, NULL, b, m, NULL, 2, &o, &res);
+        const char *e = wk_last_error();
+        const int ok = rc == WK_ENOMEM && strstr(e, "few-sources solver needs") && strstr(e, "bytes") && strstr(e, "RLIMIT_AS");
+        if (!ok) fprintf(stderr, "child: rc %d, %s\n", rc, e);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid, "waitpid");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "64 x 100,000 under RLIMIT_AS + 48 MiB: WK_ENOMEM naming the bytes and the limit (child status %d)", status);
     free(a);
     free(b);
 }
@@ -304,6 +434,14 @@ static void inexact_masses(void) {
     CHECK(rc == WK_OK && fabs(ra.value - rg.value) <= ra.gap + rg.gap + 1e-15 * rg.value,
           "AUTO, a = [1e-17, 1]: %.17g against the general path's %.17g", ra.value, rg.value);
     if (rc == WK_OK) wk_ot_result_free(&ra);
+    /* and the named solver on it (its masses moved in floating point: "no path to an under-full
+     * source"; now in exact units) */
+    o.exact_solver = WK_EXACT_FEW;
+    rc = wk_w1_exact_f64(x2, 2, w2, y, m, NULL, 2, &o, &ra);
+    CHECK(rc == WK_OK && ra.rounds == 1 && fabs(ra.value - rg.value) <= ra.gap + rg.gap + 1e-15 * rg.value,
+          "FEW, a = [1e-17, 1] against 5,000: rc %d (%s), %.17g against the general path's %.17g", rc,
+          rc ? wk_last_error() : "", rc ? 0 : ra.value, rg.value);
+    if (rc == WK_OK) wk_ot_result_free(&ra);
     wk_ot_result_free(&rg);
     wk_clear_error();
     /* the named solver on mixed scales: every plan sends 0.5 to the source at 1e8, so the optimum
@@ -319,11 +457,71 @@ static void inexact_masses(void) {
     lb *= 0.5;
     o.exact_solver = WK_EXACT_FEW;
     rc = wk_w1_exact_f64(x3, 3, w3, y, m3, NULL, 2, &o, &ra);
-    CHECK(rc != WK_OK || ra.value + ra.gap >= lb * (1 - 4e-16),
+    CHECK(rc == WK_OK && ra.value + ra.gap >= lb * (1 - 4e-16),
           "FEW, weights 0.2/0.3/0.5 at 0, 1e-8, 1e8: value %.17g + gap %g below the bound %.17g", ra.value, ra.gap, lb);
     if (rc == WK_OK) wk_ot_result_free(&ra);
     wk_clear_error();
     free(y);
+}
+
+/* Weights built to make floating-point mass moves go wrong, normalised to sum 1: kind 0 spans
+ * 17 decades (10^-U(0, 17)), 1 a 1e-17 or two among ones, 2 draws from {0.2, 0.3, 0.5}, 3 all
+ * equal but given (1/3 each before normalising), 4 random with a quarter zero, 5 one point holding
+ * nearly everything (the rest 1e-12 .. 1e-17), 6 uniform (NULL). */
+static double *hard_masses(wk_rng *r, int64_t n, int kind) {
+    if (kind == 6) return NULL;
+    double *w = malloc((size_t)n * sizeof(double)), s = 0;
+    static const double fifths[3] = {0.2, 0.3, 0.5};
+    for (int64_t i = 0; i < n; i++) {
+        switch (kind) {
+        case 0: w[i] = pow(10, -17 * wk_rng_uniform_d(r)); break;
+        case 1: w[i] = wk_rng_below(r, 8) == 0 ? 1e-17 : 1; break;
+        case 2: w[i] = fifths[wk_rng_below(r, 3)]; break;
+        case 3: w[i] = 1.0 / 3; break;
+        case 4: w[i] = wk_rng_below(r, 4) == 0 ? 0 : wk_rng_uniform_d(r); break;
+        default: w[i] = i == 0 ? 1 : pow(10, -12 - 5 * wk_rng_uniform_d(r)); break;
+        }
+        s += w[i];
+    }
+    if (kind == 1 && n > 1) w[wk_rng_below(r, (uint64_t)n)] = 1e-17, w[0] = 1; /* at least one of each */
+    if (s == 0) w[0] = 1;
+    s = 0;
+    for (int64_t i = 0; i < n; i++) s += w[i];
+    for (int64_t i = 0; i < n; i++) w[i] /= s;
+    return w;
+}
+
+/* The named solver on every finite non-negative weight vector the general path takes: solved,
+ * with the general path's value and every claim checked over all pairs (compare). Its masses
+ * moved in floating point before and failed here ("no path to an under-full source", the
+ * review's a = [1e-17, 1] among them). */
+static void hard_weights(void) {
+    wk_rng r;
+    wk_rng_seed(&r, 1517);
+    const int before = cases_run;
+    const int total = 56;
+    for (int c = 0; c < total; c++) {
+        const int64_t n = 1 + (int64_t)wk_rng_below(&r, c < 8 ? 2 : 12), m = 40 + (int64_t)wk_rng_below(&r, 1500);
+        const int d = 1 + (int)wk_rng_below(&r, 3), grid = wk_rng_below(&r, 3) == 0;
+        const wk_ot_cost kind = (wk_ot_cost)(c % 3 == 2 ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN);
+        double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+        make_points(&r, a, n, d, grid);
+        make_points(&r, b, m, d, grid);
+        if (!grid)
+            for (int64_t k = 0; k < m * d; k += d) b[k] += 2; /* shifted: mass must cross */
+        const int ka = c % 7, kb = (int)wk_rng_below(&r, 7);
+        double *wa = hard_masses(&r, n, ka), *wb = hard_masses(&r, m, kb);
+        char what[160];
+        snprintf(what, sizeof what, "hard weights %d: %lld x %lld, d %d, %s, cost %d, weights kinds %d/%d", c, (long long)n,
+                 (long long)m, d, grid ? "grid+duplicates" : "normal", (int)kind, ka, kb);
+        if (c % 2) compare(b, m, wb, a, n, wa, d, kind, 0, what);
+        else compare(a, n, wa, b, m, wb, d, kind, 0, what);
+        free(a);
+        free(b);
+        free(wa);
+        free(wb);
+    }
+    CHECK(cases_run - before == total, "%d of %d hard-weight cases ran", cases_run - before, total);
 }
 
 #define FEW_FIXTURES "tests/fixtures/ot_few/"
@@ -372,8 +570,12 @@ int main(void) {
     auto_dispatch();
     one_source();
     limits();
+    auto_budget();
+    path_bound();
+    memory_refused();
     certificate_checks_every_pair();
     inexact_masses();
+    hard_weights();
     pot_fixtures();
     return check_summary("test_ot_few");
 }

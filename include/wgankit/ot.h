@@ -56,13 +56,18 @@ typedef enum {
  * and (any dimension, any cost) the few-sources solver FEW when both clouds have uniform weights,
  * one side has at most 64 points and the other at least 2,000 and 64 times as many: 10 points
  * against 200,000 take under a second instead of minutes (memory about 12 (n - 1) m bytes for n
- * few points against m, up to about 3 times that at the peak); AUTO falls back to the general
- * path if it fails for any reason but memory.
+ * few points against m at the start, up to about 3 times that at the peak; what the start needs
+ * is checked before anything is taken, and the growth as it comes: WK_ENOMEM, the message giving
+ * the bytes and the limit); AUTO falls back to the general path if it fails for any reason but
+ * memory or max_pivots (the paths it spent count against max_pivots and in iterations).
  * SIMPLEX and ASSIGNMENT always take the general path. ASSIGNMENT requires uniform weights and
  * n = m. FEW (successive shortest paths over the small side's points, which either side may be)
- * requires a side of at most 64 points; with weights that are not uniform its mass moves are
- * rounded, so it may fail (WK_EINTERNAL: a source's last ulps of excess with no path left) and
- * its gap also covers the plan's marginals being a few ulps off; its result has iterations =
+ * requires a side of at most 64 points and takes any weights: its masses move in exact integer
+ * units (m a source and n a sink for uniform clouds, else 2^-62 of the normalised weight, each
+ * weight rounded to a unit and at least one) and its gap covers the plan's marginals being that
+ * far off the weights. Its paths are at most (excess after its start) / gcd(units): about m for
+ * uniform weights, only pseudo-polynomially bounded for others, which is why AUTO takes uniform
+ * weights only. Its result has iterations =
  * augmenting paths (counted against max_pivots), rounds = 1 (its certifying pass over every
  * pair, which makes v; two more passes over every pair start it), arcs = plan entries ever
  * created (a pair that gains mass again counts again), and every other field as the general
@@ -83,7 +88,8 @@ typedef struct wk_ot_options {
     size_t max_cache_bytes; /* cost cache budget for high-d clouds; 0 = 1 GiB */
     int knn;                /* initial candidate neighbours per point (0 = 16) */
     int64_t max_pivots;     /* 0 = unlimited; bounds every simplex pivot of the call (a coarse start's, and a capped
-                             * solve's redone uncapped, too) */
+                             * solve's redone uncapped, too) and the few-sources solver's augmenting paths (also
+                             * when AUTO falls back from it to the general path) */
     uint64_t seed;          /* sliced directions */
     wk_exact_solver exact_solver; /* wk_w1_exact's method (0 = AUTO) */
     int64_t dense_pairs;    /* wk_w1_exact: problems of at most this many pairs n·m (after

@@ -30,13 +30,17 @@
  * the dual objective (both compensated sums), their errors and the feasibility bound added —
  * exact_1d.c's construction, checked by the same exact_certify. A broken invariant (mass on a
  * source that is not a sink's argmin) shows as a gap, never as a wrong answer.
- * Invariants: the clouds come from ot_prepare (zero masses dropped); two uniform clouds carry
- * integer masses (m per source, n per sink, as run_exact), so every move is exact there; the
- * costs are ot_pair_cost's, the same numbers the general path sees. */
+ * Invariants: the clouds come from ot_prepare (zero masses dropped); the masses are int64 units
+ * (few_units: m a source and n a sink for two uniform clouds, as run_exact; else 2^-62 of the
+ * normalised weight), so every move is exact, the loads end exactly at a and the paths are
+ * bounded (exact_few_path_bound); the costs are ot_pair_cost's, the same numbers the general
+ * path sees. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "core/self_memory.h"
+#include "io/read_util.h"
 #include "ot/exact_internal.h"
 #include "wgankit/error.h"
 
@@ -45,9 +49,17 @@
  * general path's dense simplex is as fast or faster (CPU s, 2-D, general / few: 64 x 2,000
  * 0.038 / 0.067, 64 x 4,000 0.13 / 0.11, 16 x 2,000 0.042 / 0.006; 64-D 64 x 2,000 0.021 /
  * 0.079), above it the general path's time grows about as m^2 (10 x 50,000: 19 s / 0.09 s).
- * Memory: the heaps hold every sink once per other source, 12 (n - 1) m bytes and their growth
- * (64 x 200,000: 464 MiB peak, 10 x 200,000: 65 MiB). bench/README-w1.md, "Few sources". */
+ * Memory: the heaps hold every sink once per other source, 12 (n - 1) m bytes at the start, and
+ * keep every sink that was ever on their source (a stale entry is dropped only when it surfaces),
+ * about twice that by the end with their growth's slack (peak RSS over 12 (n - 1) m: 64 x 200,000
+ * 3.1, 471 MiB; 20 x 200,000 2.6; 10 x 200,000 2.8, 61 MiB, where the certificate's 88 bytes a
+ * sink, taken once the heaps are freed, are the peak). Dropping the stale entries when a heap
+ * fills cost 20% more time for 9% less memory (20 x 200,000): not kept. The need at the start is
+ * checked before anything is taken, the growth as it comes (few_budget). bench/README-w1.md,
+ * "Few sources". */
 enum { FEW_MAX_SMALL = 64, FEW_MIN_LARGE = 2000, FEW_MIN_RATIO = 64 };
+/* From this many bytes needed at the start the memory check asks every limit (exact_solve_few). */
+#define FEW_ROOM_CHECK ((uint64_t)32 << 20)
 
 int exact_few_applies(int64_t n, int64_t m, int named) {
     const int64_t s = n < m ? n : m, l = n < m ? m : n;
@@ -56,11 +68,32 @@ int exact_few_applies(int64_t n, int64_t m, int named) {
 
 int exact_few_max_small(void) { return FEW_MAX_SMALL; }
 
-/* *p resized to cap elements of size elem; WK_OK, or WK_ENOMEM leaving *p as it was. */
-static int resize(void *p, int64_t cap, size_t elem) {
+/* The bytes the solve holds and the room the process had when it started (wk_io_memory_room,
+ * measured once: it reads /proc and the cgroup files). Every growth is checked against it, so
+ * a solve that outgrows the machine fails with WK_ENOMEM naming the sizes rather than being
+ * ended by the OOM killer after Linux's overcommit granted it address space. */
+typedef struct few_budget {
+    uint64_t held, room;
+    const char *which;
+} few_budget;
+
+/* WK_ENOMEM, naming what the solve holds, what it asked for and the room. */
+static int budget_refuse(const few_budget *bg, uint64_t more) {
+    return wk_errorf(WK_ENOMEM,
+                     "wk_w1_exact: the few-sources solver holds %llu bytes and needs %llu more, more than this process "
+                     "may use (%llu bytes, the limit of %s)",
+                     (unsigned long long)bg->held, (unsigned long long)more, (unsigned long long)bg->room, bg->which);
+}
+
+/* *p (cap0 elements of size elem) resized to cap; WK_OK, or WK_ENOMEM leaving *p as it was.
+ * The old block and the new one both count while realloc copies. */
+static int resize(few_budget *bg, void *p, int64_t cap0, int64_t cap, size_t elem) {
+    const uint64_t add = (uint64_t)cap * elem;
+    if (bg->held + add > bg->room) return budget_refuse(bg, add);
     void *q = wk_realloc(*(void **)p, (size_t)cap * elem);
     if (!q) return WK_ENOMEM;
     *(void **)p = q;
+    bg->held += (uint64_t)(cap - cap0) * elem;
     return WK_OK;
 }
 
@@ -73,6 +106,7 @@ typedef struct few_heap {
     int32_t *sink;
     int64_t len, cap;
 } few_heap;
+enum { FEW_HEAP_ENTRY = sizeof(double) + sizeof(int32_t) };
 
 static void heap_sift_down(few_heap *h, int64_t p) {
     const double k = h->key[p];
@@ -93,10 +127,12 @@ static void heap_sift_down(few_heap *h, int64_t p) {
     h->sink[p] = s;
 }
 
-static int heap_push(few_heap *h, double k, int32_t s) {
+static int heap_push(few_budget *bg, few_heap *h, double k, int32_t s) {
     if (h->len == h->cap) {
         const int64_t cap = h->cap + h->cap / 2 + 16;
-        if (resize(&h->key, cap, sizeof(double)) || resize(&h->sink, cap, sizeof(int32_t))) return WK_ENOMEM;
+        int rc = resize(bg, &h->key, h->cap, cap, sizeof(double));
+        if (!rc) rc = resize(bg, &h->sink, h->cap, cap, sizeof(int32_t));
+        if (rc) return rc; /* (the keys' larger block kept: h->cap still counts the smaller) */
         h->cap = cap;
     }
     int64_t p = h->len++;
@@ -126,17 +162,19 @@ static void heap_pop(few_heap *h) {
 typedef struct few {
     int64_t n, m;
     ot_costs e;         /* e.a: the sources' rows, e.b: the sinks' */
-    const double *a, *b; /* masses (integers for two uniform clouds) */
-    double *u, *ex;     /* potentials, excess (load - a_i) [n] */
+    const int64_t *a, *b; /* masses in integer units (few_units) */
+    double *u;          /* potentials [n] */
+    int64_t *ex;        /* excess (load - a_i) [n] */
     few_heap *h;        /* [n * n]: h[i * n + k], sinks on i keyed by c_kj - c_ij */
     double *topkey;     /* [n * n] each heap's top key, its sink in topsink (-1: empty); a top */
     int32_t *topsink;   /* is always a sink on i (a sink leaving i is cleaned off the tops) */
     int32_t *head;      /* [m] the sink's first entry */
     int32_t *src, *next; /* the pool's entries */
-    double *mass;
+    int64_t *mass;
     int64_t len, cap, created;
     int32_t free_list;
     double *col;        /* [n] one sink's costs */
+    few_budget bg;
     /* Dijkstra's state [n] */
     double *dist;
     int32_t *hops, *pred, *predj, *path;
@@ -170,8 +208,12 @@ static int32_t new_entry(few *f) {
     }
     if (f->len == f->cap) {
         const int64_t cap = 2 * f->cap;
-        if (cap > INT32_MAX || resize(&f->src, cap, sizeof(int32_t)) || resize(&f->next, cap, sizeof(int32_t)) ||
-            resize(&f->mass, cap, sizeof(double)))
+        if (cap > INT32_MAX) {
+            wk_errorf(WK_ENOMEM, "wk_w1_exact: the few-sources solver's plan outgrew 2^31 entries");
+            return -1;
+        }
+        if (resize(&f->bg, &f->src, f->cap, cap, sizeof(int32_t)) || resize(&f->bg, &f->next, f->cap, cap, sizeof(int32_t)) ||
+            resize(&f->bg, &f->mass, f->cap, cap, sizeof(int64_t)))
             return -1;
         f->cap = cap;
     }
@@ -179,12 +221,13 @@ static int32_t new_entry(few *f) {
 }
 
 /* Move mass d of sink j from source p (holding at least d) to q; a sink new on q enters q's
- * heaps. */
-static int move_mass(few *f, int32_t j, int32_t p, int32_t q, double d) {
+ * heaps. *off counts sinks wholly taken off a source. */
+static int move_mass(few *f, int32_t j, int32_t p, int32_t q, int64_t d, int64_t *off) {
     const int64_t n = f->n;
     const int32_t ep = find_entry(f, j, p);
     f->mass[ep] -= d;
-    if (!(f->mass[ep] > 0)) { /* wholly moved (exactly 0): unlink; its heap entries go stale */
+    if (f->mass[ep] == 0) { /* wholly moved: unlink; its heap entries go stale */
+        ++*off;
         int32_t *link = &f->head[j];
         while (*link != ep) link = &f->next[*link];
         *link = f->next[ep];
@@ -209,7 +252,8 @@ static int move_mass(few *f, int32_t j, int32_t p, int32_t q, double d) {
     for (int64_t k = 0; k < n; k++) {
         if (k == q) continue;
         const double key = f->col[k] - f->col[q];
-        if (heap_push(&f->h[q * n + k], key, j)) return WK_ENOMEM;
+        const int rc = heap_push(&f->bg, &f->h[q * n + k], key, j);
+        if (rc) return rc;
         if (f->topsink[q * n + k] < 0 || key < f->topkey[q * n + k]) {
             f->topkey[q * n + k] = key;
             f->topsink[q * n + k] = j;
@@ -262,34 +306,49 @@ static int32_t shortest_path(few *f) {
     return t;
 }
 
-/* Move the bottleneck mass along the path ending at t (see the file's header). */
-static int augment(few *f, int32_t t) {
+/* Move the bottleneck mass along the path ending at t (see the file's header). *events: the
+ * sources settled and sinks wholly taken off a source by it (at least one, in exact units). */
+static int augment(few *f, int32_t t, int64_t *events) {
     int32_t *path = f->path;
     int L = 0;
     for (int32_t k = t; k >= 0; k = f->pred[k]) path[L++] = k; /* t .. s */
     const int32_t s = path[L - 1];
-    double d = fmin(f->ex[s], -f->ex[t]);
+    int64_t d = f->ex[s] < -f->ex[t] ? f->ex[s] : -f->ex[t];
     for (int l = L - 1; l >= 1; l--) { /* edge path[l] -> path[l - 1] moves sink predj[path[l - 1]] */
         const int32_t p = path[l], q = path[l - 1], j = f->predj[q];
         const int fed = l < L - 1 && f->predj[p] == j;
-        if (!fed) d = fmin(d, f->mass[find_entry(f, j, p)]);
+        if (!fed) {
+            const int64_t mj = f->mass[find_entry(f, j, p)];
+            d = mj < d ? mj : d;
+        }
     }
+    *events = 0;
     for (int l = L - 1; l >= 1; l--) {
         const int32_t p = path[l], q = path[l - 1];
-        int rc = move_mass(f, f->predj[q], p, q, d);
+        int rc = move_mass(f, f->predj[q], p, q, d, events);
         if (rc) return rc;
     }
     f->ex[s] -= d;
     f->ex[t] += d;
+    *events += (f->ex[s] == 0) + (f->ex[t] == 0);
     return WK_OK;
 }
 
-static void few_free(few *f) {
+/* The heaps' arrays (done with once the paths are: the certificate does not read them). */
+static void few_free_heaps(few *f) {
     if (f->h)
         for (int64_t k = 0; k < f->n * f->n; k++) {
+            f->bg.held -= (uint64_t)f->h[k].cap * FEW_HEAP_ENTRY;
             wk_free(f->h[k].key);
             wk_free(f->h[k].sink);
+            f->h[k].key = NULL;
+            f->h[k].sink = NULL;
+            f->h[k].len = f->h[k].cap = 0;
         }
+}
+
+static void few_free(few *f) {
+    few_free_heaps(f);
     void *ptrs[] = {f->u,    f->ex,   f->h,    f->topkey, f->topsink, f->head,  f->src, f->next,
                     f->mass, f->col,  f->dist, f->hops,   f->pred,    f->predj, f->path, f->fin};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) wk_free(ptrs[k]);
@@ -369,6 +428,7 @@ static int few_start(few *f) {
             h->cap = count[i] + 16;
             h->key = wk_malloc((size_t)h->cap * sizeof(double));
             h->sink = wk_malloc((size_t)h->cap * sizeof(int32_t));
+            f->bg.held += (uint64_t)h->cap * FEW_HEAP_ENTRY;
             if (!h->key || !h->sink) rc = WK_ENOMEM;
         }
     if (rc) goto done;
@@ -442,9 +502,9 @@ static int few_certificate(const ot_costs *e, const double *a, const double *b, 
         /* feas is a sum of m non-negative terms: within m ur of its exact value */
         const double g = (val - dual) + ur * fabs(val - dual) + csum_error(&V) + csum_error(&D) +
                          feas * (1 + (double)(m + 4) * ur) + ur * val;
-        /* The plan's marginals as summed. Masses moved in floating point (weights that are not
-         * integers: two uniform clouds carry integer masses and sum exactly) can leave the plan
-         * off a and b by a few ulps, and then it is a plan of other marginals, possibly cheaper
+        /* The plan's marginals as summed. A plan whose masses are not exactly a and b (general
+         * weights rounded to 2^-62 units, the units' conversion to double; two uniform clouds'
+         * units are exact) is a plan of other marginals, possibly cheaper
          * than the optimum: g bounds value - optimum only. Moving the mass it is off by costs at
          * most cm a unit, so optimum - value <= R cm, added to the gap (a plan 2.4e-14 off its
          * marginals read 2.2e-6 below the optimum of a 1e8-wide problem with gap 0). */
@@ -482,10 +542,12 @@ int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int
     return few_certificate(&e, a, b, u, ii, jj, mass, cnt, v, value, gap, cmax);
 }
 
-/* The certificate over every pair and the result. scale: the masses' unit (1 / (n m) for
- * integer masses); swapped: the sources are the caller's b. */
-static int few_result(few *f, const ot_cloud *S, const ot_cloud *T, int swapped, double scale, const wk_ot_options *opt,
-                      wk_ot_result *res) {
+/* The certificate over every pair and the result: the plan's masses are its units times unit,
+ * measured against the masses ca [n], cb [m] (for two uniform clouds the units themselves, so
+ * the plan is exact; else the real weights), and scale takes them to the caller's (1 / (n m) for
+ * the uniform units); swapped: the sources are the caller's b. */
+static int few_result(few *f, const ot_cloud *S, const ot_cloud *T, int swapped, const double *ca, const double *cb,
+                      double unit, double scale, const wk_ot_options *opt, wk_ot_result *res) {
     const int64_t n = f->n, m = f->m;
     int64_t cnt = 0;
     for (int64_t j = 0; j < m; j++)
@@ -499,9 +561,9 @@ static int few_result(few *f, const ot_cloud *S, const ot_cloud *T, int swapped,
         for (int32_t t = f->head[j]; t >= 0; t = f->next[t], k++) {
             ii[k] = f->src[t];
             jj[k] = (int32_t)j;
-            fl[k] = f->mass[t];
+            fl[k] = (double)f->mass[t] * unit;
         }
-    if ((rc = few_certificate(&f->e, f->a, f->b, f->u, ii, jj, fl, cnt, v, &value, &gap, &cmax)) != 0) goto done;
+    if ((rc = few_certificate(&f->e, ca, cb, f->u, ii, jj, fl, cnt, v, &value, &gap, &cmax)) != 0) goto done;
     res->value = value * scale;
     res->gap = res->value > 0 ? gap * scale * (1 + DBL_EPSILON) : 0;
     res->rounds = 1; /* the one pass over every pair that made v */
@@ -544,13 +606,73 @@ done:
     return rc;
 }
 
-int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res) {
+/* The masses of weights that are not uniform, in units of FEW_UNIT = 2^-62: each weight
+ * (normalised to sum 1) to the nearest unit, at least one (a sink of no mass would stall a path),
+ * the sum's remainder taken from or given to the largest first, so that both sides sum to
+ * 2^62 exactly. Each weight moves by at most a unit plus its share of what normalisation left
+ * (the weights' own sum is 1 only to rounding); the certificate measures the plan against the
+ * real weights and charges the difference, R cmax, to the gap. */
+#define FEW_UNIT 0x1p-62
+static void few_units(const double *w, int64_t n, int64_t *u) {
+    int64_t sum = 0, big = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const double q = nearbyint(w[i] * 0x1p62); /* w <= 1: below 2^63 */
+        u[i] = q >= 1 ? (int64_t)q : 1;
+        sum += u[i];
+        if (u[i] > u[big]) big = i;
+    }
+    int64_t rest = ((int64_t)1 << 62) - sum; /* a few units per point at most */
+    if (rest >= 0 || u[big] - 1 >= -rest) {
+        u[big] += rest;
+        return;
+    }
+    for (int64_t i = 0; rest < 0 && i < n; i++) { /* (Sum u - n > -rest: this ends) */
+        const int64_t take = u[i] - 1 < -rest ? u[i] - 1 : -rest;
+        u[i] -= take;
+        rest += take;
+    }
+}
+
+static int64_t gcd64(int64_t x, int64_t y) {
+    while (y) {
+        const int64_t r = x % y;
+        x = y;
+        y = r;
+    }
+    return x;
+}
+
+/* How many augmenting paths a solve can take (exact_internal.h). Every mass and excess is an integer combination
+ * of the units a [na] and b [nb], so a multiple of their gcd g; a path moves d > 0 of them
+ * (the bottleneck), lowering the over-full sources' total excess by d >= g, and no path raises
+ * it (the start's excess only falls, the end's only rises towards 0, the rest keep theirs). So
+ * the paths are at most E0 / g, E0 the total excess after the start (ex [n]). For two uniform
+ * clouds (units m and n, g = gcd(n, m)) that is at most (n - 1) m / g: about m when the few
+ * side divides m (64 x 200,000: <= 200,000; measured 0.3 - 0.5 m), at most (n - 1) m when it
+ * is prime to it (63 x 200,000: 430,070 paths). The bound is tight: where every path moves one
+ * whole sink (g = n, the sinks' units) the count equals it (20 x 50,000 and 200,000: 17,282 and
+ * 68,604 paths, both the bound). For other weights (units of 2^-62, g = 1 as a rule) it is that
+ * of successive shortest paths in general, pseudo-polynomial (Ahuja, Magnanti & Orlin, Sec. 9.7)
+ * and no practical cap (hence AUTO takes uniform weights only); there exact_solve_few's check
+ * that each path settled a source or took a sink wholly off one stops a path that moved nothing,
+ * the commonest way such a loop would go wrong. */
+int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb) {
+    int64_t g = 0, e0 = 0;
+    for (int64_t i = 0; i < na && g != 1; i++) g = gcd64(a[i], g);
+    for (int64_t j = 0; j < nb && g != 1; j++) g = gcd64(b[j], g);
+    for (int64_t i = 0; i < n; i++) e0 += ex[i] > 0 ? ex[i] : 0;
+    return g > 0 ? e0 / g : e0;
+}
+
+int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res, int64_t *paths_out) {
     const int swapped = B->n < A->n;
     ot_cloud *S = swapped ? B : A, *T = swapped ? A : B;
     const int64_t n = S->n, m = T->n;
     few f;
     memset(&f, 0, sizeof f);
     double *wa = NULL, *wb = NULL;
+    const double *ca = NULL, *cb = NULL;
+    int64_t *ua = NULL, *ub = NULL, paths = 0;
     f.n = n;
     f.m = m;
     f.free_list = -1;
@@ -573,29 +695,56 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
         f.e.b = T->x;
     }
     if (rc) goto done;
-    /* integer masses for two uniform clouds (as run_exact): exact moves */
-    const int integer = S->uniform && T->uniform && (double)n * (double)m <= 0x1p53;
-    const double scale = integer ? 1.0 / ((double)n * (double)m) : 1;
-    if (integer) {
-        wa = wk_malloc((size_t)n * sizeof(double));
-        wb = wk_malloc((size_t)m * sizeof(double));
-        if (wa && wb) {
-            for (int64_t i = 0; i < n; i++) wa[i] = (double)m;
-            for (int64_t j = 0; j < m; j++) wb[j] = (double)n;
-        }
+    /* the masses in integer units (few_units): every move exact */
+    const int uniform = S->uniform && T->uniform;
+    f.a = ua = wk_malloc((size_t)n * sizeof(int64_t));
+    f.b = ub = wk_malloc((size_t)m * sizeof(int64_t));
+    if (uniform) { /* the certificate's masses: the same units, exact in double (n m <= 2^37) */
+        ca = wa = wk_malloc((size_t)n * sizeof(double));
+        cb = wb = wk_malloc((size_t)m * sizeof(double));
     }
-    f.a = integer ? wa : S->w;
-    f.b = integer ? wb : T->w;
+    if (!ua || !ub || (uniform && (!wa || !wb))) {
+        rc = WK_ENOMEM;
+        goto done;
+    }
+    if (uniform) {
+        for (int64_t i = 0; i < n; i++) ua[i] = m, wa[i] = (double)m;
+        for (int64_t j = 0; j < m; j++) ub[j] = n, wb[j] = (double)n;
+    } else {
+        few_units(S->w, n, ua);
+        few_units(T->w, m, ub);
+    }
+    const double unit = uniform ? 1 : FEW_UNIT, scale = uniform ? 1.0 / ((double)n * (double)m) : 1;
     f.cap = m + 4 * n + 16;
+    /* The memory, checked before any of it is taken: the heaps hold every sink once per other
+     * source (12 (n - 1) m bytes, 16 spare entries each), the plan's pool 16 bytes an entry; the
+     * certificate (after the heaps are freed) about 88 bytes a sink. Their growth is checked as
+     * it comes (resize). */
+    const uint64_t fixed = (uint64_t)n * (uint64_t)n * (sizeof(few_heap) + 12) + (uint64_t)n * 64 +
+                           (uint64_t)m * (sizeof(int32_t) + 2 * sizeof(int64_t)) + (uint64_t)f.cap * 16,
+                   heaps = (uint64_t)(n - 1) * (uint64_t)(m + 16 * n) * FEW_HEAP_ENTRY, cert = (uint64_t)m * 88 + (uint64_t)n * 64;
+    const uint64_t need = fixed + (heaps > cert ? heaps : cert);
+    /* wk_io_memory_room reads /proc and the cgroup files (0.1 ms, a tenth of a 10 x 2,000 solve):
+     * below FEW_ROOM_CHECK only the address-space limits, which are cheap to read, are asked */
+    f.bg.room = need >= FEW_ROOM_CHECK ? wk_io_memory_room(&f.bg.which) : wk_rlimit_room(NULL, &f.bg.which);
+    if (need > f.bg.room) {
+        rc = wk_errorf(WK_ENOMEM,
+                       "wk_w1_exact: the few-sources solver needs %llu bytes for %lld points against %lld (its heaps "
+                       "12 (n - 1) m bytes, and more as sinks move), more than this process may use (%llu bytes, the "
+                       "limit of %s)",
+                       (unsigned long long)need, (long long)n, (long long)m, (unsigned long long)f.bg.room, f.bg.which);
+        goto done;
+    }
+    f.bg.held = fixed;
     f.u = wk_calloc((size_t)n, sizeof(double));
-    f.ex = wk_calloc((size_t)n, sizeof(double));
+    f.ex = wk_calloc((size_t)n, sizeof(int64_t));
     f.h = wk_calloc((size_t)(n * n), sizeof(few_heap));
     f.topkey = wk_malloc((size_t)(n * n) * sizeof(double));
     f.topsink = wk_malloc((size_t)(n * n) * sizeof(int32_t));
     f.head = wk_malloc((size_t)m * sizeof(int32_t));
     f.src = wk_malloc((size_t)f.cap * sizeof(int32_t));
     f.next = wk_malloc((size_t)f.cap * sizeof(int32_t));
-    f.mass = wk_malloc((size_t)f.cap * sizeof(double));
+    f.mass = wk_malloc((size_t)f.cap * sizeof(int64_t));
     f.col = wk_malloc((size_t)n * sizeof(double));
     f.dist = wk_malloc((size_t)n * sizeof(double));
     f.hops = wk_malloc((size_t)n * sizeof(int32_t));
@@ -603,14 +752,13 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
     f.predj = wk_malloc((size_t)n * sizeof(int32_t));
     f.path = wk_malloc((size_t)(n + 1) * sizeof(int32_t));
     f.fin = wk_malloc((size_t)n);
-    if ((integer && (!wa || !wb)) || !f.u || !f.ex || !f.h || !f.topkey || !f.topsink || !f.head || !f.src || !f.next || !f.mass || !f.col ||
+    if (!f.u || !f.ex || !f.h || !f.topkey || !f.topsink || !f.head || !f.src || !f.next || !f.mass || !f.col ||
         !f.dist || !f.hops || !f.pred || !f.predj || !f.path || !f.fin) {
         rc = WK_ENOMEM;
         goto done;
     }
     if ((rc = few_start(&f)) != 0) goto done;
-    int64_t paths = 0;
-    const int64_t path_cap = 64 * (m + n * n) + 100000;
+    const int64_t bound = exact_few_path_bound(f.ex, n, ua, n, ub, m);
     for (;;) {
         /* the simplex's rule: the budget must exceed the work, the last test taking its turn */
         if (opt->max_pivots > 0 && paths >= opt->max_pivots) {
@@ -623,9 +771,17 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
             over |= f.ex[i] > 0;
             under |= f.ex[i] < 0;
         }
-        if (!over || !under) break;
-        if (paths >= path_cap) { /* never seen (about 0.4 m paths in practice): a safety net */
-            rc = OT_FEW_GIVE_UP;
+        /* the units sum to the same total on both sides: every excess is 0 at the end */
+        if (!over || !under) {
+            if (over || under) {
+                rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: unbalanced loads at the end");
+                goto done;
+            }
+            break;
+        }
+        if (paths >= bound) { /* exact_few_path_bound: only a bug gets here */
+            rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: %lld augmenting paths, past its bound",
+                           (long long)paths);
             goto done;
         }
         const int32_t t = shortest_path(&f);
@@ -633,17 +789,25 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
             rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: no path to an under-full source");
             goto done;
         }
-        if ((rc = augment(&f, t)) != 0) goto done;
+        int64_t events;
+        if ((rc = augment(&f, t, &events)) != 0) goto done;
         paths++;
+        if (events == 0) { /* each path settles a source or takes a sink off one (the file's header) */
+            rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: an augmenting path changed nothing");
+            goto done;
+        }
     }
     res->iterations = paths;
-    rc = few_result(&f, S, T, swapped, scale, opt, res);
+    few_free_heaps(&f); /* the certificate's arrays take their place */
+    rc = few_result(&f, S, T, swapped, uniform ? ca : S->w, uniform ? cb : T->w, unit, scale, opt, res);
 done:
+    if (paths_out) *paths_out = paths;
     wk_free(wa);
     wk_free(wb);
+    wk_free(ua);
+    wk_free(ub);
     few_free(&f);
-    if (rc == OT_FEW_GIVE_UP) wk_ot_result_free(res);
-    else if (rc) {
+    if (rc) {
         wk_ot_result_free(res);
         if (rc == WK_ENOMEM)
             wk_error_context(rc, "wk_w1_exact (few sources, n = %lld, m = %lld)", (long long)A->n, (long long)B->n);

@@ -172,11 +172,16 @@ int exact_few_max_small(void);
 /* The whole solve for that case, either side the small one: successive shortest paths over the
  * few sources, the duals certified over every pair; the result's fields as run_exact fills them
  * (iterations: augmenting paths, counted against opt->max_pivots; rounds 1; arcs: the
- * (source, sink) pairs that ever held mass). Widens the clouds' double rows when it needs them. */
-int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res);
-/* exact_solve_few's answer when its augmenting paths pass 64 (m + n^2) + 100,000 (never seen:
- * a safety net against a cycle): the caller solves by the general path instead. */
-enum { OT_FEW_GIVE_UP = 3 };
+ * (source, sink) pairs that ever held mass). Any finite weights: their masses move in exact
+ * integer units. Widens the clouds' double rows when it needs them. *paths (may be NULL): the
+ * augmenting paths spent, also when it fails (a fallback's budget counts them). WK_ENOMEM,
+ * naming the bytes and the limit, before anything is taken when what its start needs exceeds
+ * the room the process has (wk_io_memory_room), and when its growth later would. */
+int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res, int64_t *paths);
+/* The most augmenting paths a solve can take (a larger count is a bug, WK_EINTERNAL): E0 / g,
+ * E0 the over-full sources' total excess ex [n] after the start, g the gcd of the masses' integer
+ * units a [na] and b [nb] (exact_few.c gives the proof; a test aid too). */
+int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb);
 /* Its certificate alone on float64 rows xs [n, d] (the sources) and xt [m, d] for a cost kind
  * (Minkowski: exponent p), a plan of cnt entries (ii, jj, mass), masses a, b and the sources'
  * potentials u (a test aid): v [m] = min over every source of fl(c_ij - u_i), *value the plan's

@@ -231,24 +231,21 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         return wk_errorf(WK_EINVAL, "wk_w1_exact: the few-sources solver needs a side of at most %d points (n %lld, m %lld)",
                          exact_few_max_small(), (long long)n, (long long)m);
     }
-    /* AUTO takes it for uniform weights only: their masses are integers (m a source, n a sink),
-     * so every move is exact; with other weights floating-point moves can strand a few ulps of a
-     * source's excess (an error, or a plan a few ulps off its marginals, which the certificate
-     * then charges to the gap). Under AUTO any failure but memory falls back to the general path. */
+    /* AUTO takes it for uniform weights only: its paths are then bounded by about m (for other
+     * weights its 2^-62 mass units give no practical bound: exact_few_path_bound). Under
+     * AUTO a failure other than memory or the pivot budget falls back to the general path, the
+     * paths spent counted against max_pivots (one budget for the whole call) and in iterations. */
+    int64_t few_paths = 0;
     if ((use_assign < 0 && opt.exact_solver == WK_EXACT_AUTO && st.A.uniform && st.B.uniform && exact_few_applies(n, m, 0)) ||
         opt.exact_solver == WK_EXACT_FEW) {
-        rc = exact_solve_few(&st.A, &st.B, &opt, res);
-        if (rc != OT_FEW_GIVE_UP && rc != WK_OK && rc != WK_ENOMEM && opt.exact_solver != WK_EXACT_FEW) {
-            wk_clear_error();
-            rc = OT_FEW_GIVE_UP;
-        }
-        if (rc != OT_FEW_GIVE_UP || opt.exact_solver == WK_EXACT_FEW) {
+        rc = exact_solve_few(&st.A, &st.B, &opt, res, &few_paths);
+        if (rc == WK_OK || rc == WK_ENOMEM || rc == WK_ELIMIT || opt.exact_solver == WK_EXACT_FEW) {
             exact_state_free(&st);
-            return rc == OT_FEW_GIVE_UP ? wk_errorf(WK_EUNSUPPORTED, "wk_w1_exact: the few-sources solver gave up "
-                                                                     "(use the simplex)")
-                                        : rc;
+            return rc;
         }
+        wk_clear_error();
         memset(res, 0, sizeof *res); /* AUTO: the general path below */
+        if (opt.max_pivots > 0) opt.max_pivots -= few_paths; /* stays > 0: the paths stopped below it */
     }
     const int square_uniform = st.A.uniform && st.B.uniform && n == m;
     const int64_t dense_max =
@@ -418,7 +415,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
         }
     }
     if ((rc = ot_solver_check(&st.solver)) != 0) goto done;
-    res->iterations = ot_solver_work(&st.solver) + coarse_pivots;
+    res->iterations = ot_solver_work(&st.solver) + coarse_pivots + few_paths;
     res->arcs = ot_solver_arcs(&st.solver);
     const double *pi = ot_solver_potentials(&st.solver);
     int uses_capped = 0;
