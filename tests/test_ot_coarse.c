@@ -81,6 +81,9 @@ static void one_case(wk_rng *r, int id, int64_t n, int64_t m, int d, int kind, i
     wk_ot_options_default(&opt);
     opt.cost = sq ? WK_COST_SQEUCLIDEAN : WK_COST_EUCLIDEAN;
     opt.want_duals = 1;
+    /* AUTO gives a handful of points against thousands to the few-sources solver: the simplex by
+     * name, so that the coarse start's loop is what these cases test */
+    if (n <= 64 || m <= 64) opt.exact_solver = WK_EXACT_SIMPLEX;
     wk_ot_result res;
     const int rc = wk_w1_exact_f64(a, n, wa, b, m, wb, d, &opt, &res);
     CHECK(rc == WK_OK, "case %d: %s", id, wk_last_error());
@@ -97,8 +100,8 @@ static void one_case(wk_rng *r, int id, int64_t n, int64_t m, int d, int kind, i
             for (int64_t j = 0; j < m && ua[i] > 0; j++)
                 if (ub[j] > 0) worst = fmax(worst, res.u[i] + res.v[j] - M[i * m + j]);
         CHECK(worst <= 1e-9 * (1 + ref), "case %d: a dual constraint is violated by %g", id, worst);
-        CHECK(fabs(dual - res.value) <= 1e-9 * (1 + ref), "case %d: dual objective %.17g, value %.17g (gap %g, worst %g, iters %lld rounds %d)", id, dual,
-              res.value, res.gap, worst, (long long)res.iterations, (int)res.rounds);
+        CHECK(fabs(dual - res.value) <= 1e-9 * (1 + ref), "case %d: dual objective %.17g, value %.17g (gap %g)", id, dual,
+              res.value, res.gap);
         wk_ot_result_free(&res);
     }
     free(a), free(b), free(M), free(wa), free(wb), free(ua), free(ub);

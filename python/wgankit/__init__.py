@@ -163,7 +163,7 @@ def w1(X, Y, a=None, b=None, metric="euclidean", return_plan=False, return_duals
     The solver (network simplex or, for n = m uniform, auction + Hungarian, priced against every
     pair so the result is exactly optimal) is the library's ``wk_w1_exact``; small problems (n·m up
     to 40,000, or 262,144 from 8 coordinates on) store all n·m costs and run the simplex on them; a side of at most 64
-    points against 64 times as many or more, with uniform weights, is solved by successive shortest paths over the few points (10 against
+    points against 64 times as many or more, with any weights, is solved by successive shortest paths over the few points (10 against
     200,000: about 1 s). float64 coordinates are
     used unrounded (``wk_w1_exact_f64``), costs are computed in float64.
     """

@@ -19,7 +19,7 @@ static void w1_usage(FILE *f) {
             "                      computed in float64 (float64/integer data is not rounded; NPY\n"
             "                      integers beyond 2^53 in magnitude, which would be, are refused)\n"
             "  --method M          exact (default) | 1d | sliced | sinkhorn\n"
-            "                      exact on very unequal sides, uniform weights: a side of at most 64 points\n"
+            "                      exact on very unequal sides (any weights): a side of at most 64 points\n"
             "                      against 64 times as many or more is solved over the few points (10 vs 200,000 in 2-D or\n"
             "                      64-D: about 1 s, where POT's emd2 takes minutes); between that and equal\n"
             "                      sides the time grows about as the square of the larger side (100 vs 20,000\n"

@@ -664,7 +664,8 @@ int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int
     return g > 0 ? e0 / g : e0;
 }
 
-int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res, int64_t *paths_out) {
+int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t give_up, wk_ot_result *res,
+                    int64_t *paths_out) {
     const int swapped = B->n < A->n;
     ot_cloud *S = swapped ? B : A, *T = swapped ? A : B;
     const int64_t n = S->n, m = T->n;
@@ -778,6 +779,11 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_re
                 goto done;
             }
             break;
+        }
+        if (give_up > 0 && paths >= give_up) {
+            rc = wk_errorf(OT_FEW_GAVE_UP, "wk_w1_exact: few-sources solver: gave up after %lld augmenting paths",
+                           (long long)paths);
+            goto done;
         }
         if (paths >= bound) { /* exact_few_path_bound: only a bug gets here */
             rc = wk_errorf(WK_EINTERNAL, "wk_w1_exact: few-sources solver: %lld augmenting paths, past its bound",

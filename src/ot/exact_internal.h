@@ -176,8 +176,12 @@ int exact_few_max_small(void);
  * integer units. Widens the clouds' double rows when it needs them. *paths (may be NULL): the
  * augmenting paths spent, also when it fails (a fallback's budget counts them). WK_ENOMEM,
  * naming the bytes and the limit, before anything is taken when what its start needs exceeds
- * the room the process has (wk_io_memory_room), and when its growth later would. */
-int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res, int64_t *paths);
+ * the room the process has (wk_io_memory_room), and when its growth later would. give_up > 0:
+ * after that many paths stop with OT_FEW_GAVE_UP (AUTO's practical cap for weights whose proven
+ * bound is no practical one: the caller then takes the general path). */
+enum { OT_FEW_GAVE_UP = 3 }; /* internal, never returned to users (RETRY_UNCAPPED 1, OT_AUCTION_BUDGET 2) */
+int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t give_up, wk_ot_result *res,
+                    int64_t *paths);
 /* The most augmenting paths a solve can take (a larger count is a bug, WK_EINTERNAL): E0 / g,
  * E0 the over-full sources' total excess ex [n] after the start, g the gcd of the masses' integer
  * units a [na] and b [nb] (exact_few.c gives the proof; a test aid too). */
