@@ -164,5 +164,26 @@ echo '{"steps": 1.0000000000000001}' >"$T/steps1.json"
 expect_exit2 "--config steps 1.0000000000000001 is not an integer" "steps1.json:1: setting 'steps': 1.0000000000000001 is not an integer" \
     "$CLI" train --config "$T/steps1.json" --data ring --out "$T/steps1"
 
+# FINDINGS tester8 7c: a CSV field with a NUL byte is shown with the byte escaped (was "'3' is not a
+# number": the text cut at the NUL showed a valid number)
+printf '1,2\n3\0004\n' >"$T/nul.csv"
+expect_exit2 "CSV field with a NUL byte shows it" "nul.csv: line 2: '3\\\\x004' is not a number" "$CLI" w1 "$T/nul.csv" "$T/nul.csv"
+printf '1,2\n3\0014\n' >"$T/soh.csv"
+expect_exit2 "CSV field with a control byte shows it" "soh.csv: line 2: '3\\\\x014' is not a number" "$CLI" data gmm:means="$T/soh.csv" -n 2
+# 7d: a source's failure is said once: "SOURCE: FILE: ...", not "SOURCE: source 'FILE': FILE: ..."
+head -c 6151 /dev/zero >"$T/c_bad.bin"
+for cmd in "draw $T/c_bad.bin -n 2 -o $T/cb.npy" "generalization $T/c_bad.bin --sizes 2,3 --out $T/cbg" \
+           "birthday $T/c_bad.bin --batch 2 --threshold 0.1" "nnd $T/c_bad.bin ring -m 10"; do
+    expect_exit2 "${cmd%% *}: a bad source file named once" ": $T/c_bad.bin: 6151 bytes" "$CLI" $cmd
+    check "${cmd%% *}: no \"source '...'\" before the file's own name" test "$(grep -c "source '" "$T/err")" = 0
+done
+expect_exit2 "draw: a bad target source named once" "SOURCE: ring:k=0: ring: k='0' is not an integer" "$CLI" draw ring:k=0 -n 2 -o "$T/rk.npy"
+check "draw: no \"source '...'\" nor \"--data\" before a target's spec" test "$(grep -c -e "source '" -e "--data" "$T/err")" = 0
+# 7e: [N, C, H, W] with C = 2 says the channel count is the fault (was "cannot use an array of 4 dimensions")
+"$PY" -c "import numpy as np, sys; np.save(sys.argv[1], np.zeros((50, 2, 8, 8), np.uint8))" "$T/im_2ch.npy"
+for cmd in "draw $T/im_2ch.npy -n 2 -o $T/i2.npy" "train --data $T/im_2ch.npy --steps 1 --out $T/i2run"; do
+    expect_exit2 "${cmd%% *}: 2 channels" "im_2ch.npy: images shaped \[50, 2, 8, 8\] have 2 channels: only 1 (grey) or 3 (colour)" "$CLI" $cmd
+done
+
 [ $fail = 0 ] && echo "cli_input_faults: all passed"
 exit $fail

@@ -92,8 +92,39 @@ static int int_in(PyObject *o, const char *name, long long lo, long long hi, lon
 }
 
 /* ---- arrays --------------------------------------------------------------------------------- */
+/* -1 with ValueError naming `name` and the entry when a 64-bit integer array holds a value beyond
+ * 2^53 in magnitude, which the float64 conversion would round (2^53 + 1 read as 2^53: W1 0 for
+ * points 1 apart): the CLI's NPY reader refuses the same values (npy_read.c), and an array is the
+ * same source as that array saved as .npy. Narrower integers are exact in float64. */
+static int int64_beyond_2p53(PyArrayObject *raw, const char *name) {
+    const int k = PyArray_TYPE(raw);
+    if (!PyTypeNum_ISINTEGER(k) || PyArray_ITEMSIZE(raw) < 8 || PyArray_SIZE(raw) == 0) return 0;
+    const int is_signed = PyTypeNum_ISSIGNED(k);
+    PyArrayObject *c = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)raw, is_signed ? NPY_INT64 : NPY_UINT64, NPY_ARRAY_IN_ARRAY);
+    if (!c) return -1;
+    const npy_intp n = PyArray_SIZE(c);
+    const uint64_t lim = (uint64_t)1 << 53;
+    int rc = 0;
+    for (npy_intp i = 0; i < n && !rc; i++) {
+        const int64_t x = is_signed ? ((const int64_t *)PyArray_DATA(c))[i] : 0;
+        const uint64_t u = is_signed ? 0 : ((const uint64_t *)PyArray_DATA(c))[i];
+        if (is_signed ? (x > (int64_t)lim || x < -(int64_t)lim) : u > lim) {
+            char v[32];
+            if (is_signed) snprintf(v, sizeof v, "%lld", (long long)x);
+            else snprintf(v, sizeof v, "%llu", (unsigned long long)u);
+            PyErr_Format(PyExc_ValueError, "%s: %s entry %zd (flat index) is %s, beyond 2^53 in magnitude: float64 would round it "
+                         "(convert the array to float64 yourself if rounding is fine)", name, is_signed ? "int64" : "uint64",
+                         (Py_ssize_t)i, v);
+            rc = -1;
+        }
+    }
+    Py_DECREF(c);
+    return rc;
+}
+
 /* obj as a C-contiguous array of `type` (NPY_DOUBLE or NPY_FLOAT), after checking it holds real
- * numbers; shape and finiteness are the caller's checks (see below). New reference or NULL. */
+ * numbers (64-bit integers within 2^53, int64_beyond_2p53); shape and finiteness are the caller's
+ * checks (see below). New reference or NULL. */
 static PyArrayObject *as_real(PyObject *obj, const char *name, int type) {
     PyArrayObject *raw = (PyArrayObject *)PyArray_FROM_O(obj);
     if (!raw) {
@@ -107,6 +138,10 @@ static PyArrayObject *as_real(PyObject *obj, const char *name, int type) {
     if (!(PyTypeNum_ISINTEGER(k) || PyTypeNum_ISFLOAT(k) || PyTypeNum_ISBOOL(k))) {
         PyErr_Format(PyExc_ValueError, "%s: dtype %S is not supported (real numbers only)", name,
                      (PyObject *)PyArray_DESCR(raw));
+        Py_DECREF(raw);
+        return NULL;
+    }
+    if (int64_beyond_2p53(raw, name)) {
         Py_DECREF(raw);
         return NULL;
     }
@@ -194,7 +229,18 @@ static PyArrayObject *narrow_f32_checked(PyArrayObject *d, const char *name) {
     return f;
 }
 
-/* A point cloud [n, d] (a 1-D array is n points in 1-D) as `type` (NPY_FLOAT or NPY_DOUBLE),
+/* A 0-d array (one number) as the 1-D array of that one value: one point in 1-D, or one weight,
+ * the rule of every file reader (a 0-d NPY is one point: wk_read_points, the dataset loader).
+ * Steals a; new reference or NULL. */
+static PyArrayObject *one_value_as_1d(PyArrayObject *a) {
+    npy_intp one = 1;
+    PyArray_Dims dims = {&one, 1};
+    PyArrayObject *r = (PyArrayObject *)PyArray_Newshape(a, &dims, NPY_CORDER);
+    Py_DECREF(a);
+    return r;
+}
+
+/* A point cloud [n, d] (a 1-D array is n points in 1-D, a 0-d one one point) as `type` (NPY_FLOAT or NPY_DOUBLE),
  * finite, n, d >= 1. Checked in float64 first, so values beyond float32's range are reported as
  * such rather than becoming Inf. */
 static PyArrayObject *points(PyObject *obj, const char *name, int type) {
@@ -205,6 +251,7 @@ static PyArrayObject *points(PyObject *obj, const char *name, int type) {
                       (PyArray_TYPE((PyArrayObject *)obj) == NPY_FLOAT || PyArray_TYPE((PyArrayObject *)obj) == NPY_HALF);
     PyArrayObject *d = as_real(obj, name, as_is ? NPY_FLOAT : NPY_DOUBLE);
     if (!d) return NULL;
+    if (PyArray_NDIM(d) == 0 && !(d = one_value_as_1d(d))) return NULL;
     if (PyArray_NDIM(d) != 1 && PyArray_NDIM(d) != 2) {
         PyErr_Format(PyExc_ValueError, "%s: must be a 2-D array [n, d] of points, got %d dimensions", name, PyArray_NDIM(d));
         goto fail;
@@ -236,6 +283,7 @@ static int weights(PyObject *obj, const char *name, npy_intp n, int empty_unifor
     if (obj == NULL || obj == Py_None) return 0;
     PyArrayObject *w = as_real(obj, name, NPY_DOUBLE);
     if (!w) return -1;
+    if (PyArray_NDIM(w) == 0 && !(w = one_value_as_1d(w))) return -1;
     if (PyArray_NDIM(w) != 1) {
         PyErr_Format(PyExc_ValueError, "%s: weights must be 1-D, got %d dimensions", name, PyArray_NDIM(w));
         goto fail;

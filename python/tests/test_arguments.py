@@ -195,7 +195,7 @@ def test_findings_examples(ck):
     with pytest.raises(ValueError, match=r"^numItermax: .*got 1099511627776"):
         wgankit.sinkhorn2([], [], np.ones((2, 2)), 1.0, numItermax=2 ** 40)
     for bad in (float("nan"), -1, 0):
-        with pytest.raises(ValueError, match=r"^stopThr: must be a finite number in \(0, inf\]"):
+        with pytest.raises(ValueError, match=r"^stopThr: must be a finite number in \(0, inf\)"):
             wgankit.sinkhorn2([], [], np.ones((2, 2)), 1.0, stopThr=bad)
     with pytest.raises(ValueError, match=r"^steps: must be an integer, got True"):
         wgankit.train(out="r1", data="ring", steps=True)

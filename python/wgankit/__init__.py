@@ -71,9 +71,10 @@ def _real(v, name, lo=-math.inf, hi=math.inf, lo_open=False, hi_open=False):
             ok = False
     if ok:
         ok = math.isfinite(x) and (lo < x if lo_open else lo <= x) and (x < hi if hi_open else x <= hi)
-    if not ok:
+    if not ok:  # an infinite end is open (a finite number never reaches it): [1, inf), not [1, inf]
         raise ValueError("%s: must be a finite number in %s%g, %g%s, got %r"
-                         % (name, "(" if lo_open else "[", lo, hi, ")" if hi_open else "]", v))
+                         % (name, "(" if lo_open or math.isinf(lo) else "[", lo, hi,
+                            ")" if hi_open or math.isinf(hi) else "]", v))
     return x
 
 

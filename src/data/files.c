@@ -18,6 +18,11 @@
  * so a float64 file keeps its float64 values in the samples' order whatever its layout. */
 static int shape_sample(const char *path, wk_tensor *t, double **f64) {
     int rc;
+    /* a 0-d array (np.save of one number) is one point of one coordinate, as every reader of
+     * points takes it (wk_read_points, w1, metrics, gmm:means=): [1, 1]. (Was: left 0-d, so the
+     * dataset loader took "one dimension less than the array" as -1 and copied shape[1..-1],
+     * corrupting the dataset its error path then freed: free(0x1).) */
+    if (t->ndim == 0) return wk_tensor_set_shape(t, 2, (int64_t[]){1, 1});
     if (t->ndim == 1) return wk_tensor_set_shape(t, 2, (int64_t[]){t->shape[0], 1});
     if (t->ndim == 3) return wk_tensor_set_shape(t, 4, (int64_t[]){t->shape[0], 1, t->shape[1], t->shape[2]});
     if (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3 && (t->shape[3] == 1 || t->shape[3] == 3)) {
@@ -44,9 +49,14 @@ static int shape_sample(const char *path, wk_tensor *t, double **f64) {
         if (c64) wk_free(*f64), *f64 = c64;
         return WK_OK;
     }
-    if (t->ndim > 4 || (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3))
+    if (t->ndim > 4)
         return wk_errorf(WK_EFORMAT, "%s: cannot use an array of %d dimensions (want [N, D] points or [N, C, H, W] images)", path,
                          t->ndim);
+    if (t->ndim == 4 && t->shape[1] != 1 && t->shape[1] != 3) { /* 4 dimensions are images: the channel count is the fault */
+        char sh[64];
+        return wk_errorf(WK_EFORMAT, "%s: images shaped %s have %lld channels: only 1 (grey) or 3 (colour) channels are supported, "
+                                     "as [N, C, H, W] or [N, H, W, C]", path, wk_shape_str(t, sh, sizeof sh), (long long)t->shape[1]);
+    }
     return WK_OK;
 }
 
@@ -171,12 +181,14 @@ int wk_dataset_is_synthetic(const char *data) {
     return rc;
 }
 
-/* The target of a synthetic spec, parsed and initialised (errors name the spec). */
+/* The target of a synthetic spec, parsed and initialised (errors start with the spec, as a
+ * file's start with its path: a source adds nothing before it, source.c; was "--data SPEC", which
+ * a source's message then repeated: "source 'ring:k=0': --data ring:k=0: ..."). */
 static int synthetic_target(const char *data, wk_target *target) {
     wk_target_spec spec;
     int rc = wk_target_spec_parse(&spec, data, NULL, 0);
     if (rc == WK_OK) rc = wk_target_init(target, &spec);
-    return rc ? wk_error_context(WK_EINVAL, "--data %s", data) : WK_OK;
+    return rc ? wk_error_context(WK_EINVAL, "%s", data) : WK_OK;
 }
 
 int wk_dataset_check(const wk_gan_config *cfg) {
@@ -277,12 +289,16 @@ static int load_files(const wk_gan_config *cfg, const wk_data_scale *map, int re
     if (rows64) *rows64 = NULL;
     int rc = read_files(cfg->data, &all, want64 ? &f64 : NULL);
     if (rc) return rc;
-    int64_t n = all.shape[0], row = all.numel / n;
+    /* read_files hands back [N >= 1, sample...] (shape_sample: never 0-d); ds is described only
+     * from such an array, so that its error path frees nothing but what was built */
+    int64_t n = all.ndim >= 2 ? all.shape[0] : 0, row = n ? all.numel / n : 0;
     if (n < 2) rc = wk_errorf(WK_EFORMAT, "%s: need at least 2 samples, got %lld", cfg->data, (long long)n);
-    ds->ndim = all.ndim - 1;
-    memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
-    ds->dim = row;
-    ds->is_image = ds->ndim == 3;
+    else {
+        ds->ndim = all.ndim - 1;
+        memcpy(ds->shape, all.shape + 1, (size_t)ds->ndim * sizeof(int64_t));
+        ds->dim = row;
+        ds->is_image = ds->ndim == 3;
+    }
     if (!rc) rc = map        ? wk_data_scale_copy(&ds->scale, map)
                   : redecide ? wk_data_scale_redecide(cfg->scale, &all, cfg->data, &ds->scale)
                              : wk_data_scale_resolve(cfg->scale, &all, f64, bytes, cfg->data, &ds->scale);

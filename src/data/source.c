@@ -19,6 +19,16 @@ const char *wk_source_kind_name(wk_source_kind k) {
     return k == WK_SOURCE_FILE ? "file" : k == WK_SOURCE_TARGET ? "target" : "generator";
 }
 
+/* The failure of opening source `spec`, said once: a message that already starts with the
+ * spec (a file's reader names its path) is kept as it is, any other gets "source 'SPEC': " in
+ * front (was: "source 'x.bin': x.bin: ...", and the CLI's "SOURCE: " before that). */
+static int source_context(int rc, const char *spec) {
+    const char *m = wk_last_error();
+    const size_t n = strlen(spec);
+    if (!strncmp(m, spec, n) && m[n] == ':') return rc;
+    return wk_error_context(rc, "source '%s'", spec);
+}
+
 /* The checkpoint of gen:WHERE and data:WHERE: WHERE itself when a .safetensors file, else its
  * run directory's checkpoint.safetensors. */
 static int checkpoint_path(const wk_source *s, const char *where, char *path, size_t cap) {
@@ -33,10 +43,10 @@ static int open_generator(wk_source *s, const char *where) {
     int rc = checkpoint_path(s, where, path, sizeof path);
     if (rc) return rc;
     rc = wk_trainer_load(path, &s->gen);
-    if (rc) return wk_error_context(rc, "source '%s'", s->spec);
+    if (rc) return source_context(rc, s->spec);
     wk_tensor one;
     /* the sample shape is whatever the generator emits: ask it for one draw */
-    if ((rc = wk_trainer_sample(s->gen, NULL, 1, 0, 1, &one))) return wk_error_context(rc, "source '%s'", s->spec);
+    if ((rc = wk_trainer_sample(s->gen, NULL, 1, 0, 1, &one))) return source_context(rc, s->spec);
     s->ndim = one.ndim - 1;
     memcpy(s->shape, one.shape + 1, (size_t)s->ndim * sizeof(int64_t));
     wk_tensor_free(&one);
@@ -61,7 +71,7 @@ static int open_dataset(wk_source *s, const wk_gan_config *run, const wk_data_sc
     wk_dataset ds;
     /* a run whose checkpoint kept no map (older): its data re-decided by the one older rule */
     int rc = run && !map ? wk_dataset_load_redecided(&cfg, &ds) : wk_dataset_load_stored(&cfg, map, &ds, run ? NULL : &s->rows64);
-    if (rc) return wk_error_context(rc, "source '%s'", s->spec);
+    if (rc) return source_context(rc, s->spec);
     s->ndim = ds.ndim;
     memcpy(s->shape, ds.shape, sizeof s->shape);
     if (ds.synthetic) {
@@ -113,12 +123,12 @@ static int open_run_data(wk_source *s, const char *where) {
     int rc = checkpoint_path(s, where, path, sizeof path);
     if (rc) return rc;
     wk_checkpoint ck; /* one read: its config and kept scaling, not its tensors */
-    if ((rc = wk_checkpoint_read(path, WK_CHECKPOINT_SETTINGS, &ck))) return wk_error_context(rc, "source '%s'", s->spec);
+    if ((rc = wk_checkpoint_read(path, WK_CHECKPOINT_SETTINGS, &ck))) return source_context(rc, s->spec);
     memcpy(spec, s->spec, sizeof spec);
     rc = wk_source_open_run_data(s, &ck.cfg, ck.scale.n ? &ck.scale : NULL);
     wk_checkpoint_free(&ck);
     memcpy(s->spec, spec, sizeof spec);
-    return rc ? wk_error_context(rc, "source '%s'", spec) : WK_OK;
+    return rc ? source_context(rc, spec) : WK_OK;
 }
 
 int wk_source_open(wk_source *s, const char *spec) { return wk_source_open_keep(s, spec, 1); }

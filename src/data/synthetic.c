@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -275,11 +276,29 @@ static int json_numbers(const char *path, const char *what, const wk_json *a, in
     return WK_OK;
 }
 
+/* The keys a JSON means file may hold: any other is refused, as an NPY header's unknown key is
+ * (a misspelt "weight" or "sigmas" silently ignored would sample another mixture). */
+static int json_known_keys(const char *path, const wk_json *root) {
+    static const char *const known[] = {"means", "sigma", "weights"};
+    for (size_t i = 0; root->type == WK_JSON_OBJECT && i < root->count; i++) {
+        size_t k = 0;
+        while (k < sizeof known / sizeof known[0] && strcmp(root->keys[i], known[k])) k++;
+        if (k == sizeof known / sizeof known[0])
+            return wk_errorf(WK_EFORMAT, "%s: unknown key \"%s\" (a means file holds \"means\", \"sigma\" and \"weights\")", path,
+                             root->keys[i]);
+    }
+    return WK_OK;
+}
+
 /* JSON: [[..], ..] or {"means": [[..], ..], "sigma": s | [..], "weights": [..]}. */
 static int read_means_json(wk_target *t, const char *path, int want_dim) {
     wk_json *root;
     int rc = wk_json_parse_file(path, &root);
     if (rc != WK_OK) return rc;
+    if ((rc = json_known_keys(path, root))) {
+        wk_json_free(root);
+        return rc;
+    }
     const wk_json *means = root->type == WK_JSON_OBJECT ? wk_json_get(root, "means") : root;
     if (!means || means->type != WK_JSON_ARRAY || means->count == 0) {
         wk_json_free(root);
@@ -287,7 +306,8 @@ static int read_means_json(wk_target *t, const char *path, int want_dim) {
     }
     const wk_json *m0 = means->items[0];
     int dim = m0->type == WK_JSON_ARRAY ? (int)m0->count : 1;
-    if (want_dim > 0 && dim != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d coordinates, this target needs %d", path, dim, want_dim);
+    if (dim == 0) rc = wk_errorf(WK_EFORMAT, "%s: means[0] has no coordinates: the file holds no means", path);
+    else if (want_dim > 0 && dim != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d coordinates, this target needs %d", path, dim, want_dim);
     if (rc == WK_OK) rc = alloc_modes(t, (int)means->count, dim);
     for (int m = 0; m < t->n_modes && rc == WK_OK; m++) {
         const wk_json *row = means->items[m];
@@ -304,8 +324,16 @@ static int read_means_json(wk_target *t, const char *path, int want_dim) {
     if (rc == WK_OK && sig) {
         if (sig->type == WK_JSON_NUMBER) for (int m = 0; m < t->n_modes; m++) t->sigmas[m] = sig->number;
         else rc = json_numbers(path, "sigma", sig, t->n_modes, t->sigmas);
+        /* held to the spec's own sigma= range (fields[]): 1e39 made every sample +-Inf, exit 0 */
+        const field *f = &fields[0];
+        while (strcmp(f->key, "sigma")) f++;
         for (int m = 0; m < t->n_modes && rc == WK_OK; m++)
-            if (!(t->sigmas[m] >= 0)) rc = wk_errorf(WK_EFORMAT, "%s: sigma[%d] is negative", path, m);
+            if (!(t->sigmas[m] >= f->lo && t->sigmas[m] <= f->hi)) {
+                char at[24] = "";
+                if (sig->type != WK_JSON_NUMBER) snprintf(at, sizeof at, "[%d]", m);
+                rc = wk_errorf(WK_EFORMAT, "%s: \"sigma\"%s is %.17g, not in [%g, %g] (the range of the spec's sigma=)", path, at,
+                               t->sigmas[m], f->lo, f->hi);
+            }
     }
     if (rc == WK_OK && w) {
         double sum = 0;
@@ -335,23 +363,42 @@ static int check_given_shape(const wk_target *t) {
     return WK_OK;
 }
 
+/* Every mean within float32's range (the samples' type: a mean of 1e300 sampled +-Inf, exit 0),
+ * naming the file and the entry; sigma <= 1e6 then keeps every sample finite too. */
+static int check_means_f32(const wk_target *t, const char *path, int json) {
+    for (int m = 0; m < t->n_modes; m++)
+        for (int d = 0; d < t->dim; d++) {
+            const double c = t->centres[(size_t)m * t->dim + d];
+            if (fabs(c) <= FLT_MAX) continue;
+            char at[64];
+            if (json) snprintf(at, sizeof at, "\"means\"[%d][%d]", m, d);
+            else snprintf(at, sizeof at, "mean %d (row %d, column %d)", m, m, d);
+            return wk_errorf(WK_EFORMAT, "%s: %s is %.17g, beyond float32's range (the samples are float32)", path, at, c);
+        }
+    return WK_OK;
+}
+
 static int load_means(wk_target *t, int want_dim) {
     const char *path = t->spec.means_file;
     size_t n = strlen(path);
     if (n > 5 && !strcmp(path + n - 5, ".json")) {
         int rc = read_means_json(t, path, want_dim);
+        if (!rc) rc = check_means_f32(t, path, 1);
         return rc ? rc : check_given_shape(t);
     }
     double *v;
     int rows, cols;
     int rc = read_means_rows(path, &v, &rows, &cols);
     if (rc != WK_OK) return rc;
-    if (want_dim > 0 && cols != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d columns, this target needs %d", path, cols, want_dim);
+    /* an empty array (shape (0,), (0, 0)) is no mixture: its "samples" were all 0, or the
+     * allocation of no modes failed with no message */
+    if (rows == 0 || cols == 0) rc = wk_errorf(WK_EFORMAT, "%s: holds no means (an empty array: want one row per mean)", path);
+    else if (want_dim > 0 && cols != want_dim) rc = wk_errorf(WK_EFORMAT, "%s: means have %d columns, this target needs %d", path, cols, want_dim);
     if (rc == WK_OK) rc = alloc_modes(t, rows, cols);
     if (rc == WK_OK) {
         memcpy(t->centres, v, (size_t)rows * (size_t)cols * sizeof *v);
         for (int m = 0; m < rows; m++) t->sigmas[m] = t->spec.sigma;
-        rc = check_given_shape(t);
+        if (!(rc = check_means_f32(t, path, 0))) rc = check_given_shape(t);
     }
     wk_free(v);
     return rc;

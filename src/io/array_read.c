@@ -40,6 +40,7 @@ static int pick_reader(const char *path, reader *r) {
 /* f64 non-NULL: the values in float64 (read_util.h), for wk_read_points_f64. */
 static int read_array(const char *path, wk_tensor *out, double **f64) {
     if (!path || !out) return wk_errorf(WK_EINVAL, "wk_read_array: NULL argument");
+    memset(out, 0, sizeof *out); /* empty on every failure, the reader's own or this one's: a caller may free it */
     reader r;
     int rc = pick_reader(path, &r);
     if (rc) return rc;

@@ -49,7 +49,8 @@ typedef struct {
     int64_t n_text;       /* non-numbers on the current line */
     int64_t empty_at;     /* 1-based index of the first empty field, 0 if none */
     int64_t field_no;     /* libcsv fields on the current line */
-    char bad[24];         /* the first non-number on the line, for the message */
+    char bad[96];         /* the first non-number on the line, for the message (control bytes escaped
+                           * as \xNN: a NUL cut the text at a valid number, '3' for "3\0004") */
     int rc;
 } csv_state;
 
@@ -125,9 +126,14 @@ static void csv_field(void *data, size_t len, void *ctx) {
         } else if (e == q) {
             csv_push(s, v);
         } else if (s->n_text++ == 0) {
-            int w = (int)(q - p) < (int)sizeof s->bad - 1 ? (int)(q - p) : (int)sizeof s->bad - 1;
-            memcpy(s->bad, p, (size_t)w);
-            s->bad[w] = 0;
+            size_t o = 0;
+            const char *c = p;
+            for (; c < q && o + 8 < sizeof s->bad; c++) {
+                const unsigned char b = (unsigned char)*c;
+                if (b >= 32 && b != 127) s->bad[o++] = (char)b;
+                else o += (size_t)snprintf(s->bad + o, sizeof s->bad - o, "\\x%02x", b);
+            }
+            snprintf(s->bad + o, sizeof s->bad - o, "%s", c < q ? "..." : "");
         }
         p = q;
     }
