@@ -567,7 +567,7 @@ static void hard_weights(void) {
 #define FEW_FIXTURES "tests/fixtures/ot_few/"
 
 /* POT's ot.emd2 on tests/fixtures/ot_few/few_cases.csv (make_ot_few_fixtures.py): the named
- * few-sources solver (AUTO takes it for uniform weights only), both ways. */
+ * few-sources solver, both ways. */
 static void pot_fixtures(void) {
     FILE *f = fopen(FEW_FIXTURES "few_cases.csv", "r");
     REQUIRE(f, "cannot open " FEW_FIXTURES "few_cases.csv (run from the repository root)");

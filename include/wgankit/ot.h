@@ -68,8 +68,8 @@ typedef enum {
  * units (m a source and n a sink for uniform clouds, else 2^-62 of the normalised weight, each
  * weight rounded to a unit and at least one) and its gap covers the plan's marginals being that
  * far off the weights. Its paths are at most (excess after its start) / gcd(units): about m for
- * uniform weights, only pseudo-polynomially bounded for others, which is why AUTO takes uniform
- * weights only. Its result has iterations =
+ * uniform weights, only pseudo-polynomially bounded for others, which is why AUTO gives up on
+ * those after 4 (n + m) + 100,000 paths. Its result has iterations =
  * augmenting paths (counted against max_pivots), rounds = 1 (its certifying pass over every
  * pair, which makes v; two more passes over every pair start it), arcs = plan entries ever
  * created (a pair that gains mass again counts again), and every other field as the general

@@ -653,7 +653,7 @@ static int64_t gcd64(int64_t x, int64_t y) {
  * whole sink (g = n, the sinks' units) the count equals it (20 x 50,000 and 200,000: 17,282 and
  * 68,604 paths, both the bound). For other weights (units of 2^-62, g = 1 as a rule) it is that
  * of successive shortest paths in general, pseudo-polynomial (Ahuja, Magnanti & Orlin, Sec. 9.7)
- * and no practical cap (hence AUTO takes uniform weights only); there exact_solve_few's check
+ * and no practical cap (hence AUTO gives up on them after 4 (n + m) + 100,000 paths); there exact_solve_few's check
  * that each path settled a source or took a sink wholly off one stops a path that moved nothing,
  * the commonest way such a loop would go wrong. */
 int64_t exact_few_path_bound(const int64_t *ex, int64_t n, const int64_t *a, int64_t na, const int64_t *b, int64_t nb) {

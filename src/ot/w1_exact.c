@@ -27,6 +27,7 @@
  * solvers sit behind the ot_solver interface of exact_solver.c. */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,7 +116,9 @@ static int fill_result(exact_state *st, double scale, const double *pi, const wk
  * The last pricing pass accepted every pair whose computed c + (pi_i - pi_j) was >= -tol; that
  * difference-first evaluation errs by at most u(|c| + 2|r|) (two roundings, |pi_i - pi_j| <=
  * |c| + |r|), and the approximate engines decide within their margin, so V = tol + 8 u cmax
- * covers every pair, cmax bounding the capped costs. The plan's own reduced costs are
+ * covers every pair, cmax bounding the capped costs. (When that pass flagged only arcs the
+ * simplex holds, their reduced costs drifted by ulps of its potentials, and run_exact passes the
+ * most negative of them, slack >= tol, in place of tol.) The plan's own reduced costs are
  * computed the same way, with their rounding added. *uses_capped: the plan holds an arc whose
  * cost the cap lowered (then the capped problem's optimum need not be the real one). */
 static double certificate_gap(const exact_state *st, const double *pi, double tol, double cmax, double scale,
@@ -377,6 +380,8 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     }
     /* from a coarse start, price first: its tree's potentials are near the optimal duals, so
      * the pricing adds the arcs the optimum needs before any pivot (clustered 5,000: -10% pivots) */
+    /* V of certificate_gap: every pair's reduced cost is at least -slack under the last potentials */
+    double slack = tol;
     for (int solve = hinted == 0;; solve = 1) {
         if (solve && (rc = ot_solver_solve(&st.solver, tol, cmax, opt.max_pivots)) != 0) goto done;
         pc.pi = ot_solver_potentials(&st.solver);
@@ -401,19 +406,24 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
             rc = (int)added;
             goto done;
         }
+        slack = tol;
         if (added == 0 && flagged > 0) {
-            /* Every violated pair is an arc already held: the plan is not optimal on its own arcs, so
-             * this pricing certifies nothing. Before the first solve (a coarse start prices first)
-             * that is expected: solve. (With a handful of sources every pair can be held from the
-             * start; this round used to end the loop with no pivot, and a plan 80% above the optimum
-             * was reported with gap 1e-10.) After a solve it means the solver and the pricing
-             * disagree on a held arc's reduced cost: no certificate can be given. */
+            /* Every violated pair is an arc already held. Before the first solve (a coarse start
+             * prices first) the plan is simply not optimal on its own arcs yet: solve. (With a
+             * handful of sources every pair is held from the start; this round used to end the loop
+             * with no pivot, and a plan 80% above the optimum was reported with gap 1e-10.) After a
+             * solve these are held arcs whose reduced costs the simplex lets drift by ulps of its
+             * potentials, which carry the artificial costs' offset 2 cmax (n + m) and can exceed
+             * tol (2 x 131,072 weighted in 10-D: 32 such pairs): the certificate then takes the
+             * most negative reduced cost found as its V (certificate_gap), and exact_certify decides
+             * whether that still certifies the value. */
             if (!solve) continue;
-            rc = wk_errorf(WK_EINTERNAL,
-                           "wk_w1_exact: internal error: the pricing found %lld violated pairs, all held by the "
-                           "solver after its solve (no certificate)",
-                           (long long)flagged);
-            goto done;
+            for (int64_t i = 0; i < n; i++)
+                for (int t = 0; t < kp && st.cand_j[i * kp + t] >= 0; t++) {
+                    const int32_t j = st.cand_j[i * kp + t];
+                    const double r = ot_capped(st.cand_c[i * kp + t], st.cap) + (pc.pi[i] - pc.pi[n + j]);
+                    if (-r > slack) slack = -r;
+                }
         }
         if (added == 0) { /* the certificate is the last pricing, unless settling changed the plan */
             int changed = 0;
@@ -426,7 +436,7 @@ static int run_exact(const ot_input *a, const double *wa, const ot_input *b, con
     res->arcs = ot_solver_arcs(&st.solver);
     const double *pi = ot_solver_potentials(&st.solver);
     int uses_capped = 0;
-    const double gap = certificate_gap(&st, pi, tol, cmax, scale, &uses_capped);
+    const double gap = certificate_gap(&st, pi, slack, cmax, scale, &uses_capped);
     if (uses_capped) {
         if (!use_assign) *pivots = res->iterations; /* the auction's bids are no pivots */
         *work = res->iterations;
