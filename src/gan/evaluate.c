@@ -15,12 +15,16 @@
 #include "wgankit/json.h"
 #include "wgankit/ot.h"
 
-/* d_D = E_real D − E_fake D over n_real real and n_fake generated points [n, ...]. */
+/* d_D = E_real D − E_fake D over n_real real and n_fake generated points [n, ...] (Biau et al.
+ * 2021, §2). D(x) = h(x) + b with b the last layer's bias (wk_model_offset_layer): b cancels
+ * exactly in the definition, so d_D = E_real h − E_fake h, taken on h. Summing D in float64
+ * would not do: each float32 D(x) is rounded at |b| before any sum (b = 1e30 leaves h nothing),
+ * while h is rounded only at its own size. */
 static int critic_gap(wk_trainer *t, const float *real, int64_t n_real, const float *fake, int64_t n_fake, double *out) {
     float *d = wk_malloc((size_t)(n_real + n_fake) * sizeof(float));
     int rc = d ? WK_OK : WK_ENOMEM;
-    if (rc == WK_OK) rc = wk__critic_values(t, real, n_real, d);
-    if (rc == WK_OK) rc = wk__critic_values(t, fake, n_fake, d + n_real);
+    if (rc == WK_OK) rc = wk__critic_values_offset_free(t, real, n_real, d);
+    if (rc == WK_OK) rc = wk__critic_values_offset_free(t, fake, n_fake, d + n_real);
     if (rc == WK_OK) {
         double er = 0, ef = 0;
         for (int64_t i = 0; i < n_real; i++) er += d[i];
