@@ -79,6 +79,9 @@ if [ -r "$FM" ]; then # layer norm: not globally Lipschitz, no finite certified 
     "$CLI" critic --checkpoint dc/checkpoint.safetensors --lipschitz > dcl.json 2>/dev/null
     check "layer-norm critic: certified null with its reason, one JSON document" "$PY" -c "
 import json; r = json.load(open('dcl.json')); assert r['certified'] is None and 'layer norm' in r['certified_null'], r"
+    "$CLI" eval --checkpoint dc/checkpoint.safetensors --eval-n 50 --metrics none > dce.json 2>/dev/null
+    check "layer-norm critic: eval's lip_certified null with its reason, d_D given" "$PY" -c "
+import json; r = json.load(open('dce.json')); assert r['lip_certified'] is None and 'layer norm' in r['lip_certified_null'] and 'd_D' in r, r"
 else echo "SKIP layer-norm critic (no Fashion-MNIST)"; fi
 
 # ---- 7a: the layer lists are read back ---------------------------------------------------------

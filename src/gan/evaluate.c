@@ -8,6 +8,7 @@
  * d_D here is the co-trained critic's current gap, not the supremum over the critic class that
  * defines Biau et al.'s d_D: it is a lower bound of that supremum and can be negative. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "trainer_internal.h"
@@ -197,10 +198,19 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
              {"modes", m->modes}, {"n_modes", m->n_modes}, {"hq_pct", m->hq_pct}, {"time_s", m->seconds},
              {"speed_it_s", m->it_per_s}, {"w1_train", m->w1_train}, {"w1_heldout", m->w1_heldout},
              {"d_D_train", m->d_d_train}, {"d_D_heldout", m->d_d_heldout}};
+    /* NaN: not measured, left out; ±Inf is written null (JSON has no Inf) with its reason beside
+     * it, "<key>_null": a layer-norm critic's certified bound (layer norm is not globally Lipschitz) */
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!isnan(f[i].v)) {
             wk_json_key(sb, f[i].k);
             wk_json_double(sb, f[i].v);
+            if (isinf(f[i].v)) {
+                char k[40];
+                snprintf(k, sizeof k, "%s_null", f[i].k);
+                wk_json_key(sb, k);
+                wk_json_string(sb, !strcmp(f[i].k, "lip_certified") ? "no finite bound: the critic has a layer that is not globally Lipschitz (layer norm)"
+                                                              : "not finite");
+            }
         }
     if (m->image.mask) wk_metric_values_json(&m->image, sb);
     wk__mix_metrics_json(m, sb);
