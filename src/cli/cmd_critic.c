@@ -110,8 +110,8 @@ int wk_cmd_critic(int argc, char **argv) {
             wk_sb_init(&sb);
             wk_sb_putc(&sb, '{');
             wk_json_key(&sb, "certified"), wk_json_double(&sb, r.certified);
-            if (!isfinite(r.certified)) /* a layer norm (not globally Lipschitz) in the critic: no finite bound */
-                wk_json_key(&sb, "certified_null"), wk_json_string(&sb, "no finite bound: the critic has a layer that is not globally Lipschitz (layer norm)");
+            if (!isfinite(r.certified)) /* a layer norm in the critic (report.c): no finite bound */
+                wk_json_key(&sb, "certified_null"), wk_json_string(&sb, WK_LIP_NO_BOUND_REASON);
             wk_json_key(&sb, "grad_max"), wk_json_double(&sb, r.grad_max);
             wk_json_key(&sb, "grad_mean"), wk_json_double(&sb, r.grad_mean);
             /* no pair of distinct points: the ratio is undefined, JSON null (as w1's one-projection SE) */

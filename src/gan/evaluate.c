@@ -208,7 +208,7 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
                 char k[40];
                 snprintf(k, sizeof k, "%s_null", f[i].k);
                 wk_json_key(sb, k);
-                wk_json_string(sb, !strcmp(f[i].k, "lip_certified") ? "no finite bound: the critic has a layer that is not globally Lipschitz (layer norm)"
+                wk_json_string(sb, !strcmp(f[i].k, "lip_certified") ? WK_LIP_NO_BOUND_REASON
                                                               : "not finite");
             }
         }
