@@ -59,7 +59,7 @@ for f in one five; do
         && $PY -c "import json, sys; r = json.load(open('$T/lip.json')); sys.exit(not (r['pair_max'] is None and r['n_points'] in (1, 5)))" \
         && ok "critic --lipschitz on $f point(s) without distinct pairs: pair_max null" || bad "pair_max of $f: $(cat "$T/lip.json")"
 done
-"$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --lipschitz | grep -q '"n_points": 2000' \
+"$CLI" critic --checkpoint "$T/a/checkpoint.safetensors" --lipschitz | grep -q '"n_points":2000' \
     && ok "critic --lipschitz on generated samples" || bad "critic --lipschitz without --input"
 # eval draws from the same fixed evaluation stream as training: its W1 and d_D at the last
 # checkpoint are the run's last logged ones, and it omits what only a training step has

@@ -131,6 +131,8 @@ typedef struct wk_lipschitz_report {
      * (Linear layers; conv layers contribute their power-iteration norm) */
     double certified_gershgorin;
 } wk_lipschitz_report;
+/* Why `certified` can be +Inf, for the null the JSON writers put in its place (JSON has no Inf). */
+#define WK_LIP_NO_BOUND_REASON "no finite bound: the critic has a layer norm (not globally Lipschitz), or the product of its layers' norms overflows"
 
 int wk_lipschitz_report_compute(wk_model *critic, const wk_tensor *points, int64_t n_pairs, wk_rng *rng,
                                 wk_lipschitz_report *out);

@@ -106,6 +106,15 @@ wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training);
 /* The same through layers [first, end) only (clamped to [0, n_layers]); the output clamp applies
  * only when end is the last layer. Used to read a hidden layer, e.g. pre-activation features. */
 wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end);
+/* The layer whose bias is a constant offset of every output, D(x) = h(x) + b: the last weighted
+ * layer when it has a bias and only reshapes follow it and the output is not clamped; else -1.
+ * The offset cancels exactly in every difference of outputs (d_D = E D(real) - E D(fake), the
+ * pairs |D(x) - D(y)|), and the gradient does not see it. */
+int wk_model_offset_layer(const wk_model *m);
+/* The forward pass without that offset, h(x) (the full forward pass where there is none): a
+ * difference of outputs taken on it is not rounded at the offset's magnitude (a float32 output
+ * 1e30 + h(x) has lost h(x) entirely). */
+wk_var *wk_model_forward_offset_free(wk_model *m, wk_graph *g, wk_var *x, int training);
 void wk_model_zero_grad(wk_model *m);
 int64_t wk_model_param_count(const wk_model *m);
 /* Copy every parameter value and running statistic of src into dst (same architecture). */

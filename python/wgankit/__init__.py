@@ -463,7 +463,9 @@ class Checkpoint:
         checkpoint the critic is the mixture Σ_j w_D[j]·D_j that :meth:`critic` returns: the
         certified bounds are Σ_j w_D[j]·(D_j's), upper bounds of its constant; the measured ones
         are the mixture's own. ``pair_max`` is NaN when no sampled pair has two distinct points
-        (one point, or all points equal: the ratio is undefined)."""
+        (one point, or all points equal: the ratio is undefined). This and :meth:`critic` raise
+        RuntimeError when the critic's values or gradients come out NaN/Inf (weights that are
+        finite but overflow float32's forward pass): no non-finite number is returned."""
         n, seed = _integer(n, "n", 1, _COUNT_MAX), _seed(seed)
         if x is None:
             x = self.sample(n, seed)

@@ -12,6 +12,7 @@
 #include "wgankit/atomic_file.h"
 #include "wgankit/error.h"
 #include "wgankit/io.h"
+#include "wgankit/json.h"
 
 #define LIP_SAMPLES 2000
 
@@ -105,15 +106,29 @@ int wk_cmd_critic(int argc, char **argv) {
     if (!rc && lip) {
         wk_lipschitz_report r;
         if (!(rc = wk_trainer_lipschitz_report(t, &x, &r))) {
-            printf("{\"certified\": %.9g, \"grad_max\": %.9g, \"grad_mean\": %.9g, \"pair_max\": ", r.certified, r.grad_max, r.grad_mean);
+            /* one JSON document: written by the JSON writer (non-finite numbers are null), each
+             * null with its reason; the measured values are finite or the report failed */
+            wk_strbuf sb;
+            wk_sb_init(&sb);
+            wk_sb_putc(&sb, '{');
+            wk_json_key(&sb, "certified"), wk_json_double(&sb, r.certified);
+            if (!isfinite(r.certified)) /* a layer norm in the critic (report.c): no finite bound */
+                wk_json_key(&sb, "certified_null"), wk_json_string(&sb, WK_LIP_NO_BOUND_REASON);
+            wk_json_key(&sb, "grad_max"), wk_json_double(&sb, r.grad_max);
+            wk_json_key(&sb, "grad_mean"), wk_json_double(&sb, r.grad_mean);
             /* no pair of distinct points: the ratio is undefined, JSON null (as w1's one-projection SE) */
-            isnan(r.pair_max) ? printf("null") : printf("%.9g", r.pair_max);
-            printf(", \"n_points\": %lld, \"n_pairs\": %lld", (long long)r.n_points, (long long)r.n_pairs);
+            wk_json_key(&sb, "pair_max"), wk_json_double(&sb, r.pair_max);
+            if (isnan(r.pair_max)) wk_json_key(&sb, "pair_max_null"), wk_json_string(&sb, "no pair of distinct points");
+            wk_json_key(&sb, "n_points"), wk_json_int(&sb, r.n_points);
+            wk_json_key(&sb, "n_pairs"), wk_json_int(&sb, r.n_pairs);
             int T = wk_trainer_config(t)->mix; /* the report is the mixture critic's (trainer.c) */
-            if (T > 1) printf(", \"components\": %d", T);
-            printf("}\n");
+            if (T > 1) wk_json_key(&sb, "components"), wk_json_int(&sb, T);
+            wk_sb_puts(&sb, "}\n");
+            if (!(rc = wk_sb_status(&sb))) fputs(sb.data, stdout);
+            wk_sb_free(&sb);
         }
     }
+    if (rc == WK_ENUMERIC) wk_error_context(rc, "--checkpoint %s", ckpt); /* the checkpoint's critic failed on these points */
     if (rc) fprintf(stderr, "wgankit critic: %s\n", wk_last_error());
     wk_tensor_free(&x), wk_tensor_free(&d), wk_tensor_free(&g);
     wk_trainer_free(t);

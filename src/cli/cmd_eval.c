@@ -154,7 +154,10 @@ int wk_cmd_eval(int argc, char **argv) {
         wk_gan_metrics_to_json(&m, &sb);
         printf("%s\n", sb.data ? sb.data : "{}");
         wk_sb_free(&sb);
-    } else fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
+    } else {
+        if (rc == WK_ENUMERIC) wk_error_context(rc, "--checkpoint %s", ckpt); /* e.g. its critic overflows float32 */
+        fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
+    }
     wk_trainer_free(t);
     wk_checkpoint_free(&ck);
     return rc ? cli_exit_code(rc) : 0;

@@ -20,7 +20,8 @@
  * they claim is checked against the file's size; before anything is copied into a trainer,
  * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
  * (counters, data order, RNG states, spectral-norm steps), and the spectral-norm vectors (nonzero;
- * unit, with uᵀWv > 0, where used as stored) are checked, so a bad file is refused
+ * unit, with uᵀWv > 0, where used as stored) and the metadata's layer lists (layer_meta.c) are
+ * checked, so a bad file is refused
  * with the tensor named and leaves the trainer untouched. A state with NaN/Inf is never saved. */
 #include <errno.h>
 #include <math.h>
@@ -320,6 +321,20 @@ static int check_spectral(wk_trainer *t, const walk *w, const walk *fw, const ch
     return WK_OK;
 }
 
+/* The layer lists in the metadata state the forward pass (layer_meta.c): one that disagrees with
+ * the networks the config builds and the tensors load into would make a reader of the file
+ * compute another function than wgankit does, so it is refused. The spectral-norm steps it
+ * depends on are the file's (the state is not copied yet). */
+static int check_layer_lists(const wk_trainer *t, const walk *w, const walk *fw, const wk_safetensors *f) {
+    const wk_st_tensor *se = t->lip.sn_step ? file_tensor_of(w, fw, t->lip.sn_step) : NULL;
+    int64_t *sn = NULL, n = se ? se->shape[0] : 0;
+    if (se && !(sn = wk_malloc((size_t)(n ? n : 1) * sizeof *sn))) return WK_ENOMEM;
+    for (int64_t i = 0; i < n; i++) sn[i] = i64_at(se, (size_t)i);
+    int rc = wk__check_layer_lists(t, f, sn, i64_at(wk_safetensors_find(f, "state.counters"), 5));
+    wk_free(sn);
+    return rc;
+}
+
 /* Counters beyond 2^53 cannot come from a run (the step setting stops there) and would
  * overflow arithmetic on them. */
 #define MAX_COUNT 9007199254740991LL
@@ -419,6 +434,7 @@ int wk__load_state(wk_trainer *t, const wk_safetensors *f) {
     if (!rc) rc = check_nonnegative(&fw, f->path);
     if (!rc) rc = check_integers(t, f);
     if (!rc) rc = check_spectral(t, &w, &fw, f->path, i64_at(wk_safetensors_find(f, "state.counters"), 5));
+    if (!rc) rc = check_layer_lists(t, &w, &fw, f);
     uint64_t fingerprint = 0; /* absent in older checkpoints and runs without fixed data */
     const char *fps = wk_safetensors_meta(f, "data_fingerprint");
     if (!rc && fps) {

@@ -8,6 +8,7 @@
  * d_D here is the co-trained critic's current gap, not the supremum over the critic class that
  * defines Biau et al.'s d_D: it is a lower bound of that supremum and can be negative. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "trainer_internal.h"
@@ -15,12 +16,16 @@
 #include "wgankit/json.h"
 #include "wgankit/ot.h"
 
-/* d_D = E_real D − E_fake D over n_real real and n_fake generated points [n, ...]. */
+/* d_D = E_real D − E_fake D over n_real real and n_fake generated points [n, ...] (Biau et al.
+ * 2021, §2). D(x) = h(x) + b with b the last layer's bias (wk_model_offset_layer): b cancels
+ * exactly in the definition, so d_D = E_real h − E_fake h, taken on h. Summing D in float64
+ * would not do: each float32 D(x) is rounded at |b| before any sum (b = 1e30 leaves h nothing),
+ * while h is rounded only at its own size. */
 static int critic_gap(wk_trainer *t, const float *real, int64_t n_real, const float *fake, int64_t n_fake, double *out) {
     float *d = wk_malloc((size_t)(n_real + n_fake) * sizeof(float));
     int rc = d ? WK_OK : WK_ENOMEM;
-    if (rc == WK_OK) rc = wk__critic_values(t, real, n_real, d);
-    if (rc == WK_OK) rc = wk__critic_values(t, fake, n_fake, d + n_real);
+    if (rc == WK_OK) rc = wk__critic_values_offset_free(t, real, n_real, d);
+    if (rc == WK_OK) rc = wk__critic_values_offset_free(t, fake, n_fake, d + n_real);
     if (rc == WK_OK) {
         double er = 0, ef = 0;
         for (int64_t i = 0; i < n_real; i++) er += d[i];
@@ -193,10 +198,19 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
              {"modes", m->modes}, {"n_modes", m->n_modes}, {"hq_pct", m->hq_pct}, {"time_s", m->seconds},
              {"speed_it_s", m->it_per_s}, {"w1_train", m->w1_train}, {"w1_heldout", m->w1_heldout},
              {"d_D_train", m->d_d_train}, {"d_D_heldout", m->d_d_heldout}};
+    /* NaN: not measured, left out; ±Inf is written null (JSON has no Inf) with its reason beside
+     * it, "<key>_null": a layer-norm critic's certified bound (layer norm is not globally Lipschitz) */
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!isnan(f[i].v)) {
             wk_json_key(sb, f[i].k);
             wk_json_double(sb, f[i].v);
+            if (isinf(f[i].v)) {
+                char k[40];
+                snprintf(k, sizeof k, "%s_null", f[i].k);
+                wk_json_key(sb, k);
+                wk_json_string(sb, !strcmp(f[i].k, "lip_certified") ? WK_LIP_NO_BOUND_REASON
+                                                              : "not finite");
+            }
         }
     if (m->image.mask) wk_metric_values_json(&m->image, sb);
     wk__mix_metrics_json(m, sb);

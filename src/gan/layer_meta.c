@@ -16,7 +16,11 @@
  * It also computes the export of orthonormalised critic weights (export_orthonormal): the
  * forward-pass weights projected with bjorck_final_iters Björck iterations down to bjorck_tol,
  * stored as critic_orthonormal.<i>.weight/.bias with a plain layer list, so a plain forward
- * pass from the file is a 1-Lipschitz critic (the trained one, for projection mode). */
+ * pass from the file is a 1-Lipschitz critic (the trained one, for projection mode).
+ * Loading reads the lists back (wk__check_layer_lists): each must be the one this build writes
+ * for the networks the file's config builds (with the file's spectral-norm steps), or for a file
+ * of a build before these lists named tensors, the older form that build wrote; a list that
+ * states another forward pass than the one wgankit computes is refused (finding 7a). */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +28,9 @@
 #include "wgankit/error.h"
 #include "wgankit/json.h"
 
-static void forward_weight_json(const wk_lipschitz *lip, int layer, wk_strbuf *sb) {
+/* sn_step/step: the spectral-norm steps the list is written for (the trainer's own when saving,
+ * the file's when a loaded list is checked before the state is copied) */
+static void forward_weight_json(const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int layer, wk_strbuf *sb) {
     const wk_lipschitz_config *c = &lip->cfg;
     wk_json_key(sb, "forward_weight");
     wk_sb_putc(sb, '[');
@@ -36,7 +42,7 @@ static void forward_weight_json(const wk_lipschitz *lip, int layer, wk_strbuf *s
     } else if (c->method == WK_LIP_SPECTRAL) {
         /* the first forward pass of a critic step advances (u, v); one after loading does too
          * unless the step's pass already happened (sn_step == step) */
-        int advance = lip->sn_step && lip->sn_step[layer] != lip->step ? c->sn_iters : 0;
+        int advance = sn_step && sn_step[layer] != step ? c->sn_iters : 0;
         wk_sb_printf(sb, "{\"op\":\"spectral_norm\",\"u\":\"lipschitz.sn_u.%d\",\"v\":\"lipschitz.sn_v.%d\",\"power_iterations\":%d,"
                          "\"power_step\":\"v = W^T u / |W^T u|, u = W v / |W v|\",\"sigma\":\"u^T W v\",\"weight\":\"W / sigma\"}",
                      layer, layer, advance);
@@ -66,7 +72,9 @@ static void forward_weight_json(const wk_lipschitz *lip, int layer, wk_strbuf *s
     }
 }
 
-void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb) {
+/* legacy: the list as builds before self-describing checkpoints wrote it (no tensor names,
+ * forward_weight, constraint, GroupSort order/groups nor clamp entry), which such files hold */
+static void model_json(const wk_model *m, const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int legacy, wk_strbuf *sb) {
     wk_sb_putc(sb, '[');
     for (int i = 0; i < m->n_layers; i++) {
         const wk_layer *l = &m->layers[i];
@@ -87,9 +95,10 @@ void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb
                 wk_json_key(sb, "padding"), wk_json_int(sb, l->pad);
                 wk_json_key(sb, "output_padding"), wk_json_int(sb, l->out_pad);
             }
+            if (legacy) break;
             wk_json_key(sb, "weight"), wk_json_string(sb, l->weight->name);
             if (l->bias) wk_json_key(sb, "bias_tensor"), wk_json_string(sb, l->bias->name);
-            if (lip) forward_weight_json(lip, i, sb);
+            if (lip) forward_weight_json(lip, sn_step, step, i, sb);
             break;
         case WK_LAYER_BATCHNORM:
             wk_json_string(sb, "batchnorm");
@@ -111,6 +120,7 @@ void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb
             if (l->act == WK_ACT_LEAKY_RELU) wk_json_key(sb, "slope"), wk_json_float(sb, l->act_param);
             if (l->act == WK_ACT_GROUPSORT) {
                 wk_json_key(sb, "group"), wk_json_int(sb, (int64_t)l->act_param);
+                if (legacy) break;
                 wk_json_key(sb, "order"), wk_json_string(sb, "ascending");
                 wk_json_key(sb, "groups"), wk_json_string(sb, "consecutive features [k*j, k*j+k) along axis 1");
             }
@@ -118,7 +128,7 @@ void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb
         }
         wk_sb_putc(sb, '}');
     }
-    if (m->output_clamp > 0) {
+    if (m->output_clamp > 0 && !legacy) {
         wk_json_sep(sb);
         wk_sb_puts(sb, "{\"type\":\"clamp\",\"min\":");
         wk_json_float(sb, -m->output_clamp);
@@ -127,6 +137,106 @@ void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb
         wk_sb_putc(sb, '}');
     }
     wk_sb_putc(sb, ']');
+}
+
+void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb) {
+    model_json(m, lip, lip ? lip->sn_step : NULL, lip ? lip->step : 0, 0, sb);
+}
+
+/* ---- reading a layer list back (finding 7a) ------------------------------------------------- */
+
+/* A JSON value for a message, cut at 60 characters. */
+static const char *shown(const wk_json *v, char *buf, size_t cap) {
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    wk_json_write(&sb, v);
+    snprintf(buf, cap, "%.60s%s", sb.data ? sb.data : "?", sb.len > 60 ? "..." : "");
+    wk_sb_free(&sb);
+    return buf;
+}
+
+/* The first place where the file's value `got` differs from the written one `want`: 1 with
+ * `where` (a path such as [1].order) and `why` filled, else 0. Objects compare as key sets (a
+ * rewriter may reorder keys), numbers as the doubles they denote (a rewriter may respell them). */
+static int differs(const wk_json *got, const wk_json *want, char *where, size_t wcap, char *why, size_t ycap) {
+    char a[80], b[80];
+    size_t len = strlen(where);
+    if (got->type != want->type || (got->type == WK_JSON_BOOL && got->boolean != want->boolean) ||
+        (got->type == WK_JSON_NUMBER && got->number != want->number) ||
+        (got->type == WK_JSON_STRING && (got->string_len != want->string_len || memcmp(got->string, want->string, got->string_len)))) {
+        snprintf(why, ycap, "is %s, but the config and tensors stored with it give %s", shown(got, a, sizeof a), shown(want, b, sizeof b));
+        return 1;
+    }
+    if (got->type == WK_JSON_ARRAY) {
+        if (got->count != want->count) {
+            snprintf(why, ycap, "lists %zu entries, but the config and tensors stored with it give %zu", got->count, want->count);
+            return 1;
+        }
+        for (size_t i = 0; i < got->count; i++) {
+            snprintf(where + len, wcap - len, "[%zu]", i);
+            if (differs(got->items[i], want->items[i], where, wcap, why, ycap)) return 1;
+        }
+    } else if (got->type == WK_JSON_OBJECT) {
+        for (size_t i = 0; i < want->count; i++) {
+            const wk_json *g = wk_json_get(got, want->keys[i]);
+            snprintf(where + len, wcap - len, ".%s", want->keys[i]);
+            if (!g) {
+                snprintf(why, ycap, "is missing (the config and tensors stored with it give %s)", shown(want->items[i], b, sizeof b));
+                return 1;
+            }
+            if (differs(g, want->items[i], where, wcap, why, ycap)) return 1;
+        }
+        for (size_t i = 0; i < got->count; i++)
+            if (!wk_json_get(want, got->keys[i])) {
+                snprintf(where + len, wcap - len, ".%s", got->keys[i]);
+                snprintf(why, ycap, "is not a setting of this layer (the config and tensors stored with it have none)");
+                return 1;
+            }
+    }
+    where[len] = 0;
+    return 0;
+}
+
+/* Does any layer of the parsed list name its tensors (the current form)? */
+static int names_tensors(const wk_json *list) {
+    for (size_t i = 0; list->type == WK_JSON_ARRAY && i < list->count; i++)
+        if (wk_json_get(list->items[i], "weight")) return 1;
+    return 0;
+}
+
+/* One stored list against the one this build writes for m (or, for a list in the older form,
+ * the one older builds wrote). */
+static int check_list(const wk_safetensors *f, const char *key, const wk_model *m, const wk_lipschitz *lip,
+                      const int64_t *sn_step, int64_t step, int legacy_ok) {
+    const char *stored = wk_safetensors_meta(f, key);
+    if (!stored) return WK_OK; /* written before layer lists were stored: nothing to disagree with */
+    char source[600];
+    snprintf(source, sizeof source, "%.500s: metadata %s", f->path, key);
+    wk_json *got = NULL, *want = NULL;
+    int rc = wk_json_parse(stored, strlen(stored), source, &got);
+    if (!rc && got->type != WK_JSON_ARRAY)
+        rc = wk_errorf(WK_EFORMAT, "%s is a JSON %s, not a layer list", source, wk_json_type_name(got->type));
+    wk_strbuf sb;
+    wk_sb_init(&sb);
+    if (!rc) {
+        model_json(m, lip, sn_step, step, legacy_ok && !names_tensors(got), &sb);
+        if (!(rc = wk_sb_status(&sb))) rc = wk_json_parse(sb.data, sb.len, "layer list", &want);
+    }
+    char where[256] = "", why[300];
+    if (!rc && differs(got, want, where, sizeof where, why, sizeof why))
+        rc = wk_errorf(WK_EFORMAT, "%s%s %s: the layer list must state the forward pass wgankit computes; not a usable "
+                                   "checkpoint", source, where, why);
+    wk_sb_free(&sb);
+    wk_json_free(got), wk_json_free(want);
+    return rc;
+}
+
+int wk__check_layer_lists(const wk_trainer *t, const wk_safetensors *f, const int64_t *sn_step, int64_t lip_step) {
+    int rc = check_list(f, "wgankit.generator", &t->gen, NULL, NULL, 0, 1);
+    if (!rc) rc = check_list(f, "wgankit.critic", &t->critic, &t->lip, sn_step, lip_step, 1);
+    /* the export came with the current form: a plain list of the same layers and clamp */
+    if (!rc) rc = check_list(f, "wgankit.critic_orthonormal", &t->critic, NULL, NULL, 0, 0);
+    return rc;
 }
 
 void wk__export_free(wk__export *ex) {

@@ -358,7 +358,7 @@ int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, 
     return rc;
 }
 
-int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad) {
+int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad, int offset_free) {
     double w[WK_MIX_MAX];
     wk__mix_weights(&t->logit_d, t->T, w);
     float *dj = wk_malloc((size_t)n * sizeof(float)), *gj = grad ? wk_malloc((size_t)(n * t->dim) * sizeof(float)) : NULL;
@@ -368,7 +368,7 @@ int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, floa
         if (grad) memset(grad, 0, (size_t)(n * t->dim) * sizeof(float));
     }
     for (int j = 0; j < t->T && !rc; j++) {
-        if ((rc = wk__critic_eval_model(t, WK_MIX_CRITIC(t, j), x, n, dj, gj))) break;
+        if ((rc = wk__critic_eval_model(t, WK_MIX_CRITIC(t, j), x, n, dj, gj, offset_free))) break;
         for (int64_t k = 0; k < n; k++) d[k] += (float)w[j] * dj[k];
         for (int64_t k = 0; grad && k < n * t->dim; k++) grad[k] += (float)w[j] * gj[k];
     }

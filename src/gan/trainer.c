@@ -476,8 +476,9 @@ static int check_points(const wk_trainer *t, const wk_tensor *x) {
     return WK_OK;
 }
 
-/* x: rows of t->dim floats; d[n]; grad (optional) rows of ∇ₓD. */
-int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad) {
+/* x: rows of t->dim floats; d[n]; grad (optional) rows of ∇ₓD; offset_free: D less its constant
+ * offset (wk_model_offset_layer), for differences of values. */
+int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad, int offset_free) {
     int64_t shape[WK_MAX_DIMS];
     memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t));
     for (int64_t s = 0; s < n; s += CHUNK) {
@@ -488,7 +489,7 @@ int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64
         wk_var *xv = wk_input_empty(g, t->ndim + 1, shape, grad != NULL), *gx = NULL;
         if (!xv) return wk_graph_status(g);
         memcpy(wk_input_data(xv), x + s * t->dim, (size_t)(b * t->dim) * sizeof(float));
-        wk_var *dv = wk_model_forward(critic, g, xv, 0);
+        wk_var *dv = offset_free ? wk_model_forward_offset_free(critic, g, xv, 0) : wk_model_forward(critic, g, xv, 0);
         if (!dv) return wk_graph_status(g);
         memcpy(d + s, wk_value(dv)->data, (size_t)b * sizeof(float));
         if (grad) {
@@ -501,11 +502,39 @@ int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64
 }
 
 /* A mixture's critic is Σ_j w_D[j]·D_j (mix.c). */
-static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad) {
-    return t->T > 1 ? wk__mix_critic_eval(t, x, n, d, grad) : wk__critic_eval_model(t, &t->critic, x, n, d, grad);
+static int critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad, int offset_free) {
+    return t->T > 1 ? wk__mix_critic_eval(t, x, n, d, grad, offset_free) : wk__critic_eval_model(t, &t->critic, x, n, d, grad, offset_free);
 }
 
-int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d) { return critic_eval(t, x, n, d, NULL); }
+/* Finding 3: a checkpoint's weights can be finite and still overflow the float32 forward pass
+ * (3e38 everywhere): a NaN/Inf value or gradient is then refused as a computation failure, named
+ * with the critic's largest weight, never returned. n values at v, `per` of them per point. */
+int wk__critic_finite(const wk_trainer *t, const char *what, const float *v, int64_t n, int64_t per) {
+    int64_t k = wk_first_nonfinite(v, n);
+    if (k < 0) return WK_OK;
+    double big = 0;
+    char name[200] = "?";
+    for (int j = 0; j < t->T; j++) {
+        const wk_model *m = WK_MIX_CRITIC(t, j);
+        for (int i = 0; i < m->n_params; i++) {
+            const wk_tensor *p = &m->params[i]->value;
+            for (int64_t e = 0; e < p->numel; e++)
+                if (fabs(p->data[e]) > big) {
+                    big = fabs(p->data[e]);
+                    if (t->T > 1) snprintf(name, sizeof name, "critic.%d.%s", j, m->params[i]->name);
+                    else snprintf(name, sizeof name, "critic.%s", m->params[i]->name);
+                }
+        }
+    }
+    return wk_errorf(WK_ENUMERIC, "the critic's %s at point %lld is %s: its float32 forward pass overflows (largest weight "
+                                  "%g, in tensor '%s'); no value can be given", what, (long long)(k / per),
+                     isnan(v[k]) ? "NaN" : v[k] > 0 ? "+Inf" : "-Inf", big, name);
+}
+
+int wk__critic_values_offset_free(wk_trainer *t, const float *x, int64_t n, float *d) {
+    int rc = critic_eval(t, x, n, d, NULL, 1);
+    return rc ? rc : wk__critic_finite(t, "value less its constant offset", d, n, 1);
+}
 
 static int trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_tensor *grad) {
     int rc = check_points(t, x);
@@ -516,7 +545,10 @@ static int trainer_critic(wk_trainer *t, const wk_tensor *x, wk_tensor *d, wk_te
         wk_tensor_free(d);
         return rc;
     }
-    if ((rc = critic_eval(t, x->data, n, d->data, grad ? grad->data : NULL))) {
+    rc = critic_eval(t, x->data, n, d->data, grad ? grad->data : NULL, 0);
+    if (!rc) rc = wk__critic_finite(t, "value", d->data, n, 1);
+    if (!rc && grad) rc = wk__critic_finite(t, "gradient", grad->data, grad->numel, t->dim);
+    if (rc) {
         wk_tensor_free(d);
         if (grad) wk_tensor_free(grad);
     }

@@ -85,13 +85,21 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
  * errors naming the file), so a missing, malformed or mis-shaped file stops the run before it
  * trains, not at the first evaluation, and is never silently replaced by the held-out split. */
 int wk__eval_real_load(wk_trainer *t);
-int wk__critic_values(wk_trainer *t, const float *x, int64_t n, float *d);
+/* The critic's values less its constant offset (the last layer's bias, where it cancels in every
+ * difference: wk_model_offset_layer), finite or WK_ENUMERIC: for d_D = E D(real) - E D(fake). */
+int wk__critic_values_offset_free(wk_trainer *t, const float *x, int64_t n, float *d);
 /* A lower bound on the weights (floats) of the two networks cfg describes, with its
  * sample_shape checked: lets a checkpoint's claims be checked against its size first. */
 int wk__config_weight_floor(const wk_gan_config *c, double *floats);
 /* layer_meta.c: a network's layer list as JSON, stating every forward-pass transformation of
  * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone */
 void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb);
+/* layer_meta.c: the file's layer lists (wgankit.generator, wgankit.critic,
+ * wgankit.critic_orthonormal) equal the ones this trainer, built from the file's config, writes
+ * with the file's spectral-norm steps (sn_step: the critic's, lip_step: the Lipschitz step), or
+ * the older form that builds before self-describing checkpoints wrote; absent lists (older files)
+ * pass. WK_EFORMAT naming the file, the list and the first differing field. */
+int wk__check_layer_lists(const wk_trainer *t, const wk_safetensors *f, const int64_t *sn_step, int64_t lip_step);
 /* layer_meta.c: the orthonormalised critic weights stored at the end of training
  * (export_orthonormal): n tensors named names[i], and their plain layer list; a MIX+GAN exports
  * every component critic, critic_orthonormal.<j>.<tensor> (the layer list is the same for all) */
@@ -113,8 +121,12 @@ wk_var *wk__latent_rows(wk_trainer *t, wk_graph *g, int64_t m, const float *z);
 int wk__build_generator(wk_trainer *t, wk_model *m);
 void wk__ema_update(const wk_trainer *t, wk_model *ema, const wk_model *gen);
 int wk__diverged(wk_trainer *t, const char *what, double v);
-/* Critic values (and ∇ₓD) of one critic network at n rows of x. */
-int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad);
+/* Critic values (and ∇ₓD) of one critic network at n rows of x; offset_free: less the constant
+ * offset of its output (wk_model_offset_layer), for differences. */
+int wk__critic_eval_model(wk_trainer *t, wk_model *critic, const float *x, int64_t n, float *d, float *grad, int offset_free);
+/* WK_ENUMERIC naming the point and the critic's largest weight if any of the n values at v (per
+ * of them a point) is NaN/Inf: a critic's output is never returned non-finite. */
+int wk__critic_finite(const wk_trainer *t, const char *what, const float *v, int64_t n, int64_t per);
 
 /* data_parallel.c: the shard range and, under data_parallel, the two fused all-reduces (the
  * critic's and the generator's gradients) hooked on opt_d / opt_g; freed by wk__dp_free. */
@@ -164,7 +176,7 @@ int wk__mix_generator_step(wk_trainer *t);
 void wk__mix_set_lr(wk_trainer *t);
 int wk__mix_sample(wk_trainer *t, const wk_tensor *z, int64_t n, uint64_t seed, int use_ema, int component, wk_tensor *out);
 /* The mixture critic Σ_j w_D[j]·D_j at n rows of x (and its ∇ₓ). */
-int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad);
+int wk__mix_critic_eval(wk_trainer *t, const float *x, int64_t n, float *d, float *grad, int offset_free);
 
 /* The mixture weights into an evaluation, and as "mix_w_g" / "mix_w_d" arrays of its JSON. */
 void wk__mix_metrics(const wk_trainer *t, wk_gan_metrics *m);

@@ -17,7 +17,11 @@
  * with their effective float weights, activations, eval batch norm), less a bound on that
  * recomputation's own rounding; for other critics (convolutions, layer norm) the float32
  * outputs less a generous rounding allowance (2^-12 of their size), so a pair only counts
- * where the difference stands clear of the rounding.
+ * where the difference stands clear of the rounding. Both leave out the output's constant
+ * offset (the last layer's bias, wk_model_offset_layer): it cancels exactly in D(x) − D(y), and
+ * kept it would round every output at its size (a bias of 1e30 leaves no difference at all).
+ * A critic whose values or gradients are NaN/Inf (finite weights can overflow float32) gives no
+ * report: WK_ENUMERIC.
  *
  * A mixture D = Σ_j w_j·D_j (MIX+GAN): certified Σ_j w_j·(D_j's bound), since Lip(Σ_j w_j D_j) ≤
  * Σ_j w_j Lip(D_j) for w_j ≥ 0; measured on D itself (its gradient Σ_j w_j ∇D_j, its values). */
@@ -164,13 +168,23 @@ static int eval_chunk(wk_model *m, wk_graph *g, const wk_tensor *points, int64_t
     wk_var *x = wk_input(g, &(wk_tensor){.data = points->data + start * per, .ndim = points->ndim,
                                           .shape = {shape[0], shape[1], shape[2], shape[3], shape[4], shape[5]},
                                           .numel = n * per}, 1);
-    wk_var *y = wk_model_forward(m, g, x, 0), *gx;
+    /* less the output's constant offset: the pairs take differences, where it cancels, and the
+     * gradient does not see it (a bias of 1e30 would leave every float32 difference 0) */
+    wk_var *y = wk_model_forward_offset_free(m, g, x, 0), *gx;
     if (!y) return wk_graph_status(g);
     if (wk_value(y)->numel != n) return wk_errorf(WK_EINVAL, "lipschitz report: the critic must output one value per point");
     for (int64_t i = 0; i < n; i++) d[i] = wk_value(y)->data[i];
     int rc = wk_grad(g, wk_sum(g, y, WK_ALL_AXES, 0), &x, 1, &gx, 0);
     if (rc) return rc;
     const float *r = wk_value(gx)->data;
+    /* a finite critic whose float32 pass overflows (weights of 3e38): no bound can be measured */
+    int64_t bad = wk_first_nonfinite(d, n), badg = bad < 0 ? wk_first_nonfinite(r, n * per) : -1;
+    if (bad >= 0 || badg >= 0) {
+        float v = bad >= 0 ? d[bad] : r[badg];
+        return wk_errorf(WK_ENUMERIC, "lipschitz report: the critic's %s at point %lld is %s: its float32 forward pass "
+                         "overflows, no Lipschitz bound can be measured", bad >= 0 ? "value" : "gradient",
+                         (long long)(start + (bad >= 0 ? bad : badg / per)), isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+    }
     if (acc) {
         for (int64_t k = 0; k < n * per; k++) acc[k] += w * r[k];
         return WK_OK;
@@ -193,6 +207,7 @@ static int forward_f64(wk_model *m, const wk_tensor *points, wk_graph *g, double
     if (!h) return WK_ENOMEM;
     for (int64_t k = 0; k < n * width; k++) h[k] = points->data[k];
     int rc = WK_OK;
+    const int offset = wk_model_offset_layer(m); /* its bias cancels in the pairs' differences: left out */
     for (int i = 0; i < m->n_layers && !rc; i++) {
         const wk_layer *l = &m->layers[i];
         if (l->kind == WK_LAYER_LINEAR) {
@@ -211,7 +226,7 @@ static int forward_f64(wk_model *m, const wk_tensor *points, wk_graph *g, double
             wk_tensor_free(&w);
             if (rc) break;
             for (int64_t r = 0; r < n; r++)
-                for (int64_t c = 0; c < out_w; c++) h2[r * out_w + c] = l->bias ? l->bias->value.data[c] : 0;
+                for (int64_t c = 0; c < out_w; c++) h2[r * out_w + c] = l->bias && i != offset ? l->bias->value.data[c] : 0;
             wk_backend_for(WK_DEVICE_CPU)->dgemm(wk_exec_current(), 0, 1, (int)n, (int)out_w, (int)width, 1.0, h,
                                                  (int)width, wd, (int)width, 1.0, h2, (int)out_w);
             wk_free(h);

@@ -212,14 +212,25 @@ static wk_var *activation(wk_graph *g, wk_var *x, wk_activation a, float p) {
     }
 }
 
-wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end) {
+int wk_model_offset_layer(const wk_model *m) {
+    if (m->output_clamp > 0) return -1; /* clamp(h + b) - clamp(h' + b) is not h - h' */
+    for (int i = m->n_layers - 1; i >= 0; i--) {
+        const wk_layer *l = &m->layers[i];
+        if (wk_layer_is_weighted(l)) return l->bias ? i : -1;
+        if (l->kind != WK_LAYER_RESHAPE) return -1; /* a nonlinearity or norm after it: b does not pass through unchanged */
+    }
+    return -1;
+}
+
+/* skip_bias: the layer whose bias is left out (-1: none) */
+static wk_var *forward(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end, int skip_bias) {
     if (first < 0) first = 0;
     if (end > m->n_layers) end = m->n_layers;
     for (int i = first; i < end && x; i++) {
         wk_layer *l = &m->layers[i];
         wk_var *(*leaf)(wk_graph *, wk_param *) = m->frozen ? wk_param_const : wk_param_var;
         wk_var *w = l->weight ? leaf(g, l->weight) : NULL;
-        wk_var *b = l->bias ? leaf(g, l->bias) : NULL;
+        wk_var *b = l->bias && i != skip_bias ? leaf(g, l->bias) : NULL;
         if (m->weight_fn && wk_layer_is_weighted(l)) w = m->weight_fn(g, m, i, w, m->weight_ctx);
         switch (l->kind) {
         case WK_LAYER_LINEAR: x = wk_linear(g, x, w, b); break;
@@ -244,8 +255,16 @@ wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int trainin
     return x;
 }
 
+wk_var *wk_model_forward_layers(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end) {
+    return forward(m, g, x, training, first, end, -1);
+}
+
 wk_var *wk_model_forward(wk_model *m, wk_graph *g, wk_var *x, int training) {
-    return wk_model_forward_layers(m, g, x, training, 0, m->n_layers);
+    return forward(m, g, x, training, 0, m->n_layers, -1);
+}
+
+wk_var *wk_model_forward_offset_free(wk_model *m, wk_graph *g, wk_var *x, int training) {
+    return forward(m, g, x, training, 0, m->n_layers, wk_model_offset_layer(m));
 }
 
 void wk_model_zero_grad(wk_model *m) {

@@ -74,7 +74,9 @@ static int objective(wk_model *D, wk_nnd_phi phi, const wk_tensor *a, const wk_t
             wk_var *xv = wk_input_empty(g, x->ndim, shape, 0);
             if (!xv) return wk_graph_status(g);
             memcpy(wk_input_data(xv), x->data + s * row, (size_t)(shape[0] * row) * sizeof(float));
-            wk_var *y = wk_model_forward(D, g, xv, 0);
+            /* identity φ: mean D(a) − mean D(b), where the output's constant offset cancels
+             * exactly and is left out (wk_model_offset_layer), so it rounds nothing away */
+            wk_var *y = phi == WK_PHI_LOG ? wk_model_forward(D, g, xv, 0) : wk_model_forward_offset_free(D, g, xv, 0);
             if (!y) return wk_graph_status(g);
             const float *d = wk_value(y)->data;
             for (int64_t i = 0; i < shape[0]; i++)
