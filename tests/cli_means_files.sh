@@ -21,6 +21,10 @@ w("x.json", '{"means": [[0,0],[1,1]], "extra": 1}')
 w("wt.json", '{"means": [[0,0],[1,1]], "weight": [0.9, 0.1]}')
 w("e.json", '{"means": [[]]}')
 w("d.json", '{"means": [[0,0],[1,1]], "weights": [0.9, 0.1], "sigma": 0.01}')
+w("wbig.json", '{"means": [[1],[2]], "weights": [1e308, 1e308]}')
+w("wneg.json", '{"means": [[1],[2]], "weights": [1, -0.5]}')
+w("winf.json", '{"means": [[1],[2]], "weights": [1, 1e999]}')
+w("wzero.json", '{"means": [[1],[2]], "weights": [0, 0]}')
 PY
 f32="beyond float32's range"
 expect_exit2 "NPY mean 1e300" "big.npy: mean 0 (row 0, column 0) is 1.0000000000000001e+300, $f32" "$CLI" data gmm:means=big.npy -n 8
@@ -45,5 +49,14 @@ expect_exit2 "mixture1d on an empty means file" "sh0.npy: holds no means" "$CLI"
 "$CLI" data gmm:means=d.json -n 4000 -o d.npy >/dev/null 2>&1
 check "JSON weights [0.9, 0.1] are the modes' shares" "$PY" -c "
 import numpy as np; x = np.load('d.npy'); f = (x[:, 0] > 0.5).mean(); assert abs(f - 0.1) < 0.02, f"
+# weights whose sum overflows are scaled by the largest first: [1e308, 1e308] is 50/50 (the sum was
+# Inf, every weight 0, and every draw came from the last mode, exit 0); a non-finite or negative
+# weight, or a zero total, is exit 2 naming the file and the entry
+"$CLI" data gmm:means=wbig.json,sigma=0 -n 4000 -o wbig.npy >/dev/null 2>&1
+check "JSON weights [1e308, 1e308] are 50/50" "$PY" -c "
+import numpy as np; x = np.load('wbig.npy').ravel(); assert set(x) == {1.0, 2.0}, set(x); f = (x == 2).mean(); assert abs(f - 0.5) < 0.05, f"
+expect_exit2 "JSON weight -0.5" "wneg.json: \"weights\"\[1\] is -0.5 (must be finite and >= 0)" "$CLI" data gmm:means=wneg.json -n 3
+expect_exit2 "JSON weight 1e999" "winf.json:1:41: real number overflow" "$CLI" data gmm:means=winf.json -n 3
+expect_exit2 "JSON weights all 0" "wzero.json: weights sum to zero" "$CLI" data gmm:means=wzero.json -n 3
 [ $fail = 0 ] && echo "cli_means_files: all passed"
 exit $fail

@@ -336,13 +336,18 @@ static int read_means_json(wk_target *t, const char *path, int want_dim) {
             }
     }
     if (rc == WK_OK && w) {
-        double sum = 0;
+        /* scaled by the largest weight before summing: [1e308, 1e308] summed to Inf and every
+         * weight became 0 (all samples from the last mode, exit 0) */
+        double mx = 0, sum = 0;
         rc = json_numbers(path, "weights", w, t->n_modes, t->weights);
         for (int m = 0; m < t->n_modes && rc == WK_OK; m++) {
-            if (!(t->weights[m] >= 0)) rc = wk_errorf(WK_EFORMAT, "%s: weights[%d] is negative", path, m);
-            sum += t->weights[m];
+            const double v = t->weights[m];
+            if (!isfinite(v) || v < 0)
+                rc = wk_errorf(WK_EFORMAT, "%s: \"weights\"[%d] is %.17g (must be finite and >= 0)", path, m, v);
+            else if (v > mx) mx = v;
         }
-        if (rc == WK_OK && !(sum > 0)) rc = wk_errorf(WK_EFORMAT, "%s: weights sum to zero", path);
+        if (rc == WK_OK && !(mx > 0)) rc = wk_errorf(WK_EFORMAT, "%s: weights sum to zero", path);
+        for (int m = 0; m < t->n_modes && rc == WK_OK; m++) sum += t->weights[m] /= mx;
         for (int m = 0; m < t->n_modes && rc == WK_OK; m++) t->weights[m] /= sum;
     }
     wk_json_free(root);

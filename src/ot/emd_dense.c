@@ -35,6 +35,11 @@ static int check_masses(const double *w, int64_t n, const char *what, double *su
 }
 
 int ot_check_balance(double sa, int a_given, double sb, int b_given) {
+    /* finite masses whose total overflows ([1e308, 1e308]): Inf - Inf is NaN, which passed the
+     * test below, and every mass divided by Inf was 0 (a NaN or Inf value) */
+    if (!isfinite(sa) || !isfinite(sb))
+        return wk_errorf(WK_EINVAL, "%s: total mass overflows double precision (scale the masses down)",
+                         isfinite(sa) ? "b" : "a");
     if (!(fabs(sa - sb) > 1e-6 * (sa > sb ? sa : sb))) return WK_OK;
     if (a_given && !b_given) /* b empty means uniform with mass 1: a's total is what is off */
         return wk_errorf(WK_EINVAL, "a: total mass %.17g is not 1 (b is empty: uniform with total mass 1)", sa);
