@@ -122,8 +122,32 @@ static int int64_beyond_2p53(PyArrayObject *raw, const char *name) {
     return rc;
 }
 
+/* -1 with ValueError naming `name` and the entry when a float array wider than float64
+ * (longdouble, float128) holds a value the float64 conversion would change (2^64 + 1 read as
+ * 2^64: W1 0 for points 1 apart), as int64_beyond_2p53 does for integers; NaN and +-Inf convert
+ * as they are (check_finite judges them). Values float64 holds exactly stay accepted. */
+static int float_wider_than_f64_inexact(PyArrayObject *raw, const char *name) {
+    if (!PyTypeNum_ISFLOAT(PyArray_TYPE(raw)) || PyArray_ITEMSIZE(raw) <= 8 || PyArray_SIZE(raw) == 0) return 0;
+    PyArrayObject *c = (PyArrayObject *)PyArray_FROM_OTF((PyObject *)raw, NPY_LONGDOUBLE, NPY_ARRAY_IN_ARRAY);
+    if (!c) return -1;
+    const long double *x = PyArray_DATA(c);
+    int rc = 0;
+    for (npy_intp i = 0; i < PyArray_SIZE(c) && !rc; i++)
+        if (x[i] == x[i] && (long double)(double)x[i] != x[i]) {
+            char v[64];
+            snprintf(v, sizeof v, "%.21Lg", x[i]);
+            PyErr_Format(PyExc_ValueError, "%s: float%d entry %zd (flat index) is %s, which float64 would round (convert the "
+                         "array to float64 yourself if rounding is fine)", name, (int)PyArray_ITEMSIZE(raw) * 8,
+                         (Py_ssize_t)i, v);
+            rc = -1;
+        }
+    Py_DECREF(c);
+    return rc;
+}
+
 /* obj as a C-contiguous array of `type` (NPY_DOUBLE or NPY_FLOAT), after checking it holds real
- * numbers (64-bit integers within 2^53, int64_beyond_2p53); shape and finiteness are the caller's
+ * numbers (64-bit integers within 2^53, int64_beyond_2p53; wider floats exact in float64,
+ * float_wider_than_f64_inexact); shape and finiteness are the caller's
  * checks (see below). New reference or NULL. */
 static PyArrayObject *as_real(PyObject *obj, const char *name, int type) {
     PyArrayObject *raw = (PyArrayObject *)PyArray_FROM_O(obj);
@@ -141,7 +165,7 @@ static PyArrayObject *as_real(PyObject *obj, const char *name, int type) {
         Py_DECREF(raw);
         return NULL;
     }
-    if (int64_beyond_2p53(raw, name)) {
+    if (int64_beyond_2p53(raw, name) || float_wider_than_f64_inexact(raw, name)) {
         Py_DECREF(raw);
         return NULL;
     }

@@ -92,3 +92,53 @@ def test_infinite_range_end_is_open():
         wgankit.w1(X, X, metric="minkowski", p=np.inf)
     with pytest.raises(ValueError, match=r"^p: must be a finite number in \[1, inf\), got 0.5$"):
         wgankit.wasserstein_1d([0.0], [1.0], p=0.5)
+
+
+# longdouble (float128 on x86-64) wider than float64: a value float64 would round is refused, as
+# int64 beyond 2^53 is (review: w1 of 2^60 + 1 and 2^60 as longdouble was 0.0, the true W1 is 1; the
+# review's 2^64 + 1 needs 65 bits, so x86's 64-bit longdouble already holds it as 2^64)
+WIDE = np.finfo(np.longdouble).nmant > np.finfo(np.float64).nmant
+LD = f"float{np.dtype(np.longdouble).itemsize * 8}"
+needs_wide = pytest.mark.skipif(not WIDE, reason="longdouble is float64 on this platform")
+
+
+@needs_wide
+@pytest.mark.parametrize("name, call", [
+    ("X", lambda X, Y: wgankit.w1(X, Y)),
+    ("u_values", lambda X, Y: wgankit.wasserstein_1d(X, Y)),
+    ("X", lambda X, Y: wgankit.sliced_w1(X.reshape(-1, 1), Y.reshape(-1, 1), 1)),
+])
+def test_longdouble_rounded_by_float64_refused(name, call):
+    X = np.array([np.longdouble(2 ** 60) + 1])
+    Y = np.array([np.longdouble(2 ** 60)])
+    assert X[0] - Y[0] == 1  # the true W1
+    with pytest.raises(ValueError, match=rf"^{name}: {LD} entry 0 \(flat index\) is 1152921504606846977, which float64 "
+                                         r"would round"):
+        call(X, Y)
+
+
+@needs_wide
+def test_longdouble_names_argument_and_entry():
+    third = np.longdouble(1) / 3
+    with pytest.raises(ValueError, match=rf"^Y: {LD} entry 3 \(flat index\) is 0.333333333333333333342"):
+        wgankit.w1(np.zeros((2, 2)), np.array([[0, 1], [2, third]], dtype=np.longdouble))
+    with pytest.raises(ValueError, match=rf"^u_weights: {LD} entry 1 \(flat index\)"):
+        wgankit.wasserstein_1d([0.0, 1.0, 2.0], [0.5], u_weights=np.array([0.25, third, 0.75 - third]))
+    with pytest.raises(ValueError, match=rf"^a: {LD} entry 0 \(flat index\)"):
+        wgankit.emd2(np.array([third, 1 - third]), [], np.zeros((2, 2)))
+    # beyond float64's range: rounded to Inf, also refused by name
+    with pytest.raises(ValueError, match=rf"^X: {LD} entry 0 \(flat index\) is 1\.0+3e\+400, which float64 would round"):
+        wgankit.w1(np.array([[np.longdouble("1e400")]]), np.zeros((1, 1)))
+
+
+@needs_wide
+def test_longdouble_exact_in_float64_accepted():
+    # 2^64 and 2^64 + 2^12 are float64 values: W1 exact, as from float64 input
+    X = np.array([[np.longdouble(2 ** 64) + 4096]])
+    Y = np.array([[np.longdouble(2 ** 64)]])
+    assert wgankit.w1(X, Y) == 4096.0
+    assert wgankit.wasserstein_1d(np.array([0.5, 2.0], dtype=np.longdouble), [0.0],
+                                  u_weights=np.array([0.25, 0.75], dtype=np.longdouble)) == 1.625
+    # NaN and Inf are still the finiteness check's to name
+    with pytest.raises(ValueError, match=r"^X: entry 0 \(flat index\) is NaN"):
+        wgankit.w1(np.array([[np.longdouble("nan")]]), np.zeros((1, 1)))
