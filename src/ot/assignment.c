@@ -301,7 +301,7 @@ static int auction(ot_assign *s, double cmax, double eps0) {
              * whose gap is at least eps tied with its second best (slack 0: kept by every later
              * phase while its column is not taken), and one with a smaller gap eps - (b2 - b1)
              * off. 50,000 x 2: 13.2M bids + searches against 17.2M; 20,000 x 2 over four seeds
-             * -18..-51% of the work, -8..-29% CPU (bench/README-w1.md, 9th session). A row with
+             * -18..-51% of the work, -20..-25% CPU (bench/README-w1.md, 9th session). A row with
              * one arc bids just eps: it has nowhere else to go. */
             const double gap = isfinite(b2) ? b2 - b1 : 0;
             p[j1] += gap > eps ? gap : eps;
