@@ -10,7 +10,11 @@
 #    critic --lipschitz is one JSON document, also where a bound is not finite (layer norm).
 # 7a: the layer lists in the metadata (wgankit.critic / .generator / .critic_orthonormal) are
 #    read back: a list that disagrees with the config and tensors is refused, exit 2 naming the
-#    file and field; a respelt list, the older form without tensor names, and no list load.
+#    file and field; a respelt list, the older form without tensor names (in a file of a build
+#    before self-describing checkpoints), and no list load. A current file whose lists are
+#    stripped to the older form (stamped wgankit.layer_list_version, or carrying
+#    wgankit.data_scale or wgankit.critic_orthonormal, which only current builds write) is
+#    refused, exit 2 naming the field (was: loaded, describing a plain forward pass).
 set -u
 source "$(dirname "$0")/lib_cli.sh"
 EDIT=$(realpath "$(dirname "$0")/edit_checkpoint.py")
@@ -113,12 +117,37 @@ expect_exit2 "MIX+GAN: wgankit.critic with order descending: refused" "mlay.safe
     "$CLI" eval --checkpoint mlay.safetensors --eval-n 50
 expect_exit2 "train --resume refuses it too" "metadata wgankit.critic\[1\].order" \
     bash -c "cp -r r rr && cp lay1.safetensors rr/checkpoint.safetensors && '$CLI' train --resume rr --steps 41 --progress 0"
+# a current file's lists stripped to the older form: refused, naming the first missing field
+OLD='[{k: v for k, v in l.items() if k not in ("weight", "bias_tensor", "forward_weight", "constraint", "order", "groups")} for l in L if l["type"] != "clamp"]'
+"$CLI" train $SMALL --steps 10 --critic spectral --out sn >/dev/null 2>&1 || { echo "FAIL train spectral"; exit 1; }
+"$CLI" train $SMALL --steps 10 --critic clip --critic-clamp 100 --out cl >/dev/null 2>&1 || { echo "FAIL train clip"; exit 1; }
+$PY "$EDIT" $C strip.safetensors layers wgankit.critic "$OLD"
+$PY "$EDIT" sn/checkpoint.safetensors snstrip.safetensors layers wgankit.critic "$OLD"
+$PY "$EDIT" cl/checkpoint.safetensors clstrip.safetensors layers wgankit.critic "$OLD"
+$PY "$EDIT" $C gstrip.safetensors layers wgankit.generator "$OLD"
+for k in "strip|\[0\].weight is missing" "snstrip|\[0\].weight is missing" "clstrip| lists 7 entries, but the config and tensors stored with it give 8"; do
+    IFS='|' read -r k needle <<< "$k"
+    expect_exit2 "$k: a current wgankit.critic stripped to the older form: refused naming the field (was accepted)" \
+        "$k.safetensors: metadata wgankit.critic$needle" "$CLI" critic --checkpoint $k.safetensors --input x.npy -o d.npy
+done
+check "... and says the older form is only read from older files" grep -q "only read from files of builds before self-describing" "$T/err"
+expect_exit2 "a current wgankit.generator stripped to the older form: refused" "gstrip.safetensors: metadata wgankit.generator\[0\].weight is missing" \
+    "$CLI" sample --checkpoint gstrip.safetensors -n 5 -o s.npy
+$PY "$EDIT" clstrip.safetensors clstrip1.safetensors drop wgankit.layer_list_version
+expect_exit2 "... without the stamp but with wgankit.data_scale (only current builds write it): refused" \
+    "clstrip1.safetensors: metadata wgankit.critic lists 7 entries" "$CLI" critic --checkpoint clstrip1.safetensors --input x.npy -o d.npy
+$PY "$EDIT" $C ver.safetensors set wgankit.layer_list_version 3
+expect_exit2 "a layer-list version this build does not write: refused" "ver.safetensors: metadata wgankit.layer_list_version is \"3\"" \
+    "$CLI" critic --checkpoint ver.safetensors --input x.npy -o d.npy
 # what still loads: the same lists respelt, the older form (no tensor names, forward_weight,
-# constraint, order/groups, clamp entry: builds before self-describing checkpoints), no lists
+# constraint, order/groups, clamp entry) in a file of a build before self-describing checkpoints
+# (no stamp, data scaling or orthonormal export), no lists
 "$CLI" critic --checkpoint $C --input x.npy -o d0.npy >/dev/null
 $PY "$EDIT" $C respelt.safetensors respell
-OLD='[{k: v for k, v in l.items() if k not in ("weight", "bias_tensor", "forward_weight", "constraint", "order", "groups")} for l in L if l["type"] != "clamp"]'
-$PY "$EDIT" $C old0.safetensors layers wgankit.critic "$OLD"
+$PY "$EDIT" $C older0.safetensors drop wgankit.layer_list_version
+$PY "$EDIT" older0.safetensors older1.safetensors drop wgankit.critic_orthonormal
+$PY "$EDIT" older1.safetensors older.safetensors drop wgankit.data_scale 2>/dev/null || cp older1.safetensors older.safetensors
+$PY "$EDIT" older.safetensors old0.safetensors layers wgankit.critic "$OLD"
 $PY "$EDIT" old0.safetensors old.safetensors layers wgankit.generator "$OLD"
 $PY "$EDIT" $C none0.safetensors drop wgankit.critic
 $PY "$EDIT" none0.safetensors none1.safetensors drop wgankit.generator

@@ -5,7 +5,8 @@
 # lost, rc 0); a log cut at a line boundary is caught by the metrics.csv rows it lacks; the intact
 # log resumes as before. `report RUN` skips a bad line with a warning naming the file and the line
 # (not JSON, a NUL byte, a 2 MB number, a step that is not an integer in [0, 2^53]) and says so on
-# the page (was: silent). $1: the CLI binary.
+# the page (was: silent). A null with its reason beside it (a layer-norm critic's lip_certified)
+# survives the resume in both files (was: dropped from every earlier step). $1: the CLI binary.
 set -u
 source "$(dirname "$0")/lib_cli.sh"
 in_tmp "$1"
@@ -43,6 +44,20 @@ cp good.jsonl r1/metrics.jsonl
 check "the intact log resumes" bash -c "'$CLI' train --resume r1 --steps 300 >/dev/null 2>&1"
 check "... and keeps steps 0, 100, 200, adding 300" [ "$(cut -d, -f1 r1/metrics.csv | tr '\n' ' ')" = "step 0 100 200 300 " ]
 check "... metrics.jsonl likewise" [ "$(grep -c '"step"' r1/metrics.jsonl)" -eq 4 ]
+
+# a null with its reason (a layer-norm critic's lip_certified: no finite bound) survives a resume
+# in both files (was: steps 0 and 2 lost lip_certified and lip_certified_null, read as "not measured")
+$PY -c "import numpy as np; np.save('img.npy', np.random.default_rng(1).integers(0, 256, (64, 28, 28), dtype=np.uint8))"
+"$CLI" train --data img.npy --gen dcgan --critic-net dcgan --critic gp --critic-norm layer --dcgan-width 8 --latent-dim 16 --batch 16 \
+    --steps 2 --eval-every 2 --eval-n 32 --holdout 16 --threads 1 --progress 0 --out ln >/dev/null 2>&1
+cp ln/metrics.csv ln0.csv
+check "layer-norm run: the resume over its log runs" bash -c "'$CLI' train --resume ln --steps 4 >/dev/null 2>&1"
+check "... steps 0 and 2 keep lip_certified null with its reason in metrics.jsonl, step 4 has it too" $PY -c "
+import json; L = [json.loads(l) for l in open('ln/metrics.jsonl')]
+assert [r['step'] for r in L] == [0, 2, 4], L
+for r in L: assert 'lip_certified' in r and r['lip_certified'] is None and 'layer norm' in r['lip_certified_null'], r"
+check "... metrics.csv keeps its rows for steps 0 and 2 as they were" bash -c "head -3 ln/metrics.csv | cut -d, -f1-16 | cmp -s - <(cut -d, -f1-16 ln0.csv)"
+check "... and their lip_certified column is inf" bash -c "[ \"\$(cut -d, -f12 ln/metrics.csv | tr '\n' ' ')\" = 'lip_certified inf inf inf ' ]"
 
 # report: bad lines skipped with a warning naming file and line
 $PY -c "

@@ -6,6 +6,7 @@
 #   edit_checkpoint.py SRC DST layers KEY PY_EXPR             the layer list L in metadata KEY replaced by
 #                                                             the value of PY_EXPR (L bound to the list)
 #   edit_checkpoint.py SRC DST drop KEY                       metadata KEY removed
+#   edit_checkpoint.py SRC DST set KEY VALUE                  metadata KEY set to the string VALUE
 #   edit_checkpoint.py SRC DST respell                        every JSON metadata value rewritten with other
 #                                                             spacing and its objects' keys reversed
 import json, struct, sys
@@ -37,6 +38,8 @@ def main(argv):
         L = json.loads(meta[args[0]]); meta[args[0]] = json.dumps(eval(args[1], {'L': L}))
     elif what == 'drop':
         del meta[args[0]]
+    elif what == 'set':
+        meta[args[0]] = args[1]
     elif what == 'respell':
         for k, v in meta.items():
             if v[:1] in '[{': meta[k] = json.dumps(reversed_keys(json.loads(v)), indent=1)

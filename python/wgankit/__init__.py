@@ -463,9 +463,11 @@ class Checkpoint:
         checkpoint the critic is the mixture Σ_j w_D[j]·D_j that :meth:`critic` returns: the
         certified bounds are Σ_j w_D[j]·(D_j's), upper bounds of its constant; the measured ones
         are the mixture's own. ``pair_max`` is NaN when no sampled pair has two distinct points
-        (one point, or all points equal: the ratio is undefined). This and :meth:`critic` raise
-        RuntimeError when the critic's values or gradients come out NaN/Inf (weights that are
-        finite but overflow float32's forward pass): no non-finite number is returned."""
+        (one point, or all points equal: the ratio is undefined), and ``certified`` (with
+        ``certified_gershgorin``) is ``inf`` where the critic has no finite bound (a layer norm,
+        which is not globally Lipschitz). This and :meth:`critic` raise RuntimeError when the critic's values or
+        gradients come out NaN/Inf (weights that are finite but overflow float32's forward pass):
+        no NaN/Inf value or gradient is returned."""
         n, seed = _integer(n, "n", 1, _COUNT_MAX), _seed(seed)
         if x is None:
             x = self.sample(n, seed)

@@ -14,8 +14,10 @@
  * Metadata: "format", "step", "train_seconds" (wall time over every part of the run),
  * "wgankit.config" (every setting, JSON) and "wgankit.generator" / "wgankit.critic" (layer lists
  * stating every forward-pass transformation, layer_meta.c) so the networks can be rebuilt from the
- * file alone. With export_orthonormal, the checkpoint at the last step also holds
- * critic_orthonormal.* and "wgankit.critic_orthonormal" (layer_meta.c).
+ * file alone, "wgankit.layer_list_version" (those lists have the current form: the older one is
+ * never read from this file) and, where the run has data, "wgankit.data_scale". With
+ * export_orthonormal, the checkpoint at the last step also holds critic_orthonormal.* and
+ * "wgankit.critic_orthonormal" (layer_meta.c).
  * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
  * they claim is checked against the file's size; before anything is copied into a trainer,
  * every tensor's dtype and shape, every float (finite; variances >= 0) and every integer
@@ -238,9 +240,10 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     if (!rc && ex.n) rc = wk_sb_status(&w.names); /* the names may have moved: point at them again */
     for (size_t i = 0; !rc && ex.n && i < w.n; i++) w.t[i].name = w.names.data + w.name_off[i];
     if (!rc) {
-        wk_st_meta meta[9] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
-                              {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data}};
-        size_t n_meta = 6;
+        wk_st_meta meta[10] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
+                               {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
+                               {WK_LAYER_LIST_VERSION_KEY, WK_LAYER_LIST_VERSION}};
+        size_t n_meta = 7;
         if (t->has_data && t->ds.fingerprint) meta[n_meta++] = (wk_st_meta){"data_fingerprint", fp}; /* fixed data only */
         if (ex.n) meta[n_meta++] = (wk_st_meta){"wgankit.critic_orthonormal", ex.layers.data};
         if (map) meta[n_meta++] = (wk_st_meta){"wgankit.data_scale", scale.data};

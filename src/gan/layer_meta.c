@@ -20,7 +20,12 @@
  * Loading reads the lists back (wk__check_layer_lists): each must be the one this build writes
  * for the networks the file's config builds (with the file's spectral-norm steps), or for a file
  * of a build before these lists named tensors, the older form that build wrote; a list that
- * states another forward pass than the one wgankit computes is refused (finding 7a). */
+ * states another forward pass than the one wgankit computes is refused (finding 7a). Which form
+ * a file must have is decided by the file, never by the list: a file stamped
+ * "wgankit.layer_list_version" (written from now on), or carrying "wgankit.data_scale" or
+ * "wgankit.critic_orthonormal" (both only written by builds that descend from the one that
+ * introduced the current lists, 7daae1e), must have the current form, so a current list stripped
+ * to the older form (a plain forward pass wgankit does not compute) is refused. */
 #include <stdio.h>
 #include <string.h>
 
@@ -204,6 +209,18 @@ static int names_tensors(const wk_json *list) {
     return 0;
 }
 
+/* May the file's lists have the older form? Only for a file no current build could have written:
+ * no version stamp, no data scaling and no orthonormal export (see the header comment). The
+ * stamp, where present, must be the version this build writes. */
+static int older_form_allowed(const wk_safetensors *f, int *allowed) {
+    const char *v = wk_safetensors_meta(f, WK_LAYER_LIST_VERSION_KEY);
+    if (v && strcmp(v, WK_LAYER_LIST_VERSION))
+        return wk_errorf(WK_EFORMAT, "%.500s: metadata %s is \"%.40s\", but this build reads layer lists of version %s; not a "
+                                     "usable checkpoint", f->path, WK_LAYER_LIST_VERSION_KEY, v, WK_LAYER_LIST_VERSION);
+    *allowed = !v && !wk_safetensors_meta(f, "wgankit.data_scale") && !wk_safetensors_meta(f, "wgankit.critic_orthonormal");
+    return WK_OK;
+}
+
 /* One stored list against the one this build writes for m (or, for a list in the older form,
  * the one older builds wrote). */
 static int check_list(const wk_safetensors *f, const char *key, const wk_model *m, const wk_lipschitz *lip,
@@ -224,16 +241,21 @@ static int check_list(const wk_safetensors *f, const char *key, const wk_model *
     }
     char where[256] = "", why[300];
     if (!rc && differs(got, want, where, sizeof where, why, sizeof why))
-        rc = wk_errorf(WK_EFORMAT, "%s%s %s: the layer list must state the forward pass wgankit computes; not a usable "
-                                   "checkpoint", source, where, why);
+        rc = wk_errorf(WK_EFORMAT, "%s%s %s: the layer list must state the forward pass wgankit computes%s; not a usable "
+                                   "checkpoint", source, where, why,
+                       legacy_ok || names_tensors(got) ? ""
+                                                       : " (the older form without tensor names is only read from files of "
+                                                         "builds before self-describing checkpoints, and this file is newer)");
     wk_sb_free(&sb);
     wk_json_free(got), wk_json_free(want);
     return rc;
 }
 
 int wk__check_layer_lists(const wk_trainer *t, const wk_safetensors *f, const int64_t *sn_step, int64_t lip_step) {
-    int rc = check_list(f, "wgankit.generator", &t->gen, NULL, NULL, 0, 1);
-    if (!rc) rc = check_list(f, "wgankit.critic", &t->critic, &t->lip, sn_step, lip_step, 1);
+    int older = 0;
+    int rc = older_form_allowed(f, &older);
+    if (!rc) rc = check_list(f, "wgankit.generator", &t->gen, NULL, NULL, 0, older);
+    if (!rc) rc = check_list(f, "wgankit.critic", &t->critic, &t->lip, sn_step, lip_step, older);
     /* the export came with the current form: a plain list of the same layers and clamp */
     if (!rc) rc = check_list(f, "wgankit.critic_orthonormal", &t->critic, NULL, NULL, 0, 0);
     return rc;

@@ -94,11 +94,17 @@ int wk__config_weight_floor(const wk_gan_config *c, double *floats);
 /* layer_meta.c: a network's layer list as JSON, stating every forward-pass transformation of
  * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone */
 void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb);
+/* The metadata stamp every checkpoint carries from now on: its layer lists have the current
+ * (self-describing) form, so the older form is never read from it. */
+#define WK_LAYER_LIST_VERSION_KEY "wgankit.layer_list_version"
+#define WK_LAYER_LIST_VERSION "2"
+
 /* layer_meta.c: the file's layer lists (wgankit.generator, wgankit.critic,
  * wgankit.critic_orthonormal) equal the ones this trainer, built from the file's config, writes
- * with the file's spectral-norm steps (sn_step: the critic's, lip_step: the Lipschitz step), or
- * the older form that builds before self-describing checkpoints wrote; absent lists (older files)
- * pass. WK_EFORMAT naming the file, the list and the first differing field. */
+ * with the file's spectral-norm steps (sn_step: the critic's, lip_step: the Lipschitz step), or,
+ * for a file of a build before self-describing checkpoints (no WK_LAYER_LIST_VERSION_KEY, no
+ * wgankit.data_scale, no wgankit.critic_orthonormal), the older form those builds wrote; absent
+ * lists (older files) pass. WK_EFORMAT naming the file, the list and the first differing field. */
 int wk__check_layer_lists(const wk_trainer *t, const wk_safetensors *f, const int64_t *sn_step, int64_t lip_step);
 /* layer_meta.c: the orthonormalised critic weights stored at the end of training
  * (export_orthonormal): n tensors named names[i], and their plain layer list; a MIX+GAN exports
