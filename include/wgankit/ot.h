@@ -67,7 +67,8 @@ typedef enum {
  * requires a side of at most 64 points and takes any weights: its masses move in exact integer
  * units (m a source and n a sink for uniform clouds, else 2^-62 of the normalised weight, each
  * weight rounded to a unit and at least one) and its gap covers the plan's marginals being that
- * far off the weights. Its paths are at most (excess after its start) / gcd(units): about m for
+ * far off the weights (AUTO leaves weights below half a unit, which that would inflate, to the
+ * general path: a weight of 1e-300 on a point at 1e140 made the value 3e121). Its paths are at most (excess after its start) / gcd(units): about m for
  * uniform weights, only pseudo-polynomially bounded for others, which is why AUTO gives up on
  * those after 4 (n + m) + 100,000 paths. Its result has iterations =
  * augmenting paths (counted against max_pivots), rounds = 1 (its certifying pass over every
@@ -125,7 +126,9 @@ typedef struct wk_ot_result {
     double gap;           /* exact: proven bound on value - optimum (the dual certificate, rounding
                            * included); the solver fails (WK_EUNSUPPORTED, "cannot certify") rather
                            * than return gap > 1e-9 value + 1e-10 x the largest cost that matters
-                           * (costs above max(n, m) x a feasible plan's value are capped) */
+                           * (costs above max(n, m) x a feasible plan's value are capped; a plan
+                           * on capped pairs is kept, its value and gap raised by what the cap took
+                           * off them, when that still certifies: far points of tiny mass) */
     wk_ot_triplet *plan;  /* want_plan: nonzero entries */
     int64_t plan_len;
     double *u, *v;        /* want_duals: u_i + v_j <= c_ij, value = sum a u + sum b v */
@@ -188,7 +191,10 @@ int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *
  * generation over M (every pair priced; see emd_dense.c): for point clouds use wk_w1_exact,
  * which never needs the matrix. Messages name "a", "b", "M". Any finite M: costs far from 1
  * (max|M| > 2^500, or a range below 2^-500) are solved scaled by a power of two (exact), and a
- * matrix that is one constant c (M + 1e16 after rounding) has the value c x the total mass. */
+ * matrix that is one constant c (M + 1e16 after rounding) has the value c x the total mass.
+ * Costs above max(n, m) x a feasible plan's value are capped for a first solve (as in
+ * wk_w1_exact), kept if the plan's capped pairs add at most 1e-10 of its value: a far row of
+ * tiny mass no longer blurs the other costs (1e140 carrying 1e-300 gave a plan 31% too dear). */
 int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value);
 /* Entropic OT for a dense cost matrix, POT's ot.sinkhorn2 meaning: *value = <P, M> for the
  * plan of min <P, M> - reg H(P) with marginals wa, wb (as wk_emd_dense), solved in the log

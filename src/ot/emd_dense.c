@@ -15,7 +15,8 @@
  * are shifted by their minimum so the simplex sees non-negative costs (every plan moves the same
  * mass, so the shift changes the objective by a constant that is added back), and scaled by a
  * power of two (exact) when their range is far from 1, so the simplex's artificial costs and
- * potentials (sums of up to n + m costs) neither overflow nor go subnormal. */
+ * potentials (sums of up to n + m costs) neither overflow nor go subnormal; the first solve
+ * caps the costs (w1_exact.c's rule) and the value is always the plan's in the real costs. */
 #include <math.h>
 #include <string.h>
 
@@ -200,31 +201,69 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
         rc = WK_ENOMEM;
         goto done;
     }
-    for (int64_t i = 0; i < nk; i++)
+    for (int64_t i = 0; i < nk; i++) /* the real costs, for the north-west plan below */
         for (int64_t j = 0; j < mk; j++) C[i * mk + j] = ldexp(M[(int64_t)ri[i] * m + cj[j]], -e) - smin;
-    if ((rc = solve_dense(C, nk, mk, supply, demand, ldexp(cmax, -e) - smin, &s))) goto done;
-    if (ot_simplex_artificial_flow(s) > 1e-9)
-        rc = wk_errorf(WK_EUNSUPPORTED, "M: emd could not find a feasible plan in float64 for costs from %.17g to %.17g "
-                       "(the network simplex left mass unrouted)", cmin, cmax);
-    else {
-        int64_t cap = nk + mk, cnt;
-        int32_t *ii = wk_malloc((size_t)cap * 2 * sizeof(int32_t));
-        double *fl = wk_malloc((size_t)cap * 2 * sizeof(double));
-        if (!ii || !fl) rc = WK_ENOMEM;
-        else {
-            cnt = ot_simplex_flows(s, ii, ii + cap, fl, fl + cap);
-            double v = 0;
-            for (int64_t t = 0; t < cnt; t++) v += fl[t] * fl[cap + t];
-            /* the shift back: the plan's total mass is 1 exactly (its marginals are), so the
-             * constant cmin, not cmin x the flows' rounded sum (off by ulps of cmin: M + 1e15
-             * gave 1e15 + 0.5 for the optimum 1e15 + 0.125) */
-            *value = (ldexp(v, e) + cmin) * sa;
-            if (!isfinite(*value))
-                rc = wk_errorf(WK_EINVAL, "M: the optimal cost overflows float64 (costs from %.17g to %.17g)", cmin, cmax);
+    /* The cost cap (w1_exact.c's): the simplex resolves reduced costs only to ~1e-11 of the
+     * largest cost, so one far row of tiny mass (costs 1e140, mass 1e-300) blurred every other
+     * cost (a plan 31% above the optimum). No pair costing more than max(n, m) times a feasible
+     * plan's value (the north-west corner's) carries mass in most optimal plans: solve with
+     * min(C, cap) first. Capped costs are <= the real ones, so that optimum is a lower bound
+     * and its plan's real value an upper one: keep it when its capped pairs add at most 1e-10 of
+     * the value, else solve again uncapped. */
+    const double top = ldexp(cmax, -e) - smin;
+    double v0 = 0;
+    {
+        double ra = supply[0], rb = demand[0];
+        for (int64_t i = 0, j = 0; i < nk && j < mk;) {
+            const double f = fmin(ra, rb);
+            v0 += f * C[i * mk + j];
+            ra -= f, rb -= f;
+            if (ra <= rb) {
+                if (++i < nk) ra = supply[i];
+            } else if (++j < mk)
+                rb = demand[j];
         }
-        wk_free(ii);
-        wk_free(fl);
     }
+    const double cap = (double)(nk > mk ? nk : mk) * v0 * (1 + 1e-9);
+    int64_t len = nk + mk, cnt = 0;
+    int32_t *ii = wk_malloc((size_t)len * 2 * sizeof(int32_t));
+    double *fl = wk_malloc((size_t)len * 2 * sizeof(double)), v = 0;
+    if (!ii || !fl) rc = WK_ENOMEM;
+    for (int capped = cap > 0 && cap < top; !rc; capped = 0) {
+        for (int64_t i = 0; i < nk; i++) /* the costs of this pass */
+            for (int64_t j = 0; j < mk; j++) {
+                const double c = ldexp(M[(int64_t)ri[i] * m + cj[j]], -e) - smin;
+                C[i * mk + j] = capped ? fmin(c, cap) : c;
+            }
+        ot_simplex_free(s);
+        s = NULL;
+        if ((rc = solve_dense(C, nk, mk, supply, demand, capped ? cap : top, &s))) break;
+        if (ot_simplex_artificial_flow(s) > 1e-9) {
+            rc = wk_errorf(WK_EUNSUPPORTED, "M: emd could not find a feasible plan in float64 for costs from %.17g to "
+                           "%.17g (the network simplex left mass unrouted)", cmin, cmax);
+            break;
+        }
+        /* the plan's value in the real (shifted, scaled) costs, and what the cap took off it */
+        cnt = ot_simplex_flows(s, ii, ii + len, fl, fl + len);
+        double ex = 0;
+        v = 0;
+        for (int64_t t = 0; t < cnt; t++) {
+            const double c = ldexp(M[(int64_t)ri[ii[t]] * m + cj[ii[len + t]]], -e) - smin;
+            v += fl[t] * c;
+            ex += fl[t] * (c - fl[len + t]);
+        }
+        if (!capped || ex <= 1e-10 * v) break;
+    }
+    if (!rc) {
+        /* the shift back: the plan's total mass is 1 exactly (its marginals are), so the
+         * constant cmin, not cmin x the flows' rounded sum (off by ulps of cmin: M + 1e15
+         * gave 1e15 + 0.5 for the optimum 1e15 + 0.125) */
+        *value = (ldexp(v, e) + cmin) * sa;
+        if (!isfinite(*value))
+            rc = wk_errorf(WK_EINVAL, "M: the optimal cost overflows float64 (costs from %.17g to %.17g)", cmin, cmax);
+    }
+    wk_free(ii);
+    wk_free(fl);
 done:
     ot_simplex_free(s);
     wk_free(C);

@@ -178,7 +178,8 @@ int exact_few_max_small(void);
  * naming the bytes and the limit, before anything is taken when what its start needs exceeds
  * the room the process has (wk_io_memory_room), and when its growth later would. give_up > 0:
  * after that many paths stop with OT_FEW_GAVE_UP (AUTO's practical cap for weights whose proven
- * bound is no practical one: the caller then takes the general path). */
+ * bound is no practical one: the caller then takes the general path); with give_up > 0 a weight
+ * below half a 2^-62 unit of the total also returns OT_FEW_GAVE_UP, before any path. */
 enum { OT_FEW_GAVE_UP = 3 }; /* internal, never returned to users (RETRY_UNCAPPED 1, OT_AUCTION_BUDGET 2) */
 int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t give_up, wk_ot_result *res,
                     int64_t *paths);
