@@ -14,7 +14,9 @@
  *    E of an exactly 1-Lipschitz φ̂ built from the very signs used; they become feasible for the
  *    double costs fl|x - y| once lowered by S = 2E + 2u·span, and `gap` bounds value - optimum by
  *    the plan's value minus the dual objective (both compensated sums, their rounding added)
- *    plus S — the meaning of certificate_gap in w1_exact.c, checked by the same exact_certify.
+ *    plus S — the meaning of certificate_gap in w1_exact.c, checked by the same exact_certify —
+ *    plus R·span for the coupling's marginals being R off the weights by rounding (the plan is
+ *    then one of other marginals: exact_few.c's term).
  * Invariants: the clouds come validated from ot_prepare (zero-mass points dropped: no plan entry,
  * NaN duals, as on the general path); uniform clouds carry integer masses (m per a-point, n per
  * b-point) as on the general path, so the coupling's flows are exact there. Any sign choice where
@@ -109,7 +111,23 @@ int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *op
      * and the dual objective are known to within their sums' errors */
     const double S = 2 * E + 2 * u * span * 1.01;
     double g = (value - dual) + u * fabs(value - dual) + csum_error(&V) + csum_error(&D) + S * total * (1 + 4 * u) + u * value;
-    g = g > 0 ? g * scale * (1 + 4 * u) : 0;
+    /* The coupling's marginals as summed. Weights that are not integers (1/2,000 given
+     * explicitly) leave its flows off them by rounding: a plan of other marginals, possibly
+     * cheaper than the optimum, so g bounds value - optimum only and came out negative, and
+     * the gap read 0 for values 2e-14 - 2e-13 off. Moving the mass it is off by costs at most
+     * span a unit: optimum - value <= R span, added (exact_few.c's term). */
+    csum *marg = wk_calloc((size_t)nm, sizeof(csum));
+    if (!marg) {
+        rc = WK_ENOMEM;
+        goto done;
+    }
+    for (int64_t k = 0; k < pl.len; k++) csum_add(&marg[pl.s[k]], pl.f[k]), csum_add(&marg[n + pl.t[k]], pl.f[k]);
+    double R = 0;
+    for (int64_t i = 0; i < n; i++) R += fabs(csum_value(&marg[i]) - a[i].w) + csum_error(&marg[i]);
+    for (int64_t j = 0; j < m; j++) R += fabs(csum_value(&marg[n + j]) - b[j].w) + csum_error(&marg[n + j]);
+    wk_free(marg);
+    R *= 1 + (double)(nm + 4) * u;
+    g = ((g > 0 ? g : 0) + R * span * (1 + 4 * u)) * scale * (1 + 4 * u);
     res->value = value * scale;
     res->gap = res->value > 0 ? g : 0;
     res->rounds = 0; /* no pricing: the duals are the CDFs' */
