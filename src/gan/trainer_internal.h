@@ -88,6 +88,12 @@ int wk__eval_real_load(wk_trainer *t);
 /* The critic's values less its constant offset (the last layer's bias, where it cancels in every
  * difference: wk_model_offset_layer), finite or WK_ENUMERIC: for d_D = E D(real) - E D(fake). */
 int wk__critic_values_offset_free(wk_trainer *t, const float *x, int64_t n, float *d);
+/* trainer.c: the critic's training forward pass split at its offset layer, *pre that layer's input
+ * (NULL: none usable), and the mean of the offset-free outputs over rows [r0, r0 + n) computed from
+ * *pre in double (*h: NULL, then reused for other rows of the same pass) — the logged WGAN loss
+ * without the last bias the float32 graph rounds at (see trainer.c) */
+wk_var *wk__critic_forward(wk_model *m, wk_graph *g, wk_var *x, wk_var **pre);
+int wk__offset_free_mean(wk_model *m, wk_graph *g, wk_var *pre, wk_var **h, int64_t r0, int64_t n, double *mean);
 /* A lower bound on the weights (floats) of the two networks cfg describes, with its
  * sample_shape checked: lets a checkpoint's claims be checked against its size first. */
 int wk__config_weight_floor(const wk_gan_config *c, double *floats);
