@@ -401,10 +401,10 @@ void wk__mix_metrics_from_json(const wk_json *o, wk_gan_metrics *m) {
     if (!a[0] || !a[1] || a[0]->type != WK_JSON_ARRAY || a[1]->type != WK_JSON_ARRAY) return;
     int n = (int)a[0]->count;
     if (n < 2 || n > WK_MIX_MAX || (int)a[1]->count != n) return;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) { /* a weight JSON could not hold was written null: NaN, the row kept */
         const wk_json *g = wk_json_at(a[0], (size_t)i), *d = wk_json_at(a[1], (size_t)i);
-        if (g->type != WK_JSON_NUMBER || d->type != WK_JSON_NUMBER) return;
-        m->w_g[i] = g->number, m->w_d[i] = d->number;
+        if ((g->type != WK_JSON_NUMBER && g->type != WK_JSON_NULL) || (d->type != WK_JSON_NUMBER && d->type != WK_JSON_NULL)) return;
+        m->w_g[i] = g->type == WK_JSON_NUMBER ? g->number : NAN, m->w_d[i] = d->type == WK_JSON_NUMBER ? d->number : NAN;
     }
     m->mix = n;
 }
