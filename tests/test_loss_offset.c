@@ -5,7 +5,8 @@
  * double-precision computation: the networks' weights copied before the step, the step's real
  * rows (x_buf) and latent codes (redrawn from the latent stream's state before the step), both
  * networks evaluated here in double with the bias left out (it cancels exactly). Also with an
- * ordinary bias, and a negative one under Björck projection. The
+ * ordinary bias, a negative one under Björck projection, and for MIX+GAN (every component's
+ * critic, the mixture objective with its entropy term). The
  * gradients are not changed: a trainer whose last bias is 1e30 takes the same steps, weight for
  * weight, as one whose bias is 0 (for the WGAN loss the gradients never see b). */
 #include <math.h>
@@ -96,45 +97,62 @@ static wk_gan_config config(const char *critic) {
     return c;
 }
 
-/* One step with the critic's last bias set to `bias`: the logged loss_d against the double
- * computation; returns the loss (NaN on a setup failure). */
-static double one_step(const char *critic, float bias, const char *what) {
+/* One step with every critic's last bias set to `bias` (T components): the logged loss_d against
+ * the double computation Σ_ij w_G[i]·w_D[j]·(E h_j(G_i(z_i)) - E h_j(real)) + λ·(-(1/T)·Σ_j log(w_D[j]
+ * + 1e-6)) (the plain WGAN loss for T = 1; no penalty for these critic classes). */
+static void one_step(const char *critic, int T, float bias, const char *what) {
     wk_gan_config c = config(critic);
+    c.mix = T;
     wk_trainer *t = make(&c);
+    snap g[4], d[4];
     int L = last_linear(&t->critic);
-    REQUIRE(L >= 0 && t->critic.layers[L].bias, "critic without a last bias");
-    wk_tensor *bv = &t->critic.layers[L].bias->value;
-    for (int64_t k = 0; k < bv->numel; k++) bv->data[k] = bias;
-    snap g, d;
-    take(&g, &t->gen), take(&d, &t->critic);
+    REQUIRE(T <= 4 && L >= 0 && t->critic.layers[L].bias, "critic without a last bias");
+    for (int j = 0; j < T; j++) {
+        wk_tensor *bv = &WK_MIX_CRITIC(t, j)->layers[L].bias->value;
+        for (int64_t k = 0; k < bv->numel; k++) bv->data[k] = bias;
+        take(&g[j], WK_MIX_GEN(t, j)), take(&d[j], WK_MIX_CRITIC(t, j));
+    }
+    double wg[4] = {1}, wd[4] = {1};
+    if (T > 1) wk__mix_weights(&t->logit_g, T, wg), wk__mix_weights(&t->logit_d, T, wd);
     wk_rng latent = t->r_latent;
     REQUIRE(wk_trainer_step(t) == WK_OK, "%s: step: %s", what, wk_last_error());
     REQUIRE(t->critic_steps == 1, "%s: %lld critic steps, expected 1", what, (long long)t->critic_steps);
     int64_t m = t->rows, zd = c.latent_dim, dim = t->dim;
-    float *z = malloc((size_t)(m * zd) * sizeof(float));
-    t->r_latent = latent; /* the critic step's codes: its first draw from the latent stream */
-    wk__draw_latent(t, z, m);
-    double er = 0, ef = 0, row[512], out[512], ha = 0;
-    for (int64_t i = 0; i < m; i++) {
-        for (int64_t k = 0; k < dim; k++) row[k] = t->x_buf[i * dim + k];
-        REQUIRE(forward(&t->critic, &d, row, (int)dim, out, L) == 1, "critic output width");
-        er += out[0], ha = fmax(ha, fabs(out[0]));
-        for (int64_t k = 0; k < zd; k++) row[k] = z[i * zd + k];
-        double x[512];
-        REQUIRE(forward(&t->gen, &g, row, (int)zd, x, -1) == dim, "generator output width");
-        for (int64_t k = 0; k < dim; k++) x[k] = (float)x[k]; /* the critic saw float32 samples */
-        forward(&t->critic, &d, x, (int)dim, out, L);
-        ef += out[0], ha = fmax(ha, fabs(out[0]));
+    float *z = malloc((size_t)(T * m * zd) * sizeof(float));
+    t->r_latent = latent; /* the critic step's codes: its first draws from the latent stream */
+    for (int i = 0; i < T; i++) wk__draw_latent(t, z + i * m * zd, m);
+    double want = 0, row[512], out[512], ha = 0;
+    for (int j = 0; j < T; j++) {
+        const wk_model *D = WK_MIX_CRITIC(t, j);
+        double er = 0;
+        for (int64_t r = 0; r < m; r++) {
+            for (int64_t k = 0; k < dim; k++) row[k] = t->x_buf[r * dim + k];
+            REQUIRE(forward(D, &d[j], row, (int)dim, out, L) == 1, "critic output width");
+            er += out[0], ha = fmax(ha, fabs(out[0]));
+        }
+        for (int i = 0; i < T; i++) {
+            double ef = 0;
+            for (int64_t r = 0; r < m; r++) {
+                double x[512];
+                for (int64_t k = 0; k < zd; k++) row[k] = z[(i * m + r) * zd + k];
+                REQUIRE(forward(WK_MIX_GEN(t, i), &g[i], row, (int)zd, x, -1) == dim, "generator output width");
+                for (int64_t k = 0; k < dim; k++) x[k] = (float)x[k]; /* the critic saw float32 samples */
+                forward(D, &d[j], x, (int)dim, out, L);
+                ef += out[0], ha = fmax(ha, fabs(out[0]));
+            }
+            want += wg[i] * wd[j] * (ef - er) / (double)m;
+        }
     }
-    double want = ef / (double)m - er / (double)m;
+    double payoff = want;
+    if (T > 1)
+        for (int j = 0; j < T; j++) want -= c.mix_entropy / T * log(wd[j] + 1e-6);
     /* h in float32 has rounding of 1e-7 of its size; the double sums none */
-    CHECK(fabs(t->loss_d - want) <= 1e-5 * ha, "%s: loss_d %.9g, want %.9g (double, bias left out; |h| up to %.3g)", what,
-          t->loss_d, want, ha);
-    CHECK(fabs(want) > 1e-5 * ha, "%s: the loss %.3g is not 0 (else the check above shows nothing)", what, want);
+    CHECK(fabs(t->loss_d - want) <= 1e-5 * (ha + fabs(want)), "%s: loss_d %.9g, want %.9g (double, bias left out; |h| up to %.3g)",
+          what, t->loss_d, want, ha);
+    CHECK(fabs(payoff) > 1e-4 * ha, "%s: the payoff %.3g is not 0 (else the check above shows little)", what, payoff);
     free(z);
-    drop(&g), drop(&d);
+    for (int j = 0; j < T; j++) drop(&g[j]), drop(&d[j]);
     wk_trainer_free(t);
-    return want;
 }
 
 /* Two trainers, last bias 0 and 1e30, same seed: every weight but that bias equal after 3 steps. */
@@ -159,9 +177,11 @@ static void test_gradients_unchanged(void) {
 }
 
 int main(void) {
-    one_step("none", 0.25f, "bias 0.25");
-    one_step("none", 1e30f, "bias 1e30 (was loss_d 0)");
-    one_step("bjorck", -1e30f, "bias -1e30, Björck critic");
+    one_step("none", 1, 0.25f, "bias 0.25");
+    one_step("none", 1, 1e30f, "bias 1e30 (was loss_d 0)");
+    one_step("bjorck", 1, -1e30f, "bias -1e30, Björck critic");
+    one_step("none", 2, 0.25f, "MIX+GAN T = 2, bias 0.25");
+    one_step("none", 3, 1e30f, "MIX+GAN T = 3, bias 1e30 (was loss_d the entropy term alone)");
     test_gradients_unchanged();
     return check_summary("test_loss_offset");
 }
