@@ -25,8 +25,9 @@
  * of a build before these lists named tensors, the older form that build wrote; a list that
  * states another forward pass than the one wgankit computes is refused (finding 7a). Which form
  * a file must have is decided by the file, never by the list: a file stamped
- * "wgankit.layer_list_version" (written from now on; a MIX+GAN file stamped "2" or unstamped
- * keeps the single spectral-norm names lipschitz.sn_u.<layer> earlier builds wrote), or carrying "wgankit.data_scale" or
+ * "wgankit.layer_list_version" (written from now on: "3" for a MIX+GAN, "2" otherwise; a MIX+GAN
+ * file stamped "2" or unstamped keeps the single spectral-norm names lipschitz.sn_u.<layer> that
+ * earlier builds wrote), or carrying "wgankit.data_scale" or
  * "wgankit.critic_orthonormal" (both only written by builds that descend from the one that
  * introduced the current lists, 7daae1e), must have the current form, so a current list stripped
  * to the older form (a plain forward pass wgankit does not compute) is refused. */
@@ -38,8 +39,7 @@
 #include "wgankit/json.h"
 
 /* sn_step/step: the spectral-norm steps the list is written for (the trainer's own when saving,
- * the file's when a loaded list is checked before the state is copied) */
-/* components: 0 names the single GAN's (u, v) tensors lipschitz.sn_u/sn_v.<layer> (and the list a
+ * the file's when a loaded list is checked before the state is copied); components: 0 names the single GAN's (u, v) tensors lipschitz.sn_u/sn_v.<layer> (and the list a
  * MIX+GAN file of layer-list version 2 or earlier holds, which named no stored tensor); T > 1
  * names each component's, an array of T names lipschitz.<j>.sn_u.<layer> (version 3) */
 static void forward_weight_json(const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int layer, int components,
@@ -233,7 +233,8 @@ static int names_tensors(const wk_json *list) {
  * stamp, where present, must be a version this build writes: WK_LAYER_LIST_VERSION, or for a
  * MIX+GAN WK_LAYER_LIST_VERSION_MIX, whose spectral-norm ops name every component's (u, v)
  * tensors (*components = T); a MIX+GAN file stamped WK_LAYER_LIST_VERSION or unstamped holds the
- * single names earlier builds wrote there (*components = 0). */
+ * single names earlier builds wrote there (*components = 0). A single GAN's lists are the same
+ * under both versions. */
 static int older_form_allowed(const wk_trainer *t, const wk_safetensors *f, int *allowed, int *components) {
     const char *v = wk_safetensors_meta(f, WK_LAYER_LIST_VERSION_KEY);
     if (v && strcmp(v, WK_LAYER_LIST_VERSION) && strcmp(v, WK_LAYER_LIST_VERSION_MIX))
