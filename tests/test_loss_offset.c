@@ -80,20 +80,16 @@ static int last_linear(const wk_model *m) {
     return -1;
 }
 
+/* A small WGAN run on the ring, one critic step per generator step, plain ReLU critic. */
 static wk_gan_config config(const char *critic) {
     wk_gan_config c;
     wk_gan_config_default(&c);
-    REQUIRE(wk_gan_config_set(&c, "critic", critic) == WK_OK && wk_gan_config_set(&c, "loss", "wgan") == WK_OK &&
-                wk_gan_config_set(&c, "critic_act", "relu") == WK_OK,
-            "config: %s", wk_last_error());
-    strcpy(c.data, "ring");
-    c.gen_width = c.critic_width = 16;
-    c.gen_depth = c.critic_depth = 2;
-    c.batch = 32;
-    c.n_critic = 1;
-    c.holdout = c.eval_n = 50;
-    c.threads = 1;
-    c.ema = 0;
+    const char *set[][2] = {{"critic", critic}, {"loss", "wgan"},      {"critic_act", "relu"}, {"data", "ring"},
+                            {"gen_width", "16"}, {"critic_width", "16"}, {"gen_depth", "2"},     {"critic_depth", "2"},
+                            {"batch", "32"},     {"n_critic", "1"},      {"holdout", "50"},      {"eval_n", "50"},
+                            {"threads", "1"},    {"ema", "0"}};
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        REQUIRE(wk_gan_config_set(&c, set[i][0], set[i][1]) == WK_OK, "config %s: %s", set[i][0], wk_last_error());
     return c;
 }
 
