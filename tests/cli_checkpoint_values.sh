@@ -136,8 +136,8 @@ expect_exit2 "a current wgankit.generator stripped to the older form: refused" "
 $PY "$EDIT" clstrip.safetensors clstrip1.safetensors drop wgankit.layer_list_version
 expect_exit2 "... without the stamp but with wgankit.data_scale (only current builds write it): refused" \
     "clstrip1.safetensors: metadata wgankit.critic lists 7 entries" "$CLI" critic --checkpoint clstrip1.safetensors --input x.npy -o d.npy
-$PY "$EDIT" $C ver.safetensors set wgankit.layer_list_version 3
-expect_exit2 "a layer-list version this build does not write: refused" "ver.safetensors: metadata wgankit.layer_list_version is \"3\"" \
+$PY "$EDIT" $C ver.safetensors set wgankit.layer_list_version 9
+expect_exit2 "a layer-list version this build does not write: refused" "ver.safetensors: metadata wgankit.layer_list_version is \"9\"" \
     "$CLI" critic --checkpoint ver.safetensors --input x.npy -o d.npy
 # what still loads: the same lists respelt, the older form (no tensor names, forward_weight,
 # constraint, order/groups, clamp entry) in a file of a build before self-describing checkpoints

@@ -6,7 +6,8 @@
 # log resumes as before. `report RUN` skips a bad line with a warning naming the file and the line
 # (not JSON, a NUL byte, a 2 MB number, a step that is not an integer in [0, 2^53]) and says so on
 # the page (was: silent). A null with its reason beside it (a layer-norm critic's lip_certified)
-# survives the resume in both files (was: dropped from every earlier step). $1: the CLI binary.
+# survives the resume in both files (was: dropped from every earlier step), and so does the sign of
+# a -Inf (was: read back as +Inf). $1: the CLI binary.
 set -u
 source "$(dirname "$0")/lib_cli.sh"
 in_tmp "$1"
@@ -58,6 +59,23 @@ assert [r['step'] for r in L] == [0, 2, 4], L
 for r in L: assert 'lip_certified' in r and r['lip_certified'] is None and 'layer norm' in r['lip_certified_null'], r"
 check "... metrics.csv keeps its rows for steps 0 and 2 as they were" bash -c "head -3 ln/metrics.csv | cut -d, -f1-16 | cmp -s - <(cut -d, -f1-16 ln0.csv)"
 check "... and their lip_certified column is inf" bash -c "[ \"\$(cut -d, -f12 ln/metrics.csv | tr '\n' ' ')\" = 'lip_certified inf inf inf ' ]"
+
+# the sign of a logged infinity survives a resume: written null with the reason "not finite: -Inf"
+# (wk_json_logged_double; test_logged_values.c checks the writer), it comes back as -Inf, in
+# metrics.jsonl and as -inf in metrics.csv (was: every logged infinity came back as +Inf)
+"$CLI" train --data ring --steps 2 --eval-every 1 $Q --out inf >/dev/null 2>&1
+$PY -c "
+import json; L = [json.loads(l) for l in open('inf/metrics.jsonl')]
+L[0]['loss_d'] = None; L[0]['loss_d_null'] = 'not finite: -Inf'
+L[1]['d_D'] = None; L[1]['d_D_null'] = 'not finite'
+open('inf/metrics.jsonl', 'w').write(''.join(json.dumps(r) + '\\n' for r in L))"
+check "a log with -Inf and +Inf: the resume over it runs" bash -c "'$CLI' train --resume inf --steps 3 >/dev/null 2>&1"
+check "... metrics.jsonl keeps both nulls with their reasons" $PY -c "
+import json; L = [json.loads(l) for l in open('inf/metrics.jsonl')]
+assert [r['step'] for r in L] == [0, 1, 2, 3], L
+assert L[0]['loss_d'] is None and L[0]['loss_d_null'] == 'not finite: -Inf', L[0]
+assert L[1]['d_D'] is None and L[1]['d_D_null'] == 'not finite', L[1]"
+check "... metrics.csv: loss_d of step 0 is -inf, d_D of step 1 inf" bash -c "[ \"\$(sed -n 2p inf/metrics.csv | cut -d, -f6) \$(sed -n 3p inf/metrics.csv | cut -d, -f5)\" = '-inf inf' ]"
 
 # report: bad lines skipped with a warning naming file and line
 $PY -c "

@@ -79,6 +79,16 @@ void wk_json_string_n(wk_strbuf *sb, const char *s, size_t n);
 void wk_json_float(wk_strbuf *sb, float v);                  /* %.9g */
 void wk_json_double(wk_strbuf *sb, double v);                /* shortest round-trip form */
 void wk_json_int(wk_strbuf *sb, int64_t v);
+/* A logged number (metrics.jsonl, eval's JSON): ',' as wk_json_key, "key": v; a value JSON cannot
+ * hold is null with its reason beside it, "<key>_null": `reason` for +Inf (NULL: "not finite"),
+ * WK_JSON_NEG_INF_REASON for -Inf, WK_JSON_NAN_REASON for NaN. wk_json_logged reads it back: the
+ * number; null with a reason: NaN for WK_JSON_NAN_REASON, -Inf for a reason ending in ": -Inf",
+ * else +Inf (files of builds before the sign was kept said "not finite" for both); NaN when the
+ * key is absent or null without a reason. */
+#define WK_JSON_NEG_INF_REASON "not finite: -Inf"
+#define WK_JSON_NAN_REASON "not a number"
+void wk_json_logged_double(wk_strbuf *sb, const char *key, double v, const char *reason);
+double wk_json_logged(const wk_json *obj, const char *key);
 /* ',' if the buffer does not end in '{' or '[' (or is empty), then "key": */
 void wk_json_key(wk_strbuf *sb, const char *key);
 /* ',' if the buffer does not end in '{' or '[' — use before an array element. */

@@ -115,6 +115,9 @@ int wk_model_offset_layer(const wk_model *m);
  * difference of outputs taken on it is not rounded at the offset's magnitude (a float32 output
  * 1e30 + h(x) has lost h(x) entirely). */
 wk_var *wk_model_forward_offset_free(wk_model *m, wk_graph *g, wk_var *x, int training);
+/* The same through layers [first, end) only: from the offset layer's input, the offset-free
+ * outputs of a pass already recorded through layers [0, offset layer) (the logged critic loss, trainer.c) */
+wk_var *wk_model_forward_layers_offset_free(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end);
 void wk_model_zero_grad(wk_model *m);
 int64_t wk_model_param_count(const wk_model *m);
 /* Copy every parameter value and running statistic of src into dst (same architecture). */

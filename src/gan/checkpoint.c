@@ -15,7 +15,8 @@
  * "wgankit.config" (every setting, JSON) and "wgankit.generator" / "wgankit.critic" (layer lists
  * stating every forward-pass transformation, layer_meta.c) so the networks can be rebuilt from the
  * file alone, "wgankit.layer_list_version" (those lists have the current form: the older one is
- * never read from this file) and, where the run has data, "wgankit.data_scale". With
+ * never read from this file; "3" for a MIX+GAN, whose spectral-norm ops name every component's
+ * lipschitz.<j>.sn_u/sn_v tensors, else "2") and, where the run has data, "wgankit.data_scale". With
  * export_orthonormal, the checkpoint at the last step also holds critic_orthonormal.* and
  * "wgankit.critic_orthonormal" (layer_meta.c).
  * A checkpoint is untrusted input (issue 18): before anything is built from its settings, what
@@ -226,8 +227,8 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     wk_gan_config_to_json(&t->cfg, &cfg);
     const wk_data_scale *map = wk_trainer_data_scale(t); /* the run's resolved scaling, kept for every later use */
     if (map) wk_data_scale_to_json(map, &scale);
-    wk__model_to_json(&t->gen, NULL, &gen);
-    wk__model_to_json(&t->critic, &t->lip, &crit);
+    wk__model_to_json(&t->gen, NULL, 0, &gen);
+    wk__model_to_json(&t->critic, &t->lip, t->T, &crit); /* a MIX+GAN's names every component's (u, v) */
     char step[32], seconds[32], fp[32];
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)(t->has_data ? t->ds.fingerprint : 0));
     snprintf(step, sizeof step, "%lld", (long long)t->step);
@@ -242,7 +243,7 @@ int wk_trainer_save(wk_trainer *t, const char *path) {
     if (!rc) {
         wk_st_meta meta[10] = {{"format", t->T > 1 ? FORMAT_MIX : FORMAT}, {"step", step}, {"train_seconds", seconds},
                                {"wgankit.config", cfg.data}, {"wgankit.generator", gen.data}, {"wgankit.critic", crit.data},
-                               {WK_LAYER_LIST_VERSION_KEY, WK_LAYER_LIST_VERSION}};
+                               {WK_LAYER_LIST_VERSION_KEY, t->T > 1 ? WK_LAYER_LIST_VERSION_MIX : WK_LAYER_LIST_VERSION}};
         size_t n_meta = 7;
         if (t->has_data && t->ds.fingerprint) meta[n_meta++] = (wk_st_meta){"data_fingerprint", fp}; /* fixed data only */
         if (ex.n) meta[n_meta++] = (wk_st_meta){"wgankit.critic_orthonormal", ex.layers.data};

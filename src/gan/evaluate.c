@@ -199,19 +199,10 @@ void wk_gan_metrics_to_json(const wk_gan_metrics *m, wk_strbuf *sb) {
              {"speed_it_s", m->it_per_s}, {"w1_train", m->w1_train}, {"w1_heldout", m->w1_heldout},
              {"d_D_train", m->d_d_train}, {"d_D_heldout", m->d_d_heldout}};
     /* NaN: not measured, left out; ±Inf is written null (JSON has no Inf) with its reason beside
-     * it, "<key>_null": a layer-norm critic's certified bound (layer norm is not globally Lipschitz) */
+     * it, "<key>_null" (wk_json_logged_double: a -Inf says so, so a resume reads the sign back): a
+     * layer-norm critic's certified bound (layer norm is not globally Lipschitz) */
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (!isnan(f[i].v)) {
-            wk_json_key(sb, f[i].k);
-            wk_json_double(sb, f[i].v);
-            if (isinf(f[i].v)) {
-                char k[40];
-                snprintf(k, sizeof k, "%s_null", f[i].k);
-                wk_json_key(sb, k);
-                wk_json_string(sb, !strcmp(f[i].k, "lip_certified") ? WK_LIP_NO_BOUND_REASON
-                                                              : "not finite");
-            }
-        }
+        if (!isnan(f[i].v)) wk_json_logged_double(sb, f[i].k, f[i].v, !strcmp(f[i].k, "lip_certified") ? WK_LIP_NO_BOUND_REASON : NULL);
     if (m->image.mask) wk_metric_values_json(&m->image, sb);
     wk__mix_metrics_json(m, sb);
     wk_sb_putc(sb, '}');

@@ -8,7 +8,10 @@
  *                {"op":"bjorck","iters":k,"beta":b}  k times W <- (1+b)W - b W(WᵀW) (rows >= cols)
  *                                                   or (1+b)W - b (WWᵀ)W (wide), in float32
  *                {"op":"spectral_norm", ...}         W / (uᵀ W v), (u, v) from the named tensors,
- *                                                   first advanced by "power_iterations" steps
+ *                                                   first advanced by "power_iterations" steps;
+ *                                                   a MIX+GAN's list (shared by the components)
+ *                                                   names them as arrays, entry j component j's
+ *                                                   lipschitz.<j>.sn_u/sn_v.<layer> (version 3)
  *              and "constraint": what keeps the stored weights in the critic class between
  *              steps (projection, clipping, Biau's set, penalty), which the forward pass does not do;
  *   groupsort  "group": k, "order": "ascending", "groups": consecutive features [k j, k j + k);
@@ -22,7 +25,9 @@
  * of a build before these lists named tensors, the older form that build wrote; a list that
  * states another forward pass than the one wgankit computes is refused (finding 7a). Which form
  * a file must have is decided by the file, never by the list: a file stamped
- * "wgankit.layer_list_version" (written from now on), or carrying "wgankit.data_scale" or
+ * "wgankit.layer_list_version" (written from now on: "3" for a MIX+GAN, "2" otherwise; a MIX+GAN
+ * file stamped "2" or unstamped keeps the single spectral-norm names lipschitz.sn_u.<layer> that
+ * earlier builds wrote), or carrying "wgankit.data_scale" or
  * "wgankit.critic_orthonormal" (both only written by builds that descend from the one that
  * introduced the current lists, 7daae1e), must have the current form, so a current list stripped
  * to the older form (a plain forward pass wgankit does not compute) is refused. */
@@ -34,8 +39,11 @@
 #include "wgankit/json.h"
 
 /* sn_step/step: the spectral-norm steps the list is written for (the trainer's own when saving,
- * the file's when a loaded list is checked before the state is copied) */
-static void forward_weight_json(const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int layer, wk_strbuf *sb) {
+ * the file's when a loaded list is checked before the state is copied); components: 0 names the single GAN's (u, v) tensors lipschitz.sn_u/sn_v.<layer> (and the list a
+ * MIX+GAN file of layer-list version 2 or earlier holds, which named no stored tensor); T > 1
+ * names each component's, an array of T names lipschitz.<j>.sn_u.<layer> (version 3) */
+static void forward_weight_json(const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int layer, int components,
+                                wk_strbuf *sb) {
     const wk_lipschitz_config *c = &lip->cfg;
     wk_json_key(sb, "forward_weight");
     wk_sb_putc(sb, '[');
@@ -48,9 +56,19 @@ static void forward_weight_json(const wk_lipschitz *lip, const int64_t *sn_step,
         /* the first forward pass of a critic step advances (u, v); one after loading does too
          * unless the step's pass already happened (sn_step == step) */
         int advance = sn_step && sn_step[layer] != step ? c->sn_iters : 0;
-        wk_sb_printf(sb, "{\"op\":\"spectral_norm\",\"u\":\"lipschitz.sn_u.%d\",\"v\":\"lipschitz.sn_v.%d\",\"power_iterations\":%d,"
-                         "\"power_step\":\"v = W^T u / |W^T u|, u = W v / |W v|\",\"sigma\":\"u^T W v\",\"weight\":\"W / sigma\"}",
-                     layer, layer, advance);
+        wk_sb_puts(sb, "{\"op\":\"spectral_norm\"");
+        for (int s = 0; s < 2; s++) {
+            const char *vec = s ? "v" : "u";
+            wk_sb_printf(sb, ",\"%s\":", vec);
+            if (!components) wk_sb_printf(sb, "\"lipschitz.sn_%s.%d\"", vec, layer);
+            else {
+                wk_sb_putc(sb, '[');
+                for (int j = 0; j < components; j++) wk_sb_printf(sb, "%s\"lipschitz.%d.sn_%s.%d\"", j ? "," : "", j, vec, layer);
+                wk_sb_putc(sb, ']');
+            }
+        }
+        wk_sb_printf(sb, ",\"power_iterations\":%d,\"power_step\":\"v = W^T u / |W^T u|, u = W v / |W v|\",\"sigma\":\"u^T W v\","
+                         "\"weight\":\"W / sigma\"}", advance);
     }
     wk_sb_putc(sb, ']');
     wk_json_key(sb, "constraint");
@@ -79,7 +97,8 @@ static void forward_weight_json(const wk_lipschitz *lip, const int64_t *sn_step,
 
 /* legacy: the list as builds before self-describing checkpoints wrote it (no tensor names,
  * forward_weight, constraint, GroupSort order/groups nor clamp entry), which such files hold */
-static void model_json(const wk_model *m, const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int legacy, wk_strbuf *sb) {
+static void model_json(const wk_model *m, const wk_lipschitz *lip, const int64_t *sn_step, int64_t step, int legacy, int components,
+                       wk_strbuf *sb) {
     wk_sb_putc(sb, '[');
     for (int i = 0; i < m->n_layers; i++) {
         const wk_layer *l = &m->layers[i];
@@ -103,7 +122,7 @@ static void model_json(const wk_model *m, const wk_lipschitz *lip, const int64_t
             if (legacy) break;
             wk_json_key(sb, "weight"), wk_json_string(sb, l->weight->name);
             if (l->bias) wk_json_key(sb, "bias_tensor"), wk_json_string(sb, l->bias->name);
-            if (lip) forward_weight_json(lip, sn_step, step, i, sb);
+            if (lip) forward_weight_json(lip, sn_step, step, i, components, sb);
             break;
         case WK_LAYER_BATCHNORM:
             wk_json_string(sb, "batchnorm");
@@ -144,8 +163,8 @@ static void model_json(const wk_model *m, const wk_lipschitz *lip, const int64_t
     wk_sb_putc(sb, ']');
 }
 
-void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb) {
-    model_json(m, lip, lip ? lip->sn_step : NULL, lip ? lip->step : 0, 0, sb);
+void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, int components, wk_strbuf *sb) {
+    model_json(m, lip, lip ? lip->sn_step : NULL, lip ? lip->step : 0, 0, components > 1 ? components : 0, sb);
 }
 
 /* ---- reading a layer list back (finding 7a) ------------------------------------------------- */
@@ -211,20 +230,26 @@ static int names_tensors(const wk_json *list) {
 
 /* May the file's lists have the older form? Only for a file no current build could have written:
  * no version stamp, no data scaling and no orthonormal export (see the header comment). The
- * stamp, where present, must be the version this build writes. */
-static int older_form_allowed(const wk_safetensors *f, int *allowed) {
+ * stamp, where present, must be a version this build writes: WK_LAYER_LIST_VERSION, or for a
+ * MIX+GAN WK_LAYER_LIST_VERSION_MIX, whose spectral-norm ops name every component's (u, v)
+ * tensors (*components = T); a MIX+GAN file stamped WK_LAYER_LIST_VERSION or unstamped holds the
+ * single names earlier builds wrote there (*components = 0). A single GAN's lists are the same
+ * under both versions. */
+static int older_form_allowed(const wk_trainer *t, const wk_safetensors *f, int *allowed, int *components) {
     const char *v = wk_safetensors_meta(f, WK_LAYER_LIST_VERSION_KEY);
-    if (v && strcmp(v, WK_LAYER_LIST_VERSION))
-        return wk_errorf(WK_EFORMAT, "%.500s: metadata %s is \"%.40s\", but this build reads layer lists of version %s; not a "
-                                     "usable checkpoint", f->path, WK_LAYER_LIST_VERSION_KEY, v, WK_LAYER_LIST_VERSION);
+    if (v && strcmp(v, WK_LAYER_LIST_VERSION) && strcmp(v, WK_LAYER_LIST_VERSION_MIX))
+        return wk_errorf(WK_EFORMAT, "%.500s: metadata %s is \"%.40s\", but this build reads layer lists of version %s (and %s "
+                                     "for MIX+GAN); not a usable checkpoint", f->path, WK_LAYER_LIST_VERSION_KEY, v,
+                         WK_LAYER_LIST_VERSION, WK_LAYER_LIST_VERSION_MIX);
     *allowed = !v && !wk_safetensors_meta(f, "wgankit.data_scale") && !wk_safetensors_meta(f, "wgankit.critic_orthonormal");
+    *components = t->T > 1 && v && !strcmp(v, WK_LAYER_LIST_VERSION_MIX) ? t->T : 0;
     return WK_OK;
 }
 
 /* One stored list against the one this build writes for m (or, for a list in the older form,
  * the one older builds wrote). */
 static int check_list(const wk_safetensors *f, const char *key, const wk_model *m, const wk_lipschitz *lip,
-                      const int64_t *sn_step, int64_t step, int legacy_ok) {
+                      const int64_t *sn_step, int64_t step, int legacy_ok, int components) {
     const char *stored = wk_safetensors_meta(f, key);
     if (!stored) return WK_OK; /* written before layer lists were stored: nothing to disagree with */
     char source[600];
@@ -236,7 +261,7 @@ static int check_list(const wk_safetensors *f, const char *key, const wk_model *
     wk_strbuf sb;
     wk_sb_init(&sb);
     if (!rc) {
-        model_json(m, lip, sn_step, step, legacy_ok && !names_tensors(got), &sb);
+        model_json(m, lip, sn_step, step, legacy_ok && !names_tensors(got), components, &sb);
         if (!(rc = wk_sb_status(&sb))) rc = wk_json_parse(sb.data, sb.len, "layer list", &want);
     }
     char where[256] = "", why[300];
@@ -252,12 +277,12 @@ static int check_list(const wk_safetensors *f, const char *key, const wk_model *
 }
 
 int wk__check_layer_lists(const wk_trainer *t, const wk_safetensors *f, const int64_t *sn_step, int64_t lip_step) {
-    int older = 0;
-    int rc = older_form_allowed(f, &older);
-    if (!rc) rc = check_list(f, "wgankit.generator", &t->gen, NULL, NULL, 0, older);
-    if (!rc) rc = check_list(f, "wgankit.critic", &t->critic, &t->lip, sn_step, lip_step, older);
+    int older = 0, components = 0;
+    int rc = older_form_allowed(t, f, &older, &components);
+    if (!rc) rc = check_list(f, "wgankit.generator", &t->gen, NULL, NULL, 0, older, 0);
+    if (!rc) rc = check_list(f, "wgankit.critic", &t->critic, &t->lip, sn_step, lip_step, older, components);
     /* the export came with the current form: a plain list of the same layers and clamp */
-    if (!rc) rc = check_list(f, "wgankit.critic_orthonormal", &t->critic, NULL, NULL, 0, 0);
+    if (!rc) rc = check_list(f, "wgankit.critic_orthonormal", &t->critic, NULL, NULL, 0, 0, 0);
     return rc;
 }
 
@@ -326,7 +351,7 @@ int wk__export_orthonormal(wk_trainer *t, wk__export *ex) {
     }
     m = &t->critic;
     wk_free(work);
-    if (!rc) wk__model_to_json(m, NULL, &ex->layers); /* plain: no transformation, same layers and clamp */
+    if (!rc) wk__model_to_json(m, NULL, 0, &ex->layers); /* plain: no transformation, same layers and clamp */
     if (!rc) rc = wk_sb_status(&ex->layers);
     if (rc) {
         wk__export_free(ex);

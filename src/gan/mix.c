@@ -199,11 +199,12 @@ static int mix_critic_pass(wk_trainer *t, const float *x, const float *zs, int64
         if (!z) return wk_graph_status(g);
         fake[i] = wk_detach(g, wk_model_forward(WK_MIX_GEN(t, i), g, z, 1));
     }
-    wk_var *pen = NULL;
+    wk_var *pen = NULL, *pre_r[WK_MIX_MAX], *pre_f[WK_MIX_MAX * WK_MIX_MAX]; /* wk__critic_forward */
     for (int j = 0; j < T; j++) {
         wk_model *D = WK_MIX_CRITIC(t, j);
-        wk_var *d_real = wk_model_forward(D, g, real, 1);
-        for (int i = 0; i < T; i++) l[i * T + j] = wk__loss_critic(g, t->loss, d_real, wk_model_forward(D, g, fake[i], 1));
+        wk_var *d_real = wk__critic_forward(D, g, real, &pre_r[j]);
+        for (int i = 0; i < T; i++)
+            l[i * T + j] = wk__loss_critic(g, t->loss, d_real, wk__critic_forward(D, g, fake[i], &pre_f[i * T + j]));
         wk_var *p = wk__penalty(t, WK_MIX_LIP(t, j), g, real, fake[j], keys[j], lo, hi);
         pen = pen ? wk_add(g, pen, p) : p;
     }
@@ -212,6 +213,23 @@ static int mix_critic_pass(wk_trainer *t, const float *x, const float *zs, int64
     if (!total) return wk_graph_status(g);
     t->loss_d = wk_value(total)->data[0];
     if (!isfinite(t->loss_d)) return wk__diverged(t, "the critic loss", t->loss_d);
+    if (t->loss == WK_LOSS_WGAN && pre_r[0]) { /* logged without each critic's last bias (trainer.c) */
+        double wg[WK_MIX_MAX], wd[WK_MIX_MAX], sum = 0;
+        wk__mix_weights(&t->logit_g, T, wg), wk__mix_weights(&t->logit_d, T, wd);
+        for (int j = 0; j < T; j++) {
+            wk_model *D = WK_MIX_CRITIC(t, j);
+            wk_var *h = NULL;
+            double er, ef;
+            if ((rc = wk__offset_free_mean(D, g, pre_r[j], &h, 0, m, &er))) return rc;
+            for (int i = 0; i < T; i++) {
+                h = NULL;
+                if ((rc = wk__offset_free_mean(D, g, pre_f[i * T + j], &h, 0, m, &ef))) return rc;
+                sum += wg[i] * wd[j] * (ef - er);
+            }
+            if (t->cfg.mix_entropy != 0) sum -= t->cfg.mix_entropy / T * log(wd[j] + 1e-6);
+        }
+        t->loss_d = sum + wk_value(pen)->data[0];
+    }
     for (int j = 0; j < T; j++) wk_model_zero_grad(WK_MIX_CRITIC(t, j));
     wk_param_zero_grad(&t->logit_d);
     if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
@@ -222,7 +240,7 @@ int wk__mix_critic_step(wk_trainer *t) {
     int64_t b = t->rows, L = t->cfg.latent_dim; /* the batch, or this rank's shard of it */
     int T = t->T, rc, n = wk__passes(t);
     if ((rc = wk__fill_real(t, t->x_buf, b))) return rc;
-    uint64_t keys[WK_MIX_MAX];
+    uint64_t keys[WK_MIX_MAX] = {0}; /* (set below for every component; initialised for -Wmaybe-uninitialized) */
     for (int i = 0; i < T; i++) wk__draw_latent(t, t->z_buf + i * b * L, b);
     for (int j = 0; j < T; j++) keys[j] = wk__penalty_key(t);
     if (n > 1) wk__accumulate(t, 1, -1, n); /* the batch-norm state every shard starts from */
@@ -401,10 +419,10 @@ void wk__mix_metrics_from_json(const wk_json *o, wk_gan_metrics *m) {
     if (!a[0] || !a[1] || a[0]->type != WK_JSON_ARRAY || a[1]->type != WK_JSON_ARRAY) return;
     int n = (int)a[0]->count;
     if (n < 2 || n > WK_MIX_MAX || (int)a[1]->count != n) return;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) { /* a weight JSON could not hold was written null: NaN, the row kept */
         const wk_json *g = wk_json_at(a[0], (size_t)i), *d = wk_json_at(a[1], (size_t)i);
-        if (g->type != WK_JSON_NUMBER || d->type != WK_JSON_NUMBER) return;
-        m->w_g[i] = g->number, m->w_d[i] = d->number;
+        if ((g->type != WK_JSON_NUMBER && g->type != WK_JSON_NULL) || (d->type != WK_JSON_NUMBER && d->type != WK_JSON_NULL)) return;
+        m->w_g[i] = g->type == WK_JSON_NUMBER ? g->number : NAN, m->w_d[i] = d->type == WK_JSON_NUMBER ? d->number : NAN;
     }
     m->mix = n;
 }

@@ -74,18 +74,10 @@ static int history_push(history *h, const wk_gan_metrics *m) {
 
 /* A logged value: absent is NaN (not measured, left out again); null with its reason beside it,
  * "<key>_null", is the infinite value wk_gan_metrics_to_json wrote that way (a layer-norm
- * critic's certified bound), kept as +Inf so the rewrite of metrics.jsonl and metrics.csv
- * keeps the null and its reason instead of dropping them. */
-static double num(const wk_json *o, const char *k) {
-    const wk_json *v = wk_json_get(o, k);
-    if (v && v->type == WK_JSON_NULL) {
-        char why[64];
-        snprintf(why, sizeof why, "%s_null", k);
-        const wk_json *r = wk_json_get(o, why);
-        return r && r->type == WK_JSON_STRING ? INFINITY : NAN;
-    }
-    return v && v->type == WK_JSON_NUMBER ? v->number : NAN;
-}
+ * critic's certified bound), kept as that infinity, -Inf where the reason says so
+ * (wk_json_logged), so the rewrite of metrics.jsonl and metrics.csv keeps the null, its reason
+ * and its sign instead of dropping them. */
+static double num(const wk_json *o, const char *k) { return wk_json_logged(o, k); }
 
 /* The rows of metrics.csv up to `step` are all in the history read from metrics.jsonl: a log cut
  * at a line boundary (or deleted) would otherwise rewrite metrics.csv without the rows it lacks.

@@ -292,8 +292,41 @@ int wk__diverged(wk_trainer *t, const char *what, double v) {
     return wk_errorf(WK_ENUMERIC, "step %lld: %s is %g (NaN/Inf): training diverged", (long long)t->step + 1, what, v);
 }
 
+/* The logged WGAN critic loss, E D(fake) - E D(real) (+ penalty): D = h + b with b the last
+ * bias (wk_model_offset_layer), which cancels in it, but the float32 graph rounds every D(x) at
+ * |b| first (b = 1e30: (1e30 + a) - (1e30 + b) = 0, whatever h gives). So the logged value is
+ * taken on h, in double, from the same pass: wk__critic_forward splits the training forward pass
+ * at the offset layer (the same operations in the same order, so the gradients are unchanged)
+ * and keeps that layer's input *pre; after the loss is recorded, wk__offset_free_mean recomputes
+ * the offset layer (and the reshapes after it) without b from *pre — nodes recorded after the
+ * loss, which its backward pass never visits. *pre is NULL where there is no offset, or where the
+ * offset layer is a norm layer (its training-mode pass updates running statistics): the graph's
+ * value is logged then. */
+wk_var *wk__critic_forward(wk_model *m, wk_graph *g, wk_var *x, wk_var **pre) {
+    int off = wk_model_offset_layer(m);
+    wk_layer_kind k = off >= 0 ? m->layers[off].kind : WK_LAYER_ACT;
+    *pre = NULL;
+    if (k != WK_LAYER_LINEAR && k != WK_LAYER_CONV2D && k != WK_LAYER_CONVT2D) return wk_model_forward(m, g, x, 1);
+    *pre = wk_model_forward_layers(m, g, x, 1, 0, off);
+    return wk_model_forward_layers(m, g, *pre, 1, off, m->n_layers);
+}
+
+/* The mean of h over rows [r0, r0 + n) of the offset-free outputs from pre (*h: NULL the first
+ * time, then reused for other rows of the same pass), in double. */
+int wk__offset_free_mean(wk_model *m, wk_graph *g, wk_var *pre, wk_var **h, int64_t r0, int64_t n, double *mean) {
+    if (!*h && !(*h = wk_model_forward_layers_offset_free(m, g, pre, 1, wk_model_offset_layer(m), m->n_layers)))
+        return wk_graph_status(g);
+    const wk_tensor *v = wk_value(*h);
+    int64_t per = v->numel / v->shape[0];
+    double s = 0;
+    for (int64_t i = r0 * per; i < (r0 + n) * per; i++) s += v->data[i];
+    *mean = s / (double)(n * per);
+    return WK_OK;
+}
+
 /* Forward and backward of the critic loss on m drawn rows (x real, z latent) of shards
- * [lo, hi): the gradients are left in the critic's parameters and the loss in loss_d. */
+ * [lo, hi): the gradients are left in the critic's parameters and the loss in loss_d (for the
+ * WGAN loss taken without the critic's constant offset, in double: wk__critic_forward). */
 static int critic_pass(wk_trainer *t, const float *x, const float *zs, int64_t m, uint64_t key, int lo, int hi) {
     wk_graph *g = t->g_critic;
     int rc;
@@ -301,14 +334,16 @@ static int critic_pass(wk_trainer *t, const float *x, const float *zs, int64_t m
     wk_var *real = wk__real_rows(t, g, m, x), *z = wk__latent_rows(t, g, m, zs);
     if (!real || !z) return wk_graph_status(g);
     wk_var *fake = wk_detach(g, wk_model_forward(&t->gen, g, z, 1));
-    wk_var *d_real, *d_fake;
+    wk_var *d_real, *d_fake, *pre_r, *pre_f; /* pre_*: the offset layer's inputs (wk__critic_forward) */
+    int64_t fake_row = 0;                      /* the fake rows' first row in pre_f */
     if (t->critic_has_bn) { /* batch norm: real and fake are separate batches, as in PyTorch DCGANs */
-        d_real = wk_model_forward(&t->critic, g, real, 1);
-        d_fake = wk_model_forward(&t->critic, g, fake, 1);
+        d_real = wk__critic_forward(&t->critic, g, real, &pre_r);
+        d_fake = wk__critic_forward(&t->critic, g, fake, &pre_f);
     } else { /* one pass over [real; fake]: half the sgemm calls, each twice as tall */
-        wk_var *both = wk_model_forward(&t->critic, g, wk_concat(g, (wk_var *[]){real, fake}, 2, 0), 1);
+        wk_var *both = wk__critic_forward(&t->critic, g, wk_concat(g, (wk_var *[]){real, fake}, 2, 0), &pre_r);
         d_real = wk_slice(g, both, 0, 0, m);
         d_fake = wk_slice(g, both, 0, m, m);
+        pre_f = pre_r, fake_row = m;
     }
     wk_var *loss = wk__loss_critic(g, t->loss, d_real, d_fake);
     wk_var *pen = wk__penalty(t, &t->lip, g, real, fake, key, lo, hi);
@@ -316,6 +351,14 @@ static int critic_pass(wk_trainer *t, const float *x, const float *zs, int64_t m
     if (!total) return wk_graph_status(g);
     t->loss_d = wk_value(total)->data[0];
     if (!isfinite(t->loss_d)) return wk__diverged(t, "the critic loss", t->loss_d);
+    if (t->loss == WK_LOSS_WGAN && pre_r && pre_f) { /* recorded after total: backward never visits it */
+        wk_var *hr = NULL, *hf;
+        double er, ef;
+        if ((rc = wk__offset_free_mean(&t->critic, g, pre_r, &hr, 0, m, &er))) return rc;
+        hf = pre_f == pre_r ? hr : NULL; /* one pass over [real; fake]: the same outputs */
+        if ((rc = wk__offset_free_mean(&t->critic, g, pre_f, &hf, fake_row, m, &ef))) return rc;
+        t->loss_d = ef - er + wk_value(pen)->data[0];
+    }
     wk_model_zero_grad(&t->critic);
     if ((rc = wk_backward(g, total))) return wk_error_context(rc, "step %lld: critic backward", (long long)t->step + 1);
     return WK_OK;

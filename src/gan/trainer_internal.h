@@ -88,16 +88,28 @@ int wk__eval_real_load(wk_trainer *t);
 /* The critic's values less its constant offset (the last layer's bias, where it cancels in every
  * difference: wk_model_offset_layer), finite or WK_ENUMERIC: for d_D = E D(real) - E D(fake). */
 int wk__critic_values_offset_free(wk_trainer *t, const float *x, int64_t n, float *d);
+/* trainer.c: the critic's training forward pass split at its offset layer, *pre that layer's input
+ * (NULL: none usable), and the mean of the offset-free outputs over rows [r0, r0 + n) computed from
+ * *pre in double (*h: NULL, then reused for other rows of the same pass) — the logged WGAN loss
+ * without the last bias the float32 graph rounds at (see trainer.c) */
+wk_var *wk__critic_forward(wk_model *m, wk_graph *g, wk_var *x, wk_var **pre);
+int wk__offset_free_mean(wk_model *m, wk_graph *g, wk_var *pre, wk_var **h, int64_t r0, int64_t n, double *mean);
 /* A lower bound on the weights (floats) of the two networks cfg describes, with its
  * sample_shape checked: lets a checkpoint's claims be checked against its size first. */
 int wk__config_weight_floor(const wk_gan_config *c, double *floats);
 /* layer_meta.c: a network's layer list as JSON, stating every forward-pass transformation of
- * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone */
-void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, wk_strbuf *sb);
+ * the critic `lip` constrains (NULL for a generator), so it can be rebuilt from the file alone;
+ * components: the MIX+GAN's T (> 1: the spectral-norm ops name the (u, v) tensors of every
+ * component, lipschitz.<j>.sn_u.<layer>, as arrays of T names), else 0 or 1 */
+void wk__model_to_json(const wk_model *m, const wk_lipschitz *lip, int components, wk_strbuf *sb);
 /* The metadata stamp every checkpoint carries from now on: its layer lists have the current
- * (self-describing) form, so the older form is never read from it. */
+ * (self-describing) form, so the older form is never read from it. A MIX+GAN checkpoint is
+ * stamped WK_LAYER_LIST_VERSION_MIX: its spectral-norm ops name each component's tensors, where
+ * the version-2 lists of earlier builds named lipschitz.sn_u.<layer>, a tensor no MIX+GAN file
+ * holds (still read from files stamped 2 or unstamped). */
 #define WK_LAYER_LIST_VERSION_KEY "wgankit.layer_list_version"
 #define WK_LAYER_LIST_VERSION "2"
+#define WK_LAYER_LIST_VERSION_MIX "3"
 
 /* layer_meta.c: the file's layer lists (wgankit.generator, wgankit.critic,
  * wgankit.critic_orthonormal) equal the ones this trainer, built from the file's config, writes

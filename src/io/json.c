@@ -327,6 +327,29 @@ void wk_json_double(wk_strbuf *sb, double v) {
 
 void wk_json_int(wk_strbuf *sb, int64_t v) { wk_sb_printf(sb, "%lld", (long long)v); }
 
+void wk_json_logged_double(wk_strbuf *sb, const char *key, double v, const char *reason) {
+    wk_json_key(sb, key);
+    wk_json_double(sb, v);
+    if (isfinite(v)) return;
+    char k[128];
+    snprintf(k, sizeof k, "%s_null", key);
+    wk_json_key(sb, k);
+    wk_json_string(sb, isnan(v) ? WK_JSON_NAN_REASON : v < 0 ? WK_JSON_NEG_INF_REASON : reason ? reason : "not finite");
+}
+
+double wk_json_logged(const wk_json *obj, const char *key) {
+    const wk_json *v = wk_json_get(obj, key);
+    if (v && v->type == WK_JSON_NULL) {
+        char k[128];
+        snprintf(k, sizeof k, "%s_null", key);
+        const wk_json *r = wk_json_get(obj, k);
+        if (!r || r->type != WK_JSON_STRING) return NAN;
+        if (!strcmp(r->string, WK_JSON_NAN_REASON)) return NAN;
+        return wk_str_ends_with(r->string, ": -Inf") ? -INFINITY : INFINITY;
+    }
+    return v && v->type == WK_JSON_NUMBER ? v->number : NAN;
+}
+
 void wk_json_sep(wk_strbuf *sb) {
     if (sb->len && sb->data[sb->len - 1] != '{' && sb->data[sb->len - 1] != '[') wk_sb_putc(sb, ',');
 }

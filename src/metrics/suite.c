@@ -117,8 +117,10 @@ void wk_metric_values_from_json(const wk_json *o, wk_metric_values *v) {
     member f[N_MEMBERS];
     int n = members(v, f);
     for (int i = 0; i < n; i++) {
+        /* a value JSON cannot hold was written null with its reason (wk_json_logged_double): it
+         * is read back (NaN, ±Inf) and stays logged, not dropped from a resumed run's log */
         const wk_json *x = wk_json_get(o, f[i].key);
-        if (x && x->type == WK_JSON_NUMBER) *f[i].val = x->number, v->mask |= f[i].bit;
+        if (x && (x->type == WK_JSON_NUMBER || x->type == WK_JSON_NULL)) *f[i].val = wk_json_logged(o, f[i].key), v->mask |= f[i].bit;
     }
     const wk_json *s = wk_json_get(o, "features");
     if (s && s->type == WK_JSON_STRING) snprintf(v->features, sizeof v->features, "%s", s->string);
@@ -131,10 +133,7 @@ void wk_metric_values_json(const wk_metric_values *v, wk_strbuf *sb) {
     member f[N_MEMBERS];
     int n = members((wk_metric_values *)v, f);
     for (int i = 0; i < n; i++)
-        if (v->mask & f[i].bit) {
-            wk_json_key(sb, f[i].key);
-            wk_json_double(sb, *f[i].val);
-        }
+        if (v->mask & f[i].bit) wk_json_logged_double(sb, f[i].key, *f[i].val, NULL);
     wk_json_key(sb, "features");
     wk_json_string(sb, v->features);
     wk_json_key(sb, "n_real");

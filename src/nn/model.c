@@ -267,6 +267,10 @@ wk_var *wk_model_forward_offset_free(wk_model *m, wk_graph *g, wk_var *x, int tr
     return forward(m, g, x, training, 0, m->n_layers, wk_model_offset_layer(m));
 }
 
+wk_var *wk_model_forward_layers_offset_free(wk_model *m, wk_graph *g, wk_var *x, int training, int first, int end) {
+    return forward(m, g, x, training, first, end, wk_model_offset_layer(m));
+}
+
 void wk_model_zero_grad(wk_model *m) {
     for (int i = 0; i < m->n_params; i++) wk_param_zero_grad(m->params[i]);
 }

@@ -41,9 +41,17 @@ def power_step(w, u):
     u /= np.linalg.norm(u)
     return u, v
 
-def forward_weight(w, ops, tensors, lip="lipschitz."):
-    """The weight the forward pass multiplies by, from the stored one and the layer's ops (the
-    ops name their state tensors lipschitz.…; a mixture component j's are lipschitz.<j>.…)."""
+def state_name(name, j):
+    """The state tensor an op names for component j (None: a single GAN): a MIX+GAN list names
+    every component's, an array whose entry j is lipschitz.<j>.…; one of layer-list version 2
+    (earlier builds) named lipschitz.… for all, where component j's tensor is lipschitz.<j>.…"""
+    if isinstance(name, list):
+        return name[j]
+    return name if j is None else name.replace("lipschitz.", f"lipschitz.{j}.", 1)
+
+def forward_weight(w, ops, tensors, j=None):
+    """The weight the forward pass multiplies by, from the stored one and the layer's ops (for
+    component j of a mixture)."""
     w = w.astype(np.float32)
     for op in ops:
         kind = op["op"]
@@ -56,8 +64,8 @@ def forward_weight(w, ops, tensors, lip="lipschitz."):
                 tall = w.shape[0] >= w.shape[1]
                 w = (1 + b) * w - b * (w @ (w.T @ w) if tall else (w @ w.T) @ w)
         elif kind == "spectral_norm":
-            u = tensors[op["u"].replace("lipschitz.", lip, 1)].astype(np.float64)
-            v = tensors[op["v"].replace("lipschitz.", lip, 1)].astype(np.float32)
+            u = tensors[state_name(op["u"], j)].astype(np.float64)
+            v = tensors[state_name(op["v"], j)].astype(np.float32)
             u /= np.linalg.norm(u)
             for _ in range(op["power_iterations"]):
                 u, v = power_step(w, u)
@@ -67,14 +75,14 @@ def forward_weight(w, ops, tensors, lip="lipschitz."):
             raise SystemExit(f"forward_weight op {kind} not handled by this script")
     return w
 
-def build(layers, tensors, prefix, lip="lipschitz."):
+def build(layers, tensors, prefix, j=None):
     """A numpy forward pass for an MLP layer list (linear, activations, reshape, clamp)."""
     def run(x):
         x = x.astype(np.float32)
         for l in layers:
             t = l["type"]
             if t == "linear":
-                w = forward_weight(tensors[prefix + l["weight"]], l.get("forward_weight", []), tensors, lip)
+                w = forward_weight(tensors[prefix + l["weight"]], l.get("forward_weight", []), tensors, j)
                 x = x @ w.T
                 if l["bias"]:
                     x = x + tensors[prefix + l["bias_tensor"]]
@@ -122,7 +130,7 @@ def main():
         logits = tensors["mix.logits_d"].astype(np.float64)
         w = np.exp(logits - logits.max())
         w /= w.sum()
-        return sum(w[j] * build(layers, tensors, f"{net}.{j}.", f"lipschitz.{j}.")(flat).reshape(-1).astype(np.float64) for j in range(T))
+        return sum(w[j] * build(layers, tensors, f"{net}.{j}.", j)(flat).reshape(-1).astype(np.float64) for j in range(T))
 
     if what == "critic":
         got = mixture(json.loads(meta["wgankit.critic"]), "critic")
