@@ -67,8 +67,9 @@ typedef enum {
  * requires a side of at most 64 points and takes any weights: its masses move in exact integer
  * units (m a source and n a sink for uniform clouds, else 2^-62 of the normalised weight, each
  * weight rounded to a unit and at least one) and its gap covers the plan's marginals being that
- * far off the weights (AUTO leaves weights below half a unit, which that would inflate, to the
- * general path: a weight of 1e-300 on a point at 1e140 made the value 3e121). Its paths are at most (excess after its start) / gcd(units): about m for
+ * far off the weights (under AUTO, when weights below half a unit, lifted to one, leave the gap
+ * above 1e-9 value + 1e-10 x the masses' cost scale, the general path takes over: a weight of
+ * 1e-300 on a point at 1e140 made the value 3e121). Its paths are at most (excess after its start) / gcd(units): about m for
  * uniform weights, only pseudo-polynomially bounded for others, which is why AUTO gives up on
  * those after 4 (n + m) + 100,000 paths. Its result has iterations =
  * augmenting paths (counted against max_pivots), rounds = 1 (its certifying pass over every

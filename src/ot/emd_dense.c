@@ -159,12 +159,9 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
     if (wa && (rc = check_masses(wa, n, "a", &sa))) return rc;
     if (wb && (rc = check_masses(wb, m, "b", &sb))) return rc;
     if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) return rc;
-    for (int64_t k = 0; k < n * m; k++) {
+    for (int64_t k = 0; k < n * m; k++)
         if (!isfinite(M[k]))
             return wk_errorf(WK_ENUMERIC, "M: entry [%lld, %lld] is %g", (long long)(k / m), (long long)(k % m), M[k]);
-        if (M[k] < cmin) cmin = M[k];
-        if (M[k] > cmax) cmax = M[k];
-    }
     double *supply = wk_malloc((size_t)(n + m) * sizeof(double)), *demand = supply ? supply + n : NULL;
     int32_t *ri = wk_malloc((size_t)(n + m) * sizeof(int32_t)), *cj = ri ? ri + n : NULL;
     ot_simplex *s = NULL;
@@ -181,6 +178,13 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
     /* the kept columns packed after the kept rows (demand may move down) */
     memmove(supply + nk, demand, (size_t)mk * sizeof(double));
     demand = supply + nk;
+    /* the range of the costs that can carry mass: a zero-mass row of -1e20 set the shift and
+     * scale of all the others (emd2 returned 0 for 0.2392) */
+    for (int64_t i = 0; i < nk; i++)
+        for (int64_t j = 0; j < mk; j++) {
+            const double c = M[(int64_t)ri[i] * m + cj[j]];
+            cmin = fmin(cmin, c), cmax = fmax(cmax, c);
+        }
     /* Every plan moves the same (normalised) mass 1: one cost for all pairs (a constant M, or
      * an offset that rounding has made one) is the value of every plan. Solved instead, the
      * range 0 left the simplex's artificial arcs no dearer than the real ones (M + 1e16). */
@@ -252,7 +256,10 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
             v += fl[t] * c;
             ex += fl[t] * (c - fl[len + t]);
         }
-        if (!capped || ex <= 1e-10 * v) break;
+        /* against the value's magnitude: v + |smin| bounds |the real value| (scaled), and the
+         * shifted costs carry the offset's rounding (costs -2.13 +- 0.003 with a far row
+         * adding 1e-14: the uncapped re-solve was 2.5e-5 off) */
+        if (!capped || ex <= 1e-10 * (v + fabs(smin))) break;
     }
     if (!rc) {
         /* the shift back: the plan's total mass is 1 exactly (its marginals are), so the

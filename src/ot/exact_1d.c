@@ -126,7 +126,9 @@ int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *op
     for (int64_t i = 0; i < n; i++) R += fabs(csum_value(&marg[i]) - a[i].w) + csum_error(&marg[i]);
     for (int64_t j = 0; j < m; j++) R += fabs(csum_value(&marg[n + j]) - b[j].w) + csum_error(&marg[n + j]);
     wk_free(marg);
-    R *= 1 + (double)(nm + 4) * u;
+    /* and the masses themselves are the weights / their compensated total (ot_prepare): each
+     * within a rounding of the exact ratio, so within 2u in all a side */
+    R = (R + 4 * u * total) * (1 + (double)(nm + 4) * u);
     g = ((g > 0 ? g : 0) + R * span * (1 + 4 * u)) * scale * (1 + 4 * u);
     res->value = value * scale;
     res->gap = res->value > 0 ? g : 0;

@@ -568,7 +568,11 @@ static int few_result(few *f, const ot_cloud *S, const ot_cloud *T, int swapped,
     res->gap = res->value > 0 ? gap * scale * (1 + DBL_EPSILON) : 0;
     res->rounds = 1; /* the one pass over every pair that made v */
     res->arcs = f->created;
-    if ((rc = exact_certify(res->value, res->gap, cmax, "few-sources ")) != 0) goto done;
+    int64_t i0 = 0, j0 = 0; /* the masses' cost scale (exact_certify_mass) */
+    for (int64_t i = 1; i < n; i++) i0 = S->w[i] > S->w[i0] ? i : i0;
+    for (int64_t j = 1; j < m; j++) j0 = T->w[j] > T->w[j0] ? j : j0;
+    const double mass_scale = ot_mass_cost_bound(&f->e, i0, j0, S->w, n, T->w, m);
+    if ((rc = exact_certify_mass(res->value, res->gap, cmax, mass_scale, "few-sources ")) != 0) goto done;
     if (opt->want_plan) {
         if (!(res->plan = wk_malloc((size_t)(cnt > 0 ? cnt : 1) * sizeof *res->plan))) {
             rc = WK_ENOMEM;
@@ -677,7 +681,7 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t 
     memset(&f, 0, sizeof f);
     double *wa = NULL, *wb = NULL;
     const double *ca = NULL, *cb = NULL;
-    int64_t *ua = NULL, *ub = NULL, paths = 0;
+    int64_t *ua = NULL, *ub = NULL, paths = 0, raised = 0; /* raised: weights few_units lifted to a unit */
     f.n = n;
     f.m = m;
     f.free_list = -1;
@@ -715,13 +719,8 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t 
     if (uniform) {
         for (int64_t i = 0; i < n; i++) ua[i] = m, wa[i] = (double)m;
         for (int64_t j = 0; j < m; j++) ub[j] = n, wb[j] = (double)n;
-    } else if (few_units(S->w, n, ua) + few_units(T->w, m, ub) > 0 && give_up > 0) {
-        /* AUTO: the general path serves weights below a unit exactly (its cost cap keeps a far
-         * point of tiny mass from blurring the rest); named, this solver runs and its gap says
-         * what the made-up units may cost */
-        rc = wk_errorf(OT_FEW_GAVE_UP, "wk_w1_exact: few-sources solver: a weight below 2^-63 of the total");
-        goto done;
-    }
+    } else
+        raised = few_units(S->w, n, ua) + few_units(T->w, m, ub);
     const double unit = uniform ? 1 : FEW_UNIT, scale = uniform ? 1.0 / ((double)n * (double)m) : 1;
     f.cap = m + 4 * n + 16;
     /* The memory, checked before any of it is taken: the heaps hold every sink once per other
@@ -813,6 +812,19 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t 
     res->iterations = paths;
     few_free_heaps(&f); /* the certificate's arrays take their place */
     rc = few_result(&f, S, T, swapped, uniform ? ca : S->w, uniform ? cb : T->w, unit, scale, opt, res);
+    /* Weights below half a unit were given one: mass they do not have, which costs up to a unit
+     * times the point's costs. Harmless on ordinary points (a gap of ~1e-19 of a cost); a weight
+     * of 1e-300 on a point at 1e140 made value and gap ~1e121, which exact_certify's bound,
+     * relative to the largest cost, still let pass. Under AUTO (give_up > 0) such a result must
+     * also certify against the masses' cost scale (ot_mass_cost_bound of the weights themselves);
+     * else the general path, whose cost cap serves far points of tiny mass, takes the problem. */
+    if (rc == WK_OK && raised > 0 && give_up > 0) {
+        int64_t i0 = 0, j0 = 0;
+        for (int64_t i = 1; i < n; i++) i0 = S->w[i] > S->w[i0] ? i : i0;
+        for (int64_t j = 1; j < m; j++) j0 = T->w[j] > T->w[j0] ? j : j0;
+        if (!(res->gap <= 1e-9 * res->value + 1e-10 * ot_mass_cost_bound(&f.e, i0, j0, S->w, n, T->w, m)))
+            rc = wk_errorf(OT_FEW_GAVE_UP, "wk_w1_exact: few-sources solver: weights below a 2^-62 unit on far points");
+    }
 done:
     if (paths_out) *paths_out = paths;
     wk_free(wa);

@@ -123,6 +123,11 @@ int exact_multiscale_start(exact_state *st, const wk_ot_options *opt);
  * WK_EUNSUPPORTED "cannot certify the <what>optimum in double precision" naming the three
  * numbers (a NaN gap too); `what` is "" or a qualifier such as "1-D ". */
 int exact_certify(double value, double gap, double cmax, const char *what);
+/* The same, and gap at most value + 1e-6 mass_scale, mass_scale a bound on every plan's cost
+ * weighted by the masses (ot_mass_cost_bound of the masses): a gap that the largest cost allows
+ * but that exceeds the value itself (or, for a value near 0, a millionth of the masses' cost
+ * scale) says nothing (a far point of tiny mass: value 0.67 with gap 1e9) and is refused too. */
+int exact_certify_mass(double value, double gap, double cmax, double mass_scale, const char *what);
 
 /* ---- one dimension (exact_1d.c) ---- */
 /* The whole solve for 1-D clouds and the cost |x - y| (Euclidean or Minkowski): the sorted
@@ -178,8 +183,9 @@ int exact_few_max_small(void);
  * naming the bytes and the limit, before anything is taken when what its start needs exceeds
  * the room the process has (wk_io_memory_room), and when its growth later would. give_up > 0:
  * after that many paths stop with OT_FEW_GAVE_UP (AUTO's practical cap for weights whose proven
- * bound is no practical one: the caller then takes the general path); with give_up > 0 a weight
- * below half a 2^-62 unit of the total also returns OT_FEW_GAVE_UP, before any path. */
+ * bound is no practical one: the caller then takes the general path); with give_up > 0 a result
+ * whose weights below half a 2^-62 unit (lifted to one) leave its gap above 1e-9 value + 1e-10
+ * x the masses' cost scale (far points of tiny mass) also returns OT_FEW_GAVE_UP. */
 enum { OT_FEW_GAVE_UP = 3 }; /* internal, never returned to users (RETRY_UNCAPPED 1, OT_AUCTION_BUDGET 2) */
 int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t give_up, wk_ot_result *res,
                     int64_t *paths);
