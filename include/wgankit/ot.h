@@ -126,7 +126,9 @@ typedef struct wk_ot_result {
                            * sources: the (point, point) pairs that ever held mass) */
     double gap;           /* exact: proven bound on value - optimum (the dual certificate, rounding
                            * included); the solver fails (WK_EUNSUPPORTED, "cannot certify") rather
-                           * than return gap > 1e-9 value + 1e-10 x the largest cost that matters
+                           * than return gap > 1e-9 value + 1e-10 x the largest cost that matters,
+                           * or a gap above value + 1e-6 x the masses' cost scale (a far point of tiny
+                           * mass would otherwise widen the first to uselessness)
                            * (costs above max(n, m) x a feasible plan's value are capped; a plan
                            * on capped pairs is kept, its value and gap raised by what the cap took
                            * off them, when that still certifies: far points of tiny mass) */
