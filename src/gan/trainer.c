@@ -22,14 +22,17 @@ int wk_gan_sample_shape(const char *s, int *ndim, int64_t *shape) {
     for (const char *p = s; *p;) {
         char *end;
         errno = 0;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || errno || v < 1 || *ndim == WK_MAX_DIMS - 1) return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        /* digits only: strtoll alone took a sign or leading blanks ("2x 3", "2x+3") */
+        long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : (end = (char *)p, 0);
+        if (end == p || errno || v < 1 || *ndim == WK_MAX_DIMS - 1)
+            return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s' (want positive integers joined by 'x', e.g. 2 or 1x28x28)", s);
         if (v > MAX_SAMPLE_VALUES / numel)
             return wk_errorf(WK_EINVAL, "sample_shape '%s': one sample of more than 2^30 values is not supported", s);
         numel *= v;
         shape[(*ndim)++] = v;
         p = *end == 'x' ? end + 1 : end;
-        if (*end && *end != 'x') return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        if ((*end && *end != 'x') || (*end == 'x' && !*p)) /* "2x": an 'x' joins two dimensions */
+            return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s' (want positive integers joined by 'x', e.g. 2 or 1x28x28)", s);
     }
     return *ndim ? WK_OK : wk_errorf(WK_EINVAL, "sample_shape is empty and no data was given");
 }
