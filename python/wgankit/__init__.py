@@ -483,7 +483,8 @@ _SOURCE_DOC = """    A *source* is a spec string, as the CLI reads it: a data fi
     ``"gaussian:dim=64,sigma=0.125"``, ...; a population) or ``"gen:RUN_DIR"`` /
     ``"gen:PATH.safetensors"`` (fresh draws from a trained generator; a population). It may also
     be an array of points (n, d) (a 1-D array: n points in 1-D), float32 or float64 or integer,
-    finite: a finite sample, rounded once to float32 (the library's sample type), so a float32
+    finite, of at least 2 rows as a file must be (fewer raise ``ValueError`` "need at least 2
+    samples", for the array as for its .npy): a finite sample, rounded once to float32 (the library's sample type), so a float32
     array gives exactly what the CLI gives on the same array saved as .npy."""
 
 
