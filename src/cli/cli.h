@@ -67,7 +67,9 @@ int cli_read_user_vector_f64(const char *path, double **data, int64_t *n);
 /* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
  * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
  * run's shape each: ndim dimensions in shape, as the trainer parsed them (wk_trainer_sample_shape,
- * or wk_gan_sample_shape before a trainer exists); WK_OK otherwise, and when ndim is 0. */
+ * or wk_gan_sample_shape before a trainer exists); WK_OK otherwise, and when ndim is 0. A 0-d x
+ * (one number) is one point of one coordinate: WK_OK for a run of one value a sample, else
+ * WK_EINVAL "PATH: a 0-d array (one number: ...) holds no sample of shape 2, ... (FLAG)". */
 int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape);
 
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
