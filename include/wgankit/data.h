@@ -115,11 +115,12 @@ void wk_target_free(wk_target *t);
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
 /* Allocate `out` [n, t->dim] for n samples, after checking that it and `extra` bytes per value
  * (what the caller makes of them, e.g. CSV text) fit in what this process may use: a request
- * beyond memory is bad input, WK_EINVAL "SPEC: FLAG N samples of D values needs ... bytes",
- * naming the spec and the flag that asked for n (e.g. "-n", "--data-n"). */
+ * beyond memory does not fit, WK_ENOFIT "SPEC: WHAT N samples of D values needs ... bytes",
+ * naming the spec and what asked for n (`flag`: the caller's name for it, a setting such as
+ * "data_n=" or a front end's flag such as the CLI's "-n"). */
 int wk_target_alloc_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra,
                             wk_tensor *out);
-/* That check alone (WK_OK or the same WK_EINVAL), for callers that allocate the samples
+/* That check alone (WK_OK or the same WK_ENOFIT), for callers that allocate the samples
  * themselves (the Python binding's numpy arrays). */
 int wk_target_check_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra);
 

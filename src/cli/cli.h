@@ -27,6 +27,11 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *cfg);
 /* Every setting flag with its help and default. */
 void cli_gan_help(FILE *f);
+/* The library names settings, never flags: "resuming R: data=grid: the run started on data=ring".
+ * When `msg` (a library message) names a setting of the table as key=value, one more line on
+ * stderr, "wgankit CMD: with flags: resuming R: --data grid: the run started on --data ring", so
+ * the user reads which flag to change; nothing when it names none. */
+void cli_say_flags(const char *cmd, const char *msg);
 /* gan_flags.c: the one map from a library status to the exit code: 0 ok, 2 bad usage or bad
  * input (WK_EINVAL, WK_EFORMAT, and WK_EIO: a file named on the command line that cannot be
  * opened, read or written; WK_ENOFIT, work as asked that does not fit the memory limit; WK_ENOMEM

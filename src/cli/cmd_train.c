@@ -175,6 +175,7 @@ int wk_cmd_train(int argc, char **argv) {
         if (rank == 0 || failed < 0 || failed == rank) {
             if (size > 1) fprintf(stderr, "wgankit train: rank %d of %d: %s\n", rank, size, wk_last_error());
             else fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+            cli_say_flags("train", wk_last_error()); /* the settings it names, as this command's flags */
             /* the library gave the sizes and the limit; the flags that change them are the CLI's */
             if (rc == WK_ENOFIT)
                 fprintf(stderr, "wgankit train: --data %s: the run does not fit this memory limit: raise the limit (ulimit -v / -d) "

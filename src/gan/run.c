@@ -450,8 +450,8 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_fil
  * its spec is compared as given. `was`: the checkpoint's settings (read once by gan_run). Called
  * twice: before the data is built (held < 0: the target and data_n, --seed and --scale, so a
  * changed data_n is named before the state tensors are checked) and after (held: the held-out
- * size this run uses, a file's being capped).
- * --resume-data-changed 1 lets it go on (said on the log). Also: extending --steps under
+ * size this run uses, a file's being capped). The messages name settings as key=value (gan.h's
+ * names; the CLI adds a line with its flags). resume_data_changed=1 lets it go on (said on the log). Also: extending --steps under
  * --lr-decay linear gives another schedule than one long run (said on the log). */
 static int check_same_problem(const char *dir, const wk_gan_config *was, const wk_gan_config *cfg, int64_t held,
                               FILE *log) {
@@ -468,39 +468,38 @@ static int check_same_problem(const char *dir, const wk_gan_config *was, const w
                                            "gen_bn", "critic", "critic_net", "critic_depth", "critic_width", "critic_act",
                                            "groupsort_k", "critic_norm", "dcgan_width", "bjorck_reparam", "mix", "mix_budget"};
         for (size_t k = 0; k < sizeof arch / sizeof *arch; k++) {
-            char v_now[64], v_was[64], flag[32];
+            char v_now[64], v_was[64];
             wk_gan_config_get(cfg, arch[k], v_now, sizeof v_now), wk_gan_config_get(&old, arch[k], v_was, sizeof v_was);
             if (!strcmp(v_now, v_was)) continue;
-            snprintf(flag, sizeof flag, "--%s", arch[k]);
-            for (char *c = flag; *c; c++) *c = *c == '_' ? '-' : *c;
-            return wk_errorf(WK_EINVAL, "--resume %s: %s %s: the run's networks were built with %s %s; a resume continues "
-                                        "the same networks: drop the flag, or start a new run", dir, flag, v_now, flag, v_was);
+            return wk_errorf(WK_EINVAL, "resuming %s: %s=%s: the run's networks were built with %s=%s; a resume continues "
+                                        "the same networks: drop the setting, or start a new run", dir, arch[k], v_now, arch[k],
+                             v_was);
         }
     }
     switch (wk_gan_config_problem_diff(&old, &now, which)) {
-    case WK_PROBLEM_DATA: snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data); break;
+    case WK_PROBLEM_DATA: snprintf(what, sizeof what, "data=%s: the run started on data=%s", cfg->data, old.data); break;
     case WK_PROBLEM_DATA_N:
-        snprintf(what, sizeof what, "--data-n %lld: the run started with --data-n %lld", (long long)cfg->data_n, (long long)old.data_n);
+        snprintf(what, sizeof what, "data_n=%lld: the run started with data_n=%lld", (long long)cfg->data_n, (long long)old.data_n);
         break;
     case WK_PROBLEM_SEED:
-        snprintf(what, sizeof what, "--seed %lld: the run started with --seed %lld (it draws the held-out set and splits a file)",
+        snprintf(what, sizeof what, "seed=%lld: the run started with seed=%lld (it draws the held-out set and splits a file)",
                  (long long)cfg->seed, (long long)old.seed);
         break;
     case WK_PROBLEM_SCALE: {
         char scale_now[16], scale_was[16];
         wk_gan_config_get(cfg, "scale", scale_now, sizeof scale_now), wk_gan_config_get(&old, "scale", scale_was, sizeof scale_was);
-        snprintf(what, sizeof what, "--scale %s: the run started with --scale %s", scale_now, scale_was);
+        snprintf(what, sizeof what, "scale=%s: the run started with scale=%s", scale_now, scale_was);
         break;
     }
     case WK_PROBLEM_HOLDOUT:
-        snprintf(what, sizeof what, "--holdout %lld: the run started with --holdout %lld (its held-out set is the W1 reference)",
+        snprintf(what, sizeof what, "holdout=%lld: the run started with holdout=%lld (its held-out set is the W1 reference)",
                  (long long)held, (long long)old.holdout);
         break;
     }
     if (what[0] && !cfg->resume_data_changed)
-        return wk_errorf(WK_EINVAL, "--resume %s: %s; a resume continues the same problem: drop the flag, or give "
-                                    "--resume-data-changed 1 to continue on the new one (one history then mixes both)", dir, what);
-    if (what[0]) fprintf(log, "%s: continuing on the new problem (--resume-data-changed 1)\n", what);
+        return wk_errorf(WK_EINVAL, "resuming %s: %s; a resume continues the same problem: drop the setting, or set "
+                                    "resume_data_changed=1 to continue on the new one (one history then mixes both)", dir, what);
+    if (what[0]) fprintf(log, "%s: continuing on the new problem (resume_data_changed=1)\n", what);
     if (held >= 0 && cfg->lr_decay == WK_LR_DECAY_LINEAR && old.steps != cfg->steps)
         fprintf(log, "note: --lr-decay linear decays to 0 at --steps; the run so far followed the schedule of --steps %lld, "
                      "from here it follows --steps %lld's: not what one run of %lld steps would do\n",

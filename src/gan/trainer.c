@@ -108,13 +108,13 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
         }
         strcpy(t->cfg.sample_shape, have);
         /* the real-vs-real floor of a file compares held-out rows with each other (evaluate.c):
-         * one row cannot give it, so say which flag and file, not the evaluation's inner words */
+         * one row cannot give it, so say which setting and file, not the evaluation's inner words */
         int64_t held = t->ds.holdout.shape[0];
         if (!t->ds.synthetic && held < 2) {
             rc = cfg->holdout < 2
-                     ? wk_errorf(WK_EINVAL, "--holdout %lld: a data file needs at least 2 held-out rows (the real-vs-real floor "
+                     ? wk_errorf(WK_EINVAL, "holdout=%lld: a data file needs at least 2 held-out rows (the real-vs-real floor "
                                             "compares them with each other)", (long long)cfg->holdout)
-                     : wk_errorf(WK_EINVAL, "--holdout %lld: --data %s has %lld rows, of which at most half (%lld) are held out; "
+                     : wk_errorf(WK_EINVAL, "holdout=%lld: data=%s has %lld rows, of which at most half (%lld) are held out; "
                                             "a data file needs at least 2 held-out rows (4 rows in all)",
                                  (long long)cfg->holdout, cfg->data, (long long)(held + t->ds.train.shape[0]), (long long)held);
             goto fail;
