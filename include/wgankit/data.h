@@ -148,8 +148,8 @@ int wk_data_scale_is_identity(const wk_data_scale *s);
  * `what` and the column, and for an identity map `advice` (what the caller's command can do:
  * WK_SPREAD_ADVICE_TRAIN when it trains, WK_SPREAD_ADVICE_COMPARE when it compares data with a
  * run, WK_SPREAD_ADVICE_STORED when it uses data as stored with no run; NULL: COMPARE). */
-#define WK_SPREAD_ADVICE_TRAIN "train with --scale minmax, which maps each column's range to [-1, 1] in float64 (--scale auto keeps non-byte data as stored)"
-#define WK_SPREAD_ADVICE_COMPARE "the run keeps values as stored (it trained with --scale none, or auto on non-byte data): compare with a run trained with --scale minmax, or centre the data first"
+#define WK_SPREAD_ADVICE_TRAIN "train with scale=minmax, which maps each column's range to [-1, 1] in float64 (scale=auto keeps non-byte data as stored)"
+#define WK_SPREAD_ADVICE_COMPARE "the run keeps values as stored (it trained with scale=none, or auto on non-byte data): compare with a run trained with scale=minmax, or centre the data first"
 #define WK_SPREAD_ADVICE_STORED "the values are used as stored, in float32: centre or rescale them first (every distance would be that of the merged points)"
 int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what, const char *advice);
 /* "none", "bytes: x * 0.00784313725 - 1", "min-max: x * 0.2 - 1" or "min-max per column: x0 * a + b,

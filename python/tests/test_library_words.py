@@ -60,3 +60,14 @@ def test_one_row_array_source_refused_as_its_file(tmp_path):
     # two rows are a source, as a file of them is
     two = np.array([[0.5, 0.25], [1.0, -1.0]])
     assert wgankit.nnd(two, two + 1, repeats=1, steps=20)["repeats"] == 1
+
+
+@pytest.mark.parametrize("settings, words", [
+    (dict(data="ring", eval_metrics="fd,is"), "eval_metrics=fd,is: IS needs a classifier's probabilities; data=ring is points"),
+    (dict(data="ring", export_orthonormal=1, critic="gp"), "export_orthonormal=1 needs critic=bjorck"),
+])
+def test_setting_refusals_name_settings(tmp_path, settings, words):
+    # was: "--eval-metrics fd,is: ... --data ring is points", "export_orthonormal 1 needs --critic bjorck"
+    with pytest.raises(ValueError) as e:
+        wgankit.train(str(tmp_path / "r"), steps=1, **{**SMALL, **settings})
+    assert words in str(e.value) and "--" not in str(e.value), str(e.value)
