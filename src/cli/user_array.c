@@ -38,12 +38,12 @@ int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x
     int64_t per = 1; /* at most 2^30: the shape was parsed and bounded (wk_gan_sample_shape) */
     for (int i = 0; i < ndim; i++) per *= shape[i];
     char have[64], want[64];
-    if (x->ndim == 0) /* one number: one point of one coordinate (README), a sample only of a 1-value run */
+    if (x->ndim == 0 && x->numel == 1) /* one number: one point of one coordinate (README), a sample only of a 1-value run */
         return per == 1 ? WK_OK
                         : wk_errorf(WK_EINVAL, "%s: a 0-d array (one number: one point of one coordinate) holds no sample of "
                                                "shape %s, which the run's networks take (%s)",
                                     path, wk_gan_sample_shape_str(ndim, shape, want, sizeof want), flag);
-    if (x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why) */
+    if (x->ndim < 1 || x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why; a synthetic --data: no rows) */
     if (x->numel / x->shape[0] == per) return WK_OK;
     return wk_errorf(WK_EINVAL, "%s: samples shaped %s, the run's networks take samples of shape %s (%s)", path,
                      wk_shape_str(x, have, sizeof have), wk_gan_sample_shape_str(ndim, shape, want, sizeof want), flag);
