@@ -71,3 +71,17 @@ def test_setting_refusals_name_settings(tmp_path, settings, words):
     with pytest.raises(ValueError) as e:
         wgankit.train(str(tmp_path / "r"), steps=1, **{**SMALL, **settings})
     assert words in str(e.value) and "--" not in str(e.value), str(e.value)
+
+
+def test_resume_on_changed_file_names_settings(tmp_path):
+    # was: "--resume DIR: --data F: the data changed ...; restore it, or give --resume-data-changed 1"
+    f = tmp_path / "d.npy"
+    np.save(f, np.random.default_rng(0).normal(size=(200, 2)))
+    out = str(tmp_path / "r")
+    wgankit.train(out, data=str(f), steps=2, **SMALL)
+    np.save(f, np.random.default_rng(1).normal(size=(200, 2)))
+    with pytest.raises(ValueError) as e:
+        wgankit.train(out, resume=True, steps=3)
+    msg = str(e.value)
+    assert "the data changed since the run started" in msg and "resume_data_changed=1" in msg, msg
+    assert "--" not in msg, msg

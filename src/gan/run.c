@@ -108,7 +108,7 @@ static int history_check_csv(const history *h, const char *dir, int64_t step) {
         size_t i = 0;
         while (i < h->n && h->m[i].step != at) i++;
         if (i == h->n)
-            rc = wk_errorf(WK_EFORMAT, "--resume %s: %s line %lld holds step %lld, which %s/metrics.jsonl lacks; the resumed run "
+            rc = wk_errorf(WK_EFORMAT, "resuming %s: %s line %lld holds step %lld, which %s/metrics.jsonl lacks; the resumed run "
                                        "would rewrite metrics.csv without it: restore that line of metrics.jsonl, or move both "
                                        "files away to resume without the earlier history", dir, path, lineno, at, dir);
     }
@@ -126,7 +126,7 @@ static int history_load(history *h, const char *dir, int64_t step) {
     char path[WK_GAN_STR + 32];
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     FILE *f = fopen(path, "r");
-    if (!f && errno != ENOENT) return wk_errorf(WK_EIO, "--resume %s: cannot read %s: %s", dir, path, strerror(errno));
+    if (!f && errno != ENOENT) return wk_errorf(WK_EIO, "resuming %s: cannot read %s: %s", dir, path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -158,7 +158,7 @@ static int history_load(history *h, const char *dir, int64_t step) {
     char why[1024]; /* a copy: the message is formatted into the slot it would be read from */
     snprintf(why, sizeof why, "%s", wk_last_error());
     if (rc == WK_EFORMAT)
-        return wk_errorf(WK_EFORMAT, "--resume %s: %s; the resumed run would rewrite metrics.jsonl and metrics.csv without it "
+        return wk_errorf(WK_EFORMAT, "resuming %s: %s; the resumed run would rewrite metrics.jsonl and metrics.csv without it "
                                      "and every line after it: repair or delete that line (metrics.csv holds the same rows), or "
                                      "move both files away to resume without the earlier history", dir, why);
     if (rc) return rc;
@@ -318,7 +318,7 @@ static int lock_dir(const char *dir, int *fd, int *made) {
             *fd = -1;
             if (e == EWOULDBLOCK)
                 return wk_errorf(WK_EINVAL, "run directory %s is in use by another wgankit train (it holds %s): "
-                                            "wait for it, or choose another --out", dir, path);
+                                            "wait for it, or choose another run directory", dir, path);
             return wk_errorf(WK_EIO, "run directory %s: cannot lock %s: %s", dir, path, strerror(e));
         }
         struct stat held, now;
@@ -550,7 +550,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
      * checkpoints, pictures, report), the others only read its checkpoint when resuming */
     int lead = !cfg.data_parallel || wk_dist_rank() == 0;
     struct stat st;
-    if (!rc && resume && stat(ckpt, &st) && errno == ENOENT) rc = wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
+    if (!rc && resume && stat(ckpt, &st) && errno == ENOENT) rc = wk_errorf(WK_EIO, "resuming %s: no checkpoint.safetensors there", dir);
     made_files made = {.top = ""};
     if (!rc && lead) rc = open_run_dir(dir, mode, &lock, &own, &made, log);
     wk_dataset ds;
@@ -580,8 +580,8 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
      * swapped for another of the same shape would otherwise continue silently */
     if (!rc && resume && t->loaded_fingerprint && t->ds.fingerprint && t->loaded_fingerprint != t->ds.fingerprint) {
         if (!cfg.resume_data_changed)
-            rc = wk_errorf(WK_EINVAL, "--resume %s: --data %s: the data changed since the run started (fingerprint %016llx, the "
-                                      "checkpoint's %016llx); restore it, or give --resume-data-changed 1 to continue on the new data",
+            rc = wk_errorf(WK_EINVAL, "resuming %s: data=%s: the data changed since the run started (fingerprint %016llx, the "
+                                      "checkpoint's %016llx); restore it, or set resume_data_changed=1 to continue on the new data",
                            dir, cfg.data, (unsigned long long)t->ds.fingerprint, (unsigned long long)t->loaded_fingerprint);
         else fprintf(log, "--data %s changed since the run started: continuing on the new data (--resume-data-changed 1)\n", cfg.data);
     }
