@@ -354,11 +354,11 @@ def train(out, resume=False, force=False, **settings):
     mode = 1 if resume else 2 if force else 0  # WK_RUN_RESUME, WK_RUN_FORCE, WK_RUN_NEW
     try:
         log = _c.train(items, threading.current_thread() is threading.main_thread(), mode)
-    except ValueError as e:  # the library's words are the CLI's flags: say the keywords
+    except ValueError as e:  # the library's "a resume", "a forced run": say this function's keywords
         msg = str(e)
         if " already holds a run " in msg:
-            msg = msg.replace("--out ", "out ").replace("--resume %s continues it" % out, "resume=True continues it")
-            msg = msg.replace("--force replaces it", "force=True replaces it")
+            msg = msg.replace("a resume continues it", "resume=True continues it")
+            msg = msg.replace("a forced run replaces it", "force=True replaces it")
             raise ValueError(msg) from None
         raise
     return Run(out, log)

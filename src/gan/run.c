@@ -417,14 +417,14 @@ static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own
 static int refuse_held(const char *dir, int mode, const char **held) {
     *held = held_run(dir);
     if (*held && mode == WK_RUN_NEW)
-        return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "
-                                    "(from the new run's first checkpoint on), or choose another --out", dir, *held, dir);
+        return wk_errorf(WK_EINVAL, "out %s already holds a run (%s): a resume continues it, a forced run replaces it "
+                                    "(from the new run's first checkpoint on), or choose another out", dir, *held);
     return WK_OK;
 }
 
 static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_files *made, FILE *log) {
     char path[WK_GAN_STR + 32];
-    const char *flag = mode == WK_RUN_RESUME ? "--resume" : "--out", *held;
+    const char *flag = "out", *held; /* the setting naming the directory, in result_dir's messages */
     /* Another command's directory (and a run's without --force or --resume) is refused before
      * anything is created, locked or cleaned there, so the refusal leaves it as it was; the same
      * checks run again under the lock for a writer that came in between. */
@@ -451,8 +451,9 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_fil
  * twice: before the data is built (held < 0: the target and data_n, --seed and --scale, so a
  * changed data_n is named before the state tensors are checked) and after (held: the held-out
  * size this run uses, a file's being capped). The messages name settings as key=value (gan.h's
- * names; the CLI adds a line with its flags). resume_data_changed=1 lets it go on (said on the log). Also: extending --steps under
- * --lr-decay linear gives another schedule than one long run (said on the log). */
+ * names; the CLI adds a line with its flags). resume_data_changed=1 lets it go on (said on the
+ * log). Also: extending steps under lr_decay linear gives another schedule than one long run
+ * (said on the log). */
 static int check_same_problem(const char *dir, const wk_gan_config *was, const wk_gan_config *cfg, int64_t held,
                               FILE *log) {
     const wk_gan_config old = *was;
