@@ -77,6 +77,11 @@ int cli_read_user_vector_f64(const char *path, double **data, int64_t *n);
  * WK_EINVAL "PATH: a 0-d array (one number: ...) holds no sample of shape 2, ... (FLAG)". */
 int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape);
 
+/* rc of a call that read images with the range detected (auto: nonzero): when the library asked
+ * which range the pixels are in ("... say which (the range: u8, 01 or pm1)"), its message gets
+ * this command's flag, "; say it with --pixels u8, 01 or pm1". Returns rc. */
+int cli_pixels_hint(int rc, int auto_range);
+
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
  * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0
  * runs body with the MPI executor (dist.h), the other ranks serve its points until it is done;

@@ -44,12 +44,7 @@ static int load_labelled(const char *images, const char *labels, wk_pixel_range 
         rc = wk_errorf(WK_EINVAL, "%s: the classifier needs images ([N, H, W] or [N, C, H, W]), got points", images);
         goto fail;
     }
-    if ((rc = wk_images_to_unit_range(x, range, images))) { /* the library names its argument; the flag is ours */
-        char why[1024];
-        snprintf(why, sizeof why, "%s", wk_last_error());
-        if (range == WK_PIXELS_AUTO) wk_errorf(rc, "%s; say it with --pixels u8, 01 or pm1", why);
-        goto fail;
-    }
+    if ((rc = cli_pixels_hint(wk_images_to_unit_range(x, range, images), range == WK_PIXELS_AUTO))) goto fail;
     return WK_OK;
 fail:
     wk_tensor_free(x);

@@ -11,6 +11,7 @@
 #include "wgankit/error.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wgankit/io.h"
 
@@ -47,6 +48,13 @@ int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x
     if (x->numel / x->shape[0] == per) return WK_OK;
     return wk_errorf(WK_EINVAL, "%s: samples shaped %s, the run's networks take samples of shape %s (%s)", path,
                      wk_shape_str(x, have, sizeof have), wk_gan_sample_shape_str(ndim, shape, want, sizeof want), flag);
+}
+
+int cli_pixels_hint(int rc, int auto_range) {
+    if (rc != WK_EINVAL || !auto_range || !strstr(wk_last_error(), "say which")) return rc;
+    char why[1024]; /* a copy: the message is formatted into the slot it is read from */
+    snprintf(why, sizeof why, "%s", wk_last_error());
+    return wk_errorf(rc, "%s; say it with --pixels u8, 01 or pm1", why);
 }
 
 int cli_read_user_vector_f64(const char *path, double **data, int64_t *n) {
