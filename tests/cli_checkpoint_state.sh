@@ -42,7 +42,7 @@ cp "$T/rfa.npy" "$T/rfd.npy"
 check "same data resumes" "$CLI" train --resume "$T/rf" --steps 3 --progress 0
 cp "$T/rfb.npy" "$T/rfd.npy"
 cp "$T/rf/checkpoint.safetensors" "$T/rf.before"
-expect_exit2 "resume on swapped data refused" "rfd.npy: the data changed since the run started .*restore it, or give --resume-data-changed 1" \
+expect_exit2 "resume on swapped data refused" "--data .*rfd.npy: the data changed since the run started .*restore it, or set --resume-data-changed 1" \
     "$CLI" train --resume "$T/rf" --steps 4 --progress 0
 check "the refusal left the checkpoint alone" cmp -s "$T/rf.before" "$T/rf/checkpoint.safetensors"
 "$CLI" train --resume "$T/rf" --steps 4 --progress 0 --resume-data-changed 1 >"$T/out" 2>&1

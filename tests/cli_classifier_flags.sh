@@ -50,4 +50,9 @@ check "... and nothing written" test ! -e big.safetensors
 $PY -c "import numpy as np; np.save('lab11.npy', np.arange(40) % 12)"
 expect_exit2 "a label beyond the classes is named as a value" "a label 11 is beyond the network's 10 classes (0..9)" \
     "$CLI" classifier eval --net n.safetensors --data img.npy --labels lab11.npy
+# pixels in both [0, 1] and [-1, 1]: the library asks which range (naming its argument), the CLI
+# names its flag (was: the library wrote "--pixels u8, 01 or pm1")
+$PY -c "import numpy as np; np.save('amb.npy', (np.random.default_rng(1).random((40, 28, 28)) > 0.5).astype(np.float32))"
+expect_exit2 "ambiguous pixel range: says which flag settles it" "amb.npy: pixel values in \[0, 1\] lie in both .*say which (the range: u8, 01 or pm1); say it with --pixels u8, 01 or pm1" \
+    "$CLI" classifier train --data amb.npy --labels lab.npy --epochs 1 --batch 8 --out amb.safetensors
 exit $fail

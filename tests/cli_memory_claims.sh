@@ -92,6 +92,9 @@ expect_exit2 "the same as CSV on stdout: exit 2" "gaussian:dim=1000000: -n 10000
 expect_exit2 "train --data gaussian:dim=1000 --data-n 100000000: exit 2 naming --data-n" \
     "gaussian:dim=1000: --data-n 100000000 samples of 1000 values needs" \
     lim 4000000 "$CLI" train --data gaussian:dim=1000 --data-n 100000000 --holdout 10 --steps 1 --out run_n
+check "... the library's line names the setting data_n=, the CLI's line the flag (was: the library wrote --data-n)" \
+    bash -c "grep -q '^wgankit train: gaussian:dim=1000: data_n=100000000 samples' '$T/err' &&
+             grep -q '^wgankit train: with flags: gaussian:dim=1000: --data-n 100000000 samples' '$T/err'"
 # what fits still works under the same limit
 check "data gaussian:dim=1000 -n 1000 -o ok.npy under the limit" quiet lim 4000000 "$CLI" data gaussian:dim=1000 -n 1000 -o ok.npy
 check "w1 of it under the limit" quiet lim 4000000 "$CLI" w1 ok.npy ok.npy

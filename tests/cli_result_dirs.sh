@@ -43,6 +43,10 @@ expect_exit2 "sweep over a run" "holds a training run" "$CLI" sweep "${SW[@]}" -
 # train over an experiment, a sweep (also with --force: it replaces only a run)
 expect_exit2 "train over an experiment" "holds the experiment arora-w1" "$CLI" train "${TR[@]}" --out "$T/aw"
 expect_exit2 "train over a run" "already holds a run" "$CLI" train "${TR[@]}" --out "$T/run"
+# the library names no flag ("out DIR already holds a run (...): a resume continues it, a forced run
+# replaces it"); the CLI's own line gives them (was: the library wrote --out, --resume, --force)
+check "... the library's line names no flag" grep -q "^wgankit train: out .*/run already holds a run (.*): a resume continues it, a forced run replaces it" "$T/err"
+check "... the CLI's line the flags" grep -q -- "^wgankit train: --resume .*/run continues it, --force replaces it, or choose another --out" "$T/err"
 expect_exit2 "train over a sweep" "holds a sweep" "$CLI" train "${TR[@]}" --out "$T/sw"
 expect_exit2 "train --force over a sweep" "holds a sweep" "$CLI" train "${TR[@]}" --out "$T/sw" --force
 # the finding's example: a sweep over a run (it left .wgankit-sweep.lock and runs/ behind)

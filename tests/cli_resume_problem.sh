@@ -13,6 +13,13 @@ Q="--eval-every 0 --eval-n 20 --holdout 50 --batch 16 --lip-pairs 10 --threads 1
 cp "$T/r/checkpoint.safetensors" "$T/r.before"
 expect_exit2 "another target refused" "--data grid: the run started on --data ring; a resume continues the same problem" \
     "$CLI" train --resume "$T/r" --data grid --steps 3 --progress 0
+# the library's line names the settings (data=grid), the CLI's own line below it the flags (was:
+# the library itself wrote "--data grid ... give --resume-data-changed 1", words Python refused)
+check "the library's line names settings, not flags" \
+    grep -q "^wgankit train: resuming .*: data=grid: the run started on data=ring; .*set resume_data_changed=1" "$T/err"
+check "... and the CLI's line the flags" \
+    grep -q "^wgankit train: with flags: resuming .*: --data grid: the run started on --data ring; .*--resume-data-changed 1 to" "$T/err"
+check "... and no flag in the library's line" bash -c "! grep -v '^wgankit train: with flags: ' '$T/err' | grep -q -- ' --'"
 check "the refusal left the checkpoint alone" cmp -s "$T/r.before" "$T/r/checkpoint.safetensors"
 expect_exit2 "other target options refused" "--data ring:k=6: the run started on --data ring" \
     "$CLI" train --resume "$T/r" --data ring:k=6 --steps 3 --progress 0
@@ -31,7 +38,7 @@ expect_exit2 "fresh draws instead of the fixed sample refused" "--data-n 0: the 
     "$CLI" train --resume "$T/n" --data-n 0 --steps 3 --progress 0
 check "the same settings given again resume" bash -c "\"$CLI\" train --resume \"$T/r\" --data ring --holdout 50 --steps 3 --progress 0 >/dev/null"
 "$CLI" train --resume "$T/r" --data grid --resume-data-changed 1 --steps 4 --progress 0 >"$T/out" 2>&1
-check "--resume-data-changed 1 continues and says so" grep -q "the run started on --data ring: continuing on the new problem" "$T/out"
+check "--resume-data-changed 1 continues and says so" grep -q "the run started on data=ring: continuing on the new problem" "$T/out"
 check "... and the run is now the grid's" grep -q '"data":"grid"' "$T/r/config.json"
 # --lr-decay linear: extending --steps is not one long run, and the log says so
 "$CLI" train $Q --lr-decay linear --steps 2 --out "$T/l" >/dev/null 2>&1

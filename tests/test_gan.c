@@ -42,6 +42,19 @@ int main(void) {
     CHECK(wk_gan_config_set(&c, "loss", "bogus") == WK_EINVAL, "choices enforced");
     CHECK(wk_gan_config_set(&c, "batch", "0") == WK_EINVAL, "range enforced");
     CHECK(wk_gan_config_set(&c, "nope", "1") == WK_EINVAL, "unknown setting");
+    { /* sample_shape: digits joined by single 'x's, strictly (was: "2x", "2x 3", "2x+3" taken by
+       * strtoll's leniency as [2], [2, 3], [2, 3]) */
+        int nd = -1;
+        int64_t sh[WK_MAX_DIMS];
+        static const char *const bad[] = {"2x", "x2", "2xx3", "2x 3", "2x+3", " 2", "+2", "-2", "2 ", "2x-3", "0", "2x0", "2X3", "", "2,3"};
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+            CHECK(wk_gan_sample_shape(bad[i], &nd, sh) == WK_EINVAL, "sample_shape '%s' refused (got %d dims)", bad[i], nd);
+        CHECK(wk_gan_sample_shape("2", &nd, sh) == WK_OK && nd == 1 && sh[0] == 2, "sample_shape 2");
+        CHECK(wk_gan_sample_shape("1x28x28", &nd, sh) == WK_OK && nd == 3 && sh[0] == 1 && sh[1] == 28 && sh[2] == 28,
+              "sample_shape 1x28x28");
+        CHECK(wk_gan_sample_shape("3x32x32", &nd, sh) == WK_OK && nd == 3 && sh[0] == 3 && sh[2] == 32, "sample_shape 3x32x32");
+        CHECK(wk_gan_sample_shape("64", &nd, sh) == WK_OK && nd == 1 && sh[0] == 64, "sample_shape 64");
+    }
     wk_gan_config_set(&c, "lr_g", "0.000123");
     /* closed choices are enums, resolved once when set; their names come back out unchanged */
     char name[32];

@@ -115,11 +115,12 @@ void wk_target_free(wk_target *t);
 int wk_target_sample(const wk_target *t, wk_rng *rng, wk_tensor *out);
 /* Allocate `out` [n, t->dim] for n samples, after checking that it and `extra` bytes per value
  * (what the caller makes of them, e.g. CSV text) fit in what this process may use: a request
- * beyond memory is bad input, WK_EINVAL "SPEC: FLAG N samples of D values needs ... bytes",
- * naming the spec and the flag that asked for n (e.g. "-n", "--data-n"). */
+ * beyond memory does not fit, WK_ENOFIT "SPEC: WHAT N samples of D values needs ... bytes",
+ * naming the spec and what asked for n (`flag`: the caller's name for it, a setting such as
+ * "data_n=" or a front end's flag such as the CLI's "-n"). */
 int wk_target_alloc_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra,
                             wk_tensor *out);
-/* That check alone (WK_OK or the same WK_EINVAL), for callers that allocate the samples
+/* That check alone (WK_OK or the same WK_ENOFIT), for callers that allocate the samples
  * themselves (the Python binding's numpy arrays). */
 int wk_target_check_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra);
 
@@ -147,8 +148,8 @@ int wk_data_scale_is_identity(const wk_data_scale *s);
  * `what` and the column, and for an identity map `advice` (what the caller's command can do:
  * WK_SPREAD_ADVICE_TRAIN when it trains, WK_SPREAD_ADVICE_COMPARE when it compares data with a
  * run, WK_SPREAD_ADVICE_STORED when it uses data as stored with no run; NULL: COMPARE). */
-#define WK_SPREAD_ADVICE_TRAIN "train with --scale minmax, which maps each column's range to [-1, 1] in float64 (--scale auto keeps non-byte data as stored)"
-#define WK_SPREAD_ADVICE_COMPARE "the run keeps values as stored (it trained with --scale none, or auto on non-byte data): compare with a run trained with --scale minmax, or centre the data first"
+#define WK_SPREAD_ADVICE_TRAIN "train with scale=minmax, which maps each column's range to [-1, 1] in float64 (scale=auto keeps non-byte data as stored)"
+#define WK_SPREAD_ADVICE_COMPARE "the run keeps values as stored (it trained with scale=none, or auto on non-byte data): compare with a run trained with scale=minmax, or centre the data first"
 #define WK_SPREAD_ADVICE_STORED "the values are used as stored, in float32: centre or rescale them first (every distance would be that of the merged points)"
 int wk_data_scale_apply(const wk_data_scale *s, wk_tensor *x, const double *f64, const char *what, const char *advice);
 /* "none", "bytes: x * 0.00784313725 - 1", "min-max: x * 0.2 - 1" or "min-max per column: x0 * a + b,

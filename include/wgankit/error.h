@@ -23,7 +23,9 @@ enum {
     WK_EINTERNAL = -8,    /* the library broke its own invariant (a bug, not the input) */
     WK_EINTR = -9,        /* stopped on request (the caller's wk_exec.cancel flag, e.g. Ctrl-C) */
     WK_ESYSTEM = -10,     /* the machine failed while writing: disk full, quota, device error (not bad input) */
-    WK_ENOFIT = -11       /* the work as asked does not fit the memory limit set on the process (ulimit -v / -d):
+    WK_ENOFIT = -11       /* the work as asked does not fit the memory limit set on the process (ulimit -v / -d),
+                           * or an input (a file, a requested sample count) does not fit the memory this
+                           * process may use (io/read_util.h's check, before anything is allocated for it):
                            * refused the first time that work ran, so rerunning it under that limit fails
                            * the same way (the caller's input and settings are too large for it; WK_ENOMEM is
                            * an allocation refused by work that had fitted, or without a limit) */

@@ -278,7 +278,9 @@ int64_t wk_trainer_step_count(const wk_trainer *t);
  * dimensions into shape[WK_MAX_DIMS], their count returned. */
 int wk_trainer_sample_shape(const wk_trainer *t, int64_t *shape);
 /* Parse a sample_shape ("2", "1x28x28") into *ndim dimensions in shape[WK_MAX_DIMS]: the one
- * parser the trainer and every caller use. WK_EINVAL for a malformed or empty string, a
+ * parser the trainer and every caller use. Strict: decimal digits joined by single 'x's, no
+ * sign, blank or empty part ("2x", "x2", "2xx3", "2x 3", "2x+3" are malformed). WK_EINVAL for a
+ * malformed or empty string, a
  * dimension below 1, or a sample of more than 2^30 values (the string may come from a file). */
 int wk_gan_sample_shape(const char *s, int *ndim, int64_t *shape);
 /* The reverse: ndim dimensions as "1x28x28" into buf (n bytes), returned. */

@@ -21,7 +21,8 @@ extern "C" {
  * .idx / *-ubyte (IDX); an unknown name is recognised by its first bytes. Any of them may be
  * gzip-compressed. Errors name the file: WK_EIO (cannot open/read), WK_EFORMAT (malformed or
  * unsupported contents, sizes that do not match the file), WK_ENUMERIC (NaN/Inf, naming the
- * row), WK_EINVAL (contents too large for memory: bad input, not a machine failure). Nothing
+ * row), WK_ENOFIT (contents too large for the memory this process may use: the input's size, not a
+ * machine failure nor malformed contents; the CLI's exit 2, Python's MemoryError). Nothing
  * is allocated on a size the file merely claims. */
 int wk_read_array(const char *path, wk_tensor *out);
 /* Same, then flattened to 2-D [rows, prod(other dims)] (a 1-D array becomes [n, 1]). */

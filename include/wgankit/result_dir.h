@@ -47,7 +47,7 @@ void wk_result_dir_free(wk_dir_holds *h);
 
 /* Refuse (WK_EINVAL) unless `dir` is free or holds `kind` (for an experiment: the one named
  * `name` with the same identity; identity is key, value pairs, NULL-terminated). `flag` names the
- * option in the message ("--out"). Writes nothing. */
+ * directory's argument in the message (the library's own callers: the setting "out"). Writes nothing. */
 int wk_result_dir_check(const char *dir, wk_dir_kind kind, const char *name, const char *const *identity, const char *flag);
 /* wk_result_dir_check, then the marker when the directory (which must exist) has none. */
 int wk_result_dir_claim(const char *dir, wk_dir_kind kind, const char *name, const char *const *identity, const char *flag);

@@ -64,8 +64,9 @@ int wk_source_open_keep(wk_source *s, const char *spec, int keep64);
  * (the source it is compared with, or NULL for none) is gen:RUN. */
 int wk_source_open_compared(wk_source *s, const char *spec, const char *other);
 void wk_source_close(wk_source *s);
-/* A finite sample (kind FILE) over a copy of rows [n >= 1, ...sample shape], named `name` in
- * messages: in-memory data (the Python binding's arrays) as a source. NaN/Inf refused. */
+/* A finite sample (kind FILE) over a copy of rows [n >= 2, ...sample shape], named `name` in
+ * messages: in-memory data (the Python binding's arrays) as a source. NaN/Inf refused; fewer than
+ * 2 rows refused (WK_EINVAL "need at least 2 samples"), as a data file of them is. */
 int wk_source_from_rows(wk_source *s, const char *name, const wk_tensor *rows);
 /* The same, with f64 (non-NULL) the same values in float64 in rows' order: kept, so that
  * wk_source_match_units maps them before rounding to float32. */

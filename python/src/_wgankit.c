@@ -44,7 +44,8 @@
 /* ---- errors --------------------------------------------------------------------------------- */
 /* The one map from library statuses to exceptions, the CLI's exit codes in Python form: bad input
  * (WK_EINVAL, WK_EFORMAT; the CLI's exit 2) is ValueError, files OSError, memory (WK_ENOMEM, and
- * WK_ENOFIT: a run that does not fit a memory limit, the CLI's exit 2) MemoryError, and a failure during the
+ * WK_ENOFIT: a run, a file or a requested sample count that does not fit the memory this process may use,
+ * the CLI's exit 2) MemoryError, and a failure during the
  * computation (WK_ENUMERIC: NaN/Inf produced by the computation, e.g. a diverging run; limits,
  * internal errors; the CLI's exit 1) RuntimeError. Non-finite user arrays never reach the library
  * as WK_ENUMERIC: the argument checks below refuse them first, as ValueError naming the argument. */
@@ -646,7 +647,7 @@ static PyObject *py_data(PyObject *self, PyObject *args) {
     if (!rc) rc = wk_target_init(&target, &spec);
     if (rc) return raise_wk(rc == WK_ENOMEM ? rc : WK_EINVAL);
     /* numpy's allocation beyond memory succeeds under Linux's overcommit and the sampling's
-     * writes then meet the OOM killer: the library's check first, a ValueError naming n */
+     * writes then meet the OOM killer: the library's check first, a MemoryError naming n */
     if ((rc = wk_target_check_samples(&target, name, "n =", n, 0)) != 0) {
         wk_target_free(&target);
         return raise_wk(rc);

@@ -72,8 +72,9 @@ def test_emd2_blames_the_side_whose_mass_is_off():
 def test_data_beyond_memory_is_refused_before_allocating():
     # was: numpy's array allocated (MemoryError only when beyond the overcommit limit; a request
     # between free memory and that limit met the OOM killer while sampling): the library's memory
-    # check runs first and names the spec and n, as `wgankit data -n` does
-    with pytest.raises(ValueError) as e:
+    # check runs first and names the spec and n, as `wgankit data -n` does; a MemoryError (the
+    # library's WK_ENOFIT: it does not fit this machine), was a ValueError as if n were malformed
+    with pytest.raises(MemoryError) as e:
         wgankit.data("gaussian:dim=1000", 25_000_000)
     assert "gaussian:dim=1000: n = 25000000 samples of 1000 values needs 100000000000 bytes" in str(e.value), str(e.value)
     assert wgankit.data("gaussian:dim=1000", 10).shape == (10, 1000)

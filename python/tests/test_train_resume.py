@@ -55,8 +55,14 @@ def test_resume_refusals(tmp_path):
         wgankit.train(a, resume=str(tmp_path / "other"))
     with pytest.raises(ValueError, match="must be True or False"):
         wgankit.train(a, resume=1)
-    with pytest.raises(ValueError, match="--data grid: the run started on --data ring"):
+    # the library names settings (Python's keywords), not the CLI's flags (was "--data grid: the run
+    # started on --data ring; ... give --resume-data-changed 1")
+    with pytest.raises(ValueError, match="data=grid: the run started on data=ring") as e:
         wgankit.train(a, resume=True, data="grid", steps=3)
+    assert "--" not in str(e.value) and "resume_data_changed=1" in str(e.value), str(e.value)
+    with pytest.raises(ValueError, match="critic_depth=5: the run's networks were built with critic_depth=") as e:
+        wgankit.train(a, resume=True, critic_depth=5, steps=3)
+    assert "--" not in str(e.value), str(e.value)
     with pytest.raises(ValueError, match="no_such: not a train setting"):  # was: 'a finite number in [-inf, inf], got True'
         wgankit.train(str(tmp_path / "b"), no_such=True)
 

@@ -354,11 +354,11 @@ def train(out, resume=False, force=False, **settings):
     mode = 1 if resume else 2 if force else 0  # WK_RUN_RESUME, WK_RUN_FORCE, WK_RUN_NEW
     try:
         log = _c.train(items, threading.current_thread() is threading.main_thread(), mode)
-    except ValueError as e:  # the library's words are the CLI's flags: say the keywords
+    except ValueError as e:  # the library's "a resume", "a forced run": say this function's keywords
         msg = str(e)
         if " already holds a run " in msg:
-            msg = msg.replace("--out ", "out ").replace("--resume %s continues it" % out, "resume=True continues it")
-            msg = msg.replace("--force replaces it", "force=True replaces it")
+            msg = msg.replace("a resume continues it", "resume=True continues it")
+            msg = msg.replace("a forced run replaces it", "force=True replaces it")
             raise ValueError(msg) from None
         raise
     return Run(out, log)
@@ -483,7 +483,8 @@ _SOURCE_DOC = """    A *source* is a spec string, as the CLI reads it: a data fi
     ``"gaussian:dim=64,sigma=0.125"``, ...; a population) or ``"gen:RUN_DIR"`` /
     ``"gen:PATH.safetensors"`` (fresh draws from a trained generator; a population). It may also
     be an array of points (n, d) (a 1-D array: n points in 1-D), float32 or float64 or integer,
-    finite: a finite sample, rounded once to float32 (the library's sample type), so a float32
+    finite, of at least 2 rows as a file must be (fewer raise ``ValueError`` "need at least 2
+    samples", for the array as for its .npy): a finite sample, rounded once to float32 (the library's sample type), so a float32
     array gives exactly what the CLI gives on the same array saved as .npy."""
 
 

@@ -56,7 +56,7 @@ int wk_images_to_unit_range(wk_tensor *t, wk_pixel_range range, const char *what
     int integral;
     value_range(t, &lo, &hi, &integral);
     if (range == WK_PIXELS_AUTO) {
-        int rc = decide(lo, hi, integral, what, "--pixels u8, 01 or pm1", &range); /* the range just scanned */
+        int rc = decide(lo, hi, integral, what, "the range: u8, 01 or pm1", &range); /* the range just scanned */
         if (rc) return rc;
     }
     double mul = 1, add = 0, want_lo = -1, want_hi = 1;

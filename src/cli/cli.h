@@ -27,6 +27,11 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 int cli_gan_flag(const char *cmd, int argc, char **argv, int *i, wk_gan_config *cfg);
 /* Every setting flag with its help and default. */
 void cli_gan_help(FILE *f);
+/* The library names settings, never flags: "resuming R: data=grid: the run started on data=ring".
+ * When `msg` (a library message) names a setting of the table as key=value, one more line on
+ * stderr, "wgankit CMD: with flags: resuming R: --data grid: the run started on --data ring", so
+ * the user reads which flag to change; nothing when it names none. */
+void cli_say_flags(const char *cmd, const char *msg);
 /* gan_flags.c: the one map from a library status to the exit code: 0 ok, 2 bad usage or bad
  * input (WK_EINVAL, WK_EFORMAT, and WK_EIO: a file named on the command line that cannot be
  * opened, read or written; WK_ENOFIT, work as asked that does not fit the memory limit; WK_ENOMEM
@@ -67,8 +72,15 @@ int cli_read_user_vector_f64(const char *path, double **data, int64_t *n);
 /* WK_EINVAL "PATH: samples shaped [80, 3], the run's networks take samples of shape 2 (FLAG)" when
  * the rows of x [N, ...] (read from the file PATH given by FLAG) do not hold one sample of the
  * run's shape each: ndim dimensions in shape, as the trainer parsed them (wk_trainer_sample_shape,
- * or wk_gan_sample_shape before a trainer exists); WK_OK otherwise, and when ndim is 0. */
+ * or wk_gan_sample_shape before a trainer exists); WK_OK otherwise, and when ndim is 0. A 0-d x
+ * (one number) is one point of one coordinate: WK_OK for a run of one value a sample, else
+ * WK_EINVAL "PATH: a 0-d array (one number: ...) holds no sample of shape 2, ... (FLAG)". */
 int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape);
+
+/* rc of a call that read images with the range detected (auto: nonzero): when the library asked
+ * which range the pixels are in ("... say which (the range: u8, 01 or pm1)"), its message gets
+ * this command's flag, "; say it with --pixels u8, 01 or pm1". Returns rc. */
+int cli_pixels_hint(int rc, int auto_range);
 
 /* cmd_sweep.c: a command whose trainings run as sweep points (sweep, experiment). Without a
  * launcher: body(argc, argv, NULL), the local executor. Under mpirun/srun: MPI starts; rank 0

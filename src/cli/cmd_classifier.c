@@ -44,7 +44,7 @@ static int load_labelled(const char *images, const char *labels, wk_pixel_range 
         rc = wk_errorf(WK_EINVAL, "%s: the classifier needs images ([N, H, W] or [N, C, H, W]), got points", images);
         goto fail;
     }
-    if ((rc = wk_images_to_unit_range(x, range, images))) goto fail;
+    if ((rc = cli_pixels_hint(wk_images_to_unit_range(x, range, images), range == WK_PIXELS_AUTO))) goto fail;
     return WK_OK;
 fail:
     wk_tensor_free(x);

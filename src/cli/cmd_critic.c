@@ -88,6 +88,8 @@ int wk_cmd_critic(int argc, char **argv) {
         const int ndim = wk_trainer_sample_shape(t, shape); /* the shape its networks were built for */
         if ((rc = cli_check_run_samples("--input", in, &x, ndim, shape))) {
             /* named before any map: a file of another dimension is the user's, not the map's, fault */
+        } else if (x.ndim == 0 && (rc = wk_tensor_set_shape(&x, 2, (int64_t[]){1, 1}))) {
+            /* a 0-d array that passed is one point of a one-value run: [1, 1] */
         } else if (scaled) /* the caller's word: already in the run's units */
             fprintf(stderr, "wgankit critic: --input %s taken as already in the run's units (--scaled)\n", in);
         /* an older checkpoint (no map kept): the one rule nnd, birthday and eval --data apply too

@@ -157,6 +157,7 @@ int wk_cmd_eval(int argc, char **argv) {
     } else {
         if (rc == WK_ENUMERIC) wk_error_context(rc, "--checkpoint %s", ckpt); /* e.g. its critic overflows float32 */
         fprintf(stderr, "wgankit eval: %s\n", wk_last_error());
+        cli_say_flags("eval", wk_last_error());
     }
     wk_trainer_free(t);
     wk_checkpoint_free(&ck);

@@ -126,6 +126,7 @@ int wk_cmd_metrics(int argc, char **argv) {
         wk_classifier_id(&net, id, sizeof id);
         rc = wk_classifier_embed(&net, &real, range, real_p, &fr, NULL);
         if (!rc) rc = wk_classifier_embed(&net, &fake, range, fake_p, &ff, mask & WK_METRIC_IS ? &probs : NULL);
+        rc = cli_pixels_hint(rc, range == WK_PIXELS_AUTO);
     } else if (!rc) {
         if (!explicit_mask) mask &= ~(unsigned)WK_METRIC_IS; /* IS needs class probabilities */
         if (!rc && !(rc = flatten(&real)) && !(rc = flatten(&fake))) {

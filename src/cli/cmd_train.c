@@ -175,6 +175,9 @@ int wk_cmd_train(int argc, char **argv) {
         if (rank == 0 || failed < 0 || failed == rank) {
             if (size > 1) fprintf(stderr, "wgankit train: rank %d of %d: %s\n", rank, size, wk_last_error());
             else fprintf(stderr, "wgankit train: %s\n", wk_last_error());
+            cli_say_flags("train", wk_last_error()); /* the settings it names, as this command's flags */
+            if (!resume && !force && rc == WK_EINVAL && strstr(wk_last_error(), " already holds a run ")) /* the modes' flags */
+                fprintf(stderr, "wgankit train: --resume %s continues it, --force replaces it, or choose another --out\n", cfg.out);
             /* the library gave the sizes and the limit; the flags that change them are the CLI's */
             if (rc == WK_ENOFIT)
                 fprintf(stderr, "wgankit train: --data %s: the run does not fit this memory limit: raise the limit (ulimit -v / -d) "

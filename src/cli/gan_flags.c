@@ -31,6 +31,43 @@ void cli_gan_help(FILE *f) {
     wk_sb_free(&sb);
 }
 
+/* A setting's name as the library writes it (key=value): the key at a word's start (not inside a
+ * spec such as ring:k=6 or a path), a name of the settings table, then '='. The value runs to the
+ * next blank; a ';', ',', ':' or ')' ending it is the sentence's, not the value's. */
+void cli_say_flags(const char *cmd, const char *msg) {
+    if (!msg) return;
+    char out[4096];
+    size_t o = 0;
+    int named = 0;
+    for (const char *p = msg; *p && o + 1 < sizeof out;) {
+        const char *k = p;
+        int at_word = k == msg || strchr(" \t(\"'", k[-1]) != NULL;
+        size_t kl = 0;
+        while ((k[kl] >= 'a' && k[kl] <= 'z') || (k[kl] >= '0' && k[kl] <= '9') || k[kl] == '_') kl++;
+        char key[64];
+        if (at_word && kl && kl < sizeof key && k[kl] == '=' && k[kl + 1] && k[kl + 1] != ' ') {
+            memcpy(key, k, kl), key[kl] = 0;
+            if (wk_gan_setting_find(key)) {
+                const char *v = k + kl + 1, *e = v;
+                while (*e && *e != ' ' && *e != '\t' && *e != '\n') e++;
+                while (e > v + 1 && strchr(";,:)", e[-1])) e--;
+                int w = snprintf(out + o, sizeof out - o, "--");
+                for (size_t i = 0; i < kl && o + w + 1 < sizeof out; i++, w++) out[o + w] = key[i] == '_' ? '-' : key[i];
+                if (o + w < sizeof out) w += snprintf(out + o + w, sizeof out - o - w, " %.*s", (int)(e - v), v);
+                o += (size_t)w < sizeof out - o ? (size_t)w : sizeof out - o - 1;
+                p = e, named = 1;
+                continue;
+            }
+        }
+        if (kl) { /* a word that is not a setting: copied whole, so its tail is not taken for one */
+            size_t n = kl < sizeof out - 1 - o ? kl : sizeof out - 1 - o;
+            memcpy(out + o, k, n), o += n, p += kl;
+        } else out[o++] = *p++;
+    }
+    out[o] = 0;
+    if (named) fprintf(stderr, "wgankit %s: with flags: %s\n", cmd, out);
+}
+
 /* Under a limit the user set (ulimit -v / -d), an allocation the limit refuses means the input
  * and the working memory it needs are too large for that limit: bad input (exit 2), as the
  * readers' own check (io/read_util.h) says of an input too large to read. A line of its own says

@@ -11,6 +11,7 @@
 #include "wgankit/error.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wgankit/io.h"
 
@@ -34,13 +35,26 @@ int cli_read_user_points_f64(const char *path, double **data, int64_t *rows, int
 }
 
 int cli_check_run_samples(const char *flag, const char *path, const wk_tensor *x, int ndim, const int64_t *shape) {
-    if (ndim < 1 || x->ndim < 1 || x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why) */
+    if (ndim < 1) return WK_OK; /* nothing to compare with */
     int64_t per = 1; /* at most 2^30: the shape was parsed and bounded (wk_gan_sample_shape) */
     for (int i = 0; i < ndim; i++) per *= shape[i];
-    if (x->numel / x->shape[0] == per) return WK_OK;
     char have[64], want[64];
+    if (x->ndim == 0 && x->numel == 1) /* one number: one point of one coordinate (README), a sample only of a 1-value run */
+        return per == 1 ? WK_OK
+                        : wk_errorf(WK_EINVAL, "%s: a 0-d array (one number: one point of one coordinate) holds no sample of "
+                                               "shape %s, which the run's networks take (%s)",
+                                    path, wk_gan_sample_shape_str(ndim, shape, want, sizeof want), flag);
+    if (x->ndim < 1 || x->shape[0] < 1) return WK_OK; /* nothing to compare (the callee says why; a synthetic --data: no rows) */
+    if (x->numel / x->shape[0] == per) return WK_OK;
     return wk_errorf(WK_EINVAL, "%s: samples shaped %s, the run's networks take samples of shape %s (%s)", path,
                      wk_shape_str(x, have, sizeof have), wk_gan_sample_shape_str(ndim, shape, want, sizeof want), flag);
+}
+
+int cli_pixels_hint(int rc, int auto_range) {
+    if (rc != WK_EINVAL || !auto_range || !strstr(wk_last_error(), "say which")) return rc;
+    char why[1024]; /* a copy: the message is formatted into the slot it is read from */
+    snprintf(why, sizeof why, "%s", wk_last_error());
+    return wk_errorf(rc, "%s; say it with --pixels u8, 01 or pm1", why);
 }
 
 int cli_read_user_vector_f64(const char *path, double **data, int64_t *n) {

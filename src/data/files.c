@@ -198,16 +198,16 @@ int wk_dataset_check(const wk_gan_config *cfg) {
         if (!rc) wk_target_free(&t);
         return rc;
     }
-    if (!cfg->data[0]) return wk_errorf(WK_EINVAL, "--data: empty");
+    if (!cfg->data[0]) return wk_errorf(WK_EINVAL, "data: empty (a synthetic spec or data files)");
     char paths[WK_GAN_STR];
     snprintf(paths, sizeof paths, "%s", cfg->data);
     for (char *save = NULL, *p = strtok_r(paths, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         unsigned char *head;
         size_t got;
         int rc = wk_io_read_file(p, 16, &head, &got); /* opens it and reads the first (decompressed) bytes */
-        if (rc) return wk_error_context(rc, "--data");
+        if (rc) return wk_error_context(rc, "data");
         wk_free(head);
-        if (got == 0) return wk_errorf(WK_EFORMAT, "--data %s: file is empty", p);
+        if (got == 0) return wk_errorf(WK_EFORMAT, "data: %s: file is empty", p);
     }
     return WK_OK;
 }
@@ -223,10 +223,10 @@ static int load_synthetic(const wk_gan_config *cfg, wk_dataset *ds) {
     wk_rng rng;
     wk_rng_seed_stream(&rng, cfg->seed, WK_STREAM_SYNTHETIC_DATA);
     wk_rng r_hold = wk_rng_split(&rng), r_train = wk_rng_split(&rng);
-    if ((rc = wk_target_alloc_samples(&ds->target, cfg->data, "--holdout", cfg->holdout, 0, &ds->holdout))) return rc;
+    if ((rc = wk_target_alloc_samples(&ds->target, cfg->data, "holdout=", cfg->holdout, 0, &ds->holdout))) return rc;
     if ((rc = wk_target_sample(&ds->target, &r_hold, &ds->holdout))) return rc;
     if (cfg->data_n > 0) {
-        if ((rc = wk_target_alloc_samples(&ds->target, cfg->data, "--data-n", cfg->data_n, 0, &ds->train))) return rc;
+        if ((rc = wk_target_alloc_samples(&ds->target, cfg->data, "data_n=", cfg->data_n, 0, &ds->train))) return rc;
         if ((rc = wk_target_sample(&ds->target, &r_train, &ds->train))) return rc;
     }
     return WK_OK;
@@ -240,7 +240,7 @@ static int check_rows_differ(const char *data, const wk_tensor *x, double stored
     for (int64_t i = 1; i < n; i++)
         if (memcmp(x->data, x->data + i * row, (size_t)row * sizeof(float))) return WK_OK;
     return wk_errorf(WK_EFORMAT, "%s: all %lld rows are the same point (every column constant; column 0 holds only %.17g): "
-                                 "--scale minmax has no range to map", data, (long long)n, stored0);
+                                 "scale=minmax has no range to map", data, (long long)n, stored0);
 }
 
 void wk_dataset_file_order(uint64_t seed, int64_t n, int64_t *perm) {

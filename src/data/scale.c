@@ -245,7 +245,7 @@ int wk_data_scale_resolve(wk_scale_kind kind, const wk_tensor *x, const double *
         if (isinf(range)) { /* -1e308 .. 1e308: a map of finite numbers cannot hold that span */
             const double hi = out->add[c];
             wk_data_scale_free(out);
-            return wk_errorf(WK_EINVAL, "%s: --scale minmax: column %lld spans %.17g .. %.17g, a range beyond float64's; "
+            return wk_errorf(WK_EINVAL, "%s: scale=minmax: column %lld spans %.17g .. %.17g, a range beyond float64's; "
                              "scale the data down first", what, (long long)c, lo, hi);
         }
         if (!(range > 0)) range = 1; /* sklearn's handling of a constant feature: it maps to -1 */

@@ -162,8 +162,12 @@ int wk_source_from_rows_f64(wk_source *s, const char *name, const wk_tensor *row
     memset(s, 0, sizeof *s);
     s->from_rows = 1;
     snprintf(s->spec, sizeof s->spec, "%s", name);
-    if (rows->ndim < 2 || rows->shape[0] < 1)
-        return wk_errorf(WK_EINVAL, "source '%s': rows must be shaped [n >= 1, ...], got %d dimensions", name, rows->ndim);
+    if (rows->ndim < 2)
+        return wk_errorf(WK_EINVAL, "source '%s': rows must be shaped [n >= 2, ...], got %d dimensions", name, rows->ndim);
+    /* a finite sample needs 2 rows, as the same rows saved as a file (files.c's open_dataset):
+     * an array and its .npy are one source (was: one row accepted here, refused as a file) */
+    if (rows->shape[0] < 2)
+        return wk_errorf(WK_EINVAL, "source '%s': need at least 2 samples, got %lld", name, (long long)rows->shape[0]);
     s->kind = WK_SOURCE_FILE;
     s->ndim = rows->ndim - 1;
     for (int i = 1; i < rows->ndim; i++) s->shape[i - 1] = rows->shape[i];

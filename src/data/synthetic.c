@@ -470,9 +470,12 @@ static int pick_mode(const wk_target *t, double u) {
     return t->n_modes - 1;
 }
 
-/* "FLAG N samples of D values", the request as the messages name it */
+/* "FLAG N samples of D values", the request as the messages name it ("data_n=N samples": a
+ * `flag` such as "data_n=", a setting, has its value written next to it; "n =", "-n" a blank) */
 static void samples_what(const wk_target *t, const char *flag, int64_t n, char *what, size_t cap) {
-    snprintf(what, cap, "%s %lld samples of %d values", flag, (long long)n, t->dim);
+    const size_t l = strlen(flag);
+    const int joined = l >= 2 && flag[l - 1] == '=' && flag[l - 2] != ' ';
+    snprintf(what, cap, "%s%s%lld samples of %d values", flag, joined ? "" : " ", (long long)n, t->dim);
 }
 
 int wk_target_check_samples(const wk_target *t, const char *spec, const char *flag, int64_t n, uint64_t extra) {

@@ -345,8 +345,8 @@ int wk_dist_sweep_worker(const char *exe) {
             if (!paused && t - heard > timeout) {
                 if (pid > 0) child_stop(pid, &e, &s);
                 wk__dist_peer_lost();
-                rc = wk_errorf(WK_ESYSTEM, "no word from rank 0 for %.0f s (it died or hangs; --dist-timeout sets the wait): "
-                                           "this rank's point stopped, it resumes from its checkpoint on a rerun", t - heard);
+                rc = wk_errorf(WK_ESYSTEM, "no word from rank 0 for %.0f s (it died or hangs; dist_timeout=%.0f sets the wait): "
+                                           "this rank's point stopped, it resumes from its checkpoint on a rerun", t - heard, timeout);
                 break;
             }
             if (!paused && t - last_beat >= BEAT_S) beat(&beat_req, NULL, 0, 0), last_beat = t;

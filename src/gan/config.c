@@ -417,9 +417,9 @@ int wk_gan_config_validate(const wk_gan_config *c) {
     if (!c->out[0]) return wk_errorf(WK_EINVAL, "out: the run directory must not be empty");
     if (c->batch % c->data_shards)
         return wk_errorf(WK_EINVAL, "batch %lld does not divide into %d equal shards (%s)", (long long)c->batch, c->data_shards,
-                         c->data_parallel ? "one per rank under --data-parallel" : "data_shards");
+                         c->data_parallel ? "one per rank under data_parallel=1" : "data_shards");
     if (c->export_orthonormal == 1 && c->critic != WK_LIP_BJORCK)
-        return wk_errorf(WK_EINVAL, "export_orthonormal 1 needs --critic bjorck (critic is %s)", wk_lip_method_name(c->critic));
+        return wk_errorf(WK_EINVAL, "export_orthonormal=1 needs critic=bjorck (critic is %s)", wk_lip_method_name(c->critic));
     return WK_OK;
 }
 

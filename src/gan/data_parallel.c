@@ -241,6 +241,7 @@ int wk__dp_check_same(wk_trainer *t) {
     if (rc) return rc;
     if (other >= 0)
         return wk_errorf(WK_EINTERNAL, "step %lld: rank %d's weights or optimizer state differ from rank 0's: the ranks diverged "
-                                       "(every rank must run the same build with the same --threads)", (long long)t->step, other);
+                                       "(every rank must run the same build with the same threads setting; this rank runs threads=%d)", (long long)t->step,
+                         other, t->cfg.threads);
     return WK_OK;
 }

@@ -119,11 +119,12 @@ static int generalization_gap(wk_trainer *t, const wk_tensor *fake, int64_t n_ev
     return rc;
 }
 
-/* A finite training sample to compare with: a file, or a synthetic target with data_n > 0. */
+/* A finite training sample to compare with: a file, or a synthetic target with data_n > 0 (the
+ * message names the settings as key=value, gan.h's names; the CLI adds its flags). */
 int wk__track_generalization_check(const wk_gan_config *c, const wk_dataset *ds) {
     if (c->track_generalization && (!ds->train.data || ds->train.shape[0] < 1))
-        return wk_errorf(WK_EINVAL, "--track-generalization (track_generalization) needs a finite training sample: a data file, "
-                                    "or --data-n N with a synthetic target (--data %s draws fresh points every batch)", c->data);
+        return wk_errorf(WK_EINVAL, "track_generalization=1 needs a finite training sample: a data file, "
+                                    "or data_n=N with a synthetic target (data=%s draws fresh points every batch)", c->data);
     return WK_OK;
 }
 

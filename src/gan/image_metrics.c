@@ -21,10 +21,10 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
     if (autom) {
         if (!t->is_image || t->ndim != 3 || t->shape[0] != 1 || t->shape[1] != 28 || t->shape[2] != 28) return WK_OK;
     } else if (wk_metric_set_parse(c->eval_metrics, &mask)) {
-        return wk_error_context(WK_EINVAL, "--eval-metrics");
+        return wk_error_context(WK_EINVAL, "eval_metrics");
     } else if (!t->is_image) { /* points (2-D targets ...): the raw coordinates are the features */
         if (mask & WK_METRIC_IS)
-            return wk_errorf(WK_EINVAL, "--eval-metrics %s: IS needs a classifier's probabilities; --data %s is points (use fd,kid,pr,dc)",
+            return wk_errorf(WK_EINVAL, "eval_metrics=%s: IS needs a classifier's probabilities; data=%s is points (use fd,kid,pr,dc)",
                              c->eval_metrics, c->data);
         if (t->eval_real.data) real = &t->eval_real;
         wk_tensor a = *fake, b = *real;
@@ -33,7 +33,7 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         int64_t n = a.shape[0] < b.shape[0] ? a.shape[0] : b.shape[0];
         wk_kid_options ko = {.subset_size = n < WK_KID_SUBSET_SIZE ? n : WK_KID_SUBSET_SIZE, .seed = c->seed};
         int rc = wk_metrics_compute(&b, &a, NULL, mask, &ko, "none", &m->image);
-        return rc ? wk_error_context(rc, "--eval-metrics %s", c->eval_metrics) : WK_OK;
+        return rc ? wk_error_context(rc, "eval_metrics=%s", c->eval_metrics) : WK_OK;
     }
     const char *path = c->eval_features[0] ? c->eval_features : wk_classifier_default_path();
     wk_classifier net;
@@ -42,7 +42,7 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         wk_clear_error();
         return WK_OK;
     }
-    if (rc) return wk_error_context(rc, "--eval-features");
+    if (rc) return wk_error_context(rc, "eval_features");
     wk_tensor fr = {0}, ff = {0}, probs = {0};
     if (t->eval_real.data) real = &t->eval_real;
     int64_t n = real->shape[0] < fake->shape[0] ? real->shape[0] : fake->shape[0];
@@ -57,7 +57,7 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
      * an --eval-real file is a file like `metrics --real`, its range detected on its values. */
     wk_pixel_range run_range = WK_PIXELS_PM1, real_range;
     if (!t->ds.scale.n || wk_data_scale_is_identity(&t->ds.scale))
-        rc = wk_pixel_range_detect(&t->ds.holdout, c->data, "train with --scale minmax, or store the images as 0..255 or [-1, 1]", &run_range);
+        rc = wk_pixel_range_detect(&t->ds.holdout, c->data, "train with scale=minmax, or store the images as 0..255 or [-1, 1]", &run_range);
     real_range = t->eval_real.data ? WK_PIXELS_AUTO : run_range;
     if (!rc) rc = wk_classifier_embed(&net, real, real_range, c->eval_real[0] ? c->eval_real : "held-out images", &fr, NULL);
     if (!rc) rc = wk_classifier_embed(&net, fake, run_range, "generated images", &ff, mask & WK_METRIC_IS ? &probs : NULL);
@@ -66,7 +66,7 @@ int wk__image_metrics(wk_trainer *t, const wk_tensor *fake, const wk_tensor *rea
         wk_kid_options ko = {.subset_size = n < WK_KID_SUBSET_SIZE ? n : WK_KID_SUBSET_SIZE, .seed = c->seed};
         rc = wk_metrics_compute(&fr, &ff, probs.data ? &probs : NULL, mask, &ko, wk_classifier_id(&net, id, sizeof id), &m->image);
     }
-    if (rc) wk_error_context(rc, "image metrics (--eval-metrics %s)", c->eval_metrics);
+    if (rc) wk_error_context(rc, "image metrics (eval_metrics=%s)", c->eval_metrics);
     wk_tensor_free(&fr), wk_tensor_free(&ff), wk_tensor_free(&probs);
     wk_classifier_free(&net);
     return rc;
@@ -77,21 +77,21 @@ int wk__eval_real_load(wk_trainer *t) {
     /* a feature network given for point data would be silently unused (the raw coordinates are
      * the features there), like --eval-real once was */
     if (!t->is_image && t->cfg.eval_features[0] && strcmp(t->cfg.eval_features, "none") && m[0] && strcmp(m, "none"))
-        return wk_errorf(WK_EINVAL, "--eval-features %s: --data %s is points, whose metrics use the raw coordinates (no feature network)",
+        return wk_errorf(WK_EINVAL, "eval_features=%s: data=%s is points, whose metrics use the raw coordinates (no feature network)",
                          t->cfg.eval_features, t->cfg.data);
     if (!path[0]) return WK_OK;
     wk_tensor x;
     int rc = wk_read_samples(path, &x);
     if (rc == WK_ENUMERIC) rc = WK_EFORMAT; /* a NaN in the file is bad input (exit 2), not a runtime fault */
-    if (rc) return wk_error_context(rc, "--eval-real");
+    if (rc) return wk_error_context(rc, "eval_real");
     int64_t per = x.shape[0] ? x.numel / x.shape[0] : 0;
     int same = t->is_image ? x.ndim == t->ndim + 1 && !memcmp(x.shape + 1, t->shape, (size_t)t->ndim * sizeof(int64_t))
                            : per == t->dim;
     if (!same || x.shape[0] < 2) {
         char have[64];
         wk_shape_str(&x, have, sizeof have);
-        rc = x.shape[0] < 2 && same ? wk_errorf(WK_EFORMAT, "--eval-real %s: %lld rows; the metrics need at least 2", path, (long long)x.shape[0])
-                                    : wk_errorf(WK_EFORMAT, "--eval-real %s: samples shaped %s do not match the run's samples (%s)", path, have, t->cfg.sample_shape);
+        rc = x.shape[0] < 2 && same ? wk_errorf(WK_EFORMAT, "eval_real=%s: %lld rows; the metrics need at least 2", path, (long long)x.shape[0])
+                                    : wk_errorf(WK_EFORMAT, "eval_real=%s: samples shaped %s do not match the run's samples (%s)", path, have, t->cfg.sample_shape);
         wk_tensor_free(&x);
         return rc;
     }

@@ -100,7 +100,7 @@ static int history_check_csv(const history *h, const char *dir, int64_t step) {
         size_t i = 0;
         while (i < h->n && h->m[i].step != at) i++;
         if (i == h->n)
-            rc = wk_errorf(WK_EFORMAT, "--resume %s: %s line %lld holds step %lld, which %s/metrics.jsonl lacks; the resumed run "
+            rc = wk_errorf(WK_EFORMAT, "resuming %s: %s line %lld holds step %lld, which %s/metrics.jsonl lacks; the resumed run "
                                        "would rewrite metrics.csv without it: restore that line of metrics.jsonl, or move both "
                                        "files away to resume without the earlier history", dir, path, lineno, at, dir);
     }
@@ -118,7 +118,7 @@ static int history_load(history *h, const char *dir, int64_t step) {
     char path[WK_GAN_STR + 32];
     snprintf(path, sizeof path, "%s/metrics.jsonl", dir);
     FILE *f = fopen(path, "r");
-    if (!f && errno != ENOENT) return wk_errorf(WK_EIO, "--resume %s: cannot read %s: %s", dir, path, strerror(errno));
+    if (!f && errno != ENOENT) return wk_errorf(WK_EIO, "resuming %s: cannot read %s: %s", dir, path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -150,7 +150,7 @@ static int history_load(history *h, const char *dir, int64_t step) {
     char why[1024]; /* a copy: the message is formatted into the slot it would be read from */
     snprintf(why, sizeof why, "%s", wk_last_error());
     if (rc == WK_EFORMAT)
-        return wk_errorf(WK_EFORMAT, "--resume %s: %s; the resumed run would rewrite metrics.jsonl and metrics.csv without it "
+        return wk_errorf(WK_EFORMAT, "resuming %s: %s; the resumed run would rewrite metrics.jsonl and metrics.csv without it "
                                      "and every line after it: repair or delete that line (metrics.csv holds the same rows), or "
                                      "move both files away to resume without the earlier history", dir, why);
     if (rc) return rc;
@@ -310,7 +310,7 @@ static int lock_dir(const char *dir, int *fd, int *made) {
             *fd = -1;
             if (e == EWOULDBLOCK)
                 return wk_errorf(WK_EINVAL, "run directory %s is in use by another wgankit train (it holds %s): "
-                                            "wait for it, or choose another --out", dir, path);
+                                            "wait for it, or choose another run directory", dir, path);
             return wk_errorf(WK_EIO, "run directory %s: cannot lock %s: %s", dir, path, strerror(e));
         }
         struct stat held, now;
@@ -409,14 +409,14 @@ static int checkpoint(wk_trainer *t, const char *dir, const history *h, int *own
 static int refuse_held(const char *dir, int mode, const char **held) {
     *held = held_run(dir);
     if (*held && mode == WK_RUN_NEW)
-        return wk_errorf(WK_EINVAL, "--out %s already holds a run (%s): --resume %s continues it, --force replaces it "
-                                    "(from the new run's first checkpoint on), or choose another --out", dir, *held, dir);
+        return wk_errorf(WK_EINVAL, "out %s already holds a run (%s): a resume continues it, a forced run replaces it "
+                                    "(from the new run's first checkpoint on), or choose another out", dir, *held);
     return WK_OK;
 }
 
 static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_files *made, FILE *log) {
     char path[WK_GAN_STR + 32];
-    const char *flag = mode == WK_RUN_RESUME ? "--resume" : "--out", *held;
+    const char *flag = "out", *held; /* the setting naming the directory, in result_dir's messages */
     /* Another command's directory (and a run's without --force or --resume) is refused before
      * anything is created, locked or cleaned there, so the refusal leaves it as it was; the same
      * checks run again under the lock for a writer that came in between. */
@@ -442,9 +442,10 @@ static int open_run_dir(const char *dir, int mode, int *lock, int *own, made_fil
  * its spec is compared as given. `was`: the checkpoint's settings (read once by gan_run). Called
  * twice: before the data is built (held < 0: the target and data_n, --seed and --scale, so a
  * changed data_n is named before the state tensors are checked) and after (held: the held-out
- * size this run uses, a file's being capped).
- * --resume-data-changed 1 lets it go on (said on the log). Also: extending --steps under
- * --lr-decay linear gives another schedule than one long run (said on the log). */
+ * size this run uses, a file's being capped). The messages name settings as key=value (gan.h's
+ * names; the CLI adds a line with its flags). resume_data_changed=1 lets it go on (said on the
+ * log). Also: extending steps under lr_decay linear gives another schedule than one long run
+ * (said on the log). */
 static int check_same_problem(const char *dir, const wk_gan_config *was, const wk_gan_config *cfg, int64_t held,
                               FILE *log) {
     const wk_gan_config old = *was;
@@ -460,39 +461,38 @@ static int check_same_problem(const char *dir, const wk_gan_config *was, const w
                                            "gen_bn", "critic", "critic_net", "critic_depth", "critic_width", "critic_act",
                                            "groupsort_k", "critic_norm", "dcgan_width", "bjorck_reparam", "mix", "mix_budget"};
         for (size_t k = 0; k < sizeof arch / sizeof *arch; k++) {
-            char v_now[64], v_was[64], flag[32];
+            char v_now[64], v_was[64];
             wk_gan_config_get(cfg, arch[k], v_now, sizeof v_now), wk_gan_config_get(&old, arch[k], v_was, sizeof v_was);
             if (!strcmp(v_now, v_was)) continue;
-            snprintf(flag, sizeof flag, "--%s", arch[k]);
-            for (char *c = flag; *c; c++) *c = *c == '_' ? '-' : *c;
-            return wk_errorf(WK_EINVAL, "--resume %s: %s %s: the run's networks were built with %s %s; a resume continues "
-                                        "the same networks: drop the flag, or start a new run", dir, flag, v_now, flag, v_was);
+            return wk_errorf(WK_EINVAL, "resuming %s: %s=%s: the run's networks were built with %s=%s; a resume continues "
+                                        "the same networks: drop the setting, or start a new run", dir, arch[k], v_now, arch[k],
+                             v_was);
         }
     }
     switch (wk_gan_config_problem_diff(&old, &now, which)) {
-    case WK_PROBLEM_DATA: snprintf(what, sizeof what, "--data %s: the run started on --data %s", cfg->data, old.data); break;
+    case WK_PROBLEM_DATA: snprintf(what, sizeof what, "data=%s: the run started on data=%s", cfg->data, old.data); break;
     case WK_PROBLEM_DATA_N:
-        snprintf(what, sizeof what, "--data-n %lld: the run started with --data-n %lld", (long long)cfg->data_n, (long long)old.data_n);
+        snprintf(what, sizeof what, "data_n=%lld: the run started with data_n=%lld", (long long)cfg->data_n, (long long)old.data_n);
         break;
     case WK_PROBLEM_SEED:
-        snprintf(what, sizeof what, "--seed %lld: the run started with --seed %lld (it draws the held-out set and splits a file)",
+        snprintf(what, sizeof what, "seed=%lld: the run started with seed=%lld (it draws the held-out set and splits a file)",
                  (long long)cfg->seed, (long long)old.seed);
         break;
     case WK_PROBLEM_SCALE: {
         char scale_now[16], scale_was[16];
         wk_gan_config_get(cfg, "scale", scale_now, sizeof scale_now), wk_gan_config_get(&old, "scale", scale_was, sizeof scale_was);
-        snprintf(what, sizeof what, "--scale %s: the run started with --scale %s", scale_now, scale_was);
+        snprintf(what, sizeof what, "scale=%s: the run started with scale=%s", scale_now, scale_was);
         break;
     }
     case WK_PROBLEM_HOLDOUT:
-        snprintf(what, sizeof what, "--holdout %lld: the run started with --holdout %lld (its held-out set is the W1 reference)",
+        snprintf(what, sizeof what, "holdout=%lld: the run started with holdout=%lld (its held-out set is the W1 reference)",
                  (long long)held, (long long)old.holdout);
         break;
     }
     if (what[0] && !cfg->resume_data_changed)
-        return wk_errorf(WK_EINVAL, "--resume %s: %s; a resume continues the same problem: drop the flag, or give "
-                                    "--resume-data-changed 1 to continue on the new one (one history then mixes both)", dir, what);
-    if (what[0]) fprintf(log, "%s: continuing on the new problem (--resume-data-changed 1)\n", what);
+        return wk_errorf(WK_EINVAL, "resuming %s: %s; a resume continues the same problem: drop the setting, or set "
+                                    "resume_data_changed=1 to continue on the new one (one history then mixes both)", dir, what);
+    if (what[0]) fprintf(log, "%s: continuing on the new problem (resume_data_changed=1)\n", what);
     if (held >= 0 && cfg->lr_decay == WK_LR_DECAY_LINEAR && old.steps != cfg->steps)
         fprintf(log, "note: --lr-decay linear decays to 0 at --steps; the run so far followed the schedule of --steps %lld, "
                      "from here it follows --steps %lld's: not what one run of %lld steps would do\n",
@@ -543,7 +543,7 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
      * checkpoints, pictures, report), the others only read its checkpoint when resuming */
     int lead = !cfg.data_parallel || wk_dist_rank() == 0;
     struct stat st;
-    if (!rc && resume && stat(ckpt, &st) && errno == ENOENT) rc = wk_errorf(WK_EIO, "--resume %s: no checkpoint.safetensors there", dir);
+    if (!rc && resume && stat(ckpt, &st) && errno == ENOENT) rc = wk_errorf(WK_EIO, "resuming %s: no checkpoint.safetensors there", dir);
     made_files made = {.top = ""};
     if (!rc && lead) rc = open_run_dir(dir, mode, &lock, &own, &made, log);
     wk_dataset ds;
@@ -573,8 +573,8 @@ static int gan_run(const wk_gan_config *cfg_in, int mode, FILE *log) {
      * swapped for another of the same shape would otherwise continue silently */
     if (!rc && resume && t->loaded_fingerprint && t->ds.fingerprint && t->loaded_fingerprint != t->ds.fingerprint) {
         if (!cfg.resume_data_changed)
-            rc = wk_errorf(WK_EINVAL, "--resume %s: --data %s: the data changed since the run started (fingerprint %016llx, the "
-                                      "checkpoint's %016llx); restore it, or give --resume-data-changed 1 to continue on the new data",
+            rc = wk_errorf(WK_EINVAL, "resuming %s: data=%s: the data changed since the run started (fingerprint %016llx, the "
+                                      "checkpoint's %016llx); restore it, or set resume_data_changed=1 to continue on the new data",
                            dir, cfg.data, (unsigned long long)t->ds.fingerprint, (unsigned long long)t->loaded_fingerprint);
         else fprintf(log, "--data %s changed since the run started: continuing on the new data (--resume-data-changed 1)\n", cfg.data);
     }

@@ -22,14 +22,17 @@ int wk_gan_sample_shape(const char *s, int *ndim, int64_t *shape) {
     for (const char *p = s; *p;) {
         char *end;
         errno = 0;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || errno || v < 1 || *ndim == WK_MAX_DIMS - 1) return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        /* digits only: strtoll alone took a sign or leading blanks ("2x 3", "2x+3") */
+        long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : (end = (char *)p, 0);
+        if (end == p || errno || v < 1 || *ndim == WK_MAX_DIMS - 1)
+            return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s' (want positive integers joined by 'x', e.g. 2 or 1x28x28)", s);
         if (v > MAX_SAMPLE_VALUES / numel)
             return wk_errorf(WK_EINVAL, "sample_shape '%s': one sample of more than 2^30 values is not supported", s);
         numel *= v;
         shape[(*ndim)++] = v;
         p = *end == 'x' ? end + 1 : end;
-        if (*end && *end != 'x') return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s'", s);
+        if ((*end && *end != 'x') || (*end == 'x' && !*p)) /* "2x": an 'x' joins two dimensions */
+            return wk_errorf(WK_EINVAL, "sample_shape: bad shape '%s' (want positive integers joined by 'x', e.g. 2 or 1x28x28)", s);
     }
     return *ndim ? WK_OK : wk_errorf(WK_EINVAL, "sample_shape is empty and no data was given");
 }
@@ -105,13 +108,13 @@ static int trainer_new(const wk_gan_config *cfg, wk_dataset *ds, wk_trainer **ou
         }
         strcpy(t->cfg.sample_shape, have);
         /* the real-vs-real floor of a file compares held-out rows with each other (evaluate.c):
-         * one row cannot give it, so say which flag and file, not the evaluation's inner words */
+         * one row cannot give it, so say which setting and file, not the evaluation's inner words */
         int64_t held = t->ds.holdout.shape[0];
         if (!t->ds.synthetic && held < 2) {
             rc = cfg->holdout < 2
-                     ? wk_errorf(WK_EINVAL, "--holdout %lld: a data file needs at least 2 held-out rows (the real-vs-real floor "
+                     ? wk_errorf(WK_EINVAL, "holdout=%lld: a data file needs at least 2 held-out rows (the real-vs-real floor "
                                             "compares them with each other)", (long long)cfg->holdout)
-                     : wk_errorf(WK_EINVAL, "--holdout %lld: --data %s has %lld rows, of which at most half (%lld) are held out; "
+                     : wk_errorf(WK_EINVAL, "holdout=%lld: data=%s has %lld rows, of which at most half (%lld) are held out; "
                                             "a data file needs at least 2 held-out rows (4 rows in all)",
                                  (long long)cfg->holdout, cfg->data, (long long)(held + t->ds.train.shape[0]), (long long)held);
             goto fail;

@@ -22,7 +22,7 @@
 #include "wgankit/error.h"
 
 int wk_io_too_large(const char *path, const char *what, uint64_t bytes) {
-    return wk_errorf(WK_EINVAL, "%s: out of memory for %s (%llu bytes): the input is too large for this machine", path,
+    return wk_errorf(WK_ENOFIT, "%s: out of memory for %s (%llu bytes): the input is too large for this machine", path,
                      what, (unsigned long long)bytes);
 }
 
@@ -218,7 +218,7 @@ uint64_t wk_io_memory_room(const char **which) {
 /* wk_io_check_fits against a room already measured (`which` its binding limit) */
 static int fits_in(const char *path, const char *what, uint64_t bytes, uint64_t room, const char *which) {
     if (bytes <= room) return WK_OK;
-    return wk_errorf(WK_EINVAL, "%s: %s needs %llu bytes in memory, more than this process may use (%llu bytes, the limit "
+    return wk_errorf(WK_ENOFIT, "%s: %s needs %llu bytes in memory, more than this process may use (%llu bytes, the limit "
                      "of %s): the input is too large for this machine", path, what, (unsigned long long)bytes,
                      (unsigned long long)room, which);
 }

@@ -3,9 +3,10 @@
  *
  * Invariants: nothing is allocated on a size the input merely claims. wk_io_read_file sizes its
  * buffer from the bytes really there (the file length, or what gzip has delivered so far) and
- * stops one byte past the caller's limit; a failed allocation for the input's own contents is a
- * bad-input error (WK_EINVAL, CLI exit 2) naming the file, not WK_ENOMEM (exit 1), because a
- * smaller input would have fitted. Since Linux overcommits (a malloc beyond memory succeeds and
+ * stops one byte past the caller's limit; a failed allocation for the input's own contents is
+ * WK_ENOFIT naming the file (the input as given does not fit the memory this process may use: a
+ * resource limit, not malformed input; the CLI's exit 2 as for other bad input, Python's
+ * MemoryError), not WK_ENOMEM (exit 1), because a smaller input would have fitted. Since Linux overcommits (a malloc beyond memory succeeds and
  * the OOM killer strikes later), sizes are also checked against wk_io_memory_room before
  * allocating: a header's claim before its data is read, the buffer's growth, the arrays. */
 #ifndef WK_IO_READ_UTIL_H
@@ -23,7 +24,7 @@
  * the NUL). A gzip file is decompressed on the way (zlib), so every whole-file reader takes a
  * `.gz` as well. At most `limit` + 1 bytes are read: *len == limit + 1 tells the caller that the
  * contents are longer than `limit`, without the rest being read or decompressed. Errors:
- * WK_EIO (cannot open / read, a directory), WK_EFORMAT (corrupt gzip), WK_EINVAL (too large for
+ * WK_EIO (cannot open / read, a directory), WK_EFORMAT (corrupt gzip), WK_ENOFIT (too large for
  * memory), each naming the file. */
 int wk_io_read_file(const char *path, uint64_t limit, unsigned char **buf, size_t *len);
 /* The same, and in *plain the file's length when it is a plain (not gzip) regular file, else
@@ -55,7 +56,7 @@ typedef double (*wk_io_decode_fn)(const unsigned char *p, int type);
 int wk_io_convert_in_place(const char *path, unsigned char **buf, size_t off, size_t item, wk_io_decode_fn get,
                            int type, wk_tensor *out, double **f64, int ndim, const int64_t *shape);
 
-/* WK_EINVAL "PATH: out of memory for WHAT (N bytes): the input is too large for this machine",
+/* WK_ENOFIT "PATH: out of memory for WHAT (N bytes): the input is too large for this machine",
  * for allocations whose size the input's real contents set. */
 int wk_io_too_large(const char *path, const char *what, uint64_t bytes);
 
@@ -79,7 +80,7 @@ static inline int wk_io_hex_text(const char *p) {
  * an input's needs with before allocating for it. */
 uint64_t wk_io_memory_room(const char **which);
 
-/* WK_EINVAL "PATH: WHAT needs N bytes in memory, more than this process may use (R bytes, the
+/* WK_ENOFIT "PATH: WHAT needs N bytes in memory, more than this process may use (R bytes, the
  * limit of WHICH): the input is too large for this machine" when `bytes` exceeds
  * wk_io_memory_room(); WK_OK otherwise. `what` names the claim (the header field, the sizes);
  * `bytes` is everything the path will hold at once (the raw bytes and the converted values). */

@@ -32,7 +32,7 @@ int wk_dcgan_spec_shape(wk_dcgan_spec *s, int ndim, const int64_t *shape) {
         off += (size_t)snprintf(have + off, sizeof have - off, i ? "x%lld" : "%lld", (long long)shape[i]);
     if (ndim != 3 || shape[1] != shape[2] || (shape[1] != 28 && shape[1] != 32) || (shape[0] != 1 && shape[0] != 3))
         return wk_errorf(WK_EINVAL, "DCGAN networks take 28x28 or 32x32 images with 1 or 3 channels ([N, H, W] or [N, C, H, W]), "
-                                    "not samples shaped %s (use --gen mlp --critic-net mlp)", have);
+                                    "not samples shaped %s (use gen=mlp critic_net=mlp)", have);
     s->image_size = (int)shape[1];
     s->channels = (int)shape[0];
     return WK_OK;

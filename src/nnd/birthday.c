@@ -279,7 +279,7 @@ int wk_birthday_write(const wk_birthday_config *c, const wk_birthday_result *r, 
     char path[1200];
     /* never over a run's, a sweep's or an experiment's directory (result_dir.h) */
     int rc = wk__make_dir(dir);
-    if (!rc) rc = wk_result_dir_claim(dir, WK_DIR_BIRTHDAY, NULL, NULL, "--out");
+    if (!rc) rc = wk_result_dir_claim(dir, WK_DIR_BIRTHDAY, NULL, NULL, "out");
     if (rc) return rc;
     const wk_tensor *x = &r->first;
     snprintf(path, sizeof path, "%s/pairs.png", dir);

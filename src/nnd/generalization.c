@@ -252,7 +252,7 @@ int wk_generalization_write(const wk_generalization_config *c, const wk_generali
     (void)c;
     /* never over a run's, a sweep's or an experiment's directory (result_dir.h) */
     int rc = wk__make_dir(dir);
-    if (!rc) rc = wk_result_dir_claim(dir, WK_DIR_GENERALIZATION, NULL, NULL, "--out");
+    if (!rc) rc = wk_result_dir_claim(dir, WK_DIR_GENERALIZATION, NULL, NULL, "out");
     if (rc) return rc;
     wk_strbuf sb;
     wk_sb_init(&sb);

@@ -17,7 +17,7 @@ void wk__json_num(wk_strbuf *sb, const char *key, double v) {
 }
 
 int wk__make_dir(const char *dir) {
-    if (mkdir(dir, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "--out %s: cannot create the directory", dir);
+    if (mkdir(dir, 0777) && errno != EEXIST) return wk_errorf(WK_EIO, "out %s: cannot create the directory", dir);
     return WK_OK;
 }
 

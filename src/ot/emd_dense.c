@@ -23,15 +23,18 @@
 #include "ot_internal.h"
 #include "wgankit/error.h"
 
-static int check_masses(const double *w, int64_t n, const char *what, double *sum) {
+int ot_dense_masses(const double *w, int64_t n, const char *what, double *sum, double *out) {
     double s = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (!isfinite(w[i]) || w[i] < 0)
-            return wk_errorf(WK_EINVAL, "%s: entry %lld is %g (must be finite and >= 0)", what, (long long)i, w[i]);
-        s += w[i];
+        const double v = w ? w[i] : 1.0 / (double)n;
+        if (!isfinite(v) || v < 0)
+            return wk_errorf(WK_EINVAL, "%s: entry %lld is %g (must be finite and >= 0)", what, (long long)i, v);
+        s += v;
     }
     if (!(s > 0)) return wk_errorf(WK_EINVAL, "%s: total mass is 0", what);
     *sum = s;
+    if (out)
+        for (int64_t i = 0; i < n; i++) out[i] = (w ? w[i] : 1.0 / (double)n) / s;
     return WK_OK;
 }
 
@@ -156,8 +159,8 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
         return wk_errorf(WK_EINVAL, "emd: %lld x %lld cost matrix is too large", (long long)n, (long long)m);
     double sa = 1, sb = 1, cmin = INFINITY, cmax = -INFINITY;
     int rc;
-    if (wa && (rc = check_masses(wa, n, "a", &sa))) return rc;
-    if (wb && (rc = check_masses(wb, m, "b", &sb))) return rc;
+    if (wa && (rc = ot_dense_masses(wa, n, "a", &sa, NULL))) return rc;
+    if (wb && (rc = ot_dense_masses(wb, m, "b", &sb, NULL))) return rc;
     if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) return rc;
     for (int64_t k = 0; k < n * m; k++)
         if (!isfinite(M[k]))

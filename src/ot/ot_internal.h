@@ -46,6 +46,11 @@ typedef struct ot_cloud {
 
 /* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within WK_OT_WEIGHT_TOL) and keep
  * the points with positive mass. `what` names the side in messages ("a", "b"). */
+/* The dense solvers' masses (emd_dense.c; wk_emd_dense and wk_sinkhorn_dense, one check for
+ * both): every entry of w[n] finite and >= 0 (w NULL: uniform, 1/n each), a positive total in
+ * *sum (the entries summed in order), else WK_EINVAL naming the side `what` ("a", "b") and the
+ * entry. out (may be NULL): w normalised, out[i] = w[i] / *sum. */
+int ot_dense_masses(const double *w, int64_t n, const char *what, double *sum, double *out);
 /* The dense solvers' balance check (POT's): totals sa, sb within 1e-6 relative. An absent side
  * (given = 0: uniform, total 1) is never the one blamed; with both given, b is. */
 int ot_check_balance(double sa, int a_given, double sb, int b_given);

@@ -9,8 +9,8 @@
  * potentials, with ε-scaling from the cost range down to reg (Schmitzer 2019), and stops when
  * the column marginal's L1 error is below tol (the row marginal is exact after each row
  * update); that error of the returned plan is reported, so a caller can tell a converged value
- * from a stopped one. wk_sinkhorn_dense validates masses like wk_emd_dense (finite, >= 0, equal
- * totals; NULL = uniform). reg below WK_SINKHORN_REL_MIN x max|M| is refused: float64 cannot
+ * from a stopped one. wk_sinkhorn_dense validates masses with wk_emd_dense's checks
+ * (ot_dense_masses: finite, >= 0; ot_check_balance: equal totals; NULL = uniform). reg below WK_SINKHORN_REL_MIN x max|M| is refused: float64 cannot
  * resolve such a plan. */
 #include <math.h>
 #include <string.h>
@@ -19,20 +19,6 @@
 #include "wgankit/error.h"
 
 enum { COL_BLOCK = 64 };
-
-static int masses(const double *w, int64_t n, const char *what, double *out) {
-    double s = 0;
-    for (int64_t i = 0; i < n; i++) {
-        double v = w ? w[i] : 1.0 / (double)n;
-        if (!isfinite(v) || v < 0)
-            return wk_errorf(WK_EINVAL, "%s: entry %lld is %g (must be finite and >= 0)", what, (long long)i, v);
-        out[i] = v;
-        s += v;
-    }
-    if (!(s > 0)) return wk_errorf(WK_EINVAL, "%s: total mass is 0", what);
-    for (int64_t i = 0; i < n; i++) out[i] /= s;
-    return WK_OK;
-}
 
 /* f_i = reg (log a_i - log sum_j exp((g_j - M_ij) / reg)), over the columns with mass */
 static void update_rows(const double *M, int64_t n, int64_t m, const double *la, const double *g, double reg,
@@ -136,20 +122,11 @@ int wk_sinkhorn_dense(const double *wa, int64_t n, const double *wb, int64_t m, 
     if (!buf) return WK_ENOMEM;
     double *a = buf, *b = a + n, *f = b + m, *g = f + n;
     int rc;
-    double sa = 1;
-    if (wa) {
-        sa = 0;
-        for (int64_t i = 0; i < n; i++) sa += isfinite(wa[i]) ? wa[i] : 0;
-    }
-    if ((rc = masses(wa, n, "a", a)) || (rc = masses(wb, m, "b", b))) goto done;
-    if (wa || wb) { /* an empty side is uniform with total mass 1, as in emd2 */
-        double sb = 1;
-        if (wb) {
-            sb = 0;
-            for (int64_t j = 0; j < m; j++) sb += wb[j];
-        }
-        if ((rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) goto done;
-    }
+    double sa, sb; /* the totals given */
+    if ((rc = ot_dense_masses(wa, n, "a", &sa, a)) || (rc = ot_dense_masses(wb, m, "b", &sb, b))) goto done;
+    if (!wa) sa = 1; /* an empty side is uniform with total mass 1, as in emd2 */
+    if (!wb) sb = 1;
+    if ((wa || wb) && (rc = ot_check_balance(sa, wa != NULL, sb, wb != NULL))) goto done;
     /* Costs far from 1 are solved on M and reg scaled by 2^-e (exact; the plan is unchanged, the
      * value scales by 2^e): at max|M| = 1e308 the potentials' sums f + g overflowed, the marginal
      * error was NaN and the value 0.0; the range cmax - cmin overflows for mixed signs. */
