@@ -39,15 +39,22 @@ static double dense_ref(const double *a, const double *wa, int64_t n, const doub
     return v;
 }
 
+/* a ~ N(0, I), b ~ N(0.3, I): n and m points in d coordinates, from seed */
+static void normal_clouds(int seed, int64_t n, int64_t m, int d, double **a, double **b) {
+    wk_rng r;
+    wk_rng_seed(&r, (uint64_t)seed);
+    *a = malloc((size_t)(n * d) * sizeof(double));
+    *b = malloc((size_t)(m * d) * sizeof(double));
+    for (int64_t k = 0; k < n * d; k++) (*a)[k] = wk_rng_normal_d(&r);
+    for (int64_t k = 0; k < m * d; k++) (*b)[k] = wk_rng_normal_d(&r) + 0.3;
+}
+
 /* far: how many points of A (far_in_b: of B) are moved out to +-dist, each with mass tiny */
 static void clouds(const char *name, int64_t n, int64_t m, int d, int far, int far_in_b, double dist, double tiny, int sq,
                    int seed) {
-    wk_rng r;
-    wk_rng_seed(&r, (uint64_t)seed);
-    double *a = malloc((size_t)(n * d) * sizeof(double)), *b = malloc((size_t)(m * d) * sizeof(double));
+    double *a, *b;
+    normal_clouds(seed, n, m, d, &a, &b);
     double *wa = malloc((size_t)n * sizeof(double)), *wb = malloc((size_t)m * sizeof(double));
-    for (int64_t k = 0; k < n * d; k++) a[k] = wk_rng_normal_d(&r);
-    for (int64_t k = 0; k < m * d; k++) b[k] = wk_rng_normal_d(&r) + 0.3;
     for (int64_t i = 0; i < n; i++) wa[i] = 1.0 / (double)n;
     for (int64_t j = 0; j < m; j++) wb[j] = 1.0 / (double)m;
     double *x = far_in_b ? b : a, *w = far_in_b ? wb : wa;
@@ -90,12 +97,9 @@ static void clouds(const char *name, int64_t n, int64_t m, int d, int far, int f
 
 /* emd on a matrix with far rows of tiny mass: the reference drops them */
 static void matrix(const char *name, int64_t n, int64_t m, double far, double tiny, int seed) {
-    wk_rng r;
-    wk_rng_seed(&r, (uint64_t)seed);
-    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+    double *a, *b;
+    normal_clouds(seed, n, m, 2, &a, &b);
     double *M = malloc((size_t)(n * m) * sizeof(double)), *wa = malloc((size_t)n * sizeof(double));
-    for (int64_t k = 0; k < n * 2; k++) a[k] = wk_rng_normal_d(&r);
-    for (int64_t k = 0; k < m * 2; k++) b[k] = wk_rng_normal_d(&r) + 0.3;
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++) M[i * m + j] = i == 0 ? far : cost(a + i * 2, b + j * 2, 2, 0);
     for (int64_t i = 0; i < n; i++) wa[i] = i == 0 ? tiny : (1 - tiny) / (double)(n - 1);
@@ -121,12 +125,9 @@ static void matrix(const char *name, int64_t n, int64_t m, double far, double ti
  * mean distance to a's points; 10 bounds the other costs): the result must be refused or lie
  * within its gap of that interval, a gap at most 1e-6 of the value. */
 static void counted_far_mass(const char *name, int64_t n, int64_t m, double D, double w, int seed) {
-    wk_rng r;
-    wk_rng_seed(&r, (uint64_t)seed);
-    double *a = malloc((size_t)(n * 2) * sizeof(double)), *b = malloc((size_t)(m * 2) * sizeof(double));
+    double *a, *b;
+    normal_clouds(seed, n, m, 2, &a, &b);
     double *wb = malloc((size_t)m * sizeof(double)), *wr = malloc((size_t)m * sizeof(double));
-    for (int64_t k = 0; k < n * 2; k++) a[k] = wk_rng_normal_d(&r);
-    for (int64_t k = 0; k < m * 2; k++) b[k] = wk_rng_normal_d(&r) + 0.3;
     b[0] = D, b[1] = 0;
     for (int64_t j = 0; j < m; j++) wb[j] = j ? (1 - w) / (double)(m - 1) : w, wr[j] = j ? 1.0 / (double)(m - 1) : 0;
     const double ref = dense_ref(a, NULL, n, b, wr, m, 2, 0);
