@@ -5,6 +5,7 @@
 # 400 TB was exit 1). Every command runs under `ulimit -v` so that a regression fails here
 # instead of taking the machine's memory. $1: the CLI binary.
 source "$(dirname "$0")/lib_cli.sh"
+PYPKG=$(realpath "$(dirname "$0")/../python") # the Python package, before in_tmp leaves the caller's directory
 in_tmp "$1"
 quiet() { "$@" >/dev/null; }
 # run under an address-space limit (KB)
@@ -58,7 +59,21 @@ for f in claim.idx.gz claim.npy.gz; do
         grep -q "(1000000000, 1000) of 1000000000 rows" "$T/err"
     expect_exit2 "$f: train --data exit 2 naming the file" "$f: the .* header's shape" \
         lim 4000000 "$CLI" train --data "$f" --steps 1 --out run_$f
+    # the file is what to change: no advice to raise a memory limit or shrink the run (a review:
+    # the readers' WK_ENOFIT brought train's run-does-not-fit line with it)
+    check "$f: train's message does not blame a memory limit" sh -c "! grep -q 'does not fit this memory limit' '$T/err'"
 done
+# a gmm means file too large for memory: MemoryError in Python, as any input's (README)
+PYTHONPATH="$PYPKG" "$PY" -c "
+import wgankit
+try:
+    wgankit.data('gmm:means=claim.npy.gz', 5)
+except MemoryError:
+    pass
+else:
+    raise SystemExit('no MemoryError')
+" > "$T/out" 2> "$T/err" && check "gmm:means=claim.npy.gz: Python raises MemoryError" true \
+    || check "gmm:means=claim.npy.gz: Python raises MemoryError ($(tail -1 "$T/err"))" false
 
 # the valid .gz needs 2.1 GB in w1's float64 path: under a 1.5 GB limit it is refused from its
 # header, before inflating (the resident peak stays far below its 235 MB of pixels)

@@ -645,7 +645,8 @@ static PyObject *py_data(PyObject *self, PyObject *args) {
     int rc = wk_target_spec_parse(&spec, name, opts, (int)k);
     free(opts);
     if (!rc) rc = wk_target_init(&target, &spec);
-    if (rc) return raise_wk(rc == WK_ENOMEM ? rc : WK_EINVAL);
+    /* a means file too large for memory (WK_ENOFIT) is MemoryError, as any input's (README) */
+    if (rc) return raise_wk(rc == WK_ENOMEM || rc == WK_ENOFIT ? rc : WK_EINVAL);
     /* numpy's allocation beyond memory succeeds under Linux's overcommit and the sampling's
      * writes then meet the OOM killer: the library's check first, a MemoryError naming n */
     if ((rc = wk_target_check_samples(&target, name, "n =", n, 0)) != 0) {

@@ -179,7 +179,8 @@ int wk_cmd_train(int argc, char **argv) {
             if (!resume && !force && rc == WK_EINVAL && strstr(wk_last_error(), " already holds a run ")) /* the modes' flags */
                 fprintf(stderr, "wgankit train: --resume %s continues it, --force replaces it, or choose another --out\n", cfg.out);
             /* the library gave the sizes and the limit; the flags that change them are the CLI's */
-            if (rc == WK_ENOFIT)
+            /* (not after a reader's "too large for this machine": that file is what to change) */
+            if (rc == WK_ENOFIT && !strstr(wk_last_error(), "too large for this machine"))
                 fprintf(stderr, "wgankit train: --data %s: the run does not fit this memory limit: raise the limit (ulimit -v / -d) "
                                 "or make the run smaller (--batch, --eval-n, --data-n, --holdout, the network widths)\n", cfg.data);
         }

@@ -45,7 +45,8 @@ void cli_say_flags(const char *cmd, const char *msg) {
         size_t kl = 0;
         while ((k[kl] >= 'a' && k[kl] <= 'z') || (k[kl] >= '0' && k[kl] <= '9') || k[kl] == '_') kl++;
         char key[64];
-        if (at_word && kl && kl < sizeof key && k[kl] == '=' && k[kl + 1] && k[kl + 1] != ' ') {
+        /* a quoted value is a spec's option (ring: scale='0'), not the setting of that name */
+        if (at_word && kl && kl < sizeof key && k[kl] == '=' && k[kl + 1] && k[kl + 1] != ' ' && k[kl + 1] != '\'') {
             memcpy(key, k, kl), key[kl] = 0;
             if (wk_gan_setting_find(key)) {
                 const char *v = k + kl + 1, *e = v;

@@ -188,7 +188,8 @@ static int synthetic_target(const char *data, wk_target *target) {
     wk_target_spec spec;
     int rc = wk_target_spec_parse(&spec, data, NULL, 0);
     if (rc == WK_OK) rc = wk_target_init(target, &spec);
-    return rc ? wk_error_context(WK_EINVAL, "%s", data) : WK_OK;
+    /* a means file too large for memory keeps its status (WK_ENOFIT: Python's MemoryError) */
+    return rc ? wk_error_context(rc == WK_ENOFIT || rc == WK_ENOMEM ? rc : WK_EINVAL, "%s", data) : WK_OK;
 }
 
 int wk_dataset_check(const wk_gan_config *cfg) {

@@ -98,7 +98,7 @@ static int wait_for(MPI_Request *req, double timeout, const char *what) {
         double el = wk_monotonic_s() - t0;
         if (el > timeout)
             return wk_errorf(WK_ESYSTEM, "rank %d of %d: %s: no answer from the other ranks for %.0f s (a rank died or hangs; "
-                                         "dist_timeout=%.0f sets the wait)", g_rank, g_size, what, el, timeout);
+                                         "dist_timeout=%g sets the wait)", g_rank, g_size, what, el, timeout);
         if (el > 2e-3) nanosleep(&(struct timespec){0, el > 1 ? 1000000 : 50000}, NULL);
     }
 }
@@ -211,7 +211,7 @@ static int shm_wait(shm_flag *f, uint64_t c, double timeout, const char *what) {
         if (!t0) t0 = t;
         if (t - t0 > timeout)
             return wk_errorf(WK_ESYSTEM, "rank %d of %d: %s: no answer from the other ranks for %.0f s (a rank died or hangs; "
-                                         "dist_timeout=%.0f sets the wait)", g_rank, g_size, what, t - t0, timeout);
+                                         "dist_timeout=%g sets the wait)", g_rank, g_size, what, t - t0, timeout);
         if (t - t0 < 2e-3) sched_yield();
         else nanosleep(&(struct timespec){0, t - t0 > 1 ? 1000000 : 50000}, NULL);
     }

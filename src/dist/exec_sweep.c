@@ -345,7 +345,7 @@ int wk_dist_sweep_worker(const char *exe) {
             if (!paused && t - heard > timeout) {
                 if (pid > 0) child_stop(pid, &e, &s);
                 wk__dist_peer_lost();
-                rc = wk_errorf(WK_ESYSTEM, "no word from rank 0 for %.0f s (it died or hangs; dist_timeout=%.0f sets the wait): "
+                rc = wk_errorf(WK_ESYSTEM, "no word from rank 0 for %.0f s (it died or hangs; dist_timeout=%g sets the wait): "
                                            "this rank's point stopped, it resumes from its checkpoint on a rerun", t - heard, timeout);
                 break;
             }
