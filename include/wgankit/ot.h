@@ -196,7 +196,8 @@ int wk_sinkhorn_f64(const double *a, int64_t n, const double *wa, const double *
  * (max|M| > 2^500, or a range below 2^-500) are solved scaled by a power of two (exact), and a
  * matrix that is one constant c (M + 1e16 after rounding) has the value c x the total mass.
  * Costs above max(n, m) x a feasible plan's value are capped for a first solve (as in
- * wk_w1_exact), kept if the plan's capped pairs add at most 1e-10 of its value: a far row of
+ * wk_w1_exact), kept if the plan's capped pairs add at most 1e-10 of its value plus the costs'
+ * offset (min M, which the shifted costs' rounding carries anyway): a far row of
  * tiny mass no longer blurs the other costs (1e140 carrying 1e-300 gave a plan 31% too dear). */
 int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const double *M, double *value);
 /* Entropic OT for a dense cost matrix, POT's ot.sinkhorn2 meaning: *value = <P, M> for the
