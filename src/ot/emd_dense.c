@@ -208,8 +208,10 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
         rc = WK_ENOMEM;
         goto done;
     }
-    for (int64_t i = 0; i < nk; i++) /* the real costs, for the north-west plan below */
-        for (int64_t j = 0; j < mk; j++) C[i * mk + j] = ldexp(M[(int64_t)ri[i] * m + cj[j]], -e) - smin;
+    /* the kept pairs' real costs, shifted and scaled (the north-west plan's, and the cap's) */
+#define REAL_COST(i, j) (ldexp(M[(int64_t)ri[i] * m + cj[j]], -e) - smin)
+    for (int64_t i = 0; i < nk; i++)
+        for (int64_t j = 0; j < mk; j++) C[i * mk + j] = REAL_COST(i, j);
     /* The cost cap (w1_exact.c's): the simplex resolves reduced costs only to ~1e-11 of the
      * largest cost, so one far row of tiny mass (costs 1e140, mass 1e-300) blurred every other
      * cost (a plan 31% above the optimum). No pair costing more than max(n, m) times a feasible
@@ -236,12 +238,12 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
     int32_t *ii = wk_malloc((size_t)len * 2 * sizeof(int32_t));
     double *fl = wk_malloc((size_t)len * 2 * sizeof(double)), v = 0;
     if (!ii || !fl) rc = WK_ENOMEM;
-    for (int capped = cap > 0 && cap < top; !rc; capped = 0) {
-        for (int64_t i = 0; i < nk; i++) /* the costs of this pass */
-            for (int64_t j = 0; j < mk; j++) {
-                const double c = ldexp(M[(int64_t)ri[i] * m + cj[j]], -e) - smin;
-                C[i * mk + j] = capped ? fmin(c, cap) : c;
-            }
+    for (int capped = cap > 0 && cap < top, again = 0; !rc; capped = 0, again = 1) {
+        if (capped) /* the costs of this pass: C holds the real ones until a capped pass */
+            for (int64_t k = 0; k < nk * mk; k++) C[k] = fmin(C[k], cap);
+        else if (again)
+            for (int64_t i = 0; i < nk; i++)
+                for (int64_t j = 0; j < mk; j++) C[i * mk + j] = REAL_COST(i, j);
         ot_simplex_free(s);
         s = NULL;
         if ((rc = solve_dense(C, nk, mk, supply, demand, capped ? cap : top, &s))) break;
@@ -255,7 +257,7 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
         double ex = 0;
         v = 0;
         for (int64_t t = 0; t < cnt; t++) {
-            const double c = ldexp(M[(int64_t)ri[ii[t]] * m + cj[ii[len + t]]], -e) - smin;
+            const double c = REAL_COST(ii[t], ii[len + t]);
             v += fl[t] * c;
             ex += fl[t] * (c - fl[len + t]);
         }
@@ -264,6 +266,7 @@ int wk_emd_dense(const double *wa, int64_t n, const double *wb, int64_t m, const
          * adding 1e-14: the uncapped re-solve was 2.5e-5 off) */
         if (!capped || ex <= 1e-10 * (v + fabs(smin))) break;
     }
+#undef REAL_COST
     if (!rc) {
         /* the shift back: the plan's total mass is 1 exactly (its marginals are), so the
          * constant cmin, not cmin x the flows' rounded sum (off by ulps of cmin: M + 1e15

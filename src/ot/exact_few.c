@@ -547,7 +547,7 @@ int exact_few_certificate_f64(const double *xs, int64_t n, const double *xt, int
  * the plan is exact; else the real weights), and scale takes them to the caller's (1 / (n m) for
  * the uniform units); swapped: the sources are the caller's b. */
 static int few_result(few *f, const ot_cloud *S, const ot_cloud *T, int swapped, const double *ca, const double *cb,
-                      double unit, double scale, const wk_ot_options *opt, wk_ot_result *res) {
+                      double unit, double scale, const wk_ot_options *opt, wk_ot_result *res, double *mass_scale) {
     const int64_t n = f->n, m = f->m;
     int64_t cnt = 0;
     for (int64_t j = 0; j < m; j++)
@@ -568,11 +568,8 @@ static int few_result(few *f, const ot_cloud *S, const ot_cloud *T, int swapped,
     res->gap = res->value > 0 ? gap * scale * (1 + DBL_EPSILON) : 0;
     res->rounds = 1; /* the one pass over every pair that made v */
     res->arcs = f->created;
-    int64_t i0 = 0, j0 = 0; /* the masses' cost scale (exact_certify_mass) */
-    for (int64_t i = 1; i < n; i++) i0 = S->w[i] > S->w[i0] ? i : i0;
-    for (int64_t j = 1; j < m; j++) j0 = T->w[j] > T->w[j0] ? j : j0;
-    const double mass_scale = ot_mass_cost_bound(&f->e, i0, j0, S->w, n, T->w, m);
-    if ((rc = exact_certify_mass(res->value, res->gap, cmax, mass_scale, "few-sources ")) != 0) goto done;
+    *mass_scale = ot_mass_cost_bound(&f->e, S->w, n, T->w, m, NULL, NULL);
+    if ((rc = exact_certify_mass(res->value, res->gap, cmax, *mass_scale, "few-sources ")) != 0) goto done;
     if (opt->want_plan) {
         if (!(res->plan = wk_malloc((size_t)(cnt > 0 ? cnt : 1) * sizeof *res->plan))) {
             rc = WK_ENOMEM;
@@ -811,20 +808,16 @@ int exact_solve_few(ot_cloud *A, ot_cloud *B, const wk_ot_options *opt, int64_t 
     }
     res->iterations = paths;
     few_free_heaps(&f); /* the certificate's arrays take their place */
-    rc = few_result(&f, S, T, swapped, uniform ? ca : S->w, uniform ? cb : T->w, unit, scale, opt, res);
+    double mass_scale = INFINITY; /* the masses' cost scale, as few_result certified against it */
+    rc = few_result(&f, S, T, swapped, uniform ? ca : S->w, uniform ? cb : T->w, unit, scale, opt, res, &mass_scale);
     /* Weights below half a unit were given one: mass they do not have, which costs up to a unit
      * times the point's costs. Harmless on ordinary points (a gap of ~1e-19 of a cost); a weight
      * of 1e-300 on a point at 1e140 made value and gap ~1e121, which exact_certify's bound,
      * relative to the largest cost, still let pass. Under AUTO (give_up > 0) such a result must
-     * also certify against the masses' cost scale (ot_mass_cost_bound of the weights themselves);
+     * also certify against the masses' cost scale (few_result's, ot_mass_cost_bound of the weights);
      * else the general path, whose cost cap serves far points of tiny mass, takes the problem. */
-    if (rc == WK_OK && raised > 0 && give_up > 0) {
-        int64_t i0 = 0, j0 = 0;
-        for (int64_t i = 1; i < n; i++) i0 = S->w[i] > S->w[i0] ? i : i0;
-        for (int64_t j = 1; j < m; j++) j0 = T->w[j] > T->w[j0] ? j : j0;
-        if (!(res->gap <= 1e-9 * res->value + 1e-10 * ot_mass_cost_bound(&f.e, i0, j0, S->w, n, T->w, m)))
-            rc = wk_errorf(OT_FEW_GAVE_UP, "wk_w1_exact: few-sources solver: weights below a 2^-62 unit on far points");
-    }
+    if (rc == WK_OK && raised > 0 && give_up > 0 && !(res->gap <= 1e-9 * res->value + 1e-10 * mass_scale))
+        rc = wk_errorf(OT_FEW_GAVE_UP, "wk_w1_exact: few-sources solver: weights below a 2^-62 unit on far points");
 done:
     if (paths_out) *paths_out = paths;
     wk_free(wa);

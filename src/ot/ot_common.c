@@ -199,8 +199,12 @@ int ot_prepare(ot_cloud *a, ot_cloud *b, const ot_input *ia, const double *wa, c
 SQ_DIST(float)
 SQ_DIST(double)
 
-double ot_mass_cost_bound(const ot_costs *e, int64_t i0, int64_t j0, const double *ra, int64_t n, const double *rb,
-                          int64_t m) {
+double ot_mass_cost_bound(const ot_costs *e, const double *wa, int64_t n, const double *wb, int64_t m, const double *ra,
+                          const double *rb) {
+    int64_t i0 = 0, j0 = 0;
+    for (int64_t i = 1; i < n; i++) i0 = wa[i] > wa[i0] ? i : i0;
+    for (int64_t j = 1; j < m; j++) j0 = wb[j] > wb[j0] ? j : j0;
+    if (!ra) ra = wa, rb = wb;
     double s = 0, ta = 0, tb = 0;
     for (int64_t i = 0; i < n; i++) s += fabs(ra[i]) * ot_pair_cost(e, i, j0), ta += fabs(ra[i]);
     for (int64_t j = 0; j < m; j++) s += fabs(rb[j]) * ot_pair_cost(e, i0, j), tb += fabs(rb[j]);

@@ -121,13 +121,14 @@ int ot_costs_init(ot_costs *e, const ot_cloud *a, const ot_cloud *b, const wk_ot
 void ot_costs_free(ot_costs *e);
 /* Exact cost of one pair, in double from the points. */
 double ot_pair_cost(const ot_costs *e, int64_t i, int64_t j);
-/* An upper bound on the cost of moving masses |ra| [n] on A's points and |rb| [m] on B's to any
- * other of their points, through A's point i0 and B's point j0: c(x, y) <= c(x, y0) + c(y0, x0) +
- * c(x0, y) for a norm (3 x the squared terms for the squared cost). Far points of tiny mass
- * weigh what their mass makes them. With ra, rb the masses (each summing to 1) it bounds every
- * plan's cost; with a plan's marginal errors, what restoring the marginals may cost. */
-double ot_mass_cost_bound(const ot_costs *e, int64_t i0, int64_t j0, const double *ra, int64_t n, const double *rb,
-                          int64_t m);
+/* An upper bound on the cost of moving amounts |ra| [n] on A's points and |rb| [m] on B's to any
+ * other of their points, through the heaviest points x0, y0 of the masses wa [n], wb [m]:
+ * c(x, y) <= c(x, y0) + c(y0, x0) + c(x0, y) for a norm (3 x the squared terms for the squared
+ * cost), so far points of tiny mass weigh what their mass makes them. ra, rb NULL: the masses
+ * themselves (each summing to 1): a bound on every plan's cost, the masses' cost scale. With a
+ * plan's marginal errors: what restoring the marginals may cost. */
+double ot_mass_cost_bound(const ot_costs *e, const double *wa, int64_t n, const double *wb, int64_t m, const double *ra,
+                          const double *rb);
 /* Approximate costs of rows [i0, i1) against every column into buf[(i - i0) * m + j]. */
 void ot_cost_rows(const ot_costs *e, int64_t i0, int64_t i1, double *buf);
 /* Single-precision engine (use_gemm == OT_GEMM_SINGLE): rows [i0, i1) as floats. */
