@@ -2,21 +2,33 @@
  * conv2d and conv_transpose2d outputs and their input, weight and bias gradients are bit-identical
  * with the fast path on and off (same copies, same additions in the same order), on the 28×28
  * DCGAN's geometry (14 → 7, k 4, p 1), odd and even sizes, k 3, padding 0 and 2, a batch run in
- * chunks, and input rows of 16 columns (the widest the fast path takes). */
+ * chunks, and input rows of 16 columns (the widest the fast path takes); and on 3 threads (the
+ * maps' team paths: chunks of images, or kernel rows of the weight gradient, per thread) equal to
+ * one thread's; gradients added to buffers that hold a value already equal the fresh ones plus it. */
 #include "check.h"
 #include "core/graph_internal.h"
 #include "wgankit/autodiff.h"
 #include "wgankit/rng.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct {
     int N, C, O, H, k, p, transpose;
 } cfg_t;
 
-/* out[0] = y, out[1..3] = d(sum y·r)/d(x, w, b), each copied into a fresh tensor. */
-static void run(const cfg_t *c, int fast, wk_tensor out[4]) {
+/* out[0] = y, out[1..3] = d(sum y·r)/d(x, w, b), each copied into a fresh tensor; with `shared`,
+ * the loss also has sum(x·r) + sum(w·r) (its first terms reached on the way back), so the
+ * convolution's gradients are added to buffers that hold r already, not written into fresh ones.
+ * Run on a context of `threads` threads with no parallel minimum (every map on the team path). */
+static wk_tensor shared_r[2]; /* the r of x and of w in the last shared run */
+
+static void run(const cfg_t *c, int fast, int threads, int shared, wk_tensor out[4]) {
     int old = wk__conv_fast_path(fast);
+    wk_exec ex = wk_exec_make(threads);
+    ex.blas_par_min = 0;
+    wk_exec_saved saved;
+    wk_exec_enter(&ex, &saved);
     wk_rng rng;
     wk_rng_seed(&rng, 7);
     int64_t Hin = c->H;
@@ -29,6 +41,12 @@ static void run(const cfg_t *c, int fast, wk_tensor out[4]) {
     wk_rng_fill_normal(&rng, w.data, w.numel, 0, 1);
     wk_rng_fill_normal(&rng, b.data, b.numel, 0, 1);
     wk_graph *g = wk_graph_new();
+    const wk_rng drawn = rng; /* the r's below: the same in both passes */
+    /* two passes on one graph: the second's buffers are the first's memory, holding its values, so
+     * a buffer an op should have zeroed or written whole shows (a new arena block is all zeros) */
+    for (int pass = 0; pass < 2; pass++) {
+    if (pass) wk_graph_reset(g);
+    rng = drawn;
     wk_var *xs[3] = {wk_input(g, &x, 1), wk_input(g, &w, 1), wk_input(g, &b, 1)}, *dx[3] = {0};
     wk_var *y = c->transpose ? wk_conv_transpose2d(g, xs[0], xs[1], xs[2], 2, c->p, 0)
                              : wk_conv2d(g, xs[0], xs[1], xs[2], 2, c->p);
@@ -37,14 +55,26 @@ static void run(const cfg_t *c, int fast, wk_tensor out[4]) {
     wk_tensor_alloc(&r, wk_value(y)->ndim, wk_value(y)->shape);
     wk_rng_fill_normal(&rng, r.data, r.numel, 0, 1);
     wk_var *loss = wk_sum(g, wk_mul(g, y, wk_input(g, &r, 0)), WK_ALL_AXES, 0);
+    if (shared) /* x and w are multiplied by themselves' shapes' first values of r: any fixed tensor */
+        for (int i = 0; i < 2; i++) {
+            wk_tensor ri;
+            wk_tensor_alloc(&ri, xs[i]->value.ndim, xs[i]->value.shape);
+            wk_rng_fill_normal(&rng, ri.data, ri.numel, 0, 1);
+            loss = wk_add(g, loss, wk_sum(g, wk_mul(g, xs[i], wk_input(g, &ri, 0)), WK_ALL_AXES, 0));
+            wk_tensor_free(&shared_r[i]);
+            shared_r[i] = ri;
+        }
     REQUIRE(wk_grad(g, loss, xs, 3, dx, 0) == WK_OK, "grad: %s", wk_last_error());
     const wk_tensor *src[4] = {wk_value(y), wk_value(dx[0]), wk_value(dx[1]), wk_value(dx[2])};
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4 && pass; i++) {
         wk_tensor_alloc(&out[i], src[i]->ndim, src[i]->shape);
         memcpy(out[i].data, src[i]->data, (size_t)src[i]->numel * sizeof(float));
     }
+    wk_tensor_free(&r);
+    }
     wk_graph_free(g);
-    wk_tensor_free(&x), wk_tensor_free(&w), wk_tensor_free(&b), wk_tensor_free(&r);
+    wk_tensor_free(&x), wk_tensor_free(&w), wk_tensor_free(&b);
+    wk_exec_leave(&saved);
     wk__conv_fast_path(old);
 }
 
@@ -55,28 +85,52 @@ int main(void) {
         {5, 6, 4, 7, 4, 1, 1},  /* the DCGAN generator's first transposed layer, 7 → 14 */
         {3, 3, 5, 9, 3, 1, 0},  {3, 3, 5, 16, 4, 1, 0}, {2, 2, 3, 13, 4, 2, 0},
         {2, 3, 2, 12, 3, 0, 0}, {3, 2, 3, 5, 3, 1, 1},  {2, 3, 2, 8, 4, 2, 1},
+        {3, 8, 5, 14, 4, 1, 0}, {3, 5, 8, 7, 4, 1, 1}, /* K = 8·4·4 = 128: the weight gradient's team path */
     };
     const char *what[4] = {"output", "input gradient", "weight gradient", "bias gradient"};
+    /* variants against the reference (vectorised, one thread, fresh gradient buffers):
+     * the generic loops; 3 threads (the team path: chunks or kernel rows per thread); both */
+    const struct { int fast, threads; const char *name; } var[] = {{0, 1, "generic loops"}, {1, 3, "3 threads"}, {0, 3, "generic loops, 3 threads"}};
     for (int chunked = 0; chunked < 2; chunked++) {
         int64_t keep = wk__conv_chunk_floats(chunked ? 300 : 0); /* 300 floats: one or two images a chunk */
-        for (size_t ci = 0; ci < sizeof cases / sizeof *cases; ci++) {
-            const cfg_t *c = &cases[ci];
-            wk_tensor a[4], b[4];
-            run(c, 1, a);
-            run(c, 0, b);
-            for (int i = 0; i < 4; i++) {
-                int64_t bad = -1;
-                for (int64_t e = 0; e < a[i].numel && bad < 0; e++)
-                    if (!(a[i].data[e] == b[i].data[e])) bad = e;
-                CHECK(a[i].numel == b[i].numel && bad < 0,
-                      "%s N%d C%d O%d H%d k%d p%d%s: %s differs at %lld (%.9g vs %.9g)",
-                      c->transpose ? "conv_transpose2d" : "conv2d", c->N, c->C, c->O, c->H, c->k, c->p,
-                      chunked ? " chunked" : "", what[i], (long long)bad, bad >= 0 ? a[i].data[bad] : 0.0,
-                      bad >= 0 ? b[i].data[bad] : 0.0);
-                wk_tensor_free(&a[i]), wk_tensor_free(&b[i]);
+        for (size_t ci = 0; ci < sizeof cases / sizeof *cases; ci++)
+            for (int shared = 0; shared < 2; shared++) {
+                const cfg_t *c = &cases[ci];
+                wk_tensor a[4], plain[4];
+                run(c, 1, 1, shared, a);
+                for (size_t vi = 0; vi < sizeof var / sizeof *var; vi++) {
+                    wk_tensor b[4];
+                    run(c, var[vi].fast, var[vi].threads, shared, b);
+                    for (int i = 0; i < 4; i++) {
+                        int64_t bad = -1;
+                        for (int64_t e = 0; e < a[i].numel && bad < 0; e++)
+                            if (!(a[i].data[e] == b[i].data[e])) bad = e;
+                        CHECK(a[i].numel == b[i].numel && bad < 0,
+                              "%s N%d C%d O%d H%d k%d p%d%s%s, %s: %s differs at %lld (%.9g vs %.9g)",
+                              c->transpose ? "conv_transpose2d" : "conv2d", c->N, c->C, c->O, c->H, c->k, c->p,
+                              chunked ? " chunked" : "", shared ? " shared" : "", var[vi].name, what[i],
+                              (long long)bad, bad >= 0 ? a[i].data[bad] : 0.0, bad >= 0 ? b[i].data[bad] : 0.0);
+                        wk_tensor_free(&b[i]);
+                    }
+                }
+                if (shared) { /* added to r: the fresh run's gradient + r, up to the order of the additions */
+                    run(c, 1, 1, 0, plain);
+                    for (int i = 0; i < 2; i++) {
+                        int64_t bad = -1;
+                        for (int64_t e = 0; e < plain[i + 1].numel && bad < 0; e++)
+                            if (!(fabsf(a[i + 1].data[e] - (plain[i + 1].data[e] + shared_r[i].data[e])) <=
+                                  1e-4f * (1 + fabsf(plain[i + 1].data[e]) + fabsf(shared_r[i].data[e]))))
+                                bad = e;
+                        CHECK(bad < 0, "%s N%d C%d O%d H%d k%d%s: shared %s is not the fresh one + r at %lld",
+                              c->transpose ? "conv_transpose2d" : "conv2d", c->N, c->C, c->O, c->H, c->k,
+                              chunked ? " chunked" : "", what[i + 1], (long long)bad);
+                    }
+                    for (int i = 0; i < 4; i++) wk_tensor_free(&plain[i]);
+                }
+                for (int i = 0; i < 4; i++) wk_tensor_free(&a[i]);
             }
-        }
         wk__conv_chunk_floats(keep);
     }
+    wk_tensor_free(&shared_r[0]), wk_tensor_free(&shared_r[1]);
     return check_summary("test_conv_paths");
 }

@@ -184,19 +184,28 @@ wk_var *wk_detach(wk_graph *g, wk_var *x) {
 
 /* ---- backward passes ---- */
 float *wk__gin(wk_graph *g, wk_var *node, int i) {
+    int fresh = 0;
+    float *p = wk__gin_raw(g, node, i, &fresh);
+    if (p && fresh) memset(p, 0, (size_t)node->in[i]->value.numel * sizeof(float));
+    return p;
+}
+
+float *wk__gin_raw(wk_graph *g, wk_var *node, int i, int *fresh) {
     wk_var *x = node->in[i];
+    *fresh = 0;
     if (!x->requires_grad) return NULL;
     if (x->grad_epoch != g->epoch) {
         x->grad_epoch = g->epoch;
         if (x->param && g->accumulate_params) {
             x->grad = x->param->grad.data;
         } else {
-            x->grad = wk_arena_zalloc(&g->arena, (size_t)x->value.numel * sizeof(float));
+            x->grad = wk_arena_alloc(&g->arena, (size_t)x->value.numel * sizeof(float));
             if (!x->grad) { /* out of memory: report once, drop this contribution */
                 x->grad_epoch = 0;
                 if (!g->status) g->status = WK_ENOMEM;
                 return NULL;
             }
+            *fresh = 1;
         }
         x->grad_view = x->value;
         x->grad_view.data = x->grad;

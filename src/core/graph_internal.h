@@ -68,6 +68,9 @@ void wk__scratch_done(wk_graph *g);
 /* Gradient buffer of input i of `node` (zeroed on first use in this pass), or NULL when
  * that input needs no gradient. */
 float *wk__gin(wk_graph *g, wk_var *node, int i);
+/* As wk__gin, but a buffer on its first use in this pass is not zeroed: then *fresh = 1 and the
+ * caller must write every element (an op whose pass writes all of it saves the zeroing pass). */
+float *wk__gin_raw(wk_graph *g, wk_var *node, int i, int *fresh);
 /* In a recorded (create_graph) pass: does input i of `node` lead to one of the inputs the
  * gradient was asked for? vjps build products only for those, so wk_grad(y, {x̂}) does not
  * record the weight-gradient products that nothing will use. */

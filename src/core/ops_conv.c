@@ -19,6 +19,7 @@
  * identical to the generic loops. */
 #include "core/graph_internal.h"
 
+#include <omp.h>
 #include <string.h>
 #ifdef __AVX2__
 #include <immintrin.h>
@@ -48,17 +49,18 @@ static inline void gather_row(float *restrict d, const float *restrict src, int6
         for (int64_t ow = lo; ow < hi; ow++) d[ow] = src[ow * s];
 }
 
-/* col[(c*k + i)*k + j][n*L + oh*Wo + ow] = x[n, c, oh*s - p + i, ow*s - p + j] (0 outside).
- * The valid column range is computed once per kernel column, so the inner loop is a plain
- * strided copy. */
-static void im2col(const geom *gm, const float *x, float *col) {
-    int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, rows = gm->C * gm->k * gm->k;
-#pragma omp parallel for if (rows * NL > WK_PAR_MIN)
-    for (int64_t r = 0; r < rows; r++) {
+/* col[(c*k + i)*k + j - r0][n*L + oh*Wo + ow] = x[n, c, oh*s - p + i, ow*s - p + j] (0 outside),
+ * for the rows [r0, r1) of the full im2col matrix. The valid column range is computed once per
+ * kernel column, so the inner loop is a plain strided copy. par: may start its own team (0 inside
+ * a team, where each thread has its own part). */
+static void im2col(const geom *gm, const float *x, float *col, int64_t r0, int64_t r1, int par) {
+    int64_t L = gm->Ho * gm->Wo, NL = gm->N * L;
+#pragma omp parallel for if (par && (r1 - r0) * NL > WK_PAR_MIN)
+    for (int64_t r = r0; r < r1; r++) {
         int64_t c = r / (gm->k * gm->k), i = (r / gm->k) % gm->k, j = r % gm->k, lo, hi;
         valid_cols(gm, j, &lo, &hi);
         const int64_t s = gm->s, off = j - gm->p;
-        float *dst = col + r * NL;
+        float *dst = col + (r - r0) * NL;
         for (int64_t n = 0; n < gm->N; n++)
             for (int64_t oh = 0; oh < gm->Ho; oh++) {
                 int64_t h = oh * gm->s - gm->p + i;
@@ -75,10 +77,10 @@ static void im2col(const geom *gm, const float *x, float *col) {
     }
 }
 
-/* x += col2im(col): the adjoint of im2col. Parallel over channels (disjoint outputs). */
-static void col2im_add(const geom *gm, const float *col, float *x) {
+/* x += col2im(col): the adjoint of im2col. Parallel over channels (disjoint outputs) when par. */
+static void col2im_add(const geom *gm, const float *col, float *x, int par) {
     int64_t L = gm->Ho * gm->Wo, NL = gm->N * L;
-#pragma omp parallel for if (gm->C * gm->k * gm->k * NL > WK_PAR_MIN)
+#pragma omp parallel for if (par && gm->C * gm->k * gm->k * NL > WK_PAR_MIN)
     for (int64_t c = 0; c < gm->C; c++)
         for (int64_t i = 0; i < gm->k; i++)
             for (int64_t j = 0; j < gm->k; j++) {
@@ -148,16 +150,26 @@ static inline __m256 shifted(__m256 v, lane_shift sh) {
 }
 static inline int64_t floor_half(int64_t q) { return q >= 0 ? q / 2 : -((-q + 1) / 2); }
 
-static void im2col_s2(const geom *gm, const float *x, float *col) {
+/* A plane of n floats towards the cache, one prefetch per 64-byte line. */
+#define PREFETCH_IMAGES 1
+static inline void prefetch_plane(const float *p, int64_t n) {
+    for (int64_t l = 0; l < n; l += 16) __builtin_prefetch(p + l, 0, 3);
+}
+
+/* im2col's rows [r0, r1), both multiples of k (whole kernel rows (c, i)). */
+static void im2col_s2(const geom *gm, const float *x, float *col, int64_t r0, int64_t r1, int par) {
     const int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, k = gm->k, Wo = gm->Wo;
     const __m256i mo = first_lanes(Wo), mx0 = first_lanes(gm->W), mx1 = first_lanes(gm->W - 8);
     lane_shift sh[16]; /* output lane ow reads lane ow + ⌊q/2⌋ */
     for (int64_t j = 0; j < k; j++) sh[j] = shift_by(-floor_half(j - gm->p));
-#pragma omp parallel for if (gm->C * k * k * NL > WK_PAR_MIN)
-    for (int64_t ci = 0; ci < gm->C * k; ci++) {
+#pragma omp parallel for if (par && (r1 - r0) * NL > WK_PAR_MIN)
+    for (int64_t ci = r0 / k; ci < r1 / k; ci++) {
         const int64_t c = ci / k, i = ci % k;
-        float *dst = col + ci * k * NL;
-        for (int64_t n = 0; n < gm->N; n++)
+        float *dst = col + (ci * k - r0) * NL;
+        for (int64_t n = 0; n < gm->N; n++) {
+            /* the next image's channel c: a jump of C·H·W floats that the hardware prefetchers
+             * do not follow (the loads waited on L3 / memory: ~40 % of this loop's time) */
+            if (n + PREFETCH_IMAGES < gm->N) prefetch_plane(x + ((n + PREFETCH_IMAGES) * gm->C + c) * gm->H * gm->W, gm->H * gm->W);
             for (int64_t oh = 0; oh < gm->Ho; oh++) {
                 const int64_t h = oh * 2 - gm->p + i, o = n * L + oh * Wo;
                 /* 8-lane stores: lanes past Wo land on the next run of the same row, written
@@ -179,6 +191,7 @@ static void im2col_s2(const geom *gm, const float *x, float *col) {
                     else _mm256_storeu_ps(dst + j * NL + o, d);
                 }
             }
+        }
     }
 }
 /* x += col2im(col) for fast_geom. One input row x[0..W) is held in registers as its even and odd
@@ -187,7 +200,7 @@ static void im2col_s2(const geom *gm, const float *x, float *col) {
  * lanes moved out of the row dropped (the generic loop's valid_cols), the lanes moved in zero.
  * Each column gets the additions of the generic loop in its order (i outer, then j); columns
  * without a contribution get + 0. */
-static void col2im_add_s2(const geom *gm, const float *col, float *x) {
+static void col2im_add_s2(const geom *gm, const float *col, float *x, int par) {
     const int64_t L = gm->Ho * gm->Wo, NL = gm->N * L, k = gm->k, Wo = gm->Wo, W = gm->W;
     const __m256i mo = first_lanes(Wo), mx0 = first_lanes(W), mx1 = first_lanes(W - 8), lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     lane_shift sh[16]; /* d_j's lane ow goes to lane ow + ⌊q/2⌋ */
@@ -195,11 +208,12 @@ static void col2im_add_s2(const geom *gm, const float *col, float *x) {
     /* the last 8 columns x[W−8..W) from the two halves v0 = x[0..8), v1 = x[8..16) */
     const __m256i tail_idx = _mm256_and_si256(_mm256_add_epi32(lane, _mm256_set1_epi32((int)W - 8)), _mm256_set1_epi32(7));
     const __m256 tail_v1 = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_add_epi32(lane, _mm256_set1_epi32((int)W - 8)), _mm256_set1_epi32(7)));
-#pragma omp parallel for if (gm->C * k * k * NL > WK_PAR_MIN)
+#pragma omp parallel for if (par && gm->C * k * k * NL > WK_PAR_MIN)
     for (int64_t c = 0; c < gm->C; c++)
         for (int64_t i = 0; i < k; i++) {
             const float *src = col + (c * k + i) * k * NL;
-            for (int64_t n = 0; n < gm->N; n++)
+            for (int64_t n = 0; n < gm->N; n++) {
+                if (n + PREFETCH_IMAGES < gm->N) prefetch_plane(x + ((n + PREFETCH_IMAGES) * gm->C + c) * gm->H * W, gm->H * W);
                 for (int64_t oh = 0; oh < gm->Ho; oh++) {
                     const int64_t h = oh * 2 - gm->p + i, o = n * L + oh * Wo;
                     if (h < 0 || h >= gm->H) continue;
@@ -219,12 +233,15 @@ static void col2im_add_s2(const geom *gm, const float *col, float *x) {
                     _mm256_storeu_ps(xr, v0);
                     _mm256_storeu_ps(xr + W - 8, tail);
                 }
+            }
         }
 }
 #else
 static int fast_geom(const geom *gm) { (void)gm; return 0; }
-static void im2col_s2(const geom *gm, const float *x, float *col) { (void)gm, (void)x, (void)col; }
-static void col2im_add_s2(const geom *gm, const float *col, float *x) { (void)gm, (void)col, (void)x; }
+static void im2col_s2(const geom *gm, const float *x, float *col, int64_t r0, int64_t r1, int par) {
+    (void)gm, (void)x, (void)col, (void)r0, (void)r1, (void)par;
+}
+static void col2im_add_s2(const geom *gm, const float *col, float *x, int par) { (void)gm, (void)col, (void)x, (void)par; }
 #endif
 
 /* [N, O, L] <-> [O, N*L] */
@@ -254,9 +271,18 @@ int64_t wk__conv_chunk_floats(int64_t n) {
     return old;
 }
 
+/* Images a chunk: the batch in equal chunks, as few as keep each chunk's im2col within
+ * chunk_floats but at least CONV_MIN_CHUNKS (so a team of up to that many threads has equal
+ * shares). It depends on the geometry only, never on the threads: OpenBLAS's sum for one output
+ * element depends on the product's shape, so chunks that changed with the thread count would
+ * change the results' last bits with it. */
+#define CONV_MIN_CHUNKS 8
 static int64_t chunk_images(const geom *gm) {
-    int64_t per = gm->C * gm->k * gm->k * gm->Ho * gm->Wo, nb = chunk_floats / (per > 0 ? per : 1);
-    return nb < 1 ? 1 : nb > gm->N ? gm->N : nb;
+    const int64_t per = gm->C * gm->k * gm->k * gm->Ho * gm->Wo, fit = chunk_floats / (per > 0 ? per : 1);
+    int64_t nchunks = (gm->N + (fit > 0 ? fit : 1) - 1) / (fit > 0 ? fit : 1);
+    if (nchunks < CONV_MIN_CHUNKS) nchunks = gm->N < CONV_MIN_CHUNKS ? gm->N : CONV_MIN_CHUNKS;
+    if (nchunks < 1) nchunks = 1;
+    return (gm->N + nchunks - 1) / nchunks;
 }
 
 /* The geometry of images [n0, n0 + nb) and the offsets of their first image in x and y. */
@@ -268,39 +294,117 @@ static geom sub_batch(const geom *gm, int64_t n0, int64_t nb, int64_t *xoff, int
     return s;
 }
 
-/* The three maps, chunk by chunk over the batch (one loop for the three; `a` is the image-side
- * input: x for CONV_FWD and CONV_WEIGHT, gy for CONV_DATA):
+/* The three maps, chunk by chunk over the batch (`a` is the image-side input: x for CONV_FWD and
+ * CONV_WEIGHT, gy for CONV_DATA):
  *   CONV_FWD     y (+)= conv(x; w)            y [N, O, Ho, Wo]
- *   CONV_DATA    x += convT(gy; w) = col2im(wᵀ · gy)
- *   CONV_WEIGHT  gw (+)= gy · im2col(x)ᵀ      gw [O, C, k, k] */
+ *   CONV_DATA    x (+)= convT(gy; w) = col2im(wᵀ · gy)
+ *   CONV_WEIGHT  gw (+)= gy · im2col(x)ᵀ      gw [O, C, k, k]
+ * On a team of T threads (conv_team) the whole call is one parallel region, not one per copy and
+ * per product of each chunk (on 2 cores the wake-ups of ~1,500 regions per DCGAN iteration cost
+ * more than the copies): CONV_FWD and CONV_DATA give each thread a run of whole chunks (their
+ * outputs are disjoint images; thread t's images are the t-th share of the batch, as in the
+ * element-wise loops' static split, so the next op finds them in its own core's cache),
+ * CONV_WEIGHT gives each thread the columns of gw of its kernel rows (c, i), whose im2col rows it
+ * builds itself, over the same chunks as one thread. Each output element is the same
+ * single-threaded product's sum in the same order either way (the chunks do not depend on the
+ * threads: chunk_images), so the results do not depend on the thread count (test_conv_paths). */
 typedef enum { CONV_FWD, CONV_DATA, CONV_WEIGHT } conv_map;
+
+/* Images [n0, n0 + nb) of CONV_FWD or CONV_DATA on the buffers col [K, nb·L] and onl [O, nb·L];
+ * par: the copies may start a team and the product runs on the caller's threads (one thread's
+ * part of a team: 0). */
+static void chunk_run(const geom *gm, conv_map map, int64_t n0, int64_t nb, const float *a, const float *w,
+                      float *out, int add, float *col, float *onl, int par) {
+    const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
+    const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
+    int64_t xo, yo;
+    geom s = sub_batch(gm, n0, nb, &xo, &yo);
+    const int cols = (int)(s.N * L), fast = fast_geom(&s);
+    if (map == CONV_FWD) {
+        (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
+        be->sgemm(wk_exec_current(), 0, 0, (int)s.O, cols, (int)K, 1.0f, w, (int)K, col, cols, 0.0f, onl, cols);
+        nol_to_onl(&s, onl, out + yo, 1, add);
+    } else {
+        nol_to_onl(&s, a + yo, onl, 0, 0);
+        be->sgemm(wk_exec_current(), 1, 0, (int)K, cols, (int)s.O, 1.0f, w, (int)K, onl, cols, 0.0f, col, cols);
+        if (!add) memset(out + xo, 0, (size_t)(s.N * s.C * s.H * s.W) * sizeof(float));
+        (fast ? col2im_add_s2 : col2im_add)(&s, col, out + xo, par);
+    }
+}
+
+/* CONV_WEIGHT's columns [r0, r1) of gw (kernel rows: multiples of k), over the whole batch in
+ * chunks of nb images: col holds the chunk's im2col rows [r0, r1), onl its gy as [O, nb·L]. */
+static void weight_run(const geom *gm, int64_t r0, int64_t r1, int64_t nb, const float *x, const float *gy,
+                       float *gw, int add, float *col, float *onl, int par) {
+    const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
+    const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
+    for (int64_t n0 = 0; n0 < gm->N; n0 += nb) {
+        int64_t xo, yo;
+        geom s = sub_batch(gm, n0, nb < gm->N - n0 ? nb : gm->N - n0, &xo, &yo);
+        const int cols = (int)(s.N * L);
+        (fast_geom(&s) ? im2col_s2 : im2col)(&s, x + xo, col, r0, r1, par);
+        nol_to_onl(&s, gy + yo, onl, 0, 0);
+        be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)(r1 - r0), cols, 1.0f, onl, cols, col, cols,
+                  add || n0 > 0 ? 1.0f : 0.0f, gw + r0, (int)K);
+    }
+}
+
+/* Kernel rows (c, i) a CONV_WEIGHT part is made of: the fewest whose k columns each add up to a
+ * multiple of 16. */
+static int64_t weight_group(int64_t k) {
+    int64_t g = 1;
+    while ((g * k) % 16) g++;
+    return g;
+}
+
+/* Threads for a map of `work` multiply-adds over `units` independent parts: the caller's
+ * context's (products below its parallel minimum, or a call from inside a team: 1). */
+static int conv_team(double work, int64_t units) {
+    if (omp_in_parallel()) return 1;
+    const wk_exec *x = wk_exec_current();
+    int nt = x->threads > 1 && work >= x->blas_par_min ? x->threads : 1;
+    return units < nt ? (int)(units > 1 ? units : 1) : nt;
+}
 
 static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy, float *out,
                      int add) {
-    const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
-    int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k, nb = chunk_images(gm);
-    float *col = wk__scratch(g, K * nb * L), *onl = wk__scratch(g, gm->O * nb * L); /* onl: [O, nb·L] */
-    for (int64_t n0 = 0; col && onl && n0 < gm->N; n0 += nb) {
-        int64_t xo, yo;
-        geom s = sub_batch(gm, n0, nb < gm->N - n0 ? nb : gm->N - n0, &xo, &yo);
-        int cols = (int)(s.N * L);
-        switch (map) {
-        case CONV_FWD:
-            (fast_geom(&s) ? im2col_s2 : im2col)(&s, a + xo, col);
-            be->sgemm(wk_exec_current(), 0, 0, (int)s.O, cols, (int)K, 1.0f, w_or_gy, (int)K, col, cols, 0.0f, onl, cols);
-            nol_to_onl(&s, onl, out + yo, 1, add);
-            break;
-        case CONV_DATA:
-            nol_to_onl(&s, a + yo, onl, 0, 0);
-            be->sgemm(wk_exec_current(), 1, 0, (int)K, cols, (int)s.O, 1.0f, w_or_gy, (int)K, onl, cols, 0.0f, col, cols);
-            (fast_geom(&s) ? col2im_add_s2 : col2im_add)(&s, col, out + xo);
-            break;
-        case CONV_WEIGHT:
-            (fast_geom(&s) ? im2col_s2 : im2col)(&s, a + xo, col);
-            nol_to_onl(&s, w_or_gy + yo, onl, 0, 0);
-            be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)K, cols, 1.0f, onl, cols, col, cols,
-                      add || n0 > 0 ? 1.0f : 0.0f, out, (int)K);
-            break;
+    const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
+    const int64_t nb = chunk_images(gm), nchunks = (gm->N + nb - 1) / nb;
+    const double work = (double)gm->O * (double)K * (double)(gm->N * L);
+    /* CONV_WEIGHT's parts are groups of kernel rows (c, i) whose columns of gw start at multiples
+     * of 16, as the backend's own split does: OpenBLAS's sum for a column depends on where it
+     * falls in its register blocks, so parts elsewhere would change the last bits with the thread
+     * count. Fewer than 64 columns a thread (a first layer's one input channel) leave the
+     * product's own split to choose (rows). */
+    const int64_t group = weight_group(gm->k), groups = (gm->C * gm->k + group - 1) / group;
+    const int nt = conv_team(work, map != CONV_WEIGHT ? nchunks : K >= 128 ? groups : 1);
+    /* per thread: its im2col rows (all K, or the most kernel rows a CONV_WEIGHT part has) and onl */
+    const int64_t rows = map == CONV_WEIGHT ? ((groups + nt - 1) / nt) * group * gm->k : K;
+    const int64_t per = (rows + gm->O) * nb * L;
+    float *buf = wk__scratch(g, per * nt);
+    if (!buf) return; /* status set */
+    if (nt == 1) {
+        if (map == CONV_WEIGHT) weight_run(gm, 0, K, nb, a, w_or_gy, out, add, buf, buf + rows * nb * L, 1);
+        else
+            for (int64_t n0 = 0; n0 < gm->N; n0 += nb)
+                chunk_run(gm, map, n0, nb < gm->N - n0 ? nb : gm->N - n0, a, w_or_gy, out, add, buf,
+                          buf + rows * nb * L, 1);
+    } else {
+#pragma omp parallel num_threads(nt)
+        {
+            const int t = omp_get_thread_num(), tt = omp_get_num_threads();
+            float *col = buf + per * t, *onl = col + rows * nb * L;
+            if (map == CONV_WEIGHT) /* nt parts (a smaller team than asked for takes several each) */
+                for (int part = t; part < nt; part += tt) {
+                    const int64_t units = gm->C * gm->k, u0 = groups * part / nt * group,
+                                  u1 = groups * (part + 1) / nt * group;
+                    if (u0 < units) weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, w_or_gy, out, add, col, onl, 0);
+                }
+            else
+                for (int64_t c = nchunks * t / tt; c < nchunks * (t + 1) / tt; c++) {
+                    const int64_t n0 = c * nb;
+                    if (n0 < gm->N) chunk_run(gm, map, n0, nb < gm->N - n0 ? nb : gm->N - n0, a, w_or_gy, out, add, col, onl, 0);
+                }
         }
     }
     wk__scratch_done(g);
@@ -309,8 +413,8 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
 static void conv_fwd(wk_graph *g, const geom *gm, const float *x, const float *w, float *y, int add) {
     conv_run(g, gm, CONV_FWD, x, w, y, add);
 }
-static void conv_bwd_data(wk_graph *g, const geom *gm, const float *gy, const float *w, float *x) {
-    conv_run(g, gm, CONV_DATA, gy, w, x, 1);
+static void conv_bwd_data(wk_graph *g, const geom *gm, const float *gy, const float *w, float *x, int add) {
+    conv_run(g, gm, CONV_DATA, gy, w, x, add);
 }
 static void conv_bwd_weight(wk_graph *g, const geom *gm, const float *x, const float *gy, float *gw, int add) {
     conv_run(g, gm, CONV_WEIGHT, x, gy, gw, add);
@@ -348,8 +452,9 @@ static void bias_backward(wk_graph *g, wk_var *v, int64_t ch) {
     float *gb = v->n_in == 3 ? wk__gin(g, v, 2) : NULL;
     if (!gb) return;
     int64_t N = v->value.shape[0], L = v->value.numel / (N * ch);
-    for (int64_t n = 0; n < N; n++)
-        for (int64_t c = 0; c < ch; c++) {
+#pragma omp parallel for if (N * ch * L > WK_PAR_MIN) /* each channel's sums in the order of one thread */
+    for (int64_t c = 0; c < ch; c++)
+        for (int64_t n = 0; n < N; n++) {
             const float *gr = v->grad + (n * ch + c) * L;
             float s = 0;
             for (int64_t l = 0; l < L; l++) s += gr[l];
@@ -364,9 +469,10 @@ static void bias_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx, int64_t ch
 /* conv: in = {x, w[, b]} */
 static void conv_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
-    float *gx = wk__gin(g, v, 0), *gw = wk__gin(g, v, 1);
-    if (gx) conv_bwd_data(g, &gm, v->grad, v->in[1]->value.data, gx);
-    if (gw) conv_bwd_weight(g, &gm, v->in[0]->value.data, v->grad, gw, 1);
+    int fx, fw; /* fresh gradient buffers are written, not added to (every element is) */
+    float *gx = wk__gin_raw(g, v, 0, &fx), *gw = wk__gin_raw(g, v, 1, &fw);
+    if (gx) conv_bwd_data(g, &gm, v->grad, v->in[1]->value.data, gx, !fx);
+    if (gw) conv_bwd_weight(g, &gm, v->in[0]->value.data, v->grad, gw, !fw);
     bias_backward(g, v, gm.O);
 }
 static void conv_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
@@ -378,9 +484,10 @@ static void conv_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
 /* convT: in = {u, w[, b]}, u shaped like conv's output */
 static void convT_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
-    float *gu = wk__gin(g, v, 0), *gw = wk__gin(g, v, 1);
-    if (gu) conv_fwd(g, &gm, v->grad, v->in[1]->value.data, gu, 1);
-    if (gw) conv_bwd_weight(g, &gm, v->grad, v->in[0]->value.data, gw, 1);
+    int fu, fw;
+    float *gu = wk__gin_raw(g, v, 0, &fu), *gw = wk__gin_raw(g, v, 1, &fw);
+    if (gu) conv_fwd(g, &gm, v->grad, v->in[1]->value.data, gu, !fu);
+    if (gw) conv_bwd_weight(g, &gm, v->grad, v->in[0]->value.data, gw, !fw);
     bias_backward(g, v, gm.C);
 }
 static void convT_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
@@ -392,9 +499,10 @@ static void convT_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
 /* convW: in = {x, gy}, output shaped like w */
 static void convW_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
-    float *gx = wk__gin(g, v, 0), *ggy = wk__gin(g, v, 1);
-    if (gx) conv_bwd_data(g, &gm, v->in[1]->value.data, v->grad, gx);
-    if (ggy) conv_fwd(g, &gm, v->in[0]->value.data, v->grad, ggy, 1);
+    int fx, fy;
+    float *gx = wk__gin_raw(g, v, 0, &fx), *ggy = wk__gin_raw(g, v, 1, &fy);
+    if (gx) conv_bwd_data(g, &gm, v->in[1]->value.data, v->grad, gx, !fx);
+    if (ggy) conv_fwd(g, &gm, v->in[0]->value.data, v->grad, ggy, !fy);
 }
 static void convW_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
@@ -422,8 +530,7 @@ static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, wk_var *b, const ge
     wk_var *v = wk__node(g, &convT_op, in, b ? 3 : 2, 4, (int64_t[]){gm->N, gm->C, gm->H, gm->W});
     if (!v) return NULL;
     save_geom(v, gm);
-    memset(v->value.data, 0, (size_t)v->value.numel * sizeof(float));
-    conv_bwd_data(g, gm, u->value.data, w->value.data, v->value.data);
+    conv_bwd_data(g, gm, u->value.data, w->value.data, v->value.data, 0);
     if (b) bias_add(v->value.data, b->value.data, gm->N, gm->C, gm->H * gm->W);
     return g->status ? NULL : v;
 }
