@@ -95,26 +95,39 @@ static void backward(wk_graph *g, wk_var *v) {
     wk_bcast_init(&bc, &v->in[0]->value, &v->in[1]->value);
     const float *a = v->in[0]->value.data, *b = v->in[1]->value.data, *y = v->value.data,
                 *go = v->grad;
-    float *ga = wk__gin(g, v, 0), *gb = wk__gin(g, v, 1);
     int64_t n = bc.numel;
     int full = bc.simple && bc.div_a == 1 && bc.mod_a == n && bc.div_b == 1 && bc.mod_b == n;
-    if (full) {
+    if (full) { /* same shapes: a fresh gradient buffer is written, not zeroed and added to (one pass fewer) */
+        int fa, fb;
+        float *ga = wk__gin_raw(g, v, 0, &fa), *gb = wk__gin_raw(g, v, 1, &fb);
+        /* x op x: one buffer, fresh for the first term only (written, then added to) */
         if (ga && kind == OP_MUL) {
+            if (fa) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-            for (int64_t i = 0; i < n; i++) ga[i] += go[i] * b[i];
+                for (int64_t i = 0; i < n; i++) ga[i] = go[i] * b[i];
+            } else {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+                for (int64_t i = 0; i < n; i++) ga[i] += go[i] * b[i];
+            }
         } else if (ga) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-            for (int64_t i = 0; i < n; i++) ga[i] += grad_a(kind, go[i], b[i]);
+            for (int64_t i = 0; i < n; i++) ga[i] = (fa ? 0.0f : ga[i]) + grad_a(kind, go[i], b[i]);
         }
         if (gb && kind == OP_MUL) {
+            if (fb) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-            for (int64_t i = 0; i < n; i++) gb[i] += go[i] * a[i];
+                for (int64_t i = 0; i < n; i++) gb[i] = go[i] * a[i];
+            } else {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+                for (int64_t i = 0; i < n; i++) gb[i] += go[i] * a[i];
+            }
         } else if (gb) {
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-            for (int64_t i = 0; i < n; i++) gb[i] += grad_b(kind, go[i], a[i], b[i], y[i]);
+            for (int64_t i = 0; i < n; i++) gb[i] = (fb ? 0.0f : gb[i]) + grad_b(kind, go[i], a[i], b[i], y[i]);
         }
         return;
     }
+    float *ga = wk__gin(g, v, 0), *gb = wk__gin(g, v, 1);
     /* Broadcast: several outputs feed one input element, so accumulate serially, row by row.
      * Within a row an input is either walked (stride 1) or repeated (stride 0, e.g. a conv
      * bias over H·W): the repeated one takes the row's sum once. */

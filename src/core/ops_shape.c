@@ -8,12 +8,18 @@
 
 /* ---- reshape: same memory, new shape ---- */
 static void reshape_backward(wk_graph *g, wk_var *v) {
-    float *gx = wk__gin(g, v, 0);
+    int fresh;
+    float *gx = wk__gin_raw(g, v, 0, &fresh);
     if (!gx) return;
     int64_t n = v->value.numel;
     const float *go = v->grad;
+    if (fresh) { /* the first gradient: a copy, not zeroing and adding */
 #pragma omp parallel for simd if (n > WK_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) gx[i] += go[i];
+        for (int64_t i = 0; i < n; i++) gx[i] = go[i];
+    } else {
+#pragma omp parallel for simd if (n > WK_PAR_MIN)
+        for (int64_t i = 0; i < n; i++) gx[i] += go[i];
+    }
 }
 static void reshape_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     dx[0] = wk_reshape(g, go, v->in[0]->value.ndim, v->in[0]->value.shape);

@@ -79,32 +79,49 @@ static void apply_forward(int k, const float *restrict x, float *restrict y, int
         CASE_LOOP(U_RELU_MASK, y[i] = x[i] > 0 ? 1.0f : 0.0f)
         CASE_LOOP(U_LEAKY_MASK, y[i] = x[i] > 0 ? 1.0f : p0)
         CASE_LOOP(U_CLAMP, y[i] = fminf(fmaxf(x[i], p0), p1))
-    default:
+    default: /* tanh, exp, ...: libm per element, so the split pays from fewer elements */
+#pragma omp parallel for if (n > WK_PAR_MIN / 8)
         for (int64_t i = 0; i < n; i++) y[i] = f(k, x[i], p);
     }
 }
 
+/* gx = or += EXPR: a gradient buffer on its first use in the pass is written (wk__gin_raw),
+ * one pass fewer over it than zeroing it and adding. */
+#define CASE_GRAD(K, EXPR)                                              \
+    case K:                                                             \
+        if (fresh) {                                                    \
+            _Pragma("omp parallel for simd if (n > WK_PAR_MIN)")         \
+            for (int64_t i = 0; i < n; i++) gx[i] = EXPR;               \
+        } else {                                                        \
+            _Pragma("omp parallel for simd if (n > WK_PAR_MIN)")         \
+            for (int64_t i = 0; i < n; i++) gx[i] += EXPR;              \
+        }                                                               \
+        break;
+
 static void apply_backward(int k, const float *restrict x, const float *restrict y, const float *restrict go,
-                           float *restrict gx, int64_t n, const float *p) {
+                           float *restrict gx, int64_t n, const float *p, int fresh) {
     const float p0 = p[0];
     switch (k) {
-        CASE_LOOP(U_SQUARE, gx[i] += go[i] * 2.0f * x[i])
-        CASE_LOOP(U_RELU, gx[i] += x[i] > 0 ? go[i] : 0.0f)
-        CASE_LOOP(U_LEAKY, gx[i] += x[i] > 0 ? go[i] : p0 * go[i])
-        CASE_LOOP(U_AFFINE, gx[i] += p0 * go[i])
-        CASE_LOOP(U_TANH, gx[i] += go[i] * (1.0f - y[i] * y[i]))
-        CASE_LOOP(U_SIGMOID, gx[i] += go[i] * y[i] * (1.0f - y[i]))
-        CASE_LOOP(U_EXP, gx[i] += go[i] * y[i])
+        CASE_GRAD(U_SQUARE, go[i] * 2.0f * x[i])
+        CASE_GRAD(U_RELU, x[i] > 0 ? go[i] : 0.0f)
+        CASE_GRAD(U_LEAKY, x[i] > 0 ? go[i] : p0 * go[i])
+        CASE_GRAD(U_AFFINE, p0 * go[i])
+        CASE_GRAD(U_TANH, go[i] * (1.0f - y[i] * y[i]))
+        CASE_GRAD(U_SIGMOID, go[i] * y[i] * (1.0f - y[i]))
+        CASE_GRAD(U_EXP, go[i] * y[i])
     default:
-        for (int64_t i = 0; i < n; i++) gx[i] += go[i] * df(k, x[i], y[i], p);
+#pragma omp parallel for if (n > WK_PAR_MIN / 8)
+        for (int64_t i = 0; i < n; i++) gx[i] = (fresh ? 0.0f : gx[i]) + go[i] * df(k, x[i], y[i], p);
     }
 }
 #undef CASE_LOOP
+#undef CASE_GRAD
 
 static void backward(wk_graph *g, wk_var *v) {
-    float *gx = wk__gin(g, v, 0);
+    int fresh;
+    float *gx = wk__gin_raw(g, v, 0, &fresh);
     if (!gx) return;
-    apply_backward(v->iattr[0], v->in[0]->value.data, v->value.data, v->grad, gx, v->value.numel, v->fattr);
+    apply_backward(v->iattr[0], v->in[0]->value.data, v->value.data, v->grad, gx, v->value.numel, v->fattr, fresh);
 }
 
 static wk_var *unary(wk_graph *g, int k, wk_var *x, float p0, float p1);
