@@ -37,26 +37,73 @@ static bn_geom bn_dims(const wk_var *x) {
     return d;
 }
 
+/* Channel sums in double over N rows of L floats: BN_LANES running partial sums over the whole
+ * channel, added up once at its end (a reduction at the end of each row cost more than the
+ * row's additions for the 7×7 and 14×14 rows of a DCGAN). Element l of a row goes to lane
+ * l mod BN_LANES, in row order. */
+#define BN_LANES 8
+/* [N, C] input (L = 1): a channel is a column, one value a row; walking a column for each
+ * channel spends the time on loop control, so these walk the rows over BN_BLOCK channels at
+ * once, with one running sum per channel (each channel's additions in row order, as the
+ * per-channel loop makes them for L = 1: lane 0 only). */
+#define BN_BLOCK 256
+static double lanes_total(const double *acc) {
+    double s4[4];
+    for (int j = 0; j < 4; j++) s4[j] = acc[j] + acc[j + 4];
+    return (s4[0] + s4[2]) + (s4[1] + s4[3]);
+}
+
 static void bn_backward(wk_graph *g, wk_var *v) {
     const wk_var *x = v->in[0], *gamma = v->in[1];
     bn_geom d = bn_dims(x);
     const float *mean = v->saved, *inv = mean + d.C, *gy = v->grad, *xs = x->value.data;
     float *gx = wk__gin(g, v, 0), *gg = wk__gin(g, v, 1), *gb = wk__gin(g, v, 2);
     const double count = (double)(d.N * d.L);
+    if (d.L == 1) { /* [N, C]: the same sums, in the same order, walking rows (bn_rows) */
+#pragma omp parallel for if (d.N * d.C > WK_PAR_MIN)
+        for (int64_t c0 = 0; c0 < d.C; c0 += BN_BLOCK) {
+            const int64_t w = d.C - c0 < BN_BLOCK ? d.C - c0 : BN_BLOCK;
+            const float *mc = mean + c0, *ic = inv + c0;
+            double a[BN_BLOCK] = {0}, b[BN_BLOCK] = {0};
+            for (int64_t n = 0; n < d.N; n++) {
+                const float *xr = xs + n * d.C + c0, *gr = gy + n * d.C + c0;
+                for (int64_t j = 0; j < w; j++) {
+                    a[j] += gr[j];
+                    b[j] += (double)gr[j] * ((xr[j] - mc[j]) * ic[j]);
+                }
+            }
+            float scale[BN_BLOCK], mg[BN_BLOCK], mgx[BN_BLOCK];
+            for (int64_t j = 0; j < w; j++) {
+                if (gg) gg[c0 + j] += (float)b[j];
+                if (gb) gb[c0 + j] += (float)a[j];
+                scale[j] = gamma->value.data[c0 + j] * ic[j], mg[j] = (float)(a[j] / count), mgx[j] = (float)(b[j] / count);
+            }
+            for (int64_t n = 0; n < d.N && gx; n++) {
+                const float *xr = xs + n * d.C + c0, *gr = gy + n * d.C + c0;
+                float *o = gx + n * d.C + c0;
+                for (int64_t j = 0; j < w; j++) o[j] += scale[j] * (gr[j] - mg[j] - (xr[j] - mc[j]) * ic[j] * mgx[j]);
+            }
+        }
+        return;
+    }
 #pragma omp parallel for if (d.N * d.C * d.L > WK_PAR_MIN)
     for (int64_t c = 0; c < d.C; c++) {
-        double sum_gy = 0, sum_gy_xhat = 0;
+        double a[BN_LANES] = {0}, b[BN_LANES] = {0};
+        const float mc = mean[c], ic = inv[c];
         for (int64_t n = 0; n < d.N; n++) {
             const float *xr = xs + (n * d.C + c) * d.L, *gr = gy + (n * d.C + c) * d.L;
-            double a = 0, b = 0;
-#pragma omp simd reduction(+ : a, b)
-            for (int64_t l = 0; l < d.L; l++) {
-                a += gr[l];
-                b += (double)gr[l] * ((xr[l] - mean[c]) * inv[c]);
+            int64_t l = 0;
+            for (; l + BN_LANES <= d.L; l += BN_LANES)
+                for (int j = 0; j < BN_LANES; j++) {
+                    a[j] += gr[l + j];
+                    b[j] += (double)gr[l + j] * ((xr[l + j] - mc) * ic);
+                }
+            for (int j = 0; l < d.L; l++, j++) {
+                a[j] += gr[l];
+                b[j] += (double)gr[l] * ((xr[l] - mc) * ic);
             }
-            sum_gy += a;
-            sum_gy_xhat += b;
         }
+        const double sum_gy = lanes_total(a), sum_gy_xhat = lanes_total(b);
         if (gg) gg[c] += (float)sum_gy_xhat;
         if (gb) gb[c] += (float)sum_gy;
         if (!gx) continue;
@@ -102,25 +149,55 @@ static wk_var *batch_norm_train(wk_graph *g, wk_var *x, wk_var *gamma, wk_var *b
     float *mean = saved, *inv = saved + d.C, *y = v->value.data;
     const float *xs = x->value.data;
     const double count = (double)(d.N * d.L);
+    if (d.L == 1) { /* [N, C]: the same sums, in the same order, walking rows (BN_BLOCK) */
+#pragma omp parallel for if (d.N * d.C > WK_PAR_MIN)
+        for (int64_t c0 = 0; c0 < d.C; c0 += BN_BLOCK) {
+            const int64_t w = d.C - c0 < BN_BLOCK ? d.C - c0 : BN_BLOCK;
+            double s1[BN_BLOCK] = {0}, s2[BN_BLOCK] = {0};
+            float muf[BN_BLOCK], a[BN_BLOCK];
+            for (int64_t n = 0; n < d.N; n++)
+                for (int64_t j = 0; j < w; j++) s1[j] += xs[n * d.C + c0 + j];
+            for (int64_t j = 0; j < w; j++) muf[j] = (float)(s1[j] / count);
+            for (int64_t n = 0; n < d.N; n++)
+                for (int64_t j = 0; j < w; j++) {
+                    const float dl = xs[n * d.C + c0 + j] - muf[j];
+                    s2[j] += (double)dl * dl;
+                }
+            for (int64_t j = 0; j < w; j++) {
+                const int64_t c = c0 + j;
+                mean[c] = muf[j];
+                var[c] = (float)(s2[j] / count);
+                inv[c] = (float)(1.0 / sqrt(s2[j] / count + eps));
+                m[c] = mean[c];
+                a[j] = gamma->value.data[c] * inv[c];
+            }
+            const float *bt = beta->value.data + c0;
+            for (int64_t n = 0; n < d.N; n++)
+                for (int64_t j = 0; j < w; j++) y[n * d.C + c0 + j] = (xs[n * d.C + c0 + j] - muf[j]) * a[j] + bt[j];
+        }
+        return v;
+    }
 #pragma omp parallel for if (d.N * d.C * d.L > WK_PAR_MIN)
     for (int64_t c = 0; c < d.C; c++) {
-        double s = 0, s2 = 0;
+        double acc[BN_LANES] = {0}; /* float rows into double sums: vectorises, no drift over a large batch */
         for (int64_t n = 0; n < d.N; n++) {
             const float *xr = xs + (n * d.C + c) * d.L;
-            double t = 0; /* float rows into double sums: vectorises, no drift over a large batch */
-#pragma omp simd reduction(+ : t)
-            for (int64_t l = 0; l < d.L; l++) t += xr[l];
-            s += t;
+            int64_t l = 0;
+            for (; l + BN_LANES <= d.L; l += BN_LANES)
+                for (int j = 0; j < BN_LANES; j++) acc[j] += xr[l + j];
+            for (int j = 0; l < d.L; l++, j++) acc[j] += xr[l];
         }
-        const double mu = s / count;
+        const double mu = lanes_total(acc) / count;
         const float muf = (float)mu;
+        for (int j = 0; j < BN_LANES; j++) acc[j] = 0;
         for (int64_t n = 0; n < d.N; n++) { /* two passes: no cancellation in the variance */
             const float *xr = xs + (n * d.C + c) * d.L;
-            double t = 0;
-#pragma omp simd reduction(+ : t)
-            for (int64_t l = 0; l < d.L; l++) t += (double)(xr[l] - muf) * (xr[l] - muf);
-            s2 += t;
+            int64_t l = 0;
+            for (; l + BN_LANES <= d.L; l += BN_LANES)
+                for (int j = 0; j < BN_LANES; j++) acc[j] += (double)(xr[l + j] - muf) * (xr[l + j] - muf);
+            for (int j = 0; l < d.L; l++, j++) acc[j] += (double)(xr[l] - muf) * (xr[l] - muf);
         }
+        const double s2 = lanes_total(acc);
         mean[c] = (float)mu;
         var[c] = (float)(s2 / count);
         inv[c] = (float)(1.0 / sqrt(s2 / count + eps));
