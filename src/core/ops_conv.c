@@ -310,25 +310,41 @@ static geom sub_batch(const geom *gm, int64_t n0, int64_t nb, int64_t *xoff, int
  * threads: chunk_images), so the results do not depend on the thread count (test_conv_paths). */
 typedef enum { CONV_FWD, CONV_DATA, CONV_WEIGHT } conv_map;
 
-/* Images [n0, n0 + nb) of CONV_FWD or CONV_DATA on the buffers col [K, nb·L] and onl [O, nb·L];
+/* y[n, c, l] += b[c] for N images of ch channels of L values. */
+static void bias_add(float *y, const float *b, int64_t N, int64_t ch, int64_t L, int par) {
+#pragma omp parallel for if (par && N * ch * L > WK_PAR_MIN)
+    for (int64_t nc = 0; nc < N * ch; nc++) {
+        float bc = b[nc % ch], *yr = y + nc * L;
+        for (int64_t l = 0; l < L; l++) yr[l] += bc;
+    }
+}
+
+/* Images [n0, n0 + nb) of CONV_FWD or CONV_DATA on the buffers col [K, nb·L] and onl [O, nb·L],
+ * the bias (NULL: none) added to their output images (CONV_WEIGHT: their own weight gradient);
  * par: the copies may start a team and the product runs on the caller's threads (one thread's
  * part of a team: 0). */
 static void chunk_run(const geom *gm, conv_map map, int64_t n0, int64_t nb, const float *a, const float *w,
-                      float *out, int add, float *col, float *onl, int par) {
+                      const float *bias, float *out, int add, float *col, float *onl, int par) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
     int64_t xo, yo;
     geom s = sub_batch(gm, n0, nb, &xo, &yo);
     const int cols = (int)(s.N * L), fast = fast_geom(&s);
-    if (map == CONV_FWD) {
+    if (map == CONV_WEIGHT) { /* a: x, w: gy, out: this chunk's own gw [O, K] (conv_run sums them) */
+        (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
+        nol_to_onl(&s, w + yo, onl, 0, 0);
+        be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)K, cols, 1.0f, onl, cols, col, cols, 0.0f, out, (int)K);
+    } else if (map == CONV_FWD) {
         (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
         be->sgemm(wk_exec_current(), 0, 0, (int)s.O, cols, (int)K, 1.0f, w, (int)K, col, cols, 0.0f, onl, cols);
         nol_to_onl(&s, onl, out + yo, 1, add);
+        if (bias) bias_add(out + yo, bias, s.N, s.O, L, par);
     } else {
         nol_to_onl(&s, a + yo, onl, 0, 0);
         be->sgemm(wk_exec_current(), 1, 0, (int)K, cols, (int)s.O, 1.0f, w, (int)K, onl, cols, 0.0f, col, cols);
         if (!add) memset(out + xo, 0, (size_t)(s.N * s.C * s.H * s.W) * sizeof(float));
         (fast ? col2im_add_s2 : col2im_add)(&s, col, out + xo, par);
+        if (bias) bias_add(out + xo, bias, s.N, s.C, s.H * s.W, par);
     }
 }
 
@@ -362,12 +378,14 @@ static int64_t weight_group(int64_t k) {
 static int conv_team(double work, int64_t units) {
     if (omp_in_parallel()) return 1;
     const wk_exec *x = wk_exec_current();
-    int nt = x->threads > 1 && work >= x->blas_par_min ? x->threads : 1;
+    /* a quarter of the products' minimum: the team also splits the copies, the transposes and the
+     * bias of each chunk, which one thread would do alone */
+    int nt = x->threads > 1 && work >= x->blas_par_min / 4 ? x->threads : 1;
     return units < nt ? (int)(units > 1 ? units : 1) : nt;
 }
 
-static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy, float *out,
-                     int add) {
+static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy,
+                     const float *bias, float *out, int add) {
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
     const int64_t nb = chunk_images(gm), nchunks = (gm->N + nb - 1) / nb;
     const double work = (double)gm->O * (double)K * (double)(gm->N * L);
@@ -377,47 +395,67 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
      * count. Fewer than 64 columns a thread (a first layer's one input channel) leave the
      * product's own split to choose (rows). */
     const int64_t group = weight_group(gm->k), groups = (gm->C * gm->k + group - 1) / group;
-    const int nt = conv_team(work, map != CONV_WEIGHT ? nchunks : K >= 128 ? groups : 1);
+    /* With fewer columns than that (a first layer's one input channel): each chunk's gw apart,
+     * the chunks split over the team like the other maps', then summed in chunk order (small: O·K
+     * each), so again the thread count does not change the result. */
+    const int by_chunk = map == CONV_WEIGHT && K < 128;
+    const int nt = conv_team(work, map != CONV_WEIGHT || by_chunk ? nchunks : groups);
     /* per thread: its im2col rows (all K, or the most kernel rows a CONV_WEIGHT part has) and onl */
-    const int64_t rows = map == CONV_WEIGHT ? ((groups + nt - 1) / nt) * group * gm->k : K;
+    const int64_t rows = map == CONV_WEIGHT && !by_chunk ? ((groups + nt - 1) / nt) * group * gm->k : K;
     const int64_t per = (rows + gm->O) * nb * L;
-    float *buf = wk__scratch(g, per * nt);
-    if (!buf) return; /* status set */
+    float *buf = wk__scratch(g, per * nt), *parts = by_chunk ? wk__scratch(g, nchunks * gm->O * K) : NULL;
+    if (!buf || (by_chunk && !parts)) { /* status set */
+        wk__scratch_done(g);
+        return;
+    }
+    float *dst = by_chunk ? parts : out; /* chunk c's output: dst (+ c·O·K for by_chunk) */
     if (nt == 1) {
-        if (map == CONV_WEIGHT) weight_run(gm, 0, K, nb, a, w_or_gy, out, add, buf, buf + rows * nb * L, 1);
+        if (map == CONV_WEIGHT && !by_chunk) weight_run(gm, 0, K, nb, a, w_or_gy, out, add, buf, buf + rows * nb * L, 1);
         else
-            for (int64_t n0 = 0; n0 < gm->N; n0 += nb)
-                chunk_run(gm, map, n0, nb < gm->N - n0 ? nb : gm->N - n0, a, w_or_gy, out, add, buf,
-                          buf + rows * nb * L, 1);
+            for (int64_t c = 0; c < nchunks; c++) /* the bias after the last chunk: one team for it */
+                chunk_run(gm, map, c * nb, nb < gm->N - c * nb ? nb : gm->N - c * nb, a, w_or_gy, NULL,
+                          by_chunk ? dst + c * gm->O * K : dst, add, buf, buf + rows * nb * L, 1);
+        if (bias && map == CONV_FWD) bias_add(out, bias, gm->N, gm->O, L, 1);
+        if (bias && map == CONV_DATA) bias_add(out, bias, gm->N, gm->C, gm->H * gm->W, 1);
     } else {
 #pragma omp parallel num_threads(nt)
         {
             const int t = omp_get_thread_num(), tt = omp_get_num_threads();
             float *col = buf + per * t, *onl = col + rows * nb * L;
-            if (map == CONV_WEIGHT) /* nt parts (a smaller team than asked for takes several each) */
+            if (map == CONV_WEIGHT && !by_chunk) /* nt parts (a smaller team than asked for takes several each) */
                 for (int part = t; part < nt; part += tt) {
                     const int64_t units = gm->C * gm->k, u0 = groups * part / nt * group,
                                   u1 = groups * (part + 1) / nt * group;
-                    if (u0 < units) weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, w_or_gy, out, add, col, onl, 0);
+                    if (u0 < units)
+                        weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, w_or_gy, out, add, col, onl, 0);
                 }
             else
                 for (int64_t c = nchunks * t / tt; c < nchunks * (t + 1) / tt; c++) {
                     const int64_t n0 = c * nb;
-                    if (n0 < gm->N) chunk_run(gm, map, n0, nb < gm->N - n0 ? nb : gm->N - n0, a, w_or_gy, out, add, col, onl, 0);
+                    if (n0 < gm->N)
+                        chunk_run(gm, map, n0, nb < gm->N - n0 ? nb : gm->N - n0, a, w_or_gy, bias,
+                                  by_chunk ? dst + c * gm->O * K : dst, add, col, onl, 0);
                 }
         }
     }
+    if (by_chunk) /* gw (+)= the chunks' sums, in chunk order */
+        for (int64_t e = 0; e < gm->O * K; e++) {
+            float s = add ? out[e] + parts[e] : parts[e];
+            for (int64_t c = 1; c < nchunks; c++) s += parts[c * gm->O * K + e];
+            out[e] = s;
+        }
     wk__scratch_done(g);
 }
 
-static void conv_fwd(wk_graph *g, const geom *gm, const float *x, const float *w, float *y, int add) {
-    conv_run(g, gm, CONV_FWD, x, w, y, add);
+static void conv_fwd(wk_graph *g, const geom *gm, const float *x, const float *w, const float *b, float *y, int add) {
+    conv_run(g, gm, CONV_FWD, x, w, b, y, add);
 }
-static void conv_bwd_data(wk_graph *g, const geom *gm, const float *gy, const float *w, float *x, int add) {
-    conv_run(g, gm, CONV_DATA, gy, w, x, add);
+static void conv_bwd_data(wk_graph *g, const geom *gm, const float *gy, const float *w, const float *b, float *x,
+                          int add) {
+    conv_run(g, gm, CONV_DATA, gy, w, b, x, add);
 }
 static void conv_bwd_weight(wk_graph *g, const geom *gm, const float *x, const float *gy, float *gw, int add) {
-    conv_run(g, gm, CONV_WEIGHT, x, gy, gw, add);
+    conv_run(g, gm, CONV_WEIGHT, x, gy, NULL, gw, add);
 }
 
 /* Geometry saved on a node: iattr = {N, C, H, W, O, k, s, p}; Ho, Wo derived. */
@@ -437,17 +475,11 @@ static wk_var *conv_node(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, const geo
 static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, wk_var *b, const geom *gm);
 static wk_var *convW_node(wk_graph *g, wk_var *x, wk_var *gy, const geom *gm);
 
-/* The channel bias of conv2d / conv_transpose2d, folded into their node as input 2: added in place
- * to the output (the same float additions as a separate broadcast add, without its full-size
- * output and gradient on the tape), y [N, ch, L]. Its gradient sums the output gradient over N
- * and L; the recorded one is that sum built from ops, so it differentiates again. */
-static void bias_add(float *y, const float *b, int64_t N, int64_t ch, int64_t L) {
-#pragma omp parallel for if (N * ch * L > WK_PAR_MIN)
-    for (int64_t nc = 0; nc < N * ch; nc++) {
-        float bc = b[nc % ch], *yr = y + nc * L;
-        for (int64_t l = 0; l < L; l++) yr[l] += bc;
-    }
-}
+/* The channel bias of conv2d / conv_transpose2d, folded into their node as input 2: added to each
+ * chunk's output images right after they are computed (bias_add, in conv_run: the same float
+ * additions as a separate broadcast add, without its full-size output and gradient on the tape,
+ * and while the chunk is in cache). Its gradient sums the output gradient over N and L; the
+ * recorded one is that sum built from ops, so it differentiates again. */
 static void bias_backward(wk_graph *g, wk_var *v, int64_t ch) {
     float *gb = v->n_in == 3 ? wk__gin(g, v, 2) : NULL;
     if (!gb) return;
@@ -471,7 +503,7 @@ static void conv_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
     int fx, fw; /* fresh gradient buffers are written, not added to (every element is) */
     float *gx = wk__gin_raw(g, v, 0, &fx), *gw = wk__gin_raw(g, v, 1, &fw);
-    if (gx) conv_bwd_data(g, &gm, v->grad, v->in[1]->value.data, gx, !fx);
+    if (gx) conv_bwd_data(g, &gm, v->grad, v->in[1]->value.data, NULL, gx, !fx);
     if (gw) conv_bwd_weight(g, &gm, v->in[0]->value.data, v->grad, gw, !fw);
     bias_backward(g, v, gm.O);
 }
@@ -486,7 +518,7 @@ static void convT_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
     int fu, fw;
     float *gu = wk__gin_raw(g, v, 0, &fu), *gw = wk__gin_raw(g, v, 1, &fw);
-    if (gu) conv_fwd(g, &gm, v->grad, v->in[1]->value.data, gu, !fu);
+    if (gu) conv_fwd(g, &gm, v->grad, v->in[1]->value.data, NULL, gu, !fu);
     if (gw) conv_bwd_weight(g, &gm, v->grad, v->in[0]->value.data, gw, !fw);
     bias_backward(g, v, gm.C);
 }
@@ -501,8 +533,8 @@ static void convW_backward(wk_graph *g, wk_var *v) {
     geom gm = load_geom(v);
     int fx, fy;
     float *gx = wk__gin_raw(g, v, 0, &fx), *ggy = wk__gin_raw(g, v, 1, &fy);
-    if (gx) conv_bwd_data(g, &gm, v->in[1]->value.data, v->grad, gx, !fx);
-    if (ggy) conv_fwd(g, &gm, v->in[0]->value.data, v->grad, ggy, !fy);
+    if (gx) conv_bwd_data(g, &gm, v->in[1]->value.data, v->grad, NULL, gx, !fx);
+    if (ggy) conv_fwd(g, &gm, v->in[0]->value.data, v->grad, NULL, ggy, !fy);
 }
 static void convW_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     geom gm = load_geom(v);
@@ -520,8 +552,7 @@ static wk_var *conv_node(wk_graph *g, wk_var *x, wk_var *w, wk_var *b, const geo
     wk_var *v = wk__node(g, &conv_op, in, b ? 3 : 2, 4, (int64_t[]){gm->N, gm->O, gm->Ho, gm->Wo});
     if (!v) return NULL;
     save_geom(v, gm);
-    conv_fwd(g, gm, x->value.data, w->value.data, v->value.data, 0);
-    if (b) bias_add(v->value.data, b->value.data, gm->N, gm->O, gm->Ho * gm->Wo);
+    conv_fwd(g, gm, x->value.data, w->value.data, b ? b->value.data : NULL, v->value.data, 0);
     return g->status ? NULL : v;
 }
 static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, wk_var *b, const geom *gm) {
@@ -530,8 +561,7 @@ static wk_var *convT_node(wk_graph *g, wk_var *u, wk_var *w, wk_var *b, const ge
     wk_var *v = wk__node(g, &convT_op, in, b ? 3 : 2, 4, (int64_t[]){gm->N, gm->C, gm->H, gm->W});
     if (!v) return NULL;
     save_geom(v, gm);
-    conv_bwd_data(g, gm, u->value.data, w->value.data, v->value.data, 0);
-    if (b) bias_add(v->value.data, b->value.data, gm->N, gm->C, gm->H * gm->W);
+    conv_bwd_data(g, gm, u->value.data, w->value.data, b ? b->value.data : NULL, v->value.data, 0);
     return g->status ? NULL : v;
 }
 static wk_var *convW_node(wk_graph *g, wk_var *x, wk_var *gy, const geom *gm) {
