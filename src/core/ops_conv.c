@@ -262,8 +262,12 @@ static void nol_to_onl(const geom *gm, const float *a, float *b, int back, int a
  * K × nb·L floats instead of K × N·L, so it stays in cache between im2col and the sgemm that
  * reads it, and an op's scratch is a few MB whatever the batch (the whole batch's buffer was
  * 26 MB for the 28×28 critic at batch 128, kept once per graph). Per output element the sum
- * over K is one sgemm's, as before; only the weight gradient sums its N·L terms chunk by chunk. */
-static int64_t chunk_floats = (int64_t)1 << 20;
+ * over K is one sgemm's, as before; only the weight gradient sums its N·L terms chunk by chunk.
+ * 2 MB a chunk (8 images of the 28×28 DCGAN's big layers): on a Zen 5 with 1 MB of L2 a core,
+ * a DCGAN step at 2 threads took 0.38–0.40 s with 1.6 MB chunks, 0.39–0.41 s with 0.8 MB,
+ * 0.41–0.44 s with 0.4 MB and 0.39–0.45 s with 4 MB (bench_dcgan_step --chunk, three
+ * interleaved rounds; the machine's noise is about as large as the differences). */
+static int64_t chunk_floats = (int64_t)1 << 19;
 
 int64_t wk__conv_chunk_floats(int64_t n) {
     int64_t old = chunk_floats;
@@ -272,15 +276,16 @@ int64_t wk__conv_chunk_floats(int64_t n) {
 }
 
 /* Images a chunk: the batch in equal chunks, as few as keep each chunk's im2col within
- * chunk_floats but at least CONV_MIN_CHUNKS (so a team of up to that many threads has equal
- * shares). It depends on the geometry only, never on the threads: OpenBLAS's sum for one output
+ * chunk_floats, their count rounded up to a multiple of CONV_MIN_CHUNKS (so a team of 2, 4 or 8
+ * threads has equal shares; at most one image a chunk). It depends on the geometry only, never on the threads: OpenBLAS's sum for one output
  * element depends on the product's shape, so chunks that changed with the thread count would
  * change the results' last bits with it. */
 #define CONV_MIN_CHUNKS 8
 static int64_t chunk_images(const geom *gm) {
     const int64_t per = gm->C * gm->k * gm->k * gm->Ho * gm->Wo, fit = chunk_floats / (per > 0 ? per : 1);
     int64_t nchunks = (gm->N + (fit > 0 ? fit : 1) - 1) / (fit > 0 ? fit : 1);
-    if (nchunks < CONV_MIN_CHUNKS) nchunks = gm->N < CONV_MIN_CHUNKS ? gm->N : CONV_MIN_CHUNKS;
+    nchunks = (nchunks + CONV_MIN_CHUNKS - 1) / CONV_MIN_CHUNKS * CONV_MIN_CHUNKS; /* a multiple: equal shares */
+    if (nchunks > gm->N) nchunks = gm->N;
     if (nchunks < 1) nchunks = 1;
     return (gm->N + nchunks - 1) / nchunks;
 }
