@@ -3,7 +3,7 @@
  * with the fast path on and off (same copies, same additions in the same order), on the 28×28
  * DCGAN's geometry (14 → 7, k 4, p 1), odd and even sizes, k 3, padding 0 and 2, a batch run in
  * chunks, and input rows of 16 columns (the widest the fast path takes); and on 3 threads (the
- * maps' team paths: chunks of images, or kernel rows or rows of the weight gradient, per thread) equal to
+ * maps' team paths: chunks of images, or parts of the weight gradient's columns, per thread) equal to
  * one thread's; gradients added to buffers that hold a value already equal the fresh ones plus it. */
 #include "check.h"
 #include "core/graph_internal.h"
@@ -86,7 +86,10 @@ int main(void) {
         {3, 3, 5, 9, 3, 1, 0},  {3, 3, 5, 16, 4, 1, 0}, {2, 2, 3, 13, 4, 2, 0},
         {2, 3, 2, 12, 3, 0, 0}, {3, 2, 3, 5, 3, 1, 1},  {2, 3, 2, 8, 4, 2, 1},
         {3, 8, 5, 14, 4, 1, 0}, {3, 5, 8, 7, 4, 1, 1}, /* K = 8·4·4 = 128: the weight gradient's team path */
-        {3, 1, 40, 14, 4, 1, 0}, {3, 40, 1, 7, 4, 1, 1}, /* K = 16, 40 rows: the weight gradient by rows */
+        {3, 1, 40, 14, 4, 1, 0}, {3, 40, 1, 7, 4, 1, 1}, /* K = 16: the weight gradient chunk by chunk */
+        {3, 8, 16, 14, 4, 1, 0},  /* 16 output channels: the weight gradient's column parts change its bits
+                                     on OpenBLAS unless fixed by the geometry */
+        {2, 2, 3, 8, 3, 0, 0},    /* 3 output columns: the vectorised im2col's 8-lane stores pass a row's end */
     };
     const char *what[4] = {"output", "input gradient", "weight gradient", "bias gradient"};
     /* variants against the reference (vectorised, one thread, fresh gradient buffers):

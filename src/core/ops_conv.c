@@ -1,5 +1,7 @@
 /* ops_conv.c — 2-D convolution and transposed convolution (NCHW, square kernels, PyTorch's
- * weight layouts), by im2col + sgemm over chunks of the batch (a few MB of im2col at a time).
+ * weight layouts), by im2col + sgemm over chunks of the batch (a few MB of im2col at a time),
+ * on the calling context's threads as one team per call (conv_run); results do not depend on
+ * the thread count.
  *
  * Three bilinear maps close the family under differentiation:
  *   conv(x; w)        y  = W · im2col(x)
@@ -172,10 +174,11 @@ static void im2col_s2(const geom *gm, const float *x, float *col, int64_t r0, in
             if (n + PREFETCH_IMAGES < gm->N) prefetch_plane(x + ((n + PREFETCH_IMAGES) * gm->C + c) * gm->H * gm->W, gm->H * gm->W);
             for (int64_t oh = 0; oh < gm->Ho; oh++) {
                 const int64_t h = oh * 2 - gm->p + i, o = n * L + oh * Wo;
-                /* 8-lane stores: lanes past Wo land on the next run of the same row, written
-                 * after this one, except for the row's last run (a masked store: slow on some
-                 * CPUs, so only there) */
-                const int last = n == gm->N - 1 && oh == gm->Ho - 1;
+                /* 8-lane stores: lanes past Wo land on the next runs of the same row, written
+                 * after this one, except where a store would pass the row's end (its last run,
+                 * or its last two or three when Wo < 4): a masked store there (slow on some CPUs,
+                 * so only there) */
+                const int last = NL - o < 8;
                 if (h < 0 || h >= gm->H) {
                     for (int64_t j = 0; j < k; j++)
                         if (last) _mm256_maskstore_ps(dst + j * NL + o, mo, _mm256_setzero_ps());
@@ -277,7 +280,7 @@ int64_t wk__conv_chunk_floats(int64_t n) {
 
 /* Images a chunk: the batch in equal chunks, as few as keep each chunk's im2col within
  * chunk_floats, their count rounded up to a multiple of CONV_MIN_CHUNKS (so a team of 2, 4 or 8
- * threads has equal shares; at most one image a chunk). It depends on the geometry only, never on the threads: OpenBLAS's sum for one output
+ * threads has equal shares when the batch divides evenly; at least one image a chunk). It depends on the geometry only, never on the threads: OpenBLAS's sum for one output
  * element depends on the product's shape, so chunks that changed with the thread count would
  * change the results' last bits with it. */
 #define CONV_MIN_CHUNKS 8
@@ -309,10 +312,14 @@ static geom sub_batch(const geom *gm, int64_t n0, int64_t nb, int64_t *xoff, int
  * more than the copies): CONV_FWD and CONV_DATA give each thread a run of whole chunks (their
  * outputs are disjoint images; thread t's images are the t-th share of the batch, as in the
  * element-wise loops' static split, so the next op finds them in its own core's cache),
- * CONV_WEIGHT gives each thread the columns of gw of its kernel rows (c, i), whose im2col rows it
- * builds itself, over the same chunks as one thread. Each output element is the same
- * single-threaded product's sum in the same order either way (the chunks do not depend on the
- * threads: chunk_images), so the results do not depend on the thread count (test_conv_paths). */
+ * CONV_WEIGHT gives each thread parts of gw's columns (kernel rows (c, i), whose im2col rows it
+ * builds itself, over the same chunks as one thread; conv_run) or, for a layer of few columns,
+ * chunks whose gw are summed afterwards in chunk order. Each output element is the same
+ * single-threaded product's sum in the same order either way (the chunks and parts do not depend
+ * on the threads: chunk_images, WEIGHT_PARTS), so the results do not depend on the thread count
+ * (test_conv_paths). The exception: a batch of one image is one chunk, run on one thread whose
+ * product the backend splits over the context's threads itself, so its last bits can change
+ * with the thread count. */
 typedef enum { CONV_FWD, CONV_DATA, CONV_WEIGHT } conv_map;
 
 /* y[n, c, l] += b[c] for N images of ch channels of L values. */
@@ -354,9 +361,9 @@ static void chunk_run(const geom *gm, conv_map map, int64_t n0, int64_t nb, cons
 }
 
 /* CONV_WEIGHT's columns [r0, r1) of gw (kernel rows: multiples of k), over the whole batch in
- * chunks of nb images: col holds the chunk's im2col rows [r0, r1), onl its gy as [O, nb·L]. */
-static void weight_run(const geom *gm, int64_t r0, int64_t r1, int64_t nb, const float *x, const float *gy,
-                       float *gw, int add, float *col, float *onl, int par) {
+ * chunks of nb images: col holds the chunk's im2col rows [r0, r1); gyt is gy as [O, N·L]. */
+static void weight_run(const geom *gm, int64_t r0, int64_t r1, int64_t nb, const float *x, const float *gyt,
+                       float *gw, int add, float *col, int par) {
     const wk_backend *be = wk_backend_for(WK_DEVICE_CPU);
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
     for (int64_t n0 = 0; n0 < gm->N; n0 += nb) {
@@ -364,14 +371,14 @@ static void weight_run(const geom *gm, int64_t r0, int64_t r1, int64_t nb, const
         geom s = sub_batch(gm, n0, nb < gm->N - n0 ? nb : gm->N - n0, &xo, &yo);
         const int cols = (int)(s.N * L);
         (fast_geom(&s) ? im2col_s2 : im2col)(&s, x + xo, col, r0, r1, par);
-        nol_to_onl(&s, gy + yo, onl, 0, 0);
-        be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)(r1 - r0), cols, 1.0f, onl, cols, col, cols,
-                  add || n0 > 0 ? 1.0f : 0.0f, gw + r0, (int)K);
+        be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)(r1 - r0), cols, 1.0f, gyt + n0 * L, (int)(gm->N * L),
+                  col, cols, add || n0 > 0 ? 1.0f : 0.0f, gw + r0, (int)K);
     }
 }
 
 /* Kernel rows (c, i) a CONV_WEIGHT part is made of: the fewest whose k columns each add up to a
- * multiple of 16. */
+ * multiple of 16; and at most WEIGHT_PARTS parts, whatever the threads (equal shares for 2, 4 or 8). */
+#define WEIGHT_PARTS 8
 static int64_t weight_group(int64_t k) {
     int64_t g = 1;
     while ((g * k) % 16) g++;
@@ -379,7 +386,7 @@ static int64_t weight_group(int64_t k) {
 }
 
 /* Threads for a map of `work` multiply-adds over `units` independent parts: the caller's
- * context's (products below its parallel minimum, or a call from inside a team: 1). */
+ * context's (below a quarter of its products' parallel minimum, or a call from inside a team: 1). */
 static int conv_team(double work, int64_t units) {
     if (omp_in_parallel()) return 1;
     const wk_exec *x = wk_exec_current();
@@ -394,29 +401,36 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
     const int64_t nb = chunk_images(gm), nchunks = (gm->N + nb - 1) / nb;
     const double work = (double)gm->O * (double)K * (double)(gm->N * L);
-    /* CONV_WEIGHT's parts are groups of kernel rows (c, i) whose columns of gw start at multiples
-     * of 16, as the backend's own split does: OpenBLAS's sum for a column depends on where it
-     * falls in its register blocks, so parts elsewhere would change the last bits with the thread
-     * count. Fewer than 64 columns a thread (a first layer's one input channel) leave the
-     * product's own split to choose (rows). */
+    /* CONV_WEIGHT with 128 columns or more: gw's columns in WEIGHT_PARTS parts (fewer for fewer
+     * groups of kernel rows (c, i), each group's columns starting at a multiple of 16), the same
+     * parts on one thread or many. OpenBLAS's sum for one column of a product depends on how the
+     * product is cut (where the column falls in its register blocks), so parts chosen by the
+     * thread count would change the last bits with it. gy is transposed once for all parts. */
     const int64_t group = weight_group(gm->k), groups = (gm->C * gm->k + group - 1) / group;
-    /* With fewer columns than that (a first layer's one input channel): each chunk's gw apart,
-     * the chunks split over the team like the other maps', then summed in chunk order (small: O·K
-     * each), so again the thread count does not change the result. */
-    const int by_chunk = map == CONV_WEIGHT && K < 128;
-    const int nt = conv_team(work, map != CONV_WEIGHT || by_chunk ? nchunks : groups);
-    /* per thread: its im2col rows (all K, or the most kernel rows a CONV_WEIGHT part has) and onl */
-    const int64_t rows = map == CONV_WEIGHT && !by_chunk ? ((groups + nt - 1) / nt) * group * gm->k : K;
-    const int64_t per = (rows + gm->O) * nb * L;
-    float *buf = wk__scratch(g, per * nt), *parts = by_chunk ? wk__scratch(g, nchunks * gm->O * K) : NULL;
-    if (!buf || (by_chunk && !parts)) { /* status set */
+    const int64_t nparts = groups < WEIGHT_PARTS ? groups : WEIGHT_PARTS;
+    /* With fewer columns (a first layer's one input channel): each chunk's gw apart, the chunks
+     * split over the team like the other maps', then summed in chunk order (small: O·K each). */
+    const int by_chunk = map == CONV_WEIGHT && K < 128, by_part = map == CONV_WEIGHT && !by_chunk;
+    const int nt = conv_team(work, by_part ? nparts : nchunks);
+    /* per thread: its im2col rows (all K, or the most kernel rows a part has) and, but by_part,
+     * onl [O, nb·L]; by_part shares gy transposed, [O, N·L] */
+    const int64_t rows = by_part ? ((groups + nparts - 1) / nparts) * group * gm->k : K;
+    const int64_t per = (rows + (by_part ? 0 : gm->O)) * nb * L;
+    float *buf = wk__scratch(g, per * nt), *parts = by_chunk ? wk__scratch(g, nchunks * gm->O * K) : NULL,
+          *gyt = by_part ? wk__scratch(g, gm->O * gm->N * L) : NULL;
+    if (!buf || (by_chunk && !parts) || (by_part && !gyt)) { /* status set */
         wk__scratch_done(g);
         return;
     }
     float *dst = by_chunk ? parts : out; /* chunk c's output: dst (+ c·O·K for by_chunk) */
     if (nt == 1) {
-        if (map == CONV_WEIGHT && !by_chunk) weight_run(gm, 0, K, nb, a, w_or_gy, out, add, buf, buf + rows * nb * L, 1);
-        else
+        if (by_part) {
+            nol_to_onl(gm, w_or_gy, gyt, 0, 0);
+            for (int64_t p = 0; p < nparts; p++) {
+                const int64_t u0 = groups * p / nparts * group, u1 = groups * (p + 1) / nparts * group, units = gm->C * gm->k;
+                weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, gyt, out, add, buf, 1);
+            }
+        } else
             for (int64_t c = 0; c < nchunks; c++) /* the bias after the last chunk: one team for it */
                 chunk_run(gm, map, c * nb, nb < gm->N - c * nb ? nb : gm->N - c * nb, a, w_or_gy, NULL,
                           by_chunk ? dst + c * gm->O * K : dst, add, buf, buf + rows * nb * L, 1);
@@ -427,14 +441,18 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
         {
             const int t = omp_get_thread_num(), tt = omp_get_num_threads();
             float *col = buf + per * t, *onl = col + rows * nb * L;
-            if (map == CONV_WEIGHT && !by_chunk) /* nt parts (a smaller team than asked for takes several each) */
-                for (int part = t; part < nt; part += tt) {
-                    const int64_t units = gm->C * gm->k, u0 = groups * part / nt * group,
-                                  u1 = groups * (part + 1) / nt * group;
-                    if (u0 < units)
-                        weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, w_or_gy, out, add, col, onl, 0);
+            if (by_part) {
+                /* gy transposed, images split over the team, before any part reads it */
+                const int64_t i0 = gm->N * t / tt, i1 = gm->N * (t + 1) / tt;
+                for (int64_t n = i0; n < i1; n++)
+                    for (int64_t o = 0; o < gm->O; o++)
+                        memcpy(gyt + (o * gm->N + n) * L, w_or_gy + (n * gm->O + o) * L, (size_t)L * sizeof(float));
+#pragma omp barrier
+                for (int64_t p = t; p < nparts; p += tt) { /* a smaller team than asked for takes more parts each */
+                    const int64_t u0 = groups * p / nparts * group, u1 = groups * (p + 1) / nparts * group, units = gm->C * gm->k;
+                    weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, gyt, out, add, col, 0);
                 }
-            else
+            } else
                 for (int64_t c = nchunks * t / tt; c < nchunks * (t + 1) / tt; c++) {
                     const int64_t n0 = c * nb;
                     if (n0 < gm->N)
