@@ -43,7 +43,7 @@ struct wk_var {
 
 struct wk_graph {
     wk_arena arena;
-    wk_arena scratch; /* an op's temporaries (im2col buffers): reused by the next op */
+    wk_arena scratch; /* an op's temporaries (im2col buffers, one set per thread of its team): reused by the next op */
     wk_var **nodes;
     int n_nodes, cap;
     int status;

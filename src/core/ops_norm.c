@@ -46,7 +46,7 @@ static bn_geom bn_dims(const wk_var *x) {
  * channel spends the time on loop control, so these walk the rows over BN_BLOCK channels at
  * once, with one running sum per channel (each channel's additions in row order, as the
  * per-channel loop makes them for L = 1: lane 0 only). */
-#define BN_BLOCK 256
+#define BN_BLOCK 64
 static double lanes_total(const double *acc) {
     double s4[4];
     for (int j = 0; j < 4; j++) s4[j] = acc[j] + acc[j + 4];
