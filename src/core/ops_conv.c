@@ -247,10 +247,10 @@ static void im2col_s2(const geom *gm, const float *x, float *col, int64_t r0, in
 static void col2im_add_s2(const geom *gm, const float *col, float *x, int par) { (void)gm, (void)col, (void)x, (void)par; }
 #endif
 
-/* [N, O, L] <-> [O, N*L] */
-static void nol_to_onl(const geom *gm, const float *a, float *b, int back, int add) {
+/* [N, O, L] <-> [O, N*L], images [n0, n1) */
+static void nol_to_onl(const geom *gm, const float *a, float *b, int back, int add, int64_t n0, int64_t n1) {
     int64_t L = gm->Ho * gm->Wo;
-    for (int64_t n = 0; n < gm->N; n++)
+    for (int64_t n = n0; n < n1; n++)
         for (int64_t o = 0; o < gm->O; o++) {
             const float *src = back ? a + (o * gm->N + n) * L : a + (n * gm->O + o) * L;
             float *dst = back ? b + (n * gm->O + o) * L : b + (o * gm->N + n) * L;
@@ -344,15 +344,15 @@ static void chunk_run(const geom *gm, conv_map map, int64_t n0, int64_t nb, cons
     const int cols = (int)(s.N * L), fast = fast_geom(&s);
     if (map == CONV_WEIGHT) { /* a: x, w: gy, out: this chunk's own gw [O, K] (conv_run sums them) */
         (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
-        nol_to_onl(&s, w + yo, onl, 0, 0);
+        nol_to_onl(&s, w + yo, onl, 0, 0, 0, s.N);
         be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)K, cols, 1.0f, onl, cols, col, cols, 0.0f, out, (int)K);
     } else if (map == CONV_FWD) {
         (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
         be->sgemm(wk_exec_current(), 0, 0, (int)s.O, cols, (int)K, 1.0f, w, (int)K, col, cols, 0.0f, onl, cols);
-        nol_to_onl(&s, onl, out + yo, 1, add);
+        nol_to_onl(&s, onl, out + yo, 1, add, 0, s.N);
         if (bias) bias_add(out + yo, bias, s.N, s.O, L, par);
     } else {
-        nol_to_onl(&s, a + yo, onl, 0, 0);
+        nol_to_onl(&s, a + yo, onl, 0, 0, 0, s.N);
         be->sgemm(wk_exec_current(), 1, 0, (int)K, cols, (int)s.O, 1.0f, w, (int)K, onl, cols, 0.0f, col, cols);
         if (!add) memset(out + xo, 0, (size_t)(s.N * s.C * s.H * s.W) * sizeof(float));
         (fast ? col2im_add_s2 : col2im_add)(&s, col, out + xo, par);
@@ -396,75 +396,81 @@ static int conv_team(double work, int64_t units) {
     return units < nt ? (int)(units > 1 ? units : 1) : nt;
 }
 
+/* One call's layout and buffers, shared by its threads (conv_run, conv_share). */
+typedef struct {
+    const geom *gm;
+    conv_map map;
+    const float *a, *w_or_gy, *bias;
+    float *out;
+    int add, by_chunk, by_part;
+    int64_t nb, nchunks, group, groups, nparts;
+    int64_t rows, per;        /* a thread's im2col rows; its floats of buf */
+    float *buf, *parts, *gyt; /* per-thread buffers; by_chunk: each chunk's gw; by_part: gy as [O, N·L] */
+} conv_call;
+
+/* Thread t of tt's share of a call. par: a lone thread (tt = 1, outside a team) whose copies and
+ * products may start their own team; it adds the bias after its last chunk, as one team. */
+static void conv_share(const conv_call *cc, int t, int tt, int par) {
+    const geom *gm = cc->gm;
+    const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
+    float *col = cc->buf + cc->per * t, *onl = col + cc->rows * cc->nb * L;
+    if (cc->by_part) {
+        /* gy transposed, images split over the team, before any part reads it */
+        nol_to_onl(gm, cc->w_or_gy, cc->gyt, 0, 0, gm->N * t / tt, gm->N * (t + 1) / tt);
+#pragma omp barrier
+        for (int64_t p = t; p < cc->nparts; p += tt) { /* a smaller team than asked for takes more parts each */
+            const int64_t units = gm->C * gm->k, u0 = cc->groups * p / cc->nparts * cc->group,
+                          u1 = cc->groups * (p + 1) / cc->nparts * cc->group;
+            weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, cc->nb, cc->a, cc->gyt, cc->out, cc->add, col, par);
+        }
+        return;
+    }
+    for (int64_t c = cc->nchunks * t / tt; c < cc->nchunks * (t + 1) / tt; c++) {
+        const int64_t n0 = c * cc->nb;
+        chunk_run(gm, cc->map, n0, cc->nb < gm->N - n0 ? cc->nb : gm->N - n0, cc->a, cc->w_or_gy, par ? NULL : cc->bias,
+                  cc->by_chunk ? cc->parts + c * gm->O * K : cc->out, cc->add, col, onl, par);
+    }
+    if (par && cc->bias && cc->map == CONV_FWD) bias_add(cc->out, cc->bias, gm->N, gm->O, L, 1);
+    if (par && cc->bias && cc->map == CONV_DATA) bias_add(cc->out, cc->bias, gm->N, gm->C, gm->H * gm->W, 1);
+}
+
 static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy,
                      const float *bias, float *out, int add) {
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
-    const int64_t nb = chunk_images(gm), nchunks = (gm->N + nb - 1) / nb;
+    conv_call cc = {.gm = gm, .map = map, .a = a, .w_or_gy = w_or_gy, .bias = bias, .out = out, .add = add};
+    cc.nb = chunk_images(gm), cc.nchunks = (gm->N + cc.nb - 1) / cc.nb;
     const double work = (double)gm->O * (double)K * (double)(gm->N * L);
     /* CONV_WEIGHT with 128 columns or more: gw's columns in WEIGHT_PARTS parts (fewer for fewer
      * groups of kernel rows (c, i), each group's columns starting at a multiple of 16), the same
      * parts on one thread or many. OpenBLAS's sum for one column of a product depends on how the
      * product is cut (where the column falls in its register blocks), so parts chosen by the
      * thread count would change the last bits with it. gy is transposed once for all parts. */
-    const int64_t group = weight_group(gm->k), groups = (gm->C * gm->k + group - 1) / group;
-    const int64_t nparts = groups < WEIGHT_PARTS ? groups : WEIGHT_PARTS;
+    cc.group = weight_group(gm->k), cc.groups = (gm->C * gm->k + cc.group - 1) / cc.group;
+    cc.nparts = cc.groups < WEIGHT_PARTS ? cc.groups : WEIGHT_PARTS;
     /* With fewer columns (a first layer's one input channel): each chunk's gw apart, the chunks
      * split over the team like the other maps', then summed in chunk order (small: O·K each). */
-    const int by_chunk = map == CONV_WEIGHT && K < 128, by_part = map == CONV_WEIGHT && !by_chunk;
-    const int nt = conv_team(work, by_part ? nparts : nchunks);
+    cc.by_chunk = map == CONV_WEIGHT && K < 128, cc.by_part = map == CONV_WEIGHT && !cc.by_chunk;
+    const int nt = conv_team(work, cc.by_part ? cc.nparts : cc.nchunks);
     /* per thread: its im2col rows (all K, or the most kernel rows a part has) and, but by_part,
      * onl [O, nb·L]; by_part shares gy transposed, [O, N·L] */
-    const int64_t rows = by_part ? ((groups + nparts - 1) / nparts) * group * gm->k : K;
-    const int64_t per = (rows + (by_part ? 0 : gm->O)) * nb * L;
-    float *buf = wk__scratch(g, per * nt), *parts = by_chunk ? wk__scratch(g, nchunks * gm->O * K) : NULL,
-          *gyt = by_part ? wk__scratch(g, gm->O * gm->N * L) : NULL;
-    if (!buf || (by_chunk && !parts) || (by_part && !gyt)) { /* status set */
+    cc.rows = cc.by_part ? ((cc.groups + cc.nparts - 1) / cc.nparts) * cc.group * gm->k : K;
+    cc.per = (cc.rows + (cc.by_part ? 0 : gm->O)) * cc.nb * L;
+    cc.buf = wk__scratch(g, cc.per * nt);
+    cc.parts = cc.by_chunk ? wk__scratch(g, cc.nchunks * gm->O * K) : NULL;
+    cc.gyt = cc.by_part ? wk__scratch(g, gm->O * gm->N * L) : NULL;
+    if (!cc.buf || (cc.by_chunk && !cc.parts) || (cc.by_part && !cc.gyt)) { /* status set */
         wk__scratch_done(g);
         return;
     }
-    float *dst = by_chunk ? parts : out; /* chunk c's output: dst (+ c·O·K for by_chunk) */
-    if (nt == 1) {
-        if (by_part) {
-            nol_to_onl(gm, w_or_gy, gyt, 0, 0);
-            for (int64_t p = 0; p < nparts; p++) {
-                const int64_t u0 = groups * p / nparts * group, u1 = groups * (p + 1) / nparts * group, units = gm->C * gm->k;
-                weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, gyt, out, add, buf, 1);
-            }
-        } else
-            for (int64_t c = 0; c < nchunks; c++) /* the bias after the last chunk: one team for it */
-                chunk_run(gm, map, c * nb, nb < gm->N - c * nb ? nb : gm->N - c * nb, a, w_or_gy, NULL,
-                          by_chunk ? dst + c * gm->O * K : dst, add, buf, buf + rows * nb * L, 1);
-        if (bias && map == CONV_FWD) bias_add(out, bias, gm->N, gm->O, L, 1);
-        if (bias && map == CONV_DATA) bias_add(out, bias, gm->N, gm->C, gm->H * gm->W, 1);
-    } else {
+    if (nt == 1) conv_share(&cc, 0, 1, 1);
+    else {
 #pragma omp parallel num_threads(nt)
-        {
-            const int t = omp_get_thread_num(), tt = omp_get_num_threads();
-            float *col = buf + per * t, *onl = col + rows * nb * L;
-            if (by_part) {
-                /* gy transposed, images split over the team, before any part reads it */
-                const int64_t i0 = gm->N * t / tt, i1 = gm->N * (t + 1) / tt;
-                for (int64_t n = i0; n < i1; n++)
-                    for (int64_t o = 0; o < gm->O; o++)
-                        memcpy(gyt + (o * gm->N + n) * L, w_or_gy + (n * gm->O + o) * L, (size_t)L * sizeof(float));
-#pragma omp barrier
-                for (int64_t p = t; p < nparts; p += tt) { /* a smaller team than asked for takes more parts each */
-                    const int64_t u0 = groups * p / nparts * group, u1 = groups * (p + 1) / nparts * group, units = gm->C * gm->k;
-                    weight_run(gm, u0 * gm->k, (u1 < units ? u1 : units) * gm->k, nb, a, gyt, out, add, col, 0);
-                }
-            } else
-                for (int64_t c = nchunks * t / tt; c < nchunks * (t + 1) / tt; c++) {
-                    const int64_t n0 = c * nb;
-                    if (n0 < gm->N)
-                        chunk_run(gm, map, n0, nb < gm->N - n0 ? nb : gm->N - n0, a, w_or_gy, bias,
-                                  by_chunk ? dst + c * gm->O * K : dst, add, col, onl, 0);
-                }
-        }
+        conv_share(&cc, omp_get_thread_num(), omp_get_num_threads(), 0);
     }
-    if (by_chunk) /* gw (+)= the chunks' sums, in chunk order */
+    if (cc.by_chunk) /* gw (+)= the chunks' sums, in chunk order */
         for (int64_t e = 0; e < gm->O * K; e++) {
-            float s = add ? out[e] + parts[e] : parts[e];
-            for (int64_t c = 1; c < nchunks; c++) s += parts[c * gm->O * K + e];
+            float s = add ? out[e] + cc.parts[e] : cc.parts[e];
+            for (int64_t c = 1; c < cc.nchunks; c++) s += cc.parts[c * gm->O * K + e];
             out[e] = s;
         }
     wk__scratch_done(g);
