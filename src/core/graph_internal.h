@@ -71,6 +71,19 @@ float *wk__gin(wk_graph *g, wk_var *node, int i);
 /* As wk__gin, but a buffer on its first use in this pass is not zeroed: then *fresh = 1 and the
  * caller must write every element (an op whose pass writes all of it saves the zeroing pass). */
 float *wk__gin_raw(wk_graph *g, wk_var *node, int i, int *fresh);
+/* dst[i] = EXPR into a fresh buffer of wk__gin_raw, else dst[i] += EXPR, for i < n (EXPR may use
+ * i), split over the threads above WK_PAR_MIN elements: every backward that writes a gradient
+ * element by element. */
+#define WK_GRAD_LOOP(fresh, dst, n, EXPR)                                      \
+    do {                                                                       \
+        if (fresh) {                                                           \
+            _Pragma("omp parallel for simd if ((n) > WK_PAR_MIN)")             \
+            for (int64_t i = 0; i < (n); i++) (dst)[i] = (EXPR);               \
+        } else {                                                               \
+            _Pragma("omp parallel for simd if ((n) > WK_PAR_MIN)")             \
+            for (int64_t i = 0; i < (n); i++) (dst)[i] += (EXPR);              \
+        }                                                                      \
+    } while (0)
 /* In a recorded (create_graph) pass: does input i of `node` lead to one of the inputs the
  * gradient was asked for? vjps build products only for those, so wk_grad(y, {x̂}) does not
  * record the weight-gradient products that nothing will use. */

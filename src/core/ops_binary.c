@@ -101,30 +101,10 @@ static void backward(wk_graph *g, wk_var *v) {
         int fa, fb;
         float *ga = wk__gin_raw(g, v, 0, &fa), *gb = wk__gin_raw(g, v, 1, &fb);
         /* x op x: one buffer, fresh for the first term only (written, then added to) */
-        if (ga && kind == OP_MUL) {
-            if (fa) {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-                for (int64_t i = 0; i < n; i++) ga[i] = go[i] * b[i];
-            } else {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-                for (int64_t i = 0; i < n; i++) ga[i] += go[i] * b[i];
-            }
-        } else if (ga) {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-            for (int64_t i = 0; i < n; i++) ga[i] = (fa ? 0.0f : ga[i]) + grad_a(kind, go[i], b[i]);
-        }
-        if (gb && kind == OP_MUL) {
-            if (fb) {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-                for (int64_t i = 0; i < n; i++) gb[i] = go[i] * a[i];
-            } else {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-                for (int64_t i = 0; i < n; i++) gb[i] += go[i] * a[i];
-            }
-        } else if (gb) {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-            for (int64_t i = 0; i < n; i++) gb[i] = (fb ? 0.0f : gb[i]) + grad_b(kind, go[i], a[i], b[i], y[i]);
-        }
+        if (ga && kind == OP_MUL) WK_GRAD_LOOP(fa, ga, n, go[i] * b[i]);
+        else if (ga) WK_GRAD_LOOP(fa, ga, n, grad_a(kind, go[i], b[i]));
+        if (gb && kind == OP_MUL) WK_GRAD_LOOP(fb, gb, n, go[i] * a[i]);
+        else if (gb) WK_GRAD_LOOP(fb, gb, n, grad_b(kind, go[i], a[i], b[i], y[i]));
         return;
     }
     float *ga = wk__gin(g, v, 0), *gb = wk__gin(g, v, 1);

@@ -59,7 +59,7 @@ static void bn_backward(wk_graph *g, wk_var *v) {
     const float *mean = v->saved, *inv = mean + d.C, *gy = v->grad, *xs = x->value.data;
     float *gx = wk__gin(g, v, 0), *gg = wk__gin(g, v, 1), *gb = wk__gin(g, v, 2);
     const double count = (double)(d.N * d.L);
-    if (d.L == 1) { /* [N, C]: the same sums, in the same order, walking rows (bn_rows) */
+    if (d.L == 1) { /* [N, C]: the same sums, in the same order, walking rows (BN_BLOCK) */
 #pragma omp parallel for if (d.N * d.C > WK_PAR_MIN)
         for (int64_t c0 = 0; c0 < d.C; c0 += BN_BLOCK) {
             const int64_t w = d.C - c0 < BN_BLOCK ? d.C - c0 : BN_BLOCK;

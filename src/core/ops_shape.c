@@ -13,13 +13,7 @@ static void reshape_backward(wk_graph *g, wk_var *v) {
     if (!gx) return;
     int64_t n = v->value.numel;
     const float *go = v->grad;
-    if (fresh) { /* the first gradient: a copy, not zeroing and adding */
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) gx[i] = go[i];
-    } else {
-#pragma omp parallel for simd if (n > WK_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) gx[i] += go[i];
-    }
+    WK_GRAD_LOOP(fresh, gx, n, go[i]); /* the first gradient: a copy, not zeroing and adding */
 }
 static void reshape_vjp(wk_graph *g, wk_var *v, wk_var *go, wk_var **dx) {
     dx[0] = wk_reshape(g, go, v->in[0]->value.ndim, v->in[0]->value.shape);

@@ -87,15 +87,9 @@ static void apply_forward(int k, const float *restrict x, float *restrict y, int
 
 /* gx = or += EXPR: a gradient buffer on its first use in the pass is written (wk__gin_raw),
  * one pass fewer over it than zeroing it and adding. */
-#define CASE_GRAD(K, EXPR)                                              \
-    case K:                                                             \
-        if (fresh) {                                                    \
-            _Pragma("omp parallel for simd if (n > WK_PAR_MIN)")         \
-            for (int64_t i = 0; i < n; i++) gx[i] = EXPR;               \
-        } else {                                                        \
-            _Pragma("omp parallel for simd if (n > WK_PAR_MIN)")         \
-            for (int64_t i = 0; i < n; i++) gx[i] += EXPR;              \
-        }                                                               \
+#define CASE_GRAD(K, EXPR)                  \
+    case K:                                 \
+        WK_GRAD_LOOP(fresh, gx, n, EXPR);   \
         break;
 
 static void apply_backward(int k, const float *restrict x, const float *restrict y, const float *restrict go,
