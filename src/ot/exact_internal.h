@@ -135,39 +135,6 @@ int exact_certify_mass(double value, double gap, double cmax, double mass_scale,
  * as run_exact fills them (rounds 0: no pricing). */
 int exact_solve_1d(const ot_cloud *A, const ot_cloud *B, const wk_ot_options *opt, wk_ot_result *res);
 
-/* ---- compensated sums for the certificates (exact_1d.c, exact_few.c) ---- */
-/* s + *e = a + b exactly (Knuth's TwoSum; no products, so no FMA contraction can enter). */
-static inline double two_sum(double a, double b, double *e) {
-    const double s = a + b, bb = s - a;
-    *e = (a - (s - bb)) + (b - bb);
-    return s;
-}
-
-/* A compensated sum (TwoSum's errors gathered apart, as Neumaier's), with what its error bound
- * needs: the terms' absolute sum and count. */
-typedef struct csum {
-    double s, c, abs;
-    int64_t n;
-} csum;
-
-static inline void csum_add(csum *z, double x) {
-    double e;
-    z->s = two_sum(z->s, x, &e);
-    z->c += e;
-    z->abs += fabs(x);
-    z->n++;
-}
-
-static inline double csum_value(const csum *z) { return z->s + z->c; }
-
-/* Bound on |csum_value - the exact sum of the exact products| when each term is one rounded
- * product (u |term|): the correction's n roundings are each below u · u Σ|terms|, the final
- * addition u |value|. */
-static inline double csum_error(const csum *z) {
-    const double u = DBL_EPSILON / 2;
-    return (2 * u + (double)z->n * u * u) * z->abs * 1.01 + u * fabs(csum_value(z));
-}
-
 /* ---- few sources against many sinks (exact_few.c) ---- */
 /* Whether wk_w1_exact takes the few-sources solver for clouds of n and m points (after zero
  * masses are dropped): under AUTO (named = 0) the small side few and the large side many; named

@@ -98,21 +98,20 @@ int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const 
                              "(their squared distances overflow double precision)",
                              what, (long long)(k / d), (long long)(k % d), v, WK_OT_COORD_MAX);
     }
-    /* The weights' total in a compensated (Neumaier) sum, to within about one rounding: the
+    /* The weights' total in a compensated sum (csum), to within about one rounding: the
      * masses w / sum then sum to 1 within a few roundings, whatever n. A plain sum was off by
      * up to n u (2,000 x 1/2,000: 1 - 5.5e-14), which scaled both clouds' masses and every
      * solver's value by that much, beyond the certificates' rounding terms. */
-    double sum = 0, comp = 0;
+    double sum = 0;
     if (w) {
+        csum total = {0, 0, 0, 0};
         for (int64_t i = 0; i < n; i++) {
             if (!isfinite(w[i]) || w[i] < 0)
                 return wk_errorf(WK_EINVAL, "ot: weights of %s: entry %lld is %g (must be finite and >= 0)", what,
                                  (long long)i, w[i]);
-            const double t = sum + w[i];
-            comp += fabs(sum) >= w[i] ? (sum - t) + w[i] : (w[i] - t) + sum;
-            sum = t;
+            csum_add(&total, w[i]);
         }
-        sum += comp;
+        sum = csum_value(&total);
         if (!(fabs(sum - 1) <= WK_OT_WEIGHT_TOL))
             return wk_errorf(WK_EINVAL, "ot: weights of %s sum to %.9g, not 1", what, sum);
     }

@@ -4,6 +4,8 @@
 #ifndef WK_OT_INTERNAL_H
 #define WK_OT_INTERNAL_H
 
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "wgankit/ot.h"
@@ -44,8 +46,39 @@ typedef struct ot_cloud {
     int uniform;     /* weights were NULL (all 1/n) */
 } ot_cloud;
 
-/* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within WK_OT_WEIGHT_TOL) and keep
- * the points with positive mass. `what` names the side in messages ("a", "b"). */
+/* ---- compensated sums: the certificates (exact_1d.c, exact_few.c, w1_exact.c) and the weights' total (ot_common.c) ---- */
+/* s + *e = a + b exactly (Knuth's TwoSum; no products, so no FMA contraction can enter). */
+static inline double two_sum(double a, double b, double *e) {
+    const double s = a + b, bb = s - a;
+    *e = (a - (s - bb)) + (b - bb);
+    return s;
+}
+
+/* A compensated sum (TwoSum's errors gathered apart, as Neumaier's), with what its error bound
+ * needs: the terms' absolute sum and count. */
+typedef struct csum {
+    double s, c, abs;
+    int64_t n;
+} csum;
+
+static inline void csum_add(csum *z, double x) {
+    double e;
+    z->s = two_sum(z->s, x, &e);
+    z->c += e;
+    z->abs += fabs(x);
+    z->n++;
+}
+
+static inline double csum_value(const csum *z) { return z->s + z->c; }
+
+/* Bound on |csum_value - the exact sum of the exact products| when each term is one rounded
+ * product (u |term|): the correction's n roundings are each below u · u Σ|terms|, the final
+ * addition u |value|. */
+static inline double csum_error(const csum *z) {
+    const double u = DBL_EPSILON / 2;
+    return (2 * u + (double)z->n * u * u) * z->abs * 1.01 + u * fabs(csum_value(z));
+}
+
 /* The dense solvers' masses (emd_dense.c; wk_emd_dense and wk_sinkhorn_dense, one check for
  * both): every entry of w[n] finite and >= 0 (w NULL: uniform, 1/n each), a positive total in
  * *sum (the entries summed in order), else WK_EINVAL naming the side `what` ("a", "b") and the
@@ -54,6 +87,8 @@ int ot_dense_masses(const double *w, int64_t n, const char *what, double *sum, d
 /* The dense solvers' balance check (POT's): totals sa, sb within 1e-6 relative. An absent side
  * (given = 0: uniform, total 1) is never the one blamed; with both given, b is. */
 int ot_check_balance(double sa, int a_given, double sb, int b_given);
+/* Validate a [n, d] cloud and its weights (finite, non-negative, sum 1 within WK_OT_WEIGHT_TOL) and keep
+ * the points with positive mass. `what` names the side in messages ("a", "b"). */
 int ot_cloud_init_input(ot_cloud *c, const ot_input *in, const double *w, const char *what);
 /* The same for a float32 [n, d] tensor (other modules' entry: nnd's closest pairs). */
 int ot_cloud_init(ot_cloud *c, const wk_tensor *t, const double *w, const char *what);
