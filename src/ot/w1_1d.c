@@ -27,7 +27,10 @@ typedef struct {
     double hi, lo;
 } dd;
 static dd dd_add(dd a, double b) {
-    const double s = a.hi + b, bb = s - a.hi, e = (a.hi - (s - bb)) + (b - bb) + a.lo, hi = s + e;
+    double e;
+    const double s = two_sum(a.hi, b, &e);
+    e += a.lo;
+    const double hi = s + e;
     return (dd){hi, e - (hi - s)};
 }
 static int dd_le(dd a, dd b) { return a.hi < b.hi || (a.hi == b.hi && a.lo <= b.lo); }
