@@ -231,6 +231,20 @@ int main(void) {
     }
     wk__conv_chunk_floats(keep_chunk);
     r = r_main;
+    { /* 16 channels on the image side: oneDNN's input gradient too (conv_onednn.c serves it from 16
+       * channels), where the build has oneDNN; its own copy of the stream, as above */
+        wk_rng r16 = r;
+        ctx_t c = {.a = 2, .b = 1};
+        wk_tensor in[3] = {gc_rand(&r16, D4(2, 16, 5, 5), -1, 1), gc_rand(&r16, D4(3, 16, 3, 3), -0.5f, 0.5f),
+                           gc_rand(&r16, 1, (int64_t[]){3}, -0.5f, 0.5f)};
+        gradcheck("conv2d(stride=2, pad=1), 16 input channels", f_conv, &c, 3, in, &o);
+        for (int j = 0; j < 3; j++) wk_tensor_free(&in[j]);
+        ctx_t ct = {.a = 2, .b = 1, .c = 0};
+        wk_tensor inT[3] = {gc_rand(&r16, D4(2, 3, 3, 3), -1, 1), gc_rand(&r16, D4(3, 16, 4, 4), -0.5f, 0.5f),
+                            gc_rand(&r16, 1, (int64_t[]){16}, -0.5f, 0.5f)};
+        gradcheck("conv_transpose2d(stride=2, pad=1), 16 output channels", f_convT, &ct, 3, inT, &o);
+        for (int j = 0; j < 3; j++) wk_tensor_free(&inT[j]);
+    }
     for (int train = 0; train < 2; train++)
         for (int four = 0; four < 2; four++) {
             ctx_t c = {.a = train};

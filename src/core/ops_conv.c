@@ -1,7 +1,6 @@
 /* ops_conv.c — 2-D convolution and transposed convolution (NCHW, square kernels, PyTorch's
- * weight layouts), by im2col + sgemm over chunks of the batch (a few MB of im2col at a time),
- * on the calling context's threads as one team per call (conv_run); results do not depend on
- * the thread count.
+ * weight layouts), over chunks of the batch (a few MB of im2col at a time), on the calling
+ * context's threads as one team per call (conv_run); results do not depend on the thread count.
  *
  * Three bilinear maps close the family under differentiation:
  *   conv(x; w)        y  = W · im2col(x)
@@ -10,15 +9,16 @@
  *   convW(x, gy)      gw = gy · im2col(x)ᵀ      (the adjoint of conv in w)
  * The vjp of each is built from the other two, so convolutions differentiate to any order.
  *
- * Measured against oneDNN 2.6 (Debian's libdnnl, what PyTorch's CPU convolutions use) on the
- * 28×28 critic's big layer (64→128 channels, 14×14 → 7×7, batch 128, one thread, CPU time):
- * im2col + sgemm 44 ms forward; oneDNN's jit:avx2 direct kernels 40 / 38 / 38 ms forward /
- * backward-data / backward-weights in its blocked layouts (nChw8c, before the reorders to and
- * from NCHW that the graph would need), and 90 / 137 / 39 ms in plain NCHW (its gemm path).
- * Not worth a dependency: the time outside the sgemm is im2col, element-wise passes and the
- * graph's memory traffic, which oneDNN would not remove. Stride-2 layers with rows of 8 to 16
- * columns (the 28×28 DCGAN's big layers) take vectorised im2col / col2im (AVX2 builds), bit-
- * identical to the generic loops. */
+ * Two ways to run a map, chosen per call: oneDNN's direct JIT kernels (conv_onednn.c), chunk by
+ * chunk, where the build has oneDNN, libdnnl.so.2 opens and it serves the geometry; else im2col +
+ * sgemm here. On the 28×28 critic's big layer (64→128 channels, 14×14 → 7×7, chunks of 8 images,
+ * one thread, Zen 5) oneDNN's jit:avx512_core kernels run at ~190 GFLOP/s against ~95 for
+ * OpenBLAS's AVX2 sgemm before the im2col is counted; a DCGAN WGAN-GP generator iteration at 2
+ * threads fell from 0.37 to 0.22 s (bench_dcgan_step). oneDNN's results differ from im2col's in
+ * the order of the sums only (test_conv_paths). Stride-2 layers with rows of 8 to 16 columns
+ * (the 28×28 DCGAN's big layers) take vectorised im2col / col2im (AVX2 builds) on the im2col
+ * path, bit-identical to the generic loops. */
+#include "core/conv_internal.h"
 #include "core/graph_internal.h"
 
 #include <omp.h>
@@ -27,9 +27,8 @@
 #include <immintrin.h>
 #endif
 
-typedef struct {
-    int64_t N, C, H, W, O, k, s, p, Ho, Wo;
-} geom;
+typedef wk_conv_geom geom;
+typedef wk_conv_map conv_map;
 
 /* The output columns ow whose input column ow·s − p + j lies inside [0, W): [*lo, *hi). */
 static void valid_cols(const geom *gm, int64_t j, int64_t *lo, int64_t *hi) {
@@ -317,10 +316,10 @@ static geom sub_batch(const geom *gm, int64_t n0, int64_t nb, int64_t *xoff, int
  * chunks whose gw are summed afterwards in chunk order. Each output element is the same
  * single-threaded product's sum in the same order either way (the chunks and parts do not depend
  * on the threads: chunk_images, WEIGHT_PARTS), so the results do not depend on the thread count
- * (test_conv_paths). The exception: a batch of one image is one chunk, run on one thread whose
- * product the backend splits over the context's threads itself, so its last bits can change
- * with the thread count. */
-typedef enum { CONV_FWD, CONV_DATA, CONV_WEIGHT } conv_map;
+ * (test_conv_paths). oneDNN's path (onednn_run) splits the same chunks the same way. The
+ * exception: a batch of one image is one chunk, run on the im2col path on one thread whose
+ * product the backend splits over the context's threads itself (oneDNN would run it on one
+ * thread), so its last bits can change with the thread count. */
 
 /* y[n, c, l] += b[c] for N images of ch channels of L values. */
 static void bias_add(float *y, const float *b, int64_t N, int64_t ch, int64_t L, int par) {
@@ -434,12 +433,82 @@ static void conv_share(const conv_call *cc, int t, int tt, int par) {
     if (par && cc->bias && cc->map == CONV_DATA) bias_add(cc->out, cc->bias, gm->N, gm->C, gm->H * gm->W, 1);
 }
 
+/* gw (+)= the chunks' own gw [O, K], summed in chunk order (the same sums on any team). */
+static void sum_parts(const float *parts, int64_t nchunks, int64_t n, float *out, int add, int nt) {
+#pragma omp parallel for num_threads(nt) if (nt > 1 && n * nchunks > WK_PAR_MIN)
+    for (int64_t e = 0; e < n; e++) {
+        float s = add ? out[e] + parts[e] : parts[e];
+        for (int64_t c = 1; c < nchunks; c++) s += parts[c * n + e];
+        out[e] = s;
+    }
+}
+
+/* The map by oneDNN's primitives (conv_onednn.c), chunk by chunk over the same chunks as the
+ * im2col path (chunk_images) and the same static split of them over the team; CONV_WEIGHT: each
+ * chunk's gw apart, then summed in chunk order. Returns 0 where oneDNN does not serve the
+ * geometry (the caller takes the im2col path), else 1 (done, or failed with the graph's status set). */
+static int onednn_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy,
+                      const float *bias, float *out, int add, int64_t nb, int64_t nchunks, int nt) {
+    const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k, last = gm->N - (nchunks - 1) * nb;
+    geom s = *gm;
+    s.N = nb;
+    const wk_conv_prim *full = wk__conv_prim(map, &s), *tail = full;
+    if (full && last != nb) s.N = last, tail = wk__conv_prim(map, &s);
+    if (!full || !tail) return 0;
+    const int64_t per = wk__conv_prim_scratch(full) > wk__conv_prim_scratch(tail) ? wk__conv_prim_scratch(full)
+                                                                                  : wk__conv_prim_scratch(tail);
+    float *buf = wk__scratch(g, per * nt), *wb = NULL, *wb_tail = NULL, *parts = NULL;
+    if (map != CONV_WEIGHT) { /* the weights in each primitive's layout, once for all chunks */
+        wb = wk__scratch(g, wk__conv_prim_weights_floats(full));
+        wb_tail = tail == full ? wb : wk__scratch(g, wk__conv_prim_weights_floats(tail));
+    } else parts = wk__scratch(g, nchunks * gm->O * K);
+    int rc = !buf || (map != CONV_WEIGHT && (!wb || !wb_tail)) || (map == CONV_WEIGHT && !parts) ? WK_ENOMEM : 0;
+    if (!rc && wb) rc = wk__conv_prim_pack_weights(full, w_or_gy, wb);
+    if (!rc && wb_tail != wb) rc = wk__conv_prim_pack_weights(tail, w_or_gy, wb_tail);
+    int failed = 0;
+    if (!rc) {
+#pragma omp parallel num_threads(nt)
+        {
+            const int t = omp_get_thread_num(), tt = omp_get_num_threads();
+            float *mine = buf + per * t;
+            for (int64_t c = nchunks * t / tt; c < nchunks * (t + 1) / tt; c++) {
+                const int64_t n0 = c * nb, n = n0 + nb <= gm->N ? nb : gm->N - n0;
+                const int64_t xo = n0 * gm->C * gm->H * gm->W, yo = n0 * gm->O * L;
+                const wk_conv_prim *p = n == nb ? full : tail;
+                int bad;
+                if (map == CONV_FWD) {
+                    bad = wk__conv_prim_run(p, a + xo, p == full ? wb : wb_tail, out + yo, add, mine);
+                    if (!bad && bias) bias_add(out + yo, bias, n, gm->O, L, 0);
+                } else if (map == CONV_DATA) {
+                    bad = wk__conv_prim_run(p, a + yo, p == full ? wb : wb_tail, out + xo, add, mine);
+                    if (!bad && bias) bias_add(out + xo, bias, n, gm->C, gm->H * gm->W, 0);
+                } else
+                    bad = wk__conv_prim_run(p, a + xo, w_or_gy + yo, parts + c * gm->O * K, 0, mine);
+                if (bad) {
+#pragma omp atomic write
+                    failed = 1;
+                }
+            }
+        }
+        if (!failed && map == CONV_WEIGHT) sum_parts(parts, nchunks, gm->O * K, out, add, nt);
+    }
+    if (rc == WK_ENOMEM && !g->status) g->status = WK_ENOMEM; /* wk__scratch said which */
+    else if (rc) wk__fail(g, rc, "%s", wk_last_error());
+    if (failed)
+        wk__fail(g, WK_EINTERNAL, "convolution: oneDNN refused to run a chunk of %lld images (%lld→%lld channels, %lld×%lld, map %d)",
+                 (long long)nb, (long long)gm->C, (long long)gm->O, (long long)gm->H, (long long)gm->W, (int)map);
+    wk__scratch_done(g);
+    return 1;
+}
+
 static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy,
                      const float *bias, float *out, int add) {
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k;
     conv_call cc = {.gm = gm, .map = map, .a = a, .w_or_gy = w_or_gy, .bias = bias, .out = out, .add = add};
     cc.nb = chunk_images(gm), cc.nchunks = (gm->N + cc.nb - 1) / cc.nb;
     const double work = (double)gm->O * (double)K * (double)(gm->N * L);
+    if (gm->N > 1 && onednn_run(g, gm, map, a, w_or_gy, bias, out, add, cc.nb, cc.nchunks, conv_team(work, cc.nchunks)))
+        return;
     /* CONV_WEIGHT with 128 columns or more: gw's columns in WEIGHT_PARTS parts (fewer for fewer
      * groups of kernel rows (c, i), each group's columns starting at a multiple of 16), the same
      * parts on one thread or many. OpenBLAS's sum for one column of a product depends on how the
@@ -467,12 +536,7 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
 #pragma omp parallel num_threads(nt)
         conv_share(&cc, omp_get_thread_num(), omp_get_num_threads(), 0);
     }
-    if (cc.by_chunk) /* gw (+)= the chunks' sums, in chunk order */
-        for (int64_t e = 0; e < gm->O * K; e++) {
-            float s = add ? out[e] + cc.parts[e] : cc.parts[e];
-            for (int64_t c = 1; c < cc.nchunks; c++) s += cc.parts[c * gm->O * K + e];
-            out[e] = s;
-        }
+    if (cc.by_chunk) sum_parts(cc.parts, cc.nchunks, gm->O * K, out, add, nt); /* gw (+)= the chunks' sums, in chunk order */
     wk__scratch_done(g);
 }
 
