@@ -37,6 +37,7 @@
     X(dnnl_convolution_forward_desc_init) \
     X(dnnl_engine_create) \
     X(dnnl_memory_create) \
+    X(dnnl_memory_set_data_handle) \
     X(dnnl_memory_desc_equal) \
     X(dnnl_memory_desc_get_size) \
     X(dnnl_memory_desc_init_by_tag) \
@@ -71,16 +72,28 @@ int wk__conv_onednn(int on) {
     return old;
 }
 
+/* What one run needs besides the primitive: a stream and a memory object per operand (their
+ * data pointers set per chunk). Made on a slot's first use and kept, so a training step's
+ * convolutions allocate nothing once every slot in use has been made. */
+enum { M_A_USER, M_A_PRIM, M_B_USER, M_B_PRIM, M_O_USER, M_O_PRIM, M_SP, N_MEM };
+#define SLOTS 16
+typedef struct {
+    int busy;
+    dnnl_stream_t s;
+    dnnl_memory_t m[N_MEM];
+} exec_slot;
+
 struct wk_conv_prim {
     wk_conv_map map;
     wk_conv_geom g;
+    exec_slot slot[SLOTS]; /* guarded by cache_lock; more concurrent runs than slots make their own */
     dnnl_primitive_t conv;                                  /* NULL: not served (cached refusal) */
     dnnl_memory_desc_t a_user, a_prim, b_user, b_prim, o_user, o_prim, sp;
     dnnl_primitive_t a_in, b_in, o_out, o_add, w_pack;      /* layout copies; NULL where not needed */
     int64_t a_floats, b_floats, o_floats, sp_floats, w_floats; /* the thread's copies, scratchpad; packed weights */
 };
 
-#define CACHE_MAX 256
+#define CACHE_MAX 1024
 static wk_conv_prim *cache[CACHE_MAX];
 static int cache_n;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -241,77 +254,110 @@ const wk_conv_prim *wk__conv_prim(wk_conv_map map, const wk_conv_geom *chunk) {
 int64_t wk__conv_prim_scratch(const wk_conv_prim *p) { return p->a_floats + p->b_floats + p->o_floats + p->sp_floats; }
 int64_t wk__conv_prim_weights_floats(const wk_conv_prim *p) { return p->w_floats; }
 
-/* A memory object over `data` (oneDNN's handles are not const; inputs are only read). */
-static dnnl_memory_t mem(const dnnl_memory_desc_t *md, const void *data, int *bad) {
-    dnnl_memory_t m = NULL;
-    if (!*bad && dn.dnnl_memory_create(&m, md, engine, (void *)data) != dnnl_success) *bad = 1, m = NULL;
-    return m;
+static void slot_free(exec_slot *sl) {
+    for (int i = 0; i < N_MEM; i++)
+        if (sl->m[i]) dn.dnnl_memory_destroy(sl->m[i]), sl->m[i] = NULL;
+    if (sl->s) dn.dnnl_stream_destroy(sl->s), sl->s = NULL;
 }
 
-/* Runs r (from → to, scratchpad sp) on a stream; adds to `bad` on failure. */
-static void copy(dnnl_primitive_t r, dnnl_stream_t s, dnnl_memory_t from, dnnl_memory_t to, dnnl_memory_t sp, int *bad) {
-    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}, {DNNL_ARG_SCRATCHPAD, sp}};
-    if (!*bad && dn.dnnl_primitive_execute(r, s, 3, args) != dnnl_success) *bad = 1;
+/* A free slot of p's, its stream and memory objects made if new (0), or -1 when oneDNN refused.
+ * *own = 1: no slot was free, *tmp is the caller's to free (slot_free) after the run. */
+static exec_slot *slot_get(const wk_conv_prim *cp, exec_slot *tmp, int *own) {
+    wk_conv_prim *p = (wk_conv_prim *)cp; /* the slots are the only mutable part, under the lock */
+    exec_slot *sl = NULL;
+    pthread_mutex_lock(&cache_lock);
+    for (int i = 0; i < SLOTS && !sl; i++)
+        if (!p->slot[i].busy) sl = &p->slot[i], sl->busy = 1;
+    pthread_mutex_unlock(&cache_lock);
+    *own = !sl;
+    if (!sl) memset(tmp, 0, sizeof *tmp), sl = tmp;
+    if (!sl->s) {
+        const dnnl_memory_desc_t *md[N_MEM] = {&p->a_user, &p->a_prim, &p->b_user, &p->b_prim, &p->o_user, &p->o_prim, &p->sp};
+        int bad = dn.dnnl_stream_create(&sl->s, engine, dnnl_stream_default_flags) != dnnl_success;
+        for (int i = 0; i < N_MEM && !bad; i++)
+            bad = dn.dnnl_memory_create(&sl->m[i], md[i], engine, DNNL_MEMORY_NONE) != dnnl_success;
+        if (bad) slot_free(sl);
+    }
+    return sl;
 }
 
-int wk__conv_prim_pack_weights(const wk_conv_prim *p, const float *w, float *wb) {
-    int keep = one_thread(), bad = 0;
-    dnnl_stream_t s = NULL;
+static void slot_put(exec_slot *sl, int own) {
+    if (own) {
+        slot_free(sl);
+        return;
+    }
+    pthread_mutex_lock(&cache_lock);
+    sl->busy = 0;
+    pthread_mutex_unlock(&cache_lock);
+}
+
+/* Points memory object i at data (oneDNN's handles are not const; inputs are only read). */
+static void point(exec_slot *sl, int i, const void *data, int *bad) {
+    if (!*bad && dn.dnnl_memory_set_data_handle(sl->m[i], (void *)data) != dnnl_success) *bad = 1;
+}
+
+/* Runs r (memory object `from` → `to`, the slot's scratchpad) on the slot's stream. */
+static void copy(dnnl_primitive_t r, exec_slot *sl, int from, int to, int *bad) {
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, sl->m[from]}, {DNNL_ARG_TO, sl->m[to]}, {DNNL_ARG_SCRATCHPAD, sl->m[M_SP]}};
+    if (!*bad && dn.dnnl_primitive_execute(r, sl->s, 3, args) != dnnl_success) *bad = 1;
+}
+
+static const char *const map_name[] = {"conv2d", "conv_transpose2d", "conv2d weight gradient"};
+
+int wk__conv_prim_pack_weights(const wk_conv_prim *p, const float *w, float *wb, float *scratch) {
+    int keep = one_thread(), bad = 0, own;
     if (!p->w_pack) memcpy(wb, w, (size_t)(p->g.O * p->g.C * p->g.k * p->g.k) * sizeof(float));
     else {
-        bad = dn.dnnl_stream_create(&s, engine, dnnl_stream_default_flags) != dnnl_success;
-        float *sp = malloc((size_t)(p->sp_floats > 0 ? p->sp_floats : 1) * sizeof(float));
-        dnnl_memory_t from = mem(&p->b_user, w, &bad), to = mem(&p->b_prim, wb, &bad), msp = mem(&p->sp, sp, &bad);
-        if (!sp) bad = 1;
-        copy(p->w_pack, s, from, to, msp, &bad);
-        if (s && !bad) bad = dn.dnnl_stream_wait(s) != dnnl_success;
-        dnnl_memory_t ms[] = {from, to, msp};
-        for (int i = 0; i < 3; i++)
-            if (ms[i]) dn.dnnl_memory_destroy(ms[i]);
-        if (s) dn.dnnl_stream_destroy(s);
-        free(sp);
+        exec_slot tmp, *sl = slot_get(p, &tmp, &own);
+        bad = !sl->s;
+        point(sl, M_B_USER, w, &bad), point(sl, M_B_PRIM, wb, &bad);
+        point(sl, M_SP, scratch + p->a_floats + p->b_floats + p->o_floats, &bad);
+        copy(p->w_pack, sl, M_B_USER, M_B_PRIM, &bad);
+        if (!bad) bad = dn.dnnl_stream_wait(sl->s) != dnnl_success;
+        slot_put(sl, own);
     }
     threads_back(keep);
-    return bad ? wk_errorf(WK_EINTERNAL, "conv2d: oneDNN refused to copy the weights [%lld, %lld, %lld, %lld] into its layout",
-                           (long long)p->g.O, (long long)p->g.C, (long long)p->g.k, (long long)p->g.k)
+    return bad ? wk_errorf(WK_EINTERNAL, "%s: oneDNN refused to copy the weights [%lld, %lld, %lld, %lld] into its layout",
+                           map_name[p->map], (long long)p->g.O, (long long)p->g.C, (long long)p->g.k, (long long)p->g.k)
                : 0;
 }
 
 int wk__conv_prim_run(const wk_conv_prim *p, const float *a, const float *b, float *out, int add, float *scratch) {
-    int keep = one_thread(), bad = 0;
+    int keep = one_thread(), own;
     float *a_buf = scratch, *b_buf = a_buf + p->a_floats, *o_buf = b_buf + p->b_floats, *sp_buf = o_buf + p->o_floats;
     const int direct_out = !add && !p->o_out; /* the primitive writes `out` itself */
-    dnnl_stream_t s = NULL;
-    bad = dn.dnnl_stream_create(&s, engine, dnnl_stream_default_flags) != dnnl_success;
-    dnnl_memory_t a_user = mem(&p->a_user, a, &bad), a_prim = p->a_in ? mem(&p->a_prim, a_buf, &bad) : a_user,
-                  b_user = mem(&p->b_user, b, &bad), b_prim = p->b_in ? mem(&p->b_prim, b_buf, &bad) : NULL,
-                  o_user = mem(&p->o_user, out, &bad), o_prim = direct_out ? o_user : mem(&p->o_prim, o_buf, &bad),
-                  sp = mem(&p->sp, sp_buf, &bad);
-    if (p->map != CONV_WEIGHT) b_prim = mem(&p->b_prim, b, &bad); /* the packed weights */
-    else if (!p->b_in) b_prim = b_user;
-    if (p->a_in) copy(p->a_in, s, a_user, a_prim, sp, &bad);
-    if (p->b_in) copy(p->b_in, s, b_user, b_prim, sp, &bad);
+    exec_slot tmp, *sl = slot_get(p, &tmp, &own);
+    int bad = !sl->s;
+    /* the operands as the primitive reads and writes them: the caller's buffers where the layouts
+     * agree, else this thread's copies */
+    const int a_at = p->a_in ? M_A_PRIM : M_A_USER, o_at = direct_out ? M_O_USER : M_O_PRIM;
+    const int b_at = p->map != CONV_WEIGHT || p->b_in ? M_B_PRIM : M_B_USER;
+    point(sl, M_A_USER, a, &bad), point(sl, M_O_USER, out, &bad), point(sl, M_SP, sp_buf, &bad);
+    if (p->a_in) point(sl, M_A_PRIM, a_buf, &bad);
+    if (!direct_out) point(sl, M_O_PRIM, o_buf, &bad);
+    if (p->map != CONV_WEIGHT) point(sl, M_B_PRIM, b, &bad); /* the packed weights */
+    else {
+        point(sl, M_B_USER, b, &bad);
+        if (p->b_in) point(sl, M_B_PRIM, b_buf, &bad);
+    }
+    if (p->a_in) copy(p->a_in, sl, M_A_USER, M_A_PRIM, &bad);
+    if (p->b_in) copy(p->b_in, sl, M_B_USER, M_B_PRIM, &bad);
     int in_a, in_b, out_arg;
     switch (p->map) {
     case CONV_FWD: in_a = DNNL_ARG_SRC, in_b = DNNL_ARG_WEIGHTS, out_arg = DNNL_ARG_DST; break;
     case CONV_DATA: in_a = DNNL_ARG_DIFF_DST, in_b = DNNL_ARG_WEIGHTS, out_arg = DNNL_ARG_DIFF_SRC; break;
     default: in_a = DNNL_ARG_SRC, in_b = DNNL_ARG_DIFF_DST, out_arg = DNNL_ARG_DIFF_WEIGHTS; break;
     }
-    dnnl_exec_arg_t args[4] = {{in_a, a_prim}, {in_b, b_prim}, {out_arg, o_prim}, {DNNL_ARG_SCRATCHPAD, sp}};
-    if (!bad && dn.dnnl_primitive_execute(p->conv, s, 4, args) != dnnl_success) bad = 1;
-    if (!direct_out) copy(add ? p->o_add : p->o_out, s, o_prim, o_user, sp, &bad);
-    if (s && !bad) bad = dn.dnnl_stream_wait(s) != dnnl_success;
-    dnnl_memory_t ms[] = {a_user, a_prim, b_user, b_prim, o_user, o_prim, sp};
-    for (int i = 0; i < 7; i++) { /* each object once (a_prim may be a_user, and so on) */
-        int dup = !ms[i];
-        for (int j = 0; j < i && !dup; j++) dup = ms[j] == ms[i];
-        if (!dup) dn.dnnl_memory_destroy(ms[i]);
+    if (!bad) {
+        dnnl_exec_arg_t args[4] = {{in_a, sl->m[a_at]}, {in_b, sl->m[b_at]}, {out_arg, sl->m[o_at]}, {DNNL_ARG_SCRATCHPAD, sl->m[M_SP]}};
+        bad = dn.dnnl_primitive_execute(p->conv, sl->s, 4, args) != dnnl_success;
     }
-    if (s) dn.dnnl_stream_destroy(s);
+    if (!direct_out) copy(add ? p->o_add : p->o_out, sl, M_O_PRIM, M_O_USER, &bad);
+    if (!bad) bad = dn.dnnl_stream_wait(sl->s) != dnnl_success;
+    slot_put(sl, own);
     threads_back(keep);
-    static const char *const name[] = {"conv2d", "conv_transpose2d", "conv2d weight gradient"};
     return bad ? wk_errorf(WK_EINTERNAL, "%s: oneDNN refused to run a chunk of %lld images (%lld→%lld channels, %lld×%lld)",
-                           name[p->map], (long long)p->g.N, (long long)p->g.C, (long long)p->g.O, (long long)p->g.H,
+                           map_name[p->map], (long long)p->g.N, (long long)p->g.C, (long long)p->g.O, (long long)p->g.H,
                            (long long)p->g.W)
                : 0;
 }
@@ -321,8 +367,8 @@ int wk__conv_onednn(int on) { return (void)on, 0; }
 const wk_conv_prim *wk__conv_prim(wk_conv_map map, const wk_conv_geom *chunk) { return (void)map, (void)chunk, NULL; }
 int64_t wk__conv_prim_scratch(const wk_conv_prim *p) { return (void)p, 0; }
 int64_t wk__conv_prim_weights_floats(const wk_conv_prim *p) { return (void)p, 0; }
-int wk__conv_prim_pack_weights(const wk_conv_prim *p, const float *w, float *wb) {
-    return (void)p, (void)w, (void)wb, wk_errorf(WK_EINTERNAL, "conv2d: this build has no oneDNN");
+int wk__conv_prim_pack_weights(const wk_conv_prim *p, const float *w, float *wb, float *scratch) {
+    return (void)p, (void)w, (void)wb, (void)scratch, wk_errorf(WK_EINTERNAL, "conv2d: this build has no oneDNN");
 }
 int wk__conv_prim_run(const wk_conv_prim *p, const float *a, const float *b, float *out, int add, float *scratch) {
     return (void)p, (void)a, (void)b, (void)out, (void)add, (void)scratch, wk_errorf(WK_EINTERNAL, "conv2d: this build has no oneDNN");

@@ -433,70 +433,111 @@ static void conv_share(const conv_call *cc, int t, int tt, int par) {
     if (par && cc->bias && cc->map == CONV_DATA) bias_add(cc->out, cc->bias, gm->N, gm->C, gm->H * gm->W, 1);
 }
 
-/* gw (+)= the chunks' own gw [O, K], summed in chunk order (the same sums on any team). */
+/* gw (+)= the chunks' own gw [O, K], summed in chunk order (the same sums on any team), a block
+ * of 256 elements at a time: each chunk's block is one contiguous vector pass, where a scalar sum
+ * per element walked the chunks' n-float stride (3 % of a DCGAN step). */
 static void sum_parts(const float *parts, int64_t nchunks, int64_t n, float *out, int add, int nt) {
 #pragma omp parallel for num_threads(nt) if (nt > 1 && n * nchunks > WK_PAR_MIN)
-    for (int64_t e = 0; e < n; e++) {
-        float s = add ? out[e] + parts[e] : parts[e];
-        for (int64_t c = 1; c < nchunks; c++) s += parts[c * n + e];
-        out[e] = s;
+    for (int64_t e0 = 0; e0 < n; e0 += 256) {
+        const int64_t m = n - e0 < 256 ? n - e0 : 256;
+        float s[256];
+        if (add)
+#pragma omp simd
+            for (int64_t e = 0; e < m; e++) s[e] = out[e0 + e] + parts[e0 + e];
+        else
+            memcpy(s, parts + e0, (size_t)m * sizeof(float));
+        for (int64_t c = 1; c < nchunks; c++) {
+            const float *pc = parts + c * n + e0;
+#pragma omp simd
+            for (int64_t e = 0; e < m; e++) s[e] += pc[e];
+        }
+        memcpy(out + e0, s, (size_t)m * sizeof(float));
     }
 }
 
+/* CONV_WEIGHT on oneDNN: the chunks in at most WEIGHT_GROUPS fixed groups (runs of consecutive
+ * chunks), each summed on one thread as it goes (the first chunk writes, the next add through the
+ * primitive's summing copy), the groups then summed in order. The scratch holds all groups but
+ * the first (which sums into gw itself), at most WEIGHT_SCRATCH floats unless one gw is larger:
+ * a fixed size, where a gw per chunk grew with the batch (the im2col path needs none). */
+#define WEIGHT_GROUPS 8
+#define WEIGHT_SCRATCH ((int64_t)1 << 21)
+static int64_t weight_groups(const geom *gm, int64_t nchunks) {
+    const int64_t per = gm->O * gm->C * gm->k * gm->k, fit = 1 + WEIGHT_SCRATCH / (per > 0 ? per : 1);
+    int64_t n = nchunks < WEIGHT_GROUPS ? nchunks : WEIGHT_GROUPS;
+    return n < fit ? n : fit;
+}
+
 /* The map by oneDNN's primitives (conv_onednn.c), chunk by chunk over the same chunks as the
- * im2col path (chunk_images) and the same static split of them over the team; CONV_WEIGHT: each
- * chunk's gw apart, then summed in chunk order. Returns 0 where oneDNN does not serve the
- * geometry (the caller takes the im2col path), else 1 (done, or failed with the graph's status set). */
+ * im2col path (chunk_images) and the same static split of them over the team (CONV_WEIGHT: of
+ * its groups of chunks). Each chunk's primitive runs on one thread, so the results do not depend
+ * on the thread count. Returns 0 where oneDNN does not serve the geometry (the caller takes the
+ * im2col path), else 1 (done, or failed with the graph's status set). */
 static int onednn_run(wk_graph *g, const geom *gm, conv_map map, const float *a, const float *w_or_gy,
-                      const float *bias, float *out, int add, int64_t nb, int64_t nchunks, int nt) {
+                      const float *bias, float *out, int add, int64_t nb, int64_t nchunks, double work) {
     const int64_t L = gm->Ho * gm->Wo, K = gm->C * gm->k * gm->k, last = gm->N - (nchunks - 1) * nb;
     geom s = *gm;
     s.N = nb;
     const wk_conv_prim *full = wk__conv_prim(map, &s), *tail = full;
     if (full && last != nb) s.N = last, tail = wk__conv_prim(map, &s);
     if (!full || !tail) return 0;
+    const int64_t groups = map == CONV_WEIGHT ? weight_groups(gm, nchunks) : nchunks; /* units split over the team */
+    const int nt = conv_team(work, groups);
     const int64_t per = wk__conv_prim_scratch(full) > wk__conv_prim_scratch(tail) ? wk__conv_prim_scratch(full)
                                                                                   : wk__conv_prim_scratch(tail);
     float *buf = wk__scratch(g, per * nt), *wb = NULL, *wb_tail = NULL, *parts = NULL;
     if (map != CONV_WEIGHT) { /* the weights in each primitive's layout, once for all chunks */
         wb = wk__scratch(g, wk__conv_prim_weights_floats(full));
         wb_tail = tail == full ? wb : wk__scratch(g, wk__conv_prim_weights_floats(tail));
-    } else parts = wk__scratch(g, nchunks * gm->O * K);
-    int rc = !buf || (map != CONV_WEIGHT && (!wb || !wb_tail)) || (map == CONV_WEIGHT && !parts) ? WK_ENOMEM : 0;
-    if (!rc && wb) rc = wk__conv_prim_pack_weights(full, w_or_gy, wb);
-    if (!rc && wb_tail != wb) rc = wk__conv_prim_pack_weights(tail, w_or_gy, wb_tail);
-    int failed = 0;
+    } else if (groups > 1)
+        parts = wk__scratch(g, (groups - 1) * gm->O * K);
+    if (!buf || (map != CONV_WEIGHT && (!wb || !wb_tail)) || (map == CONV_WEIGHT && groups > 1 && !parts)) {
+        wk__scratch_done(g); /* status set */
+        return 1;
+    }
+    int rc = wb ? wk__conv_prim_pack_weights(full, w_or_gy, wb, buf) : 0;
+    if (!rc && wb_tail != wb) rc = wk__conv_prim_pack_weights(tail, w_or_gy, wb_tail, buf);
+    int64_t failed_at = -1; /* a chunk oneDNN refused to run */
     if (!rc) {
 #pragma omp parallel num_threads(nt)
         {
             const int t = omp_get_thread_num(), tt = omp_get_num_threads();
             float *mine = buf + per * t;
-            for (int64_t c = nchunks * t / tt; c < nchunks * (t + 1) / tt; c++) {
-                const int64_t n0 = c * nb, n = n0 + nb <= gm->N ? nb : gm->N - n0;
-                const int64_t xo = n0 * gm->C * gm->H * gm->W, yo = n0 * gm->O * L;
-                const wk_conv_prim *p = n == nb ? full : tail;
-                int bad;
-                if (map == CONV_FWD) {
-                    bad = wk__conv_prim_run(p, a + xo, p == full ? wb : wb_tail, out + yo, add, mine);
-                    if (!bad && bias) bias_add(out + yo, bias, n, gm->O, L, 0);
-                } else if (map == CONV_DATA) {
-                    bad = wk__conv_prim_run(p, a + yo, p == full ? wb : wb_tail, out + xo, add, mine);
-                    if (!bad && bias) bias_add(out + xo, bias, n, gm->C, gm->H * gm->W, 0);
-                } else
-                    bad = wk__conv_prim_run(p, a + xo, w_or_gy + yo, parts + c * gm->O * K, 0, mine);
-                if (bad) {
+            for (int64_t u = groups * t / tt; u < groups * (t + 1) / tt; u++) {
+                /* CONV_WEIGHT: group u's chunks into gw (group 0) or its part; else chunk u alone */
+                const int64_t c0 = map == CONV_WEIGHT ? nchunks * u / groups : u,
+                              c1 = map == CONV_WEIGHT ? nchunks * (u + 1) / groups : u + 1;
+                for (int64_t c = c0; c < c1; c++) {
+                    const int64_t n0 = c * nb, n = n0 + nb <= gm->N ? nb : gm->N - n0;
+                    const int64_t xo = n0 * gm->C * gm->H * gm->W, yo = n0 * gm->O * L;
+                    const wk_conv_prim *p = n == nb ? full : tail;
+                    int bad;
+                    if (map == CONV_FWD) {
+                        bad = wk__conv_prim_run(p, a + xo, p == full ? wb : wb_tail, out + yo, add, mine);
+                        if (!bad && bias) bias_add(out + yo, bias, n, gm->O, L, 0);
+                    } else if (map == CONV_DATA) {
+                        bad = wk__conv_prim_run(p, a + yo, p == full ? wb : wb_tail, out + xo, add, mine);
+                        if (!bad && bias) bias_add(out + xo, bias, n, gm->C, gm->H * gm->W, 0);
+                    } else
+                        bad = wk__conv_prim_run(p, a + xo, w_or_gy + yo, u ? parts + (u - 1) * gm->O * K : out,
+                                                c > c0 || (u == 0 && add), mine);
+                    if (bad) {
 #pragma omp atomic write
-                    failed = 1;
+                        failed_at = c;
+                    }
                 }
             }
         }
-        if (!failed && map == CONV_WEIGHT) sum_parts(parts, nchunks, gm->O * K, out, add, nt);
+        if (failed_at < 0 && map == CONV_WEIGHT && groups > 1) sum_parts(parts, groups - 1, gm->O * K, out, 1, nt);
     }
-    if (rc == WK_ENOMEM && !g->status) g->status = WK_ENOMEM; /* wk__scratch said which */
-    else if (rc) wk__fail(g, rc, "%s", wk_last_error());
-    if (failed)
-        wk__fail(g, WK_EINTERNAL, "convolution: oneDNN refused to run a chunk of %lld images (%lld→%lld channels, %lld×%lld, map %d)",
-                 (long long)nb, (long long)gm->C, (long long)gm->O, (long long)gm->H, (long long)gm->W, (int)map);
+    static const char *const name[] = {"conv2d", "conv_transpose2d", "conv2d weight gradient"};
+    if (rc) wk__fail(g, rc, "%s", wk_last_error());
+    else if (failed_at >= 0) {
+        const int64_t n = failed_at * nb + nb <= gm->N ? nb : gm->N - failed_at * nb;
+        wk__fail(g, WK_EINTERNAL, "%s: oneDNN refused to run images %lld..%lld of %lld (%lld→%lld channels, %lld×%lld, kernel %lld, stride %lld)",
+                 name[map], (long long)(failed_at * nb), (long long)(failed_at * nb + n - 1), (long long)gm->N,
+                 (long long)gm->C, (long long)gm->O, (long long)gm->H, (long long)gm->W, (long long)gm->k, (long long)gm->s);
+    }
     wk__scratch_done(g);
     return 1;
 }
@@ -507,8 +548,7 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
     conv_call cc = {.gm = gm, .map = map, .a = a, .w_or_gy = w_or_gy, .bias = bias, .out = out, .add = add};
     cc.nb = chunk_images(gm), cc.nchunks = (gm->N + cc.nb - 1) / cc.nb;
     const double work = (double)gm->O * (double)K * (double)(gm->N * L);
-    if (gm->N > 1 && onednn_run(g, gm, map, a, w_or_gy, bias, out, add, cc.nb, cc.nchunks, conv_team(work, cc.nchunks)))
-        return;
+    if (gm->N > 1 && onednn_run(g, gm, map, a, w_or_gy, bias, out, add, cc.nb, cc.nchunks, work)) return;
     /* CONV_WEIGHT with 128 columns or more: gw's columns in WEIGHT_PARTS parts (fewer for fewer
      * groups of kernel rows (c, i), each group's columns starting at a multiple of 16), the same
      * parts on one thread or many. OpenBLAS's sum for one column of a product depends on how the
