@@ -25,7 +25,8 @@
 /* Every heap allocation of the process, libraries' included, counted (glibc's own allocator
  * underneath). */
 #if defined(__SANITIZE_ADDRESS__)
-#define RAW_MALLOCS() 0UL
+static volatile unsigned long raw_none; /* not a constant: the comparisons below stay warning-free */
+#define RAW_MALLOCS() raw_none
 #define RAW_COUNTED 0
 #else
 extern void *__libc_malloc(size_t);
