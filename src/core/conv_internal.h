@@ -24,7 +24,9 @@ typedef struct wk_conv_prim wk_conv_prim;
 
 /* The oneDNN primitive for `map` on chunks of geometry `chunk` (chunk->N images each), made on
  * first use and kept for the process (thread-safe). NULL where this build has no oneDNN, where
- * libdnnl.so.2 does not open, where wk__conv_onednn turned it off, where oneDNN offers no JIT
+ * libdnnl.so.2 does not open, where wk__conv_onednn turned it off, under an address-space limit
+ * (ulimit -v / -d: oneDNN crashes when its kernel's code cannot be mapped; shapes made before the
+ * limit was set stay on oneDNN), where oneDNN offers no JIT
  * kernel for the geometry on this CPU, where its right or bottom padding would be negative (a
  * size that the stride does not divide, with little padding), where its kernel is slower than
  * im2col + sgemm (CONV_DATA onto fewer than 16 channels: a first layer's input gradient, 11

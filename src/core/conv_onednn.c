@@ -16,6 +16,7 @@
  * (at most CACHE_MAX shapes; past that, the im2col path). oneDNN's scratchpad is the caller's
  * (user mode), so threads never share one. */
 #include "core/conv_internal.h"
+#include "core/self_memory.h"
 
 #include "wgankit/error.h"
 
@@ -234,13 +235,19 @@ out:
 const wk_conv_prim *wk__conv_prim(wk_conv_map map, const wk_conv_geom *chunk) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     if (!enabled) return NULL;
-    pthread_once(&once, init_engine);
+    /* Under an address-space limit (ulimit -v / -d) oneDNN is neither opened nor asked for new
+     * kernels: its JIT code buffer failing to map crashes dnnl_primitive_create (SIGSEGV, seen at
+     * 340–500 MB limits), where the im2col path's allocations fail with a message and exit 2. A
+     * limit set before the first convolution keeps the whole process on the im2col path; one set
+     * later keeps the shapes made before it on oneDNN (their runs allocate only small objects). */
+    const int limited = wk_rlimit_set(NULL, NULL);
+    if (!limited) pthread_once(&once, init_engine);
     if (!engine) return NULL;
     wk_conv_prim *found = NULL;
     pthread_mutex_lock(&cache_lock);
     for (int i = 0; i < cache_n && !found; i++)
         if (cache[i]->map == map && !memcmp(&cache[i]->g, chunk, sizeof *chunk)) found = cache[i];
-    if (!found && cache_n < CACHE_MAX && (found = calloc(1, sizeof *found))) {
+    if (!found && !limited && cache_n < CACHE_MAX && (found = calloc(1, sizeof *found))) {
         found->map = map, found->g = *chunk;
         int keep = one_thread();
         make_prim(found);
