@@ -99,6 +99,7 @@ int main(void) {
                                      on OpenBLAS unless fixed by the geometry */
         {2, 2, 3, 8, 3, 0, 0},    /* 3 output columns: the vectorised im2col's 8-lane stores pass a row's end */
         {3, 16, 8, 14, 4, 1, 0}, {3, 8, 16, 7, 4, 1, 1}, /* 16 input channels: oneDNN's input gradient */
+        {1, 16, 40, 14, 4, 1, 0}, {1, 1, 40, 14, 4, 1, 0}, /* one image: one chunk, whatever the team */
     };
     const char *what[4] = {"output", "input gradient", "weight gradient", "bias gradient"};
     /* variants against the reference (vectorised, one thread, fresh gradient buffers):

@@ -21,6 +21,7 @@
 #include "core/conv_internal.h"
 #include "core/graph_internal.h"
 
+#include <math.h>
 #include <omp.h>
 #include <string.h>
 #ifdef __AVX2__
@@ -316,10 +317,13 @@ static geom sub_batch(const geom *gm, int64_t n0, int64_t nb, int64_t *xoff, int
  * chunks whose gw are summed afterwards in chunk order. Each output element is the same
  * single-threaded product's sum in the same order either way (the chunks and parts do not depend
  * on the threads: chunk_images, WEIGHT_PARTS), so the results do not depend on the thread count
- * (test_conv_paths). oneDNN's path (onednn_run) splits the same chunks the same way. The
- * exception: a batch of one image is one chunk, run on the im2col path on one thread whose
- * product the backend splits over the context's threads itself (oneDNN would run it on one
- * thread), so its last bits can change with the thread count. */
+ * (test_conv_paths). oneDNN's path (onednn_run) splits the same chunks the same way. A batch of
+ * one image is one chunk, so one thread runs it whatever the team. */
+
+/* The context of a chunk's products: one thread, never cut into parts (an infinite parallel
+ * minimum). A product's bits depend on where it is cut (backend_cpu.c), so every chunk is one
+ * whole single-threaded call, on a team's thread or a lone one alike. */
+static const wk_exec one_call = {.threads = 1, .blas_par_min = INFINITY, .cancel = NULL};
 
 /* y[n, c, l] += b[c] for N images of ch channels of L values. */
 static void bias_add(float *y, const float *b, int64_t N, int64_t ch, int64_t L, int par) {
@@ -344,15 +348,15 @@ static void chunk_run(const geom *gm, conv_map map, int64_t n0, int64_t nb, cons
     if (map == CONV_WEIGHT) { /* a: x, w: gy, out: this chunk's own gw [O, K] (conv_run sums them) */
         (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
         nol_to_onl(&s, w + yo, onl, 0, 0, 0, s.N);
-        be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)K, cols, 1.0f, onl, cols, col, cols, 0.0f, out, (int)K);
+        be->sgemm(&one_call, 0, 1, (int)s.O, (int)K, cols, 1.0f, onl, cols, col, cols, 0.0f, out, (int)K);
     } else if (map == CONV_FWD) {
         (fast ? im2col_s2 : im2col)(&s, a + xo, col, 0, K, par);
-        be->sgemm(wk_exec_current(), 0, 0, (int)s.O, cols, (int)K, 1.0f, w, (int)K, col, cols, 0.0f, onl, cols);
+        be->sgemm(&one_call, 0, 0, (int)s.O, cols, (int)K, 1.0f, w, (int)K, col, cols, 0.0f, onl, cols);
         nol_to_onl(&s, onl, out + yo, 1, add, 0, s.N);
         if (bias) bias_add(out + yo, bias, s.N, s.O, L, par);
     } else {
         nol_to_onl(&s, a + yo, onl, 0, 0, 0, s.N);
-        be->sgemm(wk_exec_current(), 1, 0, (int)K, cols, (int)s.O, 1.0f, w, (int)K, onl, cols, 0.0f, col, cols);
+        be->sgemm(&one_call, 1, 0, (int)K, cols, (int)s.O, 1.0f, w, (int)K, onl, cols, 0.0f, col, cols);
         if (!add) memset(out + xo, 0, (size_t)(s.N * s.C * s.H * s.W) * sizeof(float));
         (fast ? col2im_add_s2 : col2im_add)(&s, col, out + xo, par);
         if (bias) bias_add(out + xo, bias, s.N, s.C, s.H * s.W, par);
@@ -370,7 +374,7 @@ static void weight_run(const geom *gm, int64_t r0, int64_t r1, int64_t nb, const
         geom s = sub_batch(gm, n0, nb < gm->N - n0 ? nb : gm->N - n0, &xo, &yo);
         const int cols = (int)(s.N * L);
         (fast_geom(&s) ? im2col_s2 : im2col)(&s, x + xo, col, r0, r1, par);
-        be->sgemm(wk_exec_current(), 0, 1, (int)s.O, (int)(r1 - r0), cols, 1.0f, gyt + n0 * L, (int)(gm->N * L),
+        be->sgemm(&one_call, 0, 1, (int)s.O, (int)(r1 - r0), cols, 1.0f, gyt + n0 * L, (int)(gm->N * L),
                   col, cols, add || n0 > 0 ? 1.0f : 0.0f, gw + r0, (int)K);
     }
 }
@@ -548,7 +552,7 @@ static void conv_run(wk_graph *g, const geom *gm, conv_map map, const float *a, 
     conv_call cc = {.gm = gm, .map = map, .a = a, .w_or_gy = w_or_gy, .bias = bias, .out = out, .add = add};
     cc.nb = chunk_images(gm), cc.nchunks = (gm->N + cc.nb - 1) / cc.nb;
     const double work = (double)gm->O * (double)K * (double)(gm->N * L);
-    if (gm->N > 1 && onednn_run(g, gm, map, a, w_or_gy, bias, out, add, cc.nb, cc.nchunks, work)) return;
+    if (onednn_run(g, gm, map, a, w_or_gy, bias, out, add, cc.nb, cc.nchunks, work)) return;
     /* CONV_WEIGHT with 128 columns or more: gw's columns in WEIGHT_PARTS parts (fewer for fewer
      * groups of kernel rows (c, i), each group's columns starting at a multiple of 16), the same
      * parts on one thread or many. OpenBLAS's sum for one column of a product depends on how the
