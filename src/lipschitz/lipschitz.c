@@ -89,7 +89,7 @@ static wk_var *spectral_weight(wk_graph *g, wk_model *m, int layer, wk_var *w, v
 static int linear_only(const wk_model *m, const char *method) {
     for (int i = 0; i < m->n_layers; i++)
         if (wk_layer_is_weighted(&m->layers[i]) && m->layers[i].kind != WK_LAYER_LINEAR)
-            return wk_errorf(WK_EUNSUPPORTED,
+            return wk_errorf(WK_EINVAL, /* a bad pairing of arguments, not something this build lacks */
                              "lipschitz: %s acts on Linear layers only; layer %d is a convolution (use spectral, clip or gp)",
                              method, i);
     return WK_OK;
