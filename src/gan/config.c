@@ -408,10 +408,6 @@ int wk_gan_config_validate(const wk_gan_config *c) {
     if (strcmp(c->eval_metrics, "auto") && strcmp(c->eval_metrics, "none") && c->eval_metrics[0] &&
         wk_metric_set_parse(c->eval_metrics, &metrics))
         return wk_error_context(WK_EINVAL, "eval_metrics");
-    if (c->critic_net == WK_NET_DCGAN && (c->critic == WK_LIP_BJORCK || c->critic == WK_LIP_BIAU))
-        return wk_errorf(WK_EINVAL, "critic %s acts on Linear layers only, and critic_net dcgan is convolutional: use "
-                                    "critic gp, spectral or clip with it (bjorck is the default critic)",
-                         wk_lip_method_name(c->critic));
     if (c->critic == WK_LIP_GP && c->critic_norm == WK_CRITIC_NORM_BATCH)
         return wk_errorf(WK_EINVAL, "critic_norm batch is invalid with a gradient penalty (Gulrajani et al. 2017): use layer or none");
     if (wk_gan_critic_act(c) == WK_ACT_GROUPSORT)
