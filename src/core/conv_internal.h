@@ -20,6 +20,11 @@ typedef struct {
  *   CONV_WEIGHT  gw = convW(x, gy)    the adjoint of conv in w */
 typedef enum { CONV_FWD, CONV_DATA, CONV_WEIGHT } wk_conv_map;
 
+/* The op a map runs as, for messages. */
+static inline const char *wk_conv_map_name(wk_conv_map m) {
+    return m == CONV_FWD ? "conv2d" : m == CONV_DATA ? "conv_transpose2d" : "conv2d weight gradient";
+}
+
 typedef struct wk_conv_prim wk_conv_prim;
 
 /* The oneDNN primitive for `map` on chunks of geometry `chunk` (chunk->N images each), made on

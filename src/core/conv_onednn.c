@@ -25,6 +25,7 @@
 #include <oneapi/dnnl/dnnl.h>
 #include <omp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,15 +137,17 @@ static int make_reorder(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t
     return bad ? -1 : 0;
 }
 
-/* Opens libdnnl.so.2 and makes the CPU engine; engine stays NULL where either fails. */
+/* Opens libdnnl.so.2 and makes the CPU engine; engine stays NULL where either fails. `tried`
+ * says it ran, so a process without oneDNN returns at once from every later wk__conv_prim. */
+static atomic_int tried;
 static void init_engine(void) {
     void *lib = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) return;
-    int ok = 1;
+    int ok = lib != NULL;
 #define DNNL_LOAD(f) ok = ok && (*(void **)&dn.f = dlsym(lib, #f)) != NULL;
     DNNL_FUNCS(DNNL_LOAD)
 #undef DNNL_LOAD
     if (!ok || dn.dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) engine = NULL;
+    atomic_store(&tried, 1);
 }
 
 /* The primitive and its copies for one map and chunk shape; e->conv stays NULL where oneDNN does
@@ -234,25 +237,26 @@ out:
 
 const wk_conv_prim *wk__conv_prim(wk_conv_map map, const wk_conv_geom *chunk) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (!enabled) return NULL;
+    if (!enabled || (atomic_load(&tried) && !engine)) return NULL;
     /* Under an address-space limit (ulimit -v / -d) oneDNN is neither opened nor asked for new
      * kernels: its JIT code buffer failing to map crashes dnnl_primitive_create (SIGSEGV, seen at
      * 340–500 MB limits), where the im2col path's allocations fail with a message and exit 2. A
      * limit set before the first convolution keeps the whole process on the im2col path; one set
      * later keeps the shapes made before it on oneDNN (their runs allocate only small objects). */
-    const int limited = wk_rlimit_set(NULL, NULL);
-    if (!limited) pthread_once(&once, init_engine);
-    if (!engine) return NULL;
     wk_conv_prim *found = NULL;
     pthread_mutex_lock(&cache_lock);
     for (int i = 0; i < cache_n && !found; i++)
         if (cache[i]->map == map && !memcmp(&cache[i]->g, chunk, sizeof *chunk)) found = cache[i];
-    if (!found && !limited && cache_n < CACHE_MAX && (found = calloc(1, sizeof *found))) {
-        found->map = map, found->g = *chunk;
-        int keep = one_thread();
-        make_prim(found);
-        threads_back(keep);
-        cache[cache_n++] = found;
+    /* a new shape only: the limit is read here, not on every convolution */
+    if (!found && cache_n < CACHE_MAX && !wk_rlimit_set(NULL, NULL)) {
+        pthread_once(&once, init_engine);
+        if (engine && (found = calloc(1, sizeof *found))) {
+            found->map = map, found->g = *chunk;
+            int keep = one_thread();
+            make_prim(found);
+            threads_back(keep);
+            cache[cache_n++] = found;
+        }
     }
     pthread_mutex_unlock(&cache_lock);
     return found && found->conv ? found : NULL;
@@ -309,8 +313,6 @@ static void copy(dnnl_primitive_t r, exec_slot *sl, int from, int to, int *bad) 
     if (!*bad && dn.dnnl_primitive_execute(r, sl->s, 3, args) != dnnl_success) *bad = 1;
 }
 
-static const char *const map_name[] = {"conv2d", "conv_transpose2d", "conv2d weight gradient"};
-
 int wk__conv_prim_pack_weights(const wk_conv_prim *p, const float *w, float *wb, float *scratch) {
     int keep = one_thread(), bad = 0, own;
     if (!p->w_pack) memcpy(wb, w, (size_t)(p->g.O * p->g.C * p->g.k * p->g.k) * sizeof(float));
@@ -325,7 +327,7 @@ int wk__conv_prim_pack_weights(const wk_conv_prim *p, const float *w, float *wb,
     }
     threads_back(keep);
     return bad ? wk_errorf(WK_EINTERNAL, "%s: oneDNN refused to copy the weights [%lld, %lld, %lld, %lld] into its layout",
-                           map_name[p->map], (long long)p->g.O, (long long)p->g.C, (long long)p->g.k, (long long)p->g.k)
+                           wk_conv_map_name(p->map), (long long)p->g.O, (long long)p->g.C, (long long)p->g.k, (long long)p->g.k)
                : 0;
 }
 
@@ -364,7 +366,7 @@ int wk__conv_prim_run(const wk_conv_prim *p, const float *a, const float *b, flo
     slot_put(sl, own);
     threads_back(keep);
     return bad ? wk_errorf(WK_EINTERNAL, "%s: oneDNN refused to run a chunk of %lld images (%lld→%lld channels, %lld×%lld)",
-                           map_name[p->map], (long long)p->g.N, (long long)p->g.C, (long long)p->g.O, (long long)p->g.H,
+                           wk_conv_map_name(p->map), (long long)p->g.N, (long long)p->g.C, (long long)p->g.O, (long long)p->g.H,
                            (long long)p->g.W)
                : 0;
 }

@@ -513,7 +513,8 @@ static int onednn_run(wk_graph *g, const geom *gm, conv_map map, const float *a,
                               c1 = map == CONV_WEIGHT ? nchunks * (u + 1) / groups : u + 1;
                 for (int64_t c = c0; c < c1; c++) {
                     const int64_t n0 = c * nb, n = n0 + nb <= gm->N ? nb : gm->N - n0;
-                    const int64_t xo = n0 * gm->C * gm->H * gm->W, yo = n0 * gm->O * L;
+                    int64_t xo, yo;
+                    sub_batch(gm, n0, n, &xo, &yo);
                     const wk_conv_prim *p = n == nb ? full : tail;
                     int bad;
                     if (map == CONV_FWD) {
@@ -534,12 +535,11 @@ static int onednn_run(wk_graph *g, const geom *gm, conv_map map, const float *a,
         }
         if (failed_at < 0 && map == CONV_WEIGHT && groups > 1) sum_parts(parts, groups - 1, gm->O * K, out, 1, nt);
     }
-    static const char *const name[] = {"conv2d", "conv_transpose2d", "conv2d weight gradient"};
     if (rc) wk__fail(g, rc, "%s", wk_last_error());
     else if (failed_at >= 0) {
         const int64_t n = failed_at * nb + nb <= gm->N ? nb : gm->N - failed_at * nb;
         wk__fail(g, WK_EINTERNAL, "%s: oneDNN refused to run images %lld..%lld of %lld (%lld→%lld channels, %lld×%lld, kernel %lld, stride %lld)",
-                 name[map], (long long)(failed_at * nb), (long long)(failed_at * nb + n - 1), (long long)gm->N,
+                 wk_conv_map_name(map), (long long)(failed_at * nb), (long long)(failed_at * nb + n - 1), (long long)gm->N,
                  (long long)gm->C, (long long)gm->O, (long long)gm->H, (long long)gm->W, (long long)gm->k, (long long)gm->s);
     }
     wk__scratch_done(g);
